@@ -1,0 +1,59 @@
+"""One exception family for the whole package.
+
+Every error a user can cause is an :class:`ExportCheckError` whose message says what was wrong
+and what to do; the CLI turns them into a one-line message and exit code 2, the REST API into
+problem+json. Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class ExportCheckError(Exception):
+    """Base class: a problem with the user's input or data, not a bug."""
+
+    #: short machine-readable code, used by the REST API
+    code = "error"
+
+
+class InvalidInput(ExportCheckError, ValueError):
+    code = "invalid_input"
+
+
+class UnknownItem(InvalidInput):
+    """The classification is well-formed but names no ECCN / USML category we know."""
+
+    code = "unknown_item"
+
+
+class MalformedItem(InvalidInput):
+    code = "malformed_item"
+
+
+class UnknownDestination(InvalidInput):
+    code = "unknown_destination"
+
+
+class DateOutOfRange(InvalidInput):
+    code = "date_out_of_range"
+
+
+class RuleDataError(ExportCheckError):
+    """The bundled or user-supplied rule files are inconsistent (missing citation, bad date...)."""
+
+    code = "rule_data"
+
+
+class ListDataError(ExportCheckError):
+    """A restricted-party list file could not be read or would corrupt the stored lists."""
+
+    code = "list_data"
+
+
+class LedgerError(ExportCheckError):
+    """A licence or shipment operation was refused; the message names the rule."""
+
+    code = "ledger"
+
+
+class NotFound(ExportCheckError):
+    code = "not_found"

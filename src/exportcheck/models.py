@@ -1,0 +1,109 @@
+"""Domain models shared across packages (pydantic, so they serialise the same everywhere)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Outcome(StrEnum):
+    PROHIBITED = "PROHIBITED"
+    LICENSE_REQUIRED = "LICENSE_REQUIRED"
+    EXCEPTION_AVAILABLE = "EXCEPTION_AVAILABLE"
+    NLR = "NLR"
+
+
+#: Higher wins when several steps give an answer (DETERMINATION.md section 5).
+OUTCOME_RANK = {
+    Outcome.NLR: 0,
+    Outcome.EXCEPTION_AVAILABLE: 1,
+    Outcome.LICENSE_REQUIRED: 2,
+    Outcome.PROHIBITED: 3,
+}
+
+
+class Agency(StrEnum):
+    BIS = "BIS"
+    DDTC = "DDTC"
+    OFAC = "OFAC"
+
+
+class EndUserType(StrEnum):
+    CIVIL = "civil"
+    GOVERNMENT = "government"
+    MILITARY = "military"
+
+
+class ScreeningHit(BaseModel):
+    """One restricted-party list entry that a name matched.
+
+    ``list`` is the short code of the list (``SDN``, ``NONSDN``, ``EL`` Entity List, ``DPL``
+    Denied Persons, ``UVL`` Unverified, ``MEU`` Military End-User, ``DTC`` ITAR debarred,
+    ``ISN`` Nonproliferation, ``UN``, ``CN-UEL`` ...). The licence fields come from the list
+    entry itself (the CSL carries them for the Entity List).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    list: str
+    entry_id: str
+    matched_name: str
+    score: float = Field(ge=0, le=100)
+    query: str = ""
+    list_name: str = ""
+    programs: tuple[str, ...] = ()
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    federal_register_notice: str | None = None
+    explanation: tuple[str, ...] = ()
+
+
+class Party(BaseModel):
+    """The end user (or another party) of a transaction."""
+
+    name: str | None = None
+    type: EndUserType = EndUserType.CIVIL
+    country: str | None = None
+
+
+class LineItem(BaseModel):
+    """One order line: what is exported, how many and for how much (USD)."""
+
+    item: str
+    value: float | None = Field(default=None, description="USD value of the line")
+    quantity: float | None = None
+
+
+class TraceStep(BaseModel):
+    """A rule consulted, whether it fired or not (auditors ask both ways)."""
+
+    rule: str
+    citation: str
+    effective_from: date | None
+    effective_to: date | None = None
+    start_date_known: bool = True
+    fired: bool
+    detail: str
+
+
+class ExceptionOption(BaseModel):
+    symbol: str
+    citation: str
+    conditions: str
+
+
+class Determination(BaseModel):
+    outcome: Outcome
+    agency: Agency | None
+    reasons: list[str]
+    license_exceptions: list[ExceptionOption]
+    review_policy: str | None
+    trace: list[TraceStep]
+    item: str
+    destination: str
+    evaluated_destination: str
+    on: date
+    ruleset_version: str
+    screening_hits: list[ScreeningHit] = []

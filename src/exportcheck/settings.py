@@ -1,0 +1,44 @@
+"""Settings read from the environment (prefix ``EXPORTCHECK_``), in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"EXPORTCHECK_{name}", default)
+
+
+def _default_data_dir() -> Path:
+    return Path(_env("DATA_DIR") or user_data_dir("exportcheck", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=_default_data_dir)
+    #: SQLAlchemy URL; defaults to a SQLite file in ``data_dir``.
+    database_url: str | None = field(default_factory=lambda: _env("DATABASE_URL"))
+    #: Directory of extra or replacement rule files layered over the bundled rule base.
+    rules_dir: Path | None = field(
+        default_factory=lambda: Path(p) if (p := _env("RULES_DIR")) else None
+    )
+    #: Default screening threshold (0-100).
+    screening_threshold: float = field(
+        default_factory=lambda: float(_env("SCREENING_THRESHOLD", "85") or 85)
+    )
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'exportcheck.db'}"
+
+
+def get_settings() -> Settings:
+    """Read afresh each call so tests can change the environment."""
+    return Settings()
