@@ -1,0 +1,75 @@
+"""``exportcheck check``, ``batch`` and ``demo``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from exportcheck.cli.common import console, determination_table, parse_date
+
+
+def check(
+    item: str = typer.Option(..., "--item", help="ECCN with paragraph (3A001.a.2), EAR99 or USML:XI"),
+    to: str = typer.Option(..., "--to", help="destination, ISO 3166 code (HK, CN, DE, UA-43)"),
+    on: str = typer.Option(..., "--on", help="date of export, YYYY-MM-DD"),
+    value: float | None = typer.Option(None, "--value", help="line value in USD"),
+    quantity: float | None = typer.Option(None, "--quantity"),
+    end_user: str | None = typer.Option(None, "--end-user", help="end-user name (screened)"),
+    end_user_type: str = typer.Option("civil", "--end-user-type", help="civil|government|military"),
+    end_use: str | None = typer.Option(None, "--end-use", help="end use, e.g. 'military'"),
+    as_json: bool = typer.Option(False, "--json", help="print the determination as JSON"),
+    no_screen: bool = typer.Option(False, "--no-screen", help="do not screen the end user"),
+) -> None:
+    """Determine whether one order line needs a licence, with the rules that decide it."""
+    from exportcheck.api import default_screener, determine
+
+    d = determine(
+        item, to, parse_date(on), value=value, quantity=quantity, end_user=end_user,
+        end_user_type=end_user_type, end_use=end_use,
+        screener=None if no_screen or not end_user else default_screener(),
+    )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(d.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        console.print(determination_table(d))
+
+
+def batch(
+    infile: Path = typer.Argument(..., help="order lines, .csv or .parquet"),
+    out: Path = typer.Option(..., "-o", "--out", help="results, .csv or .parquet"),
+    no_screen: bool = typer.Option(False, "--no-screen", help="do not screen end users"),
+) -> None:
+    """Determine every line of a file of order lines (columns item, destination, date, ...)."""
+    from exportcheck.api import default_screener
+    from exportcheck.determine.batch import determine_frame, read_lines, write_results
+
+    lines = read_lines(infile)
+    screener = None if no_screen else default_screener()
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:  # fmt: skip
+        task = bar.add_task("distinct lines", total=None)
+        result = determine_frame(
+            lines, screener=screener, progress=lambda i, n: bar.update(task, completed=i, total=n)
+        )
+    write_results(result, out)
+    counts = result.group_by("outcome").len().sort("outcome")
+    summary = ", ".join(f"{r['outcome'] or 'ERROR'}: {r['len']}" for r in counts.iter_rows(named=True))
+    console.print(f"{result.height} lines → {out} ({summary})")
+
+
+def demo(
+    database_url: str | None = typer.Option(None, "--database-url", help="ledger database (default: a fresh SQLite file)"),
+) -> None:
+    """The Hong Kong 2020 story on the bundled rules and sample data."""
+    from exportcheck.demo import run
+
+    run(console, database_url=database_url)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(batch)
+    app.command()(demo)

@@ -1,0 +1,74 @@
+"""``exportcheck rules show|diff``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from exportcheck.cli.common import console, parse_date
+
+rules_app = typer.Typer(help="Inspect the effective-dated rule base.", no_args_is_help=True)
+
+
+@rules_app.command("show")
+def show(
+    destination: str = typer.Argument(..., help="ISO 3166 code, e.g. HK"),
+    on: str = typer.Option(..., "--on", help="YYYY-MM-DD"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The rules in force for a destination on a date, each with its citation."""
+    from exportcheck.api import load_ruleset
+    from exportcheck.rules.describe import destination_rules
+
+    res = destination_rules(load_ruleset(), destination, parse_date(on))
+    if as_json:
+        typer.echo(json.dumps(res.model_dump(mode="json"), indent=2))
+        return
+    title = f"{res.code} on {res.on.isoformat()}"
+    if res.ear_as != res.code:
+        title += f" — determined as {res.ear_as} under the EAR"
+    if res.itar_as != res.code:
+        title += f", as {res.itar_as} under the ITAR"
+    t = Table(title=title, title_justify="left")
+    for col in ("rule", "citation", "in force"):
+        t.add_column(col)
+    for r in res.rows:
+        since = r.effective_from.isoformat() if r.start_date_known and r.effective_from else "unknown"
+        until = r.effective_to.isoformat() if r.effective_to else ""
+        t.add_row(r.summary, r.citation, f"{since} – {until}")
+    console.print(t)
+
+
+@rules_app.command("diff")
+def diff(
+    start: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
+    end: str = typer.Option(..., "--to", help="YYYY-MM-DD"),
+    country: str | None = typer.Option(None, "--country", help="only rules naming this destination"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Which rules came into or went out of force between two dates, with citations."""
+    from exportcheck.api import load_ruleset
+    from exportcheck.errors import InvalidInput
+    from exportcheck.rules.describe import rule_changes
+
+    d1, d2 = parse_date(start, "--from date"), parse_date(end, "--to date")
+    if d2 < d1:
+        raise InvalidInput(f"--to {end} is before --from {start}")
+    changes = rule_changes(load_ruleset(), d1, d2, country)
+    if as_json:
+        typer.echo(json.dumps([c.model_dump(mode="json") for c in changes], indent=2))
+        return
+    t = Table(title=f"Rule changes after {d1} up to {d2}" + (f" for {country}" if country else ""),
+              title_justify="left")  # fmt: skip
+    for col in ("date", "change", "rule", "citation"):
+        t.add_column(col)
+    for c in changes:
+        style = "green" if c.change == "added" else "red"
+        t.add_row(c.on.isoformat(), f"[{style}]{c.change}[/]", c.row.summary, c.row.citation)
+    console.print(t if changes else "no rule changes in that period")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")

@@ -1,0 +1,98 @@
+"""The README's main job: Hong Kong in 2020, told by the rule base itself.
+
+Five order lines to Hong Kong are determined the day before the first action (29 Jun 2020), in
+the window when licence exceptions were suspended (15 Jul 2020) and after Hong Kong became
+"China" for export controls (15 Jan 2021). Every change is explained by the rules that fired.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+
+from exportcheck.api import default_screener, determine
+from exportcheck.cli.common import OUTCOME_STYLE
+from exportcheck.models import Determination
+
+DATES = (date(2020, 6, 29), date(2020, 7, 15), date(2021, 1, 15))
+
+#: (label, item, value USD, end user, end-user type, end use)
+ORDER_LINES = (
+    ("Police pistols (USML Cat. I)", "USML:I", 240_000, "Hong Kong Police Force", "government", "law enforcement"),
+    ("Bolt-action rifles for police", "0A501.a", 48_000, "Hong Kong Police Force", "government", "law enforcement"),
+    ("Rifle ammunition for police", "0A505.a", 350, "Hong Kong Police Force", "government", "law enforcement"),
+    ("Rad-hard ADC chips", "3A001.a.2", 4_200, "Kowloon Avionics Ltd", "civil", "satellite payload"),
+    ("Memory modules (3A991)", "3A991.b", 2_500, "PLA Garrison Logistics Unit", "military", "military"),
+    ("Military aircraft parts (600 series)", "9A610.x", 1_200, "HK Aero Services", "civil", "aircraft repair"),
+    ("Night-vision sights (USML)", "USML:XII", 120_000, "Hong Kong Police Force", "government", "law enforcement"),
+)  # fmt: skip
+
+
+def _fired(d: Determination) -> dict[str, str]:
+    return {s.rule: s.citation for s in d.trace if s.fired}
+
+
+def _key(d: Determination) -> tuple:
+    return (d.outcome, d.reasons, [e.symbol for e in d.license_exceptions], d.review_policy)
+
+
+def run(console: Console, database_url: str | None = None) -> None:
+    console.rule("[bold]exportcheck — Hong Kong, 2020")
+    console.print(
+        "Seven order lines to Hong Kong, determined on three dates with the bundled, cited rule "
+        "base and the bundled sample screening lists.\n"
+    )
+    screener = default_screener()
+    results: list[list[Determination]] = []
+    for _, item, value, user, utype, use in ORDER_LINES:
+        results.append([
+            determine(item, "HK", on, value=value, end_user=user, end_user_type=utype,
+                      end_use=use, screener=screener)
+            for on in DATES
+        ])  # fmt: skip
+
+    table = Table(title="Outcome by date", title_justify="left")
+    table.add_column("order line")
+    table.add_column("item")
+    for on in DATES:
+        table.add_column(on.isoformat())
+    for (label, item, *_), row in zip(ORDER_LINES, results, strict=True):
+        cells = []
+        for d in row:
+            extra = ",".join(d.reasons) or ",".join(e.symbol for e in d.license_exceptions)
+            cells.append(f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]\n[dim]{extra}[/]")
+        table.add_row(label, item, *cells)
+    console.print(table)
+
+    console.print("\n[bold]What changed, and which rule changed it[/]")
+    for (label, *_), row in zip(ORDER_LINES, results, strict=True):
+        for before, after in zip(row, row[1:], strict=False):
+            if _key(before) == _key(after):
+                continue
+            console.print(
+                f"• {label}: {before.outcome.value} ({before.on}) → "
+                f"[bold]{after.outcome.value}[/] ({after.on})"
+            )
+            if before.review_policy != after.review_policy:
+                console.print(f"    review policy: {before.review_policy or '—'} → "
+                              f"[bold]{after.review_policy}[/]")
+            old, new = _fired(before), _fired(after)
+            for rule, cite in new.items():
+                if rule not in old:
+                    console.print(f"    [red]+[/] {rule} [dim]— {cite}[/]")
+            for rule, cite in old.items():
+                if rule not in new:
+                    console.print(f"    [green]−[/] {rule} [dim]— {cite}[/]")
+            blocked = [s for s in after.trace if not s.fired and "740.2(a)(23)" in s.detail]
+            for s in blocked[:2]:
+                console.print(f"    [yellow]![/] {s.rule}: {s.detail} [dim]— {s.citation}[/]")
+
+    try:
+        from exportcheck.ledger.demo import run as ledger_demo
+    except ImportError:
+        return
+    console.print()
+    console.rule("[bold]Licence ledger — DSP-5 licences to the Hong Kong Police, 2019-2020")
+    ledger_demo(console, database_url=database_url)

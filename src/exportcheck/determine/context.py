@@ -1,0 +1,66 @@
+"""The working state of one determination: the trace being written and the requirements found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from exportcheck.determine.items import Classification
+from exportcheck.models import Agency, EndUserType, ScreeningHit, TraceStep
+from exportcheck.rules.ruleset import Snapshot
+from exportcheck.rules.schema import Cited
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A licence requirement (or prohibition) one rule imposes.
+
+    ``exceptions``: ``None`` means the ordinary Part 740 exceptions may overcome it; a set
+    means only those; an empty set means none can.
+    """
+
+    reason: str
+    agency: Agency
+    review_policy: str | None
+    rule: str
+    exceptions: frozenset[str] | None = None
+    prohibited: bool = False
+
+
+@dataclass
+class Context:
+    snapshot: Snapshot
+    item: Classification
+    destination: str  # as given (validated)
+    ear_destination: str  # as the EAR determines it on this date (HK -> CN from 23 Dec 2020)
+    itar_destination: str
+    value: float | None
+    end_user_name: str | None
+    end_user_type: EndUserType
+    end_use: str
+    hits: list[ScreeningHit] = field(default_factory=list)
+    trace: list[TraceStep] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    #: exception symbol -> (citation, conditions) found usable
+    exceptions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    no_exceptions: list[str] = field(default_factory=list)  # rules barring all exceptions
+
+    @property
+    def on(self) -> date:
+        return self.snapshot.on
+
+    def note(self, rule: str, row: Cited | None, fired: bool, detail: str, citation: str = "") -> None:
+        self.trace.append(
+            TraceStep(
+                rule=rule,
+                citation=citation or (row.citation if row else ""),
+                effective_from=row.start if row else None,
+                effective_to=row.effective_to if row else None,
+                start_date_known=row.start_date_known if row else True,
+                fired=fired,
+                detail=detail,
+            )
+        )
+
+    def require(self, req: Requirement) -> None:
+        self.requirements.append(req)

@@ -1,0 +1,143 @@
+"""Steps for items subject to the EAR: embargoes (Part 746) and the Country Chart (738.4)."""
+
+from __future__ import annotations
+
+from exportcheck.determine.context import Context, Requirement
+from exportcheck.models import Agency
+from exportcheck.rules import schema as s
+from exportcheck.rules.ruleset import Snapshot
+
+
+def embargoes(ctx: Context) -> bool:
+    """Apply Part 746 / OFAC programme rules; True when one decides over the chart."""
+    rows = ctx.snapshot.embargoes.get(ctx.ear_destination, [])
+    if ctx.destination != ctx.ear_destination:
+        rows = rows + ctx.snapshot.embargoes.get(ctx.destination, [])
+    decided = False
+    for e in rows:
+        effect = e.ear99 if ctx.item.kind == "ear99" else e.ccl
+        agency = Agency(e.agency)
+        if effect in ("nlr", "chart"):
+            what = "EAR99 items" if ctx.item.kind == "ear99" else "CCL items"
+            ctx.note(e.id, e, False, f"{e.description}; no requirement of its own for {what}")
+            continue
+        allowed = e.ear99_exceptions if ctx.item.kind == "ear99" else e.allowed_exceptions
+        ctx.require(Requirement("EMBARGO", agency, e.review_policy, e.id, frozenset(allowed),
+                                prohibited=effect == "prohibited"))  # fmt: skip
+        tail = f"; usable exceptions: {', '.join(allowed)}" if allowed else "; no licence exceptions"
+        ctx.note(e.id, e, True, e.description + tail)
+        decided = decided or e.agency == "BIS" or e.ccl != "chart"
+    if not rows:
+        ctx.note("Part 746 embargoes and special controls", None, False,
+                 f"no embargo or special control for {ctx.ear_destination} on {ctx.on.isoformat()}",
+                 citation="15 CFR 746")  # fmt: skip
+    return decided
+
+
+def special_destinations(snap: Snapshot, control: s.SpecialControl) -> frozenset[str]:
+    key = ("special", control.id)
+    if key not in snap.cache:
+        if control.worldwide:
+            dests = set(snap.destinations) | {"CN", "HK"}
+        else:
+            dests = set(control.countries)
+            for g in control.groups:
+                dests |= snap.group_codes.get(g, frozenset())
+        dests -= set(control.exclude_countries)
+        for g in control.exclude_groups:
+            dests -= snap.group_codes.get(g, frozenset())
+        snap.cache[key] = frozenset(dests)
+    return snap.cache[key]
+
+
+def _applies(ctx: Context, scope: s.Scope) -> bool:
+    if not scope.parsed:
+        return True
+    item = ctx.item
+    if scope.only and not (item.paragraph and item.covered_by(scope.only)):
+        # an unspecified paragraph is read as possibly any paragraph: apply conservatively
+        if item.paragraph:
+            return False
+    return not (scope.exclude and item.paragraph and item.covered_by(scope.exclude))
+
+
+def review_policy(snap: Snapshot, reason: str, ctx: Context) -> str | None:
+    import re
+
+    base = reason.rstrip("0123456789")
+    best = None
+    for p in snap.review_policies.get(base, []):
+        if p.groups and not any(snap.in_group(ctx.ear_destination, g) for g in p.groups):
+            continue
+        if p.item_regex and not re.match(p.item_regex, ctx.item.code):
+            continue
+        if best is None or (p.groups or p.item_regex):
+            best = p
+    return best.policy if best else None
+
+
+def country_chart(ctx: Context) -> None:
+    snap = ctx.snapshot
+    entry = snap.ccl[ctx.item.code]
+    dest = ctx.ear_destination
+    if entry.all_destinations:
+        ctx.require(Requirement("ALL", Agency.BIS, "see 742.11 or 742.13", "738.3(a)(1)"))
+        ctx.note(f"{entry.eccn}: licence to all destinations", entry, True,
+                 "738.3(a)(1): the Country Chart does not apply to this entry",
+                 citation="15 CFR 738.3(a)(1)")  # fmt: skip
+    marks = snap.chart.get(dest, {})
+    for line in entry.controls:
+        label = f"{entry.eccn} {line.reason}"
+        if not _applies(ctx, line.scope):
+            ctx.note(label, entry, False, f"control line does not cover {ctx.item.label}: {line.text}")
+            continue
+        flag = "" if line.scope.parsed else " (scope not machine-read: applied conservatively)"
+        if line.column:
+            mark = marks.get(line.column)
+            if mark is None:
+                ctx.note(f"{label} -> Country Chart {line.column}", entry, False,
+                         f"no X for {dest} in column {line.column}{flag}",
+                         citation=f"{entry.citation}; 15 CFR 738 Supp. 1")  # fmt: skip
+                continue
+            recon = " (Hong Kong row reconstructed, see data)" if mark.reconstructed else ""
+            ctx.require(Requirement(line.column, Agency.BIS,
+                                    review_policy(snap, line.column, ctx), label))  # fmt: skip
+            ctx.note(f"{label} -> Country Chart {line.column}: X for {dest}", mark, True,
+                     f"{line.text}{flag}{recon}", citation=f"{entry.citation}; {mark.citation}")  # fmt: skip
+        else:
+            control = snap.special.get(line.special or "")
+            if control is None:
+                ctx.note(label, entry, False, f"special control {line.special} not in force")
+                continue
+            hit = dest in special_destinations(snap, control)
+            if hit:
+                ctx.require(Requirement(line.reason, Agency.BIS,
+                                        control.review_policy or review_policy(snap, line.reason, ctx),
+                                        label))  # fmt: skip
+            ctx.note(f"{label} -> {control.id}", control, hit,
+                     f"{line.chart_text}{flag}: {dest} {'is' if hit else 'is not'} covered",
+                     citation=f"{entry.citation}; {control.citation}")  # fmt: skip
+    _footnotes(ctx, entry)
+
+
+def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
+    label = ctx.item.label
+    for fn in ctx.snapshot.footnotes:
+        if ctx.ear_destination not in fn.destinations:
+            continue
+        hit = _pattern_hit(label, fn.eccns)
+        if hit:
+            ctx.require(Requirement(fn.reason, Agency.BIS,
+                                    review_policy(ctx.snapshot, fn.reason, ctx), fn.id))  # fmt: skip
+        ctx.note(fn.id, fn, hit, fn.text if hit else f"{label} is not among the footnote's items")
+
+
+def _pattern_hit(label: str, patterns: list[str]) -> bool:
+    def match(p: str) -> bool:
+        return label == p or label.startswith(p + ".") or (
+            "." not in p and label.split(".")[0] == p
+        )
+
+    included = any(match(p) for p in patterns if not p.startswith("!"))
+    excluded = any(match(p[1:]) for p in patterns if p.startswith("!"))
+    return included and not excluded

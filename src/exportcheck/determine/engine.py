@@ -1,0 +1,166 @@
+"""The licence determination: the order of checks of DETERMINATION.md, over one snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from exportcheck.determine import ear, enduse, exceptions, itar, parties
+from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.items import parse_item
+from exportcheck.errors import InvalidInput, UnknownDestination
+from exportcheck.models import (
+    Agency,
+    Determination,
+    EndUserType,
+    ExceptionOption,
+    Outcome,
+)
+from exportcheck.rules.ruleset import RuleSet, Snapshot, load_ruleset
+
+_POLICY_RANK = (
+    ("blocked", 6),
+    ("denied", 6),
+    ("debarred", 6),
+    ("policy of denial", 5),
+    ("presumption of denial", 4),
+    ("general policy of denial", 4),
+    ("case-by-case", 2),
+    ("approval", 1),
+)
+
+
+def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
+    """The destination as given, as the EAR sees it and as the ITAR sees it on the date."""
+    raw = (code or "").strip().upper()
+    if not raw:
+        raise UnknownDestination("destination is empty: give an ISO 3166 code such as HK or DE")
+    known = raw in snapshot.destinations or snapshot.alias(raw, "ear") is not None
+    if not known:
+        if len(raw) == 2 and raw.isalpha() and raw in {a[1] for a in snapshot.aliases}:
+            known = True
+        else:
+            raise UnknownDestination(
+                f"unknown destination {code!r} on {snapshot.on.isoformat()}: use an ISO 3166-1 "
+                "alpha-2 code (e.g. HK, CN, DE) or a 3166-2 region (UA-43 for Crimea)"
+            )
+    ear_alias = snapshot.alias(raw, "ear")
+    itar_alias = snapshot.alias(raw, "itar")
+    return raw, ear_alias.as_code if ear_alias else raw, itar_alias.as_code if itar_alias else raw
+
+
+def determine(
+    item: str,
+    destination: str,
+    on: date,
+    *,
+    value: float | None = None,
+    quantity: float | None = None,
+    end_user: str | None = None,
+    end_user_type: EndUserType | str = EndUserType.CIVIL,
+    end_use: str | None = None,
+    screener: parties.PartyScreener | None = None,
+    ruleset: RuleSet | None = None,
+) -> Determination:
+    """Decide whether ``item`` may go to ``destination`` on ``on``, and under which authority.
+
+    >>> from datetime import date
+    >>> determine("3A001.a.2", "HK", date(2021, 1, 15)).outcome.value
+    'LICENSE_REQUIRED'
+    """
+    if value is not None and (value != value or value < 0):
+        raise InvalidInput(f"value must be a non-negative amount in USD, got {value}")
+    if quantity is not None and (quantity != quantity or quantity < 0):
+        raise InvalidInput(f"quantity must be non-negative, got {quantity}")
+    try:
+        eu_type = EndUserType(str(end_user_type).lower())
+    except ValueError:
+        raise InvalidInput(
+            f"unknown end-user type {end_user_type!r}: use civil, government or military"
+        ) from None
+    rs = ruleset or load_ruleset()
+    snap = rs.as_of(on)
+    cls = parse_item(item, snap)
+    dest, ear_dest, itar_dest = resolve_destination(snap, destination)
+    ctx = Context(
+        snapshot=snap, item=cls, destination=dest, ear_destination=ear_dest,
+        itar_destination=itar_dest, value=value, end_user_name=end_user, end_user_type=eu_type,
+        end_use=end_use or "",
+    )  # fmt: skip
+    _run(ctx, screener)
+    return _answer(ctx)
+
+
+def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
+    parties.screen_parties(ctx, screener)
+    if ctx.item.kind == "usml":
+        itar.itar(ctx)
+        _ofac_only(ctx)
+        return
+    alias = ctx.snapshot.alias(ctx.destination, "ear")
+    if alias is not None:
+        ctx.note(f"{ctx.destination} determined as {alias.as_code} under the EAR", alias, True,
+                 alias.note or "")  # fmt: skip
+    decided = ear.embargoes(ctx)
+    if ctx.item.kind == "eccn":
+        ear.country_chart(ctx)
+    else:
+        ctx.note("EAR99", None, False,
+                 "EAR99: subject to the EAR but not on the CCL; no Country Chart requirement",
+                 citation="15 CFR 734.3(c); 15 CFR 732.3(b)(3)")  # fmt: skip
+    del decided
+    enduse.end_use(ctx)
+    exceptions.licence_exceptions(ctx)
+
+
+def _ofac_only(ctx: Context) -> None:
+    for e in ctx.snapshot.embargoes.get(ctx.itar_destination, []):
+        if e.agency == "OFAC" and e.ccl != "chart":
+            ctx.require(Requirement("EMBARGO", Agency.OFAC, e.review_policy, e.id, frozenset()))
+            ctx.note(e.id, e, True, e.description)
+
+
+def _strictest(policies: list[str]) -> str | None:
+    def rank(p: str) -> int:
+        low = p.lower()
+        return max((r for k, r in _POLICY_RANK if k in low), default=0)
+
+    return max(policies, key=rank) if policies else None
+
+
+def _agency(reqs: list[Requirement]) -> Agency:
+    agencies = {r.agency for r in reqs}
+    for a in (Agency.OFAC, Agency.DDTC, Agency.BIS):
+        if a in agencies and (a != Agency.OFAC or any(r.agency == a for r in reqs)):
+            return a
+    return Agency.BIS
+
+
+def _answer(ctx: Context) -> Determination:
+    reqs = ctx.requirements
+    prohibited = [r for r in reqs if r.prohibited]
+    if prohibited:
+        outcome, agency, active = Outcome.PROHIBITED, _agency(prohibited), prohibited
+    elif reqs and exceptions.all_overcome(ctx):
+        outcome, agency, active = Outcome.EXCEPTION_AVAILABLE, _agency(reqs), reqs
+    elif reqs:
+        outcome, agency, active = Outcome.LICENSE_REQUIRED, _agency(reqs), reqs
+    else:
+        outcome, agency, active = Outcome.NLR, None, []
+    reasons = list(dict.fromkeys(r.reason for r in active))
+    options = [
+        ExceptionOption(symbol=sym, citation=cit, conditions=cond)
+        for sym, (cit, cond) in ctx.exceptions.items()
+    ] if outcome == Outcome.EXCEPTION_AVAILABLE else []  # fmt: skip
+    policy = _strictest([r.review_policy for r in active if r.review_policy])
+    if outcome == Outcome.NLR:
+        ctx.note("Conclusion: no licence required (NLR)", None, False,
+                 "no rule above requires a licence; NLR holds only if General Prohibitions 4-10 "
+                 "do not apply on facts not given here (e.g. knowledge of a prohibited end use)",
+                 citation="15 CFR 738.4(a)(2)(ii)(B); 15 CFR 736.2(b)")  # fmt: skip
+    return Determination(
+        outcome=outcome, agency=agency, reasons=reasons, license_exceptions=options,
+        review_policy=policy if outcome != Outcome.NLR else None, trace=ctx.trace,
+        item=ctx.item.label, destination=ctx.destination,
+        evaluated_destination=ctx.itar_destination if ctx.item.kind == "usml" else ctx.ear_destination,
+        on=ctx.on, ruleset_version=ctx.snapshot.version, screening_hits=ctx.hits,
+    )  # fmt: skip

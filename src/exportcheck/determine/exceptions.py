@@ -1,0 +1,150 @@
+"""Step: Part 740 licence exceptions, once a licence requirement is found."""
+
+from __future__ import annotations
+
+import re
+
+from exportcheck.determine.context import Context, Requirement
+from exportcheck.rules import schema as s
+from exportcheck.rules.ruleset import Snapshot
+
+#: the List-Based exceptions an ECCN entry grants, evaluated here
+LIST_BASED = ("LVS", "GBS", "TSR", "STA", "ENC")
+
+
+def licence_exceptions(ctx: Context) -> None:
+    snap = ctx.snapshot
+    if not ctx.requirements or any(r.prohibited for r in ctx.requirements):
+        return
+    for why in ctx.no_exceptions:
+        ctx.note("Licence exceptions barred", None, True, why, citation="15 CFR 740.2")
+    if ctx.no_exceptions:
+        return
+    candidates = _candidates(ctx)
+    usable: dict[str, tuple[str, str]] = {}
+    for symbol, (definition, detail) in candidates.items():
+        ok, why = _destination_ok(snap, definition, ctx.ear_destination)
+        if ok:
+            ok, why = _restrictions_ok(ctx, symbol)
+        if ok:
+            usable[symbol] = (definition.citation, detail)
+        ctx.note(f"License Exception {symbol}", definition, ok, why if not ok else detail)
+    if not candidates:
+        ctx.note("Licence exceptions", None, False,
+                 "no licence exception the entry or the embargo names applies",
+                 citation="15 CFR 740")  # fmt: skip
+    ctx.exceptions = {
+        sym: info for sym, info in usable.items()
+        if any(_covers(r, sym) for r in ctx.requirements)
+    }  # fmt: skip
+
+
+def all_overcome(ctx: Context) -> bool:
+    return bool(ctx.requirements) and all(
+        any(_covers(r, sym) for sym in ctx.exceptions) for r in ctx.requirements
+    )
+
+
+def _covers(req: Requirement, symbol: str) -> bool:
+    return req.exceptions is None or symbol in req.exceptions
+
+
+def _candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, str]]:
+    snap = ctx.snapshot
+    out: dict[str, tuple[s.LicenceExceptionDef, str]] = {}
+    wanted: set[str] = set()
+    for r in ctx.requirements:
+        if r.exceptions:
+            wanted |= r.exceptions
+    if ctx.item.kind == "eccn":
+        entry = snap.ccl[ctx.item.code]
+        for symbol in LIST_BASED:
+            detail = _entry_grants(ctx, entry, symbol)
+            if detail and symbol in snap.exceptions:
+                out[symbol] = (snap.exceptions[symbol], detail)
+    for symbol in wanted & set(snap.exceptions):
+        if symbol in LIST_BASED:
+            continue
+        d = snap.exceptions[symbol]
+        out.setdefault(symbol, (d, d.conditions))
+    return out
+
+
+def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
+    from exportcheck.determine.ear import _applies
+
+    if symbol == "LVS":
+        limit = lvs_limit(ctx, entry)
+        if limit is None:
+            return None
+        if ctx.value is not None and ctx.value > limit:
+            ctx.note("License Exception LVS", ctx.snapshot.exceptions.get("LVS"), False,
+                     f"value ${ctx.value:,.0f} exceeds the LVS limit ${limit:,} for {entry.eccn}")  # fmt: skip
+            return None
+        shown = "value not given: " if ctx.value is None else f"value ${ctx.value:,.0f} within "
+        return f"{shown}LVS limit ${limit:,} per shipment ({entry.eccn})"
+    grant = entry.exceptions.get(symbol)
+    if grant is None or grant.eligible == "no":
+        return None
+    if grant.eligible == "partial" and grant.scope.parsed and grant.scope.only:
+        if not (ctx.item.paragraph and ctx.item.covered_by(grant.scope.only)):
+            return None
+    elif grant.eligible == "partial" and not _applies(ctx, grant.scope):
+        return None
+    conditions = ctx.snapshot.exceptions[symbol].conditions if symbol in ctx.snapshot.exceptions else ""
+    extra = f"; entry: {grant.text}" if grant.eligible == "partial" else ""
+    return f"{conditions}{extra}"
+
+
+def lvs_limit(ctx: Context, entry: s.CclEntry) -> int | None:
+    """The LVS value limit for the item's paragraph (None = not eligible)."""
+    from exportcheck.determine.ear import _applies
+
+    best: int | None = None
+    matched = False
+    for row in entry.lvs:
+        if not row.scope.parsed:
+            continue
+        if row.scope.only and not (ctx.item.paragraph and ctx.item.covered_by(row.scope.only)):
+            continue
+        if not _applies(ctx, row.scope):
+            continue
+        if row.usd is None:
+            return None
+        matched = True
+        best = row.usd if best is None else min(best, row.usd)
+    return best if matched else None
+
+
+def _destination_ok(snap: Snapshot, d: s.LicenceExceptionDef, dest: str) -> tuple[bool, str]:
+    if d.groups and not any(snap.in_group(dest, g) for g in d.groups):
+        return False, f"{dest} is not in Country Group {' or '.join(d.groups)}"
+    bad = [g for g in d.exclude_groups if snap.in_group(dest, g)]
+    if bad:
+        return False, f"{dest} is in Country Group {', '.join(bad)}"
+    return True, ""
+
+
+def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
+    snap = ctx.snapshot
+    reasons = {r.reason.rstrip("0123456789") for r in ctx.requirements}
+    for r in snap.restrictions:
+        if r.destinations and ctx.ear_destination not in r.destinations:
+            continue
+        if r.groups and not any(snap.in_group(ctx.ear_destination, g) for g in r.groups):
+            continue
+        if r.item_regex and not re.match(r.item_regex, ctx.item.code):
+            continue
+        if r.reasons and not reasons & set(r.reasons):
+            continue
+        if r.kind == "bar" and (not r.exceptions or symbol in r.exceptions):
+            return False, f"{r.id}: {r.description} ({r.citation})"
+        if r.kind == "none_except" and symbol not in r.exceptions:
+            return False, f"{r.id}: {r.description} ({r.citation})"
+        if r.kind == "only_where_usable_for" and r.usable_for:
+            definition = snap.exceptions[symbol]
+            ok, why = _destination_ok(snap, definition, r.usable_for)
+            if not ok:
+                return False, (f"{r.id}: {r.description}; not usable for {r.usable_for} "
+                               f"({why}) ({r.citation})")  # fmt: skip
+    return True, ""

@@ -1,0 +1,84 @@
+"""Parse what the user says is being exported: an ECCN (with paragraph), EAR99 or a USML category."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from exportcheck.errors import MalformedItem, UnknownItem
+from exportcheck.rules.ruleset import Snapshot
+
+_ECCN = re.compile(r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z0-9]{1,4})*)$", re.IGNORECASE)
+_ECCN_LIKE = re.compile(r"^[0-9][A-Za-z][0-9]{3}")
+_USML = re.compile(
+    r"^USML[\s:\-]*(?:CAT(?:EGORY)?\.?\s*)?(?P<cat>[IVX]+)(?P<para>(?:\([a-z0-9]+\))*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """``kind`` decides the regime: ``eccn`` and ``ear99`` are EAR, ``usml`` is ITAR."""
+
+    kind: Literal["eccn", "ear99", "usml"]
+    code: str  # ECCN, "EAR99" or the roman USML category
+    paragraph: str = ""  # ".a.2" for ECCNs, "(a)(1)" for USML
+
+    @property
+    def label(self) -> str:
+        if self.kind == "usml":
+            return f"USML:{self.code}{self.paragraph}"
+        return f"{self.code}{self.paragraph}"
+
+    def covered_by(self, scope_paragraphs: list[str]) -> bool:
+        """Whether any paragraph in the list covers this item (prefix at a dot boundary)."""
+        p = self.paragraph
+        return any(p == q or p.startswith(q + ".") for q in scope_paragraphs)
+
+
+def parse_item(text: str, snapshot: Snapshot) -> Classification:
+    raw = (text or "").strip()
+    if not raw:
+        raise MalformedItem("item classification is empty: give an ECCN, EAR99 or USML:<category>")
+    if raw.upper() == "EAR99":
+        return Classification("ear99", "EAR99")
+    if raw.upper().startswith("USML"):
+        m = _USML.match(raw)
+        if not m:
+            raise MalformedItem(
+                f"malformed USML category {raw!r}: write e.g. USML:XI or USML:I(a)"
+            )
+        cat = m.group("cat").upper()
+        if cat not in snapshot.usml:
+            raise UnknownItem(f"unknown USML category {cat!r} (22 CFR 121.1 has I to XXI)")
+        return Classification("usml", cat, m.group("para").lower())
+    m = _ECCN.match(raw)
+    if not m:
+        if _ECCN_LIKE.match(raw):
+            raise MalformedItem(
+                f"malformed ECCN paragraph in {raw!r}: write it like 3A001.a.2 "
+                "(dot-separated letters and numbers)"
+            )
+        raise MalformedItem(
+            f"unrecognised item classification {raw!r}: expected an ECCN such as 3A001.a.2, "
+            "EAR99, or USML:<category>"
+        )
+    eccn = m.group("eccn").upper()
+    para = m.group("para").lower()
+    entry = snapshot.ccl.get(eccn)
+    if entry is None:
+        raise UnknownItem(
+            f"unknown ECCN {eccn}: not on the Commerce Control List in force on "
+            f"{snapshot.on.isoformat()}"
+        )
+    if para and entry.paragraphs and not _known_paragraph(para, entry.paragraphs):
+        raise MalformedItem(f"ECCN {eccn} has no paragraph {para!r}")
+    return Classification("eccn", eccn, para)
+
+
+def _known_paragraph(para: str, known: list[str]) -> bool:
+    # .x/.y/.z and deeper sub-paragraphs are not always itemised in the source: accept a
+    # paragraph when it or one of its parents is known.
+    parts = para.split(".")[1:]
+    return any(".".join(["", *parts[:i]]) in known for i in range(len(parts), 0, -1))

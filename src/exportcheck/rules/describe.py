@@ -1,0 +1,111 @@
+"""What the rule base says about one destination on a date, and what changed between two dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from exportcheck.errors import UnknownDestination
+from exportcheck.rules.ruleset import RuleSet
+
+
+class RuleRow(BaseModel):
+    table: str
+    summary: str
+    citation: str
+    effective_from: date | None
+    effective_to: date | None
+    start_date_known: bool
+
+
+class DestinationRules(BaseModel):
+    code: str
+    on: date
+    ear_as: str
+    itar_as: str
+    rows: list[RuleRow]
+
+
+class RuleChange(BaseModel):
+    change: str  # added | removed
+    on: date
+    row: RuleRow
+
+
+def summarise(table: str, r: Any) -> str:
+    match table:
+        case "chart_marks":
+            return f"{r.code}: X in Country Chart column {r.column}" + (" (reconstructed)" if r.reconstructed else "")
+        case "group_members":
+            return f"{r.code} in Country Group {r.group}"
+        case "aliases":
+            return f"{r.code} determined as {r.as_code} ({r.scope.upper()})"
+        case "destinations":
+            return f"destination {r.code} ({r.name})"
+        case "ccl":
+            return f"ECCN {r.eccn}: {r.heading[:80]}"
+        case "proscribed":
+            return f"ITAR 22 CFR {r.paragraph}: {r.code}, {r.review_policy}"
+        case "exception_restrictions" | "embargoes" | "end_use_rules" | "special_controls":
+            return f"{r.id}: {getattr(r, 'description', '')}"
+        case "chart_footnotes":
+            return f"{r.id}: {r.text[:100]}"
+        case "item_lists":
+            return f"{r.id}: {len(r.eccns)} ECCNs"
+        case "licence_exceptions":
+            return f"License Exception {r.symbol}: {r.title}"
+        case _:
+            return str(getattr(r, "id", "") or getattr(r, "reason", "") or table)
+
+
+def _row(table: str, r: Any) -> RuleRow:
+    return RuleRow(table=table, summary=summarise(table, r), citation=r.citation,
+                   effective_from=r.effective_from, effective_to=r.effective_to,
+                   start_date_known=r.start_date_known)  # fmt: skip
+
+
+def _mentions(table: str, r: Any, codes: set[str]) -> bool:
+    for attr in ("code", "as_code"):
+        if getattr(r, attr, None) in codes:
+            return True
+    for attr in ("destinations", "countries"):
+        if codes & set(getattr(r, attr, []) or []):
+            return True
+    return False
+
+
+def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
+    """Every rule in force on ``on`` that names the destination (or what it is determined as)."""
+    snap = rs.as_of(on)
+    code = code.strip().upper()
+    ear = snap.alias(code, "ear")
+    itar = snap.alias(code, "itar")
+    known = code in snap.destinations or ear or any(code == a[1] for a in snap.aliases)
+    if not known and not any(code == r.code for r in rs.rows("destinations")):
+        raise UnknownDestination(f"unknown destination {code!r}: use an ISO 3166 code such as HK")
+    codes = {code, ear.as_code if ear else code, itar.as_code if itar else code}
+    rows = [
+        _row(t, r)
+        for t, table_rows in rs.tables.items()
+        if t not in ("ccl", "review_policies", "usml", "licence_exceptions")
+        for r in table_rows
+        if r.in_force(on) and _mentions(t, r, codes)
+    ]
+    return DestinationRules(code=code, on=on, ear_as=ear.as_code if ear else code,
+                            itar_as=itar.as_code if itar else code, rows=rows)  # fmt: skip
+
+
+def rule_changes(
+    rs: RuleSet, start: date, end: date, country: str | None = None
+) -> list[RuleChange]:
+    """Rows that came into or went out of force after ``start`` up to and including ``end``."""
+    codes = {country.strip().upper()} if country else None
+    out = []
+    for table, r, kind in rs.changes_between(start, end):
+        if codes and not _mentions(table, r, codes):
+            continue
+        when = r.effective_from if kind == "added" else r.effective_to
+        out.append(RuleChange(change=kind, on=when, row=_row(table, r)))
+    return out

@@ -1,0 +1,160 @@
+"""The effective-dated rule base and its snapshot on one date.
+
+``RuleSet`` holds every row of every version; ``RuleSet.as_of(day)`` gives a ``Snapshot`` with
+plain dict lookups for that day, cached, so a determination does no filtering by date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from exportcheck.errors import DateOutOfRange, RuleDataError
+from exportcheck.rules import schema as s
+from exportcheck.rules.loader import load_tables
+from exportcheck.rules.schema import RULEBASE_START
+
+
+@dataclass
+class Snapshot:
+    """The rules in force on ``on``."""
+
+    on: date
+    version: str
+    destinations: dict[str, s.Destination]
+    aliases: dict[tuple[str, str], s.DestinationAlias]  # (scope, code) -> alias
+    chart: dict[str, dict[str, s.ChartMark]]
+    groups: dict[str, dict[str, s.GroupMember]]
+    group_codes: dict[str, frozenset[str]]
+    ccl: dict[str, s.CclEntry]
+    special: dict[str, s.SpecialControl]
+    footnotes: list[s.ChartFootnote]
+    exceptions: dict[str, s.LicenceExceptionDef]
+    restrictions: list[s.ExceptionRestriction]
+    embargoes: dict[str, list[s.Embargo]]
+    item_lists: dict[str, frozenset[str]]
+    item_list_rows: dict[str, s.ItemList]
+    end_use_rules: list[s.EndUseRule]
+    usml: dict[str, s.UsmlCategory]
+    proscribed: dict[str, s.ItarDestination]
+    review_policies: dict[str, list[s.ReviewPolicy]]
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def alias(self, code: str, scope: str) -> s.DestinationAlias | None:
+        return self.aliases.get((scope, code)) or self.aliases.get(("all", code))
+
+    def in_group(self, code: str, group: str) -> bool:
+        return code in self.group_codes.get(group, frozenset())
+
+
+class RuleSet:
+    """Every rule row with its effective window; build once, query by date."""
+
+    def __init__(self, tables: dict[str, list[Any]], version: str) -> None:
+        self.tables = tables
+        self.version = version
+        self._check()
+
+    def _check(self) -> None:
+        ids = {r.id for r in self.tables.get("special_controls", [])}
+        for entry in self.tables.get("ccl", []):
+            for line in entry.controls:
+                if line.special and line.special not in ids:
+                    raise RuleDataError(
+                        f"ECCN {entry.eccn}: control line refers to unknown special control "
+                        f"{line.special!r}"
+                    )
+        lists = {r.id for r in self.tables.get("item_lists", [])}
+        for rule in self.tables.get("end_use_rules", []):
+            if rule.items not in ("all", "ccl") and rule.items not in lists:
+                raise RuleDataError(f"end-use rule {rule.id!r}: unknown item list {rule.items!r}")
+
+    def rows(self, table: str) -> list[Any]:
+        return self.tables.get(table, [])
+
+    @property
+    def eccns(self) -> set[str]:
+        return {e.eccn for e in self.rows("ccl")}
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the rule set lives as long as the process
+    def as_of(self, on: date) -> Snapshot:
+        if on < RULEBASE_START:
+            raise DateOutOfRange(
+                f"date {on.isoformat()} is before the rule base starts "
+                f"({RULEBASE_START.isoformat()}); exportcheck answers for dates from then on"
+            )
+
+        def live(table: str) -> list[Any]:
+            return [r for r in self.rows(table) if r.in_force(on)]
+
+        chart: dict[str, dict[str, s.ChartMark]] = defaultdict(dict)
+        for m in live("chart_marks"):
+            chart[m.code][m.column] = m
+        groups: dict[str, dict[str, s.GroupMember]] = defaultdict(dict)
+        codes: dict[str, set[str]] = defaultdict(set)
+        for g in live("group_members"):
+            groups[g.code][g.group] = g
+            codes[g.group].add(g.code)
+        embargoes: dict[str, list[s.Embargo]] = defaultdict(list)
+        for e in live("embargoes"):
+            for d in e.destinations:
+                embargoes[d].append(e)
+        policies: dict[str, list[s.ReviewPolicy]] = defaultdict(list)
+        for p in live("review_policies"):
+            policies[p.reason].append(p)
+        lists = {r.id: r for r in self.rows("item_lists")}
+        return Snapshot(
+            on=on,
+            version=self.version,
+            destinations={d.code: d for d in live("destinations")},
+            aliases={(a.scope, a.code): a for a in live("aliases")},
+            chart=dict(chart),
+            groups=dict(groups),
+            group_codes={k: frozenset(v) for k, v in codes.items()},
+            ccl={e.eccn: e for e in live("ccl")},
+            special={c.id: c for c in live("special_controls")},
+            footnotes=live("chart_footnotes"),
+            exceptions={x.symbol: x for x in live("licence_exceptions")},
+            restrictions=live("exception_restrictions"),
+            embargoes=dict(embargoes),
+            item_lists={i: frozenset(r.eccns) for i, r in lists.items()},
+            item_list_rows=lists,
+            end_use_rules=live("end_use_rules"),
+            usml={u.category: u for u in live("usml")},
+            proscribed={p.code: p for p in live("proscribed")},
+            review_policies=dict(policies),
+        )
+
+    def changes_between(self, start: date, end: date) -> list[tuple[str, Any, str]]:
+        """Rows that came into or went out of force after ``start`` up to ``end``.
+
+        Returns (table, row, 'added' | 'removed'), ordered by the date of the change.
+        """
+        out: list[tuple[date, str, Any, str]] = []
+        for table, rows in self.tables.items():
+            for r in rows:
+                if r.effective_from and start < r.effective_from <= end:
+                    out.append((r.effective_from, table, r, "added"))
+                if r.effective_to and start <= r.effective_to < end:
+                    out.append((r.effective_to, table, r, "removed"))
+        out.sort(key=lambda t: (t[0], t[1], t[3]))
+        return [(t, r, kind) for _, t, r, kind in out]
+
+
+@cache
+def _load(rules_dir: str | None) -> RuleSet:
+    tables, version = load_tables(Path(rules_dir) if rules_dir else None)
+    return RuleSet(tables, version)
+
+
+def load_ruleset(rules_dir: str | Path | None = None) -> RuleSet:
+    """The bundled rule base (optionally with a directory of rule files layered over it)."""
+    if rules_dir is None:
+        from exportcheck.settings import get_settings
+
+        rules_dir = get_settings().rules_dir
+    return _load(str(rules_dir) if rules_dir else None)

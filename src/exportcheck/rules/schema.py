@@ -1,0 +1,280 @@
+"""Typed rows of the rule base.
+
+Every row carries a ``citation`` and an effective window. ``effective_from`` may be the word
+``unknown``: the rule is in the eCFR edition the row was taken from, but its start date has not
+been established; the engine then applies it from the start of the rule base and says so in the
+trace. Validation here is what makes a missing citation fail loudly at start-up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+#: The earliest date the rule base answers for.
+RULEBASE_START = date(2019, 1, 1)
+
+Reason = Literal[
+    "NS", "NP", "MT", "CB", "CW", "RS", "FC", "CC", "AT", "UN", "EI", "SS", "SL", "RU", "SI", "XX"
+]
+ChartColumn = Literal[
+    "CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2",
+    "FC1", "CC1", "CC2", "CC3", "AT1", "AT2",
+]  # fmt: skip
+CountryGroup = Literal[
+    "A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B",
+    "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2",
+]  # fmt: skip
+
+
+def _start(value: object) -> object:
+    if value in (None, "", "unknown"):
+        return None
+    return value
+
+
+StartDate = Annotated[date | None, BeforeValidator(_start)]
+
+
+class Cited(BaseModel):
+    """Base of every rule row: a citation and an effective window (inclusive both ends)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    citation: str = Field(min_length=3)
+    effective_from: StartDate = None
+    effective_to: date | None = None
+    #: Where the start date comes from, when it differs from ``citation`` (e.g. an FR notice).
+    start_citation: str | None = None
+    note: str | None = None
+
+    @property
+    def start_date_known(self) -> bool:
+        return self.effective_from is not None
+
+    @property
+    def start(self) -> date:
+        return self.effective_from or RULEBASE_START
+
+    def in_force(self, on: date) -> bool:
+        return self.start <= on and (self.effective_to is None or on <= self.effective_to)
+
+    @model_validator(mode="after")
+    def _window(self) -> Cited:
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            raise ValueError(f"effective_to {self.effective_to} before effective_from")
+        return self
+
+
+# --- destinations, chart, groups -------------------------------------------------------------
+
+
+class Destination(Cited):
+    """A Country Chart destination (ISO 3166-1 alpha-2, or ISO 3166-2 for special regions)."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+    name: str
+    chart_name: str | None = None
+
+
+class DestinationAlias(Cited):
+    """From ``effective_from`` the EAR determines ``code`` as ``as_code`` (e.g. HK as CN)."""
+
+    code: str
+    as_code: str
+    scope: Literal["ear", "itar", "all"] = "ear"
+
+
+class ChartMark(Cited):
+    """An X in the Commerce Country Chart (15 CFR 738 Supp. 1)."""
+
+    code: str
+    column: ChartColumn
+    reconstructed: bool = False
+
+
+class ChartFootnote(Cited):
+    """A chart footnote that adds a licence requirement the grid does not show."""
+
+    id: str
+    destinations: list[str]
+    reason: str
+    eccns: list[str]  # ECCN or ECCN.paragraph; prefix '!' excludes
+    text: str
+
+
+class GroupMember(Cited):
+    code: str
+    group: CountryGroup
+
+
+# --- Commerce Control List -------------------------------------------------------------------
+
+
+class Scope(BaseModel):
+    """Which paragraphs of an entry a control line (or a value limit) covers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    only: list[str] = []  # paragraphs like ".b.2"; empty = whole entry
+    exclude: list[str] = []
+    parsed: bool = True  # False: the text could not be read into paragraphs; applied to all
+
+
+class ControlLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: Reason
+    column: ChartColumn | None = None
+    special: str | None = None  # id in special_controls.yaml
+    scope: Scope = Scope()
+    text: str
+    chart_text: str
+
+    @model_validator(mode="after")
+    def _target(self) -> ControlLine:
+        if (self.column is None) == (self.special is None):
+            raise ValueError(f"control line needs exactly one of column/special: {self.text!r}")
+        return self
+
+
+class ValueLimit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    usd: int | None  # None = N/A
+    scope: Scope = Scope()
+
+
+class ExceptionEligibility(BaseModel):
+    """An entry's List-Based licence exception (LVS, GBS, TSR, STA, ENC, ...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    eligible: Literal["yes", "no", "partial"]
+    scope: Scope = Scope()
+    text: str
+
+
+class CclEntry(Cited):
+    eccn: str = Field(pattern=r"^[0-9][A-E][0-9]{3}$")
+    heading: str
+    controls: list[ControlLine]
+    lvs: list[ValueLimit] = []
+    exceptions: dict[str, ExceptionEligibility] = {}
+    #: 738.3(a)(1): licence to all destinations; the chart does not apply
+    all_destinations: bool = False
+    #: paragraphs the entry defines, where the source gives them (validates user input)
+    paragraphs: list[str] = []
+
+
+class SpecialControl(Cited):
+    """A control line target that is not a chart column (e.g. RS worldwide, 742.6(a)(6)(iii)(A)).
+
+    The destination set is ``countries`` ∪ members of ``groups``, minus ``exclude_countries`` and
+    members of ``exclude_groups``; or every destination when ``worldwide``.
+    """
+
+    id: str
+    reason: str
+    description: str
+    worldwide: bool = False
+    countries: list[str] = []
+    groups: list[CountryGroup] = []
+    exclude_countries: list[str] = []
+    exclude_groups: list[CountryGroup] = []
+    review_policy: str | None = None
+
+
+# --- policies: restrictions, embargoes, end uses, ITAR ---------------------------------------
+
+
+class ExceptionRestriction(Cited):
+    """15 CFR 740.2: when licence exceptions may not be used.
+
+    ``kind``: ``bar`` removes ``exceptions`` (all when empty); ``none_except`` keeps only
+    ``exceptions``; ``only_where_usable_for`` keeps an exception only if it is usable for the
+    ``usable_for`` destination too (Hong Kong 2020).
+    """
+
+    id: str
+    description: str
+    kind: Literal["bar", "none_except", "only_where_usable_for"]
+    destinations: list[str] = []
+    groups: list[CountryGroup] = []
+    exceptions: list[str] = []
+    usable_for: str | None = None
+    item_regex: str | None = None  # e.g. 600-series and 9x515
+    reasons: list[str] = []  # applies when one of these reasons is among those triggered
+
+
+class Embargo(Cited):
+    """A Part 746 (or OFAC programme) rule that decides for a destination over the chart."""
+
+    id: str
+    destinations: list[str]
+    agency: Literal["BIS", "OFAC"] = "BIS"
+    description: str
+    #: outcome for CCL items and for EAR99 items
+    ccl: Literal["license_required", "prohibited", "chart"] = "license_required"
+    ear99: Literal["license_required", "prohibited", "nlr"] = "license_required"
+    review_policy: str
+    allowed_exceptions: list[str] = []
+    #: exceptions that authorise EAR99 items (e.g. SPP for Syria from 2 Sep 2025)
+    ear99_exceptions: list[str] = []
+
+
+class ItemList(Cited):
+    """A dated list of ECCNs (e.g. Supplement No. 2 to Part 744)."""
+
+    id: str
+    eccns: list[str]
+
+
+class EndUseRule(Cited):
+    """Part 744 end-use / end-user controls (744.2-744.4, 744.21, 744.22)."""
+
+    id: str
+    reason: str
+    description: str
+    countries: list[str] = []  # empty = worldwide
+    #: 'all' = all items subject to the EAR; 'ccl' = CCL items only; or an ItemList id
+    items: str = "all"
+    end_user_types: list[str] = []
+    end_use_keywords: list[str] = []
+    review_policy: str
+    #: licence exceptions still usable when this rule fires (usually none)
+    allowed_exceptions: list[str] = []
+
+
+class UsmlCategory(Cited):
+    category: str = Field(pattern=r"^[IVX]+$")
+    title: str
+
+
+class ItarDestination(Cited):
+    """22 CFR 126.1: a proscribed destination and its licence review policy."""
+
+    code: str
+    paragraph: str
+    review_policy: str
+
+
+class LicenceExceptionDef(Cited):
+    """A Part 740 licence exception, with the destination condition the engine checks."""
+
+    symbol: str
+    title: str
+    groups: list[CountryGroup] = []  # destination must be in one (empty = any)
+    exclude_groups: list[CountryGroup] = []
+    conditions: str
+
+
+class ReviewPolicy(Cited):
+    """The licence review policy BIS applies for a reason for control (Part 742)."""
+
+    reason: str
+    policy: str
+    groups: list[CountryGroup] = []  # applies when the destination is in one (empty = default)
+    item_regex: str | None = None
