@@ -47,7 +47,8 @@ def batch(
     from exportcheck.determine.batch import determine_frame, read_lines, write_results
 
     lines = read_lines(infile)
-    screener = None if no_screen else default_screener()
+    wants_screening = not no_screen and "end_user" in {c.lower() for c in lines.columns}
+    screener = default_screener() if wants_screening else None
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:  # fmt: skip
         task = bar.add_task("distinct lines", total=None)

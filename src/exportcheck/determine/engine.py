@@ -128,11 +128,10 @@ def _strictest(policies: list[str]) -> str | None:
 
 
 def _agency(reqs: list[Requirement]) -> Agency:
+    """The licensing agency: DDTC for defence articles; OFAC where its licence also serves as
+    the EAR authorisation (Iran, 746.7(a)(2)); otherwise BIS."""
     agencies = {r.agency for r in reqs}
-    for a in (Agency.OFAC, Agency.DDTC, Agency.BIS):
-        if a in agencies and (a != Agency.OFAC or any(r.agency == a for r in reqs)):
-            return a
-    return Agency.BIS
+    return next(a for a in (Agency.DDTC, Agency.OFAC, Agency.BIS) if a in agencies)
 
 
 def _answer(ctx: Context) -> Determination:

@@ -55,6 +55,10 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
         return Classification("usml", cat, m.group("para").lower())
     m = _ECCN.match(raw)
     if not m:
+        if _ECCN_LIKE.match(raw) and raw[1].upper() not in "ABCDE":
+            raise MalformedItem(
+                f"malformed ECCN {raw!r}: the product group (second character) must be A to E"
+            )
         if _ECCN_LIKE.match(raw):
             raise MalformedItem(
                 f"malformed ECCN paragraph in {raw!r}: write it like 3A001.a.2 "

@@ -1,0 +1,3 @@
+from exportcheck.cli.app import main
+
+main()

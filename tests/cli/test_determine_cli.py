@@ -1,0 +1,133 @@
+"""The CLI: readable and JSON output, and a one-line error with exit code 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from exportcheck.cli.app import main
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--item", "3A001.a.2", "--to", "HK", "--on", "2020-07-15",
+                        "--value", "1200", "--quantity", "3", "--json", "--no-screen"], capsys)  # fmt: skip
+    assert code == 0
+    d = json.loads(out)
+    assert {"outcome", "agency", "reasons", "license_exceptions", "review_policy", "trace"} <= d.keys()
+    assert d["outcome"] == "LICENSE_REQUIRED" and d["agency"] == "BIS" and d["reasons"] == ["NS2"]
+    assert all({"rule", "citation", "effective_from"} <= t.keys() for t in d["trace"])
+    assert any("740.2(a)(23)" in t["detail"] for t in d["trace"])
+
+
+def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--item", "3A991", "--to", "HK", "--on", "2021-01-15",
+                        "--end-user-type", "military", "--no-screen"], capsys)  # fmt: skip
+    assert code == 0
+    assert "LICENSE_REQUIRED" in out and "MEU" in out and "85 FR 83765" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--item", "3A999X", "--to", "HK", "--on", "2021-01-01"], "malformed ECCN"),
+        (["--item", "3A001..a", "--to", "HK", "--on", "2021-01-01"], "malformed ECCN paragraph"),
+        (["--item", "3A001.q", "--to", "HK", "--on", "2021-01-01"], "no paragraph"),
+        (["--item", "9Z999", "--to", "HK", "--on", "2021-01-01"], "product group"),
+        (["--item", "rifle", "--to", "HK", "--on", "2021-01-01"], "unrecognised item"),
+        (["--item", "3A998", "--to", "HK", "--on", "2021-01-01"], "unknown ECCN 3A998"),
+        (["--item", "3A090.a", "--to", "CN", "--on", "2021-01-01"], "unknown ECCN 3A090"),
+        (["--item", "USML:XXV", "--to", "HK", "--on", "2021-01-01"], "unknown USML category"),
+        (["--item", "USML:11", "--to", "HK", "--on", "2021-01-01"], "malformed USML"),
+        (["--item", "3A001", "--to", "XX", "--on", "2021-01-01"], "unknown destination"),
+        (["--item", "3A001", "--to", "HK", "--on", "2018-12-31"], "before the rule base starts"),
+        (["--item", "3A001", "--to", "HK", "--on", "15/07/2020"], "invalid date"),
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--value", "-5"], "non-negative"),
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--quantity", "-1"], "non-negative"),
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--end-user-type", "pirate"],
+         "unknown end-user type"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["check", *args], capsys)
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_hong_kong_is_not_a_destination_after_2020_for_rules_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules", "show", "HK", "--on", "2021-01-15", "--json"], capsys)
+    assert code == 0
+    res = json.loads(out)
+    assert res["ear_as"] == "CN" and res["itar_as"] == "CN"
+    assert any("85 FR 83765" in r["citation"] for r in res["rows"])
+    assert any(r["summary"].startswith("CN in Country Group D:5") for r in res["rows"])
+    code, out, _ = run(["rules", "show", "HK", "--on", "2020-06-29", "--json"], capsys)
+    before = json.loads(out)
+    assert before["ear_as"] == "HK"
+    assert any(r["summary"] == "HK in Country Group B" for r in before["rows"])
+
+
+def test_rules_diff_lists_the_2020_changes_with_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["rules", "diff", "--from", "2020-06-29", "--to", "2020-12-23",
+                        "--country", "HK", "--json"], capsys)  # fmt: skip
+    assert code == 0
+    changes = json.loads(out)
+    cites = " ".join(c["row"]["citation"] for c in changes)
+    assert "85 FR 45998" in cites and "85 FR 83765" in cites
+    kinds = {(c["change"], c["row"]["table"]) for c in changes}
+    assert ("removed", "chart_marks") in kinds and ("added", "aliases") in kinds
+    code, _, err = run(["rules", "diff", "--from", "2021-01-01", "--to", "2020-01-01"], capsys)
+    assert code == 2 and "before --from" in err
+
+
+def test_batch_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "lines.csv"
+    src.write_text(
+        "item,destination,date,value,end_user_type\n"
+        "3A001.a.2,HK,2020-06-29,1000,civil\n"
+        "3A001.a.2,HK,2020-07-15,1000,civil\n"
+        "3A991,HK,2021-01-15,10,military\n"
+        "bogus,HK,2021-01-15,10,civil\n"
+    )
+    out = tmp_path / "out.parquet"
+    code, stdout, _ = run(["batch", str(src), "-o", str(out), "--no-screen"], capsys)
+    assert code == 0 and "4 lines" in stdout
+    res = pl.read_parquet(out)
+    assert res["outcome"].to_list() == ["EXCEPTION_AVAILABLE", "LICENSE_REQUIRED", "LICENSE_REQUIRED", None]
+    assert "unrecognised item" in res["error"][3]
+
+
+def test_batch_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "lines.txt"
+    bad.write_text("hello")
+    code, _, err = run(["batch", str(bad), "-o", str(tmp_path / "o.csv")], capsys)
+    assert code == 2 and "unsupported input format" in err
+    missing = tmp_path / "nocol.csv"
+    missing.write_text("foo,bar\n1,2\n")
+    code, _, err = run(["batch", str(missing), "-o", str(tmp_path / "o.csv")], capsys)
+    assert code == 2 and "column" in err and "['foo', 'bar']" in err
+
+
+def test_console_script_runs() -> None:
+    proc = subprocess.run([sys.executable, "-m", "exportcheck", "check", "--item", "EAR99",
+                           "--to", "CU", "--on", "2024-01-01", "--json", "--no-screen"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["outcome"] == "LICENSE_REQUIRED"

@@ -1,0 +1,62 @@
+"""The vectorised batch path gives the scalar path's answer, row for row."""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from exportcheck import determine, determine_frame
+from exportcheck.errors import ExportCheckError
+
+CASES = list(csv.DictReader((Path(__file__).with_name("cases.csv")).open(encoding="utf-8")))
+
+
+def _lines(n: int, seed: int = 7) -> pl.DataFrame:
+    rnd = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        c = rnd.choice(CASES)
+        value = rnd.choice([None, 0.0, 100.0, 499.0, 500.0, 1499.0, 1500.0, 1501.0, 4999.0, 9e4])
+        rows.append({"item": c["item"], "destination": c["destination"], "date": c["date"],
+                     "value": value, "end_user_type": c["end_user_type"] or "civil",
+                     "end_use": c["end_use"] or None})  # fmt: skip
+    rows.append({"item": "3A001.zz", "destination": "HK", "date": "2021-01-01", "value": 1.0,
+                 "end_user_type": "civil", "end_use": None})  # fmt: skip
+    rows.append({"item": "3A001", "destination": "HK", "date": "2021-13-01", "value": 1.0,
+                 "end_user_type": "civil", "end_use": None})  # fmt: skip
+    return pl.DataFrame(rows)
+
+
+def test_batch_equals_scalar_row_for_row() -> None:
+    lines = _lines(600)
+    out = determine_frame(lines)
+    assert out.height == lines.height
+    for row in out.iter_rows(named=True):
+        try:
+            d = determine(row["item"], row["destination"], date.fromisoformat(row["date"]),
+                          value=row["value"], end_user_type=row["end_user_type"],
+                          end_use=row["end_use"])  # fmt: skip
+        except (ExportCheckError, ValueError) as exc:
+            assert row["outcome"] is None and row["error"], (row, exc)
+            continue
+        assert row["outcome"] == d.outcome.value, row
+        assert row["reasons"] == ",".join(d.reasons), row
+        assert row["license_exceptions"] == ",".join(e.symbol for e in d.license_exceptions), row
+        assert row["review_policy"] == d.review_policy, row
+
+
+def test_batch_keeps_order_and_input_columns() -> None:
+    lines = _lines(50).with_columns(pl.Series("order_id", range(52)))
+    out = determine_frame(lines)
+    assert out["order_id"].to_list() == list(range(52))
+    assert {"outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"} <= set(out.columns)
+
+
+def test_negative_value_is_a_row_error() -> None:
+    out = determine_frame(pl.DataFrame({"item": ["3A001.a.2"], "destination": ["DE"],
+                                        "date": ["2024-01-01"], "value": [-1.0]}))  # fmt: skip
+    assert out["outcome"][0] is None and "non-negative" in out["error"][0]
