@@ -18,6 +18,8 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the user's real database from a test."""
     monkeypatch.setenv("EXPORTCHECK_DATA_DIR", str(tmp_path_factory.mktemp("data")))

@@ -27,19 +27,50 @@ GROUPS_CITATION = "15 CFR 740 Supp. 1"
 
 #: chart/group spellings pycountry does not resolve by itself
 NAME_TO_ISO = {
-    "Bahamas, The": "BS", "The Bahamas": "BS", "Bosnia & Herzegovina": "BA",
-    "Saint Kitts & Nevis": "KN", "Sao Tome & Principe": "ST", "Trinidad & Tobago": "TT", "Bolivia": "BO", "Brunei": "BN", "Burma": "MM", "Cape Verde": "CV",
-    "China": "CN", "China (PRC)": "CN", "Congo (Democratic Republic of the)": "CD",
-    "Congo (Democratic Republic of)": "CD", "Congo (Republic of the)": "CG",
-    "Cote d'Ivoire": "CI", "Cote d'lvoire": "CI", "Czech Republic": "CZ", "Gambia, The": "GM", "Iran": "IR",
-    "Korea, North": "KP", "Korea, South": "KR", "Kosovo": "XK", "Laos": "LA", "Macau": "MO",
-    "Micronesia (Federated State of)": "FM", "Moldova": "MD", "Russia": "RU",
-    "Seycheles": "SC", "Sint Maarten (the Dutch two-fifths of the island of Saint Martin)": "SX",
-    "South Sudan, Republic of": "SS", "St. Kitts and Nevis": "KN", "St. Lucia": "LC",
-    "St. Vincent and the Grenadines": "VC", "Syria": "SY", "Taiwan": "TW", "Tanzania": "TZ",
-    "Türkiye": "TR", "Vatican City": "VA", "Venezuela": "VE", "Vietnam": "VN",
-    "Western Sahara": "EH", "United States": "US",
-}  # fmt: skip
+    "Bahamas, The": "BS",
+    "The Bahamas": "BS",
+    "Bosnia & Herzegovina": "BA",
+    "Saint Kitts & Nevis": "KN",
+    "Sao Tome & Principe": "ST",
+    "Trinidad & Tobago": "TT",
+    "Bolivia": "BO",
+    "Brunei": "BN",
+    "Burma": "MM",
+    "Cape Verde": "CV",
+    "China": "CN",
+    "China (PRC)": "CN",
+    "Congo (Democratic Republic of the)": "CD",
+    "Congo (Democratic Republic of)": "CD",
+    "Congo (Republic of the)": "CG",
+    "Cote d'Ivoire": "CI",
+    "Cote d'lvoire": "CI",
+    "Czech Republic": "CZ",
+    "Gambia, The": "GM",
+    "Iran": "IR",
+    "Korea, North": "KP",
+    "Korea, South": "KR",
+    "Kosovo": "XK",
+    "Laos": "LA",
+    "Macau": "MO",
+    "Micronesia (Federated State of)": "FM",
+    "Moldova": "MD",
+    "Russia": "RU",
+    "Seycheles": "SC",
+    "Sint Maarten (the Dutch two-fifths of the island of Saint Martin)": "SX",
+    "South Sudan, Republic of": "SS",
+    "St. Kitts and Nevis": "KN",
+    "St. Lucia": "LC",
+    "St. Vincent and the Grenadines": "VC",
+    "Syria": "SY",
+    "Taiwan": "TW",
+    "Tanzania": "TZ",
+    "Türkiye": "TR",
+    "Vatican City": "VA",
+    "Venezuela": "VE",
+    "Vietnam": "VN",
+    "Western Sahara": "EH",
+    "United States": "US",
+}
 
 
 def iso(name: str) -> str:
@@ -63,7 +94,9 @@ def _dated(row: dict, history: dict, key: str) -> dict:
     change = history.get(key, {})
     row["effective_from"] = change.get("effective_from", "unknown")
     row["start_citation"] = change.get("start_citation", "")
-    row["note"] = change.get("note", f"in force in the {EDITION} edition; start date not established")
+    row["note"] = change.get(
+        "note", f"in force in the {EDITION} edition; start date not established"
+    )
     return row
 
 
@@ -78,37 +111,74 @@ def main(src: Path) -> None:
         code = iso(name)
         official = pycountry.countries.get(alpha_2=code)
         dests[code] = _dated(
-            {"code": code, "name": official.name if official else name, "chart_name": name,
-             "citation": CHART_CITATION, "effective_to": ""},
-            history.get("destinations", {}), code,
-        )  # fmt: skip
-    dests.setdefault("US", {"code": "US", "name": "United States", "chart_name": "",
-                            "citation": "15 CFR 740 Supp. 1", "effective_from": "unknown",
-                            "effective_to": "", "start_citation": "",
-                            "note": "origin country; in Country Groups only"})  # fmt: skip
-    _write(OUT / "destinations.csv", ["code", "name", "chart_name", *cols[1:]],
-           sorted(dests.values(), key=lambda r: r["code"]))  # fmt: skip
+            {
+                "code": code,
+                "name": official.name if official else name,
+                "chart_name": name,
+                "citation": CHART_CITATION,
+                "effective_to": "",
+            },
+            history.get("destinations", {}),
+            code,
+        )
+    dests.setdefault(
+        "US",
+        {
+            "code": "US",
+            "name": "United States",
+            "chart_name": "",
+            "citation": "15 CFR 740 Supp. 1",
+            "effective_from": "unknown",
+            "effective_to": "",
+            "start_citation": "",
+            "note": "origin country; in Country Groups only",
+        },
+    )
+    _write(
+        OUT / "destinations.csv",
+        ["code", "name", "chart_name", *cols[1:]],
+        sorted(dests.values(), key=lambda r: r["code"]),
+    )
 
     marks = []
     for name, row in chart["countries"].items():
         code = iso(name)
         for col in row["marks"]:
             column = col.replace(" ", "")
-            marks.append(_dated({"code": code, "column": column, "citation": CHART_CITATION,
-                                 "effective_to": ""}, history.get("marks", {}),
-                                f"{code} {column}"))  # fmt: skip
-    _write(OUT / "country_chart.csv", ["code", "column", *cols[1:]],
-           sorted(marks, key=lambda r: (r["code"], r["column"])))  # fmt: skip
+            marks.append(
+                _dated(
+                    {
+                        "code": code,
+                        "column": column,
+                        "citation": CHART_CITATION,
+                        "effective_to": "",
+                    },
+                    history.get("marks", {}),
+                    f"{code} {column}",
+                )
+            )
+    _write(
+        OUT / "country_chart.csv",
+        ["code", "column", *cols[1:]],
+        sorted(marks, key=lambda r: (r["code"], r["column"])),
+    )
 
     members = []
     for group, names in groups["groups"].items():
         for name in names:
             code = iso(name)
-            members.append(_dated({"code": code, "group": group, "citation": GROUPS_CITATION,
-                                   "effective_to": ""}, history.get("groups", {}),
-                                  f"{code} {group}"))  # fmt: skip
-    _write(OUT / "country_groups.csv", ["code", "group", *cols[1:]],
-           sorted(members, key=lambda r: (r["code"], r["group"])))  # fmt: skip
+            members.append(
+                _dated(
+                    {"code": code, "group": group, "citation": GROUPS_CITATION, "effective_to": ""},
+                    history.get("groups", {}),
+                    f"{code} {group}",
+                )
+            )
+    _write(
+        OUT / "country_groups.csv",
+        ["code", "group", *cols[1:]],
+        sorted(members, key=lambda r: (r["code"], r["group"])),
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ the window when licence exceptions were suspended (15 Jul 2020) and after Hong K
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from rich.console import Console
 from rich.table import Table
@@ -20,14 +21,63 @@ DATES = (date(2020, 6, 29), date(2020, 7, 15), date(2021, 1, 15))
 
 #: (label, item, value USD, end user, end-user type, end use)
 ORDER_LINES = (
-    ("Police pistols (USML Cat. I)", "USML:I", 240_000, "Hong Kong Police Force", "government", "law enforcement"),
-    ("Bolt-action rifles for police", "0A501.a", 48_000, "Hong Kong Police Force", "government", "law enforcement"),
-    ("Rifle ammunition for police", "0A505.a", 350, "Hong Kong Police Force", "government", "law enforcement"),
-    ("Rad-hard ADC chips", "3A001.a.2", 4_200, "Kowloon Avionics Ltd", "civil", "satellite payload"),
-    ("Memory modules (3A991)", "3A991.b", 2_500, "PLA Garrison Logistics Unit", "military", "military"),
-    ("Military aircraft parts (600 series)", "9A610.x", 1_200, "HK Aero Services", "civil", "aircraft repair"),
-    ("Night-vision sights (USML)", "USML:XII", 120_000, "Hong Kong Police Force", "government", "law enforcement"),
-)  # fmt: skip
+    (
+        "Police pistols (USML Cat. I)",
+        "USML:I",
+        240_000,
+        "Hong Kong Police Force",
+        "government",
+        "law enforcement",
+    ),
+    (
+        "Bolt-action rifles for police",
+        "0A501.a",
+        48_000,
+        "Hong Kong Police Force",
+        "government",
+        "law enforcement",
+    ),
+    (
+        "Rifle ammunition for police",
+        "0A505.a",
+        350,
+        "Hong Kong Police Force",
+        "government",
+        "law enforcement",
+    ),
+    (
+        "Rad-hard ADC chips",
+        "3A001.a.2",
+        4_200,
+        "Kowloon Avionics Ltd",
+        "civil",
+        "satellite payload",
+    ),
+    (
+        "Memory modules (3A991)",
+        "3A991.b",
+        2_500,
+        "PLA Garrison Logistics Unit",
+        "military",
+        "military",
+    ),
+    (
+        "Military aircraft parts (600 series)",
+        "9A610.x",
+        1_200,
+        "HK Aero Services",
+        "civil",
+        "aircraft repair",
+    ),
+    (
+        "Night-vision sights (USML)",
+        "USML:XII",
+        120_000,
+        "Hong Kong Police Force",
+        "government",
+        "law enforcement",
+    ),
+)
 
 
 def _fired(d: Determination) -> dict[str, str]:
@@ -47,11 +97,21 @@ def run(console: Console, database_url: str | None = None) -> None:
     screener = default_screener()
     results: list[list[Determination]] = []
     for _, item, value, user, utype, use in ORDER_LINES:
-        results.append([
-            determine(item, "HK", on, value=value, end_user=user, end_user_type=utype,
-                      end_use=use, screener=screener)
-            for on in DATES
-        ])  # fmt: skip
+        results.append(
+            [
+                determine(
+                    item,
+                    "HK",
+                    on,
+                    value=value,
+                    end_user=user,
+                    end_user_type=utype,
+                    end_use=use,
+                    screener=screener,
+                )
+                for on in DATES
+            ]
+        )
 
     table = Table(title="Outcome by date", title_justify="left")
     table.add_column("order line")
@@ -68,7 +128,7 @@ def run(console: Console, database_url: str | None = None) -> None:
 
     console.print("\n[bold]What changed, and which rule changed it[/]")
     for (label, *_), row in zip(ORDER_LINES, results, strict=True):
-        for before, after in zip(row, row[1:], strict=False):
+        for before, after in pairwise(row):
             if _key(before) == _key(after):
                 continue
             console.print(
@@ -76,8 +136,10 @@ def run(console: Console, database_url: str | None = None) -> None:
                 f"[bold]{after.outcome.value}[/] ({after.on})"
             )
             if before.review_policy != after.review_policy:
-                console.print(f"    review policy: {before.review_policy or '—'} → "
-                              f"[bold]{after.review_policy}[/]")
+                console.print(
+                    f"    review policy: {before.review_policy or '—'} → "
+                    f"[bold]{after.review_policy}[/]"
+                )
             old, new = _fired(before), _fired(after)
             for rule, cite in new.items():
                 if rule not in old:

@@ -58,6 +58,13 @@ class ScreeningHit(BaseModel):
     license_policy: str | None = None
     federal_register_notice: str | None = None
     explanation: tuple[str, ...] = ()
+    #: screening extras (exportcheck.screen): entry details and how the score was reached
+    kind: str | None = None
+    countries: tuple[str, ...] = ()
+    dobs: tuple[str, ...] = ()
+    name_score: float | None = None
+    entry_hash: str | None = None
+    suppressed_by: str | None = None
 
 
 class Party(BaseModel):

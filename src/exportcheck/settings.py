@@ -39,6 +39,12 @@ class Settings:
         return f"sqlite:///{self.data_dir / 'exportcheck.db'}"
 
 
+def rules_dir() -> Path | None:
+    """Just the rules directory: read on every determination, so no other settings work."""
+    p = _env("RULES_DIR")
+    return Path(p) if p else None
+
+
 def get_settings() -> Settings:
     """Read afresh each call so tests can change the environment."""
     return Settings()

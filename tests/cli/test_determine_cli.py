@@ -24,19 +24,55 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_check_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["check", "--item", "3A001.a.2", "--to", "HK", "--on", "2020-07-15",
-                        "--value", "1200", "--quantity", "3", "--json", "--no-screen"], capsys)  # fmt: skip
+    code, out, _ = run(
+        [
+            "check",
+            "--item",
+            "3A001.a.2",
+            "--to",
+            "HK",
+            "--on",
+            "2020-07-15",
+            "--value",
+            "1200",
+            "--quantity",
+            "3",
+            "--json",
+            "--no-screen",
+        ],
+        capsys,
+    )
     assert code == 0
     d = json.loads(out)
-    assert {"outcome", "agency", "reasons", "license_exceptions", "review_policy", "trace"} <= d.keys()
+    assert {
+        "outcome",
+        "agency",
+        "reasons",
+        "license_exceptions",
+        "review_policy",
+        "trace",
+    } <= d.keys()
     assert d["outcome"] == "LICENSE_REQUIRED" and d["agency"] == "BIS" and d["reasons"] == ["NS2"]
     assert all({"rule", "citation", "effective_from"} <= t.keys() for t in d["trace"])
     assert any("740.2(a)(23)" in t["detail"] for t in d["trace"])
 
 
 def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["check", "--item", "3A991", "--to", "HK", "--on", "2021-01-15",
-                        "--end-user-type", "military", "--no-screen"], capsys)  # fmt: skip
+    code, out, _ = run(
+        [
+            "check",
+            "--item",
+            "3A991",
+            "--to",
+            "HK",
+            "--on",
+            "2021-01-15",
+            "--end-user-type",
+            "military",
+            "--no-screen",
+        ],
+        capsys,
+    )
     assert code == 0
     assert "LICENSE_REQUIRED" in out and "MEU" in out and "85 FR 83765" in out
 
@@ -57,21 +93,28 @@ def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
         (["--item", "3A001", "--to", "HK", "--on", "2018-12-31"], "before the rule base starts"),
         (["--item", "3A001", "--to", "HK", "--on", "15/07/2020"], "invalid date"),
         (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--value", "-5"], "non-negative"),
-        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--quantity", "-1"], "non-negative"),
-        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--end-user-type", "pirate"],
-         "unknown end-user type"),
+        (
+            ["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--quantity", "-1"],
+            "non-negative",
+        ),
+        (
+            ["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--end-user-type", "pirate"],
+            "unknown end-user type",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
     args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(["check", *args], capsys)
+    code, _, err = run(["check", *args], capsys)
     assert code == 2
     assert needle in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_hong_kong_is_not_a_destination_after_2020_for_rules_show(capsys: pytest.CaptureFixture[str]) -> None:
+def test_hong_kong_is_not_a_destination_after_2020_for_rules_show(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, _ = run(["rules", "show", "HK", "--on", "2021-01-15", "--json"], capsys)
     assert code == 0
     res = json.loads(out)
@@ -84,9 +127,23 @@ def test_hong_kong_is_not_a_destination_after_2020_for_rules_show(capsys: pytest
     assert any(r["summary"] == "HK in Country Group B" for r in before["rows"])
 
 
-def test_rules_diff_lists_the_2020_changes_with_citations(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["rules", "diff", "--from", "2020-06-29", "--to", "2020-12-23",
-                        "--country", "HK", "--json"], capsys)  # fmt: skip
+def test_rules_diff_lists_the_2020_changes_with_citations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        [
+            "rules",
+            "diff",
+            "--from",
+            "2020-06-29",
+            "--to",
+            "2020-12-23",
+            "--country",
+            "HK",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0
     changes = json.loads(out)
     cites = " ".join(c["row"]["citation"] for c in changes)
@@ -110,7 +167,12 @@ def test_batch_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code, stdout, _ = run(["batch", str(src), "-o", str(out), "--no-screen"], capsys)
     assert code == 0 and "4 lines" in stdout
     res = pl.read_parquet(out)
-    assert res["outcome"].to_list() == ["EXCEPTION_AVAILABLE", "LICENSE_REQUIRED", "LICENSE_REQUIRED", None]
+    assert res["outcome"].to_list() == [
+        "EXCEPTION_AVAILABLE",
+        "LICENSE_REQUIRED",
+        "LICENSE_REQUIRED",
+        None,
+    ]
     assert "unrecognised item" in res["error"][3]
 
 
@@ -126,8 +188,24 @@ def test_batch_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_console_script_runs() -> None:
-    proc = subprocess.run([sys.executable, "-m", "exportcheck", "check", "--item", "EAR99",
-                           "--to", "CU", "--on", "2024-01-01", "--json", "--no-screen"],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "exportcheck",
+            "check",
+            "--item",
+            "EAR99",
+            "--to",
+            "CU",
+            "--on",
+            "2024-01-01",
+            "--json",
+            "--no-screen",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["outcome"] == "LICENSE_REQUIRED"

@@ -21,13 +21,36 @@ def _lines(n: int, seed: int = 7) -> pl.DataFrame:
     for _ in range(n):
         c = rnd.choice(CASES)
         value = rnd.choice([None, 0.0, 100.0, 499.0, 500.0, 1499.0, 1500.0, 1501.0, 4999.0, 9e4])
-        rows.append({"item": c["item"], "destination": c["destination"], "date": c["date"],
-                     "value": value, "end_user_type": c["end_user_type"] or "civil",
-                     "end_use": c["end_use"] or None})  # fmt: skip
-    rows.append({"item": "3A001.zz", "destination": "HK", "date": "2021-01-01", "value": 1.0,
-                 "end_user_type": "civil", "end_use": None})  # fmt: skip
-    rows.append({"item": "3A001", "destination": "HK", "date": "2021-13-01", "value": 1.0,
-                 "end_user_type": "civil", "end_use": None})  # fmt: skip
+        rows.append(
+            {
+                "item": c["item"],
+                "destination": c["destination"],
+                "date": c["date"],
+                "value": value,
+                "end_user_type": c["end_user_type"] or "civil",
+                "end_use": c["end_use"] or None,
+            }
+        )
+    rows.append(
+        {
+            "item": "3A001.zz",
+            "destination": "HK",
+            "date": "2021-01-01",
+            "value": 1.0,
+            "end_user_type": "civil",
+            "end_use": None,
+        }
+    )
+    rows.append(
+        {
+            "item": "3A001",
+            "destination": "HK",
+            "date": "2021-13-01",
+            "value": 1.0,
+            "end_user_type": "civil",
+            "end_use": None,
+        }
+    )
     return pl.DataFrame(rows)
 
 
@@ -37,9 +60,14 @@ def test_batch_equals_scalar_row_for_row() -> None:
     assert out.height == lines.height
     for row in out.iter_rows(named=True):
         try:
-            d = determine(row["item"], row["destination"], date.fromisoformat(row["date"]),
-                          value=row["value"], end_user_type=row["end_user_type"],
-                          end_use=row["end_use"])  # fmt: skip
+            d = determine(
+                row["item"],
+                row["destination"],
+                date.fromisoformat(row["date"]),
+                value=row["value"],
+                end_user_type=row["end_user_type"],
+                end_use=row["end_use"],
+            )
         except (ExportCheckError, ValueError) as exc:
             assert row["outcome"] is None and row["error"], (row, exc)
             continue
@@ -53,10 +81,15 @@ def test_batch_keeps_order_and_input_columns() -> None:
     lines = _lines(50).with_columns(pl.Series("order_id", range(52)))
     out = determine_frame(lines)
     assert out["order_id"].to_list() == list(range(52))
-    assert {"outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"} <= set(out.columns)
+    assert {"outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"} <= set(
+        out.columns
+    )
 
 
 def test_negative_value_is_a_row_error() -> None:
-    out = determine_frame(pl.DataFrame({"item": ["3A001.a.2"], "destination": ["DE"],
-                                        "date": ["2024-01-01"], "value": [-1.0]}))  # fmt: skip
+    out = determine_frame(
+        pl.DataFrame(
+            {"item": ["3A001.a.2"], "destination": ["DE"], "date": ["2024-01-01"], "value": [-1.0]}
+        )
+    )
     assert out["outcome"][0] is None and "non-negative" in out["error"][0]

@@ -1,4 +1,4 @@
-"""The rule base: every row cited and dated, the loader strict, the Hong Kong history in one file."""
+"""The rule base: every row cited and dated, a strict loader, Hong Kong history in one file."""
 
 from __future__ import annotations
 
@@ -32,8 +32,11 @@ def test_hong_kong_history_lives_in_one_file_with_its_citations() -> None:
 
 def test_snapshots_follow_the_2020_timeline() -> None:
     rs = load_ruleset()
-    before, window, after = (rs.as_of(date(2020, 6, 29)), rs.as_of(date(2020, 7, 15)),
-                             rs.as_of(date(2021, 1, 15)))  # fmt: skip
+    before, window, after = (
+        rs.as_of(date(2020, 6, 29)),
+        rs.as_of(date(2020, 7, 15)),
+        rs.as_of(date(2021, 1, 15)),
+    )
     assert before.in_group("HK", "B") and before.in_group("HK", "A:6")
     assert not any(r.id == "740.2(a)(23)" for r in before.restrictions)
     assert any(r.id == "740.2(a)(23)" for r in window.restrictions)

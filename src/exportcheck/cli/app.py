@@ -23,9 +23,9 @@ app = typer.Typer(
 
 def _register() -> None:
     # Import here so `exportcheck --help` stays quick and each module owns its commands.
-    from exportcheck.cli import determine_cmds, ledger_cmds, rules_cmds
+    from exportcheck.cli import determine_cmds, ledger_cmds, rules_cmds, screen_cmds
 
-    for module in (determine_cmds, rules_cmds, ledger_cmds):
+    for module in (determine_cmds, rules_cmds, ledger_cmds, screen_cmds):
         module.register(app)
 
 

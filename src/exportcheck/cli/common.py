@@ -56,7 +56,13 @@ def trace_text(d: Determination, fired_only: bool = False) -> str:
     for s in d.trace:
         if fired_only and not s.fired:
             continue
-        since = s.effective_from.isoformat() if s.start_date_known and s.effective_from else "start date unknown"
+        since = (
+            s.effective_from.isoformat()
+            if s.start_date_known and s.effective_from
+            else "start date unknown"
+        )
         mark = "[red]●[/]" if s.fired else "[dim]○[/]"
-        lines.append(f"{mark} {s.rule} [dim]({s.citation}; in force from {since})[/]\n    {s.detail}")
+        lines.append(
+            f"{mark} {s.rule} [dim]({s.citation}; in force from {since})[/]\n    {s.detail}"
+        )
     return "\n".join(lines)

@@ -12,7 +12,9 @@ from exportcheck.cli.common import console, determination_table, parse_date
 
 
 def check(
-    item: str = typer.Option(..., "--item", help="ECCN with paragraph (3A001.a.2), EAR99 or USML:XI"),
+    item: str = typer.Option(
+        ..., "--item", help="ECCN with paragraph (3A001.a.2), EAR99 or USML:XI"
+    ),
     to: str = typer.Option(..., "--to", help="destination, ISO 3166 code (HK, CN, DE, UA-43)"),
     on: str = typer.Option(..., "--on", help="date of export, YYYY-MM-DD"),
     value: float | None = typer.Option(None, "--value", help="line value in USD"),
@@ -27,10 +29,16 @@ def check(
     from exportcheck.api import default_screener, determine
 
     d = determine(
-        item, to, parse_date(on), value=value, quantity=quantity, end_user=end_user,
-        end_user_type=end_user_type, end_use=end_use,
+        item,
+        to,
+        parse_date(on),
+        value=value,
+        quantity=quantity,
+        end_user=end_user,
+        end_user_type=end_user_type,
+        end_use=end_use,
         screener=None if no_screen or not end_user else default_screener(),
-    )  # fmt: skip
+    )
     if as_json:
         typer.echo(json.dumps(d.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
@@ -49,20 +57,30 @@ def batch(
     lines = read_lines(infile)
     wants_screening = not no_screen and "end_user" in {c.lower() for c in lines.columns}
     screener = default_screener() if wants_screening else None
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:  # fmt: skip
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("distinct lines", total=None)
         result = determine_frame(
             lines, screener=screener, progress=lambda i, n: bar.update(task, completed=i, total=n)
         )
     write_results(result, out)
     counts = result.group_by("outcome").len().sort("outcome")
-    summary = ", ".join(f"{r['outcome'] or 'ERROR'}: {r['len']}" for r in counts.iter_rows(named=True))
+    summary = ", ".join(
+        f"{r['outcome'] or 'ERROR'}: {r['len']}" for r in counts.iter_rows(named=True)
+    )
     console.print(f"{result.height} lines → {out} ({summary})")
 
 
 def demo(
-    database_url: str | None = typer.Option(None, "--database-url", help="ledger database (default: a fresh SQLite file)"),
+    database_url: str | None = typer.Option(
+        None, "--database-url", help="ledger database (default: a fresh SQLite file)"
+    ),
 ) -> None:
     """The Hong Kong 2020 story on the bundled rules and sample data."""
     from exportcheck.demo import run

@@ -35,7 +35,9 @@ def show(
     for col in ("rule", "citation", "in force"):
         t.add_column(col)
     for r in res.rows:
-        since = r.effective_from.isoformat() if r.start_date_known and r.effective_from else "unknown"
+        since = (
+            r.effective_from.isoformat() if r.start_date_known and r.effective_from else "unknown"
+        )
         until = r.effective_to.isoformat() if r.effective_to else ""
         t.add_row(r.summary, r.citation, f"{since} – {until}")
     console.print(t)
@@ -45,7 +47,9 @@ def show(
 def diff(
     start: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
     end: str = typer.Option(..., "--to", help="YYYY-MM-DD"),
-    country: str | None = typer.Option(None, "--country", help="only rules naming this destination"),
+    country: str | None = typer.Option(
+        None, "--country", help="only rules naming this destination"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Which rules came into or went out of force between two dates, with citations."""
@@ -60,8 +64,10 @@ def diff(
     if as_json:
         typer.echo(json.dumps([c.model_dump(mode="json") for c in changes], indent=2))
         return
-    t = Table(title=f"Rule changes after {d1} up to {d2}" + (f" for {country}" if country else ""),
-              title_justify="left")  # fmt: skip
+    t = Table(
+        title=f"Rule changes after {d1} up to {d2}" + (f" for {country}" if country else ""),
+        title_justify="left",
+    )
     for col in ("date", "change", "rule", "citation"):
         t.add_column(col)
     for c in changes:

@@ -1,37 +1,47 @@
 """Vectorised determination over a table of order lines.
 
-Lines that share item, destination, date, end user and end use share the answer except for the
-value, which only matters against the LVS limit. So each distinct key is determined twice
-(within and above the limit) and the value picks per row, in columns: the same answers as the
-scalar path, row for row, at the cost of the distinct keys only.
+Rules change on a few hundred days only, so every date maps to the first day of its period of
+unchanged rules. Lines that share item, destination, period, end user and end use share the
+answer except for the value, which only matters against the LVS limit: each distinct key is
+determined once (twice when LVS is in play, within and above the limit) and the value picks per
+row, in columns. The same answers as the scalar path, row for row, at the cost of the distinct
+keys only.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+from bisect import bisect_right
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import polars as pl
 
-from exportcheck.determine.engine import determine
+from exportcheck.determine.engine import Verdict, evaluate, verdict
 from exportcheck.determine.exceptions import lvs_limit
 from exportcheck.determine.items import parse_item
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError, InvalidInput
-from exportcheck.models import Determination
+from exportcheck.models import EndUserType
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
+from exportcheck.rules.schema import RULEBASE_START
 
-KEY = ["item", "destination", "date", "end_user", "end_user_type", "end_use"]
+KEY = ["item", "destination", "_epoch", "_party", "_utype", "_use"]
 OUT_COLUMNS = ["outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"]
 _HUGE = 1e18
 
 
 def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     cols = {c.lower().strip(): c for c in df.columns}
-    aliases = {"date": ["date", "on", "ship_date"], "destination": ["destination", "to", "country"],
-               "item": ["item", "eccn", "classification"]}  # fmt: skip
+    aliases = {
+        "date": ["date", "on", "ship_date"],
+        "destination": ["destination", "to", "country"],
+        "item": ["item", "eccn", "classification"],
+    }
     renames = {}
     for canon, names in aliases.items():
         src = next((cols[n] for n in names if n in cols), None)
@@ -41,8 +51,13 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
             )
         renames[src] = canon
     df = df.rename(renames)
-    for opt, default in (("value", None), ("quantity", None), ("end_user", None),
-                         ("end_user_type", "civil"), ("end_use", None)):  # fmt: skip
+    for opt, default in (
+        ("value", None),
+        ("quantity", None),
+        ("end_user", None),
+        ("end_user_type", "civil"),
+        ("end_use", None),
+    ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
     return df.with_columns(
@@ -56,13 +71,13 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _summary(d: Determination) -> dict:
+def _summary(v: Verdict) -> dict:
     return {
-        "outcome": d.outcome.value,
-        "agency": d.agency.value if d.agency else None,
-        "reasons": ",".join(d.reasons),
-        "license_exceptions": ",".join(e.symbol for e in d.license_exceptions),
-        "review_policy": d.review_policy,
+        "outcome": v.outcome.value,
+        "agency": v.agency.value if v.agency else None,
+        "reasons": ",".join(v.reasons),
+        "license_exceptions": ",".join(v.exceptions),
+        "review_policy": v.review_policy,
         "error": None,
     }
 
@@ -72,25 +87,192 @@ def _error(msg: str) -> dict:
 
 
 def _decide_key(key: dict, rs: RuleSet, screener: PartyScreener | None) -> dict:
+    on: date = key["_epoch"]
     try:
-        on = date.fromisoformat(key["date"] or "")
-    except ValueError:
-        err = _error(f"invalid date {key['date']!r}: use YYYY-MM-DD")
-        return {"lo": err, "hi": err, "limit": None}
-    try:
-        kw = dict(end_user=key["end_user"], end_user_type=key["end_user_type"],
-                  end_use=key["end_use"], screener=screener, ruleset=rs)  # fmt: skip
-        lo = determine(key["item"], key["destination"], on, value=0.0, **kw)
-        hi = determine(key["item"], key["destination"], on, value=_HUGE, **kw)
+        kw = dict(
+            end_user=key["_party"],
+            end_user_type=key["_utype"],
+            end_use=key["_use"],
+            screener=screener,
+            ruleset=rs,
+            trace=False,
+        )
+        lo = verdict(evaluate(key["item"], key["destination"], on, value=0.0, **kw))
+        if "LVS" not in lo.exceptions:
+            return {"lo": _summary(lo), "hi": _summary(lo), "limit": None}
+        hi = verdict(evaluate(key["item"], key["destination"], on, value=_HUGE, **kw))
         snap = rs.as_of(on)
         cls = parse_item(key["item"], snap)
-        limit = None
-        if cls.kind == "eccn":
-            limit = lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
+        limit = lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
         return {"lo": _summary(lo), "hi": _summary(hi), "limit": limit}
     except ExportCheckError as exc:
         err = _error(str(exc))
         return {"lo": err, "hi": err, "limit": None}
+
+
+def _with_epochs(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
+    """Map each date to the first day of its period of unchanged rules for that line.
+
+    Periods are per destination (and per ECCN for the few dated CCL entries), so a Russia rule
+    does not split the German lines. Computed on the distinct (destination, ECCN, day) triples.
+    """
+    dated = {r.eccn for r in rs.rows("ccl") if r.effective_from or r.effective_to}
+    day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
+    eccn = pl.col("item").str.slice(0, 5).str.to_uppercase()
+    df = df.with_columns(
+        day.alias("_day"),
+        pl.when(eccn.is_in(sorted(dated))).then(eccn).otherwise(None).alias("_dated"),
+    )
+    triples = df.select("destination", "_dated", "_day").unique().drop_nulls("_day")
+    epochs = []
+    for dest, ecc, d in triples.iter_rows():
+        bounds = rs.epochs_for(dest, ecc)
+        i = bisect_right(bounds, d)
+        epochs.append(bounds[i - 1] if i else None)
+    table = triples.with_columns(pl.Series("_epoch", epochs, dtype=pl.Date))
+    df = df.join(table, on=["destination", "_dated", "_day"], how="left", nulls_equal=True)
+    bad_date = pl.col("_day").is_null()
+    early = pl.col("_day") < RULEBASE_START
+    return df.drop("_dated").with_columns(
+        pl.when(bad_date)
+        .then(pl.format("invalid date {}: use YYYY-MM-DD", pl.col("date")))
+        .when(early)
+        .then(
+            pl.format(
+                "date {} is before the rule base starts ({})",
+                pl.col("date"),
+                pl.lit(RULEBASE_START.isoformat()),
+            )
+        )
+        .otherwise(None)
+        .alias("_date_error"),
+    )
+
+
+def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
+    """Replace end use and end-user type by what the end-use rules can see of them.
+
+    End-use rules match keywords in the end-use text and a few end-user types; every other
+    difference cannot change an answer. The keyword signature (the matched keywords joined)
+    matches exactly the keywords the original text matches, so it stands in for the text.
+    """
+    rules = rs.rows("end_use_rules")
+    keywords = sorted({k for r in rules for k in r.end_use_keywords})
+    relevant = sorted({t for r in rules for t in r.end_user_types})
+    valid = [t.value for t in EndUserType]
+    use = pl.col("end_use").fill_null("").str.to_lowercase()
+    signature = (
+        pl.concat_str(
+            [
+                pl.when(use.str.contains(k, literal=True))
+                .then(pl.lit(k + ";"))
+                .otherwise(pl.lit(""))
+                for k in keywords
+            ]
+        )
+        if keywords
+        else pl.lit("")
+    )
+    utype = pl.col("end_user_type").str.to_lowercase()
+    return df.with_columns(
+        signature.alias("_use"),
+        pl.when(utype.is_in(relevant))
+        .then(utype)
+        .when(utype.is_in(valid))
+        .then(pl.lit("civil"))
+        .otherwise(pl.col("end_user_type"))
+        .alias("_utype"),
+    )
+
+
+class _MemoScreener:
+    """Screens each (name, country) once per batch."""
+
+    def __init__(self, inner: PartyScreener) -> None:
+        self.inner = inner
+        self.version = inner.version
+        self.memo: dict[tuple[str, str | None], list] = {}
+
+    def screen(self, name: str, *, country: str | None = None) -> list:
+        key = (name, country)
+        if key not in self.memo:
+            self.memo[key] = self.inner.screen(name, country=country)
+        return self.memo[key]
+
+
+def _collapse_parties(
+    df: pl.DataFrame, screener: PartyScreener | None
+) -> tuple[pl.DataFrame, PartyScreener | None]:
+    """Replace end-user names by one representative per screening result.
+
+    The name changes the answer only through its hits, so names with the same hits (most often:
+    none) share a key. Without a screener the name cannot change the answer at all.
+    """
+    if screener is None:
+        return df.with_columns(pl.lit(None, pl.Utf8).alias("_party")), None
+    memo = _MemoScreener(screener)
+    pairs = df.select("end_user", "destination").unique().drop_nulls("end_user")
+    rep: dict[str, str] = {}
+    names, dests, reps = [], [], []
+    for name, dest in pairs.iter_rows():
+        hits = memo.screen(name, country=dest)
+        sig = dest + "|" + "|".join(sorted(f"{h.list}:{h.entry_id}" for h in hits))
+        names.append(name)
+        dests.append(dest)
+        reps.append(rep.setdefault(sig, name) if hits else None)
+    mapping = pl.DataFrame(
+        {"end_user": names, "destination": dests, "_rep": reps},
+        schema={"end_user": pl.Utf8, "destination": pl.Utf8, "_rep": pl.Utf8},
+    )
+    df = df.join(mapping, on=["end_user", "destination"], how="left", nulls_equal=True)
+    return df.rename({"_rep": "_party"}), memo
+
+
+_STATE: dict[str, object] = {}
+_CHUNK = 2048
+
+
+def _decide_chunk(keys: list[dict]) -> list[dict]:
+    rs, screener = _STATE["rs"], _STATE["screener"]
+    return [_row(k, _decide_key(k, rs, screener)) for k in keys]  # type: ignore[arg-type]
+
+
+def _row(key: dict, got: dict) -> dict:
+    return {
+        **key,
+        "_limit": got["limit"],
+        **{f"_lo_{k}": v for k, v in got["lo"].items()},
+        **{f"_hi_{k}": v for k, v in got["hi"].items()},
+    }
+
+
+def _decide_all(
+    keys: list[dict],
+    rs: RuleSet,
+    screener: PartyScreener | None,
+    progress: Callable[[int, int], None] | None,
+    workers: int | None,
+) -> list[dict]:
+    """Decide each distinct key, in worker processes when there are enough to pay for them."""
+    total = len(keys)
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    chunks = [keys[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    rows: list[dict] = []
+    _STATE.update(rs=rs, screener=screener)
+    if n > 1 and total > 4 * _CHUNK and "fork" in mp.get_all_start_methods():
+        # fork: the workers inherit the loaded rule base and screener instead of pickling them
+        with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
+            for chunk_rows in pool.map(_decide_chunk, chunks):
+                rows.extend(chunk_rows)
+                if progress:
+                    progress(len(rows), total)
+    else:
+        for chunk in chunks:
+            rows.extend(_decide_chunk(chunk))
+            if progress:
+                progress(len(rows), total)
+    _STATE.clear()
+    return rows
 
 
 def determine_frame(
@@ -99,36 +281,59 @@ def determine_frame(
     ruleset: RuleSet | None = None,
     screener: PartyScreener | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> pl.DataFrame:
-    """Determine every order line; returns the input columns plus the answer columns."""
+    """Determine every order line; returns the input columns plus the answer columns.
+
+    ``workers``: processes for the distinct keys (default: one per core when there are many).
+    """
     rs = ruleset or load_ruleset()
-    df = _normalise(lines).with_row_index("_row")
-    keys = df.select(KEY).unique(maintain_order=True)
-    total = keys.height
-    rows = []
-    for i, key in enumerate(keys.iter_rows(named=True), start=1):
-        got = _decide_key(key, rs, screener)
-        rows.append({**key, "_limit": got["limit"],
-                     **{f"_lo_{k}": v for k, v in got["lo"].items()},
-                     **{f"_hi_{k}": v for k, v in got["hi"].items()}})  # fmt: skip
-        if progress and (i % 256 == 0 or i == total):
-            progress(i, total)
-    schema = {**dict.fromkeys(KEY, pl.Utf8), "_limit": pl.Float64}
+    df = _with_epochs(_normalise(lines).with_row_index("_row"), rs)
+    df, screener = _collapse_parties(df, screener)
+    df = _collapse_uses(df, rs)
+    keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
+    rows = _decide_all(keys.to_dicts(), rs, screener, progress, workers)
+    schema = {**dict.fromkeys(KEY, pl.Utf8), "_epoch": pl.Date, "_limit": pl.Float64}
     schema |= {f"_{v}_{c}": pl.Utf8 for v in ("lo", "hi") for c in OUT_COLUMNS}
     answers = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
     joined = df.join(answers, on=KEY, how="left", nulls_equal=True)
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
-    bad_value = pl.col("value") < 0
-    out = joined.with_columns(
-        [pl.when(above).then(pl.col(f"_hi_{c}")).otherwise(pl.col(f"_lo_{c}")).alias(c)
-         for c in OUT_COLUMNS]
-    ).with_columns(
-        *[pl.when(bad_value).then(None).otherwise(pl.col(c)).alias(c) for c in OUT_COLUMNS[:-1]],
-        pl.when(bad_value).then(pl.lit("value must be a non-negative amount in USD"))
-        .otherwise(pl.col("error")).alias("error"),
-    )  # fmt: skip
-    drop = [c for c in out.columns if c.startswith(("_lo_", "_hi_"))] + ["_limit"]
-    return out.sort("_row").drop([*drop, "_row"])
+    row_error = (
+        pl.when(pl.col("value") < 0)
+        .then(pl.lit("value must be a non-negative amount in USD"))
+        .otherwise(pl.col("_date_error"))
+    )
+    out = (
+        joined.with_columns(
+            [
+                pl.when(above).then(pl.col(f"_hi_{c}")).otherwise(pl.col(f"_lo_{c}")).alias(c)
+                for c in OUT_COLUMNS
+            ]
+        )
+        .with_columns(row_error.alias("_row_error"))
+        .with_columns(
+            *[
+                pl.when(pl.col("_row_error").is_not_null()).then(None).otherwise(pl.col(c)).alias(c)
+                for c in OUT_COLUMNS[:-1]
+            ],
+            pl.coalesce("_row_error", "error").alias("error"),
+        )
+    )
+    drop = [c for c in out.columns if c.startswith(("_lo_", "_hi_"))]
+    return out.sort("_row").drop(
+        [
+            *drop,
+            "_row",
+            "_limit",
+            "_day",
+            "_epoch",
+            "_date_error",
+            "_row_error",
+            "_party",
+            "_use",
+            "_utype",
+        ]
+    )
 
 
 def read_lines(path: str | Path) -> pl.DataFrame:

@@ -44,14 +44,20 @@ class Context:
     #: exception symbol -> (citation, conditions) found usable
     exceptions: dict[str, tuple[str, str]] = field(default_factory=dict)
     no_exceptions: list[str] = field(default_factory=list)  # rules barring all exceptions
+    tracing: bool = True  # the batch path needs the answer only
 
     @property
     def on(self) -> date:
         return self.snapshot.on
 
-    def note(self, rule: str, row: Cited | None, fired: bool, detail: str, citation: str = "") -> None:
+    def note(
+        self, rule: str, row: Cited | None, fired: bool, detail: str, citation: str = ""
+    ) -> None:
+        if not self.tracing:
+            return
+        # model_construct: the rows were validated when the rule base loaded
         self.trace.append(
-            TraceStep(
+            TraceStep.model_construct(
                 rule=rule,
                 citation=citation or (row.citation if row else ""),
                 effective_from=row.start if row else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.models import Agency
 from exportcheck.rules import schema as s
@@ -22,15 +24,29 @@ def embargoes(ctx: Context) -> bool:
             ctx.note(e.id, e, False, f"{e.description}; no requirement of its own for {what}")
             continue
         allowed = e.ear99_exceptions if ctx.item.kind == "ear99" else e.allowed_exceptions
-        ctx.require(Requirement("EMBARGO", agency, e.review_policy, e.id, frozenset(allowed),
-                                prohibited=effect == "prohibited"))  # fmt: skip
-        tail = f"; usable exceptions: {', '.join(allowed)}" if allowed else "; no licence exceptions"
+        ctx.require(
+            Requirement(
+                "EMBARGO",
+                agency,
+                e.review_policy,
+                e.id,
+                frozenset(allowed),
+                prohibited=effect == "prohibited",
+            )
+        )
+        tail = (
+            f"; usable exceptions: {', '.join(allowed)}" if allowed else "; no licence exceptions"
+        )
         ctx.note(e.id, e, True, e.description + tail)
         decided = decided or e.agency == "BIS" or e.ccl != "chart"
     if not rows:
-        ctx.note("Part 746 embargoes and special controls", None, False,
-                 f"no embargo or special control for {ctx.ear_destination} on {ctx.on.isoformat()}",
-                 citation="15 CFR 746")  # fmt: skip
+        ctx.note(
+            "Part 746 embargoes and special controls",
+            None,
+            False,
+            f"no embargo or special control for {ctx.ear_destination} on {ctx.on.isoformat()}",
+            citation="15 CFR 746",
+        )
     return decided
 
 
@@ -54,16 +70,13 @@ def _applies(ctx: Context, scope: s.Scope) -> bool:
     if not scope.parsed:
         return True
     item = ctx.item
-    if scope.only and not (item.paragraph and item.covered_by(scope.only)):
-        # an unspecified paragraph is read as possibly any paragraph: apply conservatively
-        if item.paragraph:
-            return False
+    # an unspecified paragraph is read as possibly any paragraph: apply conservatively
+    if scope.only and item.paragraph and not item.covered_by(scope.only):
+        return False
     return not (scope.exclude and item.paragraph and item.covered_by(scope.exclude))
 
 
 def review_policy(snap: Snapshot, reason: str, ctx: Context) -> str | None:
-    import re
-
     base = reason.rstrip("0123456789")
     best = None
     for p in snap.review_policies.get(base, []):
@@ -82,28 +95,44 @@ def country_chart(ctx: Context) -> None:
     dest = ctx.ear_destination
     if entry.all_destinations:
         ctx.require(Requirement("ALL", Agency.BIS, "see 742.11 or 742.13", "738.3(a)(1)"))
-        ctx.note(f"{entry.eccn}: licence to all destinations", entry, True,
-                 "738.3(a)(1): the Country Chart does not apply to this entry",
-                 citation="15 CFR 738.3(a)(1)")  # fmt: skip
+        ctx.note(
+            f"{entry.eccn}: licence to all destinations",
+            entry,
+            True,
+            "738.3(a)(1): the Country Chart does not apply to this entry",
+            citation="15 CFR 738.3(a)(1)",
+        )
     marks = snap.chart.get(dest, {})
     for line in entry.controls:
         label = f"{entry.eccn} {line.reason}"
         if not _applies(ctx, line.scope):
-            ctx.note(label, entry, False, f"control line does not cover {ctx.item.label}: {line.text}")
+            ctx.note(
+                label, entry, False, f"control line does not cover {ctx.item.label}: {line.text}"
+            )
             continue
         flag = "" if line.scope.parsed else " (scope not machine-read: applied conservatively)"
         if line.column:
             mark = marks.get(line.column)
             if mark is None:
-                ctx.note(f"{label} -> Country Chart {line.column}", entry, False,
-                         f"no X for {dest} in column {line.column}{flag}",
-                         citation=f"{entry.citation}; 15 CFR 738 Supp. 1")  # fmt: skip
+                ctx.note(
+                    f"{label} -> Country Chart {line.column}",
+                    entry,
+                    False,
+                    f"no X for {dest} in column {line.column}{flag}",
+                    citation=f"{entry.citation}; 15 CFR 738 Supp. 1",
+                )
                 continue
             recon = " (Hong Kong row reconstructed, see data)" if mark.reconstructed else ""
-            ctx.require(Requirement(line.column, Agency.BIS,
-                                    review_policy(snap, line.column, ctx), label))  # fmt: skip
-            ctx.note(f"{label} -> Country Chart {line.column}: X for {dest}", mark, True,
-                     f"{line.text}{flag}{recon}", citation=f"{entry.citation}; {mark.citation}")  # fmt: skip
+            ctx.require(
+                Requirement(line.column, Agency.BIS, review_policy(snap, line.column, ctx), label)
+            )
+            ctx.note(
+                f"{label} -> Country Chart {line.column}: X for {dest}",
+                mark,
+                True,
+                f"{line.text}{flag}{recon}",
+                citation=f"{entry.citation}; {mark.citation}",
+            )
         else:
             control = snap.special.get(line.special or "")
             if control is None:
@@ -111,12 +140,21 @@ def country_chart(ctx: Context) -> None:
                 continue
             hit = dest in special_destinations(snap, control)
             if hit:
-                ctx.require(Requirement(line.reason, Agency.BIS,
-                                        control.review_policy or review_policy(snap, line.reason, ctx),
-                                        label))  # fmt: skip
-            ctx.note(f"{label} -> {control.id}", control, hit,
-                     f"{line.chart_text}{flag}: {dest} {'is' if hit else 'is not'} covered",
-                     citation=f"{entry.citation}; {control.citation}")  # fmt: skip
+                ctx.require(
+                    Requirement(
+                        line.reason,
+                        Agency.BIS,
+                        control.review_policy or review_policy(snap, line.reason, ctx),
+                        label,
+                    )
+                )
+            ctx.note(
+                f"{label} -> {control.id}",
+                control,
+                hit,
+                f"{line.chart_text}{flag}: {dest} {'is' if hit else 'is not'} covered",
+                citation=f"{entry.citation}; {control.citation}",
+            )
     _footnotes(ctx, entry)
 
 
@@ -127,15 +165,18 @@ def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
             continue
         hit = _pattern_hit(label, fn.eccns)
         if hit:
-            ctx.require(Requirement(fn.reason, Agency.BIS,
-                                    review_policy(ctx.snapshot, fn.reason, ctx), fn.id))  # fmt: skip
+            ctx.require(
+                Requirement(
+                    fn.reason, Agency.BIS, review_policy(ctx.snapshot, fn.reason, ctx), fn.id
+                )
+            )
         ctx.note(fn.id, fn, hit, fn.text if hit else f"{label} is not among the footnote's items")
 
 
 def _pattern_hit(label: str, patterns: list[str]) -> bool:
     def match(p: str) -> bool:
-        return label == p or label.startswith(p + ".") or (
-            "." not in p and label.split(".")[0] == p
+        return (
+            label == p or label.startswith(p + ".") or ("." not in p and label.split(".")[0] == p)
         )
 
     included = any(match(p) for p in patterns if not p.startswith("!"))

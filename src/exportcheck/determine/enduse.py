@@ -17,8 +17,15 @@ def end_use(ctx: Context) -> None:
         by_use = next((k for k in rule.end_use_keywords if k in use), None)
         fired = items_ok and (by_user or by_use is not None)
         if fired:
-            ctx.require(Requirement(rule.reason, Agency.BIS, rule.review_policy, rule.id,
-                                    frozenset(rule.allowed_exceptions)))  # fmt: skip
+            ctx.require(
+                Requirement(
+                    rule.reason,
+                    Agency.BIS,
+                    rule.review_policy,
+                    rule.id,
+                    frozenset(rule.allowed_exceptions),
+                )
+            )
             trigger = f"end user is {ctx.end_user_type.value}" if by_user else f"end use {by_use!r}"
             detail = f"{rule.description}: {trigger}; {why_items}"
         elif not items_ok:

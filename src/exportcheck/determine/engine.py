@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from exportcheck.determine import ear, enduse, exceptions, itar, parties
 from exportcheck.determine.context import Context, Requirement
@@ -63,10 +64,41 @@ def determine(
 ) -> Determination:
     """Decide whether ``item`` may go to ``destination`` on ``on``, and under which authority.
 
-    >>> from datetime import date
-    >>> determine("3A001.a.2", "HK", date(2021, 1, 15)).outcome.value
-    'LICENSE_REQUIRED'
+        >>> from datetime import date
+    from typing import NamedTuple
+        >>> determine("3A001.a.2", "HK", date(2021, 1, 15)).outcome.value
+        'LICENSE_REQUIRED'
     """
+    ctx = evaluate(
+        item,
+        destination,
+        on,
+        value=value,
+        quantity=quantity,
+        end_user=end_user,
+        end_user_type=end_user_type,
+        end_use=end_use,
+        screener=screener,
+        ruleset=ruleset,
+    )
+    return _answer(ctx)
+
+
+def evaluate(
+    item: str,
+    destination: str,
+    on: date,
+    *,
+    value: float | None = None,
+    quantity: float | None = None,
+    end_user: str | None = None,
+    end_user_type: EndUserType | str = EndUserType.CIVIL,
+    end_use: str | None = None,
+    screener: parties.PartyScreener | None = None,
+    ruleset: RuleSet | None = None,
+    trace: bool = True,
+) -> Context:
+    """Run the checks; the context holds the requirements, usable exceptions and trace."""
     if value is not None and (value != value or value < 0):
         raise InvalidInput(f"value must be a non-negative amount in USD, got {value}")
     if quantity is not None and (quantity != quantity or quantity < 0):
@@ -82,12 +114,19 @@ def determine(
     cls = parse_item(item, snap)
     dest, ear_dest, itar_dest = resolve_destination(snap, destination)
     ctx = Context(
-        snapshot=snap, item=cls, destination=dest, ear_destination=ear_dest,
-        itar_destination=itar_dest, value=value, end_user_name=end_user, end_user_type=eu_type,
+        snapshot=snap,
+        item=cls,
+        destination=dest,
+        ear_destination=ear_dest,
+        itar_destination=itar_dest,
+        value=value,
+        end_user_name=end_user,
+        end_user_type=eu_type,
         end_use=end_use or "",
-    )  # fmt: skip
+        tracing=trace,
+    )
     _run(ctx, screener)
-    return _answer(ctx)
+    return ctx
 
 
 def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
@@ -98,15 +137,23 @@ def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
         return
     alias = ctx.snapshot.alias(ctx.destination, "ear")
     if alias is not None:
-        ctx.note(f"{ctx.destination} determined as {alias.as_code} under the EAR", alias, True,
-                 alias.note or "")  # fmt: skip
+        ctx.note(
+            f"{ctx.destination} determined as {alias.as_code} under the EAR",
+            alias,
+            True,
+            alias.note or "",
+        )
     decided = ear.embargoes(ctx)
     if ctx.item.kind == "eccn":
         ear.country_chart(ctx)
     else:
-        ctx.note("EAR99", None, False,
-                 "EAR99: subject to the EAR but not on the CCL; no Country Chart requirement",
-                 citation="15 CFR 734.3(c); 15 CFR 732.3(b)(3)")  # fmt: skip
+        ctx.note(
+            "EAR99",
+            None,
+            False,
+            "EAR99: subject to the EAR but not on the CCL; no Country Chart requirement",
+            citation="15 CFR 734.3(c); 15 CFR 732.3(b)(3)",
+        )
     del decided
     enduse.end_use(ctx)
     exceptions.licence_exceptions(ctx)
@@ -134,7 +181,16 @@ def _agency(reqs: list[Requirement]) -> Agency:
     return next(a for a in (Agency.DDTC, Agency.OFAC, Agency.BIS) if a in agencies)
 
 
-def _answer(ctx: Context) -> Determination:
+class Verdict(NamedTuple):
+    outcome: Outcome
+    agency: Agency | None
+    reasons: list[str]
+    exceptions: list[str]
+    review_policy: str | None
+
+
+def verdict(ctx: Context) -> Verdict:
+    """The answer without the trace (what the batch path writes)."""
     reqs = ctx.requirements
     prohibited = [r for r in reqs if r.prohibited]
     if prohibited:
@@ -146,20 +202,41 @@ def _answer(ctx: Context) -> Determination:
     else:
         outcome, agency, active = Outcome.NLR, None, []
     reasons = list(dict.fromkeys(r.reason for r in active))
-    options = [
-        ExceptionOption(symbol=sym, citation=cit, conditions=cond)
-        for sym, (cit, cond) in ctx.exceptions.items()
-    ] if outcome == Outcome.EXCEPTION_AVAILABLE else []  # fmt: skip
+    symbols = list(ctx.exceptions) if outcome == Outcome.EXCEPTION_AVAILABLE else []
     policy = _strictest([r.review_policy for r in active if r.review_policy])
+    return Verdict(outcome, agency, reasons, symbols, policy if outcome != Outcome.NLR else None)
+
+
+def _answer(ctx: Context) -> Determination:
+    outcome, agency, reasons, symbols, policy = verdict(ctx)
+    options = [
+        ExceptionOption(
+            symbol=sym, citation=ctx.exceptions[sym][0], conditions=ctx.exceptions[sym][1]
+        )
+        for sym in symbols
+    ]
     if outcome == Outcome.NLR:
-        ctx.note("Conclusion: no licence required (NLR)", None, False,
-                 "no rule above requires a licence; NLR holds only if General Prohibitions 4-10 "
-                 "do not apply on facts not given here (e.g. knowledge of a prohibited end use)",
-                 citation="15 CFR 738.4(a)(2)(ii)(B); 15 CFR 736.2(b)")  # fmt: skip
+        ctx.note(
+            "Conclusion: no licence required (NLR)",
+            None,
+            False,
+            "no rule above requires a licence; NLR holds only if General Prohibitions 4-10 "
+            "do not apply on facts not given here (e.g. knowledge of a prohibited end use)",
+            citation="15 CFR 738.4(a)(2)(ii)(B); 15 CFR 736.2(b)",
+        )
     return Determination(
-        outcome=outcome, agency=agency, reasons=reasons, license_exceptions=options,
-        review_policy=policy if outcome != Outcome.NLR else None, trace=ctx.trace,
-        item=ctx.item.label, destination=ctx.destination,
-        evaluated_destination=ctx.itar_destination if ctx.item.kind == "usml" else ctx.ear_destination,
-        on=ctx.on, ruleset_version=ctx.snapshot.version, screening_hits=ctx.hits,
-    )  # fmt: skip
+        outcome=outcome,
+        agency=agency,
+        reasons=reasons,
+        license_exceptions=options,
+        review_policy=policy,
+        trace=ctx.trace,
+        item=ctx.item.label,
+        destination=ctx.destination,
+        evaluated_destination=ctx.itar_destination
+        if ctx.item.kind == "usml"
+        else ctx.ear_destination,
+        on=ctx.on,
+        ruleset_version=ctx.snapshot.version,
+        screening_hits=ctx.hits,
+    )

@@ -30,13 +30,16 @@ def licence_exceptions(ctx: Context) -> None:
             usable[symbol] = (definition.citation, detail)
         ctx.note(f"License Exception {symbol}", definition, ok, why if not ok else detail)
     if not candidates:
-        ctx.note("Licence exceptions", None, False,
-                 "no licence exception the entry or the embargo names applies",
-                 citation="15 CFR 740")  # fmt: skip
+        ctx.note(
+            "Licence exceptions",
+            None,
+            False,
+            "no licence exception the entry or the embargo names applies",
+            citation="15 CFR 740",
+        )
     ctx.exceptions = {
-        sym: info for sym, info in usable.items()
-        if any(_covers(r, sym) for r in ctx.requirements)
-    }  # fmt: skip
+        sym: info for sym, info in usable.items() if any(_covers(r, sym) for r in ctx.requirements)
+    }
 
 
 def all_overcome(ctx: Context) -> bool:
@@ -78,8 +81,12 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
         if limit is None:
             return None
         if ctx.value is not None and ctx.value > limit:
-            ctx.note("License Exception LVS", ctx.snapshot.exceptions.get("LVS"), False,
-                     f"value ${ctx.value:,.0f} exceeds the LVS limit ${limit:,} for {entry.eccn}")  # fmt: skip
+            ctx.note(
+                "License Exception LVS",
+                ctx.snapshot.exceptions.get("LVS"),
+                False,
+                f"value ${ctx.value:,.0f} exceeds the LVS limit ${limit:,} for {entry.eccn}",
+            )
             return None
         shown = "value not given: " if ctx.value is None else f"value ${ctx.value:,.0f} within "
         return f"{shown}LVS limit ${limit:,} per shipment ({entry.eccn})"
@@ -91,7 +98,9 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
             return None
     elif grant.eligible == "partial" and not _applies(ctx, grant.scope):
         return None
-    conditions = ctx.snapshot.exceptions[symbol].conditions if symbol in ctx.snapshot.exceptions else ""
+    conditions = (
+        ctx.snapshot.exceptions[symbol].conditions if symbol in ctx.snapshot.exceptions else ""
+    )
     extra = f"; entry: {grant.text}" if grant.eligible == "partial" else ""
     return f"{conditions}{extra}"
 
@@ -145,6 +154,7 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
             definition = snap.exceptions[symbol]
             ok, why = _destination_ok(snap, definition, r.usable_for)
             if not ok:
-                return False, (f"{r.id}: {r.description}; not usable for {r.usable_for} "
-                               f"({why}) ({r.citation})")  # fmt: skip
+                return False, (
+                    f"{r.id}: {r.description}; not usable for {r.usable_for} ({why}) ({r.citation})"
+                )
     return True, ""

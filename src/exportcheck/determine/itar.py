@@ -9,23 +9,39 @@ from exportcheck.models import Agency
 def itar(ctx: Context) -> None:
     snap = ctx.snapshot
     cat = snap.usml[ctx.item.code]
-    ctx.note(f"USML Category {cat.category}: {cat.title}", cat, True,
-             "defence article subject to the ITAR: a DDTC licence (DSP-5 for a permanent export) "
-             "is required unless an ITAR exemption applies; the EAR steps do not apply")  # fmt: skip
+    ctx.note(
+        f"USML Category {cat.category}: {cat.title}",
+        cat,
+        True,
+        "defence article subject to the ITAR: a DDTC licence (DSP-5 for a permanent export) "
+        "is required unless an ITAR exemption applies; the EAR steps do not apply",
+    )
     alias = snap.alias(ctx.destination, "itar")
     if alias is not None:
-        ctx.note(f"{ctx.destination} determined as {alias.as_code} under the ITAR", alias, True,
-                 alias.note or "")  # fmt: skip
+        ctx.note(
+            f"{ctx.destination} determined as {alias.as_code} under the ITAR",
+            alias,
+            True,
+            alias.note or "",
+        )
     dest = ctx.itar_destination
     row = snap.proscribed.get(dest)
     if row is None:
-        ctx.require(Requirement("ITAR", Agency.DDTC, "case-by-case", "22 CFR 123.1",
-                                frozenset()))  # fmt: skip
-        ctx.note("22 CFR 126.1 proscribed destinations", None, False,
-                 f"{dest} is not a 126.1 destination on {ctx.on.isoformat()}: case-by-case review",
-                 citation="22 CFR 126.1")  # fmt: skip
+        ctx.require(Requirement("ITAR", Agency.DDTC, "case-by-case", "22 CFR 123.1", frozenset()))
+        ctx.note(
+            "22 CFR 126.1 proscribed destinations",
+            None,
+            False,
+            f"{dest} is not a 126.1 destination on {ctx.on.isoformat()}: case-by-case review",
+            citation="22 CFR 126.1",
+        )
         return
-    ctx.require(Requirement("ITAR", Agency.DDTC, row.review_policy, f"22 CFR {row.paragraph}",
-                            frozenset()))  # fmt: skip
-    ctx.note(f"22 CFR {row.paragraph}: {dest}", row, True,
-             f"{row.review_policy}; ITAR exemptions are not available (126.1(a))")  # fmt: skip
+    ctx.require(
+        Requirement("ITAR", Agency.DDTC, row.review_policy, f"22 CFR {row.paragraph}", frozenset())
+    )
+    ctx.note(
+        f"22 CFR {row.paragraph}: {dest}",
+        row,
+        True,
+        f"{row.review_policy}; ITAR exemptions are not available (126.1(a))",
+    )

@@ -1,4 +1,4 @@
-"""Parse what the user says is being exported: an ECCN (with paragraph), EAR99 or a USML category."""
+"""Parse what is exported: an ECCN (with paragraph), EAR99 or a USML category."""
 
 from __future__ import annotations
 
@@ -46,9 +46,7 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
     if raw.upper().startswith("USML"):
         m = _USML.match(raw)
         if not m:
-            raise MalformedItem(
-                f"malformed USML category {raw!r}: write e.g. USML:XI or USML:I(a)"
-            )
+            raise MalformedItem(f"malformed USML category {raw!r}: write e.g. USML:XI or USML:I(a)")
         cat = m.group("cat").upper()
         if cat not in snapshot.usml:
             raise UnknownItem(f"unknown USML category {cat!r} (22 CFR 121.1 has I to XXI)")

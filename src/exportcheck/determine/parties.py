@@ -22,19 +22,32 @@ class PartyScreener(Protocol):
 
 def screen_parties(ctx: Context, screener: PartyScreener | None) -> None:
     if not ctx.end_user_name:
-        ctx.note("Restricted-party screening", None, False, "no end-user name given: not screened",
-                 citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501")  # fmt: skip
+        ctx.note(
+            "Restricted-party screening",
+            None,
+            False,
+            "no end-user name given: not screened",
+            citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
+        )
         return
     if screener is None:
-        ctx.note("Restricted-party screening", None, False,
-                 f"end user {ctx.end_user_name!r} not screened: no screener configured",
-                 citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501")  # fmt: skip
+        ctx.note(
+            "Restricted-party screening",
+            None,
+            False,
+            f"end user {ctx.end_user_name!r} not screened: no screener configured",
+            citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
+        )
         return
     ctx.hits = screener.screen(ctx.end_user_name, country=ctx.destination)
     if not ctx.hits:
-        ctx.note("Restricted-party screening", None, False,
-                 f"end user {ctx.end_user_name!r}: no hit on lists {screener.version}",
-                 citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501")  # fmt: skip
+        ctx.note(
+            "Restricted-party screening",
+            None,
+            False,
+            f"end user {ctx.end_user_name!r}: no hit on lists {screener.version}",
+            citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
+        )
     for hit in ctx.hits:
         _apply_hit(ctx, hit)
 
@@ -43,40 +56,98 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
     who = f"{hit.matched_name!r} ({hit.list} {hit.entry_id}, score {hit.score:.0f})"
     ear_item = ctx.item.kind != "usml"
     if hit.list in OFAC_BLOCKING:
-        ctx.require(Requirement("SDN", Agency.OFAC, "blocked: dealings prohibited", "OFAC SDN",
-                                frozenset(), prohibited=True))  # fmt: skip
-        ctx.note("OFAC SDN list: blocked person", None, True,
-                 f"end user matches {who}; US persons may not deal in property of a blocked person",
-                 citation="31 CFR 501.801; " + ", ".join(hit.programs or ("31 CFR 501",)))  # fmt: skip
+        ctx.require(
+            Requirement(
+                "SDN",
+                Agency.OFAC,
+                "blocked: dealings prohibited",
+                "OFAC SDN",
+                frozenset(),
+                prohibited=True,
+            )
+        )
+        ctx.note(
+            "OFAC SDN list: blocked person",
+            None,
+            True,
+            f"end user matches {who}; US persons may not deal in property of a blocked person",
+            citation="31 CFR 501.801; " + ", ".join(hit.programs or ("31 CFR 501",)),
+        )
     elif hit.list in BIS_DENIED and ear_item:
-        ctx.require(Requirement("DPL", Agency.BIS, "denied: no dealing", "Denied Persons List",
-                                frozenset(), prohibited=True))  # fmt: skip
-        ctx.note("General Prohibition 4: Denied Persons List", None, True,
-                 f"end user matches {who}", citation="15 CFR 736.2(b)(4); 15 CFR 764.3")  # fmt: skip
+        ctx.require(
+            Requirement(
+                "DPL",
+                Agency.BIS,
+                "denied: no dealing",
+                "Denied Persons List",
+                frozenset(),
+                prohibited=True,
+            )
+        )
+        ctx.note(
+            "General Prohibition 4: Denied Persons List",
+            None,
+            True,
+            f"end user matches {who}",
+            citation="15 CFR 736.2(b)(4); 15 CFR 764.3",
+        )
     elif hit.list in STATE_DEBARRED and not ear_item:
-        ctx.require(Requirement("DEBARRED", Agency.DDTC, "debarred: no ITAR licence",
-                                "ITAR debarred party", frozenset(), prohibited=True))  # fmt: skip
-        ctx.note("ITAR statutory/administrative debarment", None, True, f"end user matches {who}",
-                 citation="22 CFR 127.7; 22 CFR 120.1(c)")  # fmt: skip
+        ctx.require(
+            Requirement(
+                "DEBARRED",
+                Agency.DDTC,
+                "debarred: no ITAR licence",
+                "ITAR debarred party",
+                frozenset(),
+                prohibited=True,
+            )
+        )
+        ctx.note(
+            "ITAR statutory/administrative debarment",
+            None,
+            True,
+            f"end user matches {who}",
+            citation="22 CFR 127.7; 22 CFR 120.1(c)",
+        )
     elif hit.list == "EL" and ear_item:
         policy = hit.license_policy or "see the Entity List entry"
         requirement = hit.license_requirement or "all items subject to the EAR"
         ctx.require(Requirement("EL", Agency.BIS, policy, "Entity List", frozenset()))
-        ctx.note("General Prohibition 5: Entity List", None, True,
-                 f"end user matches {who}; licence requirement: {requirement}; review policy: "
-                 f"{policy}; {hit.federal_register_notice or ''}".rstrip("; "),
-                 citation="15 CFR 744.11; 15 CFR 744 Supp. 4")  # fmt: skip
-        ctx.no_exceptions.append("Entity List (744.11(a): no licence exceptions unless the entry says so)")
+        ctx.note(
+            "General Prohibition 5: Entity List",
+            None,
+            True,
+            f"end user matches {who}; licence requirement: {requirement}; review policy: "
+            f"{policy}; {hit.federal_register_notice or ''}".rstrip("; "),
+            citation="15 CFR 744.11; 15 CFR 744 Supp. 4",
+        )
+        ctx.no_exceptions.append(
+            "Entity List (744.11(a): no licence exceptions unless the entry says so)"
+        )
     elif hit.list == "MEU" and ear_item:
         ctx.end_user_type = EndUserType.MILITARY
-        ctx.note("Military End-User List", None, True,
-                 f"end user matches {who}: treated as a military end user under 744.21",
-                 citation="15 CFR 744 Supp. 7; 15 CFR 744.21(g)")  # fmt: skip
+        ctx.note(
+            "Military End-User List",
+            None,
+            True,
+            f"end user matches {who}: treated as a military end user under 744.21",
+            citation="15 CFR 744 Supp. 7; 15 CFR 744.21(g)",
+        )
     elif hit.list == "UVL" and ear_item:
         ctx.no_exceptions.append("Unverified List (744.15(a): no licence exceptions)")
-        ctx.note("Unverified List", None, True,
-                 f"end user matches {who}: no licence exceptions; a UVL statement is required "
-                 "before any NLR export", citation="15 CFR 744.15")  # fmt: skip
+        ctx.note(
+            "Unverified List",
+            None,
+            True,
+            f"end user matches {who}: no licence exceptions; a UVL statement is required "
+            "before any NLR export",
+            citation="15 CFR 744.15",
+        )
     else:
-        ctx.note(f"Screening hit on {hit.list}", None, True,
-                 f"end user matches {who}: review before shipping", citation=hit.list_name or hit.list)  # fmt: skip
+        ctx.note(
+            f"Screening hit on {hit.list}",
+            None,
+            True,
+            f"end user matches {who}: review before shipping",
+            citation=hit.list_name or hit.list,
+        )

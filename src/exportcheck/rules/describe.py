@@ -37,7 +37,9 @@ class RuleChange(BaseModel):
 def summarise(table: str, r: Any) -> str:
     match table:
         case "chart_marks":
-            return f"{r.code}: X in Country Chart column {r.column}" + (" (reconstructed)" if r.reconstructed else "")
+            return f"{r.code}: X in Country Chart column {r.column}" + (
+                " (reconstructed)" if r.reconstructed else ""
+            )
         case "group_members":
             return f"{r.code} in Country Group {r.group}"
         case "aliases":
@@ -61,19 +63,21 @@ def summarise(table: str, r: Any) -> str:
 
 
 def _row(table: str, r: Any) -> RuleRow:
-    return RuleRow(table=table, summary=summarise(table, r), citation=r.citation,
-                   effective_from=r.effective_from, effective_to=r.effective_to,
-                   start_date_known=r.start_date_known)  # fmt: skip
+    return RuleRow(
+        table=table,
+        summary=summarise(table, r),
+        citation=r.citation,
+        effective_from=r.effective_from,
+        effective_to=r.effective_to,
+        start_date_known=r.start_date_known,
+    )
 
 
 def _mentions(table: str, r: Any, codes: set[str]) -> bool:
     for attr in ("code", "as_code"):
         if getattr(r, attr, None) in codes:
             return True
-    for attr in ("destinations", "countries"):
-        if codes & set(getattr(r, attr, []) or []):
-            return True
-    return False
+    return any(codes & set(getattr(r, attr, []) or []) for attr in ("destinations", "countries"))
 
 
 def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
@@ -93,8 +97,13 @@ def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
         for r in table_rows
         if r.in_force(on) and _mentions(t, r, codes)
     ]
-    return DestinationRules(code=code, on=on, ear_as=ear.as_code if ear else code,
-                            itar_as=itar.as_code if itar else code, rows=rows)  # fmt: skip
+    return DestinationRules(
+        code=code,
+        on=on,
+        ear_as=ear.as_code if ear else code,
+        itar_as=itar.as_code if itar else code,
+        rows=rows,
+    )
 
 
 def rule_changes(

@@ -82,9 +82,7 @@ def load_tables(extra_dir: Path | None = None) -> tuple[dict[str, list[Any]], st
     tables: dict[str, list[Any]] = defaultdict(list)
     for rel, path in sorted(files.items()):
         digest.update(rel.encode() + b"\0" + path.read_bytes())
-        raw = (
-            {path.stem: _csv_rows(path)} if path.suffix == ".csv" else _yaml_tables(path, rel)
-        )
+        raw = {path.stem: _csv_rows(path)} if path.suffix == ".csv" else _yaml_tables(path, rel)
         for name, rows in raw.items():
             model = TABLES.get(name)
             if model is None:
@@ -95,7 +93,5 @@ def load_tables(extra_dir: Path | None = None) -> tuple[dict[str, list[Any]], st
                 except ValidationError as exc:
                     first = exc.errors()[0]
                     where = ".".join(str(p) for p in first["loc"])
-                    raise RuleDataError(
-                        f"{rel}: {name} row {i}: {where}: {first['msg']}"
-                    ) from None
+                    raise RuleDataError(f"{rel}: {name} row {i}: {where}: {first['msg']}") from None
     return dict(tables), digest.hexdigest()[:16]

@@ -6,9 +6,10 @@ plain dict lookups for that day, cached, so a determination does no filtering by
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,19 @@ class RuleSet:
     def eccns(self) -> set[str]:
         return {e.eccn for e in self.rows("ccl")}
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the rule set lives as long as the process
+    @lru_cache(maxsize=8192)  # noqa: B019 - the rule set lives as long as the process
     def as_of(self, on: date) -> Snapshot:
+        if on < RULEBASE_START:
+            raise DateOutOfRange(
+                f"date {on.isoformat()} is before the rule base starts "
+                f"({RULEBASE_START.isoformat()}); exportcheck answers for dates from then on"
+            )
+        start = self.epoch_start(on)
+        base = self._build(start)
+        return base if start == on else replace(base, on=on)
+
+    @lru_cache(maxsize=256)  # noqa: B019
+    def _build(self, on: date) -> Snapshot:
         if on < RULEBASE_START:
             raise DateOutOfRange(
                 f"date {on.isoformat()} is before the rule base starts "
@@ -129,6 +141,69 @@ class RuleSet:
             review_policies=dict(policies),
         )
 
+    @property
+    def epochs(self) -> list[date]:
+        """Days on which some rule starts or stops: between two, every snapshot is the same."""
+        if not hasattr(self, "_epochs"):
+            days = {RULEBASE_START}
+            for rows in self.tables.values():
+                for r in rows:
+                    if r.effective_from and r.effective_from > RULEBASE_START:
+                        days.add(r.effective_from)
+                    if r.effective_to:
+                        days.add(r.effective_to + timedelta(days=1))
+            self._epochs = sorted(days)
+        return self._epochs
+
+    def epochs_for(self, code: str, eccn: str | None = None) -> list[date]:
+        """Days on which a rule that can matter for ``code`` (and ``eccn``) starts or stops.
+
+        A row naming other destinations only (a chart mark, a group membership, an embargo...)
+        cannot change an answer for ``code``; a CCL row only for its own ECCN. What ``code`` is
+        determined as (its aliases) and the destinations its restrictions refer to count too.
+        """
+        key = (code, eccn)
+        cache = self.__dict__.setdefault("_epochs_for", {})
+        if key not in cache:
+            codes = {code}
+            for r in self.rows("aliases"):
+                if r.code == code:
+                    codes.add(r.as_code)
+            for r in self.rows("exception_restrictions"):
+                if codes & set(r.destinations) and r.usable_for:
+                    codes.add(r.usable_for)
+            days = {RULEBASE_START}
+            for table, row_eccn, named, bounds in self._dated_rows():
+                if table == "ccl" and row_eccn != eccn:
+                    continue
+                if named and not named & codes:
+                    continue
+                days |= bounds
+            cache[key] = sorted(days)
+        return cache[key]
+
+    def _dated_rows(self) -> list[tuple[str, str | None, set[str], set[date]]]:
+        """(table, eccn, destinations named, change days) for the rows that change in range."""
+        if not hasattr(self, "_dated"):
+            out = []
+            for table, rows in self.tables.items():
+                for r in rows:
+                    bounds = set()
+                    if r.effective_from and r.effective_from > RULEBASE_START:
+                        bounds.add(r.effective_from)
+                    if r.effective_to:
+                        bounds.add(r.effective_to + timedelta(days=1))
+                    if bounds:
+                        eccn = r.eccn if table == "ccl" else None
+                        out.append((table, eccn, _named_destinations(r), bounds))
+            self._dated = out
+        return self._dated
+
+    def epoch_start(self, on: date) -> date:
+        """The first day of the period of unchanged rules that contains ``on``."""
+        i = bisect_right(self.epochs, on)
+        return self.epochs[max(i - 1, 0)]
+
     def changes_between(self, start: date, end: date) -> list[tuple[str, Any, str]]:
         """Rows that came into or went out of force after ``start`` up to ``end``.
 
@@ -145,6 +220,23 @@ class RuleSet:
         return [(t, r, kind) for _, t, r, kind in out]
 
 
+def _named_destinations(row: Any) -> set[str]:
+    """The destinations a row is about; empty for rows that apply everywhere."""
+    if isinstance(row, s.SpecialControl):
+        return set()  # its destination set is computed from groups: treat as global
+    named: set[str] = set()
+    fields = type(row).model_fields
+    for attr in ("code", "as_code"):
+        if attr in fields and getattr(row, attr):
+            named.add(getattr(row, attr))
+    for attr in ("destinations", "countries"):
+        if attr in fields:
+            named |= set(getattr(row, attr) or [])
+    if "groups" in fields and row.groups:
+        return set()  # a group-based rule reaches destinations by membership
+    return named
+
+
 @cache
 def _load(rules_dir: str | None) -> RuleSet:
     tables, version = load_tables(Path(rules_dir) if rules_dir else None)
@@ -154,7 +246,7 @@ def _load(rules_dir: str | None) -> RuleSet:
 def load_ruleset(rules_dir: str | Path | None = None) -> RuleSet:
     """The bundled rule base (optionally with a directory of rule files layered over it)."""
     if rules_dir is None:
-        from exportcheck.settings import get_settings
+        from exportcheck.settings import rules_dir as configured
 
-        rules_dir = get_settings().rules_dir
+        rules_dir = configured()
     return _load(str(rules_dir) if rules_dir else None)

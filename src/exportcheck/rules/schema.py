@@ -20,13 +20,39 @@ Reason = Literal[
     "NS", "NP", "MT", "CB", "CW", "RS", "FC", "CC", "AT", "UN", "EI", "SS", "SL", "RU", "SI", "XX"
 ]
 ChartColumn = Literal[
-    "CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1", "RS1", "RS2",
-    "FC1", "CC1", "CC2", "CC3", "AT1", "AT2",
-]  # fmt: skip
+    "CB1",
+    "CB2",
+    "CB3",
+    "NP1",
+    "NP2",
+    "NS1",
+    "NS2",
+    "MT1",
+    "RS1",
+    "RS2",
+    "FC1",
+    "CC1",
+    "CC2",
+    "CC3",
+    "AT1",
+    "AT2",
+]
 CountryGroup = Literal[
-    "A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B",
-    "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2",
-]  # fmt: skip
+    "A:1",
+    "A:2",
+    "A:3",
+    "A:4",
+    "A:5",
+    "A:6",
+    "B",
+    "D:1",
+    "D:2",
+    "D:3",
+    "D:4",
+    "D:5",
+    "E:1",
+    "E:2",
+]
 
 
 def _start(value: object) -> object:
