@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from exportcheck.determine import itar
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.models import Agency
 from exportcheck.rules import schema as s
@@ -93,6 +94,9 @@ def country_chart(ctx: Context) -> None:
     snap = ctx.snapshot
     entry = snap.ccl[ctx.item.code]
     dest = ctx.ear_destination
+    if not entry.controls and not entry.all_destinations:
+        _no_control_lines(ctx, entry)
+        return
     if entry.all_destinations:
         ctx.require(Requirement("ALL", Agency.BIS, "see 742.11 or 742.13", "738.3(a)(1)"))
         ctx.note(
@@ -156,6 +160,30 @@ def country_chart(ctx: Context) -> None:
                 citation=f"{entry.citation}; {control.citation}",
             )
     _footnotes(ctx, entry)
+
+
+def _no_control_lines(ctx: Context, entry: s.CclEntry) -> None:
+    """Entries whose items are subject to the ITAR, or whose requirements are not machine-read."""
+    if "subject to the itar" in entry.heading.lower():
+        ctx.note(
+            f"{entry.eccn}: items subject to the ITAR",
+            entry,
+            True,
+            "the entry places these items on the USML: a DDTC licence is required; classify "
+            "the item under its USML category",
+        )
+        itar.review(ctx)
+        return
+    ctx.require(
+        Requirement("REVIEW", Agency.BIS, "see the entry's License Requirements", entry.eccn)
+    )
+    ctx.note(
+        f"{entry.eccn}: no machine-read control lines",
+        entry,
+        True,
+        "the entry states its licence requirements in text the rule base does not encode; a "
+        "licence is assumed required until a reviewer reads the entry (738.4(a)(1))",
+    )
 
 
 def _footnotes(ctx: Context, entry: s.CclEntry) -> None:

@@ -16,6 +16,12 @@ def itar(ctx: Context) -> None:
         "defence article subject to the ITAR: a DDTC licence (DSP-5 for a permanent export) "
         "is required unless an ITAR exemption applies; the EAR steps do not apply",
     )
+    review(ctx)
+
+
+def review(ctx: Context) -> None:
+    """22 CFR 126.1: how DDTC reviews a licence for the destination on the date."""
+    snap = ctx.snapshot
     alias = snap.alias(ctx.destination, "itar")
     if alias is not None:
         ctx.note(
