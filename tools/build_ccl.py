@@ -484,6 +484,7 @@ def apply_override(built: Built, override: dict[str, Any]) -> None:
         "paragraphs",
         "all_destinations",
         "effective_from",
+        "effective_to",
         "start_citation",
     ):
         if key in override:
@@ -508,6 +509,7 @@ def finish(built: Built) -> dict[str, Any]:
         "heading",
         "citation",
         "effective_from",
+        "effective_to",
         "start_citation",
         "note",
         "all_destinations",

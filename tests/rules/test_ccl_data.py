@@ -180,3 +180,85 @@ def test_every_source_reason_has_a_control() -> None:
 def named_reasons(text: str) -> set[str]:
     reasons = set(re.findall(r"\b(NS|NP|MT|CB|CW|RS|FC|CC|AT|UN|EI|SL|SI|SS)", text))
     return reasons | ({"RU"} if "foreign policy" in text.lower() else set())
+
+
+#: heading wording of the entries that place their items on the USML (the engine routes them to
+#: the ITAR); 1C355's heading mentions the ITAR only to exclude chemicals, so it does not match
+ITAR_ROUTED = re.compile(r"\((?:these items are|this entry is) “subject to the itar", re.I)
+
+
+def test_every_empty_entry_is_itar_or_ended() -> None:
+    """An entry without control lines is either ITAR-routed by its heading or ended (no items)."""
+    from exportcheck.rules.schema import RULEBASE_START
+
+    itar, ended = set(), set()
+    for eccn, entry in entries().items():
+        if entry.controls or entry.all_destinations:
+            continue
+        if ITAR_ROUTED.search(entry.heading):
+            itar.add(eccn)
+        else:
+            assert entry.effective_to is not None, f"{eccn}: no control lines, not ITAR, not ended"
+            assert entry.effective_to < RULEBASE_START, eccn
+            assert entry.note and "reviewed override" in entry.note, eccn
+            ended.add(eccn)
+    assert len(itar) == 31
+    assert ended == {
+        "1C018", "2B018", "2D018", "8A018", "9A018", "9D018", "9E018",
+        "4A611", "5A611", "6A611", "9A010", "9D005",
+    }  # fmt: skip
+
+
+def destinations(special_id: str, groups: dict[str, set[str]] | None = None) -> set[str] | str:
+    """Destination set of a special control ('ALL-<excluded>' for worldwide rows)."""
+    sc = specials()[special_id]
+    if sc.worldwide:
+        return "ALL-" + ",".join(sorted(sc.exclude_countries))
+    return set(sc.countries) | {f"group {g}" for g in sc.groups}
+
+
+@pytest.mark.parametrize("eccn", ["0A521", "0B521", "0C521", "0D521", "0E521"])
+def test_0y521_all_but_canada(eccn: str) -> None:
+    (line,) = entries()[eccn].controls
+    assert line.reason == "RS" and destinations(line.special or "") == "ALL-CA"
+
+
+@pytest.mark.parametrize("eccn", ["2A994", "2D994", "2E994"])
+def test_x994_at_only_to_iran_and_north_korea(eccn: str) -> None:
+    got = entries()[eccn].controls
+    assert {c.reason for c in got} == {"AT"} and all(c.column is None for c in got)
+    assert set().union(*(destinations(c.special or "") for c in got)) == {"IR", "KP"}
+
+
+@pytest.mark.parametrize("eccn", ["0A999", "1A999", "1D999", "2A999"])
+def test_x999_at_north_korea_only(eccn: str) -> None:
+    assert [(c.reason, c.special) for c in entries()[eccn].controls] == [("AT", "at_north_korea")]
+
+
+@pytest.mark.parametrize("eccn", ["0A980", "1C980", "1C982", "1C983", "1C984", "1C988"])
+def test_short_supply_all_destinations_including_canada(eccn: str) -> None:
+    (line,) = entries()[eccn].controls
+    assert line.reason == "SS" and destinations(line.special or "") == "ALL-"
+
+
+def test_1c355_and_1c395_are_ear_cw_at() -> None:
+    assert not ITAR_ROUTED.search(entries()["1C355"].heading)
+    for eccn in ("1C355", "1C395"):
+        by_reason = {c.reason: c.special for c in entries()[eccn].controls if c.special}
+        assert by_reason == {"CW": "cw_non_states_parties", "AT": "at_e1"}
+    assert specials()["at_e1"].groups == ["E:1"]
+
+
+def test_0e001_np_at() -> None:
+    assert [(c.reason, c.column) for c in entries()["0E001"].controls] == [
+        ("NP", "NP1"),
+        ("AT", "AT1"),
+    ]
+
+
+def test_ended_entries_are_not_in_force() -> None:
+    from datetime import date
+
+    for eccn in ("1C018", "9A018", "4A611", "9D005"):
+        assert not entries()[eccn].in_force(date(2026, 7, 23))
+    assert entries()["1C018"].effective_to == date(2014, 6, 30)

@@ -162,18 +162,28 @@ def country_chart(ctx: Context) -> None:
     _footnotes(ctx, entry)
 
 
+#: how an entry says its items are on the USML ("(These items are “subject to the ITAR.”...")
+_ITAR_ENTRY = re.compile(r"\((?:these items are|this entry is)\W+subject to the itar")
+
+
+def itar_routed(entry: s.CclEntry) -> bool:
+    """The entry only points to the USML: its items are subject to the ITAR, not the EAR."""
+    return not entry.controls and bool(_ITAR_ENTRY.search(entry.heading.lower()))
+
+
+def itar_entry(ctx: Context, entry: s.CclEntry) -> None:
+    ctx.note(
+        f"{entry.eccn}: items subject to the ITAR",
+        entry,
+        True,
+        "the entry places these items on the USML: a DDTC licence is required; classify "
+        "the item under its USML category; the EAR steps do not apply",
+    )
+    itar.review(ctx)
+
+
 def _no_control_lines(ctx: Context, entry: s.CclEntry) -> None:
-    """Entries whose items are subject to the ITAR, or whose requirements are not machine-read."""
-    if "subject to the itar" in entry.heading.lower():
-        ctx.note(
-            f"{entry.eccn}: items subject to the ITAR",
-            entry,
-            True,
-            "the entry places these items on the USML: a DDTC licence is required; classify "
-            "the item under its USML category",
-        )
-        itar.review(ctx)
-        return
+    """Entries whose requirements the rule base does not encode: assume a licence."""
     ctx.require(
         Requirement("REVIEW", Agency.BIS, "see the entry's License Requirements", entry.eccn)
     )

@@ -135,6 +135,10 @@ def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
         itar.itar(ctx)
         _ofac_only(ctx)
         return
+    if ctx.item.kind == "eccn" and ear.itar_routed(entry := ctx.snapshot.ccl[ctx.item.code]):
+        ear.itar_entry(ctx, entry)
+        _ofac_only(ctx)
+        return
     alias = ctx.snapshot.alias(ctx.destination, "ear")
     if alias is not None:
         ctx.note(

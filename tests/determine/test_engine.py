@@ -1,0 +1,55 @@
+"""Engine behaviour beyond the case table: routing, territories, trace completeness."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from exportcheck import determine
+from exportcheck.errors import UnknownItem
+
+
+def test_eccn_whose_items_are_subject_to_the_itar_goes_to_ddtc() -> None:
+    # 0A002: "These items are 'subject to the ITAR'" (15 CFR 774 Supp. 1); 126.1(d)(1) for China
+    d = determine("0A002", "CN", date(2024, 1, 1))
+    assert d.outcome.value == "LICENSE_REQUIRED" and d.agency.value == "DDTC"
+    assert d.reasons == ["ITAR"] and d.review_policy == "policy of denial"
+    assert not any("746" in s.citation for s in d.trace if s.fired)
+
+
+def test_entry_removed_before_the_date_is_not_on_the_ccl() -> None:
+    with pytest.raises(UnknownItem, match="9A018"):
+        determine("9A018", "DE", date(2024, 1, 1))
+
+
+@pytest.mark.parametrize(("code", "as_code"), [("KY", "GB"), ("LI", "CH")])
+def test_territories_take_their_administering_country(code: str, as_code: str) -> None:
+    # 738.3(b); chart footnote 5 (Liechtenstein -> Switzerland)
+    d = determine("9A610.x", code, date(2024, 1, 1), value=100)
+    assert d.evaluated_destination == as_code
+    assert d.outcome.value == "EXCEPTION_AVAILABLE"
+
+
+def test_trace_records_rules_that_did_not_fire() -> None:
+    d = determine("3A001.a.2", "DE", date(2024, 1, 1))
+    assert d.outcome.value == "NLR"
+    not_fired = [s for s in d.trace if not s.fired]
+    assert any("NS2" in s.rule and "no X for DE" in s.detail for s in not_fired)
+    assert d.trace[-1].rule.startswith("Conclusion: no licence required")
+    assert all(s.citation for s in d.trace)
+
+
+def test_unparsed_scope_is_applied_conservatively_and_flagged() -> None:
+    d = determine("3D001", "CN", date(2024, 1, 1))
+    flagged = [s for s in d.trace if "applied conservatively" in s.detail]
+    assert flagged, "3D001's software-for-equipment lines are described in words"
+    assert d.outcome.value == "LICENSE_REQUIRED"
+
+
+def test_same_answer_on_every_day_of_a_rule_period() -> None:
+    a = determine("3A001.a.2", "HK", date(2020, 7, 1))
+    b = determine("3A001.a.2", "HK", date(2020, 12, 22))
+    assert (a.outcome, a.reasons) == (b.outcome, b.reasons)
+    c = determine("3A001.a.2", "HK", date(2020, 12, 23))
+    assert c.evaluated_destination == "CN" and b.evaluated_destination == "HK"
