@@ -7,6 +7,7 @@ from functools import cache
 from exportcheck.determine import determine
 from exportcheck.determine.batch import determine_frame
 from exportcheck.determine.parties import PartyScreener
+from exportcheck.models import Determination
 from exportcheck.rules import RuleSet, load_ruleset
 
 
@@ -20,4 +21,26 @@ def default_screener() -> PartyScreener | None:
     return Screener.default() if hasattr(Screener, "default") else Screener.from_samples()
 
 
-__all__ = ["RuleSet", "default_screener", "determine", "determine_frame", "load_ruleset"]
+def record_determination(
+    determination: Determination, *, actor: str, database_url: str | None = None
+) -> int:
+    """Write a determination to the audit trail (15 CFR 762); returns its sequence number.
+
+    The entry carries the inputs, the answer and its trace, and the rule-base and list versions
+    used, so the decision can be shown years later exactly as it was made.
+    """
+    from exportcheck.ledger import Ledger
+
+    versions = {"rule_base": determination.ruleset_version}
+    if determination.lists_version:
+        versions["lists"] = determination.lists_version
+    return Ledger(database_url).append_event(
+        kind="determination",
+        actor=actor,
+        payload=determination.model_dump(mode="json"),
+        versions=versions,
+    )
+
+
+__all__ = [
+    "record_determination","RuleSet", "default_screener", "determine", "determine_frame", "load_ruleset"]

@@ -113,4 +113,6 @@ class Determination(BaseModel):
     evaluated_destination: str
     on: date
     ruleset_version: str
+    #: the restricted-party list versions the end user was screened against (None: not screened)
+    lists_version: str | None = None
     screening_hits: list[ScreeningHit] = []

@@ -209,3 +209,25 @@ def test_console_script_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["outcome"] == "LICENSE_REQUIRED"
+
+
+def test_recorded_determination_is_in_the_audit_trail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exportcheck.ledger import Ledger
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    code, out, _ = run(["check", "--item", "3A991", "--to", "HK", "--on", "2021-01-15",
+                        "--end-user-type", "military", "--no-screen", "--record",
+                        "--actor", "officer.lee", "--db", url], capsys)  # fmt: skip
+    assert code == 0 and "recorded in the audit trail" in out
+    ledger = Ledger(url)
+    assert ledger.verify_audit().ok
+    buf = __import__("io").StringIO()
+    ledger.export_audit(buf, fmt="json")
+    entries = json.loads(buf.getvalue())["entries"]
+    entry = next(e for e in entries if e["kind"] == "determination")
+    assert entry["actor"] == "officer.lee"
+    assert entry["payload_parsed"]["outcome"] == "LICENSE_REQUIRED"
+    versions = json.loads(entry["versions"])
+    assert versions["rule_base"] == entry["payload_parsed"]["ruleset_version"]

@@ -24,9 +24,12 @@ def check(
     end_use: str | None = typer.Option(None, "--end-use", help="end use, e.g. 'military'"),
     as_json: bool = typer.Option(False, "--json", help="print the determination as JSON"),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen the end user"),
+    record: bool = typer.Option(False, "--record", help="write the decision to the audit trail"),
+    actor: str = typer.Option("exportcheck-cli", "--actor", help="who records it (with --record)"),
+    db: str | None = typer.Option(None, "--db", help="database URL for --record"),
 ) -> None:
     """Determine whether one order line needs a licence, with the rules that decide it."""
-    from exportcheck.api import default_screener, determine
+    from exportcheck.api import default_screener, determine, record_determination
 
     d = determine(
         item,
@@ -39,10 +42,13 @@ def check(
         end_use=end_use,
         screener=None if no_screen or not end_user else default_screener(),
     )
+    seq = record_determination(d, actor=actor, database_url=db) if record else None
     if as_json:
         typer.echo(json.dumps(d.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
         console.print(determination_table(d))
+        if seq is not None:
+            console.print(f"recorded in the audit trail as entry #{seq}")
 
 
 def batch(

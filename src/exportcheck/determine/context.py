@@ -39,6 +39,7 @@ class Context:
     end_user_type: EndUserType
     end_use: str
     hits: list[ScreeningHit] = field(default_factory=list)
+    lists_version: str | None = None
     trace: list[TraceStep] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     #: exception symbol -> (citation, conditions) found usable

@@ -242,5 +242,6 @@ def _answer(ctx: Context) -> Determination:
         else ctx.ear_destination,
         on=ctx.on,
         ruleset_version=ctx.snapshot.version,
+        lists_version=ctx.lists_version,
         screening_hits=ctx.hits,
     )

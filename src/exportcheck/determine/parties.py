@@ -39,6 +39,7 @@ def screen_parties(ctx: Context, screener: PartyScreener | None) -> None:
             citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
         )
         return
+    ctx.lists_version = screener.version
     ctx.hits = screener.screen(ctx.end_user_name, country=ctx.destination)
     if not ctx.hits:
         ctx.note(
