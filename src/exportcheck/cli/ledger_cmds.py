@@ -1,0 +1,307 @@
+"""``exportcheck licences ...``, ``ship`` and ``audit ...``: the licence ledger on the command line.
+
+Parses input, calls :class:`exportcheck.ledger.api.Ledger`, formats the answer. The database is
+``--db`` or ``EXPORTCHECK_DATABASE_URL`` (default: SQLite in the user data directory).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from exportcheck.cli.common import console, parse_date
+from exportcheck.errors import InvalidInput
+
+licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
+                           no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail: verify and export.",
+                        no_args_is_help=True)
+
+DB = typer.Option(None, "--db", help="database URL (default: EXPORTCHECK_DATABASE_URL or SQLite)")
+AS_JSON = typer.Option(False, "--json", help="print JSON")
+ACTOR = typer.Option(None, "--actor", help="who is acting (default: cli:<login name>)")
+_ITEM = re.compile(r"^(?P<cls>[^=]+)=(?P<qty>[0-9.]+)@(?P<value>[0-9.,]+)$")
+
+
+def _ledger(db: str | None) -> Any:
+    from exportcheck.ledger.api import Ledger
+
+    return Ledger(db)
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+def _versions() -> dict[str, str]:
+    """Rule-base version for the audit entry; the rules package is optional here."""
+    try:
+        from exportcheck.rules import load_ruleset
+
+        return {"rule_base": str(load_ruleset().version)}
+    except Exception as exc:  # rules not built yet or unreadable: say so in the record
+        return {"rule_base": f"unavailable ({type(exc).__name__})"}
+
+
+def _load(path: Path) -> Any:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"{path} is not valid JSON/YAML: {exc}") from None
+
+
+def _dump(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+@licences_app.command("add")
+def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of licences)"),
+        db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
+    """Register licences from a file (agency, number, kind, destination, parties, lines...)."""
+    data = _load(file)
+    ledger, out = _ledger(db), []
+    for spec in data if isinstance(data, list) else [data]:
+        lic, created = ledger.add_licence(spec, actor=_actor(actor), versions=_versions())
+        out.append({"licence": lic.model_dump(mode="json"), "created": created})
+        if not as_json:
+            console.print(f"{'added' if created else 'already present'}: {lic.agency} "
+                          f"{lic.kind} {lic.number} -> {lic.destination}, valid "
+                          f"{lic.valid_from} to {lic.valid_to}")
+    if as_json:
+        _dump(out)
+
+
+@licences_app.command("show")
+def show(number: str, agency: str | None = typer.Option(None, "--agency"),
+         as_of: str | None = typer.Option(None, "--as-of", help="status on this date"),
+         db: str | None = DB, as_json: bool = AS_JSON) -> None:
+    """One licence: lines with shipped and remaining amounts, parties, status history."""
+    from exportcheck.ledger.render import history_table, licence_table
+
+    lic = _ledger(db).get_licence(number, agency, parse_date(as_of) if as_of else None)
+    if as_json:
+        _dump(lic.model_dump(mode="json"))
+        return
+    console.print(licence_table(lic))
+    console.print("Parties: " + "; ".join(f"{p.role}: {p.name}" for p in lic.parties))
+    for proviso in lic.provisos:
+        console.print(f"Proviso: {proviso}")
+    console.print(history_table(lic))
+
+
+@licences_app.command("list")
+def list_(agency: str | None = typer.Option(None, "--agency"),
+          destination: str | None = typer.Option(None, "--destination"),
+          as_of: str | None = typer.Option(None, "--as-of"),
+          db: str | None = DB, as_json: bool = AS_JSON) -> None:
+    """All licences with their status."""
+    from rich.table import Table
+
+    from exportcheck.ledger.render import usd
+
+    rows = _ledger(db).list_licences(agency=agency, destination=destination,
+                                     as_of=parse_date(as_of) if as_of else None)
+    if as_json:
+        _dump([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table(title=f"{len(rows)} licences")
+    for col in ("Agency", "Number", "Kind", "Dest.", "Valid", "Status", "Remaining"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.agency, r.number, r.kind, r.destination, f"{r.valid_from}..{r.valid_to}",
+                      r.status, usd(sum((ln.remaining_value for ln in r.lines), Decimal(0))))
+    console.print(table)
+
+
+@licences_app.command("report")
+def report(as_of: str | None = typer.Option(None, "--as-of"),
+           agency: str | None = typer.Option(None, "--agency"),
+           destination: str | None = typer.Option(None, "--destination"),
+           db: str | None = DB, as_json: bool = AS_JSON) -> None:
+    """Approved vs shipped vs remaining (and blocked), per licence and in total."""
+    from exportcheck.ledger.render import report_table
+
+    rep = _ledger(db).report(as_of=parse_date(as_of) if as_of else None, agency=agency,
+                             destination=destination)
+    if as_json:
+        _dump(rep.model_dump(mode="json"))
+    else:
+        console.print(report_table(rep))
+
+
+def _status(number: str, status: str, effective: str, reason: str, citation: str,
+            agency: str | None, db: str | None, actor: str | None) -> None:
+    lic = _ledger(db).set_status(number, status, effective=parse_date(effective), reason=reason,
+                                 citation=citation, agency=agency, actor=_actor(actor),
+                                 versions=_versions())
+    console.print(f"{lic.agency} {lic.number}: {status} with effect from {effective}; "
+                  f"status now {lic.status}")
+
+
+EFFECTIVE = typer.Option(..., "--effective", help="YYYY-MM-DD")
+REASON = typer.Option(..., "--reason")
+CITATION = typer.Option(..., "--citation", help="rule or notice, e.g. '22 CFR 126.7'")
+
+
+@licences_app.command("suspend")
+def suspend(number: str, effective: str = EFFECTIVE, reason: str = REASON,
+            citation: str = CITATION, agency: str | None = typer.Option(None, "--agency"),
+            db: str | None = DB, actor: str | None = ACTOR) -> None:
+    """Suspend one licence from a date (15 CFR 750.8, 22 CFR 126.7)."""
+    _status(number, "suspended", effective, reason, citation, agency, db, actor)
+
+
+@licences_app.command("revoke")
+def revoke(number: str, effective: str = EFFECTIVE, reason: str = REASON,
+           citation: str = CITATION, agency: str | None = typer.Option(None, "--agency"),
+           db: str | None = DB, actor: str | None = ACTOR) -> None:
+    """Revoke one licence from a date."""
+    _status(number, "revoked", effective, reason, citation, agency, db, actor)
+
+
+@licences_app.command("status")
+def set_status(number: str, status: str = typer.Argument(
+                   ..., help="suspended|revoked|reinstated|returned_without_action|expired"),
+               effective: str = EFFECTIVE, reason: str = REASON, citation: str = CITATION,
+               agency: str | None = typer.Option(None, "--agency"), db: str | None = DB,
+               actor: str | None = ACTOR) -> None:
+    """Record any status change of one licence."""
+    _status(number, status, effective, reason, citation, agency, db, actor)
+
+
+@licences_app.command("policy")
+def policy_event(file: Path = typer.Argument(..., help="YAML/JSON policy event"),
+                 db: str | None = DB, actor: str | None = ACTOR,
+                 as_json: bool = AS_JSON) -> None:
+    """Apply a policy event (key, title, action, effective, citation, filter) to all matches."""
+    result = _ledger(db).apply_policy_event(_load(file), actor=_actor(actor),
+                                            versions=_versions())
+    if as_json:
+        _dump(result.__dict__)
+        return
+    console.print(f"{result.key}: {len(result.affected)} licences affected"
+                  + ("" if result.created else " (already applied)"))
+    for name in result.affected:
+        console.print(f"  {name}")
+    for key in result.shipments_on_or_after:
+        console.print(f"[yellow]review[/]: shipment {key} is dated on/after the effective date")
+
+
+@licences_app.command("demo")
+def demo(db: str | None = DB) -> None:
+    """Load and report the Hong Kong 2019-2020 scenario (issue #5)."""
+    from exportcheck.ledger.demo import run
+
+    run(console, db)
+
+
+def _item(text: str) -> dict[str, Any]:
+    m = _ITEM.match(text.strip())
+    if not m:
+        raise InvalidInput(f"--item {text!r}: use CLASSIFICATION=QUANTITY@VALUE, "
+                           "e.g. 'I(a)=10@12500.00'")
+    try:
+        return {"classification": m["cls"].strip(), "quantity": Decimal(m["qty"]),
+                "value": Decimal(m["value"].replace(",", ""))}
+    except InvalidOperation:
+        raise InvalidInput(f"--item {text!r}: quantity and value must be numbers") from None
+
+
+def ship(licence: str | None = typer.Option(None, "--licence", help="licence number"),
+         exception: str | None = typer.Option(None, "--exception",
+                                              help="licence exception used instead (e.g. LVS)"),
+         agency: str | None = typer.Option(None, "--agency"),
+         date: str | None = typer.Option(None, "--date", help="ship date YYYY-MM-DD"),
+         to: str | None = typer.Option(None, "--to", help="destination ISO code"),
+         consignee: str | None = typer.Option(None, "--consignee"),
+         end_user: str | None = typer.Option(None, "--end-user"),
+         item: list[str] = typer.Option([], "--item", help="CLASS=QTY@VALUE, repeatable"),
+         key: str | None = typer.Option(None, "--key", help="idempotency key (e.g. invoice)"),
+         reference: str = typer.Option("", "--reference", help="AES ITN, invoice..."),
+         file: Path | None = typer.Option(None, "--file", help="YAML/JSON shipment instead"),
+         db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
+    """Post a shipment: checked against its licence and drawn down, or refused with the rule."""
+    if file is not None:
+        spec = _load(file)
+    else:
+        missing = [n for n, v in (("--date", date), ("--to", to), ("--consignee", consignee),
+                                  ("--end-user", end_user), ("--key", key)) if not v]
+        if missing or not item:
+            raise InvalidInput(f"missing {', '.join(missing + ([] if item else ['--item']))} "
+                               "(or give --file)")
+        spec = {"idempotency_key": key, "licence_number": licence, "agency": agency,
+                "licence_exception": exception, "ship_date": date, "destination": to,
+                "consignee": consignee, "end_user": end_user, "reference": reference,
+                "lines": [_item(i) for i in item]}
+    out = _ledger(db).post_shipment(spec, actor=_actor(actor), versions=_versions())
+    if as_json:
+        _dump(out.model_dump(mode="json"))
+    else:
+        what = "recorded" if out.created else "already recorded (same idempotency key)"
+        console.print(f"shipment {out.idempotency_key} {what}: ${out.total_value:,} to "
+                      f"{out.destination} on {out.ship_date} (audit #{out.audit_seq})")
+
+
+@audit_app.command("verify")
+def verify(anchor: list[str] = typer.Option([], "--anchor",
+                                            help="SEQ:HASH recorded earlier, repeatable"),
+           db: str | None = DB, as_json: bool = AS_JSON) -> None:
+    """Recompute the hash chain; exit 1 naming the first bad entry if anything was altered."""
+    from exportcheck.ledger.audit import parse_anchor
+
+    ledger = _ledger(db)
+    result = ledger.verify_audit([parse_anchor(a) for a in anchor])
+    mismatches = ledger.balance_mismatches()
+    if as_json:
+        _dump(result.as_dict() | {"balance_mismatches": mismatches})
+    elif result.ok:
+        console.print(f"[green]OK[/]: {result.checked} entries verify; head "
+                      f"#{result.head_seq} {result.head_hash} (record this as an anchor)")
+    else:
+        console.print(f"[red]BROKEN[/] at entry #{result.first_bad}: {result.problem}")
+    for m in mismatches if not as_json else []:
+        console.print(f"[red]balance mismatch[/]: {m}")
+    if not result.ok or mismatches:
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def export(from_: str | None = typer.Option(None, "--from", help="first day, YYYY-MM-DD"),
+           to: str | None = typer.Option(None, "--to", help="last day, YYYY-MM-DD"),
+           fmt: str = typer.Option("json", "--format", help="json|csv"),
+           output: Path | None = typer.Option(None, "-o", "--output", help="file (default: -)"),
+           db: str | None = DB) -> None:
+    """Write audit entries (with hashes, so they can be re-verified) for an auditor."""
+    start = parse_date(from_, "--from") if from_ else None
+    end = parse_date(to, "--to") if to else None
+    ledger = _ledger(db)
+    if output is None:
+        ledger.export_audit(sys.stdout, fmt=fmt, start=start, end=end)
+        return
+    with output.open("w", encoding="utf-8", newline="") as fh:
+        n = ledger.export_audit(fh, fmt=fmt, start=start, end=end)
+    console.print(f"{n} audit entries -> {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(licences_app, name="licences")
+    app.add_typer(audit_app, name="audit")
+    app.command("ship")(ship)

@@ -1,0 +1,111 @@
+"""Engines and sessions for SQLite (default) and PostgreSQL (psycopg 3).
+
+SQLite is configured for a multi-process writer workload: WAL journal, a generous busy timeout,
+foreign keys on, ``synchronous=FULL`` (a committed compliance record must survive a crash), and
+pysqlite's own transaction handling switched off so that we emit ``BEGIN`` ourselves. A write
+session (:func:`write_session_factory`) starts with ``BEGIN IMMEDIATE``: it takes SQLite's write
+lock *before* reading balances, so a read-check-write sequence cannot interleave with another
+writer (the classic lost-update / "database is locked" upgrade failure of deferred transactions).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from exportcheck.errors import InvalidInput
+from exportcheck.settings import get_settings
+
+#: Milliseconds a SQLite connection waits for a lock before failing with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+_cache: dict[str, Engine] = {}
+_cache_lock = threading.Lock()
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgres://`` / ``postgresql://`` and route them to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """Return a (cached, per-process) engine for ``url`` or the configured database.
+    ``url`` defaults to ``get_settings().effective_database_url``. Engines are cached per URL and
+    per process id so forked worker processes never share a parent's connections.
+    """
+
+    url = normalise_url(url or get_settings().effective_database_url)
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy.exc.ArgumentError
+        raise InvalidInput(f"not a database URL: {url!r} ({exc})") from exc
+    key = f"{os.getpid()}:{url}"
+    with _cache_lock:
+        engine = _cache.get(key)
+        if engine is not None:
+            return engine
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+        elif parsed.get_backend_name() == "postgresql":
+            engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+        else:
+            raise InvalidInput(
+                f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or "
+                "postgresql:// (EXPORTCHECK_DATABASE_URL)"
+            )
+        _cache[key] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every cached engine of this process (tests, CLI shutdown)."""
+    with _cache_lock:
+        for engine in _cache.values():
+            engine.dispose()
+        _cache.clear()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reads and ordinary writes (deferred transactions on SQLite)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def write_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for read-check-write transactions: ``BEGIN IMMEDIATE`` on SQLite.
+
+    On PostgreSQL this is an ordinary READ COMMITTED session; callers lock rows with
+    ``SELECT ... FOR UPDATE`` (see :mod:`exportcheck.ledger.audit`).
+    """
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+    return sessionmaker(engine, expire_on_commit=False)

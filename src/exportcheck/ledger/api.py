@@ -1,0 +1,215 @@
+"""The ledger's Python API: one :class:`Ledger` object per database.
+
+Every mutating call is one transaction that contains the state change *and* its audit entry;
+transient lock conflicts (PostgreSQL deadlock/serialisation failures, SQLite "database is
+locked") are retried. The CLI (``exportcheck licences ...``, ``ship``, ``audit ...``) is a thin
+layer over this class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable, Iterable
+from typing import IO, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
+from exportcheck.errors import InvalidInput
+from exportcheck.ledger import audit, licences, policy, report, shipments
+from exportcheck.ledger.models import LicenceLine, ShipmentLine
+from exportcheck.ledger.schemas import (
+    LicenceIn,
+    LicenceOut,
+    LicenceStatus,
+    PolicyEventIn,
+    ShipmentIn,
+    ShipmentOut,
+)
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def parse(model: type[M], data: M | dict[str, Any]) -> M:
+    """Validate API input, turning pydantic's errors into one readable :class:`InvalidInput`."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or model.__name__}: "
+            f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())
+        raise InvalidInput(f"invalid {model.__name__}: {problems}") from None
+
+
+def _transient(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+class Ledger:
+    """Licence ledger and audit trail on one database (SQLite file or PostgreSQL)."""
+
+    def __init__(self, database_url: str | None = None, *, migrate: bool = True) -> None:
+        self.engine = get_engine(database_url)
+        if migrate:
+            upgrade(self.engine)
+        self._read = session_factory(self.engine)
+        self._write = write_session_factory(self.engine)
+
+    # -- plumbing -----------------------------------------------------------------------
+    def _in_write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
+        for attempt in range(attempts):
+            with self._write() as session:
+                try:
+                    result = fn(session)
+                    session.commit()
+                    return result
+                except (OperationalError, IntegrityError) as exc:
+                    session.rollback()
+                    # IntegrityError: a concurrent duplicate idempotency key won the race;
+                    # the retry finds it and answers from it.
+                    if attempt + 1 >= attempts or not (
+                            isinstance(exc, IntegrityError) or _transient(exc)):
+                        raise
+                except BaseException:
+                    session.rollback()
+                    raise
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _audit_refusal(self, kind: str, actor: str, payload: dict,
+                       versions: dict | None) -> None:
+        self._in_write(lambda s: audit.append_event(s, kind=kind, actor=actor, payload=payload,
+                                                    versions=versions))
+
+    # -- licences -----------------------------------------------------------------------
+    def add_licence(self, spec: LicenceIn | dict[str, Any], *, actor: str = "exportcheck",
+                    versions: dict | None = None) -> tuple[LicenceOut, bool]:
+        """Register a licence; ``(licence, created)``. Identical re-adds are no-ops."""
+        spec = parse(LicenceIn, spec)
+
+        def run(s: Session) -> tuple[LicenceOut, bool]:
+            lic, created = licences.add_licence(s, spec, actor=actor, versions=versions)
+            if created:  # a back-filled licence is subject to events already recorded
+                policy.apply_recorded_events(s, lic, actor=actor, versions=versions)
+            return licences.licence_out(lic), created
+
+        return self._in_write(run)
+
+    def get_licence(self, number: str, agency: str | None = None,
+                    as_of: dt.date | None = None) -> LicenceOut:
+        with self._read() as s:
+            return licences.licence_out(licences.find_licence(s, number, agency), as_of)
+
+    def list_licences(self, *, agency: str | None = None, destination: str | None = None,
+                      as_of: dt.date | None = None) -> list[LicenceOut]:
+        with self._read() as s:
+            return [licences.licence_out(lic, as_of) for lic in
+                    licences.list_licences(s, agency=agency, destination=destination)]
+
+    def set_status(self, number: str, status: LicenceStatus | str, *, effective: dt.date,
+                   reason: str, citation: str, agency: str | None = None,
+                   actor: str = "exportcheck", versions: dict | None = None) -> LicenceOut:
+        """Suspend, revoke, reinstate, return without action... one licence, with citation."""
+        try:
+            status = LicenceStatus(status)
+        except ValueError:
+            raise InvalidInput(f"unknown status {status!r}; one of "
+                               f"{', '.join(s.value for s in LicenceStatus)}") from None
+
+        def run(s: Session) -> LicenceOut:
+            lic = licences.find_licence(s, number, agency, lock=True)
+            licences.change_status(s, lic, status, effective=effective, reason=reason,
+                                   citation=citation, actor=actor, versions=versions)
+            return licences.licence_out(lic)
+
+        return self._in_write(run)
+
+    # -- shipments ----------------------------------------------------------------------
+    def post_shipment(self, spec: ShipmentIn | dict[str, Any], *, actor: str = "exportcheck",
+                      versions: dict | None = None, audit_refusals: bool = True) -> ShipmentOut:
+        """Check a shipment against its licence and draw it down once per idempotency key.
+
+        Raises :class:`~exportcheck.ledger.shipments.ShipmentRefused` (a ``LedgerError``) naming
+        the rule; nothing is drawn, and the refusal is written to the audit trail.
+        """
+        spec = parse(ShipmentIn, spec)
+
+        def run(s: Session) -> ShipmentOut:
+            shp, created = shipments.post_shipment(s, spec, actor=actor, versions=versions)
+            return ShipmentOut(
+                id=shp.id, idempotency_key=shp.idempotency_key,
+                licence_number=spec.licence_number if shp.licence_id else None,
+                licence_exception=shp.licence_exception, ship_date=shp.ship_date,
+                destination=shp.destination, total_value=shipments.total_value(shp),
+                audit_seq=shp.audit_seq, created=created)
+
+        try:
+            return self._in_write(run)
+        except shipments.ShipmentRefused as exc:
+            if audit_refusals:
+                self._audit_refusal("shipment.refused", actor, {
+                    "request": spec.model_dump(mode="json"), "decision": "refused",
+                    "rule": exc.rule, "reason": str(exc)}, versions)
+            raise
+
+    def apply_policy_event(self, event: PolicyEventIn | dict[str, Any], *,
+                           actor: str = "exportcheck",
+                           versions: dict | None = None) -> policy.PolicyResult:
+        event = parse(PolicyEventIn, event)
+        return self._in_write(
+            lambda s: policy.apply_policy_event(s, event, actor=actor, versions=versions))
+
+    # -- reporting and audit ------------------------------------------------------------
+    def report(self, *, as_of: dt.date | None = None, agency: str | None = None,
+               destination: str | None = None) -> report.Report:
+        with self._read() as s:
+            return report.build_report(s, as_of=as_of, agency=agency, destination=destination)
+
+    def append_event(self, *, kind: str, actor: str, payload: dict,
+                     versions: dict | None = None) -> int:
+        """Record an event in its own transaction; returns its sequence number."""
+        return self._in_write(lambda s: audit.append_event(
+            s, kind=kind, actor=actor, payload=payload, versions=versions).seq)
+
+    def verify_audit(self, anchors: Iterable[tuple[int, str]] = ()) -> audit.VerifyResult:
+        with self._read() as s:
+            return audit.verify(s, anchors)
+
+    def export_audit(self, out: IO[str], *, fmt: str = "json",
+                     start: dt.date | dt.datetime | None = None,
+                     end: dt.date | dt.datetime | None = None) -> int:
+        with self._read() as s:
+            return audit.export(s, out, fmt=fmt, start=start, end=end)
+
+    def balance_mismatches(self) -> list[str]:
+        """Licence lines whose drawn totals differ from the sum of their shipment lines
+        (there should be none: both change in the same transaction)."""
+        with self._read() as s:
+            sums = dict(s.execute(
+                select(ShipmentLine.licence_line_id,
+                       func.sum(ShipmentLine.value_cents))
+                .where(ShipmentLine.licence_line_id.is_not(None))
+                .group_by(ShipmentLine.licence_line_id)).all())
+            qty = dict(s.execute(
+                select(ShipmentLine.licence_line_id, func.sum(ShipmentLine.qty_milli))
+                .where(ShipmentLine.licence_line_id.is_not(None))
+                .group_by(ShipmentLine.licence_line_id)).all())
+            bad = []
+            for ln in s.execute(select(LicenceLine)).scalars():
+                v, q = int(sums.get(ln.id) or 0), int(qty.get(ln.id) or 0)
+                if (v, q) != (ln.shipped_value_cents, ln.shipped_qty_milli):
+                    bad.append(f"licence line {ln.id}: drawn {ln.shipped_value_cents} cents / "
+                               f"{ln.shipped_qty_milli} milli-units, shipments sum to {v} / {q}")
+            return bad

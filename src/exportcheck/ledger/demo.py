@@ -1,0 +1,46 @@
+"""The licence-ledger demo: Hong Kong 2019-2020 (issue #5), end to end."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from exportcheck.errors import LedgerError
+from exportcheck.ledger import seed
+from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.render import report_table, usd
+
+
+def run(console: Console, database_url: str | None = None) -> None:
+    """Seed the HK scenario (idempotently), post its shipments, apply the 30 June 2020
+    suspension, show a late shipment being refused, and print the balance report."""
+    ledger = Ledger(database_url)
+    versions = {"scenario": "hk-2019"}
+    console.rule("[bold]Licence ledger: Hong Kong 2019-2020")
+    for spec in seed.LICENCES:
+        lic, created = ledger.add_licence(spec, actor=seed.ACTOR, versions=versions)
+        total = sum(line.value for line in lic.lines)
+        console.print(f"{'added' if created else 'present'}: {lic.agency} {lic.kind} "
+                      f"{lic.number}, {usd(total)}, valid {lic.valid_from} to {lic.valid_to}")
+    for spec in seed.shipment_specs():
+        shp = ledger.post_shipment(spec, actor=seed.ACTOR, versions=versions)
+        console.print(f"{'shipped' if shp.created else 'already recorded'}: {shp.ship_date} "
+                      f"{spec['licence_number']} {usd(shp.total_value)} "
+                      f"(audit #{shp.audit_seq})")
+    result = ledger.apply_policy_event(seed.HK_2020_EVENT, actor=seed.ACTOR, versions=versions)
+    console.print(f"policy event {result.key}: {seed.HK_2020_EVENT['action']} "
+                  f"{', '.join(result.affected) or 'nothing'} with effect from "
+                  f"{seed.HK_2020_EVENT['effective']}"
+                  + ("" if result.created else " (already applied)"))
+    try:
+        ledger.post_shipment(seed.LATE_SHIPMENT, actor=seed.ACTOR, versions=versions)
+        console.print("[red]unexpected: the post-suspension shipment was accepted")
+    except LedgerError as exc:
+        console.print(f"[yellow]refused[/]: shipment of 15 Jul 2020: {exc}")
+    report = ledger.report(destination="HK", agency="DDTC")
+    console.print(report_table(report))
+    console.print(f"Approved {usd(report.approved)}, shipped {usd(report.shipped)}, "
+                  f"blocked by the 2020 suspension {usd(report.blocked)}.")
+    check = ledger.verify_audit()
+    console.print(f"audit trail: {check.checked} entries, chain "
+                  f"{'verifies' if check.ok else 'BROKEN: ' + check.problem}; head "
+                  f"#{check.head_seq} {check.head_hash[:16]}...")

@@ -1,0 +1,212 @@
+"""Licences: registration, look-up, status history and the balance of each line.
+
+Functions here take an open :class:`~sqlalchemy.orm.Session` and never commit: the caller (the
+:class:`exportcheck.ledger.api.Ledger` facade) owns the transaction, so the state change and its
+audit entry commit together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exportcheck.errors import InvalidInput, LedgerError, NotFound
+from exportcheck.ledger.audit import append_event
+from exportcheck.ledger.models import Licence, LicenceLine, LicenceParty, LicenceStatusEvent
+from exportcheck.ledger.schemas import (
+    BLOCKING,
+    LicenceIn,
+    LicenceLineIn,
+    LicenceOut,
+    LicenceStatus,
+    LineOut,
+    PartyIn,
+    StatusOut,
+)
+from exportcheck.ledger.tolerances import default_valid_to, tolerance_for
+
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+
+
+def to_cents(value: Decimal) -> int:
+    return int((value / CENT).to_integral_exact())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) * CENT).quantize(CENT)
+
+
+def to_milli(qty: Decimal | None) -> int | None:
+    return None if qty is None else int((qty / MILLI).to_integral_exact())
+
+
+def from_milli(milli: int | None) -> Decimal | None:
+    if milli is None:
+        return None
+    return (Decimal(milli) * MILLI).normalize() if milli % 1000 else Decimal(milli // 1000)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def with_defaults(spec: LicenceIn) -> tuple[LicenceIn, str]:
+    """Fill ``valid_to`` from the regulatory validity period; returns the spec and the citation."""
+    if spec.valid_to is not None:
+        return spec, "stated on the licence"
+    end, citation = default_valid_to(spec.agency.value, spec.valid_from)
+    return spec.model_copy(update={"valid_to": end}), citation
+
+
+def licence_to_in(lic: Licence) -> LicenceIn:
+    """The stored licence as the input that would create it (idempotent re-adds compare this)."""
+    return LicenceIn(
+        agency=lic.agency, number=lic.number, kind=lic.kind, destination=lic.destination,
+        valid_from=lic.valid_from, valid_to=lic.valid_to, provisos=json.loads(lic.provisos),
+        parties=[PartyIn(role=p.role, name=p.name, country=p.country) for p in lic.parties],
+        lines=[LicenceLineIn(classification=ln.classification, description=ln.description,
+                             unit_basis=ln.unit_basis, unit=ln.unit,
+                             quantity=from_milli(ln.qty_milli), value=from_cents(ln.value_cents))
+               for ln in lic.lines],
+    )
+
+
+def find_licence(session: Session, number: str, agency: str | None = None, *,
+                 lock: bool = False) -> Licence:
+    """Look a licence up by number (and agency when two agencies use the same number)."""
+    stmt = select(Licence).where(Licence.number == number.strip())
+    if agency:
+        stmt = stmt.where(Licence.agency == str(agency).upper())
+    if lock:  # row lock on PostgreSQL; reload even if this session saw the row before
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    found = list(session.execute(stmt).scalars())
+    if not found:
+        raise NotFound(f"no licence numbered {number!r}" + (f" from {agency}" if agency else "")
+                       + " in the ledger (see `exportcheck licences list`)")
+    if len(found) > 1:
+        raise InvalidInput(f"licence number {number!r} exists for "
+                           f"{', '.join(sorted(x.agency for x in found))}: give the agency")
+    return found[0]
+
+
+def add_licence(session: Session, spec: LicenceIn, *, actor: str,
+                versions: dict | None = None) -> tuple[Licence, bool]:
+    """Register a licence; returns ``(licence, created)``.
+
+    Re-adding an identical licence is a no-op (``created`` False), so seeding is idempotent;
+    the same number with different terms is refused, because a licence is changed only by
+    the agency (an amendment is a new status event or a new licence, 22 CFR 123.25).
+    """
+    spec, validity_source = with_defaults(spec)
+    existing = session.execute(select(Licence).where(
+        Licence.agency == spec.agency.value, Licence.number == spec.number)).scalar_one_or_none()
+    if existing is not None:
+        if licence_to_in(existing) == spec:
+            return existing, False
+        raise LedgerError(f"{spec.agency} licence {spec.number} is already in the ledger with "
+                          "different terms; amendments are recorded as a new licence or a "
+                          "status change (22 CFR 123.25, 15 CFR 750.7(c))")
+    now = _now()
+    lic = Licence(agency=spec.agency.value, number=spec.number, kind=spec.kind.value,
+                  destination=spec.destination, valid_from=spec.valid_from,
+                  valid_to=spec.valid_to, provisos=json.dumps(spec.provisos),
+                  status=LicenceStatus.APPROVED.value, created_at=now)
+    for no, line in enumerate(spec.lines, start=1):
+        lic.lines.append(LicenceLine(
+            line_no=no, classification=line.classification, description=line.description,
+            unit_basis=line.unit_basis, unit=line.unit, qty_milli=to_milli(line.quantity),
+            value_cents=to_cents(line.value), shipped_qty_milli=0, shipped_value_cents=0))
+    for party in spec.parties:
+        lic.parties.append(LicenceParty(role=party.role, name=party.name, country=party.country))
+    lic.status_events.append(LicenceStatusEvent(
+        status=LicenceStatus.APPROVED.value, effective=spec.valid_from,
+        reason="licence approved", citation=f"validity: {validity_source}", recorded_at=now))
+    session.add(lic)
+    session.flush()
+    append_event(session, kind="licence.added", actor=actor, versions=versions,
+                 payload={"licence": spec.model_dump(mode="json"),
+                          "validity_source": validity_source})
+    return lic, True
+
+
+def status_on(lic: Licence, day: dt.date) -> tuple[str, StatusOut | None]:
+    """Status in force on ``day``: the newest status event effective on or before it, and
+    'expired' after ``valid_to`` (22 CFR 123.21, 15 CFR 750.7(g)) unless already blocked."""
+    current: LicenceStatusEvent | None = None
+    for ev in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0)):
+        if ev.effective <= day:
+            current = ev
+    if current is None:
+        return "not yet valid", None
+    out = StatusOut(status=current.status, effective=current.effective, reason=current.reason,
+                    citation=current.citation)
+    if current.status not in BLOCKING and day > lic.valid_to:
+        return LicenceStatus.EXPIRED.value, StatusOut(
+            status="expired", effective=lic.valid_to + dt.timedelta(days=1),
+            reason=f"validity ended {lic.valid_to.isoformat()}",
+            citation="22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)")
+    return current.status, out
+
+
+def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
+                  effective: dt.date, reason: str, citation: str, actor: str,
+                  policy_event_id: int | None = None, versions: dict | None = None,
+                  audit: bool = True) -> LicenceStatusEvent:
+    """Record a status change (suspension, revocation, reinstatement...) with its citation."""
+    if status == LicenceStatus.APPROVED:
+        raise InvalidInput("'approved' is recorded when the licence is added; use 'reinstated'")
+    if not citation.strip():
+        raise InvalidInput("a status change needs the citation of the rule or notice behind it")
+    ev = LicenceStatusEvent(status=status.value, effective=effective, reason=reason,
+                            citation=citation, policy_event_id=policy_event_id,
+                            recorded_at=_now())
+    lic.status_events.append(ev)
+    lic.status = status_on(lic, max(effective, _now().date()))[0]
+    session.flush()
+    if audit:
+        append_event(session, kind="licence.status", actor=actor, versions=versions, payload={
+            "agency": lic.agency, "number": lic.number, "status": status.value,
+            "effective": effective.isoformat(), "reason": reason, "citation": citation,
+            "policy_event_id": policy_event_id})
+    return ev
+
+
+def licence_out(lic: Licence, as_of: dt.date | None = None) -> LicenceOut:
+    """Plain view of a licence with balances and the status in force on ``as_of``."""
+    day = as_of or _now().date()
+    lines = []
+    for ln in lic.lines:
+        tol = tolerance_for(lic.agency, lic.kind, ln.unit_basis)
+        remaining_q = None if ln.qty_milli is None else ln.qty_milli - ln.shipped_qty_milli
+        lines.append(LineOut(
+            line_no=ln.line_no, classification=ln.classification, description=ln.description,
+            unit_basis=ln.unit_basis, unit=ln.unit, quantity=from_milli(ln.qty_milli),
+            value=from_cents(ln.value_cents), shipped_quantity=from_milli(ln.shipped_qty_milli),
+            shipped_value=from_cents(ln.shipped_value_cents),
+            remaining_quantity=from_milli(remaining_q),
+            remaining_value=from_cents(max(0, ln.value_cents - ln.shipped_value_cents)),
+            value_tolerance=tol.value, tolerance_citation=tol.citation))
+    status, _ = status_on(lic, day)
+    return LicenceOut(
+        agency=lic.agency, number=lic.number, kind=lic.kind, destination=lic.destination,
+        valid_from=lic.valid_from, valid_to=lic.valid_to, provisos=json.loads(lic.provisos),
+        parties=[PartyIn(role=p.role, name=p.name, country=p.country) for p in lic.parties],
+        lines=lines, status=status,
+        history=[StatusOut(status=e.status, effective=e.effective, reason=e.reason,
+                           citation=e.citation)
+                 for e in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0))])
+
+
+def list_licences(session: Session, *, agency: str | None = None,
+                  destination: str | None = None) -> list[Licence]:
+    stmt = select(Licence).order_by(Licence.agency, Licence.number)
+    if agency:
+        stmt = stmt.where(Licence.agency == agency.upper())
+    if destination:
+        stmt = stmt.where(Licence.destination == destination.upper())
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,118 @@
+"""Policy events: one government action applied to every matching licence at a date.
+
+Example: on 29/30 June 2020 the State Department ended exports of defence articles to Hong
+Kong, and DDTC then put Hong Kong under the China entry of 22 CFR 126.1(d)(1) (policy of
+denial; EO 13936, 85 FR 43413). Recording that once as a policy event suspends every matching
+DDTC licence with the citation, and later shipments are refused by the status check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exportcheck.ledger.audit import append_event
+from exportcheck.ledger.licences import change_status, status_on
+from exportcheck.ledger.models import Licence, LicenceStatusEvent, PolicyEvent, Shipment
+from exportcheck.ledger.schemas import BLOCKING, LicenceStatus, PolicyEventIn, PolicyFilter
+
+
+@dataclass
+class PolicyResult:
+    key: str
+    created: bool
+    affected: list[str] = field(default_factory=list)
+    #: shipments already recorded on or after the effective date (recorded before the event
+    #: was known): flagged for review, not deleted - the record must stay as it happened
+    shipments_on_or_after: list[str] = field(default_factory=list)
+
+
+def _matches(lic: Licence, ev: PolicyEventIn) -> bool:
+    """Does the event's filter select this licence?"""
+    f = ev.filter
+    if f.agency is not None and lic.agency != f.agency.value:
+        return False
+    if f.destinations and lic.destination not in f.destinations:
+        return False
+    if f.kinds and lic.kind not in {k.value for k in f.kinds}:
+        return False
+    prefixes = [p.upper().replace(" ", "") for p in ev.filter.classification_prefixes]
+    if not prefixes:
+        return True
+    return any(ln.classification.upper().replace(" ", "").startswith(p)
+               for ln in lic.lines for p in prefixes)
+
+
+def _applies(lic: Licence, ev: PolicyEventIn) -> bool:
+    """Selected, approved by the effective date, and not already blocked on it."""
+    return (_matches(lic, ev) and lic.valid_from <= ev.effective
+            and status_on(lic, ev.effective)[0] not in BLOCKING)
+
+
+def apply_recorded_events(session: Session, lic: Licence, *, actor: str,
+                          versions: dict | None = None) -> list[str]:
+    """Give a licence entered *after* a policy event that covers it the event's status.
+
+    Without this, back-filling a 2019 licence after the 2020 event was recorded would leave
+    it usable. Returns the keys of the events applied (each audited as a status change).
+    """
+    applied = []
+    for event in session.execute(
+            select(PolicyEvent).order_by(PolicyEvent.effective, PolicyEvent.id)).scalars():
+        ev = PolicyEventIn(key=event.key, title=event.title, action=event.action,
+                           effective=event.effective, citation=event.citation,
+                           filter=PolicyFilter.model_validate_json(event.filter_json))
+        if _applies(lic, ev):
+            change_status(session, lic, LicenceStatus(ev.action), effective=ev.effective,
+                          reason=ev.title, citation=ev.citation, actor=actor,
+                          policy_event_id=event.id, versions=versions)
+            applied.append(ev.key)
+    return applied
+
+
+def apply_policy_event(session: Session, ev: PolicyEventIn, *, actor: str,
+                       versions: dict | None = None) -> PolicyResult:
+    """Suspend or revoke every licence matching ``ev.filter`` with effect from ``ev.effective``.
+
+    Idempotent by ``ev.key``. Licences approved after the effective date, or already blocked on
+    it (revoked, expired...), are left alone.
+    """
+    prior = session.execute(select(PolicyEvent).where(PolicyEvent.key == ev.key)).scalar()
+    if prior is not None:
+        rows = session.execute(
+            select(Licence.agency, Licence.number).join(LicenceStatusEvent)
+            .where(LicenceStatusEvent.policy_event_id == prior.id)
+            .order_by(Licence.agency, Licence.number)).all()
+        return PolicyResult(ev.key, False, [f"{a} {n}" for a, n in rows])
+    stmt = select(Licence).order_by(Licence.id).with_for_update()
+    if ev.filter.agency is not None:
+        stmt = stmt.where(Licence.agency == ev.filter.agency.value)
+    if ev.filter.destinations:
+        stmt = stmt.where(Licence.destination.in_(ev.filter.destinations))
+    if ev.filter.kinds:
+        stmt = stmt.where(Licence.kind.in_([k.value for k in ev.filter.kinds]))
+    licences = [lic for lic in session.execute(stmt).scalars() if _matches(lic, ev)]
+    event = PolicyEvent(key=ev.key, title=ev.title, action=ev.action, effective=ev.effective,
+                        citation=ev.citation, filter_json=ev.filter.model_dump_json(),
+                        recorded_at=dt.datetime.now(dt.UTC))
+    session.add(event)
+    session.flush()
+    result = PolicyResult(ev.key, True)
+    for lic in licences:
+        if not _applies(lic, ev):
+            continue
+        change_status(session, lic, LicenceStatus(ev.action), effective=ev.effective,
+                      reason=ev.title, citation=ev.citation, actor=actor,
+                      policy_event_id=event.id, audit=False)
+        result.affected.append(f"{lic.agency} {lic.number}")
+        late = session.execute(select(Shipment.idempotency_key).where(
+            Shipment.licence_id == lic.id, Shipment.ship_date >= ev.effective)).scalars()
+        result.shipments_on_or_after.extend(late)
+    append_event(session, kind="policy.applied", actor=actor, versions=versions, payload={
+        "event": json.loads(ev.model_dump_json()), "affected": result.affected,
+        "shipments_on_or_after": result.shipments_on_or_after})
+    return result

@@ -1,0 +1,65 @@
+"""Approved vs shipped vs remaining, per licence and in total, with what is blocked and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from exportcheck.ledger.licences import from_cents, list_licences, status_on
+from exportcheck.ledger.schemas import BLOCKING
+
+
+class ReportRow(BaseModel):
+    agency: str
+    number: str
+    kind: str
+    destination: str
+    status: str
+    status_since: dt.date | None
+    status_citation: str
+    approved: Decimal
+    shipped: Decimal
+    remaining: Decimal
+    #: remaining balance that cannot be used on ``as_of`` (suspended, revoked, expired...)
+    blocked: Decimal
+    available: Decimal
+
+
+class Report(BaseModel):
+    as_of: dt.date
+    rows: list[ReportRow]
+    approved: Decimal
+    shipped: Decimal
+    remaining: Decimal
+    blocked: Decimal
+    available: Decimal
+
+
+def build_report(session: Session, *, as_of: dt.date | None = None, agency: str | None = None,
+                 destination: str | None = None) -> Report:
+    """Balances of every licence (optionally filtered) as they stand on ``as_of``."""
+    day = as_of or dt.date.today()
+    rows = []
+    for lic in list_licences(session, agency=agency, destination=destination):
+        approved = sum(ln.value_cents for ln in lic.lines)
+        shipped = sum(ln.shipped_value_cents for ln in lic.lines)
+        remaining = max(0, approved - shipped)
+        status, ev = status_on(lic, day)
+        blocked = remaining if status in BLOCKING or status == "not yet valid" else 0
+        rows.append(ReportRow(
+            agency=lic.agency, number=lic.number, kind=lic.kind, destination=lic.destination,
+            status=status, status_since=ev.effective if ev else None,
+            status_citation=ev.citation if ev and status in BLOCKING else "",
+            approved=from_cents(approved), shipped=from_cents(shipped),
+            remaining=from_cents(remaining), blocked=from_cents(blocked),
+            available=from_cents(remaining - blocked)))
+
+    def total(attr: str) -> Decimal:
+        return sum((getattr(r, attr) for r in rows), Decimal("0.00"))
+
+    return Report(as_of=day, rows=rows, approved=total("approved"), shipped=total("shipped"),
+                  remaining=total("remaining"), blocked=total("blocked"),
+                  available=total("available"))

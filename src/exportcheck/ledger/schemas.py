@@ -1,0 +1,273 @@
+"""Validated inputs and plain outputs of the ledger API (pydantic v2).
+
+Money crosses the API as :class:`~decimal.Decimal` US dollars (at most 2 decimal places) and
+quantities as Decimal (at most 3); they are stored as integer cents / thousandths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from exportcheck.models import Agency
+
+
+class LicenceKind(StrEnum):
+    BIS = "BIS"  # BIS licence (BIS-748P application), 15 CFR part 750
+    DSP5 = "DSP5"  # permanent export of unclassified hardware, 22 CFR 123.1
+    DSP73 = "DSP73"  # temporary export, 22 CFR 123.5
+    DSP61 = "DSP61"  # temporary import, 22 CFR 123.3
+    TAA = "TAA"  # technical assistance agreement, 22 CFR part 124
+    MLA = "MLA"  # manufacturing licence agreement, 22 CFR part 124
+    WDA = "WDA"  # warehouse and distribution agreement, 22 CFR part 124
+
+
+KINDS_BY_AGENCY = {
+    Agency.BIS: {LicenceKind.BIS},
+    Agency.DDTC: {LicenceKind.DSP5, LicenceKind.DSP73, LicenceKind.DSP61, LicenceKind.TAA,
+                  LicenceKind.MLA, LicenceKind.WDA},
+}
+AGREEMENT_KINDS = {LicenceKind.TAA, LicenceKind.MLA, LicenceKind.WDA}
+
+
+class LicenceStatus(StrEnum):
+    APPROVED = "approved"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    RETURNED_WITHOUT_ACTION = "returned_without_action"
+    REINSTATED = "reinstated"
+
+
+#: statuses under which nothing may be shipped
+BLOCKING = {LicenceStatus.SUSPENDED, LicenceStatus.REVOKED, LicenceStatus.EXPIRED,
+            LicenceStatus.RETURNED_WITHOUT_ACTION}
+
+PartyRole = Literal["applicant", "consignee", "intermediate_consignee", "end_user"]
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _country(value: str) -> str:
+    value = value.strip().upper()
+    if not _COUNTRY.match(value):
+        raise ValueError(f"country must be an ISO 3166 alpha-2 code like 'HK', got {value!r}")
+    return value
+
+
+def _money(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("value must not be negative")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("value has more than 2 decimal places (US dollars and cents)")
+    return value.quantize(Decimal("0.01"))  # one spelling per amount: stable request hashes
+
+
+def _quantity(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    if value < 0:
+        raise ValueError("quantity must not be negative")
+    if value != value.quantize(Decimal("0.001")):
+        raise ValueError("quantity has more than 3 decimal places")
+    return value.quantize(Decimal("0.001"))
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PartyIn(_In):
+    role: PartyRole
+    name: str = Field(min_length=1, max_length=256)
+    country: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _check_country(cls, v: str | None) -> str | None:
+        return None if v is None else _country(v)
+
+
+class LicenceLineIn(_In):
+    classification: str = Field(min_length=1, max_length=48,
+                                description="ECCN (e.g. 0A501.a) or USML category (e.g. I(a))")
+    description: str = ""
+    #: the ECCN "Unit" basis used by 15 CFR 750.11: number | value | measure
+    unit_basis: Literal["number", "value", "measure"] = "number"
+    unit: str = "ea"
+    quantity: Decimal | None = None
+    value: Decimal
+
+    @field_validator("quantity")
+    @classmethod
+    def _check_quantity(cls, v: Decimal | None) -> Decimal | None:
+        return _quantity(v)
+
+    @field_validator("value")
+    @classmethod
+    def _check_value(cls, v: Decimal) -> Decimal:
+        return _money(v)
+
+    @model_validator(mode="after")
+    def _quantity_needed(self) -> LicenceLineIn:
+        if self.unit_basis != "value" and self.quantity is None:
+            raise ValueError(f"line {self.classification}: a quantity is required unless the "
+                             "unit basis is 'value'")
+        return self
+
+
+class LicenceIn(_In):
+    agency: Agency
+    number: str = Field(min_length=1, max_length=64)
+    kind: LicenceKind
+    destination: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    provisos: list[str] = Field(default_factory=list)
+    parties: list[PartyIn]
+    lines: list[LicenceLineIn] = Field(min_length=1)
+
+    @field_validator("destination")
+    @classmethod
+    def _check_destination(cls, v: str) -> str:
+        return _country(v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LicenceIn:
+        if self.agency not in KINDS_BY_AGENCY:
+            raise ValueError(f"the ledger holds BIS and DDTC licences, not {self.agency}")
+        if self.kind not in KINDS_BY_AGENCY[self.agency]:
+            allowed = ", ".join(sorted(KINDS_BY_AGENCY[self.agency]))
+            raise ValueError(f"{self.agency} licences are of kind {allowed}, not {self.kind}")
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        roles = [p.role for p in self.parties]
+        if "applicant" not in roles:
+            raise ValueError("a licence names its applicant (party with role 'applicant')")
+        if self.kind not in AGREEMENT_KINDS:
+            for role in ("consignee", "end_user"):
+                if role not in roles:
+                    raise ValueError(f"a {self.kind} licence names a {role}")
+        if len({line.classification.upper() for line in self.lines}) != len(self.lines):
+            raise ValueError("two lines have the same classification; number them apart")
+        return self
+
+
+class ShipmentLineIn(_In):
+    #: licence line number; if omitted, the line is found by classification
+    line_no: int | None = None
+    classification: str = Field(min_length=1, max_length=48)
+    quantity: Decimal = Decimal(0)
+    value: Decimal
+
+    @field_validator("quantity")
+    @classmethod
+    def _check_quantity(cls, v: Decimal | None) -> Decimal | None:
+        return _quantity(v)
+
+    @field_validator("value")
+    @classmethod
+    def _check_value(cls, v: Decimal) -> Decimal:
+        return _money(v)
+
+
+class ShipmentIn(_In):
+    idempotency_key: str = Field(min_length=1, max_length=128)
+    licence_number: str | None = None
+    agency: Agency | None = None
+    #: licence exception / exemption used instead of a licence, e.g. "LVS" or "22 CFR 123.17"
+    licence_exception: str | None = Field(default=None, max_length=16)
+    ship_date: dt.date
+    destination: str
+    consignee: str = Field(min_length=1, max_length=256)
+    end_user: str = Field(min_length=1, max_length=256)
+    reference: str = Field(default="", max_length=128)
+    lines: list[ShipmentLineIn] = Field(min_length=1)
+
+    @field_validator("destination")
+    @classmethod
+    def _check_destination(cls, v: str) -> str:
+        return _country(v)
+
+    @model_validator(mode="after")
+    def _one_authority(self) -> ShipmentIn:
+        if (self.licence_number is None) == (self.licence_exception is None):
+            raise ValueError("give exactly one of licence_number (drawn down) or "
+                             "licence_exception (recorded, nothing drawn)")
+        return self
+
+
+class PolicyFilter(_In):
+    agency: Agency | None = None
+    destinations: list[str] = Field(default_factory=list)
+    kinds: list[LicenceKind] = Field(default_factory=list)
+    #: classification prefixes, e.g. ["I(", "III("] or ["0A501"]
+    classification_prefixes: list[str] = Field(default_factory=list)
+
+    @field_validator("destinations")
+    @classmethod
+    def _countries(cls, v: list[str]) -> list[str]:
+        return [_country(c) for c in v]
+
+
+class PolicyEventIn(_In):
+    key: str = Field(min_length=1, max_length=96)
+    title: str = Field(min_length=1)
+    action: Literal["suspended", "revoked"]
+    effective: dt.date
+    citation: str = Field(min_length=1)
+    filter: PolicyFilter
+
+
+class LineOut(BaseModel):
+    line_no: int
+    classification: str
+    description: str
+    unit_basis: str
+    unit: str
+    quantity: Decimal | None
+    value: Decimal
+    shipped_quantity: Decimal
+    shipped_value: Decimal
+    remaining_quantity: Decimal | None
+    remaining_value: Decimal
+    value_tolerance: Decimal
+    tolerance_citation: str
+
+
+class StatusOut(BaseModel):
+    status: str
+    effective: dt.date
+    reason: str
+    citation: str
+
+
+class LicenceOut(BaseModel):
+    agency: str
+    number: str
+    kind: str
+    destination: str
+    valid_from: dt.date
+    valid_to: dt.date
+    provisos: list[str]
+    parties: list[PartyIn]
+    lines: list[LineOut]
+    status: str
+    history: list[StatusOut]
+
+
+class ShipmentOut(BaseModel):
+    id: int
+    idempotency_key: str
+    licence_number: str | None
+    licence_exception: str | None
+    ship_date: dt.date
+    destination: str
+    total_value: Decimal
+    audit_seq: int
+    #: False when this was a repeat of an already-recorded idempotency key
+    created: bool
