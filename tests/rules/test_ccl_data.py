@@ -40,8 +40,10 @@ def entries() -> dict[str, CclEntry]:
 
 @cache
 def specials() -> dict[str, SpecialControl]:
+    """The version of each special control in force today (ids repeat across windows)."""
     rows = yaml.safe_load((DATA / "special_controls.yaml").read_text(encoding="utf-8"))
-    return {r["id"]: SpecialControl.model_validate(r) for r in rows["special_controls"]}
+    current = (SpecialControl.model_validate(r) for r in rows["special_controls"])
+    return {c.id: c for c in current if c.effective_to is None}
 
 
 def lines(eccn: str, reason: str) -> list[ControlLine]:

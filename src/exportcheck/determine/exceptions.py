@@ -29,6 +29,7 @@ def licence_exceptions(ctx: Context) -> None:
         if ok:
             usable[symbol] = (definition.citation, detail)
         ctx.note(f"License Exception {symbol}", definition, ok, why if not ok else detail)
+    _not_evaluated(ctx)
     if not candidates:
         ctx.note(
             "Licence exceptions",
@@ -40,6 +41,30 @@ def licence_exceptions(ctx: Context) -> None:
     ctx.exceptions = {
         sym: info for sym, info in usable.items() if any(_covers(r, sym) for r in ctx.requirements)
     }
+
+
+#: Part 740 sections of the exceptions an entry may name that the engine does not evaluate
+SECTIONS = {"APP": "740.7", "NAC": "740.8", "ACA": "740.8", "IEC": "740.24", "HBM": "740.25",
+            "AIA": "740.27", "ACM": "740.28", "LPP": "740.29", "ACE": "740.22"}  # fmt: skip
+
+
+def _not_evaluated(ctx: Context) -> None:
+    """Say which exceptions the entry names that a person must check by hand."""
+    if ctx.item.kind != "eccn":
+        return
+    entry = ctx.snapshot.ccl[ctx.item.code]
+    for symbol, grant in entry.exceptions.items():
+        if symbol in LIST_BASED or grant.eligible == "no":
+            continue
+        section = SECTIONS.get(symbol, "740")
+        ctx.note(
+            f"License Exception {symbol} (named by {entry.eccn})",
+            entry,
+            False,
+            f"not evaluated by exportcheck: check its conditions in 15 CFR {section}; "
+            f"entry: {grant.text}",
+            citation=f"15 CFR {section}; {entry.citation}",
+        )
 
 
 def all_overcome(ctx: Context) -> bool:
