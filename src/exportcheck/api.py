@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from exportcheck.determine import determine
 from exportcheck.determine.batch import determine_frame
 from exportcheck.determine.parties import PartyScreener
@@ -11,14 +9,14 @@ from exportcheck.models import Determination
 from exportcheck.rules import RuleSet, load_ruleset
 
 
-@cache
-def default_screener() -> PartyScreener | None:
-    """The screener used when none is given: the database's active lists, else bundled samples."""
-    try:
-        from exportcheck.screen import Screener
-    except ImportError:  # screening package not installed in this build
-        return None
-    return Screener.default() if hasattr(Screener, "default") else Screener.from_samples()
+def default_screener() -> PartyScreener:
+    """The screener used when none is given: the database's active lists, else bundled samples.
+
+    Built once per process (index build is the expensive part).
+    """
+    from exportcheck.screen.service import default_screener as shared
+
+    return shared()
 
 
 def record_determination(
@@ -43,4 +41,10 @@ def record_determination(
 
 
 __all__ = [
-    "record_determination","RuleSet", "default_screener", "determine", "determine_frame", "load_ruleset"]
+    "RuleSet",
+    "default_screener",
+    "determine",
+    "determine_frame",
+    "load_ruleset",
+    "record_determination",
+]

@@ -18,65 +18,20 @@ from exportcheck.cli.common import OUTCOME_STYLE
 from exportcheck.models import Determination
 
 DATES = (date(2020, 6, 29), date(2020, 7, 15), date(2021, 1, 15))
+POLICE = "Hong Kong Police Force"
+#: on the Entity List with a Hong Kong address (bundled sample of the July 2026 CSL)
+LISTED = "Centre Bright Electronics Company Limited"
 
 #: (label, item, value USD, end user, end-user type, end use)
 ORDER_LINES = (
-    (
-        "Police pistols (USML Cat. I)",
-        "USML:I",
-        240_000,
-        "Hong Kong Police Force",
-        "government",
-        "law enforcement",
-    ),
-    (
-        "Bolt-action rifles for police",
-        "0A501.a",
-        48_000,
-        "Hong Kong Police Force",
-        "government",
-        "law enforcement",
-    ),
-    (
-        "Rifle ammunition for police",
-        "0A505.a",
-        350,
-        "Hong Kong Police Force",
-        "government",
-        "law enforcement",
-    ),
-    (
-        "Rad-hard ADC chips",
-        "3A001.a.2",
-        4_200,
-        "Kowloon Avionics Ltd",
-        "civil",
-        "satellite payload",
-    ),
-    (
-        "Memory modules (3A991)",
-        "3A991.b",
-        2_500,
-        "PLA Garrison Logistics Unit",
-        "military",
-        "military",
-    ),
-    (
-        "Military aircraft parts (600 series)",
-        "9A610.x",
-        1_200,
-        "HK Aero Services",
-        "civil",
-        "aircraft repair",
-    ),
-    (
-        "Night-vision sights (USML)",
-        "USML:XII",
-        120_000,
-        "Hong Kong Police Force",
-        "government",
-        "law enforcement",
-    ),
+    ("Police pistols (USML Cat. I)", "USML:I", 240_000, POLICE, "government", "law enforcement"),
+    ("Bolt-action rifles for police", "0A501.a", 48_000, POLICE, "government", "law enforcement"),
+    ("Rifle ammunition for police", "0A505.a", 350, POLICE, "government", "law enforcement"),
+    ("Rad-hard ADC chips", "3A001.a.2", 4_200, "Kowloon Avionics Ltd", "civil", "satellite"),
+    ("Memory modules (3A991)", "3A991.b", 2_500, "PLA Garrison Logistics Unit", "military", None),
+    ("Military aircraft parts", "9A610.x", 1_200, "HK Aero Services", "civil", "aircraft repair"),
+    ("Night-vision sights (USML)", "USML:XII", 120_000, POLICE, "government", "law enforcement"),
+    ("Components to a listed distributor", "3A991.b", 900, LISTED, "civil", None),
 )
 
 
@@ -91,8 +46,8 @@ def _key(d: Determination) -> tuple:
 def run(console: Console, database_url: str | None = None) -> None:
     console.rule("[bold]exportcheck — Hong Kong, 2020")
     console.print(
-        "Seven order lines to Hong Kong, determined on three dates with the bundled, cited rule "
-        "base and the bundled sample screening lists.\n"
+        f"{len(ORDER_LINES)} order lines to Hong Kong, determined on three dates with the "
+        "bundled, cited rule base; end users screened against the bundled sample lists.\n"
     )
     screener = default_screener()
     results: list[list[Determination]] = []
@@ -125,6 +80,14 @@ def run(console: Console, database_url: str | None = None) -> None:
             cells.append(f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]\n[dim]{extra}[/]")
         table.add_row(label, item, *cells)
     console.print(table)
+    console.print(f"[dim]rule base {results[0][0].ruleset_version}; lists {screener.version}[/]")
+    for (label, *_), row in zip(ORDER_LINES, results, strict=True):
+        for hit in row[0].screening_hits[:1]:
+            console.print(
+                f"• {label}: end user matches {hit.list} entry {hit.matched_name!r} "
+                f"(score {hit.score:.0f}): {hit.license_requirement or ''} — "
+                f"{hit.license_policy or ''}"
+            )
 
     console.print("\n[bold]What changed, and which rule changed it[/]")
     for (label, *_), row in zip(ORDER_LINES, results, strict=True):

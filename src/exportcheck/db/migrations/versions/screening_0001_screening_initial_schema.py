@@ -60,7 +60,7 @@ def upgrade() -> None:
         "screening_parties",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("party_key", sa.String(400), nullable=False),
+        sa.Column("party_key", sa.Text(), nullable=False),
         sa.Column("country", sa.String(2), nullable=True),
         sa.Column("dob", sa.String(10), nullable=True),
         sa.Column("kind", sa.String(16), nullable=True),
@@ -71,7 +71,7 @@ def upgrade() -> None:
     op.create_table(
         "screening_dispositions",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("party_key", sa.String(400), nullable=False),
+        sa.Column("party_key", sa.Text(), nullable=False),
         sa.Column("party_name", sa.Text(), nullable=False),
         sa.Column("list_code", sa.String(16), nullable=False),
         sa.Column("entry_id", sa.String(64), nullable=False),

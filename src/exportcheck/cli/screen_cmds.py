@@ -1,0 +1,235 @@
+"""Screening commands: screen, screen-batch, lists load/show, rescreen, parties, dispositions.
+
+Parse the input, call :mod:`exportcheck.screen`, format the output (rich tables or ``--json``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from exportcheck.models import ScreeningHit
+
+console = Console()
+lists_app = typer.Typer(help="Restricted-party list versions.", no_args_is_help=True)
+parties_app = typer.Typer(help="Counterparties kept for re-screening.", no_args_is_help=True)
+disp_app = typer.Typer(help="Decisions on hits (cleared false positives).", no_args_is_help=True)
+
+
+def _screener(list_files: list[Path] | None):
+    from exportcheck.screen import Screener, default_screener
+
+    return Screener.from_paths(list_files) if list_files else default_screener()
+
+
+def _hits_table(hits: list[ScreeningHit], explain: bool) -> Table:
+    t = Table(show_lines=explain)
+    for col in ("score", "list", "entry", "matched name", "programs / licence"):
+        t.add_column(col)
+    for h in hits:
+        detail = ", ".join(h.programs)
+        if h.license_requirement:
+            detail += f"\n{h.license_requirement}\npolicy: {h.license_policy or '-'}"
+        name = h.matched_name + ("\n" + "\n".join(h.explanation) if explain else "")
+        t.add_row(f"{h.score:g}", h.list, h.entry_id, name, detail)
+    return t
+
+
+def screen_cmd(
+    name: str = typer.Argument(..., help="Party name, any script."),
+    country: str | None = typer.Option(None, "--country", help="ISO code or country name."),
+    dob: str | None = typer.Option(None, "--dob", help="YYYY, YYYY-MM or YYYY-MM-DD."),
+    kind: str | None = typer.Option(None, "--kind", help="person, entity, vessel or aircraft."),
+    lists: list[str] | None = typer.Option(None, "--list", help="Only these list codes."),
+    threshold: float | None = typer.Option(None, "--threshold", help="0-100 (default 85)."),
+    list_files: list[Path] | None = typer.Option(
+        None, "--lists-from", help="Screen against these list files instead of the database."),
+    explain: bool = typer.Option(False, "--explain", help="Show why each hit scored."),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
+) -> None:
+    """Screen one name against the restricted-party lists."""
+    s = _screener(list_files)
+    hits = s.screen(name, country=country, dob=dob, kind=kind, lists=lists, threshold=threshold)
+    if as_json:
+        typer.echo(json.dumps({"query": name, "lists_version": s.version,
+                               "hits": [h.model_dump(mode="json") for h in hits]},
+                              ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        console.print(f"no hit for {name!r} (lists {s.version})")
+        return
+    console.print(_hits_table(hits, explain))
+
+
+def screen_batch_cmd(
+    in_path: Path = typer.Argument(..., help="CSV or Parquet file."),
+    name_column: str = typer.Option(..., "--name-column", help="Column holding the names."),
+    out: Path = typer.Option(..., "-o", "--output", help="CSV or Parquet output."),
+    country_column: str | None = typer.Option(None, "--country-column"),
+    dob_column: str | None = typer.Option(None, "--dob-column"),
+    threshold: float | None = typer.Option(None, "--threshold"),
+    workers: int | None = typer.Option(None, "--workers", help="Processes (default: cores)."),
+    list_files: list[Path] | None = typer.Option(None, "--lists-from"),
+) -> None:
+    """Screen every row of a file; writes one row per input row (best hit or empty)."""
+    from exportcheck.screen.batch import read_table, screen_table
+
+    df = read_table(in_path)
+    s = _screener(list_files)
+    with Progress(console=Console(stderr=True)) as progress:
+        task = progress.add_task("screening", total=df.height)
+        result = screen_table(df, name_column, screener=s, country_column=country_column,
+                              dob_column=dob_column, threshold=threshold, workers=workers,
+                              progress=lambda n: progress.advance(task, n))
+    if out.suffix.lower() in (".parquet", ".pq"):
+        result.write_parquet(out)
+    else:
+        result.write_csv(out)
+    hits = int((result["hit_count"] > 0).sum())
+    console.print(f"{df.height} rows screened, {hits} with a hit -> {out}")
+
+
+@lists_app.command("load")
+def lists_load(
+    paths: list[Path] = typer.Argument(..., help="List files or directories."),
+    force: bool = typer.Option(False, "--force", help="Accept a >10% row-count drop."),
+    user: str = typer.Option("", "--user", help="Who loads the lists (recorded)."),
+) -> None:
+    """Detect the format, store a new list version and activate it."""
+    from exportcheck.screen import store
+
+    t = Table("source", "status", "rows", "previous", "lists")
+    for r in store.load_lists(paths, force=force, user=user):
+        t.add_row(r.source, r.status, str(r.row_count), str(r.previous_rows or "-"),
+                  ", ".join(f"{k} {v}" for k, v in sorted(r.by_list.items())))
+    console.print(t)
+
+
+@lists_app.command("fetch")
+def lists_fetch(
+    sources: list[str] | None = typer.Argument(None, help="ofac-sdn, ofac-cons, csl, un."),
+    force: bool = typer.Option(False, "--force", help="Accept a >10% row-count drop."),
+    user: str = typer.Option("", "--user"),
+) -> None:
+    """Download the official files (needs a network) and load them."""
+    from exportcheck.screen.fetch import fetch_official
+
+    lists_load(fetch_official(sources or None), force=force, user=user)
+
+
+@lists_app.command("show")
+def lists_show(
+    all_versions: bool = typer.Option(False, "--all", help="Include inactive versions."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show the stored list versions (active ones by default)."""
+    from exportcheck.screen import store
+
+    versions = store.list_versions(active_only=not all_versions)
+    rows = [{"id": v.id, "source": v.source, "active": v.active, "file_date": str(v.file_date),
+             "rows": v.row_count, "entries": v.entry_count, "hash": v.content_hash[:12],
+             "loaded_at": v.loaded_at.isoformat(timespec="seconds"), "format": v.format}
+            for v in versions]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    t = Table(*rows[0].keys()) if rows else Table("no list loaded: exportcheck lists load PATH")
+    for r in rows:
+        t.add_row(*(str(v) for v in r.values()))
+    console.print(t)
+
+
+lists_app.command("list", help="Same as `lists show`.")(lists_show)
+
+
+def rescreen_cmd(
+    threshold: float | None = typer.Option(None, "--threshold"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Screen stored parties against the entries changed by the latest list load."""
+    from exportcheck.screen import store
+
+    rep = store.rescreen(threshold=threshold)
+    if as_json:
+        typer.echo(json.dumps({
+            "parties": rep.parties, "changed_entries": rep.changed_entries,
+            "new_hits": [{"party": p, **h.model_dump(mode="json")} for p, h in rep.new_hits],
+            "removed_hits": [{"party": p, **h.model_dump(mode="json")}
+                             for p, h in rep.removed_hits]}, ensure_ascii=False, indent=2))
+        return
+    console.print(f"{rep.parties} parties; changed entries: {rep.changed_entries}")
+    for title, items in (("new hits", rep.new_hits), ("removed hits", rep.removed_hits)):
+        t = Table("party", "score", "list", "entry", "matched name", title=title)
+        for p, h in items:
+            t.add_row(p, f"{h.score:g}", h.list, h.entry_id, h.matched_name)
+        console.print(t)
+
+
+@parties_app.command("add")
+def parties_add(
+    name: str = typer.Argument(...),
+    country: str | None = typer.Option(None, "--country"),
+    dob: str | None = typer.Option(None, "--dob"),
+    kind: str | None = typer.Option(None, "--kind"),
+) -> None:
+    """Keep a party for `exportcheck rescreen`."""
+    from exportcheck.screen import store
+
+    p = store.add_party(name, country=country, dob=dob, kind=kind)
+    console.print(f"party {p.id}: {p.name}")
+
+
+@parties_app.command("list")
+def parties_list() -> None:
+    from exportcheck.screen import store
+
+    t = Table("id", "name", "country", "dob", "kind")
+    for p in store.list_parties():
+        t.add_row(str(p.id), p.name, p.country or "", p.dob or "", p.kind or "")
+    console.print(t)
+
+
+@disp_app.command("add")
+def dispositions_add(
+    party: str = typer.Option(..., "--party", help="The screened party name."),
+    list_code: str = typer.Option(..., "--list", help="List code of the hit (SDN, EL...)."),
+    entry_id: str = typer.Option(..., "--entry", help="entry_id of the hit."),
+    user: str = typer.Option(..., "--user", help="Who decided."),
+    reason: str = typer.Option(..., "--reason", help="Why it is not the listed party."),
+) -> None:
+    """Clear a hit: later screens suppress it until that list entry changes."""
+    from exportcheck.screen import store
+
+    d = store.record_disposition(party, list_code, entry_id, user=user, reason=reason)
+    console.print(f"{d.party_name!r} cleared against {d.list_code}/{d.entry_id} by {d.user} "
+                  f"on {d.decided_on}: {d.reason}")
+
+
+@disp_app.command("list")
+def dispositions_list() -> None:
+    from sqlalchemy import select
+
+    from exportcheck.db import get_engine, session_factory, upgrade
+    from exportcheck.screen.store import DispositionRow
+
+    engine = get_engine()
+    upgrade(engine)
+    t = Table("party", "list", "entry", "user", "date", "reason")
+    with session_factory(engine)() as s:
+        for d in s.scalars(select(DispositionRow).order_by(DispositionRow.id)):
+            t.add_row(d.party_name, d.list_code, d.entry_id, d.user, str(d.decided_on), d.reason)
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("screen")(screen_cmd)
+    app.command("screen-batch")(screen_batch_cmd)
+    app.command("rescreen")(rescreen_cmd)
+    app.add_typer(lists_app, name="lists")
+    app.add_typer(parties_app, name="parties")
+    app.add_typer(disp_app, name="dispositions")

@@ -1,0 +1,160 @@
+"""Han names as Hong Kong and mainland users write them.
+
+A Han name is matched through (a) its simplified characters, (b) Mandarin pinyin (pypinyin,
+"习近平" -> "xi jinping") and (c) Cantonese Jyutping (pycantonese) rewritten in the Hong Kong
+Government spelling used on HKID cards and passports ("陳大文" -> "chan tai man", "曾蔭權" ->
+"tsang yam kuen"). Several HK spellings exist for one sound (Chau/Chow, Tsz/Chi, Lee/Li), so a
+syllable yields alternatives and the name a few forms. Traditional and simplified input give
+the same forms (OpenCC).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, latin_form, name_data
+
+MAX_FORMS = 24
+_COMPOUND = "欧阳 司徒 上官 诸葛 司马 东方 皇甫 尉迟 公孙 慕容 长孙 夏侯 令狐 端木 "
+_COMPOUND += "西门 南宫 独孤 轩辕 司空 闻人 宇文 申屠 呼延 澹台 公冶 太史 钟离 万俟"
+COMPOUND_SURNAMES = frozenset(_COMPOUND.split())
+#: Surnames whose everyday reading differs from the surname reading.
+SURNAME_PINYIN = {"曾": "zeng", "单": "shan", "区": "ou", "解": "xie", "查": "zha", "仇": "qiu",
+                  "朴": "piao", "乐": "yue", "盖": "ge", "覃": "qin", "缪": "miao", "尉": "yu",
+                  "长孙": "zhangsun", "万俟": "moqi", "秘": "bi", "员": "yun", "么": "yao"}
+SURNAME_JYUTPING = {"曾": "zang1", "單": "sin6", "區": "au1", "解": "haai6", "查": "caa4",
+                    "仇": "sau4", "覃": "tam4", "華": "waa6", "樂": "lok6", "盖": "koi3"}
+
+_INITIAL = re.compile(r"^(gw|kw|ng|[bpmfdtnlgkhwzcsj])?([a-z]+?)([1-6])?$")
+_INITIALS = {"b": ["p"], "p": ["p"], "m": ["m"], "f": ["f"], "d": ["t"], "t": ["t"],
+             "n": ["n"], "l": ["l"], "g": ["k"], "k": ["k"], "ng": ["ng"], "h": ["h"],
+             "gw": ["kw"], "kw": ["kw"], "w": ["w"], "z": ["ch", "ts"], "c": ["ch", "ts"],
+             "s": ["s", "sh"], "j": ["y"], "": [""]}
+_FINALS = {
+    "aa": ["a", "ah"], "aai": ["ai"], "aau": ["au"], "aam": ["am"], "aan": ["an"],
+    "aang": ["ang"], "aap": ["ap"], "aat": ["at"], "aak": ["ak"], "a": ["a"], "ai": ["ai"],
+    "au": ["au", "ow"], "am": ["am"], "an": ["an"], "ang": ["ang"], "ap": ["ap"], "at": ["at"],
+    "ak": ["ak"], "e": ["e"], "ei": ["ei", "ee"], "eng": ["eng"], "ek": ["ek"], "eu": ["eu"],
+    "i": ["i", "ee"], "iu": ["iu"], "im": ["im"], "in": ["in"], "ing": ["ing"], "ip": ["ip"],
+    "it": ["it"], "ik": ["ik"], "o": ["o", "or", "oh"], "oi": ["oi"], "ou": ["o"], "on": ["on"],
+    "ong": ["ong"], "ot": ["ot"], "ok": ["ok"], "u": ["u"], "ui": ["ui"], "un": ["oon", "un"],
+    "ung": ["ung"], "ut": ["ut"], "uk": ["uk"], "oe": ["oe"], "oeng": ["eung"], "oek": ["euk"],
+    "eoi": ["ui"], "eon": ["un"], "eot": ["ut"], "yu": ["u", "yu"], "yun": ["uen"],
+    "yut": ["uet"], "m": ["m"], "ng": ["ng"],
+}
+# whole-syllable spellings that do not follow from initial + final
+_SPECIAL = {"si": ["sze", "si", "shi"], "zi": ["chi", "tsz"], "ci": ["chi", "tsz"],
+            "ji": ["yee", "yi"], "jyu": ["yu", "yue"], "jyun": ["yuen"], "jyut": ["yuet"],
+            "lei": ["lee", "li", "lei"], "ng": ["ng"], "m": ["m"], "wu": ["wu"],
+            "wong": ["wong"], "zoeng": ["cheung"], "coeng": ["cheung"], "joeng": ["yeung"],
+            "ngo": ["ngo", "ngor", "o"], "jan": ["yan"], "jam": ["yam"], "jau": ["yau"]}
+
+
+def jyutping_to_hk(syllable: str) -> list[str]:
+    """One Jyutping syllable -> Hong Kong Government romanisations, most usual first."""
+    base = syllable.rstrip("123456")
+    if base in _SPECIAL:
+        return _SPECIAL[base]
+    m = _INITIAL.match(base)
+    if not m:
+        return [base]
+    initial, final = m.group(1) or "", m.group(2)
+    if initial == "j" and final.startswith("yu"):
+        initial = ""  # "jyu" is written "yu"
+    finals = _FINALS.get(final, [final])
+    if initial == "" and final.startswith("yu"):
+        finals = ["y" + f if not f.startswith("y") else f for f in finals]
+    return [i + f for i in _INITIALS.get(initial, [initial]) for f in finals]
+
+
+@lru_cache(maxsize=1)
+def _converters():
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2hk")
+
+
+def _strip_han_legal(han: str) -> tuple[str, tuple[str, ...]]:
+    for form in name_data()["han_legal_forms"] + ["公司", "集团", "集團"]:
+        if han.endswith(form) and len(han) > len(form):
+            return han[: -len(form)], (form,)
+    return han, ()
+
+
+def _pinyin(chars: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return [fold_text(s) for s in lazy_pinyin(chars, style=Style.NORMAL) if fold_text(s)]
+
+
+def _jyutping(chars: str) -> list[str]:
+    import pycantonese
+
+    out: list[str] = []
+    for _word, jp in pycantonese.characters_to_jyutping(chars):
+        if jp:
+            out.extend(re.findall(r"[a-z]+[1-6]", jp))
+        else:  # unknown character: no Cantonese reading available, give up on this form
+            return []
+    return out if len(out) == len(chars) else []
+
+
+def _split_surname(simp: str) -> int:
+    return 2 if len(simp) >= 3 and simp[:2] in COMPOUND_SURNAMES else 1
+
+
+def _person_forms(simp: str, trad: str, legal: tuple[str, ...],
+                  cantonese: bool) -> list[NameForm]:
+    cut = _split_surname(simp)
+    forms: list[NameForm] = []
+    py = _pinyin(simp)
+    if len(py) == len(simp):
+        sur = SURNAME_PINYIN.get(simp[:cut], "".join(py[:cut]))
+        given = "".join(py[cut:])
+        forms.append(NameForm((sur, given) if given else (sur,), legal, "pinyin"))
+    jp = _jyutping(trad) if cantonese else []
+    if jp:
+        if trad[:cut] in SURNAME_JYUTPING:
+            jp[0] = SURNAME_JYUTPING[trad[:cut]]
+        sur_alts = ["".join(p) for p in itertools.product(*(jyutping_to_hk(s) for s in jp[:cut]))]
+        syl_alts = [sur_alts] + [jyutping_to_hk(s) for s in jp[cut:]]
+        for combo in itertools.islice(itertools.product(*syl_alts), MAX_FORMS):
+            forms.append(NameForm(tuple(combo), legal, "jyutping"))
+    return forms
+
+
+def han_forms(name: str, *, person: bool | None = None,
+              cantonese: bool = True) -> list[NameForm]:
+    """All forms of a name containing Han characters (other scripts in it are kept as-is)."""
+    t2s, s2hk = _converters()
+    han_runs = HAN_RE.findall(name)
+    han = "".join(han_runs)
+    rest = latin_form(HAN_RE.sub(" ", name))
+    rest_tokens = rest.tokens if rest else ()
+    core, legal = _strip_han_legal(t2s.convert(han))
+    simp = core
+    trad = s2hk.convert(core)
+    forms = [NameForm(tuple(simp) + rest_tokens, legal, "han")]
+    is_person = person if person is not None else (not legal and 1 <= len(simp) <= 4)
+    if is_person and len(simp) <= 4:
+        orders = [(simp, trad)]
+        runs = re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", t2s.convert(name))
+        if len(runs) == 2 and "".join(runs) == simp:  # "慧 申": given name first, surname last
+            swapped = runs[1] + runs[0]
+            orders.append((swapped, s2hk.convert(swapped)))
+        for s_, t_ in orders:
+            forms += [NameForm(f.tokens + rest_tokens, f.legal, f.script)
+                      for f in _person_forms(s_, t_, legal, cantonese)]
+    else:
+        py = _pinyin(simp)
+        if py:
+            forms.append(NameForm(tuple(py) + rest_tokens, legal, "pinyin"))
+    return [f for f in dict.fromkeys(forms) if f.tokens][: MAX_FORMS + 2]
+
+
+def warm_up() -> None:
+    """Load the Cantonese dictionary and segmenter (a few seconds) ahead of the first query."""
+    _converters()
+    _jyutping("陳大文")

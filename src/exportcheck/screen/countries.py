@@ -1,0 +1,66 @@
+"""Country names as the lists write them ("Korea, North", "Burma", "Region: Gaza") -> ISO alpha-2.
+
+Secondary evidence compares countries, so every parser and the query side normalise through
+:func:`to_iso2`. Unknown names give ``None`` rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pycountry
+
+_ALIASES = {
+    "russia": "RU", "russian federation": "RU", "iran": "IR", "syria": "SY", "burma": "MM",
+    "korea, north": "KP", "north korea": "KP", "dprk": "KP", "korea, south": "KR",
+    "south korea": "KR", "korea": "KR", "hong kong": "HK", "macau": "MO", "macao": "MO",
+    "china": "CN", "taiwan": "TW", "vietnam": "VN", "viet nam": "VN", "laos": "LA",
+    "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "turkey": "TR",
+    "turkiye": "TR", "kosovo": "XK", "palestinian": "PS", "palestine": "PS", "west bank": "PS",
+    "gaza": "PS", "region: gaza": "PS", "region: west bank": "PS", "cote d'ivoire": "CI",
+    "ivory coast": "CI", "czech republic": "CZ", "congo, democratic republic of the": "CD",
+    "democratic republic of the congo": "CD", "congo, republic of the": "CG", "congo": "CG",
+    "the former yugoslav republic of macedonia": "MK", "macedonia": "MK", "united kingdom": "GB",
+    "uk": "GB", "great britain": "GB", "england": "GB", "united states": "US", "usa": "US",
+    "u.s.a.": "US", "brunei": "BN", "cape verde": "CV", "swaziland": "SZ", "micronesia": "FM",
+    "the gambia": "GM", "gambia": "GM", "the bahamas": "BS", "bahamas": "BS", "crimea": "UA",
+    "region: crimea": "UA", "yemen": "YE", "libya": "LY", "netherlands antilles": "AN",
+    "saint kitts and nevis": "KN", "st. kitts and nevis": "KN", "vatican": "VA",
+    "curacao": "CW", "sint maarten": "SX", "east timor": "TL", "timor-leste": "TL",
+    "iran (islamic republic of)": "IR", "syrian arab republic": "SY",
+    "lao people's democratic republic": "LA", "democratic people's republic of korea": "KP",
+    "republic of korea": "KR", "united republic of tanzania": "TZ",
+    "bolivarian republic of venezuela": "VE", "state of palestine": "PS",
+}
+_ALPHA2 = {c.alpha_2 for c in pycountry.countries} | {"XK", "AN"}
+
+
+@lru_cache(maxsize=4096)
+def to_iso2(value: str | None) -> str | None:
+    """Return the ISO alpha-2 code for a country name or code, or ``None`` if unknown."""
+    if not value:
+        return None
+    v = re.sub(r"\s+", " ", value.strip()).strip(".")
+    if not v or v == "-0-":
+        return None
+    if len(v) == 2 and v.upper() in _ALPHA2:
+        return v.upper()
+    low = v.casefold()
+    if low in _ALIASES:
+        return _ALIASES[low]
+    try:
+        return pycountry.countries.lookup(v).alpha_2
+    except LookupError:
+        pass
+    # "Iran (Islamic Republic of)", "Region: Crimea", "China (PRC)"
+    base = re.sub(r"\(.*?\)|^region:\s*", "", low).strip(" ,")
+    if base and base != low:
+        return to_iso2(base)
+    return None
+
+
+def same_jurisdiction(a: str, b: str) -> bool:
+    """HK and Macau officials appear with CN nationality and vice versa: treat them as one."""
+    greater_china = {"CN", "HK", "MO"}
+    return a == b or (a in greater_china and b in greater_china)

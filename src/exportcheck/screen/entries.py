@@ -1,0 +1,144 @@
+"""In-memory form of one restricted-party list entry, whatever file it came from.
+
+Every parser produces :class:`ListEntry` objects so the matcher, the database and the
+re-screening diff never care about the source format. ``content_hash`` identifies the entry's
+substance: a disposition stays valid while the hash is unchanged.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+#: List codes and what they mean (the ``list`` field of a hit).
+LIST_CODES: dict[str, str] = {
+    "SDN": "OFAC Specially Designated Nationals and Blocked Persons",
+    "NONSDN": "OFAC non-SDN consolidated lists (SSI, NS-MBS, CMIC, PLC, FSE, CAPTA)",
+    "SSI": "OFAC Sectoral Sanctions Identifications (via the CSL)",
+    "NS-MBS": "OFAC Non-SDN Menu-Based Sanctions (via the CSL)",
+    "CMIC": "OFAC Non-SDN Chinese Military-Industrial Complex Companies (via the CSL)",
+    "PLC": "OFAC Palestinian Legislative Council (via the CSL)",
+    "FSE": "OFAC Foreign Sanctions Evaders (via the CSL)",
+    "CAP": "OFAC CAPTA list (via the CSL)",
+    "EL": "BIS Entity List (15 CFR 744 Supp. 4)",
+    "DPL": "BIS Denied Persons List",
+    "UVL": "BIS Unverified List",
+    "MEU": "BIS Military End-User List",
+    "DTC": "State Department ITAR debarred parties",
+    "ISN": "State Department Nonproliferation Sanctions",
+    "UN": "UN Security Council Consolidated List",
+    "CN-UEL": "China MOFCOM Unreliable Entity List",
+    "CN-ECL": "China MOFCOM Export Control Control List",
+    "CN-ATT": "China MOFCOM Attention List",
+}
+
+#: Lists whose hit makes an export PROHIBITED (OFAC blocking) rather than licensable.
+BLOCKING_LISTS = frozenset({"SDN"})
+#: Lists from a foreign jurisdiction: a business risk to flag, not a US legal bar.
+FOREIGN_LISTS = frozenset({"CN-UEL", "CN-ECL", "CN-ATT"})
+
+KINDS = ("person", "entity", "vessel", "aircraft")
+_ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
+
+
+@dataclass(slots=True)
+class ListEntry:
+    """One listed party with all its names and the evidence used to confirm a match."""
+
+    list: str
+    entry_id: str
+    name: str
+    kind: str | None = None  # person / entity / vessel / aircraft / None when the file says nothing
+    aliases: list[str] = field(default_factory=list)
+    #: names in their original script (UN NAME_ORIGINAL_SCRIPT, MOFCOM Chinese names)
+    original_script: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO-3166 alpha-2 where known
+    dobs: list[str] = field(default_factory=list)  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    ids: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    list_name: str = ""
+    source: str = ""
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    federal_register_notice: str | None = None
+    remarks: str | None = None
+
+    def all_names(self) -> list[str]:
+        """Primary name first, then aliases and original-script names, without duplicates.
+
+        "Semiconductor Manufacturing International Corporation (SMIC)" also yields "SMIC" and
+        the name without the acronym: lists write acronyms in brackets, users type either."""
+        seen: dict[str, None] = {}
+        for n in (self.name, *self.aliases, *self.original_script):
+            n = n.strip()
+            extra = []
+            if m := _ACRONYM.search(n):
+                extra = [m.group(1), (n[: m.start()] + n[m.end() :]).strip()]
+            for x in (n, *extra):
+                if x and x.casefold() not in {k.casefold() for k in seen}:
+                    seen[x] = None
+        return list(seen)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.list, self.entry_id)
+
+    def to_dict(self) -> dict:
+        # not dataclasses.asdict: its deep copy costs seconds over a full list set
+        return {f: (list(v) if isinstance(v := getattr(self, f), list) else v)
+                for f in _FIELDS}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ListEntry:
+        return cls(**d)
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the entry's content (stable across file re-orderings)."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_FIELDS = tuple(f.name for f in fields(ListEntry))
+
+
+@dataclass(slots=True)
+class ParsedList:
+    """The result of reading one source (a file or a set of companion files).
+
+    ``source`` names the publication (``ofac-sdn``, ``csl``, ``bis-dpl``, ``un``, ``mofcom``...);
+    the row-count gate compares versions of the same source.
+    """
+
+    source: str
+    entries: list[ListEntry]
+    row_count: int
+    content_hash: str
+    file_date: date | None = None
+    paths: list[str] = field(default_factory=list)
+    format: str = ""
+
+    def by_list(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.entries:
+            out[e.list] = out.get(e.list, 0) + 1
+        return out
+
+
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects (halves the
+    index build time); nothing built here forms reference cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,87 @@
+"""Secondary evidence: date of birth, country, entity type and ids move a name score.
+
+A name alone cannot tell two Mohammed Alis apart; a different year of birth can. Each rule
+returns points and a sentence for the explanation, so an officer sees why a hit ranks where it
+does. Missing data on either side changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from exportcheck.errors import InvalidInput
+from exportcheck.screen.countries import same_jurisdiction, to_iso2
+from exportcheck.screen.entries import ListEntry
+
+DOB_EXACT = 5.0
+DOB_YEAR = 2.0
+DOB_FAR = -20.0  # every listed year of birth more than 2 years away
+COUNTRY_MATCH = 2.0
+COUNTRY_MISMATCH = -4.0
+KIND_MISMATCH = -12.0
+ID_MATCH = 15.0
+
+
+def parse_dob(value: str | date | None) -> str | None:
+    """Accept 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or a date; reject anything else clearly."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    v = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", v)
+    if not m:
+        raise InvalidInput(f"date of birth {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(m.group(1))
+    if not 1850 <= year <= date.today().year:
+        raise InvalidInput(f"date of birth {value!r}: year {year} out of range")
+    return v
+
+
+def parse_country(value: str | None) -> str | None:
+    if not value:
+        return None
+    cc = to_iso2(value)
+    if cc is None:
+        raise InvalidInput(f"unknown country {value!r}: use an ISO code (HK, CN, IR...) or name")
+    return cc
+
+
+def adjust(entry: ListEntry, *, dob: str | None, country: str | None, kind: str | None,
+           ids: tuple[str, ...] = ()) -> tuple[float, list[str]]:
+    """Points to add to the name score, with one explanation line per rule that fired."""
+    points = 0.0
+    why: list[str] = []
+    if dob and entry.dobs and entry.kind in (None, "person"):
+        if dob in entry.dobs or (len(dob) >= 10 and any(d == dob for d in entry.dobs)):
+            points += DOB_EXACT
+            why.append(f"date of birth {dob} listed (+{DOB_EXACT:g})")
+        else:
+            year = int(dob[:4])
+            years = {int(d[:4]) for d in entry.dobs if d[:4].isdigit()}
+            if year in years:
+                points += DOB_YEAR
+                why.append(f"year of birth {year} listed (+{DOB_YEAR:g})")
+            elif years and all(abs(year - y) > 2 for y in years):
+                points += DOB_FAR
+                listed = ", ".join(sorted({str(y) for y in years})[:4])
+                why.append(f"year of birth {year} far from listed {listed} ({DOB_FAR:g})")
+    if country and entry.countries:
+        if any(same_jurisdiction(country, c) for c in entry.countries):
+            points += COUNTRY_MATCH
+            why.append(f"country {country} listed (+{COUNTRY_MATCH:g})")
+        else:
+            points += COUNTRY_MISMATCH
+            why.append(f"country {country} not among listed {', '.join(entry.countries[:5])} "
+                       f"({COUNTRY_MISMATCH:g})")
+    if kind and entry.kind and kind != entry.kind:
+        points += KIND_MISMATCH
+        why.append(f"query is a {kind}, entry is a {entry.kind} ({KIND_MISMATCH:g})")
+    if ids and entry.ids:
+        norm = {re.sub(r"[^A-Z0-9]", "", i.upper()) for i in entry.ids}
+        same = [i for i in ids if re.sub(r"[^A-Z0-9]", "", i.upper()) in norm]
+        if same:
+            points += ID_MATCH
+            why.append(f"identifier {same[0]} listed (+{ID_MATCH:g})")
+    return points, why

@@ -1,0 +1,162 @@
+"""Candidate generation: which list names are worth scoring for a query, without a full scan.
+
+An inverted index maps each token (and each join of two neighbouring tokens, so "kachiu" finds
+"ka chiu") to the name forms containing it. Misspelt tokens are found through a one-deletion
+neighbourhood (SymSpell: "scholze" and "scholz" share the key "scholz") and through consonant
+skeletons (Mohammed/Muhammad, Arabic script without vowels). Postings are numpy arrays, so a
+query costs a few array operations per token whatever the list size.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from exportcheck.screen.entries import ListEntry
+from exportcheck.screen.normalize import HAN_RE, NameForm, name_forms
+from exportcheck.screen.scorer import skeleton, weight
+
+MIN_FUZZY_LEN = 4
+
+
+def _deletes(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _keys(form: NameForm) -> set[str]:
+    toks = form.tokens
+    keys = set(toks)
+    keys.update(a + b for a, b in pairwise(toks))
+    return keys
+
+
+@dataclass(slots=True)
+class IndexedName:
+    entry: int  # position in NameIndex.entries
+    alias: str  # the name as the list writes it
+    form: NameForm
+    han: bool  # the list writes this alias in Han characters
+
+
+class NameIndex:
+    """All name forms of a set of list entries, indexed by token."""
+
+    def __init__(self, entries: list[ListEntry]) -> None:
+        self.entries = entries
+        self.names: list[IndexedName] = []
+        key_ids: dict[str, int] = {}
+        pair_key = array("i")
+        pair_name = array("i")
+        singles: set[str] = set()
+        for ei, entry in enumerate(entries):
+            person = True if entry.kind == "person" else (False if entry.kind else None)
+            seen: set[tuple[str, ...]] = set()
+            for alias in entry.all_names():
+                han = HAN_RE.search(alias) is not None
+                for form in name_forms(alias, person, han):
+                    if form.tokens in seen:
+                        continue
+                    seen.add(form.tokens)
+                    ni = len(self.names)
+                    self.names.append(IndexedName(ei, alias, form, han))
+                    singles.update(form.tokens)
+                    for key in _keys(form):
+                        kid = key_ids.setdefault(key, len(key_ids))
+                        pair_key.append(kid)
+                        pair_name.append(ni)
+        keys = np.frombuffer(pair_key, dtype=np.int32) if pair_key else np.zeros(0, np.int32)
+        names = np.frombuffer(pair_name, dtype=np.int32) if pair_name else np.zeros(0, np.int32)
+        order = np.argsort(keys, kind="stable")
+        self._flat = names[order]
+        self._offsets = np.concatenate(
+            [[0], np.cumsum(np.bincount(keys, minlength=len(key_ids)))]).astype(np.int64)
+        self._key_ids = key_ids
+        self.by_delete: dict[str, list[str]] = defaultdict(list)
+        self.by_skeleton: dict[str, list[str]] = defaultdict(list)
+        for tok in singles:
+            if len(tok) >= MIN_FUZZY_LEN and tok.isascii():
+                for d in _deletes(tok):
+                    self.by_delete[d].append(tok)
+                sk = skeleton(tok)
+                if len(sk) >= 3:
+                    self.by_skeleton[sk].append(tok)
+        self._acc = np.zeros(len(self.names), dtype=np.float32)
+        # total token weight of each name: ranks "FAIZ" above "Ustadz Faiz" for the query "Faiz"
+        codes = sorted({e.list for e in entries})
+        self._code_ids = {c: i for i, c in enumerate(codes)}
+        self._name_code = np.asarray([self._code_ids[entries[n.entry].list] for n in self.names],
+                                     dtype=np.int16)
+        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._wtot = np.asarray([sum(weight(t) for t in n.form.tokens) or 1.0
+                                 for n in self.names], dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def postings(self, key: str) -> np.ndarray | None:
+        kid = self._key_ids.get(key)
+        if kid is None:
+            return None
+        return self._flat[self._offsets[kid] : self._offsets[kid + 1]]
+
+    def similar_tokens(self, token: str) -> set[str]:
+        """Indexed tokens equal or close to ``token`` (edit distance ~1-2, same skeleton)."""
+        out = {token} if token in self._key_ids else set()
+        if len(token) >= MIN_FUZZY_LEN and token.isascii():
+            out.update(self.by_delete.get(token, ()))
+            for d in _deletes(token):
+                if d in self._key_ids:
+                    out.add(d)
+                out.update(self.by_delete.get(d, ()))
+            sk = skeleton(token)
+            if len(sk) >= 3:
+                out.update(self.by_skeleton.get(sk, ()))
+        return out
+
+    def list_mask(self, lists: frozenset[str]) -> np.ndarray:
+        """Boolean mask of the names on the given lists (cached per set of list codes)."""
+        mask = self._masks.get(lists)
+        if mask is None:
+            ids = [self._code_ids[c] for c in lists if c in self._code_ids]
+            mask = self._masks[lists] = np.isin(self._name_code, ids)
+        return mask
+
+    def candidates(self, forms: tuple[NameForm, ...], limit: int = 25,
+                   min_share: float = 0.3, lists: frozenset[str] | None = None) -> list[int]:
+        """Name ids sharing (fuzzily) at least ``min_share`` of a query form's weight,
+        restricted to ``lists`` before the top ``limit`` are taken."""
+        found: dict[int, float] = {}
+        mask = self.list_mask(lists) if lists else None
+        acc = self._acc
+        for form in forms:
+            total = sum(weight(t) for t in form.tokens) or 1.0
+            touched: list[np.ndarray] = []
+            keys = list(form.tokens) + [a + b for a, b in pairwise(form.tokens)]
+            for i, tok in enumerate(keys):
+                hits = [p for t in self.similar_tokens(tok) if (p := self.postings(t)) is not None]
+                if not hits:
+                    continue
+                ids = np.unique(np.concatenate(hits)) if len(hits) > 1 else hits[0]
+                # a joined pair stands for both of its tokens
+                acc[ids] += weight(tok) if i < len(form.tokens) else 0.5 * weight(tok)
+                touched.append(ids)
+            if not touched:
+                continue
+            ids = np.unique(np.concatenate(touched))
+            scores = acc[ids]
+            acc[ids] = 0.0
+            keep = scores >= min_share * total
+            if mask is not None:
+                keep &= mask[ids]
+            ids, scores = ids[keep], scores[keep]
+            if len(ids) > limit:
+                rank = scores / np.maximum(self._wtot[ids], total)
+                top = np.argpartition(-rank, limit)[:limit]
+                ids, scores = ids[top], scores[top]
+            for i, s in zip(ids.tolist(), scores.tolist(), strict=True):
+                found[i] = max(found.get(i, 0.0), s / total)
+        return sorted(found, key=found.__getitem__, reverse=True)

@@ -1,0 +1,158 @@
+"""Name normalisation: one folded, tokenised form per way of writing a name.
+
+Why each step: case, diacritics and punctuation carry no identity; legal forms ("Co., Ltd.",
+"LLC", "有限公司") are set aside so "ACME LLC" equals "Acme Limited"; numbers are kept as whole
+tokens (watchman's "CORP" == "11420 CORP." false hit came from dropping them); Cyrillic, Greek,
+Arabic... are transliterated (anyascii) and Han names become pinyin and Hong Kong Cantonese
+romanisations (:mod:`exportcheck.screen.chinese`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from anyascii import anyascii
+
+from exportcheck.errors import InvalidInput
+
+MAX_NAME_CHARS = 1000
+_DATA = Path(__file__).with_name("data") / "name_data.json"
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ABJAD_RE = re.compile(r"[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")  # "s.a." "u.s.a." -> "sa" "usa"
+_NON_WORD = re.compile(r"[^a-z0-9\s]+")
+_SPACE = re.compile(r"\s+")
+#: English company words rigour files under "symbols" rather than legal forms.
+EXTRA_LEGAL_FORMS = ("co", "corp", "corporation", "company", "incorporated", "cie", "cia")
+#: English organisation words and their abbreviations, folded to one spelling. Kept short and
+#: English on purpose: rigour's multilingual table maps pinyin syllables ("xia", "guanli") that
+#: are also Chinese given names.
+ORG_WORDS = {
+    "international": "intl", "national": "natl", "technology": "tech", "technologies": "tech",
+    "manufacturing": "mfg", "trading": "trade", "industries": "industry",
+    "industrial": "industry", "electronics": "electronic", "engineering": "eng",
+    "services": "service", "systems": "system", "holdings": "holding", "grp": "group",
+    "enterprises": "enterprise", "investments": "investment", "university": "univ",
+    "institute": "inst", "laboratory": "lab", "laboratories": "lab", "labs": "lab",
+    "association": "assoc", "department": "dept", "brothers": "bros", "logistics": "logistic",
+    "intern": "intl", "internacional": "intl", "internationale": "intl",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One way of writing a name, ready for matching.
+
+    ``tokens`` are the identity-bearing tokens; ``legal`` the legal-form tokens set aside;
+    ``script`` tells where the romanisation came from ("latin", "pinyin", "jyutping", "han",
+    "abjad", "other") for the explanation and for vowel-insensitive comparison of Arabic.
+    """
+
+    tokens: tuple[str, ...]
+    legal: tuple[str, ...] = ()
+    script: str = "latin"
+
+
+@lru_cache(maxsize=1)
+def name_data() -> dict:
+    return json.loads(_DATA.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _legal_forms() -> tuple[dict[tuple[str, ...], int], int]:
+    words = [*name_data()["legal_forms"], *EXTRA_LEGAL_FORMS]
+    forms = {tuple(f.split()): len(f.split()) for f in words}
+    return forms, max(forms.values())
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> frozenset[str]:
+    return frozenset(p for p in name_data()["person_prefixes"] if " " not in p)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ASCII words and digits: 'Leão, S.A.' -> 'leao sa'; 'O'Brien' -> 'obrien'."""
+    text = unicodedata.normalize("NFKC", text)
+    text = anyascii(text).lower().replace("&", " and ")
+    text = re.sub(r"['`´’]", "", text)
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _NON_WORD.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def check_name(name: object) -> str:
+    """Validate a query name: a non-empty string of sane length."""
+    if not isinstance(name, str):
+        raise InvalidInput(f"name must be a string, got {type(name).__name__}")
+    stripped = name.strip()
+    if not stripped:
+        raise InvalidInput("name is empty: give the party's name to screen")
+    if len(stripped) > MAX_NAME_CHARS:
+        raise InvalidInput(
+            f"name is {len(stripped)} characters long (limit {MAX_NAME_CHARS}): pass one "
+            "party name, not a document"
+        )
+    if not any(ch.isalnum() for ch in stripped):
+        raise InvalidInput(f"name {name!r} has no letters or digits")
+    return stripped
+
+
+def split_legal(tokens: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Set legal-form tokens aside. Short forms ("sa", "co", "ao") only at either end, so a
+    person called "Ao" keeps their name; nothing is removed if nothing else would be left."""
+    forms, longest = _legal_forms()
+    org_words = ORG_WORDS
+    core: list[str] = []
+    legal: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for size in range(min(longest, n - i), 0, -1):
+            seq = tuple(tokens[i : i + size])
+            if seq in forms and (size > 1 or len(seq[0]) > 3 or i == 0 or i + size == n):
+                legal.extend(seq)
+                i += size
+                break
+        else:
+            core.append(org_words.get(tokens[i], tokens[i]))
+            i += 1
+    if not core:
+        return tuple(tokens), ()
+    return tuple(core), tuple(legal)
+
+
+def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
+    folded = fold_text(text)
+    if not folded:
+        return None
+    tokens = folded.split()
+    if person is not False and len(tokens) > 2 and tokens[0] in _prefixes():
+        tokens = tokens[1:]  # "Mr", "Dr", "General" ...
+    core, legal = split_legal(tokens)
+    script = "abjad" if _ABJAD_RE.search(text) else (
+        "latin" if text.isascii() or _mostly_latin(text) else "other")
+    return NameForm(core, legal, script)
+
+
+def _mostly_latin(text: str) -> bool:
+    return all(unicodedata.name(ch, "LATIN").startswith(("LATIN", "DIGIT", "SPACE"))
+               or not ch.isalpha() for ch in text)
+
+
+@lru_cache(maxsize=8192)
+def name_forms(name: str, person: bool | None = None,
+               listed: bool = False) -> tuple[NameForm, ...]:
+    """Every form worth matching for one written name (several for Han names).
+
+    ``listed`` marks a list's own name: Han list names get characters and pinyin only (the
+    Cantonese readings are produced for Han *queries*, which keeps index building fast)."""
+    if HAN_RE.search(name):
+        from exportcheck.screen.chinese import han_forms
+
+        return tuple(han_forms(name, person=person, cantonese=not listed))
+    form = latin_form(name, person=person)
+    return (form,) if form and form.tokens else ()

@@ -1,0 +1,267 @@
+"""The screening service: ``Screener`` (lists + index) and the module-level ``screen()``.
+
+A ``Screener`` is immutable once built: the determination engine can keep one per list version
+and record ``screener.version`` in its audit trail.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from exportcheck.errors import InvalidInput, ListDataError
+from exportcheck.models import ScreeningHit
+from exportcheck.screen.entries import KINDS, LIST_CODES, ListEntry, ParsedList, bulk_allocation
+from exportcheck.screen.evidence import adjust, parse_country, parse_dob
+from exportcheck.screen.index import NameIndex
+from exportcheck.screen.normalize import HAN_RE, check_name, fold_text, name_forms
+from exportcheck.screen.scorer import compare_forms
+from exportcheck.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples" / "lists"
+#: names scoring this far below the threshold are not worth the evidence step
+_EVIDENCE_HEADROOM = 20.0
+
+
+def party_key(name: str) -> str:
+    """Order-free key of a party name, so 'LAM, Carrie' and 'Carrie Lam' share dispositions."""
+    return " ".join(sorted(fold_text(name).split())) or name.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Disposition:
+    """A recorded decision that a party is not the listed entry (a cleared false positive)."""
+
+    party: str
+    list: str
+    entry_id: str
+    entry_hash: str
+    user: str
+    reason: str
+    decided_on: str
+
+
+class Screener:
+    """Restricted-party lists with their name index; ``screen()`` is thread-safe."""
+
+    def __init__(self, lists: Sequence[ParsedList] | None = None,
+                 dispositions: Iterable[Disposition] = ()) -> None:
+        """``Screener()`` with no lists screens against the bundled samples."""
+        self.is_samples = lists is None
+        if lists is None:
+            from exportcheck.screen.parsers import load_paths
+
+            lists = load_paths([SAMPLES_DIR])
+        self.lists = list(lists)
+        entries: list[ListEntry] = [e for pl in self.lists for e in pl.entries]
+        self.entries = entries
+        with bulk_allocation():
+            self.index = NameIndex(entries)
+        self._hashes = [e.content_hash for e in entries]
+        self._by_key = {e.key: i for i, e in enumerate(entries)}
+        self.dispositions: dict[tuple[str, str, str], Disposition] = {
+            (d.party, d.list, d.entry_id): d for d in dispositions}
+        self._lock = threading.Lock()  # the index's scratch array is shared
+        # the index is ~1M long-lived objects: keep the cyclic collector from rescanning them
+        # on every full collection (objects are still freed by reference counting)
+        gc.freeze()
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_paths(cls, paths: Iterable[str | Path]) -> Screener:
+        """List files or directories in any supported official format."""
+        from exportcheck.screen.parsers import load_paths
+
+        return cls(load_paths(paths))
+
+    @classmethod
+    def from_samples(cls) -> Screener:
+        """The small bundled list set (works without network or the shared data folder)."""
+        return cls()
+
+    @classmethod
+    def default(cls) -> Screener:
+        """The database's active lists if any were loaded, else the bundled samples (cached)."""
+        return default_screener()
+
+    @classmethod
+    def from_database(cls, engine: Engine | None = None) -> Screener:
+        """The active list versions stored in the database, with recorded dispositions."""
+        from exportcheck.screen import store
+
+        return store.load_screener(engine)
+
+    # -- facts ---------------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """Identifies the list versions in use, e.g. ``csl@1a2b3c4d5e6f;un@...`` (prefixed
+        ``samples:`` for the bundled demo lists, so an audit trail never mistakes them)."""
+        v = ";".join(sorted(f"{pl.source}@{pl.content_hash[:12]}" for pl in self.lists))
+        return f"samples:{v}" if self.is_samples else v
+
+    def entry(self, list_code: str, entry_id: str) -> ListEntry | None:
+        i = self._by_key.get((list_code, entry_id))
+        return None if i is None else self.entries[i]
+
+    def entry_hash(self, list_code: str, entry_id: str) -> str | None:
+        i = self._by_key.get((list_code, entry_id))
+        return None if i is None else self._hashes[i]
+
+    # -- screening -----------------------------------------------------------------------
+    def screen(self, name: str, *, country: str | None = None, dob: str | None = None,
+               kind: str | None = None, lists: Iterable[str] | None = None,
+               threshold: float | None = None, ids: Iterable[str] = (),
+               include_suppressed: bool = False, limit: int = 20) -> list[ScreeningHit]:
+        """Hits for one party name, best first; each explains which alias and why."""
+        name = check_name(name)
+        cc = parse_country(country)
+        dob_s = parse_dob(dob)
+        if kind is not None and kind not in KINDS:
+            raise InvalidInput(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        wanted = _check_lists(lists)
+        thr = get_settings().screening_threshold if threshold is None else float(threshold)
+        if not 0 <= thr <= 100:
+            raise InvalidInput(f"threshold {thr} outside 0-100")
+        forms = name_forms(name, True if kind == "person" else (False if kind else None))
+        if not forms:
+            raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
+        query_han = bool(HAN_RE.search(name))
+        with self._lock:
+            cand = self.index.candidates(forms, min_share=min(0.6, max(0.2, (thr - 25) / 100)),
+                                         lists=frozenset(wanted) if wanted else None)
+        best: dict[int, tuple[float, object, object]] = {}
+        for ni in cand:
+            iname = self.index.names[ni]
+            entry = self.entries[iname.entry]
+            if wanted and entry.list not in wanted:
+                continue
+            for qf in forms:
+                if (qf.script == "han") != (query_han and iname.han and iname.form.script == "han"):
+                    continue
+                m = compare_forms(qf, iname.form)
+                prev = best.get(iname.entry)
+                if prev is None or m.score > prev[0]:
+                    best[iname.entry] = (m.score, m, (qf, iname))
+        hits: list[ScreeningHit] = []
+        pkey = party_key(name)
+        for ei, (nscore, m, (qf, iname)) in best.items():
+            if nscore < thr - _EVIDENCE_HEADROOM:
+                continue
+            entry = self.entries[ei]
+            points, why = adjust(entry, dob=dob_s, country=cc, kind=kind, ids=tuple(ids))
+            score = round(max(0.0, min(100.0, nscore + points)), 1)
+            if score < thr:
+                continue
+            disp = self.dispositions.get((pkey, entry.list, entry.entry_id))
+            suppressed = None
+            if disp is not None:
+                if disp.entry_hash == self._hashes[ei]:
+                    if not include_suppressed:
+                        continue
+                    suppressed = f"cleared by {disp.user} on {disp.decided_on}: {disp.reason}"
+                else:
+                    why.append(f"cleared by {disp.user} on {disp.decided_on}, but the entry "
+                               "changed since: review again")
+            hits.append(_hit(entry, self._hashes[ei], name, score, nscore, m, qf, iname, why,
+                             suppressed))
+        hits.sort(key=lambda h: (-h.score, h.list, h.entry_id))
+        return _dedupe(hits)[:limit]
+
+
+def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
+    if lists is None:
+        return None
+    wanted = {str(x).strip().upper() for x in lists if str(x).strip()}
+    unknown = wanted - set(LIST_CODES)
+    if unknown:
+        raise InvalidInput(f"unknown list code(s) {sorted(unknown)}: use {', '.join(LIST_CODES)}")
+    return wanted or None
+
+
+def _hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: float, m, qf,
+         iname, why: list[str], suppressed: str | None) -> ScreeningHit:
+    explanation = [f"name {nscore:g}: alias {iname.alias!r}"
+                   + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
+    if qf.script in ("pinyin", "jyutping", "han"):
+        label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
+                 "han": "Han characters"}[qf.script]
+        explanation.append(f"query read as {label}: {' '.join(qf.tokens)}")
+    elif iname.form.script in ("pinyin", "jyutping"):
+        explanation.append(f"list name romanised ({iname.form.script}): "
+                           f"{' '.join(iname.form.tokens)}")
+    explanation += m.explain()
+    if iname.form.legal or qf.legal:
+        explanation.append("legal forms set aside: "
+                           + " ".join(dict.fromkeys(qf.legal + iname.form.legal)))
+    explanation += why
+    return ScreeningHit(
+        list=entry.list, entry_id=entry.entry_id, matched_name=iname.alias, score=score,
+        query=query, list_name=entry.list_name or LIST_CODES.get(entry.list, entry.list),
+        programs=tuple(entry.programs), license_requirement=entry.license_requirement,
+        license_policy=entry.license_policy,
+        federal_register_notice=entry.federal_register_notice,
+        explanation=tuple(explanation), kind=entry.kind, countries=tuple(entry.countries),
+        dobs=tuple(entry.dobs), name_score=nscore, entry_hash=entry_hash,
+        suppressed_by=suppressed,
+    )
+
+
+def _dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:
+    """The same entry from two files (sdn.csv and the CSL): keep the best-scoring one."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for h in hits:
+        if (h.list, h.entry_id) not in seen:
+            seen.add((h.list, h.entry_id))
+            out.append(h)
+    return out
+
+
+_default: Screener | None = None
+_default_lock = threading.Lock()
+
+
+def default_screener() -> Screener:
+    """The database's active lists if any were loaded, else the bundled samples."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from exportcheck.screen import store
+
+            try:
+                active = store.has_active_lists()
+            except SQLAlchemyError as exc:
+                # Never screen against the samples when the real lists cannot be read: a
+                # silent fallback would clear parties that are on the loaded lists.
+                raise ListDataError(
+                    f"cannot read the active restricted-party lists from the database ({exc}); "
+                    "fix the database connection (EXPORTCHECK_DATABASE_URL) before screening"
+                ) from None
+            _default = store.load_screener(None) if active else Screener.from_samples()
+        return _default
+
+
+def reset_default_screener() -> None:
+    """Forget the cached default (after loading new lists or recording a disposition)."""
+    global _default
+    with _default_lock:
+        _default = None
+
+
+def screen(name: str, *, country: str | None = None, dob: str | None = None,
+           kind: str | None = None, lists: Iterable[str] | None = None,
+           threshold: float | None = None) -> list[ScreeningHit]:
+    """Screen one name against the default lists (see :func:`default_screener`)."""
+    return default_screener().screen(name, country=country, dob=dob, kind=kind, lists=lists,
+                                     threshold=threshold)

@@ -1,0 +1,148 @@
+"""List versions in the database: row-count gate, atomic loads, dispositions, re-screening."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from exportcheck.db import get_engine, session_factory
+from exportcheck.db.engine import dispose_engines
+from exportcheck.db.pgtemp import TempPostgres, find_pg_bindir
+from exportcheck.errors import ListDataError, NotFound
+from exportcheck.screen import store
+from exportcheck.screen.parsers import load_paths
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[TempPostgres]:
+    if find_pg_bindir() is None:
+        pytest.skip("PostgreSQL server binaries (initdb/pg_ctl) not found: PostgreSQL screening "
+                    "store tests skipped. Install postgresql (scripts/test does) to run them.")
+    server = TempPostgres().start()
+    try:
+        yield server
+    finally:
+        dispose_engines()
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh database on each backend (the same migrations run on both)."""
+    if request.param == "sqlite":
+        yield get_engine(f"sqlite:///{tmp_path / 'screen.db'}")
+    else:
+        server = request.getfixturevalue("pg_server")
+        yield get_engine(server.create_database(f"s{next(_counter)}"))
+    dispose_engines()
+
+
+def _truncated_sdn(src: Path, dst: Path, keep: float) -> Path:
+    lines = src.read_bytes().split(b"\r\n")
+    dst.mkdir(parents=True, exist_ok=True)
+    out = dst / "sdn.csv"
+    out.write_bytes(b"\r\n".join(lines[: int(len(lines) * keep)]) + b"\r\n")
+    return out
+
+
+def test_load_stores_version_and_activates(engine: Engine, lists_dir: Path) -> None:
+    res = store.load_lists([lists_dir / "ofac_2021-07", lists_dir / "bis" / "dpl.txt"],
+                           engine=engine, user="tester")
+    assert {r.source: r.status for r in res} == {"ofac-sdn": "activated", "bis-dpl": "activated"}
+    versions = store.list_versions(engine, active_only=True)
+    sdn = next(v for v in versions if v.source == "ofac-sdn")
+    assert sdn.row_count == 8976 and len(sdn.content_hash) == 64 and sdn.file_date
+    again = store.load_lists([lists_dir / "bis" / "dpl.txt"], engine=engine)
+    assert again[0].status == "unchanged"
+    s = store.load_screener(engine)
+    assert s.version.startswith("bis-dpl@") and s.screen("Carrie Lam")[0].entry_id == "29249"
+
+
+def test_row_count_gate(engine: Engine, lists_dir: Path, tmp_path: Path) -> None:
+    store.load_lists([lists_dir / "ofac" / "sdn.csv"], engine=engine)
+    small = _truncated_sdn(lists_dir / "ofac" / "sdn.csv", tmp_path / "cut", 0.5)
+    with pytest.raises(ListDataError, match="fewer"):
+        store.load_lists([small], engine=engine)
+    active = store.list_versions(engine, active_only=True)
+    assert [v.row_count for v in active] == [14965]  # nothing changed
+    ok = _truncated_sdn(lists_dir / "ofac" / "sdn.csv", tmp_path / "ok", 0.95)
+    assert store.load_lists([ok], engine=engine)[0].status == "activated"  # 5% drop is fine
+    forced = store.load_lists([small], engine=engine, force=True)
+    assert forced[0].status == "activated"
+    assert store.list_versions(engine, active_only=True)[0].forced
+
+
+def test_bad_file_in_a_load_changes_nothing(engine: Engine, lists_dir: Path,
+                                            tmp_path: Path) -> None:
+    bad = tmp_path / "dpl.txt"
+    bad.write_text("not a list\n", encoding="utf-8")
+    with pytest.raises(ListDataError):
+        store.load_lists([lists_dir / "un" / "UN_consolidated.xml", bad], engine=engine)
+    assert store.list_versions(engine) == []
+
+
+def test_dispositions_suppress_until_entry_changes(engine: Engine, lists_dir: Path,
+                                                   tmp_path: Path) -> None:
+    store.load_lists([lists_dir / "ofac_2021-07"], engine=engine)
+    s = store.load_screener(engine)
+    hit = s.screen("Carrie Lam")[0]
+    with pytest.raises(NotFound):
+        store.record_disposition("Carrie Lam", "SDN", "999999", user="u", reason="r",
+                                 engine=engine)
+    store.record_disposition("Carrie Lam", hit.list, hit.entry_id, user="alice",
+                             reason="our customer is a different Carrie Lam, born 1990",
+                             engine=engine)
+    s = store.load_screener(engine)
+    assert s.screen("LAM, Carrie") == []  # same party, other word order
+    shown = s.screen("Carrie Lam", include_suppressed=True)
+    assert shown and "alice" in shown[0].suppressed_by
+    # a release that leaves the entry as it was keeps the hit cleared
+    store.load_lists([lists_dir / "ofac" / "sdn.csv", lists_dir / "ofac_2025-12" / "alt.csv"],
+                     engine=engine)
+    assert store.load_screener(engine).screen("Carrie Lam") == []
+    # a release that changes the entry brings the hit back for review
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    raw = (lists_dir / "ofac" / "sdn.csv").read_bytes()
+    (changed / "sdn.csv").write_bytes(raw.replace(b"DOB 13 May 1957", b"DOB 13 May 1957; "
+                                                  b"Former Chief Executive", 1))
+    store.load_lists([changed / "sdn.csv"], engine=engine)
+    again = store.load_screener(engine).screen("Carrie Lam")
+    assert again and any("changed since" in x for x in again[0].explanation)
+    _assert_audited(engine)
+
+
+def _assert_audited(engine: Engine) -> None:
+    try:
+        from exportcheck.ledger.models import AuditEntry
+    except ImportError:
+        return
+    with session_factory(engine)() as s:
+        kinds = list(s.scalars(select(AuditEntry.kind)))
+    assert "screening.disposition" in kinds
+
+
+def test_rescreen_reports_new_and_removed_hits(engine: Engine, lists_dir: Path) -> None:
+    old = load_paths([lists_dir / "ofac_2021-07" / "sdn.csv"])[0]
+    new = load_paths([lists_dir / "ofac" / "sdn.csv"])[0]
+    old_ids = {e.entry_id for e in old.entries}
+    new_ids = {e.entry_id for e in new.entries}
+    added = next(e for e in new.entries if e.entry_id not in old_ids and e.kind == "person"
+                 and len(e.name.split()) >= 2)
+    removed = next(e for e in old.entries if e.entry_id not in new_ids and e.kind == "person"
+                   and len(e.name.split()) >= 2)
+    store.load_lists([lists_dir / "ofac_2021-07" / "sdn.csv"], engine=engine)
+    for name in (added.name, removed.name, "Jane Q. Unlisted"):
+        store.add_party(name, engine=engine)
+    store.load_lists([lists_dir / "ofac" / "sdn.csv"], engine=engine)
+    rep = store.rescreen(engine)
+    assert rep.parties == 3 and rep.changed_entries["ofac-sdn"] > 0
+    assert (added.name, added.entry_id) in {(p, h.entry_id) for p, h in rep.new_hits}
+    assert (removed.name, removed.entry_id) in {(p, h.entry_id) for p, h in rep.removed_hits}
+    assert "Jane Q. Unlisted" not in {p for p, _ in rep.new_hits + rep.removed_hits}
