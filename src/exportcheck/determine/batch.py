@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,16 +22,17 @@ from types import SimpleNamespace
 
 import polars as pl
 
+from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.engine import Verdict, evaluate, verdict
 from exportcheck.determine.exceptions import lvs_limit
-from exportcheck.determine.items import parse_item
+from exportcheck.determine.items import Classification, known_paragraph, parse_item
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.models import EndUserType
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START
 
-KEY = ["item", "destination", "_epoch", "_party", "_utype", "_use"]
+KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
 OUT_COLUMNS = ["outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"]
 _HUGE = 1e18
 
@@ -97,16 +99,17 @@ def _decide_key(key: dict, rs: RuleSet, screener: PartyScreener | None) -> dict:
             ruleset=rs,
             trace=False,
         )
-        lo = verdict(evaluate(key["item"], key["destination"], on, value=0.0, **kw))
+        lo = verdict(evaluate(key["_item"], key["destination"], on, value=0.0, **kw))
         if "LVS" not in lo.exceptions:
             return {"lo": _summary(lo), "hi": _summary(lo), "limit": None}
-        hi = verdict(evaluate(key["item"], key["destination"], on, value=_HUGE, **kw))
+        hi = verdict(evaluate(key["_item"], key["destination"], on, value=_HUGE, **kw))
         snap = rs.as_of(on)
-        cls = parse_item(key["item"], snap)
+        cls = parse_item(key["_item"], snap)
         limit = lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
         return {"lo": _summary(lo), "hi": _summary(hi), "limit": limit}
     except ExportCheckError as exc:
-        err = _error(str(exc))
+        # the key is decided on the first day of its rule period, not the line's own date
+        err = _error(str(exc).replace(on.isoformat(), "the line's date"))
         return {"lo": err, "hi": err, "limit": None}
 
 
@@ -147,6 +150,44 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         .otherwise(None)
         .alias("_date_error"),
     )
+
+
+def _item_signature(item: str, rs: RuleSet) -> tuple:
+    """What of an ECCN paragraph the rules can see: which scopes cover it, in every version.
+
+    Two paragraphs of one entry that every control line, value limit, exception scope and
+    footnote treats alike get the same answer; anything unusual keeps its own key.
+    """
+    m = _ECCN_ITEM.match(item)
+    if not m or not m.group(2):
+        return (item,)
+    code, para = m.group(1).upper(), m.group(2).lower()
+    cls = Classification("eccn", code, para)
+    probe = SimpleNamespace(item=cls)
+    sig: list = [code]
+    for entry in (e for e in rs.rows("ccl") if e.eccn == code):
+        if entry.paragraphs and not known_paragraph(para, entry.paragraphs):
+            return (item,)  # its error message names the paragraph
+        sig.append(tuple(scope_applies(probe, line.scope) for line in entry.controls))  # type: ignore[arg-type]
+        sig.append(lvs_limit(probe, entry))  # type: ignore[arg-type]
+        for symbol, grant in sorted(entry.exceptions.items()):
+            only = grant.scope.only
+            sig.append(
+                (symbol, scope_applies(probe, grant.scope), cls.covered_by(only) if only else None)
+            )  # type: ignore[arg-type]
+    sig.extend(pattern_hit(cls.label, fn.eccns) for fn in rs.rows("chart_footnotes"))
+    return tuple(sig)
+
+
+def _collapse_items(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
+    """One representative item per signature (see :func:`_item_signature`)."""
+    items = df.get_column("item").unique().to_list()
+    first: dict[tuple, str] = {}
+    reps = [first.setdefault(_item_signature(i, rs), i) if i else i for i in items]
+    mapping = pl.DataFrame(
+        {"item": items, "_item": reps}, schema={"item": pl.Utf8, "_item": pl.Utf8}
+    )
+    return df.join(mapping, on="item", how="left", nulls_equal=True)
 
 
 def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
@@ -228,6 +269,7 @@ def _collapse_parties(
     return df.rename({"_rep": "_party"}), memo
 
 
+_ECCN_ITEM = re.compile(r"^\s*([0-9][A-Ea-e][0-9]{3})((?:\.[a-z0-9]{1,4})*)\s*$", re.IGNORECASE)
 _STATE: dict[str, object] = {}
 _CHUNK = 2048
 
@@ -290,6 +332,7 @@ def determine_frame(
     rs = ruleset or load_ruleset()
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs)
     df, screener = _collapse_parties(df, screener)
+    df = _collapse_items(df, rs)
     df = _collapse_uses(df, rs)
     keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
     rows = _decide_all(keys.to_dicts(), rs, screener, progress, workers)
@@ -332,6 +375,7 @@ def determine_frame(
             "_party",
             "_use",
             "_utype",
+            "_item",
         ]
     )
 

@@ -67,7 +67,7 @@ def special_destinations(snap: Snapshot, control: s.SpecialControl) -> frozenset
     return snap.cache[key]
 
 
-def _applies(ctx: Context, scope: s.Scope) -> bool:
+def scope_applies(ctx: Context, scope: s.Scope) -> bool:
     if not scope.parsed:
         return True
     item = ctx.item
@@ -109,7 +109,7 @@ def country_chart(ctx: Context) -> None:
     marks = snap.chart.get(dest, {})
     for line in entry.controls:
         label = f"{entry.eccn} {line.reason}"
-        if not _applies(ctx, line.scope):
+        if not scope_applies(ctx, line.scope):
             ctx.note(
                 label, entry, False, f"control line does not cover {ctx.item.label}: {line.text}"
             )
@@ -201,7 +201,7 @@ def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
     for fn in ctx.snapshot.footnotes:
         if ctx.ear_destination not in fn.destinations:
             continue
-        hit = _pattern_hit(label, fn.eccns)
+        hit = pattern_hit(label, fn.eccns)
         if hit:
             ctx.require(
                 Requirement(
@@ -211,7 +211,7 @@ def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
         ctx.note(fn.id, fn, hit, fn.text if hit else f"{label} is not among the footnote's items")
 
 
-def _pattern_hit(label: str, patterns: list[str]) -> bool:
+def pattern_hit(label: str, patterns: list[str]) -> bool:
     def match(p: str) -> bool:
         return (
             label == p or label.startswith(p + ".") or ("." not in p and label.split(".")[0] == p)

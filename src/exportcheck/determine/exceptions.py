@@ -99,7 +99,7 @@ def _candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, str]]:
 
 
 def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
-    from exportcheck.determine.ear import _applies
+    from exportcheck.determine.ear import scope_applies
 
     if symbol == "LVS":
         limit = lvs_limit(ctx, entry)
@@ -121,7 +121,7 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
     if grant.eligible == "partial" and grant.scope.parsed and grant.scope.only:
         if not (ctx.item.paragraph and ctx.item.covered_by(grant.scope.only)):
             return None
-    elif grant.eligible == "partial" and not _applies(ctx, grant.scope):
+    elif grant.eligible == "partial" and not scope_applies(ctx, grant.scope):
         return None
     conditions = (
         ctx.snapshot.exceptions[symbol].conditions if symbol in ctx.snapshot.exceptions else ""
@@ -132,7 +132,7 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
 
 def lvs_limit(ctx: Context, entry: s.CclEntry) -> int | None:
     """The LVS value limit for the item's paragraph (None = not eligible)."""
-    from exportcheck.determine.ear import _applies
+    from exportcheck.determine.ear import scope_applies
 
     best: int | None = None
     matched = False
@@ -141,7 +141,7 @@ def lvs_limit(ctx: Context, entry: s.CclEntry) -> int | None:
             continue
         if row.scope.only and not (ctx.item.paragraph and ctx.item.covered_by(row.scope.only)):
             continue
-        if not _applies(ctx, row.scope):
+        if not scope_applies(ctx, row.scope):
             continue
         if row.usd is None:
             return None

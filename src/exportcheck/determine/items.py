@@ -74,12 +74,12 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
             f"unknown ECCN {eccn}: not on the Commerce Control List in force on "
             f"{snapshot.on.isoformat()}"
         )
-    if para and entry.paragraphs and not _known_paragraph(para, entry.paragraphs):
+    if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
         raise MalformedItem(f"ECCN {eccn} has no paragraph {para!r}")
     return Classification("eccn", eccn, para)
 
 
-def _known_paragraph(para: str, known: list[str]) -> bool:
+def known_paragraph(para: str, known: list[str]) -> bool:
     # .x/.y/.z and deeper sub-paragraphs are not always itemised in the source: accept a
     # paragraph when it or one of its parents is known.
     parts = para.split(".")[1:]
