@@ -1,13 +1,19 @@
-"""Shared fixtures: paths to the read-only data beside the repo, and an isolated data dir."""
+"""Shared fixtures: the read-only data beside the repo, an isolated data dir, databases."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from exportcheck.db.engine import dispose_engines
+from exportcheck.db.pgtemp import TempPostgres, find_pg_bindir
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
+_counter = itertools.count()
 
 
 @pytest.fixture
@@ -18,8 +24,34 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Never touch the user's real database from a test."""
-    monkeypatch.setenv("EXPORTCHECK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the user's real data directory or database from a test."""
+    monkeypatch.setenv("EXPORTCHECK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("EXPORTCHECK_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[TempPostgres]:
+    """One throwaway PostgreSQL 15 cluster per session on a Unix socket, stopped at the end."""
+    if find_pg_bindir() is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb/pg_ctl) not found: PostgreSQL tests skipped. "
+            "Install postgresql (scripts/test does) to run them."
+        )
+    server = TempPostgres().start()
+    try:
+        yield server
+    finally:
+        dispose_engines()
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        yield server.create_database(f"t{next(_counter)}")
+    dispose_engines()

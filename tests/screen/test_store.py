@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,37 +9,15 @@ import pytest
 from sqlalchemy import Engine, select
 
 from exportcheck.db import get_engine, session_factory
-from exportcheck.db.engine import dispose_engines
-from exportcheck.db.pgtemp import TempPostgres, find_pg_bindir
 from exportcheck.errors import ListDataError, NotFound
 from exportcheck.screen import store
 from exportcheck.screen.parsers import load_paths
 
-_counter = itertools.count()
 
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[TempPostgres]:
-    if find_pg_bindir() is None:
-        pytest.skip("PostgreSQL server binaries (initdb/pg_ctl) not found: PostgreSQL screening "
-                    "store tests skipped. Install postgresql (scripts/test does) to run them.")
-    server = TempPostgres().start()
-    try:
-        yield server
-    finally:
-        dispose_engines()
-        server.stop()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
     """A fresh database on each backend (the same migrations run on both)."""
-    if request.param == "sqlite":
-        yield get_engine(f"sqlite:///{tmp_path / 'screen.db'}")
-    else:
-        server = request.getfixturevalue("pg_server")
-        yield get_engine(server.create_database(f"s{next(_counter)}"))
-    dispose_engines()
+    yield get_engine(db_url)
 
 
 def _truncated_sdn(src: Path, dst: Path, keep: float) -> Path:
