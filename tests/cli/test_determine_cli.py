@@ -231,3 +231,14 @@ def test_recorded_determination_is_in_the_audit_trail(
     assert entry["payload_parsed"]["outcome"] == "LICENSE_REQUIRED"
     versions = json.loads(entry["versions"])
     assert versions["rule_base"] == entry["payload_parsed"]["ruleset_version"]
+
+
+def test_rules_show_keeps_ear_and_itar_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    # 15 Jul 2020: the ITAR already treats Hong Kong as China (126.1(d)(1)); the EAR does not yet
+    code, out, _ = run(["rules", "show", "HK", "--on", "2020-07-15", "--json"], capsys)
+    res = json.loads(out)
+    assert code == 0 and res["ear_as"] == "HK" and res["itar_as"] == "CN"
+    summaries = [r["summary"] for r in res["rows"]]
+    assert not any(s.startswith("CN: X in Country Chart") for s in summaries)
+    assert any(s.startswith("HK: X in Country Chart column NS2") for s in summaries)
+    assert any("126.1(d)(1): CN" in s for s in summaries)

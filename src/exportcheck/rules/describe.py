@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,7 +30,7 @@ class DestinationRules(BaseModel):
 
 class RuleChange(BaseModel):
     change: str  # added | removed
-    on: date
+    on: date  # the first day the change is in effect
     row: RuleRow
 
 
@@ -89,13 +89,19 @@ def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
     known = code in snap.destinations or ear or any(code == a[1] for a in snap.aliases)
     if not known and not any(code == r.code for r in rs.rows("destinations")):
         raise UnknownDestination(f"unknown destination {code!r}: use an ISO 3166 code such as HK")
-    codes = {code, ear.as_code if ear else code, itar.as_code if itar else code}
+    ear_codes = {code, ear.as_code if ear else code}
+    itar_codes = {code, itar.as_code if itar else code}
     rows = [
         _row(t, r)
         for t, table_rows in rs.tables.items()
         if t not in ("ccl", "review_policies", "usml", "licence_exceptions")
         for r in table_rows
-        if r.in_force(on) and _mentions(t, r, codes)
+        if r.in_force(on)
+        and (
+            (t == "aliases" and r.code == code)
+            or (t == "proscribed" and _mentions(t, r, itar_codes))
+            or (t not in ("aliases", "proscribed") and _mentions(t, r, ear_codes))
+        )
     ]
     return DestinationRules(
         code=code,
@@ -115,6 +121,7 @@ def rule_changes(
     for table, r, kind in rs.changes_between(start, end):
         if codes and not _mentions(table, r, codes):
             continue
-        when = r.effective_from if kind == "added" else r.effective_to
+        # the day the change takes effect: a rule ending on the 22nd is gone from the 23rd
+        when = r.effective_from if kind == "added" else r.effective_to + timedelta(days=1)
         out.append(RuleChange(change=kind, on=when, row=_row(table, r)))
     return out
