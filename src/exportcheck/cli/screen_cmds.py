@@ -6,6 +6,8 @@ Parse the input, call :mod:`exportcheck.screen`, format the output (rich tables 
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 
 import typer
@@ -13,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 
 console = Console()
@@ -22,9 +25,41 @@ disp_app = typer.Typer(help="Decisions on hits (cleared false positives).", no_a
 
 
 def _screener(list_files: list[Path] | None):
+    """The ``--lists-from`` files, else the database's lists; the fallback to the bundled
+    samples is announced on stderr by :class:`_StderrWarning`."""
     from exportcheck.screen import Screener, default_screener
 
     return Screener.from_paths(list_files) if list_files else default_screener()
+
+
+class _StderrWarning(logging.Handler):
+    """Print ``warning: ...`` on the current stderr (one line, no logging boilerplate)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _install_sample_warning() -> None:
+    logger = logging.getLogger("exportcheck.screen.samples")
+    if not any(isinstance(h, _StderrWarning) for h in logger.handlers):
+        logger.addHandler(_StderrWarning(logging.WARNING))
+    logger.propagate = False
+
+
+def _check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not 0 <= threshold <= 100:
+        raise InvalidInput(f"--threshold {threshold:g} outside 0-100")
+
+
+def _check_output(out: Path) -> None:
+    """Refuse an output path that cannot be written before spending minutes screening."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise InvalidInput(f"output {out} is a directory: give a file name")
+    if not parent.is_dir():
+        raise InvalidInput(f"output directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InvalidInput(f"cannot write {out}: permission denied")
 
 
 def _hits_table(hits: list[ScreeningHit], explain: bool) -> Table:
@@ -53,10 +88,12 @@ def screen_cmd(
     as_json: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
     """Screen one name against the restricted-party lists."""
+    _check_threshold(threshold)
     s = _screener(list_files)
     hits = s.screen(name, country=country, dob=dob, kind=kind, lists=lists, threshold=threshold)
     if as_json:
         typer.echo(json.dumps({"query": name, "lists_version": s.version,
+                               "sample_lists": s.is_samples,
                                "hits": [h.model_dump(mode="json") for h in hits]},
                               ensure_ascii=False, indent=2))
         return
@@ -79,6 +116,10 @@ def screen_batch_cmd(
     """Screen every row of a file; writes one row per input row (best hit or empty)."""
     from exportcheck.screen.batch import read_table, screen_table
 
+    _check_threshold(threshold)
+    _check_output(out)
+    if workers is not None and workers < 1:
+        raise InvalidInput("--workers must be at least 1")
     df = read_table(in_path)
     s = _screener(list_files)
     with Progress(console=Console(stderr=True)) as progress:
@@ -91,7 +132,7 @@ def screen_batch_cmd(
     else:
         result.write_csv(out)
     hits = int((result["hit_count"] > 0).sum())
-    console.print(f"{df.height} rows screened, {hits} with a hit -> {out}")
+    console.print(f"{df.height} rows screened, {hits} with a hit -> {out} (lists {s.version})")
 
 
 @lists_app.command("load")
@@ -151,18 +192,22 @@ def rescreen_cmd(
     threshold: float | None = typer.Option(None, "--threshold"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Screen stored parties against the entries changed by the latest list load."""
+    """Screen stored parties against the entries changed since the last rescreen (the first
+    one: since each source's previous version); each difference is reported once."""
     from exportcheck.screen import store
 
+    _check_threshold(threshold)
     rep = store.rescreen(threshold=threshold)
     if as_json:
         typer.echo(json.dumps({
             "parties": rep.parties, "changed_entries": rep.changed_entries,
+            "baseline_versions": rep.baseline, "list_versions": rep.versions,
             "new_hits": [{"party": p, **h.model_dump(mode="json")} for p, h in rep.new_hits],
             "removed_hits": [{"party": p, **h.model_dump(mode="json")}
                              for p, h in rep.removed_hits]}, ensure_ascii=False, indent=2))
         return
-    console.print(f"{rep.parties} parties; changed entries: {rep.changed_entries}")
+    console.print(f"{rep.parties} parties; changed entries since the last rescreen "
+                  f"(list versions {rep.baseline} -> {rep.versions}): {rep.changed_entries}")
     for title, items in (("new hits", rep.new_hits), ("removed hits", rep.removed_hits)):
         t = Table("party", "score", "list", "entry", "matched name", title=title)
         for p, h in items:
@@ -201,13 +246,20 @@ def dispositions_add(
     entry_id: str = typer.Option(..., "--entry", help="entry_id of the hit."),
     user: str = typer.Option(..., "--user", help="Who decided."),
     reason: str = typer.Option(..., "--reason", help="Why it is not the listed party."),
+    country: str | None = typer.Option(
+        None, "--country", help="The cleared party's country, as it will be screened."),
+    dob: str | None = typer.Option(
+        None, "--dob", help="The cleared party's date of birth, as it will be screened."),
 ) -> None:
-    """Clear a hit: later screens suppress it until that list entry changes."""
+    """Clear a hit for this party (name + country + date of birth, as given): later screens
+    with the same name, country and dob suppress it until that list entry changes."""
     from exportcheck.screen import store
 
-    d = store.record_disposition(party, list_code, entry_id, user=user, reason=reason)
-    console.print(f"{d.party_name!r} cleared against {d.list_code}/{d.entry_id} by {d.user} "
-                  f"on {d.decided_on}: {d.reason}")
+    d = store.record_disposition(party, list_code, entry_id, user=user, reason=reason,
+                                 country=country, dob=dob)
+    who = ", ".join(x for x in (d.party_country, d.party_dob) if x)
+    console.print(f"{d.party_name!r}{f' ({who})' if who else ''} cleared against "
+                  f"{d.list_code}/{d.entry_id} by {d.user} on {d.decided_on}: {d.reason}")
 
 
 @disp_app.command("list")
@@ -219,14 +271,16 @@ def dispositions_list() -> None:
 
     engine = get_engine()
     upgrade(engine)
-    t = Table("party", "list", "entry", "user", "date", "reason")
+    t = Table("party", "country", "dob", "list", "entry", "user", "date", "reason")
     with session_factory(engine)() as s:
         for d in s.scalars(select(DispositionRow).order_by(DispositionRow.id)):
-            t.add_row(d.party_name, d.list_code, d.entry_id, d.user, str(d.decided_on), d.reason)
+            t.add_row(d.party_name, d.party_country or "", d.party_dob or "", d.list_code,
+                      d.entry_id, d.user, str(d.decided_on), d.reason)
     console.print(t)
 
 
 def register(app: typer.Typer) -> None:
+    _install_sample_warning()
     app.command("screen")(screen_cmd)
     app.command("screen-batch")(screen_batch_cmd)
     app.command("rescreen")(rescreen_cmd)

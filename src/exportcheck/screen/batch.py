@@ -18,7 +18,7 @@ from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.screen.service import Screener, default_screener
 
 OUT_COLUMNS = ["row", "name", "score", "list", "entry_id", "matched_name", "list_name",
-               "hit_count", "error"]
+               "hit_count", "error", "lists_version"]
 _worker: Screener | None = None
 _worker_opts: dict = {}
 
@@ -28,7 +28,8 @@ def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> lis
     out = []
     for row, name, country, dob in rows:
         rec = {"row": row, "name": name, "score": None, "list": "", "entry_id": "",
-               "matched_name": "", "list_name": "", "hit_count": 0, "error": ""}
+               "matched_name": "", "list_name": "", "hit_count": 0, "error": "",
+               "lists_version": _worker.version}
         try:
             hits = _worker.screen(name, country=country, dob=dob, **_worker_opts)
         except ExportCheckError as exc:
@@ -58,7 +59,11 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
                  threshold: float | None = None, lists: Sequence[str] | None = None,
                  workers: int | None = None, chunk: int = 500,
                  progress: Callable[[int], None] | None = None) -> pl.DataFrame:
-    """Screen every row; ``progress`` is called with the number of rows just finished."""
+    """Screen every row; ``progress`` is called with the number of rows just finished.
+
+    Each output row carries ``lists_version`` (``samples:...`` for the bundled demo lists)."""
+    if threshold is not None and not 0 <= float(threshold) <= 100:
+        raise InvalidInput(f"threshold {threshold:g} outside 0-100")
     for col in (name_column, country_column, dob_column):
         if col and col not in df.columns:
             raise InvalidInput(f"column {col!r} not in input (columns: {', '.join(df.columns)})")
@@ -90,7 +95,7 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
     return pl.DataFrame(results, schema={
         "row": pl.Int64, "name": pl.Utf8, "score": pl.Float64, "list": pl.Utf8,
         "entry_id": pl.Utf8, "matched_name": pl.Utf8, "list_name": pl.Utf8,
-        "hit_count": pl.Int64, "error": pl.Utf8})
+        "hit_count": pl.Int64, "error": pl.Utf8, "lists_version": pl.Utf8})
 
 
 def screen_file(in_path: str | Path, out_path: str | Path, name_column: str, **kwargs) -> int:

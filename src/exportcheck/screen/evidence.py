@@ -36,7 +36,15 @@ def parse_dob(value: str | date | None) -> str | None:
     year = int(m.group(1))
     if not 1850 <= year <= date.today().year:
         raise InvalidInput(f"date of birth {value!r}: year {year} out of range")
-    return v
+    month, day = m.group(2), m.group(3)
+    if month is not None and not 1 <= int(month) <= 12:
+        raise InvalidInput(f"date of birth {value!r}: month {int(month)} does not exist")
+    if day is not None:
+        try:
+            date(year, int(month), int(day))
+        except ValueError:
+            raise InvalidInput(f"date of birth {value!r} is not a real date") from None
+    return "-".join([m.group(1)] + [f"{int(x):02d}" for x in (month, day) if x is not None])
 
 
 def parse_country(value: str | None) -> str | None:

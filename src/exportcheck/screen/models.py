@@ -73,11 +73,28 @@ class DispositionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     party_key: Mapped[str] = mapped_column(Text, index=True)
     party_name: Mapped[str] = mapped_column(Text)
+    #: the cleared party's identity as recorded: a screen is suppressed only for the same
+    #: name key, country and date of birth (``None`` = not given)
+    party_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    party_dob: Mapped[str | None] = mapped_column(String(10), nullable=True)
     list_code: Mapped[str] = mapped_column(String(16))
     entry_id: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    #: ``{source: [entry_hash, ...]}`` of every active copy of the entry when it was cleared
+    entry_hashes: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     decision: Mapped[str] = mapped_column(String(16), default="cleared")
     user: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(Text)
     decided_on: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RescreenRun(Base):
+    """One ``rescreen``: the list version of each source it screened against."""
+
+    __tablename__ = "screening_rescreens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    versions: Mapped[dict] = mapped_column(JSON)  # source -> list version id
+    parties: Mapped[int] = mapped_column(Integer, default=0)

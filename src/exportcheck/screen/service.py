@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
+#: warnings that a screen used the bundled samples (the CLI prints them on stderr)
+samples_log = logging.getLogger("exportcheck.screen.samples")
+SAMPLES_WARNING = ("screened against the bundled SAMPLE lists ({version}), not the official "
+                   "ones: no list is loaded in the database; load the official lists with "
+                   "`exportcheck lists load`")
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples" / "lists"
 #: names scoring this far below the threshold are not worth the evidence step
 _EVIDENCE_HEADROOM = 20.0
@@ -39,17 +44,45 @@ def party_key(name: str) -> str:
     return " ".join(sorted(fold_text(name).split())) or name.strip()
 
 
+def party_identity(name: str, country: str | None = None,
+                   dob: str | None = None) -> tuple[str, str | None, str | None]:
+    """The identity a disposition binds to: ``(party_key(name), country, dob)``.
+
+    A clearance is a decision about one person or company, not about everyone with that name.
+    The rule: a screen suppresses a cleared hit only when the query's normalised name, country
+    (ISO-2) and date of birth are all *equal* to the ones recorded with the disposition, where a
+    missing value only equals a missing value. So a disposition recorded with a date of birth
+    does not apply to a query without that date of birth (nor with another one), and a
+    disposition recorded for "Carrie Lam" with no country/dob applies only to queries that give
+    neither. Dates compare as written after validation ("1990" and "1990-05-01" differ).
+    """
+    return party_key(name), parse_country(country), parse_dob(dob)
+
+
 @dataclass(frozen=True, slots=True)
 class Disposition:
     """A recorded decision that a party is not the listed entry (a cleared false positive)."""
 
-    party: str
+    party: str  # party_key of the cleared party's name
     list: str
     entry_id: str
     entry_hash: str
     user: str
     reason: str
     decided_on: str
+    country: str | None = None
+    dob: str | None = None
+    #: ``(source, (entry_hash, ...))`` of every active copy when cleared; empty for records
+    #: made before screening_0002, which only know ``entry_hash``
+    entry_hashes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def unchanged(self, copies: Iterable[tuple[str, str]]) -> bool:
+        """True when every current copy ``(source, hash)`` is a copy the decision saw in that
+        source: a changed copy, or a source that had no copy then, makes the entry changed."""
+        if not self.entry_hashes:
+            return all(h == self.entry_hash for _, h in copies)
+        seen = dict(self.entry_hashes)
+        return all(h in seen.get(src, ()) for src, h in copies)
 
 
 class Screener:
@@ -70,8 +103,13 @@ class Screener:
             self.index = NameIndex(entries)
         self._hashes = [e.content_hash for e in entries]
         self._by_key = {e.key: i for i, e in enumerate(entries)}
-        self.dispositions: dict[tuple[str, str, str], Disposition] = {
-            (d.party, d.list, d.entry_id): d for d in dispositions}
+        #: (list, entry_id) -> [(source, hash)] of every copy (sdn.csv and the CSL...)
+        self._copies: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for pl in self.lists:
+            for e in pl.entries:
+                self._copies.setdefault(e.key, []).append((pl.source, e.content_hash))
+        self.dispositions: dict[tuple, Disposition] = {
+            (d.party, d.country, d.dob, d.list, d.entry_id): d for d in dispositions}
         self._lock = threading.Lock()  # the index's scratch array is shared
         # the index is ~1M long-lived objects: keep the cyclic collector from rescanning them
         # on every full collection (objects are still freed by reference counting)
@@ -163,10 +201,10 @@ class Screener:
             score = round(max(0.0, min(100.0, nscore + points)), 1)
             if score < thr:
                 continue
-            disp = self.dispositions.get((pkey, entry.list, entry.entry_id))
+            disp = self.dispositions.get((pkey, cc, dob_s, entry.list, entry.entry_id))
             suppressed = None
             if disp is not None:
-                if disp.entry_hash == self._hashes[ei]:
+                if disp.unchanged(self._copies.get(entry.key, ())):
                     if not include_suppressed:
                         continue
                     suppressed = f"cleared by {disp.user} on {disp.decided_on}: {disp.reason}"
@@ -233,7 +271,10 @@ _default_lock = threading.Lock()
 
 
 def default_screener() -> Screener:
-    """The database's active lists if any were loaded, else the bundled samples."""
+    """The database's active lists if any were loaded, else the bundled samples.
+
+    The fallback logs :data:`SAMPLES_WARNING` on ``exportcheck.screen.samples`` each time it is
+    used, and the screener's ``version`` starts with ``samples:``."""
     global _default
     with _default_lock:
         if _default is None:
@@ -249,6 +290,9 @@ def default_screener() -> Screener:
                     "fix the database connection (EXPORTCHECK_DATABASE_URL) before screening"
                 ) from None
             _default = store.load_screener(None) if active else Screener.from_samples()
+        if _default.is_samples:
+            # loud on every use: a production screen must never pass on the demo lists
+            samples_log.warning(SAMPLES_WARNING.format(version=_default.version))
         return _default
 
 

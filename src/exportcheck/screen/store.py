@@ -2,9 +2,12 @@
 
 ``load_lists`` stores a new version per source and activates it in one transaction, after the
 row-count gate (a release more than 10% smaller than the active one is refused unless forced:
-the public CSL once silently lost 15,000 SDN rows for a day). ``load_screener`` rebuilds a
-:class:`Screener` from the active versions; ``rescreen`` screens stored parties against only
-the entries that changed between the previous and the active version.
+the public CSL once silently lost 15,000 SDN rows for a day; the same limit applies to each list
+code inside a multi-list file such as the CSL). ``load_screener`` rebuilds a :class:`Screener`
+from the active versions; ``rescreen`` screens stored parties against only the entries that
+changed since the list versions the last rescreen ran against (recorded in
+``screening_rescreens``). Dispositions bind to the party's name, country and date of birth and
+to every source's copy of the entry (see :func:`record_disposition`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
@@ -22,9 +25,21 @@ from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import ListEntry, ParsedList, bulk_allocation
 from exportcheck.screen.evidence import parse_country, parse_dob
-from exportcheck.screen.models import DispositionRow, ListEntryRow, ListVersion, ScreenedParty
+from exportcheck.screen.models import (
+    DispositionRow,
+    ListEntryRow,
+    ListVersion,
+    RescreenRun,
+    ScreenedParty,
+)
 from exportcheck.screen.normalize import check_name
-from exportcheck.screen.service import Disposition, Screener, party_key, reset_default_screener
+from exportcheck.screen.service import (
+    Disposition,
+    Screener,
+    party_identity,
+    party_key,
+    reset_default_screener,
+)
 
 __all__ = [
     "DispositionRow", "ListEntryRow", "ListVersion", "ScreenedParty", "add_party",
@@ -62,6 +77,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
     results: list[LoadResult] = []
     with write_session_factory(engine)() as session, session.begin():
         plan: list[tuple[ParsedList, ListVersion | None]] = []
+        forced: dict[str, bool] = {}
         for pl in parsed:
             active = session.scalars(select(ListVersion).where(
                 ListVersion.source == pl.source, ListVersion.active.is_(True))).first()
@@ -69,14 +85,13 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                 results.append(LoadResult(pl.source, active.id, pl.row_count, active.row_count,
                                           "unchanged", pl.by_list()))
                 continue
-            if active is not None and pl.row_count < (1 - MAX_ROW_DROP) * active.row_count \
-                    and not force:
-                drop = 1 - pl.row_count / active.row_count
-                raise ListDataError(
-                    f"refusing {pl.source} version with {pl.row_count} rows: the active one has "
-                    f"{active.row_count} ({drop:.0%} fewer, limit {MAX_ROW_DROP:.0%}); a "
-                    "truncated download is likely. Use --force if the drop is real."
-                )
+            if not pl.entries:
+                raise ListDataError(f"{pl.source}: no list entries in {', '.join(pl.paths)}")
+            reason = _drop_reason(session, pl, active) if active is not None else None
+            if reason and not force:
+                raise ListDataError(f"refusing {pl.source} version: {reason}; a truncated "
+                                    "download is likely. Use --force if the drop is real.")
+            forced[pl.source] = reason is not None
             plan.append((pl, active))
         for pl, active in plan:
             version = ListVersion(
@@ -84,7 +99,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                 entry_count=len(pl.entries), content_hash=pl.content_hash, format=pl.format,
                 paths=pl.paths, loaded_by=user, active=True,
                 previous_id=active.id if active else None,
-                forced=bool(active and pl.row_count < (1 - MAX_ROW_DROP) * active.row_count),
+                forced=forced[pl.source],
             )
             if active is not None:
                 active.active = False
@@ -100,6 +115,36 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                                       pl.by_list()))
     reset_default_screener()
     return results
+
+
+#: the per-list gate only watches lists at least this big in the active version
+MIN_GATED_LIST = 50
+
+
+def _by_list(session: Session, version_id: int) -> dict[str, int]:
+    rows = session.execute(select(ListEntryRow.list_code, func.count())
+                           .where(ListEntryRow.version_id == version_id)
+                           .group_by(ListEntryRow.list_code))
+    return {code: n for code, n in rows}
+
+
+def _drop_reason(session: Session, pl: ParsedList, active: ListVersion) -> str | None:
+    """Why ``pl`` looks truncated compared with the active version, or None.
+
+    The whole file may have at most MAX_ROW_DROP fewer rows; and each list code inside it
+    (the CSL carries SDN, EL, DPL...) with at least MIN_GATED_LIST entries in the active
+    version may have at most MAX_ROW_DROP fewer entries: a whole-file count hides a list that
+    lost all its rows."""
+    if pl.row_count < (1 - MAX_ROW_DROP) * active.row_count:
+        return (f"{pl.row_count} rows, the active one has {active.row_count} "
+                f"({1 - pl.row_count / active.row_count:.0%} fewer, limit {MAX_ROW_DROP:.0%})")
+    new = pl.by_list()
+    for code, before in sorted(_by_list(session, active.id).items()):
+        now = new.get(code, 0)
+        if before >= MIN_GATED_LIST and now < (1 - MAX_ROW_DROP) * before:
+            return (f"its {code} list has {now} entries, the active one {before} "
+                    f"({1 - now / before:.0%} fewer, limit {MAX_ROW_DROP:.0%})")
+    return None
 
 
 def list_versions(engine: Engine | None = None, *, active_only: bool = False) -> list[ListVersion]:
@@ -126,7 +171,9 @@ def _parsed(session: Session, version: ListVersion) -> ParsedList:
 
 def _dispositions(session: Session) -> list[Disposition]:
     return [Disposition(r.party_key, r.list_code, r.entry_id, r.entry_hash, r.user, r.reason,
-                        r.decided_on.isoformat())
+                        r.decided_on.isoformat(), r.party_country, r.party_dob,
+                        tuple(sorted((src, tuple(hs)) for src, hs in
+                                     (r.entry_hashes or {}).items())))
             for r in session.scalars(select(DispositionRow).order_by(DispositionRow.id))]
 
 
@@ -168,27 +215,42 @@ def list_parties(engine: Engine | None = None) -> list[ScreenedParty]:
 
 
 def record_disposition(party: str, list_code: str, entry_id: str, *, user: str, reason: str,
+                       country: str | None = None, dob: str | None = None,
                        decided_on: dt.date | None = None,
                        engine: Engine | None = None) -> DispositionRow:
-    """Record that ``party`` is not list entry ``list_code``/``entry_id``; audited."""
+    """Record that ``party`` is not list entry ``list_code``/``entry_id``; audited.
+
+    The decision binds to the party's identity, see :func:`~exportcheck.screen.service.
+    party_identity`: later screens suppress the hit only for the same normalised name, country
+    and date of birth as given here (a missing value matches only a missing value). It also
+    binds to the content of every active copy of the entry (``sdn.csv`` and the CSL each carry
+    SDN entries): the hit comes back for review when the copy from any source changes, or a
+    source that had no copy now has one.
+    """
     party = check_name(party)
+    pkey, cc, dob_s = party_identity(party, country, dob)
     if not user.strip():
         raise InvalidInput("a disposition needs the user who decided it")
     if not reason.strip():
         raise InvalidInput("a disposition needs a reason (why the hit is a false positive)")
     engine = _engine(engine)
     with write_session_factory(engine)() as session, session.begin():
-        row = session.execute(
+        rows = session.execute(
             select(ListEntryRow.entry_hash, ListVersion.source)
             .join(ListVersion, ListVersion.id == ListEntryRow.version_id)
             .where(ListVersion.active.is_(True), ListEntryRow.list_code == list_code.upper(),
-                   ListEntryRow.entry_id == entry_id)).first()
-        if row is None:
+                   ListEntryRow.entry_id == entry_id)
+            .order_by(ListVersion.source, ListEntryRow.id)).all()
+        if not rows:
             raise NotFound(f"no active list entry {list_code}/{entry_id}: check the hit's list "
                            "and entry_id")
+        hashes: dict[str, list[str]] = {}
+        for r in rows:
+            hashes.setdefault(r.source, []).append(r.entry_hash)
         disp = DispositionRow(
-            party_key=party_key(party), party_name=party, list_code=list_code.upper(),
-            entry_id=entry_id, entry_hash=row.entry_hash, decision="cleared", user=user.strip(),
+            party_key=pkey, party_name=party, party_country=cc, party_dob=dob_s,
+            list_code=list_code.upper(), entry_id=entry_id, entry_hash=rows[0].entry_hash,
+            entry_hashes=hashes, decision="cleared", user=user.strip(),
             reason=reason.strip(), decided_on=decided_on or dt.date.today())
         session.add(disp)
         session.flush()
@@ -203,19 +265,29 @@ def _audit(session: Session, disp: DispositionRow) -> None:
     except ImportError:  # the ledger is optional; dispositions stay in their own table
         return
     append_event(session, kind="screening.disposition", actor=disp.user, payload={
-        "party": disp.party_name, "list": disp.list_code, "entry_id": disp.entry_id,
-        "entry_hash": disp.entry_hash, "decision": disp.decision, "reason": disp.reason,
+        "party": disp.party_name, "country": disp.party_country, "dob": disp.party_dob,
+        "list": disp.list_code, "entry_id": disp.entry_id,
+        "entry_hash": disp.entry_hash, "entry_hashes": disp.entry_hashes,
+        "decision": disp.decision, "reason": disp.reason,
         "decided_on": disp.decided_on.isoformat()})
 
 
 @dataclass
 class RescreenReport:
-    """Hits that appeared or disappeared because list entries changed."""
+    """Hits that appeared or disappeared because list entries changed since the last rescreen.
+
+    ``baseline`` and ``versions`` map each source to the list version compared from and to.
+    A *new hit* is an entry the party matches now but did not before (including a clearance
+    that lapsed because the entry changed); a *removed hit* is an entry the party matched
+    before that has no active copy left in any source.
+    """
 
     changed_entries: dict[str, int]  # source -> added + changed + removed
     new_hits: list[tuple[str, ScreeningHit]] = field(default_factory=list)
     removed_hits: list[tuple[str, ScreeningHit]] = field(default_factory=list)
     parties: int = 0
+    baseline: dict[str, int | None] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 def _entries(session: Session, version_id: int) -> dict[tuple[str, str], tuple[str, dict]]:
@@ -225,35 +297,71 @@ def _entries(session: Session, version_id: int) -> dict[tuple[str, str], tuple[s
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
 
+def _side(name: str, copies: dict[str, dict[tuple[str, str], tuple[str, dict]]],
+          keys: set[tuple[str, str]], disps: list[Disposition]) -> Screener | None:
+    """A small screener over every source's copy of ``keys`` (sources kept apart, so the
+    dispositions' per-source hashes apply as in a full screen)."""
+    lists = []
+    for source, entries in sorted(copies.items()):
+        picked = [ListEntry.from_dict(d) for k, (_, d) in entries.items() if k in keys]
+        if picked:
+            lists.append(ParsedList(source, picked, len(picked), f"{name}-{source}"))
+    return Screener(lists, disps) if lists else None
+
+
 def rescreen(engine: Engine | None = None, threshold: float | None = None) -> RescreenReport:
-    """Screen stored parties against the entries changed by the latest load of each source."""
+    """Screen stored parties against the entries changed since the last rescreen.
+
+    The list version of each source a rescreen ran against is recorded; the next rescreen
+    compares the active versions with those (the first one: with each source's previous
+    version), so a difference is reported once. Both sides are screened with the recorded
+    dispositions and with every source's copy of a changed entry.
+    """
     engine = _engine(engine)
-    new_side: list[ListEntry] = []
-    old_side: list[ListEntry] = []
-    changed: dict[str, int] = {}
     with session_factory(engine)() as session:
-        for v in session.scalars(select(ListVersion).where(ListVersion.active.is_(True))):
-            cur = _entries(session, v.id)
-            prev = _entries(session, v.previous_id) if v.previous_id else {}
-            diff_new = [d for k, (h, d) in cur.items() if prev.get(k, ("",))[0] != h]
-            diff_old = [d for k, (h, d) in prev.items() if cur.get(k, ("",))[0] != h]
-            changed[v.source] = len({(d["list"], d["entry_id"]) for d in diff_new + diff_old})
-            new_side += [ListEntry.from_dict(d) for d in diff_new]
-            old_side += [ListEntry.from_dict(d) for d in diff_old]
+        active = {v.source: v for v in
+                  session.scalars(select(ListVersion).where(ListVersion.active.is_(True)))}
+        last = session.scalars(select(RescreenRun).order_by(RescreenRun.id.desc())).first()
+        baseline: dict[str, int | None] = {
+            src: (last.versions.get(src) if last is not None else v.previous_id)
+            for src, v in active.items()}
+        if last is not None:  # sources the last run saw that are no longer active
+            baseline.update({src: vid for src, vid in last.versions.items()
+                             if src not in active})
+        cur: dict[str, dict] = {src: _entries(session, v.id) for src, v in active.items()}
+        prev: dict[str, dict] = {}
+        for src, vid in baseline.items():
+            if vid is None:
+                prev[src] = {}
+            elif src in active and vid == active[src].id:
+                prev[src] = cur[src]
+            else:
+                prev[src] = _entries(session, vid)
+        changed: dict[str, int] = {}
+        keys: set[tuple[str, str]] = set()
+        for src in sorted(set(cur) | set(prev)):
+            c, p = cur.get(src, {}), prev.get(src, {})
+            diff = {k for k in c.keys() | p.keys() if c.get(k, ("",))[0] != p.get(k, ("",))[0]}
+            changed[src] = len(diff)
+            keys |= diff
         parties = list(session.scalars(select(ScreenedParty)))
         disps = _dispositions(session)
-    report = RescreenReport(changed, parties=len(parties))
-    if not parties or not (new_side or old_side):
-        return report
-    new_s = (Screener([ParsedList("changed", new_side, len(new_side), "")], disps)
-             if new_side else None)
-    old_s = Screener([ParsedList("previous", old_side, len(old_side), "")]) if old_side else None
-    for p in parties:
-        kw = {"country": p.country, "dob": p.dob, "kind": p.kind, "threshold": threshold}
-        now = {(h.list, h.entry_id): h for h in (new_s.screen(p.name, **kw) if new_s else [])}
-        before = {(h.list, h.entry_id): h for h in (old_s.screen(p.name, **kw) if old_s else [])}
-        report.new_hits += [(p.name, h) for k, h in now.items() if k not in before]
-        report.removed_hits += [(p.name, h) for k, h in before.items() if k not in now]
+    active_keys = {k for entries in cur.values() for k in entries}
+    report = RescreenReport(changed, parties=len(parties), baseline=baseline,
+                            versions={src: v.id for src, v in active.items()})
+    if parties and keys:
+        now_s = _side("now", cur, keys, disps)
+        before_s = _side("before", prev, keys, disps)
+        for p in parties:
+            kw = {"country": p.country, "dob": p.dob, "kind": p.kind, "threshold": threshold}
+            now = {(h.list, h.entry_id): h for h in (now_s.screen(p.name, **kw) if now_s else [])}
+            before = {(h.list, h.entry_id): h
+                      for h in (before_s.screen(p.name, **kw) if before_s else [])}
+            report.new_hits += [(p.name, h) for k, h in now.items() if k not in before]
+            report.removed_hits += [(p.name, h) for k, h in before.items()
+                                    if k not in now and k not in active_keys]
+    with write_session_factory(engine)() as session, session.begin():
+        session.add(RescreenRun(versions=report.versions, parties=len(parties)))
     return report
 
 

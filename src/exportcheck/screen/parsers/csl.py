@@ -127,6 +127,11 @@ def parse_csl(path: Path) -> ParsedList:
         except json.JSONDecodeError as exc:
             raise ListDataError(f"{path}: invalid CSL JSON ({exc})") from exc
         rows = doc.get("results", []) if isinstance(doc, dict) else doc
+        if not isinstance(rows, list):
+            raise ListDataError(f"{path}: CSL JSON \"results\" is not an array")
+        bad = next((i for i, r in enumerate(rows, 1) if not isinstance(r, dict)), None)
+        if bad is not None:
+            raise ListDataError(f"{path}: CSL JSON row {bad} is not an object")
         fmt = "trade.gov CSL JSON"
     else:
         reader = csv.DictReader(io.StringIO(text, newline=""))

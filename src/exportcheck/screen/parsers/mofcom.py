@@ -33,10 +33,15 @@ def parse_mofcom(path: Path) -> ParsedList:
     if not isinstance(rows, list):
         raise ListDataError(f"{path}: expected a JSON array of MOFCOM entities")
     entries: list[ListEntry] = []
-    for r in rows:
+    for i, r in enumerate(rows, 1):
+        if not isinstance(r, dict):
+            raise ListDataError(f"{path}: row {i} is not a JSON object")
         code = LIST_IDS.get(str(r.get("list_id", "")))
         if code is None or not r.get("entity_name"):
             continue  # the registry also carries other jurisdictions; only China here
+        if r.get("id") in (None, ""):
+            raise ListDataError(f"{path}: row {i} ({str(r['entity_name'])[:60]!r}) has no "
+                                "\"id\"")
         aliases = [a for a in r.get("aliases") or [] if a]
         entries.append(ListEntry(
             list=code, entry_id=str(r["id"]), name=r["entity_name"].strip(),

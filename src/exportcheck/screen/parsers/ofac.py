@@ -80,6 +80,9 @@ def parse_ofac(files: dict[str, Path]) -> ParsedList:
     family = "cons" if main_path.name.lower().startswith("cons_") else "sdn"
     code = "NONSDN" if family == "cons" else "SDN"
     rows, raw_main = read_rows(main_path, "main")
+    if not rows:
+        raise ListDataError(f"{main_path}: no OFAC rows in this file (empty or truncated "
+                            "download?)")
     blobs = [raw_main]
     comments: dict[str, str] = {}
     if "comments" in files:
