@@ -16,7 +16,6 @@ from rich.table import Table
 from exportcheck.api import default_screener, determine
 from exportcheck.cli.common import OUTCOME_STYLE
 from exportcheck.models import Determination
-from exportcheck.settings import get_settings
 
 DATES = (date(2020, 6, 29), date(2020, 7, 15), date(2021, 1, 15))
 POLICE = "Hong Kong Police Force"
@@ -119,14 +118,5 @@ def run(console: Console, database_url: str | None = None) -> None:
 
     console.print()
     console.rule("[bold]Licence ledger — DSP-5 licences to the Hong Kong Police, 2019-2020")
-    ledger_demo(console, database_url=database_url or _fresh_demo_database(console))
+    ledger_demo(console, database_url=database_url)  # None: its own fresh demo database
 
-
-def _fresh_demo_database(console: Console) -> str:
-    """The demo's own SQLite file, recreated each run so it never meets an older scenario."""
-    path = get_settings().data_dir / "demo.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, path.with_name("demo.db-wal"), path.with_name("demo.db-shm")):
-        leftover.unlink(missing_ok=True)
-    console.print(f"[dim]ledger database: {path}[/]")
-    return f"sqlite:///{path}"

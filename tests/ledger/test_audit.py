@@ -107,9 +107,15 @@ def test_anchor_catches_a_fully_rehashed_log(filled):
                               "WHERE seq = :s"), {"p": payload, "v": prev, "h": digest, "s": seq})
             prev = digest
         c.execute(sa.text("UPDATE audit_head SET hash = :h"), {"h": prev})
-    assert filled.verify_audit().ok  # a self-consistent rewrite fools the chain alone...
+    # a self-consistent rewrite fools the chain alone...
+    assert filled.verify_audit(state=False).ok
     result = filled.verify_audit([anchor])
     assert not result.ok and "anchor" in result.problem  # ...but not an external anchor
+    # ...nor the state check: the tables still hold what the original entry recorded
+    state = filled.verify_audit()
+    assert (state.ok, state.first_bad) == (False, 2)
+    assert any(m.startswith("ledger_shipment_line") and "value_cents" in m
+               for m in state.state_mismatches)
 
 
 def test_append_event_validates_and_records_versions(filled):

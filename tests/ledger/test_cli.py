@@ -90,3 +90,55 @@ def test_audit_verify_and_export(cli, db_url, tmp_path):
     engine.dispose()
     broken = cli("audit", "verify", ok=False)
     assert broken.exit_code == 1 and "BROKEN at entry #1" in broken.output
+
+
+def _main(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run the real entry point: errors must be one line `error: ...` and exit code 2."""
+    from exportcheck.cli.app import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exit_.value.code or 0, out, err
+
+
+def _one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+def test_huge_licence_value_is_a_one_line_error(db_url, tmp_path, capsys):
+    path = tmp_path / "lic.yaml"
+    path.write_text(yaml.safe_dump(dsp5("L-1", value="999999999999999999999.00")))
+    code, _, err = _main(capsys, "licences", "add", str(path), "--db", db_url)
+    _one_line_error(code, err, "lines.0.value", "too large")
+
+
+def test_huge_shipment_value_is_a_one_line_error(db_url, tmp_path, capsys):
+    path = tmp_path / "lic.yaml"
+    path.write_text(yaml.safe_dump(dsp5("L-1")))
+    assert _main(capsys, "licences", "add", str(path), "--db", db_url)[0] == 0
+    code, _, err = _main(capsys, "ship", "--licence", "L-1", "--date", "2020-06-01", "--to",
+                         "HK", "--consignee", "Hong Kong Police Force", "--end-user",
+                         "Hong Kong Police Force", "--item", "I(a)=1@999999999999999999999.00",
+                         "--key", "k1", "--db", db_url)
+    _one_line_error(code, err, "lines.0.value", "too large")
+
+
+def test_overflowing_licence_quantity_is_a_one_line_error(db_url, tmp_path, capsys):
+    path = tmp_path / "lic.yaml"
+    path.write_text(yaml.safe_dump(dsp5("L-1")).replace("quantity: 100", "quantity: 1e400"))
+    assert "1e400" in path.read_text()
+    code, _, err = _main(capsys, "licences", "add", str(path), "--db", db_url)
+    _one_line_error(code, err, "lines.0.quantity", "too large")
+
+
+@pytest.mark.parametrize("argv", [("licences", "list"), ("audit", "verify"),
+                                  ("licences", "report")])
+def test_unreachable_database_is_a_one_line_error(argv, capsys, monkeypatch):
+    monkeypatch.setenv("EXPORTCHECK_DATABASE_URL", "postgresql://bob:s3cret@127.0.0.1:1/x")
+    code, _, err = _main(capsys, *argv)
+    _one_line_error(code, err, "127.0.0.1:1/x", "bob:***@", "EXPORTCHECK_DATABASE_URL")
+    assert "s3cret" not in err

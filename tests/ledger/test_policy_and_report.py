@@ -91,3 +91,73 @@ def test_demo_runs_twice_and_prints_the_balance(db_url):
     text = console.export_text()
     assert "$2,400,000.00" in text and "$1,400,000.00" in text and "$1,000,000.00" in text
     assert "refused" in text and "chain verifies" in text
+
+
+def test_report_as_of_counts_only_shipments_up_to_that_day(ledger):
+    ledger.add_licence(dsp5("A", value="1000.00"))
+    ledger.add_licence(dsp5("B", value="500.00", destination="SG"))
+    ledger.post_shipment(ship("a1", "A", value="100.00", date="2019-06-01"))
+    ledger.post_shipment(ship("a2", "A", value="200.00", date="2019-09-01"))
+    ledger.post_shipment(ship("a3", "A", value="300.00", date="2020-06-29"))
+    ledger.post_shipment(ship("b1", "B", value="50.00", date="2019-09-01", destination="SG"))
+    ledger.apply_policy_event(HK_EVENT)
+
+    def shipped(day: dt.date) -> tuple[Decimal, Decimal, Decimal]:
+        rep = ledger.report(as_of=day)
+        rows = {r.number: r for r in rep.rows}
+        return rows["A"].shipped, rows["B"].shipped, rep.shipped
+
+    assert shipped(dt.date(2019, 5, 31)) == (Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
+    assert shipped(dt.date(2019, 6, 1)) == (Decimal("100.00"), Decimal("0.00"),
+                                            Decimal("100.00"))
+    assert shipped(dt.date(2019, 9, 1)) == (Decimal("300.00"), Decimal("50.00"),
+                                            Decimal("350.00"))
+    mid = ledger.report(as_of=dt.date(2019, 9, 1)).rows[0]
+    assert (mid.remaining, mid.available, mid.blocked) == (
+        Decimal("700.00"), Decimal("700.00"), Decimal("0.00"))
+    late = ledger.report(as_of=dt.date(2020, 7, 1)).rows[0]  # suspended: the rest is blocked
+    assert (late.shipped, late.remaining, late.blocked) == (
+        Decimal("600.00"), Decimal("400.00"), Decimal("400.00"))
+    assert ledger.report().shipped == Decimal("650.00")  # no --as-of: everything drawn
+
+
+def test_cli_demo_never_touches_the_real_ledger(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+    import typer
+    from typer.testing import CliRunner
+
+    from exportcheck.cli import ledger_cmds
+    from exportcheck.settings import get_settings
+
+    real = tmp_path / "real.db"
+    monkeypatch.setenv("EXPORTCHECK_DATABASE_URL", f"sqlite:///{real}")
+    app = typer.Typer()
+    ledger_cmds.register(app)
+    runner = CliRunner()
+    for _ in range(2):  # recreated each run: the second run starts from scratch again
+        out = runner.invoke(app, ["licences", "demo"])
+        assert out.exit_code == 0, (out.output, out.exception)
+        demo_db = get_settings().data_dir / "demo.db"
+        assert f"ledger database: sqlite:///{demo_db}" in out.output
+        assert "added: DDTC" in out.output and "present:" not in out.output
+        assert "chain verifies" in out.output
+    assert not real.exists()  # the configured (real) ledger was never opened
+    engine = sa.create_engine(f"sqlite:///{demo_db}")
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM ledger_licence")).scalar() > 0
+    engine.dispose()
+
+
+def test_cli_demo_with_db_uses_that_database(db_url):
+    import typer
+    from typer.testing import CliRunner
+
+    from exportcheck.cli import ledger_cmds
+    from exportcheck.ledger.api import Ledger
+
+    app = typer.Typer()
+    ledger_cmds.register(app)
+    out = CliRunner().invoke(app, ["licences", "demo", "--db", db_url])
+    assert out.exit_code == 0, (out.output, out.exception)
+    assert "ledger database: " in out.output and "demo.db" not in out.output
+    assert Ledger(db_url).list_licences()

@@ -9,6 +9,8 @@ import pytest
 from ledger_helpers import bis, dsp5, ship
 
 from exportcheck.errors import InvalidInput, LedgerError
+from exportcheck.ledger.api import parse
+from exportcheck.ledger.schemas import ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 
 
@@ -159,3 +161,49 @@ def test_licence_exception_shipment_is_recorded_not_drawn(ledger):
 def test_bad_shipment_input_is_a_clear_error(ledger, spec, message):
     with pytest.raises(InvalidInput, match=message):
         ledger.post_shipment(spec)
+
+
+def _exception_spec(key: str, symbol: str) -> dict:
+    return {"idempotency_key": key, "licence_exception": symbol, "ship_date": "2022-05-01",
+            "destination": "GB", "consignee": "UK Importer Ltd", "end_user": "UK Importer Ltd",
+            "lines": [{"classification": "0A501.x", "quantity": 1, "value": "300"}]}
+
+
+@pytest.mark.parametrize("symbol", ["NOTREAL", "XYZ", "LVS2", "22 CFR 999.1", "123.99"])
+def test_unknown_licence_exception_is_refused_listing_valid_ones(symbol):
+    with pytest.raises(InvalidInput, match="not a licence exception") as exc:
+        parse(ShipmentIn, _exception_spec("x-1", symbol))
+    assert "LVS" in str(exc.value) and "NLR" in str(exc.value)
+    assert "22 CFR 123.17" in str(exc.value)
+
+
+@pytest.mark.parametrize("given, stored", [
+    ("lvs", "LVS"), (" NLR ", "NLR"), ("TMP", "TMP"), ("22 CFR 123.17", "22 CFR 123.17"),
+    ("ITAR 126.4", "22 CFR 126.4"), ("§126.17", "22 CFR 126.17"), ("125.4", "22 CFR 125.4"),
+])
+def test_part_740_symbols_and_itar_exemptions_are_accepted(given, stored):
+    assert parse(ShipmentIn, _exception_spec("ok-1", given)).licence_exception == stored
+
+
+def test_exception_shipments_are_validated_before_anything_is_written(ledger):
+    with pytest.raises(InvalidInput, match="NOTREAL"):
+        ledger.post_shipment(_exception_spec("x-1", "NOTREAL"))
+    out = ledger.post_shipment(_exception_spec("ok-1", "itar 123.17"))
+    assert out.created and out.licence_exception == "22 CFR 123.17"
+    with ledger.engine.connect() as c:
+        import sqlalchemy as sa
+
+        assert c.execute(sa.text("SELECT licence_exception FROM ledger_shipment")).scalars(
+            ).all() == ["22 CFR 123.17"]
+    assert ledger.verify_audit().ok
+
+
+def test_cli_refuses_unknown_exception(db_url, capsys):
+    from exportcheck.cli.app import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["ship", "--exception", "NOTREAL", "--date", "2022-05-01", "--to", "GB",
+              "--consignee", "A", "--end-user", "A", "--item", "0A501.x=1@10", "--key", "k",
+              "--db", db_url])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.startswith("error: ") and "NOTREAL" in err

@@ -148,3 +148,19 @@ def test_list_filter_applies_before_candidate_cut(full_screener: Screener) -> No
     # dozens of Entity List Huawei affiliates must not crowd out the one CMIC entry
     hits = full_screener.screen("Huawei Technologies Co., Ltd.", lists=["NONSDN"])
     assert hits and {h.list for h in hits} == {"NONSDN"}
+
+
+@pytest.mark.parametrize(("listed", "query"), [
+    ("陳大文", "CHAN, Tai Man"),
+    ("曾蔭權", "TSANG, Yam-kuen"),
+    ("习近平", "XI, Jinping"),
+])
+def test_latin_query_finds_a_name_listed_in_han(listed: str, query: str) -> None:
+    # the list writes the name in characters; the officer types the Hong Kong or pinyin spelling
+    from exportcheck.screen.entries import ListEntry, ParsedList
+
+    entry = ListEntry(list="SDN", entry_id="T1", name=listed, kind="person")
+    screener = Screener(lists=[ParsedList(source="test", entries=[entry], row_count=1,
+                                          content_hash="t")])
+    hits = screener.screen(query)
+    assert hits and hits[0].entry_id == "T1" and hits[0].score >= 85

@@ -206,8 +206,10 @@ def policy_event(file: Path = typer.Argument(..., help="YAML/JSON policy event")
 
 
 @licences_app.command("demo")
-def demo(db: str | None = DB) -> None:
-    """Load and report the Hong Kong 2019-2020 scenario (issue #5)."""
+def demo(db: str | None = typer.Option(
+        None, "--db", help="database URL (default: a fresh demo.db in the data directory, "
+                           "never your ledger)")) -> None:
+    """Load and report the Hong Kong 2019-2020 scenario (issue #5) in a demo database."""
     from exportcheck.ledger.demo import run
 
     run(console, db)
@@ -273,10 +275,19 @@ def verify(anchor: list[str] = typer.Option([], "--anchor",
     if as_json:
         _dump(result.as_dict() | {"balance_mismatches": mismatches})
     elif result.ok:
-        console.print(f"[green]OK[/]: {result.checked} entries verify; head "
-                      f"#{result.head_seq} {result.head_hash} (record this as an anchor)")
+        console.print(f"[green]OK[/]: {result.checked} entries verify and the ledger tables "
+                      f"match them; head #{result.head_seq} {result.head_hash} (record this "
+                      "as an anchor)")
+    elif result.table is not None:
+        console.print(f"[red]TAMPERED[/]: the log verifies ({result.checked} entries) but a "
+                      f"{result.problem}")
+        if len(result.state_mismatches) > 1:
+            console.print(f"{len(result.state_mismatches) - 1} further mismatch(es); "
+                          "--json lists them all")
     else:
         console.print(f"[red]BROKEN[/] at entry #{result.first_bad}: {result.problem}")
+    for note in result.unverifiable if not as_json else []:
+        console.print(f"[yellow]not checked[/]: entry {note}")
     for m in mismatches if not as_json else []:
         console.print(f"[red]balance mismatch[/]: {m}")
     if not result.ok or mismatches:

@@ -37,6 +37,28 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def masked_url(url: str | None) -> str:
+    """``url`` (or the configured database) with any password replaced by ``***``: safe to
+    print in an error message."""
+    url = normalise_url(url or get_settings().effective_database_url)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not parseable: hide whatever sits between "//user:" and "@"
+        import re
+
+        return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def dispose_engine(url: str) -> None:
+    """Close and forget this process's cached engine for ``url`` (e.g. before deleting a
+    SQLite file that is to be recreated)."""
+    key = f"{os.getpid()}:{normalise_url(url)}"
+    with _cache_lock:
+        engine = _cache.pop(key, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -65,7 +87,7 @@ def get_engine(url: str | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy.exc.ArgumentError
-        raise InvalidInput(f"not a database URL: {url!r} ({exc})") from exc
+        raise InvalidInput(f"not a database URL: {masked_url(url)!r} ({exc})") from exc
     key = f"{os.getpid()}:{url}"
     with _cache_lock:
         engine = _cache.get(key)
@@ -73,7 +95,12 @@ def get_engine(url: str | None = None) -> Engine:
             return engine
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(parsed.database).expanduser().parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise InvalidInput(f"cannot create the folder {folder} for the database "
+                                       f"{masked_url(url)}: {exc.strerror}") from None
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
         elif parsed.get_backend_name() == "postgresql":

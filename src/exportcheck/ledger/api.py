@@ -8,6 +8,7 @@ layer over this class.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import time
@@ -16,12 +17,14 @@ from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
-from exportcheck.errors import InvalidInput
-from exportcheck.ledger import audit, licences, policy, report, shipments
+from exportcheck.db.engine import masked_url, normalise_url
+from exportcheck.errors import InvalidInput, LedgerError
+from exportcheck.ledger import audit, licences, policy, report, shipments, statecheck
 from exportcheck.ledger.models import LicenceLine, ShipmentLine
 from exportcheck.ledger.schemas import (
     LicenceIn,
@@ -50,6 +53,20 @@ def parse(model: type[M], data: M | dict[str, Any]) -> M:
         raise InvalidInput(f"invalid {model.__name__}: {problems}") from None
 
 
+def _unreachable(url: str | None, exc: Exception) -> str:
+    """One line naming the database (password masked) and the driver's first line of error."""
+    shown = masked_url(url)
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = reason[0] if reason else type(exc).__name__
+    parsed_pw = None
+    with contextlib.suppress(Exception):  # an unparseable URL has no password to hide
+        parsed_pw = make_url(normalise_url(url)).password if url else None
+    if parsed_pw:
+        first = first.replace(str(parsed_pw), "***")
+    return (f"cannot open the ledger database {shown}: {first} (check --db or "
+            "EXPORTCHECK_DATABASE_URL, and that the server is running)")
+
+
 def _transient(exc: Exception) -> bool:
     orig = getattr(exc, "orig", None)
     if getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
@@ -63,7 +80,10 @@ class Ledger:
     def __init__(self, database_url: str | None = None, *, migrate: bool = True) -> None:
         self.engine = get_engine(database_url)
         if migrate:
-            upgrade(self.engine)
+            try:
+                upgrade(self.engine)
+            except (OperationalError, InterfaceError) as exc:
+                raise LedgerError(_unreachable(database_url, exc)) from None
         self._read = session_factory(self.engine)
         self._write = write_session_factory(self.engine)
 
@@ -183,9 +203,26 @@ class Ledger:
         return self._in_write(lambda s: audit.append_event(
             s, kind=kind, actor=actor, payload=payload, versions=versions).seq)
 
-    def verify_audit(self, anchors: Iterable[tuple[int, str]] = ()) -> audit.VerifyResult:
+    def verify_audit(self, anchors: Iterable[tuple[int, str]] = (), *,
+                     state: bool = True) -> audit.VerifyResult:
+        """Verify the hash chain and then (``state``) that the ledger tables agree with it:
+        the first edited, deleted or inserted licence, line, party, status, policy-event,
+        shipment or shipment-line row is reported with the audit entry it contradicts."""
         with self._read() as s:
-            return audit.verify(s, anchors)
+            result = audit.verify(s, anchors)
+            if not result.ok or not state:
+                return result
+            check = statecheck.check_state(s)
+        result.state_checked = True
+        result.unverifiable = check.unverifiable
+        result.state_mismatches = [m.message() for m in
+                                   sorted(check.mismatches, key=statecheck.Mismatch.sort_key)]
+        first = check.first
+        if first is not None:
+            result.ok = False
+            result.first_bad, result.table, result.row = first.seq, first.table, first.row
+            result.problem = f"table does not match the audit trail: {first.message()}"
+        return result
 
     def export_audit(self, out: IO[str], *, fmt: str = "json",
                      start: dt.date | dt.datetime | None = None,

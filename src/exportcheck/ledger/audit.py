@@ -117,11 +117,21 @@ class VerifyResult:
     first_bad: int | None = None
     problem: str = ""
     anchors_checked: list[str] = field(default_factory=list)
+    #: set when the chain is intact but a state table contradicts it (see ledger.statecheck)
+    table: str | None = None
+    row: str | None = None
+    #: every state mismatch found (the first is in ``problem``), as messages
+    state_mismatches: list[str] = field(default_factory=list)
+    #: state-changing entries whose payload cannot be replayed, so their rows are not checked
+    unverifiable: list[str] = field(default_factory=list)
+    state_checked: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "checked": self.checked, "head_seq": self.head_seq,
                 "head_hash": self.head_hash, "first_bad": self.first_bad,
-                "problem": self.problem, "anchors_checked": self.anchors_checked}
+                "problem": self.problem, "anchors_checked": self.anchors_checked,
+                "table": self.table, "row": self.row, "state_checked": self.state_checked,
+                "state_mismatches": self.state_mismatches, "unverifiable": self.unverifiable}
 
 
 def parse_anchor(anchor: str) -> tuple[int, str]:

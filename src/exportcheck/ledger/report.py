@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from pydantic import BaseModel
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportcheck.ledger.licences import from_cents, list_licences, status_on
+from exportcheck.ledger.models import Shipment, ShipmentLine
 from exportcheck.ledger.schemas import BLOCKING
 
 
@@ -38,14 +40,31 @@ class Report(BaseModel):
     available: Decimal
 
 
+def _shipped_by(session: Session, day: dt.date) -> dict[int, int]:
+    """Cents drawn per licence by shipments dated on or before ``day``."""
+    rows = session.execute(
+        select(Shipment.licence_id, func.sum(ShipmentLine.value_cents))
+        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        .where(ShipmentLine.licence_line_id.is_not(None), Shipment.licence_id.is_not(None),
+               Shipment.ship_date <= day)
+        .group_by(Shipment.licence_id))
+    return {licence_id: int(cents or 0) for licence_id, cents in rows}
+
+
 def build_report(session: Session, *, as_of: dt.date | None = None, agency: str | None = None,
                  destination: str | None = None) -> Report:
-    """Balances of every licence (optionally filtered) as they stand on ``as_of``."""
+    """Balances of every licence (optionally filtered) as they stand on ``as_of``: its status
+    on that day and only the shipments dated on or before it (without ``as_of``: today's
+    status and everything drawn so far)."""
     day = as_of or dt.date.today()
+    shipped_by_licence = None if as_of is None else _shipped_by(session, as_of)
     rows = []
     for lic in list_licences(session, agency=agency, destination=destination):
         approved = sum(ln.value_cents for ln in lic.lines)
-        shipped = sum(ln.shipped_value_cents for ln in lic.lines)
+        if shipped_by_licence is None:  # today: what is drawn now
+            shipped = sum(ln.shipped_value_cents for ln in lic.lines)
+        else:
+            shipped = shipped_by_licence.get(lic.id, 0)
         remaining = max(0, approved - shipped)
         status, ev = status_on(lic, day)
         blocked = remaining if status in BLOCKING or status == "not yet valid" else 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Literal
 
@@ -59,22 +59,81 @@ def _country(value: str) -> str:
     return value
 
 
-def _money(value: Decimal) -> Decimal:
+#: Largest amount / quantity the ledger accepts: stored as integer cents / thousandths in
+#: 64-bit columns, so anything near 9.2e16 dollars would overflow the database; no real licence
+#: comes close to a trillion dollars or a trillion units.
+MAX_VALUE = Decimal("999999999999.99")
+MAX_QUANTITY = Decimal("999999999999.999")
+
+
+def _bounded(value: Decimal, what: str, limit: Decimal, places: Decimal, unit: str) -> Decimal:
+    """Range- and precision-check one number; every failure is a ValueError (-> InvalidInput),
+    never decimal.InvalidOperation or an overflow deep in the database driver."""
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a finite number, not {value}")
     if value < 0:
-        raise ValueError("value must not be negative")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("value has more than 2 decimal places (US dollars and cents)")
-    return value.quantize(Decimal("0.01"))  # one spelling per amount: stable request hashes
+        raise ValueError(f"{what} must not be negative")
+    if value > limit:
+        raise ValueError(f"{what} {value} is too large (at most {limit:,}{unit})")
+    try:
+        rounded = value.quantize(places)
+    except InvalidOperation:
+        raise ValueError(f"{what} {value} cannot be represented") from None
+    if value != rounded:
+        raise ValueError(f"{what} has more than {-places.as_tuple().exponent} decimal places"
+                         + (" (US dollars and cents)" if what == "value" else ""))
+    return rounded  # one spelling per amount: stable request hashes
+
+
+def _money(value: Decimal) -> Decimal:
+    return _bounded(value, "value", MAX_VALUE, Decimal("0.01"), " US dollars")
 
 
 def _quantity(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
-    if value < 0:
-        raise ValueError("quantity must not be negative")
-    if value != value.quantize(Decimal("0.001")):
-        raise ValueError("quantity has more than 3 decimal places")
-    return value.quantize(Decimal("0.001"))
+    return _bounded(value, "quantity", MAX_QUANTITY, Decimal("0.001"), "")
+
+
+#: EAR licence exception symbols (15 CFR Part 740) and NLR
+#: ("no licence required", recorded so the shipment is still in the ledger).
+EAR_EXCEPTIONS: tuple[str, ...] = (
+    "LVS", "GBS", "TSR", "APP", "NAC", "ACA", "TMP", "RPL", "GOV", "GFT", "TSU", "BAG", "AVS",
+    "APR", "ENC", "AGR", "CCD", "STA", "SCP", "ACE", "MED", "IEC", "HBM", "RFF", "AIA", "ACM",
+    "LPP", "SPP", "NLR",
+)
+#: ITAR exemptions the ledger records instead of a licence (22 CFR), by section.
+ITAR_EXEMPTIONS: dict[str, str] = {
+    "22 CFR 123.4": "temporary import exemptions",
+    "22 CFR 123.16": "exemptions of general applicability",
+    "22 CFR 123.17": "firearms and ammunition for personal use",
+    "22 CFR 123.18": "firearms for personal use of US armed forces members",
+    "22 CFR 125.4": "technical data exemptions",
+    "22 CFR 125.5": "plant visits",
+    "22 CFR 126.4": "US Government exports and temporary imports",
+    "22 CFR 126.5": "Canadian exemptions",
+    "22 CFR 126.6": "foreign-owned military aircraft and naval vessels",
+    "22 CFR 126.16": "US-Australia Defense Trade Cooperation Treaty",
+    "22 CFR 126.17": "US-UK Defense Trade Cooperation Treaty",
+    "22 CFR 126.18": "intra-company transfers to dual/third-country nationals",
+}
+_ITAR_REF = re.compile(r"^(?:22\s*C\.?F\.?R\.?|ITAR)?\s*(?:§+|SECTION|SEC\.?)?\s*"
+                       r"(1\d\d\.\d+)$")
+
+
+def licence_exception(value: str) -> str:
+    """Canonical symbol of an EAR licence exception (``LVS``) or ITAR exemption
+    (``22 CFR 123.17``; ``ITAR 123.17``, ``§123.17`` and ``123.17`` are accepted)."""
+    text = " ".join(value.upper().split())
+    if text in EAR_EXCEPTIONS:
+        return text
+    m = _ITAR_REF.match(text)
+    if m and f"22 CFR {m[1]}" in ITAR_EXEMPTIONS:
+        return f"22 CFR {m[1]}"
+    raise ValueError(
+        f"{value!r} is not a licence exception or exemption the ledger knows: use an EAR "
+        f"symbol ({', '.join(EAR_EXCEPTIONS)}) or an ITAR exemption "
+        f"({', '.join(ITAR_EXEMPTIONS)})")
 
 
 class _In(BaseModel):
@@ -192,6 +251,11 @@ class ShipmentIn(_In):
     @classmethod
     def _check_destination(cls, v: str) -> str:
         return _country(v)
+
+    @field_validator("licence_exception")
+    @classmethod
+    def _check_exception(cls, v: str | None) -> str | None:
+        return None if v is None else licence_exception(v)
 
     @model_validator(mode="after")
     def _one_authority(self) -> ShipmentIn:

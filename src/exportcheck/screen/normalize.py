@@ -148,11 +148,12 @@ def name_forms(name: str, person: bool | None = None,
                listed: bool = False) -> tuple[NameForm, ...]:
     """Every form worth matching for one written name (several for Han names).
 
-    ``listed`` marks a list's own name: Han list names get characters and pinyin only (the
-    Cantonese readings are produced for Han *queries*, which keeps index building fast)."""
+    Han names, listed or queried, get characters, pinyin and the Hong Kong spelling, so a
+    Latin query written the Hong Kong way ("CHAN, Tai Man") finds a list name written 陳大文.
+    ``listed`` is kept for callers; the Cantonese dictionary loads once per process."""
     if HAN_RE.search(name):
         from exportcheck.screen.chinese import han_forms
 
-        return tuple(han_forms(name, person=person, cantonese=not listed))
+        return tuple(han_forms(name, person=person, cantonese=True))
     form = latin_form(name, person=person)
     return (form,) if form and form.tokens else ()
