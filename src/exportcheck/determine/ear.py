@@ -11,12 +11,11 @@ from exportcheck.rules import schema as s
 from exportcheck.rules.ruleset import Snapshot
 
 
-def embargoes(ctx: Context) -> bool:
-    """Apply Part 746 / OFAC programme rules; True when one decides over the chart."""
+def embargoes(ctx: Context) -> None:
+    """Apply Part 746 / OFAC programme rules (they add to the chart's requirements)."""
     rows = ctx.snapshot.embargoes.get(ctx.ear_destination, [])
     if ctx.destination != ctx.ear_destination:
         rows = rows + ctx.snapshot.embargoes.get(ctx.destination, [])
-    decided = False
     for e in rows:
         effect = e.ear99 if ctx.item.kind == "ear99" else e.ccl
         agency = Agency(e.agency)
@@ -39,7 +38,6 @@ def embargoes(ctx: Context) -> bool:
             f"; usable exceptions: {', '.join(allowed)}" if allowed else "; no licence exceptions"
         )
         ctx.note(e.id, e, True, e.description + tail)
-        decided = decided or e.agency == "BIS" or e.ccl != "chart"
     if not rows:
         ctx.note(
             "Part 746 embargoes and special controls",
@@ -48,7 +46,6 @@ def embargoes(ctx: Context) -> bool:
             f"no embargo or special control for {ctx.ear_destination} on {ctx.on.isoformat()}",
             citation="15 CFR 746",
         )
-    return decided
 
 
 def special_destinations(snap: Snapshot, control: s.SpecialControl) -> frozenset[str]:

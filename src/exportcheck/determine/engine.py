@@ -147,7 +147,7 @@ def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
             True,
             alias.note or "",
         )
-    decided = ear.embargoes(ctx)
+    ear.embargoes(ctx)
     if ctx.item.kind == "eccn":
         ear.country_chart(ctx)
     else:
@@ -158,7 +158,6 @@ def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
             "EAR99: subject to the EAR but not on the CCL; no Country Chart requirement",
             citation="15 CFR 734.3(c); 15 CFR 732.3(b)(3)",
         )
-    del decided
     enduse.end_use(ctx)
     exceptions.licence_exceptions(ctx)
 

@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exportcheck.models import Agency
 
@@ -95,6 +95,11 @@ def _quantity(value: Decimal | None) -> Decimal | None:
     return _bounded(value, "quantity", MAX_QUANTITY, Decimal("0.001"), "")
 
 
+#: amounts checked and rounded once, wherever a schema takes them
+Money = Annotated[Decimal, AfterValidator(_money)]
+Quantity = Annotated[Decimal, AfterValidator(_quantity)]
+
+
 #: EAR licence exception symbols (15 CFR Part 740) and NLR
 #: ("no licence required", recorded so the shipment is still in the ledger).
 EAR_EXCEPTIONS: tuple[str, ...] = (
@@ -158,18 +163,8 @@ class LicenceLineIn(_In):
     #: the ECCN "Unit" basis used by 15 CFR 750.11: number | value | measure
     unit_basis: Literal["number", "value", "measure"] = "number"
     unit: str = "ea"
-    quantity: Decimal | None = None
-    value: Decimal
-
-    @field_validator("quantity")
-    @classmethod
-    def _check_quantity(cls, v: Decimal | None) -> Decimal | None:
-        return _quantity(v)
-
-    @field_validator("value")
-    @classmethod
-    def _check_value(cls, v: Decimal) -> Decimal:
-        return _money(v)
+    quantity: Quantity | None = None
+    value: Money
 
     @model_validator(mode="after")
     def _quantity_needed(self) -> LicenceLineIn:
@@ -220,18 +215,8 @@ class ShipmentLineIn(_In):
     #: licence line number; if omitted, the line is found by classification
     line_no: int | None = None
     classification: str = Field(min_length=1, max_length=48)
-    quantity: Decimal = Decimal(0)
-    value: Decimal
-
-    @field_validator("quantity")
-    @classmethod
-    def _check_quantity(cls, v: Decimal | None) -> Decimal | None:
-        return _quantity(v)
-
-    @field_validator("value")
-    @classmethod
-    def _check_value(cls, v: Decimal) -> Decimal:
-        return _money(v)
+    quantity: Quantity = Decimal(0)
+    value: Money
 
 
 class ShipmentIn(_In):
