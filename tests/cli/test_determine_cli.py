@@ -242,3 +242,19 @@ def test_rules_show_keeps_ear_and_itar_apart(capsys: pytest.CaptureFixture[str])
     assert not any(s.startswith("CN: X in Country Chart") for s in summaries)
     assert any(s.startswith("HK: X in Country Chart column NS2") for s in summaries)
     assert any("126.1(d)(1): CN" in s for s in summaries)
+
+
+def test_rules_derive_shows_where_the_hong_kong_row_comes_from(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["rules", "derive", "HK", "--on", "2020-06-29", "--json"], capsys)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["agrees"] is True and doc["groups"] == ["A:6", "B"]
+    cols = {c["column"]: c for c in doc["columns"]}
+    assert cols["CB2"]["derived"] and "A:3" in cols["CB2"]["definition"]
+    assert not cols["NP2"]["derived"] and not cols["NP2"]["printed"]
+    code, out, _ = run(["rules", "derive", "HK", "--on", "2020-06-29"], capsys)
+    assert code == 0 and "row agrees with the column definitions" in out
+    code, _, err = run(["rules", "derive", "HK", "--on", "2021-01-15"], capsys)
+    assert code == 2 and "determines it as CN" in err and "Traceback" not in err

@@ -98,15 +98,3 @@ def test_unknown_start_dates_say_so_in_the_trace() -> None:
     alias_step = next(s for s in hk.trace if "determined as CN" in s.rule)
     assert alias_step.start_date_known and alias_step.effective_from == date(2020, 12, 23)
 
-
-def test_hong_kong_row_marks_say_whether_they_are_sourced() -> None:
-    # NS2 from 79 FR 76867 (Dec 2014); the other pre-2020 marks are reconstructed and say so
-    snap = load_ruleset().as_of(date(2020, 6, 29))
-    marks = snap.chart["HK"]
-    assert not marks["NS2"].reconstructed and "79 FR 76867" in marks["NS2"].citation
-    assert all(m.reconstructed for col, m in marks.items() if col != "NS2")
-    from exportcheck import determine
-
-    d = determine("3A001.a.2", "HK", date(2020, 6, 29))
-    ns2 = next(s for s in d.trace if "NS2: X for HK" in s.rule)
-    assert "reconstructed" not in ns2.detail and "79 FR 76867" in ns2.citation

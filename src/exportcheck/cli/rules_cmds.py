@@ -1,10 +1,11 @@
-"""``exportcheck rules show|diff``."""
+"""``exportcheck rules show|diff|derive``."""
 
 from __future__ import annotations
 
 import json
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from exportcheck.cli.common import console, parse_date
@@ -74,6 +75,39 @@ def diff(
         style = "green" if c.change == "added" else "red"
         t.add_row(c.on.isoformat(), f"[{style}]{c.change}[/]", c.row.summary, c.row.citation)
     console.print(t if changes else "no rule changes in that period")
+
+
+@rules_app.command("derive")
+def derive(
+    destination: str = typer.Argument(..., help="ISO 3166 code, e.g. HK"),
+    on: str = typer.Option(..., "--on", help="YYYY-MM-DD"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A destination's chart row next to what each column's Part 742 definition gives."""
+    from exportcheck.api import load_ruleset
+    from exportcheck.rules.describe import derived_row
+
+    res = derived_row(load_ruleset(), destination, parse_date(on))
+    if as_json:
+        typer.echo(json.dumps(res.model_dump(mode="json") | {"agrees": res.agrees}, indent=2))
+        return
+    groups = ", ".join(res.groups) or "none"
+    t = Table(
+        title=f"{res.code} on {res.on.isoformat()} (Country Groups: {groups})", title_justify="left"
+    )
+    for col in ("column", "chart", "definition gives", "definition (basis)"):
+        t.add_column(col)
+    for c in res.columns:
+        gives = "X" if c.derived else ("-" if c.printed else "")
+        if c.printed != c.derived:
+            gives = f"[bold red]{gives}[/]"
+        t.add_row(c.column, "X" if c.printed else "", gives, escape(f"{c.definition} ({c.basis})"))
+    console.print(t)
+    console.print(
+        "row agrees with the column definitions"
+        if res.agrees
+        else "[bold red]row differs from the column definitions[/]"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,15 @@ from exportcheck.models import Agency
 from exportcheck.rules import schema as s
 from exportcheck.rules.ruleset import Snapshot
 
+#: How the trace qualifies a chart mark that was not read from a printed chart edition.
+_BASIS_NOTE = {
+    "derived": (
+        " (row no longer printed: mark derived from the column's Part 742 definition and the"
+        " destination's Country Groups, see column_definitions.yaml)"
+    ),
+    "reconstructed": " (row reconstructed by analogy, see data)",
+}
+
 
 def embargoes(ctx: Context) -> None:
     """Apply Part 746 / OFAC programme rules (they add to the chart's requirements)."""
@@ -123,7 +132,7 @@ def country_chart(ctx: Context) -> None:
                     citation=f"{entry.citation}; 15 CFR 738 Supp. 1",
                 )
                 continue
-            recon = " (Hong Kong row reconstructed, see data)" if mark.reconstructed else ""
+            recon = _BASIS_NOTE.get(mark.basis, "")
             ctx.require(
                 Requirement(line.column, Agency.BIS, review_policy(snap, line.column, ctx), label)
             )

@@ -28,6 +28,26 @@ class DestinationRules(BaseModel):
     rows: list[RuleRow]
 
 
+class ColumnCheck(BaseModel):
+    column: str
+    printed: bool  # an X in the rule base's chart row
+    derived: bool  # an X by the column's Part 742 definition
+    basis: str  # text | list: how the definition is known
+    definition: str  # its citation
+    mark_citation: str | None  # the chart mark's own citation, when there is an X
+
+
+class DerivedRow(BaseModel):
+    code: str
+    on: date
+    groups: list[str]
+    columns: list[ColumnCheck]
+
+    @property
+    def agrees(self) -> bool:
+        return all(c.printed == c.derived for c in self.columns)
+
+
 class RuleChange(BaseModel):
     change: str  # added | removed
     on: date  # the first day the change is in effect
@@ -37,9 +57,10 @@ class RuleChange(BaseModel):
 def summarise(table: str, r: Any) -> str:
     match table:
         case "chart_marks":
-            return f"{r.code}: X in Country Chart column {r.column}" + (
-                " (reconstructed)" if r.reconstructed else ""
-            )
+            basis = "" if r.basis == "chart" else f" ({r.basis})"
+            return f"{r.code}: X in Country Chart column {r.column}{basis}"
+        case "column_definitions":
+            return f"Country Chart column {r.column} definition ({r.basis})"
         case "group_members":
             return f"{r.code} in Country Group {r.group}"
         case "aliases":
@@ -109,6 +130,37 @@ def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
         ear_as=ear.as_code if ear else code,
         itar_as=itar.as_code if itar else code,
         rows=rows,
+    )
+
+
+def derived_row(rs: RuleSet, code: str, on: date) -> DerivedRow:
+    """A destination's chart row next to what the Part 742 column definitions give for it."""
+    from exportcheck.rules.columns import derive_row
+
+    snap = rs.as_of(on)
+    code = code.strip().upper()
+    if code not in snap.destinations:
+        raise UnknownDestination(
+            f"{code!r} is not a Country Chart destination on {on.isoformat()}"
+            + (f" (the EAR determines it as {a.as_code})" if (a := snap.alias(code, "ear")) else "")
+        )
+    derived = derive_row(snap, code)
+    marks = snap.chart.get(code, {})
+    return DerivedRow(
+        code=code,
+        on=on,
+        groups=sorted(snap.groups.get(code, {})),
+        columns=[
+            ColumnCheck(
+                column=col,
+                printed=col in marks,
+                derived=col in derived,
+                basis=d.basis,
+                definition=d.citation,
+                mark_citation=marks[col].citation if col in marks else None,
+            )
+            for col, d in snap.column_definitions.items()
+        ],
     )
 
 

@@ -29,6 +29,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "group_members": s.GroupMember,
     "country_groups": s.GroupMember,
     "chart_footnotes": s.ChartFootnote,
+    "column_definitions": s.ColumnDefinition,
     "ccl": s.CclEntry,
     "special_controls": s.SpecialControl,
     "licence_exceptions": s.LicenceExceptionDef,

@@ -19,6 +19,10 @@ from exportcheck.rules import schema as s
 from exportcheck.rules.loader import load_tables
 from exportcheck.rules.schema import RULEBASE_START
 
+#: Tables that explain the rule base but never enter a determination: their changes do not split
+#: a destination's periods of unchanged rules.
+EXPLANATORY = frozenset({"column_definitions"})
+
 
 @dataclass
 class Snapshot:
@@ -34,6 +38,7 @@ class Snapshot:
     ccl: dict[str, s.CclEntry]
     special: dict[str, s.SpecialControl]
     footnotes: list[s.ChartFootnote]
+    column_definitions: dict[str, s.ColumnDefinition]
     exceptions: dict[str, s.LicenceExceptionDef]
     restrictions: list[s.ExceptionRestriction]
     embargoes: dict[str, list[s.Embargo]]
@@ -130,6 +135,7 @@ class RuleSet:
             ccl={e.eccn: e for e in live("ccl")},
             special={c.id: c for c in live("special_controls")},
             footnotes=live("chart_footnotes"),
+            column_definitions={c.column: c for c in live("column_definitions")},
             exceptions={x.symbol: x for x in live("licence_exceptions")},
             restrictions=live("exception_restrictions"),
             embargoes=dict(embargoes),
@@ -187,6 +193,8 @@ class RuleSet:
         if not hasattr(self, "_dated"):
             out = []
             for table, rows in self.tables.items():
+                if table in EXPLANATORY:
+                    continue
                 for r in rows:
                     bounds = set()
                     if r.effective_from and r.effective_from > RULEBASE_START:

@@ -113,12 +113,48 @@ class DestinationAlias(Cited):
     scope: Literal["ear", "itar", "all"] = "ear"
 
 
+#: Where a chart mark comes from: a printed edition of the chart (the default); the column's
+#: definition in Part 742 applied to the destination's Country Groups (a row no longer printed,
+#: e.g. Hong Kong's before 23 Dec 2020); or a reconstruction by analogy, flagged in every trace.
+MarkBasis = Literal["chart", "derived", "reconstructed"]
+
+
 class ChartMark(Cited):
     """An X in the Commerce Country Chart (15 CFR 738 Supp. 1)."""
 
     code: str
     column: ChartColumn
-    reconstructed: bool = False
+    basis: MarkBasis = "chart"
+
+
+class ColumnDefinition(Cited):
+    """Which destinations a Country Chart column reaches, as Part 742 defines it.
+
+    Part 742 states most columns in words ("all destinations except Canada", "except Country
+    Group A:3"); the chart prints the result. Written as data, a definition can be checked
+    against every printed row and applied to a destination whose row is no longer printed.
+    Precedence: ``exclude_codes`` > ``include_codes`` > ``exclude_groups`` > the base
+    (``all_destinations``, or membership of ``include_groups``).
+    """
+
+    column: ChartColumn
+    all_destinations: bool = False
+    include_groups: list[CountryGroup] = []
+    exclude_groups: list[CountryGroup] = []
+    include_codes: list[str] = []
+    exclude_codes: list[str] = []
+    #: "text": Part 742 states the rule (groups or "all except"); "list": the column is a list
+    #: of destinations kept only in the chart itself, restated here from the 2026 edition.
+    basis: Literal["text", "list"]
+
+    def reaches(self, code: str, groups: frozenset[str] | set[str]) -> bool:
+        if code in self.exclude_codes:
+            return False
+        if code in self.include_codes:
+            return True
+        if groups & set(self.exclude_groups):
+            return False
+        return self.all_destinations or bool(groups & set(self.include_groups))
 
 
 class ChartFootnote(Cited):
