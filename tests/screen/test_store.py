@@ -123,3 +123,43 @@ def test_rescreen_reports_new_and_removed_hits(engine: Engine, lists_dir: Path) 
     assert (added.name, added.entry_id) in {(p, h.entry_id) for p, h in rep.new_hits}
     assert (removed.name, removed.entry_id) in {(p, h.entry_id) for p, h in rep.removed_hits}
     assert "Jane Q. Unlisted" not in {p for p, _ in rep.new_hits + rep.removed_hits}
+
+
+def test_same_named_parties_in_different_countries_are_both_kept(engine: Engine) -> None:
+    a = store.add_party("John Smith", country="GB", dob="1970-01-02", engine=engine)
+    b = store.add_party("John Smith", country="US", engine=engine)
+    c = store.add_party("SMITH, John", country="gb", dob="1970-01-02", kind="person",
+                        engine=engine)  # the same identity as a: idempotent
+    d = store.add_party("John Smith", engine=engine)  # no country: an identity of its own
+    assert a.id == c.id and len({a.id, b.id, d.id}) == 3
+    parties = store.list_parties(engine)
+    assert [(p.country, p.dob) for p in parties] == [("GB", "1970-01-02"), ("US", None),
+                                                     (None, None)]
+    assert parties[0].kind == "person" and parties[0].name == "John Smith"
+
+
+def test_party_identity_migration_keeps_existing_parties(db_url: str) -> None:
+    # a database created by the previous release (screening_0002) with parties in it
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from exportcheck.db.migrate import alembic_config, upgrade
+
+    raw = create_engine(db_url)
+    cfg = alembic_config()
+    cfg.attributes["engine"] = raw
+    command.upgrade(cfg, "screening_0002")
+    with raw.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO screening_parties (name, party_key, country, dob, created_at) VALUES "
+            "('Carrie Lam', 'carrie lam', 'HK', NULL, CURRENT_TIMESTAMP), "
+            "('Acme Ltd', 'acme ltd', NULL, NULL, CURRENT_TIMESTAMP)"))
+    upgrade(raw)
+    eng = get_engine(db_url)
+    kept = {(p.name, p.country) for p in store.list_parties(eng)}
+    assert kept == {("Carrie Lam", "HK"), ("Acme Ltd", None)}
+    # re-adding an existing party finds it; the same name elsewhere is a new party
+    assert store.add_party("LAM, Carrie", country="HK", engine=eng).name == "Carrie Lam"
+    store.add_party("Carrie Lam", country="GB", engine=eng)
+    assert len(store.list_parties(eng)) == 3
+    raw.dispose()

@@ -52,13 +52,18 @@ class ListEntryRow(Base):
 
 
 class ScreenedParty(Base):
-    """A counterparty kept for re-screening when lists change."""
+    """A counterparty kept for re-screening when lists change.
+
+    Unique by identity (name key, country, date of birth), the same identity a disposition
+    binds to: two customers called "John Smith" in different countries are two parties.
+    """
 
     __tablename__ = "screening_parties"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    party_key: Mapped[str] = mapped_column(Text, unique=True)
+    party_key: Mapped[str] = mapped_column(Text, index=True)
+    identity: Mapped[str] = mapped_column(Text, unique=True)
     country: Mapped[str | None] = mapped_column(String(2))
     dob: Mapped[str | None] = mapped_column(String(10))
     kind: Mapped[str | None] = mapped_column(String(16))

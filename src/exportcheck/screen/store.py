@@ -24,7 +24,6 @@ from exportcheck.db import get_engine, session_factory, upgrade, write_session_f
 from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import ListEntry, ParsedList, bulk_allocation
-from exportcheck.screen.evidence import parse_country, parse_dob
 from exportcheck.screen.models import (
     DispositionRow,
     ListEntryRow,
@@ -37,7 +36,6 @@ from exportcheck.screen.service import (
     Disposition,
     Screener,
     party_identity,
-    party_key,
     reset_default_screener,
 )
 
@@ -191,21 +189,33 @@ def load_screener(engine: Engine | None = None) -> Screener:
 
 def add_party(name: str, *, country: str | None = None, dob: str | None = None,
               kind: str | None = None, engine: Engine | None = None) -> ScreenedParty:
-    """Keep a counterparty for re-screening (idempotent on the order-free name)."""
+    """Keep a counterparty for re-screening; idempotent on its identity.
+
+    The identity is the one dispositions bind to (:func:`party_identity`): the order-free name,
+    country and date of birth, a missing value being a value of its own. The same name with
+    another country or date of birth is another party, kept alongside.
+    """
     name = check_name(name)
-    cc, dob_s = parse_country(country), parse_dob(dob)
+    key, cc, dob_s = party_identity(name, country, dob)
+    ident = identity_key(key, cc, dob_s)
     engine = _engine(engine)
     with write_session_factory(engine)() as session, session.begin():
-        key = party_key(name)
-        party = session.scalars(select(ScreenedParty).where(ScreenedParty.party_key == key)).first()
+        party = session.scalars(
+            select(ScreenedParty).where(ScreenedParty.identity == ident)
+        ).first()
         if party is None:
-            party = ScreenedParty(name=name, party_key=key, country=cc, dob=dob_s, kind=kind)
+            party = ScreenedParty(name=name, party_key=key, identity=ident, country=cc,
+                                  dob=dob_s, kind=kind)
             session.add(party)
-        else:
-            party.country, party.dob, party.kind = cc or party.country, dob_s or party.dob, \
-                kind or party.kind
+        elif kind:
+            party.kind = kind
         session.flush()
         return party
+
+
+def identity_key(key: str, country: str | None, dob: str | None) -> str:
+    """One string for a party identity, so the database can hold it unique."""
+    return f"{key}|{country or ''}|{dob or ''}"
 
 
 def list_parties(engine: Engine | None = None) -> list[ScreenedParty]:

@@ -1,0 +1,24 @@
+"""The Alembic migrations build exactly the tables the SQLAlchemy models declare."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from exportcheck.db.base import Base
+from exportcheck.db.migrate import upgrade
+from exportcheck.ledger import models as ledger_models
+from exportcheck.screen import models as screen_models
+
+#: importing a package's models registers its tables on Base.metadata
+PACKAGES = (ledger_models, screen_models)
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    engine = create_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
