@@ -24,7 +24,8 @@ LISTED = "Centre Bright Electronics Company Limited"
 
 #: (label, item, value USD, end user, end-user type, end use)
 ORDER_LINES = (
-    ("Police pistols (USML Cat. I)", "USML:I", 240_000, POLICE, "government", "law enforcement"),
+    # fully automatic: USML I(a) also after 9 Mar 2020, when semi-automatic pistols moved to 0A501
+    ("Submachine guns for police", "USML:I(a)", 240_000, POLICE, "government", "law enforcement"),
     ("Bolt-action rifles for police", "0A501.a", 48_000, POLICE, "government", "law enforcement"),
     ("Rifle ammunition for police", "0A505.a", 350, POLICE, "government", "law enforcement"),
     ("Rad-hard ADC chips", "3A001.a.2", 4_200, "Kowloon Avionics Ltd", "civil", "satellite"),

@@ -101,6 +101,14 @@ def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
             ["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--end-user-type", "pirate"],
             "unknown end-user type",
         ),
+        # command-line mistakes: one line too, not a usage box
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--value", "abc"], "'--value'"),
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--value", "inf"], "finite"),
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--quantity", "x"], "quantity"),
+        (["--item", "3A001", "--to", "HK"], "Missing option '--on'"),
+        (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--bogus"], "No such option"),
+        (["--item", "USML:XI(a)(zz)", "--to", "HK", "--on", "2021-01-01"], "USML paragraph"),
+        (["--item", "3A001.z.1.a", "--to", "DE", "--on", "2019-06-01"], "88 FR 73458"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
@@ -185,6 +193,67 @@ def test_batch_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     missing.write_text("foo,bar\n1,2\n")
     code, _, err = run(["batch", str(missing), "-o", str(tmp_path / "o.csv")], capsys)
     assert code == 2 and "column" in err and "['foo', 'bar']" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["rules", "show", "XX", "--on", "2020-01-01"], "unknown destination 'XX'"),
+        (["rules", "show", "HK", "--on", "2018-01-01"], "before the rule base starts"),
+        (["rules", "diff", "--from", "2018-06-29", "--to", "2020-01-01"], "before the rule base"),
+        (["rules", "diff", "--from", "2021-01-01", "--to", "2020-01-01"], "is before --from"),
+        (["rules", "diff", "--from", "2020-06-29", "--to", "2020-12-23", "--country", "XX"],
+         "unknown destination 'XX'"),
+        (["rules", "diff", "--from", "2020-06-29", "--to", "2020-12-23", "--country", ""],
+         "destination is empty"),
+        (["rules", "derive", "LI", "--on", "2024-01-01"], "determines it as CH"),
+        (["rules", "derive", "UA-43", "--on", "2024-01-01"], "special region"),
+        (["rules", "derive", "US", "--on", "2024-01-01"], "exporting country"),
+        (["rules", "show"], "Missing"),
+    ],
+)
+def test_rules_bad_input_is_one_line_exit_2(
+    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(args, capsys)
+    assert code == 2 and needle in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_help_still_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "--help"], capsys)
+    assert code == 0 and "--item" in out
+    code, out, _ = run([], capsys)
+    assert code == 0 and "rules" in out
+
+
+def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "lines.csv"
+    src.write_text(
+        "item,destination,date,value\n"
+        "3A001.a.2,HK,,\n"
+        "3A001.a.2,HK,2020-06-29,abc\n"
+        "3A001.a.2,HK,2020-06-29,inf\n"
+        ",HK,2020-06-29,\n"
+        "3A001.a.2,,2020-06-29,\n"
+        "3A001.a.2,HK,2020-06-29,100\n"
+    )
+    out = tmp_path / "out.csv"
+    code, _, err = run(["batch", str(src), "-o", str(out)], capsys)
+    assert code == 0, err
+    res = pl.read_csv(out, infer_schema_length=0)
+    assert res["error"].to_list()[:5] == [
+        "missing date",
+        "value abc is not a number",
+        "value must be a finite amount in USD",
+        "missing item",
+        "missing destination",
+    ]
+    assert res["outcome"].to_list() == [None] * 5 + ["EXCEPTION_AVAILABLE"]
+    code, _, err = run(["batch", str(src), "-o", str(tmp_path / "no" / "dir" / "o.csv")], capsys)
+    assert code == 2 and "does not exist" in err and err.count("\n") == 1
 
 
 def test_console_script_runs() -> None:

@@ -53,3 +53,11 @@ def test_same_answer_on_every_day_of_a_rule_period() -> None:
     assert (a.outcome, a.reasons) == (b.outcome, b.reasons)
     c = determine("3A001.a.2", "HK", date(2020, 12, 23))
     assert c.evaluated_destination == "CN" and b.evaluated_destination == "HK"
+
+
+def test_paragraph_added_later_is_refused_before_its_start() -> None:
+    # the .z paragraphs of 3A001 etc. were added by 88 FR 73458, effective 17 Nov 2023
+    with pytest.raises(UnknownItem, match="88 FR 73458"):
+        determine("3A001.z.1.a", "DE", date(2023, 11, 16))
+    assert determine("3A001.z.1.a", "DE", date(2023, 11, 17)).item == "3A001.z.1.a"
+    assert determine("3A001.a.1", "DE", date(2019, 6, 1)).item == "3A001.a.1"

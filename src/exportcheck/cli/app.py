@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer._click import exceptions as click_exc
 
 from exportcheck.errors import ExportCheckError
 
@@ -30,9 +31,27 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; every error is one line ``error: ...`` on stderr and exit code 2.
+
+    Command-line mistakes (a value that is not a number, a missing option, an unknown flag) get
+    the same treatment as bad input caught by the API, instead of Click's multi-line usage box.
+    """
     _register()
     try:
-        app(args=argv, standalone_mode=True)
-    except ExportCheckError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        code = app(args=argv, standalone_mode=False)
+    except click_exc.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(0)
+    except click_exc.UsageError as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        _fail(exc.format_message() + hint)
+    except (ExportCheckError, click_exc.ClickException) as exc:
+        _fail(exc.format_message() if isinstance(exc, click_exc.ClickException) else str(exc))
+    except typer.Abort:
+        _fail("aborted")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(2)

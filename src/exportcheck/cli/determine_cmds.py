@@ -58,8 +58,9 @@ def batch(
 ) -> None:
     """Determine every line of a file of order lines (columns item, destination, date, ...)."""
     from exportcheck.api import default_screener
-    from exportcheck.determine.batch import determine_frame, read_lines, write_results
+    from exportcheck.determine.batch import check_output, determine_frame, read_lines, write_results
 
+    check_output(out)
     lines = read_lines(infile)
     wants_screening = not no_screen and "end_user" in {c.lower() for c in lines.columns}
     screener = default_screener() if wants_screening else None

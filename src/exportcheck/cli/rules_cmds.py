@@ -103,11 +103,15 @@ def derive(
             gives = f"[bold red]{gives}[/]"
         t.add_row(c.column, "X" if c.printed else "", gives, escape(f"{c.definition} ({c.basis})"))
     console.print(t)
-    console.print(
-        "row agrees with the column definitions"
-        if res.agrees
-        else "[bold red]row differs from the column definitions[/]"
-    )
+    if res.agrees:
+        console.print("row agrees with the column definitions")
+    elif res.embargoes:
+        console.print(
+            f"the chart row is not checked here: {escape(', '.join(res.embargoes))} decides "
+            f"for {res.code} (Part 746), and its chart cells are not fully parsed"
+        )
+    else:
+        console.print("[bold red]row differs from the column definitions[/]")
 
 
 def register(app: typer.Typer) -> None:

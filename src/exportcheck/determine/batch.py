@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 import polars as pl
 
+from exportcheck.determine import parties
 from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.engine import Verdict, evaluate, verdict
 from exportcheck.determine.exceptions import lvs_limit
@@ -62,11 +63,20 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
+    raw_value = pl.col("value").cast(pl.Utf8).str.strip_chars()
+    value = raw_value.cast(pl.Float64, strict=False)
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
         pl.col("destination").cast(pl.Utf8).str.strip_chars().str.to_uppercase(),
         pl.col("date").cast(pl.Utf8).str.strip_chars(),
-        pl.col("value").cast(pl.Float64, strict=False),
+        value.alias("value"),
+        # a value that is given but unusable is a row error, never a silent "no value"
+        pl.when(raw_value.is_not_null() & (raw_value != "") & value.is_null())
+        .then(pl.format("value {} is not a number", raw_value))
+        .when(value.is_nan() | value.is_infinite())
+        .then(pl.lit("value must be a finite amount in USD"))
+        .otherwise(None)
+        .alias("_value_error"),
         pl.col("end_user").cast(pl.Utf8),
         pl.col("end_user_type").cast(pl.Utf8).fill_null("civil"),
         pl.col("end_use").cast(pl.Utf8),
@@ -137,7 +147,13 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     bad_date = pl.col("_day").is_null()
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
-        pl.when(bad_date)
+        pl.when(pl.col("item").is_null() | (pl.col("item") == ""))
+        .then(pl.lit("missing item"))
+        .when(pl.col("destination").is_null() | (pl.col("destination") == ""))
+        .then(pl.lit("missing destination"))
+        .when(pl.col("date").is_null() | (pl.col("date") == ""))
+        .then(pl.lit("missing date"))
+        .when(bad_date)
         .then(pl.format("invalid date {}: use YYYY-MM-DD", pl.col("date")))
         .when(early)
         .then(
@@ -214,7 +230,13 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         if keywords
         else pl.lit("")
     )
-    utype = pl.col("end_user_type").str.to_lowercase()
+    user = pl.col("end_user").fill_null("")
+    forced = (
+        user.str.contains(parties.ARMED_FORCE) | user.str.contains(parties.ARMED_FORCE_ACRONYM)
+    ) & ~user.str.contains(parties.NOT_ARMED_FORCE)
+    stated = pl.col("end_user_type").str.to_lowercase()
+    # a named armed force is a military end user whatever the line states (as in the scalar path)
+    utype = pl.when(forced & stated.is_in(valid)).then(pl.lit("military")).otherwise(stated)
     return df.with_columns(
         signature.alias("_use"),
         pl.when(utype.is_in(relevant))
@@ -342,9 +364,13 @@ def determine_frame(
     joined = df.join(answers, on=KEY, how="left", nulls_equal=True)
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
     row_error = (
-        pl.when(pl.col("value") < 0)
+        pl.when(pl.col("_date_error").is_not_null())
+        .then(pl.col("_date_error"))
+        .when(pl.col("_value_error").is_not_null())
+        .then(pl.col("_value_error"))
+        .when(pl.col("value") < 0)
         .then(pl.lit("value must be a non-negative amount in USD"))
-        .otherwise(pl.col("_date_error"))
+        .otherwise(None)
     )
     out = (
         joined.with_columns(
@@ -371,6 +397,7 @@ def determine_frame(
             "_day",
             "_epoch",
             "_date_error",
+            "_value_error",
             "_row_error",
             "_party",
             "_use",
@@ -394,11 +421,24 @@ def read_lines(path: str | Path) -> pl.DataFrame:
     raise InvalidInput(f"unsupported input format {p.suffix!r}: use .csv or .parquet")
 
 
-def write_results(df: pl.DataFrame, path: str | Path) -> None:
+def check_output(path: str | Path) -> Path:
+    """Refuse an output path that cannot be written, before any work is done."""
     p = Path(path)
-    if p.suffix.lower() == ".parquet":
-        df.write_parquet(p)
-    elif p.suffix.lower() == ".csv":
-        df.write_csv(p)
-    else:
+    if p.suffix.lower() not in (".parquet", ".csv"):
         raise InvalidInput(f"unsupported output format {p.suffix!r}: use .csv or .parquet")
+    if not p.parent.is_dir():
+        raise InvalidInput(f"cannot write {p}: the folder {p.parent} does not exist")
+    if p.is_dir():
+        raise InvalidInput(f"cannot write {p}: it is a folder")
+    return p
+
+
+def write_results(df: pl.DataFrame, path: str | Path) -> None:
+    p = check_output(path)
+    try:
+        if p.suffix.lower() == ".parquet":
+            df.write_parquet(p)
+        else:
+            df.write_csv(p)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {p}: {exc.strerror or exc}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import NamedTuple
 
@@ -99,16 +100,20 @@ def evaluate(
     trace: bool = True,
 ) -> Context:
     """Run the checks; the context holds the requirements, usable exceptions and trace."""
-    if value is not None and (value != value or value < 0):
-        raise InvalidInput(f"value must be a non-negative amount in USD, got {value}")
-    if quantity is not None and (quantity != quantity or quantity < 0):
-        raise InvalidInput(f"quantity must be non-negative, got {quantity}")
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}")
+    if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
+        raise InvalidInput(f"quantity must be a finite, non-negative number, got {quantity}")
     try:
         eu_type = EndUserType(str(end_user_type).lower())
     except ValueError:
         raise InvalidInput(
             f"unknown end-user type {end_user_type!r}: use civil, government or military"
         ) from None
+    force = parties.armed_force_name(end_user)
+    stated_type = eu_type
+    if force and eu_type is not EndUserType.MILITARY:
+        eu_type = EndUserType.MILITARY
     rs = ruleset or load_ruleset()
     snap = rs.as_of(on)
     cls = parse_item(item, snap)
@@ -125,6 +130,16 @@ def evaluate(
         end_use=end_use or "",
         tracing=trace,
     )
+    if eu_type is not stated_type:
+        ctx.note(
+            "End-user type",
+            None,
+            True,
+            f"end user {end_user!r} names an armed force ({force!r}): treated as a military end "
+            f"user, not {stated_type.value} as stated",
+            citation="15 CFR 744.21(g) (military end user: national armed services, national "
+            "guard, national police, intelligence organisations)",
+        )
     _run(ctx, screener)
     return ctx
 

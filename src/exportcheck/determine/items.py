@@ -37,6 +37,20 @@ class Classification:
         return any(p == q or p.startswith(q + ".") for q in scope_paragraphs)
 
 
+#: 22 CFR 121.1 numbers paragraphs (a), then (1), then (i): one pattern per level
+_USML_LEVELS = (re.compile(r"^[a-z]$"), re.compile(r"^[0-9]{1,2}$"), re.compile(r"^[ivx]+$"))
+
+
+def _check_usml_paragraph(raw: str, para: str) -> None:
+    parts = re.findall(r"\(([a-z0-9]+)\)", para)
+    for level, part in enumerate(parts[: len(_USML_LEVELS)]):
+        if not _USML_LEVELS[level].match(part):
+            raise MalformedItem(
+                f"malformed USML paragraph in {raw!r}: 22 CFR 121.1 numbers them like "
+                "(a), (a)(1), (a)(1)(i)"
+            )
+
+
 def parse_item(text: str, snapshot: Snapshot) -> Classification:
     raw = (text or "").strip()
     if not raw:
@@ -50,7 +64,9 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
         cat = m.group("cat").upper()
         if cat not in snapshot.usml:
             raise UnknownItem(f"unknown USML category {cat!r} (22 CFR 121.1 has I to XXI)")
-        return Classification("usml", cat, m.group("para").lower())
+        para = m.group("para").lower()
+        _check_usml_paragraph(raw, para)
+        return Classification("usml", cat, para)
     m = _ECCN.match(raw)
     if not m:
         if _ECCN_LIKE.match(raw) and raw[1].upper() not in "ABCDE":
@@ -76,6 +92,12 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
         )
     if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
         raise MalformedItem(f"ECCN {eccn} has no paragraph {para!r}")
+    for (p_eccn, p_para), row in snapshot.paragraph_starts.items():
+        if p_eccn == eccn and known_paragraph(para, [p_para]) and snapshot.on < row.start:
+            raise UnknownItem(
+                f"ECCN paragraph {eccn}{p_para} did not exist on {snapshot.on.isoformat()}: "
+                f"added from {row.start.isoformat()} ({row.citation})"
+            )
     return Classification("eccn", eccn, para)
 
 

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.models import Agency, EndUserType, ScreeningHit
+
+#: Words that make a name a national armed force, which 744.21(g) counts as a military end user
+#: whatever end-user type an order line states. (Rust-regex compatible: the batch path runs it
+#: in polars.) "PLA" counts only in capitals; charities and shops that borrow the words do not.
+ARMED_FORCE = (
+    r"(?i)people'?s liberation army|armed forces|\bministry of (national )?defen[cs]e\b"
+    r"|\b(army|navy|air force|marine corps|coast guard|national guard)\b"
+)
+ARMED_FORCE_ACRONYM = r"\bPLA\b"
+NOT_ARMED_FORCE = r"(?i)salvation army|army surplus|navy (blue|federal)"
+_FORCE = (re.compile(ARMED_FORCE), re.compile(ARMED_FORCE_ACRONYM))
+_NOT_FORCE = re.compile(NOT_ARMED_FORCE)
+
+
+def armed_force_name(name: str | None) -> str | None:
+    """The words of ``name`` that name a national armed force, if any."""
+    if not name or _NOT_FORCE.search(name):
+        return None
+    m = _FORCE[0].search(name) or _FORCE[1].search(name)
+    return m.group(0) if m else None
+
 
 OFAC_BLOCKING = {"SDN"}
 BIS_DENIED = {"DPL"}

@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from exportcheck.errors import UnknownDestination
+from exportcheck.errors import DateOutOfRange, UnknownDestination
 from exportcheck.rules.ruleset import RuleSet
+from exportcheck.rules.schema import RULEBASE_START
 
 
 class RuleRow(BaseModel):
@@ -42,6 +43,8 @@ class DerivedRow(BaseModel):
     on: date
     groups: list[str]
     columns: list[ColumnCheck]
+    #: Part 746 embargo rows that decide for this destination instead of the chart
+    embargoes: list[str] = []
 
     @property
     def agrees(self) -> bool:
@@ -101,15 +104,22 @@ def _mentions(table: str, r: Any, codes: set[str]) -> bool:
     return any(codes & set(getattr(r, attr, []) or []) for attr in ("destinations", "countries"))
 
 
+def known_destination(rs: RuleSet, code: str) -> str:
+    """The normalised code, if the rule base knows it as a destination on any date."""
+    norm = (code or "").strip().upper()
+    if not norm:
+        raise UnknownDestination("destination is empty: use an ISO 3166 code such as HK")
+    if not any(norm == r.code for t in ("destinations", "aliases") for r in rs.rows(t)):
+        raise UnknownDestination(f"unknown destination {norm!r}: use an ISO 3166 code such as HK")
+    return norm
+
+
 def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
     """Every rule in force on ``on`` that names the destination (or what it is determined as)."""
     snap = rs.as_of(on)
-    code = code.strip().upper()
+    code = known_destination(rs, code)
     ear = snap.alias(code, "ear")
     itar = snap.alias(code, "itar")
-    known = code in snap.destinations or ear or any(code == a[1] for a in snap.aliases)
-    if not known and not any(code == r.code for r in rs.rows("destinations")):
-        raise UnknownDestination(f"unknown destination {code!r}: use an ISO 3166 code such as HK")
     ear_codes = {code, ear.as_code if ear else code}
     itar_codes = {code, itar.as_code if itar else code}
     rows = [
@@ -138,11 +148,20 @@ def derived_row(rs: RuleSet, code: str, on: date) -> DerivedRow:
     from exportcheck.rules.columns import derive_row
 
     snap = rs.as_of(on)
-    code = code.strip().upper()
-    if code not in snap.destinations:
+    code = known_destination(rs, code)
+    if code == "US" or "-" in code or code not in snap.destinations or snap.alias(code, "ear"):
+        alias = snap.alias(code, "ear")
+        why = (
+            f"the EAR determines it as {alias.as_code}"
+            if alias
+            else "the exporting country"
+            if code == "US"
+            else "a special region without a chart row"
+            if "-" in code
+            else "not a destination then"
+        )
         raise UnknownDestination(
-            f"{code!r} is not a Country Chart destination on {on.isoformat()}"
-            + (f" (the EAR determines it as {a.as_code})" if (a := snap.alias(code, "ear")) else "")
+            f"{code!r} has no Country Chart row of its own on {on.isoformat()} ({why})"
         )
     derived = derive_row(snap, code)
     marks = snap.chart.get(code, {})
@@ -150,6 +169,7 @@ def derived_row(rs: RuleSet, code: str, on: date) -> DerivedRow:
         code=code,
         on=on,
         groups=sorted(snap.groups.get(code, {})),
+        embargoes=[e.id for e in snap.embargoes.get(code, [])],
         columns=[
             ColumnCheck(
                 column=col,
@@ -168,7 +188,12 @@ def rule_changes(
     rs: RuleSet, start: date, end: date, country: str | None = None
 ) -> list[RuleChange]:
     """Rows that came into or went out of force after ``start`` up to and including ``end``."""
-    codes = {country.strip().upper()} if country else None
+    if start < RULEBASE_START:
+        raise DateOutOfRange(
+            f"date {start.isoformat()} is before the rule base starts "
+            f"({RULEBASE_START.isoformat()})"
+        )
+    codes = {known_destination(rs, country)} if country is not None else None
     out = []
     for table, r, kind in rs.changes_between(start, end):
         if codes and not _mentions(table, r, codes):

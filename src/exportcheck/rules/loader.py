@@ -32,6 +32,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "column_definitions": s.ColumnDefinition,
     "ccl": s.CclEntry,
     "special_controls": s.SpecialControl,
+    "paragraph_starts": s.ParagraphStart,
     "licence_exceptions": s.LicenceExceptionDef,
     "exception_restrictions": s.ExceptionRestriction,
     "embargoes": s.Embargo,

@@ -39,6 +39,8 @@ class Snapshot:
     special: dict[str, s.SpecialControl]
     footnotes: list[s.ChartFootnote]
     column_definitions: dict[str, s.ColumnDefinition]
+    #: (ECCN, paragraph) -> when the paragraph was added; all rows, in force or not yet
+    paragraph_starts: dict[tuple[str, str], s.ParagraphStart]
     exceptions: dict[str, s.LicenceExceptionDef]
     restrictions: list[s.ExceptionRestriction]
     embargoes: dict[str, list[s.Embargo]]
@@ -136,6 +138,9 @@ class RuleSet:
             special={c.id: c for c in live("special_controls")},
             footnotes=live("chart_footnotes"),
             column_definitions={c.column: c for c in live("column_definitions")},
+            paragraph_starts={
+                (e, r.paragraph): r for r in self.rows("paragraph_starts") for e in r.eccns
+            },
             exceptions={x.symbol: x for x in live("licence_exceptions")},
             restrictions=live("exception_restrictions"),
             embargoes=dict(embargoes),

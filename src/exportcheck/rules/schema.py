@@ -231,6 +231,14 @@ class CclEntry(Cited):
     paragraphs: list[str] = []
 
 
+class ParagraphStart(Cited):
+    """A paragraph added to existing CCL entries after the rule base starts (e.g. the .z
+    paragraphs of 88 FR 73458): before ``effective_from`` an order line naming it is refused."""
+
+    eccns: list[str]
+    paragraph: str = Field(pattern=r"^(\.[a-z0-9]{1,4})+$")  # ".z"
+
+
 class SpecialControl(Cited):
     """A control line target that is not a chart column (e.g. RS worldwide, 742.6(a)(6)(iii)(A)).
 
