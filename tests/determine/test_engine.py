@@ -61,3 +61,12 @@ def test_paragraph_added_later_is_refused_before_its_start() -> None:
         determine("3A001.z.1.a", "DE", date(2023, 11, 16))
     assert determine("3A001.z.1.a", "DE", date(2023, 11, 17)).item == "3A001.z.1.a"
     assert determine("3A001.a.1", "DE", date(2019, 6, 1)).item == "3A001.a.1"
+
+
+def test_exceptions_created_later_are_not_named_before_they_existed() -> None:
+    # 3A001's 2026 text names ACM, AIA and LPP, created by 90 FR 4544 (13 Jan 2025)
+    early = determine("3A001.a.2", "CN", date(2020, 7, 15))
+    assert not any("named by 3A001" in s.rule for s in early.trace)
+    late = determine("3A001.a.2", "CN", date(2025, 6, 1))
+    aia = next(s for s in late.trace if s.rule == "License Exception AIA (named by 3A001)")
+    assert "90 FR 4544" in aia.citation and not aia.fired
