@@ -13,6 +13,9 @@ entry. ``positives_un_untreated.csv`` has no entry id (full_name, first/middle/l
 date_of_birth, place_of_birth, nationality), so the expected entry is the UN entry carrying that
 exact name (folded; else the same words in any order), narrowed by year of birth and
 nationality when several entries carry it; rows no UN entry carries are left out and counted.
+
+Screener load: the same lists stored in a temporary SQLite database, ``store.load_screener()``
+timed in a new process without its on-disk cache (cold) and then with it (warm).
 """
 
 from __future__ import annotations
@@ -202,6 +205,44 @@ def _rank_agreement(fx: list[dict], score) -> float:
     return sum(rhos) / len(rhos)
 
 
+_LOAD_LISTS = """
+import sys
+from exportcheck.screen import store
+store.load_lists(sys.argv[1:])
+"""
+_LOAD_SCREENER = """
+import time
+t0 = time.perf_counter()
+from exportcheck.screen import store
+t1 = time.perf_counter()
+s = store.load_screener()
+print(time.perf_counter() - t1, t1 - t0, len(s.index))
+"""
+
+
+def run_load_times() -> dict:
+    """``store.load_screener()`` in a fresh process, as ``exportcheck screen`` runs it, on the
+    same lists stored in a temporary SQLite database: cold (no cache: read the list rows, build
+    the index, write the cache) then warm (restore from the cache). Seconds, without the
+    imports (timed apart). Each step is a child process: the peak memory above is unaffected."""
+    import subprocess
+    import tempfile
+
+    out: dict = {}
+    with tempfile.TemporaryDirectory(prefix="exportcheck-bench-") as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "EXPORTCHECK_DATABASE_URL"}
+        env["EXPORTCHECK_DATA_DIR"] = tmp
+        subprocess.run([sys.executable, "-c", _LOAD_LISTS, *map(str, LIST_PATHS)], env=env,
+                       check=True, capture_output=True)
+        for step in ("cold", "warm"):
+            r = subprocess.run([sys.executable, "-c", _LOAD_SCREENER], env=env, check=True,
+                               capture_output=True, text=True)
+            secs, imports, _ = r.stdout.split()
+            out[step], out["imports"] = float(secs), float(imports)
+        out["cache_mb"] = sum(p.stat().st_size for p in Path(tmp, "cache").glob("*.bin")) / 1e6
+    return out
+
+
 # -- nomenklatura --------------------------------------------------------------------------------
 def run_nomenklatura(ec: dict, quick: bool) -> dict | None:
     try:
@@ -290,6 +331,7 @@ def main() -> None:
         sys.exit(f"{DATA} not found: the benchmark needs the shared data folder")
     ec = run_exportcheck(args.quick)
     nk = run_nomenklatura(ec, args.quick)
+    load = run_load_times()
     from rich.console import Console
     from rich.table import Table
 
@@ -328,6 +370,10 @@ def main() -> None:
     t.add_row("pairs scored per second (1 proc)", "", "-", f(n.get("pair_rate"), "{:,.0f}"))
     t.add_row(f"index build (s), {ec['names']:,} name forms", "<= 10", f(ec["build"], "{:.2f}"),
               "n/a (external index)")
+    t.add_row("screener load from the database, new process (s): cold = index build + "
+              "cache write", "", f(load["cold"], "{:.2f}"), "n/a")
+    t.add_row(f"  same, warm cache ({load['cache_mb']:.0f} MB file in <data_dir>/cache; "
+              f"imports {load['imports']:.2f} s more)", "< 1", f(load["warm"], "{:.2f}"), "n/a")
     t.add_row("peak memory (MB, RSS)", "<= 1024", f(ec["rss_mb"], "{:.0f}"),
               f(n.get("rss_mb"), "{:.0f}") + (" (cumulative)" if nk else ""))
     Console(width=140).print(t)

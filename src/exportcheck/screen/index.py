@@ -75,15 +75,18 @@ class NameIndex:
         self._offsets = np.concatenate(
             [[0], np.cumsum(np.bincount(keys, minlength=len(key_ids)))]).astype(np.int64)
         self._key_ids = key_ids
-        self.by_delete: dict[str, list[str]] = defaultdict(list)
-        self.by_skeleton: dict[str, list[str]] = defaultdict(list)
+        by_delete: dict[str, list[str]] = defaultdict(list)
+        by_skeleton: dict[str, list[str]] = defaultdict(list)
         for tok in singles:
             if len(tok) >= MIN_FUZZY_LEN and tok.isascii():
                 for d in _deletes(tok):
-                    self.by_delete[d].append(tok)
+                    by_delete[d].append(tok)
                 sk = skeleton(tok)
                 if len(sk) >= 3:
-                    self.by_skeleton[sk].append(tok)
+                    by_skeleton[sk].append(tok)
+        # plain dicts (only read with .get): the on-disk cache stores and restores them as is
+        self.by_delete: dict[str, list[str]] = dict(by_delete)
+        self.by_skeleton: dict[str, list[str]] = dict(by_skeleton)
         self._acc = np.zeros(len(self.names), dtype=np.float32)
         # total token weight of each name: ranks "FAIZ" above "Ustadz Faiz" for the query "Faiz"
         codes = sorted({e.list for e in entries})
@@ -96,6 +99,64 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self.names)
+
+    # -- on-disk cache (exportcheck.screen.cache) ------------------------------------------
+    def to_state(self) -> dict:
+        """The built index as plain data (str, int, float, bool, bytes, lists, tuples, dicts),
+        for :mod:`exportcheck.screen.cache`: names as columns, arrays as raw bytes.
+
+        Bump ``cache.FORMAT`` when this layout changes."""
+        names = self.names
+        return {
+            "n_entries": len(self.entries),
+            "name_entry": [n.entry for n in names],
+            "name_alias": [n.alias for n in names],
+            "name_tokens": [n.form.tokens for n in names],
+            "name_legal": [n.form.legal for n in names],
+            "name_script": [n.form.script for n in names],
+            "name_han": [n.han for n in names],
+            "key_ids": self._key_ids,
+            "by_delete": self.by_delete,
+            "by_skeleton": self.by_skeleton,
+            "code_ids": self._code_ids,
+            "arrays": {k: (a.dtype.str, a.tobytes()) for k, a in self._arrays().items()},
+        }
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {"flat": self._flat, "offsets": self._offsets, "name_code": self._name_code,
+                "wtot": self._wtot}
+
+    @classmethod
+    def from_state(cls, entries: list[ListEntry], state: dict) -> NameIndex:
+        """The index :meth:`to_state` described, over ``entries`` (the same entries, in the
+        same order), without building it again. Raises ``ValueError`` on an inconsistent
+        state."""
+        self = cls.__new__(cls)
+        self.entries = entries
+        cols = (state["name_entry"], state["name_alias"], state["name_tokens"],
+                state["name_legal"], state["name_script"], state["name_han"])
+        n = len(cols[0])
+        if any(len(c) != n for c in cols) or state["n_entries"] != len(entries):
+            raise ValueError("index state: column lengths disagree")
+        forms = list(map(NameForm, cols[2], cols[3], cols[4]))
+        self.names = list(map(IndexedName, cols[0], cols[1], forms, cols[5]))
+        self._key_ids = state["key_ids"]
+        self.by_delete = state["by_delete"]
+        self.by_skeleton = state["by_skeleton"]
+        self._code_ids = state["code_ids"]
+        arrays = {k: np.frombuffer(raw, dtype=np.dtype(dt)).copy()
+                  for k, (dt, raw) in state["arrays"].items()}
+        self._flat, self._offsets = arrays["flat"], arrays["offsets"]
+        self._name_code, self._wtot = arrays["name_code"], arrays["wtot"]
+        if (len(self._name_code) != n or len(self._wtot) != n
+                or len(self._offsets) != len(self._key_ids) + 1
+                or (n and not (0 <= min(cols[0]) <= max(cols[0]) < len(entries)))
+                or (len(self._flat) and not 0 <= self._flat.min() <= self._flat.max() < n)
+                or int(self._offsets[-1]) != len(self._flat)):
+            raise ValueError("index state: arrays do not fit the names")
+        self._masks = {}
+        self._acc = np.zeros(n, dtype=np.float32)
+        return self
 
     def postings(self, key: str) -> np.ndarray | None:
         kid = self._key_ids.get(key)

@@ -96,18 +96,37 @@ class Screener:
             from exportcheck.screen.parsers import load_paths
 
             lists = load_paths([SAMPLES_DIR])
-        self.lists = list(lists)
-        entries: list[ListEntry] = [e for pl in self.lists for e in pl.entries]
-        self.entries = entries
+        lists = list(lists)
+        entries: list[ListEntry] = [e for pl in lists for e in pl.entries]
         with bulk_allocation():
-            self.index = NameIndex(entries)
-        self._hashes = [e.content_hash for e in entries]
+            index = NameIndex(entries)
+            self._setup(lists, index, [e.content_hash for e in entries], dispositions)
+
+    @classmethod
+    def _from_index(cls, lists: Sequence[ParsedList], index: NameIndex, hashes: list[str],
+                    dispositions: Iterable[Disposition] = ()) -> Screener:
+        """A screener over an index built before (the on-disk cache, :mod:`.cache`):
+        ``index.entries`` are the entries of ``lists`` in order, ``hashes`` their
+        ``content_hash``."""
+        self = cls.__new__(cls)
+        self.is_samples = False
+        self._setup(list(lists), index, hashes, dispositions)
+        return self
+
+    def _setup(self, lists: list[ParsedList], index: NameIndex, hashes: list[str],
+               dispositions: Iterable[Disposition]) -> None:
+        self.lists = lists
+        entries = self.entries = index.entries
+        self.index = index
+        self._hashes = hashes
         self._by_key = {e.key: i for i, e in enumerate(entries)}
         #: (list, entry_id) -> [(source, hash)] of every copy (sdn.csv and the CSL...)
         self._copies: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        i = 0
         for pl in self.lists:
             for e in pl.entries:
-                self._copies.setdefault(e.key, []).append((pl.source, e.content_hash))
+                self._copies.setdefault(e.key, []).append((pl.source, hashes[i]))
+                i += 1
         self.dispositions: dict[tuple, Disposition] = {
             (d.party, d.country, d.dob, d.list, d.entry_id): d for d in dispositions}
         self._lock = threading.Lock()  # the index's scratch array is shared

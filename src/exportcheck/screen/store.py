@@ -4,10 +4,11 @@
 row-count gate (a release more than 10% smaller than the active one is refused unless forced:
 the public CSL once silently lost 15,000 SDN rows for a day; the same limit applies to each list
 code inside a multi-list file such as the CSL). ``load_screener`` rebuilds a :class:`Screener`
-from the active versions; ``rescreen`` screens stored parties against only the entries that
-changed since the list versions the last rescreen ran against (recorded in
-``screening_rescreens``). Dispositions bind to the party's name, country and date of birth and
-to every source's copy of the entry (see :func:`record_disposition`).
+from the active versions (or restores it from the on-disk cache, :mod:`.cache`); ``rescreen``
+screens stored parties against only the entries that changed since the list versions the last
+rescreen ran against (recorded in ``screening_rescreens``). Dispositions bind to the party's
+name, country and date of birth and to every source's copy of the entry (see
+:func:`record_disposition`).
 """
 
 from __future__ import annotations
@@ -176,15 +177,29 @@ def _dispositions(session: Session) -> list[Disposition]:
 
 
 def load_screener(engine: Engine | None = None) -> Screener:
-    """A Screener over the active list versions, with all recorded dispositions."""
+    """A Screener over the active list versions, with all recorded dispositions.
+
+    The lists and their name index come from the on-disk cache (:mod:`exportcheck.screen.cache`)
+    when a previous process wrote one for the same active versions, else they are read from
+    the database, indexed and cached. Dispositions are always read from the database."""
+    from exportcheck.screen import cache
+
     engine = _engine(engine)
     with session_factory(engine)() as session:
-        versions = session.scalars(select(ListVersion).where(ListVersion.active.is_(True))).all()
+        versions = session.scalars(select(ListVersion).where(ListVersion.active.is_(True))
+                                   .order_by(ListVersion.id)).all()
         if not versions:
             raise ListDataError("no active lists in the database: run `exportcheck lists load`")
+        dispositions = _dispositions(session)
+        key = cache.cache_key(versions)
+        cached = cache.load(key, versions, dispositions)
+        if cached is not None:
+            return cached
         with bulk_allocation():
             lists = [_parsed(session, v) for v in versions]
-        return Screener(lists, _dispositions(session))
+    screener = Screener(lists, dispositions)
+    cache.save(key, screener)
+    return screener
 
 
 def add_party(name: str, *, country: str | None = None, dob: str | None = None,
