@@ -11,7 +11,9 @@ writer (the classic lost-update / "database is locked" upgrade failure of deferr
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,25 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def _wal(cur: Any) -> None:
+    """Switch the file to WAL once; retry while another process holds the lock.
+
+    The switch needs an exclusive lock and SQLite reports "database is locked" at once instead
+    of waiting on the busy timeout, so processes opening a fresh file together would fail.
+    """
+    if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -67,7 +88,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode = WAL")
+            _wal(cur)
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
 

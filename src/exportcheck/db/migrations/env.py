@@ -40,6 +40,10 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=engine.dialect.name == "sqlite",
+            # SQLite runs DDL in transactions; without this alembic commits after every
+            # migration, releasing the write lock so that a concurrent upgrade could read an
+            # old alembic_version and apply the same migration twice
+            transactional_ddl=True,
         )
         with context.begin_transaction():
             if engine.dialect.name == "postgresql":
