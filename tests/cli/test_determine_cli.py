@@ -224,7 +224,9 @@ def test_help_still_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "--help"], capsys)
     assert code == 0 and "--item" in out
     code, out, _ = run([], capsys)
-    assert code == 0 and "rules" in out
+    assert code == 0 and "rules" in out and out.count("Usage:") == 1
+    code, out, _ = run(["rules"], capsys)
+    assert code == 0 and "derive" in out and out.count("Usage:") == 1
 
 
 def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
@@ -232,26 +234,33 @@ def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
 ) -> None:
     src = tmp_path / "lines.csv"
     src.write_text(
-        "item,destination,date,value\n"
-        "3A001.a.2,HK,,\n"
-        "3A001.a.2,HK,2020-06-29,abc\n"
-        "3A001.a.2,HK,2020-06-29,inf\n"
-        ",HK,2020-06-29,\n"
-        "3A001.a.2,,2020-06-29,\n"
-        "3A001.a.2,HK,2020-06-29,100\n"
+        "item,destination,date,value,quantity\n"
+        "3A001.a.2,HK,,,\n"
+        "3A001.a.2,HK,2020-06-29,abc,\n"
+        "3A001.a.2,HK,2020-06-29,inf,\n"
+        ",HK,2020-06-29,,\n"
+        "3A001.a.2,,2020-06-29,,\n"
+        "3A001.a.2,HK,2020-06-29,100,-1\n"
+        "3A001.a.2,HK,2020-06-29,100,\n"
     )
     out = tmp_path / "out.csv"
     code, _, err = run(["batch", str(src), "-o", str(out)], capsys)
     assert code == 0, err
     res = pl.read_csv(out, infer_schema_length=0)
-    assert res["error"].to_list()[:5] == [
+    assert res["error"].to_list()[:6] == [
         "missing date",
         "value abc is not a number",
         "value must be a finite amount in USD",
         "missing item",
         "missing destination",
+        "quantity must be a finite, non-negative number",
     ]
-    assert res["outcome"].to_list() == [None] * 5 + ["EXCEPTION_AVAILABLE"]
+    assert res["outcome"].to_list() == [None] * 6 + ["EXCEPTION_AVAILABLE"]
+    nested = tmp_path / "nested.parquet"
+    pl.DataFrame({"item": ["3A001"], "destination": ["HK"], "date": ["2020-06-29"],
+                  "value": [[1.0, 2.0]]}).write_parquet(nested)
+    code, _, err = run(["batch", str(nested), "-o", str(out)], capsys)
+    assert code == 2 and "'value' must hold numbers" in err
     code, _, err = run(["batch", str(src), "-o", str(tmp_path / "no" / "dir" / "o.csv")], capsys)
     assert code == 2 and "does not exist" in err and err.count("\n") == 1
 

@@ -17,9 +17,13 @@ NAMES = {
     "People's Liberation Army": True,
     "PLA Rocket Force Unit 96711": True,
     "Ministry of National Defense": True,
-    "Hong Kong Garrison Navy Depot": True,
+    "中国人民解放军海军": True,
+    "國防部軍備局": True,
+    # military words alone name shops, piers and clubs too: a review note, not a decision
+    "Hong Kong Garrison Navy Depot": False,
+    "Old Navy (Shanghai) Trading Co": False,
+    "Shenzhen PLA Filament Co": False,
     "Salvation Army Hong Kong": False,
-    "Pla Plastics Co": False,  # the acronym counts only in capitals
     "Acme Trading Ltd": False,
 }
 
@@ -35,8 +39,38 @@ def test_named_force_triggers_the_military_end_user_rule() -> None:
     assert d.outcome is Outcome.LICENSE_REQUIRED and "MEU" in d.reasons
     step = next(s for s in d.trace if s.rule == "End-user type")
     assert "744.21(g)" in step.citation and "not civil as stated" in step.detail
-    plain = determine("3A991", "CN", date(2020, 6, 29), end_user="Salvation Army Hong Kong")
+    plain = determine("3A991", "CN", date(2020, 6, 29), end_user="Old Navy (Shanghai) Trading Co")
     assert plain.outcome is Outcome.NLR
+    note = next(s for s in plain.trace if s.rule == "End-user type")
+    assert not note.fired and "'Navy'" in note.detail and "as stated" in note.detail
+
+
+def test_batch_agrees_with_the_scalar_path_when_names_share_list_hits() -> None:
+    # the batch path decides once per screening result: a force's name must not lend its
+    # answer to a listed company it shares hits with, whatever the row order
+    from exportcheck.screen import Screener
+
+    screener = Screener.from_samples()
+    listed = "Centre Bright Electronics Company Limited"
+    names = [listed, f"{listed} PLA Navy", f"{listed} Navy"]
+    for order in (names, names[::-1]):
+        df = pl.DataFrame(
+            {
+                "item": ["3A991"] * 3,
+                "destination": ["HK"] * 3,
+                "date": ["2021-01-15"] * 3,
+                "end_user": order,
+            }
+        )
+        got = determine_frame(df, screener=screener).select("outcome", "reasons").rows()
+        want = [
+            (d.outcome.value, ",".join(d.reasons))
+            for d in (
+                determine("3A991", "HK", date(2021, 1, 15), end_user=n, screener=screener)
+                for n in order
+            )
+        ]
+        assert got == want
 
 
 def test_batch_agrees_with_the_scalar_path() -> None:

@@ -74,6 +74,10 @@ def test_hong_kong_trace_says_the_mark_is_derived() -> None:
     assert "742.4(a)" in step.citation and "79 FR 76867" in step.citation
     cn = determine("3A001.a.2", "CN", date(2020, 6, 29))
     assert not any("derived" in s.detail for s in cn.trace)
+    # CC1 is a printed list, not a Part 742 rule in words: the trace says which
+    cc = determine("0A978", "HK", date(2020, 6, 29))
+    step = next(s for s in cc.trace if "CC1: X for HK" in s.rule)
+    assert "printed destination list" in step.detail and "Part 742 definition" not in step.detail
 
 
 def test_russia_and_belarus_np_marks_follow_their_group_moves() -> None:

@@ -163,3 +163,15 @@ def test_party_identity_migration_keeps_existing_parties(db_url: str) -> None:
     store.add_party("Carrie Lam", country="GB", engine=eng)
     assert len(store.list_parties(eng)) == 3
     raw.dispose()
+
+
+def test_concurrent_adds_of_one_party_keep_one_row(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    eng = get_engine(db_url)
+    store.add_party("Warm Up", engine=eng)  # schema in place before the race
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(lambda _: store.add_party("Carrie Lam", country="HK",
+                                                      engine=eng).id, range(16)))
+    assert len(ids) == 1
+    assert sum(p.name == "Carrie Lam" for p in store.list_parties(eng)) == 1

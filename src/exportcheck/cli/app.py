@@ -39,9 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     _register()
     try:
         code = app(args=argv, standalone_mode=False)
-    except click_exc.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
-        sys.exit(0)
+    except click_exc.NoArgsIsHelpError:
+        sys.exit(0)  # the help has been printed already
     except click_exc.UsageError as exc:
         hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
         _fail(exc.format_message() + hint)

@@ -63,18 +63,27 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
-    raw_value = pl.col("value").cast(pl.Utf8).str.strip_chars()
-    value = raw_value.cast(pl.Float64, strict=False)
+    for col in ("value", "quantity"):
+        dtype = df.schema[col]
+        if dtype.is_nested() or dtype == pl.Object:
+            raise InvalidInput(f"column {col!r} must hold numbers, not {dtype}")
+    raw_value, raw_qty = (pl.col(c).cast(pl.Utf8).str.strip_chars() for c in ("value", "quantity"))
+    value, qty = raw_value.cast(pl.Float64, strict=False), raw_qty.cast(pl.Float64, strict=False)
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
         pl.col("destination").cast(pl.Utf8).str.strip_chars().str.to_uppercase(),
         pl.col("date").cast(pl.Utf8).str.strip_chars(),
         value.alias("value"),
-        # a value that is given but unusable is a row error, never a silent "no value"
+        # a value or quantity that is given but unusable is a row error, never a silent "none"
+        # (the scalar path refuses the same inputs)
         pl.when(raw_value.is_not_null() & (raw_value != "") & value.is_null())
         .then(pl.format("value {} is not a number", raw_value))
         .when(value.is_nan() | value.is_infinite())
         .then(pl.lit("value must be a finite amount in USD"))
+        .when(raw_qty.is_not_null() & (raw_qty != "") & qty.is_null())
+        .then(pl.format("quantity {} is not a number", raw_qty))
+        .when(qty.is_nan() | qty.is_infinite() | (qty < 0))
+        .then(pl.lit("quantity must be a finite, non-negative number"))
         .otherwise(None)
         .alias("_value_error"),
         pl.col("end_user").cast(pl.Utf8),
@@ -230,10 +239,10 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         if keywords
         else pl.lit("")
     )
-    user = pl.col("end_user").fill_null("")
-    forced = (
-        user.str.contains(parties.ARMED_FORCE) | user.str.contains(parties.ARMED_FORCE_ACRONYM)
-    ) & ~user.str.contains(parties.NOT_ARMED_FORCE)
+    # the same Python test as the scalar path, once per distinct name
+    names = df.get_column("end_user").drop_nulls().unique().to_list()
+    armed = [n for n in names if parties.armed_force_name(n)]
+    forced = pl.col("end_user").is_in(armed)
     stated = pl.col("end_user_type").str.to_lowercase()
     # a named armed force is a military end user whatever the line states (as in the scalar path)
     utype = pl.when(forced & stated.is_in(valid)).then(pl.lit("military")).otherwise(stated)
@@ -279,7 +288,9 @@ def _collapse_parties(
     names, dests, reps = [], [], []
     for name, dest in pairs.iter_rows():
         hits = memo.screen(name, country=dest)
-        sig = dest + "|" + "|".join(sorted(f"{h.list}:{h.entry_id}" for h in hits))
+        # a named armed force is decided on its name too (engine.evaluate): never share a key
+        force = "F" if parties.armed_force_name(name) else ""
+        sig = dest + "|" + force + "|" + "|".join(sorted(f"{h.list}:{h.entry_id}" for h in hits))
         names.append(name)
         dests.append(dest)
         reps.append(rep.setdefault(sig, name) if hits else None)

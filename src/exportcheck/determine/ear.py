@@ -10,14 +10,23 @@ from exportcheck.models import Agency
 from exportcheck.rules import schema as s
 from exportcheck.rules.ruleset import Snapshot
 
-#: How the trace qualifies a chart mark that was not read from a printed chart edition.
-_BASIS_NOTE = {
-    "derived": (
+
+def _basis_note(snap: Snapshot, mark: s.ChartMark) -> str:
+    """How the trace qualifies a chart mark that was not read from a printed chart edition."""
+    if mark.basis == "reconstructed":
+        return " (row reconstructed by analogy, see data)"
+    if mark.basis != "derived":
+        return ""
+    definition = snap.column_definitions.get(mark.column)
+    if definition is not None and definition.basis == "list":
+        return (
+            " (row no longer printed: mark derived from the column's printed destination list,"
+            " which Part 742 does not state as a rule; see column_definitions.yaml)"
+        )
+    return (
         " (row no longer printed: mark derived from the column's Part 742 definition and the"
         " destination's Country Groups, see column_definitions.yaml)"
-    ),
-    "reconstructed": " (row reconstructed by analogy, see data)",
-}
+    )
 
 
 def embargoes(ctx: Context) -> None:
@@ -132,7 +141,7 @@ def country_chart(ctx: Context) -> None:
                     citation=f"{entry.citation}; 15 CFR 738 Supp. 1",
                 )
                 continue
-            recon = _BASIS_NOTE.get(mark.basis, "")
+            recon = _basis_note(snap, mark)
             ctx.require(
                 Requirement(line.column, Agency.BIS, review_policy(snap, line.column, ctx), label)
             )

@@ -137,8 +137,17 @@ def evaluate(
             True,
             f"end user {end_user!r} names an armed force ({force!r}): treated as a military end "
             f"user, not {stated_type.value} as stated",
-            citation="15 CFR 744.21(g) (military end user: national armed services, national "
-            "guard, national police, intelligence organisations)",
+            citation="15 CFR 744.21(g) (military end user: the national armed services, national "
+            "guard, national police, government intelligence or reconnaissance organisations)",
+        )
+    elif eu_type is not EndUserType.MILITARY and (word := parties.military_sounding_name(end_user)):
+        ctx.note(
+            "End-user type",
+            None,
+            False,
+            f"end user {end_user!r} contains {word!r}: if it is part of a national armed force it "
+            f"is a military end user (744.21(g)); answered as {eu_type.value}, as stated",
+            citation="15 CFR 744.21(g)",
         )
     _run(ctx, screener)
     return ctx

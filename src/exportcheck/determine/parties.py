@@ -8,24 +8,32 @@ from typing import Protocol
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.models import Agency, EndUserType, ScreeningHit
 
-#: Words that make a name a national armed force, which 744.21(g) counts as a military end user
-#: whatever end-user type an order line states. (Rust-regex compatible: the batch path runs it
-#: in polars.) "PLA" counts only in capitals; charities and shops that borrow the words do not.
-ARMED_FORCE = (
-    r"(?i)people'?s liberation army|armed forces|\bministry of (national )?defen[cs]e\b"
-    r"|\b(army|navy|air force|marine corps|coast guard|national guard)\b"
+#: Names that are a national armed force, which 744.21(g) counts as a military end user whatever
+#: end-user type an order line states. Only unambiguous forms: the words army, navy, air force
+#: on their own also name shops, piers and clubs ("Old Navy"), so they only raise a review note
+#: (:func:`military_sounding_name`), never change the answer.
+_ARMED_FORCE = re.compile(
+    r"people'?s liberation army|\bPLA (army|navy|air force|rocket force|ground force"
+    r"|strategic support force)\b|people'?s armed police|\bministry of (national )?defen[cs]e\b"
+    r"|\barmed forces of\b|解放[军軍]|国防部|國防部|武[装裝]警察",
+    re.IGNORECASE,
 )
-ARMED_FORCE_ACRONYM = r"\bPLA\b"
-NOT_ARMED_FORCE = r"(?i)salvation army|army surplus|navy (blue|federal)"
-_FORCE = (re.compile(ARMED_FORCE), re.compile(ARMED_FORCE_ACRONYM))
-_NOT_FORCE = re.compile(NOT_ARMED_FORCE)
+_MILITARY_WORD = re.compile(
+    r"\b(army|navy|air force|marine corps|coast guard|national guard|military|armed forces)\b"
+    r"|\bPLA\b",
+    re.IGNORECASE,
+)
 
 
 def armed_force_name(name: str | None) -> str | None:
-    """The words of ``name`` that name a national armed force, if any."""
-    if not name or _NOT_FORCE.search(name):
-        return None
-    m = _FORCE[0].search(name) or _FORCE[1].search(name)
+    """The words of ``name`` that make it a national armed force, if any."""
+    m = _ARMED_FORCE.search(name) if name else None
+    return m.group(0) if m else None
+
+
+def military_sounding_name(name: str | None) -> str | None:
+    """A military word in ``name`` that is not enough on its own to decide (see above)."""
+    m = _MILITARY_WORD.search(name) if name else None
     return m.group(0) if m else None
 
 

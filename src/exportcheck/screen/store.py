@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
@@ -214,18 +215,25 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
     key, cc, dob_s = party_identity(name, country, dob)
     ident = identity_key(key, cc, dob_s)
     engine = _engine(engine)
-    with write_session_factory(engine)() as session, session.begin():
-        party = session.scalars(
-            select(ScreenedParty).where(ScreenedParty.identity == ident)
-        ).first()
-        if party is None:
-            party = ScreenedParty(name=name, party_key=key, identity=ident, country=cc,
-                                  dob=dob_s, kind=kind)
-            session.add(party)
-        elif kind:
-            party.kind = kind
-        session.flush()
-        return party
+    for attempt in (1, 2):
+        try:
+            with write_session_factory(engine)() as session, session.begin():
+                party = session.scalars(
+                    select(ScreenedParty).where(ScreenedParty.identity == ident)
+                ).first()
+                if party is None:
+                    party = ScreenedParty(name=name, party_key=key, identity=ident, country=cc,
+                                          dob=dob_s, kind=kind)
+                    session.add(party)
+                elif kind:
+                    party.kind = kind
+                session.flush()
+                return party
+        except IntegrityError:
+            # another process added the same identity between our read and write: read it
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def identity_key(key: str, country: str | None, dob: str | None) -> str:
