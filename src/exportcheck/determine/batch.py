@@ -85,7 +85,7 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
         .when(qty.is_nan() | qty.is_infinite() | (qty < 0))
         .then(pl.lit("quantity must be a finite, non-negative number"))
         .otherwise(None)
-        .alias("_value_error"),
+        .alias("_number_error"),
         pl.col("end_user").cast(pl.Utf8),
         pl.col("end_user_type").cast(pl.Utf8).fill_null("civil"),
         pl.col("end_use").cast(pl.Utf8),
@@ -377,8 +377,8 @@ def determine_frame(
     row_error = (
         pl.when(pl.col("_date_error").is_not_null())
         .then(pl.col("_date_error"))
-        .when(pl.col("_value_error").is_not_null())
-        .then(pl.col("_value_error"))
+        .when(pl.col("_number_error").is_not_null())
+        .then(pl.col("_number_error"))
         .when(pl.col("value") < 0)
         .then(pl.lit("value must be a non-negative amount in USD"))
         .otherwise(None)
@@ -408,7 +408,7 @@ def determine_frame(
             "_day",
             "_epoch",
             "_date_error",
-            "_value_error",
+            "_number_error",
             "_row_error",
             "_party",
             "_use",
