@@ -92,11 +92,11 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
         )
     if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
         raise MalformedItem(f"ECCN {eccn} has no paragraph {para!r}")
-    for (p_eccn, p_para), row in snapshot.paragraph_starts.items():
-        if p_eccn == eccn and known_paragraph(para, [p_para]) and snapshot.on < row.start:
+    for row in snapshot.paragraph_starts.get(eccn, ()):
+        if snapshot.on < row.start and known_paragraph(para, [row.paragraph]):
             raise UnknownItem(
-                f"ECCN paragraph {eccn}{p_para} did not exist on {snapshot.on.isoformat()}: "
-                f"added from {row.start.isoformat()} ({row.citation})"
+                f"ECCN paragraph {eccn}{row.paragraph} did not exist on "
+                f"{snapshot.on.isoformat()}: added from {row.start.isoformat()} ({row.citation})"
             )
     return Classification("eccn", eccn, para)
 

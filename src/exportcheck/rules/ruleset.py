@@ -39,8 +39,8 @@ class Snapshot:
     special: dict[str, s.SpecialControl]
     footnotes: list[s.ChartFootnote]
     column_definitions: dict[str, s.ColumnDefinition]
-    #: (ECCN, paragraph) -> when the paragraph was added; all rows, in force or not yet
-    paragraph_starts: dict[tuple[str, str], s.ParagraphStart]
+    #: ECCN -> paragraphs added to it later; all rows, in force or not yet
+    paragraph_starts: dict[str, list[s.ParagraphStart]]
     exceptions: dict[str, s.LicenceExceptionDef]
     restrictions: list[s.ExceptionRestriction]
     embargoes: dict[str, list[s.Embargo]]
@@ -138,9 +138,7 @@ class RuleSet:
             special={c.id: c for c in live("special_controls")},
             footnotes=live("chart_footnotes"),
             column_definitions={c.column: c for c in live("column_definitions")},
-            paragraph_starts={
-                (e, r.paragraph): r for r in self.rows("paragraph_starts") for e in r.eccns
-            },
+            paragraph_starts=_by_eccn(self.rows("paragraph_starts")),
             exceptions={x.symbol: x for x in live("licence_exceptions")},
             restrictions=live("exception_restrictions"),
             embargoes=dict(embargoes),
@@ -231,6 +229,14 @@ class RuleSet:
                     out.append((r.effective_to, table, r, "removed"))
         out.sort(key=lambda t: (t[0], t[1], t[3]))
         return [(t, r, kind) for _, t, r, kind in out]
+
+
+def _by_eccn(rows: list[s.ParagraphStart]) -> dict[str, list[s.ParagraphStart]]:
+    out: dict[str, list[s.ParagraphStart]] = defaultdict(list)
+    for r in rows:
+        for eccn in r.eccns:
+            out[eccn].append(r)
+    return dict(out)
 
 
 def _named_destinations(row: Any) -> set[str]:
