@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from exportcheck.cli.app import main
@@ -24,5 +26,12 @@ def test_demo_runs_twice_and_tells_the_story(capsys: pytest.CaptureFixture[str])
         "$2,400,000.00",
         "$1,000,000.00",
         "chain verifies",
+        "Impact — the Hong Kong portfolio",
+        "Largest changed order lines",
+        "EXCEPTION_AVAILABLE → LICENSE_REQUIRED",
     ):
         assert needle in out, needle
+    # the demo ends with where the impact report is, and the report is there
+    report = Path(out.split("report: ")[-1].split()[0])
+    assert report.name == "report.html" and report.is_file()
+    assert (report.parent / "lines.parquet").is_file()

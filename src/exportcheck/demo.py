@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +22,8 @@ DATES = (date(2020, 6, 29), date(2020, 7, 15), date(2021, 1, 15))
 POLICE = "Hong Kong Police Force"
 #: on the Entity List with a Hong Kong address (bundled sample of the July 2026 CSL)
 LISTED = "Centre Bright Electronics Company Limited"
+#: the seed scenario as a portfolio: the 2019 defence sales and dual-use orders to Hong Kong
+PORTFOLIO = Path(__file__).parent / "samples" / "hk_2020_portfolio.csv"
 
 #: (label, item, value USD, end user, end-user type, end use)
 ORDER_LINES = (
@@ -120,4 +123,36 @@ def run(console: Console, database_url: str | None = None) -> None:
     console.print()
     console.rule("[bold]Licence ledger — DSP-5 licences to the Hong Kong Police, 2019-2020")
     ledger_demo(console, database_url=database_url)  # None: its own fresh demo database
+    impact_demo(console, screener)
+
+
+def impact_demo(console: Console, screener: object) -> None:
+    """The bundled Hong Kong portfolio, 29 Jun 2020 → 15 Jan 2021: what changed, and why."""
+    import polars as pl
+
+    from exportcheck.cli.impact_cmds import print_summary
+    from exportcheck.impact import impact
+    from exportcheck.impact.causes import headline
+    from exportcheck.settings import get_settings
+
+    console.print()
+    console.rule("[bold]Impact — the Hong Kong portfolio, 29 Jun 2020 → 15 Jan 2021")
+    lines = pl.read_csv(PORTFOLIO, infer_schema_length=0)
+    result = impact(lines, date(2020, 6, 29), date(2021, 1, 15), screener=screener)  # type: ignore[arg-type]
+    changed = result.lines.filter(pl.col("changed")).sort("value", descending=True)
+    short = {"EXCEPTION_AVAILABLE": "EXCEPTION", "LICENSE_REQUIRED": "LICENCE"}
+    table = Table(title="Largest changed order lines", title_justify="left")
+    for col in ("order", "item", "value", "29 Jun 2020 → 15 Jan 2021", "why (first rule)"):
+        table.add_column(col)
+    for r in changed.head(8).iter_rows(named=True):
+        old, new = (short.get(o or "error", o or "error") for o in (r["old_outcome"],
+                                                                      r["new_outcome"]))
+        if old == new and r["old_review_policy"] != r["new_review_policy"]:
+            old, new = r["old_review_policy"], r["new_review_policy"]
+        table.add_row(r["order_id"], r["item"], f"${r['value']:,.0f}", f"{old} → {new}",
+                      headline(r["cause"]))
+    console.print(table)
+    out = get_settings().data_dir / "impact-hk-2020"
+    result.write(str(out))
+    print_summary(result, out)
 

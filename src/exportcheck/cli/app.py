@@ -24,9 +24,17 @@ app = typer.Typer(
 
 def _register() -> None:
     # Import here so `exportcheck --help` stays quick and each module owns its commands.
-    from exportcheck.cli import determine_cmds, ledger_cmds, rules_cmds, screen_cmds
+    from exportcheck.cli import (
+        determine_cmds,
+        impact_cmds,
+        ledger_cmds,
+        portfolio_cmds,
+        rules_cmds,
+        screen_cmds,
+    )
 
-    for module in (determine_cmds, rules_cmds, ledger_cmds, screen_cmds):
+    for module in (determine_cmds, rules_cmds, ledger_cmds, screen_cmds, impact_cmds,
+                   portfolio_cmds):
         module.register(app)
 
 

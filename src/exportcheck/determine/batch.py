@@ -38,13 +38,20 @@ OUT_COLUMNS = ["outcome", "agency", "reasons", "license_exceptions", "review_pol
 _HUGE = 1e18
 
 
-def _normalise(df: pl.DataFrame) -> pl.DataFrame:
+DATE_ALIASES = ["date", "on", "ship_date"]
+
+
+def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
+    """Canonical column names and types; ``dated=False`` for lines that take their date from
+    the caller (impact analysis), which then need no date column."""
     cols = {c.lower().strip(): c for c in df.columns}
     aliases = {
-        "date": ["date", "on", "ship_date"],
+        "date": DATE_ALIASES,
         "destination": ["destination", "to", "country"],
         "item": ["item", "eccn", "classification"],
     }
+    if not dated:
+        del aliases["date"]
     renames = {}
     for canon, names in aliases.items():
         src = next((cols[n] for n in names if n in cols), None)
@@ -72,7 +79,7 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
         pl.col("destination").cast(pl.Utf8).str.strip_chars().str.to_uppercase(),
-        pl.col("date").cast(pl.Utf8).str.strip_chars(),
+        *([pl.col("date").cast(pl.Utf8).str.strip_chars()] if dated else []),
         value.alias("value"),
         # a value or quantity that is given but unusable is a row error, never a silent "none"
         # (the scalar path refuses the same inputs)
@@ -226,6 +233,8 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     keywords = sorted({k for r in rules for k in r.end_use_keywords})
     relevant = sorted({t for r in rules for t in r.end_user_types})
     valid = [t.value for t in EndUserType]
+    # the keyword signature of each distinct end-use text, joined back (texts repeat a lot)
+    texts = df.select(pl.col("end_use").unique())
     use = pl.col("end_use").fill_null("").str.to_lowercase()
     signature = (
         pl.concat_str(
@@ -239,6 +248,9 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         if keywords
         else pl.lit("")
     )
+    df = df.join(
+        texts.with_columns(signature.alias("_use")), on="end_use", how="left", nulls_equal=True
+    )
     # the same Python test as the scalar path, once per distinct name
     names = df.get_column("end_user").drop_nulls().unique().to_list()
     armed = [n for n in names if parties.armed_force_name(n)]
@@ -247,7 +259,6 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     # a named armed force is a military end user whatever the line states (as in the scalar path)
     utype = pl.when(forced & stated.is_in(valid)).then(pl.lit("military")).otherwise(stated)
     return df.with_columns(
-        signature.alias("_use"),
         pl.when(utype.is_in(relevant))
         .then(utype)
         .when(utype.is_in(valid))
@@ -350,6 +361,22 @@ def _decide_all(
     return rows
 
 
+def decide_keys(
+    keys: pl.DataFrame,
+    rs: RuleSet,
+    screener: PartyScreener | None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> pl.DataFrame:
+    """The answers for distinct keys (columns ``KEY``): ``_limit`` and the ``_lo_*``/``_hi_*``
+    answer columns, within and above the LVS limit."""
+    rows = _decide_all(keys.select(KEY).to_dicts(), rs, screener, progress, workers)
+    schema = {**dict.fromkeys(KEY, pl.Utf8), "_epoch": pl.Date, "_limit": pl.Float64}
+    schema |= {f"_{v}_{c}": pl.Utf8 for v in ("lo", "hi") for c in OUT_COLUMNS}
+    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+
+
 def determine_frame(
     lines: pl.DataFrame,
     *,
@@ -368,10 +395,7 @@ def determine_frame(
     df = _collapse_items(df, rs)
     df = _collapse_uses(df, rs)
     keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
-    rows = _decide_all(keys.to_dicts(), rs, screener, progress, workers)
-    schema = {**dict.fromkeys(KEY, pl.Utf8), "_epoch": pl.Date, "_limit": pl.Float64}
-    schema |= {f"_{v}_{c}": pl.Utf8 for v in ("lo", "hi") for c in OUT_COLUMNS}
-    answers = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    answers = decide_keys(keys, rs, screener, progress=progress, workers=workers)
     joined = df.join(answers, on=KEY, how="left", nulls_equal=True)
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
     row_error = (

@@ -203,6 +203,45 @@ def load_screener(engine: Engine | None = None) -> Screener:
     return screener
 
 
+def parse_version_ids(text: str | Iterable[int]) -> list[int]:
+    """``"3,7"`` (as ``lists show --all`` numbers them) → ``[3, 7]``."""
+    if not isinstance(text, str):
+        return [int(v) for v in text]
+    ids = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit():
+            raise InvalidInput(f"list version {part!r} is not a version number: "
+                               "`exportcheck lists show --all` lists them")
+        ids.append(int(part))
+    return ids
+
+
+def screener_for_versions(ids: str | Iterable[int], engine: Engine | None = None) -> Screener:
+    """A Screener over the active lists with the given versions in place of their sources'
+    active ones (a release compared with another, the rest of the lists unchanged)."""
+    wanted = parse_version_ids(ids)
+    engine = _engine(engine)
+    with session_factory(engine)() as session:
+        chosen: dict[str, ListVersion] = {}
+        for vid in wanted:
+            v = session.get(ListVersion, vid)
+            if v is None:
+                raise InvalidInput(f"unknown list version {vid}: `exportcheck lists show --all` "
+                                   "lists the stored versions")
+            if v.source in chosen:
+                raise InvalidInput(f"list versions {chosen[v.source].id} and {vid} are both "
+                                   f"{v.source}: give one version per source")
+            chosen[v.source] = v
+        for v in session.scalars(select(ListVersion).where(ListVersion.active.is_(True))
+                                 .order_by(ListVersion.id)):
+            chosen.setdefault(v.source, v)
+        dispositions = _dispositions(session)
+        with bulk_allocation():
+            lists = [_parsed(session, v) for v in sorted(chosen.values(), key=lambda v: v.id)]
+    return Screener(lists, dispositions)
+
+
 def add_party(name: str, *, country: str | None = None, dob: str | None = None,
               kind: str | None = None, engine: Engine | None = None) -> ScreenedParty:
     """Keep a counterparty for re-screening; idempotent on its identity.

@@ -1,0 +1,140 @@
+"""``exportcheck impact``: what a rule or list change does to a portfolio of order lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from exportcheck.cli.common import console, parse_date
+from exportcheck.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from exportcheck.impact import ImpactResult
+
+
+def _rates(pairs: list[str]) -> dict[str, float]:
+    rates = {}
+    for pair in pairs:
+        code, sep, num = pair.partition("=")
+        try:
+            rate = float(num)
+        except ValueError:
+            rate = None
+        if not sep or not code.strip() or rate is None:
+            raise InvalidInput(f"--rate {pair!r}: write CURRENCY=USD_PER_UNIT, e.g. EUR=1.08")
+        rates[code.strip().upper()] = rate
+    return rates
+
+
+def impact(
+    orders: Path = typer.Argument(..., help="order lines, .csv or .parquet (item, destination...)"),
+    out: Path = typer.Option(..., "-o", "--out", help="output folder (created if missing)"),
+    start: str | None = typer.Option(None, "--from", help="old rule date, YYYY-MM-DD"),
+    end: str | None = typer.Option(None, "--to", help="new rule date, YYYY-MM-DD"),
+    from_lists: str | None = typer.Option(
+        None, "--from-lists", help="old list version(s), ids as `lists show --all` gives, e.g. 3,5"
+    ),
+    to_lists: str | None = typer.Option(None, "--to-lists", help="new list version(s)"),
+    on: str | None = typer.Option(None, "--on", help="rule date when only lists are compared"),
+    rate: list[str] = typer.Option(
+        [], "--rate", help="exchange rate CUR=USD per unit, e.g. EUR=1.08 (repeatable)"
+    ),
+    db: str | None = typer.Option(
+        None, "--db", help="ledger database whose licences are checked (default: none)"
+    ),
+    no_screen: bool = typer.Option(False, "--no-screen", help="do not screen end users"),
+) -> None:
+    """Determine every line on two dates (or against two list releases) and explain the changes.
+
+    Writes lines.parquet, summary.json and report.html into the output folder.
+    """
+    from exportcheck.api import default_screener
+    from exportcheck.determine.batch import read_lines
+    from exportcheck.impact import impact as run_impact
+    from exportcheck.impact.output import check_outdir
+
+    d_old = parse_date(start, "--from date") if start else None
+    d_new = parse_date(end, "--to date") if end else None
+    d_on = parse_date(on, "--on date") if on else None
+    if (from_lists is None) != (to_lists is None):
+        raise InvalidInput("give both --from-lists and --to-lists")
+    rates = _rates(rate)
+    check_outdir(out)
+    lines = read_lines(orders)
+    from_scr = to_scr = screener = None
+    parties = None
+    if from_lists is not None:
+        from exportcheck.screen import store
+
+        from_scr = store.screener_for_versions(from_lists)
+        to_scr = store.screener_for_versions(to_lists or "")
+        parties = [(p.name, p.country) for p in store.list_parties()]
+    elif not no_screen and "end_user" in {c.lower() for c in lines.columns}:
+        screener = default_screener()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("distinct lines, both sides", total=None)
+        result = run_impact(
+            lines,
+            d_old,
+            d_new,
+            on=d_on,
+            screener=screener,
+            from_screener=from_scr,
+            to_screener=to_scr,
+            rates=rates,
+            database_url=db,
+            parties=parties,
+            progress=lambda i, n: bar.update(task, completed=i, total=n),
+        )
+    result.write(str(out))
+    print_summary(result, out)
+
+
+def print_summary(result: ImpactResult, out: Path) -> None:
+    s = result.summary
+    t = s.totals
+    old = s.old.date.isoformat() + (f" [{s.old.lists_version}]" if s.mode != "rules" else "")
+    new = s.new.date.isoformat() + (f" [{s.new.lists_version}]" if s.mode != "rules" else "")
+    console.print(
+        f"{t.lines:,} lines, {old} → {new}: [bold]{t.changed_lines:,} changed[/] "
+        f"(${t.value_changed:,.2f} of ${t.value:,.2f}); {t.errors:,} with errors",
+        soft_wrap=True,
+    )
+    moves = (
+        result.lines.filter(pl.col("changed"))
+        .group_by("old_outcome", "new_outcome")
+        .agg(pl.len().alias("n"), pl.col("value").fill_null(0).sum().alias("v"))
+        .sort("v", descending=True)
+    )
+    for old_o, new_o, n, v in moves.iter_rows():
+        what = (f"{old_o or 'ERROR'} → {new_o or 'ERROR'}" if old_o != new_o
+                else f"{old_o or 'ERROR'}, other terms (reasons, policy, exceptions)")
+        console.print(f"  {what}: {n:,} lines, ${v:,.2f}", soft_wrap=True)
+    if s.licences is not None:
+        console.print(
+            f"  licences: {s.licences.hit} of {s.licences.licences} can no longer be used, "
+            f"${s.licences.unusable_value:,.2f} unusable"
+        )
+    if s.parties is not None:
+        console.print(
+            f"  stored parties: {s.parties.newly_hit} newly hit, {s.parties.cleared} cleared "
+            f"(of {s.parties.parties})"
+        )
+    for note in s.notes:
+        console.print(f"  note: {note}", soft_wrap=True)
+    console.print(f"report: {(out / 'report.html').resolve()}", soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(impact)

@@ -1,0 +1,357 @@
+"""Policy-change impact: one portfolio of order lines determined on two sides, and the difference.
+
+A side is a rule date and the list versions end users are screened against. Both sides share the
+vectorised batch path's work: the input is normalised and collapsed to distinct keys once, each
+side decides only its distinct keys, and one join brings both answers back to the lines. The
+lines whose answer changed are explained from the rules' own traces, a few distinct cases at a
+time, so the cause of a change is the rule that made it, with its citation.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from exportcheck.determine import batch as vb
+from exportcheck.determine.parties import PartyScreener
+from exportcheck.errors import DateOutOfRange, InvalidInput
+from exportcheck.impact.causes import explain, list_causes
+from exportcheck.impact.models import ImpactSummary, Side
+from exportcheck.rules.ruleset import RuleSet, load_ruleset
+from exportcheck.rules.schema import RULEBASE_START
+
+#: the answer columns of a side, as the batch path names them
+ANSWER = ["outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"]
+#: their names in the impact table
+NAMES = {
+    "outcome": "outcome",
+    "agency": "agency",
+    "reasons": "reasons",
+    "license_exceptions": "exceptions",
+    "review_policy": "review_policy",
+    "error": "error",
+}
+_INPUT = {"item", "destination", "value", "quantity", "end_user", "end_user_type", "end_use"}
+_BASE = ["_item", "destination", "_utype", "_use"]
+
+
+@dataclass
+class ImpactResult:
+    """What an impact run returns: the line table, its summary and the ledger/party tables."""
+
+    lines: pl.DataFrame
+    summary: ImpactSummary
+    licences: pl.DataFrame = field(default_factory=pl.DataFrame)
+    parties: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    def write(self, outdir: str) -> None:
+        """``lines.parquet``, ``summary.json`` and ``report.html`` into ``outdir``, all or none."""
+        from exportcheck.impact.output import write_outdir
+
+        write_outdir(self, outdir)
+
+
+def _check_dates(from_date: date | None, to_date: date | None, on: date | None, lists: bool):
+    if (from_date is None) != (to_date is None):
+        raise InvalidInput("give both dates (--from and --to), or neither")
+    if from_date is None and not lists:
+        raise InvalidInput("nothing to compare: give --from/--to dates, list versions, or both")
+    if from_date is not None and to_date is not None and from_date > to_date:
+        raise InvalidInput(
+            f"--from {from_date.isoformat()} is after --to {to_date.isoformat()}: "
+            "the old side comes first"
+        )
+    if from_date is None:
+        if on is None:
+            raise InvalidInput("comparing list versions needs the rule date: give --on YYYY-MM-DD")
+        from_date = to_date = on
+    elif on is not None:
+        raise InvalidInput("--on is for list comparisons alone; with --from/--to, drop --on")
+    for d in (from_date, to_date):
+        if d < RULEBASE_START:
+            raise DateOutOfRange(
+                f"date {d.isoformat()} is before the rule base starts "
+                f"({RULEBASE_START.isoformat()})"
+            )
+    return from_date, to_date
+
+
+def _currency(df: pl.DataFrame, rates: Mapping[str, float] | None) -> tuple[pl.DataFrame, list]:
+    """Values in USD: a ``currency`` column other than USD needs a rate (USD per unit)."""
+    cols = {c.lower().strip(): c for c in df.columns}
+    if "currency" not in cols:
+        return df, []
+    cur = pl.col(cols["currency"]).cast(pl.Utf8).str.strip_chars().str.to_uppercase()
+    df = df.with_columns(cur.fill_null("USD").replace("", "USD").alias("currency"))
+    rates = {k.strip().upper(): v for k, v in (rates or {}).items()} | {"USD": 1.0}
+    for code, rate in rates.items():
+        if not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
+            raise InvalidInput(f"rate for {code} must be a positive number of USD, got {rate!r}")
+    present = sorted(df.get_column("currency").unique().to_list())
+    missing = [c for c in present if c not in rates]
+    if missing:
+        raise InvalidInput(
+            f"values are in {', '.join(present)} but no rate is given for {', '.join(missing)}: "
+            f"add --rate {missing[0]}=<USD per {missing[0]}> (values are compared in USD)"
+        )
+    if present == ["USD"]:
+        return df, []
+    if "value" not in cols:
+        return df, []
+    raw = pl.col(cols["value"]).cast(pl.Utf8).str.strip_chars()
+    num = raw.cast(pl.Float64, strict=False)
+    rate = pl.col("currency").replace_strict(rates, return_dtype=pl.Float64)
+    # a value that is not a number stays as given, so the batch path reports it
+    usd = pl.when(num.is_null()).then(raw).otherwise((num * rate).round(2).cast(pl.Utf8))
+    df = df.with_columns(raw.alias("value_in_currency"), usd.alias(cols["value"]))
+    used = ", ".join(f"1 {c} = {rates[c]} USD" for c in present if c != "USD")
+    return df, [f"values converted to USD at {used}"]
+
+
+def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str) -> pl.DataFrame:
+    """The first day of the line's period of unchanged rules containing ``day``."""
+    dated = sorted({r.eccn for r in rs.rows("ccl") if r.effective_from or r.effective_to})
+    eccn = pl.col("item").str.slice(0, 5).str.to_uppercase()
+    df = df.with_columns(pl.when(eccn.is_in(dated)).then(eccn).otherwise(None).alias("_dated"))
+    pairs = df.select("destination", "_dated").unique()
+    epochs = []
+    for dest, ecc in pairs.iter_rows():
+        bounds = rs.epochs_for(dest, ecc) if dest else []
+        i = bisect_right(bounds, day)
+        epochs.append(bounds[i - 1] if i else day)
+    table = pairs.with_columns(pl.Series(name, epochs, dtype=pl.Date))
+    return df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True).drop(
+        "_dated"
+    )
+
+
+def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:
+    return combos.select(
+        *_BASE, pl.col(f"_party{suffix}").alias("_party"), pl.col(f"_epoch{suffix}").alias("_epoch")
+    ).unique()
+
+
+def _as_side(answers: pl.DataFrame, suffix: str) -> pl.DataFrame:
+    return answers.rename(
+        {"_party": f"_party{suffix}", "_epoch": f"_epoch{suffix}"}
+        | {c: f"{c}{suffix}" for c in answers.columns if c.startswith(("_lo_", "_hi_", "_limit"))}
+    )
+
+
+def _answers(
+    combos: pl.DataFrame,
+    rs: RuleSet,
+    screeners: tuple[PartyScreener | None, PartyScreener | None],
+    progress: Callable[[int, int], None] | None,
+    workers: int | None,
+) -> pl.DataFrame:
+    """Both sides' answers joined to the distinct combinations of the two sides' keys.
+
+    With one screener a key is one key whichever side asks: destinations whose rules did not
+    change between the dates have the same period on both sides and are decided once.
+    """
+    if screeners[0] is screeners[1]:
+        keys = pl.concat([_keys(combos, "_o"), _keys(combos, "_n")]).unique()
+        both = vb.decide_keys(keys, rs, screeners[0], progress=progress, workers=workers)
+        old, new = _as_side(both, "_o"), _as_side(both, "_n")
+    else:
+        done = [0, 0]
+
+        def tick(side: int) -> Callable[[int, int], None] | None:
+            def report(i: int, n: int) -> None:
+                done[side] = n
+                progress(i + (done[0] if side else 0), sum(done))  # type: ignore[misc]
+
+            return report if progress else None
+
+        old = _as_side(vb.decide_keys(_keys(combos, "_o"), rs, screeners[0], progress=tick(0),
+                                      workers=workers), "_o")
+        new = _as_side(vb.decide_keys(_keys(combos, "_n"), rs, screeners[1], progress=tick(1),
+                                      workers=workers), "_n")
+    return combos.join(old, on=[*_BASE, "_party_o", "_epoch_o"], how="left", nulls_equal=True
+                       ).join(new, on=[*_BASE, "_party_n", "_epoch_n"], how="left",
+                              nulls_equal=True)
+
+
+def impact(
+    lines: pl.DataFrame,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    *,
+    on: date | None = None,
+    screener: PartyScreener | None = None,
+    from_screener: PartyScreener | None = None,
+    to_screener: PartyScreener | None = None,
+    rates: Mapping[str, float] | None = None,
+    ruleset: RuleSet | None = None,
+    database_url: str | None = None,
+    parties: Iterable[tuple[str, str | None]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> ImpactResult:
+    """Determine every line on both sides and explain each difference.
+
+    Sides: ``from_date``/``to_date`` (rule dates), and/or ``from_screener``/``to_screener``
+    (two list releases; the rule date is ``on`` when no dates are given). Without list
+    screeners, end users are screened with ``screener`` (the same on both sides) if given.
+    ``database_url``: a ledger whose licences are checked between the dates. ``parties``:
+    (name, country) pairs screened against both list releases.
+
+        >>> import polars as pl
+        >>> from datetime import date
+        >>> r = impact(pl.DataFrame({"item": ["3A001.a.2"], "destination": ["HK"],
+        ...                          "value": [1200]}), date(2020, 6, 29), date(2021, 1, 15))
+        >>> r.lines.select("old_outcome", "new_outcome").row(0)
+        ('EXCEPTION_AVAILABLE', 'LICENSE_REQUIRED')
+    """
+    lists = from_screener is not None or to_screener is not None
+    if lists and (from_screener is None or to_screener is None):
+        raise InvalidInput("give both list versions (--from-lists and --to-lists)")
+    d_old, d_new = _check_dates(from_date, to_date, on, lists)
+    mode = "rules+lists" if lists and from_date is not None else "lists" if lists else "rules"
+    rs = ruleset or load_ruleset()
+    scr_old = from_screener if lists else screener
+    scr_new = to_screener if lists else screener
+
+    notes: list[str] = []
+    dropped = [c for c in lines.columns if c.lower().strip() in vb.DATE_ALIASES]
+    if dropped:
+        notes.append(
+            f"input column {', '.join(repr(c) for c in dropped)} ignored: every line is "
+            f"determined on {d_old.isoformat()} and on {d_new.isoformat()}"
+        )
+    raw, money_notes = _currency(lines.drop(dropped), rates)
+    notes += money_notes
+    carried = [c for c in raw.columns if c.lower().strip() not in _INPUT]
+    df = vb._normalise(raw, dated=False).with_row_index("_row")
+    if df.height == 0:
+        raise InvalidInput("the order file has no lines")
+    df, m_old = vb._collapse_parties(df, scr_old)
+    df = df.rename({"_party": "_party_o"})
+    if scr_new is scr_old:
+        m_new = m_old
+        df = df.with_columns(pl.col("_party_o").alias("_party_n"))
+    else:
+        df, m_new = vb._collapse_parties(df, scr_new)
+        df = df.rename({"_party": "_party_n"})
+    df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
+    df = _epochs(_epochs(df, rs, d_old, "_epoch_o"), rs, d_new, "_epoch_n")
+    missing = (
+        pl.when(pl.col("item").is_null() | (pl.col("item") == ""))
+        .then(pl.lit("missing item"))
+        .when(pl.col("destination").is_null() | (pl.col("destination") == ""))
+        .then(pl.lit("missing destination"))
+        .otherwise(None)
+    )
+    df = df.with_columns(missing.alias("_line_error"))
+
+    combo_cols = [*_BASE, "_party_o", "_party_n", "_epoch_o", "_epoch_n"]
+    combos = df.filter(pl.col("_line_error").is_null()).select(combo_cols).unique()
+    combos = _answers(combos, rs, (m_old, m_new), progress, workers)
+    df = df.join(combos, on=combo_cols, how="left", nulls_equal=True)
+
+    row_error = (
+        pl.when(pl.col("_line_error").is_not_null())
+        .then(pl.col("_line_error"))
+        .when(pl.col("_number_error").is_not_null())
+        .then(pl.col("_number_error"))
+        .when(pl.col("value") < 0)
+        .then(pl.lit("value must be a non-negative amount in USD"))
+        .otherwise(None)
+    )
+    df = df.with_columns(row_error.alias("_row_error"))
+    picked = []
+    for s, prefix, day in (("_o", "old_", d_old), ("_n", "new_", d_new)):
+        above = pl.col(f"_limit{s}").is_not_null() & (pl.col("value") > pl.col(f"_limit{s}"))
+        picked.append(above.fill_null(False).alias(f"_above{s}"))
+        for c in ANSWER:
+            got = pl.when(above).then(pl.col(f"_hi_{c}{s}")).otherwise(pl.col(f"_lo_{c}{s}"))
+            if c == "error":
+                got = pl.coalesce(
+                    "_row_error", got.str.replace_all("the line's date", day.isoformat())
+                )
+            else:
+                got = pl.when(pl.col("_row_error").is_not_null()).then(None).otherwise(got)
+            picked.append(got.alias(prefix + NAMES[c]))
+    df = df.with_columns(picked)
+    # an error that only names each side's own date is the same error on both sides
+    old_err = pl.col("old_error").str.replace_all(d_old.isoformat(), "", literal=True)
+    same_error = old_err.eq_missing(
+        pl.col("new_error").str.replace_all(d_new.isoformat(), "", literal=True)
+    )
+    changed = pl.any_horizontal(
+        [pl.col(f"old_{n}").ne_missing(pl.col(f"new_{n}")) for n in NAMES.values() if n != "error"]
+        + [~same_error]
+    )
+    df = df.with_columns(changed.alias("changed"))
+
+    causes = explain(df, rs, d_old, d_new, m_old, m_new)
+    if lists:
+        causes = list_causes(df, causes, m_old, m_new)
+    df = df.join(causes, on="_row", how="left").with_columns(pl.col("cause").fill_null(""))
+    out = _line_table(df.sort("_row"), carried)
+    from exportcheck.impact.summary import build_summary
+
+    summary, licences, party_table = build_summary(
+        out,
+        rs,
+        Side(date=d_old, lists_version=getattr(scr_old, "version", None)),
+        Side(date=d_new, lists_version=getattr(scr_new, "version", None)),
+        mode=mode,
+        notes=notes,
+        database_url=database_url,
+        parties=parties if lists else None,
+        screeners=(from_screener, to_screener),
+    )
+    return ImpactResult(out, summary, licences, party_table)
+
+
+def category(item: pl.Expr) -> pl.Expr:
+    """ECCN category and product group (``3A``), ``USML XI``, or ``EAR99``."""
+    up = item.str.to_uppercase().str.strip_chars()
+    return (
+        pl.when(up.str.starts_with("USML"))
+        .then(pl.concat_str(pl.lit("USML "), up.str.extract(r"^USML\s*:?\s*([IVXL]+)", 1)))
+        .when(up.str.starts_with("EAR99"))
+        .then(pl.lit("EAR99"))
+        .when(up.str.contains(r"^[0-9][A-E][0-9]{3}"))
+        .then(up.str.slice(0, 2))
+        .otherwise(pl.lit("other"))
+    )
+
+
+def _line_table(df: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
+    ids = [c for c in carried if c in df.columns and c not in ("currency", "value_in_currency")]
+    money = [c for c in ("currency", "value_in_currency") if c in df.columns]
+    return df.select(
+        (pl.col("_row") + 1).cast(pl.Int64).alias("line"),
+        *ids,
+        "item",
+        "destination",
+        "end_user",
+        "end_user_type",
+        "end_use",
+        category(pl.col("item").fill_null("")).alias("category"),
+        "value",
+        *money,
+        "old_outcome",
+        "new_outcome",
+        "changed",
+        "old_agency",
+        "new_agency",
+        "old_reasons",
+        "new_reasons",
+        "old_exceptions",
+        "new_exceptions",
+        "old_review_policy",
+        "new_review_policy",
+        "cause",
+        pl.coalesce("new_error", "old_error").alias("error"),
+        "old_error",
+        "new_error",
+    )

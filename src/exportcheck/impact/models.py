@@ -1,0 +1,130 @@
+"""The tables and summary an impact run returns (pydantic, so they serialise as JSON as is)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class Side(BaseModel):
+    """One side of the comparison: the rule date and the list versions screened against."""
+
+    date: date
+    #: list versions (``Screener.version``) the end users were screened against; None: none
+    lists_version: str | None = None
+
+
+class Transition(BaseModel):
+    """Lines that went from one outcome to another (None: the line is an error on that side)."""
+
+    old_outcome: str | None
+    new_outcome: str | None
+    lines: int
+    value: float
+
+
+class Breakdown(BaseModel):
+    """Lines and money of one destination, category, agency, reason or customer."""
+
+    key: str
+    lines: int
+    changed_lines: int
+    value: float
+    value_changed: float
+
+
+class RuleEvent(BaseModel):
+    """A rule that came into or went out of force between the two dates."""
+
+    on: date
+    change: str  # added | removed
+    rule: str
+    citation: str
+    table: str
+    #: changed lines whose cause names this rule, and their value
+    lines: int = 0
+    value: float = 0.0
+
+
+class ListChange(BaseModel):
+    """A list entry that an end user matched on one side only."""
+
+    list: str
+    entry_id: str
+    matched_name: str
+    change: str  # added | removed (the end user matches it only on the new / old side)
+    lines: int = 0
+    value: float = 0.0
+
+
+class Totals(BaseModel):
+    lines: int
+    errors: int
+    changed_lines: int
+    value: float
+    value_changed: float
+    transitions: list[Transition]
+
+
+class LicenceImpact(BaseModel):
+    """A ledger licence whose remaining balance cannot be used on the new side."""
+
+    agency: str
+    number: str
+    destination: str
+    status_old: str
+    status_new: str
+    approved_value: float
+    shipped_value: float
+    remaining_value: float
+    unusable_value: float
+    cause: str
+
+
+class LicenceSummary(BaseModel):
+    licences: int  # licences in the ledger
+    hit: int
+    unusable_value: float
+    rows: list[LicenceImpact]
+
+
+class PartyImpact(BaseModel):
+    """A stored party that is newly hit, or cleared, by the list change."""
+
+    party: str
+    country: str | None
+    change: str  # newly hit | cleared
+    list: str
+    entry_id: str
+    matched_name: str
+    score: float
+
+
+class PartySummary(BaseModel):
+    parties: int
+    newly_hit: int
+    cleared: int
+    rows: list[PartyImpact]
+
+
+class ImpactSummary(BaseModel):
+    """What ``summary.json`` holds."""
+
+    mode: str  # rules | lists | rules+lists
+    old: Side
+    new: Side
+    currency: str = "USD"
+    ruleset_version: str
+    totals: Totals
+    by_destination: list[Breakdown]
+    by_category: list[Breakdown]
+    by_agency: list[Breakdown]
+    by_reason: list[Breakdown]
+    by_customer: list[Breakdown]
+    #: rule events between the two dates for the portfolio's destinations and items
+    events: list[RuleEvent]
+    list_changes: list[ListChange] = []
+    licences: LicenceSummary | None = None
+    parties: PartySummary | None = None
+    notes: list[str] = Field(default_factory=list)

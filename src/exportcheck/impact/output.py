@@ -1,0 +1,65 @@
+"""Writing an impact run to a folder: all three files or none.
+
+The files are written into a fresh temporary folder beside the target and moved into place only
+when all of them are complete, so a failure (a full disk, a bad value in the report) never leaves
+a half-written ``lines.parquet`` next to an old ``summary.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exportcheck.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from exportcheck.impact.core import ImpactResult
+
+FILES = ("lines.parquet", "summary.json", "report.html")
+
+
+def check_outdir(path: str | Path) -> Path:
+    """Refuse an output folder that cannot be written, before any work is done."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise InvalidInput(f"cannot write to {p}: it is a file, not a folder")
+    parent = p if p.is_dir() else p.parent
+    if not parent.is_dir():
+        raise InvalidInput(f"cannot write to {p}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InvalidInput(f"cannot write to {p}: permission denied")
+    return p
+
+
+def write_outdir(result: ImpactResult, path: str | Path) -> Path:
+    from exportcheck.impact.report import render_report
+
+    out = check_outdir(path)
+    # the staging folder sits where the files go, so the final moves are renames on one disk
+    stage_parent = out if out.is_dir() else out.parent
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=".impact-", dir=stage_parent))
+    except OSError as exc:
+        raise InvalidInput(f"cannot write to {out}: {exc.strerror or exc}") from None
+    try:
+        result.lines.write_parquet(stage / "lines.parquet")
+        summary = result.summary.model_dump(mode="json")
+        (stage / "summary.json").write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        (stage / "report.html").write_text(
+            render_report(result.lines, result.summary), encoding="utf-8"
+        )
+        if not out.exists():
+            out.mkdir()
+        for name in FILES:
+            os.replace(stage / name, out / name)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write to {out}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out

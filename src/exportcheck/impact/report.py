@@ -1,0 +1,668 @@
+"""The impact run as one HTML page a compliance manager can open, mail or archive.
+
+The page must open anywhere, including air-gapped review machines, so it loads nothing: the
+Vega, Vega-Lite and Vega-Embed JavaScript comes from vl-convert's bundle and is inlined once for
+all charts; the charts are Altair specs handed to that bundle as JSON; the CSS is our own.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import polars as pl
+import vl_convert as vlc
+
+from exportcheck.impact.models import Breakdown, ImpactSummary
+
+__all__ = ["render_report", "write_report"]
+
+#: outcome order (most to least restrictive) with the label and colour used everywhere
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "PROHIBITED": ("Prohibited", "#7f1d1d"),
+    "LICENSE_REQUIRED": ("Licence required", "#dc2626"),
+    "EXCEPTION_AVAILABLE": ("Exception available", "#f59e0b"),
+    "NLR": ("NLR", "#16a34a"),
+    "ERROR": ("Error", "#9ca3af"),
+}
+LABELS = [label for label, _ in OUTCOMES.values()]
+COLOURS = [colour for _, colour in OUTCOMES.values()]
+EVENT_COLOURS = {"Added": "#2563eb", "Removed": "#9333ea"}
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif'
+TOP = 15
+TOP_LINES = 50
+
+#: columns the impact frame always has; any other column is a carried id (order, customer, ...)
+SCHEMA: dict[str, Any] = {
+    "line": pl.Int64, "item": pl.String, "destination": pl.String, "category": pl.String,
+    "value": pl.Float64, "old_outcome": pl.String, "new_outcome": pl.String,
+    "changed": pl.Boolean, "old_agency": pl.String, "new_agency": pl.String,
+    "old_reasons": pl.String, "new_reasons": pl.String, "old_exceptions": pl.String,
+    "new_exceptions": pl.String, "old_review_policy": pl.String,
+    "new_review_policy": pl.String, "cause": pl.String, "error": pl.String,
+    "old_error": pl.String, "new_error": pl.String,
+}
+
+
+def _label(outcome: str | None) -> str:
+    return OUTCOMES.get(outcome or "ERROR", (outcome or "Error", ""))[0]
+
+
+def _e(value: object) -> str:
+    return "" if value is None else escape(str(value))
+
+
+def _num(value: float | int | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _money(value: float | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    sign = "-" if value < 0 else ""
+    if currency == "USD":
+        return f"{sign}${abs(value):,.0f}"
+    return f"{currency} {value:,.0f}"
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "0%"
+
+
+def _badge(outcome: str | None) -> str:
+    key = outcome if outcome in OUTCOMES else "ERROR"
+    return f'<span class="badge b-{key}">{_e(_label(outcome))}</span>'
+
+
+def _normalise(lines: pl.DataFrame) -> pl.DataFrame:
+    """Add any missing schema column as nulls, so a partial frame still renders."""
+    missing = [pl.lit(None, dtype).alias(c) for c, dtype in SCHEMA.items() if c not in lines]
+    frame = lines.with_columns(missing) if missing else lines
+    return frame.with_columns(
+        pl.col("changed").cast(pl.Boolean).fill_null(False),
+        pl.col("value").cast(pl.Float64),
+        pl.col("category").cast(pl.String).fill_null("—"),
+    )
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+
+def _base(rows: list[dict[str, Any]]) -> alt.Chart:
+    return alt.Chart(alt.Data(values=rows))
+
+
+def _outcome_colour(field: str) -> alt.Color:
+    """The outcome palette; its key is HTML above the charts (it wraps on a phone, Vega's not)."""
+    return alt.Color(f"{field}:N", legend=None, scale=alt.Scale(domain=LABELS, range=COLOURS))
+
+
+def _key() -> str:
+    swatches = "".join(
+        f'<span><i style="background:{colour}"></i>{_e(label)}</span>'
+        for label, colour in OUTCOMES.values()
+    )
+    faded = '<span><i style="background:#dc2626;opacity:.35"></i>faded: unchanged</span>'
+    return f'<div class="key">{swatches}{faded}</div>'
+
+
+def _changed_opacity() -> alt.Opacity:
+    """Changed lines solid, unchanged ones faded (said above the chart: one legend is enough)."""
+    return alt.Opacity("line:N", legend=None, scale=alt.Scale(
+        domain=["changed", "unchanged"], range=[1.0, 0.35]))
+
+
+def _money_axis(title: str) -> alt.Axis:
+    """SI-prefixed dollars ($1.5M), with a plain $0 rather than d3's "$0M"."""
+    return alt.Axis(format="$~s", tickCount=5, title=title,
+                    labelExpr="datum.value === 0 ? '$0' : datum.label")
+
+
+def _transition_chart(summary: ImpactSummary, measure: str) -> dict[str, Any] | None:
+    """Lines (or value) by old outcome, coloured by new outcome: what moved where."""
+    rows = [
+        {"from": _label(t.old_outcome), "to": _label(t.new_outcome), "lines": t.lines,
+         "value": t.value, "order": LABELS.index(_label(t.new_outcome)),
+         "line": "changed" if t.old_outcome != t.new_outcome else "unchanged"}
+        for t in summary.totals.transitions
+        if _label(t.old_outcome) in LABELS and _label(t.new_outcome) in LABELS
+    ]
+    if not rows or not any(r[measure] for r in rows):
+        return None
+    used = [label for label in LABELS if any(r["from"] == label for r in rows)]
+    is_value = measure == "value"
+    title = f"Value ({summary.currency})" if is_value else "Lines"
+    chart = (
+        _base(rows)
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            y=alt.Y("from:N", title=None, sort=used),
+            x=alt.X(f"sum({measure}):Q", axis=_money_axis(title) if is_value else alt.Axis(
+                title=title, format=",d", tickMinStep=1, tickCount=5)),
+            color=_outcome_colour("to"),
+            opacity=_changed_opacity(),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("from:N", title="Was"), alt.Tooltip("to:N", title="Now"),
+                alt.Tooltip("line:N", title="Lines are"),
+                alt.Tooltip("lines:Q", title="Lines", format=","),
+                alt.Tooltip("value:Q", title="Value", format="$,.0f"),
+            ],
+        )
+        .properties(width="container", height=max(110, 34 * len(used)))
+    )
+    return chart.to_dict()
+
+
+def _category_chart(lines: pl.DataFrame, summary: ImpactSummary) -> dict[str, Any] | None:
+    """Money by category, stacked by new outcome, changed value solid and the rest faded."""
+    frame = lines.with_columns(pl.col("value").fill_null(0.0))
+    totals = (
+        frame.group_by("category").agg(pl.col("value").sum().alias("total"))
+        .filter(pl.col("total") > 0).sort(["total", "category"], descending=[True, False])
+        .head(TOP)
+    )
+    if totals.is_empty():
+        return None
+    order = totals["category"].to_list()
+    grouped = (
+        frame.filter(pl.col("category").is_in(order))
+        .group_by("category", "new_outcome", "changed")
+        .agg(pl.len().alias("lines"), pl.col("value").sum().alias("value"))
+        .sort("category", "new_outcome", "changed", nulls_last=True)  # the same page every time
+    )
+    rows = [
+        {"category": r["category"], "outcome": _label(r["new_outcome"]),
+         "line": "changed" if r["changed"] else "unchanged", "lines": r["lines"],
+         "value": r["value"],
+         "order": LABELS.index(_label(r["new_outcome"])) * 2 + (0 if r["changed"] else 1)}
+        for r in grouped.iter_rows(named=True)
+        if _label(r["new_outcome"]) in LABELS
+    ]
+    chart = (
+        _base(rows)
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            y=alt.Y("category:N", title=None, sort=order),
+            x=alt.X("sum(value):Q", axis=_money_axis(f"Value ({summary.currency})")),
+            color=_outcome_colour("outcome"),
+            opacity=_changed_opacity(),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("outcome:N", title="Outcome now"),
+                alt.Tooltip("line:N", title="Lines are"),
+                alt.Tooltip("lines:Q", title="Lines", format=","),
+                alt.Tooltip("value:Q", title="Value", format="$,.0f"),
+            ],
+        )
+        .properties(width="container", height=max(120, 26 * len(order)))
+    )
+    return chart.to_dict()
+
+
+def _timeline_chart(summary: ImpactSummary) -> dict[str, Any] | None:
+    """Rule events on a time axis between the two dates; the bigger, the more lines they hit."""
+    if not summary.events:
+        return None
+    rows = [
+        {"on": ev.on.isoformat(), "date": ev.on.strftime("%d %b %Y"),
+         "change": ev.change.capitalize(), "rule": ev.rule, "citation": ev.citation,
+         "table": (ev.table or "—").replace("_", " "), "lines": ev.lines, "value": ev.value}
+        for ev in summary.events
+    ]
+    tables = sorted({r["table"] for r in rows})
+    ends = [{"on": summary.old.date.isoformat(), "label": f"old {summary.old.date}",
+             "align": "left"},
+            {"on": summary.new.date.isoformat(), "label": f"new {summary.new.date}",
+             "align": "right"}]
+    first, last = summary.old.date, summary.new.date
+    pad = timedelta(days=max(3, (last - first).days // 30))  # keep end points off the axis
+    domain = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
+              for d in (min(first, *(e.on for e in summary.events)) - pad,
+                        max(last, *(e.on for e in summary.events)) + pad)]
+    x = alt.X("on:T", title=None, timeUnit="utcyearmonthdate", scale=alt.Scale(domain=domain),
+              axis=alt.Axis(format="%b %Y", labelAngle=0, grid=True,
+                            tickCount={"expr": "ceil(width / 120)"}))
+    rule = _base(ends).mark_rule(strokeDash=[4, 3], color="#64748b").encode(x=x)
+    labels = [
+        _base([end]).mark_text(align=end["align"], dx=4 if end["align"] == "left" else -4,
+                               dy=-6, color="#475569", fontSize=11)
+        .encode(x=x, y=alt.value(0), text="label:N")
+        for end in ends
+    ]
+    points = (
+        _base(rows)
+        .mark_circle(opacity=0.8, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y=alt.Y("table:N", title=None, sort=tables),
+            color=alt.Color("change:N", title="Rule", scale=alt.Scale(
+                domain=list(EVENT_COLOURS), range=list(EVENT_COLOURS.values())),
+                legend=alt.Legend(orient="bottom", symbolType="circle")),
+            size=alt.Size("lines:Q", title="Changed lines",
+                          scale=alt.Scale(range=[60, 900], zero=True),
+                          legend=None),
+            tooltip=[
+                alt.Tooltip("date:N", title="In force"), alt.Tooltip("change:N", title="Rule"),
+                alt.Tooltip("rule:N", title="What"), alt.Tooltip("citation:N", title="Citation"),
+                alt.Tooltip("table:N", title="Table"),
+                alt.Tooltip("lines:Q", title="Changed lines", format=","),
+                alt.Tooltip("value:Q", title="Value", format="$,.0f"),
+            ],
+        )
+    )
+    chart = alt.layer(rule, *labels, points).properties(
+        width="container", height=max(120, 40 * len(tables) + 30)
+    )
+    return chart.to_dict()
+
+
+def _config(spec: dict[str, Any]) -> dict[str, Any]:
+    """The same quiet look for every chart, in the page's font."""
+    spec["config"] = {
+        "font": FONT, "view": {"stroke": None},
+        "axis": {"labelColor": "#334155", "titleColor": "#334155", "gridColor": "#e2e8f0",
+                 "domainColor": "#94a3b8", "tickColor": "#94a3b8", "labelFontSize": 12,
+                 "titleFontSize": 12, "labelLimit": 220},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#334155",
+                   "titleColor": "#334155", "symbolType": "square"},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+    }
+    return spec
+
+
+@functools.cache
+def _vega_bundle() -> str:
+    """Vega + Vega-Lite + Vega-Embed, matching Altair's Vega-Lite version, as one script."""
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    try:
+        bundle = vlc.javascript_bundle(vl_version=major_minor)
+    except ValueError:  # a vl-convert without Altair's exact version: its newest one
+        bundle = vlc.javascript_bundle()
+    return bundle.replace("</script", "<\\/script")
+
+
+def _script_json(data: object) -> str:
+    """JSON that cannot end the <script> element it sits in, whatever the names hold."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --- page parts ---------------------------------------------------------------------------------
+
+
+def _side_name(summary: ImpactSummary, side: str) -> str:
+    s = summary.old if side == "old" else summary.new
+    if summary.mode == "lists":
+        return f"lists {s.lists_version or '—'}"
+    return str(s.date)
+
+
+def _title(summary: ImpactSummary) -> str:
+    old, new = summary.old, summary.new
+    if summary.mode == "lists":
+        return f"Impact of list changes {old.lists_version or '—'} → {new.lists_version or '—'}"
+    if summary.mode == "rules+lists":
+        return f"Impact of rule and list changes {old.date} → {new.date}"
+    return f"Impact of rule changes {old.date} → {new.date}"
+
+
+def _kpi(key: str, label: str, value: str, sub: str = "", tone: str = "") -> str:
+    return (
+        f'<div class="kpi {tone}" data-kpi="{key}"><div class="kpi-label">{_e(label)}</div>'
+        f'<div class="kpi-value">{_e(value)}</div><div class="kpi-sub">{_e(sub)}</div></div>'
+    )
+
+
+def _kpis(summary: ImpactSummary) -> str:
+    t, cur = summary.totals, summary.currency
+    cards = [
+        _kpi("lines", "Lines", _num(t.lines), f"{_money(t.value, cur)} in total"),
+        _kpi("changed", "Changed lines", _num(t.changed_lines),
+             f"{_pct(t.changed_lines, t.lines)} of lines", "warn" if t.changed_lines else ""),
+        _kpi("value_changed", "Value changed", _money(t.value_changed, cur),
+             f"{_pct(t.value_changed, t.value)} of value", "warn" if t.value_changed else ""),
+    ]
+    if summary.licences is not None:
+        lic = summary.licences
+        cards += [
+            _kpi("licences_hit", "Licences hit", _num(lic.hit), f"of {_num(lic.licences)}",
+                 "warn" if lic.hit else ""),
+            _kpi("unusable_value", "Unusable licence value", _money(lic.unusable_value, cur),
+                 "remaining balance that cannot ship", "warn" if lic.unusable_value else ""),
+        ]
+    if summary.parties is not None:
+        par = summary.parties
+        cards += [
+            _kpi("parties_hit", "Parties newly hit", _num(par.newly_hit),
+                 f"of {_num(par.parties)} parties", "warn" if par.newly_hit else ""),
+            _kpi("parties_cleared", "Parties cleared", _num(par.cleared), "no longer matched"),
+        ]
+    cards.append(_kpi("errors", "Errors", _num(t.errors), "lines not determined",
+                      "bad" if t.errors else ""))
+    cols = len(cards) if len(cards) <= 4 else -(-len(cards) // 2)  # 6 as 3+3, 8 as 4+4
+    return f'<section class="kpis" style="--cols:{cols}">{"".join(cards)}</section>'
+
+
+def _table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], table_id: str, numeric: set[int]
+) -> str:
+    """A table from already escaped cells; numeric columns (by index) align right."""
+    head = "".join(
+        f'<th class="{"num" if i in numeric else ""}">{_e(h)}</th>' for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"num" if i in numeric else ""}">{c}</td>' for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
+    return (
+        f'<div class="table-wrap"><table id="{table_id}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _breakdown(title: str, items: list[Breakdown], key: str, cur: str, top: int | None) -> str:
+    ranked = sorted(items, key=lambda b: (-b.value_changed, -b.changed_lines, -b.value, b.key))
+    shown = ranked[:top] if top else ranked
+    more = f" (top {len(shown)} of {len(ranked)})" if len(shown) < len(ranked) else ""
+    if not shown:
+        return f'<div class="card"><h3>{_e(title)}</h3><p class="empty">Nothing to show.</p></div>'
+    rows = [
+        [_e(b.key), _num(b.lines), _num(b.changed_lines), _money(b.value, cur),
+         _money(b.value_changed, cur)]
+        for b in shown
+    ]
+    table = _table([key, "Lines", "Changed", "Value", "Value changed"], rows,
+                   f"by-{key.lower()}", {1, 2, 3, 4})
+    return f'<div class="card"><h3>{_e(title)}{_e(more)}</h3>{table}</div>'
+
+
+def _cause(text: str | None) -> str:
+    """One bullet per rule or list entry; the engine's "now:" / "no longer:" set in bold."""
+    items = []
+    for part in (p.strip() for p in (text or "").split(" | ")):
+        head, sep, rest = part.partition(": ")
+        if sep and head in ("now", "no longer"):
+            items.append(f"<li><b>{_e(head)}</b> {_e(rest)}</li>")
+        elif part:
+            items.append(f"<li>{_e(part)}</li>")
+    return f'<ul class="cause">{"".join(items)}</ul>' if items else ""
+
+
+#: what else can change on a line while its outcome stays the same
+DETAILS = {"agency": "agency", "reasons": "reasons", "exceptions": "exceptions",
+           "review_policy": "policy"}
+
+
+def _outcome_cell(r: dict[str, Any]) -> str:
+    """old → new outcome, and under it whatever else changed (a policy of denial, lost GBS)."""
+    cell = (f'<span class="nowrap">{_badge(r["old_outcome"])}<span class="arrow">→</span>'
+            f'{_badge(r["new_outcome"])}</span>')
+    for key, label in DETAILS.items():
+        old, new = r[f"old_{key}"] or "", r[f"new_{key}"] or ""
+        if old != new:
+            cell += (f'<div class="detail">{_e(label)}: {_e(old or "none")} → '
+                     f'{_e(new or "none")}</div>')
+    return cell
+
+
+def _id_columns(frame: pl.DataFrame) -> list[str]:
+    """Carried columns worth a table column: any with a value on a changed line."""
+    changed = frame.filter(pl.col("changed"))
+    return [
+        c for c in frame.columns
+        if c not in SCHEMA and changed.select(
+            (pl.col(c).cast(pl.String).fill_null("").str.strip_chars() != "").any()
+        ).item()
+    ]
+
+
+def _top_changed(lines: pl.DataFrame, cur: str) -> str:
+    changed = lines.filter(pl.col("changed"))
+    if changed.is_empty():
+        return '<p class="empty" id="no-changes">No determination changed between the sides.</p>'
+    ids = _id_columns(lines)
+    top = changed.sort(["value", "line"], descending=[True, False], nulls_last=True)
+    top = top.head(TOP_LINES)
+    rows = [
+        [_e(r["line"]), *(_e(r[c]) for c in ids), f'<span class="mono">{_e(r["item"])}</span>',
+         _e(r["destination"]), _money(r["value"], cur), _outcome_cell(r),
+         _cause(r["cause"]) or _e(r["error"])]
+        for r in top.iter_rows(named=True)
+    ]
+    n = len(ids)
+    headers = ["Line", *ids, "Item", "Dest.", "Value", "Outcome", "Cause"]
+    note = f"Top {len(rows)} of {changed.height} changed lines by value."
+    return f'<p class="muted">{_e(note)}</p>' + _table(headers, rows, "top-changed", {0, n + 3})
+
+
+def _licences(summary: ImpactSummary) -> str:
+    if summary.licences is None:
+        return ""
+    lic, cur = summary.licences, summary.currency
+    if not lic.rows:
+        body = '<p class="empty">No licence in the ledger is affected.</p>'
+    else:
+        rows = [
+            [_e(r.agency), f'<span class="mono">{_e(r.number)}</span>', _e(r.destination),
+             f"{_e(r.status_old)} → {_e(r.status_new)}", _money(r.approved_value, cur),
+             _money(r.shipped_value, cur), _money(r.remaining_value, cur),
+             _money(r.unusable_value, cur), _cause(r.cause)]
+            for r in sorted(lic.rows, key=lambda r: -r.unusable_value)
+        ]
+        headers = ["Agency", "Licence", "Dest.", "Status", "Approved", "Shipped", "Remaining",
+                   "Unusable", "Cause"]
+        body = _table(headers, rows, "licences", {4, 5, 6, 7})
+    return f"<section><h2>Licences</h2>{body}</section>"
+
+
+def _parties(summary: ImpactSummary) -> str:
+    if summary.parties is None:
+        return ""
+    if not summary.parties.rows:
+        body = '<p class="empty">No stored party is newly hit or cleared.</p>'
+    else:
+        rows = [
+            [_e(r.party), _e(r.country), _e(r.change), _e(r.list),
+             f'<span class="mono">{_e(r.entry_id)}</span>', _e(r.matched_name),
+             f"{r.score:.2f}"]
+            for r in summary.parties.rows
+        ]
+        headers = ["Party", "Country", "Change", "List", "Entry", "Matched name", "Score"]
+        body = _table(headers, rows, "parties", {6})
+    return f"<section><h2>Parties</h2>{body}</section>"
+
+
+def _list_changes(summary: ImpactSummary) -> str:
+    if not summary.list_changes:
+        return ""
+    cur = summary.currency
+    rows = [
+        [_e(c.list), f'<span class="mono">{_e(c.entry_id)}</span>', _e(c.matched_name),
+         _e(c.change), _num(c.lines), _money(c.value, cur)]
+        for c in sorted(summary.list_changes, key=lambda c: (-c.value, -c.lines))
+    ]
+    headers = ["List", "Entry", "Matched name", "Change", "Lines", "Value"]
+    table = _table(headers, rows, "list-changes", {4, 5})
+    return f"<section><h2>List entries that made a difference</h2>{table}</section>"
+
+
+def _chart_box(
+    chart_id: str, spec: dict[str, Any] | None, title: str, note: str, empty: str
+) -> tuple[str, dict | None]:
+    """A card with an HTML title (it wraps on a phone, a Vega title would be cut) and the chart."""
+    head = f'<h3>{_e(title)}</h3><p class="muted">{_e(note)}</p>'
+    if spec is None:
+        return f'<div class="card">{head}<p class="empty">{_e(empty)}</p></div>', None
+    html = f'<div class="card">{head}<div class="chart" id="{chart_id}"></div></div>'
+    return html, _config(spec)
+
+
+CSS = """
+*{box-sizing:border-box}
+body{margin:0;font-family:__FONT__;color:#0f172a;background:#f1f5f9;line-height:1.45;
+  font-size:14px;-webkit-text-size-adjust:100%}
+header{background:#0f172a;color:#f8fafc;padding:28px 0 24px}
+.wrap{max-width:1200px;margin:0 auto;padding:0 20px}
+h1{margin:0 0 6px;font-size:26px;font-weight:650;letter-spacing:-.01em}
+h2{font-size:18px;margin:32px 0 12px;font-weight:650}
+h3{font-size:14px;margin:0 0 10px;font-weight:600;color:#334155}
+.meta{color:#cbd5e1;font-size:13px;display:flex;flex-wrap:wrap;gap:6px 18px}
+.meta b{color:#f8fafc;font-weight:600}
+.notes{margin:12px 0 0;padding-left:18px;color:#e2e8f0;font-size:13px}
+.kpis{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:12px;
+  margin:-14px 0 8px}
+.kpi{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 3px #0f172a1f;
+  border-top:4px solid #94a3b8}
+.kpi.warn{border-top-color:#dc2626}.kpi.bad{border-top-color:#7f1d1d}
+.kpi-label{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#64748b}
+.kpi-value{font-size:26px;font-weight:700;font-variant-numeric:tabular-nums;margin:2px 0}
+.kpi-sub{font-size:12px;color:#64748b}
+.card{background:#fff;border-radius:10px;padding:16px;box-shadow:0 1px 3px #0f172a1f;
+  min-width:0}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));
+  gap:16px}
+.chart{width:100%}
+.stack>*+*{margin-top:16px}
+.empty{color:#64748b;font-style:italic;margin:4px 0}
+.muted{color:#64748b;margin:0 0 8px}
+.table-wrap{overflow-x:auto;background:#fff;border-radius:10px;
+  box-shadow:0 1px 3px #0f172a1f}
+.card .table-wrap{box-shadow:none;border-radius:0}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th{background:#f8fafc;color:#475569;font-weight:600;text-align:left;padding:8px 10px;
+  border-bottom:1px solid #e2e8f0;white-space:nowrap}
+td{padding:7px 10px;border-bottom:1px solid #f1f5f9;vertical-align:top}
+tr:hover td{background:#f8fafc}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px;
+  white-space:nowrap}
+#top-changed td:last-child,#licences td:last-child{min-width:380px;max-width:620px;
+  overflow-wrap:anywhere}
+.detail{font-size:11px;color:#475569;margin-top:3px;max-width:240px}
+.cause{margin:0;padding-left:16px;color:#334155;font-size:12px}
+.cause li+li{margin-top:3px}.cause b{color:#0f172a}
+.badge{display:inline-block;padding:1px 7px;border-radius:999px;font-size:11px;
+  font-weight:600;color:#fff;white-space:nowrap}
+.b-PROHIBITED{background:#7f1d1d}.b-LICENSE_REQUIRED{background:#dc2626}
+.b-EXCEPTION_AVAILABLE{background:#f59e0b;color:#1f1300}.b-NLR{background:#16a34a}
+.b-ERROR{background:#9ca3af}
+.key{display:flex;flex-wrap:wrap;gap:4px 16px;margin:-4px 0 12px;font-size:12px;
+  color:#334155}
+.key span{display:inline-flex;align-items:center;gap:6px}
+.key i{width:11px;height:11px;border-radius:2px;display:inline-block}
+.arrow{color:#64748b;margin:0 4px}.nowrap{white-space:nowrap}
+footer{color:#64748b;font-size:12px;margin:40px 0 30px}
+@media (max-width:900px){.kpis{grid-template-columns:repeat(auto-fit,minmax(160px,1fr))}}
+@media (max-width:600px){h1{font-size:20px}.kpi-value{font-size:22px}
+  .kpis{grid-template-columns:repeat(2,minmax(0,1fr))}
+  .wrap{padding:0 12px}#top-changed td:last-child{min-width:240px}}
+""".replace("__FONT__", FONT)
+
+
+def render_report(lines: pl.DataFrame, summary: ImpactSummary) -> str:
+    """The whole report as one HTML document that needs no network to open."""
+    frame = _normalise(lines)
+    cur = summary.currency
+    specs: dict[str, dict] = {}
+
+    def box(chart_id: str, spec: dict[str, Any] | None, title: str, note: str, empty: str) -> str:
+        html, ready = _chart_box(chart_id, spec, title, note, empty)
+        if ready is not None:
+            specs[chart_id] = ready
+        return html
+
+    old, new = _side_name(summary, "old"), _side_name(summary, "new")
+    moved = f"Bars: outcome on {old}; colour: outcome on {new}; faded: the same outcome."
+    transitions = box("chart-transitions-lines", _transition_chart(summary, "lines"),
+                      "Lines by outcome", moved, "No lines to chart.")
+    transitions += box("chart-transitions-value", _transition_chart(summary, "value"),
+                       f"Value ({cur}) by outcome", moved, "No line carries a value.")
+    category = box("chart-category", _category_chart(frame, summary),
+                   f"Value by category (top {TOP})",
+                   f"Colour: outcome on {new}; solid: changed lines, faded: unchanged ones.",
+                   "No line carries a value.")
+    timeline = box("chart-events", _timeline_chart(summary),
+                   "Rules that came into or went out of force",
+                   "Between the two dates, for these destinations and items. Circle size: "
+                   "changed lines whose cause names the rule; hover for the citation.",
+                   "No rule came into or went out of force between the two dates for these lines.")
+    meta = [
+        ("Ruleset", summary.ruleset_version), ("Mode", summary.mode),
+        ("Old", f"{summary.old.date}" + (f" · lists {summary.old.lists_version}"
+                                         if summary.old.lists_version else "")),
+        ("New", f"{summary.new.date}" + (f" · lists {summary.new.lists_version}"
+                                         if summary.new.lists_version else "")),
+        ("Currency", cur),
+    ]
+    notes = "".join(f"<li>{_e(n)}</li>" for n in summary.notes)
+    breakdowns = "".join([
+        _breakdown("By destination", summary.by_destination, "Destination", cur, TOP),
+        _breakdown("By reason for control", summary.by_reason, "Reason", cur, TOP),
+        _breakdown("By customer", summary.by_customer, "Customer", cur, TOP),
+        _breakdown("By agency", summary.by_agency, "Agency", cur, None),
+    ])
+    script = ""
+    if specs:
+        script = (
+            f"<script>{_vega_bundle()}</script>\n<script>\n(function(){{\n"
+            f"const specs = {_script_json(specs)};\n"
+            "const opts = {actions: false, renderer: 'svg'};\n"
+            "const jobs = Object.entries(specs).map(([id, spec]) =>\n"
+            "  vegaEmbed('#' + id, spec, opts).catch((err) => {\n"
+            "    document.getElementById(id).textContent = 'This chart could not be drawn.';\n"
+            "    console.error(err);\n  }));\n"
+            "Promise.all(jobs).then(() => {document.body.dataset.chartsReady = jobs.length;});\n"
+            "})();\n</script>"
+        )
+    else:
+        script = "<script>document.body.dataset.chartsReady = 0;</script>"
+    title = _title(summary)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(title)}</title>
+<style>{CSS}</style></head>
+<body>
+<header><div class="wrap">
+<h1>{_e(title)}</h1>
+<div class="meta">{"".join(f"<span>{_e(k)} <b>{_e(v)}</b></span>" for k, v in meta)}</div>
+{f'<ul class="notes">{notes}</ul>' if notes else ""}
+</div></header>
+<main class="wrap">
+{_kpis(summary)}
+<h2>What moved</h2>
+{_key() if specs else ""}
+<div class="grid2">{transitions}</div>
+<h2>Where the money is</h2>
+{_key() if "chart-category" in specs else ""}
+<div class="stack">{category}</div>
+<h2>Rule events</h2>
+<div class="stack">{timeline}</div>
+<h2>Breakdowns</h2>
+<div class="grid2">{breakdowns}</div>
+<h2>Top changed lines</h2>
+{_top_changed(frame, cur)}
+{_licences(summary)}
+{_parties(summary)}
+{_list_changes(summary)}
+<footer>Generated by exportcheck from ruleset {_e(summary.ruleset_version)}. Outcomes are
+determinations by the rule base, not legal advice; review each changed line.</footer>
+</main>
+{script}
+</body></html>
+"""
+
+
+def write_report(path: str | Path, lines: pl.DataFrame, summary: ImpactSummary) -> None:
+    """Render and write the report as UTF-8 (the page declares that charset)."""
+    Path(path).write_text(render_report(lines, summary), encoding="utf-8")

@@ -1,0 +1,205 @@
+"""The summary of an impact run: totals, breakdowns, the rule timeline, licences and parties.
+
+Everything here is computed from the line table (and the ledger, the stored parties), so the
+report and ``summary.json`` can never disagree with ``lines.parquet``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+
+from exportcheck.impact.models import (
+    Breakdown,
+    ImpactSummary,
+    LicenceImpact,
+    LicenceSummary,
+    PartyImpact,
+    PartySummary,
+    RuleEvent,
+    Side,
+    Totals,
+    Transition,
+)
+from exportcheck.rules.describe import summarise
+from exportcheck.rules.ruleset import RuleSet, _named_destinations
+
+_VALUE = pl.col("value").fill_null(0.0)
+
+
+def _money(x: Any) -> float:
+    return round(float(x or 0.0), 2)
+
+
+def breakdown(lines: pl.DataFrame, key: pl.Expr, *, explode: bool = False) -> list[Breakdown]:
+    """Lines and money per key, changed lines first by value changed."""
+    df = lines.select(key.alias("key"), "changed", _VALUE.alias("value"))
+    if explode:
+        df = df.with_columns(pl.col("key").str.split(",")).explode("key")
+    df = df.with_columns(pl.col("key").fill_null("none").replace("", "none"))
+    agg = (
+        df.group_by("key")
+        .agg(
+            pl.len().alias("lines"),
+            pl.col("changed").sum().alias("changed_lines"),
+            pl.col("value").sum().alias("value"),
+            pl.col("value").filter(pl.col("changed")).sum().alias("value_changed"),
+        )
+        .sort(["value_changed", "changed_lines", "value", "key"], descending=[True, True, True,
+                                                                              False])
+    )
+    return [
+        Breakdown(key=str(r["key"]), lines=r["lines"], changed_lines=r["changed_lines"],
+                  value=_money(r["value"]), value_changed=_money(r["value_changed"]))
+        for r in agg.iter_rows(named=True)
+    ]
+
+
+def _totals(lines: pl.DataFrame) -> Totals:
+    trans = (
+        lines.group_by("old_outcome", "new_outcome")
+        .agg(pl.len().alias("lines"), _VALUE.sum().alias("value"))
+        .sort("lines", descending=True)
+    )
+    changed = lines.filter(pl.col("changed"))
+    return Totals(
+        lines=lines.height,
+        errors=lines.filter(pl.col("error").is_not_null()).height,
+        changed_lines=changed.height,
+        value=_money(lines.select(_VALUE.sum()).item()),
+        value_changed=_money(changed.select(_VALUE.sum()).item()),
+        transitions=[
+            Transition(old_outcome=r["old_outcome"], new_outcome=r["new_outcome"],
+                       lines=r["lines"], value=_money(r["value"]))
+            for r in trans.iter_rows(named=True)
+        ],
+    )
+
+
+def rule_events(lines: pl.DataFrame, rs: RuleSet, d_old: date, d_new: date) -> list[RuleEvent]:
+    """Rules that came into or went out of force between the dates and can reach the portfolio,
+    each with the changed lines whose cause cites it."""
+    if d_old >= d_new:
+        return []
+    dests = set(lines.get_column("destination").drop_nulls().unique().to_list())
+    seen_as: dict[str, set[str]] = {d: {d} for d in dests}  # what each is determined as, too
+    for r in rs.rows("aliases"):
+        if r.code in dests:
+            seen_as[r.code].add(r.as_code)
+    codes = set().union(*seen_as.values()) if seen_as else set()
+    eccns = set(
+        lines.select(pl.col("item").str.slice(0, 5).str.to_uppercase()).to_series().to_list()
+    )
+    changed = (
+        lines.filter(pl.col("changed") & (pl.col("cause") != ""))
+        .group_by("destination", "cause")
+        .agg(pl.len().alias("n"), _VALUE.sum().alias("v"))
+    )
+    groups = list(changed.iter_rows())
+    out = []
+    for table, row, kind in rs.changes_between(d_old, d_new):
+        if table == "ccl" and row.eccn not in eccns:
+            continue
+        named = _named_destinations(row) if table != "ccl" else set()
+        if named and not named & codes:
+            continue
+        on = row.effective_from if kind == "added" else row.effective_to + timedelta(days=1)
+        n, v = 0, 0.0
+        for dest, cause, cnt, val in groups:
+            if named and not named & seen_as.get(dest, {dest}):
+                continue
+            if row.citation and row.citation in cause:
+                n += cnt
+                v += val or 0.0
+        out.append(RuleEvent(on=on, change=kind, rule=summarise(table, row),
+                             citation=row.citation, table=table, lines=n, value=_money(v)))
+    return out
+
+
+def licence_impact(database_url: str, d_old: date, d_new: date) -> tuple[LicenceSummary,
+                                                                            pl.DataFrame]:
+    """Licences usable on the old date whose remaining balance is blocked on the new one."""
+    from exportcheck.ledger import Ledger
+
+    ledger = Ledger(database_url)
+    before = {(r.agency, r.number): r for r in ledger.report(as_of=d_old).rows}
+    after = ledger.report(as_of=d_new).rows
+    rows = []
+    for r in after:
+        b = before.get((r.agency, r.number))
+        if b is None or b.available <= 0 or r.blocked <= 0:
+            continue
+        since = f" from {r.status_since.isoformat()}" if r.status_since else ""
+        cite = f" ({r.status_citation})" if r.status_citation else ""
+        rows.append(LicenceImpact(
+            agency=r.agency, number=r.number, destination=r.destination, status_old=b.status,
+            status_new=r.status, approved_value=float(r.approved), shipped_value=float(r.shipped),
+            remaining_value=float(r.remaining), unusable_value=float(r.blocked),
+            cause=f"{r.status}{since}{cite}"))
+    summary = LicenceSummary(licences=len(after), hit=len(rows),
+                             unusable_value=_money(sum(r.unusable_value for r in rows)), rows=rows)
+    schema = {k: pl.Float64 if k.endswith("_value") else pl.Utf8
+              for k in LicenceImpact.model_fields}
+    return summary, pl.DataFrame([r.model_dump() for r in rows], schema=schema)
+
+
+def party_impact(parties: Iterable[tuple[str, str | None]], old_scr: Any, new_scr: Any
+                 ) -> tuple[PartySummary, pl.DataFrame]:
+    """Stored parties that match an entry on the new lists only (newly hit) or old only."""
+    rows, n = [], 0
+    for name, country in parties:
+        n += 1
+        old = {(h.list, h.entry_id): h for h in old_scr.screen(name, country=country)}
+        new = {(h.list, h.entry_id): h for h in new_scr.screen(name, country=country)}
+        for change, a, b in (("newly hit", new, old), ("cleared", old, new)):
+            for k, h in a.items():
+                if k not in b:
+                    rows.append(PartyImpact(party=name, country=country, change=change,
+                                            list=h.list, entry_id=h.entry_id,
+                                            matched_name=h.matched_name, score=h.score))
+    summary = PartySummary(
+        parties=n, newly_hit=len({r.party for r in rows if r.change == "newly hit"}),
+        cleared=len({r.party for r in rows if r.change == "cleared"}), rows=rows)
+    schema = {k: pl.Float64 if k == "score" else pl.Utf8 for k in PartyImpact.model_fields}
+    return summary, pl.DataFrame([r.model_dump() for r in rows], schema=schema)
+
+
+def build_summary(
+    lines: pl.DataFrame,
+    rs: RuleSet,
+    old: Side,
+    new: Side,
+    *,
+    mode: str,
+    notes: list[str],
+    database_url: str | None = None,
+    parties: Iterable[tuple[str, str | None]] | None = None,
+    screeners: tuple[Any, Any] = (None, None),
+) -> tuple[ImpactSummary, pl.DataFrame, pl.DataFrame]:
+    customer = next((c for c in ("customer", "end_user") if c in lines.columns), None)
+    licences = party_summary = None
+    lic_table = party_table = pl.DataFrame()
+    if database_url is not None:
+        licences, lic_table = licence_impact(database_url, old.date, new.date)
+    if parties is not None and screeners[0] is not None:
+        party_summary, party_table = party_impact(parties, *screeners)
+    summary = ImpactSummary(
+        mode=mode,
+        old=old,
+        new=new,
+        ruleset_version=rs.version,
+        totals=_totals(lines),
+        by_destination=breakdown(lines, pl.col("destination")),
+        by_category=breakdown(lines, pl.col("category")),
+        by_agency=breakdown(lines, pl.coalesce("new_agency", "old_agency")),
+        by_reason=breakdown(lines, pl.col("new_reasons"), explode=True),
+        by_customer=breakdown(lines, pl.col(customer).cast(pl.Utf8)) if customer else [],
+        events=rule_events(lines, rs, old.date, new.date),
+        licences=licences,
+        parties=party_summary,
+        notes=notes,
+    )
+    return summary, lic_table, party_table

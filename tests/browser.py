@@ -1,0 +1,123 @@
+"""Browser tests in headless Debian chromium, driven by Playwright, with nothing from the network.
+
+Playwright's own browser downloads are not used: the tests drive the distribution's
+``/usr/bin/chromium`` (``scripts/test`` installs it). Without it a browser test skips on a
+developer machine and fails under CI, so CI never passes by silently not looking at a page.
+
+    log = PageLog()
+    with open_page(path, "my_page", log=log) as page:  # on failure: tests/artifacts/my_page.png
+        ...                                          # log.errors, log.blocked: what went wrong
+
+or, through the ``browser_page`` fixture, ``with browser_page(path, "my_page") as page:``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@dataclass
+class PageLog:
+    """What the page complained about, and what it tried to fetch from outside."""
+
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def require_chromium() -> None:
+    """Skip without a browser on a developer machine; under CI a missing browser is a failure."""
+    why = ""
+    if not CHROMIUM.exists():
+        why = f"{CHROMIUM} not found (apt-get install chromium fonts-noto-cjk; scripts/test does)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            why = "playwright is not installed (pip install -e '.[dev]')"
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; CI must run the browser tests.")
+        pytest.skip(why)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page PNG in tests/artifacts/<name>.png, for a human to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@contextmanager
+def open_page(
+    target: str | Path,
+    artifacts_name: str,
+    *,
+    offline: bool = True,
+    viewport: tuple[int, int] = (1280, 900),
+    log: PageLog | None = None,
+    fail_on_errors: bool = True,
+) -> Iterator[Page]:
+    """The page at ``target`` (a path or URL) in headless chromium; a screenshot if the block fails.
+
+    ``offline`` aborts every request but the page itself and lists it in ``log.blocked``: a page
+    that must work without a network shows here whether it does. Console errors and uncaught
+    exceptions go to ``log.errors`` and, with ``fail_on_errors``, fail the block at its end.
+    """
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url = Path(target).resolve().as_uri() if isinstance(target, Path) else str(target)
+    if "://" not in url:
+        url = Path(url).resolve().as_uri()
+    log = PageLog() if log is None else log
+
+    def route(r: Route) -> None:
+        if r.request.url.split("#")[0] == url:
+            r.continue_()
+        else:
+            log.blocked.append(r.request.url)
+            r.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        try:
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            page = context.new_page()
+            page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: log.errors.append(f"uncaught: {exc}"))
+            if offline:
+                page.route("**/*", route)
+            try:
+                page.goto(url)
+                yield page
+                if fail_on_errors and log.errors:
+                    raise AssertionError(f"errors in the page console: {log.errors}")
+            except BaseException:
+                with suppress(Exception):  # the page may be what broke: keep the first error
+                    screenshot(page, artifacts_name)
+                raise
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page() -> Callable[..., AbstractContextManager[Page]]:
+    """``open_page`` for a test: ``with browser_page(path, "name") as page: ...``."""
+    require_chromium()
+    return open_page

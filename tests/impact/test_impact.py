@@ -1,0 +1,232 @@
+"""Impact analysis: exact changes and causes, agreement with determine(), money, lists, ledger."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date
+
+import polars as pl
+import pytest
+
+from exportcheck import determine
+from exportcheck.errors import ExportCheckError, InvalidInput
+from exportcheck.impact import impact
+from exportcheck.screen.parsers import load_paths
+from exportcheck.screen.service import SAMPLES_DIR, Screener
+
+D0, D1, D2 = date(2020, 6, 29), date(2020, 7, 15), date(2021, 1, 15)
+LISTED = "Centre Bright Electronics Company Limited"
+
+
+def hand_portfolio() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "order_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7"],
+            "customer": ["Kowloon Avionics", "HK Aero", "PLA Garrison", "HK Police", "Shop",
+                         "Munich GmbH", "Munich GmbH"],
+            "item": ["3A001.a.2", "9A610.x", "3A991.b", "USML:XI", "EAR99", "3A001.a.2",
+                     "USML:XI"],
+            "destination": ["HK", "HK", "HK", "HK", "HK", "DE", "DE"],
+            "value": [1200.0, 1500.0, 900.0, 100000.0, 50.0, 1200.0, 70000.0],
+            "end_user_type": ["civil", "civil", "military", "government", "civil", "civil",
+                              "government"],
+        }
+    )
+
+
+def _causes(r) -> dict[str, str]:
+    return dict(zip(r.lines["order_id"], r.lines["cause"], strict=True))
+
+
+def test_hk_first_action_exact_changes_and_causes() -> None:
+    """29 Jun → 15 Jul 2020: LVS/GBS suspended for HK (740.2(a)(23)), USML to 126.1(d)(1)."""
+    r = impact(hand_portfolio(), D0, D1)
+    lines = r.lines
+    changed = set(lines.filter(pl.col("changed"))["order_id"])
+    assert changed == {"A1", "A2", "A4"}
+    causes = _causes(r)
+    for oid in ("A1", "A2"):
+        assert "no longer: License Exception LVS" in causes[oid]
+        assert "15 CFR 740.2(a)(23), added by 85 FR 45998" in causes[oid]
+    assert "HK determined as CN under the ITAR" in causes["A4"]
+    assert "in force from 2020-06-30" in causes["A4"]
+    assert "22 CFR 126.1(d)(1)" in causes["A4"]
+    for oid in ("A3", "A5", "A6", "A7"):
+        assert causes[oid] == ""
+    row = lines.filter(pl.col("order_id") == "A1").row(0, named=True)
+    assert (row["old_outcome"], row["new_outcome"]) == ("EXCEPTION_AVAILABLE", "LICENSE_REQUIRED")
+    assert (row["old_exceptions"], row["new_exceptions"]) == ("LVS,GBS", "")
+    a4 = lines.filter(pl.col("order_id") == "A4").row(0, named=True)
+    assert (a4["old_review_policy"], a4["new_review_policy"]) == ("case-by-case",
+                                                                 "policy of denial")
+
+
+def test_hk_removal_exact_causes() -> None:
+    """29 Jun 2020 → 15 Jan 2021: HK determined as CN (85 FR 83765), MEU rule reaches HK."""
+    r = impact(hand_portfolio(), D0, D2)
+    causes = _causes(r)
+    assert set(r.lines.filter(pl.col("changed"))["order_id"]) == {"A1", "A2", "A3", "A4"}
+    for oid in ("A1", "A2", "A3"):
+        assert causes[oid].startswith("now: HK determined as CN under the EAR (85 FR 83765")
+        assert "in force from 2020-12-23" in causes[oid]
+    assert "744.21" in causes["A3"] and "end user is military" in causes["A3"]
+    a3 = r.lines.filter(pl.col("order_id") == "A3").row(0, named=True)
+    assert (a3["old_outcome"], a3["new_outcome"], a3["new_reasons"]) == (
+        "NLR", "LICENSE_REQUIRED", "MEU")
+    # the timeline names the events, and attributes the changed lines to them
+    events = {(e.on, e.rule): e for e in r.summary.events}
+    alias = events[(date(2020, 12, 23), "HK determined as CN (EAR)")]
+    assert alias.citation.startswith("85 FR 83765") and alias.lines == 3
+    assert alias.value == pytest.approx(1200 + 1500 + 900)
+    assert all(e.on > D0 and e.on <= D2 for e in r.summary.events)
+    assert not any("DE" in e.rule.split(":")[0] for e in r.summary.events)
+
+
+def test_unchanged_when_the_dates_are_equal() -> None:
+    r = impact(hand_portfolio(), D1, D1)
+    assert not r.lines["changed"].any()
+    assert (r.lines["cause"] == "").all()
+    assert r.summary.events == [] and r.summary.totals.value_changed == 0
+
+
+def _generated(n: int, seed: int) -> pl.DataFrame:
+    from exportcheck.impact.portfolio import generate
+
+    return generate(n, seed=seed)
+
+
+@pytest.mark.parametrize(("d_old", "d_new"), [(D0, D2), (date(2023, 11, 1), date(2024, 6, 1))])
+def test_row_for_row_equal_to_determine(d_old: date, d_new: date) -> None:
+    """Each line's two outcomes equal the scalar determine() on each date, screening included."""
+    frame = _generated(600, seed=7)
+    screener = Screener.from_samples()
+    r = impact(frame, d_old, d_new, screener=screener)
+    assert r.lines.height == frame.height
+    assert r.lines["line"].to_list() == list(range(1, frame.height + 1))
+    assert r.lines["order_id"].to_list() == frame["order_id"].to_list()
+    for src, got in zip(frame.iter_rows(named=True), r.lines.iter_rows(named=True), strict=True):
+        for side, on in (("old", d_old), ("new", d_new)):
+            try:
+                d = determine(src["item"], src["destination"], on, value=src["value"],
+                              quantity=src["quantity"], end_user=src["end_user"],
+                              end_user_type=src["end_user_type"], end_use=src["end_use"],
+                              screener=screener)
+            except ExportCheckError:
+                assert got[f"{side}_outcome"] is None and got[f"{side}_error"]
+                continue
+            assert got[f"{side}_outcome"] == d.outcome.value, (side, src)
+            assert got[f"{side}_reasons"] == ",".join(d.reasons), (side, src)
+            assert got[f"{side}_exceptions"] == ",".join(e.symbol for e in d.license_exceptions)
+            assert got[f"{side}_review_policy"] == d.review_policy
+        assert got["changed"] == (got["cause"] != "")
+
+
+def test_money_reconciles_with_the_input() -> None:
+    frame = _generated(3000, seed=11)
+    r = impact(frame, D0, D2)
+    s = r.summary
+    total = frame["value"].sum()
+    assert s.totals.value == pytest.approx(total, abs=0.01)
+    assert s.totals.lines == frame.height
+    assert sum(t.value for t in s.totals.transitions) == pytest.approx(total, abs=0.05)
+    assert sum(t.lines for t in s.totals.transitions) == frame.height
+    changed_value = r.lines.filter(pl.col("changed"))["value"].sum()
+    assert s.totals.value_changed == pytest.approx(changed_value, abs=0.01)
+    assert s.totals.changed_lines > 0
+    for table in (s.by_destination, s.by_category, s.by_agency, s.by_customer):
+        assert sum(b.lines for b in table) == frame.height
+        assert sum(b.value for b in table) == pytest.approx(total, abs=0.5)
+        assert sum(b.value_changed for b in table) == pytest.approx(changed_value, abs=0.5)
+    hk = next(b for b in s.by_destination if b.key == "HK")
+    assert hk.changed_lines == r.lines.filter(
+        (pl.col("destination") == "HK") & pl.col("changed")).height
+
+
+def test_currency_conversion_and_date_column_ignored() -> None:
+    frame = hand_portfolio().with_columns(
+        pl.Series("currency", ["EUR", "USD", "usd", "EUR", None, "EUR", "USD"]),
+        pl.lit("2019-05-05").alias("date"),
+    )
+    with pytest.raises(InvalidInput, match="no rate is given for EUR"):
+        impact(frame, D0, D1)
+    r = impact(frame, D0, D1, rates={"EUR": 5.0})
+    # 1,200 EUR = 6,000 USD: above the 3A001 LVS limit of $5,000, so no LVS on the old date
+    a1 = r.lines.filter(pl.col("order_id") == "A1").row(0, named=True)
+    assert a1["value"] == 6000.0 and a1["value_in_currency"] == "1200.0"
+    assert a1["old_exceptions"] == "GBS"
+    assert any("'date' ignored" in n for n in r.summary.notes)
+    assert any("1 EUR = 5.0 USD" in n for n in r.summary.notes)
+
+
+def test_bad_lines_get_an_error_column() -> None:
+    frame = pl.DataFrame({"item": ["3A001.a.2", "", "9Z999", "3A991"],
+                          "destination": ["HK", "HK", "HK", None],
+                          "value": ["10", "5", "1", "abc"]})
+    r = impact(frame, D0, D2)
+    errors = r.lines["error"].to_list()
+    assert errors[0] is None
+    assert errors[1] == "missing item"
+    assert "9Z999" in errors[2]
+    assert errors[3] == "missing destination"
+    assert r.summary.totals.errors == 3
+    assert r.lines["changed"].to_list() == [True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"from_date": D2, "to_date": D0}, "is after --to"),
+        ({"from_date": date(2018, 12, 31), "to_date": D0}, "before the rule base starts"),
+        ({"from_date": D0}, "give both dates"),
+        ({}, "nothing to compare"),
+    ],
+)
+def test_bad_arguments(kwargs: dict, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        impact(hand_portfolio(), **kwargs)
+
+
+def test_missing_item_column() -> None:
+    with pytest.raises(InvalidInput, match="'item' column"):
+        impact(hand_portfolio().drop("item"), D0, D1)
+
+
+def _without(listed: str) -> Screener:
+    lists = [dataclasses.replace(pl_, entries=[e for e in pl_.entries if e.name != listed],
+                                 content_hash=pl_.content_hash + "-old")
+             for pl_ in load_paths([SAMPLES_DIR])]
+    return Screener(lists)
+
+
+def test_list_release_change_names_the_entry() -> None:
+    old, new = _without(LISTED), Screener.from_samples()
+    frame = pl.DataFrame({"order_id": ["L1", "L2"], "item": ["EAR99", "EAR99"],
+                          "destination": ["HK", "HK"], "value": [900.0, 100.0],
+                          "end_user": [LISTED, "Harbour Florists Ltd"]})
+    r = impact(frame, on=D2, from_screener=old, to_screener=new,
+               parties=[(LISTED, "HK"), ("Harbour Florists Ltd", "HK")])
+    assert r.summary.mode == "lists"
+    assert r.summary.old.lists_version != r.summary.new.lists_version
+    l1, l2 = r.lines.iter_rows(named=True)
+    assert (l1["old_outcome"], l1["new_outcome"]) == ("NLR", "LICENSE_REQUIRED")
+    assert l1["cause"].startswith("list entry now matched: EL entry")
+    assert LISTED in l1["cause"]
+    assert not l2["changed"]
+    p = r.summary.parties
+    assert p is not None and p.parties == 2 and p.newly_hit == 1 and p.cleared == 0
+    assert p.rows[0].party == LISTED and p.rows[0].list == "EL"
+
+
+def test_licences_made_unusable(tmp_path) -> None:
+    from exportcheck.ledger import Ledger, seed
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    seed.seed(Ledger(url))
+    r = impact(hand_portfolio(), D0, D2, database_url=url)
+    lic = r.summary.licences
+    assert lic is not None and lic.hit >= 1
+    assert lic.unusable_value == pytest.approx(1_000_000, abs=0.01)
+    assert all(x.status_new == "suspended" and x.cause.startswith("suspended from 2020-06-30")
+               for x in lic.rows)
+    assert math.isclose(sum(x.remaining_value for x in lic.rows), lic.unusable_value)

@@ -1,0 +1,135 @@
+"""``exportcheck impact``: the three output files, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from exportcheck.cli.app import main
+from exportcheck.impact.portfolio import generate
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def orders(tmp_path: Path) -> Path:
+    path = tmp_path / "orders.csv"
+    generate(400, seed=3).with_columns(pl.lit("2019-01-01").alias("date")).write_csv(path)
+    return path
+
+
+def test_impact_writes_lines_summary_and_report(
+    orders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "impact"
+    code, stdout, err = run(
+        ["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15", "-o", str(out)],
+        capsys,
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["lines.parquet", "report.html",
+                                                      "summary.json"]
+    lines = pl.read_parquet(out / "lines.parquet")
+    src = pl.read_csv(orders, infer_schema_length=0)
+    assert lines["order_id"].to_list() == src["order_id"].to_list()
+    assert lines["line"].to_list() == list(range(1, src.height + 1))
+    assert {"customer", "value", "old_outcome", "new_outcome", "changed", "old_reasons",
+            "new_reasons", "old_exceptions", "new_exceptions", "cause", "error"} <= set(
+        lines.columns)
+    assert "date" not in lines.columns
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["totals"]["lines"] == src.height
+    assert summary["totals"]["changed_lines"] == lines["changed"].sum()
+    assert summary["old"]["date"] == "2020-06-29" and summary["new"]["date"] == "2021-01-15"
+    assert any("'date' ignored" in n for n in summary["notes"])
+    assert f"{summary['totals']['changed_lines']:,} changed" in stdout
+    assert "report: " in stdout and "report.html" in stdout
+
+
+def _bad(tmp_path: Path, name: str, frame: pl.DataFrame) -> Path:
+    path = tmp_path / name
+    frame.write_csv(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "extra", "message"),
+    [
+        ("no_item", ["--from", "2020-06-29", "--to", "2021-01-15"], "need a 'item' column"),
+        ("ok", ["--from", "2021-01-15", "--to", "2020-06-29"], "is after --to"),
+        ("ok", ["--from", "2018-06-29", "--to", "2021-01-15"], "before the rule base starts"),
+        ("ok", ["--from", "2020-13-01", "--to", "2021-01-15"], "invalid --from date"),
+        ("ok", ["--from-lists", "998", "--to-lists", "999", "--on", "2021-01-15"],
+         "unknown list version 998"),
+        ("ok", ["--from-lists", "abc", "--to-lists", "1", "--on", "2021-01-15"],
+         "not a version number"),
+        ("ok", ["--from-lists", "1", "--on", "2021-01-15"], "give both --from-lists"),
+        ("mixed", ["--from", "2020-06-29", "--to", "2021-01-15"], "no rate is given for EUR"),
+        ("mixed", ["--from", "2020-06-29", "--to", "2021-01-15", "--rate", "EUR"],
+         "write CURRENCY=USD_PER_UNIT"),
+        ("mixed", ["--from", "2020-06-29", "--to", "2021-01-15", "--rate", "EUR=-1"],
+         "must be a positive number"),
+        ("ok", [], "nothing to compare"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, extra: list[str],
+    message: str,
+) -> None:
+    base = pl.DataFrame({"item": ["3A001.a.2", "EAR99"], "destination": ["HK", "DE"],
+                         "value": ["1200", "10"], "currency": ["USD", "USD"]})
+    frames = {
+        "ok": base,
+        "no_item": base.drop("item"),
+        "mixed": base.with_columns(pl.Series("currency", ["USD", "EUR"])),
+    }
+    orders = _bad(tmp_path, f"{case}.csv", frames[case])
+    out = tmp_path / "out"
+    code, stdout, err = run(["impact", str(orders), "-o", str(out), *extra], capsys)
+    assert code == 2
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
+    assert message in err
+    assert not out.exists()
+
+
+def test_unwritable_outdir_is_refused_before_work(
+    orders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "taken"
+    a_file.write_text("keep me")
+    for target, message in ((a_file, "is a file"), (tmp_path / "no" / "such", "does not exist")):
+        code, _, err = run(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
+                            "-o", str(target)], capsys)
+        assert code == 2 and message in err
+    assert a_file.read_text() == "keep me"
+
+
+def test_a_failed_write_leaves_the_old_files_whole(
+    orders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "impact"
+    out.mkdir()
+    (out / "summary.json").write_text('{"previous": true}')
+    import exportcheck.impact.report as report
+
+    def disk_full(*_a: object, **_k: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "render_report", disk_full)
+    code, _, err = run(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
+                        "-o", str(out)], capsys)
+    assert code == 2 and "No space left on device" in err
+    assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
+    assert json.loads((out / "summary.json").read_text()) == {"previous": True}
