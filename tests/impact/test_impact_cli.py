@@ -96,7 +96,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
     }
     orders = _bad(tmp_path, f"{case}.csv", frames[case])
     out = tmp_path / "out"
-    code, stdout, err = run(["impact", str(orders), "-o", str(out), *extra], capsys)
+    code, _, err = run(["impact", str(orders), "-o", str(out), *extra], capsys)
     assert code == 2
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
     assert message in err

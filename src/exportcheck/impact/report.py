@@ -19,7 +19,7 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
-from exportcheck.impact.models import Breakdown, ImpactSummary
+from exportcheck.impact.models import Breakdown, ImpactSummary, RuleEvent
 
 __all__ = ["render_report", "write_report"]
 
@@ -36,6 +36,8 @@ COLOURS = [colour for _, colour in OUTCOMES.values()]
 EVENT_COLOURS = {"Added": "#2563eb", "Removed": "#9333ea"}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif'
 TOP = 15
+#: about one axis label per 130 px of chart width, whatever the screen
+TICKS = {"expr": "ceil(width / 130)"}
 TOP_LINES = 50
 
 #: columns the impact frame always has; any other column is a carried id (order, customer, ...)
@@ -120,7 +122,7 @@ def _changed_opacity() -> alt.Opacity:
 
 def _money_axis(title: str) -> alt.Axis:
     """SI-prefixed dollars ($1.5M), with a plain $0 rather than d3's "$0M"."""
-    return alt.Axis(format="$~s", tickCount=5, title=title,
+    return alt.Axis(format="$~s", tickCount=TICKS, labelOverlap="greedy", title=title,
                     labelExpr="datum.value === 0 ? '$0' : datum.label")
 
 
@@ -144,7 +146,7 @@ def _transition_chart(summary: ImpactSummary, measure: str) -> dict[str, Any] | 
         .encode(
             y=alt.Y("from:N", title=None, sort=used),
             x=alt.X(f"sum({measure}):Q", axis=_money_axis(title) if is_value else alt.Axis(
-                title=title, format=",d", tickMinStep=1, tickCount=5)),
+                title=title, format=",d", tickMinStep=1, tickCount=TICKS, labelOverlap="greedy")),
             color=_outcome_colour("to"),
             opacity=_changed_opacity(),
             order=alt.Order("order:Q"),
@@ -207,16 +209,30 @@ def _category_chart(lines: pl.DataFrame, summary: ImpactSummary) -> dict[str, An
     return chart.to_dict()
 
 
+def _few(texts: list[str], n: int = 3) -> str:
+    return "; ".join(texts[:n]) + (f" (+{len(texts) - n} more)" if len(texts) > n else "")
+
+
+def _event_points(events: list[RuleEvent]) -> list[dict[str, Any]]:
+    """One point per day, table and direction: ten chart marks removed on one day are one point
+    (its size: the most lines any of them hit), not ten circles hiding each other's tooltips."""
+    groups: dict[tuple, list[RuleEvent]] = {}
+    for ev in sorted(events, key=lambda e: (-e.lines, e.rule)):
+        groups.setdefault((ev.on, ev.change, ev.table or "—"), []).append(ev)
+    return [
+        {"on": on.isoformat(), "date": on.strftime("%d %b %Y"), "change": change.capitalize(),
+         "table": table.replace("_", " "), "rules": len(evs), "rule": _few([e.rule for e in evs]),
+         "citation": _few([e.citation for e in evs], 2), "lines": max(e.lines for e in evs),
+         "value": max(e.value for e in evs)}
+        for (on, change, table), evs in groups.items()
+    ]
+
+
 def _timeline_chart(summary: ImpactSummary) -> dict[str, Any] | None:
     """Rule events on a time axis between the two dates; the bigger, the more lines they hit."""
     if not summary.events:
         return None
-    rows = [
-        {"on": ev.on.isoformat(), "date": ev.on.strftime("%d %b %Y"),
-         "change": ev.change.capitalize(), "rule": ev.rule, "citation": ev.citation,
-         "table": (ev.table or "—").replace("_", " "), "lines": ev.lines, "value": ev.value}
-        for ev in summary.events
-    ]
+    rows = _event_points(summary.events)
     tables = sorted({r["table"] for r in rows})
     ends = [{"on": summary.old.date.isoformat(), "label": f"old {summary.old.date}",
              "align": "left"},
@@ -251,8 +267,8 @@ def _timeline_chart(summary: ImpactSummary) -> dict[str, Any] | None:
                           legend=None),
             tooltip=[
                 alt.Tooltip("date:N", title="In force"), alt.Tooltip("change:N", title="Rule"),
+                alt.Tooltip("table:N", title="Table"), alt.Tooltip("rules:Q", title="Rules"),
                 alt.Tooltip("rule:N", title="What"), alt.Tooltip("citation:N", title="Citation"),
-                alt.Tooltip("table:N", title="Table"),
                 alt.Tooltip("lines:Q", title="Changed lines", format=","),
                 alt.Tooltip("value:Q", title="Value", format="$,.0f"),
             ],
@@ -405,8 +421,7 @@ DETAILS = {"agency": "agency", "reasons": "reasons", "exceptions": "exceptions",
 
 def _outcome_cell(r: dict[str, Any]) -> str:
     """old → new outcome, and under it whatever else changed (a policy of denial, lost GBS)."""
-    cell = (f'<span class="nowrap">{_badge(r["old_outcome"])}<span class="arrow">→</span>'
-            f'{_badge(r["new_outcome"])}</span>')
+    cell = f'{_badge(r["old_outcome"])}<span class="arrow">→</span> {_badge(r["new_outcome"])}'
     for key, label in DETAILS.items():
         old, new = r[f"old_{key}"] or "", r[f"new_{key}"] or ""
         if old != new:
@@ -443,6 +458,21 @@ def _top_changed(lines: pl.DataFrame, cur: str) -> str:
     headers = ["Line", *ids, "Item", "Dest.", "Value", "Outcome", "Cause"]
     note = f"Top {len(rows)} of {changed.height} changed lines by value."
     return f'<p class="muted">{_e(note)}</p>' + _table(headers, rows, "top-changed", {0, n + 3})
+
+
+def _events_table(summary: ImpactSummary) -> str:
+    """Every event, folded away: the chart shows when, this says exactly what."""
+    if not summary.events:
+        return ""
+    cur = summary.currency
+    rows = [
+        [f'<span class="nowrap">{_e(ev.on)}</span>', _e(ev.change), _e(ev.rule), _e(ev.citation),
+         f'<span class="mono">{_e(ev.table)}</span>', _num(ev.lines), _money(ev.value, cur)]
+        for ev in sorted(summary.events, key=lambda e: (e.on, -e.lines, e.rule))
+    ]
+    headers = ["In force", "Change", "Rule", "Citation", "Table", "Changed lines", "Value"]
+    table = _table(headers, rows, "events", {5, 6})
+    return f"<details><summary>All {len(rows)} rule events</summary>{table}</details>"
 
 
 def _licences(summary: ImpactSummary) -> str:
@@ -546,9 +576,9 @@ tr:hover td{background:#f8fafc}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px;
   white-space:nowrap}
-#top-changed td:last-child,#licences td:last-child{min-width:380px;max-width:620px;
-  overflow-wrap:anywhere}
-.detail{font-size:11px;color:#475569;margin-top:3px;max-width:240px}
+#top-changed td:last-child,#licences td:last-child{min-width:260px;overflow-wrap:anywhere}
+details summary{cursor:pointer;color:#1d4ed8;font-weight:600;margin:4px 0 10px}
+.detail{font-size:11px;color:#475569;margin-top:3px;min-width:150px;max-width:220px}
 .cause{margin:0;padding-left:16px;color:#334155;font-size:12px}
 .cause li+li{margin-top:3px}.cause b{color:#0f172a}
 .badge{display:inline-block;padding:1px 7px;border-radius:999px;font-size:11px;
@@ -647,7 +677,7 @@ def render_report(lines: pl.DataFrame, summary: ImpactSummary) -> str:
 {_key() if "chart-category" in specs else ""}
 <div class="stack">{category}</div>
 <h2>Rule events</h2>
-<div class="stack">{timeline}</div>
+<div class="stack">{timeline}{_events_table(summary)}</div>
 <h2>Breakdowns</h2>
 <div class="grid2">{breakdowns}</div>
 <h2>Top changed lines</h2>
