@@ -230,3 +230,14 @@ def test_licences_made_unusable(tmp_path) -> None:
     assert all(x.status_new == "suspended" and x.cause.startswith("suspended from 2020-06-30")
                for x in lic.rows)
     assert math.isclose(sum(x.remaining_value for x in lic.rows), lic.unusable_value)
+
+
+def test_rules_and_lists_together() -> None:
+    frame = pl.DataFrame({"order_id": ["B1", "B2"], "item": ["EAR99", "3A001.a.2"],
+                          "destination": ["HK", "HK"], "value": [900.0, 1200.0],
+                          "end_user": [LISTED, "Kowloon Avionics Ltd"]})
+    r = impact(frame, D0, D2, from_screener=_without(LISTED), to_screener=Screener.from_samples())
+    assert r.summary.mode == "rules+lists"
+    b1, b2 = r.lines.iter_rows(named=True)
+    assert b1["new_reasons"] == "EL" and "list entry now matched: EL entry" in b1["cause"]
+    assert "85 FR 83765" in b2["cause"] and "list entry" not in b2["cause"]

@@ -133,3 +133,35 @@ def test_a_failed_write_leaves_the_old_files_whole(
     assert code == 2 and "No space left on device" in err
     assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
     assert json.loads((out / "summary.json").read_text()) == {"previous": True}
+
+
+def test_two_list_releases_from_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exportcheck.screen.service import SAMPLES_DIR
+
+    listed = "Centre Bright Electronics Company Limited"
+    full = (SAMPLES_DIR / "consolidated.csv").read_text(encoding="utf-8")
+    old = tmp_path / "old" / "consolidated.csv"
+    old.parent.mkdir()
+    old.write_text("".join(ln for ln in full.splitlines(keepends=True) if listed not in ln),
+                   encoding="utf-8")
+    for path in (old, SAMPLES_DIR / "consolidated.csv"):
+        assert run(["lists", "load", str(path)], capsys)[0] == 0
+    code, out, _ = run(["lists", "show", "--all", "--json"], capsys)
+    ids = sorted(v["id"] for v in json.loads(out) if v["source"] == "csl")
+    assert code == 0 and len(ids) == 2
+    assert run(["parties", "add", listed, "--country", "HK"], capsys)[0] == 0
+    orders = _bad(tmp_path, "orders.csv", pl.DataFrame(
+        {"order_id": ["L1", "L2"], "item": ["EAR99", "EAR99"], "destination": ["HK", "HK"],
+         "value": ["900", "100"], "end_user": [listed, "Harbour Florists Ltd"]}))
+    dest = tmp_path / "impact"
+    code, out, err = run(["impact", str(orders), "--from-lists", str(ids[0]), "--to-lists",
+                          str(ids[1]), "--on", "2021-01-15", "-o", str(dest)], capsys)
+    assert code == 0, err
+    summary = json.loads((dest / "summary.json").read_text())
+    assert summary["mode"] == "lists" and summary["totals"]["changed_lines"] == 1
+    assert summary["parties"]["newly_hit"] == 1
+    lines = pl.read_parquet(dest / "lines.parquet")
+    assert lines["cause"][0].startswith("list entry now matched: EL entry")
+    assert "1 newly hit" in out

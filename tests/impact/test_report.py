@@ -233,6 +233,12 @@ def test_empty_and_null_frames_do_not_crash() -> None:
     ).drop("old_review_policy")
     html = render_report(nulls, summarise(nulls, EVENTS))
     assert 'id="top-changed"' in html and "No line carries a value." in html
+    nans = lines.with_columns(pl.lit(float("nan")).alias("value"))
+    summary = summarise(lines, EVENTS)
+    summary.totals.value = float("inf")
+    summary.totals.transitions[0].value = float("nan")
+    html = render_report(nans, summary)
+    assert "NaN" not in html.split("<script>")[-1] and "nan%" not in html
 
 
 # --- in the browser ----------------------------------------------------------------------------
@@ -273,6 +279,8 @@ def check_page(html_path: Path, lines: pl.DataFrame, summary: ImpactSummary, nam
         assert rows.count() == min(50, t.changed_lines)
 
         text = page.inner_text("body")
+        assert HAN in text  # Han script as text, not mangled or dropped
+        assert page.locator("script").count() == 2  # the bundle and the specs, no injected one
         for cust in lines.filter(pl.col("changed"))["customer"].drop_nulls().unique():
             assert cust in text  # Han names as text, the script-looking one as text too
         screenshot(page, name)  # always: for a human to look at

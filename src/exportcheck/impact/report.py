@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from html import escape
@@ -61,11 +62,11 @@ def _e(value: object) -> str:
 
 
 def _num(value: float | int | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+    return f"{value:,.0f}" if value is not None and math.isfinite(value) else "—"
 
 
 def _money(value: float | None, currency: str) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "—"
     sign = "-" if value < 0 else ""
     if currency == "USD":
@@ -74,6 +75,8 @@ def _money(value: float | None, currency: str) -> str:
 
 
 def _pct(part: float, whole: float) -> str:
+    if not (math.isfinite(part) and math.isfinite(whole)):
+        return "—"
     return f"{100 * part / whole:.1f}%" if whole else "0%"
 
 
@@ -88,7 +91,7 @@ def _normalise(lines: pl.DataFrame) -> pl.DataFrame:
     frame = lines.with_columns(missing) if missing else lines
     return frame.with_columns(
         pl.col("changed").cast(pl.Boolean).fill_null(False),
-        pl.col("value").cast(pl.Float64),
+        pl.col("value").cast(pl.Float64).fill_nan(None),
         pl.col("category").cast(pl.String).fill_null("—"),
     )
 
@@ -305,9 +308,20 @@ def _vega_bundle() -> str:
     return bundle.replace("</script", "<\\/script")
 
 
+def _finite(data: Any) -> Any:
+    """NaN and infinities as null: JSON has no word for them and Vega would draw nothing."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_finite(v) for v in data]
+    return data
+
+
 def _script_json(data: object) -> str:
     """JSON that cannot end the <script> element it sits in, whatever the names hold."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=str)
+    text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False, default=str)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -368,21 +382,25 @@ def _kpis(summary: ImpactSummary) -> str:
 
 
 def _table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], table_id: str, numeric: set[int]
+    headers: Sequence[str], rows: Iterable[Sequence[str]], table_id: str, numeric: set[int],
+    cards: bool = False,
 ) -> str:
-    """A table from already escaped cells; numeric columns (by index) align right."""
-    head = "".join(
-        f'<th class="{"num" if i in numeric else ""}">{_e(h)}</th>' for i, h in enumerate(headers)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="{"num" if i in numeric else ""}">{c}</td>' for i, c in enumerate(r))
-        + "</tr>"
-        for r in rows
-    )
+    """A table from already escaped cells; numeric columns (by index) align right. ``cards``:
+    on a phone each row becomes a card of labelled fields (wide rows with long causes)."""
+    def num(i: int) -> str:
+        return ' class="num"' if i in numeric else ""
+
+    def td(i: int, cell: str) -> str:
+        if not cards:
+            return f"<td{num(i)}>{cell}</td>"
+        return f'<td{num(i)} data-label="{_e(headers[i])}"><div>{cell}</div></td>'
+
+    head = "".join(f"<th{num(i)}>{_e(h)}</th>" for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    table_cls = ' class="cards"' if cards else ""
     return (
-        f'<div class="table-wrap"><table id="{table_id}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
+        f'<div class="table-wrap"><table id="{table_id}"{table_cls}>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
@@ -457,7 +475,8 @@ def _top_changed(lines: pl.DataFrame, cur: str) -> str:
     n = len(ids)
     headers = ["Line", *ids, "Item", "Dest.", "Value", "Outcome", "Cause"]
     note = f"Top {len(rows)} of {changed.height} changed lines by value."
-    return f'<p class="muted">{_e(note)}</p>' + _table(headers, rows, "top-changed", {0, n + 3})
+    return f'<p class="muted">{_e(note)}</p>' + _table(
+        headers, rows, "top-changed", {0, n + 3}, cards=True)
 
 
 def _events_table(summary: ImpactSummary) -> str:
@@ -491,7 +510,7 @@ def _licences(summary: ImpactSummary) -> str:
         ]
         headers = ["Agency", "Licence", "Dest.", "Status", "Approved", "Shipped", "Remaining",
                    "Unusable", "Cause"]
-        body = _table(headers, rows, "licences", {4, 5, 6, 7})
+        body = _table(headers, rows, "licences", {4, 5, 6, 7}, cards=True)
     return f"<section><h2>Licences</h2>{body}</section>"
 
 
@@ -534,7 +553,7 @@ def _chart_box(
     if spec is None:
         return f'<div class="card">{head}<p class="empty">{_e(empty)}</p></div>', None
     html = f'<div class="card">{head}<div class="chart" id="{chart_id}"></div></div>'
-    return html, _config(spec)
+    return html, _config({**spec, "description": title})  # the SVG's aria-label
 
 
 CSS = """
@@ -561,6 +580,7 @@ h3{font-size:14px;margin:0 0 10px;font-weight:600;color:#334155}
   min-width:0}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));
   gap:16px}
+.grid2.top{align-items:start}
 .chart{width:100%}
 .stack>*+*{margin-top:16px}
 .empty{color:#64748b;font-style:italic;margin:4px 0}
@@ -576,7 +596,8 @@ tr:hover td{background:#f8fafc}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px;
   white-space:nowrap}
-#top-changed td:last-child,#licences td:last-child{min-width:260px;overflow-wrap:anywhere}
+#top-changed td:last-child,#licences td:last-child{min-width:260px;width:45%;
+  overflow-wrap:anywhere}
 details summary{cursor:pointer;color:#1d4ed8;font-weight:600;margin:4px 0 10px}
 .detail{font-size:11px;color:#475569;margin-top:3px;min-width:150px;max-width:220px}
 .cause{margin:0;padding-left:16px;color:#334155;font-size:12px}
@@ -595,7 +616,15 @@ footer{color:#64748b;font-size:12px;margin:40px 0 30px}
 @media (max-width:900px){.kpis{grid-template-columns:repeat(auto-fit,minmax(160px,1fr))}}
 @media (max-width:600px){h1{font-size:20px}.kpi-value{font-size:22px}
   .kpis{grid-template-columns:repeat(2,minmax(0,1fr))}
-  .wrap{padding:0 12px}#top-changed td:last-child{min-width:240px}}
+  .wrap{padding:0 12px}
+  table.cards thead{display:none}
+  table.cards tr{display:block;padding:8px 0;border-bottom:6px solid #f1f5f9}
+  table.cards td{display:flex;gap:10px;border:0;padding:3px 12px;text-align:left;
+    white-space:normal}
+  table.cards td::before{content:attr(data-label);flex:0 0 78px;color:#64748b;
+    font-size:12px;font-weight:600}
+  table.cards td>div{min-width:0;flex:1}
+  #top-changed td:last-child,#licences td:last-child{min-width:0}}
 """.replace("__FONT__", FONT)
 
 
@@ -641,7 +670,6 @@ def render_report(lines: pl.DataFrame, summary: ImpactSummary) -> str:
         _breakdown("By customer", summary.by_customer, "Customer", cur, TOP),
         _breakdown("By agency", summary.by_agency, "Agency", cur, None),
     ])
-    script = ""
     if specs:
         script = (
             f"<script>{_vega_bundle()}</script>\n<script>\n(function(){{\n"
@@ -671,7 +699,7 @@ def render_report(lines: pl.DataFrame, summary: ImpactSummary) -> str:
 <main class="wrap">
 {_kpis(summary)}
 <h2>What moved</h2>
-{_key() if specs else ""}
+{_key() if "chart-transitions-lines" in specs else ""}
 <div class="grid2">{transitions}</div>
 <h2>Where the money is</h2>
 {_key() if "chart-category" in specs else ""}
@@ -679,7 +707,7 @@ def render_report(lines: pl.DataFrame, summary: ImpactSummary) -> str:
 <h2>Rule events</h2>
 <div class="stack">{timeline}{_events_table(summary)}</div>
 <h2>Breakdowns</h2>
-<div class="grid2">{breakdowns}</div>
+<div class="grid2 top">{breakdowns}</div>
 <h2>Top changed lines</h2>
 {_top_changed(frame, cur)}
 {_licences(summary)}
