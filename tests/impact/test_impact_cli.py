@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from exportcheck.cli.app import main
 from exportcheck.impact.portfolio import generate
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -30,12 +20,11 @@ def orders(tmp_path: Path) -> Path:
 
 
 def test_impact_writes_lines_summary_and_report(
-    orders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    orders: Path, tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     out = tmp_path / "impact"
-    code, stdout, err = run(
-        ["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15", "-o", str(out)],
-        capsys,
+    code, stdout, err = cli(
+        ["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15", "-o", str(out)]
     )
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == ["lines.parquet", "report.html",
@@ -84,7 +73,7 @@ def _bad(tmp_path: Path, name: str, frame: pl.DataFrame) -> Path:
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, extra: list[str],
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]], case: str, extra: list[str],
     message: str,
 ) -> None:
     base = pl.DataFrame({"item": ["3A001.a.2", "EAR99"], "destination": ["HK", "DE"],
@@ -96,7 +85,7 @@ def test_bad_input_is_one_line_and_writes_nothing(
     }
     orders = _bad(tmp_path, f"{case}.csv", frames[case])
     out = tmp_path / "out"
-    code, _, err = run(["impact", str(orders), "-o", str(out), *extra], capsys)
+    code, _, err = cli(["impact", str(orders), "-o", str(out), *extra])
     assert code == 2
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
     assert message in err
@@ -104,19 +93,19 @@ def test_bad_input_is_one_line_and_writes_nothing(
 
 
 def test_unwritable_outdir_is_refused_before_work(
-    orders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    orders: Path, tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     a_file = tmp_path / "taken"
     a_file.write_text("keep me")
     for target, message in ((a_file, "is a file"), (tmp_path / "no" / "such", "does not exist")):
-        code, _, err = run(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
-                            "-o", str(target)], capsys)
+        code, _, err = cli(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
+                            "-o", str(target)])
         assert code == 2 and message in err
     assert a_file.read_text() == "keep me"
 
 
 def test_a_failed_write_leaves_the_old_files_whole(
-    orders: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    orders: Path, tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "impact"
@@ -128,15 +117,15 @@ def test_a_failed_write_leaves_the_old_files_whole(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(report, "render_report", disk_full)
-    code, _, err = run(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
-                        "-o", str(out)], capsys)
+    code, _, err = cli(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
+                        "-o", str(out)])
     assert code == 2 and "No space left on device" in err
     assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
     assert json.loads((out / "summary.json").read_text()) == {"previous": True}
 
 
 def test_two_list_releases_from_the_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     from exportcheck.screen.service import SAMPLES_DIR
 
@@ -147,17 +136,17 @@ def test_two_list_releases_from_the_database(
     old.write_text("".join(ln for ln in full.splitlines(keepends=True) if listed not in ln),
                    encoding="utf-8")
     for path in (old, SAMPLES_DIR / "consolidated.csv"):
-        assert run(["lists", "load", str(path)], capsys)[0] == 0
-    code, out, _ = run(["lists", "show", "--all", "--json"], capsys)
+        assert cli(["lists", "load", str(path)])[0] == 0
+    code, out, _ = cli(["lists", "show", "--all", "--json"])
     ids = sorted(v["id"] for v in json.loads(out) if v["source"] == "csl")
     assert code == 0 and len(ids) == 2
-    assert run(["parties", "add", listed, "--country", "HK"], capsys)[0] == 0
+    assert cli(["parties", "add", listed, "--country", "HK"])[0] == 0
     orders = _bad(tmp_path, "orders.csv", pl.DataFrame(
         {"order_id": ["L1", "L2"], "item": ["EAR99", "EAR99"], "destination": ["HK", "HK"],
          "value": ["900", "100"], "end_user": [listed, "Harbour Florists Ltd"]}))
     dest = tmp_path / "impact"
-    code, out, err = run(["impact", str(orders), "--from-lists", str(ids[0]), "--to-lists",
-                          str(ids[1]), "--on", "2021-01-15", "-o", str(dest)], capsys)
+    code, out, err = cli(["impact", str(orders), "--from-lists", str(ids[0]), "--to-lists",
+                          str(ids[1]), "--on", "2021-01-15", "-o", str(dest)])
     assert code == 0, err
     summary = json.loads((dest / "summary.json").read_text())
     assert summary["mode"] == "lists" and summary["totals"]["changed_lines"] == 1

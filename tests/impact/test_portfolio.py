@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,6 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from exportcheck import determine, determine_frame, load_ruleset
-from exportcheck.cli.app import main
 from exportcheck.errors import InvalidInput
 from exportcheck.impact import portfolio
 from exportcheck.impact.portfolio import COLUMNS, SCHEMA, generate
@@ -213,24 +213,13 @@ def test_hong_kong_scenario_determines(on: date) -> None:
 # --- the command line ---------------------------------------------------------------------------
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_cli_writes_the_same_portfolio(
-    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    suffix: str, tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     path = tmp_path / f"book{suffix}"
-    code, out, err = run(
-        ["portfolio", "generate", "--lines", "3000", "--seed", "5", "-o", str(path)], capsys
-    )
+    code, out, err = cli(
+        ["portfolio", "generate", "--lines", "3000", "--seed", "5", "-o", str(path)])
     assert code == 0, err
     expected = generate(3_000, seed=5)
     got = pl.read_parquet(path) if suffix == ".parquet" else pl.read_csv(path, schema=SCHEMA)
@@ -259,10 +248,10 @@ def test_cli_writes_the_same_portfolio(
     ],
 )
 def test_cli_bad_input_is_one_line_exit_2(
-    args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    args: list[str], needle: str, tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    code, out, err = run(["portfolio", "generate", *args], capsys)
+    code, out, err = cli(["portfolio", "generate", *args])
     assert code == 2
     assert err.startswith("error: ") and needle in err
     assert err.count("\n") == 1 and "Traceback" not in err

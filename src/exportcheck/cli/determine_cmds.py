@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from exportcheck.cli.common import console, determination_table, parse_date
+from exportcheck.cli.common import console, determination_table, parse_date, progress_bar
 
 
 def check(
@@ -64,17 +63,9 @@ def batch(
     lines = read_lines(infile)
     wants_screening = not no_screen and "end_user" in {c.lower() for c in lines.columns}
     screener = default_screener() if wants_screening else None
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("distinct lines", total=None)
+    with progress_bar("distinct lines") as progress:
         result = determine_frame(
-            lines, screener=screener, progress=lambda i, n: bar.update(task, completed=i, total=n)
+            lines, screener=screener, progress=progress
         )
     write_results(result, out)
     counts = result.group_by("outcome").len().sort("outcome")

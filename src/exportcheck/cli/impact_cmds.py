@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from exportcheck.cli.common import console, parse_date
+from exportcheck.cli.common import console, parse_date, progress_bar
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -75,15 +74,7 @@ def impact(
         parties = [(p.name, p.country) for p in store.list_parties()]
     elif not no_screen and "end_user" in {c.lower() for c in lines.columns}:
         screener = default_screener()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("distinct lines, both sides", total=None)
+    with progress_bar("distinct lines, both sides") as progress:
         result = run_impact(
             lines,
             d_old,
@@ -95,7 +86,7 @@ def impact(
             rates=rates,
             database_url=db,
             parties=parties,
-            progress=lambda i, n: bar.update(task, completed=i, total=n),
+            progress=progress,
         )
     result.write(str(out))
     print_summary(result, out)
