@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from html import escape
@@ -21,6 +22,7 @@ import polars as pl
 import vl_convert as vlc
 
 from exportcheck.impact.models import Breakdown, ImpactSummary, RuleEvent
+from exportcheck.settings import get_settings
 
 __all__ = ["render_report", "write_report"]
 
@@ -299,13 +301,32 @@ def _config(spec: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _vega_bundle() -> str:
-    """Vega + Vega-Lite + Vega-Embed, matching Altair's Vega-Lite version, as one script."""
+    """Vega + Vega-Lite + Vega-Embed, matching Altair's Vega-Lite version, as one script.
+
+    vl-convert builds the bundle in about 2 s, so it is kept in the data directory's cache,
+    keyed by both versions (a new vl-convert or Altair makes a new file).
+    """
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    cache = get_settings().data_dir / "cache" / (
+        f"vega-bundle-{vlc.__version__}-vl{major_minor}.js"
+    )
+    try:
+        return cache.read_text(encoding="utf-8")
+    except OSError:
+        pass
     try:
         bundle = vlc.javascript_bundle(vl_version=major_minor)
     except ValueError:  # a vl-convert without Altair's exact version: its newest one
         bundle = vlc.javascript_bundle()
-    return bundle.replace("</script", "<\\/script")
+    bundle = bundle.replace("</script", "<\\/script")
+    try:  # atomic: a reader never sees half a file
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(bundle, encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # no cache: slower next time, same report
+    return bundle
 
 
 def _finite(data: Any) -> Any:
