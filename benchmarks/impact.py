@@ -47,9 +47,9 @@ def _child(kind: str, src: str, out: str, d_old: str, d_new: str) -> None:
     screener = Screener.from_samples()
     screener.screen("陳大文")
     if kind == "impact":
-        from exportcheck.impact.report import _vega_bundle
+        from exportcheck.impact.charts import vega_bundle
 
-        _vega_bundle()  # the report's inlined JavaScript: cached on disk after the first run
+        vega_bundle()  # the report's inlined JavaScript: cached on disk after the first run
     t = time.perf_counter()
     lines = pl.read_parquet(src)
     if kind == "impact":

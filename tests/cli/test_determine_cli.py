@@ -5,26 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from exportcheck.cli.app import main
 
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = 0
-    try:
-        main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_check_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
+def test_check_json_has_the_contract_keys(cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
+    code, out, _ = cli(
         [
             "check",
             "--item",
@@ -39,9 +28,7 @@ def test_check_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) ->
             "3",
             "--json",
             "--no-screen",
-        ],
-        capsys,
-    )
+        ])
     assert code == 0
     d = json.loads(out)
     assert {
@@ -57,8 +44,8 @@ def test_check_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) ->
     assert any("740.2(a)(23)" in t["detail"] for t in d["trace"])
 
 
-def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
+def test_check_table(cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
+    code, out, _ = cli(
         [
             "check",
             "--item",
@@ -70,9 +57,7 @@ def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
             "--end-user-type",
             "military",
             "--no-screen",
-        ],
-        capsys,
-    )
+        ])
     assert code == 0
     assert "LICENSE_REQUIRED" in out and "MEU" in out and "85 FR 83765" in out
 
@@ -112,33 +97,33 @@ def test_check_table(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_bad_input_is_one_line_exit_2(
-    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+    args: list[str], needle: str, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
-    code, _, err = run(["check", *args], capsys)
+    code, _, err = cli(["check", *args])
     assert code == 2
     assert needle in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_hong_kong_is_not_a_destination_after_2020_for_rules_show(
-    capsys: pytest.CaptureFixture[str],
+    cli: Callable[[list[str]], tuple[int, str, str]],
 ) -> None:
-    code, out, _ = run(["rules", "show", "HK", "--on", "2021-01-15", "--json"], capsys)
+    code, out, _ = cli(["rules", "show", "HK", "--on", "2021-01-15", "--json"])
     assert code == 0
     res = json.loads(out)
     assert res["ear_as"] == "CN" and res["itar_as"] == "CN"
     assert any("85 FR 83765" in r["citation"] for r in res["rows"])
     assert any(r["summary"].startswith("CN in Country Group D:5") for r in res["rows"])
-    code, out, _ = run(["rules", "show", "HK", "--on", "2020-06-29", "--json"], capsys)
+    code, out, _ = cli(["rules", "show", "HK", "--on", "2020-06-29", "--json"])
     before = json.loads(out)
     assert before["ear_as"] == "HK"
     assert any(r["summary"] == "HK in Country Group B" for r in before["rows"])
 
 
 def test_rules_diff_lists_the_2020_changes_with_citations(
-    capsys: pytest.CaptureFixture[str],
+    cli: Callable[[list[str]], tuple[int, str, str]],
 ) -> None:
-    code, out, _ = run(
+    code, out, _ = cli(
         [
             "rules",
             "diff",
@@ -149,20 +134,18 @@ def test_rules_diff_lists_the_2020_changes_with_citations(
             "--country",
             "HK",
             "--json",
-        ],
-        capsys,
-    )
+        ])
     assert code == 0
     changes = json.loads(out)
     cites = " ".join(c["row"]["citation"] for c in changes)
     assert "85 FR 45998" in cites and "85 FR 83765" in cites
     kinds = {(c["change"], c["row"]["table"]) for c in changes}
     assert ("removed", "chart_marks") in kinds and ("added", "aliases") in kinds
-    code, _, err = run(["rules", "diff", "--from", "2021-01-01", "--to", "2020-01-01"], capsys)
+    code, _, err = cli(["rules", "diff", "--from", "2021-01-01", "--to", "2020-01-01"])
     assert code == 2 and "before --from" in err
 
 
-def test_batch_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_round_trip(tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
     src = tmp_path / "lines.csv"
     src.write_text(
         "item,destination,date,value,end_user_type\n"
@@ -172,7 +155,7 @@ def test_batch_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         "bogus,HK,2021-01-15,10,civil\n"
     )
     out = tmp_path / "out.parquet"
-    code, stdout, _ = run(["batch", str(src), "-o", str(out), "--no-screen"], capsys)
+    code, stdout, _ = cli(["batch", str(src), "-o", str(out), "--no-screen"])
     assert code == 0 and "4 lines" in stdout
     res = pl.read_parquet(out)
     assert res["outcome"].to_list() == [
@@ -184,14 +167,14 @@ def test_batch_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "unrecognised item" in res["error"][3]
 
 
-def test_batch_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_bad_file(tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
     bad = tmp_path / "lines.txt"
     bad.write_text("hello")
-    code, _, err = run(["batch", str(bad), "-o", str(tmp_path / "o.csv")], capsys)
+    code, _, err = cli(["batch", str(bad), "-o", str(tmp_path / "o.csv")])
     assert code == 2 and "unsupported input format" in err
     missing = tmp_path / "nocol.csv"
     missing.write_text("foo,bar\n1,2\n")
-    code, _, err = run(["batch", str(missing), "-o", str(tmp_path / "o.csv")], capsys)
+    code, _, err = cli(["batch", str(missing), "-o", str(tmp_path / "o.csv")])
     assert code == 2 and "column" in err and "['foo', 'bar']" in err
 
 
@@ -213,24 +196,24 @@ def test_batch_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     ],
 )
 def test_rules_bad_input_is_one_line_exit_2(
-    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+    args: list[str], needle: str, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
-    code, _, err = run(args, capsys)
+    code, _, err = cli(args)
     assert code == 2 and needle in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_help_still_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["check", "--help"], capsys)
+def test_help_still_prints_help(cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
+    code, out, _ = cli(["check", "--help"])
     assert code == 0 and "--item" in out
-    code, out, _ = run([], capsys)
+    code, out, _ = cli([])
     assert code == 0 and "rules" in out and out.count("Usage:") == 1
-    code, out, _ = run(["rules"], capsys)
+    code, out, _ = cli(["rules"])
     assert code == 0 and "derive" in out and out.count("Usage:") == 1
 
 
 def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     src = tmp_path / "lines.csv"
     src.write_text(
@@ -244,7 +227,7 @@ def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
         "3A001.a.2,HK,2020-06-29,100,\n"
     )
     out = tmp_path / "out.csv"
-    code, _, err = run(["batch", str(src), "-o", str(out)], capsys)
+    code, _, err = cli(["batch", str(src), "-o", str(out)])
     assert code == 0, err
     res = pl.read_csv(out, infer_schema_length=0)
     assert res["error"].to_list()[:6] == [
@@ -259,9 +242,9 @@ def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
     nested = tmp_path / "nested.parquet"
     pl.DataFrame({"item": ["3A001"], "destination": ["HK"], "date": ["2020-06-29"],
                   "value": [[1.0, 2.0]]}).write_parquet(nested)
-    code, _, err = run(["batch", str(nested), "-o", str(out)], capsys)
+    code, _, err = cli(["batch", str(nested), "-o", str(out)])
     assert code == 2 and "'value' must hold numbers" in err
-    code, _, err = run(["batch", str(src), "-o", str(tmp_path / "no" / "dir" / "o.csv")], capsys)
+    code, _, err = cli(["batch", str(src), "-o", str(tmp_path / "no" / "dir" / "o.csv")])
     assert code == 2 and "does not exist" in err and err.count("\n") == 1
 
 
@@ -290,14 +273,14 @@ def test_console_script_runs() -> None:
 
 
 def test_recorded_determination_is_in_the_audit_trail(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
 ) -> None:
     from exportcheck.ledger import Ledger
 
     url = f"sqlite:///{tmp_path / 'audit.db'}"
-    code, out, _ = run(["check", "--item", "3A991", "--to", "HK", "--on", "2021-01-15",
+    code, out, _ = cli(["check", "--item", "3A991", "--to", "HK", "--on", "2021-01-15",
                         "--end-user-type", "military", "--no-screen", "--record",
-                        "--actor", "officer.lee", "--db", url], capsys)  # fmt: skip
+                        "--actor", "officer.lee", "--db", url])  # fmt: skip
     assert code == 0 and "recorded in the audit trail" in out
     ledger = Ledger(url)
     assert ledger.verify_audit().ok
@@ -311,9 +294,11 @@ def test_recorded_determination_is_in_the_audit_trail(
     assert versions["rule_base"] == entry["payload_parsed"]["ruleset_version"]
 
 
-def test_rules_show_keeps_ear_and_itar_apart(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_show_keeps_ear_and_itar_apart(
+    cli: Callable[[list[str]], tuple[int, str, str]],
+) -> None:
     # 15 Jul 2020: the ITAR already treats Hong Kong as China (126.1(d)(1)); the EAR does not yet
-    code, out, _ = run(["rules", "show", "HK", "--on", "2020-07-15", "--json"], capsys)
+    code, out, _ = cli(["rules", "show", "HK", "--on", "2020-07-15", "--json"])
     res = json.loads(out)
     assert code == 0 and res["ear_as"] == "HK" and res["itar_as"] == "CN"
     summaries = [r["summary"] for r in res["rows"]]
@@ -323,16 +308,16 @@ def test_rules_show_keeps_ear_and_itar_apart(capsys: pytest.CaptureFixture[str])
 
 
 def test_rules_derive_shows_where_the_hong_kong_row_comes_from(
-    capsys: pytest.CaptureFixture[str],
+    cli: Callable[[list[str]], tuple[int, str, str]],
 ) -> None:
-    code, out, _ = run(["rules", "derive", "HK", "--on", "2020-06-29", "--json"], capsys)
+    code, out, _ = cli(["rules", "derive", "HK", "--on", "2020-06-29", "--json"])
     assert code == 0
     doc = json.loads(out)
     assert doc["agrees"] is True and doc["groups"] == ["A:6", "B"]
     cols = {c["column"]: c for c in doc["columns"]}
     assert cols["CB2"]["derived"] and "A:3" in cols["CB2"]["definition"]
     assert not cols["NP2"]["derived"] and not cols["NP2"]["printed"]
-    code, out, _ = run(["rules", "derive", "HK", "--on", "2020-06-29"], capsys)
+    code, out, _ = cli(["rules", "derive", "HK", "--on", "2020-06-29"])
     assert code == 0 and "row agrees with the column definitions" in out
-    code, _, err = run(["rules", "derive", "HK", "--on", "2021-01-15"], capsys)
+    code, _, err = cli(["rules", "derive", "HK", "--on", "2021-01-15"])
     assert code == 2 and "determines it as CN" in err and "Traceback" not in err
