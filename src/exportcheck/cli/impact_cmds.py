@@ -70,7 +70,7 @@ def impact(
         from exportcheck.screen import store
 
         from_scr = store.screener_for_versions(from_lists)
-        to_scr = store.screener_for_versions(to_lists or "")
+        to_scr = store.screener_for_versions(to_lists)  # type: ignore[arg-type]
         parties = [(p.name, p.country) for p in store.list_parties()]
     elif not no_screen and "end_user" in {c.lower() for c in lines.columns}:
         screener = default_screener()

@@ -139,48 +139,66 @@ def _decide_key(key: dict, rs: RuleSet, screener: PartyScreener | None) -> dict:
         return {"lo": err, "hi": err, "limit": None}
 
 
+def dated_eccn(rs: RuleSet) -> pl.Expr:
+    """The line's ECCN where the CCL dates its entry (its periods then depend on it), else null."""
+    dated = sorted({r.eccn for r in rs.rows("ccl") if r.effective_from or r.effective_to})
+    eccn = pl.col("item").str.slice(0, 5).str.to_uppercase()
+    return pl.when(eccn.is_in(dated)).then(eccn).otherwise(None)
+
+
+def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date) -> date | None:
+    """The first day of the period of unchanged rules for that destination (and ECCN)."""
+    bounds = rs.epochs_for(destination, eccn)  # type: ignore[arg-type]
+    i = bisect_right(bounds, day)
+    return bounds[i - 1] if i else None
+
+
+def missing_error(columns: list[str]) -> pl.Expr:
+    """'missing item' etc. for the first of ``columns`` that is null or empty."""
+    return pl.coalesce(
+        [
+            pl.when(pl.col(c).is_null() | (pl.col(c) == "")).then(pl.lit(f"missing {c}"))
+            for c in columns
+        ]
+    )
+
+
+def row_error(first: str) -> pl.Expr:
+    """A line's own error, which no key's answer can override: ``first`` (missing or bad
+    fields), then a value or quantity that is not a number, then a negative value."""
+    return pl.coalesce(
+        pl.col(first),
+        pl.col("_number_error"),
+        pl.when(pl.col("value") < 0).then(pl.lit("value must be a non-negative amount in USD")),
+    )
+
+
 def _with_epochs(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     """Map each date to the first day of its period of unchanged rules for that line.
 
     Periods are per destination (and per ECCN for the few dated CCL entries), so a Russia rule
     does not split the German lines. Computed on the distinct (destination, ECCN, day) triples.
     """
-    dated = {r.eccn for r in rs.rows("ccl") if r.effective_from or r.effective_to}
     day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
-    eccn = pl.col("item").str.slice(0, 5).str.to_uppercase()
-    df = df.with_columns(
-        day.alias("_day"),
-        pl.when(eccn.is_in(sorted(dated))).then(eccn).otherwise(None).alias("_dated"),
-    )
+    df = df.with_columns(day.alias("_day"), dated_eccn(rs).alias("_dated"))
     triples = df.select("destination", "_dated", "_day").unique().drop_nulls("_day")
-    epochs = []
-    for dest, ecc, d in triples.iter_rows():
-        bounds = rs.epochs_for(dest, ecc)
-        i = bisect_right(bounds, d)
-        epochs.append(bounds[i - 1] if i else None)
+    epochs = [epoch_of(rs, dest, ecc, d) for dest, ecc, d in triples.iter_rows()]
     table = triples.with_columns(pl.Series("_epoch", epochs, dtype=pl.Date))
     df = df.join(table, on=["destination", "_dated", "_day"], how="left", nulls_equal=True)
     bad_date = pl.col("_day").is_null()
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
-        pl.when(pl.col("item").is_null() | (pl.col("item") == ""))
-        .then(pl.lit("missing item"))
-        .when(pl.col("destination").is_null() | (pl.col("destination") == ""))
-        .then(pl.lit("missing destination"))
-        .when(pl.col("date").is_null() | (pl.col("date") == ""))
-        .then(pl.lit("missing date"))
-        .when(bad_date)
-        .then(pl.format("invalid date {}: use YYYY-MM-DD", pl.col("date")))
-        .when(early)
-        .then(
-            pl.format(
-                "date {} is before the rule base starts ({})",
-                pl.col("date"),
-                pl.lit(RULEBASE_START.isoformat()),
-            )
-        )
-        .otherwise(None)
-        .alias("_date_error"),
+        pl.coalesce(
+            missing_error(["item", "destination", "date"]),
+            pl.when(bad_date).then(pl.format("invalid date {}: use YYYY-MM-DD", pl.col("date"))),
+            pl.when(early).then(
+                pl.format(
+                    "date {} is before the rule base starts ({})",
+                    pl.col("date"),
+                    pl.lit(RULEBASE_START.isoformat()),
+                )
+            ),
+        ).alias("_date_error"),
     )
 
 
@@ -398,15 +416,6 @@ def determine_frame(
     answers = decide_keys(keys, rs, screener, progress=progress, workers=workers)
     joined = df.join(answers, on=KEY, how="left", nulls_equal=True)
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
-    row_error = (
-        pl.when(pl.col("_date_error").is_not_null())
-        .then(pl.col("_date_error"))
-        .when(pl.col("_number_error").is_not_null())
-        .then(pl.col("_number_error"))
-        .when(pl.col("value") < 0)
-        .then(pl.lit("value must be a non-negative amount in USD"))
-        .otherwise(None)
-    )
     out = (
         joined.with_columns(
             [
@@ -414,7 +423,7 @@ def determine_frame(
                 for c in OUT_COLUMNS
             ]
         )
-        .with_columns(row_error.alias("_row_error"))
+        .with_columns(row_error("_date_error").alias("_row_error"))
         .with_columns(
             *[
                 pl.when(pl.col("_row_error").is_not_null()).then(None).otherwise(pl.col(c)).alias(c)

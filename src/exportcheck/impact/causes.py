@@ -88,7 +88,7 @@ def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScree
         r["_item"],
         r["destination"],
         on,
-        value=r["value"] if r["value"] is not None else None,
+        value=r["value"],
         end_user=r[f"_party{suffix}"],
         end_user_type=r["_utype"],
         end_use=r["_use"] or None,

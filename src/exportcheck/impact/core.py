@@ -10,10 +10,10 @@ time, so the cause of a change is the rule that made it, with its citation.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -49,7 +49,7 @@ class ImpactResult:
     licences: pl.DataFrame = field(default_factory=pl.DataFrame)
     parties: pl.DataFrame = field(default_factory=pl.DataFrame)
 
-    def write(self, outdir: str) -> None:
+    def write(self, outdir: str | Path) -> None:
         """``lines.parquet``, ``summary.json`` and ``report.html`` into ``outdir``, all or none."""
         from exportcheck.impact.output import write_outdir
 
@@ -115,15 +115,9 @@ def _currency(df: pl.DataFrame, rates: Mapping[str, float] | None) -> tuple[pl.D
 
 def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str) -> pl.DataFrame:
     """The first day of the line's period of unchanged rules containing ``day``."""
-    dated = sorted({r.eccn for r in rs.rows("ccl") if r.effective_from or r.effective_to})
-    eccn = pl.col("item").str.slice(0, 5).str.to_uppercase()
-    df = df.with_columns(pl.when(eccn.is_in(dated)).then(eccn).otherwise(None).alias("_dated"))
+    df = df.with_columns(vb.dated_eccn(rs).alias("_dated"))
     pairs = df.select("destination", "_dated").unique()
-    epochs = []
-    for dest, ecc in pairs.iter_rows():
-        bounds = rs.epochs_for(dest, ecc) if dest else []
-        i = bisect_right(bounds, day)
-        epochs.append(bounds[i - 1] if i else day)
+    epochs = [vb.epoch_of(rs, dest, ecc, day) for dest, ecc in pairs.iter_rows()]
     table = pairs.with_columns(pl.Series(name, epochs, dtype=pl.Date))
     return df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True).drop(
         "_dated"
@@ -241,30 +235,14 @@ def impact(
         df = df.rename({"_party": "_party_n"})
     df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
     df = _epochs(_epochs(df, rs, d_old, "_epoch_o"), rs, d_new, "_epoch_n")
-    missing = (
-        pl.when(pl.col("item").is_null() | (pl.col("item") == ""))
-        .then(pl.lit("missing item"))
-        .when(pl.col("destination").is_null() | (pl.col("destination") == ""))
-        .then(pl.lit("missing destination"))
-        .otherwise(None)
-    )
-    df = df.with_columns(missing.alias("_line_error"))
+    df = df.with_columns(vb.missing_error(["item", "destination"]).alias("_line_error"))
 
     combo_cols = [*_BASE, "_party_o", "_party_n", "_epoch_o", "_epoch_n"]
     combos = df.filter(pl.col("_line_error").is_null()).select(combo_cols).unique()
     combos = _answers(combos, rs, (m_old, m_new), progress, workers)
     df = df.join(combos, on=combo_cols, how="left", nulls_equal=True)
 
-    row_error = (
-        pl.when(pl.col("_line_error").is_not_null())
-        .then(pl.col("_line_error"))
-        .when(pl.col("_number_error").is_not_null())
-        .then(pl.col("_number_error"))
-        .when(pl.col("value") < 0)
-        .then(pl.lit("value must be a non-negative amount in USD"))
-        .otherwise(None)
-    )
-    df = df.with_columns(row_error.alias("_row_error"))
+    df = df.with_columns(vb.row_error("_line_error").alias("_row_error"))
     picked = []
     for s, prefix, day in (("_o", "old_", d_old), ("_n", "new_", d_new)):
         above = pl.col(f"_limit{s}").is_not_null() & (pl.col("value") > pl.col(f"_limit{s}"))

@@ -25,7 +25,7 @@ from exportcheck.impact.models import (
     Transition,
 )
 from exportcheck.rules.describe import summarise
-from exportcheck.rules.ruleset import RuleSet, _named_destinations
+from exportcheck.rules.ruleset import RuleSet, named_destinations
 
 _VALUE = pl.col("value").fill_null(0.0)
 
@@ -103,7 +103,7 @@ def rule_events(lines: pl.DataFrame, rs: RuleSet, d_old: date, d_new: date) -> l
     for table, row, kind in rs.changes_between(d_old, d_new):
         if table == "ccl" and row.eccn not in eccns:
             continue
-        named = _named_destinations(row) if table != "ccl" else set()
+        named = named_destinations(row) if table != "ccl" else set()
         if named and not named & codes:
             continue
         on = row.effective_from if kind == "added" else row.effective_to + timedelta(days=1)

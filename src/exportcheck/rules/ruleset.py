@@ -206,7 +206,7 @@ class RuleSet:
                         bounds.add(r.effective_to + timedelta(days=1))
                     if bounds:
                         eccn = r.eccn if table == "ccl" else None
-                        out.append((table, eccn, _named_destinations(r), bounds))
+                        out.append((table, eccn, named_destinations(r), bounds))
             self._dated = out
         return self._dated
 
@@ -239,7 +239,7 @@ def _by_eccn(rows: list[s.ParagraphStart]) -> dict[str, list[s.ParagraphStart]]:
     return dict(out)
 
 
-def _named_destinations(row: Any) -> set[str]:
+def named_destinations(row: Any) -> set[str]:
     """The destinations a row is about; empty for rows that apply everywhere."""
     if isinstance(row, s.SpecialControl):
         return set()  # its destination set is computed from groups: treat as global
