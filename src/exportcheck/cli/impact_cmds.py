@@ -54,6 +54,7 @@ def impact(
     from exportcheck.api import default_screener
     from exportcheck.determine.batch import read_lines
     from exportcheck.impact import impact as run_impact
+    from exportcheck.impact.core import check_dates
     from exportcheck.impact.output import check_outdir
 
     d_old = parse_date(start, "--from date") if start else None
@@ -61,6 +62,7 @@ def impact(
     d_on = parse_date(on, "--on date") if on else None
     if (from_lists is None) != (to_lists is None):
         raise InvalidInput("give both --from-lists and --to-lists")
+    check_dates(d_old, d_new, d_on, from_lists is not None)
     rates = _rates(rate)
     check_outdir(out)
     lines = read_lines(orders)

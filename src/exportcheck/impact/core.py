@@ -56,7 +56,10 @@ class ImpactResult:
         write_outdir(self, outdir)
 
 
-def _check_dates(from_date: date | None, to_date: date | None, on: date | None, lists: bool):
+def check_dates(
+    from_date: date | None, to_date: date | None, on: date | None, lists: bool
+) -> tuple[date, date]:
+    """The old and new rule dates, or a clear error (the CLI checks before loading anything)."""
     if (from_date is None) != (to_date is None):
         raise InvalidInput("give both dates (--from and --to), or neither")
     if from_date is None and not lists:
@@ -206,7 +209,7 @@ def impact(
     lists = from_screener is not None or to_screener is not None
     if lists and (from_screener is None or to_screener is None):
         raise InvalidInput("give both list versions (--from-lists and --to-lists)")
-    d_old, d_new = _check_dates(from_date, to_date, on, lists)
+    d_old, d_new = check_dates(from_date, to_date, on, lists)
     mode = "rules+lists" if lists and from_date is not None else "lists" if lists else "rules"
     rs = ruleset or load_ruleset()
     scr_old = from_screener if lists else screener

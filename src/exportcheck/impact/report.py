@@ -320,7 +320,8 @@ header{background:#0f172a;color:#f8fafc;padding:28px 0 24px}
 h1{margin:0 0 6px;font-size:26px;font-weight:650;letter-spacing:-.01em}
 h2{font-size:18px;margin:32px 0 12px;font-weight:650}
 h3{font-size:14px;margin:0 0 10px;font-weight:600;color:#334155}
-.meta{color:#cbd5e1;font-size:13px;display:flex;flex-wrap:wrap;gap:6px 18px}
+.meta{color:#cbd5e1;font-size:13px;display:flex;flex-wrap:wrap;gap:6px 18px;
+  overflow-wrap:anywhere}
 .meta b{color:#f8fafc;font-weight:600}
 .notes{margin:12px 0 0;padding-left:18px;color:#e2e8f0;font-size:13px}
 .kpis{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:12px;
@@ -379,7 +380,9 @@ footer{color:#64748b;font-size:12px;margin:40px 0 30px}
   table.cards td::before{content:attr(data-label);flex:0 0 78px;color:#64748b;
     font-size:12px;font-weight:600}
   table.cards td>div{min-width:0;flex:1}
-  #top-changed td:last-child,#licences td:last-child{min-width:0}}
+  #top-changed td:last-child,#licences td:last-child{min-width:0;width:auto;display:block}
+  #top-changed td:last-child::before,#licences td:last-child::before{display:block;
+    margin-bottom:3px}}
 """.replace("__FONT__", FONT)
 
 
