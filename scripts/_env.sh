@@ -20,3 +20,4 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
     touch "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
+source "$ROOT/scripts/_vendor.sh"

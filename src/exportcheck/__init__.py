@@ -6,6 +6,8 @@
 ['MEU']
 """
 
+__version__ = "0.1.0"
+
 from exportcheck.api import default_screener, determine, determine_frame, load_ruleset
 from exportcheck.models import Determination, LineItem, Outcome, Party, ScreeningHit
 from exportcheck.rules import RuleSet

@@ -57,3 +57,25 @@ class LedgerError(ExportCheckError):
 
 class NotFound(ExportCheckError):
     code = "not_found"
+
+
+class NotAuthenticated(ExportCheckError):
+    """No credentials, or credentials that do not identify an active user."""
+
+    code = "unauthenticated"
+
+
+class PermissionDenied(ExportCheckError):
+    """The user is known but their role does not allow this."""
+
+    code = "forbidden"
+
+
+class RateLimited(ExportCheckError):
+    """Too many attempts (failed logins); ``retry_after`` seconds until the next one."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -31,6 +31,20 @@ class Settings:
         default_factory=lambda: float(_env("SCREENING_THRESHOLD", "85") or 85)
     )
 
+    #: the web service's session cookie is sent over HTTPS only (browsers treat
+    #: http://localhost and 127.0.0.1 as secure, so local use works); "0" to allow plain HTTP
+    cookie_secure: bool = field(
+        default_factory=lambda: (_env("COOKIE_SECURE", "1") or "1").lower()
+        not in ("0", "false", "no")
+    )
+    #: largest request body the web service accepts, in bytes (list uploads: ``max_upload_bytes``)
+    max_body_bytes: int = field(
+        default_factory=lambda: int(_env("MAX_BODY_BYTES", str(8 * 1024 * 1024)) or 0)
+    )
+    max_upload_bytes: int = field(
+        default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)) or 0)
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

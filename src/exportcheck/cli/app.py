@@ -31,10 +31,11 @@ def _register() -> None:
         portfolio_cmds,
         rules_cmds,
         screen_cmds,
+        web_cmds,
     )
 
     for module in (determine_cmds, rules_cmds, ledger_cmds, screen_cmds, impact_cmds,
-                   portfolio_cmds):
+                   portfolio_cmds, web_cmds):
         module.register(app)
 
 

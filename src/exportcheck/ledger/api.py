@@ -224,6 +224,11 @@ class Ledger:
             result.problem = f"table does not match the audit trail: {first.message()}"
         return result
 
+    def audit_entries(self, **filters: Any) -> tuple[list[audit.AuditEntry], int]:
+        """A page of audit entries; see :func:`exportcheck.ledger.audit.query`."""
+        with self._read() as s:
+            return audit.query(s, **filters)
+
     def export_audit(self, out: IO[str], *, fmt: str = "json",
                      start: dt.date | dt.datetime | None = None,
                      end: dt.date | dt.datetime | None = None) -> int:

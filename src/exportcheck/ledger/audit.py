@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from exportcheck.errors import InvalidInput
@@ -208,6 +208,28 @@ def iter_entries(session: Session, start: dt.date | dt.datetime | None = None,
     if (hi := _bound(end, True)) is not None:
         stmt = stmt.where(AuditEntry.recorded_at <= hi)
     yield from session.execute(stmt.execution_options(yield_per=2000)).scalars()
+
+
+def query(session: Session, *, kind: str | None = None, actor: str | None = None,
+          start: dt.date | dt.datetime | None = None, end: dt.date | dt.datetime | None = None,
+          limit: int = 50, offset: int = 0,
+          newest_first: bool = True) -> tuple[list[AuditEntry], int]:
+    """One page of entries filtered by kind (``shipment`` also finds ``shipment.refused``),
+    actor and recording time; ``(entries, total matching)``."""
+    conds = []
+    if kind:
+        conds.append(or_(AuditEntry.kind == kind, AuditEntry.kind.like(f"{kind}.%")))
+    if actor:
+        conds.append(AuditEntry.actor == actor)
+    if (lo := _bound(start, False)) is not None:
+        conds.append(AuditEntry.recorded_at >= lo)
+    if (hi := _bound(end, True)) is not None:
+        conds.append(AuditEntry.recorded_at <= hi)
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
+    order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
+    rows = session.scalars(select(AuditEntry).where(*conds).order_by(order)
+                           .limit(limit).offset(offset)).all()
+    return list(rows), total
 
 
 EXPORT_FIELDS = ("seq", "recorded_at", "actor", "kind", "payload", "versions", "prev_hash",

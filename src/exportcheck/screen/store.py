@@ -113,6 +113,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
             results.append(LoadResult(pl.source, version.id, pl.row_count,
                                       active.row_count if active else None, "activated",
                                       pl.by_list()))
+            _audit_load(session, version, active, user)
     reset_default_screener()
     return results
 
@@ -154,6 +155,53 @@ def list_versions(engine: Engine | None = None, *, active_only: bool = False) ->
         if active_only:
             q = q.where(ListVersion.active.is_(True))
         return list(session.scalars(q))
+
+
+def counts_by_list(version_ids: Iterable[int],
+                   engine: Engine | None = None) -> dict[int, dict[str, int]]:
+    """Entries per list code of each version (the CSL carries SDN, EL, DPL...)."""
+    engine = _engine(engine)
+    out: dict[int, dict[str, int]] = {}
+    with session_factory(engine)() as session:
+        for vid in version_ids:
+            out[vid] = _by_list(session, vid)
+    return out
+
+
+@dataclass
+class VersionChanges:
+    """What a list version changed against the version it replaced."""
+
+    version_id: int
+    previous_id: int | None
+    added: list[tuple[str, str, str]]  # (list code, entry id, name)
+    removed: list[tuple[str, str, str]]
+    changed: list[tuple[str, str, str]]
+    unchanged: int
+
+
+def version_changes(version_id: int, engine: Engine | None = None) -> VersionChanges:
+    """Entries added, removed and changed (same list and id, other content) by a version."""
+    engine = _engine(engine)
+    with session_factory(engine)() as session:
+        version = session.get(ListVersion, version_id)
+        if version is None:
+            raise NotFound(f"no list version {version_id} (see `exportcheck lists show --all`)")
+
+        def entries(vid: int | None) -> dict[tuple[str, str], tuple[str, str]]:
+            if vid is None:
+                return {}
+            rows = session.execute(select(ListEntryRow.list_code, ListEntryRow.entry_id,
+                                          ListEntryRow.entry_hash, ListEntryRow.name)
+                                   .where(ListEntryRow.version_id == vid))
+            return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+        new, old = entries(version.id), entries(version.previous_id)
+    added = [(k[0], k[1], new[k][1]) for k in new if k not in old]
+    removed = [(k[0], k[1], old[k][1]) for k in old if k not in new]
+    changed = [(k[0], k[1], new[k][1]) for k in new if k in old and old[k][0] != new[k][0]]
+    return VersionChanges(version.id, version.previous_id, sorted(added), sorted(removed),
+                          sorted(changed), len(new) - len(added) - len(changed))
 
 
 def has_active_lists(engine: Engine | None = None) -> bool:
@@ -329,6 +377,18 @@ def record_disposition(party: str, list_code: str, entry_id: str, *, user: str, 
         _audit(session, disp)
     reset_default_screener()
     return disp
+
+
+def _audit_load(session: Session, version: ListVersion, previous: ListVersion | None,
+                user: str) -> None:
+    """A list load changes what every later screen answers: it goes in the audit trail."""
+    from exportcheck.ledger.audit import append_event
+
+    append_event(session, kind="lists.loaded", actor=user or "exportcheck", payload={
+        "source": version.source, "version_id": version.id, "content_hash": version.content_hash,
+        "row_count": version.row_count, "entry_count": version.entry_count,
+        "file_date": version.file_date.isoformat() if version.file_date else None,
+        "previous_version_id": previous.id if previous else None, "forced": version.forced})
 
 
 def _audit(session: Session, disp: DispositionRow) -> None:

@@ -15,7 +15,8 @@ from exportcheck.db.engine import get_engine
 
 # Import every package that defines tables so autogenerate sees them. Missing packages are
 # tolerated so each concern can be developed independently.
-for _mod in ("exportcheck.ledger.models", "exportcheck.screen.models"):
+for _mod in ("exportcheck.ledger.models", "exportcheck.screen.models",
+             "exportcheck.accounts.models", "exportcheck.impact.store"):
     try:
         __import__(_mod)
     except ModuleNotFoundError as _exc:

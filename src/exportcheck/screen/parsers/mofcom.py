@@ -7,8 +7,10 @@ may not deal with the listed party), never a US licence requirement.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from exportcheck.errors import ListDataError
@@ -24,6 +26,15 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _KIND = {"organization": "entity", "person": "person", "individual": "person"}
 
 
+def _entry_id(registry_id: str, name: str, seen: Counter) -> str:
+    """The registry's id, made unique where it gives one id to several parties (it numbers
+    the parties of an announcement, and two announcements of 20 May 2024 share numbers): such
+    ids get a suffix from the party's name, so a hit or a disposition names one party."""
+    if seen[registry_id] < 2:
+        return registry_id
+    return f"{registry_id}~{hashlib.sha256(name.strip().encode()).hexdigest()[:8]}"
+
+
 def parse_mofcom(path: Path) -> ParsedList:
     raw = read_bytes(path)
     try:
@@ -33,6 +44,7 @@ def parse_mofcom(path: Path) -> ParsedList:
     if not isinstance(rows, list):
         raise ListDataError(f"{path}: expected a JSON array of MOFCOM entities")
     entries: list[ListEntry] = []
+    seen = Counter(str(r.get("id")) for r in rows if isinstance(r, dict))
     for i, r in enumerate(rows, 1):
         if not isinstance(r, dict):
             raise ListDataError(f"{path}: row {i} is not a JSON object")
@@ -44,7 +56,8 @@ def parse_mofcom(path: Path) -> ParsedList:
                                 "\"id\"")
         aliases = [a for a in r.get("aliases") or [] if a]
         entries.append(ListEntry(
-            list=code, entry_id=str(r["id"]), name=r["entity_name"].strip(),
+            list=code, entry_id=_entry_id(str(r["id"]), r["entity_name"], seen),
+            name=r["entity_name"].strip(),
             kind=_KIND.get(str(r.get("entity_type", "")).lower()),
             aliases=[a for a in aliases if not _HAN.search(a)],
             original_script=[a for a in aliases if _HAN.search(a)],

@@ -1,0 +1,290 @@
+"""The accounts API: users, password checks with a rate limit, tokens and sessions.
+
+Every change to an account is written to the audit trail in the same transaction, attributed
+to the user who made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession, now
+from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
+from exportcheck.errors import InvalidInput, NotAuthenticated, NotFound, RateLimited
+
+#: ordered from least to most rights
+ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MIN_PASSWORD = 12
+#: failed logins allowed per user name and per client address within the window
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=5)
+SESSION_LIFETIME = dt.timedelta(hours=12)
+TOKEN_PREFIX = "ect_"
+_hasher = PasswordHasher()
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def role_allows(role: str, needed: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def check_role(role: str) -> str:
+    role = role.strip().lower()
+    if role not in ROLES:
+        raise InvalidInput(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    return role
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password too short: at least {MIN_PASSWORD} characters")
+    if password.strip() != password or not password.isprintable():
+        raise InvalidInput("password must not start or end with spaces or contain control "
+                           "characters (check --password-stdin input)")
+    return password
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request, and how they proved it."""
+
+    user_id: int
+    name: str
+    role: str
+    via: str  # "session" | "token:<id>" | "local"
+    csrf_token: str | None = None
+
+    def allows(self, needed: str) -> bool:
+        return role_allows(self.role, needed)
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this user's writes."""
+        return self.name if self.via in ("session", "local") else f"{self.name} ({self.via})"
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    disabled: bool
+    created_at: dt.datetime
+
+
+class TokenOut(BaseModel):
+    id: int
+    user: str
+    label: str
+    prefix: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def _user_out(u: User) -> UserOut:
+    return UserOut(id=u.id, name=u.name, role=u.role, disabled=u.disabled,
+                   created_at=_aware(u.created_at))
+
+
+def _audit(s: Session, kind: str, actor: str, payload: dict) -> None:
+    from exportcheck.ledger.audit import append_event
+
+    append_event(s, kind=kind, actor=actor, payload=payload)
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything here is UTC."""
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+class Accounts:
+    """Users, tokens and sessions on one database (the same one as the ledger)."""
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self.engine = get_engine(database_url)
+        upgrade(self.engine)
+        self._read = session_factory(self.engine)
+        self._write = write_session_factory(self.engine)
+
+    # -- users --------------------------------------------------------------------------
+    def add_user(self, name: str, role: str, password: str, *, actor: str) -> UserOut:
+        name = name.strip()
+        if not _NAME.match(name):
+            raise InvalidInput(f"user name {name!r}: use 1-64 letters, digits, '.', '_', '@' "
+                               "or '-', starting with a letter or digit")
+        role = check_role(role)
+        hashed = _hasher.hash(check_password(password))
+        with self._write() as s, s.begin():
+            if s.scalar(select(User.id).where(User.name == name)) is not None:
+                raise InvalidInput(f"user {name!r} already exists")
+            user = User(name=name, role=role, password_hash=hashed, disabled=False)
+            s.add(user)
+            s.flush()
+            _audit(s, "account.user_added", actor, {"user": name, "role": role})
+            return _user_out(user)
+
+    def list_users(self) -> list[UserOut]:
+        with self._read() as s:
+            return [_user_out(u) for u in s.scalars(select(User).order_by(User.id))]
+
+    def get_user(self, name: str) -> UserOut:
+        with self._read() as s:
+            return _user_out(self._find(s, name))
+
+    def _find(self, s: Session, name: str) -> User:
+        user = s.scalar(select(User).where(User.name == name.strip()))
+        if user is None:
+            raise NotFound(f"no user {name!r} (see `exportcheck users list`)")
+        return user
+
+    def update_user(self, name: str, *, actor: str, role: str | None = None,
+                    password: str | None = None, disabled: bool | None = None) -> UserOut:
+        """Change a user's role, password or disabled flag; disabling ends their sessions
+        and makes their tokens unusable (they are checked against the user on every use)."""
+        with self._write() as s, s.begin():
+            user = self._find(s, name)
+            changes: dict[str, object] = {}
+            if role is not None:
+                user.role = changes["role"] = check_role(role)
+            if password is not None:
+                user.password_hash = _hasher.hash(check_password(password))
+                changes["password"] = "changed"
+            if disabled is not None:
+                user.disabled = changes["disabled"] = disabled
+            if not changes:
+                raise InvalidInput("nothing to change: give a role, a password or disabled")
+            if password is not None or disabled:
+                s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+            _audit(s, "account.user_changed", actor, {"user": user.name, **changes})
+            return _user_out(user)
+
+    # -- passwords and the login rate limit ---------------------------------------------
+    def login(self, name: str, password: str, *, client: str = "") -> Principal:
+        """Check a password; after :data:`MAX_FAILURES` failures for the same user name or
+        client address within :data:`FAILURE_WINDOW`, refuse without checking."""
+        keys = [f"user:{name.strip().lower()}"] + ([f"client:{client}"] if client else [])
+        cutoff = now() - FAILURE_WINDOW
+        with self._read() as s:
+            for key in keys:
+                rows = s.execute(select(func.count(), func.min(LoginFailure.at)).where(
+                    LoginFailure.key == key, LoginFailure.at >= cutoff)).one()
+                if rows[0] >= MAX_FAILURES:
+                    wait = _aware(rows[1]) + FAILURE_WINDOW - now()
+                    raise RateLimited(
+                        f"too many failed logins ({rows[0]} in {FAILURE_WINDOW.seconds // 60} "
+                        f"minutes): try again in {max(1, int(wait.total_seconds()))} seconds",
+                        retry_after=max(1, int(wait.total_seconds()) + 1))
+            user = s.scalar(select(User).where(User.name == name.strip()))
+        ok = False
+        if user is not None and user.password_hash and not user.disabled:
+            try:
+                ok = _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        else:
+            _hasher.hash(password or "x")  # same cost whether or not the user exists
+        with self._write() as s, s.begin():
+            if not ok:
+                s.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))
+                for key in keys:
+                    s.add(LoginFailure(key=key))
+            else:
+                s.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
+        if not ok:  # raised after the commit: inside the transaction it would roll it back
+            raise NotAuthenticated("wrong user name or password")
+        assert user is not None
+        return Principal(user.id, user.name, user.role, "local")
+
+    # -- browser sessions ---------------------------------------------------------------
+    def start_session(self, principal: Principal) -> tuple[str, str]:
+        """A new session for a logged-in user: ``(session secret for the cookie, csrf token)``."""
+        secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self._write() as s, s.begin():
+            s.execute(delete(WebSession).where(WebSession.expires_at < now()))
+            s.add(WebSession(user_id=principal.user_id, session_hash=digest(secret),
+                             csrf_token=csrf, expires_at=now() + SESSION_LIFETIME))
+            _audit(s, "account.login", principal.name, {"user": principal.name})
+        return secret, csrf
+
+    def session_principal(self, secret: str) -> Principal | None:
+        with self._read() as s:
+            row = s.execute(select(WebSession, User).join(User, User.id == WebSession.user_id)
+                            .where(WebSession.session_hash == digest(secret))).first()
+        if row is None:
+            return None
+        sess, user = row
+        if user.disabled or _aware(sess.expires_at) < now():
+            return None
+        return Principal(user.id, user.name, user.role, "session", sess.csrf_token)
+
+    def end_session(self, secret: str) -> None:
+        with self._write() as s, s.begin():
+            s.execute(delete(WebSession).where(WebSession.session_hash == digest(secret)))
+
+    # -- API tokens ---------------------------------------------------------------------
+    def create_token(self, user: str, *, label: str = "", actor: str) -> tuple[TokenOut, str]:
+        """A new token for ``user``; the secret is returned once and only its hash is kept."""
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self._write() as s, s.begin():
+            owner = self._find(s, user)
+            if owner.disabled:
+                raise InvalidInput(f"user {owner.name!r} is disabled")
+            tok = ApiToken(user_id=owner.id, label=label.strip()[:120], prefix=secret[:10],
+                           token_hash=digest(secret))
+            s.add(tok)
+            s.flush()
+            _audit(s, "account.token_created", actor,
+                   {"user": owner.name, "token_id": tok.id, "label": tok.label})
+            return self._token_out(tok, owner), secret
+
+    def list_tokens(self, user: str | None = None) -> list[TokenOut]:
+        with self._read() as s:
+            stmt = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+            if user:
+                stmt = stmt.where(User.name == user)
+            return [self._token_out(t, u) for t, u in s.execute(stmt.order_by(ApiToken.id))]
+
+    def revoke_token(self, token_id: int, *, actor: str) -> TokenOut:
+        with self._write() as s, s.begin():
+            row = s.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                            .where(ApiToken.id == token_id)).first()
+            if row is None:
+                raise NotFound(f"no token #{token_id} (see `exportcheck tokens list`)")
+            tok, owner = row
+            if tok.revoked_at is None:
+                s.execute(update(ApiToken).where(ApiToken.id == tok.id)
+                          .values(revoked_at=now()))
+                _audit(s, "account.token_revoked", actor,
+                       {"user": owner.name, "token_id": tok.id})
+            s.flush()
+            s.refresh(tok)
+            return self._token_out(tok, owner)
+
+    def token_principal(self, secret: str) -> Principal | None:
+        with self._read() as s:
+            row = s.execute(select(ApiToken.id, ApiToken.revoked_at, User)
+                            .join(User, User.id == ApiToken.user_id)
+                            .where(ApiToken.token_hash == digest(secret))).first()
+        if row is None or row[1] is not None or row[2].disabled:
+            return None
+        user = row[2]
+        return Principal(user.id, user.name, user.role, f"token:{row[0]}")
+
+    @staticmethod
+    def _token_out(t: ApiToken, owner: User) -> TokenOut:
+        return TokenOut(id=t.id, user=owner.name, label=t.label, prefix=t.prefix,
+                        created_at=_aware(t.created_at),
+                        revoked_at=_aware(t.revoked_at) if t.revoked_at else None)

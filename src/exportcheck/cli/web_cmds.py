@@ -1,0 +1,139 @@
+"""``exportcheck serve``, ``users ...`` and ``tokens ...``: the web service and its accounts."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import typer
+from rich.table import Table
+
+from exportcheck.cli.common import console
+from exportcheck.errors import InvalidInput
+
+users_app = typer.Typer(help="Accounts of the web service (roles: viewer, officer, admin).",
+                        no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for machines (sent as 'Authorization: Bearer ...').",
+                         no_args_is_help=True)
+AS_JSON = typer.Option(False, "--json", help="print JSON")
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+def _accounts():
+    from exportcheck.accounts import Accounts
+
+    return Accounts()
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="server processes"),
+    log_level: str = typer.Option("warning", "--log-level"),
+) -> None:
+    """Run the REST API and the web UI (http://HOST:PORT/, API docs at /docs)."""
+    import uvicorn
+
+    from exportcheck.settings import get_settings
+
+    if not _accounts().list_users():
+        console.print("[yellow]no user yet:[/] create the first one with\n"
+                      "  exportcheck users add NAME --role admin --password-stdin")
+    console.print(f"exportcheck on http://{host}:{port}/ (API docs /docs; database "
+                  f"{get_settings().effective_database_url.split('://')[0]}); Ctrl-C stops")
+    uvicorn.run("exportcheck.web.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level, access_log=False,
+                proxy_headers=False)
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="user name"),
+    role: str = typer.Option(..., "--role", help="viewer | officer | admin"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read the password from standard input"),
+) -> None:
+    """Create an account. The password is read from stdin (--password-stdin) or asked for."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise InvalidInput("the two passwords differ")
+    else:
+        raise InvalidInput("give --password-stdin to read the password from standard input")
+    user = _accounts().add_user(name, role, password, actor=_actor())
+    console.print(f"user {user.name} ({user.role}) created")
+
+
+@users_app.command("list")
+def users_list(as_json: bool = AS_JSON) -> None:
+    users = _accounts().list_users()
+    if as_json:
+        typer.echo(json.dumps([u.model_dump(mode="json") for u in users], indent=2))
+        return
+    t = Table("id", "name", "role", "disabled", "created")
+    for u in users:
+        t.add_row(str(u.id), u.name, u.role, "yes" if u.disabled else "",
+                  u.created_at.isoformat(timespec="seconds"))
+    console.print(t)
+
+
+@users_app.command("set")
+def users_set(
+    name: str = typer.Argument(...),
+    role: str | None = typer.Option(None, "--role"),
+    disable: bool | None = typer.Option(None, "--disable/--enable"),
+    password_stdin: bool = typer.Option(False, "--password-stdin"),
+) -> None:
+    """Change a user's role or password, or disable them (ends their sessions)."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    user = _accounts().update_user(name, actor=_actor(), role=role, password=password,
+                                   disabled=disable)
+    console.print(f"user {user.name}: {user.role}{', disabled' if user.disabled else ''}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    user: str = typer.Argument(..., help="the user the token acts as (its role applies)"),
+    label: str = typer.Option("", "--label", help="what the token is for, e.g. 'ERP'"),
+) -> None:
+    """Create a token and print it once (only its hash is stored)."""
+    token, secret = _accounts().create_token(user, label=label, actor=_actor())
+    typer.echo(f"token #{token.id} for {token.user} (store it now, it is not shown again):",
+               err=True)
+    typer.echo(secret)
+
+
+@tokens_app.command("list")
+def tokens_list(user: str | None = typer.Option(None, "--user"), as_json: bool = AS_JSON) -> None:
+    tokens = _accounts().list_tokens(user)
+    if as_json:
+        typer.echo(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
+        return
+    t = Table("id", "user", "label", "starts", "created", "revoked")
+    for tok in tokens:
+        t.add_row(str(tok.id), tok.user, tok.label, tok.prefix + "…",
+                  tok.created_at.isoformat(timespec="seconds"),
+                  tok.revoked_at.isoformat(timespec="seconds") if tok.revoked_at else "")
+    console.print(t)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: int = typer.Argument(..., help="token id (see `tokens list`)")) -> None:
+    """End a token: requests with it are refused from now on."""
+    tok = _accounts().revoke_token(token_id, actor=_actor())
+    console.print(f"token #{tok.id} of {tok.user} revoked")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")

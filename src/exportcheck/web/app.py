@@ -1,0 +1,84 @@
+"""The web service: REST API under ``/api/v1``, yente's ``/match``, and the browser UI.
+
+``create_app()`` builds it on the configured database (``EXPORTCHECK_DATABASE_URL``, default
+SQLite in the data folder); ``exportcheck serve`` runs it with uvicorn.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from exportcheck import __version__
+from exportcheck.accounts import Accounts
+from exportcheck.settings import get_settings
+from exportcheck.web import problems
+from exportcheck.web.limits import BodyLimit, SecurityHeaders
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Export-control compliance: licence determination over a dated, cited rule base, restricted-party
+screening (any script), the licence ledger with its hash-chained audit trail, and the impact of
+rule changes on a portfolio.
+
+Machines authenticate with `Authorization: Bearer <token>` (`exportcheck tokens create USER`).
+Roles: **viewer** reads; **officer** also checks, screens, records dispositions, registers
+licences and ships; **admin** also manages users, tokens and lists. Errors are RFC 9457
+`application/problem+json`.
+"""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if app.state.warm:
+        from exportcheck.api import default_screener
+        from exportcheck.rules import load_ruleset
+
+        # load the rule base and the screening index before the first request, not during it
+        await run_in_threadpool(load_ruleset)
+        await run_in_threadpool(default_screener)
+    yield
+
+
+def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI:
+    """The ASGI application. ``database_url`` overrides the environment (tests)."""
+    settings = get_settings()
+    if database_url is not None:
+        import os
+
+        os.environ["EXPORTCHECK_DATABASE_URL"] = database_url
+        settings = get_settings()
+    app = FastAPI(title="exportcheck", version=__version__, description=DESCRIPTION,
+                  lifespan=_lifespan, docs_url="/docs", redoc_url=None,
+                  openapi_url="/openapi.json")
+    app.state.accounts = Accounts(settings.database_url)
+    app.state.settings = settings
+    app.state.warm = warm
+    app.add_middleware(BodyLimit, max_body=settings.max_body_bytes,
+                       max_upload=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    problems.install(app)
+
+    from exportcheck.web import ui
+    from exportcheck.web.routers import (
+        accounts,
+        audit,
+        determinations,
+        health,
+        impact,
+        ledger,
+        lists,
+        match,
+        screening,
+    )
+
+    for module in (health, determinations, screening, match, ledger, audit, lists, impact,
+                   accounts):
+        app.include_router(module.router)
+    ui.install(app)
+    return app

@@ -1,0 +1,99 @@
+"""Who is calling, and may they: the dependencies every route declares.
+
+Machines send ``Authorization: Bearer <token>`` (``ApiKey <token>`` is accepted too, which is
+how yente clients send their key). Browsers carry a session cookie; every state-changing
+request made with the cookie must also carry the session's CSRF token, in the
+``X-CSRF-Token`` header (htmx sends it) or a ``csrf_token`` form field.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from exportcheck.accounts import Accounts, Principal
+from exportcheck.errors import NotAuthenticated, PermissionDenied
+
+SESSION_COOKIE = "exportcheck_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def accounts(request: Request) -> Accounts:
+    return request.app.state.accounts
+
+
+async def _csrf_ok(request: Request, expected: str) -> bool:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        form = await request.form()  # cached by Starlette: the route reads it again for free
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    return sent is not None and hmac.compare_digest(sent, expected)
+
+
+#: declared so the OpenAPI spec (and /docs) show how to authenticate; checked below
+bearer_scheme = HTTPBearer(auto_error=False, description="an API token: `exportcheck tokens "
+                           "create USER` (yente clients may send `ApiKey <token>`)")
+cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
+                             description="browser session (sign in at /login); state-changing "
+                                         "requests also need the X-CSRF-Token header")
+
+
+async def optional_principal(
+    request: Request,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None,
+    _cookie: Annotated[str | None, Depends(cookie_scheme)] = None,
+) -> Principal | None:
+    """The caller if they sent valid credentials; raises on credentials that are wrong."""
+    cached = getattr(request.state, "principal", False)
+    if cached is not False:
+        return cached
+    principal: Principal | None = None
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, credential = header.partition(" ")
+        if scheme.lower() not in ("bearer", "apikey") or not credential.strip():
+            raise NotAuthenticated("use 'Authorization: Bearer <token>' (create a token with "
+                                   "`exportcheck tokens create USER`)")
+        principal = accounts(request).token_principal(credential.strip())
+        if principal is None:
+            raise NotAuthenticated("the API token is unknown, revoked or its user disabled")
+    elif secret := request.cookies.get(SESSION_COOKIE):
+        principal = accounts(request).session_principal(secret)
+        if (principal is not None and request.method not in _SAFE
+                and not await _csrf_ok(request, principal.csrf_token or "")):
+            raise PermissionDenied("missing or wrong CSRF token: reload the page and try again")
+    request.state.principal = principal
+    return principal
+
+
+async def current_principal(
+        principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    if principal is None:
+        raise NotAuthenticated("sign in, or send 'Authorization: Bearer <token>'")
+    return principal
+
+
+def require(role: str) -> Callable[..., Principal]:
+    """A dependency that lets through users whose role is ``role`` or above."""
+
+    async def check(
+            principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.allows(role):
+            raise PermissionDenied(f"this needs the {role} role; {principal.name} is "
+                                   f"{principal.role}")
+        return principal
+
+    check.__name__ = f"require_{role}"
+    return check
+
+
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Officer = Annotated[Principal, Depends(require("officer"))]
+Admin = Annotated[Principal, Depends(require("admin"))]

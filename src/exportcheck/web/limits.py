@@ -1,0 +1,117 @@
+"""Request body size limits, enforced while the body streams in (Content-Length can lie or be
+absent with chunked encoding)."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from exportcheck.web.problems import MEDIA_TYPE
+
+#: paths that take uploads (list files, order files) get the larger limit
+UPLOAD_PATHS = ("/api/v1/lists/load", "/lists/load", "/api/v1/impact-runs", "/impact")
+
+
+class TooLarge(HTTPException):
+    """Raised from ``receive`` once the body passes the limit; an HTTPException so that body
+    parsing in FastAPI passes it on (it turns other errors into a generic 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _detail(limit))
+
+
+def _detail(limit: int) -> str:
+    return (f"the request body is larger than {limit:,} bytes: split the batch or upload a "
+            "smaller file")
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int) -> None:
+        self.app, self.max_body, self.max_upload = app, max_body, max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"].startswith(UPLOAD_PATHS)
+        limit = self.max_upload if upload else self.max_body
+        headers = dict(scope.get("headers") or ())
+        if upload and b"authorization" not in headers and b"exportcheck_session=" not in \
+                headers.get(b"cookie", b""):
+            # routes read a whole upload before their auth check: refuse anonymous ones first
+            await _anonymous(send, scope["path"])
+            return
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _refuse(send, scope["path"], limit)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise TooLarge(limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except TooLarge:
+            if not started:
+                await _refuse(send, scope["path"], limit)
+
+
+async def _anonymous(send: Send, path: str) -> None:
+    body = json.dumps({
+        "type": "urn:exportcheck:problem:unauthenticated", "title": "Not signed in",
+        "status": 401, "code": "unauthenticated", "instance": path,
+        "detail": "sign in, or send 'Authorization: Bearer <token>'"}).encode()
+    await send({"type": "http.response.start", "status": 401,
+                "headers": [(b"content-type", MEDIA_TYPE.encode()),
+                            (b"www-authenticate", b'Bearer realm="exportcheck"'),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse(send: Send, path: str, limit: int) -> None:
+    body = json.dumps({
+        "type": "urn:exportcheck:problem:request_too_large", "title": "Request too large",
+        "status": 413, "code": "request_too_large", "instance": path,
+        "detail": _detail(limit)}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", MEDIA_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+#: sent with every response: no MIME sniffing, no framing by other sites, no referrer leaks
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
+                    (b"referrer-policy", b"same-origin")]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,158 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+Every error a client can cause is an :class:`~exportcheck.errors.ExportCheckError` whose message
+says what to do; this module maps each kind to its HTTP status. Browser pages that need a login
+are redirected to it instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from exportcheck import errors
+
+log = logging.getLogger(__name__)
+MEDIA_TYPE = "application/problem+json"
+
+STATUS: dict[type[errors.ExportCheckError], int] = {
+    errors.NotAuthenticated: 401,
+    errors.PermissionDenied: 403,
+    errors.NotFound: 404,
+    errors.LedgerError: 409,
+    errors.ListDataError: 422,
+    errors.RateLimited: 429,
+}
+TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
+          405: "Method not allowed", 409: "Refused", 413: "Request too large",
+          422: "Invalid request", 429: "Too many attempts", 500: "Internal error"}
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; ``errors`` lists field-level problems of a request body."""
+
+    type: str = Field(description="URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong and what to do about it")
+    instance: str | None = None
+    code: str | None = None
+    rule: str | None = Field(default=None, description="Rule that refused a ledger operation")
+    errors: list[dict[str, Any]] | None = None
+
+
+#: for ``responses=`` of routes, so the OpenAPI spec documents the error shape
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    s: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": TITLES[s]}
+    for s in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
+def problem(status: int, detail: str, *, code: str | None = None, request: Request | None = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body = Problem(type=f"urn:exportcheck:problem:{code or status}",
+                   title=TITLES.get(status, "Error"), status=status, detail=detail,
+                   instance=request.url.path if request else None, code=code, **extra)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
+                        media_type=MEDIA_TYPE, headers=headers)
+
+
+def status_of(exc: errors.ExportCheckError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+#: renders an error page for browsers (set by the UI; None: problem+json everywhere)
+html_renderer: Callable[[Request, int, str, str], Response] | None = None
+
+
+def wants_html(request: Request) -> bool:
+    """A browser page or htmx request (not the API)."""
+    path = request.url.path
+    if path.startswith(("/api/", "/match/", "/openapi", "/healthz", "/docs", "/static/")):
+        return False
+    return "hx-request" in request.headers or "text/html" in request.headers.get("accept", "")
+
+
+def _page(request: Request, status: int, detail: str) -> Response | None:
+    if html_renderer is None or not wants_html(request):
+        return None
+    return html_renderer(request, status, TITLES.get(status, "Error"), detail)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes on this path (GET and POST are separate routes, and
+    Starlette's 405 names only the first one's)."""
+    base = {"type": "http", "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", "")}
+    return [m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+            if any(route.matches({**base, "method": m})[0] is Match.FULL
+                   for route in request.app.router.routes)]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.ExportCheckError)
+    async def _domain(request: Request, exc: errors.ExportCheckError) -> Response:
+        status = status_of(exc)
+        if status == 401 and wants_html(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            login = f"/login?next={quote(target)}"
+            if "hx-request" in request.headers:  # htmx follows this header, not a 303
+                return Response(status_code=401, headers={"HX-Redirect": login})
+            return RedirectResponse(login, status_code=303)
+        if (page := _page(request, status, str(exc))) is not None:
+            return page
+        headers = {}
+        if status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="exportcheck"'
+        if isinstance(exc, errors.RateLimited):
+            headers["Retry-After"] = str(exc.retry_after)
+        rule = getattr(exc, "rule", None)
+        return problem(status, str(exc), code=exc.code, request=request, headers=headers,
+                       rule=rule if isinstance(rule, str) else None)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        fields = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            fields.append({"field": where, "message": str(err.get("msg", "")).removeprefix(
+                "Value error, ")})
+        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+        if len(fields) > 5:
+            detail += f"; and {len(fields) - 5} more"
+        return problem(422, f"the request is not valid: {detail}", code="invalid_request",
+                       request=request, errors=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no such resource: {request.method} {request.url.path} (see /docs)"
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path} (see /docs)"
+            if allowed := _allowed_methods(request):  # Starlette names only one route's
+                headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        if (page := _page(request, exc.status_code, detail)) is not None:
+            return page
+        return problem(exc.status_code, detail, request=request,
+                       code="request_too_large" if exc.status_code == 413 else None,
+                       headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "internal error: the server logged it; please report it with the "
+                            "time of the request", request=request)

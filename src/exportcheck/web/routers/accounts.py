@@ -1,0 +1,65 @@
+"""``/api/v1/users``, ``/api/v1/tokens`` (admin) and ``/api/v1/me``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from exportcheck.accounts import Principal, TokenOut, UserOut
+from exportcheck.web.deps import Admin, accounts, current_principal
+from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.schemas import (
+    Me,
+    Page,
+    PageParams,
+    RowId,
+    TokenCreated,
+    TokenIn,
+    UserIn,
+    UserPatch,
+    page_params,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["Accounts"], responses=PROBLEM_RESPONSES)
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("/me", response_model=Me, summary="Who you are signed in as")
+def me(user: Annotated[Principal, Depends(current_principal)]) -> Me:
+    return Me(name=user.name, role=user.role, via=user.via)
+
+
+@router.get("/users", response_model=Page[UserOut], summary="Users (admin)")
+def list_users(user: Admin, page: PageDep, acc=Depends(accounts)) -> dict:
+    return page.page(acc.list_users())
+
+
+@router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)")
+def add_user(spec: UserIn, user: Admin, acc=Depends(accounts)) -> UserOut:
+    return acc.add_user(spec.name, spec.role, spec.password, actor=user.actor)
+
+
+@router.patch("/users/{name}", response_model=UserOut,
+              summary="Change a user's role or password, or disable them (admin)")
+def change_user(name: str, patch: UserPatch, user: Admin, acc=Depends(accounts)) -> UserOut:
+    return acc.update_user(name, actor=user.actor, role=patch.role, password=patch.password,
+                           disabled=patch.disabled)
+
+
+@router.get("/tokens", response_model=Page[TokenOut], summary="API tokens (admin)")
+def list_tokens(user: Admin, page: PageDep, acc=Depends(accounts),
+                owner: Annotated[str | None, Query(alias="user", max_length=64)] = None) -> dict:
+    return page.page(acc.list_tokens(owner))
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201,
+             summary="Create an API token (admin); the secret is shown once")
+def create_token(spec: TokenIn, user: Admin, acc=Depends(accounts)) -> TokenCreated:
+    token, secret = acc.create_token(spec.user, label=spec.label, actor=user.actor)
+    return TokenCreated(token=token, secret=secret)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke a token (admin)")
+def revoke_token(token_id: RowId, user: Admin, acc=Depends(accounts)) -> TokenOut:
+    return acc.revoke_token(token_id, actor=user.actor)

@@ -1,0 +1,60 @@
+"""``/api/v1/audit``: browse, verify and export the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from exportcheck.web.deps import Viewer
+from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.routers.ledger import LedgerDep
+from exportcheck.web.schemas import AuditEntryOut, Page, PageParams, VerifyOut, page_params
+
+router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=PROBLEM_RESPONSES)
+
+
+def entry_out(e) -> AuditEntryOut:
+    return AuditEntryOut(seq=e.seq, recorded_at=e.recorded_at, actor=e.actor, kind=e.kind,
+                         payload=json.loads(e.payload), versions=json.loads(e.versions),
+                         prev_hash=e.prev_hash, hash=e.hash)
+
+
+@router.get("", response_model=Page[AuditEntryOut], summary="Audit entries, newest first")
+def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(page_params)],
+            kind: Annotated[str | None, Query(max_length=64, examples=["shipment"])] = None,
+            actor: Annotated[str | None, Query(max_length=128)] = None,
+            from_: Annotated[dt.date | None, Query(alias="from")] = None,
+            to: dt.date | None = None,
+            order: Literal["newest", "oldest"] = "newest") -> dict:
+    """Filter by kind (``shipment`` also finds ``shipment.refused``), actor and the day
+    recorded (UTC)."""
+    rows, total = led.audit_entries(kind=kind, actor=actor, start=from_, end=to,
+                                    limit=page.limit, offset=page.offset,
+                                    newest_first=order == "newest")
+    return page.page([entry_out(e) for e in rows], total)
+
+
+@router.post("/verify", response_model=VerifyOut, summary="Verify the audit chain")
+def verify(user: Viewer, led: LedgerDep) -> VerifyOut:
+    """Recompute the hash chain, then check the ledger tables against it; reports the first
+    entry or row that was edited, deleted, inserted or reordered."""
+    return VerifyOut(**led.verify_audit().as_dict())
+
+
+@router.get("/export", summary="Export the audit trail (JSON or CSV) for an auditor",
+            response_class=Response,
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+def export(user: Viewer, led: LedgerDep, format: Literal["json", "csv"] = "json",
+           from_: Annotated[dt.date | None, Query(alias="from")] = None,
+           to: dt.date | None = None) -> Response:
+    buf = io.StringIO()
+    led.export_audit(buf, fmt=format, start=from_, end=to)
+    media = "text/csv" if format == "csv" else "application/json"
+    name = f"exportcheck-audit.{format}"
+    return Response(buf.getvalue(), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

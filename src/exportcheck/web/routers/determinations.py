@@ -1,0 +1,80 @@
+"""``/api/v1/determinations``: one order line, or a batch of up to 10,000."""
+
+from __future__ import annotations
+
+import polars as pl
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from exportcheck.api import default_screener, determine, record_determination
+from exportcheck.models import Determination
+from exportcheck.web.deps import Officer
+from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.schemas import (
+    BatchAnswer,
+    DeterminationBatchRequest,
+    DeterminationBatchResponse,
+    DeterminationRequest,
+)
+
+router = APIRouter(prefix="/api/v1/determinations", tags=["Determinations"],
+                   responses=PROBLEM_RESPONSES)
+
+
+def decide(req: DeterminationRequest, *, actor: str | None = None,
+           database_url: str | None = None) -> Determination:
+    """Shared by the API and the web UI."""
+    screener = default_screener() if req.screen and req.end_user else None
+    d = determine(req.item, req.destination, req.date, value=req.value, quantity=req.quantity,
+                  end_user=req.end_user, end_user_type=req.end_user_type.value,
+                  end_use=req.end_use, screener=screener)
+    if req.record and actor:
+        record_determination(d, actor=actor, database_url=database_url)
+    return d
+
+
+@router.post("", response_model=Determination, summary="Determine one order line")
+def determine_line(req: DeterminationRequest, user: Officer) -> Determination:
+    """The same answer as ``exportcheck check --json``: outcome, agency, reasons, licence
+    exceptions, review policy and the full trace of rules with their citations. With
+    ``record``, the determination is written to the audit trail under your name."""
+    from exportcheck.settings import get_settings
+
+    return decide(req, actor=user.actor, database_url=get_settings().database_url)
+
+
+@router.post("/batch", response_model=DeterminationBatchResponse,
+             summary="Determine up to 10,000 order lines")
+async def determine_batch(req: DeterminationBatchRequest,
+                          user: Officer) -> DeterminationBatchResponse:
+    """The vectorised path of ``exportcheck batch``: one answer per line, in order; a line
+    that cannot be decided carries its ``error`` instead of failing the batch."""
+    return await run_in_threadpool(_batch, req)
+
+
+def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
+    from exportcheck.determine.batch import determine_frame
+
+    rows = [line.model_dump(exclude={"id"}, mode="json") for line in req.lines]
+    frame = pl.DataFrame(rows, schema={
+        "item": pl.String, "destination": pl.String, "date": pl.String, "value": pl.Float64,
+        "quantity": pl.Float64, "end_user": pl.String, "end_user_type": pl.String,
+        "end_use": pl.String})
+    wants = req.screen and any(line.end_user for line in req.lines)
+    screener = default_screener() if wants else None
+    out = determine_frame(frame, screener=screener, workers=1)
+    results = []
+    for i, (line, row) in enumerate(zip(req.lines, out.iter_rows(named=True), strict=True)):
+        results.append(BatchAnswer(
+            line=i, id=line.id, outcome=row["outcome"], agency=row["agency"],
+            reasons=_split(row["reasons"]), license_exceptions=_split(row["license_exceptions"]),
+            review_policy=row["review_policy"], error=row["error"]))
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1
+    return DeterminationBatchResponse(results=results, counts=counts,
+                                      lists_version=screener.version if screener else None)
+
+
+def _split(text: str | None) -> list[str]:
+    return [x for x in (text or "").split(",") if x]

@@ -1,0 +1,30 @@
+"""``GET /healthz``: is the service up, and what is it serving."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from exportcheck import __version__
+from exportcheck.db import get_engine
+from exportcheck.web.schemas import Health
+
+router = APIRouter(tags=["Service"])
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness and what is loaded")
+def healthz() -> Health:
+    """No credentials needed. ``status`` is ``ok`` when the database answers."""
+    from exportcheck.screen import store
+
+    engine = get_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        lists = [f"{v.source}@{v.content_hash[:12]}"
+                 for v in store.list_versions(active_only=True)]
+        status = "ok"
+    except Exception as exc:
+        lists, status = [], f"database unavailable: {type(exc).__name__}"
+    return Health(status=status, version=__version__, database=engine.dialect.name,
+                  lists=lists)

@@ -1,0 +1,149 @@
+"""``/api/v1/impact-runs``: a portfolio determined on two dates, what changed and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from exportcheck.errors import InvalidInput
+from exportcheck.impact.models import ImpactSummary
+from exportcheck.settings import get_settings
+from exportcheck.web.deps import Officer, Viewer
+from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.schemas import (
+    BatchLine,
+    Page,
+    PageParams,
+    RowId,
+    UtcDatetime,
+    _In,
+    page_params,
+)
+
+router = APIRouter(prefix="/api/v1/impact-runs", tags=["Impact"], responses=PROBLEM_RESPONSES)
+MAX_LINES = 100_000
+SAMPLE = "sample:hk_2020_portfolio.csv"
+
+
+class ImpactRequest(_In):
+    from_date: dt.date = Field(examples=["2020-06-29"])
+    to_date: dt.date = Field(examples=["2021-01-15"])
+    lines: list[BatchLine] | None = Field(None, max_length=MAX_LINES)
+    sample: bool = Field(False, description="use the bundled Hong Kong 2020 portfolio")
+    screen: bool = Field(True, description="screen end users against the active lists")
+    rates: dict[str, float] = Field(default_factory=dict, examples=[{"EUR": 1.08}],
+                                    description="USD per unit of each other currency")
+
+
+class ImpactRunInfo(BaseModel):
+    id: int
+    created_at: UtcDatetime
+    created_by: str
+    source: str
+    from_date: dt.date
+    to_date: dt.date
+    lines: int
+    changed_lines: int
+    value_changed: float
+
+
+class ImpactRunOut(ImpactRunInfo):
+    summary: ImpactSummary
+
+
+def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str, source: str,
+        screen: bool = True, rates: dict[str, float] | None = None) -> ImpactRunOut:
+    """Run, store and return an impact run (shared with the web UI)."""
+    from exportcheck.api import default_screener
+    from exportcheck.impact import impact
+    from exportcheck.impact.core import check_dates
+    from exportcheck.impact.store import get_run, save_run
+
+    check_dates(from_date, to_date, None, False)
+    if frame.height == 0:
+        raise InvalidInput("the portfolio has no lines")
+    if frame.height > MAX_LINES:
+        raise InvalidInput(f"{frame.height:,} lines: at most {MAX_LINES:,} per run through the "
+                           "service (use `exportcheck impact` for larger portfolios)")
+    url = get_settings().database_url
+    wants = screen and "end_user" in frame.columns
+    result = impact(frame, from_date, to_date, screener=default_screener() if wants else None,
+                    rates=rates or None, database_url=url, workers=1)
+    info = save_run(result, user=user, source=source, database_url=url)
+    return ImpactRunOut(**_fields(info), summary=get_run(info.id, url)[1])
+
+
+def _fields(info: Any) -> dict[str, Any]:
+    return {"id": info.id, "created_at": info.created_at, "created_by": info.created_by,
+            "source": info.source, "from_date": info.from_date, "to_date": info.to_date,
+            "lines": info.lines, "changed_lines": info.changed_lines,
+            "value_changed": info.value_changed}
+
+
+def sample_frame() -> pl.DataFrame:
+    from exportcheck.demo import PORTFOLIO
+
+    return pl.read_csv(PORTFOLIO, infer_schema_length=0)
+
+
+@router.post("", response_model=ImpactRunOut, status_code=201,
+             summary="Run an impact analysis between two dates")
+async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
+    """Give ``lines`` (the columns of a batch) or ``sample: true``. The run is stored: its
+    report and per-line table stay available under its id."""
+    if (req.lines is None) == (not req.sample):
+        raise InvalidInput("give either 'lines' or 'sample': true (not both, not neither)")
+    if req.sample:
+        frame, source = sample_frame(), SAMPLE
+    else:
+        assert req.lines is not None
+        frame = pl.DataFrame([ln.model_dump(mode="json") for ln in req.lines])
+        frame = frame.rename({"id": "order_id"}) if "id" in frame.columns else frame
+        source = f"api: {len(req.lines)} lines"
+    return await run_in_threadpool(run, frame, req.from_date, req.to_date, user=user.actor,
+                                   source=source, screen=req.screen, rates=req.rates)
+
+
+@router.get("", response_model=Page[ImpactRunInfo], summary="Impact runs, newest first")
+def list_runs(user: Viewer, page: Annotated[PageParams, Depends(page_params)]) -> dict:
+    from exportcheck.impact.store import list_runs as stored
+
+    rows, total = stored(page.limit, page.offset, get_settings().database_url)
+    return page.page([ImpactRunInfo(**_fields(r)) for r in rows], total)
+
+
+@router.get("/{run_id}", response_model=ImpactRunOut, summary="One impact run with its summary")
+def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
+    from exportcheck.impact.store import get_run
+
+    info, summary = get_run(run_id, get_settings().database_url)
+    return ImpactRunOut(**_fields(info), summary=summary)
+
+
+@router.get("/{run_id}/report", response_class=HTMLResponse,
+            summary="The run's self-contained HTML report")
+def report(run_id: RowId, user: Viewer) -> HTMLResponse:
+    from exportcheck.impact.store import get_report
+
+    return HTMLResponse(get_report(run_id, get_settings().database_url))
+
+
+@router.get("/{run_id}/lines", response_model=Page[dict[str, Any]],
+            summary="The run's order lines with old and new outcome and cause")
+def lines(run_id: RowId, user: Viewer, page: Annotated[PageParams, Depends(page_params)],
+          changed_only: bool = False) -> dict:
+    from exportcheck.impact.store import get_lines
+
+    frame = get_lines(run_id, get_settings().database_url)
+    if changed_only:
+        frame = frame.filter(pl.col("changed"))
+    part = frame.slice(page.offset, page.limit)
+    rows = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+            for r in part.iter_rows(named=True)]
+    return page.page(rows, frame.height)

@@ -1,0 +1,93 @@
+"""Licences, shipments and the ledger report: ``/api/v1/licences``, ``/shipments``,
+``/ledger/report``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.report import Report
+from exportcheck.ledger.schemas import LicenceIn, LicenceOut, ShipmentIn, ShipmentOut
+from exportcheck.web.deps import Officer, Viewer
+from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.schemas import LicenceAdded, Page, PageParams, StatusChange, page_params
+
+router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"], responses=PROBLEM_RESPONSES)
+
+
+def ledger() -> Ledger:
+    """One ledger per process on the configured database (engines are cached per URL)."""
+    from exportcheck.settings import get_settings
+
+    return Ledger(get_settings().database_url)
+
+
+def versions() -> dict[str, str]:
+    from exportcheck.rules import load_ruleset
+
+    return {"rule_base": load_ruleset().version}
+
+
+LedgerDep = Annotated[Ledger, Depends(ledger)]
+
+
+@router.get("/licences", response_model=Page[LicenceOut], summary="Licences")
+def list_licences(user: Viewer, led: LedgerDep,
+                  page: Annotated[PageParams, Depends(page_params)],
+                  agency: Annotated[str | None, Query(max_length=8)] = None,
+                  destination: Annotated[str | None, Query(max_length=8)] = None,
+                  as_of: dt.date | None = None) -> dict:
+    return page.page(led.list_licences(agency=agency, destination=destination, as_of=as_of))
+
+
+@router.get("/licences/{number}", response_model=LicenceOut, summary="One licence")
+def get_licence(number: str, user: Viewer, led: LedgerDep,
+                agency: Annotated[str | None, Query(max_length=8)] = None,
+                as_of: dt.date | None = None) -> LicenceOut:
+    return led.get_licence(number, agency, as_of)
+
+
+@router.post("/licences", response_model=LicenceAdded, status_code=201,
+             summary="Register a licence")
+def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
+                response: Response) -> LicenceAdded:
+    """An identical re-add is a no-op answered with 200 and ``created: false``."""
+    lic, created = led.add_licence(spec, actor=user.actor, versions=versions())
+    if not created:
+        response.status_code = 200
+    return LicenceAdded(licence=lic, created=created)
+
+
+@router.post("/licences/{number}/status", response_model=LicenceOut,
+             summary="Suspend, revoke or reinstate a licence")
+def set_status(number: str, change: StatusChange, user: Officer,
+               led: LedgerDep) -> LicenceOut:
+    return led.set_status(number, change.status, effective=change.effective,
+                          reason=change.reason, citation=change.citation, agency=change.agency,
+                          actor=user.actor, versions=versions())
+
+
+@router.post("/shipments", response_model=ShipmentOut, status_code=201,
+             summary="Post a shipment against a licence")
+def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep,
+                  response: Response) -> ShipmentOut:
+    """Drawn down once per ``idempotency_key`` (a replay answers 200 with the first result).
+    Refused with 409 and the rule when it would over-draw a line or the licence is not usable
+    on the ship date (suspended, revoked, expired, wrong destination...); the refusal is in
+    the audit trail."""
+    out = led.post_shipment(spec, actor=user.actor, versions=versions())
+    if not out.created:
+        response.status_code = 200
+    return out
+
+
+@router.get("/ledger/report", response_model=Report, summary="Balances of every licence")
+def report(user: Viewer, led: LedgerDep, as_of: dt.date | None = None,
+           agency: Annotated[str | None, Query(max_length=8)] = None,
+           destination: Annotated[str | None, Query(max_length=8)] = None) -> Report:
+    """Approved, shipped, remaining, blocked and available value per licence on ``as_of``
+    (default today), with totals."""
+    return led.report(as_of=as_of, agency=agency, destination=destination)

@@ -1,0 +1,100 @@
+"""``/api/v1/lists``: stored list versions, what each changed, and loading new files (admin)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from exportcheck.errors import ExportCheckError, InvalidInput
+from exportcheck.web.deps import Admin, Viewer
+from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.schemas import (
+    EntryChange,
+    ListChanges,
+    ListVersionOut,
+    LoadResultOut,
+    Page,
+    PageParams,
+    RowId,
+    page_params,
+)
+
+router = APIRouter(prefix="/api/v1/lists", tags=["Lists"], responses=PROBLEM_RESPONSES)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+EXAMPLES = 20
+
+
+def versions(active_only: bool) -> list[ListVersionOut]:
+    from exportcheck.screen import store
+
+    rows = store.list_versions(active_only=active_only)
+    counts = store.counts_by_list([v.id for v in rows])
+    return [ListVersionOut(
+        id=v.id, source=v.source, active=v.active, file_date=v.file_date,
+        row_count=v.row_count, entry_count=v.entry_count, by_list=counts[v.id],
+        content_hash=v.content_hash, format=v.format, loaded_at=v.loaded_at,
+        loaded_by=v.loaded_by, previous_id=v.previous_id, forced=v.forced) for v in rows]
+
+
+@router.get("", response_model=Page[ListVersionOut], summary="Stored list versions")
+def list_versions(user: Viewer, page: Annotated[PageParams, Depends(page_params)],
+                  all: bool = False) -> dict:
+    """The active version of each source (``all=true``: every version ever loaded), with
+    row counts per list and when and by whom it was loaded."""
+    return page.page(versions(active_only=not all))
+
+
+def changes(version_id: int) -> ListChanges:
+    from exportcheck.screen import store
+
+    c = store.version_changes(version_id)
+    return ListChanges(
+        version_id=c.version_id, previous_id=c.previous_id, added=len(c.added),
+        removed=len(c.removed), changed=len(c.changed), unchanged=c.unchanged,
+        examples={k: [EntryChange(list=a, entry_id=b, name=n) for a, b, n in v[:EXAMPLES]]
+                  for k, v in (("added", c.added), ("removed", c.removed),
+                               ("changed", c.changed))})
+
+
+@router.get("/{version_id}/changes", response_model=ListChanges,
+            summary="What a version changed against the one it replaced")
+def version_changes(version_id: RowId, user: Viewer) -> ListChanges:
+    return changes(version_id)
+
+
+async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> list[LoadResultOut]:
+    """Store uploaded list files in a scratch folder and load them (all or nothing)."""
+    from exportcheck.screen import store
+
+    if not files:
+        raise InvalidInput("no files: upload one or more list files (OFAC, CSL, UN, BIS...)")
+    folder = Path(tempfile.mkdtemp(prefix="exportcheck-upload-"))
+    try:
+        for i, f in enumerate(files):
+            name = _SAFE_NAME.sub("_", Path(f.filename or f"upload-{i}").name).strip("._")
+            with (folder / (name or f"upload-{i}")).open("wb") as out:
+                shutil.copyfileobj(f.file, out)
+        results = await run_in_threadpool(store.load_lists, [folder], force=force, user=user)
+    except ExportCheckError as exc:  # name the upload, not the server's scratch folder
+        exc.args = (str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload"),)
+        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [LoadResultOut(source=r.source, version_id=r.version_id, status=r.status,
+                          row_count=r.row_count, previous_rows=r.previous_rows,
+                          by_list=r.by_list) for r in results]
+
+
+@router.post("/load", response_model=list[LoadResultOut], summary="Load list files (admin)")
+async def load(user: Admin, files: Annotated[list[UploadFile], File()],
+               force: Annotated[bool, Form()] = False) -> list[LoadResultOut]:
+    """Detect each file's format, store a new version of each source and activate it, all or
+    nothing. A version with over 10% fewer rows than the active one is refused unless
+    ``force`` (a truncated download is likelier than a real drop)."""
+    return await load_upload(files, force=force, user=user.actor)

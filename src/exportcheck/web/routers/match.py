@@ -1,0 +1,221 @@
+"""``POST /match/{dataset}``: the matching API of yente (OpenSanctions), so that its clients
+work unchanged against exportcheck's lists.
+
+The shapes follow yente: a batch of example entities in FollowTheMoney form in, for each one a
+list of scored entities out (``score`` 0-1, ``match`` when at or above ``threshold``). List
+entries become FollowTheMoney entities: ``Person``, ``Organization``, ``Vessel``, ``Airplane``
+or ``LegalEntity`` when the list does not say.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from exportcheck.api import default_screener
+from exportcheck.errors import InvalidInput, NotFound
+from exportcheck.models import ScreeningHit
+from exportcheck.screen.entries import BLOCKING_LISTS, FOREIGN_LISTS, LIST_CODES, ListEntry
+from exportcheck.web.deps import Officer
+from exportcheck.web.problems import PROBLEM_RESPONSES
+
+router = APIRouter(tags=["Matching (yente-compatible)"], responses=PROBLEM_RESPONSES)
+
+MAX_BATCH = 100
+#: dataset names a client may ask for, and the list codes each covers (None: every list)
+OFAC = ("SDN", "NONSDN", "SSI", "NS-MBS", "CMIC", "PLC", "FSE", "CAP")
+DATASETS: dict[str, tuple[str, ...] | None] = {
+    "default": None,
+    "sanctions": (*OFAC, "UN"),
+    "us": tuple(c for c in LIST_CODES if c not in FOREIGN_LISTS and c != "UN"),
+    "export_controls": ("EL", "DPL", "UVL", "MEU", "DTC", "ISN"),
+    **{code.lower(): (code,) for code in LIST_CODES},
+}
+SCHEMA_KIND = {"Person": "person", "Organization": "entity", "Company": "entity",
+               "PublicBody": "entity", "Vessel": "vessel", "Airplane": "aircraft",
+               "LegalEntity": None, "Thing": None}
+KIND_SCHEMA = {"person": "Person", "entity": "Organization", "vessel": "Vessel",
+               "aircraft": "Airplane", None: "LegalEntity"}
+COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry",
+                 "birthCountry", "flag")
+ID_PROPS = ("idNumber", "registrationNumber", "taxNumber", "passportNumber", "imoNumber",
+            "innCode", "ogrnCode", "leiCode", "swiftBic", "registrationNumber")
+
+
+class EntityExample(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = None
+    schema_: str = Field(alias="schema", examples=["Person"])
+    properties: dict[str, str | list[Any]] = Field(examples=[{"name": ["John Doe"]}])
+
+
+class MatchRequest(BaseModel):
+    weights: dict[str, float] = Field(default_factory=dict)
+    config: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    queries: dict[str, EntityExample]
+
+
+class FeatureResult(BaseModel):
+    score: float
+    explanation: str
+
+
+class ScoredEntity(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str] = []
+    target: bool = True
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
+    score: float
+    explanations: dict[str, FeatureResult]
+    match: bool
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntity]
+    total: TotalSpec
+    query: EntityExample
+
+
+class MatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    limit: int
+
+
+def _values(props: dict[str, str | list[Any]], name: str) -> list[str]:
+    raw = props.get(name, [])
+    return [str(v).strip() for v in ([raw] if isinstance(raw, str) else raw)
+            if isinstance(v, str | int | float) and str(v).strip()]
+
+
+def _topics(code: str) -> list[str]:
+    if code in BLOCKING_LISTS or code == "UN" or code in OFAC:
+        return ["sanction"]
+    if code in FOREIGN_LISTS:
+        return ["sanction.counter"]
+    if code == "DPL":
+        return ["debarment"]
+    return ["export.control"]
+
+
+def entity_of(entry: ListEntry) -> tuple[str, dict[str, list[str]]]:
+    """A list entry as a FollowTheMoney schema and properties."""
+    schema = KIND_SCHEMA.get(entry.kind, "LegalEntity")
+    props: dict[str, list[str]] = {"name": [entry.name]}
+    aliases = [a for a in (*entry.aliases, *entry.original_script) if a != entry.name]
+    if aliases:
+        props["alias"] = aliases
+    if entry.countries:
+        props["country"] = [c.lower() for c in entry.countries]
+    if entry.dobs and schema == "Person":
+        props["birthDate"] = list(entry.dobs)
+    if entry.programs:
+        props["program"] = [", ".join(entry.programs)]
+    props["topics"] = _topics(entry.list)
+    notes = [x for x in (entry.license_requirement, entry.license_policy,
+                         entry.federal_register_notice, entry.remarks) if x]
+    if notes:
+        props["notes"] = notes
+    return schema, props
+
+
+def entity_id(list_code: str, entry_id: str) -> str:
+    """A stable entity id: the entry id, prefixed with its list unless it already is."""
+    prefix = f"{list_code.lower()}-"
+    return entry_id if entry_id.lower().startswith(prefix) else prefix + entry_id
+
+
+def scored(hit: ScreeningHit, entry: ListEntry | None, threshold: float) -> ScoredEntity:
+    if entry is not None:
+        schema, props = entity_of(entry)
+    else:
+        schema, props = KIND_SCHEMA.get(hit.kind, "LegalEntity"), {"name": [hit.matched_name]}
+    score = round(hit.score / 100, 4)
+    name_score = (hit.name_score if hit.name_score is not None else hit.score) / 100
+    return ScoredEntity(
+        id=entity_id(hit.list, hit.entry_id), caption=entry.name if entry else hit.matched_name,
+        schema=schema, properties=props, datasets=[hit.list.lower()], score=score,
+        explanations={"name": FeatureResult(score=round(name_score, 4),
+                                            explanation="; ".join(hit.explanation))},
+        match=score >= threshold)
+
+
+def _example_query(key: str, example: EntityExample) -> dict[str, Any]:
+    if example.schema_ not in SCHEMA_KIND:
+        raise InvalidInput(f"query {key!r}: schema {example.schema_!r} cannot be matched; use "
+                           f"one of {', '.join(SCHEMA_KIND)}")
+    props = example.properties
+    names = _values(props, "name") + _values(props, "alias")
+    if not names:
+        raise InvalidInput(f"query {key!r} has no name: give properties.name")
+    countries = [c for p in COUNTRY_PROPS for c in _values(props, p)]
+    dobs = _values(props, "birthDate") or _values(props, "incorporationDate")
+    ids = [i for p in ID_PROPS for i in _values(props, p)]
+    return {"names": names[:10], "country": countries[0] if countries else None,
+            "dob": dobs[0][:10] if dobs else None, "ids": ids,
+            "kind": SCHEMA_KIND[example.schema_]}
+
+
+@router.post("/match/{dataset}", response_model=MatchResponse, response_model_by_alias=True,
+             summary="Query-by-example matching (yente-compatible)")
+async def match(
+    dataset: str, req: MatchRequest, response: Response, user: Officer,
+    limit: Annotated[int, Query(ge=1, le=500)] = 5,
+    threshold: Annotated[float, Query(ge=0, le=1)] = 0.7,
+    cutoff: Annotated[float | None, Query(ge=0, le=1, deprecated=True)] = None,
+    algorithm: Annotated[str, Query(max_length=64)] = "best",
+    fuzzy: Annotated[bool, Query()] = False,
+) -> MatchResponse:
+    """yente's ``/match`` over exportcheck's lists. ``dataset`` is ``default`` (every list),
+    ``sanctions``, ``us``, ``export_controls`` or one list code in lower case (``sdn``,
+    ``el``, ``meu``, ``un``, ``cn-uel`` ...). Results below ``cutoff`` (default: the
+    threshold) are left out; ``algorithm`` and ``fuzzy`` are accepted and ignored (there is
+    one scorer)."""
+    if dataset not in DATASETS:
+        raise NotFound(f"no dataset {dataset!r}: use one of {', '.join(DATASETS)}")
+    if not req.queries:
+        raise InvalidInput("no queries: give at least one entity under 'queries'")
+    if len(req.queries) > MAX_BATCH:
+        raise InvalidInput(f"too many queries in one batch ({len(req.queries)}; at most "
+                           f"{MAX_BATCH})")
+    parsed = {key: _example_query(key, ex) for key, ex in req.queries.items()}
+    lists = DATASETS[dataset]
+    floor = min(threshold if cutoff is None else cutoff, threshold) * 100
+    s = default_screener()
+    responses = {}
+    for key, q in parsed.items():
+        best: dict[tuple[str, str], ScreeningHit] = {}
+        for name in q["names"]:
+            # every hit above the floor, not only the first `limit`: `total` counts them all
+            for h in s.screen(name, country=q["country"], dob=q["dob"], kind=q["kind"],
+                              ids=q["ids"], lists=lists, threshold=floor,
+                              limit=len(s.entries)):
+                if (h.list, h.entry_id) not in best or h.score > best[h.list, h.entry_id].score:
+                    best[h.list, h.entry_id] = h
+        hits = sorted(best.values(), key=lambda h: (-h.score, h.list, h.entry_id))
+        results = [scored(h, s.entry(h.list, h.entry_id), threshold) for h in hits[:limit]]
+        # as yente's: the number of matches (at or above threshold) before the limit
+        matches = sum(1 for h in hits if round(h.score / 100, 4) >= threshold)
+        example = req.queries[key]
+        responses[key] = EntityMatches(results=results, total=TotalSpec(value=matches),
+                                       query=EntityExample(id=example.id,
+                                                           schema=example.schema_,
+                                                           properties=example.properties))
+    response.headers["x-batch-size"] = str(len(responses))
+    return MatchResponse(responses=responses, limit=limit)

@@ -1,0 +1,288 @@
+"""Request and response models of the REST API that are not already models of the library
+(determinations, screening hits, licences and ledger reports are returned as they are)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from exportcheck.models import EndUserType, ScreeningHit
+
+T = TypeVar("T")
+MAX_PAGE = 500
+
+#: a row id in a path: ids are INTEGER keys, so a larger number names nothing (and past 2**63
+#: it would overflow the SQLite driver: a 500 instead of a 404)
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _utc(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+#: a stored UTC time: SQLite hands timestamps back without their zone, and a date-time in
+#: the API carries one (RFC 3339)
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a listing: ``items[offset : offset + limit]`` of ``total``."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class PageParams(BaseModel):
+    limit: int
+    offset: int
+
+    def page(self, items: list[Any], total: int | None = None) -> dict[str, Any]:
+        """A page from the whole list (or from one already cut when ``total`` is given)."""
+        if total is None:
+            total, items = len(items), items[self.offset:self.offset + self.limit]
+        return {"items": items, "total": total, "limit": self.limit, "offset": self.offset}
+
+
+def page_params(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+                offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# -- determinations ----------------------------------------------------------------------
+class OrderLine(_In):
+    """The fields of ``exportcheck check``."""
+
+    item: str = Field(min_length=1, max_length=48, examples=["3A001.a.2"],
+                      description="ECCN with paragraph, EAR99 or USML:<category>")
+    destination: str = Field(min_length=2, max_length=8, examples=["HK"],
+                             description="ISO 3166 code (HK, CN, DE, UA-43)")
+    date: dt.date = Field(examples=["2021-01-15"], description="date of export")
+    value: float | None = Field(None, ge=0, le=1e12, description="line value in USD")
+    quantity: float | None = Field(None, ge=0, le=1e12)
+    end_user: str | None = Field(None, max_length=256, description="end-user name (screened)")
+    end_user_type: EndUserType = EndUserType.CIVIL
+    end_use: str | None = Field(None, max_length=1000, examples=["military"])
+
+
+class DeterminationRequest(OrderLine):
+    screen: bool = Field(True, description="screen the end user against the active lists")
+    record: bool = Field(False, description="write the determination to the audit trail")
+
+
+class BatchLine(OrderLine):
+    id: str | None = Field(None, max_length=128, description="your reference, echoed back")
+
+
+class DeterminationBatchRequest(_In):
+    lines: list[BatchLine] = Field(min_length=1, max_length=10_000)
+    screen: bool = True
+
+
+class BatchAnswer(BaseModel):
+    line: int
+    id: str | None = None
+    outcome: str | None
+    agency: str | None
+    reasons: list[str]
+    license_exceptions: list[str]
+    review_policy: str | None
+    error: str | None
+
+
+class DeterminationBatchResponse(BaseModel):
+    results: list[BatchAnswer]
+    counts: dict[str, int]
+    lists_version: str | None
+
+
+# -- screening ---------------------------------------------------------------------------
+Kind = Literal["person", "entity", "vessel", "aircraft"]
+
+
+class ScreenQuery(_In):
+    name: str = Field(min_length=1, max_length=512, examples=["陳大文"])
+    country: str | None = Field(None, max_length=64, examples=["HK"])
+    dob: str | None = Field(None, max_length=10, examples=["1960-05-01"])
+    kind: Kind | None = None
+    id: str | None = Field(None, max_length=128, description="your reference, echoed back")
+
+
+class ScreenRequest(ScreenQuery):
+    threshold: float | None = Field(None, ge=0, le=100)
+    lists: list[str] | None = Field(None, max_length=32, examples=[["SDN", "EL"]])
+    limit: int = Field(20, ge=1, le=100)
+
+
+class ScreenResponse(BaseModel):
+    hits: list[ScreeningHit]
+    lists_version: str
+    threshold: float
+
+
+class ScreenBatchRequest(_In):
+    queries: list[ScreenQuery] = Field(min_length=1, max_length=1000)
+    threshold: float | None = Field(None, ge=0, le=100)
+    lists: list[str] | None = Field(None, max_length=32)
+    limit: int = Field(10, ge=1, le=100)
+
+
+class ScreenResult(BaseModel):
+    id: str | None
+    name: str
+    hits: list[ScreeningHit]
+
+
+class ScreenBatchResponse(BaseModel):
+    results: list[ScreenResult]
+    lists_version: str
+    threshold: float
+
+
+class DispositionIn(_In):
+    party: str = Field(min_length=1, max_length=512)
+    list: str = Field(min_length=1, max_length=16, examples=["SDN"])
+    entry_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=2000)
+    country: str | None = Field(None, max_length=64)
+    dob: str | None = Field(None, max_length=10)
+
+
+class DispositionOut(BaseModel):
+    id: int
+    party: str
+    country: str | None
+    dob: str | None
+    list: str
+    entry_id: str
+    decision: str
+    user: str
+    reason: str
+    decided_on: dt.date
+
+
+# -- lists -------------------------------------------------------------------------------
+class ListVersionOut(BaseModel):
+    id: int
+    source: str
+    active: bool
+    file_date: dt.date | None
+    row_count: int
+    entry_count: int
+    by_list: dict[str, int]
+    content_hash: str
+    format: str
+    loaded_at: UtcDatetime
+    loaded_by: str
+    previous_id: int | None
+    forced: bool
+
+
+class LoadResultOut(BaseModel):
+    source: str
+    version_id: int | None
+    status: str
+    row_count: int
+    previous_rows: int | None
+    by_list: dict[str, int]
+
+
+class EntryChange(BaseModel):
+    list: str
+    entry_id: str
+    name: str
+
+
+class ListChanges(BaseModel):
+    version_id: int
+    previous_id: int | None
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+    examples: dict[str, list[EntryChange]]
+
+
+# -- ledger and audit --------------------------------------------------------------------
+class LicenceAdded(BaseModel):
+    licence: Any
+    created: bool
+
+
+class StatusChange(_In):
+    status: Literal["suspended", "revoked", "reinstated", "expired", "returned_without_action",
+                    "approved"]
+    effective: dt.date
+    reason: str = Field(min_length=1, max_length=2000)
+    citation: str = Field(min_length=1, max_length=500)
+    agency: str | None = None
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    recorded_at: str
+    actor: str
+    kind: str
+    payload: Any
+    versions: Any
+    prev_hash: str
+    hash: str
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    head_seq: int
+    head_hash: str
+    first_bad: int | None
+    problem: str
+    table: str | None
+    row: str | None
+    state_checked: bool
+    state_mismatches: list[str]
+    unverifiable: list[str]
+    anchors_checked: list[str]
+
+
+# -- accounts ----------------------------------------------------------------------------
+class UserIn(_In):
+    name: str = Field(min_length=1, max_length=64)
+    role: Literal["viewer", "officer", "admin"]
+    password: str = Field(min_length=12, max_length=1024)
+
+
+class UserPatch(_In):
+    role: Literal["viewer", "officer", "admin"] | None = None
+    password: str | None = Field(None, min_length=12, max_length=1024)
+    disabled: bool | None = None
+
+
+class TokenIn(_In):
+    user: str = Field(min_length=1, max_length=64)
+    label: str = Field("", max_length=120)
+
+
+class TokenCreated(BaseModel):
+    token: Any
+    secret: str = Field(description="the token itself: shown once, store it now")
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    via: str
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+    lists: list[str]

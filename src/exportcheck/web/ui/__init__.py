@@ -1,0 +1,71 @@
+"""The browser UI: server-rendered pages (Jinja2) enhanced with htmx, styled with Pico CSS.
+
+htmx and Pico come from the npm registry at set-up time into ``web/static/vendor`` (git-ignored,
+see ``scripts/_vendor.sh``); pages work without them, only plainer. Every form also works
+without JavaScript and carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from exportcheck import __version__
+from exportcheck.accounts import Principal
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE.parent / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+templates = Jinja2Templates(directory=HERE / "templates")
+#: (path, label, role needed to use the page)
+NAV = (("/check", "Check", "officer"), ("/screen", "Screen", "officer"),
+       ("/licences", "Licences", "viewer"), ("/audit", "Audit", "viewer"),
+       ("/lists", "Lists", "viewer"), ("/impact", "Impact", "viewer"))
+
+
+def _assets() -> dict[str, bool]:
+    return {"htmx": (VENDOR_DIR / "htmx.min.js").is_file(),
+            "pico": (VENDOR_DIR / "pico.min.css").is_file()}
+
+
+def _samples_in_use() -> bool:
+    from exportcheck.screen import store
+
+    try:
+        return not store.has_active_lists()
+    except Exception:
+        return False
+
+
+def render(request: Request, template: str, user: Principal | None, *, title: str,
+           status_code: int = 200, **context: Any) -> HTMLResponse:
+    from exportcheck.rules import load_ruleset
+
+    path = request.url.path
+    active = next((href for href, _, _ in NAV if path.startswith(href)), None)
+    nav = [(href, label) for href, label, role in NAV if user is not None and user.allows(role)]
+    ctx = {"user": user, "nav": nav, "active": active, "assets": _assets(),
+           "samples": user is not None and _samples_in_use(), "version": __version__,
+           "ruleset_version": load_ruleset().version, "title": title, **context}
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    user = getattr(request.state, "principal", None)
+    return render(request, "error.html", user if isinstance(user, Principal) else None,
+                  title=title, detail=detail, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    from exportcheck.web import problems
+    from exportcheck.web.ui import admin_pages, ledger_pages, pages
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (pages, ledger_pages, admin_pages):
+        app.include_router(module.router)
+    problems.html_renderer = render_error

@@ -1,0 +1,116 @@
+"""Lists and Impact pages."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from exportcheck.accounts import Principal
+from exportcheck.errors import ExportCheckError, InvalidInput
+from exportcheck.settings import get_settings
+from exportcheck.web.routers import lists as lists_api
+from exportcheck.web.ui import render
+from exportcheck.web.ui.forms import page_user
+
+router = APIRouter(include_in_schema=False)
+Admin = Annotated[Principal, Depends(page_user("admin"))]
+Officer = Annotated[Principal, Depends(page_user("officer"))]
+Viewer = Annotated[Principal, Depends(page_user("viewer"))]
+
+
+def _lists_page(request: Request, user: Principal, *, all: bool = False, **context) -> Response:
+    return render(request, "lists.html", user, title="Lists",
+                  versions=lists_api.versions(active_only=not all), **context)
+
+
+@router.get("/lists", response_class=HTMLResponse)
+def lists(request: Request, user: Viewer, all: bool = False) -> Response:
+    return _lists_page(request, user, all=all)
+
+
+@router.get("/lists/{version_id}", response_class=HTMLResponse)
+def list_changes(request: Request, version_id: int, user: Viewer) -> Response:
+    return render(request, "list_changes.html", user, title="List changes",
+                  changes=lists_api.changes(version_id))
+
+
+@router.post("/lists/load", response_class=HTMLResponse)
+async def load(request: Request, user: Admin) -> Response:
+    form = await request.form()
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    try:
+        loaded = await lists_api.load_upload(files, force=bool(form.get("force")),
+                                             user=user.actor)
+    except ExportCheckError as exc:
+        return _lists_page(request, user, error=str(exc))
+    return _lists_page(request, user, loaded=loaded)
+
+
+def _impact_page(request: Request, user: Principal, form: dict, **context) -> Response:
+    from exportcheck.impact.store import list_runs
+
+    runs, _ = list_runs(50, 0, get_settings().database_url)
+    form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample"} | form
+    return render(request, "impact.html", user, title="Impact", runs=runs, form=form, **context)
+
+
+@router.get("/impact", response_class=HTMLResponse)
+def impact(request: Request, user: Viewer) -> Response:
+    return _impact_page(request, user, {})
+
+
+def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
+    if upload is None or not upload.filename:
+        raise InvalidInput("choose an order file, or the bundled portfolio")
+    data = upload.file.read()
+    name = upload.filename
+    try:
+        if name.lower().endswith(".parquet"):
+            return pl.read_parquet(io.BytesIO(data)), f"upload: {name}"
+        if name.lower().endswith(".csv"):
+            return pl.read_csv(io.BytesIO(data), infer_schema_length=0), f"upload: {name}"
+    except pl.exceptions.PolarsError as exc:
+        raise InvalidInput(f"cannot read {name}: {exc}") from None
+    raise InvalidInput(f"{name}: use a .csv or .parquet order file")
+
+
+@router.post("/impact", response_class=HTMLResponse)
+async def run_impact(request: Request, user: Officer) -> Response:
+    import datetime as dt
+
+    from starlette.concurrency import run_in_threadpool
+
+    from exportcheck.web.routers.impact import run, sample_frame
+
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    try:
+        try:
+            start = dt.date.fromisoformat(fields.get("from_date", ""))
+            end = dt.date.fromisoformat(fields.get("to_date", ""))
+        except ValueError:
+            raise InvalidInput("give both dates as YYYY-MM-DD") from None
+        if fields.get("portfolio") == "upload":
+            upload = form.get("orders")
+            frame, source = _read_orders(upload if isinstance(upload, UploadFile) else None)
+        else:
+            from exportcheck.web.routers.impact import SAMPLE
+
+            frame, source = sample_frame(), SAMPLE
+        out = await run_in_threadpool(run, frame, start, end, user=user.actor, source=source)
+    except ExportCheckError as exc:
+        return _impact_page(request, user, fields, error=str(exc))
+    return RedirectResponse(f"/impact/{out.id}", status_code=303)
+
+
+@router.get("/impact/{run_id}", response_class=HTMLResponse)
+def impact_run(request: Request, run_id: int, user: Viewer) -> Response:
+    from exportcheck.impact.store import get_run
+
+    info, _ = get_run(run_id, get_settings().database_url)
+    return render(request, "impact_run.html", user, title=f"Impact run {run_id}", run=info)

@@ -1,0 +1,118 @@
+"""Licences (drawdown and shipments) and Audit pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from exportcheck.accounts import Principal
+from exportcheck.errors import ExportCheckError
+from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.ledger.shipments import ShipmentRefused
+from exportcheck.web.routers.ledger import ledger, versions
+from exportcheck.web.ui import render
+from exportcheck.web.ui.forms import form_dict, page_user, to_model
+
+router = APIRouter(include_in_schema=False)
+Officer = Annotated[Principal, Depends(page_user("officer"))]
+Viewer = Annotated[Principal, Depends(page_user("viewer"))]
+SHIP_FIELDS = ("licence_number", "ship_date", "destination", "classification", "quantity",
+               "value", "consignee", "end_user", "reference")
+
+
+def _licences_page(request: Request, user: Principal, form: dict, **context) -> Response:
+    report = ledger().report()
+    form = {f: "" for f in SHIP_FIELDS} | {"ship_date": dt.date.today().isoformat()} | form
+    form["idempotency_key"] = f"ui-{uuid.uuid4()}"
+    return render(request, "licences.html", user, title="Licences", report=report, form=form,
+                  **context)
+
+
+@router.get("/licences", response_class=HTMLResponse)
+def licences(request: Request, user: Viewer) -> Response:
+    return _licences_page(request, user, {})
+
+
+@router.post("/licences/ship", response_class=HTMLResponse)
+def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
+    form = {k: str(v) for k, v in data.items()}
+    try:
+        spec = to_model(ShipmentIn, {
+            "idempotency_key": data.get("idempotency_key") or f"ui-{uuid.uuid4()}",
+            "licence_number": data.get("licence_number"), "ship_date": data.get("ship_date"),
+            "destination": data.get("destination"), "consignee": data.get("consignee"),
+            "end_user": data.get("end_user"), "reference": data.get("reference", ""),
+            "lines": [{"classification": data.get("classification"),
+                       "quantity": data.get("quantity", "0"), "value": data.get("value")}]})
+        out = ledger().post_shipment(spec, actor=user.actor, versions=versions())
+    except ShipmentRefused as exc:
+        return _licences_page(request, user, form,
+                              refusal={"detail": str(exc), "rule": exc.rule})
+    except ExportCheckError as exc:
+        return _licences_page(request, user, form, error=str(exc))
+    ok = (f"shipment {out.id} posted against {out.licence_number}: ${out.total_value:,.2f} drawn "
+          f"down (audit entry #{out.audit_seq})" if out.created else
+          f"this form was already posted as shipment {out.id}: nothing drawn twice")
+    return _licences_page(request, user, {}, ok=ok)
+
+
+#: payload fields worth showing first in the audit table, in this order
+_KEYS = ("reason", "outcome", "item", "destination", "licence_number", "number", "party",
+         "list", "entry_id", "user", "role", "decision", "source", "lines", "changed_lines")
+
+
+def _summary(payload: str) -> str:
+    data = json.loads(payload)
+    if isinstance(data, dict):
+        request = data.get("request") if isinstance(data.get("request"), dict) else {}
+        shown = {k: v for k in _KEYS for v in [data.get(k, request.get(k))]
+                 if isinstance(v, str | int | float) and v != ""}
+        if shown:
+            text = "; ".join(f"{k}: {v}" for k, v in shown.items())
+            return text if len(text) <= 240 else text[:239] + "…"
+    text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= 240 else text[:239] + "…"
+
+
+def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: str | None,
+                start: str | None, end: str | None, offset: int, verify=None,
+                error: str | None = None) -> Response:
+    from exportcheck.web.schemas import PageParams
+
+    filters = {"kind": kind, "actor": actor, "from": start, "to": end}
+    page = PageParams(limit=50, offset=max(0, offset))
+    items, total = [], 0
+    try:
+        rows, total = ledger().audit_entries(
+            kind=kind, actor=actor, start=dt.date.fromisoformat(start) if start else None,
+            end=dt.date.fromisoformat(end) if end else None, limit=page.limit,
+            offset=page.offset)
+        items = [{"seq": e.seq, "recorded_at": e.recorded_at, "actor": e.actor, "kind": e.kind,
+                  "summary": _summary(e.payload)} for e in rows]
+    except (ExportCheckError, ValueError) as exc:
+        error = str(exc)
+    base = "/audit?" + urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "audit.html", user, title="Audit", filters=filters, verify=verify,
+                  page=page.page(items, total), query_base=base + ("&" if base[-1] != "?" else ""),
+                  error=error)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(request: Request, user: Viewer, kind: str | None = None, actor: str | None = None,
+          start: Annotated[str | None, Query(alias="from")] = None, to: str | None = None,
+          offset: int = 0) -> Response:
+    return _audit_page(request, user, kind=kind or None, actor=actor or None,
+                       start=start or None, end=to or None, offset=offset)
+
+
+@router.post("/audit/verify", response_class=HTMLResponse)
+def verify(request: Request, user: Viewer) -> Response:
+    result = ledger().verify_audit()
+    return _audit_page(request, user, kind=None, actor=None, start=None, end=None, offset=0,
+                       verify=result)

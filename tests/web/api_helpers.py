@@ -1,0 +1,46 @@
+"""Assertions shared by the REST API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+PROBLEM = "application/problem+json"
+
+
+def problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The RFC 9457 body of an error response, after checking its status, media type and the
+    members every problem carries."""
+    assert response.status_code == status, (response.status_code, response.text[:500])
+    assert response.headers["content-type"].startswith(PROBLEM), response.headers
+    body = response.json()
+    for key in ("type", "title", "status", "detail"):
+        assert body.get(key), (key, body)
+    assert body["status"] == status
+    assert isinstance(body["detail"], str) and len(body["detail"]) > 10
+    return body
+
+
+def actor_of(client: httpx.Client, headers: dict[str, str]) -> str:
+    """How the audit trail names writes made with ``headers`` (``name (token:N)``)."""
+    me = client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200, me.text
+    who = me.json()
+    return f"{who['name']} ({who['via']})" if who["via"].startswith("token:") else who["name"]
+
+
+def audit_since(client: httpx.Client, headers: dict[str, str], seq: int,
+                **params: Any) -> list[dict[str, Any]]:
+    """Audit entries recorded after entry ``seq``, oldest first."""
+    r = client.get("/api/v1/audit", headers=headers,
+                   params={"limit": 500, "order": "newest", **params})
+    assert r.status_code == 200, r.text
+    return sorted((e for e in r.json()["items"] if e["seq"] > seq), key=lambda e: e["seq"])
+
+
+def head_seq(client: httpx.Client, headers: dict[str, str]) -> int:
+    r = client.get("/api/v1/audit", headers=headers, params={"limit": 1})
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    return items[0]["seq"] if items else 0

@@ -1,0 +1,271 @@
+"""The web UI in headless Debian chromium (Playwright), against ``exportcheck serve``.
+
+The main flows of a compliance officer: sign in, screen 陳大文 and see the hit explained,
+check 3A001.a.2 to Hong Kong on 29 Jun 2020 and 15 Jan 2021 and see the outcomes differ, post a
+shipment that over-draws a licence and see the refusal, verify the audit chain; plus the
+admin's list load, an impact run, a phone-width page and keyboard-only sign-in. A failing test
+leaves its screenshot in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+
+from exportcheck.screen.service import SAMPLES_DIR
+from tests.browser import require_chromium, screenshot
+from tests.web.conftest import Service, prepare_database
+from tests.web.live import live_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'web.db'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("EXPORTCHECK_DATA_DIR", str(folder / "data"))
+    try:
+        prepare_database(url)
+        with live_server(url, folder / "data") as base:
+            yield base
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                               args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
+def signed_in(browser, base: str, role: str, name: str, *,
+              viewport: tuple[int, int] = (1280, 900), expected_error: str | None = None):
+    """A page signed in as ``role``; console errors (but ``expected_error``) fail the test;
+    a screenshot on failure."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    try:
+        page.goto(f"{base}/login")
+        page.get_by_label("User name").fill(role)
+        page.get_by_label("Password").fill(Service.password(role))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda u: "/login" not in u)
+        yield page
+        unexpected = [e for e in errors if not (expected_error and expected_error in e)]
+        assert not unexpected, f"errors in the page console: {unexpected}"
+    except BaseException:
+        with suppress(Exception):
+            screenshot(page, f"web_{name}")
+        raise
+    finally:
+        context.close()
+
+
+def test_sign_in_refuses_a_wrong_password_then_lets_the_officer_in(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/check")
+        assert "/login" in page.url  # not signed in: sent to the sign-in page
+        page.get_by_label("User name").fill("officer")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        assert "wrong user name or password" in page.get_by_role("alert").inner_text()
+        page.get_by_label("Password").fill(Service.password("officer"))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/check")  # back where the officer wanted to go
+        assert page.get_by_role("heading", name="Check an order line").is_visible()
+        assert "officer" in page.locator(".who").inner_text()
+        cookie = next(c for c in context.cookies() if c["name"] == "exportcheck_session")
+        assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
+    except BaseException:
+        screenshot(page, "web_sign_in")
+        raise
+    finally:
+        context.close()
+
+
+def test_check_on_two_dates_shows_both_outcomes_and_what_changed(browser, server):
+    with signed_in(browser, server, "officer", "check") as page:
+        page.get_by_label("Item").fill("3A001.a.2")
+        page.get_by_label("Destination").fill("HK")
+        page.get_by_label("Date of export").fill("2020-06-29")
+        page.get_by_label("Compare with date").fill("2021-01-15")
+        page.get_by_role("button", name="Check", exact=True).click()
+        before = page.get_by_role("article", name="On 2020-06-29")
+        after = page.get_by_role("article", name="On 2021-01-15")
+        assert "EXCEPTION AVAILABLE" in before.locator(".outcome").inner_text()
+        assert "LICENSE REQUIRED" in after.locator(".outcome").inner_text()
+        changes = page.get_by_role("article", name="what changed").inner_text()
+        assert "HK determined as CN under the EAR" in changes and "85 FR 83765" in changes
+        assert "no longer: License Exception LVS" in changes
+        # the trace names the rules with their citations
+        assert "15 CFR 740.2(a)(23)" in before.inner_text() or "740.2" in after.inner_text()
+        screenshot(page, "web_check")
+
+
+def _list_with_chan_tai_man(folder: Path) -> Path:
+    """The bundled CSL sample plus one entry named 'CHAN, Tai Man' (a test fixture: 陳大文 is
+    Hong Kong's placeholder name, like John Doe; it is on no real list)."""
+    rows = list(csv.DictReader((SAMPLES_DIR / "consolidated.csv").open(encoding="utf-8")))
+    extra = dict.fromkeys(rows[0], "") | {
+        "_id": "csl-fixture-chan-tai-man", "name": "CHAN, Tai Man", "type": "Individual",
+        "source": "Entity List (EL) - Bureau of Industry and Security",
+        "addresses": "Hong Kong", "remarks": "test fixture, not a real listing"}
+    path = folder / "consolidated.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, extra])
+    return path
+
+
+def test_admin_loads_a_list_then_officer_screens_han_name_and_clears_the_hit(
+        browser, server, tmp_path):
+    upload = _list_with_chan_tai_man(tmp_path)
+    with signed_in(browser, server, "admin", "lists_load") as page:
+        page.goto(f"{server}/lists")
+        page.get_by_label("Files").set_input_files(str(upload))
+        page.get_by_role("button", name="Load and activate").click()
+        assert "csl: activated" in page.get_by_role("status").last.inner_text()
+        page.get_by_role("row", name="csl").get_by_role("link", name="what changed").click()
+        assert "1 added" in page.locator("p.lead").inner_text()
+        assert "CHAN, Tai Man" in page.locator("main").inner_text()
+
+    with signed_in(browser, server, "officer", "screen") as page:
+        page.goto(f"{server}/screen")
+        page.get_by_label("Name").fill("陳大文")
+        page.get_by_role("button", name="Screen").click()
+        hit = page.locator("article.hit").first
+        assert "CHAN, Tai Man" in hit.inner_text()
+        why = hit.locator("ul.why").inner_text()
+        assert "query read as HK Cantonese romanisation: chan tai man" in why
+        screenshot(page, "web_screen")
+        hit.locator("summary").click()
+        hit.get_by_label("Why it is not the listed party").fill("different person: ID checked")
+        hit.get_by_role("button", name="Clear this hit").click()
+        assert "cleared EL" in page.get_by_role("status").last.inner_text()
+        assert "CHAN, Tai Man" not in page.locator("section[aria-label=hits]").inner_text()
+
+
+def test_overdrawing_shipment_is_refused_with_its_rule(browser, server):
+    with signed_in(browser, server, "officer", "ship") as page:
+        page.goto(f"{server}/licences")
+        bars = page.locator(".bar")
+        assert bars.count() == 3  # the three seeded DSP-5 licences, with drawdown bars
+        page.get_by_label("Licence", exact=True).select_option("DSP5-HK-2019-001")
+        page.get_by_label("Ship date").fill("2020-05-01")  # before the 2020 suspension
+        page.get_by_label("Destination").fill("HK")
+        page.get_by_label("Classification").fill("I(a)")
+        page.get_by_label("Quantity").fill("301")
+        page.get_by_label("Value (USD)").fill("301000")
+        page.get_by_label("Consignee").fill("Hong Kong Police Force")
+        page.get_by_label("End user").fill("Hong Kong Police Force")
+        page.get_by_role("button", name="Post shipment").click()
+        refusal = page.get_by_role("alert", name="shipment refused")
+        text = refusal.inner_text()
+        assert "Shipment refused" in text and "Rule:" in text
+        assert "300" in text  # the remaining balance the shipment would exceed
+        screenshot(page, "web_refusal")
+        # nothing was drawn: still $600,000 shipped on that licence
+        row = page.get_by_role("row", name="DSP5-HK-2019-001")
+        assert "$600,000 shipped" in row.inner_text()
+
+
+def test_audit_chain_verifies_in_the_browser(browser, server):
+    with signed_in(browser, server, "viewer", "audit") as page:
+        page.goto(f"{server}/audit")
+        page.get_by_role("button", name="Verify the chain").click()
+        result = page.get_by_role("status", name="verification").inner_text()
+        assert result.startswith("Chain verified") and "ledger tables agree" in result
+        page.get_by_label("Kind").fill("shipment")
+        page.get_by_role("button", name="Filter").click()
+        kinds = page.locator("table.audit tbody td:nth-child(4)").all_inner_texts()
+        assert kinds and all(k.startswith("shipment") for k in kinds)
+
+
+def test_impact_run_shows_the_report(browser, server):
+    with signed_in(browser, server, "officer", "impact") as page:
+        page.goto(f"{server}/impact")
+        page.get_by_role("button", name="Run").click()
+        page.wait_for_url("**/impact/*")
+        lead = page.locator("p.lead").inner_text()
+        assert "17 of 54 order lines change" in lead
+        frame = page.frame_locator("iframe.report")
+        assert "17" in frame.locator("body").inner_text()
+
+
+def test_viewer_cannot_screen_and_is_told_why(browser, server):
+    with signed_in(browser, server, "viewer", "viewer_refused", expected_error="403") as page:
+        assert "/licences" in page.url  # a viewer lands on a page they can use
+        nav = page.get_by_role("navigation", name="main").inner_text()
+        assert "Screen" not in nav and "Audit" in nav
+        page.goto(f"{server}/screen")
+        assert "needs the officer role" in page.get_by_role("alert").inner_text()
+
+
+def test_phone_width_and_keyboard_only_sign_in(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/login")
+        page.keyboard.type("officer")  # the user name field has the focus
+        page.keyboard.press("Tab")
+        page.keyboard.type(Service.password("officer"))
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/check")
+        page.get_by_label("Item").fill("3A991")
+        page.get_by_label("Destination").fill("HK")
+        page.get_by_label("Date of export").fill("2021-01-15")
+        page.get_by_label("End-user type").select_option("military")
+        page.get_by_role("button", name="Check", exact=True).click()
+        assert "LICENSE REQUIRED" in page.locator(".outcome").first.inner_text()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width}px wide on a 390px phone"
+        screenshot(page, "web_check_phone")
+    except BaseException:
+        screenshot(page, "web_phone")
+        raise
+    finally:
+        context.close()
+
+
+def test_first_start_explains_how_to_create_the_first_admin(browser, tmp_path):
+    """A fresh install has no account and no default password: the sign-in page says how to
+    create the first administrator."""
+    data = tmp_path / "data"
+    with live_server(f"sqlite:///{tmp_path / 'fresh.db'}", data) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/")
+            assert "/login" in page.url
+            notice = page.get_by_role("status").inner_text()
+            assert "No account exists yet" in notice and "no default password" in notice
+            assert ("exportcheck users add NAME --role admin --password-stdin"
+                    in page.locator("pre").inner_text())
+            screenshot(page, "web_first_start")
+        except BaseException:
+            screenshot(page, "web_first_start_failed")
+            raise
+        finally:
+            context.close()
