@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -30,6 +31,8 @@ MIN_PASSWORD = 12
 MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=5)
 SESSION_LIFETIME = dt.timedelta(hours=12)
+#: how long a server process may reuse a token lookup (revocations made elsewhere take this long)
+TOKEN_CACHE_SECONDS = 5.0
 TOKEN_PREFIX = "ect_"
 _hasher = PasswordHasher()
 
@@ -118,6 +121,8 @@ class Accounts:
         upgrade(self.engine)
         self._read = session_factory(self.engine)
         self._write = write_session_factory(self.engine)
+        #: token hash -> (valid until, principal or None), see token_principal
+        self._token_cache: dict[str, tuple[float, Principal | None]] = {}
 
     # -- users --------------------------------------------------------------------------
     def add_user(self, name: str, role: str, password: str, *, actor: str) -> UserOut:
@@ -154,6 +159,7 @@ class Accounts:
                     password: str | None = None, disabled: bool | None = None) -> UserOut:
         """Change a user's role, password or disabled flag; disabling ends their sessions
         and makes their tokens unusable (they are checked against the user on every use)."""
+        self._token_cache.clear()
         with self._write() as s, s.begin():
             user = self._find(s, name)
             changes: dict[str, object] = {}
@@ -169,7 +175,9 @@ class Accounts:
             if password is not None or disabled:
                 s.execute(delete(WebSession).where(WebSession.user_id == user.id))
             _audit(s, "account.user_changed", actor, {"user": user.name, **changes})
-            return _user_out(user)
+            out = _user_out(user)
+        self._token_cache.clear()  # again after the commit: a lookup in between saw the old row
+        return out
 
     # -- passwords and the login rate limit ---------------------------------------------
     def login(self, name: str, password: str, *, client: str = "") -> Principal:
@@ -258,6 +266,7 @@ class Accounts:
             return [self._token_out(t, u) for t, u in s.execute(stmt.order_by(ApiToken.id))]
 
     def revoke_token(self, token_id: int, *, actor: str) -> TokenOut:
+        self._token_cache.clear()
         with self._write() as s, s.begin():
             row = s.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                             .where(ApiToken.id == token_id)).first()
@@ -271,17 +280,32 @@ class Accounts:
                        {"user": owner.name, "token_id": tok.id})
             s.flush()
             s.refresh(tok)
-            return self._token_out(tok, owner)
+            out = self._token_out(tok, owner)
+        self._token_cache.clear()  # again after the commit: a lookup in between saw the old row
+        return out
 
     def token_principal(self, secret: str) -> Principal | None:
-        with self._read() as s:
-            row = s.execute(select(ApiToken.id, ApiToken.revoked_at, User)
-                            .join(User, User.id == ApiToken.user_id)
-                            .where(ApiToken.token_hash == digest(secret))).first()
-        if row is None or row[1] is not None or row[2].disabled:
-            return None
-        user = row[2]
-        return Principal(user.id, user.name, user.role, f"token:{row[0]}")
+        """The user a token acts for, or None (unknown, revoked, user disabled).
+
+        Answers are kept for :data:`TOKEN_CACHE_SECONDS` per process (the lookup was half the
+        cost of a screening request); a revocation or a user change made through this object
+        clears them at once, other processes see it within that time."""
+        key = digest(secret)
+        hit = self._token_cache.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(ApiToken.id, ApiToken.revoked_at, User.id, User.name,
+                                      User.role, User.disabled)
+                               .join(User, User.id == ApiToken.user_id)
+                               .where(ApiToken.token_hash == key)).first()
+        principal = None
+        if row is not None and row[1] is None and not row[5]:
+            principal = Principal(row[2], row[3], row[4], f"token:{row[0]}")
+        if len(self._token_cache) > 10_000:
+            self._token_cache.clear()
+        self._token_cache[key] = (time.monotonic() + TOKEN_CACHE_SECONDS, principal)
+        return principal
 
     @staticmethod
     def _token_out(t: ApiToken, owner: User) -> TokenOut:

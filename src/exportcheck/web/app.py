@@ -41,7 +41,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
         # load the rule base and the screening index before the first request, not during it
         await run_in_threadpool(load_ruleset)
-        await run_in_threadpool(default_screener)
+        screener = await run_in_threadpool(default_screener)
+        # the Chinese readers (pinyin, Cantonese, OpenCC) load on the first Han name: ~2 s that
+        # would otherwise stall the first requests of each worker
+        await run_in_threadpool(screener.screen, "陳大文")
     yield
 
 

@@ -80,10 +80,8 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
 
 
 def _fields(info: Any) -> dict[str, Any]:
-    return {"id": info.id, "created_at": info.created_at, "created_by": info.created_by,
-            "source": info.source, "from_date": info.from_date, "to_date": info.to_date,
-            "lines": info.lines, "changed_lines": info.changed_lines,
-            "value_changed": info.value_changed}
+    """The stored run's facts (``impact.store.RunInfo``), under the same names."""
+    return ImpactRunInfo.model_validate(info, from_attributes=True).model_dump()
 
 
 def sample_frame() -> pl.DataFrame:
