@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,6 +288,12 @@ def _dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:
 
 _default: Screener | None = None
 _default_lock = threading.Lock()
+#: what the default screener was built from, and when that was last compared with the database
+_default_stamp: tuple | None = None
+_checked_at = 0.0
+#: how often a process looks for list loads and dispositions made by other processes (server
+#: workers, the CLI): a changed database rebuilds the default screener on the next use
+RECHECK_SECONDS = 1.0
 
 
 def default_screener() -> Screener:
@@ -294,13 +301,23 @@ def default_screener() -> Screener:
 
     The fallback logs :data:`SAMPLES_WARNING` on ``exportcheck.screen.samples`` each time it is
     used, and the screener's ``version`` starts with ``samples:``."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            from exportcheck.screen import store
+    global _default, _default_stamp, _checked_at
+    from exportcheck.screen import store
 
+    with _default_lock:
+        if _default is not None and time.monotonic() - _checked_at > RECHECK_SECONDS:
+            _checked_at = time.monotonic()
             try:
-                active = store.has_active_lists()
+                if store.screening_stamp() != _default_stamp:
+                    log.info("lists or dispositions changed in the database: reloading")
+                    _default = None
+            except SQLAlchemyError:  # keep screening with what we have; the next check retries
+                log.warning("cannot check the database for list changes", exc_info=True)
+        if _default is None:
+            try:
+                _default_stamp = store.screening_stamp()
+                _checked_at = time.monotonic()
+                active = bool(_default_stamp[0])
             except SQLAlchemyError as exc:
                 # Never screen against the samples when the real lists cannot be read: a
                 # silent fallback would clear parties that are on the loaded lists.
@@ -317,9 +334,9 @@ def default_screener() -> Screener:
 
 def reset_default_screener() -> None:
     """Forget the cached default (after loading new lists or recording a disposition)."""
-    global _default
+    global _default, _default_stamp
     with _default_lock:
-        _default = None
+        _default = _default_stamp = None
 
 
 def screen(name: str, *, country: str | None = None, dob: str | None = None,

@@ -225,6 +225,18 @@ def _dispositions(session: Session) -> list[Disposition]:
             for r in session.scalars(select(DispositionRow).order_by(DispositionRow.id))]
 
 
+def screening_stamp(engine: Engine | None = None) -> tuple[tuple[int, ...], int, int]:
+    """What a screener was built from: the active version ids and the dispositions (count,
+    newest id). Another process's list load or disposition changes it; two cheap queries."""
+    engine = _engine(engine)
+    with session_factory(engine)() as session:
+        active = tuple(session.scalars(select(ListVersion.id).where(
+            ListVersion.active.is_(True)).order_by(ListVersion.id)))
+        count, newest = session.execute(
+            select(func.count(), func.max(DispositionRow.id))).one()
+    return active, int(count or 0), int(newest or 0)
+
+
 def load_screener(engine: Engine | None = None) -> Screener:
     """A Screener over the active list versions, with all recorded dispositions.
 
