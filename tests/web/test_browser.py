@@ -199,6 +199,10 @@ def test_audit_chain_verifies_in_the_browser(browser, server):
         assert result.startswith("Chain verified") and "ledger tables agree" in result
         page.get_by_label("Kind").fill("shipment")
         page.get_by_role("button", name="Filter").click()
+        page.wait_for_url("**kind=shipment**")  # htmx swaps the page in and pushes the URL
+        page.wait_for_function("() => [...document.querySelectorAll("
+                               "'table.audit tbody td:nth-child(4)')]"
+                               ".every(td => td.innerText.startsWith('shipment'))")
         kinds = page.locator("table.audit tbody td:nth-child(4)").all_inner_texts()
         assert kinds and all(k.startswith("shipment") for k in kinds)
 
