@@ -21,15 +21,14 @@ router = APIRouter(prefix="/api/v1/determinations", tags=["Determinations"],
                    responses=PROBLEM_RESPONSES)
 
 
-def decide(req: DeterminationRequest, *, actor: str | None = None,
-           database_url: str | None = None) -> Determination:
+def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determination:
     """Shared by the API and the web UI."""
     screener = default_screener() if req.screen and req.end_user else None
     d = determine(req.item, req.destination, req.date, value=req.value, quantity=req.quantity,
                   end_user=req.end_user, end_user_type=req.end_user_type.value,
                   end_use=req.end_use, screener=screener)
     if req.record and actor:
-        record_determination(d, actor=actor, database_url=database_url)
+        record_determination(d, actor=actor)
     return d
 
 
@@ -38,9 +37,7 @@ def determine_line(req: DeterminationRequest, user: Officer) -> Determination:
     """The same answer as ``exportcheck check --json``: outcome, agency, reasons, licence
     exceptions, review policy and the full trace of rules with their citations. With
     ``record``, the determination is written to the audit trail under your name."""
-    from exportcheck.settings import get_settings
-
-    return decide(req, actor=user.actor, database_url=get_settings().database_url)
+    return decide(req, actor=user.actor)
 
 
 @router.post("/batch", response_model=DeterminationBatchResponse,

@@ -71,12 +71,13 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
     if frame.height > MAX_LINES:
         raise InvalidInput(f"{frame.height:,} lines: at most {MAX_LINES:,} per run through the "
                            "service (use `exportcheck impact` for larger portfolios)")
-    url = get_settings().database_url
     wants = screen and "end_user" in frame.columns
     result = impact(frame, from_date, to_date, screener=default_screener() if wants else None,
-                    rates=rates or None, database_url=url, workers=1)
-    info = save_run(result, user=user, source=source, database_url=url)
-    return ImpactRunOut(**_fields(info), summary=get_run(info.id, url)[1])
+                    rates=rates or None, workers=1,
+                    # the service's own ledger: its licences are part of the impact
+                    database_url=get_settings().effective_database_url)
+    info = save_run(result, user=user, source=source)
+    return ImpactRunOut(**_fields(info), summary=get_run(info.id)[1])
 
 
 def _fields(info: Any) -> dict[str, Any]:
@@ -112,7 +113,7 @@ async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
 def list_runs(user: Viewer, page: Annotated[PageParams, Depends(page_params)]) -> dict:
     from exportcheck.impact.store import list_runs as stored
 
-    rows, total = stored(page.limit, page.offset, get_settings().database_url)
+    rows, total = stored(page.limit, page.offset)
     return page.page([ImpactRunInfo(**_fields(r)) for r in rows], total)
 
 
@@ -120,7 +121,7 @@ def list_runs(user: Viewer, page: Annotated[PageParams, Depends(page_params)]) -
 def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
     from exportcheck.impact.store import get_run
 
-    info, summary = get_run(run_id, get_settings().database_url)
+    info, summary = get_run(run_id)
     return ImpactRunOut(**_fields(info), summary=summary)
 
 
@@ -129,7 +130,7 @@ def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
 def report(run_id: RowId, user: Viewer) -> HTMLResponse:
     from exportcheck.impact.store import get_report
 
-    return HTMLResponse(get_report(run_id, get_settings().database_url))
+    return HTMLResponse(get_report(run_id))
 
 
 @router.get("/{run_id}/lines", response_model=Page[dict[str, Any]],
@@ -138,7 +139,7 @@ def lines(run_id: RowId, user: Viewer, page: Annotated[PageParams, Depends(page_
           changed_only: bool = False) -> dict:
     from exportcheck.impact.store import get_lines
 
-    frame = get_lines(run_id, get_settings().database_url)
+    frame = get_lines(run_id)
     if changed_only:
         frame = frame.filter(pl.col("changed"))
     part = frame.slice(page.offset, page.limit)

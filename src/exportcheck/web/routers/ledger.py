@@ -19,10 +19,8 @@ router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"], responses=
 
 
 def ledger() -> Ledger:
-    """One ledger per process on the configured database (engines are cached per URL)."""
-    from exportcheck.settings import get_settings
-
-    return Ledger(get_settings().database_url)
+    """The ledger on the configured database (engines are cached per URL)."""
+    return Ledger()
 
 
 def versions() -> dict[str, str]:

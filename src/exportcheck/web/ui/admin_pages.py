@@ -12,7 +12,6 @@ from starlette.datastructures import UploadFile
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError, InvalidInput
-from exportcheck.settings import get_settings
 from exportcheck.web.routers import lists as lists_api
 from exportcheck.web.ui import render
 from exportcheck.web.ui.forms import page_user
@@ -54,7 +53,7 @@ async def load(request: Request, user: Admin) -> Response:
 def _impact_page(request: Request, user: Principal, form: dict, **context) -> Response:
     from exportcheck.impact.store import list_runs
 
-    runs, _ = list_runs(50, 0, get_settings().database_url)
+    runs, _ = list_runs(50, 0)
     form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample"} | form
     return render(request, "impact.html", user, title="Impact", runs=runs, form=form, **context)
 
@@ -112,5 +111,5 @@ async def run_impact(request: Request, user: Officer) -> Response:
 def impact_run(request: Request, run_id: int, user: Viewer) -> Response:
     from exportcheck.impact.store import get_run
 
-    info, _ = get_run(run_id, get_settings().database_url)
+    info, _ = get_run(run_id)
     return render(request, "impact_run.html", user, title=f"Impact run {run_id}", run=info)

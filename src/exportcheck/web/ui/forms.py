@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Depends, Request
-from pydantic import BaseModel
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import NotAuthenticated, PermissionDenied
-from exportcheck.ledger.api import parse
 from exportcheck.web.deps import optional_principal
-
-M = TypeVar("M", bound=BaseModel)
 
 
 async def form_dict(request: Request) -> dict[str, Any]:
     """The submitted fields, with empty ones left out (an empty input means 'not given')."""
     form = await request.form()
     return {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
-
-
-def to_model(model: type[M], data: dict[str, Any]) -> M:
-    """Validate like the API does; errors become one readable ``InvalidInput``."""
-    return parse(model, data)
 
 
 def page_user(role: str):

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError, NotAuthenticated, RateLimited
+from exportcheck.ledger.api import parse as to_model  # pages validate like the API
 from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal
 from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import form_dict, page_user, to_model
+from exportcheck.web.ui.forms import form_dict, page_user
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "exportcheck_login_csrf"
