@@ -65,6 +65,13 @@ class ScreeningHit(BaseModel):
     name_score: float | None = None
     entry_hash: str | None = None
     suppressed_by: str | None = None
+    #: "exact" (every word of both names equal), "full" (every word matched, some spelt
+    #: differently) or "partial" (words of one name missing from the other: a middle name, a
+    #: second company word); ``None`` on hits made before this field existed
+    match_kind: str | None = None
+    #: the other evidence that agreed with the listed entry ("date of birth", "country",
+    #: "identifier"): a partial match reaches the threshold only with some
+    corroborated_by: tuple[str, ...] = ()
 
 
 class Party(BaseModel):
@@ -101,6 +108,34 @@ class ExceptionOption(BaseModel):
     conditions: str
 
 
+class PartyMatch(BaseModel):
+    """A potential match that holds a determination for review (not certain enough to decide:
+    see :mod:`exportcheck.screen.certainty`)."""
+
+    role: str = Field(description='"end user" or "consignee"')
+    party: str
+    list: str
+    entry_id: str
+    matched_name: str
+    score: float
+    match_kind: str
+    corroborated_by: tuple[str, ...] = ()
+    why_held: str
+    explanation: tuple[str, ...] = ()
+
+
+class IfConfirmed(BaseModel):
+    """The answer the line would have if its best held candidate were confirmed."""
+
+    match: str = Field(description="the candidate assumed confirmed: list, entry and name")
+    outcome: Outcome
+    agency: Agency | None
+    reasons: list[str]
+    review_policy: str | None
+    requirement: str | None = Field(None, description="the rule that would decide")
+    citation: str | None = None
+
+
 class Determination(BaseModel):
     outcome: Outcome
     agency: Agency | None
@@ -116,3 +151,10 @@ class Determination(BaseModel):
     #: the restricted-party list versions the end user was screened against (None: not screened)
     lists_version: str | None = None
     screening_hits: list[ScreeningHit] = []
+    #: the consignee as given (screened like the end user)
+    consignee: str | None = None
+    #: True when a potential match (not certain) was set aside: the outcome above is the answer
+    #: without it, ``if_confirmed`` the answer with it; review before shipping
+    hold: bool = False
+    party_matches: list[PartyMatch] = []
+    if_confirmed: IfConfirmed | None = None

@@ -62,3 +62,9 @@ def rules_dir() -> Path | None:
 def get_settings() -> Settings:
     """Read afresh each call so tests can change the environment."""
     return Settings()
+
+
+def default_threshold() -> float:
+    """``get_settings().screening_threshold`` without reading every other setting: screening
+    asks for it on each name."""
+    return float(_env("SCREENING_THRESHOLD", "85") or 85)

@@ -29,8 +29,15 @@ def test_han_matches_pinyin_and_hk_romanisation(han: str, latin: str) -> None:
     ("鄭", {"cheng"}),
 ])
 def test_hk_surnames(char: str, spellings: set[str]) -> None:
-    forms = {f.tokens[0] for f in han_forms(char, person=True) if f.script == "jyutping"}
-    assert spellings <= forms
+    """One reading per name; the other Hong Kong spellings of its syllables are equal under
+    hk_key and looked up in the index through hk_spellings."""
+    from exportcheck.screen.hkspell import hk_key, hk_spellings
+
+    first = {f.tokens[0] for f in han_forms(char, person=True) if f.script == "jyutping"}
+    assert len(first) == 1
+    (reading,) = first
+    assert spellings <= {reading, *hk_spellings(reading)}
+    assert {hk_key(s) for s in spellings} == {hk_key(reading)}
 
 
 def test_jyutping_syllables() -> None:

@@ -53,7 +53,23 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
     t = Table(title=title, show_header=False, title_justify="left")
     t.add_column("field", style="bold")
     t.add_column("value")
-    t.add_row("outcome", f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]")
+    if d.hold:
+        t.add_row("[bold white on red]HOLD[/]",
+                  "[bold red]HOLD FOR REVIEW: a potential restricted-party match is not applied; "
+                  "do not ship until it is confirmed or cleared[/]")
+        t.add_row("outcome (without the match)",
+                  f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]")
+        if d.if_confirmed is not None:
+            ic = d.if_confirmed
+            extra = "; ".join(x for x in (ic.requirement, ic.citation) if x)
+            t.add_row("if confirmed", f"[{OUTCOME_STYLE[ic.outcome]}]{ic.outcome.value}[/]"
+                      + (f" ({extra})" if extra else "") + f"\n{ic.match}")
+        for m in d.party_matches:
+            t.add_row("potential match",
+                      f"{m.role} {m.party!r} ~ {m.list} {m.entry_id} {m.matched_name!r} "
+                      f"(score {m.score:.0f}, {m.match_kind}): {m.why_held}")
+    else:
+        t.add_row("outcome", f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]")
     t.add_row("agency", d.agency.value if d.agency else "—")
     t.add_row("reasons", ", ".join(d.reasons) or "—")
     t.add_row("review policy", d.review_policy or "—")
@@ -62,8 +78,11 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
         "\n".join(f"{e.symbol} ({e.citation}): {e.conditions}" for e in d.license_exceptions)
         or "—",
     )
+    held = {(m.list, m.entry_id) for m in d.party_matches}
     for h in d.screening_hits:
-        t.add_row("screening hit", f"{h.list} {h.entry_id} {h.matched_name} ({h.score:.0f})")
+        if (h.list, h.entry_id) not in held:
+            t.add_row("screening hit", f"{h.list} {h.entry_id} {h.matched_name} ({h.score:.0f})"
+                      + (f": {h.explanation[0]}" if h.match_kind == "owned" else ""))
     if full_trace:
         t.add_row("trace", trace_text(d))
     return t

@@ -46,6 +46,9 @@ def impact(
         None, "--db", help="ledger database whose licences are checked (default: none)"
     ),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen end users"),
+    owners: Path | None = typer.Option(
+        None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)"
+    ),
 ) -> None:
     """Determine every line on two dates (or against two list releases) and explain the changes.
 
@@ -65,6 +68,11 @@ def impact(
     check_dates(d_old, d_new, d_on, from_lists is not None)
     rates = _rates(rate)
     check_outdir(out)
+    ownership = None
+    if owners is not None:
+        from exportcheck.screen.ownership import Ownership
+
+        ownership = Ownership.from_file(owners)
     lines = read_lines(orders)
     from_scr = to_scr = screener = None
     parties = None
@@ -74,7 +82,7 @@ def impact(
         from_scr = store.screener_for_versions(from_lists)
         to_scr = store.screener_for_versions(to_lists)  # type: ignore[arg-type]
         parties = [(p.name, p.country) for p in store.list_parties()]
-    elif not no_screen and "end_user" in {c.lower() for c in lines.columns}:
+    elif not no_screen and {"end_user", "consignee"} & {c.lower() for c in lines.columns}:
         screener = default_screener()
     with progress_bar("distinct lines, both sides") as progress:
         result = run_impact(
@@ -89,6 +97,7 @@ def impact(
             database_url=db,
             parties=parties,
             progress=progress,
+            ownership=ownership,
         )
     result.write(str(out))
     print_summary(result, out)
@@ -104,6 +113,13 @@ def print_summary(result: ImpactResult, out: Path) -> None:
         f"(${t.value_changed:,.2f} of ${t.value:,.2f}); {t.errors:,} with errors",
         soft_wrap=True,
     )
+    if t.held_lines:
+        console.print(
+            f"[bold red]HOLD: {t.held_lines:,} line(s) held for review[/] "
+            f"({t.held_old:,} on the old side, {t.held_new:,} on the new; "
+            f"${t.value_held:,.2f}): a potential party match is not applied (column hold)",
+            soft_wrap=True,
+        )
     moves = (
         result.lines.filter(pl.col("changed"))
         .group_by("old_outcome", "new_outcome")

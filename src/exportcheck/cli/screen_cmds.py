@@ -250,15 +250,20 @@ def dispositions_add(
         None, "--country", help="The cleared party's country, as it will be screened."),
     dob: str | None = typer.Option(
         None, "--dob", help="The cleared party's date of birth, as it will be screened."),
+    decision: str = typer.Option(
+        "cleared", "--decision",
+        help="cleared (not the listed party) or confirmed (it is: determinations apply it)"),
 ) -> None:
     """Clear a hit for this party (name + country + date of birth, as given): later screens
-    with the same name, country and dob suppress it until that list entry changes."""
+    with the same name, country and dob suppress it until that list entry changes. With
+    --decision confirmed, record that it IS the listed party: a determination then applies the
+    hit instead of holding the line. A determination screens with the destination as country."""
     from exportcheck.screen import store
 
     d = store.record_disposition(party, list_code, entry_id, user=user, reason=reason,
-                                 country=country, dob=dob)
+                                 country=country, dob=dob, decision=decision)
     who = ", ".join(x for x in (d.party_country, d.party_dob) if x)
-    console.print(f"{d.party_name!r}{f' ({who})' if who else ''} cleared against "
+    console.print(f"{d.party_name!r}{f' ({who})' if who else ''} {d.decision} against "
                   f"{d.list_code}/{d.entry_id} by {d.user} on {d.decided_on}: {d.reason}")
 
 
@@ -271,11 +276,11 @@ def dispositions_list() -> None:
 
     engine = get_engine()
     upgrade(engine)
-    t = Table("party", "country", "dob", "list", "entry", "user", "date", "reason")
+    t = Table("party", "country", "dob", "list", "entry", "decision", "user", "date", "reason")
     with session_factory(engine)() as s:
         for d in s.scalars(select(DispositionRow).order_by(DispositionRow.id)):
             t.add_row(d.party_name, d.party_country or "", d.party_dob or "", d.list_code,
-                      d.entry_id, d.user, str(d.decided_on), d.reason)
+                      d.entry_id, d.decision, d.user, str(d.decided_on), d.reason)
     console.print(t)
 
 

@@ -19,12 +19,15 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import polars as pl
 
 from exportcheck.determine import parties
+from exportcheck.determine.batch_parties import collapse_parties, party_args
+from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
-from exportcheck.determine.engine import Verdict, evaluate, verdict
+from exportcheck.determine.engine import evaluate, verdict
 from exportcheck.determine.exceptions import lvs_limit
 from exportcheck.determine.items import Classification, known_paragraph, parse_item
 from exportcheck.determine.parties import PartyScreener
@@ -34,7 +37,16 @@ from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START
 
 KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
-OUT_COLUMNS = ["outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"]
+OUT_COLUMNS = [
+    "outcome",
+    "agency",
+    "reasons",
+    "license_exceptions",
+    "review_policy",
+    "hold",
+    "if_confirmed",
+    "error",
+]
 _HUGE = 1e18
 
 
@@ -65,6 +77,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         ("value", None),
         ("quantity", None),
         ("end_user", None),
+        ("consignee", None),
         ("end_user_type", "civil"),
         ("end_use", None),
     ):
@@ -94,18 +107,22 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         .otherwise(None)
         .alias("_number_error"),
         pl.col("end_user").cast(pl.Utf8),
+        pl.col("consignee").cast(pl.Utf8).str.strip_chars().replace("", None),
         pl.col("end_user_type").cast(pl.Utf8).fill_null("civil"),
         pl.col("end_use").cast(pl.Utf8),
     )
 
 
-def _summary(v: Verdict) -> dict:
+def _summary(ctx: Context) -> dict:
+    v = verdict(ctx)
     return {
         "outcome": v.outcome.value,
         "agency": v.agency.value if v.agency else None,
         "reasons": ",".join(v.reasons),
         "license_exceptions": ",".join(v.exceptions),
         "review_policy": v.review_policy,
+        "hold": ctx.hold,
+        "if_confirmed": ctx.if_confirmed.outcome.value if ctx.if_confirmed else None,
         "error": None,
     }
 
@@ -114,21 +131,24 @@ def _error(msg: str) -> dict:
     return dict.fromkeys(OUT_COLUMNS[:-1]) | {"error": msg}
 
 
-def _decide_key(key: dict, rs: RuleSet, screener: PartyScreener | None) -> dict:
+def _decide_key(
+    key: dict, rs: RuleSet, screener: PartyScreener | None, ownership: Any = None
+) -> dict:
     on: date = key["_epoch"]
     try:
-        kw = dict(
-            end_user=key["_party"],
+        kw: dict[str, Any] = dict(
+            **party_args(key["_party"]),
             end_user_type=key["_utype"],
             end_use=key["_use"],
             screener=screener,
             ruleset=rs,
             trace=False,
+            ownership=ownership,
         )
-        lo = verdict(evaluate(key["_item"], key["destination"], on, value=0.0, **kw))
+        lo = evaluate(key["_item"], key["destination"], on, value=0.0, **kw)
         if "LVS" not in lo.exceptions:
             return {"lo": _summary(lo), "hi": _summary(lo), "limit": None}
-        hi = verdict(evaluate(key["_item"], key["destination"], on, value=_HUGE, **kw))
+        hi = evaluate(key["_item"], key["destination"], on, value=_HUGE, **kw)
         snap = rs.as_of(on)
         cls = parse_item(key["_item"], snap)
         limit = lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
@@ -286,49 +306,12 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     )
 
 
-class _MemoScreener:
-    """Screens each (name, country) once per batch."""
-
-    def __init__(self, inner: PartyScreener) -> None:
-        self.inner = inner
-        self.version = inner.version
-        self.memo: dict[tuple[str, str | None], list] = {}
-
-    def screen(self, name: str, *, country: str | None = None) -> list:
-        key = (name, country)
-        if key not in self.memo:
-            self.memo[key] = self.inner.screen(name, country=country)
-        return self.memo[key]
-
-
 def _collapse_parties(
-    df: pl.DataFrame, screener: PartyScreener | None
+    df: pl.DataFrame, screener: PartyScreener | None, ownership: Any = None
 ) -> tuple[pl.DataFrame, PartyScreener | None]:
-    """Replace end-user names by one representative per screening result.
-
-    The name changes the answer only through its hits, so names with the same hits (most often:
-    none) share a key. Without a screener the name cannot change the answer at all.
-    """
-    if screener is None:
-        return df.with_columns(pl.lit(None, pl.Utf8).alias("_party")), None
-    memo = _MemoScreener(screener)
-    pairs = df.select("end_user", "destination").unique().drop_nulls("end_user")
-    rep: dict[str, str] = {}
-    names, dests, reps = [], [], []
-    for name, dest in pairs.iter_rows():
-        hits = memo.screen(name, country=dest)
-        # a named armed force is decided on its name too (engine.evaluate): never share a key
-        force = "F" if parties.armed_force_name(name) else ""
-        sig = dest + "|" + force + "|" + "|".join(sorted(f"{h.list}:{h.entry_id}" for h in hits))
-        names.append(name)
-        dests.append(dest)
-        reps.append(rep.setdefault(sig, name) if hits else None)
-    mapping = pl.DataFrame(
-        {"end_user": names, "destination": dests, "_rep": reps},
-        schema={"end_user": pl.Utf8, "destination": pl.Utf8, "_rep": pl.Utf8},
-    )
-    df = df.join(mapping, on=["end_user", "destination"], how="left", nulls_equal=True)
-    return df.rename({"_rep": "_party"}), memo
+    """Replace end-user and consignee names by one representative per screening result
+    (see :mod:`exportcheck.determine.batch_parties`)."""
+    return collapse_parties(df, screener, ownership)
 
 
 _ECCN_ITEM = re.compile(r"^\s*([0-9][A-Ea-e][0-9]{3})((?:\.[a-z0-9]{1,4})*)\s*$", re.IGNORECASE)
@@ -337,8 +320,8 @@ _CHUNK = 2048
 
 
 def _decide_chunk(keys: list[dict]) -> list[dict]:
-    rs, screener = _STATE["rs"], _STATE["screener"]
-    return [_row(k, _decide_key(k, rs, screener)) for k in keys]  # type: ignore[arg-type]
+    rs, screener, owners = _STATE["rs"], _STATE["screener"], _STATE.get("ownership")
+    return [_row(k, _decide_key(k, rs, screener, owners)) for k in keys]  # type: ignore[arg-type]
 
 
 def _row(key: dict, got: dict) -> dict:
@@ -356,13 +339,14 @@ def _decide_all(
     screener: PartyScreener | None,
     progress: Callable[[int, int], None] | None,
     workers: int | None,
+    ownership: Any = None,
 ) -> list[dict]:
     """Decide each distinct key, in worker processes when there are enough to pay for them."""
     total = len(keys)
     n = workers if workers is not None else (os.cpu_count() or 1)
     chunks = [keys[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
     rows: list[dict] = []
-    _STATE.update(rs=rs, screener=screener)
+    _STATE.update(rs=rs, screener=screener, ownership=ownership)
     if n > 1 and total > 4 * _CHUNK and "fork" in mp.get_all_start_methods():
         # fork: the workers inherit the loaded rule base and screener instead of pickling them
         with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
@@ -386,12 +370,17 @@ def decide_keys(
     *,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    ownership: Any = None,
 ) -> pl.DataFrame:
     """The answers for distinct keys (columns ``KEY``): ``_limit`` and the ``_lo_*``/``_hi_*``
     answer columns, within and above the LVS limit."""
-    rows = _decide_all(keys.select(KEY).to_dicts(), rs, screener, progress, workers)
+    rows = _decide_all(keys.select(KEY).to_dicts(), rs, screener, progress, workers, ownership)
     schema = {**dict.fromkeys(KEY, pl.Utf8), "_epoch": pl.Date, "_limit": pl.Float64}
-    schema |= {f"_{v}_{c}": pl.Utf8 for v in ("lo", "hi") for c in OUT_COLUMNS}
+    schema |= {
+        f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
+        for v in ("lo", "hi")
+        for c in OUT_COLUMNS
+    }
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
@@ -402,18 +391,25 @@ def determine_frame(
     screener: PartyScreener | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    ownership: Any = None,
 ) -> pl.DataFrame:
     """Determine every order line; returns the input columns plus the answer columns.
 
     ``workers``: processes for the distinct keys (default: one per core when there are many).
+    An optional ``consignee`` column is screened like ``end_user``; ``ownership`` (an
+    :class:`~exportcheck.screen.ownership.Ownership`) adds the hits parties get through their
+    owners. ``hold`` is true where a potential match was set aside (the outcome is the answer
+    without it) and ``if_confirmed`` is the outcome if the best candidate were confirmed.
     """
     rs = ruleset or load_ruleset()
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs)
-    df, screener = _collapse_parties(df, screener)
+    df, screener = _collapse_parties(df, screener, ownership)
     df = _collapse_items(df, rs)
     df = _collapse_uses(df, rs)
     keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
-    answers = decide_keys(keys, rs, screener, progress=progress, workers=workers)
+    answers = decide_keys(
+        keys, rs, screener, progress=progress, workers=workers, ownership=ownership
+    )
     joined = df.join(answers, on=KEY, how="left", nulls_equal=True)
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
     out = (
@@ -431,6 +427,7 @@ def determine_frame(
             ],
             pl.coalesce("_row_error", "error").alias("error"),
         )
+        .with_columns(pl.col("hold").fill_null(False))
     )
     drop = [c for c in out.columns if c.startswith(("_lo_", "_hi_"))]
     return out.sort("_row").drop(

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from exportcheck.determine.items import Classification
-from exportcheck.models import Agency, EndUserType, ScreeningHit, TraceStep
+from exportcheck.models import (
+    Agency,
+    EndUserType,
+    IfConfirmed,
+    PartyMatch,
+    ScreeningHit,
+    TraceStep,
+)
 from exportcheck.rules.ruleset import Snapshot
 from exportcheck.rules.schema import Cited
 
@@ -28,6 +35,21 @@ class Requirement:
 
 
 @dataclass
+class Screening:
+    """The parties' hits, split: ``certain`` ones decide, ``held`` ones wait for review.
+
+    Each is ``(role, hit)``; a held one also carries its :class:`PartyMatch`, best first."""
+
+    certain: list[tuple[str, ScreeningHit]] = field(default_factory=list)
+    held: list[tuple[str, ScreeningHit, PartyMatch]] = field(default_factory=list)
+
+    def confirming(self, i: int = 0) -> Screening:
+        """The same screening with held candidate ``i`` taken as confirmed."""
+        role, hit, _ = self.held[i]
+        return Screening([*self.certain, (role, hit)], [])
+
+
+@dataclass
 class Context:
     snapshot: Snapshot
     item: Classification
@@ -38,7 +60,10 @@ class Context:
     end_user_name: str | None
     end_user_type: EndUserType
     end_use: str
+    consignee_name: str | None = None
     hits: list[ScreeningHit] = field(default_factory=list)
+    party_matches: list[PartyMatch] = field(default_factory=list)
+    if_confirmed: IfConfirmed | None = None
     lists_version: str | None = None
     trace: list[TraceStep] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
@@ -46,6 +71,11 @@ class Context:
     exceptions: dict[str, tuple[str, str]] = field(default_factory=dict)
     no_exceptions: list[str] = field(default_factory=list)  # rules barring all exceptions
     tracing: bool = True  # the batch path needs the answer only
+
+    @property
+    def hold(self) -> bool:
+        """A potential match was set aside: the answer is provisional until it is reviewed."""
+        return bool(self.party_matches)
 
     @property
     def on(self) -> date:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from exportcheck.determine import ear, enduse, exceptions, itar, parties
-from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine import ear, enduse, exceptions, holds, itar, parties
+from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.determine.items import parse_item
 from exportcheck.errors import InvalidInput, UnknownDestination
 from exportcheck.models import (
@@ -18,6 +18,9 @@ from exportcheck.models import (
     Outcome,
 )
 from exportcheck.rules.ruleset import RuleSet, Snapshot, load_ruleset
+
+if TYPE_CHECKING:
+    from exportcheck.screen.ownership import Ownership
 
 _POLICY_RANK = (
     ("blocked", 6),
@@ -62,6 +65,8 @@ def determine(
     end_use: str | None = None,
     screener: parties.PartyScreener | None = None,
     ruleset: RuleSet | None = None,
+    consignee: str | None = None,
+    ownership: Ownership | None = None,
 ) -> Determination:
     """Decide whether ``item`` may go to ``destination`` on ``on``, and under which authority.
 
@@ -81,6 +86,8 @@ def determine(
         end_use=end_use,
         screener=screener,
         ruleset=ruleset,
+        consignee=consignee,
+        ownership=ownership,
     )
     return _answer(ctx)
 
@@ -98,8 +105,14 @@ def evaluate(
     screener: parties.PartyScreener | None = None,
     ruleset: RuleSet | None = None,
     trace: bool = True,
+    consignee: str | None = None,
+    ownership: Ownership | None = None,
 ) -> Context:
-    """Run the checks; the context holds the requirements, usable exceptions and trace."""
+    """Run the checks; the context holds the requirements, usable exceptions and trace.
+
+    ``consignee`` is screened like the end user; ``ownership`` (an
+    :class:`~exportcheck.screen.ownership.Ownership`) adds the hits the parties get through
+    their owners. Potential matches hold the line (see :mod:`exportcheck.determine.holds`)."""
     if value is not None and not (math.isfinite(value) and value >= 0):
         raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}")
     if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
@@ -118,18 +131,24 @@ def evaluate(
     snap = rs.as_of(on)
     cls = parse_item(item, snap)
     dest, ear_dest, itar_dest = resolve_destination(snap, destination)
-    ctx = Context(
-        snapshot=snap,
-        item=cls,
-        destination=dest,
-        ear_destination=ear_dest,
-        itar_destination=itar_dest,
-        value=value,
-        end_user_name=end_user,
-        end_user_type=eu_type,
-        end_use=end_use or "",
-        tracing=trace,
-    )
+    consignee = (consignee or "").strip() or None
+
+    def fresh(tracing: bool) -> Context:
+        return Context(
+            snapshot=snap,
+            item=cls,
+            destination=dest,
+            ear_destination=ear_dest,
+            itar_destination=itar_dest,
+            value=value,
+            end_user_name=end_user,
+            end_user_type=eu_type,
+            end_use=end_use or "",
+            tracing=tracing,
+            consignee_name=consignee,
+        )
+
+    ctx = fresh(trace)
     if eu_type is not stated_type:
         ctx.note(
             "End-user type",
@@ -149,12 +168,29 @@ def evaluate(
             f"is a military end user (744.21(g)); answered as {eu_type.value}, as stated",
             citation="15 CFR 744.21(g)",
         )
-    _run(ctx, screener)
+    screening = parties.screen_parties(ctx, screener, ownership)
+    _run(ctx, screening)
+    if screening.held:
+        # the answer if the best candidate is confirmed: the same line, that hit applied
+        alt = fresh(False)
+        _run(alt, screening.confirming(0))
+        ctx.if_confirmed = holds.if_confirmed(ctx, alt)
+        ctx.note(
+            "HOLD: potential restricted-party match",
+            None,
+            True,
+            f"{len(screening.held)} potential match(es) not applied (best: "
+            f"{ctx.if_confirmed.match}); if confirmed the outcome would be "
+            f"{ctx.if_confirmed.outcome.value}"
+            + (f" ({ctx.if_confirmed.requirement})" if ctx.if_confirmed.requirement else "")
+            + "; record a disposition (confirmed or cleared) for the party and entry",
+            citation=ctx.if_confirmed.citation or "15 CFR 744.11; 31 CFR 501",
+        )
     return ctx
 
 
-def _run(ctx: Context, screener: parties.PartyScreener | None) -> None:
-    parties.screen_parties(ctx, screener)
+def _run(ctx: Context, screening: Screening) -> None:
+    parties.apply_screening(ctx, screening)
     if ctx.item.kind == "usml":
         itar.itar(ctx)
         _ofac_only(ctx)
@@ -267,4 +303,8 @@ def _answer(ctx: Context) -> Determination:
         ruleset_version=ctx.snapshot.version,
         lists_version=ctx.lists_version,
         screening_hits=ctx.hits,
+        consignee=ctx.consignee_name,
+        hold=ctx.hold,
+        party_matches=ctx.party_matches,
+        if_confirmed=ctx.if_confirmed,
     )

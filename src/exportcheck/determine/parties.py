@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.models import Agency, EndUserType, ScreeningHit
 
 #: Names that are a national armed force, which 744.21(g) counts as a military end user whatever
@@ -50,41 +50,60 @@ class PartyScreener(Protocol):
     def screen(self, name: str, *, country: str | None = None) -> list[ScreeningHit]: ...
 
 
-def screen_parties(ctx: Context, screener: PartyScreener | None) -> None:
-    if not ctx.end_user_name:
-        ctx.note(
-            "Restricted-party screening",
-            None,
-            False,
-            "no end-user name given: not screened",
-            citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
-        )
-        return
-    if screener is None:
-        ctx.note(
-            "Restricted-party screening",
-            None,
-            False,
-            f"end user {ctx.end_user_name!r} not screened: no screener configured",
-            citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
-        )
-        return
-    ctx.lists_version = screener.version
-    ctx.hits = screener.screen(ctx.end_user_name, country=ctx.destination)
-    if not ctx.hits:
-        ctx.note(
-            "Restricted-party screening",
-            None,
-            False,
-            f"end user {ctx.end_user_name!r}: no hit on lists {screener.version}",
-            citation="15 CFR 744.11; 15 CFR 764.3; 31 CFR 501",
-        )
-    for hit in ctx.hits:
-        _apply_hit(ctx, hit)
+#: where each list's consequence is written (also the citation of a held hit's if_confirmed)
+CITATIONS = {
+    "SDN": "31 CFR 501.801",
+    "DPL": "15 CFR 736.2(b)(4); 15 CFR 764.3",
+    "DTC": "22 CFR 127.7; 22 CFR 120.1(c)",
+    "EL": "15 CFR 744.11; 15 CFR 744 Supp. 4",
+    "MEU": "15 CFR 744 Supp. 7; 15 CFR 744.21(g)",
+    "UVL": "15 CFR 744.15",
+}
+SCREENING_CITATION = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
 
 
-def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
+def screen_parties(ctx: Context, screener: PartyScreener | None, ownership: object = None
+                   ) -> Screening:
+    """Screen the end user and the consignee; certain hits decide, the others are held."""
+    from exportcheck.determine.holds import screen_party
+
+    out = Screening()
+    for role, name in (("end user", ctx.end_user_name), ("consignee", ctx.consignee_name)):
+        if not name:
+            if role == "end user":
+                ctx.note("Restricted-party screening", None, False,
+                         "no end-user name given: not screened", citation=SCREENING_CITATION)
+            continue
+        if screener is None:
+            ctx.note("Restricted-party screening", None, False,
+                     f"{role} {name!r} not screened: no screener configured",
+                     citation=SCREENING_CITATION)
+            continue
+        ctx.lists_version = screener.version
+        screen_party(ctx, out, role, name, screener, ownership)
+    return out
+
+
+def apply_screening(ctx: Context, screening: Screening) -> None:
+    """Certain hits impose their requirements; held ones only go in the trace."""
+    for role, hit in screening.certain:
+        _apply_hit(ctx, hit, role)
+    for role, hit, match in screening.held:
+        ctx.note(
+            f"Potential match held for review ({role})",
+            None,
+            False,
+            f"{role} {match.party!r} may be {hit.matched_name!r} ({hit.list} {hit.entry_id}, "
+            f"score {hit.score:.0f}, {match.match_kind}): not applied, {match.why_held}; "
+            "confirm or clear it with a disposition for this party and entry",
+            citation=CITATIONS.get(hit.list, hit.list_name or hit.list),
+        )
+
+
+def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
     who = f"{hit.matched_name!r} ({hit.list} {hit.entry_id}, score {hit.score:.0f})"
+    if hit.match_kind == "owned":
+        who += f": {hit.explanation[0]}" if hit.explanation else ""
     ear_item = ctx.item.kind != "usml"
     if hit.list in OFAC_BLOCKING:
         ctx.require(
@@ -101,7 +120,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             "OFAC SDN list: blocked person",
             None,
             True,
-            f"end user matches {who}; US persons may not deal in property of a blocked person",
+            f"{role} matches {who}; US persons may not deal in property of a blocked person",
             citation="31 CFR 501.801; " + ", ".join(hit.programs or ("31 CFR 501",)),
         )
     elif hit.list in BIS_DENIED and ear_item:
@@ -119,7 +138,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             "General Prohibition 4: Denied Persons List",
             None,
             True,
-            f"end user matches {who}",
+            f"{role} matches {who}",
             citation="15 CFR 736.2(b)(4); 15 CFR 764.3",
         )
     elif hit.list in STATE_DEBARRED and not ear_item:
@@ -137,7 +156,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             "ITAR statutory/administrative debarment",
             None,
             True,
-            f"end user matches {who}",
+            f"{role} matches {who}",
             citation="22 CFR 127.7; 22 CFR 120.1(c)",
         )
     elif hit.list == "EL" and ear_item:
@@ -148,12 +167,21 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             "General Prohibition 5: Entity List",
             None,
             True,
-            f"end user matches {who}; licence requirement: {requirement}; review policy: "
+            f"{role} matches {who}; licence requirement: {requirement}; review policy: "
             f"{policy}; {hit.federal_register_notice or ''}".rstrip("; "),
             citation="15 CFR 744.11; 15 CFR 744 Supp. 4",
         )
         ctx.no_exceptions.append(
             "Entity List (744.11(a): no licence exceptions unless the entry says so)"
+        )
+    elif hit.list == "MEU" and ear_item and role != "end user":
+        ctx.note(
+            "Military End-User List",
+            None,
+            True,
+            f"{role} matches {who}: the MEU licence requirement (744.21) turns on the end user; "
+            "review whether this party is a military end user of the items",
+            citation="15 CFR 744 Supp. 7; 15 CFR 744.21",
         )
     elif hit.list == "MEU" and ear_item:
         ctx.end_user_type = EndUserType.MILITARY
@@ -161,7 +189,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             "Military End-User List",
             None,
             True,
-            f"end user matches {who}: treated as a military end user under 744.21",
+            f"{role} matches {who}: treated as a military end user under 744.21",
             citation="15 CFR 744 Supp. 7; 15 CFR 744.21(g)",
         )
     elif hit.list == "UVL" and ear_item:
@@ -170,7 +198,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             "Unverified List",
             None,
             True,
-            f"end user matches {who}: no licence exceptions; a UVL statement is required "
+            f"{role} matches {who}: no licence exceptions; a UVL statement is required "
             "before any NLR export",
             citation="15 CFR 744.15",
         )
@@ -179,6 +207,6 @@ def _apply_hit(ctx: Context, hit: ScreeningHit) -> None:
             f"Screening hit on {hit.list}",
             None,
             True,
-            f"end user matches {who}: review before shipping",
+            f"{role} matches {who}: review before shipping",
             citation=hit.list_name or hit.list,
         )

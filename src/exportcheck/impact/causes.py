@@ -10,10 +10,12 @@ EAR — 85 FR 83765 (from 2020-12-23)", not just "outcome changed".
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from exportcheck.determine import determine
+from exportcheck.determine.batch_parties import party_args
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination, ScreeningHit, TraceStep
@@ -83,17 +85,19 @@ _GROUP = [
 ]
 
 
-def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScreener | None):
+def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScreener | None,
+               ownership: Any = None):
     return determine(
         r["_item"],
         r["destination"],
         on,
         value=r["value"],
-        end_user=r[f"_party{suffix}"],
+        **party_args(r[f"_party{suffix}"]),
         end_user_type=r["_utype"],
         end_use=r["_use"] or None,
         screener=screener,
         ruleset=rs,
+        ownership=ownership,
     )
 
 
@@ -104,6 +108,7 @@ def explain(
     d_new: date,
     scr_old: PartyScreener | None,
     scr_new: PartyScreener | None,
+    ownership: Any = None,
 ) -> pl.DataFrame:
     """``_row`` → ``cause`` for every changed line."""
     changed = df.filter(pl.col("changed"))
@@ -123,8 +128,8 @@ def explain(
             items.append(f"new side ({d_new.isoformat()}): {g['new_error']}")
         elif not g["old_error"]:
             try:
-                old = _determine(g, "_o", d_old, rs, scr_old)
-                new = _determine(g, "_n", d_new, rs, scr_new)
+                old = _determine(g, "_o", d_old, rs, scr_old, ownership)
+                new = _determine(g, "_n", d_new, rs, scr_new, ownership)
                 items = diff_traces(old, new)
             except ExportCheckError as exc:  # cannot happen for keys the batch decided
                 items = [f"not explained: {exc}"]

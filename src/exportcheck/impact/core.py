@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -26,7 +27,16 @@ from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START
 
 #: the answer columns of a side, as the batch path names them
-ANSWER = ["outcome", "agency", "reasons", "license_exceptions", "review_policy", "error"]
+ANSWER = [
+    "outcome",
+    "agency",
+    "reasons",
+    "license_exceptions",
+    "review_policy",
+    "hold",
+    "if_confirmed",
+    "error",
+]
 #: their names in the impact table
 NAMES = {
     "outcome": "outcome",
@@ -34,9 +44,22 @@ NAMES = {
     "reasons": "reasons",
     "license_exceptions": "exceptions",
     "review_policy": "review_policy",
+    "hold": "hold",
+    "if_confirmed": "if_confirmed",
     "error": "error",
 }
-_INPUT = {"item", "destination", "value", "quantity", "end_user", "end_user_type", "end_use"}
+#: answer columns that say how sure an answer is, not what it is: not a change of answer
+_REVIEW = {"hold", "if_confirmed"}
+_INPUT = {
+    "item",
+    "destination",
+    "value",
+    "quantity",
+    "end_user",
+    "consignee",
+    "end_user_type",
+    "end_use",
+}
 _BASE = ["_item", "destination", "_utype", "_use"]
 
 
@@ -146,6 +169,7 @@ def _answers(
     screeners: tuple[PartyScreener | None, PartyScreener | None],
     progress: Callable[[int, int], None] | None,
     workers: int | None,
+    ownership: Any = None,
 ) -> pl.DataFrame:
     """Both sides' answers joined to the distinct combinations of the two sides' keys.
 
@@ -154,7 +178,9 @@ def _answers(
     """
     if screeners[0] is screeners[1]:
         keys = pl.concat([_keys(combos, "_o"), _keys(combos, "_n")]).unique()
-        both = vb.decide_keys(keys, rs, screeners[0], progress=progress, workers=workers)
+        both = vb.decide_keys(
+            keys, rs, screeners[0], progress=progress, workers=workers, ownership=ownership
+        )
         old, new = _as_side(both, "_o"), _as_side(both, "_n")
     else:
         done = [0, 0]
@@ -167,9 +193,9 @@ def _answers(
             return report if progress else None
 
         old = _as_side(vb.decide_keys(_keys(combos, "_o"), rs, screeners[0], progress=tick(0),
-                                      workers=workers), "_o")
+                                      workers=workers, ownership=ownership), "_o")
         new = _as_side(vb.decide_keys(_keys(combos, "_n"), rs, screeners[1], progress=tick(1),
-                                      workers=workers), "_n")
+                                      workers=workers, ownership=ownership), "_n")
     return combos.join(old, on=[*_BASE, "_party_o", "_epoch_o"], how="left", nulls_equal=True
                        ).join(new, on=[*_BASE, "_party_n", "_epoch_n"], how="left",
                               nulls_equal=True)
@@ -190,6 +216,7 @@ def impact(
     parties: Iterable[tuple[str, str | None]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    ownership: Any = None,
 ) -> ImpactResult:
     """Determine every line on both sides and explain each difference.
 
@@ -197,7 +224,10 @@ def impact(
     (two list releases; the rule date is ``on`` when no dates are given). Without list
     screeners, end users are screened with ``screener`` (the same on both sides) if given.
     ``database_url``: a ledger whose licences are checked between the dates. ``parties``:
-    (name, country) pairs screened against both list releases.
+    (name, country) pairs screened against both list releases. ``ownership``: an
+    :class:`~exportcheck.screen.ownership.Ownership` whose derived hits count on both sides
+    (each on the dates its rule is in force). ``old_hold``/``new_hold`` mark lines held for
+    review on a side (a potential match set aside); ``hold`` is either.
 
         >>> import polars as pl
         >>> from datetime import date
@@ -228,13 +258,13 @@ def impact(
     df = vb._normalise(raw, dated=False).with_row_index("_row")
     if df.height == 0:
         raise InvalidInput("the order file has no lines")
-    df, m_old = vb._collapse_parties(df, scr_old)
+    df, m_old = vb._collapse_parties(df, scr_old, ownership)
     df = df.rename({"_party": "_party_o"})
     if scr_new is scr_old:
         m_new = m_old
         df = df.with_columns(pl.col("_party_o").alias("_party_n"))
     else:
-        df, m_new = vb._collapse_parties(df, scr_new)
+        df, m_new = vb._collapse_parties(df, scr_new, ownership)
         df = df.rename({"_party": "_party_n"})
     df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
     df = _epochs(_epochs(df, rs, d_old, "_epoch_o"), rs, d_new, "_epoch_n")
@@ -242,7 +272,7 @@ def impact(
 
     combo_cols = [*_BASE, "_party_o", "_party_n", "_epoch_o", "_epoch_n"]
     combos = df.filter(pl.col("_line_error").is_null()).select(combo_cols).unique()
-    combos = _answers(combos, rs, (m_old, m_new), progress, workers)
+    combos = _answers(combos, rs, (m_old, m_new), progress, workers, ownership)
     df = df.join(combos, on=combo_cols, how="left", nulls_equal=True)
 
     df = df.with_columns(vb.row_error("_line_error").alias("_row_error"))
@@ -258,6 +288,8 @@ def impact(
                 )
             else:
                 got = pl.when(pl.col("_row_error").is_not_null()).then(None).otherwise(got)
+            if c == "hold":
+                got = got.fill_null(False)
             picked.append(got.alias(prefix + NAMES[c]))
     df = df.with_columns(picked)
     # an error that only names each side's own date is the same error on both sides
@@ -266,12 +298,17 @@ def impact(
         pl.col("new_error").str.replace_all(d_new.isoformat(), "", literal=True)
     )
     changed = pl.any_horizontal(
-        [pl.col(f"old_{n}").ne_missing(pl.col(f"new_{n}")) for n in NAMES.values() if n != "error"]
+        [
+            pl.col(f"old_{n}").ne_missing(pl.col(f"new_{n}"))
+            for n in NAMES.values()
+            if n != "error" and n not in _REVIEW
+        ]
         + [~same_error]
     )
-    df = df.with_columns(changed.alias("changed"))
+    df = df.with_columns(changed.alias("changed"), (pl.col("old_hold") | pl.col("new_hold"))
+                         .alias("hold"))
 
-    causes = explain(df, rs, d_old, d_new, m_old, m_new)
+    causes = explain(df, rs, d_old, d_new, m_old, m_new, ownership)
     if lists:
         causes = list_causes(df, causes, m_old, m_new)
     df = df.join(causes, on="_row", how="left").with_columns(pl.col("cause").fill_null(""))
@@ -315,6 +352,7 @@ def _line_table(df: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
         "item",
         "destination",
         "end_user",
+        "consignee",
         "end_user_type",
         "end_use",
         category(pl.col("item").fill_null("")).alias("category"),
@@ -331,6 +369,11 @@ def _line_table(df: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
         "new_exceptions",
         "old_review_policy",
         "new_review_policy",
+        "hold",
+        "old_hold",
+        "new_hold",
+        "old_if_confirmed",
+        "new_if_confirmed",
         "cause",
         pl.coalesce("new_error", "old_error").alias("error"),
         "old_error",

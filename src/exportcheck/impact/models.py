@@ -65,6 +65,13 @@ class Totals(BaseModel):
     value: float
     value_changed: float
     transitions: list[Transition]
+    #: lines held for review (a potential restricted-party match set aside) on each side; their
+    #: outcome is the answer without the match, so they are counted apart
+    held_old: int = 0
+    held_new: int = 0
+    #: lines held on either side, and their value
+    held_lines: int = 0
+    value_held: float = 0.0
 
 
 class LicenceImpact(BaseModel):

@@ -115,6 +115,11 @@ def _kpis(summary: ImpactSummary) -> str:
         _kpi("value_changed", "Value changed", _money(t.value_changed, cur),
              f"{_pct(t.value_changed, t.value)} of value", "warn" if t.value_changed else ""),
     ]
+    if t.held_lines:
+        cards.append(_kpi("held", "Held for review", _num(t.held_lines),
+                          f"{_money(t.value_held, cur)}; {_num(t.held_old)} old side, "
+                          f"{_num(t.held_new)} new side: a potential party match to review",
+                          "warn"))
     if summary.licences is not None:
         lic = summary.licences
         cards += [

@@ -65,7 +65,17 @@ def _totals(lines: pl.DataFrame) -> Totals:
         .sort("lines", descending=True)
     )
     changed = lines.filter(pl.col("changed"))
+    held = lines.filter(pl.col("hold")) if "hold" in lines.columns else lines.clear()
+    held_side = {
+        side: int(lines.get_column(f"{side}_hold").sum()) if f"{side}_hold" in lines.columns
+        else 0
+        for side in ("old", "new")
+    }
     return Totals(
+        held_old=held_side["old"],
+        held_new=held_side["new"],
+        held_lines=held.height,
+        value_held=_money(held.select(_VALUE.sum()).item()),
         lines=lines.height,
         errors=lines.filter(pl.col("error").is_not_null()).height,
         changed_lines=changed.height,

@@ -82,6 +82,8 @@ def summarise(table: str, r: Any) -> str:
             return f"{r.id}: {len(r.eccns)} ECCNs"
         case "licence_exceptions":
             return f"License Exception {r.symbol}: {r.title}"
+        case "ownership_rules":
+            return f"{r.id} ({r.status.replace('_', ' ')}): {r.description[:100]}"
         case _:
             return str(getattr(r, "id", "") or getattr(r, "reason", "") or table)
 

@@ -41,6 +41,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "usml": s.UsmlCategory,
     "proscribed": s.ItarDestination,
     "review_policies": s.ReviewPolicy,
+    "ownership_rules": s.OwnershipRule,
 }
 #: tables whose CSV/YAML name differs from the canonical table
 CANONICAL = {"country_chart": "chart_marks", "country_groups": "group_members"}

@@ -50,6 +50,8 @@ class Snapshot:
     usml: dict[str, s.UsmlCategory]
     proscribed: dict[str, s.ItarDestination]
     review_policies: dict[str, list[s.ReviewPolicy]]
+    #: ownership rules by id, each in its window on this date (in force or suspended)
+    ownership_rules: dict[str, s.OwnershipRule] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def alias(self, code: str, scope: str) -> s.DestinationAlias | None:
@@ -57,6 +59,10 @@ class Snapshot:
 
     def in_group(self, code: str, group: str) -> bool:
         return code in self.group_codes.get(group, frozenset())
+
+    def ownership_rule(self, list_code: str) -> s.OwnershipRule | None:
+        """The ownership rule (in force or suspended) that reaches owners on ``list_code``."""
+        return next((r for r in self.ownership_rules.values() if list_code in r.lists), None)
 
 
 class RuleSet:
@@ -148,6 +154,7 @@ class RuleSet:
             usml={u.category: u for u in live("usml")},
             proscribed={p.code: p for p in live("proscribed")},
             review_policies=dict(policies),
+            ownership_rules={r.id: r for r in live("ownership_rules")},
         )
 
     @property

@@ -348,3 +348,27 @@ class ReviewPolicy(Cited):
     policy: str
     groups: list[CountryGroup] = []  # applies when the destination is in one (empty = default)
     item_regex: str | None = None
+
+
+# --- ownership: entities owned by listed parties ---------------------------------------------
+
+
+class OwnershipRule(Cited):
+    """An ownership rule: an entity owned ``threshold`` percent or more, in the aggregate and
+    directly or indirectly, by parties on ``lists`` is treated as listed itself.
+
+    Successive windows of one ``id`` tell its history: ``status: suspended`` rows record a
+    period in which the rule stays in the CFR but does not apply (the BIS affiliates rule from
+    10 Nov 2025). ``general_licence`` names a temporary authorisation that the engine reports
+    but cannot apply on its own (its conditions are facts an order line does not carry).
+    """
+
+    id: str
+    agency: Literal["OFAC", "BIS"]
+    lists: list[str] = Field(min_length=1)
+    threshold: float = Field(50.0, gt=0, le=100)
+    status: Literal["in_force", "suspended"] = "in_force"
+    description: str
+    general_licence: str | None = None
+    general_licence_to: date | None = None
+

@@ -59,7 +59,7 @@ from exportcheck.settings import get_settings
 log = logging.getLogger(__name__)
 
 #: layout of the cached object; bump when the payload or the index layout changes
-FORMAT = 1
+FORMAT = 2  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases
 MAGIC = b"EXCKSCRN"
 #: cache files kept (most recently used first); older ones are deleted after each write
 KEEP = 3
@@ -117,10 +117,11 @@ def _environment() -> dict:
 
 
 def _code_fingerprint() -> str:
-    """SHA-256 over this package's source and data files (paths and contents)."""
+    """SHA-256 over this package's source and data files (paths and contents; the .csv
+    tables feed the indexed names)."""
     h = hashlib.sha256()
     files = [p for p in _PACKAGE_DIR.rglob("*")
-             if p.suffix in (".py", ".json") and "__pycache__" not in p.parts]
+             if p.suffix in (".py", ".json", ".csv") and "__pycache__" not in p.parts]
     for p in sorted(files):
         h.update(p.relative_to(_PACKAGE_DIR).as_posix().encode("utf-8") + b"\0")
         h.update(p.read_bytes())

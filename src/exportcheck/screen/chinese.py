@@ -10,7 +10,6 @@ the same forms (OpenCC).
 
 from __future__ import annotations
 
-import itertools
 import re
 from functools import lru_cache
 
@@ -90,15 +89,9 @@ def _pinyin(chars: str) -> list[str]:
 
 
 def _jyutping(chars: str) -> list[str]:
-    import pycantonese
+    from exportcheck.screen.jyutping import readings
 
-    out: list[str] = []
-    for _word, jp in pycantonese.characters_to_jyutping(chars):
-        if jp:
-            out.extend(re.findall(r"[a-z]+[1-6]", jp))
-        else:  # unknown character: no Cantonese reading available, give up on this form
-            return []
-    return out if len(out) == len(chars) else []
+    return readings(chars)
 
 
 def _split_surname(simp: str) -> int:
@@ -118,16 +111,20 @@ def _person_forms(simp: str, trad: str, legal: tuple[str, ...],
     if jp:
         if trad[:cut] in SURNAME_JYUTPING:
             jp[0] = SURNAME_JYUTPING[trad[:cut]]
-        sur_alts = ["".join(p) for p in itertools.product(*(jyutping_to_hk(s) for s in jp[:cut]))]
-        syl_alts = [sur_alts] + [jyutping_to_hk(s) for s in jp[cut:]]
-        for combo in itertools.islice(itertools.product(*syl_alts), MAX_FORMS):
-            forms.append(NameForm(tuple(combo), legal, "jyutping"))
+        # one reading, each syllable in its usual spelling: the other Hong Kong spellings of a
+        # syllable ("Chow" for "Chau", "Tsang" for "Chang") are equal under hkspell.hk_key,
+        # and the index looks them up (hkspell.hk_spellings)
+        sur = "".join(jyutping_to_hk(s)[0] for s in jp[:cut])
+        forms.append(NameForm((sur, *(jyutping_to_hk(s)[0] for s in jp[cut:])), legal,
+                              "jyutping"))
     return forms
 
 
 def han_forms(name: str, *, person: bool | None = None,
-              cantonese: bool = True) -> list[NameForm]:
-    """All forms of a name containing Han characters (other scripts in it are kept as-is)."""
+              cantonese: bool = True, listed: bool = False) -> list[NameForm]:
+    """All forms of a name containing Han characters (other scripts in it are kept as-is).
+
+    ``listed``: the name is a list entry's (indexed), not a query (see :mod:`.han_orgs`)."""
     t2s, s2hk = _converters()
     han_runs = HAN_RE.findall(name)
     han = "".join(han_runs)
@@ -137,7 +134,8 @@ def han_forms(name: str, *, person: bool | None = None,
     simp = core
     trad = s2hk.convert(core)
     forms = [NameForm(tuple(simp) + rest_tokens, legal, "han")]
-    is_person = person if person is not None else (not legal and 1 <= len(simp) <= 4)
+    is_person = person if person is not None else (
+        not legal and 1 <= len(simp) <= 4 and not _is_org(simp))
     if is_person and len(simp) <= 4:
         orders = [(simp, trad)]
         runs = re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", t2s.convert(name))
@@ -148,10 +146,22 @@ def han_forms(name: str, *, person: bool | None = None,
             forms += [NameForm(f.tokens + rest_tokens, f.legal, f.script)
                       for f in _person_forms(s_, t_, legal, cantonese)]
     else:
-        py = _pinyin(simp)
-        if py:
-            forms.append(NameForm(tuple(py) + rest_tokens, legal, "pinyin"))
+        # organisations: characters word by word, and (queries) the English words the lists
+        # use for Chinese companies (han_orgs); listed Han names keep to characters, so two
+        # Han names never match through their English readings (北京工业大学/北京理工大学)
+        from exportcheck.screen.han_orgs import org_name_forms
+
+        chars, english = org_name_forms(name, simp, legal, rest_tokens, listed=listed)
+        return [f for f in dict.fromkeys([*chars, *english]) if f.tokens]
     return [f for f in dict.fromkeys(forms) if f.tokens][: MAX_FORMS + 2]
+
+
+def _is_org(simp: str) -> bool:
+    """A short Han name that is an organisation (华为, 中国银行, 中芯国际...), not a person."""
+    from exportcheck.screen.chinese_names import is_table_name
+    from exportcheck.screen.han_orgs import is_org_name
+
+    return is_table_name(simp) or is_org_name(simp)
 
 
 def warm_up() -> None:

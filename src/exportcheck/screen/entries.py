@@ -74,8 +74,12 @@ class ListEntry:
 
         "Semiconductor Manufacturing International Corporation (SMIC)" also yields "SMIC" and
         the name without the acronym: lists write acronyms in brackets, users type either."""
+        from exportcheck.screen.chinese_names import chinese_names
+
         seen: dict[str, None] = {}
-        for n in (self.name, *self.aliases, *self.original_script):
+        # + Chinese names from the curated table (not stored: the content hash is unchanged)
+        for n in (self.name, *self.aliases, *self.original_script,
+                  *chinese_names(self.list, self.name)):
             n = n.strip()
             extra = []
             if m := _ACRONYM.search(n):

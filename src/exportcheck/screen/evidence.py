@@ -19,8 +19,10 @@ DOB_YEAR = 2.0
 DOB_FAR = -20.0  # every listed year of birth more than 2 years away
 COUNTRY_MATCH = 2.0
 COUNTRY_MISMATCH = -4.0
-KIND_MISMATCH = -12.0
+KIND_MISMATCH = -16.0
 ID_MATCH = 15.0
+#: a partial-name match (scorer.PARTIAL_MAX) that other evidence agrees with gains this much more
+PARTIAL_CORROBORATED = 8.0
 
 
 def parse_dob(value: str | date | None) -> str | None:
@@ -59,18 +61,29 @@ def parse_country(value: str | None) -> str | None:
 def adjust(entry: ListEntry, *, dob: str | None, country: str | None, kind: str | None,
            ids: tuple[str, ...] = ()) -> tuple[float, list[str]]:
     """Points to add to the name score, with one explanation line per rule that fired."""
+    points, why, _ = assess(entry, dob=dob, country=country, kind=kind, ids=ids)
+    return points, why
+
+
+def assess(entry: ListEntry, *, dob: str | None, country: str | None, kind: str | None,
+           ids: tuple[str, ...] = ()) -> tuple[float, list[str], list[str]]:
+    """:func:`adjust`, and the evidence that agreed with the entry ("date of birth",
+    "country", "identifier", "entity type")."""
     points = 0.0
     why: list[str] = []
+    agreed: list[str] = []
     if dob and entry.dobs and entry.kind in (None, "person"):
         if dob in entry.dobs or (len(dob) >= 10 and any(d == dob for d in entry.dobs)):
             points += DOB_EXACT
             why.append(f"date of birth {dob} listed (+{DOB_EXACT:g})")
+            agreed.append("date of birth")
         else:
             year = int(dob[:4])
             years = {int(d[:4]) for d in entry.dobs if d[:4].isdigit()}
             if year in years:
                 points += DOB_YEAR
                 why.append(f"year of birth {year} listed (+{DOB_YEAR:g})")
+                agreed.append("date of birth")
             elif years and all(abs(year - y) > 2 for y in years):
                 points += DOB_FAR
                 listed = ", ".join(sorted({str(y) for y in years})[:4])
@@ -79,17 +92,36 @@ def adjust(entry: ListEntry, *, dob: str | None, country: str | None, kind: str 
         if any(same_jurisdiction(country, c) for c in entry.countries):
             points += COUNTRY_MATCH
             why.append(f"country {country} listed (+{COUNTRY_MATCH:g})")
+            agreed.append("country")
         else:
             points += COUNTRY_MISMATCH
             why.append(f"country {country} not among listed {', '.join(entry.countries[:5])} "
                        f"({COUNTRY_MISMATCH:g})")
-    if kind and entry.kind and kind != entry.kind:
-        points += KIND_MISMATCH
-        why.append(f"query is a {kind}, entry is a {entry.kind} ({KIND_MISMATCH:g})")
+    if kind and entry.kind:
+        if kind != entry.kind:
+            points += KIND_MISMATCH
+            why.append(f"query is {_a(kind)}, entry is {_a(entry.kind)} ({KIND_MISMATCH:g})")
+        else:
+            agreed.append("entity type")
     if ids and entry.ids:
         norm = {re.sub(r"[^A-Z0-9]", "", i.upper()) for i in entry.ids}
         same = [i for i in ids if re.sub(r"[^A-Z0-9]", "", i.upper()) in norm]
         if same:
             points += ID_MATCH
             why.append(f"identifier {same[0]} listed (+{ID_MATCH:g})")
-    return points, why
+            agreed.append("identifier")
+    return points, why, agreed
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def corroborate_partial(agreed: list[str]) -> tuple[float, str | None]:
+    """Extra points for a partial-name match that evidence agrees with. The entity type alone
+    does not count: stating "person" for a person says nothing about which one."""
+    strong = [a for a in agreed if a != "entity type"]
+    if not strong:
+        return 0.0, None
+    return PARTIAL_CORROBORATED, (f"partial name corroborated by {' and '.join(strong)} "
+                                  f"(+{PARTIAL_CORROBORATED:g})")

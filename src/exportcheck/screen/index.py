@@ -17,10 +17,13 @@ from itertools import pairwise
 import numpy as np
 
 from exportcheck.screen.entries import ListEntry
+from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import HAN_RE, NameForm, name_forms
 from exportcheck.screen.scorer import skeleton, weight
 
 MIN_FUZZY_LEN = 4
+#: query tokens whose candidate names are remembered (about 1 KB each at most)
+NEAR_CACHE_SIZE = 50_000
 
 
 def _deletes(token: str) -> set[str]:
@@ -88,6 +91,7 @@ class NameIndex:
         self.by_delete: dict[str, list[str]] = dict(by_delete)
         self.by_skeleton: dict[str, list[str]] = dict(by_skeleton)
         self._acc = np.zeros(len(self.names), dtype=np.float32)
+        self._near: dict[tuple[str, bool], np.ndarray | None] = {}
         # total token weight of each name: ranks "FAIZ" above "Ustadz Faiz" for the query "Faiz"
         codes = sorted({e.list for e in entries})
         self._code_ids = {c: i for i, c in enumerate(codes)}
@@ -156,6 +160,7 @@ class NameIndex:
             raise ValueError("index state: arrays do not fit the names")
         self._masks = {}
         self._acc = np.zeros(n, dtype=np.float32)
+        self._near = {}
         return self
 
     def postings(self, key: str) -> np.ndarray | None:
@@ -178,6 +183,25 @@ class NameIndex:
                 out.update(self.by_skeleton.get(sk, ()))
         return out
 
+    def _token_ids(self, tok: str, hk: bool) -> np.ndarray | None:
+        """Names holding ``tok`` or a token close to it, each once (memoised: the same given
+        names and surnames come back query after query)."""
+        key = (tok, hk)
+        ids = self._near.get(key, False)
+        if ids is not False:
+            return ids
+        near = self.similar_tokens(tok)
+        if hk:  # "kei" also finds "ki" (hkspell)
+            for alt in hk_spellings(tok):
+                near |= self.similar_tokens(alt)
+        hits = [p for t in near if (p := self.postings(t)) is not None]
+        ids = None if not hits else (np.unique(np.concatenate(hits)) if len(hits) > 1
+                                     else hits[0])
+        if len(self._near) > NEAR_CACHE_SIZE:
+            self._near.clear()
+        self._near[key] = ids
+        return ids
+
     def list_mask(self, lists: frozenset[str]) -> np.ndarray:
         """Boolean mask of the names on the given lists (cached per set of list codes)."""
         mask = self._masks.get(lists)
@@ -187,37 +211,49 @@ class NameIndex:
         return mask
 
     def candidates(self, forms: tuple[NameForm, ...], limit: int = 25,
-                   min_share: float = 0.3, lists: frozenset[str] | None = None) -> list[int]:
-        """Name ids sharing (fuzzily) at least ``min_share`` of a query form's weight,
-        restricted to ``lists`` before the top ``limit`` are taken."""
+                   min_share: float = 0.3, lists: frozenset[str] | None = None,
+                   min_rank: float = 0.0) -> list[int]:
+        """Name ids sharing (fuzzily) at least ``min_share`` of a query form's weight and
+        ``min_rank`` of the longer of the two names' weight, restricted to ``lists`` before the
+        top ``limit`` are taken."""
+        return [ni for ni, _ in self.candidate_forms(forms, limit, min_share, lists, min_rank)]
+
+    def candidate_forms(self, forms: tuple[NameForm, ...], limit: int = 25,
+                        min_share: float = 0.3, lists: frozenset[str] | None = None,
+                        min_rank: float = 0.0) -> list[tuple[int, list[int]]]:
+        """:meth:`candidates`, each with the positions in ``forms`` of the query forms that
+        found it: a Han name has a dozen readings, and each candidate is worth comparing with
+        the readings that share its words, not with all of them."""
         found: dict[int, float] = {}
+        by_form: dict[int, list[int]] = {}
         mask = self.list_mask(lists) if lists else None
         acc = self._acc
-        for form in forms:
+        for fi, form in enumerate(forms):
             total = sum(weight(t) for t in form.tokens) or 1.0
             touched: list[np.ndarray] = []
             keys = list(form.tokens) + [a + b for a, b in pairwise(form.tokens)]
+            hk = form.script == "jyutping"
             for i, tok in enumerate(keys):
-                hits = [p for t in self.similar_tokens(tok) if (p := self.postings(t)) is not None]
-                if not hits:
+                ids = self._token_ids(tok, hk)
+                if ids is None:
                     continue
-                ids = np.unique(np.concatenate(hits)) if len(hits) > 1 else hits[0]
                 # a joined pair stands for both of its tokens
                 acc[ids] += weight(tok) if i < len(form.tokens) else 0.5 * weight(tok)
                 touched.append(ids)
             if not touched:
                 continue
-            ids = np.unique(np.concatenate(touched))
+            ids = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
             scores = acc[ids]
             acc[ids] = 0.0
-            keep = scores >= min_share * total
+            rank = scores / np.maximum(self._wtot[ids], total)
+            keep = (scores >= min_share * total) & (rank >= min_rank)
             if mask is not None:
                 keep &= mask[ids]
-            ids, scores = ids[keep], scores[keep]
+            ids, scores, rank = ids[keep], scores[keep], rank[keep]
             if len(ids) > limit:
-                rank = scores / np.maximum(self._wtot[ids], total)
                 top = np.argpartition(-rank, limit)[:limit]
                 ids, scores = ids[top], scores[top]
             for i, s in zip(ids.tolist(), scores.tolist(), strict=True):
                 found[i] = max(found.get(i, 0.0), s / total)
-        return sorted(found, key=found.__getitem__, reverse=True)
+                by_form.setdefault(i, []).append(fi)
+        return [(i, by_form[i]) for i in sorted(found, key=found.__getitem__, reverse=True)]

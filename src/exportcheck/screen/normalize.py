@@ -146,7 +146,8 @@ def _mostly_latin(text: str) -> bool:
 @lru_cache(maxsize=8192)
 def name_forms(name: str, person: bool | None = None,
                listed: bool = False) -> tuple[NameForm, ...]:
-    """Every form worth matching for one written name (several for Han names).
+    """Every form worth matching for one written name (several for Han, Arabic-script,
+    Cyrillic and Hangul names: :mod:`exportcheck.screen.scripts`).
 
     Han names, listed or queried, get characters, pinyin and the Hong Kong spelling, so a
     Latin query written the Hong Kong way ("CHAN, Tai Man") finds a list name written 陳大文.
@@ -154,6 +155,12 @@ def name_forms(name: str, person: bool | None = None,
     if HAN_RE.search(name):
         from exportcheck.screen.chinese import han_forms
 
-        return tuple(han_forms(name, person=person, cantonese=True))
+        return tuple(han_forms(name, person=person, cantonese=True, listed=listed))
+    if not name.isascii():
+        from exportcheck.screen.scripts import script_forms
+
+        # Arabic script, Cyrillic, Hangul: romanised the way lists spell them
+        if forms := script_forms(name, person):
+            return forms
     form = latin_form(name, person=person)
     return (form,) if form and form.tokens else ()

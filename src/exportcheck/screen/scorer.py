@@ -7,6 +7,20 @@ name's length. Numbers only match exactly. Adjacent tokens are merged when the o
 writes them as one ("Ka Chiu" = "Kachiu", "Abdul Hai" = "Abdulhai"). Extra tokens on the longer
 name (a patronymic, a second given name) cost a fixed amount each, more when the shorter name is
 a single word, because one matching word is weak evidence.
+
+Three kinds of match, because they are not the same alert:
+
+- ``exact``: every word of both names equal (in any order);
+- ``full``: every word of each name matched a word of the other, some spelt differently;
+- ``partial``: words of one name are missing from the other ("Stephen Smith" inside "STEPHEN
+  EDWARD SMITH", "Hong Kong Garrison Logistics" against "K Logistics Hong Kong"). A name missing
+  a middle name is worth showing, but it is weak evidence on its own: a partial match scores at
+  most :data:`PARTIAL_MAX`, less the more of the longer name is missing, so it stays below the
+  default threshold unless other evidence agrees (:mod:`exportcheck.screen.evidence`).
+
+In organisation names each word also weighs by how distinctive it is among listed organisations
+(:mod:`exportcheck.screen.weights`): "tech", "trade", "hong kong" count for little, so a
+differing distinctive word ("Bruce" / "Rice Electronics") keeps a company below the threshold.
 """
 
 from __future__ import annotations
@@ -17,7 +31,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from exportcheck.screen.hkspell import hk_key, is_hk_syllable
 from exportcheck.screen.normalize import NameForm
+from exportcheck.screen.weights import org_factors, org_like
 
 #: below this a token pair does not count as matched at all
 MIN_TOKEN_SIM = 0.6
@@ -26,6 +42,21 @@ EXTRA_TOKEN_COST = 0.09
 #: organisations: an extra word usually names another company ("Banco Santander Mexico")
 EXTRA_TOKEN_COST_ORG = 0.16
 EXTRA_TOKEN_COST_SINGLE = 0.25
+#: an initial matched to a name ("V." = "Vladimir")
+INITIAL_SIM = 0.5
+#: a word matched with a similarity below this counts WEAK_SIM_COST less than its similarity
+WEAK_SIM = 0.8
+WEAK_SIM_COST = 0.15
+#: a one-word company name matched with a spelling difference scores this share of its
+#: similarity
+ONE_WORD_FUZZY = 0.9
+#: a partial-name match scores at most this (the default threshold is 85) ...
+PARTIAL_MAX = 80.0
+#: ... or this when three or more substantive words of a person's name are all in the longer
+#: name ("GUL AHMAD HAKIMI" in "GUL AHMAD WAZIRI HAKIMI"): that is rarely chance
+PARTIAL_MAX_STRONG = 90.0
+#: ... less this many points per unit of the longer name's weight that is missing
+PARTIAL_MISSING_COST = 40.0
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
 _DIGIT = re.compile(r"\d")
@@ -41,7 +72,14 @@ def skeleton(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def weight(token: str) -> float:
+    """A word's weight: its length (capped), so a score is a share of the name's letters."""
     return float(min(len(token), 10)) if token.isascii() else 2.0
+
+
+@lru_cache(maxsize=200_000)
+def org_weight(token: str) -> float:
+    """In an organisation name, the length weight times how distinctive the word is."""
+    return weight(token) * org_factors().get(token, 1.0)
 
 
 _SIM_CACHE: dict[tuple[str, str, bool], float] = {}
@@ -69,10 +107,15 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return 0.0  # numbers are identifiers: 11420 is not 11421
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
-        return 0.5 if a[0] == b[0] else 0.0  # an initial
+        return INITIAL_SIM if a[0] == b[0] else 0.0  # an initial
     if abjad and skeleton(a) == skeleton(b):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
+    if (min(la, lb) <= 4 and abs(la - lb) == 1 and (a.startswith(b) or b.startswith(a))
+            and a[-1] != b[-1]):
+        # "li"/"lim", "chan"/"chang", "wan"/"wang": a letter more is another name (a doubled
+        # last letter, "lam"/"lamm", is a typo)
+        return 0.0
     if min(la, lb) <= 3:
         return sim if sim >= 0.66 else 0.0
     if sim < 0.85 and min(la, lb) >= 5 and len(skeleton(a)) >= 3 and skeleton(a) == skeleton(b):
@@ -85,8 +128,12 @@ def _merge_adjacent(tokens: tuple[str, ...],
     """Join neighbours that the other name writes as one word."""
     if len(tokens) <= len(other):
         return tokens, []  # joining only helps the side with more tokens
+    # only a word of the other name that this one lacks can be two of its words joined
+    lacking = [o for o in other if o not in tokens]
+    if not lacking:
+        return tokens, []
     other_set = set(other)
-    long_others = [o for o in other_set if len(o) >= 5]
+    long_others = [o for o in lacking if len(o) >= 5]
     out: list[str] = []
     merged: list[str] = []
     i = 0
@@ -118,9 +165,15 @@ class NameMatch:
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_candidate: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
+    kind: str = "exact"  # exact / full / partial (module docstring)
+    #: share of the longer name's weight missing from the other (partial matches)
+    missing: float = 0.0
 
     def explain(self) -> list[str]:
         out = []
+        if self.kind == "partial":
+            out.append(f"partial name: {self.missing:.0%} of the longer name missing, scored at "
+                       f"most {PARTIAL_MAX:g} unless other evidence agrees")
         if self.pairs:
             out.append("tokens: " + ", ".join(
                 f"{a}={b}" if s == 1 else f"{a}~{b} ({s:.2f})" for a, b, s in self.pairs))
@@ -134,18 +187,29 @@ class NameMatch:
 
 
 def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatch:
-    """Score one query form against one list-name form (0-100)."""
+    """Score one query form against one list-name form (0-100), with the kind of match.
+
+    ``org``: weigh words as in an organisation name (default: when either form has a legal
+    form set aside or an organisation word, :func:`~exportcheck.screen.weights.org_like`)."""
     qt, cq_merged = _merge_adjacent(q.tokens, c.tokens)
     ct, cc_merged = _merge_adjacent(c.tokens, qt)
     abjad = q.script == "abjad" or c.script == "abjad"
-    # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names
+    # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names, but
+    # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
-    if qt == ct:
+    hk = q.script == "jyutping" or c.script == "jyutping"
+    if qt == ct or (len(qt) == len(ct) and sorted(qt) == sorted(ct)):
         return NameMatch(100.0, [(t, t, 1.0) for t in qt], merged=cq_merged + cc_merged)
+    if org is None:
+        org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
+    wfun = org_weight if org else weight
     pairs = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
-            s = (1.0 if a == b else 0.0) if exact else token_sim(a, b, abjad)
+            if exact:
+                s = 1.0 if a == b or (hk and hk_key(a) == hk_key(b)) else 0.0
+            else:
+                s = token_sim(a, b, abjad)
             if s > 0:
                 pairs.append((s, weight(a) + weight(b), i, j))
     pairs.sort(reverse=True)
@@ -155,30 +219,90 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
         if i not in used_q and j not in used_c:
             used_q[i] = (j, s)
             used_c.add(j)
-    wq = [weight(t) for t in qt]
-    wc = [weight(t) for t in ct]
-    mq = sum(wq[i] * s for i, (_, s) in used_q.items())
-    mc = sum(wc[j] * s for i, (j, s) in used_q.items())
-    cov_q, cov_c = mq / sum(wq), mc / sum(wc)
-    if (len(qt), sum(wq)) <= (len(ct), sum(wc)):
-        cov_small, n_small, n_extra = cov_q, len(qt), len(ct) - len(used_c)
-    else:
-        cov_small, n_small, n_extra = cov_c, len(ct), len(qt) - len(used_q)
-    if org is None:
-        org = bool(q.legal or c.legal)
-    cost = EXTRA_TOKEN_COST_SINGLE if n_small == 1 else (
-        EXTRA_TOKEN_COST_ORG if org else EXTRA_TOKEN_COST)
-    # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN, Vladimir
-    # Vladimirovich" above "PUTINA, Maria"); longer names pay for every extra word in full
-    units = (n_extra + 1) / 2 if n_small == 1 and n_extra else n_extra
-    score = max(0.0, cov_small - cost * units) * 100
-    return NameMatch(
-        round(score, 1),
+    wq = [wfun(t) for t in qt]
+    wc = [wfun(t) for t in ct]
+    tq, tc = sum(wq), sum(wc)
+    credit = _credit
+    mq = sum(wq[i] * credit(s) for i, (_, s) in used_q.items())
+    mc = sum(wc[j] * credit(s) for i, (j, s) in used_q.items())
+    cov_q, cov_c = mq / tq, mc / tc
+    explained = (
         [(qt[i], ct[j], round(s, 2)) for i, (j, s) in sorted(used_q.items())],
         [t for i, t in enumerate(qt) if i not in used_q],
         [t for j, t in enumerate(ct) if j not in used_c],
         cq_merged + cc_merged,
     )
+    if len(used_q) == len(qt) and len(used_c) == len(ct):
+        # every word matched: the score is how well they are spelt alike
+        if all(s == 1.0 for _, s in used_q.values()):
+            return NameMatch(100.0, *explained)
+        # the coverage of the shorter name ("V. Putin" is all there in "Vladimir Putin")
+        score = cov_q if (len(qt), tq) <= (len(ct), tc) else cov_c
+        if org and (len(qt) == 1 or len(ct) == 1):
+            score *= ONE_WORD_FUZZY  # "Monnier" / "JONNIER": one misspelt word is little to go on
+        return NameMatch(round(score * 100, 1), *explained, kind="full")
+    small_is_q = (len(qt), tq) <= (len(ct), tc)
+    left_small = [i for i in range(len(qt)) if i not in used_q] if small_is_q else [
+        j for j in range(len(ct)) if j not in used_c]
+    extra = [t for j, t in enumerate(ct) if j not in used_c] if small_is_q else [
+        t for i, t in enumerate(qt) if i not in used_q]
+    cov_small = cov_q if small_is_q else cov_c
+    # a Han name read in Cantonese against "LEE, John Ka-chiu": the English given name is not
+    # part of the Chinese name, so it is not missing from it
+    english = (q.script == "jyutping" and small_is_q
+               and not any(is_hk_syllable(t) for t in extra))
+    longer = ct if small_is_q else qt
+    if left_small or english or all(_minor(t) or longer.count(t) > 1 for t in extra):
+        # words differ on both sides ("Zu Zag Bong 6" / "5"), or only initials and patronymics
+        # are missing: a whole-name comparison, each unmatched word of the longer name costing
+        n_small = len(qt) if small_is_q else len(ct)
+        cost = EXTRA_TOKEN_COST_SINGLE if n_small == 1 else (
+            EXTRA_TOKEN_COST_ORG if org else EXTRA_TOKEN_COST)
+        n_extra = 0 if english and not left_small else len(extra)
+        # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN,
+        # Vladimir Vladimirovich" above "PUTINA, Maria"); longer names pay for each in full
+        units = (n_extra + 1) / 2 if n_small == 1 and n_extra else n_extra
+        return NameMatch(round(max(0.0, cov_small - cost * units) * 100, 1), *explained,
+                         kind="full")
+    # partial: all of the shorter name is in the longer one, whose other words are missing
+    wl = wc if small_is_q else wq
+    used_l = used_c if small_is_q else set(used_q)
+    missing = sum(w for k, w in enumerate(wl) if k not in used_l) / (tc if small_is_q else tq)
+    small = qt if small_is_q else ct
+    strong = not org and q.script == c.script == "latin" and _substantive(small) >= 3
+    cap = PARTIAL_MAX_STRONG if strong else PARTIAL_MAX
+    score = min(cap, cov_small * 100 - PARTIAL_MISSING_COST * missing)
+    return NameMatch(round(max(0.0, score), 1), *explained, kind="partial",
+                     missing=round(missing, 3))
+
+
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna|ovych|ivna|oglu|ogly|qizi|kyzy)$")
+
+
+def _credit(sim: float) -> float:
+    """What a matched word adds to the coverage: its similarity when close ("Alvarez" /
+    "Alvares"), less when two or more letters differ ("Marino"/"Marco", "Michelle"/"Michael"
+    are other given names more often than typos)."""
+    return sim if sim >= WEAK_SIM or sim == INITIAL_SIM else sim - WEAK_SIM_COST
+
+
+def _substantive(tokens: tuple[str, ...]) -> int:
+    """Words that identify a person: not initials, particles (al, bin, de...) or numbers."""
+    return sum(len(t) >= 3 and t not in _PARTICLES and not _DIGIT.search(t) for t in tokens)
+
+
+_PARTICLES = frozenset(("al", "el", "bin", "ibn", "bint", "abu", "abd", "de", "da", "di", "del",
+                        "der", "den", "van", "von", "la", "le", "du", "dos", "das", "the", "of",
+                        "and", "y", "e", "ben", "mac", "mc", "st"))
+
+
+_CONNECTORS = frozenset(("of", "and", "for", "the", "in", "on", "at", "und", "et", "y"))
+
+
+def _minor(token: str) -> bool:
+    """An initial, a patronymic or a connector ("of", "and"): missing from one name, it does
+    not make another person or company."""
+    return len(token) == 1 or token in _CONNECTORS or bool(_PATRONYMIC.search(token))
 
 
 def compare_names(a: str, b: str) -> float:

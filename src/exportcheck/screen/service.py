@@ -20,11 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from exportcheck.errors import InvalidInput, ListDataError
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import KINDS, LIST_CODES, ListEntry, ParsedList, bulk_allocation
-from exportcheck.screen.evidence import adjust, parse_country, parse_dob
+from exportcheck.screen.evidence import assess, corroborate_partial, parse_country, parse_dob
 from exportcheck.screen.index import NameIndex
 from exportcheck.screen.normalize import HAN_RE, check_name, fold_text, name_forms
 from exportcheck.screen.scorer import compare_forms
-from exportcheck.settings import get_settings
+from exportcheck.settings import default_threshold
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -36,6 +36,14 @@ SAMPLES_WARNING = ("screened against the bundled SAMPLE lists ({version}), not t
                    "ones: no list is loaded in the database; load the official lists with "
                    "`exportcheck lists load`")
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples" / "lists"
+_ORG_KINDS = frozenset(("entity", "vessel", "aircraft"))
+#: legal forms that only a company carries: "Ku", "Yu", "Ro", "Sa'd" are also in the legal-form
+#: table but end people's names ("KU JA HYONG", "YU CHOL U")
+_COMPANY_FORMS = frozenset((
+    "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "company", "gmbh",
+    "plc", "llp", "sarl", "srl", "spa", "bv", "kg", "jsc", "ooo", "pte", "pty", "ojsc", "cjsc",
+    "pjsc", "kft", "zao", "oao", "sas", "ug", "ohg", "gbr", "bhd", "tbk", "ltda", "wll", "fzco",
+    "fze", "fzc", "有限公司", "股份有限公司", "有限责任公司", "公司", "集团"))
 #: names scoring this far below the threshold are not worth the evidence step
 _EVIDENCE_HEADROOM = 20.0
 
@@ -60,9 +68,15 @@ def party_identity(name: str, country: str | None = None,
     return party_key(name), parse_country(country), parse_dob(dob)
 
 
+#: what an officer can decide about a hit: the party is not the entry, or it is
+DECISIONS = ("cleared", "confirmed")
+
+
 @dataclass(frozen=True, slots=True)
 class Disposition:
-    """A recorded decision that a party is not the listed entry (a cleared false positive)."""
+    """A recorded decision about a party and a list entry: ``cleared`` (not the listed entry,
+    a false positive: screens suppress the hit) or ``confirmed`` (it is the listed entry: a
+    determination treats the hit as certain)."""
 
     party: str  # party_key of the cleared party's name
     list: str
@@ -76,6 +90,7 @@ class Disposition:
     #: ``(source, (entry_hash, ...))`` of every active copy when cleared; empty for records
     #: made before screening_0002, which only know ``entry_hash``
     entry_hashes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    decision: str = "cleared"
 
     def unchanged(self, copies: Iterable[tuple[str, str]]) -> bool:
         """True when every current copy ``(source, hash)`` is a copy the decision saw in that
@@ -128,8 +143,14 @@ class Screener:
             for e in pl.entries:
                 self._copies.setdefault(e.key, []).append((pl.source, hashes[i]))
                 i += 1
-        self.dispositions: dict[tuple, Disposition] = {
+        # the latest decision per party identity and entry wins; screens suppress the cleared
+        # ones only, confirmations are for the determination (:meth:`recorded_decision`)
+        latest: dict[tuple, Disposition] = {
             (d.party, d.country, d.dob, d.list, d.entry_id): d for d in dispositions}
+        self.dispositions: dict[tuple, Disposition] = {
+            k: d for k, d in latest.items() if d.decision == "cleared"}
+        self.confirmations: dict[tuple, Disposition] = {
+            k: d for k, d in latest.items() if d.decision == "confirmed"}
         self._lock = threading.Lock()  # the index's scratch array is shared
         # the index is ~1M long-lived objects: keep the cyclic collector from rescanning them
         # on every full collection (objects are still freed by reference counting)
@@ -176,6 +197,17 @@ class Screener:
         i = self._by_key.get((list_code, entry_id))
         return None if i is None else self._hashes[i]
 
+    def recorded_decision(self, name: str, list_code: str, entry_id: str, *,
+                          country: str | None = None,
+                          dob: str | None = None) -> Disposition | None:
+        """The latest disposition (cleared or confirmed) for this party identity and entry,
+        if the entry has not changed since it was decided (a changed entry needs review)."""
+        key = (*party_identity(name, country, dob), list_code, entry_id)
+        disp = self.confirmations.get(key) or self.dispositions.get(key)
+        if disp is None or not disp.unchanged(self._copies.get((list_code, entry_id), ())):
+            return None
+        return disp
+
     # -- screening -----------------------------------------------------------------------
     def screen(self, name: str, *, country: str | None = None, dob: str | None = None,
                kind: str | None = None, lists: Iterable[str] | None = None,
@@ -188,26 +220,40 @@ class Screener:
         if kind is not None and kind not in KINDS:
             raise InvalidInput(f"kind {kind!r} is not one of {', '.join(KINDS)}")
         wanted = _check_lists(lists)
-        thr = get_settings().screening_threshold if threshold is None else float(threshold)
+        thr = default_threshold() if threshold is None else float(threshold)
         if not 0 <= thr <= 100:
             raise InvalidInput(f"threshold {thr} outside 0-100")
         forms = name_forms(name, True if kind == "person" else (False if kind else None))
         if not forms:
             raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
         query_han = bool(HAN_RE.search(name))
+        # a name with a legal form ("Daniel S.A.R.L.") is an organisation, not the person or
+        # vessel called "DANIEL"
+        qkind = "entity" if kind is None and _COMPANY_FORMS.intersection(forms[0].legal) else None
         with self._lock:
-            cand = self.index.candidates(forms, min_share=min(0.6, max(0.2, (thr - 25) / 100)),
-                                         lists=frozenset(wanted) if wanted else None)
+            # a candidate sharing little of the longer name cannot reach the threshold, but an
+            # identifier can lift a partial name match a long way: then look wider
+            cand = self.index.candidate_forms(
+                forms, min_share=min(0.6, max(0.2, (thr - 25) / 100)),
+                min_rank=0.0 if ids else min(0.45, max(0.0, (thr - 40) / 100)),
+                lists=frozenset(wanted) if wanted else None)
         best: dict[int, tuple[float, object, object]] = {}
-        for ni in cand:
+        # the same alias comes from several files (sdn.csv and the CSL): compare it once
+        seen: dict[tuple, object] = {}
+        for ni, form_ids in cand:
             iname = self.index.names[ni]
             entry = self.entries[iname.entry]
             if wanted and entry.list not in wanted:
                 continue
-            for qf in forms:
+            org = True if entry.kind in _ORG_KINDS else (False if entry.kind else None)
+            for fi in form_ids:
+                qf = forms[fi]
                 if (qf.script == "han") != (query_han and iname.han and iname.form.script == "han"):
                     continue
-                m = compare_forms(qf, iname.form)
+                key = (fi, iname.form, org)
+                m = seen.get(key)
+                if m is None:
+                    m = seen[key] = compare_forms(qf, iname.form, org=org)
                 prev = best.get(iname.entry)
                 if prev is None or m.score > prev[0]:
                     best[iname.entry] = (m.score, m, (qf, iname))
@@ -217,7 +263,16 @@ class Screener:
             if nscore < thr - _EVIDENCE_HEADROOM:
                 continue
             entry = self.entries[ei]
-            points, why = adjust(entry, dob=dob_s, country=cc, kind=kind, ids=tuple(ids))
+            points, why, agreed = assess(entry, dob=dob_s, country=cc, kind=kind or qkind,
+                                         ids=tuple(ids))
+            if qkind:  # say why the query counts as an organisation
+                why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
+                       if w.startswith("query is ") else w for w in why]
+            if m.kind == "partial":
+                extra, line = corroborate_partial(agreed)
+                if line:
+                    points += extra
+                    why.append(line)
             score = round(max(0.0, min(100.0, nscore + points)), 1)
             if score < thr:
                 continue
@@ -232,7 +287,7 @@ class Screener:
                     why.append(f"cleared by {disp.user} on {disp.decided_on}, but the entry "
                                "changed since: review again")
             hits.append(_hit(entry, self._hashes[ei], name, score, nscore, m, qf, iname, why,
-                             suppressed))
+                             suppressed, tuple(agreed)))
         hits.sort(key=lambda h: (-h.score, h.list, h.entry_id))
         return _dedupe(hits)[:limit]
 
@@ -248,9 +303,13 @@ def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
 
 
 def _hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: float, m, qf,
-         iname, why: list[str], suppressed: str | None) -> ScreeningHit:
+         iname, why: list[str], suppressed: str | None,
+         agreed: tuple[str, ...] = ()) -> ScreeningHit:
     explanation = [f"name {nscore:g}: alias {iname.alias!r}"
                    + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
+    from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
+
+    explanation += hit_notes(entry, iname.alias, qf, query)
     if qf.script in ("pinyin", "jyutping", "han"):
         label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
                  "han": "Han characters"}[qf.script]
@@ -271,7 +330,7 @@ def _hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: fl
         federal_register_notice=entry.federal_register_notice,
         explanation=tuple(explanation), kind=entry.kind, countries=tuple(entry.countries),
         dobs=tuple(entry.dobs), name_score=nscore, entry_hash=entry_hash,
-        suppressed_by=suppressed,
+        suppressed_by=suppressed, match_kind=m.kind, corroborated_by=agreed,
     )
 
 

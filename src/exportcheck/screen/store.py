@@ -35,6 +35,7 @@ from exportcheck.screen.models import (
 )
 from exportcheck.screen.normalize import check_name
 from exportcheck.screen.service import (
+    DECISIONS,
     Disposition,
     Screener,
     party_identity,
@@ -221,7 +222,8 @@ def _dispositions(session: Session) -> list[Disposition]:
     return [Disposition(r.party_key, r.list_code, r.entry_id, r.entry_hash, r.user, r.reason,
                         r.decided_on.isoformat(), r.party_country, r.party_dob,
                         tuple(sorted((src, tuple(hs)) for src, hs in
-                                     (r.entry_hashes or {}).items())))
+                                     (r.entry_hashes or {}).items())),
+                        r.decision or "cleared")
             for r in session.scalars(select(DispositionRow).order_by(DispositionRow.id))]
 
 
@@ -348,9 +350,14 @@ def list_parties(engine: Engine | None = None) -> list[ScreenedParty]:
 
 def record_disposition(party: str, list_code: str, entry_id: str, *, user: str, reason: str,
                        country: str | None = None, dob: str | None = None,
-                       decided_on: dt.date | None = None,
+                       decided_on: dt.date | None = None, decision: str = "cleared",
                        engine: Engine | None = None) -> DispositionRow:
-    """Record that ``party`` is not list entry ``list_code``/``entry_id``; audited.
+    """Record that ``party`` is not list entry ``list_code``/``entry_id`` (``decision``
+    "cleared", the default) or that it is (``"confirmed"``); audited.
+
+    A cleared hit is suppressed by later screens; a confirmed one stays, and a determination
+    treats it as certain instead of holding the line for review. The latest decision for the
+    same party identity and entry wins.
 
     The decision binds to the party's identity, see :func:`~exportcheck.screen.service.
     party_identity`: later screens suppress the hit only for the same normalised name, country
@@ -363,8 +370,12 @@ def record_disposition(party: str, list_code: str, entry_id: str, *, user: str, 
     pkey, cc, dob_s = party_identity(party, country, dob)
     if not user.strip():
         raise InvalidInput("a disposition needs the user who decided it")
+    decision = (decision or "").strip().lower()
+    if decision not in DECISIONS:
+        raise InvalidInput(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
     if not reason.strip():
-        raise InvalidInput("a disposition needs a reason (why the hit is a false positive)")
+        raise InvalidInput("a disposition needs a reason (why the hit is, or is not, the "
+                           "listed party)")
     engine = _engine(engine)
     with write_session_factory(engine)() as session, session.begin():
         rows = session.execute(
@@ -382,7 +393,7 @@ def record_disposition(party: str, list_code: str, entry_id: str, *, user: str, 
         disp = DispositionRow(
             party_key=pkey, party_name=party, party_country=cc, party_dob=dob_s,
             list_code=list_code.upper(), entry_id=entry_id, entry_hash=rows[0].entry_hash,
-            entry_hashes=hashes, decision="cleared", user=user.strip(),
+            entry_hashes=hashes, decision=decision, user=user.strip(),
             reason=reason.strip(), decided_on=decided_on or dt.date.today())
         session.add(disp)
         session.flush()

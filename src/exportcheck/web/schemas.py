@@ -71,11 +71,29 @@ class OrderLine(_In):
     end_user: str | None = Field(None, max_length=256, description="end-user name (screened)")
     end_user_type: EndUserType = EndUserType.CIVIL
     end_use: str | None = Field(None, max_length=1000, examples=["military"])
+    consignee: str | None = Field(None, max_length=256,
+                                  description="consignee name (screened like the end user)")
+
+
+class OwnerStake(_In):
+    """One row of a parties file: ``owner`` holds ``percent`` of ``owned``."""
+
+    owner: str = Field(min_length=1, max_length=512)
+    owned: str = Field(min_length=1, max_length=512)
+    percent: float = Field(gt=0, le=100)
+    owner_country: str | None = Field(None, max_length=64)
+
+
+Owners = Field(None, max_length=10_000, description=(
+    "owners of the parties (OFAC 50 Percent Rule; BIS affiliates rule while in force): "
+    "entities owned 50% or more by listed parties get derived hits"))
 
 
 class DeterminationRequest(OrderLine):
-    screen: bool = Field(True, description="screen the end user against the active lists")
+    screen: bool = Field(True, description="screen the end user and consignee against the "
+                                           "active lists")
     record: bool = Field(False, description="write the determination to the audit trail")
+    owners: list[OwnerStake] | None = Owners
 
 
 class BatchLine(OrderLine):
@@ -85,6 +103,7 @@ class BatchLine(OrderLine):
 class DeterminationBatchRequest(_In):
     lines: list[BatchLine] = Field(min_length=1, max_length=10_000)
     screen: bool = True
+    owners: list[OwnerStake] | None = Owners
 
 
 class BatchAnswer(BaseModel):
@@ -95,6 +114,9 @@ class BatchAnswer(BaseModel):
     reasons: list[str]
     license_exceptions: list[str]
     review_policy: str | None
+    hold: bool = Field(False, description="held for review: a potential party match is not "
+                                          "applied to the outcome")
+    if_confirmed: str | None = Field(None, description="the outcome if the match is confirmed")
     error: str | None
 
 
@@ -154,6 +176,9 @@ class DispositionIn(_In):
     reason: str = Field(min_length=1, max_length=2000)
     country: str | None = Field(None, max_length=64)
     dob: str | None = Field(None, max_length=10)
+    decision: Literal["cleared", "confirmed"] = Field(
+        "cleared", description="cleared: not the listed party (screens suppress the hit); "
+                               "confirmed: it is (determinations apply the hit)")
 
 
 class DispositionOut(BaseModel):

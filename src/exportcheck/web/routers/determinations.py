@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -15,18 +17,34 @@ from exportcheck.web.schemas import (
     DeterminationBatchRequest,
     DeterminationBatchResponse,
     DeterminationRequest,
+    OwnerStake,
 )
+
+if TYPE_CHECKING:
+    from exportcheck.screen.ownership import Ownership
 
 router = APIRouter(prefix="/api/v1/determinations", tags=["Determinations"],
                    responses=PROBLEM_RESPONSES)
 
 
+def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:
+    """The request's owners as a validated graph (a bad one is a 422 naming the row)."""
+    if not owners:
+        return None
+    from exportcheck.screen.ownership import Ownership
+
+    return Ownership.from_rows([o.model_dump() for o in owners], source="owners")
+
+
 def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determination:
     """Shared by the API and the web UI."""
-    screener = default_screener() if req.screen and req.end_user else None
+    parties = req.end_user or getattr(req, "consignee", None)
+    screener = default_screener() if req.screen and parties else None
     d = determine(req.item, req.destination, req.date, value=req.value, quantity=req.quantity,
                   end_user=req.end_user, end_user_type=req.end_user_type.value,
-                  end_use=req.end_use, screener=screener)
+                  end_use=req.end_use, screener=screener,
+                  consignee=getattr(req, "consignee", None),
+                  ownership=ownership_of(getattr(req, "owners", None)))
     if req.record and actor:
         record_determination(d, actor=actor)
     return d
@@ -52,20 +70,22 @@ async def determine_batch(req: DeterminationBatchRequest,
 def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
     from exportcheck.determine.batch import determine_frame
 
+    ownership = ownership_of(req.owners)
     rows = [line.model_dump(exclude={"id"}, mode="json") for line in req.lines]
     frame = pl.DataFrame(rows, schema={
         "item": pl.String, "destination": pl.String, "date": pl.String, "value": pl.Float64,
         "quantity": pl.Float64, "end_user": pl.String, "end_user_type": pl.String,
-        "end_use": pl.String})
-    wants = req.screen and any(line.end_user for line in req.lines)
+        "end_use": pl.String, "consignee": pl.String})
+    wants = req.screen and any(line.end_user or line.consignee for line in req.lines)
     screener = default_screener() if wants else None
-    out = determine_frame(frame, screener=screener, workers=1)
+    out = determine_frame(frame, screener=screener, workers=1, ownership=ownership)
     results = []
     for i, (line, row) in enumerate(zip(req.lines, out.iter_rows(named=True), strict=True)):
         results.append(BatchAnswer(
             line=i, id=line.id, outcome=row["outcome"], agency=row["agency"],
             reasons=_split(row["reasons"]), license_exceptions=_split(row["license_exceptions"]),
-            review_policy=row["review_policy"], error=row["error"]))
+            review_policy=row["review_policy"], hold=bool(row["hold"]),
+            if_confirmed=row["if_confirmed"], error=row["error"]))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1

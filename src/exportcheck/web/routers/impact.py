@@ -18,6 +18,8 @@ from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.problems import PROBLEM_RESPONSES
 from exportcheck.web.schemas import (
     BatchLine,
+    Owners,
+    OwnerStake,
     Page,
     PageParams,
     RowId,
@@ -39,6 +41,7 @@ class ImpactRequest(_In):
     screen: bool = Field(True, description="screen end users against the active lists")
     rates: dict[str, float] = Field(default_factory=dict, examples=[{"EUR": 1.08}],
                                     description="USD per unit of each other currency")
+    owners: list[OwnerStake] | None = Owners
 
 
 class ImpactRunInfo(BaseModel):
@@ -58,7 +61,8 @@ class ImpactRunOut(ImpactRunInfo):
 
 
 def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str, source: str,
-        screen: bool = True, rates: dict[str, float] | None = None) -> ImpactRunOut:
+        screen: bool = True, rates: dict[str, float] | None = None,
+        owners: list[OwnerStake] | None = None) -> ImpactRunOut:
     """Run, store and return an impact run (shared with the web UI)."""
     from exportcheck.api import default_screener
     from exportcheck.impact import impact
@@ -71,9 +75,12 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
     if frame.height > MAX_LINES:
         raise InvalidInput(f"{frame.height:,} lines: at most {MAX_LINES:,} per run through the "
                            "service (use `exportcheck impact` for larger portfolios)")
-    wants = screen and "end_user" in frame.columns
+    from exportcheck.web.routers.determinations import ownership_of
+
+    ownership = ownership_of(owners)
+    wants = screen and bool({"end_user", "consignee"} & set(frame.columns))
     result = impact(frame, from_date, to_date, screener=default_screener() if wants else None,
-                    rates=rates or None, workers=1,
+                    rates=rates or None, workers=1, ownership=ownership,
                     # the service's own ledger: its licences are part of the impact
                     database_url=get_settings().effective_database_url)
     info = save_run(result, user=user, source=source)
@@ -106,7 +113,8 @@ async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
         frame = frame.rename({"id": "order_id"}) if "id" in frame.columns else frame
         source = f"api: {len(req.lines)} lines"
     return await run_in_threadpool(run, frame, req.from_date, req.to_date, user=user.actor,
-                                   source=source, screen=req.screen, rates=req.rates)
+                                   source=source, screen=req.screen, rates=req.rates,
+                                   owners=req.owners)
 
 
 @router.get("", response_model=Page[ImpactRunInfo], summary="Impact runs, newest first")

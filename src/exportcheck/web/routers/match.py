@@ -18,6 +18,7 @@ from exportcheck.api import default_screener
 from exportcheck.errors import InvalidInput, NotFound
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import BLOCKING_LISTS, FOREIGN_LISTS, LIST_CODES, ListEntry
+from exportcheck.settings import default_threshold
 from exportcheck.web.deps import Officer
 from exportcheck.web.problems import PROBLEM_RESPONSES
 
@@ -177,7 +178,7 @@ def _example_query(key: str, example: EntityExample) -> dict[str, Any]:
 async def match(
     dataset: str, req: MatchRequest, response: Response, user: Officer,
     limit: Annotated[int, Query(ge=1, le=500)] = 5,
-    threshold: Annotated[float, Query(ge=0, le=1)] = 0.7,
+    threshold: Annotated[float | None, Query(ge=0, le=1)] = None,
     cutoff: Annotated[float | None, Query(ge=0, le=1, deprecated=True)] = None,
     algorithm: Annotated[str, Query(max_length=64)] = "best",
     fuzzy: Annotated[bool, Query()] = False,
@@ -186,7 +187,11 @@ async def match(
     ``sanctions``, ``us``, ``export_controls`` or one list code in lower case (``sdn``,
     ``el``, ``meu``, ``un``, ``cn-uel`` ...). Results below ``cutoff`` (default: the
     threshold) are left out; ``algorithm`` and ``fuzzy`` are accepted and ignored (there is
-    one scorer)."""
+    one scorer). ``threshold`` defaults to exportcheck's screening threshold (0.85 unless
+    ``EXPORTCHECK_SCREENING_THRESHOLD`` says otherwise), not yente's 0.7: a partial-name
+    match scores at most 0.80 and is a near miss, not a match, unless other evidence agrees."""
+    if threshold is None:
+        threshold = default_threshold() / 100
     if dataset not in DATASETS:
         raise NotFound(f"no dataset {dataset!r}: use one of {', '.join(DATASETS)}")
     if not req.queries:

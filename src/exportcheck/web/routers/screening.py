@@ -82,12 +82,15 @@ def list_dispositions(user: Viewer,
 
 
 @router.post("/dispositions", response_model=DispositionOut, status_code=201,
-             summary="Clear a hit for a party (a false positive)")
+             summary="Clear or confirm a hit for a party")
 def add_disposition(req: DispositionIn, user: Officer) -> DispositionOut:
-    """Later screens of the same party (name, country and date of birth as given) suppress
-    the hit until the list entry changes. Recorded under your name in the audit trail."""
+    """``cleared`` (the default): later screens of the same party (name, country and date of
+    birth as given) suppress the hit until the list entry changes. ``confirmed``: the party is
+    the listed entry; determinations apply the hit instead of holding the line. Recorded under
+    your name in the audit trail."""
     from exportcheck.screen import store
 
     d = store.record_disposition(req.party, req.list, req.entry_id, user=user.actor,
-                                 reason=req.reason, country=req.country, dob=req.dob)
+                                 reason=req.reason, country=req.country, dob=req.dob,
+                                 decision=req.decision)
     return _disposition_out(d)

@@ -1,0 +1,127 @@
+"""Chinese company and institution names written in Han script against the English lists.
+
+    .venv/bin/python benchmarks/screening_han.py
+
+Labelled set: ``tests/screen/data/han_company_pairs.csv`` (query as written on Chinese
+documents; expected list code and English list name for positives; well-known unlisted Chinese
+companies as negatives). ``route`` says how a positive can be found: ``table`` (the entry has a
+row in ``chinese_entity_names.csv``) or ``glossary`` (no table row: only the glossary + pinyin
+reading can find it). ``glossary alone`` also scores every positive with the glossary reading
+only (query ``han-en`` forms against the expected entry's non-Han names), to show how much the
+table adds. A false hit is a negative with any hit at the threshold.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = ROOT / "tests" / "screen" / "data" / "han_company_pairs.csv"
+THRESHOLD = 85.0
+_L = ROOT.parent / "shared" / "data" / "lists"
+#: the newest copy of each source, as tests/screen/conftest.py loads them
+LIST_PATHS = [_L / "ofac" / "sdn.csv", _L / "ofac_2025-12" / "alt.csv",
+              _L / "ofac_2025-12" / "add.csv", _L / "ofac_2025-12" / "sdn_comments.csv",
+              _L / "ofac_cons", _L / "bis" / "dpl.txt", _L / "csl_2026-07" / "consolidated.csv",
+              _L / "un" / "UN_consolidated.xml", _L / "xyna_registry" / "cn.json"]
+
+
+def load_pairs(path: Path = PAIRS) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _is_expected(screener, hit, row: dict) -> bool:
+    from exportcheck.screen.normalize import fold_text
+
+    entry = screener.entry(hit.list, hit.entry_id)
+    return (hit.list == row["expected_list"] and entry is not None
+            and fold_text(entry.name) == fold_text(row["expected_name"]))
+
+
+def _glossary_alone(screener, row: dict) -> bool:
+    """The expected entry reached by the glossary reading only (no table alias)."""
+    from exportcheck.screen.normalize import HAN_RE, fold_text, name_forms
+    from exportcheck.screen.scorer import compare_forms
+
+    want = fold_text(row["expected_name"])
+    qforms = [f for f in name_forms(row["query"], False) if f.script == "han-en"]
+    for e in screener.entries:
+        if e.list != row["expected_list"] or fold_text(e.name) != want:
+            continue
+        for alias in e.all_names():
+            if HAN_RE.search(alias):
+                continue
+            for cf in name_forms(alias, False):
+                if any(compare_forms(q, cf).score >= THRESHOLD for q in qforms):
+                    return True
+    return False
+
+
+def han_company_figures(screener, threshold: float = THRESHOLD) -> dict:
+    """Found / false-hit figures of the labelled set on ``screener`` (full official lists)."""
+    rows = load_pairs()
+    out: dict = {"threshold": threshold, "rows": len(rows), "misses": [], "false_hits": []}
+    by_route: dict[str, list[bool]] = {}
+    alone: list[bool] = []
+    neg_hits = 0
+    t0 = time.perf_counter()
+    for row in rows:
+        hits = screener.screen(row["query"], threshold=threshold)
+        if row["route"] == "negative":
+            if hits:
+                neg_hits += 1
+                out["false_hits"].append(
+                    (row["query"], [(h.list, h.matched_name, h.score) for h in hits[:3]]))
+            continue
+        found = any(_is_expected(screener, h, row) for h in hits)
+        by_route.setdefault(row["route"], []).append(found)
+        alone.append(_glossary_alone(screener, row))
+        if not found:
+            out["misses"].append(
+                (row["query"], row["expected_name"], [(h.list, h.matched_name, h.score)
+                                                      for h in hits[:3]]))
+    positives = [f for v in by_route.values() for f in v]
+    out.update({
+        "positives": len(positives), "found": sum(positives),
+        "found_share": sum(positives) / max(1, len(positives)),
+        "by_route": {k: (sum(v), len(v)) for k, v in sorted(by_route.items())},
+        "glossary_alone": (sum(alone), len(alone)),
+        "negatives": sum(r["route"] == "negative" for r in rows), "false_hit_queries": neg_hits,
+        "ms_per_query": 1000 * (time.perf_counter() - t0) / max(1, len(rows)),
+    })
+    return out
+
+
+def print_table(fig: dict) -> None:
+    print(f"Han-script company names vs English lists (threshold {fig['threshold']:g}, "
+          f"{fig['rows']} labelled queries)")
+    print(f"  positives found                 {fig['found']:>3} / {fig['positives']:<3} "
+          f"({fig['found_share']:.0%})")
+    for route, (k, n) in fig["by_route"].items():
+        print(f"    via {route:<27} {k:>3} / {n}")
+    k, n = fig["glossary_alone"]
+    print(f"    glossary reading alone        {k:>3} / {n}  (table aliases ignored)")
+    print(f"  negatives with a hit (false)    {fig['false_hit_queries']:>3} / {fig['negatives']}")
+    print(f"  time per query                  {fig['ms_per_query']:.1f} ms")
+    for q, name, hits in fig["misses"]:
+        print(f"  missed: {q} -> {name}; got {hits}")
+    for q, hits in fig["false_hits"]:
+        print(f"  false hit: {q} -> {hits}")
+
+
+def main() -> None:
+    from exportcheck.screen import Screener
+
+    missing = [p for p in LIST_PATHS if not p.exists()]
+    if missing:
+        sys.exit(f"list files missing: {missing[0]} (../shared/data beside the repo)")
+    screener = Screener.from_paths(LIST_PATHS)
+    print_table(han_company_figures(screener))
+
+
+if __name__ == "__main__":
+    main()

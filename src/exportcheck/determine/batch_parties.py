@@ -1,0 +1,91 @@
+"""The parties of a batch: end users and consignees collapsed to what their screening can change.
+
+A line's parties change its answer only through their hits and whether each hit is certain or
+held (:mod:`exportcheck.determine.holds`), so names with the same screening share one key:
+``_party`` holds a JSON pair ``[end user, consignee]`` of representative names (null when
+neither has a hit). A party with owners in the ownership graph keeps its own key: its derived
+hits depend on its chain.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from exportcheck.determine import parties
+from exportcheck.determine.parties import PartyScreener
+from exportcheck.screen.certainty import assess
+
+
+class MemoScreener:
+    """Screens each (name, country) once per batch; dispositions pass through."""
+
+    def __init__(self, inner: PartyScreener) -> None:
+        self.inner = inner
+        self.version = inner.version
+        self.memo: dict[tuple[str, str | None], list] = {}
+
+    def screen(self, name: str, *, country: str | None = None) -> list:
+        key = (name, country)
+        if key not in self.memo:
+            self.memo[key] = self.inner.screen(name, country=country)
+        return self.memo[key]
+
+    def recorded_decision(self, name: str, list_code: str, entry_id: str, *,
+                          country: str | None = None, dob: str | None = None) -> Any:
+        lookup = getattr(self.inner, "recorded_decision", None)
+        return lookup(name, list_code, entry_id, country=country, dob=dob) if lookup else None
+
+
+def party_args(key: str | None) -> dict[str, str | None]:
+    """``end_user`` and ``consignee`` for the engine from a ``_party`` key."""
+    if not key:
+        return {"end_user": None, "consignee": None}
+    end_user, consignee = json.loads(key)
+    return {"end_user": end_user, "consignee": consignee}
+
+
+def _signature(name: str, dest: str, memo: MemoScreener, ownership: Any) -> str | None:
+    """What the engine can see of one party's screening (None: no hit, nothing to see)."""
+    if ownership is not None and ownership.owners_all(name):
+        return "own:" + name
+    hits = memo.screen(name, country=dest)
+    if not hits:
+        return None
+    marks = []
+    for h in hits:
+        a = assess(h, name, country=dest, screener=memo)
+        marks.append(f"{h.list}:{h.entry_id}:{'C' if a.certain else 'H'}:{h.score:g}")
+    return "|".join(marks)
+
+
+def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
+                     ownership: Any = None) -> tuple[pl.DataFrame, PartyScreener | None]:
+    """Add ``_party``: one representative (end user, consignee) pair per screening result.
+
+    Without a screener the names cannot change the answer at all."""
+    if screener is None:
+        return df.with_columns(pl.lit(None, pl.Utf8).alias("_party")), None
+    memo = MemoScreener(screener)
+    triples = df.select("end_user", "consignee", "destination").unique()
+    rep: dict[str, str] = {}
+    rows: list[tuple[str | None, str | None, str | None, str | None]] = []
+    for end_user, consignee, dest in triples.iter_rows():
+        sig_u = _signature(end_user, dest, memo, ownership) if end_user and dest else None
+        sig_c = _signature(consignee, dest, memo, ownership) if consignee and dest else None
+        if sig_u is None and sig_c is None:
+            rows.append((end_user, consignee, dest, None))
+            continue
+        # a named armed force is decided on its name too (engine.evaluate): never share a key
+        force = "F" if parties.armed_force_name(end_user) else ""
+        sig = json.dumps([dest, force, sig_u, sig_c])
+        pair = json.dumps([end_user if sig_u else None, consignee if sig_c else None])
+        rows.append((end_user, consignee, dest, rep.setdefault(sig, pair)))
+    mapping = pl.DataFrame(
+        rows, schema={"end_user": pl.Utf8, "consignee": pl.Utf8, "destination": pl.Utf8,
+                      "_party": pl.Utf8}, orient="row")
+    df = df.join(mapping, on=["end_user", "consignee", "destination"], how="left",
+                 nulls_equal=True)
+    return df, memo

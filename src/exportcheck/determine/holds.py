@@ -1,0 +1,117 @@
+"""Potential matches hold a line for review instead of deciding it (issue #11, points 3 and 7).
+
+A screening hit at or above the threshold is a *candidate*. It decides the determination only
+when it is certain (:mod:`exportcheck.screen.certainty`: the exact name corroborated by other
+evidence, a chain of certain owners, or a ``confirmed`` disposition). Otherwise the outcome is
+computed without it, the line is held (``hold``), the candidate is listed in
+``party_matches``, and ``if_confirmed`` gives the answer the line would have if the best
+candidate were confirmed. A ``cleared`` disposition removes the candidate (the screener
+suppresses it), a ``confirmed`` one makes it certain: either resolves the hold on the next
+determination.
+
+Ownership-derived hits (:mod:`exportcheck.screen.ownership`) enter here too, each only on the
+dates its rule (``rules/data/ownership_rules.yaml``) is in force.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exportcheck.determine.context import Context, Requirement, Screening
+from exportcheck.models import IfConfirmed, PartyMatch, ScreeningHit
+from exportcheck.screen.certainty import OWNED, assess
+
+_CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
+
+
+def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: Any,
+                 ownership: Any) -> None:
+    """Screen one party (and its owners) and sort its hits into ``out``."""
+    hits = list(screener.screen(name, country=ctx.destination))
+    if ownership is not None:
+        hits += _owned_hits(ctx, role, name, screener, ownership)
+    ctx.hits.extend(hits)
+    if not hits:
+        ctx.note("Restricted-party screening", None, False,
+                 f"{role} {name!r}: no hit on lists {screener.version}", citation=_CITE)
+        return
+    held: list[tuple[str, ScreeningHit, PartyMatch]] = []
+    for hit in hits:
+        a = assess(hit, name, country=ctx.destination, screener=screener)
+        if a.certain:
+            out.certain.append((role, hit))
+            if hit.match_kind != OWNED and "confirmed by" in a.why:
+                ctx.note(f"Screening hit confirmed ({role})", None, True,
+                         f"{hit.list} {hit.entry_id} {hit.matched_name!r}: {a.why}",
+                         citation=_CITE)
+            continue
+        match = PartyMatch(
+            role=role, party=name, list=hit.list, entry_id=hit.entry_id,
+            matched_name=hit.matched_name, score=hit.score, match_kind=a.kind,
+            corroborated_by=a.corroborated_by, why_held=a.why, explanation=hit.explanation)
+        held.append((role, hit, match))
+    held.sort(key=lambda t: (-t[1].score, t[1].list, t[1].entry_id))
+    out.held.extend(held)
+    out.held.sort(key=lambda t: (-t[1].score, t[1].list, t[1].entry_id))
+    ctx.party_matches = [m for _, _, m in out.held]
+
+
+def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
+                ownership: Any) -> list[ScreeningHit]:
+    """The ownership rules' hits for ``name`` that apply on the context's date."""
+    if not ownership.owners_all(name):
+        return []
+    rules = list(ctx.snapshot.ownership_rules.values())
+    names = ", ".join(s.owner for s in ownership.owners_of(name))
+    ctx.note("Ownership", None, False,
+             f"{role} {name!r}: owners screened ({names}); ownership rules on "
+             f"{ctx.on.isoformat()}: "
+             + (", ".join(f"{r.id} ({r.status.replace('_', ' ')})" for r in rules) or "none"),
+             citation="; ".join(r.citation for r in rules) or _CITE)
+    kept = []
+    for hit in ownership.derived_hits(name, screener, rules=rules):
+        rule = ctx.snapshot.ownership_rule(hit.list)
+        lookup = getattr(screener, "recorded_decision", None)
+        disp = lookup(name, hit.list, hit.entry_id, country=ctx.destination) if lookup else None
+        if disp is not None and disp.decision == "cleared":
+            ctx.note(f"Ownership hit cleared ({role})", None, False,
+                     f"{hit.explanation[0]}; cleared by {disp.user} on {disp.decided_on}: "
+                     f"{disp.reason}", citation=rule.citation if rule else _CITE)
+            continue
+        if rule is None or rule.status != "in_force":
+            what = (f"suspended ({rule.citation})" if rule is not None
+                    else "not in force on this date")
+            ctx.note(f"Ownership rule for {hit.list} owners ({role})", rule, False,
+                     f"{hit.explanation[0].split(': ')[0]}: not applied, the rule is {what}",
+                     citation=rule.citation if rule else _CITE)
+            continue
+        ctx.note(f"Ownership rule {rule.id} ({role})", rule, True,
+                 hit.explanation[0], citation=rule.citation)
+        if rule.general_licence and rule.general_licence_to and ctx.on <= rule.general_licence_to:
+            ctx.note("Temporary general licence (ownership rule)", rule, False,
+                     f"{rule.general_licence} (valid until "
+                     f"{rule.general_licence_to.isoformat()}); not applied automatically",
+                     citation=rule.citation)
+        kept.append(hit)
+    return kept
+
+
+def if_confirmed(ctx: Context, alt: Context) -> IfConfirmed:
+    """What ``alt`` (the same line with the best candidate confirmed) answers, and why."""
+    from exportcheck.determine.engine import verdict
+    from exportcheck.determine.parties import CITATIONS
+
+    match = ctx.party_matches[0]
+    v = verdict(alt)
+    new: list[Requirement] = [r for r in alt.requirements if r not in ctx.requirements]
+    decisive = next((r for r in new if r.prohibited), new[0] if new else None)
+    citation = CITATIONS.get(match.list)
+    if match.match_kind == OWNED and match.explanation[1:2]:
+        citation = f"{citation}; {match.explanation[1].removeprefix('rule: ')}"
+    return IfConfirmed(
+        match=f"{match.list} {match.entry_id} {match.matched_name!r} ({match.role} "
+              f"{match.party!r})",
+        outcome=v.outcome, agency=v.agency, reasons=v.reasons, review_policy=v.review_policy,
+        requirement=(f"{decisive.rule}: {decisive.review_policy}" if decisive else None),
+        citation=citation,
+    )

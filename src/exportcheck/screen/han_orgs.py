@@ -1,0 +1,351 @@
+"""Han-script company and institution names read as the English names the lists carry.
+
+The US, UN and OFAC lists write Chinese companies in English only ("Harbin Institute of
+Technology"), while Chinese documents write 哈尔滨工业大学. Reading such a name as pinyin
+("haerbin gongye daxue") finds nothing, and the two languages order words and legal forms
+differently, so the name is matched word by word, not as a string:
+
+* the simplified name is cut greedily into the longest words of a cited glossary
+  (``data/han_glossary.csv``: legal forms, institution and industry words, places as written
+  in English), each read as its English renderings (工业大学 -> "Institute of Technology" |
+  "Polytechnical University" ...);
+* what the glossary does not know is a proper name: one pinyin token per run (海康威视 ->
+  "haikangweishi") and the same run split into syllables; names written in traditional
+  characters or naming Hong Kong also get the Hong Kong Cantonese reading of those runs;
+* English words go through :func:`normalize.latin_form`, so they use the very spellings and
+  legal-form split that list names get ("Technologies" -> "tech", "Co., Ltd." set aside).
+
+Brand names (大疆 -> DJI) are never guessed here: they come from the curated table of
+:mod:`exportcheck.screen.chinese_names`, indexed as extra aliases of the listed entries.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exportcheck.screen.normalize import NameForm, fold_text, split_legal
+
+if TYPE_CHECKING:
+    from exportcheck.screen.entries import ListEntry
+
+GLOSSARY_PATH = Path(__file__).with_name("data") / "han_glossary.csv"
+#: script of the forms built here (the scorer compares their tokens fuzzily, like Latin names)
+SCRIPT = "han-en"
+#: name forms per organisation name: enough for the usual two or three ambiguous words
+MAX_ORG_FORMS = 16
+#: alternatives enumerated before ranking (a name with many ambiguous words keeps first ones)
+_MAX_COMBOS = 4096
+#: administrative suffixes English drops after a place name: 深圳市 -> "Shenzhen"
+_PLACE_SUFFIXES = ("自治区", "特别行政区", "省", "市", "区", "县")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_DIGITS = "零一二三四五六七八九"
+_ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
+                  "Eighth", "Ninth", "Tenth")
+#: glossary kinds that mark a name as an organisation whatever its length
+_ORG_KINDS = frozenset({"legal", "institution", "abbreviation"})
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One glossary entry: Han word, its English renderings (most usual first), kind, source."""
+
+    han: str
+    english: tuple[str, ...]
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of a Han name: a glossary word, a proper-name run, an ordinal or Latin text."""
+
+    text: str
+    word: Word | None = None
+    ordinal: int | None = None
+    latin: bool = False
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, Word]:
+    """Han word -> :class:`Word`; rows repeating a word add renderings and sources."""
+    words: dict[str, Word] = {}
+    with GLOSSARY_PATH.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            han = row["han"].strip()
+            eng = tuple(e.strip() for e in row["english"].split("|") if e.strip())
+            old = words.get(han)
+            if old is not None:
+                eng = tuple(dict.fromkeys(old.english + eng))
+                words[han] = Word(han, eng, old.kind, f"{old.source}; {row['source']}")
+            else:
+                words[han] = Word(han, eng, row["kind"].strip(), row["source"].strip())
+    return words
+
+
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    return max(len(w) for w in glossary())
+
+
+def _chinese_number(text: str) -> int | None:
+    """十四 -> 14, 二十九 -> 29, 七一二 -> 712 (digit by digit), 14 -> 14; else None."""
+    if text.isdigit():
+        return int(text)
+    if text and all(c in _DIGITS for c in text):
+        return int("".join(str(_DIGITS.index(c)) for c in text))
+    m = re.fullmatch(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", text)
+    if m:
+        tens = _DIGITS.index(m.group(1)) if m.group(1) else 1
+        return tens * 10 + (_DIGITS.index(m.group(2)) if m.group(2) else 0)
+    return None
+
+
+def segment(simp: str) -> list[Segment]:
+    """Cut a simplified name into glossary words (longest first), ordinals, proper-name runs
+    and Latin text, in order: '哈尔滨工业大学' -> [哈尔滨, 工业大学]."""
+    gloss = glossary()
+    out: list[Segment] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append(Segment("".join(run)))
+            run.clear()
+
+    i, n = 0, len(simp)
+    while i < n:
+        ch = simp[i]
+        if not _HAN_RUN.match(ch):
+            flush()
+            j = i
+            while j < n and not _HAN_RUN.match(simp[j]):
+                j += 1
+            latin = simp[i:j].strip()
+            if out and out[-1].text == "第" and latin.isdigit():
+                out[-1] = Segment("第" + latin, ordinal=int(latin))
+            elif fold_text(latin):
+                out.append(Segment(latin, latin=True))
+            i = j
+            continue
+        if ch == "第":
+            m = re.match(r"第([零一二三四五六七八九十]+)", simp[i:])
+            if m and (num := _chinese_number(m.group(1))) is not None:
+                flush()
+                out.append(Segment(m.group(0), ordinal=num))
+                i += len(m.group(0))
+                continue
+        for size in range(min(_longest(), n - i), 0, -1):
+            word = gloss.get(simp[i : i + size])
+            if word is not None:
+                flush()
+                out.append(Segment(word.han, word))
+                i += size
+                if word.kind == "place":
+                    for suffix in _PLACE_SUFFIXES:
+                        if simp.startswith(suffix, i) and i + len(suffix) < n:
+                            i += len(suffix)
+                            break
+                break
+        else:
+            run.append(ch)
+            i += 1
+    flush()
+    return out
+
+
+def _ordinal(n: int) -> tuple[str, ...]:
+    """第十四 -> "14th", "14", "No. 14" (lists write "771 Research Institute" but "14th")."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    alts = [f"{n}{suffix}", str(n)] if n < 100 else [str(n), f"{n}{suffix}"]
+    if n < len(_ORDINAL_WORDS):
+        alts.insert(1, _ORDINAL_WORDS[n])
+    return (*alts, f"No. {n}")
+
+
+def _pinyin(chars: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return [s for s in (fold_text(x) for x in lazy_pinyin(chars, style=Style.NORMAL)) if s]
+
+
+def _hk_reading(chars: str) -> list[str]:
+    """Hong Kong Government spelling of each syllable (most usual one), or [] if unknown."""
+    from exportcheck.screen.chinese import _converters, _jyutping, jyutping_to_hk
+
+    jp = _jyutping(_converters()[1].convert(chars))
+    return [jyutping_to_hk(s)[0] for s in jp] if jp else []
+
+
+def _run_alternatives(run: str, cantonese: bool) -> list[str]:
+    """A proper-name run as joined and as syllable-split pinyin (and Cantonese)."""
+    alts: list[str] = []
+    readings = [_pinyin(run)] + ([_hk_reading(run)] if cantonese else [])
+    for syl in readings:
+        if syl:
+            alts += ["".join(syl), " ".join(syl)]
+    return list(dict.fromkeys(a for a in alts if a))
+
+
+def _slots(segs: list[Segment], cantonese: bool) -> list[tuple[tuple[str, bool], ...]]:
+    """Per segment, its alternatives as (text, is_proper_name) pairs."""
+    slots: list[tuple[tuple[str, bool], ...]] = []
+    for s in segs:
+        if s.word is not None:
+            slots.append(tuple((e, False) for e in s.word.english))
+        elif s.ordinal is not None:
+            slots.append(tuple((o, False) for o in _ordinal(s.ordinal)))
+        elif s.latin:
+            slots.append(((s.text, False),))
+        else:
+            alts = _run_alternatives(s.text, cantonese)
+            if alts:
+                slots.append(tuple((a, True) for a in alts))
+    return slots
+
+
+def _fold(parts: list[tuple[str, bool]]) -> NameForm | None:
+    """Tokens of one choice of renderings: English words folded and split as list names are
+    (legal forms set aside), proper-name syllables kept whole ("da" is not a legal form)."""
+    tokens: list[str] = []
+    kept: list[str] = []
+    for text, proper in parts:
+        if proper:
+            tokens.append(f"\x00{len(kept)}")
+            kept.append(text)
+        else:
+            tokens += fold_text(text).split()
+    core, legal = split_legal(tokens)
+    out: list[str] = []
+    for t in core:
+        out += kept[int(t[1:])].split() if t.startswith("\x00") else [t]
+    return NameForm(tuple(out), legal, SCRIPT) if out else None
+
+
+def _alt_key(text: str) -> tuple[str, ...]:
+    """The tokens a rendering leaves once legal forms are set aside ("Group Co., Ltd." and
+    "Group Company Limited" both leave "group"): renderings with one key are one choice."""
+    return split_legal(["\x00", *fold_text(text).split(), "\x00"])[0][1:-1]
+
+
+def _distinct(alts: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, bool], ...]:
+    seen: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for text, proper in alts:
+        seen.setdefault((text,) if proper else _alt_key(text), (text, proper))
+    return tuple(seen.values())
+
+
+def _combos(slots: list[tuple[tuple[str, bool], ...]]) -> list[tuple[int, ...]]:
+    """Choices of one alternative per slot, the most usual renderings first."""
+    while slots and _product_size(slots) > _MAX_COMBOS:
+        widest = max(range(len(slots)), key=lambda k: len(slots[k]))
+        slots[widest] = slots[widest][:-1]
+    ranges = [range(len(s)) for s in slots]
+    return sorted(itertools.product(*ranges), key=lambda c: (sum(c), c))
+
+
+def _product_size(slots: list[tuple[tuple[str, bool], ...]]) -> int:
+    size = 1
+    for s in slots:
+        size *= len(s)
+    return size
+
+
+def _forms_of(segs: list[Segment], cantonese: bool) -> list[NameForm]:
+    slots = [_distinct(s) for s in _slots(segs, cantonese)]
+    forms: dict[tuple[str, ...], NameForm] = {}
+    for combo in _combos(list(slots)):
+        form = _fold([slots[k][c] for k, c in enumerate(combo)])
+        if form is not None and form.tokens not in forms:
+            forms[form.tokens] = form
+            if len(forms) >= MAX_ORG_FORMS:
+                break
+    return list(forms.values())
+
+
+def org_forms(simp: str, *, cantonese: bool = False) -> list[NameForm]:
+    """English-word forms of a simplified Han organisation name (see the module docstring).
+
+    A leading place before a proper name is also dropped once ("深圳市大疆创新科技" is often
+    written without 深圳市), since the lists write the company both ways."""
+    segs = segment(simp)
+    if not segs:
+        return []
+    forms = _forms_of(segs, cantonese)
+    if _drops_place(segs):
+        seen = {f.tokens for f in forms}
+        forms += [f for f in _forms_of(segs[1:], cantonese) if f.tokens not in seen][:4]
+    return forms
+
+
+def han_tokens(simp: str) -> tuple[str, ...]:
+    """Characters of an organisation name grouped into its words (glossary words, ordinals,
+    proper-name runs): 北京大学 is not 北京理工大学 minus two characters, and 第二十八 is
+    not 第二十九 with one character changed."""
+    return tuple(t for s in segment(simp) for t in ([s.text] if not s.latin
+                                                     else fold_text(s.text).split()))
+
+
+def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str, ...], *,
+                   listed: bool) -> tuple[list[NameForm], list[NameForm]]:
+    """Forms of a Han organisation name for :func:`chinese.han_forms`: its words in characters
+    (and without a leading place before a proper name), then - for queries only - the English
+    readings. ``name`` is the name as written, ``simp`` its simplified characters less the
+    legal form, ``rest`` its Latin tokens."""
+    from exportcheck.screen.chinese import _converters
+
+    full = _converters()[0].convert(name)
+    chars = [NameForm(han_tokens(simp) + rest, legal, "han")]
+    segs = [s for s in segment(simp) if not s.latin]
+    if _drops_place(segs):
+        chars.append(NameForm(tuple(s.text for s in segs[1:]) + rest, legal, "han"))
+    # pinyin joined word by word (GB/T 16159), not syllable by syllable: two names one
+    # character apart (第二十八 / 第二十九研究所) differ by a word, not by a syllable
+    words = tuple(w for s in segs if (w := "".join(_pinyin(s.text))))
+    if words:
+        chars.append(NameForm(words + rest, legal, "pinyin"))
+    if listed:
+        return chars, []
+    # written in traditional characters, or naming Hong Kong / Macau: Cantonese readings too
+    hk = full != name or "香港" in full or "澳门" in full
+    return chars, org_forms(full, cantonese=hk)
+
+
+def _drops_place(segs: list[Segment]) -> bool:
+    """A leading place before a proper name: 深圳市大疆创新科技 is also written 大疆创新科技."""
+    return (len(segs) >= 3 and segs[0].word is not None and segs[0].word.kind == "place"
+            and any(s.word is None and s.ordinal is None and not s.latin and len(s.text) >= 2
+                    for s in segs[1:]))
+
+
+def is_org_name(simp: str) -> bool:
+    """True when a short Han name (<= 4 characters) is an organisation, not a person: it holds
+    a legal form, an institution word or a group short name, or is made only of glossary words
+    ("中国银行"); person names keep the person path (surname + given name)."""
+    segs = segment(simp)
+    if any(s.word is not None and s.word.kind in _ORG_KINDS for s in segs):
+        return True
+    return len(segs) >= 2 and all(s.word is not None for s in segs)
+
+
+def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[str]:
+    """Explanation lines for a hit: the curated table's citation when the matched alias is a
+    Chinese name from :mod:`.chinese_names`, the glossary reading when the query was read
+    through the glossary (script ``han-en``)."""
+    from exportcheck.screen.chinese import _converters
+    from exportcheck.screen.chinese_names import table_note
+
+    notes: list[str] = []
+    if (note := table_note(entry.list, entry.name, alias)) is not None:
+        notes.append(note)
+    if form.script == SCRIPT:
+        gloss = [s for s in segment(_converters()[0].convert(query)) if s.word is not None]
+        words = ", ".join(f"{s.text}={s.word.english[0]}" for s in gloss if s.word)[:300]
+        notes.append(f"query read through the Han glossary (han_glossary.csv) and pinyin: "
+                     f"{' '.join(form.tokens)}" + (f" [{words}]" if words else ""))
+    return notes

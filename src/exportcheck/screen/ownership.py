@@ -1,0 +1,337 @@
+"""Who owns whom, and the screening hits that ownership derives.
+
+A name that is on no list can still be blocked or restricted through its owners: OFAC blocks
+an entity owned 50% or more, in the aggregate and directly or indirectly, by blocked persons
+(the 50 Percent Rule, revised guidance of 13 Aug 2014), and while the BIS affiliates rule is in
+force (90 FR 47201, from 29 Sep 2025; suspended 10 Nov 2025 - 9 Nov 2026) an entity owned 50%
+or more by Entity List or Military End-User List parties takes their restrictions. The rules
+and their dates are rows of ``rules/data/ownership_rules.yaml``.
+
+Parties file
+------------
+CSV with a header, one stake per row::
+
+    owner,owned,percent,owner_country
+    LAM Carrie,Harbour Trading Ltd,25,HK
+    Harbour Trading Ltd,Kowloon Parts Ltd,60,
+
+or JSON: a list of objects with the same keys (or ``{"owners": [...]}``). ``owner`` owns
+``percent`` (0 < percent <= 100) of ``owned``; ``owner_country`` (optional, ISO code or name)
+is used when the owner is screened. Names are matched order-free and case-free
+(:func:`~exportcheck.screen.service.party_key`). An entity's owners may hold at most 100% in
+total; a pair may appear once; an owner cannot own itself. Cross-holdings (cycles) are allowed.
+
+How hits are derived
+--------------------
+Every direct or indirect owner of the name is screened. Per rule, the owners with a hit on the
+rule's lists are *listed*; then, until nothing changes, any entity whose listed owners hold
+``threshold`` percent or more in total becomes covered itself and counts as listed for what it
+owns. Percentages are never multiplied down a chain: ownership through an entity that is not
+covered does not count (OFAC's guidance). The derived hit (``match_kind`` "owned") explains the
+chain; it is certain (``corroborated_by`` ("ownership",)) when the chain holds on certain owner
+matches alone (:mod:`exportcheck.screen.certainty`), else it is a potential match to review.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from exportcheck.errors import InvalidInput
+from exportcheck.models import ScreeningHit
+from exportcheck.screen.certainty import OWNED, assess
+from exportcheck.screen.evidence import parse_country
+from exportcheck.screen.service import party_key
+
+#: how each rule names the consequence in a hit's explanation
+_CONSEQUENCE = {
+    "ofac_50_percent": "blocked under OFAC's 50 Percent Rule",
+    "bis_affiliates": "an affiliate under the BIS affiliates rule (15 CFR 744.11(a)(1), "
+                      "90 FR 47201)",
+}
+_EPS = 1e-9
+_COLUMNS = ("owner", "owned", "percent", "owner_country")
+
+
+@dataclass(frozen=True, slots=True)
+class Stake:
+    """``owner`` holds ``percent`` of ``owned``."""
+
+    owner: str
+    owned: str
+    percent: float
+    owner_country: str | None = None
+
+
+class Ownership:
+    """A validated ownership graph (see the module docstring for the file format)."""
+
+    def __init__(self, stakes: Iterable[Stake | Mapping[str, Any]], *, source: str = "") -> None:
+        where = f"{source} " if source else ""
+        self.stakes: list[Stake] = []
+        self._owners: dict[str, list[Stake]] = {}
+        self._names: dict[str, str] = {}
+        seen: set[tuple[str, str]] = set()
+        for i, raw in enumerate(stakes, start=1):
+            stake = _stake(raw, f"{where}row {i}")
+            owner, owned = party_key(stake.owner), party_key(stake.owned)
+            if owner == owned:
+                raise InvalidInput(f"{where}row {i}: {stake.owner!r} cannot own itself")
+            if (owner, owned) in seen:
+                raise InvalidInput(f"{where}row {i}: {stake.owner!r} owning {stake.owned!r} is "
+                                   "given twice: give one row with the total percentage")
+            seen.add((owner, owned))
+            self.stakes.append(stake)
+            self._owners.setdefault(owned, []).append(stake)
+            self._names.setdefault(owner, stake.owner)
+            self._names.setdefault(owned, stake.owned)
+        for owned, held in self._owners.items():
+            total = sum(s.percent for s in held)
+            if total > 100 + _EPS:
+                raise InvalidInput(
+                    f"{where}{self._names[owned]!r} is owned {total:g}% in total "
+                    f"({', '.join(f'{s.owner} {s.percent:g}%' for s in held)}): "
+                    "the owners of one entity can hold at most 100%")
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]], *, source: str = "") -> Ownership:
+        return cls(rows, source=source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Ownership:
+        """A parties file: ``.csv`` or ``.json`` (see the module docstring)."""
+        p = Path(path)
+        if not p.is_file():
+            raise InvalidInput(f"owners file {p} does not exist")
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read owners file {p}: {exc}") from None
+        if p.suffix.lower() == ".json":
+            return cls(_json_rows(text, p.name), source=p.name)
+        if p.suffix.lower() == ".csv":
+            return cls(_csv_rows(text, p.name), source=p.name)
+        raise InvalidInput(f"owners file {p.name}: use .csv or .json, not {p.suffix or 'none'}")
+
+    def __len__(self) -> int:
+        return len(self.stakes)
+
+    def owners_of(self, name: str) -> list[Stake]:
+        return list(self._owners.get(party_key(name), ()))
+
+    def owners_all(self, name: str) -> set[str]:
+        """Keys of every direct or indirect owner of ``name`` (without ``name`` itself)."""
+        start = party_key(name)
+        out: set[str] = set()
+        todo = [start]
+        while todo:
+            for s in self._owners.get(todo.pop(), ()):
+                k = party_key(s.owner)
+                if k not in out and k != start:
+                    out.add(k)
+                    todo.append(k)
+        return out
+
+    # -- derived hits ---------------------------------------------------------------------
+    def derived_hits(self, name: str, screener: Any, *, on: date | None = None,
+                     ruleset: Any = None, rules: Iterable[Any] | None = None
+                     ) -> list[ScreeningHit]:
+        """Hits ``name`` gets through its owners, one per ownership rule reached.
+
+        ``on``: only the rules in force that day (suspended rows excluded); without it every
+        rule of the rule base is tried. ``rules``: exactly these rule rows (the determination
+        passes its day's rows, suspended ones included, and says why one does not apply).
+        ``screener``: anything with ``screen(name, country=...)``; its confirmed dispositions
+        count when it has ``recorded_decision``."""
+        owners = self.owners_all(name)
+        if not owners:
+            return []
+        screened = {k: self._screen_owner(k, screener) for k in owners}
+        out = []
+        for rule in (list(rules) if rules is not None else _rules(on, ruleset)):
+            hit = self._rule_hit(name, rule, screened)
+            if hit is not None:
+                out.append(hit)
+        return out
+
+    def _screen_owner(self, key: str, screener: Any) -> list[tuple[ScreeningHit, bool, str]]:
+        display = self._names[key]
+        country = next((s.owner_country for held in self._owners.values() for s in held
+                        if party_key(s.owner) == key and s.owner_country), None)
+        hits = screener.screen(display, country=country)
+        out = []
+        for h in hits:
+            a = assess(h, display, country=country, screener=screener)
+            out.append((h, a.certain, a.why))
+        return out
+
+    def _rule_hit(self, name: str, rule: Any,
+                  screened: dict[str, list[tuple[ScreeningHit, bool, str]]]) -> ScreeningHit | None:
+        lists = set(rule.lists)
+        direct_certain: dict[str, ScreeningHit] = {}
+        direct_any: dict[str, ScreeningHit] = {}
+        doubts: dict[str, str] = {}
+        for key, hits in screened.items():
+            on_list = [(h, c, why) for h, c, why in hits if h.list in lists]
+            if not on_list:
+                continue
+            best = max(on_list, key=lambda t: (t[1], t[0].score))
+            direct_any[key] = best[0]
+            if best[1]:
+                direct_certain[key] = best[0]
+            else:
+                doubts[key] = best[2]
+        target = party_key(name)
+        for direct, certain in ((direct_certain, True), (direct_any, False)):
+            status = self._covered(target, direct, rule.threshold)
+            if target in status:
+                return self._hit(name, rule, status, certain, doubts)
+        return None
+
+    def _covered(self, target: str, direct: dict[str, ScreeningHit],
+                 threshold: float) -> dict[str, tuple]:
+        """Fixed point: ("listed", hit) or ("owned", stakes, total) for every covered key."""
+        status: dict[str, tuple] = {k: ("listed", h) for k, h in direct.items() if k != target}
+        nodes = self.owners_all(target) | {target}
+        changed = True
+        while changed:
+            changed = False
+            for k in sorted(nodes - status.keys()):
+                held = [s for s in self._owners.get(k, ()) if party_key(s.owner) in status]
+                total = sum(s.percent for s in held)
+                if held and total >= threshold - _EPS:
+                    status[k] = ("owned", sorted(held, key=lambda s: -s.percent), total)
+                    changed = True
+        return status
+
+    def _hit(self, name: str, rule: Any, status: dict[str, tuple], certain: bool,
+             doubts: dict[str, str]) -> ScreeningHit:
+        roots: list[tuple[str, ScreeningHit]] = []
+
+        def chain(key: str) -> str:
+            st = status[key]
+            if st[0] == "listed":
+                roots.append((key, st[1]))
+                return f"{self._names[key]} ({st[1].list} entry {st[1].entry_id})"
+            inner = " + ".join(f"{s.percent:g}% by {chain(party_key(s.owner))}" for s in st[1])
+            return f"{self._names[key]} [owned {inner} = {st[2]:g}%]"
+
+        _, stakes, total = status[party_key(name)]
+        consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
+        text = ("owned " + " + ".join(f"{s.percent:g}% by {chain(party_key(s.owner))}"
+                                       for s in stakes)
+                + f" = {total:g}% ≥ {rule.threshold:g}%: {consequence}")
+        hits = [h for _, h in roots]
+        primary = next((h for h in hits if h.list == "EL"), hits[0])
+        policy_hit = max((h for h in hits if h.list == primary.list),
+                         key=lambda h: _policy_rank(h.license_policy))
+        explanation = [text, f"rule: {rule.citation}"]
+        explanation += [f"owner {self._names[k]!r} matched {h.list} {h.matched_name!r} "
+                        f"(score {h.score:g}) but is not a certain match: {doubts[k]}"
+                        for k, h in roots if k in doubts]
+        return ScreeningHit(
+            list=primary.list, entry_id=primary.entry_id, matched_name=primary.matched_name,
+            score=min(h.score for h in hits), query=name,
+            list_name=f"{primary.list_name or primary.list} (ownership: {rule.id})",
+            programs=tuple(dict.fromkeys(p for h in hits for p in h.programs)),
+            license_requirement=policy_hit.license_requirement,
+            license_policy=policy_hit.license_policy,
+            federal_register_notice=policy_hit.federal_register_notice,
+            explanation=tuple(explanation), kind="entity", match_kind=OWNED,
+            corroborated_by=("ownership",) if certain else (),
+        )
+
+
+def _rules(on: date | None, ruleset: Any) -> list[Any]:
+    if ruleset is None:
+        from exportcheck.rules.ruleset import load_ruleset
+
+        ruleset = load_ruleset()
+    if on is not None:
+        return [r for r in ruleset.as_of(on).ownership_rules.values() if r.status == "in_force"]
+    latest: dict[str, Any] = {}
+    for r in ruleset.rows("ownership_rules"):
+        if r.status == "in_force":
+            latest[r.id] = r
+    return list(latest.values())
+
+
+def _policy_rank(policy: str | None) -> int:
+    low = (policy or "").lower()
+    for word, rank in (("denial", 3), ("case-by-case", 2), ("approval", 1)):
+        if word in low:
+            return rank
+    return 0
+
+
+def _stake(raw: Stake | Mapping[str, Any], where: str) -> Stake:
+    if isinstance(raw, Stake):
+        raw = {"owner": raw.owner, "owned": raw.owned, "percent": raw.percent,
+               "owner_country": raw.owner_country}
+    if not isinstance(raw, Mapping):
+        raise InvalidInput(f"{where}: expected an object with owner, owned, percent; got "
+                           f"{type(raw).__name__}")
+    unknown = set(raw) - set(_COLUMNS)
+    if unknown:
+        raise InvalidInput(f"{where}: unknown field(s) {sorted(unknown)}: use "
+                           f"{', '.join(_COLUMNS)}")
+    owner, owned = (str(raw.get(k) or "").strip() for k in ("owner", "owned"))
+    for field, value in (("owner", owner), ("owned", owned)):
+        if not value:
+            raise InvalidInput(f"{where}: {field} is missing")
+        if not party_key(value).strip():
+            raise InvalidInput(f"{where}: {field} {value!r} has nothing to match")
+    pct_raw = raw.get("percent")
+    try:
+        pct = float(str(pct_raw).strip().rstrip("%")) if pct_raw not in (None, "") else None
+    except ValueError:
+        pct = None
+    if pct is None or not math.isfinite(pct):
+        raise InvalidInput(f"{where}: percent {pct_raw!r} is not a number")
+    if not 0 < pct <= 100:
+        raise InvalidInput(f"{where}: percent {pct:g} of {owned!r} held by {owner!r} is outside "
+                           "0-100 (more than 0, at most 100)")
+    country = str(raw.get("owner_country") or "").strip() or None
+    if country is not None:
+        try:
+            country = parse_country(country)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{where}: owner_country: {exc}") from None
+    return Stake(owner, owned, pct, country)
+
+
+def _csv_rows(text: str, name: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("owner", "owned", "percent") if c not in header]
+    if missing:
+        raise InvalidInput(f"owners file {name}: the header needs columns owner, owned, percent "
+                           f"(missing {', '.join(missing)}; got {', '.join(header) or 'none'})")
+    rows = []
+    for row in reader:
+        clean = {(k or "").strip().lower(): v for k, v in row.items()}
+        if not any((v or "").strip() for v in clean.values() if isinstance(v, str)):
+            continue  # a blank line
+        rows.append({k: v for k, v in clean.items() if k})
+    return rows
+
+
+def _json_rows(text: str, name: str) -> list[Any]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"owners file {name} is not valid JSON: {exc}") from None
+    if isinstance(doc, dict):
+        doc = doc.get("owners")
+    if not isinstance(doc, list):
+        raise InvalidInput(f"owners file {name}: expected a list of stakes or "
+                           '{"owners": [...]}')
+    return doc

@@ -1,0 +1,146 @@
+"""Issue #11 point 7 in determinations: ownership-derived hits decide (or hold) a line, the
+BIS affiliates rule only on the dates it is in force (rules/data/ownership_rules.yaml)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from exportcheck import determine, determine_frame
+from exportcheck.screen import Screener
+from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.ownership import Ownership
+
+SDN_A = "Harbour Shadow Holdings Limited"
+SDN_B = "Kestrel Peak Capital Limited"
+EL_C = "Lumen Quartz Microsystems Company Limited"
+MEU_D = "Orchid Aero Engine Institute"
+AFFILIATE = "Violet Bay Semiconductor Ltd"
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    entries = [
+        ListEntry("SDN", "9001", SDN_A, kind="entity", countries=["HK"], programs=["HK-EO13936"]),
+        ListEntry("SDN", "9002", SDN_B, kind="entity", countries=["HK"], programs=["HK-EO13936"]),
+        ListEntry("EL", "el-1", EL_C, kind="entity", countries=["CN"],
+                  license_requirement="For all items subject to the EAR",
+                  license_policy="Presumption of denial", federal_register_notice="85 FR 1"),
+        ListEntry("MEU", "meu-1", MEU_D, kind="entity", countries=["CN"]),
+    ]
+    return Screener([ParsedList("test", entries, len(entries), "test-lists")])
+
+
+@pytest.fixture(scope="module")
+def owners() -> Ownership:
+    return Ownership.from_rows([
+        {"owner": SDN_A, "owned": "Pearl Delta Trading Ltd", "percent": 25, "owner_country": "HK"},
+        {"owner": SDN_B, "owned": "Pearl Delta Trading Ltd", "percent": 25, "owner_country": "HK"},
+        {"owner": "Pearl Delta Trading Ltd", "owned": "Sampan Components Ltd", "percent": 60},
+        {"owner": EL_C, "owned": AFFILIATE, "percent": 51, "owner_country": "CN"},
+        {"owner": MEU_D, "owned": "Orchid Parts Ltd", "percent": 50, "owner_country": "CN"},
+    ])
+
+
+def test_sdn_owned_consignee_is_prohibited(screener: Screener, owners: Ownership) -> None:
+    d = determine("EAR99", "HK", date(2024, 1, 1), end_user="Kowloon Avionics Ltd",
+                  consignee="Sampan Components Ltd", screener=screener, ownership=owners)
+    assert d.outcome.value == "PROHIBITED" and d.agency.value == "OFAC" and not d.hold
+    (hit,) = [h for h in d.screening_hits if h.match_kind == "owned"]
+    assert "Pearl Delta Trading Ltd [owned 25%" in hit.explanation[0]
+    sdn = next(s for s in d.trace if s.rule == "OFAC SDN list: blocked person")
+    assert sdn.detail.startswith("consignee matches") and "50 Percent Rule" in sdn.detail
+    # without the ownership graph the same line is allowed
+    plain = determine("EAR99", "HK", date(2024, 1, 1), end_user="Kowloon Avionics Ltd",
+                      consignee="Sampan Components Ltd", screener=screener)
+    assert plain.outcome.value == "NLR"
+
+
+@pytest.mark.parametrize(("on", "outcome", "applies"), [
+    (date(2025, 9, 28), "NLR", None),  # before 90 FR 47201 took effect
+    (date(2025, 9, 29), "LICENSE_REQUIRED", True),  # effective date
+    (date(2025, 11, 9), "LICENSE_REQUIRED", True),  # last day before the suspension
+    (date(2025, 11, 10), "NLR", False),  # suspended for one year
+    (date(2026, 11, 9), "NLR", False),
+    (date(2026, 11, 10), "LICENSE_REQUIRED", True),  # the suspension ends (absent extension)
+])
+def test_affiliates_rule_applies_only_while_in_force(screener: Screener, owners: Ownership,
+                                                     on: date, outcome: str,
+                                                     applies: bool | None) -> None:
+    d = determine("3A991", "CN", on, end_user=AFFILIATE, screener=screener, ownership=owners)
+    assert d.outcome.value == outcome and not d.hold
+    steps = {s.rule: s for s in d.trace}
+    if applies:
+        assert "EL" in d.reasons and "presumption of denial" in d.review_policy.lower()
+        assert steps["Ownership rule bis_affiliates (end user)"].fired
+        assert "90 FR 47201" in steps["Ownership rule bis_affiliates (end user)"].citation
+        assert d.license_exceptions == []
+    elif applies is False:
+        step = steps["Ownership rule for EL owners (end user)"]
+        assert not step.fired and "suspended" in step.detail
+        assert "No. 216" in step.citation
+    else:
+        assert not any("bis_affiliates" in s.rule for s in d.trace)
+
+
+def test_temporary_general_licence_is_reported_not_applied(screener: Screener,
+                                                           owners: Ownership) -> None:
+    d = determine("3A991", "CN", date(2025, 10, 15), end_user=AFFILIATE, screener=screener,
+                  ownership=owners)
+    tgl = next(s for s in d.trace if s.rule.startswith("Temporary general licence"))
+    assert not tgl.fired and "2025-11-28" in tgl.detail and d.outcome.value == "LICENSE_REQUIRED"
+
+
+def test_meu_affiliate_is_a_military_end_user_while_the_rule_is_in_force(
+        screener: Screener, owners: Ownership) -> None:
+    during = determine("3A991", "CN", date(2025, 10, 1), end_user="Orchid Parts Ltd",
+                       screener=screener, ownership=owners)
+    suspended = determine("3A991", "CN", date(2026, 1, 5), end_user="Orchid Parts Ltd",
+                          screener=screener, ownership=owners)
+    assert during.outcome.value == "LICENSE_REQUIRED" and "MEU" in during.reasons
+    assert suspended.outcome.value == "NLR"
+
+
+def test_ownership_through_an_uncertain_owner_match_holds(screener: Screener) -> None:
+    own = Ownership.from_rows([{"owner": "Harbour Shadow Holdings Trading Limited",
+                                "owned": "Pearl Ltd", "percent": 60, "owner_country": "HK"}])
+    d = determine("EAR99", "HK", date(2024, 1, 1), end_user="Pearl Ltd", screener=screener,
+                  ownership=own)
+    assert d.hold and d.outcome.value == "NLR"
+    assert d.party_matches[0].match_kind == "owned"
+    assert d.if_confirmed.outcome.value == "PROHIBITED"
+    assert "79 FR 47726" in d.if_confirmed.citation
+
+
+def test_batch_with_owners_matches_the_scalar_path(screener: Screener,
+                                                   owners: Ownership) -> None:
+    lines = pl.DataFrame({
+        "item": ["EAR99", "3A991", "3A991", "EAR99"],
+        "destination": ["HK", "CN", "CN", "HK"],
+        "date": ["2024-01-01", "2025-10-01", "2026-01-05", "2024-01-01"],
+        "end_user": ["Sampan Components Ltd", AFFILIATE, AFFILIATE, "Kowloon Avionics Ltd"],
+    })
+    out = determine_frame(lines, screener=screener, ownership=owners)
+    assert out["outcome"].to_list() == ["PROHIBITED", "LICENSE_REQUIRED", "NLR", "NLR"]
+    assert out["hold"].to_list() == [False] * 4
+
+
+def test_cli_owners_option(cli: Callable[[list[str]], tuple[int, str, str]],
+                           tmp_path: Path) -> None:
+    # the bundled samples list Carrie Lam (SDN 29249, HK)
+    good = tmp_path / "owners.csv"
+    good.write_text("owner,owned,percent,owner_country\nLAM Carrie,Pearl Ltd,50,HK\n",
+                    encoding="utf-8")
+    code, out, _ = cli(["check", "--item", "EAR99", "--to", "HK", "--on", "2024-01-01",
+                        "--consignee", "Pearl Ltd", "--owners", str(good), "--json"])
+    assert code == 0 and json.loads(out)["outcome"] == "PROHIBITED"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("owner,owned,percent\nA,B,150\n", encoding="utf-8")
+    code, out, err = cli(["check", "--item", "EAR99", "--to", "HK", "--on", "2024-01-01",
+                          "--end-user", "B", "--owners", str(bad)])
+    assert code == 2 and "bad.csv row 1: percent 150 of 'B' held by 'A' is outside" in err

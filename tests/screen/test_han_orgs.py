@@ -1,0 +1,136 @@
+"""Han-script company and institution names against English list names (issue #11 point 4)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+from exportcheck.screen import Screener
+from exportcheck.screen.chinese_names import TABLE_PATH, chinese_names, table
+from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.han_orgs import glossary, segment
+from exportcheck.screen.normalize import name_forms
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _english(name: str) -> set[tuple[str, ...]]:
+    return {f.tokens for f in name_forms(name) if f.script == "han-en"}
+
+
+def _screener(*entries: ListEntry) -> Screener:
+    return Screener(lists=[ParsedList(source="t", entries=list(entries),
+                                      row_count=len(entries), content_hash="t")])
+
+
+def test_segmentation_by_longest_glossary_word() -> None:
+    assert [s.text for s in segment("哈尔滨工业大学")] == ["哈尔滨", "工业大学"]
+    assert [s.text for s in segment("杭州海康威视数字技术股份有限公司")] == [
+        "杭州", "海康威视", "数字", "技术", "股份有限公司"]
+    segs = segment("中国电子科技集团公司第十四研究所")
+    assert [s.ordinal for s in segs if s.ordinal] == [14]
+    # the administrative suffix 市 after a place is dropped, as in English
+    assert [s.text for s in segment("深圳市大疆创新科技有限公司")][:2] == ["深圳", "大疆"]
+
+
+def test_glossary_rows_cite_a_source() -> None:
+    words = glossary()
+    assert len(words) >= 300
+    assert all(w.source and w.english for w in words.values())
+    assert "Harbin" in words["哈尔滨"].english and "Yangtze" in words["长江"].english
+
+
+def test_glossary_forms_match_english_word_order() -> None:
+    assert ("harbin", "eng", "univ") in _english("哈尔滨工程大学")
+    assert ("china", "aerospace", "science", "and", "industry") in _english(
+        "中国航天科工集团有限公司")
+    # proper names become pinyin, joined and syllable by syllable; legal forms set aside
+    forms = [f for f in name_forms("华为技术有限公司") if f.script == "han-en"]
+    assert forms[0].tokens == ("huawei", "tech") and forms[0].legal == ("co", "ltd")
+    assert ("hua", "wei", "tech") in {f.tokens for f in forms}
+    assert ("china", "electronic", "tech", "group", "14th", "research", "inst") in _english(
+        "中国电子科技集团公司第十四研究所")
+
+
+def test_traditional_script_and_hong_kong_readings() -> None:
+    assert _english("華為技術有限公司") >= _english("华为技术有限公司")
+    assert ("wawai", "tech") in _english("華為技術有限公司")  # Cantonese reading of 華為
+
+
+def test_hk_legal_forms_set_aside() -> None:
+    # a Hong Kong company (有限公司 = Limited) and a mainland joint-stock one (股份有限公司)
+    hk = next(f for f in name_forms("中國移動有限公司") if f.script == "han-en")
+    mainland = next(f for f in name_forms("中国移动股份有限公司") if f.script == "han-en")
+    assert hk.tokens == mainland.tokens == ("china", "mobile")
+    screener = _screener(ListEntry(list="NONSDN", entry_id="1", name="China Mobile Limited",
+                                   kind="entity"))
+    assert screener.screen("中國移動有限公司")[0].score >= 85
+
+
+def test_short_company_names_are_not_persons() -> None:
+    assert all(f.script != "jyutping" for f in name_forms("中国银行"))
+    assert all(f.script != "jyutping" for f in name_forms("大疆"))
+    assert any(f.script == "jyutping" for f in name_forms("张建设"))  # a person stays a person
+
+
+def test_table_rows_are_complete_and_cited() -> None:
+    with TABLE_PATH.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 150
+    assert all(r["source"] and r["chinese_name"] and r["list"] in {"CMIC", "EL", "MEU", "SDN"}
+               for r in rows)
+    assert len({r["english_name"] for r in rows if r["list"] == "CMIC"}) >= 60
+    assert table()
+    assert chinese_names("NONSDN", "SZ DJI TECHNOLOGY CO., LTD.") == [
+        "深圳市大疆创新科技有限公司", "大疆", "大疆创新"]
+    assert chinese_names("SDN", "SZ DJI Technology Co., Ltd.") == []  # list code must agree
+
+
+def test_table_alias_found_and_cited() -> None:
+    dji = ListEntry(list="NONSDN", entry_id="33111", name="SZ DJI Technology Co., Ltd.",
+                    kind="entity")
+    other = ListEntry(list="NONSDN", entry_id="9", name="Dajiang Trading Co., Ltd.",
+                      kind="entity")
+    screener = _screener(dji, other)
+    top = screener.screen("大疆")[0]
+    assert top.entry_id == "33111" and top.matched_name == "大疆" and top.score >= 85
+    note = next(line for line in top.explanation if "curated table" in line)
+    assert "dji.com" in note
+    # the stored entry is unchanged: the alias comes from the table at index time
+    assert "大疆" not in dji.aliases + dji.original_script
+
+
+def test_glossary_reading_explained() -> None:
+    screener = _screener(ListEntry(list="EL", entry_id="7",
+                                   name="Harbin Engineering University", kind="entity"))
+    hit = screener.screen("哈爾濱工程大學")[0]  # traditional characters
+    assert hit.score >= 85
+    assert any("Han glossary" in line for line in hit.explanation)
+
+
+def test_two_han_names_do_not_match_through_english() -> None:
+    listed = ListEntry(list="EL", entry_id="1", name="Beijing Institute of Technology",
+                       kind="entity")
+    screener = _screener(listed)
+    assert not screener.screen("北京工业大学")  # Beijing University of Technology
+    assert not screener.screen("北京大学")
+
+
+def test_labelled_set_on_official_lists(full_screener: Screener) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from screening_han import han_company_figures
+
+    fig = han_company_figures(full_screener)
+    assert fig["positives"] >= 60 and fig["negatives"] >= 20
+    assert fig["found_share"] >= 0.9, fig["misses"]
+    assert fig["false_hit_queries"] <= 1, fig["false_hits"]
+
+
+@pytest.mark.parametrize("query", ["华为技术有限公司", "哈尔滨工业大学",
+                                   "中国航天科工集团有限公司"])
+def test_issue_examples_found(full_screener: Screener, query: str) -> None:
+    hits = full_screener.screen(query)
+    assert hits and hits[0].score >= 85

@@ -1,0 +1,172 @@
+"""Names queried in Arabic script, Cyrillic or Hangul find the Latin spellings lists print."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+from exportcheck.errors import InvalidInput
+from exportcheck.screen import Screener
+from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.normalize import name_forms
+from exportcheck.screen.scripts import MAX_FORMS, combine, hangul_syllable, script_forms
+
+REPO = Path(__file__).resolve().parents[2]
+NEGATIVES = REPO.parent / "shared" / "data" / "eval" / "yente" / "negatives_us.csv"
+#: false hits of the first 2,000 negatives against the UN list before this module (measured
+#: with anyascii folding only)
+FALSE_HITS_BEFORE = 0
+
+
+def _screener(*names: tuple[str, str]) -> Screener:
+    entries = [ListEntry("UN", f"T{i}", name, kind=kind) for i, (name, kind) in enumerate(names)]
+    return Screener([ParsedList("test", entries, len(entries), "test")])
+
+
+@pytest.fixture(scope="module")
+def latin_list() -> Screener:
+    return _screener(
+        ("MOHAMMED ALI HASSAN", "person"), ("Muhammad Yusuf", "person"),
+        ("VLADIMIR VLADIMIROVICH PUTIN", "person"), ("KIM JONG UN", "person"),
+        ("Ri Yong Ho", "person"), ("CHOE RYONG HAE", "person"),
+        ("ABDUL RAHMAN YASIN", "person"), ("SAIF-AL-DIN AL-RAWI", "person"),
+        ("Abdelmalek Droukdel", "person"), ("Ehsanullah Niazi", "person"),
+        ("OMAR AL-TIKRITI", "person"), ("Djamel Bouchoucha", "person"),
+        ("Lee Jae-myung", "person"), ("Shamil Magomedovich Izmailov", "person"))
+
+
+def _found(screener: Screener, query: str, expected: str) -> bool:
+    return any(h.matched_name == expected for h in screener.screen(query))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("محمد علي حسن", "MOHAMMED ALI HASSAN"),
+    ("مُحَمَّد يُوسُف", "Muhammad Yusuf"),  # vowel marks are dropped
+    ("عبد الرحمن ياسين", "ABDUL RAHMAN YASIN"),
+    ("سيف الدين الراوي", "SAIF-AL-DIN AL-RAWI"),
+    ("عبد المالك دروكدال", "Abdelmalek Droukdel"),
+    ("احسان الله نیازی", "Ehsanullah Niazi"),  # Persian letters, X-ullah joined
+    ("عمر التكريتي", "OMAR AL-TIKRITI"),  # unknown word: consonant skeleton
+    ("جمال بوشوشة", "Djamel Bouchoucha"),  # French spelling of a Maghreb name
+    ("Владимир Владимирович Путин", "VLADIMIR VLADIMIROVICH PUTIN"),
+    ("Шамиль Магомедович Измайлов", "Shamil Magomedovich Izmailov"),
+    ("김정은", "KIM JONG UN"),
+    ("리영호", "Ri Yong Ho"),
+    ("최룡해", "CHOE RYONG HAE"),
+    ("이재명", "Lee Jae-myung"),
+    ("김 정은", "KIM JONG UN"),  # surname as its own word
+])
+def test_original_script_query_finds_latin_name(latin_list: Screener, query: str,
+                                                expected: str) -> None:
+    assert _found(latin_list, query, expected)
+
+
+def test_vladimir_putin_two_words(latin_list: Screener) -> None:
+    hits = latin_list.screen("Владимир Путин", threshold=75)
+    assert hits and hits[0].matched_name == "VLADIMIR VLADIMIROVICH PUTIN"
+
+
+def test_list_names_in_script_are_found_from_latin() -> None:
+    """Index and query share name_forms: a list name written محمد علي is found as Latin."""
+    s = _screener(("محمد علي حسن", "person"), ("Ким Чен Ын", "person"))
+    assert _found(s, "Mohamed Ali Hassan", "محمد علي حسن")
+    assert _found(s, "Muhammad Ali Hasan", "محمد علي حسن")
+
+
+def test_forms_are_capped_and_tagged() -> None:
+    for name in ("محمد بن عبد الله بن عبد الرحمن القحطاني الشريف", "김정은", "Путин",
+                 "Ахмед Ражапович Чатаев"):
+        forms = name_forms(name, True)
+        assert 1 <= len(forms) <= MAX_FORMS
+    assert {f.script for f in name_forms("محمد", True)} == {"abjad"}
+    assert {f.script for f in name_forms("김정은", True)} == {"hangul"}
+    assert ("kim", "jongun") in {f.tokens for f in name_forms("김정은", True)}
+    assert ("muhammad",) in {f.tokens for f in name_forms("محمد", True)}
+
+
+def test_article_and_compounds() -> None:
+    tokens = {f.tokens for f in script_forms("عبد الرحمن الشريف", True)}
+    assert ("abd", "al", "rahman", "al", "sharif") in tokens
+    assert any(t[0] == "abdulrahman" for t in tokens)
+    assert ("hidayatullah",) not in tokens
+    assert ("nasrullah",) in {f.tokens for f in script_forms("نصرالله", True)}
+
+
+def test_hangul_systems() -> None:
+    assert [hangul_syllable("정", s) for s in ("dprk", "rr", "popular")] == [
+        "jong", "jeong", "jung"]
+    assert hangul_syllable("택", "dprk") == "thaek"
+    with pytest.raises(ValueError, match="unknown romanisation system"):
+        hangul_syllable("정", "wade-giles")
+
+
+def test_combine_puts_consistent_styles_first() -> None:
+    units = [[("a1",), ("a2",)], [("b1",), ("b2",)], [("c",)]]
+    out = combine(units, cap=3)
+    assert out[:2] == [("a1", "b1", "c"), ("a2", "b2", "c")]
+    assert len(out) == 3
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "ـــ", "\u064b\u064c", "!!", "\ud7a4"])
+def test_odd_input_gives_no_form_and_no_crash(bad: str) -> None:
+    assert script_forms(bad) == () or all(f.tokens for f in script_forms(bad))
+
+
+def test_bad_type_is_a_clear_error() -> None:
+    with pytest.raises(InvalidInput, match="must be a string"):
+        script_forms(None)  # type: ignore[arg-type]
+
+
+def test_screen_rejects_empty_arabic_name(latin_list: Screener) -> None:
+    with pytest.raises(InvalidInput):
+        latin_list.screen("\u064b\u064c")  # vowel marks only: no letters to match
+
+
+# -- over the real UN list -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def un_screener(lists_dir: Path) -> Screener:
+    return Screener.from_paths([lists_dir / "un" / "UN_consolidated.xml"])
+
+
+@pytest.fixture(scope="module")
+def un_recall(un_screener: Screener) -> dict:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from screening_scripts import original_script_recall
+
+    return original_script_recall(un_screener)
+
+
+def test_un_original_script_names_as_listed(un_recall: dict) -> None:
+    """Against the list as published (which carries the original-script names) all are found."""
+    for script, row in un_recall.items():
+        if row["entries"]:
+            assert row["recall_as_listed"] == 1.0, script
+
+
+def test_un_original_script_recall_floor(un_recall: dict) -> None:
+    """Found through the Latin names only: the floor this module reaches with today's scorer
+    (Arabic 0.11 before it); raise it as the scorer follows."""
+    assert un_recall["arabic"]["entries"] >= 300
+    assert un_recall["arabic"]["recall"] >= 0.80
+    assert un_recall["cyrillic"]["found"] >= 8
+
+
+@pytest.mark.xfail(reason="issue #11 target not reached yet: Arabic 0.82 (Maghreb and Pashto "
+                          "spellings, words written joined, one-word names)", strict=False)
+def test_un_original_script_recall_target(un_recall: dict) -> None:
+    for script, row in un_recall.items():
+        if row["entries"] >= 20:
+            assert row["recall"] >= 0.90, (script, row["found"], row["entries"])
+
+
+def test_no_new_false_hits_on_ordinary_names(un_screener: Screener) -> None:
+    if not NEGATIVES.is_file():
+        pytest.skip(f"negatives not found at {NEGATIVES}")
+    with NEGATIVES.open(encoding="utf-8", newline="") as fh:
+        names = [row["full_name"] for _, row in zip(range(2000), csv.DictReader(fh),
+                                                     strict=False)]
+    hits = [n for n in names if un_screener.screen(n, lists=["UN"])]
+    assert len(hits) <= FALSE_HITS_BEFORE, hits
