@@ -186,15 +186,16 @@ def test_english_given_name_is_not_missing_from_a_han_name() -> None:
 
 
 def test_han_first_query_is_cheap_once_the_table_exists(tmp_path: Path) -> None:
-    """The Cantonese reading table is written once per data folder; a new process then reads
-    it instead of loading pycantonese."""
+    """The Cantonese reading table is written once to the user's cache folder; a new process
+    then reads it instead of loading pycantonese."""
     import subprocess
 
     code = ("import sys, time\n"
             "from exportcheck.screen.jyutping import readings\n"
             "t = time.perf_counter(); r = readings('陳大文')\n"
             "print(' '.join(r), 'pycantonese' in sys.modules)\n")
-    env = {"EXPORTCHECK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {"EXPORTCHECK_DATA_DIR": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PATH": "/usr/bin:/bin"}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                            text=True, check=True).stdout.split()
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

@@ -16,6 +16,7 @@ from functools import lru_cache
 from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, latin_form, name_data
 
 MAX_FORMS = 24
+HAN_RE_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _COMPOUND = "欧阳 司徒 上官 诸葛 司马 东方 皇甫 尉迟 公孙 慕容 长孙 夏侯 令狐 端木 "
 _COMPOUND += "西门 南宫 独孤 轩辕 司空 闻人 宇文 申屠 呼延 澹台 公冶 太史 钟离 万俟"
 COMPOUND_SURNAMES = frozenset(_COMPOUND.split())
@@ -138,13 +139,23 @@ def han_forms(name: str, *, person: bool | None = None,
         not legal and 1 <= len(simp) <= 4 and not _is_org(simp))
     if is_person and len(simp) <= 4:
         orders = [(simp, trad)]
-        runs = re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", t2s.convert(name))
+        runs = HAN_RE_RUNS.findall(t2s.convert(name))
         if len(runs) == 2 and "".join(runs) == simp:  # "慧 申": given name first, surname last
             swapped = runs[1] + runs[0]
             orders.append((swapped, s2hk.convert(swapped)))
         for s_, t_ in orders:
             forms += [NameForm(f.tokens + rest_tokens, f.legal, f.script)
                       for f in _person_forms(s_, t_, legal, cantonese)]
+    elif (person is not False and not legal
+          and len(runs := HAN_RE_RUNS.findall(t2s.convert(name))) >= 2 and not _is_org(simp)):
+        # a longer name written in parts ("秀玉 惠玲 陳"): a person's, each part one word read
+        # in pinyin and in Cantonese, not a company name to read through the glossary
+        py = tuple("".join(_pinyin(r)) for r in runs)
+        forms.append(NameForm(py + rest_tokens, legal, "pinyin"))
+        jp = [_jyutping(s2hk.convert(r)) for r in runs]
+        if all(jp):
+            forms.append(NameForm(tuple("".join(jyutping_to_hk(x)[0] for x in syl) for syl in jp)
+                                  + rest_tokens, legal, "jyutping"))
     else:
         # organisations: characters word by word, and (queries) the English words the lists
         # use for Chinese companies (han_orgs); listed Han names keep to characters, so two

@@ -90,16 +90,14 @@ def _syllables() -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=1)
-def _pinyin_syllables() -> frozenset[str]:
-    from pypinyin import Style, lazy_pinyin
-
-    chars = "".join(chr(c) for c in range(0x4E00, 0xA000))
-    return frozenset(lazy_pinyin(chars, style=Style.NORMAL, errors="ignore"))
+#: one Mandarin syllable in pinyin without tones (initial + final)
+_PINYIN = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|iao"
+                     r"|ian|uai|uan|ai|ei|ui|ao|ou|iu|ie|ve|ue|er|an|en|in|un|vn|ia|ua|uo"
+                     r"|a|o|e|i|u|v)")
 
 
 def is_hk_syllable(token: str) -> bool:
     """Could ``token`` be one syllable of a Chinese name, in a Hong Kong spelling or in pinyin?
     "john", "carrie" and "regina" cannot: on a Hong Kong name they are the English given name,
     which the Chinese name never carries."""
-    return token in _syllables() or token in _pinyin_syllables()
+    return token in _syllables() or _PINYIN.fullmatch(token) is not None

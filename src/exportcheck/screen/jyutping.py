@@ -4,8 +4,9 @@ pycantonese reads text with a word segmenter and a large dictionary: about 2.5 s
 load, for what a name needs, the reading of each character. On 2,963 Han names of the yente
 negatives, per-character readings agree with pycantonese's word-level ones on every syllable
 (7 differ in tone only, which the Hong Kong spelling drops). So pycantonese is loaded once, to
-write the table of every character's reading to ``<data_dir>/cache/jyutping-<version>.json``
-(25,000 characters, 400 KB); later processes read that file in a few milliseconds.
+write the table of every character's reading to ``jyutping-<version>.json`` in the user's cache
+folder (``~/.cache/exportcheck``; 25,000 characters, 400 KB); later processes read that file in a
+few milliseconds. ``exportcheck lists load`` writes it, so the first Han query never pays.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ _RANGES = ((0x4E00, 0xA000), (0x3400, 0x4DC0), (0xF900, 0xFB00))
 
 
 def table_path() -> Path:
-    from exportcheck.screen.cache import cache_dir
+    """In the user's cache folder, shared by every data folder (the table depends on the
+    pycantonese version only)."""
+    from platformdirs import user_cache_dir
 
-    return cache_dir() / f"jyutping-{version('pycantonese')}.json"
+    return Path(user_cache_dir("exportcheck", appauthor=False)) / (
+        f"jyutping-{version('pycantonese')}.json")
 
 
 def build() -> dict[str, str]:

@@ -60,7 +60,9 @@ PARTIAL_MISSING_COST = 40.0
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
 _DIGIT = re.compile(r"\d")
-_ROMANISED = frozenset({"pinyin", "jyutping"})
+#: forms spelt by rule from another script: a near-miss spelling is another name ("jongsun" is
+#: not "jongun"); their variant spellings are forms of their own
+_ROMANISED = frozenset({"pinyin", "jyutping", "hangul"})
 
 
 @lru_cache(maxsize=200_000)
@@ -118,8 +120,10 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return 0.0
     if min(la, lb) <= 3:
         return sim if sim >= 0.66 else 0.0
-    if sim < 0.85 and min(la, lb) >= 5 and len(skeleton(a)) >= 3 and skeleton(a) == skeleton(b):
-        sim = max(sim, 0.8)  # transliteration variant: Mohammed / Muhammad
+    if sim < 0.85 and min(la, lb) >= 5 and len(skeleton(a)) >= 4 and skeleton(a) == skeleton(b):
+        # transliteration variant: Mohammed / Muhammad (three consonants are too few to tell:
+        # Brian / Byron, Marin / Moreno)
+        sim = max(sim, 0.8)
     return sim if sim >= MIN_TOKEN_SIM else 0.0
 
 

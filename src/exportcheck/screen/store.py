@@ -14,6 +14,7 @@ name, country and date of birth and to every source's copy of the entry (see
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,8 @@ from exportcheck.screen.service import (
     party_identity,
     reset_default_screener,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DispositionRow", "ListEntryRow", "ListVersion", "ScreenedParty", "add_party",
@@ -116,7 +119,19 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                                       pl.by_list()))
             _audit_load(session, version, active, user)
     reset_default_screener()
+    _prepare_readings()
     return results
+
+
+def _prepare_readings() -> None:
+    """Write the Cantonese reading table now (a few seconds, once per data folder), so that the
+    first Han-script query of a later process costs milliseconds, not pycantonese's load."""
+    from exportcheck.screen.jyutping import table
+
+    try:
+        table()
+    except Exception:  # the next Han query builds it instead; a load never fails for this
+        log.warning("could not prepare the Cantonese reading table", exc_info=True)
 
 
 #: the per-list gate only watches lists at least this big in the active version
