@@ -13,27 +13,15 @@ import pytest
 
 from exportcheck import determine, determine_frame
 from exportcheck.screen import Screener
-from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.ownership import Ownership
+from tests.ownership_lists import EL_C, MEU_D, SDN_A, SDN_B, ownership_screener
 
-SDN_A = "Harbour Shadow Holdings Limited"
-SDN_B = "Kestrel Peak Capital Limited"
-EL_C = "Lumen Quartz Microsystems Company Limited"
-MEU_D = "Orchid Aero Engine Institute"
 AFFILIATE = "Violet Bay Semiconductor Ltd"
 
 
 @pytest.fixture(scope="module")
 def screener() -> Screener:
-    entries = [
-        ListEntry("SDN", "9001", SDN_A, kind="entity", countries=["HK"], programs=["HK-EO13936"]),
-        ListEntry("SDN", "9002", SDN_B, kind="entity", countries=["HK"], programs=["HK-EO13936"]),
-        ListEntry("EL", "el-1", EL_C, kind="entity", countries=["CN"],
-                  license_requirement="For all items subject to the EAR",
-                  license_policy="Presumption of denial", federal_register_notice="85 FR 1"),
-        ListEntry("MEU", "meu-1", MEU_D, kind="entity", countries=["CN"]),
-    ]
-    return Screener([ParsedList("test", entries, len(entries), "test-lists")])
+    return ownership_screener()
 
 
 @pytest.fixture(scope="module")

@@ -13,26 +13,13 @@ import pytest
 
 from exportcheck.errors import InvalidInput
 from exportcheck.screen import Screener
-from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.ownership import Ownership
-
-SDN_A = "Harbour Shadow Holdings Limited"
-SDN_B = "Kestrel Peak Capital Limited"
-EL_C = "Lumen Quartz Microsystems Company Limited"
+from tests.ownership_lists import EL_C, SDN_A, SDN_B, ownership_screener
 
 
 @pytest.fixture(scope="module")
 def screener() -> Screener:
-    entries = [
-        ListEntry("SDN", "9001", SDN_A, kind="entity", countries=["HK"], programs=["HK-EO13936"]),
-        ListEntry("SDN", "9002", SDN_B, kind="entity", countries=["HK"], programs=["HK-EO13936"]),
-        ListEntry("EL", "el-1", EL_C, kind="entity", countries=["CN"],
-                  license_requirement="For all items subject to the EAR",
-                  license_policy="Presumption of denial", federal_register_notice="85 FR 1"),
-        ListEntry("MEU", "meu-1", "Orchid Aero Engine Institute", kind="entity",
-                  countries=["CN"]),
-    ]
-    return Screener([ParsedList("test", entries, len(entries), "test-lists")])
+    return ownership_screener()
 
 
 def _stake(owner: str, owned: str, pct: float, cc: str | None = None) -> dict:

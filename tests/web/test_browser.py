@@ -123,6 +123,35 @@ def test_check_on_two_dates_shows_both_outcomes_and_what_changed(browser, server
         screenshot(page, "web_check")
 
 
+def test_check_with_consignee_and_owners_shows_the_ownership_chain(browser, server):
+    """An unlisted consignee 55% owned by a holding that a sample SDN entity owns 60%: the
+    holding is blocked, so the consignee is too (OFAC 50 Percent Rule); the page shows the
+    chain, and stays within a 390px phone."""
+    owners = ("owner,owned,percent,owner_country\n"
+              "AEROCARIBBEAN AIRLINES,Caribe Holdings SA,60,CU\n"
+              "Caribe Holdings SA,Harbour Trading Ltd,55,PA")
+    for name, viewport in (("web_check_owners", (1280, 900)),
+                           ("web_check_owners_phone", (390, 844))):
+        with signed_in(browser, server, "officer", name, viewport=viewport) as page:
+            page.goto(f"{server}/check")
+            page.get_by_label("Item").fill("EAR99")
+            page.get_by_label("Destination").fill("DE")
+            page.get_by_label("Date of export").fill("2024-03-01")
+            page.get_by_label("Consignee (screened)").fill("Harbour Trading Ltd")
+            page.get_by_label("Owners (optional)").fill(owners)
+            page.get_by_role("button", name="Check", exact=True).click()
+            result = page.get_by_role("article", name="On 2024-03-01")
+            assert "PROHIBITED" in result.locator(".outcome").inner_text()
+            chain = result.locator(".chain").inner_text()
+            assert ("owned 55% by Caribe Holdings SA [owned 60% by AEROCARIBBEAN AIRLINES"
+                    in chain and "50 Percent Rule" in chain)
+            assert "Harbour Trading Ltd" in result.locator(".facts").inner_text()
+            assert page.get_by_label("Owners (optional)").input_value() == owners
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport[0], f"the page is {width}px wide at {viewport[0]}px"
+            screenshot(page, name)
+
+
 def _list_with_chan_tai_man(folder: Path) -> Path:
     """The bundled CSL sample plus one entry named 'CHAN, Tai Man' (a test fixture: 陳大文 is
     Hong Kong's placeholder name, like John Doe; it is on no real list)."""
@@ -139,14 +168,18 @@ def _list_with_chan_tai_man(folder: Path) -> Path:
     return path
 
 
+def _upload_chan_tai_man(page, server: str, folder: Path) -> str:
+    """Upload the fixture list as the signed-in admin; the status line it shows."""
+    page.goto(f"{server}/lists")
+    page.get_by_label("Files").set_input_files(str(_list_with_chan_tai_man(folder)))
+    page.get_by_role("button", name="Load and activate").click()
+    return page.get_by_role("status").last.inner_text()
+
+
 def test_admin_loads_a_list_then_officer_screens_han_name_and_clears_the_hit(
         browser, server, tmp_path):
-    upload = _list_with_chan_tai_man(tmp_path)
     with signed_in(browser, server, "admin", "lists_load") as page:
-        page.goto(f"{server}/lists")
-        page.get_by_label("Files").set_input_files(str(upload))
-        page.get_by_role("button", name="Load and activate").click()
-        assert "csl: activated" in page.get_by_role("status").last.inner_text()
+        assert "csl: activated" in _upload_chan_tai_man(page, server, tmp_path)
         page.get_by_role("row", name="csl").get_by_role("link", name="what changed").click()
         assert "1 added" in page.locator("p.lead").inner_text()
         assert "CHAN, Tai Man" in page.locator("main").inner_text()
@@ -161,10 +194,47 @@ def test_admin_loads_a_list_then_officer_screens_han_name_and_clears_the_hit(
         assert "query read as HK Cantonese romanisation: chan tai man" in why
         screenshot(page, "web_screen")
         hit.locator("summary").click()
-        hit.get_by_label("Why it is not the listed party").fill("different person: ID checked")
+        hit.get_by_label("Reason").fill("different person: ID checked")
         hit.get_by_role("button", name="Clear this hit").click()
         assert "cleared EL" in page.get_by_role("status").last.inner_text()
         assert "CHAN, Tai Man" not in page.locator("section[aria-label=hits]").inner_text()
+
+
+def test_potential_match_holds_the_line_until_an_officer_confirms_it(
+        browser, server, tmp_path):
+    """CHAN, Tai Man is on the (fixture) Entity List with a Hong Kong address. An order to a
+    German end user of that name is held, not decided: the name is exact but nothing else
+    agrees. The officer confirms the match from the screening page; the next check applies it."""
+    with signed_in(browser, server, "admin", "hold_upload") as page:
+        assert "csl:" in _upload_chan_tai_man(page, server, tmp_path)
+
+    def check(page) -> str:
+        page.goto(f"{server}/check")
+        page.get_by_label("Item").fill("EAR99")
+        page.get_by_label("Destination").fill("DE")
+        page.get_by_label("Date of export").fill("2024-03-01")
+        page.get_by_label("End user (screened)").fill("CHAN, Tai Man")
+        page.get_by_role("button", name="Check", exact=True).click()
+        return page.get_by_role("article", name="On 2024-03-01").inner_text()
+
+    with signed_in(browser, server, "officer", "hold") as page:
+        held = check(page)
+        assert "HOLD for review" in held and "if confirmed: LICENSE REQUIRED" in held
+        assert "Potential match (end user)" in held and "exact name match but no other" in held
+        screenshot(page, "web_hold")
+        page.goto(f"{server}/screen")
+        page.get_by_label("Name").fill("CHAN, Tai Man")
+        page.get_by_label("Country (optional)").fill("DE")
+        page.get_by_role("button", name="Screen").click()
+        hit = page.locator("article.hit").filter(has_text="Entity List").first
+        assert "exact name match" in hit.inner_text()
+        hit.locator("summary").click()
+        hit.get_by_label("Reason").fill("passport matches the listing; same person")
+        hit.get_by_role("button", name="Confirm").click()
+        assert "confirmed EL" in page.get_by_role("status").last.inner_text()
+        decided = check(page)
+        assert "HOLD" not in decided and "LICENSE REQUIRED" in decided
+        assert "confirmed by officer" in decided
 
 
 def test_overdrawing_shipment_is_refused_with_its_rule(browser, server):

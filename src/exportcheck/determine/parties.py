@@ -72,7 +72,9 @@ def screen_parties(ctx: Context, screener: PartyScreener | None, ownership: obje
         if not name:
             if role == "end user":
                 ctx.note("Restricted-party screening", None, False,
-                         "no end-user name given: not screened", citation=SCREENING_CITATION)
+                         "no end-user name given: end user not screened"
+                         + ("" if ctx.consignee_name else " (nor a consignee)"),
+                         citation=SCREENING_CITATION)
             continue
         if screener is None:
             ctx.note("Restricted-party screening", None, False,

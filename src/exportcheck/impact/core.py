@@ -27,16 +27,7 @@ from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START
 
 #: the answer columns of a side, as the batch path names them
-ANSWER = [
-    "outcome",
-    "agency",
-    "reasons",
-    "license_exceptions",
-    "review_policy",
-    "hold",
-    "if_confirmed",
-    "error",
-]
+ANSWER = vb.OUT_COLUMNS
 #: their names in the impact table
 NAMES = {
     "outcome": "outcome",

@@ -121,6 +121,29 @@ class Ownership:
             return cls(_csv_rows(text, p.name), source=p.name)
         raise InvalidInput(f"owners file {p.name}: use .csv or .json, not {p.suffix or 'none'}")
 
+    @classmethod
+    def from_text(cls, text: str, *, source: str = "owners") -> Ownership:
+        """Stakes pasted as CSV lines ``owner,owned,percent[,owner_country]``.
+
+        For forms, where people paste a few lines rather than upload a file: the header line
+        is optional (when given, its column order is used), and every error names the line of
+        the text and the field, since row numbers would not match what the user sees."""
+        rows, lines = _text_rows(text, source)
+        stakes: list[Stake] = []
+        seen: dict[tuple[str, str], int] = {}
+        for row, line in zip(rows, lines, strict=True):
+            where = f"{source} line {line}"
+            stake = _stake(row, where)
+            pair = (party_key(stake.owner), party_key(stake.owned))
+            if pair[0] == pair[1]:
+                raise InvalidInput(f"{where}: owner {stake.owner!r} cannot own itself")
+            if pair in seen:
+                raise InvalidInput(f"{where}: {stake.owner!r} owning {stake.owned!r} is already "
+                                   f"on line {seen[pair]}: give one line with the total")
+            seen[pair] = line
+            stakes.append(stake)
+        return cls(stakes, source=source)
+
     def __len__(self) -> int:
         return len(self.stakes)
 
@@ -322,6 +345,46 @@ def _csv_rows(text: str, name: str) -> list[dict[str, Any]]:
             continue  # a blank line
         rows.append({k: v for k, v in clean.items() if k})
     return rows
+
+
+def _text_rows(text: str, source: str) -> tuple[list[dict[str, str]], list[int]]:
+    """Rows of pasted CSV text and the line each ends on (header optional, blanks skipped)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    columns: tuple[str, ...] | None = None
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    usage = "owner,owned,percent[,owner_country]"
+    try:
+        for raw in reader:
+            cells = [c.strip() for c in raw]
+            if not any(cells):
+                continue
+            line = reader.line_num
+            if columns is None and not rows:
+                header = tuple(c.lower() for c in cells)
+                if "owner" in header and "owned" in header:
+                    unknown = [c for c in header if c not in _COLUMNS]
+                    missing = [c for c in ("owner", "owned", "percent") if c not in header]
+                    if unknown or missing:
+                        raise InvalidInput(
+                            f"{source} line {line}: header "
+                            + (f"has unknown column(s) {', '.join(unknown)}" if unknown else
+                               f"lacks {', '.join(missing)}")
+                            + f": use {usage}")
+                    columns = header
+                    continue
+            names = columns or _COLUMNS
+            if not 3 <= len(cells) <= len(names):
+                raise InvalidInput(
+                    f"{source} line {line}: {len(cells)} field(s) where "
+                    f"{','.join(names) if columns else usage} was expected (quote a name that "
+                    'contains a comma: "Acme, Inc.")')
+            rows.append({n: (cells[i] if i < len(cells) else "") for i, n in enumerate(names)})
+            lines.append(line)
+    except csv.Error as exc:
+        raise InvalidInput(f"{source} line {reader.line_num}: not readable as CSV: {exc}"
+                           ) from None
+    return rows, lines
 
 
 def _json_rows(text: str, name: str) -> list[Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Annotated
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +18,9 @@ from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
 from exportcheck.web.ui.forms import form_dict, page_user
+
+if TYPE_CHECKING:
+    from exportcheck.screen.ownership import Ownership
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "exportcheck_login_csrf"
@@ -101,7 +105,29 @@ async def logout(request: Request,
 # -- Check ---------------------------------------------------------------------------------
 CHECK_DEFAULTS = {"item": "", "destination": "", "date": "", "compare": "", "value": "",
                   "quantity": "", "end_user": "", "end_user_type": "civil", "end_use": "",
-                  "record": ""}
+                  "consignee": "", "owners": "", "record": ""}
+
+
+def _owners(text: str | None) -> Ownership | None:
+    """The owners textarea as a graph; parsed here rather than by the request model, so that
+    a mistake is reported by the line and field the officer typed."""
+    from exportcheck.screen.ownership import Ownership
+
+    graph = Ownership.from_text(text, source="owners") if text and text.strip() else None
+    return graph or None  # a header alone gives no stakes
+
+
+def _owners_note(graph: Ownership | None, parties: list[str]) -> str | None:
+    """Why the owners given cannot change the answer; otherwise a typo in an owned name
+    would pass silently as 'no ownership hit'."""
+    if graph is None:
+        return None
+    if not parties:
+        return "owners were given but no end user or consignee: they were not used"
+    if not any(graph.owners_all(p) for p in parties):
+        return (f"no owner line leads to {' or '.join(repr(p) for p in parties)}: check the "
+                "owned names (matched ignoring case and word order)")
+    return None
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -116,11 +142,14 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
     from exportcheck.impact.causes import diff_traces
 
     form = {**CHECK_DEFAULTS, **{k: str(v) for k, v in data.items()}}
-    results, changes, error, ok = None, None, None, None
+    results, changes, error, ok, note = None, None, None, None, None
     try:
         compare = data.pop("compare", None)
         data["record"] = bool(data.get("record"))
+        graph = _owners(data.pop("owners", None))
+        data["owners"] = [asdict(s) for s in graph.stakes] if graph else None
         req = to_model(DeterminationRequest, data)
+        note = _owners_note(graph, [p for p in (req.end_user, req.consignee) if p])
         first = decide(req, actor=user.actor)
         results = [(f"On {req.date.isoformat()}", first)]
         if compare:
@@ -134,7 +163,8 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
     except ExportCheckError as exc:
         error = str(exc)
     return render(request, "check.html", user, title="Check", form=form, results=results,
-                  changes=changes, error=error, ok=ok)
+                  changes=changes, error=error, ok=ok, note=note,
+                  owners_invalid=bool(error and error.startswith("owners")))
 
 
 # -- Screen --------------------------------------------------------------------------------
@@ -179,9 +209,13 @@ def disposition(request: Request, user: Officer, data: dict = Depends(form_dict)
     try:
         req = to_model(DispositionIn, data)
         d = store.record_disposition(req.party, req.list, req.entry_id, user=user.actor,
-                                     reason=req.reason, country=req.country, dob=req.dob)
+                                     reason=req.reason, country=req.country, dob=req.dob,
+                                     decision=req.decision)
     except ExportCheckError as exc:
         return _screen_page(request, user, form, error=str(exc))
+    effect = ("later screens of this party suppress it until the entry changes"
+              if d.decision == "cleared" else
+              "determinations for this party apply the hit instead of holding the line")
     return _screen_page(request, user, form, ok=(
-        f"cleared {d.list_code} {d.entry_id} for {d.party_name!r} ({user.actor}, "
-        f"{d.decided_on}): later screens of this party suppress it until the entry changes"))
+        f"{d.decision} {d.list_code} {d.entry_id} for {d.party_name!r} ({user.actor}, "
+        f"{d.decided_on}): {effect}"))

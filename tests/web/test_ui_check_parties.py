@@ -1,0 +1,117 @@
+"""The Check page's consignee and owners: screened like the end user, owners pasted as CSV lines,
+and what the determination shows for them (the consignee, a hold's outcome if confirmed, the
+ownership chain). Bad owners text is an error on the page naming line and field, form kept."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from exportcheck.errors import InvalidInput
+from exportcheck.screen.ownership import Ownership
+from tests.web.conftest import Service
+from tests.web.test_api_accounts import browser, page_csrf, sign_in
+
+#: on the bundled sample SDN list (entry 36, Cuba); the other names are on no list
+LISTED_OWNER = "AEROCARIBBEAN AIRLINES"
+HOLDING = "Caribe Holdings SA"
+CONSIGNEE = "Harbour Trading Ltd"
+#: the holding is 60% the listed airline's, so blocked itself, and owns 55% of the consignee
+CHAIN = (f"owner,owned,percent,owner_country\n{LISTED_OWNER},{HOLDING},60,CU\n"
+         f"{HOLDING},{CONSIGNEE},55,PA\n")
+
+
+@pytest.fixture
+def officer(service: Service) -> Iterator[tuple[TestClient, str]]:
+    """A signed-in officer's browser session and its CSRF token."""
+    b = browser(service)
+    assert sign_in(b, "officer", service.password("officer")).status_code == 303
+    yield b, page_csrf(b)
+    b.close()
+
+
+def check(officer: tuple[TestClient, str], **fields: str):
+    b, token = officer
+    form = {"item": "EAR99", "destination": "DE", "date": "2024-03-01", **fields}
+    return b.post("/check", data={**form, "csrf_token": token})
+
+
+def text_of(page: str, label: str) -> str:
+    """The visible text of the element with ``aria-label=label`` (tags stripped, spaces folded)."""
+    m = re.search(rf'<(\w+)[^>]*aria-label="{re.escape(label)}"[^>]*>(.*?)</\1>', page, re.S)
+    assert m, f"no element labelled {label!r}"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m[2])).split())
+
+
+def test_a_listed_consignee_holds_the_line_and_shows_the_outcome_if_confirmed(officer) -> None:
+    r = check(officer, consignee="BANCO NACIONAL DE CUBA", compare="2025-06-01")
+    assert r.status_code == 200
+    for day in ("2024-03-01", "2025-06-01"):  # the consignee goes to both dates
+        art = text_of(r.text, f"On {day}")
+        assert "Consignee BANCO NACIONAL DE CUBA" in art
+        assert "HOLD for review" in art
+        assert "Potential match (consignee) BANCO NACIONAL DE CUBA ~ SDN 306" in art
+        assert "If confirmed PROHIBITED OFAC: OFAC SDN: blocked" in art
+        assert "31 CFR 501.801" in art  # the citation of the outcome if confirmed
+    assert 'name="consignee" value="BANCO NACIONAL DE CUBA"' in r.text
+
+
+def test_owners_make_an_unlisted_consignee_blocked_with_the_chain(officer) -> None:
+    r = check(officer, consignee=CONSIGNEE, owners=CHAIN)
+    assert r.status_code == 200
+    art = text_of(r.text, "On 2024-03-01")
+    assert "PROHIBITED" in art and "HOLD" not in art
+    assert f"Screening hit {CONSIGNEE} ~ SDN 36 {LISTED_OWNER}" in art
+    assert (f"Ownership chain: owned 55% by {HOLDING} [owned 60% by {LISTED_OWNER} "
+            "(SDN entry 36) = 60%] = 55% ≥ 50%: blocked under OFAC's 50 Percent Rule") in art
+    assert "79 FR 47726" in art  # the rule the chain rests on
+    assert html.escape(CHAIN, quote=False).strip() in r.text  # the textarea keeps the owners
+
+
+def test_owners_without_a_header_and_without_the_owners_consignee_are_explained(
+        officer) -> None:
+    lines = f"{LISTED_OWNER},{HOLDING},60,CU\n{HOLDING},Another Company Ltd,55\n"
+    r = check(officer, consignee=CONSIGNEE, owners=lines)
+    assert r.status_code == 200 and "NLR" in text_of(r.text, "On 2024-03-01")
+    assert f"no owner line leads to '{CONSIGNEE}'" in html.unescape(r.text)
+    r = check(officer, owners=lines)
+    assert "owners were given but no end user or consignee" in r.text
+
+
+@pytest.mark.parametrize(("owners", "message"), [
+    (f"{LISTED_OWNER},{CONSIGNEE},sixty", "owners line 1: percent 'sixty' is not a number"),
+    (f"owner,owned,percent,owner_country\n\n{LISTED_OWNER},{CONSIGNEE},60,Narnia",
+     "owners line 3: owner_country: unknown country 'Narnia'"),
+    (f"{LISTED_OWNER},{CONSIGNEE}", "owners line 1: 2 field(s) where owner,owned,percent"),
+    (f"{LISTED_OWNER},{CONSIGNEE},60\n,{CONSIGNEE},10", "owners line 2: owner is missing"),
+    (f"{LISTED_OWNER},{CONSIGNEE},60\n{HOLDING},{CONSIGNEE},50",
+     f"owners '{CONSIGNEE}' is owned 110% in total"),
+    ("owner,owned,share\nA,B,1", "owners line 1: header has unknown column(s) share"),
+], ids=["percent", "country", "fields", "owner", "total", "header"])
+def test_bad_owners_are_an_error_naming_line_and_field_with_the_form_kept(
+        officer, owners: str, message: str) -> None:
+    r = check(officer, consignee=CONSIGNEE, end_user="Kowloon Parts Ltd", owners=owners)
+    assert r.status_code == 200
+    page = html.unescape(r.text)
+    alert = re.search(r'role="alert"><strong>Error:</strong>([^<]*)</p>', page)
+    assert alert and message in alert[1], alert and alert[1]
+    assert "On 2024-03-01" not in page  # no determination from a half-read graph
+    assert f'name="consignee" value="{CONSIGNEE}"' in page
+    assert 'name="end_user" value="Kowloon Parts Ltd"' in page
+    assert 'name="item" required value="EAR99"' in page
+    textarea = re.search(r'<textarea id="owners"[^>]*>(.*?)</textarea>', page, re.S)
+    assert textarea and textarea[1] == owners
+    assert 'aria-invalid="true"' in textarea[0]
+
+
+def test_from_text_reads_a_header_in_any_column_order() -> None:
+    graph = Ownership.from_text(f'owned,percent,owner\n"{CONSIGNEE}, Inc.",51%,{HOLDING}\n')
+    assert [(s.owner, s.owned, s.percent) for s in graph.stakes] == [
+        (HOLDING, f"{CONSIGNEE}, Inc.", 51.0)]
+    assert len(Ownership.from_text("owner,owned,percent\n")) == 0
+    with pytest.raises(InvalidInput, match="line 2: 'a' owning 'b' is already on line 1"):
+        Ownership.from_text("A,B,10\na,b,20")
