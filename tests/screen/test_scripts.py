@@ -19,6 +19,10 @@ NEGATIVES = REPO.parent / "shared" / "data" / "eval" / "yente" / "negatives_us.c
 #: false hits of the first 2,000 negatives against the UN list before this module (measured
 #: with anyascii folding only)
 FALSE_HITS_BEFORE = 0
+#: Arabic-script negatives (681 of the 50,000) with a hit against all lists at the default
+#: threshold, measured before the second round of Arabic rules (3: آلاء الجابر, احسان حمیدی,
+#: احسان حریریان); the rules must not add any
+ARABIC_FALSE_HITS_BEFORE = 3
 
 
 def _screener(*names: tuple[str, str]) -> Screener:
@@ -95,6 +99,27 @@ def test_article_and_compounds() -> None:
     assert ("nasrullah",) in {f.tokens for f in script_forms("نصرالله", True)}
 
 
+def _tokens(name: str) -> set[tuple[str, ...]]:
+    return {f.tokens for f in script_forms(name, None)}
+
+
+def test_arabic_styles_and_elements() -> None:
+    """One style per form (English, Maghreb French, South Asian), words written joined,
+    vowel marks, the ezafe and organisation names in English."""
+    assert ("kamal", "ben", "mouladi") in _tokens("كمال بن المولدي")  # FR drops al after ben
+    assert ("abdelkadir",) in _tokens("عبد القادر")
+    assert ("shams", "ur", "rahman") in _tokens("شمس الرحمن")
+    assert ("nazar", "muhammad", "abdul", "basir") in _tokens("نظر محمدعبد البصیر")
+    assert ("gul", "agha") in _tokens("كُل آغا") or ("kul", "agha") in _tokens("كُل آغا")
+    assert ("tehrik", "e", "taliban", "pakistan") in {
+        tuple("pakistan" if t.startswith("paka") else t for t in f) for f in
+        _tokens("تحریک طالبان پاکستان")}
+    assert ("group", "islamic", "armed") in _tokens("الجماعة الاسلامية المسلحة")
+    assert ("walijan",) in _tokens("ولی جان")
+    assert all(f.script == "abjad" and len(script_forms("محمد ولی محمد عوض")) <= MAX_FORMS
+               for f in script_forms("محمد ولی محمد عوض"))
+
+
 def test_hangul_systems() -> None:
     assert [hangul_syllable("정", s) for s in ("dprk", "rr", "popular")] == [
         "jong", "jeong", "jung"]
@@ -147,19 +172,25 @@ def test_un_original_script_names_as_listed(un_recall: dict) -> None:
 
 
 def test_un_original_script_recall_floor(un_recall: dict) -> None:
-    """Found through the Latin names only: the floor this module reaches with today's scorer
-    (Arabic 0.11 before it); raise it as the scorer follows."""
-    assert un_recall["arabic"]["entries"] >= 300
-    assert un_recall["arabic"]["recall"] >= 0.80
+    """Found through the Latin names only, on the held-out half (the rules are written from
+    the dev half's misses only: benchmarks/screening_scripts.py): 0.887 reached (0.831 before
+    the second round; Arabic 0.11 before the module); raise it as the rules follow."""
+    held_out = un_recall["arabic"]["halves"]["held-out"]
+    assert held_out["entries"] >= 150
+    assert held_out["recall"] >= 0.87
+    assert un_recall["arabic"]["recall"] >= 0.89
     assert un_recall["cyrillic"]["found"] >= 8
 
 
-@pytest.mark.xfail(reason="issue #11 target not reached yet: Arabic 0.82 (Maghreb and Pashto "
-                          "spellings, words written joined, one-word names)", strict=False)
+@pytest.mark.xfail(reason="issue #11 target 0.90: the held-out half of the Arabic-script "
+                          "entries reaches 0.887 (organisation names in English, spellings "
+                          "that differ in consonants)", strict=True)
 def test_un_original_script_recall_target(un_recall: dict) -> None:
+    """The target, on the honest figure: the held-out half of each script with 20+ entries."""
     for script, row in un_recall.items():
-        if row["entries"] >= 20:
-            assert row["recall"] >= 0.90, (script, row["found"], row["entries"])
+        held_out = row.get("halves", {}).get("held-out")
+        if held_out and held_out["entries"] >= 20:
+            assert held_out["recall"] >= 0.90, (script, held_out)
 
 
 def test_no_new_false_hits_on_ordinary_names(un_screener: Screener) -> None:
@@ -170,3 +201,18 @@ def test_no_new_false_hits_on_ordinary_names(un_screener: Screener) -> None:
                                                      strict=False)]
     hits = [n for n in names if un_screener.screen(n, lists=["UN"])]
     assert len(hits) <= FALSE_HITS_BEFORE, hits
+
+
+def test_no_new_false_hits_on_arabic_script_negatives(full_screener: Screener) -> None:
+    """The Arabic-script names among the 50,000 negatives, against every list at the default
+    threshold: the romanisation rules must not add false hits."""
+    if not NEGATIVES.is_file():
+        pytest.skip(f"negatives not found at {NEGATIVES}")
+    from exportcheck.screen.arabic import ARABIC_RE
+
+    with NEGATIVES.open(encoding="utf-8", newline="") as fh:
+        names = [row["full_name"] for row in csv.DictReader(fh)
+                 if ARABIC_RE.search(row["full_name"])]
+    assert len(names) >= 600
+    hits = [n for n in names if full_screener.screen(n)]
+    assert len(hits) <= ARABIC_FALSE_HITS_BEFORE, hits

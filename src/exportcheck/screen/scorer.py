@@ -262,7 +262,8 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
         n_small = len(qt) if small_is_q else len(ct)
         cost = EXTRA_TOKEN_COST_SINGLE if n_small == 1 else (
             EXTRA_TOKEN_COST_ORG if org else EXTRA_TOKEN_COST)
-        n_extra = 0 if english and not left_small else len(extra)
+        # connectors ("of", "the") cost nothing: "Islamic State in Iraq and the Levant"
+        n_extra = 0 if english and not left_small else sum(t not in _CONNECTORS for t in extra)
         # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN,
         # Vladimir Vladimirovich" above "PUTINA, Maria"); longer names pay for each in full
         units = (n_extra + 1) / 2 if n_small == 1 and n_extra else n_extra

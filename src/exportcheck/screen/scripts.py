@@ -5,13 +5,11 @@ Why: lists print most names in Latin only, so a name queried in its own script m
 romanised the way list compilers romanise it, not letter by letter (anyascii gives "mhsn khdr
 lkhfjy" for محسن خضر الخفاجي, with the article glued on and no vowels).
 
-* Arabic script has no short vowels. Known name words come from a reviewed table
-  (``data/arabic_names.json``: Muhammad/Mohammed, Qasim/Kassim); name elements follow the
-  ALA-LC / BGN-PCGN conventions as lists write them: the article as its own word ("al"),
-  ʿAbd al-X as "Abd al X", "Abdulx" or "Abdul X", X ad-Din as "Xuddin" or "X al Din", X-Allah as
-  "Xullah". Other words get a consonant spelling with a guessed "a" between consonants: the
-  forms carry ``script="abjad"``, so the scorer compares them by consonant skeleton, where the
-  guessed vowels do not count.
+* Arabic script (:mod:`exportcheck.screen.arabic`): no short vowels; known name words come
+  from a reviewed table (``data/arabic_names.json``), name elements (the article, ʿAbd al-X,
+  X ad-Din, X-ullah) are spelt in the English, French (Maghreb) and South Asian styles lists
+  use, one style per form; the forms carry ``script="abjad"``, so the scorer compares them by
+  consonant skeleton, where the guessed vowels do not count.
 * Cyrillic: ICAO Doc 9303 (passports) and BGN/PCGN (iuliia), and anyascii's spelling.
 * Hangul: the DPRK's own spelling (McCune-Reischauer without breves: "Kim Jong Un", "Ri",
   "Choe Ryong Hae"), the Revised Romanization (South Korea since 2000) and the South Korean
@@ -32,11 +30,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from exportcheck.errors import InvalidInput
+from exportcheck.screen.arabic import ARABIC_RE, arabic_sequences
 from exportcheck.screen.normalize import NameForm, fold_text, split_legal
 
 MAX_FORMS = 8
 _DATA = Path(__file__).with_name("data")
-ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 CYRILLIC_RE = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")
 _TOKEN = re.compile(r"[^\s\-‐-―_/,;:.()\[\]{}«»\"'،؛]+")
@@ -53,10 +51,10 @@ def script_forms(name: str, person: bool | None = None) -> tuple[NameForm, ...]:
     if not isinstance(name, str):
         raise InvalidInput(f"name must be a string, got {type(name).__name__}")
     text = unicodedata.normalize("NFKC", name)
+    if not HANGUL_RE.search(text) and ARABIC_RE.search(text):
+        return _abjad_forms(text, person)
     if HANGUL_RE.search(text):
         units, script = _hangul_units(text), "hangul"
-    elif ARABIC_RE.search(text):
-        units, script = _arabic_units(text), "abjad"
     elif CYRILLIC_RE.search(text):
         units, script = _cyrillic_units(text), "cyrillic"
     else:
@@ -73,6 +71,19 @@ def script_forms(name: str, person: bool | None = None) -> tuple[NameForm, ...]:
         core, legal = split_legal(tokens) if script == "cyrillic" else (tuple(tokens), ())
         if core:
             forms.append(NameForm(core, legal, script))
+    return tuple(dict.fromkeys(forms))[:MAX_FORMS]
+
+
+def _abjad_forms(text: str, person: bool | None) -> tuple[NameForm, ...]:
+    """Forms of an Arabic-script name (:func:`~exportcheck.screen.arabic.arabic_sequences`)."""
+    forms: list[NameForm] = []
+    for tokens, translated in arabic_sequences(text, MAX_FORMS):
+        if person is not False and len(tokens) > 2 and tokens[0] in _title_words():
+            tokens = tokens[1:]
+        # the legal form only in the English rendering: "sad" (Saad) is a name, not an S.A.D.
+        core, legal = split_legal(list(tokens)) if translated else (tokens, ())
+        if core:
+            forms.append(NameForm(core, legal, "abjad"))
     return tuple(dict.fromkeys(forms))[:MAX_FORMS]
 
 
@@ -117,244 +128,6 @@ def _title_words() -> frozenset[str]:
 def _latin_unit(token: str) -> Alternatives:
     folded = fold_text(token)
     return [tuple(folded.split())] if folded else []
-
-
-# -- Arabic script -------------------------------------------------------------------------
-_HARAKAT = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-#: folding for table lookups: spelling variants of one letter that writers mix freely
-_KEY_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي",
-                           "ۍ": "ي", "ے": "ي", "ك": "ك", "ک": "ك", "ګ": "گ", "ة": "ه", "ۀ": "ه",
-                           "ہ": "ه", "ھ": "ه", "ە": "ه", "ؤ": "و"})
-_SUN = frozenset("تثدذرزسشصضطظلن")
-#: letter -> consonant spellings (Arabic reading first, Persian/Urdu/Pashto second)
-_CONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "ب": (("b",), ("b",)), "ت": (("t",), ("t",)), "ث": (("th", "s"), ("s", "th")),
-    "ج": (("j", "g"), ("j",)), "ح": (("h",), ("h",)), "خ": (("kh",), ("kh",)),
-    "د": (("d",), ("d",)), "ذ": (("dh", "z", "d"), ("z", "dh")), "ر": (("r",), ("r",)),
-    "ز": (("z",), ("z",)), "س": (("s",), ("s",)), "ش": (("sh",), ("sh",)),
-    "ص": (("s",), ("s",)), "ض": (("d", "dh", "z"), ("z", "d")), "ط": (("t",), ("t",)),
-    "ظ": (("z", "dh", "th"), ("z",)), "غ": (("gh",), ("gh",)), "ف": (("f",), ("f",)),
-    "ق": (("q", "k", "g"), ("q", "gh", "k")), "ك": (("k",), ("k",)), "ک": (("k",), ("k",)),
-    "ل": (("l",), ("l",)), "م": (("m",), ("m",)), "ن": (("n",), ("n",)),
-    "ه": (("h",), ("h",)), "ہ": (("h",), ("h",)), "ھ": (("h",), ("h",)),
-    "پ": (("p",), ("p",)), "چ": (("ch",), ("ch",)), "ژ": (("zh",), ("zh",)),
-    "گ": (("g",), ("g",)), "ګ": (("g",), ("g",)), "ڤ": (("v",), ("v",)),
-    "ٹ": (("t",), ("t",)), "ڈ": (("d",), ("d",)), "ڑ": (("r",), ("r",)),
-    "ں": (("n",), ("n",)), "ټ": (("t",), ("t",)), "ډ": (("d",), ("d",)),
-    "ړ": (("r",), ("r",)), "ږ": (("zh", "g"), ("zh", "g")), "ښ": (("sh", "kh"), ("sh", "kh")),
-    "ځ": (("z",), ("z",)), "څ": (("s",), ("s",)), "ڼ": (("n",), ("n",)),
-}
-_ALEFS = {"ا": "a", "أ": "a", "آ": "a", "ٱ": "a", "إ": "i", "ى": "a"}
-_PERSIAN = re.compile(r"[پچژگکیۍېښځڅډړږټګڼےٹڈڑںہھ]")
-
-
-@lru_cache(maxsize=1)
-def arabic_table() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(particles, names) of ``data/arabic_names.json``, keyed by :func:`arabic_key`."""
-    raw = json.loads((_DATA / "arabic_names.json").read_text("utf-8"))
-    words = {**raw.get("organisation_words", {}), **raw["names"]}
-    return ({arabic_key(k): v for k, v in raw["particles"].items()},
-            {arabic_key(k): v for k, v in words.items()})
-
-
-def arabic_key(word: str) -> str:
-    """A word as looked up in the name table: no vowel marks, one form of each letter."""
-    return _HARAKAT.sub("", unicodedata.normalize("NFKC", word)).translate(_KEY_FOLD)
-
-
-def _skeleton_dedupe(spellings: list[str]) -> list[str]:
-    """Keep one spelling per consonant skeleton: the scorer compares abjad forms by skeleton."""
-    from exportcheck.screen.scorer import skeleton
-
-    out: dict[str, str] = {}
-    for s in spellings:
-        out.setdefault(skeleton(s) if len(s) > 1 else s, s)
-    return list(out.values())
-
-
-def _romanise_word(word: str, persian: bool) -> list[str]:
-    """One Arabic-script word (no article) -> Latin spellings, best first."""
-    key = arabic_key(word)
-    names = arabic_table()[1]
-    spellings = names.get(key) or _spell(_HARAKAT.sub("", word), persian)
-    if spellings and not persian:  # the French spelling of Maghreb names: Djamel, Chaoui
-        spellings = [spellings[0], _french(spellings[0]), *spellings[1:]]
-    return _skeleton_dedupe(spellings)
-
-
-def _french(spelling: str) -> str:
-    """A spelling as French writes Arabic names: j -> dj, sh -> ch, w -> ou (Djamel, Chaker,
-    Zarkaoui); ``spelling`` itself when nothing changes."""
-    out = re.sub(r"(?<!d)j", "dj", spelling).replace("sh", "ch")
-    return re.sub(r"w(?=[aeiu]|$)", "ou", out)
-
-
-def _spell(word: str, persian: bool) -> list[str]:
-    """Consonant spelling of an unknown word, with variants for ambiguous letters."""
-    segs: list[tuple[str, tuple[str, ...]]] = []  # (kind C/V, spellings)
-    n = len(word)
-    for i, ch in enumerate(word):
-        prev = word[i - 1] if i else ""
-        nxt = word[i + 1] if i + 1 < n else ""
-        if ch in _ALEFS:
-            segs.append(("V", (_ALEFS[ch],)))
-        elif ch in "وؤ":
-            if ch == "ؤ":
-                segs.append(("V", ("u",)))
-            elif i == 0 or prev in _ALEFS or _is(nxt, "اآ"):
-                segs.append(("C", ("v", "w") if persian and i == 0 else ("w",)))
-            elif i == n - 1:
-                segs.append(("V", ("u", "o") if persian else ("u",)))
-            else:
-                segs.append(("V", ("u", "aw")))
-        elif ch in "يیېۍئےى":
-            segs.append(("C", ("y",)) if i == 0 or _is(nxt, "اآو") else ("V", ("i",)))
-        elif ch in "عء":
-            segs.append(("V", ("",)) if not nxt or _is(nxt, "اآويیئ") else ("V", ("a",)))
-        elif ch in "ةۀ":
-            segs.append(("V", ("a",)))
-        elif ch in "هہە" and i == n - 1 and i > 0 and persian and prev not in _ALEFS:
-            segs.append(("V", ("a", "ah")))
-        elif ch in _CONS:
-            segs.append(("C", _CONS[ch][1 if persian else 0]))
-        elif ch.isalpha():
-            folded = fold_text(ch)
-            if folded:
-                segs.append(("C", (folded,)))
-    if not segs:
-        return []
-    spelt: list[tuple[str, ...]] = []
-    for j, (kind, opts) in enumerate(segs):
-        if kind == "C" and j and segs[j - 1][0] == "C":
-            spelt.append(("a",))
-        spelt.append(opts)
-    primary = "".join(o[0] for o in spelt)
-    out = [primary]
-    for j, opts in enumerate(spelt):  # one letter at a time in its other readings
-        for alt in opts[1:]:
-            out.append("".join(alt if k == j else o[0] for k, o in enumerate(spelt)))
-    return [s for s in dict.fromkeys(out) if s][:4]
-
-
-def _is(ch: str, letters: str) -> bool:
-    return bool(ch) and ch in letters
-
-
-def _arabic_units(text: str) -> list[Alternatives]:
-    """Name units of an Arabic-script name, particles bound to the word they belong to."""
-    persian = bool(_PERSIAN.search(text))
-    words = _TOKEN.findall(_HARAKAT.sub("", text))
-    units: list[Alternatives] = []
-    i = 0
-    while i < len(words):
-        w = words[i]
-        if not ARABIC_RE.search(w):
-            units.append(_latin_unit(w))
-            i += 1
-            continue
-        k = arabic_key(w)
-        nk = arabic_key(words[i + 1]) if i + 1 < len(words) else ""
-        if (k == "عبد" and nk == "الله") or k == "عبدالله":
-            units.append([("abdullah",), ("abd", "allah")])
-            i += 2 if k == "عبد" else 1
-        elif k == "عبد" and nk.startswith("ال") and len(nk) > 2:
-            units.append(_abd(words[i + 1][2:], persian))
-            i += 2
-        elif k.startswith("عبدال") and len(k) > 5:
-            units.append(_abd(w[5:], persian))
-            i += 1
-        elif k == "ابو" and nk.startswith("ال") and len(nk) > 2 and nk != "الله":
-            units.append(_abu_al(words[i + 1][2:], persian))
-            i += 2
-        elif k.startswith("ابوال") and len(k) > 5:
-            units.append(_abu_al(w[5:], persian))
-            i += 1
-        elif nk == "الله" and k not in arabic_table()[0]:
-            units.append(_allah(w, persian))
-            i += 2
-        elif k.endswith("الله") and len(k) > 4:
-            units.append(_allah(w[:-4], persian))
-            i += 1
-        elif nk == "الدين":
-            units.append(_din(w, persian))
-            i += 2
-        elif k.endswith("الدين") and len(k) > 5:
-            units.append(_din(w[:-5], persian))
-            i += 1
-        elif k.startswith("وال") and len(k) > 4:  # "wal-Jihad": and + article, one word
-            x = _romanise_word(w[3:], persian)[:1] or [""]
-            units.append([("wal", x[0]), ("wa", "al", x[0]), ("wa", x[0])])
-            i += 1
-        else:
-            alts = _arabic_word(w, persian)
-            if w.endswith("ة") and nk.startswith("ال") and alts and len(alts[0]) == 1:
-                # ta marbuta before a genitive ("Jabhat al-Nusra", "Harakat al-Jihad")
-                alts.insert(1, (re.sub(r"ah?$", "", alts[0][0]) + "at",))
-            units.append(alts)
-            i += 1
-    return units
-
-
-def _arabic_word(w: str, persian: bool) -> Alternatives:
-    k = arabic_key(w)
-    particles, names = arabic_table()
-    if k in particles:
-        return [(s,) for s in particles[k]]
-    if k in names or not (k.startswith("ال") and len(k) > 3):
-        return [(s,) for s in _romanise_word(w, persian)]
-    rest = _romanise_word(w[2:], persian)  # the article: "al-Tikriti" -> al tikriti
-    if not rest:
-        return [("al",)]
-    # lists write the article, leave it out ("Samira Shahbandar") or write it "el"
-    alts = [("al", rest[0]), (rest[0],), ("el", rest[0])]
-    if persian:  # Afghan and Pakistani "Shams-ur-Rahman", "Zia-ul-Haq"
-        sun = arabic_key(w)[2:3] in _SUN and rest[0][:1].isalpha()
-        alts.insert(1, ("u" + (rest[0][0] if sun else "l"), rest[0]))
-    for r in rest[1:]:
-        alts += [("al", r), (r,)]
-    return alts
-
-
-def _abd(rest: str, persian: bool) -> Alternatives:
-    """ʿAbd al-X: "abd al x", "abdulx", "abdul x", and "abdurx" before a sun letter."""
-    xs = _romanise_word(rest, persian)
-    if not xs:
-        return [("abd",)]
-    x = xs[0]
-    alts = [("abd", "al", x), ("abdul" + x,), ("abdul", x)]
-    if arabic_key(rest)[:1] in _SUN and x[:1].isalpha():
-        alts.append(("abdu" + x[0] + x,))
-    alts += [("abd", "al", y) for y in xs[1:]] + [("abdul" + y,) for y in xs[1:]]
-    return alts
-
-
-def _abu_al(rest: str, persian: bool) -> Alternatives:
-    xs = _romanise_word(rest, persian)
-    if not xs:
-        return [("abu",)]
-    return [("abu", "al", xs[0]), ("abu", xs[0]), ("abul" + xs[0],)] + [
-        ("abu", "al", y) for y in xs[1:]]
-
-
-def _allah(word: str, persian: bool) -> Alternatives:
-    """X-Allah (Nasrallah, Hidayatullah): the ta marbuta is read as t before it."""
-    if arabic_key(word) == "عبد":
-        return [("abdullah",), ("abd", "allah")]
-    word = word[:-1] + "ت" if word.endswith("ة") else word
-    xs = _romanise_word(word, persian)
-    if not xs:
-        return [("allah",)]
-    return [(xs[0] + "ullah",), (xs[0], "allah")] + [(y + "ullah",) for y in xs[1:]]
-
-
-def _din(word: str, persian: bool) -> Alternatives:
-    """X ad-Din (Salah al-Din, Sirajuddin, Salaheddine)."""
-    xs = _romanise_word(word, persian)
-    if not xs:
-        return [("al", "din")]
-    x = xs[0]
-    return [(x + "uddin",), (x, "al", "din"), (x, "uddin"), (x + "aldin",)] + [
-        (y + "uddin",) for y in xs[1:]]
 
 
 # -- Cyrillic ------------------------------------------------------------------------------
