@@ -158,3 +158,6 @@ class Determination(BaseModel):
     hold: bool = False
     party_matches: list[PartyMatch] = []
     if_confirmed: IfConfirmed | None = None
+    #: for a date before the eCFR edition the rule base was read from: the rows of unknown
+    #: history the answer used (exportcheck.determine.caveats); re-check those by hand
+    caveats: list[str] = []

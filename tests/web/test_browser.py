@@ -302,7 +302,11 @@ def test_phone_width_and_keyboard_only_sign_in(browser, server):
     page = context.new_page()
     try:
         page.goto(f"{server}/login")
-        page.keyboard.type("officer")  # the user name field has the focus
+        # the user name field has the focus (autofocus): wait for it, or the first keystroke
+        # can land before the focus does on a busy machine
+        page.wait_for_function("document.activeElement && document.activeElement.name === "
+                               "'username'")
+        page.keyboard.type("officer")
         page.keyboard.press("Tab")
         page.keyboard.type(Service.password("officer"))
         page.keyboard.press("Enter")

@@ -83,6 +83,8 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
         if (h.list, h.entry_id) not in held:
             t.add_row("screening hit", f"{h.list} {h.entry_id} {h.matched_name} ({h.score:.0f})"
                       + (f": {h.explanation[0]}" if h.match_kind == "owned" else ""))
+    for c in d.caveats:
+        t.add_row("[bold yellow]caveat[/]", f"[yellow]{c}[/]")
     if full_trace:
         t.add_row("trace", trace_text(d))
     return t
@@ -93,13 +95,10 @@ def trace_text(d: Determination, fired_only: bool = False) -> str:
     for s in d.trace:
         if fired_only and not s.fired:
             continue
-        since = (
-            s.effective_from.isoformat()
-            if s.start_date_known and s.effective_from
-            else "start date unknown"
-        )
+        # a step with no rule row behind it (a conclusion, a screening note) has no start
+        since = ("; in force from start date unknown" if not s.start_date_known
+                 else f"; in force from {s.effective_from.isoformat()}" if s.effective_from
+                 else "")
         mark = "[red]●[/]" if s.fired else "[dim]○[/]"
-        lines.append(
-            f"{mark} {s.rule} [dim]({s.citation}; in force from {since})[/]\n    {s.detail}"
-        )
+        lines.append(f"{mark} {s.rule} [dim]({s.citation}{since})[/]\n    {s.detail}")
     return "\n".join(lines)

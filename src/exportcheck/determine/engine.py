@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from exportcheck.determine import ear, enduse, exceptions, holds, itar, parties
+from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.determine.items import parse_item
 from exportcheck.errors import InvalidInput, UnknownDestination
@@ -307,4 +308,5 @@ def _answer(ctx: Context) -> Determination:
         hold=ctx.hold,
         party_matches=ctx.party_matches,
         if_confirmed=ctx.if_confirmed,
+        caveats=caveats(ctx),
     )

@@ -15,6 +15,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 #: The earliest date the rule base answers for.
 RULEBASE_START = date(2019, 1, 1)
+#: The eCFR edition the rows without a start date (``unknown``) were read from: for an earlier
+#: date a determination says which of them it used (exportcheck.determine.caveats).
+SOURCE_EDITION = date(2026, 7, 23)
 
 Reason = Literal[
     "NS", "NP", "MT", "CB", "CW", "RS", "FC", "CC", "AT", "UN", "EI", "SS", "SL", "RU", "SI", "XX"

@@ -1,0 +1,57 @@
+"""Caveats: what a determination for a past date rests on that is only known from today's text.
+
+Most rows of the rule base were read from one eCFR edition (:data:`SOURCE_EDITION`) and carry no
+start date (``effective_from: unknown``): the engine applies them from the start of the rule
+base. For a date before that edition the answer may then silently rest on today's text (the
+United Arab Emirates' Country Group A:5 listing applied to 2024, when the UAE was in D:4 and
+the 2023 advanced-computing rule reached it). So a determination for such a date lists, under
+``caveats``, every row of unknown history it used: the destination's Country Group
+memberships, its Country Chart marks, the item's CCL entry, and every rule in its trace. A
+compliance officer auditing past shipments sees which answers to re-check by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from exportcheck.determine.context import Context
+from exportcheck.rules.schema import SOURCE_EDITION, Cited
+
+
+def _unknown(rows: Iterable[Cited]) -> list[Cited]:
+    return [r for r in rows if not r.start_date_known]
+
+
+def caveats(ctx: Context) -> list[str]:
+    """One line per kind of row of unknown history the determination used (empty on or after
+    :data:`SOURCE_EDITION`, when today's text is the text in force)."""
+    if ctx.on >= SOURCE_EDITION:
+        return []
+    snap = ctx.snapshot
+    edition = SOURCE_EDITION.isoformat()
+    out: list[str] = []
+    dest = ctx.ear_destination
+    groups = _unknown(snap.groups.get(dest, {}).values())
+    if groups and ctx.item.kind != "usml":
+        names = ", ".join(sorted(g.group for g in groups))
+        out.append(f"Country Group memberships of {dest} ({names}) are as in the eCFR of "
+                   f"{edition}; their start dates are not established (15 CFR 740 Supp. 1)")
+    marks = _unknown(snap.chart.get(dest, {}).values())
+    if marks and ctx.item.kind == "eccn":
+        cols = ", ".join(sorted(m.column for m in marks))
+        out.append(f"Country Chart marks for {dest} ({cols}) are as in the eCFR of {edition}; "
+                   "their start dates are not established (15 CFR 738 Supp. 1)")
+    entry = snap.ccl.get(ctx.item.code) if ctx.item.kind == "eccn" else None
+    if entry is not None and not entry.start_date_known:
+        out.append(f"the CCL entry {entry.eccn} (control lines, licence exceptions) is as in the "
+                   f"eCFR of {edition}; its start date is not established ({entry.citation})")
+    seen: set[str] = set()
+    rules = []
+    for step in ctx.trace:
+        if not step.start_date_known and step.rule not in seen:
+            seen.add(step.rule)
+            rules.append(f"{step.rule} ({step.citation})")
+    if rules:
+        out.append(f"rules applied from the eCFR of {edition} whose start dates are not "
+                   f"established: {'; '.join(rules)}")
+    return out

@@ -1,0 +1,71 @@
+"""Issue #12 point 1: a determination for a date before the eCFR edition the rule base was read
+from names every row of unknown history it used (``caveats``), never answering silently from
+today's text."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from exportcheck import determine
+from exportcheck.rules import load_ruleset
+from exportcheck.rules.schema import SOURCE_EDITION
+
+CASES = list(csv.DictReader((Path(__file__).with_name("cases.csv")).open(encoding="utf-8")))
+PAST = [c for c in CASES if date.fromisoformat(c["date"]) < SOURCE_EDITION]
+
+
+def test_uae_a5_listing_is_flagged_for_2024() -> None:
+    """The UAE's A:5 listing has no start date: applied to 2024 it must be named."""
+    d = determine("3A090.a", "AE", date(2024, 3, 1))
+    assert any("Country Group memberships of AE" in c and "A:5" in c for c in d.caveats)
+    assert all(SOURCE_EDITION.isoformat() in c for c in d.caveats)
+
+
+def test_no_caveat_on_or_after_the_edition() -> None:
+    assert determine("3A090.a", "AE", SOURCE_EDITION).caveats == []
+    assert determine("3A001.a.2", "HK", date(2026, 11, 2)).caveats == []
+
+
+@pytest.mark.parametrize("case", PAST, ids=[c["id"] for c in PAST])
+def test_every_row_of_unknown_history_used_is_named(case: dict[str, str]) -> None:
+    """Fails when a past determination uses, without a caveat, a trace rule, a Country Group
+    membership, a chart mark or a CCL entry whose start date is unknown."""
+    on = date.fromisoformat(case["date"])
+    d = determine(case["item"], case["destination"], on,
+                  value=float(case["value"]) if case["value"] else None,
+                  end_user_type=case["end_user_type"] or "civil",
+                  end_use=case["end_use"] or None)
+    text = "\n".join(d.caveats)
+    for step in d.trace:
+        if not step.start_date_known:
+            assert step.rule in text, (step.rule, d.caveats)
+    if d.item.startswith("USML:"):
+        return
+    snap = load_ruleset().as_of(on)
+    dest = d.evaluated_destination
+    for g in snap.groups.get(dest, {}).values():
+        if not g.start_date_known:
+            assert f"Country Group memberships of {dest}" in text and g.group in text
+    eccn = d.item.split(".")[0]
+    entry = snap.ccl.get(eccn)
+    if entry is not None:
+        for m in snap.chart.get(dest, {}).values():
+            if not m.start_date_known:
+                assert f"Country Chart marks for {dest}" in text and m.column in text
+        if not entry.start_date_known:
+            assert f"CCL entry {eccn}" in text
+
+
+def test_caveats_reach_the_cli_and_its_json(cli) -> None:
+    args = ["check", "--item", "3A090.a", "--to", "AE", "--on", "2024-03-01", "--no-screen"]
+    code, shown, _ = cli(args)
+    assert code == 0
+    assert "caveat" in shown and "A:5" in shown
+    code, as_json, _ = cli([*args, "--json"])
+    assert code == 0
+    assert json.loads(as_json)["caveats"] == determine("3A090.a", "AE", date(2024, 3, 1)).caveats
