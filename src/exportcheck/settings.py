@@ -17,6 +17,12 @@ def _default_data_dir() -> Path:
     return Path(_env("DATA_DIR") or user_data_dir("exportcheck", appauthor=False))
 
 
+def default_threshold() -> float:
+    """``get_settings().screening_threshold`` without reading every other setting: screening
+    asks for it on each name."""
+    return float(_env("SCREENING_THRESHOLD", "85") or 85)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
@@ -27,9 +33,7 @@ class Settings:
         default_factory=lambda: Path(p) if (p := _env("RULES_DIR")) else None
     )
     #: Default screening threshold (0-100).
-    screening_threshold: float = field(
-        default_factory=lambda: float(_env("SCREENING_THRESHOLD", "85") or 85)
-    )
+    screening_threshold: float = field(default_factory=default_threshold)
 
     #: the web service's session cookie is sent over HTTPS only (browsers treat
     #: http://localhost and 127.0.0.1 as secure, so local use works); "0" to allow plain HTTP
@@ -62,9 +66,3 @@ def rules_dir() -> Path | None:
 def get_settings() -> Settings:
     """Read afresh each call so tests can change the environment."""
     return Settings()
-
-
-def default_threshold() -> float:
-    """``get_settings().screening_threshold`` without reading every other setting: screening
-    asks for it on each name."""
-    return float(_env("SCREENING_THRESHOLD", "85") or 85)

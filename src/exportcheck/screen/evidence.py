@@ -58,17 +58,11 @@ def parse_country(value: str | None) -> str | None:
     return cc
 
 
-def adjust(entry: ListEntry, *, dob: str | None, country: str | None, kind: str | None,
-           ids: tuple[str, ...] = ()) -> tuple[float, list[str]]:
-    """Points to add to the name score, with one explanation line per rule that fired."""
-    points, why, _ = assess(entry, dob=dob, country=country, kind=kind, ids=ids)
-    return points, why
-
-
 def assess(entry: ListEntry, *, dob: str | None, country: str | None, kind: str | None,
            ids: tuple[str, ...] = ()) -> tuple[float, list[str], list[str]]:
-    """:func:`adjust`, and the evidence that agreed with the entry ("date of birth",
-    "country", "identifier", "entity type")."""
+    """Points to add to the name score, one explanation line per rule that fired, and the
+    evidence that agreed with the entry ("date of birth", "country", "identifier", "entity
+    type")."""
     points = 0.0
     why: list[str] = []
     agreed: list[str] = []

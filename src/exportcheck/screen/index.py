@@ -210,18 +210,12 @@ class NameIndex:
             mask = self._masks[lists] = np.isin(self._name_code, ids)
         return mask
 
-    def candidates(self, forms: tuple[NameForm, ...], limit: int = 25,
-                   min_share: float = 0.3, lists: frozenset[str] | None = None,
-                   min_rank: float = 0.0) -> list[int]:
-        """Name ids sharing (fuzzily) at least ``min_share`` of a query form's weight and
-        ``min_rank`` of the longer of the two names' weight, restricted to ``lists`` before the
-        top ``limit`` are taken."""
-        return [ni for ni, _ in self.candidate_forms(forms, limit, min_share, lists, min_rank)]
-
     def candidate_forms(self, forms: tuple[NameForm, ...], limit: int = 25,
                         min_share: float = 0.3, lists: frozenset[str] | None = None,
                         min_rank: float = 0.0) -> list[tuple[int, list[int]]]:
-        """:meth:`candidates`, each with the positions in ``forms`` of the query forms that
+        """Name ids sharing (fuzzily) at least ``min_share`` of a query form's weight and
+        ``min_rank`` of the longer of the two names' weight, restricted to ``lists`` before the
+        top ``limit`` are taken; each with the positions in ``forms`` of the query forms that
         found it: a Han name has a dozen readings, and each candidate is worth comparing with
         the readings that share its words, not with all of them."""
         found: dict[int, float] = {}
