@@ -1,36 +1,51 @@
-"""Licence-ledger throughput: shipments/s posted through the Python API.
+"""Licence-ledger throughput: shipments/s by database x writer processes x licences.
 
-    .venv/bin/python benchmarks/ledger.py [--shipments 2000]
+    .venv/bin/python benchmarks/ledger.py [--shipments 2000] [--db sqlite|postgres|both]
+                                          [--writers 1,4,16] [--before REV]
 
-SQLite (WAL, synchronous=FULL) in a temp directory and a throwaway PostgreSQL cluster started
-for the run (fsync on, a Unix socket, stopped afterwards); 1 writer, then 16 concurrent writer
-processes, all drawing on the SAME licence (the worst case: every post takes its lock) and
-every post appending to the one audit chain. Prints one table.
+SQLite (WAL, synchronous=FULL) in a temp directory and a throwaway PostgreSQL 15 cluster started
+for the run (fsync on, synchronous_commit on, a Unix socket, stopped afterwards). Each
+configuration gets a fresh database; W writer processes post through the Python API either on
+ONE shared licence (every post takes the same licence lock: the worst case) or on one licence
+each. The clock stops when the last writer returns; the entries its opportunistic seals have
+not linked yet are counted ("unsealed at end") and then sealed, and the run is checked: the
+chain verifies, every shipment's entry is in it once, no licence is over-drawn and drawn
+balances equal the sum of the shipments.
+
+``--before REV`` also measures the 1-licence rows of ``REV`` (e.g. HEAD, the committed code)
+from a temporary ``git worktree`` with the same interpreter, for comparison in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import multiprocessing
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from sqlalchemy import text
 
 from exportcheck.db.engine import dispose_engines
 from exportcheck.db.pgtemp import TempPostgres, find_pg_bindir
 from exportcheck.ledger.api import Ledger
 
+ROOT = Path(__file__).resolve().parents[1]
 POLICE = "Hong Kong Police Force"
+NAMES = {"sqlite": "SQLite (WAL, synchronous=FULL)",
+         "postgres": "PostgreSQL 15 (fsync on, synchronous_commit on)"}
 
 
-def _licence(n: int) -> dict:
+def _licence(number: str, n: int) -> dict:
     return {
-        "agency": "DDTC", "number": "BENCH-1", "kind": "DSP5", "destination": "HK",
+        "agency": "DDTC", "number": number, "kind": "DSP5", "destination": "HK",
         "valid_from": "2019-01-01",
         "parties": [{"role": "applicant", "name": "Bench Co"},
                     {"role": "consignee", "name": POLICE}, {"role": "end_user", "name": POLICE}],
@@ -38,29 +53,59 @@ def _licence(n: int) -> dict:
     }
 
 
-def _post(url: str, keys: range, prefix: str, start: multiprocessing.synchronize.Event) -> None:
+def _post(url: str, keys: range, prefix: str, licence: str,
+          start: multiprocessing.synchronize.Event) -> None:
     ledger = Ledger(url, migrate=False)
     start.wait()
     for i in keys:
         ledger.post_shipment({
-            "idempotency_key": f"{prefix}-{i}", "licence_number": "BENCH-1",
+            "idempotency_key": f"{prefix}-{i}", "licence_number": licence,
             "ship_date": "2019-06-01", "destination": "HK", "consignee": POLICE,
             "end_user": POLICE, "lines": [{"classification": "I(a)", "quantity": 1,
                                            "value": "10.00"}]}, actor="bench")
     dispose_engines()
 
 
-def run(url: str, writers: int, n: int, prefix: str) -> float:
-    """Post ``n`` shipments with ``writers`` processes; returns shipments per second."""
+def _check(ledger: Ledger, n: int, licences: int) -> None:
+    """Everything posted is drawn once, within its cap, and in the chain once."""
+    with ledger.engine.connect() as c:
+        shipped = c.execute(text("SELECT count(*) FROM ledger_shipment")).scalar()
+        over = c.execute(text("SELECT count(*) FROM ledger_licence_line "
+                              "WHERE shipped_value_cents > value_cents")).scalar()
+        drawn = c.execute(text("SELECT sum(shipped_value_cents) FROM ledger_licence_line"))
+        drawn = drawn.scalar()
+        has_seal = c.dialect.has_table(c, "audit_seal")
+        in_chain = c.execute(text(
+            "SELECT count(*) FROM ledger_shipment s JOIN audit_seal l ON l.seq = s.audit_seq"
+            if has_seal else "SELECT count(*) FROM ledger_shipment")).scalar()
+    check = ledger.verify_audit()
+    problems = [p for p, bad in [
+        (f"{shipped} shipments recorded, {n} posted", shipped != n),
+        (f"{over} licence lines over-drawn", over),
+        (f"drawn {drawn} cents, posted {n * 1000}", drawn != n * 1000),
+        (f"{n - in_chain} shipments missing from the chain", in_chain != n),
+        (f"chain: {check.problem}", not check.ok),
+        ("balances differ from the shipments", ledger.balance_mismatches())] if bad]
+    if problems:
+        raise SystemExit(f"ledger inconsistent after the run ({licences} licences): "
+                         + "; ".join(problems))
+
+
+def run(url: str, writers: int, licences: int, n: int) -> tuple[float, int]:
+    """Post ``n`` shipments with ``writers`` processes over ``licences`` licences; returns
+    (shipments per second, entries left unsealed when the last writer returned)."""
+    ledger = Ledger(url)
+    for k in range(licences):
+        ledger.add_licence(_licence(f"BENCH-{k}", n))
     ctx = multiprocessing.get_context("fork")
     start = ctx.Event()
-    chunks = [range(w, n, writers) for w in range(writers)]
     dispose_engines()
-    procs = [ctx.Process(target=_post, args=(url, c, f"{prefix}-{w}", start))
-             for w, c in enumerate(chunks)]
+    procs = [ctx.Process(target=_post, args=(url, range(w, n, writers), f"w{w}",
+                                             f"BENCH-{w % licences}", start))
+             for w in range(writers)]
     for p in procs:
         p.start()
-    time.sleep(0.5)  # let every writer connect before the clock starts
+    time.sleep(0.5 + 0.05 * writers)  # let every writer connect before the clock starts
     t0 = time.perf_counter()
     start.set()
     for p in procs:
@@ -69,41 +114,129 @@ def run(url: str, writers: int, n: int, prefix: str) -> float:
             raise SystemExit(f"a writer failed (exit code {p.exitcode})")
     elapsed = time.perf_counter() - t0
     ledger = Ledger(url)
-    check = ledger.verify_audit()
-    assert check.ok and not ledger.balance_mismatches(), "ledger inconsistent after benchmark"
-    return n / elapsed
+    unsealed = ledger.verify_audit(seal=False, state=False).as_dict().get("unsealed", 0) \
+        if hasattr(ledger, "seal") else 0
+    _check(ledger, n, licences)
+    dispose_engines()
+    return n / elapsed, unsealed
+
+
+def configurations(writer_counts: list[int], only_shared: bool) -> list[tuple[int, int]]:
+    """(writers, licences): one shared licence, then one licence per writer."""
+    out = []
+    for w in writer_counts:
+        out.append((w, 1))
+        if w > 1 and not only_shared:
+            out.append((w, w))
+    return out
+
+
+def measure(dbs: list[str], configs: list[tuple[int, int]], n: int) -> list[dict]:
+    rows = []
+    if "sqlite" in dbs:
+        with tempfile.TemporaryDirectory(prefix="ecbench-") as tmp:
+            for i, (w, lic) in enumerate(configs):
+                rate, unsealed = run(f"sqlite:///{Path(tmp) / f'b{i}.db'}", w, lic, n)
+                rows.append({"db": "sqlite", "writers": w, "licences": lic, "rate": rate,
+                             "unsealed": unsealed})
+                print(f"  sqlite {w} writers {lic} licences: {rate:,.0f}/s", file=sys.stderr)
+    if "postgres" in dbs:
+        if find_pg_bindir() is None:
+            print("PostgreSQL server binaries not found: PostgreSQL rows skipped",
+                  file=sys.stderr)
+            return rows
+        with TempPostgres(durable=True) as pg:
+            for i, (w, lic) in enumerate(configs):
+                rate, unsealed = run(pg.create_database(f"bench{i}"), w, lic, n)
+                rows.append({"db": "postgres", "writers": w, "licences": lic, "rate": rate,
+                             "unsealed": unsealed})
+                print(f"  postgres {w} writers {lic} licences: {rate:,.0f}/s", file=sys.stderr)
+            dispose_engines()
+    return rows
+
+
+@contextlib.contextmanager
+def worktree(rev: str) -> Iterator[Path]:
+    """A detached checkout of ``rev`` in a temporary directory, removed on exit; the shared
+    working tree and its index are not touched."""
+    tmp = Path(tempfile.mkdtemp(prefix="exportcheck-before-"))
+    path = tmp / "tree"
+    try:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                        str(path), rev], check=True, capture_output=True, text=True)
+        yield path
+    finally:
+        r = subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
+                           capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if r.returncode:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
+
+
+def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int) -> list[dict]:
+    """The 1-licence rows of ``rev``: this script in a child process importing exportcheck
+    from a worktree of ``rev`` (empty, with the reason on stderr, if that fails)."""
+    with worktree(rev) as tree:
+        env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+        cmd = [sys.executable, __file__, "--json", "--only-shared", "--shipments", str(n),
+               "--db", ",".join(dbs), "--writers", ",".join(map(str, writer_counts))]
+        r = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
+        if r.returncode or not r.stdout.strip():
+            print(f"measuring {rev} failed (exit {r.returncode})", file=sys.stderr)
+            return []
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        if Path(out["src"]) != (tree / "src" / "exportcheck").resolve():
+            raise SystemExit(f"{rev}: exportcheck was imported from {out['src']}")
+        return out["rows"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shipments", type=int, default=2000, help="per configuration")
-    args = parser.parse_args()
-    n = args.shipments
-    results: list[tuple[str, int, float]] = []
-    with tempfile.TemporaryDirectory(prefix="ecbench-") as tmp:
-        for writers in (1, 16):
-            url = f"sqlite:///{Path(tmp) / f'bench-{writers}.db'}"
-            Ledger(url).add_licence(_licence(n))
-            results.append(("SQLite (WAL, synchronous=FULL)", writers,
-                            run(url, writers, n, f"s{writers}")))
-    if find_pg_bindir() is None:
-        print("PostgreSQL server binaries not found: PostgreSQL rows skipped", file=sys.stderr)
-    else:
-        with TempPostgres(durable=True) as pg:
-            for writers in (1, 16):
-                url = pg.create_database(f"bench{writers}")
-                Ledger(url).add_licence(_licence(n))
-                results.append(("PostgreSQL 15 (fsync on, Unix socket)", writers,
-                                run(url, writers, n, f"p{writers}")))
-            dispose_engines()
-    table = Table(title=f"Ledger: shipments/s through the Python API ({n} shipments each, one "
-                        f"licence, {os.cpu_count()} CPUs)")
-    table.add_column("Database")
-    table.add_column("Writers", justify="right")
-    table.add_column("Shipments/s", justify="right")
-    for name, writers, rate in results:
-        table.add_row(name, str(writers), f"{rate:,.0f}")
-    Console().print(table)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shipments", type=int, default=2000, help="per configuration")
+    ap.add_argument("--db", default="both", help="sqlite, postgres or both")
+    ap.add_argument("--writers", default="1,4,16", help="comma-separated writer counts")
+    ap.add_argument("--before", metavar="REV", help="also measure REV's 1-licence rows")
+    ap.add_argument("--only-shared", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    dbs = ["sqlite", "postgres"] if args.db == "both" else args.db.split(",")
+    if not set(dbs) <= set(NAMES):
+        raise SystemExit(f"--db must be sqlite, postgres or both, not {args.db!r}")
+    counts = [int(w) for w in args.writers.split(",")]
+    rows = measure(dbs, configurations(counts, args.only_shared), args.shipments)
+    if args.json:
+        import exportcheck
+
+        print(json.dumps({"src": str(Path(exportcheck.__file__).parent.resolve()),
+                          "rows": rows}))
+        return
+    before = {}
+    if args.before:
+        before = {(r["db"], r["writers"], r["licences"]): r["rate"]
+                  for r in measure_before(args.before, dbs, counts, args.shipments)}
+    print_table(rows, before, args.before, args.shipments)
+
+
+def print_table(rows: list[dict], before: dict, rev: str | None, n: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Ledger: shipments/s through the Python API ({n} shipments per row, "
+                        f"{os.cpu_count()} CPUs)")
+    for name, justify in (("Database", "left"), ("Writers", "right"), ("Licences", "left"),
+                          ("Shipments/s", "right"), ("Unsealed at end", "right")):
+        table.add_column(name, justify=justify)
+    if rev:
+        table.add_column(f"Before ({rev})", justify="right")
+    for r in rows:
+        lic = "1 shared" if r["licences"] == 1 else "one per writer"
+        cells = [NAMES[r["db"]], str(r["writers"]), lic, f"{r['rate']:,.0f}",
+                 str(r["unsealed"])]
+        if rev:
+            b = before.get((r["db"], r["writers"], r["licences"]))
+            cells.append(f"{b:,.0f}" if b else "")
+        table.add_row(*cells)
+    Console(width=130).print(table)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,34 @@ class LineItem(BaseModel):
     quantity: float | None = None
 
 
+class TransactionFacts(BaseModel):
+    """Facts some licence exceptions depend on that an order line does not carry.
+
+    Each is optional. When one is missing the engine does not assume it in the exporter's
+    favour: the exception is reported in the trace as "available if ..." and not claimed
+    (:mod:`exportcheck.determine.exceptions_ac`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    headquarters: str | None = Field(
+        None,
+        description="ISO country code where the end user, or its ultimate parent, is "
+        "headquartered (NAC/ACA, AIA, ACM, LPP)",
+        examples=["GB"],
+    )
+    nac_notified: date | None = Field(
+        None,
+        description="date of the License Exception NAC notification to BIS (740.8(a)(2)) "
+        "that BIS did not object to",
+    )
+    conditions_met: frozenset[str] = Field(
+        frozenset(),
+        description="licence exception symbols whose remaining conditions (listed in the "
+        "trace) the exporter confirms are met, e.g. AIA, HBM, IEC",
+    )
+
+
 class TraceStep(BaseModel):
     """A rule consulted, whether it fired or not (auditors ask both ways)."""
 

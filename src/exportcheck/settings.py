@@ -17,6 +17,25 @@ def _default_data_dir() -> Path:
     return Path(_env("DATA_DIR") or user_data_dir("exportcheck", appauthor=False))
 
 
+def screening_recheck_seconds(default: float = 1.0) -> float:
+    """How often (seconds) a long-running process asks the database whether the active lists
+    or the dispositions changed (``EXPORTCHECK_SCREENING_RECHECK_SECONDS``, else ``default``;
+    0 checks on every screen). Read on each screen, so no other settings work."""
+    raw = _env("SCREENING_RECHECK_SECONDS")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        from exportcheck.errors import InvalidInput
+
+        raise InvalidInput(f"EXPORTCHECK_SCREENING_RECHECK_SECONDS={raw!r}: give a number of "
+                           "seconds between 0 and 86400")
+    return value
+
+
 def default_threshold() -> float:
     """``get_settings().screening_threshold`` without reading every other setting: screening
     asks for it on each name."""
@@ -34,6 +53,9 @@ class Settings:
     )
     #: Default screening threshold (0-100).
     screening_threshold: float = field(default_factory=default_threshold)
+    #: seconds between checks for list loads and dispositions made by other processes; a
+    #: web worker then rebuilds its screening index in the background
+    screening_recheck_seconds: float = field(default_factory=screening_recheck_seconds)
 
     #: the web service's session cookie is sent over HTTPS only (browsers treat
     #: http://localhost and 127.0.0.1 as secure, so local use works); "0" to allow plain HTTP
@@ -48,6 +70,10 @@ class Settings:
     max_upload_bytes: int = field(
         default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)) or 0)
     )
+
+    #: Dask scheduler address (``tcp://host:8786``) for screen-batch, batch and impact; unset:
+    #: single process unless ``--dask`` or ``--scheduler`` is given
+    dask_scheduler: str | None = field(default_factory=lambda: _env("DASK_SCHEDULER") or None)
 
     @property
     def effective_database_url(self) -> str:

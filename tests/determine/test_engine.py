@@ -64,9 +64,15 @@ def test_paragraph_added_later_is_refused_before_its_start() -> None:
 
 
 def test_exceptions_created_later_are_not_named_before_they_existed() -> None:
-    # 3A001's 2026 text names ACM, AIA and LPP, created by 90 FR 4544 (13 Jan 2025)
+    # 3A001's 2026 text names ACM, AIA and LPP (for .z paragraphs), created by 90 FR 4544
+    # (13 Jan 2025): not mentioned for a paragraph they do not cover ...
     early = determine("3A001.a.2", "CN", date(2020, 7, 15))
     assert not any("named by 3A001" in s.rule for s in early.trace)
-    late = determine("3A001.a.2", "CN", date(2025, 6, 1))
-    aia = next(s for s in late.trace if s.rule == "License Exception AIA (named by 3A001)")
+    # ... said not to exist yet for one they would cover ...
+    before = determine("3A001.z.1.a", "CN", date(2024, 6, 1))
+    aia = next(s for s in before.trace if s.rule == "License Exception AIA (named by 3A001)")
+    assert "did not exist on 2024-06-01" in aia.detail and "90 FR 4544" in aia.citation
+    # ... and evaluated once in force (CN is not an AIA destination)
+    late = determine("3A001.z.1.a", "CN", date(2025, 6, 1))
+    aia = next(s for s in late.trace if s.rule == "License Exception AIA (740.27)")
     assert "90 FR 4544" in aia.citation and not aia.fired

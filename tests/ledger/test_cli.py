@@ -142,3 +142,25 @@ def test_unreachable_database_is_a_one_line_error(argv, capsys, monkeypatch):
     code, _, err = _main(capsys, *argv)
     _one_line_error(code, err, "127.0.0.1:1/x", "bob:***@", "EXPORTCHECK_DATABASE_URL")
     assert "s3cret" not in err
+
+
+def test_audit_seal_links_entries_left_unsealed(cli, db_url, tmp_path):
+    from exportcheck.ledger.api import Ledger
+
+    ledger = Ledger(db_url, sealing="manual")
+    ledger.add_licence(dsp5("L-1"))
+    ledger.append_event(kind="screening.disposition", actor="a", payload={"n": 1})
+    out = json.loads(cli("audit", "seal", "--json").output)
+    assert (out["sealed"], out["head_seq"], out["unsealed"], out["blocked"]) == (2, 2, 0, "")
+    assert "sealed 0 entries; head #2" in cli("audit", "seal").output
+    ledger.append_event(kind="screening.disposition", actor="a", payload={"n": 2})
+    engine = sa.create_engine(db_url)
+    with engine.begin() as c:  # edit the unsealed entry: sealing must refuse to bless it
+        if c.dialect.name == "postgresql":
+            c.execute(sa.text("DROP TRIGGER audit_log_no_change ON audit_log"))
+        else:
+            c.execute(sa.text("DROP TRIGGER audit_log_no_update"))
+        c.execute(sa.text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
+    engine.dispose()
+    refused = cli("audit", "seal", ok=False)
+    assert refused.exit_code == 1 and "NOT SEALED" in refused.output and "#3" in refused.output

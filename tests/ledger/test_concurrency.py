@@ -1,4 +1,5 @@
-"""Many threads and many processes drawing on one licence never over-draw it.
+"""Many threads and many processes drawing on one licence, or on a licence each, never
+over-draw, and every write ends up in the audit chain exactly once.
 
 16 workers (threads, then processes, on each backend) make 2,032 posts each run: 1,840 new
 shipments plus 192 re-posts of another worker's idempotency keys, against a licence whose value
@@ -91,7 +92,11 @@ def _check(ledger: Ledger, results: list[list[tuple[str, bool | None, str]]]) ->
         rows = c.execute(text("SELECT idempotency_key FROM ledger_shipment")).scalars().all()
         posted = c.execute(text("SELECT count(*) FROM audit_log WHERE kind = "
                                 "'shipment.posted'")).scalar()
+        sealed_posts = c.execute(text(
+            "SELECT count(*) FROM ledger_shipment s JOIN audit_seal l ON l.seq = s.audit_seq"
+        )).scalar()
     assert sorted(rows) == sorted(created) and posted == len(created)
+    assert sealed_posts == len(created) and check.unsealed == 0  # each in the chain once
 
 
 @pytest.mark.slow
@@ -110,3 +115,69 @@ def test_processes_never_overdraw(ledger, db_url):
     with ctx.Pool(WORKERS) as pool:
         results = pool.map(_process_worker, [(db_url, w) for w in range(WORKERS)])
     _check(ledger, results)
+
+
+# -- many licences: writers on different licences do not wait for each other's commits -------
+PER_LICENCE_VALUE = Decimal("600.00")  # reached about half-way through a worker's plan
+
+
+def _licence_worker(args: tuple[str, int, int]) -> list[tuple[str, str, bool]]:
+    """Post 50 shipments (and re-post 5) on licence ``worker % licences``; returns
+    (licence, key, accepted) for every post."""
+    url, worker, licences = args
+    try:
+        ledger = Ledger(url)
+        number = f"DSP5-M-{worker % licences}"
+        rng = random.Random(worker)
+        plan = [ship(f"m{worker}-{i}", number, value=f"{rng.randint(10, 30)}.00")
+                for i in range(50)]
+        out = []
+        for spec in plan + plan[:5]:
+            try:
+                ledger.post_shipment(spec, actor=f"worker-{worker}")
+                out.append((number, spec["idempotency_key"], True))
+            except ShipmentRefused:
+                out.append((number, spec["idempotency_key"], False))
+        return out
+    finally:
+        from exportcheck.db.engine import dispose_engines
+
+        dispose_engines()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("licences", [16, 1])
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_processes_on_many_licences_never_overdraw_and_chain_each_entry_once(pg_server,
+                                                                              licences):
+    from sqlalchemy import text
+
+    url = pg_server.create_database(f"many{licences}")
+    ledger = Ledger(url)
+    for k in range(licences):
+        ledger.add_licence(dsp5(f"DSP5-M-{k}", value=str(PER_LICENCE_VALUE * (16 // licences)),
+                                quantity=10**6))
+    with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        results = pool.map(_licence_worker, [(url, w, licences) for w in range(WORKERS)])
+    posts = [r for rs in results for r in rs]
+    accepted = {key for _, key, ok in posts if ok}
+    assert len(accepted) < len({key for _, key, _ in posts})  # caps were reached
+    sealed = ledger.seal()
+    assert sealed.unsealed == 0 and not sealed.blocked
+    for k in range(licences):
+        line = ledger.get_licence(f"DSP5-M-{k}").lines[0]
+        assert line.shipped_value <= line.value * Decimal("1.10")  # DSP-5 tolerance
+    assert ledger.balance_mismatches() == []
+    with ledger.engine.connect() as c:
+        keys = set(c.execute(text("SELECT idempotency_key FROM ledger_shipment")).scalars())
+        links = c.execute(text(
+            "SELECT count(l.seq), count(DISTINCT l.seq) FROM ledger_shipment s "
+            "JOIN audit_seal l ON l.seq = s.audit_seq")).one()
+        entries, chained = c.execute(text(
+            "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM audit_seal)")).one()
+    assert keys == accepted  # each accepted post recorded once; refused ones not at all
+    assert tuple(links) == (len(keys), len(keys))  # every shipment's entry chained once
+    assert entries == chained  # ... and every other entry (refusals, licences) too
+    check = ledger.verify_audit()
+    assert check.ok and check.unsealed == 0, check.problem

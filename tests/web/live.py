@@ -22,11 +22,12 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(database_url: str, data_dir: Path, *, workers: int = 1,
-                timeout: float = 90.0) -> Iterator[str]:
-    """Start the service, wait until ``/healthz`` answers, yield its base URL, stop it."""
+                timeout: float = 90.0, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the service, wait until ``/healthz`` answers, yield its base URL, stop it.
+    ``env``: extra environment variables for the server."""
     port = free_port()
     env = {**os.environ, "EXPORTCHECK_DATABASE_URL": database_url,
-           "EXPORTCHECK_DATA_DIR": str(data_dir)}
+           "EXPORTCHECK_DATA_DIR": str(data_dir), **(env or {})}
     log = data_dir.parent / f"server-{port}.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:

@@ -283,9 +283,9 @@ def test_impact_run_shows_the_report(browser, server):
         page.get_by_role("button", name="Run").click()
         page.wait_for_url("**/impact/*")
         lead = page.locator("p.lead").inner_text()
-        assert "17 of 54 order lines change" in lead
+        assert "24 of 54 order lines change" in lead
         frame = page.frame_locator("iframe.report")
-        assert "17" in frame.locator("body").inner_text()
+        assert "24" in frame.locator("body").inner_text()
 
 
 def test_viewer_cannot_screen_and_is_told_why(browser, server):

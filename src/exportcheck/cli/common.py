@@ -38,6 +38,26 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+DASK_HELP = "Run on a local Dask cluster, one worker process per core."
+SCHEDULER_HELP = ("Run on the Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 "
+                  "(default: EXPORTCHECK_DASK_SCHEDULER).")
+PARTITION_HELP = "Rows per Dask partition (with --dask or --scheduler)."
+
+
+def dask_target(use_dask: bool, scheduler: str | None, partition_rows: int | None) -> str | None:
+    """``"local"``, a scheduler address, or None for the single-process path; refuses Dask
+    options that cannot apply."""
+    from exportcheck.scale.cluster import resolve
+
+    target = resolve(use_dask, scheduler)
+    if partition_rows is not None:
+        if target is None:
+            raise InvalidInput("--partition-rows needs --dask or --scheduler")
+        if partition_rows < 1:
+            raise InvalidInput("--partition-rows must be at least 1")
+    return target
+
+
 def parse_date(text: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(text)

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from exportcheck.cli.common import console, determination_table, parse_date, progress_bar
+from exportcheck.cli.common import (
+    DASK_HELP,
+    PARTITION_HELP,
+    SCHEDULER_HELP,
+    console,
+    dask_target,
+    determination_table,
+    parse_date,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
@@ -31,6 +40,24 @@ def check(
     ),
     end_user_type: str = typer.Option("civil", "--end-user-type", help="civil|government|military"),
     end_use: str | None = typer.Option(None, "--end-use", help="end use, e.g. 'military'"),
+    headquarters: str | None = typer.Option(
+        None,
+        "--headquarters",
+        help="country (ISO code) where the end user or its ultimate parent is headquartered; "
+        "NAC/ACA, AIA, ACM and LPP depend on it (not given: not assumed favourably)",
+    ),
+    nac_notified: str | None = typer.Option(
+        None,
+        "--nac-notified",
+        help="date (YYYY-MM-DD) of the License Exception NAC notification to BIS that BIS did "
+        "not object to (740.8(a)(2))",
+    ),
+    conditions_met: list[str] = typer.Option(
+        [],
+        "--conditions-met",
+        help="licence exception symbol(s) whose remaining conditions, as the trace lists them, "
+        "you confirm are met (repeat or comma-separate: --conditions-met AIA,HBM)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the determination as JSON"),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen the end user"),
     record: bool = typer.Option(False, "--record", help="write the decision to the audit trail"),
@@ -39,8 +66,16 @@ def check(
 ) -> None:
     """Determine whether one order line needs a licence, with the rules that decide it."""
     from exportcheck.api import default_screener, determine, record_determination
+    from exportcheck.models import TransactionFacts
 
     ownership = _ownership(owners)
+    facts = TransactionFacts(
+        headquarters=headquarters,
+        nac_notified=parse_date(nac_notified) if nac_notified else None,
+        conditions_met=frozenset(
+            sym for opt in conditions_met for sym in opt.split(",") if sym.strip()
+        ),
+    )
     d = determine(
         item,
         to,
@@ -52,6 +87,7 @@ def check(
         end_use=end_use,
         consignee=consignee,
         ownership=ownership,
+        facts=facts,
         screener=None if no_screen or not (end_user or consignee) else default_screener(),
     )
     seq = record_determination(d, actor=actor, database_url=db) if record else None
@@ -70,12 +106,20 @@ def batch(
     owners: Path | None = typer.Option(
         None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)"
     ),
+    use_dask: bool = typer.Option(False, "--dask", help=DASK_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help=SCHEDULER_HELP),
+    partition_rows: int | None = typer.Option(None, "--partition-rows", help=PARTITION_HELP),
 ) -> None:
     """Determine every line of a file of order lines (columns item, destination, date, ...;
     optional end_user and consignee are screened)."""
     from exportcheck.api import default_screener
     from exportcheck.determine.batch import check_output, determine_frame, read_lines, write_results
 
+    target = dask_target(use_dask, scheduler, partition_rows)
+    if target is not None:
+        _batch_dask(target, infile, out, not no_screen, owners, partition_rows)
+        return
     check_output(out)
     ownership = _ownership(owners)
     lines = read_lines(infile)
@@ -94,6 +138,28 @@ def batch(
     console.print(f"{result.height} lines → {out} ({summary})"
                   + (f"; [bold red]HOLD: {held} line(s) held for review[/] (column hold)"
                      if held else ""))
+
+
+def _batch_dask(target: str, infile: Path, out: Path, screen: bool, owners: Path | None,
+                partition_rows: int | None) -> None:
+    """``batch`` on a Dask cluster: the same output file and the same one-line summary."""
+    from exportcheck.determine.batch import check_output
+    from exportcheck.scale import connect
+    from exportcheck.scale.batch import DETERMINE_ROWS, determine_file, outcome_counts
+    from exportcheck.scale.frames import input_kind
+
+    # what can fail without a cluster fails before one starts
+    check_output(out)
+    _ownership(owners)
+    input_kind(infile, csv_suffixes=(".csv",))
+    with connect(target) as client, progress_bar("partitions") as progress:
+        run = determine_file(client, infile, out, screen=screen, owners=owners,
+                             rows_per_partition=partition_rows or DETERMINE_ROWS,
+                             progress=progress)
+    summary = ", ".join(f"{o or 'ERROR'}: {n}" for o, n in outcome_counts(run.outcomes))
+    console.print(f"{run.rows} lines → {out} ({summary})"
+                  + (f"; [bold red]HOLD: {run.held} line(s) held for review[/] (column hold)"
+                     if run.held else ""))
 
 
 def _ownership(path: Path | None) -> Ownership | None:

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 import polars as pl
 import typer
 
-from exportcheck.cli.common import console, parse_date, progress_bar
+from exportcheck.cli.common import (
+    DASK_HELP,
+    PARTITION_HELP,
+    SCHEDULER_HELP,
+    console,
+    dask_target,
+    parse_date,
+    progress_bar,
+)
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -49,6 +57,10 @@ def impact(
     owners: Path | None = typer.Option(
         None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)"
     ),
+    use_dask: bool = typer.Option(False, "--dask", help=DASK_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help=SCHEDULER_HELP),
+    partition_rows: int | None = typer.Option(None, "--partition-rows", help=PARTITION_HELP),
 ) -> None:
     """Determine every line on two dates (or against two list releases) and explain the changes.
 
@@ -68,11 +80,23 @@ def impact(
     check_dates(d_old, d_new, d_on, from_lists is not None)
     rates = _rates(rate)
     check_outdir(out)
+    target = dask_target(use_dask, scheduler, partition_rows)
     ownership = None
     if owners is not None:
         from exportcheck.screen.ownership import Ownership
 
         ownership = Ownership.from_file(owners)
+    if target is not None:
+        from exportcheck.scale import connect
+        from exportcheck.scale.impact import ROWS, impact_file
+
+        with connect(target) as client, progress_bar("partitions") as progress:
+            result = impact_file(
+                client, orders, out, d_old, d_new, on=d_on, from_lists=from_lists,
+                to_lists=to_lists, rates=rates, database_url=db, screen=not no_screen,
+                owners=owners, rows_per_partition=partition_rows or ROWS, progress=progress)
+        print_summary(result, out)
+        return
     lines = read_lines(orders)
     from_scr = to_scr = screener = None
     parties = None

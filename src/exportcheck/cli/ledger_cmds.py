@@ -21,7 +21,7 @@ from exportcheck.errors import InvalidInput
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
                            no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit trail: verify and export.",
+audit_app = typer.Typer(help="The hash-chained audit trail: verify, seal and export.",
                         no_args_is_help=True)
 
 DB = typer.Option(None, "--db", help="database URL (default: EXPORTCHECK_DATABASE_URL or SQLite)")
@@ -278,6 +278,10 @@ def verify(anchor: list[str] = typer.Option([], "--anchor",
         console.print(f"[green]OK[/]: {result.checked} entries verify and the ledger tables "
                       f"match them; head #{result.head_seq} {result.head_hash} (record this "
                       "as an anchor)")
+        if result.unsealed:
+            console.print(f"{result.unsealed} entries committed by transactions still in "
+                          "flight are not sealed yet (their content hashes verify); "
+                          "`exportcheck audit seal` links them")
     elif result.table is not None:
         console.print(f"[red]TAMPERED[/]: the log verifies ({result.checked} entries) but a "
                       f"{result.problem}")
@@ -291,6 +295,26 @@ def verify(anchor: list[str] = typer.Option([], "--anchor",
     for m in mismatches if not as_json else []:
         console.print(f"[red]balance mismatch[/]: {m}")
     if not result.ok or mismatches:
+        raise typer.Exit(1)
+
+
+@audit_app.command("seal")
+def seal(db: str | None = DB, as_json: bool = AS_JSON,
+         timeout: float = typer.Option(30.0, "--timeout", min=0.0,
+                                       help="seconds to wait for transactions in flight")) -> None:
+    """Link every committed entry into the hash chain now (writers normally do it right after
+    their commit); prints the new head to record as an anchor."""
+    result = _ledger(db).seal(timeout=timeout)
+    if as_json:
+        _dump({"sealed": result.sealed, "head_seq": result.head_seq,
+               "head_hash": result.head_hash, "unsealed": result.unsealed,
+               "blocked": result.blocked})
+    else:
+        console.print(f"sealed {result.sealed} entries; head #{result.head_seq} "
+                      f"{result.head_hash}" + (f"; {result.unsealed} still unsealed"
+                                               if result.unsealed else ""))
+    if result.blocked:
+        console.print(f"[red]NOT SEALED[/]: {result.blocked}")
         raise typer.Exit(1)
 
 

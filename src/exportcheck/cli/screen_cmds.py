@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from exportcheck.cli.common import DASK_HELP, PARTITION_HELP, SCHEDULER_HELP, dask_target
 from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 
@@ -112,6 +113,10 @@ def screen_batch_cmd(
     threshold: float | None = typer.Option(None, "--threshold"),
     workers: int | None = typer.Option(None, "--workers", help="Processes (default: cores)."),
     list_files: list[Path] | None = typer.Option(None, "--lists-from"),
+    use_dask: bool = typer.Option(False, "--dask", help=DASK_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help=SCHEDULER_HELP),
+    partition_rows: int | None = typer.Option(None, "--partition-rows", help=PARTITION_HELP),
 ) -> None:
     """Screen every row of a file; writes one row per input row (best hit or empty)."""
     from exportcheck.screen.batch import read_table, screen_table
@@ -120,6 +125,14 @@ def screen_batch_cmd(
     _check_output(out)
     if workers is not None and workers < 1:
         raise InvalidInput("--workers must be at least 1")
+    target = dask_target(use_dask, scheduler, partition_rows)
+    if target is not None:
+        if workers is not None:
+            raise InvalidInput("--workers is for one machine: with --dask or --scheduler the "
+                               "cluster's workers screen (size a local cluster by its cores)")
+        _screen_batch_dask(target, in_path, out, name_column, country_column, dob_column,
+                           threshold, list_files, partition_rows)
+        return
     df = read_table(in_path)
     s = _screener(list_files)
     with Progress(console=Console(stderr=True)) as progress:
@@ -133,6 +146,28 @@ def screen_batch_cmd(
         result.write_csv(out)
     hits = int((result["hit_count"] > 0).sum())
     console.print(f"{df.height} rows screened, {hits} with a hit -> {out} (lists {s.version})")
+
+
+def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
+                       country_column: str | None, dob_column: str | None,
+                       threshold: float | None, list_files: list[Path] | None,
+                       partition_rows: int | None) -> None:
+    """``screen-batch`` on a Dask cluster: the same output file and the same summary line."""
+    from exportcheck.cli.common import progress_bar
+    from exportcheck.scale import connect, workers
+    from exportcheck.scale.batch import SCREEN_ROWS, screen_file
+    from exportcheck.scale.frames import input_kind
+
+    input_kind(in_path)  # a missing file fails before a cluster starts
+    spec = (workers.paths_screener_spec(list_files) if list_files
+            else workers.default_screener_spec())
+    with connect(target) as client, progress_bar("partitions") as progress:
+        run = screen_file(client, in_path, out, name_column, spec=spec,
+                          country_column=country_column, dob_column=dob_column,
+                          threshold=threshold, rows_per_partition=partition_rows or SCREEN_ROWS,
+                          progress=progress)
+    console.print(f"{run.rows} rows screened, {run.hits} with a hit -> {out} "
+                  f"(lists {run.lists_version})")
 
 
 @lists_app.command("load")

@@ -246,6 +246,9 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
                 (symbol, scope_applies(probe, grant.scope), cls.covered_by(only) if only else None)
             )  # type: ignore[arg-type]
     sig.extend(pattern_hit(cls.label, fn.eccns) for fn in rs.rows("chart_footnotes"))
+    # review-policy rows and reach notes may name paragraphs too
+    sig.extend(pattern_hit(cls.label, r.items) for r in rs.rows("review_policies") if r.items)
+    sig.extend(pattern_hit(cls.label, r.items) for r in rs.rows("reach_notes") if r.items)
     return tuple(sig)
 
 

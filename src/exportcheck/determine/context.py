@@ -13,6 +13,7 @@ from exportcheck.models import (
     PartyMatch,
     ScreeningHit,
     TraceStep,
+    TransactionFacts,
 )
 from exportcheck.rules.ruleset import Snapshot
 from exportcheck.rules.schema import Cited
@@ -71,6 +72,8 @@ class Context:
     exceptions: dict[str, tuple[str, str]] = field(default_factory=dict)
     no_exceptions: list[str] = field(default_factory=list)  # rules barring all exceptions
     tracing: bool = True  # the batch path needs the answer only
+    #: facts the licence exceptions of exceptions_ac depend on (none given: none assumed)
+    facts: TransactionFacts = field(default_factory=TransactionFacts)
 
     @property
     def hold(self) -> bool:

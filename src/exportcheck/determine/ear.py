@@ -6,6 +6,8 @@ import re
 
 from exportcheck.determine import itar
 from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.items import pattern_hit
+from exportcheck.determine.policies import policy_for
 from exportcheck.models import Agency
 from exportcheck.rules import schema as s
 from exportcheck.rules.ruleset import Snapshot
@@ -92,19 +94,6 @@ def scope_applies(ctx: Context, scope: s.Scope) -> bool:
     return not (scope.exclude and item.paragraph and item.covered_by(scope.exclude))
 
 
-def review_policy(snap: Snapshot, reason: str, ctx: Context) -> str | None:
-    base = reason.rstrip("0123456789")
-    best = None
-    for p in snap.review_policies.get(base, []):
-        if p.groups and not any(snap.in_group(ctx.ear_destination, g) for g in p.groups):
-            continue
-        if p.item_regex and not re.match(p.item_regex, ctx.item.code):
-            continue
-        if best is None or (p.groups or p.item_regex):
-            best = p
-    return best.policy if best else None
-
-
 def country_chart(ctx: Context) -> None:
     snap = ctx.snapshot
     entry = snap.ccl[ctx.item.code]
@@ -142,9 +131,6 @@ def country_chart(ctx: Context) -> None:
                 )
                 continue
             recon = _basis_note(snap, mark)
-            ctx.require(
-                Requirement(line.column, Agency.BIS, review_policy(snap, line.column, ctx), label)
-            )
             ctx.note(
                 f"{label} -> Country Chart {line.column}: X for {dest}",
                 mark,
@@ -152,21 +138,14 @@ def country_chart(ctx: Context) -> None:
                 f"{line.text}{flag}{recon}",
                 citation=f"{entry.citation}; {mark.citation}",
             )
+            policy = policy_for(ctx, line.column, label)
+            ctx.require(Requirement(line.column, Agency.BIS, policy, label))
         else:
             control = snap.special.get(line.special or "")
             if control is None:
                 ctx.note(label, entry, False, f"special control {line.special} not in force")
                 continue
             hit = dest in special_destinations(snap, control)
-            if hit:
-                ctx.require(
-                    Requirement(
-                        line.reason,
-                        Agency.BIS,
-                        control.review_policy or review_policy(snap, line.reason, ctx),
-                        label,
-                    )
-                )
             ctx.note(
                 f"{label} -> {control.id}",
                 control,
@@ -174,6 +153,9 @@ def country_chart(ctx: Context) -> None:
                 f"{line.chart_text}{flag}: {dest} {'is' if hit else 'is not'} covered",
                 citation=f"{entry.citation}; {control.citation}",
             )
+            if hit:
+                policy = control.review_policy or policy_for(ctx, line.reason, label, control.id)
+                ctx.require(Requirement(line.reason, Agency.BIS, policy, label))
     _footnotes(ctx, entry)
 
 
@@ -212,26 +194,24 @@ def _no_control_lines(ctx: Context, entry: s.CclEntry) -> None:
 
 
 def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
+    """Chart footnotes on the destination's row: a requirement footnote adds a licence
+    requirement for its items; a note footnote is written into the trace for its items only
+    (it points to a paragraph that qualifies the printed marks, which stay applied)."""
     label = ctx.item.label
     for fn in ctx.snapshot.footnotes:
         if ctx.ear_destination not in fn.destinations:
             continue
-        hit = pattern_hit(label, fn.eccns)
-        if hit:
-            ctx.require(
-                Requirement(
-                    fn.reason, Agency.BIS, review_policy(ctx.snapshot, fn.reason, ctx), fn.id
-                )
-            )
-        ctx.note(fn.id, fn, hit, fn.text if hit else f"{label} is not among the footnote's items")
-
-
-def pattern_hit(label: str, patterns: list[str]) -> bool:
-    def match(p: str) -> bool:
-        return (
-            label == p or label.startswith(p + ".") or ("." not in p and label.split(".")[0] == p)
+        hit = pattern_hit(label, fn.eccns) or (
+            not ctx.item.paragraph
+            and any(p.split(".")[0] == entry.eccn for p in fn.eccns if not p.startswith("!"))
+            and fn.kind == "note"
         )
-
-    included = any(match(p) for p in patterns if not p.startswith("!"))
-    excluded = any(match(p[1:]) for p in patterns if p.startswith("!"))
-    return included and not excluded
+        if fn.kind == "note":
+            if hit:
+                ctx.note(fn.id, fn, False, f"{fn.text} (explains the marks; adds no requirement)")
+            continue
+        ctx.note(fn.id, fn, hit, fn.text if hit else f"{label} is not among the footnote's items")
+        if hit:
+            reason = fn.reason or fn.id
+            policy = policy_for(ctx, reason, f"{label} ({fn.id})", fn.id)
+            ctx.require(Requirement(reason, Agency.BIS, policy, fn.id))

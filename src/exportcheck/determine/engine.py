@@ -6,9 +6,10 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from exportcheck.determine import ear, enduse, exceptions, holds, itar, parties
+from exportcheck.determine import ear, enduse, exceptions, holds, itar, parties, reach
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context, Requirement, Screening
+from exportcheck.determine.exceptions_ac import check_facts
 from exportcheck.determine.items import parse_item
 from exportcheck.errors import InvalidInput, UnknownDestination
 from exportcheck.models import (
@@ -17,6 +18,7 @@ from exportcheck.models import (
     EndUserType,
     ExceptionOption,
     Outcome,
+    TransactionFacts,
 )
 from exportcheck.rules.ruleset import RuleSet, Snapshot, load_ruleset
 
@@ -68,6 +70,7 @@ def determine(
     ruleset: RuleSet | None = None,
     consignee: str | None = None,
     ownership: Ownership | None = None,
+    facts: TransactionFacts | None = None,
 ) -> Determination:
     """Decide whether ``item`` may go to ``destination`` on ``on``, and under which authority.
 
@@ -89,6 +92,7 @@ def determine(
         ruleset=ruleset,
         consignee=consignee,
         ownership=ownership,
+        facts=facts,
     )
     return _answer(ctx)
 
@@ -108,12 +112,15 @@ def evaluate(
     trace: bool = True,
     consignee: str | None = None,
     ownership: Ownership | None = None,
+    facts: TransactionFacts | None = None,
 ) -> Context:
     """Run the checks; the context holds the requirements, usable exceptions and trace.
 
     ``consignee`` is screened like the end user; ``ownership`` (an
     :class:`~exportcheck.screen.ownership.Ownership`) adds the hits the parties get through
-    their owners. Potential matches hold the line (see :mod:`exportcheck.determine.holds`)."""
+    their owners. Potential matches hold the line (see :mod:`exportcheck.determine.holds`).
+    ``facts`` are the facts some licence exceptions need (headquarters, a NAC notification,
+    conditions the exporter confirms); none is assumed when absent."""
     if value is not None and not (math.isfinite(value) and value >= 0):
         raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}")
     if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
@@ -133,6 +140,7 @@ def evaluate(
     cls = parse_item(item, snap)
     dest, ear_dest, itar_dest = resolve_destination(snap, destination)
     consignee = (consignee or "").strip() or None
+    facts = check_facts(facts, snap)
 
     def fresh(tracing: bool) -> Context:
         return Context(
@@ -147,6 +155,7 @@ def evaluate(
             end_use=end_use or "",
             tracing=tracing,
             consignee_name=consignee,
+            facts=facts,
         )
 
     ctx = fresh(trace)
@@ -211,6 +220,7 @@ def _run(ctx: Context, screening: Screening) -> None:
     ear.embargoes(ctx)
     if ctx.item.kind == "eccn":
         ear.country_chart(ctx)
+        reach.reach_notes(ctx)
     else:
         ctx.note(
             "EAR99",

@@ -106,3 +106,17 @@ def known_paragraph(para: str, known: list[str]) -> bool:
     # paragraph when it or one of its parents is known.
     parts = para.split(".")[1:]
     return any(".".join(["", *parts[:i]]) in known for i in range(len(parts), 0, -1))
+
+
+def pattern_hit(label: str, patterns: list[str]) -> bool:
+    """Whether an item label (``3A090.a.1``) is among ECCN patterns (``3A090``, ``3A090.a``;
+    a leading ``!`` excludes), as chart footnotes and review-policy rows list items."""
+
+    def match(p: str) -> bool:
+        return (
+            label == p or label.startswith(p + ".") or ("." not in p and label.split(".")[0] == p)
+        )
+
+    included = any(match(p) for p in patterns if not p.startswith("!"))
+    excluded = any(match(p[1:]) for p in patterns if p.startswith("!"))
+    return included and not excluded

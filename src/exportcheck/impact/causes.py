@@ -66,8 +66,13 @@ def diff_traces(old: Determination, new: Determination) -> list[str]:
         for s in new.trace:
             if s.fired and (s.rule, s.detail) not in before:
                 items.append((False, f"changed: {s.rule} ({s.citation}): {_short(s.detail)}"))
-    items.sort(key=lambda x: not x[0])
+    # dated events first; a review policy that changed follows the event that changed the
+    # requirement (Hong Kong determined as China brings China's 742.4(b)(7) policy with it)
+    items.sort(key=lambda x: (not x[0], _POLICY in x[1]))
     return [text for _, text in items]
+
+
+_POLICY = ": Licence review policy for "
 
 
 _GROUP = [
@@ -83,6 +88,8 @@ _GROUP = [
     "_above_n",
     "_row_error",
 ]
+#: what a group of changed lines shares (a distributed run combines groups across parts)
+GROUP_COLUMNS = tuple(_GROUP)
 
 
 def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScreener | None,
@@ -101,6 +108,42 @@ def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScree
     )
 
 
+def change_groups(df: pl.DataFrame) -> pl.DataFrame:
+    """The changed lines grouped by what the rules can see of them, in order of first line:
+    ``_GROUP`` columns, the lines (``_row``) and the first line's value and errors."""
+    return (
+        df.filter(pl.col("changed"))
+        .group_by(_GROUP, maintain_order=True)
+        .agg(pl.col("_row"), pl.col("value").first(), pl.col("old_error").first(),
+             pl.col("new_error").first())
+    )
+
+
+def group_cause(
+    g: dict,
+    rs: RuleSet,
+    d_old: date,
+    d_new: date,
+    scr_old: PartyScreener | None,
+    scr_new: PartyScreener | None,
+    ownership: Any = None,
+) -> str:
+    """The cause of one group of :func:`change_groups` (a row of it, as a dict)."""
+    items: list[str] = []
+    if g["old_error"] and not g["new_error"]:
+        items.append(f"old side ({d_old.isoformat()}): {g['old_error']}")
+    elif g["new_error"] and not g["old_error"]:
+        items.append(f"new side ({d_new.isoformat()}): {g['new_error']}")
+    elif not g["old_error"]:
+        try:
+            old = _determine(g, "_o", d_old, rs, scr_old, ownership)
+            new = _determine(g, "_n", d_new, rs, scr_new, ownership)
+            items = diff_traces(old, new)
+        except ExportCheckError as exc:  # cannot happen for keys the batch decided
+            items = [f"not explained: {exc}"]
+    return SEP.join(items)
+
+
 def explain(
     df: pl.DataFrame,
     rs: RuleSet,
@@ -111,29 +154,12 @@ def explain(
     ownership: Any = None,
 ) -> pl.DataFrame:
     """``_row`` → ``cause`` for every changed line."""
-    changed = df.filter(pl.col("changed"))
-    if changed.height == 0:
+    groups = change_groups(df)
+    if groups.height == 0:
         return pl.DataFrame(schema={"_row": pl.UInt32, "cause": pl.Utf8})
-    groups = (
-        changed.group_by(_GROUP, maintain_order=True)
-        .agg(pl.col("_row"), pl.col("value").first(), pl.col("old_error").first(),
-             pl.col("new_error").first())
-    )
     rows, causes = [], []
     for g in groups.iter_rows(named=True):
-        items: list[str] = []
-        if g["old_error"] and not g["new_error"]:
-            items.append(f"old side ({d_old.isoformat()}): {g['old_error']}")
-        elif g["new_error"] and not g["old_error"]:
-            items.append(f"new side ({d_new.isoformat()}): {g['new_error']}")
-        elif not g["old_error"]:
-            try:
-                old = _determine(g, "_o", d_old, rs, scr_old, ownership)
-                new = _determine(g, "_n", d_new, rs, scr_new, ownership)
-                items = diff_traces(old, new)
-            except ExportCheckError as exc:  # cannot happen for keys the batch decided
-                items = [f"not explained: {exc}"]
-        text = SEP.join(items)
+        text = group_cause(g, rs, d_old, d_new, scr_old, scr_new, ownership)
         rows.extend(g["_row"])
         causes.extend([text] * len(g["_row"]))
     return pl.DataFrame(

@@ -98,18 +98,37 @@ def check_dates(
     return from_date, to_date
 
 
-def _currency(df: pl.DataFrame, rates: Mapping[str, float] | None) -> tuple[pl.DataFrame, list]:
-    """Values in USD: a ``currency`` column other than USD needs a rate (USD per unit)."""
+def _with_currency(df: pl.DataFrame) -> pl.DataFrame | None:
+    """``df`` with its ``currency`` column normalised (USD when blank), or None without one."""
     cols = {c.lower().strip(): c for c in df.columns}
     if "currency" not in cols:
-        return df, []
+        return None
     cur = pl.col(cols["currency"]).cast(pl.Utf8).str.strip_chars().str.to_uppercase()
-    df = df.with_columns(cur.fill_null("USD").replace("", "USD").alias("currency"))
+    return df.with_columns(cur.fill_null("USD").replace("", "USD").alias("currency"))
+
+
+def currencies(df: pl.DataFrame) -> list[str]:
+    """The currencies the lines are in (a part of them, for a distributed run to combine)."""
+    got = _with_currency(df)
+    return [] if got is None else sorted(got.get_column("currency").unique().to_list())
+
+
+def _currency(
+    df: pl.DataFrame, rates: Mapping[str, float] | None, present: list[str] | None = None
+) -> tuple[pl.DataFrame, list]:
+    """Values in USD: a ``currency`` column other than USD needs a rate (USD per unit).
+
+    ``present``: the currencies of the whole input when ``df`` is one part of it."""
+    cols = {c.lower().strip(): c for c in df.columns}
+    got = _with_currency(df)
+    if got is None:
+        return df, []
+    df = got
     rates = {k.strip().upper(): v for k, v in (rates or {}).items()} | {"USD": 1.0}
     for code, rate in rates.items():
         if not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
             raise InvalidInput(f"rate for {code} must be a positive number of USD, got {rate!r}")
-    present = sorted(df.get_column("currency").unique().to_list())
+    present = sorted(present) if present is not None else currencies(df)
     missing = [c for c in present if c not in rates]
     if missing:
         raise InvalidInput(
@@ -228,25 +247,83 @@ def impact(
         ('EXCEPTION_AVAILABLE', 'LICENSE_REQUIRED')
     """
     lists = from_screener is not None or to_screener is not None
-    if lists and (from_screener is None or to_screener is None):
-        raise InvalidInput("give both list versions (--from-lists and --to-lists)")
-    d_old, d_new = check_dates(from_date, to_date, on, lists)
-    mode = "rules+lists" if lists and from_date is not None else "lists" if lists else "rules"
+    d_old, d_new, mode = sides(from_date, to_date, on, from_screener, to_screener)
     rs = ruleset or load_ruleset()
     scr_old = from_screener if lists else screener
     scr_new = to_screener if lists else screener
 
-    notes: list[str] = []
-    dropped = [c for c in lines.columns if c.lower().strip() in vb.DATE_ALIASES]
-    if dropped:
-        notes.append(
-            f"input column {', '.join(repr(c) for c in dropped)} ignored: every line is "
-            f"determined on {d_old.isoformat()} and on {d_new.isoformat()}"
-        )
+    dropped, notes = date_columns(lines.columns, d_old, d_new)
     raw, money_notes = _currency(lines.drop(dropped), rates)
     notes += money_notes
-    carried = [c for c in raw.columns if c.lower().strip() not in _INPUT]
-    df = vb._normalise(raw, dated=False).with_row_index("_row")
+    df, m_old, m_new = decide_lines(raw, rs, d_old, d_new, (scr_old, scr_new),
+                                    progress=progress, workers=workers, ownership=ownership)
+    causes = explain(df, rs, d_old, d_new, m_old, m_new, ownership)
+    if lists:
+        causes = list_causes(df, causes, m_old, m_new)
+    out = finish_lines(df, causes, carried_columns(raw))
+    from exportcheck.impact.summary import build_summary
+
+    summary, licences, party_table = build_summary(
+        out,
+        rs,
+        Side(date=d_old, lists_version=getattr(scr_old, "version", None)),
+        Side(date=d_new, lists_version=getattr(scr_new, "version", None)),
+        mode=mode,
+        notes=notes,
+        database_url=database_url,
+        parties=parties if lists else None,
+        screeners=(from_screener, to_screener),
+    )
+    return ImpactResult(out, summary, licences, party_table)
+
+
+def sides(
+    from_date: date | None, to_date: date | None, on: date | None, from_screener: Any,
+    to_screener: Any,
+) -> tuple[date, date, str]:
+    """The old and new rule dates and the mode (rules, lists or both), or a clear error."""
+    lists = from_screener is not None or to_screener is not None
+    if lists and (from_screener is None or to_screener is None):
+        raise InvalidInput("give both list versions (--from-lists and --to-lists)")
+    d_old, d_new = check_dates(from_date, to_date, on, lists)
+    mode = "rules+lists" if lists and from_date is not None else "lists" if lists else "rules"
+    return d_old, d_new, mode
+
+
+def date_columns(columns: list[str], d_old: date, d_new: date) -> tuple[list[str], list[str]]:
+    """The input's date columns (dropped: both sides have their own date) and the note saying so."""
+    dropped = [c for c in columns if c.lower().strip() in vb.DATE_ALIASES]
+    if not dropped:
+        return [], []
+    return dropped, [
+        f"input column {', '.join(repr(c) for c in dropped)} ignored: every line is "
+        f"determined on {d_old.isoformat()} and on {d_new.isoformat()}"
+    ]
+
+
+def carried_columns(raw: pl.DataFrame) -> list[str]:
+    """Input columns that are not order-line fields (order ids, customers): kept as given."""
+    return [c for c in raw.columns if c.lower().strip() not in _INPUT]
+
+
+def decide_lines(
+    raw: pl.DataFrame,
+    rs: RuleSet,
+    d_old: date,
+    d_new: date,
+    screeners: tuple[PartyScreener | None, PartyScreener | None],
+    *,
+    first_row: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    ownership: Any = None,
+) -> tuple[pl.DataFrame, PartyScreener | None, PartyScreener | None]:
+    """Both sides' answers for every line of ``raw`` (values already in USD), and ``changed``.
+
+    ``first_row``: the number of the first line when ``raw`` is one part of the input. Returns
+    the working frame and each side's (memoising) screener, for :func:`explain`."""
+    scr_old, scr_new = screeners
+    df = vb._normalise(raw, dated=False).with_row_index("_row", offset=first_row)
     if df.height == 0:
         raise InvalidInput("the order file has no lines")
     df, m_old = vb._collapse_parties(df, scr_old, ownership)
@@ -298,26 +375,13 @@ def impact(
     )
     df = df.with_columns(changed.alias("changed"), (pl.col("old_hold") | pl.col("new_hold"))
                          .alias("hold"))
+    return df, m_old, m_new
 
-    causes = explain(df, rs, d_old, d_new, m_old, m_new, ownership)
-    if lists:
-        causes = list_causes(df, causes, m_old, m_new)
+
+def finish_lines(df: pl.DataFrame, causes: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
+    """The line table: ``df`` (from :func:`decide_lines`) with its causes, in input order."""
     df = df.join(causes, on="_row", how="left").with_columns(pl.col("cause").fill_null(""))
-    out = _line_table(df.sort("_row"), carried)
-    from exportcheck.impact.summary import build_summary
-
-    summary, licences, party_table = build_summary(
-        out,
-        rs,
-        Side(date=d_old, lists_version=getattr(scr_old, "version", None)),
-        Side(date=d_new, lists_version=getattr(scr_new, "version", None)),
-        mode=mode,
-        notes=notes,
-        database_url=database_url,
-        parties=parties if lists else None,
-        screeners=(from_screener, to_screener),
-    )
-    return ImpactResult(out, summary, licences, party_table)
+    return _line_table(df.sort("_row"), carried)
 
 
 def category(item: pl.Expr) -> pl.Expr:

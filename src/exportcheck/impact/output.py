@@ -35,7 +35,8 @@ def check_outdir(path: str | Path) -> Path:
     return p
 
 
-def write_outdir(result: ImpactResult, path: str | Path) -> Path:
+def write_outdir(result: ImpactResult, path: str | Path, lines_file: Path | None = None) -> Path:
+    """``lines_file``: ``lines.parquet`` already written (part by part); moved in, not rewritten."""
     from exportcheck.impact.report import render_report
 
     out = check_outdir(path)
@@ -46,7 +47,10 @@ def write_outdir(result: ImpactResult, path: str | Path) -> Path:
     except OSError as exc:
         raise InvalidInput(f"cannot write to {out}: {exc.strerror or exc}") from None
     try:
-        result.lines.write_parquet(stage / "lines.parquet")
+        if lines_file is None:
+            result.lines.write_parquet(stage / "lines.parquet")
+        else:
+            os.replace(lines_file, stage / "lines.parquet")
         summary = result.summary.model_dump(mode="json")
         (stage / "summary.json").write_text(
             json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"

@@ -188,13 +188,17 @@ def build_summary(
     database_url: str | None = None,
     parties: Iterable[tuple[str, str | None]] | None = None,
     screeners: tuple[Any, Any] = (None, None),
+    party_result: tuple[PartySummary, pl.DataFrame] | None = None,
 ) -> tuple[ImpactSummary, pl.DataFrame, pl.DataFrame]:
+    """``party_result``: :func:`party_impact` computed elsewhere (where the screeners are)."""
     customer = next((c for c in ("customer", "end_user") if c in lines.columns), None)
     licences = party_summary = None
     lic_table = party_table = pl.DataFrame()
     if database_url is not None:
         licences, lic_table = licence_impact(database_url, old.date, new.date)
-    if parties is not None and screeners[0] is not None:
+    if party_result is not None:
+        party_summary, party_table = party_result
+    elif parties is not None and screeners[0] is not None:
         party_summary, party_table = party_impact(parties, *screeners)
     summary = ImpactSummary(
         mode=mode,

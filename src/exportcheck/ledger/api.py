@@ -2,8 +2,9 @@
 
 Every mutating call is one transaction that contains the state change *and* its audit entry;
 transient lock conflicts (PostgreSQL deadlock/serialisation failures, SQLite "database is
-locked") are retried. The CLI (``exportcheck licences ...``, ``ship``, ``audit ...``) is a thin
-layer over this class.
+locked") are retried. The entry is linked into the hash chain in the same transaction on SQLite
+and right after the commit on PostgreSQL (:mod:`exportcheck.ledger.sealing` says why). The CLI
+(``exportcheck licences ...``, ``ship``, ``audit ...``) is a thin layer over this class.
 """
 
 from __future__ import annotations
@@ -34,10 +35,15 @@ from exportcheck.ledger.schemas import (
     ShipmentIn,
     ShipmentOut,
 )
+from exportcheck.ledger.sealing import Sealer, SealResult
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 _TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
+#: when a write's audit entry is linked into the chain: "inline" (in the write's transaction,
+#: SQLite only), "after" (right after its commit), "manual" (only by seal/verify/export);
+#: "auto" is inline on SQLite and after on PostgreSQL
+SEALING_MODES = ("auto", "inline", "after", "manual")
 
 
 def parse(model: type[M], data: M | dict[str, Any]) -> M:
@@ -77,8 +83,18 @@ def _transient(exc: Exception) -> bool:
 class Ledger:
     """Licence ledger and audit trail on one database (SQLite file or PostgreSQL)."""
 
-    def __init__(self, database_url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, database_url: str | None = None, *, migrate: bool = True,
+                 sealing: str = "auto") -> None:
+        if sealing not in SEALING_MODES:
+            raise InvalidInput(f"sealing must be one of {', '.join(SEALING_MODES)}, "
+                               f"not {sealing!r}")
         self.engine = get_engine(database_url)
+        sqlite = self.engine.dialect.name == "sqlite"
+        if sealing == "inline" and not sqlite:
+            raise InvalidInput("inline sealing needs SQLite's single writer; use 'after' on "
+                               "PostgreSQL")
+        self.sealing = ("inline" if sqlite else "after") if sealing == "auto" else sealing
+        self.sealer = Sealer(self.engine)
         if migrate:
             try:
                 upgrade(self.engine)
@@ -86,14 +102,20 @@ class Ledger:
                 raise LedgerError(_unreachable(database_url, exc)) from None
         self._read = session_factory(self.engine)
         self._write = write_session_factory(self.engine)
+        self._write_engine = self._write.kw["bind"]  # BEGIN IMMEDIATE on SQLite
 
     # -- plumbing -----------------------------------------------------------------------
     def _in_write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
         for attempt in range(attempts):
-            with self._write() as session:
+            # the session runs on a connection we hold, so the seal after the commit reuses it
+            with self._write_engine.connect() as conn, \
+                    Session(bind=conn, expire_on_commit=False) as session:
+                session.info[audit.INLINE_SEAL] = self.sealing == "inline"
                 try:
                     result = fn(session)
                     session.commit()
+                    if self.sealing == "after" and session.info.pop(audit.APPENDED, False):
+                        self.sealer.after_commit(conn)
                     return result
                 except (OperationalError, IntegrityError) as exc:
                     session.rollback()
@@ -203,11 +225,19 @@ class Ledger:
         return self._in_write(lambda s: audit.append_event(
             s, kind=kind, actor=actor, payload=payload, versions=versions).seq)
 
+    def seal(self, *, timeout: float = 30.0) -> SealResult:
+        """Link every entry committed so far into the hash chain (``exportcheck audit seal``);
+        see :meth:`exportcheck.ledger.sealing.Sealer.seal`."""
+        return self.sealer.seal(timeout=timeout)
+
     def verify_audit(self, anchors: Iterable[tuple[int, str]] = (), *,
-                     state: bool = True) -> audit.VerifyResult:
-        """Verify the hash chain and then (``state``) that the ledger tables agree with it:
-        the first edited, deleted or inserted licence, line, party, status, policy-event,
-        shipment or shipment-line row is reported with the audit entry it contradicts."""
+                     state: bool = True, seal: bool = True) -> audit.VerifyResult:
+        """Seal what is committed (``seal``), verify the hash chain and then (``state``) that
+        the ledger tables agree with it: the first edited, deleted or inserted licence, line,
+        party, status, policy-event, shipment or shipment-line row is reported with the audit
+        entry it contradicts."""
+        if seal:
+            self.seal(timeout=5.0)
         with self._read() as s:
             result = audit.verify(s, anchors)
             if not result.ok or not state:
@@ -232,6 +262,7 @@ class Ledger:
     def export_audit(self, out: IO[str], *, fmt: str = "json",
                      start: dt.date | dt.datetime | None = None,
                      end: dt.date | dt.datetime | None = None) -> int:
+        self.seal(timeout=5.0)  # export chain links, not just content hashes
         with self._read() as s:
             return audit.export(s, out, fmt=fmt, start=start, end=end)
 

@@ -1,14 +1,21 @@
 """Append-only, hash-chained audit trail of every state change (15 CFR Part 762 records).
 
-Each entry stores its inputs as canonical JSON *text* and the hash
-``sha256(canonical([seq, recorded_at, actor, kind, payload, versions, prev_hash]))``; the
-previous entry's hash is part of the next, so editing, deleting, inserting or reordering any
-entry breaks the chain at that entry. The single ``audit_head`` row holds the newest
-``(seq, hash)``: it detects a truncated tail, and updating it first is what serialises appends
-(a row lock on PostgreSQL, the write lock on SQLite). Triggers refuse UPDATE/DELETE on
-``audit_log``; the chain catches what someone with raw database access does anyway, and an
-*anchor* (a ``seq:hash`` pair recorded outside the database, e.g. printed by
-``exportcheck audit verify``) catches a wholesale re-hash of the log.
+Each entry stores its inputs as canonical JSON *text*. Its chain *link* is
+``sha256(canonical([seq, recorded_at, actor, kind, payload, versions, prev_hash]))`` where
+``prev_hash`` is the previous entry's link, so editing, deleting, inserting or reordering any
+sealed entry breaks the chain at that entry. Two storage forms share that one rule:
+
+* entries written before migration ``ledger_0002`` (``seq <= audit_head.legacy_seq``) hold their
+  link in their own row (``prev_hash``/``hash``), written under one global lock at commit;
+* later entries are written by :func:`append_event` *without* touching the chain head: the row
+  holds ``prev_hash = ''`` and ``hash`` = the link with an empty ``prev_hash`` (a content hash,
+  so an unsealed entry is verifiable on its own), and its link is added to ``audit_seal``
+  shortly after commit by :mod:`exportcheck.ledger.sealing`, in ``seq`` order.
+
+``audit_head`` holds the newest *sealed* ``(seq, hash)``: it detects a truncated tail. Triggers
+refuse UPDATE/DELETE on ``audit_log`` and ``audit_seal``; the chain catches what someone with raw
+database access does anyway, and an *anchor* (a ``seq:hash`` pair recorded outside the database,
+e.g. printed by ``exportcheck audit verify``) catches a wholesale re-hash of the log.
 """
 
 from __future__ import annotations
@@ -24,15 +31,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from exportcheck.errors import InvalidInput
-from exportcheck.ledger.models import AuditEntry, AuditHead
+from exportcheck.ledger.models import AuditEntry, AuditHead, AuditSeal
 
 GENESIS_HASH = "0" * 64
 _HEAD = AuditHead.__table__
 _LOG = AuditEntry.__table__
+_SEAL = AuditSeal.__table__
 #: 15 CFR 762.6(a): records are kept five years from the latest of the export date, the date
 #: of any known reexport/transshipment/diversion, or the termination of the transaction.
 RETENTION_NOTE = "Retain 5 years (15 CFR 762.6(a)); ITAR records 5 years (22 CFR 122.5)."
@@ -67,14 +75,32 @@ def _now_iso() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+#: ``session.info`` keys: set by :func:`append_event` when it wrote an entry (the Ledger then
+#: seals after commit); ``False`` under INLINE_SEAL stops SQLite sealing inside the write.
+APPENDED = "exportcheck.audit_appended"
+INLINE_SEAL = "exportcheck.audit_inline_seal"
+# The xid is taken *before* the number: the sealer's horizon (ledger.sealing) assumes every
+# transaction holding a number already has an xid. The materialised CTE is evaluated before the
+# outer row, and its column is used, so the planner cannot drop the call (it replaces unused
+# subquery outputs by NULL, even this one).
+_PG_NEXT = text("WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid) "
+                "SELECT nextval('audit_log_seq'), x.xid FROM x")
+_SQLITE_NEXT = text("SELECT (SELECT max(seq) FROM audit_log), seq, hash FROM audit_head "
+                    "WHERE id = 1")
+
+
 def append_event(session: Session, *, kind: str, actor: str, payload: dict,
                  versions: dict | None = None) -> AuditEntry:
-    """Append one entry to the chain inside the caller's transaction (committed with it).
+    """Append one entry inside the caller's transaction (committed with it).
 
     Call it in the same transaction as the state change it records, so both commit or neither
-    does. It takes the chain's write lock (``UPDATE audit_head``) and holds it until commit:
-    lock your own rows *before* calling it to keep a single lock order. On SQLite use a session
-    from :func:`exportcheck.db.write_session_factory` (``BEGIN IMMEDIATE``).
+    does. It does not lock the chain head: on PostgreSQL the entry is numbered from the
+    ``audit_log_seq`` sequence and sealed into the chain after commit
+    (:mod:`exportcheck.ledger.sealing`: the Ledger seals right after its own writes; an entry
+    appended by other code is linked by the next seal); on SQLite (use a session from
+    :func:`exportcheck.db.write_session_factory`, ``BEGIN IMMEDIATE``, which already holds the
+    one write lock) it is numbered ``max + 1`` and, unless the session says otherwise, sealed
+    in the same transaction at no extra commit.
 
     ``versions`` names the data the decision used, e.g. ``{"rule_base": ..., "lists": ...}``.
     """
@@ -89,21 +115,84 @@ def append_event(session: Session, *, kind: str, actor: str, payload: dict,
         versions_text = canonical_json({k: str(v) for k, v in (versions or {}).items()})
     except TypeError as exc:
         raise InvalidInput(str(exc)) from exc
-    # Write first: this takes the lock (row lock / SQLite RESERVED lock) before we read the head.
     # Core statements on the session's connection: this is the hot path of every write.
     conn = session.connection()
-    seq, prev_hash = conn.execute(
-        update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq + 1)
-        .returning(_HEAD.c.seq, _HEAD.c.hash)  # the new seq, the previous entry's hash
-    ).one()
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        top, head_seq, head_hash = conn.execute(_SQLITE_NEXT).one()
+        seq = (top or 0) + 1
+    else:
+        seq = conn.execute(_PG_NEXT).one()[0]
     recorded_at = _now_iso()
-    digest = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text, prev_hash)
+    content = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text, "")
     row = {"seq": seq, "recorded_at": recorded_at, "actor": actor, "kind": kind,
-           "payload": payload_text, "versions": versions_text, "prev_hash": prev_hash,
-           "hash": digest}
+           "payload": payload_text, "versions": versions_text, "prev_hash": "",
+           "hash": content}
     conn.execute(insert(_LOG).values(**row))
-    conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(hash=digest))
+    session.info[APPENDED] = True
+    if sqlite and session.info.get(INLINE_SEAL, True):
+        if head_seq == seq - 1:  # nothing pending: link this entry directly
+            link = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text,
+                              head_hash)
+            conn.execute(insert(_SEAL).values(seq=seq, prev_hash=head_hash, hash=link))
+            conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=link))
+        else:
+            link_pending(conn, seq)
     return AuditEntry(**row)  # a plain (transient) copy of what was written
+
+
+@dataclass
+class LinkResult:
+    """What one :func:`link_pending` call did; ``blocked`` names an entry it refused to seal."""
+
+    sealed: int
+    head_seq: int
+    head_hash: str
+    blocked: str = ""
+
+
+def link_pending(conn: Connection, upto: int | None, batch: int = 2000,
+                 head: tuple[int, str] | None = None) -> LinkResult:
+    """Seal the visible unsealed entries with ``head < seq <= upto`` (all if None), in order.
+
+    The caller holds the chain head (row lock on PostgreSQL, the write lock on SQLite) and has
+    established that no entry numbered ``<= upto`` can still commit (see ledger.sealing);
+    ``head`` is the head row it read while locking it, if it did.
+    An entry whose content no longer matches its hash is not sealed (nor anything after it):
+    sealing must never bless an edit; ``verify`` names it.
+    """
+    head_seq, head_hash = head or conn.execute(
+        select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).one()
+    sealed, prev, last = 0, head_hash, head_seq
+    c = _LOG.c
+    while True:
+        stmt = (select(c.seq, c.recorded_at, c.actor, c.kind, c.payload, c.versions,
+                       c.prev_hash, c.hash, _SEAL.c.seq.label("linked"))
+                .outerjoin(_SEAL, _SEAL.c.seq == c.seq)
+                .where(c.seq > last).order_by(c.seq).limit(batch))
+        if upto is not None:
+            stmt = stmt.where(c.seq <= upto)
+        rows = conn.execute(stmt).all()
+        links, blocked = [], ""
+        for r in rows:
+            fields = (r.seq, r.recorded_at, r.actor, r.kind, r.payload, r.versions)
+            if r.prev_hash != "" or entry_hash(*fields, "") != r.hash:
+                blocked = (f"entry #{r.seq} ({r.kind}) does not match its content hash (edited "
+                           "before it was sealed?); it and later entries stay unsealed")
+            elif r.linked is not None:
+                blocked = (f"entry #{r.seq} already has a chain link beyond the chain head "
+                           "(head or links altered?); it and later entries stay unsealed")
+            if blocked:
+                break
+            link = entry_hash(*fields, prev)
+            links.append({"seq": r.seq, "prev_hash": prev, "hash": link})
+            prev, last = link, r.seq
+        if links:
+            conn.execute(insert(_SEAL), links)
+            conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=last, hash=prev))
+            sealed += len(links)
+        if blocked or len(rows) < batch:
+            return LinkResult(sealed, last, prev, blocked)
 
 
 @dataclass
@@ -125,9 +214,12 @@ class VerifyResult:
     #: state-changing entries whose payload cannot be replayed, so their rows are not checked
     unverifiable: list[str] = field(default_factory=list)
     state_checked: bool = False
+    #: entries committed but not yet sealed into the chain (content hash checked only)
+    unsealed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "checked": self.checked, "head_seq": self.head_seq,
+        return {"ok": self.ok, "checked": self.checked, "unsealed": self.unsealed,
+                "head_seq": self.head_seq,
                 "head_hash": self.head_hash, "first_bad": self.first_bad,
                 "problem": self.problem, "anchors_checked": self.anchors_checked,
                 "table": self.table, "row": self.row, "state_checked": self.state_checked,
@@ -142,50 +234,104 @@ def parse_anchor(anchor: str) -> tuple[int, str]:
     return int(seq), digest.strip().lower()
 
 
+def _orphan_seals(session: Session) -> list[int]:
+    """Sealed sequence numbers whose entry row is gone (first few)."""
+    return list(session.execute(
+        select(_SEAL.c.seq).outerjoin(_LOG, _LOG.c.seq == _SEAL.c.seq)
+        .where(_LOG.c.seq.is_(None)).order_by(_SEAL.c.seq).limit(10)).scalars())
+
+
 def verify(session: Session, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
     """Recompute the whole chain; report the first entry that was edited, deleted, inserted or
-    moved, a truncated tail, or a mismatch with an externally recorded anchor."""
+    moved, a truncated tail, or a mismatch with an externally recorded anchor.
+
+    Sealed entries are checked link by link; entries not sealed yet (written after the newest
+    seal) are checked against their content hash and counted in ``unsealed``. An unsealed entry
+    *below* a sealed one cannot come from the sealer (it seals in order, only past entries that
+    can no longer commit), so it is reported as inserted.
+    """
     anchor_map = dict(anchors)
-    head_seq, head_hash = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+    head_seq, head_hash, legacy = session.execute(
+        select(AuditHead.seq, AuditHead.hash, AuditHead.legacy_seq).where(AuditHead.id == 1)
     ).one()
-    expected, prev, checked = 1, GENESIS_HASH, 0
+    orphans = _orphan_seals(session)
+    expected, prev, checked, last_sealed, unsealed = 1, GENESIS_HASH, 0, 0, 0
+    first_unsealed: int | None = None
 
     def bad(seq: int, problem: str) -> VerifyResult:
         return VerifyResult(False, checked, head_seq, head_hash, seq, problem,
-                            [f"{s}:{h}" for s, h in anchor_map.items()])
+                            [f"{s}:{h}" for s, h in anchor_map.items()], unsealed=unsealed)
 
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq).execution_options(
-        yield_per=2000)).scalars()
-    for e in rows:
-        if e.seq != expected:
-            return bad(expected, f"entry #{expected} is missing (deleted?): the log jumps from "
-                                 f"#{expected - 1} to #{e.seq}")
-        if e.prev_hash != prev:
-            return bad(e.seq, f"entry #{e.seq} does not link to entry #{e.seq - 1} (its "
-                              "prev_hash differs): an entry was inserted, removed or reordered "
-                              "here, or the previous entry was rewritten")
-        digest = entry_hash(e.seq, e.recorded_at, e.actor, e.kind, e.payload, e.versions,
-                            e.prev_hash)
-        if digest != e.hash:
-            return bad(e.seq, f"entry #{e.seq} ({e.kind}) was edited: its content does not "
-                              "match its hash")
-        if e.seq in anchor_map and anchor_map[e.seq] != e.hash:
-            return bad(e.seq, f"entry #{e.seq} differs from the recorded anchor: the log was "
-                              "rewritten from here on (or earlier)")
-        prev = e.hash
-        expected += 1
+    def gone(seq: int) -> VerifyResult:
+        return bad(seq, f"entry #{seq} is missing (deleted?): it was sealed into the chain but "
+                        "its row is gone")
+
+    links = {}  # anchors of sealed entries are checked against their chain link
+    rows = session.execute(
+        select(AuditEntry, _SEAL.c.prev_hash, _SEAL.c.hash)
+        .outerjoin(_SEAL, _SEAL.c.seq == AuditEntry.seq).order_by(AuditEntry.seq)
+        .execution_options(yield_per=2000))
+    for e, seal_prev, seal_hash in rows:
+        if orphans and orphans[0] < e.seq:
+            return gone(orphans[0])
+        fields = (e.seq, e.recorded_at, e.actor, e.kind, e.payload, e.versions)
+        if e.seq <= legacy or expected <= legacy:  # chained in its own row (pre-ledger_0002)
+            if e.seq != expected:
+                return bad(expected, f"entry #{expected} is missing (deleted?): the log jumps "
+                                     f"from #{expected - 1} to #{e.seq}")
+            if e.prev_hash != prev:
+                return bad(e.seq, f"entry #{e.seq} does not link to entry #{e.seq - 1} (its "
+                                  "prev_hash differs): an entry was inserted, removed or "
+                                  "reordered here, or the previous entry was rewritten")
+            if entry_hash(*fields, e.prev_hash) != e.hash or seal_hash is not None:
+                return bad(e.seq, f"entry #{e.seq} ({e.kind}) was edited: its content does "
+                                  "not match its hash")
+            prev = link = e.hash
+            expected += 1
+            last_sealed = e.seq
+        else:
+            if e.prev_hash != "" or entry_hash(*fields, "") != e.hash:
+                return bad(e.seq, f"entry #{e.seq} ({e.kind}) was edited: its content does "
+                                  "not match its hash")
+            if seal_hash is None:
+                unsealed += 1
+                first_unsealed = first_unsealed or e.seq
+                link = None
+            else:
+                if first_unsealed is not None:
+                    return bad(first_unsealed, f"entry #{first_unsealed} is not in the chain "
+                                               f"although the later entry #{e.seq} is: it was "
+                                               "inserted after sealing")
+                if seal_prev != prev:
+                    return bad(e.seq, f"entry #{e.seq} does not link to the sealed entry "
+                                      f"before it (#{last_sealed}): an entry was inserted, "
+                                      "removed or reordered here, or a link was rewritten")
+                if entry_hash(*fields, seal_prev) != seal_hash:
+                    return bad(e.seq, f"entry #{e.seq} ({e.kind}) was edited: its content "
+                                      "does not match its chain link")
+                prev = link = seal_hash
+                last_sealed = e.seq
+        if e.seq in anchor_map:
+            links[e.seq] = link
+            if link != anchor_map[e.seq]:
+                return bad(e.seq, f"entry #{e.seq} differs from the recorded anchor: the log "
+                                  "was rewritten from here on (or earlier)")
         checked += 1
-    last = expected - 1
-    if last != head_seq or prev != (head_hash if head_seq else GENESIS_HASH):
-        return bad(last + 1, f"the log ends at entry #{last} but the chain head records "
-                             f"#{head_seq}: entries were deleted from the end (or the head "
-                             "was altered)")
-    missing_anchor = [s for s in anchor_map if s > last]
+    if orphans:
+        if orphans[0] > last_sealed:
+            return bad(orphans[0], f"the log ends at entry #{last_sealed} but the chain "
+                                   f"continues to #{orphans[-1]}: entries were deleted from "
+                                   "the end")
+        return gone(orphans[0])
+    if last_sealed != head_seq or prev != (head_hash if head_seq else GENESIS_HASH):
+        return bad(last_sealed + 1, f"the chain ends at entry #{last_sealed} but the chain "
+                                    f"head records #{head_seq}: entries were deleted from the "
+                                    "end (or the head was altered)")
+    missing_anchor = sorted(s for s in anchor_map if s not in links)
     if missing_anchor:
-        return bad(min(missing_anchor), f"anchor entry #{min(missing_anchor)} no longer exists: "
-                                        "the log was truncated")
-    return VerifyResult(True, checked, head_seq, head_hash,
+        return bad(missing_anchor[0], f"anchor entry #{missing_anchor[0]} is not in the chain "
+                                      "(no longer exists: the log was truncated)")
+    return VerifyResult(True, checked, head_seq, head_hash, unsealed=unsealed,
                         anchors_checked=[f"{s}:{h}" for s, h in anchor_map.items()])
 
 
@@ -199,15 +345,31 @@ def _bound(value: dt.date | dt.datetime | None, end: bool) -> str | None:
     return value.isoformat() + ("T23:59:59.999999Z" if end else "T00:00:00.000000Z")
 
 
+def _linked(e: AuditEntry, seal_prev: str | None, seal_hash: str | None) -> AuditEntry:
+    """The entry as an auditor reads it: ``prev_hash``/``hash`` are its chain link once sealed
+    (one rule for every entry); before that, ``''`` and its content hash."""
+    if seal_hash is None:
+        return e
+    return AuditEntry(seq=e.seq, recorded_at=e.recorded_at, actor=e.actor, kind=e.kind,
+                      payload=e.payload, versions=e.versions, prev_hash=seal_prev,
+                      hash=seal_hash)
+
+
+def _with_links(stmt: Any) -> Any:
+    return stmt.add_columns(_SEAL.c.prev_hash, _SEAL.c.hash).outerjoin(
+        _SEAL, _SEAL.c.seq == AuditEntry.seq)
+
+
 def iter_entries(session: Session, start: dt.date | dt.datetime | None = None,
                  end: dt.date | dt.datetime | None = None) -> Iterator[AuditEntry]:
     """Entries recorded within ``[start, end]`` (UTC; dates are whole days), oldest first."""
-    stmt = select(AuditEntry).order_by(AuditEntry.seq)
+    stmt = _with_links(select(AuditEntry)).order_by(AuditEntry.seq)
     if (lo := _bound(start, False)) is not None:
         stmt = stmt.where(AuditEntry.recorded_at >= lo)
     if (hi := _bound(end, True)) is not None:
         stmt = stmt.where(AuditEntry.recorded_at <= hi)
-    yield from session.execute(stmt.execution_options(yield_per=2000)).scalars()
+    for e, prev, link in session.execute(stmt.execution_options(yield_per=2000)):
+        yield _linked(e, prev, link)
 
 
 def query(session: Session, *, kind: str | None = None, actor: str | None = None,
@@ -227,9 +389,9 @@ def query(session: Session, *, kind: str | None = None, actor: str | None = None
         conds.append(AuditEntry.recorded_at <= hi)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
     order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
-    rows = session.scalars(select(AuditEntry).where(*conds).order_by(order)
+    rows = session.execute(_with_links(select(AuditEntry)).where(*conds).order_by(order)
                            .limit(limit).offset(offset)).all()
-    return list(rows), total
+    return [_linked(*row) for row in rows], total
 
 
 EXPORT_FIELDS = ("seq", "recorded_at", "actor", "kind", "payload", "versions", "prev_hash",
@@ -259,7 +421,9 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
     meta = {"exported_at": _now_iso(), "from": _bound(start, False), "to": _bound(end, True),
             "retention": RETENTION_NOTE, "chain": result.as_dict(),
             "hash_rule": "sha256(canonical_json([seq, recorded_at, actor, kind, payload, "
-                         "versions, prev_hash])), canonical_json = sorted keys, no spaces"}
+                         "versions, prev_hash])), canonical_json = sorted keys, no spaces; "
+                         "prev_hash is the previous entry's hash; an entry with prev_hash '' "
+                         "is not sealed into the chain yet (its hash covers its content)"}
     for key, value in meta.items():
         out.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
     out.write('  "entries": [')

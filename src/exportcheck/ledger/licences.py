@@ -82,7 +82,10 @@ def find_licence(session: Session, number: str, agency: str | None = None, *,
     stmt = select(Licence).where(Licence.number == number.strip())
     if agency:
         stmt = stmt.where(Licence.agency == str(agency).upper())
-    if lock:  # row lock on PostgreSQL; reload even if this session saw the row before
+    if lock:
+        # Row lock on PostgreSQL; reload even if this session saw the row before. The lines are
+        # read by their own query once the lock is held: rows joined into the locking statement
+        # would come from its snapshot, taken before it waited for the lock (stale balances).
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     found = list(session.execute(stmt).scalars())
     if not found:

@@ -176,7 +176,12 @@ class ShipmentLine(Base):
 
 
 class AuditEntry(Base):
-    """One link of the append-only, hash-chained audit log (15 CFR Part 762 records)."""
+    """One entry of the append-only audit log (15 CFR Part 762 records).
+
+    Entries up to ``audit_head.legacy_seq`` carry their chain link in ``prev_hash``/``hash``;
+    later ones have ``prev_hash = ''`` and ``hash`` = their content hash, and their link is in
+    :class:`AuditSeal` once sealed (see :mod:`exportcheck.ledger.sealing`).
+    """
 
     __tablename__ = "audit_log"
 
@@ -190,8 +195,26 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditSeal(Base):
+    """The chain link of one entry written since ``ledger_0002`` (append-only).
+
+    ``hash`` is :func:`~exportcheck.ledger.audit.entry_hash` of the entry with ``prev_hash``
+    (the link of the previous sealed entry, in ``seq`` order): the same rule as a pre-0002
+    entry's own ``hash``, so the whole chain verifies with one formula.
+    """
+
+    __tablename__ = "audit_seal"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 class AuditHead(Base):
-    """Single row: the newest sequence number and hash. Locking it serialises appends."""
+    """Single row: the newest *sealed* entry (``seq``, chain ``hash``); sealers lock it.
+
+    ``legacy_seq``: entries up to it were chained in their own row (before ``ledger_0002``).
+    """
 
     __tablename__ = "audit_head"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
@@ -199,3 +222,4 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    legacy_seq: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -41,6 +41,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "usml": s.UsmlCategory,
     "proscribed": s.ItarDestination,
     "review_policies": s.ReviewPolicy,
+    "reach_notes": s.ReachNote,
     "ownership_rules": s.OwnershipRule,
 }
 #: tables whose CSV/YAML name differs from the canonical table

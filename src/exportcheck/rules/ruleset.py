@@ -49,9 +49,14 @@ class Snapshot:
     end_use_rules: list[s.EndUseRule]
     usml: dict[str, s.UsmlCategory]
     proscribed: dict[str, s.ItarDestination]
+    #: by reason without the column digit ("RS" holds the RS, RS1 and RS2 rows), file order
     review_policies: dict[str, list[s.ReviewPolicy]]
     #: ownership rules by id, each in its window on this date (in force or suspended)
     ownership_rules: dict[str, s.OwnershipRule] = field(default_factory=dict)
+    #: every row of every licence exception, in force or not (when one was created or removed)
+    exception_history: dict[str, list[s.LicenceExceptionDef]] = field(default_factory=dict)
+    #: foreign-direct-product and enforcement notes in force (trace only)
+    reach_notes: list[s.ReachNote] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def alias(self, code: str, scope: str) -> s.DestinationAlias | None:
@@ -130,7 +135,7 @@ class RuleSet:
                 embargoes[d].append(e)
         policies: dict[str, list[s.ReviewPolicy]] = defaultdict(list)
         for p in live("review_policies"):
-            policies[p.reason].append(p)
+            policies[p.reason.rstrip("0123456789")].append(p)
         lists = {r.id: r for r in self.rows("item_lists")}
         return Snapshot(
             on=on,
@@ -155,6 +160,8 @@ class RuleSet:
             proscribed={p.code: p for p in live("proscribed")},
             review_policies=dict(policies),
             ownership_rules={r.id: r for r in live("ownership_rules")},
+            exception_history=_by_symbol(self.rows("licence_exceptions")),
+            reach_notes=live("reach_notes"),
         )
 
     @property
@@ -246,10 +253,19 @@ def _by_eccn(rows: list[s.ParagraphStart]) -> dict[str, list[s.ParagraphStart]]:
     return dict(out)
 
 
+def _by_symbol(rows: list[s.LicenceExceptionDef]) -> dict[str, list[s.LicenceExceptionDef]]:
+    out: dict[str, list[s.LicenceExceptionDef]] = defaultdict(list)
+    for r in rows:
+        out[r.symbol].append(r)
+    return {k: sorted(v, key=lambda r: r.start) for k, v in out.items()}
+
+
 def named_destinations(row: Any) -> set[str]:
     """The destinations a row is about; empty for rows that apply everywhere."""
     if isinstance(row, s.SpecialControl):
         return set()  # its destination set is computed from groups: treat as global
+    if isinstance(row, s.ReachNote) and (row.worldwide or row.outside_special):
+        return set()
     named: set[str] = set()
     fields = type(row).model_fields
     for attr in ("code", "as_code"):

@@ -161,13 +161,26 @@ class ColumnDefinition(Cited):
 
 
 class ChartFootnote(Cited):
-    """A chart footnote that adds a licence requirement the grid does not show."""
+    """A Country Chart footnote on some destinations' rows.
+
+    ``kind: requirement`` adds a licence requirement the grid does not show (reported under
+    ``reason``); ``kind: note`` only points to a paragraph that qualifies the printed marks
+    for the footnote's items (e.g. thermal-imaging cameras): the engine applies the marks as
+    printed and writes the footnote into the trace, so a reviewer reads the paragraph.
+    """
 
     id: str
     destinations: list[str]
-    reason: str
+    kind: Literal["requirement", "note"] = "requirement"
+    reason: str | None = None
     eccns: list[str]  # ECCN or ECCN.paragraph; prefix '!' excludes
     text: str
+
+    @model_validator(mode="after")
+    def _reason(self) -> ChartFootnote:
+        if self.kind == "requirement" and not self.reason:
+            raise ValueError(f"footnote {self.id}: a requirement footnote needs a reason")
+        return self
 
 
 class GroupMember(Cited):
@@ -335,22 +348,106 @@ class ItarDestination(Cited):
 
 
 class LicenceExceptionDef(Cited):
-    """A Part 740 licence exception, with the destination condition the engine checks."""
+    """A Part 740 licence exception, with the conditions the engine checks.
+
+    The destination is eligible when it is in ``groups`` or ``countries`` (both empty: any) and
+    not in ``exclude_groups`` / ``exclude_countries``. The other fields state the conditions of
+    the exceptions that depend on facts an order line does not carry (headquarters of the
+    ultimate parent, a notification made to BIS, the exporter's confirmation of a condition):
+    :mod:`exportcheck.determine.exceptions_ac` reads them. Successive rows of one ``symbol``
+    tell its history (creation, changes, removal).
+    """
 
     symbol: str
     title: str
+    section: str | None = None  # "740.8"
     groups: list[CountryGroup] = []  # destination must be in one (empty = any)
+    countries: list[str] = []  # or be one of these
     exclude_groups: list[CountryGroup] = []
+    exclude_countries: list[str] = []
     conditions: str
+    #: ECCN patterns (3A090, 3A001.z; "!" excludes) the exception covers although the entry's
+    #: License Exceptions paragraph does not name it (NAC/ACA); empty: the entry decides
+    items: list[str] = []
+    #: the ultimate parent must be headquartered in one of these (AIA) ...
+    hq_in_countries: list[str] = []
+    #: ... or must not be headquartered in these (ACA, ACM, LPP)
+    hq_not_in_countries: list[str] = []
+    hq_not_in_groups: list[CountryGroup] = []
+    #: a prior notification to BIS is needed when the destination or the headquarters is in
+    #: these (NAC); ``notify_days``: days BIS has to object before the export may go
+    notify_countries: list[str] = []
+    notify_groups: list[CountryGroup] = []
+    notify_days: int | None = None
+    #: the exception also reaches an entity headquartered in a notify destination wherever
+    #: it is located (NAC)
+    reaches_notify_hq_anywhere: bool = False
+    #: not for a government end user in these groups (ACE)
+    no_government_groups: list[CountryGroup] = []
+    #: conditions the user must confirm (``--conditions-met SYMBOL``): facts of the
+    #: transaction the engine cannot see; ``needs_groups``: only for these destinations
+    needs: list[str] = []
+    needs_groups: list[CountryGroup] = []
 
 
 class ReviewPolicy(Cited):
-    """The licence review policy BIS applies for a reason for control (Part 742)."""
+    """A licence review policy BIS applies (Part 742 paragraph (b) of each reason, Part 746).
 
+    A row applies to a requirement when every condition it states holds: ``reason`` is the
+    reason (``NS``) or the chart column (``RS2``) of the requirement; the destination is one
+    of ``countries`` or in one of ``groups``; the item matches ``items`` (ECCN patterns, as
+    in chart footnotes) or ``item_regex``; the requirement comes from one of ``controls``
+    (special-control or footnote ids); ``military``: the end user is military or the stated
+    end use is military. Of the rows that apply, the most specific wins
+    (:func:`specificity`); on a tie the later row in the file wins.
+    """
+
+    id: str
     reason: str
     policy: str
-    groups: list[CountryGroup] = []  # applies when the destination is in one (empty = default)
+    countries: list[str] = []
+    groups: list[CountryGroup] = []  # applies when the destination is in one (empty = any)
+    items: list[str] = []
     item_regex: str | None = None
+    controls: list[str] = []
+    military: bool = False
+
+    @property
+    def specificity(self) -> int:
+        """Why a row beats another: the rule it serves (8), the item (4), the country (4),
+        the Country Group (2), the military end use (2), the chart column (1)."""
+        return (
+            8 * bool(self.controls)
+            + 4 * bool(self.items or self.item_regex)
+            + 4 * bool(self.countries)
+            + 2 * bool(self.groups)
+            + 2 * self.military
+            + (self.reason[-1:].isdigit())
+        )
+
+
+class ReachNote(Cited):
+    """A rule that says how far the EAR reaches for an item, written into the trace only.
+
+    ``kind: fdp``: a foreign direct product rule (15 CFR 734.9) makes items of this kind
+    produced abroad subject to the EAR for these destinations; ``kind: enforcement``: BIS has
+    said it does not enforce a requirement that is still in the CFR. The note applies when the
+    item matches ``items`` (ECCN patterns) or ``item_regex`` and the destination is one of
+    ``countries``, in one of ``groups`` or ``worldwide``, minus ``exclude_countries``, minus
+    the destinations of the special control ``outside_special`` (the set the requirement had
+    before the rule BIS does not enforce).
+    """
+
+    id: str
+    kind: Literal["fdp", "enforcement"]
+    text: str
+    items: list[str] = []
+    item_regex: str | None = None
+    worldwide: bool = False
+    countries: list[str] = []
+    groups: list[CountryGroup] = []
+    exclude_countries: list[str] = []
+    outside_special: str | None = None
 
 
 # --- ownership: entities owned by listed parties ---------------------------------------------

@@ -19,19 +19,25 @@ from exportcheck.screen.service import Screener, default_screener
 
 OUT_COLUMNS = ["row", "name", "score", "list", "entry_id", "matched_name", "list_name",
                "hit_count", "error", "lists_version"]
+OUT_SCHEMA = {"row": pl.Int64, "name": pl.Utf8, "score": pl.Float64, "list": pl.Utf8,
+              "entry_id": pl.Utf8, "matched_name": pl.Utf8, "list_name": pl.Utf8,
+              "hit_count": pl.Int64, "error": pl.Utf8, "lists_version": pl.Utf8}
 _worker: Screener | None = None
 _worker_opts: dict = {}
 
 
-def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> list[dict]:
-    assert _worker is not None
+def screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]], screener: Screener,
+                opts: dict) -> list[dict]:
+    """One output record per ``(row, name, country, dob)``: the best hit, or an empty one.
+
+    The per-row step of every batch path (local processes and Dask partitions alike)."""
     out = []
     for row, name, country, dob in rows:
         rec = {"row": row, "name": name, "score": None, "list": "", "entry_id": "",
                "matched_name": "", "list_name": "", "hit_count": 0, "error": "",
-               "lists_version": _worker.version}
+               "lists_version": screener.version}
         try:
-            hits = _worker.screen(name, country=country, dob=dob, **_worker_opts)
+            hits = screener.screen(name, country=country, dob=dob, **opts)
         except ExportCheckError as exc:
             rec["error"] = str(exc)
             hits = []
@@ -41,6 +47,38 @@ def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> lis
                        matched_name=h.matched_name, list_name=h.list_name, hit_count=len(hits))
         out.append(rec)
     return out
+
+
+def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> list[dict]:
+    assert _worker is not None
+    return screen_rows(rows, _worker, _worker_opts)
+
+
+def check_options(columns: Sequence[str], name_column: str, country_column: str | None,
+                  dob_column: str | None, threshold: float | None) -> None:
+    """Refuse a bad threshold or a missing column before any row is screened."""
+    if threshold is not None and not 0 <= float(threshold) <= 100:
+        raise InvalidInput(f"threshold {threshold:g} outside 0-100")
+    for col in (name_column, country_column, dob_column):
+        if col and col not in columns:
+            raise InvalidInput(f"column {col!r} not in input (columns: {', '.join(columns)})")
+
+
+def row_tuples(df: pl.DataFrame, name_column: str, country_column: str | None = None,
+               dob_column: str | None = None, first_row: int = 1
+               ) -> list[tuple[int, str, str | None, str | None]]:
+    """``(row, name, country, dob)`` per input row, numbered from ``first_row``."""
+    names = df[name_column].cast(pl.Utf8).fill_null("").to_list()
+    none = [None] * len(names)
+    countries = df[country_column].cast(pl.Utf8).to_list() if country_column else none
+    dobs = df[dob_column].cast(pl.Utf8).to_list() if dob_column else none
+    rows = range(first_row, first_row + len(names))
+    return list(zip(rows, names, countries, dobs, strict=True))
+
+
+def results_frame(results: list[dict]) -> pl.DataFrame:
+    """The output table, with the same types whatever the rows (even none)."""
+    return pl.DataFrame(results, schema=OUT_SCHEMA)
 
 
 def read_table(path: Path) -> pl.DataFrame:
@@ -62,19 +100,11 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
     """Screen every row; ``progress`` is called with the number of rows just finished.
 
     Each output row carries ``lists_version`` (``samples:...`` for the bundled demo lists)."""
-    if threshold is not None and not 0 <= float(threshold) <= 100:
-        raise InvalidInput(f"threshold {threshold:g} outside 0-100")
-    for col in (name_column, country_column, dob_column):
-        if col and col not in df.columns:
-            raise InvalidInput(f"column {col!r} not in input (columns: {', '.join(df.columns)})")
+    check_options(df.columns, name_column, country_column, dob_column, threshold)
     global _worker, _worker_opts
     _worker = screener or default_screener()
     _worker_opts = {"threshold": threshold, "lists": lists}
-    names = df[name_column].cast(pl.Utf8).fill_null("").to_list()
-    none = [None] * len(names)
-    countries = df[country_column].cast(pl.Utf8).to_list() if country_column else none
-    dobs = df[dob_column].cast(pl.Utf8).to_list() if dob_column else none
-    rows = list(zip(range(1, len(names) + 1), names, countries, dobs, strict=True))
+    rows = row_tuples(df, name_column, country_column, dob_column)
     chunks = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
     workers = workers or min(os.cpu_count() or 1, 8)
     results: list[dict] = []
@@ -92,10 +122,7 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
             results.extend(part)
             if progress:
                 progress(len(part))
-    return pl.DataFrame(results, schema={
-        "row": pl.Int64, "name": pl.Utf8, "score": pl.Float64, "list": pl.Utf8,
-        "entry_id": pl.Utf8, "matched_name": pl.Utf8, "list_name": pl.Utf8,
-        "hit_count": pl.Int64, "error": pl.Utf8, "lists_version": pl.Utf8})
+    return results_frame(results)
 
 
 def screen_file(in_path: str | Path, out_path: str | Path, name_column: str, **kwargs) -> int:

@@ -37,7 +37,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
-import io
 import json
 import logging
 import os
@@ -59,7 +58,7 @@ from exportcheck.settings import get_settings
 log = logging.getLogger(__name__)
 
 #: layout of the cached object; bump when the payload or the index layout changes
-FORMAT = 2  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases
+FORMAT = 3  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases; 3: by_variant
 MAGIC = b"EXCKSCRN"
 #: cache files kept (most recently used first); older ones are deleted after each write
 KEEP = 3
@@ -129,6 +128,41 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
+class _Frames:
+    """A byte buffer for the pickler and unpickler whose methods are Python code.
+
+    Pickling a whole index is one C call that holds the GIL for up to a second; through this
+    buffer it calls back into Python once per 64 kB frame, where the interpreter can hand the
+    GIL to a request thread (a web worker reloads its index beside requests)."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self._parts: list[bytes] = []
+        self._data = data
+        self._pos = 0
+
+    def write(self, b: bytes) -> int:
+        self._parts.append(bytes(b))
+        return len(b)
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self._data) if n is None or n < 0 else self._pos + n
+        out = self._data[self._pos : end]
+        self._pos += len(out)
+        return out
+
+    def readinto(self, b: bytearray | memoryview) -> int:
+        out = self.read(len(b))
+        b[: len(out)] = out
+        return len(out)
+
+    def readline(self) -> bytes:
+        end = self._data.find(b"\n", self._pos)
+        return self.read(-1 if end < 0 else end + 1 - self._pos)
+
+
 # -- reading -------------------------------------------------------------------------------
 class _PlainUnpickler(pickle.Unpickler):
     """Unpickles plain data only: no global (class or function) may be looked up."""
@@ -150,7 +184,7 @@ def load(key: str, versions: Sequence[VersionLike],
         with fh:
             payload = _read_payload(fh, key)
         with bulk_allocation():
-            state = _PlainUnpickler(io.BytesIO(payload)).load()
+            state = _PlainUnpickler(_Frames(payload)).load()
             if not isinstance(state, dict) or state.get("key") != key:
                 raise ValueError("payload is not the state written for this key")
             screener = _restore(state, versions, dispositions)
@@ -237,7 +271,7 @@ def _snapshot(key: str, screener: Screener) -> dict:
 
 def _encode(key: str, screener: Screener) -> tuple[bytes, bytes]:
     """``(header, payload)`` of the cache file for ``screener``."""
-    buf = io.BytesIO()
+    buf = _Frames()
     with bulk_allocation():
         _PlainPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(_snapshot(key, screener))
     payload = buf.getvalue()

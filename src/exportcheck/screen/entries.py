@@ -47,6 +47,26 @@ KINDS = ("person", "entity", "vessel", "aircraft")
 _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
 
 
+def _abbreviates(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` can be read from ``name``: its letters in order, the first one a
+    word's first letter ("SMIC", "AVIC" for Aviation Industry Corporation of China). A
+    nickname in brackets is not ("JAMES L. (LONG) STEPHENS" is not also called "LONG")."""
+    letters = [c for c in acronym.casefold() if c.isalnum()]
+    words = re.findall(r"[^\W_]+", name.casefold())
+    if not letters or not words:
+        return False
+    for start, word in enumerate(words):
+        if word[0] != letters[0]:
+            continue
+        text, k = " ".join(words[start:]), 0
+        for c in text:
+            if k < len(letters) and c == letters[k]:
+                k += 1
+        if k == len(letters):
+            return True
+    return False
+
+
 @dataclass(slots=True)
 class ListEntry:
     """One listed party with all its names and the evidence used to confirm a match."""
@@ -82,8 +102,9 @@ class ListEntry:
                   *chinese_names(self.list, self.name)):
             n = n.strip()
             extra = []
-            if m := _ACRONYM.search(n):
-                extra = [m.group(1), (n[: m.start()] + n[m.end() :]).strip()]
+            if (m := _ACRONYM.search(n)) and _abbreviates(
+                    m.group(1), rest := (n[: m.start()] + n[m.end() :]).strip()):
+                extra = [m.group(1), rest]
             for x in (n, *extra):
                 if x and x.casefold() not in {k.casefold() for k in seen}:
                     seen[x] = None

@@ -2,8 +2,9 @@
 
 An inverted index maps each token (and each join of two neighbouring tokens, so "kachiu" finds
 "ka chiu") to the name forms containing it. Misspelt tokens are found through a one-deletion
-neighbourhood (SymSpell: "scholze" and "scholz" share the key "scholz") and through consonant
-skeletons (Mohammed/Muhammad, Arabic script without vowels). Postings are numpy arrays, so a
+neighbourhood (SymSpell: "scholze" and "scholz" share the key "scholz"), through consonant
+skeletons (Mohammed/Muhammad, Arabic script without vowels) and through romanisation variants
+(Rouhani/Rohani, Razhapovich/Rajapovich: ``scorer.variant_key``). Postings are numpy arrays, so a
 query costs a few array operations per token whatever the list size.
 """
 
@@ -19,7 +20,7 @@ import numpy as np
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import HAN_RE, NameForm, name_forms
-from exportcheck.screen.scorer import skeleton, weight
+from exportcheck.screen.scorer import skeleton, variant_key, weight
 
 MIN_FUZZY_LEN = 4
 #: query tokens whose candidate names are remembered (about 1 KB each at most)
@@ -80,6 +81,7 @@ class NameIndex:
         self._key_ids = key_ids
         by_delete: dict[str, list[str]] = defaultdict(list)
         by_skeleton: dict[str, list[str]] = defaultdict(list)
+        by_variant: dict[str, list[str]] = defaultdict(list)
         for tok in singles:
             if len(tok) >= MIN_FUZZY_LEN and tok.isascii():
                 for d in _deletes(tok):
@@ -87,9 +89,12 @@ class NameIndex:
                 sk = skeleton(tok)
                 if len(sk) >= 3:
                     by_skeleton[sk].append(tok)
+                if (vk := variant_key(tok)) != tok:
+                    by_variant[vk].append(tok)
         # plain dicts (only read with .get): the on-disk cache stores and restores them as is
         self.by_delete: dict[str, list[str]] = dict(by_delete)
         self.by_skeleton: dict[str, list[str]] = dict(by_skeleton)
+        self.by_variant: dict[str, list[str]] = dict(by_variant)
         self._acc = np.zeros(len(self.names), dtype=np.float32)
         self._near: dict[tuple[str, bool], np.ndarray | None] = {}
         # total token weight of each name: ranks "FAIZ" above "Ustadz Faiz" for the query "Faiz"
@@ -122,6 +127,7 @@ class NameIndex:
             "key_ids": self._key_ids,
             "by_delete": self.by_delete,
             "by_skeleton": self.by_skeleton,
+            "by_variant": self.by_variant,
             "code_ids": self._code_ids,
             "arrays": {k: (a.dtype.str, a.tobytes()) for k, a in self._arrays().items()},
         }
@@ -147,6 +153,7 @@ class NameIndex:
         self._key_ids = state["key_ids"]
         self.by_delete = state["by_delete"]
         self.by_skeleton = state["by_skeleton"]
+        self.by_variant = state["by_variant"]
         self._code_ids = state["code_ids"]
         arrays = {k: np.frombuffer(raw, dtype=np.dtype(dt)).copy()
                   for k, (dt, raw) in state["arrays"].items()}
@@ -181,6 +188,10 @@ class NameIndex:
             sk = skeleton(token)
             if len(sk) >= 3:
                 out.update(self.by_skeleton.get(sk, ()))
+            vk = variant_key(token)  # Razhapovich / Rajapovich, Rouhani / Rohani
+            out.update(self.by_variant.get(vk, ()))
+            if vk in self._key_ids:
+                out.add(vk)
         return out
 
     def _token_ids(self, tok: str, hk: bool) -> np.ndarray | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from anyascii import anyascii
 
 from exportcheck.errors import InvalidInput
+from exportcheck.screen.numbers import numbers_as_digits
 
 MAX_NAME_CHARS = 1000
 _DATA = Path(__file__).with_name("data") / "name_data.json"
@@ -102,9 +103,20 @@ def check_name(name: object) -> str:
     return stripped
 
 
-def split_legal(tokens: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+#: short legal forms written before the name ("OOO Pravda", "PT Maju", "UAB Arginta"); other
+#: short words in the table are only legal forms at the end: "Ed", "Yu", "Im", "Na" and "Ku" begin
+#: people's names
+LEADING_FORMS = frozenset((
+    "ooo", "oao", "zao", "pao", "ao", "nao", "jsc", "tov", "too", "pat", "vat", "zat", "pt",
+    "cv", "uab", "sia", "ab", "srl", "sc", "ano", "nko", "npo", "ip", "gup", "mup", "fgu", "fku",
+    "gu", "gku", "ogu", "mku", "pmc", "llc", "odo", "tda", "ltd"))
+
+
+def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Set legal-form tokens aside. Short forms ("sa", "co", "ao") only at either end, so a
-    person called "Ao" keeps their name; nothing is removed if nothing else would be left."""
+    person called "Ao" keeps their name; nothing is removed if nothing else would be left.
+    ``keep``: words that are names whatever the table says (``latin_form``)."""
     forms, longest = _legal_forms()
     org_words = ORG_WORDS
     core: list[str] = []
@@ -113,7 +125,8 @@ def split_legal(tokens: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     while i < n:
         for size in range(min(longest, n - i), 0, -1):
             seq = tuple(tokens[i : i + size])
-            if seq in forms and (size > 1 or len(seq[0]) > 3 or i == 0 or i + size == n):
+            if seq in forms and (size > 1 or len(seq[0]) > 3 or i + size == n or (
+                    i == 0 and seq[0] in LEADING_FORMS)) and (size > 1 or seq[0] not in keep):
                 legal.extend(seq)
                 i += size
                 break
@@ -129,13 +142,24 @@ def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
     folded = fold_text(text)
     if not folded:
         return None
-    tokens = folded.split()
+    tokens = numbers_as_digits(folded.split())
     if person is not False and len(tokens) > 2 and tokens[0] in _prefixes():
         tokens = tokens[1:]  # "Mr", "Dr", "General" ...
-    core, legal = split_legal(tokens)
+    # a listed person has no legal form; a word written with an apostrophe ("SA'D", "Sa'd")
+    # is a name, not the S.A.D. of the legal-form table
+    core, legal = (tuple(tokens), ()) if person else split_legal(tokens, _apostrophe_words(text))
     script = "abjad" if _ABJAD_RE.search(text) else (
         "latin" if text.isascii() or _mostly_latin(text) else "other")
     return NameForm(core, legal, script)
+
+
+def _apostrophe_words(text: str) -> frozenset[str]:
+    if not _APOSTROPHE_WORD.search(text):
+        return frozenset()
+    return frozenset(fold_text(w) for w in _APOSTROPHE_WORD.findall(text))
+
+
+_APOSTROPHE_WORD = re.compile(r"[^\W\d_]+['`´’][^\W\d_]+")
 
 
 def _mostly_latin(text: str) -> bool:
@@ -163,4 +187,12 @@ def name_forms(name: str, person: bool | None = None,
         if forms := script_forms(name, person):
             return forms
     form = latin_form(name, person=person)
-    return (form,) if form and form.tokens else ()
+    if not form or not form.tokens:
+        return ()
+    if person is None and form.legal and all(len(t) <= 2 for t in form.legal):
+        # "HAN YU-RO", "PAK HAN SE": a short word of the legal-form table may end a person's
+        # name; listed people keep it (latin_form), so the query is tried both ways
+        as_person = latin_form(name, person=True)
+        if as_person and as_person.tokens != form.tokens:
+            return (form, as_person)
+    return (form,)

@@ -18,6 +18,9 @@ Three kinds of match, because they are not the same alert:
   most :data:`PARTIAL_MAX`, less the more of the longer name is missing, so it stays below the
   default threshold unless other evidence agrees (:mod:`exportcheck.screen.evidence`).
 
+The screener adds a fourth, ``weak``: the list name is one OFAC calls a weak alias
+(:mod:`exportcheck.screen.weak`), capped like a partial match.
+
 In organisation names each word also weighs by how distinctive it is among listed organisations
 (:mod:`exportcheck.screen.weights`): "tech", "trade", "hong kong" count for little, so a
 differing distinctive word ("Bruce" / "Rice Electronics") keeps a company below the threshold.
@@ -57,6 +60,12 @@ PARTIAL_MAX = 80.0
 PARTIAL_MAX_STRONG = 90.0
 #: ... less this many points per unit of the longer name's weight that is missing
 PARTIAL_MISSING_COST = 40.0
+#: the most two names stating different fathers score ("A bin B" / "B bin A")
+OTHER_FATHER_MAX = 75.0
+#: the similarity of two romanisations of one name (:func:`variant_key`)
+VARIANT_SIM = 0.9
+#: the similarity of a name and its other-gender form ("Antonio"/"Antonia"): a weak pair
+GENDER_SIM = 0.7
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
 _DIGIT = re.compile(r"\d")
@@ -120,11 +129,50 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return 0.0
     if min(la, lb) <= 3:
         return sim if sim >= 0.66 else 0.0
+    if _gender_pair(a, b):
+        return GENDER_SIM  # "Robert"/"Roberta", "Antonio"/"Antonia": two given names
+    if sim < VARIANT_SIM and min(la, lb) >= 4 and variant_key(a) == variant_key(b):
+        # one name in two romanisations: Osama/Usama, Ladin/Laden, Rohani/Rouhani
+        return VARIANT_SIM
     if sim < 0.85 and min(la, lb) >= 5 and len(skeleton(a)) >= 4 and skeleton(a) == skeleton(b):
         # transliteration variant: Mohammed / Muhammad (three consonants are too few to tell:
         # Brian / Byron, Marin / Moreno)
         sim = max(sim, 0.8)
     return sim if sim >= MIN_TOKEN_SIM else 0.0
+
+
+_VARIANT_STEPS = (
+    (re.compile(r"(.)\1+"), r"\1"),  # Hassan / Hasan
+    (re.compile(r"ou|oo|o"), "u"),  # Rouhani / Rohani, Mahmood / Mahmoud, Osama / Usama
+    (re.compile(r"ee|ie|e|y(?=[^aeiou]|$)"), "i"),  # Laden / Ladin, Yusef / Yousif
+    (re.compile(r"zh|dj"), "j"),  # Ahmadinezhad / Ahmadinejad, Abdelmadjid / Abdelmajid
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+@lru_cache(maxsize=200_000)
+def variant_key(token: str) -> str:
+    """The spelling of a romanised name with the usual English/French variations of Arabic,
+    Persian and Russian romanisation folded: o/u and e/i vowels, doubled letters, zh/dj = j,
+    q = k. Two names with one key are one name written two ways."""
+    key = token
+    for pattern, repl in _VARIANT_STEPS:
+        key = pattern.sub(repl, key)
+    return key
+
+
+def _gender_pair(a: str, b: str) -> bool:
+    """Masculine and feminine forms of one given name: the same stem of four letters or
+    more, ending in -o/-a or with an -a added ("Robert"/"Roberta", "Mario"/"Maria")."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < 5:
+        return False
+    if len(b) == len(a) + 1:
+        return b[-1] == "a" and b.startswith(a) and a[-1] not in "aeiouy"
+    return (len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"a", "o"})
 
 
 def _merge_adjacent(tokens: tuple[str, ...],
@@ -169,15 +217,19 @@ class NameMatch:
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_candidate: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
-    kind: str = "exact"  # exact / full / partial (module docstring)
+    kind: str = "exact"  # exact / full / partial / weak (module docstring)
     #: share of the longer name's weight missing from the other (partial matches)
     missing: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     def explain(self) -> list[str]:
         out = []
         if self.kind == "partial":
             out.append(f"partial name: {self.missing:.0%} of the longer name missing, scored at "
                        f"most {PARTIAL_MAX:g} unless other evidence agrees")
+        elif self.kind == "weak":
+            out.append(f"weak alias (OFAC: screening is not expected to alert on it alone): "
+                       f"scored at most {PARTIAL_MAX:g} unless other evidence agrees")
         if self.pairs:
             out.append("tokens: " + ", ".join(
                 f"{a}={b}" if s == 1 else f"{a}~{b} ({s:.2f})" for a, b, s in self.pairs))
@@ -187,7 +239,7 @@ class NameMatch:
             out.append("query tokens not in list name: " + " ".join(self.unmatched_query))
         if self.unmatched_candidate:
             out.append("list-name tokens not in query: " + " ".join(self.unmatched_candidate))
-        return out
+        return out + self.notes
 
 
 def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatch:
@@ -195,6 +247,40 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
 
     ``org``: weigh words as in an organisation name (default: when either form has a legal
     form set aside or an organisation word, :func:`~exportcheck.screen.weights.org_like`)."""
+    m = _compare_forms(q, c, org)
+    if m.score > OTHER_FATHER_MAX and _other_father(q.tokens, c.tokens,
+                                                    "abjad" in (q.script, c.script)):
+        # "Ahmad bin Hasan" is Hasan's son; "Hasan bin Ahmad" is Ahmad's: the same words, but
+        # the names state different fathers
+        m.score = OTHER_FATHER_MAX
+        m.kind = "full" if m.kind == "exact" else m.kind
+        m.notes.append(f"the names give different fathers (bin/ibn/ben): scored at most "
+                       f"{OTHER_FATHER_MAX:g}")
+    return m
+
+
+_NASAB = frozenset(("bin", "ibn", "ben", "bint", "binti", "walad", "ould"))
+
+
+def _fathers(tokens: tuple[str, ...]) -> set[str]:
+    """The names following bin/ibn/ben ("son of"), the article skipped."""
+    out = set()
+    for i, t in enumerate(tokens[:-1]):
+        if t in _NASAB:
+            nxt = tokens[i + 1]
+            if nxt in ("al", "el") and i + 2 < len(tokens):
+                nxt = tokens[i + 2]
+            out.add(nxt)
+    return out
+
+
+def _other_father(a: tuple[str, ...], b: tuple[str, ...], abjad: bool) -> bool:
+    fa, fb = _fathers(a), _fathers(b)
+    return bool(fa and fb) and not any(
+        x == y or token_sim(x, y, abjad) >= MIN_TOKEN_SIM for x in fa for y in fb)
+
+
+def _compare_forms(q: NameForm, c: NameForm, org: bool | None) -> NameMatch:
     qt, cq_merged = _merge_adjacent(q.tokens, c.tokens)
     ct, cc_merged = _merge_adjacent(c.tokens, qt)
     abjad = q.script == "abjad" or c.script == "abjad"

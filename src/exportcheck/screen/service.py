@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,9 @@ from exportcheck.screen.entries import KINDS, LIST_CODES, ListEntry, ParsedList,
 from exportcheck.screen.evidence import assess, corroborate_partial, parse_country, parse_dob
 from exportcheck.screen.index import NameIndex
 from exportcheck.screen.normalize import HAN_RE, check_name, fold_text, name_forms
-from exportcheck.screen.scorer import compare_forms
-from exportcheck.settings import default_threshold
+from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms
+from exportcheck.screen.weak import weak_aliases
+from exportcheck.settings import default_threshold, screening_recheck_seconds
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -43,7 +45,8 @@ _COMPANY_FORMS = frozenset((
     "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "company", "gmbh",
     "plc", "llp", "sarl", "srl", "spa", "bv", "kg", "jsc", "ooo", "pte", "pty", "ojsc", "cjsc",
     "pjsc", "kft", "zao", "oao", "sas", "ug", "ohg", "gbr", "bhd", "tbk", "ltda", "wll", "fzco",
-    "fze", "fzc", "有限公司", "股份有限公司", "有限责任公司", "公司", "集团"))
+    "fze", "fzc", "ag", "nv", "oyj", "kgaa", "sro", "aps", "doo", "eood", "有限公司",
+    "股份有限公司", "有限责任公司", "公司", "集团"))
 #: names scoring this far below the threshold are not worth the evidence step
 _EVIDENCE_HEADROOM = 20.0
 
@@ -136,6 +139,8 @@ class Screener:
         self.index = index
         self._hashes = hashes
         self._by_key = {e.key: i for i, e in enumerate(entries)}
+        #: entry position -> its OFAC weak aliases (case-folded): :mod:`.weak`
+        self._weak = weak_aliases(entries)
         #: (list, entry_id) -> [(source, hash)] of every copy (sdn.csv and the CSL...)
         self._copies: dict[tuple[str, str], list[tuple[str, str]]] = {}
         i = 0
@@ -155,6 +160,14 @@ class Screener:
         # the index is ~1M long-lived objects: keep the cyclic collector from rescanning them
         # on every full collection (objects are still freed by reference counting)
         gc.freeze()
+
+    def with_dispositions(self, dispositions: Iterable[Disposition]) -> Screener:
+        """The same lists and index with other dispositions: a recorded decision needs no
+        index rebuild. The copy shares the index, so it shares the index's lock too."""
+        other = Screener._from_index(self.lists, self.index, self._hashes, dispositions)
+        other.is_samples = self.is_samples
+        other._lock = self._lock
+        return other
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -254,6 +267,8 @@ class Screener:
                 m = seen.get(key)
                 if m is None:
                     m = seen[key] = compare_forms(qf, iname.form, org=org)
+                if (weak := self._weak.get(iname.entry)) and iname.alias.casefold() in weak:
+                    m = replace(m, score=min(m.score, PARTIAL_MAX), kind="weak")
                 prev = best.get(iname.entry)
                 if prev is None or m.score > prev[0]:
                     best[iname.entry] = (m.score, m, (qf, iname))
@@ -268,7 +283,7 @@ class Screener:
             if qkind:  # say why the query counts as an organisation
                 why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
                        if w.startswith("query is ") else w for w in why]
-            if m.kind == "partial":
+            if m.kind in ("partial", "weak"):
                 extra, line = corroborate_partial(agreed)
                 if line:
                     points += extra
@@ -345,57 +360,207 @@ def _dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:
     return out
 
 
-_default: Screener | None = None
-_default_lock = threading.Lock()
-#: what the default screener was built from, and when that was last compared with the database
-_default_stamp: tuple | None = None
-_checked_at = 0.0
-#: how often a process looks for list loads and dispositions made by other processes (server
-#: workers, the CLI): a changed database rebuilds the default screener on the next use
+class _Default:
+    """This process's default screener, what it was built from, and its reloads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # guards the fields; never held while building in bg
+        self.build_lock = threading.Lock()  # one rebuild at a time
+        self.screener: Screener | None = None
+        #: :func:`~exportcheck.screen.store.screening_stamp` the screener was built from
+        self.stamp: tuple | None = None
+        self.checked_at = 0.0
+        #: bumped when the default is forgotten: a rebuild started before is thrown away
+        self.generation = 0
+        #: > 0 in a web worker: changes are picked up by a background rebuild
+        self.background = 0
+        self.refresher: threading.Thread | None = None
+        self.building_since: float | None = None
+        self.reloads = 0
+        self.last_reload_seconds: float | None = None
+        self.last_error: str | None = None
+
+
+_state = _Default()
+#: seconds between checks when ``EXPORTCHECK_SCREENING_RECHECK_SECONDS`` is not set
 RECHECK_SECONDS = 1.0
+#: after a failed background rebuild, wait this long before trying again (seconds)
+RETRY_SECONDS = 30.0
+#: the interpreter's switch interval while a rebuild runs beside requests (seconds; the default
+#: 5 ms made each request wait that long at every socket read and database query)
+BUILD_SWITCH_INTERVAL = 0.0005
 
 
 def default_screener() -> Screener:
     """The database's active lists if any were loaded, else the bundled samples.
 
+    Every :func:`~exportcheck.settings.screening_recheck_seconds` the process asks the
+    database whether lists were activated or dispositions recorded (by any process). In a web
+    worker (:func:`background_reload`) the new screener is built by a background thread while
+    this one keeps answering, then swapped in; elsewhere it is rebuilt before answering.
+
     The fallback logs :data:`SAMPLES_WARNING` on ``exportcheck.screen.samples`` each time it is
     used, and the screener's ``version`` starts with ``samples:``."""
-    global _default, _default_stamp, _checked_at
+    st = _state
+    start: threading.Thread | None = None
+    with st.lock:
+        if st.screener is None:
+            _load_now(st)  # the first load (a web worker does it before accepting requests)
+        elif time.monotonic() - st.checked_at >= screening_recheck_seconds(RECHECK_SECONDS):
+            st.checked_at = time.monotonic()
+            if not st.background:
+                _check_now(st)
+            elif st.refresher is None or not st.refresher.is_alive():
+                start = st.refresher = threading.Thread(
+                    target=_refresh_quietly, name="exportcheck-screener-reload", daemon=True)
+        screener = st.screener
+    if start is not None:
+        start.start()
+    assert screener is not None
+    if screener.is_samples:
+        # loud on every use: a production screen must never pass on the demo lists
+        samples_log.warning(SAMPLES_WARNING.format(version=screener.version))
+    return screener
+
+
+def _load_now(st: _Default) -> None:
+    """Build the default in the caller's thread (``st.lock`` held)."""
     from exportcheck.screen import store
 
-    with _default_lock:
-        if _default is not None and time.monotonic() - _checked_at > RECHECK_SECONDS:
-            _checked_at = time.monotonic()
-            try:
-                if store.screening_stamp() != _default_stamp:
-                    log.info("lists or dispositions changed in the database: reloading")
-                    _default = None
-            except SQLAlchemyError:  # keep screening with what we have; the next check retries
-                log.warning("cannot check the database for list changes", exc_info=True)
-        if _default is None:
-            try:
-                _default_stamp = store.screening_stamp()
-                _checked_at = time.monotonic()
-                active = bool(_default_stamp[0])
-            except SQLAlchemyError as exc:
-                # Never screen against the samples when the real lists cannot be read: a
-                # silent fallback would clear parties that are on the loaded lists.
-                raise ListDataError(
-                    f"cannot read the active restricted-party lists from the database ({exc}); "
-                    "fix the database connection (EXPORTCHECK_DATABASE_URL) before screening"
-                ) from None
-            _default = store.load_screener(None) if active else Screener.from_samples()
-        if _default.is_samples:
-            # loud on every use: a production screen must never pass on the demo lists
-            samples_log.warning(SAMPLES_WARNING.format(version=_default.version))
-        return _default
+    try:
+        stamp = store.screening_stamp()
+    except SQLAlchemyError as exc:
+        # Never screen against the samples when the real lists cannot be read: a
+        # silent fallback would clear parties that are on the loaded lists.
+        raise ListDataError(
+            f"cannot read the active restricted-party lists from the database ({exc}); "
+            "fix the database connection (EXPORTCHECK_DATABASE_URL) before screening"
+        ) from None
+    st.screener = store.load_screener(None) if stamp[0] else Screener.from_samples()
+    st.stamp, st.checked_at = stamp, time.monotonic()
+
+
+def _check_now(st: _Default) -> None:
+    """Outside a web worker: rebuild before answering when the database changed."""
+    from exportcheck.screen import store
+
+    try:
+        changed = store.screening_stamp() != st.stamp
+    except SQLAlchemyError:  # keep screening with what we have; the next check retries
+        log.warning("cannot check the database for list changes", exc_info=True)
+        return
+    if changed:
+        log.info("lists or dispositions changed in the database: reloading")
+        _load_now(st)
+
+
+def _refresh(st: _Default) -> bool:
+    """Bring the default up to date with the database; True if it was replaced.
+
+    The new screener is built without ``st.lock``: requests keep the current one until
+    the swap. A change of dispositions alone reuses the current name index."""
+    from exportcheck.screen import store
+
+    with st.build_lock:
+        with st.lock:
+            current, before, generation = st.screener, st.stamp, st.generation
+        if current is None:  # not loaded yet: the first use loads it
+            return False
+        stamp = store.screening_stamp()
+        if stamp == before:
+            return False
+        log.info("lists or dispositions changed in the database: rebuilding the screener "
+                 "while the current one answers")
+        began = time.monotonic()
+        with st.lock:
+            st.building_since = began
+        # the build holds the GIL for seconds: hand it back to request threads sooner
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, BUILD_SWITCH_INTERVAL))
+        try:
+            if not stamp[0]:
+                new = Screener.from_samples()
+            elif before is not None and stamp[0] == before[0] and not current.is_samples:
+                new = current.with_dispositions(_read_dispositions())
+            else:
+                new = store.load_screener(None)
+        finally:
+            sys.setswitchinterval(switch)
+            with st.lock:
+                st.building_since = None
+        took = time.monotonic() - began
+        with st.lock:
+            if st.generation != generation:  # forgotten meanwhile (tests switch databases)
+                return False
+            st.screener, st.stamp = new, stamp
+            st.reloads += 1
+            st.last_reload_seconds, st.last_error = took, None
+    log.info("screener %s in use (rebuilt in %.1f s)", new.version, took)
+    return True
+
+
+def _read_dispositions() -> list[Disposition]:
+    from exportcheck.db import get_engine, session_factory
+    from exportcheck.screen import store
+
+    with session_factory(get_engine())() as session:
+        return store._dispositions(session)
+
+
+def _refresh_quietly() -> None:
+    """The background thread: a failed rebuild keeps the current screener answering and is
+    retried after :data:`RETRY_SECONDS`."""
+    try:
+        _refresh(_state)
+    except Exception as exc:  # the database is away, a list row is unreadable...
+        log.warning("rebuilding the screener failed; still screening with %s",
+                    _state.screener.version if _state.screener else "nothing", exc_info=True)
+        with _state.lock:
+            _state.last_error = f"{type(exc).__name__}: {exc}"
+            _state.checked_at = time.monotonic() + RETRY_SECONDS
+
+
+def background_reload(enabled: bool) -> None:
+    """Turn background rebuilds on (a web worker starting) or off (stopping): a worker must
+    not stall or fail requests while it indexes a newly activated list version."""
+    st = _state
+    with st.lock:
+        st.background = st.background + 1 if enabled else max(0, st.background - 1)
+        refresher = None if st.background else st.refresher
+    if refresher is not None:
+        refresher.join(timeout=10)
+
+
+def screener_status() -> dict:
+    """What this process screens with and how its last rebuild went (``/healthz``)."""
+    st = _state
+    with st.lock:
+        return {"lists_version": st.screener.version if st.screener else None,
+                "reloading": st.building_since is not None, "reloads": st.reloads,
+                "last_reload_seconds": (None if st.last_reload_seconds is None
+                                        else round(st.last_reload_seconds, 3)),
+                "last_error": st.last_error}
 
 
 def reset_default_screener() -> None:
-    """Forget the cached default (after loading new lists or recording a disposition)."""
-    global _default, _default_stamp
-    with _default_lock:
-        _default = _default_stamp = None
+    """This process changed the lists or dispositions (or tests switch databases).
+
+    Outside a web worker the cached default is forgotten and the next use rebuilds it. In a
+    web worker it is brought up to date here, in the writing request's thread, so that the
+    writer's next request sees its change; other requests keep the previous screener until
+    the swap."""
+    st = _state
+    if st.background:
+        try:
+            _refresh(st)
+        except Exception:  # the write is done; the background check retries the rebuild
+            log.warning("rebuilding the screener after a change failed", exc_info=True)
+            with st.lock:
+                st.checked_at = 0.0
+        return
+    with st.lock:
+        st.screener = st.stamp = None
+        st.generation += 1
 
 
 def screen(name: str, *, country: str | None = None, dob: str | None = None,

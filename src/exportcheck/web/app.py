@@ -35,17 +35,25 @@ licences and ships; **admin** also manages users, tokens and lists. Errors are R
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    if app.state.warm:
-        from exportcheck.api import default_screener
-        from exportcheck.rules import load_ruleset
+    from exportcheck.screen.service import background_reload
 
-        # load the rule base and the screening index before the first request, not during it
-        await run_in_threadpool(load_ruleset)
-        screener = await run_in_threadpool(default_screener)
-        # the Chinese readers (pinyin, Cantonese, OpenCC) load on the first Han name: ~2 s that
-        # would otherwise stall the first requests of each worker
-        await run_in_threadpool(screener.screen, "陳大文")
-    yield
+    # several workers (processes) share one database: a list activated through any of them,
+    # or the CLI, is indexed by a background thread while the current index keeps answering
+    background_reload(True)
+    try:
+        if app.state.warm:
+            from exportcheck.api import default_screener
+            from exportcheck.rules import load_ruleset
+
+            # the rule base and the screening index load before the first request
+            await run_in_threadpool(load_ruleset)
+            screener = await run_in_threadpool(default_screener)
+            # the Chinese readers (pinyin, Cantonese, OpenCC) load on the first Han name:
+            # ~2 s that would otherwise stall the first requests of each worker
+            await run_in_threadpool(screener.screen, "陳大文")
+        yield
+    finally:
+        await run_in_threadpool(background_reload, False)
 
 
 def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI:

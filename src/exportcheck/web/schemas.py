@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from exportcheck.models import EndUserType, ScreeningHit
+from exportcheck.models import EndUserType, ScreeningHit, TransactionFacts
 
 T = TypeVar("T")
 MAX_PAGE = 500
@@ -94,6 +94,9 @@ class DeterminationRequest(OrderLine):
                                            "active lists")
     record: bool = Field(False, description="write the determination to the audit trail")
     owners: list[OwnerStake] | None = Owners
+    facts: TransactionFacts | None = Field(
+        None, description="facts some licence exceptions need (headquarters of the ultimate "
+        "parent, a NAC notification, conditions the exporter confirms); none is assumed")
 
 
 class BatchLine(OrderLine):
@@ -306,8 +309,26 @@ class Me(BaseModel):
     via: str
 
 
+#: response header naming the list versions that answered a screen or /match (each worker
+#: switches when it has indexed a newly activated version)
+LISTS_VERSION_HEADER = "x-lists-version"
+
+
+class ScreenerState(BaseModel):
+    """The screening index of the worker that answered (each worker holds its own)."""
+
+    lists_version: str | None = Field(description="the list versions it screens against")
+    reloading: bool = Field(description="a newly activated list version is being indexed in "
+                                        "the background; screens use lists_version meanwhile")
+    reloads: int = Field(description="rebuilds since the worker started")
+    last_reload_seconds: float | None = None
+    last_error: str | None = Field(None, description="why the last rebuild failed, if it did")
+
+
 class Health(BaseModel):
     status: str
     version: str
     database: str
+    #: the active list versions in the database
     lists: list[str]
+    screener: ScreenerState | None = None

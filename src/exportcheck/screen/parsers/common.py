@@ -80,6 +80,12 @@ def parse_date_text(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def aka_names(remarks: str) -> list[str]:
+    """The aliases OFAC writes in an entry's remarks: its *weak* aliases
+    (:mod:`exportcheck.screen.weak`)."""
+    return [m.group(1).strip() for m in _AKA_RE.finditer(remarks)]
+
+
 def parse_remarks(remarks: str | None) -> dict[str, list[str]]:
     """Pull DOBs, a.k.a. names, nationalities and document numbers out of OFAC remarks."""
     out: dict[str, list[str]] = {"dobs": [], "aka": [], "nationality": [], "ids": []}
@@ -87,7 +93,7 @@ def parse_remarks(remarks: str | None) -> dict[str, list[str]]:
         return out
     for m in _DOB_RE.finditer(remarks):
         out["dobs"].extend(parse_date_text(m.group(1)))
-    out["aka"] = [m.group(1).strip() for m in _AKA_RE.finditer(remarks)]
+    out["aka"] = aka_names(remarks)
     out["nationality"] = [m.group(1).strip() for m in _NAT_RE.finditer(remarks)]
     out["ids"] = [m.group(1).strip().rstrip(".").upper() for m in _ID_RE.finditer(remarks)]
     return out

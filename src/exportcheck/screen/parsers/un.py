@@ -67,7 +67,8 @@ def parse_un(path: Path) -> ParsedList:
         for el in root.findall(path_):
             parts = [_text(el, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME",
                                               "FOURTH_NAME")]
-            name = " ".join(p for p in parts if p)
+            # the list writes "na" (not available) for a part it does not know
+            name = " ".join(p for p in parts if p and p.casefold() not in ("na", "n/a"))
             if not name:
                 continue
             ref = _text(el, "REFERENCE_NUMBER") or _text(el, "DATAID")

@@ -44,7 +44,8 @@ def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determinat
                   end_user=req.end_user, end_user_type=req.end_user_type.value,
                   end_use=req.end_use, screener=screener,
                   consignee=getattr(req, "consignee", None),
-                  ownership=ownership_of(getattr(req, "owners", None)))
+                  ownership=ownership_of(getattr(req, "owners", None)),
+                  facts=getattr(req, "facts", None))
     if req.record and actor:
         record_determination(d, actor=actor)
     return d

@@ -7,15 +7,17 @@ from sqlalchemy import text
 
 from exportcheck import __version__
 from exportcheck.db import get_engine
-from exportcheck.web.schemas import Health
+from exportcheck.web.schemas import Health, ScreenerState
 
 router = APIRouter(tags=["Service"])
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness and what is loaded")
 def healthz() -> Health:
-    """No credentials needed. ``status`` is ``ok`` when the database answers."""
+    """No credentials needed. ``status`` is ``ok`` when the database answers; ``lists`` are
+    the versions active in the database, ``screener`` what this worker screens with."""
     from exportcheck.screen import store
+    from exportcheck.screen.service import screener_status
 
     engine = get_engine()
     try:
@@ -27,4 +29,4 @@ def healthz() -> Health:
     except Exception as exc:
         lists, status = [], f"database unavailable: {type(exc).__name__}"
     return Health(status=status, version=__version__, database=engine.dialect.name,
-                  lists=lists)
+                  lists=lists, screener=ScreenerState(**screener_status()))

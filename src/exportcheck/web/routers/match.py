@@ -21,6 +21,7 @@ from exportcheck.screen.entries import BLOCKING_LISTS, FOREIGN_LISTS, LIST_CODES
 from exportcheck.settings import default_threshold
 from exportcheck.web.deps import Officer
 from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.schemas import LISTS_VERSION_HEADER
 
 router = APIRouter(tags=["Matching (yente-compatible)"], responses=PROBLEM_RESPONSES)
 
@@ -189,7 +190,8 @@ async def match(
     threshold) are left out; ``algorithm`` and ``fuzzy`` are accepted and ignored (there is
     one scorer). ``threshold`` defaults to exportcheck's screening threshold (0.85 unless
     ``EXPORTCHECK_SCREENING_THRESHOLD`` says otherwise), not yente's 0.7: a partial-name
-    match scores at most 0.80 and is a near miss, not a match, unless other evidence agrees."""
+    match scores at most 0.80 and is a near miss, not a match, unless other evidence agrees.
+    The ``X-Lists-Version`` header names the list versions that answered."""
     if threshold is None:
         threshold = default_threshold() / 100
     if dataset not in DATASETS:
@@ -223,4 +225,5 @@ async def match(
                                                            schema=example.schema_,
                                                            properties=example.properties))
     response.headers["x-batch-size"] = str(len(responses))
+    response.headers[LISTS_VERSION_HEADER] = s.version
     return MatchResponse(responses=responses, limit=limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
@@ -14,6 +14,7 @@ from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.problems import PROBLEM_RESPONSES
 from exportcheck.web.schemas import (
+    LISTS_VERSION_HEADER,
     DispositionIn,
     DispositionOut,
     Page,
@@ -34,7 +35,7 @@ def threshold_of(value: float | None) -> float:
 
 
 @router.post("/screen", response_model=ScreenResponse, summary="Screen one name")
-async def screen(req: ScreenRequest, user: Officer) -> ScreenResponse:
+async def screen(req: ScreenRequest, user: Officer, response: Response) -> ScreenResponse:
     """Ranked hits against the active lists, each with the alias it matched and why it scored
     as it did. Names may be written in any script (Han characters are read as Mandarin pinyin
     and Hong Kong Cantonese romanisations)."""
@@ -43,13 +44,17 @@ async def screen(req: ScreenRequest, user: Officer) -> ScreenResponse:
     thr = threshold_of(req.threshold)
     hits = s.screen(req.name, country=req.country, dob=req.dob, kind=req.kind, lists=req.lists,
                     threshold=thr, limit=req.limit)
+    response.headers[LISTS_VERSION_HEADER] = s.version
     return ScreenResponse(hits=hits, lists_version=s.version, threshold=thr)
 
 
 @router.post("/screen/batch", response_model=ScreenBatchResponse,
              summary="Screen up to 1,000 names")
-async def screen_batch(req: ScreenBatchRequest, user: Officer) -> ScreenBatchResponse:
-    return await run_in_threadpool(_screen_batch, req)
+async def screen_batch(req: ScreenBatchRequest, user: Officer,
+                       response: Response) -> ScreenBatchResponse:
+    out = await run_in_threadpool(_screen_batch, req)
+    response.headers[LISTS_VERSION_HEADER] = out.lists_version
+    return out
 
 
 def _screen_batch(req: ScreenBatchRequest) -> ScreenBatchResponse:

@@ -1,0 +1,87 @@
+"""Licence review policies: which row of ``rules/data/review_policies.yaml`` a requirement gets.
+
+Part 742 states a policy per reason for control in paragraph (b) of each section, and narrows
+it per destination, Country Group, item or end use (742.4(b)(7) for China, Russia and
+Venezuela; 742.6(b)(10) for advanced computing; 746.8(b) for Russia and Belarus). The rows
+say which; the most specific row that applies wins (:attr:`ReviewPolicy.specificity`), the
+later one in the file on a tie. The chosen row gets its own trace line, with its effective
+window, so an auditor sees why this policy and not the reason's default.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exportcheck.determine.context import Context
+from exportcheck.determine.items import pattern_hit
+from exportcheck.models import EndUserType
+from exportcheck.rules import schema as s
+
+
+def is_military(ctx: Context) -> bool:
+    """Military end user, or a stated end use that names a military one (744.21(f)/(g))."""
+    return ctx.end_user_type is EndUserType.MILITARY or "military" in ctx.end_use.lower()
+
+
+def _item_hit(ctx: Context, row: s.ReviewPolicy) -> bool:
+    if row.item_regex and not re.match(row.item_regex, ctx.item.code):
+        return False
+    if row.items and not pattern_hit(ctx.item.label, row.items):
+        # an order line without a paragraph may be any paragraph: the entry-level row applies
+        named = {p.split(".")[0] for p in row.items if not p.startswith("!")}
+        if ctx.item.paragraph or ctx.item.code not in named:
+            return False
+    return True
+
+
+def applies(ctx: Context, row: s.ReviewPolicy, reason: str, control: str | None) -> bool:
+    """Whether every condition ``row`` states holds for this requirement."""
+    base = reason.rstrip("0123456789")
+    if row.reason not in (reason, base):
+        return False
+    dest = ctx.ear_destination
+    where = bool(row.countries or row.groups)
+    if where and not (
+        dest in row.countries or any(ctx.snapshot.in_group(dest, g) for g in row.groups)
+    ):
+        return False
+    if row.controls and control not in row.controls:
+        return False
+    if row.military and not is_military(ctx):
+        return False
+    return _item_hit(ctx, row)
+
+
+def select(ctx: Context, reason: str, control: str | None = None) -> s.ReviewPolicy | None:
+    """The row for a requirement for ``reason`` (a reason or a chart column such as ``RS2``)
+    imposed by ``control`` (a special-control or footnote id, if any)."""
+    best: s.ReviewPolicy | None = None
+    for row in ctx.snapshot.review_policies.get(reason.rstrip("0123456789"), []):
+        if applies(ctx, row, reason, control) and (
+            best is None or row.specificity >= best.specificity
+        ):
+            best = row
+    return best
+
+
+def policy_for(ctx: Context, reason: str, label: str, control: str | None = None) -> str | None:
+    """The policy text a requirement carries (policy and citation), with a trace line naming
+    the row that gave it."""
+    row = select(ctx, reason, control)
+    if row is None:
+        ctx.note(
+            f"Licence review policy for {label}",
+            None,
+            False,
+            f"no review-policy row for {reason} applies to {ctx.ear_destination}",
+            citation="15 CFR 742",
+        )
+        return None
+    unsure = " [UNSURE: see the row's note]" if "UNSURE" in (row.note or "") else ""
+    ctx.note(
+        f"Licence review policy for {label}: row {row.id}",
+        row,
+        True,
+        f"{row.policy}{unsure}",
+    )
+    return f"{row.policy} ({row.citation})"

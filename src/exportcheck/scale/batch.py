@@ -1,0 +1,152 @@
+"""``screen-batch`` and ``batch`` on a Dask cluster: the single-process per-row functions, one
+partition at a time, written in input order.
+
+Screening runs :func:`exportcheck.screen.batch.screen_rows` on each partition; determination
+runs :func:`exportcheck.determine.batch.determine_frame` on each partition (its answers depend
+on the line alone, so a partition gives the rows the whole file would). Only the small specs of
+:mod:`.workers` travel with the tasks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from exportcheck.scale import frames, workers
+from exportcheck.scale.cluster import worker_count
+from exportcheck.scale.output import run_parts, write_ordered
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from distributed import Client
+
+#: rows per partition: a screening partition takes seconds, a determination one about as long
+SCREEN_ROWS = 5_000
+DETERMINE_ROWS = 200_000
+
+
+def window(client: Client) -> int:
+    """Partitions in flight: enough to keep every worker busy while the client writes."""
+    return 2 * worker_count(client) + 2
+
+
+@dataclass
+class ScreenRun:
+    rows: int = 0
+    hits: int = 0
+    lists_version: str = ""
+
+
+def _screen_part(pdf: pd.DataFrame, spec: workers.ScreenerSpec, opts: dict,
+                 columns: tuple[str, str | None, str | None]) -> pl.DataFrame:
+    from exportcheck.screen.batch import results_frame, row_tuples, screen_rows
+
+    df, first = frames.partition(pdf)
+    rows = row_tuples(df, *columns, first_row=first + 1)
+    return results_frame(screen_rows(rows, workers.screener(spec), opts))
+
+
+def _lists_version(spec: workers.ScreenerSpec) -> str:
+    return workers.screener(spec).version
+
+
+def screen_file(
+    client: Client,
+    in_path: Path,
+    out: Path,
+    name_column: str,
+    *,
+    spec: workers.ScreenerSpec,
+    country_column: str | None = None,
+    dob_column: str | None = None,
+    threshold: float | None = None,
+    lists: list[str] | None = None,
+    rows_per_partition: int = SCREEN_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScreenRun:
+    """Screen ``in_path`` into ``out`` as :func:`exportcheck.screen.batch.screen_table` and the
+    ``screen-batch`` command would."""
+    from exportcheck.screen.batch import check_options
+
+    kind = frames.input_kind(in_path)
+    check_options(frames.empty(in_path, kind).columns, name_column, country_column, dob_column,
+                  threshold)
+    run = ScreenRun(lists_version=client.submit(_lists_version, spec).result())
+    ddf = frames.read_frame(client, in_path, kind, rows_per_partition)
+    opts = {"threshold": threshold, "lists": lists}
+    parts = run_parts(client, ddf.to_delayed(), _screen_part, spec, opts,
+                      (name_column, country_column, dob_column), window=window(client),
+                      progress=progress)
+
+    def counted() -> Iterator[pl.DataFrame]:
+        for part in parts:
+            run.hits += int((part["hit_count"] > 0).sum())
+            yield part
+
+    run.rows = write_ordered(counted(), out)
+    return run
+
+
+@dataclass
+class DetermineRun:
+    rows: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    held: int = 0
+
+
+def _determine_part(pdf: pd.DataFrame, rules: workers.RulesSpec,
+                    screener: workers.ScreenerSpec | None,
+                    owners: workers.OwnersSpec | None) -> pl.DataFrame:
+    from exportcheck.determine.batch import determine_frame
+
+    df, _ = frames.partition(pdf)
+    # workers=1: the Dask worker is the process; no pool inside it
+    return determine_frame(df, ruleset=workers.ruleset(rules), screener=workers.screener(screener),
+                           ownership=workers.ownership(owners), workers=1)
+
+
+def determine_file(
+    client: Client,
+    in_path: Path,
+    out: Path,
+    *,
+    screen: bool = True,
+    owners: Path | None = None,
+    rows_per_partition: int = DETERMINE_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+) -> DetermineRun:
+    """Determine every line of ``in_path`` into ``out`` as the ``batch`` command would."""
+    from exportcheck.determine.batch import _normalise, check_output
+
+    check_output(out)
+    owners_spec = workers.owners_spec(owners)
+    kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
+    head = frames.empty(in_path, kind)
+    _normalise(head)  # a missing column fails here, before the cluster works
+    party_cols = {"end_user", "consignee"} & {c.lower() for c in head.columns}
+    spec = workers.default_screener_spec() if screen and party_cols else None
+    rules = workers.rules_spec()
+    ddf = frames.read_frame(client, in_path, kind, rows_per_partition)
+    parts = run_parts(client, ddf.to_delayed(), _determine_part, rules, spec, owners_spec,
+                      window=window(client), progress=progress)
+    run = DetermineRun()
+
+    def counted() -> Iterator[pl.DataFrame]:
+        for part in parts:
+            run.outcomes.update(part.get_column("outcome").to_list())
+            run.held += int(part.get_column("hold").sum())
+            yield part
+
+    run.rows = write_ordered(counted(), out)
+    return run
+
+
+def outcome_counts(counts: Counter[Any]) -> list[tuple[str | None, int]]:
+    """``(outcome, lines)`` sorted as ``group_by("outcome").len().sort("outcome")`` sorts
+    them: errors (no outcome) first."""
+    return sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))

@@ -1,0 +1,87 @@
+"""A Dask client: to a running scheduler, or to a local cluster of this machine's cores.
+
+Local workers are processes with one thread each: screening and determination are pure Python,
+so threads would share one interpreter lock, and a process per core is what a scheduler on
+other machines gives too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from exportcheck.errors import ExportCheckError, InvalidInput
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+#: seconds to wait for a scheduler before saying it cannot be reached
+CONNECT_TIMEOUT = 10
+
+
+class SchedulerUnavailable(ExportCheckError):
+    """The Dask scheduler named by ``--scheduler`` or ``EXPORTCHECK_DASK_SCHEDULER`` did not
+    answer."""
+
+    code = "scheduler_unavailable"
+
+
+def resolve(use_dask: bool, scheduler: str | None) -> str | None:
+    """What the options ask for: ``"local"``, a scheduler address, or None (single process).
+
+    ``--scheduler`` wins over the environment; ``--dask`` with an explicit ``--scheduler`` is
+    ambiguous and refused, while ``--dask`` overrides ``EXPORTCHECK_DASK_SCHEDULER``."""
+    from exportcheck.settings import get_settings
+
+    if use_dask and scheduler:
+        raise InvalidInput("give --dask (a local cluster) or --scheduler ADDRESS, not both")
+    if use_dask:
+        return "local"
+    if scheduler is not None:
+        if not scheduler.strip():
+            raise InvalidInput("--scheduler needs an address, e.g. tcp://10.0.0.5:8786")
+        return scheduler.strip()
+    return get_settings().dask_scheduler
+
+
+@contextmanager
+def connect(target: str, *, n_workers: int | None = None) -> Iterator[Client]:
+    """A client for ``target`` (``"local"`` or an address), closed on exit.
+
+    ``n_workers``: local cluster size (default: one worker process per core)."""
+    from distributed import Client, LocalCluster
+
+    if target != "local":
+        try:
+            client = Client(target, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnavailable(
+                f"cannot reach the Dask scheduler at {target}: {exc or type(exc).__name__} "
+                "(check the address, or unset EXPORTCHECK_DASK_SCHEDULER to run in one process)"
+            ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    cluster = LocalCluster(
+        n_workers=n_workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def worker_count(client: Client) -> int:
+    """Workers connected now (at least 1, so window sizes stay positive)."""
+    return max(1, len(client.nthreads()))

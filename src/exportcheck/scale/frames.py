@@ -1,0 +1,205 @@
+"""The input file as a dask.dataframe of partitions, each read by polars as the single-process
+path reads the whole file, with an explicit ``_row`` column (the input row number from 0).
+
+Why polars inside the partitions rather than ``dd.read_csv``: the output must equal the
+single-process output byte for byte, so every partition is parsed by the same reader with the
+same options (CSV: every column a string, an empty field null, ``""`` an empty string). A CSV
+file is cut into byte ranges at line ends outside quoted fields, so a quoted newline never
+splits a row; a Parquet file into slices of whole row groups. Partitions are read on the
+workers: the client only plans them.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from exportcheck.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+    from distributed import Client
+
+ROW = "_row"
+#: bytes sampled to estimate a CSV row's size
+_SAMPLE = 1 << 20
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One partition of the input: a byte range of a CSV file (``header`` prepended) or a slice
+    of rows of a Parquet file; ``first_row`` once known (a CSV's is counted by a first pass)."""
+
+    path: str
+    kind: str  # "csv" or "parquet"
+    start: int
+    stop: int
+    header: bytes = b""
+    first_row: int | None = None
+
+
+def input_kind(path: Path, *, csv_suffixes: tuple[str, ...] | None = None) -> str:
+    """``"parquet"`` or ``"csv"`` by extension. ``csv_suffixes`` None: anything not Parquet
+    is read as CSV (screen-batch); else only those suffixes are (batch, impact)."""
+    if not path.exists():
+        raise InvalidInput(f"input file {path} does not exist")
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if csv_suffixes is None or suffix in csv_suffixes:
+        return "csv"
+    raise InvalidInput(f"unsupported input format {suffix!r}: use .csv or .parquet")
+
+
+def plan(path: Path, kind: str, rows_per_partition: int) -> list[Piece]:
+    """Cut the file into pieces of about ``rows_per_partition`` rows (at least one piece)."""
+    if rows_per_partition < 1:
+        raise InvalidInput("rows per partition must be at least 1")
+    try:
+        if kind == "parquet":
+            return _plan_parquet(path, rows_per_partition)
+        return _plan_csv(path, rows_per_partition)
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
+
+
+def _plan_parquet(path: Path, rows: int) -> list[Piece]:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    pieces: list[Piece] = []
+    start = size = 0
+    for i in range(meta.num_row_groups):
+        size += meta.row_group(i).num_rows
+        if size >= rows:
+            pieces.append(Piece(str(path), "parquet", start, start + size, first_row=start))
+            start, size = start + size, 0
+    if size or not pieces:
+        pieces.append(Piece(str(path), "parquet", start, start + size, first_row=start))
+    return pieces
+
+
+def _plan_csv(path: Path, rows: int) -> list[Piece]:
+    """Byte ranges cut at a newline with an even number of quotes before it in the range (RFC
+    4180 doubles quotes inside quoted fields, so parity tells whether a newline is inside)."""
+    size = path.stat().st_size
+    if size == 0:
+        return [Piece(str(path), "csv", 0, 0)]
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        body = _header_end(mm)
+        header = bytes(mm[:body])
+        sample = mm[body : body + _SAMPLE]
+        per_row = max(1, len(sample) // max(1, sample.count(b"\n")))
+        block = max(1, rows * per_row)
+        pieces, pos = [], body
+        while pos < size:
+            cut = pos + block
+            if cut >= size:
+                pieces.append(Piece(str(path), "csv", pos, size, header))
+                break
+            quotes = mm[pos:cut].count(b'"')
+            nl = mm.find(b"\n", cut)
+            while nl != -1:
+                quotes += mm[cut:nl].count(b'"')
+                cut = nl
+                if quotes % 2 == 0:
+                    break
+                nl = mm.find(b"\n", nl + 1)
+            end = size if nl == -1 else nl + 1
+            pieces.append(Piece(str(path), "csv", pos, end, header))
+            pos = end
+    return pieces or [Piece(str(path), "csv", body, body, header)]
+
+
+def _header_end(mm: mmap.mmap) -> int:
+    """The offset just past the header line (a quoted header may span lines)."""
+    pos = 0
+    while True:
+        nl = mm.find(b"\n", pos)
+        if nl == -1:
+            return len(mm)
+        if mm[:nl].count(b'"') % 2 == 0:
+            return nl + 1
+        pos = nl + 1
+
+
+def read_piece(piece: Piece) -> pl.DataFrame:
+    """The piece as polars reads it in the single-process path."""
+    try:
+        if piece.kind == "parquet":
+            rows = piece.stop - piece.start
+            return pl.scan_parquet(piece.path).slice(piece.start, rows).collect()
+        with open(piece.path, "rb") as f:
+            if piece.stop == 0:
+                return pl.read_csv(f, infer_schema_length=0)
+            f.seek(piece.start)
+            data = piece.header + f.read(piece.stop - piece.start)
+        return pl.read_csv(io.BytesIO(data), infer_schema_length=0)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InvalidInput(f"cannot read {piece.path}: {exc}") from None
+
+
+def count_rows(piece: Piece) -> int:
+    return read_piece(piece).height
+
+
+def to_pandas(df: pl.DataFrame) -> pd.DataFrame:
+    """Arrow-backed pandas, so that :func:`from_pandas` gives back the same types and values."""
+    return df.to_pandas(use_pyarrow_extension_array=True)
+
+
+def from_pandas(pdf: pd.DataFrame) -> pl.DataFrame:
+    return pl.from_pandas(pdf)
+
+
+def _load(piece: Piece) -> pd.DataFrame:
+    df = read_piece(piece)
+    return to_pandas(df.with_row_index(ROW, offset=piece.first_row or 0)
+                     .with_columns(pl.col(ROW).cast(pl.Int64)))
+
+
+def read_frame(client: Client, path: Path, kind: str, rows_per_partition: int) -> dd.DataFrame:
+    """The input as a dask.dataframe with ``_row``; a CSV's rows are counted on the workers
+    first so that each partition knows where it starts."""
+    import dask.dataframe as dd
+
+    pieces = plan(path, kind, rows_per_partition)
+    if kind == "csv":
+        counts = client.gather(client.map(count_rows, pieces, pure=False))
+        starts = [0]
+        for n in counts[:-1]:
+            starts.append(starts[-1] + n)
+        pieces = [Piece(p.path, p.kind, p.start, p.stop, p.header, s)
+                  for p, s in zip(pieces, starts, strict=True)]
+    meta = _load(Piece(pieces[0].path, kind, pieces[0].start, pieces[0].start,
+                       pieces[0].header, 0)) if kind == "parquet" else _csv_meta(pieces[0])
+    return dd.from_map(_load, pieces, meta=meta, enforce_metadata=False)
+
+
+def _csv_meta(piece: Piece) -> pd.DataFrame:
+    head = pl.read_csv(io.BytesIO(piece.header), infer_schema_length=0) if piece.header else (
+        pl.DataFrame())
+    return to_pandas(head.clear().with_columns(pl.lit(None, pl.Int64).alias(ROW)))
+
+
+def empty(path: Path, kind: str) -> pl.DataFrame:
+    """The input's columns and types without its rows (to check options before any work)."""
+    try:
+        if kind == "parquet":
+            return pl.DataFrame(schema=pl.read_parquet_schema(path))
+        return pl.read_csv(path, infer_schema_length=0, n_rows=0)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
+
+
+def partition(pdf: pd.DataFrame) -> tuple[pl.DataFrame, int]:
+    """A partition back as polars without ``_row``, and the number of its first row."""
+    df = from_pandas(pdf)
+    first = int(df[ROW][0]) if df.height else 0
+    return df.drop(ROW), first

@@ -1,0 +1,228 @@
+"""``impact`` on a Dask cluster: the per-line work distributed, the summary kept a reduction.
+
+Three steps, each the single-process code (:mod:`exportcheck.impact.core`) on a part:
+
+1. every partition decides both sides of its lines (:func:`~exportcheck.impact.core.decide_lines`)
+   and keeps the result on its worker; the client gathers only each partition's groups of
+   changed lines (the first line of each group);
+2. the groups are made global in input order (a group's cause is explained on its first line
+   in the whole file, as in one process) and explained on the workers, a chunk per task;
+3. every partition joins the causes and gives its part of the line table, which the client
+   writes to ``lines.parquet`` in input order.
+
+The summary and report are computed by the single-process code from the written line table,
+which the client reads back (its columns, not the working frames): what must fit in the
+client is the line table, not the determinations behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from exportcheck.scale import frames, workers
+from exportcheck.scale.batch import window
+from exportcheck.scale.output import ordered, write_ordered
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from distributed import Client
+
+    from exportcheck.impact import ImpactResult
+
+ROWS = 200_000
+#: changed-line groups explained per task
+EXPLAIN_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class ImpactJob:
+    """Everything a task needs besides its partition; small, so sent with every task."""
+
+    d_old: date
+    d_new: date
+    lists: bool
+    rates: tuple[tuple[str, float], ...]
+    present: tuple[str, ...] | None
+    dropped: tuple[str, ...]
+    rules: workers.RulesSpec
+    old: workers.ScreenerSpec | None
+    new: workers.ScreenerSpec | None
+    owners: workers.OwnersSpec | None
+
+    def screeners(self) -> tuple[Any, Any]:
+        old = workers.screener(self.old)
+        return old, old if self.new == self.old else workers.screener(self.new)
+
+
+def _decide(pdf: pd.DataFrame, job: ImpactJob) -> pl.DataFrame:
+    from exportcheck.impact.core import _currency, decide_lines
+
+    df, first = frames.partition(pdf)
+    present = list(job.present) if job.present is not None else None
+    raw, _ = _currency(df.drop(list(job.dropped)), dict(job.rates), present)
+    out, _, _ = decide_lines(raw, workers.ruleset(job.rules), job.d_old, job.d_new,
+                             job.screeners(), first_row=first, workers=1,
+                             ownership=workers.ownership(job.owners))
+    return out
+
+
+def _first_groups(df: pl.DataFrame) -> pl.DataFrame:
+    from exportcheck.impact.causes import change_groups
+
+    return change_groups(df).with_columns(pl.col("_row").list.first())
+
+
+def _explain(groups: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
+    from exportcheck.impact.causes import GROUP_COLUMNS, group_cause
+
+    rs, own = workers.ruleset(job.rules), workers.ownership(job.owners)
+    scr_old, scr_new = job.screeners()
+    texts = [group_cause(g, rs, job.d_old, job.d_new, scr_old, scr_new, own)
+             for g in groups.iter_rows(named=True)]
+    return groups.select(GROUP_COLUMNS).with_columns(pl.Series("cause", texts, pl.Utf8))
+
+
+def _finish(df: pl.DataFrame, causes: pl.DataFrame, job: ImpactJob,
+            carried: list[str]) -> pl.DataFrame:
+    from exportcheck.impact.causes import GROUP_COLUMNS, list_causes
+    from exportcheck.impact.core import finish_lines
+
+    mine = (df.filter(pl.col("changed")).select("_row", *GROUP_COLUMNS)
+            .join(causes, on=list(GROUP_COLUMNS), how="left", nulls_equal=True)
+            .select("_row", "cause"))
+    if job.lists:
+        mine = list_causes(df, mine, *job.screeners())
+    return finish_lines(df, mine, carried)
+
+
+def _currencies(pdf: pd.DataFrame) -> list[str]:
+    from exportcheck.impact.core import currencies
+
+    return currencies(frames.partition(pdf)[0])
+
+
+def _versions(job: ImpactJob) -> tuple[str | None, str | None]:
+    old, new = job.screeners()
+    return getattr(old, "version", None), getattr(new, "version", None)
+
+
+def _party_impact(parties: list[tuple[str, str | None]], job: ImpactJob) -> Any:
+    from exportcheck.impact.summary import party_impact
+
+    return party_impact(parties, *job.screeners())
+
+
+def impact_file(
+    client: Client,
+    orders: Path,
+    out: Path,
+    from_date: date | None,
+    to_date: date | None,
+    *,
+    on: date | None = None,
+    from_lists: str | None = None,
+    to_lists: str | None = None,
+    rates: dict[str, float] | None = None,
+    database_url: str | None = None,
+    screen: bool = True,
+    owners: Path | None = None,
+    rows_per_partition: int = ROWS,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImpactResult:
+    """Run ``exportcheck impact`` on the cluster and write the output folder ``out``."""
+    import dask
+
+    from exportcheck.determine.batch import _normalise
+    from exportcheck.impact.core import (
+        ImpactResult,
+        _currency,
+        carried_columns,
+        date_columns,
+        sides,
+    )
+    from exportcheck.impact.models import Side
+    from exportcheck.impact.output import check_outdir, write_outdir
+    from exportcheck.impact.summary import build_summary
+    from exportcheck.rules.ruleset import load_ruleset
+
+    check_outdir(out)
+    owners_spec = workers.owners_spec(owners)
+    d_old, d_new, mode = sides(from_date, to_date, on, from_lists, to_lists)
+    kind = frames.input_kind(orders, csv_suffixes=(".csv",))
+    head = frames.empty(orders, kind)
+    dropped, notes = date_columns(head.columns, d_old, d_new)
+    ddf = frames.read_frame(client, orders, kind, rows_per_partition)
+    parts = ddf.to_delayed()
+    present = None
+    if "currency" in {c.lower().strip() for c in head.columns}:
+        found = client.gather(client.compute([dask.delayed(_currencies)(p) for p in parts]))
+        present = sorted({c for part in found for c in part})
+    # the single-process checks, on the columns alone: rates, then missing columns
+    raw_head, money_notes = _currency(head.drop(dropped), rates, present)
+    notes += money_notes
+    _normalise(raw_head, dated=False)
+    lists = from_lists is not None
+    parties = None
+    if lists:
+        from exportcheck.screen import store
+
+        old = workers.versions_screener_spec(from_lists)  # type: ignore[arg-type]
+        new = workers.versions_screener_spec(to_lists)  # type: ignore[arg-type]
+        parties = [(p.name, p.country) for p in store.list_parties()]
+    elif screen and {"end_user", "consignee"} & {c.lower() for c in head.columns}:
+        old = new = workers.default_screener_spec()
+    else:
+        old = new = None
+    job = ImpactJob(d_old, d_new, lists, tuple(sorted((rates or {}).items())),
+                    tuple(present) if present is not None else None, tuple(dropped),
+                    workers.rules_spec(), old, new, owners_spec)
+
+    decided = [client.compute(dask.delayed(_decide)(p, job)) for p in parts]
+    firsts = client.gather([client.submit(_first_groups, f) for f in decided])
+    groups = pl.concat(firsts, how="vertical_relaxed").unique(
+        subset=_group_columns(), keep="first", maintain_order=True)
+    chunks = [groups.slice(i, EXPLAIN_CHUNK) for i in range(0, groups.height, EXPLAIN_CHUNK)]
+    explained = client.gather([client.submit(_explain, c, job) for c in chunks])
+    none = groups.select(_group_columns()).with_columns(pl.lit(None, pl.Utf8).alias("cause"))
+    causes = pl.concat(explained, how="vertical_relaxed") if explained else none
+    causes_f = client.scatter(causes, broadcast=True)
+    carried = carried_columns(raw_head)
+
+    def submit(i: int) -> Any:
+        return client.submit(_finish, decided[i], causes_f, job, carried)
+
+    def parts_out() -> Any:
+        for i, part in enumerate(ordered(submit, len(decided), window=window(client),
+                                         progress=progress)):
+            decided[i].release()
+            yield part
+
+    lines_file = out.parent / f".{out.name}.lines.parquet" if not out.is_dir() else (
+        out / ".lines.parquet")
+    write_ordered(parts_out(), lines_file)
+    try:
+        versions = client.submit(_versions, job).result()
+        party_result = (client.submit(_party_impact, parties, job).result()
+                        if parties is not None else None)
+        lines = pl.read_parquet(lines_file)
+        summary, licences, party_table = build_summary(
+            lines, load_ruleset(job.rules.rules_dir), Side(date=d_old, lists_version=versions[0]),
+            Side(date=d_new, lists_version=versions[1]), mode=mode, notes=notes,
+            database_url=database_url, party_result=party_result)
+        result = ImpactResult(lines, summary, licences, party_table)
+        write_outdir(result, out, lines_file=lines_file)
+    finally:
+        lines_file.unlink(missing_ok=True)
+    return result
+
+
+def _group_columns() -> list[str]:
+    from exportcheck.impact.causes import GROUP_COLUMNS
+
+    return list(GROUP_COLUMNS)

@@ -1,0 +1,141 @@
+"""Running one function over every partition and writing the results in input order.
+
+Why a window: the client gathers part ``i`` only after parts ``0..i-1``, writes it and lets it
+go, while at most ``window`` parts are submitted or finished ahead of it. Memory stays bounded
+on the client (one part at a time) and on the workers (``window`` results), whatever the size
+of the input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import polars as pl
+
+from exportcheck.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+
+def ordered(
+    submit: Callable[[int], Future],
+    total: int,
+    *,
+    window: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Any]:
+    """The results of ``submit(0) .. submit(total - 1)`` in that order, at most ``window``
+    submitted ahead of the one being gathered."""
+    pending: deque[Future] = deque()
+    nxt = 0
+    for done in range(total):
+        while nxt < total and len(pending) < window:
+            pending.append(submit(nxt))
+            nxt += 1
+        future = pending.popleft()
+        result = future.result()
+        future.release()
+        if progress:
+            progress(done + 1, total)
+        yield result
+
+
+def run_parts(
+    client: Client,
+    parts: Sequence[Any],
+    fn: Callable[..., pl.DataFrame],
+    *args: Any,
+    window: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[pl.DataFrame]:
+    """``fn(part, *args)`` for each partition (dask delayed objects), in input order."""
+    import dask
+
+    task = dask.delayed(fn, pure=True)
+
+    def submit(i: int) -> Future:
+        return client.compute(task(parts[i], *args))
+
+    return ordered(submit, len(parts), window=window, progress=progress)
+
+
+class TableWriter:
+    """Appends polars frames to one CSV or Parquet file, as ``write_csv``/``write_parquet`` of
+    their concatenation would write it (CSV byte for byte; Parquet row for row).
+
+    Every part must have the first part's columns and types; a column typed Null in a part
+    (polars' type for "all missing") takes the first part's type."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.parquet = path.suffix.lower() in (".parquet", ".pq")
+        self.schema: pl.Schema | None = None
+        self.rows = 0
+        self.parts = 0
+        self._file: IO[bytes] | None = None
+        self._writer: Any = None  # the Parquet writer, opened with the first part
+
+    def write(self, part: pl.DataFrame) -> None:
+        if self.schema is None:
+            self.schema = part.schema
+            self._file = self.path.open("wb")
+        elif part.schema != self.schema:
+            part = self._conform(part, self.schema)
+        assert self._file is not None
+        if self.parquet:
+            table = part.to_arrow()
+            if self._writer is None:
+                import pyarrow.parquet as pq
+
+                self._writer = pq.ParquetWriter(self._file, table.schema, compression="zstd")
+            self._writer.write_table(table)
+        else:
+            part.write_csv(self._file, include_header=self.parts == 0)
+        self.parts += 1
+        self.rows += part.height
+
+    @staticmethod
+    def _conform(part: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+        if list(part.columns) != list(schema):
+            raise InvalidInput(f"partition columns {part.columns} differ from {list(schema)}")
+        try:
+            return part.cast({c: t for c, t in schema.items() if part.schema[c] != t})
+        except pl.exceptions.PolarsError as exc:
+            raise InvalidInput(f"partition types differ from the first partition's: {exc}"
+                               ) from None
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._writer = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def write_ordered(parts: Iterable[pl.DataFrame], out: Path) -> int:
+    """Write ``parts`` to ``out`` through a temporary file beside it, replaced into place at the
+    end: a failed run never leaves half an output. Returns the number of rows."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    writer = TableWriter(Path(tmp))
+    try:
+        for part in parts:
+            writer.write(part)
+        writer.close()
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            writer.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return writer.rows

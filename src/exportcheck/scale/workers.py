@@ -1,0 +1,189 @@
+"""Per-worker state: the screening index, the rule base and the ownership graph, each loaded
+once per worker process and kept for the following tasks.
+
+Why not ship them: a screening index is hundreds of megabytes of Python objects; pickling it
+into every task would cost more than the screening. A task carries a small frozen *spec* (what
+to load and the identity it must have); the worker loads it on first use, checks the identity
+(list versions and dispositions, rule base version) and caches it by spec. A worker that sees
+other lists or another rule base than the client fails the run with a message saying so,
+instead of quietly mixing two versions into one output.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exportcheck.errors import InvalidInput, ListDataError, RuleDataError
+
+#: specs kept per worker: enough for two list releases, a rule base and an owners file
+_KEEP = 6
+_cache: OrderedDict[Hashable, Any] = OrderedDict()
+_lock = threading.Lock()
+_loads: Counter[str] = Counter()
+
+
+@dataclass(frozen=True)
+class ScreenerSpec:
+    """Which lists to screen against: ``paths`` (list files), or the database at ``url`` with
+    its active lists (``versions`` None) or those version ids; ``stamp`` is what the client
+    saw (active version ids, dispositions) and every worker must see."""
+
+    paths: tuple[str, ...] = ()
+    url: str | None = None
+    versions: str | None = None
+    stamp: tuple | None = None
+
+
+@dataclass(frozen=True)
+class RulesSpec:
+    rules_dir: str | None
+    version: str
+
+
+@dataclass(frozen=True)
+class OwnersSpec:
+    path: str
+    mtime_ns: int
+    size: int
+
+
+def _cached(key: Hashable, kind: str, load: Callable[[], Any]) -> Any:
+    """``load()`` once per worker for ``key``; concurrent tasks of a threaded worker wait."""
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        value = load()
+        _loads[kind] += 1
+        _cache[key] = value
+        while len(_cache) > _KEEP:
+            _cache.popitem(last=False)
+        return value
+
+
+def load_counts() -> dict[str, int]:
+    """How many times this worker loaded each kind of state (tests and diagnostics)."""
+    return dict(_loads)
+
+
+def _stamp(url: str) -> tuple:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from exportcheck.db import get_engine
+    from exportcheck.screen import store
+
+    try:
+        return store.screening_stamp(get_engine(url))
+    except SQLAlchemyError as exc:
+        raise ListDataError(
+            f"cannot read the active restricted-party lists from the database ({exc}); "
+            "fix the database connection (EXPORTCHECK_DATABASE_URL) before screening"
+        ) from None
+
+
+def default_screener_spec() -> ScreenerSpec:
+    """What ``default_screener()`` would use in this process: the database's active lists, or
+    the bundled samples when none is loaded (announced as the single-process path does)."""
+    from exportcheck.screen import default_screener
+    from exportcheck.settings import get_settings
+
+    url = get_settings().effective_database_url
+    stamp = _stamp(url)
+    if not stamp[0]:
+        default_screener()  # logs the sample-lists warning, as the single-process path does
+    return ScreenerSpec(url=url, stamp=stamp)
+
+
+def versions_screener_spec(ids: str) -> ScreenerSpec:
+    """The active lists with list versions ``ids`` in place of their sources' active ones."""
+    from exportcheck.screen.store import parse_version_ids
+    from exportcheck.settings import get_settings
+
+    parse_version_ids(ids)  # a malformed list of ids fails here, before the cluster starts
+    url = get_settings().effective_database_url
+    return ScreenerSpec(url=url, versions=ids, stamp=_stamp(url))
+
+
+def paths_screener_spec(paths: list[Path]) -> ScreenerSpec:
+    for p in paths:
+        if not p.exists():
+            raise InvalidInput(f"list file {p} does not exist")
+    return ScreenerSpec(paths=tuple(str(p.resolve()) for p in paths))
+
+
+def rules_spec() -> RulesSpec:
+    """The rule base this process would use, by directory and version."""
+    from exportcheck.rules.ruleset import load_ruleset
+    from exportcheck.settings import rules_dir
+
+    d = rules_dir()
+    return RulesSpec(str(d.resolve()) if d else None, load_ruleset(d).version)
+
+
+def owners_spec(path: Path | None) -> OwnersSpec | None:
+    if path is None:
+        return None
+    from exportcheck.screen.ownership import Ownership
+
+    Ownership.from_file(path)  # a bad file fails before any work, as in one process
+    st = path.stat()
+    return OwnersSpec(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def screener(spec: ScreenerSpec | None) -> Any:
+    """The worker's screener for ``spec`` (None: no screening)."""
+    if spec is None:
+        return None
+    return _cached(("screener", spec), "screener", lambda: _load_screener(spec))
+
+
+def _load_screener(spec: ScreenerSpec) -> Any:
+    from exportcheck.db import get_engine
+    from exportcheck.screen import Screener, store
+
+    if spec.paths:
+        return Screener.from_paths(spec.paths)
+    assert spec.url is not None
+    stamp = _stamp(spec.url)
+    if stamp != spec.stamp:
+        raise ListDataError(
+            "the restricted-party lists or dispositions in the database changed since the run "
+            f"started (client saw {spec.stamp}, a worker {stamp}): run it again"
+        )
+    engine = get_engine(spec.url)
+    if spec.versions is not None:
+        return store.screener_for_versions(spec.versions, engine)
+    return store.load_screener(engine) if stamp[0] else Screener.from_samples()
+
+
+def ruleset(spec: RulesSpec) -> Any:
+    def load() -> Any:
+        from exportcheck.rules.ruleset import load_ruleset
+
+        rs = load_ruleset(spec.rules_dir)
+        if rs.version != spec.version:
+            raise RuleDataError(
+                f"a Dask worker has rule base {rs.version}, the client {spec.version} "
+                f"(rules directory {spec.rules_dir or 'bundled'}): run the same exportcheck "
+                "and rule files on every worker"
+            )
+        return rs
+
+    return _cached(("rules", spec), "rules", load)
+
+
+def ownership(spec: OwnersSpec | None) -> Any:
+    if spec is None:
+        return None
+
+    def load() -> Any:
+        from exportcheck.screen.ownership import Ownership
+
+        return Ownership.from_file(spec.path)
+
+    return _cached(("owners", spec), "owners", load)

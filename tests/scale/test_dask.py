@@ -1,0 +1,202 @@
+"""The Dask paths of ``screen-batch``, ``batch`` and ``impact`` give the single-process output.
+
+One LocalCluster of 2 worker processes serves the module; the commands reach it through
+``--scheduler`` (and once through ``EXPORTCHECK_DASK_SCHEDULER``). Partitions are made small so
+that every input spans several of them and order has to be restored.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from distributed import Client, LocalCluster
+
+from exportcheck.impact.portfolio import generate
+from exportcheck.scale import workers
+from exportcheck.screen.service import SAMPLES_DIR
+
+Cli = Callable[[list[str]], tuple[int, str, str]]
+NAMES = ["Carrie Lam", "陳大文", "", "Huawei Technologies", "Nobody In Particular",
+         "KIM JONG UN", "习近平", "华为技术有限公司", "x" * 600, "Maria Schmidt", "李家超",
+         "Rosoboronexport", "   ", "Wang Wei"]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """Two worker processes, started once; their environment never points at a real data dir."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EXPORTCHECK_DATA_DIR", str(tmp_path_factory.mktemp("workers")))
+        mp.delenv("EXPORTCHECK_DATABASE_URL", raising=False)
+        mp.delenv("EXPORTCHECK_DASK_SCHEDULER", raising=False)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    c = Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+@pytest.fixture
+def dask_args(client: Client) -> list[str]:
+    return ["--scheduler", client.scheduler.address]
+
+
+def _names_csv(path: Path, n: int = 300) -> Path:
+    rows = [NAMES[i % len(NAMES)] + (f" {i}" if i % 5 == 4 else "") for i in range(n)]
+    countries = [["CN", "HK", None, "RU", "DE"][i % 5] for i in range(n)]
+    pl.DataFrame({"id": [f"p{i}" for i in range(n)], "name": rows,
+                  "country": countries}).write_csv(path)
+    return path
+
+
+def _orders(n: int = 300) -> pl.DataFrame:
+    """A portfolio with errors: unknown items, bad dates, values that are not numbers."""
+    df = generate(n, seed=5).with_columns(
+        pl.lit("2021-01-15").alias("date"), pl.col("value").cast(pl.Utf8))
+    i = pl.int_range(pl.len())
+    return df.with_columns(
+        pl.when(i % 41 == 7).then(pl.lit("9Z999")).otherwise(pl.col("item")).alias("item"),
+        pl.when(i % 53 == 3).then(pl.lit("2021-02-30")).otherwise(pl.col("date")).alias("date"),
+        pl.when(i % 47 == 5).then(pl.lit("lots")).otherwise(pl.col("value")).alias("value"),
+        pl.when(i % 9 == 2).then(pl.lit("陳大文")).when(i % 31 == 1).then(pl.lit("Carrie Lam"))
+        .otherwise(pl.col("end_user")).alias("end_user"),
+    )
+
+
+def _loads(client: Client) -> dict[str, int]:
+    return {w: c.get("screener", 0) for w, c in client.run(workers.load_counts).items()}
+
+
+def test_screen_batch_equals_single_process(cli: Cli, dask_args: list[str],
+                                            tmp_path: Path) -> None:
+    src = _names_csv(tmp_path / "names.csv")
+    base = ["screen-batch", str(src), "--name-column", "name", "--country-column", "country"]
+    code, _, err = cli([*base, "-o", str(tmp_path / "one.csv")])
+    assert code == 0, err
+    code, out, err = cli([*base, "-o", str(tmp_path / "dask.csv"), *dask_args,
+                          "--partition-rows", "37"])
+    assert code == 0, err
+    assert "300 rows screened" in out
+    one, many = (tmp_path / "one.csv").read_bytes(), (tmp_path / "dask.csv").read_bytes()
+    assert one == many
+    result = pl.read_csv(tmp_path / "dask.csv")
+    assert result["row"].to_list() == list(range(1, 301))
+    assert (result["error"].fill_null("") != "").sum() > 0  # empty and overlong names
+    assert (result["hit_count"] > 0).sum() > 0
+
+
+def test_screen_parquet_row_groups_keep_order(cli: Cli, dask_args: list[str],
+                                              tmp_path: Path) -> None:
+    src = tmp_path / "names.parquet"
+    pl.read_csv(_names_csv(tmp_path / "names.csv"), infer_schema_length=0).write_parquet(
+        src, row_group_size=20)
+    base = ["screen-batch", str(src), "--name-column", "name"]
+    assert cli([*base, "-o", str(tmp_path / "one.parquet")])[0] == 0
+    code, _, err = cli([*base, "-o", str(tmp_path / "dask.parquet"), *dask_args,
+                        "--partition-rows", "50"])
+    assert code == 0, err
+    one, many = (pl.read_parquet(tmp_path / f) for f in ("one.parquet", "dask.parquet"))
+    assert one.equals(many)
+    assert many["name"].to_list() == pl.read_parquet(src)["name"].fill_null("").to_list()
+
+
+def test_batch_equals_single_process(cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
+    orders = _orders()
+    orders.write_csv(tmp_path / "orders.csv")
+    orders.write_parquet(tmp_path / "orders.parquet", row_group_size=30)
+    for fmt in ("csv", "parquet"):
+        src = str(tmp_path / f"orders.{fmt}")
+        code, one_out, err = cli(["batch", src, "-o", str(tmp_path / f"one.{fmt}")])
+        assert code == 0, err
+        code, out, err = cli(["batch", src, "-o", str(tmp_path / f"dask.{fmt}"), *dask_args,
+                              "--partition-rows", "45"])
+        assert code == 0, err
+        assert out == one_out.replace("one.", "dask.")  # the same counts line
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
+    one, many = (pl.read_parquet(tmp_path / f) for f in ("one.parquet", "dask.parquet"))
+    assert one.equals(many)
+    assert many["order_id"].to_list() == orders["order_id"].to_list()
+    assert many["error"].drop_nulls().len() >= 10
+
+
+def test_impact_equals_single_process(cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
+    src = tmp_path / "orders.csv"
+    _orders().with_columns(
+        pl.when(pl.int_range(pl.len()) % 4 == 0).then(pl.lit("EUR")).otherwise(
+            pl.col("currency")).alias("currency")).write_csv(src)
+    base = ["impact", str(src), "--from", "2020-06-29", "--to", "2021-01-15",
+            "--rate", "EUR=1.08"]
+    code, one_out, err = cli([*base, "-o", str(tmp_path / "one")])
+    assert code == 0, err
+    code, out, err = cli([*base, "-o", str(tmp_path / "many"), *dask_args,
+                          "--partition-rows", "40"])
+    assert code == 0, err
+    assert out == one_out.replace("/one/", "/many/")
+    one, many = (pl.read_parquet(tmp_path / d / "lines.parquet") for d in ("one", "many"))
+    assert one.equals(many)
+    assert many["changed"].sum() > 0 and many["error"].drop_nulls().len() > 0
+    assert many["line"].to_list() == list(range(1, 301))
+    summaries = [json.loads((tmp_path / d / "summary.json").read_text()) for d in ("one", "many")]
+    assert summaries[0] == summaries[1]
+    assert (tmp_path / "one" / "report.html").read_text() == (
+        tmp_path / "many" / "report.html").read_text()
+
+
+def test_index_loaded_once_per_worker(client: Client, cli: Cli, dask_args: list[str],
+                                      tmp_path: Path) -> None:
+    lists = shutil.copytree(SAMPLES_DIR, tmp_path / "lists")  # a spec no worker has seen
+    src = _names_csv(tmp_path / "names.csv", 400)
+    before = _loads(client)
+    code, _, err = cli(["screen-batch", str(src), "--name-column", "name", "--lists-from",
+                        str(lists), "-o", str(tmp_path / "out.csv"), *dask_args,
+                        "--partition-rows", "25"])  # 16 partitions
+    assert code == 0, err
+    grown = {w: n - before.get(w, 0) for w, n in _loads(client).items()}
+    assert all(g <= 1 for g in grown.values()), grown
+    assert sum(grown.values()) >= 1
+    # what a task carries instead of the index
+    spec = workers.paths_screener_spec([lists])
+    assert len(pickle.dumps(spec)) < 1_000
+
+
+def test_scheduler_from_environment(client: Client, cli: Cli, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    lists = shutil.copytree(SAMPLES_DIR, tmp_path / "lists")
+    src = _names_csv(tmp_path / "names.csv", 60)
+    base = ["screen-batch", str(src), "--name-column", "name", "--lists-from", str(lists)]
+    assert cli([*base, "-o", str(tmp_path / "one.csv")])[0] == 0
+    before = _loads(client)
+    monkeypatch.setenv("EXPORTCHECK_DASK_SCHEDULER", client.scheduler.address)
+    code, _, err = cli([*base, "-o", str(tmp_path / "env.csv")])
+    assert code == 0, err
+    assert sum(_loads(client).values()) > sum(before.values())  # the workers screened it
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "env.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--dask", "--scheduler", "tcp://127.0.0.1:9"], "not both"),
+        (["--dask", "--workers", "2"], "--workers is for one machine"),
+        (["--partition-rows", "10"], "--partition-rows needs --dask or --scheduler"),
+        (["--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler at "
+                                               "tcp://127.0.0.1:9"),
+    ],
+)
+def test_bad_options_fail_clearly(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  extra: list[str], message: str) -> None:
+    monkeypatch.setattr("exportcheck.scale.cluster.CONNECT_TIMEOUT", 2)
+    src = _names_csv(tmp_path / "names.csv", 5)
+    code, _, err = cli(["screen-batch", str(src), "--name-column", "name", "-o",
+                        str(tmp_path / "o.csv"), *extra])
+    assert code == 2
+    assert message in " ".join(err.split())
+    assert not (tmp_path / "o.csv").exists()
