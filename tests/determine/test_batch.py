@@ -11,6 +11,7 @@ import polars as pl
 
 from exportcheck import determine, determine_frame
 from exportcheck.errors import ExportCheckError
+from exportcheck.rules.schema import SOURCE_EDITION
 
 CASES = list(csv.DictReader((Path(__file__).with_name("cases.csv")).open(encoding="utf-8")))
 
@@ -75,6 +76,25 @@ def test_batch_equals_scalar_row_for_row() -> None:
         assert row["reasons"] == ",".join(d.reasons), row
         assert row["license_exceptions"] == ",".join(e.symbol for e in d.license_exceptions), row
         assert row["review_policy"] == d.review_policy, row
+        assert row["caveats"] == (" | ".join(d.caveats) or None), row
+
+
+def test_batch_caveats_column() -> None:
+    """Issue #12 point 1 for audited batch runs: a past line says what rests on today's text,
+    a line on or after the eCFR edition says nothing; the column comes after the answer."""
+    lines = pl.DataFrame(
+        {
+            "item": ["3A090.a", "3A090.a", "3A090.a"],
+            "destination": ["AE", "AE", "AE"],
+            "date": ["2024-03-01", SOURCE_EDITION.isoformat(), "2024-13-01"],
+        }
+    )
+    out = determine_frame(lines)
+    assert out.columns[-1] == "caveats" and out.columns[-2] == "error"
+    past, today, bad = out["caveats"].to_list()
+    assert past == " | ".join(determine("3A090.a", "AE", date(2024, 3, 1)).caveats)
+    assert "Country Group memberships of AE" in past and "D:4" in past
+    assert today is None and bad is None
 
 
 def test_batch_keeps_order_and_input_columns() -> None:

@@ -19,11 +19,19 @@ CASES = list(csv.DictReader((Path(__file__).with_name("cases.csv")).open(encodin
 PAST = [c for c in CASES if date.fromisoformat(c["date"]) < SOURCE_EDITION]
 
 
-def test_uae_a5_listing_is_flagged_for_2024() -> None:
-    """The UAE's A:5 listing has no start date: applied to 2024 it must be named."""
+def test_uae_groups_are_flagged_for_2024() -> None:
+    """The UAE's D:4 listing (and its A:5 listing, applied from a lower bound only) have no
+    start date: applied to 2024 the D:4 listing must be named, and the answer is the 88 FR 73458
+    licence (the UAE was in D:4, not A:5)."""
     d = determine("3A090.a", "AE", date(2024, 3, 1))
-    assert any("Country Group memberships of AE" in c and "A:5" in c for c in d.caveats)
+    assert d.outcome.value == "LICENSE_REQUIRED"
+    assert any("Country Group memberships of AE" in c and "D:4" in c for c in d.caveats)
     assert all(SOURCE_EDITION.isoformat() in c for c in d.caveats)
+
+
+def test_uae_a5_named_with_its_lower_bound() -> None:
+    d = determine("3A090.a", "AE", date(2026, 1, 5))
+    assert any("A:5 not before 2025-05-08" in c for c in d.caveats)
 
 
 def test_no_caveat_on_or_after_the_edition() -> None:
@@ -65,7 +73,7 @@ def test_caveats_reach_the_cli_and_its_json(cli) -> None:
     args = ["check", "--item", "3A090.a", "--to", "AE", "--on", "2024-03-01", "--no-screen"]
     code, shown, _ = cli(args)
     assert code == 0
-    assert "caveat" in shown and "A:5" in shown
+    assert "caveat" in shown and "D:4" in shown
     code, as_json, _ = cli([*args, "--json"])
     assert code == 0
     assert json.loads(as_json)["caveats"] == determine("3A090.a", "AE", date(2024, 3, 1)).caveats

@@ -25,6 +25,7 @@ import polars as pl
 
 from exportcheck.determine import parties
 from exportcheck.determine.batch_parties import collapse_parties, party_args
+from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.engine import evaluate, verdict
@@ -34,7 +35,7 @@ from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.models import EndUserType
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
-from exportcheck.rules.schema import RULEBASE_START
+from exportcheck.rules.schema import RULEBASE_START, SOURCE_EDITION
 
 KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
 OUT_COLUMNS = [
@@ -47,6 +48,11 @@ OUT_COLUMNS = [
     "if_confirmed",
     "error",
 ]
+#: written after OUT_COLUMNS (impact analysis compares OUT_COLUMNS only): what a line before the
+#: eCFR edition rests on that is only known from today's text (Determination.caveats, " | ")
+CAVEATS = "caveats"
+#: the columns a line's own error blanks (``error`` itself is coalesced)
+_ANSWER = [*OUT_COLUMNS[:-1], CAVEATS]
 _HUGE = 1e18
 
 
@@ -124,11 +130,12 @@ def _summary(ctx: Context) -> dict:
         "hold": ctx.hold,
         "if_confirmed": ctx.if_confirmed.outcome.value if ctx.if_confirmed else None,
         "error": None,
+        CAVEATS: " | ".join(caveats(ctx)) or None,
     }
 
 
 def _error(msg: str) -> dict:
-    return dict.fromkeys(OUT_COLUMNS[:-1]) | {"error": msg}
+    return dict.fromkeys(_ANSWER) | {"error": msg}
 
 
 def _decide_key(
@@ -289,6 +296,9 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         if keywords
         else pl.lit("")
     )
+    # an end use stated without a keyword ("-") differs from none stated: worldwide end-use
+    # rules are then traced, and their rows of unknown start date reach the caveats
+    signature = pl.when((signature == "") & (use != "")).then(pl.lit("-")).otherwise(signature)
     df = df.join(
         texts.with_columns(signature.alias("_use")), on="end_use", how="left", nulls_equal=True
     )
@@ -382,7 +392,7 @@ def decide_keys(
     schema |= {
         f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
         for v in ("lo", "hi")
-        for c in OUT_COLUMNS
+        for c in (*OUT_COLUMNS, CAVEATS)
     }
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
@@ -419,16 +429,22 @@ def determine_frame(
         joined.with_columns(
             [
                 pl.when(above).then(pl.col(f"_hi_{c}")).otherwise(pl.col(f"_lo_{c}")).alias(c)
-                for c in OUT_COLUMNS
+                for c in (*OUT_COLUMNS, CAVEATS)
             ]
         )
         .with_columns(row_error("_date_error").alias("_row_error"))
         .with_columns(
             *[
                 pl.when(pl.col("_row_error").is_not_null()).then(None).otherwise(pl.col(c)).alias(c)
-                for c in OUT_COLUMNS[:-1]
+                for c in _ANSWER
             ],
             pl.coalesce("_row_error", "error").alias("error"),
+        )
+        # the key is decided on the first day of its period: a line on or after the edition
+        # whose period began before it rests on the text in force, so has no caveat
+        .with_columns(
+            pl.when(pl.col("_day") >= SOURCE_EDITION).then(None).otherwise(pl.col(CAVEATS))
+            .alias(CAVEATS)
         )
         .with_columns(pl.col("hold").fill_null(False))
     )

@@ -22,6 +22,12 @@ def _unknown(rows: Iterable[Cited]) -> list[Cited]:
     return [r for r in rows if not r.start_date_known]
 
 
+def _bounded(g: Cited) -> str:
+    """``A:5`` or ``A:5, not before 2025-05-08`` for a start known only by a lower bound."""
+    name = str(getattr(g, "group", ""))
+    return f"{name} not before {g.not_before.isoformat()}" if g.not_before else name
+
+
 def caveats(ctx: Context) -> list[str]:
     """One line per kind of row of unknown history the determination used (empty on or after
     :data:`SOURCE_EDITION`, when today's text is the text in force)."""
@@ -33,9 +39,10 @@ def caveats(ctx: Context) -> list[str]:
     dest = ctx.ear_destination
     groups = _unknown(snap.groups.get(dest, {}).values())
     if groups and ctx.item.kind != "usml":
-        names = ", ".join(sorted(g.group for g in groups))
-        out.append(f"Country Group memberships of {dest} ({names}) are as in the eCFR of "
-                   f"{edition}; their start dates are not established (15 CFR 740 Supp. 1)")
+        names = ", ".join(sorted(_bounded(g) for g in groups))
+        out.append(f"Country Group memberships of {dest} ({names}) have no established start "
+                   f"date: read from the eCFR of {edition}, or from earlier editions for "
+                   "memberships since ended (15 CFR 740 Supp. 1)")
     marks = _unknown(snap.chart.get(dest, {}).values())
     if marks and ctx.item.kind == "eccn":
         cols = ", ".join(sorted(m.column for m in marks))
@@ -45,12 +52,7 @@ def caveats(ctx: Context) -> list[str]:
     if entry is not None and not entry.start_date_known:
         out.append(f"the CCL entry {entry.eccn} (control lines, licence exceptions) is as in the "
                    f"eCFR of {edition}; its start date is not established ({entry.citation})")
-    seen: set[str] = set()
-    rules = []
-    for step in ctx.trace:
-        if not step.start_date_known and step.rule not in seen:
-            seen.add(step.rule)
-            rules.append(f"{step.rule} ({step.citation})")
+    rules = [f"{rule} ({citation})" for rule, citation in ctx.unknown_rules.items()]
     if rules:
         out.append(f"rules applied from the eCFR of {edition} whose start dates are not "
                    f"established: {'; '.join(rules)}")

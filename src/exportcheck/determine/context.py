@@ -72,6 +72,9 @@ class Context:
     exceptions: dict[str, tuple[str, str]] = field(default_factory=dict)
     no_exceptions: list[str] = field(default_factory=list)  # rules barring all exceptions
     tracing: bool = True  # the batch path needs the answer only
+    #: rule -> citation of every row of unknown start date consulted, kept even when not
+    #: tracing: the caveats of a past determination name them (batch path too)
+    unknown_rules: dict[str, str] = field(default_factory=dict)
     #: facts the licence exceptions of exceptions_ac depend on (none given: none assumed)
     facts: TransactionFacts = field(default_factory=TransactionFacts)
 
@@ -87,6 +90,8 @@ class Context:
     def note(
         self, rule: str, row: Cited | None, fired: bool, detail: str, citation: str = ""
     ) -> None:
+        if row is not None and not row.start_date_known:
+            self.unknown_rules.setdefault(rule, citation or row.citation)
         if not self.tracing:
             return
         # model_construct: the rows were validated when the rule base loaded

@@ -171,8 +171,8 @@ class RuleSet:
             days = {RULEBASE_START}
             for rows in self.tables.values():
                 for r in rows:
-                    if r.effective_from and r.effective_from > RULEBASE_START:
-                        days.add(r.effective_from)
+                    if r.start > RULEBASE_START:
+                        days.add(r.start)
                     if r.effective_to:
                         days.add(r.effective_to + timedelta(days=1))
             self._epochs = sorted(days)
@@ -214,8 +214,8 @@ class RuleSet:
                     continue
                 for r in rows:
                     bounds = set()
-                    if r.effective_from and r.effective_from > RULEBASE_START:
-                        bounds.add(r.effective_from)
+                    if r.start > RULEBASE_START:
+                        bounds.add(r.start)
                     if r.effective_to:
                         bounds.add(r.effective_to + timedelta(days=1))
                     if bounds:

@@ -64,6 +64,11 @@ def _start(value: object) -> object:
     return value
 
 
+#: ``effective_from: "unknown; not before 2025-05-08"``: the start date is not established, but
+#: sources show the row was not yet in force before that day (a lower bound, not a rule's date).
+_BOUND = "unknown; not before "
+
+
 StartDate = Annotated[date | None, BeforeValidator(_start)]
 
 
@@ -78,6 +83,17 @@ class Cited(BaseModel):
     #: Where the start date comes from, when it differs from ``citation`` (e.g. an FR notice).
     start_citation: str | None = None
     note: str | None = None
+    #: lower bound of an unknown start date (written ``effective_from: "unknown; not before
+    #: <ISO>"``): the row applies from this day, and ``start_date_known`` stays false
+    not_before: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_start(cls, data: object) -> object:
+        raw = data.get("effective_from") if isinstance(data, dict) else None
+        if isinstance(raw, str) and raw.startswith(_BOUND):
+            data = {**data, "effective_from": None, "not_before": raw.removeprefix(_BOUND)}  # type: ignore[dict-item]
+        return data
 
     @property
     def start_date_known(self) -> bool:
@@ -85,7 +101,7 @@ class Cited(BaseModel):
 
     @property
     def start(self) -> date:
-        return self.effective_from or RULEBASE_START
+        return self.effective_from or self.not_before or RULEBASE_START
 
     def in_force(self, on: date) -> bool:
         return self.start <= on and (self.effective_to is None or on <= self.effective_to)
