@@ -12,25 +12,24 @@ not linked yet are counted ("unsealed at end") and then sealed, and the run is c
 chain verifies, every shipment's entry is in it once, no licence is over-drawn and drawn
 balances equal the sum of the shipments.
 
-``--before REV`` also measures the 1-licence rows of ``REV`` (e.g. HEAD, the committed code)
+``--before REV`` also measures every row of ``REV`` (e.g. HEAD, the committed code; with
+``--before-shared-only`` only its 1-licence rows)
 from a temporary ``git worktree`` with the same interpreter, for comparison in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import multiprocessing
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+from gitrev import worktree
 from sqlalchemy import text
 
 from exportcheck.db.engine import dispose_engines
@@ -68,6 +67,7 @@ def _post(url: str, keys: range, prefix: str, licence: str,
 
 def _check(ledger: Ledger, n: int, licences: int) -> None:
     """Everything posted is drawn once, within its cap, and in the chain once."""
+    check = ledger.verify_audit()  # seals what the writers' opportunistic seals left
     with ledger.engine.connect() as c:
         shipped = c.execute(text("SELECT count(*) FROM ledger_shipment")).scalar()
         over = c.execute(text("SELECT count(*) FROM ledger_licence_line "
@@ -78,7 +78,6 @@ def _check(ledger: Ledger, n: int, licences: int) -> None:
         in_chain = c.execute(text(
             "SELECT count(*) FROM ledger_shipment s JOIN audit_seal l ON l.seq = s.audit_seq"
             if has_seal else "SELECT count(*) FROM ledger_shipment")).scalar()
-    check = ledger.verify_audit()
     problems = [p for p, bad in [
         (f"{shipped} shipments recorded, {n} posted", shipped != n),
         (f"{over} licence lines over-drawn", over),
@@ -155,31 +154,16 @@ def measure(dbs: list[str], configs: list[tuple[int, int]], n: int) -> list[dict
     return rows
 
 
-@contextlib.contextmanager
-def worktree(rev: str) -> Iterator[Path]:
-    """A detached checkout of ``rev`` in a temporary directory, removed on exit; the shared
-    working tree and its index are not touched."""
-    tmp = Path(tempfile.mkdtemp(prefix="exportcheck-before-"))
-    path = tmp / "tree"
-    try:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
-                        str(path), rev], check=True, capture_output=True, text=True)
-        yield path
-    finally:
-        r = subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
-                           capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-        if r.returncode:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
 
-
-def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int) -> list[dict]:
-    """The 1-licence rows of ``rev``: this script in a child process importing exportcheck
+def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
+                   only_shared: bool = False) -> list[dict]:
+    """The rows of ``rev``: this script in a child process importing exportcheck
     from a worktree of ``rev`` (empty, with the reason on stderr, if that fails)."""
     with worktree(rev) as tree:
         env = dict(os.environ, PYTHONPATH=str(tree / "src"))
-        cmd = [sys.executable, __file__, "--json", "--only-shared", "--shipments", str(n),
-               "--db", ",".join(dbs), "--writers", ",".join(map(str, writer_counts))]
+        cmd = [sys.executable, __file__, "--json", *(["--only-shared"] if only_shared else []),
+               "--shipments", str(n), "--db", ",".join(dbs),
+               "--writers", ",".join(map(str, writer_counts))]
         r = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
         if r.returncode or not r.stdout.strip():
             print(f"measuring {rev} failed (exit {r.returncode})", file=sys.stderr)
@@ -195,7 +179,9 @@ def main() -> None:
     ap.add_argument("--shipments", type=int, default=2000, help="per configuration")
     ap.add_argument("--db", default="both", help="sqlite, postgres or both")
     ap.add_argument("--writers", default="1,4,16", help="comma-separated writer counts")
-    ap.add_argument("--before", metavar="REV", help="also measure REV's 1-licence rows")
+    ap.add_argument("--before", metavar="REV", help="also measure REV (every row)")
+    ap.add_argument("--before-shared-only", action="store_true",
+                    help="with --before: only REV's 1-licence rows")
     ap.add_argument("--only-shared", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -213,7 +199,8 @@ def main() -> None:
     before = {}
     if args.before:
         before = {(r["db"], r["writers"], r["licences"]): r["rate"]
-                  for r in measure_before(args.before, dbs, counts, args.shipments)}
+                  for r in measure_before(args.before, dbs, counts, args.shipments,
+                                          args.before_shared_only)}
     print_table(rows, before, args.before, args.shipments)
 
 

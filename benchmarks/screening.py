@@ -34,37 +34,18 @@ really on a list is dropped from the set and counted.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from gitrev import worktree
 from screening_ec import DATA, ROOT, log, measure, nk_sample
 from screening_nk import run_nomenklatura
 
 BEFORE = "43e72e1"
 
-
-@contextlib.contextmanager
-def worktree(rev: str):
-    """A detached checkout of ``rev`` in a temporary directory, removed on exit (even on
-    error); the shared working tree and its index are not touched."""
-    tmp = Path(tempfile.mkdtemp(prefix="exportcheck-before-"))
-    path = tmp / "tree"
-    try:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
-                        str(path), rev], check=True, capture_output=True, text=True)
-        yield path
-    finally:
-        r = subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
-                           capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-        if r.returncode:  # the directory is gone now: drop its worktree record
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
 
 
 def measure_before(rev: str, quick: bool) -> dict | None:

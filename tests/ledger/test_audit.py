@@ -273,11 +273,30 @@ def test_deleted_unsealed_entry_then_sealing_leaves_a_verifiable_chain(manual):
 
 
 def test_sealing_after_commit_on_each_backend(db_url):
-    ledger = Ledger(db_url, sealing="after")
+    ledger = Ledger(db_url, sealing="after", seal_interval=0)
     ledger.add_licence(dsp5())
     ledger.post_shipment(ship("a1"))
     result = ledger.verify_audit(seal=False)
     assert result.ok and result.unsealed == 0  # sealed right after the (single) writer's commit
+
+
+def test_throttled_sealing_leaves_a_burst_to_the_timer(db_url):
+    """Within the interval a write only arms the timer; the timer then seals the burst's tail,
+    and verify/seal link whatever is still pending, as before."""
+    ledger = Ledger(db_url, sealing="after", seal_interval=3600)
+    ledger.add_licence(dsp5())  # the first write of the process seals at once
+    for i in range(3):
+        ledger.post_shipment(ship(f"b{i}"))
+    result = ledger.verify_audit(seal=False)
+    assert result.ok and (result.unsealed, result.head_seq) == (3, 1)
+    assert ledger.verify_audit().unsealed == 0  # verify seals first
+
+    quick = Ledger(db_url, sealing="after", seal_interval=0.01)
+    quick.post_shipment(ship("c1"))
+    quick.post_shipment(ship("c2"))  # inside the interval: left to the timer
+    quick.sealer.flush()
+    result = quick.verify_audit(seal=False)
+    assert result.ok and result.unsealed == 0
 
 
 def test_sealing_mode_is_validated(db_url):

@@ -3,7 +3,9 @@
 Every mutating call is one transaction that contains the state change *and* its audit entry;
 transient lock conflicts (PostgreSQL deadlock/serialisation failures, SQLite "database is
 locked") are retried. The entry is linked into the hash chain in the same transaction on SQLite
-and right after the commit on PostgreSQL (:mod:`exportcheck.ledger.sealing` says why). The CLI
+and after the commit on PostgreSQL, at most once per ``seal_interval`` per process
+(:mod:`exportcheck.ledger.sealing` says why). Shipment posts, the hot path, run on SQLAlchemy
+Core in a few statements (:mod:`exportcheck.ledger.shipments`); the rest uses the ORM. The CLI
 (``exportcheck licences ...``, ``ship``, ``audit ...``) is a thin layer over this class.
 """
 
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import random
 import time
 from collections.abc import Callable, Iterable
 from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
@@ -84,7 +87,9 @@ class Ledger:
     """Licence ledger and audit trail on one database (SQLite file or PostgreSQL)."""
 
     def __init__(self, database_url: str | None = None, *, migrate: bool = True,
-                 sealing: str = "auto") -> None:
+                 sealing: str = "auto", seal_interval: float | None = None) -> None:
+        """``seal_interval``: with after-commit sealing, the least seconds between this
+        process's seals (None: 0.25 s on PostgreSQL, 0 on SQLite; 0: after every write)."""
         if sealing not in SEALING_MODES:
             raise InvalidInput(f"sealing must be one of {', '.join(SEALING_MODES)}, "
                                f"not {sealing!r}")
@@ -94,7 +99,7 @@ class Ledger:
             raise InvalidInput("inline sealing needs SQLite's single writer; use 'after' on "
                                "PostgreSQL")
         self.sealing = ("inline" if sqlite else "after") if sealing == "auto" else sealing
-        self.sealer = Sealer(self.engine)
+        self.sealer = Sealer.shared(self.engine, seal_interval)
         if migrate:
             try:
                 upgrade(self.engine)
@@ -105,30 +110,51 @@ class Ledger:
         self._write_engine = self._write.kw["bind"]  # BEGIN IMMEDIATE on SQLite
 
     # -- plumbing -----------------------------------------------------------------------
-    def _in_write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
-        for attempt in range(attempts):
-            # the session runs on a connection we hold, so the seal after the commit reuses it
-            with self._write_engine.connect() as conn, \
-                    Session(bind=conn, expire_on_commit=False) as session:
-                session.info[audit.INLINE_SEAL] = self.sealing == "inline"
+    def _retrying(self, attempt: Callable[[Connection], T], attempts: int = 8) -> T:
+        """Run ``attempt`` (one whole transaction on the connection it is given), retrying
+        transient lock conflicts and lost duplicate-key races."""
+        for n in range(attempts):
+            with self._write_engine.connect() as conn:
                 try:
-                    result = fn(session)
-                    session.commit()
-                    if self.sealing == "after" and session.info.pop(audit.APPENDED, False):
-                        self.sealer.after_commit(conn)
-                    return result
+                    return attempt(conn)
                 except (OperationalError, IntegrityError) as exc:
-                    session.rollback()
+                    conn.rollback()
                     # IntegrityError: a concurrent duplicate idempotency key won the race;
                     # the retry finds it and answers from it.
-                    if attempt + 1 >= attempts or not (
+                    if n + 1 >= attempts or not (
                             isinstance(exc, IntegrityError) or _transient(exc)):
                         raise
                 except BaseException:
-                    session.rollback()
+                    conn.rollback()
                     raise
-            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+            time.sleep(random.uniform(0.005, 0.05) * (n + 1))
         raise AssertionError("unreachable")
+
+    def _in_write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
+        """``fn`` in an ORM session, committed; sealed after the commit if it appended."""
+        def attempt(conn: Connection) -> T:
+            # the session runs on a connection we hold, so the seal after the commit reuses it
+            with Session(bind=conn, expire_on_commit=False) as session:
+                session.info[audit.INLINE_SEAL] = self.sealing == "inline"
+                result = fn(session)
+                session.commit()
+                if self.sealing == "after" and session.info.pop(audit.APPENDED, False):
+                    self.sealer.after_commit(conn)
+                return result
+
+        return self._retrying(attempt, attempts)
+
+    def _in_core_write(self, fn: Callable[[Connection], tuple[T, bool]]) -> T:
+        """``fn`` on a bare connection (no ORM session: the hot path), committed; it returns
+        ``(result, appended an audit entry)``."""
+        def attempt(conn: Connection) -> T:
+            result, appended = fn(conn)
+            conn.commit()
+            if appended and self.sealing == "after":
+                self.sealer.after_commit(conn)
+            return result
+
+        return self._retrying(attempt)
 
     def _audit_refusal(self, kind: str, actor: str, payload: dict,
                        versions: dict | None) -> None:
@@ -187,18 +213,10 @@ class Ledger:
         the rule; nothing is drawn, and the refusal is written to the audit trail.
         """
         spec = parse(ShipmentIn, spec)
-
-        def run(s: Session) -> ShipmentOut:
-            shp, created = shipments.post_shipment(s, spec, actor=actor, versions=versions)
-            return ShipmentOut(
-                id=shp.id, idempotency_key=shp.idempotency_key,
-                licence_number=spec.licence_number if shp.licence_id else None,
-                licence_exception=shp.licence_exception, ship_date=shp.ship_date,
-                destination=shp.destination, total_value=shipments.total_value(shp),
-                audit_seq=shp.audit_seq, created=created)
-
+        run = functools.partial(shipments.post_shipment, spec=spec, actor=actor,
+                                versions=versions, inline_seal=self.sealing == "inline")
         try:
-            return self._in_write(run)
+            return self._in_core_write(run)
         except shipments.ShipmentRefused as exc:
             if audit_refusals:
                 self._audit_refusal("shipment.refused", actor, {

@@ -96,25 +96,15 @@ def append_event(session: Session, *, kind: str, actor: str, payload: dict,
     Call it in the same transaction as the state change it records, so both commit or neither
     does. It does not lock the chain head: on PostgreSQL the entry is numbered from the
     ``audit_log_seq`` sequence and sealed into the chain after commit
-    (:mod:`exportcheck.ledger.sealing`: the Ledger seals right after its own writes; an entry
-    appended by other code is linked by the next seal); on SQLite (use a session from
-    :func:`exportcheck.db.write_session_factory`, ``BEGIN IMMEDIATE``, which already holds the
-    one write lock) it is numbered ``max + 1`` and, unless the session says otherwise, sealed
-    in the same transaction at no extra commit.
+    (:mod:`exportcheck.ledger.sealing`: the Ledger seals after its own writes, at most once
+    per interval; an entry appended by other code is linked by the next seal); on SQLite (use
+    a session from :func:`exportcheck.db.write_session_factory`, ``BEGIN IMMEDIATE``, which
+    already holds the one write lock) it is numbered ``max + 1`` and, unless the session says
+    otherwise, sealed in the same transaction at no extra commit.
 
     ``versions`` names the data the decision used, e.g. ``{"rule_base": ..., "lists": ...}``.
     """
-    if not kind or not isinstance(kind, str):
-        raise InvalidInput("audit event kind must be a non-empty string, e.g. 'shipment.posted'")
-    if not actor or not isinstance(actor, str):
-        raise InvalidInput("audit event actor must be a non-empty string (who made the change)")
-    if not isinstance(payload, dict):
-        raise InvalidInput("audit event payload must be a dict")
-    try:
-        payload_text = canonical_json(payload)
-        versions_text = canonical_json({k: str(v) for k, v in (versions or {}).items()})
-    except TypeError as exc:
-        raise InvalidInput(str(exc)) from exc
+    payload_text, versions_text = encode_event(kind, actor, payload, versions)
     # Core statements on the session's connection: this is the hot path of every write.
     conn = session.connection()
     sqlite = conn.dialect.name == "sqlite"
@@ -123,22 +113,55 @@ def append_event(session: Session, *, kind: str, actor: str, payload: dict,
         seq = (top or 0) + 1
     else:
         seq = conn.execute(_PG_NEXT).one()[0]
-    recorded_at = _now_iso()
-    content = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text, "")
-    row = {"seq": seq, "recorded_at": recorded_at, "actor": actor, "kind": kind,
-           "payload": payload_text, "versions": versions_text, "prev_hash": "",
-           "hash": content}
+    row = entry_row(seq, kind, actor, payload_text, versions_text)
     conn.execute(insert(_LOG).values(**row))
     session.info[APPENDED] = True
     if sqlite and session.info.get(INLINE_SEAL, True):
-        if head_seq == seq - 1:  # nothing pending: link this entry directly
-            link = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text,
-                              head_hash)
-            conn.execute(insert(_SEAL).values(seq=seq, prev_hash=head_hash, hash=link))
-            conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=seq, hash=link))
-        else:
-            link_pending(conn, seq)
+        seal_inline(conn, row, head_seq, head_hash)
     return AuditEntry(**row)  # a plain (transient) copy of what was written
+
+
+def encode_event(kind: str, actor: str, payload: dict,
+                 versions: dict | None) -> tuple[str, str]:
+    """Check an event's fields and return its stored ``(payload, versions)`` text."""
+    if not kind or not isinstance(kind, str):
+        raise InvalidInput("audit event kind must be a non-empty string, e.g. 'shipment.posted'")
+    if not actor or not isinstance(actor, str):
+        raise InvalidInput("audit event actor must be a non-empty string (who made the change)")
+    if not isinstance(payload, dict):
+        raise InvalidInput("audit event payload must be a dict")
+    try:
+        return (canonical_json(payload),
+                canonical_json({k: str(v) for k, v in (versions or {}).items()}))
+    except TypeError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def entry_row(seq: int, kind: str, actor: str, payload_text: str,
+              versions_text: str) -> dict[str, Any]:
+    """The ``audit_log`` row of a new (unsealed) entry: its content hash has ``prev_hash ''``."""
+    recorded_at = _now_iso()
+    content = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text, "")
+    return {"seq": seq, "recorded_at": recorded_at, "actor": actor, "kind": kind,
+            "payload": payload_text, "versions": versions_text, "prev_hash": "",
+            "hash": content}
+
+
+def seal_inline(conn: Connection, row: dict[str, Any], head_seq: int, head_hash: str) -> None:
+    """SQLite, inside the write holding the write lock: link the entry just inserted (and any
+    left pending before it); ``head_*`` is the chain head read in the same transaction."""
+    if head_seq == row["seq"] - 1:  # nothing pending: link this entry directly
+        link = entry_hash(row["seq"], row["recorded_at"], row["actor"], row["kind"],
+                          row["payload"], row["versions"], head_hash)
+        conn.execute(insert(_SEAL).values(seq=row["seq"], prev_hash=head_hash, hash=link))
+        conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=row["seq"], hash=link))
+    else:
+        link_pending(conn, row["seq"])
+
+_PG_LINK = text(
+    "WITH s AS (INSERT INTO audit_seal (seq, prev_hash, hash) SELECT * FROM unnest("
+    "CAST(:seqs AS bigint[]), CAST(:prevs AS varchar[]), CAST(:hashes AS varchar[]))) "
+    "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1")
 
 
 @dataclass
@@ -188,8 +211,14 @@ def link_pending(conn: Connection, upto: int | None, batch: int = 2000,
             links.append({"seq": r.seq, "prev_hash": prev, "hash": link})
             prev, last = link, r.seq
         if links:
-            conn.execute(insert(_SEAL), links)
-            conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=last, hash=prev))
+            if conn.dialect.name == "postgresql":  # one statement, not one INSERT per link
+                conn.execute(_PG_LINK, {"seqs": [x["seq"] for x in links],
+                                        "prevs": [x["prev_hash"] for x in links],
+                                        "hashes": [x["hash"] for x in links],
+                                        "seq": last, "hash": prev})
+            else:
+                conn.execute(insert(_SEAL), links)
+                conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(seq=last, hash=prev))
             sealed += len(links)
         if blocked or len(rows) < batch:
             return LinkResult(sealed, last, prev, blocked)

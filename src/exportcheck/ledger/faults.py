@@ -13,9 +13,11 @@ or seal). The parent SIGKILLs it after a random delay and checks, on fresh conne
 * the chain: after a final seal every entry is sealed exactly once and ``verify`` passes (the
   full verification, chain and tables, runs every ``verify_every`` rounds and at the end).
 
-Writers seal as the ledger does by default (after commit on PostgreSQL, inside the write on
-SQLite); on SQLite every other round uses after-commit sealing, and every writer also calls the
-explicit seal now and then, so kills land in separate seal transactions on both databases.
+Writers seal as the ledger does by default (after commit on PostgreSQL, at most once per
+interval, partly from a timer thread; inside the write on SQLite); on SQLite every other round
+uses after-commit sealing, on PostgreSQL every other round seals after every write, and every
+writer also calls the explicit seal now and then, so kills land in separate seal transactions
+on both databases.
 """
 
 from __future__ import annotations
@@ -85,9 +87,9 @@ class FaultReport:
 
 
 def _writer(url: str, round_no: int, journal: str, seed: int, phase: mmap.mmap,
-            sealing: str) -> None:
+            sealing: str, seal_interval: float | None) -> None:
     rng = random.Random(seed)
-    ledger = Ledger(url, migrate=False, sealing=sealing)
+    ledger = Ledger(url, migrate=False, sealing=sealing, seal_interval=seal_interval)
 
     @event.listens_for(ledger.engine, "before_cursor_execute")
     def _stall(_conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
@@ -205,12 +207,16 @@ def run_faults(url: str, kills: int, journal: Path, *, seed: int = 5,
     start = time.monotonic()
     for round_no in range(kills):
         sealing = "auto" if report.database != "sqlite" else ("inline", "after")[round_no % 2]
+        # PostgreSQL: every other writer seals after each write (more kills inside seals), the
+        # others at the default interval (seals from the timer thread too)
+        interval = 0.0 if report.database != "sqlite" and round_no % 2 else None
         phase[0] = ord("-")
         dispose_engines()  # never carry open connections across fork
         pid = os.fork()
         if pid == 0:  # the writer
             try:
-                _writer(url, round_no, str(journal), rng.randrange(10**9), phase, sealing)
+                _writer(url, round_no, str(journal), rng.randrange(10**9), phase, sealing,
+                        interval)
             finally:
                 os._exit(1)
         time.sleep(rng.uniform(*delay))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportcheck.errors import InvalidInput, LedgerError, NotFound
+from exportcheck.errors import InvalidInput, LedgerError
 from exportcheck.ledger.audit import append_event
 from exportcheck.ledger.models import Licence, LicenceLine, LicenceParty, LicenceStatusEvent
 from exportcheck.ledger.schemas import (
@@ -27,6 +28,7 @@ from exportcheck.ledger.schemas import (
     PartyIn,
     StatusOut,
 )
+from exportcheck.ledger.snapshot import LicenceRow, ambiguous_licence, missing_licence
 from exportcheck.ledger.tolerances import default_valid_to, tolerance_for
 
 CENT = Decimal("0.01")
@@ -89,11 +91,9 @@ def find_licence(session: Session, number: str, agency: str | None = None, *,
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     found = list(session.execute(stmt).scalars())
     if not found:
-        raise NotFound(f"no licence numbered {number!r}" + (f" from {agency}" if agency else "")
-                       + " in the ledger (see `exportcheck licences list`)")
+        raise missing_licence(number, agency)
     if len(found) > 1:
-        raise InvalidInput(f"licence number {number!r} exists for "
-                           f"{', '.join(sorted(x.agency for x in found))}: give the agency")
+        raise ambiguous_licence(number, [x.agency for x in found])
     return found[0]
 
 
@@ -137,10 +137,10 @@ def add_licence(session: Session, spec: LicenceIn, *, actor: str,
     return lic, True
 
 
-def status_on(lic: Licence, day: dt.date) -> tuple[str, StatusOut | None]:
+def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut | None]:
     """Status in force on ``day``: the newest status event effective on or before it, and
     'expired' after ``valid_to`` (22 CFR 123.21, 15 CFR 750.7(g)) unless already blocked."""
-    current: LicenceStatusEvent | None = None
+    current: Any = None  # the newest event in force (ORM row or StatusRow)
     for ev in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0)):
         if ev.effective <= day:
             current = ev

@@ -24,26 +24,35 @@ leave that entry out of the chain for ever (or force a reorder), so:
   inserted by hand, and ``verify`` says so). The sequence has ``CACHE 1`` so no backend can
   hand out an older number later.
 
-Each :class:`Sealer` keeps the horizons it has taken. After each write the Ledger calls
+Each :class:`Sealer` keeps the horizons it has taken. After a write the Ledger calls
 :meth:`Sealer.after_commit`: it takes a horizon, seals up to the newest *matured* one (usually
-the one taken at its previous write), never waits, and skips if another process is sealing
-(``FOR UPDATE SKIP LOCKED``). :meth:`Sealer.seal` (``audit seal``/``verify``/export) waits for a
-fresh horizon to mature. Opportunistic seals commit with ``synchronous_commit = off``: a seal lost
-in a server crash is redone identically (the chain is a pure function of the committed entries
-in ``seq`` order), and entries stay verifiable by content hash meanwhile. Explicit seals are
-durable, since their head is printed as an anchor.
+the one taken at its previous attempt, or this one if no other write was in flight), never
+waits, and skips if another process is sealing (``FOR UPDATE SKIP LOCKED``). On PostgreSQL that
+costs a horizon plus a seal transaction (six round trips; one if the horizon shows that another
+process has sealed that far), as much as the write itself, so a process attempts at most once
+per ``interval`` (default 0.25 s there; 0, i.e. after every write, on SQLite, where sealing
+costs no round trip): a write inside the interval only arms a timer thread that seals when it
+ends, so a burst's last entries are linked within about one interval even if no write follows.
+:meth:`Sealer.seal` (``audit seal``/``verify``/export) waits for a fresh horizon to mature.
+Opportunistic seals commit with ``synchronous_commit = off``: a seal lost in a server crash is
+redone identically (the chain is a pure function of the committed entries in ``seq`` order), and
+entries stay verifiable by content hash meanwhile. Explicit seals are durable, since their head
+is printed as an anchor.
 
-Left exposed by design: an entry not sealed yet (normally for about one commit latency) can be
-deleted by someone with raw database access without breaking the chain; ``verify`` reports how
-many entries are unsealed.
+Left exposed by design: an entry not sealed yet (normally for at most about two intervals; if
+its process ends before its timer fires, until the next write or seal by anyone) can be deleted
+by someone with raw database access without breaking the chain; ``verify`` reports how many
+entries are unsealed, and seals them first unless told not to.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
@@ -58,17 +67,27 @@ log = logging.getLogger(__name__)
 # out before it is smaller), and the xmin of the statement's snapshot (to mature older
 # horizons). The snapshot's xmax is no substitute for X: it is one past the latest *completed*
 # xid, and a running transaction with a newer xid is not in its list. Run in autocommit (no
-# BEGIN/ROLLBACK round trips) with an asynchronous commit (nothing to make durable).
+# BEGIN/ROLLBACK round trips) with an asynchronous commit (nothing to make durable). The chain
+# head's seq comes along (a hint only: a seal is not tried when another process got there).
 _HORIZON = (
     "SELECT q.h, pg_current_xact_id()::text::bigint, "
     "pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-    "set_config('synchronous_commit', 'off', true) FROM (SELECT CASE WHEN is_called "
+    "set_config('synchronous_commit', 'off', true), "
+    "(SELECT seq FROM audit_head WHERE id = 1) FROM (SELECT CASE WHEN is_called "
     "THEN last_value ELSE last_value - 1 END AS h FROM audit_log_seq OFFSET 0) q")
 _XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 _LOCK_HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+# the opportunistic seal: lock the head unless another sealer has it, and make this
+# transaction's commit asynchronous, in one round trip
+_TRY_HEAD = text("SELECT seq, hash, set_config('synchronous_commit', 'off', true) "
+                 "FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED")
+#: seconds between a process's opportunistic seals on PostgreSQL (see the module docstring)
+PG_SEAL_INTERVAL = 0.25
 _UNSEALED = text("SELECT count(*) FROM audit_log WHERE seq > (SELECT seq FROM audit_head)")
 _MAX_HORIZONS = 32
+_SHARED: weakref.WeakKeyDictionary[Engine, dict[float | None, Sealer]] = \
+    weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -84,17 +103,40 @@ class SealResult:
 
 
 class Sealer:
-    """Seals one database's audit entries; one per :class:`~exportcheck.ledger.api.Ledger`."""
+    """Seals one database's audit entries: one per engine and interval in a process (see
+    :meth:`shared`), so a Ledger made per request still seals at most once per interval."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, interval: float | None = None) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        #: minimum seconds between this process's opportunistic seals (0: after every write)
+        self.interval = (PG_SEAL_INTERVAL if self.postgres else 0.0) if interval is None \
+            else interval
         # driver errors too: the horizon statements run on the raw connection
         self._errors = (DBAPIError, engine.dialect.loaded_dbapi.Error)
-        self._lock = threading.Lock()  # threads may share one Ledger
         self._horizons: list[tuple[int, int]] = []  # (H, X), oldest first, not matured yet
         self._ready = 0  # highest H known to have matured: everything <= it is final
         self._sealed = 0  # highest seq this process has seen sealed
+        self._fresh_process()
+
+    def _fresh_process(self) -> None:
+        """Locks and timer of this process (a forked child must not inherit a held lock or a
+        timer that only ran in its parent)."""
+        self._pid = os.getpid()
+        self._lock = threading.Lock()  # threads may share one Ledger
+        self._timer: threading.Timer | None = None
+        self._last = -float("inf")  # monotonic time of this process's last attempt
+        self._pending = False  # a write since then was left for the timer
+
+    @classmethod
+    def shared(cls, engine: Engine, interval: float | None = None) -> Sealer:
+        """This process's sealer for ``engine`` and ``interval`` (made on first use)."""
+        with _SHARED_LOCK:
+            by_interval = _SHARED.setdefault(engine, {})
+            sealer = by_interval.get(interval)
+            if sealer is None:
+                sealer = by_interval[interval] = cls(engine, interval)
+            return sealer
 
     # -- PostgreSQL horizons -----------------------------------------------------------------
     @staticmethod
@@ -109,7 +151,8 @@ class Sealer:
 
     def _take_horizon(self, conn: Connection) -> None:
         """Record a horizon (H, X) and mature older ones."""
-        h, x, xmin, _ = self._autocommit(conn, _HORIZON)
+        h, x, xmin, _, head = self._autocommit(conn, _HORIZON)
+        self._sealed = max(self._sealed, head or 0)
         with self._lock:
             if h > self._ready and (not self._horizons or h > self._horizons[-1][0]):
                 if len(self._horizons) >= _MAX_HORIZONS:  # keep the oldest: they mature first
@@ -128,7 +171,21 @@ class Sealer:
     def after_commit(self, conn: Connection | None = None) -> None:
         """Seal what is already safe to seal, without waiting for anyone (best effort: a
         failure here is logged, never raised - the write it follows has committed). ``conn``:
-        the writer's connection, idle after its commit (saves a pool checkout)."""
+        the writer's connection, idle after its commit (saves a pool checkout). Within
+        ``interval`` of this process's last attempt it only arms the timer (no round trip)."""
+        if self._pid != os.getpid():
+            self._fresh_process()
+        if self.interval:
+            wait = self._last + self.interval - time.monotonic()
+            if wait > 0:
+                self._pending = True
+                self._arm(wait)
+                return
+        self._attempt(conn)
+
+    def _attempt(self, conn: Connection | None) -> None:
+        self._last = time.monotonic()
+        self._pending = False
         try:
             if not self.postgres:
                 self._seal_sqlite()
@@ -143,15 +200,43 @@ class Sealer:
                 with contextlib.suppress(*self._errors):
                     conn.rollback()
 
+    def _arm(self, delay: float) -> None:
+        """Make sure a timer will attempt a seal after ``delay`` seconds (one per process)."""
+        with self._lock:
+            if self._timer is not None and self._timer.is_alive():
+                return
+            self._timer = threading.Timer(delay, self._on_timer)
+            self._timer.daemon = True  # never keeps a finished program alive
+            self._timer.start()
+
+    def _on_timer(self) -> None:
+        self._attempt(None)
+        with self._lock:
+            self._timer = None
+            # writes committed during this attempt, or in flight at its horizon: look again
+            again = self._pending or bool(self._horizons)
+        if again and self.interval:
+            self._arm(self.interval)
+
+    def flush(self, rounds: int = 10) -> None:
+        """Wait for the pending timer seals, if any (at most ``rounds`` of them: one re-arms
+        while writes are in flight)."""
+        for _ in range(rounds):
+            timer = self._timer
+            if timer is None or self._pid != os.getpid():
+                return
+            timer.join()
+
     def _opportunistic_pg(self, conn: Connection) -> None:
         self._take_horizon(conn)
         if self._ready <= self._sealed:
             return
-        conn.execute(_ASYNC_COMMIT)
-        head = conn.execute(text(_LOCK_HEAD + " SKIP LOCKED")).first()
+        head = conn.execute(_TRY_HEAD).first()
         if head is None or head.seq >= self._ready:  # another sealer has it / got there
             self._sealed = max(self._sealed, head.seq if head else 0)
-            conn.rollback()
+            # COMMIT, not ROLLBACK: nothing was written, and psycopg drops the connection's
+            # prepared statements (the writer's, too) on every ROLLBACK
+            conn.commit()
             return
         result = link_pending(conn, self._ready, head=(head.seq, head.hash))
         conn.commit()

@@ -2,8 +2,8 @@
 
 Correctness under concurrency rests on three things, all inside one transaction:
 
-1. the licence row is locked before anything is read (``SELECT ... FOR UPDATE`` on
-   PostgreSQL; the session is ``BEGIN IMMEDIATE`` on SQLite, which holds the database write
+1. the licence row is locked before anything else is read (``SELECT ... FOR UPDATE`` on
+   PostgreSQL; the connection is ``BEGIN IMMEDIATE`` on SQLite, which holds the database write
    lock), so two writers cannot both see the same remaining balance;
 2. the draw itself is a conditional ``UPDATE ... WHERE shipped + delta <= cap`` whose row count
    is checked, so even a caller that forgot the lock cannot over-draw;
@@ -12,33 +12,97 @@ Correctness under concurrency rests on three things, all inside one transaction:
 
 A refused shipment raises :class:`~exportcheck.errors.LedgerError` naming the rule; the caller
 rolls back, so nothing changes (the refusal itself is then audited in its own transaction).
+
+This is the ledger's hot path, so it uses SQLAlchemy Core, not ORM objects, and few round trips
+(:mod:`exportcheck.ledger.snapshot` reads the licence in two statements; on PostgreSQL the draw,
+the audit entry, the shipment and its lines are then written by ONE statement of data-modifying
+CTEs). The rules, messages and audit payload are those of the ORM version it replaced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
-from decimal import Decimal
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, or_, text, update
 
 from exportcheck.errors import LedgerError
-from exportcheck.ledger.audit import append_event, canonical_json
-from exportcheck.ledger.licences import (
-    find_licence,
-    from_cents,
-    from_milli,
-    status_on,
-    to_cents,
-    to_milli,
+from exportcheck.ledger.audit import canonical_json, encode_event, entry_row, seal_inline
+from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
+from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
+from exportcheck.ledger.schemas import BLOCKING, ShipmentIn, ShipmentOut
+from exportcheck.ledger.snapshot import (
+    LicenceRow,
+    LineRow,
+    NextEntry,
+    PriorShipment,
+    lock_licence,
+    read_terms,
 )
-from exportcheck.ledger.models import Licence, LicenceLine, Shipment, ShipmentLine
-from exportcheck.ledger.schemas import BLOCKING, ShipmentIn
 from exportcheck.ledger.tolerances import tolerance_for
 
 _LINES = LicenceLine.__table__
+_L = _LINES.c
+# SQLite: one statement per table (no data-modifying CTEs), each built once
+_DRAW = (update(_LINES)
+         .where(_L.id == bindparam("b_id"), _L.shipped_value_cents + bindparam("b_v")
+                <= bindparam("b_cap_v"),
+                or_(_L.qty_milli.is_(None), _L.shipped_qty_milli + bindparam("b_q")
+                    <= bindparam("b_cap_q")))
+         .values(shipped_value_cents=_L.shipped_value_cents + bindparam("b_v"),
+                 shipped_qty_milli=_L.shipped_qty_milli + bindparam("b_q")))
+_INSERT_ENTRY = insert(AuditEntry.__table__)
+_INSERT_SHIPMENT = insert(Shipment.__table__)
+_INSERT_LINES = insert(ShipmentLine.__table__)
+# PostgreSQL: the whole write in one round trip. Every CTE runs to completion; the caller
+# commits only if ``drawn`` names every line it meant to draw (else it raises: rollback).
+_PG_WRITE = text("""\
+WITH d AS (
+  UPDATE ledger_licence_line AS l
+     SET shipped_qty_milli = l.shipped_qty_milli + x.q,
+         shipped_value_cents = l.shipped_value_cents + x.v
+    FROM json_to_recordset(CAST(:draws AS json))
+         AS x(id integer, q bigint, v bigint, cap_q bigint, cap_v bigint)
+   WHERE l.id = x.id AND l.shipped_value_cents + x.v <= x.cap_v
+     AND (l.qty_milli IS NULL OR l.shipped_qty_milli + x.q <= x.cap_q)
+  RETURNING l.id),
+a AS (
+  INSERT INTO audit_log (seq, recorded_at, actor, kind, payload, versions, prev_hash, hash)
+  VALUES (:seq, :recorded_at, :actor, :kind, :payload, :versions, :prev_hash, :hash)
+  RETURNING seq),
+s AS (
+  INSERT INTO ledger_shipment (idempotency_key, request_hash, licence_id, licence_exception,
+      ship_date, destination, consignee, end_user, reference, actor, recorded_at, audit_seq)
+  SELECT :idempotency_key, :request_hash, :licence_id, :licence_exception, :ship_date,
+         :destination, :consignee, :end_user, :reference, :actor, :shipment_recorded_at, a.seq
+    FROM a
+  RETURNING id),
+n AS (
+  INSERT INTO ledger_shipment_line (shipment_id, licence_line_id, classification, qty_milli,
+      value_cents)
+  SELECT s.id, y.licence_line_id, y.classification, y.qty_milli, y.value_cents
+    FROM s, json_to_recordset(CAST(:lines AS json))
+            AS y(n integer, licence_line_id integer, classification varchar,
+                 qty_milli bigint, value_cents bigint)
+   ORDER BY y.n)
+SELECT (SELECT array_agg(id) FROM d) AS drawn, (SELECT id FROM s) AS shipment_id
+""")
+
+
+@dataclass(slots=True)
+class _Draw:
+    """One licence line's draw: the deltas, the caps they were checked against, its label."""
+
+    line: LineRow
+    q: int
+    v: int
+    cap_q: int | None
+    cap_v: int
+    where: str
 
 
 class ShipmentRefused(LedgerError):
@@ -51,8 +115,10 @@ class ShipmentRefused(LedgerError):
         self.rule = rule
 
 
-def request_hash(spec: ShipmentIn) -> str:
-    return hashlib.sha256(canonical_json(spec.model_dump(mode="json")).encode()).hexdigest()
+def request_hash(spec: ShipmentIn | dict[str, Any]) -> str:
+    """sha256 of the canonical request (``spec`` or its JSON dump)."""
+    dump = spec if isinstance(spec, dict) else spec.model_dump(mode="json")
+    return hashlib.sha256(canonical_json(dump).encode()).hexdigest()
 
 
 def _norm(name: str) -> str:
@@ -63,24 +129,14 @@ def _cls(code: str) -> str:
     return "".join(code.upper().split())
 
 
-def _authority(lic: Licence) -> str:
+def _authority(lic: LicenceRow) -> str:
     """The rule that confines a licence to what it names."""
     if lic.agency == "DDTC":
         return "22 CFR 123.9 and 123.25(c): destination, consignee and end user cannot change"
     return "15 CFR 750.7(a): a licence authorises only the transaction it describes"
 
 
-def _existing(session: Session, spec: ShipmentIn, digest: str) -> Shipment | None:
-    prior = session.execute(
-        select(Shipment).where(Shipment.idempotency_key == spec.idempotency_key)
-    ).scalar_one_or_none()
-    if prior is not None and prior.request_hash != digest:
-        raise LedgerError(f"idempotency key {spec.idempotency_key!r} was already used for a "
-                          "different shipment; use a new key for a new shipment")
-    return prior
-
-
-def _check_licence_terms(lic: Licence, spec: ShipmentIn) -> None:
+def _check_licence_terms(lic: LicenceRow, spec: ShipmentIn) -> None:
     label = f"{lic.agency} licence {lic.number}"
     status, ev = status_on(lic, spec.ship_date)
     if status == "not yet valid" or spec.ship_date < lic.valid_from:
@@ -111,17 +167,17 @@ def _check_licence_terms(lic: Licence, spec: ShipmentIn) -> None:
                 f"{role}_not_on_licence")
 
 
-def _validity(lic: Licence) -> str:
+def _validity(lic: LicenceRow) -> str:
     rule = "22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)"
     return f"{lic.valid_from} to {lic.valid_to}, {rule}"
 
 
-def _match_lines(lic: Licence, spec: ShipmentIn) -> dict[int, tuple[LicenceLine, int, int]]:
+def _match_lines(lic: LicenceRow, spec: ShipmentIn) -> dict[int, tuple[LineRow, int, int]]:
     """Map each shipment line to its licence line; sum deltas per licence line."""
     by_no = {ln.line_no: ln for ln in lic.lines}
     by_cls = {_cls(ln.classification): ln for ln in lic.lines}
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    found: dict[int, LicenceLine] = {}
+    found: dict[int, LineRow] = {}
     for item in spec.lines:
         ln = by_no.get(item.line_no) if item.line_no is not None else by_cls.get(
             _cls(item.classification))
@@ -140,7 +196,7 @@ def _match_lines(lic: Licence, spec: ShipmentIn) -> dict[int, tuple[LicenceLine,
     return {lid: (found[lid], q, v) for lid, (q, v) in totals.items()}
 
 
-def _caps(lic: Licence, ln: LicenceLine) -> tuple[int | None, int, str]:
+def _caps(lic: LicenceRow, ln: LineRow) -> tuple[int | None, int, str]:
     tol = tolerance_for(lic.agency, lic.kind, ln.unit_basis)
     cap_q = None if ln.qty_milli is None else ln.qty_milli + int(ln.qty_milli * tol.quantity)
     cap_v = ln.value_cents + int(ln.value_cents * tol.value)
@@ -149,9 +205,10 @@ def _caps(lic: Licence, ln: LicenceLine) -> tuple[int | None, int, str]:
     return cap_q, cap_v, how
 
 
-def _draw(session: Session, lic: Licence, matched: dict[int, tuple[LicenceLine, int, int]]
-          ) -> list[dict]:
-    drawn = []
+def _plan_draws(lic: LicenceRow, matched: dict[int, tuple[LineRow, int, int]]
+                ) -> tuple[list[_Draw], list[dict]]:
+    """Check each line's draw against its balance and caps; the draws and their audit form."""
+    draws, drawn = [], []
     for ln, q, v in matched.values():
         cap_q, cap_v, how = _caps(lic, ln)
         where = f"{lic.agency} licence {lic.number} line {ln.line_no} ({ln.classification})"
@@ -171,16 +228,7 @@ def _draw(session: Session, lic: Licence, matched: dict[int, tuple[LicenceLine, 
                 f"${from_cents(max(0, cap_v - ln.shipped_value_cents)):,} including the "
                 f"shipping tolerance (licensed ${from_cents(ln.value_cents):,}; {how})",
                 "value_exceeded")
-        t = _LINES.c
-        result = session.connection().execute(
-            update(_LINES)
-            .where(t.id == ln.id, t.shipped_value_cents + v <= cap_v,
-                   or_(t.qty_milli.is_(None),
-                       t.shipped_qty_milli + q <= (cap_q if cap_q is not None else 0)))
-            .values(shipped_value_cents=t.shipped_value_cents + v,
-                    shipped_qty_milli=t.shipped_qty_milli + q))
-        if result.rowcount != 1:  # only if someone drew without holding the licence lock
-            raise ShipmentRefused(f"{where}: balance changed concurrently; retry", "concurrent")
+        draws.append(_Draw(ln, q, v, cap_q, cap_v, where))
         drawn.append({
             "line_no": ln.line_no, "classification": ln.classification,
             "quantity": str(from_milli(q)), "value": str(from_cents(v)),
@@ -188,52 +236,109 @@ def _draw(session: Session, lic: Licence, matched: dict[int, tuple[LicenceLine, 
                 from_milli(ln.qty_milli - ln.shipped_qty_milli - q)),
             "remaining_value": str(from_cents(ln.value_cents - ln.shipped_value_cents - v)),
             "tolerance": how})
-    return drawn
+    return draws, drawn
 
 
-def post_shipment(session: Session, spec: ShipmentIn, *, actor: str,
-                  versions: dict | None = None) -> tuple[Shipment, bool]:
-    """Check and record one shipment in the caller's (write) transaction.
+def _concurrent(draw: _Draw) -> ShipmentRefused:
+    """Only if someone drew without holding the licence lock."""
+    return ShipmentRefused(f"{draw.where}: balance changed concurrently; retry", "concurrent")
+
+
+def _write_sqlite(conn: Connection, draws: list[_Draw], entry: dict[str, Any],
+                  shipment: dict[str, Any], lines: list[dict[str, Any]], nxt: NextEntry,
+                  inline_seal: bool) -> int:
+    for d in draws:
+        result = conn.execute(_DRAW, {"b_id": d.line.id, "b_q": d.q, "b_v": d.v,
+                                      "b_cap_v": d.cap_v,
+                                      "b_cap_q": d.cap_q if d.cap_q is not None else 0})
+        if result.rowcount != 1:
+            raise _concurrent(d)
+    conn.execute(_INSERT_ENTRY, entry)
+    if inline_seal:
+        seal_inline(conn, entry, nxt.head_seq, nxt.head_hash)
+    shipment_id = conn.execute(_INSERT_SHIPMENT, shipment).inserted_primary_key[0]
+    conn.execute(_INSERT_LINES, [dict(line, shipment_id=shipment_id) for line in lines])
+    return shipment_id
+
+
+def _write_pg(conn: Connection, draws: list[_Draw], entry: dict[str, Any],
+              shipment: dict[str, Any], lines: list[dict[str, Any]]) -> int:
+    params = dict(entry, **{f"shipment_{k}" if k == "recorded_at" else k: v
+                            for k, v in shipment.items() if k not in ("actor", "audit_seq")})
+    # two JSON parameters, not nine arrays: cheaper to send, whatever the number of lines
+    params["draws"] = json.dumps([{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
+                                   "cap_q": d.cap_q if d.cap_q is not None else 0}
+                                  for d in draws])
+    params["lines"] = json.dumps([dict(ln, n=n) for n, ln in enumerate(lines)])
+    drawn, shipment_id = conn.execute(_PG_WRITE, params).one()
+    done = set(drawn or ())
+    for d in draws:
+        if d.line.id not in done:
+            raise _concurrent(d)
+    return shipment_id
+
+
+def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
+                  versions: dict | None = None, inline_seal: bool = False
+                  ) -> tuple[ShipmentOut, bool]:
+    """Check and record one shipment in the caller's (write) transaction on ``conn``.
 
     Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
     Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
+    ``inline_seal`` (SQLite): link the audit entry into the chain in this transaction.
     """
-    digest = request_hash(spec)
-    lic: Licence | None = None
+    request = spec.model_dump(mode="json")
+    digest = request_hash(request)
+    lic: LicenceRow | None = None
     if spec.licence_number is not None:
         # Lock first: every later read of this licence sees the committed latest state.
-        lic = find_licence(session, spec.licence_number,
-                           spec.agency.value if spec.agency else None, lock=True)
-    prior = _existing(session, spec, digest)
+        lic = lock_licence(conn, spec.licence_number, spec.agency.value if spec.agency else None)
+    prior, nxt = read_terms(conn, lic, spec.idempotency_key)
     if prior is not None:
-        return prior, False
+        return _replay(spec, prior, digest), False
+    draws: list[_Draw] = []
     drawn: list[dict] = []
     if lic is not None:
         _check_licence_terms(lic, spec)
-        drawn = _draw(session, lic, _match_lines(lic, spec))
-    # The audit entry is appended first so the shipment row can carry its sequence number
-    # (one INSERT each); the idempotency key in the request identifies the shipment.
-    entry = append_event(session, kind="shipment.posted", actor=actor, versions=versions,
-                         payload={"request": spec.model_dump(mode="json"), "decision": "accepted",
-                                  "drawn": drawn, "licence": None if lic is None else
-                                  {"agency": lic.agency, "number": lic.number, "kind": lic.kind}})
-    shipment = Shipment(
-        idempotency_key=spec.idempotency_key, request_hash=digest,
-        licence_id=lic.id if lic else None, licence_exception=spec.licence_exception,
-        ship_date=spec.ship_date, destination=spec.destination, consignee=spec.consignee,
-        end_user=spec.end_user, reference=spec.reference, actor=actor,
-        recorded_at=dt.datetime.now(dt.UTC), audit_seq=entry.seq)
+        draws, drawn = _plan_draws(lic, _match_lines(lic, spec))
+    payload = {"request": request, "decision": "accepted", "drawn": drawn,
+               "licence": None if lic is None else
+               {"agency": lic.agency, "number": lic.number, "kind": lic.kind}}
+    entry = entry_row(nxt.seq, "shipment.posted", actor,
+                      *encode_event("shipment.posted", actor, payload, versions))
+    shipment = {
+        "idempotency_key": spec.idempotency_key, "request_hash": digest,
+        "licence_id": lic.id if lic else None, "licence_exception": spec.licence_exception,
+        "ship_date": spec.ship_date, "destination": spec.destination,
+        "consignee": spec.consignee, "end_user": spec.end_user, "reference": spec.reference,
+        "actor": actor, "recorded_at": dt.datetime.now(dt.UTC), "audit_seq": entry["seq"]}
     # Lines that match a licence line point at it; under an exception they stand alone.
     line_ids = {_cls(ln.classification): ln.id for ln in lic.lines} if lic else {}
-    for item in spec.lines:
-        shipment.lines.append(ShipmentLine(
-            licence_line_id=line_ids.get(_cls(item.classification)),
-            classification=item.classification, qty_milli=to_milli(item.quantity) or 0,
-            value_cents=to_cents(item.value)))
-    session.add(shipment)
-    session.flush()
-    return shipment, True
+    lines = [{"licence_line_id": line_ids.get(_cls(item.classification)),
+              "classification": item.classification,
+              "qty_milli": to_milli(item.quantity) or 0, "value_cents": to_cents(item.value)}
+             for item in spec.lines]
+    if conn.dialect.name == "sqlite":
+        shipment_id = _write_sqlite(conn, draws, entry, shipment, lines, nxt, inline_seal)
+    else:
+        shipment_id = _write_pg(conn, draws, entry, shipment, lines)
+    return ShipmentOut.model_construct(  # built from validated input: no second validation
+        id=shipment_id, idempotency_key=spec.idempotency_key,
+        licence_number=spec.licence_number if lic is not None else None,
+        licence_exception=spec.licence_exception, ship_date=spec.ship_date,
+        destination=spec.destination, total_value=from_cents(sum(ln["value_cents"]
+                                                                 for ln in lines)),
+        audit_seq=entry["seq"], created=True), True
 
 
-def total_value(shipment: Shipment) -> Decimal:
-    return from_cents(sum(line.value_cents for line in shipment.lines))
+def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:
+    """The answer to a repeated idempotency key: the shipment first posted under it."""
+    if prior.request_hash != digest:
+        raise LedgerError(f"idempotency key {spec.idempotency_key!r} was already used for a "
+                          "different shipment; use a new key for a new shipment")
+    return ShipmentOut(
+        id=prior.id, idempotency_key=spec.idempotency_key,
+        licence_number=spec.licence_number if prior.licence_id else None,
+        licence_exception=prior.licence_exception, ship_date=prior.ship_date,
+        destination=prior.destination, total_value=from_cents(prior.total_cents),
+        audit_seq=prior.audit_seq, created=False)
