@@ -144,7 +144,7 @@ def main() -> None:
                 console.log(f"{kind}: {label}: {rates[-1]:,.0f} rows/s")
             eff = rates[2] / (2 * rates[1])
             table.add_row(kind, f"{rows:,}", *(f"{r:,.0f}" for r in rates), f"{eff:.0%}")
-        Console().print(table)
+        Console(width=130).print(table)
 
 
 if __name__ == "__main__":
