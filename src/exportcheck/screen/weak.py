@@ -50,8 +50,11 @@ def weak_aliases(entries: Sequence[ListEntry]) -> dict[int, frozenset[str]]:
                 by_name[key] |= weak
     if not by_id:
         return {}
+    every = set().union(*by_id.values())
     out: dict[int, frozenset[str]] = {}
     for i, e in enumerate(entries):
+        if not any(a.casefold() in every for a in e.aliases):
+            continue  # most entries: no alias OFAC calls weak anywhere
         weak = set(by_id.get(e.key, ()))
         for n in (e.name, *e.aliases):
             if (key := _name_key(n)) and key in by_name:
