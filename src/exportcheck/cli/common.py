@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
@@ -42,6 +43,13 @@ DASK_HELP = "Run on a local Dask cluster, one worker process per core."
 SCHEDULER_HELP = ("Run on the Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 "
                   "(default: EXPORTCHECK_DASK_SCHEDULER).")
 PARTITION_HELP = "Rows per Dask partition (with --dask or --scheduler)."
+
+# Options the batch commands share (one declaration, the same flag and help everywhere)
+DASK_OPTION = typer.Option(False, "--dask", help=DASK_HELP)
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)
+PARTITION_OPTION = typer.Option(None, "--partition-rows", help=PARTITION_HELP)
+OWNERS_OPTION = typer.Option(
+    None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)")
 
 
 def dask_target(use_dask: bool, scheduler: str | None, partition_rows: int | None) -> str | None:

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from exportcheck.cli.common import (
-    DASK_HELP,
-    PARTITION_HELP,
-    SCHEDULER_HELP,
+    DASK_OPTION,
+    OWNERS_OPTION,
+    PARTITION_OPTION,
+    SCHEDULER_OPTION,
     console,
     dask_target,
     determination_table,
@@ -35,9 +36,7 @@ def check(
     consignee: str | None = typer.Option(
         None, "--consignee", help="consignee name (screened like the end user)"
     ),
-    owners: Path | None = typer.Option(
-        None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)"
-    ),
+    owners: Path | None = OWNERS_OPTION,
     end_user_type: str = typer.Option("civil", "--end-user-type", help="civil|government|military"),
     end_use: str | None = typer.Option(None, "--end-use", help="end use, e.g. 'military'"),
     headquarters: str | None = typer.Option(
@@ -103,13 +102,10 @@ def batch(
     infile: Path = typer.Argument(..., help="order lines, .csv or .parquet"),
     out: Path = typer.Option(..., "-o", "--out", help="results, .csv or .parquet"),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen end users"),
-    owners: Path | None = typer.Option(
-        None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)"
-    ),
-    use_dask: bool = typer.Option(False, "--dask", help=DASK_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
-                                         help=SCHEDULER_HELP),
-    partition_rows: int | None = typer.Option(None, "--partition-rows", help=PARTITION_HELP),
+    owners: Path | None = OWNERS_OPTION,
+    use_dask: bool = DASK_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
     """Determine every line of a file of order lines (columns item, destination, date, ...;
     optional end_user and consignee are screened)."""

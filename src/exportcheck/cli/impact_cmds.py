@@ -9,9 +9,10 @@ import polars as pl
 import typer
 
 from exportcheck.cli.common import (
-    DASK_HELP,
-    PARTITION_HELP,
-    SCHEDULER_HELP,
+    DASK_OPTION,
+    OWNERS_OPTION,
+    PARTITION_OPTION,
+    SCHEDULER_OPTION,
     console,
     dask_target,
     parse_date,
@@ -54,13 +55,10 @@ def impact(
         None, "--db", help="ledger database whose licences are checked (default: none)"
     ),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen end users"),
-    owners: Path | None = typer.Option(
-        None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)"
-    ),
-    use_dask: bool = typer.Option(False, "--dask", help=DASK_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
-                                         help=SCHEDULER_HELP),
-    partition_rows: int | None = typer.Option(None, "--partition-rows", help=PARTITION_HELP),
+    owners: Path | None = OWNERS_OPTION,
+    use_dask: bool = DASK_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
     """Determine every line on two dates (or against two list releases) and explain the changes.
 

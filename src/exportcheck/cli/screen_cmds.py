@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from exportcheck.cli.common import DASK_HELP, PARTITION_HELP, SCHEDULER_HELP, dask_target
+from exportcheck.cli.common import DASK_OPTION, PARTITION_OPTION, SCHEDULER_OPTION, dask_target
 from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 
@@ -113,10 +113,9 @@ def screen_batch_cmd(
     threshold: float | None = typer.Option(None, "--threshold"),
     workers: int | None = typer.Option(None, "--workers", help="Processes (default: cores)."),
     list_files: list[Path] | None = typer.Option(None, "--lists-from"),
-    use_dask: bool = typer.Option(False, "--dask", help=DASK_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
-                                         help=SCHEDULER_HELP),
-    partition_rows: int | None = typer.Option(None, "--partition-rows", help=PARTITION_HELP),
+    use_dask: bool = DASK_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
     """Screen every row of a file; writes one row per input row (best hit or empty)."""
     from exportcheck.screen.batch import read_table, screen_table
