@@ -16,6 +16,7 @@ from ledger_helpers import dsp5, ship
 from exportcheck.db import get_engine
 from exportcheck.db.migrate import alembic_config
 from exportcheck.errors import InvalidInput
+from exportcheck.ledger import sealing
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.audit import (
     GENESIS_HASH,
@@ -24,6 +25,7 @@ from exportcheck.ledger.audit import (
     export_to_string,
     parse_anchor,
 )
+from exportcheck.ledger.sealing import Sealer
 
 
 @pytest.fixture
@@ -297,6 +299,37 @@ def test_throttled_sealing_leaves_a_burst_to_the_timer(db_url):
     quick.sealer.flush()
     result = quick.verify_audit(seal=False)
     assert result.ok and result.unsealed == 0
+
+
+@pytest.mark.postgres
+def test_a_process_that_finds_another_sealing_backs_off_and_resumes(pg_server):
+    """Two sealers stand for two writer processes: the one whose horizon finds the other's
+    seals ahead backs off (doubling, capped); once it links entries itself it is back to the
+    base interval. A sealer alone never backs off for want of matured entries."""
+    url = pg_server.create_database("backoff")
+    ledger = Ledger(url, sealing="manual")
+    ledger.add_licence(dsp5())
+    first, second = Sealer(ledger.engine, 0.25), Sealer(ledger.engine, 0.25)
+
+    def post_and_attempt(sealer: Sealer, key: str) -> None:
+        ledger.post_shipment(ship(key))
+        sealer._attempt(None)
+
+    post_and_attempt(first, "p1")  # a horizon, nothing matured yet: no back-off
+    assert first._gap == 0.25
+    post_and_attempt(first, "p2")  # the first horizon matured: it links
+    assert first._gap == 0.25 and ledger.verify_audit(seal=False).head_seq >= 2
+    for n in range(4):  # the second finds the first's seals ahead of it each time
+        second._attempt(None)
+        assert second._gap == min(0.25 * 2 ** (n + 1), sealing.PG_SEAL_MAX_INTERVAL)
+        post_and_attempt(first, f"q{n}")
+    assert second._gap == sealing.PG_SEAL_MAX_INTERVAL
+    ledger.post_shipment(ship("r1"))
+    second._attempt(None)
+    ledger.post_shipment(ship("r2"))
+    second._attempt(None)  # its horizon has matured past the head: it links, and resumes
+    assert second._gap == 0.25
+    assert ledger.verify_audit().ok
 
 
 def test_sealing_mode_is_validated(db_url):

@@ -1,20 +1,28 @@
-"""Regression guard on the posting hot path: statements per shipment post, on each backend.
+"""Regression guard on the posting hot path: statements and round trips per shipment post.
 
-Counted with SQLAlchemy's ``before_cursor_execute`` (every statement the ledger sends, BEGIN
-IMMEDIATE included on SQLite; the driver's own BEGIN/COMMIT on PostgreSQL are not statements
-here). A post used to make 13 (SQLite) / 15 (PostgreSQL) of them; more than the bounds below
-means an ORM load or an extra query crept back into the hot path. No timing is asserted.
+SQLite: statements counted with SQLAlchemy's ``before_cursor_execute`` (BEGIN IMMEDIATE
+included). PostgreSQL: the post runs on the raw psycopg connection (:mod:`exportcheck.ledger.
+pgpost`), so what is counted there is what costs: round trips, read from libpq's protocol trace
+(each run of server messages answers one flush of client messages), and the statements sent.
+A post used to make 13 (SQLite) statements / 6 (PostgreSQL) round trips; more than the bounds
+below means an ORM load, an extra query or a lost pipeline crept back into the hot path. No
+timing is asserted.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from ledger_helpers import dsp5, ship
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 
+from exportcheck.ledger import pgpost
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.shipments import ShipmentRefused
 
@@ -24,7 +32,7 @@ TWO_LINES = [{"classification": "I(a)", "description": "pistols", "quantity": 10
               "value": "100000.00"}]
 
 
-def statements(ledger: Ledger, fn: Callable[[], object]) -> list[str]:
+def _sqlite_statements(ledger: Ledger, fn: Callable[[], object]) -> list[str]:
     seen: list[str] = []
 
     def listen(_conn: object, _cur: object, statement: str, *_args: object) -> None:
@@ -38,6 +46,41 @@ def statements(ledger: Ledger, fn: Callable[[], object]) -> list[str]:
     return seen
 
 
+def _pg_trace(ledger: Ledger, fn: Callable[[], object]) -> tuple[int, list[str]]:
+    """(round trips, statements parsed or executed) of ``fn``, from libpq's trace of every
+    connection checked out meanwhile."""
+    fd, path = tempfile.mkstemp(suffix=".trace")
+    traced = []
+
+    def on(dbapi_conn, _record, _proxy) -> None:
+        dbapi_conn.pgconn.trace(fd)
+        dbapi_conn.pgconn.set_trace_flags(0)
+        traced.append(dbapi_conn)
+
+    event.listen(ledger.engine, "checkout", on)
+    try:
+        fn()
+    finally:
+        event.remove(ledger.engine, "checkout", on)
+        for conn in traced:
+            conn.pgconn.untrace()
+        os.close(fd)
+    with open(path, encoding="utf-8", errors="replace") as f:
+        messages = [line.split("\t") for line in f if line.count("\t") >= 3]
+    os.unlink(path)
+    trips = sum(1 for a, b in itertools.pairwise(messages) if a[1] == "F" and b[1] == "B")
+    sent = [" ".join(m[4].split())[:60].strip(' "') for m in messages
+            if m[1] == "F" and m[3] == "Parse"]
+    return trips, sent
+
+
+def statements(ledger: Ledger, fn: Callable[[], object]) -> list[str]:
+    """The statements of ``fn`` (PostgreSQL: as parsed by the server, first use)."""
+    if ledger.engine.dialect.name == "sqlite":
+        return _sqlite_statements(ledger, fn)
+    return _pg_trace(ledger, fn)[1]
+
+
 @pytest.fixture
 def quiet(db_url: str) -> Ledger:
     """Default sealing, but no opportunistic seal inside the posts counted (the first write of
@@ -48,22 +91,33 @@ def quiet(db_url: str) -> Ledger:
     return ledger
 
 
-def test_a_post_is_three_statements_on_postgres_and_nine_on_sqlite(quiet, db_url):
+def test_a_post_is_two_round_trips_on_postgres_and_nine_statements_on_sqlite(quiet, db_url):
     pg = db_url.startswith("postgresql")
-    one = statements(quiet, lambda: quiet.post_shipment(ship("one")))
-    # PostgreSQL: lock the licence; its terms + the idempotency check + the audit number; the
-    # draw, entry, shipment and lines in one statement. SQLite adds BEGIN IMMEDIATE, one
-    # statement per table written and the inline seal (link + head).
-    assert len(one) <= (3 if pg else 9), one
-    two = {**ship("two"), "lines": [{"classification": "I(a)", "quantity": 1, "value": "5.00"},
-                                    {"classification": "I(b)", "quantity": 2, "value": "7.00"}]}
+    if pg:
+        # BEGIN + the licence lock + its terms, the idempotency check and the audit number; then
+        # the draw, entry, shipment and lines in one statement + COMMIT
+        trips, sent = _pg_trace(quiet, lambda: quiet.post_shipment(ship("one")))
+        assert trips == 2, sent
+        two_lines = {**ship("two"), "lines": [
+            {"classification": "I(a)", "quantity": 1, "value": "5.00"},
+            {"classification": "I(b)", "quantity": 2, "value": "7.00"}]}
+        trips, sent = _pg_trace(quiet, lambda: quiet.post_shipment(two_lines))
+        assert trips == 2, sent  # whatever the number of lines
+    one = statements(quiet, lambda: quiet.post_shipment(ship("three")))
+    # SQLite: BEGIN IMMEDIATE, the lock, the terms, one statement per table written and the
+    # inline seal (link + head). PostgreSQL (statements parsed, not yet prepared): the same
+    # as above.
+    assert len(one) <= (5 if pg else 9), one
+    two = {**ship("four"), "lines": [{"classification": "I(a)", "quantity": 1, "value": "5.00"},
+                                     {"classification": "I(b)", "quantity": 2, "value": "7.00"}]}
     both = statements(quiet, lambda: quiet.post_shipment(two))
-    assert len(both) <= (3 if pg else 10), both  # PostgreSQL: independent of the line count
+    assert len(both) <= (5 if pg else 10), both
     orm_loads = ("SELECT ledger_licence_line", "SELECT ledger_licence_party",
                  "SELECT ledger_licence_status", "SELECT ledger_shipment")
     assert not any(s.startswith(orm_loads) for s in one + both)
     line_b = quiet.get_licence("DSP5-T-1").lines[1]
-    assert (line_b.shipped_quantity, line_b.shipped_value) == (2, Decimal("7.00"))
+    assert line_b.shipped_quantity == (4 if pg else 2)
+    assert line_b.shipped_value == (Decimal("14.00") if pg else Decimal("7.00"))
     check = quiet.verify_audit()  # lines stored in request order, tables match the chain
     assert check.ok and not check.state_mismatches, check.problem
 
@@ -71,8 +125,10 @@ def test_a_post_is_three_statements_on_postgres_and_nine_on_sqlite(quiet, db_url
 def test_a_replay_reads_only(quiet, db_url):
     first = quiet.post_shipment(ship("again"))
     replay = statements(quiet, lambda: quiet.post_shipment(ship("again")))
-    assert len(replay) <= (2 if db_url.startswith("postgresql") else 3), replay
-    assert not any(s.startswith(("INSERT", "UPDATE")) for s in replay)
+    assert len(replay) <= 3, replay
+    assert not any(s.startswith(("INSERT", "UPDATE", "WITH d AS")) for s in replay)
+    if db_url.startswith("postgresql"):  # the read, then the ROLLBACK of its transaction
+        assert _pg_trace(quiet, lambda: quiet.post_shipment(ship("again")))[0] <= 2
     assert quiet.post_shipment(ship("again")).id == first.id
 
 
@@ -84,3 +140,40 @@ def test_a_refusal_is_still_audited_in_its_own_transaction(quiet):
     seen = statements(quiet, refused)
     assert sum(s.startswith("INSERT INTO audit_log") for s in seen) == 1  # the refusal entry
     assert not any(s.startswith("INSERT INTO ledger_shipment") for s in seen)
+
+
+@pytest.mark.postgres
+def test_a_partial_draw_fails_on_the_server_and_its_queued_commit_commits_nothing(pg_server):
+    """The write is pipelined with COMMIT, so it must fail on the server, not in Python, when
+    a line was not drawn (here: a cap below what is already drawn, as a writer that skipped
+    the licence lock would see). Nothing of it may be committed; the error is retryable."""
+    ledger = Ledger(pg_server.create_database("partial"))
+    ledger.add_licence(dsp5(lines=TWO_LINES))
+    ledger.post_shipment(ship("first"))
+    count = text("SELECT (SELECT count(*) FROM ledger_shipment), (SELECT count(*) FROM "
+                 "audit_log), (SELECT sum(shipped_value_cents) FROM ledger_licence_line)")
+    with ledger.engine.connect() as conn:
+        before = conn.execute(count).one()
+        line_a, line_b = conn.execute(text("SELECT id FROM ledger_licence_line ORDER BY "
+                                           "line_no")).scalars()
+        seq = conn.execute(text("SELECT nextval('audit_log_seq')")).scalar()
+        conn.rollback()
+        draws = [{"id": line_a, "q": 1000, "v": 100, "cap_q": 10**9, "cap_v": 10**9},
+                 {"id": line_b, "q": 1000, "v": 100, "cap_q": 10**9, "cap_v": 0}]
+        entry = {"seq": seq, "recorded_at": "2026-12-05T00:00:00+00:00", "actor": "test",
+                 "kind": "shipment.posted", "payload": "{}", "versions": "{}",
+                 "prev_hash": None, "hash": "0" * 64}
+        shipment = {"idempotency_key": "partial", "request_hash": "0" * 64, "licence_id": 1,
+                    "licence_exception": None, "ship_date": "2019-06-01", "destination": "HK",
+                    "consignee": "x", "end_user": "x", "reference": None,
+                    "recorded_at": "2026-12-05T00:00:00+00:00"}
+        lines = [{"licence_line_id": line_a, "classification": "I(a)", "qty_milli": 1000,
+                  "value_cents": 100}]
+        with pgpost.transaction(conn) as raw:
+            raw.execute("BEGIN")
+            with pytest.raises(OperationalError, match="changed concurrently: 1 of 2") as err:
+                pgpost.write_and_commit(raw, draws, entry, shipment, lines)
+        assert err.value.orig.sqlstate == "40001"  # the Ledger retries it
+        assert conn.execute(count).one() == before  # line A's draw was not committed either
+        conn.rollback()
+    assert ledger.verify_audit().ok

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from exportcheck.errors import InvalidInput
@@ -98,6 +99,34 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+#: A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping``, but only for a connection that sat idle in the pool.
+
+    A ping is a round trip: on the ledger's posting path it was one of six per shipment. A
+    connection returned moments ago by this process is as good as a pinged one; one that sat
+    idle may have been closed by a server restart or an idle timeout, and is replaced (the
+    pool retries the checkout when the handler raises ``DisconnectionError``).
+    """
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # a dead connection: let the pool open a new one
+            raise DisconnectionError(f"stale pooled connection: {exc}") from exc
+
+
 def get_engine(url: str | None = None) -> Engine:
     """Return a (cached, per-process) engine for ``url`` or the configured database.
     ``url`` defaults to ``get_settings().effective_database_url``. Engines are cached per URL and
@@ -125,7 +154,8 @@ def get_engine(url: str | None = None) -> Engine:
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
         elif parsed.get_backend_name() == "postgresql":
-            engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+            engine = create_engine(url, pool_size=20, max_overflow=20)
+            _ping_when_idle(engine)
         else:
             raise InvalidInput(
                 f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or "
@@ -136,10 +166,15 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def dispose_engines() -> None:
-    """Close every cached engine of this process (tests, CLI shutdown)."""
+    """Close every cached engine of this process (tests, CLI shutdown).
+
+    Engines a forked child inherited from its parent are dropped without closing their
+    connections: those sockets are the parent's, and closing them would end its sessions.
+    """
+    prefix = f"{os.getpid()}:"
     with _cache_lock:
-        for engine in _cache.values():
-            engine.dispose()
+        for key, engine in _cache.items():
+            engine.dispose(close=key.startswith(prefix))
         _cache.clear()
 
 

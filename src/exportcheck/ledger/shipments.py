@@ -14,23 +14,25 @@ A refused shipment raises :class:`~exportcheck.errors.LedgerError` naming the ru
 rolls back, so nothing changes (the refusal itself is then audited in its own transaction).
 
 This is the ledger's hot path, so it uses SQLAlchemy Core, not ORM objects, and few round trips
-(:mod:`exportcheck.ledger.snapshot` reads the licence in two statements; on PostgreSQL the draw,
-the audit entry, the shipment and its lines are then written by ONE statement of data-modifying
-CTEs). The rules, messages and audit payload are those of the ORM version it replaced.
+(:mod:`exportcheck.ledger.snapshot` reads the licence in two statements). On PostgreSQL a post
+is two round trips on the raw psycopg connection (:mod:`exportcheck.ledger.pgpost`): the lock
+and the reads, then the draw, the audit entry, the shipment and its lines in ONE statement of
+data-modifying CTEs, with its COMMIT. The rules, messages and audit payload are those of the
+ORM version it replaced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, or_, text, update
+from sqlalchemy import Connection, bindparam, insert, or_, update
 
 from exportcheck.errors import LedgerError
+from exportcheck.ledger import pgpost
 from exportcheck.ledger.audit import canonical_json, encode_event, entry_row, seal_inline
 from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
@@ -58,41 +60,6 @@ _DRAW = (update(_LINES)
 _INSERT_ENTRY = insert(AuditEntry.__table__)
 _INSERT_SHIPMENT = insert(Shipment.__table__)
 _INSERT_LINES = insert(ShipmentLine.__table__)
-# PostgreSQL: the whole write in one round trip. Every CTE runs to completion; the caller
-# commits only if ``drawn`` names every line it meant to draw (else it raises: rollback).
-_PG_WRITE = text("""\
-WITH d AS (
-  UPDATE ledger_licence_line AS l
-     SET shipped_qty_milli = l.shipped_qty_milli + x.q,
-         shipped_value_cents = l.shipped_value_cents + x.v
-    FROM json_to_recordset(CAST(:draws AS json))
-         AS x(id integer, q bigint, v bigint, cap_q bigint, cap_v bigint)
-   WHERE l.id = x.id AND l.shipped_value_cents + x.v <= x.cap_v
-     AND (l.qty_milli IS NULL OR l.shipped_qty_milli + x.q <= x.cap_q)
-  RETURNING l.id),
-a AS (
-  INSERT INTO audit_log (seq, recorded_at, actor, kind, payload, versions, prev_hash, hash)
-  VALUES (:seq, :recorded_at, :actor, :kind, :payload, :versions, :prev_hash, :hash)
-  RETURNING seq),
-s AS (
-  INSERT INTO ledger_shipment (idempotency_key, request_hash, licence_id, licence_exception,
-      ship_date, destination, consignee, end_user, reference, actor, recorded_at, audit_seq)
-  SELECT :idempotency_key, :request_hash, :licence_id, :licence_exception, :ship_date,
-         :destination, :consignee, :end_user, :reference, :actor, :shipment_recorded_at, a.seq
-    FROM a
-  RETURNING id),
-n AS (
-  INSERT INTO ledger_shipment_line (shipment_id, licence_line_id, classification, qty_milli,
-      value_cents)
-  SELECT s.id, y.licence_line_id, y.classification, y.qty_milli, y.value_cents
-    FROM s, json_to_recordset(CAST(:lines AS json))
-            AS y(n integer, licence_line_id integer, classification varchar,
-                 qty_milli bigint, value_cents bigint)
-   ORDER BY y.n)
-SELECT (SELECT array_agg(id) FROM d) AS drawn, (SELECT id FROM s) AS shipment_id
-""")
-
-
 @dataclass(slots=True)
 class _Draw:
     """One licence line's draw: the deltas, the caps they were checked against, its label."""
@@ -240,62 +207,24 @@ def _plan_draws(lic: LicenceRow, matched: dict[int, tuple[LineRow, int, int]]
 
 
 def _concurrent(draw: _Draw) -> ShipmentRefused:
-    """Only if someone drew without holding the licence lock."""
+    """Only if someone drew without holding the licence lock (SQLite)."""
     return ShipmentRefused(f"{draw.where}: balance changed concurrently; retry", "concurrent")
 
 
-def _write_sqlite(conn: Connection, draws: list[_Draw], entry: dict[str, Any],
-                  shipment: dict[str, Any], lines: list[dict[str, Any]], nxt: NextEntry,
-                  inline_seal: bool) -> int:
-    for d in draws:
-        result = conn.execute(_DRAW, {"b_id": d.line.id, "b_q": d.q, "b_v": d.v,
-                                      "b_cap_v": d.cap_v,
-                                      "b_cap_q": d.cap_q if d.cap_q is not None else 0})
-        if result.rowcount != 1:
-            raise _concurrent(d)
-    conn.execute(_INSERT_ENTRY, entry)
-    if inline_seal:
-        seal_inline(conn, entry, nxt.head_seq, nxt.head_hash)
-    shipment_id = conn.execute(_INSERT_SHIPMENT, shipment).inserted_primary_key[0]
-    conn.execute(_INSERT_LINES, [dict(line, shipment_id=shipment_id) for line in lines])
-    return shipment_id
+@dataclass(slots=True)
+class _Plan:
+    """What a checked shipment writes: the draws, its audit entry, the shipment and its lines."""
+
+    draws: list[_Draw]
+    entry: dict[str, Any]
+    shipment: dict[str, Any]
+    lines: list[dict[str, Any]]
 
 
-def _write_pg(conn: Connection, draws: list[_Draw], entry: dict[str, Any],
-              shipment: dict[str, Any], lines: list[dict[str, Any]]) -> int:
-    params = dict(entry, **{f"shipment_{k}" if k == "recorded_at" else k: v
-                            for k, v in shipment.items() if k not in ("actor", "audit_seq")})
-    # two JSON parameters, not nine arrays: cheaper to send, whatever the number of lines
-    params["draws"] = json.dumps([{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
-                                   "cap_q": d.cap_q if d.cap_q is not None else 0}
-                                  for d in draws])
-    params["lines"] = json.dumps([dict(ln, n=n) for n, ln in enumerate(lines)])
-    drawn, shipment_id = conn.execute(_PG_WRITE, params).one()
-    done = set(drawn or ())
-    for d in draws:
-        if d.line.id not in done:
-            raise _concurrent(d)
-    return shipment_id
-
-
-def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
-                  versions: dict | None = None, inline_seal: bool = False
-                  ) -> tuple[ShipmentOut, bool]:
-    """Check and record one shipment in the caller's (write) transaction on ``conn``.
-
-    Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
-    Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
-    ``inline_seal`` (SQLite): link the audit entry into the chain in this transaction.
-    """
-    request = spec.model_dump(mode="json")
-    digest = request_hash(request)
-    lic: LicenceRow | None = None
-    if spec.licence_number is not None:
-        # Lock first: every later read of this licence sees the committed latest state.
-        lic = lock_licence(conn, spec.licence_number, spec.agency.value if spec.agency else None)
-    prior, nxt = read_terms(conn, lic, spec.idempotency_key)
-    if prior is not None:
-        return _replay(spec, prior, digest), False
+def _plan(spec: ShipmentIn, lic: LicenceRow | None, seq: int, actor: str,
+          versions: dict | None, request: dict[str, Any], digest: str) -> _Plan:
+    """Check ``spec`` against the licence as read under its lock (raises
+    :class:`ShipmentRefused`) and build the rows to write."""
     draws: list[_Draw] = []
     drawn: list[dict] = []
     if lic is not None:
@@ -304,7 +233,7 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     payload = {"request": request, "decision": "accepted", "drawn": drawn,
                "licence": None if lic is None else
                {"agency": lic.agency, "number": lic.number, "kind": lic.kind}}
-    entry = entry_row(nxt.seq, "shipment.posted", actor,
+    entry = entry_row(seq, "shipment.posted", actor,
                       *encode_event("shipment.posted", actor, payload, versions))
     shipment = {
         "idempotency_key": spec.idempotency_key, "request_hash": digest,
@@ -318,17 +247,69 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
               "classification": item.classification,
               "qty_milli": to_milli(item.quantity) or 0, "value_cents": to_cents(item.value)}
              for item in spec.lines]
-    if conn.dialect.name == "sqlite":
-        shipment_id = _write_sqlite(conn, draws, entry, shipment, lines, nxt, inline_seal)
+    return _Plan(draws, entry, shipment, lines)
+
+
+def _write_sqlite(conn: Connection, plan: _Plan, nxt: NextEntry, inline_seal: bool) -> int:
+    for d in plan.draws:
+        result = conn.execute(_DRAW, {"b_id": d.line.id, "b_q": d.q, "b_v": d.v,
+                                      "b_cap_v": d.cap_v,
+                                      "b_cap_q": d.cap_q if d.cap_q is not None else 0})
+        if result.rowcount != 1:
+            raise _concurrent(d)
+    conn.execute(_INSERT_ENTRY, plan.entry)
+    if inline_seal:
+        seal_inline(conn, plan.entry, nxt.head_seq, nxt.head_hash)
+    shipment_id = conn.execute(_INSERT_SHIPMENT, plan.shipment).inserted_primary_key[0]
+    conn.execute(_INSERT_LINES, [dict(line, shipment_id=shipment_id) for line in plan.lines])
+    return shipment_id
+
+
+def _write_pg(raw: Any, plan: _Plan) -> int:
+    draws = [{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
+              "cap_q": d.cap_q if d.cap_q is not None else 0} for d in plan.draws]
+    return pgpost.write_and_commit(raw, draws, plan.entry, plan.shipment, plan.lines)
+
+
+def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
+                  versions: dict | None = None, inline_seal: bool = False
+                  ) -> tuple[ShipmentOut, bool]:
+    """Check and record one shipment on ``conn``.
+
+    Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
+    Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
+    SQLite: in the caller's (write) transaction; ``inline_seal`` links the audit entry into the
+    chain in it. PostgreSQL: in a transaction of its own, committed here, in two round trips
+    (:mod:`exportcheck.ledger.pgpost`); the caller's commit then has nothing left to do.
+    """
+    request = spec.model_dump(mode="json")
+    digest = request_hash(request)
+    agency = spec.agency.value if spec.agency else None
+    if conn.dialect.name == "postgresql":
+        with pgpost.transaction(conn) as raw:
+            lic, prior, nxt = pgpost.lock_and_read(raw, spec.licence_number, agency,
+                                                   spec.idempotency_key)
+            if prior is not None:
+                return _replay(spec, prior, digest), False
+            plan = _plan(spec, lic, nxt.seq, actor, versions, request, digest)
+            shipment_id = _write_pg(raw, plan)
     else:
-        shipment_id = _write_pg(conn, draws, entry, shipment, lines)
+        lic = None
+        if spec.licence_number is not None:
+            # Lock first: every later read of this licence sees the committed latest state.
+            lic = lock_licence(conn, spec.licence_number, agency)
+        prior, nxt = read_terms(conn, lic, spec.idempotency_key)
+        if prior is not None:
+            return _replay(spec, prior, digest), False
+        plan = _plan(spec, lic, nxt.seq, actor, versions, request, digest)
+        shipment_id = _write_sqlite(conn, plan, nxt, inline_seal)
     return ShipmentOut.model_construct(  # built from validated input: no second validation
         id=shipment_id, idempotency_key=spec.idempotency_key,
         licence_number=spec.licence_number if lic is not None else None,
         licence_exception=spec.licence_exception, ship_date=spec.ship_date,
-        destination=spec.destination, total_value=from_cents(sum(ln["value_cents"]
-                                                                 for ln in lines)),
-        audit_seq=entry["seq"], created=True), True
+        destination=spec.destination,
+        total_value=from_cents(sum(ln["value_cents"] for ln in plan.lines)),
+        audit_seq=plan.entry["seq"], created=True), True
 
 
 def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:

@@ -16,7 +16,9 @@ cached between posts: every post reads the licence's current terms and status.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
@@ -143,6 +145,16 @@ _SQLITE_TERMS = (_BRANCHES.format(null_date="NULL", total=_TOTAL)
                    "NULL, NULL, hash, NULL, NULL, NULL FROM audit_head WHERE id = 1")
 
 
+# The pipelined PostgreSQL pair (psycopg placeholders; :mod:`exportcheck.ledger.pgpost`): the
+# licence is found by number and agency
+_PG_LICENCE = ("SELECT id FROM ledger_licence WHERE number = %(number)s "
+               "AND (CAST(%(agency)s AS text) IS NULL OR agency = %(agency)s)")
+PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to FROM ledger_licence"
+            + _PG_LICENCE[len("SELECT id FROM ledger_licence"):] + " FOR UPDATE")
+PG_PIPE_TERMS = (_PG_TERMS.replace("AS xid)", f"AS xid), lic AS MATERIALIZED ({_PG_LICENCE})", 1)
+                 .replace("licence_id = :lid", "licence_id IN (SELECT id FROM lic)")
+                 .replace(":key", "%(key)s"))
+
 # plain text (no typed columns: SQLAlchemy would match them by name at every execution); SQLite
 # returns its dates as ISO text, converted by _date
 _TERMS = {"postgresql": text(_PG_TERMS), "sqlite": text(_SQLITE_TERMS)}
@@ -170,24 +182,29 @@ def read_terms(conn: Connection, lic: LicenceRow | None,
                key: str) -> tuple[PriorShipment | None, NextEntry]:
     """Fill ``lic``'s lines, parties and status history (call with its row lock held); return
     the shipment already posted under ``key``, if any, and the next audit number."""
-    prior, nxt = None, NextEntry(0)
-    sqlite = conn.dialect.name == "sqlite"
     params = {"lid": lic.id if lic is not None else None, "key": key}
-    for r in conn.execute(_TERMS[conn.dialect.name], params):
-        tag = r[0]
+    rows = conn.execute(_TERMS[conn.dialect.name], params)
+    return fill_terms(lic, rows, sqlite=conn.dialect.name == "sqlite")
+
+
+def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]],
+          *, sqlite: bool) -> tuple[PriorShipment | None, NextEntry]:
+    """Sort the tagged rows of a terms query into ``lic``, the prior shipment and the next
+    audit number (columns: tag, id, n1..n5, s1..s3, d)."""
+    prior, nxt = None, NextEntry(0)
+    for tag, id_, n1, n2, n3, n4, n5, s1, s2, s3, d in rows:
         if tag == "L":
-            lic.lines.append(LineRow(r.id, r.n1, r.s1, r.s2, r.s3, r.n2, r.n3, r.n4, r.n5))
+            lic.lines.append(LineRow(id_, n1, s1, s2, s3, n2, n3, n4, n5))
         elif tag == "P":
-            lic.parties.append(PartyRow(r.id, r.s1, r.s2))
+            lic.parties.append(PartyRow(id_, s1, s2))
         elif tag == "E":
-            lic.status_events.append(StatusRow(r.id, r.s1, _date(r.d), r.s2 or "",
-                                                 r.s3 or ""))
+            lic.status_events.append(StatusRow(id_, s1, _date(d), s2 or "", s3 or ""))
         elif tag == "S":
-            prior = PriorShipment(r.id, r.n1, r.n2, r.n3 or 0, r.s1, r.s2, r.s3, _date(r.d))
+            prior = PriorShipment(id_, n1, n2, n3 or 0, s1, s2, s3, _date(d))
         elif sqlite:  # "Q": max(seq) and the chain head
-            nxt = NextEntry((r.id or 0) + 1, r.n2, r.s1)
+            nxt = NextEntry((id_ or 0) + 1, n2, s1)
         else:  # "Q": nextval
-            nxt = NextEntry(r.id)
+            nxt = NextEntry(id_)
     if lic is not None:  # the ORM relationships' order
         lic.lines.sort(key=lambda ln: ln.line_no)
         lic.parties.sort(key=lambda p: p.id)
