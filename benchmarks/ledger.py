@@ -1,6 +1,6 @@
 """Licence-ledger throughput: shipments/s by database x writer processes x licences.
 
-    .venv/bin/python benchmarks/ledger.py [--shipments 2000] [--db sqlite|postgres|both]
+    .venv/bin/python benchmarks/ledger.py [--shipments 6000] [--db sqlite|postgres|both]
                                           [--writers 1,4,16] [--before REV]
 
 SQLite (WAL, synchronous=FULL) in a temp directory and a throwaway PostgreSQL 15 cluster started
@@ -176,7 +176,8 @@ def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shipments", type=int, default=2000, help="per configuration")
+    ap.add_argument("--shipments", type=int, default=6000,
+                    help="per configuration (enough for a few seconds of steady state: the first posts of a connection are parsed before psycopg prepares them, and the writers' sealing settles after a second or two)")
     ap.add_argument("--db", default="both", help="sqlite, postgres or both")
     ap.add_argument("--writers", default="1,4,16", help="comma-separated writer counts")
     ap.add_argument("--before", metavar="REV", help="also measure REV (every row)")

@@ -151,8 +151,7 @@ _PG_LICENCE = ("SELECT id FROM ledger_licence WHERE number = %(number)s "
                "AND (CAST(%(agency)s AS text) IS NULL OR agency = %(agency)s)")
 PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to FROM ledger_licence"
             + _PG_LICENCE[len("SELECT id FROM ledger_licence"):] + " FOR UPDATE")
-PG_PIPE_TERMS = (_PG_TERMS.replace("AS xid)", f"AS xid), lic AS MATERIALIZED ({_PG_LICENCE})", 1)
-                 .replace("licence_id = :lid", "licence_id IN (SELECT id FROM lic)")
+PG_PIPE_TERMS = (_PG_TERMS.replace("licence_id = :lid", f"licence_id IN ({_PG_LICENCE})")
                  .replace(":key", "%(key)s"))
 
 # plain text (no typed columns: SQLAlchemy would match them by name at every execution); SQLite
