@@ -137,7 +137,7 @@ def _word_spellings(word: str, persian: bool) -> tuple[str, ...]:
     # Maghreb French writes ض and ظ "dh" (Ridha, Romdhane, Hafedh)
     dh = not persian and ("ض" in key or "ظ" in key)
     if table:
-        en, others, sa = table[0], list(table[1:]), table[0]
+        en, others, sa = table[0], list(table[1:]), _persian_values(key, table[0])
         fr = next((t for t in table if "dh" in t), en) if dh else en
     else:
         spelt = _spell(word, persian)
@@ -156,6 +156,19 @@ def _word_spellings(word: str, persian: bool) -> tuple[str, ...]:
             seen.add(sk)
             extras.append(s)
     return (en, fr, sa, *extras[:3])
+
+
+def _persian_values(key: str, spelling: str) -> str:
+    """A table spelling with the letters Persian, Urdu and Pashto read differently from Arabic:
+    ذ ض ظ as z (عوض "Awad" / Afghan "Ewaz", رضا "Ridha" / "Reza"), ث as s ("Uthman" /
+    "Usman"). Only when the letter cannot be confused with another in the spelling (no د or ز
+    for a d/dh/z, no ت or س for a th/s)."""
+    out = spelling
+    if any(ch in key for ch in "ذضظ") and not any(ch in key for ch in "دز"):
+        out = re.sub(r"dh|d", "z", out)
+    if "ث" in key and not any(ch in key for ch in "تسص"):
+        out = out.replace("th", "s")
+    return out
 
 
 def _letters(word: str) -> list[tuple[str, str]]:

@@ -342,14 +342,19 @@ def _compare_forms(q: NameForm, c: NameForm, org: bool | None) -> NameMatch:
     english = (q.script == "jyutping" and small_is_q
                and not any(is_hk_syllable(t) for t in extra))
     longer = ct if small_is_q else qt
-    if left_small or english or all(_minor(t) or longer.count(t) > 1 for t in extra):
+    # an Arabic article ("Selselat al Thahab" / "Silsilat Dhahab"): lists and romanisers put it
+    # in or leave it out, and it names nothing
+    void = _ARTICLES if abjad else frozenset()
+    if left_small or english or all(_minor(t) or t in void or longer.count(t) > 1
+                                    for t in extra):
         # words differ on both sides ("Zu Zag Bong 6" / "5"), or only initials and patronymics
         # are missing: a whole-name comparison, each unmatched word of the longer name costing
         n_small = len(qt) if small_is_q else len(ct)
         cost = EXTRA_TOKEN_COST_SINGLE if n_small == 1 else (
             EXTRA_TOKEN_COST_ORG if org else EXTRA_TOKEN_COST)
         # connectors ("of", "the") cost nothing: "Islamic State in Iraq and the Levant"
-        n_extra = 0 if english and not left_small else sum(t not in _CONNECTORS for t in extra)
+        n_extra = 0 if english and not left_small else sum(
+            t not in _CONNECTORS and t not in void for t in extra)
         # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN,
         # Vladimir Vladimirovich" above "PUTINA, Maria"); longer names pay for each in full
         units = (n_extra + 1) / 2 if n_small == 1 and n_extra else n_extra
@@ -387,6 +392,7 @@ _PARTICLES = frozenset(("al", "el", "bin", "ibn", "bint", "abu", "abd", "de", "d
                         "and", "y", "e", "ben", "mac", "mc", "st"))
 
 
+_ARTICLES = frozenset(("al", "el"))
 _CONNECTORS = frozenset(("of", "and", "for", "the", "in", "on", "at", "und", "et", "y"))
 
 
