@@ -180,12 +180,13 @@ def test_un_original_script_names_as_listed(un_recall: dict) -> None:
 
 def test_un_original_script_recall_floor(un_recall: dict) -> None:
     """Found through the Latin names only, on the held-out half (the rules are written from
-    the dev half's misses only: benchmarks/screening_scripts.py): 0.887 reached (0.831 before
-    the second round; Arabic 0.11 before the module); raise it as the rules follow."""
+    the dev half's misses only: benchmarks/screening_scripts.py): 0.898 reached (0.887 before
+    the third round, 0.831 before the second; Arabic 0.11 before the module); raise it as the
+    rules follow."""
     held_out = un_recall["arabic"]["halves"]["held-out"]
     assert held_out["entries"] >= 150
-    assert held_out["recall"] >= 0.87
-    assert un_recall["arabic"]["recall"] >= 0.89
+    assert held_out["recall"] >= 0.89
+    assert un_recall["arabic"]["recall"] >= 0.93
     assert un_recall["cyrillic"]["found"] >= 8
 
 
