@@ -177,7 +177,9 @@ def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shipments", type=int, default=6000,
-                    help="per configuration (enough for a few seconds of steady state: the first posts of a connection are parsed before psycopg prepares them, and the writers' sealing settles after a second or two)")
+                    help="per configuration (a few seconds of steady state: a connection's "
+                         "first posts are parsed before psycopg prepares them, and the "
+                         "writers' sealing settles after a second or two)")
     ap.add_argument("--db", default="both", help="sqlite, postgres or both")
     ap.add_argument("--writers", default="1,4,16", help="comma-separated writer counts")
     ap.add_argument("--before", metavar="REV", help="also measure REV (every row)")

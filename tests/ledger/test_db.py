@@ -62,3 +62,23 @@ def test_concurrent_first_upgrades_do_not_collide(db_url):
     with multiprocessing.get_context("fork").Pool(6) as pool:
         assert all(pool.map(_upgrade_in_child, [db_url] * 6))
     assert current_heads(get_engine(db_url)) == script_heads()
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_idle_long_enough_is_pinged_and_replaced_when_dead(pg_server,
+                                                                               monkeypatch):
+    """No ping per checkout (a round trip a post cannot spare), but a connection that sat in
+    the pool is checked first: one whose server session was ended is replaced, not handed out."""
+    from exportcheck.db import engine as engine_mod
+
+    engine = get_engine(pg_server.create_database("ping"))
+    with engine.connect() as c:
+        first = c.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with engine.connect() as c:  # returned moments ago: the same session, no ping needed
+        assert c.exec_driver_sql("SELECT pg_backend_pid()").scalar() == first
+    with sa.create_engine(engine.url, poolclass=sa.pool.NullPool).connect() as admin:
+        admin.exec_driver_sql(f"SELECT pg_terminate_backend({first})")
+    monkeypatch.setattr(engine_mod, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if it sat idle
+    with engine.connect() as c:
+        second = c.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    assert second != first
