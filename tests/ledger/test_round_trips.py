@@ -18,6 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from ledger_helpers import dsp5, ship
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
@@ -176,4 +177,26 @@ def test_a_partial_draw_fails_on_the_server_and_its_queued_commit_commits_nothin
         assert err.value.orig.sqlstate == "40001"  # the Ledger retries it
         assert conn.execute(count).one() == before  # line A's draw was not committed either
         conn.rollback()
+    assert ledger.verify_audit().ok
+
+
+@pytest.mark.postgres
+def test_a_post_on_a_connection_the_server_dropped_is_retried_once_not_lost(pg_server):
+    """Pooled connections are not pinged when used moments ago, so a server restart can hand a
+    post a dead one: the post is retried on a new connection (it is keyed, so a retry never
+    draws twice) and the dead connection leaves the pool."""
+    url = pg_server.create_database("dropped")
+    ledger = Ledger(url)
+    ledger.add_licence(dsp5())
+    first = ledger.post_shipment(ship("before"))
+    with ledger.engine.connect() as c:
+        pids = c.exec_driver_sql("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                 "current_database()").scalars().all()
+    with sa.create_engine(ledger.engine.url, poolclass=sa.pool.NullPool).connect() as admin:
+        for pid in pids:
+            admin.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+    after = ledger.post_shipment(ship("after"))
+    assert after.created and after.id != first.id
+    assert ledger.post_shipment(ship("after")).id == after.id  # one shipment, drawn once
+    assert ledger.get_licence("DSP5-T-1").lines[0].shipped_quantity == 2
     assert ledger.verify_audit().ok

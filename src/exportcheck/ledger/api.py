@@ -110,9 +110,11 @@ class Ledger:
         self._write_engine = self._write.kw["bind"]  # BEGIN IMMEDIATE on SQLite
 
     # -- plumbing -----------------------------------------------------------------------
-    def _retrying(self, attempt: Callable[[Connection], T], attempts: int = 8) -> T:
+    def _retrying(self, attempt: Callable[[Connection], T], attempts: int = 8, *,
+                  idempotent: bool = False) -> T:
         """Run ``attempt`` (one whole transaction on the connection it is given), retrying
-        transient lock conflicts and lost duplicate-key races."""
+        transient lock conflicts and lost duplicate-key races; and, when the write is
+        ``idempotent`` (a shipment post, keyed), a connection the server had dropped."""
         for n in range(attempts):
             with self._write_engine.connect() as conn:
                 try:
@@ -120,9 +122,11 @@ class Ledger:
                 except (OperationalError, IntegrityError) as exc:
                     conn.rollback()
                     # IntegrityError: a concurrent duplicate idempotency key won the race;
-                    # the retry finds it and answers from it.
+                    # the retry finds it and answers from it. A dropped connection may have
+                    # committed before it dropped: the retry then finds the post by its key.
                     if n + 1 >= attempts or not (
-                            isinstance(exc, IntegrityError) or _transient(exc)):
+                            isinstance(exc, IntegrityError) or _transient(exc)
+                            or (idempotent and exc.connection_invalidated)):
                         raise
                 except BaseException:
                     conn.rollback()
@@ -146,7 +150,8 @@ class Ledger:
 
     def _in_core_write(self, fn: Callable[[Connection], tuple[T, bool]]) -> T:
         """``fn`` on a bare connection (no ORM session: the hot path), committed; it returns
-        ``(result, appended an audit entry)``."""
+        ``(result, appended an audit entry)``. ``fn`` must be idempotent (a keyed shipment
+        post): it is retried on a connection the server dropped."""
         def attempt(conn: Connection) -> T:
             result, appended = fn(conn)
             conn.commit()
@@ -154,7 +159,7 @@ class Ledger:
                 self.sealer.after_commit(conn)
             return result
 
-        return self._retrying(attempt)
+        return self._retrying(attempt, idempotent=True)
 
     def _audit_refusal(self, kind: str, actor: str, payload: dict,
                        versions: dict | None) -> None:

@@ -92,12 +92,19 @@ def transaction(conn: Connection) -> Iterator[psycopg.Connection]:
     raw.autocommit = True
     try:
         yield raw
+    except DBAPIError as exc:
+        if conn.dialect.is_disconnect(exc.orig, raw, None):
+            # the server session is gone (a restart, an idle timeout): drop the connection so
+            # the pool opens a new one, and say so - the Ledger retries such a post
+            exc.connection_invalidated = True
+            conn.invalidate()
+        raise
     finally:
-        # a broken connection cannot roll back: the pool discards it when it is returned
-        with contextlib.suppress(psycopg.Error):
-            if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
-                raw.rollback()
-            raw.autocommit = False
+        if not conn.invalidated:
+            with contextlib.suppress(psycopg.Error):  # broken: the pool discards it on return
+                if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
+                    raw.rollback()
+                raw.autocommit = False
 
 
 def lock_and_read(raw: psycopg.Connection, number: str | None, agency: str | None,
