@@ -120,6 +120,31 @@ def test_second_load_uses_the_cache_and_answers_the_same(engine: Engine, lists_d
     assert warm._copies == reference._copies
 
 
+def test_processes_starting_together_build_the_index_once(engine: Engine, lists_dir: Path,
+                                                          builds: list[int]) -> None:
+    """Several workers loading the screener at once on one data directory: one builds the
+    index, the others wait for it and restore its cache file (threads stand for processes: each
+    takes the lock through its own file descriptor, as a process would)."""
+    import threading
+
+    _load(engine, lists_dir)
+    start = threading.Barrier(3)
+    loaded: list[Screener] = []
+
+    def worker() -> None:
+        start.wait()
+        loaded.append(store.load_screener(engine))
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loaded) == 3 and len([b for b in builds if b > 0]) == 1
+    expected = _answers(loaded[0])
+    assert all(_answers(s) == expected for s in loaded[1:])
+
+
 def test_dispositions_are_read_afresh_with_a_cached_index(engine: Engine, lists_dir: Path,
                                                           builds: list[int]) -> None:
     _load(engine, lists_dir)

@@ -45,7 +45,7 @@ import struct
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -278,6 +278,36 @@ def _encode(key: str, screener: Screener) -> tuple[bytes, bytes]:
     header = _HEADER.pack(MAGIC, FORMAT, bytes.fromhex(key), len(payload),
                           hashlib.sha256(payload).digest())
     return header, payload
+
+
+#: seconds a process waits for another one's build before building the index itself
+BUILD_WAIT_SECONDS = 300.0
+
+
+@contextlib.contextmanager
+def building() -> Iterator[None]:
+    """One index build at a time per cache folder.
+
+    Why: several API workers (``serve --workers N``) or batch processes starting together on
+    one data directory would each parse the lists and build the same index (seconds of CPU and
+    some 400 MB each). The first takes this lock and builds; the others wait, then find its
+    cache file. A folder that cannot hold the lock file, or a build that outlasts
+    :data:`BUILD_WAIT_SECONDS`, costs only the duplicate build the lock exists to avoid.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(cache_dir() / f".{_PREFIX}build.lock", timeout=BUILD_WAIT_SECONDS)
+    try:
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except (OSError, Timeout) as exc:
+        log.info("screening index built without the build lock (%s)", exc)
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def save(key: str, screener: Screener) -> Path | None:

@@ -273,10 +273,14 @@ def load_screener(engine: Engine | None = None) -> Screener:
         cached = cache.load(key, versions, dispositions)
         if cached is not None:
             return cached
-        with bulk_allocation():
-            lists = [_parsed(session, v) for v in versions]
-    screener = Screener(lists, dispositions)
-    cache.save(key, screener)
+        with cache.building():  # another process may be building this very index
+            cached = cache.load(key, versions, dispositions)
+            if cached is not None:
+                return cached
+            with bulk_allocation():
+                lists = [_parsed(session, v) for v in versions]
+            screener = Screener(lists, dispositions)
+            cache.save(key, screener)
     return screener
 
 
