@@ -155,3 +155,21 @@ def test_a_bracketed_nickname_is_not_an_acronym() -> None:
     assert "LONG" not in dpl.all_names()
     assert "SMIC" in smic.all_names()
     assert _screener(dpl).screen("Long Ltd") == []
+
+
+def test_a_copy_with_other_dispositions_shares_the_index_and_applies_only_its_own():
+    """A recorded decision swaps the dispositions, not the index or what is derived from the
+    lists (weak aliases, copies): the copy answers with its decisions, the original with none."""
+    from exportcheck.screen.service import Disposition, party_identity
+
+    entry = ListEntry("SDN", "1", "ACME TRADING LIMITED", kind="entity")
+    base = Screener([ParsedList("t", [entry], 1, "t")])
+    hit = base.screen("Acme Trading Limited")[0]
+    cleared = Disposition(party_identity("Acme Trading Limited", None, None)[0], "SDN", "1",
+                          base.entry_hash("SDN", "1"), "alice", "another company", "2026-12-05")
+    copy = base.with_dispositions([cleared])
+    assert copy.index is base.index and copy._weak is base._weak and copy._copies is base._copies
+    assert copy._lock is base._lock
+    assert copy.screen("Acme Trading Limited") == [] and base.screen("Acme Trading Limited")
+    assert copy.screen("Acme Trading Limited", include_suppressed=True)[0].entry_id == hit.entry_id
+    assert base.dispositions == {} and len(copy.dispositions) == 1

@@ -148,6 +148,13 @@ class Screener:
             for e in pl.entries:
                 self._copies.setdefault(e.key, []).append((pl.source, hashes[i]))
                 i += 1
+        self._set_dispositions(dispositions)
+        self._lock = threading.Lock()  # the index's scratch array is shared
+        # the index is ~1M long-lived objects: keep the cyclic collector from rescanning them
+        # on every full collection (objects are still freed by reference counting)
+        gc.freeze()
+
+    def _set_dispositions(self, dispositions: Iterable[Disposition]) -> None:
         # the latest decision per party identity and entry wins; screens suppress the cleared
         # ones only, confirmations are for the determination (:meth:`recorded_decision`)
         latest: dict[tuple, Disposition] = {
@@ -156,17 +163,14 @@ class Screener:
             k: d for k, d in latest.items() if d.decision == "cleared"}
         self.confirmations: dict[tuple, Disposition] = {
             k: d for k, d in latest.items() if d.decision == "confirmed"}
-        self._lock = threading.Lock()  # the index's scratch array is shared
-        # the index is ~1M long-lived objects: keep the cyclic collector from rescanning them
-        # on every full collection (objects are still freed by reference counting)
-        gc.freeze()
 
     def with_dispositions(self, dispositions: Iterable[Disposition]) -> Screener:
         """The same lists and index with other dispositions: a recorded decision needs no
-        index rebuild. The copy shares the index, so it shares the index's lock too."""
-        other = Screener._from_index(self.lists, self.index, self._hashes, dispositions)
-        other.is_samples = self.is_samples
-        other._lock = self._lock
+        index rebuild, nor the weak-alias scan and the copy map derived from the lists. The copy
+        shares the index, so it shares the index's lock too."""
+        other = Screener.__new__(Screener)
+        other.__dict__.update(self.__dict__)  # the lists, the index and all derived from them
+        other._set_dispositions(dispositions)
         return other
 
     # -- construction -------------------------------------------------------------------
