@@ -41,7 +41,8 @@ def latin_list() -> Screener:
         ("OMAR AL-TIKRITI", "person"), ("Djamel Bouchoucha", "person"),
         ("Lee Jae-myung", "person"), ("Shamil Magomedovich Izmailov", "person"),
         ("MOHAMMAD WALI MOHAMMAD EWAZ", "person"), ("USMAN GHANI", "person"),
-        ("Selselat al Thahab For Money Exchange", "organization"))
+        ("Selselat al Thahab For Money Exchange", "organization"),
+        ("ANSARUL MUSLIMINA FI BILADIS SUDAN", "organization"), ("ISMAIL KHAN", "person"))
 
 
 def _found(screener: Screener, query: str, expected: str) -> bool:
@@ -69,10 +70,24 @@ def _found(screener: Screener, query: str, expected: str) -> bool:
     ("عثمان غنی", "USMAN GHANI"),
     # the list prints an article the South Asian spelling leaves out: not a missing word
     ("سلسلة الذهب للصرافة", "Selselat al Thahab For Money Exchange"),
+    # the list glued the article to the word before ("Ansar-ul", "Bilad-is Sudan"); a name
+    # that merely ends like a glued article keeps its own reading
+    ("أنصار المسلمين في بلاد السودان", "ANSARUL MUSLIMINA FI BILADIS SUDAN"),
+    ("اسماعيل خان", "ISMAIL KHAN"),
 ])
 def test_original_script_query_finds_latin_name(latin_list: Screener, query: str,
                                                 expected: str) -> None:
     assert _found(latin_list, query, expected)
+
+
+def test_glued_articles_are_read_apart_only_as_an_alternative() -> None:
+    from exportcheck.screen.scorer import unglue_articles
+
+    assert unglue_articles(("ansarul", "muslimina", "fi", "biladis", "sudan")) == (
+        "ansar", "al", "muslimina", "fi", "bilad", "al", "sudan")
+    assert unglue_articles(("nasrud", "din")) == ("nasr", "al", "din")
+    for name in (("michael", "smith"), ("abdul", "rahman"), ("daniel", "lopez")):
+        assert unglue_articles(name) == name
 
 
 def test_vladimir_putin_two_words(latin_list: Screener) -> None:

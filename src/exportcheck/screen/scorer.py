@@ -175,6 +175,28 @@ def _gender_pair(a: str, b: str) -> bool:
     return (len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"a", "o"})
 
 
+#: the letters the Arabic article assimilates to ("as-Sudan", "ad-Din", "an-Nasr"), as romanised
+_SUN_LETTERS = frozenset("tdrzsnl")
+
+
+def unglue_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A Latin name whose romaniser glued the Arabic article to the word before it, with the
+    article as its own word: "Ansarul Muslimina" (Ansar al-Muslimin), "Biladis Sudan" (Bilad
+    as-Sudan: a case vowel and the article assimilated to the next word's first letter). Only
+    for comparing with a name queried in Arabic script, whose forms spell the article apart."""
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if len(t) >= 6 and t[-2] in "ui" and t[-1] == "l" and nxt:
+            out += [t[:-2], "al"]  # Ansar-ul, Jamaat-ul, Fath-il
+        elif (len(t) >= 6 and nxt and t[-1] == nxt[0] and t[-1] in _SUN_LETTERS
+              and t[-2] in "aiu" and t[-3] not in "aeiou"):
+            out += [t[:-2], "al"]  # Bilad-is Sudan, Nasr-ud Din
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 def _merge_adjacent(tokens: tuple[str, ...],
                     other: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     """Join neighbours that the other name writes as one word."""
@@ -281,9 +303,25 @@ def _other_father(a: tuple[str, ...], b: tuple[str, ...], abjad: bool) -> bool:
 
 
 def _compare_forms(q: NameForm, c: NameForm, org: bool | None) -> NameMatch:
-    qt, cq_merged = _merge_adjacent(q.tokens, c.tokens)
-    ct, cc_merged = _merge_adjacent(c.tokens, qt)
+    m = _compare_tokens(q, c, q.tokens, c.tokens, org)
+    if m.score < 100 and (q.script == "abjad") != (c.script == "abjad"):
+        # the Latin side may have glued an article the Arabic-script side spells apart; the
+        # glued reading stays too ("Ismail" is a name, not "Isma al")
+        latin = c if q.script == "abjad" else q
+        apart = unglue_articles(latin.tokens)
+        if apart != latin.tokens:
+            other = (_compare_tokens(q, c, q.tokens, apart, org) if latin is c
+                     else _compare_tokens(q, c, apart, c.tokens, org))
+            if other.score > m.score:
+                return other
+    return m
+
+
+def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
+                    c_tokens: tuple[str, ...], org: bool | None) -> NameMatch:
     abjad = q.script == "abjad" or c.script == "abjad"
+    qt, cq_merged = _merge_adjacent(q_tokens, c_tokens)
+    ct, cc_merged = _merge_adjacent(c_tokens, qt)
     # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names, but
     # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
