@@ -82,3 +82,30 @@ def test_a_pooled_connection_idle_long_enough_is_pinged_and_replaced_when_dead(p
     with engine.connect() as c:
         second = c.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     assert second != first
+
+
+def test_the_ledger_works_on_sqlite_without_psycopg(tmp_path):
+    """psycopg is the ``postgres`` extra: a SQLite-only install must import and post without it
+    (the PostgreSQL posting path imports it when it runs)."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"  # any import of psycopg now fails
+        "from exportcheck.ledger.api import Ledger\n"
+        f"led = Ledger({url!r})\n"
+        "led.add_licence({'agency': 'DDTC', 'number': 'L1', 'kind': 'DSP5', 'destination': 'HK',"
+        " 'valid_from': '2019-01-01', 'parties': [{'role': 'applicant', 'name': 'A'},"
+        " {'role': 'consignee', 'name': 'C'}, {'role': 'end_user', 'name': 'C'}],"
+        " 'lines': [{'classification': 'I(a)', 'quantity': 5,"
+        " 'value': '500.00'}]})\n"
+        "out = led.post_shipment({'idempotency_key': 'k1', 'licence_number': 'L1',"
+        " 'ship_date': '2019-06-01', 'destination': 'HK', 'consignee': 'C', 'end_user': 'C',"
+        " 'lines': [{'classification': 'I(a)', 'quantity': 1, 'value': '100.00'}]})\n"
+        "print(out.created, led.verify_audit().ok)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "EXPORTCHECK_DATA_DIR": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"]

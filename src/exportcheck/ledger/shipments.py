@@ -32,7 +32,6 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, or_, update
 
 from exportcheck.errors import LedgerError
-from exportcheck.ledger import pgpost
 from exportcheck.ledger.audit import canonical_json, encode_event, entry_row, seal_inline
 from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
@@ -265,10 +264,9 @@ def _write_sqlite(conn: Connection, plan: _Plan, nxt: NextEntry, inline_seal: bo
     return shipment_id
 
 
-def _write_pg(raw: Any, plan: _Plan) -> int:
-    draws = [{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
-              "cap_q": d.cap_q if d.cap_q is not None else 0} for d in plan.draws]
-    return pgpost.write_and_commit(raw, draws, plan.entry, plan.shipment, plan.lines)
+def _draw_rows(plan: _Plan) -> list[dict[str, int]]:
+    return [{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
+             "cap_q": d.cap_q if d.cap_q is not None else 0} for d in plan.draws]
 
 
 def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
@@ -286,13 +284,16 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     digest = request_hash(request)
     agency = spec.agency.value if spec.agency else None
     if conn.dialect.name == "postgresql":
+        from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
+
         with pgpost.transaction(conn) as raw:
             lic, prior, nxt = pgpost.lock_and_read(raw, spec.licence_number, agency,
                                                    spec.idempotency_key)
             if prior is not None:
                 return _replay(spec, prior, digest), False
             plan = _plan(spec, lic, nxt.seq, actor, versions, request, digest)
-            shipment_id = _write_pg(raw, plan)
+            shipment_id = pgpost.write_and_commit(raw, _draw_rows(plan), plan.entry,
+                                                  plan.shipment, plan.lines)
     else:
         lic = None
         if spec.licence_number is not None:
