@@ -44,3 +44,16 @@ def head_seq(client: httpx.Client, headers: dict[str, str]) -> int:
     assert r.status_code == 200, r.text
     items = r.json()["items"]
     return items[0]["seq"] if items else 0
+
+
+def bis_licence(number: str, *, quantity: int = 100, value: str = "100000.00") -> dict[str, Any]:
+    """A BIS licence request for 3A001.a.2 to India (one line), as the ledger tests post it."""
+    return {
+        "agency": "BIS", "number": number, "kind": "BIS", "destination": "IN",
+        "valid_from": "2024-01-01",
+        "parties": [{"role": "applicant", "name": "Example Exporter Inc.", "country": "US"},
+                    {"role": "consignee", "name": "Bharat Optics Ltd", "country": "IN"},
+                    {"role": "end_user", "name": "Bharat Optics Ltd", "country": "IN"}],
+        "lines": [{"classification": "3A001.a.2", "description": "rad-hard ICs",
+                   "quantity": quantity, "value": value}],
+    }

@@ -9,23 +9,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from tests.web.api_helpers import actor_of, audit_since, head_seq, problem
+from tests.web.api_helpers import actor_of, audit_since, bis_licence, head_seq, problem
 from tests.web.conftest import Service
 
 HK = ("DSP5-HK-2019-001", "DSP5-HK-2019-002", "DSP5-HK-2019-003")
 POLICE = "Hong Kong Police Force"
-
-
-def bis_licence(number: str) -> dict[str, Any]:
-    return {
-        "agency": "BIS", "number": number, "kind": "BIS", "destination": "IN",
-        "valid_from": "2024-01-01",
-        "parties": [{"role": "applicant", "name": "Example Exporter Inc.", "country": "US"},
-                    {"role": "consignee", "name": "Bharat Optics Ltd", "country": "IN"},
-                    {"role": "end_user", "name": "Bharat Optics Ltd", "country": "IN"}],
-        "lines": [{"classification": "3A001.a.2", "description": "rad-hard ICs",
-                   "quantity": 100, "value": "100000.00"}],
-    }
 
 
 def shipment(key: str, number: str, value: str, *, quantity: int = 10,

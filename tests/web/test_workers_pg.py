@@ -29,6 +29,7 @@ import pytest
 
 from exportcheck.db.engine import dispose_engines
 from exportcheck.screen.service import SAMPLES_DIR
+from tests.web.api_helpers import bis_licence
 from tests.web.conftest import prepare_database
 from tests.web.live import live_server
 
@@ -185,18 +186,6 @@ def test_list_activated_through_one_worker_is_used_by_the_other(workers: Workers
 
 
 # -- the ledger through both workers ---------------------------------------------------------
-def licence(number: str, value: str = "100000.00") -> dict[str, Any]:
-    return {
-        "agency": "BIS", "number": number, "kind": "BIS", "destination": "IN",
-        "valid_from": "2024-01-01",
-        "parties": [{"role": "applicant", "name": "Example Exporter Inc.", "country": "US"},
-                    {"role": "consignee", "name": "Bharat Optics Ltd", "country": "IN"},
-                    {"role": "end_user", "name": "Bharat Optics Ltd", "country": "IN"}],
-        "lines": [{"classification": "3A001.a.2", "description": "rad-hard ICs",
-                   "quantity": 1000, "value": value}],
-    }
-
-
 def shipment(key: str, number: str, value: str) -> dict[str, Any]:
     return {"idempotency_key": key, "licence_number": number, "ship_date": "2025-03-01",
             "destination": "IN", "consignee": "Bharat Optics Ltd",
@@ -221,8 +210,8 @@ def test_concurrent_shipments_through_both_workers(workers: Workers) -> None:
     contended, others = "WK-SAME-1", ["WK-OTHER-1", "WK-OTHER-2"]
     for i, number in enumerate([contended, *others]):
         base = (workers.a, workers.b)[i % 2]
-        r = httpx.post(f"{base}/api/v1/licences", headers=officer, json=licence(number),
-                       timeout=30)
+        r = httpx.post(f"{base}/api/v1/licences", headers=officer,
+                       json=bis_licence(number, quantity=1000), timeout=30)
         assert r.status_code == 201, r.text
     line = httpx.get(f"{workers.b}/api/v1/licences/{contended}", headers=viewer,
                      timeout=30).json()["lines"][0]

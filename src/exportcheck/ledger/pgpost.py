@@ -32,13 +32,12 @@ from sqlalchemy.exc import DBAPIError
 
 from exportcheck.ledger.snapshot import (
     PG_LOCK,
-    PG_PIPE_TERMS,
+    PG_TERMS,
     LicenceRow,
     NextEntry,
     PriorShipment,
-    ambiguous_licence,
     fill_terms,
-    missing_licence,
+    one_licence,
 )
 
 # The whole write in one statement. Every CTE runs to completion; the final SELECT fails the
@@ -119,18 +118,12 @@ def lock_and_read(raw: psycopg.Connection, number: str | None, agency: str | Non
             lock.execute("BEGIN")
             if number is not None:
                 lock.execute(PG_LOCK, params)
-            terms.execute(PG_PIPE_TERMS, params)
+            terms.execute(PG_TERMS, params)
         locked = lock.fetchall() if number is not None else []
         rows = terms.fetchall()
     except psycopg.Error as exc:
-        raise _raise(exc, PG_PIPE_TERMS, params) from exc
-    lic = None
-    if number is not None:
-        if not locked:
-            raise missing_licence(number, agency)
-        if len(locked) > 1:
-            raise ambiguous_licence(number, [r[1] for r in locked])
-        lic = LicenceRow(*locked[0])
+        raise _raise(exc, PG_TERMS, params) from exc
+    lic = one_licence(locked, number, agency) if number is not None else None
     return (lic, *fill_terms(lic, rows, sqlite=False))
 
 

@@ -1,6 +1,6 @@
-"""What a shipment post reads of its licence, in two Core statements (the posting hot path).
+"""What a shipment post reads of its licence, in two statements (the posting hot path).
 
-1. ``SELECT ... FROM ledger_licence ... FOR UPDATE``: the licence row, locked (PostgreSQL; on
+1. ``SELECT ... FROM ledger_licence``: the licence row, locked (``FOR UPDATE`` on PostgreSQL; on
    SQLite the ``BEGIN IMMEDIATE`` write lock is already held).
 2. *After* the lock is held, ONE statement for everything else: the lines with their drawn
    balances, the parties, the status history, a shipment already posted under the idempotency
@@ -10,7 +10,9 @@
 
 The second statement is a ``UNION ALL`` of tagged rows in one shared column layout, so one round
 trip replaces the four ORM queries (and three relationship loads) a post used to make. Nothing is
-cached between posts: every post reads the licence's current terms and status.
+cached between posts: every post reads the licence's current terms and status. SQLite runs them
+here (:func:`lock_licence`, :func:`read_terms`); PostgreSQL sends :data:`PG_LOCK` and
+:data:`PG_TERMS` in one pipeline (:mod:`exportcheck.ledger.pgpost`).
 """
 
 from __future__ import annotations
@@ -113,8 +115,8 @@ def ambiguous_licence(number: str, agencies: list[str]) -> InvalidInput:
 
 _COLS = (_LIC.id, _LIC.agency, _LIC.number, _LIC.kind, _LIC.destination, _LIC.valid_from,
          _LIC.valid_to)
-_LOCK_ANY = select(*_COLS).where(_LIC.number == bindparam("number")).with_for_update()
-_LOCK_AGENCY = _LOCK_ANY.where(_LIC.agency == bindparam("agency"))
+_FIND_ANY = select(*_COLS).where(_LIC.number == bindparam("number"))
+_FIND_AGENCY = _FIND_ANY.where(_LIC.agency == bindparam("agency"))
 
 # tag, id, n1..n4, s1..s3, d: lines (L), parties (P), status events (E), the prior shipment (S)
 # and the next audit number (Q). The first branch fixes the column types.
@@ -122,72 +124,74 @@ _BRANCHES = """
 SELECT 'L' AS tag, id, line_no AS n1, qty_milli AS n2, value_cents AS n3,
        shipped_qty_milli AS n4, shipped_value_cents AS n5, classification AS s1,
        unit_basis AS s2, unit AS s3, {null_date} AS d
-  FROM ledger_licence_line WHERE licence_id = :lid
+  FROM ledger_licence_line WHERE licence_id {licence}
 UNION ALL SELECT 'P', id, NULL, NULL, NULL, NULL, NULL, role, name, NULL, NULL
-  FROM ledger_licence_party WHERE licence_id = :lid
+  FROM ledger_licence_party WHERE licence_id {licence}
 UNION ALL SELECT 'E', id, NULL, NULL, NULL, NULL, NULL, status, reason, citation, effective
-  FROM ledger_licence_status WHERE licence_id = :lid
+  FROM ledger_licence_status WHERE licence_id {licence}
 UNION ALL SELECT 'S', s.id, s.licence_id, s.audit_seq,
        {total}, NULL, NULL, s.request_hash, s.licence_exception, s.destination, s.ship_date
-  FROM ledger_shipment s WHERE s.idempotency_key = :key
+  FROM ledger_shipment s WHERE s.idempotency_key = {key}
 """
 _TOTAL = "(SELECT sum(value_cents) FROM ledger_shipment_line x WHERE x.shipment_id = s.id)"
-# PostgreSQL: the xid is taken *before* the number (see audit._PG_NEXT and ledger.sealing); the
-# materialised CTE is scanned first and its column is used, so the call cannot be dropped.
-# A refused or replayed post leaves a gap in the numbers, as a rolled-back write always has.
-_PG_TERMS = ("WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid)"
-             + _BRANCHES.format(null_date="CAST(NULL AS date)", total=f"CAST({_TOTAL} AS bigint)")
-             + "UNION ALL SELECT 'Q', nextval('audit_log_seq'), NULL, "
-               "CAST(CAST(x.xid AS text) AS bigint), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-               "FROM x")
-_SQLITE_TERMS = (_BRANCHES.format(null_date="NULL", total=_TOTAL)
-                 + "UNION ALL SELECT 'Q', (SELECT max(seq) FROM audit_log), NULL, seq, NULL, "
-                   "NULL, NULL, hash, NULL, NULL, NULL FROM audit_head WHERE id = 1")
-
-
-# The pipelined PostgreSQL pair (psycopg placeholders; :mod:`exportcheck.ledger.pgpost`): the
-# licence is found by number and agency
-_PG_LICENCE = ("SELECT id FROM ledger_licence WHERE number = %(number)s "
-               "AND (CAST(%(agency)s AS text) IS NULL OR agency = %(agency)s)")
-PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to FROM ledger_licence"
-            + _PG_LICENCE[len("SELECT id FROM ledger_licence"):] + " FOR UPDATE")
-PG_PIPE_TERMS = (_PG_TERMS.replace("licence_id = :lid", f"licence_id IN ({_PG_LICENCE})")
-                 .replace(":key", "%(key)s"))
-
 # plain text (no typed columns: SQLAlchemy would match them by name at every execution); SQLite
 # returns its dates as ISO text, converted by _date
-_TERMS = {"postgresql": text(_PG_TERMS), "sqlite": text(_SQLITE_TERMS)}
+_SQLITE_TERMS = text(
+    _BRANCHES.format(null_date="NULL", total=_TOTAL, licence="= :lid", key=":key")
+    + "UNION ALL SELECT 'Q', (SELECT max(seq) FROM audit_log), NULL, seq, NULL, "
+      "NULL, NULL, hash, NULL, NULL, NULL FROM audit_head WHERE id = 1")
+
+# PostgreSQL (psycopg placeholders): the terms query is sent before the lock's answer, so it
+# finds the licence by number and agency, as the lock does
+_PG_LICENCE = ("FROM ledger_licence WHERE number = %(number)s "
+               "AND (CAST(%(agency)s AS text) IS NULL OR agency = %(agency)s)")
+PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to "
+           + _PG_LICENCE + " FOR UPDATE")
+# The xid is taken *before* the number (see audit._PG_NEXT and ledger.sealing); the materialised
+# CTE is scanned first and its column is used, so the call cannot be dropped. A refused or
+# replayed post leaves a gap in the numbers, as a rolled-back write always has.
+PG_TERMS = ("WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid)"
+            + _BRANCHES.format(null_date="CAST(NULL AS date)", total=f"CAST({_TOTAL} AS bigint)",
+                               licence=f"IN (SELECT id {_PG_LICENCE})", key="%(key)s")
+            + "UNION ALL SELECT 'Q', nextval('audit_log_seq'), NULL, "
+              "CAST(CAST(x.xid AS text) AS bigint), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+              "FROM x")
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def lock_licence(conn: Connection, number: str, agency: str | None) -> LicenceRow:
-    """Find and lock the licence a shipment draws on (errors as ``find_licence``'s)."""
-    if agency:
-        rows = conn.execute(_LOCK_AGENCY, {"number": number.strip(),
-                                           "agency": str(agency).upper()}).all()
-    else:
-        rows = conn.execute(_LOCK_ANY, {"number": number.strip()}).all()
+def one_licence(rows: Sequence[Sequence[Any]], number: str, agency: str | None) -> LicenceRow:
+    """The licence a post names, from the rows found for its number (and agency)."""
     if not rows:
         raise missing_licence(number, agency)
     if len(rows) > 1:
-        raise ambiguous_licence(number, [r.agency for r in rows])
+        raise ambiguous_licence(number, [r[1] for r in rows])
     return LicenceRow(*rows[0])
+
+
+def lock_licence(conn: Connection, number: str, agency: str | None) -> LicenceRow:
+    """SQLite: find the licence a shipment draws on (the write lock is held: errors as
+    ``find_licence``'s)."""
+    if agency:
+        rows = conn.execute(_FIND_AGENCY, {"number": number.strip(),
+                                           "agency": str(agency).upper()}).all()
+    else:
+        rows = conn.execute(_FIND_ANY, {"number": number.strip()}).all()
+    return one_licence(rows, number, agency)
 
 
 def read_terms(conn: Connection, lic: LicenceRow | None,
                key: str) -> tuple[PriorShipment | None, NextEntry]:
-    """Fill ``lic``'s lines, parties and status history (call with its row lock held); return
-    the shipment already posted under ``key``, if any, and the next audit number."""
-    params = {"lid": lic.id if lic is not None else None, "key": key}
-    rows = conn.execute(_TERMS[conn.dialect.name], params)
-    return fill_terms(lic, rows, sqlite=conn.dialect.name == "sqlite")
+    """SQLite: fill ``lic``'s lines, parties and status history; return the shipment already
+    posted under ``key``, if any, and the next audit number and chain head."""
+    rows = conn.execute(_SQLITE_TERMS, {"lid": lic.id if lic is not None else None, "key": key})
+    return fill_terms(lic, rows, sqlite=True)
 
 
 def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]],
-          *, sqlite: bool) -> tuple[PriorShipment | None, NextEntry]:
+               *, sqlite: bool) -> tuple[PriorShipment | None, NextEntry]:
     """Sort the tagged rows of a terms query into ``lic``, the prior shipment and the next
     audit number (columns: tag, id, n1..n5, s1..s3, d)."""
     prior, nxt = None, NextEntry(0)
