@@ -154,9 +154,11 @@ def test_batch_round_trip(tmp_path: Path, cli: Callable[[list[str]], tuple[int, 
         "3A991,HK,2021-01-15,10,military\n"
         "bogus,HK,2021-01-15,10,civil\n"
     )
-    out = tmp_path / "out.parquet"
+    out = tmp_path / ("a-long-folder-name-" * 6) / "out.parquet"
+    out.parent.mkdir()
     code, stdout, _ = cli(["batch", str(src), "-o", str(out), "--no-screen"])
-    assert code == 0 and "4 lines" in stdout
+    # Piped output is not folded: the summary is one line and the path is whole.
+    assert code == 0 and f"4 lines → {out} (" in stdout and len(stdout.strip().splitlines()) == 1
     res = pl.read_parquet(out)
     assert res["outcome"].to_list() == [
         "EXCEPTION_AVAILABLE",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,7 +15,9 @@ from rich.table import Table
 from exportcheck.errors import InvalidInput
 from exportcheck.models import Determination, Outcome
 
-console = Console()
+# Piped or redirected output keeps each message on one line (no fold inside a file path),
+# so scripts can grep it; a terminal still gets rich's wrapping.
+console = Console(soft_wrap=not sys.stdout.isatty())
 
 OUTCOME_STYLE = {
     Outcome.PROHIBITED: "bold white on red",

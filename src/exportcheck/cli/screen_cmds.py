@@ -15,11 +15,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from exportcheck.cli.common import DASK_OPTION, PARTITION_OPTION, SCHEDULER_OPTION, dask_target
+from exportcheck.cli.common import (
+    DASK_OPTION,
+    PARTITION_OPTION,
+    SCHEDULER_OPTION,
+    console,
+    dask_target,
+)
 from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 
-console = Console()
 lists_app = typer.Typer(help="Restricted-party list versions.", no_args_is_help=True)
 parties_app = typer.Typer(help="Counterparties kept for re-screening.", no_args_is_help=True)
 disp_app = typer.Typer(help="Decisions on hits (cleared false positives).", no_args_is_help=True)
