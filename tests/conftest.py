@@ -11,6 +11,7 @@ import pytest
 
 from exportcheck.db.engine import dispose_engines
 from exportcheck.db.pgtemp import TempPostgres, find_pg_bindir
+from exportcheck.ledger.sealing import close_sealers
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -63,6 +64,7 @@ def pg_server() -> Iterator[TempPostgres]:
     try:
         yield server
     finally:
+        close_sealers()  # their threads would only log the server's going
         dispose_engines()
         server.stop()
 

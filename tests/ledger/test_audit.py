@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -283,8 +284,9 @@ def test_sealing_after_commit_on_each_backend(db_url):
 
 
 def test_throttled_sealing_leaves_a_burst_to_the_timer(db_url):
-    """Within the interval a write only arms the timer; the timer then seals the burst's tail,
-    and verify/seal link whatever is still pending, as before."""
+    """Within the interval a write only arms the timer (SQLite) or wakes the sealer thread
+    (PostgreSQL); the burst's tail is sealed at the next attempt, and verify/seal link whatever
+    is still pending, as before."""
     ledger = Ledger(db_url, sealing="after", seal_interval=3600)
     ledger.add_licence(dsp5())  # the first write of the process seals at once
     for i in range(3):
@@ -292,44 +294,84 @@ def test_throttled_sealing_leaves_a_burst_to_the_timer(db_url):
     result = ledger.verify_audit(seal=False)
     assert result.ok and (result.unsealed, result.head_seq) == (3, 1)
     assert ledger.verify_audit().unsealed == 0  # verify seals first
+    ledger.sealer.close()  # on PostgreSQL it is the sealer: let the quicker one take over
 
     quick = Ledger(db_url, sealing="after", seal_interval=0.01)
     quick.post_shipment(ship("c1"))
-    quick.post_shipment(ship("c2"))  # inside the interval: left to the timer
+    quick.post_shipment(ship("c2"))  # inside the interval: left to the timer / the thread
     quick.sealer.flush()
     result = quick.verify_audit(seal=False)
     assert result.ok and result.unsealed == 0
+    quick.sealer.close()
+
+
+def _post_then_look(ledger: Ledger, sealer: Sealer, key: str) -> None:
+    """A write by the process ``sealer`` stands for, and its look after the commit."""
+    ledger.post_shipment(ship(key))
+    sealer.after_commit(None)
+
+
+def _eventually(check, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 @pytest.mark.postgres
-def test_a_process_that_finds_another_sealing_backs_off_and_resumes(pg_server):
-    """Two sealers stand for two writer processes: the one whose horizon finds the other's
-    seals ahead backs off (doubling, capped); once it links entries itself it is back to the
-    base interval. A sealer alone never backs off for want of matured entries."""
-    url = pg_server.create_database("backoff")
-    ledger = Ledger(url, sealing="manual")
+def test_one_process_seals_for_all_and_another_takes_over_when_it_dies(pg_server, monkeypatch):
+    """Two Sealers stand for two writer processes: the first to look after a write becomes
+    the sealer and links the other's entries too (the other only looks); when the sealer's
+    session ends, as when its process is killed, the other's next look takes over."""
+    monkeypatch.setattr(sealing, "PG_SEAL_CLAIM_INTERVAL", 0.0)
+    monkeypatch.setattr(sealing, "PG_SEAL_IDLE_POLL", 0.05)
+    ledger = Ledger(pg_server.create_database("election"), sealing="manual")
     ledger.add_licence(dsp5())
-    first, second = Sealer(ledger.engine, 0.25), Sealer(ledger.engine, 0.25)
+    first, second = Sealer(ledger.engine, 0.05), Sealer(ledger.engine, 0.05)
 
-    def post_and_attempt(sealer: Sealer, key: str) -> None:
-        ledger.post_shipment(ship(key))
-        sealer._attempt(None)
+    def unsealed() -> int:
+        return ledger.verify_audit(seal=False, state=False).unsealed
 
-    post_and_attempt(first, "p1")  # a horizon, nothing matured yet: no back-off
-    assert first._gap == 0.25
-    post_and_attempt(first, "p2")  # the first horizon matured: it links
-    assert first._gap == 0.25 and ledger.verify_audit(seal=False).head_seq >= 2
-    for n in range(4):  # the second finds the first's seals ahead of it each time
-        second._attempt(None)
-        assert second._gap == min(0.25 * 2 ** (n + 1), sealing.PG_SEAL_MAX_INTERVAL)
-        post_and_attempt(first, f"q{n}")
-    assert second._gap == sealing.PG_SEAL_MAX_INTERVAL
-    ledger.post_shipment(ship("r1"))
-    second._attempt(None)
-    ledger.post_shipment(ship("r2"))
-    second._attempt(None)  # its horizon has matured past the head: it links, and resumes
-    assert second._gap == 0.25
+    _post_then_look(ledger, first, "p1")
+    assert first.leading and unsealed() == 0
+    for n in range(3):
+        _post_then_look(ledger, second, f"q{n}")
+        assert not second.leading  # it looked; the first holds the lock
+    assert _eventually(lambda: unsealed() == 0)  # sealed by the first process's thread
+
+    with ledger.engine.connect() as conn:  # the sealer's session ends
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"),
+                     {"pid": first._claim_conn.info.backend_pid})
+    _post_then_look(ledger, second, "r1")
+    assert second.leading and _eventually(lambda: unsealed() == 0)
+    assert _eventually(lambda: not first.leading)  # its thread saw the error and resigned
+    _post_then_look(ledger, first, "r2")
+    assert not first.leading and _eventually(lambda: unsealed() == 0)
     assert ledger.verify_audit().ok
+    first.close()
+    second.close()
+
+
+@pytest.mark.postgres
+def test_entries_behind_a_sealer_that_does_not_seal_are_sealed_by_another(pg_server,
+                                                                          monkeypatch, caplog):
+    monkeypatch.setattr(sealing, "PG_SEAL_CLAIM_INTERVAL", 0.0)
+    monkeypatch.setattr(sealing, "PG_SEAL_STALL", 0.2)
+    ledger = Ledger(pg_server.create_database("stalled"), sealing="manual")
+    ledger.add_licence(dsp5())
+    stalled = Sealer(ledger.engine, 3600)  # holds the lock, seals once an hour
+    _post_then_look(ledger, stalled, "s1")
+    assert stalled.leading
+    other = Sealer(ledger.engine, 0.25)
+    _post_then_look(ledger, other, "o1")
+    assert ledger.verify_audit(seal=False, state=False).unsealed == 1  # noted, not sealed
+    time.sleep(0.3)
+    _post_then_look(ledger, other, "o2")  # still behind after PG_SEAL_STALL: it seals
+    assert ledger.verify_audit(seal=False, state=False).unsealed == 0
+    assert not other.leading and "has not sealed" in caplog.text
+    stalled.close()
 
 
 def test_sealing_mode_is_validated(db_url):

@@ -24,27 +24,35 @@ leave that entry out of the chain for ever (or force a reorder), so:
   inserted by hand, and ``verify`` says so). The sequence has ``CACHE 1`` so no backend can
   hand out an older number later.
 
-Each :class:`Sealer` keeps the horizons it has taken. After a write the Ledger calls
-:meth:`Sealer.after_commit`: it takes a horizon, seals up to the newest *matured* one (usually
-the one taken at its previous attempt, or this one if no other write was in flight), never
-waits, and skips if another process is sealing (``FOR UPDATE SKIP LOCKED``). On PostgreSQL that
-costs a horizon plus a seal transaction (six round trips; one if the horizon shows that another
-process has sealed that far), as much as the write itself, so a process attempts at most once
-per ``interval`` (default 0.25 s there; 0, i.e. after every write, on SQLite, where sealing
-costs no round trip): a write inside the interval only arms a timer thread that seals when it
-ends, so a burst's last entries are linked within about one interval even if no write follows.
-With several writer processes, one sealing at that pace is enough: a process that finds another
-one's seals ahead of its own horizon doubles its interval (up to ``PG_SEAL_MAX_INTERVAL``), and
-returns to the base interval as soon as it links entries itself. (16 writers each sealing every
-0.25 s cost about a fifth of the machine's CPU; the benchmark's 16-writer rate rose by as much.)
-:meth:`Sealer.seal` (``audit seal``/``verify``/export) waits for a fresh horizon to mature.
+Each :class:`Sealer` keeps the horizons it has taken. On SQLite a write seals after its own
+commit (``interval`` 0, or at most once per ``interval`` with a timer for a burst's tail).
+
+On PostgreSQL an attempt costs a horizon plus a seal transaction, as much as a write. When every
+writer process attempted on its own (at most once per interval, backing off while others
+sealed), 16 writers on 16 licences lost 10-15% of their rate; most of it, measured, was not
+the seals but the second connection each process kept for them: idle server sessions slowed
+everyone's writes. So **one process per database seals**. A writer process looks at most once
+per ``PG_SEAL_CLAIM_INTERVAL`` after a write, with one statement on its own connection between
+transactions: is the session advisory lock ``SEALER_LOCK`` free, and how far does the chain
+head lag the numbers handed out? If the lock is free it takes it on a connection of its own and
+becomes the *sealer*: a thread of it takes a horizon every ``interval`` (default 0.25 s) while
+there is work, seals up to the newest *matured* one, polls every ``PG_SEAL_IDLE_POLL`` seconds
+when idle (its own writes wake it, others' are seen at the next poll), and resigns after
+``PG_SEAL_RESIGN`` idle seconds or on an error. A killed sealer's lock dies with its session,
+and the next look takes over. If entries have waited ``PG_SEAL_STALL`` seconds behind a sealer
+that holds the lock but does not seal, the looking process seals them itself. Seals never
+overlap whoever runs them (``FOR UPDATE SKIP LOCKED`` on the head), so two sealers for a moment
+cost time, never the chain. ``interval=0`` keeps the old behaviour on either database: each
+write seals after its own commit. :meth:`Sealer.seal` (``audit seal``/``verify``/export) waits
+for a fresh horizon to mature.
 Opportunistic seals commit with ``synchronous_commit = off``: a seal lost in a server crash is
 redone identically (the chain is a pure function of the committed entries in ``seq`` order), and
 entries stay verifiable by content hash meanwhile. Explicit seals are durable, since their head
 is printed as an anchor.
 
-Left exposed by design: an entry not sealed yet (normally for at most about two intervals; if
-its process ends before its timer fires, until the next write or seal by anyone) can be deleted
+Left exposed by design: an entry not sealed yet (normally for at most about two intervals, or a
+poll when another process wrote it; if the sealer resigns or ends as it is written, until the
+next write or seal by anyone) can be deleted
 by someone with raw database access without breaking the chain; ``verify`` reports how many
 entries are unsealed, and seals them first unless told not to.
 """
@@ -58,6 +66,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -85,15 +94,38 @@ _LOCK_HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
 # transaction's commit asynchronous, in one round trip
 _TRY_HEAD = text("SELECT seq, hash, set_config('synchronous_commit', 'off', true) "
                  "FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED")
-#: seconds between a process's opportunistic seals on PostgreSQL (see the module docstring)
+#: seconds between the sealer's seals on PostgreSQL while there is work (see the module docstring)
 PG_SEAL_INTERVAL = 0.25
-#: the most a process backs off to while other processes' seals leave it nothing to link
-PG_SEAL_MAX_INTERVAL = 2.0
+#: seconds between an idle sealer's looks for other processes' entries
+PG_SEAL_IDLE_POLL = 2.0
+#: idle seconds after which the sealer resigns (a writer takes over at its next look)
+PG_SEAL_RESIGN = 10.0
+#: the least seconds between a non-sealing process's looks for a missing or stalled sealer
+PG_SEAL_CLAIM_INTERVAL = 1.0
+#: seconds entries may wait behind a sealer that holds the lock before others seal them
+PG_SEAL_STALL = 5.0
+#: the session advisory lock (per database) held by the one sealing process ("ecseal")
+SEALER_LOCK = 0x6563_7365_616C
+# one round trip on the looking process's own connection: take the lock if it is free, and
+# how far the chain head lags the numbers handed out (to see a stalled sealer)
+# The look, on the writer's own connection between transactions: is the lock free (a
+# transaction-level try, released as the statement ends), and how far the chain head lags the
+# numbers handed out (to see a stalled sealer). Only when it is free does the process open a
+# connection of its own to take the lock for its session (an idle extra connection in every
+# writer process cost a tenth of the 16-writer rate here).
+_LOOK = (f"SELECT pg_try_advisory_xact_lock({SEALER_LOCK}), "
+         "(SELECT seq FROM audit_head WHERE id = 1), "
+         "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+         "FROM audit_log_seq)")
+_CLAIM = "SELECT pg_try_advisory_lock(%s)"
 _UNSEALED = text("SELECT count(*) FROM audit_log WHERE seq > (SELECT seq FROM audit_head)")
 _MAX_HORIZONS = 32
 _SHARED: weakref.WeakKeyDictionary[Engine, dict[float | None, Sealer]] = \
     weakref.WeakKeyDictionary()
 _SHARED_LOCK = threading.Lock()
+# connections a forked child inherited from its parent's sealer: kept referenced, never closed
+# (closing would end the parent's session, and with it its advisory lock)
+_INHERITED: list[object] = []
 
 
 @dataclass
@@ -115,7 +147,7 @@ class Sealer:
     def __init__(self, engine: Engine, interval: float | None = None) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        #: minimum seconds between this process's opportunistic seals (0: after every write)
+        #: minimum seconds between opportunistic seals (0: after every write)
         self.interval = (PG_SEAL_INTERVAL if self.postgres else 0.0) if interval is None \
             else interval
         # driver errors too: the horizon statements run on the raw connection
@@ -123,18 +155,30 @@ class Sealer:
         self._horizons: list[tuple[int, int]] = []  # (H, X), oldest first, not matured yet
         self._ready = 0  # highest H known to have matured: everything <= it is final
         self._sealed = 0  # highest seq this process has seen sealed
-        self._gap = self.interval  # the current interval: backed off while others seal
         self._fresh_process()
 
     def _fresh_process(self) -> None:
-        """Locks and timer of this process (a forked child must not inherit a held lock or a
-        timer that only ran in its parent)."""
+        """Locks, timer and sealer role of this process (a forked child must not inherit a held
+        lock, a timer or a sealer thread that only ran in its parent, nor close its parent's
+        connection)."""
+        if getattr(self, "_claim_conn", None) is not None:
+            _INHERITED.append(self._claim_conn)
         self._pid = os.getpid()
         self._lock = threading.Lock()  # threads may share one Ledger
         self._attempting = threading.Lock()  # one opportunistic seal at a time per process
         self._timer: threading.Timer | None = None
         self._last = -float("inf")  # monotonic time of this process's last attempt
-        self._pending = False  # a write since then was left for the timer
+        self._pending = False  # a write since then was left for the timer / the sealer thread
+        # PostgreSQL: this process's part in electing the one sealer
+        # a psycopg connection of its own, out of the pool: holds SEALER_LOCK if leading
+        self._claim_conn: Any = None
+        self.leading = False
+        self._wake = threading.Event()  # a write for the sealer thread
+        self._stop = threading.Event()  # this process stopped leading
+        self._passes = threading.Condition()
+        self._pass_count = 0
+        self._next_look = 0.0
+        self._behind: tuple[float, int] | None = None  # (since, last number) head lagged
 
     @classmethod
     def shared(cls, engine: Engine, interval: float | None = None) -> Sealer:
@@ -157,9 +201,14 @@ class Sealer:
         finally:
             raw.autocommit = False
 
-    def _take_horizon(self, conn: Connection) -> None:
-        """Record a horizon (H, X) and mature older ones."""
-        h, x, xmin, _, head = self._autocommit(conn, _HORIZON)
+    def _take_horizon(self, conn: Connection | None,
+                      own: Any = None) -> None:
+        """Record a horizon (H, X) and mature older ones: on ``conn``, or on the sealer's own
+        (autocommit) connection ``own``, where the round trip also shows its lock still held."""
+        if own is not None:
+            h, x, xmin, _, head = own.execute(_HORIZON).fetchone()
+        else:
+            h, x, xmin, _, head = self._autocommit(conn, _HORIZON)
         self._sealed = max(self._sealed, head or 0)
         with self._lock:
             if h > self._ready and (not self._horizons or h > self._horizons[-1][0]):
@@ -180,44 +229,105 @@ class Sealer:
         """Seal what is already safe to seal, without waiting for anyone (best effort: a
         failure here is logged, never raised - the write it follows has committed). ``conn``:
         the writer's connection, idle after its commit (saves a pool checkout). Within
-        ``interval`` of this process's last attempt it only arms the timer (no round trip)."""
+        ``interval`` of this process's last attempt it only arms the timer (no round trip); on
+        PostgreSQL it leaves the work to the one sealer (see the module docstring)."""
         if self._pid != os.getpid():
             self._fresh_process()
+        if self.postgres and self.interval:
+            self._after_commit_pg(conn)
+            return
         if self.interval:
-            wait = self._last + self._gap - time.monotonic()
+            wait = self._last + self.interval - time.monotonic()
             if wait > 0:
                 self._pending = True
                 self._arm(wait)
                 return
         self._attempt(conn)
 
-    def _attempt(self, conn: Connection | None) -> None:
+    def _after_commit_pg(self, conn: Connection | None) -> None:
+        if self.leading:
+            self._pending = True
+            self._wake.set()
+            return
+        now = time.monotonic()
+        if now < self._next_look:
+            return
+        self._next_look = now + PG_SEAL_CLAIM_INTERVAL
+        try:
+            if conn is not None:
+                free, head, last = self._autocommit(conn, _LOOK)
+            else:
+                with self.engine.connect() as own:
+                    free, head, last = self._autocommit(own, _LOOK)
+            got = free and self._claim()
+        except self._errors as exc:
+            log.warning("audit sealer election deferred: %s", _first_line(exc))
+            self._drop_claim_conn()
+            return
+        if got:
+            self.leading, self._stop = True, threading.Event()
+            self._attempt(conn)  # the first seal now, then the thread keeps the pace
+            threading.Thread(target=_lead, args=(weakref.ref(self), self._stop), daemon=True,
+                             name="exportcheck-sealer").start()
+            return
+        # another process seals: step in only if entries wait behind it too long
+        if head is None or last is None or head >= last:
+            self._behind = None
+        elif self._behind is None or head >= self._behind[1]:
+            self._behind = (now, last)
+        elif now - self._behind[0] >= PG_SEAL_STALL:
+            log.warning("audit sealer holds its lock but has not sealed #%d for %.0f s: "
+                        "sealing here", self._behind[1], now - self._behind[0])
+            self._behind = None
+            self._attempt(conn)
+
+    def _claim(self) -> bool:
+        """Take the sealer's lock on a connection of this process's own (out of the pool:
+        its session holds the lock); False if another process took it first."""
+        pooled = self.engine.raw_connection()
+        raw = pooled.driver_connection
+        pooled.detach()
+        raw.autocommit = True
+        self._claim_conn = raw
+        if raw.execute(_CLAIM, (SEALER_LOCK,)).fetchone()[0]:
+            return True
+        self._drop_claim_conn()
+        return False
+
+    def _drop_claim_conn(self) -> None:
+        """Close this process's election connection (and with it any lock it held)."""
+        claim, self._claim_conn, self.leading = self._claim_conn, None, False
+        self._stop.set()
+        if claim is not None:
+            with contextlib.suppress(Exception):
+                claim.close()
+
+    def close(self) -> None:
+        """Stop sealing from this process: resign as the sealer (another process's next write
+        takes over) and close the election connection. The Sealer can be used again."""
+        if self._pid != os.getpid():
+            self._fresh_process()
+            return
+        self._drop_claim_conn()
+
+    def _attempt(self, conn: Connection | None) -> str:
+        """One opportunistic seal (see :meth:`_opportunistic_pg` for what it returns)."""
         if not self._attempting.acquire(blocking=False):
             self._pending = True  # this process's timer is sealing: it looks again after
-            return
+            return "busy"
         try:
             self._last = time.monotonic()
             self._pending = False
             if not self.postgres:
                 self._seal_sqlite()
-                return
-            if conn is not None:
-                outcome = self._opportunistic_pg(conn)
-            else:
-                with self.engine.connect() as own:
-                    outcome = self._opportunistic_pg(own)
-            # Several writer processes: whoever finds work keeps the pace; a process that finds
-            # another one's seals ahead of it backs off (an attempt costs about what a write
-            # does, and one process sealing at the pace is enough).
-            if outcome == "linked":
-                self._gap = self.interval
-            elif outcome == "other":
-                self._gap = min(self._gap * 2, max(self.interval, PG_SEAL_MAX_INTERVAL))
+                return "linked"
+            return self._opportunistic_pg(conn)
         except self._errors as exc:
-            log.warning("audit sealing deferred: %s", (str(exc).splitlines() or ["?"])[0])
+            log.warning("audit sealing deferred: %s", _first_line(exc))
             if conn is not None:
                 with contextlib.suppress(*self._errors):
                     conn.rollback()
+            return "error"
         finally:
             self._attempting.release()
 
@@ -237,25 +347,54 @@ class Sealer:
             # writes committed during this attempt, or in flight at its horizon: look again
             again = self._pending or bool(self._horizons)
         if again and self.interval:
-            self._arm(self._gap)
+            self._arm(self.interval)
+
+    def _passed(self) -> None:
+        with self._passes:
+            self._pass_count += 1
+            self._passes.notify_all()
 
     def flush(self, rounds: int = 10) -> None:
         """Wait for the pending timer seals, if any (at most ``rounds`` of them: one re-arms
-        while writes are in flight)."""
+        while writes are in flight); as the sealer, for its passes to link this process's
+        writes (at most ``rounds`` passes)."""
+        if self._pid != os.getpid():
+            return
         for _ in range(rounds):
+            if self.leading:
+                if not (self._pending or self._horizons):
+                    return
+                with self._passes:
+                    seen = self._pass_count
+                    self._wake.set()
+                    self._passes.wait_for(lambda seen=seen: self._pass_count > seen
+                                          or not self.leading,
+                                          timeout=max(self.interval, PG_SEAL_IDLE_POLL) + 5)
+                continue
             timer = self._timer
-            if timer is None or self._pid != os.getpid():
+            if timer is None:
                 return
             timer.join()
 
-    def _opportunistic_pg(self, conn: Connection) -> str:
+    def _opportunistic_pg(self, conn: Connection | None) -> str:
         """One opportunistic seal: ``linked`` (it linked entries), ``other`` (another process
-        has sealed past what is ready here, or is sealing now) or ``idle`` (nothing matured)."""
+        has sealed past what is ready here, or is sealing now) or ``idle`` (nothing matured).
+        ``conn`` None: the horizon on the sealer's own connection, the seal on a pooled one."""
         before = self._sealed
-        self._take_horizon(conn)
+        claim = self._claim_conn if conn is None and self.leading else None
+        if conn is None and claim is None:
+            with self.engine.connect() as pooled:
+                return self._opportunistic_pg(pooled)
+        self._take_horizon(conn, claim)
         others = self._sealed > before  # the head moved since this process last saw it
         if self._ready <= self._sealed:
             return "other" if others else "idle"
+        if conn is not None:
+            return self._link_ready(conn)
+        with self.engine.connect() as pooled:
+            return self._link_ready(pooled)
+
+    def _link_ready(self, conn: Connection) -> str:
         head = conn.execute(_TRY_HEAD).first()
         if head is None or head.seq >= self._ready:  # another sealer has it / got there
             self._sealed = max(self._sealed, head.seq if head else 0)
@@ -300,3 +439,49 @@ class Sealer:
             conn.rollback()
         return SealResult(result.sealed, result.head_seq, result.head_hash, unsealed,
                           result.blocked)
+
+
+def close_sealers() -> None:
+    """Resign every sealer of this process (before its database server goes away, or at
+    shutdown): their threads end and their locks are released."""
+    with _SHARED_LOCK:
+        sealers = [x for by_interval in _SHARED.values() for x in by_interval.values()]
+    for sealer in sealers:
+        sealer.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or ["?"])[0]
+
+
+def _lead(ref: weakref.ReferenceType[Sealer], stop: threading.Event) -> None:
+    """The sealer thread: seal at the base pace while there is work, poll when idle, resign
+    after ``PG_SEAL_RESIGN`` idle seconds or on an error (its lock's session may be gone).
+    Holds the Sealer only weakly, so a Sealer nobody uses any more ends its thread and lock."""
+    idle_since = time.monotonic()
+    while not stop.is_set():
+        sealer = ref()
+        if sealer is None:
+            return
+        busy = sealer._pending or bool(sealer._horizons)
+        wake, interval = sealer._wake, sealer.interval
+        del sealer
+        if not busy:
+            wake.wait(PG_SEAL_IDLE_POLL)  # a write here wakes it sooner
+            sealer = ref()
+            interval = sealer._last + interval - time.monotonic() if sealer is not None else 0
+            del sealer
+        if interval > 0 and stop.wait(interval):  # the pace: one attempt per interval
+            return
+        wake.clear()
+        sealer = ref()
+        if sealer is None:
+            return
+        outcome = sealer._attempt(None)
+        if outcome == "linked" or sealer._pending or sealer._horizons:
+            idle_since = time.monotonic()
+        # the next process to look after a write takes over
+        if outcome == "error" or time.monotonic() - idle_since >= PG_SEAL_RESIGN:
+            sealer._drop_claim_conn()
+        sealer._passed()
+        del sealer

@@ -53,7 +53,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await run_in_threadpool(screener.screen, "陳大文")
         yield
     finally:
+        from exportcheck.ledger.sealing import close_sealers
+
         await run_in_threadpool(background_reload, False)
+        close_sealers()  # a worker that was the ledger's sealer hands over at once
 
 
 def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI:
