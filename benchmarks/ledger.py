@@ -1,7 +1,7 @@
 """Licence-ledger throughput: shipments/s by database x writer processes x licences.
 
     .venv/bin/python benchmarks/ledger.py [--shipments 6000] [--db sqlite|postgres|both]
-                                          [--writers 1,4,16] [--before REV]
+                                          [--writers 1,4,16] [--repeat 1] [--before REV]
 
 SQLite (WAL, synchronous=FULL) in a temp directory and a throwaway PostgreSQL 15 cluster started
 for the run (fsync on, synchronous_commit on, a Unix socket, stopped afterwards). Each
@@ -23,6 +23,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,12 @@ from sqlalchemy import text
 from exportcheck.db.engine import dispose_engines
 from exportcheck.db.pgtemp import TempPostgres, find_pg_bindir
 from exportcheck.ledger.api import Ledger
+
+try:
+    from exportcheck.ledger.sealing import close_sealers
+except ImportError:  # a revision measured by --before that predates it
+    def close_sealers() -> None:
+        pass
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICE = "Hong Kong Police Force"
@@ -98,6 +105,7 @@ def run(url: str, writers: int, licences: int, n: int) -> tuple[float, int]:
         ledger.add_licence(_licence(f"BENCH-{k}", n))
     ctx = multiprocessing.get_context("fork")
     start = ctx.Event()
+    close_sealers()  # one of the writers, not this idle process, is to be the sealer
     dispose_engines()
     procs = [ctx.Process(target=_post, args=(url, range(w, n, writers), f"w{w}",
                                              f"BENCH-{w % licences}", start))
@@ -130,15 +138,26 @@ def configurations(writer_counts: list[int], only_shared: bool) -> list[tuple[in
     return out
 
 
-def measure(dbs: list[str], configs: list[tuple[int, int]], n: int) -> list[dict]:
+def _row(db: str, writers: int, licences: int, runs: list[tuple[float, int]]) -> dict:
+    """One table row from ``repeat`` runs: the median rate (and the runs' range)."""
+    rates = sorted(r for r, _ in runs)
+    print(f"  {db} {writers} writers {licences} licences: "
+          + ", ".join(f"{r:,.0f}/s" for r, _ in runs), file=sys.stderr)
+    return {"db": db, "writers": writers, "licences": licences,
+            "rate": statistics.median(rates), "low": rates[0], "high": rates[-1],
+            "unsealed": max(u for _, u in runs)}
+
+
+def measure(dbs: list[str], configs: list[tuple[int, int]], n: int,
+            repeat: int = 1) -> list[dict]:
+    """Each configuration ``repeat`` times, each time on a fresh database."""
     rows = []
     if "sqlite" in dbs:
         with tempfile.TemporaryDirectory(prefix="ecbench-") as tmp:
             for i, (w, lic) in enumerate(configs):
-                rate, unsealed = run(f"sqlite:///{Path(tmp) / f'b{i}.db'}", w, lic, n)
-                rows.append({"db": "sqlite", "writers": w, "licences": lic, "rate": rate,
-                             "unsealed": unsealed})
-                print(f"  sqlite {w} writers {lic} licences: {rate:,.0f}/s", file=sys.stderr)
+                runs = [run(f"sqlite:///{Path(tmp) / f'b{i}-{k}.db'}", w, lic, n)
+                        for k in range(repeat)]
+                rows.append(_row("sqlite", w, lic, runs))
     if "postgres" in dbs:
         if find_pg_bindir() is None:
             print("PostgreSQL server binaries not found: PostgreSQL rows skipped",
@@ -146,23 +165,23 @@ def measure(dbs: list[str], configs: list[tuple[int, int]], n: int) -> list[dict
             return rows
         with TempPostgres(durable=True) as pg:
             for i, (w, lic) in enumerate(configs):
-                rate, unsealed = run(pg.create_database(f"bench{i}"), w, lic, n)
-                rows.append({"db": "postgres", "writers": w, "licences": lic, "rate": rate,
-                             "unsealed": unsealed})
-                print(f"  postgres {w} writers {lic} licences: {rate:,.0f}/s", file=sys.stderr)
+                runs = [run(pg.create_database(f"bench{i}_{k}"), w, lic, n)
+                        for k in range(repeat)]
+                rows.append(_row("postgres", w, lic, runs))
+            close_sealers()
             dispose_engines()
     return rows
 
 
 
 def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
-                   only_shared: bool = False) -> list[dict]:
+                   only_shared: bool = False, repeat: int = 1) -> list[dict]:
     """The rows of ``rev``: this script in a child process importing exportcheck
     from a worktree of ``rev`` (empty, with the reason on stderr, if that fails)."""
     with worktree(rev) as tree:
         env = dict(os.environ, PYTHONPATH=str(tree / "src"))
         cmd = [sys.executable, __file__, "--json", *(["--only-shared"] if only_shared else []),
-               "--shipments", str(n), "--db", ",".join(dbs),
+               "--shipments", str(n), "--db", ",".join(dbs), "--repeat", str(repeat),
                "--writers", ",".join(map(str, writer_counts))]
         r = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
         if r.returncode or not r.stdout.strip():
@@ -171,7 +190,11 @@ def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
         out = json.loads(r.stdout.strip().splitlines()[-1])
         if Path(out["src"]) != (tree / "src" / "exportcheck").resolve():
             raise SystemExit(f"{rev}: exportcheck was imported from {out['src']}")
-        return out["rows"]
+        rows = out["rows"]
+        for r in rows:  # a revision from before --repeat
+            r.setdefault("low", r["rate"])
+            r.setdefault("high", r["rate"])
+        return rows
 
 
 def main() -> None:
@@ -182,6 +205,9 @@ def main() -> None:
                          "writers' sealing settles after a second or two)")
     ap.add_argument("--db", default="both", help="sqlite, postgres or both")
     ap.add_argument("--writers", default="1,4,16", help="comma-separated writer counts")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per row (a fresh database each): the table gives the median "
+                         "and the range (this VM's speed varies by about 10%%)")
     ap.add_argument("--before", metavar="REV", help="also measure REV (every row)")
     ap.add_argument("--before-shared-only", action="store_true",
                     help="with --before: only REV's 1-licence rows")
@@ -192,7 +218,9 @@ def main() -> None:
     if not set(dbs) <= set(NAMES):
         raise SystemExit(f"--db must be sqlite, postgres or both, not {args.db!r}")
     counts = [int(w) for w in args.writers.split(",")]
-    rows = measure(dbs, configurations(counts, args.only_shared), args.shipments)
+    if args.repeat < 1:
+        raise SystemExit(f"--repeat must be 1 or more, not {args.repeat}")
+    rows = measure(dbs, configurations(counts, args.only_shared), args.shipments, args.repeat)
     if args.json:
         import exportcheck
 
@@ -201,18 +229,25 @@ def main() -> None:
         return
     before = {}
     if args.before:
-        before = {(r["db"], r["writers"], r["licences"]): r["rate"]
+        before = {(r["db"], r["writers"], r["licences"]): r
                   for r in measure_before(args.before, dbs, counts, args.shipments,
-                                          args.before_shared_only)}
-    print_table(rows, before, args.before, args.shipments)
+                                          args.before_shared_only, args.repeat)}
+    print_table(rows, before, args.before, args.shipments, args.repeat)
 
 
-def print_table(rows: list[dict], before: dict, rev: str | None, n: int) -> None:
+def _rate(r: dict, repeat: int) -> str:
+    if repeat == 1:
+        return f"{r['rate']:,.0f}"
+    return f"{r['rate']:,.0f} ({r['low']:,.0f}-{r['high']:,.0f})"
+
+
+def print_table(rows: list[dict], before: dict, rev: str | None, n: int, repeat: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Ledger: shipments/s through the Python API ({n} shipments per row, "
-                        f"{os.cpu_count()} CPUs)")
+    runs = f", median (range) of {repeat} runs" if repeat > 1 else ""
+    table = Table(title=f"Ledger: shipments/s through the Python API ({n} shipments per run"
+                        f"{runs}, {os.cpu_count()} CPUs)")
     for name, justify in (("Database", "left"), ("Writers", "right"), ("Licences", "left"),
                           ("Shipments/s", "right"), ("Unsealed at end", "right")):
         table.add_column(name, justify=justify)
@@ -220,11 +255,10 @@ def print_table(rows: list[dict], before: dict, rev: str | None, n: int) -> None
         table.add_column(f"Before ({rev})", justify="right")
     for r in rows:
         lic = "1 shared" if r["licences"] == 1 else "one per writer"
-        cells = [NAMES[r["db"]], str(r["writers"]), lic, f"{r['rate']:,.0f}",
-                 str(r["unsealed"])]
+        cells = [NAMES[r["db"]], str(r["writers"]), lic, _rate(r, repeat), str(r["unsealed"])]
         if rev:
             b = before.get((r["db"], r["writers"], r["licences"]))
-            cells.append(f"{b:,.0f}" if b else "")
+            cells.append(_rate(b, repeat) if b else "")
         table.add_row(*cells)
     Console(width=130).print(table)
 
