@@ -178,7 +178,9 @@ class Sealer:
         self._passes = threading.Condition()
         self._pass_count = 0
         self._next_look = 0.0
-        self._behind: tuple[float, int] | None = None  # (since, last number) head lagged
+        self._election = threading.Lock()  # one thread of this process looks at a time
+        # (since, head): entries waited behind a chain head that has not moved since then
+        self._behind: tuple[float, int] | None = None
 
     @classmethod
     def shared(cls, engine: Engine, interval: float | None = None) -> Sealer:
@@ -250,9 +252,17 @@ class Sealer:
             self._wake.set()
             return
         now = time.monotonic()
-        if now < self._next_look:
-            return
-        self._next_look = now + PG_SEAL_CLAIM_INTERVAL
+        if now < self._next_look or not self._election.acquire(blocking=False):
+            return  # looked lately, or another thread of this process is looking
+        try:
+            self._next_look = now + PG_SEAL_CLAIM_INTERVAL
+            self._look(conn, now)
+        finally:
+            self._election.release()
+
+    def _look(self, conn: Connection | None, now: float) -> None:
+        """Take the sealer's lock if it is free; else step in if the head has not moved for
+        ``PG_SEAL_STALL`` seconds while entries wait behind it."""
         try:
             if conn is not None:
                 free, head, last = self._autocommit(conn, _LOOK)
@@ -270,14 +280,14 @@ class Sealer:
             threading.Thread(target=_lead, args=(weakref.ref(self), self._stop), daemon=True,
                              name="exportcheck-sealer").start()
             return
-        # another process seals: step in only if entries wait behind it too long
-        if head is None or last is None or head >= last:
-            self._behind = None
-        elif self._behind is None or head >= self._behind[1]:
-            self._behind = (now, last)
+        head = head or 0
+        if last is None or head >= last:
+            self._behind = None  # nothing waits
+        elif self._behind is None or head > self._behind[1]:
+            self._behind = (now, head)  # entries wait, and the head has moved since: fine
         elif now - self._behind[0] >= PG_SEAL_STALL:
-            log.warning("audit sealer holds its lock but has not sealed #%d for %.0f s: "
-                        "sealing here", self._behind[1], now - self._behind[0])
+            log.warning("the audit sealer holds its lock but the chain head has stayed at #%d "
+                        "for %.0f s: sealing from this process", head, now - self._behind[0])
             self._behind = None
             self._attempt(conn)
 
@@ -323,7 +333,10 @@ class Sealer:
                 return "linked"
             return self._opportunistic_pg(conn)
         except self._errors as exc:
-            log.warning("audit sealing deferred: %s", _first_line(exc))
+            # a sealer thread told to stop (shutdown) may see its server go: not worth a warning
+            stopping = conn is None and self._stop.is_set()
+            (log.debug if stopping else log.warning)("audit sealing deferred: %s",
+                                                     _first_line(exc))
             if conn is not None:
                 with contextlib.suppress(*self._errors):
                     conn.rollback()
