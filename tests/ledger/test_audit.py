@@ -357,6 +357,19 @@ def test_one_process_seals_for_all_and_another_takes_over_when_it_dies(pg_server
 
 
 @pytest.mark.postgres
+def test_a_sealer_that_closes_seals_what_it_can_first(pg_server):
+    ledger = Ledger(pg_server.create_database("closing"), sealing="manual")
+    ledger.add_licence(dsp5())
+    slow = Sealer(ledger.engine, 3600)  # its thread would not seal for an hour
+    _post_then_look(ledger, slow, "c1")
+    ledger.post_shipment(ship("c2"))
+    slow.after_commit(None)
+    assert slow.leading and ledger.verify_audit(seal=False, state=False).unsealed == 1
+    slow.close()  # as at exit: one last seal, then the lock goes
+    assert not slow.leading and ledger.verify_audit(seal=False, state=False).unsealed == 0
+
+
+@pytest.mark.postgres
 def test_entries_behind_a_sealer_that_does_not_seal_are_sealed_by_another(pg_server,
                                                                           monkeypatch, caplog):
     monkeypatch.setattr(sealing, "PG_SEAL_CLAIM_INTERVAL", 0.0)

@@ -59,6 +59,7 @@ entries are unsealed, and seals them first unless told not to.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -313,11 +314,14 @@ class Sealer:
                 claim.close()
 
     def close(self) -> None:
-        """Stop sealing from this process: resign as the sealer (another process's next write
-        takes over) and close the election connection. The Sealer can be used again."""
+        """Stop sealing from this process: as the sealer, seal what has matured one last time,
+        then resign (another process's next write takes over) and close the election
+        connection. Runs at interpreter exit. The Sealer can be used again."""
         if self._pid != os.getpid():
             self._fresh_process()
             return
+        if self.leading:
+            self._attempt(None)
         self._drop_claim_conn()
 
     def _attempt(self, conn: Connection | None) -> str:
@@ -454,9 +458,10 @@ class Sealer:
                           result.blocked)
 
 
+@atexit.register
 def close_sealers() -> None:
     """Resign every sealer of this process (before its database server goes away, or at
-    shutdown): their threads end and their locks are released."""
+    exit): each seals what has matured, its thread ends and its lock is released."""
     with _SHARED_LOCK:
         sealers = [x for by_interval in _SHARED.values() for x in by_interval.values()]
     for sealer in sealers:
