@@ -345,7 +345,7 @@ def test_one_process_seals_for_all_and_another_takes_over_when_it_dies(pg_server
 
     with ledger.engine.connect() as conn:  # the sealer's session ends
         conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"),
-                     {"pid": first._claim_conn.info.backend_pid})
+                     {"pid": first._claim_conn.connection.driver_connection.info.backend_pid})
     _post_then_look(ledger, second, "r1")
     assert second.leading and _eventually(lambda: unsealed() == 0)
     assert _eventually(lambda: not first.leading)  # its thread saw the error and resigned

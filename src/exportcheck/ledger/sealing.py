@@ -67,7 +67,6 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -118,7 +117,7 @@ _LOOK = (f"SELECT pg_try_advisory_xact_lock({SEALER_LOCK}), "
          "(SELECT seq FROM audit_head WHERE id = 1), "
          "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
          "FROM audit_log_seq)")
-_CLAIM = "SELECT pg_try_advisory_lock(%s)"
+_CLAIM = text(f"SELECT pg_try_advisory_lock({SEALER_LOCK})")
 _UNSEALED = text("SELECT count(*) FROM audit_log WHERE seq > (SELECT seq FROM audit_head)")
 _MAX_HORIZONS = 32
 _SHARED: weakref.WeakKeyDictionary[Engine, dict[float | None, Sealer]] = \
@@ -171,8 +170,9 @@ class Sealer:
         self._last = -float("inf")  # monotonic time of this process's last attempt
         self._pending = False  # a write since then was left for the timer / the sealer thread
         # PostgreSQL: this process's part in electing the one sealer
-        # a psycopg connection of its own, out of the pool: holds SEALER_LOCK if leading
-        self._claim_conn: Any = None
+        # the sealer's own connection, held while it leads: its session holds SEALER_LOCK, and
+        # its horizons and seals run on it (no second connection: idle sessions cost writers)
+        self._claim_conn: Connection | None = None
         self.leading = False
         self._wake = threading.Event()  # a write for the sealer thread
         self._stop = threading.Event()  # this process stopped leading
@@ -204,14 +204,9 @@ class Sealer:
         finally:
             raw.autocommit = False
 
-    def _take_horizon(self, conn: Connection | None,
-                      own: Any = None) -> None:
-        """Record a horizon (H, X) and mature older ones: on ``conn``, or on the sealer's own
-        (autocommit) connection ``own``, where the round trip also shows its lock still held."""
-        if own is not None:
-            h, x, xmin, _, head = own.execute(_HORIZON).fetchone()
-        else:
-            h, x, xmin, _, head = self._autocommit(conn, _HORIZON)
+    def _take_horizon(self, conn: Connection) -> None:
+        """Record a horizon (H, X) and mature older ones."""
+        h, x, xmin, _, head = self._autocommit(conn, _HORIZON)
         self._sealed = max(self._sealed, head or 0)
         with self._lock:
             if h > self._ready and (not self._horizons or h > self._horizons[-1][0]):
@@ -293,17 +288,21 @@ class Sealer:
             self._attempt(conn)
 
     def _claim(self) -> bool:
-        """Take the sealer's lock on a connection of this process's own (out of the pool:
-        its session holds the lock); False if another process took it first."""
-        pooled = self.engine.raw_connection()
-        raw = pooled.driver_connection
-        pooled.detach()
-        raw.autocommit = True
-        self._claim_conn = raw
-        if raw.execute(_CLAIM, (SEALER_LOCK,)).fetchone()[0]:
-            return True
-        self._drop_claim_conn()
-        return False
+        """Take the sealer's lock for the session of a connection this process then holds
+        while it leads (a session lock outlives the transaction that took it); False if
+        another process took it first."""
+        conn = self.engine.connect()
+        try:
+            got = bool(conn.execute(_CLAIM).scalar())
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        if got:
+            self._claim_conn = conn
+        else:
+            conn.close()
+        return got
 
     def _drop_claim_conn(self) -> None:
         """Close this process's election connection (and with it any lock it held)."""
@@ -311,6 +310,7 @@ class Sealer:
         self._stop.set()
         if claim is not None:
             with contextlib.suppress(Exception):
+                claim.invalidate()  # closes its session, and the lock with it
                 claim.close()
 
     def close(self) -> None:
@@ -398,18 +398,16 @@ class Sealer:
         has sealed past what is ready here, or is sealing now) or ``idle`` (nothing matured).
         ``conn`` None: the horizon on the sealer's own connection, the seal on a pooled one."""
         before = self._sealed
-        claim = self._claim_conn if conn is None and self.leading else None
-        if conn is None and claim is None:
-            with self.engine.connect() as pooled:
-                return self._opportunistic_pg(pooled)
-        self._take_horizon(conn, claim)
+        if conn is None:
+            conn = self._claim_conn if self.leading else None
+            if conn is None:
+                with self.engine.connect() as pooled:
+                    return self._opportunistic_pg(pooled)
+        self._take_horizon(conn)
         others = self._sealed > before  # the head moved since this process last saw it
         if self._ready <= self._sealed:
             return "other" if others else "idle"
-        if conn is not None:
-            return self._link_ready(conn)
-        with self.engine.connect() as pooled:
-            return self._link_ready(pooled)
+        return self._link_ready(conn)
 
     def _link_ready(self, conn: Connection) -> str:
         head = conn.execute(_TRY_HEAD).first()
