@@ -106,13 +106,11 @@ PG_SEAL_CLAIM_INTERVAL = 1.0
 PG_SEAL_STALL = 5.0
 #: the session advisory lock (per database) held by the one sealing process ("ecseal")
 SEALER_LOCK = 0x6563_7365_616C
-# one round trip on the looking process's own connection: take the lock if it is free, and
-# how far the chain head lags the numbers handed out (to see a stalled sealer)
 # The look, on the writer's own connection between transactions: is the lock free (a
 # transaction-level try, released as the statement ends), and how far the chain head lags the
-# numbers handed out (to see a stalled sealer). Only when it is free does the process open a
-# connection of its own to take the lock for its session (an idle extra connection in every
-# writer process cost a tenth of the 16-writer rate here).
+# numbers handed out (to see a stalled sealer). Only when it is free does the process take a
+# connection of its own, held while it leads, for the lock's session (an idle extra connection
+# in every writer process cost a tenth of the 16-writer rate here).
 _LOOK = (f"SELECT pg_try_advisory_xact_lock({SEALER_LOCK}), "
          "(SELECT seq FROM audit_head WHERE id = 1), "
          "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
@@ -396,7 +394,7 @@ class Sealer:
     def _opportunistic_pg(self, conn: Connection | None) -> str:
         """One opportunistic seal: ``linked`` (it linked entries), ``other`` (another process
         has sealed past what is ready here, or is sealing now) or ``idle`` (nothing matured).
-        ``conn`` None: the horizon on the sealer's own connection, the seal on a pooled one."""
+        ``conn`` None: on the sealer's own connection if this process leads, else a pooled one."""
         before = self._sealed
         if conn is None:
             conn = self._claim_conn if self.leading else None
