@@ -14,7 +14,9 @@ balances equal the sum of the shipments.
 
 ``--before REV`` also measures every row of ``REV`` (e.g. HEAD, the committed code; with
 ``--before-shared-only`` only its 1-licence rows)
-from a temporary ``git worktree`` with the same interpreter, for comparison in the same run.
+from a temporary ``git worktree`` with the same interpreter, for comparison in the same run:
+with ``--repeat N`` the two revisions take turns, N passes each, so that a slow minute of the
+VM does not fall on one of them only.
 """
 
 from __future__ import annotations
@@ -145,7 +147,23 @@ def _row(db: str, writers: int, licences: int, runs: list[tuple[float, int]]) ->
           + ", ".join(f"{r:,.0f}/s" for r, _ in runs), file=sys.stderr)
     return {"db": db, "writers": writers, "licences": licences,
             "rate": statistics.median(rates), "low": rates[0], "high": rates[-1],
-            "unsealed": max(u for _, u in runs)}
+            "unsealed": max(u for _, u in runs), "runs": rates}
+
+
+def merge(batches: list[list[dict]]) -> list[dict]:
+    """Rows measured in several passes (``--before`` alternates passes of the two revisions,
+    so that both see the same minutes of this VM), as one row per configuration."""
+    merged: dict[tuple, dict] = {}
+    for rows in batches:
+        for r in rows:
+            m = merged.setdefault((r["db"], r["writers"], r["licences"]),
+                                  dict(r, runs=[], unsealed=0))
+            m["runs"] += r.get("runs", [r["rate"]])  # a revision from before "runs"
+            m["unsealed"] = max(m["unsealed"], r["unsealed"])
+    for m in merged.values():
+        rates = sorted(m["runs"])
+        m.update(rate=statistics.median(rates), low=rates[0], high=rates[-1])
+    return list(merged.values())
 
 
 def measure(dbs: list[str], configs: list[tuple[int, int]], n: int,
@@ -175,13 +193,13 @@ def measure(dbs: list[str], configs: list[tuple[int, int]], n: int,
 
 
 def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
-                   only_shared: bool = False, repeat: int = 1) -> list[dict]:
+                   only_shared: bool = False) -> list[dict]:
     """The rows of ``rev``: this script in a child process importing exportcheck
     from a worktree of ``rev`` (empty, with the reason on stderr, if that fails)."""
     with worktree(rev) as tree:
         env = dict(os.environ, PYTHONPATH=str(tree / "src"))
         cmd = [sys.executable, __file__, "--json", *(["--only-shared"] if only_shared else []),
-               "--shipments", str(n), "--db", ",".join(dbs), "--repeat", str(repeat),
+               "--shipments", str(n), "--db", ",".join(dbs),
                "--writers", ",".join(map(str, writer_counts))]
         r = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
         if r.returncode or not r.stdout.strip():
@@ -190,11 +208,7 @@ def measure_before(rev: str, dbs: list[str], writer_counts: list[int], n: int,
         out = json.loads(r.stdout.strip().splitlines()[-1])
         if Path(out["src"]) != (tree / "src" / "exportcheck").resolve():
             raise SystemExit(f"{rev}: exportcheck was imported from {out['src']}")
-        rows = out["rows"]
-        for r in rows:  # a revision from before --repeat
-            r.setdefault("low", r["rate"])
-            r.setdefault("high", r["rate"])
-        return rows
+        return out["rows"]
 
 
 def main() -> None:
@@ -220,18 +234,24 @@ def main() -> None:
     counts = [int(w) for w in args.writers.split(",")]
     if args.repeat < 1:
         raise SystemExit(f"--repeat must be 1 or more, not {args.repeat}")
-    rows = measure(dbs, configurations(counts, args.only_shared), args.shipments, args.repeat)
+    configs = configurations(counts, args.only_shared)
     if args.json:
         import exportcheck
 
+        rows = measure(dbs, configs, args.shipments, args.repeat)
         print(json.dumps({"src": str(Path(exportcheck.__file__).parent.resolve()),
                           "rows": rows}))
         return
-    before = {}
-    if args.before:
-        before = {(r["db"], r["writers"], r["licences"]): r
-                  for r in measure_before(args.before, dbs, counts, args.shipments,
-                                          args.before_shared_only, args.repeat)}
+    if not args.before:
+        rows, before = measure(dbs, configs, args.shipments, args.repeat), {}
+    else:  # alternate: this code, then REV, REPEAT times
+        mine, theirs = [], []
+        for _ in range(args.repeat):
+            mine.append(measure(dbs, configs, args.shipments))
+            theirs.append(measure_before(args.before, dbs, counts, args.shipments,
+                                         args.before_shared_only))
+        rows = merge(mine)
+        before = {(r["db"], r["writers"], r["licences"]): r for r in merge(theirs)}
     print_table(rows, before, args.before, args.shipments, args.repeat)
 
 

@@ -39,6 +39,7 @@ from exportcheck.ledger.schemas import (
     ShipmentOut,
 )
 from exportcheck.ledger.sealing import Sealer, SealResult
+from exportcheck.ledger.snapshot import TermsCache
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -100,6 +101,8 @@ class Ledger:
                                "PostgreSQL")
         self.sealing = ("inline" if sqlite else "after") if sealing == "auto" else sealing
         self.sealer = Sealer.shared(self.engine, seal_interval)
+        # PostgreSQL: a post on a licence only this process draws on is one round trip
+        self.terms_cache = None if sqlite else TermsCache()
         if migrate:
             try:
                 upgrade(self.engine)
@@ -219,7 +222,8 @@ class Ledger:
         """
         spec = parse(ShipmentIn, spec)
         run = functools.partial(shipments.post_shipment, spec=spec, actor=actor,
-                                versions=versions, inline_seal=self.sealing == "inline")
+                                versions=versions, inline_seal=self.sealing == "inline",
+                                cache=self.terms_cache)
         try:
             return self._in_core_write(run)
         except shipments.ShipmentRefused as exc:

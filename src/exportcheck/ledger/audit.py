@@ -71,7 +71,16 @@ def entry_hash(seq: int, recorded_at: str, actor: str, kind: str, payload: str, 
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _now_iso() -> str:
+def content_tail(recorded_at: str, actor: str, kind: str, payload: str, versions: str) -> str:
+    """The hashed form of an unsealed entry after its leading ``[seq,``: PostgreSQL draws a
+    post's number in its write statement and completes the content hash there, as
+    ``sha256('[' || seq || ',' || tail)``, which equals :func:`entry_hash` with ``prev_hash ''``
+    (an integer's JSON is its decimal text)."""
+    return canonical_json([recorded_at, actor, kind, payload, versions, ""])[1:]
+
+
+def now_iso() -> str:
+    """The time an entry is recorded, as stored (UTC, microseconds)."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -138,9 +147,9 @@ def encode_event(kind: str, actor: str, payload: dict,
 
 
 def entry_row(seq: int, kind: str, actor: str, payload_text: str,
-              versions_text: str) -> dict[str, Any]:
+              versions_text: str, recorded_at: str | None = None) -> dict[str, Any]:
     """The ``audit_log`` row of a new (unsealed) entry: its content hash has ``prev_hash ''``."""
-    recorded_at = _now_iso()
+    recorded_at = recorded_at or now_iso()
     content = entry_hash(seq, recorded_at, actor, kind, payload_text, versions_text, "")
     return {"seq": seq, "recorded_at": recorded_at, "actor": actor, "kind": kind,
             "payload": payload_text, "versions": versions_text, "prev_hash": "",
@@ -447,7 +456,7 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
             count += 1
         return count
     out.write("{\n")
-    meta = {"exported_at": _now_iso(), "from": _bound(start, False), "to": _bound(end, True),
+    meta = {"exported_at": now_iso(), "from": _bound(start, False), "to": _bound(end, True),
             "retention": RETENTION_NOTE, "chain": result.as_dict(),
             "hash_rule": "sha256(canonical_json([seq, recorded_at, actor, kind, payload, "
                          "versions, prev_hash])), canonical_json = sorted keys, no spaces; "

@@ -1,18 +1,25 @@
-"""PostgreSQL: a shipment post in two round trips, on the raw psycopg connection.
+"""PostgreSQL: a shipment post in ONE statement or two round trips, on the raw psycopg connection.
 
 A post reads its licence under a lock, checks it in Python, then writes. Through SQLAlchemy that
 was six round trips (a pool ping, ``BEGIN``, the lock, the terms, the write, ``COMMIT``) and, with
-16 writers on this 2-core machine, as much CPU in waking processes as in the SQL itself. Here
-the connection is put in autocommit mode for the post and we send ``BEGIN`` and ``COMMIT``
-ourselves, in psycopg's pipeline mode (psycopg would wait for its own ``BEGIN``):
+16 writers on this 2-core machine, as much CPU in waking processes as in the SQL itself.
 
-1. ``BEGIN``; ``SELECT ... FOR UPDATE`` (the licence); the terms query. The server runs them in
-   order, so the terms query takes its READ COMMITTED snapshot only once the lock is granted and
-   reads the latest committed balances - as when they were separate round trips. It finds the
-   licence by number: the id is not known yet when it is sent.
-2. the write (one statement of data-modifying CTEs); ``COMMIT``. The write fails on the server
-   unless every planned line was drawn (``ledger_drawn_all``, migration ledger_0003), so a
-   queued ``COMMIT`` can never commit half a shipment: after an error the server skips it.
+* **On cached terms** (:class:`~exportcheck.ledger.snapshot.TermsCache`: a licence this process
+  alone has been drawing on), the post is ONE statement, run in autocommit as a transaction of
+  its own: it locks the licence ``NOWAIT`` at the terms version it was checked on, draws each
+  line from the balance it was checked on, numbers and inserts the audit entry, the shipment
+  and its lines. If anything differs it fails and writes nothing; the post then reads.
+* **Otherwise** two round trips, the connection in autocommit and ``BEGIN``/``COMMIT`` sent by
+  us in psycopg's pipeline mode (psycopg would wait for its own ``BEGIN``):
+
+  1. ``BEGIN``; ``SELECT ... FOR UPDATE`` (the licence); the terms query. The server runs them
+     in order, so the terms query takes its READ COMMITTED snapshot only once the lock is
+     granted and reads the latest committed balances. It finds the licence by number: the id
+     is not known yet when it is sent.
+  2. the same write statement; ``COMMIT``. The write fails on the server unless the licence is
+     at the version read and every planned line was drawn (``ledger_post_check``, migration
+     ledger_0004), so a queued ``COMMIT`` can never commit half a shipment: after an error the
+     server skips it.
 
 Driver errors are raised as SQLAlchemy's (:class:`~sqlalchemy.exc.DBAPIError` subclasses), so the
 Ledger's retry of lock conflicts, serialization failures and duplicate-key races still applies.
@@ -34,28 +41,41 @@ from exportcheck.ledger.snapshot import (
     PG_LOCK,
     PG_TERMS,
     LicenceRow,
-    NextEntry,
     PriorShipment,
     fill_terms,
     one_licence,
 )
 
-# The whole write in one statement. Every CTE runs to completion; the final SELECT fails the
-# transaction (SQLSTATE 40001: the Ledger retries it) unless every planned line was drawn.
+# The whole write in one statement. It locks the licence at the terms version it was checked on
+# (NOWAIT: held by another post means the cache is stale anyway; a version committed meanwhile
+# is re-checked by PostgreSQL on the newest row and no longer matches), takes the xid, then the
+# audit number (the sealer's horizon assumes that order: ledger.sealing), and completes the
+# entry's content hash from the number (audit.content_tail). Every CTE runs to completion; the
+# final SELECT fails the statement (SQLSTATE 40001) unless the licence was locked at that
+# version and every planned line was drawn from the balance it was checked on.
 _WRITE = """\
-WITH d AS (
+WITH k AS MATERIALIZED (
+  SELECT id FROM ledger_licence WHERE id = %(licence_id)s AND terms_version = %(terms_version)s
+  FOR UPDATE NOWAIT),
+x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid),
+q AS MATERIALIZED (SELECT nextval('audit_log_seq') AS seq FROM x WHERE x.xid IS NOT NULL),
+d AS (
   UPDATE ledger_licence_line AS l
-     SET shipped_qty_milli = l.shipped_qty_milli + x.q,
-         shipped_value_cents = l.shipped_value_cents + x.v
+     SET shipped_qty_milli = l.shipped_qty_milli + r.q,
+         shipped_value_cents = l.shipped_value_cents + r.v
     FROM json_to_recordset(CAST(%(draws)s AS json))
-         AS x(id integer, q bigint, v bigint, cap_q bigint, cap_v bigint)
-   WHERE l.id = x.id AND l.shipped_value_cents + x.v <= x.cap_v
-     AND (l.qty_milli IS NULL OR l.shipped_qty_milli + x.q <= x.cap_q)
+         AS r(id integer, q bigint, v bigint, cap_q bigint, cap_v bigint, had_q bigint,
+              had_v bigint)
+   WHERE l.id = r.id AND l.shipped_qty_milli = r.had_q AND l.shipped_value_cents = r.had_v
+     AND l.shipped_value_cents + r.v <= r.cap_v
+     AND (l.qty_milli IS NULL OR l.shipped_qty_milli + r.q <= r.cap_q)
   RETURNING l.id),
 a AS (
   INSERT INTO audit_log (seq, recorded_at, actor, kind, payload, versions, prev_hash, hash)
-  VALUES (%(seq)s, %(recorded_at)s, %(actor)s, %(kind)s, %(payload)s, %(versions)s,
-          %(prev_hash)s, %(hash)s)
+  SELECT q.seq, %(recorded_at)s, %(actor)s, %(kind)s, %(payload)s, %(versions)s, '',
+         encode(sha256(convert_to('[' || q.seq || ',' || CAST(%(tail)s AS text), 'UTF8')),
+                'hex')
+    FROM q
   RETURNING seq),
 s AS (
   INSERT INTO ledger_shipment (idempotency_key, request_hash, licence_id, licence_exception,
@@ -73,11 +93,11 @@ n AS (
             AS y(n integer, licence_line_id integer, classification varchar,
                  qty_milli bigint, value_cents bigint)
    ORDER BY y.n)
-SELECT ledger_drawn_all(CAST((SELECT count(*) FROM d) AS integer), %(n_draws)s) AS drawn,
-       (SELECT id FROM s) AS shipment_id
+SELECT ledger_post_check(
+         CAST(%(licence_id)s AS integer) IS NULL OR EXISTS (SELECT FROM k),
+         CAST((SELECT count(*) FROM d) AS integer), %(n_draws)s) AS drawn,
+       (SELECT id FROM s) AS shipment_id, (SELECT seq FROM a) AS seq
 """
-
-
 def _raise(exc: psycopg.Error, statement: str, params: dict[str, Any]) -> DBAPIError:
     return DBAPIError.instance(statement, params, exc, psycopg.Error)
 
@@ -107,9 +127,9 @@ def transaction(conn: Connection) -> Iterator[psycopg.Connection]:
 
 
 def lock_and_read(raw: psycopg.Connection, number: str | None, agency: str | None,
-                  key: str) -> tuple[LicenceRow | None, PriorShipment | None, NextEntry]:
-    """Round trip 1: begin, lock the licence (if the post names one), read its terms, the
-    shipment already posted under ``key`` and the next audit number."""
+                  key: str) -> tuple[LicenceRow | None, PriorShipment | None]:
+    """Round trip 1 of 2: begin, lock the licence (if the post names one), read its terms and
+    the shipment already posted under ``key``."""
     params = {"number": number.strip() if number is not None else None,
               "agency": str(agency).upper() if agency else None, "key": key}
     try:
@@ -124,24 +144,35 @@ def lock_and_read(raw: psycopg.Connection, number: str | None, agency: str | Non
     except psycopg.Error as exc:
         raise _raise(exc, PG_TERMS, params) from exc
     lic = one_licence(locked, number, agency) if number is not None else None
-    return (lic, *fill_terms(lic, rows, sqlite=False))
+    return lic, fill_terms(lic, rows)[0]
 
 
-def write_and_commit(raw: psycopg.Connection, draws: list[dict[str, int]], entry: dict[str, Any],
-                     shipment: dict[str, Any], lines: list[dict[str, Any]]) -> int:
-    """Round trip 2: draw, insert the audit entry, the shipment and its lines, commit; returns
-    the shipment id. ``draws``: ``{id, q, v, cap_q, cap_v}`` per licence line."""
+def write_and_commit(raw: psycopg.Connection, lic: LicenceRow | None,
+                     draws: list[dict[str, int]], entry: dict[str, Any], shipment: dict[str, Any],
+                     lines: list[dict[str, Any]], *, alone: bool = False) -> tuple[int, int]:
+    """Draw, insert the audit entry, the shipment and its lines, commit: one round trip;
+    returns ``(shipment id, audit number)``. ``draws``: ``{id, q, v, cap_q, cap_v, had_q,
+    had_v}`` per licence line (``had_*``: the balance the draw was checked on). ``entry``:
+    ``recorded_at, actor, kind, payload, versions`` and ``tail`` (audit.content_tail).
+
+    ``alone``: no transaction is open; the statement runs as a transaction of its own (the
+    whole post, for one checked on terms this process cached: :class:`~exportcheck.ledger.
+    snapshot.TermsCache`). It fails, writing nothing, if those terms were stale. Otherwise the
+    transaction of round trip 1 is open (the licence locked) and ``COMMIT`` is pipelined."""
     params = dict(entry, **{f"shipment_{k}" if k == "recorded_at" else k: v
                             for k, v in shipment.items() if k not in ("actor", "audit_seq")})
-    # two JSON parameters, not nine arrays: cheaper to send, whatever the number of lines
+    # JSON parameters, not arrays per column: cheaper to send, whatever the number of lines
     params["draws"] = json.dumps(draws)
     params["n_draws"] = len(draws)
     params["lines"] = json.dumps([dict(ln, n=n) for n, ln in enumerate(lines)])
+    params["terms_version"] = lic.terms_version if lic is not None else None
     try:
+        if alone:
+            return raw.execute(_WRITE, params).fetchone()[1:]
         with raw.pipeline():
             cur = raw.cursor()
             cur.execute(_WRITE, params)
             raw.cursor().execute("COMMIT")  # skipped by the server if the write failed
-        return cur.fetchone()[1]
+        return cur.fetchone()[1:]
     except psycopg.Error as exc:
         raise _raise(exc, _WRITE, params) from exc

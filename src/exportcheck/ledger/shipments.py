@@ -14,11 +14,13 @@ A refused shipment raises :class:`~exportcheck.errors.LedgerError` naming the ru
 rolls back, so nothing changes (the refusal itself is then audited in its own transaction).
 
 This is the ledger's hot path, so it uses SQLAlchemy Core, not ORM objects, and few round trips
-(:mod:`exportcheck.ledger.snapshot` reads the licence in two statements). On PostgreSQL a post
-is two round trips on the raw psycopg connection (:mod:`exportcheck.ledger.pgpost`): the lock
-and the reads, then the draw, the audit entry, the shipment and its lines in ONE statement of
-data-modifying CTEs, with its COMMIT. The rules, messages and audit payload are those of the
-ORM version it replaced.
+(:mod:`exportcheck.ledger.snapshot` reads the licence in two statements). On PostgreSQL
+(:mod:`exportcheck.ledger.pgpost`) the draw, the audit entry, the shipment and its lines are ONE
+statement of data-modifying CTEs; a post on a licence this process alone draws on runs just that
+statement, on the terms its previous post left (:class:`~exportcheck.ledger.snapshot.
+TermsCache`, checked by the statement itself), and any other post first locks and reads the
+licence (two round trips). The rules, messages and audit payload are those of the ORM version
+it replaced.
 """
 
 from __future__ import annotations
@@ -30,9 +32,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, or_, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exportcheck.errors import LedgerError
-from exportcheck.ledger.audit import canonical_json, encode_event, entry_row, seal_inline
+from exportcheck.ledger.audit import (
+    canonical_json,
+    content_tail,
+    encode_event,
+    entry_row,
+    now_iso,
+    seal_inline,
+)
 from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
 from exportcheck.ledger.schemas import BLOCKING, ShipmentIn, ShipmentOut
@@ -41,6 +51,7 @@ from exportcheck.ledger.snapshot import (
     LineRow,
     NextEntry,
     PriorShipment,
+    TermsCache,
     lock_licence,
     read_terms,
 )
@@ -212,16 +223,17 @@ def _concurrent(draw: _Draw) -> ShipmentRefused:
 
 @dataclass(slots=True)
 class _Plan:
-    """What a checked shipment writes: the draws, its audit entry, the shipment and its lines."""
+    """What a checked shipment writes: the draws, its audit event (``recorded_at, actor, kind,
+    payload, versions``: numbered when written), the shipment and its lines."""
 
     draws: list[_Draw]
-    entry: dict[str, Any]
+    event: dict[str, str]
     shipment: dict[str, Any]
     lines: list[dict[str, Any]]
 
 
-def _plan(spec: ShipmentIn, lic: LicenceRow | None, seq: int, actor: str,
-          versions: dict | None, request: dict[str, Any], digest: str) -> _Plan:
+def _plan(spec: ShipmentIn, lic: LicenceRow | None, actor: str, versions: dict | None,
+          request: dict[str, Any], digest: str) -> _Plan:
     """Check ``spec`` against the licence as read under its lock (raises
     :class:`ShipmentRefused`) and build the rows to write."""
     draws: list[_Draw] = []
@@ -232,21 +244,22 @@ def _plan(spec: ShipmentIn, lic: LicenceRow | None, seq: int, actor: str,
     payload = {"request": request, "decision": "accepted", "drawn": drawn,
                "licence": None if lic is None else
                {"agency": lic.agency, "number": lic.number, "kind": lic.kind}}
-    entry = entry_row(seq, "shipment.posted", actor,
-                      *encode_event("shipment.posted", actor, payload, versions))
+    payload_text, versions_text = encode_event("shipment.posted", actor, payload, versions)
+    event = {"recorded_at": now_iso(), "actor": actor, "kind": "shipment.posted",
+             "payload": payload_text, "versions": versions_text}
     shipment = {
         "idempotency_key": spec.idempotency_key, "request_hash": digest,
         "licence_id": lic.id if lic else None, "licence_exception": spec.licence_exception,
         "ship_date": spec.ship_date, "destination": spec.destination,
         "consignee": spec.consignee, "end_user": spec.end_user, "reference": spec.reference,
-        "actor": actor, "recorded_at": dt.datetime.now(dt.UTC), "audit_seq": entry["seq"]}
+        "actor": actor, "recorded_at": dt.datetime.now(dt.UTC)}
     # Lines that match a licence line point at it; under an exception they stand alone.
     line_ids = {_cls(ln.classification): ln.id for ln in lic.lines} if lic else {}
     lines = [{"licence_line_id": line_ids.get(_cls(item.classification)),
               "classification": item.classification,
               "qty_milli": to_milli(item.quantity) or 0, "value_cents": to_cents(item.value)}
              for item in spec.lines]
-    return _Plan(draws, entry, shipment, lines)
+    return _Plan(draws, event, shipment, lines)
 
 
 def _write_sqlite(conn: Connection, plan: _Plan, nxt: NextEntry, inline_seal: bool) -> int:
@@ -256,44 +269,93 @@ def _write_sqlite(conn: Connection, plan: _Plan, nxt: NextEntry, inline_seal: bo
                                       "b_cap_q": d.cap_q if d.cap_q is not None else 0})
         if result.rowcount != 1:
             raise _concurrent(d)
-    conn.execute(_INSERT_ENTRY, plan.entry)
+    ev = plan.event
+    entry = entry_row(nxt.seq, ev["kind"], ev["actor"], ev["payload"], ev["versions"],
+                      ev["recorded_at"])
+    conn.execute(_INSERT_ENTRY, entry)
     if inline_seal:
-        seal_inline(conn, plan.entry, nxt.head_seq, nxt.head_hash)
-    shipment_id = conn.execute(_INSERT_SHIPMENT, plan.shipment).inserted_primary_key[0]
+        seal_inline(conn, entry, nxt.head_seq, nxt.head_hash)
+    shipment_id = conn.execute(_INSERT_SHIPMENT, dict(plan.shipment, audit_seq=nxt.seq)
+                               ).inserted_primary_key[0]
     conn.execute(_INSERT_LINES, [dict(line, shipment_id=shipment_id) for line in plan.lines])
     return shipment_id
 
 
-def _draw_rows(plan: _Plan) -> list[dict[str, int]]:
-    return [{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
-             "cap_q": d.cap_q if d.cap_q is not None else 0} for d in plan.draws]
+def _write_pg(raw: Any, lic: LicenceRow | None, plan: _Plan, *, alone: bool) -> tuple[int, int]:
+    from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
+
+    ev = plan.event
+    entry = dict(ev, tail=content_tail(ev["recorded_at"], ev["actor"], ev["kind"],
+                                       ev["payload"], ev["versions"]))
+    draws = [{"id": d.line.id, "q": d.q, "v": d.v, "cap_v": d.cap_v,
+              "cap_q": d.cap_q if d.cap_q is not None else 0,
+              "had_q": d.line.shipped_qty_milli, "had_v": d.line.shipped_value_cents}
+             for d in plan.draws]
+    return pgpost.write_and_commit(raw, lic, draws, entry, plan.shipment, plan.lines,
+                                   alone=alone)
+
+
+def _post_pg(conn: Connection, spec: ShipmentIn, actor: str, versions: dict | None,
+             request: dict[str, Any], digest: str, cache: TermsCache | None
+             ) -> tuple[LicenceRow | None, _Plan, int, int, bool] | ShipmentOut:
+    """A post on PostgreSQL, committed here: ONE statement when this process's cache holds the
+    licence's current terms (or the post names no licence), else two round trips; a replay's
+    answer when the key was used before. Returns the terms, the plan, the shipment id, its
+    audit number and whether the cached terms were used."""
+    from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
+
+    number, agency = spec.licence_number, spec.agency.value if spec.agency else None
+    with pgpost.transaction(conn) as raw:
+        lic = cache.quiet(number, agency) if cache is not None and number is not None else None
+        if number is None or lic is not None:
+            try:
+                plan = _plan(spec, lic, actor, versions, request, digest)
+                return (lic, plan, *_write_pg(raw, lic, plan, alone=True), True)
+            except ShipmentRefused:
+                pass  # the cached terms may be stale: only terms read under the lock refuse
+            except (OperationalError, IntegrityError) as exc:
+                # stale terms (40001), the licence locked by another post (55P03), or a key
+                # used before (its replay is read below); the statement wrote nothing
+                if not isinstance(exc, IntegrityError) and not _stale(exc):
+                    raise
+            if lic is not None:
+                cache.missed(number, agency)
+        lic, prior = pgpost.lock_and_read(raw, number, agency, spec.idempotency_key)
+        if prior is not None:
+            return _replay(spec, prior, digest)
+        if cache is not None and lic is not None:
+            cache.read(number, agency, lic)
+        plan = _plan(spec, lic, actor, versions, request, digest)
+        return (lic, plan, *_write_pg(raw, lic, plan, alone=False), False)
+
+
+def _stale(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in ("40001", "55P03")
 
 
 def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
-                  versions: dict | None = None, inline_seal: bool = False
-                  ) -> tuple[ShipmentOut, bool]:
+                  versions: dict | None = None, inline_seal: bool = False,
+                  cache: TermsCache | None = None) -> tuple[ShipmentOut, bool]:
     """Check and record one shipment on ``conn``.
 
     Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
     Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
     SQLite: in the caller's (write) transaction; ``inline_seal`` links the audit entry into the
-    chain in it. PostgreSQL: in a transaction of its own, committed here, in two round trips
-    (:mod:`exportcheck.ledger.pgpost`); the caller's commit then has nothing left to do.
+    chain in it. PostgreSQL: in a transaction of its own, committed here, in one statement or
+    two round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`); the
+    caller's commit then has nothing left to do.
     """
     request = spec.model_dump(mode="json")
     digest = request_hash(request)
     agency = spec.agency.value if spec.agency else None
     if conn.dialect.name == "postgresql":
-        from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
-
-        with pgpost.transaction(conn) as raw:
-            lic, prior, nxt = pgpost.lock_and_read(raw, spec.licence_number, agency,
-                                                   spec.idempotency_key)
-            if prior is not None:
-                return _replay(spec, prior, digest), False
-            plan = _plan(spec, lic, nxt.seq, actor, versions, request, digest)
-            shipment_id = pgpost.write_and_commit(raw, _draw_rows(plan), plan.entry,
-                                                  plan.shipment, plan.lines)
+        done = _post_pg(conn, spec, actor, versions, request, digest, cache)
+        if isinstance(done, ShipmentOut):
+            return done, False
+        lic, plan, shipment_id, seq, cached = done
+        if cache is not None and lic is not None:
+            cache.wrote(spec.licence_number, agency, lic,
+                        [(d.line.id, d.q, d.v) for d in plan.draws], cached=cached)
     else:
         lic = None
         if spec.licence_number is not None:
@@ -302,15 +364,15 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
         prior, nxt = read_terms(conn, lic, spec.idempotency_key)
         if prior is not None:
             return _replay(spec, prior, digest), False
-        plan = _plan(spec, lic, nxt.seq, actor, versions, request, digest)
-        shipment_id = _write_sqlite(conn, plan, nxt, inline_seal)
+        plan = _plan(spec, lic, actor, versions, request, digest)
+        shipment_id, seq = _write_sqlite(conn, plan, nxt, inline_seal), nxt.seq
     return ShipmentOut.model_construct(  # built from validated input: no second validation
         id=shipment_id, idempotency_key=spec.idempotency_key,
         licence_number=spec.licence_number if lic is not None else None,
         licence_exception=spec.licence_exception, ship_date=spec.ship_date,
         destination=spec.destination,
         total_value=from_cents(sum(ln["value_cents"] for ln in plan.lines)),
-        audit_seq=plan.entry["seq"], created=True), True
+        audit_seq=seq, created=True), True
 
 
 def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:

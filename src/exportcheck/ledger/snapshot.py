@@ -18,6 +18,8 @@ here (:func:`lock_licence`, :func:`read_terms`); PostgreSQL sends :data:`PG_LOCK
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +76,7 @@ class LicenceRow:
     destination: str
     valid_from: dt.date
     valid_to: dt.date
+    terms_version: int = 0
     lines: list[LineRow] = field(default_factory=list)
     parties: list[PartyRow] = field(default_factory=list)
     status_events: list[StatusRow] = field(default_factory=list)
@@ -114,7 +117,7 @@ def ambiguous_licence(number: str, agencies: list[str]) -> InvalidInput:
 
 
 _COLS = (_LIC.id, _LIC.agency, _LIC.number, _LIC.kind, _LIC.destination, _LIC.valid_from,
-         _LIC.valid_to)
+         _LIC.valid_to, _LIC.terms_version)
 _FIND_ANY = select(*_COLS).where(_LIC.number == bindparam("number"))
 _FIND_AGENCY = _FIND_ANY.where(_LIC.agency == bindparam("agency"))
 
@@ -145,17 +148,12 @@ _SQLITE_TERMS = text(
 # finds the licence by number and agency, as the lock does
 _PG_LICENCE = ("FROM ledger_licence WHERE number = %(number)s "
                "AND (CAST(%(agency)s AS text) IS NULL OR agency = %(agency)s)")
-PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to "
+PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to, terms_version "
            + _PG_LICENCE + " FOR UPDATE")
-# The xid is taken *before* the number (see audit._PG_NEXT and ledger.sealing); the materialised
-# CTE is scanned first and its column is used, so the call cannot be dropped. A refused or
-# replayed post leaves a gap in the numbers, as a rolled-back write always has.
-PG_TERMS = ("WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid)"
-            + _BRANCHES.format(null_date="CAST(NULL AS date)", total=f"CAST({_TOTAL} AS bigint)",
-                               licence=f"IN (SELECT id {_PG_LICENCE})", key="%(key)s")
-            + "UNION ALL SELECT 'Q', nextval('audit_log_seq'), NULL, "
-              "CAST(CAST(x.xid AS text) AS bigint), NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-              "FROM x")
+# The audit number is drawn by the write itself (ledger.pgpost), so a refused or replayed post
+# draws none.
+PG_TERMS = _BRANCHES.format(null_date="CAST(NULL AS date)", total=f"CAST({_TOTAL} AS bigint)",
+                            licence=f"IN (SELECT id {_PG_LICENCE})", key="%(key)s")
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
@@ -187,13 +185,13 @@ def read_terms(conn: Connection, lic: LicenceRow | None,
     """SQLite: fill ``lic``'s lines, parties and status history; return the shipment already
     posted under ``key``, if any, and the next audit number and chain head."""
     rows = conn.execute(_SQLITE_TERMS, {"lid": lic.id if lic is not None else None, "key": key})
-    return fill_terms(lic, rows, sqlite=True)
+    return fill_terms(lic, rows)
 
 
-def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]],
-               *, sqlite: bool) -> tuple[PriorShipment | None, NextEntry]:
-    """Sort the tagged rows of a terms query into ``lic``, the prior shipment and the next
-    audit number (columns: tag, id, n1..n5, s1..s3, d)."""
+def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]]
+               ) -> tuple[PriorShipment | None, NextEntry]:
+    """Sort the tagged rows of a terms query into ``lic``, the prior shipment and (SQLite) the
+    next audit number (columns: tag, id, n1..n5, s1..s3, d)."""
     prior, nxt = None, NextEntry(0)
     for tag, id_, n1, n2, n3, n4, n5, s1, s2, s3, d in rows:
         if tag == "L":
@@ -204,12 +202,104 @@ def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]],
             lic.status_events.append(StatusRow(id_, s1, _date(d), s2 or "", s3 or ""))
         elif tag == "S":
             prior = PriorShipment(id_, n1, n2, n3 or 0, s1, s2, s3, _date(d))
-        elif sqlite:  # "Q": max(seq) and the chain head
+        else:  # "Q" (SQLite): max(seq) and the chain head
             nxt = NextEntry((id_ or 0) + 1, n2, s1)
-        else:  # "Q": nextval
-            nxt = NextEntry(id_)
     if lic is not None:  # the ORM relationships' order
         lic.lines.sort(key=lambda ln: ln.line_no)
         lic.parties.sort(key=lambda p: p.id)
         lic.status_events.sort(key=lambda ev: ev.id)
     return prior, nxt
+
+
+def _copy(lic: LicenceRow) -> LicenceRow:
+    """A copy whose balances a post may change (parties and events are never changed)."""
+    lines = [LineRow(ln.id, ln.line_no, ln.classification, ln.unit_basis, ln.unit, ln.qty_milli,
+                     ln.value_cents, ln.shipped_qty_milli, ln.shipped_value_cents)
+             for ln in lic.lines]
+    return LicenceRow(lic.id, lic.agency, lic.number, lic.kind, lic.destination, lic.valid_from,
+                      lic.valid_to, lic.terms_version, lines, lic.parties, lic.status_events)
+
+
+def _same_terms(a: LicenceRow, b: LicenceRow) -> bool:
+    return a.terms_version == b.terms_version and (
+        [(ln.id, ln.shipped_qty_milli, ln.shipped_value_cents) for ln in a.lines]
+        == [(ln.id, ln.shipped_qty_milli, ln.shipped_value_cents) for ln in b.lines])
+
+
+@dataclass(slots=True)
+class _Cached:
+    lic: LicenceRow
+    streak: int = 0  # reads under the lock in a row that found what this process left
+    need: int = 1  # the streak needed before posting on the cache (doubles after a miss)
+
+
+class TermsCache:
+    """PostgreSQL, per process: the terms of the licences this process posted on, as its last
+    post on each left them, so that the next post on a licence nobody else draws on is ONE
+    statement (:mod:`exportcheck.ledger.pgpost`) instead of two round trips.
+
+    Nothing is trusted: the write states the balances and the ``terms_version`` it was checked
+    on, and fails on the server (nothing written) if any differs; the post then reads the terms
+    under the lock as usual. Only *quiet* licences are posted on from the cache: a read under
+    the lock found exactly what this process's previous post left, ``need`` times in a row.
+    ``need`` doubles (to 64) after every failed attempt and halves after a success, so a
+    licence shared by busy writers keeps the two-round-trip path instead of failing a cached
+    attempt at every post. Thread-safe; at most ``size`` licences.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str | None], _Cached] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(number: str, agency: str | None) -> tuple[str, str | None]:
+        return number.strip(), str(agency).upper() if agency else None
+
+    def quiet(self, number: str, agency: str | None) -> LicenceRow | None:
+        """A private copy of the cached terms, if the licence is quiet."""
+        with self._lock:
+            item = self._items.get(self.key(number, agency))
+            return _copy(item.lic) if item is not None and item.streak >= item.need else None
+
+    def read(self, number: str, agency: str | None, lic: LicenceRow) -> None:
+        """Terms read under the lock: one more quiet read if they are what was cached."""
+        k = self.key(number, agency)
+        with self._lock:
+            item = self._items.get(k)
+            if item is None:
+                item = self._items[k] = _Cached(_copy(lic))
+            else:
+                item.streak = item.streak + 1 if _same_terms(item.lic, lic) else 0
+                item.lic = _copy(lic)
+            self._fresh(k)
+
+    def wrote(self, number: str, agency: str | None, lic: LicenceRow,
+              draws: Iterable[tuple[int, int, int]], *, cached: bool) -> None:
+        """A committed post drew ``(line id, qty_milli, value_cents)`` on the terms ``lic``
+        (which it owns), read under the lock or ``cached``."""
+        by_id = {ln.id: ln for ln in lic.lines}
+        for line_id, q, v in draws:
+            by_id[line_id].shipped_qty_milli += q
+            by_id[line_id].shipped_value_cents += v
+        k = self.key(number, agency)
+        with self._lock:
+            item = self._items.get(k)
+            if item is None:
+                item = self._items[k] = _Cached(lic)
+            item.lic = lic
+            if cached:
+                item.need = max(1, item.need // 2)
+            self._fresh(k)
+
+    def missed(self, number: str, agency: str | None) -> None:
+        """A post on the cached terms failed: they were stale."""
+        with self._lock:
+            item = self._items.get(self.key(number, agency))
+            if item is not None:
+                item.streak, item.need = 0, min(64, item.need * 2)
+
+    def _fresh(self, k: tuple[str, str | None]) -> None:
+        self._items.move_to_end(k)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
