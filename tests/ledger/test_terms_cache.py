@@ -160,3 +160,28 @@ def test_threads_sharing_one_cache_never_overdraw(pair):
     assert line.shipped_value == Decimal("1500.00") * accepted <= Decimal("110000.00")
     assert accepted == 73  # every shipment that fits (10% over the licensed value) was taken
     _assert_verified(mine)
+
+
+@pytest.mark.parametrize(("change", "refusal"), [
+    # a licensed value lowered by hand: the cached caps are stale
+    ("UPDATE ledger_licence_line SET value_cents = 300000", "would exceed the remaining value"),
+    # a suspension written by other code (a rolling upgrade, a hand correction)
+    ("INSERT INTO ledger_licence_status (licence_id, status, effective, reason, citation, "
+     "recorded_at) SELECT id, 'suspended', DATE '2019-05-01', 'by hand', '22 CFR 126.7(a)', "
+     "now() FROM ledger_licence", "suspended"),
+    # the licence's end date moved before the ship date
+    ("UPDATE ledger_licence SET valid_to = DATE '2019-05-31'", "expired|outside its validity"),
+])
+def test_a_change_made_outside_this_code_is_seen_by_a_post_on_cached_terms(pair, change,
+                                                                          refusal):
+    """Triggers bump the licence's terms_version on any change of its terms, whoever makes it,
+    so a post checked on the cached terms cannot go through on the old ones."""
+    mine, _ = pair
+    for key in "abc":
+        mine.post_shipment(_ship(key))
+    assert mine.terms_cache.quiet("DSP5-T-1", None) is not None
+    with mine.engine.begin() as c:
+        c.execute(text(change))
+    with pytest.raises(ShipmentRefused, match=refusal):
+        mine.post_shipment(_ship("d"))
+    assert mine.get_licence("DSP5-T-1").lines[0].shipped_quantity == 3

@@ -170,7 +170,6 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
                             recorded_at=_now())
     lic.status_events.append(ev)
     lic.status = status_on(lic, max(effective, _now().date()))[0]
-    lic.terms_version = (lic.terms_version or 0) + 1  # posts on cached terms now fail and read
     session.flush()
     if audit:
         append_event(session, kind="licence.status", actor=actor, versions=versions, payload={

@@ -42,8 +42,9 @@ class Licence(Base):
     #: current status (denormalised from the newest status event; the history is authoritative)
     status: Mapped[str] = mapped_column(String(24), default="approved")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    #: incremented by every change of the licence's terms other than its balances (a status
-    #: event): a post made on cached terms states the version it was checked on
+    #: PostgreSQL: incremented by triggers on every change of the licence's terms other than its
+    #: balances (migration ledger_0004); a post made on cached terms states the version it was
+    #: checked on
     terms_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     lines: Mapped[list[LicenceLine]] = relationship(
