@@ -4,15 +4,16 @@
    SQLite the ``BEGIN IMMEDIATE`` write lock is already held).
 2. *After* the lock is held, ONE statement for everything else: the lines with their drawn
    balances, the parties, the status history, a shipment already posted under the idempotency
-   key, and the next audit number. It must not be joined into the locking statement: on
+   key, and (SQLite) the next audit number. It must not be joined into the locking statement: on
    PostgreSQL rows joined there come from the snapshot taken *before* waiting for the lock,
    i.e. stale balances; a statement started after the wait sees the latest commits.
 
 The second statement is a ``UNION ALL`` of tagged rows in one shared column layout, so one round
-trip replaces the four ORM queries (and three relationship loads) a post used to make. Nothing is
-cached between posts: every post reads the licence's current terms and status. SQLite runs them
-here (:func:`lock_licence`, :func:`read_terms`); PostgreSQL sends :data:`PG_LOCK` and
-:data:`PG_TERMS` in one pipeline (:mod:`exportcheck.ledger.pgpost`).
+trip replaces the four ORM queries (and three relationship loads) a post used to make. SQLite
+runs them here (:func:`lock_licence`, :func:`read_terms`) for every post. PostgreSQL sends
+:data:`PG_LOCK` and :data:`PG_TERMS` in one pipeline (:mod:`exportcheck.ledger.pgpost`), except
+for a post on terms this process cached (:class:`TermsCache`), whose write statement checks
+that they are still current instead.
 """
 
 from __future__ import annotations
