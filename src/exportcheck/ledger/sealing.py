@@ -17,11 +17,12 @@ leave that entry out of the chain for ever (or force a reorder), so:
 * **PostgreSQL** sequences are not transactional: entry 5 may commit after 6 is visible, or
   never (rollback, killed client). A *horizon* is taken as ``H`` = the sequence's last value,
   *then* ``X`` = a transaction id assigned to the sealer's own transaction. Every number
-  ``<= H`` went to a transaction that already had an xid (``append_event`` takes the xid before
-  the number), so an xid ``< X``; once the oldest running xid (snapshot ``xmin``) is ``>= X``
-  all of them have ended, and each number ``<= H`` is visible or will never exist (a gap, which
-  the chain skips; gaps below the sealed head are final, so an entry appearing there later was
-  inserted by hand, and ``verify`` says so). The sequence has ``CACHE 1`` so no backend can
+  ``<= H`` went to a transaction that already had an xid (``append_event`` and a shipment's
+  write statement, ``pgpost._WRITE``, take the xid before the number), so an xid ``< X``; once
+  the oldest running xid (snapshot ``xmin``) is ``>= X`` all of them have ended, and each
+  number ``<= H`` is visible or will never exist (a gap, which the chain skips; gaps below the
+  sealed head are final, so an entry appearing there later was inserted by hand, and
+  ``verify`` says so). The sequence has ``CACHE 1`` so no backend can
   hand out an older number later.
 
 Each :class:`Sealer` keeps the horizons it has taken. On SQLite a write seals after its own

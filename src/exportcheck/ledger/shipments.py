@@ -281,9 +281,9 @@ def _write_sqlite(conn: Connection, plan: _Plan, nxt: NextEntry, inline_seal: bo
     return shipment_id
 
 
-def _write_pg(raw: Any, lic: LicenceRow | None, plan: _Plan, *, alone: bool) -> tuple[int, int]:
-    from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
-
+def _pg_rows(plan: _Plan) -> tuple[list[dict[str, int]], dict[str, str]]:
+    """The draws (with the balances they were checked on) and the audit entry (with its hash
+    tail) as :func:`exportcheck.ledger.pgpost.write_and_commit` takes them."""
     ev = plan.event
     entry = dict(ev, tail=content_tail(ev["recorded_at"], ev["actor"], ev["kind"],
                                        ev["payload"], ev["versions"]))
@@ -291,8 +291,7 @@ def _write_pg(raw: Any, lic: LicenceRow | None, plan: _Plan, *, alone: bool) -> 
               "cap_q": d.cap_q if d.cap_q is not None else 0,
               "had_q": d.line.shipped_qty_milli, "had_v": d.line.shipped_value_cents}
              for d in plan.draws]
-    return pgpost.write_and_commit(raw, lic, draws, entry, plan.shipment, plan.lines,
-                                   alone=alone)
+    return draws, entry
 
 
 def _post_pg(conn: Connection, spec: ShipmentIn, actor: str, versions: dict | None,
@@ -310,7 +309,9 @@ def _post_pg(conn: Connection, spec: ShipmentIn, actor: str, versions: dict | No
         if number is None or lic is not None:
             try:
                 plan = _plan(spec, lic, actor, versions, request, digest)
-                return (lic, plan, *_write_pg(raw, lic, plan, alone=True), True)
+                written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
+                                                  plan.lines, alone=True)
+                return lic, plan, *written, True
             except ShipmentRefused:
                 pass  # the cached terms may be stale: only terms read under the lock refuse
             except (OperationalError, IntegrityError) as exc:
@@ -326,7 +327,9 @@ def _post_pg(conn: Connection, spec: ShipmentIn, actor: str, versions: dict | No
         if cache is not None and lic is not None:
             cache.read(number, agency, lic)
         plan = _plan(spec, lic, actor, versions, request, digest)
-        return (lic, plan, *_write_pg(raw, lic, plan, alone=False), False)
+        written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
+                                          alone=False)
+        return lic, plan, *written, False
 
 
 def _stale(exc: OperationalError) -> bool:

@@ -99,8 +99,8 @@ class PriorShipment:
 
 @dataclass(slots=True)
 class NextEntry:
-    """The next audit number: drawn from the sequence (PostgreSQL), or ``max + 1`` with the
-    chain head for the inline seal (SQLite, under the write lock)."""
+    """SQLite: the next audit number, ``max + 1`` under the write lock, with the chain head for
+    the inline seal (PostgreSQL numbers a post's entry in its write statement)."""
 
     seq: int
     head_seq: int = 0
