@@ -189,6 +189,12 @@ def name_forms(name: str, person: bool | None = None,
     form = latin_form(name, person=person)
     if not form or not form.tokens:
         return ()
+    if not form.legal and person is not False:
+        from exportcheck.screen.wadegiles import pinyin_readings
+
+        # "Hsi Chin-ping" is "Xi Jinping" in Wade-Giles: its pinyin readings are forms too
+        if readings := pinyin_readings(form.tokens):
+            return (form, *(NameForm(r, (), "pinyin") for r in readings))
     if person is None and form.legal and all(len(t) <= 2 for t in form.legal):
         # "HAN YU-RO", "PAK HAN SE": a short word of the legal-form table may end a person's
         # name; listed people keep it (latin_form), so the query is tried both ways

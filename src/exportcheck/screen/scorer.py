@@ -53,6 +53,11 @@ WEAK_SIM_COST = 0.15
 #: a one-word company name matched with a spelling difference scores this share of its
 #: similarity
 ONE_WORD_FUZZY = 0.9
+#: an organisation word of five letters or more spelt with one slip (a letter added, dropped,
+#: changed or two swapped: "Wallmart", "Appel", "Citygroup") is the same word misspelt: it
+#: scores this, and a one-word name so misspelt is not marked down by ONE_WORD_FUZZY
+ONE_SLIP_SIM = 0.9
+ONE_SLIP_MIN_LEN = 7
 #: a partial-name match scores at most this (the default threshold is 85) ...
 PARTIAL_MAX = 80.0
 #: ... or this when three or more substantive words of a person's name are all in the longer
@@ -67,6 +72,7 @@ VARIANT_SIM = 0.9
 #: the similarity of a name and its other-gender form ("Antonio"/"Antonia"): a weak pair
 GENDER_SIM = 0.7
 _VOWELS = re.compile(r"[aeiouy]+")
+_VOWEL_SET = frozenset("aeiouy")
 _DOUBLE = re.compile(r"(.)\1+")
 _DIGIT = re.compile(r"\d")
 #: forms spelt by rule from another script: a near-miss spelling is another name ("jongsun" is
@@ -139,6 +145,18 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         # Brian / Byron, Marin / Moreno)
         sim = max(sim, 0.8)
     return sim if sim >= MIN_TOKEN_SIM else 0.0
+
+
+@lru_cache(maxsize=200_000)
+def one_slip(a: str, b: str) -> bool:
+    """One typing slip apart (OSA distance 1) after the same first letter, both words of
+    ONE_SLIP_MIN_LEN letters or more, letters only: shorter words are too often other words
+    ("Avia"/"Avila", "Simon"/"Timon"), and a changed final vowel is another form of a name
+    ("Alexandre"/"Alexandra"), not a slip."""
+    return (min(len(a), len(b)) >= ONE_SLIP_MIN_LEN and a[0] == b[0] and a.isascii()
+            and b.isascii() and a.isalpha() and b.isalpha() and OSA.distance(a, b) == 1
+            and not (len(a) == len(b) and a[-1] != b[-1] and a[-1] in _VOWEL_SET
+                     and b[-1] in _VOWEL_SET))
 
 
 _VARIANT_STEPS = (
@@ -338,6 +356,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                 s = 1.0 if a == b or (hk and hk_key(a) == hk_key(b)) else 0.0
             else:
                 s = token_sim(a, b, abjad)
+                if org and s < ONE_SLIP_SIM and one_slip(a, b):
+                    s = ONE_SLIP_SIM
             if s > 0:
                 pairs.append((s, weight(a) + weight(b), i, j))
     pairs.sort(reverse=True)
@@ -366,7 +386,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
             return NameMatch(100.0, *explained)
         # the coverage of the shorter name ("V. Putin" is all there in "Vladimir Putin")
         score = cov_q if (len(qt), tq) <= (len(ct), tc) else cov_c
-        if org and (len(qt) == 1 or len(ct) == 1):
+        if org and (len(qt) == 1 or len(ct) == 1) and not all(
+                s == 1.0 or one_slip(qt[i], ct[j]) for i, (j, s) in used_q.items()):
             score *= ONE_WORD_FUZZY  # "Monnier" / "JONNIER": one misspelt word is little to go on
         return NameMatch(round(score * 100, 1), *explained, kind="full")
     small_is_q = (len(qt), tq) <= (len(ct), tc)

@@ -1,0 +1,79 @@
+"""Chinese names written in Wade-Giles, read as pinyin.
+
+Why: Taiwan, Hong Kong and older English texts write Mandarin names in Wade-Giles ("Hsi
+Chin-ping", "Mao Tse-tung", "Chiang Ching-kuo"); the lists and Han-script queries read them in
+pinyin ("Xi Jinping", "Mao Zedong"). The two systems spell most syllables differently, so no
+spelling distance relates them: the syllables are converted instead.
+
+The syllable table is pypinyin's own Wade-Giles style, applied to every pinyin syllable it
+knows; it is built once, on the first name that looks like Wade-Giles. Apostrophes (the
+aspiration mark: ch'in = qin, chin = jin) are usually dropped in lists, so an unmarked syllable
+reads both ways and a name yields a few readings (at most :data:`MAX_READINGS`).
+
+A Latin name is read as Wade-Giles only when every word is a Wade-Giles syllable (or a
+hyphenated run of them) and at least one is not also a pinyin syllable ("hsi", "tse", "tung",
+"chin"): "Li Wang" is already pinyin, "Hung Lee" is not Chinese in either system.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections import defaultdict
+from functools import lru_cache
+
+MAX_READINGS = 8
+
+
+def _plain(syllable: str) -> str:
+    """ASCII letters only: "hsü" -> "hsu", "ch'in" -> "chin"."""
+    decomposed = unicodedata.normalize("NFKD", syllable)
+    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """(Wade-Giles syllable without marks -> pinyin syllables, the pinyin syllables)."""
+    from pypinyin import Style
+    from pypinyin.constants import PINYIN_DICT
+    from pypinyin.style import convert
+
+    syllables = {p for v in PINYIN_DICT.values() for p in v.split(",")}
+    wg: dict[str, set[str]] = defaultdict(set)
+    pinyin: set[str] = set()
+    for p in syllables:
+        plain = _plain(convert(p, Style.NORMAL, strict=True).replace("ü", "u"))
+        if not plain:
+            continue
+        pinyin.add(plain)
+        wg[_plain(convert(p, Style.WADEGILES, strict=True))].add(plain)
+    return {k: tuple(sorted(v)) for k, v in wg.items() if k}, frozenset(pinyin)
+
+
+_WG_ONLY_HINTS = ("hs", "ts", "tz", "ih", "ung", "ieh", "ueh", "ien", "uo")
+
+
+def _maybe_wade_giles(tokens: tuple[str, ...]) -> bool:
+    """A cheap test before the table is built: some word has a Wade-Giles-only spelling."""
+    return any(h in t for t in tokens for h in _WG_ONLY_HINTS) or any(
+        t.startswith(("ch", "k", "p", "t", "j")) for t in tokens)
+
+
+def pinyin_readings(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The pinyin readings of a name written in Wade-Giles, one syllable per word, or [] when
+    the name is not Wade-Giles (see the module docstring)."""
+    if not 2 <= len(tokens) <= 5 or not all(t.isascii() and t.isalpha() for t in tokens):
+        return []
+    if not _maybe_wade_giles(tokens):
+        return []
+    wg, pinyin = _tables()
+    options = [wg.get(t) for t in tokens]
+    if not all(options) or all(t in pinyin for t in tokens):
+        return []
+    readings = []
+    for combo in itertools.product(*options):
+        if combo != tokens:
+            readings.append(tuple(combo))
+        if len(readings) >= MAX_READINGS:
+            break
+    return readings

@@ -1,0 +1,73 @@
+"""Fourth pass on screening (issue #11): a company word misspelt by one slip, and Chinese names
+written in Wade-Giles."""
+
+from __future__ import annotations
+
+import pytest
+
+from exportcheck.screen import Screener
+from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.scorer import compare_names, one_slip
+from exportcheck.screen.wadegiles import pinyin_readings
+from exportcheck.settings import get_settings
+
+THRESHOLD = get_settings().screening_threshold
+
+
+# -- one slip in a company word -------------------------------------------------------------
+@pytest.mark.parametrize(("a", "b"), [
+    ("Wallmart Inc.", "Walmart Inc."), ("Citygroup Inc.", "Citigroup Inc."),
+    ("CRISTALORD LIMITED", "CRYSTALORD LTD"), ("Cargille, Incorporated", "Cargill, Incorporated"),
+    ("OAO Gazprom", "Gasprom JSC"), ("Glenmore plc", "Glencore plc")])
+def test_a_company_word_misspelt_by_one_slip_is_the_same_word(a: str, b: str) -> None:
+    assert compare_names(a, b) >= THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Simon S.A.", "TIMON"), ("Caron", "LIMITED LIABILITY COMPANY CARBON"),
+    ("Alexandre SARL", "ALEXANDRA LLC"), ("Bruce Electronics Co., Ltd.", "Rice Electronics"),
+    ("Hering", "BERING"), ("Trafalgura Group Pte. Ltd.", "Trafigura Group Pte. Ltd.")])
+def test_short_words_other_first_letters_and_two_slips_stay_other_companies(a: str,
+                                                                            b: str) -> None:
+    assert compare_names(a, b) < THRESHOLD
+
+
+def test_one_slip_needs_seven_letters_the_same_first_letter_and_no_vowel_ending_change() -> None:
+    assert one_slip("wallmart", "walmart") and one_slip("citygroup", "citigroup")
+    assert one_slip("gazprom", "gasprom")  # a changed letter inside the word
+    assert not one_slip("appel", "apple")  # five letters: too short to tell
+    assert not one_slip("invidia", "nvidia")  # another first letter
+    assert not one_slip("roberto", "roberta")  # another form of the name
+    assert not one_slip("glenmore", "glencove")  # two slips
+    assert not one_slip("abc1234", "abc1235")  # numbers are identifiers
+
+
+# -- Wade-Giles ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("a", "b"), [
+    ("Hsi Chin-ping", "Xi Jinping"), ("Mao Tse-tung", "Mao Zedong"),
+    ("Teng Hsiao-ping", "Deng Xiaoping"), ("CHEN Shui-pien", "Chen Shuibian")])
+def test_a_name_in_wade_giles_matches_its_pinyin_spelling(a: str, b: str) -> None:
+    assert compare_names(a, b) >= THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Hsi Chin-ping", "Xi Jinming"), ("Mao Tse-tung", "Mao Zemin")])
+def test_wade_giles_readings_compare_syllable_for_syllable(a: str, b: str) -> None:
+    assert compare_names(a, b) < THRESHOLD
+
+
+def test_only_names_that_are_wade_giles_get_readings() -> None:
+    assert ("xi", "jin", "ping") in pinyin_readings(("hsi", "chin", "ping"))
+    # the unmarked "chin" is ch'in (qin) or chin (jin): both readings
+    assert ("xi", "qin", "ping") in pinyin_readings(("hsi", "chin", "ping"))
+    assert pinyin_readings(("li", "wang")) == []  # already pinyin
+    assert pinyin_readings(("hung", "lee")) == []  # "lee" is no Wade-Giles syllable
+    assert pinyin_readings(("michael", "scott")) == []
+
+
+def test_the_screener_finds_a_pinyin_listed_name_from_wade_giles() -> None:
+    xi = ListEntry(list="TEST", entry_id="1", name="XI, Jinping", kind="person", source="t")
+    other = ListEntry(list="TEST", entry_id="2", name="XI, Jinming", kind="person", source="t")
+    s = Screener([ParsedList("test", [xi, other], 2, "test")])
+    hits = s.screen("Hsi Chin-ping")
+    assert [h.entry_id for h in hits] == ["1"]
