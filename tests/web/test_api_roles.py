@@ -21,6 +21,7 @@ from exportcheck.ledger.api import Ledger
 from exportcheck.screen.service import SAMPLES_DIR
 from exportcheck.web.problems import MEDIA_TYPE
 
+from .api_helpers import bis_licence
 from .conftest import Service
 
 SEEDED_LICENCE = "DSP5-HK-2019-001"
@@ -69,14 +70,7 @@ class Route:
 
 # -- request builders ----------------------------------------------------------------------
 def _licence_spec(number: str) -> dict[str, Any]:
-    return {
-        "agency": "BIS", "number": number, "kind": "BIS", "destination": "DE",
-        "valid_from": "2024-01-01",
-        "parties": [{"role": "applicant", "name": "Roles Test Exporter", "country": "US"},
-                    {"role": "consignee", "name": "Roles Test GmbH", "country": "DE"},
-                    {"role": "end_user", "name": "Roles Test GmbH", "country": "DE"}],
-        "lines": [{"classification": "3A001.a.2", "quantity": 10, "value": "1000.00"}],
-    }
+    return bis_licence(number, quantity=10, value="1000.00")
 
 
 def _add_licence(service: Service) -> Call:
