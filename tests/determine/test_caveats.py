@@ -30,8 +30,19 @@ def test_uae_groups_are_flagged_for_2024() -> None:
 
 
 def test_uae_a5_named_with_its_lower_bound() -> None:
-    d = determine("3A090.a", "AE", date(2026, 1, 5))
-    assert any("A:5 not before 2025-05-08" in c for c in d.caveats)
+    d = determine("3A090.a", "AE", date(2026, 7, 1))
+    assert any("A:5 not before 2026-06-21" in c for c in d.caveats)
+
+
+def test_rows_dated_by_their_rule_leave_the_caveat() -> None:
+    """Venezuela's D:1-D:4 listings are dated by 84 FR 24018 (24 May 2019): a 2019 answer no
+    longer names them, while its D:5 listing, whose start is still unknown, is named."""
+    d = determine("3A001.a.2", "VE", date(2019, 6, 1), value=1000)
+    groups = next(c for c in d.caveats if "Country Group memberships of VE" in c)
+    assert "(D:5)" in groups
+    assert not any(g in groups for g in ("D:1", "D:2", "D:3", "D:4", "B,"))
+    marks = next(c for c in d.caveats if "Country Chart marks for VE" in c)
+    assert "NS2" in marks and "NP2" not in marks and "CB3" not in marks
 
 
 def test_no_caveat_on_or_after_the_edition() -> None:

@@ -23,7 +23,7 @@ def _unknown(rows: Iterable[Cited]) -> list[Cited]:
 
 
 def _bounded(g: Cited) -> str:
-    """``A:5`` or ``A:5, not before 2025-05-08`` for a start known only by a lower bound."""
+    """``A:5`` or ``A:5 not before 2026-06-21`` for a start known only by a lower bound."""
     name = str(getattr(g, "group", ""))
     return f"{name} not before {g.not_before.isoformat()}" if g.not_before else name
 

@@ -4,6 +4,15 @@ Every row carries a ``citation`` and an effective window. ``effective_from`` may
 ``unknown``: the rule is in the eCFR edition the row was taken from, but its start date has not
 been established; the engine then applies it from the start of the rule base and says so in the
 trace. Validation here is what makes a missing citation fail loudly at start-up.
+
+A start date is established only by a source that dates the row itself: the Federal Register
+rule that made it (which may predate the rule base: India's A:1 and A:5 listings of 3 Aug 2018),
+or a dated copy of the table showing the row in force. A row is never dated because no change to
+it is known: that would need the complete list of the rules that amended its table over the
+period (an eCFR or CFR edition's amendment citations, or the List of CFR Sections Affected),
+checked rule by rule; for the Country Chart and Country Groups no such list was found (the eCFR
+parse the tables come from carries none), so rows no known rule touched keep ``unknown``
+(tools/chart_history.yaml).
 """
 
 from __future__ import annotations
@@ -64,7 +73,7 @@ def _start(value: object) -> object:
     return value
 
 
-#: ``effective_from: "unknown; not before 2025-05-08"``: the start date is not established, but
+#: ``effective_from: "unknown; not before 2026-06-21"``: the start date is not established, but
 #: sources show the row was not yet in force before that day (a lower bound, not a rule's date).
 _BOUND = "unknown; not before "
 

@@ -1,0 +1,99 @@
+"""Country Group changes of 2019-2026 (issue #12 point 1): each dated change holds the day it
+took effect and not the day before, names its Federal Register rule, and every move out of a
+group ends on the day before the move into the new one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exportcheck.rules import RULEBASE_START, load_ruleset
+from exportcheck.rules.loader import BUNDLED
+
+HISTORY = Path(__file__).resolve().parents[2] / "tools" / "chart_history.yaml"
+VE_DAY = date(2019, 5, 24)  # 84 FR 24018
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return load_ruleset()
+
+
+@pytest.mark.parametrize("group", ["D:1", "D:2", "D:3", "D:4"])
+def test_venezuela_enters_d_groups_on_24_may_2019(rs, group: str) -> None:
+    before, on = rs.as_of(VE_DAY - timedelta(days=1)), rs.as_of(VE_DAY)
+    assert not before.in_group("VE", group) and on.in_group("VE", group)
+    row = on.groups["VE"][group]
+    assert row.start_date_known and row.effective_from == VE_DAY
+    assert "84 FR 24018" in (row.start_citation or "")
+
+
+def test_venezuela_leaves_b_but_stays_d5(rs) -> None:
+    before, on = rs.as_of(VE_DAY - timedelta(days=1)), rs.as_of(VE_DAY)
+    assert before.in_group("VE", "B") and not on.in_group("VE", "B")
+    assert "84 FR 24018" in (before.groups["VE"]["B"].start_citation or "")
+    # D:5 (arms embargo) was not changed by the rule: in force both days, start still unknown
+    assert before.in_group("VE", "D:5") and on.in_group("VE", "D:5")
+    assert not on.groups["VE"]["D:5"].start_date_known
+
+
+@pytest.mark.parametrize("column", ["NP2", "CB3"])
+def test_venezuela_chart_marks_added_by_the_same_rule(rs, column: str) -> None:
+    assert column not in rs.as_of(VE_DAY - timedelta(days=1)).chart["VE"]
+    mark = rs.as_of(VE_DAY).chart["VE"][column]
+    assert mark.effective_from == VE_DAY and "84 FR 24018" in (mark.start_citation or "")
+    # a mark the rule did not touch keeps an unknown start
+    assert not rs.as_of(VE_DAY).chart["VE"]["NS1"].start_date_known
+
+
+def test_india_a1_dated_before_the_rule_base_by_its_rule(rs) -> None:
+    row = rs.as_of(RULEBASE_START).groups["IN"]["A:1"]
+    assert row.start_date_known and row.effective_from == date(2018, 8, 3)
+    assert "83 FR 38018" in (row.start_citation or "")
+
+
+def test_uae_a5_bound_follows_the_june_2026_copy_of_the_table(rs) -> None:
+    """Not in any A group in a copy verified against the eCFR of 20 Jun 2026: A:5 is applied
+    from 21 Jun 2026 at the earliest, D:3/D:4 until the day before; the start stays unknown."""
+    last_d, first_a5 = rs.as_of(date(2026, 6, 20)), rs.as_of(date(2026, 6, 21))
+    assert not last_d.in_group("AE", "A:5") and first_a5.in_group("AE", "A:5")
+    assert last_d.in_group("AE", "D:4") and not first_a5.in_group("AE", "D:4")
+    assert last_d.in_group("AE", "D:3") and not first_a5.in_group("AE", "D:3")
+    a5 = first_a5.groups["AE"]["A:5"]
+    assert not a5.start_date_known and a5.not_before == date(2026, 6, 21)
+
+
+def _moves() -> list[tuple[str, str, str]]:
+    """(code, old group, new group) for every move the history file records."""
+    return [
+        ("VE", "B", "D:1"),
+        ("YE", "B", "D:1"),
+        ("UA", "D:1", "B"),
+        ("MM", "B", "D:1"),
+        ("NI", "B", "D:1"),
+        ("SD", "E:1", "B"),
+        ("RU", "A:2", "D:2"),
+        ("RU", "A:4", "D:4"),
+    ]
+
+
+@pytest.mark.parametrize(("code", "old", "new"), _moves())
+def test_every_move_ends_the_old_membership_the_day_before(rs, code, old, new) -> None:
+    start = next(r for r in rs.rows("group_members") if (r.code, r.group) == (code, new)).start
+    ended = [r for r in rs.rows("group_members") if (r.code, r.group) == (code, old)]
+    assert [r.effective_to for r in ended] == [start - timedelta(days=1)], (code, old)
+
+
+def test_history_notes_claim_no_missing_event() -> None:
+    """The notes once said ended memberships were 'not recorded'; each is now in an event file."""
+    text = HISTORY.read_text(encoding="utf-8")
+    assert "not recorded" not in text
+    events = {
+        (m["code"], m["group"])
+        for path in (BUNDLED / "events").glob("country_groups_*.yaml")
+        for m in yaml.safe_load(path.read_text(encoding="utf-8")).get("group_members", [])
+    }
+    assert {("VE", "B"), ("YE", "B"), ("UA", "D:1"), ("MM", "B"), ("NI", "B")} <= events
