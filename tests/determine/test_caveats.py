@@ -45,6 +45,15 @@ def test_rows_dated_by_their_rule_leave_the_caveat() -> None:
     assert "NS2" in marks and "NP2" not in marks and "CB3" not in marks
 
 
+def test_the_chart_caveat_says_removed_marks_are_unknown_too() -> None:
+    """88 FR 85479 (8 Dec 2023) removed crime-control marks from Austria's row, and which
+    columns is not established: an Austrian answer of 2022 must not read as if today's row,
+    without those marks, were the row of the time."""
+    d = determine("0A978", "AT", date(2022, 6, 1), value=1000)
+    marks = next(c for c in d.caveats if "Country Chart marks for AT" in c)
+    assert "marks removed since then are not known" in marks
+
+
 def test_no_caveat_on_or_after_the_edition() -> None:
     assert determine("3A090.a", "AE", SOURCE_EDITION).caveats == []
     assert determine("3A001.a.2", "HK", date(2026, 11, 2)).caveats == []

@@ -47,7 +47,8 @@ def caveats(ctx: Context) -> list[str]:
     if marks and ctx.item.kind == "eccn":
         cols = ", ".join(sorted(m.column for m in marks))
         out.append(f"Country Chart marks for {dest} ({cols}) are as in the eCFR of {edition}; "
-                   "their start dates are not established (15 CFR 738 Supp. 1)")
+                   "their start dates are not established, and marks removed since then are "
+                   "not known either (15 CFR 738 Supp. 1)")
     entry = snap.ccl.get(ctx.item.code) if ctx.item.kind == "eccn" else None
     if entry is not None and not entry.start_date_known:
         out.append(f"the CCL entry {entry.eccn} (control lines, licence exceptions) is as in the "
