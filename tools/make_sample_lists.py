@@ -46,15 +46,19 @@ def build_name_data() -> None:
                 forms.add(folded)
     stop = yaml.safe_load((rigour / "stopwords.yml").read_text("utf-8"))
     prefixes = sorted({fold_text(p) for p in stop["PERSON_NAME_PREFIXES"] if fold_text(p)})
+    symbols = yaml.safe_load((rigour / "symbols.yml").read_text("utf-8"))
+    # English given names and their usual short forms ("Ted" = Edward or Theodore)
+    nicknames = sorted(sorted({fold_text(n) for n in group}) for group
+                       in symbols["person_nick"].values() if len(group) > 1)
     NAME_DATA.parent.mkdir(parents=True, exist_ok=True)
     NAME_DATA.write_text(json.dumps({
         "_source": "compiled from opensanctions/rigour resources/names (MIT licence) by "
                    "tools/make_sample_lists.py",
-        "legal_forms": sorted(forms), "han_legal_forms": sorted(han_forms, key=len, reverse=True),
-        "person_prefixes": prefixes,
+        "legal_forms": sorted(forms), "han_legal_forms": sorted(han_forms, key=lambda f: (-len(f), f)),
+        "person_prefixes": prefixes, "person_nicknames": nicknames,
     }, ensure_ascii=False, indent=0), "utf-8")
     print(f"{NAME_DATA}: {len(forms)} legal forms, {len(han_forms)} Han forms, "
-          f"{len(prefixes)} prefixes")
+          f"{len(prefixes)} prefixes, {len(nicknames)} nickname groups")
 
 
 def _ofac_lines(path: Path) -> list[bytes]:

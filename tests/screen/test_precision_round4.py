@@ -7,7 +7,8 @@ import pytest
 
 from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
-from exportcheck.screen.scorer import compare_names, one_slip
+from exportcheck.screen.normalize import name_forms
+from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, compare_names, one_slip
 from exportcheck.screen.wadegiles import pinyin_readings
 from exportcheck.settings import get_settings
 
@@ -71,3 +72,40 @@ def test_the_screener_finds_a_pinyin_listed_name_from_wade_giles() -> None:
     s = Screener([ParsedList("test", [xi, other], 2, "test")])
     hits = s.screen("Hsi Chin-ping")
     assert [h.entry_id for h in hits] == ["1"]
+
+
+# -- nicknames and country names -------------------------------------------------------------
+@pytest.mark.parametrize(("a", "b"), [
+    ("Ted Doe", "Theodore Doe"), ("Ben Netanyahu", "Benjamin Netanyahu"),
+    ("Bill Gates", "GATES, William")])
+def test_a_given_name_and_its_short_form_are_a_nickname_match_below_the_threshold(
+        a: str, b: str) -> None:
+    """Nicknames collide too often among ordinary names ("Sam Johnson" / "Samuel Johnson") to
+    alert on their own: a match of its own kind, capped like a partial one."""
+    assert compare_names(a, b) == PARTIAL_MAX
+    m = max((compare_forms(x, y) for x in name_forms(a) for y in name_forms(b)),
+            key=lambda m: m.score)
+    assert m.kind == "nickname" and "short form" in m.explain()[0]
+
+
+def test_a_short_form_is_no_other_name() -> None:
+    assert compare_names("Ted Cox", "Theodora Cox") < 50
+    assert compare_names("Ted Doe", "Theodore Dale") < 75
+
+
+def test_a_nickname_match_alerts_when_other_evidence_agrees() -> None:
+    gates = ListEntry(list="TEST", entry_id="1", name="GATES, William", kind="person",
+                      dobs=["1955-10-28"], source="t")
+    s = Screener([ParsedList("test", [gates], 1, "test")])
+    assert s.screen("Bill Gates") == []
+    assert [h.entry_id for h in s.screen("Bill Gates", threshold=PARTIAL_MAX)] == ["1"]
+    hit, = s.screen("Bill Gates", dob="1955-10-28")
+    assert hit.match_kind == "nickname" and hit.score >= THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("U.S. Department of State", "United States Department of State"),
+    ("UK Export Finance", "United Kingdom Export Finance"),
+    ("UAE Trading LLC", "United Arab Emirates Trading LLC")])
+def test_a_country_written_out_or_abbreviated_is_one_word(a: str, b: str) -> None:
+    assert compare_names(a, b) == 100.0

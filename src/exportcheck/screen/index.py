@@ -19,7 +19,7 @@ import numpy as np
 
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.hkspell import hk_spellings
-from exportcheck.screen.normalize import HAN_RE, NameForm, name_forms
+from exportcheck.screen.normalize import HAN_RE, NameForm, name_forms, nicknames
 from exportcheck.screen.scorer import skeleton, variant_key, weight
 
 MIN_FUZZY_LEN = 4
@@ -179,6 +179,8 @@ class NameIndex:
     def similar_tokens(self, token: str) -> set[str]:
         """Indexed tokens equal or close to ``token`` (edit distance ~1-2, same skeleton)."""
         out = {token} if token in self._key_ids else set()
+        # "bill" finds "william": a given name's short forms (nicknames) are the same name
+        out.update(n for n in nicknames().get(token, ()) if n in self._key_ids)
         if len(token) >= MIN_FUZZY_LEN and token.isascii():
             out.update(self.by_delete.get(token, ()))
             for d in _deletes(token):

@@ -72,6 +72,17 @@ def _legal_forms() -> tuple[dict[tuple[str, ...], int], int]:
 
 
 @lru_cache(maxsize=1)
+def nicknames() -> dict[str, frozenset[str]]:
+    """English given names and their short forms, both ways: "ted" -> {"edward", "theodore"}
+    (rigour's table, in ``name_data.json``)."""
+    out: dict[str, set[str]] = {}
+    for group in name_data().get("person_nicknames", ()):
+        for name in group:
+            out.setdefault(name, set()).update(n for n in group if n != name)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
 def _prefixes() -> frozenset[str]:
     return frozenset(p for p in name_data()["person_prefixes"] if " " not in p)
 
@@ -123,6 +134,10 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     legal: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
+        if tokens[i] == "united" and (phrase := _country_phrase(tokens, i)):
+            core.append(phrase[1])
+            i += phrase[0]
+            continue
         for size in range(min(longest, n - i), 0, -1):
             seq = tuple(tokens[i : i + size])
             if seq in forms and (size > 1 or len(seq[0]) > 3 or i + size == n or (
@@ -136,6 +151,19 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     if not core:
         return tuple(tokens), ()
     return tuple(core), tuple(legal)
+
+
+#: country names organisations write out or abbreviate: "U.S. Department of State" is the
+#: "United States Department of State"
+COUNTRY_PHRASES = {("united", "states", "of", "america"): "us", ("united", "states"): "us",
+                   ("united", "kingdom"): "uk", ("united", "arab", "emirates"): "uae"}
+
+
+def _country_phrase(tokens: list[str], i: int) -> tuple[int, str] | None:
+    for phrase, short in COUNTRY_PHRASES.items():  # longest first
+        if tuple(tokens[i : i + len(phrase)]) == phrase:
+            return len(phrase), short
+    return None
 
 
 def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:

@@ -18,8 +18,10 @@ Three kinds of match, because they are not the same alert:
   most :data:`PARTIAL_MAX`, less the more of the longer name is missing, so it stays below the
   default threshold unless other evidence agrees (:mod:`exportcheck.screen.evidence`).
 
-The screener adds a fourth, ``weak``: the list name is one OFAC calls a weak alias
-(:mod:`exportcheck.screen.weak`), capped like a partial match.
+A given name matched only through its short form ("Bill Gates" / "William Gates") is a
+``nickname`` match, capped like a partial one: among 50,000 ordinary names, "Sam Johnson" /
+"Samuel Johnson" pairs would otherwise raise one alert in 10,000. The screener adds ``weak``:
+the list name is one OFAC calls a weak alias (:mod:`exportcheck.screen.weak`), capped likewise.
 
 In organisation names each word also weighs by how distinctive it is among listed organisations
 (:mod:`exportcheck.screen.weights`): "tech", "trade", "hong kong" count for little, so a
@@ -35,7 +37,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from exportcheck.screen.hkspell import hk_key, is_hk_syllable
-from exportcheck.screen.normalize import NameForm
+from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.weights import org_factors, org_like
 
 #: below this a token pair does not count as matched at all
@@ -69,6 +71,9 @@ PARTIAL_MISSING_COST = 40.0
 OTHER_FATHER_MAX = 75.0
 #: the similarity of two romanisations of one name (:func:`variant_key`)
 VARIANT_SIM = 0.9
+#: the similarity of a given name and its usual short form ("Ted"/"Theodore", "Bill"/"William");
+#: the match is of its own kind, ``nickname``, capped like a partial match
+NICK_SIM = 0.85
 #: the similarity of a name and its other-gender form ("Antonio"/"Antonia"): a weak pair
 GENDER_SIM = 0.7
 _VOWELS = re.compile(r"[aeiouy]+")
@@ -125,6 +130,8 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return INITIAL_SIM if a[0] == b[0] else 0.0  # an initial
+    if b in nicknames().get(a, ()):
+        return NICK_SIM
     if abjad and skeleton(a) == skeleton(b):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
@@ -257,7 +264,7 @@ class NameMatch:
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_candidate: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
-    kind: str = "exact"  # exact / full / partial / weak (module docstring)
+    kind: str = "exact"  # exact / full / partial / nickname / weak (module docstring)
     #: share of the longer name's weight missing from the other (partial matches)
     missing: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -266,6 +273,9 @@ class NameMatch:
         out = []
         if self.kind == "partial":
             out.append(f"partial name: {self.missing:.0%} of the longer name missing, scored at "
+                       f"most {PARTIAL_MAX:g} unless other evidence agrees")
+        elif self.kind == "nickname":
+            out.append(f"a given name matched through its short form (Bill = William): scored at "
                        f"most {PARTIAL_MAX:g} unless other evidence agrees")
         elif self.kind == "weak":
             out.append(f"weak alias (OFAC: screening is not expected to alert on it alone): "
@@ -389,6 +399,10 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         if org and (len(qt) == 1 or len(ct) == 1) and not all(
                 s == 1.0 or one_slip(qt[i], ct[j]) for i, (j, s) in used_q.items()):
             score *= ONE_WORD_FUZZY  # "Monnier" / "JONNIER": one misspelt word is little to go on
+        if any(ct[j] in nicknames().get(qt[i], ()) for i, (j, _) in used_q.items()):
+            # "Sam Johnson" / "Samuel Johnson": one in 10,000 ordinary names collides like this
+            return NameMatch(round(min(score * 100, PARTIAL_MAX), 1), *explained,
+                             kind="nickname")
         return NameMatch(round(score * 100, 1), *explained, kind="full")
     small_is_q = (len(qt), tq) <= (len(ct), tc)
     left_small = [i for i in range(len(qt)) if i not in used_q] if small_is_q else [

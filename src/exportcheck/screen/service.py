@@ -287,7 +287,7 @@ class Screener:
             if qkind:  # say why the query counts as an organisation
                 why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
                        if w.startswith("query is ") else w for w in why]
-            if m.kind in ("partial", "weak"):
+            if m.kind in ("partial", "nickname", "weak"):
                 extra, line = corroborate_partial(agreed)
                 if line:
                     points += extra
