@@ -54,7 +54,8 @@ def build_name_data() -> None:
     NAME_DATA.write_text(json.dumps({
         "_source": "compiled from opensanctions/rigour resources/names (MIT licence) by "
                    "tools/make_sample_lists.py",
-        "legal_forms": sorted(forms), "han_legal_forms": sorted(han_forms, key=lambda f: (-len(f), f)),
+        "legal_forms": sorted(forms),
+        "han_legal_forms": sorted(han_forms, key=lambda f: (-len(f), f)),
         "person_prefixes": prefixes, "person_nicknames": nicknames,
     }, ensure_ascii=False, indent=0), "utf-8")
     print(f"{NAME_DATA}: {len(forms)} legal forms, {len(han_forms)} Han forms, "

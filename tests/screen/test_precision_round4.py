@@ -109,3 +109,32 @@ def test_a_nickname_match_alerts_when_other_evidence_agrees() -> None:
     ("UAE Trading LLC", "United Arab Emirates Trading LLC")])
 def test_a_country_written_out_or_abbreviated_is_one_word(a: str, b: str) -> None:
     assert compare_names(a, b) == 100.0
+
+
+def test_the_wade_giles_table_is_what_its_builder_gives() -> None:
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    try:
+        from build_wade_giles import build
+    finally:
+        sys.path.pop(0)
+    from exportcheck.screen.wadegiles import DATA_FILE
+
+    assert json.loads(DATA_FILE.read_text("utf-8")) == build()
+
+
+def test_a_latin_name_never_loads_pypinyin() -> None:
+    """The Wade-Giles table is a data file: screening Latin names stays free of pypinyin's
+    dictionary (half a second and tens of MB per process)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom exportcheck.screen.normalize import name_forms\n"
+            "assert len(name_forms('Mao Tse-tung')) > 1\nname_forms('John Peterson')\n"
+            "print('pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

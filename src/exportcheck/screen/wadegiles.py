@@ -6,7 +6,8 @@ pinyin ("Xi Jinping", "Mao Zedong"). The two systems spell most syllables differ
 spelling distance relates them: the syllables are converted instead.
 
 The syllable table is pypinyin's own Wade-Giles style, applied to every pinyin syllable it
-knows; it is built once, on the first name that looks like Wade-Giles. Apostrophes (the
+knows (``data/wade_giles.json``, built by ``tools/build_wade_giles.py``), so that a Latin name
+never loads pypinyin's dictionary. Apostrophes (the
 aspiration mark: ch'in = qin, chin = jin) are usually dropped in lists, so an unmarked syllable
 reads both ways and a name yields a few readings (at most :data:`MAX_READINGS`).
 
@@ -18,36 +19,29 @@ hyphenated run of them) and at least one is not also a pinyin syllable ("hsi", "
 from __future__ import annotations
 
 import itertools
+import json
 import unicodedata
-from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 
 MAX_READINGS = 8
+#: built by tools/build_wade_giles.py from pypinyin's Wade-Giles style (reviewed data file)
+DATA_FILE = Path(__file__).with_name("data") / "wade_giles.json"
 
 
-def _plain(syllable: str) -> str:
-    """ASCII letters only: "hsü" -> "hsu", "ch'in" -> "chin"."""
-    decomposed = unicodedata.normalize("NFKD", syllable)
+def plain(syllable: str) -> str:
+    """ASCII letters only, as lists write them: "hsü" (pypinyin: "hsv") -> "hsu", "ch'in" ->
+    "chin"."""
+    decomposed = unicodedata.normalize("NFKD", syllable).replace("v", "u")
     return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     """(Wade-Giles syllable without marks -> pinyin syllables, the pinyin syllables)."""
-    from pypinyin import Style
-    from pypinyin.constants import PINYIN_DICT
-    from pypinyin.style import convert
-
-    syllables = {p for v in PINYIN_DICT.values() for p in v.split(",")}
-    wg: dict[str, set[str]] = defaultdict(set)
-    pinyin: set[str] = set()
-    for p in syllables:
-        plain = _plain(convert(p, Style.NORMAL, strict=True).replace("ü", "u"))
-        if not plain:
-            continue
-        pinyin.add(plain)
-        wg[_plain(convert(p, Style.WADEGILES, strict=True))].add(plain)
-    return {k: tuple(sorted(v)) for k, v in wg.items() if k}, frozenset(pinyin)
+    data = json.loads(DATA_FILE.read_text("utf-8"))
+    return ({k: tuple(v) for k, v in data["wade_giles"].items()},
+            frozenset(data["pinyin"]))
 
 
 _WG_ONLY_HINTS = ("hs", "ts", "tz", "ih", "ung", "ieh", "ueh", "ien", "uo")
