@@ -188,6 +188,8 @@ def report_rows(b: dict | None, a: dict, n: dict | None) -> list[tuple[str, str,
     num("cases.csv accuracy @ best threshold", "", "cases.best")
     row("cases.csv false positives, by category (top 5)", "", lambda d: _top(d, "fp"))
     row("cases.csv false negatives, by category (top 5)", "", lambda d: _top(d, "fn"))
+    num("cases.csv false negatives that are partial-name or nickname matches (held below the "
+        "threshold without other evidence)", "", "cases.fn_capped", "{}", nk=False)
     for i, m in enumerate(("precision", "recall", "accuracy")):
         row(f"entity_bench_checks.yml {m} @ default threshold", "",
             lambda d, i=i: _fmt((_get(d, "checks") or [None] * 3)[i]))
