@@ -7,7 +7,7 @@ import pytest
 
 from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
-from exportcheck.screen.normalize import name_forms
+from exportcheck.screen.normalize import arabic_compounds, name_forms
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, compare_names, one_slip
 from exportcheck.screen.wadegiles import pinyin_readings
 from exportcheck.settings import get_settings
@@ -138,3 +138,19 @@ def test_a_latin_name_never_loads_pypinyin() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+# -- ʿAbd al- in Latin spellings ---------------------------------------------------------------
+@pytest.mark.parametrize(("a", "b"), [
+    ("Abdul Aziz Nuristani", "'ABD AL-AZIZ AL-NURISTANI"),
+    ("Abdel Aziz Nuristani", "Abdul Aziz Nuristani"),
+    ("Abdur Rahman Khan", "Abd ar-Rahman Khan"),
+    ("'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani")])
+def test_abd_al_is_spelt_one_way_and_the_article_may_be_left_out(a: str, b: str) -> None:
+    assert compare_names(a, b) >= THRESHOLD
+
+
+def test_al_is_only_an_article_in_a_name_of_arabic_form() -> None:
+    assert compare_names("Al Smith", "SMITH") < THRESHOLD  # Al is a given name here
+    assert arabic_compounds(["ali", "abdul"]) == ["ali", "abdul"]  # a last word stays
+    assert arabic_compounds(["abdul", "aziz"]) == ["abd", "al", "aziz"]

@@ -170,7 +170,7 @@ def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
     folded = fold_text(text)
     if not folded:
         return None
-    tokens = numbers_as_digits(folded.split())
+    tokens = arabic_compounds(numbers_as_digits(folded.split()))
     if person is not False and len(tokens) > 2 and tokens[0] in _prefixes():
         tokens = tokens[1:]  # "Mr", "Dr", "General" ...
     # a listed person has no legal form; a word written with an apostrophe ("SA'D", "Sa'd")
@@ -179,6 +179,33 @@ def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
     script = "abjad" if _ABJAD_RE.search(text) else (
         "latin" if text.isascii() or _mostly_latin(text) else "other")
     return NameForm(core, legal, script)
+
+
+#: "Abdul", "Abdel", "Abdur" ... : ʿAbd al- ("servant of the") with the article glued, in the
+#: spellings lists and customers use; and the article's assimilated forms after "Abd"
+_ABD_GLUED = frozenset(("abdul", "abdel", "abdal", "abdoul", "abdol", "abdil", "abdur", "abdus",
+                        "abdun", "abdar", "abdas", "abdad", "abdan", "abduz", "abdaz"))
+_ABD_ARTICLE = frozenset(("al", "el", "ul", "ol", "il", "ar", "as", "ad", "an", "ur", "us",
+                          "ud", "un", "az", "uz"))
+
+
+def arabic_compounds(tokens: list[str]) -> list[str]:
+    """Spell ʿAbd al-X one way: "Abdul Aziz", "Abdel Aziz", "Abd el-Aziz", "Abdur Rahman" and
+    "Abd ar-Rahman" all become "abd al X", as lists print it ("ABD AL-AZIZ"). A word that
+    ends the name is left alone ("Ali Abdul")."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t in _ABD_GLUED and i + 1 < n:
+            out += ["abd", "al"]
+        elif t == "abd" and i + 2 < n and tokens[i + 1] in _ABD_ARTICLE:
+            out += ["abd", "al"]
+            i += 1
+        else:
+            out.append(t)
+        i += 1
+    return out
 
 
 def _apostrophe_words(text: str) -> frozenset[str]:

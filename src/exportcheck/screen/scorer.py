@@ -417,7 +417,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     longer = ct if small_is_q else qt
     # an Arabic article ("Selselat al Thahab" / "Silsilat Dhahab"): lists and romanisers put it
     # in or leave it out, and it names nothing
-    void = _ARTICLES if abjad else frozenset()
+    # ... and in a Latin name of Arabic form ("'Abd al-Aziz al-Nuristani" / "Abdul Aziz
+    # Nooristani"): there "al" is the article, not the given name Al
+    void = _ARTICLES if abjad or _arabic_form(qt) or _arabic_form(ct) else frozenset()
     if left_small or english or all(_minor(t) or t in void or longer.count(t) > 1
                                     for t in extra):
         # words differ on both sides ("Zu Zag Bong 6" / "5"), or only initials and patronymics
@@ -466,6 +468,12 @@ _PARTICLES = frozenset(("al", "el", "bin", "ibn", "bint", "abu", "abd", "de", "d
 
 
 _ARTICLES = frozenset(("al", "el"))
+_ARABIC_MARKERS = frozenset(("abd", "bin", "ibn", "bint", "abu", "umm"))
+
+
+def _arabic_form(tokens: tuple[str, ...]) -> bool:
+    """A name with an Arabic name element besides the article ("abd", "bin", "abu")."""
+    return not _ARABIC_MARKERS.isdisjoint(tokens)
 _CONNECTORS = frozenset(("of", "and", "for", "the", "in", "on", "at", "und", "et", "y"))
 
 
