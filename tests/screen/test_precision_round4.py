@@ -8,7 +8,13 @@ import pytest
 from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.normalize import arabic_compounds, name_forms
-from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, compare_names, one_slip
+from exportcheck.screen.scorer import (
+    PARTIAL_MAX,
+    compare_forms,
+    compare_names,
+    one_slip,
+    variant_key,
+)
 from exportcheck.screen.wadegiles import pinyin_readings
 from exportcheck.settings import get_settings
 
@@ -154,3 +160,9 @@ def test_al_is_only_an_article_in_a_name_of_arabic_form() -> None:
     assert compare_names("Al Smith", "SMITH") < THRESHOLD  # Al is a given name here
     assert arabic_compounds(["ali", "abdul"]) == ["ali", "abdul"]  # a last word stays
     assert arabic_compounds(["abdul", "aziz"]) == ["abd", "al", "aziz"]
+
+
+def test_arabic_diphthong_spellings_are_one_name() -> None:
+    assert variant_key("husayn") == variant_key("hussein") == variant_key("hussain")
+    assert compare_names("Saddam Husayn", "Saddam Hussein") >= THRESHOLD
+    assert variant_key("hussein") != variant_key("hassan")

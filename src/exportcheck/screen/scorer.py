@@ -168,6 +168,7 @@ def one_slip(a: str, b: str) -> bool:
 
 _VARIANT_STEPS = (
     (re.compile(r"(.)\1+"), r"\1"),  # Hassan / Hasan
+    (re.compile(r"(?<=[^aeiou])(?:ay|ai|ei|ey)(?=[^aeiou]|$)"), "ai"),  # Husayn / Hussein
     (re.compile(r"ou|oo|o"), "u"),  # Rouhani / Rohani, Mahmood / Mahmoud, Osama / Usama
     (re.compile(r"ee|ie|e|y(?=[^aeiou]|$)"), "i"),  # Laden / Ladin, Yusef / Yousif
     (re.compile(r"zh|dj"), "j"),  # Ahmadinezhad / Ahmadinejad, Abdelmadjid / Abdelmajid
