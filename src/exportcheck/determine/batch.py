@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from exportcheck.determine import parties
+from exportcheck.determine import parties, sta
 from exportcheck.determine.batch_parties import collapse_parties, party_args
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context
@@ -252,6 +252,8 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
             sig.append(
                 (symbol, scope_applies(probe, grant.scope), cls.covered_by(only) if only else None)
             )  # type: ignore[arg-type]
+            if symbol == "STA":  # the entry's STA paragraph names paragraphs in its words
+                sig.append(sta.c1_excluded(code, para, grant.text))
     sig.extend(pattern_hit(cls.label, fn.eccns) for fn in rs.rows("chart_footnotes"))
     # review-policy rows and reach notes may name paragraphs too
     sig.extend(pattern_hit(cls.label, r.items) for r in rs.rows("review_policies") if r.items)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from exportcheck.determine import exceptions_ac as ac
+from exportcheck.determine import sta
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.rules import schema as s
 
@@ -134,6 +135,8 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
     grant = entry.exceptions.get(symbol)
     if grant is None or grant.eligible == "no":
         return None
+    if symbol == "STA":
+        return _sta_grant(ctx, entry, grant)
     if grant.eligible == "partial" and grant.scope.parsed and grant.scope.only:
         if not (ctx.item.paragraph and ctx.item.covered_by(grant.scope.only)):
             return None
@@ -144,6 +147,17 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
     )
     extra = f"; entry: {grant.text}" if grant.eligible == "partial" else ""
     return f"{conditions}{extra}"
+
+
+def _sta_grant(ctx: Context, entry: s.CclEntry, grant: s.ExceptionEligibility) -> str | None:
+    """STA (c)(1): the entry's STA paragraph says where STA may not be used (:mod:`sta`)."""
+    definition = ctx.snapshot.exceptions.get("STA")
+    why = sta.c1_excluded(entry.eccn, ctx.item.paragraph, grant.text)
+    if why:
+        ctx.note("License Exception STA", definition, False, f"{why} ({entry.citation})")
+        return None
+    conditions = definition.conditions if definition else ""
+    return f"{conditions}; entry: {grant.text}"
 
 
 def lvs_limit(ctx: Context, entry: s.CclEntry) -> int | None:
