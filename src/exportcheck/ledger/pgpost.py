@@ -23,20 +23,29 @@ was six round trips (a pool ping, ``BEGIN``, the lock, the terms, the write, ``C
 
 Driver errors are raised as SQLAlchemy's (:class:`~sqlalchemy.exc.DBAPIError` subclasses), so the
 Ledger's retry of lock conflicts, serialization failures and duplicate-key races still applies.
+
+The Ledger runs posts on connections kept by :class:`PostConnections` (per engine and process),
+not on a pool checkout per post: SQLAlchemy's checkout and return were a seventh of a post's
+client CPU.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import threading
+import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 from psycopg import pq
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError
 
+from exportcheck.db.engine import PING_AFTER_IDLE_SECONDS
 from exportcheck.ledger.snapshot import (
     PG_LOCK,
     PG_TERMS,
@@ -124,6 +133,154 @@ def transaction(conn: Connection) -> Iterator[psycopg.Connection]:
                 if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
                     raw.rollback()
                 raw.autocommit = False
+
+
+#: idle connections a process keeps per engine for posts (more concurrent posts use the pool)
+KEEP_IDLE = 4
+_HOLDERS: weakref.WeakKeyDictionary[Engine, PostConnections] = weakref.WeakKeyDictionary()
+_HOLDERS_LOCK = threading.Lock()
+# idle connections a forked child inherited: kept referenced, never closed (closing, or the
+# pool's clean-up when they are collected, would end the parent's sessions)
+_INHERITED: list[object] = []
+
+
+class PostConnections:
+    """PostgreSQL, per engine and process: raw connections for shipment posts, kept checked out
+    of the engine's pool and in autocommit between posts (a pool checkout and return per post
+    cost a seventh of its client CPU). At most ``keep`` wait idle; a post that finds none checks
+    one out of the pool, and it goes back there if ``keep`` are already waiting.
+
+    A connection is kept only if it is idle outside any transaction: whatever a post leaves
+    open (a refusal, a replay, an error) is rolled back first, and one that cannot be, or is
+    mid-statement, or was dropped by the server, is discarded (a dropped one with every idle
+    one: a server restart drops them all). One idle for ``PING_AFTER_IDLE_SECONDS`` is pinged
+    before use, as the pool does. ``engine.dispose()`` closes the idle ones."""
+
+    def __init__(self, engine: Engine, keep: int = KEEP_IDLE) -> None:
+        self._engine = weakref.ref(engine)
+        self._dialect = engine.dialect
+        self._keep = keep
+        self._idle: list[tuple[Any, float]] = []  # (pool connection, idle since), newest last
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """A raw psycopg connection in autocommit, idle, for one post."""
+        fairy = self._take()
+        raw = fairy.driver_connection
+        try:
+            yield raw
+        except DBAPIError as exc:
+            if self._dialect.is_disconnect(exc.orig, raw, None):
+                # the server session is gone: say so (the Ledger retries such a post)
+                exc.connection_invalidated = True
+                _discard(fairy, exc.orig)
+                fairy = None
+                self.close_idle()
+            raise
+        finally:
+            if fairy is not None:
+                self._give(fairy)
+
+    def _take(self) -> Any:
+        while True:
+            with self._lock:
+                if self._pid != os.getpid():
+                    _INHERITED.extend(f for f, _ in self._idle)
+                    self._idle, self._pid = [], os.getpid()
+                fairy, since = self._idle.pop() if self._idle else (None, 0.0)
+            if fairy is None:
+                break
+            if time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+                return fairy
+            try:
+                fairy.driver_connection.execute("SELECT 1")
+                return fairy
+            except psycopg.Error as exc:  # closed meanwhile (a restart, an idle timeout)
+                _discard(fairy, exc)
+        engine = self._engine()
+        if engine is None:
+            raise RuntimeError("the engine of these connections is gone")
+        fairy = engine.raw_connection()  # the pool pings one that sat idle there
+        try:
+            fairy.driver_connection.autocommit = True
+        except BaseException:
+            fairy.close()
+            raise
+        return fairy
+
+    def _give(self, fairy: Any) -> None:
+        """Keep ``fairy`` for the next post if it is idle (rolled back if a transaction was left
+        open), else discard it; beyond ``keep`` idle ones, return it to the pool."""
+        raw = fairy.driver_connection
+        try:
+            status = raw.pgconn.transaction_status
+            if raw.closed or raw.pgconn.pipeline_status != pq.PipelineStatus.OFF or status in (
+                    pq.TransactionStatus.ACTIVE, pq.TransactionStatus.UNKNOWN):
+                _discard(fairy, None)
+                return
+            if status != pq.TransactionStatus.IDLE:
+                raw.rollback()
+        except psycopg.Error as exc:
+            _discard(fairy, exc)
+            return
+        with self._lock:
+            if self._pid == os.getpid() and len(self._idle) < self._keep:
+                self._idle.append((fairy, time.monotonic()))
+                return
+        _release(fairy)
+
+    def idle(self) -> list[psycopg.Connection]:
+        """The raw connections waiting for the next posts, newest last (to inspect them)."""
+        with self._lock:
+            return [fairy.driver_connection for fairy, _ in self._idle]
+
+    def close_idle(self) -> None:
+        """Discard the idle connections (the engine was disposed, or the server dropped one);
+        a forked child keeps its parent's referenced instead."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+            mine = self._pid == os.getpid()
+        if not mine:
+            _INHERITED.extend(f for f, _ in idle)
+            return
+        for fairy, _ in idle:
+            _discard(fairy, None)
+
+
+def _discard(fairy: Any, exc: BaseException | None) -> None:
+    """Close a connection and drop it from its pool."""
+    with contextlib.suppress(Exception):
+        fairy.invalidate(exc)
+
+
+def _release(fairy: Any) -> None:
+    """Hand a connection back to its pool as the pool gave it (not in autocommit)."""
+    try:
+        fairy.driver_connection.autocommit = False
+    except psycopg.Error as exc:
+        _discard(fairy, exc)
+        return
+    fairy.close()
+
+
+def connections(engine: Engine) -> PostConnections:
+    """The :class:`PostConnections` of ``engine`` in this process (made on first use)."""
+    holder = _HOLDERS.get(engine)
+    if holder is None:
+        with _HOLDERS_LOCK:
+            holder = _HOLDERS.get(engine)
+            if holder is None:
+                holder = _HOLDERS[engine] = PostConnections(engine)
+                event.listen(engine, "engine_disposed", _disposed)
+    return holder
+
+
+def _disposed(engine: Engine) -> None:
+    holder = _HOLDERS.get(engine)
+    if holder is not None:
+        holder.close_idle()
 
 
 def lock_and_read(raw: psycopg.Connection, number: str | None, agency: str | None,

@@ -294,42 +294,42 @@ def _pg_rows(plan: _Plan) -> tuple[list[dict[str, int]], dict[str, str]]:
     return draws, entry
 
 
-def _post_pg(conn: Connection, spec: ShipmentIn, actor: str, versions: dict | None,
+def _post_pg(raw: Any, spec: ShipmentIn, actor: str, versions: dict | None,
              request: dict[str, Any], digest: str, cache: TermsCache | None
              ) -> tuple[LicenceRow | None, _Plan, int, int, bool] | ShipmentOut:
-    """A post on PostgreSQL, committed here: ONE statement when this process's cache holds the
-    licence's current terms (or the post names no licence), else two round trips; a replay's
-    answer when the key was used before. Returns the terms, the plan, the shipment id, its
-    audit number and whether the cached terms were used."""
+    """A post on PostgreSQL, committed here on ``raw`` (psycopg, in autocommit, idle): ONE
+    statement when this process's cache holds the licence's current terms (or the post names no
+    licence), else two round trips; a replay's answer when the key was used before. Returns the
+    terms, the plan, the shipment id, its audit number and whether the cached terms were used.
+    A transaction left open (a refusal, a replay, an error) is the caller's to roll back."""
     from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
 
     number, agency = spec.licence_number, spec.agency.value if spec.agency else None
-    with pgpost.transaction(conn) as raw:
-        lic = cache.quiet(number, agency) if cache is not None and number is not None else None
-        if number is None or lic is not None:
-            try:
-                plan = _plan(spec, lic, actor, versions, request, digest)
-                written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
-                                                  plan.lines, alone=True)
-                return lic, plan, *written, True
-            except ShipmentRefused:
-                pass  # the cached terms may be stale: only terms read under the lock refuse
-            except (OperationalError, IntegrityError) as exc:
-                # stale terms (40001), the licence locked by another post (55P03), or a key
-                # used before (its replay is read below); the statement wrote nothing
-                if not isinstance(exc, IntegrityError) and not _stale(exc):
-                    raise
-            if lic is not None:
-                cache.missed(number, agency)
-        lic, prior = pgpost.lock_and_read(raw, number, agency, spec.idempotency_key)
-        if prior is not None:
-            return _replay(spec, prior, digest)
-        if cache is not None and lic is not None:
-            cache.read(number, agency, lic)
-        plan = _plan(spec, lic, actor, versions, request, digest)
-        written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
-                                          alone=False)
-        return lic, plan, *written, False
+    lic = cache.quiet(number, agency) if cache is not None and number is not None else None
+    if number is None or lic is not None:
+        try:
+            plan = _plan(spec, lic, actor, versions, request, digest)
+            written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
+                                              plan.lines, alone=True)
+            return lic, plan, *written, True
+        except ShipmentRefused:
+            pass  # the cached terms may be stale: only terms read under the lock refuse
+        except (OperationalError, IntegrityError) as exc:
+            # stale terms (40001), the licence locked by another post (55P03), or a key
+            # used before (its replay is read below); the statement wrote nothing
+            if not isinstance(exc, IntegrityError) and not _stale(exc):
+                raise
+        if lic is not None:
+            cache.missed(number, agency)
+    lic, prior = pgpost.lock_and_read(raw, number, agency, spec.idempotency_key)
+    if prior is not None:
+        return _replay(spec, prior, digest)
+    if cache is not None and lic is not None:
+        cache.read(number, agency, lic)
+    plan = _plan(spec, lic, actor, versions, request, digest)
+    written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
+                                      alone=False)
+    return lic, plan, *written, False
 
 
 def _stale(exc: OperationalError) -> bool:
@@ -344,38 +344,56 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
     Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
     SQLite: in the caller's (write) transaction; ``inline_seal`` links the audit entry into the
-    chain in it. PostgreSQL: in a transaction of its own, committed here, in one statement or
-    two round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`); the
-    caller's commit then has nothing left to do.
+    chain in it. PostgreSQL: :func:`post_shipment_pg` on ``conn``'s raw connection; the caller's
+    commit then has nothing left to do.
     """
+    if conn.dialect.name == "postgresql":
+        from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
+
+        with pgpost.transaction(conn) as raw:
+            return post_shipment_pg(raw, spec, actor=actor, versions=versions, cache=cache)
     request = spec.model_dump(mode="json")
     digest = request_hash(request)
-    agency = spec.agency.value if spec.agency else None
-    if conn.dialect.name == "postgresql":
-        done = _post_pg(conn, spec, actor, versions, request, digest, cache)
-        if isinstance(done, ShipmentOut):
-            return done, False
-        lic, plan, shipment_id, seq, cached = done
-        if cache is not None and lic is not None:
-            cache.wrote(spec.licence_number, agency, lic,
-                        [(d.line.id, d.q, d.v) for d in plan.draws], cached=cached)
-    else:
-        lic = None
-        if spec.licence_number is not None:
-            # Lock first: every later read of this licence sees the committed latest state.
-            lic = lock_licence(conn, spec.licence_number, agency)
-        prior, nxt = read_terms(conn, lic, spec.idempotency_key)
-        if prior is not None:
-            return _replay(spec, prior, digest), False
-        plan = _plan(spec, lic, actor, versions, request, digest)
-        shipment_id, seq = _write_sqlite(conn, plan, nxt, inline_seal), nxt.seq
+    lic = None
+    if spec.licence_number is not None:
+        # Lock first: every later read of this licence sees the committed latest state.
+        lic = lock_licence(conn, spec.licence_number, spec.agency.value if spec.agency else None)
+    prior, nxt = read_terms(conn, lic, spec.idempotency_key)
+    if prior is not None:
+        return _replay(spec, prior, digest), False
+    plan = _plan(spec, lic, actor, versions, request, digest)
+    shipment_id = _write_sqlite(conn, plan, nxt, inline_seal)
+    return _out(spec, lic, plan, shipment_id, nxt.seq), True
+
+
+def post_shipment_pg(raw: Any, spec: ShipmentIn, *, actor: str, versions: dict | None = None,
+                     cache: TermsCache | None = None) -> tuple[ShipmentOut, bool]:
+    """PostgreSQL: check and record one shipment on ``raw`` (a psycopg connection in autocommit,
+    idle), in a transaction of its own committed here, in one statement or two round trips
+    (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`). Returns and raises as
+    :func:`post_shipment`; a transaction left open by a refusal or an error is the caller's to
+    roll back (:class:`exportcheck.ledger.pgpost.PostConnections` does)."""
+    request = spec.model_dump(mode="json")
+    digest = request_hash(request)
+    done = _post_pg(raw, spec, actor, versions, request, digest, cache)
+    if isinstance(done, ShipmentOut):
+        return done, False
+    lic, plan, shipment_id, seq, cached = done
+    if cache is not None and lic is not None:
+        cache.wrote(spec.licence_number, spec.agency.value if spec.agency else None, lic,
+                    [(d.line.id, d.q, d.v) for d in plan.draws], cached=cached)
+    return _out(spec, lic, plan, shipment_id, seq), True
+
+
+def _out(spec: ShipmentIn, lic: LicenceRow | None, plan: _Plan, shipment_id: int,
+         seq: int) -> ShipmentOut:
     return ShipmentOut.model_construct(  # built from validated input: no second validation
         id=shipment_id, idempotency_key=spec.idempotency_key,
         licence_number=spec.licence_number if lic is not None else None,
         licence_exception=spec.licence_exception, ship_date=spec.ship_date,
         destination=spec.destination,
         total_value=from_cents(sum(ln["value_cents"] for ln in plan.lines)),
-        audit_seq=seq, created=True), True
+        audit_seq=seq, created=True)
 
 
 def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:
