@@ -328,7 +328,10 @@ def write_and_commit(raw: psycopg.Connection, lic: LicenceRow | None,
             return raw.execute(_WRITE, params).fetchone()[1:]
         with raw.pipeline():
             cur = raw.cursor()
-            cur.execute(_WRITE, params)
+            # prepared at once, in the pipeline (no round trip of its own), not after psycopg's
+            # 5 runs: a connection's first post reads under the lock, and so do the first after
+            # a rollback (psycopg deallocates every statement then); later ones reuse it
+            cur.execute(_WRITE, params, prepare=True)
             raw.cursor().execute("COMMIT")  # skipped by the server if the write failed
         return cur.fetchone()[1:]
     except psycopg.Error as exc:
