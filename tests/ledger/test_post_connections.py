@@ -118,8 +118,8 @@ def test_a_connection_idle_for_the_ping_interval_is_pinged_first(ledger, monkeyp
     _terminate(ledger, [raw.info.backend_pid])
     monkeypatch.setattr(pgpost, "PING_AFTER_IDLE_SECONDS", 0.0)
     # no retry at this level: the ping finds the dead connection and a new one is used
-    with pgpost.connections(ledger.engine).connection() as fresh:
-        assert fresh is not raw and fresh.execute("SELECT 1").fetchone() == (1,)
+    with pgpost.connections(ledger.engine).cursor() as cur:
+        assert cur.connection is not raw and cur.execute("SELECT 1").fetchone() == (1,)
     assert raw.closed
 
 

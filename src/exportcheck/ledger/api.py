@@ -182,9 +182,9 @@ class Ledger:
         :class:`~exportcheck.ledger.pgpost.PostConnections`), committed by the post itself;
         retried as :meth:`_in_core_write` retries."""
         def attempt() -> ShipmentOut:
-            with self._post_conns.connection() as raw:
+            with self._post_conns.cursor() as cur:
                 result, appended = shipments.post_shipment_pg(
-                    raw, spec, actor=actor, versions=versions, cache=self.terms_cache)
+                    cur, spec, actor=actor, versions=versions, cache=self.terms_cache)
             if appended and self.sealing == "after":
                 self.sealer.after_commit()
             return result

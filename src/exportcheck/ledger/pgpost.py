@@ -146,8 +146,9 @@ _INHERITED: list[object] = []
 
 class PostConnections:
     """PostgreSQL, per engine and process: raw connections for shipment posts, kept checked out
-    of the engine's pool and in autocommit between posts (a pool checkout and return per post
-    cost a seventh of its client CPU). At most ``keep`` wait idle; a post that finds none checks
+    of the engine's pool and in autocommit between posts, each with the cursor posts write with
+    (a pool checkout and return per post cost a seventh of its client CPU, a new cursor per
+    statement a tenth of the rest). At most ``keep`` wait idle; a post that finds none checks
     one out of the pool, and it goes back there if ``keep`` are already waiting.
 
     A connection is kept only if it is idle outside any transaction: whatever a post leaves
@@ -160,19 +161,20 @@ class PostConnections:
         self._engine = weakref.ref(engine)
         self._dialect = engine.dialect
         self._keep = keep
-        self._idle: list[tuple[Any, float]] = []  # (pool connection, idle since), newest last
+        # (pool connection, its cursor, idle since), newest last
+        self._idle: list[tuple[Any, psycopg.Cursor, float]] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
 
     @contextlib.contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
-        """A raw psycopg connection in autocommit, idle, for one post."""
-        fairy = self._take()
-        raw = fairy.driver_connection
+    def cursor(self) -> Iterator[psycopg.Cursor]:
+        """The cursor of a raw psycopg connection in autocommit, idle, for one post (the
+        connection: its ``connection``)."""
+        fairy, cur = self._take()
         try:
-            yield raw
+            yield cur
         except DBAPIError as exc:
-            if self._dialect.is_disconnect(exc.orig, raw, None):
+            if self._dialect.is_disconnect(exc.orig, cur.connection, None):
                 # the server session is gone: say so (the Ledger retries such a post)
                 exc.connection_invalidated = True
                 _discard(fairy, exc.orig)
@@ -181,22 +183,22 @@ class PostConnections:
             raise
         finally:
             if fairy is not None:
-                self._give(fairy)
+                self._give(fairy, cur)
 
-    def _take(self) -> Any:
+    def _take(self) -> tuple[Any, psycopg.Cursor]:
         while True:
             with self._lock:
                 if self._pid != os.getpid():
-                    _INHERITED.extend(f for f, _ in self._idle)
+                    _INHERITED.extend(self._idle)
                     self._idle, self._pid = [], os.getpid()
-                fairy, since = self._idle.pop() if self._idle else (None, 0.0)
+                fairy, cur, since = self._idle.pop() if self._idle else (None, None, 0.0)
             if fairy is None:
                 break
             if time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
-                return fairy
+                return fairy, cur
             try:
-                fairy.driver_connection.execute("SELECT 1")
-                return fairy
+                cur.execute("SELECT 1")
+                return fairy, cur
             except psycopg.Error as exc:  # closed meanwhile (a restart, an idle timeout)
                 _discard(fairy, exc)
         engine = self._engine()
@@ -205,12 +207,12 @@ class PostConnections:
         fairy = engine.raw_connection()  # the pool pings one that sat idle there
         try:
             fairy.driver_connection.autocommit = True
+            return fairy, fairy.driver_connection.cursor()
         except BaseException:
             fairy.close()
             raise
-        return fairy
 
-    def _give(self, fairy: Any) -> None:
+    def _give(self, fairy: Any, cur: psycopg.Cursor) -> None:
         """Keep ``fairy`` for the next post if it is idle (rolled back if a transaction was left
         open), else discard it; beyond ``keep`` idle ones, return it to the pool."""
         raw = fairy.driver_connection
@@ -227,14 +229,15 @@ class PostConnections:
             return
         with self._lock:
             if self._pid == os.getpid() and len(self._idle) < self._keep:
-                self._idle.append((fairy, time.monotonic()))
+                self._idle.append((fairy, cur, time.monotonic()))
                 return
+        cur.close()
         _release(fairy)
 
     def idle(self) -> list[psycopg.Connection]:
         """The raw connections waiting for the next posts, newest last (to inspect them)."""
         with self._lock:
-            return [fairy.driver_connection for fairy, _ in self._idle]
+            return [fairy.driver_connection for fairy, _, _ in self._idle]
 
     def close_idle(self) -> None:
         """Discard the idle connections (the engine was disposed, or the server dropped one);
@@ -243,9 +246,9 @@ class PostConnections:
             idle, self._idle = self._idle, []
             mine = self._pid == os.getpid()
         if not mine:
-            _INHERITED.extend(f for f, _ in idle)
+            _INHERITED.extend(idle)
             return
-        for fairy, _ in idle:
+        for fairy, _, _ in idle:
             _discard(fairy, None)
 
 
@@ -306,7 +309,8 @@ def lock_and_read(raw: psycopg.Connection, number: str | None, agency: str | Non
 
 def write_and_commit(raw: psycopg.Connection, lic: LicenceRow | None,
                      draws: list[dict[str, int]], entry: dict[str, Any], shipment: dict[str, Any],
-                     lines: list[dict[str, Any]], *, alone: bool = False) -> tuple[int, int]:
+                     lines: list[dict[str, Any]], *, alone: bool = False,
+                     cursor: psycopg.Cursor | None = None) -> tuple[int, int]:
     """Draw, insert the audit entry, the shipment and its lines, commit: one round trip;
     returns ``(shipment id, audit number)``. ``draws``: ``{id, q, v, cap_q, cap_v, had_q,
     had_v}`` per licence line (``had_*``: the balance the draw was checked on). ``entry``:
@@ -315,7 +319,9 @@ def write_and_commit(raw: psycopg.Connection, lic: LicenceRow | None,
     ``alone``: no transaction is open; the statement runs as a transaction of its own (the
     whole post, for one checked on terms this process cached: :class:`~exportcheck.ledger.
     snapshot.TermsCache`). It fails, writing nothing, if those terms were stale. Otherwise the
-    transaction of round trip 1 is open (the licence locked) and ``COMMIT`` is pipelined."""
+    transaction of round trip 1 is open (the licence locked) and ``COMMIT`` is pipelined.
+    ``cursor``: one of ``raw``'s to write with (:meth:`PostConnections.cursor`), else a new one.
+    """
     params = dict(entry, **{f"shipment_{k}" if k == "recorded_at" else k: v
                             for k, v in shipment.items() if k not in ("actor", "audit_seq")})
     # JSON parameters, not arrays per column: cheaper to send, whatever the number of lines
@@ -323,11 +329,11 @@ def write_and_commit(raw: psycopg.Connection, lic: LicenceRow | None,
     params["n_draws"] = len(draws)
     params["lines"] = json.dumps([dict(ln, n=n) for n, ln in enumerate(lines)])
     params["terms_version"] = lic.terms_version if lic is not None else None
+    cur = cursor if cursor is not None else raw.cursor()
     try:
         if alone:
-            return raw.execute(_WRITE, params).fetchone()[1:]
+            return cur.execute(_WRITE, params).fetchone()[1:]
         with raw.pipeline():
-            cur = raw.cursor()
             # prepared at once, in the pipeline (no round trip of its own), not after psycopg's
             # 5 runs: a connection's first post reads under the lock, and so do the first after
             # a rollback (psycopg deallocates every statement then); later ones reuse it

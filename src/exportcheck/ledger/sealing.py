@@ -264,8 +264,8 @@ class Sealer:
             else:  # a shipment post's kept connection: no pool checkout, no extra connection
                 from exportcheck.ledger import pgpost
 
-                with pgpost.connections(self.engine).connection() as raw:
-                    free, head, last = raw.execute(_LOOK).fetchone()
+                with pgpost.connections(self.engine).cursor() as cur:
+                    free, head, last = cur.execute(_LOOK).fetchone()
             got = free and self._claim()
         except self._errors as exc:
             log.warning("audit sealer election deferred: %s", _first_line(exc))

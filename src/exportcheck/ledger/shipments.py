@@ -357,23 +357,25 @@ def _pg_rows(plan: _Plan) -> tuple[list[dict[str, int]], dict[str, str]]:
     return draws, entry
 
 
-def _post_pg(raw: Any, spec: ShipmentIn, actor: str, versions: dict | None,
+def _post_pg(cur: Any, spec: ShipmentIn, actor: str, versions: dict | None,
              request: str, digest: str, cache: TermsCache | None
              ) -> tuple[LicenceRow | None, _Plan, int, int, bool] | ShipmentOut:
-    """A post on PostgreSQL, committed here on ``raw`` (psycopg, in autocommit, idle): ONE
+    """A post on PostgreSQL, committed here on ``cur``'s connection (psycopg, in autocommit,
+    idle): ONE
     statement when this process's cache holds the licence's current terms (or the post names no
     licence), else two round trips; a replay's answer when the key was used before. Returns the
     terms, the plan, the shipment id, its audit number and whether the cached terms were used.
     A transaction left open (a refusal, a replay, an error) is the caller's to roll back."""
     from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
 
+    raw = cur.connection
     number, agency = spec.licence_number, spec.agency.value if spec.agency else None
     lic = cache.quiet(number, agency) if cache is not None and number is not None else None
     if number is None or lic is not None:
         try:
             plan = _plan(spec, lic, actor, versions, request, digest)
             written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
-                                              plan.lines, alone=True)
+                                              plan.lines, alone=True, cursor=cur)
             return lic, plan, *written, True
         except ShipmentRefused:
             pass  # the cached terms may be stale: only terms read under the lock refuse
@@ -391,7 +393,7 @@ def _post_pg(raw: Any, spec: ShipmentIn, actor: str, versions: dict | None,
         cache.read(number, agency, lic)
     plan = _plan(spec, lic, actor, versions, request, digest)
     written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
-                                      alone=False)
+                                      alone=False, cursor=cur)
     return lic, plan, *written, False
 
 
@@ -414,7 +416,8 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
         from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
 
         with pgpost.transaction(conn) as raw:
-            return post_shipment_pg(raw, spec, actor=actor, versions=versions, cache=cache)
+            return post_shipment_pg(raw.cursor(), spec, actor=actor, versions=versions,
+                                    cache=cache)
     request = canonical_json(spec.model_dump(mode="json"))
     digest = _digest(request)
     lic = None
@@ -429,16 +432,16 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     return _out(spec, lic, plan, shipment_id, nxt.seq), True
 
 
-def post_shipment_pg(raw: Any, spec: ShipmentIn, *, actor: str, versions: dict | None = None,
+def post_shipment_pg(cur: Any, spec: ShipmentIn, *, actor: str, versions: dict | None = None,
                      cache: TermsCache | None = None) -> tuple[ShipmentOut, bool]:
-    """PostgreSQL: check and record one shipment on ``raw`` (a psycopg connection in autocommit,
-    idle), in a transaction of its own committed here, in one statement or two round trips
-    (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`). Returns and raises as
-    :func:`post_shipment`; a transaction left open by a refusal or an error is the caller's to
-    roll back (:class:`exportcheck.ledger.pgpost.PostConnections` does)."""
+    """PostgreSQL: check and record one shipment with ``cur`` (a psycopg cursor; its connection
+    in autocommit, idle), in a transaction of its own committed here, in one statement or two
+    round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`). Returns and
+    raises as :func:`post_shipment`; a transaction left open by a refusal or an error is the
+    caller's to roll back (:class:`exportcheck.ledger.pgpost.PostConnections` does)."""
     request = canonical_json(spec.model_dump(mode="json"))
     digest = _digest(request)
-    done = _post_pg(raw, spec, actor, versions, request, digest, cache)
+    done = _post_pg(cur, spec, actor, versions, request, digest, cache)
     if isinstance(done, ShipmentOut):
         return done, False
     lic, plan, shipment_id, seq, cached = done
