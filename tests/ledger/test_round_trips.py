@@ -50,15 +50,17 @@ def _sqlite_statements(ledger: Ledger, fn: Callable[[], object]) -> list[str]:
 
 def _pg_trace(ledger: Ledger, fn: Callable[[], object]) -> tuple[int, list[str]]:
     """(round trips, statements parsed or executed) of ``fn``, from libpq's trace of every
-    connection checked out meanwhile."""
+    connection checked out meanwhile and of those kept idle for posts."""
     fd, path = tempfile.mkstemp(suffix=".trace")
     traced = []
 
-    def on(dbapi_conn, _record, _proxy) -> None:
+    def on(dbapi_conn, _record=None, _proxy=None) -> None:
         dbapi_conn.pgconn.trace(fd)
         dbapi_conn.pgconn.set_trace_flags(0)
         traced.append(dbapi_conn)
 
+    for kept in pgpost.connections(ledger.engine).idle():
+        on(kept)
     event.listen(ledger.engine, "checkout", on)
     try:
         fn()

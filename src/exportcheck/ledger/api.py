@@ -103,6 +103,11 @@ class Ledger:
         self.sealer = Sealer.shared(self.engine, seal_interval)
         # PostgreSQL: a post on a licence only this process draws on is one round trip
         self.terms_cache = None if sqlite else TermsCache()
+        self._post_conns = None
+        if not sqlite:
+            from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
+
+            self._post_conns = pgpost.connections(self.engine)
         if migrate:
             try:
                 upgrade(self.engine)
@@ -113,29 +118,37 @@ class Ledger:
         self._write_engine = self._write.kw["bind"]  # BEGIN IMMEDIATE on SQLite
 
     # -- plumbing -----------------------------------------------------------------------
-    def _retrying(self, attempt: Callable[[Connection], T], attempts: int = 8, *,
-                  idempotent: bool = False) -> T:
-        """Run ``attempt`` (one whole transaction on the connection it is given), retrying
-        transient lock conflicts and lost duplicate-key races; and, when the write is
-        ``idempotent`` (a shipment post, keyed), a connection the server had dropped."""
+    def _retry(self, attempt: Callable[[], T], attempts: int = 8, *,
+               idempotent: bool = False) -> T:
+        """Run ``attempt`` (one whole transaction), retrying transient lock conflicts and lost
+        duplicate-key races; and, when the write is ``idempotent`` (a shipment post, keyed), a
+        connection the server had dropped."""
         for n in range(attempts):
-            with self._write_engine.connect() as conn:
-                try:
-                    return attempt(conn)
-                except (OperationalError, IntegrityError) as exc:
-                    conn.rollback()
-                    # IntegrityError: a concurrent duplicate idempotency key won the race;
-                    # the retry finds it and answers from it. A dropped connection may have
-                    # committed before it dropped: the retry then finds the post by its key.
-                    if n + 1 >= attempts or not (
-                            isinstance(exc, IntegrityError) or _transient(exc)
-                            or (idempotent and exc.connection_invalidated)):
-                        raise
-                except BaseException:
-                    conn.rollback()
+            try:
+                return attempt()
+            except (OperationalError, IntegrityError) as exc:
+                # IntegrityError: a concurrent duplicate idempotency key won the race; the
+                # retry finds it and answers from it. A dropped connection may have committed
+                # before it dropped: the retry then finds the post by its key.
+                if n + 1 >= attempts or not (
+                        isinstance(exc, IntegrityError) or _transient(exc)
+                        or (idempotent and exc.connection_invalidated)):
                     raise
             time.sleep(random.uniform(0.005, 0.05) * (n + 1))
         raise AssertionError("unreachable")
+
+    def _retrying(self, attempt: Callable[[Connection], T], attempts: int = 8, *,
+                  idempotent: bool = False) -> T:
+        """:meth:`_retry` with a pooled connection per attempt, rolled back on any error."""
+        def once() -> T:
+            with self._write_engine.connect() as conn:
+                try:
+                    return attempt(conn)
+                except BaseException:
+                    conn.rollback()
+                    raise
+
+        return self._retry(once, attempts, idempotent=idempotent)
 
     def _in_write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
         """``fn`` in an ORM session, committed; sealed after the commit if it appended."""
@@ -163,6 +176,20 @@ class Ledger:
             return result
 
         return self._retrying(attempt, idempotent=True)
+
+    def _post_pg(self, spec: ShipmentIn, actor: str, versions: dict | None) -> ShipmentOut:
+        """PostgreSQL: a post on a connection this process keeps for posts (no pool checkout:
+        :class:`~exportcheck.ledger.pgpost.PostConnections`), committed by the post itself;
+        retried as :meth:`_in_core_write` retries."""
+        def attempt() -> ShipmentOut:
+            with self._post_conns.cursor() as cur:
+                result, appended = shipments.post_shipment_pg(
+                    cur, spec, actor=actor, versions=versions, cache=self.terms_cache)
+            if appended and self.sealing == "after":
+                self.sealer.after_commit()
+            return result
+
+        return self._retry(attempt, idempotent=True)
 
     def _audit_refusal(self, kind: str, actor: str, payload: dict,
                        versions: dict | None) -> None:
@@ -221,11 +248,12 @@ class Ledger:
         the rule; nothing is drawn, and the refusal is written to the audit trail.
         """
         spec = parse(ShipmentIn, spec)
-        run = functools.partial(shipments.post_shipment, spec=spec, actor=actor,
-                                versions=versions, inline_seal=self.sealing == "inline",
-                                cache=self.terms_cache)
         try:
-            return self._in_core_write(run)
+            if self._post_conns is not None:
+                return self._post_pg(spec, actor, versions)
+            return self._in_core_write(functools.partial(
+                shipments.post_shipment, spec=spec, actor=actor, versions=versions,
+                inline_seal=self.sealing == "inline"))
         except shipments.ShipmentRefused as exc:
             if audit_refusals:
                 self._audit_refusal("shipment.refused", actor, {

@@ -64,10 +64,23 @@ def canonical_json(obj: Any) -> str:
                       default=_default)
 
 
+#: a string's canonical JSON: the encoder ``canonical_json`` uses for every string (not
+#: ASCII-escaped), called directly where the hot path builds a known shape
+json_str = json.encoder.encode_basestring
+
+
+def _text_list(*items: str) -> str:
+    """``canonical_json`` of a list of strings, without its opening ``[``."""
+    return ",".join(map(json_str, items)) + "]"
+
+
 def entry_hash(seq: int, recorded_at: str, actor: str, kind: str, payload: str, versions: str,
                prev_hash: str) -> str:
     """Hash of one entry over its stored text, so it verifies identically on every backend."""
-    material = canonical_json([seq, recorded_at, actor, kind, payload, versions, prev_hash])
+    if type(seq) is int:  # the canonical JSON of the list, built directly (sealing's hot path)
+        material = f"[{seq},{_text_list(recorded_at, actor, kind, payload, versions, prev_hash)}"
+    else:
+        material = canonical_json([seq, recorded_at, actor, kind, payload, versions, prev_hash])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -76,12 +89,12 @@ def content_tail(recorded_at: str, actor: str, kind: str, payload: str, versions
     post's number in its write statement and completes the content hash there, as
     ``sha256('[' || seq || ',' || tail)``, which equals :func:`entry_hash` with ``prev_hash ''``
     (an integer's JSON is its decimal text)."""
-    return canonical_json([recorded_at, actor, kind, payload, versions, ""])[1:]
+    return _text_list(recorded_at, actor, kind, payload, versions, "")
 
 
 def now_iso() -> str:
-    """The time an entry is recorded, as stored (UTC, microseconds)."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The time an entry is recorded, as stored (UTC, microseconds, ``Z``)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 #: ``session.info`` keys: set by :func:`append_event` when it wrote an entry (the Ledger then
@@ -133,15 +146,30 @@ def append_event(session: Session, *, kind: str, actor: str, payload: dict,
 def encode_event(kind: str, actor: str, payload: dict,
                  versions: dict | None) -> tuple[str, str]:
     """Check an event's fields and return its stored ``(payload, versions)`` text."""
+    check_event(kind, actor)
+    if not isinstance(payload, dict):
+        raise InvalidInput("audit event payload must be a dict")
+    try:
+        payload_text = canonical_json(payload)
+    except TypeError as exc:
+        raise InvalidInput(str(exc)) from exc
+    return payload_text, encode_versions(versions)
+
+
+def check_event(kind: str, actor: str) -> None:
+    """An event's kind and actor are non-empty strings (:func:`encode_event` checks them)."""
     if not kind or not isinstance(kind, str):
         raise InvalidInput("audit event kind must be a non-empty string, e.g. 'shipment.posted'")
     if not actor or not isinstance(actor, str):
         raise InvalidInput("audit event actor must be a non-empty string (who made the change)")
-    if not isinstance(payload, dict):
-        raise InvalidInput("audit event payload must be a dict")
+
+
+def encode_versions(versions: dict | None) -> str:
+    """The stored text of an event's ``versions`` (each value as its ``str``)."""
+    if not versions:
+        return "{}"
     try:
-        return (canonical_json(payload),
-                canonical_json({k: str(v) for k, v in (versions or {}).items()}))
+        return canonical_json({k: str(v) for k, v in versions.items()})
     except TypeError as exc:
         raise InvalidInput(str(exc)) from exc
 

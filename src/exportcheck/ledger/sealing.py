@@ -261,9 +261,11 @@ class Sealer:
         try:
             if conn is not None:
                 free, head, last = self._autocommit(conn, _LOOK)
-            else:
-                with self.engine.connect() as own:
-                    free, head, last = self._autocommit(own, _LOOK)
+            else:  # a shipment post's kept connection: no pool checkout, no extra connection
+                from exportcheck.ledger import pgpost
+
+                with pgpost.connections(self.engine).cursor() as cur:
+                    free, head, last = cur.execute(_LOOK).fetchone()
             got = free and self._claim()
         except self._errors as exc:
             log.warning("audit sealer election deferred: %s", _first_line(exc))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +36,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from exportcheck.errors import LedgerError
 from exportcheck.ledger.audit import (
     canonical_json,
+    check_event,
     content_tail,
-    encode_event,
+    encode_versions,
     entry_row,
+    json_str,
     now_iso,
     seal_inline,
 )
@@ -95,7 +96,11 @@ class ShipmentRefused(LedgerError):
 def request_hash(spec: ShipmentIn | dict[str, Any]) -> str:
     """sha256 of the canonical request (``spec`` or its JSON dump)."""
     dump = spec if isinstance(spec, dict) else spec.model_dump(mode="json")
-    return hashlib.sha256(canonical_json(dump).encode()).hexdigest()
+    return _digest(canonical_json(dump))
+
+
+def _digest(request_json: str) -> str:
+    return hashlib.sha256(request_json.encode()).hexdigest()
 
 
 def _norm(name: str) -> str:
@@ -113,9 +118,53 @@ def _authority(lic: LicenceRow) -> str:
     return "15 CFR 750.7(a): a licence authorises only the transaction it describes"
 
 
-def _check_licence_terms(lic: LicenceRow, spec: ShipmentIn) -> None:
-    label = f"{lic.agency} licence {lic.number}"
-    status, ev = status_on(lic, spec.ship_date)
+@dataclass(slots=True)
+class _Fixed:
+    """What a post derives from a licence's terms alone, never from its balances: computed once
+    per read of the terms and shared by the :class:`TermsCache`'s copies of them (their
+    ``fixed``), so a post on cached terms does not redo it. Line positions index ``lic.lines``."""
+
+    label: str
+    by_no: dict[int, int]  # line number -> position
+    by_cls: dict[str, int]  # classification (upper case, no spaces) -> position
+    cls: list[str]  # each line's classification, upper case, no spaces
+    named: list[tuple[str, list[str], set[str]]]  # (role, names on the licence, normalised)
+    licence_json: str  # the audit payload's "licence"
+    # by position: cap_q, cap_v, the tolerance note and the line's label; made when first drawn
+    caps: dict[int, tuple[int | None, int, str, str]]
+    status: dict[dt.date, tuple[str, Any]]  # status_on by ship date, made when first asked
+
+
+def _fixed(lic: LicenceRow) -> _Fixed:
+    fixed = lic.fixed
+    if fixed is None:
+        cls = [_cls(ln.classification) for ln in lic.lines]
+        named = []
+        for role in ("consignee", "end_user"):
+            names = [p.name for p in lic.parties if p.role == role
+                     or (role == "consignee" and p.role == "intermediate_consignee")]
+            named.append((role, names, {_norm(n) for n in names}))
+        fixed = lic.fixed = _Fixed(
+            f"{lic.agency} licence {lic.number}",
+            {ln.line_no: i for i, ln in enumerate(lic.lines)},
+            {c: i for i, c in enumerate(cls)}, cls, named,
+            canonical_json({"agency": lic.agency, "number": lic.number, "kind": lic.kind}),
+            {}, {})
+    return fixed
+
+
+def _status_on(lic: LicenceRow, fixed: _Fixed, day: dt.date) -> tuple[str, Any]:
+    known = fixed.status.get(day)
+    if known is None:
+        if len(fixed.status) >= 64:
+            fixed.status.clear()
+        known = fixed.status[day] = status_on(lic, day)
+    return known
+
+
+def _check_licence_terms(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> None:
+    label = fixed.label
+    status, ev = _status_on(lic, fixed, spec.ship_date)
     if status == "not yet valid" or spec.ship_date < lic.valid_from:
         raise ShipmentRefused(
             f"{label} is not valid until {lic.valid_from}; ship date {spec.ship_date} is outside "
@@ -134,10 +183,9 @@ def _check_licence_terms(lic: LicenceRow, spec: ShipmentIn) -> None:
         raise ShipmentRefused(
             f"{label} authorises exports to {lic.destination}, not {spec.destination} "
             f"({_authority(lic)})", "destination_not_on_licence")
-    for role, given in (("consignee", spec.consignee), ("end_user", spec.end_user)):
-        named = [p.name for p in lic.parties
-                 if p.role == role or (role == "consignee" and p.role == "intermediate_consignee")]
-        if named and _norm(given) not in {_norm(n) for n in named}:
+    for (role, named, normalised), given in zip(fixed.named, (spec.consignee, spec.end_user),
+                                                strict=True):
+        if named and _norm(given) not in normalised:
             raise ShipmentRefused(
                 f"{label} does not name {given!r} as {role.replace('_', ' ')} (it names "
                 f"{', '.join(repr(n) for n in named)}; {_authority(lic)})",
@@ -149,46 +197,55 @@ def _validity(lic: LicenceRow) -> str:
     return f"{lic.valid_from} to {lic.valid_to}, {rule}"
 
 
-def _match_lines(lic: LicenceRow, spec: ShipmentIn) -> dict[int, tuple[LineRow, int, int]]:
-    """Map each shipment line to its licence line; sum deltas per licence line."""
-    by_no = {ln.line_no: ln for ln in lic.lines}
-    by_cls = {_cls(ln.classification): ln for ln in lic.lines}
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    found: dict[int, LineRow] = {}
+def _match_lines(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> dict[int, list[int]]:
+    """Map each shipment line to its licence line; sum deltas ``[qty_milli, value_cents]`` per
+    licence line (by position, in the order first shipped)."""
+    totals: dict[int, list[int]] = {}
     for item in spec.lines:
-        ln = by_no.get(item.line_no) if item.line_no is not None else by_cls.get(
-            _cls(item.classification))
-        if ln is None or _cls(ln.classification) != _cls(item.classification):
+        cls = _cls(item.classification)
+        at = fixed.by_no.get(item.line_no) if item.line_no is not None else fixed.by_cls.get(cls)
+        if at is None or fixed.cls[at] != cls:
             raise ShipmentRefused(
-                f"{lic.agency} licence {lic.number} has no line for {item.classification}"
+                f"{fixed.label} has no line for {item.classification}"
                 + (f" at line {item.line_no}" if item.line_no is not None else "")
                 + f" ({_authority(lic)})", "item_not_on_licence")
+        ln = lic.lines[at]
         if ln.unit_basis == "number" and item.quantity != item.quantity.to_integral_value():
             raise ShipmentRefused(
                 f"line {ln.line_no} ({ln.classification}) is licensed by number: ship whole "
                 f"units, not {item.quantity} (15 CFR 750.11(a)(2))", "fractional_units")
-        found[ln.id] = ln
-        totals[ln.id][0] += to_milli(item.quantity) or 0
-        totals[ln.id][1] += to_cents(item.value)
-    return {lid: (found[lid], q, v) for lid, (q, v) in totals.items()}
+        total = totals.get(at)
+        if total is None:
+            total = totals[at] = [0, 0]
+        total[0] += to_milli(item.quantity) or 0
+        total[1] += to_cents(item.value)
+    return totals
 
 
-def _caps(lic: LicenceRow, ln: LineRow) -> tuple[int | None, int, str]:
-    tol = tolerance_for(lic.agency, lic.kind, ln.unit_basis)
-    cap_q = None if ln.qty_milli is None else ln.qty_milli + int(ln.qty_milli * tol.quantity)
-    cap_v = ln.value_cents + int(ln.value_cents * tol.value)
-    how = (f"{tol.citation}: value tolerance {tol.value * 100:.0f}%, quantity tolerance "
-           f"{tol.quantity * 100:.0f}%")
-    return cap_q, cap_v, how
+def _caps(lic: LicenceRow, fixed: _Fixed, at: int) -> tuple[int | None, int, str, str]:
+    caps = fixed.caps.get(at)
+    if caps is None:
+        ln = lic.lines[at]
+        tol = tolerance_for(lic.agency, lic.kind, ln.unit_basis)
+        cap_q = None if ln.qty_milli is None else ln.qty_milli + int(ln.qty_milli * tol.quantity)
+        cap_v = ln.value_cents + int(ln.value_cents * tol.value)
+        how = (f"{tol.citation}: value tolerance {tol.value * 100:.0f}%, quantity tolerance "
+               f"{tol.quantity * 100:.0f}%")
+        where = f"{fixed.label} line {ln.line_no} ({ln.classification})"
+        caps = fixed.caps[at] = (cap_q, cap_v, how, where)
+    return caps
 
 
-def _plan_draws(lic: LicenceRow, matched: dict[int, tuple[LineRow, int, int]]
-                ) -> tuple[list[_Draw], list[dict]]:
-    """Check each line's draw against its balance and caps; the draws and their audit form."""
+def _plan_draws(lic: LicenceRow, fixed: _Fixed, matched: dict[int, list[int]]
+                ) -> tuple[list[_Draw], str]:
+    """Check each line's draw against its balance and caps; the draws and the canonical JSON of
+    their audit form (``drawn``: built here as ``canonical_json`` would encode the list of
+    ``{classification, line_no, quantity, remaining_quantity, remaining_value, tolerance,
+    value}``)."""
     draws, drawn = [], []
-    for ln, q, v in matched.values():
-        cap_q, cap_v, how = _caps(lic, ln)
-        where = f"{lic.agency} licence {lic.number} line {ln.line_no} ({ln.classification})"
+    for at, (q, v) in matched.items():
+        ln = lic.lines[at]
+        cap_q, cap_v, how, where = _caps(lic, fixed, at)
         if ln.qty_milli is not None and ln.shipped_qty_milli >= ln.qty_milli:
             raise ShipmentRefused(
                 f"{where}: the full licensed quantity ({from_milli(ln.qty_milli)} {ln.unit}) has "
@@ -206,14 +263,15 @@ def _plan_draws(lic: LicenceRow, matched: dict[int, tuple[LineRow, int, int]]
                 f"shipping tolerance (licensed ${from_cents(ln.value_cents):,}; {how})",
                 "value_exceeded")
         draws.append(_Draw(ln, q, v, cap_q, cap_v, where))
-        drawn.append({
-            "line_no": ln.line_no, "classification": ln.classification,
-            "quantity": str(from_milli(q)), "value": str(from_cents(v)),
-            "remaining_quantity": None if ln.qty_milli is None else str(
-                from_milli(ln.qty_milli - ln.shipped_qty_milli - q)),
-            "remaining_value": str(from_cents(ln.value_cents - ln.shipped_value_cents - v)),
-            "tolerance": how})
-    return draws, drawn
+        left_q = "null" if ln.qty_milli is None else json_str(
+            str(from_milli(ln.qty_milli - ln.shipped_qty_milli - q)))
+        drawn.append(
+            f'{{"classification":{json_str(ln.classification)},"line_no":{int(ln.line_no)},'
+            f'"quantity":{json_str(str(from_milli(q)))},"remaining_quantity":{left_q},'
+            '"remaining_value":'
+            f'{json_str(str(from_cents(ln.value_cents - ln.shipped_value_cents - v)))},'
+            f'"tolerance":{json_str(how)},"value":{json_str(str(from_cents(v)))}}}')
+    return draws, "[" + ",".join(drawn) + "]"
 
 
 def _concurrent(draw: _Draw) -> ShipmentRefused:
@@ -233,20 +291,25 @@ class _Plan:
 
 
 def _plan(spec: ShipmentIn, lic: LicenceRow | None, actor: str, versions: dict | None,
-          request: dict[str, Any], digest: str) -> _Plan:
+          request_json: str, digest: str) -> _Plan:
     """Check ``spec`` against the licence as read under its lock (raises
-    :class:`ShipmentRefused`) and build the rows to write."""
+    :class:`ShipmentRefused`) and build the rows to write. ``request_json``: the request's
+    canonical JSON, spliced into the audit payload (encoded once per post)."""
     draws: list[_Draw] = []
-    drawn: list[dict] = []
+    drawn = "[]"
+    fixed = None
     if lic is not None:
-        _check_licence_terms(lic, spec)
-        draws, drawn = _plan_draws(lic, _match_lines(lic, spec))
-    payload = {"request": request, "decision": "accepted", "drawn": drawn,
-               "licence": None if lic is None else
-               {"agency": lic.agency, "number": lic.number, "kind": lic.kind}}
-    payload_text, versions_text = encode_event("shipment.posted", actor, payload, versions)
+        fixed = _fixed(lic)
+        _check_licence_terms(lic, fixed, spec)
+        draws, drawn = _plan_draws(lic, fixed, _match_lines(lic, fixed, spec))
+    check_event("shipment.posted", actor)
+    # canonical_json({"request": ..., "decision": "accepted", "drawn": ..., "licence": ...}):
+    # its keys in sorted order, each value already canonical
+    payload_text = (f'{{"decision":"accepted","drawn":{drawn},"licence":'
+                    f'{"null" if fixed is None else fixed.licence_json},"request":'
+                    f'{request_json}}}')
     event = {"recorded_at": now_iso(), "actor": actor, "kind": "shipment.posted",
-             "payload": payload_text, "versions": versions_text}
+             "payload": payload_text, "versions": encode_versions(versions)}
     shipment = {
         "idempotency_key": spec.idempotency_key, "request_hash": digest,
         "licence_id": lic.id if lic else None, "licence_exception": spec.licence_exception,
@@ -254,8 +317,8 @@ def _plan(spec: ShipmentIn, lic: LicenceRow | None, actor: str, versions: dict |
         "consignee": spec.consignee, "end_user": spec.end_user, "reference": spec.reference,
         "actor": actor, "recorded_at": dt.datetime.now(dt.UTC)}
     # Lines that match a licence line point at it; under an exception they stand alone.
-    line_ids = {_cls(ln.classification): ln.id for ln in lic.lines} if lic else {}
-    lines = [{"licence_line_id": line_ids.get(_cls(item.classification)),
+    lines = [{"licence_line_id": None if fixed is None or (at := fixed.by_cls.get(
+                  _cls(item.classification))) is None else lic.lines[at].id,
               "classification": item.classification,
               "qty_milli": to_milli(item.quantity) or 0, "value_cents": to_cents(item.value)}
              for item in spec.lines]
@@ -294,42 +357,44 @@ def _pg_rows(plan: _Plan) -> tuple[list[dict[str, int]], dict[str, str]]:
     return draws, entry
 
 
-def _post_pg(conn: Connection, spec: ShipmentIn, actor: str, versions: dict | None,
-             request: dict[str, Any], digest: str, cache: TermsCache | None
+def _post_pg(cur: Any, spec: ShipmentIn, actor: str, versions: dict | None,
+             request: str, digest: str, cache: TermsCache | None
              ) -> tuple[LicenceRow | None, _Plan, int, int, bool] | ShipmentOut:
-    """A post on PostgreSQL, committed here: ONE statement when this process's cache holds the
-    licence's current terms (or the post names no licence), else two round trips; a replay's
-    answer when the key was used before. Returns the terms, the plan, the shipment id, its
-    audit number and whether the cached terms were used."""
+    """A post on PostgreSQL, committed here on ``cur``'s connection (psycopg, in autocommit,
+    idle): ONE
+    statement when this process's cache holds the licence's current terms (or the post names no
+    licence), else two round trips; a replay's answer when the key was used before. Returns the
+    terms, the plan, the shipment id, its audit number and whether the cached terms were used.
+    A transaction left open (a refusal, a replay, an error) is the caller's to roll back."""
     from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
 
+    raw = cur.connection
     number, agency = spec.licence_number, spec.agency.value if spec.agency else None
-    with pgpost.transaction(conn) as raw:
-        lic = cache.quiet(number, agency) if cache is not None and number is not None else None
-        if number is None or lic is not None:
-            try:
-                plan = _plan(spec, lic, actor, versions, request, digest)
-                written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
-                                                  plan.lines, alone=True)
-                return lic, plan, *written, True
-            except ShipmentRefused:
-                pass  # the cached terms may be stale: only terms read under the lock refuse
-            except (OperationalError, IntegrityError) as exc:
-                # stale terms (40001), the licence locked by another post (55P03), or a key
-                # used before (its replay is read below); the statement wrote nothing
-                if not isinstance(exc, IntegrityError) and not _stale(exc):
-                    raise
-            if lic is not None:
-                cache.missed(number, agency)
-        lic, prior = pgpost.lock_and_read(raw, number, agency, spec.idempotency_key)
-        if prior is not None:
-            return _replay(spec, prior, digest)
-        if cache is not None and lic is not None:
-            cache.read(number, agency, lic)
-        plan = _plan(spec, lic, actor, versions, request, digest)
-        written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
-                                          alone=False)
-        return lic, plan, *written, False
+    lic = cache.quiet(number, agency) if cache is not None and number is not None else None
+    if number is None or lic is not None:
+        try:
+            plan = _plan(spec, lic, actor, versions, request, digest)
+            written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
+                                              plan.lines, alone=True, cursor=cur)
+            return lic, plan, *written, True
+        except ShipmentRefused:
+            pass  # the cached terms may be stale: only terms read under the lock refuse
+        except (OperationalError, IntegrityError) as exc:
+            # stale terms (40001), the licence locked by another post (55P03), or a key
+            # used before (its replay is read below); the statement wrote nothing
+            if not isinstance(exc, IntegrityError) and not _stale(exc):
+                raise
+        if lic is not None:
+            cache.missed(number, agency)
+    lic, prior = pgpost.lock_and_read(raw, number, agency, spec.idempotency_key)
+    if prior is not None:
+        return _replay(spec, prior, digest)
+    if cache is not None and lic is not None:
+        cache.read(number, agency, lic)
+    plan = _plan(spec, lic, actor, versions, request, digest)
+    written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
+                                      alone=False, cursor=cur)
+    return lic, plan, *written, False
 
 
 def _stale(exc: OperationalError) -> bool:
@@ -344,38 +409,57 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
     Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
     SQLite: in the caller's (write) transaction; ``inline_seal`` links the audit entry into the
-    chain in it. PostgreSQL: in a transaction of its own, committed here, in one statement or
-    two round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`); the
-    caller's commit then has nothing left to do.
+    chain in it. PostgreSQL: :func:`post_shipment_pg` on ``conn``'s raw connection; the caller's
+    commit then has nothing left to do.
     """
-    request = spec.model_dump(mode="json")
-    digest = request_hash(request)
-    agency = spec.agency.value if spec.agency else None
     if conn.dialect.name == "postgresql":
-        done = _post_pg(conn, spec, actor, versions, request, digest, cache)
-        if isinstance(done, ShipmentOut):
-            return done, False
-        lic, plan, shipment_id, seq, cached = done
-        if cache is not None and lic is not None:
-            cache.wrote(spec.licence_number, agency, lic,
-                        [(d.line.id, d.q, d.v) for d in plan.draws], cached=cached)
-    else:
-        lic = None
-        if spec.licence_number is not None:
-            # Lock first: every later read of this licence sees the committed latest state.
-            lic = lock_licence(conn, spec.licence_number, agency)
-        prior, nxt = read_terms(conn, lic, spec.idempotency_key)
-        if prior is not None:
-            return _replay(spec, prior, digest), False
-        plan = _plan(spec, lic, actor, versions, request, digest)
-        shipment_id, seq = _write_sqlite(conn, plan, nxt, inline_seal), nxt.seq
+        from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
+
+        with pgpost.transaction(conn) as raw:
+            return post_shipment_pg(raw.cursor(), spec, actor=actor, versions=versions,
+                                    cache=cache)
+    request = canonical_json(spec.model_dump(mode="json"))
+    digest = _digest(request)
+    lic = None
+    if spec.licence_number is not None:
+        # Lock first: every later read of this licence sees the committed latest state.
+        lic = lock_licence(conn, spec.licence_number, spec.agency.value if spec.agency else None)
+    prior, nxt = read_terms(conn, lic, spec.idempotency_key)
+    if prior is not None:
+        return _replay(spec, prior, digest), False
+    plan = _plan(spec, lic, actor, versions, request, digest)
+    shipment_id = _write_sqlite(conn, plan, nxt, inline_seal)
+    return _out(spec, lic, plan, shipment_id, nxt.seq), True
+
+
+def post_shipment_pg(cur: Any, spec: ShipmentIn, *, actor: str, versions: dict | None = None,
+                     cache: TermsCache | None = None) -> tuple[ShipmentOut, bool]:
+    """PostgreSQL: check and record one shipment with ``cur`` (a psycopg cursor; its connection
+    in autocommit, idle), in a transaction of its own committed here, in one statement or two
+    round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`). Returns and
+    raises as :func:`post_shipment`; a transaction left open by a refusal or an error is the
+    caller's to roll back (:class:`exportcheck.ledger.pgpost.PostConnections` does)."""
+    request = canonical_json(spec.model_dump(mode="json"))
+    digest = _digest(request)
+    done = _post_pg(cur, spec, actor, versions, request, digest, cache)
+    if isinstance(done, ShipmentOut):
+        return done, False
+    lic, plan, shipment_id, seq, cached = done
+    if cache is not None and lic is not None:
+        cache.wrote(spec.licence_number, spec.agency.value if spec.agency else None, lic,
+                    [(d.line.id, d.q, d.v) for d in plan.draws], cached=cached)
+    return _out(spec, lic, plan, shipment_id, seq), True
+
+
+def _out(spec: ShipmentIn, lic: LicenceRow | None, plan: _Plan, shipment_id: int,
+         seq: int) -> ShipmentOut:
     return ShipmentOut.model_construct(  # built from validated input: no second validation
         id=shipment_id, idempotency_key=spec.idempotency_key,
         licence_number=spec.licence_number if lic is not None else None,
         licence_exception=spec.licence_exception, ship_date=spec.ship_date,
         destination=spec.destination,
         total_value=from_cents(sum(ln["value_cents"] for ln in plan.lines)),
-        audit_seq=seq, created=True), True
+        audit_seq=seq, created=True)
 
 
 def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:

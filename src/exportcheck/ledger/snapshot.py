@@ -81,6 +81,9 @@ class LicenceRow:
     lines: list[LineRow] = field(default_factory=list)
     parties: list[PartyRow] = field(default_factory=list)
     status_events: list[StatusRow] = field(default_factory=list)
+    #: what a post derives from these terms (not the balances), made by the first post that
+    #: checks them and shared by copies of them (ledger.shipments)
+    fixed: Any = None
 
 
 @dataclass(slots=True)
@@ -218,7 +221,8 @@ def _copy(lic: LicenceRow) -> LicenceRow:
                      ln.value_cents, ln.shipped_qty_milli, ln.shipped_value_cents)
              for ln in lic.lines]
     return LicenceRow(lic.id, lic.agency, lic.number, lic.kind, lic.destination, lic.valid_from,
-                      lic.valid_to, lic.terms_version, lines, lic.parties, lic.status_events)
+                      lic.valid_to, lic.terms_version, lines, lic.parties, lic.status_events,
+                      lic.fixed)
 
 
 def _same_terms(a: LicenceRow, b: LicenceRow) -> bool:
