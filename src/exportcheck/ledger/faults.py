@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from exportcheck.db.engine import dispose_engines
+from exportcheck.db.engine import dispose_engines, normalise_url
 from exportcheck.ledger.api import Ledger
 
 POLICE = "Hong Kong Police Force"
@@ -194,6 +194,33 @@ def _check_chain(ledger: Ledger, j: dict[str, set[str]], report: FaultReport) ->
         report.problems.extend(f"round {report.kills}: {p}" for p in problems)
 
 
+def _await_sessions_end(url: str, timeout: float = 30.0) -> None:
+    """PostgreSQL: wait until the killed writer's server sessions have ended. A backend
+    finishes the statement its client was killed in, and may commit it (a post is one
+    statement in autocommit), before it notices the client is gone: checked earlier, that
+    entry would come after the final seal. The parent holds no connection here (engines are
+    disposed before each fork), so every other session of the database is the writer's."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    url = normalise_url(url)
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as c:
+            deadline = time.monotonic() + timeout
+            while c.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).scalar():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the killed writer's sessions did not end in {timeout} s")
+                c.rollback()
+                time.sleep(0.005)
+    finally:
+        engine.dispose()
+
+
 def run_faults(url: str, kills: int, journal: Path, *, seed: int = 5,
                delay: tuple[float, float] = (0.02, 0.2), verify_every: int = 10,
                progress: Callable[[FaultReport], None] | None = None) -> FaultReport:
@@ -225,6 +252,7 @@ def run_faults(url: str, kills: int, journal: Path, *, seed: int = 5,
         if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
             report.problems.append(f"round {round_no}: the writer exited by itself ({status})")
             break
+        _await_sessions_end(url)
         report.kills += 1
         report.kills_while_sealing += phase[0] == ord("S")
         report.kills_while_writing += phase[0] == ord("W")
