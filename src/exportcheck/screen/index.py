@@ -180,7 +180,8 @@ class NameIndex:
         """Indexed tokens equal or close to ``token`` (edit distance ~1-2, same skeleton)."""
         out = {token} if token in self._key_ids else set()
         # "bill" finds "william": a given name's short forms (nicknames) are the same name
-        out.update(n for n in nicknames().get(token, ()) if n in self._key_ids)
+        if nicks := nicknames().get(token):
+            out.update(n for n in nicks if n in self._key_ids)
         if len(token) >= MIN_FUZZY_LEN and token.isascii():
             out.update(self.by_delete.get(token, ()))
             for d in _deletes(token):

@@ -193,6 +193,8 @@ def arabic_compounds(tokens: list[str]) -> list[str]:
     """Spell ʿAbd al-X one way: "Abdul Aziz", "Abdel Aziz", "Abd el-Aziz", "Abdur Rahman" and
     "Abd ar-Rahman" all become "abd al X", as lists print it ("ABD AL-AZIZ"). A word that
     ends the name is left alone ("Ali Abdul")."""
+    if "abd" not in tokens and _ABD_GLUED.isdisjoint(tokens):
+        return tokens
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:

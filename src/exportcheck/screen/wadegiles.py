@@ -44,25 +44,19 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
             frozenset(data["pinyin"]))
 
 
-_WG_ONLY_HINTS = ("hs", "ts", "tz", "ih", "ung", "ieh", "ueh", "ien", "uo")
-
-
-def _maybe_wade_giles(tokens: tuple[str, ...]) -> bool:
-    """A cheap test before the table is built: some word has a Wade-Giles-only spelling."""
-    return any(h in t for t in tokens for h in _WG_ONLY_HINTS) or any(
-        t.startswith(("ch", "k", "p", "t", "j")) for t in tokens)
-
-
 def pinyin_readings(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The pinyin readings of a name written in Wade-Giles, one syllable per word, or [] when
-    the name is not Wade-Giles (see the module docstring)."""
-    if not 2 <= len(tokens) <= 5 or not all(t.isascii() and t.isalpha() for t in tokens):
-        return []
-    if not _maybe_wade_giles(tokens):
+    the name is not Wade-Giles (see the module docstring). Most names stop at their first word,
+    which is no Wade-Giles syllable."""
+    if not 2 <= len(tokens) <= 5:
         return []
     wg, pinyin = _tables()
-    options = [wg.get(t) for t in tokens]
-    if not all(options) or all(t in pinyin for t in tokens):
+    options = []
+    for t in tokens:
+        if (o := wg.get(t)) is None:
+            return []
+        options.append(o)
+    if all(t in pinyin for t in tokens):
         return []
     readings = []
     for combo in itertools.product(*options):
