@@ -179,7 +179,8 @@ def test_a_partial_draw_fails_on_the_server_and_its_queued_commit_commits_nothin
                     "licence_exception": None, "ship_date": "2019-06-01", "destination": "HK",
                     "consignee": "x", "end_user": "x", "reference": None,
                     "recorded_at": "2026-12-05T00:00:00+00:00"}
-        with pgpost.transaction(conn) as raw:
+        with pgpost.connections(ledger.engine).cursor() as cur:
+            raw = cur.connection
             lic, _ = pgpost.lock_and_read(raw, "DSP5-T-1", None, "partial")
             line_a, line_b = lic.lines
             draws = [{"id": ln.id, "q": 1000, "v": 100, "cap_q": 10**9, "cap_v": cap,
@@ -188,7 +189,7 @@ def test_a_partial_draw_fails_on_the_server_and_its_queued_commit_commits_nothin
             lines = [{"licence_line_id": line_a.id, "classification": "I(a)",
                       "qty_milli": 1000, "value_cents": 100}]
             with pytest.raises(OperationalError, match="changed concurrently: 1 of 2") as err:
-                pgpost.write_and_commit(raw, lic, draws, entry, shipment, lines)
+                pgpost.write_and_commit(raw, lic, draws, entry, shipment, lines, cursor=cur)
         assert err.value.orig.sqlstate == "40001"  # the Ledger retries it
         assert conn.execute(count).one() == before  # line A's draw was not committed either
         conn.rollback()

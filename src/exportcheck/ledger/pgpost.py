@@ -42,7 +42,7 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 
 from exportcheck.db.engine import PING_AFTER_IDLE_SECONDS
@@ -109,30 +109,6 @@ SELECT ledger_post_check(
 """
 def _raise(exc: psycopg.Error, statement: str, params: dict[str, Any]) -> DBAPIError:
     return DBAPIError.instance(statement, params, exc, psycopg.Error)
-
-
-@contextlib.contextmanager
-def transaction(conn: Connection) -> Iterator[psycopg.Connection]:
-    """The raw connection of ``conn`` in autocommit mode, for a post that sends its own
-    ``BEGIN`` and ``COMMIT``; whatever is left open at the end (a refusal, a replay, an error)
-    is rolled back, and the connection is handed back as SQLAlchemy left it."""
-    raw = conn.connection.driver_connection
-    raw.autocommit = True
-    try:
-        yield raw
-    except DBAPIError as exc:
-        if conn.dialect.is_disconnect(exc.orig, raw, None):
-            # the server session is gone (a restart, an idle timeout): drop the connection so
-            # the pool opens a new one, and say so - the Ledger retries such a post
-            exc.connection_invalidated = True
-            conn.invalidate()
-        raise
-    finally:
-        if not conn.invalidated:
-            with contextlib.suppress(psycopg.Error):  # broken: the pool discards it on return
-                if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
-                    raw.rollback()
-                raw.autocommit = False
 
 
 #: idle connections a process keeps per engine for posts (more concurrent posts use the pool)

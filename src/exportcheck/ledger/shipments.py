@@ -402,22 +402,15 @@ def _stale(exc: OperationalError) -> bool:
 
 
 def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
-                  versions: dict | None = None, inline_seal: bool = False,
-                  cache: TermsCache | None = None) -> tuple[ShipmentOut, bool]:
-    """Check and record one shipment on ``conn``.
+                  versions: dict | None = None,
+                  inline_seal: bool = False) -> tuple[ShipmentOut, bool]:
+    """SQLite: check and record one shipment in the caller's (write) transaction on ``conn``.
 
     Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
     Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
-    SQLite: in the caller's (write) transaction; ``inline_seal`` links the audit entry into the
-    chain in it. PostgreSQL: :func:`post_shipment_pg` on ``conn``'s raw connection; the caller's
-    commit then has nothing left to do.
+    ``inline_seal`` links the audit entry into the chain in the same transaction. PostgreSQL
+    posts go through :func:`post_shipment_pg` on a connection the Ledger keeps for posts.
     """
-    if conn.dialect.name == "postgresql":
-        from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL
-
-        with pgpost.transaction(conn) as raw:
-            return post_shipment_pg(raw.cursor(), spec, actor=actor, versions=versions,
-                                    cache=cache)
     request = canonical_json(spec.model_dump(mode="json"))
     digest = _digest(request)
     lic = None
