@@ -209,8 +209,8 @@ class NameIndex:
             for alt in hk_spellings(tok):
                 near |= self.similar_tokens(alt)
         hits = [p for t in near if (p := self.postings(t)) is not None]
-        ids = None if not hits else (np.unique(np.concatenate(hits)) if len(hits) > 1
-                                     else hits[0])
+        # a name may repeat across the postings: ``acc[ids] += w`` still adds w once to it
+        ids = None if not hits else (np.concatenate(hits) if len(hits) > 1 else hits[0])
         if len(self._near) > NEAR_CACHE_SIZE:
             self._near.clear()
         self._near[key] = ids
@@ -241,8 +241,11 @@ class NameIndex:
             touched: list[np.ndarray] = []
             keys = list(form.tokens) + [a + b for a, b in pairwise(form.tokens)]
             hk = form.script == "jyutping"
+            # a joined pair of a Latin name is looked up as written (its words are looked up
+            # fuzzily); a romanisation of Arabic script may join or spell words otherwise
+            n_fuzzy = len(keys) if form.script == "abjad" else len(form.tokens)
             for i, tok in enumerate(keys):
-                ids = self._token_ids(tok, hk)
+                ids = self._token_ids(tok, hk) if i < n_fuzzy else self.postings(tok)
                 if ids is None:
                     continue
                 # a joined pair stands for both of its tokens
@@ -250,14 +253,17 @@ class NameIndex:
                 touched.append(ids)
             if not touched:
                 continue
-            ids = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+            ids = np.concatenate(touched) if len(touched) > 1 else touched[0]
             scores = acc[ids]
             acc[ids] = 0.0
             rank = scores / np.maximum(self._wtot[ids], total)
             keep = (scores >= min_share * total) & (rank >= min_rank)
             if mask is not None:
                 keep &= mask[ids]
-            ids, scores, rank = ids[keep], scores[keep], rank[keep]
+            # ids repeat (a name found by several tokens): keep each once, after the filter,
+            # which leaves few
+            ids, first = np.unique(ids[keep], return_index=True)
+            scores, rank = scores[keep][first], rank[keep][first]
             if len(ids) > limit:
                 top = np.argpartition(-rank, limit)[:limit]
                 ids, scores = ids[top], scores[top]
