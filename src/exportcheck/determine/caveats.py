@@ -6,7 +6,9 @@ base. For a date before that edition the answer may then silently rest on today'
 United Arab Emirates' Country Group A:5 listing applied to 2024, when the UAE was in D:4 and
 the 2023 advanced-computing rule reached it). So a determination for such a date lists, under
 ``caveats``, every row of unknown history it used: the destination's Country Group
-memberships, its Country Chart marks, the item's CCL entry, and every rule in its trace. A
+memberships, its Country Chart marks, the item's CCL entry, and every rule in its trace; and
+every change the rule base knows of but could not model (``rules/data/history_gaps.yaml``:
+the firearms rule of 2024-2025, Ethiopia's 126.1 listing) whose window holds the date. A
 compliance officer auditing past shipments sees which answers to re-check by hand.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from exportcheck.determine.context import Context
-from exportcheck.rules.schema import SOURCE_EDITION, Cited
+from exportcheck.rules.schema import SOURCE_EDITION, Cited, HistoryGap
 
 
 def _unknown(rows: Iterable[Cited]) -> list[Cited]:
@@ -57,4 +59,22 @@ def caveats(ctx: Context) -> list[str]:
     if rules:
         out.append(f"rules applied from the eCFR of {edition} whose start dates are not "
                    f"established: {'; '.join(rules)}")
+    out.extend(f"{gap.text} ({gap.citation})" for gap in snap.history_gaps if _reaches(gap, ctx))
     return out
+
+
+def _reaches(gap: HistoryGap, ctx: Context) -> bool:
+    """Whether a known, unmodelled change (``rules/data/history_gaps.yaml``) bears on this
+    item and destination."""
+    item = ctx.item
+    if item.kind not in gap.kinds:
+        return False
+    dest = ctx.itar_destination if item.kind == "usml" else ctx.ear_destination
+    if gap.countries and dest not in gap.countries:
+        return False
+    if not (gap.items or gap.reasons):
+        return True
+    if item.code in gap.items:
+        return True
+    entry = ctx.snapshot.ccl.get(item.code) if item.kind == "eccn" else None
+    return entry is not None and any(line.reason in gap.reasons for line in entry.controls)

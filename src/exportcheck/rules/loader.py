@@ -43,6 +43,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "review_policies": s.ReviewPolicy,
     "reach_notes": s.ReachNote,
     "ownership_rules": s.OwnershipRule,
+    "history_gaps": s.HistoryGap,
 }
 #: tables whose CSV/YAML name differs from the canonical table
 CANONICAL = {"country_chart": "chart_marks", "country_groups": "group_members"}

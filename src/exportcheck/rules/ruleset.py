@@ -57,6 +57,8 @@ class Snapshot:
     exception_history: dict[str, list[s.LicenceExceptionDef]] = field(default_factory=dict)
     #: foreign-direct-product and enforcement notes in force (trace only)
     reach_notes: list[s.ReachNote] = field(default_factory=list)
+    #: changes the rule base knows of but does not model, in force on this date (caveats)
+    history_gaps: list[s.HistoryGap] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def alias(self, code: str, scope: str) -> s.DestinationAlias | None:
@@ -162,6 +164,7 @@ class RuleSet:
             ownership_rules={r.id: r for r in live("ownership_rules")},
             exception_history=_by_symbol(self.rows("licence_exceptions")),
             reach_notes=live("reach_notes"),
+            history_gaps=live("history_gaps"),
         )
 
     @property
