@@ -20,6 +20,8 @@ from exportcheck.rules.ruleset import RuleSet
 DAYS = [
     date(2019, 6, 1),
     date(2020, 6, 29),
+    date(2021, 1, 13),
+    date(2021, 1, 14),
     date(2021, 6, 1),
     date(2022, 6, 1),
     date(2023, 12, 7),
