@@ -17,19 +17,20 @@ SEVEN = ["AT", "FI", "IE", "LI", "KR", "SE", "CH"]
 
 def _gap_caveats(item: str, dest: str, on: date) -> list[str]:
     d = determine(item, dest, on, value=5000)
-    return [c for c in d.caveats if "firearms interim final rule" in c or "126.1(n)" in c]
+    return [c for c in d.caveats
+            if "firearms interim final rule" in c or "126.1(n)" in c or "CIV" in c]
 
 
 def test_every_gap_row_names_real_items_and_destinations() -> None:
     rs = load_ruleset()
     gaps = rs.rows("history_gaps")
-    assert {g.id for g in gaps} >= {"firearms-ifr-2024", "ethiopia-126.1-2021"}
+    assert {g.id for g in gaps} >= {"firearms-ifr-2024", "ethiopia-126.1-2021", "civ-until-2020"}
     eccns = {e.eccn for e in rs.rows("ccl")}
     codes = {d.code for d in rs.rows("destinations")}
     for gap in gaps:
-        assert gap.start_date_known, gap.id
+        assert gap.start_date_known or gap.effective_to, gap.id  # a window, not all of time
         assert set(gap.items) <= eccns, gap.id
-        assert set(gap.countries) <= codes, gap.id
+        assert set(gap.countries) | set(gap.exclude_countries) <= codes, gap.id
 
 
 @pytest.mark.parametrize("item", ["0A501.a", "0A978", "3A981"])
@@ -84,3 +85,15 @@ def test_batch_output_carries_the_gap_caveat() -> None:
     cav = dict(zip(out["item"].to_list(), out["caveats"].to_list(), strict=True))
     assert "firearms interim final rule" in cav["0A501.a"]
     assert "firearms interim final rule" not in (cav["3A001.a.2"] or "")
+
+
+def test_civ_caveat_for_ns_items_to_d1_until_june_2020() -> None:
+    # 740.5: NS-only requirements, Country Group D:1 except North Korea, until 28 Jun 2020
+    last = _gap_caveats("3A001.a.2", "CN", date(2020, 6, 28))
+    assert len(last) == 1 and "85 FR 23470" in last[0]
+    assert _gap_caveats("3A001.a.2", "CN", date(2020, 6, 29)) == []
+    assert _gap_caveats("3A001.a.2", "RU", date(2019, 3, 1)) != []
+    # Hong Kong was in B and A:6, not D:1; North Korea is excluded; an AT-only item is not NS
+    assert _gap_caveats("3A001.a.2", "HK", date(2020, 3, 1)) == []
+    assert _gap_caveats("3A001.a.2", "KP", date(2020, 3, 1)) == []
+    assert _gap_caveats("3A991.b", "CN", date(2020, 3, 1)) == []

@@ -70,7 +70,11 @@ def _reaches(gap: HistoryGap, ctx: Context) -> bool:
     if item.kind not in gap.kinds:
         return False
     dest = ctx.itar_destination if item.kind == "usml" else ctx.ear_destination
-    if gap.countries and dest not in gap.countries:
+    if dest in gap.exclude_countries:
+        return False
+    if (gap.countries or gap.groups) and not (
+        dest in gap.countries or any(ctx.snapshot.in_group(dest, g) for g in gap.groups)
+    ):
         return False
     if not (gap.items or gap.reasons):
         return True

@@ -479,9 +479,10 @@ class HistoryGap(Cited):
     """A change the regulation made in a window that the rule base does not model, because the
     amended text could not be read: a determination in the window, for an item of ``kinds``
     that is one of ``items`` (ECCNs) or controlled for one of ``reasons`` (any item when both
-    are empty), to one of ``countries`` (any destination when empty, as the EAR determines it),
-    carries ``text`` among its caveats, so the answer is never silently the text before or
-    after the change."""
+    are empty), to one of ``countries`` or a member of one of ``groups`` on that day (any
+    destination when both are empty; as the EAR determines it) and not one of
+    ``exclude_countries``, carries ``text`` among its caveats, so the answer is never silently
+    the text before or after the change."""
 
     id: str
     text: str = Field(min_length=10)
@@ -489,6 +490,8 @@ class HistoryGap(Cited):
     items: list[str] = []
     reasons: list[Reason] = []
     countries: list[str] = []
+    groups: list[CountryGroup] = []
+    exclude_countries: list[str] = []
 
 
 # --- ownership: entities owned by listed parties ---------------------------------------------
