@@ -8,6 +8,7 @@ import pytest
 
 from exportcheck import determine
 from exportcheck.errors import UnknownItem
+from exportcheck.models import Outcome
 
 
 def test_eccn_whose_items_are_subject_to_the_itar_goes_to_ddtc() -> None:
@@ -76,3 +77,19 @@ def test_exceptions_created_later_are_not_named_before_they_existed() -> None:
     late = determine("3A001.z.1.a", "CN", date(2025, 6, 1))
     aia = next(s for s in late.trace if s.rule == "License Exception AIA (740.27)")
     assert "90 FR 4544" in aia.citation and not aia.fired
+
+
+def test_crime_control_requirement_bars_the_ordinary_exceptions() -> None:
+    """740.2(a)(4): an item subject to 742.7's licence requirement may use no licence exception
+    but GOV (740.11(b)(2)(ii)), BAG (740.14(e)) and STA. 4A003 lists LVS; its CC line (computers
+    for fingerprint equipment) is applied in full because its scope cannot be read."""
+    br = determine("4A003", "BR", date(2022, 6, 1), value=100)
+    assert "CC1" in br.reasons
+    assert br.outcome is Outcome.LICENSE_REQUIRED and br.license_exceptions == []
+    lvs = next(s for s in br.trace if s.rule == "License Exception LVS")
+    assert not lvs.fired and "740.2(a)(4)" in lvs.detail
+    # where no CC column reaches (Germany, India), LVS stays available for the NS requirement
+    for dest in ("DE", "IN"):
+        d = determine("4A003", dest, date(2022, 6, 1), value=100)
+        assert d.outcome is Outcome.EXCEPTION_AVAILABLE
+        assert [e.symbol for e in d.license_exceptions] == ["LVS"]

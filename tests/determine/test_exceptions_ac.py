@@ -116,8 +116,9 @@ def test_ace_needs_no_confirmation_outside_country_group_d() -> None:
 
 
 def test_unparsed_entry_grant_is_part_of_what_the_user_confirms() -> None:
-    """4D001's APP grant ('to specific countries') was not read into paragraphs."""
-    step = _step(determine("4D001.a", "BR", JUNE_2024), "APP")
+    """4D001's APP grant ('to specific countries') was not read into paragraphs. (India: its
+    CC line, applied in full, would bar APP under 740.2(a)(4) where CC Column 1 reaches.)"""
+    step = _step(determine("4D001.a", "IN", JUNE_2024), "APP")
     assert "the item is within what 4D001 grants" in step.detail
 
 
