@@ -93,3 +93,15 @@ def test_crime_control_requirement_bars_the_ordinary_exceptions() -> None:
         d = determine("4A003", dest, date(2022, 6, 1), value=100)
         assert d.outcome is Outcome.EXCEPTION_AVAILABLE
         assert [e.symbol for e in d.license_exceptions] == ["LVS"]
+
+
+def test_surreptitious_interception_items_take_no_ordinary_exception() -> None:
+    """740.2(a)(3): SL items (742.13) only under GOV; their technology under none. 5E001.a's SL
+    line (technology for 5A001.f.1) is applied in full because its scope cannot be read, so TSR
+    and ACE, which 5E001 names, are not offered while it stands."""
+    tech = determine("5E001.a", "DE", date(2022, 6, 1), value=100)
+    assert "SL" in tech.reasons and tech.license_exceptions == []
+    tsr = next(s for s in tech.trace if s.rule == "License Exception TSR")
+    assert not tsr.fired and "740.2(a)(3)" in tsr.detail
+    kit = determine("5A001.f.1", "DE", date(2022, 6, 1), value=100)
+    assert kit.outcome is Outcome.LICENSE_REQUIRED and kit.reasons == ["SL"]
