@@ -134,3 +134,16 @@ def test_labelled_set_on_official_lists(full_screener: Screener) -> None:
 def test_issue_examples_found(full_screener: Screener, query: str) -> None:
     hits = full_screener.screen(query)
     assert hits and hits[0].score >= 85
+
+
+def test_four_ambiguous_words_still_reach_the_listed_reading() -> None:
+    """科技 read "Science and Technology" together with 集团有限公司 read "Corporation": with
+    four other words of two readings each, the combination is past the sixteenth form."""
+    name = "中国航天科技集团有限公司第九研究院第七七一研究所"
+    listed = ListEntry(list="TEST", entry_id="1", kind="entity", source="t",
+                       name="China Aerospace Science and Technology Corporation 9th Academy "
+                            "771 Research Institute")
+    s = Screener([ParsedList("test", [listed], 1, "test")])
+    hits = s.screen(name)
+    assert [h.entry_id for h in hits] == ["1"] and hits[0].score >= 85
+    assert hits[0].match_kind != "partial"

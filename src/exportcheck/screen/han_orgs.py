@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 GLOSSARY_PATH = Path(__file__).with_name("data") / "han_glossary.csv"
 #: script of the forms built here (the scorer compares their tokens fuzzily, like Latin names)
 SCRIPT = "han-en"
-#: name forms per organisation name: enough for the usual two or three ambiguous words
-MAX_ORG_FORMS = 16
+#: name forms per organisation name: enough for the usual three or four ambiguous words (16
+#: left "China Aerospace Science and Technology Corporation 9th Academy 771 Research
+#: Institute" unread: 科技 as "Science and Technology" with 集团有限公司 as "Corporation")
+MAX_ORG_FORMS = 32
 #: alternatives enumerated before ranking (a name with many ambiguous words keeps first ones)
 _MAX_COMBOS = 4096
 #: administrative suffixes English drops after a place name: 深圳市 -> "Shenzhen"
