@@ -239,3 +239,14 @@ def test_no_new_false_hits_on_arabic_script_negatives(full_screener: Screener) -
     assert len(names) >= 600
     hits = [n for n in names if full_screener.screen(n)]
     assert len(hits) <= ARABIC_FALSE_HITS_BEFORE, hits
+
+
+def test_a_lone_letter_read_from_arabic_script_is_not_an_initial() -> None:
+    """آلاء الجابر (Alaa al-Jabir) is read, among others, as "a al-Jabir"; that "a" must not
+    stand for "Ayman" the way a Latin initial does (it did: 91.7 against "JABIR, Ayman")."""
+    listed = ListEntry(list="TEST", entry_id="1", name="JABIR, Ayman", kind="person", source="t")
+    s = Screener([ParsedList("test", [listed], 1, "test")])
+    assert s.screen("آلاء الجابر") == []
+    # a Latin initial still stands for a name, and the Arabic-script full name is found
+    assert [h.entry_id for h in s.screen("A. Jabir", threshold=50)] == ["1"]
+    assert [h.entry_id for h in s.screen("أيمن الجابر")] == ["1"]

@@ -129,7 +129,9 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return 0.0  # numbers are identifiers: 11420 is not 11421
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
-        return INITIAL_SIM if a[0] == b[0] else 0.0  # an initial
+        # an initial; a name read from Arabic script has none (a lone letter there is a
+        # romanisation artefact: آلاء الجابر read "a al-Jabir" is not "Ayman Jabir")
+        return INITIAL_SIM if a[0] == b[0] and not abjad else 0.0
     if b in nicknames().get(a, ()):
         return NICK_SIM
     if abjad and skeleton(a) == skeleton(b):
