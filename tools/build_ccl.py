@@ -254,13 +254,27 @@ def build_exceptions(entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- entries ----------------------------------------------------------------------------------
 
 
+def _reserved(item: dict[str, Any]) -> bool:
+    return norm(item["text"]).endswith("[Reserved]")
+
+
 def paragraphs(entry: dict[str, Any]) -> list[str]:
-    """Item paragraph ids (".a", ".a.1", ...) in source order, deduplicated."""
+    """Item paragraph ids (".a", ".a.1", ...) in source order, deduplicated, reserved ones
+    left out."""
     seen: dict[str, None] = {}
     for item in entry.get("items") or []:
-        if item["kind"] == "item" and item["paragraph"]:
+        if item["kind"] == "item" and item["paragraph"] and not _reserved(item):
             seen.setdefault("." + item["paragraph"], None)
     return list(seen)
+
+
+def reserved(entry: dict[str, Any]) -> list[str]:
+    """Single paragraphs the entry marks "[Reserved]" (".i" of 5A001, whose items moved to
+    .f.1): an order line naming one gets an error that says so. Ranges ("l through w.") are
+    left to the unknown-paragraph error."""
+    return [f".{item['paragraph']}" for item in entry.get("items") or []
+            if item["kind"] == "item" and item["paragraph"] and _reserved(item)
+            and re.fullmatch(r"[a-z0-9]+(\.[a-z0-9]+)*", item["paragraph"])]
 
 
 def preamble(entry: dict[str, Any]) -> list[str]:
@@ -296,6 +310,9 @@ def build_entry(entry: dict[str, Any], history: dict[str, Any]) -> Built:
     paras = paragraphs(entry)
     if paras:
         data["paragraphs"] = paras
+    gone = reserved(entry)
+    if gone:
+        data["reserved"] = gone
     built.data = data
     return built
 
@@ -347,6 +364,7 @@ def finish(built: Built) -> dict[str, Any]:
         "lvs",
         "exceptions",
         "paragraphs",
+        "reserved",
     )
     return {
         k: data[k]

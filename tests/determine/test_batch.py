@@ -113,3 +113,11 @@ def test_negative_value_is_a_row_error() -> None:
         )
     )
     assert out["outcome"][0] is None and "non-negative" in out["error"][0]
+
+
+def test_batch_names_a_reserved_paragraph_in_the_line_error() -> None:
+    lines = pl.DataFrame({"item": ["5A001.i", "5A001.f.1"], "destination": ["DE", "DE"],
+                          "date": ["2026-01-01", "2026-01-01"], "value": [100.0, 100.0]})
+    out = determine_frame(lines)
+    errors = out["error"].to_list()
+    assert "[Reserved]" in (errors[0] or "") and not errors[1]

@@ -105,3 +105,16 @@ def test_surreptitious_interception_items_take_no_ordinary_exception() -> None:
     assert not tsr.fired and "740.2(a)(3)" in tsr.detail
     kit = determine("5A001.f.1", "DE", date(2022, 6, 1), value=100)
     assert kit.outcome is Outcome.LICENSE_REQUIRED and kit.reasons == ["SL"]
+
+
+def test_a_reserved_paragraph_is_refused_with_a_reason() -> None:
+    """5A001.i is "[Reserved]" in the 2026 CCL (its items are 5A001.f.1 now); 1A001.b too. An
+    order line naming one used to pass as a paragraph of the entry and come out NLR."""
+    from exportcheck.errors import MalformedItem
+
+    for item in ("5A001.i", "1A001.b", "3A001.a.4"):
+        with pytest.raises(MalformedItem, match=r"\[Reserved\]"):
+            determine(item, "DE", date(2026, 1, 1))
+    # the paragraphs around them still work
+    assert determine("5A001.f.1", "DE", date(2026, 1, 1)).reasons == ["SL"]
+    assert determine("1A001.a", "DE", date(2026, 1, 1)) is not None

@@ -243,7 +243,8 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
     probe = SimpleNamespace(item=cls)
     sig: list = [code]
     for entry in (e for e in rs.rows("ccl") if e.eccn == code):
-        if entry.paragraphs and not known_paragraph(para, entry.paragraphs):
+        if (entry.paragraphs and not known_paragraph(para, entry.paragraphs)) or (
+                para and known_paragraph(para, entry.reserved)):
             return (item,)  # its error message names the paragraph
         sig.append(tuple(scope_applies(probe, line.scope) for line in entry.controls))  # type: ignore[arg-type]
         sig.append(lvs_limit(probe, entry))  # type: ignore[arg-type]

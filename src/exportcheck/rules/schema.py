@@ -270,6 +270,8 @@ class CclEntry(Cited):
     all_destinations: bool = False
     #: paragraphs the entry defines, where the source gives them (validates user input)
     paragraphs: list[str] = []
+    #: paragraphs the entry marks "[Reserved]" (an order line naming one is refused)
+    reserved: list[str] = []
 
 
 class ParagraphStart(Cited):
