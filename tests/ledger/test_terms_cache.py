@@ -22,6 +22,7 @@ from test_round_trips import _pg_trace
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.audit import entry_hash
 from exportcheck.ledger.shipments import ShipmentRefused
+from exportcheck.ledger.snapshot import TermsCache
 
 pytestmark = pytest.mark.postgres
 
@@ -32,7 +33,8 @@ HAN = "香港警务处"  # a consignee in Han script: the entry's content hash i
 def pair(pg_server) -> tuple[Ledger, Ledger]:
     """Two ledgers on one database: two processes' caches."""
     url = pg_server.create_database(f"terms_cache_{uuid.uuid4().hex[:8]}")
-    mine, other = Ledger(url, seal_interval=3600), Ledger(url, seal_interval=3600)
+    mine = Ledger(url, seal_interval=3600, terms_cache=TermsCache())
+    other = Ledger(url, seal_interval=3600, terms_cache=TermsCache())
     mine.add_licence(dsp5(parties=[{"role": "applicant", "name": "Acme Arms"},
                                    {"role": "consignee", "name": HAN},
                                    {"role": "end_user", "name": HAN}]))
@@ -185,3 +187,19 @@ def test_a_change_made_outside_this_code_is_seen_by_a_post_on_cached_terms(pair,
     with pytest.raises(ShipmentRefused, match=refusal):
         mine.post_shipment(_ship("d"))
     assert mine.get_licence("DSP5-T-1").lines[0].shipped_quantity == 3
+
+
+def test_ledgers_of_one_process_share_its_cache(pg_server):
+    """The REST API makes a Ledger per request: posts through new Ledger objects on one
+    database still reach the one-statement path (the cache is the process's, per engine)."""
+    url = pg_server.create_database(f"terms_shared_{uuid.uuid4().hex[:8]}")
+    first = Ledger(url, seal_interval=3600)
+    first.add_licence(dsp5(parties=[{"role": "applicant", "name": "Acme Arms"},
+                                    {"role": "consignee", "name": HAN},
+                                    {"role": "end_user", "name": HAN}]))
+    assert _trips(Ledger(url, seal_interval=3600), _ship("a")) == 2
+    assert _trips(Ledger(url, seal_interval=3600), _ship("b")) == 2
+    request = Ledger(url, seal_interval=3600)
+    assert request.terms_cache is first.terms_cache
+    assert _trips(request, _ship("c")) == 1
+    _assert_verified(request)

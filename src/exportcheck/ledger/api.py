@@ -88,9 +88,12 @@ class Ledger:
     """Licence ledger and audit trail on one database (SQLite file or PostgreSQL)."""
 
     def __init__(self, database_url: str | None = None, *, migrate: bool = True,
-                 sealing: str = "auto", seal_interval: float | None = None) -> None:
+                 sealing: str = "auto", seal_interval: float | None = None,
+                 terms_cache: TermsCache | None = None) -> None:
         """``seal_interval``: with after-commit sealing, the least seconds between this
-        process's seals (None: 0.25 s on PostgreSQL, 0 on SQLite; 0: after every write)."""
+        process's seals (None: 0.25 s on PostgreSQL, 0 on SQLite; 0: after every write).
+        ``terms_cache``: PostgreSQL only; by default the process's cache for the database, so
+        a new ``Ledger`` per request still posts on a quiet licence in one statement."""
         if sealing not in SEALING_MODES:
             raise InvalidInput(f"sealing must be one of {', '.join(SEALING_MODES)}, "
                                f"not {sealing!r}")
@@ -102,7 +105,7 @@ class Ledger:
         self.sealing = ("inline" if sqlite else "after") if sealing == "auto" else sealing
         self.sealer = Sealer.shared(self.engine, seal_interval)
         # PostgreSQL: a post on a licence only this process draws on is one round trip
-        self.terms_cache = None if sqlite else TermsCache()
+        self.terms_cache = None if sqlite else (terms_cache or TermsCache.shared(self.engine))
         self._post_conns = None
         if not sqlite:
             from exportcheck.ledger import pgpost  # psycopg is only installed for PostgreSQL

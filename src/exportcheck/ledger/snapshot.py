@@ -238,6 +238,10 @@ class _Cached:
     need: int = 1  # the streak needed before posting on the cache (doubles after a miss)
 
 
+_SHARED: dict[object, TermsCache] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 class TermsCache:
     """PostgreSQL, per process: the terms of the licences this process posted on, as its last
     post on each left them, so that the next post on a licence nobody else draws on is ONE
@@ -256,6 +260,16 @@ class TermsCache:
         self._size = size
         self._items: OrderedDict[tuple[str, str | None], _Cached] = OrderedDict()
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, engine: object) -> TermsCache:
+        """This process's cache for ``engine`` (made on first use): every ``Ledger`` on one
+        database shares it, as the REST API makes one per request."""
+        with _SHARED_LOCK:
+            cache = _SHARED.get(engine)
+            if cache is None:
+                cache = _SHARED[engine] = cls()
+            return cache
 
     @staticmethod
     def key(number: str, agency: str | None) -> tuple[str, str | None]:
