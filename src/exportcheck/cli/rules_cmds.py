@@ -1,4 +1,4 @@
-"""``exportcheck rules show|diff|derive``."""
+"""``exportcheck rules show|diff|derive|history``."""
 
 from __future__ import annotations
 
@@ -112,6 +112,51 @@ def derive(
         )
     else:
         console.print("[bold red]row differs from the column definitions[/]")
+
+
+@rules_app.command("history")
+def history(
+    table: str | None = typer.Option(None, "--table", help="list this table's undated rows"),
+    country: str | None = typer.Option(None, "--country",
+                                       help="list the undated rows naming this destination"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Rows whose start date is established, rows applied to the past from today's text, and
+    the changes known but not modelled."""
+    from exportcheck.api import load_ruleset
+    from exportcheck.rules.history import history_report
+
+    res = history_report(load_ruleset(), table=table, country=country)
+    if as_json:
+        typer.echo(json.dumps(res.model_dump(mode="json"), indent=2))
+        return
+    edition = res.source_edition.isoformat()
+    t = Table(title=f"Start dates of the rule rows ({res.rows:,} rows: {res.dated:,} dated, "
+                    f"{res.undated:,} read from the eCFR of {edition} and applied to the past)",
+              title_justify="left")
+    for col in ("table", "rows", "dated", "start unknown"):
+        t.add_column(col, justify="left" if col == "table" else "right")
+    for row in res.tables:
+        t.add_row(row.table, f"{row.rows:,}", f"{row.dated:,}", f"{row.undated:,}")
+    console.print(t)
+    if table is not None or country is not None:
+        rows = Table(title="Undated rows" + (f" of {table}" if table else "")
+                     + (f" naming {country.upper()}" if country else ""), title_justify="left")
+        for col in ("rule", "citation", "start"):
+            rows.add_column(col)
+        for u in res.undated_rows:
+            start = f"not before {u.not_before.isoformat()}" if u.not_before else "unknown"
+            rows.add_row(escape(u.row.summary), escape(u.row.citation), start)
+        console.print(rows if res.undated_rows else "no undated rows")
+    gaps = Table(title="Known changes not modelled (caveats of the determinations they reach)",
+                 title_justify="left")
+    for col in ("id", "window", "citation"):
+        gaps.add_column(col)
+    for g in res.gaps:
+        since = g.effective_from.isoformat() if g.effective_from else "before 2019"
+        until = g.effective_to.isoformat() if g.effective_to else f"(not after {edition})"
+        gaps.add_row(g.id, f"{since} – {until}", escape(g.citation))
+    console.print(gaps)
 
 
 def register(app: typer.Typer) -> None:
