@@ -8,9 +8,9 @@ the 2023 advanced-computing rule reached it). So a determination for such a date
 ``caveats``, every row of unknown history it used: the destination's Country Group
 memberships, its Country Chart marks, the item's CCL entry, and every rule in its trace; and
 every change the rule base knows of but could not model (``rules/data/history_gaps.yaml``:
-License Exception CIV until 2020, the firearms rule of 2024-2025, Ethiopia's 126.1 listing) whose
-window holds the date. A
-compliance officer auditing past shipments sees which answers to re-check by hand.
+License Exception CIV until 2020, the firearms rule of 2024-2025, Ethiopia's 126.1 listing)
+whose window holds the date. A compliance officer auditing past shipments sees which answers to
+re-check by hand.
 """
 
 from __future__ import annotations
