@@ -30,7 +30,7 @@ from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.engine import evaluate, verdict
 from exportcheck.determine.exceptions import lvs_limit
-from exportcheck.determine.items import Classification, known_paragraph, parse_item
+from exportcheck.determine.items import Classification, paragraph_problem, parse_item
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.models import EndUserType
@@ -243,8 +243,7 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
     probe = SimpleNamespace(item=cls)
     sig: list = [code]
     for entry in (e for e in rs.rows("ccl") if e.eccn == code):
-        if (entry.paragraphs and not known_paragraph(para, entry.paragraphs)) or (
-                para and known_paragraph(para, entry.reserved)):
+        if paragraph_problem(entry, para):
             return (item,)  # its error message names the paragraph
         sig.append(tuple(scope_applies(probe, line.scope) for line in entry.controls))  # type: ignore[arg-type]
         sig.append(lvs_limit(probe, entry))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from exportcheck.errors import MalformedItem, UnknownItem
 from exportcheck.rules.ruleset import Snapshot
-from exportcheck.rules.schema import SOURCE_EDITION
+from exportcheck.rules.schema import SOURCE_EDITION, CclEntry
 
 _ECCN = re.compile(r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z0-9]{1,4})*)$", re.IGNORECASE)
 _ECCN_LIKE = re.compile(r"^[0-9][A-Za-z][0-9]{3}")
@@ -91,12 +91,8 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
             f"unknown ECCN {eccn}: not on the Commerce Control List in force on "
             f"{snapshot.on.isoformat()}"
         )
-    if para and known_paragraph(para, entry.reserved):
-        raise MalformedItem(f"ECCN {eccn}{para} is marked [Reserved] in the CCL (eCFR of "
-                            f"{SOURCE_EDITION.isoformat()}): no item is classified there; the "
-                            "entry's notes say where items it once held moved")
-    if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
-        raise MalformedItem(f"ECCN {eccn} has no paragraph {para!r}")
+    if problem := paragraph_problem(entry, para):
+        raise MalformedItem(problem)
     for row in snapshot.paragraph_starts.get(eccn, ()):
         if snapshot.on < row.start and known_paragraph(para, [row.paragraph]):
             raise UnknownItem(
@@ -104,6 +100,17 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
                 f"{snapshot.on.isoformat()}: added from {row.start.isoformat()} ({row.citation})"
             )
     return Classification("eccn", eccn, para)
+
+
+def paragraph_problem(entry: CclEntry, para: str) -> str | None:
+    """Why ``para`` names no item of ``entry`` (reserved, or not a paragraph of it), or None."""
+    if para and known_paragraph(para, entry.reserved):
+        return (f"ECCN {entry.eccn}{para} is marked [Reserved] in the CCL (eCFR of "
+                f"{SOURCE_EDITION.isoformat()}): no item is classified there; the entry's "
+                "notes say where items it once held moved")
+    if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
+        return f"ECCN {entry.eccn} has no paragraph {para!r}"
+    return None
 
 
 def known_paragraph(para: str, known: list[str]) -> bool:

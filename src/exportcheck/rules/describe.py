@@ -88,7 +88,7 @@ def summarise(table: str, r: Any) -> str:
             return str(getattr(r, "id", "") or getattr(r, "reason", "") or table)
 
 
-def _row(table: str, r: Any) -> RuleRow:
+def rule_row(table: str, r: Any) -> RuleRow:
     return RuleRow(
         table=table,
         summary=summarise(table, r),
@@ -99,7 +99,8 @@ def _row(table: str, r: Any) -> RuleRow:
     )
 
 
-def _mentions(table: str, r: Any, codes: set[str]) -> bool:
+def mentions(table: str, r: Any, codes: set[str]) -> bool:
+    """Whether the row names one of ``codes`` (as its destination, alias or in a list)."""
     for attr in ("code", "as_code"):
         if getattr(r, attr, None) in codes:
             return True
@@ -125,15 +126,15 @@ def destination_rules(rs: RuleSet, code: str, on: date) -> DestinationRules:
     ear_codes = {code, ear.as_code if ear else code}
     itar_codes = {code, itar.as_code if itar else code}
     rows = [
-        _row(t, r)
+        rule_row(t, r)
         for t, table_rows in rs.tables.items()
         if t not in ("ccl", "review_policies", "usml", "licence_exceptions")
         for r in table_rows
         if r.in_force(on)
         and (
             (t == "aliases" and r.code == code)
-            or (t == "proscribed" and _mentions(t, r, itar_codes))
-            or (t not in ("aliases", "proscribed") and _mentions(t, r, ear_codes))
+            or (t == "proscribed" and mentions(t, r, itar_codes))
+            or (t not in ("aliases", "proscribed") and mentions(t, r, ear_codes))
         )
     ]
     return DestinationRules(
@@ -198,9 +199,9 @@ def rule_changes(
     codes = {known_destination(rs, country)} if country is not None else None
     out = []
     for table, r, kind in rs.changes_between(start, end):
-        if codes and not _mentions(table, r, codes):
+        if codes and not mentions(table, r, codes):
             continue
         # the day the change takes effect: a rule ending on the 22nd is gone from the 23rd
         when = r.effective_from if kind == "added" else r.effective_to + timedelta(days=1)
-        out.append(RuleChange(change=kind, on=when, row=_row(table, r)))
+        out.append(RuleChange(change=kind, on=when, row=rule_row(table, r)))
     return out

@@ -19,7 +19,8 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from exportcheck.rules.describe import RuleRow, _mentions, _row, known_destination
+from exportcheck.errors import InvalidInput
+from exportcheck.rules.describe import RuleRow, known_destination, mentions, rule_row
 from exportcheck.rules.ruleset import RuleSet
 from exportcheck.rules.schema import SOURCE_EDITION
 
@@ -61,8 +62,6 @@ def history_report(rs: RuleSet, *, table: str | None = None,
                    country: str | None = None) -> HistoryReport:
     """Counts per table over the whole rule base; ``undated_rows`` only for ``table`` and
     the rows naming ``country`` when given (an unknown table or destination is an error)."""
-    from exportcheck.errors import InvalidInput
-
     if table is not None and table not in rs.tables:
         raise InvalidInput(f"unknown table {table!r}: one of {', '.join(sorted(rs.tables))}")
     codes = {known_destination(rs, country)} if country is not None else None
@@ -74,8 +73,8 @@ def history_report(rs: RuleSet, *, table: str | None = None,
                                    undated=len(rows) - len(known)))
         if table not in (None, name):
             continue
-        undated += [UndatedRow(row=_row(name, r), not_before=r.not_before) for r in rows
-                    if not r.start_date_known and (codes is None or _mentions(name, r, codes))]
+        undated += [UndatedRow(row=rule_row(name, r), not_before=r.not_before) for r in rows
+                    if not r.start_date_known and (codes is None or mentions(name, r, codes))]
     gaps = [KnownGap(id=g.id, effective_from=g.effective_from, effective_to=g.effective_to,
                      citation=g.citation, text=g.text) for g in rs.rows("history_gaps")]
     dated = sum(t.dated for t in tables)

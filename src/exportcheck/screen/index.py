@@ -198,8 +198,8 @@ class NameIndex:
         return out
 
     def _token_ids(self, tok: str, hk: bool) -> np.ndarray | None:
-        """Names holding ``tok`` or a token close to it, each once (memoised: the same given
-        names and surnames come back query after query)."""
+        """Names holding ``tok`` or a token close to it, a name holding two such tokens listed
+        twice (memoised: the same given names and surnames come back query after query)."""
         key = (tok, hk)
         ids = self._near.get(key, False)
         if ids is not False:
