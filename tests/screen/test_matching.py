@@ -8,7 +8,8 @@ from exportcheck.errors import InvalidInput
 from exportcheck.screen import Screener
 from exportcheck.screen.chinese import han_forms, jyutping_to_hk
 from exportcheck.screen.normalize import name_forms
-from exportcheck.screen.scorer import compare_names
+from exportcheck.screen.scorer import SERIAL_MAX, compare_forms, compare_names
+from exportcheck.settings import default_threshold
 
 
 @pytest.mark.parametrize(("han", "latin"), [
@@ -63,9 +64,39 @@ def test_han_not_equal_to_another_han_name() -> None:
 def test_numbers_never_dropped() -> None:
     # watchman's false hit: "CORP" matched "11420 CORP." because the digits were dropped
     assert compare_names("CORP", "11420 CORP.") < 50
-    assert compare_names("1425 BRICKELL AVE 63-F LLC", "1425 BRICKELL AVE 64-F LLC") < 85
+    # another flat of the same building is a sister company worth a review, never the same
+    # name: below any spelling variant of the whole name
+    sister = compare_names("1425 BRICKELL AVE 63-F LLC", "1425 BRICKELL AVE 64-F LLC")
+    assert sister == SERIAL_MAX
+    assert sister < compare_names("1425 BRICKELL AVE 63-F LLC", "1425 BRICKEL AVE 63-F LLC")
     forms = name_forms("11420 CORP.")
     assert "11420" in forms[0].tokens
+    # an ordinal is its number: the 12th institute is institute 12
+    assert compare_names("CETC 12th Research Institute", "CETC 12 Research Institute") >= 85
+    assert compare_names("CETC 12th Research Institute", "CETC 13 Research Institute") == (
+        SERIAL_MAX)  # another institute of the group: a sister
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Snow Storm 1", "Snow Storm 2"),
+    ("Zu Zag Bong 6", "Zu Zag Bong 5"),
+    ("Goldman Sachs Mortgage Loan Trust 2004-1", "Goldman Sachs Mortgage Loan Trust 2005-1"),
+    ("Citigroup Mortgage Loan Trust 2007-AHL1", "Citigroup Mortgage Loan Trust 2007-AHL2"),
+    ("KKR Asian Fund III L.P.", "KKR Asian Fund IV L.P."),
+    ("Citigroup Capital Trust XV", "Citigroup Capital Trust XX"),
+])
+def test_names_differing_in_a_serial_number_are_sisters(a: str, b: str) -> None:
+    """A sister vessel, fund or trust: alerted for review at SERIAL_MAX, just above the
+    default threshold, and said so."""
+    assert compare_names(a, b) == SERIAL_MAX >= default_threshold()
+    m = compare_forms(name_forms(a)[0], name_forms(b)[0])
+    assert any("serial number" in line for line in m.explain())
+
+
+def test_what_is_not_a_serial_number() -> None:
+    assert compare_names("Victory 3", "Victory 5") < 85  # one word and a number: too little
+    assert compare_names("John Smith V", "John Smith I") < 85  # a person's initials
+    assert compare_names("Snow Storm 1", "Snow Stone 2") < 85  # the words differ too
 
 
 def test_legal_forms_ignored() -> None:
@@ -171,3 +202,68 @@ def test_latin_query_finds_a_name_listed_in_han(listed: str, query: str) -> None
                                           content_hash="t")])
     hits = screener.screen(query)
     assert hits and hits[0].entry_id == "T1" and hits[0].score >= 85
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("AL BEN ALI, Isa Ben Tarif", "Shaikh Isa Bin Tarif Al Bin Ali"),  # title; ben = bin
+    ("Hellenic Spirit", "MV Hellenic Spirit"),  # a ship's prefix
+    ("Deutsche Bank's AG", "Deutsche Bank AG"),  # a possessive
+    ("I9or Sech1n", "Igor Sechin"),  # digits for letters
+])
+def test_titles_prefixes_and_disguises_do_not_name(query: str, listed: str) -> None:
+    assert compare_names(query, listed) >= default_threshold()
+
+
+def test_titles_only_open_a_longer_name() -> None:
+    assert name_forms("Sheikh Mohammed", True)[0].tokens == ("sheikh", "mohammed")
+    assert name_forms("MV Hellenic Spirit", False)[0].tokens == ("hellenic", "spirit")
+    assert name_forms("Sheikh Isa Bin Tarif", False)[0].tokens[0] == "sheikh"  # not a person
+
+
+def test_names_in_one_script_compare_by_their_letters() -> None:
+    """Romanisations that coincide do not make two names one: 김종은 and 김정은 are both
+    "Kim Jong Un" without McCune-Reischauer's breves; Persian script leaves vowels out."""
+    assert compare_names("김정은", "김정은") == 100 == compare_names("정은 김", "김정은")
+    assert compare_names("김종은", "김정은") < 85
+    assert compare_names("عارف علی زرداری", "آصف علی زرداری") < 85
+    assert compare_names("مسعود پزشک\u200cفر", "مسعود پزشکیان") < 85
+    assert compare_names("محمد بن سلطان", "محمد بن سلمان") < 85  # Sultan is not Salman
+    # letter variants and a letter left out of a long word are the same name
+    assert compare_names("صدام حسين التكرتى", "صدام حسين التكريتي") >= 85
+    assert compare_names("آصف علی زرداری", "أصف علي زرداري") == 100
+    # across scripts the romanisations still compare
+    assert compare_names("김정은", "Kim Jong Un") >= 85
+    assert compare_names("آصف علی زرداری", "Asif Ali Zardari") >= 85
+
+
+def test_a_name_cut_short_by_a_name_field() -> None:
+    """SWIFT lines and SAP name fields hold 35 or 40 characters: the last word of a long name
+    may be the beginning of the listed word."""
+    cut = "NOUREDDINE BEN ALI BEN BELKASSEM DR"
+    assert len(cut) == 35
+    assert compare_names(cut, "Noureddine Ben Ali Ben Belkassem DRISSI") >= default_threshold()
+    assert compare_names("Wang Li", "Wang Lin") < 85  # a short name is not cut
+    # a long name whose last word begins no word of the other stays apart
+    assert compare_names(cut, "Noureddine Ben Ali Ben Belkassem MANSOUR") < 85
+
+
+def test_a_legal_form_spelt_out_and_misspelt() -> None:
+    a, b = ("TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY",
+            "TACTICAL MISSILES CORPORATION JOYNT STOCK COMPANY")
+    assert compare_names(a, b) >= default_threshold()
+    m = compare_forms(name_forms(a)[0], name_forms(b)[0])
+    assert any("legal form" in line and "joynt" in line for line in m.explain())
+    # a word of the name proper is not taken for a legal form
+    assert compare_names("Stock Exchange Holdings JSC", "Exchange Holdings JSC") < 85
+
+
+def test_two_names_joined_by_a_slash() -> None:
+    from exportcheck.screen.entries import written_variants
+
+    assert written_variants("AL-QA'IDA/ISLAMIC ARMY") == [
+        "AL-QA'IDA/ISLAMIC ARMY", "AL-QA'IDA", "ISLAMIC ARMY"]
+    for one_name in ("China National Plant Import/Export Co.",
+                     "FRONT FOR THE CONQUEST OF SYRIA/THE LEVANT", "Nordic A/S"):
+        assert written_variants(one_name) == [one_name]
+    assert compare_names("Al Qaeda", "Al-Qa'ida/Islamic Army") >= default_threshold()
+    assert compare_names("Export Co", "China National Plant Import/Export Co.") < 85

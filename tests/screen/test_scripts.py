@@ -12,7 +12,14 @@ from exportcheck.errors import InvalidInput
 from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.normalize import name_forms
-from exportcheck.screen.scripts import MAX_FORMS, combine, hangul_syllable, script_forms
+from exportcheck.screen.scripts import (
+    LETTER_FORMS,
+    MAX_FORMS,
+    combine,
+    hangul_syllable,
+    native_script,
+    script_forms,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 NEGATIVES = REPO.parent / "shared" / "data" / "eval" / "yente" / "negatives_us.csv"
@@ -81,7 +88,7 @@ def test_original_script_query_finds_latin_name(latin_list: Screener, query: str
 
 
 def test_glued_articles_are_read_apart_only_as_an_alternative() -> None:
-    from exportcheck.screen.scorer import unglue_articles
+    from exportcheck.screen.arabic import unglue_articles
 
     assert unglue_articles(("ansarul", "muslimina", "fi", "biladis", "sudan")) == (
         "ansar", "al", "muslimina", "fi", "bilad", "al", "sudan")
@@ -106,10 +113,17 @@ def test_forms_are_capped_and_tagged() -> None:
     for name in ("محمد بن عبد الله بن عبد الرحمن القحطاني الشريف", "김정은", "Путин",
                  "Ахмед Ражапович Чатаев"):
         forms = name_forms(name, True)
-        assert 1 <= len(forms) <= MAX_FORMS
-    assert {f.script for f in name_forms("محمد", True)} == {"abjad"}
-    assert {f.script for f in name_forms("김정은", True)} == {"hangul"}
+        romanised = [f for f in forms if f.script not in LETTER_FORMS.values()]
+        assert 1 <= len(romanised) <= MAX_FORMS
+        assert len(forms) - len(romanised) == (1 if native_script(name) else 0)  # not Cyrillic
+    assert {f.script for f in name_forms("محمد", True)} == {"abjad", "arabic_letters"}
+    assert {f.script for f in name_forms("김정은", True)} == {"hangul", "hangul_letters"}
     assert ("kim", "jongun") in {f.tokens for f in name_forms("김정은", True)}
+    # the form in the name's own letters: Hangul by syllable, Arabic script with its letter
+    # variants folded and the zero-width non-joiner dropped
+    assert ("김", "정", "은") in {f.tokens for f in name_forms("김정은", True)}
+    assert ("اصف", "علي") in {f.tokens for f in name_forms("آصف علی", True)}
+    assert ("پزشكفر",) in {f.tokens for f in name_forms("پزشک\u200cفر", True)}
     assert ("muhammad",) in {f.tokens for f in name_forms("محمد", True)}
 
 
@@ -138,8 +152,9 @@ def test_arabic_styles_and_elements() -> None:
         _tokens("تحریک طالبان پاکستان")}
     assert ("group", "islamic", "armed") in _tokens("الجماعة الاسلامية المسلحة")
     assert ("walijan",) in _tokens("ولی جان")
-    assert all(f.script == "abjad" and len(script_forms("محمد ولی محمد عوض")) <= MAX_FORMS
-               for f in script_forms("محمد ولی محمد عوض"))
+    forms = script_forms("محمد ولی محمد عوض")
+    assert [f.script for f in forms].count("arabic_letters") == 1
+    assert all(f.script == "abjad" for f in forms[:-1]) and len(forms) <= MAX_FORMS + 1
 
 
 def test_hangul_systems() -> None:
@@ -250,3 +265,32 @@ def test_a_lone_letter_read_from_arabic_script_is_not_an_initial() -> None:
     # a Latin initial still stands for a name, and the Arabic-script full name is found
     assert [h.entry_id for h in s.screen("A. Jabir", threshold=50)] == ["1"]
     assert [h.entry_id for h in s.screen("أيمن الجابر")] == ["1"]
+
+
+def test_screener_compares_one_script_by_its_letters() -> None:
+    """A query in Arabic script meets a list name in Arabic script letter by letter (a letter
+    left out of a long word still matches); its romanisations meet the Latin names."""
+    listed = ListEntry("UN", "P1", "ASIF ALI ZARDARI", kind="person",
+                       original_script=["آصف علی زرداری"])
+    s = Screener([ParsedList("test", [listed], 1, "test")])
+    hit = s.screen("آصف علي زرداري")[0]
+    assert hit.score == 100 and hit.matched_name == "آصف علی زرداری"
+    assert s.screen("آصف علی زرداري")[0].score == 100
+    # عارف (Arif) is not آصف (Asif), though a romaniser guesses vowels into both
+    assert all(h.matched_name != "آصف علی زرداری" for h in s.screen("عارف علی زرداری"))
+    assert s.screen("آصف على زردارى")[0].score == 100  # alif maqsura for ya
+
+
+def test_ukrainian_names() -> None:
+    """Ukrainian in the national system (passports) and BGN/PCGN (lists), first when the name
+    has letters only Ukrainian has; not for a name with Russian's own letters."""
+    from exportcheck.screen.scripts import ukrainian_spellings
+
+    assert ukrainian_spellings("Зеленський") == ("zelenskyi", "zelenskyy")
+    assert ukrainian_spellings("Юлія") == ("yuliia", "yuliya")
+    assert ukrainian_spellings("Згурський")[0] == "zghurskyi"
+    assert name_forms("Юлія Тимошенко", True)[0].tokens == ("yuliia", "tymoshenko")
+    assert ("volodymyr", "zelenskyy") in {f.tokens for f in name_forms("Володимир Зеленський")}
+    # ы is Russian's own: Grigoryev, never the Ukrainian reading Hryhoriev
+    assert all(not f.tokens[0].startswith("h") for f in name_forms("Григорьев Рыбаков", True))
+    assert any(f.tokens[0].startswith("h") for f in name_forms("Григорьев Рибаков", True))

@@ -511,3 +511,25 @@ def arabic_sequences(text: str, cap: int) -> list[tuple[tuple[str, ...], bool]]:
             if rank < len(u):
                 add([*base[:i], u[rank], *base[i + 1 :]])
     return list(out.items())
+
+
+#: the letters the Arabic article assimilates to ("as-Sudan", "ad-Din", "an-Nasr"), as romanised
+_SUN_LETTERS = frozenset("tdrzsnl")
+
+
+def unglue_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A Latin name whose romaniser glued the Arabic article to the word before it, with the
+    article as its own word: "Ansarul Muslimina" (Ansar al-Muslimin), "Biladis Sudan" (Bilad
+    as-Sudan: a case vowel and the article assimilated to the next word's first letter). Only
+    for comparing with a name queried in Arabic script, whose forms spell the article apart."""
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if len(t) >= 6 and t[-2] in "ui" and t[-1] == "l" and nxt:
+            out += [t[:-2], "al"]  # Ansar-ul, Jamaat-ul, Fath-il
+        elif (len(t) >= 6 and nxt and t[-1] == nxt[0] and t[-1] in _SUN_LETTERS
+              and t[-2] in "aiu" and t[-3] not in "aeiou"):
+            out += [t[:-2], "al"]  # Bilad-is Sudan, Nasr-ud Din
+        else:
+            out.append(t)
+    return tuple(out)

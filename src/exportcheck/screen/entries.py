@@ -47,6 +47,32 @@ KINDS = ("person", "entity", "vessel", "aircraft")
 _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
 
 
+def written_variants(name: str) -> list[str]:
+    """A written name and the names written inside it: an acronym in brackets and the name
+    without it ("Semiconductor Manufacturing International Corporation (SMIC)"), and each of
+    two names joined by a slash ("AL-QA'IDA/ISLAMIC ARMY"; not "Plant Import/Export Co." nor
+    "SYRIA/THE LEVANT", where a side is one word)."""
+    name = name.strip()
+    out = [name]
+    if (m := _ACRONYM.search(name)) and _abbreviates(
+            m.group(1), rest := (name[: m.start()] + name[m.end() :]).strip()):
+        out += [m.group(1), rest]
+    parts = name.split("/")
+    if len(parts) > 1 and all(_two_words(p) for p in parts):
+        out += [p.strip() for p in parts]
+    return out
+
+
+def _two_words(part: str) -> bool:
+    from exportcheck.screen.normalize import fold_text, split_legal
+
+    core, _ = split_legal([t for t in fold_text(part).split() if t not in _CONNECTORS])
+    return len(core) >= 2
+
+
+_CONNECTORS = frozenset(("the", "of", "and", "for", "in", "on", "at"))
+
+
 def _abbreviates(acronym: str, name: str) -> bool:
     """Whether ``acronym`` can be read from ``name``: its letters in order, the first one a
     word's first letter ("SMIC", "AVIC" for Aviation Industry Corporation of China). A
@@ -100,12 +126,7 @@ class ListEntry:
         # + Chinese names from the curated table (not stored: the content hash is unchanged)
         for n in (self.name, *self.aliases, *self.original_script,
                   *chinese_names(self.list, self.name)):
-            n = n.strip()
-            extra = []
-            if (m := _ACRONYM.search(n)) and _abbreviates(
-                    m.group(1), rest := (n[: m.start()] + n[m.end() :]).strip()):
-                extra = [m.group(1), rest]
-            for x in (n, *extra):
+            for x in written_variants(n):
                 if x and x.casefold() not in {k.casefold() for k in seen}:
                     seen[x] = None
         return list(seen)

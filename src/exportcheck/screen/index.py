@@ -19,8 +19,9 @@ import numpy as np
 
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.hkspell import hk_spellings
-from exportcheck.screen.normalize import HAN_RE, NameForm, name_forms, nicknames
+from exportcheck.screen.normalize import NameForm, name_forms, nicknames
 from exportcheck.screen.scorer import skeleton, variant_key, weight
+from exportcheck.screen.scripts import native_script
 
 MIN_FUZZY_LEN = 4
 #: query tokens whose candidate names are remembered (about 1 KB each at most)
@@ -43,7 +44,7 @@ class IndexedName:
     entry: int  # position in NameIndex.entries
     alias: str  # the name as the list writes it
     form: NameForm
-    han: bool  # the list writes this alias in Han characters
+    native: str  # "han", "hangul" or "arabic": the list writes this alias in that script
 
 
 class NameIndex:
@@ -60,13 +61,13 @@ class NameIndex:
             person = True if entry.kind == "person" else (False if entry.kind else None)
             seen: set[tuple[str, ...]] = set()
             for alias in entry.all_names():
-                han = HAN_RE.search(alias) is not None
-                for form in name_forms(alias, person, han):
+                native = native_script(alias)
+                for form in name_forms(alias, person, native == "han"):
                     if form.tokens in seen:
                         continue
                     seen.add(form.tokens)
                     ni = len(self.names)
-                    self.names.append(IndexedName(ei, alias, form, han))
+                    self.names.append(IndexedName(ei, alias, form, native))
                     singles.update(form.tokens)
                     for key in _keys(form):
                         kid = key_ids.setdefault(key, len(key_ids))
@@ -123,7 +124,7 @@ class NameIndex:
             "name_tokens": [n.form.tokens for n in names],
             "name_legal": [n.form.legal for n in names],
             "name_script": [n.form.script for n in names],
-            "name_han": [n.han for n in names],
+            "name_native": [n.native for n in names],
             "key_ids": self._key_ids,
             "by_delete": self.by_delete,
             "by_skeleton": self.by_skeleton,
@@ -144,7 +145,7 @@ class NameIndex:
         self = cls.__new__(cls)
         self.entries = entries
         cols = (state["name_entry"], state["name_alias"], state["name_tokens"],
-                state["name_legal"], state["name_script"], state["name_han"])
+                state["name_legal"], state["name_script"], state["name_native"])
         n = len(cols[0])
         if any(len(c) != n for c in cols) or state["n_entries"] != len(entries):
             raise ValueError("index state: column lengths disagree")

@@ -28,6 +28,7 @@ _ABJAD_RE = re.compile(r"[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\u
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")  # "s.a." "u.s.a." -> "sa" "usa"
 _NON_WORD = re.compile(r"[^a-z0-9\s]+")
 _SPACE = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"(?<=[a-z]{3})['’]s\b")
 #: English company words rigour files under "symbols" rather than legal forms.
 EXTRA_LEGAL_FORMS = ("co", "corp", "corporation", "company", "incorporated", "cie", "cia")
 #: English organisation words and their abbreviations, folded to one spelling. Kept short and
@@ -82,15 +83,28 @@ def nicknames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=1)
-def _prefixes() -> frozenset[str]:
-    return frozenset(p for p in name_data()["person_prefixes"] if " " not in p)
+#: titles rigour's table lacks: the Arabic honorific in its spellings ("Shaikh Isa Bin Tarif")
+EXTRA_PREFIXES = ("sheikh", "shaikh", "shaykh", "sheik", "shaik")
+#: ships' prefixes (motor vessel, motor tanker): "MV Hellenic Spirit" is the vessel "HELLENIC
+#: SPIRIT" of the lists
+VESSEL_PREFIXES = frozenset(("mv", "mt"))
+
+
+@lru_cache(maxsize=3)
+def opening_titles(person: bool | None) -> frozenset[str]:
+    """One-word titles dropped from the front of a name of three words or more: a person's
+    ("Mr", "Dr", "General", "Sheikh"), a vessel's ("MV"), or either when the kind is unknown."""
+    people = frozenset([*(p for p in name_data()["person_prefixes"] if " " not in p),
+                        *EXTRA_PREFIXES])
+    return VESSEL_PREFIXES if person is False else (people if person else
+                                                    people | VESSEL_PREFIXES)
 
 
 def fold_text(text: str) -> str:
     """Lower-case ASCII words and digits: 'Leão, S.A.' -> 'leao sa'; 'O'Brien' -> 'obrien'."""
     text = unicodedata.normalize("NFKC", text)
     text = anyascii(text).lower().replace("&", " and ")
+    text = _POSSESSIVE.sub("", text)  # "Deutsche Bank's AG" is Deutsche Bank AG
     text = re.sub(r"['`´’]", "", text)
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _NON_WORD.sub(" ", text)
@@ -171,8 +185,8 @@ def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
     if not folded:
         return None
     tokens = arabic_compounds(numbers_as_digits(folded.split()))
-    if person is not False and len(tokens) > 2 and tokens[0] in _prefixes():
-        tokens = tokens[1:]  # "Mr", "Dr", "General" ...
+    if len(tokens) > 2 and tokens[0] in opening_titles(person):
+        tokens = tokens[1:]
     # a listed person has no legal form; a word written with an apostrophe ("SA'D", "Sa'd")
     # is a name, not the S.A.D. of the legal-form table
     core, legal = (tuple(tokens), ()) if person else split_legal(tokens, _apostrophe_words(text))

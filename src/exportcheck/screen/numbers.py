@@ -22,7 +22,7 @@ _ORDINALS = {w: f"{i + 1}{'st' if i == 0 else 'nd' if i == 1 else 'rd' if i == 2
                                     "seventh", "eighth", "ninth", "tenth"])}
 _NUMBER = {w: i for i, w in enumerate(_UNITS)}
 _LEET = str.maketrans("01345789", "oieastbg")
-_DISGUISED = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
+_DISGUISED = re.compile(r"(?<=[a-z])[01345789](?=[a-z])")
 
 
 def unleet(token: str) -> str:

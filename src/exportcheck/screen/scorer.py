@@ -23,6 +23,12 @@ A given name matched only through its short form ("Bill Gates" / "William Gates"
 "Samuel Johnson" pairs would otherwise raise one alert in 10,000. The screener adds ``weak``:
 the list name is one OFAC calls a weak alias (:mod:`exportcheck.screen.weak`), capped likewise.
 
+Two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "Fund III" / "IV")
+name a sister vessel, fund or trust: scored :data:`SERIAL_MAX`, just above the default
+threshold. The last word of a Latin name that a 35- or 40-character name field may have cut
+short ("... BELKASSEM DR") matches the word it begins. Names written in the same script (Han,
+Hangul, Arabic) are compared by their letters (:func:`~exportcheck.screen.scripts.letters_apply`).
+
 In organisation names each word also weighs by how distinctive it is among listed organisations
 (:mod:`exportcheck.screen.weights`): "tech", "trade", "hong kong" count for little, so a
 differing distinctive word ("Bruce" / "Rice Electronics") keeps a company below the threshold.
@@ -36,6 +42,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from exportcheck.screen.arabic import unglue_articles
 from exportcheck.screen.hkspell import hk_key, is_hk_syllable
 from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.weights import org_factors, org_like
@@ -60,6 +67,10 @@ ONE_WORD_FUZZY = 0.9
 #: scores this, and a one-word name so misspelt is not marked down by ONE_WORD_FUZZY
 ONE_SLIP_SIM = 0.9
 ONE_SLIP_MIN_LEN = 7
+#: the last word of a Latin name of TRUNCATED_CHARS characters that begins a word of the other
+#: name (a name field cut it short) matches that word with this similarity
+TRUNCATED_SIM = 0.9
+TRUNCATED_CHARS = (30, 40)
 #: a partial-name match scores at most this (the default threshold is 85) ...
 PARTIAL_MAX = 80.0
 #: ... or this when three or more substantive words of a person's name are all in the longer
@@ -76,10 +87,17 @@ VARIANT_SIM = 0.9
 NICK_SIM = 0.85
 #: the similarity of a name and its other-gender form ("Antonio"/"Antonia"): a weak pair
 GENDER_SIM = 0.7
+#: two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "KKR Asian Fund
+#: III" / "IV") are a sister vessel, fund or trust: worth a review, so just above the default
+#: threshold, below any spelling variant of the whole name
+SERIAL_MAX = 86.0
+_ROMAN = re.compile(r"^(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})$")
 _VOWELS = re.compile(r"[aeiouy]+")
 _VOWEL_SET = frozenset("aeiouy")
 _DOUBLE = re.compile(r"(.)\1+")
 _DIGIT = re.compile(r"\d")
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 #: forms spelt by rule from another script: a near-miss spelling is another name ("jongsun" is
 #: not "jongun"); their variant spellings are forms of their own
 _ROMANISED = frozenset({"pinyin", "jyutping", "hangul"})
@@ -124,9 +142,16 @@ def token_sim(a: str, b: str, abjad: bool = False) -> float:
 def _token_sim(a: str, b: str, abjad: bool) -> float:
     """Similarity of two tokens in [0, 1]; 0 when they should not count as the same word."""
     if not (a.isascii() and b.isascii()):
-        return 0.0  # Han characters compare exactly
+        # Han characters and Hangul syllables compare exactly; Arabic-script words, written
+        # without short vowels, may differ by one letter in six or more: a shorter word so
+        # changed is another name (سلمان Salman / سلطان Sultan, حسن Hasan / حسين Husayn)
+        if (len(a) >= 6 and len(b) >= 6 and _ARABIC_LETTER.match(a) and _ARABIC_LETTER.match(b)
+                and OSA.distance(a, b) == 1):
+            return OSA.normalized_similarity(a, b)
+        return 0.0
     if _DIGIT.search(a) or _DIGIT.search(b):
-        return 0.0  # numbers are identifiers: 11420 is not 11421
+        # numbers are identifiers: 11420 is not 11421; but "12th" is 12
+        return VARIANT_SIM if _ORDINAL.sub("", a) == _ORDINAL.sub("", b) else 0.0
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         # an initial; a name read from Arabic script has none (a lone letter there is a
@@ -134,6 +159,8 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return INITIAL_SIM if a[0] == b[0] and not abjad else 0.0
     if b in nicknames().get(a, ()):
         return NICK_SIM
+    if a in _SON_OF and b in _SON_OF:
+        return VARIANT_SIM  # "Ben Ali" / "Bin Ali": "son of" as the Maghreb and the Gulf write it
     if abjad and skeleton(a) == skeleton(b):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
@@ -201,28 +228,6 @@ def _gender_pair(a: str, b: str) -> bool:
     if len(b) == len(a) + 1:
         return b[-1] == "a" and b.startswith(a) and a[-1] not in "aeiouy"
     return (len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"a", "o"})
-
-
-#: the letters the Arabic article assimilates to ("as-Sudan", "ad-Din", "an-Nasr"), as romanised
-_SUN_LETTERS = frozenset("tdrzsnl")
-
-
-def unglue_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """A Latin name whose romaniser glued the Arabic article to the word before it, with the
-    article as its own word: "Ansarul Muslimina" (Ansar al-Muslimin), "Biladis Sudan" (Bilad
-    as-Sudan: a case vowel and the article assimilated to the next word's first letter). Only
-    for comparing with a name queried in Arabic script, whose forms spell the article apart."""
-    out: list[str] = []
-    for i, t in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if len(t) >= 6 and t[-2] in "ui" and t[-1] == "l" and nxt:
-            out += [t[:-2], "al"]  # Ansar-ul, Jamaat-ul, Fath-il
-        elif (len(t) >= 6 and nxt and t[-1] == nxt[0] and t[-1] in _SUN_LETTERS
-              and t[-2] in "aiu" and t[-3] not in "aeiou"):
-            out += [t[:-2], "al"]  # Bilad-is Sudan, Nasr-ud Din
-        else:
-            out.append(t)
-    return tuple(out)
 
 
 def _merge_adjacent(tokens: tuple[str, ...],
@@ -301,6 +306,10 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
     ``org``: weigh words as in an organisation name (default: when either form has a legal
     form set aside or an organisation word, :func:`~exportcheck.screen.weights.org_like`)."""
     m = _compare_forms(q, c, org)
+    if m.score < SERIAL_MAX and (other := _serial_match(q, c, org)) and other.score > m.score:
+        m = other
+    if m.score < 100 and (q.legal or c.legal) and (other := _legal_spelt_out(q, c, org)):
+        m = other if other.score > m.score else m
     if m.score > OTHER_FATHER_MAX and _other_father(q.tokens, c.tokens,
                                                     "abjad" in (q.script, c.script)):
         # "Ahmad bin Hasan" is Hasan's son; "Hasan bin Ahmad" is Ahmad's: the same words, but
@@ -312,7 +321,65 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
     return m
 
 
+def _legal_spelt_out(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | None:
+    """The comparison without the words of one name that are the other's legal form spelt
+    out, misspelt so the legal-form table missed them ("JOYNT STOCK COMPANY")."""
+    # only the legal words the name's own legal form lacks can have been spelt into it
+    rq = _without_legal_words(q.tokens, set(c.legal).difference(q.legal), c.tokens)
+    rc = _without_legal_words(c.tokens, set(q.legal).difference(c.legal), q.tokens)
+    if (rq, rc) == (q.tokens, c.tokens) or not rq or not rc:
+        return None
+    m = _compare_forms(NameForm(rq, q.legal, q.script), NameForm(rc, c.legal, c.script), org)
+    m.notes.append("words read as the other name's legal form: "
+                   + " ".join(t for t in (*q.tokens, *c.tokens) if t not in (*rq, *rc)))
+    return m
+
+
+def _without_legal_words(tokens: tuple[str, ...], legal: set[str],
+                         other: tuple[str, ...]) -> tuple[str, ...]:
+    if not legal:
+        return tokens
+    return tuple(t for t in tokens if t in other or not any(
+        t == w or (len(t) >= 4 and abs(len(t) - len(w)) <= 1 and OSA.distance(t, w) == 1)
+        for w in legal))
+
+
+def _serial_match(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | None:
+    """Two names whose words agree but for their serial numbers: digits, or Roman numerals in
+    an organisation's name ("Trust 2007-AHL1" / "AHL2", "Fund III" / "IV") or ending a name."""
+    if q.script != "latin" or c.script != "latin":
+        return None  # pinyin "xi" is no Roman numeral, and other scripts' digits are words
+    if org is None:
+        org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
+    sq = [t for k, t in enumerate(q.tokens) if _serial(t, org, k == len(q.tokens) - 1)]
+    sc = [t for k, t in enumerate(c.tokens) if _serial(t, org, k == len(c.tokens) - 1)]
+    if not sq or not sc or sorted(sq) == sorted(sc):
+        return None
+    rq = tuple(t for t in q.tokens if t not in sq)
+    rc = tuple(t for t in c.tokens if t not in sc)
+    if len(rq) < 2 or len(rc) < 2:
+        return None  # "Victory 3" / "Victory 5": one word is too little to call them sisters
+    m = _compare_tokens(q, c, rq, rc, org)
+    if m.kind not in ("exact", "full"):
+        return None
+    m.score = min(m.score, SERIAL_MAX)
+    m.kind = "full"
+    m.unmatched_query += [t for t in sq if t not in sc]
+    m.unmatched_candidate += [t for t in sc if t not in sq]
+    m.notes.append(f"the names differ only in a serial number (a sister vessel, fund or "
+                   f"series?): scored at most {SERIAL_MAX:g}")
+    return m
+
+
+def _serial(token: str, org: bool, last: bool) -> bool:
+    """A number, or a Roman numeral in an organisation's name or ending any name ("Citigroup
+    Capital Trust XV"); a lone letter ending a person's name is an initial."""
+    return bool(_DIGIT.search(token)) or (
+        (org or (last and len(token) > 1)) and _ROMAN.match(token) is not None)
+
+
 _NASAB = frozenset(("bin", "ibn", "ben", "bint", "binti", "walad", "ould"))
+_SON_OF = frozenset(("bin", "ibn", "ben"))
 
 
 def _fathers(tokens: tuple[str, ...]) -> set[str]:
@@ -363,6 +430,7 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
     wfun = org_weight if org else weight
     pairs = []
+    cut_q, cut_c = _cut_short(q, qt), _cut_short(c, ct)
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             if exact:
@@ -371,6 +439,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                 s = token_sim(a, b, abjad)
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
+            if s < TRUNCATED_SIM and ((cut_q and i == len(qt) - 1 and b.startswith(a))
+                                      or (cut_c and j == len(ct) - 1 and a.startswith(b))):
+                s = TRUNCATED_SIM
             if s > 0:
                 pairs.append((s, weight(a) + weight(b), i, j))
     pairs.sort(reverse=True)
@@ -450,6 +521,16 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                      missing=round(missing, 3))
 
 
+def _cut_short(form: NameForm, tokens: tuple[str, ...]) -> bool:
+    """A Latin name of 30 to 40 characters ending in a short word may have been cut off by a
+    name field: SWIFT lines and SAP's name fields hold 35 or 40 characters ("NOUREDDINE BEN
+    ALI BEN BELKASSEM DR")."""
+    words = (*form.tokens, *form.legal)
+    return (form.script == "latin" and len(tokens) >= 3 and 2 <= len(tokens[-1]) <= 4
+            and tokens[-1].isalpha()
+            and TRUNCATED_CHARS[0] <= sum(map(len, words)) + len(words) - 1 <= TRUNCATED_CHARS[1])
+
+
 _PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna|ovych|ivna|oglu|ogly|qizi|kyzy)$")
 
 
@@ -487,17 +568,19 @@ def _minor(token: str) -> bool:
 
 
 def compare_names(a: str, b: str) -> float:
-    """Best score between two written names (all their forms), for pair benchmarks."""
-    from exportcheck.screen.normalize import HAN_RE, name_forms
+    """Best score between two written names (all their forms, and the names written inside
+    them: :func:`~exportcheck.screen.entries.written_variants`), for pair benchmarks."""
+    from exportcheck.screen.entries import written_variants
+    from exportcheck.screen.normalize import name_forms
+    from exportcheck.screen.scripts import letters_apply, native_script
 
-    both_han = bool(HAN_RE.search(a) and HAN_RE.search(b))
     best = 0.0
-    for fa in name_forms(a):
-        for fb in name_forms(b):
-            # two Han names compare by characters: their readings may coincide (homophones)
-            if both_han and (fa.script != "han" or fb.script != "han"):
-                continue
-            if (fa.script == "han") != (fb.script == "han"):
-                continue
-            best = max(best, compare_forms(fa, fb).score)
+    for wa in written_variants(a):
+        for wb in written_variants(b):
+            sa, sb = native_script(wa), native_script(wb)
+            for fa in name_forms(wa):
+                for fb in name_forms(wb):
+                    if letters_apply(fa.script, sa, fb.script, sb):
+                        best = max(best, compare_forms(fa, fb).score)
     return best
+

@@ -30,8 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from exportcheck.errors import InvalidInput
-from exportcheck.screen.arabic import ARABIC_RE, arabic_sequences
-from exportcheck.screen.normalize import NameForm, fold_text, split_legal
+from exportcheck.screen.arabic import ARABIC_RE, arabic_key, arabic_sequences
+from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, opening_titles, split_legal
 
 MAX_FORMS = 8
 _DATA = Path(__file__).with_name("data")
@@ -52,7 +52,7 @@ def script_forms(name: str, person: bool | None = None) -> tuple[NameForm, ...]:
         raise InvalidInput(f"name must be a string, got {type(name).__name__}")
     text = unicodedata.normalize("NFKC", name)
     if not HANGUL_RE.search(text) and ARABIC_RE.search(text):
-        return _abjad_forms(text, person)
+        return _with_letters(_abjad_forms(text, person), text, "arabic")
     if HANGUL_RE.search(text):
         units, script = _hangul_units(text), "hangul"
     elif CYRILLIC_RE.search(text):
@@ -62,23 +62,80 @@ def script_forms(name: str, person: bool | None = None) -> tuple[NameForm, ...]:
     units = [u for u in units if u]
     if not units:
         return ()
+    combos = combine(units, MAX_FORMS, diagonal=script != "hangul")
+    uk_only = script == "cyrillic" and bool(_UKRAINIAN_ONLY.search(text))
+    if uk_only or (script == "cyrillic" and len(units) <= 4 and not _RUSSIAN_ONLY.search(text)):
+        # a Ukrainian name ("Володимир Зеленський": Volodymyr Zelenskyy, not Volodimir
+        # Zelenskii), first when only Ukrainian has its letters (і ї є ґ: "Юлія"); a name of
+        # up to four words without Russian's own letters (ё ы э ъ) may be either
+        ukr = combine(_cyrillic_units(text, ukrainian=True), 2)
+        combos = ukr + combos if uk_only else combos[:MAX_FORMS - 2] + ukr
     forms: list[NameForm] = []
-    for combo in combine(units, MAX_FORMS, diagonal=script != "hangul"):
+    for combo in combos:
         tokens = [t for part in combo for t in part.split()]  # table entries like "abu bakr"
-        if person is not False and len(tokens) > 2 and tokens[0] in _title_words():
+        if person is not False and len(tokens) > 2 and tokens[0] in opening_titles(person):
             tokens = tokens[1:]
         # legal forms only in Cyrillic ("ООО", "АО"): "sad" (Saad) is a name, not an S.A.D.
         core, legal = split_legal(tokens) if script == "cyrillic" else (tuple(tokens), ())
         if core:
             forms.append(NameForm(core, legal, script))
-    return tuple(dict.fromkeys(forms))[:MAX_FORMS]
+    forms = list(dict.fromkeys(forms))[:MAX_FORMS]
+    return _with_letters(tuple(forms), text, "hangul") if script == "hangul" else tuple(forms)
+
+
+#: the form that keeps a name's own letters, per script (Han's come from :mod:`chinese`): two
+#: names written in one of these scripts compare by their letters, not by romanisations that
+#: may coincide (김종은 and 김정은 are both "Kim Jong Un" to a romaniser without breves; Persian
+#: script leaves out the vowels a romaniser guesses: عارف and آصف both read "Asif"/"Arif")
+LETTER_FORMS = {"han": "han", "hangul": "hangul_letters", "arabic": "arabic_letters"}
+
+
+def native_script(name: str) -> str:
+    """"han", "hangul" or "arabic" for a name written in that script, else ""."""
+    if HAN_RE.search(name):
+        return "han"
+    if HANGUL_RE.search(name):
+        return "hangul"
+    return "arabic" if ARABIC_RE.search(name) else ""
+
+
+def letters_apply(q_form: str, q_native: str, c_form: str, c_native: str) -> bool:
+    """Whether a query form and a list-name form are to be compared: two names written in one
+    script (Han, Hangul, Arabic) compare by their letters only, as their romanisations may
+    coincide; other pairs by their romanisations only."""
+    letters = LETTER_FORMS.get(q_native) if q_native and q_native == c_native else None
+    if letters:
+        return q_form == c_form == letters
+    return q_form not in _LETTER_SCRIPTS and c_form not in _LETTER_SCRIPTS
+
+
+_LETTER_SCRIPTS = frozenset(LETTER_FORMS.values())
+
+
+def _with_letters(forms: tuple[NameForm, ...], text: str, script: str) -> tuple[NameForm, ...]:
+    """``forms`` and the form in the name's own letters: Hangul syllables one token each (a
+    syllable is the unit of a Korean name, in any order: "정은 김" = "김정은"), Arabic-script
+    words with their letter variants folded (أ/إ/آ = ا, ی = ي, ک = ك, ة = ه) and the
+    zero-width non-joiner dropped ("پزشک‌فر")."""
+    tokens: list[str] = []
+    for w in _TOKEN.findall(text):
+        if script == "hangul" and HANGUL_RE.search(w):
+            tokens += [c for c in w if 0xAC00 <= ord(c) <= 0xD7A3]
+        elif script == "arabic" and ARABIC_RE.search(w):
+            if key := arabic_key(w.replace("\u200c", "")):
+                tokens.append(key)
+        else:
+            tokens += fold_text(w).split()
+    if not tokens or not forms:
+        return forms
+    return (*forms, NameForm(tuple(tokens), (), LETTER_FORMS[script]))
 
 
 def _abjad_forms(text: str, person: bool | None) -> tuple[NameForm, ...]:
     """Forms of an Arabic-script name (:func:`~exportcheck.screen.arabic.arabic_sequences`)."""
     forms: list[NameForm] = []
     for tokens, translated in arabic_sequences(text, MAX_FORMS):
-        if person is not False and len(tokens) > 2 and tokens[0] in _title_words():
+        if person is not False and len(tokens) > 2 and tokens[0] in opening_titles(person):
             tokens = tokens[1:]
         # the legal form only in the English rendering: "sad" (Saad) is a name, not an S.A.D.
         core, legal = split_legal(list(tokens)) if translated else (tokens, ())
@@ -118,20 +175,48 @@ def combine(units: list[Alternatives], cap: int = MAX_FORMS,
     return list(out)
 
 
-@lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
-    from exportcheck.screen.normalize import name_data
-
-    return frozenset(p for p in name_data()["person_prefixes"] if " " not in p)
-
-
 def _latin_unit(token: str) -> Alternatives:
     folded = fold_text(token)
     return [tuple(folded.split())] if folded else []
 
 
 # -- Cyrillic ------------------------------------------------------------------------------
-def _cyrillic_units(text: str) -> list[Alternatives]:
+_RUSSIAN_ONLY = re.compile(r"[ёыэъЁЫЭЪ]")
+_UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+#: Ukrainian letters as both systems spell them (the soft sign is not written)
+_UK_LETTERS = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "",
+}
+#: є ї й ю я: at the start of a word / elsewhere in the national system; always the first in
+#: BGN/PCGN
+_UK_IOTATED = {"є": ("ye", "ie"), "ї": ("yi", "i"), "й": ("y", "i"), "ю": ("yu", "iu"),
+               "я": ("ya", "ia")}
+
+
+def ukrainian_spellings(word: str) -> tuple[str, str]:
+    """A Ukrainian word in the national system (KMU 2010, passports: "Zelenskyi") and in
+    BGN/PCGN (lists: "Zelenskyy")."""
+    national, bgn = [], []
+    low = word.lower()
+    for i, ch in enumerate(low):
+        if ch in _UK_IOTATED:
+            start, inside = _UK_IOTATED[ch]
+            national.append(start if i == 0 else inside)
+            bgn.append(start)
+        elif ch == "г" and i and low[i - 1] == "з":
+            national.append("gh")  # зг: "Zghurskyi"
+            bgn.append("h")
+        else:
+            spelt = _UK_LETTERS.get(ch, ch)
+            national.append(spelt)
+            bgn.append(spelt)
+    return "".join(national), "".join(bgn)
+
+
+def _cyrillic_units(text: str, ukrainian: bool = False) -> list[Alternatives]:
     import iuliia
 
     units: list[Alternatives] = []
@@ -140,7 +225,9 @@ def _cyrillic_units(text: str) -> list[Alternatives]:
             units.append(_latin_unit(w))
             continue
         alts: list[tuple[str, ...]] = []
-        for spelt in (iuliia.ICAO_DOC_9303.translate(w), iuliia.BGN_PCGN.translate(w), w):
+        spellings = (ukrainian_spellings(w) if ukrainian else (
+            iuliia.ICAO_DOC_9303.translate(w), iuliia.BGN_PCGN.translate(w), w))
+        for spelt in spellings:
             folded = tuple(fold_text(spelt).split())
             if folded and folded not in alts:
                 alts.append(folded)

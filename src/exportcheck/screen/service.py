@@ -23,8 +23,9 @@ from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import KINDS, LIST_CODES, ListEntry, ParsedList, bulk_allocation
 from exportcheck.screen.evidence import assess, corroborate_partial, parse_country, parse_dob
 from exportcheck.screen.index import NameIndex
-from exportcheck.screen.normalize import HAN_RE, check_name, fold_text, name_forms
+from exportcheck.screen.normalize import check_name, fold_text, name_forms
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms
+from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
 from exportcheck.settings import default_threshold, screening_recheck_seconds
 
@@ -243,7 +244,7 @@ class Screener:
         forms = name_forms(name, True if kind == "person" else (False if kind else None))
         if not forms:
             raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
-        query_han = bool(HAN_RE.search(name))
+        query_native = native_script(name)
         # a name with a legal form ("Daniel S.A.R.L.") is an organisation, not the person or
         # vessel called "DANIEL"
         qkind = "entity" if kind is None and _COMPANY_FORMS.intersection(forms[0].legal) else None
@@ -265,7 +266,7 @@ class Screener:
             org = True if entry.kind in _ORG_KINDS else (False if entry.kind else None)
             for fi in form_ids:
                 qf = forms[fi]
-                if (qf.script == "han") != (query_han and iname.han and iname.form.script == "han"):
+                if not letters_apply(qf.script, query_native, iname.form.script, iname.native):
                     continue
                 key = (fi, iname.form, org)
                 m = seen.get(key)
