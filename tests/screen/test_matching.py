@@ -267,3 +267,11 @@ def test_two_names_joined_by_a_slash() -> None:
         assert written_variants(one_name) == [one_name]
     assert compare_names("Al Qaeda", "Al-Qa'ida/Islamic Army") >= default_threshold()
     assert compare_names("Export Co", "China National Plant Import/Export Co.") < 85
+
+
+def test_word_split_and_foreign_letters_in_arabic_script() -> None:
+    # a surname split in two, with the patronymic missing
+    assert compare_names("Nikolai Patr ushev", "Nikolai Platonovich Patrushev") >= 85
+    # Arabic script writes a foreign p as b and v as f: بيريز is Pérez
+    assert compare_names("فرناندو بيريز", "Fernando Pérez") >= 85
+    assert compare_names("فرناندو بيريز", "Fernando Ramirez") < 85

@@ -122,6 +122,14 @@ def org_weight(token: str) -> float:
     return weight(token) * org_factors().get(token, 1.0)
 
 
+#: letters Arabic script lacks, as it writes foreign names: p as b, v as f ("بيريز" Pérez)
+_ARABIC_LACKS = str.maketrans("pv", "bf")
+
+
+def _abjad_skeleton(token: str) -> str:
+    return skeleton(token).translate(_ARABIC_LACKS)
+
+
 _SIM_CACHE: dict[tuple[str, str, bool], float] = {}
 _SIM_CACHE_MAX = 2_000_000
 
@@ -161,7 +169,7 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return NICK_SIM
     if a in _SON_OF and b in _SON_OF:
         return VARIANT_SIM  # "Ben Ali" / "Bin Ali": "son of" as the Maghreb and the Gulf write it
-    if abjad and skeleton(a) == skeleton(b):
+    if abjad and _abjad_skeleton(a) == _abjad_skeleton(b):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
     if (min(la, lb) <= 4 and abs(la - lb) == 1 and (a.startswith(b) or b.startswith(a))
@@ -233,8 +241,10 @@ def _gender_pair(a: str, b: str) -> bool:
 def _merge_adjacent(tokens: tuple[str, ...],
                     other: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     """Join neighbours that the other name writes as one word."""
-    if len(tokens) <= len(other):
-        return tokens, []  # joining only helps the side with more tokens
+    if len(tokens) < len(other) or len(tokens) < 2:
+        # joining only helps the side with as many tokens or more ("Patr ushev" with a
+        # patronymic missing: "Nikolai Platonovich Patrushev")
+        return tokens, []
     # only a word of the other name that this one lacks can be two of its words joined
     lacking = [o for o in other if o not in tokens]
     if not lacking:
