@@ -340,6 +340,7 @@ def _legal_spelt_out(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | 
     if (rq, rc) == (q.tokens, c.tokens) or not rq or not rc:
         return None
     m = _compare_forms(NameForm(rq, q.legal, q.script), NameForm(rc, c.legal, c.script), org)
+    m.kind = "full" if m.kind == "exact" else m.kind  # not the name as listed
     m.notes.append("words read as the other name's legal form: "
                    + " ".join(t for t in (*q.tokens, *c.tokens) if t not in (*rq, *rc)))
     return m
