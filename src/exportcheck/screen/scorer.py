@@ -92,6 +92,7 @@ GENDER_SIM = 0.7
 #: threshold, below any spelling variant of the whole name
 SERIAL_MAX = 86.0
 _ROMAN = re.compile(r"^(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})$")
+_SERIAL_LIKE = re.compile(r".*\d|[ivx]+$")
 _VOWELS = re.compile(r"[aeiouy]+")
 _VOWEL_SET = frozenset("aeiouy")
 _DOUBLE = re.compile(r"(.)\1+")
@@ -247,10 +248,10 @@ def _merge_adjacent(tokens: tuple[str, ...],
         return tokens, []
     # only a word of the other name that this one lacks can be two of its words joined
     lacking = [o for o in other if o not in tokens]
-    if not lacking:
-        return tokens, []
-    other_set = set(other)
     long_others = [o for o in lacking if len(o) >= 5]
+    if not lacking or (len(tokens) == len(other) and not long_others):
+        return tokens, []  # as many words: only a long one can be two of this name's joined
+    other_set = set(other)
     out: list[str] = []
     merged: list[str] = []
     i = 0
@@ -358,7 +359,8 @@ def _without_legal_words(tokens: tuple[str, ...], legal: set[str],
 def _serial_match(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | None:
     """Two names whose words agree but for their serial numbers: digits, or Roman numerals in
     an organisation's name ("Trust 2007-AHL1" / "AHL2", "Fund III" / "IV") or ending a name."""
-    if q.script != "latin" or c.script != "latin":
+    if q.script != "latin" or c.script != "latin" or not (
+            any(map(_SERIAL_LIKE.match, q.tokens)) and any(map(_SERIAL_LIKE.match, c.tokens))):
         return None  # pinyin "xi" is no Roman numeral, and other scripts' digits are words
     if org is None:
         org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)

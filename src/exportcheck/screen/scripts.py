@@ -10,13 +10,17 @@ lkhfjy" for محسن خضر الخفاجي, with the article glued on and no vow
   X ad-Din, X-ullah) are spelt in the English, French (Maghreb) and South Asian styles lists
   use, one style per form; the forms carry ``script="abjad"``, so the scorer compares them by
   consonant skeleton, where the guessed vowels do not count.
-* Cyrillic: ICAO Doc 9303 (passports) and BGN/PCGN (iuliia), and anyascii's spelling.
+* Cyrillic: ICAO Doc 9303 (passports) and BGN/PCGN (iuliia), and anyascii's spelling; a name
+  that may be Ukrainian also in Ukraine's national system and BGN/PCGN's Ukrainian table
+  (Володимир Зеленський: "Volodymyr Zelenskyi", "Volodymyr Zelenskyy").
 * Hangul: the DPRK's own spelling (McCune-Reischauer without breves: "Kim Jong Un", "Ri",
   "Choe Ryong Hae"), the Revised Romanization (South Korea since 2000) and the South Korean
   everyday spelling ("Lee", "Park", "Jung", "Young"), with a table of surnames. A given name
   is one token ("jongun"): the scorer joins a list's "Jong Un" / "Jong-un" to compare.
 
-Each name gives at most :data:`MAX_FORMS` forms.
+Each name gives at most :data:`MAX_FORMS` romanised forms, and a Hangul or Arabic-script name
+one more in its own letters (:data:`LETTER_FORMS`), for comparing it with a name written in the
+same script.
 """
 
 from __future__ import annotations
