@@ -243,14 +243,17 @@ def _merge_adjacent(tokens: tuple[str, ...],
                     other: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     """Join neighbours that the other name writes as one word."""
     if len(tokens) < len(other) or len(tokens) < 2:
-        # joining only helps the side with as many tokens or more ("Patr ushev" with a
-        # patronymic missing: "Nikolai Platonovich Patrushev")
+        return tokens, []  # joining only helps the side with as many tokens or more
+    if len(tokens) == len(other) and (max(map(len, other)) < 7 or not any(
+            len(o) >= 7 and o not in tokens for o in other)):
+        # as many words: a word of seven letters or more may be two of this name's joined,
+        # another word missing ("Nikolai Patr Ushev" / "Nikolai Platonovich Patrushev")
         return tokens, []
     # only a word of the other name that this one lacks can be two of its words joined
     lacking = [o for o in other if o not in tokens]
+    if not lacking:
+        return tokens, []
     long_others = [o for o in lacking if len(o) >= 5]
-    if not lacking or (len(tokens) == len(other) and not long_others):
-        return tokens, []  # as many words: only a long one can be two of this name's joined
     other_set = set(other)
     out: list[str] = []
     merged: list[str] = []
@@ -443,7 +446,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
     wfun = org_weight if org else weight
     pairs = []
-    cut_q, cut_c = _cut_short(q, qt), _cut_short(c, ct)
+    cut_q = len(qt[-1]) <= 4 and _cut_short(q, qt)
+    cut_c = len(ct[-1]) <= 4 and _cut_short(c, ct)
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             if exact:

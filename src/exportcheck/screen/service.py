@@ -266,8 +266,9 @@ class Screener:
             org = True if entry.kind in _ORG_KINDS else (False if entry.kind else None)
             for fi in form_ids:
                 qf = forms[fi]
-                if not letters_apply(qf.script, query_native, iname.form.script, iname.native):
-                    continue
+                if (query_native or iname.native) and not letters_apply(
+                        qf.script, query_native, iname.form.script, iname.native):
+                    continue  # (two Latin names: every form of each is romanised)
                 key = (fi, iname.form, org)
                 m = seen.get(key)
                 if m is None:
