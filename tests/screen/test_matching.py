@@ -214,6 +214,12 @@ def test_titles_prefixes_and_disguises_do_not_name(query: str, listed: str) -> N
     assert compare_names(query, listed) >= default_threshold()
 
 
+def test_a_title_inside_a_name_is_not_a_missing_name() -> None:
+    assert compare_names("SADUDDIN MULLAH SAYYED", "SADUDDIN SAYYED") >= default_threshold()
+    # a name word that is missing still makes the match partial
+    assert compare_names("SADUDDIN AHMAD SAYYED", "SADUDDIN SAYYED") < default_threshold()
+
+
 def test_titles_only_open_a_longer_name() -> None:
     assert name_forms("Sheikh Mohammed", True)[0].tokens == ("sheikh", "mohammed")
     assert name_forms("MV Hellenic Spirit", False)[0].tokens == ("hellenic", "spirit")

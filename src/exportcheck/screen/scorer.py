@@ -579,9 +579,16 @@ _CONNECTORS = frozenset(("of", "and", "for", "the", "in", "on", "at", "und", "et
 
 
 def _minor(token: str) -> bool:
-    """An initial, a patronymic or a connector ("of", "and"): missing from one name, it does
-    not make another person or company."""
-    return len(token) == 1 or token in _CONNECTORS or bool(_PATRONYMIC.search(token))
+    """An initial, a patronymic, a religious or pilgrim's title ("Mullah", "Haji") or a
+    connector ("of", "and"): missing from one name, it does not make another person or
+    company."""
+    return (len(token) == 1 or token in _CONNECTORS or token in _TITLES
+            or bool(_PATRONYMIC.search(token)))
+
+
+#: titles written inside Afghan, Pakistani and Gulf names ("SADUDDIN MULLAH SAYYED")
+_TITLES = frozenset(("mullah", "mulla", "maulvi", "mawlawi", "maulana", "mufti", "qari", "haji",
+                     "hajji", "alhaji", "sheikh", "shaikh", "shaykh"))
 
 
 def compare_names(a: str, b: str) -> float:
