@@ -49,28 +49,17 @@ _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
 
 def written_variants(name: str) -> list[str]:
     """A written name and the names written inside it: an acronym in brackets and the name
-    without it ("Semiconductor Manufacturing International Corporation (SMIC)"), and each of
-    two names joined by a slash ("AL-QA'IDA/ISLAMIC ARMY"; not "Plant Import/Export Co." nor
-    "SYRIA/THE LEVANT", where a side is one word)."""
+    without it ("Semiconductor Manufacturing International Corporation (SMIC)").
+
+    A slash is not read as two names: "AL-QA'IDA/ISLAMIC ARMY" is, but "Behover General
+    Trading/Information Technologies" shares its first word, and "C/O", "I/E" are
+    abbreviations; "Information Technologies" alone would hit every such company."""
     name = name.strip()
     out = [name]
     if (m := _ACRONYM.search(name)) and _abbreviates(
             m.group(1), rest := (name[: m.start()] + name[m.end() :]).strip()):
         out += [m.group(1), rest]
-    parts = name.split("/")
-    if len(parts) > 1 and all(_two_words(p) for p in parts):
-        out += [p.strip() for p in parts]
     return out
-
-
-def _two_words(part: str) -> bool:
-    from exportcheck.screen.normalize import fold_text, split_legal
-
-    core, _ = split_legal([t for t in fold_text(part).split() if t not in _CONNECTORS])
-    return len(core) >= 2
-
-
-_CONNECTORS = frozenset(("the", "of", "and", "for", "in", "on", "at"))
 
 
 def _abbreviates(acronym: str, name: str) -> bool:
