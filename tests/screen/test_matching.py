@@ -223,6 +223,7 @@ def test_a_title_inside_a_name_is_not_a_missing_name() -> None:
 def test_titles_only_open_a_longer_name() -> None:
     assert name_forms("Sheikh Mohammed", True)[0].tokens == ("sheikh", "mohammed")
     assert name_forms("MV Hellenic Spirit", False)[0].tokens == ("hellenic", "spirit")
+    assert name_forms("MT TEVEL INC", False)[0].tokens == ("mt", "tevel")  # a company's name
     assert name_forms("Sheikh Isa Bin Tarif", False)[0].tokens[0] == "sheikh"  # not a person
 
 

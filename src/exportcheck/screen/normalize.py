@@ -185,8 +185,9 @@ def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
     if not folded:
         return None
     tokens = arabic_compounds(numbers_as_digits(folded.split()))
-    if len(tokens) > 2 and tokens[0] in opening_titles(person):
-        tokens = tokens[1:]
+    if len(tokens) > 2 and tokens[0] in opening_titles(person) and not (
+            tokens[0] in VESSEL_PREFIXES and split_legal(tokens)[1]):
+        tokens = tokens[1:]  # not a company's "MT" ("MT TEVEL INC")
     # a listed person has no legal form; a word written with an apostrophe ("SA'D", "Sa'd")
     # is a name, not the S.A.D. of the legal-form table
     core, legal = (tuple(tokens), ()) if person else split_legal(tokens, _apostrophe_words(text))
