@@ -239,15 +239,15 @@ def _gender_pair(a: str, b: str) -> bool:
     return (len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} == {"a", "o"})
 
 
-def _merge_adjacent(tokens: tuple[str, ...],
-                    other: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+def _merge_adjacent(tokens: tuple[str, ...], other: tuple[str, ...],
+                    latin: bool = False) -> tuple[tuple[str, ...], list[str]]:
     """Join neighbours that the other name writes as one word."""
     if len(tokens) < len(other) or len(tokens) < 2:
         return tokens, []  # joining only helps the side with as many tokens or more
-    if len(tokens) == len(other) and (max(map(len, other)) < 7 or not any(
+    if len(tokens) == len(other) and (not latin or max(map(len, other)) < 7 or not any(
             len(o) >= 7 and o not in tokens for o in other)):
-        # as many words: a word of seven letters or more may be two of this name's joined,
-        # another word missing ("Nikolai Patr Ushev" / "Nikolai Platonovich Patrushev")
+        # as many Latin words: a word of seven letters or more may be two of this name's
+        # joined, another word missing ("Nikolai Patr Ushev" / "Nikolai Platonovich Patrushev")
         return tokens, []
     # only a word of the other name that this one lacks can be two of its words joined
     lacking = [o for o in other if o not in tokens]
@@ -322,7 +322,8 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
     m = _compare_forms(q, c, org)
     if m.score < SERIAL_MAX and (other := _serial_match(q, c, org)) and other.score > m.score:
         m = other
-    if m.score < 100 and (q.legal or c.legal) and (other := _legal_spelt_out(q, c, org)):
+    if (m.score < 100 and (q.legal or c.legal) and q.script == c.script == "latin"
+            and (other := _legal_spelt_out(q, c, org))):
         m = other if other.score > m.score else m
     if m.score > OTHER_FATHER_MAX and _other_father(q.tokens, c.tokens,
                                                     "abjad" in (q.script, c.script)):
@@ -434,8 +435,9 @@ def _compare_forms(q: NameForm, c: NameForm, org: bool | None) -> NameMatch:
 def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                     c_tokens: tuple[str, ...], org: bool | None) -> NameMatch:
     abjad = q.script == "abjad" or c.script == "abjad"
-    qt, cq_merged = _merge_adjacent(q_tokens, c_tokens)
-    ct, cc_merged = _merge_adjacent(c_tokens, qt)
+    latin = q.script == c.script == "latin"
+    qt, cq_merged = _merge_adjacent(q_tokens, c_tokens, latin)
+    ct, cc_merged = _merge_adjacent(c_tokens, qt, latin)
     # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names, but
     # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
@@ -446,8 +448,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
     wfun = org_weight if org else weight
     pairs = []
-    cut_q = len(qt[-1]) <= 4 and _cut_short(q, qt)
-    cut_c = len(ct[-1]) <= 4 and _cut_short(c, ct)
+    cut_q = latin and len(qt[-1]) <= 4 and _cut_short(q, qt)
+    cut_c = latin and len(ct[-1]) <= 4 and _cut_short(c, ct)
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             if exact:
