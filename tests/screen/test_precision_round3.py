@@ -10,13 +10,8 @@ from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.normalize import name_forms
 from exportcheck.screen.numbers import numbers_as_digits, unleet
-from exportcheck.screen.scorer import (
-    OTHER_FATHER_MAX,
-    PARTIAL_MAX,
-    compare_forms,
-    compare_names,
-    variant_key,
-)
+from exportcheck.screen.scorer import OTHER_FATHER_MAX, PARTIAL_MAX, compare_forms, compare_names
+from exportcheck.screen.tokens import variant_key
 from exportcheck.screen.weak import weak_aliases
 from exportcheck.settings import get_settings
 

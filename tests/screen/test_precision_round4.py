@@ -8,13 +8,8 @@ import pytest
 from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.normalize import arabic_compounds, name_forms
-from exportcheck.screen.scorer import (
-    PARTIAL_MAX,
-    compare_forms,
-    compare_names,
-    one_slip,
-    variant_key,
-)
+from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, compare_names
+from exportcheck.screen.tokens import one_slip, variant_key
 from exportcheck.screen.wadegiles import pinyin_readings
 from exportcheck.settings import get_settings
 

@@ -110,7 +110,7 @@ def arabic_key(word: str) -> str:
 
 
 def _skeleton(s: str) -> str:
-    from exportcheck.screen.scorer import skeleton
+    from exportcheck.screen.tokens import skeleton
 
     return skeleton(s) if len(s) > 1 else s
 

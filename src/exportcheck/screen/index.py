@@ -4,7 +4,7 @@ An inverted index maps each token (and each join of two neighbouring tokens, so 
 "ka chiu") to the name forms containing it. Misspelt tokens are found through a one-deletion
 neighbourhood (SymSpell: "scholze" and "scholz" share the key "scholz"), through consonant
 skeletons (Mohammed/Muhammad, Arabic script without vowels) and through romanisation variants
-(Rouhani/Rohani, Razhapovich/Rajapovich: ``scorer.variant_key``). Postings are numpy arrays, so a
+(Rouhani/Rohani, Razhapovich/Rajapovich: ``tokens.variant_key``). Postings are numpy arrays, so a
 query costs a few array operations per token whatever the list size.
 """
 
@@ -20,8 +20,8 @@ import numpy as np
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import NameForm, name_forms, nicknames
-from exportcheck.screen.scorer import skeleton, variant_key, weight
 from exportcheck.screen.scripts import native_script
+from exportcheck.screen.tokens import skeleton, variant_key, weight
 
 MIN_FUZZY_LEN = 4
 #: query tokens whose candidate names are remembered (about 1 KB each at most)

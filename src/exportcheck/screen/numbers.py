@@ -2,7 +2,7 @@
 
 "Brigade Forty-Four" is "Brigade 44", "Three Percenters" is "3 Percenters" and "First
 International Bank" is "1st International Bank": names carry numbers either way, and numbers
-only match exactly (:func:`exportcheck.screen.scorer.token_sim`), so both are written as digits
+only match exactly (:func:`exportcheck.screen.tokens.token_sim`), so both are written as digits
 before matching. A digit between two letters is a letter disguised ("Ig0r Sech1n"): read as the
 letter it looks like. Digits elsewhere ("AHL1", "2007") stay numbers.
 """
