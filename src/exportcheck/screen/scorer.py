@@ -1,12 +1,12 @@
 """Token-level name scoring, 0-100, with an account of how the score came about.
 
-Why this shape: names are bags of tokens written in any order ("LAM, Carrie" = "Carrie Lam"),
-so tokens are aligned one-to-one by similarity (:mod:`exportcheck.screen.tokens`), not compared
-as strings. Each token weighs its length in characters, so a score means "share of the name's
-letters that agree" whatever the name's length. Numbers only match exactly. Adjacent tokens are merged when the other side
-writes them as one ("Ka Chiu" = "Kachiu", "Abdul Hai" = "Abdulhai"). Extra tokens on the longer
-name (a patronymic, a second given name) cost a fixed amount each, more when the shorter name is
-a single word, because one matching word is weak evidence.
+Why this shape: names are bags of tokens written in any order ("LAM, Carrie" = "Carrie Lam"), so
+tokens are aligned one-to-one by similarity (:mod:`exportcheck.screen.tokens`), not compared as
+strings. Each token weighs its length in characters, so a score means "share of the name's
+letters that agree" whatever the name's length. Numbers only match exactly. Adjacent tokens are
+merged when the other side writes them as one ("Ka Chiu" = "Kachiu", "Abdul Hai" = "Abdulhai").
+Extra tokens on the longer name (a patronymic, a second given name) cost a fixed amount each,
+more when the shorter name is a single word, because one matching word is weak evidence.
 
 Three kinds of match, because they are not the same alert:
 
@@ -219,7 +219,7 @@ def _serial_match(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | Non
             any(map(_SERIAL_LIKE.match, q.tokens)) and any(map(_SERIAL_LIKE.match, c.tokens))):
         return None  # pinyin "xi" is no Roman numeral, and other scripts' digits are words
     if org is None:
-        org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
+        org = _org_like(q, c)
     sq = [t for k, t in enumerate(q.tokens) if _serial(t, org, k == len(q.tokens) - 1)]
     sc = [t for k, t in enumerate(c.tokens) if _serial(t, org, k == len(c.tokens) - 1)]
     if not sq or not sc or sorted(sq) == sorted(sc):
@@ -238,6 +238,11 @@ def _serial_match(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | Non
     m.notes.append(f"the names differ only in a serial number (a sister vessel, fund or "
                    f"series?): scored at most {SERIAL_MAX:g}")
     return m
+
+
+def _org_like(q: NameForm, c: NameForm) -> bool:
+    """Either name has a legal form set aside or an organisation word: weigh as organisations."""
+    return bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
 
 
 def _serial(token: str, org: bool, last: bool) -> bool:
@@ -296,7 +301,7 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     if qt == ct or (len(qt) == len(ct) and sorted(qt) == sorted(ct)):
         return NameMatch(100.0, [(t, t, 1.0) for t in qt], merged=cq_merged + cc_merged)
     if org is None:
-        org = bool(q.legal or c.legal) or org_like(q.tokens) or org_like(c.tokens)
+        org = _org_like(q, c)
     wfun = org_weight if org else weight
     pairs = []
     cut_q = latin and len(qt[-1]) <= 4 and _cut_short(q, qt)
