@@ -117,6 +117,7 @@ _LOOK = (f"SELECT pg_try_advisory_xact_lock({SEALER_LOCK}), "
          "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
          "FROM audit_log_seq)")
 _CLAIM = text(f"SELECT pg_try_advisory_lock({SEALER_LOCK})")
+_UNCLAIM = f"SELECT pg_advisory_unlock({SEALER_LOCK})"
 _UNSEALED = text("SELECT count(*) FROM audit_log WHERE seq > (SELECT seq FROM audit_head)")
 _MAX_HORIZONS = 32
 _SHARED: weakref.WeakKeyDictionary[Engine, dict[float | None, Sealer]] = \
@@ -306,13 +307,23 @@ class Sealer:
         return got
 
     def _drop_claim_conn(self) -> None:
-        """Close this process's election connection (and with it any lock it held)."""
+        """Close this process's election connection (and with it any lock it held). The lock
+        is released by a statement first: a closed session's locks go only when its server
+        process has ended, and until then the next writer to look would find it held."""
         claim, self._claim_conn, self.leading = self._claim_conn, None, False
         self._stop.set()
-        if claim is not None:
-            with contextlib.suppress(Exception):
-                claim.invalidate()  # closes its session, and the lock with it
-                claim.close()
+        if claim is None:
+            return
+        # not while a seal of this process runs on that same connection
+        if self._attempting.acquire(timeout=5.0):
+            try:
+                with contextlib.suppress(Exception):
+                    self._autocommit(claim, _UNCLAIM)
+            finally:
+                self._attempting.release()
+        with contextlib.suppress(Exception):
+            claim.invalidate()  # closes its session (and the lock, if the unlock failed)
+            claim.close()
 
     def close(self) -> None:
         """Stop sealing from this process: as the sealer, seal what has matured one last time,
