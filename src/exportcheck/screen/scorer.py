@@ -129,6 +129,28 @@ def _merge_adjacent(tokens: tuple[str, ...], other: tuple[str, ...],
     return tuple(out), merged
 
 
+_NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz]{2,3}")
+#: consonant-only words that are not initials: Cantonese "Ng", "Junior", "Saint", titles
+_NOT_INITIALS = frozenset(("ng", "hm", "jr", "sr", "snr", "st", "mr", "dr", "ms", "mrs", "mt",
+                           "mv", "nv", "bv", "kg", "llc", "plc", "ltd", "th", "nd", "rd"))
+
+
+def _split_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Initials written together ("JC Juncker", "JR Ewing") as the letters they stand for, when
+    the other name has words that begin with them, one after the other ("Jean-Claude")."""
+    if len(other) < 2 or not any(_NO_VOWEL.fullmatch(t) for t in tokens):
+        return tokens
+    starts = "".join(o[0] for o in other)
+    out: list[str] = []
+    for t in tokens:
+        if (_NO_VOWEL.fullmatch(t) and t not in _NOT_INITIALS and t not in other
+                and t in starts and all(len(o) > 1 for o in other if o[0] in t)):
+            out.extend(t)
+        else:
+            out.append(t)
+    return tuple(out)
+
+
 @dataclass(slots=True)
 class NameMatch:
     """How one query form matched one list-name form."""
@@ -292,6 +314,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                     c_tokens: tuple[str, ...], org: bool | None) -> NameMatch:
     abjad = q.script == "abjad" or c.script == "abjad"
     latin = q.script == c.script == "latin"
+    if latin:
+        q_tokens, c_tokens = (_split_initials(q_tokens, c_tokens),
+                              _split_initials(c_tokens, q_tokens))
     qt, cq_merged = _merge_adjacent(q_tokens, c_tokens, latin)
     ct, cc_merged = _merge_adjacent(c_tokens, qt, latin)
     # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names, but

@@ -141,6 +141,10 @@ def one_slip(a: str, b: str) -> bool:
 
 
 _VARIANT_STEPS = (
+    # Latvian and Lithuanian give a Slavic name their own endings: Sergejs / Sergejus Lavrovs /
+    # Lavrovas is Sergey Lavrov (-ins and -is are left alone: Minas, Jenkins are names)
+    (re.compile(r"(?:(?<=[oe]v)a?|(?<=j)u?)s$"), ""),
+    (re.compile(r"(?<=\w{3}[aeiou])j$"), "y"),  # й written j (German, Latvian): Sergej, Nikolaj
     (re.compile(r"(.)\1+"), r"\1"),  # Hassan / Hasan
     (re.compile(r"(?<=[^aeiou])(?:ay|ai|ei|ey)(?=[^aeiou]|$)"), "ai"),  # Husayn / Hussein
     (re.compile(r"ou|oo|o"), "u"),  # Rouhani / Rohani, Mahmood / Mahmoud, Osama / Usama
@@ -156,7 +160,8 @@ _VARIANT_STEPS = (
 def variant_key(token: str) -> str:
     """The spelling of a romanised name with the usual English/French variations of Arabic,
     Persian and Russian romanisation folded: o/u and e/i vowels, doubled letters, zh/dj = j,
-    q = k. Two names with one key are one name written two ways."""
+    q = k, a final j = y, Baltic endings. Two names with one key are one name written two
+    ways."""
     key = token
     for pattern, repl in _VARIANT_STEPS:
         key = pattern.sub(repl, key)
