@@ -131,6 +131,23 @@ def checks() -> list[dict]:
             and c.get("candidate", {}).get("name")]
 
 
+def label_disagreements() -> tuple[int, int, int]:
+    """What the labels of cases.csv say of themselves: pairs labelled both ways, and pairs of
+    its ``nk_checks`` group labelled otherwise than in nomenklatura's own checks.yml (of those
+    found in both). Each is an error any matcher makes on one of the two files."""
+    cases = rows(NK / "cases.csv")
+    labels: dict[frozenset, set[str]] = {}
+    for c in cases:
+        key = frozenset((c["name1"].strip().casefold(), c["name2"].strip().casefold()))
+        labels.setdefault(key, set()).add(c["is_match"])
+    checked = {(a, b): bool(c["match"]) for c in checks()
+               for a in as_list(c["query"]["name"]) for b in as_list(c["candidate"]["name"])}
+    nk = [(c["is_match"] == "true", checked.get((c["name1"], c["name2"]))) for c in cases
+          if c["case_group"] == "nk_checks"]
+    both = [(a, b) for a, b in nk if b is not None]
+    return (sum(len(v) > 1 for v in labels.values()), sum(a != b for a, b in both), len(both))
+
+
 def as_list(v) -> list[str]:
     return [str(x) for x in v] if isinstance(v, list) else [str(v)]
 

@@ -21,7 +21,7 @@ from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import NameForm, name_forms, nicknames
 from exportcheck.screen.scripts import native_script
-from exportcheck.screen.tokens import skeleton, variant_key, weight
+from exportcheck.screen.tokens import german_reading, skeleton, variant_key, weight
 
 MIN_FUZZY_LEN = 4
 #: query tokens whose candidate names are remembered (about 1 KB each at most)
@@ -193,9 +193,14 @@ class NameIndex:
             if len(sk) >= 3:
                 out.update(self.by_skeleton.get(sk, ()))
             vk = variant_key(token)  # Razhapovich / Rajapovich, Rouhani / Rohani
-            out.update(self.by_variant.get(vk, ()))
-            if vk in self._key_ids:
-                out.add(vk)
+            keys = [vk]
+            if reading := german_reading(token):  # Selenskyj / Zelenskyy, Jelzin / Yeltsin
+                keys += {variant_key(reading), variant_key("z" + reading[1:])
+                         if reading[0] == "s" else variant_key(reading)}
+            for key in keys:
+                out.update(self.by_variant.get(key, ()))
+                if key in self._key_ids:
+                    out.add(key)
         return out
 
     def _token_ids(self, tok: str, hk: bool) -> np.ndarray | None:

@@ -67,7 +67,9 @@ def name_data() -> dict:
 
 @lru_cache(maxsize=1)
 def _legal_forms() -> tuple[dict[tuple[str, ...], int], int]:
-    words = [*name_data()["legal_forms"], *EXTRA_LEGAL_FORMS]
+    # "ii" (Lithuanian IĮ in rigour's table) is, at the end of a listed name, the Roman two of
+    # "Fund II", "Trust II"
+    words = [*(f for f in name_data()["legal_forms"] if f != "ii"), *EXTRA_LEGAL_FORMS]
     forms = {tuple(f.split()): len(f.split()) for f in words}
     return forms, max(forms.values())
 

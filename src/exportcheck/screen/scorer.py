@@ -339,6 +339,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                 s = token_sim(a, b, abjad)
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
+            if s and s < 1 and max(len(a), len(b)) > 1 and _ROMAN.match(a) and _ROMAN.match(b):
+                s = 0.0  # "Fund I" / "II", "Hunt II" / "III": other numbers, not an initial
             if s < TRUNCATED_SIM and ((cut_q and i == len(qt) - 1 and b.startswith(a))
                                       or (cut_c and j == len(ct) - 1 and a.startswith(b))):
                 s = TRUNCATED_SIM

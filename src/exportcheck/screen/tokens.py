@@ -38,6 +38,7 @@ _DIGIT = re.compile(r"\d")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _SON_OF = frozenset(("bin", "ibn", "ben"))
+_ARTICLE = frozenset(("al", "el"))
 
 
 @lru_cache(maxsize=200_000)
@@ -106,6 +107,8 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return NICK_SIM
     if a in _SON_OF and b in _SON_OF:
         return VARIANT_SIM  # "Ben Ali" / "Bin Ali": "son of" as the Maghreb and the Gulf write it
+    if a in _ARTICLE and b in _ARTICLE:
+        return VARIANT_SIM  # "el-Assad" / "al-Assad": the Arabic article, French or English
     if abjad and _abjad_skeleton(a) == _abjad_skeleton(b):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
@@ -121,6 +124,8 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
     if sim < VARIANT_SIM and min(la, lb) >= 4 and variant_key(a) == variant_key(b):
         # one name in two romanisations: Osama/Usama, Ladin/Laden, Rohani/Rouhani
         return VARIANT_SIM
+    if sim < VARIANT_SIM and (_german_as(a, b) or _german_as(b, a)):
+        return VARIANT_SIM  # Selenskyj / Zelenskyy, Chodorkowski / Khodorkovsky
     if sim < 0.85 and min(la, lb) >= 5 and len(skeleton(a)) >= 4 and skeleton(a) == skeleton(b):
         # transliteration variant: Mohammed / Muhammad (three consonants are too few to tell:
         # Brian / Byron, Marin / Moreno)
@@ -166,6 +171,34 @@ def variant_key(token: str) -> str:
     for pattern, repl in _VARIANT_STEPS:
         key = pattern.sub(repl, key)
     return key
+
+
+_GERMANISH = re.compile(r"w|sch|^j[aeiou]|[iy]j$")
+_GERMAN = re.compile(r"tsch|sch|ch|w|z|^j(?=[aeiou])|(?<=[iy])j$")
+_GERMAN_SOUNDS = {"tsch": "ch", "sch": "sh", "ch": "kh", "w": "v", "z": "ts", "j": "y"}
+GERMAN_MIN_LEN = 5
+
+
+@lru_cache(maxsize=200_000)
+def german_reading(token: str) -> str | None:
+    """A Russian or Ukrainian name written the German way (Duden), respelt the English way:
+    "wolodymyr" -> "volodymyr", "chodorkowski" -> "khodorkovski", "juschtschenko" ->
+    "yushchenko", "jelzin" -> "yeltsin"; None for a word with none of the German spellings or
+    shorter than GERMAN_MIN_LEN letters (Chinese "wu", "wang" are not German "Vu", "Vang")."""
+    if len(token) < GERMAN_MIN_LEN or not token.isascii() or not _GERMANISH.search(token):
+        return None
+    return _GERMAN.sub(lambda m: _GERMAN_SOUNDS[m.group()], token)
+
+
+def _sz(key: str) -> str:
+    return key.replace("z", "s")
+
+
+def _german_as(a: str, b: str) -> bool:
+    """``a`` read the German way is ``b``: German writes both з and с as s ("Selenskyj",
+    "Sergej"), so s and z are one letter here."""
+    reading = german_reading(a)
+    return reading is not None and _sz(variant_key(reading)) == _sz(variant_key(b))
 
 
 def _gender_pair(a: str, b: str) -> bool:
