@@ -138,7 +138,7 @@ _NOT_INITIALS = frozenset(("ng", "hm", "jr", "sr", "snr", "st", "mr", "dr", "ms"
 def _split_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     """Initials written together ("JC Juncker", "JR Ewing") as the letters they stand for, when
     the other name has words that begin with them, one after the other ("Jean-Claude")."""
-    if len(other) < 2 or not any(_NO_VOWEL.fullmatch(t) for t in tokens):
+    if len(other) < 2 or not any(len(t) <= 3 and _NO_VOWEL.fullmatch(t) for t in tokens):
         return tokens
     starts = "".join(o[0] for o in other)
     out: list[str] = []
