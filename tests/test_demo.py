@@ -31,6 +31,7 @@ def test_demo_runs_twice_and_tells_the_story(capsys: pytest.CaptureFixture[str])
         "EXCEPTION_AVAILABLE → LICENSE_REQUIRED",
     ):
         assert needle in out, needle
+    assert ": 1 line, $" in out and " 1 lines" not in out  # one changed line is "1 line"
     # the demo ends with where the impact report is, and the report is there
     report = Path(out.split("report: ")[-1].split()[0])
     assert report.name == "report.html" and report.is_file()

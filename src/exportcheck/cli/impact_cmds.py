@@ -151,7 +151,7 @@ def print_summary(result: ImpactResult, out: Path) -> None:
     for old_o, new_o, n, v in moves.iter_rows():
         what = (f"{old_o or 'ERROR'} → {new_o or 'ERROR'}" if old_o != new_o
                 else f"{old_o or 'ERROR'}, other terms (reasons, policy, exceptions)")
-        console.print(f"  {what}: {n:,} lines, ${v:,.2f}", soft_wrap=True)
+        console.print(f"  {what}: {n:,} line{'' if n == 1 else 's'}, ${v:,.2f}", soft_wrap=True)
     if s.licences is not None:
         console.print(
             f"  licences: {s.licences.hit} of {s.licences.licences} can no longer be used, "
