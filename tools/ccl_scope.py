@@ -111,7 +111,9 @@ def _take_ref(tok: str, eccn: str, out: Refs, state: dict[str, Any]) -> None:
 
 # --- scopes -----------------------------------------------------------------------------------
 
-_WHOLE = re.compile(r"^(?:\w+ )?(?:applies|apply)(?: to)?(?: the)? entire entry\b[,.]?\s*", re.I)
+# "NS applies to entire entry", "Russian industry sector sanctions apply to entire entry"
+_WHOLE = re.compile(r"^(?:[\w ]+? )?(?:applies|apply)(?: to)?(?: the)? entire entry\b[,.]?\s*",
+                    re.I)
 
 
 def _exclusions(tail: str, eccn: str) -> tuple[list[str], bool]:

@@ -164,6 +164,18 @@ class IfConfirmed(BaseModel):
     citation: str | None = None
 
 
+class IfOutOfScope(BaseModel):
+    """The answer without the control lines whose scope the rule base holds only in words
+    ("RS applies to technology for 3A090.c"): they are applied to the whole entry, so the
+    answer above is the item's if it is inside their scope, this one if it is outside."""
+
+    lines: list[str] = Field(description="the control lines applied conservatively: rule and text")
+    outcome: Outcome
+    agency: Agency | None
+    reasons: list[str]
+    review_policy: str | None
+
+
 class Determination(BaseModel):
     outcome: Outcome
     agency: Agency | None
@@ -186,6 +198,9 @@ class Determination(BaseModel):
     hold: bool = False
     party_matches: list[PartyMatch] = []
     if_confirmed: IfConfirmed | None = None
+    #: set when control lines whose scope is in words decided the answer: the outcome if the
+    #: item is outside their scope (the order line does not say what a technology is for)
+    if_out_of_scope: IfOutOfScope | None = None
     #: for a date before the eCFR edition the rule base was read from: the rows of unknown
     #: history the answer used (exportcheck.determine.caveats); re-check those by hand
     caveats: list[str] = []

@@ -90,7 +90,7 @@ def test_batch_caveats_column() -> None:
         }
     )
     out = determine_frame(lines)
-    assert out.columns[-1] == "caveats" and out.columns[-2] == "error"
+    assert out.columns[-3:] == ["error", "caveats", "if_out_of_scope"]
     past, today, bad = out["caveats"].to_list()
     assert past == " | ".join(determine("3A090.a", "AE", date(2024, 3, 1)).caveats)
     assert "Country Group memberships of AE" in past and "D:4" in past

@@ -370,3 +370,16 @@ def test_list_upload_changes_and_row_drop_gate(service: Service) -> None:
     assert after["bis-dpl"]["id"] == forced.json()[0]["version_id"]
     assert after["bis-dpl"]["forced"] is True and after["bis-dpl"]["row_count"] == len(shorter)
     assert after["bis-dpl"]["previous_id"] == res["version_id"]
+
+
+def test_determination_gives_the_outcome_outside_a_scope_in_words(service: Service) -> None:
+    """5E001 to Canada needs a licence only through SL, whose scope the rule base holds in
+    words: the single and the batch answer both say it is NLR outside that scope."""
+    c, h = service.client, service.auth("officer")
+    line = {"item": "5E001.b.1", "destination": "CA", "date": "2026-07-01"}
+    one = c.post("/api/v1/determinations", headers=h, json=line).json()
+    assert one["outcome"] == "LICENSE_REQUIRED" and one["reasons"] == ["SL"]
+    assert one["if_out_of_scope"]["outcome"] == "NLR"
+    assert "5A001.f.1" in one["if_out_of_scope"]["lines"][0]
+    batch = c.post("/api/v1/determinations/batch", headers=h, json={"lines": [line]}).json()
+    assert batch["results"][0]["if_out_of_scope"] == "NLR"

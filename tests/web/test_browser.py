@@ -123,6 +123,20 @@ def test_check_on_two_dates_shows_both_outcomes_and_what_changed(browser, server
         screenshot(page, "web_check")
 
 
+def test_check_shows_the_outcome_outside_a_scope_in_words(browser, server):
+    with signed_in(browser, server, "officer", "check_scope") as page:
+        page.get_by_label("Item").fill("5E001.b.1")
+        page.get_by_label("Destination").fill("CA")
+        page.get_by_label("Date of export").fill("2026-07-01")
+        page.get_by_role("button", name="Check", exact=True).click()
+        art = page.get_by_role("article", name="On 2026-07-01")
+        assert "LICENSE REQUIRED" in art.locator(".outcome").first.inner_text()
+        scope = art.locator(".if-out-of-scope")
+        assert "NLR" in scope.locator(".outcome").inner_text()
+        assert "5A001.f.1" in scope.inner_text()
+        screenshot(page, "web_check_scope")
+
+
 def test_check_with_consignee_and_owners_shows_the_ownership_chain(browser, server):
     """An unlisted consignee 55% owned by a holding that a sample SDN entity owns 60%: the
     holding is blocked, so the consignee is too (OFAC 50 Percent Rule); the page shows the

@@ -109,6 +109,11 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
         "\n".join(f"{e.symbol} ({e.citation}): {e.conditions}" for e in d.license_exceptions)
         or "—",
     )
+    if (o := d.if_out_of_scope) is not None:
+        t.add_row("[bold yellow]if out of scope[/]",
+                  f"[{OUTCOME_STYLE[o.outcome]}]{o.outcome.value}[/]"
+                  + (f" ({', '.join(o.reasons)})" if o.reasons else "")
+                  + " if the item is outside the scope of: " + "; ".join(o.lines))
     held = {(m.list, m.entry_id) for m in d.party_matches}
     for h in d.screening_hits:
         if (h.list, h.entry_id) not in held:

@@ -51,8 +51,12 @@ OUT_COLUMNS = [
 #: written after OUT_COLUMNS (impact analysis compares OUT_COLUMNS only): what a line before the
 #: eCFR edition rests on that is only known from today's text (Determination.caveats, " | ")
 CAVEATS = "caveats"
+#: also after OUT_COLUMNS: the outcome if the item is outside the scope of the control lines
+#: applied conservatively (Determination.if_out_of_scope; empty when it would be the same)
+SCOPE = "if_out_of_scope"
+_EXTRA = (CAVEATS, SCOPE)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
-_ANSWER = [*OUT_COLUMNS[:-1], CAVEATS]
+_ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 _HUGE = 1e18
 
 
@@ -131,6 +135,7 @@ def _summary(ctx: Context) -> dict:
         "if_confirmed": ctx.if_confirmed.outcome.value if ctx.if_confirmed else None,
         "error": None,
         CAVEATS: " | ".join(caveats(ctx)) or None,
+        SCOPE: ctx.if_out_of_scope.outcome.value if ctx.if_out_of_scope else None,
     }
 
 
@@ -394,7 +399,7 @@ def decide_keys(
     schema |= {
         f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
         for v in ("lo", "hi")
-        for c in (*OUT_COLUMNS, CAVEATS)
+        for c in (*OUT_COLUMNS, *_EXTRA)
     }
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
@@ -431,7 +436,7 @@ def determine_frame(
         joined.with_columns(
             [
                 pl.when(above).then(pl.col(f"_hi_{c}")).otherwise(pl.col(f"_lo_{c}")).alias(c)
-                for c in (*OUT_COLUMNS, CAVEATS)
+                for c in (*OUT_COLUMNS, *_EXTRA)
             ]
         )
         .with_columns(row_error("_date_error").alias("_row_error"))

@@ -10,6 +10,7 @@ from exportcheck.models import (
     Agency,
     EndUserType,
     IfConfirmed,
+    IfOutOfScope,
     PartyMatch,
     ScreeningHit,
     TraceStep,
@@ -77,6 +78,11 @@ class Context:
     unknown_rules: dict[str, str] = field(default_factory=dict)
     #: facts the licence exceptions of exceptions_ac depend on (none given: none assumed)
     facts: TransactionFacts = field(default_factory=TransactionFacts)
+    #: control lines with a scope in words that added a requirement ("5E001 SL: SL applies
+    #: to ..."), and the answer without them (engine.evaluate)
+    unread_applied: list[str] = field(default_factory=list)
+    skip_unread: bool = False  # the run that answers "outside their scope"
+    if_out_of_scope: IfOutOfScope | None = None
 
     @property
     def hold(self) -> bool:

@@ -113,7 +113,7 @@ def country_chart(ctx: Context) -> None:
     marks = snap.chart.get(dest, {})
     for line in entry.controls:
         label = f"{entry.eccn} {line.reason}"
-        if not scope_applies(ctx, line.scope):
+        if not scope_applies(ctx, line.scope) or (ctx.skip_unread and not line.scope.parsed):
             ctx.note(
                 label, entry, False, f"control line does not cover {ctx.item.label}: {line.text}"
             )
@@ -140,6 +140,8 @@ def country_chart(ctx: Context) -> None:
             )
             policy = policy_for(ctx, line.column, label)
             ctx.require(Requirement(line.column, Agency.BIS, policy, label))
+            if flag:
+                ctx.unread_applied.append(f"{label}: {line.text}")
         else:
             control = snap.special.get(line.special or "")
             if control is None:
@@ -156,6 +158,8 @@ def country_chart(ctx: Context) -> None:
             if hit:
                 policy = control.review_policy or policy_for(ctx, line.reason, label, control.id)
                 ctx.require(Requirement(line.reason, Agency.BIS, policy, label))
+                if flag:
+                    ctx.unread_applied.append(f"{label}: {line.text}")
     _footnotes(ctx, entry)
 
 

@@ -17,6 +17,7 @@ from exportcheck.models import (
     Determination,
     EndUserType,
     ExceptionOption,
+    IfOutOfScope,
     Outcome,
     TransactionFacts,
 )
@@ -196,7 +197,34 @@ def evaluate(
             + "; record a disposition (confirmed or cleared) for the party and entry",
             citation=ctx.if_confirmed.citation or "15 CFR 744.11; 31 CFR 501",
         )
+    if ctx.unread_applied:
+        alt = fresh(False)
+        alt.skip_unread = True
+        _run(alt, screening)
+        _out_of_scope(ctx, alt)
     return ctx
+
+
+def _out_of_scope(ctx: Context, alt: Context) -> None:
+    """Say what the line answers if the item is outside the scope of the control lines read
+    conservatively (``alt``, run without them), when that answer differs."""
+    v, w = verdict(ctx), verdict(alt)
+    if (w.outcome, w.reasons, w.review_policy) == (v.outcome, v.reasons, v.review_policy):
+        return
+    ctx.if_out_of_scope = IfOutOfScope(lines=ctx.unread_applied, outcome=w.outcome,
+                                       agency=w.agency, reasons=w.reasons,
+                                       review_policy=w.review_policy)
+    ctx.note(
+        "SCOPE: control lines applied to the whole entry",
+        None,
+        True,
+        f"{len(ctx.unread_applied)} control line(s) state their scope in words the rule base "
+        f"does not read ({'; '.join(ctx.unread_applied)}); they were applied to "
+        f"{ctx.item.label}. If the item is outside their scope the outcome would be "
+        f"{w.outcome.value}" + (f" ({', '.join(w.reasons)})" if w.reasons else "")
+        + ": check what the item is (or, for software and technology, what it is for)",
+        citation="15 CFR 774 Supp. 1 (the entry's License Requirements)",
+    )
 
 
 def _run(ctx: Context, screening: Screening) -> None:
@@ -318,5 +346,6 @@ def _answer(ctx: Context) -> Determination:
         hold=ctx.hold,
         party_matches=ctx.party_matches,
         if_confirmed=ctx.if_confirmed,
+        if_out_of_scope=ctx.if_out_of_scope,
         caveats=caveats(ctx),
     )

@@ -120,6 +120,9 @@ class BatchAnswer(BaseModel):
     hold: bool = Field(False, description="held for review: a potential party match is not "
                                           "applied to the outcome")
     if_confirmed: str | None = Field(None, description="the outcome if the match is confirmed")
+    if_out_of_scope: str | None = Field(
+        None, description="the outcome if the item is outside the scope of control lines the "
+                          "rule base holds in words only (applied to the whole entry)")
     error: str | None
 
 

@@ -86,7 +86,8 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
             line=i, id=line.id, outcome=row["outcome"], agency=row["agency"],
             reasons=_split(row["reasons"]), license_exceptions=_split(row["license_exceptions"]),
             review_policy=row["review_policy"], hold=bool(row["hold"]),
-            if_confirmed=row["if_confirmed"], error=row["error"]))
+            if_confirmed=row["if_confirmed"], if_out_of_scope=row["if_out_of_scope"],
+            error=row["error"]))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1
