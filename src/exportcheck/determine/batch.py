@@ -159,7 +159,8 @@ def _decide_key(
         )
         lo = evaluate(key["_item"], key["destination"], on, value=0.0, **kw)
         if "LVS" not in lo.exceptions:
-            return {"lo": _summary(lo), "hi": _summary(lo), "limit": None}
+            summary = _summary(lo)
+            return {"lo": summary, "hi": summary, "limit": None}
         hi = evaluate(key["_item"], key["destination"], on, value=_HUGE, **kw)
         snap = rs.as_of(on)
         cls = parse_item(key["_item"], snap)

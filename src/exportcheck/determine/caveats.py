@@ -37,6 +37,24 @@ def caveats(ctx: Context) -> list[str]:
     if ctx.on >= SOURCE_EDITION:
         return []
     snap = ctx.snapshot
+    item = ctx.item
+    # all but the trace's rules depend on the day's rules, the destinations and the item only:
+    # kept per snapshot (a batch asks the same thousands of times)
+    key = ("caveats", item.kind, item.code, ctx.ear_destination, ctx.itar_destination)
+    fixed = snap.cache.get(key)
+    if fixed is None:
+        fixed = snap.cache[key] = _fixed(ctx)
+    rules = [f"{rule} ({citation})" for rule, citation in ctx.unknown_rules.items()]
+    if not rules:
+        return list(fixed[0] + fixed[1])
+    return [*fixed[0], f"rules applied from the eCFR of {SOURCE_EDITION.isoformat()} whose "
+            f"start dates are not established: {'; '.join(rules)}", *fixed[1]]
+
+
+def _fixed(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The caveats before and after the trace's rules, which depend on no more than the key of
+    :func:`caveats`."""
+    snap = ctx.snapshot
     edition = SOURCE_EDITION.isoformat()
     out: list[str] = []
     dest = ctx.ear_destination
@@ -56,12 +74,9 @@ def caveats(ctx: Context) -> list[str]:
     if entry is not None and not entry.start_date_known:
         out.append(f"the CCL entry {entry.eccn} (control lines, licence exceptions) is as in the "
                    f"eCFR of {edition}; its start date is not established ({entry.citation})")
-    rules = [f"{rule} ({citation})" for rule, citation in ctx.unknown_rules.items()]
-    if rules:
-        out.append(f"rules applied from the eCFR of {edition} whose start dates are not "
-                   f"established: {'; '.join(rules)}")
-    out.extend(f"{gap.text} ({gap.citation})" for gap in snap.history_gaps if _reaches(gap, ctx))
-    return out
+    gaps = tuple(f"{gap.text} ({gap.citation})" for gap in snap.history_gaps
+                 if _reaches(gap, ctx))
+    return tuple(out), gaps
 
 
 def _reaches(gap: HistoryGap, ctx: Context) -> bool:
