@@ -195,8 +195,9 @@ class NameIndex:
             vk = variant_key(token)  # Razhapovich / Rajapovich, Rouhani / Rohani
             keys = [vk]
             if reading := german_reading(token):  # Selenskyj / Zelenskyy, Jelzin / Yeltsin
-                keys += {variant_key(reading), variant_key("z" + reading[1:])
-                         if reading[0] == "s" else variant_key(reading)}
+                keys.append(variant_key(reading))
+                if reading[0] == "s":  # German writes an opening з as s: Selenskyj
+                    keys.append(variant_key("z" + reading[1:]))
             for key in keys:
                 out.update(self.by_variant.get(key, ()))
                 if key in self._key_ids:

@@ -45,6 +45,7 @@ from exportcheck.screen.arabic import unglue_articles
 from exportcheck.screen.hkspell import hk_key, is_hk_syllable
 from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.tokens import (
+    ARTICLES,
     INITIAL_SIM,
     MIN_TOKEN_SIM,
     ONE_SLIP_SIM,
@@ -136,8 +137,8 @@ _NOT_INITIALS = frozenset(("ng", "hm", "jr", "sr", "snr", "st", "mr", "dr", "ms"
 
 
 def _split_initials(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Initials written together ("JC Juncker", "JR Ewing") as the letters they stand for, when
-    the other name has words that begin with them, one after the other ("Jean-Claude")."""
+    """Initials written together ("JC Juncker", "George HW Bush") as the letters they stand for,
+    when the other name has words that begin with them, one after the other ("Jean-Claude")."""
     if len(other) < 2 or not any(len(t) <= 3 and _NO_VOWEL.fullmatch(t) for t in tokens):
         return tokens
     starts = "".join(o[0] for o in other)
@@ -395,7 +396,7 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # in or leave it out, and it names nothing
     # ... and in a Latin name of Arabic form ("'Abd al-Aziz al-Nuristani" / "Abdul Aziz
     # Nooristani"): there "al" is the article, not the given name Al
-    void = _ARTICLES if abjad or _arabic_form(qt) or _arabic_form(ct) else frozenset()
+    void = ARTICLES if abjad or _arabic_form(qt) or _arabic_form(ct) else frozenset()
     if left_small or english or all(_minor(t) or t in void or longer.count(t) > 1
                                     for t in extra):
         # words differ on both sides ("Zu Zag Bong 6" / "5"), or only initials and patronymics
@@ -453,7 +454,6 @@ _PARTICLES = frozenset(("al", "el", "bin", "ibn", "bint", "abu", "abd", "de", "d
                         "and", "y", "e", "ben", "mac", "mc", "st"))
 
 
-_ARTICLES = frozenset(("al", "el"))
 _ARABIC_MARKERS = frozenset(("abd", "bin", "ibn", "bint", "abu", "umm"))
 
 

@@ -38,7 +38,8 @@ _DIGIT = re.compile(r"\d")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _SON_OF = frozenset(("bin", "ibn", "ben"))
-_ARTICLE = frozenset(("al", "el"))
+#: the Arabic article as English and French romanisations write it
+ARTICLES = frozenset(("al", "el"))
 
 
 @lru_cache(maxsize=200_000)
@@ -107,7 +108,7 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return NICK_SIM
     if a in _SON_OF and b in _SON_OF:
         return VARIANT_SIM  # "Ben Ali" / "Bin Ali": "son of" as the Maghreb and the Gulf write it
-    if a in _ARTICLE and b in _ARTICLE:
+    if a in ARTICLES and b in ARTICLES:
         return VARIANT_SIM  # "el-Assad" / "al-Assad": the Arabic article, French or English
     if abjad and _abjad_skeleton(a) == _abjad_skeleton(b):
         return 0.9
