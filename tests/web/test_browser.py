@@ -123,8 +123,10 @@ def test_check_on_two_dates_shows_both_outcomes_and_what_changed(browser, server
         screenshot(page, "web_check")
 
 
-def test_check_shows_the_outcome_outside_a_scope_in_words(browser, server):
-    with signed_in(browser, server, "officer", "check_scope") as page:
+@pytest.mark.parametrize(("viewport", "shot"), [((1280, 900), "web_check_scope"),
+                                                ((390, 844), "web_check_scope_phone")])
+def test_check_shows_the_outcome_outside_a_scope_in_words(browser, server, viewport, shot):
+    with signed_in(browser, server, "officer", shot, viewport=viewport) as page:
         page.get_by_label("Item").fill("5E001.b.1")
         page.get_by_label("Destination").fill("CA")
         page.get_by_label("Date of export").fill("2026-07-01")
@@ -134,7 +136,7 @@ def test_check_shows_the_outcome_outside_a_scope_in_words(browser, server):
         scope = art.locator(".if-out-of-scope")
         assert "NLR" in scope.locator(".outcome").inner_text()
         assert "5A001.f.1" in scope.inner_text()
-        screenshot(page, "web_check_scope")
+        screenshot(page, shot)
 
 
 def test_check_with_consignee_and_owners_shows_the_ownership_chain(browser, server):
