@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import re
+import warnings
 from bisect import bisect_right
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -93,12 +94,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
-    for col in ("value", "quantity"):
-        dtype = df.schema[col]
-        if dtype.is_nested() or dtype == pl.Object:
-            raise InvalidInput(f"column {col!r} must hold numbers, not {dtype}")
-    raw_value, raw_qty = (pl.col(c).cast(pl.Utf8).str.strip_chars() for c in ("value", "quantity"))
-    value, qty = raw_value.cast(pl.Float64, strict=False), raw_qty.cast(pl.Float64, strict=False)
+    (value, bad_value), (qty, bad_qty) = (_number(df, c) for c in ("value", "quantity"))
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
         pl.col("destination").cast(pl.Utf8).str.strip_chars().str.to_uppercase(),
@@ -106,12 +102,12 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         value.alias("value"),
         # a value or quantity that is given but unusable is a row error, never a silent "none"
         # (the scalar path refuses the same inputs)
-        pl.when(raw_value.is_not_null() & (raw_value != "") & value.is_null())
-        .then(pl.format("value {} is not a number", raw_value))
+        pl.when(bad_value.is_not_null())
+        .then(bad_value)
         .when(value.is_nan() | value.is_infinite())
         .then(pl.lit("value must be a finite amount in USD"))
-        .when(raw_qty.is_not_null() & (raw_qty != "") & qty.is_null())
-        .then(pl.format("quantity {} is not a number", raw_qty))
+        .when(bad_qty.is_not_null())
+        .then(bad_qty)
         .when(qty.is_nan() | qty.is_infinite() | (qty < 0))
         .then(pl.lit("quantity must be a finite, non-negative number"))
         .otherwise(None)
@@ -121,6 +117,20 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         pl.col("end_user_type").cast(pl.Utf8).fill_null("civil"),
         pl.col("end_use").cast(pl.Utf8),
     )
+
+
+def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:
+    """``col`` as Float64, and "<col> X is not a number" where text was given that is not one
+    (numbers stored as text are read; a numeric column is taken as it is, at no cost)."""
+    dtype = df.schema[col]
+    if dtype.is_nested() or dtype == pl.Object:
+        raise InvalidInput(f"column {col!r} must hold numbers, not {dtype}")
+    if dtype.is_numeric() or dtype == pl.Null:
+        return pl.col(col).cast(pl.Float64), pl.lit(None, pl.Utf8)
+    raw = pl.col(col).cast(pl.Utf8).str.strip_chars()
+    num = raw.cast(pl.Float64, strict=False)
+    bad = pl.when(raw.is_not_null() & (raw != "") & num.is_null())
+    return num, bad.then(pl.format(f"{col} {{}} is not a number", raw)).otherwise(None)
 
 
 def _summary(ctx: Context) -> dict:
@@ -173,15 +183,19 @@ def _decide_key(
 
 
 def dated_eccn(rs: RuleSet) -> pl.Expr:
-    """The line's ECCN where the CCL dates its entry (its periods then depend on it), else null."""
-    dated = sorted({r.eccn for r in rs.rows("ccl") if r.effective_from or r.effective_to})
-    eccn = pl.col("item").str.slice(0, 5).str.to_uppercase()
-    return pl.when(eccn.is_in(dated)).then(eccn).otherwise(None)
+    """The line's ECCN, on which its periods depend (:meth:`RuleSet.epochs_for`); null for
+    EAR99, USML and anything else, whose periods are split by every rule naming no destination.
+    """
+    eccn = pl.col("item").str.strip_chars().str.slice(0, 5).str.to_uppercase()
+    known = sorted({r.eccn for r in rs.rows("ccl")})
+    return pl.when(eccn.is_in(known)).then(eccn).otherwise(None)
 
 
-def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date) -> date | None:
-    """The first day of the period of unchanged rules for that destination (and ECCN)."""
-    bounds = rs.epochs_for(destination, eccn)  # type: ignore[arg-type]
+def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date, *,
+             ownership: bool = True) -> date | None:
+    """The first day of the period of unchanged rules for that destination (and ECCN; and
+    ownership rules when an ownership graph is given)."""
+    bounds = rs.epochs_for(destination, eccn, ownership=ownership)  # type: ignore[arg-type]
     i = bisect_right(bounds, day)
     return bounds[i - 1] if i else None
 
@@ -206,18 +220,41 @@ def row_error(first: str) -> pl.Expr:
     )
 
 
-def _with_epochs(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
+def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.DataFrame:
     """Map each date to the first day of its period of unchanged rules for that line.
 
-    Periods are per destination (and per ECCN for the few dated CCL entries), so a Russia rule
-    does not split the German lines. Computed on the distinct (destination, ECCN, day) triples.
+    Periods are per destination and ECCN (:meth:`RuleSet.epochs_for`), so a Russia rule does
+    not split the German lines, nor an advanced-computing rule the lines of other items. Each
+    line finds its period start by an as-of join on the periods of its (destination, ECCN);
+    the rows come back in date order (:func:`determine_frame` restores theirs).
     """
     day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
     df = df.with_columns(day.alias("_day"), dated_eccn(rs).alias("_dated"))
-    triples = df.select("destination", "_dated", "_day").unique().drop_nulls("_day")
-    epochs = [epoch_of(rs, dest, ecc, d) for dest, ecc, d in triples.iter_rows()]
-    table = triples.with_columns(pl.Series("_epoch", epochs, dtype=pl.Date))
-    df = df.join(table, on=["destination", "_dated", "_day"], how="left", nulls_equal=True)
+    pairs = df.select("destination", "_dated").unique().rows()
+    starts = pl.DataFrame(
+        [(d, e, b) for d, e in pairs for b in rs.epochs_for(d, e, ownership=ownership)],
+        schema={"destination": pl.Utf8, "_dated": pl.Utf8, "_epoch": pl.Date},
+        orient="row",
+    )
+    # as-of join groups by plain values: a stand-in for the nulls (no destination, no ECCN)
+    by = [pl.col(c).fill_null("\\0").alias(f"{c}_by") for c in ("destination", "_dated")]
+    with warnings.catch_warnings():
+        # both sides are sorted just below; polars cannot check it within "by" groups
+        warnings.filterwarnings("ignore", "Sortedness of columns cannot be checked")
+        df = (
+            df.with_columns(by)
+            .sort("_day", nulls_last=True)
+            .join_asof(
+                starts.with_columns(by)
+                .select("destination_by", "_dated_by", "_epoch")
+                .sort("_epoch"),
+                left_on="_day",
+                right_on="_epoch",
+                by=["destination_by", "_dated_by"],
+                strategy="backward",
+            )
+            .drop("destination_by", "_dated_by")
+        )
     bad_date = pl.col("_day").is_null()
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
@@ -423,7 +460,7 @@ def determine_frame(
     without it) and ``if_confirmed`` is the outcome if the best candidate were confirmed.
     """
     rs = ruleset or load_ruleset()
-    df = _with_epochs(_normalise(lines).with_row_index("_row"), rs)
+    df = _with_epochs(_normalise(lines).with_row_index("_row"), rs, ownership is not None)
     df, screener = _collapse_parties(df, screener, ownership)
     df = _collapse_items(df, rs)
     df = _collapse_uses(df, rs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from exportcheck.errors import DateOutOfRange, RuleDataError
+from exportcheck.rules import relevance
 from exportcheck.rules import schema as s
 from exportcheck.rules.loader import load_tables
 from exportcheck.rules.schema import RULEBASE_START
@@ -181,16 +183,29 @@ class RuleSet:
             self._epochs = sorted(days)
         return self._epochs
 
-    def epochs_for(self, code: str, eccn: str | None = None) -> list[date]:
-        """Days on which a rule that can matter for ``code`` (and ``eccn``) starts or stops.
+    def epochs_for(self, code: str, eccn: str | None = None, *, ownership: bool = True
+                   ) -> list[date]:
+        """Days on which a rule that can matter for ``code`` (and items of ``eccn``) starts or
+        stops.
 
         A row naming other destinations only (a chart mark, a group membership, an embargo...)
-        cannot change an answer for ``code``; a CCL row only for its own ECCN. What ``code`` is
-        determined as (its aliases) and the destinations its restrictions refer to count too.
+        cannot change an answer for ``code``; a CCL row only for its own ECCN; a row naming no
+        destination only for the ECCNs :mod:`~exportcheck.rules.relevance` cannot rule out
+        (every ECCN when ``eccn`` is None: EAR99, USML). What ``code`` is determined as (its
+        aliases) and the destinations its restrictions refer to count too. Ownership rules
+        matter only to determinations given an ownership graph (``ownership``).
         """
-        key = (code, eccn)
+        key = (code, eccn, ownership)
         cache = self.__dict__.setdefault("_epochs_for", {})
         if key not in cache:
+            cache[key] = sorted(self._destination_days(code) | self._item_days(eccn, ownership))
+        return cache[key]
+
+    def _destination_days(self, code: str) -> set[date]:
+        """Change days of the rows naming ``code``, what it is determined as, or the
+        destinations its restrictions refer to."""
+        cache = self.__dict__.setdefault("_destination_days_for", {})
+        if code not in cache:
             codes = {code}
             for r in self.rows("aliases"):
                 if r.code == code:
@@ -199,17 +214,29 @@ class RuleSet:
                 if codes & set(r.destinations) and r.usable_for:
                     codes.add(r.usable_for)
             days = {RULEBASE_START}
-            for table, row_eccn, named, bounds in self._dated_rows():
-                if table == "ccl" and row_eccn != eccn:
-                    continue
-                if named and not named & codes:
-                    continue
-                days |= bounds
-            cache[key] = sorted(days)
-        return cache[key]
+            for _, _, named, bounds in self._dated_rows():
+                if named & codes:
+                    days |= bounds
+            cache[code] = days
+        return cache[code]
 
-    def _dated_rows(self) -> list[tuple[str, str | None, set[str], set[date]]]:
-        """(table, eccn, destinations named, change days) for the rows that change in range."""
+    def _item_days(self, eccn: str | None, ownership: bool) -> set[date]:
+        """Change days of the rows naming no destination that can concern items of ``eccn``
+        (its own CCL rows included)."""
+        cache = self.__dict__.setdefault("_item_days_for", {})
+        if (eccn, ownership) not in cache:
+            concerns = self._concerns(eccn)
+            days: set[date] = set()
+            for table, row, named, bounds in self._dated_rows():
+                if named or (table == "ownership_rules" and not ownership):
+                    continue
+                if row.eccn == eccn if table == "ccl" else concerns(table, row):
+                    days |= bounds
+            cache[eccn, ownership] = days
+        return cache[eccn, ownership]
+
+    def _dated_rows(self) -> list[tuple[str, Any, set[str], set[date]]]:
+        """(table, row, destinations named, change days) for the rows that change in range."""
         if not hasattr(self, "_dated"):
             out = []
             for table, rows in self.tables.items():
@@ -222,10 +249,25 @@ class RuleSet:
                     if r.effective_to:
                         bounds.add(r.effective_to + timedelta(days=1))
                     if bounds:
-                        eccn = r.eccn if table == "ccl" else None
-                        out.append((table, eccn, named_destinations(r), bounds))
+                        out.append((table, r, named_destinations(r), bounds))
             self._dated = out
         return self._dated
+
+    def _concerns(self, eccn: str | None) -> Callable[[str, Any], bool]:
+        """``(table, row) -> bool``: whether a row naming no destination can concern ``eccn``."""
+        if eccn is None:
+            return lambda table, row: True
+        cache = self.__dict__.setdefault("_concerns_for", {})
+        if eccn not in cache:
+            p = relevance.profile(self.tables, eccn)
+            reach = frozenset(r.outside_special for r in self.rows("reach_notes")
+                              if r.outside_special and relevance.reach_concerns(r, eccn))
+            if "_allowed" not in self.__dict__:
+                self._allowed = relevance.allowed_everywhere(self.tables)
+            allowed = self._allowed
+            cache[eccn] = lambda table, row: (table not in relevance.HANDLED or relevance.concerns(
+                table, row, p, reach, allowed))
+        return cache[eccn]
 
     def epoch_start(self, on: date) -> date:
         """The first day of the period of unchanged rules that contains ``on``."""

@@ -1,0 +1,117 @@
+"""Which rows that name no destination can change an answer for one ECCN.
+
+A batch decides each order line on the first day of its period of unchanged rules
+(:meth:`RuleSet.epochs_for`), so every day on which a rule starts or stops splits the periods of
+the lines it can concern. Rows that name no destination (special controls, licence exceptions,
+review policies, reach notes...) would otherwise split every ECCN's periods: 1M order lines
+became 121,162 distinct keys where 40,360 carry all the information. Each rule below says when
+such a row provably cannot reach an item of the ECCN, by the same test the engine applies, over
+every version of the ECCN's entry; anything it cannot rule out concerns the ECCN. A wrong
+``False`` here would silently change past answers, so ``tests/determine/test_epochs.py``
+compares every period start with the day its ECCN's period begins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: tables whose rows reach an item only as stated below; any other table concerns every ECCN
+HANDLED = frozenset({
+    "special_controls", "licence_exceptions", "review_policies", "reach_notes", "history_gaps",
+    "paragraph_starts", "item_lists",
+})
+
+
+@dataclass(frozen=True)
+class EccnProfile:
+    """What every version of an ECCN's entry refers to."""
+
+    eccn: str
+    specials: frozenset[str]  # special-control ids of its control lines
+    reasons: frozenset[str]  # reasons and chart columns without their digit
+    grants: frozenset[str]  # exception symbols its entry names, and LVS when it has limits
+
+
+def profile(tables: dict[str, list[Any]], eccn: str) -> EccnProfile:
+    specials: set[str] = set()
+    reasons: set[str] = set()
+    grants: set[str] = set()
+    for entry in tables.get("ccl", []):
+        if entry.eccn != eccn:
+            continue
+        for line in entry.controls:
+            reasons.add(line.reason)
+            if line.column:
+                reasons.add(line.column.rstrip("0123456789"))
+            if line.special:
+                specials.add(line.special)
+        grants |= set(entry.exceptions)
+        if entry.lvs:
+            grants.add("LVS")
+    # a footnote's requirement asks for a review policy of its own reason (or id)
+    for fn in tables.get("chart_footnotes", []):
+        if _names(fn.eccns, eccn):
+            reasons.add((fn.reason or fn.id).rstrip("0123456789"))
+            specials.add(fn.id)
+    return EccnProfile(eccn, frozenset(specials), frozenset(reasons), frozenset(grants))
+
+
+def _names(patterns: list[str], eccn: str) -> bool:
+    """Whether ECCN patterns ("3A090", "3A001.z"; "!" excludes) include items of ``eccn``."""
+    return any(p.split(".")[0] == eccn for p in patterns if not p.startswith("!"))
+
+
+def _regex(pattern: str | None, eccn: str) -> bool:
+    return bool(pattern) and re.match(pattern, eccn) is not None  # type: ignore[arg-type]
+
+
+def allowed_everywhere(tables: dict[str, list[Any]]) -> frozenset[str]:
+    """Exception symbols an embargo or end-use rule allows CCL items: offered to any ECCN it
+    catches (an embargo's ``ear99_exceptions`` reach EAR99 items only)."""
+    out: set[str] = set()
+    for row in (*tables.get("embargoes", []), *tables.get("end_use_rules", [])):
+        out |= set(row.allowed_exceptions)
+    return frozenset(out)
+
+
+def concerns(table: str, row: Any, p: EccnProfile, reach: frozenset[str],
+             allowed: frozenset[str]) -> bool:
+    """Whether ``row`` of ``table`` can change an answer for an item of ``p.eccn``.
+
+    ``reach``: special-control ids that the reach notes concerning the ECCN look up;
+    ``allowed``: :func:`allowed_everywhere`."""
+    eccn = p.eccn
+    if table == "paragraph_starts":
+        return eccn in row.eccns
+    if table == "item_lists":
+        return eccn in row.eccns
+    if table == "special_controls":
+        return row.id in p.specials or row.id in reach
+    if table == "reach_notes":
+        return reach_concerns(row, eccn)
+    if table == "history_gaps":
+        if "eccn" not in row.kinds:
+            return False
+        return not (row.items or row.reasons) or eccn in row.items or bool(
+            p.reasons & set(row.reasons))
+    if table == "licence_exceptions":
+        # offered when the entry names it, an embargo or end-use rule allows it, or its own
+        # ECCN list (NAC/ACA) covers the item
+        return row.symbol in p.grants or row.symbol in allowed or _names(row.items, eccn)
+    if table == "review_policies":
+        # asked for by the entry's chart columns, special controls and footnotes only
+        if row.reason.rstrip("0123456789") not in p.reasons:
+            return False
+        if row.controls and not set(row.controls) & p.specials:
+            return False
+        if row.item_regex and not _regex(row.item_regex, eccn):
+            return False
+        return not row.items or _names(row.items, eccn)
+    return True
+
+
+def reach_concerns(row: Any, eccn: str) -> bool:
+    """A reach note is written only for the items it names or its pattern matches."""
+    return _regex(row.item_regex, eccn) or _names(row.items, eccn)

@@ -1,0 +1,92 @@
+"""Periods of unchanged rules per destination and ECCN (rules/relevance.py): a batch decides a
+line on the first day of its period, so a rule wrongly judged not to concern an ECCN would
+silently change past answers. These tests set the batch against the scalar path on every day a
+rule starts or stops, for ECCNs whose periods the relevance rules shortened."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import polars as pl
+
+from exportcheck import determine, determine_frame
+from exportcheck.errors import ExportCheckError
+from exportcheck.rules import load_ruleset
+from exportcheck.rules.schema import RULEBASE_START
+
+DESTS = ["DE", "CN", "HK", "MO", "AE", "RU", "BY", "UA", "SD", "SY", "IN", "VN"]
+
+
+def _eccns(rs) -> list[str]:
+    """A sample of the ECCNs a dated rule naming no destination reaches by name, special control
+    or reason (advanced computing, firearms, the UN arms embargo...), the ECCNs those rules name,
+    and a sample of the others (reached only through the GBS, TSR and LVS their entries grant).
+    """
+    all_eccns = sorted({e.eccn for e in rs.rows("ccl")})
+    rows = [(t, r) for t, r, named, _ in rs._dated_rows()
+            if not named and t not in ("ccl", "ownership_rules")
+            and not (t == "licence_exceptions" and not r.items)]
+    reached = [e for e in all_eccns if any(rs._concerns(e)(t, r) for t, r in rows)]
+    rest = [e for e in all_eccns if e not in reached]
+    by_name = {p.lstrip("!").split(".")[0] for _, r in rows for p in getattr(r, "items", None)
+               or getattr(r, "eccns", None) or ()} & set(all_eccns)
+    rnd = random.Random(11)
+    return sorted(by_name | set(rnd.sample(reached, 40)) | set(rnd.sample(rest, 25)))
+
+
+def _item(rs, eccn: str) -> str:
+    entry = next(e for e in reversed(rs.rows("ccl")) if e.eccn == eccn)
+    return eccn + (entry.paragraphs[0] if entry.paragraphs else "")
+
+
+def test_relevance_shortens_periods_but_keeps_the_item_s_own_changes() -> None:
+    rs = load_ruleset()
+    everything = rs.epochs_for("DE", None, ownership=False)
+    plain = rs.epochs_for("DE", "0A002", ownership=False)
+    assert len(plain) < len(everything) // 2
+    # the advanced-computing rules of 21 Oct 2022 and 17 Nov 2023 split 3A090's periods, not
+    # those of nuclear propulsion equipment (0A002)
+    assert {date(2022, 10, 21), date(2023, 11, 17)} <= set(rs.epochs_for("DE", "3A090"))
+    assert date(2022, 10, 21) not in plain
+    # GBS changed for Ukraine on 28 Dec 2020: an ECCN whose entry grants GBS keeps the day
+    gbs = next(e.eccn for e in rs.rows("ccl") if "GBS" in e.exceptions)
+    assert date(2020, 12, 28) in rs.epochs_for("DE", gbs)
+    # ownership rules (the BIS affiliates rule of 29 Sep 2025) only with an ownership graph
+    assert date(2025, 9, 29) in rs.epochs_for("DE", "0A002")
+    assert date(2025, 9, 29) not in plain
+
+
+def test_batch_equals_scalar_on_every_day_a_rule_changes() -> None:
+    rs = load_ruleset()
+    days = [d for d in rs.epochs if d >= RULEBASE_START]
+    rows = []
+    for eccn in _eccns(rs):
+        item = _item(rs, eccn)
+        for dest in DESTS:
+            mine = rs.epochs_for(dest, eccn, ownership=False)
+            for day in days:
+                if day not in mine:  # decided on an earlier day than its own: the risky case
+                    rows.append({"item": item, "destination": dest, "date": day.isoformat(),
+                                 "value": 100.0, "end_user_type": "military"})
+    lines = pl.DataFrame(rows)
+    assert lines.height > 10_000
+    out = determine_frame(lines, workers=1)
+    checked = 0
+    for row in out.iter_rows(named=True):
+        on = date.fromisoformat(row["date"])
+        try:
+            d = determine(row["item"], row["destination"], on, value=100.0,
+                          end_user_type="military")
+        except ExportCheckError:
+            assert row["outcome"] is None and row["error"], row
+            continue
+        expected = (d.outcome.value, ",".join(d.reasons),
+                    ",".join(e.symbol for e in d.license_exceptions), d.review_policy,
+                    " | ".join(d.caveats) or None,
+                    d.if_out_of_scope.outcome.value if d.if_out_of_scope else None)
+        got = (row["outcome"], row["reasons"], row["license_exceptions"], row["review_policy"],
+               row["caveats"], row["if_out_of_scope"])
+        assert got == expected, (row["item"], row["destination"], row["date"])
+        checked += 1
+    assert checked > 10_000
