@@ -225,8 +225,8 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
 
     Periods are per destination and ECCN (:meth:`RuleSet.epochs_for`), so a Russia rule does
     not split the German lines, nor an advanced-computing rule the lines of other items. Each
-    line finds its period start by an as-of join on the periods of its (destination, ECCN);
-    the rows come back in date order (:func:`determine_frame` restores theirs).
+    line finds its period start by an as-of join on the periods of its (destination, ECCN).
+    ``df`` must be in ``_row`` order (as :func:`_normalise` leaves it).
     """
     day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
     df = df.with_columns(day.alias("_day"), dated_eccn(rs).alias("_dated"))
@@ -241,8 +241,8 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
     with warnings.catch_warnings():
         # both sides are sorted just below; polars cannot check it within "by" groups
         warnings.filterwarnings("ignore", "Sortedness of columns cannot be checked")
-        df = (
-            df.with_columns(by)
+        epoch = (
+            df.select("_row", "_day", *by)
             .sort("_day", nulls_last=True)
             .join_asof(
                 starts.with_columns(by)
@@ -253,8 +253,10 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
                 by=["destination_by", "_dated_by"],
                 strategy="backward",
             )
-            .drop("destination_by", "_dated_by")
+            .sort("_row")
+            .get_column("_epoch")
         )
+    df = df.with_columns(epoch)
     bad_date = pl.col("_day").is_null()
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
@@ -348,13 +350,15 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         texts.with_columns(signature.alias("_use")), on="end_use", how="left", nulls_equal=True
     )
     # the same Python test as the scalar path, once per distinct name
-    names = df.get_column("end_user").drop_nulls().unique().to_list()
+    # on the distinct (end user, type) pairs, joined back (a customer's type rarely varies)
+    pairs = df.select("end_user", "end_user_type").unique()
+    names = pairs.get_column("end_user").drop_nulls().unique().to_list()
     armed = [n for n in names if parties.armed_force_name(n)]
     forced = pl.col("end_user").is_in(armed)
     stated = pl.col("end_user_type").str.to_lowercase()
     # a named armed force is a military end user whatever the line states (as in the scalar path)
     utype = pl.when(forced & stated.is_in(valid)).then(pl.lit("military")).otherwise(stated)
-    return df.with_columns(
+    pairs = pairs.with_columns(
         pl.when(utype.is_in(relevant))
         .then(utype)
         .when(utype.is_in(valid))
@@ -362,6 +366,7 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         .otherwise(pl.col("end_user_type"))
         .alias("_utype"),
     )
+    return df.join(pairs, on=["end_user", "end_user_type"], how="left", nulls_equal=True)
 
 
 def _collapse_parties(
@@ -377,18 +382,36 @@ _STATE: dict[str, object] = {}
 _CHUNK = 2048
 
 
-def _decide_chunk(keys: list[dict]) -> list[dict]:
+#: the columns of a decided key, in the order of :func:`_decide_chunk`'s tuples
+_DECIDED = {
+    **dict.fromkeys(KEY, pl.Utf8),
+    "_epoch": pl.Date,
+    "_limit": pl.Float64,
+    **{
+        f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
+        for v in ("lo", "hi")
+        for c in (*OUT_COLUMNS, *_EXTRA)
+    },
+}
+
+
+def _decide_chunk(keys: list[dict]) -> list[tuple]:
+    """The decided keys as tuples of :data:`_DECIDED`. Equal strings (a caveat, a review
+    policy) are made one object, which pickle then sends back from a worker once."""
     rs, screener, owners = _STATE["rs"], _STATE["screener"], _STATE.get("ownership")
-    return [_row(k, _decide_key(k, rs, screener, owners)) for k in keys]  # type: ignore[arg-type]
-
-
-def _row(key: dict, got: dict) -> dict:
-    return {
-        **key,
-        "_limit": got["limit"],
-        **{f"_lo_{k}": v for k, v in got["lo"].items()},
-        **{f"_hi_{k}": v for k, v in got["hi"].items()},
-    }
+    same: dict[str, str] = {}
+    out = []
+    for k in keys:
+        got = _decide_key(k, rs, screener, owners)  # type: ignore[arg-type]
+        lo, hi = got["lo"], got["hi"]
+        row = (
+            *(k[c] for c in KEY),
+            got["limit"],
+            *(lo[c] for c in (*OUT_COLUMNS, *_EXTRA)),
+            *(hi[c] for c in (*OUT_COLUMNS, *_EXTRA)),
+        )
+        out.append(tuple(same.setdefault(x, x) if isinstance(x, str) else x for x in row))
+    return out
 
 
 def _decide_all(
@@ -398,15 +421,18 @@ def _decide_all(
     progress: Callable[[int, int], None] | None,
     workers: int | None,
     ownership: Any = None,
-) -> list[dict]:
+) -> list[tuple]:
     """Decide each distinct key, in worker processes when there are enough to pay for them."""
     total = len(keys)
     n = workers if workers is not None else (os.cpu_count() or 1)
     chunks = [keys[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    rows: list[dict] = []
+    rows: list[tuple] = []
     _STATE.update(rs=rs, screener=screener, ownership=ownership)
     if n > 1 and total > 4 * _CHUNK and "fork" in mp.get_all_start_methods():
-        # fork: the workers inherit the loaded rule base and screener instead of pickling them
+        # fork: the workers inherit the loaded rule base, its snapshots of the keys' days and
+        # the screener instead of building or pickling them
+        for day in {k["_epoch"] for k in keys}:
+            rs.as_of(day)
         with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
             for chunk_rows in pool.map(_decide_chunk, chunks):
                 rows.extend(chunk_rows)
@@ -433,13 +459,7 @@ def decide_keys(
     """The answers for distinct keys (columns ``KEY``): ``_limit`` and the ``_lo_*``/``_hi_*``
     answer columns, within and above the LVS limit."""
     rows = _decide_all(keys.select(KEY).to_dicts(), rs, screener, progress, workers, ownership)
-    schema = {**dict.fromkeys(KEY, pl.Utf8), "_epoch": pl.Date, "_limit": pl.Float64}
-    schema |= {
-        f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
-        for v in ("lo", "hi")
-        for c in (*OUT_COLUMNS, *_EXTRA)
-    }
-    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema=_DECIDED, orient="row")
 
 
 def determine_frame(
@@ -463,20 +483,28 @@ def determine_frame(
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs, ownership is not None)
     df, screener = _collapse_parties(df, screener, ownership)
     df = _collapse_items(df, rs)
-    df = _collapse_uses(df, rs)
+    # back in the lines' order now, while the rows are small: the answer joins keep it
+    df = _collapse_uses(df, rs).sort("_row")
     keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
     answers = decide_keys(
         keys, rs, screener, progress=progress, workers=workers, ownership=ownership
     )
-    joined = df.join(answers, on=KEY, how="left", nulls_equal=True)
+    # each line takes its key's answer within the LVS limit, or above it: one join for the
+    # limit, one for the answer (the keys without a limit have one answer only)
+    answer_cols = (*OUT_COLUMNS, *_EXTRA)
+    bands = pl.concat([
+        answers.select(*KEY, pl.lit(False).alias("_above"),
+                       *(pl.col(f"_lo_{c}").alias(c) for c in answer_cols)),
+        answers.filter(pl.col("_limit").is_not_null()).select(
+            *KEY, pl.lit(True).alias("_above"), *(pl.col(f"_hi_{c}").alias(c) for c in answer_cols)
+        ),
+    ])
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
     out = (
-        joined.with_columns(
-            [
-                pl.when(above).then(pl.col(f"_hi_{c}")).otherwise(pl.col(f"_lo_{c}")).alias(c)
-                for c in (*OUT_COLUMNS, *_EXTRA)
-            ]
-        )
+        df.join(answers.select(*KEY, "_limit"), on=KEY, how="left", nulls_equal=True,
+                maintain_order="left")
+        .with_columns(above.fill_null(False).alias("_above"))
+        .join(bands, on=[*KEY, "_above"], how="left", nulls_equal=True, maintain_order="left")
         .with_columns(row_error("_date_error").alias("_row_error"))
         .with_columns(
             *[
@@ -493,23 +521,9 @@ def determine_frame(
         )
         .with_columns(pl.col("hold").fill_null(False))
     )
-    drop = [c for c in out.columns if c.startswith(("_lo_", "_hi_"))]
-    return out.sort("_row").drop(
-        [
-            *drop,
-            "_row",
-            "_limit",
-            "_day",
-            "_epoch",
-            "_date_error",
-            "_number_error",
-            "_row_error",
-            "_party",
-            "_use",
-            "_utype",
-            "_item",
-        ]
-    )
+    internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
+                "_row_error", "_party", "_use", "_utype", "_item"]
+    return out.drop([*internal, "_row"])
 
 
 def read_lines(path: str | Path) -> pl.DataFrame:

@@ -72,18 +72,34 @@ def candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, list[str]
         return out
     snap = ctx.snapshot
     entry = snap.ccl[ctx.item.code]
+    # which exceptions cover the item depends on the day's rules and the item only: kept per
+    # snapshot (a batch asks the same thousands of times)
+    key = ("ac_covering", ctx.item.label)
+    covering = snap.cache.get(key)
+    if covering is None:
+        covering = snap.cache[key] = _covering(ctx, entry)
+    for symbol, rows, extra in covering:
+        d = snap.exceptions.get(symbol)
+        if d is None:
+            _not_in_force(ctx, symbol, rows, entry)
+        else:
+            out[symbol] = (d, list(extra))
+    return out
+
+
+def _covering(ctx: Context, entry: s.CclEntry
+              ) -> tuple[tuple[str, list[s.LicenceExceptionDef], tuple[str, ...]], ...]:
+    """(symbol, its rows, extra conditions) of the fact-based exceptions covering the item."""
+    snap = ctx.snapshot
+    out = []
     for symbol, rows in snap.exception_history.items():
         if not fact_based(rows[0]):
             continue
         d = snap.exceptions.get(symbol)
         covered, extra = _covers_item(ctx, entry, symbol, (d or rows[-1]).items)
-        if not covered:
-            continue
-        if d is None:
-            _not_in_force(ctx, symbol, rows, entry)
-        else:
-            out[symbol] = (d, extra)
-    return out
+        if covered:
+            out.append((symbol, rows, tuple(extra)))
+    return tuple(out)
 
 
 def _covers_item(

@@ -53,7 +53,22 @@ def _check_usml_paragraph(raw: str, para: str) -> None:
             )
 
 
+#: the most item texts a snapshot remembers parsed (a batch repeats a few hundred thousand times)
+_PARSED_MAX = 50_000
+
+
 def parse_item(text: str, snapshot: Snapshot) -> Classification:
+    """The classification ``text`` names on the snapshot's day, or a clear error."""
+    parsed = snapshot.cache.setdefault("parsed_items", {})
+    got = parsed.get(text)
+    if got is None:
+        got = _parse_item(text, snapshot)
+        if len(parsed) < _PARSED_MAX:
+            parsed[text] = got
+    return got
+
+
+def _parse_item(text: str, snapshot: Snapshot) -> Classification:
     raw = (text or "").strip()
     if not raw:
         raise MalformedItem("item classification is empty: give an ECCN, EAR99 or USML:<category>")
