@@ -6,13 +6,17 @@ rule starts or stops, for ECCNs whose periods the relevance rules shortened."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from bisect import bisect_right
+from datetime import date, timedelta
 
 import polars as pl
 
 from exportcheck import determine, determine_frame
 from exportcheck.errors import ExportCheckError
+from exportcheck.impact import impact
 from exportcheck.rules import load_ruleset
+from exportcheck.rules.loader import load_tables
+from exportcheck.rules.ruleset import RuleSet
 from exportcheck.rules.schema import RULEBASE_START
 
 DESTS = ["DE", "CN", "HK", "MO", "AE", "RU", "BY", "UA", "SD", "SY", "IN", "VN"]
@@ -90,3 +94,72 @@ def test_batch_equals_scalar_on_every_day_a_rule_changes() -> None:
         assert got == expected, (row["item"], row["destination"], row["date"])
         checked += 1
     assert checked > 10_000
+
+
+def _compared(item: str, dest: str, on: date) -> tuple:
+    """What impact analysis compares of a determination (not its caveats or trace)."""
+    try:
+        d = determine(item, dest, on, value=100.0, end_user_type="military")
+    except ExportCheckError as exc:
+        return ("error", str(exc).replace(on.isoformat(), "<day>"))
+    return (d.outcome.value, d.reasons, [e.symbol for e in d.license_exceptions],
+            d.review_policy)
+
+
+def test_answers_only_periods_merge_only_days_that_change_no_answer() -> None:
+    """Impact analysis asks for periods of the compared answer only (``caveats=False``): a
+    Country Group rule splits them for destinations it ever reached, on the days a version
+    says something else of them (GBS for Ukraine on 28 Dec 2020 splits Ukraine's, not
+    Germany's); notes and known gaps split nothing. Every day such a period merges away
+    gives the answer of the period's first day."""
+    rs = load_ruleset()
+    gbs = next(e.eccn for e in rs.rows("ccl") if "GBS" in e.exceptions)
+    assert date(2020, 12, 28) in rs.epochs_for("UA", gbs, ownership=False, caveats=False)
+    assert date(2020, 12, 28) not in rs.epochs_for("DE", gbs, ownership=False, caveats=False)
+    assert date(2020, 12, 28) in rs.epochs_for("DE", gbs, ownership=False)  # its caveats
+    days = [d for d in rs.epochs if d >= RULEBASE_START]
+    eccns = [e for e in _eccns(rs) if rs._reaching(e)]
+    assert len(eccns) > 30
+    checked = 0
+    for eccn in random.Random(5).sample(eccns, 30):
+        item = _item(rs, eccn)
+        for dest in DESTS:
+            full = set(rs.epochs_for(dest, eccn, ownership=False))
+            merged = rs.epochs_for(dest, eccn, ownership=False, caveats=False)
+            for day in days:
+                if day in full and day not in merged:
+                    start = merged[bisect_right(merged, day) - 1]
+                    assert _compared(item, dest, day) == _compared(item, dest, start), (
+                        item, dest, day, start)
+                    checked += 1
+    assert checked > 500
+
+
+def test_a_new_version_that_excludes_a_destination_splits_its_periods_only() -> None:
+    """A licence exception row replaced by one that excludes Brazil (a made-up 2022 change):
+    Brazil's answer-only periods split on that day, Thailand's do not, and impact analysis
+    across the day finds Brazil's line changed and Thailand's not, as the scalar path does."""
+    tables, version = load_tables(None)
+    tables = {k: list(v) for k, v in tables.items()}
+    day = date(2022, 1, 3)
+    old = next(r for r in tables["licence_exceptions"] if r.symbol == "GBS" and not r.effective_to)
+    tables["licence_exceptions"].remove(old)
+    tables["licence_exceptions"] += [
+        old.model_copy(update={"effective_to": day - timedelta(days=1)}),
+        old.model_copy(update={"effective_from": day, "citation": "made-up test row",
+                               "exclude_countries": [*old.exclude_countries, "BR"]}),
+    ]
+    rs = RuleSet(tables, version + "-test")
+    assert day in rs.epochs_for("BR", "3B002", ownership=False, caveats=False)
+    assert day not in rs.epochs_for("TH", "3B002", ownership=False, caveats=False)
+    lines = pl.DataFrame({"item": ["3B002", "3B002"], "destination": ["BR", "TH"],
+                          "value": [100_000.0, 100_000.0]})
+    r = impact(lines, day - timedelta(days=1), day, ruleset=rs)
+    assert r.lines["changed"].to_list() == [True, False]
+    for row in r.lines.iter_rows(named=True):
+        for side, on in (("old", day - timedelta(days=1)), ("new", day)):
+            d = determine(row["item"], row["destination"], on, value=100_000.0, ruleset=rs)
+            assert row[f"{side}_exceptions"] == ",".join(e.symbol for e in d.license_exceptions)
+            assert row[f"{side}_outcome"] == d.outcome.value
+    assert r.lines["old_exceptions"].to_list() == ["GBS", "GBS"]
+    assert r.lines["new_exceptions"].to_list() == ["", "GBS"]

@@ -192,10 +192,11 @@ def dated_eccn(rs: RuleSet) -> pl.Expr:
 
 
 def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date, *,
-             ownership: bool = True) -> date | None:
+             ownership: bool = True, caveats: bool = True) -> date | None:
     """The first day of the period of unchanged rules for that destination (and ECCN; and
-    ownership rules when an ownership graph is given)."""
-    bounds = rs.epochs_for(destination, eccn, ownership=ownership)  # type: ignore[arg-type]
+    ownership rules when an ownership graph is given; see :meth:`RuleSet.epochs_for`)."""
+    bounds = rs.epochs_for(destination, eccn, ownership=ownership,  # type: ignore[arg-type]
+                           caveats=caveats)
     i = bisect_right(bounds, day)
     return bounds[i - 1] if i else None
 

@@ -53,7 +53,27 @@ def caveats(ctx: Context) -> list[str]:
 
 def _fixed(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The caveats before and after the trace's rules, which depend on no more than the key of
-    :func:`caveats`."""
+    :func:`caveats`: the destination's part and the entry's are kept per snapshot apart, as
+    most keys of a batch share one of them with an earlier key."""
+    snap = ctx.snapshot
+    kind = ctx.item.kind
+    key = ("caveats_dest", kind == "usml", kind == "eccn", ctx.ear_destination)
+    dest = snap.cache.get(key)
+    if dest is None:
+        dest = snap.cache[key] = _destination_part(ctx)
+    entry = snap.ccl.get(ctx.item.code) if kind == "eccn" else None
+    out = list(dest)
+    if entry is not None and not entry.start_date_known:
+        out.append(f"the CCL entry {entry.eccn} (control lines, licence exceptions) is as in the "
+                   f"eCFR of {SOURCE_EDITION.isoformat()}; its start date is not established "
+                   f"({entry.citation})")
+    gaps = tuple(f"{gap.text} ({gap.citation})" for gap in snap.history_gaps
+                 if _reaches(gap, ctx))
+    return tuple(out), gaps
+
+
+def _destination_part(ctx: Context) -> tuple[str, ...]:
+    """The destination's Country Groups (not for USML items) and chart marks (ECCNs only)."""
     snap = ctx.snapshot
     edition = SOURCE_EDITION.isoformat()
     out: list[str] = []
@@ -70,13 +90,7 @@ def _fixed(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
         out.append(f"Country Chart marks for {dest} ({cols}) are as in the eCFR of {edition}; "
                    "their start dates are not established, and marks removed since then are "
                    "not known either (15 CFR 738 Supp. 1)")
-    entry = snap.ccl.get(ctx.item.code) if ctx.item.kind == "eccn" else None
-    if entry is not None and not entry.start_date_known:
-        out.append(f"the CCL entry {entry.eccn} (control lines, licence exceptions) is as in the "
-                   f"eCFR of {edition}; its start date is not established ({entry.citation})")
-    gaps = tuple(f"{gap.text} ({gap.citation})" for gap in snap.history_gaps
-                 if _reaches(gap, ctx))
-    return tuple(out), gaps
+    return tuple(out)
 
 
 def _reaches(gap: HistoryGap, ctx: Context) -> bool:

@@ -149,11 +149,14 @@ def _currency(
     return df, [f"values converted to USD at {used}"]
 
 
-def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str) -> pl.DataFrame:
-    """The first day of the line's period of unchanged rules containing ``day``."""
+def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
+            ) -> pl.DataFrame:
+    """The first day of the line's period of unchanged rules containing ``day``: of the rules
+    that can change what is compared (not the caveats, not the trace)."""
     df = df.with_columns(vb.dated_eccn(rs).alias("_dated"))
     pairs = df.select("destination", "_dated").unique()
-    epochs = [vb.epoch_of(rs, dest, ecc, day) for dest, ecc in pairs.iter_rows()]
+    epochs = [vb.epoch_of(rs, dest, ecc, day, ownership=ownership, caveats=False)
+              for dest, ecc in pairs.iter_rows()]
     table = pairs.with_columns(pl.Series(name, epochs, dtype=pl.Date))
     return df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True).drop(
         "_dated"
@@ -167,6 +170,9 @@ def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:
 
 
 def _as_side(answers: pl.DataFrame, suffix: str) -> pl.DataFrame:
+    # the caveats and the out-of-scope outcome are not compared: dropped before the joins (the
+    # caveats are the longest strings of a batch, ~760 bytes a line)
+    answers = answers.drop([f"_{v}_{c}" for v in ("lo", "hi") for c in vb._EXTRA])
     return answers.rename(
         {"_party": f"_party{suffix}", "_epoch": f"_epoch{suffix}"}
         | {c: f"{c}{suffix}" for c in answers.columns if c.startswith(("_lo_", "_hi_", "_limit"))}
@@ -335,7 +341,8 @@ def decide_lines(
         df, m_new = vb._collapse_parties(df, scr_new, ownership)
         df = df.rename({"_party": "_party_n"})
     df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
-    df = _epochs(_epochs(df, rs, d_old, "_epoch_o"), rs, d_new, "_epoch_n")
+    owned = ownership is not None
+    df = _epochs(_epochs(df, rs, d_old, "_epoch_o", owned), rs, d_new, "_epoch_n", owned)
     df = df.with_columns(vb.missing_error(["item", "destination"]).alias("_line_error"))
 
     combo_cols = [*_BASE, "_party_o", "_party_n", "_epoch_o", "_epoch_n"]

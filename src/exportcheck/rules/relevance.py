@@ -24,6 +24,54 @@ HANDLED = frozenset({
 })
 
 
+#: tables whose rows write only the trace and the caveats, never an answer: FDP and enforcement
+#: notes (:mod:`exportcheck.determine.reach`), known unmodelled changes (caveats)
+CAVEATS_ONLY = frozenset({"reach_notes", "history_gaps"})
+#: tables whose rows apply to a destination only when it is in their countries or Country
+#: Groups (or not excluded by them): elsewhere they only note that they do not apply
+_BY_GROUP = frozenset({"special_controls", "licence_exceptions", "review_policies"})
+
+
+def reach(table: str, row: Any, members: dict[str, frozenset[str]]) -> frozenset[str] | None:
+    """The destinations a row of :data:`_BY_GROUP` can apply to or exclude, over all time
+    (``members``: each Country Group's members ever); None: any destination. An exception that
+    reaches any destination where the end user's headquarters is notified (NAC) reaches all."""
+    if table not in _BY_GROUP or getattr(row, "worldwide", False):
+        return None
+    if getattr(row, "reaches_notify_hq_anywhere", False) or not (row.groups or row.countries):
+        return None
+    out = {*row.countries, *getattr(row, "exclude_countries", [])}
+    for g in (*row.groups, *getattr(row, "exclude_groups", [])):
+        out |= members.get(str(g), frozenset())
+    return frozenset(out)
+
+
+#: fields of a row that reach the trace and the full determination's wording only, never a
+#: batch column: a new version differing only in them (and in its citation) changes no answer
+_WORDING = frozenset({"citation", "effective_from", "effective_to", "start_citation", "note",
+                      "not_before", "title", "conditions", "description"})
+
+
+def identity(table: str, row: Any) -> str:
+    """What successive versions of a row of :data:`_BY_GROUP` share (licence exception symbol,
+    special control or review policy id)."""
+    return row.symbol if table == "licence_exceptions" else row.id
+
+
+def view(row: Any, codes: frozenset[str]) -> tuple:
+    """What a version of a row of :data:`_BY_GROUP` says of the destinations ``codes``: every
+    field but the wording, its country lists cut to ``codes``."""
+    out = []
+    for name in type(row).model_fields:
+        if name in _WORDING:
+            continue
+        value = getattr(row, name)
+        if name in ("countries", "exclude_countries"):
+            value = frozenset(value) & codes
+        out.append((name, tuple(value) if isinstance(value, list) else value))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class EccnProfile:
     """What every version of an ECCN's entry refers to."""

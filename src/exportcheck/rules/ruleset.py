@@ -183,8 +183,8 @@ class RuleSet:
             self._epochs = sorted(days)
         return self._epochs
 
-    def epochs_for(self, code: str, eccn: str | None = None, *, ownership: bool = True
-                   ) -> list[date]:
+    def epochs_for(self, code: str, eccn: str | None = None, *, ownership: bool = True,
+                   caveats: bool = True) -> list[date]:
         """Days on which a rule that can matter for ``code`` (and items of ``eccn``) starts or
         stops.
 
@@ -194,17 +194,25 @@ class RuleSet:
         (every ECCN when ``eccn`` is None: EAR99, USML). What ``code`` is determined as (its
         aliases) and the destinations its restrictions refer to count too. Ownership rules
         matter only to determinations given an ownership graph (``ownership``).
+
+        ``caveats=False``: for answers whose caveats are not wanted (impact analysis compares
+        outcomes, reasons, exceptions and policies). Rows that only write the trace or the
+        caveats (reach notes, known gaps) then split nothing, and a rule for some Country
+        Groups only the periods of destinations that were ever in them: elsewhere it only
+        notes that it does not apply, which shows in the caveats alone.
         """
-        key = (code, eccn, ownership)
+        key = (code, eccn, ownership, caveats)
         cache = self.__dict__.setdefault("_epochs_for", {})
         if key not in cache:
-            cache[key] = sorted(self._destination_days(code) | self._item_days(eccn, ownership))
+            days = self._destination_days(code) | self._item_days(eccn, ownership, caveats)
+            if not caveats:
+                days = days | self._reached_days(code, eccn)
+            cache[key] = sorted(days)
         return cache[key]
 
-    def _destination_days(self, code: str) -> set[date]:
-        """Change days of the rows naming ``code``, what it is determined as, or the
-        destinations its restrictions refer to."""
-        cache = self.__dict__.setdefault("_destination_days_for", {})
+    def _codes(self, code: str) -> frozenset[str]:
+        """``code``, what it is determined as, and the destinations its restrictions refer to."""
+        cache = self.__dict__.setdefault("_codes_for", {})
         if code not in cache:
             codes = {code}
             for r in self.rows("aliases"):
@@ -213,6 +221,14 @@ class RuleSet:
             for r in self.rows("exception_restrictions"):
                 if codes & set(r.destinations) and r.usable_for:
                     codes.add(r.usable_for)
+            cache[code] = frozenset(codes)
+        return cache[code]
+
+    def _destination_days(self, code: str) -> set[date]:
+        """Change days of the rows naming ``code`` (:meth:`_codes`)."""
+        cache = self.__dict__.setdefault("_destination_days_for", {})
+        if code not in cache:
+            codes = self._codes(code)
             days = {RULEBASE_START}
             for _, _, named, bounds in self._dated_rows():
                 if named & codes:
@@ -220,20 +236,86 @@ class RuleSet:
             cache[code] = days
         return cache[code]
 
-    def _item_days(self, eccn: str | None, ownership: bool) -> set[date]:
+    def _item_days(self, eccn: str | None, ownership: bool, caveats: bool = True) -> set[date]:
         """Change days of the rows naming no destination that can concern items of ``eccn``
-        (its own CCL rows included)."""
+        (its own CCL rows included); without ``caveats``, not those of rows that reach some
+        Country Groups only (:meth:`_reached_days`) or write no answer."""
         cache = self.__dict__.setdefault("_item_days_for", {})
-        if (eccn, ownership) not in cache:
+        key = (eccn, ownership, caveats)
+        if key not in cache:
             concerns = self._concerns(eccn)
             days: set[date] = set()
             for table, row, named, bounds in self._dated_rows():
                 if named or (table == "ownership_rules" and not ownership):
                     continue
+                if not caveats and (table in relevance.CAVEATS_ONLY or relevance.reach(
+                        table, row, self._ever_members()) is not None):
+                    continue
                 if row.eccn == eccn if table == "ccl" else concerns(table, row):
                     days |= bounds
-            cache[eccn, ownership] = days
-        return cache[eccn, ownership]
+            cache[key] = days
+        return cache[key]
+
+    def _reached_days(self, code: str, eccn: str | None) -> set[date]:
+        """Change days, for ``code``, of the rows naming no destination but some Country Groups
+        (:func:`relevance.reach`) that can concern items of ``eccn`` (:meth:`_chain_days`)."""
+        days: set[date] = set()
+        for chain in self._reaching(eccn):
+            days |= self._chain_days(chain, code)
+        return days
+
+    def _chain_days(self, chain: tuple[int, ...], code: str) -> set[date]:
+        """For ``code``: the first start and last end of a rule's versions (``chain``: indexes
+        of :meth:`_dated_rows`, by start) when it ever reached the destination, and each day a
+        version replaced another that says something else of it (:func:`relevance.view`)."""
+        cache = self.__dict__.setdefault("_chain_days_for", {})
+        if (chain, code) not in cache:
+            dated, members, codes = self._dated_rows(), self._ever_members(), self._codes(code)
+            table = dated[chain[0]][0]
+            versions = [dated[i][1] for i in chain]
+            days: set[date] = set()
+            if any(relevance.reach(table, r, members) & codes for r in versions):  # type: ignore[operator]
+                for prev, row in zip([None, *versions], versions, strict=False):
+                    joined = (prev is not None and prev.effective_to is not None
+                              and prev.effective_to + timedelta(days=1) == row.start)
+                    if prev is not None and not joined and prev.effective_to is not None:
+                        days.add(prev.effective_to + timedelta(days=1))
+                    if row.start > RULEBASE_START and (
+                            not joined
+                            or relevance.view(prev, codes) != relevance.view(row, codes)):
+                        days.add(row.start)
+                if versions[-1].effective_to is not None:
+                    days.add(versions[-1].effective_to + timedelta(days=1))
+            cache[chain, code] = days
+        return cache[chain, code]
+
+    def _reaching(self, eccn: str | None) -> list[tuple[int, ...]]:
+        """The versions (indexes of :meth:`_dated_rows`, by start) of each rule that reaches
+        some Country Groups only, those of them that can concern items of ``eccn``."""
+        cache = self.__dict__.setdefault("_reaching_for", {})
+        if eccn not in cache:
+            concerns = self._concerns(eccn)
+            chains: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for i, (table, row, named, _) in enumerate(self._dated_rows()):
+                if named or table in relevance.CAVEATS_ONLY:
+                    continue
+                if relevance.reach(table, row, self._ever_members()) is None:
+                    continue
+                if concerns(table, row):
+                    chains[table, relevance.identity(table, row)].append(i)
+            dated = self._dated_rows()
+            cache[eccn] = [tuple(sorted(v, key=lambda i: dated[i][1].start))
+                           for v in chains.values()]
+        return cache[eccn]
+
+    def _ever_members(self) -> dict[str, frozenset[str]]:
+        """Country Group -> every destination that was ever in it."""
+        if not hasattr(self, "_members_ever"):
+            members: dict[str, set[str]] = defaultdict(set)
+            for m in self.rows("group_members"):
+                members[str(m.group)].add(m.code)
+            self._members_ever = {g: frozenset(c) for g, c in members.items()}
+        return self._members_ever
 
     def _dated_rows(self) -> list[tuple[str, Any, set[str], set[date]]]:
         """(table, row, destinations named, change days) for the rows that change in range."""
