@@ -121,3 +121,15 @@ def test_batch_names_a_reserved_paragraph_in_the_line_error() -> None:
     out = determine_frame(lines)
     errors = out["error"].to_list()
     assert "[Reserved]" in (errors[0] or "") and not errors[1]
+
+
+def test_memo_of_decided_keys_gives_the_same_answers() -> None:
+    """A memo shared by two frames (as a Dask worker shares one between partitions): the
+    second frame answers mostly from it, and both equal the frames decided without it."""
+    first, second = _lines(300, seed=1), _lines(300, seed=2)
+    memo: dict = {}
+    assert determine_frame(first, memo=memo).equals(determine_frame(first))
+    size = len(memo)
+    assert size > 50
+    assert determine_frame(second, memo=memo).equals(determine_frame(second))
+    assert size < len(memo) < 2 * size  # the second frame shares keys with the first

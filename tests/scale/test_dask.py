@@ -108,7 +108,10 @@ def test_screen_parquet_row_groups_keep_order(cli: Cli, dask_args: list[str],
     assert many["name"].to_list() == pl.read_parquet(src)["name"].fill_null("").to_list()
 
 
-def test_batch_equals_single_process(cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
+def test_batch_equals_single_process(client: Client, cli: Cli, dask_args: list[str],
+                                     tmp_path: Path) -> None:
+    """Twice, from CSV then Parquet: the second run answers from the keys the workers decided
+    in the first (same rules, lists and owners), and still equals the single process."""
     orders = _orders()
     orders.write_csv(tmp_path / "orders.csv")
     orders.write_parquet(tmp_path / "orders.parquet", row_group_size=30)
@@ -125,6 +128,9 @@ def test_batch_equals_single_process(cli: Cli, dask_args: list[str], tmp_path: P
     assert one.equals(many)
     assert many["order_id"].to_list() == orders["order_id"].to_list()
     assert many["error"].drop_nulls().len() >= 10
+    memos = client.run(lambda: sum(len(v) for k, v in workers._cache.items()
+                                   if isinstance(k, tuple) and k[0] == "decided"))
+    assert sum(memos.values()) > 50
 
 
 def test_impact_equals_single_process(cli: Cli, dask_args: list[str], tmp_path: Path) -> None:

@@ -383,6 +383,8 @@ _STATE: dict[str, object] = {}
 _CHUNK = 2048
 
 
+#: the most keys a ``memo`` of :func:`decide_keys` holds (a few hundred MB at most)
+MEMO_MAX = 400_000
 #: the columns of a decided key, in the order of :func:`_decide_chunk`'s tuples
 _DECIDED = {
     **dict.fromkeys(KEY, pl.Utf8),
@@ -456,10 +458,29 @@ def decide_keys(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     ownership: Any = None,
+    memo: dict[tuple, tuple] | None = None,
 ) -> pl.DataFrame:
     """The answers for distinct keys (columns ``KEY``): ``_limit`` and the ``_lo_*``/``_hi_*``
-    answer columns, within and above the LVS limit."""
-    rows = _decide_all(keys.select(KEY).to_dicts(), rs, screener, progress, workers, ownership)
+    answer columns, within and above the LVS limit.
+
+    ``memo``: answers of keys decided before with the same rule base, screener and ownership
+    (a Dask worker keeps one per job; the partitions of a file share most keys), used and
+    filled in, up to :data:`MEMO_MAX` keys."""
+    dicts = keys.select(KEY).to_dicts()
+    if memo is None:
+        rows = _decide_all(dicts, rs, screener, progress, workers, ownership)
+    else:
+        ids = [tuple(k[c] for c in KEY) for k in dicts]
+        todo = [k for k, i in zip(dicts, ids, strict=True) if i not in memo]
+        done = iter(_decide_all(todo, rs, screener, progress, workers, ownership))
+        rows = []
+        for i in ids:
+            row = memo.get(i)
+            if row is None:
+                row = next(done)
+                if len(memo) < MEMO_MAX:
+                    memo[i] = row
+            rows.append(row)
     return pl.DataFrame(rows, schema=_DECIDED, orient="row")
 
 
@@ -471,6 +492,7 @@ def determine_frame(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     ownership: Any = None,
+    memo: dict[tuple, tuple] | None = None,
 ) -> pl.DataFrame:
     """Determine every order line; returns the input columns plus the answer columns.
 
@@ -479,6 +501,7 @@ def determine_frame(
     :class:`~exportcheck.screen.ownership.Ownership`) adds the hits parties get through their
     owners. ``hold`` is true where a potential match was set aside (the outcome is the answer
     without it) and ``if_confirmed`` is the outcome if the best candidate were confirmed.
+    ``memo``: see :func:`decide_keys`.
     """
     rs = ruleset or load_ruleset()
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs, ownership is not None)
@@ -488,7 +511,7 @@ def determine_frame(
     df = _collapse_uses(df, rs).sort("_row")
     keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
     answers = decide_keys(
-        keys, rs, screener, progress=progress, workers=workers, ownership=ownership
+        keys, rs, screener, progress=progress, workers=workers, ownership=ownership, memo=memo
     )
     # each line takes its key's answer within the LVS limit, or above it: one join for the
     # limit, one for the answer (the keys without a limit have one answer only)

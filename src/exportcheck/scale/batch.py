@@ -107,7 +107,8 @@ def _determine_part(pdf: pd.DataFrame, rules: workers.RulesSpec,
     df, _ = frames.partition(pdf)
     # workers=1: the Dask worker is the process; no pool inside it
     return determine_frame(df, ruleset=workers.ruleset(rules), screener=workers.screener(screener),
-                           ownership=workers.ownership(owners), workers=1)
+                           ownership=workers.ownership(owners), workers=1,
+                           memo=workers.decided(rules, screener, owners))
 
 
 def determine_file(

@@ -20,8 +20,9 @@ from typing import Any
 
 from exportcheck.errors import InvalidInput, ListDataError, RuleDataError
 
-#: specs kept per worker: enough for two list releases, a rule base and an owners file
-_KEEP = 6
+#: specs kept per worker: enough for two list releases, a rule base, an owners file and the
+#: keys decided with them (:func:`decided`)
+_KEEP = 8
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
 _loads: Counter[str] = Counter()
@@ -64,6 +65,14 @@ def _cached(key: Hashable, kind: str, load: Callable[[], Any]) -> Any:
         while len(_cache) > _KEEP:
             _cache.popitem(last=False)
         return value
+
+
+def decided(rules: RulesSpec, screener: ScreenerSpec | None, owners: OwnersSpec | None
+            ) -> dict[tuple, tuple]:
+    """The keys this worker decided for these rules, lists (their stamp included) and owners:
+    the partitions of one file, and the next run on the same state, share most keys
+    (:func:`exportcheck.determine.batch.decide_keys`)."""
+    return _cached(("decided", rules, screener, owners), "decided", dict)
 
 
 def load_counts() -> dict[str, int]:
