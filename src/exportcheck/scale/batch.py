@@ -19,7 +19,7 @@ import polars as pl
 
 from exportcheck.scale import frames, workers
 from exportcheck.scale.cluster import worker_count
-from exportcheck.scale.output import run_parts, write_ordered
+from exportcheck.scale.output import pack, run_parts, unpack, write_ordered
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,14 +101,15 @@ class DetermineRun:
 
 def _determine_part(pdf: pd.DataFrame, rules: workers.RulesSpec,
                     screener: workers.ScreenerSpec | None,
-                    owners: workers.OwnersSpec | None) -> pl.DataFrame:
+                    owners: workers.OwnersSpec | None) -> bytes:
     from exportcheck.determine.batch import determine_frame
 
     df, _ = frames.partition(pdf)
     # workers=1: the Dask worker is the process; no pool inside it
-    return determine_frame(df, ruleset=workers.ruleset(rules), screener=workers.screener(screener),
-                           ownership=workers.ownership(owners), workers=1,
-                           memo=workers.decided(rules, screener, owners))
+    return pack(determine_frame(df, ruleset=workers.ruleset(rules),
+                                screener=workers.screener(screener),
+                                ownership=workers.ownership(owners), workers=1,
+                                memo=workers.decided(rules, screener, owners)))
 
 
 def determine_file(
@@ -138,7 +139,8 @@ def determine_file(
     run = DetermineRun()
 
     def counted() -> Iterator[pl.DataFrame]:
-        for part in parts:
+        for packed in parts:
+            part = unpack(packed)
             run.outcomes.update(part.get_column("outcome").to_list())
             run.held += int(part.get_column("hold").sum())
             yield part

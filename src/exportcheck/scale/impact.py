@@ -27,7 +27,7 @@ import polars as pl
 
 from exportcheck.scale import frames, workers
 from exportcheck.scale.batch import window
-from exportcheck.scale.output import ordered, write_ordered
+from exportcheck.scale.output import ordered, pack, unpack, write_ordered
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +89,8 @@ def _explain(groups: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
 
 
 def _finish(df: pl.DataFrame, causes: pl.DataFrame, job: ImpactJob,
-            carried: list[str]) -> pl.DataFrame:
+            carried: list[str]) -> bytes:
+    """The partition's line table, packed for the trip to the client (:func:`output.pack`)."""
     from exportcheck.impact.causes import GROUP_COLUMNS, list_causes
     from exportcheck.impact.core import finish_lines
 
@@ -98,7 +99,7 @@ def _finish(df: pl.DataFrame, causes: pl.DataFrame, job: ImpactJob,
             .select("_row", "cause"))
     if job.lists:
         mine = list_causes(df, mine, *job.screeners())
-    return finish_lines(df, mine, carried)
+    return pack(finish_lines(df, mine, carried))
 
 
 def _currencies(pdf: pd.DataFrame) -> list[str]:
@@ -201,7 +202,7 @@ def impact_file(
         for i, part in enumerate(ordered(submit, len(decided), window=window(client),
                                          progress=progress)):
             decided[i].release()
-            yield part
+            yield unpack(part)
 
     lines_file = out.parent / f".{out.name}.lines.parquet" if not out.is_dir() else (
         out / ".lines.parquet")

@@ -9,6 +9,7 @@ of the input.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections import deque
@@ -47,14 +48,27 @@ def ordered(
         yield result
 
 
+def pack(df: pl.DataFrame) -> bytes:
+    """A partition's result as zstd-compressed Arrow IPC, to cross from worker to client:
+    answers repeat (a caveat of ~760 bytes on most lines of a batch), so 250,000 lines are
+    ~6 MB instead of ~90 MB pickled."""
+    buf = io.BytesIO()
+    df.write_ipc(buf, compression="zstd")
+    return buf.getvalue()
+
+
+def unpack(data: bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(data))
+
+
 def run_parts(
     client: Client,
     parts: Sequence[Any],
-    fn: Callable[..., pl.DataFrame],
+    fn: Callable[..., Any],
     *args: Any,
     window: int,
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[pl.DataFrame]:
+) -> Iterator[Any]:
     """``fn(part, *args)`` for each partition (dask delayed objects), in input order."""
     import dask
 
