@@ -9,6 +9,11 @@ such a row provably cannot reach an item of the ECCN, by the same test the engin
 every version of the ECCN's entry; anything it cannot rule out concerns the ECCN. A wrong
 ``False`` here would silently change past answers, so ``tests/determine/test_epochs.py``
 compares every period start with the day its ECCN's period begins.
+
+Impact analysis compares answers, not their caveats or trace, and asks for coarser periods
+(``caveats=False``): then rows that only write notes split nothing (:data:`CAVEATS_ONLY`), and
+a rule for some Country Groups splits only the periods of destinations it ever reached
+(:func:`reach`), on the days a version says something else of them (:func:`view`).
 """
 
 from __future__ import annotations
@@ -22,8 +27,6 @@ HANDLED = frozenset({
     "special_controls", "licence_exceptions", "review_policies", "reach_notes", "history_gaps",
     "paragraph_starts", "item_lists",
 })
-
-
 #: tables whose rows write only the trace and the caveats, never an answer: FDP and enforcement
 #: notes (:mod:`exportcheck.determine.reach`), known unmodelled changes (caveats)
 CAVEATS_ONLY = frozenset({"reach_notes", "history_gaps"})
@@ -83,6 +86,7 @@ class EccnProfile:
 
 
 def profile(tables: dict[str, list[Any]], eccn: str) -> EccnProfile:
+    """What the entry of ``eccn``, in every version, and the chart footnotes naming it use."""
     specials: set[str] = set()
     reasons: set[str] = set()
     grants: set[str] = set()
@@ -124,11 +128,11 @@ def allowed_everywhere(tables: dict[str, list[Any]]) -> frozenset[str]:
     return frozenset(out)
 
 
-def concerns(table: str, row: Any, p: EccnProfile, reach: frozenset[str],
+def concerns(table: str, row: Any, p: EccnProfile, looked_up: frozenset[str],
              allowed: frozenset[str]) -> bool:
     """Whether ``row`` of ``table`` can change an answer for an item of ``p.eccn``.
 
-    ``reach``: special-control ids that the reach notes concerning the ECCN look up;
+    ``looked_up``: special-control ids that the reach notes concerning the ECCN look up;
     ``allowed``: :func:`allowed_everywhere`."""
     eccn = p.eccn
     if table == "paragraph_starts":
@@ -136,7 +140,7 @@ def concerns(table: str, row: Any, p: EccnProfile, reach: frozenset[str],
     if table == "item_lists":
         return eccn in row.eccns
     if table == "special_controls":
-        return row.id in p.specials or row.id in reach
+        return row.id in p.specials or row.id in looked_up
     if table == "reach_notes":
         return reach_concerns(row, eccn)
     if table == "history_gaps":
