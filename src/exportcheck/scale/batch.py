@@ -22,7 +22,6 @@ from exportcheck.scale.cluster import worker_count
 from exportcheck.scale.output import pack, run_parts, unpack, write_ordered
 
 if TYPE_CHECKING:
-    import pandas as pd
     from distributed import Client
 
 #: rows per partition: a screening partition takes seconds, a determination one about as long
@@ -42,11 +41,11 @@ class ScreenRun:
     lists_version: str = ""
 
 
-def _screen_part(pdf: pd.DataFrame, spec: workers.ScreenerSpec, opts: dict,
+def _screen_part(part: pl.DataFrame, spec: workers.ScreenerSpec, opts: dict,
                  columns: tuple[str, str | None, str | None]) -> pl.DataFrame:
     from exportcheck.screen.batch import results_frame, row_tuples, screen_rows
 
-    df, first = frames.partition(pdf)
+    df, first = frames.partition(part)
     rows = row_tuples(df, *columns, first_row=first + 1)
     return results_frame(screen_rows(rows, workers.screener(spec), opts))
 
@@ -77,9 +76,9 @@ def screen_file(
     check_options(frames.empty(in_path, kind).columns, name_column, country_column, dob_column,
                   threshold)
     run = ScreenRun(lists_version=client.submit(_lists_version, spec).result())
-    ddf = frames.read_frame(client, in_path, kind, rows_per_partition)
+    pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
     opts = {"threshold": threshold, "lists": lists}
-    parts = run_parts(client, ddf.to_delayed(), _screen_part, spec, opts,
+    parts = run_parts(client, pieces, _screen_part, spec, opts,
                       (name_column, country_column, dob_column), window=window(client),
                       progress=progress)
 
@@ -99,12 +98,12 @@ class DetermineRun:
     held: int = 0
 
 
-def _determine_part(pdf: pd.DataFrame, rules: workers.RulesSpec,
+def _determine_part(part: pl.DataFrame, rules: workers.RulesSpec,
                     screener: workers.ScreenerSpec | None,
                     owners: workers.OwnersSpec | None) -> bytes:
     from exportcheck.determine.batch import determine_frame
 
-    df, _ = frames.partition(pdf)
+    df, _ = frames.partition(part)
     # workers=1: the Dask worker is the process; no pool inside it
     return pack(determine_frame(df, ruleset=workers.ruleset(rules),
                                 screener=workers.screener(screener),
@@ -133,8 +132,8 @@ def determine_file(
     party_cols = {"end_user", "consignee"} & {c.lower() for c in head.columns}
     spec = workers.default_screener_spec() if screen and party_cols else None
     rules = workers.rules_spec()
-    ddf = frames.read_frame(client, in_path, kind, rows_per_partition)
-    parts = run_parts(client, ddf.to_delayed(), _determine_part, rules, spec, owners_spec,
+    pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
+    parts = run_parts(client, pieces, _determine_part, rules, spec, owners_spec,
                       window=window(client), progress=progress)
     run = DetermineRun()
 

@@ -30,7 +30,6 @@ from exportcheck.scale.batch import window
 from exportcheck.scale.output import ordered, pack, unpack, write_ordered
 
 if TYPE_CHECKING:
-    import pandas as pd
     from distributed import Client
 
     from exportcheck.impact import ImpactResult
@@ -60,10 +59,10 @@ class ImpactJob:
         return old, old if self.new == self.old else workers.screener(self.new)
 
 
-def _decide(pdf: pd.DataFrame, job: ImpactJob) -> pl.DataFrame:
+def _decide(part: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
     from exportcheck.impact.core import _currency, decide_lines
 
-    df, first = frames.partition(pdf)
+    df, first = frames.partition(part)
     present = list(job.present) if job.present is not None else None
     raw, _ = _currency(df.drop(list(job.dropped)), dict(job.rates), present)
     out, _, _ = decide_lines(raw, workers.ruleset(job.rules), job.d_old, job.d_new,
@@ -102,10 +101,10 @@ def _finish(df: pl.DataFrame, causes: pl.DataFrame, job: ImpactJob,
     return pack(finish_lines(df, mine, carried))
 
 
-def _currencies(pdf: pd.DataFrame) -> list[str]:
+def _currencies(part: pl.DataFrame) -> list[str]:
     from exportcheck.impact.core import currencies
 
-    return currencies(frames.partition(pdf)[0])
+    return currencies(frames.partition(part)[0])
 
 
 def _versions(job: ImpactJob) -> tuple[str | None, str | None]:
@@ -158,8 +157,7 @@ def impact_file(
     kind = frames.input_kind(orders, csv_suffixes=(".csv",))
     head = frames.empty(orders, kind)
     dropped, notes = date_columns(head.columns, d_old, d_new)
-    ddf = frames.read_frame(client, orders, kind, rows_per_partition)
-    parts = ddf.to_delayed()
+    parts = frames.read_parts(client, orders, kind, rows_per_partition)
     present = None
     if "currency" in {c.lower().strip() for c in head.columns}:
         found = client.gather(client.compute([dask.delayed(_currencies)(p) for p in parts]))
