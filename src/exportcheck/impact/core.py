@@ -186,16 +186,19 @@ def _answers(
     progress: Callable[[int, int], None] | None,
     workers: int | None,
     ownership: Any = None,
+    memos: tuple[dict | None, dict | None] = (None, None),
 ) -> pl.DataFrame:
     """Both sides' answers joined to the distinct combinations of the two sides' keys.
 
     With one screener a key is one key whichever side asks: destinations whose rules did not
     change between the dates have the same period on both sides and are decided once.
+    ``memos``: each side's keys decided before (:func:`~exportcheck.determine.batch.decide_keys`).
     """
     if screeners[0] is screeners[1]:
         keys = pl.concat([_keys(combos, "_o"), _keys(combos, "_n")]).unique()
         both = vb.decide_keys(
-            keys, rs, screeners[0], progress=progress, workers=workers, ownership=ownership
+            keys, rs, screeners[0], progress=progress, workers=workers, ownership=ownership,
+            memo=memos[0],
         )
         old, new = _as_side(both, "_o"), _as_side(both, "_n")
     else:
@@ -209,9 +212,9 @@ def _answers(
             return report if progress else None
 
         old = _as_side(vb.decide_keys(_keys(combos, "_o"), rs, screeners[0], progress=tick(0),
-                                      workers=workers, ownership=ownership), "_o")
+                                      workers=workers, ownership=ownership, memo=memos[0]), "_o")
         new = _as_side(vb.decide_keys(_keys(combos, "_n"), rs, screeners[1], progress=tick(1),
-                                      workers=workers, ownership=ownership), "_n")
+                                      workers=workers, ownership=ownership, memo=memos[1]), "_n")
     return combos.join(old, on=[*_BASE, "_party_o", "_epoch_o"], how="left", nulls_equal=True
                        ).join(new, on=[*_BASE, "_party_n", "_epoch_n"], how="left",
                               nulls_equal=True)
@@ -323,10 +326,12 @@ def decide_lines(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     ownership: Any = None,
+    memos: tuple[dict | None, dict | None] = (None, None),
 ) -> tuple[pl.DataFrame, PartyScreener | None, PartyScreener | None]:
     """Both sides' answers for every line of ``raw`` (values already in USD), and ``changed``.
 
-    ``first_row``: the number of the first line when ``raw`` is one part of the input. Returns
+    ``first_row``: the number of the first line when ``raw`` is one part of the input;
+    ``memos``: each side's keys decided before (a Dask worker keeps them per screener). Returns
     the working frame and each side's (memoising) screener, for :func:`explain`."""
     scr_old, scr_new = screeners
     df = vb._normalise(raw, dated=False).with_row_index("_row", offset=first_row)
@@ -347,7 +352,7 @@ def decide_lines(
 
     combo_cols = [*_BASE, "_party_o", "_party_n", "_epoch_o", "_epoch_n"]
     combos = df.filter(pl.col("_line_error").is_null()).select(combo_cols).unique()
-    combos = _answers(combos, rs, (m_old, m_new), progress, workers, ownership)
+    combos = _answers(combos, rs, (m_old, m_new), progress, workers, ownership, memos)
     df = df.join(combos, on=combo_cols, how="left", nulls_equal=True)
 
     df = df.with_columns(vb.row_error("_line_error").alias("_row_error"))

@@ -65,9 +65,11 @@ def _decide(part: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
     df, first = frames.partition(part)
     present = list(job.present) if job.present is not None else None
     raw, _ = _currency(df.drop(list(job.dropped)), dict(job.rates), present)
+    memos = (workers.decided(job.rules, job.old, job.owners),
+             workers.decided(job.rules, job.new, job.owners))
     out, _, _ = decide_lines(raw, workers.ruleset(job.rules), job.d_old, job.d_new,
                              job.screeners(), first_row=first, workers=1,
-                             ownership=workers.ownership(job.owners))
+                             ownership=workers.ownership(job.owners), memos=memos)
     return out
 
 
