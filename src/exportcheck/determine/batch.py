@@ -56,6 +56,8 @@ CAVEATS = "caveats"
 #: applied conservatively (Determination.if_out_of_scope; empty when it would be the same)
 SCOPE = "if_out_of_scope"
 _EXTRA = (CAVEATS, SCOPE)
+#: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
+_SUMMARY = (*OUT_COLUMNS, *_EXTRA)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
 _ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 _HUGE = 1e18
@@ -393,7 +395,7 @@ _DECIDED = {
     **{
         f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
         for v in ("lo", "hi")
-        for c in (*OUT_COLUMNS, *_EXTRA)
+        for c in _SUMMARY
     },
 }
 
@@ -410,8 +412,8 @@ def _decide_chunk(keys: list[dict]) -> list[tuple]:
         row = (
             *(k[c] for c in KEY),
             got["limit"],
-            *(lo[c] for c in (*OUT_COLUMNS, *_EXTRA)),
-            *(hi[c] for c in (*OUT_COLUMNS, *_EXTRA)),
+            *(lo[c] for c in _SUMMARY),
+            *(hi[c] for c in _SUMMARY),
         )
         out.append(tuple(same.setdefault(x, x) if isinstance(x, str) else x for x in row))
     return out
@@ -515,12 +517,11 @@ def determine_frame(
     )
     # each line takes its key's answer within the LVS limit, or above it: one join for the
     # limit, one for the answer (the keys without a limit have one answer only)
-    answer_cols = (*OUT_COLUMNS, *_EXTRA)
     bands = pl.concat([
         answers.select(*KEY, pl.lit(False).alias("_above"),
-                       *(pl.col(f"_lo_{c}").alias(c) for c in answer_cols)),
+                       *(pl.col(f"_lo_{c}").alias(c) for c in _SUMMARY)),
         answers.filter(pl.col("_limit").is_not_null()).select(
-            *KEY, pl.lit(True).alias("_above"), *(pl.col(f"_hi_{c}").alias(c) for c in answer_cols)
+            *KEY, pl.lit(True).alias("_above"), *(pl.col(f"_hi_{c}").alias(c) for c in _SUMMARY)
         ),
     ])
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
