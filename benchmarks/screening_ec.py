@@ -486,7 +486,10 @@ def measure(quick: bool) -> tuple[dict, object]:
     cases = rows(NK / "cases.csv")
     out["cases"] = cases_figures(cases, [compare_names(c["name1"], c["name2"]) for c in cases],
                                  thr, range(50, 100), 1)
-    out["cases"]["fn_capped"] = capped_misses(cases, thr)
+    capped = out["cases"]["fn_capped"] = capped_misses(cases, thr)
+    if capped is not None:  # the pairs whose label a name-only screen may meet (issue #11.1)
+        right = round(out["cases"]["prf"][2] * len(cases))
+        out["cases"]["acc_not_capped"] = right / (len(cases) - capped)
     ch = checks()
     sc = [max(compare_names(a, b) for a in as_list(c["query"]["name"])
               for b in as_list(c["candidate"]["name"])) for c in ch]
@@ -501,6 +504,9 @@ def measure(quick: bool) -> tuple[dict, object]:
     scripts = _optional("screening_scripts", "original_script_recall", s, out["errors"])
     out["scripts"] = ({k: v.get("recall") for k, v in scripts.items()}
                       if isinstance(scripts, dict) else None)
+    script_fp = _optional("script_negatives", "script_false_alerts", s, out["errors"])
+    out["script_fp"] = ({k: [v["alerts"], v["exact"], v["n"]] for k, v in script_fp.items()}
+                        if isinstance(script_fp, dict) else None)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out, s
 

@@ -31,6 +31,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from exportcheck.screen import vowels
 from exportcheck.screen.normalize import fold_text
 
 _DATA = Path(__file__).with_name("data")
@@ -127,7 +128,9 @@ def _french(spelling: str) -> str:
 
 def word_spellings(word: str, persian: bool) -> list[str]:
     """One Arabic-script word (no article) -> [EN, FR, SA, other spellings...]."""
-    return list(_word_spellings(word, persian))
+    spellings = list(_word_spellings(word, persian))
+    vowels.note(spellings, word)
+    return spellings
 
 
 @lru_cache(maxsize=65536)

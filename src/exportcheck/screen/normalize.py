@@ -53,11 +53,15 @@ class NameForm:
     ``tokens`` are the identity-bearing tokens; ``legal`` the legal-form tokens set aside;
     ``script`` tells where the romanisation came from ("latin", "pinyin", "jyutping", "han",
     "abjad", "other") for the explanation and for vowel-insensitive comparison of Arabic.
+    ``written``: see :func:`exportcheck.screen.vowels.frames_of`.
     """
 
     tokens: tuple[str, ...]
     legal: tuple[str, ...] = ()
     script: str = "latin"
+    #: an Arabic-script name's words as spelt: the long vowels each was written with
+    #: (:mod:`exportcheck.screen.vowels`)
+    written: tuple = ()
 
 
 @lru_cache(maxsize=1)

@@ -54,6 +54,7 @@ from exportcheck.screen.tokens import (
     token_sim,
     weight,
 )
+from exportcheck.screen.vowels import frames_of
 from exportcheck.screen.weights import org_like
 
 #: cost of each unmatched token on the longer name (shorter name has >= 2 tokens / 1 token)
@@ -323,6 +324,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names, but
     # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
+    # one side read from Arabic script: its written long vowels are checked against the other
+    q_ar, c_ar = q.script == "abjad", c.script == "abjad"
     hk = q.script == "jyutping" or c.script == "jyutping"
     if qt == ct or (len(qt) == len(ct) and sorted(qt) == sorted(ct)):
         return NameMatch(100.0, [(t, t, 1.0) for t in qt], merged=cq_merged + cc_merged)
@@ -337,7 +340,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
             if exact:
                 s = 1.0 if a == b or (hk and hk_key(a) == hk_key(b)) else 0.0
             else:
-                s = token_sim(a, b, abjad)
+                s = (token_sim(a, b, True, frames_of(q.written, a)) if q_ar and not c_ar
+                     else token_sim(b, a, True, frames_of(c.written, b)) if c_ar and not q_ar
+                     else token_sim(a, b, abjad))
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
             if s and s < 1 and max(len(a), len(b)) > 1 and _ROMAN.match(a) and _ROMAN.match(b):

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from exportcheck.errors import InvalidInput
+from exportcheck.screen import vowels
 from exportcheck.screen.arabic import ARABIC_RE, arabic_key, arabic_sequences
 from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, opening_titles, split_legal
 
@@ -138,13 +139,16 @@ def _with_letters(forms: tuple[NameForm, ...], text: str, script: str) -> tuple[
 def _abjad_forms(text: str, person: bool | None) -> tuple[NameForm, ...]:
     """Forms of an Arabic-script name (:func:`~exportcheck.screen.arabic.arabic_sequences`)."""
     forms: list[NameForm] = []
-    for tokens, translated in arabic_sequences(text, MAX_FORMS):
+    with vowels.collecting() as seen:
+        sequences = arabic_sequences(text, MAX_FORMS)
+    written = vowels.frozen(seen)
+    for tokens, translated in sequences:
         if person is not False and len(tokens) > 2 and tokens[0] in opening_titles(person):
             tokens = tokens[1:]
         # the legal form only in the English rendering: "sad" (Saad) is a name, not an S.A.D.
         core, legal = split_legal(list(tokens)) if translated else (tokens, ())
         if core:
-            forms.append(NameForm(core, legal, "abjad"))
+            forms.append(NameForm(core, legal, "abjad", written))
     return tuple(dict.fromkeys(forms))[:MAX_FORMS]
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from exportcheck.screen import vowels
 from exportcheck.screen.normalize import nicknames
 from exportcheck.screen.weights import org_factors
 
@@ -69,24 +70,28 @@ def _abjad_skeleton(token: str) -> str:
     return skeleton(token).translate(_ARABIC_LACKS)
 
 
-_SIM_CACHE: dict[tuple[str, str, bool], float] = {}
+_SIM_CACHE: dict[tuple[str, str, bool, frozenset | None], float] = {}
 _SIM_CACHE_MAX = 2_000_000
 
 
-def token_sim(a: str, b: str, abjad: bool = False) -> float:
-    """Similarity of two tokens in [0, 1] (memoised: list tokens recur across queries)."""
+def token_sim(a: str, b: str, abjad: bool = False,
+              frames: frozenset | None = None) -> float:
+    """Similarity of two tokens in [0, 1] (memoised: list tokens recur across queries).
+
+    ``frames``: ``a`` is a word read from Arabic script, written with these long vowels
+    (:mod:`exportcheck.screen.vowels`), and ``b`` a Latin one: a skeleton match needs them."""
     if a == b:
         return 1.0
-    key = (a, b, abjad)
+    key = (a, b, abjad, frames)
     sim = _SIM_CACHE.get(key)
     if sim is None:
         if len(_SIM_CACHE) > _SIM_CACHE_MAX:
             _SIM_CACHE.clear()
-        sim = _SIM_CACHE[key] = _token_sim(a, b, abjad)
+        sim = _SIM_CACHE[key] = _token_sim(a, b, abjad, frames)
     return sim
 
 
-def _token_sim(a: str, b: str, abjad: bool) -> float:
+def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> float:
     """Similarity of two tokens in [0, 1]; 0 when they should not count as the same word."""
     if not (a.isascii() and b.isascii()):
         # Han characters and Hangul syllables compare exactly; Arabic-script words, written
@@ -110,7 +115,10 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return VARIANT_SIM  # "Ben Ali" / "Bin Ali": "son of" as the Maghreb and the Gulf write it
     if a in ARTICLES and b in ARTICLES:
         return VARIANT_SIM  # "el-Assad" / "al-Assad": the Arabic article, French or English
-    if abjad and _abjad_skeleton(a) == _abjad_skeleton(b):
+    # a skeleton match is a near-identity only if the long vowels written in Arabic script
+    # are there in the Latin word ("Hosna" حسنا is not "Hussein")
+    skeleton_ok = frames is None or vowels.fits(frames, b)
+    if abjad and skeleton_ok and _abjad_skeleton(a) == _abjad_skeleton(b):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
     if (min(la, lb) <= 4 and abs(la - lb) == 1 and (a.startswith(b) or b.startswith(a))
@@ -127,7 +135,8 @@ def _token_sim(a: str, b: str, abjad: bool) -> float:
         return VARIANT_SIM
     if sim < VARIANT_SIM and (_german_as(a, b) or _german_as(b, a)):
         return VARIANT_SIM  # Selenskyj / Zelenskyy, Chodorkowski / Khodorkovsky
-    if sim < 0.85 and min(la, lb) >= 5 and len(skeleton(a)) >= 4 and skeleton(a) == skeleton(b):
+    if (sim < 0.85 and min(la, lb) >= 5 and skeleton_ok and len(skeleton(a)) >= 4
+            and skeleton(a) == skeleton(b)):
         # transliteration variant: Mohammed / Muhammad (three consonants are too few to tell:
         # Brian / Byron, Marin / Moreno)
         sim = max(sim, 0.8)
