@@ -24,6 +24,9 @@ def _fits(word: str, latin: str) -> bool:
     ("موسى", "musa"), ("موسی", "mousa"), ("على", "ali"), ("مروان", "marwan"),
     ("فيصل", "faisal"), ("عمير", "omair"), ("داود", "dawood"), ("وحید", "vahid"),
     ("یحیی", "yahya"), ("سليوة", "slewa"),
+    ("علوش", "alouche"),  # French closes a name with a mute e
+    ("سعدي", "essaadi"),  # the article glued on, assimilated (es-Saadi)
+    ("رمضان", "romdhane"), ("عمر", "omar"), ("حمزة", "hamza"),
 ])
 def test_spellings_of_the_same_name_fit(word: str, latin: str) -> None:
     assert _fits(word, latin)
@@ -41,6 +44,8 @@ def test_spellings_of_the_same_name_fit(word: str, latin: str) -> None:
     ("عمير", "umar", "ی is no a"),
     ("فصيل", "faysal", "the ay and the a are where the Arabic has nothing and ی"),
     ("حسنا", "huseyini", "the y between vowels read as a vowel lines it up: still no final a"),
+    ("حمد", "ahmad", "a vowel opening a name is written (an alef)"),
+    ("آل", "ali", "a vowel closing a name is written (ی)"),
 ])
 def test_contradicting_written_vowels_do_not_fit(word: str, latin: str, why: str) -> None:
     assert not _fits(word, latin), why
@@ -107,10 +112,10 @@ def test_a_name_is_scored_the_same_whatever_was_screened_before(listed: Screener
 
 def test_persian_script_ordinary_names_rarely_alert(full_screener: Screener) -> None:
     """2,000 Faker Persian names (a seed the rules were not written from) against every list:
-    2.3% raised an alert before the written-vowel check, 0.85% after."""
+    2.3% raised an alert before the written-vowel check, 0.55% after (11)."""
     faker = pytest.importorskip("faker")
     fake = faker.Faker("fa_IR")
     fake.seed_instance(20261205)
     names = list(dict.fromkeys(" ".join(fake.name().split()) for _ in range(2600)))[:2000]
     alerts = [n for n in names if full_screener.screen(n)]
-    assert len(alerts) <= 20, alerts
+    assert len(alerts) <= 14, alerts

@@ -326,6 +326,7 @@ def arabic_units(text: str) -> tuple[list[Unit], list[list[str]]]:
 def _word_unit(w: str, persian: bool, before_article: bool) -> Unit:
     k = arabic_key(w)
     if k in _PARTICLES:
+        vowels.note(_PARTICLES[k], w)
         return [(s,) for s in _PARTICLES[k]]
     if k.startswith("ال") and len(k) > 3 and k not in arabic_table()[1]:
         return _article(w[2:], persian)

@@ -25,6 +25,9 @@ INITIAL_SIM = 0.5
 #: scores this, and a one-word name so misspelt is not marked down by ONE_WORD_FUZZY
 ONE_SLIP_SIM = 0.9
 ONE_SLIP_MIN_LEN = 7
+#: the most a Latin word scores against an Arabic-script one whose written long vowels it
+#: lacks ("Hamid" / حمود Hamud): below WEAK_SIM, as other names are (scorer)
+WRITTEN_VOWEL_MISSING_SIM = 0.75
 #: the similarity of two romanisations of one name (:func:`variant_key`)
 VARIANT_SIM = 0.9
 #: the similarity of a given name and its usual short form ("Ted"/"Theodore", "Bill"/"William");
@@ -140,6 +143,9 @@ def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> 
         # transliteration variant: Mohammed / Muhammad (three consonants are too few to tell:
         # Brian / Byron, Marin / Moreno)
         sim = max(sim, 0.8)
+    if not skeleton_ok:
+        # a vowel the Arabic script writes is not there: another name, not a typing slip
+        sim = min(sim, WRITTEN_VOWEL_MISSING_SIM)
     return sim if sim >= MIN_TOKEN_SIM else 0.0
 
 

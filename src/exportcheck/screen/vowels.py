@@ -11,7 +11,8 @@ name whose vowels contradict the written ones is another name:
   matching kind (ا: a/e; و: u/o/w; ی: i/e/y; a final ی or ى may be an a: موسی "Musa"); a
   written initial alef needs some vowel ("Ehsan" is not "Hassan");
 * where the Arabic spelling writes nothing, the Latin name has no written-looking ī or ē
-  ("ee", "ei", "ai" ...: "Hussein" is حسین, not حسن).
+  ("ee", "ei", "ai" ...: "Hussein" is حسین, not حسن), and no vowel at all opening or closing
+  the word (a vowel there is written: "Ali" is علی, not آل).
 
 Places are the gaps between consonants; the check applies only where both spellings have the
 same consonants (so "Dawood" / داود, where one و serves twice, is left alone), and ع, hamza,
@@ -53,6 +54,9 @@ _LATIN_VOWELS = frozenset("aeiou")
 _DIGRAPHS = ("kh", "sh", "th", "dh", "gh", "ch", "zh")
 #: written-looking long i or e in a Latin name: the Arabic spelling would write a ی there
 _LONG_I = re.compile(r"ee|ei|ey|ai|ay|ie|ii")
+#: a Latin word opening with the Arabic article assimilated to its first letter ("Essaadi",
+#: "Ennahda", "Errahman")
+_GLUED_ARTICLE = re.compile(r"[aeiou]([b-df-hj-np-tv-z])\1")
 #: spelling -> the frames of the words spelt so (None: a word whose frame is unknown), of the
 #: name being romanised
 _COLLECTING: ContextVar[dict[str, set[Frame | None]] | None] = ContextVar(
@@ -181,16 +185,22 @@ def _fits(frame: Frame, latin: str) -> bool | None:
                 (glide or unit in "yw") and unit not in (glide, "v" if glide == "w" else glide)
                 for glide, unit in zip(frame[1], units, strict=True)):
             continue  # other consonants, or glides read otherwise: the gaps do not line up
-        if _vowels_agree(frame[0], gaps):
+        if _vowels_agree(frame[0], gaps, latin):
             return True
         verdict = False
     return verdict
 
 
-def _vowels_agree(frame: tuple[Gap, ...], gaps: tuple[str, ...]) -> bool:
-    for (kinds, written), vowels in zip(frame, gaps, strict=True):
+def _vowels_agree(frame: tuple[Gap, ...], gaps: tuple[str, ...], latin: str) -> bool:
+    # a vowel opening or closing a name is written in Arabic script (an alef, ع, a final ی, ا
+    # or ة): "Ahmad" is not حمد, "Ali" not آل; but French closes "Alouche" (علوش) with a mute
+    # e, and an article glued on opens "Essaadi" (es-Saadi, السعدي)
+    edges = {0} if _GLUED_ARTICLE.match(latin) else set()
+    edges |= {len(frame) - 1} if gaps[-1] == "e" else set()
+    for i, ((kinds, written), vowels) in enumerate(zip(frame, gaps, strict=True)):
         if any(not any(ch in kind for ch in vowels) for kind in kinds):
             return False
-        if not written and _LONG_I.search(vowels):
+        if not written and vowels and (
+                (i in (0, len(frame) - 1) and i not in edges) or _LONG_I.search(vowels)):
             return False
     return True
