@@ -80,3 +80,35 @@ def test_batch_screens_each_name_once_and_matches_the_scalar_path(screener: Scre
             screener=screener,
         )
         assert d.outcome.value == row["outcome"]
+
+
+class _Counting:
+    """A screener that counts the names it is asked to screen."""
+
+    def __init__(self, inner: Screener) -> None:
+        self.inner, self.version, self.calls = inner, inner.version, 0
+
+    def screen(self, name: str, **kw):  # noqa: ANN003, ANN201
+        self.calls += 1
+        return self.inner.screen(name, **kw)
+
+
+def test_signatures_shared_by_two_frames_screen_each_party_once(screener: Screener) -> None:
+    """A Dask worker shares ``signatures`` between the partitions of a file: the second frame
+    screens only the parties the first did not, and both answer as without it."""
+    names = ["LAM, Carrie", "Kowloon Avionics Ltd", "Huawei Technologies Co., Ltd.", "Acme GmbH"]
+
+    def frame(order: list[str]) -> pl.DataFrame:
+        return pl.DataFrame({"item": ["3A991"] * len(order), "destination": ["HK"] * len(order),
+                             "date": ["2024-01-01"] * len(order), "end_user": order})
+
+    first, second = frame(names[:3]), frame([names[2], names[3], names[0]])
+    counting, signatures = _Counting(screener), {}
+    assert determine_frame(first, screener=counting, signatures=signatures).equals(
+        determine_frame(first, screener=screener))
+    assert set(signatures) == {(n, "HK") for n in names[:3]}
+    calls = counting.calls
+    assert determine_frame(second, screener=counting, signatures=signatures).equals(
+        determine_frame(second, screener=screener))
+    assert counting.calls - calls == 1  # "Acme GmbH" only: the others' hits were kept too
+    assert set(signatures) == {(n, "HK") for n in names}

@@ -373,11 +373,12 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
 
 
 def _collapse_parties(
-    df: pl.DataFrame, screener: PartyScreener | None, ownership: Any = None
+    df: pl.DataFrame, screener: PartyScreener | None, ownership: Any = None,
+    signatures: dict | None = None,
 ) -> tuple[pl.DataFrame, PartyScreener | None]:
     """Replace end-user and consignee names by one representative per screening result
     (see :mod:`exportcheck.determine.batch_parties`)."""
-    return collapse_parties(df, screener, ownership)
+    return collapse_parties(df, screener, ownership, signatures)
 
 
 _ECCN_ITEM = re.compile(r"^\s*([0-9][A-Ea-e][0-9]{3})((?:\.[a-z0-9]{1,4})*)\s*$", re.IGNORECASE)
@@ -495,6 +496,7 @@ def determine_frame(
     workers: int | None = None,
     ownership: Any = None,
     memo: dict[tuple, tuple] | None = None,
+    signatures: dict | None = None,
 ) -> pl.DataFrame:
     """Determine every order line; returns the input columns plus the answer columns.
 
@@ -503,11 +505,12 @@ def determine_frame(
     :class:`~exportcheck.screen.ownership.Ownership`) adds the hits parties get through their
     owners. ``hold`` is true where a potential match was set aside (the outcome is the answer
     without it) and ``if_confirmed`` is the outcome if the best candidate were confirmed.
-    ``memo``: see :func:`decide_keys`.
+    ``memo``: see :func:`decide_keys`; ``signatures``: what parties screened to before, see
+    :func:`~exportcheck.determine.batch_parties.collapse_parties`.
     """
     rs = ruleset or load_ruleset()
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs, ownership is not None)
-    df, screener = _collapse_parties(df, screener, ownership)
+    df, screener = _collapse_parties(df, screener, ownership, signatures)
     df = _collapse_items(df, rs)
     # back in the lines' order now, while the rows are small: the answer joins keep it
     df = _collapse_uses(df, rs).sort("_row")

@@ -61,20 +61,44 @@ def _signature(name: str, dest: str, memo: MemoScreener, ownership: Any) -> str 
     return "|".join(marks)
 
 
+#: the most (name, destination) signatures a ``signatures`` memo of :func:`collapse_parties`
+#: keeps
+SIGNATURES_MAX = 500_000
+
+
 def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
-                     ownership: Any = None) -> tuple[pl.DataFrame, PartyScreener | None]:
+                     ownership: Any = None, signatures: dict | None = None
+                     ) -> tuple[pl.DataFrame, PartyScreener | None]:
     """Add ``_party``: one representative (end user, consignee) pair per screening result.
 
-    Without a screener the names cannot change the answer at all."""
+    Without a screener the names cannot change the answer at all. ``signatures``: what each
+    (name, destination) screened to before with the same screener (its stamp of dispositions
+    included) and owners, used and filled in: a Dask worker keeps one per job, so the
+    partitions of a file screen each party once."""
     if screener is None:
         return df.with_columns(pl.lit(None, pl.Utf8).alias("_party")), None
     memo = MemoScreener(screener)
+    seen: dict = {} if signatures is None else signatures
+
+    def signature(name: str | None, dest: str | None) -> str | None:
+        if not (name and dest):
+            return None
+        key = (name, dest)
+        if key in seen:
+            sig, hits = seen[key]
+            if hits is not None:  # the engine screens the representatives: answer from here
+                memo.memo.setdefault(key, hits)
+            return sig
+        sig = _signature(name, dest, memo, ownership)
+        if len(seen) < SIGNATURES_MAX:
+            seen[key] = (sig, memo.memo.get(key) if sig else None)
+        return sig
+
     triples = df.select("end_user", "consignee", "destination").unique()
     rep: dict[str, str] = {}
     rows: list[tuple[str | None, str | None, str | None, str | None]] = []
     for end_user, consignee, dest in triples.iter_rows():
-        sig_u = _signature(end_user, dest, memo, ownership) if end_user and dest else None
-        sig_c = _signature(consignee, dest, memo, ownership) if consignee and dest else None
+        sig_u, sig_c = signature(end_user, dest), signature(consignee, dest)
         if sig_u is None and sig_c is None:
             rows.append((end_user, consignee, dest, None))
             continue

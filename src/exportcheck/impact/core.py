@@ -327,23 +327,25 @@ def decide_lines(
     workers: int | None = None,
     ownership: Any = None,
     memos: tuple[dict | None, dict | None] = (None, None),
+    signatures: tuple[dict | None, dict | None] = (None, None),
 ) -> tuple[pl.DataFrame, PartyScreener | None, PartyScreener | None]:
     """Both sides' answers for every line of ``raw`` (values already in USD), and ``changed``.
 
     ``first_row``: the number of the first line when ``raw`` is one part of the input;
-    ``memos``: each side's keys decided before (a Dask worker keeps them per screener). Returns
+    ``memos``: each side's keys decided before, ``signatures`` what parties screened to (a Dask
+    worker keeps both per screener: :func:`~exportcheck.determine.batch.determine_frame`). Returns
     the working frame and each side's (memoising) screener, for :func:`explain`."""
     scr_old, scr_new = screeners
     df = vb._normalise(raw, dated=False).with_row_index("_row", offset=first_row)
     if df.height == 0:
         raise InvalidInput("the order file has no lines")
-    df, m_old = vb._collapse_parties(df, scr_old, ownership)
+    df, m_old = vb._collapse_parties(df, scr_old, ownership, signatures[0])
     df = df.rename({"_party": "_party_o"})
     if scr_new is scr_old:
         m_new = m_old
         df = df.with_columns(pl.col("_party_o").alias("_party_n"))
     else:
-        df, m_new = vb._collapse_parties(df, scr_new, ownership)
+        df, m_new = vb._collapse_parties(df, scr_new, ownership, signatures[1])
         df = df.rename({"_party": "_party_n"})
     df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
     owned = ownership is not None

@@ -108,7 +108,8 @@ def _determine_part(part: pl.DataFrame, rules: workers.RulesSpec,
     return pack(determine_frame(df, ruleset=workers.ruleset(rules),
                                 screener=workers.screener(screener),
                                 ownership=workers.ownership(owners), workers=1,
-                                memo=workers.decided(rules, screener, owners)))
+                                memo=workers.decided(rules, screener, owners),
+                                signatures=workers.signatures(screener, owners)))
 
 
 def determine_file(

@@ -67,9 +67,12 @@ def _decide(part: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
     raw, _ = _currency(df.drop(list(job.dropped)), dict(job.rates), present)
     memos = (workers.decided(job.rules, job.old, job.owners),
              workers.decided(job.rules, job.new, job.owners))
+    signatures = (workers.signatures(job.old, job.owners),
+                  workers.signatures(job.new, job.owners))
     out, _, _ = decide_lines(raw, workers.ruleset(job.rules), job.d_old, job.d_new,
                              job.screeners(), first_row=first, workers=1,
-                             ownership=workers.ownership(job.owners), memos=memos)
+                             ownership=workers.ownership(job.owners), memos=memos,
+                             signatures=signatures)
     return out
 
 

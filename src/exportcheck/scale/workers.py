@@ -20,9 +20,9 @@ from typing import Any
 
 from exportcheck.errors import InvalidInput, ListDataError, RuleDataError
 
-#: specs kept per worker: enough for two list releases, a rule base, an owners file and the
-#: keys decided with them (:func:`decided`)
-_KEEP = 8
+#: specs kept per worker: enough for two list releases, a rule base, an owners file, the
+#: keys decided with them (:func:`decided`) and what parties screened to (:func:`signatures`)
+_KEEP = 12
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
 _loads: Counter[str] = Counter()
@@ -73,6 +73,13 @@ def decided(rules: RulesSpec, screener: ScreenerSpec | None, owners: OwnersSpec 
     the partitions of one file, and the next run on the same state, share most keys
     (:func:`exportcheck.determine.batch.decide_keys`)."""
     return _cached(("decided", rules, screener, owners), "decided", dict)
+
+
+def signatures(screener: ScreenerSpec | None, owners: OwnersSpec | None) -> dict:
+    """What each (party, destination) screened to on this worker with these lists (their
+    stamp of dispositions included) and owners: the partitions of one file name the same
+    customers (:func:`exportcheck.determine.batch_parties.collapse_parties`)."""
+    return _cached(("signatures", screener, owners), "signatures", dict)
 
 
 def load_counts() -> dict[str, int]:
