@@ -6,7 +6,9 @@ Run: ``.venv/bin/python benchmarks/scale.py [--names 50000] [--lines 500000] [--
   names) against the newest copy of each official list (``benchmarks/screening_han.py``'s
   ``LIST_PATHS``; ``--samples``: the bundled sample lists);
 - determination: a synthetic portfolio (``exportcheck portfolio generate``) dated 2021-01-15,
-  end users screened against the sample lists, as ``benchmarks/impact.py`` does;
+  end users screened against the same lists, loaded into the run's fresh database as
+  ``exportcheck lists load`` would (``--samples``: none loaded, so the sample lists, as
+  ``benchmarks/impact.py`` does);
 - impact: the same portfolio between 2020-06-29 and 2021-01-15.
 
 "one process" is the library path with ``workers=1`` (no process pool), the fair baseline for
@@ -57,7 +59,7 @@ def one_process(kind: str, src: Path, out: Path, list_paths: list[Path] | None) 
         scr.screen("陳大文")  # the Cantonese dictionary, loaded on the first Han-script name
         return _timed(lambda: screen_table(read_table(src), "full_name", screener=scr,
                                            workers=1).write_csv(out))
-    scr = Screener.from_samples()
+    scr = Screener.from_database()  # the lists loaded by main(), or the samples
     scr.screen("陳大文")
     if kind == "determination":
         return _timed(lambda: write_results(
@@ -87,7 +89,7 @@ def on_dask(kind: str, n: int, src: Path, out: Path, list_paths: list[Path] | No
         spec = (workers.paths_screener_spec(list_paths) if list_paths
                 else workers.default_screener_spec())
     else:
-        spec = workers.default_screener_spec()  # an empty data dir: the sample lists
+        spec = workers.default_screener_spec()  # the lists main() loaded, or the samples
     with connect("local", n_workers=n) as client:
         client.run(_warm, spec, rules)
         if kind == "screening":
@@ -108,7 +110,7 @@ def main() -> None:
         tmp = Path(tmpdir)
         import os
 
-        # a fresh database: determination and impact screen against the sample lists
+        # a fresh database: determination and impact screen against the lists loaded into it
         os.environ["EXPORTCHECK_DATA_DIR"] = str(tmp / "data")
         os.environ.pop("EXPORTCHECK_DATABASE_URL", None)
         list_paths = None
@@ -117,6 +119,9 @@ def main() -> None:
             from screening_han import LIST_PATHS
 
             list_paths = LIST_PATHS
+            from exportcheck.screen.store import load_lists
+
+            load_lists(list_paths)  # determination and impact screen against them too
         if not NEGATIVES.exists():
             raise SystemExit(f"shared data not found: {NEGATIVES}")
         names = tmp / "names.csv"
