@@ -88,7 +88,7 @@ class _Counting:
     def __init__(self, inner: Screener) -> None:
         self.inner, self.version, self.calls = inner, inner.version, 0
 
-    def screen(self, name: str, **kw):  # noqa: ANN003, ANN201
+    def screen(self, name: str, **kw: str | None) -> list:
         self.calls += 1
         return self.inner.screen(name, **kw)
 
