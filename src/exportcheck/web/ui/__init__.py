@@ -7,6 +7,7 @@ without JavaScript and carries the session's CSRF token.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from exportcheck import __version__
 from exportcheck.accounts import Principal
@@ -22,6 +24,25 @@ HERE = Path(__file__).parent
 STATIC_DIR = HERE.parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 templates = Jinja2Templates(directory=HERE / "templates")
+#: a run of right-to-left words (Arabic, Persian, Hebrew scripts), spaces between them included
+_RTL_RUN = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff][^\s,;:'\"()]*"
+                      r"(?: [\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff][^\s,;:'\"()]*)*")
+
+
+def isolate_rtl(text: str) -> Markup:
+    """``text`` escaped, each run of right-to-left words in a ``<bdi>``: in a left-to-right
+    line ("tokens: صدام=صدام, حسين=حسين") the browser would otherwise reorder the runs and the
+    punctuation between them."""
+    out, last = [], 0
+    for m in _RTL_RUN.finditer(text):
+        out += [escape(text[last:m.start()]), Markup("<bdi>"), escape(m.group()),
+                Markup("</bdi>")]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+templates.env.filters["isolate_rtl"] = isolate_rtl
 #: (path, label, role needed to use the page)
 NAV = (("/check", "Check", "officer"), ("/screen", "Screen", "officer"),
        ("/licences", "Licences", "viewer"), ("/audit", "Audit", "viewer"),
