@@ -20,6 +20,7 @@ from anyascii import anyascii
 
 from exportcheck.errors import InvalidInput
 from exportcheck.screen.numbers import numbers_as_digits
+from exportcheck.screen.vowels import Written
 
 MAX_NAME_CHARS = 1000
 _DATA = Path(__file__).with_name("data") / "name_data.json"
@@ -61,7 +62,7 @@ class NameForm:
     script: str = "latin"
     #: an Arabic-script name's words as spelt: the long vowels each was written with
     #: (:mod:`exportcheck.screen.vowels`)
-    written: tuple = ()
+    written: Written = ()
 
 
 @lru_cache(maxsize=1)
