@@ -324,7 +324,6 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # a romanised Han name is spelt by rule: near-misses ("fan"/"fang") are other names, but
     # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
-    # one side read from Arabic script: its written long vowels are checked against the other
     q_ar, c_ar = q.script == "abjad", c.script == "abjad"
     hk = q.script == "jyutping" or c.script == "jyutping"
     if qt == ct or (len(qt) == len(ct) and sorted(qt) == sorted(ct)):
@@ -335,13 +334,16 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     pairs = []
     cut_q = latin and len(qt[-1]) <= 4 and _cut_short(q, qt)
     cut_c = latin and len(ct[-1]) <= 4 and _cut_short(c, ct)
+    # the written long vowels of the Arabic-script side's words (one side only)
+    fq = [frames_of(q.written, a) for a in qt] if q_ar and not c_ar else None
+    fc = [frames_of(c.written, b) for b in ct] if c_ar and not q_ar else None
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             if exact:
                 s = 1.0 if a == b or (hk and hk_key(a) == hk_key(b)) else 0.0
             else:
-                s = (token_sim(a, b, True, frames_of(q.written, a)) if q_ar and not c_ar
-                     else token_sim(b, a, True, frames_of(c.written, b)) if c_ar and not q_ar
+                s = (token_sim(a, b, True, fq[i]) if fq is not None
+                     else token_sim(b, a, True, fc[j]) if fc is not None
                      else token_sim(a, b, abjad))
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
