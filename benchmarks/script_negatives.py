@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 #: Faker locales whose names are written in a script other than Latin
-LOCALES = ("fa_IR", "ar_SA", "ar_AA", "he_IL", "ru_RU", "uk_UA", "bg_BG", "el_GR", "ko_KR",
-           "zh_CN", "zh_TW", "ja_JP", "hi_IN", "th_TH", "hy_AM", "ka_GE")
+LOCALES = ("fa_IR", "ar_SA", "ar_AA", "ar_DZ", "ar_PS", "he_IL", "ru_RU", "uk_UA", "bg_BG",
+           "el_GR", "ko_KR", "zh_CN", "zh_TW", "ja_JP", "hi_IN", "th_TH", "hy_AM", "ka_GE")
 SEED = 20261205
 N = 2000
 

@@ -54,8 +54,11 @@ def test_contradicting_written_vowels_do_not_fit(word: str, latin: str, why: str
 def test_unknown_spellings_and_other_consonants_are_left_alone() -> None:
     assert vowels.fits(None, "anything")
     assert vowels.frames_of((), "hasan") is None
-    # other consonants: the gaps cannot be lined up, so nothing is said
-    assert _fits("حسنا", "hasnain")
+    # the glide read otherwise (سيليا: s-l-y, "Selia": s-l): the gaps between consonants
+    # cannot be lined up, so only the edges are held to the Arabic spelling
+    assert _fits("سيليا", "selia")
+    assert not _fits("سيليا", "sail")  # the written final ا is not there
+    assert not _fits("طحراوي", "aether")  # a vowel opens it where the Arabic writes none
     # vowel marks write the short vowels too: no frame
     assert vowels.arabic_frame("مُحَمَّد") is None
 
@@ -112,10 +115,10 @@ def test_a_name_is_scored_the_same_whatever_was_screened_before(listed: Screener
 
 def test_persian_script_ordinary_names_rarely_alert(full_screener: Screener) -> None:
     """2,000 Faker Persian names (a seed the rules were not written from) against every list:
-    2.3% raised an alert before the written-vowel check, 0.55% after (11)."""
+    2.3% raised an alert before the written-vowel check, 0.5% after (10)."""
     faker = pytest.importorskip("faker")
     fake = faker.Faker("fa_IR")
     fake.seed_instance(20261205)
     names = list(dict.fromkeys(" ".join(fake.name().split()) for _ in range(2600)))[:2000]
     alerts = [n for n in names if full_screener.screen(n)]
-    assert len(alerts) <= 14, alerts
+    assert len(alerts) <= 13, alerts

@@ -176,8 +176,11 @@ def fits(frames: frozenset[Frame | None] | None, latin: str) -> bool:
     return any(_fits(frame, latin) is not False for frame in frames)  # type: ignore[arg-type]
 
 def _fits(frame: Frame, latin: str) -> bool | None:
-    """Whether ``latin`` has the written vowels of ``frame``; None when neither reading of its
-    glides lines its consonants up with the frame's."""
+    """Whether ``latin`` has the written vowels of ``frame``: its edges always (they need no
+    lining up), the gaps between consonants when a reading of its glides lines its consonants
+    up with the frame's (None when neither does)."""
+    if not _edges_agree(frame[0], latin_gaps(latin)[0], latin):
+        return False
     verdict = None
     for glides in (True, False):
         gaps, units = latin_gaps(latin, glides)
@@ -185,22 +188,31 @@ def _fits(frame: Frame, latin: str) -> bool | None:
                 (glide or unit in "yw") and unit not in (glide, "v" if glide == "w" else glide)
                 for glide, unit in zip(frame[1], units, strict=True)):
             continue  # other consonants, or glides read otherwise: the gaps do not line up
-        if _vowels_agree(frame[0], gaps, latin):
+        if _vowels_agree(frame[0], gaps):
             return True
         verdict = False
     return verdict
 
 
-def _vowels_agree(frame: tuple[Gap, ...], gaps: tuple[str, ...], latin: str) -> bool:
-    # a vowel opening or closing a name is written in Arabic script (an alef, ع, a final ی, ا
-    # or ة): "Ahmad" is not حمد, "Ali" not آل; but French closes "Alouche" (علوش) with a mute
-    # e, and an article glued on opens "Essaadi" (es-Saadi, السعدي)
-    edges = {0} if _GLUED_ARTICLE.match(latin) else set()
-    edges |= {len(frame) - 1} if gaps[-1] == "e" else set()
-    for i, ((kinds, written), vowels) in enumerate(zip(frame, gaps, strict=True)):
+def _edges_agree(frame: tuple[Gap, ...], gaps: tuple[str, ...], latin: str) -> bool:
+    """A vowel opening or closing a name is written in Arabic script (an alef, ع, a final ی, ا
+    or ة), and a written final vowel is spelt: "Ahmad" is not حمد, "Ali" not آل, "Sail" not
+    سیلیا; but French closes "Alouche" (علوش) with a mute e, and an article glued on opens
+    "Essaadi" (es-Saadi, السعدي)."""
+    (_, first_written), (last_kinds, last_written) = frame[0], frame[-1]
+    if not first_written and gaps[0] and not _GLUED_ARTICLE.match(latin):
+        return False
+    if not last_written and gaps[-1] and gaps[-1] != "e":
+        return False
+    return not (last_kinds and not gaps[-1])
+
+
+def _vowels_agree(frame: tuple[Gap, ...], gaps: tuple[str, ...]) -> bool:
+    """The long vowels written between the consonants are there, of their kind, and no
+    written-looking ī or ē stands where the Arabic spelling writes nothing."""
+    for (kinds, written), vowels in zip(frame, gaps, strict=True):
         if any(not any(ch in kind for ch in vowels) for kind in kinds):
             return False
-        if not written and vowels and (
-                (i in (0, len(frame) - 1) and i not in edges) or _LONG_I.search(vowels)):
+        if not written and _LONG_I.search(vowels):
             return False
     return True
