@@ -4,19 +4,21 @@ Why: Arabic script leaves short vowels out, so a name queried in Arabic or Persi
 compared with Latin list names by consonant skeleton (:func:`~exportcheck.screen.tokens.skeleton`).
 But the long vowels are written (ا ā, و ū/ō, ی ī/ē), and the skeleton alone throws them away:
 حسنا (Hosna) and "Hussein" are both h-s-n, as are حمیدی (Hamidi) and "Ahmad", زهرا (Zahra)
-and "Zahar". Among 2,000 ordinary Persian names, one in 75 raised an alert that way. A Latin
-name whose vowels contradict the written ones is another name:
+and "Zahar". Among 2,000 ordinary Persian names, one in 43 raised an alert, most of them that
+way (``benchmarks/script_negatives.py``). A Latin name whose vowels contradict the written
+ones is another name:
 
 * a long vowel the Arabic spelling writes must be in the Latin name at that place, of a
   matching kind (ا: a/e; و: u/o/w; ی: i/e/y; a final ی or ى may be an a: موسی "Musa"); a
   written initial alef needs some vowel ("Ehsan" is not "Hassan");
 * where the Arabic spelling writes nothing, the Latin name has no written-looking ī or ē
   ("ee", "ei", "ai" ...: "Hussein" is حسین, not حسن), and no vowel at all opening or closing
-  the word (a vowel there is written: "Ali" is علی, not آل).
+  the word (a vowel there is written: "Ali" is علی, not آل; French's mute e aside);
+* a long vowel written at the end is spelt ("Sail" is not سیلیا).
 
-Places are the gaps between consonants; the check applies only where both spellings have the
-same consonants (so "Dawood" / داود, where one و serves twice, is left alone), and ع, hamza,
-ta marbuta and a final h say nothing about vowels. While a name's forms are built
+Places are the gaps between consonants; inside the word the check applies only where both
+spellings have the same consonants (so "Dawood" / داود, where one و serves twice, is left
+alone), the edges always; ع, hamza, ta marbuta and a final h say nothing about vowels. While a name's forms are built
 (:func:`collecting`), :mod:`exportcheck.screen.arabic` notes the frame of each word it spells
 (:func:`note`); the form keeps them (``NameForm.written``), and the scorer asks :func:`fits`
 before taking a skeleton match as a near-identity.
