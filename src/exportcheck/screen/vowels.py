@@ -18,10 +18,10 @@ ones is another name:
 
 Places are the gaps between consonants; inside the word the check applies only where both
 spellings have the same consonants (so "Dawood" / داود, where one و serves twice, is left
-alone), the edges always; ع, hamza, ta marbuta and a final h say nothing about vowels. While a name's forms are built
-(:func:`collecting`), :mod:`exportcheck.screen.arabic` notes the frame of each word it spells
-(:func:`note`); the form keeps them (``NameForm.written``), and the scorer asks :func:`fits`
-before taking a skeleton match as a near-identity.
+alone), the edges always; ع, hamza, ta marbuta and a final h say nothing about vowels.
+While a name's forms are built (:func:`collecting`), :mod:`exportcheck.screen.arabic` notes
+the frame of each word it spells (:func:`note`); the form keeps them (``NameForm.written``),
+and the scorer asks :func:`fits` before taking a skeleton match as a near-identity.
 """
 
 from __future__ import annotations
