@@ -104,6 +104,18 @@ def test_the_listed_names_are_still_found(listed: Screener, query: str, expected
     assert expected in {h.matched_name for h in listed.screen(query)}
 
 
+def test_a_one_consonant_skeleton_needs_the_same_onset() -> None:
+    """علي (Ali) and "Li" are both l by skeleton: too little to call them one name (it made
+    علي باي an alert for "LI BAI")."""
+    from exportcheck.screen.tokens import token_sim
+
+    assert token_sim("ali", "li", True) < 0.8
+    assert token_sim("ali", "aly", True) == 0.9
+    assert token_sim("isa", "issa", True) >= 0.9
+    entries = [ListEntry("TEST", "1", "LI BAI", kind="person", source="t")]
+    assert Screener([ParsedList("test", entries, 1, "test")]).screen("علي باي") == []
+
+
 def test_a_name_is_scored_the_same_whatever_was_screened_before(listed: Screener) -> None:
     """The written vowels travel with each name's forms, not in state shared by queries."""
     first = [(h.entry_id, h.score) for h in listed.screen("حسين کمالی", threshold=50)]

@@ -121,7 +121,8 @@ def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> 
     # a skeleton match is a near-identity only if the long vowels written in Arabic script
     # are there in the Latin word ("Hosna" حسنا is not "Hussein")
     skeleton_ok = frames is None or vowels.fits(frames, b)
-    if abjad and skeleton_ok and _abjad_skeleton(a) == _abjad_skeleton(b):
+    if (abjad and skeleton_ok and _abjad_skeleton(a) == _abjad_skeleton(b)
+            and (len(_abjad_skeleton(a)) > 1 or _same_onset(a, b))):
         return 0.9
     sim = OSA.normalized_similarity(a, b)
     if (min(la, lb) <= 4 and abs(la - lb) == 1 and (a.startswith(b) or b.startswith(a))
@@ -147,6 +148,12 @@ def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> 
         # a vowel the Arabic script writes is not there: another name, not a typing slip
         sim = min(sim, WRITTEN_VOWEL_MISSING_SIM)
     return sim if sim >= MIN_TOKEN_SIM else 0.0
+
+
+def _same_onset(a: str, b: str) -> bool:
+    """Both words open with a vowel, or with the same letter: a skeleton of one consonant is
+    too little on its own ("Ali" is not "Li", though both are l)."""
+    return a[:1] == b[:1] or (a[:1] in _VOWEL_SET and b[:1] in _VOWEL_SET)
 
 
 @lru_cache(maxsize=200_000)
