@@ -488,7 +488,7 @@ def measure(quick: bool) -> tuple[dict, object]:
                                  thr, range(50, 100), 1)
     capped = out["cases"]["fn_capped"] = capped_misses(cases, thr)
     if capped is not None:  # the pairs whose label a name-only screen may meet (issue #11.1)
-        right = round(out["cases"]["prf"][2] * len(cases))
+        right = len(cases) - out["cases"]["fp"] - out["cases"]["fn"]
         out["cases"]["acc_not_capped"] = right / (len(cases) - capped)
     ch = checks()
     sc = [max(compare_names(a, b) for a in as_list(c["query"]["name"])

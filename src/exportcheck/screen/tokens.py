@@ -121,9 +121,10 @@ def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> 
     # a skeleton match is a near-identity only if the long vowels written in Arabic script
     # are there in the Latin word ("Hosna" حسنا is not "Hussein")
     skeleton_ok = frames is None or vowels.fits(frames, b)
-    if (abjad and skeleton_ok and _abjad_skeleton(a) == _abjad_skeleton(b)
-            and (len(_abjad_skeleton(a)) > 1 or _same_onset(a, b))):
-        return 0.9
+    if abjad and skeleton_ok:
+        sk = _abjad_skeleton(a)
+        if sk == _abjad_skeleton(b) and (len(sk) > 1 or _same_onset(a, b)):
+            return 0.9
     sim = OSA.normalized_similarity(a, b)
     if (min(la, lb) <= 4 and abs(la - lb) == 1 and (a.startswith(b) or b.startswith(a))
             and a[-1] != b[-1]):

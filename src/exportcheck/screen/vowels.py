@@ -171,17 +171,18 @@ def frames_of(written: Written, spelling: str) -> frozenset[Frame | None] | None
 
 def fits(frames: frozenset[Frame | None] | None, latin: str) -> bool:
     """Whether the Latin word ``latin`` can be a word of ``frames`` (any of them, when words of
-    other frames are spelt alike): True when nothing is known of the word or no reading of the
-    Latin word has its consonants."""
+    other frames are spelt alike): True when nothing is known of the word, or when its edges
+    agree and no reading of its glides lines its consonants up with the frame's."""
     if not frames or None in frames:
         return True
     return any(_fits(frame, latin) is not False for frame in frames)  # type: ignore[arg-type]
+
 
 def _fits(frame: Frame, latin: str) -> bool | None:
     """Whether ``latin`` has the written vowels of ``frame``: its edges always (they need no
     lining up), the gaps between consonants when a reading of its glides lines its consonants
     up with the frame's (None when neither does)."""
-    if not _edges_agree(frame[0], latin_gaps(latin)[0], latin):
+    if not _edges_agree(frame[0], latin_gaps(latin, True)[0], latin):
         return False
     verdict = None
     for glides in (True, False):
