@@ -17,6 +17,8 @@ from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, latin_form
 
 MAX_FORMS = 24
 HAN_RE_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+"
+                      r"(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 _COMPOUND = "欧阳 司徒 上官 诸葛 司马 东方 皇甫 尉迟 公孙 慕容 长孙 夏侯 令狐 端木 "
 _COMPOUND += "西门 南宫 独孤 轩辕 司空 闻人 宇文 申屠 呼延 澹台 公冶 太史 钟离 万俟"
 COMPOUND_SURNAMES = frozenset(_COMPOUND.split())
@@ -73,7 +75,46 @@ def jyutping_to_hk(syllable: str) -> list[str]:
 def _converters():
     import opencc
 
-    return opencc.OpenCC("t2s"), opencc.OpenCC("s2hk")
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2hk"), opencc.OpenCC("jp2t")
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, from traditional ones (OpenCC t2s) and from the
+    Japanese forms (団 発 広 済 総, via OpenCC jp2t) Japanese documents and Japan's End User
+    List write Chinese names in ("中国電子科技集団公司")."""
+    return _converters()[0].convert(_from_japanese(text))
+
+
+def is_traditional(text: str) -> bool:
+    """Written with traditional characters (as in Hong Kong, Macau and Taiwan)."""
+    return _converters()[0].convert(text) != text
+
+
+def hk_characters(text: str) -> str:
+    """``text`` in the traditional characters Hong Kong uses (OpenCC s2hk)."""
+    return _converters()[1].convert(text)
+
+
+def _from_japanese(text: str) -> str:
+    """Japanese-only forms of characters as their traditional ones. Only forms outside GB 2312,
+    the simplified Chinese character set, are read so: 芸 (藝 in Japanese) and 浜 are Chinese
+    characters too ("王芸"), and OpenCC's jp2t would turn 研 into the rare 硏. The whole text
+    is converted, so a word picks the right one of two characters (総合 綜合, 総局 總局)."""
+    if text.isascii() or _in_gb2312(text):
+        return text
+    japanese = _converters()[2].convert(text)
+    if len(japanese) != len(text):
+        return text
+    return "".join(j if not _in_gb2312(c) and _in_gb2312(_converters()[0].convert(j)) else c
+                   for c, j in zip(text, japanese, strict=True))
+
+
+def _in_gb2312(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _strip_han_legal(han: str) -> tuple[str, tuple[str, ...]]:
@@ -126,33 +167,32 @@ def han_forms(name: str, *, person: bool | None = None,
     """All forms of a name containing Han characters (other scripts in it are kept as-is).
 
     ``listed``: the name is a list entry's (indexed), not a query (see :mod:`.han_orgs`)."""
-    t2s, s2hk = _converters()
     han_runs = HAN_RE.findall(name)
     han = "".join(han_runs)
     rest = latin_form(HAN_RE.sub(" ", name))
     rest_tokens = rest.tokens if rest else ()
-    core, legal = _strip_han_legal(t2s.convert(han))
+    core, legal = _strip_han_legal(simplified(han))
     simp = core
-    trad = s2hk.convert(core)
+    trad = hk_characters(core)
     forms = [NameForm(tuple(simp) + rest_tokens, legal, "han")]
     is_person = person if person is not None else (
         not legal and 1 <= len(simp) <= 4 and not _is_org(simp))
     if is_person and len(simp) <= 4:
         orders = [(simp, trad)]
-        runs = HAN_RE_RUNS.findall(t2s.convert(name))
+        runs = HAN_RE_RUNS.findall(simplified(name))
         if len(runs) == 2 and "".join(runs) == simp:  # "慧 申": given name first, surname last
             swapped = runs[1] + runs[0]
-            orders.append((swapped, s2hk.convert(swapped)))
+            orders.append((swapped, hk_characters(swapped)))
         for s_, t_ in orders:
             forms += [NameForm(f.tokens + rest_tokens, f.legal, f.script)
                       for f in _person_forms(s_, t_, legal, cantonese)]
     elif (person is not False and not legal
-          and len(runs := HAN_RE_RUNS.findall(t2s.convert(name))) >= 2 and not _is_org(simp)):
+          and len(runs := HAN_RE_RUNS.findall(simplified(name))) >= 2 and not _is_org(simp)):
         # a longer name written in parts ("秀玉 惠玲 陳"): a person's, each part one word read
         # in pinyin and in Cantonese, not a company name to read through the glossary
         py = tuple("".join(_pinyin(r)) for r in runs)
         forms.append(NameForm(py + rest_tokens, legal, "pinyin"))
-        jp = [_jyutping(s2hk.convert(r)) for r in runs]
+        jp = [_jyutping(hk_characters(r)) for r in runs]
         if all(jp):
             forms.append(NameForm(tuple("".join(jyutping_to_hk(x)[0] for x in syl) for syl in jp)
                                   + rest_tokens, legal, "jyutping"))
@@ -162,7 +202,9 @@ def han_forms(name: str, *, person: bool | None = None,
         # Han names never match through their English readings (北京工业大学/北京理工大学)
         from exportcheck.screen.han_orgs import org_name_forms
 
-        chars, english = org_name_forms(name, simp, legal, rest_tokens, listed=listed)
+        # a space between two characters is a line break or PDF artefact ("有 限公司")
+        chars, english = org_name_forms(_HAN_GAP.sub("", name), simp, legal, rest_tokens,
+                                        listed=listed)
         return [f for f in dict.fromkeys([*chars, *english]) if f.tokens]
     return [f for f in dict.fromkeys(forms) if f.tokens][: MAX_FORMS + 2]
 

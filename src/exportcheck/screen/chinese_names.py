@@ -56,13 +56,12 @@ def _codes() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _by_chinese() -> dict[str, tuple[TableName, ...]]:
-    from exportcheck.screen.chinese import _converters
+    from exportcheck.screen.chinese import simplified
 
-    t2s = _converters()[0]
     out: dict[str, list[TableName]] = {}
     for rows in table().values():
         for t in rows:
-            out.setdefault(t2s.convert(t.chinese_name), []).append(t)
+            out.setdefault(simplified(t.chinese_name), []).append(t)
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 

@@ -49,17 +49,35 @@ _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
 
 def written_variants(name: str) -> list[str]:
     """A written name and the names written inside it: an acronym in brackets and the name
-    without it ("Semiconductor Manufacturing International Corporation (SMIC)").
+    without it ("Semiconductor Manufacturing International Corporation (SMIC)"), or only the
+    name without a code that spells none of its words.
 
     A slash is not read as two names: "AL-QA'IDA/ISLAMIC ARMY" is, but "Behover General
     Trading/Information Technologies" shares its first word, and "C/O", "I/E" are
     abbreviations; "Information Technologies" alone would hit every such company."""
     name = name.strip()
     out = [name]
-    if (m := _ACRONYM.search(name)) and _abbreviates(
-            m.group(1), rest := (name[: m.start()] + name[m.end() :]).strip()):
-        out += [m.group(1), rest]
+    if m := _ACRONYM.search(name):
+        rest = (name[: m.start()] + name[m.end() :]).strip()
+        if _abbreviates(m.group(1), rest):
+            out += [m.group(1), rest]
+        elif len(m.group(1)) >= 3 and _long_organisation_name(rest):
+            # a code that spells no words of the name ("Beijing Aerospace Automatic Control
+            # Institute (BICD)", from its Chinese name): an institution without it is still
+            # itself. A person's bracket may be a nickname, a two-letter one a place ("Schmidt
+            # & Co., (HK) Ltd." is not Schmidt & Co.), and a short name without it too little
+            out.append(rest)
     return out
+
+
+def _long_organisation_name(name: str) -> bool:
+    """An organisation's name (a legal form or an organisation word) of three words or more."""
+    from exportcheck.screen.normalize import latin_form
+    from exportcheck.screen.weights import org_like
+
+    form = latin_form(name)
+    return (form is not None and len(form.tokens) >= 3
+            and (bool(form.legal) or org_like(form.tokens)))
 
 
 def _abbreviates(acronym: str, name: str) -> bool:

@@ -108,6 +108,10 @@ def _chinese_number(text: str) -> int | None:
     return None
 
 
+#: a number written before an institution word without 第: it is the institute's number
+_UNMARKED_ORDINAL = re.compile(r"([零一二三四五六七八九十]+)(?=研究所|研究院|分院|所|院|厂)")
+
+
 def segment(simp: str) -> list[Segment]:
     """Cut a simplified name into glossary words (longest first), ordinals, proper-name runs
     and Latin text, in order: '哈尔滨工业大学' -> [哈尔滨, 工业大学]."""
@@ -142,6 +146,12 @@ def segment(simp: str) -> list[Segment]:
                 out.append(Segment(m.group(0), ordinal=num))
                 i += len(m.group(0))
                 continue
+        if not run and (m := _UNMARKED_ORDINAL.match(simp, i)) and (
+                num := _chinese_number(m.group(1))) is not None:
+            # "第三研究院三十三研究所": an institute's number, written without 第
+            out.append(Segment(m.group(1), ordinal=num))
+            i = m.end()
+            continue
         for size in range(min(_longest(), n - i), 0, -1):
             word = gloss.get(simp[i : i + size])
             if word is not None:
@@ -178,9 +188,9 @@ def _pinyin(chars: str) -> list[str]:
 
 def _hk_reading(chars: str) -> list[str]:
     """Hong Kong Government spelling of each syllable (most usual one), or [] if unknown."""
-    from exportcheck.screen.chinese import _converters, _jyutping, jyutping_to_hk
+    from exportcheck.screen.chinese import _jyutping, hk_characters, jyutping_to_hk
 
-    jp = _jyutping(_converters()[1].convert(chars))
+    jp = _jyutping(hk_characters(chars))
     return [jyutping_to_hk(s)[0] for s in jp] if jp else []
 
 
@@ -299,9 +309,9 @@ def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str
     (and without a leading place before a proper name), then - for queries only - the English
     readings. ``name`` is the name as written, ``simp`` its simplified characters less the
     legal form, ``rest`` its Latin tokens."""
-    from exportcheck.screen.chinese import _converters
+    from exportcheck.screen.chinese import is_traditional, simplified
 
-    full = _converters()[0].convert(name)
+    full = simplified(name)
     chars = [NameForm(han_tokens(simp) + rest, legal, "han")]
     segs = [s for s in segment(simp) if not s.latin]
     if _drops_place(segs):
@@ -314,7 +324,7 @@ def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str
     if listed:
         return chars, []
     # written in traditional characters, or naming Hong Kong / Macau: Cantonese readings too
-    hk = full != name or "香港" in full or "澳门" in full
+    hk = is_traditional(name) or "香港" in full or "澳门" in full
     return chars, org_forms(full, cantonese=hk)
 
 
@@ -339,14 +349,14 @@ def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[
     """Explanation lines for a hit: the curated table's citation when the matched alias is a
     Chinese name from :mod:`.chinese_names`, the glossary reading when the query was read
     through the glossary (script ``han-en``)."""
-    from exportcheck.screen.chinese import _converters
+    from exportcheck.screen.chinese import simplified
     from exportcheck.screen.chinese_names import table_note
 
     notes: list[str] = []
     if (note := table_note(entry.list, entry.name, alias)) is not None:
         notes.append(note)
     if form.script == SCRIPT:
-        gloss = [s for s in segment(_converters()[0].convert(query)) if s.word is not None]
+        gloss = [s for s in segment(simplified(query)) if s.word is not None]
         words = ", ".join(f"{s.text}={s.word.english[0]}" for s in gloss if s.word)[:300]
         notes.append(f"query read through the Han glossary (han_glossary.csv) and pinyin: "
                      f"{' '.join(form.tokens)}" + (f" [{words}]" if words else ""))

@@ -25,13 +25,17 @@ from exportcheck.screen.vowels import Written
 MAX_NAME_CHARS = 1000
 _DATA = Path(__file__).with_name("data") / "name_data.json"
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_RADICALS = re.compile(r"[\u2f00-\u2fd5]")
 _ABJAD_RE = re.compile(r"[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")  # "s.a." "u.s.a." -> "sa" "usa"
 _NON_WORD = re.compile(r"[^a-z0-9\s]+")
 _SPACE = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"(?<=[a-z]{3})['’]s\b")
 #: English company words rigour files under "symbols" rather than legal forms.
-EXTRA_LEGAL_FORMS = ("co", "corp", "corporation", "company", "incorporated", "cie", "cia")
+#: ... and "Co., Limited", as Hong Kong's Companies Registry names are written ("Nanxigu
+#: Technology Co., Limited")
+EXTRA_LEGAL_FORMS = ("co", "corp", "corporation", "company", "incorporated", "cie", "cia",
+                     "co limited")
 #: English organisation words and their abbreviations, folded to one spelling. Kept short and
 #: English on purpose: rigour's multilingual table maps pinyin syllables ("xia", "guanli") that
 #: are also Chinese given names.
@@ -255,6 +259,9 @@ def name_forms(name: str, person: bool | None = None,
     Han names, listed or queried, get characters, pinyin and the Hong Kong spelling, so a
     Latin query written the Hong Kong way ("CHAN, Tai Man") finds a list name written 陳大文.
     ``listed`` is kept for callers; the Cantonese dictionary loads once per process."""
+    if _RADICALS.search(name):
+        # Kangxi radicals that PDF text extraction puts for characters ("进出⼝" for 进出口)
+        name = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), name)
     if HAN_RE.search(name):
         from exportcheck.screen.chinese import han_forms
 

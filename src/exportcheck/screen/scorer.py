@@ -62,6 +62,8 @@ EXTRA_TOKEN_COST = 0.09
 #: organisations: an extra word usually names another company ("Banco Santander Mexico")
 EXTRA_TOKEN_COST_ORG = 0.16
 EXTRA_TOKEN_COST_SINGLE = 0.25
+#: a missing patronymic ("Viktorovich") costs this share of a missing word
+PATRONYMIC_SHARE = 0.5
 #: a word matched with a similarity below this counts WEAK_SIM_COST less than its similarity
 WEAK_SIM = 0.8
 WEAK_SIM_COST = 0.15
@@ -411,9 +413,12 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         n_small = len(qt) if small_is_q else len(ct)
         cost = EXTRA_TOKEN_COST_SINGLE if n_small == 1 else (
             EXTRA_TOKEN_COST_ORG if org else EXTRA_TOKEN_COST)
-        # connectors ("of", "the") cost nothing: "Islamic State in Iraq and the Levant"
+        # connectors ("of", "the") cost nothing: "Islamic State in Iraq and the Levant"; a
+        # patronymic half a word: documents in Latin script routinely drop it ("Sergejs
+        # Lavrovs" / "Sergey Viktorovich LAVROV")
         n_extra = 0 if english and not left_small else sum(
-            t not in _CONNECTORS and t not in void for t in extra)
+            PATRONYMIC_SHARE if _PATRONYMIC.search(t) else 1.0 for t in extra
+            if t not in _CONNECTORS and t not in void)
         # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN,
         # Vladimir Vladimirovich" above "PUTINA, Maria"); longer names pay for each in full
         units = (n_extra + 1) / 2 if n_small == 1 and n_extra else n_extra
