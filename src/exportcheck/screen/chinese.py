@@ -75,7 +75,8 @@ def jyutping_to_hk(syllable: str) -> list[str]:
 def _converters():
     import opencc
 
-    return opencc.OpenCC("t2s"), opencc.OpenCC("s2hk"), opencc.OpenCC("jp2t")
+    return (opencc.OpenCC("t2s"), opencc.OpenCC("s2hk"), opencc.OpenCC("jp2t"),
+            opencc.OpenCC("s2t"))
 
 
 def simplified(text: str) -> str:
@@ -90,6 +91,11 @@ def is_traditional(text: str) -> bool:
     return _converters()[0].convert(text) != text
 
 
+def traditional(text: str) -> str:
+    """``text`` in standard traditional characters (OpenCC s2t): the forms Korean uses."""
+    return _converters()[3].convert(text)
+
+
 def hk_characters(text: str) -> str:
     """``text`` in the traditional characters Hong Kong uses (OpenCC s2hk)."""
     return _converters()[1].convert(text)
@@ -102,11 +108,16 @@ def _from_japanese(text: str) -> str:
     is converted, so a word picks the right one of two characters (総合 綜合, 総局 總局)."""
     if text.isascii() or _in_gb2312(text):
         return text
-    japanese = _converters()[2].convert(text)
+    japanese = _converters()[2].convert(text.translate(_OPENCC_LACKS))
     if len(japanese) != len(text):
         return text
     return "".join(j if not _in_gb2312(c) and _in_gb2312(_converters()[0].convert(j)) else c
                    for c, j in zip(text, japanese, strict=True))
+
+
+#: Japanese forms OpenCC's jp2t leaves alone or maps to a variant t2s does not know: 鉱 (jōyō
+#: kanji table: old form 鑛, standard traditional 礦, simplified 矿)
+_OPENCC_LACKS = str.maketrans({"鉱": "礦"})
 
 
 def _in_gb2312(text: str) -> bool:
@@ -175,6 +186,7 @@ def han_forms(name: str, *, person: bool | None = None,
     simp = core
     trad = hk_characters(core)
     forms = [NameForm(tuple(simp) + rest_tokens, legal, "han")]
+    korean: list[NameForm] = []
     is_person = person if person is not None else (
         not legal and 1 <= len(simp) <= 4 and not _is_org(simp))
     if is_person and len(simp) <= 4:
@@ -186,6 +198,11 @@ def han_forms(name: str, *, person: bool | None = None,
         for s_, t_ in orders:
             forms += [NameForm(f.tokens + rest_tokens, f.legal, f.script)
                       for f in _person_forms(s_, t_, legal, cantonese)]
+        if not listed and not rest_tokens:
+            # read in Korean too, for North Korean list entries only (korean_han)
+            from exportcheck.screen.korean_han import person_forms
+
+            korean = person_forms(simp)
     elif (person is not False and not legal
           and len(runs := HAN_RE_RUNS.findall(simplified(name))) >= 2 and not _is_org(simp)):
         # a longer name written in parts ("秀玉 惠玲 陳"): a person's, each part one word read
@@ -206,7 +223,7 @@ def han_forms(name: str, *, person: bool | None = None,
         chars, english = org_name_forms(_HAN_GAP.sub("", name), simp, legal, rest_tokens,
                                         listed=listed)
         return [f for f in dict.fromkeys([*chars, *english]) if f.tokens]
-    return [f for f in dict.fromkeys(forms) if f.tokens][: MAX_FORMS + 2]
+    return [f for f in dict.fromkeys(forms) if f.tokens][: MAX_FORMS + 2] + korean
 
 
 def _is_org(simp: str) -> bool:

@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exportcheck.screen.korean_han import ORGANISATION as KOREAN_SCRIPT
 from exportcheck.screen.normalize import NameForm, fold_text, split_legal
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 GLOSSARY_PATH = Path(__file__).with_name("data") / "han_glossary.csv"
 #: script of the forms built here (the scorer compares their tokens fuzzily, like Latin names)
 SCRIPT = "han-en"
+MAX_KOREAN_FORMS = 6
 #: name forms per organisation name: enough for the usual three or four ambiguous words (16
 #: left "China Aerospace Science and Technology Corporation 9th Academy 771 Research
 #: Institute" unread: 科技 as "Science and Technology" with 集团有限公司 as "Corporation")
@@ -194,8 +196,14 @@ def _hk_reading(chars: str) -> list[str]:
     return [jyutping_to_hk(s)[0] for s in jp] if jp else []
 
 
-def _run_alternatives(run: str, cantonese: bool) -> list[str]:
-    """A proper-name run as joined and as syllable-split pinyin (and Cantonese)."""
+def _run_alternatives(run: str, cantonese: bool, korean: bool = False) -> list[str]:
+    """A proper-name run as joined and as syllable-split pinyin (and Cantonese), or read in
+    Korean (:mod:`.korean_han`)."""
+    if korean:
+        from exportcheck.screen.korean_han import reading, word_spellings
+
+        hangul = reading(run)
+        return word_spellings(hangul) if hangul else []
     alts: list[str] = []
     readings = [_pinyin(run)] + ([_hk_reading(run)] if cantonese else [])
     for syl in readings:
@@ -204,8 +212,10 @@ def _run_alternatives(run: str, cantonese: bool) -> list[str]:
     return list(dict.fromkeys(a for a in alts if a))
 
 
-def _slots(segs: list[Segment], cantonese: bool) -> list[tuple[tuple[str, bool], ...]]:
-    """Per segment, its alternatives as (text, is_proper_name) pairs."""
+def _slots(segs: list[Segment], cantonese: bool,
+           korean: bool = False) -> list[tuple[tuple[str, bool], ...]]:
+    """Per segment, its alternatives as (text, is_proper_name) pairs; none at all when a
+    proper name has no Korean reading (``korean``)."""
     slots: list[tuple[tuple[str, bool], ...]] = []
     for s in segs:
         if s.word is not None:
@@ -215,13 +225,15 @@ def _slots(segs: list[Segment], cantonese: bool) -> list[tuple[tuple[str, bool],
         elif s.latin:
             slots.append(((s.text, False),))
         else:
-            alts = _run_alternatives(s.text, cantonese)
+            alts = _run_alternatives(s.text, cantonese, korean)
             if alts:
                 slots.append(tuple((a, True) for a in alts))
+            elif korean:
+                return []
     return slots
 
 
-def _fold(parts: list[tuple[str, bool]]) -> NameForm | None:
+def _fold(parts: list[tuple[str, bool]], script: str = SCRIPT) -> NameForm | None:
     """Tokens of one choice of renderings: English words folded and split as list names are
     (legal forms set aside), proper-name syllables kept whole ("da" is not a legal form)."""
     tokens: list[str] = []
@@ -236,7 +248,7 @@ def _fold(parts: list[tuple[str, bool]]) -> NameForm | None:
     out: list[str] = []
     for t in core:
         out += kept[int(t[1:])].split() if t.startswith("\x00") else [t]
-    return NameForm(tuple(out), legal, SCRIPT) if out else None
+    return NameForm(tuple(out), legal, script) if out else None
 
 
 def _alt_key(text: str) -> tuple[str, ...]:
@@ -268,26 +280,32 @@ def _product_size(slots: list[tuple[tuple[str, bool], ...]]) -> int:
     return size
 
 
-def _forms_of(segs: list[Segment], cantonese: bool) -> list[NameForm]:
-    slots = [_distinct(s) for s in _slots(segs, cantonese)]
+def _forms_of(segs: list[Segment], cantonese: bool, korean: bool = False) -> list[NameForm]:
+    slots = [_distinct(s) for s in _slots(segs, cantonese, korean)]
+    if not slots:
+        return []
+    script, most = (KOREAN_SCRIPT, MAX_KOREAN_FORMS) if korean else (SCRIPT, MAX_ORG_FORMS)
     forms: dict[tuple[str, ...], NameForm] = {}
     for combo in _combos(list(slots)):
-        form = _fold([slots[k][c] for k, c in enumerate(combo)])
+        form = _fold([slots[k][c] for k, c in enumerate(combo)], script)
         if form is not None and form.tokens not in forms:
             forms[form.tokens] = form
-            if len(forms) >= MAX_ORG_FORMS:
+            if len(forms) >= most:
                 break
     return list(forms.values())
 
 
-def org_forms(simp: str, *, cantonese: bool = False) -> list[NameForm]:
-    """English-word forms of a simplified Han organisation name (see the module docstring).
+def org_forms(simp: str, *, cantonese: bool = False, korean: bool = False) -> list[NameForm]:
+    """English-word forms of a simplified Han organisation name (see the module docstring);
+    ``korean``: its proper names read in Korean (a North Korean entity, :mod:`.korean_han`).
 
     A leading place before a proper name is also dropped once ("深圳市大疆创新科技" is often
     written without 深圳市), since the lists write the company both ways."""
     segs = segment(simp)
     if not segs:
         return []
+    if korean:
+        return _forms_of(segs, False, True)
     forms = _forms_of(segs, cantonese)
     if _drops_place(segs):
         seen = {f.tokens for f in forms}
@@ -323,9 +341,10 @@ def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str
         chars.append(NameForm(words + rest, legal, "pinyin"))
     if listed:
         return chars, []
-    # written in traditional characters, or naming Hong Kong / Macau: Cantonese readings too
+    # written in traditional characters, or naming Hong Kong / Macau: Cantonese readings too;
+    # and read in Korean, for North Korean entities only (service.Screener.screen)
     hk = is_traditional(name) or "香港" in full or "澳门" in full
-    return chars, org_forms(full, cantonese=hk)
+    return chars, org_forms(full, cantonese=hk) + org_forms(full, korean=True)
 
 
 def _drops_place(segs: list[Segment]) -> bool:
@@ -355,9 +374,10 @@ def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[
     notes: list[str] = []
     if (note := table_note(entry.list, entry.name, alias)) is not None:
         notes.append(note)
-    if form.script == SCRIPT:
+    if form.script in (SCRIPT, KOREAN_SCRIPT):
         gloss = [s for s in segment(simplified(query)) if s.word is not None]
         words = ", ".join(f"{s.text}={s.word.english[0]}" for s in gloss if s.word)[:300]
-        notes.append(f"query read through the Han glossary (han_glossary.csv) and pinyin: "
+        proper = "pinyin" if form.script == SCRIPT else "proper names read in Korean"
+        notes.append(f"query read through the Han glossary (han_glossary.csv) and {proper}: "
                      f"{' '.join(form.tokens)}" + (f" [{words}]" if words else ""))
     return notes

@@ -92,7 +92,7 @@ _SERIAL_LIKE = re.compile(r".*\d|[ivx]+$")
 _DIGIT = re.compile(r"\d")
 #: forms spelt by rule from another script: a near-miss spelling is another name ("jongsun" is
 #: not "jongun"); their variant spellings are forms of their own
-_ROMANISED = frozenset({"pinyin", "jyutping", "hangul"})
+_ROMANISED = frozenset({"pinyin", "jyutping", "hangul", "korean"})
 
 
 def _merge_adjacent(tokens: tuple[str, ...], other: tuple[str, ...],

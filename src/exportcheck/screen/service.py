@@ -23,6 +23,9 @@ from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import KINDS, LIST_CODES, ListEntry, ParsedList, bulk_allocation
 from exportcheck.screen.evidence import assess, corroborate_partial, parse_country, parse_dob
 from exportcheck.screen.index import NameIndex
+from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
+from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
+from exportcheck.screen.korean_han import linked_to_korea
 from exportcheck.screen.normalize import check_name, fold_text, name_forms
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms
 from exportcheck.screen.scripts import letters_apply, native_script
@@ -266,6 +269,8 @@ class Screener:
             org = True if entry.kind in _ORG_KINDS else (False if entry.kind else None)
             for fi in form_ids:
                 qf = forms[fi]
+                if qf.script in KOREAN_READINGS and not linked_to_korea(entry):
+                    continue  # a Han name read in Korean: for North Korean entries only
                 if (query_native or iname.native) and not letters_apply(
                         qf.script, query_native, iname.form.script, iname.native):
                     continue  # (two Latin names: every form of each is romanised)
@@ -273,6 +278,8 @@ class Screener:
                 m = seen.get(key)
                 if m is None:
                     m = seen[key] = compare_forms(qf, iname.form, org=org)
+                if qf.script == KOREAN_PERSON and m.kind != "exact":
+                    continue  # a Chinese name read in Korean may be any Korean name
                 if (weak := self._weak.get(iname.entry)) and iname.alias.casefold() in weak:
                     m = replace(m, score=min(m.score, PARTIAL_MAX), kind="weak")
                 prev = best.get(iname.entry)
@@ -331,9 +338,9 @@ def _hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: fl
     from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
 
     explanation += hit_notes(entry, iname.alias, qf, query)
-    if qf.script in ("pinyin", "jyutping", "han"):
+    if qf.script in ("pinyin", "jyutping", "han", "korean"):
         label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
-                 "han": "Han characters"}[qf.script]
+                 "han": "Han characters", "korean": "Korean (North Korean names)"}[qf.script]
         explanation.append(f"query read as {label}: {' '.join(qf.tokens)}")
     elif iname.form.script in ("pinyin", "jyutping"):
         explanation.append(f"list name romanised ({iname.form.script}): "
