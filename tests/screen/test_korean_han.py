@@ -94,3 +94,11 @@ def test_north_korean_entries_are_known_by_country_or_programme() -> None:
 ])
 def test_on_the_official_lists(full_screener: Screener, han: str, listed: str) -> None:
     assert listed.casefold() in {h.matched_name.casefold() for h in full_screener.screen(han)}
+
+
+def test_given_names_voiced_as_the_dprk_prints_them() -> None:
+    """만건 is "Man Gon" on the lists (McCune-Reischauer voices k after n), "mankon" letter
+    by letter: written in Hangul or in Han characters, the voiced spelling is a form too."""
+    s = _screener(_entry("1", "RI, Man Gon", korean=True))
+    assert [h.entry_id for h in s.screen("리만건")] == ["1"]
+    assert [h.entry_id for h in s.screen("李万建")] == ["1"]

@@ -20,7 +20,6 @@ Corporation"). Pinyin ("jin zhengen") finds none of them.
 
 from __future__ import annotations
 
-import itertools
 from functools import lru_cache
 
 from exportcheck.screen.normalize import NameForm
@@ -87,26 +86,14 @@ def word_spellings(hangul: str) -> list[str]:
     """A Korean proper name as lists spell it: the DPRK's syllables joined, plain stops voiced
     between voiced sounds ("namchongang") or not ("namchonkang"), aspirates without their h
     ("pyongyang") or with it ("phyongyang"), and the syllables apart ("nam chon kang")."""
-    from exportcheck.screen.scripts import hangul_syllable
+    from exportcheck.screen.scripts import hangul_syllable, voiced
 
     plain = [hangul_syllable(s, "dprk") for s in hangul]
-    voiced = [plain[0]] + [_voiced(prev, syl) for prev, syl in itertools.pairwise(plain)]
     spellings = []
-    for parts in (voiced, plain):
+    for parts in (voiced(plain), plain):
         spellings += ["".join(parts), "".join(map(_unaspirated, parts))]
     spellings.append(" ".join(map(_unaspirated, plain)))
     return list(dict.fromkeys(spellings))
-
-
-_VOICED = {"k": "g", "t": "d", "p": "b"}
-
-
-def _voiced(previous: str, syllable: str) -> str:
-    """McCune-Reischauer voices k, t, p after a vowel or n, m, ng, l ("Namchongang")."""
-    if syllable[:1] in _VOICED and syllable[1:2] != "h" and syllable[:2] != "kk" and (
-            previous[-1:] in "aeiouymnl" or previous.endswith("ng")):
-        return _VOICED[syllable[0]] + syllable[1:]
-    return syllable
 
 
 def _unaspirated(syllable: str) -> str:

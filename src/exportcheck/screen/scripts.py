@@ -285,6 +285,22 @@ def hangul_syllable(syllable: str, system: str) -> str:
     return initial + v + _FINAL[tail].strip("-")
 
 
+_VOICED = {"k": "g", "t": "d", "p": "b"}
+
+
+def voiced(syllables: list[str]) -> list[str]:
+    """DPRK-spelt syllables of one word with McCune-Reischauer's voicing: k, t, p after a
+    vowel or n, m, ng, l are g, d, b ("man kon" -> "Man Gon", "nam chon kang" ->
+    "Namchongang")."""
+    out = syllables[:1]
+    for prev, syl in itertools.pairwise(syllables):
+        if syl[:1] in _VOICED and syl[1:2] not in ("h", "k") and (
+                prev[-1:] in "aeiouymnl" or prev.endswith("ng")):
+            syl = _VOICED[syl[0]] + syl[1:]
+        out.append(syl)
+    return out
+
+
 def _hangul_units(text: str) -> list[Alternatives]:
     """Surname unit (from the table when known) and given-name unit per Hangul word."""
     surnames = hangul_surnames()
@@ -308,6 +324,8 @@ def _hangul_units(text: str) -> list[Alternatives]:
             # one token: the scorer splits it where a list writes "Jong Un" or "Jong-un", and
             # a query with a second given name is not read as "Kim Yong Chol" plus extras
             alts = [("".join(hangul_syllable(s, sys_) for s in given),) for sys_ in _SYSTEMS]
+            # the DPRK's given names as lists also print them, voiced ("RI, Man Gon")
+            alts.insert(1, ("".join(voiced([hangul_syllable(s, "dprk") for s in given])),))
             units.append(list(dict.fromkeys(alts)))
     return units
 
