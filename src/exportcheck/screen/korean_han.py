@@ -21,8 +21,12 @@ Corporation"). Pinyin ("jin zhengen") finds none of them.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from exportcheck.screen.normalize import NameForm
+
+if TYPE_CHECKING:
+    from exportcheck.screen.entries import ListEntry
 
 #: form scripts: a person's name read in Korean (romanised Hangul, compared token by token
 #: exactly) and an organisation's (English words and Korean proper names)
@@ -37,7 +41,7 @@ MIN_PERSON_CHARS = 3
 #: surnames read otherwise than the character's usual reading
 _SURNAMES = {"金": "김"}
 #: sanctions programmes on North Korea (OFAC's DPRK, DPRK2-4, DPRK-NKSPEA; the UN 1718 list)
-_PROGRAMMES = ("DPRK", "NKSPEA", "KPI")
+_PROGRAMMES = ("DPRK", "NKSPEA")
 
 
 @lru_cache(maxsize=1)
@@ -48,21 +52,20 @@ def _table() -> dict[str, str]:
 
 
 def reading(chars: str, *, person: bool = False) -> str | None:
-    """The Korean reading of Han characters in Hangul, or None when a character has none
-    ("남천강" for 南川江 or 南川江 written in simplified or Japanese forms)."""
+    """The Korean reading of Han characters in Hangul ("남천강" for 南川江, in traditional,
+    simplified or Japanese forms alike), or None when a character has none."""
     from exportcheck.screen.chinese import simplified, traditional
 
     simp = simplified(chars)
     trad = traditional(simp)
+    aligned = len(trad) == len(simp) == len(chars)
     table = _table()
     out = []
     for k, c in enumerate(chars):
-        if k == 0 and person and (sur := _SURNAMES.get(trad[k] if len(trad) == len(chars)
-                                                       else c)):
-            out.append(sur)
-            continue
-        options = (trad[k], simp[k]) if len(trad) == len(simp) == len(chars) else ()
-        syllable = next((table[x] for x in (c, *options) if x in table), None)
+        forms = (c, trad[k], simp[k]) if aligned else (c,)
+        surname = k == 0 and person and next((_SURNAMES[x] for x in forms if x in _SURNAMES),
+                                             None)
+        syllable = surname or next((table[x] for x in forms if x in table), None)
         if syllable is None:
             return None
         out.append(syllable)
@@ -101,7 +104,7 @@ def _unaspirated(syllable: str) -> str:
     return syllable[0] + syllable[2:] if syllable[:2] in ("ph", "th", "kh") else syllable
 
 
-def linked_to_korea(entry) -> bool:
+def linked_to_korea(entry: ListEntry) -> bool:
     """A list entry of North Korea: a KP country or a North Korea sanctions programme."""
     return "KP" in entry.countries or any(
         any(p in prog.upper() for p in _PROGRAMMES) for prog in entry.programs)
