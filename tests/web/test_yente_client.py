@@ -359,3 +359,19 @@ def test_key_refused_as_the_enricher_sees_it(service: Service, role: str | None,
     response = service.client.post(enricher_url("default"), json={"queries": {
         "entity": CARRIE_LAM}}, headers=headers)
     assert_problem(response, status)
+
+
+@pytest.mark.parametrize(("dataset", "name"), [
+    ("cmic", "China Mobile Limited"),
+    ("nonsdn", "China Mobile Limited"),
+])
+def test_an_ofac_non_sdn_list_is_a_dataset_of_its_own(service: Service, dataset: str,
+                                                      name: str) -> None:
+    """OFAC's non-SDN lists (SSI, NS-MBS, CMIC ...) are stored together as NONSDN; asking for
+    one of them finds its entries, and each result names the list it is on."""
+    example = {"schema": "Company", "properties": {"name": [name]}}
+    found = results(post_match(service, enricher_url(dataset), {"entity": example}))
+    assert found and name in [r["caption"] for r in found]
+    assert all(r["datasets"] == ["nonsdn", "cmic"] for r in found)
+    # ... and a list it is not on answers nothing
+    assert results(post_match(service, enricher_url("ssi"), {"entity": example})) == []

@@ -152,7 +152,9 @@ def _status(number: str, status: str, effective: str, reason: str, citation: str
     lic = _ledger(db).set_status(number, status, effective=parse_date(effective), reason=reason,
                                  citation=citation, agency=agency, actor=_actor(actor),
                                  versions=_versions())
-    console.print(f"{lic.agency} {lic.number}: {status} with effect from {effective}; "
+    start = (f" (in force from the licence's start, {lic.valid_from})"
+             if parse_date(effective) < lic.valid_from else "")
+    console.print(f"{lic.agency} {lic.number}: {status} with effect from {effective}{start}; "
                   f"status now {lic.status}")
 
 

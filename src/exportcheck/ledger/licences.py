@@ -139,10 +139,14 @@ def add_licence(session: Session, spec: LicenceIn, *, actor: str,
 
 def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut | None]:
     """Status in force on ``day``: the newest status event effective on or before it, and
-    'expired' after ``valid_to`` (22 CFR 123.21, 15 CFR 750.7(g)) unless already blocked."""
+    'expired' after ``valid_to`` (22 CFR 123.21, 15 CFR 750.7(g)) unless already blocked.
+
+    A change dated before the licence's start (a suspension "with effect from" a notice's date
+    that precedes it) takes effect with the licence: it follows the approval, so it is not
+    undone by it."""
     current: Any = None  # the newest event in force (ORM row or StatusRow)
-    for ev in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0)):
-        if ev.effective <= day:
+    for ev in sorted(lic.status_events, key=lambda e: _in_force_from(lic, e)):
+        if max(ev.effective, lic.valid_from) <= day:
             current = ev
     if current is None:
         return "not yet valid", None
@@ -154,6 +158,13 @@ def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut |
             reason=f"validity ended {lic.valid_to.isoformat()}",
             citation="22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)")
     return current.status, out
+
+
+def _in_force_from(lic: Licence | LicenceRow, ev: Any) -> tuple[dt.date, int, int]:
+    """Order of status events: by the day each takes effect (not before the licence's
+    start), the approval first on its day, then as recorded."""
+    approval = ev.status == LicenceStatus.APPROVED.value
+    return (max(ev.effective, lic.valid_from), 0 if approval else 1, ev.id or 0)
 
 
 def change_status(session: Session, lic: Licence, status: LicenceStatus, *,

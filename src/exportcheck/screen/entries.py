@@ -38,6 +38,43 @@ LIST_CODES: dict[str, str] = {
     "CN-ATT": "China MOFCOM Attention List",
 }
 
+#: OFAC's non-SDN lists, stored together as NONSDN (the CSL and OFAC's consolidated file
+#: both publish them so); a filter on one of them picks its NONSDN entries (:func:`sublist`)
+NONSDN_LISTS = ("SSI", "NS-MBS", "CMIC", "PLC", "FSE", "CAP")
+#: the CSL names the sub-list in its source column ("Sectoral Sanctions Identifications List
+#: (SSI) - Treasury Department"); OFAC's consolidated file by programme tag only
+_SUBLIST_MARKERS = (("(SSI)", "SSI"), ("(NS-MBS", "NS-MBS"), ("(CMIC)", "CMIC"),
+                    ("(PLC)", "PLC"), ("(FSE)", "FSE"), ("(CAP)", "CAP"))
+_SUBLIST_PROGRAMMES = (("UKRAINE-EO13662", "SSI"), ("CMIC-EO13959", "CMIC"), ("NS-PLC", "PLC"),
+                       ("FSE-", "FSE"), ("561-RELATED", "CAP"))
+
+
+def sublist(entry: ListEntry) -> str | None:
+    """Which of OFAC's non-SDN lists a NONSDN entry is on: the CSL's source name, else its
+    programme (Ukraine directives: SSI; EO 13959: CMIC; NS-PLC; FSE; section 561: CAPTA), else
+    the Non-SDN Menu-Based Sanctions list (HKAA, CAATSA, EO 14024 ...). None for other lists."""
+    if entry.list != "NONSDN":
+        return None
+    for marker, code in _SUBLIST_MARKERS:
+        if marker in entry.list_name:
+            return code
+    programmes = [p.upper() for p in entry.programs]
+    for tag, code in _SUBLIST_PROGRAMMES:
+        if any(p.startswith(tag) for p in programmes):
+            return code
+    return "NS-MBS"
+
+
+def on_lists(entry: ListEntry, wanted: set[str] | frozenset[str]) -> bool:
+    """The entry is on one of the ``wanted`` list codes (a NONSDN sub-list code included)."""
+    return entry.list in wanted or (entry.list == "NONSDN" and sublist(entry) in wanted)
+
+
+def index_lists(wanted: set[str] | frozenset[str]) -> frozenset[str]:
+    """The stored list codes to search for ``wanted``: a sub-list is searched in NONSDN."""
+    return frozenset({"NONSDN" if c in NONSDN_LISTS else c for c in wanted})
+
+
 #: Lists whose hit makes an export PROHIBITED (OFAC blocking) rather than licensable.
 BLOCKING_LISTS = frozenset({"SDN"})
 #: Lists from a foreign jurisdiction: a business risk to flag, not a US legal bar.

@@ -20,7 +20,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exportcheck.errors import InvalidInput, ListDataError
 from exportcheck.models import ScreeningHit
-from exportcheck.screen.entries import KINDS, LIST_CODES, ListEntry, ParsedList, bulk_allocation
+from exportcheck.screen.entries import (
+    KINDS,
+    LIST_CODES,
+    ListEntry,
+    ParsedList,
+    bulk_allocation,
+    index_lists,
+    on_lists,
+)
 from exportcheck.screen.evidence import assess, corroborate_partial, parse_country, parse_dob
 from exportcheck.screen.index import NameIndex
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
@@ -257,14 +265,14 @@ class Screener:
             cand = self.index.candidate_forms(
                 forms, min_share=min(0.6, max(0.2, (thr - 25) / 100)),
                 min_rank=0.0 if ids else min(0.45, max(0.0, (thr - 40) / 100)),
-                lists=frozenset(wanted) if wanted else None)
+                lists=index_lists(wanted) if wanted else None)
         best: dict[int, tuple[float, object, object]] = {}
         # the same alias comes from several files (sdn.csv and the CSL): compare it once
         seen: dict[tuple, object] = {}
         for ni, form_ids in cand:
             iname = self.index.names[ni]
             entry = self.entries[iname.entry]
-            if wanted and entry.list not in wanted:
+            if wanted and not on_lists(entry, wanted):
                 continue
             org = True if entry.kind in _ORG_KINDS else (False if entry.kind else None)
             for fi in form_ids:

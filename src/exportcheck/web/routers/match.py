@@ -17,7 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from exportcheck.api import default_screener
 from exportcheck.errors import InvalidInput, NotFound
 from exportcheck.models import ScreeningHit
-from exportcheck.screen.entries import BLOCKING_LISTS, FOREIGN_LISTS, LIST_CODES, ListEntry
+from exportcheck.screen.entries import (
+    BLOCKING_LISTS,
+    FOREIGN_LISTS,
+    LIST_CODES,
+    ListEntry,
+    sublist,
+)
 from exportcheck.settings import default_threshold
 from exportcheck.web.deps import Officer
 from exportcheck.web.problems import PROBLEM_RESPONSES
@@ -44,6 +50,13 @@ COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainC
                  "birthCountry", "flag")
 ID_PROPS = ("idNumber", "registrationNumber", "taxNumber", "passportNumber", "imoNumber",
             "innCode", "ogrnCode", "leiCode", "swiftBic", "registrationNumber")
+
+
+def _datasets(list_code: str, entry: ListEntry | None) -> list[str]:
+    """The dataset names of a hit: its list, and for OFAC's non-SDN lists the one it is on
+    ("nonsdn", "cmic"), so a client asking /match/cmic sees why the entry answered."""
+    sub = sublist(entry) if entry is not None else None
+    return [list_code.lower(), *([sub.lower()] if sub else [])]
 
 
 class EntityExample(BaseModel):
@@ -152,7 +165,7 @@ def scored(hit: ScreeningHit, entry: ListEntry | None, threshold: float) -> Scor
     name_score = (hit.name_score if hit.name_score is not None else hit.score) / 100
     return ScoredEntity(
         id=entity_id(hit.list, hit.entry_id), caption=entry.name if entry else hit.matched_name,
-        schema=schema, properties=props, datasets=[hit.list.lower()], score=score,
+        schema=schema, properties=props, datasets=_datasets(hit.list, entry), score=score,
         explanations={"name": FeatureResult(score=round(name_score, 4),
                                             explanation="; ".join(hit.explanation))},
         match=score >= threshold)
