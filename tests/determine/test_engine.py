@@ -118,3 +118,13 @@ def test_a_reserved_paragraph_is_refused_with_a_reason() -> None:
     # the paragraphs around them still work
     assert determine("5A001.f.1", "DE", date(2026, 1, 1)).reasons == ["SL"]
     assert determine("1A001.a", "DE", date(2026, 1, 1)) is not None
+
+
+def test_an_embargo_limited_to_ccl_categories_says_so_in_the_trace() -> None:
+    """746.8 reached Russia's Categories 0-2 only on 8 Apr 2022 (87 FR 22130): before, the
+    Categories 3-9 row is consulted, does not fire, and says why."""
+    d = determine("2A991", "RU", date(2022, 3, 1))
+    assert d.outcome == Outcome.NLR
+    step = next(s for s in d.trace if s.rule == "746.8 Russia, Categories 3-9")
+    assert not step.fired and "not Category 2" in step.detail
+    assert "87 FR 12226" in step.citation

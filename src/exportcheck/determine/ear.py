@@ -38,6 +38,12 @@ def embargoes(ctx: Context) -> None:
         rows = rows + ctx.snapshot.embargoes.get(ctx.destination, [])
     for e in rows:
         effect = e.ear99 if ctx.item.kind == "ear99" else e.ccl
+        if (ctx.item.kind == "eccn" and e.ccl_categories
+                and int(ctx.item.code[0]) not in e.ccl_categories):
+            cats = ", ".join(map(str, e.ccl_categories))
+            ctx.note(e.id, e, False, f"{e.description}; covers CCL Categories {cats} only, not "
+                                     f"Category {ctx.item.code[0]}")
+            continue
         agency = Agency(e.agency)
         if effect in ("nlr", "chart"):
             what = "EAR99 items" if ctx.item.kind == "ear99" else "CCL items"

@@ -139,6 +139,8 @@ def concerns(table: str, row: Any, p: EccnProfile, looked_up: frozenset[str],
         return eccn in row.eccns
     if table == "item_lists":
         return eccn in row.eccns
+    if table == "embargoes" and row.ccl_categories:
+        return int(eccn[0]) in row.ccl_categories
     if table == "special_controls":
         return row.id in p.specials or row.id in looked_up
     if table == "reach_notes":

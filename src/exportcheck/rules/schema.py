@@ -336,6 +336,9 @@ class Embargo(Cited):
     allowed_exceptions: list[str] = []
     #: exceptions that authorise EAR99 items (e.g. SPP for Syria from 2 Sep 2025)
     ear99_exceptions: list[str] = []
+    #: CCL Categories the ``ccl`` outcome covers (empty: all): 746.8 began with Categories
+    #: 3 to 9 for Russia and Belarus and reached 0 to 2 from 8 Apr 2022
+    ccl_categories: list[int] = []
 
 
 class ItemList(Cited):
