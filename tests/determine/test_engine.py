@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from exportcheck import determine
-from exportcheck.errors import UnknownItem
+from exportcheck.errors import MalformedItem, UnknownItem
 from exportcheck.models import Outcome
 
 
@@ -128,3 +128,26 @@ def test_an_embargo_limited_to_ccl_categories_says_so_in_the_trace() -> None:
     step = next(s for s in d.trace if s.rule == "746.8 Russia, Categories 3-9")
     assert not step.fired and "not Category 2" in step.detail
     assert "87 FR 12226" in step.citation
+
+
+@pytest.mark.parametrize(("item", "last"), [("3A001.b.99", ".b.12"), ("3A001.a.99", ".a.14")])
+def test_a_paragraph_past_the_listed_ones_is_an_error(item: str, last: str) -> None:
+    """The CCL lists 3A001.b.1 to .b.12: .b.99 names no item (a parent being known is not
+    enough when its children are listed)."""
+    with pytest.raises(MalformedItem, match=f"ends? at {last}"):
+        determine(item, "CN", date(2024, 3, 1))
+
+
+def test_an_unlisted_paragraph_between_listed_ones_is_still_read() -> None:
+    """3A001.z.1 is not itemised in the CCL copy (.z.3.a is): it cannot be refused."""
+    assert determine("3A001.z.1", "CN", date(2024, 3, 1)).outcome == Outcome.LICENSE_REQUIRED
+
+
+def test_a_paragraph_of_an_entry_without_a_list_of_items_is_flagged() -> None:
+    """The CCL copy itemises no paragraphs of 0A501: .q is taken as given, and the trace says
+    it was not checked."""
+    d = determine("0A501.q", "CN", date(2024, 3, 1))
+    step = next(s for s in d.trace if s.rule == "0A501.q: paragraph not checked")
+    assert not step.fired and "does not itemise 0A501" in step.detail
+    assert not any("paragraph not checked" in s.rule for s in
+                   determine("3A001.a.2", "CN", date(2024, 3, 1)).trace)

@@ -227,6 +227,21 @@ def _out_of_scope(ctx: Context, alt: Context) -> None:
     )
 
 
+def _paragraph_unchecked(ctx: Context) -> None:
+    """Say so when the item's paragraph could not be checked: the CCL copy the rule base was
+    read from itemises the paragraphs of 159 of 633 entries only (0A501.q is taken as given)."""
+    entry = ctx.snapshot.ccl[ctx.item.code]
+    if ctx.item.paragraph and not entry.paragraphs:
+        ctx.note(
+            f"{ctx.item.label}: paragraph not checked",
+            entry,
+            False,
+            f"the CCL text the rule base holds does not itemise {entry.eccn}'s paragraphs: "
+            f"check that {ctx.item.paragraph} exists in the entry's List of Items",
+            citation="15 CFR 774 Supp. 1",
+        )
+
+
 def _run(ctx: Context, screening: Screening) -> None:
     parties.apply_screening(ctx, screening)
     if ctx.item.kind == "usml":
@@ -247,6 +262,7 @@ def _run(ctx: Context, screening: Screening) -> None:
         )
     ear.embargoes(ctx)
     if ctx.item.kind == "eccn":
+        _paragraph_unchecked(ctx)
         ear.country_chart(ctx)
         reach.reach_notes(ctx)
     else:

@@ -126,6 +126,35 @@ def paragraph_problem(entry: CclEntry, para: str) -> str | None:
                 "notes say where items it once held moved")
     if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
         return f"ECCN {entry.eccn} has no paragraph {para!r}"
+    if para and entry.paragraphs and (last := _beyond_listed(para, entry)):
+        return (f"ECCN {entry.eccn} has no paragraph {para!r}: its paragraphs at that level end "
+                f"at {last}")
+    return None
+
+
+def _beyond_listed(para: str, entry: CclEntry) -> str | None:
+    """The last listed sibling, when ``para`` (not listed itself) numbers past the siblings
+    the CCL lists under its parent (3A001.b.99: .b ends at .b.12); None when it cannot tell.
+    Only explicit siblings count, and .x/.y/.z are letters of their own (3A001.z follows .j)."""
+    known = set(entry.paragraphs) | set(entry.reserved)
+    parts = para.split(".")[1:]
+    for depth in range(1, len(parts) + 1):
+        here = "." + ".".join(parts[:depth])
+        if here in known:
+            continue
+        parent = "." + ".".join(parts[: depth - 1]) if depth > 1 else ""
+        siblings = [k.split(".")[depth] for k in known
+                    if k.count(".") == depth and k.startswith(parent + ".")]
+        child = parts[depth - 1]
+        if child.isdigit():
+            numbers = [int(x) for x in siblings if x.isdigit()]
+            if numbers and int(child) > max(numbers):
+                return f"{parent}.{max(numbers)}"
+        elif len(child) == 1 and child not in "xyz":
+            letters = [x for x in siblings if len(x) == 1 and x.isalpha() and x not in "xyz"]
+            if letters and child > max(letters):
+                return f"{parent}.{max(letters)}"
+        return None
     return None
 
 
