@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from exportcheck import determine
-from exportcheck.errors import MalformedItem, UnknownItem
+from exportcheck.errors import InvalidInput, MalformedItem, UnknownItem
 from exportcheck.models import Outcome
 
 
@@ -151,3 +151,42 @@ def test_a_paragraph_of_an_entry_without_a_list_of_items_is_flagged() -> None:
     assert not step.fired and "does not itemise 0A501" in step.detail
     assert not any("paragraph not checked" in s.rule for s in
                    determine("3A001.a.2", "CN", date(2024, 3, 1)).trace)
+
+
+# -- the stated end use ----------------------------------------------------------------------
+@pytest.mark.parametrize("use", ["non-military", "not for nuclear weapons", "no military use"])
+def test_an_end_use_stated_by_what_it_is_not_is_an_error(use: str) -> None:
+    """Read word by word, "non-military" would name military (it did: MEU): the rules need
+    what the goods are for."""
+    with pytest.raises(InvalidInput, match="not for"):
+        determine("5A992.c", "CN", date(2024, 3, 1), end_use=use)
+
+
+@pytest.mark.parametrize(("use", "reasons"), [
+    ("military aircraft maintenance", ["MEU"]),
+    ("paramilitary training", []),  # a whole word, not a substring
+    ("military intelligence", ["MIEU"]),  # 744.21(g) leaves 744.22's end users out
+    ("Military, missile", ["MEU", "MT-EU"]),
+    ("bananas", []),
+])
+def test_end_uses_are_read_as_whole_words(use: str, reasons: list[str]) -> None:
+    assert determine("5A992.c", "CN", date(2024, 3, 1), end_use=use).reasons == reasons
+
+
+def test_an_end_use_naming_no_part_744_use_is_said_so() -> None:
+    d = determine("5A992.c", "CN", date(2024, 3, 1), end_use="bananas")
+    step = next(s for s in d.trace if s.rule.startswith("744.21 China"))
+    assert "('bananas') names none of the Part 744 end uses" in step.detail
+
+
+def test_batch_reads_end_uses_as_the_scalar_path_does() -> None:
+    import polars as pl
+
+    from exportcheck import determine_frame
+
+    uses = ["non-military", "military aircraft maintenance", "paramilitary training", None]
+    out = determine_frame(pl.DataFrame({"item": ["5A992.c"] * 4, "destination": ["CN"] * 4,
+                                        "date": ["2024-03-01"] * 4, "end_use": uses}))
+    rows = out.to_dicts()
+    assert rows[0]["outcome"] is None and "not for" in rows[0]["error"]
+    assert [r["outcome"] for r in rows[1:]] == ["LICENSE_REQUIRED", "NLR", "NLR"]

@@ -29,6 +29,7 @@ from exportcheck.determine.batch_parties import collapse_parties, party_args
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
+from exportcheck.determine.enduse import end_use_named, end_use_terms
 from exportcheck.determine.engine import evaluate, verdict
 from exportcheck.determine.exceptions import lvs_limit
 from exportcheck.determine.items import Classification, paragraph_problem, parse_item
@@ -323,35 +324,29 @@ def _collapse_items(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
 def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     """Replace end use and end-user type by what the end-use rules can see of them.
 
-    End-use rules match keywords in the end-use text and a few end-user types; every other
-    difference cannot change an answer. The keyword signature (the matched keywords joined)
-    matches exactly the keywords the original text matches, so it stands in for the text.
+    An end use is read for the Part 744 end uses it names (:func:`~exportcheck.determine.
+    enduse.end_use_named`), once per distinct text: those stand in for the text ("-" for one
+    that names none: worldwide end-use rules are then traced, and their rows of unknown start
+    date reach the caveats). A text that cannot be read is kept, so its lines report the error.
     """
     rules = rs.rows("end_use_rules")
-    keywords = sorted({k for r in rules for k in r.end_use_keywords})
     relevant = sorted({t for r in rules for t in r.end_user_types})
     valid = [t.value for t in EndUserType]
-    # the keyword signature of each distinct end-use text, joined back (texts repeat a lot)
+
+    known = end_use_terms(rs)
+
+    def terms(text: str | None) -> str:
+        try:
+            named = end_use_named(text, known)
+        except InvalidInput:
+            return text or ""
+        return ";".join(named) or ("-" if (text or "").strip() else "")
+
     texts = df.select(pl.col("end_use").unique())
-    use = pl.col("end_use").fill_null("").str.to_lowercase()
-    signature = (
-        pl.concat_str(
-            [
-                pl.when(use.str.contains(k, literal=True))
-                .then(pl.lit(k + ";"))
-                .otherwise(pl.lit(""))
-                for k in keywords
-            ]
-        )
-        if keywords
-        else pl.lit("")
-    )
-    # an end use stated without a keyword ("-") differs from none stated: worldwide end-use
-    # rules are then traced, and their rows of unknown start date reach the caveats
-    signature = pl.when((signature == "") & (use != "")).then(pl.lit("-")).otherwise(signature)
-    df = df.join(
-        texts.with_columns(signature.alias("_use")), on="end_use", how="left", nulls_equal=True
-    )
+    texts = texts.with_columns(
+        pl.Series("_use", [terms(t) for t in texts.get_column("end_use").to_list()],
+                  dtype=pl.Utf8))
+    df = df.join(texts, on="end_use", how="left", nulls_equal=True)
     # the same Python test as the scalar path, once per distinct name
     # on the distinct (end user, type) pairs, joined back (a customer's type rarely varies)
     pairs = df.select("end_user", "end_user_type").unique()

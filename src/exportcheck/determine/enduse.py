@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from functools import cache
+
 from exportcheck.determine.context import Context, Requirement
+from exportcheck.errors import InvalidInput
 from exportcheck.models import Agency
+from exportcheck.rules.ruleset import RuleSet
+
+#: words that make a stated end use say what the goods are not for
+_NEGATION = re.compile(r"\b(?:non|not|no|without|excluding|except|other than)\b")
+
+
+@cache
+def end_use_terms(rs: RuleSet) -> tuple[str, ...]:
+    """The end uses the rule base's Part 744 rules name, on any date ("military", "nuclear
+    explosive", "missile" ...)."""
+    return tuple(sorted({k for r in rs.rows("end_use_rules") for k in r.end_use_keywords}))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+@cache
+def _pattern(term: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(_words(term))}\b")
+
+
+def end_use_named(text: str | None, terms: Iterable[str]) -> list[str]:
+    """The end uses among ``terms`` that a stated end use names, as whole words ("military
+    aircraft maintenance" names military; "paramilitary" does not), the longest first
+    ("military intelligence" is that, not also "military": 744.21(g) leaves 744.22's
+    intelligence end users out). An end use stated by what the goods are not for
+    ("non-military", "not for nuclear weapons") is an error: the rules need what they are
+    for."""
+    words = _words(text or "")
+    if not words:
+        return []
+    terms = list(terms)
+    if _NEGATION.search(words):
+        named = dict.fromkeys(_words(t) for t in terms)
+        raise InvalidInput(f"end use {text!r} says what the goods are not for: state what they "
+                           f"are for (e.g. 'civil aviation', or one of {', '.join(named)})")
+    named = []
+    for t in sorted(terms, key=lambda t: -len(t)):  # "military intelligence" before "military"
+        words, n = _pattern(t).subn("|", words)
+        if n:
+            named.append(t)
+    return named
 
 
 def end_use(ctx: Context) -> None:
     snap = ctx.snapshot
-    use = ctx.end_use.lower()
+    stated = ctx.end_use.strip()
+    terms = [k for r in snap.end_use_rules for k in r.end_use_keywords]
+    uses = end_use_named(stated, dict.fromkeys(terms)) if stated else []
     for rule in snap.end_use_rules:
         if rule.countries and ctx.ear_destination not in rule.countries:
             continue
         items_ok, why_items = _items_covered(ctx, rule.items)
         by_user = ctx.end_user_type.value in rule.end_user_types
-        by_use = next((k for k in rule.end_use_keywords if k in use), None)
+        by_use = next((k for k in rule.end_use_keywords if k in uses), None)
         fired = items_ok and (by_user or by_use is not None)
         if fired:
             ctx.require(
@@ -30,8 +80,14 @@ def end_use(ctx: Context) -> None:
             detail = f"{rule.description}: {trigger}; {why_items}"
         elif not items_ok:
             detail = f"{rule.description}: {why_items}"
-        elif not rule.countries and not use:
+        elif not rule.countries and not stated:
             continue  # worldwide end-use rules with no end use stated: nothing to say
+        elif stated:
+            said = f"the end use stated ({stated!r}) names " + (
+                ", ".join(uses) if uses else "none of the Part 744 end uses")
+            detail = (f"{rule.description}: {said}, not one it names "
+                      f"({', '.join(rule.end_use_keywords) or 'none'}); end user "
+                      f"{ctx.end_user_type.value}")
         else:
             detail = f"{rule.description}: no military/prohibited end use or end user stated"
         ctx.note(rule.id, rule, fired, detail)
