@@ -33,10 +33,20 @@ MAX_LINES = 100_000
 SAMPLE = "sample:hk_2020_portfolio.csv"
 
 
+class ImpactLine(BatchLine):
+    """An order line of a portfolio, as ``exportcheck impact`` reads one: its value may be in
+    another currency (converted with the request's ``rates``), and a date is not needed (the
+    run's two dates are the dates; one given is ignored, as the CLI ignores a date column)."""
+
+    date: dt.date | None = Field(None, description="ignored: the run's two dates apply")
+    currency: str | None = Field(None, min_length=3, max_length=3, examples=["EUR"],
+                                 description="ISO 4217 code of the value (USD if absent)")
+
+
 class ImpactRequest(_In):
     from_date: dt.date = Field(examples=["2020-06-29"])
     to_date: dt.date = Field(examples=["2021-01-15"])
-    lines: list[BatchLine] | None = Field(None, max_length=MAX_LINES)
+    lines: list[ImpactLine] | None = Field(None, max_length=MAX_LINES)
     sample: bool = Field(False, description="use the bundled Hong Kong 2020 portfolio")
     screen: bool = Field(True, description="screen end users against the active lists")
     rates: dict[str, float] = Field(default_factory=dict, examples=[{"EUR": 1.08}],
@@ -109,7 +119,9 @@ async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
         frame, source = sample_frame(), SAMPLE
     else:
         assert req.lines is not None
-        frame = pl.DataFrame([ln.model_dump(mode="json") for ln in req.lines])
+        # fields not given are left out, as absent columns of a file are ("date", "currency")
+        frame = pl.DataFrame([ln.model_dump(mode="json", exclude_unset=True)
+                              for ln in req.lines], infer_schema_length=None)
         frame = frame.rename({"id": "order_id"}) if "id" in frame.columns else frame
         source = f"api: {len(req.lines)} lines"
     return await run_in_threadpool(run, frame, req.from_date, req.to_date, user=user.actor,
