@@ -11,7 +11,9 @@ differently, so the name is matched word by word, not as a string:
   "Polytechnical University" ...);
 * what the glossary does not know is a proper name: one pinyin token per run (海康威视 ->
   "haikangweishi") and the same run split into syllables; names written in traditional
-  characters or naming Hong Kong also get the Hong Kong Cantonese reading of those runs;
+  characters or naming Hong Kong also get the Hong Kong Cantonese reading of those runs, and
+  every query a reading of them in Korean, for North Korean entries only
+  (:mod:`exportcheck.screen.korean_han`: 南川江贸易公司 -> "namchongang trading");
 * English words go through :func:`normalize.latin_form`, so they use the very spellings and
   legal-form split that list names get ("Technologies" -> "tech", "Co., Ltd." set aside).
 
