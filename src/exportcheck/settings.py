@@ -17,6 +17,27 @@ def _default_data_dir() -> Path:
     return Path(_env("DATA_DIR") or user_data_dir("exportcheck", appauthor=False))
 
 
+def _bad(name: str, raw: str, want: str) -> Exception:
+    """The one-line error for an unusable setting, naming the variable and its value."""
+    from exportcheck.errors import InvalidInput
+
+    return InvalidInput(f"EXPORTCHECK_{name}={raw!r}: {want}")
+
+
+def _env_int(name: str, default: int, *, at_least: int = 1) -> int:
+    """An integer setting; unset or empty means ``default``."""
+    raw = _env(name)
+    if not raw or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise _bad(name, raw, f"give a whole number (at least {at_least})") from None
+    if value < at_least:
+        raise _bad(name, raw, f"give a whole number of at least {at_least}")
+    return value
+
+
 def screening_recheck_seconds(default: float = 1.0) -> float:
     """How often (seconds) a long-running process asks the database whether the active lists
     or the dispositions changed (``EXPORTCHECK_SCREENING_RECHECK_SECONDS``, else ``default``;
@@ -39,7 +60,16 @@ def screening_recheck_seconds(default: float = 1.0) -> float:
 def default_threshold() -> float:
     """``get_settings().screening_threshold`` without reading every other setting: screening
     asks for it on each name."""
-    return float(_env("SCREENING_THRESHOLD", "85") or 85)
+    raw = _env("SCREENING_THRESHOLD")
+    if not raw or not raw.strip():
+        return 85.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:  # also NaN
+        raise _bad("SCREENING_THRESHOLD", raw, "give a score between 0 and 100")
+    return value
 
 
 @dataclass(frozen=True)
@@ -65,10 +95,10 @@ class Settings:
     )
     #: largest request body the web service accepts, in bytes (list uploads: ``max_upload_bytes``)
     max_body_bytes: int = field(
-        default_factory=lambda: int(_env("MAX_BODY_BYTES", str(8 * 1024 * 1024)) or 0)
+        default_factory=lambda: _env_int("MAX_BODY_BYTES", 8 * 1024 * 1024)
     )
     max_upload_bytes: int = field(
-        default_factory=lambda: int(_env("MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)) or 0)
+        default_factory=lambda: _env_int("MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
     )
 
     #: Dask scheduler address (``tcp://host:8786``) for screen-batch, batch and impact; unset:

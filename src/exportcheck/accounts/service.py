@@ -21,7 +21,13 @@ from sqlalchemy.orm import Session
 
 from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession, now
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
-from exportcheck.errors import InvalidInput, NotAuthenticated, NotFound, RateLimited
+from exportcheck.errors import (
+    ExportCheckError,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+)
 
 #: ordered from least to most rights
 ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
@@ -59,6 +65,12 @@ def check_password(password: str) -> str:
         raise InvalidInput("password must not start or end with spaces or contain control "
                            "characters (check --password-stdin input)")
     return password
+
+
+class LastAdmin(ExportCheckError):
+    """A change that would leave no active admin (HTTP 409)."""
+
+    code = "last_admin"
 
 
 @dataclass(frozen=True)
@@ -161,7 +173,13 @@ class Accounts:
         and makes their tokens unusable (they are checked against the user on every use)."""
         self._token_cache.clear()
         with self._write() as s, s.begin():
+            if role is not None or disabled:
+                # lock the active admins (in id order: two admins demoting each other wait
+                # rather than deadlock), so that two changes cannot each leave the other last
+                s.execute(select(User.id).where(User.role == "admin", User.disabled.is_(False))
+                          .order_by(User.id).with_for_update())
             user = self._find(s, name)
+            was_admin = user.role == "admin" and not user.disabled
             changes: dict[str, object] = {}
             if role is not None:
                 user.role = changes["role"] = check_role(role)
@@ -172,12 +190,24 @@ class Accounts:
                 user.disabled = changes["disabled"] = disabled
             if not changes:
                 raise InvalidInput("nothing to change: give a role, a password or disabled")
+            if was_admin and (user.role != "admin" or user.disabled):
+                self._keep_an_admin(s, user)
             if password is not None or disabled:
                 s.execute(delete(WebSession).where(WebSession.user_id == user.id))
             _audit(s, "account.user_changed", actor, {"user": user.name, **changes})
             out = _user_out(user)
         self._token_cache.clear()  # again after the commit: a lookup in between saw the old row
         return out
+
+    @staticmethod
+    def _keep_an_admin(s: Session, user: User) -> None:
+        """Refuse to disable or demote the last active admin: nobody could then manage users,
+        tokens or lists from the web service."""
+        others = s.scalar(select(func.count()).select_from(User).where(
+            User.role == "admin", User.disabled.is_(False), User.id != user.id))
+        if not others:
+            raise LastAdmin(f"{user.name} is the last active admin: make another user admin "
+                            "first, then change this one")
 
     # -- passwords and the login rate limit ---------------------------------------------
     def login(self, name: str, password: str, *, client: str = "") -> Principal:

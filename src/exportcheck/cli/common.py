@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -74,6 +76,49 @@ def parse_date(text: str, what: str = "date") -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"invalid {what} {text!r}: use YYYY-MM-DD") from None
+
+
+def existing_database(db: str | None) -> str | None:
+    """``--db`` as given, refused when it names a SQLite file that does not exist: a mistyped
+    path would otherwise be created as an empty database and report an all-clear (no licences,
+    nothing affected). Commands that start a database (``licences add``, ``ship``, ``licences
+    demo``, ``check --record``) do not call this."""
+    if db is None:
+        return None
+    from sqlalchemy.engine import make_url
+
+    from exportcheck.db.engine import normalise_url
+
+    try:
+        url = make_url(normalise_url(db))
+    except Exception:  # not a URL: opening it reports that
+        return db
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return db
+    path = Path(url.database).expanduser()
+    if not path.is_file():
+        raise InvalidInput(f"--db {db}: there is no database file {path} (check the path; "
+                           "`exportcheck licences add` starts a new ledger)")
+    return db
+
+
+def check_csv_header(path: Path, what: str = "input file") -> None:
+    """Refuse a CSV file whose header names a column twice (ignoring case and spaces, as the
+    readers match columns): readers would silently use one of them and rename or drop the
+    other. Files that are not CSV, or cannot be read, are left to the reader to report."""
+    if path.suffix.lower() in (".parquet", ".pq", ".json") or not path.is_file():
+        return
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
+    seen: set[str] = set()
+    for name in (" ".join(h.split()).lower() for h in header):
+        if name and name in seen:
+            raise InvalidInput(f"{what} {path}: the header names the column {name!r} twice; "
+                               "keep one")
+        seen.add(name)
 
 
 def determination_table(d: Determination, *, full_trace: bool = True) -> Table:

@@ -13,6 +13,7 @@ from exportcheck.cli.common import (
     OWNERS_OPTION,
     PARTITION_OPTION,
     SCHEDULER_OPTION,
+    check_csv_header,
     console,
     dask_target,
     determination_table,
@@ -113,6 +114,7 @@ def batch(
     from exportcheck.determine.batch import check_output, determine_frame, read_lines, write_results
 
     target = dask_target(use_dask, scheduler, partition_rows)
+    check_csv_header(infile, "order file")
     if target is not None:
         _batch_dask(target, infile, out, not no_screen, owners, partition_rows)
         return
@@ -164,6 +166,7 @@ def _ownership(path: Path | None) -> Ownership | None:
         return None
     from exportcheck.screen.ownership import Ownership
 
+    check_csv_header(path, "owners file")
     return Ownership.from_file(path)
 
 

@@ -13,8 +13,10 @@ from exportcheck.cli.common import (
     OWNERS_OPTION,
     PARTITION_OPTION,
     SCHEDULER_OPTION,
+    check_csv_header,
     console,
     dask_target,
+    existing_database,
     parse_date,
     progress_bar,
 )
@@ -77,6 +79,10 @@ def impact(
         raise InvalidInput("give both --from-lists and --to-lists")
     check_dates(d_old, d_new, d_on, from_lists is not None)
     rates = _rates(rate)
+    db = existing_database(db)  # a mistyped --db must not report no licences affected
+    check_csv_header(orders, "order file")
+    if owners is not None:
+        check_csv_header(owners, "owners file")
     check_outdir(out)
     target = dask_target(use_dask, scheduler, partition_rows)
     ownership = None

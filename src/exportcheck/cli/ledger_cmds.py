@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from exportcheck.cli.common import console, parse_date
+from exportcheck.cli.common import console, existing_database, parse_date
 from exportcheck.errors import InvalidInput
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
@@ -30,10 +30,12 @@ ACTOR = typer.Option(None, "--actor", help="who is acting (default: cli:<login n
 _ITEM = re.compile(r"^(?P<cls>[^=]+)=(?P<qty>[0-9.]+)@(?P<value>[0-9.,]+)$")
 
 
-def _ledger(db: str | None) -> Any:
+def _ledger(db: str | None, *, create: bool = False) -> Any:
+    """The ledger on ``--db``; only commands that record (``create``) may start a new SQLite
+    file, so a mistyped path is an error rather than an empty ledger."""
     from exportcheck.ledger.api import Ledger
 
-    return Ledger(db)
+    return Ledger(db if create else existing_database(db))
 
 
 def _actor(actor: str | None) -> str:
@@ -59,9 +61,11 @@ def _load(path: Path) -> Any:
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text: save it as UTF-8") from None
     try:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
@@ -77,7 +81,10 @@ def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of lic
         db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
     """Register licences from a file (agency, number, kind, destination, parties, lines...)."""
     data = _load(file)
-    ledger, out = _ledger(db), []
+    if data is None or data == []:
+        raise InvalidInput(f"no licence found in {file}: give one licence (a mapping) or a "
+                           "list of them")
+    ledger, out = _ledger(db, create=True), []
     for spec in data if isinstance(data, list) else [data]:
         lic, created = ledger.add_licence(spec, actor=_actor(actor), versions=_versions())
         out.append({"licence": lic.model_dump(mode="json"), "created": created})
@@ -255,7 +262,8 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
                 "licence_exception": exception, "ship_date": date, "destination": to,
                 "consignee": consignee, "end_user": end_user, "reference": reference,
                 "lines": [_item(i) for i in item]}
-    out = _ledger(db).post_shipment(spec, actor=_actor(actor), versions=_versions())
+    out = _ledger(db, create=True).post_shipment(spec, actor=_actor(actor),
+                                                 versions=_versions())
     if as_json:
         _dump(out.model_dump(mode="json"))
     else:
@@ -327,13 +335,20 @@ def export(from_: str | None = typer.Option(None, "--from", help="first day, YYY
            output: Path | None = typer.Option(None, "-o", "--output", help="file (default: -)"),
            db: str | None = DB) -> None:
     """Write audit entries (with hashes, so they can be re-verified) for an auditor."""
+    from exportcheck.ledger.audit import check_export
+
     start = parse_date(from_, "--from") if from_ else None
     end = parse_date(to, "--to") if to else None
+    check_export(fmt, start, end)  # before the output file is opened (and emptied)
     ledger = _ledger(db)
     if output is None:
         ledger.export_audit(sys.stdout, fmt=fmt, start=start, end=end)
         return
-    with output.open("w", encoding="utf-8", newline="") as fh:
+    try:
+        fh = output.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+    with fh:
         n = ledger.export_audit(fh, fmt=fmt, start=start, end=end)
     console.print(f"{n} audit entries -> {output}")
 

@@ -19,6 +19,7 @@ from exportcheck.cli.common import (
     DASK_OPTION,
     PARTITION_OPTION,
     SCHEDULER_OPTION,
+    check_csv_header,
     console,
     dask_target,
 )
@@ -130,6 +131,7 @@ def screen_batch_cmd(
     if workers is not None and workers < 1:
         raise InvalidInput("--workers must be at least 1")
     target = dask_target(use_dask, scheduler, partition_rows)
+    check_csv_header(in_path)
     if target is not None:
         if workers is not None:
             raise InvalidInput("--workers is for one machine: with --dask or --scheduler the "

@@ -11,9 +11,9 @@ from exportcheck.errors import MalformedItem, UnknownItem
 from exportcheck.rules.ruleset import Snapshot
 from exportcheck.rules.schema import SOURCE_EDITION, CclEntry
 
-_ECCN = re.compile(r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z0-9]{1,4})*)$", re.IGNORECASE)
+ECCN_RE = re.compile(r"^(?P<eccn>[0-9][A-E][0-9]{3})(?P<para>(?:\.[a-z0-9]{1,4})*)$", re.IGNORECASE)
 _ECCN_LIKE = re.compile(r"^[0-9][A-Za-z][0-9]{3}")
-_USML = re.compile(
+USML_RE = re.compile(
     r"^USML[\s:\-]*(?:CAT(?:EGORY)?\.?\s*)?(?P<cat>[IVX]+)(?P<para>(?:\([a-z0-9]+\))*)$",
     re.IGNORECASE,
 )
@@ -43,7 +43,7 @@ class Classification:
 _USML_LEVELS = (re.compile(r"^[a-z]$"), re.compile(r"^[0-9]{1,2}$"), re.compile(r"^[ivx]+$"))
 
 
-def _check_usml_paragraph(raw: str, para: str) -> None:
+def check_usml_paragraph(raw: str, para: str) -> None:
     parts = re.findall(r"\(([a-z0-9]+)\)", para)
     for level, part in enumerate(parts[: len(_USML_LEVELS)]):
         if not _USML_LEVELS[level].match(part):
@@ -75,16 +75,16 @@ def _parse_item(text: str, snapshot: Snapshot) -> Classification:
     if raw.upper() == "EAR99":
         return Classification("ear99", "EAR99")
     if raw.upper().startswith("USML"):
-        m = _USML.match(raw)
+        m = USML_RE.match(raw)
         if not m:
             raise MalformedItem(f"malformed USML category {raw!r}: write e.g. USML:XI or USML:I(a)")
         cat = m.group("cat").upper()
         if cat not in snapshot.usml:
             raise UnknownItem(f"unknown USML category {cat!r} (22 CFR 121.1 has I to XXI)")
         para = m.group("para").lower()
-        _check_usml_paragraph(raw, para)
+        check_usml_paragraph(raw, para)
         return Classification("usml", cat, para)
-    m = _ECCN.match(raw)
+    m = ECCN_RE.match(raw)
     if not m:
         if _ECCN_LIKE.match(raw) and raw[1].upper() not in "ABCDE":
             raise MalformedItem(

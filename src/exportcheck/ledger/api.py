@@ -320,6 +320,7 @@ class Ledger:
     def export_audit(self, out: IO[str], *, fmt: str = "json",
                      start: dt.date | dt.datetime | None = None,
                      end: dt.date | dt.datetime | None = None) -> int:
+        audit.check_export(fmt, start, end)  # before anything is sealed or written
         self.seal(timeout=5.0)  # export chain links, not just content hashes
         with self._read() as s:
             return audit.export(s, out, fmt=fmt, start=start, end=end)

@@ -411,6 +411,16 @@ def _bound(value: dt.date | dt.datetime | None, end: bool) -> str | None:
     return value.isoformat() + ("T23:59:59.999999Z" if end else "T00:00:00.000000Z")
 
 
+def check_period(start: dt.date | dt.datetime | None,
+                 end: dt.date | dt.datetime | None) -> None:
+    """Refuse a period that ends before it starts: it would match nothing, and an empty
+    export looks like a quiet year rather than a typo."""
+    if start is not None and end is not None and \
+            str(_bound(start, False)) > str(_bound(end, True)):
+        raise InvalidInput(f"from {start.isoformat()} is after to {end.isoformat()}: "
+                           "the first day comes first")
+
+
 def _linked(e: AuditEntry, seal_prev: str | None, seal_hash: str | None) -> AuditEntry:
     """The entry as an auditor reads it: ``prev_hash``/``hash`` are its chain link once sealed
     (one rule for every entry); before that, ``''`` and its content hash."""
@@ -444,6 +454,7 @@ def query(session: Session, *, kind: str | None = None, actor: str | None = None
           newest_first: bool = True) -> tuple[list[AuditEntry], int]:
     """One page of entries filtered by kind (``shipment`` also finds ``shipment.refused``),
     actor and recording time; ``(entries, total matching)``."""
+    check_period(start, end)
     conds = []
     if kind:
         conds.append(or_(AuditEntry.kind == kind, AuditEntry.kind.like(f"{kind}.%")))
@@ -464,6 +475,14 @@ EXPORT_FIELDS = ("seq", "recorded_at", "actor", "kind", "payload", "versions", "
                  "hash")
 
 
+def check_export(fmt: str, start: dt.date | dt.datetime | None,
+                 end: dt.date | dt.datetime | None) -> None:
+    """What :func:`export` refuses, checkable before an output file is opened."""
+    if fmt not in ("json", "csv"):
+        raise InvalidInput(f"export format must be 'json' or 'csv', not {fmt!r}")
+    check_period(start, end)
+
+
 def export(session: Session, out: IO[str], *, fmt: str = "json",
            start: dt.date | dt.datetime | None = None,
            end: dt.date | dt.datetime | None = None) -> int:
@@ -472,8 +491,7 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
     The stored JSON text and both hashes are exported verbatim, so the auditor can re-verify the
     chain from the file alone with :func:`entry_hash`.
     """
-    if fmt not in ("json", "csv"):
-        raise InvalidInput(f"export format must be 'json' or 'csv', not {fmt!r}")
+    check_export(fmt, start, end)
     result = verify(session)
     count = 0
     if fmt == "csv":

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.models import Agency
 
 
@@ -53,10 +54,41 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def _country(value: str) -> str:
+    """An ISO code the bundled rule base knows as a destination: a licence for 'XX' could
+    never be matched by a policy event or a determination."""
+    from exportcheck.rules import load_ruleset
+    from exportcheck.rules.describe import known_destination
+
     value = value.strip().upper()
     if not _COUNTRY.match(value):
         raise ValueError(f"country must be an ISO 3166 alpha-2 code like 'HK', got {value!r}")
-    return value
+    return known_destination(load_ruleset(), value)  # UnknownDestination is a ValueError
+
+
+#: USML categories, 22 CFR 121.1
+_USML_CATEGORIES = frozenset((
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+    "XV", "XVI", "XVII", "XVIII", "XIX", "XX", "XXI"))
+
+
+def _classification(value: str) -> str:
+    """Refuse what is no ECCN (3A001.a.2), EAR99 or USML category (I(a), USML XI(a)(3)):
+    a line under 'banana' could never be shipped against or matched by a policy event.
+    The text is kept as given (matching ignores case and spaces)."""
+    text = "".join(value.split())
+    if text.upper() == "EAR99" or ECCN_RE.match(text):
+        return value
+    m = USML_RE.match(text if text.upper().startswith("USML") else f"USML:{text}")
+    if m and m["cat"].upper() in _USML_CATEGORIES:
+        check_usml_paragraph(value, m["para"].lower())  # MalformedItem is a ValueError
+        return value
+    raise ValueError(f"classification {value!r} is not an ECCN (e.g. 3A001.a.2), EAR99 or a "
+                     "USML category I to XXI (e.g. I(a), XI(a)(3))")
+
+
+#: an item as a licence or shipment line names it
+Classification = Annotated[str, Field(min_length=1, max_length=48),
+                           AfterValidator(_classification)]
 
 
 #: Largest amount / quantity the ledger accepts: stored as integer cents / thousandths in
@@ -157,8 +189,8 @@ class PartyIn(_In):
 
 
 class LicenceLineIn(_In):
-    classification: str = Field(min_length=1, max_length=48,
-                                description="ECCN (e.g. 0A501.a) or USML category (e.g. I(a))")
+    classification: Classification = Field(
+        description="ECCN (e.g. 0A501.a) or USML category (e.g. I(a))")
     description: str = ""
     #: the ECCN "Unit" basis used by 15 CFR 750.11: number | value | measure
     unit_basis: Literal["number", "value", "measure"] = "number"
@@ -214,9 +246,18 @@ class LicenceIn(_In):
 class ShipmentLineIn(_In):
     #: licence line number; if omitted, the line is found by classification
     line_no: int | None = None
-    classification: str = Field(min_length=1, max_length=48)
+    classification: Classification
+    #: required (more than 0) on a licence line counted by number or measure (see shipments)
     quantity: Quantity = Decimal(0)
     value: Money
+
+    @field_validator("value")
+    @classmethod
+    def _something_shipped(cls, v: Decimal) -> Decimal:
+        """A $0 line would be recorded as a shipment that drew nothing."""
+        if v <= 0:
+            raise ValueError("value must be more than $0.00: give the value of what is shipped")
+        return v
 
 
 class ShipmentIn(_In):

@@ -210,6 +210,12 @@ def _match_lines(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> dict[int, 
                 + (f" at line {item.line_no}" if item.line_no is not None else "")
                 + f" ({_authority(lic)})", "item_not_on_licence")
         ln = lic.lines[at]
+        exhausted = ln.qty_milli is not None and ln.shipped_qty_milli >= ln.qty_milli
+        if ln.unit_basis != "value" and item.quantity <= 0 and not exhausted:  # else: says so
+            raise ShipmentRefused(
+                f"line {ln.line_no} ({ln.classification}) is licensed by {ln.unit_basis}: give "
+                f"the quantity shipped in {ln.unit} (more than 0), so it is drawn down "
+                "against the licensed quantity", "quantity_missing")
         if ln.unit_basis == "number" and item.quantity != item.quantity.to_integral_value():
             raise ShipmentRefused(
                 f"line {ln.line_no} ({ln.classification}) is licensed by number: ship whole "

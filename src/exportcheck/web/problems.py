@@ -20,11 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from exportcheck import errors
+from exportcheck.accounts.service import LastAdmin
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
 
 STATUS: dict[type[errors.ExportCheckError], int] = {
+    LastAdmin: 409,
     errors.NotAuthenticated: 401,
     errors.PermissionDenied: 403,
     errors.NotFound: 404,

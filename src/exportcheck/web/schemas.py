@@ -48,8 +48,12 @@ class PageParams(BaseModel):
         return {"items": items, "total": total, "limit": self.limit, "offset": self.offset}
 
 
+#: the largest listing offset taken: beyond it the database's 64-bit integers overflow
+MAX_OFFSET = 10**9
+
+
 def page_params(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-                offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> PageParams:
+                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 
 

@@ -84,10 +84,11 @@ def _summary(payload: str) -> str:
 def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: str | None,
                 start: str | None, end: str | None, offset: int, verify=None,
                 error: str | None = None) -> Response:
-    from exportcheck.web.schemas import PageParams
+    from exportcheck.web.schemas import MAX_OFFSET, PageParams
 
     filters = {"kind": kind, "actor": actor, "from": start, "to": end}
-    page = PageParams(limit=50, offset=max(0, offset))
+    # clamped as the API bounds it: a hand-edited link shows an empty page, not an error
+    page = PageParams(limit=50, offset=min(max(0, offset), MAX_OFFSET))
     items, total = [], 0
     try:
         rows, total = ledger().audit_entries(
