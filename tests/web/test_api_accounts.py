@@ -316,6 +316,7 @@ def test_malformed_and_invalid_json(service: Service) -> None:
                content=b'{"name": "Carrie')
     body = problem(r, 422)
     assert body["errors"] and body["errors"][0]["field"].startswith("body")
+    assert "not valid JSON at character" in body["detail"]  # not "body.9: JSON decode error"
     r = c.post("/api/v1/determinations", headers=h,
                json={"item": "3A001.a.2", "destination": "HK", "date": "15/01/2021",
                      "colour": "red"})

@@ -119,3 +119,14 @@ def test_api_refuses_an_audit_period_ending_before_it_starts(service: Service,
     r = service.client.get(path, headers=service.auth("viewer"),
                            params={"from": "2020-12-31", "to": "2020-01-01"})
     assert "2020-12-31 is after to 2020-01-01" in problem(r, 400)["detail"]
+
+
+def test_an_uploaded_order_file_naming_a_column_twice_is_refused(officer_page: TestClient
+                                                                 ) -> None:
+    """As `exportcheck impact` refuses it: the readers would silently keep one destination."""
+    orders = b"item,destination,Destination,value\n3A001.a.2,HK,DE,1200\n"
+    r = officer_page.post(
+        "/impact", headers={"Accept": "text/html", "X-CSRF-Token": page_csrf(officer_page)},
+        data={"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "upload"},
+        files={"orders": ("orders.csv", orders, "text/csv")})
+    assert r.status_code == 200 and "names the column &#39;destination&#39; twice" in r.text

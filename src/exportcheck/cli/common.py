@@ -113,12 +113,11 @@ def check_csv_header(path: Path, what: str = "input file") -> None:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return
-    seen: set[str] = set()
-    for name in (" ".join(h.split()).lower() for h in header):
-        if name and name in seen:
-            raise InvalidInput(f"{what} {path}: the header names the column {name!r} twice; "
-                               "keep one")
-        seen.add(name)
+    from exportcheck.determine.batch import duplicated_column
+
+    if name := duplicated_column(header):
+        raise InvalidInput(f"{what} {path}: the header names the column {name!r} twice; "
+                           "keep one")
 
 
 def determination_table(d: Determination, *, full_trace: bool = True) -> Table:

@@ -549,6 +549,17 @@ def determine_frame(
     return out.drop([*internal, "_row"])
 
 
+def duplicated_column(names: list[str]) -> str | None:
+    """The first column a header names twice (ignoring case and spaces, as the readers match
+    columns), else None: readers would silently keep one and rename or drop the other."""
+    seen: set[str] = set()
+    for name in (" ".join(n.split()).lower() for n in names):
+        if name and name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
 def read_lines(path: str | Path) -> pl.DataFrame:
     p = Path(path)
     if not p.exists():

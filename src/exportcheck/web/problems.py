@@ -129,8 +129,14 @@ def install(app: FastAPI) -> None:
         fields = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()))
-            fields.append({"field": where, "message": str(err.get("msg", "")).removeprefix(
-                "Value error, ")})
+            message = str(err.get("msg", "")).removeprefix("Value error, ")
+            if err.get("type") == "json_invalid":
+                # loc is ("body", <character offset>): say what is wrong, and where
+                at = err.get("loc", ("", "?"))[-1]
+                why = (err.get("ctx") or {}).get("error", "")
+                where, message = "body", (f"not valid JSON at character {at}"
+                                          + (f": {why}" if why else ""))
+            fields.append({"field": where, "message": message})
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
         if len(fields) > 5:
             detail += f"; and {len(fields) - 5} more"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Annotated
 
@@ -64,6 +65,8 @@ def impact(request: Request, user: Viewer) -> Response:
 
 
 def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
+    from exportcheck.determine.batch import duplicated_column
+
     if upload is None or not upload.filename:
         raise InvalidInput("choose an order file, or the bundled portfolio")
     data = upload.file.read()
@@ -72,6 +75,10 @@ def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
         if name.lower().endswith(".parquet"):
             return pl.read_parquet(io.BytesIO(data)), f"upload: {name}"
         if name.lower().endswith(".csv"):
+            text = io.StringIO(data[:65536].decode("utf-8-sig", errors="replace"))
+            if dup := duplicated_column(next(csv.reader(text), [])):
+                raise InvalidInput(f"{name}: the header names the column {dup!r} twice; "
+                                   "keep one")
             return pl.read_csv(io.BytesIO(data), infer_schema_length=0), f"upload: {name}"
     except pl.exceptions.PolarsError as exc:
         raise InvalidInput(f"cannot read {name}: {exc}") from None
