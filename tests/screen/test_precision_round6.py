@@ -27,6 +27,12 @@ def test_a_missing_patronymic_costs_half_a_word() -> None:
     assert without - with_patronymic == round(100 * EXTRA_TOKEN_COST * PATRONYMIC_SHARE, 1)
 
 
+def test_the_patronymic_discount_needs_the_other_names_to_be_the_same() -> None:
+    """Yakov and Isakov are other names, however alike: without the patronymic the pair
+    stays below the threshold (a Faker Bulgarian name alerted on it)."""
+    assert compare_names("Владимир Яков", "ISAKOV, Vladimir Pavlovich") < THRESHOLD
+
+
 def test_a_missing_given_name_is_still_a_partial_match() -> None:
     """Only the patronymic is discounted: a second given name missing keeps the match
     partial, below the threshold."""

@@ -49,6 +49,7 @@ from exportcheck.screen.tokens import (
     INITIAL_SIM,
     MIN_TOKEN_SIM,
     ONE_SLIP_SIM,
+    VARIANT_SIM,
     one_slip,
     org_weight,
     token_sim,
@@ -414,10 +415,12 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         cost = EXTRA_TOKEN_COST_SINGLE if n_small == 1 else (
             EXTRA_TOKEN_COST_ORG if org else EXTRA_TOKEN_COST)
         # connectors ("of", "the") cost nothing: "Islamic State in Iraq and the Levant"; a
-        # patronymic half a word: documents in Latin script routinely drop it ("Sergejs
-        # Lavrovs" / "Sergey Viktorovich LAVROV")
+        # patronymic half a word when the other words are the same names, if spelt otherwise:
+        # documents in Latin script routinely drop it ("Sergejs Lavrovs" / "Sergey Viktorovich
+        # LAVROV"), but it does not make "Yakov" "ISAKOV, Vladimir Pavlovich"
+        same_names = not left_small and all(s >= VARIANT_SIM for _, s in used_q.values())
         n_extra = 0 if english and not left_small else sum(
-            PATRONYMIC_SHARE if _PATRONYMIC.search(t) else 1.0 for t in extra
+            PATRONYMIC_SHARE if same_names and _PATRONYMIC.search(t) else 1.0 for t in extra
             if t not in _CONNECTORS and t not in void)
         # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN,
         # Vladimir Vladimirovich" above "PUTINA, Maria"); longer names pay for each in full
