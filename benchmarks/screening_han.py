@@ -64,6 +64,8 @@ def meti_pairs(path: Path = METI) -> list[tuple[str, list[str]]]:
     return out
 
 
+# (exportcheck.screen.chinese has the same test; the benchmark keeps its own, as it also
+# measures revisions that lack it)
 def _in_gb2312(text: str) -> bool:
     try:
         text.encode("gb2312")

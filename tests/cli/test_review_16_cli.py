@@ -7,18 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_helpers import one_line_error
 
 Cli = Callable[[list[str]], tuple[int, str, str]]
-
-
-def _one_line_error(result: tuple[int, str, str], *needles: str) -> str:
-    """Exit code 2 and a single ``error: ...`` line naming each needle; no traceback."""
-    code, _, err = result
-    assert code == 2, err
-    assert err.startswith("error: ") and err.count("\n") == 1, err
-    for needle in needles:
-        assert needle in err, (needle, err)
-    return err
 
 
 # -- G: duplicated CSV columns ----------------------------------------------------------------
@@ -30,7 +21,7 @@ def test_batch_refuses_an_order_file_naming_a_column_twice(cli: Cli, tmp_path: P
     orders = tmp_path / "orders.csv"
     orders.write_text(f"{header}\n3A001.a.2,HK,CN,2020-07-01\n")
     out = tmp_path / "out.csv"
-    _one_line_error(cli(["batch", str(orders), "-o", str(out), "--no-screen"]),
+    one_line_error(cli(["batch", str(orders), "-o", str(out), "--no-screen"]),
                     str(orders), "'destination' twice")
     assert not out.exists()
 
@@ -42,9 +33,9 @@ def test_owners_file_naming_a_column_twice_is_refused(cli: Cli, tmp_path: Path) 
     owners = tmp_path / "owners.csv"
     owners.write_text("owner,owned,percent,percent\nParent Co,Child Co,10,60\n")
     args = ["--owners", str(owners)]
-    _one_line_error(cli(["batch", str(orders), "-o", str(tmp_path / "o.csv"), "--no-screen",
+    one_line_error(cli(["batch", str(orders), "-o", str(tmp_path / "o.csv"), "--no-screen",
                          *args]), "owners file", "'percent' twice")
-    _one_line_error(cli(["check", "--item", "3A001.a.2", "--to", "HK", "--on", "2020-07-01",
+    one_line_error(cli(["check", "--item", "3A001.a.2", "--to", "HK", "--on", "2020-07-01",
                          "--no-screen", *args]), "'percent' twice")
 
 
@@ -53,7 +44,7 @@ def test_screen_batch_refuses_a_name_column_given_twice(cli: Cli, tmp_path: Path
     names = tmp_path / "names.csv"
     names.write_text("name,name\nCarrie Lam,Someone Else\n")
     out = tmp_path / "hits.csv"
-    _one_line_error(cli(["screen-batch", str(names), "--name-column", "name", "-o", str(out)]),
+    one_line_error(cli(["screen-batch", str(names), "--name-column", "name", "-o", str(out)]),
                     "'name' twice")
     assert not out.exists()
 
@@ -70,11 +61,11 @@ def test_a_file_with_distinct_columns_still_runs(cli: Cli, tmp_path: Path) -> No
 
 # -- F: settings that are not numbers ------------------------------------------------------
 @pytest.mark.parametrize("value", ["abc", "150", "nan"])
-def test_a_bad_screening_threshold_setting_is_one_line_error(
+def test_a_bad_screening_threshold_setting_isone_line_error(
         cli: Cli, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """EXPORTCHECK_SCREENING_THRESHOLD=abc ended in a ValueError traceback."""
     monkeypatch.setenv("EXPORTCHECK_SCREENING_THRESHOLD", value)
-    _one_line_error(cli(["screen", "Carrie Lam"]),
+    one_line_error(cli(["screen", "Carrie Lam"]),
                     f"EXPORTCHECK_SCREENING_THRESHOLD={value!r}", "between 0 and 100")
 
 
@@ -86,7 +77,7 @@ def test_a_bad_body_limit_setting_stops_serve_with_one_line(
     """``serve`` printed a traceback at start-up."""
     monkeypatch.setenv(f"EXPORTCHECK_{name}", value)
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("the server started"))
-    _one_line_error(cli(["serve"]), f"EXPORTCHECK_{name}={value!r}", "whole number")
+    one_line_error(cli(["serve"]), f"EXPORTCHECK_{name}={value!r}", "whole number")
 
 
 # -- E: impact on a mistyped --db ----------------------------------------------------------
@@ -97,7 +88,7 @@ def test_impact_on_a_mistyped_db_is_an_error_and_creates_nothing(cli: Cli,
     orders.write_text("item,destination\n3A001.a.2,HK\n")
     missing = tmp_path / "nowhere" / "x.db"
     out = tmp_path / "out"
-    _one_line_error(cli(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
+    one_line_error(cli(["impact", str(orders), "--from", "2020-06-29", "--to", "2021-01-15",
                          "--no-screen", "--db", f"sqlite:///{missing}", "-o", str(out)]),
                     str(missing))
     assert not missing.parent.exists() and not out.exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_helpers import one_line_error
 from ledger_helpers import bis, dsp5, ship
 
 from exportcheck.errors import InvalidInput
@@ -18,16 +19,6 @@ from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.shipments import ShipmentRefused
 
 Cli = Callable[[list[str]], tuple[int, str, str]]
-
-
-def _one_line_error(result: tuple[int, str, str], *needles: str) -> str:
-    """Exit code 2 and a single ``error: ...`` line naming each needle; no traceback."""
-    code, _, err = result
-    assert code == 2, err
-    assert err.startswith("error: ") and err.count("\n") == 1, err
-    for needle in needles:
-        assert needle in err, (needle, err)
-    return err
 
 
 # -- A: countries and classifications the rule base does not know ----------------------
@@ -142,7 +133,7 @@ def test_a_mistyped_db_is_an_error_and_creates_nothing(cli: Cli, tmp_path: Path,
                                                        args: list[str]) -> None:
     """It used to create an empty database and answer 'no licences' with exit 0."""
     missing = tmp_path / "typo" / "ledgr.db"
-    err = _one_line_error(cli([*args, "--db", f"sqlite:///{missing}"]), str(missing))
+    err = one_line_error(cli([*args, "--db", f"sqlite:///{missing}"]), str(missing))
     assert "no database file" in err
     assert not missing.exists() and not missing.parent.exists()
 
@@ -154,7 +145,7 @@ def test_policy_on_a_mistyped_db_is_an_error(cli: Cli, tmp_path: Path) -> None:
                                   "effective": "2020-07-15", "citation": "85 FR 43413",
                                   "filter": {"destinations": ["HK"]}}))
     missing = tmp_path / "nope.db"
-    _one_line_error(cli(["licences", "policy", str(ev), "--db", f"sqlite:///{missing}"]),
+    one_line_error(cli(["licences", "policy", str(ev), "--db", f"sqlite:///{missing}"]),
                     str(missing))
     assert not missing.exists()
 
@@ -171,16 +162,16 @@ def test_adding_a_licence_still_starts_a_new_ledger(cli: Cli, tmp_path: Path,
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
-def test_a_licence_file_that_is_not_utf8_is_one_line_error(cli: Cli, tmp_path: Path,
+def test_a_licence_file_that_is_not_utf8_isone_line_error(cli: Cli, tmp_path: Path,
                                                            sqlite_url: str,
                                                            encoding: str) -> None:
     """A Latin-1 or UTF-16 file ended in a UnicodeDecodeError traceback."""
     path = tmp_path / "lat.yaml"
     path.write_text(yaml.safe_dump(dsp5("L-1", provisos=["Café only"]), allow_unicode=True),
                     encoding=encoding)
-    _one_line_error(cli(["licences", "add", str(path), "--db", sqlite_url]),
+    one_line_error(cli(["licences", "add", str(path), "--db", sqlite_url]),
                     str(path), "not UTF-8")
-    _one_line_error(cli(["ship", "--file", str(path), "--db", sqlite_url]), "not UTF-8")
+    one_line_error(cli(["ship", "--file", str(path), "--db", sqlite_url]), "not UTF-8")
 
 
 @pytest.mark.parametrize("content", ["[]\n", "", "# nothing here\n"])
@@ -189,11 +180,11 @@ def test_a_licence_file_without_licences_is_an_error(cli: Cli, tmp_path: Path,
     """An empty list exited 0 saying nothing: the user believed the licences were added."""
     path = tmp_path / "none.yaml"
     path.write_text(content)
-    _one_line_error(cli(["licences", "add", str(path), "--db", sqlite_url]),
+    one_line_error(cli(["licences", "add", str(path), "--db", sqlite_url]),
                     "no licence found", str(path))
 
 
-def test_audit_export_to_a_folder_or_missing_folder_is_one_line_error(
+def test_audit_export_to_a_folder_or_missing_folder_isone_line_error(
         cli: Cli, tmp_path: Path, sqlite_url: str) -> None:
     """IsADirectoryError / FileNotFoundError tracebacks before."""
     lic = tmp_path / "lic.json"
@@ -201,9 +192,9 @@ def test_audit_export_to_a_folder_or_missing_folder_is_one_line_error(
     assert cli(["licences", "add", str(lic), "--db", sqlite_url])[0] == 0
     base = ["audit", "export", "--from", "2020-01-01", "--to", "2099-12-31", "--format", "csv",
             "--db", sqlite_url]
-    _one_line_error(cli([*base, "-o", str(tmp_path)]), f"cannot write {tmp_path}")
+    one_line_error(cli([*base, "-o", str(tmp_path)]), f"cannot write {tmp_path}")
     missing = tmp_path / "no" / "such" / "a.csv"
-    _one_line_error(cli([*base, "-o", str(missing)]), f"cannot write {missing}")
+    one_line_error(cli([*base, "-o", str(missing)]), f"cannot write {missing}")
 
 
 def test_reversed_audit_export_keeps_the_earlier_file(cli: Cli, tmp_path: Path,
@@ -214,7 +205,7 @@ def test_reversed_audit_export_keeps_the_earlier_file(cli: Cli, tmp_path: Path,
     assert cli(["licences", "add", str(lic), "--db", sqlite_url])[0] == 0
     out = tmp_path / "audit.csv"
     out.write_text("an earlier export\n")
-    _one_line_error(cli(["audit", "export", "--from", "2020-12-31", "--to", "2020-01-01",
+    one_line_error(cli(["audit", "export", "--from", "2020-12-31", "--to", "2020-01-01",
                          "--format", "csv", "-o", str(out), "--db", sqlite_url]),
                     "2020-12-31 is after to 2020-01-01")
     assert out.read_text() == "an earlier export\n"
