@@ -128,7 +128,10 @@ def sqlite_url(tmp_path: Path) -> str:
     ["licences", "list"], ["licences", "report"], ["licences", "show", "L-1"],
     ["audit", "verify"], ["audit", "export"],
     ["licences", "suspend", "L-1", "--effective", "2020-01-01", "--reason", "r",
-     "--citation", "c"]])
+     "--citation", "c"],
+    # a shipment drawn on a licence needs the ledger holding it
+    ["ship", "--licence", "L-1", "--date", "2020-01-02", "--to", "HK", "--consignee", "C",
+     "--end-user", "E", "--item", "I(a)=1@100", "--key", "K-typo"]])
 def test_a_mistyped_db_is_an_error_and_creates_nothing(cli: Cli, tmp_path: Path,
                                                        args: list[str]) -> None:
     """It used to create an empty database and answer 'no licences' with exit 0."""

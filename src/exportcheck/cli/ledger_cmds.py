@@ -262,8 +262,11 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
                 "licence_exception": exception, "ship_date": date, "destination": to,
                 "consignee": consignee, "end_user": end_user, "reference": reference,
                 "lines": [_item(i) for i in item]}
-    out = _ledger(db, create=True).post_shipment(spec, actor=_actor(actor),
-                                                 versions=_versions())
+    # only a shipment under a licence exception can be a new ledger's first record: one drawn
+    # on a licence needs the ledger that holds it (a mistyped --db is an error, not a new file)
+    first = isinstance(spec, dict) and bool(spec.get("licence_exception"))
+    out = _ledger(db, create=first).post_shipment(spec, actor=_actor(actor),
+                                                  versions=_versions())
     if as_json:
         _dump(out.model_dump(mode="json"))
     else:
