@@ -65,6 +65,16 @@ def test_a_party_or_policy_with_an_unknown_country_is_refused(ledger: Ledger) ->
         ledger.apply_policy_event(event)
 
 
+def test_a_policy_filtering_on_no_classification_is_refused(ledger: Ledger) -> None:
+    """'banana' began no licence line's classification: '0 licences affected', exit 0."""
+    event = {"key": "b", "title": "B", "action": "suspended", "effective": "2020-07-01",
+             "citation": "notice", "filter": {"classification_prefixes": ["I(", "banana"]}}
+    with pytest.raises(InvalidInput, match="'banana' begins no ECCN"):
+        ledger.apply_policy_event(event)
+    event["filter"] = {"classification_prefixes": ["I(", "0A501", "XI"]}
+    assert ledger.apply_policy_event(event) is not None
+
+
 # -- B: shipments that draw nothing -------------------------------------------------------
 def test_a_zero_value_line_is_refused(ledger: Ledger) -> None:
     """'3A001.a.2=0@0' was recorded as a $0.00 shipment."""

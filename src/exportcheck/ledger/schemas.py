@@ -86,6 +86,10 @@ def _classification(value: str) -> str:
                      "USML category I to XXI (e.g. I(a), XI(a)(3))")
 
 
+#: the start of an ECCN, EAR99 or USML category, as policy filters name classifications
+_CLASSIFICATION_PREFIX = re.compile(
+    r"^(?:E(?:A(?:R(?:9(?:9)?)?)?)?|[0-9](?:[A-E](?:[0-9]{1,3}(?:\..*)?)?)?|[IVX]+(?:\(.*)?)$")
+
 #: an item as a licence or shipment line names it
 Classification = Annotated[str, Field(min_length=1, max_length=48),
                            AfterValidator(_classification)]
@@ -302,6 +306,18 @@ class PolicyFilter(_In):
     @classmethod
     def _countries(cls, v: list[str]) -> list[str]:
         return [_country(c) for c in v]
+
+    @field_validator("classification_prefixes")
+    @classmethod
+    def _prefixes(cls, v: list[str]) -> list[str]:
+        """Each must begin some ECCN, EAR99 or USML category ("0A501", "3A", "I(", "XI"):
+        'banana' would match no licence line and report '0 licences affected'."""
+        for prefix in v:
+            text = re.sub(r"^USML[\s:]*", "", "".join(prefix.split()).upper())
+            if not text or not _CLASSIFICATION_PREFIX.match(text):
+                raise ValueError(f"classification prefix {prefix!r} begins no ECCN (0A501, "
+                                 "3A), EAR99 or USML category (I(, XI)")
+        return v
 
 
 class PolicyEventIn(_In):
