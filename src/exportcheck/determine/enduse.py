@@ -31,24 +31,28 @@ def _pattern(term: str) -> re.Pattern:
     return re.compile(rf"\b{re.escape(_words(term))}\b")
 
 
-def end_use_named(text: str | None, terms: Iterable[str]) -> list[str]:
-    """The end uses among ``terms`` that a stated end use names, as whole words ("military
-    aircraft maintenance" names military; "paramilitary" does not), the longest first
-    ("military intelligence" is that, not also "military": 744.21(g) leaves 744.22's
-    intelligence end users out). An end use stated by what the goods are not for
-    ("non-military", "not for nuclear weapons") is an error: the rules need what they are
-    for."""
+def checked_end_use(text: str | None, terms: Iterable[str]) -> str:
+    """The stated end use's words, lower-cased (hyphens as spaces). An end use stated by what
+    the goods are not for ("non-military", "not for nuclear weapons") is an error: the rules
+    need what they are for; ``terms`` are named in the message."""
     words = _words(text or "")
-    if not words:
-        return []
-    terms = list(terms)
     if _NEGATION.search(words):
         named = dict.fromkeys(_words(t) for t in terms)
         raise InvalidInput(f"end use {text!r} says what the goods are not for: state what they "
                            f"are for (e.g. 'civil aviation', or one of {', '.join(named)})")
+    return words
+
+
+def end_use_named(text: str | None, terms: Iterable[str]) -> list[str]:
+    """The end uses among ``terms`` that a stated end use names, as whole words ("military
+    aircraft maintenance" names military; "paramilitary" does not), the longest first
+    ("military intelligence" is that, not also "military": 744.21(g) leaves 744.22's
+    intelligence end users out); :func:`checked_end_use` refuses negations."""
+    terms = list(terms)
+    words = checked_end_use(text, terms)
     named = []
     for t in sorted(terms, key=lambda t: -len(t)):  # "military intelligence" before "military"
-        words, n = _pattern(t).subn("|", words)
+        words, n = _pattern(t).subn("|", words) if words else (words, 0)
         if n:
             named.append(t)
     return named
@@ -57,8 +61,11 @@ def end_use_named(text: str | None, terms: Iterable[str]) -> list[str]:
 def end_use(ctx: Context) -> None:
     snap = ctx.snapshot
     stated = ctx.end_use.strip()
-    terms = [k for r in snap.end_use_rules for k in r.end_use_keywords]
-    uses = end_use_named(stated, dict.fromkeys(terms)) if stated else []
+    terms = snap.cache.get("end_use_terms")
+    if terms is None:  # the terms of the rules in force that day, once per snapshot
+        terms = snap.cache["end_use_terms"] = tuple(dict.fromkeys(
+            k for r in snap.end_use_rules for k in r.end_use_keywords))
+    uses = end_use_named(stated, terms) if stated else []
     for rule in snap.end_use_rules:
         if rule.countries and ctx.ear_destination not in rule.countries:
             continue

@@ -137,7 +137,7 @@ def evaluate(
     if force and eu_type is not EndUserType.MILITARY:
         eu_type = EndUserType.MILITARY
     rs = ruleset or load_ruleset()
-    enduse.end_use_named(end_use, enduse.end_use_terms(rs))  # an unreadable end use: error
+    enduse.checked_end_use(end_use, enduse.end_use_terms(rs))  # "non-military": an error
     snap = rs.as_of(on)
     cls = parse_item(item, snap)
     dest, ear_dest, itar_dest = resolve_destination(snap, destination)

@@ -16,9 +16,9 @@ from functools import lru_cache
 from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, latin_form, name_data
 
 MAX_FORMS = 24
-HAN_RE_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_HAN_GAP = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+"
-                      r"(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_HAN = HAN_RE.pattern  # one Han character
+HAN_RE_RUNS = re.compile(_HAN + "+")
+_HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
 _COMPOUND = "欧阳 司徒 上官 诸葛 司马 东方 皇甫 尉迟 公孙 慕容 长孙 夏侯 令狐 端木 "
 _COMPOUND += "西门 南宫 独孤 轩辕 司空 闻人 宇文 申屠 呼延 澹台 公冶 太史 钟离 万俟"
 COMPOUND_SURNAMES = frozenset(_COMPOUND.split())

@@ -43,7 +43,7 @@ LIST_CODES: dict[str, str] = {
 NONSDN_LISTS = ("SSI", "NS-MBS", "CMIC", "PLC", "FSE", "CAP")
 #: the CSL names the sub-list in its source column ("Sectoral Sanctions Identifications List
 #: (SSI) - Treasury Department"); OFAC's consolidated file by programme tag only
-_SUBLIST_MARKERS = (("(SSI)", "SSI"), ("(NS-MBS", "NS-MBS"), ("(CMIC)", "CMIC"),
+SUBLIST_MARKERS = (("(SSI)", "SSI"), ("(NS-MBS", "NS-MBS"), ("(CMIC)", "CMIC"),
                     ("(PLC)", "PLC"), ("(FSE)", "FSE"), ("(CAP)", "CAP"))
 _SUBLIST_PROGRAMMES = (("UKRAINE-EO13662", "SSI"), ("CMIC-EO13959", "CMIC"), ("NS-PLC", "PLC"),
                        ("FSE-", "FSE"), ("561-RELATED", "CAP"))
@@ -55,7 +55,7 @@ def sublist(entry: ListEntry) -> str | None:
     the Non-SDN Menu-Based Sanctions list (HKAA, CAATSA, EO 14024 ...). None for other lists."""
     if entry.list != "NONSDN":
         return None
-    for marker, code in _SUBLIST_MARKERS:
+    for marker, code in SUBLIST_MARKERS:
         if marker in entry.list_name:
             return code
     programmes = [p.upper() for p in entry.programs]

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 GLOSSARY_PATH = Path(__file__).with_name("data") / "han_glossary.csv"
 #: script of the forms built here (the scorer compares their tokens fuzzily, like Latin names)
 SCRIPT = "han-en"
+#: forms of a name read in Korean: proper names have few spellings, and only North Korean
+#: entries are compared with them
 MAX_KOREAN_FORMS = 6
 #: name forms per organisation name: enough for the usual three or four ambiguous words (16
 #: left "China Aerospace Science and Technology Corporation 9th Academy 771 Research

@@ -43,6 +43,7 @@ from rapidfuzz.distance import OSA
 
 from exportcheck.screen.arabic import unglue_articles
 from exportcheck.screen.hkspell import hk_key, is_hk_syllable
+from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.tokens import (
     ARTICLES,
@@ -93,7 +94,7 @@ _SERIAL_LIKE = re.compile(r".*\d|[ivx]+$")
 _DIGIT = re.compile(r"\d")
 #: forms spelt by rule from another script: a near-miss spelling is another name ("jongsun" is
 #: not "jongun"); their variant spellings are forms of their own
-_ROMANISED = frozenset({"pinyin", "jyutping", "hangul", "korean"})
+_ROMANISED = frozenset({"pinyin", "jyutping", "hangul", KOREAN_PERSON})
 
 
 def _merge_adjacent(tokens: tuple[str, ...], other: tuple[str, ...],

@@ -17,7 +17,7 @@ from typing import Any
 
 from exportcheck.errors import ListDataError
 from exportcheck.screen.countries import to_iso2
-from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.entries import SUBLIST_MARKERS, ListEntry, ParsedList
 from exportcheck.screen.parsers.common import (
     file_date,
     parse_date_text,
@@ -28,10 +28,10 @@ from exportcheck.screen.parsers.common import (
 )
 
 HEADER_START = "_id,source,entity_number"
+#: OFAC's non-SDN lists are stored together as NONSDN (entries.sublist tells them apart)
 _SOURCE_CODES = [
     ("(SDN)", "SDN"), ("(EL)", "EL"), ("(DPL)", "DPL"), ("(UVL)", "UVL"), ("(MEU)", "MEU"),
-    ("(DTC)", "DTC"), ("(ISN)", "ISN"), ("(SSI)", "NONSDN"), ("(NS-MBS", "NONSDN"),
-    ("(CMIC)", "NONSDN"), ("(PLC)", "NONSDN"), ("(FSE)", "NONSDN"), ("(CAP)", "NONSDN"),
+    ("(DTC)", "DTC"), ("(ISN)", "ISN"), *((marker, "NONSDN") for marker, _ in SUBLIST_MARKERS),
 ]
 _OFAC = {"SDN", "NONSDN"}
 _KIND = {"individual": "person", "entity": "entity", "vessel": "vessel", "aircraft": "aircraft"}
