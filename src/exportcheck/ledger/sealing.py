@@ -103,6 +103,8 @@ PG_SEAL_IDLE_POLL = 2.0
 PG_SEAL_RESIGN = 10.0
 #: the least seconds between a non-sealing process's looks for a missing or stalled sealer
 PG_SEAL_CLAIM_INTERVAL = 1.0
+#: how long closing waits for a seal under way in the timer thread (seconds)
+CLOSE_WAIT = 10.0
 #: seconds entries may wait behind a sealer that holds the lock before others seal them
 PG_SEAL_STALL = 5.0
 #: the session advisory lock (per database) held by the one sealing process ("ecseal")
@@ -333,6 +335,10 @@ class Sealer:
             self._fresh_process()
             return
         if self.leading:
+            # the timer thread may be sealing (the last commit woke it): let it finish, so this
+            # last seal is not skipped as "busy" and what that commit wrote is sealed too
+            if self._attempting.acquire(timeout=CLOSE_WAIT):
+                self._attempting.release()
             self._attempt(None)
         self._drop_claim_conn()
 
