@@ -93,6 +93,8 @@ class NameIndex:
                 if (vk := variant_key(tok)) != tok:
                     by_variant[vk].append(tok)
         # plain dicts (only read with .get): the on-disk cache stores and restores them as is
+        #: every word of the listed names' forms (:mod:`exportcheck.screen.disguise`)
+        self.words: frozenset[str] = frozenset(singles)
         self.by_delete: dict[str, list[str]] = dict(by_delete)
         self.by_skeleton: dict[str, list[str]] = dict(by_skeleton)
         self.by_variant: dict[str, list[str]] = dict(by_variant)
@@ -152,6 +154,7 @@ class NameIndex:
         forms = list(map(NameForm, cols[2], cols[3], cols[4]))
         self.names = list(map(IndexedName, cols[0], cols[1], forms, cols[5]))
         self._key_ids = state["key_ids"]
+        self.words = frozenset(t for toks in cols[2] for t in toks)
         self.by_delete = state["by_delete"]
         self.by_skeleton = state["by_skeleton"]
         self.by_variant = state["by_variant"]

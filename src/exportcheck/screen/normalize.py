@@ -84,6 +84,12 @@ def _legal_forms() -> tuple[dict[tuple[str, ...], int], int]:
 
 
 @lru_cache(maxsize=1)
+def legal_form_words() -> frozenset[str]:
+    """Every word of the legal-form table ("co", "ltd", "limited", "gmbh", "obshchestvo")."""
+    return frozenset(w for form in _legal_forms()[0] for w in form)
+
+
+@lru_cache(maxsize=1)
 def nicknames() -> dict[str, frozenset[str]]:
     """English given names and their short forms, both ways: "ted" -> {"edward", "theodore"}
     (rigour's table, in ``name_data.json``)."""
@@ -191,12 +197,13 @@ def _country_phrase(tokens: list[str], i: int) -> tuple[int, str] | None:
     return None
 
 
-def latin_form(text: str, *, person: bool | None = None) -> NameForm | None:
+def latin_form(text: str, *, person: bool | None = None,
+               keep_title: bool = False) -> NameForm | None:
     folded = fold_text(text)
     if not folded:
         return None
     tokens = arabic_compounds(numbers_as_digits(folded.split()))
-    if len(tokens) > 2 and tokens[0] in opening_titles(person) and not (
+    if not keep_title and len(tokens) > 2 and tokens[0] in opening_titles(person) and not (
             tokens[0] in VESSEL_PREFIXES and split_legal(tokens)[1]):
         tokens = tokens[1:]  # not a company's "MT" ("MT TEVEL INC")
     # a listed person has no legal form; a word written with an apostrophe ("SA'D", "Sa'd")
@@ -272,6 +279,17 @@ def name_forms(name: str, person: bool | None = None,
         # Arabic script, Cyrillic, Hangul: romanised the way lists spell them
         if forms := script_forms(name, person):
             return forms
+    forms = _latin_forms(name, person)
+    if forms and person is None:
+        # a person's title opening a name of unknown kind may be an organisation's first word
+        # ("General Organization of Radio and TV"): the name is read with it too
+        titled = latin_form(name, person=person, keep_title=True)
+        if titled and titled.tokens not in {f.tokens for f in forms}:
+            forms = (*forms, titled)
+    return forms
+
+
+def _latin_forms(name: str, person: bool | None) -> tuple[NameForm, ...]:
     form = latin_form(name, person=person)
     if not form or not form.tokens:
         return ()

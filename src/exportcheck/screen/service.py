@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exportcheck.errors import InvalidInput, ListDataError
 from exportcheck.models import ScreeningHit
+from exportcheck.screen.disguise import disguised_readings
 from exportcheck.screen.entries import (
     KINDS,
     LIST_CODES,
@@ -252,9 +253,14 @@ class Screener:
         thr = default_threshold() if threshold is None else float(threshold)
         if not 0 <= thr <= 100:
             raise InvalidInput(f"threshold {thr} outside 0-100")
-        forms = name_forms(name, True if kind == "person" else (False if kind else None))
+        person = True if kind == "person" else (False if kind else None)
+        forms = name_forms(name, person)
         if not forms:
             raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
+        # the name as someone may have disguised it: look-alike letters, glued words ...
+        readings = disguised_readings(name, forms, self.index.words, person, name_forms)
+        notes = {len(forms) + i: note for i, (_, note) in enumerate(readings)}
+        forms = (*forms, *(f for f, _ in readings))
         query_native = native_script(name)
         # a name with a legal form ("Daniel S.A.R.L.") is an organisation, not the person or
         # vessel called "DANIEL"
@@ -292,10 +298,10 @@ class Screener:
                     m = replace(m, score=min(m.score, PARTIAL_MAX), kind="weak")
                 prev = best.get(iname.entry)
                 if prev is None or m.score > prev[0]:
-                    best[iname.entry] = (m.score, m, (qf, iname))
+                    best[iname.entry] = (m.score, m, (qf, iname, notes.get(fi)))
         hits: list[ScreeningHit] = []
         pkey = party_key(name)
-        for ei, (nscore, m, (qf, iname)) in best.items():
+        for ei, (nscore, m, (qf, iname, note)) in best.items():
             if nscore < thr - _EVIDENCE_HEADROOM:
                 continue
             entry = self.entries[ei]
@@ -322,6 +328,8 @@ class Screener:
                 else:
                     why.append(f"cleared by {disp.user} on {disp.decided_on}, but the entry "
                                "changed since: review again")
+            if note:
+                why.insert(0, note)
             hits.append(_hit(entry, self._hashes[ei], name, score, nscore, m, qf, iname, why,
                              suppressed, tuple(agreed)))
         hits.sort(key=lambda h: (-h.score, h.list, h.entry_id))
