@@ -169,15 +169,39 @@ def _amount(text: str) -> int | None:
 def lvs_rows(flag: str | None, preamble: list[str], eccn: str, built: Built) -> list[dict]:
     """LVS value limits: one row per tier; N/A rows scoped to their paragraphs.
 
-    Reason-based exclusions ("N/A for MT") cannot be written as paragraphs: they go to the note.
+    Reason-based exclusions ("N/A for NP") become ``not_for_reasons`` on every row; a clause
+    after an "N/A for" list that names no amount continues that list ("N/A for 6A001.a.1.b.1
+    ...; 6A001.a.1.e, ..."); "except those also listed under Country Group D:3" becomes
+    ``not_to_groups``.
     """
     if flag is None:
         return []
-    clauses = [c for c in re.split(r";|\.\s+(?=N/A)|,?\s+except\s+(?=N/A)", norm(flag)) if c]
+    text = norm(flag)
+    not_to = re.findall(r"except those also listed under Country Groups? ([A-E]:\d)", text)
+    text = re.sub(r",?\s*except those also listed under Country Groups? [A-E]:\d"
+                  r"(?:\s*\([^)]*\))?", "", text)
+    clauses = [c for c in re.split(r";|\.\s+(?=N/A)|,?\s+except\s+(?=N/A)|,\s*(?=N/A)", text)
+               if c]
     clauses += [p for p in preamble if re.match(r"^\$[\d,]+:", p)]
     rows: list[dict] = []
+    reasons: list[str] = []
+    in_na = False
     for clause in clauses:
-        rows.extend(_lvs_clause(clause.strip(" ,."), eccn, built))
+        clause = clause.strip(" ,.")
+        if m := re.fullmatch(r"N/A for ((?:MT|NP)(?:(?:, | and )(?:MT|NP))?)( items)?", clause):
+            reasons += re.findall(r"MT|NP", m.group(1))
+            built.notes.append(f"LVS {clause} (reason-based: not where that reason requires "
+                               "the licence)")
+            continue
+        if in_na and clause and not re.match(r"^(N/A|\$|Yes)", clause):
+            clause = "N/A for " + re.sub(r"^and\s+", "", clause)
+        in_na = clause.startswith("N/A")
+        rows.extend(_lvs_clause(clause, eccn, built))
+    for row in rows:
+        if reasons:
+            row["not_for_reasons"] = sorted(set(reasons))
+        if not_to and row.get("usd") is not None:
+            row["not_to_groups"] = not_to
     return rows
 
 
@@ -193,9 +217,6 @@ def _lvs_clause(clause: str, eccn: str, built: Built) -> list[dict]:
     plain = re.sub(r"\([^)]*\)", " ", body)
     if not body:
         return [{"usd": usd}]
-    if re.fullmatch(r"for (MT|NP|MT, NP|MT and NP)( items)?", body):
-        built.notes.append(f"LVS {clause} (reason-based: paragraphs controlled for that reason)")
-        return []
     if plain.startswith("except") and usd is not None:
         return _lvs_except(usd, plain, clause, eccn, built)
     main, _, exc = plain.partition(" except ")
@@ -230,6 +251,10 @@ def exception_row(symbol: str, text: str, eccn: str) -> dict[str, Any]:
         return {"eligible": "partial", "scope": {"parsed": False}, "text": text}
     if re.fullmatch(r"Yes\.?", text):
         return {"eligible": "yes", "text": text}
+    if m := re.fullmatch(r"Yes,? except (?:N/A for )?((?:MT|NP|UN|RS|CB)(?:(?:, | and | or )"
+                         r"(?:MT|NP|UN|RS|CB))*)\.?", text):
+        return {"eligible": "yes", "text": text,
+                "not_for_reasons": sorted(set(re.findall(r"MT|NP|UN|RS|CB", m.group(1))))}
     m = re.match(r"^Yes[,:]?\s*(for|except)?\b(.*)$", text, re.S)
     row: dict[str, Any] = {"eligible": "partial", "text": text}
     if m:

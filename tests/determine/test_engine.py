@@ -88,11 +88,16 @@ def test_crime_control_requirement_bars_the_ordinary_exceptions() -> None:
     assert br.outcome is Outcome.LICENSE_REQUIRED and br.license_exceptions == []
     lvs = next(s for s in br.trace if s.rule == "License Exception LVS")
     assert not lvs.fired and "740.2(a)(4)" in lvs.detail
-    # where no CC column reaches (Germany, India), LVS stays available for the NS requirement
+    # where no CC column reaches (Germany, India), LVS is not barred, but 4A003 has none for
+    # .b, .c and .z (the paragraphs that carry NS1): without the paragraph it is not claimed
     for dest in ("DE", "IN"):
         d = determine("4A003", dest, date(2022, 6, 1), value=100)
-        assert d.outcome is Outcome.EXCEPTION_AVAILABLE
-        assert [e.symbol for e in d.license_exceptions] == ["LVS"]
+        assert d.outcome is Outcome.LICENSE_REQUIRED and d.license_exceptions == []
+        lvs = next(s for s in d.trace if s.rule == "License Exception LVS")
+        assert "give the item's paragraph" in lvs.detail
+        assert "LVS N/A for 4A003.b" in next(
+            s.detail for s in determine("4A003.b", dest, date(2022, 6, 1), value=100).trace
+            if s.rule == "License Exception LVS")
 
 
 def test_surreptitious_interception_items_take_no_ordinary_exception() -> None:

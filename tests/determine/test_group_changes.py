@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 from exportcheck import determine
+from exportcheck.models import TransactionFacts
 from exportcheck.rules import load_ruleset
 
 
-def _symbols(item: str, dest: str, on: date) -> list[str]:
-    return [e.symbol for e in determine(item, dest, on, value=1000).license_exceptions]
+def _symbols(item: str, dest: str, on: date, **kw: object) -> list[str]:
+    return [e.symbol for e in determine(item, dest, on, value=1000, **kw).license_exceptions]
 
 
 def test_venezuela_loses_the_group_b_exceptions_on_24_may_2019() -> None:
@@ -34,5 +35,8 @@ def test_venezuela_np2_step_is_dated_by_the_rule() -> None:
 def test_uae_sta_only_from_the_a5_bound() -> None:
     """STA (740.20(c)(1), Country Group A:5) is not offered for the UAE before 21 Jun 2026, the
     earliest day its A:5 listing is applied (tools/chart_history.yaml AE A:5)."""
-    assert "STA" not in _symbols("3A001.a.2", "AE", date(2026, 6, 20))
-    assert "STA" in _symbols("3A001.a.2", "AE", date(2026, 6, 21))
+    approved = TransactionFacts(conditions_met=frozenset({"STA"}))  # 740.2(a)(26)
+    assert "STA" not in _symbols("3A001.a.2", "AE", date(2026, 6, 20), facts=approved)
+    assert "STA" in _symbols("3A001.a.2", "AE", date(2026, 6, 21), facts=approved)
+    # ... and only for the approved UAE entities of Supp. No. 8 to Part 740, on the exporter's word
+    assert "STA" not in _symbols("3A001.a.2", "AE", date(2026, 6, 21))

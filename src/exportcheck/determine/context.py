@@ -34,6 +34,9 @@ class Requirement:
     rule: str
     exceptions: frozenset[str] | None = None
     prohibited: bool = False
+    #: imposed by the Country Chart (a control line of the entry or a chart footnote), not by
+    #: Part 744 or 746: GBS and TSR need every such requirement to be for NS (740.4, 740.6)
+    chart: bool = False
 
 
 @dataclass

@@ -77,15 +77,15 @@ def embargoes(ctx: Context) -> None:
 def special_destinations(snap: Snapshot, control: s.SpecialControl) -> frozenset[str]:
     key = ("special", control.id)
     if key not in snap.cache:
-        if control.worldwide:
-            dests = set(snap.destinations) | {"CN", "HK"}
-        else:
-            dests = set(control.countries)
-            for g in control.groups:
-                dests |= snap.group_codes.get(g, frozenset())
-        dests -= set(control.exclude_countries)
+        # "To or within the United Arab Emirates or destinations specified in Country Groups
+        # D:1, D:4, and D:5 ..., excluding any destination also specified in Country Groups A:5
+        # or A:6": the exclusion qualifies the groups' members, not a country named by name
+        grouped = (set(snap.destinations) | {"CN", "HK"}) if control.worldwide else set()
+        for g in control.groups:
+            grouped |= snap.group_codes.get(g, frozenset())
         for g in control.exclude_groups:
-            dests -= snap.group_codes.get(g, frozenset())
+            grouped -= snap.group_codes.get(g, frozenset())
+        dests = (grouped | set(control.countries)) - set(control.exclude_countries)
         snap.cache[key] = frozenset(dests)
     return snap.cache[key]
 
@@ -145,7 +145,7 @@ def country_chart(ctx: Context) -> None:
                 citation=f"{entry.citation}; {mark.citation}",
             )
             policy = policy_for(ctx, line.column, label)
-            ctx.require(Requirement(line.column, Agency.BIS, policy, label))
+            ctx.require(Requirement(line.column, Agency.BIS, policy, label, chart=True))
             if flag:
                 ctx.unread_applied.append(f"{label}: {line.text}")
         else:
@@ -163,7 +163,7 @@ def country_chart(ctx: Context) -> None:
             )
             if hit:
                 policy = control.review_policy or policy_for(ctx, line.reason, label, control.id)
-                ctx.require(Requirement(line.reason, Agency.BIS, policy, label))
+                ctx.require(Requirement(line.reason, Agency.BIS, policy, label, chart=True))
                 if flag:
                     ctx.unread_applied.append(f"{label}: {line.text}")
     _footnotes(ctx, entry)
@@ -224,4 +224,4 @@ def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
         if hit:
             reason = fn.reason or fn.id
             policy = policy_for(ctx, reason, f"{label} ({fn.id})", fn.id)
-            ctx.require(Requirement(reason, Agency.BIS, policy, fn.id))
+            ctx.require(Requirement(reason, Agency.BIS, policy, fn.id, chart=True))

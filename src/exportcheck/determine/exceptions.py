@@ -28,6 +28,8 @@ def licence_exceptions(ctx: Context) -> None:
         if ok:
             ok, why = _restrictions_ok(ctx, symbol)
         if ok:
+            ok, why = _reasons_ok(ctx, definition)
+        if ok:
             usable[symbol] = (definition.citation, detail)
         ctx.note(f"License Exception {symbol}", definition, ok, why if not ok else detail)
     fact_based = ac.candidates(ctx)
@@ -119,8 +121,14 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
     from exportcheck.determine.ear import scope_applies
 
     if symbol == "LVS":
-        limit = lvs_limit(ctx, entry)
-        if limit is None:
+        limit, why = lvs_tier(ctx, entry)
+        if limit is not None:
+            why = _lvs_rows_barred(ctx, entry)
+        elif why and not (barred := _restrictions_ok(ctx, symbol))[0]:
+            why = barred[1]  # 740.2 first: it decides anyway
+        if why:
+            ctx.note("License Exception LVS", ctx.snapshot.exceptions.get("LVS"), False, why)
+        if limit is None or why:
             return None
         if ctx.value is not None and ctx.value > limit:
             ctx.note(
@@ -137,10 +145,28 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
         return None
     if symbol == "STA":
         return _sta_grant(ctx, entry, grant)
-    if grant.eligible == "partial" and grant.scope.parsed and grant.scope.only:
-        if not (ctx.item.paragraph and ctx.item.covered_by(grant.scope.only)):
+    if grant.eligible == "partial":
+        # a grant for some of the entry is claimed only for what it is known to cover: its
+        # words unread, or no paragraph given against an exclusion, it is not assumed
+        why = ""
+        if not grant.scope.parsed:
+            why = "the entry grants it in part, in words exportcheck does not read"
+        elif not ctx.item.paragraph and (grant.scope.only or grant.scope.exclude):
+            why = "the entry grants it for some paragraphs only: give the item's paragraph"
+        if why and symbol != "ENC":  # ENC's grant points to 740.17, whose terms are listed
+            barred, bar = _restrictions_ok(ctx, symbol)  # 740.2 first: it decides anyway
+            ctx.note(f"License Exception {symbol}", ctx.snapshot.exceptions.get(symbol), False,
+                     bar if not barred else f"{why}; check by hand ({entry.eccn}: {grant.text})")
             return None
-    elif grant.eligible == "partial" and not scope_applies(ctx, grant.scope):
+        if grant.scope.only and not ctx.item.covered_by(grant.scope.only):
+            return None
+        if not scope_applies(ctx, grant.scope):
+            return None
+    reasons = {r.reason.rstrip("0123456789") for r in ctx.requirements if r.chart}
+    if hit := sorted(reasons.intersection(grant.not_for_reasons)):
+        ctx.note(f"License Exception {symbol}", ctx.snapshot.exceptions.get(symbol), False,
+                 f"{entry.eccn}: {grant.text}, and the licence is required for "
+                 f"{', '.join(hit)}")
         return None
     conditions = (
         ctx.snapshot.exceptions[symbol].conditions if symbol in ctx.snapshot.exceptions else ""
@@ -162,22 +188,67 @@ def _sta_grant(ctx: Context, entry: s.CclEntry, grant: s.ExceptionEligibility) -
 
 def lvs_limit(ctx: Context, entry: s.CclEntry) -> int | None:
     """The LVS value limit for the item's paragraph (None = not eligible)."""
-    from exportcheck.determine.ear import scope_applies
+    return lvs_tier(ctx, entry)[0]
 
-    best: int | None = None
-    matched = False
-    for row in entry.lvs:
-        if not row.scope.parsed:
+
+def lvs_tier(ctx: Context, entry: s.CclEntry) -> tuple[int | None, str]:
+    """The LVS limit of the item's paragraph, and why there is none.
+
+    An N/A row covering the paragraph wins; then a tier naming the paragraph over the entry's
+    own ("$1500; $5000 for 9B515.b"); then the lowest. Without a paragraph the lowest tier
+    stands for all, unless some paragraphs have none: then LVS waits for the paragraph."""
+    item = ctx.item
+    whole: list[int] = []
+    named: list[int] = []
+    rows = [row for row in entry.lvs if row.scope.parsed]
+    if not item.paragraph and any(row.scope.only or row.scope.exclude for row in rows):
+        partial = any(row.usd is None or row.scope.exclude for row in rows) or not any(
+            not row.scope.only for row in rows)
+        if partial:
+            return None, (f"{entry.eccn} has no LVS for some of its paragraphs: give the "
+                          "item's paragraph")
+    for row in rows:
+        only, exclude = row.scope.only, row.scope.exclude
+        if not item.paragraph:
+            whole.append(row.usd)  # every row a value (above): the lowest stands for all
             continue
-        if row.scope.only and not (ctx.item.paragraph and ctx.item.covered_by(row.scope.only)):
-            continue
-        if not scope_applies(ctx, row.scope):
+        if (only and not item.covered_by(only)) or (exclude and item.covered_by(exclude)):
             continue
         if row.usd is None:
-            return None
-        matched = True
-        best = row.usd if best is None else min(best, row.usd)
-    return best if matched else None
+            return None, f"{entry.eccn}: LVS N/A for {item.label}"
+        (named if only else whole).append(row.usd)
+    tiers = named or whole
+    return (min(tiers), "") if tiers else (None, "")
+
+
+def _lvs_rows_barred(ctx: Context, entry: s.CclEntry) -> str:
+    """Why the entry's LVS rows bar this line ("N/A for NP"; not to D:3), or ""."""
+    reasons = {r.reason.rstrip("0123456789") for r in ctx.requirements if r.chart}
+    for row in entry.lvs:
+        if hit := sorted(reasons.intersection(row.not_for_reasons)):
+            return (f"{entry.eccn}: LVS N/A for {'/'.join(row.not_for_reasons)}, and the "
+                    f"licence is required for {', '.join(hit)}")
+        for g in row.not_to_groups:
+            if ctx.snapshot.in_group(ctx.ear_destination, g):
+                return (f"{entry.eccn}: LVS not for destinations also in Country Group {g} "
+                        f"({ctx.ear_destination} is)")
+    return ""
+
+
+def _reasons_ok(ctx: Context, definition: s.LicenceExceptionDef) -> tuple[bool, str]:
+    """GBS and TSR: only where the Country Chart requires the licence "for national security
+    reasons only" (740.4, 740.6(a)); a CB, NP, MT or RS requirement beside NS takes them away
+    for the whole item, not just for that reason."""
+    if not definition.only_for_reasons:
+        return True, ""
+    wanted = set(definition.only_for_reasons)
+    other = sorted({r.reason for r in ctx.requirements
+                    if r.chart and r.reason.rstrip("0123456789") not in wanted})
+    if not other:
+        return True, ""
+    return False, (f"{definition.section or definition.citation}: only where the Country Chart "
+                   f"requires a licence for {'/'.join(sorted(wanted))} reasons only; here also "
+                   f"{', '.join(other)}")
 
 
 def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
@@ -193,6 +264,12 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
         if r.reasons and not reasons & set(r.reasons):
             continue
         if r.kind == "bar" and (not r.exceptions or symbol in r.exceptions):
+            if r.unless_confirmed:
+                if symbol in ctx.facts.conditions_met:
+                    continue
+                return False, (f"{r.id}: {r.description}: usable only if the exporter confirms "
+                               f"{r.unless_confirmed} (not confirmed - assumed not met; give "
+                               f"--conditions-met {symbol}) ({r.citation})")
             return False, f"{r.id}: {r.description} ({r.citation})"
         if r.kind == "none_except" and symbol not in r.exceptions:
             return False, f"{r.id}: {r.description} ({r.citation})"

@@ -248,6 +248,10 @@ class ValueLimit(BaseModel):
 
     usd: int | None  # None = N/A
     scope: Scope = Scope()
+    #: "N/A for NP": not where the Country Chart requires the licence for these reasons
+    not_for_reasons: list[str] = []
+    #: "for all Country Group B destinations, except those also listed under Country Group D:3"
+    not_to_groups: list[CountryGroup] = []
 
 
 class ExceptionEligibility(BaseModel):
@@ -258,6 +262,9 @@ class ExceptionEligibility(BaseModel):
     eligible: Literal["yes", "no", "partial"]
     scope: Scope = Scope()
     text: str
+    #: "Yes, except N/A for MT", "Yes, except UN": not where the Country Chart requires the
+    #: licence for these reasons
+    not_for_reasons: list[str] = []
 
 
 class CclEntry(Cited):
@@ -285,8 +292,10 @@ class ParagraphStart(Cited):
 class SpecialControl(Cited):
     """A control line target that is not a chart column (e.g. RS worldwide, 742.6(a)(6)(iii)(A)).
 
-    The destination set is ``countries`` ∪ members of ``groups``, minus ``exclude_countries`` and
-    members of ``exclude_groups``; or every destination when ``worldwide``.
+    The destination set is ``countries`` ∪ (members of ``groups``, or every destination when
+    ``worldwide``, minus members of ``exclude_groups``), minus ``exclude_countries``: a country
+    named by name stays whatever its groups ("the United Arab Emirates or ... D:1, D:4, and D:5
+    ..., excluding any destination also specified in Country Groups A:5 or A:6").
     """
 
     id: str
@@ -320,6 +329,9 @@ class ExceptionRestriction(Cited):
     usable_for: str | None = None
     item_regex: str | None = None  # e.g. 600-series and 9x515
     reasons: list[str] = []  # applies when one of these reasons is among those triggered
+    #: a ``bar`` that lifts when the exporter confirms this fact (``--conditions-met SYMBOL``):
+    #: STA to the UAE only for the approved entities of Supp. No. 8 to Part 740
+    unless_confirmed: str | None = None
 
 
 class Embargo(Cited):
@@ -391,6 +403,9 @@ class LicenceExceptionDef(Cited):
     symbol: str
     title: str
     section: str | None = None  # "740.8"
+    #: the Country Chart's requirement must be for these reasons only (GBS, TSR: "for national
+    #: security reasons only", 740.4 and 740.6(a)); empty: any reason
+    only_for_reasons: list[str] = []
     groups: list[CountryGroup] = []  # destination must be in one (empty = any)
     countries: list[str] = []  # or be one of these
     exclude_groups: list[CountryGroup] = []
