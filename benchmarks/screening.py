@@ -203,7 +203,9 @@ def report_rows(b: dict | None, a: dict, n: dict | None) -> list[tuple[str, str,
             lambda d, i=i: _fmt((_get(d, "checks") or [None] * 3)[i]))
     num("rank agreement with OFAC tool (mean Spearman)", "", "ofac_rho")
     for group, label in (("han", "Han company names (screening_han)"),
-                         ("scripts", "original-script recall, UN, Latin-only copy")):
+                         ("scripts", "original-script recall, UN, Latin-only copy"),
+                         ("evasion", "recall of 400 listed names written to evade "
+                                     "(screening_evasion)")):
         keys = {*(_get(b, group) or {}), *(_get(a, group) or {})}
         for key in sorted(k for k in keys if any((_get(d, group) or {}).get(k) is not None
                                                   for d in (b, a))):

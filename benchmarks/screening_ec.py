@@ -499,7 +499,7 @@ def measure(quick: bool) -> tuple[dict, object]:
         (h.list, h.entry_id, h.matched_name, h.score) for h in s.screen(n)])
     out["hk_n"] = len(HK_OFFICIALS)
     out["hk_found"] = sum(eid in {h.entry_id for h in s.screen(han)} for han, eid in HK_OFFICIALS)
-    log("optional figures (screening_han, screening_scripts)")
+    log("optional figures (screening_han, screening_scripts, screening_evasion)")
     out["han"] = _scalars(_optional("screening_han", "han_company_figures", s, out["errors"]))
     scripts = _optional("screening_scripts", "original_script_recall", s, out["errors"])
     out["scripts"] = ({k: v.get("recall") for k, v in scripts.items()}
@@ -507,6 +507,8 @@ def measure(quick: bool) -> tuple[dict, object]:
     script_fp = _optional("script_negatives", "script_false_alerts", s, out["errors"])
     out["script_fp"] = ({k: [v["alerts"], v["exact"], v["n"]] for k, v in script_fp.items()}
                         if isinstance(script_fp, dict) else None)
+    evasion = _optional("screening_evasion", "evasion_recall", s, out["errors"])
+    out["evasion"] = evasion if isinstance(evasion, dict) else None
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out, s
 
