@@ -50,6 +50,7 @@ _MIXED = re.compile(r"(?=\w*[a-z])(?=\w*\d)\w+")
 GLUED_FORMS = frozenset(("llc", "ltd", "inc", "plc", "gmbh", "corp", "limited", "company",
                          "corporation", "jsc", "pjsc", "ojsc", "cjsc", "ooo", "oao", "zao",
                          "sarl", "srl", "spa", "llp", "fze", "fzco", "fzc", "pte", "bhd"))
+_GLUED_ENDINGS = tuple(GLUED_FORMS)
 #: a capital after a small letter inside a word: "HuaweiTechnologies", "KimJongUn"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _LETTERS_NUMBER = re.compile(r"([a-z]{2,})(\d{2,})")
@@ -135,6 +136,8 @@ def split_glued(token: str, words: Collection[str], *, alone: bool = False) -> l
     n = len(token)
     if n < GLUED_MIN_LEN or not token.isalpha() or _known(token, words):
         return None
+    if not (alone or n >= GLUED_LONG or token.endswith(_GLUED_ENDINGS)):
+        return None  # (checked again on the split: it must end in the legal form)
     # best[i]: (parts, -sum of squared lengths, split) of token[:i]
     best: list[tuple[int, int, list[str]] | None] = [None] * (n + 1)
     best[0] = (0, 0, [])

@@ -280,7 +280,7 @@ def name_forms(name: str, person: bool | None = None,
         if forms := script_forms(name, person):
             return forms
     forms = _latin_forms(name, person)
-    if forms and person is None:
+    if forms and person is None and fold_text(name.split(None, 1)[0]) in opening_titles(None):
         # a person's title opening a name of unknown kind may be an organisation's first word
         # ("General Organization of Radio and TV"): the name is read with it too
         titled = latin_form(name, person=person, keep_title=True)
