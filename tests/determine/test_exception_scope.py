@@ -141,3 +141,12 @@ def test_sta_to_the_uae_only_for_its_approved_entities() -> None:
     approved = TransactionFacts(conditions_met=frozenset({"STA"}))
     d = determine("3A001.a.2", "AE", DAY, value=100000, facts=approved)
     assert "STA" in {e.symbol for e in d.license_exceptions}
+
+
+def test_burma_loses_lvs_gbs_tsr_app_on_18_february_2021() -> None:
+    """The BIS notification of 18 Feb 2021, before Burma left Country Group B on 8 Mar 2021."""
+    assert {"LVS", "GBS"} <= set(_symbols("3A001.a.2", "MM", 1000, date(2021, 2, 17)))
+    d = determine("3A001.a.2", "MM", date(2021, 2, 18), value=1000)
+    assert d.outcome is Outcome.LICENSE_REQUIRED and d.license_exceptions == []
+    assert "suspended for Burma" in next(
+        s.detail for s in d.trace if s.rule == "License Exception GBS")
