@@ -48,7 +48,7 @@ def test_ship_suspend_and_refusal(cli, tmp_path):
     cli("licences", "add", str(path))
     args = ["ship", "--licence", "L-1", "--date", "2020-06-01", "--to", "HK",
             "--consignee", "Hong Kong Police Force", "--end-user", "Hong Kong Police Force",
-            "--item", "I(a)=2@1,500.00", "--key", "inv-9"]
+            "--item", "I(a)=2@1500.00", "--key", "inv-9"]  # no comma: review 17 M3
     out = json.loads(cli(*args, "--json").output)
     assert out["created"] and out["total_value"] == "1500.00"
     assert "already recorded" in cli(*args).output

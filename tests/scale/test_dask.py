@@ -206,3 +206,65 @@ def test_bad_options_fail_clearly(cli: Cli, tmp_path: Path, monkeypatch: pytest.
     assert code == 2
     assert message in " ".join(err.split())
     assert not (tmp_path / "o.csv").exists()
+
+
+# -- review 17 -------------------------------------------------------------------------------
+def _review17_orders(path: Path) -> Path:
+    """Headers in other cases, an SDN end user, an unknown destination, formula-like cells."""
+    rows = []
+    for i in range(60):
+        dest = "XX" if i % 7 == 3 else "HK"
+        party = '"LAM, Carrie"' if i % 5 == 0 else "@Acme"
+        value = -5 if i % 11 == 2 else 100
+        kind = "military" if i % 2 else "civil"
+        rows.append(f"=SO-{i},EAR99,{dest},2024-01-01,{party},{value},{kind}\n")
+    path.write_text("Order ID,Item,Destination,Date,END_USER,Value,End User Type\n"
+                    + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_batch_on_dask_reads_headers_in_any_case_and_keeps_row_errors(
+        cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
+    """END_USER/Value were ignored on Dask too, and with screening on an unknown destination
+    stopped the run; the CSV cells a spreadsheet would run are neutralised as in one process."""
+    src = str(_review17_orders(tmp_path / "orders.csv"))
+    code, one_out, err = cli(["batch", src, "-o", str(tmp_path / "one.csv")])
+    assert code == 0, err
+    code, out, err = cli(["batch", src, "-o", str(tmp_path / "dask.csv"), *dask_args,
+                          "--partition-rows", "9"])
+    assert code == 0, err
+    assert out == one_out.replace("one.", "dask.")
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
+    got = pl.read_csv(tmp_path / "dask.csv", infer_schema_length=0)
+    assert got["outcome"][0] == "PROHIBITED" and got["end_user"][1] == "'@Acme"
+    assert "unknown destination 'XX'" in got["error"][3]
+    assert got["Order ID"][0] == "'=SO-0" and got["value"][2] == "-5.0"
+
+
+def test_impact_on_dask_reads_headers_in_any_case_and_keeps_row_errors(
+        cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
+    src = str(_review17_orders(tmp_path / "orders.csv"))
+    base = ["impact", src, "--from", "2020-06-29", "--to", "2021-01-15"]
+    code, one_out, err = cli([*base, "-o", str(tmp_path / "one")])
+    assert code == 0, err
+    code, out, err = cli([*base, "-o", str(tmp_path / "many"), *dask_args,
+                          "--partition-rows", "9"])
+    assert code == 0, err
+    assert out == one_out.replace("/one/", "/many/")
+    one, many = (pl.read_parquet(tmp_path / d / "lines.parquet") for d in ("one", "many"))
+    assert one.equals(many)
+    assert many["old_outcome"][0] == "PROHIBITED" and many["value"][1] == 100.0
+    assert "unknown destination 'XX'" in many["error"][3]
+
+
+@pytest.mark.parametrize("command", ["batch", "impact"])
+def test_dask_refuses_an_earlier_runs_output_before_the_cluster_works(
+        cli: Cli, dask_args: list[str], tmp_path: Path, command: str) -> None:
+    src = tmp_path / "old.parquet"
+    pl.DataFrame({"item": ["EAR99"], "destination": ["DE"], "date": ["2024-01-01"],
+                  "outcome": ["NLR"], "hold": [False]}).write_parquet(src)
+    args = (["-o", str(tmp_path / "o.parquet")] if command == "batch"
+            else ["--from", "2020-06-29", "--to", "2021-01-15", "-o", str(tmp_path / "imp")])
+    code, _, err = cli([command, str(src), *args, *dask_args])
+    assert code == 2 and "'outcome', 'hold'" in err and "earlier" in err, err
+    assert not (tmp_path / "o.parquet").exists() and not (tmp_path / "imp").exists()

@@ -78,13 +78,8 @@ def parse_date(text: str, what: str = "date") -> date:
         raise InvalidInput(f"invalid {what} {text!r}: use YYYY-MM-DD") from None
 
 
-def existing_database(db: str | None) -> str | None:
-    """``--db`` as given, refused when it names a SQLite file that does not exist: a mistyped
-    path would otherwise be created as an empty database and report an all-clear (no licences,
-    nothing affected). Commands that start a database (``licences add``, ``ship``, ``licences
-    demo``, ``check --record``) do not call this."""
-    if db is None:
-        return None
+def _sqlite_file(db: str) -> Path | None:
+    """The file a ``sqlite:///`` URL names (None for anything else, or an in-memory one)."""
     from sqlalchemy.engine import make_url
 
     from exportcheck.db.engine import normalise_url
@@ -92,20 +87,81 @@ def existing_database(db: str | None) -> str | None:
     try:
         url = make_url(normalise_url(db))
     except Exception:  # not a URL: opening it reports that
-        return db
+        return None
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return db
-    path = Path(url.database).expanduser()
-    if not path.is_file():
-        raise InvalidInput(f"--db {db}: there is no database file {path} (check the path; "
-                           "`exportcheck licences add` starts a new ledger)")
+        return None
+    return Path(url.database).expanduser()
+
+
+def recording_database(db: str | None) -> str | None:
+    """``--db`` for a command that may start a ledger (``licences add``, ``ship``, ``check
+    --record``): a new or empty file, or an exportcheck database, but never another
+    application's SQLite file, which the ledger's tables would be added to."""
+    if db is None:
+        return None
+    path = _sqlite_file(db)
+    if path is not None and path.is_file():
+        tables = _sqlite_tables(db, path)
+        if tables is not None and tables and "alembic_version" not in tables:
+            raise InvalidInput(f"--db {db}: {path} is another application's database "
+                               f"({_listed(tables)}); give a new file or an exportcheck "
+                               "database. The file was not changed")
     return db
 
 
+def existing_database(db: str | None) -> str | None:
+    """``--db`` as given, refused when it names a SQLite file that does not exist, that is not
+    a database, or that holds no exportcheck ledger: a mistyped path would otherwise be created
+    as an empty database (or another file migrated) and report an all-clear (no licences,
+    nothing affected). The file is only read. Commands that start a database (``licences
+    add``, ``ship``, ``licences demo``, ``check --record``) call :func:`recording_database`."""
+    if db is None:
+        return None
+    path = _sqlite_file(db)
+    if path is None:
+        return db
+    if not path.is_file():
+        raise InvalidInput(f"--db {db}: there is no database file {path} (check the path; "
+                           "`exportcheck licences add` starts a new ledger)")
+    tables = _sqlite_tables(db, path)
+    if tables is not None and "audit_log" not in tables:
+        # opening it as a ledger would add the ledger's tables to it and report an all-clear
+        raise InvalidInput(f"--db {db}: {path} holds no exportcheck ledger ({_listed(tables)}); "
+                           "check the path (`exportcheck licences add` starts a new ledger). "
+                           "The file was not changed")
+    return db
+
+
+def _sqlite_tables(db: str, path: Path) -> list[str] | None:
+    """The tables of a SQLite file, read without changing it; None when it cannot be opened
+    read-only here (locked; the ledger then reports what is wrong)."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return sorted(r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"))
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return None
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"--db {db}: {path} is not a SQLite database ({exc}); check the "
+                           "path") from None
+
+
+def _listed(tables: list[str]) -> str:
+    if not tables:
+        return "it is empty"
+    return f"its tables: {', '.join(tables[:8])}{', ...' if len(tables) > 8 else ''}"
+
+
 def check_csv_header(path: Path, what: str = "input file") -> None:
-    """Refuse a CSV file whose header names a column twice (ignoring case and spaces, as the
-    readers match columns): readers would silently use one of them and rename or drop the
-    other. Files that are not CSV, or cannot be read, are left to the reader to report."""
+    """Refuse a CSV file whose header names a column twice (ignoring case, spaces and
+    underscores, as the readers match columns): readers would silently use one of them and
+    rename or drop the other. Files that are not CSV, or cannot be read, are left to the
+    reader to report."""
     if path.suffix.lower() in (".parquet", ".pq", ".json") or not path.is_file():
         return
     try:
@@ -113,11 +169,10 @@ def check_csv_header(path: Path, what: str = "input file") -> None:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return
-    from exportcheck.determine.batch import duplicated_column
+    from exportcheck.determine.batch_io import duplicate_message, duplicated_column
 
-    if name := duplicated_column(header):
-        raise InvalidInput(f"{what} {path}: the header names the column {name!r} twice; "
-                           "keep one")
+    if dup := duplicated_column(header):
+        raise InvalidInput(f"{what} {path}: {duplicate_message(dup)}")
 
 
 def determination_table(d: Determination, *, full_trace: bool = True) -> Table:

@@ -19,6 +19,7 @@ from exportcheck.cli.common import (
     determination_table,
     parse_date,
     progress_bar,
+    recording_database,
 )
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def check(
         facts=facts,
         screener=None if no_screen or not (end_user or consignee) else default_screener(),
     )
-    seq = record_determination(d, actor=actor, database_url=db) if record else None
+    seq = (record_determination(d, actor=actor, database_url=recording_database(db))
+           if record else None)
     if as_json:
         typer.echo(json.dumps(d.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
@@ -111,7 +113,14 @@ def batch(
     """Determine every line of a file of order lines (columns item, destination, date, ...;
     optional end_user and consignee are screened)."""
     from exportcheck.api import default_screener
-    from exportcheck.determine.batch import check_output, determine_frame, read_lines, write_results
+    from exportcheck.determine.batch import determine_frame
+    from exportcheck.determine.batch_io import (
+        check_answer_columns,
+        check_output,
+        has_parties,
+        read_lines,
+        write_results,
+    )
 
     target = dask_target(use_dask, scheduler, partition_rows)
     check_csv_header(infile, "order file")
@@ -121,8 +130,10 @@ def batch(
     check_output(out)
     ownership = _ownership(owners)
     lines = read_lines(infile)
-    party_cols = {"end_user", "consignee"} & {c.lower() for c in lines.columns}
-    screener = default_screener() if not no_screen and party_cols else None
+    # before the screener loads and anything is written: answer columns of an earlier run, a
+    # column named twice (END_USER and end_user)
+    check_answer_columns(lines.columns, what=f"order file {infile}")
+    screener = default_screener() if not no_screen and has_parties(lines.columns) else None
     with progress_bar("distinct lines") as progress:
         result = determine_frame(
             lines, screener=screener, progress=progress, ownership=ownership
@@ -141,7 +152,7 @@ def batch(
 def _batch_dask(target: str, infile: Path, out: Path, screen: bool, owners: Path | None,
                 partition_rows: int | None) -> None:
     """``batch`` on a Dask cluster: the same output file and the same one-line summary."""
-    from exportcheck.determine.batch import check_output
+    from exportcheck.determine.batch_io import check_output
     from exportcheck.scale import connect
     from exportcheck.scale.batch import DETERMINE_ROWS, determine_file, outcome_counts
     from exportcheck.scale.frames import input_kind

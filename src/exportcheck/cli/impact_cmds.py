@@ -67,7 +67,7 @@ def impact(
     Writes lines.parquet, summary.json and report.html into the output folder.
     """
     from exportcheck.api import default_screener
-    from exportcheck.determine.batch import read_lines
+    from exportcheck.determine.batch_io import check_answer_columns, has_parties, read_lines
     from exportcheck.impact import impact as run_impact
     from exportcheck.impact.core import check_dates
     from exportcheck.impact.output import check_outdir
@@ -102,6 +102,7 @@ def impact(
         print_summary(result, out)
         return
     lines = read_lines(orders)
+    check_answer_columns(lines.columns, impact=True, what=f"order file {orders}")
     from_scr = to_scr = screener = None
     parties = None
     if from_lists is not None:
@@ -110,7 +111,7 @@ def impact(
         from_scr = store.screener_for_versions(from_lists)
         to_scr = store.screener_for_versions(to_lists)  # type: ignore[arg-type]
         parties = [(p.name, p.country) for p in store.list_parties()]
-    elif not no_screen and {"end_user", "consignee"} & {c.lower() for c in lines.columns}:
+    elif not no_screen and has_parties(lines.columns):
         screener = default_screener()
     with progress_bar("distinct lines, both sides") as progress:
         result = run_impact(

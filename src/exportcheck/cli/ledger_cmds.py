@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from exportcheck.cli.common import console, existing_database, parse_date
+from exportcheck.cli.common import console, existing_database, parse_date, recording_database
 from exportcheck.errors import InvalidInput
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
@@ -27,7 +27,7 @@ audit_app = typer.Typer(help="The hash-chained audit trail: verify, seal and exp
 DB = typer.Option(None, "--db", help="database URL (default: EXPORTCHECK_DATABASE_URL or SQLite)")
 AS_JSON = typer.Option(False, "--json", help="print JSON")
 ACTOR = typer.Option(None, "--actor", help="who is acting (default: cli:<login name>)")
-_ITEM = re.compile(r"^(?P<cls>[^=]+)=(?P<qty>[0-9.]+)@(?P<value>[0-9.,]+)$")
+_ITEM = re.compile(r"^(?P<cls>[^=]+)=(?P<qty>[0-9.,]+)@(?P<value>[0-9.,]+)$")
 
 
 def _ledger(db: str | None, *, create: bool = False) -> Any:
@@ -35,7 +35,7 @@ def _ledger(db: str | None, *, create: bool = False) -> Any:
     file, so a mistyped path is an error rather than an empty ledger."""
     from exportcheck.ledger.api import Ledger
 
-    return Ledger(db if create else existing_database(db))
+    return Ledger(recording_database(db) if create else existing_database(db))
 
 
 def _actor(actor: str | None) -> str:
@@ -229,9 +229,16 @@ def _item(text: str) -> dict[str, Any]:
     if not m:
         raise InvalidInput(f"--item {text!r}: use CLASSIFICATION=QUANTITY@VALUE, "
                            "e.g. 'I(a)=10@12500.00'")
+    for what in ("qty", "value"):
+        if "," in m[what]:
+            # "12,50" is 12.50 in much of Europe and 1250 in the US: never guess at money
+            raise InvalidInput(
+                f"--item {text!r}: {m[what]!r} has a comma; write the "
+                f"{'quantity' if what == 'qty' else 'value'} with a decimal point and no "
+                "thousands separators, e.g. 12.50 or 1250.00")
     try:
         return {"classification": m["cls"].strip(), "quantity": Decimal(m["qty"]),
-                "value": Decimal(m["value"].replace(",", ""))}
+                "value": Decimal(m["value"])}
     except InvalidOperation:
         raise InvalidInput(f"--item {text!r}: quantity and value must be numbers") from None
 
@@ -337,23 +344,41 @@ def export(from_: str | None = typer.Option(None, "--from", help="first day, YYY
            fmt: str = typer.Option("json", "--format", help="json|csv"),
            output: Path | None = typer.Option(None, "-o", "--output", help="file (default: -)"),
            db: str | None = DB) -> None:
-    """Write audit entries (with hashes, so they can be re-verified) for an auditor."""
+    """Write audit entries (with hashes, so they can be re-verified) for an auditor; exit 1
+    with a warning when the trail does not verify (as ``audit verify``), after writing it."""
     from exportcheck.ledger.audit import check_export
 
     start = parse_date(from_, "--from") if from_ else None
     end = parse_date(to, "--to") if to else None
     check_export(fmt, start, end)  # before the output file is opened (and emptied)
     ledger = _ledger(db)
+    status = ledger.trail_status()
     if output is None:
-        ledger.export_audit(sys.stdout, fmt=fmt, start=start, end=end)
-        return
-    try:
-        fh = output.open("w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
-    with fh:
-        n = ledger.export_audit(fh, fmt=fmt, start=start, end=end)
-    console.print(f"{n} audit entries -> {output}")
+        ledger.export_audit(sys.stdout, fmt=fmt, start=start, end=end, status=status)
+    else:
+        try:
+            fh = output.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+        with fh:
+            n = ledger.export_audit(fh, fmt=fmt, start=start, end=end, status=status)
+        console.print(f"{n} audit entries -> {output}")
+    if not status["ok"]:
+        _broken_trail_warning(status)
+        raise typer.Exit(1)
+
+
+def _broken_trail_warning(status: dict[str, Any]) -> None:
+    """One line on stderr: the export holds a trail that does not verify."""
+    if status["first_bad"] is not None and status["table"] is None:
+        what = f"BROKEN at entry #{status['first_bad']}: {status['problem']}"
+    elif status["table"] is not None:
+        what = f"TAMPERED: {status['problem']}"
+    else:
+        what = f"balance mismatch: {status['balance_mismatches'][0]}"
+    typer.echo(f"warning: the audit trail does not verify ({' '.join(what.split())}); the "
+               "export holds the entries as stored: do not rely on it as a sound record "
+               "(`exportcheck audit verify` shows the problem)", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -149,7 +149,9 @@ def screen_batch_cmd(
     if out.suffix.lower() in (".parquet", ".pq"):
         result.write_parquet(out)
     else:
-        result.write_csv(out)
+        from exportcheck.csvsafe import safe_frame
+
+        safe_frame(result).write_csv(out)  # names from outside: never a formula in Excel
     hits = int((result["hit_count"] > 0).sum())
     console.print(f"{df.height} rows screened, {hits} with a hit -> {out} (lists {s.version})")
 

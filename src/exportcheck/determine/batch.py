@@ -18,13 +18,25 @@ from bisect import bisect_right
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import polars as pl
 
 from exportcheck.determine import parties, sta
+from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: this module's API)
+    ALIASES,
+    CAVEATS,
+    DATE_ALIASES,
+    OUT_COLUMNS,
+    SCOPE,
+    check_answer_columns,
+    check_output,
+    duplicated_column,
+    order_frame,
+    read_lines,
+    write_results,
+)
 from exportcheck.determine.batch_parties import collapse_parties, party_args
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context
@@ -40,22 +52,6 @@ from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START, SOURCE_EDITION
 
 KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
-OUT_COLUMNS = [
-    "outcome",
-    "agency",
-    "reasons",
-    "license_exceptions",
-    "review_policy",
-    "hold",
-    "if_confirmed",
-    "error",
-]
-#: written after OUT_COLUMNS (impact analysis compares OUT_COLUMNS only): what a line before the
-#: eCFR edition rests on that is only known from today's text (Determination.caveats, " | ")
-CAVEATS = "caveats"
-#: also after OUT_COLUMNS: the outcome if the item is outside the scope of the control lines
-#: applied conservatively (Determination.if_out_of_scope; empty when it would be the same)
-SCOPE = "if_out_of_scope"
 _EXTRA = (CAVEATS, SCOPE)
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
 _SUMMARY = (*OUT_COLUMNS, *_EXTRA)
@@ -64,29 +60,17 @@ _ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 _HUGE = 1e18
 
 
-DATE_ALIASES = ["date", "on", "ship_date"]
-
-
 def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     """Canonical column names and types; ``dated=False`` for lines that take their date from
-    the caller (impact analysis), which then need no date column."""
-    cols = {c.lower().strip(): c for c in df.columns}
-    aliases = {
-        "date": DATE_ALIASES,
-        "destination": ["destination", "to", "country"],
-        "item": ["item", "eccn", "classification"],
-    }
-    if not dated:
-        del aliases["date"]
-    renames = {}
-    for canon, names in aliases.items():
-        src = next((cols[n] for n in names if n in cols), None)
-        if src is None:
-            raise InvalidInput(
-                f"order lines need a {canon!r} column (or one of {names}); got {df.columns}"
-            )
-        renames[src] = canon
-    df = df.rename(renames)
+    the caller (impact analysis), which then need no date column. Every field's column is
+    found ignoring case and spaces (:func:`~exportcheck.determine.batch_io.order_frame`), and
+    input that already holds answer columns is refused."""
+    check_answer_columns(df.columns)
+    df = order_frame(df, dated=dated)
+    for canon in ("item", "destination", "date") if dated else ("item", "destination"):
+        if canon not in df.columns:
+            raise InvalidInput(f"order lines need a {canon!r} column (or one of "
+                               f"{ALIASES[canon]}); got {df.columns}")
     for opt, default in (
         ("value", None),
         ("quantity", None),
@@ -547,51 +531,3 @@ def determine_frame(
     internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
                 "_row_error", "_party", "_use", "_utype", "_item"]
     return out.drop([*internal, "_row"])
-
-
-def duplicated_column(names: list[str]) -> str | None:
-    """The first column a header names twice (ignoring case and spaces, as the readers match
-    columns), else None: readers would silently keep one and rename or drop the other."""
-    seen: set[str] = set()
-    for name in (" ".join(n.split()).lower() for n in names):
-        if name and name in seen:
-            return name
-        seen.add(name)
-    return None
-
-
-def read_lines(path: str | Path) -> pl.DataFrame:
-    p = Path(path)
-    if not p.exists():
-        raise InvalidInput(f"input file {p} does not exist")
-    try:
-        if p.suffix.lower() == ".parquet":
-            return pl.read_parquet(p)
-        if p.suffix.lower() == ".csv":
-            return pl.read_csv(p, infer_schema_length=0)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InvalidInput(f"cannot read {p}: {exc}") from None
-    raise InvalidInput(f"unsupported input format {p.suffix!r}: use .csv or .parquet")
-
-
-def check_output(path: str | Path) -> Path:
-    """Refuse an output path that cannot be written, before any work is done."""
-    p = Path(path)
-    if p.suffix.lower() not in (".parquet", ".csv"):
-        raise InvalidInput(f"unsupported output format {p.suffix!r}: use .csv or .parquet")
-    if not p.parent.is_dir():
-        raise InvalidInput(f"cannot write {p}: the folder {p.parent} does not exist")
-    if p.is_dir():
-        raise InvalidInput(f"cannot write {p}: it is a folder")
-    return p
-
-
-def write_results(df: pl.DataFrame, path: str | Path) -> None:
-    p = check_output(path)
-    try:
-        if p.suffix.lower() == ".parquet":
-            df.write_parquet(p)
-        else:
-            df.write_csv(p)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {p}: {exc.strerror or exc}") from None

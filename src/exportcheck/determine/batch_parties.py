@@ -16,6 +16,7 @@ import polars as pl
 
 from exportcheck.determine import parties
 from exportcheck.determine.parties import PartyScreener
+from exportcheck.errors import ExportCheckError
 from exportcheck.screen.certainty import assess
 
 
@@ -89,7 +90,12 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
             if hits is not None:  # the engine screens the representatives: answer from here
                 memo.memo.setdefault(key, hits)
             return sig
-        sig = _signature(name, dest, memo, ownership)
+        try:
+            sig = _signature(name, dest, memo, ownership)
+        except ExportCheckError as exc:
+            # an unknown destination (the screener reads it as the party's country): the
+            # line keeps its party, and determining it reports the error on that line only
+            sig = f"error:{exc}"
         if len(seen) < SIGNATURES_MAX:
             seen[key] = (sig, memo.memo.get(key) if sig else None)
         return sig

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.determine import batch as vb
+from exportcheck.determine.batch_io import check_answer_columns, fold, order_frame
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import DateOutOfRange, InvalidInput
 from exportcheck.impact.causes import explain, list_causes
@@ -99,11 +100,13 @@ def check_dates(
 
 
 def _with_currency(df: pl.DataFrame) -> pl.DataFrame | None:
-    """``df`` with its ``currency`` column normalised (USD when blank), or None without one."""
-    cols = {c.lower().strip(): c for c in df.columns}
-    if "currency" not in cols:
+    """``df`` with its fields' columns under their names (:func:`~exportcheck.determine.
+    batch_io.order_frame`) and its ``currency`` normalised (USD when blank), or None without
+    one."""
+    df = order_frame(df, dated=False)
+    if "currency" not in df.columns:
         return None
-    cur = pl.col(cols["currency"]).cast(pl.Utf8).str.strip_chars().str.to_uppercase()
+    cur = pl.col("currency").cast(pl.Utf8).str.strip_chars().str.to_uppercase()
     return df.with_columns(cur.fill_null("USD").replace("", "USD").alias("currency"))
 
 
@@ -118,8 +121,9 @@ def _currency(
 ) -> tuple[pl.DataFrame, list]:
     """Values in USD: a ``currency`` column other than USD needs a rate (USD per unit).
 
-    ``present``: the currencies of the whole input when ``df`` is one part of it."""
-    cols = {c.lower().strip(): c for c in df.columns}
+    ``present``: the currencies of the whole input when ``df`` is one part of it. The lines'
+    columns come back under their field names (``Value`` as ``value``)."""
+    df = order_frame(df, dated=False)
     got = _with_currency(df)
     if got is None:
         return df, []
@@ -137,14 +141,14 @@ def _currency(
         )
     if present == ["USD"]:
         return df, []
-    if "value" not in cols:
+    if "value" not in df.columns:
         return df, []
-    raw = pl.col(cols["value"]).cast(pl.Utf8).str.strip_chars()
+    raw = pl.col("value").cast(pl.Utf8).str.strip_chars()
     num = raw.cast(pl.Float64, strict=False)
     rate = pl.col("currency").replace_strict(rates, return_dtype=pl.Float64)
     # a value that is not a number stays as given, so the batch path reports it
     usd = pl.when(num.is_null()).then(raw).otherwise((num * rate).round(2).cast(pl.Utf8))
-    df = df.with_columns(raw.alias("value_in_currency"), usd.alias(cols["value"]))
+    df = df.with_columns(raw.alias("value_in_currency"), usd.alias("value"))
     used = ", ".join(f"1 {c} = {rates[c]} USD" for c in present if c != "USD")
     return df, [f"values converted to USD at {used}"]
 
@@ -261,6 +265,8 @@ def impact(
     scr_old = from_screener if lists else screener
     scr_new = to_screener if lists else screener
 
+    # an earlier run's answers (old_outcome, cause ...) must not sit beside the new ones
+    check_answer_columns(lines.columns, impact=True)
     dropped, notes = date_columns(lines.columns, d_old, d_new)
     raw, money_notes = _currency(lines.drop(dropped), rates)
     notes += money_notes
@@ -301,7 +307,7 @@ def sides(
 
 def date_columns(columns: list[str], d_old: date, d_new: date) -> tuple[list[str], list[str]]:
     """The input's date columns (dropped: both sides have their own date) and the note saying so."""
-    dropped = [c for c in columns if c.lower().strip() in vb.DATE_ALIASES]
+    dropped = [c for c in columns if fold(c) in vb.DATE_ALIASES]
     if not dropped:
         return [], []
     return dropped, [
@@ -312,7 +318,7 @@ def date_columns(columns: list[str], d_old: date, d_new: date) -> tuple[list[str
 
 def carried_columns(raw: pl.DataFrame) -> list[str]:
     """Input columns that are not order-line fields (order ids, customers): kept as given."""
-    return [c for c in raw.columns if c.lower().strip() not in _INPUT]
+    return [c for c in raw.columns if fold(c) not in _INPUT]
 
 
 def decide_lines(

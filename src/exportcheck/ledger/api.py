@@ -22,7 +22,7 @@ from typing import IO, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
@@ -114,7 +114,7 @@ class Ledger:
         if migrate:
             try:
                 upgrade(self.engine)
-            except (OperationalError, InterfaceError) as exc:
+            except (DatabaseError, InterfaceError) as exc:  # "file is not a database" too
                 raise LedgerError(_unreachable(database_url, exc)) from None
         self._read = session_factory(self.engine)
         self._write = write_session_factory(self.engine)
@@ -317,13 +317,27 @@ class Ledger:
         with self._read() as s:
             return audit.query(s, **filters)
 
+    def trail_status(self, *, seal: bool = True) -> dict[str, Any]:
+        """What ``audit verify`` checks, as one dict: the chain and tables
+        (:meth:`verify_audit`), ``balance_mismatches``, and ``ok`` only if all agree."""
+        result = self.verify_audit(seal=seal)
+        mismatches = self.balance_mismatches()
+        return result.as_dict() | {"ok": result.ok and not mismatches,
+                                   "balance_mismatches": mismatches}
+
     def export_audit(self, out: IO[str], *, fmt: str = "json",
                      start: dt.date | dt.datetime | None = None,
-                     end: dt.date | dt.datetime | None = None) -> int:
+                     end: dt.date | dt.datetime | None = None,
+                     status: dict[str, Any] | None = None) -> int:
+        """Write the trail for an auditor (:func:`exportcheck.ledger.audit.export`); the JSON
+        says whether it verifies (``status``, default :meth:`trail_status`): a tampered trail
+        must not travel as if it were sound."""
         audit.check_export(fmt, start, end)  # before anything is sealed or written
         self.seal(timeout=5.0)  # export chain links, not just content hashes
+        if status is None and fmt == "json":
+            status = self.trail_status(seal=False)
         with self._read() as s:
-            return audit.export(s, out, fmt=fmt, start=start, end=end)
+            return audit.export(s, out, fmt=fmt, start=start, end=end, status=status)
 
     def balance_mismatches(self) -> list[str]:
         """Licence lines whose drawn totals differ from the sum of their shipment lines

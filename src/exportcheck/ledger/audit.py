@@ -34,6 +34,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from exportcheck.csvsafe import safe_cell
 from exportcheck.errors import InvalidInput
 from exportcheck.ledger.models import AuditEntry, AuditHead, AuditSeal
 
@@ -485,25 +486,29 @@ def check_export(fmt: str, start: dt.date | dt.datetime | None,
 
 def export(session: Session, out: IO[str], *, fmt: str = "json",
            start: dt.date | dt.datetime | None = None,
-           end: dt.date | dt.datetime | None = None) -> int:
+           end: dt.date | dt.datetime | None = None,
+           status: dict[str, Any] | None = None) -> int:
     """Write entries for an auditor as CSV or JSON; returns the number written.
 
     The stored JSON text and both hashes are exported verbatim, so the auditor can re-verify the
-    chain from the file alone with :func:`entry_hash`.
+    chain from the file alone with :func:`entry_hash`; in CSV, a text cell a spreadsheet would
+    run as a formula has a ``'`` in front (:mod:`exportcheck.csvsafe`: remove it first).
+    ``status``: the JSON's ``chain`` (default: the chain's own check, :func:`verify`).
     """
     check_export(fmt, start, end)
-    result = verify(session)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(EXPORT_FIELDS)
         for e in iter_entries(session, start, end):
-            writer.writerow([getattr(e, f) for f in EXPORT_FIELDS])
+            writer.writerow([safe_cell(v) if isinstance(v, str) else v
+                             for v in (getattr(e, f) for f in EXPORT_FIELDS)])
             count += 1
         return count
+    result = status if status is not None else verify(session).as_dict()
     out.write("{\n")
     meta = {"exported_at": now_iso(), "from": _bound(start, False), "to": _bound(end, True),
-            "retention": RETENTION_NOTE, "chain": result.as_dict(),
+            "retention": RETENTION_NOTE, "chain": result,
             "hash_rule": "sha256(canonical_json([seq, recorded_at, actor, kind, payload, "
                          "versions, prev_hash])), canonical_json = sorted keys, no spaces; "
                          "prev_hash is the previous entry's hash; an entry with prev_hash '' "

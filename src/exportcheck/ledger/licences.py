@@ -176,6 +176,15 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
         raise InvalidInput("'approved' is recorded when the licence is added; use 'reinstated'")
     if not citation.strip():
         raise InvalidInput("a status change needs the citation of the rule or notice behind it")
+    revoked = [e for e in lic.status_events if e.status == LicenceStatus.REVOKED.value]
+    if revoked and status not in BLOCKING:
+        # a revocation ends the licence (15 CFR 750.8, 22 CFR 126.7); only a suspension can be
+        # lifted. Reinstating would make shipments on it acceptable again.
+        first = min(revoked, key=lambda e: e.effective)
+        raise LedgerError(
+            f"{lic.agency} licence {lic.number} was revoked with effect from {first.effective}: "
+            f"a revocation is final and cannot be {status.value}; the exports need a new "
+            "licence")
     ev = LicenceStatusEvent(status=status.value, effective=effective, reason=reason,
                             citation=citation, policy_event_id=policy_event_id,
                             recorded_at=_now())

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from exportcheck.ledger.audit import append_event
 from exportcheck.ledger.licences import change_status, status_on
 from exportcheck.ledger.models import Licence, LicenceStatusEvent, PolicyEvent, Shipment
-from exportcheck.ledger.schemas import BLOCKING, LicenceStatus, PolicyEventIn, PolicyFilter
+from exportcheck.ledger.schemas import (
+    BLOCKING,
+    LicenceStatus,
+    PolicyEventIn,
+    PolicyFilter,
+    prefix_matches,
+)
 
 
 @dataclass
@@ -40,11 +46,10 @@ def _matches(lic: Licence, ev: PolicyEventIn) -> bool:
         return False
     if f.kinds and lic.kind not in {k.value for k in f.kinds}:
         return False
-    prefixes = [p.upper().replace(" ", "") for p in ev.filter.classification_prefixes]
+    prefixes = ev.filter.classification_prefixes
     if not prefixes:
         return True
-    return any(ln.classification.upper().replace(" ", "").startswith(p)
-               for ln in lic.lines for p in prefixes)
+    return any(prefix_matches(p, ln.classification) for ln in lic.lines for p in prefixes)
 
 
 def _applies(lic: Licence, ev: PolicyEventIn) -> bool:

@@ -86,6 +86,38 @@ def _classification(value: str) -> str:
                      "USML category I to XXI (e.g. I(a), XI(a)(3))")
 
 
+def classification_key(code: str) -> str:
+    """One spelling per item, for every comparison the ledger makes (duplicate lines, the
+    line a shipment draws on, policy filters): upper case, no spaces, no "USML" prefix, so
+    "3A001.a .2" is "3A001.A.2" and "USML XI(a)(3)", "USML:XI(a)(3)" and "XI(a)(3)" are one
+    item. Roman numerals begin no ECCN or EAR99, so dropping the prefix is unambiguous."""
+    text = "".join(code.split()).upper()
+    if text.startswith("USML"):
+        text = text[4:].lstrip(":")
+    return text
+
+
+_USML_HEAD = re.compile(r"^([IVX]+)(.*)$")
+
+
+def prefix_matches(prefix: str, code: str) -> bool:
+    """Does a policy filter's classification prefix select this item? Both are compared as
+    :func:`classification_key` spells them, and a USML prefix by whole category: "I" and
+    "I(" select Category I only (not II or III), "XI(a)" the paragraphs of XI(a). An ECCN
+    prefix beyond the five-character entry ends at a paragraph: "3A001.a.1" selects
+    3A001.a.1 and 3A001.a.1.b, not 3A001.a.10."""
+    p, k = classification_key(prefix), classification_key(code)
+    usml_p, usml_k = _USML_HEAD.match(p), _USML_HEAD.match(k)
+    if usml_p or usml_k:
+        if not (usml_p and usml_k) or usml_p[1] != usml_k[1]:
+            return False
+        rest = usml_p[2]
+        return rest in ("", "(") or usml_k[2].startswith(rest)
+    if not k.startswith(p):
+        return False
+    return len(p) <= 5 or len(k) == len(p) or p.endswith(".") or k[len(p)] == "."
+
+
 #: the start of an ECCN, EAR99 or USML category, as policy filters name classifications
 _CLASSIFICATION_PREFIX = re.compile(
     r"^(?:E(?:A(?:R(?:9(?:9)?)?)?)?|[0-9](?:[A-E](?:[0-9]{1,3}(?:\..*)?)?)?|[IVX]+(?:\(.*)?)$")
@@ -242,8 +274,16 @@ class LicenceIn(_In):
             for role in ("consignee", "end_user"):
                 if role not in roles:
                     raise ValueError(f"a {self.kind} licence names a {role}")
-        if len({line.classification.upper() for line in self.lines}) != len(self.lines):
-            raise ValueError("two lines have the same classification; number them apart")
+        seen: dict[str, str] = {}
+        for line in self.lines:
+            key = classification_key(line.classification)
+            if key in seen:
+                # one item on two lines: a shipment could draw on only one of them, so the
+                # other's cap would never hold
+                raise ValueError(f"lines {seen[key]!r} and {line.classification!r} are the same "
+                                 "item (case, spaces and a 'USML' prefix do not count); give "
+                                 "it one line")
+            seen[key] = line.classification
         return self
 
 

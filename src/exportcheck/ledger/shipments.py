@@ -46,7 +46,7 @@ from exportcheck.ledger.audit import (
 )
 from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
-from exportcheck.ledger.schemas import BLOCKING, ShipmentIn, ShipmentOut
+from exportcheck.ledger.schemas import BLOCKING, ShipmentIn, ShipmentOut, classification_key
 from exportcheck.ledger.snapshot import (
     LicenceRow,
     LineRow,
@@ -108,7 +108,7 @@ def _norm(name: str) -> str:
 
 
 def _cls(code: str) -> str:
-    return "".join(code.upper().split())
+    return classification_key(code)
 
 
 def _authority(lic: LicenceRow) -> str:
@@ -116,6 +116,14 @@ def _authority(lic: LicenceRow) -> str:
     if lic.agency == "DDTC":
         return "22 CFR 123.9 and 123.25(c): destination, consignee and end user cannot change"
     return "15 CFR 750.7(a): a licence authorises only the transaction it describes"
+
+
+def _item_scope(lic: LicenceRow) -> str:
+    """The rule that confines a licence to the items it lists."""
+    if lic.agency == "DDTC":
+        return ("22 CFR 123.25(c): a licence covers only the articles it lists; others need a "
+                "new licence")
+    return "15 CFR 750.7(a): a licence authorises only the items it describes"
 
 
 @dataclass(slots=True)
@@ -208,7 +216,8 @@ def _match_lines(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> dict[int, 
             raise ShipmentRefused(
                 f"{fixed.label} has no line for {item.classification}"
                 + (f" at line {item.line_no}" if item.line_no is not None else "")
-                + f" ({_authority(lic)})", "item_not_on_licence")
+                + f" (it lists {', '.join(ln.classification for ln in lic.lines)}; "
+                + f"{_item_scope(lic)})", "item_not_on_licence")
         ln = lic.lines[at]
         exhausted = ln.qty_milli is not None and ln.shipped_qty_milli >= ln.qty_milli
         if ln.unit_basis != "value" and item.quantity <= 0 and not exhausted:  # else: says so

@@ -35,6 +35,7 @@ from exportcheck.ledger.models import (
     PolicyEvent,
     Shipment,
 )
+from exportcheck.ledger.schemas import classification_key
 
 #: audit entry kinds that change the ledger tables
 STATE_KINDS = ("licence.added", "licence.status", "policy.applied", "shipment.posted")
@@ -50,7 +51,7 @@ def _milli(value: Any) -> int | None:
 
 
 def _cls(code: str) -> str:
-    return "".join(code.upper().split())
+    return classification_key(code)
 
 
 @dataclass

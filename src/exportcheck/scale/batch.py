@@ -123,15 +123,18 @@ def determine_file(
     progress: Callable[[int, int], None] | None = None,
 ) -> DetermineRun:
     """Determine every line of ``in_path`` into ``out`` as the ``batch`` command would."""
-    from exportcheck.determine.batch import _normalise, check_output
+    from exportcheck.determine.batch import _normalise
+    from exportcheck.determine.batch_io import check_answer_columns, check_output, has_parties
 
     check_output(out)
     owners_spec = workers.owners_spec(owners)
     kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
     head = frames.empty(in_path, kind)
-    _normalise(head)  # a missing column fails here, before the cluster works
-    party_cols = {"end_user", "consignee"} & {c.lower() for c in head.columns}
-    spec = workers.default_screener_spec() if screen and party_cols else None
+    # a missing column, one named twice or an earlier run's answers fail here, before the
+    # cluster works
+    check_answer_columns(head.columns, what=f"order file {in_path}")
+    _normalise(head)
+    spec = workers.default_screener_spec() if screen and has_parties(head.columns) else None
     rules = workers.rules_spec()
     pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
     parts = run_parts(client, pieces, _determine_part, rules, spec, owners_spec,

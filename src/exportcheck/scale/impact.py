@@ -144,6 +144,7 @@ def impact_file(
     import dask
 
     from exportcheck.determine.batch import _normalise
+    from exportcheck.determine.batch_io import check_answer_columns, has_parties, order_frame
     from exportcheck.impact.core import (
         ImpactResult,
         _currency,
@@ -161,10 +162,11 @@ def impact_file(
     d_old, d_new, mode = sides(from_date, to_date, on, from_lists, to_lists)
     kind = frames.input_kind(orders, csv_suffixes=(".csv",))
     head = frames.empty(orders, kind)
+    check_answer_columns(head.columns, impact=True, what=f"order file {orders}")
     dropped, notes = date_columns(head.columns, d_old, d_new)
     parts = frames.read_parts(client, orders, kind, rows_per_partition)
     present = None
-    if "currency" in {c.lower().strip() for c in head.columns}:
+    if "currency" in order_frame(head.drop(dropped), dated=False).columns:
         found = client.gather(client.compute([dask.delayed(_currencies)(p) for p in parts]))
         present = sorted({c for part in found for c in part})
     # the single-process checks, on the columns alone: rates, then missing columns
@@ -179,7 +181,7 @@ def impact_file(
         old = workers.versions_screener_spec(from_lists)  # type: ignore[arg-type]
         new = workers.versions_screener_spec(to_lists)  # type: ignore[arg-type]
         parties = [(p.name, p.country) for p in store.list_parties()]
-    elif screen and {"end_user", "consignee"} & {c.lower() for c in head.columns}:
+    elif screen and has_parties(head.columns):
         old = new = workers.default_screener_spec()
     else:
         old = new = None

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
 
+from exportcheck.csvsafe import safe_frame
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ def run_parts(
 
 class TableWriter:
     """Appends polars frames to one CSV or Parquet file, as ``write_csv``/``write_parquet`` of
-    their concatenation would write it (CSV byte for byte; Parquet row for row).
+    their concatenation would write it (CSV byte for byte, formula-like text cells neutralised
+    as :func:`exportcheck.csvsafe.safe_frame` does; Parquet row for row).
 
     Every part must have the first part's columns and types; a column typed Null in a part
     (polars' type for "all missing") takes the first part's type."""
@@ -111,7 +113,8 @@ class TableWriter:
                 self._writer = pq.ParquetWriter(self._file, table.schema, compression="zstd")
             self._writer.write_table(table)
         else:
-            part.write_csv(self._file, include_header=self.parts == 0)
+            # as the one-process writers: no cell a spreadsheet would run as a formula
+            safe_frame(part).write_csv(self._file, include_header=self.parts == 0)
         self.parts += 1
         self.rows += part.height
 
