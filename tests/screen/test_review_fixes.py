@@ -286,3 +286,19 @@ def test_gate_refuses_a_csl_that_lost_one_list(engine: Engine, lists_dir: Path,
     res = store.load_lists([no_dpl], engine=engine, force=True)
     assert res[0].status == "activated"
     assert store.list_versions(engine, active_only=True)[0].forced
+
+
+def test_screen_file_writes_csv_a_spreadsheet_will_not_run(tmp_path) -> None:
+    """The Python API's CSV output neutralises formulas as the CLI's does (csvsafe)."""
+    import polars as pl
+
+    from exportcheck.screen import Screener
+    from exportcheck.screen.batch import screen_file
+
+    pl.DataFrame({"name": ['=HYPERLINK("http://evil","x")', "Carrie Lam"]}).write_csv(
+        tmp_path / "in.csv")
+    screen_file(tmp_path / "in.csv", tmp_path / "out.csv", "name",
+                screener=Screener.from_samples())
+    got = pl.read_csv(tmp_path / "out.csv", infer_schema_length=0)
+    assert got["name"].to_list() == ["'=HYPERLINK(\"http://evil\",\"x\")", "Carrie Lam"]
+    assert got["score"].to_list()[1] == "100.0"

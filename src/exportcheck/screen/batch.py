@@ -132,5 +132,7 @@ def screen_file(in_path: str | Path, out_path: str | Path, name_column: str, **k
     if out_path.suffix.lower() in (".parquet", ".pq"):
         result.write_parquet(out_path)
     else:
-        result.write_csv(out_path)
+        from exportcheck.csvsafe import safe_frame  # names from outside: no formulas
+
+        safe_frame(result).write_csv(out_path)
     return int((result["hit_count"] > 0).sum())
