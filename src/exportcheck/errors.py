@@ -79,3 +79,10 @@ class RateLimited(ExportCheckError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Conflict(ExportCheckError):
+    """The request is valid but the service's state does not allow it now (HTTP 409), e.g.
+    a disposition while screening uses the bundled sample lists."""
+
+    code = "conflict"

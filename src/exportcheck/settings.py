@@ -100,6 +100,14 @@ class Settings:
     max_upload_bytes: int = field(
         default_factory=lambda: _env_int("MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
     )
+    #: addresses (or networks, comma-separated; "*" any) of reverse proxies whose
+    #: X-Forwarded-For and X-Forwarded-Proto the web service believes, as uvicorn's
+    #: ``--forwarded-allow-ips``; empty (the default): the TCP peer is the client. Behind a
+    #: proxy, set it to the proxy's address: the sign-in limit counts failures per user name
+    #: and client address, and every client would otherwise share the proxy's address.
+    forwarded_allow_ips: str = field(
+        default_factory=lambda: (_env("FORWARDED_ALLOW_IPS") or "").strip()
+    )
 
     #: Dask scheduler address (``tcp://host:8786``) for screen-batch, batch and impact; unset:
     #: single process unless ``--dask`` or ``--scheduler`` is given

@@ -285,11 +285,12 @@ def test_login_rate_limit(service: Service) -> None:
     assert SESSION_COOKIE not in b.cookies
     m = re.search(r"try again in (\d+) seconds", r.text)
     assert m and 1 <= int(m[1]) <= 300, r.text[:2000]
-    # the client address is limited too; other clients and users are not
-    assert sign_in(b, "viewer", service.password("viewer")).status_code == 429
+    # the user name from this address is limited, not the address (other users sign in
+    # from it) nor the user from elsewhere (until failures come from several addresses:
+    # tests/web/test_review_17_web.py)
+    assert sign_in(b, "viewer", service.password("viewer")).status_code == 303
     elsewhere = browser(service, "198.51.100.8")
-    assert sign_in(elsewhere, "lockme", PASSWORD).status_code == 429  # the user name is
-    assert sign_in(elsewhere, "viewer", service.password("viewer")).status_code == 303
+    assert sign_in(elsewhere, "lockme", PASSWORD).status_code == 303
     b.close()
     elsewhere.close()
 

@@ -213,7 +213,11 @@ def test_admin_loads_a_list_then_officer_screens_han_name_and_clears_the_hit(
         hit.get_by_label("Reason").fill("different person: ID checked")
         hit.get_by_role("button", name="Clear this hit").click()
         assert "cleared EL" in page.get_by_role("status").last.inner_text()
-        assert "CHAN, Tai Man" not in page.locator("section[aria-label=hits]").inner_text()
+        # no longer an open hit, but still reported: cleared, by whom and why
+        assert page.locator("article.hit", has_text="CHAN, Tai Man").count() == 0
+        cleared = page.locator("ul.cleared").inner_text()
+        assert "CHAN, Tai Man" in cleared and "cleared by officer" in cleared
+        assert "different person: ID checked" in cleared
 
 
 def test_potential_match_holds_the_line_until_an_officer_confirms_it(

@@ -102,7 +102,8 @@ def check_result(result: dict[str, Any], *, threshold: float = DEFAULT_THRESHOLD
         assert result.get(stamp) is None or isinstance(result[stamp], str)
     assert isinstance(result["explanations"], dict)
     for feature in result["explanations"].values():
-        assert 0.0 <= feature["score"] <= 1.0 and isinstance(feature["explanation"], str)
+        # nomenklatura's FeatureResult, as yente returns it: "detail" (required, nullable)
+        assert 0.0 <= feature["score"] <= 1.0 and isinstance(feature["detail"], str)
 
 
 def check_response(response: httpx.Response, key: str, example: dict[str, Any], *,

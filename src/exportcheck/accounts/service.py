@@ -33,8 +33,13 @@ from exportcheck.errors import (
 ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 12
-#: failed logins allowed per user name and per client address within the window
+#: failed sign-ins allowed for one user name from one client address within the window
 MAX_FAILURES = 5
+#: failed sign-ins allowed for one user name from all addresses together within the window:
+#: guessing spread over many addresses. Higher than MAX_FAILURES, and an address that reached
+#: MAX_FAILURES adds no more, so one stranger cannot lock an account for everybody else.
+#: Failures are never counted per address alone: made-up names lock nobody out.
+MAX_ACCOUNT_FAILURES = 20
 FAILURE_WINDOW = dt.timedelta(minutes=5)
 SESSION_LIFETIME = dt.timedelta(hours=12)
 #: how long a server process may reuse a token lookup (revocations made elsewhere take this long)
@@ -145,8 +150,11 @@ class Accounts:
         role = check_role(role)
         hashed = _hasher.hash(check_password(password))
         with self._write() as s, s.begin():
-            if s.scalar(select(User.id).where(User.name == name)) is not None:
-                raise InvalidInput(f"user {name!r} already exists")
+            same = s.scalar(select(User.name).where(func.lower(User.name) == name.lower()))
+            if same is not None:  # 'Olivia' beside 'olivia': two audit actors alike
+                raise InvalidInput(f"user {same!r} already exists" + (
+                    "" if same == name else f" (user names are unique ignoring case, so "
+                    f"{name!r} is taken)"))
             user = User(name=name, role=role, password_hash=hashed, disabled=False)
             s.add(user)
             s.flush()
@@ -162,7 +170,7 @@ class Accounts:
             return _user_out(self._find(s, name))
 
     def _find(self, s: Session, name: str) -> User:
-        user = s.scalar(select(User).where(User.name == name.strip()))
+        user = self._lookup(s, name)
         if user is None:
             raise NotFound(f"no user {name!r} (see `exportcheck users list`)")
         return user
@@ -211,21 +219,26 @@ class Accounts:
 
     # -- passwords and the login rate limit ---------------------------------------------
     def login(self, name: str, password: str, *, client: str = "") -> Principal:
-        """Check a password; after :data:`MAX_FAILURES` failures for the same user name or
-        client address within :data:`FAILURE_WINDOW`, refuse without checking."""
-        keys = [f"user:{name.strip().lower()}"] + ([f"client:{client}"] if client else [])
+        """Check a password. After :data:`MAX_FAILURES` failures for this user name from this
+        client address, or :data:`MAX_ACCOUNT_FAILURES` from all addresses, within
+        :data:`FAILURE_WINDOW`, refuse without checking (slow, synchronous: Argon2)."""
+        account = name.strip().lower()[:64]
+        keys = [f"pair:{account}|{client[:100]}", f"account:{account}"]
+        limits = (MAX_FAILURES, MAX_ACCOUNT_FAILURES)
         cutoff = now() - FAILURE_WINDOW
         with self._read() as s:
-            for key in keys:
-                rows = s.execute(select(func.count(), func.min(LoginFailure.at)).where(
+            for key, limit in zip(keys, limits, strict=True):
+                count, first = s.execute(select(func.count(), func.min(LoginFailure.at)).where(
                     LoginFailure.key == key, LoginFailure.at >= cutoff)).one()
-                if rows[0] >= MAX_FAILURES:
-                    wait = _aware(rows[1]) + FAILURE_WINDOW - now()
+                if count >= limit:
+                    wait = max(1, int((_aware(first) + FAILURE_WINDOW - now()).total_seconds()))
+                    where = ("from this address" if key.startswith("pair:")
+                             else "from several addresses")
                     raise RateLimited(
-                        f"too many failed logins ({rows[0]} in {FAILURE_WINDOW.seconds // 60} "
-                        f"minutes): try again in {max(1, int(wait.total_seconds()))} seconds",
-                        retry_after=max(1, int(wait.total_seconds()) + 1))
-            user = s.scalar(select(User).where(User.name == name.strip()))
+                        f"sign-in as {name.strip()[:64]!r} is paused after {count} failed "
+                        f"attempts {where} in {FAILURE_WINDOW.seconds // 60} minutes: try "
+                        f"again in {wait} seconds", retry_after=wait + 1)
+            user = self._lookup(s, name)
         ok = False
         if user is not None and user.password_hash and not user.disabled:
             try:
@@ -239,12 +252,24 @@ class Accounts:
                 s.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))
                 for key in keys:
                     s.add(LoginFailure(key=key))
-            else:
+            else:  # this address may try afresh; the account-wide count stays
                 s.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
         if not ok:  # raised after the commit: inside the transaction it would roll it back
             raise NotAuthenticated("wrong user name or password")
         assert user is not None
         return Principal(user.id, user.name, user.role, "local")
+
+    @staticmethod
+    def _lookup(s: Session, name: str) -> User | None:
+        """The user called ``name``, ignoring case when no name matches exactly (names are
+        unique ignoring case; older databases may hold two that differ only in case)."""
+        name = name.strip()
+        user = s.scalar(select(User).where(User.name == name))
+        if user is None:
+            found = s.scalars(select(User).where(func.lower(User.name) == name.lower())
+                              .limit(2)).all()
+            user = found[0] if len(found) == 1 else None
+        return user
 
     # -- browser sessions ---------------------------------------------------------------
     def start_session(self, principal: Principal) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from exportcheck import __version__
 from exportcheck.accounts import Accounts
 from exportcheck.settings import get_settings
 from exportcheck.web import problems
+from exportcheck.web.gate import CredentialsFirst
 from exportcheck.web.limits import BodyLimit, SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,17 @@ def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI
     app.state.accounts = Accounts(settings.database_url)
     app.state.settings = settings
     app.state.warm = warm
+    # the last added runs first: client address, headers, credentials, then the body limit
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes,
                        max_upload=settings.max_upload_bytes)
+    app.add_middleware(CredentialsFirst)
     app.add_middleware(SecurityHeaders)
+    if settings.forwarded_allow_ips:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # behind a reverse proxy every connection comes from the proxy: take the client's
+        # address from X-Forwarded-For, but only when the proxy itself sent it
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     problems.install(app)
 
     from exportcheck.web import ui

@@ -45,6 +45,29 @@ cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
                                          "requests also need the X-CSRF-Token header")
 
 
+def credentials(acc: Accounts, request: Request) -> Principal | None:
+    """Whom the request's token or session cookie names (None: it sends neither, or a
+    session that ended); raises on a token that is malformed or unknown. Reads headers and
+    cookies only, never the body, so it can run before a large body is accepted."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, credential = header.partition(" ")
+        if scheme.lower() not in ("bearer", "apikey") or not credential.strip():
+            raise NotAuthenticated("use 'Authorization: Bearer <token>' (create a token with "
+                                   "`exportcheck tokens create USER`)")
+        principal = acc.token_principal(credential.strip())
+        if principal is None:
+            raise NotAuthenticated("the API token is unknown, revoked or its user disabled")
+        return principal
+    if secret := request.cookies.get(SESSION_COOKIE):
+        return acc.session_principal(secret)
+    return None
+
+
+#: ``request.state`` key of the principal the body gate (``web.gate``) found
+GATE_STATE = "gate_principal"
+
+
 async def optional_principal(
     request: Request,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None,
@@ -54,21 +77,12 @@ async def optional_principal(
     cached = getattr(request.state, "principal", False)
     if cached is not False:
         return cached
-    principal: Principal | None = None
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, credential = header.partition(" ")
-        if scheme.lower() not in ("bearer", "apikey") or not credential.strip():
-            raise NotAuthenticated("use 'Authorization: Bearer <token>' (create a token with "
-                                   "`exportcheck tokens create USER`)")
-        principal = accounts(request).token_principal(credential.strip())
-        if principal is None:
-            raise NotAuthenticated("the API token is unknown, revoked or its user disabled")
-    elif secret := request.cookies.get(SESSION_COOKIE):
-        principal = accounts(request).session_principal(secret)
-        if (principal is not None and request.method not in _SAFE
-                and not await _csrf_ok(request, principal.csrf_token or "")):
-            raise PermissionDenied("missing or wrong CSRF token: reload the page and try again")
+    principal = getattr(request.state, GATE_STATE, None)
+    if principal is None:
+        principal = credentials(accounts(request), request)
+    if (principal is not None and principal.via == "session" and request.method not in _SAFE
+            and not await _csrf_ok(request, principal.csrf_token or "")):
+        raise PermissionDenied("missing or wrong CSRF token: reload the page and try again")
     request.state.principal = principal
     return principal
 

@@ -37,12 +37,8 @@ class BodyLimit:
             return
         upload = scope["path"].startswith(UPLOAD_PATHS)
         limit = self.max_upload if upload else self.max_body
+        # credentials were checked before this (web.gate): only a known user gets this far
         headers = dict(scope.get("headers") or ())
-        if upload and b"authorization" not in headers and b"exportcheck_session=" not in \
-                headers.get(b"cookie", b""):
-            # routes read a whole upload before their auth check: refuse anonymous ones first
-            await _anonymous(send, scope["path"])
-            return
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _refuse(send, scope["path"], limit)
@@ -72,18 +68,6 @@ class BodyLimit:
                 await _refuse(send, scope["path"], limit)
 
 
-async def _anonymous(send: Send, path: str) -> None:
-    body = json.dumps({
-        "type": "urn:exportcheck:problem:unauthenticated", "title": "Not signed in",
-        "status": 401, "code": "unauthenticated", "instance": path,
-        "detail": "sign in, or send 'Authorization: Bearer <token>'"}).encode()
-    await send({"type": "http.response.start", "status": 401,
-                "headers": [(b"content-type", MEDIA_TYPE.encode()),
-                            (b"www-authenticate", b'Bearer realm="exportcheck"'),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-
-
 async def _refuse(send: Send, path: str, limit: int) -> None:
     body = json.dumps({
         "type": "urn:exportcheck:problem:request_too_large", "title": "Request too large",
@@ -98,6 +82,9 @@ async def _refuse(send: Send, path: str, limit: int) -> None:
 #: sent with every response: no MIME sniffing, no framing by other sites, no referrer leaks
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
                     (b"referrer-policy", b"same-origin")]
+#: pages and API answers hold licences, parties and audit entries: no browser or proxy keeps
+#: them (Back after signing out must not show them); static files may be cached
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
@@ -109,9 +96,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        static = scope["path"].startswith("/static/")
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *SECURITY_HEADERS]
+                headers = [*message.get("headers", ()), *SECURITY_HEADERS]
+                if not static and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append(NO_STORE)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -21,6 +21,7 @@ from starlette.routing import Match
 
 from exportcheck import errors
 from exportcheck.accounts.service import LastAdmin
+from exportcheck.web.deps import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -33,6 +34,7 @@ STATUS: dict[type[errors.ExportCheckError], int] = {
     errors.LedgerError: 409,
     errors.ListDataError: 422,
     errors.RateLimited: 429,
+    errors.Conflict: 409,
 }
 TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 409: "Refused", 413: "Request too large",
@@ -52,11 +54,45 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-#: for ``responses=`` of routes, so the OpenAPI spec documents the error shape
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    s: {"model": Problem, "content": {MEDIA_TYPE: {}}, "description": TITLES[s]}
-    for s in (400, 401, 403, 404, 409, 413, 422, 429)
-}
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a router or route: the error statuses it can answer, each as a
+    problem document under ``application/problem+json`` (the only type errors are sent as;
+    the schema is added to the spec by :func:`openapi`)."""
+    return {c: {"description": TITLES[c], "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}}}
+            for c in sorted(codes)}
+
+
+#: what every authenticated API route can answer: not signed in, role too low (or a missing
+#: CSRF token with a cookie), a parameter that does not validate
+AUTH_RESPONSES = problem_responses(401, 403, 422)
+#: and a route taking a request body: too large, or valid JSON that names something wrong
+BODY_RESPONSES = problem_responses(400, 401, 403, 413, 422)
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    """The spec, with the problem schema every error response refers to and the 500 every
+    route may answer (cached on the app as FastAPI does)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                       routes=app.routes)
+    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = \
+        Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    error = {"description": TITLES[500], "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}}}
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("500", error)
+            for code, response in responses.items():
+                if code[0] in "45":  # errors are problem documents whatever the route sends
+                    response["content"] = {MEDIA_TYPE: {"schema": PROBLEM_REF}}
+    app.openapi_schema = spec
+    return spec
 
 
 def problem(status: int, detail: str, *, code: str | None = None, request: Request | None = None,
@@ -103,26 +139,51 @@ def _allowed_methods(request: Request) -> list[str]:
                    for route in request.app.router.routes)]
 
 
+def domain_response(request: Request, exc: errors.ExportCheckError) -> Response:
+    """The response to an :class:`~exportcheck.errors.ExportCheckError`: a problem document,
+    or for a browser a page (the sign-in page when not signed in). Used by the exception
+    handler and by middleware that refuses a request before any route runs."""
+    status = status_of(exc)
+    if status == 401 and wants_html(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        login = f"/login?next={quote(target)}"
+        if request.cookies.get(SESSION_COOKIE):  # a session that ended: say so on the page
+            login += "&error=session_ended"
+        if "hx-request" in request.headers:  # htmx follows this header, not a 303
+            return Response(status_code=401, headers={"HX-Redirect": login})
+        return RedirectResponse(login, status_code=303)
+    if (page := _page(request, status, str(exc))) is not None:
+        return page
+    headers = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="exportcheck"'
+    if isinstance(exc, errors.RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    rule = getattr(exc, "rule", None)
+    return problem(status, str(exc), code=exc.code, request=request, headers=headers,
+                   rule=rule if isinstance(rule, str) else None)
+
+
+def _bad_path(exc: RequestValidationError) -> bool:
+    """Only path parameters are wrong (``/lists/abc``): nothing is at that address."""
+    errs = exc.errors()
+    return bool(errs) and all(e.get("loc", ("",))[0] == "path" for e in errs)
+
+
+def _page_detail(request: Request, exc: RequestValidationError) -> str:
+    if _bad_path(exc):
+        return f"nothing is at {request.url.path}: check the address"
+    names = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
+    return (f"the address has a value this page cannot use ({', '.join(names)}): go back and "
+            "use the page's own links and forms")
+
+
 def install(app: FastAPI) -> None:
+    app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
+
     @app.exception_handler(errors.ExportCheckError)
     async def _domain(request: Request, exc: errors.ExportCheckError) -> Response:
-        status = status_of(exc)
-        if status == 401 and wants_html(request):
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            login = f"/login?next={quote(target)}"
-            if "hx-request" in request.headers:  # htmx follows this header, not a 303
-                return Response(status_code=401, headers={"HX-Redirect": login})
-            return RedirectResponse(login, status_code=303)
-        if (page := _page(request, status, str(exc))) is not None:
-            return page
-        headers = {}
-        if status == 401:
-            headers["WWW-Authenticate"] = 'Bearer realm="exportcheck"'
-        if isinstance(exc, errors.RateLimited):
-            headers["Retry-After"] = str(exc.retry_after)
-        rule = getattr(exc, "rule", None)
-        return problem(status, str(exc), code=exc.code, request=request, headers=headers,
-                       rule=rule if isinstance(rule, str) else None)
+        return domain_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -140,6 +201,9 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
         if len(fields) > 5:
             detail += f"; and {len(fields) - 5} more"
+        if (page := _page(request, 404 if _bad_path(exc) else 422,
+                          _page_detail(request, exc))) is not None:
+            return page  # a hand-edited address in a browser: a page, not JSON
         return problem(422, f"the request is not valid: {detail}", code="invalid_request",
                        request=request, errors=fields)
 

@@ -9,14 +9,28 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from exportcheck.accounts import TokenOut
+from exportcheck.errors import NotFound
+from exportcheck.ledger.schemas import LicenceOut
 from exportcheck.models import EndUserType, ScreeningHit, TransactionFacts
 
 T = TypeVar("T")
 MAX_PAGE = 500
 
-#: a row id in a path: ids are INTEGER keys, so a larger number names nothing (and past 2**63
-#: it would overflow the SQLite driver: a 500 instead of a 404)
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+MAX_ROW_ID = 2**31 - 1
+
+
+def _row_id(value: int) -> int:
+    if not 1 <= value <= MAX_ROW_ID:
+        shown = str(value) if len(str(value)) <= 24 else str(value)[:20] + "..."
+        raise NotFound(f"nothing has the id {shown}: ids run from 1 to {MAX_ROW_ID:,}")
+    return value
+
+
+#: a row id in a path: ids are INTEGER keys, so a number out of their range names nothing:
+#: 404 as for any unknown id (past 2**63 it overflowed the SQLite driver: a 500)
+RowId = Annotated[int, Path(json_schema_extra={"minimum": 1, "maximum": MAX_ROW_ID}),
+                  AfterValidator(_row_id)]
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
@@ -154,8 +168,15 @@ class ScreenRequest(ScreenQuery):
     limit: int = Field(20, ge=1, le=100)
 
 
+_SUPPRESSED = Field(default_factory=list, description=(
+    "hits at or above the threshold that a disposition cleared for this party (name, country "
+    "and date of birth as given): not in hits; suppressed_by says who cleared each, when and "
+    "why"))
+
+
 class ScreenResponse(BaseModel):
     hits: list[ScreeningHit]
+    suppressed: list[ScreeningHit] = _SUPPRESSED
     lists_version: str
     threshold: float
 
@@ -171,6 +192,7 @@ class ScreenResult(BaseModel):
     id: str | None
     name: str
     hits: list[ScreeningHit]
+    suppressed: list[ScreeningHit] = _SUPPRESSED
 
 
 class ScreenBatchResponse(BaseModel):
@@ -248,7 +270,7 @@ class ListChanges(BaseModel):
 
 # -- ledger and audit --------------------------------------------------------------------
 class LicenceAdded(BaseModel):
-    licence: Any
+    licence: LicenceOut
     created: bool
 
 
@@ -306,7 +328,7 @@ class TokenIn(_In):
 
 
 class TokenCreated(BaseModel):
-    token: Any
+    token: TokenOut
     secret: str = Field(description="the token itself: shown once, store it now")
 
 

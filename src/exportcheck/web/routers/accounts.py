@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from exportcheck.accounts import Principal, TokenOut, UserOut
 from exportcheck.web.deps import Admin, accounts, current_principal
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     Me,
     Page,
@@ -21,45 +21,52 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Accounts"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["Accounts"])
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
-@router.get("/me", response_model=Me, summary="Who you are signed in as")
+@router.get("/me", response_model=Me, summary="Who you are signed in as",
+            responses=problem_responses(401))
 def me(user: Annotated[Principal, Depends(current_principal)]) -> Me:
     return Me(name=user.name, role=user.role, via=user.via)
 
 
-@router.get("/users", response_model=Page[UserOut], summary="Users (admin)")
+@router.get("/users", response_model=Page[UserOut], summary="Users (admin)",
+            responses=AUTH_RESPONSES)
 def list_users(user: Admin, page: PageDep, acc=Depends(accounts)) -> dict:
     return page.page(acc.list_users())
 
 
-@router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)")
+@router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)",
+             responses=BODY_RESPONSES)
 def add_user(spec: UserIn, user: Admin, acc=Depends(accounts)) -> UserOut:
     return acc.add_user(spec.name, spec.role, spec.password, actor=user.actor)
 
 
 @router.patch("/users/{name}", response_model=UserOut,
-              summary="Change a user's role or password, or disable them (admin)")
+              summary="Change a user's role or password, or disable them (admin)",
+              responses={**BODY_RESPONSES, **problem_responses(404, 409)})
 def change_user(name: str, patch: UserPatch, user: Admin, acc=Depends(accounts)) -> UserOut:
     return acc.update_user(name, actor=user.actor, role=patch.role, password=patch.password,
                            disabled=patch.disabled)
 
 
-@router.get("/tokens", response_model=Page[TokenOut], summary="API tokens (admin)")
+@router.get("/tokens", response_model=Page[TokenOut], summary="API tokens (admin)",
+            responses=AUTH_RESPONSES)
 def list_tokens(user: Admin, page: PageDep, acc=Depends(accounts),
                 owner: Annotated[str | None, Query(alias="user", max_length=64)] = None) -> dict:
     return page.page(acc.list_tokens(owner))
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201,
-             summary="Create an API token (admin); the secret is shown once")
+             summary="Create an API token (admin); the secret is shown once",
+             responses={**BODY_RESPONSES, **problem_responses(404)})
 def create_token(spec: TokenIn, user: Admin, acc=Depends(accounts)) -> TokenCreated:
     token, secret = acc.create_token(spec.user, label=spec.label, actor=user.actor)
     return TokenCreated(token=token, secret=secret)
 
 
-@router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke a token (admin)")
+@router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke a token (admin)",
+               responses={**AUTH_RESPONSES, **problem_responses(404)})
 def revoke_token(token_id: RowId, user: Admin, acc=Depends(accounts)) -> TokenOut:
     return acc.revoke_token(token_id, actor=user.actor)

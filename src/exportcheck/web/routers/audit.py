@@ -11,11 +11,29 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from exportcheck.web.deps import Viewer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.routers.ledger import LedgerDep
 from exportcheck.web.schemas import AuditEntryOut, Page, PageParams, VerifyOut, page_params
 
-router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=PROBLEM_RESPONSES)
+#: the JSON export (exportcheck.ledger.audit.export): the period, the chain's check, and the
+#: entries as stored (text and hashes verbatim, so a file alone re-verifies), each also parsed
+EXPORT_SCHEMA = {
+    "type": "object",
+    "required": ["exported_at", "chain", "entries"],
+    "properties": {
+        "exported_at": {"type": "string"}, "from": {"type": ["string", "null"]},
+        "to": {"type": ["string", "null"]}, "retention": {"type": "string"},
+        "chain": {"type": "object", "description": "the chain's verification (as /verify)"},
+        "hash_rule": {"type": "string"},
+        "entries": {"type": "array", "items": {"type": "object", "properties": {
+            "seq": {"type": "integer"}, "recorded_at": {"type": "string"},
+            "actor": {"type": "string"}, "kind": {"type": "string"},
+            "payload": {"type": "string", "description": "the stored JSON text"},
+            "payload_parsed": {}, "versions": {"type": "string"},
+            "prev_hash": {"type": "string"}, "hash": {"type": "string"}}}},
+    },
+}
+router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_RESPONSES)
 
 
 def entry_out(e) -> AuditEntryOut:
@@ -24,7 +42,8 @@ def entry_out(e) -> AuditEntryOut:
                          prev_hash=e.prev_hash, hash=e.hash)
 
 
-@router.get("", response_model=Page[AuditEntryOut], summary="Audit entries, newest first")
+@router.get("", response_model=Page[AuditEntryOut], summary="Audit entries, newest first",
+            responses=problem_responses(400))
 def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(page_params)],
             kind: Annotated[str | None, Query(max_length=64, examples=["shipment"])] = None,
             actor: Annotated[str | None, Query(max_length=128)] = None,
@@ -39,7 +58,8 @@ def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(pa
     return page.page([entry_out(e) for e in rows], total)
 
 
-@router.post("/verify", response_model=VerifyOut, summary="Verify the audit chain")
+@router.post("/verify", response_model=VerifyOut, summary="Verify the audit chain",
+             responses=problem_responses(413))
 def verify(user: Viewer, led: LedgerDep) -> VerifyOut:
     """Recompute the hash chain, then check the ledger tables against it; reports the first
     entry or row that was edited, deleted, inserted or reordered."""
@@ -48,7 +68,11 @@ def verify(user: Viewer, led: LedgerDep) -> VerifyOut:
 
 @router.get("/export", summary="Export the audit trail (JSON or CSV) for an auditor",
             response_class=Response,
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+            responses={200: {"description": "every entry of the period, oldest first, with "
+                                            "the chain's check and how to re-verify it",
+                             "content": {"application/json": {"schema": EXPORT_SCHEMA},
+                                         "text/csv": {"schema": {"type": "string"}}}},
+                       **problem_responses(400)})
 def export(user: Viewer, led: LedgerDep, format: Literal["json", "csv"] = "json",
            from_: Annotated[dt.date | None, Query(alias="from")] = None,
            to: dt.date | None = None) -> Response:

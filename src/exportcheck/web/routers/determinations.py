@@ -10,8 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from exportcheck.api import default_screener, determine, record_determination
 from exportcheck.models import Determination
+from exportcheck.web.cleared import ClearedHits
 from exportcheck.web.deps import Officer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import BODY_RESPONSES
 from exportcheck.web.schemas import (
     BatchAnswer,
     DeterminationBatchRequest,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
 
 router = APIRouter(prefix="/api/v1/determinations", tags=["Determinations"],
-                   responses=PROBLEM_RESPONSES)
+                   responses=BODY_RESPONSES)
 
 
 def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:
@@ -39,13 +40,19 @@ def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:
 def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determination:
     """Shared by the API and the web UI."""
     parties = req.end_user or getattr(req, "consignee", None)
-    screener = default_screener() if req.screen and parties else None
+    # cleared hits are kept aside and written into the trace: the record says why screening
+    # passed, not that nothing was found
+    screener = ClearedHits(default_screener()) if req.screen and parties else None
     d = determine(req.item, req.destination, req.date, value=req.value, quantity=req.quantity,
                   end_user=req.end_user, end_user_type=req.end_user_type.value,
                   end_use=req.end_use, screener=screener,
                   consignee=getattr(req, "consignee", None),
                   ownership=ownership_of(getattr(req, "owners", None)),
                   facts=getattr(req, "facts", None))
+    if screener is not None:
+        roles = {n: r for r, n in (("consignee", getattr(req, "consignee", None)),
+                                   ("end user", req.end_user)) if n}
+        d = screener.annotate(d, roles)
     if req.record and actor:
         record_determination(d, actor=actor)
     return d

@@ -15,7 +15,7 @@ from exportcheck.errors import InvalidInput
 from exportcheck.impact.models import ImpactSummary
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     BatchLine,
     Owners,
@@ -28,7 +28,7 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1/impact-runs", tags=["Impact"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/impact-runs", tags=["Impact"], responses=AUTH_RESPONSES)
 MAX_LINES = 100_000
 SAMPLE = "sample:hk_2020_portfolio.csv"
 
@@ -79,6 +79,9 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
     from exportcheck.impact.core import check_dates
     from exportcheck.impact.store import get_run, save_run
 
+    if from_date > to_date:  # said here in the service's words (check_dates names CLI flags)
+        raise InvalidInput(f"from_date {from_date.isoformat()} is after to_date "
+                           f"{to_date.isoformat()}: the old rules' date comes first")
     check_dates(from_date, to_date, None, False)
     if frame.height == 0:
         raise InvalidInput("the portfolio has no lines")
@@ -88,7 +91,10 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
     from exportcheck.web.routers.determinations import ownership_of
 
     ownership = ownership_of(owners)
-    wants = screen and bool({"end_user", "consignee"} & set(frame.columns))
+    from exportcheck.determine.batch_io import has_parties
+
+    # "End User" or END_USER are the end user, as in `exportcheck impact`
+    wants = screen and has_parties(frame.columns)
     result = impact(frame, from_date, to_date, screener=default_screener() if wants else None,
                     rates=rates or None, workers=1, ownership=ownership,
                     # the service's own ledger: its licences are part of the impact
@@ -109,7 +115,7 @@ def sample_frame() -> pl.DataFrame:
 
 
 @router.post("", response_model=ImpactRunOut, status_code=201,
-             summary="Run an impact analysis between two dates")
+             summary="Run an impact analysis between two dates", responses=BODY_RESPONSES)
 async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
     """Give ``lines`` (the columns of a batch) or ``sample: true``. The run is stored: its
     report and per-line table stay available under its id."""
@@ -137,7 +143,8 @@ def list_runs(user: Viewer, page: Annotated[PageParams, Depends(page_params)]) -
     return page.page([ImpactRunInfo(**_fields(r)) for r in rows], total)
 
 
-@router.get("/{run_id}", response_model=ImpactRunOut, summary="One impact run with its summary")
+@router.get("/{run_id}", response_model=ImpactRunOut, summary="One impact run with its summary",
+            responses=problem_responses(404))
 def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
     from exportcheck.impact.store import get_run
 
@@ -146,7 +153,9 @@ def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
 
 
 @router.get("/{run_id}/report", response_class=HTMLResponse,
-            summary="The run's self-contained HTML report")
+            summary="The run's self-contained HTML report",
+            responses={200: {"description": "the report", "content": {"text/html": {"schema": {
+                "type": "string"}}}}, **problem_responses(404)})
 def report(run_id: RowId, user: Viewer) -> HTMLResponse:
     from exportcheck.impact.store import get_report
 
@@ -154,7 +163,8 @@ def report(run_id: RowId, user: Viewer) -> HTMLResponse:
 
 
 @router.get("/{run_id}/lines", response_model=Page[dict[str, Any]],
-            summary="The run's order lines with old and new outcome and cause")
+            summary="The run's order lines with old and new outcome and cause",
+            responses=problem_responses(404))
 def lines(run_id: RowId, user: Viewer, page: Annotated[PageParams, Depends(page_params)],
           changed_only: bool = False) -> dict:
     from exportcheck.impact.store import get_lines

@@ -12,10 +12,13 @@ from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.report import Report
 from exportcheck.ledger.schemas import LicenceIn, LicenceOut, ShipmentIn, ShipmentOut
 from exportcheck.web.deps import Officer, Viewer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import LicenceAdded, Page, PageParams, StatusChange, page_params
 
-router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"],
+                   responses=AUTH_RESPONSES)
+#: a write to the ledger: a bad request, an unknown licence, or refused by a rule (409)
+WRITE = {**BODY_RESPONSES, **problem_responses(404, 409)}
 
 
 def ledger() -> Ledger:
@@ -32,7 +35,8 @@ def versions() -> dict[str, str]:
 LedgerDep = Annotated[Ledger, Depends(ledger)]
 
 
-@router.get("/licences", response_model=Page[LicenceOut], summary="Licences")
+@router.get("/licences", response_model=Page[LicenceOut], summary="Licences",
+            responses=problem_responses(400))
 def list_licences(user: Viewer, led: LedgerDep,
                   page: Annotated[PageParams, Depends(page_params)],
                   agency: Annotated[str | None, Query(max_length=8)] = None,
@@ -41,7 +45,8 @@ def list_licences(user: Viewer, led: LedgerDep,
     return page.page(led.list_licences(agency=agency, destination=destination, as_of=as_of))
 
 
-@router.get("/licences/{number}", response_model=LicenceOut, summary="One licence")
+@router.get("/licences/{number}", response_model=LicenceOut, summary="One licence",
+            responses=problem_responses(400, 404))
 def get_licence(number: str, user: Viewer, led: LedgerDep,
                 agency: Annotated[str | None, Query(max_length=8)] = None,
                 as_of: dt.date | None = None) -> LicenceOut:
@@ -49,7 +54,7 @@ def get_licence(number: str, user: Viewer, led: LedgerDep,
 
 
 @router.post("/licences", response_model=LicenceAdded, status_code=201,
-             summary="Register a licence")
+             summary="Register a licence", responses=WRITE)
 def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
                 response: Response) -> LicenceAdded:
     """An identical re-add is a no-op answered with 200 and ``created: false``."""
@@ -60,7 +65,7 @@ def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
 
 
 @router.post("/licences/{number}/status", response_model=LicenceOut,
-             summary="Suspend, revoke or reinstate a licence")
+             summary="Suspend, revoke or reinstate a licence", responses=WRITE)
 def set_status(number: str, change: StatusChange, user: Officer,
                led: LedgerDep) -> LicenceOut:
     return led.set_status(number, change.status, effective=change.effective,
@@ -69,7 +74,7 @@ def set_status(number: str, change: StatusChange, user: Officer,
 
 
 @router.post("/shipments", response_model=ShipmentOut, status_code=201,
-             summary="Post a shipment against a licence")
+             summary="Post a shipment against a licence", responses=WRITE)
 def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep,
                   response: Response) -> ShipmentOut:
     """Drawn down once per ``idempotency_key`` (a replay answers 200 with the first result).
@@ -82,7 +87,8 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep,
     return out
 
 
-@router.get("/ledger/report", response_model=Report, summary="Balances of every licence")
+@router.get("/ledger/report", response_model=Report, summary="Balances of every licence",
+            responses=problem_responses(400))
 def report(user: Viewer, led: LedgerDep, as_of: dt.date | None = None,
            agency: Annotated[str | None, Query(max_length=8)] = None,
            destination: Annotated[str | None, Query(max_length=8)] = None) -> Report:

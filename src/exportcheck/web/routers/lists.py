@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from exportcheck.errors import ExportCheckError, InvalidInput
+from exportcheck.errors import ExportCheckError, InvalidInput, NotFound
 from exportcheck.web.deps import Admin, Viewer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     EntryChange,
     ListChanges,
@@ -25,7 +25,7 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1/lists", tags=["Lists"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/lists", tags=["Lists"], responses=AUTH_RESPONSES)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 EXAMPLES = 20
 
@@ -53,7 +53,11 @@ def list_versions(user: Viewer, page: Annotated[PageParams, Depends(page_params)
 def changes(version_id: int) -> ListChanges:
     from exportcheck.screen import store
 
-    c = store.version_changes(version_id)
+    try:
+        c = store.version_changes(version_id)
+    except NotFound:  # the store's message points at the CLI
+        raise NotFound(f"no list version {version_id}: the Lists page, or GET /api/v1/lists?"
+                       "all=true, shows every version loaded") from None
     return ListChanges(
         version_id=c.version_id, previous_id=c.previous_id, added=len(c.added),
         removed=len(c.removed), changed=len(c.changed), unchanged=c.unchanged,
@@ -63,7 +67,8 @@ def changes(version_id: int) -> ListChanges:
 
 
 @router.get("/{version_id}/changes", response_model=ListChanges,
-            summary="What a version changed against the one it replaced")
+            summary="What a version changed against the one it replaced",
+            responses=problem_responses(404))
 def version_changes(version_id: RowId, user: Viewer) -> ListChanges:
     return changes(version_id)
 
@@ -76,13 +81,20 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
         raise InvalidInput("no files: upload one or more list files (OFAC, CSL, UN, BIS...)")
     folder = Path(tempfile.mkdtemp(prefix="exportcheck-upload-"))
     try:
+        stored: list[Path] = []
         for i, f in enumerate(files):
             name = _SAFE_NAME.sub("_", Path(f.filename or f"upload-{i}").name).strip("._")
-            with (folder / (name or f"upload-{i}")).open("wb") as out:
+            path = folder / (name or f"upload-{i}")
+            with path.open("wb") as out:
                 shutil.copyfileobj(f.file, out)
-        results = await run_in_threadpool(store.load_lists, [folder], force=force, user=user)
+            stored.append(path)
+        # each file by name, not the folder: a folder's unrecognised files are skipped
+        # silently, and a README uploaded beside the CSL, or a corrupt sdn.csv, must be named
+        # and refuse the load, not pass as if that list had been updated
+        results = await run_in_threadpool(store.load_lists, stored, force=force, user=user)
     except ExportCheckError as exc:  # name the upload, not the server's scratch folder
-        exc.args = (str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload"),)
+        exc.args = (str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload")
+                    .replace("Use --force if", "Tick 'accept a drop' (API: force=true) if"),)
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -91,7 +103,8 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
                           by_list=r.by_list) for r in results]
 
 
-@router.post("/load", response_model=list[LoadResultOut], summary="Load list files (admin)")
+@router.post("/load", response_model=list[LoadResultOut], summary="Load list files (admin)",
+             responses=BODY_RESPONSES)
 async def load(user: Admin, files: Annotated[list[UploadFile], File()],
                force: Annotated[bool, Form()] = False) -> list[LoadResultOut]:
     """Detect each file's format, store a new version of each source and activate it, all or

@@ -26,10 +26,10 @@ from exportcheck.screen.entries import (
 )
 from exportcheck.settings import default_threshold
 from exportcheck.web.deps import Officer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.schemas import LISTS_VERSION_HEADER
 
-router = APIRouter(tags=["Matching (yente-compatible)"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["Matching (yente-compatible)"], responses=AUTH_RESPONSES)
 
 MAX_BATCH = 100
 #: dataset names a client may ask for, and the list codes each covers (None: every list)
@@ -74,8 +74,12 @@ class MatchRequest(BaseModel):
 
 
 class FeatureResult(BaseModel):
+    """One feature's subscore, as nomenklatura's ``FeatureResult`` (what yente returns)."""
+
+    detail: str | None = Field(description="how the feature was scored")
     score: float
-    explanation: str
+    query: str | None = Field(None, description="the query's value the feature compared")
+    candidate: str | None = Field(None, description="the list entry's value it compared")
 
 
 class ScoredEntity(BaseModel):
@@ -166,9 +170,37 @@ def scored(hit: ScreeningHit, entry: ListEntry | None, threshold: float) -> Scor
     return ScoredEntity(
         id=entity_id(hit.list, hit.entry_id), caption=entry.name if entry else hit.matched_name,
         schema=schema, properties=props, datasets=_datasets(hit.list, entry), score=score,
-        explanations={"name": FeatureResult(score=round(name_score, 4),
-                                            explanation="; ".join(hit.explanation))},
+        explanations={"name": FeatureResult(detail="; ".join(hit.explanation),
+                                            score=round(name_score, 4), query=hit.query or None,
+                                            candidate=hit.matched_name)},
         match=score >= threshold)
+
+
+class Filters(BaseModel):
+    """yente's result filters; each keeps a result only if it passes."""
+
+    include_dataset: frozenset[str] = frozenset()
+    exclude_dataset: frozenset[str] = frozenset()
+    exclude_schema: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    exclude_entity_ids: frozenset[str] = frozenset()
+
+    def keep(self, result: ScoredEntity) -> bool:
+        datasets = set(result.datasets)
+        return ((not self.include_dataset or bool(datasets & self.include_dataset))
+                and not datasets & self.exclude_dataset
+                and result.schema_ not in self.exclude_schema
+                and (not self.topics
+                     or bool(self.topics & set(result.properties.get("topics", ()))))
+                and result.id.lower() not in self.exclude_entity_ids)
+
+
+def _check_config(config: dict[str, Any]) -> None:
+    """As yente: a configuration key the algorithm does not know is an error, not ignored
+    (exportcheck's one scorer takes none)."""
+    if config:
+        raise InvalidInput(f"Invalid configuration parameter: {', '.join(sorted(config))} for "
+                           "algorithm best (exportcheck's scorer takes no configuration)")
 
 
 def _example_query(key: str, example: EntityExample) -> dict[str, Any]:
@@ -188,32 +220,55 @@ def _example_query(key: str, example: EntityExample) -> dict[str, Any]:
 
 
 @router.post("/match/{dataset}", response_model=MatchResponse, response_model_by_alias=True,
-             summary="Query-by-example matching (yente-compatible)")
-async def match(
+             summary="Query-by-example matching (yente-compatible)",
+             responses=problem_responses(400, 404, 413))
+def match(
     dataset: str, req: MatchRequest, response: Response, user: Officer,
     limit: Annotated[int, Query(ge=1, le=500)] = 5,
     threshold: Annotated[float | None, Query(ge=0, le=1)] = None,
     cutoff: Annotated[float | None, Query(ge=0, le=1, deprecated=True)] = None,
     algorithm: Annotated[str, Query(max_length=64)] = "best",
     fuzzy: Annotated[bool, Query()] = False,
+    include_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    exclude_dataset: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    exclude_schema: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    topics: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006
+    exclude_entity_ids: Annotated[list[str], Query(
+        max_length=50, description="entity ids left out of the results, e.g. false positives "
+        "a person decided on")] = [],  # noqa: B006
+    changed_since: Annotated[str | None, Query(
+        max_length=32, description="not supported: refused with 400")] = None,
 ) -> MatchResponse:
     """yente's ``/match`` over exportcheck's lists. ``dataset`` is ``default`` (every list),
     ``sanctions``, ``us``, ``export_controls`` or one list code in lower case (``sdn``,
     ``el``, ``meu``, ``un``, ``cn-uel`` ...). Results below ``cutoff`` (default: the
     threshold) are left out; ``algorithm`` and ``fuzzy`` are accepted and ignored (there is
-    one scorer). ``threshold`` defaults to exportcheck's screening threshold (0.85 unless
+    one scorer), and any ``config`` key is refused (400) as yente refuses keys its algorithm
+    does not take. yente's filters ``include_dataset``, ``exclude_dataset`` (a result's
+    ``datasets``), ``exclude_schema``, ``topics`` and ``exclude_entity_ids`` are applied
+    before ``limit`` and ``total``; ``changed_since`` is refused (entries carry no change
+    dates). ``threshold`` defaults to exportcheck's screening threshold (0.85 unless
     ``EXPORTCHECK_SCREENING_THRESHOLD`` says otherwise), not yente's 0.7: a partial-name
     match scores at most 0.80 and is a near miss, not a match, unless other evidence agrees.
-    The ``X-Lists-Version`` header names the list versions that answered."""
+    The ``X-Lists-Version`` header names the list versions that answered. Runs in a worker
+    thread: a batch of 100 queries takes a second or more of CPU."""
     if threshold is None:
         threshold = default_threshold() / 100
     if dataset not in DATASETS:
         raise NotFound(f"no dataset {dataset!r}: use one of {', '.join(DATASETS)}")
+    if changed_since is not None:
+        raise InvalidInput("changed_since is not supported: list entries carry no change "
+                           "dates (GET /api/v1/lists/{id}/changes says what a version changed)")
+    _check_config(req.config)
     if not req.queries:
         raise InvalidInput("no queries: give at least one entity under 'queries'")
     if len(req.queries) > MAX_BATCH:
         raise InvalidInput(f"too many queries in one batch ({len(req.queries)}; at most "
                            f"{MAX_BATCH})")
+    filters = Filters(include_dataset={d.lower() for d in include_dataset},
+                      exclude_dataset={d.lower() for d in exclude_dataset},
+                      exclude_schema=set(exclude_schema), topics=set(topics),
+                      exclude_entity_ids={e.lower() for e in exclude_entity_ids})
     parsed = {key: _example_query(key, ex) for key, ex in req.queries.items()}
     lists = DATASETS[dataset]
     floor = min(threshold if cutoff is None else cutoff, threshold) * 100
@@ -229,11 +284,18 @@ async def match(
                 if (h.list, h.entry_id) not in best or h.score > best[h.list, h.entry_id].score:
                     best[h.list, h.entry_id] = h
         hits = sorted(best.values(), key=lambda h: (-h.score, h.list, h.entry_id))
-        results = [scored(h, s.entry(h.list, h.entry_id), threshold) for h in hits[:limit]]
-        # as yente's: the number of matches (at or above threshold) before the limit
-        matches = sum(1 for h in hits if round(h.score / 100, 4) >= threshold)
+        kept: list[ScoredEntity] = []
+        matches = 0  # as yente's: the matches (at or above threshold) before the limit
+        for h in hits:
+            if len(kept) >= limit and round(h.score / 100, 4) < threshold:
+                continue  # neither shown nor counted: not worth building
+            r = scored(h, s.entry(h.list, h.entry_id), threshold)
+            if filters.keep(r):
+                matches += r.match
+                if len(kept) < limit:
+                    kept.append(r)
         example = req.queries[key]
-        responses[key] = EntityMatches(results=results, total=TotalSpec(value=matches),
+        responses[key] = EntityMatches(results=kept, total=TotalSpec(value=matches),
                                        query=EntityExample(id=example.id,
                                                            schema=example.schema_,
                                                            properties=example.properties))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import func, select
@@ -10,9 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from exportcheck.api import default_screener
 from exportcheck.db import get_engine, session_factory, upgrade
+from exportcheck.errors import Conflict
+from exportcheck.models import ScreeningHit
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
-from exportcheck.web.problems import PROBLEM_RESPONSES
+from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     LISTS_VERSION_HEADER,
     DispositionIn,
@@ -27,14 +29,41 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Screening"], responses=PROBLEM_RESPONSES)
+if TYPE_CHECKING:
+    from exportcheck.screen.service import Screener
+
+router = APIRouter(prefix="/api/v1", tags=["Screening"], responses=AUTH_RESPONSES)
 
 
 def threshold_of(value: float | None) -> float:
     return get_settings().screening_threshold if value is None else value
 
 
-@router.post("/screen", response_model=ScreenResponse, summary="Screen one name")
+def screen_split(s: Screener, name: str, *, limit: int, **query: Any
+                 ) -> tuple[list[ScreeningHit], list[ScreeningHit]]:
+    """The open hits (at most ``limit``) and the hits a disposition cleared for this party,
+    each with ``suppressed_by`` (who, when, why): a cleared hit is reported, not dropped,
+    so a screen that passed says why it passed."""
+    # every hit is scored before the limit applies: asking for all costs nothing more
+    found = s.screen(name, include_suppressed=True, limit=max(limit, len(s.entries)), **query)
+    return ([h for h in found if h.suppressed_by is None][:limit],
+            [h for h in found if h.suppressed_by is not None])
+
+
+def check_dispositions_possible() -> None:
+    """A disposition binds to an entry of the lists loaded in the database: with none loaded
+    (screens use the bundled samples) there is nothing to bind it to."""
+    from exportcheck.screen import store
+
+    if not store.has_active_lists():
+        raise Conflict("dispositions can only be recorded against the official lists loaded in "
+                       "the database; screening uses the bundled sample lists because none is "
+                       "loaded yet: an administrator loads them (Lists page, POST "
+                       "/api/v1/lists/load or `exportcheck lists load`)")
+
+
+@router.post("/screen", response_model=ScreenResponse, summary="Screen one name",
+             responses=BODY_RESPONSES)
 async def screen(req: ScreenRequest, user: Officer, response: Response) -> ScreenResponse:
     """Ranked hits against the active lists, each with the alias it matched and why it scored
     as it did. Names may be written in any script (Han characters are read as Mandarin pinyin
@@ -42,14 +71,15 @@ async def screen(req: ScreenRequest, user: Officer, response: Response) -> Scree
     # in the event loop on purpose: a screen is ~1 ms of CPU, a thread hop costs as much
     s = default_screener()
     thr = threshold_of(req.threshold)
-    hits = s.screen(req.name, country=req.country, dob=req.dob, kind=req.kind, lists=req.lists,
-                    threshold=thr, limit=req.limit)
+    hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob, kind=req.kind,
+                                 lists=req.lists, threshold=thr, limit=req.limit)
     response.headers[LISTS_VERSION_HEADER] = s.version
-    return ScreenResponse(hits=hits, lists_version=s.version, threshold=thr)
+    return ScreenResponse(hits=hits, suppressed=cleared, lists_version=s.version,
+                          threshold=thr)
 
 
 @router.post("/screen/batch", response_model=ScreenBatchResponse,
-             summary="Screen up to 1,000 names")
+             summary="Screen up to 1,000 names", responses=BODY_RESPONSES)
 async def screen_batch(req: ScreenBatchRequest, user: Officer,
                        response: Response) -> ScreenBatchResponse:
     out = await run_in_threadpool(_screen_batch, req)
@@ -60,9 +90,11 @@ async def screen_batch(req: ScreenBatchRequest, user: Officer,
 def _screen_batch(req: ScreenBatchRequest) -> ScreenBatchResponse:
     s = default_screener()
     thr = threshold_of(req.threshold)
-    results = [ScreenResult(id=q.id, name=q.name, hits=s.screen(
-        q.name, country=q.country, dob=q.dob, kind=q.kind, lists=req.lists, threshold=thr,
-        limit=req.limit)) for q in req.queries]
+    results = []
+    for q in req.queries:
+        hits, cleared = screen_split(s, q.name, country=q.country, dob=q.dob, kind=q.kind,
+                                     lists=req.lists, threshold=thr, limit=req.limit)
+        results.append(ScreenResult(id=q.id, name=q.name, hits=hits, suppressed=cleared))
     return ScreenBatchResponse(results=results, lists_version=s.version, threshold=thr)
 
 
@@ -87,7 +119,8 @@ def list_dispositions(user: Viewer,
 
 
 @router.post("/dispositions", response_model=DispositionOut, status_code=201,
-             summary="Clear or confirm a hit for a party")
+             summary="Clear or confirm a hit for a party",
+             responses={**BODY_RESPONSES, **problem_responses(404, 409)})
 def add_disposition(req: DispositionIn, user: Officer) -> DispositionOut:
     """``cleared`` (the default): later screens of the same party (name, country and date of
     birth as given) suppress the hit until the list entry changes. ``confirmed``: the party is
@@ -95,6 +128,7 @@ def add_disposition(req: DispositionIn, user: Officer) -> DispositionOut:
     your name in the audit trail."""
     from exportcheck.screen import store
 
+    check_dispositions_possible()
     d = store.record_disposition(req.party, req.list, req.entry_id, user=user.actor,
                                  reason=req.reason, country=req.country, dob=req.dob,
                                  decision=req.decision)

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.web.routers import lists as lists_api
+from exportcheck.web.schemas import RowId
 from exportcheck.web.ui import render
 from exportcheck.web.ui.forms import page_user
 
@@ -34,7 +35,7 @@ def lists(request: Request, user: Viewer, all: bool = False) -> Response:
 
 
 @router.get("/lists/{version_id}", response_class=HTMLResponse)
-def list_changes(request: Request, version_id: int, user: Viewer) -> Response:
+def list_changes(request: Request, version_id: RowId, user: Viewer) -> Response:
     return render(request, "list_changes.html", user, title="List changes",
                   changes=lists_api.changes(version_id))
 
@@ -65,7 +66,7 @@ def impact(request: Request, user: Viewer) -> Response:
 
 
 def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
-    from exportcheck.determine.batch import duplicated_column
+    from exportcheck.determine.batch_io import duplicate_message, duplicated_column
 
     if upload is None or not upload.filename:
         raise InvalidInput("choose an order file, or the bundled portfolio")
@@ -77,8 +78,7 @@ def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
         if name.lower().endswith(".csv"):
             text = io.StringIO(data[:65536].decode("utf-8-sig", errors="replace"))
             if dup := duplicated_column(next(csv.reader(text), [])):
-                raise InvalidInput(f"{name}: the header names the column {dup!r} twice; "
-                                   "keep one")
+                raise InvalidInput(f"{name}: {duplicate_message(dup)}")
             return pl.read_csv(io.BytesIO(data), infer_schema_length=0), f"upload: {name}"
     except pl.exceptions.PolarsError as exc:
         raise InvalidInput(f"cannot read {name}: {exc}") from None
@@ -101,9 +101,16 @@ async def run_impact(request: Request, user: Officer) -> Response:
             end = dt.date.fromisoformat(fields.get("to_date", ""))
         except ValueError:
             raise InvalidInput("give both dates as YYYY-MM-DD") from None
-        if fields.get("portfolio") == "upload":
-            upload = form.get("orders")
+        if start > end:
+            raise InvalidInput(f"From (old rules) {start.isoformat()} is after To (new rules) "
+                               f"{end.isoformat()}: the old rules' date comes first")
+        upload = form.get("orders")
+        chosen = isinstance(upload, UploadFile) and bool(upload.filename)
+        # a file chosen runs, whichever option is ticked: an officer who picked a file and
+        # left "the bundled portfolio" ticked did not mean to run the sample
+        if chosen or fields.get("portfolio") == "upload":
             frame, source = _read_orders(upload if isinstance(upload, UploadFile) else None)
+            fields["portfolio"] = "upload"
         else:
             from exportcheck.web.routers.impact import SAMPLE
 
@@ -115,7 +122,7 @@ async def run_impact(request: Request, user: Officer) -> Response:
 
 
 @router.get("/impact/{run_id}", response_class=HTMLResponse)
-def impact_run(request: Request, run_id: int, user: Viewer) -> Response:
+def impact_run(request: Request, run_id: RowId, user: Viewer) -> Response:
     from exportcheck.impact.store import get_run
 
     info, _ = get_run(run_id)

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
 
 from exportcheck.accounts import Principal
-from exportcheck.errors import NotAuthenticated, PermissionDenied
+from exportcheck.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from exportcheck.web.deps import optional_principal
+
+M = TypeVar("M", bound=BaseModel)
+#: how the forms label their fields: an error names what the person sees on the page, not
+#: the API model or its field path ("invalid ShipmentIn: lines.0.classification")
+LABELS = {
+    "item": "Item", "destination": "Destination", "date": "Date of export",
+    "value": "Value", "quantity": "Quantity", "end_user": "End user", "consignee": "Consignee",
+    "end_user_type": "End-user type", "end_use": "End use", "owners": "Owners",
+    "classification": "Classification", "ship_date": "Ship date", "licence_number": "Licence",
+    "reference": "Reference", "idempotency_key": "the form (reload the page)",
+    "name": "Name", "country": "Country", "dob": "Date of birth", "kind": "Kind",
+    "party": "Party", "list": "List", "entry_id": "Entry", "reason": "Reason",
+    "decision": "Decision",
+}
+
+
+def to_model(model: type[M], data: dict[str, Any], labels: dict[str, str] | None = None) -> M:
+    """``data`` (a form's fields) as ``model``, validated as the API validates it; an error
+    names the form's fields by their labels (``labels`` first, then :data:`LABELS`)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        parts = []
+        for err in exc.errors():
+            names = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
+            field = names[-1] if names else ""
+            label = (labels or {}).get(field) or LABELS.get(field) or field.replace("_", " ")
+            message = str(err.get("msg", "")).removeprefix("Value error, ")
+            parts.append(f"{label}: {message}" if label else message)
+        raise InvalidInput("; ".join(dict.fromkeys(parts))) from None
 
 
 async def form_dict(request: Request) -> dict[str, Any]:

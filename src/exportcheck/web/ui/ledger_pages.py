@@ -13,12 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError
-from exportcheck.ledger.api import parse as to_model  # pages validate like the API
 from exportcheck.ledger.schemas import ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import form_dict, page_user
+from exportcheck.web.ui.forms import form_dict, page_user, to_model
 
 router = APIRouter(include_in_schema=False)
 Officer = Annotated[Principal, Depends(page_user("officer"))]

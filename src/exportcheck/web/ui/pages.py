@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from exportcheck.accounts import Principal
-from exportcheck.errors import ExportCheckError, NotAuthenticated, RateLimited
-from exportcheck.ledger.api import parse as to_model  # pages validate like the API
+from exportcheck.errors import ExportCheckError, NotAuthenticated, NotFound, RateLimited
 from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal
 from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import form_dict, page_user
+from exportcheck.web.ui.forms import form_dict, page_user, to_model
 
 if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
@@ -44,13 +44,20 @@ async def index(user: Viewer) -> Response:
     return RedirectResponse("/check" if user.allows("officer") else "/licences", status_code=303)
 
 
+#: the messages ``/login?error=CODE`` may show: fixed text, so that a link cannot put words
+#: of its own on the real sign-in page ("call this number and give your password")
+LOGIN_MESSAGES = {
+    "session_ended": "Your session ended (signed out elsewhere, expired after 12 hours, or "
+                     "your password or account changed): sign in again.",
+}
+
+
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request, next: str = "/",
-                     error: str | None = None) -> Response:
+def login_page(request: Request, next: str = "/", error: str | None = None) -> Response:
     token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
     page = render(request, "login.html", None, title="Sign in", next=_safe_next(next),
-                  login_csrf=token, error=error, username=None,
-                  first_run=not accounts(request).list_users())
+                  login_csrf=token, error=None, notice=LOGIN_MESSAGES.get(error or ""),
+                  username=None, first_run=not accounts(request).list_users())
     page.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request),
                     max_age=3600)
     return page
@@ -77,14 +84,18 @@ async def login(request: Request) -> Response:
     if not token or not secrets.compare_digest(token, sent):
         return again("the sign-in form expired: please sign in again", 403)
     acc = accounts(request)
+    # the client address as the server saw it (the proxy's X-Forwarded-For only when
+    # EXPORTCHECK_FORWARDED_ALLOW_IPS trusts that proxy)
     client = request.client.host if request.client else ""
     try:
-        principal = acc.login(username, str(form.get("password") or ""), client=client)
+        # Argon2 takes ~0.1 s of CPU: in a worker thread, so other requests go on meanwhile
+        principal = await run_in_threadpool(acc.login, username,
+                                            str(form.get("password") or ""), client=client)
     except RateLimited as exc:
         return again(str(exc), 429, exc.retry_after)
     except NotAuthenticated as exc:
         return again(str(exc), 401)
-    secret, _ = acc.start_session(principal)
+    secret, _ = await run_in_threadpool(acc.start_session, principal)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax",
                         secure=_secure(request), path="/")
@@ -96,9 +107,12 @@ async def login(request: Request) -> Response:
 async def logout(request: Request,
                  user: Annotated[Principal | None, Depends(optional_principal)]) -> Response:
     if user is not None and (secret := request.cookies.get(SESSION_COOKIE)):
-        accounts(request).end_session(secret)
+        await run_in_threadpool(accounts(request).end_session, secret)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    # the tab's copies of signed-in pages (htmx's history snapshots in sessionStorage, the
+    # browser cache) go with the session
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 
@@ -153,7 +167,8 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
         first = decide(req, actor=user.actor)
         results = [(f"On {req.date.isoformat()}", first)]
         if compare:
-            other = to_model(DeterminationRequest, {**data, "date": compare})
+            other = to_model(DeterminationRequest, {**data, "date": compare},
+                             labels={"date": "Compare with date"})
             second = decide(other, actor=user.actor)
             results.append((f"On {other.date.isoformat()}", second))
             results.sort(key=lambda r: r[1].on)
@@ -172,22 +187,26 @@ SCREEN_DEFAULTS = {"name": "", "country": "", "dob": "", "kind": ""}
 
 
 def _screen_page(request: Request, user: Principal, form: dict, *, error: str | None = None,
-                 ok: str | None = None) -> Response:
+                 ok: str | None = None, retry: dict | None = None) -> Response:
+    """The Screen page; with a name, its open hits and the hits cleared for the party.
+    ``retry``: the disposition form that failed (its hit and the reason typed), shown open
+    again beside the error."""
     from exportcheck.api import default_screener
-    from exportcheck.web.routers.screening import threshold_of
+    from exportcheck.web.routers.screening import screen_split, threshold_of
 
-    hits, version, thr = None, None, threshold_of(None)
-    if form.get("name") and error is None:
+    hits, cleared, version, samples, thr = None, None, None, False, threshold_of(None)
+    if form.get("name"):
         try:
             req = to_model(ScreenRequest, {k: v for k, v in form.items() if v})
             s = default_screener()
-            hits = s.screen(req.name, country=req.country, dob=req.dob, kind=req.kind,
-                            threshold=thr)
-            version = s.version
+            hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
+                                         kind=req.kind, threshold=thr, limit=req.limit)
+            version, samples = s.version, s.is_samples
         except ExportCheckError as exc:
-            error = str(exc)
+            error = error or str(exc)
     return render(request, "screen.html", user, title="Screen", form=form, hits=hits,
-                  lists_version=version, threshold=thr, error=error, ok=ok)
+                  cleared=cleared, lists_version=version, threshold=thr, error=error, ok=ok,
+                  retry=retry or {}, dispositions_possible=not samples)
 
 
 @router.get("/screen", response_class=HTMLResponse)
@@ -203,17 +222,25 @@ def screen(request: Request, user: Officer, data: dict = Depends(form_dict)) -> 
 @router.post("/screen/disposition", response_class=HTMLResponse)
 def disposition(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
     from exportcheck.screen import store
+    from exportcheck.web.routers.screening import check_dispositions_possible
 
     form = {**SCREEN_DEFAULTS, "name": data.get("party", ""),
             "country": data.get("country", ""), "dob": data.get("dob", "")}
+    retry = {"list": data.get("list"), "entry_id": data.get("entry_id"),
+             "reason": data.get("reason", "")}
     try:
         req = to_model(DispositionIn, data)
+        check_dispositions_possible()
         d = store.record_disposition(req.party, req.list, req.entry_id, user=user.actor,
                                      reason=req.reason, country=req.country, dob=req.dob,
                                      decision=req.decision)
+    except NotFound:  # the officer did not type the entry: the lists changed under the page
+        return _screen_page(request, user, form, retry=retry, error=(
+            f"{data.get('list')} {data.get('entry_id')} is no longer on the active lists (they "
+            "changed since this screen): the hits below are from the lists now in use"))
     except ExportCheckError as exc:
-        return _screen_page(request, user, form, error=str(exc))
-    effect = ("later screens of this party suppress it until the entry changes"
+        return _screen_page(request, user, form, error=str(exc), retry=retry)
+    effect = ("later screens of this party report it as cleared until the entry changes"
               if d.decision == "cleared" else
               "determinations for this party apply the hit instead of holding the line")
     return _screen_page(request, user, form, ok=(
