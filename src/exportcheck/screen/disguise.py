@@ -171,16 +171,17 @@ def _join_split(tokens: list[str], words: Collection[str]) -> list[str]:
     """Neighbouring words that are one listed word when joined, and not both listed words
     themselves ("techno logies", "gate wick"), joined; legal forms and connectors stay apart
     ("S.A. de C.V." is not "sade")."""
+    extra, legal = _extra_words(), legal_form_words()
     out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if i + 1 < len(tokens):
+    i, n = 0, len(tokens)
+    while i < n:
+        if i + 1 < n:
             a, b = tokens[i], tokens[i + 1]
             joined = a + b
-            if joined.isalpha() and _known(joined, words) and not (
-                    _known(a, words) and _known(b, words) and len(a) > 2 and len(b) > 2) and (
-                    _CONNECTORS.isdisjoint((a, b))
-                    and not (a in legal_form_words() and b in legal_form_words())):
+            if ((joined in words or joined in extra) and joined.isalpha()
+                    and not (len(a) > 2 and len(b) > 2 and _known(a, words) and _known(b, words))
+                    and a not in _CONNECTORS and b not in _CONNECTORS
+                    and not (a in legal and b in legal)):
                 out.append(joined)
                 i += 2
                 continue

@@ -117,6 +117,7 @@ def opening_titles(person: bool | None) -> frozenset[str]:
                                                     people | VESSEL_PREFIXES)
 
 
+@lru_cache(maxsize=16384)
 def fold_text(text: str) -> str:
     """Lower-case ASCII words and digits: 'Leão, S.A.' -> 'leao sa'; 'O'Brien' -> 'obrien'."""
     text = unicodedata.normalize("NFKC", text)
