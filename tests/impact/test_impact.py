@@ -83,6 +83,22 @@ def test_hk_removal_exact_causes() -> None:
     assert not any("DE" in e.rule.split(":")[0] for e in r.summary.events)
 
 
+def test_the_timeline_credits_only_the_events_that_changed_lines() -> None:
+    """A rule sharing another's citation (742.4(b)(7)'s military row, for civil end users) or
+    merely in force in a new version on the new date (GBS of 14 Jan 2021, while HK's lines lost
+    GBS to 85 FR 83765) is credited with no line; 740.2(a)(23), the reason LVS is given as gone,
+    is credited with the lines it changed."""
+    r = impact(hand_portfolio(), D0, D2)
+    credited = {e.rule: e.lines for e in r.summary.events if e.lines}
+    assert not any("military" in rule for rule in credited), credited
+    assert not any(rule.startswith("License Exception") for rule in credited), credited
+    for oid, cause in _causes(r).items():
+        if "no longer: License Exception GBS" in cause:
+            assert "in force from 2021-01-14" not in cause, (oid, cause)
+    first = {e.rule: e.lines for e in impact(hand_portfolio(), D0, D1).summary.events}
+    assert first[next(k for k in first if k.startswith("740.2(a)(23)"))] == 2
+
+
 def test_unchanged_when_the_dates_are_equal() -> None:
     r = impact(hand_portfolio(), D1, D1)
     assert not r.lines["changed"].any()

@@ -56,7 +56,11 @@ def diff_traces(old: Determination, new: Determination) -> list[str]:
         if rule in fired_new:
             continue
         now = consulted_new.get(rule)
-        when = _when(s, d_old, d_new) or (_when(now, d_old, d_new) if now else "")
+        # a rule still consulted on the new date stopped firing for the reason its detail
+        # gives ("CN is not in Country Group B"), not because another version of it came into
+        # force meanwhile: it carries no date (the dated event that changed the line has its
+        # own item); a rule gone from the trace carries the date its last version ended
+        when = "" if now is not None else _when(s, d_old, d_new)
         why = f": {_short(now.detail)}" if now is not None and now.detail != s.detail else ""
         cite = now.citation if now is not None else s.citation
         items.append((bool(when), f"no longer: {rule} ({cite}{when}){why}"))

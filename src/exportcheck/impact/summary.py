@@ -6,12 +6,15 @@ report and ``summary.json`` can never disagree with ``lines.parquet``.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
 
+from exportcheck.impact.causes import SEP
 from exportcheck.impact.models import (
     Breakdown,
     ImpactSummary,
@@ -109,8 +112,11 @@ def rule_events(lines: pl.DataFrame, rs: RuleSet, d_old: date, d_new: date) -> l
         .agg(pl.len().alias("n"), _VALUE.sum().alias("v"))
     )
     groups = list(changed.iter_rows())
+    events = list(rs.changes_between(d_old, d_new))
+    cited = Counter(row.citation for _, row, _ in events if row.citation)
+    shared = {c for c, k in cited.items() if k > 1}
     out = []
-    for table, row, kind in rs.changes_between(d_old, d_new):
+    for table, row, kind in events:
         if table == "ccl" and row.eccn not in eccns:
             continue
         named = named_destinations(row) if table != "ccl" else set()
@@ -121,12 +127,34 @@ def rule_events(lines: pl.DataFrame, rs: RuleSet, d_old: date, d_new: date) -> l
         for dest, cause, cnt, val in groups:
             if named and not named & seen_as.get(dest, {dest}):
                 continue
-            if row.citation and row.citation in cause:
+            if _caused(cause, row, kind, shared):
                 n += cnt
                 v += val or 0.0
         out.append(RuleEvent(on=on, change=kind, rule=summarise(table, row),
                              citation=row.citation, table=table, lines=n, value=_money(v)))
     return out
+
+
+def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
+    """Whether a changed line's ``cause`` names this rule event: as a rule that fired on one
+    side only, dated by this very event ("in force from 2020-12-23"), or as the reason another
+    rule gives in its detail (740.2(a)(23) taking LVS away); and by its id where another rule
+    shares the citation (the civil and military rows of one 742.4(b)(7) paragraph)."""
+    if not row.citation or row.citation not in cause:
+        return False
+    day = row.effective_from if kind == "added" else row.effective_to
+    marker = f"in force {'from' if kind == 'added' else 'until'} {day.isoformat()}"
+    for part in cause.split(SEP):
+        # "now: RULE (CITATION; in force from DAY): DETAIL": the rule itself, dated by this
+        # event, or a rule the detail gives as the reason ("... (15 CFR 740.2(a)(23) ...)")
+        head, _, detail = part.partition("): ")
+        if (row.citation in head and marker in head) or row.citation in detail:
+            break
+    else:
+        return False
+    rid = getattr(row, "id", None)
+    return not (row.citation in shared and rid
+                and re.search(re.escape(str(rid)) + r"(?![\w-])", cause) is None)
 
 
 def licence_impact(database_url: str, d_old: date, d_new: date) -> tuple[LicenceSummary,
