@@ -281,3 +281,28 @@ def test_audit_csv_neutralises_formulas_and_still_reverifies(ledger: Ledger) -> 
         prev = row["hash"]
     assert prev == ledger.verify_audit().head_hash
     assert POLICE in rows[1]["payload"]
+
+
+@pytest.mark.parametrize(("exception", "item", "regime"), [
+    ("LVS", "I(a)", "USML item"),
+    ("NLR", "USML XI(a)(3)", "USML item"),
+    ("22 CFR 126.4", "3A001.a.2", "subject to the EAR"),
+    ("22 CFR 123.17", "EAR99", "subject to the EAR"),
+])
+def test_an_exception_of_the_other_regime_is_refused(exception: str, item: str,
+                                                    regime: str) -> None:
+    """An EAR licence exception cannot authorise a USML item, nor an ITAR exemption an item
+    subject to the EAR (review M9: LVS was recorded for USML I(a) to North Korea)."""
+    from pydantic import ValidationError
+
+    from exportcheck.ledger.schemas import ShipmentIn
+
+    with pytest.raises(ValidationError, match=regime):
+        ShipmentIn(idempotency_key="k", licence_exception=exception,
+                   ship_date=dt.date(2024, 6, 1), destination="GB", consignee="c",
+                   end_user="u", lines=[{"classification": item, "value": "100"}])
+    ok = ShipmentIn(idempotency_key="k", licence_exception="LVS" if regime != "USML item"
+                    else "22 CFR 126.4", ship_date=dt.date(2024, 6, 1), destination="GB",
+                    consignee="c", end_user="u",
+                    lines=[{"classification": item, "value": "100"}])
+    assert ok.lines[0].classification == item

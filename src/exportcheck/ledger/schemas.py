@@ -287,6 +287,12 @@ class LicenceIn(_In):
         return self
 
 
+def is_ear_item(classification: str) -> bool:
+    """An ECCN or EAR99 (else a USML category: :func:`_classification` admits no other)."""
+    text = "".join(classification.split())
+    return text.upper() == "EAR99" or bool(ECCN_RE.match(text))
+
+
 class ShipmentLineIn(_In):
     #: licence line number; if omitted, the line is found by classification
     line_no: int | None = None
@@ -332,7 +338,26 @@ class ShipmentIn(_In):
         if (self.licence_number is None) == (self.licence_exception is None):
             raise ValueError("give exactly one of licence_number (drawn down) or "
                              "licence_exception (recorded, nothing drawn)")
+        if self.licence_exception is not None:
+            self._exception_fits_the_items(self.licence_exception)
         return self
+
+    def _exception_fits_the_items(self, exc: str) -> None:
+        """An EAR licence exception (or NLR) cannot authorise a USML item, nor an ITAR
+        exemption an item on the CCL or EAR99: the authority and the item belong to two
+        regimes (22 CFR 120.5; 15 CFR 734.3(b)(1))."""
+        ear = exc in EAR_EXCEPTIONS
+        for line in self.lines:
+            usml = not is_ear_item(line.classification)
+            if ear and usml:
+                raise ValueError(
+                    f"{exc} is an EAR authority and {line.classification!r} is a USML item, "
+                    "subject to the ITAR: record an ITAR exemption (22 CFR ...) or ship it "
+                    "under a DDTC licence")
+            if not ear and not usml:
+                raise ValueError(
+                    f"{exc} is an ITAR exemption and {line.classification!r} is subject to the "
+                    "EAR: record an EAR licence exception (or NLR) or a BIS licence")
 
 
 class PolicyFilter(_In):
