@@ -54,9 +54,14 @@ def test_the_chart_caveat_says_removed_marks_are_unknown_too() -> None:
     assert "marks removed since then are not known" in marks
 
 
-def test_no_caveat_on_or_after_the_edition() -> None:
+def test_no_caveat_on_the_edition_and_one_after_it() -> None:
+    """On the edition's day its text is in force; after it, rules published since are not in
+    the rule base, and the answer says so (review L5: 2099 got no caveat)."""
     assert determine("3A090.a", "AE", SOURCE_EDITION).caveats == []
-    assert determine("3A001.a.2", "HK", date(2026, 11, 2)).caveats == []
+    for day in (date(2026, 11, 2), date(2099, 1, 1)):
+        (only,) = determine("3A001.a.2", "HK", day).caveats
+        assert "rule published after that edition is not applied" in only
+        assert SOURCE_EDITION.isoformat() in only
 
 
 @pytest.mark.parametrize("case", PAST, ids=[c["id"] for c in PAST])

@@ -25,6 +25,7 @@ from exportcheck.cli.common import (
 )
 from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
+from exportcheck.settings import default_threshold
 
 lists_app = typer.Typer(help="Restricted-party list versions.", no_args_is_help=True)
 parties_app = typer.Typer(help="Counterparties kept for re-screening.", no_args_is_help=True)
@@ -54,7 +55,11 @@ def _install_sample_warning() -> None:
 
 
 def _check_threshold(threshold: float | None) -> None:
-    if threshold is not None and not 0 <= threshold <= 100:
+    """The threshold given, or the setting, checked before the lists load (a bad
+    EXPORTCHECK_SCREENING_THRESHOLD is the one line of the error, not after a list warning)."""
+    if threshold is None:
+        default_threshold()
+    elif not 0 <= threshold <= 100:
         raise InvalidInput(f"--threshold {threshold:g} outside 0-100")
 
 

@@ -38,7 +38,7 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
     write_results,
 )
 from exportcheck.determine.batch_parties import collapse_parties, party_args
-from exportcheck.determine.caveats import caveats
+from exportcheck.determine.caveats import AFTER_EDITION, caveats
 from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.enduse import end_use_named, end_use_terms
@@ -520,10 +520,12 @@ def determine_frame(
             ],
             pl.coalesce("_row_error", "error").alias("error"),
         )
-        # the key is decided on the first day of its period: a line on or after the edition
-        # whose period began before it rests on the text in force, so has no caveat
+        # the key is decided on the first day of its period: a line on the edition's day
+        # whose period began before it rests on the text in force, so has no caveat; a line
+        # after it has the one caveat of later rules (determine.caveats)
         .with_columns(
-            pl.when(pl.col("_day") >= SOURCE_EDITION).then(None).otherwise(pl.col(CAVEATS))
+            pl.when(pl.col("_day") > SOURCE_EDITION).then(pl.lit(AFTER_EDITION))
+            .when(pl.col("_day") == SOURCE_EDITION).then(None).otherwise(pl.col(CAVEATS))
             .alias(CAVEATS)
         )
         .with_columns(pl.col("hold").fill_null(False))

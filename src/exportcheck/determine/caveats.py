@@ -20,6 +20,11 @@ from collections.abc import Iterable
 from exportcheck.determine.context import Context
 from exportcheck.rules.schema import SOURCE_EDITION, Cited, HistoryGap
 
+#: the caveat of every determination for a day after :data:`SOURCE_EDITION`
+AFTER_EDITION = (f"the rule base holds the eCFR of {SOURCE_EDITION.isoformat()} and the rules "
+                 "known before it: a rule published after that edition is not applied (check "
+                 f"the Federal Register since {SOURCE_EDITION.isoformat()})")
+
 
 def _unknown(rows: Iterable[Cited]) -> list[Cited]:
     return [r for r in rows if not r.start_date_known]
@@ -32,9 +37,12 @@ def _bounded(g: Cited) -> str:
 
 
 def caveats(ctx: Context) -> list[str]:
-    """One line per kind of row of unknown history the determination used (empty on or after
-    :data:`SOURCE_EDITION`, when today's text is the text in force)."""
-    if ctx.on >= SOURCE_EDITION:
+    """One line per kind of row of unknown history the determination used (empty on
+    :data:`SOURCE_EDITION`, when its text is the text in force; after it, one line saying that
+    later rules are not in the rule base)."""
+    if ctx.on > SOURCE_EDITION:
+        return [AFTER_EDITION]
+    if ctx.on == SOURCE_EDITION:
         return []
     snap = ctx.snapshot
     item = ctx.item
