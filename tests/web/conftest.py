@@ -91,3 +91,15 @@ def _service_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         svc: Service = request.getfixturevalue("service")
         monkeypatch.setenv("EXPORTCHECK_DATABASE_URL", svc.database_url)
         monkeypatch.setenv("EXPORTCHECK_DATA_DIR", str(svc.data_dir))
+
+
+@pytest.fixture
+def officer_page(service: Service) -> Iterator[TestClient]:
+    """A browser signed in as the officer, from an address of its own (sign-in limits count
+    per account and address)."""
+    from tests.web.test_api_accounts import browser, sign_in
+
+    b = browser(service, "203.0.113.40")
+    assert sign_in(b, "officer", service.password("officer")).status_code == 303
+    yield b
+    b.close()

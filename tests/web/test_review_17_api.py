@@ -5,7 +5,6 @@ uploads naming what they could not read, form errors in the form's words."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,18 +14,12 @@ from exportcheck.screen.service import SAMPLES_DIR
 from exportcheck.web.problems import MEDIA_TYPE
 from tests.web.api_helpers import audit_since, head_seq, problem
 from tests.web.conftest import Service
-from tests.web.test_api_accounts import browser, page_csrf, sign_in
+from tests.web.test_api_accounts import page_csrf
 
 HUGE = "99999999999999999999"
 HTML = {"Accept": "text/html"}
 
 
-@pytest.fixture
-def officer_page(service: Service) -> Iterator[TestClient]:
-    b = browser(service, "203.0.113.50")
-    assert sign_in(b, "officer", service.password("officer")).status_code == 303
-    yield b
-    b.close()
 
 
 # -- 3. ids out of range ---------------------------------------------------------------------

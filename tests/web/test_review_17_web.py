@@ -8,7 +8,6 @@ import json
 import re
 import time
 import tracemalloc
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -317,12 +316,6 @@ def test_match_does_not_stall_other_requests(service: Service,
 
 
 # -- 10. nothing kept by browsers -------------------------------------------------------------
-@pytest.fixture
-def officer_page(service: Service) -> Iterator[TestClient]:
-    b = browser(service, "203.0.113.40")
-    assert sign_in(b, "officer", service.password("officer")).status_code == 303
-    yield b
-    b.close()
 
 
 @pytest.mark.parametrize("path", ["/check", "/screen", "/licences", "/audit", "/lists",
