@@ -162,8 +162,7 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
             return None
         if not scope_applies(ctx, grant.scope):
             return None
-    reasons = {r.reason.rstrip("0123456789") for r in ctx.requirements if r.chart}
-    if hit := sorted(reasons.intersection(grant.not_for_reasons)):
+    if hit := sorted(chart_reasons(ctx).intersection(grant.not_for_reasons)):
         ctx.note(f"License Exception {symbol}", ctx.snapshot.exceptions.get(symbol), False,
                  f"{entry.eccn}: {grant.text}, and the licence is required for "
                  f"{', '.join(hit)}")
@@ -223,7 +222,7 @@ def lvs_tier(ctx: Context, entry: s.CclEntry) -> tuple[int | None, str]:
 
 def _lvs_rows_barred(ctx: Context, entry: s.CclEntry) -> str:
     """Why the entry's LVS rows bar this line ("N/A for NP"; not to D:3), or ""."""
-    reasons = {r.reason.rstrip("0123456789") for r in ctx.requirements if r.chart}
+    reasons = chart_reasons(ctx)
     for row in entry.lvs:
         if hit := sorted(reasons.intersection(row.not_for_reasons)):
             return (f"{entry.eccn}: LVS N/A for {'/'.join(row.not_for_reasons)}, and the "
@@ -235,6 +234,17 @@ def _lvs_rows_barred(ctx: Context, entry: s.CclEntry) -> str:
     return ""
 
 
+def _base(reason: str) -> str:
+    """A chart column's reason: "NS2" -> "NS"."""
+    return reason.rstrip("0123456789")
+
+
+def chart_reasons(ctx: Context) -> set[str]:
+    """The reasons of the Country Chart's requirements ("NS", "CB", "RS"), which the entries'
+    "N/A for NP" and Part 740's "for national security reasons only" speak of."""
+    return {_base(r.reason) for r in ctx.requirements if r.chart}
+
+
 def _reasons_ok(ctx: Context, definition: s.LicenceExceptionDef) -> tuple[bool, str]:
     """GBS and TSR: only where the Country Chart requires the licence "for national security
     reasons only" (740.4, 740.6(a)); a CB, NP, MT or RS requirement beside NS takes them away
@@ -243,7 +253,7 @@ def _reasons_ok(ctx: Context, definition: s.LicenceExceptionDef) -> tuple[bool, 
         return True, ""
     wanted = set(definition.only_for_reasons)
     other = sorted({r.reason for r in ctx.requirements
-                    if r.chart and r.reason.rstrip("0123456789") not in wanted})
+                    if r.chart and _base(r.reason) not in wanted})
     if not other:
         return True, ""
     return False, (f"{definition.section or definition.citation}: only where the Country Chart "
@@ -253,7 +263,7 @@ def _reasons_ok(ctx: Context, definition: s.LicenceExceptionDef) -> tuple[bool, 
 
 def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
     snap = ctx.snapshot
-    reasons = {r.reason.rstrip("0123456789") for r in ctx.requirements}
+    reasons = {_base(r.reason) for r in ctx.requirements}
     for r in snap.restrictions:
         if r.destinations and ctx.ear_destination not in r.destinations:
             continue

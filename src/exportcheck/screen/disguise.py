@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from functools import lru_cache
 
 from confusable_homoglyphs import confusables
@@ -28,6 +28,7 @@ from exportcheck.screen.normalize import (
     fold_text,
     latin_form,
     legal_form_words,
+    name_forms,
 )
 
 #: a word glued from others is at least this long ("kimjongun" is 9); shorter unknown words are
@@ -216,17 +217,16 @@ def respelt(text: str, words: Collection[str]) -> list[str] | None:
 
 
 def disguised_readings(name: str, forms: tuple[NameForm, ...], words: Collection[str],
-                       person: bool | None,
-                       read: Callable[..., tuple[NameForm, ...]]) -> list[tuple[NameForm, str]]:
+                       person: bool | None) -> list[tuple[NameForm, str]]:
     """Other readings of the query ``name`` (whose ``forms`` are already read), each with a
     note of what was read otherwise: look-alike letters, spaced letters, digits, glued or split
-    words. ``read`` is :func:`~exportcheck.screen.normalize.name_forms`."""
+    words."""
     out: list[tuple[NameForm, str]] = []
     seen = {f.tokens for f in forms}
     texts = [name] if forms and forms[0].script == "latin" else []
     if twin := lookalike_latin(name):
         texts.append(twin)
-        for f in read(twin, person):
+        for f in name_forms(twin, person):
             if f.tokens not in seen:
                 seen.add(f.tokens)
                 out.append((f, f"query read as {twin!r}: letters of another script read as "

@@ -258,7 +258,7 @@ class Screener:
         if not forms:
             raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
         # the name as someone may have disguised it: look-alike letters, glued words ...
-        readings = disguised_readings(name, forms, self.index.words, person, name_forms)
+        readings = disguised_readings(name, forms, self.index.words, person)
         notes = {len(forms) + i: note for i, (_, note) in enumerate(readings)}
         forms = (*forms, *(f for f, _ in readings))
         query_native = native_script(name)
