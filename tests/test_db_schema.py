@@ -6,13 +6,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from exportcheck.accounts import models as accounts_models
 from exportcheck.db.base import Base
 from exportcheck.db.migrate import upgrade
+from exportcheck.impact import store as impact_store
 from exportcheck.ledger import models as ledger_models
 from exportcheck.screen import models as screen_models
 
 #: importing a package's models registers its tables on Base.metadata
-PACKAGES = (ledger_models, screen_models)
+PACKAGES = (accounts_models, impact_store, ledger_models, screen_models)
 
 
 def test_migrations_match_the_models(db_url: str) -> None:

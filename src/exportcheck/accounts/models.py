@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exportcheck.db.base import Base
@@ -28,6 +28,11 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    #: "Olivia" and "olivia" would be two audit actors alike: the database, not only the
+    #: service's check, refuses a second name that differs only in case (two concurrent
+    #: sign-ups on PostgreSQL would both pass a read-then-insert check)
+    __table_args__ = (Index("uq_accounts_users_name_lower", func.lower(name), unique=True),)
 
 
 class ApiToken(Base):

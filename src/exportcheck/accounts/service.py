@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession, now
@@ -61,6 +62,11 @@ def check_role(role: str) -> str:
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     return role
+
+
+def _taken(same: str, name: str) -> InvalidInput:
+    return InvalidInput(f"user {same!r} already exists" + (
+        "" if same == name else f" (user names are unique ignoring case, so {name!r} is taken)"))
 
 
 def check_password(password: str) -> str:
@@ -149,17 +155,22 @@ class Accounts:
                                "or '-', starting with a letter or digit")
         role = check_role(role)
         hashed = _hasher.hash(check_password(password))
-        with self._write() as s, s.begin():
-            same = s.scalar(select(User.name).where(func.lower(User.name) == name.lower()))
-            if same is not None:  # 'Olivia' beside 'olivia': two audit actors alike
-                raise InvalidInput(f"user {same!r} already exists" + (
-                    "" if same == name else f" (user names are unique ignoring case, so "
-                    f"{name!r} is taken)"))
-            user = User(name=name, role=role, password_hash=hashed, disabled=False)
-            s.add(user)
-            s.flush()
-            _audit(s, "account.user_added", actor, {"user": name, "role": role})
-            return _user_out(user)
+        try:
+            with self._write() as s, s.begin():
+                same = s.scalar(select(User.name).where(func.lower(User.name) == name.lower()))
+                if same is not None:  # 'Olivia' beside 'olivia': two audit actors alike
+                    raise _taken(same, name)
+                user = User(name=name, role=role, password_hash=hashed, disabled=False)
+                s.add(user)
+                s.flush()
+                _audit(s, "account.user_added", actor, {"user": name, "role": role})
+                return _user_out(user)
+        except IntegrityError:
+            # another process added the name (or its other-case twin) since the check above;
+            # the unique index on lower(name) refused this one and nothing was written
+            with self._read() as s:
+                same = s.scalar(select(User.name).where(func.lower(User.name) == name.lower()))
+            raise _taken(same or name, name) from None
 
     def list_users(self) -> list[UserOut]:
         with self._read() as s:
