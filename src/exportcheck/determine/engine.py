@@ -75,10 +75,9 @@ def determine(
 ) -> Determination:
     """Decide whether ``item`` may go to ``destination`` on ``on``, and under which authority.
 
-        >>> from datetime import date
-    from typing import NamedTuple
-        >>> determine("3A001.a.2", "HK", date(2021, 1, 15)).outcome.value
-        'LICENSE_REQUIRED'
+    >>> from datetime import date
+    >>> determine("3A001.a.2", "HK", date(2021, 1, 15)).outcome.value
+    'LICENSE_REQUIRED'
     """
     ctx = evaluate(
         item,
