@@ -19,12 +19,37 @@ NAMES = {
     "Ministry of National Defense": True,
     "中国人民解放军海军": True,
     "國防部軍備局": True,
+    # 744.21(g) names more than the army: garrisons and units, the command above them, the
+    # coast guard, national police and intelligence services, in their own languages
+    "PLA Hong Kong Garrison": True,
+    "中國人民解放軍駐香港部隊": True,
+    "驻港部队": True,
+    "PLA Unit 61398": True,
+    "61398部队": True,
+    "Central Military Commission Equipment Development Department": True,
+    "中央军委装备发展部": True,
+    "China Coast Guard": True,
+    "中国海警局": True,
+    "Ministry of Public Security of the PRC": True,
+    "公安部第三研究所": True,
+    "Ministry of State Security": True,
+    "武警部队": True,
+    "Министерство обороны Российской Федерации": True,
+    "Rosgvardia": True,
+    "Guardia Nacional Bolivariana": True,
+    "Tatmadaw": True,
     # military words alone name shops, piers and clubs too: a review note, not a decision
     "Hong Kong Garrison Navy Depot": False,
     "Old Navy (Shanghai) Trading Co": False,
     "Shenzhen PLA Filament Co": False,
     "Salvation Army Hong Kong": False,
     "Acme Trading Ltd": False,
+    "Hong Kong Police Force": False,  # a regional police, not national: a note
+    "上海公安部件有限公司": False,  # "public-security parts", no ministry
+    "将军澳贸易有限公司": False,  # Tseung Kwan O, a Hong Kong district
+    "威武警示灯有限公司": False,  # "mighty warning lights"
+    "广州市公安局": False,  # a city's police bureau: a note
+    "Grupo Sebinco": False,
 }
 
 
@@ -90,3 +115,22 @@ def test_batch_agrees_with_the_scalar_path() -> None:
     ]
     assert got == want
     assert got.count("LICENSE_REQUIRED") == sum(NAMES.values())
+
+
+@pytest.mark.parametrize("name", ["中國人民解放軍駐香港部隊", "PLA Hong Kong Garrison"])
+def test_the_hong_kong_garrison_is_a_military_end_user_from_23_december_2020(name: str) -> None:
+    # Hong Kong takes China's 744.21 rule on 23 Dec 2020 (85 FR 83765: events/hong_kong_2020);
+    # the order line says "civil"
+    before = determine("3A991", "HK", date(2020, 12, 22), end_user=name)
+    after = determine("3A991", "HK", date(2020, 12, 23), end_user=name)
+    assert "MEU" not in before.reasons
+    assert after.outcome is Outcome.LICENSE_REQUIRED and "MEU" in after.reasons
+    step = next(s for s in after.trace if s.rule == "End-user type")
+    assert step.fired and "744.21(g)" in step.citation
+
+
+def test_a_police_word_alone_is_a_note_not_an_answer() -> None:
+    d = determine("3A991", "CN", date(2021, 1, 15), end_user="广州市公安局")
+    assert d.outcome is Outcome.NLR
+    note = next(s for s in d.trace if s.rule == "End-user type")
+    assert not note.fired and "'公安'" in note.detail

@@ -8,25 +8,52 @@ from typing import Protocol
 from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.models import Agency, EndUserType, ScreeningHit
 
-#: Names that are a national armed force, which 744.21(g) counts as a military end user whatever
-#: end-user type an order line states. Only unambiguous forms: the words army, navy, air force
-#: on their own also name shops, piers and clubs ("Old Navy"), so they only raise a review note
-#: (:func:`military_sounding_name`), never change the answer.
-_ARMED_FORCE = re.compile(
-    r"people'?s liberation army|\bPLA (army|navy|air force|rocket force|ground force"
-    r"|strategic support force)\b|people'?s armed police|\bministry of (national )?defen[cs]e\b"
-    r"|\barmed forces of\b|解放[军軍]|国防部|國防部|武[装裝]警察",
-    re.IGNORECASE,
+#: Names of organisations that 744.21(g) makes a military end user whatever end-user type an
+#: order line states: "the national armed services (army, navy, marine, air force, or coast
+#: guard), as well as the national guard and national police, government intelligence or
+#: reconnaissance organizations". Only unambiguous forms, each a whole organisation's name in
+#: English, Chinese, Russian or Spanish: the words army, navy, air force or police on their own
+#: also name shops, piers and clubs ("Old Navy"), and "PLA" is also a 3D-printing filament, so
+#: those only raise a review note (:func:`military_sounding_name`), never change the answer.
+_FORCE_PATTERNS = (
+    # China: the PLA, its services and formations ("PLA Hong Kong Garrison", "PLA Unit 61398"),
+    # the Central Military Commission above it, the People's Armed Police and the China Coast
+    # Guard under it, the Ministry of Public Security (national police) and the Ministry of
+    # State Security (intelligence). Chinese writes no spaces, so a Chinese name is matched
+    # whole or at its start ("上海公安部件", Shanghai public-security parts, is no ministry)
+    r"people'?s liberation army|\bPLA\b(?:\s+[\w'-]+){0,2}?\s+(?:army|navy|air force"
+    r"|rocket force|ground force|strategic support force|aerospace force|cyberspace force"
+    r"|information support force|joint logistics? support force|garrison"
+    r"|theat(?:er|re) command|military (?:region|district)|unit\s*\d{5})\b"
+    r"|central military commission|people'?s armed police|china coast guard"
+    r"|\bministry of (?:public|state) security\b"
+    r"|解放[军軍]|[驻駐][港澳]部[队隊]|\d{5}部[队隊]|中央[军軍]委|[军軍]事委[员員]会|^[军軍]委"
+    r"|武[装裝]警察|武警部[队隊]|^武警|中[国國]海警|海警局|^海警"
+    r"|(?:^|中[国國]|中[华華]人民共和[国國])(?:公安部|[国國]家安全部)",
+    # any country: a defence ministry or a state's armed forces
+    r"\bministry of (?:national )?defen[cs]e\b|\barmed forces of\b|[国國]防部",
+    # Russia: defence ministry, armed forces, national guard, FSB, GRU
+    r"министерств\w* обороны|вооруж[её]нн\w* сил|росгварди\w*|\bФСБ\b|\bГРУ\b"
+    r"|федеральн\w* служб\w* безопасности|\brosgvardi[ay]\b|\bnational guard of russia\b"
+    r"|\bfederal security service\b|\bmain (?:intelligence|directorate of the general staff)",
+    # Venezuela: the Bolivarian armed forces, national guard and police, and SEBIN
+    r"fuerza armada nacional|guardia nacional bolivariana|polic[ií]a nacional bolivariana"
+    r"|servicio bolivariano de inteligencia|\bSEBIN\b",
+    # Burma: the armed forces by their own name
+    r"\btatmadaw\b",
 )
+_ARMED_FORCE = re.compile("|".join(_FORCE_PATTERNS), re.IGNORECASE)
 _MILITARY_WORD = re.compile(
-    r"\b(army|navy|air force|marine corps|coast guard|national guard|military|armed forces)\b"
-    r"|\bPLA\b",
+    r"\b(army|navy|air force|marine corps|coast guard|national guard|military|armed forces"
+    r"|police|garrison|intelligence|gendarmerie)\b|\bPLA\b"
+    r"|部[队隊]|[军軍][队隊]|[军軍]区|[军軍]事|[军軍]委|警察|公安|海警|武警",
     re.IGNORECASE,
 )
 
 
 def armed_force_name(name: str | None) -> str | None:
-    """The words of ``name`` that make it a national armed force, if any."""
+    """The words of ``name`` that make it a military end user under 744.21(g) (an armed
+    force, national guard or police, an intelligence service), if any."""
     m = _ARMED_FORCE.search(name) if name else None
     return m.group(0) if m else None
 
