@@ -32,10 +32,11 @@ _FORCE_PATTERNS = (
     r"|(?:^|中[国國]|中[华華]人民共和[国國])(?:公安部|[国國]家安全部)",
     # any country: a defence ministry or a state's armed forces
     r"\bministry of (?:national )?defen[cs]e\b|\barmed forces of\b|[国國]防部",
-    # Russia: defence ministry, armed forces, national guard, FSB, GRU
-    r"министерств\w* обороны|вооруж[её]нн\w* сил|росгварди\w*|\bФСБ\b|\bГРУ\b"
+    # Russia: defence ministry, armed forces, national guard, FSB (the GRU is left to the lists:
+    # 744.22(f)(2) makes it a military-intelligence end user, which 744.21(g) excludes)
+    r"министерств\w* обороны|вооруж[её]нн\w* сил|росгварди\w*|\bФСБ\b"
     r"|федеральн\w* служб\w* безопасности|\brosgvardi[ay]\b|\bnational guard of russia\b"
-    r"|\bfederal security service\b|\bmain (?:intelligence|directorate of the general staff)",
+    r"|\bfederal security service\b",
     # Venezuela: the Bolivarian armed forces, national guard and police, and SEBIN
     r"fuerza armada nacional|guardia nacional bolivariana|polic[ií]a nacional bolivariana"
     r"|servicio bolivariano de inteligencia|\bSEBIN\b",
