@@ -147,3 +147,29 @@ def test_four_ambiguous_words_still_reach_the_listed_reading() -> None:
     hits = s.screen(name)
     assert [h.entry_id for h in hits] == ["1"] and hits[0].score >= 85
     assert hits[0].match_kind != "partial"
+
+
+@pytest.mark.parametrize(("short", "english"), [
+    ("哈工大", "Harbin Institute of Technology"),
+    ("西工大", "Northwestern Polytechnical University"),
+    ("北航", "Beijing University of Aeronautics and Astronautics (BUAA)"),
+    ("国防科大", "National University of Defense Technology (NUDT)"),
+    ("川大", "Sichuan University"),
+])
+def test_a_university_found_by_its_own_short_name(short: str, english: str) -> None:
+    # 哈工大 is not read from its characters (工大 alone is no word of the English name): the
+    # table gives it, citing the university's own use
+    entry = ListEntry(list="EL", entry_id="u", name=english, kind="entity")
+    hits = _screener(entry).screen(short)
+    assert [h.entry_id for h in hits] == ["u"] and hits[0].score == 100
+    assert any("curated table" in line and "short name" in line for line in hits[0].explanation)
+
+
+def test_ordinary_words_are_no_short_name() -> None:
+    # 航天科技 is "aerospace technology", in many firms' names: only 中国航天科技 stands for CASC
+    casc = ListEntry(list="NONSDN", entry_id="casc",
+                     name="China Aerospace Science and Technology Corporation", kind="entity")
+    assert "中国航天科技" in chinese_names("NONSDN", casc.name)
+    assert "航天科技" not in chinese_names("NONSDN", casc.name)
+    hits = _screener(casc).screen("深圳市航天科技发展有限公司")
+    assert all(h.score < 85 for h in hits)
