@@ -134,3 +134,15 @@ def test_a_police_word_alone_is_a_note_not_an_answer() -> None:
     assert d.outcome is Outcome.NLR
     note = next(s for s in d.trace if s.rule == "End-user type")
     assert not note.fired and "'公安'" in note.detail
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW", "ru_RU", "es_MX", "es_ES", "en_US"])
+def test_ordinary_companies_and_people_are_no_armed_force(locale: str) -> None:
+    # the recognizer decides an answer without a person: it must not fire on ordinary names
+    # (Chinese has no spaces, so 军, 警 or 公安 inside a firm's name must not be enough)
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(2026)
+    names = [fake.company() for _ in range(2000)] + [fake.name() for _ in range(2000)]
+    assert [n for n in names if armed_force_name(n)] == []

@@ -46,7 +46,7 @@ _FORCE_PATTERNS = (
 _ARMED_FORCE = re.compile("|".join(_FORCE_PATTERNS), re.IGNORECASE)
 _MILITARY_WORD = re.compile(
     r"\b(army|navy|air force|marine corps|coast guard|national guard|military|armed forces"
-    r"|police|garrison|intelligence|gendarmerie)\b|\bPLA\b"
+    r"|police|intelligence|gendarmerie)\b|(?-i:\bPLA\b)"
     r"|部[队隊]|[军軍][队隊]|[军軍]区|[军軍]事|[军軍]委|警察|公安|海警|武警",
     re.IGNORECASE,
 )
