@@ -145,4 +145,6 @@ def test_ordinary_companies_and_people_are_no_armed_force(locale: str) -> None:
     fake = Faker(locale)
     fake.seed_instance(2026)
     names = [fake.company() for _ in range(2000)] + [fake.name() for _ in range(2000)]
-    assert [n for n in names if armed_force_name(n)] == []
+    # Faker's Russian firms are real ones: "Охрана Росгвардии" is the national guard's own
+    # guarding enterprise, rightly a military end user
+    assert {n for n in names if armed_force_name(n)} <= {"Охрана Росгвардии"}
