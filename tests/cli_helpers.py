@@ -11,3 +11,16 @@ def one_line_error(result: tuple[int, str, str], *needles: str) -> str:
     for needle in needles:
         assert needle in err, (needle, err)
     return err
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``exportcheck ARGS`` in this process: (exit code, stdout, stderr)."""
+    from exportcheck.cli.app import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err

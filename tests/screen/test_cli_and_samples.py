@@ -7,20 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 
-from exportcheck.cli.app import main
 from exportcheck.screen import Screener
 from exportcheck.screen.service import SAMPLES_DIR
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_samples_are_small_and_cover_hong_kong(sample_screener: Screener) -> None:

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 from sqlalchemy import Engine
 
-from exportcheck.cli.app import main
 from exportcheck.db import get_engine
 from exportcheck.errors import ListDataError
 from exportcheck.screen import reset_default_screener, store
@@ -31,16 +31,6 @@ def _fresh_default() -> Iterator[None]:
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     yield get_engine(db_url)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _csl_rows(lists_dir: Path) -> tuple[list[str], list[list[str]]]:
