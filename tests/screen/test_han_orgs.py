@@ -57,7 +57,34 @@ def test_glossary_forms_match_english_word_order() -> None:
 
 def test_traditional_script_and_hong_kong_readings() -> None:
     assert _english("華為技術有限公司") >= _english("华为技术有限公司")
-    assert ("wawai", "tech") in _english("華為技術有限公司")  # Cantonese reading of 華為
+    # the Cantonese reading of 華為 is a form of its own, never mixed with pinyin
+    cantonese = {f.tokens for f in name_forms("華為技術有限公司") if f.script == "han-en-hk"}
+    assert ("wawai", "tech") in cantonese
+    assert not any("hua" in t or "huawei" in t for t in cantonese)
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("偉記貿易有限公司", "Wai Kee Trading Limited"),  # 記 kei, as firms write it Kee
+    ("曾益香港有限公司", "Tsang Yick Hong Kong Limited"),  # 益 yik / Yick
+    ("樂記工程有限公司", "Lock Kee Engineering Limited"),  # 樂 lok / Lock
+    ("新德電子有限公司", "Sun Tak Electronics Company Limited"),  # 新 san / Sun
+])
+def test_hong_kong_firm_spellings(query: str, listed: str) -> None:
+    firm = ListEntry(list="EL", entry_id="hk", name=listed, kind="entity")
+    hits = _screener(firm).screen(query)
+    assert [h.score for h in hits] == [100.0]
+    assert any("read in Cantonese" in line for line in hits[0].explanation)
+
+
+def test_hong_kong_firm_spellings_are_not_other_syllables() -> None:
+    # "Sun" = 新 only in a firm's name read in Cantonese: pinyin "sun" (孙) is no "san" (三)
+    firm = ListEntry(list="EL", entry_id="s", name="San Tak Electronics Company Limited",
+                     kind="entity")
+    assert _screener(firm).screen("孙德电子有限公司") == []
+    # a different syllable stays different: 信 seon is "Sun", 陳 can is "Chan", not "Chun"
+    chan = ListEntry(list="EL", entry_id="c", name="Chun Wo Trading Company Limited",
+                     kind="entity")
+    assert all(h.score < 85 for h in _screener(chan).screen("陳和貿易有限公司"))
 
 
 def test_hk_legal_forms_set_aside() -> None:

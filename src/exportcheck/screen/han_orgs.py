@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 GLOSSARY_PATH = Path(__file__).with_name("data") / "han_glossary.csv"
 #: script of the forms built here (the scorer compares their tokens fuzzily, like Latin names)
 SCRIPT = "han-en"
+#: the same, its proper names read in Cantonese and spelt the Hong Kong way ("偉記" Wai Kee):
+#: their syllables compare by :func:`~exportcheck.screen.hkspell.hk_key`, as Hong Kong
+#: spellings of one sound ("kei" / "kee" / "ki")
+HK_SCRIPT = "han-en-hk"
 #: forms of a name read in Korean: proper names have few spellings, and only North Korean
 #: entries are compared with them
 MAX_KOREAN_FORMS = 6
@@ -201,18 +205,18 @@ def _hk_reading(chars: str) -> list[str]:
 
 
 def _run_alternatives(run: str, cantonese: bool, korean: bool = False) -> list[str]:
-    """A proper-name run as joined and as syllable-split pinyin (and Cantonese), or read in
-    Korean (:mod:`.korean_han`)."""
+    """A proper-name run as joined and as syllable-split pinyin, or Cantonese (``cantonese``),
+    or read in Korean (:mod:`.korean_han`). One reading per form: a Hong Kong firm's name is
+    Cantonese throughout, a mainland one Mandarin."""
     if korean:
         from exportcheck.screen.korean_han import reading, word_spellings
 
         hangul = reading(run)
         return word_spellings(hangul) if hangul else []
     alts: list[str] = []
-    readings = [_pinyin(run)] + ([_hk_reading(run)] if cantonese else [])
-    for syl in readings:
-        if syl:
-            alts += ["".join(syl), " ".join(syl)]
+    syl = _hk_reading(run) if cantonese else _pinyin(run)
+    if syl:
+        alts += ["".join(syl), " ".join(syl)]
     return list(dict.fromkeys(a for a in alts if a))
 
 
@@ -288,7 +292,8 @@ def _forms_of(segs: list[Segment], cantonese: bool, korean: bool = False) -> lis
     slots = [_distinct(s) for s in _slots(segs, cantonese, korean)]
     if not slots:
         return []
-    script, most = (KOREAN_SCRIPT, MAX_KOREAN_FORMS) if korean else (SCRIPT, MAX_ORG_FORMS)
+    script, most = ((KOREAN_SCRIPT, MAX_KOREAN_FORMS) if korean
+                    else (HK_SCRIPT if cantonese else SCRIPT, MAX_ORG_FORMS))
     forms: dict[tuple[str, ...], NameForm] = {}
     for combo in _combos(list(slots)):
         form = _fold([slots[k][c] for k, c in enumerate(combo)], script)
@@ -310,10 +315,13 @@ def org_forms(simp: str, *, cantonese: bool = False, korean: bool = False) -> li
         return []
     if korean:
         return _forms_of(segs, False, True)
-    forms = _forms_of(segs, cantonese)
-    if _drops_place(segs):
+    forms: list[NameForm] = []
+    for reading in (False, True) if cantonese else (False,):
         seen = {f.tokens for f in forms}
-        forms += [f for f in _forms_of(segs[1:], cantonese) if f.tokens not in seen][:4]
+        forms += [f for f in _forms_of(segs, reading) if f.tokens not in seen]
+        if _drops_place(segs):
+            seen = {f.tokens for f in forms}
+            forms += [f for f in _forms_of(segs[1:], reading) if f.tokens not in seen][:4]
     return forms
 
 
@@ -378,10 +386,11 @@ def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[
     notes: list[str] = []
     if (note := table_note(entry.list, entry.name, alias)) is not None:
         notes.append(note)
-    if form.script in (SCRIPT, KOREAN_SCRIPT):
+    if form.script in (SCRIPT, HK_SCRIPT, KOREAN_SCRIPT):
         gloss = [s for s in segment(simplified(query)) if s.word is not None]
         words = ", ".join(f"{s.text}={s.word.english[0]}" for s in gloss if s.word)[:300]
-        proper = "pinyin" if form.script == SCRIPT else "proper names read in Korean"
+        proper = {SCRIPT: "pinyin", HK_SCRIPT: "proper names read in Cantonese, Hong Kong "
+                  "spellings", KOREAN_SCRIPT: "proper names read in Korean"}[form.script]
         notes.append(f"query read through the Han glossary (han_glossary.csv) and {proper}: "
                      f"{' '.join(form.tokens)}" + (f" [{words}]" if words else ""))
     return notes

@@ -13,7 +13,11 @@ Rules (applied to whole tokens, which may be several syllables joined: "kwokkei"
 - "io" (not before n/ng) = "iu"                    超 chio/chiu, 少 sio/siu
 - "aa" = "a"                                        曾 tsaang/tsang, 華 waa/wa
 - "yeung" = "yang"                                  楊 yeung/yang
-- "ee" at a syllable end = "i"                      李 lee/li, 詩 see/si
+- "ee" at a syllable end = "i"                      李 lee/li, 詩 see/si, 記 kee/kei
+- "ck" and "ook" before a consonant or at the end = "k" and "uk", as firms spell them
+                                                    益 yick/yik, 樂 lock/lok, 福 fook/fuk
+- in a firm's name only (:func:`firm_key`), "sun" = "san": firms write 新 san1 "Sun" (新鴻基
+  Sun Hung Kai), while an identity card spells 新 "San" and 信 seon3 "Sun", two names
 - and the other spellings chinese.jyutping_to_hk gives for one sound: ts/ch, sh/s, tsz/chi,
   sze/si, ow/au, oon/un, or/oh/o, ah/a, yue/yu, consonant + yu/u
 """
@@ -30,6 +34,8 @@ _RULES = (
     (re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])yu"), "u"),
     (re.compile(r"io(?!n)"), "iu"),
     (re.compile(r"(?<=[a-z])ee(?![aeiou])"), "i"),
+    (re.compile(r"(?<=[aeiou])ck(?![aeiou])"), "k"),
+    (re.compile(r"ook(?![aeiou])"), "uk"),
     # the spellings jyutping_to_hk gives for one Jyutping sound (chinese._FINALS, _SPECIAL)
     (re.compile(r"tsz|sze|shi"), lambda m: "chi" if m.group(0) == "tsz" else "si"),
     (re.compile(r"ts"), "ch"),
@@ -46,7 +52,11 @@ _ALTERNATIVES = {"ki": ("kei",), "kei": ("ki",), "hi": ("hei",), "hei": ("hi",),
                  "siu": ("sio",), "sio": ("siu",), "tsang": ("tsaang",), "tsaang": ("tsang",),
                  "yeung": ("yang",), "yang": ("yeung",), "li": ("lee", "lei"),
                  "lee": ("li", "lei"), "lei": ("li", "lee"), "ni": ("nei",), "nei": ("ni",),
-                 "fei": ("fi",), "pei": ("pi",), "kiu": ("kio",), "kio": ("kiu",)}
+                 "fei": ("fi",), "pei": ("pi",), "kiu": ("kio",), "kio": ("kiu",),
+                 # firms' spellings (Wai Kee, Tsang Yick, Sun Tak, Fook Hing, Lock Kee)
+                 "kee": ("kei", "ki"), "yik": ("yick",), "yick": ("yik",), "lok": ("lock",),
+                 "lock": ("lok",), "fuk": ("fook",), "fook": ("fuk",), "sik": ("sick",),
+                 "san": ("sun",), "sun": ("san",), "yi": ("yee",), "yee": ("yi",)}
 
 
 @lru_cache(maxsize=50_000)
@@ -55,6 +65,12 @@ def hk_key(token: str) -> str:
     for pattern, repl in _RULES:
         token = pattern.sub(repl, token)
     return token
+
+
+def firm_key(token: str) -> str:
+    """:func:`hk_key` for a syllable of a firm's name, where "Sun" also writes 新 san1."""
+    key = hk_key(token)
+    return "san" if key == "sun" else key
 
 
 @lru_cache(maxsize=1)

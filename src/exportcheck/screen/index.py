@@ -250,7 +250,7 @@ class NameIndex:
             total = sum(weight(t) for t in form.tokens) or 1.0
             touched: list[np.ndarray] = []
             keys = list(form.tokens) + [a + b for a, b in pairwise(form.tokens)]
-            hk = form.script == "jyutping"
+            hk = form.script in ("jyutping", "han-en-hk")  # read in Cantonese: other HK spellings
             # a joined pair of a Latin name is looked up as written (its words are looked up
             # fuzzily); a romanisation of Arabic script may join or spell words otherwise
             n_fuzzy = len(keys) if form.script == "abjad" else len(form.tokens)

@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from exportcheck.screen.arabic import unglue_articles
-from exportcheck.screen.hkspell import hk_key, is_hk_syllable
+from exportcheck.screen.han_orgs import HK_SCRIPT as HK_ORG_SCRIPT
+from exportcheck.screen.hkspell import firm_key, hk_key, is_hk_syllable
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.tokens import (
@@ -95,6 +96,8 @@ _DIGIT = re.compile(r"\d")
 #: forms spelt by rule from another script: a near-miss spelling is another name ("jongsun" is
 #: not "jongun"); their variant spellings are forms of their own
 _ROMANISED = frozenset({"pinyin", "jyutping", "hangul", KOREAN_PERSON})
+#: forms read in Cantonese: Hong Kong spellings of one syllable are equal (hkspell)
+_HK_READ = frozenset({"jyutping", HK_ORG_SCRIPT})
 
 
 def _merge_adjacent(tokens: tuple[str, ...], other: tuple[str, ...],
@@ -329,7 +332,7 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
     q_ar, c_ar = q.script == "abjad", c.script == "abjad"
-    hk = q.script == "jyutping" or c.script == "jyutping"
+    hk = bool({q.script, c.script} & _HK_READ)
     if qt == ct or (len(qt) == len(ct) and sorted(qt) == sorted(ct)):
         return NameMatch(100.0, [(t, t, 1.0) for t in qt], merged=cq_merged + cc_merged)
     if org is None:
@@ -349,6 +352,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                 s = (token_sim(a, b, True, fq[i]) if fq is not None
                      else token_sim(b, a, True, fc[j]) if fc is not None
                      else token_sim(a, b, abjad))
+                if (hk and s < 1 and firm_key(a) == firm_key(b) and is_hk_syllable(a)
+                        and is_hk_syllable(b)):
+                    s = 1.0  # 偉記 read "wai kei", listed "Wai Kee": one sound, two spellings
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
             if s and s < 1 and max(len(a), len(b)) > 1 and _ROMAN.match(a) and _ROMAN.match(b):
