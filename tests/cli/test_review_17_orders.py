@@ -222,7 +222,8 @@ def test_batch_csv_output_neutralises_formulas_but_not_numbers(cli: Cli,
     assert got["end_user"][0] == "'=cmd|' /C calc'!A0"
     assert got["notes"].to_list() == ["'+SUM(1)", "'\t=tab", "-12.5"]  # a number: as it is
     assert got["quantity"].to_list() == ["-5", "3", None]
-    assert got["value"].to_list() == ["100.0", "-5.0", "7.0"]  # numeric column: untouched
+    # as given (review 17 L12), and a plain number is no formula
+    assert got["value"].to_list() == ["100", "-5", "7"]
     assert got["error"][1] == "value must be a non-negative amount in USD"
     # undone by removing one quote
     assert [unsafe_cell(c) for c in got["order_id"]] == ["=1+1", "@x", "'quoted"]

@@ -195,3 +195,15 @@ def test_batch_reads_end_uses_as_the_scalar_path_does() -> None:
     rows = out.to_dicts()
     assert rows[0]["outcome"] is None and "not for" in rows[0]["error"]
     assert [r["outcome"] for r in rows[1:]] == ["LICENSE_REQUIRED", "NLR", "NLR"]
+
+
+def test_end_user_type_spaces_do_not_count() -> None:
+    # as the batch path reads a " Military " cell (tests/cli/test_review_17_low.py)
+    from datetime import date as day
+
+    from exportcheck import determine as decide
+
+    spaced = decide("3A991", "CN", day(2021, 1, 15), end_user_type=" Military ")
+    assert spaced.outcome == decide("3A991", "CN", day(2021, 1, 15),
+                                    end_user_type="military").outcome
+    assert "MEU" in spaced.reasons

@@ -192,15 +192,20 @@ def test_bad_lines_get_an_error_column() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"from_date": D2, "to_date": D0}, "is after --to"),
+        # review 17 L16: the API's own parameter names, not the CLI's flags
+        ({"from_date": D2, "to_date": D0},
+         f"^from_date {D2.isoformat()} is after to_date {D0.isoformat()}"),
         ({"from_date": date(2018, 12, 31), "to_date": D0}, "before the rule base starts"),
-        ({"from_date": D0}, "give both dates"),
-        ({}, "nothing to compare"),
+        ({"from_date": D0}, r"give both dates \(from_date and to_date\)"),
+        ({}, "nothing to compare: give from_date/to_date"),
+        ({"from_date": D0, "to_date": D1, "on": D1}, "^on is for list comparisons alone"),
+        ({"from_screener": object()}, r"\(from_screener and to_screener\)"),
     ],
 )
 def test_bad_arguments(kwargs: dict, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(InvalidInput, match=message) as err:
         impact(hand_portfolio(), **kwargs)
+    assert "--" not in str(err.value)
 
 
 def test_missing_item_column() -> None:

@@ -22,6 +22,22 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from exportcheck import __version__
+
+        typer.echo(f"exportcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print the version and exit."),
+) -> None:
+    """Export-control compliance: licence determination, screening, licence ledger."""
+
+
 def _register() -> None:
     # Import here so `exportcheck --help` stays quick and each module owns its commands.
     from exportcheck.cli import (

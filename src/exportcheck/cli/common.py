@@ -72,10 +72,27 @@ def dask_target(use_dask: bool, scheduler: str | None, partition_rows: int | Non
 
 
 def parse_date(text: str, what: str = "date") -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"invalid {what} {text!r}: use YYYY-MM-DD") from None
+    """A date option, read as ``batch`` reads a date column (YYYY-MM-DD only)."""
+    from exportcheck.determine.batch_io import parse_iso_date
+
+    return parse_iso_date(text, what)
+
+
+def cli_actor(actor: str | None) -> str:
+    """``--actor``, else ``cli:<login name>``: what the ledger commands record, reused so that
+    ``check --record`` writes the same actor."""
+    from exportcheck.cli.ledger_cmds import _actor
+
+    return _actor(actor)
+
+
+def _plain_path(db: str) -> None:
+    """Refuse a ``--db`` that is a file path, not a URL, with the URL it probably means."""
+    if "://" in db or db.startswith("sqlite:"):
+        return
+    raise InvalidInput(f"--db {db}: not a database URL; for a SQLite file write "
+                       f"sqlite:///{db} (four slashes before an absolute path), for PostgreSQL "
+                       "postgresql://user@host/dbname")
 
 
 def _sqlite_file(db: str) -> Path | None:
@@ -99,6 +116,7 @@ def recording_database(db: str | None) -> str | None:
     application's SQLite file, which the ledger's tables would be added to."""
     if db is None:
         return None
+    _plain_path(db)
     path = _sqlite_file(db)
     if path is not None and path.is_file():
         tables = _sqlite_tables(db, path)
@@ -117,6 +135,7 @@ def existing_database(db: str | None) -> str | None:
     add``, ``ship``, ``licences demo``, ``check --record``) call :func:`recording_database`."""
     if db is None:
         return None
+    _plain_path(db)
     path = _sqlite_file(db)
     if path is None:
         return db

@@ -14,6 +14,7 @@ from exportcheck.cli.common import (
     PARTITION_OPTION,
     SCHEDULER_OPTION,
     check_csv_header,
+    cli_actor,
     console,
     dask_target,
     determination_table,
@@ -39,7 +40,9 @@ def check(
         None, "--consignee", help="consignee name (screened like the end user)"
     ),
     owners: Path | None = OWNERS_OPTION,
-    end_user_type: str = typer.Option("civil", "--end-user-type", help="civil|government|military"),
+    end_user_type: str = typer.Option(
+        "civil", "--end-user-type",
+        help="civil|government|military (given empty: civil, with a caveat saying so)"),
     end_use: str | None = typer.Option(None, "--end-use", help="end use, e.g. 'military'"),
     headquarters: str | None = typer.Option(
         None,
@@ -62,11 +65,14 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="print the determination as JSON"),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen the end user"),
     record: bool = typer.Option(False, "--record", help="write the decision to the audit trail"),
-    actor: str = typer.Option("exportcheck-cli", "--actor", help="who records it (with --record)"),
+    actor: str | None = typer.Option(
+        None, "--actor", help="who records it (with --record; default: cli:<login name>)"),
     db: str | None = typer.Option(None, "--db", help="database URL for --record"),
 ) -> None:
     """Determine whether one order line needs a licence, with the rules that decide it."""
     from exportcheck.api import default_screener, determine, record_determination
+    from exportcheck.determine.caveats import ASSUMED_CIVIL
+    from exportcheck.determine.parties import armed_force_name
     from exportcheck.models import TransactionFacts
 
     ownership = _ownership(owners)
@@ -84,14 +90,17 @@ def check(
         value=value,
         quantity=quantity,
         end_user=end_user,
-        end_user_type=end_user_type,
+        # spaces around it do not count, and empty is civil, as in a batch file's column
+        end_user_type=end_user_type.strip() or "civil",
         end_use=end_use,
         consignee=consignee,
         ownership=ownership,
         facts=facts,
         screener=None if no_screen or not (end_user or consignee) else default_screener(),
     )
-    seq = (record_determination(d, actor=actor, database_url=recording_database(db))
+    if not end_user_type.strip() and not armed_force_name(end_user):
+        d = d.model_copy(update={"caveats": [ASSUMED_CIVIL, *d.caveats]})
+    seq = (record_determination(d, actor=cli_actor(actor), database_url=recording_database(db))
            if record else None)
     if as_json:
         typer.echo(json.dumps(d.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -111,7 +120,8 @@ def batch(
     partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
     """Determine every line of a file of order lines (columns item, destination, date, ...;
-    optional end_user and consignee are screened)."""
+    optional end_user and consignee are screened). The results begin with ``line``, the
+    order line's number in the file."""
     from exportcheck.api import default_screener
     from exportcheck.determine.batch import determine_frame
     from exportcheck.determine.batch_io import (
@@ -119,6 +129,7 @@ def batch(
         check_output,
         has_parties,
         read_lines,
+        with_line_numbers,
         write_results,
     )
 
@@ -138,7 +149,7 @@ def batch(
         result = determine_frame(
             lines, screener=screener, progress=progress, ownership=ownership
         )
-    write_results(result, out)
+    write_results(with_line_numbers(result), out)
     counts = result.group_by("outcome").len().sort("outcome")
     summary = ", ".join(
         f"{r['outcome'] or 'ERROR'}: {r['len']}" for r in counts.iter_rows(named=True)

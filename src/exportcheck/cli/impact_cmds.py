@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 
 def _rates(pairs: list[str]) -> dict[str, float]:
+    """``--rate`` as ``{currency: USD per unit}``; a USD rate is refused (it would do nothing:
+    values are compared in USD)."""
     rates = {}
     for pair in pairs:
         code, sep, num = pair.partition("=")
@@ -36,6 +38,9 @@ def _rates(pairs: list[str]) -> dict[str, float]:
             rate = None
         if not sep or not code.strip() or rate is None:
             raise InvalidInput(f"--rate {pair!r}: write CURRENCY=USD_PER_UNIT, e.g. EUR=1.08")
+        if code.strip().upper() == "USD":
+            raise InvalidInput(f"--rate {pair!r}: values in USD need no rate (values are "
+                               "compared in USD); give rates for the other currencies only")
         rates[code.strip().upper()] = rate
     return rates
 
@@ -69,7 +74,7 @@ def impact(
     from exportcheck.api import default_screener
     from exportcheck.determine.batch_io import check_answer_columns, has_parties, read_lines
     from exportcheck.impact import impact as run_impact
-    from exportcheck.impact.core import check_dates
+    from exportcheck.impact.core import CLI_NAMES, check_dates
     from exportcheck.impact.output import check_outdir
 
     d_old = parse_date(start, "--from date") if start else None
@@ -77,7 +82,7 @@ def impact(
     d_on = parse_date(on, "--on date") if on else None
     if (from_lists is None) != (to_lists is None):
         raise InvalidInput("give both --from-lists and --to-lists")
-    check_dates(d_old, d_new, d_on, from_lists is not None)
+    check_dates(d_old, d_new, d_on, from_lists is not None, CLI_NAMES)
     rates = _rates(rate)
     db = existing_database(db)  # a mistyped --db must not report no licences affected
     check_csv_header(orders, "order file")

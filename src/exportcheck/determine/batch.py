@@ -34,11 +34,12 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
     check_output,
     duplicated_column,
     order_frame,
+    parse_dates,
     read_lines,
     write_results,
 )
 from exportcheck.determine.batch_parties import collapse_parties, party_args
-from exportcheck.determine.caveats import AFTER_EDITION, caveats
+from exportcheck.determine.caveats import AFTER_EDITION, ASSUMED_CIVIL, caveats
 from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.enduse import end_use_named, end_use_terms
@@ -67,6 +68,10 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     input that already holds answer columns is refused."""
     check_answer_columns(df.columns)
     df = order_frame(df, dated=dated)
+    # a blank end-user type is taken as civil, the favourable reading: such lines say so
+    # (determine_frame's caveats); a file without the column takes the documented default
+    utype_blank = (pl.col("end_user_type").cast(pl.Utf8).str.strip_chars().fill_null("") == ""
+                   if "end_user_type" in df.columns else pl.lit(False))
     for canon in ("item", "destination", "date") if dated else ("item", "destination"):
         if canon not in df.columns:
             raise InvalidInput(f"order lines need a {canon!r} column (or one of "
@@ -101,7 +106,10 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         .alias("_number_error"),
         pl.col("end_user").cast(pl.Utf8),
         pl.col("consignee").cast(pl.Utf8).str.strip_chars().replace("", None),
-        pl.col("end_user_type").cast(pl.Utf8).fill_null("civil"),
+        # spaces around it do not count, as around the item and the destination
+        pl.col("end_user_type").cast(pl.Utf8).str.strip_chars().replace("", None)
+        .fill_null("civil"),
+        utype_blank.alias("_utype_blank"),
         pl.col("end_use").cast(pl.Utf8),
     )
 
@@ -216,8 +224,10 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
     line finds its period start by an as-of join on the periods of its (destination, ECCN).
     ``df`` must be in ``_row`` order (as :func:`_normalise` leaves it).
     """
-    day = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
-    df = df.with_columns(day.alias("_day"), dated_eccn(rs).alias("_dated"))
+    # the scalar path's parser (batch_io.parse_iso_date), once per distinct date
+    day, bad = parse_dates(df.get_column("date"))
+    df = df.with_columns(day.alias("_day"), bad.alias("_bad_date"),
+                         dated_eccn(rs).alias("_dated"))
     pairs = df.select("destination", "_dated").unique().rows()
     starts = pl.DataFrame(
         [(d, e, b) for d, e in pairs for b in rs.epochs_for(d, e, ownership=ownership)],
@@ -245,12 +255,11 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
             .get_column("_epoch")
         )
     df = df.with_columns(epoch)
-    bad_date = pl.col("_day").is_null()
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
         pl.coalesce(
             missing_error(["item", "destination", "date"]),
-            pl.when(bad_date).then(pl.format("invalid date {}: use YYYY-MM-DD", pl.col("date"))),
+            pl.col("_bad_date"),
             pl.when(early).then(
                 pl.format(
                     "date {} is before the rule base starts ({})",
@@ -259,7 +268,7 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
                 )
             ),
         ).alias("_date_error"),
-    )
+    ).drop("_bad_date")
 
 
 def _item_signature(item: str, rs: RuleSet) -> tuple:
@@ -486,9 +495,15 @@ def determine_frame(
     without it) and ``if_confirmed`` is the outcome if the best candidate were confirmed.
     ``memo``: see :func:`decide_keys`; ``signatures``: what parties screened to before, see
     :func:`~exportcheck.determine.batch_parties.collapse_parties`.
+
+    ``value`` and ``quantity`` come back as given (text stays text: "1e3", or "1,200" beside
+    its error), the numbers read from them being the engine's business; a line whose
+    ``end_user_type`` is blank is taken as civil and its caveats say so first.
     """
     rs = ruleset or load_ruleset()
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs, ownership is not None)
+    fields = order_frame(lines)
+    given = fields.select(c for c in ("value", "quantity") if c in fields.columns)
     df, screener = _collapse_parties(df, screener, ownership, signatures)
     df = _collapse_items(df, rs)
     # back in the lines' order now, while the rows are small: the answer joins keep it
@@ -530,6 +545,23 @@ def determine_frame(
         )
         .with_columns(pl.col("hold").fill_null(False))
     )
+    out = _assumed_civil(out).with_columns(given.get_columns())
     internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
-                "_row_error", "_party", "_use", "_utype", "_item"]
+                "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank"]
     return out.drop([*internal, "_row"])
+
+
+def _assumed_civil(out: pl.DataFrame) -> pl.DataFrame:
+    """The caveat :data:`~exportcheck.determine.caveats.ASSUMED_CIVIL` first on each decided
+    line whose end-user type was blank (not on a named armed force: that is military), as
+    ``check --end-user-type ""`` gives it."""
+    blank = out.filter(pl.col("_utype_blank")).get_column("end_user").drop_nulls().unique()
+    armed = [n for n in blank.to_list() if parties.armed_force_name(n)]
+    assumed = (pl.col("_utype_blank") & pl.col("error").is_null()
+               & ~pl.col("end_user").is_in(armed).fill_null(False))
+    return out.with_columns(
+        pl.when(assumed)
+        .then(pl.concat_str([pl.lit(ASSUMED_CIVIL), pl.col(CAVEATS)], separator=" | ",
+                            ignore_nulls=True))
+        .otherwise(pl.col(CAVEATS))
+        .alias(CAVEATS))

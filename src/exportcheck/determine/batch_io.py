@@ -11,9 +11,12 @@ or old answers beside new ones.
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import IO
 
 import polars as pl
 
@@ -53,9 +56,44 @@ _IMPACT_NAMES = ("outcome", "agency", "reasons", "exceptions", "review_policy", 
 #: its old answer would sit beside (or, joined, in place of) the new one
 ANSWER_COLUMNS = frozenset((*OUT_COLUMNS, CAVEATS, SCOPE, "changed", "cause",
                             *(f"{side}_{n}" for side in ("old", "new") for n in _IMPACT_NAMES)))
+#: the line number ``batch`` and ``impact`` write first (1 = the first order line)
+LINE = "line"
 #: what impact's line table adds besides the answers (its line number, the item's category and
 #: the value as given in another currency)
-IMPACT_COLUMNS = frozenset(("line", "category", "value_in_currency"))
+IMPACT_COLUMNS = frozenset((LINE, "category", "value_in_currency"))
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(text: str, what: str = "date") -> date:
+    """A date written ``YYYY-MM-DD`` (spaces around it aside), the one spelling ``check --on``,
+    ``batch``, ``impact`` and the ledger commands all accept: ``2020-7-15`` and ``20200715``
+    are refused everywhere, so no file means one day in one path and another (or an error) in
+    the other."""
+    got = text.strip()
+    if _ISO_DATE.fullmatch(got):
+        try:
+            return date.fromisoformat(got)
+        except ValueError as exc:  # 2020-02-30
+            raise InvalidInput(f"invalid {what} {text!r}: {exc}") from None
+    raise InvalidInput(f"invalid {what} {text!r}: use YYYY-MM-DD")
+
+
+def parse_dates(texts: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Each text as :func:`parse_iso_date` reads it: the dates, and the errors (null where the
+    text is a date, or empty: a missing date is reported as such). Parsed once per distinct
+    text."""
+    days: dict[str, date] = {}
+    errors: dict[str, str] = {}
+    for text in texts.drop_nulls().unique().to_list():
+        if not text:
+            continue
+        try:
+            days[text] = parse_iso_date(text)
+        except InvalidInput as exc:
+            errors[text] = str(exc)
+    texts = texts.cast(pl.Utf8)
+    return (texts.replace_strict(days, default=None, return_dtype=pl.Date),
+            texts.replace_strict(errors, default=None, return_dtype=pl.Utf8))
 
 
 def fold(name: str) -> str:
@@ -139,26 +177,128 @@ def read_lines(path: str | Path) -> pl.DataFrame:
     p = Path(path)
     if not p.exists():
         raise InvalidInput(f"input file {p} does not exist")
+    if p.is_dir():
+        raise InvalidInput(f"input file {p} is a folder: give a .csv or .parquet file")
+    suffix = p.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise InvalidInput(f"unsupported input format {p.suffix!r}: use .csv or .parquet")
+    if suffix == ".csv":
+        sniff_csv(p)
     try:
-        if p.suffix.lower() == ".parquet":
+        if suffix == ".parquet":
             return pl.read_parquet(p)
-        if p.suffix.lower() == ".csv":
-            return pl.read_csv(p, infer_schema_length=0)
+        return pl.read_csv(p, infer_schema_length=0)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InvalidInput(f"cannot read {p}: {exc}") from None
-    raise InvalidInput(f"unsupported input format {p.suffix!r}: use .csv or .parquet")
+        raise InvalidInput(read_error(p, exc, csv_file=suffix == ".csv")) from None
+
+
+#: bytes of a CSV file looked at before it is read
+_SNIFF = 64 * 1024
+_SAVE_UTF8 = "save it as UTF-8 (in Excel: CSV UTF-8)"
+
+
+def sniff_csv(path: Path) -> None:
+    """Refuse the CSV files polars reads *without* an error but wrongly: UTF-16 text (column
+    names come out as garbage) and a header separated by ';' or tabs (one column named
+    "item;destination;..."), which would otherwise end in a puzzling "needs an 'item'
+    column"."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF)
+    except OSError:
+        return  # the reader says what is wrong
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise InvalidInput(f"cannot read {path}: the file is UTF-16 (or another encoding with "
+                           f"zero bytes), not UTF-8: {_SAVE_UTF8}")
+    header = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
+    text = header.decode("utf-8", errors="replace").strip()
+    if "," not in text:
+        for sep, name in ((";", "';'"), ("\t", "tab")):
+            if sep in text:
+                raise InvalidInput(f"cannot read {path}: the file looks {name}-separated "
+                                   f"(header {text[:60]!r}): save it with commas between the "
+                                   "columns")
+
+
+def read_error(path: Path, exc: Exception, *, csv_file: bool = True) -> str:
+    """The message for a file the reader refused: where (the line) and what to do, found by
+    reading the CSV file again line by line; else the reader's own first line, without its
+    advice on reader options the user cannot set."""
+    problem = csv_problem(path) if csv_file else None
+    if problem is None:
+        if isinstance(exc, OSError):
+            problem = exc.strerror or str(exc)
+        else:
+            problem = str(exc).strip().split("\n", 1)[0]
+    return f"cannot read {path}: {problem}"
+
+
+class _NotUtf8(Exception):
+    def __init__(self, line: int, data: bytes, at: int) -> None:
+        super().__init__(line)
+        self.line, self.data, self.at = line, data, at
+
+
+def _utf8_lines(fh: IO[bytes]) -> Iterator[str]:
+    for n, raw in enumerate(fh, 1):
+        try:
+            yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise _NotUtf8(n, raw, exc.start) from None
+
+
+def csv_problem(path: Path) -> str | None:
+    """The first thing in a CSV file the reader cannot take, named by its line (line 1 is the
+    header): a line that is not UTF-8 or has more fields than the header. None when none is
+    found (the reader's own message is all there is then)."""
+    try:
+        fh = path.open("rb")
+    except OSError:
+        return None
+    with fh:
+        reader = csv.reader(_utf8_lines(fh))
+        try:
+            header = next(reader, None)
+            if header is None:
+                return None
+            end = reader.line_num
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if len(row) > len(header):
+                    return (f"line {start} has {len(row)} fields but the header has "
+                            f"{len(header)} (line 1 is the header): a value with a comma "
+                            "must be in double quotes; correct that line")
+        except _NotUtf8 as bad:
+            seen = bad.data[max(0, bad.at - 20): bad.at + 1].decode("utf-8", errors="replace")
+            return (f"line {bad.line} is not UTF-8 (byte 0x{bad.data[bad.at]:02x} after "
+                    f"{seen[:-1]!r}; Latin-1 or Windows-1252 text?): {_SAVE_UTF8}")
+        except csv.Error as exc:
+            return f"line {reader.line_num}: {exc}"
+    return None
 
 
 def check_output(path: str | Path) -> Path:
     """Refuse an output path that cannot be written, before any work is done."""
     p = Path(path)
+    if p.is_dir():
+        raise InvalidInput(f"cannot write {p}: it is a folder; give a file name ending in "
+                           ".csv or .parquet")
     if p.suffix.lower() not in (".parquet", ".csv"):
         raise InvalidInput(f"unsupported output format {p.suffix!r}: use .csv or .parquet")
     if not p.parent.is_dir():
         raise InvalidInput(f"cannot write {p}: the folder {p.parent} does not exist")
-    if p.is_dir():
-        raise InvalidInput(f"cannot write {p}: it is a folder")
     return p
+
+
+def with_line_numbers(df: pl.DataFrame, first_line: int = 1) -> pl.DataFrame:
+    """``df`` with the ``line`` column first: each row's order line in the input (1 = the first
+    line after the header, as in impact's line table), so an output row is tied to its input
+    row even when quoted values span lines. An order book's own ``line`` column (its line
+    numbers, kept as given) stands instead: ``batch`` refuses only its answers."""
+    if any(fold(c) == LINE for c in df.columns):
+        return df
+    return df.select(
+        pl.int_range(first_line, first_line + df.height, dtype=pl.Int64).alias(LINE), pl.all())
 
 
 def write_results(df: pl.DataFrame, path: str | Path) -> None:

@@ -25,6 +25,13 @@ AFTER_EDITION = (f"the rule base holds the eCFR of {SOURCE_EDITION.isoformat()} 
                  "known before it: a rule published after that edition is not applied (check "
                  f"the Federal Register since {SOURCE_EDITION.isoformat()})")
 
+#: the first caveat of a line whose end-user type was left blank (``batch``) or given empty
+#: (``check --end-user-type ""``): civil is the favourable reading, so it is said, not assumed
+#: silently
+ASSUMED_CIVIL = ("end-user type not given: taken as civil (a military or government end user "
+                 "can need a licence a civil one does not, e.g. 15 CFR 744.21); state civil, "
+                 "government or military")
+
 
 def _unknown(rows: Iterable[Cited]) -> list[Cited]:
     return [r for r in rows if not r.start_date_known]
@@ -52,7 +59,10 @@ def caveats(ctx: Context) -> list[str]:
     fixed = snap.cache.get(key)
     if fixed is None:
         fixed = snap.cache[key] = _fixed(ctx)
-    rules = [f"{rule} ({citation})" for rule, citation in ctx.unknown_rules.items()]
+    # sorted: the order rules are consulted in depends on the value (a value over the LVS
+    # limit notes LVS before STA, one within it after), and the batch path decides a key at
+    # other values than the line's: the same rules must read the same in both paths
+    rules = [f"{rule} ({citation})" for rule, citation in sorted(ctx.unknown_rules.items())]
     if not rules:
         return list(fixed[0] + fixed[1])
     return [*fixed[0], f"rules applied from the eCFR of {SOURCE_EDITION.isoformat()} whose "

@@ -126,7 +126,7 @@ def evaluate(
     if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
         raise InvalidInput(f"quantity must be a finite, non-negative number, got {quantity}")
     try:
-        eu_type = EndUserType(str(end_user_type).lower())
+        eu_type = EndUserType(str(end_user_type).strip().lower())  # " Military " too
     except ValueError:
         raise InvalidInput(
             f"unknown end-user type {end_user_type!r}: use civil, government or military"

@@ -71,25 +71,38 @@ class ImpactResult:
         write_outdir(self, outdir)
 
 
+#: what the errors of :func:`check_dates` and :func:`sides` call the inputs: the parameters of
+#: :func:`impact` (the CLI passes :data:`CLI_NAMES`)
+API_NAMES = {"from": "from_date", "to": "to_date", "on": "on",
+             "from_lists": "from_screener", "to_lists": "to_screener"}
+CLI_NAMES = {"from": "--from", "to": "--to", "on": "--on",
+             "from_lists": "--from-lists", "to_lists": "--to-lists"}
+
+
 def check_dates(
-    from_date: date | None, to_date: date | None, on: date | None, lists: bool
+    from_date: date | None, to_date: date | None, on: date | None, lists: bool,
+    names: Mapping[str, str] = API_NAMES,
 ) -> tuple[date, date]:
-    """The old and new rule dates, or a clear error (the CLI checks before loading anything)."""
+    """The old and new rule dates, or a clear error (the CLI checks before loading anything)
+    naming the inputs as the caller knows them (``names``: :data:`API_NAMES`, or
+    :data:`CLI_NAMES` for the command's flags)."""
+    f, t, o = names["from"], names["to"], names["on"]
     if (from_date is None) != (to_date is None):
-        raise InvalidInput("give both dates (--from and --to), or neither")
+        raise InvalidInput(f"give both dates ({f} and {t}), or neither")
     if from_date is None and not lists:
-        raise InvalidInput("nothing to compare: give --from/--to dates, list versions, or both")
+        raise InvalidInput(f"nothing to compare: give {f}/{t} dates, list versions, or both")
     if from_date is not None and to_date is not None and from_date > to_date:
         raise InvalidInput(
-            f"--from {from_date.isoformat()} is after --to {to_date.isoformat()}: "
+            f"{f} {from_date.isoformat()} is after {t} {to_date.isoformat()}: "
             "the old side comes first"
         )
     if from_date is None:
         if on is None:
-            raise InvalidInput("comparing list versions needs the rule date: give --on YYYY-MM-DD")
+            raise InvalidInput(f"comparing list versions needs the rule date: give {o} "
+                               "(YYYY-MM-DD)")
         from_date = to_date = on
     elif on is not None:
-        raise InvalidInput("--on is for list comparisons alone; with --from/--to, drop --on")
+        raise InvalidInput(f"{o} is for list comparisons alone; with {f}/{t}, drop {o}")
     for d in (from_date, to_date):
         if d < RULEBASE_START:
             raise DateOutOfRange(
@@ -124,25 +137,35 @@ def _currency(
     ``present``: the currencies of the whole input when ``df`` is one part of it. The lines'
     columns come back under their field names (``Value`` as ``value``)."""
     df = order_frame(df, dated=False)
-    got = _with_currency(df)
-    if got is None:
-        return df, []
-    df = got
-    rates = {k.strip().upper(): v for k, v in (rates or {}).items()} | {"USD": 1.0}
-    for code, rate in rates.items():
+    given = {k.strip().upper(): v for k, v in (rates or {}).items()}
+    for code, rate in given.items():
         if not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
             raise InvalidInput(f"rate for {code} must be a positive number of USD, got {rate!r}")
-    present = sorted(present) if present is not None else currencies(df)
+    if given.get("USD", 1.0) != 1.0:
+        # it would be ignored: USD values are the unit everything is converted to
+        raise InvalidInput(f"rate for USD must be 1 (values are compared in USD), got "
+                           f"{given['USD']!r}: give rates for the other currencies only")
+    rates = given | {"USD": 1.0}
+    got = _with_currency(df)
+    if got is not None:
+        df = got
+        present = sorted(present) if present is not None else currencies(df)
+    else:
+        present = ["USD"]
     missing = [c for c in present if c not in rates]
     if missing:
         raise InvalidInput(
             f"values are in {', '.join(present)} but no rate is given for {', '.join(missing)}: "
             f"add --rate {missing[0]}=<USD per {missing[0]}> (values are compared in USD)"
         )
-    if present == ["USD"]:
-        return df, []
-    if "value" not in df.columns:
-        return df, []
+    unused = [c for c in given if c not in present and c != "USD"]
+    notes = [] if not unused else [
+        f"no line is in {', '.join(unused)}: the rate{'s' if len(unused) > 1 else ''} given "
+        f"for {'them' if len(unused) > 1 else 'it'} {'were' if len(unused) > 1 else 'was'} "
+        "not used" + ("" if got is not None else " (the order file has no currency column: "
+                      "every value is taken as USD)")]
+    if present == ["USD"] or "value" not in df.columns:
+        return df, notes
     raw = pl.col("value").cast(pl.Utf8).str.strip_chars()
     num = raw.cast(pl.Float64, strict=False)
     rate = pl.col("currency").replace_strict(rates, return_dtype=pl.Float64)
@@ -150,7 +173,7 @@ def _currency(
     usd = pl.when(num.is_null()).then(raw).otherwise((num * rate).round(2).cast(pl.Utf8))
     df = df.with_columns(raw.alias("value_in_currency"), usd.alias("value"))
     used = ", ".join(f"1 {c} = {rates[c]} USD" for c in present if c != "USD")
-    return df, [f"values converted to USD at {used}"]
+    return df, [f"values converted to USD at {used}", *notes]
 
 
 def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
@@ -294,13 +317,15 @@ def impact(
 
 def sides(
     from_date: date | None, to_date: date | None, on: date | None, from_screener: Any,
-    to_screener: Any,
+    to_screener: Any, names: Mapping[str, str] = API_NAMES,
 ) -> tuple[date, date, str]:
-    """The old and new rule dates and the mode (rules, lists or both), or a clear error."""
+    """The old and new rule dates and the mode (rules, lists or both), or a clear error
+    (``names``: see :func:`check_dates`)."""
     lists = from_screener is not None or to_screener is not None
     if lists and (from_screener is None or to_screener is None):
-        raise InvalidInput("give both list versions (--from-lists and --to-lists)")
-    d_old, d_new = check_dates(from_date, to_date, on, lists)
+        raise InvalidInput(f"give both list versions ({names['from_lists']} and "
+                           f"{names['to_lists']})")
+    d_old, d_new = check_dates(from_date, to_date, on, lists, names)
     mode = "rules+lists" if lists and from_date is not None else "lists" if lists else "rules"
     return d_old, d_new, mode
 

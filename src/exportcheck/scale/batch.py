@@ -102,14 +102,16 @@ def _determine_part(part: pl.DataFrame, rules: workers.RulesSpec,
                     screener: workers.ScreenerSpec | None,
                     owners: workers.OwnersSpec | None) -> bytes:
     from exportcheck.determine.batch import determine_frame
+    from exportcheck.determine.batch_io import with_line_numbers
 
-    df, _ = frames.partition(part)
+    df, first = frames.partition(part)
     # workers=1: the Dask worker is the process; no pool inside it
-    return pack(determine_frame(df, ruleset=workers.ruleset(rules),
-                                screener=workers.screener(screener),
-                                ownership=workers.ownership(owners), workers=1,
-                                memo=workers.decided(rules, screener, owners),
-                                signatures=workers.signatures(screener, owners)))
+    out = determine_frame(df, ruleset=workers.ruleset(rules),
+                          screener=workers.screener(screener),
+                          ownership=workers.ownership(owners), workers=1,
+                          memo=workers.decided(rules, screener, owners),
+                          signatures=workers.signatures(screener, owners))
+    return pack(with_line_numbers(out, first + 1))
 
 
 def determine_file(
@@ -124,11 +126,18 @@ def determine_file(
 ) -> DetermineRun:
     """Determine every line of ``in_path`` into ``out`` as the ``batch`` command would."""
     from exportcheck.determine.batch import _normalise
-    from exportcheck.determine.batch_io import check_answer_columns, check_output, has_parties
+    from exportcheck.determine.batch_io import (
+        check_answer_columns,
+        check_output,
+        has_parties,
+        sniff_csv,
+    )
 
     check_output(out)
     owners_spec = workers.owners_spec(owners)
     kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
+    if kind == "csv":
+        sniff_csv(in_path)  # UTF-16, ';'-separated: as in one process, before the cluster works
     head = frames.empty(in_path, kind)
     # a missing column, one named twice or an earlier run's answers fail here, before the
     # cluster works

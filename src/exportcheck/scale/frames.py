@@ -50,6 +50,8 @@ def input_kind(path: Path, *, csv_suffixes: tuple[str, ...] | None = None) -> st
     is read as CSV (screen-batch); else only those suffixes are (batch, impact)."""
     if not path.exists():
         raise InvalidInput(f"input file {path} does not exist")
+    if path.is_dir():
+        raise InvalidInput(f"input file {path} is a folder: give a .csv or .parquet file")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"
@@ -143,11 +145,17 @@ def read_piece(piece: Piece) -> pl.DataFrame:
             data = piece.header + f.read(piece.stop - piece.start)
         return pl.read_csv(io.BytesIO(data), infer_schema_length=0)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InvalidInput(f"cannot read {piece.path}: {exc}") from None
+        raise InvalidInput(_read_error(Path(piece.path), exc, piece.kind)) from None
 
 
-def count_rows(piece: Piece) -> int:
-    return read_piece(piece).height
+def count_rows(piece: Piece) -> int | str:
+    """The piece's rows, or why it cannot be read: returned, not raised, so the client raises
+    it as one process would (a worker logs a raised error as a failed task, traceback and
+    all, on the user's terminal)."""
+    try:
+        return read_piece(piece).height
+    except InvalidInput as exc:
+        return str(exc)
 
 
 def _load(piece: Piece) -> pl.DataFrame:
@@ -165,6 +173,8 @@ def read_parts(client: Client, path: Path, kind: str, rows_per_partition: int
     pieces = plan(path, kind, rows_per_partition)
     if kind == "csv":
         counts = client.gather(client.map(count_rows, pieces, pure=False))
+        if problem := next((c for c in counts if isinstance(c, str)), None):
+            raise InvalidInput(problem)
         starts = [0]
         for n in counts[:-1]:
             starts.append(starts[-1] + n)
@@ -181,7 +191,15 @@ def empty(path: Path, kind: str) -> pl.DataFrame:
             return pl.DataFrame(schema=pl.read_parquet_schema(path))
         return pl.read_csv(path, infer_schema_length=0, n_rows=0)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InvalidInput(f"cannot read {path}: {exc}") from None
+        raise InvalidInput(_read_error(path, exc, kind)) from None
+
+
+def _read_error(path: Path, exc: Exception, kind: str) -> str:
+    """The single-process reader's message: the whole file is read again to the first line
+    it cannot take, so the line named is the file's, not the partition's."""
+    from exportcheck.determine.batch_io import read_error
+
+    return read_error(path, exc, csv_file=kind == "csv")
 
 
 def partition(df: pl.DataFrame) -> tuple[pl.DataFrame, int]:

@@ -144,8 +144,14 @@ def impact_file(
     import dask
 
     from exportcheck.determine.batch import _normalise
-    from exportcheck.determine.batch_io import check_answer_columns, has_parties, order_frame
+    from exportcheck.determine.batch_io import (
+        check_answer_columns,
+        has_parties,
+        order_frame,
+        sniff_csv,
+    )
     from exportcheck.impact.core import (
+        API_NAMES,
         ImpactResult,
         _currency,
         carried_columns,
@@ -159,8 +165,11 @@ def impact_file(
 
     check_outdir(out)
     owners_spec = workers.owners_spec(owners)
-    d_old, d_new, mode = sides(from_date, to_date, on, from_lists, to_lists)
+    d_old, d_new, mode = sides(from_date, to_date, on, from_lists, to_lists,
+                               {**API_NAMES, "from_lists": "from_lists", "to_lists": "to_lists"})
     kind = frames.input_kind(orders, csv_suffixes=(".csv",))
+    if kind == "csv":
+        sniff_csv(orders)
     head = frames.empty(orders, kind)
     check_answer_columns(head.columns, impact=True, what=f"order file {orders}")
     dropped, notes = date_columns(head.columns, d_old, d_new)
