@@ -5,6 +5,7 @@ entry's content hash from its own list encoding; this pins both to what ``canoni
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -12,6 +13,7 @@ import pytest
 from ledger_helpers import dsp5
 from sqlalchemy import text
 
+from exportcheck.determine import determine
 from exportcheck.ledger.api import Ledger, parse
 from exportcheck.ledger.audit import canonical_json, content_tail, entry_hash
 from exportcheck.ledger.schemas import ShipmentIn
@@ -69,15 +71,34 @@ def test_the_stored_entry_is_the_canonical_json_of_the_decision(db_url, actor):
         assert stored_versions == '{"lists":"2026-12-01","rule_base":"3"}'
         assert (who, kind) == (actor, "shipment.posted")
         assert digest == entry_hash(seq, recorded_at, actor, kind, payload, stored_versions, "")
+    # under a licence exception: no draw, the determination of each line instead (LVS offered
+    # for 3A001.a.2 to Hong Kong before 740.2(a)(23), within its $1,500 limit)
     exception = {"idempotency_key": "x", "licence_exception": "LVS", "ship_date": "2019-06-01",
                  "destination": "HK", "consignee": HAN, "end_user": HAN,
-                 "lines": [{"classification": "3A001", "quantity": 1, "value": "9.99"}]}
+                 "lines": [{"classification": "3A001.a.2", "quantity": 1, "value": "9.99"}]}
     out = ledger.post_shipment(exception, actor=actor)
     _, _, _, _, payload, stored_versions, _ = _entry(ledger, out.audit_seq)
+    det = determine("3A001.a.2", "HK", dt.date(2019, 6, 1), value=9.99)
+    lvs = next(e for e in det.license_exceptions if e.symbol == "LVS")
+    summary = {"line": 1, "classification": "3A001.a.2", "value": "9.99",
+               "outcome": "EXCEPTION_AVAILABLE", "agency": "BIS", "reasons": det.reasons,
+               "rule_base": det.ruleset_version, "note": "",
+               "exception": {"symbol": "LVS", "citation": "15 CFR 740.3",
+                             "conditions": lvs.conditions}}
     assert payload == canonical_json({
         "request": parse(ShipmentIn, exception).model_dump(mode="json"),
-        "decision": "accepted", "drawn": [], "licence": None})
+        "decision": "accepted", "determination": [summary], "drawn": [], "licence": None})
+    assert "within LVS limit" in lvs.conditions
     assert stored_versions == "{}"
+    # an officer's override of a refusal is recorded with the refusal it overrode
+    iran = dict(exception, idempotency_key="y", ship_date="2024-06-01", destination="IR")
+    out = ledger.post_shipment(iran, actor=actor, override_reason="OFAC licence IA-2024-1")
+    payload = json.loads(_entry(ledger, out.audit_seq)[4])
+    assert payload["override"] == {"reason": "OFAC licence IA-2024-1", "overrode": [
+        "line 1 (3A001.a.2): LVS is not available to IR on 2024-06-01: LICENSE_REQUIRED "
+        "(15 CFR 746.7; License Exception LVS: IR is not in Country Group B)"]}
+    assert [d["outcome"] for d in payload["determination"]] == ["LICENSE_REQUIRED"]
+    assert list(payload) == sorted(payload)  # canonical: keys in order
     assert ledger.verify_audit().ok
 
 

@@ -31,8 +31,8 @@ def busy(ledger):
     ledger.post_shipment({"idempotency_key": "lvs-1", "licence_exception": "LVS",
                           "ship_date": "2022-05-01", "destination": "GB",
                           "consignee": "UK Importer Ltd", "end_user": "UK Importer Ltd",
-                          "lines": [{"classification": "0A501.a", "quantity": 1,
-                                     "value": "900.00"}]})          # entry 6
+                          "lines": [{"classification": "0A501.x", "quantity": 1,
+                                     "value": "450.00"}]})          # entry 6 (LVS: $500)
     ledger.apply_policy_event({"key": "hk", "title": "HK policy of denial", "action": "revoked",
                                "effective": "2020-07-15", "citation": "85 FR 43413",
                                "filter": {"destinations": ["HK"]}})  # entry 7

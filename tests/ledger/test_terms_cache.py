@@ -136,7 +136,7 @@ def test_a_repeated_key_on_the_fast_path_is_answered_from_the_first_post(pair):
 
 def test_a_post_under_a_licence_exception_is_one_round_trip_and_replays(pair):
     mine, _ = pair
-    spec = {"idempotency_key": "tmp-1", "licence_exception": "TMP", "ship_date": "2019-06-01",
+    spec = {"idempotency_key": "enc-1", "licence_exception": "ENC", "ship_date": "2019-06-01",
             "destination": "GB", "consignee": "UK Importer Ltd", "end_user": "UK Importer Ltd",
             "lines": [{"classification": "5A002", "quantity": 1, "value": "10.00"}]}
     assert _trips(mine, spec) == 1

@@ -255,8 +255,13 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
          key: str | None = typer.Option(None, "--key", help="idempotency key (e.g. invoice)"),
          reference: str = typer.Option("", "--reference", help="AES ITN, invoice..."),
          file: Path | None = typer.Option(None, "--file", help="YAML/JSON shipment instead"),
+         override_reason: str | None = typer.Option(
+             None, "--override-reason",
+             help="post under --exception although the determination refuses it (not if "
+                  "PROHIBITED): the authority the rule base does not know, recorded"),
          db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
-    """Post a shipment: checked against its licence and drawn down, or refused with the rule."""
+    """Post a shipment: checked against its licence and drawn down, or refused with the rule.
+    Under --exception, each line is checked against the determination instead."""
     if file is not None:
         spec = _load(file)
     else:
@@ -273,13 +278,50 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
     # on a licence needs the ledger that holds it (a mistyped --db is an error, not a new file)
     first = isinstance(spec, dict) and bool(spec.get("licence_exception"))
     out = _ledger(db, create=first).post_shipment(spec, actor=_actor(actor),
-                                                  versions=_versions())
+                                                  versions=_versions(),
+                                                  override_reason=override_reason)
     if as_json:
         _dump(out.model_dump(mode="json"))
-    else:
-        what = "recorded" if out.created else "already recorded (same idempotency key)"
-        console.print(f"shipment {out.idempotency_key} {what}: ${out.total_value:,} to "
-                      f"{out.destination} on {out.ship_date} (audit #{out.audit_seq})")
+        return
+    what = "recorded" if out.created else "already recorded (same idempotency key)"
+    console.print(f"shipment {out.idempotency_key} {what}: ${out.total_value:,} to "
+                  f"{out.destination} on {out.ship_date} (audit #{out.audit_seq})",
+                  soft_wrap=True)
+    for line in getattr(out, "determination", []):
+        offered = line["exception"]
+        said = (f"{offered['symbol']} ({offered['citation']}): {offered['conditions']}"
+                if offered else line["note"])
+        console.print(f"  line {line['line']} ({line['classification']}): {line['outcome']}"
+                      + (f"; {said}" if said else ""), soft_wrap=True, markup=False)
+    if getattr(out, "override_reason", None):
+        console.print(f"  overridden by the officer: {out.override_reason}", soft_wrap=True,
+                      markup=False)
+
+
+def reverse(shipment_key: str = typer.Argument(
+                ..., help="idempotency key the shipment was posted under"),
+            reason: str = typer.Option(..., "--reason", help="why it is reversed (recorded)"),
+            key: str = typer.Option(..., "--key", help="the reversal's own idempotency key"),
+            reference: str = typer.Option("", "--reference",
+                                          help="e.g. the corrected AES filing, a credit note"),
+            db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
+    """Reverse a shipment posted by mistake: its draw-down is given back to the licence and it
+    is marked reversed, with an audit entry; nothing is edited or deleted."""
+    out = _ledger(db).reverse_shipment(shipment_key, reason=reason, idempotency_key=key,
+                                       reference=reference, actor=_actor(actor),
+                                       versions=_versions())
+    if as_json:
+        _dump(out.model_dump(mode="json"))
+        return
+    what = "reversed" if out.created else "already reversed (same reversal key)"
+    given = (f"${out.returned_value:,} given back to licence {out.licence_number}"
+             if out.licence_number else
+             f"nothing to give back (licence exception {out.licence_exception})")
+    console.print(f"shipment {out.shipment_key} {what} by {out.idempotency_key} (audit "
+                  f"#{out.audit_seq}): {given}", soft_wrap=True, markup=False)
+    for line in out.returned:
+        console.print(f"  line {line.line_no} ({line.classification}): quantity "
+                      f"{line.quantity}, ${line.value:,}", markup=False)
 
 
 @audit_app.command("verify")
@@ -385,3 +427,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(licences_app, name="licences")
     app.add_typer(audit_app, name="audit")
     app.command("ship")(ship)
+    app.command("reverse")(reverse)

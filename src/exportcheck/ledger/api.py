@@ -28,15 +28,27 @@ from sqlalchemy.orm import Session
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.db.engine import masked_url, normalise_url
 from exportcheck.errors import InvalidInput, LedgerError
-from exportcheck.ledger import audit, licences, policy, report, shipments, statecheck
-from exportcheck.ledger.models import LicenceLine, ShipmentLine
+from exportcheck.ledger import (
+    audit,
+    exception_check,
+    licences,
+    policy,
+    report,
+    reversals,
+    shipments,
+    statecheck,
+)
+from exportcheck.ledger.models import LicenceLine, Shipment, ShipmentLine, ShipmentReversal
 from exportcheck.ledger.schemas import (
+    ExceptionShipmentOut,
     LicenceIn,
     LicenceOut,
     LicenceStatus,
     PolicyEventIn,
+    ReversalOut,
     ShipmentIn,
     ShipmentOut,
+    ShipmentReversalIn,
 )
 from exportcheck.ledger.sealing import Sealer, SealResult
 from exportcheck.ledger.snapshot import TermsCache
@@ -180,14 +192,16 @@ class Ledger:
 
         return self._retrying(attempt, idempotent=True)
 
-    def _post_pg(self, spec: ShipmentIn, actor: str, versions: dict | None) -> ShipmentOut:
+    def _post_pg(self, spec: ShipmentIn, actor: str, versions: dict | None,
+                 extra: dict[str, Any] | None = None) -> ShipmentOut:
         """PostgreSQL: a post on a connection this process keeps for posts (no pool checkout:
         :class:`~exportcheck.ledger.pgpost.PostConnections`), committed by the post itself;
         retried as :meth:`_in_core_write` retries."""
         def attempt() -> ShipmentOut:
             with self._post_conns.cursor() as cur:
                 result, appended = shipments.post_shipment_pg(
-                    cur, spec, actor=actor, versions=versions, cache=self.terms_cache)
+                    cur, spec, actor=actor, versions=versions, cache=self.terms_cache,
+                    extra=extra)
             if appended and self.sealing == "after":
                 self.sealer.after_commit()
             return result
@@ -244,24 +258,75 @@ class Ledger:
 
     # -- shipments ----------------------------------------------------------------------
     def post_shipment(self, spec: ShipmentIn | dict[str, Any], *, actor: str = "exportcheck",
-                      versions: dict | None = None, audit_refusals: bool = True) -> ShipmentOut:
+                      versions: dict | None = None, audit_refusals: bool = True,
+                      override_reason: str | None = None) -> ShipmentOut:
         """Check a shipment against its licence and draw it down once per idempotency key.
+
+        A shipment under a licence exception is checked against the determination of each
+        line instead (:mod:`~exportcheck.ledger.exception_check`), which is recorded in its
+        audit entry; ``override_reason`` (an authority the rule base does not know) posts one
+        the determination refuses, unless it is PROHIBITED, and is recorded too. Such a post
+        answers :class:`~exportcheck.ledger.schemas.ExceptionShipmentOut`.
 
         Raises :class:`~exportcheck.ledger.shipments.ShipmentRefused` (a ``LedgerError``) naming
         the rule; nothing is drawn, and the refusal is written to the audit trail.
         """
         spec = parse(ShipmentIn, spec)
+        override_reason = exception_check.check_override(spec, override_reason)
+        extra, checked = None, None
         try:
+            if spec.licence_exception is not None:
+                checked = exception_check.check_exception(spec)
+                if checked.refusals and not self._posted(spec.idempotency_key):
+                    checked.refuse(override_reason)  # (a replay answers as before)
+                extra = checked.payload(override_reason)
             if self._post_conns is not None:
-                return self._post_pg(spec, actor, versions)
-            return self._in_core_write(functools.partial(
-                shipments.post_shipment, spec=spec, actor=actor, versions=versions,
-                inline_seal=self.sealing == "inline"))
+                out = self._post_pg(spec, actor, versions, extra)
+            else:
+                out = self._in_core_write(functools.partial(
+                    shipments.post_shipment, spec=spec, actor=actor, versions=versions,
+                    inline_seal=self.sealing == "inline", extra=extra))
         except shipments.ShipmentRefused as exc:
             if audit_refusals:
-                self._audit_refusal("shipment.refused", actor, {
-                    "request": spec.model_dump(mode="json"), "decision": "refused",
-                    "rule": exc.rule, "reason": str(exc)}, versions)
+                payload = {"request": spec.model_dump(mode="json"), "decision": "refused",
+                           "rule": exc.rule, "reason": str(exc)}
+                if checked is not None:
+                    payload["determination"] = checked.lines
+                self._audit_refusal("shipment.refused", actor, payload, versions)
+            raise
+        if checked is None or not out.created:
+            return out
+        return ExceptionShipmentOut.model_construct(
+            **dict(out), determination=checked.lines, override_reason=override_reason)
+
+    def _posted(self, key: str) -> bool:
+        """Is a shipment recorded under ``key``?"""
+        with self._read() as s:
+            return s.scalar(select(Shipment.id).where(Shipment.idempotency_key == key)
+                            ) is not None
+
+    def reverse_shipment(self, shipment_key: str, *, reason: str, idempotency_key: str,
+                         reference: str = "", actor: str = "exportcheck",
+                         versions: dict | None = None) -> ReversalOut:
+        """Reverse a shipment posted by mistake (the one posted under ``shipment_key``) with
+        a compensating, audited entry: the licence lines get back exactly what it drew, the
+        shipment is marked reversed, nothing is edited or deleted
+        (:mod:`~exportcheck.ledger.reversals`). ``idempotency_key`` is the reversal's own:
+        repeating the request answers the first reversal.
+
+        Raises :class:`~exportcheck.ledger.reversals.ReversalRefused` for an unknown shipment,
+        one already reversed or an empty reason (the refusal is audited, nothing else is
+        written); ``LedgerError`` for a reversal key used for another request."""
+        spec = parse(ShipmentReversalIn, {
+            "shipment_key": shipment_key, "idempotency_key": idempotency_key,
+            "reason": " ".join((reason or "").split()), "reference": reference or ""})
+        try:
+            return self._in_write(lambda s: reversals.reverse_shipment(
+                s, spec, actor=actor, versions=versions))
+        except reversals.ReversalRefused as exc:
+            self._audit_refusal("shipment.reversal_refused", actor, {
+                "request": spec.model_dump(mode="json"), "decision": "refused",
+                "rule": exc.rule, "reason": str(exc)}, versions)
             raise
 
     def apply_policy_event(self, event: PolicyEventIn | dict[str, Any], *,
@@ -340,18 +405,19 @@ class Ledger:
             return audit.export(s, out, fmt=fmt, start=start, end=end, status=status)
 
     def balance_mismatches(self) -> list[str]:
-        """Licence lines whose drawn totals differ from the sum of their shipment lines
-        (there should be none: both change in the same transaction)."""
+        """Licence lines whose drawn totals differ from the sum of the lines of their shipments
+        not reversed (there should be none: both change in the same transaction)."""
+        def drawn(column: Any) -> dict[int, int]:
+            return dict(s.execute(
+                select(ShipmentLine.licence_line_id, func.sum(column))
+                .outerjoin(ShipmentReversal,
+                           ShipmentReversal.shipment_id == ShipmentLine.shipment_id)
+                .where(ShipmentLine.licence_line_id.is_not(None),
+                       ShipmentReversal.id.is_(None))
+                .group_by(ShipmentLine.licence_line_id)).all())
+
         with self._read() as s:
-            sums = dict(s.execute(
-                select(ShipmentLine.licence_line_id,
-                       func.sum(ShipmentLine.value_cents))
-                .where(ShipmentLine.licence_line_id.is_not(None))
-                .group_by(ShipmentLine.licence_line_id)).all())
-            qty = dict(s.execute(
-                select(ShipmentLine.licence_line_id, func.sum(ShipmentLine.qty_milli))
-                .where(ShipmentLine.licence_line_id.is_not(None))
-                .group_by(ShipmentLine.licence_line_id)).all())
+            sums, qty = drawn(ShipmentLine.value_cents), drawn(ShipmentLine.qty_milli)
             bad = []
             for ln in s.execute(select(LicenceLine)).scalars():
                 v, q = int(sums.get(ln.id) or 0), int(qty.get(ln.id) or 0)

@@ -179,6 +179,30 @@ class ShipmentLine(Base):
     shipment: Mapped[Shipment] = relationship(back_populates="lines")
 
 
+class ShipmentReversal(Base):
+    """A compensating entry for a shipment posted by mistake (migration ledger_0005).
+
+    The shipment and its lines stay as posted; this row says it is reversed, and the licence
+    lines it drew on were given back what it drew, in the same transaction as the
+    ``shipment.reversed`` audit entry. One per shipment (UNIQUE), so it cannot be reversed
+    twice."""
+
+    __tablename__ = "ledger_shipment_reversal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("ledger_shipment.id"), unique=True)
+    #: the reversal's own idempotency key
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    #: sha256 of the canonical reversal request: a reused key with other content is refused
+    request_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(String(128), default="")
+    actor: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: sequence number of the ``shipment.reversed`` audit entry
+    audit_seq: Mapped[int] = mapped_column(BigInteger)
+
+
 class AuditEntry(Base):
     """One entry of the append-only audit log (15 CFR Part 762 records).
 

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from exportcheck.ledger.audit import append_event
 from exportcheck.ledger.licences import change_status, status_on
-from exportcheck.ledger.models import Licence, LicenceStatusEvent, PolicyEvent, Shipment
+from exportcheck.ledger.models import (
+    Licence,
+    LicenceStatusEvent,
+    PolicyEvent,
+    Shipment,
+    ShipmentReversal,
+)
 from exportcheck.ledger.schemas import (
     BLOCKING,
     LicenceStatus,
@@ -114,8 +120,10 @@ def apply_policy_event(session: Session, ev: PolicyEventIn, *, actor: str,
                       reason=ev.title, citation=ev.citation, actor=actor,
                       policy_event_id=event.id, audit=False)
         result.affected.append(f"{lic.agency} {lic.number}")
-        late = session.execute(select(Shipment.idempotency_key).where(
-            Shipment.licence_id == lic.id, Shipment.ship_date >= ev.effective)).scalars()
+        late = session.execute(select(Shipment.idempotency_key).outerjoin(
+            ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id).where(
+            Shipment.licence_id == lic.id, Shipment.ship_date >= ev.effective,
+            ShipmentReversal.id.is_(None))).scalars()  # a reversed one was never made
         result.shipments_on_or_after.extend(late)
     append_event(session, kind="policy.applied", actor=actor, versions=versions, payload={
         "event": json.loads(ev.model_dump_json()), "affected": result.affected,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportcheck.ledger.licences import from_cents, list_licences, status_on
-from exportcheck.ledger.models import Shipment, ShipmentLine
+from exportcheck.ledger.models import Shipment, ShipmentLine, ShipmentReversal
 from exportcheck.ledger.schemas import BLOCKING
 
 
@@ -41,12 +41,14 @@ class Report(BaseModel):
 
 
 def _shipped_by(session: Session, day: dt.date) -> dict[int, int]:
-    """Cents drawn per licence by shipments dated on or before ``day``."""
+    """Cents drawn per licence by shipments dated on or before ``day``, not reversed (a
+    reversal says the shipment was posted by mistake: it never drew, on any date)."""
     rows = session.execute(
         select(Shipment.licence_id, func.sum(ShipmentLine.value_cents))
         .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        .outerjoin(ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id)
         .where(ShipmentLine.licence_line_id.is_not(None), Shipment.licence_id.is_not(None),
-               Shipment.ship_date <= day)
+               Shipment.ship_date <= day, ShipmentReversal.id.is_(None))
         .group_by(Shipment.licence_id))
     return {licence_id: int(cents or 0) for licence_id, cents in rows}
 

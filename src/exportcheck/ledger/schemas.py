@@ -314,7 +314,9 @@ class ShipmentIn(_In):
     idempotency_key: str = Field(min_length=1, max_length=128)
     licence_number: str | None = None
     agency: Agency | None = None
-    #: licence exception / exemption used instead of a licence, e.g. "LVS" or "22 CFR 123.17"
+    #: licence exception / exemption used instead of a licence, e.g. "LVS" or "22 CFR 123.17";
+    #: the regime is checked here, the rest against the determination when it is posted
+    #: (:mod:`exportcheck.ledger.exception_check`)
     licence_exception: str | None = Field(default=None, max_length=16)
     ship_date: dt.date
     destination: str
@@ -441,4 +443,48 @@ class ShipmentOut(BaseModel):
     total_value: Decimal
     audit_seq: int
     #: False when this was a repeat of an already-recorded idempotency key
+    created: bool
+
+
+class ExceptionShipmentOut(ShipmentOut):
+    """A shipment posted under a licence exception, with the determination it was checked
+    against (one summary per line, as recorded in its audit entry) and any override. The REST
+    API answers :class:`ShipmentOut` (these fields are the CLI's)."""
+
+    determination: list[dict] = Field(default_factory=list)
+    override_reason: str | None = None
+
+
+class ShipmentReversalIn(_In):
+    """Reverse a shipment posted by mistake: a compensating entry, never an edit. The reversal
+    has its own idempotency key (a retried request reverses once)."""
+
+    #: the idempotency key the shipment was posted under
+    shipment_key: str = Field(min_length=1, max_length=128)
+    idempotency_key: str = Field(min_length=1, max_length=128)
+    #: why the shipment is reversed (checked by the ledger, so an empty one is an audited
+    #: refusal like the others)
+    reason: str = Field(default="", max_length=2000)
+    #: e.g. the corrected AES filing, a credit note
+    reference: str = Field(default="", max_length=128)
+
+
+class ReturnedLine(BaseModel):
+    line_no: int
+    classification: str
+    quantity: Decimal
+    value: Decimal
+
+
+class ReversalOut(BaseModel):
+    id: int
+    idempotency_key: str
+    shipment_key: str
+    licence_number: str | None
+    licence_exception: str | None
+    #: what the reversal gave back to the licence lines (none under a licence exception)
+    returned: list[ReturnedLine]
+    returned_value: Decimal
+    audit_seq: int
+    #: False when this was a repeat of an already-recorded reversal key
     created: bool

@@ -306,10 +306,11 @@ class _Plan:
 
 
 def _plan(spec: ShipmentIn, lic: LicenceRow | None, actor: str, versions: dict | None,
-          request_json: str, digest: str) -> _Plan:
+          request_json: str, digest: str, extra: dict[str, Any] | None = None) -> _Plan:
     """Check ``spec`` against the licence as read under its lock (raises
     :class:`ShipmentRefused`) and build the rows to write. ``request_json``: the request's
-    canonical JSON, spliced into the audit payload (encoded once per post)."""
+    canonical JSON, spliced into the audit payload (encoded once per post). ``extra``: more
+    payload keys (a shipment under a licence exception: its ``determination``, ``override``)."""
     draws: list[_Draw] = []
     drawn = "[]"
     fixed = None
@@ -323,6 +324,11 @@ def _plan(spec: ShipmentIn, lic: LicenceRow | None, actor: str, versions: dict |
     payload_text = (f'{{"decision":"accepted","drawn":{drawn},"licence":'
                     f'{"null" if fixed is None else fixed.licence_json},"request":'
                     f'{request_json}}}')
+    if extra:  # not the hot path: the keys merged in canonical (sorted) order
+        parts = {"decision": '"accepted"', "drawn": drawn, "request": request_json,
+                 "licence": "null" if fixed is None else fixed.licence_json}
+        parts.update((k, canonical_json(v)) for k, v in extra.items())
+        payload_text = "{" + ",".join(f"{json_str(k)}:{parts[k]}" for k in sorted(parts)) + "}"
     event = {"recorded_at": now_iso(), "actor": actor, "kind": "shipment.posted",
              "payload": payload_text, "versions": encode_versions(versions)}
     shipment = {
@@ -373,7 +379,8 @@ def _pg_rows(plan: _Plan) -> tuple[list[dict[str, int]], dict[str, str]]:
 
 
 def _post_pg(cur: Any, spec: ShipmentIn, actor: str, versions: dict | None,
-             request: str, digest: str, cache: TermsCache | None
+             request: str, digest: str, cache: TermsCache | None,
+             extra: dict[str, Any] | None = None
              ) -> tuple[LicenceRow | None, _Plan, int, int, bool] | ShipmentOut:
     """A post on PostgreSQL, committed here on ``cur``'s connection (psycopg, in autocommit,
     idle): ONE
@@ -388,7 +395,7 @@ def _post_pg(cur: Any, spec: ShipmentIn, actor: str, versions: dict | None,
     lic = cache.quiet(number, agency) if cache is not None and number is not None else None
     if number is None or lic is not None:
         try:
-            plan = _plan(spec, lic, actor, versions, request, digest)
+            plan = _plan(spec, lic, actor, versions, request, digest, extra)
             written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment,
                                               plan.lines, alone=True, cursor=cur)
             return lic, plan, *written, True
@@ -406,7 +413,7 @@ def _post_pg(cur: Any, spec: ShipmentIn, actor: str, versions: dict | None,
         return _replay(spec, prior, digest)
     if cache is not None and lic is not None:
         cache.read(number, agency, lic)
-    plan = _plan(spec, lic, actor, versions, request, digest)
+    plan = _plan(spec, lic, actor, versions, request, digest, extra)
     written = pgpost.write_and_commit(raw, lic, *_pg_rows(plan), plan.shipment, plan.lines,
                                       alone=False, cursor=cur)
     return lic, plan, *written, False
@@ -417,13 +424,14 @@ def _stale(exc: OperationalError) -> bool:
 
 
 def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
-                  versions: dict | None = None,
-                  inline_seal: bool = False) -> tuple[ShipmentOut, bool]:
+                  versions: dict | None = None, inline_seal: bool = False,
+                  extra: dict[str, Any] | None = None) -> tuple[ShipmentOut, bool]:
     """SQLite: check and record one shipment in the caller's (write) transaction on ``conn``.
 
     Returns ``(shipment, created)``; ``created`` is False for a repeated idempotency key.
     Raises :class:`ShipmentRefused` (nothing written) when the licence does not cover it.
-    ``inline_seal`` links the audit entry into the chain in the same transaction. PostgreSQL
+    ``inline_seal`` links the audit entry into the chain in the same transaction; ``extra``
+    adds keys to its payload (:func:`_plan`). PostgreSQL
     posts go through :func:`post_shipment_pg` on a connection the Ledger keeps for posts.
     """
     request = canonical_json(spec.model_dump(mode="json"))
@@ -435,13 +443,14 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     prior, nxt = read_terms(conn, lic, spec.idempotency_key)
     if prior is not None:
         return _replay(spec, prior, digest), False
-    plan = _plan(spec, lic, actor, versions, request, digest)
+    plan = _plan(spec, lic, actor, versions, request, digest, extra)
     shipment_id = _write_sqlite(conn, plan, nxt, inline_seal)
     return _out(spec, lic, plan, shipment_id, nxt.seq), True
 
 
 def post_shipment_pg(cur: Any, spec: ShipmentIn, *, actor: str, versions: dict | None = None,
-                     cache: TermsCache | None = None) -> tuple[ShipmentOut, bool]:
+                     cache: TermsCache | None = None,
+                     extra: dict[str, Any] | None = None) -> tuple[ShipmentOut, bool]:
     """PostgreSQL: check and record one shipment with ``cur`` (a psycopg cursor; its connection
     in autocommit, idle), in a transaction of its own committed here, in one statement or two
     round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`). Returns and
@@ -449,7 +458,7 @@ def post_shipment_pg(cur: Any, spec: ShipmentIn, *, actor: str, versions: dict |
     caller's to roll back (:class:`exportcheck.ledger.pgpost.PostConnections` does)."""
     request = canonical_json(spec.model_dump(mode="json"))
     digest = _digest(request)
-    done = _post_pg(cur, spec, actor, versions, request, digest, cache)
+    done = _post_pg(cur, spec, actor, versions, request, digest, cache, extra)
     if isinstance(done, ShipmentOut):
         return done, False
     lic, plan, shipment_id, seq, cached = done

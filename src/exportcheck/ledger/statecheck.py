@@ -2,18 +2,21 @@
 
 The hash chain proves the *log* is intact; this module proves the *tables* agree with it. It
 replays the audit payloads (``licence.added``, ``licence.status``, ``policy.applied``,
-``shipment.posted``) into what every licence (lines: classification, quantity, value, drawn
-totals; parties; destination; validity; provisos), its status history, every policy event and
-every shipment (with its lines and the licence lines they draw on) must be, and compares that
-with ``ledger_licence``, ``ledger_licence_line``, ``ledger_licence_party``,
-``ledger_licence_status``, ``ledger_policy_event``, ``ledger_shipment`` and
-``ledger_shipment_line``. So multiplying a line's value, deleting a suspension, editing a
-shipment line or inserting a shipment without an audit entry is reported, naming the table, the
-row and the audit entry it contradicts.
+``shipment.posted``, ``shipment.reversed``) into what every licence (lines: classification,
+quantity, value, drawn totals; parties; destination; validity; provisos), its status history,
+every policy event, every shipment (with its lines and the licence lines they draw on) and
+every reversal must be, and compares that with ``ledger_licence``, ``ledger_licence_line``,
+``ledger_licence_party``, ``ledger_licence_status``, ``ledger_policy_event``,
+``ledger_shipment``, ``ledger_shipment_line`` and ``ledger_shipment_reversal``. A reversal
+gives back what its shipment's own audited lines drew, so a reversed shipment's draw-down is
+expected back. So multiplying a line's value, deleting a suspension, editing a shipment line,
+inserting a shipment without an audit entry or deleting a reversal is reported, naming the
+table, the row and the audit entry it contradicts.
 
 Not compared (not in the payloads, or derived): row timestamps (``created_at``,
 ``recorded_at``) and the denormalised ``ledger_licence.status`` (the status history, which *is*
-compared, is authoritative).
+compared, is authoritative). Payload keys the replay does not need (a shipment's
+``determination`` and ``override``, a reversal's ``returned``) are ignored.
 """
 
 from __future__ import annotations
@@ -34,11 +37,13 @@ from exportcheck.ledger.models import (
     LicenceStatusEvent,
     PolicyEvent,
     Shipment,
+    ShipmentReversal,
 )
 from exportcheck.ledger.schemas import classification_key
 
 #: audit entry kinds that change the ledger tables
-STATE_KINDS = ("licence.added", "licence.status", "policy.applied", "shipment.posted")
+STATE_KINDS = ("licence.added", "licence.status", "policy.applied", "shipment.posted",
+               "shipment.reversed")
 _CENT, _MILLI = Decimal("0.01"), Decimal("0.001")
 
 
@@ -107,6 +112,7 @@ def check_state(session: Session) -> StateCheck:
     policies: dict[str, tuple[int, dict[str, Any]]] = {}
     policy_status: list[tuple[int, str, tuple[str, str], tuple]] = []  # seq, key, licence, row
     ships: dict[str, tuple[int, dict[str, Any]]] = {}
+    reversals: dict[str, tuple[int, dict[str, Any]]] = {}
 
     entries = session.execute(
         select(AuditEntry.seq, AuditEntry.kind, AuditEntry.actor, AuditEntry.payload)
@@ -114,12 +120,17 @@ def check_state(session: Session) -> StateCheck:
         .execution_options(yield_per=2000))
     for seq, kind, actor, text in entries:
         try:
-            _replay(seq, kind, actor, json.loads(text), lics, policies, policy_status, ships)
+            p = json.loads(text)
+            if kind == "shipment.reversed":
+                _replay_reversal(seq, actor, p, lics, ships, reversals)
+            else:
+                _replay(seq, kind, actor, p, lics, policies, policy_status, ships)
             out.entries_replayed += 1
         except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
             out.unverifiable.append(f"#{seq} ({kind}): payload cannot be replayed "
                                     f"({type(exc).__name__}: {exc})")
     _compare(session, out, lics, policies, policy_status, ships)
+    _compare_reversals(session, out, reversals)
     return out
 
 
@@ -178,6 +189,55 @@ def _replay(seq: int, kind: str, actor: str, p: dict[str, Any], lics: dict, poli
             "reference": req.get("reference", ""), "actor": actor, "audit_seq": seq,
             "request_hash": hashlib.sha256(canonical_json(req).encode()).hexdigest(),
             "lines": lines})
+
+
+def _replay_reversal(seq: int, actor: str, p: dict[str, Any], lics: dict, ships: dict,
+                     reversals: dict) -> None:
+    """Give back what the reversed shipment's audited lines drew (not the amounts the
+    reversal's payload states: the shipment's entry is the record of the draw)."""
+    req = p["request"]
+    key = p["shipment"]["idempotency_key"]
+    if key not in ships:
+        raise KeyError(f"the reversed shipment {key!r} has no earlier shipment.posted entry")
+    if any(want["shipment"] == key for _, want in reversals.values()):
+        raise ValueError(f"shipment {key!r} is reversed a second time")
+    for line in ships[key][1]["lines"]:
+        if line["licence_line"] is not None:
+            lic_key, line_no = line["licence_line"]
+            lic = lics[lic_key]
+            drawn = lic.drawn.setdefault(line_no, [0, 0])
+            drawn[0] -= line["qty_milli"]
+            drawn[1] -= line["value_cents"]
+            lic.last_draw_seq[line_no] = seq
+    reversals[req["idempotency_key"]] = (seq, {
+        "shipment": key, "reason": req["reason"], "reference": req.get("reference", ""),
+        "actor": actor, "audit_seq": seq,
+        "request_hash": hashlib.sha256(canonical_json(req).encode()).hexdigest()})
+
+
+def _compare_reversals(session: Session, out: StateCheck, reversals: dict) -> None:
+    add = out.mismatches.append
+    keys = dict(session.execute(select(Shipment.id, Shipment.idempotency_key)).all())
+    found: set[str] = set()
+    for rev in session.execute(select(ShipmentReversal).order_by(ShipmentReversal.id)
+                               ).scalars():
+        row = f"id={rev.id} (key {rev.idempotency_key!r})"
+        if rev.idempotency_key not in reversals:
+            add(Mismatch(None, "ledger_shipment_reversal", row,
+                         "no shipment.reversed entry records this reversal (inserted outside "
+                         f"the ledger?; it claims audit entry #{rev.audit_seq})"))
+            continue
+        found.add(rev.idempotency_key)
+        seq, want = reversals[rev.idempotency_key]
+        actual = {"shipment": keys.get(rev.shipment_id), "reason": rev.reason,
+                  "reference": rev.reference, "actor": rev.actor, "audit_seq": rev.audit_seq,
+                  "request_hash": rev.request_hash}
+        for problem in _diff(want, actual):
+            add(Mismatch(seq, "ledger_shipment_reversal", row, problem))
+    for key, (seq, want) in reversals.items():
+        if key not in found:
+            add(Mismatch(seq, "ledger_shipment_reversal", f"key {key!r} (shipment "
+                         f"{want['shipment']!r})", "row is missing (deleted?)"))
 
 
 def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:

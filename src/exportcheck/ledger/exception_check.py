@@ -1,0 +1,228 @@
+"""A shipment under a licence exception is checked against the project's own determination.
+
+``ShipmentIn`` alone only checks the regime (an EAR symbol for an EAR item, an ITAR exemption
+for a USML one), so LVS could be recorded for an item to Iran. Before such a shipment is
+posted, each line is determined with :func:`exportcheck.determine.determine` (the function
+``exportcheck.api`` exports): its classification, the shipment's destination and ship date,
+civil end use, and its value. Party names are NOT screened here (no list is loaded, so a post
+stays fast; screening is ``check``'s and the determination's job). The value given is that of
+all the shipment's lines of the line's CCL entry: LVS limits are per shipment of items of one
+ECCN (15 CFR 740.3), so two $400 lines of 0A501 are $800 against a $500 limit.
+
+EAR licence exceptions (and NLR):
+
+* PROHIBITED: refused, whatever the symbol (an override does not lift it);
+* a licence is required (LICENSE_REQUIRED or EXCEPTION_AVAILABLE) and the claimed symbol is
+  not among the exceptions the determination offers: refused; NLR is refused too;
+* the symbol is offered: accepted, and its citation and conditions (a value limit, what the
+  exporter must have done) are recorded with the shipment;
+* no licence is required (NLR): accepted; the record says the exception is not needed.
+
+ITAR exemptions: the rule base does not model the exemptions' own conditions (22 CFR 123.17's
+personal-use limits, 126.5's Canadian end users, ...), so an exemption is refused only where
+the determination says none may be used: a PROHIBITED outcome, or a 22 CFR 126.1 destination
+on the ship date (USML to Iran; to Hong Kong from 30 June 2020). The engine answers the latter
+LICENSE_REQUIRED with a policy of denial and a fired 126.1 step saying "ITAR exemptions are
+not available (126.1(a))": that step decides. Otherwise the exemption is accepted and the
+record says the rule base does not check its conditions.
+
+A line the rule base cannot determine (an ECCN it does not know, a date before it starts) is
+refused as unchecked. An officer holding an authority the rule base does not know (an
+advisory opinion, a classification ruling, an OFAC licence) may override any refusal but
+PROHIBITED with a reason; the reason and the refusals it overrode are recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from exportcheck.errors import InvalidInput
+from exportcheck.ledger.schemas import EAR_EXCEPTIONS, ShipmentIn, classification_key, is_ear_item
+from exportcheck.ledger.shipments import ShipmentRefused
+from exportcheck.models import Determination, Outcome, TraceStep
+
+#: fired trace steps that explain or qualify an answer but impose no requirement
+_NOT_DECIDING = ("Licence review policy", "End-user type", "HOLD", "SCOPE", "License Exception",
+                 "Licence exception", "Screening hit", "Ownership", "Temporary general licence",
+                 "Conclusion", "Restricted-party screening")
+
+
+class ExceptionRefused(ShipmentRefused):
+    """The determination does not allow the exception claimed; ``determination`` holds the
+    per-line summaries (recorded with the audited refusal)."""
+
+    def __init__(self, message: str, rule: str, determination: list[dict[str, Any]]) -> None:
+        super().__init__(message, rule)
+        self.determination = determination
+
+
+@dataclass
+class ExceptionCheck:
+    """The determination of every line: ``lines`` as recorded in the audit payload;
+    ``refusals`` ``(message, rule)``; ``final`` the refusals no override lifts."""
+
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+    final: list[tuple[str, str]] = field(default_factory=list)
+
+    def payload(self, override_reason: str | None) -> dict[str, Any]:
+        """What the ``shipment.posted`` payload gains: ``determination`` and, with an
+        override, ``override`` (its reason and the refusals it overrode)."""
+        out: dict[str, Any] = {"determination": self.lines}
+        if override_reason is not None:
+            out["override"] = {"reason": override_reason,
+                               "overrode": [msg for msg, _ in self.refusals]}
+        return out
+
+    def refuse(self, override_reason: str | None) -> None:
+        """Raise the first refusal that stands (all of them without an override)."""
+        standing = self.final if override_reason is not None else self.refusals
+        if not standing:
+            return
+        message, rule = standing[0]
+        if len(standing) > 1:
+            message += f" (and {len(standing) - 1} more line(s) refused)"
+        if override_reason is not None:
+            message += "; an override does not lift a PROHIBITED outcome"
+        raise ExceptionRefused(message, rule, self.lines)
+
+
+def _determination_item(classification: str) -> str:
+    """The spelling the determination parses: a USML category as ``USML:XI(a)(3)``."""
+    text = "".join(classification.split())
+    if is_ear_item(text):
+        return text
+    if text.upper().startswith("USML"):
+        text = text[4:].lstrip(":")
+    return f"USML:{text}"
+
+
+def _entry(classification: str) -> str:
+    """The CCL entry of an ECCN (its first five characters); other items stand alone."""
+    key = classification_key(classification)
+    return key[:5] if is_ear_item(classification) and key != "EAR99" else key
+
+
+def _deciding(det: Determination) -> TraceStep | None:
+    """The first fired step that imposes a requirement (not a note on one)."""
+    for step in det.trace:
+        if step.fired and not step.rule.startswith(_NOT_DECIDING) \
+                and " determined as " not in step.rule and not step.rule.endswith(
+                    ("(foreign direct product rule)", "(BIS enforcement)")):
+            return step
+    return None
+
+
+def _itar_bar(det: Determination) -> TraceStep | None:
+    """The fired 22 CFR 126.1 step of the destination's row, if it is proscribed that day."""
+    return next((s for s in det.trace if s.fired and s.rule.startswith("22 CFR 126.1")), None)
+
+
+def _why_not(det: Determination, symbol: str) -> str:
+    """Why the determination does not offer ``symbol``, if its trace says."""
+    for step in det.trace:
+        if not step.fired and step.rule.startswith(f"License Exception {symbol}"):
+            return f"; {step.rule}: {step.detail}"
+        if step.fired and step.rule == "Licence exceptions barred":
+            return f"; {step.detail}"
+    return ""
+
+
+def _summary(n: int, classification: str, value: Decimal, det: Determination | None
+             ) -> dict[str, Any]:
+    return {"line": n, "classification": classification, "value": str(value),
+            "outcome": det.outcome.value if det else None,
+            "agency": det.agency.value if det and det.agency else None,
+            "reasons": list(det.reasons) if det else [],
+            "rule_base": det.ruleset_version if det else None,
+            "exception": None, "note": ""}
+
+
+def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
+           summary: dict[str, Any]) -> tuple[str, str] | None:
+    """Refusal ``(message, rule)`` of one determined line, or None (``summary`` completed)."""
+    where = f"{label}: {symbol} is not available to {spec.destination} on {spec.ship_date}"
+    outcome = det.outcome
+    step = _deciding(det)
+    cited = step.citation if step else "; ".join(det.reasons) or "no rule named"
+    if outcome == Outcome.PROHIBITED:
+        return f"{where}: PROHIBITED ({cited})", "prohibited"
+    if symbol not in EAR_EXCEPTIONS:  # an ITAR exemption
+        bar = _itar_bar(det)
+        if bar is not None:
+            policy = f", {det.review_policy}" if det.review_policy else ""
+            return (f"{where}: {outcome.value}{policy} ({bar.citation}: {bar.detail})",
+                    "exemption_not_available")
+        summary["note"] = ("ITAR exemption: the rule base does not check the exemption's own "
+                           "conditions; not barred by 22 CFR 126.1 on this date")
+        return None
+    if outcome == Outcome.NLR:
+        summary["note"] = ("no licence required" if symbol == "NLR" else
+                           f"no licence required: {symbol} is not needed")
+        return None
+    offered = {e.symbol: e for e in det.license_exceptions}
+    if symbol in offered:
+        opt = offered[symbol]
+        summary["exception"] = {"symbol": opt.symbol, "citation": opt.citation,
+                                "conditions": opt.conditions}
+        return None
+    if symbol == "NLR":
+        others = f" (the determination offers {', '.join(offered)})" if offered else ""
+        return (f"{label}: NLR claimed but a licence is required for {spec.destination} on "
+                f"{spec.ship_date}: {outcome.value} ({cited}){others}", "licence_required")
+    return (f"{where}: {outcome.value} ({cited}{_why_not(det, symbol)})",
+            "exception_not_available")
+
+
+def check_exception(spec: ShipmentIn, ruleset: Any = None) -> ExceptionCheck:
+    """Determine every line of a shipment under a licence exception (module docstring)."""
+    from exportcheck.determine import determine
+
+    symbol = spec.licence_exception
+    assert symbol is not None, "only a shipment under a licence exception is checked here"
+    per_entry: dict[str, Decimal] = {}
+    for item in spec.lines:
+        per_entry[_entry(item.classification)] = (
+            per_entry.get(_entry(item.classification), Decimal(0)) + item.value)
+    out = ExceptionCheck()
+    for n, item in enumerate(spec.lines, start=1):
+        label = f"line {n} ({item.classification})"
+        value = per_entry[_entry(item.classification)]
+        try:
+            det = determine(_determination_item(item.classification), spec.destination,
+                            spec.ship_date, value=float(value), end_user_type="civil",
+                            ruleset=ruleset)
+        except InvalidInput as exc:  # unknown ECCN, a date the rule base does not cover
+            out.lines.append(_summary(n, item.classification, value, None))
+            out.refusals.append((f"{label}: {symbol} cannot be checked against the rule base: "
+                                 f"{exc}", "exception_unchecked"))
+            continue
+        summary = _summary(n, item.classification, value, det)
+        out.lines.append(summary)
+        refusal = _judge(spec, symbol, label, det, summary)
+        if refusal is not None:
+            out.refusals.append(refusal)
+            if refusal[1] == "prohibited":
+                out.final.append(refusal)
+    return out
+
+
+def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
+    """An override needs a reason and a shipment under a licence exception (the stripped
+    reason, or None)."""
+    if override_reason is None:
+        return None
+    reason = " ".join(override_reason.split())
+    if not reason:
+        raise InvalidInput("override_reason is empty: say which authority the rule base does "
+                           "not know allows the shipment (an advisory opinion, a ruling, ...)")
+    if spec.licence_exception is None:
+        raise InvalidInput("override_reason applies to a shipment under a licence exception; "
+                           "a shipment on a licence is checked against the licence, with no "
+                           "override")
+    return reason
+
+
+__all__ = ["ExceptionCheck", "ExceptionRefused", "check_exception", "check_override"]
