@@ -121,6 +121,22 @@ def test_cleared_disposition_resolves_the_hold(engine: Engine) -> None:
     assert (after.outcome, after.reasons) == (before.outcome, before.reasons)
 
 
+def test_batch_lines_say_which_hit_a_disposition_cleared(engine: Engine) -> None:
+    # the answer rests on the officer's decision: each line of that party says so (and the
+    # impact path, which compares answers, is unaffected)
+    store.record_disposition(ACTEAM_PARTIAL, *ACTEAM, user="officer", country="HK",
+                             reason="different company: HK registry no. 123", engine=engine)
+    lines = pl.DataFrame({"item": ["9A610.x"] * 3, "destination": ["HK", "HK", "MO"],
+                          "date": [ON.isoformat()] * 3, "value": [100] * 3,
+                          "end_user": [ACTEAM_PARTIAL, "Acme Trading Ltd", ACTEAM_PARTIAL]})
+    out = determine_frame(lines, screener=store.load_screener(engine))
+    cav = out.get_column("caveats").to_list()
+    assert cav[0].startswith(f"end user {ACTEAM_PARTIAL!r}: EL {ACTEAM[1]} ")
+    assert "not applied: cleared by officer on " in cav[0] and "registry no. 123" in cav[0]
+    assert out.get_column("hold").to_list() == [False, False, True]  # Macau: not cleared
+    assert not any("cleared by" in (c or "") for c in cav[1:])
+
+
 def test_confirmed_disposition_makes_the_hit_certain(engine: Engine) -> None:
     store.record_disposition(ACTEAM_PARTIAL, *ACTEAM, user="officer", country="HK",
                              reason="same company: registry shows the trading name",

@@ -546,8 +546,15 @@ def determine_frame(
         .with_columns(pl.col("hold").fill_null(False))
     )
     out = _assumed_civil(out).with_columns(given.get_columns())
+    # hits a disposition cleared: the answer rests on that decision, so the line says so, as
+    # the scalar path's trace does (web/cleared.py)
+    out = out.with_columns(
+        pl.when(pl.col("_cleared").is_not_null() & pl.col("error").is_null())
+        .then(pl.concat_str([pl.col("_cleared"), pl.col(CAVEATS)], separator=" | ",
+                            ignore_nulls=True))
+        .otherwise(pl.col(CAVEATS)).alias(CAVEATS))
     internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
-                "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank"]
+                "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank", "_cleared"]
     return out.drop([*internal, "_row"])
 
 

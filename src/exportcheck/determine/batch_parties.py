@@ -9,6 +9,7 @@ hits depend on its chain.
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -21,17 +22,26 @@ from exportcheck.screen.certainty import assess
 
 
 class MemoScreener:
-    """Screens each (name, country) once per batch; dispositions pass through."""
+    """Screens each (name, country) once per batch; dispositions pass through, and the hits
+    they cleared are kept (``cleared``) so that a line can say which were set aside."""
 
     def __init__(self, inner: PartyScreener) -> None:
         self.inner = inner
         self.version = inner.version
         self.memo: dict[tuple[str, str | None], list] = {}
+        self.cleared: dict[tuple[str, str | None], list] = {}
+        self._suppressed = "include_suppressed" in inspect.signature(inner.screen).parameters
 
     def screen(self, name: str, *, country: str | None = None) -> list:
         key = (name, country)
         if key not in self.memo:
-            self.memo[key] = self.inner.screen(name, country=country)
+            if self._suppressed:
+                found = self.inner.screen(name, country=country, include_suppressed=True,
+                                          limit=CLEARED_LIMIT)
+                self.cleared[key] = [h for h in found if h.suppressed_by is not None]
+                self.memo[key] = [h for h in found if h.suppressed_by is None][:20]
+            else:
+                self.memo[key] = self.inner.screen(name, country=country)
         return self.memo[key]
 
     def recorded_decision(self, name: str, list_code: str, entry_id: str, *,
@@ -62,6 +72,16 @@ def _signature(name: str, dest: str, memo: MemoScreener, ownership: Any) -> str 
     return "|".join(marks)
 
 
+#: hits asked of the screener per party, the cleared ones included (it returns 20 open ones)
+CLEARED_LIMIT = 200
+
+
+def cleared_note(role: str, name: str, hits: list) -> str:
+    """A line's caveat for hits a disposition cleared: the answer rests on that decision."""
+    return "; ".join(f"{role} {name!r}: {h.list} {h.entry_id} {h.matched_name!r} (score "
+                     f"{h.score:.0f}) not applied: {h.suppressed_by}" for h in hits)
+
+
 #: the most (name, destination) signatures a ``signatures`` memo of :func:`collapse_parties`
 #: keeps
 SIGNATURES_MAX = 500_000
@@ -70,14 +90,16 @@ SIGNATURES_MAX = 500_000
 def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
                      ownership: Any = None, signatures: dict | None = None
                      ) -> tuple[pl.DataFrame, PartyScreener | None]:
-    """Add ``_party``: one representative (end user, consignee) pair per screening result.
+    """Add ``_party``: one representative (end user, consignee) pair per screening result,
+    and ``_cleared``: the line's hits that a disposition cleared, as a caveat (or null).
 
     Without a screener the names cannot change the answer at all. ``signatures``: what each
     (name, destination) screened to before with the same screener (its stamp of dispositions
     included) and owners, used and filled in: a Dask worker keeps one per job, so the
     partitions of a file screen each party once."""
     if screener is None:
-        return df.with_columns(pl.lit(None, pl.Utf8).alias("_party")), None
+        return df.with_columns(pl.lit(None, pl.Utf8).alias("_party"),
+                               pl.lit(None, pl.Utf8).alias("_cleared")), None
     memo = MemoScreener(screener)
     seen: dict = {} if signatures is None else signatures
 
@@ -86,9 +108,10 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
             return None
         key = (name, dest)
         if key in seen:
-            sig, hits = seen[key]
+            sig, hits, cleared = seen[key]
             if hits is not None:  # the engine screens the representatives: answer from here
                 memo.memo.setdefault(key, hits)
+            memo.cleared.setdefault(key, cleared)
             return sig
         try:
             sig = _signature(name, dest, memo, ownership)
@@ -97,25 +120,32 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
             # line keeps its party, and determining it reports the error on that line only
             sig = f"error:{exc}"
         if len(seen) < SIGNATURES_MAX:
-            seen[key] = (sig, memo.memo.get(key) if sig else None)
+            seen[key] = (sig, memo.memo.get(key) if sig else None, memo.cleared.get(key, []))
         return sig
+
+    def cleared(end_user: str | None, consignee: str | None, dest: str | None) -> str | None:
+        notes = [cleared_note(role, name, hits) for role, name in (("end user", end_user),
+                                                                   ("consignee", consignee))
+                 if name and (hits := memo.cleared.get((name, dest)))]
+        return " | ".join(notes) or None
 
     triples = df.select("end_user", "consignee", "destination").unique()
     rep: dict[str, str] = {}
-    rows: list[tuple[str | None, str | None, str | None, str | None]] = []
+    rows: list[tuple[str | None, ...]] = []
     for end_user, consignee, dest in triples.iter_rows():
         sig_u, sig_c = signature(end_user, dest), signature(consignee, dest)
+        note = cleared(end_user, consignee, dest)
         if sig_u is None and sig_c is None:
-            rows.append((end_user, consignee, dest, None))
+            rows.append((end_user, consignee, dest, None, note))
             continue
         # a named armed force is decided on its name too (engine.evaluate): never share a key
         force = "F" if parties.armed_force_name(end_user) else ""
         sig = json.dumps([dest, force, sig_u, sig_c])
         pair = json.dumps([end_user if sig_u else None, consignee if sig_c else None])
-        rows.append((end_user, consignee, dest, rep.setdefault(sig, pair)))
+        rows.append((end_user, consignee, dest, rep.setdefault(sig, pair), note))
     mapping = pl.DataFrame(
         rows, schema={"end_user": pl.Utf8, "consignee": pl.Utf8, "destination": pl.Utf8,
-                      "_party": pl.Utf8}, orient="row")
+                      "_party": pl.Utf8, "_cleared": pl.Utf8}, orient="row")
     df = df.join(mapping, on=["end_user", "consignee", "destination"], how="left",
                  nulls_equal=True)
     return df, memo

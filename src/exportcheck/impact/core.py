@@ -370,14 +370,15 @@ def decide_lines(
     df = vb._normalise(raw, dated=False).with_row_index("_row", offset=first_row)
     if df.height == 0:
         raise InvalidInput("the order file has no lines")
+    # (the hits dispositions cleared are the batch's caveats; impact compares answers)
     df, m_old = vb._collapse_parties(df, scr_old, ownership, signatures[0])
-    df = df.rename({"_party": "_party_o"})
+    df = df.rename({"_party": "_party_o"}).drop("_cleared")
     if scr_new is scr_old:
         m_new = m_old
         df = df.with_columns(pl.col("_party_o").alias("_party_n"))
     else:
         df, m_new = vb._collapse_parties(df, scr_new, ownership, signatures[1])
-        df = df.rename({"_party": "_party_n"})
+        df = df.rename({"_party": "_party_n"}).drop("_cleared")
     df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
     owned = ownership is not None
     df = _epochs(_epochs(df, rs, d_old, "_epoch_o", owned), rs, d_new, "_epoch_n", owned)

@@ -10,10 +10,23 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.report import Report
-from exportcheck.ledger.schemas import LicenceIn, LicenceOut, ShipmentIn, ShipmentOut
+from exportcheck.ledger.schemas import (
+    LicenceIn,
+    LicenceOut,
+    ReversalOut,
+    ShipmentIn,
+    ShipmentOut,
+)
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
-from exportcheck.web.schemas import LicenceAdded, Page, PageParams, StatusChange, page_params
+from exportcheck.web.schemas import (
+    LicenceAdded,
+    Page,
+    PageParams,
+    ReversalRequest,
+    StatusChange,
+    page_params,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"],
                    responses=AUTH_RESPONSES)
@@ -75,13 +88,34 @@ def set_status(number: str, change: StatusChange, user: Officer,
 
 @router.post("/shipments", response_model=ShipmentOut, status_code=201,
              summary="Post a shipment against a licence", responses=WRITE)
-def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep,
-                  response: Response) -> ShipmentOut:
+def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Response,
+                  override_reason: Annotated[str | None, Query(max_length=2000)] = None,
+                  ) -> ShipmentOut:
     """Drawn down once per ``idempotency_key`` (a replay answers 200 with the first result).
     Refused with 409 and the rule when it would over-draw a line or the licence is not usable
     on the ship date (suspended, revoked, expired, wrong destination...); the refusal is in
-    the audit trail."""
-    out = led.post_shipment(spec, actor=user.actor, versions=versions())
+    the audit trail. A shipment under a licence exception is checked against the
+    determination of each line instead; ``override_reason`` (an authority the rule base does
+    not know: an advisory opinion, a ruling) posts one it refuses, unless PROHIBITED, and is
+    recorded with it."""
+    out = led.post_shipment(spec, actor=user.actor, versions=versions(),
+                            override_reason=override_reason)
+    if not out.created:
+        response.status_code = 200
+    return out
+
+
+@router.post("/shipments/{key}/reversal", response_model=ReversalOut, status_code=201,
+             summary="Reverse a shipment posted by mistake", responses=WRITE)
+def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: LedgerDep,
+                     response: Response) -> ReversalOut:
+    """A compensating, audited entry: the licence lines get back exactly what the shipment
+    posted under ``key`` drew; nothing is edited or deleted. Refused with 409 for an unknown
+    shipment, one already reversed or an empty reason. A replay of the reversal key answers
+    200 with the first result."""
+    out = led.reverse_shipment(key, reason=body.reason, idempotency_key=body.idempotency_key,
+                               reference=body.reference, actor=user.actor,
+                               versions=versions())
     if not out.created:
         response.status_code = 200
     return out
