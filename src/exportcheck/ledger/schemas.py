@@ -455,18 +455,24 @@ class ExceptionShipmentOut(ShipmentOut):
     override_reason: str | None = None
 
 
-class ShipmentReversalIn(_In):
+class ReversalRequest(_In):
     """Reverse a shipment posted by mistake: a compensating entry, never an edit. The reversal
-    has its own idempotency key (a retried request reverses once)."""
+    has its own idempotency key (a retried request reverses once). The REST body of
+    ``POST /shipments/{key}/reversal``."""
 
-    #: the idempotency key the shipment was posted under
-    shipment_key: str = Field(min_length=1, max_length=128)
     idempotency_key: str = Field(min_length=1, max_length=128)
     #: why the shipment is reversed (checked by the ledger, so an empty one is an audited
     #: refusal like the others)
     reason: str = Field(default="", max_length=2000)
     #: e.g. the corrected AES filing, a credit note
     reference: str = Field(default="", max_length=128)
+
+
+class ShipmentReversalIn(ReversalRequest):
+    """A :class:`ReversalRequest` naming its shipment."""
+
+    #: the idempotency key the shipment was posted under
+    shipment_key: str = Field(min_length=1, max_length=128)
 
 
 class ReturnedLine(BaseModel):

@@ -283,17 +283,6 @@ class StatusChange(_In):
     agency: str | None = None
 
 
-class ReversalRequest(_In):
-    """Reverse a shipment posted by mistake (``POST /shipments/{key}/reversal``)."""
-
-    #: the reversal's own key: a retried request reverses once
-    idempotency_key: str = Field(min_length=1, max_length=128)
-    #: why (recorded in the audit trail; an empty one is an audited refusal)
-    reason: str = Field(default="", max_length=2000)
-    #: e.g. the corrected AES filing, a credit note
-    reference: str = Field(default="", max_length=128)
-
-
 class AuditEntryOut(BaseModel):
     seq: int
     recorded_at: str

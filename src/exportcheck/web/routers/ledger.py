@@ -14,6 +14,7 @@ from exportcheck.ledger.schemas import (
     LicenceIn,
     LicenceOut,
     ReversalOut,
+    ReversalRequest,
     ShipmentIn,
     ShipmentOut,
 )
@@ -23,7 +24,6 @@ from exportcheck.web.schemas import (
     LicenceAdded,
     Page,
     PageParams,
-    ReversalRequest,
     StatusChange,
     page_params,
 )
