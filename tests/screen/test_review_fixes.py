@@ -95,6 +95,23 @@ def test_clearing_a_namesake_does_not_clear_the_listed_person(
         assert "29249" in {h["entry_id"] for h in json.loads(out)["hits"]}, other
 
 
+def test_check_says_which_hit_an_officer_cleared(capsys: pytest.CaptureFixture[str]) -> None:
+    # the record must say why screening passed, not that nothing was found (as the web does)
+    assert run(capsys, "lists", "load", str(SAMPLES_DIR))[0] == 0
+    code, _, err = run(capsys, "dispositions", "add", "--party", "Carrie Lamm", "--country", "HK",
+                       "--list", "SDN", "--entry", "29249", "--user", "alice",
+                       "--reason", "a shop owner in Mong Kok, not the former Chief Executive")
+    assert code == 0, err
+    code, out, err = run(capsys, "check", "--item", "EAR99", "--to", "HK", "--on", "2024-01-01",
+                         "--end-user", "Carrie Lamm", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["outcome"] == "NLR" and not d["hold"]
+    step = next(s for s in d["trace"] if s["rule"] == "Screening hit cleared (end user)")
+    assert "SDN 29249" in step["detail"] and "cleared by alice" in step["detail"]
+    assert "Mong Kok" in step["detail"]
+
+
 def test_disposition_without_country_or_dob_applies_only_to_such_queries(
         engine: Engine) -> None:
     store.load_lists([SAMPLES_DIR], engine=engine)

@@ -72,6 +72,7 @@ def check(
     """Determine whether one order line needs a licence, with the rules that decide it."""
     from exportcheck.api import default_screener, determine, record_determination
     from exportcheck.determine.caveats import ASSUMED_CIVIL
+    from exportcheck.determine.cleared import ClearedHits, party_roles
     from exportcheck.determine.parties import armed_force_name
     from exportcheck.models import TransactionFacts
 
@@ -83,6 +84,8 @@ def check(
             sym for opt in conditions_met for sym in opt.split(",") if sym.strip()
         ),
     )
+    screener = (None if no_screen or not (end_user or consignee)
+                else ClearedHits(default_screener()))
     d = determine(
         item,
         to,
@@ -96,8 +99,10 @@ def check(
         consignee=consignee,
         ownership=ownership,
         facts=facts,
-        screener=None if no_screen or not (end_user or consignee) else default_screener(),
+        screener=screener,
     )
+    if screener is not None:  # the record says which hit an officer cleared, not "no hit"
+        d = screener.annotate(d, party_roles(end_user, consignee))
     if not end_user_type.strip() and not armed_force_name(end_user):
         d = d.model_copy(update={"caveats": [ASSUMED_CIVIL, *d.caveats]})
     seq = (record_determination(d, actor=cli_actor(actor), database_url=recording_database(db))

@@ -547,7 +547,7 @@ def determine_frame(
     )
     out = _assumed_civil(out).with_columns(given.get_columns())
     # hits a disposition cleared: the answer rests on that decision, so the line says so, as
-    # the scalar path's trace does (web/cleared.py)
+    # the scalar path's trace does (determine/cleared.py)
     out = out.with_columns(
         pl.when(pl.col("_cleared").is_not_null() & pl.col("error").is_null())
         .then(pl.concat_str([pl.col("_cleared"), pl.col(CAVEATS)], separator=" | ",

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.api import default_screener, determine, record_determination
+from exportcheck.determine.cleared import ClearedHits, party_roles
 from exportcheck.models import Determination
-from exportcheck.web.cleared import ClearedHits
 from exportcheck.web.deps import Officer
 from exportcheck.web.problems import BODY_RESPONSES
 from exportcheck.web.schemas import (
@@ -50,9 +50,7 @@ def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determinat
                   ownership=ownership_of(getattr(req, "owners", None)),
                   facts=getattr(req, "facts", None))
     if screener is not None:
-        roles = {n: r for r, n in (("consignee", getattr(req, "consignee", None)),
-                                   ("end user", req.end_user)) if n}
-        d = screener.annotate(d, roles)
+        d = screener.annotate(d, party_roles(req.end_user, getattr(req, "consignee", None)))
     if req.record and actor:
         record_determination(d, actor=actor)
     return d

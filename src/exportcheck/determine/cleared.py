@@ -5,7 +5,8 @@ The screener drops a hit that an officer cleared for the party. A determination 
 nothing, when an entry scored above the threshold and a person decided it was someone else.
 :class:`ClearedHits` screens with ``include_suppressed`` and passes on only the open hits, so
 the determination is unchanged; :meth:`ClearedHits.annotate` then writes into the trace which
-hit was cleared, by whom, when and why.
+hit was cleared, by whom, when and why. Used by ``exportcheck check`` and the web API and UI;
+the batch path says the same in a line's caveats (:mod:`.batch_parties`).
 """
 
 from __future__ import annotations
@@ -70,3 +71,8 @@ def _after(trace: list[TraceStep], role: str, name: str) -> int:
     if not spots:
         spots = [i for i, s in enumerate(trace) if "creen" in s.rule]
     return spots[-1] + 1 if spots else len(trace)
+
+
+def party_roles(end_user: str | None, consignee: str | None) -> dict[str, str]:
+    """name -> role, for :meth:`ClearedHits.annotate` (the end user's role wins a tie)."""
+    return {n: r for r, n in (("consignee", consignee), ("end user", end_user)) if n}
