@@ -21,18 +21,9 @@ _counter = itertools.count()
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], tuple[int, str, str]]:
     """Run ``exportcheck ARGS`` in-process: (exit code, stdout, stderr)."""
-    from exportcheck.cli.app import main
+    from cli_helpers import run_cli
 
-    def run(args: list[str]) -> tuple[int, str, str]:
-        code = 0
-        try:
-            main(args)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return lambda args: run_cli(capsys, *args)
 
 
 @pytest.fixture
