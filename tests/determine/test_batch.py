@@ -90,7 +90,7 @@ def test_batch_caveats_column() -> None:
         }
     )
     out = determine_frame(lines)
-    assert out.columns[-3:] == ["error", "caveats", "if_out_of_scope"]
+    assert out.columns[-4:] == ["error", "caveats", "if_out_of_scope", "exception_conditions"]
     past, today, bad = out["caveats"].to_list()
     assert past == " | ".join(determine("3A090.a", "AE", date(2024, 3, 1)).caveats)
     assert "Country Group memberships of AE" in past and "D:4" in past
@@ -133,3 +133,18 @@ def test_memo_of_decided_keys_gives_the_same_answers() -> None:
     assert size > 50
     assert determine_frame(second, memo=memo).equals(determine_frame(second))
     assert size < len(memo) < 2 * size  # the second frame shares keys with the first
+
+
+def test_exception_conditions_as_the_scalar_path_gives_them() -> None:
+    # a key is decided without the line's value: LVS's condition is the line's own
+    on = date(2020, 6, 29)
+    lines = pl.DataFrame({"item": ["9A610.x", "9A610.x", "5A002.a", "9A610.x"],
+                          "destination": ["HK", "HK", "DE", "HK"], "date": [on.isoformat()] * 4,
+                          "value": [None, 100.0, None, 99999.0]})
+    got = determine_frame(lines).get_column("exception_conditions").to_list()
+    want = [" | ".join(f"{e.symbol}: {e.conditions}" for e in determine(
+                r["item"], r["destination"], on, value=r["value"]).license_exceptions) or None
+            for r in lines.iter_rows(named=True)]
+    assert got == want
+    assert got[0] == "LVS: value not given: LVS limit $1,500 per shipment (9A610)"
+    assert got[3] is None  # over the limit: a licence, no exception

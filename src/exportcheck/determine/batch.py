@@ -27,6 +27,7 @@ from exportcheck.determine import parties, sta
 from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: this module's API)
     ALIASES,
     CAVEATS,
+    CONDITIONS,
     DATE_ALIASES,
     OUT_COLUMNS,
     SCOPE,
@@ -44,7 +45,7 @@ from exportcheck.determine.context import Context
 from exportcheck.determine.ear import pattern_hit, scope_applies
 from exportcheck.determine.enduse import end_use_named, end_use_terms
 from exportcheck.determine.engine import evaluate, verdict
-from exportcheck.determine.exceptions import lvs_limit
+from exportcheck.determine.exceptions import lvs_condition, lvs_limit
 from exportcheck.determine.items import Classification, paragraph_problem, parse_item
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError, InvalidInput
@@ -53,7 +54,7 @@ from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START, SOURCE_EDITION
 
 KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
-_EXTRA = (CAVEATS, SCOPE)
+_EXTRA = (CAVEATS, SCOPE, CONDITIONS)
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
 _SUMMARY = (*OUT_COLUMNS, *_EXTRA)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
@@ -141,6 +142,9 @@ def _summary(ctx: Context) -> dict:
         "error": None,
         CAVEATS: " | ".join(caveats(ctx)) or None,
         SCOPE: ctx.if_out_of_scope.outcome.value if ctx.if_out_of_scope else None,
+        # LVS's rests on the line's own value: written per line (_lvs_conditions)
+        CONDITIONS: " | ".join(f"{sym}: {ctx.exceptions[sym][1]}" for sym in v.exceptions
+                               if sym != "LVS" and ctx.exceptions[sym][1]) or None,
     }
 
 
@@ -545,7 +549,7 @@ def determine_frame(
         )
         .with_columns(pl.col("hold").fill_null(False))
     )
-    out = _assumed_civil(out).with_columns(given.get_columns())
+    out = _lvs_conditions(_assumed_civil(out)).with_columns(given.get_columns())
     # hits a disposition cleared: the answer rests on that decision, so the line says so, as
     # the scalar path's trace does (determine/cleared.py)
     out = out.with_columns(
@@ -556,6 +560,26 @@ def determine_frame(
     internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
                 "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank", "_cleared"]
     return out.drop([*internal, "_row"])
+
+
+def _lvs_conditions(out: pl.DataFrame) -> pl.DataFrame:
+    """The LVS condition first in :data:`CONDITIONS` on each line offered LVS, in the words of
+    the scalar path (:func:`~exportcheck.determine.exceptions.lvs_condition`) and with the
+    line's own value: a key is decided without it ("value not given" is worth saying)."""
+    lvs = pl.col("license_exceptions").str.split(",").list.contains("LVS").fill_null(False)
+    combos = out.filter(lvs).select("value", "_limit", "_item").unique()
+    if combos.height == 0:
+        return out
+    text = pl.DataFrame(
+        [(v, lim, i, "LVS: " + lvs_condition(v, lim, i[:5])) for v, lim, i in combos.rows()],
+        schema={"value": pl.Float64, "_limit": pl.Float64, "_item": pl.Utf8, "_lvs": pl.Utf8},
+        orient="row")
+    return (out.join(text, on=["value", "_limit", "_item"], how="left", nulls_equal=True,
+                     maintain_order="left")
+            .with_columns(pl.when(lvs).then(pl.concat_str(
+                ["_lvs", CONDITIONS], separator=" | ", ignore_nulls=True))
+                .otherwise(pl.col(CONDITIONS)).alias(CONDITIONS))
+            .drop("_lvs"))
 
 
 def _assumed_civil(out: pl.DataFrame) -> pl.DataFrame:

@@ -39,6 +39,9 @@ CAVEATS = "caveats"
 #: also after OUT_COLUMNS: the outcome if the item is outside the scope of the control lines
 #: applied conservatively (Determination.if_out_of_scope; empty when it would be the same)
 SCOPE = "if_out_of_scope"
+#: also after OUT_COLUMNS: what each offered licence exception rests on ("LVS: value not
+#: given: LVS limit $1,500 per shipment (9A610)", ENC's classification ...)
+CONDITIONS = "exception_conditions"
 
 DATE_ALIASES = ["date", "on", "ship_date"]
 #: each order-line field and the column names that give it, in order of preference
@@ -54,7 +57,7 @@ _IMPACT_NAMES = ("outcome", "agency", "reasons", "exceptions", "review_policy", 
                  "if_confirmed", "error")
 #: answers ``batch`` or ``impact`` write: an input holding one is an earlier run's output, and
 #: its old answer would sit beside (or, joined, in place of) the new one
-ANSWER_COLUMNS = frozenset((*OUT_COLUMNS, CAVEATS, SCOPE, "changed", "cause",
+ANSWER_COLUMNS = frozenset((*OUT_COLUMNS, CAVEATS, SCOPE, CONDITIONS, "changed", "cause",
                             *(f"{side}_{n}" for side in ("old", "new") for n in _IMPACT_NAMES)))
 #: the line number ``batch`` and ``impact`` write first (1 = the first order line)
 LINE = "line"

@@ -117,6 +117,13 @@ def _candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, str]]:
     return out
 
 
+def lvs_condition(value: float | None, limit: float, eccn: str) -> str:
+    """What an offered LVS rests on: the line's value against the entry's limit (the batch
+    path writes the same words per line: its keys are decided without the value)."""
+    shown = "value not given: " if value is None else f"value ${value:,.0f} within "
+    return f"{shown}LVS limit ${limit:,.0f} per shipment ({eccn})"
+
+
 def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
     from exportcheck.determine.ear import scope_applies
 
@@ -138,8 +145,7 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
                 f"value ${ctx.value:,.0f} exceeds the LVS limit ${limit:,} for {entry.eccn}",
             )
             return None
-        shown = "value not given: " if ctx.value is None else f"value ${ctx.value:,.0f} within "
-        return f"{shown}LVS limit ${limit:,} per shipment ({entry.eccn})"
+        return lvs_condition(ctx.value, limit, entry.eccn)
     grant = entry.exceptions.get(symbol)
     if grant is None or grant.eligible == "no":
         return None
