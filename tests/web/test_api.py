@@ -87,6 +87,12 @@ def test_determination_batch_in_order_with_line_errors(service: Service) -> None
         assert results[i]["error"] is None
         assert results[i]["outcome"] == one["outcome"], i
         assert results[i]["agency"] == one["agency"]
+        assert results[i]["caveats"] == one["caveats"], i
+        assert results[i]["exception_conditions"] == [
+            f"{e['symbol']}: {e['conditions']}" for e in one["license_exceptions"]
+            if e["conditions"]], i
+    # 3A001.a.2 to HK on 29 Jun 2020: LVS, on a value not given
+    assert results[2]["exception_conditions"][0].startswith("LVS: value not given")
     assert r.json()["counts"] == dict(Counter(x["outcome"] or "ERROR" for x in results))
 
 

@@ -141,6 +141,12 @@ class BatchAnswer(BaseModel):
     if_out_of_scope: str | None = Field(
         None, description="the outcome if the item is outside the scope of control lines the "
                           "rule base holds in words only (applied to the whole entry)")
+    exception_conditions: list[str] = Field(
+        default_factory=list, description="what each offered licence exception rests on "
+                                          "(\"LVS: value not given: ...\")")
+    caveats: list[str] = Field(
+        default_factory=list, description="what the answer rests on that the rule base does "
+                                          "not establish, and hits an officer cleared")
     error: str | None
 
 

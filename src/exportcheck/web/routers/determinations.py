@@ -92,7 +92,8 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
             reasons=_split(row["reasons"]), license_exceptions=_split(row["license_exceptions"]),
             review_policy=row["review_policy"], hold=bool(row["hold"]),
             if_confirmed=row["if_confirmed"], if_out_of_scope=row["if_out_of_scope"],
-            error=row["error"]))
+            exception_conditions=_split(row["exception_conditions"], " | "),
+            caveats=_split(row["caveats"], " | "), error=row["error"]))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1
@@ -100,5 +101,5 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
                                       lists_version=screener.version if screener else None)
 
 
-def _split(text: str | None) -> list[str]:
-    return [x for x in (text or "").split(",") if x]
+def _split(text: str | None, sep: str = ",") -> list[str]:
+    return [x for x in (text or "").split(sep) if x]
