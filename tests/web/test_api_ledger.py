@@ -206,13 +206,18 @@ def test_licence_status_change_is_attributed(service: Service) -> None:
     c, h = service.client, service.auth("officer")
     assert c.post("/api/v1/licences", headers=h, json=bis_licence("D100003")).status_code == 201
     seq = head_seq(c, h)
+    assert c.post("/api/v1/shipments", headers=h,
+                  json=shipment("ship-pre", "D100003", "10")).status_code == 201
     r = c.post("/api/v1/licences/D100003/status", headers=h, json={
         "status": "revoked", "effective": "2025-02-01", "reason": "test revocation",
         "citation": "15 CFR 750.8"})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "revoked"
+    # back-dated before a shipment already posted (2025-03-01): that shipment is named
+    assert [s["idempotency_key"] for s in r.json()["shipments_to_review"]] == ["ship-pre"]
     entries = audit_since(c, h, seq)
-    assert [(e["kind"], e["actor"]) for e in entries] == [("licence.status", actor_of(c, h))]
+    assert [(e["kind"], e["actor"]) for e in entries] == [
+        ("shipment.posted", actor_of(c, h)), ("licence.status", actor_of(c, h))]
     body = problem(c.post("/api/v1/shipments", headers=h,
                           json=shipment("ship-rev", "D100003", "10")), 409)
     assert body["rule"] == "licence_revoked"

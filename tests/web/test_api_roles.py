@@ -92,6 +92,16 @@ def _shipment(service: Service) -> Call:
         "end_user": "Roles Test GmbH", "lines": [{"classification": "EAR99", "value": "10.00"}]})
 
 
+def _reversal(service: Service) -> Call:
+    key = fresh("roles-rev")
+    Ledger(service.database_url).post_shipment({
+        "idempotency_key": key, "licence_exception": "NLR", "ship_date": "2024-03-01",
+        "destination": "DE", "consignee": "Roles Test GmbH", "end_user": "Roles Test GmbH",
+        "lines": [{"classification": "EAR99", "value": "10.00"}]}, actor="test-setup")
+    return Call(f"/api/v1/shipments/{key}/reversal",
+                json={"idempotency_key": fresh("roles-undo"), "reason": "roles test"})
+
+
 def _disposition(service: Service) -> Call:
     return Call("/api/v1/dispositions", json={
         "party": f"Carrie Lam {uuid.uuid4().hex[:8]}", "list": "SDN", "entry_id": "29249",
@@ -164,6 +174,7 @@ ROUTES: list[Route] = [
           _const(f"/api/v1/licences/{SEEDED_LICENCE}")),
     Route("POST", "/api/v1/licences/{number}/status", "officer", 200, _set_status),
     Route("POST", "/api/v1/shipments", "officer", 201, _shipment),
+    Route("POST", "/api/v1/shipments/{key}/reversal", "officer", 201, _reversal),
     Route("GET", "/api/v1/ledger/report", "viewer", 200),
     # audit trail
     Route("GET", "/api/v1/audit", "viewer", 200),

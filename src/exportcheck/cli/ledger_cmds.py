@@ -79,14 +79,18 @@ def _dump(obj: Any) -> None:
 @licences_app.command("add")
 def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of licences)"),
         db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
-    """Register licences from a file (agency, number, kind, destination, parties, lines...)."""
+    """Register licences from a file (agency, number, kind, destination, parties, lines...).
+    A list is added all or none: an invalid entry is named and nothing is written."""
     data = _load(file)
     if data is None or data == []:
         raise InvalidInput(f"no licence found in {file}: give one licence (a mapping) or a "
                            "list of them")
     ledger, out = _ledger(db, create=True), []
-    for spec in data if isinstance(data, list) else [data]:
-        lic, created = ledger.add_licence(spec, actor=_actor(actor), versions=_versions())
+    if isinstance(data, list):
+        added = ledger.add_licences(data, actor=_actor(actor), versions=_versions())
+    else:
+        added = [ledger.add_licence(data, actor=_actor(actor), versions=_versions())]
+    for lic, created in added:
         out.append({"licence": lic.model_dump(mode="json"), "created": created})
         if not as_json:
             console.print(f"{'added' if created else 'already present'}: {lic.agency} "
@@ -163,6 +167,12 @@ def _status(number: str, status: str, effective: str, reason: str, citation: str
              if parse_date(effective) < lic.valid_from else "")
     console.print(f"{lic.agency} {lic.number}: {status} with effect from {effective}{start}; "
                   f"status now {lic.status}")
+    from rich.markup import escape
+
+    for shp in lic.shipments_to_review:  # posted before this change was known
+        console.print(f"[yellow]review[/]: shipment {escape(shp.idempotency_key)} of "
+                      f"{shp.ship_date} (${shp.total_value:,}) is dated on/after the "
+                      "effective date", soft_wrap=True)
 
 
 EFFECTIVE = typer.Option(..., "--effective", help="YYYY-MM-DD")

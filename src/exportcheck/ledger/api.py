@@ -49,6 +49,7 @@ from exportcheck.ledger.schemas import (
     ShipmentIn,
     ShipmentOut,
     ShipmentReversalIn,
+    StatusChangeOut,
 )
 from exportcheck.ledger.sealing import Sealer, SealResult
 from exportcheck.ledger.snapshot import TermsCache
@@ -94,6 +95,25 @@ def _transient(exc: Exception) -> bool:
     if getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
         return True
     return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+def _add_one(s: Session, spec: LicenceIn, actor: str,
+             versions: dict | None) -> tuple[LicenceOut, bool]:
+    lic, created = licences.add_licence(s, spec, actor=actor, versions=versions)
+    if created:  # a back-filled licence is subject to events already recorded
+        policy.apply_recorded_events(s, lic, actor=actor, versions=versions)
+    return licences.licence_out(lic), created
+
+
+def _entry(index: int, count: int, spec: Any, fn: Callable[[Any], T]) -> T:
+    """``fn(spec)``; an error names the entry of a list: "entry 2 of 3 (number 'X'): ..."."""
+    try:
+        return fn(spec)
+    except (InvalidInput, LedgerError) as exc:
+        number = spec.get("number") if isinstance(spec, dict) else getattr(spec, "number", None)
+        name = f" (number {number!r})" if number else ""
+        exc.args = (f"entry {index} of {count}{name}: {exc}", *exc.args[1:])
+        raise
 
 
 class Ledger:
@@ -218,14 +238,20 @@ class Ledger:
                     versions: dict | None = None) -> tuple[LicenceOut, bool]:
         """Register a licence; ``(licence, created)``. Identical re-adds are no-ops."""
         spec = parse(LicenceIn, spec)
+        return self._in_write(lambda s: _add_one(s, spec, actor, versions))
 
-        def run(s: Session) -> tuple[LicenceOut, bool]:
-            lic, created = licences.add_licence(s, spec, actor=actor, versions=versions)
-            if created:  # a back-filled licence is subject to events already recorded
-                policy.apply_recorded_events(s, lic, actor=actor, versions=versions)
-            return licences.licence_out(lic), created
-
-        return self._in_write(run)
+    def add_licences(self, specs: list[LicenceIn | dict[str, Any]], *,
+                     actor: str = "exportcheck", versions: dict | None = None
+                     ) -> list[tuple[LicenceOut, bool]]:
+        """Register several licences (a file of them) all or none: every entry is validated
+        first, then all are written in ONE transaction; an error names the entry (its index
+        from 1 and its number) and nothing is written."""
+        count = len(specs)
+        parsed = [_entry(i, count, spec, lambda x: parse(LicenceIn, x))
+                  for i, spec in enumerate(specs, start=1)]
+        return self._in_write(lambda s: [
+            _entry(i, count, spec, lambda x: _add_one(s, x, actor, versions))
+            for i, spec in enumerate(parsed, start=1)])
 
     def get_licence(self, number: str, agency: str | None = None,
                     as_of: dt.date | None = None) -> LicenceOut:
@@ -240,19 +266,25 @@ class Ledger:
 
     def set_status(self, number: str, status: LicenceStatus | str, *, effective: dt.date,
                    reason: str, citation: str, agency: str | None = None,
-                   actor: str = "exportcheck", versions: dict | None = None) -> LicenceOut:
-        """Suspend, revoke, reinstate, return without action... one licence, with citation."""
+                   actor: str = "exportcheck", versions: dict | None = None
+                   ) -> StatusChangeOut:
+        """Suspend, revoke, reinstate, return without action... one licence, with citation.
+
+        A suspension or revocation dated before shipments already posted is recorded all the
+        same (it is a fact); they are returned in ``shipments_to_review``."""
         try:
             status = LicenceStatus(status)
         except ValueError:
             raise InvalidInput(f"unknown status {status!r}; one of "
                                f"{', '.join(s.value for s in LicenceStatus)}") from None
 
-        def run(s: Session) -> LicenceOut:
+        def run(s: Session) -> StatusChangeOut:
             lic = licences.find_licence(s, number, agency, lock=True)
-            licences.change_status(s, lic, status, effective=effective, reason=reason,
-                                   citation=citation, actor=actor, versions=versions)
-            return licences.licence_out(lic)
+            _, review = licences.change_status(s, lic, status, effective=effective,
+                                               reason=reason, citation=citation, actor=actor,
+                                               versions=versions)
+            return StatusChangeOut(**dict(licences.licence_out(lic)),
+                                   shipments_to_review=review)
 
         return self._in_write(run)
 

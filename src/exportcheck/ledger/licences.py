@@ -12,12 +12,21 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from pydantic import ValidationError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportcheck.errors import InvalidInput, LedgerError
 from exportcheck.ledger.audit import append_event
-from exportcheck.ledger.models import Licence, LicenceLine, LicenceParty, LicenceStatusEvent
+from exportcheck.ledger.models import (
+    Licence,
+    LicenceLine,
+    LicenceParty,
+    LicenceStatusEvent,
+    Shipment,
+    ShipmentLine,
+    ShipmentReversal,
+)
 from exportcheck.ledger.schemas import (
     BLOCKING,
     LicenceIn,
@@ -26,6 +35,7 @@ from exportcheck.ledger.schemas import (
     LicenceStatus,
     LineOut,
     PartyIn,
+    ShipmentToReview,
     StatusOut,
 )
 from exportcheck.ledger.snapshot import LicenceRow, ambiguous_licence, missing_licence
@@ -51,6 +61,17 @@ def from_milli(milli: int | None) -> Decimal | None:
     if milli is None:
         return None
     return (Decimal(milli) * MILLI).normalize() if milli % 1000 else Decimal(milli // 1000)
+
+
+def line_remaining_cents(qty_milli: int | None, value_cents: int, shipped_qty_milli: int,
+                         shipped_value_cents: int) -> int:
+    """What a line can still be drawn for, in cents: nothing once its licensed quantity is
+    shipped (15 CFR 750.11(a)(1): no tolerance applies then, and a post is refused), else its
+    value not yet shipped, never below 0. Licence totals add these per line, so a line shipped
+    over its value under tolerance does not hide another line's balance."""
+    if qty_milli is not None and shipped_qty_milli >= qty_milli:
+        return 0
+    return max(0, value_cents - shipped_value_cents)
 
 
 def _now() -> dt.datetime:
@@ -109,7 +130,11 @@ def add_licence(session: Session, spec: LicenceIn, *, actor: str,
     existing = session.execute(select(Licence).where(
         Licence.agency == spec.agency.value, Licence.number == spec.number)).scalar_one_or_none()
     if existing is not None:
-        if licence_to_in(existing) == spec:
+        try:
+            same = licence_to_in(existing) == spec
+        except ValidationError:  # stored before a rule it breaks ($0 line...): not the same
+            same = False
+        if same:
             return existing, False
         raise LedgerError(f"{spec.agency} licence {spec.number} is already in the ledger with "
                           "different terms; amendments are recorded as a new licence or a "
@@ -147,12 +172,18 @@ def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut |
     current: Any = None  # the newest event in force (ORM row or StatusRow)
     for ev in sorted(lic.status_events, key=lambda e: _in_force_from(lic, e)):
         if max(ev.effective, lic.valid_from) <= day:
+            if current is not None and current.status == LicenceStatus.REVOKED.value:
+                break  # a revocation is final, even one recorded after a later reinstatement
             current = ev
     if current is None:
         return "not yet valid", None
     out = StatusOut(status=current.status, effective=current.effective, reason=current.reason,
                     citation=current.citation)
-    if current.status not in BLOCKING and day > lic.valid_to:
+    # validity ended first unless a blocking status came earlier (an expiry recorded after
+    # valid_to does not move the date the licence expired)
+    ended_first = current.status not in BLOCKING or (
+        current.status == LicenceStatus.EXPIRED.value and current.effective > lic.valid_to)
+    if ended_first and day > lic.valid_to:
         return LicenceStatus.EXPIRED.value, StatusOut(
             status="expired", effective=lic.valid_to + dt.timedelta(days=1),
             reason=f"validity ended {lic.valid_to.isoformat()}",
@@ -170,8 +201,12 @@ def _in_force_from(lic: Licence | LicenceRow, ev: Any) -> tuple[dt.date, int, in
 def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
                   effective: dt.date, reason: str, citation: str, actor: str,
                   policy_event_id: int | None = None, versions: dict | None = None,
-                  audit: bool = True) -> LicenceStatusEvent:
-    """Record a status change (suspension, revocation, reinstatement...) with its citation."""
+                  audit: bool = True) -> tuple[LicenceStatusEvent, list[ShipmentToReview]]:
+    """Record a status change (suspension, revocation, reinstatement...) with its citation.
+
+    Returns the event and the shipments already posted on dates it now blocks (a retroactive
+    suspension): the change is a fact and is recorded; they are flagged for review, in its
+    audit entry too."""
     if status == LicenceStatus.APPROVED:
         raise InvalidInput("'approved' is recorded when the licence is added; use 'reinstated'")
     if not citation.strip():
@@ -191,12 +226,35 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
     lic.status_events.append(ev)
     lic.status = status_on(lic, max(effective, _now().date()))[0]
     session.flush()
+    review = shipments_to_review(session, lic, effective) if status in BLOCKING else []
     if audit:
-        append_event(session, kind="licence.status", actor=actor, versions=versions, payload={
+        payload = {
             "agency": lic.agency, "number": lic.number, "status": status.value,
             "effective": effective.isoformat(), "reason": reason, "citation": citation,
-            "policy_event_id": policy_event_id})
-    return ev
+            "policy_event_id": policy_event_id}
+        if review:
+            payload["shipments_to_review"] = [r.idempotency_key for r in review]
+        append_event(session, kind="licence.status", actor=actor, versions=versions,
+                     payload=payload)
+    return ev, review
+
+
+def shipments_to_review(session: Session, lic: Licence,
+                        effective: dt.date) -> list[ShipmentToReview]:
+    """Shipments on ``lic`` dated on or after ``effective`` that its status history (as it now
+    stands) blocks: posted before a retroactive suspension or revocation was recorded. A
+    reversed shipment was never made, and one after a later reinstatement is not blocked."""
+    rows = session.execute(
+        select(Shipment.idempotency_key, Shipment.ship_date, func.sum(ShipmentLine.value_cents))
+        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        .outerjoin(ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id)
+        .where(Shipment.licence_id == lic.id, Shipment.ship_date >= effective,
+               ShipmentReversal.id.is_(None))
+        .group_by(Shipment.id, Shipment.idempotency_key, Shipment.ship_date)
+        .order_by(Shipment.ship_date, Shipment.id)).all()
+    return [ShipmentToReview(idempotency_key=key, ship_date=day,
+                             total_value=from_cents(int(cents or 0)))
+            for key, day, cents in rows if status_on(lic, day)[0] in BLOCKING]
 
 
 def licence_out(lic: Licence, as_of: dt.date | None = None) -> LicenceOut:
@@ -212,7 +270,8 @@ def licence_out(lic: Licence, as_of: dt.date | None = None) -> LicenceOut:
             value=from_cents(ln.value_cents), shipped_quantity=from_milli(ln.shipped_qty_milli),
             shipped_value=from_cents(ln.shipped_value_cents),
             remaining_quantity=from_milli(remaining_q),
-            remaining_value=from_cents(max(0, ln.value_cents - ln.shipped_value_cents)),
+            remaining_value=from_cents(line_remaining_cents(
+                ln.qty_milli, ln.value_cents, ln.shipped_qty_milli, ln.shipped_value_cents)),
             value_tolerance=tol.value, tolerance_citation=tol.citation))
     status, _ = status_on(lic, day)
     return LicenceOut(

@@ -9,7 +9,12 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from exportcheck.ledger.licences import from_cents, list_licences, status_on
+from exportcheck.ledger.licences import (
+    from_cents,
+    line_remaining_cents,
+    list_licences,
+    status_on,
+)
 from exportcheck.ledger.models import Shipment, ShipmentLine, ShipmentReversal
 from exportcheck.ledger.schemas import BLOCKING
 
@@ -24,6 +29,7 @@ class ReportRow(BaseModel):
     status_citation: str
     approved: Decimal
     shipped: Decimal
+    #: the sum of each line's remainder (0 on a line whose licensed quantity is all shipped)
     remaining: Decimal
     #: remaining balance that cannot be used on ``as_of`` (suspended, revoked, expired...)
     blocked: Decimal
@@ -40,34 +46,41 @@ class Report(BaseModel):
     available: Decimal
 
 
-def _shipped_by(session: Session, day: dt.date) -> dict[int, int]:
-    """Cents drawn per licence by shipments dated on or before ``day``, not reversed (a
-    reversal says the shipment was posted by mistake: it never drew, on any date)."""
+def _shipped_by(session: Session, day: dt.date) -> dict[int, tuple[int, int]]:
+    """``(cents, milli-units)`` drawn per licence line by shipments dated on or before
+    ``day``, not reversed (a reversal says the shipment was posted by mistake: it never drew,
+    on any date)."""
     rows = session.execute(
-        select(Shipment.licence_id, func.sum(ShipmentLine.value_cents))
-        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        select(ShipmentLine.licence_line_id, func.sum(ShipmentLine.value_cents),
+               func.sum(ShipmentLine.qty_milli))
+        .join(Shipment, ShipmentLine.shipment_id == Shipment.id)
         .outerjoin(ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id)
         .where(ShipmentLine.licence_line_id.is_not(None), Shipment.licence_id.is_not(None),
                Shipment.ship_date <= day, ShipmentReversal.id.is_(None))
-        .group_by(Shipment.licence_id))
-    return {licence_id: int(cents or 0) for licence_id, cents in rows}
+        .group_by(ShipmentLine.licence_line_id))
+    return {line_id: (int(cents or 0), int(milli or 0)) for line_id, cents, milli in rows}
 
 
 def build_report(session: Session, *, as_of: dt.date | None = None, agency: str | None = None,
                  destination: str | None = None) -> Report:
     """Balances of every licence (optionally filtered) as they stand on ``as_of``: its status
     on that day and only the shipments dated on or before it (without ``as_of``: today's
-    status and everything drawn so far)."""
+    status and everything drawn so far). Remaining is the sum of each line's own remainder
+    (:func:`~exportcheck.ledger.licences.line_remaining_cents`: 0 once its quantity is
+    shipped), never one line's balance netted against another's overshoot."""
     day = as_of or dt.date.today()
-    shipped_by_licence = None if as_of is None else _shipped_by(session, as_of)
+    shipped_by_line = None if as_of is None else _shipped_by(session, as_of)
     rows = []
     for lic in list_licences(session, agency=agency, destination=destination):
-        approved = sum(ln.value_cents for ln in lic.lines)
-        if shipped_by_licence is None:  # today: what is drawn now
-            shipped = sum(ln.shipped_value_cents for ln in lic.lines)
-        else:
-            shipped = shipped_by_licence.get(lic.id, 0)
-        remaining = max(0, approved - shipped)
+        approved = shipped = remaining = 0
+        for ln in lic.lines:
+            if shipped_by_line is None:  # today: what is drawn now
+                cents, milli = ln.shipped_value_cents, ln.shipped_qty_milli
+            else:
+                cents, milli = shipped_by_line.get(ln.id, (0, 0))
+            approved += ln.value_cents
+            shipped += cents
+            remaining += line_remaining_cents(ln.qty_milli, ln.value_cents, milli, cents)
         status, ev = status_on(lic, day)
         blocked = remaining if status in BLOCKING or status == "not yet valid" else 0
         rows.append(ReportRow(

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
+from exportcheck.ledger.tolerances import validity_years
 from exportcheck.models import Agency
 
 
@@ -239,6 +240,13 @@ class LicenceLineIn(_In):
         if self.unit_basis != "value" and self.quantity is None:
             raise ValueError(f"line {self.classification}: a quantity is required unless the "
                              "unit basis is 'value'")
+        # a line authorising nothing could never be shipped against: a typo, not a licence
+        if self.value <= 0:
+            raise ValueError(f"line {self.classification}: value must be more than $0.00 "
+                             "(give the value the licence approves for the line)")
+        if self.quantity is not None and self.quantity <= 0:
+            raise ValueError(f"line {self.classification}: quantity must be more than 0 (or "
+                             "leave it out on a line licensed by value)")
         return self
 
 
@@ -267,6 +275,7 @@ class LicenceIn(_In):
             raise ValueError(f"{self.agency} licences are of kind {allowed}, not {self.kind}")
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError("valid_to is before valid_from")
+        self._validity_within_the_rules()
         roles = [p.role for p in self.parties]
         if "applicant" not in roles:
             raise ValueError("a licence names its applicant (party with role 'applicant')")
@@ -285,6 +294,26 @@ class LicenceIn(_In):
                                  "it one line")
             seen[key] = line.classification
         return self
+
+
+    def _validity_within_the_rules(self) -> None:
+        """A licence (not an agreement, whose term is its own, 22 CFR part 124) is valid for
+        four years (15 CFR 750.7(g), 22 CFR 123.21(a)): a later ``valid_to`` is a typo or an
+        extension, which the ledger records as a new licence. Up to the anniversary itself is
+        accepted (licences print their expiry either way)."""
+        if self.valid_to is None or self.kind in AGREEMENT_KINDS:
+            return
+        years, citation = validity_years(self.agency.value)
+        try:
+            limit = self.valid_from.replace(year=self.valid_from.year + years)
+        except ValueError:  # 29 February
+            limit = self.valid_from.replace(year=self.valid_from.year + years, day=28)
+        if self.valid_to > limit:
+            raise ValueError(
+                f"valid_to {self.valid_to} is more than {years} years after valid_from "
+                f"{self.valid_from} (at most {limit}): a {self.agency.value} licence is valid "
+                f"for {years} years, {citation}; check the dates, and record an extension as "
+                "a new licence")
 
 
 def is_ear_item(classification: str) -> bool:
@@ -431,6 +460,21 @@ class LicenceOut(BaseModel):
     lines: list[LineOut]
     status: str
     history: list[StatusOut]
+
+
+class ShipmentToReview(BaseModel):
+    """A shipment already posted on a date a status change now blocks (recorded before the
+    change was known): flagged for review, never deleted."""
+
+    idempotency_key: str
+    ship_date: dt.date
+    total_value: Decimal
+
+
+class StatusChangeOut(LicenceOut):
+    """The licence after a status change, with the shipments the change puts in question."""
+
+    shipments_to_review: list[ShipmentToReview] = Field(default_factory=list)
 
 
 class ShipmentOut(BaseModel):

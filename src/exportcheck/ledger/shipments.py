@@ -178,10 +178,15 @@ def _check_licence_terms(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> No
             f"{label} is not valid until {lic.valid_from}; ship date {spec.ship_date} is outside "
             f"its validity ({_validity(lic)})", "outside_validity")
     if status in BLOCKING and ev is not None:
-        if status == "expired":
+        if status == "expired" and ev.effective > lic.valid_to:  # its validity ended
             raise ShipmentRefused(
                 f"{label} expired on {lic.valid_to}; ship date {spec.ship_date} is outside its "
                 f"validity ({_validity(lic)})", "outside_validity")
+        if status == "expired":  # recorded as a status event, before valid_to
+            raise ShipmentRefused(
+                f"{label} was recorded as expired with effect from {ev.effective}: ship date "
+                f"{spec.ship_date} is on or after that date ({_validity(lic)}). Reason: "
+                f"{ev.reason} [{ev.citation}]", "outside_validity")
         rule = "22 CFR 126.7" if lic.agency == "DDTC" else "15 CFR 750.8"
         raise ShipmentRefused(
             f"{label} was {status} with effect from {ev.effective}: no shipment may be made under "

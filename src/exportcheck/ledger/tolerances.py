@@ -65,6 +65,12 @@ def tolerance_for(agency: str, kind: str, unit_basis: str) -> Tolerance:
     return _tolerance(entry)
 
 
+def validity_years(agency: str) -> tuple[int, str]:
+    """The regulatory validity period of a licence, in years, and its citation."""
+    entry = _data()["bis" if agency == "BIS" else "ddtc"]["validity"]
+    return int(entry["years"]), entry["citation"]
+
+
 def default_valid_to(agency: str, valid_from: dt.date) -> tuple[dt.date, str]:
     """End of the regulatory validity period when the licence does not state one."""
     entry = _data()["bis" if agency == "BIS" else "ddtc"]["validity"]

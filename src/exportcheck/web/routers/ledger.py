@@ -17,6 +17,7 @@ from exportcheck.ledger.schemas import (
     ReversalRequest,
     ShipmentIn,
     ShipmentOut,
+    StatusChangeOut,
 )
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
@@ -77,10 +78,12 @@ def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
     return LicenceAdded(licence=lic, created=created)
 
 
-@router.post("/licences/{number}/status", response_model=LicenceOut,
+@router.post("/licences/{number}/status", response_model=StatusChangeOut,
              summary="Suspend, revoke or reinstate a licence", responses=WRITE)
 def set_status(number: str, change: StatusChange, user: Officer,
-               led: LedgerDep) -> LicenceOut:
+               led: LedgerDep) -> StatusChangeOut:
+    """Recorded even when back-dated; ``shipments_to_review`` lists the shipments already
+    posted on dates the change now blocks."""
     return led.set_status(number, change.status, effective=change.effective,
                           reason=change.reason, citation=change.citation, agency=change.agency,
                           actor=user.actor, versions=versions())
