@@ -74,7 +74,7 @@ def test_impact_dates_are_read_by_the_same_parser(cli: Cli, tmp_path: Path) -> N
 
 # -- L6: read errors name the line and what to do; the line column --------------------------
 @pytest.mark.parametrize(("content", "encoding", "needles"), [
-    ("item,destination,date,value\nEAR99,DE,2024-01-01\n3A001.a.2,HK,2020-07-15,100,999\n",
+    ("item,destination,date,value\nEAR99,DE,2024-01-01,1\n3A001.a.2,HK,2020-07-15,100,999\n",
      "utf-8", ["line 3 has 5 fields but the header has 4", "double quotes"]),
     ("item;destination;date;value\nEAR99;DE;2024-01-01;100\n3A001.a.2;HK;2020-07-15;100,50\n",
      "utf-8", ["looks ';'-separated", "with commas"]),

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from exportcheck import determine, determine_frame
 from exportcheck.errors import ExportCheckError
@@ -148,3 +149,19 @@ def test_exception_conditions_as_the_scalar_path_gives_them() -> None:
     assert got == want
     assert got[0] == "LVS: value not given: LVS limit $1,500 per shipment (9A610)"
     assert got[3] is None  # over the limit: a licence, no exception
+
+
+def test_a_line_shorter_than_the_header_is_refused_by_name(tmp_path) -> None:
+    # the reader would fill end_user with null: a listed party not screened, without a word
+    from exportcheck.determine.batch_io import read_lines
+    from exportcheck.errors import InvalidInput
+
+    src = tmp_path / "orders.csv"
+    src.write_text("item,destination,date,end_user\nEAR99,DE,2024-01-01,Acme\n\n"
+                   "3A001.a.2,HK,2021-01-15\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"line 4 has 3 field\(s\) but the header has 4.*"
+                                           r"end_user would be read as empty"):
+        read_lines(src)
+    # an empty last field written with its comma is a field
+    src.write_text("item,destination,date,end_user\nEAR99,DE,2024-01-01,\n", encoding="utf-8")
+    assert read_lines(src).height == 1

@@ -179,8 +179,8 @@ def _listed(tables: list[str]) -> str:
 def check_csv_header(path: Path, what: str = "input file") -> None:
     """Refuse a CSV file whose header names a column twice (ignoring case, spaces and
     underscores, as the readers match columns): readers would silently use one of them and
-    rename or drop the other. Files that are not CSV, or cannot be read, are left to the
-    reader to report."""
+    rename or drop the other; and one with a line shorter than the header. Files that are not
+    CSV, or cannot be read, are left to the reader to report."""
     if path.suffix.lower() in (".parquet", ".pq", ".json") or not path.is_file():
         return
     try:
@@ -188,10 +188,14 @@ def check_csv_header(path: Path, what: str = "input file") -> None:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return
-    from exportcheck.determine.batch_io import duplicate_message, duplicated_column
+    from exportcheck.determine.batch_io import duplicate_message, duplicated_column, short_row
 
     if dup := duplicated_column(header):
         raise InvalidInput(f"{what} {path}: {duplicate_message(dup)}")
+    # before any work, on one process or on Dask alike: a line cut short would be read with
+    # empty fields (an end user not screened) without a word
+    if problem := short_row(path):
+        raise InvalidInput(f"cannot read {path}: {problem}")
 
 
 def determination_table(d: Determination, *, full_trace: bool = True) -> Table:

@@ -190,9 +190,12 @@ def read_lines(path: str | Path) -> pl.DataFrame:
     try:
         if suffix == ".parquet":
             return pl.read_parquet(p)
-        return pl.read_csv(p, infer_schema_length=0)
+        frame = pl.read_csv(p, infer_schema_length=0)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InvalidInput(read_error(p, exc, csv_file=suffix == ".csv")) from None
+    if problem := short_row(p):
+        raise InvalidInput(f"cannot read {p}: {problem}")
+    return frame
 
 
 #: bytes of a CSV file looked at before it is read
@@ -277,6 +280,31 @@ def csv_problem(path: Path) -> str | None:
                     f"{seen[:-1]!r}; Latin-1 or Windows-1252 text?): {_SAVE_UTF8}")
         except csv.Error as exc:
             return f"line {reader.line_num}: {exc}"
+    return None
+
+
+def short_row(path: Path) -> str | None:
+    """The first line with fewer fields than the header, named (line 1 is the header), or None.
+
+    The reader fills the missing fields with nulls without a word, so a line cut short would
+    lose its end user (not screened) or its value (no LVS check) silently. A blank line is
+    skipped, as the reader does; a file that cannot be decoded is left to the reader."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if not header:
+                return None
+            end = reader.line_num
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if 0 < len(row) < len(header) and row != [""]:
+                    missing = ", ".join(header[len(row):])
+                    return (f"line {start} has {len(row)} field(s) but the header has "
+                            f"{len(header)} (line 1 is the header): {missing} would be read as "
+                            "empty; add the missing values or commas on that line")
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
     return None
 
 
