@@ -552,11 +552,8 @@ def determine_frame(
     out = _lvs_conditions(_assumed_civil(out)).with_columns(given.get_columns())
     # hits a disposition cleared: the answer rests on that decision, so the line says so, as
     # the scalar path's trace does (determine/cleared.py)
-    out = out.with_columns(
-        pl.when(pl.col("_cleared").is_not_null() & pl.col("error").is_null())
-        .then(pl.concat_str([pl.col("_cleared"), pl.col(CAVEATS)], separator=" | ",
-                            ignore_nulls=True))
-        .otherwise(pl.col(CAVEATS)).alias(CAVEATS))
+    out = out.with_columns(_first_in(CAVEATS, pl.col("_cleared"),
+                                     pl.col("_cleared").is_not_null() & pl.col("error").is_null()))
     internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
                 "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank", "_cleared"]
     return out.drop([*internal, "_row"])
@@ -576,10 +573,15 @@ def _lvs_conditions(out: pl.DataFrame) -> pl.DataFrame:
         orient="row")
     return (out.join(text, on=["value", "_limit", "_item"], how="left", nulls_equal=True,
                      maintain_order="left")
-            .with_columns(pl.when(lvs).then(pl.concat_str(
-                ["_lvs", CONDITIONS], separator=" | ", ignore_nulls=True))
-                .otherwise(pl.col(CONDITIONS)).alias(CONDITIONS))
+            .with_columns(_first_in(CONDITIONS, pl.col("_lvs"), lvs))
             .drop("_lvs"))
+
+
+def _first_in(column: str, text: pl.Expr, where: pl.Expr) -> pl.Expr:
+    """``column`` with ``text`` put first (" | " between) on the rows ``where`` holds."""
+    return (pl.when(where)
+            .then(pl.concat_str([text, pl.col(column)], separator=" | ", ignore_nulls=True))
+            .otherwise(pl.col(column)).alias(column))
 
 
 def _assumed_civil(out: pl.DataFrame) -> pl.DataFrame:
@@ -590,9 +592,4 @@ def _assumed_civil(out: pl.DataFrame) -> pl.DataFrame:
     armed = [n for n in blank.to_list() if parties.armed_force_name(n)]
     assumed = (pl.col("_utype_blank") & pl.col("error").is_null()
                & ~pl.col("end_user").is_in(armed).fill_null(False))
-    return out.with_columns(
-        pl.when(assumed)
-        .then(pl.concat_str([pl.lit(ASSUMED_CIVIL), pl.col(CAVEATS)], separator=" | ",
-                            ignore_nulls=True))
-        .otherwise(pl.col(CAVEATS))
-        .alias(CAVEATS))
+    return out.with_columns(_first_in(CAVEATS, pl.lit(ASSUMED_CIVIL), assumed))

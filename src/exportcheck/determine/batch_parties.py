@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.determine import parties
+from exportcheck.determine.cleared import cleared_detail
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.screen.certainty import assess
@@ -76,12 +77,6 @@ def _signature(name: str, dest: str, memo: MemoScreener, ownership: Any) -> str 
 CLEARED_LIMIT = 200
 
 
-def cleared_note(role: str, name: str, hits: list) -> str:
-    """A line's caveat for hits a disposition cleared: the answer rests on that decision."""
-    return "; ".join(f"{role} {name!r}: {h.list} {h.entry_id} {h.matched_name!r} (score "
-                     f"{h.score:.0f}) not applied: {h.suppressed_by}" for h in hits)
-
-
 #: the most (name, destination) signatures a ``signatures`` memo of :func:`collapse_parties`
 #: keeps
 SIGNATURES_MAX = 500_000
@@ -124,8 +119,9 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
         return sig
 
     def cleared(end_user: str | None, consignee: str | None, dest: str | None) -> str | None:
-        notes = [cleared_note(role, name, hits) for role, name in (("end user", end_user),
-                                                                   ("consignee", consignee))
+        # the answer rests on an officer's decision: the line says so (determine/cleared.py)
+        notes = ["; ".join(cleared_detail(role, name, h) for h in hits)
+                 for role, name in (("end user", end_user), ("consignee", consignee))
                  if name and (hits := memo.cleared.get((name, dest)))]
         return " | ".join(notes) or None
 

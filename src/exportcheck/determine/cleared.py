@@ -50,8 +50,7 @@ class ClearedHits:
             step = TraceStep(
                 rule=f"Screening hit cleared ({role})", citation=CITATION, effective_from=None,
                 fired=False,
-                detail=(f"{role} {name!r}: {hit.list} {hit.entry_id} {hit.matched_name!r} "
-                        f"(score {hit.score:.0f}) not applied: {hit.suppressed_by}"))
+                detail=cleared_detail(role, name, hit))
             at = _after(trace, role, name)
             before = trace[at - 1] if at else None
             if (before is not None and before.rule == _SCREENING
@@ -60,6 +59,13 @@ class ClearedHits:
                     " no hit on lists ", " no open hit (a cleared one follows) on lists ", 1)})
             trace.insert(at, step)
         return d.model_copy(update={"trace": trace})
+
+
+def cleared_detail(role: str, name: str, hit: ScreeningHit) -> str:
+    """One cleared hit in words: the trace step's detail here, a batch line's caveat
+    (:mod:`.batch_parties`)."""
+    return (f"{role} {name!r}: {hit.list} {hit.entry_id} {hit.matched_name!r} "
+            f"(score {hit.score:.0f}) not applied: {hit.suppressed_by}")
 
 
 def _after(trace: list[TraceStep], role: str, name: str) -> int:
