@@ -232,7 +232,7 @@ def test_a_plain_path_as_db_suggests_the_sqlite_url(cli: Cli, tmp_path: Path,
 
 def test_check_record_names_the_login_as_the_ledger_commands_do(cli: Cli,
                                                                 tmp_path: Path) -> None:
-    from exportcheck.cli.ledger_cmds import _actor
+    from exportcheck.cli.common import cli_actor
 
     db = tmp_path / "l.db"
     code, _, err = cli(["check", "--item", "EAR99", "--to", "DE", "--on", "2024-01-01",
@@ -244,7 +244,7 @@ def test_check_record_names_the_login_as_the_ledger_commands_do(cli: Cli,
                                             ("determination",))]
     finally:
         con.close()
-    assert actors == [_actor(None)]
+    assert actors == [cli_actor(None)]
     assert actors[0] in {f"cli:{getpass.getuser()}", "cli"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,11 +80,14 @@ def parse_date(text: str, what: str = "date") -> date:
 
 
 def cli_actor(actor: str | None) -> str:
-    """``--actor``, else ``cli:<login name>``: what the ledger commands record, reused so that
-    ``check --record`` writes the same actor."""
-    from exportcheck.cli.ledger_cmds import _actor
-
-    return _actor(actor)
+    """``--actor``, else ``cli:<login name>``: the actor the ledger commands and
+    ``check --record`` write to the audit trail."""
+    if actor:
+        return actor
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli"
 
 
 def _plain_path(db: str) -> None:

@@ -6,7 +6,6 @@ Parses input, calls :class:`exportcheck.ledger.api.Ledger`, formats the answer. 
 
 from __future__ import annotations
 
-import getpass
 import json
 import re
 import sys
@@ -16,7 +15,13 @@ from typing import Any
 
 import typer
 
-from exportcheck.cli.common import console, existing_database, parse_date, recording_database
+from exportcheck.cli.common import (
+    cli_actor,
+    console,
+    existing_database,
+    parse_date,
+    recording_database,
+)
 from exportcheck.errors import InvalidInput
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
@@ -36,15 +41,6 @@ def _ledger(db: str | None, *, create: bool = False) -> Any:
     from exportcheck.ledger.api import Ledger
 
     return Ledger(recording_database(db) if create else existing_database(db))
-
-
-def _actor(actor: str | None) -> str:
-    if actor:
-        return actor
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
 
 
 def _versions() -> dict[str, str]:
@@ -87,9 +83,9 @@ def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of lic
                            "list of them")
     ledger, out = _ledger(db, create=True), []
     if isinstance(data, list):
-        added = ledger.add_licences(data, actor=_actor(actor), versions=_versions())
+        added = ledger.add_licences(data, actor=cli_actor(actor), versions=_versions())
     else:
-        added = [ledger.add_licence(data, actor=_actor(actor), versions=_versions())]
+        added = [ledger.add_licence(data, actor=cli_actor(actor), versions=_versions())]
     for lic, created in added:
         out.append({"licence": lic.model_dump(mode="json"), "created": created})
         if not as_json:
@@ -161,7 +157,7 @@ def report(as_of: str | None = typer.Option(None, "--as-of"),
 def _status(number: str, status: str, effective: str, reason: str, citation: str,
             agency: str | None, db: str | None, actor: str | None) -> None:
     lic = _ledger(db).set_status(number, status, effective=parse_date(effective), reason=reason,
-                                 citation=citation, agency=agency, actor=_actor(actor),
+                                 citation=citation, agency=agency, actor=cli_actor(actor),
                                  versions=_versions())
     start = (f" (in force from the licence's start, {lic.valid_from})"
              if parse_date(effective) < lic.valid_from else "")
@@ -211,7 +207,7 @@ def policy_event(file: Path = typer.Argument(..., help="YAML/JSON policy event")
                  db: str | None = DB, actor: str | None = ACTOR,
                  as_json: bool = AS_JSON) -> None:
     """Apply a policy event (key, title, action, effective, citation, filter) to all matches."""
-    result = _ledger(db).apply_policy_event(_load(file), actor=_actor(actor),
+    result = _ledger(db).apply_policy_event(_load(file), actor=cli_actor(actor),
                                             versions=_versions())
     if as_json:
         _dump(result.__dict__)
@@ -287,7 +283,7 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
     # only a shipment under a licence exception can be a new ledger's first record: one drawn
     # on a licence needs the ledger that holds it (a mistyped --db is an error, not a new file)
     first = isinstance(spec, dict) and bool(spec.get("licence_exception"))
-    out = _ledger(db, create=first).post_shipment(spec, actor=_actor(actor),
+    out = _ledger(db, create=first).post_shipment(spec, actor=cli_actor(actor),
                                                   versions=_versions(),
                                                   override_reason=override_reason)
     if as_json:
@@ -318,7 +314,7 @@ def reverse(shipment_key: str = typer.Argument(
     """Reverse a shipment posted by mistake: its draw-down is given back to the licence and it
     is marked reversed, with an audit entry; nothing is edited or deleted."""
     out = _ledger(db).reverse_shipment(shipment_key, reason=reason, idempotency_key=key,
-                                       reference=reference, actor=_actor(actor),
+                                       reference=reference, actor=cli_actor(actor),
                                        versions=_versions())
     if as_json:
         _dump(out.model_dump(mode="json"))

@@ -9,7 +9,7 @@ import sys
 import typer
 from rich.table import Table
 
-from exportcheck.cli.common import console
+from exportcheck.cli.common import cli_actor, console
 from exportcheck.errors import InvalidInput
 
 users_app = typer.Typer(help="Accounts of the web service (roles: viewer, officer, admin).",
@@ -17,13 +17,6 @@ users_app = typer.Typer(help="Accounts of the web service (roles: viewer, office
 tokens_app = typer.Typer(help="API tokens for machines (sent as 'Authorization: Bearer ...').",
                          no_args_is_help=True)
 AS_JSON = typer.Option(False, "--json", help="print JSON")
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
 
 
 def _accounts():
@@ -69,7 +62,7 @@ def users_add(
             raise InvalidInput("the two passwords differ")
     else:
         raise InvalidInput("give --password-stdin to read the password from standard input")
-    user = _accounts().add_user(name, role, password, actor=_actor())
+    user = _accounts().add_user(name, role, password, actor=cli_actor(None))
     console.print(f"user {user.name} ({user.role}) created")
 
 
@@ -95,7 +88,7 @@ def users_set(
 ) -> None:
     """Change a user's role or password, or disable them (ends their sessions)."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    user = _accounts().update_user(name, actor=_actor(), role=role, password=password,
+    user = _accounts().update_user(name, actor=cli_actor(None), role=role, password=password,
                                    disabled=disable)
     console.print(f"user {user.name}: {user.role}{', disabled' if user.disabled else ''}")
 
@@ -106,7 +99,7 @@ def tokens_create(
     label: str = typer.Option("", "--label", help="what the token is for, e.g. 'ERP'"),
 ) -> None:
     """Create a token and print it once (only its hash is stored)."""
-    token, secret = _accounts().create_token(user, label=label, actor=_actor())
+    token, secret = _accounts().create_token(user, label=label, actor=cli_actor(None))
     typer.echo(f"token #{token.id} for {token.user} (store it now, it is not shown again):",
                err=True)
     typer.echo(secret)
@@ -129,7 +122,7 @@ def tokens_list(user: str | None = typer.Option(None, "--user"), as_json: bool =
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int = typer.Argument(..., help="token id (see `tokens list`)")) -> None:
     """End a token: requests with it are refused from now on."""
-    tok = _accounts().revoke_token(token_id, actor=_actor())
+    tok = _accounts().revoke_token(token_id, actor=cli_actor(None))
     console.print(f"token #{tok.id} of {tok.user} revoked")
 
 
