@@ -6,6 +6,7 @@ message and exit code 2.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import typer
@@ -38,6 +39,15 @@ def _options(
     """Export-control compliance: licence determination, screening, licence ledger."""
 
 
+@functools.cache
+def command() -> typer.main.TyperGroup:
+    """The command tree, built once per process: typer reads the signature of every command to
+    build it (about a third of a second), and a second registration would add each command
+    again."""
+    _register()
+    return typer.main.get_command(app)
+
+
 def _register() -> None:
     # Import here so `exportcheck --help` stays quick and each module owns its commands.
     from exportcheck.cli import (
@@ -61,9 +71,8 @@ def main(argv: list[str] | None = None) -> None:
     Command-line mistakes (a value that is not a number, a missing option, an unknown flag) get
     the same treatment as bad input caught by the API, instead of Click's multi-line usage box.
     """
-    _register()
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = command()(args=argv, standalone_mode=False)
     except click_exc.NoArgsIsHelpError:
         sys.exit(0)  # the help has been printed already
     except click_exc.UsageError as exc:

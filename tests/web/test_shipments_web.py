@@ -1,0 +1,126 @@
+"""Posted shipments over REST (``GET /api/v1/shipments``, ``/shipments/{key}``) and on the
+Licences page, where an officer reverses one from its row with a recorded reason."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from tests.web.api_helpers import bis_licence, problem
+from tests.web.conftest import Service
+from tests.web.test_api_accounts import browser, sign_in
+
+
+def _shipment(key: str, number: str, value: str, date: str) -> dict:
+    return {"idempotency_key": key, "licence_number": number, "ship_date": date,
+            "destination": "IN", "consignee": "Bharat Optics Ltd",
+            "end_user": "Bharat Optics Ltd",
+            "lines": [{"classification": "3A001.a.2", "quantity": 1, "value": value}]}
+
+
+def test_shipments_over_rest(service: Service) -> None:
+    c, h = service.client, service.auth("officer")
+    assert c.post("/api/v1/licences", headers=h, json=bis_licence("D-SHP-1")).status_code == 201
+    for key, value, date in (("shp-1", "100", "2025-03-01"), ("shp-2", "200", "2025-04-01")):
+        r = c.post("/api/v1/shipments", headers=h, json=_shipment(key, "D-SHP-1", value, date))
+        assert r.status_code == 201, r.text
+    r = c.post("/api/v1/shipments/shp-1/reversal", headers=h,
+               json={"idempotency_key": "shp-1-undo", "reason": "wrong order"})
+    assert r.status_code == 201, r.text
+
+    v = service.auth("viewer")
+    listing = c.get("/api/v1/shipments", headers=v, params={"licence": "D-SHP-1"})
+    assert listing.status_code == 200, listing.text
+    body = listing.json()
+    assert body["total"] == 2 and [s["idempotency_key"] for s in body["items"]] == [
+        "shp-2", "shp-1"]
+    first = body["items"][1]
+    assert first["reversed"] and first["reversal"]["reason"] == "wrong order"
+    assert first["reversal"]["actor"].startswith("officer") and first["recorded_at"].endswith(
+        ("Z", "+00:00"))
+    assert Decimal(first["lines"][0]["value"]) == Decimal("100")
+    standing = c.get("/api/v1/shipments", headers=v,
+                     params={"licence": "D-SHP-1", "reversed": "false"}).json()
+    assert [s["idempotency_key"] for s in standing["items"]] == ["shp-2"]
+    dated = c.get("/api/v1/shipments", headers=v,
+                  params={"from": "2025-03-15", "to": "2025-04-01"}).json()
+    assert "shp-2" in {s["idempotency_key"] for s in dated["items"]}
+    assert "shp-1" not in {s["idempotency_key"] for s in dated["items"]}
+
+    one = c.get("/api/v1/shipments/shp-2", headers=v)
+    assert one.status_code == 200 and one.json()["licence_number"] == "D-SHP-1"
+    assert "no shipment with idempotency key 'nope'" in problem(
+        c.get("/api/v1/shipments/nope", headers=v), 404)["detail"]
+    assert "no licence 'D-NONE'" in problem(
+        c.get("/api/v1/shipments", headers=v, params={"licence": "D-NONE"}), 404)["detail"]
+    assert "after it ends" in problem(c.get("/api/v1/shipments", headers=v, params={
+        "from": "2025-05-01", "to": "2025-04-01"}), 400)["detail"]
+    # a replay of the reversed shipment's post says it is reversed and draws nothing
+    again = c.post("/api/v1/shipments", headers=h,
+                   json=_shipment("shp-1", "D-SHP-1", "100", "2025-03-01"))
+    assert again.status_code == 200 and again.json()["reversed"] is True
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page))
+
+
+def test_an_officer_reverses_a_shipment_from_the_licences_page(service: Service,
+                                                               officer_page: TestClient) -> None:
+    c, h = service.client, service.auth("officer")
+    assert c.post("/api/v1/licences", headers=h, json=bis_licence("D-SHP-UI")).status_code == 201
+    posted = c.post("/api/v1/shipments", headers=h,
+                    json=_shipment("shp-ui-1", "D-SHP-UI", "300", "2025-03-01")).json()
+    page = officer_page.get("/licences", params={"licence": "D-SHP-UI"})
+    assert page.status_code == 200 and "shp-ui-1" in page.text
+    link = "/licences/shipments/reverse?key=shp-ui-1"
+    assert f'href="{link}"' in page.text
+    # the confirmation page shows what the shipment drew before anything is reversed
+    confirm = officer_page.get(link)
+    assert confirm.status_code == 200 and f"Reverse shipment #{posted['id']}" in confirm.text
+    assert "licence BIS D-SHP-UI" in confirm.text and "$300.00" in confirm.text
+    hidden = _hidden(confirm.text)
+    assert set(hidden) == {"csrf_token", "shipment_key", "idempotency_key"}
+    assert hidden["shipment_key"] == "shp-ui-1"
+
+    # no reason: refused and audited, nothing given back; the page says so
+    r = officer_page.post("/licences/shipments/reverse", data=hidden | {"reason": "  "})
+    assert r.status_code == 200 and "Reversal refused" in r.text
+    line = c.get("/api/v1/licences/D-SHP-UI", headers=h).json()["lines"][0]
+    assert Decimal(line["shipped_value"]) == Decimal("300")
+
+    form = hidden | {"reason": "posted twice", "reference": "CN-9"}
+    r = officer_page.post("/licences/shipments/reverse", data=form)
+    assert r.status_code == 200, r.text
+    assert f"shipment #{posted['id']} reversed: $300.00 given back to D-SHP-UI" in r.text
+    line = c.get("/api/v1/licences/D-SHP-UI", headers=h).json()["lines"][0]
+    assert Decimal(line["shipped_value"]) == 0
+    # the same form sent again reverses nothing twice
+    r = officer_page.post("/licences/shipments/reverse", data=form)
+    assert "nothing given back twice" in r.text
+    page = officer_page.get("/licences", params={"licence": "D-SHP-UI"}).text
+    assert "posted twice" in page and f'href="{link}"' not in page
+    assert "Already reversed" in officer_page.get(link).text
+    # a form without its CSRF token changes nothing; an unknown key is named
+    r = officer_page.post("/licences/shipments/reverse",
+                          data={k: v for k, v in form.items() if k != "csrf_token"})
+    assert r.status_code == 403
+    r = officer_page.get("/licences/shipments/reverse?key=no-such")
+    assert r.status_code == 404 and "no shipment with idempotency key" in r.text
+
+
+def test_a_viewer_sees_shipments_but_cannot_reverse(service: Service) -> None:
+    b = browser(service, "203.0.113.41")
+    assert sign_in(b, "viewer", service.password("viewer")).status_code == 303
+    page = b.get("/licences")
+    assert page.status_code == 200 and "<h2>Shipments</h2>" in page.text
+    assert "/licences/shipments/reverse" not in page.text
+    assert b.get("/licences/shipments/reverse?key=x").status_code == 403
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf, "the viewer's page carries the session's CSRF token"
+    r = b.post("/licences/shipments/reverse", data={
+        "csrf_token": csrf.group(1), "shipment_key": "x", "reason": "r", "idempotency_key": "k"})
+    assert r.status_code == 403
+    b.close()
