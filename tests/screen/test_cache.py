@@ -87,14 +87,16 @@ def _uncached(engine: Engine) -> Screener:
         return Screener(lists, store._dispositions(session))
 
 
-def _load(engine: Engine, lists_dir: Path) -> None:
-    store.load_lists([lists_dir / "ofac_2021-07", lists_dir / "xyna_registry" / "cn.json",
+def _load(engine: Engine, lists_dir: Path, small_lists: Path) -> None:
+    """The July 2021 SDN list (cut: ``small_lists``), China's registry and the DPL."""
+    store.load_lists([small_lists / "ofac_2021-07",
+                      lists_dir / "xyna_registry" / "cn.json",
                       lists_dir / "bis" / "dpl.txt"], engine=engine)
 
 
-def test_second_load_uses_the_cache_and_answers_the_same(engine: Engine, lists_dir: Path,
-                                                        builds: list[int]) -> None:
-    _load(engine, lists_dir)
+def test_second_load_uses_the_cache_and_answers_the_same(
+        engine: Engine, lists_dir: Path, small_lists: Path, builds: list[int]) -> None:
+    _load(engine, lists_dir, small_lists)
     cold = store.load_screener(engine)
     assert len([b for b in builds if b > 0]) == 1 and [p.parent for p in _files()] == [
         Path(os.environ["EXPORTCHECK_DATA_DIR"]) / "cache"]
@@ -120,14 +122,14 @@ def test_second_load_uses_the_cache_and_answers_the_same(engine: Engine, lists_d
     assert warm._copies == reference._copies
 
 
-def test_processes_starting_together_build_the_index_once(engine: Engine, lists_dir: Path,
-                                                          builds: list[int]) -> None:
+def test_processes_starting_together_build_the_index_once(
+        engine: Engine, lists_dir: Path, small_lists: Path, builds: list[int]) -> None:
     """Several workers loading the screener at once on one data directory: one builds the
     index, the others wait for it and restore its cache file (threads stand for processes: each
     takes the lock through its own file descriptor, as a process would)."""
     import threading
 
-    _load(engine, lists_dir)
+    _load(engine, lists_dir, small_lists)
     start = threading.Barrier(3)
     loaded: list[Screener] = []
 
@@ -145,9 +147,9 @@ def test_processes_starting_together_build_the_index_once(engine: Engine, lists_
     assert all(_answers(s) == expected for s in loaded[1:])
 
 
-def test_dispositions_are_read_afresh_with_a_cached_index(engine: Engine, lists_dir: Path,
-                                                          builds: list[int]) -> None:
-    _load(engine, lists_dir)
+def test_dispositions_are_read_afresh_with_a_cached_index(
+        engine: Engine, lists_dir: Path, small_lists: Path, builds: list[int]) -> None:
+    _load(engine, lists_dir, small_lists)
     hit = store.load_screener(engine).screen("Carrie Lam")[0]
     store.record_disposition("Carrie Lam", hit.list, hit.entry_id, user="alice",
                              reason="a different Carrie Lam", engine=engine)
@@ -250,10 +252,10 @@ def test_a_bad_cache_file_is_detected_and_rebuilt(sqlite_engine: Engine, lists_d
     assert builds == [] and _files() == [path]  # the bad file was replaced by a good one
 
 
-def test_unwritable_data_dir_works_without_cache(engine: Engine, lists_dir: Path,
-                                                 tmp_path: Path, builds: list[int],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    _load(engine, lists_dir)
+def test_unwritable_data_dir_works_without_cache(
+        engine: Engine, lists_dir: Path, small_lists: Path, tmp_path: Path, builds: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _load(engine, lists_dir, small_lists)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", encoding="utf-8")
     # no directory can be made below a file (whoever runs the tests, root included)

@@ -4,6 +4,7 @@ the loud sample fallback, rescreen baselines, clean CLI errors and the per-list 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +34,7 @@ def engine(db_url: str) -> Iterator[Engine]:
     yield get_engine(db_url)
 
 
+@functools.cache
 def _csl_rows(lists_dir: Path) -> tuple[list[str], list[list[str]]]:
     with (lists_dir / "csl_2026-07" / "consolidated.csv").open(encoding="utf-8",
                                                                newline="") as fh:
@@ -125,9 +127,9 @@ def test_disposition_without_country_or_dob_applies_only_to_such_queries(
 
 # -- 2. the same entry from two sources ---------------------------------------------------
 def test_clearance_holds_for_an_entry_carried_by_two_sources(
-        engine: Engine, lists_dir: Path, tmp_path: Path) -> None:
+        engine: Engine, lists_dir: Path, small_lists: Path, tmp_path: Path) -> None:
     csl = _csl_subset(lists_dir, tmp_path / "csl" / "consolidated.csv")
-    store.load_lists([lists_dir / "ofac" / "sdn.csv", csl], engine=engine)
+    store.load_lists([small_lists / "ofac" / "sdn.csv", csl], engine=engine)
     s = store.load_screener(engine)
     copies = {src: h for src, h in s._copies[("SDN", "35096")]}
     assert set(copies) == {"ofac-sdn", "csl"} and copies["ofac-sdn"] != copies["csl"]
@@ -147,8 +149,8 @@ def test_clearance_holds_for_an_entry_carried_by_two_sources(
 
 
 def test_clearance_lapses_when_a_new_source_carries_the_entry(
-        engine: Engine, lists_dir: Path, tmp_path: Path) -> None:
-    store.load_lists([lists_dir / "ofac" / "sdn.csv"], engine=engine)
+        engine: Engine, lists_dir: Path, small_lists: Path, tmp_path: Path) -> None:
+    store.load_lists([small_lists / "ofac" / "sdn.csv"], engine=engine)
     store.record_disposition("Vladimir Putin", "SDN", "35096", user="alice",
                              reason="a namesake", engine=engine)
     assert "35096" not in {h.entry_id for h in store.load_screener(engine).screen(
@@ -186,11 +188,11 @@ def test_sample_fallback_is_announced(capsys: pytest.CaptureFixture[str],
 
 # -- 4. rescreen -------------------------------------------------------------------------
 def test_rescreen_entry_still_listed_by_another_source_is_not_removed(
-        engine: Engine, lists_dir: Path, tmp_path: Path) -> None:
+        engine: Engine, lists_dir: Path, small_lists: Path, tmp_path: Path) -> None:
     csl = _csl_subset(lists_dir, tmp_path / "a" / "consolidated.csv")
-    store.load_lists([lists_dir / "ofac" / "sdn.csv", csl], engine=engine)
+    store.load_lists([small_lists / "ofac" / "sdn.csv", csl], engine=engine)
     # a later sdn.csv that changes another entry only (35096 unchanged there)
-    store.load_lists([_edited_sdn(lists_dir, tmp_path / "s", "29249", b"; x")], engine=engine)
+    store.load_lists([_edited_sdn(small_lists, tmp_path / "s", "29249", b"; x")], engine=engine)
     store.add_party("Vladimir Putin", engine=engine)
     store.rescreen(engine)
     # the CSL drops its copy; sdn.csv still lists him: not a removed hit
@@ -201,13 +203,13 @@ def test_rescreen_entry_still_listed_by_another_source_is_not_removed(
     assert "35096" not in {h.entry_id for _, h in rep.removed_hits + rep.new_hits}
 
 
-def test_rescreen_reports_a_lapsed_clearance_as_new_hit(engine: Engine, lists_dir: Path,
+def test_rescreen_reports_a_lapsed_clearance_as_new_hit(engine: Engine, small_lists: Path,
                                                         tmp_path: Path) -> None:
-    store.load_lists([lists_dir / "ofac" / "sdn.csv"], engine=engine)
+    store.load_lists([small_lists / "ofac" / "sdn.csv"], engine=engine)
     store.add_party("Vladimir Putin", engine=engine)
     store.record_disposition("Vladimir Putin", "SDN", "35096", user="alice",
                              reason="a namesake", engine=engine)
-    changed = _edited_sdn(lists_dir, tmp_path / "c", "35096", b"; Former Prime Minister")
+    changed = _edited_sdn(small_lists, tmp_path / "c", "35096", b"; Former Prime Minister")
     store.load_lists([changed], engine=engine)
     rep = store.rescreen(engine)
     assert rep.changed_entries == {"ofac-sdn": 1}
@@ -216,10 +218,10 @@ def test_rescreen_reports_a_lapsed_clearance_as_new_hit(engine: Engine, lists_di
 
 
 def test_rescreen_reports_only_changes_since_the_last_rescreen(engine: Engine,
-                                                               lists_dir: Path) -> None:
-    store.load_lists([lists_dir / "ofac_2021-07" / "sdn.csv"], engine=engine)
+                                                               small_lists: Path) -> None:
+    store.load_lists([small_lists / "ofac_2021-07" / "sdn.csv"], engine=engine)
     store.add_party("Vladimir Putin", engine=engine)
-    store.load_lists([lists_dir / "ofac" / "sdn.csv"], engine=engine)
+    store.load_lists([small_lists / "ofac" / "sdn.csv"], engine=engine)
     first = store.rescreen(engine)  # first run: against the previous list version
     assert ("Vladimir Putin", "35096") in {(p, h.entry_id) for p, h in first.new_hits}
     again = store.rescreen(engine)

@@ -64,9 +64,9 @@ def test_bad_file_in_a_load_changes_nothing(engine: Engine, lists_dir: Path,
     assert store.list_versions(engine) == []
 
 
-def test_dispositions_suppress_until_entry_changes(engine: Engine, lists_dir: Path,
+def test_dispositions_suppress_until_entry_changes(engine: Engine, small_lists: Path,
                                                    tmp_path: Path) -> None:
-    store.load_lists([lists_dir / "ofac_2021-07"], engine=engine)
+    store.load_lists([small_lists / "ofac_2021-07"], engine=engine)
     s = store.load_screener(engine)
     hit = s.screen("Carrie Lam")[0]
     with pytest.raises(NotFound):
@@ -80,13 +80,13 @@ def test_dispositions_suppress_until_entry_changes(engine: Engine, lists_dir: Pa
     shown = s.screen("Carrie Lam", include_suppressed=True)
     assert shown and "alice" in shown[0].suppressed_by
     # a release that leaves the entry as it was keeps the hit cleared
-    store.load_lists([lists_dir / "ofac" / "sdn.csv", lists_dir / "ofac_2025-12" / "alt.csv"],
+    store.load_lists([small_lists / "ofac" / "sdn.csv", small_lists / "ofac_2025-12" / "alt.csv"],
                      engine=engine)
     assert store.load_screener(engine).screen("Carrie Lam") == []
     # a release that changes the entry brings the hit back for review
     changed = tmp_path / "changed"
     changed.mkdir()
-    raw = (lists_dir / "ofac" / "sdn.csv").read_bytes()
+    raw = (small_lists / "ofac" / "sdn.csv").read_bytes()
     (changed / "sdn.csv").write_bytes(raw.replace(b"DOB 13 May 1957", b"DOB 13 May 1957; "
                                                   b"Former Chief Executive", 1))
     store.load_lists([changed / "sdn.csv"], engine=engine)
@@ -105,19 +105,19 @@ def _assert_audited(engine: Engine) -> None:
     assert "screening.disposition" in kinds
 
 
-def test_rescreen_reports_new_and_removed_hits(engine: Engine, lists_dir: Path) -> None:
-    old = load_paths([lists_dir / "ofac_2021-07" / "sdn.csv"])[0]
-    new = load_paths([lists_dir / "ofac" / "sdn.csv"])[0]
+def test_rescreen_reports_new_and_removed_hits(engine: Engine, small_lists: Path) -> None:
+    old = load_paths([small_lists / "ofac_2021-07" / "sdn.csv"])[0]
+    new = load_paths([small_lists / "ofac" / "sdn.csv"])[0]
     old_ids = {e.entry_id for e in old.entries}
     new_ids = {e.entry_id for e in new.entries}
     added = next(e for e in new.entries if e.entry_id not in old_ids and e.kind == "person"
                  and len(e.name.split()) >= 2)
     removed = next(e for e in old.entries if e.entry_id not in new_ids and e.kind == "person"
                    and len(e.name.split()) >= 2)
-    store.load_lists([lists_dir / "ofac_2021-07" / "sdn.csv"], engine=engine)
+    store.load_lists([small_lists / "ofac_2021-07" / "sdn.csv"], engine=engine)
     for name in (added.name, removed.name, "Jane Q. Unlisted"):
         store.add_party(name, engine=engine)
-    store.load_lists([lists_dir / "ofac" / "sdn.csv"], engine=engine)
+    store.load_lists([small_lists / "ofac" / "sdn.csv"], engine=engine)
     rep = store.rescreen(engine)
     assert rep.parties == 3 and rep.changed_entries["ofac-sdn"] > 0
     assert (added.name, added.entry_id) in {(p, h.entry_id) for p, h in rep.new_hits}
