@@ -92,14 +92,22 @@ def _shipment(service: Service) -> Call:
         "end_user": "Roles Test GmbH", "lines": [{"classification": "EAR99", "value": "10.00"}]})
 
 
-def _reversal(service: Service) -> Call:
+def _posted_key(service: Service) -> str:
     key = fresh("roles-rev")
     Ledger(service.database_url).post_shipment({
         "idempotency_key": key, "licence_exception": "NLR", "ship_date": "2024-03-01",
         "destination": "DE", "consignee": "Roles Test GmbH", "end_user": "Roles Test GmbH",
         "lines": [{"classification": "EAR99", "value": "10.00"}]}, actor="test-setup")
-    return Call(f"/api/v1/shipments/{key}/reversal",
+    return key
+
+
+def _reversal(service: Service) -> Call:
+    return Call(f"/api/v1/shipments/{_posted_key(service)}/reversal",
                 json={"idempotency_key": fresh("roles-undo"), "reason": "roles test"})
+
+
+def _posted_shipment(service: Service) -> Call:
+    return Call(f"/api/v1/shipments/{_posted_key(service)}")
 
 
 def _disposition(service: Service) -> Call:
@@ -175,6 +183,8 @@ ROUTES: list[Route] = [
     Route("POST", "/api/v1/licences/{number}/status", "officer", 200, _set_status),
     Route("POST", "/api/v1/shipments", "officer", 201, _shipment),
     Route("POST", "/api/v1/shipments/{key}/reversal", "officer", 201, _reversal),
+    Route("GET", "/api/v1/shipments", "viewer", 200),
+    Route("GET", "/api/v1/shipments/{key}", "viewer", 200, _posted_shipment),
     Route("GET", "/api/v1/ledger/report", "viewer", 200),
     # audit trail
     Route("GET", "/api/v1/audit", "viewer", 200),

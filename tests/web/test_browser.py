@@ -2,9 +2,9 @@
 
 The main flows of a compliance officer: sign in, screen 陳大文 and see the hit explained,
 check 3A001.a.2 to Hong Kong on 29 Jun 2020 and 15 Jan 2021 and see the outcomes differ, post a
-shipment that over-draws a licence and see the refusal, verify the audit chain; plus the
-admin's list load, an impact run, a phone-width page and keyboard-only sign-in. A failing test
-leaves its screenshot in tests/artifacts/.
+shipment that over-draws a licence and see the refusal, reverse one posted by mistake, verify
+the audit chain; plus the admin's list load, an impact run, a phone-width page and
+keyboard-only sign-in. A failing test leaves its screenshot in tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -277,8 +277,32 @@ def test_overdrawing_shipment_is_refused_with_its_rule(browser, server):
         assert "300" in text  # the remaining balance the shipment would exceed
         screenshot(page, "web_refusal")
         # nothing was drawn: still $600,000 shipped on that licence
-        row = page.get_by_role("row", name="DSP5-HK-2019-001")
+        row = page.locator("table.licences").get_by_role("row", name="DSP5-HK-2019-001")
         assert "$600,000 shipped" in row.inner_text()
+
+
+def test_officer_reverses_a_shipment_after_seeing_what_it_drew(browser, server):
+    with signed_in(browser, server, "officer", "reverse") as page:
+        page.goto(f"{server}/licences")
+        page.get_by_label("Shipments of").select_option("DSP5-HK-2019-003")
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_url("**/licences?licence=DSP5-HK-2019-003")
+        rows = page.locator("table.shipments tbody tr")
+        assert rows.count() == 1 and "hk19-003-a" in rows.first.inner_text()
+        rows.first.get_by_role("link", name="Reverse…").click()
+        facts = page.get_by_role("article", name="the shipment").inner_text()
+        assert "licence DDTC DSP5-HK-2019-003" in facts and "$300,000.00" in facts
+        page.get_by_label("Reason").fill("posted against the wrong licence")
+        page.get_by_label("Reference").fill("AES correction X2020")
+        screenshot(page, "web_reverse_confirm")
+        page.get_by_role("button", name="Reverse shipment").click()
+        ok = page.get_by_role("status").filter(has_text="reversed").inner_text()
+        assert "$300,000.00 given back to DSP5-HK-2019-003" in ok
+        row = page.locator("table.licences").get_by_role("row", name="DSP5-HK-2019-003")
+        assert "$0 shipped" in row.inner_text()
+        reversed_row = page.locator("table.shipments tr.reversed")
+        assert "posted against the wrong licence" in reversed_row.inner_text()
+        screenshot(page, "web_reversed")
 
 
 def test_audit_chain_verifies_in_the_browser(browser, server):

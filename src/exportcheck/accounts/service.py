@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession, now
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
+from exportcheck.db.base import as_utc
 from exportcheck.errors import (
     ExportCheckError,
     InvalidInput,
@@ -122,18 +123,13 @@ class TokenOut(BaseModel):
 
 def _user_out(u: User) -> UserOut:
     return UserOut(id=u.id, name=u.name, role=u.role, disabled=u.disabled,
-                   created_at=_aware(u.created_at))
+                   created_at=as_utc(u.created_at))
 
 
 def _audit(s: Session, kind: str, actor: str, payload: dict) -> None:
     from exportcheck.ledger.audit import append_event
 
     append_event(s, kind=kind, actor=actor, payload=payload)
-
-
-def _aware(t: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything here is UTC."""
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 class Accounts:
@@ -242,7 +238,7 @@ class Accounts:
                 count, first = s.execute(select(func.count(), func.min(LoginFailure.at)).where(
                     LoginFailure.key == key, LoginFailure.at >= cutoff)).one()
                 if count >= limit:
-                    wait = max(1, int((_aware(first) + FAILURE_WINDOW - now()).total_seconds()))
+                    wait = max(1, int((as_utc(first) + FAILURE_WINDOW - now()).total_seconds()))
                     where = ("from this address" if key.startswith("pair:")
                              else "from several addresses")
                     raise RateLimited(
@@ -300,7 +296,7 @@ class Accounts:
         if row is None:
             return None
         sess, user = row
-        if user.disabled or _aware(sess.expires_at) < now():
+        if user.disabled or as_utc(sess.expires_at) < now():
             return None
         return Principal(user.id, user.name, user.role, "session", sess.csrf_token)
 
@@ -376,5 +372,5 @@ class Accounts:
     @staticmethod
     def _token_out(t: ApiToken, owner: User) -> TokenOut:
         return TokenOut(id=t.id, user=owner.name, label=t.label, prefix=t.prefix,
-                        created_at=_aware(t.created_at),
-                        revoked_at=_aware(t.revoked_at) if t.revoked_at else None)
+                        created_at=as_utc(t.created_at),
+                        revoked_at=as_utc(t.revoked_at) if t.revoked_at else None)

@@ -1,4 +1,5 @@
-"""``exportcheck licences ...``, ``ship`` and ``audit ...``: the licence ledger on the command line.
+"""``exportcheck licences ...``, ``ship``, ``reverse``, ``shipments ...`` and ``audit ...``: the
+licence ledger on the command line.
 
 Parses input, calls :class:`exportcheck.ledger.api.Ledger`, formats the answer. The database is
 ``--db`` or ``EXPORTCHECK_DATABASE_URL`` (default: SQLite in the user data directory).
@@ -26,6 +27,8 @@ from exportcheck.errors import InvalidInput
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
                            no_args_is_help=True)
+shipments_app = typer.Typer(help="Posted shipments: list and show (with their reversals).",
+                            no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail: verify, seal and export.",
                         no_args_is_help=True)
 
@@ -330,6 +333,60 @@ def reverse(shipment_key: str = typer.Argument(
                       f"{line.quantity}, ${line.value:,}", markup=False)
 
 
+@shipments_app.command("list")
+def list_shipments(licence: str | None = typer.Option(None, "--licence", help="licence number"),
+                   agency: str | None = typer.Option(None, "--agency"),
+                   destination: str | None = typer.Option(None, "--destination"),
+                   from_: str | None = typer.Option(None, "--from", help="first ship date"),
+                   to: str | None = typer.Option(None, "--to", help="last ship date"),
+                   reversed_: bool | None = typer.Option(
+                       None, "--reversed/--standing", help="only reversed / not reversed"),
+                   limit: int = typer.Option(50, "--limit", min=1, max=10_000),
+                   offset: int = typer.Option(0, "--offset", min=0),
+                   db: str | None = DB, as_json: bool = AS_JSON) -> None:
+    """Posted shipments, newest ship date first, with the key to reverse one by."""
+    from exportcheck.ledger.render import shipments_table
+
+    records, total = _ledger(db).list_shipments(
+        licence_number=licence, agency=agency, destination=destination,
+        start=parse_date(from_, "--from") if from_ else None,
+        end=parse_date(to, "--to") if to else None, reversed=reversed_, limit=limit,
+        offset=offset)
+    if as_json:
+        _dump({"items": [r.model_dump(mode="json") for r in records], "total": total,
+               "limit": limit, "offset": offset})
+    else:
+        console.print(shipments_table(records, total))
+
+
+@shipments_app.command("show")
+def show_shipment(key: str = typer.Argument(..., help="the key the shipment was posted under"),
+                  db: str | None = DB, as_json: bool = AS_JSON) -> None:
+    """One shipment: authority, parties, lines, who posted it and any reversal."""
+    from exportcheck.ledger.render import usd
+
+    r = _ledger(db).get_shipment(key)
+    if as_json:
+        _dump(r.model_dump(mode="json"))
+        return
+    authority = (f"licence {r.licence_agency} {r.licence_number}" if r.licence_number
+                 else f"licence exception {r.licence_exception}")
+    said = [f"shipment {r.idempotency_key} (#{r.id}), shipped {r.ship_date} to {r.destination} "
+            f"under {authority}: {usd(r.total_value)}",
+            f"  consignee: {r.consignee}; end user: {r.end_user}"
+            + (f"; reference: {r.reference}" if r.reference else ""),
+            *(f"  {ln.classification}: quantity {ln.quantity.normalize():f}, {usd(ln.value)}"
+              for ln in r.lines),
+            f"  posted by {r.actor} at {r.recorded_at:%Y-%m-%d %H:%M} UTC (audit #{r.audit_seq})"]
+    if r.reversal:
+        rev = r.reversal
+        said.append(f"  REVERSED by {rev.actor} at {rev.recorded_at:%Y-%m-%d %H:%M} UTC "
+                    f"(key {rev.idempotency_key}, audit #{rev.audit_seq}): {rev.reason}"
+                    + (f"; reference: {rev.reference}" if rev.reference else ""))
+    for line in said:
+        console.print(line, soft_wrap=True, markup=False)
+
+
 @audit_app.command("verify")
 def verify(anchor: list[str] = typer.Option([], "--anchor",
                                             help="SEQ:HASH recorded earlier, repeatable"),
@@ -431,6 +488,7 @@ def _broken_trail_warning(status: dict[str, Any]) -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(licences_app, name="licences")
+    app.add_typer(shipments_app, name="shipments")
     app.add_typer(audit_app, name="audit")
     app.command("ship")(ship)
     app.command("reverse")(reverse)

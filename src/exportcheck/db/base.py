@@ -6,6 +6,8 @@ Alembic environment (:mod:`exportcheck.db.migrations`) sees them all.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,3 +26,8 @@ class Base(DeclarativeBase):
     """Declarative base for all exportcheck tables."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def as_utc(t: dt.datetime) -> dt.datetime:
+    """A stored time with its zone: every table keeps UTC, and SQLite hands times back naive."""
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)

@@ -33,6 +33,7 @@ from exportcheck.ledger import (
     exception_check,
     licences,
     policy,
+    records,
     report,
     reversals,
     shipments,
@@ -360,6 +361,17 @@ class Ledger:
                 "request": spec.model_dump(mode="json"), "decision": "refused",
                 "rule": exc.rule, "reason": str(exc)}, versions)
             raise
+
+    def list_shipments(self, **filters: Any) -> tuple[list[records.ShipmentRecord], int]:
+        """A page of posted shipments, newest first, each with its reversal if any; see
+        :func:`exportcheck.ledger.records.list_shipments` for the filters."""
+        with self._read() as s:
+            return records.list_shipments(s, **filters)
+
+    def get_shipment(self, key: str) -> records.ShipmentRecord:
+        """The shipment posted under idempotency key ``key``, with its reversal if any."""
+        with self._read() as s:
+            return records.get_shipment(s, key)
 
     def apply_policy_event(self, event: PolicyEventIn | dict[str, Any], *,
                            actor: str = "exportcheck",

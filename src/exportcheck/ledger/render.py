@@ -1,11 +1,15 @@
-"""Rich tables for licences and the balance report (shared by the CLI and the demo)."""
+"""Rich tables for licences, shipments and the balance report (shared by the CLI and the
+demo)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
+from exportcheck.ledger.records import ShipmentRecord
 from exportcheck.ledger.report import Report
 from exportcheck.ledger.schemas import LicenceOut
 
@@ -55,3 +59,24 @@ def history_table(lic: LicenceOut) -> Table:
     for ev in lic.history:
         table.add_row(str(ev.effective), ev.status, ev.reason, ev.citation)
     return table
+
+
+def shipments_table(records: list[ShipmentRecord], total: int) -> Group:
+    """Posted shipments, newest first; each reversed one is marked, with who reversed it and
+    why below the table (``shipments show KEY`` has the lines and parties)."""
+    shown = f"{len(records)} of {total}" if len(records) < total else f"{total}"
+    table = Table(title=f"{shown} shipments")
+    for col in ("Key", "Shipped", "Authority", "Value", "Posted by"):
+        table.add_column(col, no_wrap=col in ("Shipped", "Value"), overflow="fold")
+    notes = []
+    for r in records:
+        authority = f"{r.licence_number or 'exception ' + str(r.licence_exception)} → " \
+                    f"{r.destination}"
+        key = Text(r.idempotency_key)
+        if r.reversal:
+            rev = r.reversal
+            key.append(" reversed", style="bold red")
+            notes.append(Text(f"{r.idempotency_key} reversed {rev.recorded_at:%Y-%m-%d} by "
+                              f"{rev.actor}: {rev.reason}"))
+        table.add_row(key, str(r.ship_date), authority, usd(r.total_value), r.actor)
+    return Group(table, *notes)

@@ -488,6 +488,8 @@ class ShipmentOut(BaseModel):
     audit_seq: int
     #: False when this was a repeat of an already-recorded idempotency key
     created: bool
+    #: True when the repeated key's shipment has been reversed since (nothing is drawn again)
+    reversed: bool = False
 
 
 class ExceptionShipmentOut(ShipmentOut):

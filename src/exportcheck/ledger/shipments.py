@@ -494,4 +494,4 @@ def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:
         licence_number=spec.licence_number if prior.licence_id else None,
         licence_exception=prior.licence_exception, ship_date=prior.ship_date,
         destination=prior.destination, total_value=from_cents(prior.total_cents),
-        audit_seq=prior.audit_seq, created=False)
+        audit_seq=prior.audit_seq, created=False, reversed=prior.reversed)

@@ -98,6 +98,8 @@ class PriorShipment:
     licence_exception: str | None
     destination: str
     ship_date: dt.date
+    #: reversed since it was posted (ledger.reversals): the replay says so
+    reversed: bool = False
 
 
 @dataclass(slots=True)
@@ -137,14 +139,17 @@ UNION ALL SELECT 'P', id, NULL, NULL, NULL, NULL, NULL, role, name, NULL, NULL
 UNION ALL SELECT 'E', id, NULL, NULL, NULL, NULL, NULL, status, reason, citation, effective
   FROM ledger_licence_status WHERE licence_id {licence}
 UNION ALL SELECT 'S', s.id, s.licence_id, s.audit_seq,
-       {total}, NULL, NULL, s.request_hash, s.licence_exception, s.destination, s.ship_date
+       {total}, {reversed}, NULL, s.request_hash, s.licence_exception, s.destination,
+       s.ship_date
   FROM ledger_shipment s WHERE s.idempotency_key = {key}
 """
 _TOTAL = "(SELECT sum(value_cents) FROM ledger_shipment_line x WHERE x.shipment_id = s.id)"
+_REVERSED = "(SELECT count(*) FROM ledger_shipment_reversal r WHERE r.shipment_id = s.id)"
 # plain text (no typed columns: SQLAlchemy would match them by name at every execution); SQLite
 # returns its dates as ISO text, converted by _date
 _SQLITE_TERMS = text(
-    _BRANCHES.format(null_date="NULL", total=_TOTAL, licence="= :lid", key=":key")
+    _BRANCHES.format(null_date="NULL", total=_TOTAL, reversed=_REVERSED, licence="= :lid",
+                     key=":key")
     + "UNION ALL SELECT 'Q', (SELECT max(seq) FROM audit_log), NULL, seq, NULL, "
       "NULL, NULL, hash, NULL, NULL, NULL FROM audit_head WHERE id = 1")
 
@@ -157,7 +162,8 @@ PG_LOCK = ("SELECT id, agency, number, kind, destination, valid_from, valid_to, 
 # The audit number is drawn by the write itself (ledger.pgpost), so a refused or replayed post
 # draws none.
 PG_TERMS = _BRANCHES.format(null_date="CAST(NULL AS date)", total=f"CAST({_TOTAL} AS bigint)",
-                            licence=f"IN (SELECT id {_PG_LICENCE})", key="%(key)s")
+                            reversed=_REVERSED, licence=f"IN (SELECT id {_PG_LICENCE})",
+                            key="%(key)s")
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
@@ -205,7 +211,7 @@ def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]]
         elif tag == "E":
             lic.status_events.append(StatusRow(id_, s1, _date(d), s2 or "", s3 or ""))
         elif tag == "S":
-            prior = PriorShipment(id_, n1, n2, n3 or 0, s1, s2, s3, _date(d))
+            prior = PriorShipment(id_, n1, n2, n3 or 0, s1, s2, s3, _date(d), bool(n4))
         else:  # "Q" (SQLite): max(seq) and the chain head
             nxt = NextEntry((id_ or 0) + 1, n2, s1)
     if lic is not None:  # the ORM relationships' order

@@ -10,6 +10,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from exportcheck.accounts import TokenOut
+from exportcheck.db.base import as_utc
 from exportcheck.errors import NotFound
 from exportcheck.ledger.schemas import LicenceOut
 from exportcheck.models import EndUserType, ScreeningHit, TransactionFacts
@@ -33,13 +34,9 @@ RowId = Annotated[int, Path(json_schema_extra={"minimum": 1, "maximum": MAX_ROW_
                   AfterValidator(_row_id)]
 
 
-def _utc(t: dt.datetime) -> dt.datetime:
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-
-
 #: a stored UTC time: SQLite hands timestamps back without their zone, and a date-time in
 #: the API carries one (RFC 3339)
-UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
+UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
 
 
 class Page(BaseModel, Generic[T]):

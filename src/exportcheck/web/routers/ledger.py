@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.records import ShipmentRecord
 from exportcheck.ledger.report import Report
 from exportcheck.ledger.schemas import (
     LicenceIn,
@@ -106,6 +107,32 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Res
     if not out.created:
         response.status_code = 200
     return out
+
+
+@router.get("/shipments", response_model=Page[ShipmentRecord], summary="Posted shipments",
+            responses=problem_responses(400, 404))
+def list_shipments(user: Viewer, led: LedgerDep,
+                   page: Annotated[PageParams, Depends(page_params)],
+                   licence: Annotated[str | None, Query(max_length=64)] = None,
+                   agency: Annotated[str | None, Query(max_length=8)] = None,
+                   destination: Annotated[str | None, Query(max_length=8)] = None,
+                   from_: Annotated[dt.date | None, Query(alias="from")] = None,
+                   to: dt.date | None = None, reversed: bool | None = None) -> dict:
+    """Newest ship date first, each with its lines and, once reversed, the reversal (who,
+    when, why). ``licence``: one licence's shipments (404 if the ledger has no such licence);
+    ``from``/``to``: ship dates, both included; ``reversed``: only reversed (true) or standing
+    (false) shipments."""
+    items, total = led.list_shipments(
+        licence_number=licence, agency=agency, destination=destination, start=from_, end=to,
+        reversed=reversed, limit=page.limit, offset=page.offset)
+    return page.page(items, total)
+
+
+@router.get("/shipments/{key}", response_model=ShipmentRecord, summary="One shipment",
+            responses=problem_responses(404))
+def get_shipment(key: str, user: Viewer, led: LedgerDep) -> ShipmentRecord:
+    """The shipment posted under idempotency key ``key``."""
+    return led.get_shipment(key)
 
 
 @router.post("/shipments/{key}/reversal", response_model=ReversalOut, status_code=201,

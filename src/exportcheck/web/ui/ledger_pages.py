@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError
-from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.ledger.schemas import ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.ui import render
@@ -26,17 +26,32 @@ SHIP_FIELDS = ("licence_number", "ship_date", "destination", "classification", "
                "value", "consignee", "end_user", "reference")
 
 
-def _licences_page(request: Request, user: Principal, form: dict, **context) -> Response:
-    report = ledger().report()
+#: shipments shown per page under the licences
+SHIPMENTS_PAGE = 20
+
+
+def _licences_page(request: Request, user: Principal, form: dict, *, licence: str = "",
+                   offset: int = 0, **context) -> Response:
+    from exportcheck.web.schemas import MAX_OFFSET, PageParams
+
+    led = ledger()
+    report = led.report()
     form = {f: "" for f in SHIP_FIELDS} | {"ship_date": dt.date.today().isoformat()} | form
     form["idempotency_key"] = f"ui-{uuid.uuid4()}"
+    page = PageParams(limit=SHIPMENTS_PAGE, offset=min(max(0, offset), MAX_OFFSET))
+    known = {r.number for r in report.rows}
+    shown = licence if licence in known else ""  # a hand-edited unknown number: all of them
+    items, total = led.list_shipments(licence_number=shown or None, limit=page.limit,
+                                      offset=page.offset)
+    base = "/licences?" + urlencode({"licence": shown} if shown else {})
     return render(request, "licences.html", user, title="Licences", report=report, form=form,
-                  **context)
+                  shipments=page.page(items, total), shipments_licence=shown,
+                  shipments_base=base + ("&" if base[-1] != "?" else ""), **context)
 
 
 @router.get("/licences", response_class=HTMLResponse)
-def licences(request: Request, user: Viewer) -> Response:
-    return _licences_page(request, user, {})
+def licences(request: Request, user: Viewer, licence: str = "", offset: int = 0) -> Response:
+    return _licences_page(request, user, {}, licence=licence, offset=offset)
 
 
 @router.post("/licences/ship", response_class=HTMLResponse)
@@ -56,9 +71,50 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
                               refusal={"detail": str(exc), "rule": exc.rule})
     except ExportCheckError as exc:
         return _licences_page(request, user, form, error=str(exc))
-    ok = (f"shipment {out.id} posted against {out.licence_number}: ${out.total_value:,.2f} drawn "
-          f"down (audit entry #{out.audit_seq})" if out.created else
-          f"this form was already posted as shipment {out.id}: nothing drawn twice")
+    ok = (f"shipment #{out.id} posted against {out.licence_number}: ${out.total_value:,.2f} "
+          f"drawn down (audit entry #{out.audit_seq})" if out.created else
+          f"this form was already posted as shipment #{out.id}: nothing drawn twice")
+    return _licences_page(request, user, {}, ok=ok)
+
+
+def _reverse_page(request: Request, user: Principal, key: str, form: dict, **context
+                  ) -> Response:
+    record = ledger().get_shipment(key)
+    form = {"reason": "", "reference": ""} | form
+    return render(request, "reverse.html", user, title=f"Reverse shipment #{record.id}",
+                  s=record, form=form, reversal_key=f"ui-rev-{uuid.uuid4()}", **context)
+
+
+@router.get("/licences/shipments/reverse", response_class=HTMLResponse)
+def reverse_form(request: Request, user: Officer, key: str = "") -> Response:
+    """What the shipment drew, and the form that reverses it (a reason is required)."""
+    return _reverse_page(request, user, key, {})
+
+
+@router.post("/licences/shipments/reverse", response_class=HTMLResponse)
+def reverse(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
+    key = str(data.get("shipment_key", ""))
+    form = {k: str(data.get(k, "")) for k in ("reason", "reference")}
+    try:
+        spec = to_model(ReversalRequest, {
+            "idempotency_key": data.get("idempotency_key") or f"ui-rev-{uuid.uuid4()}",
+            "reason": data.get("reason", ""), "reference": data.get("reference", "")})
+        out = ledger().reverse_shipment(key, reason=spec.reason,
+                                        idempotency_key=spec.idempotency_key,
+                                        reference=spec.reference, actor=user.actor,
+                                        versions=versions())
+    except ShipmentRefused as exc:
+        return _reverse_page(request, user, key, form,
+                             refusal={"detail": str(exc), "rule": exc.rule})
+    except ExportCheckError as exc:
+        return _reverse_page(request, user, key, form, error=str(exc))
+    given = (f"${out.returned_value:,.2f} given back to {out.licence_number}"
+             if out.licence_number else f"nothing to give back (licence exception "
+             f"{out.licence_exception})")
+    shipment_id = ledger().get_shipment(key).id
+    ok = (f"shipment #{shipment_id} reversed: {given} (audit entry #{out.audit_seq})"
+          if out.created else f"this form was already sent: shipment #{shipment_id} "
+          "was reversed once, nothing given back twice")
     return _licences_page(request, user, {}, ok=ok)
 
 
