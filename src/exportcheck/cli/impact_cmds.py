@@ -168,7 +168,9 @@ def print_summary(result: ImpactResult, out: Path) -> None:
         console.print(
             f"  licences: {s.licences.hit} of {s.licences.licences} can no longer be used, "
             f"${s.licences.unusable_value:,.2f} unusable"
-        )
+            + (f" (not counted: {s.licences.expired} whose validity ended between the dates, "
+               f"${s.licences.expired_value:,.2f})" if s.licences.expired else ""),
+            soft_wrap=True)
     if s.parties is not None:
         console.print(
             f"  stored parties: {s.parties.newly_hit} newly hit, {s.parties.cleared} cleared "

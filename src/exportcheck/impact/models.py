@@ -94,6 +94,11 @@ class LicenceSummary(BaseModel):
     hit: int
     unusable_value: float
     rows: list[LicenceImpact]
+    #: licences whose validity simply ended between the two dates: unusable on the new side,
+    #: but not because a rule or a status changed, so not counted in ``hit``/``unusable_value``
+    expired: int = 0
+    expired_value: float = 0.0
+    expired_rows: list[LicenceImpact] = Field(default_factory=list)
 
 
 class PartyImpact(BaseModel):

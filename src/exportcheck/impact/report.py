@@ -271,6 +271,14 @@ def _licences(summary: ImpactSummary) -> str:
         headers = ["Agency", "Licence", "Dest.", "Status", "Approved", "Shipped", "Remaining",
                    "Unusable", "Cause"]
         body = _table(headers, rows, "licences", {4, 5, 6, 7}, cards=True)
+    if lic.expired:
+        numbers = ", ".join(_e(r.number) for r in lic.expired_rows[:10])
+        more = f" and {lic.expired - 10} more" if lic.expired > 10 else ""
+        body += (f'<p class="note">Not counted: {_num(lic.expired)} licence'
+                 f'{"" if lic.expired == 1 else "s"} ({numbers}{more}) reached the end of '
+                 f"{'its' if lic.expired == 1 else 'their'} validity between the dates, "
+                 f"{_money(lic.expired_value, cur)} unshipped: no rule or status change "
+                 "caused it.</p>")
     return f"<section><h2>Licences</h2>{body}</section>"
 
 

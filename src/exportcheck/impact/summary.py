@@ -159,26 +159,31 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
 
 def licence_impact(database_url: str, d_old: date, d_new: date) -> tuple[LicenceSummary,
                                                                             pl.DataFrame]:
-    """Licences usable on the old date whose remaining balance is blocked on the new one."""
+    """Licences usable on the old date whose remaining balance is blocked on the new one. One
+    that merely reached the end of its validity in between is listed apart (``expired_rows``):
+    it would be unusable whatever the rules said."""
     from exportcheck.ledger import Ledger
 
     ledger = Ledger(database_url)
     before = {(r.agency, r.number): r for r in ledger.report(as_of=d_old).rows}
     after = ledger.report(as_of=d_new).rows
-    rows = []
+    rows, expired = [], []
     for r in after:
         b = before.get((r.agency, r.number))
         if b is None or b.available <= 0 or r.blocked <= 0:
             continue
         since = f" from {r.status_since.isoformat()}" if r.status_since else ""
         cite = f" ({r.status_citation})" if r.status_citation else ""
-        rows.append(LicenceImpact(
+        cause = (f"validity ended {r.valid_to.isoformat()}{cite}" if r.validity_ended
+                 else f"{r.status}{since}{cite}")
+        (expired if r.validity_ended else rows).append(LicenceImpact(
             agency=r.agency, number=r.number, destination=r.destination, status_old=b.status,
             status_new=r.status, approved_value=float(r.approved), shipped_value=float(r.shipped),
-            remaining_value=float(r.remaining), unusable_value=float(r.blocked),
-            cause=f"{r.status}{since}{cite}"))
+            remaining_value=float(r.remaining), unusable_value=float(r.blocked), cause=cause))
     summary = LicenceSummary(licences=len(after), hit=len(rows),
-                             unusable_value=_money(sum(r.unusable_value for r in rows)), rows=rows)
+                             unusable_value=_money(sum(r.unusable_value for r in rows)), rows=rows,
+                             expired=len(expired), expired_rows=expired,
+                             expired_value=_money(sum(r.unusable_value for r in expired)))
     schema = {k: pl.Float64 if k.endswith("_value") else pl.Utf8
               for k in LicenceImpact.model_fields}
     return summary, pl.DataFrame([r.model_dump() for r in rows], schema=schema)

@@ -27,6 +27,10 @@ class ReportRow(BaseModel):
     status: str
     status_since: dt.date | None
     status_citation: str
+    valid_from: dt.date
+    valid_to: dt.date
+    #: expired only because its validity ended (``valid_to`` passed), not by a recorded status
+    validity_ended: bool = False
     approved: Decimal
     shipped: Decimal
     #: the sum of each line's remainder (0 on a line whose licensed quantity is all shipped)
@@ -83,10 +87,13 @@ def build_report(session: Session, *, as_of: dt.date | None = None, agency: str 
             remaining += line_remaining_cents(ln.qty_milli, ln.value_cents, milli, cents)
         status, ev = status_on(lic, day)
         blocked = remaining if status in BLOCKING or status == "not yet valid" else 0
+        since = ev.effective if ev else None
         rows.append(ReportRow(
             agency=lic.agency, number=lic.number, kind=lic.kind, destination=lic.destination,
-            status=status, status_since=ev.effective if ev else None,
+            status=status, status_since=since,
             status_citation=ev.citation if ev and status in BLOCKING else "",
+            valid_from=lic.valid_from, valid_to=lic.valid_to,
+            validity_ended=status == "expired" and since == lic.valid_to + dt.timedelta(days=1),
             approved=from_cents(approved), shipped=from_cents(shipped),
             remaining=from_cents(remaining), blocked=from_cents(blocked),
             available=from_cents(remaining - blocked)))
