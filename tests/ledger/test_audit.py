@@ -253,6 +253,24 @@ def test_unsealed_entries_verify_by_content_and_are_sealed_later(manual):
     assert manual.seal().sealed == 0  # idempotent
 
 
+def test_cli_verify_no_seal_checks_without_writing(manual, cli, db_url):
+    """S3: ``audit verify`` links unsealed entries before it checks, which is a write; an
+    auditor on a read-only account checks with --no-seal, and the database is left as it was."""
+    def seals() -> int:
+        with manual.engine.connect() as c:
+            return c.execute(sa.text("SELECT count(*) FROM audit_seal")).scalar_one()
+
+    before = seals()
+    code, out, err = cli(["audit", "verify", "--no-seal", "--db", db_url, "--json"])
+    assert code == 0, err
+    body = json.loads(out)
+    assert (body["ok"], body["unsealed"]) == (True, 4) and seals() == before
+    code, out, _ = cli(["audit", "verify", "--no-seal", "--db", db_url])
+    assert code == 0 and "4 entries are not sealed yet" in out and seals() == before
+    code, out, _ = cli(["audit", "verify", "--db", db_url, "--json"])
+    assert code == 0 and json.loads(out)["unsealed"] == 0 and seals() > before
+
+
 def test_edited_unsealed_entry_is_named_and_never_sealed(manual):
     _tamper(manual, "UPDATE audit_log SET payload = replace(payload, '100.00', '1.00') "
                     "WHERE seq = 3")
