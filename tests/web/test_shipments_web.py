@@ -124,3 +124,35 @@ def test_a_viewer_sees_shipments_but_cannot_reverse(service: Service) -> None:
         "csrf_token": csrf.group(1), "shipment_key": "x", "reason": "r", "idempotency_key": "k"})
     assert r.status_code == 403
     b.close()
+
+
+def test_an_officer_posts_under_a_licence_exception_and_overrides_a_refusal(
+        service: Service, officer_page: TestClient) -> None:
+    """The Licences page posts under a licence exception too: checked against the
+    determination, refused with the line named, and posted with a recorded override reason."""
+    page = officer_page.get("/licences").text
+    form = {**_hidden(page.split('action="/licences/ship"')[1]), "licence_number": "",
+            "licence_exception": "LVS", "ship_date": "2024-06-01", "destination": "IR",
+            "classification": "3A001.a.2", "quantity": "1", "value": "100",
+            "consignee": "Tehran Trading", "end_user": "Tehran Trading"}
+    r = officer_page.post("/licences/ship", data=form)
+    assert r.status_code == 200 and "Shipment refused" in r.text
+    assert "LVS is not available to IR" in r.text and "give it as the override reason" in r.text
+    assert '<details class="wide override" open>' in r.text
+    assert 'value="LVS"' in r.text  # the form keeps what was typed
+
+    again = {**form, **_hidden(r.text.split('action="/licences/ship"')[1]),
+             "override_reason": "BIS advisory opinion 2024-17"}
+    r = officer_page.post("/licences/ship", data=again)
+    assert r.status_code == 200 and "posted under licence exception LVS: $100.00" in r.text
+    assert "line 1 (3A001.a.2): LICENSE_REQUIRED" in r.text
+    assert "overridden: BIS advisory opinion 2024-17" in r.text
+    c, h = service.client, service.auth("viewer")
+    posted = c.get("/api/v1/shipments", headers=h, params={"destination": "IR"}).json()
+    assert [s["licence_exception"] for s in posted["items"]] == ["LVS"]
+
+    # neither a licence nor an exception: the error names what is missing, nothing posted
+    r = officer_page.post("/licences/ship", data={**form, "licence_exception": ""})
+    assert r.status_code == 200 and "choose a licence, or give the licence exception" in r.text
+    assert c.get("/api/v1/shipments", headers=h,
+                 params={"destination": "IR"}).json()["total"] == 1

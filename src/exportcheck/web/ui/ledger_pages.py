@@ -22,8 +22,9 @@ from exportcheck.web.ui.forms import form_dict, page_user, to_model
 router = APIRouter(include_in_schema=False)
 Officer = Annotated[Principal, Depends(page_user("officer"))]
 Viewer = Annotated[Principal, Depends(page_user("viewer"))]
-SHIP_FIELDS = ("licence_number", "ship_date", "destination", "classification", "quantity",
-               "value", "consignee", "end_user", "reference")
+SHIP_FIELDS = ("licence_number", "licence_exception", "override_reason", "ship_date",
+               "destination", "classification", "quantity", "value", "consignee", "end_user",
+               "reference")
 
 
 #: shipments shown per page under the licences
@@ -56,24 +57,44 @@ def licences(request: Request, user: Viewer, licence: str = "", offset: int = 0)
 
 @router.post("/licences/ship", response_class=HTMLResponse)
 def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
+    """Against a licence (drawn down) or under a licence exception (each line checked against
+    the determination; an override reason posts one it refuses, unless PROHIBITED)."""
     form = {k: str(v) for k, v in data.items()}
+    exception = str(data.get("licence_exception", "")).strip()
+    authority = ({"licence_exception": exception} if exception
+                 else {"licence_number": data.get("licence_number")})
+    if not exception and not data.get("licence_number"):
+        return _licences_page(request, user, form, error="choose a licence, or give the "
+                              "licence exception the shipment goes under")
     try:
         spec = to_model(ShipmentIn, {
             "idempotency_key": data.get("idempotency_key") or f"ui-{uuid.uuid4()}",
-            "licence_number": data.get("licence_number"), "ship_date": data.get("ship_date"),
+            **authority, "ship_date": data.get("ship_date"),
             "destination": data.get("destination"), "consignee": data.get("consignee"),
             "end_user": data.get("end_user"), "reference": data.get("reference", ""),
             "lines": [{"classification": data.get("classification"),
-                       "quantity": data.get("quantity", "0"), "value": data.get("value")}]})
-        out = ledger().post_shipment(spec, actor=user.actor, versions=versions())
+                       "quantity": data.get("quantity", "0"), "value": data.get("value")}]},
+            labels={"licence_exception": "Licence exception"})
+        out = ledger().post_shipment(spec, actor=user.actor, versions=versions(),
+                                     override_reason=data.get("override_reason") or None)
     except ShipmentRefused as exc:
-        return _licences_page(request, user, form,
-                              refusal={"detail": str(exc), "rule": exc.rule})
+        return _licences_page(request, user, form, refusal={
+            "detail": str(exc), "rule": exc.rule, "exception": exception,
+            "overridable": bool(exception) and exc.rule != "prohibited"})
     except ExportCheckError as exc:
         return _licences_page(request, user, form, error=str(exc))
-    ok = (f"shipment #{out.id} posted against {out.licence_number}: ${out.total_value:,.2f} "
-          f"drawn down (audit entry #{out.audit_seq})" if out.created else
-          f"this form was already posted as shipment #{out.id}: nothing drawn twice")
+    if not out.created:
+        ok = f"this form was already posted as shipment #{out.id}: nothing drawn twice"
+    elif out.licence_number:
+        ok = (f"shipment #{out.id} posted against {out.licence_number}: "
+              f"${out.total_value:,.2f} drawn down (audit entry #{out.audit_seq})")
+    else:
+        checked = "; ".join(f"line {ln['line']} ({ln['classification']}): {ln['outcome']}"
+                            for ln in getattr(out, "determination", []))
+        override = getattr(out, "override_reason", None)
+        ok = (f"shipment #{out.id} posted under licence exception {out.licence_exception}: "
+              f"${out.total_value:,.2f} (audit entry #{out.audit_seq}); determination: "
+              f"{checked}" + (f"; overridden: {override}" if override else ""))
     return _licences_page(request, user, {}, ok=ok)
 
 
