@@ -516,21 +516,23 @@ def determine_frame(
     answers = decide_keys(
         keys, rs, screener, progress=progress, workers=workers, ownership=ownership, memo=memo
     )
-    # each line takes its key's answer within the LVS limit, or above it: one join for the
-    # limit, one for the answer (the keys without a limit have one answer only)
+    # each line takes its key's answer within the LVS limit, or above it: one join on the key
+    # for its number and limit, one on the number for the answer (the keys without a limit
+    # have one answer only)
+    answers = answers.with_row_index("_kid")
     bands = pl.concat([
-        answers.select(*KEY, pl.lit(False).alias("_above"),
+        answers.select("_kid", pl.lit(False).alias("_above"),
                        *(pl.col(f"_lo_{c}").alias(c) for c in _SUMMARY)),
         answers.filter(pl.col("_limit").is_not_null()).select(
-            *KEY, pl.lit(True).alias("_above"), *(pl.col(f"_hi_{c}").alias(c) for c in _SUMMARY)
-        ),
+            "_kid", pl.lit(True).alias("_above"),
+            *(pl.col(f"_hi_{c}").alias(c) for c in _SUMMARY)),
     ])
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
     out = (
-        df.join(answers.select(*KEY, "_limit"), on=KEY, how="left", nulls_equal=True,
+        df.join(answers.select(*KEY, "_kid", "_limit"), on=KEY, how="left", nulls_equal=True,
                 maintain_order="left")
         .with_columns(above.fill_null(False).alias("_above"))
-        .join(bands, on=[*KEY, "_above"], how="left", nulls_equal=True, maintain_order="left")
+        .join(bands, on=["_kid", "_above"], how="left", maintain_order="left")
         .with_columns(row_error("_date_error").alias("_row_error"))
         .with_columns(
             *[
@@ -554,7 +556,7 @@ def determine_frame(
     # the scalar path's trace does (determine/cleared.py)
     out = out.with_columns(_first_in(CAVEATS, pl.col("_cleared"),
                                      pl.col("_cleared").is_not_null() & pl.col("error").is_null()))
-    internal = ["_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
+    internal = ["_kid", "_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
                 "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank", "_cleared"]
     return out.drop([*internal, "_row"])
 
