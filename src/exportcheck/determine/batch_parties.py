@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.determine import parties
-from exportcheck.determine.cleared import cleared_detail
+from exportcheck.determine.cleared import cleared_detail, screen_open_and_cleared
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.screen.certainty import assess
@@ -37,10 +37,8 @@ class MemoScreener:
         key = (name, country)
         if key not in self.memo:
             if self._suppressed:
-                found = self.inner.screen(name, country=country, include_suppressed=True,
-                                          limit=CLEARED_LIMIT)
-                self.cleared[key] = [h for h in found if h.suppressed_by is not None]
-                self.memo[key] = [h for h in found if h.suppressed_by is None][:20]
+                self.memo[key], self.cleared[key] = screen_open_and_cleared(
+                    self.inner, name, country=country)
             else:
                 self.memo[key] = self.inner.screen(name, country=country)
         return self.memo[key]
@@ -71,10 +69,6 @@ def _signature(name: str, dest: str, memo: MemoScreener, ownership: Any) -> str 
         a = assess(h, name, country=dest, screener=memo)
         marks.append(f"{h.list}:{h.entry_id}:{'C' if a.certain else 'H'}:{h.score:g}")
     return "|".join(marks)
-
-
-#: hits asked of the screener per party, the cleared ones included (it returns 20 open ones)
-CLEARED_LIMIT = 200
 
 
 #: the most (name, destination) signatures a ``signatures`` memo of :func:`collapse_parties`

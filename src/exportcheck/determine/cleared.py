@@ -17,6 +17,20 @@ from exportcheck.models import Determination, ScreeningHit, TraceStep
 
 CITATION = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
 _SCREENING = "Restricted-party screening"
+#: hits asked of the screener per name, the cleared ones included: a cleared hit ranked below
+#: this is not reported (the open hits are cut to the caller's ``limit`` as before)
+CLEARED_LIMIT = 200
+
+
+def screen_open_and_cleared(screener: Any, name: str, *, limit: int = 20, **query: Any
+                            ) -> tuple[list[ScreeningHit], list[ScreeningHit]]:
+    """``(open hits, cleared hits)`` of one screening: the open ones are what the screener
+    would answer without ``include_suppressed``; the cleared ones are those a disposition set
+    aside for this party."""
+    found = screener.screen(name, include_suppressed=True, limit=max(limit, CLEARED_LIMIT),
+                            **query)
+    return ([h for h in found if h.suppressed_by is None][:limit],
+            [h for h in found if h.suppressed_by is not None])
 
 
 class ClearedHits:
@@ -32,12 +46,10 @@ class ClearedHits:
         return getattr(self.inner, attr)
 
     def screen(self, name: str, *, limit: int = 20, **query: Any) -> list[ScreeningHit]:
-        found = self.inner.screen(name, include_suppressed=True,
-                                  limit=max(limit, len(self.inner.entries)), **query)
+        hits, cleared = screen_open_and_cleared(self.inner, name, limit=limit, **query)
         seen = {(n, h.list, h.entry_id) for n, h in self.cleared}
-        self.cleared += [(name, h) for h in found if h.suppressed_by is not None
-                         and (name, h.list, h.entry_id) not in seen]
-        return [h for h in found if h.suppressed_by is None][:limit]
+        self.cleared += [(name, h) for h in cleared if (name, h.list, h.entry_id) not in seen]
+        return hits
 
     def annotate(self, d: Determination, roles: dict[str, str]) -> Determination:
         """``d`` with a trace step per cleared hit, after the screening step of its party
