@@ -156,3 +156,29 @@ def test_an_officer_posts_under_a_licence_exception_and_overrides_a_refusal(
     assert r.status_code == 200 and "choose a licence, or give the licence exception" in r.text
     assert c.get("/api/v1/shipments", headers=h,
                  params={"destination": "IR"}).json()["total"] == 1
+
+
+def test_a_licence_has_a_page_of_its_own(service: Service) -> None:
+    """Lines with what is shipped and left, the status history with citations, and the
+    licence's own shipments; linked from the Licences table."""
+    c, h = service.client, service.auth("officer")
+    assert c.post("/api/v1/licences", headers=h, json=bis_licence("D-SHP-PAGE")).status_code == 201
+    assert c.post("/api/v1/shipments", headers=h, json=_shipment(
+        "shp-page-1", "D-SHP-PAGE", "2500", "2025-03-01")).status_code == 201
+    assert c.post("/api/v1/licences/D-SHP-PAGE/status", headers=h, json={
+        "status": "suspended", "effective": "2025-04-01", "reason": "test suspension",
+        "citation": "15 CFR 750.8"}).status_code == 200
+    b = browser(service, "203.0.113.42")
+    assert sign_in(b, "viewer", service.password("viewer")).status_code == 303
+    listing = b.get("/licences").text
+    link = "/licences/view?number=D-SHP-PAGE&amp;agency=BIS"
+    assert f'href="{link}"' in listing
+    page = b.get(link.replace("&amp;", "&"))
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>D-SHP-PAGE</h1>" in text and "3A001.a.2" in text
+    assert "$2,500.00" in text  # shipped on the line, and the shipment's value
+    assert "test suspension" in text and "15 CFR 750.8" in text
+    assert "shp-page-1" in text and "Reverse…" not in text  # a viewer reverses nothing
+    assert b.get("/licences/view?number=NO-SUCH").status_code == 404
+    b.close()

@@ -55,6 +55,24 @@ def licences(request: Request, user: Viewer, licence: str = "", offset: int = 0)
     return _licences_page(request, user, {}, licence=licence, offset=offset)
 
 
+@router.get("/licences/view", response_class=HTMLResponse)
+def licence_page(request: Request, user: Viewer, number: str = "", agency: str = "",
+                 offset: int = 0) -> Response:
+    """One licence: its parties, provisos, lines with what is shipped and left, its status
+    history with citations, and its shipments."""
+    from exportcheck.web.schemas import MAX_OFFSET, PageParams
+
+    led = ledger()
+    lic = led.get_licence(number, agency or None)
+    page = PageParams(limit=SHIPMENTS_PAGE, offset=min(max(0, offset), MAX_OFFSET))
+    items, total = led.list_shipments(licence_number=lic.number, agency=lic.agency,
+                                      limit=page.limit, offset=page.offset)
+    base = "/licences/view?" + urlencode({"number": lic.number, "agency": lic.agency}) + "&"
+    return render(request, "licence.html", user, title=f"Licence {lic.number}", lic=lic,
+                  as_of=dt.date.today(), shipments=page.page(items, total),
+                  shipments_base=base)
+
+
 @router.post("/licences/ship", response_class=HTMLResponse)
 def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
     """Against a licence (drawn down) or under a licence exception (each line checked against
