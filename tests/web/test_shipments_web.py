@@ -182,3 +182,22 @@ def test_a_licence_has_a_page_of_its_own(service: Service) -> None:
     assert "shp-page-1" in text and "Reverse…" not in text  # a viewer reverses nothing
     assert b.get("/licences/view?number=NO-SUCH").status_code == 404
     b.close()
+
+
+def test_a_key_holding_a_slash_names_its_shipment(service: Service) -> None:
+    """Invoice numbers such as INV/2025/0042 are common idempotency keys: the shipment is read
+    and reversed under them, the slash written as it is or encoded."""
+    c, h = service.client, service.auth("officer")
+    assert c.post("/api/v1/licences", headers=h, json=bis_licence("D-SHP-SLASH")).status_code == 201
+    key = "INV/2025/0042"
+    assert c.post("/api/v1/shipments", headers=h, json=_shipment(
+        key, "D-SHP-SLASH", "700", "2025-03-01")).status_code == 201
+    for path in (key, "INV%2F2025%2F0042"):
+        r = c.get(f"/api/v1/shipments/{path}", headers=h)
+        assert r.status_code == 200 and r.json()["idempotency_key"] == key, r.text
+    r = c.post(f"/api/v1/shipments/{key}/reversal", headers=h,
+               json={"idempotency_key": "REV/2025/0042", "reason": "wrong order"})
+    assert r.status_code == 201 and r.json()["shipment_key"] == key, r.text
+    assert c.get(f"/api/v1/shipments/{key}", headers=h).json()["reversed"] is True
+    spec = c.get("/openapi.json").json()["paths"]
+    assert "/api/v1/shipments/{key}" in spec and "/api/v1/shipments/{key}/reversal" in spec

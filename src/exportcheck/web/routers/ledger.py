@@ -128,14 +128,15 @@ def list_shipments(user: Viewer, led: LedgerDep,
     return page.page(items, total)
 
 
-@router.get("/shipments/{key}", response_model=ShipmentRecord, summary="One shipment",
+@router.get("/shipments/{key:path}", response_model=ShipmentRecord, summary="One shipment",
             responses=problem_responses(404))
 def get_shipment(key: str, user: Viewer, led: LedgerDep) -> ShipmentRecord:
-    """The shipment posted under idempotency key ``key``."""
+    """The shipment posted under idempotency key ``key`` (which may hold a "/", as invoice
+    numbers often do)."""
     return led.get_shipment(key)
 
 
-@router.post("/shipments/{key}/reversal", response_model=ReversalOut, status_code=201,
+@router.post("/shipments/{key:path}/reversal", response_model=ReversalOut, status_code=201,
              summary="Reverse a shipment posted by mistake", responses=WRITE)
 def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: LedgerDep,
                      response: Response) -> ReversalOut:
