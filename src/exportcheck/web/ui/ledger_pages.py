@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,9 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError
+from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.schemas import ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
+from exportcheck.web.schemas import MAX_OFFSET, PageParams
 from exportcheck.web.ui import render
 from exportcheck.web.ui.forms import form_dict, page_user, to_model
 
@@ -31,23 +33,38 @@ SHIP_FIELDS = ("licence_number", "licence_exception", "override_reason", "ship_d
 SHIPMENTS_PAGE = 20
 
 
+def _page(limit: int, offset: int) -> PageParams:
+    """A page of a listing, the offset clamped as the API bounds it: a hand-edited link shows
+    an empty page, not an error."""
+    return PageParams(limit=limit, offset=min(max(0, offset), MAX_OFFSET))
+
+
+def _page_link(path: str, params: dict[str, str]) -> str:
+    """The link a pager extends with ``offset=N``: ``path`` with the page's other filters."""
+    kept = {k: v for k, v in params.items() if v}
+    return f"{path}?{urlencode(kept)}&" if kept else f"{path}?"
+
+
+def _shipments(led: Ledger, path: str, params: dict[str, str], offset: int,
+               **filters: Any) -> dict[str, Any]:
+    """The template's ``shipments`` (a page of them, newest first) and ``shipments_base``."""
+    page = _page(SHIPMENTS_PAGE, offset)
+    items, total = led.list_shipments(limit=page.limit, offset=page.offset, **filters)
+    return {"shipments": page.page(items, total), "shipments_base": _page_link(path, params)}
+
+
 def _licences_page(request: Request, user: Principal, form: dict, *, licence: str = "",
                    offset: int = 0, **context) -> Response:
-    from exportcheck.web.schemas import MAX_OFFSET, PageParams
-
     led = ledger()
     report = led.report()
     form = {f: "" for f in SHIP_FIELDS} | {"ship_date": dt.date.today().isoformat()} | form
     form["idempotency_key"] = f"ui-{uuid.uuid4()}"
-    page = PageParams(limit=SHIPMENTS_PAGE, offset=min(max(0, offset), MAX_OFFSET))
     known = {r.number for r in report.rows}
     shown = licence if licence in known else ""  # a hand-edited unknown number: all of them
-    items, total = led.list_shipments(licence_number=shown or None, limit=page.limit,
-                                      offset=page.offset)
-    base = "/licences?" + urlencode({"licence": shown} if shown else {})
     return render(request, "licences.html", user, title="Licences", report=report, form=form,
-                  shipments=page.page(items, total), shipments_licence=shown,
-                  shipments_base=base + ("&" if base[-1] != "?" else ""), **context)
+                  shipments_licence=shown, **_shipments(
+                      led, "/licences", {"licence": shown}, offset,
+                      licence_number=shown or None), **context)
 
 
 @router.get("/licences", response_class=HTMLResponse)
@@ -60,17 +77,12 @@ def licence_page(request: Request, user: Viewer, number: str = "", agency: str =
                  offset: int = 0) -> Response:
     """One licence: its parties, provisos, lines with what is shipped and left, its status
     history with citations, and its shipments."""
-    from exportcheck.web.schemas import MAX_OFFSET, PageParams
-
     led = ledger()
     lic = led.get_licence(number, agency or None)
-    page = PageParams(limit=SHIPMENTS_PAGE, offset=min(max(0, offset), MAX_OFFSET))
-    items, total = led.list_shipments(licence_number=lic.number, agency=lic.agency,
-                                      limit=page.limit, offset=page.offset)
-    base = "/licences/view?" + urlencode({"number": lic.number, "agency": lic.agency}) + "&"
     return render(request, "licence.html", user, title=f"Licence {lic.number}", lic=lic,
-                  as_of=dt.date.today(), shipments=page.page(items, total),
-                  shipments_base=base)
+                  as_of=dt.date.today(), **_shipments(
+                      led, "/licences/view", {"number": lic.number, "agency": lic.agency},
+                      offset, licence_number=lic.number, agency=lic.agency))
 
 
 @router.post("/licences/ship", response_class=HTMLResponse)
@@ -178,11 +190,8 @@ def _summary(payload: str) -> str:
 def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: str | None,
                 start: str | None, end: str | None, offset: int, verify=None,
                 error: str | None = None) -> Response:
-    from exportcheck.web.schemas import MAX_OFFSET, PageParams
-
     filters = {"kind": kind, "actor": actor, "from": start, "to": end}
-    # clamped as the API bounds it: a hand-edited link shows an empty page, not an error
-    page = PageParams(limit=50, offset=min(max(0, offset), MAX_OFFSET))
+    page = _page(50, offset)
     items, total = [], 0
     try:
         rows, total = ledger().audit_entries(
@@ -193,9 +202,8 @@ def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: s
                   "summary": _summary(e.payload)} for e in rows]
     except (ExportCheckError, ValueError) as exc:
         error = str(exc)
-    base = "/audit?" + urlencode({k: v for k, v in filters.items() if v})
     return render(request, "audit.html", user, title="Audit", filters=filters, verify=verify,
-                  page=page.page(items, total), query_base=base + ("&" if base[-1] != "?" else ""),
+                  page=page.page(items, total), query_base=_page_link("/audit", filters),
                   error=error)
 
 
