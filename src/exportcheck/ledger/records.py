@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -56,8 +56,12 @@ class ShipmentRecord(BaseModel):
     actor: str
     recorded_at: dt.datetime
     audit_seq: int
-    reversed: bool
     reversal: ReversalRecord | None = None
+
+    @computed_field  # in the JSON too: the filter the listing takes
+    @property
+    def reversed(self) -> bool:
+        return self.reversal is not None
 
 
 def _record(shp: Shipment, lic: Licence | None, rev: ShipmentReversal | None) -> ShipmentRecord:
@@ -74,8 +78,7 @@ def _record(shp: Shipment, lic: Licence | None, rev: ShipmentReversal | None) ->
         destination=shp.destination, consignee=shp.consignee, end_user=shp.end_user,
         reference=shp.reference, lines=lines,
         total_value=from_cents(sum(ln.value_cents for ln in shp.lines)), actor=shp.actor,
-        recorded_at=as_utc(shp.recorded_at), audit_seq=shp.audit_seq, reversed=rev is not None,
-        reversal=reversal)
+        recorded_at=as_utc(shp.recorded_at), audit_seq=shp.audit_seq, reversal=reversal)
 
 
 def _base():
