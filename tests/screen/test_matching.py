@@ -93,17 +93,6 @@ def test_names_differing_in_a_serial_number_are_sisters(a: str, b: str) -> None:
     assert any("serial number" in line for line in m.explain())
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Victory", "Victory 3"),
-    ("Nantahala Capital Offshore Fund, Ltd.", "Nantahala Capital Offshore Fund I, Ltd."),
-])
-def test_a_serial_number_one_name_lacks_costs_less_than_a_word(a: str, b: str) -> None:
-    """The series' name without its number is still the name: above the threshold, below an
-    exact match, and far above a one-word name with another word added."""
-    assert default_threshold() <= compare_names(a, b) < 100
-    assert compare_names("Victory", "Victory Shipping") < default_threshold()
-
-
 def test_what_is_not_a_serial_number() -> None:
     assert compare_names("Victory 3", "Victory 5") < 85  # one word and a number: too little
     assert compare_names("John Smith V", "John Smith I") < 85  # a person's initials

@@ -25,10 +25,8 @@ the list name is one OFAC calls a weak alias (:mod:`exportcheck.screen.weak`), c
 
 Two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "Fund III" / "IV")
 name a sister vessel, fund or trust: scored :data:`SERIAL_MAX`, just above the default
-threshold. A serial number only one name has ("Victory" / "Victory 3", "Fund, Ltd." / "Fund I,
-Ltd.") costs less than a word: the series' name is all there, the number unsaid. The last word
-of a Latin name that a 35- or 40-character name field may have cut short ("... BELKASSEM DR")
-matches the word it begins. Names written in the same script (Han,
+threshold. The last word of a Latin name that a 35- or 40-character name field may have cut
+short ("... BELKASSEM DR") matches the word it begins. Names written in the same script (Han,
 Hangul, Arabic) are compared by their letters (:func:`~exportcheck.screen.scripts.letters_apply`).
 
 In organisation names each word also weighs by how distinctive it is among listed organisations
@@ -92,8 +90,6 @@ OTHER_FATHER_MAX = 75.0
 #: III" / "IV") are a sister vessel, fund or trust: worth a review, so just above the default
 #: threshold, below any spelling variant of the whole name
 SERIAL_MAX = 86.0
-#: a serial number one name has and the other lacks costs this share of a missing word
-SERIAL_SHARE = 0.4
 _ROMAN = re.compile(r"^(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})$")
 _SERIAL_LIKE = re.compile(r".*\d|[ivx]+$")
 _DIGIT = re.compile(r"\d")
@@ -436,14 +432,6 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         # one-word name: each further extra word costs half as much (PUTIN ranks "PUTIN,
         # Vladimir Vladimirovich" above "PUTINA, Maria"); longer names pay for each in full
         units = (n_extra + 1) / 2 if n_small == 1 and n_extra else n_extra
-        longer_last = len(longer) - 1
-        serials = [t for k, t in enumerate(longer) if t in extra and _serial(
-            t, bool(org), k == longer_last)]
-        if not left_small and serials and len(serials) == len(
-                [t for t in extra if t not in _CONNECTORS and t not in void]):
-            # only a serial number is missing ("Victory" / "Victory 3", "Fund, Ltd." / "Fund
-            # I, Ltd."): the series' name, without which number
-            units = SERIAL_SHARE * len(serials)
         return NameMatch(round(max(0.0, cov_small - cost * units) * 100, 1), *explained,
                          kind="full")
     # partial: all of the shorter name is in the longer one, whose other words are missing
