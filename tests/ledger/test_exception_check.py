@@ -186,8 +186,10 @@ def test_prohibited_is_refused_even_with_an_override(tmp_path: Path) -> None:
     assert info.value.rule == "prohibited"
 
 
-def test_the_check_screens_no_party(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Party names are not screened here: no list is loaded (the post stays fast)."""
+def test_without_a_screener_the_check_screens_no_party(ledger: Ledger,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python API screens the parties only when given a screener: no list is loaded
+    otherwise, and the record says the parties were not screened."""
     import exportcheck.screen.service as service
 
     def no_lists(*_a: object, **_k: object) -> None:
@@ -195,8 +197,9 @@ def test_the_check_screens_no_party(ledger: Ledger, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(service, "default_screener", no_lists)
     spec = _spec("k", "LVS", "0A501.x", "GB", "2022-05-01", "300.00")
-    spec["end_user"] = "Hong Kong Police Force"  # an armed force: civil end use all the same
-    assert ledger.post_shipment(spec).created
+    spec["end_user"] = "Hong Kong Police Force"  # a police force: no MEU rule for GB
+    out = ledger.post_shipment(spec)
+    assert out.created and out.determination[0]["parties_screened"] is False
 
 
 def test_cli_ship_override_reason(cli, tmp_path: Path) -> None:
@@ -204,8 +207,10 @@ def test_cli_ship_override_reason(cli, tmp_path: Path) -> None:
     args = ["ship", "--db", db, "--exception", "LVS", "--date", "2024-06-01", "--to", "IR",
             "--consignee", "C", "--end-user", "E", "--item", "3A001.a.2=1@100.00", "--key", "k"]
     code, _, err = cli(args)
-    assert code == 2 and err.startswith("error: line 1 (3A001.a.2): LVS is not available")
-    assert err.count("\n") == 1
+    # the parties are screened: with no list loaded, against the samples, and it says so
+    warning, error = err.splitlines()
+    assert warning.startswith("warning: screened against the bundled SAMPLE lists")
+    assert code == 2 and error.startswith("error: line 1 (3A001.a.2): LVS is not available")
     code, out, _ = cli([*args, "--override-reason", "OFAC licence IA-1"])
     assert code == 0 and "shipment k recorded" in out
     assert "line 1 (3A001.a.2): LICENSE_REQUIRED" in out and "OFAC licence IA-1" in out

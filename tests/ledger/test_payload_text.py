@@ -82,7 +82,7 @@ def test_the_stored_entry_is_the_canonical_json_of_the_decision(db_url, actor):
     lvs = next(e for e in det.license_exceptions if e.symbol == "LVS")
     summary = {"line": 1, "classification": "3A001.a.2", "value": "9.99",
                "outcome": "EXCEPTION_AVAILABLE", "agency": "BIS", "reasons": det.reasons,
-               "rule_base": det.ruleset_version, "note": "",
+               "rule_base": det.ruleset_version, "note": "", "parties_screened": False,
                "exception": {"symbol": "LVS", "citation": "15 CFR 740.3",
                              "conditions": lvs.conditions}}
     assert payload == canonical_json({

@@ -201,3 +201,32 @@ def test_a_key_holding_a_slash_names_its_shipment(service: Service) -> None:
     assert c.get(f"/api/v1/shipments/{key}", headers=h).json()["reversed"] is True
     spec = c.get("/openapi.json").json()["paths"]
     assert "/api/v1/shipments/{key}" in spec and "/api/v1/shipments/{key}/reversal" in spec
+
+
+def test_a_potential_match_holds_an_exception_shipment_and_links_to_its_review(
+        service: Service, officer_page: TestClient) -> None:
+    """The web service screens the parties of a shipment under a licence exception (here
+    against the bundled samples: no list is loaded): a potential match refuses it with the
+    entry named, and the page links to the Screen page, which shows the hit to clear."""
+    held = "ACTeam Logistics Hong Kong Ltd"  # partly the Entity List's ACTeam (HK)
+    body = {"idempotency_key": "held-1", "licence_exception": "LVS", "ship_date": "2020-06-29",
+            "destination": "HK", "consignee": "Kowloon Forwarding Ltd", "end_user": held,
+            "lines": [{"classification": "9A610.x", "quantity": 1, "value": "100"}]}
+    c, h = service.client, service.auth("officer")
+    refused = problem(c.post("/api/v1/shipments", headers=h, json=body), 409)
+    assert refused["rule"] == "party_held" and f"end user {held!r} may be EL " in refused[
+        "detail"]
+
+    page = officer_page.get("/licences").text
+    form = {**_hidden(page.split('action="/licences/ship"')[1]), "licence_number": "",
+            "licence_exception": "LVS", "ship_date": "2020-06-29", "destination": "HK",
+            "classification": "9A610.x", "quantity": "1", "value": "100",
+            "consignee": "Kowloon Forwarding Ltd", "end_user": held}
+    r = officer_page.post("/licences/ship", data=form)
+    assert r.status_code == 200 and "held for review" in r.text
+    link = re.search(r'<a href="(/screen\?[^"]+)">Review the potential match of ([^<]+)</a>',
+                     r.text)
+    assert link is not None and link.group(2) == held
+    review = officer_page.get(link.group(1).replace("&amp;", "&"))
+    assert review.status_code == 200 and "entry f04aff3fcb77" in review.text  # the hit...
+    assert f'value="{held}"' in review.text  # ...and the form filled in for the disposition

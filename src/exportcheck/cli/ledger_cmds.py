@@ -283,12 +283,18 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
                 "licence_exception": exception, "ship_date": date, "destination": to,
                 "consignee": consignee, "end_user": end_user, "reference": reference,
                 "lines": [_item(i) for i in item]}
+    from exportcheck.ledger.api import parse
+    from exportcheck.ledger.exception_check import screener_for
+    from exportcheck.ledger.schemas import ShipmentIn
+
+    spec = parse(ShipmentIn, spec)  # refused before a list loads or a database is made
     # only a shipment under a licence exception can be a new ledger's first record: one drawn
     # on a licence needs the ledger that holds it (a mistyped --db is an error, not a new file)
-    first = isinstance(spec, dict) and bool(spec.get("licence_exception"))
+    first = spec.licence_exception is not None
     out = _ledger(db, create=first).post_shipment(spec, actor=cli_actor(actor),
                                                   versions=_versions(),
-                                                  override_reason=override_reason)
+                                                  override_reason=override_reason,
+                                                  screener=screener_for(spec))
     if as_json:
         _dump(out.model_dump(mode="json"))
         return

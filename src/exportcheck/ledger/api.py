@@ -17,7 +17,7 @@ import functools
 import random
 import time
 from collections.abc import Callable, Iterable
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, func, select
@@ -54,6 +54,9 @@ from exportcheck.ledger.schemas import (
 )
 from exportcheck.ledger.sealing import Sealer, SealResult
 from exportcheck.ledger.snapshot import TermsCache
+
+if TYPE_CHECKING:
+    from exportcheck.determine.parties import PartyScreener
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -292,14 +295,17 @@ class Ledger:
     # -- shipments ----------------------------------------------------------------------
     def post_shipment(self, spec: ShipmentIn | dict[str, Any], *, actor: str = "exportcheck",
                       versions: dict | None = None, audit_refusals: bool = True,
-                      override_reason: str | None = None) -> ShipmentOut:
+                      override_reason: str | None = None,
+                      screener: PartyScreener | None = None) -> ShipmentOut:
         """Check a shipment against its licence and draw it down once per idempotency key.
 
         A shipment under a licence exception is checked against the determination of each
         line instead (:mod:`~exportcheck.ledger.exception_check`), which is recorded in its
         audit entry; ``override_reason`` (an authority the rule base does not know) posts one
         the determination refuses, unless it is PROHIBITED, and is recorded too. Such a post
-        answers :class:`~exportcheck.ledger.schemas.ExceptionShipmentOut`.
+        answers :class:`~exportcheck.ledger.schemas.ExceptionShipmentOut`. With ``screener``
+        (e.g. :func:`exportcheck.api.default_screener`) its consignee and end user are
+        screened: a listed party refuses it, a potential match holds it for review.
 
         Raises :class:`~exportcheck.ledger.shipments.ShipmentRefused` (a ``LedgerError``) naming
         the rule; nothing is drawn, and the refusal is written to the audit trail.
@@ -309,7 +315,7 @@ class Ledger:
         extra, checked = None, None
         try:
             if spec.licence_exception is not None:
-                checked = exception_check.check_exception(spec)
+                checked = exception_check.check_exception(spec, screener=screener)
                 if checked.refusals and not self._posted(spec.idempotency_key):
                     checked.refuse(override_reason)  # (a replay answers as before)
                 extra = checked.payload(override_reason)

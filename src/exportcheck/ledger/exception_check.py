@@ -4,14 +4,20 @@
 for a USML one), so LVS could be recorded for an item to Iran. Before such a shipment is
 posted, each line is determined with :func:`exportcheck.determine.determine` (the function
 ``exportcheck.api`` exports): its classification, the shipment's destination and ship date,
-civil end use, and its value. Party names are NOT screened here (no list is loaded, so a post
-stays fast; screening is ``check``'s and the determination's job). The value given is that of
+civil end use, its value and, when a screener is given, its consignee and end user. The
+interfaces (CLI ``ship``, REST, web form) give the process's screener; the Python API screens
+only when :meth:`~exportcheck.ledger.api.Ledger.post_shipment` is given one, and otherwise
+records that the parties were not screened. The value given is that of
 all the shipment's lines of the line's CCL entry: LVS limits are per shipment of items of one
 ECCN (15 CFR 740.3), so two $400 lines of 0A501 are $800 against a $500 limit.
 
 EAR licence exceptions (and NLR):
 
-* PROHIBITED: refused, whatever the symbol (an override does not lift it);
+* PROHIBITED: refused, whatever the symbol (an override does not lift it); a party on the
+  SDN list makes every line PROHIBITED;
+* a potential match of a party held for review (the determination's ``hold``): refused until
+  an officer clears or confirms it (a disposition) - a shipment does not leave while its
+  consignee or end user may be a listed party. An override with a reason posts it;
 * a licence is required (LICENSE_REQUIRED or EXCEPTION_AVAILABLE) and the claimed symbol is
   not among the exceptions the determination offers: refused; NLR is refused too;
 * the symbol is offered: accepted, and its citation and conditions (a value limit, what the
@@ -36,12 +42,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exportcheck.errors import InvalidInput
 from exportcheck.ledger.schemas import EAR_EXCEPTIONS, ShipmentIn, classification_key, is_ear_item
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.models import Determination, Outcome, TraceStep
+
+if TYPE_CHECKING:
+    from exportcheck.determine.parties import PartyScreener
 
 #: fired trace steps that explain or qualify an answer but impose no requirement
 _NOT_DECIDING = ("Licence review policy", "End-user type", "HOLD", "SCOPE", "License Exception",
@@ -137,7 +146,14 @@ def _summary(n: int, classification: str, value: Decimal, det: Determination | N
             "agency": det.agency.value if det and det.agency else None,
             "reasons": list(det.reasons) if det else [],
             "rule_base": det.ruleset_version if det else None,
-            "exception": None, "note": ""}
+            "exception": None, "note": "",
+            "parties_screened": bool(det and det.lists_version)}
+
+
+def _held(det: Determination) -> str:
+    """The held candidates, one clause each: who may be whom, on which list."""
+    return "; ".join(f"{m.role} {m.party!r} may be {m.list} {m.entry_id} {m.matched_name!r} "
+                     f"(score {m.score:.0f}, {m.match_kind})" for m in det.party_matches)
 
 
 def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
@@ -149,6 +165,10 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
     cited = step.citation if step else "; ".join(det.reasons) or "no rule named"
     if outcome == Outcome.PROHIBITED:
         return f"{where}: PROHIBITED ({cited})", "prohibited"
+    if det.hold:
+        summary["party_matches"] = [m.model_dump(mode="json") for m in det.party_matches]
+        return (f"{label}: held for review: {_held(det)}; clear or confirm the potential "
+                "match (a disposition), or override with a reason", "party_held")
     if symbol not in EAR_EXCEPTIONS:  # an ITAR exemption
         bar = _itar_bar(det)
         if bar is not None:
@@ -176,8 +196,10 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
             "exception_not_available")
 
 
-def check_exception(spec: ShipmentIn, ruleset: Any = None) -> ExceptionCheck:
-    """Determine every line of a shipment under a licence exception (module docstring)."""
+def check_exception(spec: ShipmentIn, ruleset: Any = None,
+                    screener: PartyScreener | None = None) -> ExceptionCheck:
+    """Determine every line of a shipment under a licence exception (module docstring);
+    with ``screener``, its consignee and end user are screened too."""
     from exportcheck.determine import determine
 
     symbol = spec.licence_exception
@@ -193,7 +215,8 @@ def check_exception(spec: ShipmentIn, ruleset: Any = None) -> ExceptionCheck:
         try:
             det = determine(_determination_item(item.classification), spec.destination,
                             spec.ship_date, value=float(value), end_user_type="civil",
-                            ruleset=ruleset)
+                            ruleset=ruleset, end_user=spec.end_user,
+                            consignee=spec.consignee, screener=screener)
         except InvalidInput as exc:  # unknown ECCN, a date the rule base does not cover
             out.lines.append(_summary(n, item.classification, value, None))
             out.refusals.append((f"{label}: {symbol} cannot be checked against the rule base: "
@@ -207,6 +230,18 @@ def check_exception(spec: ShipmentIn, ruleset: Any = None) -> ExceptionCheck:
             if refusal[1] == "prohibited":
                 out.final.append(refusal)
     return out
+
+
+def screener_for(spec: ShipmentIn) -> PartyScreener | None:
+    """For the interfaces: the process's screener (the database's active lists, with the
+    officers' dispositions) when ``spec`` goes under a licence exception, else None (a
+    licence names its own parties, and the screener need not load). Parse the shipment
+    first: bad input is refused before any list loads."""
+    if spec.licence_exception is None:
+        return None
+    from exportcheck.api import default_screener
+
+    return default_screener()
 
 
 def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
@@ -225,4 +260,5 @@ def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
     return reason
 
 
-__all__ = ["ExceptionCheck", "ExceptionRefused", "check_exception", "check_override"]
+__all__ = ["ExceptionCheck", "ExceptionRefused", "check_exception", "check_override",
+           "screener_for"]

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.exception_check import screener_for
 from exportcheck.ledger.records import ShipmentRecord
 from exportcheck.ledger.report import Report
 from exportcheck.ledger.schemas import (
@@ -103,7 +104,7 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Res
     not know: an advisory opinion, a ruling) posts one it refuses, unless PROHIBITED, and is
     recorded with it."""
     out = led.post_shipment(spec, actor=user.actor, versions=versions(),
-                            override_reason=override_reason)
+                            override_reason=override_reason, screener=screener_for(spec))
     if not out.created:
         response.status_code = 200
     return out

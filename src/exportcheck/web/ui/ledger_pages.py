@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError
 from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.exception_check import screener_for
 from exportcheck.ledger.schemas import ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
@@ -51,6 +52,15 @@ def _shipments(led: Ledger, path: str, params: dict[str, str], offset: int,
     page = _page(SHIPMENTS_PAGE, offset)
     items, total = led.list_shipments(limit=page.limit, offset=page.offset, **filters)
     return {"shipments": page.page(items, total), "shipments_base": _page_link(path, params)}
+
+
+def _held_parties(exc: ShipmentRefused, country: str) -> list[dict[str, str]]:
+    """The parties a refused shipment's potential matches are of, each with the Screen page
+    link that shows the match and takes the officer's disposition."""
+    names = dict.fromkeys(m["party"] for line in getattr(exc, "determination", [])
+                          for m in line.get("party_matches", ()))
+    return [{"party": n, "href": "/screen?" + urlencode({"name": n, "country": country})}
+            for n in names]
 
 
 def _licences_page(request: Request, user: Principal, form: dict, *, licence: str = "",
@@ -106,11 +116,13 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
                        "quantity": data.get("quantity", "0"), "value": data.get("value")}]},
             labels={"licence_exception": "Licence exception"})
         out = ledger().post_shipment(spec, actor=user.actor, versions=versions(),
-                                     override_reason=data.get("override_reason") or None)
+                                     override_reason=data.get("override_reason") or None,
+                                     screener=screener_for(spec))
     except ShipmentRefused as exc:
         return _licences_page(request, user, form, refusal={
             "detail": str(exc), "rule": exc.rule, "exception": exception,
-            "overridable": bool(exception) and exc.rule != "prohibited"})
+            "overridable": bool(exception) and exc.rule != "prohibited",
+            "review": _held_parties(exc, spec.destination)})
     except ExportCheckError as exc:
         return _licences_page(request, user, form, error=str(exc))
     if not out.created:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -210,8 +210,11 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
 
 
 @router.get("/screen", response_class=HTMLResponse)
-def screen_page(request: Request, user: Officer) -> Response:
-    return _screen_page(request, user, dict(SCREEN_DEFAULTS))
+def screen_page(request: Request, user: Officer,
+                name: Annotated[str, Query(max_length=512)] = "",
+                country: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """``?name=&country=`` screens at once: a shipment held for a potential match links here."""
+    return _screen_page(request, user, {**SCREEN_DEFAULTS, "name": name, "country": country})
 
 
 @router.post("/screen", response_class=HTMLResponse)

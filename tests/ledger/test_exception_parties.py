@@ -1,0 +1,128 @@
+"""A shipment under a licence exception screens its consignee and end user when given a
+screener (the CLI, REST and web interfaces give the process's): a listed party refuses it, a
+potential match holds it until an officer clears or confirms the match.
+
+Real screening on the bundled sample lists; dispositions go through the screening store on
+the ledger's own SQLite database, as in a deployment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from exportcheck.ledger.api import Ledger, parse
+from exportcheck.ledger.exception_check import ExceptionRefused, screener_for
+from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.screen import Screener, store
+from exportcheck.screen.service import SAMPLES_DIR
+
+#: an Entity List entry of the samples (HK) and a name that only partly matches it
+ACTEAM = ("EL", "f04aff3fcb77")
+ACTEAM_PARTIAL = "ACTeam Logistics Hong Kong Ltd"
+
+
+def _spec(key: str, end_user: str, consignee: str = "Kowloon Forwarding Ltd") -> dict:
+    # 9A610.x to Hong Kong on 29 June 2020: LVS still available (suspended the next day)
+    return {"idempotency_key": key, "licence_exception": "LVS", "ship_date": "2020-06-29",
+            "destination": "HK", "consignee": consignee, "end_user": end_user,
+            "lines": [{"classification": "9A610.x", "quantity": 1, "value": "100.00"}]}
+
+
+@pytest.fixture(scope="module")
+def samples() -> Screener:
+    return Screener.from_samples()
+
+
+def _shipments(ledger: Ledger) -> int:
+    with ledger.engine.connect() as c:
+        return c.execute(sa.text("SELECT count(*) FROM ledger_shipment")).scalar_one()
+
+
+def _refused(ledger: Ledger, spec: dict, screener: object, **kw: object) -> ExceptionRefused:
+    before = _shipments(ledger)
+    with pytest.raises(ExceptionRefused) as info:
+        ledger.post_shipment(spec, screener=screener, **kw)  # type: ignore[arg-type]
+    assert _shipments(ledger) == before
+    (entry,) = ledger.audit_entries(kind="shipment.refused", limit=1)[0]
+    payload = json.loads(entry.payload)
+    assert payload["rule"] == info.value.rule and payload["determination"]
+    return info.value
+
+
+def test_an_unlisted_party_passes_and_the_record_says_it_was_screened(
+        ledger: Ledger, samples: Screener) -> None:
+    out = ledger.post_shipment(_spec("ok", "Kowloon Avionics Ltd"), screener=samples)
+    assert out.created and out.licence_exception == "LVS"
+    line = out.determination[0]
+    assert line["parties_screened"] is True and line["exception"]["symbol"] == "LVS"
+
+
+def test_a_blocked_party_is_refused_and_no_override_lifts_it(ledger: Ledger,
+                                                            samples: Screener) -> None:
+    # Carrie Lam (SDN, Hong Kong) as consignee: every line PROHIBITED
+    spec = _spec("sdn", "Kowloon Avionics Ltd", consignee="LAM, Carrie")
+    exc = _refused(ledger, spec, samples)
+    assert exc.rule == "prohibited" and "PROHIBITED" in str(exc)
+    exc = _refused(ledger, spec, samples, override_reason="advisory opinion 2020-01")
+    assert "an override does not lift a PROHIBITED outcome" in str(exc)
+
+
+def test_a_potential_match_holds_the_shipment_and_names_the_entry(ledger: Ledger,
+                                                                 samples: Screener) -> None:
+    exc = _refused(ledger, _spec("held", ACTEAM_PARTIAL), samples)
+    assert exc.rule == "party_held"
+    assert str(exc).startswith(f"line 1 (9A610.x): held for review: end user "
+                               f"{ACTEAM_PARTIAL!r} may be EL {ACTEAM[1]} ")
+    assert "clear or confirm the potential match" in str(exc)
+    (match,) = exc.determination[0]["party_matches"]
+    assert (match["list"], match["entry_id"], match["role"]) == (*ACTEAM, "end user")
+    # an officer who has checked the party posts it with a reason, which is recorded
+    out = ledger.post_shipment(_spec("held", ACTEAM_PARTIAL), screener=samples,
+                               override_reason="HK registry 123: another company")
+    assert out.created and out.override_reason == "HK registry 123: another company"
+
+
+def test_a_disposition_resolves_the_hold(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    ledger = Ledger(url)
+    store.load_lists([SAMPLES_DIR], engine=ledger.engine, user="test")
+    spec = _spec("d1", ACTEAM_PARTIAL)
+    assert _refused(ledger, spec, store.load_screener(ledger.engine)).rule == "party_held"
+    store.record_disposition(ACTEAM_PARTIAL, *ACTEAM, user="officer", country="HK",
+                             reason="different company: HK registry no. 123",
+                             engine=ledger.engine)
+    out = ledger.post_shipment(spec, screener=store.load_screener(ledger.engine))
+    assert out.created and not out.determination[0].get("party_matches")
+    # confirmed instead: the Entity List licence is required, and LVS is refused
+    store.record_disposition(ACTEAM_PARTIAL, *ACTEAM, user="officer", country="HK",
+                             reason="same company", decision="confirmed",
+                             engine=ledger.engine)
+    exc = _refused(ledger, _spec("d2", ACTEAM_PARTIAL), store.load_screener(ledger.engine))
+    assert exc.rule == "exception_not_available" and "LICENSE_REQUIRED" in str(exc)
+    assert "EL" in exc.determination[0]["reasons"]
+
+
+def test_the_interfaces_screen_exception_shipments_only() -> None:
+    assert screener_for(parse(ShipmentIn, _spec("x", "A"))) is not None
+    assert screener_for(parse(ShipmentIn, {**_spec("x", "A"), "licence_exception": None,
+                                           "licence_number": "D1"})) is None
+
+
+def test_cli_ship_refuses_a_held_party(cli: Callable[[list[str]], tuple[int, str, str]],
+                                       tmp_path: Path) -> None:
+    """No list loaded: the CLI screens against the bundled samples, and says so."""
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    args = ["ship", "--db", db, "--exception", "LVS", "--date", "2020-06-29", "--to", "HK",
+            "--consignee", "Kowloon Forwarding Ltd", "--end-user", ACTEAM_PARTIAL,
+            "--item", "9A610.x=1@100.00", "--key", "k"]
+    code, _, err = cli(args)
+    warning, error = err.splitlines()
+    assert warning.startswith("warning: screened against the bundled SAMPLE lists")
+    assert code == 2 and error.startswith("error: line 1 (9A610.x): held for review: end user")
+    code, out, _ = cli([*args, "--override-reason", "HK registry 123: another company"])
+    assert code == 0 and "shipment k recorded" in out
