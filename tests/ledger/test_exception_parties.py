@@ -126,3 +126,15 @@ def test_cli_ship_refuses_a_held_party(cli: Callable[[list[str]], tuple[int, str
     assert code == 2 and error.startswith("error: line 1 (9A610.x): held for review: end user")
     code, out, _ = cli([*args, "--override-reason", "HK registry 123: another company"])
     assert code == 0 and "shipment k recorded" in out
+
+
+def test_a_military_end_user_by_name_needs_the_licence_nlr_would_skip(ledger: Ledger) -> None:
+    """The end user's name goes into the determination even unscreened: a PLA unit is a
+    military end user (15 CFR 744.21(g)), so NLR for 3A991 to China is refused."""
+    spec = {**_spec("meu", "PLA Unit 61398"), "licence_exception": "NLR",
+            "destination": "CN", "ship_date": "2024-06-01",
+            "lines": [{"classification": "3A991", "quantity": 1, "value": "100.00"}]}
+    exc = _refused(ledger, spec, None)
+    assert exc.rule == "licence_required" and "MEU" in exc.determination[0]["reasons"]
+    assert ledger.post_shipment({**spec, "idempotency_key": "civil",
+                                 "end_user": "Shenzhen Trading Ltd"}).created

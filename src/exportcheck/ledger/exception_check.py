@@ -4,12 +4,13 @@
 for a USML one), so LVS could be recorded for an item to Iran. Before such a shipment is
 posted, each line is determined with :func:`exportcheck.determine.determine` (the function
 ``exportcheck.api`` exports): its classification, the shipment's destination and ship date,
-civil end use, its value and, when a screener is given, its consignee and end user. The
-interfaces (CLI ``ship``, REST, web form) give the process's screener; the Python API screens
-only when :meth:`~exportcheck.ledger.api.Ledger.post_shipment` is given one, and otherwise
-records that the parties were not screened. The value given is that of
-all the shipment's lines of the line's CCL entry: LVS limits are per shipment of items of one
-ECCN (15 CFR 740.3), so two $400 lines of 0A501 are $800 against a $500 limit.
+civil end use (unless the end user's name makes it military: 15 CFR 744.21(g)), its value
+and, given a screener, its consignee and end user screened. The interfaces (CLI ``ship``,
+REST, web form) give the process's screener; the Python API screens only when
+:meth:`~exportcheck.ledger.api.Ledger.post_shipment` is given one, and otherwise records that
+the parties were not screened. The value given is that of all the shipment's lines of the
+line's CCL entry: LVS limits are per shipment of items of one ECCN (15 CFR 740.3), so two
+$400 lines of 0A501 are $800 against a $500 limit.
 
 EAR licence exceptions (and NLR):
 
@@ -17,7 +18,8 @@ EAR licence exceptions (and NLR):
   SDN list makes every line PROHIBITED;
 * a potential match of a party held for review (the determination's ``hold``): refused until
   an officer clears or confirms it (a disposition) - a shipment does not leave while its
-  consignee or end user may be a listed party. An override with a reason posts it;
+  consignee or end user may be a listed party (ITAR exemptions too). An override with a
+  reason posts it;
 * a licence is required (LICENSE_REQUIRED or EXCEPTION_AVAILABLE) and the claimed symbol is
   not among the exceptions the determination offers: refused; NLR is refused too;
 * the symbol is offered: accepted, and its citation and conditions (a value limit, what the
