@@ -218,3 +218,43 @@ def test_cli_ship_override_reason(cli, tmp_path: Path) -> None:
                         "--to", "GB", "--consignee", "C", "--end-user", "E",
                         "--item", "0A501.x=1@300.00", "--key", "k2"])
     assert code == 0 and "LVS (15 CFR 740.3): value $300 within LVS limit $500" in out
+
+
+@pytest.mark.parametrize(("section", "to", "refused"), [
+    ("126.5", "CA", False), ("126.5", "DE", True),
+    ("126.17", "GB", False), ("126.17", "AU", True),
+    ("126.16", "AU", False), ("126.16", "GB", True),
+    ("126.4", "DE", False),  # no destination of its own: only 126.1 bars it
+])
+def test_an_itar_exemption_bound_to_a_country_serves_that_country_only(
+        section: str, to: str, refused: bool) -> None:
+    spec = parse(ShipmentIn, _spec("k", section, "USML:XI(a)(3)", to, "2024-06-01"))
+    checked = check_exception(spec)
+    if refused:
+        (message, rule), = checked.refusals
+        assert rule == "exemption_not_available"
+        row = next(r for r in load_ruleset().rows("itar_exemptions") if r.section == section)
+        assert f"{row.citation} ({row.title}) serves exports to {row.destinations[0]} only" in (
+            message)
+    else:
+        assert checked.refusals == []
+        note = checked.lines[0]["note"]
+        assert "not barred by 22 CFR 126.1" in note and "other conditions" in note
+        assert (f"{to} is a destination it serves" in note) == (section != "126.4")
+
+
+def test_an_itar_exemption_before_it_came_into_force_is_refused(tmp_path: Path) -> None:
+    """The dates are the rule base's: a layered itar.yaml moving the UK Treaty's start to
+    2024-07-01 refuses 126.17 on 2024-06-01, naming the start and its source."""
+    from exportcheck.rules import ruleset as module
+
+    shutil.copy(Path(module.__file__).parent / "data" / "itar.yaml", tmp_path)
+    text = (tmp_path / "itar.yaml").read_text()
+    assert "effective_from: 2012-04-13" in text
+    (tmp_path / "itar.yaml").write_text(text.replace("effective_from: 2012-04-13",
+                                                     "effective_from: 2024-07-01"))
+    spec = parse(ShipmentIn, _spec("k", "126.17", "USML:XI(a)(3)", "GB", "2024-06-01"))
+    (message, rule), = check_exception(spec, ruleset=load_ruleset(tmp_path)).refusals
+    assert rule == "exemption_not_available"
+    assert "US-UK Defense Trade Cooperation Treaty is not in force on 2024-06-01 (from " \
+           "2024-07-01: 77 FR 33089" in message

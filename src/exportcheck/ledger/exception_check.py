@@ -26,13 +26,16 @@ EAR licence exceptions (and NLR):
   exporter must have done) are recorded with the shipment;
 * no licence is required (NLR): accepted; the record says the exception is not needed.
 
-ITAR exemptions: the rule base does not model the exemptions' own conditions (22 CFR 123.17's
-personal-use limits, 126.5's Canadian end users, ...), so an exemption is refused only where
-the determination says none may be used: a PROHIBITED outcome, or a 22 CFR 126.1 destination
-on the ship date (USML to Iran; to Hong Kong from 30 June 2020). The engine answers the latter
+ITAR exemptions: the rule base models only where an exemption may go, not its other
+conditions (22 CFR 123.17's personal-use limits, 126.5's Canadian-registered recipients, ...),
+so an exemption is refused where the determination says none may be used - a PROHIBITED
+outcome, or a 22 CFR 126.1 destination on the ship date (USML to Iran; to Hong Kong from 30
+June 2020) - and where the exemption serves other destinations only, or was not yet in force
+(126.5 Canada, 126.16 Australia from 16 May 2013, 126.17 the United Kingdom from 13 April 2012:
+``itar_exemptions`` in ``rules/data/itar.yaml``). The engine answers a 126.1 destination
 LICENSE_REQUIRED with a policy of denial and a fired 126.1 step saying "ITAR exemptions are
 not available (126.1(a))": that step decides. Otherwise the exemption is accepted and the
-record says the rule base does not check its conditions.
+record says which conditions the rule base does not check.
 
 A line the rule base cannot determine (an ECCN it does not know, a date before it starts) is
 refused as unchecked. An officer holding an authority the rule base does not know (an
@@ -53,6 +56,8 @@ from exportcheck.models import Determination, Outcome, TraceStep
 
 if TYPE_CHECKING:
     from exportcheck.determine.parties import PartyScreener
+    from exportcheck.rules import RuleSet
+    from exportcheck.rules.schema import ItarExemption
 
 #: fired trace steps that explain or qualify an answer but impose no requirement
 _NOT_DECIDING = ("Licence review policy", "End-user type", "HOLD", "SCOPE", "License Exception",
@@ -158,8 +163,31 @@ def _held(det: Determination) -> str:
                      f"(score {m.score:.0f}, {m.match_kind})" for m in det.party_matches)
 
 
+def _bound(symbol: str, rules: RuleSet) -> list[ItarExemption]:
+    """The rows of a destination-bound ITAR exemption (``itar.yaml``), oldest first."""
+    section = symbol.removeprefix("22 CFR ")
+    return sorted((r for r in rules.rows("itar_exemptions") if r.section == section),
+                  key=lambda r: r.start)
+
+
+def _exemption_elsewhere(spec: ShipmentIn, symbol: str, rules: RuleSet) -> str | None:
+    """Why a destination-bound ITAR exemption does not serve this shipment, if it does not:
+    another destination, or a ship date before it came into force."""
+    rows = _bound(symbol, rules)
+    if not rows:
+        return None
+    row = next((r for r in rows if r.in_force(spec.ship_date)), None)
+    if row is None:
+        return (f"{rows[0].title} is not in force on {spec.ship_date} (from {rows[0].start}: "
+                f"{rows[0].start_citation or rows[0].citation})")
+    if spec.destination in row.destinations:
+        return None
+    return (f"{row.citation} ({row.title}) serves exports to {', '.join(row.destinations)} "
+            f"only: {row.text}")
+
+
 def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
-           summary: dict[str, Any]) -> tuple[str, str] | None:
+           summary: dict[str, Any], rules: RuleSet) -> tuple[str, str] | None:
     """Refusal ``(message, rule)`` of one determined line, or None (``summary`` completed)."""
     where = f"{label}: {symbol} is not available to {spec.destination} on {spec.ship_date}"
     outcome = det.outcome
@@ -177,8 +205,12 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
             policy = f", {det.review_policy}" if det.review_policy else ""
             return (f"{where}: {outcome.value}{policy} ({bar.citation}: {bar.detail})",
                     "exemption_not_available")
-        summary["note"] = ("ITAR exemption: the rule base does not check the exemption's own "
-                           "conditions; not barred by 22 CFR 126.1 on this date")
+        if (wrong := _exemption_elsewhere(spec, symbol, rules)) is not None:
+            return f"{where}: {wrong}", "exemption_not_available"
+        summary["note"] = ("ITAR exemption: not barred by 22 CFR 126.1 on this date"
+                           + (f" and {spec.destination} is a destination it serves"
+                              if _bound(symbol, rules) else "")
+                           + "; the rule base does not check the exemption's other conditions")
         return None
     if outcome == Outcome.NLR:
         summary["note"] = ("no licence required" if symbol == "NLR" else
@@ -198,12 +230,14 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
             "exception_not_available")
 
 
-def check_exception(spec: ShipmentIn, ruleset: Any = None,
+def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
                     screener: PartyScreener | None = None) -> ExceptionCheck:
     """Determine every line of a shipment under a licence exception (module docstring);
     with ``screener``, its consignee and end user are screened too."""
     from exportcheck.determine import determine
+    from exportcheck.rules import load_ruleset
 
+    rules = ruleset or load_ruleset()
     symbol = spec.licence_exception
     assert symbol is not None, "only a shipment under a licence exception is checked here"
     per_entry: dict[str, Decimal] = {}
@@ -217,7 +251,7 @@ def check_exception(spec: ShipmentIn, ruleset: Any = None,
         try:
             det = determine(_determination_item(item.classification), spec.destination,
                             spec.ship_date, value=float(value), end_user_type="civil",
-                            ruleset=ruleset, end_user=spec.end_user,
+                            ruleset=rules, end_user=spec.end_user,
                             consignee=spec.consignee, screener=screener)
         except InvalidInput as exc:  # unknown ECCN, a date the rule base does not cover
             out.lines.append(_summary(n, item.classification, value, None))
@@ -226,7 +260,7 @@ def check_exception(spec: ShipmentIn, ruleset: Any = None,
             continue
         summary = _summary(n, item.classification, value, det)
         out.lines.append(summary)
-        refusal = _judge(spec, symbol, label, det, summary)
+        refusal = _judge(spec, symbol, label, det, summary, rules)
         if refusal is not None:
             out.refusals.append(refusal)
             if refusal[1] == "prohibited":

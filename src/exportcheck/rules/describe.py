@@ -80,6 +80,9 @@ def summarise(table: str, r: Any) -> str:
             return f"{r.id}: {r.text[:100]}"
         case "item_lists":
             return f"{r.id}: {len(r.eccns)} ECCNs"
+        case "itar_exemptions":
+            where = ", ".join(r.destinations)
+            return f"ITAR exemption 22 CFR {r.section} ({r.title}): {where} only"
         case "licence_exceptions":
             return f"License Exception {r.symbol}: {r.title}"
         case "ownership_rules":

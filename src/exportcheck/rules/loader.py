@@ -40,6 +40,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "end_use_rules": s.EndUseRule,
     "usml": s.UsmlCategory,
     "proscribed": s.ItarDestination,
+    "itar_exemptions": s.ItarExemption,
     "review_policies": s.ReviewPolicy,
     "reach_notes": s.ReachNote,
     "ownership_rules": s.OwnershipRule,

@@ -51,6 +51,7 @@ class Snapshot:
     end_use_rules: list[s.EndUseRule]
     usml: dict[str, s.UsmlCategory]
     proscribed: dict[str, s.ItarDestination]
+    itar_exemptions: dict[str, s.ItarExemption]
     #: by reason without the column digit ("RS" holds the RS, RS1 and RS2 rows), file order
     review_policies: dict[str, list[s.ReviewPolicy]]
     #: ownership rules by id, each in its window on this date (in force or suspended)
@@ -162,6 +163,7 @@ class RuleSet:
             end_use_rules=live("end_use_rules"),
             usml={u.category: u for u in live("usml")},
             proscribed={p.code: p for p in live("proscribed")},
+            itar_exemptions={x.section: x for x in live("itar_exemptions")},
             review_policies=dict(policies),
             ownership_rules={r.id: r for r in live("ownership_rules")},
             exception_history=_by_symbol(self.rows("licence_exceptions")),

@@ -389,6 +389,18 @@ class ItarDestination(Cited):
     review_policy: str
 
 
+class ItarExemption(Cited):
+    """An ITAR exemption that serves only some destinations ("the permanent and temporary
+    export to Canada", 126.5(b)): a shipment recorded under it elsewhere is refused
+    (:mod:`exportcheck.ledger.exception_check`). Its other conditions (registered recipients,
+    Supplement No. 1 exclusions, Approved Community membership) are the exporter's to meet."""
+
+    section: str = Field(pattern=r"^1\d\d\.\d+$")
+    title: str
+    destinations: list[str] = Field(min_length=1)
+    text: str
+
+
 class LicenceExceptionDef(Cited):
     """A Part 740 licence exception, with the conditions the engine checks.
 
