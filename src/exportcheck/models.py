@@ -176,6 +176,17 @@ class IfOutOfScope(BaseModel):
     review_policy: str | None
 
 
+class LicenceRequirement(BaseModel):
+    """A requirement (or prohibition) the outcome rests on, with the rule that imposes it."""
+
+    reason: str = Field(description='"NS1", "EL", "MEU", "EMBARGO", "ITAR", "SDN" ...')
+    agency: Agency
+    rule: str = Field(description="the rule row or control line that imposes it")
+    citation: str
+    review_policy: str | None = None
+    prohibited: bool = False
+
+
 class Determination(BaseModel):
     outcome: Outcome
     agency: Agency | None
@@ -183,6 +194,9 @@ class Determination(BaseModel):
     license_exceptions: list[ExceptionOption]
     review_policy: str | None
     trace: list[TraceStep]
+    #: the requirements behind ``outcome`` (only the prohibitions when PROHIBITED; none for
+    #: NLR), in the order the rules were applied: ``reasons`` with their rules and citations
+    requirements: list[LicenceRequirement] = []
     item: str
     destination: str
     evaluated_destination: str

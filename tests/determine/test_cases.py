@@ -63,3 +63,8 @@ def test_case(case: dict[str, str]) -> None:
         assert case["policy"].lower() in (d.review_policy or "").lower(), why
     if case["outcome"] == "NLR":
         assert d.reasons == [] and d.review_policy is None
+    # the reasons, each with the rule that imposes it and that rule's citation
+    assert list(dict.fromkeys(r.reason for r in d.requirements)) == d.reasons, why
+    assert all(r.citation.strip() and r.rule for r in d.requirements), d.requirements
+    assert all(r.prohibited for r in d.requirements) == (d.outcome.value == "PROHIBITED") or (
+        not d.requirements)

@@ -207,3 +207,25 @@ def test_end_user_type_spaces_do_not_count() -> None:
     assert spaced.outcome == decide("3A991", "CN", day(2021, 1, 15),
                                     end_user_type="military").outcome
     assert "MEU" in spaced.reasons
+
+
+def test_the_answer_names_the_requirements_with_their_rules_and_citations() -> None:
+    """``requirements``: under which authority, without reading the trace. Iran needs the
+    EAR's licence and OFAC's (746.7 and the ITSR); a blocked end user leaves only the
+    prohibition; NLR has none."""
+    from exportcheck.screen import Screener
+
+    iran = determine("3A001.a.2", "IR", date(2024, 6, 1))
+    assert [(r.reason, r.agency.value, r.citation) for r in iran.requirements] == [
+        ("EMBARGO", "BIS", "15 CFR 746.7"), ("EMBARGO", "OFAC", "31 CFR 560.204")]
+    hk = determine("3A001.a.2", "HK", date(2021, 1, 15))
+    ns = hk.requirements[0]
+    assert (ns.reason, ns.rule) == ("NS2", "3A001 NS") and "ECCN 3A001" in ns.citation
+    blocked = determine("EAR99", "HK", date(2024, 1, 1), end_user="LAM, Carrie",
+                        screener=Screener.from_samples())
+    assert blocked.outcome.value == "PROHIBITED"
+    assert [(r.reason, r.prohibited) for r in blocked.requirements] == [("SDN", True)]
+    assert blocked.requirements[0].citation.startswith("31 CFR 501.801")
+    assert determine("EAR99", "DE", date(2024, 1, 1)).requirements == []
+    doc = hk.model_dump(mode="json")
+    assert doc["requirements"][0]["citation"] == ns.citation

@@ -96,7 +96,7 @@ def test_the_stored_entry_is_the_canonical_json_of_the_decision(db_url, actor):
     payload = json.loads(_entry(ledger, out.audit_seq)[4])
     assert payload["override"] == {"reason": "OFAC licence IA-2024-1", "overrode": [
         "line 1 (3A001.a.2): LVS is not available to IR on 2024-06-01: LICENSE_REQUIRED "
-        "(15 CFR 746.7; License Exception LVS: IR is not in Country Group B)"]}
+        "(15 CFR 746.7; 31 CFR 560.204; License Exception LVS: IR is not in Country Group B)"]}
     assert [d["outcome"] for d in payload["determination"]] == ["LICENSE_REQUIRED"]
     assert list(payload) == sorted(payload)  # canonical: keys in order
     assert ledger.verify_audit().ok

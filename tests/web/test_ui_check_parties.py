@@ -115,3 +115,12 @@ def test_from_text_reads_a_header_in_any_column_order() -> None:
     assert len(Ownership.from_text("owner,owned,percent\n")) == 0
     with pytest.raises(InvalidInput, match="line 2: 'a' owning 'b' is already on line 1"):
         Ownership.from_text("A,B,10\na,b,20")
+
+
+def test_the_reasons_for_control_name_their_rules_and_citations(officer) -> None:
+    r = check(officer, item="3A001.a.2", destination="IR", date="2024-06-01")
+    art = text_of(r.text, "On 2024-06-01")
+    assert ("Reasons for control EMBARGO 746.7 Iran (EAR) 15 CFR 746.7 "
+            "EMBARGO OFAC Iran (ITSR) 31 CFR 560.204 Review policy") in art
+    nlr = text_of(check(officer).text, "On 2024-03-01")
+    assert "Reasons for control — Review policy" in nlr

@@ -37,6 +37,8 @@ class Requirement:
     #: imposed by the Country Chart (a control line of the entry or a chart footnote), not by
     #: Part 744 or 746: GBS and TSR need every such requirement to be for NS (740.4, 740.6)
     chart: bool = False
+    #: the regulation that imposes it (the answer's ``requirements`` carry it)
+    citation: str = field(kw_only=True)
 
 
 @dataclass

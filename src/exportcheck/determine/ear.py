@@ -58,6 +58,7 @@ def embargoes(ctx: Context) -> None:
                 e.id,
                 frozenset(allowed),
                 prohibited=effect == "prohibited",
+                citation=e.citation,
             )
         )
         tail = (
@@ -108,7 +109,8 @@ def country_chart(ctx: Context) -> None:
         _no_control_lines(ctx, entry)
         return
     if entry.all_destinations:
-        ctx.require(Requirement("ALL", Agency.BIS, "see 742.11 or 742.13", "738.3(a)(1)"))
+        ctx.require(Requirement("ALL", Agency.BIS, "see 742.11 or 742.13", "738.3(a)(1)",
+                                citation="15 CFR 738.3(a)(1)"))
         ctx.note(
             f"{entry.eccn}: licence to all destinations",
             entry,
@@ -145,7 +147,8 @@ def country_chart(ctx: Context) -> None:
                 citation=f"{entry.citation}; {mark.citation}",
             )
             policy = policy_for(ctx, line.column, label)
-            ctx.require(Requirement(line.column, Agency.BIS, policy, label, chart=True))
+            ctx.require(Requirement(line.column, Agency.BIS, policy, label, chart=True,
+                                    citation=f"{entry.citation}; {mark.citation}"))
             if flag:
                 ctx.unread_applied.append(f"{label}: {line.text}")
         else:
@@ -163,7 +166,8 @@ def country_chart(ctx: Context) -> None:
             )
             if hit:
                 policy = control.review_policy or policy_for(ctx, line.reason, label, control.id)
-                ctx.require(Requirement(line.reason, Agency.BIS, policy, label, chart=True))
+                ctx.require(Requirement(line.reason, Agency.BIS, policy, label, chart=True,
+                                        citation=f"{entry.citation}; {control.citation}"))
                 if flag:
                     ctx.unread_applied.append(f"{label}: {line.text}")
     _footnotes(ctx, entry)
@@ -192,7 +196,8 @@ def itar_entry(ctx: Context, entry: s.CclEntry) -> None:
 def _no_control_lines(ctx: Context, entry: s.CclEntry) -> None:
     """Entries whose requirements the rule base does not encode: assume a licence."""
     ctx.require(
-        Requirement("REVIEW", Agency.BIS, "see the entry's License Requirements", entry.eccn)
+        Requirement("REVIEW", Agency.BIS, "see the entry's License Requirements", entry.eccn,
+                    citation=entry.citation)
     )
     ctx.note(
         f"{entry.eccn}: no machine-read control lines",
@@ -224,4 +229,5 @@ def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
         if hit:
             reason = fn.reason or fn.id
             policy = policy_for(ctx, reason, f"{label} ({fn.id})", fn.id)
-            ctx.require(Requirement(reason, Agency.BIS, policy, fn.id, chart=True))
+            ctx.require(Requirement(reason, Agency.BIS, policy, fn.id, chart=True,
+                                    citation=fn.citation))

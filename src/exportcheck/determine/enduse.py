@@ -81,6 +81,7 @@ def end_use(ctx: Context) -> None:
                     rule.review_policy,
                     rule.id,
                     frozenset(rule.allowed_exceptions),
+                    citation=rule.citation,
                 )
             )
             trigger = f"end user is {ctx.end_user_type.value}" if by_user else f"end use {by_use!r}"

@@ -18,6 +18,7 @@ from exportcheck.models import (
     EndUserType,
     ExceptionOption,
     IfOutOfScope,
+    LicenceRequirement,
     Outcome,
     TransactionFacts,
 )
@@ -280,7 +281,8 @@ def _run(ctx: Context, screening: Screening) -> None:
 def _ofac_only(ctx: Context) -> None:
     for e in ctx.snapshot.embargoes.get(ctx.itar_destination, []):
         if e.agency == "OFAC" and e.ccl != "chart":
-            ctx.require(Requirement("EMBARGO", Agency.OFAC, e.review_policy, e.id, frozenset()))
+            ctx.require(Requirement("EMBARGO", Agency.OFAC, e.review_policy, e.id, frozenset(),
+                                    citation=e.citation))
             ctx.note(e.id, e, True, e.description)
 
 
@@ -305,6 +307,7 @@ class Verdict(NamedTuple):
     reasons: list[str]
     exceptions: list[str]
     review_policy: str | None
+    active: list[Requirement]
 
 
 def verdict(ctx: Context) -> Verdict:
@@ -322,11 +325,12 @@ def verdict(ctx: Context) -> Verdict:
     reasons = list(dict.fromkeys(r.reason for r in active))
     symbols = list(ctx.exceptions) if outcome == Outcome.EXCEPTION_AVAILABLE else []
     policy = _strictest([r.review_policy for r in active if r.review_policy])
-    return Verdict(outcome, agency, reasons, symbols, policy if outcome != Outcome.NLR else None)
+    return Verdict(outcome, agency, reasons, symbols, policy if outcome != Outcome.NLR else None,
+                   active)
 
 
 def _answer(ctx: Context) -> Determination:
-    outcome, agency, reasons, symbols, policy = verdict(ctx)
+    outcome, agency, reasons, symbols, policy, active = verdict(ctx)
     options = [
         ExceptionOption(
             symbol=sym, citation=ctx.exceptions[sym][0], conditions=ctx.exceptions[sym][1]
@@ -349,6 +353,9 @@ def _answer(ctx: Context) -> Determination:
         license_exceptions=options,
         review_policy=policy,
         trace=ctx.trace,
+        requirements=[LicenceRequirement(reason=r.reason, agency=r.agency, rule=r.rule,
+                                         citation=r.citation, review_policy=r.review_policy,
+                                         prohibited=r.prohibited) for r in active],
         item=ctx.item.label,
         destination=ctx.destination,
         evaluated_destination=ctx.itar_destination

@@ -33,7 +33,8 @@ def review(ctx: Context) -> None:
     dest = ctx.itar_destination
     row = snap.proscribed.get(dest)
     if row is None:
-        ctx.require(Requirement("ITAR", Agency.DDTC, "case-by-case", "22 CFR 123.1", frozenset()))
+        ctx.require(Requirement("ITAR", Agency.DDTC, "case-by-case", "22 CFR 123.1", frozenset(),
+                                citation="22 CFR 123.1"))
         ctx.note(
             "22 CFR 126.1 proscribed destinations",
             None,
@@ -43,7 +44,8 @@ def review(ctx: Context) -> None:
         )
         return
     ctx.require(
-        Requirement("ITAR", Agency.DDTC, row.review_policy, f"22 CFR {row.paragraph}", frozenset())
+        Requirement("ITAR", Agency.DDTC, row.review_policy, f"22 CFR {row.paragraph}", frozenset(),
+                    citation=row.citation)
     )
     ctx.note(
         f"22 CFR {row.paragraph}: {dest}",

@@ -136,70 +136,49 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
         who += f": {hit.explanation[0]}" if hit.explanation else ""
     ear_item = ctx.item.kind != "usml"
     if hit.list in OFAC_BLOCKING:
-        ctx.require(
-            Requirement(
-                "SDN",
-                Agency.OFAC,
-                "blocked: dealings prohibited",
-                "OFAC SDN",
-                frozenset(),
-                prohibited=True,
-            )
-        )
+        cite = "31 CFR 501.801; " + ", ".join(hit.programs or ("31 CFR 501",))
+        ctx.require(Requirement("SDN", Agency.OFAC, "blocked: dealings prohibited", "OFAC SDN",
+                                frozenset(), prohibited=True, citation=cite))
         ctx.note(
             "OFAC SDN list: blocked person",
             None,
             True,
             f"{role} matches {who}; US persons may not deal in property of a blocked person",
-            citation="31 CFR 501.801; " + ", ".join(hit.programs or ("31 CFR 501",)),
+            citation=cite,
         )
     elif hit.list in BIS_DENIED and ear_item:
-        ctx.require(
-            Requirement(
-                "DPL",
-                Agency.BIS,
-                "denied: no dealing",
-                "Denied Persons List",
-                frozenset(),
-                prohibited=True,
-            )
-        )
+        ctx.require(Requirement("DPL", Agency.BIS, "denied: no dealing", "Denied Persons List",
+                                frozenset(), prohibited=True, citation=CITATIONS["DPL"]))
         ctx.note(
             "General Prohibition 4: Denied Persons List",
             None,
             True,
             f"{role} matches {who}",
-            citation="15 CFR 736.2(b)(4); 15 CFR 764.3",
+            citation=CITATIONS["DPL"],
         )
     elif hit.list in STATE_DEBARRED and not ear_item:
-        ctx.require(
-            Requirement(
-                "DEBARRED",
-                Agency.DDTC,
-                "debarred: no ITAR licence",
-                "ITAR debarred party",
-                frozenset(),
-                prohibited=True,
-            )
-        )
+        ctx.require(Requirement("DEBARRED", Agency.DDTC, "debarred: no ITAR licence",
+                                "ITAR debarred party", frozenset(), prohibited=True,
+                                citation=CITATIONS["DTC"]))
         ctx.note(
             "ITAR statutory/administrative debarment",
             None,
             True,
             f"{role} matches {who}",
-            citation="22 CFR 127.7; 22 CFR 120.1(c)",
+            citation=CITATIONS["DTC"],
         )
     elif hit.list == "EL" and ear_item:
         policy = hit.license_policy or "see the Entity List entry"
         requirement = hit.license_requirement or "all items subject to the EAR"
-        ctx.require(Requirement("EL", Agency.BIS, policy, "Entity List", frozenset()))
+        ctx.require(Requirement("EL", Agency.BIS, policy, "Entity List", frozenset(),
+                                citation=CITATIONS["EL"]))
         ctx.note(
             "General Prohibition 5: Entity List",
             None,
             True,
             f"{role} matches {who}; licence requirement: {requirement}; review policy: "
             f"{policy}; {hit.federal_register_notice or ''}".rstrip("; "),
-            citation="15 CFR 744.11; 15 CFR 744 Supp. 4",
+            citation=CITATIONS["EL"],
         )
         ctx.no_exceptions.append(
             "Entity List (744.11(a): no licence exceptions unless the entry says so)"

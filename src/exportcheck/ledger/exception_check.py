@@ -59,12 +59,6 @@ if TYPE_CHECKING:
     from exportcheck.rules import RuleSet
     from exportcheck.rules.schema import ItarExemption
 
-#: fired trace steps that explain or qualify an answer but impose no requirement
-_NOT_DECIDING = ("Licence review policy", "End-user type", "HOLD", "SCOPE", "License Exception",
-                 "Licence exception", "Screening hit", "Ownership", "Temporary general licence",
-                 "Conclusion", "Restricted-party screening")
-
-
 class ExceptionRefused(ShipmentRefused):
     """The determination does not allow the exception claimed; ``determination`` holds the
     per-line summaries (recorded with the audited refusal)."""
@@ -121,14 +115,9 @@ def _entry(classification: str) -> str:
     return key[:5] if is_ear_item(classification) and key != "EAR99" else key
 
 
-def _deciding(det: Determination) -> TraceStep | None:
-    """The first fired step that imposes a requirement (not a note on one)."""
-    for step in det.trace:
-        if step.fired and not step.rule.startswith(_NOT_DECIDING) \
-                and " determined as " not in step.rule and not step.rule.endswith(
-                    ("(foreign direct product rule)", "(BIS enforcement)")):
-            return step
-    return None
+def _cited(det: Determination) -> str:
+    """The citations of the requirements the outcome rests on (prohibitions first)."""
+    return "; ".join(dict.fromkeys(r.citation for r in det.requirements)) or "no rule named"
 
 
 def _itar_bar(det: Determination) -> TraceStep | None:
@@ -191,8 +180,7 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
     """Refusal ``(message, rule)`` of one determined line, or None (``summary`` completed)."""
     where = f"{label}: {symbol} is not available to {spec.destination} on {spec.ship_date}"
     outcome = det.outcome
-    step = _deciding(det)
-    cited = step.citation if step else "; ".join(det.reasons) or "no rule named"
+    cited = _cited(det)
     if outcome == Outcome.PROHIBITED:
         return f"{where}: PROHIBITED ({cited})", "prohibited"
     if det.hold:
