@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from exportcheck.rules import RuleSet
     from exportcheck.rules.schema import ItarExemption
 
+
 class ExceptionRefused(ShipmentRefused):
     """The determination does not allow the exception claimed; ``determination`` holds the
     per-line summaries (recorded with the audited refusal)."""
@@ -116,7 +117,8 @@ def _entry(classification: str) -> str:
 
 
 def _cited(det: Determination) -> str:
-    """The citations of the requirements the outcome rests on (prohibitions first)."""
+    """The citations of the requirements the outcome rests on (the prohibitions alone when it
+    is PROHIBITED)."""
     return "; ".join(dict.fromkeys(r.citation for r in det.requirements)) or "no rule named"
 
 
