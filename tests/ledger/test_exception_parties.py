@@ -126,6 +126,12 @@ def test_cli_ship_refuses_a_held_party(cli: Callable[[list[str]], tuple[int, str
     assert code == 2 and error.startswith("error: line 1 (9A610.x): held for review: end user")
     code, out, _ = cli([*args, "--override-reason", "HK registry 123: another company"])
     assert code == 0 and "shipment k recorded" in out
+    # the end use it states is checked too: a military end user in China needs the MEU licence
+    code, _, err = cli(["ship", "--db", db, "--exception", "NLR", "--date", "2024-06-01",
+                        "--to", "CN", "--consignee", "C", "--end-user", "Shenzhen Trading Ltd",
+                        "--end-user-type", "military", "--item", "3A991=1@100.00",
+                        "--key", "k2"])
+    assert code == 2 and "NLR claimed but a licence is required" in err.splitlines()[-1]
 
 
 def test_a_military_end_user_by_name_needs_the_licence_nlr_would_skip(ledger: Ledger) -> None:
@@ -138,3 +144,32 @@ def test_a_military_end_user_by_name_needs_the_licence_nlr_would_skip(ledger: Le
     assert exc.rule == "licence_required" and "MEU" in exc.determination[0]["reasons"]
     assert ledger.post_shipment({**spec, "idempotency_key": "civil",
                                  "end_user": "Shenzhen Trading Ltd"}).created
+
+
+@pytest.mark.parametrize(("stated", "refused"), [
+    ({}, False),                                            # none stated: a civil end user
+    ({"end_user_type": "military"}, True),                  # 744.21: the MEU licence
+    ({"end_use": "military aircraft maintenance"}, True),   # a military end use, 744.21(a)
+    ({"end_user_type": "government"}, False),
+])
+def test_the_end_use_a_shipment_states_is_what_its_exception_is_checked_with(
+        ledger: Ledger, stated: dict, refused: bool) -> None:
+    spec = {**_spec(f"eu-{len(stated)}-{refused}", "Shenzhen Trading Ltd"),
+            "licence_exception": "NLR", "destination": "CN", "ship_date": "2024-06-01",
+            "lines": [{"classification": "3A991", "quantity": 1, "value": "100.00"}], **stated}
+    if refused:
+        exc = _refused(ledger, spec, None)
+        assert exc.rule == "licence_required" and "MEU" in exc.determination[0]["reasons"]
+        assert "15 CFR 744.21(a)" in str(exc)
+    else:
+        line = ledger.post_shipment(spec).determination[0]
+        assert line["outcome"] == "NLR"
+        assert line["end_user_type"] == stated.get("end_user_type", "assumed civil")
+
+
+def test_a_bad_end_user_type_is_refused_before_anything_is_written(ledger: Ledger) -> None:
+    from exportcheck.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="end_user_type"):
+        ledger.post_shipment({**_spec("bad", "A"), "end_user_type": "pirate"})
+    assert _shipments(ledger) == 0

@@ -83,6 +83,7 @@ def test_the_stored_entry_is_the_canonical_json_of_the_decision(db_url, actor):
     summary = {"line": 1, "classification": "3A001.a.2", "value": "9.99",
                "outcome": "EXCEPTION_AVAILABLE", "agency": "BIS", "reasons": det.reasons,
                "rule_base": det.ruleset_version, "note": "", "parties_screened": False,
+               "end_user_type": "assumed civil", "end_use": None,
                "exception": {"symbol": "LVS", "citation": "15 CFR 740.3",
                              "conditions": lvs.conditions}}
     assert payload == canonical_json({

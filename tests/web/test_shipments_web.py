@@ -230,3 +230,21 @@ def test_a_potential_match_holds_an_exception_shipment_and_links_to_its_review(
     review = officer_page.get(link.group(1).replace("&amp;", "&"))
     assert review.status_code == 200 and "entry f04aff3fcb77" in review.text  # the hit...
     assert f'value="{held}"' in review.text  # ...and the form filled in for the disposition
+
+
+def test_the_ship_form_states_the_end_use_a_licence_exception_is_checked_with(
+        service: Service, officer_page: TestClient) -> None:
+    page = officer_page.get("/licences").text
+    assert '<select name="end_user_type"' in page and 'name="end_use"' in page
+    form = {**_hidden(page.split('action="/licences/ship"')[1]), "licence_number": "",
+            "licence_exception": "NLR", "ship_date": "2024-06-01", "destination": "CN",
+            "classification": "3A991", "quantity": "1", "value": "100",
+            "consignee": "Shenzhen Trading Ltd", "end_user": "Shenzhen Trading Ltd",
+            "end_user_type": "military", "end_use": ""}
+    r = officer_page.post("/licences/ship", data=form)
+    assert r.status_code == 200 and "NLR claimed but a licence is required" in r.text
+    assert '<option value="military" selected>' in r.text  # the form keeps what was stated
+    again = {**form, **_hidden(r.text.split('action="/licences/ship"')[1]),
+             "end_user_type": "civil"}
+    r = officer_page.post("/licences/ship", data=again)
+    assert "posted under licence exception NLR" in r.text

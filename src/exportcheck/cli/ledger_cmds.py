@@ -260,6 +260,11 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
          to: str | None = typer.Option(None, "--to", help="destination ISO code"),
          consignee: str | None = typer.Option(None, "--consignee"),
          end_user: str | None = typer.Option(None, "--end-user"),
+         end_user_type: str | None = typer.Option(
+             None, "--end-user-type", help="civil, government or military: what a licence "
+             "exception is checked with (default: civil)"),
+         end_use: str | None = typer.Option(
+             None, "--end-use", help="the stated end use a licence exception is checked with"),
          item: list[str] = typer.Option([], "--item", help="CLASS=QTY@VALUE, repeatable"),
          key: str | None = typer.Option(None, "--key", help="idempotency key (e.g. invoice)"),
          reference: str = typer.Option("", "--reference", help="AES ITN, invoice..."),
@@ -281,8 +286,8 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
                                "(or give --file)")
         spec = {"idempotency_key": key, "licence_number": licence, "agency": agency,
                 "licence_exception": exception, "ship_date": date, "destination": to,
-                "consignee": consignee, "end_user": end_user, "reference": reference,
-                "lines": [_item(i) for i in item]}
+                "consignee": consignee, "end_user": end_user, "end_user_type": end_user_type,
+                "end_use": end_use, "reference": reference, "lines": [_item(i) for i in item]}
     from exportcheck.ledger.api import parse
     from exportcheck.ledger.exception_check import screener_for
     from exportcheck.ledger.schemas import ShipmentIn

@@ -4,8 +4,9 @@
 for a USML one), so LVS could be recorded for an item to Iran. Before such a shipment is
 posted, each line is determined with :func:`exportcheck.determine.determine` (the function
 ``exportcheck.api`` exports): its classification, the shipment's destination and ship date,
-civil end use (unless the end user's name makes it military: 15 CFR 744.21(g)), its value
-and, given a screener, its consignee and end user screened. The interfaces (CLI ``ship``,
+the end-user type and end use the shipment states (none stated: a civil end user, unless its
+name makes it military, 15 CFR 744.21(g)), its value and, given a screener, its consignee and
+end user screened. The interfaces (CLI ``ship``,
 REST, web form) give the process's screener; the Python API screens only when
 :meth:`~exportcheck.ledger.api.Ledger.post_shipment` is given one, and otherwise records that
 the parties were not screened. The value given is that of all the shipment's lines of the
@@ -137,15 +138,18 @@ def _why_not(det: Determination, symbol: str) -> str:
     return ""
 
 
-def _summary(n: int, classification: str, value: Decimal, det: Determination | None
-             ) -> dict[str, Any]:
+def _summary(n: int, classification: str, value: Decimal, det: Determination | None,
+             spec: ShipmentIn) -> dict[str, Any]:
     return {"line": n, "classification": classification, "value": str(value),
             "outcome": det.outcome.value if det else None,
             "agency": det.agency.value if det and det.agency else None,
             "reasons": list(det.reasons) if det else [],
             "rule_base": det.ruleset_version if det else None,
             "exception": None, "note": "",
-            "parties_screened": bool(det and det.lists_version)}
+            "parties_screened": bool(det and det.lists_version),
+            "end_user_type": ("assumed civil" if spec.end_user_type is None
+                              else spec.end_user_type.value),
+            "end_use": spec.end_use}
 
 
 def _held(det: Determination) -> str:
@@ -240,15 +244,16 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
         value = per_entry[_entry(item.classification)]
         try:
             det = determine(_determination_item(item.classification), spec.destination,
-                            spec.ship_date, value=float(value), end_user_type="civil",
+                            spec.ship_date, value=float(value),
+                            end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
                             ruleset=rules, end_user=spec.end_user,
                             consignee=spec.consignee, screener=screener)
         except InvalidInput as exc:  # unknown ECCN, a date the rule base does not cover
-            out.lines.append(_summary(n, item.classification, value, None))
+            out.lines.append(_summary(n, item.classification, value, None, spec))
             out.refusals.append((f"{label}: {symbol} cannot be checked against the rule base: "
                                  f"{exc}", "exception_unchecked"))
             continue
-        summary = _summary(n, item.classification, value, det)
+        summary = _summary(n, item.classification, value, det, spec)
         out.lines.append(summary)
         refusal = _judge(spec, symbol, label, det, summary, rules)
         if refusal is not None:

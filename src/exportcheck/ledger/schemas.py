@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.ledger.tolerances import validity_years
-from exportcheck.models import Agency
+from exportcheck.models import Agency, EndUserType
 
 
 class LicenceKind(StrEnum):
@@ -351,6 +351,10 @@ class ShipmentIn(_In):
     destination: str
     consignee: str = Field(min_length=1, max_length=256)
     end_user: str = Field(min_length=1, max_length=256)
+    #: what a licence exception is checked with (a licence states its own end use): none
+    #: given, the end user is taken as civil (or military when its name says so, 744.21(g))
+    end_user_type: EndUserType | None = None
+    end_use: str | None = Field(default=None, max_length=256)
     reference: str = Field(default="", max_length=128)
     lines: list[ShipmentLineIn] = Field(min_length=1)
 

@@ -27,7 +27,7 @@ Officer = Annotated[Principal, Depends(page_user("officer"))]
 Viewer = Annotated[Principal, Depends(page_user("viewer"))]
 SHIP_FIELDS = ("licence_number", "licence_exception", "override_reason", "ship_date",
                "destination", "classification", "quantity", "value", "consignee", "end_user",
-               "reference")
+               "end_user_type", "end_use", "reference")
 
 
 #: shipments shown per page under the licences
@@ -112,6 +112,9 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             **authority, "ship_date": data.get("ship_date"),
             "destination": data.get("destination"), "consignee": data.get("consignee"),
             "end_user": data.get("end_user"), "reference": data.get("reference", ""),
+            # a licence states its own end use: these check a licence exception only
+            "end_user_type": (data.get("end_user_type") or None) if exception else None,
+            "end_use": (data.get("end_use") or None) if exception else None,
             "lines": [{"classification": data.get("classification"),
                        "quantity": data.get("quantity", "0"), "value": data.get("value")}]},
             labels={"licence_exception": "Licence exception"})
