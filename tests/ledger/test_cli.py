@@ -36,9 +36,9 @@ def test_add_show_list_report(cli, tmp_path):
     assert "added: DDTC DSP5 L-1" in cli("licences", "add", str(path)).output
     assert "already present" in cli("licences", "add", str(path)).output
     assert "L-2" in cli("licences", "list").output
-    shown = json.loads(cli("licences", "show", "L-1", "--json").output)
+    shown = json.loads(cli("licences", "show", "L-1", "--json").stdout)
     assert shown["lines"][0]["remaining_value"] == "100000.00"
-    report = json.loads(cli("licences", "report", "--json", "--as-of", "2020-01-01").output)
+    report = json.loads(cli("licences", "report", "--json", "--as-of", "2020-01-01").stdout)
     assert report["approved"] == "100050.00" and report["blocked"] == "0.00"
 
 
@@ -49,7 +49,7 @@ def test_ship_suspend_and_refusal(cli, tmp_path):
     args = ["ship", "--licence", "L-1", "--date", "2020-06-01", "--to", "HK",
             "--consignee", "Hong Kong Police Force", "--end-user", "Hong Kong Police Force",
             "--item", "I(a)=2@1500.00", "--key", "inv-9"]  # no comma: review 17 M3
-    out = json.loads(cli(*args, "--json").output)
+    out = json.loads(cli(*args, "--json").stdout)
     assert out["created"] and out["total_value"] == "1500.00"
     assert "already recorded" in cli(*args).output
     cli("licences", "suspend", "L-1", "--effective", "2020-06-30", "--reason", "HK",
@@ -150,7 +150,7 @@ def test_audit_seal_links_entries_left_unsealed(cli, db_url, tmp_path):
     ledger = Ledger(db_url, sealing="manual")
     ledger.add_licence(dsp5("L-1"))
     ledger.append_event(kind="screening.disposition", actor="a", payload={"n": 1})
-    out = json.loads(cli("audit", "seal", "--json").output)
+    out = json.loads(cli("audit", "seal", "--json").stdout)
     assert (out["sealed"], out["head_seq"], out["unsealed"], out["blocked"]) == (2, 2, 0, "")
     assert "sealed 0 entries; head #2" in cli("audit", "seal").output
     ledger.append_event(kind="screening.disposition", actor="a", payload={"n": 2})

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from exportcheck.ledger.api import Ledger, parse
-from exportcheck.ledger.exception_check import ExceptionRefused, screener_for
-from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.exception_check import ExceptionRefused
 from exportcheck.screen import Screener, store
 from exportcheck.screen.service import SAMPLES_DIR
 
@@ -105,12 +104,6 @@ def test_a_disposition_resolves_the_hold(tmp_path: Path) -> None:
     exc = _refused(ledger, _spec("d2", ACTEAM_PARTIAL), store.load_screener(ledger.engine))
     assert exc.rule == "exception_not_available" and "LICENSE_REQUIRED" in str(exc)
     assert "EL" in exc.determination[0]["reasons"]
-
-
-def test_the_interfaces_screen_exception_shipments_only() -> None:
-    assert screener_for(parse(ShipmentIn, _spec("x", "A"))) is not None
-    assert screener_for(parse(ShipmentIn, {**_spec("x", "A"), "licence_exception": None,
-                                           "licence_number": "D1"})) is None
 
 
 def test_cli_ship_refuses_a_held_party(cli: Callable[[list[str]], tuple[int, str, str]],

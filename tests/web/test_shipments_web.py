@@ -248,3 +248,21 @@ def test_the_ship_form_states_the_end_use_a_licence_exception_is_checked_with(
              "end_user_type": "civil"}
     r = officer_page.post("/licences/ship", data=again)
     assert "posted under licence exception NLR" in r.text
+
+
+def test_a_licensed_shipment_to_a_party_blocked_since_is_refused_over_rest(
+        service: Service) -> None:
+    """The licence names the party; the party is on the SDN list (here the bundled samples'
+    Carrie Lam, Hong Kong): 409 ``party_blocked``, nothing drawn."""
+    c, h = service.client, service.auth("officer")
+    lic = bis_licence("D-SDN-1")
+    lic["destination"] = "HK"
+    lic["parties"][1:] = [{"role": role, "name": "LAM, Carrie", "country": "HK"}
+                          for role in ("consignee", "end_user")]
+    assert c.post("/api/v1/licences", headers=h, json=lic).status_code == 201
+    body = {**_shipment("sdn-1", "D-SDN-1", "100", "2024-06-01"), "destination": "HK",
+            "consignee": "LAM, Carrie", "end_user": "LAM, Carrie"}
+    refused = problem(c.post("/api/v1/shipments", headers=h, json=body), 409)
+    assert refused["rule"] == "party_blocked" and "SDN 29249" in refused["detail"]
+    assert c.get("/api/v1/shipments", headers=h,
+                 params={"licence": "D-SDN-1"}).json()["total"] == 0

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.db.engine import masked_url, normalise_url
-from exportcheck.errors import InvalidInput, LedgerError
+from exportcheck.errors import InvalidInput, LedgerError, NotFound
 from exportcheck.ledger import (
     audit,
     exception_check,
@@ -54,6 +54,7 @@ from exportcheck.ledger.schemas import (
 )
 from exportcheck.ledger.sealing import Sealer, SealResult
 from exportcheck.ledger.snapshot import TermsCache
+from exportcheck.models import Agency
 
 if TYPE_CHECKING:
     from exportcheck.determine.parties import PartyScreener
@@ -305,7 +306,8 @@ class Ledger:
         the determination refuses, unless it is PROHIBITED, and is recorded too. Such a post
         answers :class:`~exportcheck.ledger.schemas.ExceptionShipmentOut`. With ``screener``
         (e.g. :func:`exportcheck.api.default_screener`) its consignee and end user are
-        screened: a listed party refuses it, a potential match holds it for review.
+        screened, on a licence too (:mod:`~exportcheck.ledger.party_check`): a blocked party
+        refuses it, a potential match holds it for review.
 
         Raises :class:`~exportcheck.ledger.shipments.ShipmentRefused` (a ``LedgerError``) naming
         the rule; nothing is drawn, and the refusal is written to the audit trail.
@@ -319,6 +321,8 @@ class Ledger:
                 if checked.refusals and not self._posted(spec.idempotency_key):
                     checked.refuse(override_reason)  # (a replay answers as before)
                 extra = checked.payload(override_reason)
+            elif screener is not None:
+                extra = self._screen_parties(spec, screener)
             if self._post_conns is not None:
                 out = self._post_pg(spec, actor, versions, extra)
             else:
@@ -337,6 +341,23 @@ class Ledger:
             return out
         return ExceptionShipmentOut.model_construct(
             **dict(out), determination=checked.lines, override_reason=override_reason)
+
+    def _screen_parties(self, spec: ShipmentIn, screener: PartyScreener) -> dict[str, Any]:
+        """A shipment on a licence: refused for a blocked or held party
+        (:mod:`~exportcheck.ledger.party_check`); what the audit entry records otherwise."""
+        from exportcheck.ledger.party_check import check_parties
+
+        try:
+            agency = Agency(self.get_licence(spec.licence_number or "", spec.agency).agency)
+        except (NotFound, InvalidInput, ValueError):
+            agency = None  # the licence check refuses the post, with its own rule
+        checked = check_parties(spec, screener, agency)
+        if checked.refusals and not self._posted(spec.idempotency_key):
+            message, rule = checked.refusals[0]
+            if len(checked.refusals) > 1:
+                message += f" (and {len(checked.refusals) - 1} more line(s) refused)"
+            raise shipments.ShipmentRefused(message, rule)
+        return checked.payload()
 
     def _posted(self, key: str) -> bool:
         """Is a shipment recorded under ``key``?"""

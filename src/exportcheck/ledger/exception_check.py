@@ -6,8 +6,8 @@ posted, each line is determined with :func:`exportcheck.determine.determine` (th
 ``exportcheck.api`` exports): its classification, the shipment's destination and ship date,
 the end-user type and end use the shipment states (none stated: a civil end user, unless its
 name makes it military, 15 CFR 744.21(g)), its value and, given a screener, its consignee and
-end user screened. The interfaces (CLI ``ship``,
-REST, web form) give the process's screener; the Python API screens only when
+end user screened. The interfaces (CLI ``ship``, REST, web form) give the process's screener
+(:func:`exportcheck.api.default_screener`); the Python API screens only when
 :meth:`~exportcheck.ledger.api.Ledger.post_shipment` is given one, and otherwise records that
 the parties were not screened. The value given is that of all the shipment's lines of the
 line's CCL entry: LVS limits are per shipment of items of one ECCN (15 CFR 740.3), so two
@@ -101,7 +101,7 @@ class ExceptionCheck:
         raise ExceptionRefused(message, rule, self.lines)
 
 
-def _determination_item(classification: str) -> str:
+def determination_item(classification: str) -> str:
     """The spelling the determination parses: a USML category as ``USML:XI(a)(3)``."""
     text = "".join(classification.split())
     if is_ear_item(text):
@@ -152,7 +152,7 @@ def _summary(n: int, classification: str, value: Decimal, det: Determination | N
             "end_use": spec.end_use}
 
 
-def _held(det: Determination) -> str:
+def held_matches(det: Determination) -> str:
     """The held candidates, one clause each: who may be whom, on which list."""
     return "; ".join(f"{m.role} {m.party!r} may be {m.list} {m.entry_id} {m.matched_name!r} "
                      f"(score {m.score:.0f}, {m.match_kind})" for m in det.party_matches)
@@ -191,7 +191,7 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
         return f"{where}: PROHIBITED ({cited})", "prohibited"
     if det.hold:
         summary["party_matches"] = [m.model_dump(mode="json") for m in det.party_matches]
-        return (f"{label}: held for review: {_held(det)}; clear or confirm the potential "
+        return (f"{label}: held for review: {held_matches(det)}; clear or confirm the potential "
                 "match (a disposition), or override with a reason", "party_held")
     if symbol not in EAR_EXCEPTIONS:  # an ITAR exemption
         bar = _itar_bar(det)
@@ -243,7 +243,7 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
         label = f"line {n} ({item.classification})"
         value = per_entry[_entry(item.classification)]
         try:
-            det = determine(_determination_item(item.classification), spec.destination,
+            det = determine(determination_item(item.classification), spec.destination,
                             spec.ship_date, value=float(value),
                             end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
                             ruleset=rules, end_user=spec.end_user,
@@ -263,18 +263,6 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
     return out
 
 
-def screener_for(spec: ShipmentIn) -> PartyScreener | None:
-    """For the interfaces: the process's screener (the database's active lists, with the
-    officers' dispositions) when ``spec`` goes under a licence exception, else None (a
-    licence names its own parties, and the screener need not load). Parse the shipment
-    first: bad input is refused before any list loads."""
-    if spec.licence_exception is None:
-        return None
-    from exportcheck.api import default_screener
-
-    return default_screener()
-
-
 def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
     """An override needs a reason and a shipment under a licence exception (the stripped
     reason, or None)."""
@@ -292,4 +280,4 @@ def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
 
 
 __all__ = ["ExceptionCheck", "ExceptionRefused", "check_exception", "check_override",
-           "screener_for"]
+           "determination_item", "held_matches"]

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from exportcheck.accounts import Principal
+from exportcheck.api import default_screener
 from exportcheck.errors import ExportCheckError
 from exportcheck.ledger.api import Ledger
-from exportcheck.ledger.exception_check import screener_for
 from exportcheck.ledger.schemas import ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
@@ -120,7 +120,7 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             labels={"licence_exception": "Licence exception"})
         out = ledger().post_shipment(spec, actor=user.actor, versions=versions(),
                                      override_reason=data.get("override_reason") or None,
-                                     screener=screener_for(spec))
+                                     screener=default_screener())
     except ShipmentRefused as exc:
         return _licences_page(request, user, form, refusal={
             "detail": str(exc), "rule": exc.rule, "exception": exception,

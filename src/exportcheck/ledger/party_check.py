@@ -1,0 +1,91 @@
+"""A shipment on a licence: its consignee and end user screened before it draws anything.
+
+A licence names its parties, and the ledger already refuses a shipment to a party the licence
+does not name. But a party can be designated after the licence was issued - Hong Kong's chief
+executive and its police commissioner were, on 7 August 2020 (EO 13936) - and a blocked or
+denied party may not be dealt with whatever licence names it. So, given a screener (the
+interfaces give the process's, :func:`exportcheck.api.default_screener`), each line is
+determined with the shipment's parties, as a shipment under a licence exception is
+(:mod:`~exportcheck.ledger.exception_check`), and the shipment is refused when:
+
+* a party is blocked (SDN: 31 CFR 501.801), denied (Denied Persons List: 15 CFR 764.3) or
+  debarred (22 CFR 127.7) and the determination is PROHIBITED for it (``party_blocked``); an
+  SDN party on an OFAC licence is the licence's business, not refused here;
+* a party is a potential match held for review (``party_held``) until an officer clears or
+  confirms the match (a disposition).
+
+An Entity List or MEU match is not refused: such a licence is issued for that party (the
+licence check already ties it to the parties it names). Nothing is drawn on a refusal, which is
+audited like any other; a repeated post of a shipment already recorded answers as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from exportcheck.errors import InvalidInput
+from exportcheck.ledger.exception_check import determination_item, held_matches
+from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.models import Agency, Determination, Outcome
+
+if TYPE_CHECKING:
+    from exportcheck.determine.parties import PartyScreener
+
+#: requirement reasons that no licence of another agency lifts, by the agency that could
+_PARTY_BARS = {"SDN": Agency.OFAC, "DPL": None, "DEBARRED": None}
+
+
+@dataclass
+class PartyCheck:
+    """``lists``: the list versions screened against; ``refusals``: ``(message, rule)``."""
+
+    lists: str | None = None
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        return {"parties_screened": self.lists}
+
+
+def _bar(det: Determination, agency: Agency | None) -> str | None:
+    """The citation of the party prohibition no licence of ``agency`` lifts, if any."""
+    if det.outcome != Outcome.PROHIBITED:
+        return None
+    bars = [r.citation for r in det.requirements if r.reason in _PARTY_BARS
+            and (_PARTY_BARS[r.reason] is None or _PARTY_BARS[r.reason] != agency)]
+    return "; ".join(dict.fromkeys(bars)) or None
+
+
+def check_parties(spec: ShipmentIn, screener: PartyScreener, agency: Agency | None,
+                  ruleset: Any = None) -> PartyCheck:
+    """Screen the parties of a shipment on a licence of ``agency`` (module docstring)."""
+    from exportcheck.determine import determine
+
+    out = PartyCheck()
+    seen: set[str] = set()
+    for n, line in enumerate(spec.lines, start=1):
+        if line.classification in seen:
+            continue  # the parties' answer does not depend on the line's value
+        seen.add(line.classification)
+        label = f"line {n} ({line.classification})"
+        try:
+            det = determine(determination_item(line.classification), spec.destination,
+                            spec.ship_date, end_user=spec.end_user, consignee=spec.consignee,
+                            end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
+                            screener=screener, ruleset=ruleset)
+        except InvalidInput:
+            continue  # the licence check answers for the item itself
+        out.lists = det.lists_version
+        if (cited := _bar(det, agency)) is not None:
+            hits = "; ".join(f"{h.list} {h.entry_id} {h.matched_name!r}"
+                             for h in det.screening_hits)
+            out.refusals.append((f"{label}: a party may not be dealt with on {spec.ship_date}, "
+                                 f"whatever the licence: {hits} ({cited})", "party_blocked"))
+        elif det.hold:
+            out.refusals.append((f"{label}: held for review: {held_matches(det)}; clear or "
+                                 "confirm the potential match (a disposition) before it ships",
+                                 "party_held"))
+    return out
+
+
+__all__ = ["PartyCheck", "check_parties"]
