@@ -61,6 +61,9 @@ def test_a_party_blocked_since_the_licence_was_issued_is_refused(ledger: Ledger,
     assert str(exc).startswith("line 1 (I(a)): a party may not be dealt with on 2019-06-01, "
                                "whatever the licence: SDN 29249 ")
     assert "31 CFR 501.801" in str(exc)
+    (entry,) = ledger.audit_entries(kind="shipment.refused", limit=1)[0]
+    assert json.loads(entry.payload)["determination"][0]["screening_hits"][0].startswith(
+        "SDN 29249 ")
     # the Python API without a screener checks the licence alone, as before
     assert ledger.post_shipment(spec).created
 
@@ -72,6 +75,7 @@ def test_a_potential_match_holds_a_licensed_shipment_until_a_disposition(tmp_pat
     spec = ship("at-1", "DSP5-AT", consignee=ACTEAM_PARTIAL, end_user=ACTEAM_PARTIAL)
     exc = _refused(ledger, spec, store.load_screener(ledger.engine))
     assert exc.rule == "party_held" and "may be EL f04aff3fcb77" in str(exc)
+    assert exc.determination[0]["party_matches"][0]["entry_id"] == "f04aff3fcb77"
     store.record_disposition(ACTEAM_PARTIAL, "EL", "f04aff3fcb77", user="officer",
                              country="HK", reason="another company: HK registry 123",
                              engine=ledger.engine)

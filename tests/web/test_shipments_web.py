@@ -266,3 +266,23 @@ def test_a_licensed_shipment_to_a_party_blocked_since_is_refused_over_rest(
     assert refused["rule"] == "party_blocked" and "SDN 29249" in refused["detail"]
     assert c.get("/api/v1/shipments", headers=h,
                  params={"licence": "D-SDN-1"}).json()["total"] == 0
+
+
+def test_a_licensed_shipment_held_for_a_potential_match_links_to_its_review(
+        service: Service, officer_page: TestClient) -> None:
+    held = "ACTeam Logistics Hong Kong Ltd"
+    c, h = service.client, service.auth("officer")
+    lic = bis_licence("D-HELD-1")
+    lic["destination"] = "HK"
+    lic["parties"][1:] = [{"role": role, "name": held, "country": "HK"}
+                          for role in ("consignee", "end_user")]
+    assert c.post("/api/v1/licences", headers=h, json=lic).status_code == 201
+    page = officer_page.get("/licences").text
+    form = {**_hidden(page.split('action="/licences/ship"')[1]), "licence_number": "D-HELD-1",
+            "licence_exception": "", "ship_date": "2024-06-01", "destination": "HK",
+            "classification": "3A001.a.2", "quantity": "1", "value": "100",
+            "consignee": held, "end_user": held}
+    r = officer_page.post("/licences/ship", data=form)
+    assert r.status_code == 200 and "held for review" in r.text and "party_held" in r.text
+    assert f"Review the potential match of {held}</a>" in r.text
+    assert "give it as the override reason" not in r.text  # a licence has no override

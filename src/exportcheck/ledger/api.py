@@ -335,6 +335,8 @@ class Ledger:
                            "rule": exc.rule, "reason": str(exc)}
                 if checked is not None:
                     payload["determination"] = checked.lines
+                elif (screened := getattr(exc, "determination", None)) is not None:
+                    payload["determination"] = screened  # the parties that refused it
                 self._audit_refusal("shipment.refused", actor, payload, versions)
             raise
         if checked is None or not out.created:
@@ -352,11 +354,8 @@ class Ledger:
         except (NotFound, InvalidInput, ValueError):
             agency = None  # the licence check refuses the post, with its own rule
         checked = check_parties(spec, screener, agency)
-        if checked.refusals and not self._posted(spec.idempotency_key):
-            message, rule = checked.refusals[0]
-            if len(checked.refusals) > 1:
-                message += f" (and {len(checked.refusals) - 1} more line(s) refused)"
-            raise shipments.ShipmentRefused(message, rule)
+        if not self._posted(spec.idempotency_key):  # (a replay answers as before)
+            checked.refuse()
         return checked.payload()
 
     def _posted(self, key: str) -> bool:

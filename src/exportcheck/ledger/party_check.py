@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from exportcheck.errors import InvalidInput
 from exportcheck.ledger.exception_check import determination_item, held_matches
 from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.models import Agency, Determination, Outcome
 
 if TYPE_CHECKING:
@@ -36,15 +37,35 @@ if TYPE_CHECKING:
 _PARTY_BARS = {"SDN": Agency.OFAC, "DPL": None, "DEBARRED": None}
 
 
+class PartyRefused(ShipmentRefused):
+    """A party bars or holds the shipment; ``determination`` holds, per line refused, its
+    outcome and the hits or held matches (recorded with the audited refusal)."""
+
+    def __init__(self, message: str, rule: str, determination: list[dict[str, Any]]) -> None:
+        super().__init__(message, rule)
+        self.determination = determination
+
+
 @dataclass
 class PartyCheck:
-    """``lists``: the list versions screened against; ``refusals``: ``(message, rule)``."""
+    """``lists``: the list versions screened against; ``refusals``: ``(message, rule)``;
+    ``lines``: what each refused line's determination said of the parties."""
 
     lists: str | None = None
     refusals: list[tuple[str, str]] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
     def payload(self) -> dict[str, Any]:
         return {"parties_screened": self.lists}
+
+    def refuse(self) -> None:
+        """Raise the first refusal (saying how many more lines were refused), if any."""
+        if not self.refusals:
+            return
+        message, rule = self.refusals[0]
+        if len(self.refusals) > 1:
+            message += f" (and {len(self.refusals) - 1} more line(s) refused)"
+        raise PartyRefused(message, rule, self.lines)
 
 
 def _bar(det: Determination, agency: Agency | None) -> str | None:
@@ -76,16 +97,23 @@ def check_parties(spec: ShipmentIn, screener: PartyScreener, agency: Agency | No
         except InvalidInput:
             continue  # the licence check answers for the item itself
         out.lists = det.lists_version
+        summary = {"line": n, "classification": line.classification,
+                   "outcome": det.outcome.value, "reasons": list(det.reasons),
+                   "screening_hits": [f"{h.list} {h.entry_id} {h.matched_name}"
+                                      for h in det.screening_hits],
+                   "party_matches": [m.model_dump(mode="json") for m in det.party_matches]}
         if (cited := _bar(det, agency)) is not None:
+            out.lines.append(summary)
             hits = "; ".join(f"{h.list} {h.entry_id} {h.matched_name!r}"
                              for h in det.screening_hits)
             out.refusals.append((f"{label}: a party may not be dealt with on {spec.ship_date}, "
                                  f"whatever the licence: {hits} ({cited})", "party_blocked"))
         elif det.hold:
+            out.lines.append(summary)
             out.refusals.append((f"{label}: held for review: {held_matches(det)}; clear or "
                                  "confirm the potential match (a disposition) before it ships",
                                  "party_held"))
     return out
 
 
-__all__ = ["PartyCheck", "check_parties"]
+__all__ = ["PartyCheck", "PartyRefused", "check_parties"]
