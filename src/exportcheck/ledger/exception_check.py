@@ -229,9 +229,12 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
     """Determine every line of a shipment under a licence exception (module docstring);
     with ``screener``, its consignee and end user are screened too."""
     from exportcheck.determine import determine
+    from exportcheck.determine.batch_parties import MemoScreener
     from exportcheck.rules import load_ruleset
 
     rules = ruleset or load_ruleset()
+    if screener is not None:
+        screener = MemoScreener(screener)  # the parties are the same on every line
     symbol = spec.licence_exception
     assert symbol is not None, "only a shipment under a licence exception is checked here"
     per_entry: dict[str, Decimal] = {}

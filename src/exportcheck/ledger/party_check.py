@@ -81,7 +81,9 @@ def check_parties(spec: ShipmentIn, screener: PartyScreener, agency: Agency | No
                   ruleset: Any = None) -> PartyCheck:
     """Screen the parties of a shipment on a licence of ``agency`` (module docstring)."""
     from exportcheck.determine import determine
+    from exportcheck.determine.batch_parties import MemoScreener
 
+    screener = MemoScreener(screener)  # the parties are the same on every line
     out = PartyCheck()
     seen: set[str] = set()
     for n, line in enumerate(spec.lines, start=1):
