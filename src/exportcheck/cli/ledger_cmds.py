@@ -296,10 +296,11 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
     # only a shipment under a licence exception can be a new ledger's first record: one drawn
     # on a licence needs the ledger that holds it (a mistyped --db is an error, not a new file)
     first = spec.licence_exception is not None
-    out = _ledger(db, create=first).post_shipment(spec, actor=cli_actor(actor),
-                                                  versions=_versions(),
-                                                  override_reason=override_reason,
-                                                  screener=default_screener())
+    led = _ledger(db, create=first)
+    if spec.licence_number is not None:  # an unknown licence is its error, before lists load
+        led.get_licence(spec.licence_number, spec.agency)
+    out = led.post_shipment(spec, actor=cli_actor(actor), versions=_versions(),
+                            override_reason=override_reason, screener=default_screener())
     if as_json:
         _dump(out.model_dump(mode="json"))
         return

@@ -351,8 +351,8 @@ class Ledger:
 
         try:
             agency = Agency(self.get_licence(spec.licence_number or "", spec.agency).agency)
-        except (NotFound, InvalidInput, ValueError):
-            agency = None  # the licence check refuses the post, with its own rule
+        except (NotFound, InvalidInput):
+            return {}  # no such licence: the licence check answers, with its own error
         checked = check_parties(spec, screener, agency)
         if not self._posted(spec.idempotency_key):  # (a replay answers as before)
             checked.refuse()
