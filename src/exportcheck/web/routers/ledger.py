@@ -102,7 +102,10 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Res
     the audit trail. A shipment under a licence exception is checked against the
     determination of each line instead; ``override_reason`` (an authority the rule base does
     not know: an advisory opinion, a ruling) posts one it refuses, unless PROHIBITED, and is
-    recorded with it."""
+    recorded with it. The consignee and end user are screened against the active lists: a
+    blocked, denied or debarred party refuses the shipment (``party_blocked``, or
+    ``prohibited`` under an exception), a potential match holds it (``party_held``) until a
+    disposition clears or confirms it."""
     out = led.post_shipment(spec, actor=user.actor, versions=versions(),
                             override_reason=override_reason,
                             screener=default_screener())
