@@ -154,3 +154,68 @@ def test_two_list_releases_from_the_database(
     lines = pl.read_parquet(dest / "lines.parquet")
     assert lines["cause"][0].startswith("list entry now matched: EL entry")
     assert "1 newly hit" in out
+
+
+def two_sdn_releases(tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
+                     ) -> tuple[int, int]:
+    """The sample SDN list loaded twice: without Carrie Lam (29249), then as bundled (she was
+    designated on 7 Aug 2020). Returns the two list-version ids, oldest first."""
+    import shutil
+
+    from exportcheck.screen.service import SAMPLES_DIR
+
+    old, new = tmp_path / "sdn-old", tmp_path / "sdn-new"
+    for folder in (old, new):
+        folder.mkdir()
+    for name in ("sdn.csv", "alt.csv"):
+        text = (SAMPLES_DIR / name).read_text(encoding="utf-8")
+        (old / name).write_text("".join(ln for ln in text.splitlines(keepends=True)
+                                        if not ln.startswith("29249,")), encoding="utf-8")
+        shutil.copy(SAMPLES_DIR / name, new / name)
+    for folder in (old, new):
+        assert cli(["lists", "load", str(folder / "sdn.csv"), str(folder / "alt.csv")])[0] == 0
+    code, out, _ = cli(["lists", "show", "--all", "--json"])
+    ids = sorted(v["id"] for v in json.loads(out) if v["source"] == "ofac-sdn")
+    assert code == 0 and len(ids) == 2
+    return ids[0], ids[1]
+
+
+def licence_naming(db: str, party: str) -> None:
+    """A BIS licence for 3A001.a.2 to Hong Kong ($50,000) naming ``party`` as consignee and end
+    user, in the ledger at ``db``."""
+    from exportcheck.ledger import Ledger
+
+    parties = [{"role": "applicant", "name": "Acme"},
+               *({"role": role, "name": party, "country": "HK"}
+                 for role in ("consignee", "end_user"))]
+    Ledger(db).add_licence({
+        "agency": "BIS", "number": "D-HK-CL", "kind": "BIS", "destination": "HK",
+        "valid_from": "2024-01-01", "valid_to": "2027-12-31", "parties": parties,
+        "lines": [{"classification": "3A001.a.2", "quantity": 10, "value": "50000.00"}]})
+
+
+def test_a_list_release_that_designates_a_licensed_party_hits_the_licence(
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
+) -> None:
+    """A BIS licence to Hong Kong names Carrie Lam: with the release that lists her, a shipment
+    on it is refused (the ledger's own party check), so its remaining value is counted as
+    unusable, with the entry as the cause."""
+    old, new = two_sdn_releases(tmp_path, cli)
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    licence_naming(db, "LAM, Carrie")
+    orders = _bad(tmp_path, "orders.csv", pl.DataFrame(
+        {"order_id": ["L1"], "item": ["EAR99"], "destination": ["HK"], "value": ["100"]}))
+    dest = tmp_path / "impact"
+    code, _, err = cli(["impact", str(orders), "--from-lists", str(old), "--to-lists",
+                          str(new), "--on", "2024-06-01", "--db", db, "-o", str(dest)])
+    assert code == 0, err
+    lic = json.loads((dest / "summary.json").read_text())["licences"]
+    (row,) = lic["rows"]
+    assert (row["number"], row["unusable_value"]) == ("D-HK-CL", 50000.0)
+    assert row["cause"].startswith("party_blocked: a party may not be dealt with")
+    assert "SDN 29249" in row["cause"] and lic["hit"] == 1
+    # the other way round, nothing is refused that was not before
+    code, _, err = cli(["impact", str(orders), "--from-lists", str(new), "--to-lists", str(old),
+                        "--on", "2024-06-01", "--db", db, "-o", str(tmp_path / "back")])
+    assert code == 0, err
+    assert json.loads((tmp_path / "back" / "summary.json").read_text())["licences"]["hit"] == 0

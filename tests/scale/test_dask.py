@@ -324,3 +324,26 @@ def test_batch_on_dask_numbers_the_lines_across_partitions(
     got = pl.read_csv(tmp_path / "dask.csv")
     assert got["line"].to_list() == list(range(1, 41))
     assert got["note"].to_list() == [f"{i}\nsecond line" for i in range(40)]
+
+
+def test_impact_of_two_list_releases_on_licences_equals_single_process(
+        cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
+    """The licences a list release bars through their parties are found on a worker, where
+    the screeners are: the same summary as in one process."""
+    from tests.impact.test_impact_cli import licence_naming, two_sdn_releases
+
+    old, new = two_sdn_releases(tmp_path, cli)
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    licence_naming(db, "LAM, Carrie")
+    src = tmp_path / "orders.csv"
+    pl.DataFrame({"order_id": ["L1"], "item": ["EAR99"], "destination": ["HK"],
+                  "value": ["100"]}).write_csv(src)
+    base = ["impact", str(src), "--from-lists", str(old), "--to-lists", str(new),
+            "--on", "2024-06-01", "--db", db]
+    code, _, err = cli([*base, "-o", str(tmp_path / "one")])
+    assert code == 0, err
+    code, _, err = cli([*base, "-o", str(tmp_path / "many"), *dask_args])
+    assert code == 0, err
+    summaries = [json.loads((tmp_path / d / "summary.json").read_text()) for d in ("one", "many")]
+    assert summaries[0]["licences"] == summaries[1]["licences"]
+    assert summaries[1]["licences"]["rows"][0]["number"] == "D-HK-CL"

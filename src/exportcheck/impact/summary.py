@@ -157,17 +157,62 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
                 and re.search(re.escape(str(rid)) + r"(?![\w-])", cause) is None)
 
 
-def licence_impact(database_url: str, d_old: date, d_new: date) -> tuple[LicenceSummary,
-                                                                            pl.DataFrame]:
+def licence_party_impact(database_url: str, d_old: date, d_new: date, old_scr: Any,
+                         new_scr: Any) -> list[LicenceImpact]:
+    """Licences with a balance left that a shipment to the parties they name would now be
+    refused on (a party newly blocked, denied or debarred, or newly a potential match: the
+    ledger's own check, :mod:`exportcheck.ledger.party_check`) and was not before."""
+    from exportcheck.ledger import Ledger
+    from exportcheck.ledger.party_check import check_parties
+    from exportcheck.ledger.schemas import ShipmentIn
+    from exportcheck.models import Agency
+
+    ledger = Ledger(database_url)
+    before = {(r.agency, r.number): r for r in ledger.report(as_of=d_old).rows}
+    after = {(r.agency, r.number): r for r in ledger.report(as_of=d_new).rows}
+    rows = []
+    for lic in ledger.list_licences():
+        r, b = after.get((lic.agency, lic.number)), before.get((lic.agency, lic.number))
+        named = {p.role: p.name for p in lic.parties}
+        if r is None or b is None or r.available <= 0 or not {"consignee", "end_user"} <= set(
+                named):
+            continue
+
+        def refusal(day: date, screener: Any, lic: Any = lic, named: dict = named) -> Any:
+            spec = ShipmentIn(
+                idempotency_key="impact", licence_number=lic.number, agency=lic.agency,
+                ship_date=day, destination=lic.destination, consignee=named["consignee"],
+                end_user=named["end_user"],
+                lines=[{"classification": ln.classification, "value": 1} for ln in lic.lines])
+            checked = check_parties(spec, screener, Agency(lic.agency))
+            return checked.refusals[0] if checked.refusals else None
+
+        now = refusal(d_new, new_scr)
+        if now is None or refusal(d_old, old_scr) is not None:
+            continue
+        message, rule = now
+        rows.append(LicenceImpact(
+            agency=r.agency, number=r.number, destination=r.destination, status_old=b.status,
+            status_new=r.status, approved_value=float(r.approved), shipped_value=float(r.shipped),
+            remaining_value=float(r.remaining), unusable_value=float(r.available),
+            cause=f"{rule}: {message.split(': ', 1)[1]}"))
+    return rows
+
+
+def licence_impact(database_url: str, d_old: date, d_new: date,
+                   party_rows: list[LicenceImpact] | None = None
+                   ) -> tuple[LicenceSummary, pl.DataFrame]:
     """Licences usable on the old date whose remaining balance is blocked on the new one. One
     that merely reached the end of its validity in between is listed apart (``expired_rows``):
-    it would be unusable whatever the rules said."""
+    it would be unusable whatever the rules said. ``party_rows``
+    (:func:`licence_party_impact`): licences a list change bars through their parties."""
     from exportcheck.ledger import Ledger
 
     ledger = Ledger(database_url)
     before = {(r.agency, r.number): r for r in ledger.report(as_of=d_old).rows}
     after = ledger.report(as_of=d_new).rows
-    rows, expired = [], []
+    rows: list[LicenceImpact] = []
+    expired: list[LicenceImpact] = []
     for r in after:
         b = before.get((r.agency, r.number))
         if b is None or b.available <= 0 or r.blocked <= 0:
@@ -180,6 +225,8 @@ def licence_impact(database_url: str, d_old: date, d_new: date) -> tuple[Licence
             agency=r.agency, number=r.number, destination=r.destination, status_old=b.status,
             status_new=r.status, approved_value=float(r.approved), shipped_value=float(r.shipped),
             remaining_value=float(r.remaining), unusable_value=float(r.blocked), cause=cause))
+    hit = {(x.agency, x.number) for x in rows + expired}
+    rows += [x for x in party_rows or () if (x.agency, x.number) not in hit]
     summary = LicenceSummary(licences=len(after), hit=len(rows),
                              unusable_value=_money(sum(r.unusable_value for r in rows)), rows=rows,
                              expired=len(expired), expired_rows=expired,
@@ -222,13 +269,19 @@ def build_summary(
     parties: Iterable[tuple[str, str | None]] | None = None,
     screeners: tuple[Any, Any] = (None, None),
     party_result: tuple[PartySummary, pl.DataFrame] | None = None,
+    licence_party_rows: list[LicenceImpact] | None = None,
 ) -> tuple[ImpactSummary, pl.DataFrame, pl.DataFrame]:
-    """``party_result``: :func:`party_impact` computed elsewhere (where the screeners are)."""
+    """``party_result`` and ``licence_party_rows``: :func:`party_impact` and
+    :func:`licence_party_impact` computed elsewhere (where the screeners are)."""
     customer = next((c for c in ("customer", "end_user") if c in lines.columns), None)
     licences = party_summary = None
     lic_table = party_table = pl.DataFrame()
     if database_url is not None:
-        licences, lic_table = licence_impact(database_url, old.date, new.date)
+        if licence_party_rows is None and screeners[0] is not None and screeners[1] is not None:
+            licence_party_rows = licence_party_impact(database_url, old.date, new.date,
+                                                      *screeners)
+        licences, lic_table = licence_impact(database_url, old.date, new.date,
+                                             licence_party_rows)
     if party_result is not None:
         party_summary, party_table = party_result
     elif parties is not None and screeners[0] is not None:

@@ -123,6 +123,12 @@ def _party_impact(parties: list[tuple[str, str | None]], job: ImpactJob) -> Any:
     return party_impact(parties, *job.screeners())
 
 
+def _licence_party_impact(database_url: str, d_old: date, d_new: date, job: ImpactJob) -> Any:
+    from exportcheck.impact.summary import licence_party_impact
+
+    return licence_party_impact(database_url, d_old, d_new, *job.screeners())
+
+
 def impact_file(
     client: Client,
     orders: Path,
@@ -225,11 +231,15 @@ def impact_file(
         versions = client.submit(_versions, job).result()
         party_result = (client.submit(_party_impact, parties, job).result()
                         if parties is not None else None)
+        licence_party_rows = (client.submit(_licence_party_impact, database_url, d_old, d_new,
+                                            job).result()
+                              if parties is not None and database_url is not None else None)
         lines = pl.read_parquet(lines_file)
         summary, licences, party_table = build_summary(
             lines, load_ruleset(job.rules.rules_dir), Side(date=d_old, lists_version=versions[0]),
             Side(date=d_new, lists_version=versions[1]), mode=mode, notes=notes,
-            database_url=database_url, party_result=party_result)
+            database_url=database_url, party_result=party_result,
+            licence_party_rows=licence_party_rows)
         result = ImpactResult(lines, summary, licences, party_table)
         write_outdir(result, out, lines_file=lines_file)
     finally:
