@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.errors import InvalidInput
@@ -52,6 +52,20 @@ class ImpactRequest(_In):
     rates: dict[str, float] = Field(default_factory=dict, examples=[{"EUR": 1.08}],
                                     description="USD per unit of each other currency")
     owners: list[OwnerStake] | None = Owners
+    from_lists: str | None = Field(
+        None, max_length=200, examples=["3"],
+        description="list versions the old side screens with (ids of GET /api/v1/lists, "
+                    "comma-separated, one per source; the other sources stay at their active "
+                    "version); give to_lists too")
+    to_lists: str | None = Field(None, max_length=200, examples=["7"],
+                                 description="list versions the new side screens with")
+
+    @model_validator(mode="after")
+    def _both_lists(self) -> ImpactRequest:
+        if (self.from_lists is None) != (self.to_lists is None):
+            raise ValueError("give from_lists and to_lists together (two list releases), or "
+                             "neither")
+        return self
 
 
 class ImpactRunInfo(BaseModel):
@@ -72,8 +86,11 @@ class ImpactRunOut(ImpactRunInfo):
 
 def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str, source: str,
         screen: bool = True, rates: dict[str, float] | None = None,
-        owners: list[OwnerStake] | None = None) -> ImpactRunOut:
-    """Run, store and return an impact run (shared with the web UI)."""
+        owners: list[OwnerStake] | None = None,
+        lists: tuple[str, str] | None = None) -> ImpactRunOut:
+    """Run, store and return an impact run (shared with the web UI). ``lists``: two list
+    releases (version ids) the sides screen with; the stored parties and the ledger's licences
+    are screened against both."""
     from exportcheck.api import default_screener
     from exportcheck.impact import impact
     from exportcheck.impact.core import check_dates
@@ -95,10 +112,21 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
 
     # "End User" or END_USER are the end user, as in `exportcheck impact`
     wants = screen and has_parties(frame.columns)
-    result = impact(frame, from_date, to_date, screener=default_screener() if wants else None,
+    releases: dict[str, Any] = {}
+    if lists is not None:
+        from exportcheck.screen import store
+
+        releases = {"from_screener": store.screener_for_versions(lists[0]),
+                    "to_screener": store.screener_for_versions(lists[1]),
+                    "parties": [(p.name, p.country) for p in store.list_parties()]}
+    # two releases on one day compare the lists alone, as `exportcheck impact --on`
+    dates = ({"on": from_date} if releases and from_date == to_date
+             else {"from_date": from_date, "to_date": to_date})
+    result = impact(frame, **dates,
+                    screener=default_screener() if wants and not releases else None,
                     rates=rates or None, workers=1, ownership=ownership,
                     # the service's own ledger: its licences are part of the impact
-                    database_url=get_settings().effective_database_url)
+                    database_url=get_settings().effective_database_url, **releases)
     info = save_run(result, user=user, source=source)
     return ImpactRunOut(**_fields(info), summary=get_run(info.id)[1])
 
@@ -130,9 +158,10 @@ async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
                               for ln in req.lines], infer_schema_length=None)
         frame = frame.rename({"id": "order_id"}) if "id" in frame.columns else frame
         source = f"api: {len(req.lines)} lines"
+    lists = (req.from_lists, req.to_lists) if req.from_lists and req.to_lists else None
     return await run_in_threadpool(run, frame, req.from_date, req.to_date, user=user.actor,
                                    source=source, screen=req.screen, rates=req.rates,
-                                   owners=req.owners)
+                                   owners=req.owners, lists=lists)
 
 
 @router.get("", response_model=Page[ImpactRunInfo], summary="Impact runs, newest first")
