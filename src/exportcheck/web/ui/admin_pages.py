@@ -54,10 +54,17 @@ async def load(request: Request, user: Admin) -> Response:
 
 def _impact_page(request: Request, user: Principal, form: dict, **context) -> Response:
     from exportcheck.impact.store import list_runs
+    from exportcheck.screen import store
 
     runs, _ = list_runs(50, 0)
-    form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample"} | form
-    return render(request, "impact.html", user, title="Impact", runs=runs, form=form, **context)
+    form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample",
+            "from_lists": "", "to_lists": ""} | form
+    versions = [{"id": v.id, "label": f"{v.source} #{v.id}, loaded {v.loaded_at:%Y-%m-%d}"
+                          + (f", file of {v.file_date}" if v.file_date else "")
+                          + f", {v.entry_count:,} entries" + (" (active)" if v.active else "")}
+                for v in store.list_versions()]
+    return render(request, "impact.html", user, title="Impact", runs=runs, form=form,
+                  list_versions=versions, **context)
 
 
 @router.get("/impact", response_class=HTMLResponse)
@@ -115,7 +122,11 @@ async def run_impact(request: Request, user: Officer) -> Response:
             from exportcheck.web.routers.impact import SAMPLE
 
             frame, source = sample_frame(), SAMPLE
-        out = await run_in_threadpool(run, frame, start, end, user=user.actor, source=source)
+        old, new = fields.get("from_lists", ""), fields.get("to_lists", "")
+        if bool(old) != bool(new):
+            raise InvalidInput("choose both list releases (old and new), or neither")
+        out = await run_in_threadpool(run, frame, start, end, user=user.actor, source=source,
+                                      lists=(old, new) if old else None)
     except ExportCheckError as exc:
         return _impact_page(request, user, fields, error=str(exc))
     return RedirectResponse(f"/impact/{out.id}", status_code=303)
