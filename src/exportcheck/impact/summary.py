@@ -157,38 +157,32 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
                 and re.search(re.escape(str(rid)) + r"(?![\w-])", cause) is None)
 
 
-def licence_party_impact(database_url: str, d_old: date, d_new: date, old_scr: Any,
-                         new_scr: Any) -> list[LicenceImpact]:
-    """Licences with a balance left that a shipment to the parties they name would now be
-    refused on (a party newly blocked, denied or debarred, or newly a potential match: the
-    ledger's own check, :mod:`exportcheck.ledger.party_check`) and was not before."""
-    from exportcheck.ledger import Ledger
+def _refusal(lic: Any, named: dict[str, str], day: date, screener: Any) -> Any:
+    """The ledger's party check of a shipment on ``lic`` to the parties it names on ``day``:
+    its first ``(message, rule)`` refusal, or None."""
     from exportcheck.ledger.party_check import check_parties
     from exportcheck.ledger.schemas import ShipmentIn
     from exportcheck.models import Agency
 
-    ledger = Ledger(database_url)
-    before = {(r.agency, r.number): r for r in ledger.report(as_of=d_old).rows}
-    after = {(r.agency, r.number): r for r in ledger.report(as_of=d_new).rows}
+    spec = ShipmentIn(
+        idempotency_key="impact", licence_number=lic.number, agency=lic.agency, ship_date=day,
+        destination=lic.destination, consignee=named["consignee"], end_user=named["end_user"],
+        lines=[{"classification": ln.classification, "value": 1} for ln in lic.lines])
+    checked = check_parties(spec, screener, Agency(lic.agency))
+    return checked.refusals[0] if checked.refusals else None
+
+
+def _party_rows(ledger: Any, before: dict, after: dict, d_old: date, d_new: date,
+                old_scr: Any, new_scr: Any) -> list[LicenceImpact]:
     rows = []
     for lic in ledger.list_licences():
         r, b = after.get((lic.agency, lic.number)), before.get((lic.agency, lic.number))
         named = {p.role: p.name for p in lic.parties}
-        if r is None or b is None or r.available <= 0 or not {"consignee", "end_user"} <= set(
-                named):
+        if (r is None or b is None or r.available <= 0
+                or not {"consignee", "end_user"} <= set(named)):
             continue
-
-        def refusal(day: date, screener: Any, lic: Any = lic, named: dict = named) -> Any:
-            spec = ShipmentIn(
-                idempotency_key="impact", licence_number=lic.number, agency=lic.agency,
-                ship_date=day, destination=lic.destination, consignee=named["consignee"],
-                end_user=named["end_user"],
-                lines=[{"classification": ln.classification, "value": 1} for ln in lic.lines])
-            checked = check_parties(spec, screener, Agency(lic.agency))
-            return checked.refusals[0] if checked.refusals else None
-
-        now = refusal(d_new, new_scr)
-        if now is None or refusal(d_old, old_scr) is not None:
+        now = _refusal(lic, named, d_new, new_scr)
+        if now is None or _refusal(lic, named, d_old, old_scr) is not None:
             continue
         message, rule = now
         rows.append(LicenceImpact(
@@ -199,18 +193,36 @@ def licence_party_impact(database_url: str, d_old: date, d_new: date, old_scr: A
     return rows
 
 
-def licence_impact(database_url: str, d_old: date, d_new: date,
-                   party_rows: list[LicenceImpact] | None = None
-                   ) -> tuple[LicenceSummary, pl.DataFrame]:
-    """Licences usable on the old date whose remaining balance is blocked on the new one. One
-    that merely reached the end of its validity in between is listed apart (``expired_rows``):
-    it would be unusable whatever the rules said. ``party_rows``
-    (:func:`licence_party_impact`): licences a list change bars through their parties."""
+def _reports(database_url: str, d_old: date, d_new: date) -> tuple[Any, dict, dict]:
+    """The ledger and its licence report rows on both dates, by (agency, number)."""
     from exportcheck.ledger import Ledger
 
     ledger = Ledger(database_url)
-    before = {(r.agency, r.number): r for r in ledger.report(as_of=d_old).rows}
-    after = ledger.report(as_of=d_new).rows
+    return ledger, *({(r.agency, r.number): r for r in ledger.report(as_of=day).rows}
+                     for day in (d_old, d_new))
+
+
+def licence_party_impact(database_url: str, d_old: date, d_new: date, old_scr: Any,
+                         new_scr: Any) -> list[LicenceImpact]:
+    """Licences with a balance left that a shipment to the parties they name would now be
+    refused on (a party newly blocked, denied or debarred, or newly a potential match: the
+    ledger's own check, :mod:`exportcheck.ledger.party_check`) and was not before."""
+    return _party_rows(*_reports(database_url, d_old, d_new), d_old, d_new, old_scr, new_scr)
+
+
+def licence_impact(database_url: str, d_old: date, d_new: date,
+                   party_rows: list[LicenceImpact] | None = None,
+                   screeners: tuple[Any, Any] = (None, None),
+                   ) -> tuple[LicenceSummary, pl.DataFrame]:
+    """Licences usable on the old date whose remaining balance is blocked on the new one. One
+    that merely reached the end of its validity in between is listed apart (``expired_rows``):
+    it would be unusable whatever the rules said. With two list releases' ``screeners`` (or
+    their ``party_rows`` found elsewhere, :func:`licence_party_impact`), the licences a list
+    change bars through their parties too."""
+    ledger, before, after_by_key = _reports(database_url, d_old, d_new)
+    after = list(after_by_key.values())
+    if party_rows is None and None not in screeners:
+        party_rows = _party_rows(ledger, before, after_by_key, d_old, d_new, *screeners)
     rows: list[LicenceImpact] = []
     expired: list[LicenceImpact] = []
     for r in after:
@@ -277,11 +289,8 @@ def build_summary(
     licences = party_summary = None
     lic_table = party_table = pl.DataFrame()
     if database_url is not None:
-        if licence_party_rows is None and screeners[0] is not None and screeners[1] is not None:
-            licence_party_rows = licence_party_impact(database_url, old.date, new.date,
-                                                      *screeners)
         licences, lic_table = licence_impact(database_url, old.date, new.date,
-                                             licence_party_rows)
+                                             licence_party_rows, screeners)
     if party_result is not None:
         party_summary, party_table = party_result
     elif parties is not None and screeners[0] is not None:

@@ -333,10 +333,8 @@ class Ledger:
             if audit_refusals:
                 payload = {"request": spec.model_dump(mode="json"), "decision": "refused",
                            "rule": exc.rule, "reason": str(exc)}
-                if checked is not None:
-                    payload["determination"] = checked.lines
-                elif (screened := getattr(exc, "determination", None)) is not None:
-                    payload["determination"] = screened  # the parties that refused it
+                if checked is not None or exc.determination:
+                    payload["determination"] = checked.lines if checked else exc.determination
                 self._audit_refusal("shipment.refused", actor, payload, versions)
             raise
         if checked is None or not out.created:

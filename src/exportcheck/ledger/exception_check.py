@@ -63,11 +63,7 @@ if TYPE_CHECKING:
 
 class ExceptionRefused(ShipmentRefused):
     """The determination does not allow the exception claimed; ``determination`` holds the
-    per-line summaries (recorded with the audited refusal)."""
-
-    def __init__(self, message: str, rule: str, determination: list[dict[str, Any]]) -> None:
-        super().__init__(message, rule)
-        self.determination = determination
+    per-line summaries."""
 
 
 @dataclass
@@ -93,12 +89,9 @@ class ExceptionCheck:
         standing = self.final if override_reason is not None else self.refusals
         if not standing:
             return
-        message, rule = standing[0]
-        if len(standing) > 1:
-            message += f" (and {len(standing) - 1} more line(s) refused)"
-        if override_reason is not None:
-            message += "; an override does not lift a PROHIBITED outcome"
-        raise ExceptionRefused(message, rule, self.lines)
+        note = ("; an override does not lift a PROHIBITED outcome"
+                if override_reason is not None else "")
+        raise ExceptionRefused.first_of(standing, self.lines, note)
 
 
 def determination_item(classification: str) -> str:

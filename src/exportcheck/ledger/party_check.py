@@ -39,11 +39,7 @@ _PARTY_BARS = {"SDN": Agency.OFAC, "DPL": None, "DEBARRED": None}
 
 class PartyRefused(ShipmentRefused):
     """A party bars or holds the shipment; ``determination`` holds, per line refused, its
-    outcome and the hits or held matches (recorded with the audited refusal)."""
-
-    def __init__(self, message: str, rule: str, determination: list[dict[str, Any]]) -> None:
-        super().__init__(message, rule)
-        self.determination = determination
+    outcome and the hits or held matches."""
 
 
 @dataclass
@@ -60,12 +56,8 @@ class PartyCheck:
 
     def refuse(self) -> None:
         """Raise the first refusal (saying how many more lines were refused), if any."""
-        if not self.refusals:
-            return
-        message, rule = self.refusals[0]
-        if len(self.refusals) > 1:
-            message += f" (and {len(self.refusals) - 1} more line(s) refused)"
-        raise PartyRefused(message, rule, self.lines)
+        if self.refusals:
+            raise PartyRefused.first_of(self.refusals, self.lines)
 
 
 def _bar(det: Determination, agency: Agency | None) -> str | None:

@@ -84,13 +84,27 @@ class _Draw:
 
 
 class ShipmentRefused(LedgerError):
-    """A shipment the licence does not cover; ``rule`` is a short machine-readable reason."""
+    """A shipment the licence does not cover; ``rule`` is a short machine-readable reason;
+    ``determination``: what the determination of each line refused said (recorded with the
+    audited refusal), when one was made."""
 
     code = "shipment_refused"
 
-    def __init__(self, message: str, rule: str) -> None:
+    def __init__(self, message: str, rule: str,
+                 determination: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.rule = rule
+        self.determination = determination or []
+
+    @classmethod
+    def first_of(cls, refusals: list[tuple[str, str]], determination: list[dict[str, Any]],
+                 note: str = "") -> ShipmentRefused:
+        """The first of several ``(message, rule)`` refusals, saying how many more lines were
+        refused (and ``note``)."""
+        message, rule = refusals[0]
+        if len(refusals) > 1:
+            message += f" (and {len(refusals) - 1} more line(s) refused)"
+        return cls(message + note, rule, determination)
 
 
 def request_hash(spec: ShipmentIn | dict[str, Any]) -> str:

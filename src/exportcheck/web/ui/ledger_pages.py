@@ -57,7 +57,7 @@ def _shipments(led: Ledger, path: str, params: dict[str, str], offset: int,
 def _held_parties(exc: ShipmentRefused, country: str) -> list[dict[str, str]]:
     """The parties a refused shipment's potential matches are of, each with the Screen page
     link that shows the match and takes the officer's disposition."""
-    names = dict.fromkeys(m["party"] for line in getattr(exc, "determination", [])
+    names = dict.fromkeys(m["party"] for line in exc.determination
                           for m in line.get("party_matches", ()))
     return [{"party": n, "href": "/screen?" + urlencode({"name": n, "country": country})}
             for n in names]
