@@ -17,11 +17,13 @@ from itertools import pairwise
 
 import numpy as np
 
+from exportcheck.screen.acronyms import ACRONYM, acronym_forms
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import NameForm, name_forms, nicknames
 from exportcheck.screen.scripts import native_script
 from exportcheck.screen.tokens import german_reading, skeleton, variant_key, weight
+from exportcheck.screen.weights import org_like
 
 MIN_FUZZY_LEN = 4
 #: query tokens whose candidate names are remembered (about 1 KB each at most)
@@ -37,6 +39,12 @@ def _keys(form: NameForm) -> set[str]:
     keys = set(toks)
     keys.update(a + b for a, b in pairwise(toks))
     return keys
+
+
+def _organisation(kind: str | None, form: NameForm) -> bool:
+    """An entity's name, or one of a list that does not say (the Entity List) reading as an
+    organisation's: its initials are indexed too."""
+    return kind == "entity" or (kind is None and bool(form.legal or org_like(form.tokens)))
 
 
 @dataclass(slots=True)
@@ -73,6 +81,14 @@ class NameIndex:
                         kid = key_ids.setdefault(key, len(key_ids))
                         pair_key.append(kid)
                         pair_name.append(ni)
+                    if not _organisation(entry.kind, form):
+                        continue
+                    for acr in acronym_forms(form):  # "PLA": an organisation's initials
+                        if acr.tokens not in seen:
+                            seen.add(acr.tokens)
+                            pair_key.append(key_ids.setdefault(acr.tokens[0], len(key_ids)))
+                            pair_name.append(len(self.names))
+                            self.names.append(IndexedName(ei, alias, acr, native))
         keys = np.frombuffer(pair_key, dtype=np.int32) if pair_key else np.zeros(0, np.int32)
         names = np.frombuffer(pair_name, dtype=np.int32) if pair_name else np.zeros(0, np.int32)
         order = np.argsort(keys, kind="stable")
@@ -154,7 +170,8 @@ class NameIndex:
         forms = list(map(NameForm, cols[2], cols[3], cols[4]))
         self.names = list(map(IndexedName, cols[0], cols[1], forms, cols[5]))
         self._key_ids = state["key_ids"]
-        self.words = frozenset(t for toks in cols[2] for t in toks)
+        self.words = frozenset(t for toks, script in zip(cols[2], cols[4], strict=True)
+                               if script != ACRONYM for t in toks)
         self.by_delete = state["by_delete"]
         self.by_skeleton = state["by_skeleton"]
         self.by_variant = state["by_variant"]

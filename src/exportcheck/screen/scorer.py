@@ -21,7 +21,9 @@ Three kinds of match, because they are not the same alert:
 A given name matched only through its short form ("Bill Gates" / "William Gates") is a
 ``nickname`` match, capped like a partial one: among 50,000 ordinary names, "Sam Johnson" /
 "Samuel Johnson" pairs would otherwise raise one alert in 10,000. The screener adds ``weak``:
-the list name is one OFAC calls a weak alias (:mod:`exportcheck.screen.weak`), capped likewise.
+the list name is one OFAC calls a weak alias (:mod:`exportcheck.screen.weak`), capped likewise;
+and ``acronym``: a one-word query that is a listed organisation's initials ("PLA"), capped
+likewise because many names share them (:mod:`exportcheck.screen.acronyms`).
 
 Two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "Fund III" / "IV")
 name a sister vessel, fund or trust: scored :data:`SERIAL_MAX`, just above the default
@@ -41,6 +43,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from exportcheck.screen.acronyms import ACRONYM, acronym_forms, acronym_match
 from exportcheck.screen.arabic import unglue_articles
 from exportcheck.screen.han_orgs import HK_SCRIPT as HK_ORG_SCRIPT
 from exportcheck.screen.hkspell import firm_key, hk_key, is_hk_syllable
@@ -169,7 +172,7 @@ class NameMatch:
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_candidate: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
-    kind: str = "exact"  # exact / full / partial / nickname / weak (module docstring)
+    kind: str = "exact"  # exact / full / partial / nickname / weak / acronym (module docstring)
     #: share of the longer name's weight missing from the other (partial matches)
     missing: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -182,6 +185,9 @@ class NameMatch:
         elif self.kind == "nickname":
             out.append(f"a given name matched through its short form (Bill = William): scored at "
                        f"most {PARTIAL_MAX:g} unless other evidence agrees")
+        elif self.kind == "acronym":
+            out.append(f"acronym: the initials of the list name, which many other names share: "
+                       f"scored at most {PARTIAL_MAX:g} unless other evidence agrees")
         elif self.kind == "weak":
             out.append(f"weak alias (OFAC: screening is not expected to alert on it alone): "
                        f"scored at most {PARTIAL_MAX:g} unless other evidence agrees")
@@ -202,6 +208,8 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
 
     ``org``: weigh words as in an organisation name (default: when either form has a legal
     form set aside or an organisation word, :func:`~exportcheck.screen.weights.org_like`)."""
+    if ACRONYM in (q.script, c.script):
+        return _acronym(q, c)
     m = _compare_forms(q, c, org)
     if m.score < SERIAL_MAX and (other := _serial_match(q, c, org)) and other.score > m.score:
         m = other
@@ -217,6 +225,14 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
         m.notes.append(f"the names give different fathers (bin/ibn/ben): scored at most "
                        f"{OTHER_FATHER_MAX:g}")
     return m
+
+
+def _acronym(q: NameForm, c: NameForm) -> NameMatch:
+    """A one-word query against a listed organisation's initials (:mod:`.acronyms`)."""
+    word = acronym_match(q, c) or acronym_match(c, q)
+    if word is None:
+        return NameMatch(0.0, kind="acronym")
+    return NameMatch(PARTIAL_MAX, [(word, word, 1.0)], kind="acronym")
 
 
 def _legal_spelt_out(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | None:
@@ -509,9 +525,17 @@ def compare_names(a: str, b: str) -> float:
     for wa in written_variants(a):
         for wb in written_variants(b):
             sa, sb = native_script(wa), native_script(wb)
-            for fa in name_forms(wa):
-                for fb in name_forms(wb):
+            # either name may be the listed one, whose initials are a form too
+            fas, fbs = _with_acronyms(name_forms(wa)), _with_acronyms(name_forms(wb))
+            for fa in fas:
+                for fb in fbs:
                     if letters_apply(fa.script, sa, fb.script, sb):
                         best = max(best, compare_forms(fa, fb).score)
     return best
 
+
+
+def _with_acronyms(forms: tuple[NameForm, ...]) -> tuple[NameForm, ...]:
+    """An organisation's forms and its acronyms' (a person's name has none)."""
+    return (*forms, *(a for f in forms if f.legal or org_like(f.tokens)
+                      for a in acronym_forms(f)))

@@ -310,7 +310,7 @@ class Screener:
             if qkind:  # say why the query counts as an organisation
                 why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
                        if w.startswith("query is ") else w for w in why]
-            if m.kind in ("partial", "nickname", "weak"):
+            if m.kind in ("partial", "nickname", "weak", "acronym"):
                 extra, line = corroborate_partial(agreed)
                 if line:
                     points += extra
