@@ -93,3 +93,16 @@ def test_acronyms_are_not_words_of_the_listed_names_after_a_cache_round_trip() -
     assert [n.form.tokens for n in restored.names if n.form.script == ACRONYM] == [("hit",)]
     assert restored.words == index.words
     assert "hit" not in index.words and {"harbin", "inst", "of", "tech"} <= index.words
+
+
+def test_a_listed_alias_that_is_also_the_derived_acronym_stays_an_exact_match() -> None:
+    """The Entity List gives "SMIC" itself: that alias matches exactly, not as initials."""
+    entry = ListEntry(list="EL", entry_id="1", name="Semiconductor Manufacturing International "
+                      "Corporation", aliases=["SMIC"], kind="entity", source="t")
+    s = Screener([ParsedList("test", [entry], 1, "test")])
+    assert [(h.score, h.match_kind) for h in s.screen("SMIC")] == [(100.0, "exact")]
+
+
+def test_a_word_spelt_close_to_an_acronym_does_not_find_it(screener: Screener) -> None:
+    """Acronyms are looked up as written: "HIX" is not one slip from "HIT"'s initials."""
+    assert screener.screen("HITS", country="CN", threshold=50) == []

@@ -26,6 +26,9 @@ from exportcheck.screen.tokens import german_reading, skeleton, variant_key, wei
 from exportcheck.screen.weights import org_like
 
 MIN_FUZZY_LEN = 4
+#: acronyms are keys of their own, looked up as written and for one-word queries only: a word
+#: of a longer name, or one spelt close to an acronym, finds none
+_ACRONYM_KEY = "\x00"
 #: query tokens whose candidate names are remembered (about 1 KB each at most)
 NEAR_CACHE_SIZE = 50_000
 
@@ -68,6 +71,7 @@ class NameIndex:
         for ei, entry in enumerate(entries):
             person = True if entry.kind == "person" else (False if entry.kind else None)
             seen: set[tuple[str, ...]] = set()
+            seen_acronyms: set[tuple[str, ...]] = set()
             for alias in entry.all_names():
                 native = native_script(alias)
                 for form in name_forms(alias, person, native == "han"):
@@ -84,9 +88,10 @@ class NameIndex:
                     if not _organisation(entry.kind, form):
                         continue
                     for acr in acronym_forms(form):  # "PLA": an organisation's initials
-                        if acr.tokens not in seen:
-                            seen.add(acr.tokens)
-                            pair_key.append(key_ids.setdefault(acr.tokens[0], len(key_ids)))
+                        if acr.tokens not in seen_acronyms:
+                            seen_acronyms.add(acr.tokens)
+                            key = _ACRONYM_KEY + acr.tokens[0]
+                            pair_key.append(key_ids.setdefault(key, len(key_ids)))
                             pair_name.append(len(self.names))
                             self.names.append(IndexedName(ei, alias, acr, native))
         keys = np.frombuffer(pair_key, dtype=np.int32) if pair_key else np.zeros(0, np.int32)
@@ -277,6 +282,10 @@ class NameIndex:
                     continue
                 # a joined pair stands for both of its tokens
                 acc[ids] += weight(tok) if i < len(form.tokens) else 0.5 * weight(tok)
+                touched.append(ids)
+            if (len(form.tokens) == 1 and form.script == "latin"
+                    and (ids := self.postings(_ACRONYM_KEY + form.tokens[0])) is not None):
+                acc[ids] += weight(form.tokens[0])
                 touched.append(ids)
             if not touched:
                 continue
