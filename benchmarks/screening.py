@@ -192,6 +192,9 @@ def report_rows(b: dict | None, a: dict, n: dict | None) -> list[tuple[str, str,
         row(f"cases.csv (826 pairs) {m} @ default threshold", ">= 0.90" if i == 2 else "",
             lambda d, i=i: _fmt((_get(d, "cases.prf") or [None] * 3)[i]))
     num("cases.csv accuracy @ best threshold", "", "cases.best")
+    row("cases.csv accuracy @ default threshold, by the file's own grading of its labels", "",
+        lambda d: "\n".join(f"{q}: {a:.3f} of {n}" for q, (a, n) in (
+            _get(d, "cases.by_quality") or {}).items()) or "-")
     row("cases.csv false positives, by category (top 5)", "", lambda d: _top(d, "fp"))
     row("cases.csv false negatives, by category (top 5)", "", lambda d: _top(d, "fn"))
     num("cases.csv false negatives that are partial-name or nickname matches (held below the "

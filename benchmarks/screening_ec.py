@@ -172,7 +172,11 @@ def cases_figures(cases: list[dict], scores: list[float], threshold: float,
 
     fps = Counter(cat(c) for c, p, t in zip(cases, pred, truth, strict=True) if p and not t)
     fns = Counter(cat(c) for c, p, t in zip(cases, pred, truth, strict=True) if t and not p)
+    # the file grades its own labels (STRONG / MEDIUM / WEAK): accuracy on each grade
+    pairs, right = Counter(c["quality"] for c in cases), Counter(
+        c["quality"] for c, p, t in zip(cases, pred, truth, strict=True) if p == t)
     return {"prf": prf(pred, truth),
+            "by_quality": {q: (right[q] / n, n) for q, n in sorted(pairs.items())},
             "best": max(prf([x >= th / scale for x in scores], truth)[2] for th in grid),
             "fp": sum(fps.values()), "fp_top": fps.most_common(5),
             "fn": sum(fns.values()), "fn_top": fns.most_common(5)}

@@ -164,3 +164,19 @@ def test_audit_seal_links_entries_left_unsealed(cli, db_url, tmp_path):
     engine.dispose()
     refused = cli("audit", "seal", ok=False)
     assert refused.exit_code == 1 and "NOT SEALED" in refused.output and "#3" in refused.output
+
+
+def test_ship_states_the_facts_an_exception_rests_on(cli):
+    """``ship --headquarters --conditions-met``: ACA for 3A090.a to Vietnam (June 2024), as
+    ``check`` takes them; a mistyped date is a one-line error before anything is written."""
+    args = ["ship", "--exception", "ACA", "--date", "2024-06-15", "--to", "VN",
+            "--consignee", "Compute Trading JSC", "--end-user", "Compute Trading JSC",
+            "--item", "3A090.a=2@40000", "--key", "aca-1"]
+    refused = cli(*args, ok=False)
+    assert isinstance(refused.exception, LedgerError) and "--headquarters" in str(
+        refused.exception)
+    out = json.loads(cli(*args, "--headquarters", "VN", "--conditions-met", "ACA",
+                         "--json").stdout)
+    assert out["created"] and out["determination"][0]["exception"]["symbol"] == "ACA"
+    bad = cli(*args[:-1], "aca-2", "--nac-notified", "2024-02-30", ok=False)
+    assert isinstance(bad.exception, InvalidInput) and "--nac-notified" in str(bad.exception)

@@ -17,6 +17,7 @@ from exportcheck.determine import determine
 from exportcheck.ledger.api import Ledger, parse
 from exportcheck.ledger.audit import canonical_json, content_tail, entry_hash
 from exportcheck.ledger.schemas import ShipmentIn
+from exportcheck.ledger.shipments import request_dump
 
 HAN = '香港警务处 "總部"\\'  # non-ASCII, a quote and a backslash: escaped as canonical_json does
 TOL = "22 CFR 123.23: value tolerance 10%, quantity tolerance 0%"
@@ -64,7 +65,7 @@ def test_the_stored_entry_is_the_canonical_json_of_the_decision(db_url, actor):
         out = ledger.post_shipment(spec, actor=actor, versions=versions)
         seq, recorded_at, who, kind, payload, stored_versions, digest = _entry(
             ledger, out.audit_seq)
-        expected = {"request": parse(ShipmentIn, spec).model_dump(mode="json"),
+        expected = {"request": request_dump(parse(ShipmentIn, spec)),
                     "decision": "accepted", "drawn": _drawn(n),
                     "licence": {"agency": "DDTC", "number": "DSP5-T-1", "kind": "DSP5"}}
         assert payload == canonical_json(expected)
@@ -87,7 +88,7 @@ def test_the_stored_entry_is_the_canonical_json_of_the_decision(db_url, actor):
                "exception": {"symbol": "LVS", "citation": "15 CFR 740.3",
                              "conditions": lvs.conditions}}
     assert payload == canonical_json({
-        "request": parse(ShipmentIn, exception).model_dump(mode="json"),
+        "request": request_dump(parse(ShipmentIn, exception)),
         "decision": "accepted", "determination": [summary], "drawn": [], "licence": None})
     assert "within LVS limit" in lvs.conditions
     assert stored_versions == "{}"

@@ -182,6 +182,21 @@ def test_reversal_and_exception_check_over_rest(service: Service) -> None:
     assert ok.status_code == 201, ok.text
     assert "determination" not in ok.json()  # the REST answer is ShipmentOut
 
+    # the facts an exception rests on travel with the shipment (ShipmentIn.facts, OpenAPI)
+    aca = {"idempotency_key": "aca-vn", "licence_exception": "ACA", "ship_date": "2024-06-15",
+           "destination": "VN", "consignee": "Compute JSC", "end_user": "Compute JSC",
+           "lines": [{"classification": "3A090.a", "value": "40000"}]}
+    problem(c.post("/api/v1/shipments", headers=h, json=aca), 409)
+    facts = {"headquarters": "VN", "conditions_met": ["ACA"]}
+    assert c.post("/api/v1/shipments", headers=h,
+                  json=aca | {"facts": facts}).status_code == 201
+    bad = problem(c.post("/api/v1/shipments", headers=h,
+                         json=aca | {"idempotency_key": "aca-x", "facts": {"headquarters": "XX"}}),
+                  400)  # as the determination endpoint answers it
+    assert "unknown headquarters country 'XX'" in bad["detail"]
+    schema = c.get("/openapi.json").json()["components"]["schemas"]["ShipmentIn"]
+    assert "facts" in schema["properties"]
+
 
 def test_ledger_report_totals(service: Service) -> None:
     c, h = service.client, service.auth("viewer")

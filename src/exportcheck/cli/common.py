@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from exportcheck.errors import InvalidInput
-from exportcheck.models import Determination, Outcome
+from exportcheck.models import Determination, Outcome, TransactionFacts
 
 # Piped or redirected output keeps each message on one line (no fold inside a file path),
 # so scripts can grep it; a terminal still gets rich's wrapping.
@@ -56,6 +56,31 @@ SCHEDULER_OPTION = typer.Option(None, "--scheduler", metavar="ADDRESS", help=SCH
 PARTITION_OPTION = typer.Option(None, "--partition-rows", help=PARTITION_HELP)
 OWNERS_OPTION = typer.Option(
     None, "--owners", help="parties file of owners (CSV/JSON: owner, owned, percent)")
+# the facts some licence exceptions rest on (check, and ship under an exception)
+HEADQUARTERS_OPTION = typer.Option(
+    None, "--headquarters",
+    help="country (ISO code) where the end user or its ultimate parent is headquartered; "
+    "NAC/ACA, AIA, ACM and LPP depend on it (not given: not assumed favourably)")
+NAC_NOTIFIED_OPTION = typer.Option(
+    None, "--nac-notified",
+    help="date (YYYY-MM-DD) of the License Exception NAC notification to BIS that BIS did "
+    "not object to (740.8(a)(2))")
+CONDITIONS_MET_OPTION = typer.Option(
+    [], "--conditions-met",
+    help="licence exception symbol(s) whose remaining conditions, as the trace lists them, "
+    "you confirm are met (repeat or comma-separate: --conditions-met AIA,HBM)")
+
+
+def transaction_facts(headquarters: str | None, nac_notified: str | None,
+                      conditions_met: list[str]) -> TransactionFacts | None:
+    """The three options as :class:`~exportcheck.models.TransactionFacts` (None if none
+    given)."""
+    symbols = frozenset(s.strip() for opt in conditions_met for s in opt.split(",") if s.strip())
+    if headquarters is None and nac_notified is None and not symbols:
+        return None
+    return TransactionFacts(
+        headquarters=headquarters, conditions_met=symbols,
+        nac_notified=parse_date(nac_notified, "--nac-notified") if nac_notified else None)
 
 
 def dask_target(use_dask: bool, scheduler: str | None, partition_rows: int | None) -> str | None:

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from exportcheck.cli.common import (
+    CONDITIONS_MET_OPTION,
     DASK_OPTION,
+    HEADQUARTERS_OPTION,
+    NAC_NOTIFIED_OPTION,
     OWNERS_OPTION,
     PARTITION_OPTION,
     SCHEDULER_OPTION,
@@ -21,6 +24,7 @@ from exportcheck.cli.common import (
     parse_date,
     progress_bar,
     recording_database,
+    transaction_facts,
 )
 
 if TYPE_CHECKING:
@@ -44,24 +48,9 @@ def check(
         "civil", "--end-user-type",
         help="civil|government|military (given empty: civil, with a caveat saying so)"),
     end_use: str | None = typer.Option(None, "--end-use", help="end use, e.g. 'military'"),
-    headquarters: str | None = typer.Option(
-        None,
-        "--headquarters",
-        help="country (ISO code) where the end user or its ultimate parent is headquartered; "
-        "NAC/ACA, AIA, ACM and LPP depend on it (not given: not assumed favourably)",
-    ),
-    nac_notified: str | None = typer.Option(
-        None,
-        "--nac-notified",
-        help="date (YYYY-MM-DD) of the License Exception NAC notification to BIS that BIS did "
-        "not object to (740.8(a)(2))",
-    ),
-    conditions_met: list[str] = typer.Option(
-        [],
-        "--conditions-met",
-        help="licence exception symbol(s) whose remaining conditions, as the trace lists them, "
-        "you confirm are met (repeat or comma-separate: --conditions-met AIA,HBM)",
-    ),
+    headquarters: str | None = HEADQUARTERS_OPTION,
+    nac_notified: str | None = NAC_NOTIFIED_OPTION,
+    conditions_met: list[str] = CONDITIONS_MET_OPTION,
     as_json: bool = typer.Option(False, "--json", help="print the determination as JSON"),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen the end user"),
     record: bool = typer.Option(False, "--record", help="write the decision to the audit trail"),
@@ -74,16 +63,9 @@ def check(
     from exportcheck.determine.caveats import ASSUMED_CIVIL
     from exportcheck.determine.cleared import ClearedHits, party_roles
     from exportcheck.determine.parties import armed_force_name
-    from exportcheck.models import TransactionFacts
 
     ownership = _ownership(owners)
-    facts = TransactionFacts(
-        headquarters=headquarters,
-        nac_notified=parse_date(nac_notified) if nac_notified else None,
-        conditions_met=frozenset(
-            sym for opt in conditions_met for sym in opt.split(",") if sym.strip()
-        ),
-    )
+    facts = transaction_facts(headquarters, nac_notified, conditions_met)
     screener = (None if no_screen or not (end_user or consignee)
                 else ClearedHits(default_screener()))
     d = determine(

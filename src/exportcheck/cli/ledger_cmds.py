@@ -17,11 +17,15 @@ from typing import Any
 import typer
 
 from exportcheck.cli.common import (
+    CONDITIONS_MET_OPTION,
+    HEADQUARTERS_OPTION,
+    NAC_NOTIFIED_OPTION,
     cli_actor,
     console,
     existing_database,
     parse_date,
     recording_database,
+    transaction_facts,
 )
 from exportcheck.errors import InvalidInput
 
@@ -265,6 +269,9 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
              "exception is checked with (default: civil)"),
          end_use: str | None = typer.Option(
              None, "--end-use", help="the stated end use a licence exception is checked with"),
+         headquarters: str | None = HEADQUARTERS_OPTION,
+         nac_notified: str | None = NAC_NOTIFIED_OPTION,
+         conditions_met: list[str] = CONDITIONS_MET_OPTION,
          item: list[str] = typer.Option([], "--item", help="CLASS=QTY@VALUE, repeatable"),
          key: str | None = typer.Option(None, "--key", help="idempotency key (e.g. invoice)"),
          reference: str = typer.Option("", "--reference", help="AES ITN, invoice..."),
@@ -287,7 +294,8 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
         spec = {"idempotency_key": key, "licence_number": licence, "agency": agency,
                 "licence_exception": exception, "ship_date": date, "destination": to,
                 "consignee": consignee, "end_user": end_user, "end_user_type": end_user_type,
-                "end_use": end_use, "reference": reference, "lines": [_item(i) for i in item]}
+                "end_use": end_use, "reference": reference, "lines": [_item(i) for i in item],
+                "facts": transaction_facts(headquarters, nac_notified, conditions_met)}
     from exportcheck.api import default_screener
     from exportcheck.ledger.api import parse
     from exportcheck.ledger.schemas import ShipmentIn

@@ -331,7 +331,7 @@ class Ledger:
                     inline_seal=self.sealing == "inline", extra=extra))
         except shipments.ShipmentRefused as exc:
             if audit_refusals:
-                payload = {"request": spec.model_dump(mode="json"), "decision": "refused",
+                payload = {"request": shipments.request_dump(spec), "decision": "refused",
                            "rule": exc.rule, "reason": str(exc)}
                 if checked is not None or exc.determination:
                     payload["determination"] = checked.lines if checked else exc.determination

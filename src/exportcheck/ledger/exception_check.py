@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 from exportcheck.errors import InvalidInput
 from exportcheck.ledger.schemas import EAR_EXCEPTIONS, ShipmentIn, classification_key, is_ear_item
 from exportcheck.ledger.shipments import ShipmentRefused
-from exportcheck.models import Determination, Outcome, TraceStep
+from exportcheck.models import Determination, Outcome, TraceStep, TransactionFacts
 
 if TYPE_CHECKING:
     from exportcheck.determine.parties import PartyScreener
@@ -230,6 +230,7 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
         screener = MemoScreener(screener)  # the parties are the same on every line
     symbol = spec.licence_exception
     assert symbol is not None, "only a shipment under a licence exception is checked here"
+    facts = _checked_facts(spec, rules)
     per_entry: dict[str, Decimal] = {}
     for item in spec.lines:
         per_entry[_entry(item.classification)] = (
@@ -243,7 +244,7 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
                             spec.ship_date, value=float(value),
                             end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
                             ruleset=rules, end_user=spec.end_user,
-                            consignee=spec.consignee, screener=screener)
+                            consignee=spec.consignee, screener=screener, facts=facts)
         except InvalidInput as exc:  # unknown ECCN, a date the rule base does not cover
             out.lines.append(_summary(n, item.classification, value, None, spec))
             out.refusals.append((f"{label}: {symbol} cannot be checked against the rule base: "
@@ -257,6 +258,21 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
             if refusal[1] == "prohibited":
                 out.final.append(refusal)
     return out
+
+
+def _checked_facts(spec: ShipmentIn, rules: RuleSet) -> TransactionFacts | None:
+    """The shipment's facts, normalised; a mistyped headquarters code or symbol is bad input
+    (an error, nothing recorded), not a refusal. A ship date the rule base does not cover is
+    left to the lines, each refused as unchecked."""
+    from exportcheck.determine.exceptions_ac import check_facts
+
+    if spec.facts is None:
+        return None
+    try:
+        snap = rules.as_of(spec.ship_date)
+    except InvalidInput:
+        return spec.facts
+    return check_facts(spec.facts, snap)
 
 
 def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.ledger.tolerances import validity_years
-from exportcheck.models import Agency, EndUserType
+from exportcheck.models import Agency, EndUserType, TransactionFacts
 
 
 class LicenceKind(StrEnum):
@@ -355,6 +355,10 @@ class ShipmentIn(_In):
     #: given, the end user is taken as civil (or military when its name says so, 744.21(g))
     end_user_type: EndUserType | None = None
     end_use: str | None = Field(default=None, max_length=256)
+    #: the facts an EAR licence exception rests on that the lines do not carry (NAC/ACA, AIA,
+    #: ACM, LPP: the end user's headquarters; NAC: the notification; conditions the exporter
+    #: confirms): checked as ``check --headquarters ...`` checks them, recorded with the shipment
+    facts: TransactionFacts | None = None
     reference: str = Field(default="", max_length=128)
     lines: list[ShipmentLineIn] = Field(min_length=1)
 
@@ -375,6 +379,10 @@ class ShipmentIn(_In):
                              "licence_exception (recorded, nothing drawn)")
         if self.licence_exception is not None:
             self._exception_fits_the_items(self.licence_exception)
+        if self.facts is not None and self.licence_exception not in EAR_EXCEPTIONS:
+            raise ValueError("facts (headquarters, NAC notification, conditions met) are what "
+                             "an EAR licence exception rests on: give them with "
+                             "licence_exception, not with a licence or an ITAR exemption")
         return self
 
     def _exception_fits_the_items(self, exc: str) -> None:

@@ -107,10 +107,27 @@ class ShipmentRefused(LedgerError):
         return cls(message + note, rule, determination)
 
 
-def request_hash(spec: ShipmentIn | dict[str, Any]) -> str:
-    """sha256 of the canonical request (``spec`` or its JSON dump)."""
-    dump = spec if isinstance(spec, dict) else spec.model_dump(mode="json")
-    return _digest(canonical_json(dump))
+#: fields ``ShipmentIn`` gained after shipments were first recorded, by the version that added
+#: them: left out of the request while unset, so that a shipment recorded before them still
+#: replays under its idempotency key (its stored hash is of a request without them)
+LATER_FIELDS = (("end_user_type", "end_use"), ("facts",))
+
+
+def request_dump(spec: ShipmentIn, kept: int = 0) -> dict[str, Any]:
+    """The request as audited (accepted or refused) and hashed: its JSON dump, the
+    :data:`LATER_FIELDS` left out while unset. ``kept``: the first groups kept even when
+    unset, as the versions between wrote them."""
+    dump = spec.model_dump(mode="json")
+    for group in LATER_FIELDS[kept:]:
+        for name in group:
+            if dump[name] is None:
+                del dump[name]
+    return dump
+
+
+def request_json(spec: ShipmentIn) -> str:
+    """:func:`request_dump` as canonical JSON."""
+    return canonical_json(request_dump(spec))
 
 
 def _digest(request_json: str) -> str:
@@ -453,7 +470,7 @@ def post_shipment(conn: Connection, spec: ShipmentIn, *, actor: str,
     adds keys to its payload (:func:`_plan`). PostgreSQL
     posts go through :func:`post_shipment_pg` on a connection the Ledger keeps for posts.
     """
-    request = canonical_json(spec.model_dump(mode="json"))
+    request = request_json(spec)
     digest = _digest(request)
     lic = None
     if spec.licence_number is not None:
@@ -475,7 +492,7 @@ def post_shipment_pg(cur: Any, spec: ShipmentIn, *, actor: str, versions: dict |
     round trips (:func:`_post_pg`; ``cache``: the process's :class:`TermsCache`). Returns and
     raises as :func:`post_shipment`; a transaction left open by a refusal or an error is the
     caller's to roll back (:class:`exportcheck.ledger.pgpost.PostConnections` does)."""
-    request = canonical_json(spec.model_dump(mode="json"))
+    request = request_json(spec)
     digest = _digest(request)
     done = _post_pg(cur, spec, actor, versions, request, digest, cache, extra)
     if isinstance(done, ShipmentOut):
@@ -500,7 +517,9 @@ def _out(spec: ShipmentIn, lic: LicenceRow | None, plan: _Plan, shipment_id: int
 
 def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:
     """The answer to a repeated idempotency key: the shipment first posted under it."""
-    if prior.request_hash != digest:
+    if prior.request_hash != digest and prior.request_hash not in (
+            _digest(canonical_json(request_dump(spec, k)))
+            for k in range(1, len(LATER_FIELDS))):
         raise LedgerError(f"idempotency key {spec.idempotency_key!r} was already used for a "
                           "different shipment; use a new key for a new shipment")
     return ShipmentOut(
