@@ -158,6 +158,22 @@ def test_an_officer_posts_under_a_licence_exception_and_overrides_a_refusal(
                  params={"destination": "IR"}).json()["total"] == 1
 
 
+def test_an_exception_shipment_states_the_facts_it_rests_on(officer_page: TestClient) -> None:
+    """The ship form's folded facts: ACA for 3A090.a to Vietnam posts with them."""
+    page = officer_page.get("/licences").text
+    assert "Facts a licence exception rests on" in page
+    form = {**_hidden(page.split('action="/licences/ship"')[1]), "licence_number": "",
+            "licence_exception": "ACA", "ship_date": "2024-06-15", "destination": "VN",
+            "classification": "3A090.a", "quantity": "2", "value": "40000",
+            "consignee": "Compute JSC", "end_user": "Compute JSC"}
+    r = officer_page.post("/licences/ship", data=form)
+    assert "Shipment refused" in r.text and "headquarters not stated" in r.text
+    again = {**form, **_hidden(r.text.split('action="/licences/ship"')[1]),
+             "headquarters": "VN", "conditions_met": "ACA"}
+    r = officer_page.post("/licences/ship", data=again)
+    assert "posted under licence exception ACA: $40,000.00" in r.text, r.text[-3000:]
+
+
 def test_a_licence_has_a_page_of_its_own(service: Service) -> None:
     """Lines with what is shipped and left, the status history with citations, and the
     licence's own shipments; linked from the Licences table."""

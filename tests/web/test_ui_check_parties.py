@@ -124,3 +124,20 @@ def test_the_reasons_for_control_name_their_rules_and_citations(officer) -> None
             "EMBARGO OFAC Iran (ITSR) 31 CFR 560.204 Review policy") in art
     nlr = text_of(check(officer).text, "On 2024-03-01")
     assert "Reasons for control — Review policy" in nlr
+
+
+def test_the_facts_an_exception_rests_on_are_given_on_the_check_page(officer) -> None:
+    """ACA for 3A090.a to Vietnam needs the headquarters and the exporter's confirmation; the
+    folded facts form opens again with what was typed, and a bad code is named."""
+    line = {"item": "3A090.a", "destination": "VN", "date": "2024-06-15"}
+    without = text_of(check(officer, **line).text, "On 2024-06-15")
+    assert "LICENSE REQUIRED" in without and "headquarters not stated" in without
+    r = check(officer, **line, headquarters="vn", conditions_met="ACA")
+    art = text_of(r.text, "On 2024-06-15")
+    assert "EXCEPTION AVAILABLE" in art and "headquarters VN (as stated)" in art
+    assert '<details class="wide exception-facts" open>' in r.text
+    assert 'value="ACA"' in r.text
+    bad = check(officer, **line, headquarters="XX")
+    assert "unknown headquarters country &#39;XX&#39;" in bad.text
+    late = check(officer, **line, nac_notified="2024-02-30")
+    assert "NAC notified:" in html.unescape(late.text)

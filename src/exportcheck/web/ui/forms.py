@@ -22,8 +22,20 @@ LABELS = {
     "reference": "Reference", "idempotency_key": "the form (reload the page)",
     "name": "Name", "country": "Country", "dob": "Date of birth", "kind": "Kind",
     "party": "Party", "list": "List", "entry_id": "Entry", "reason": "Reason",
-    "decision": "Decision",
+    "decision": "Decision", "headquarters": "Headquarters", "nac_notified": "NAC notified",
+    "conditions_met": "Conditions met",
 }
+#: the form fields of the facts a licence exception rests on (``TransactionFacts``)
+FACT_FIELDS = ("headquarters", "nac_notified", "conditions_met")
+
+
+def facts_from_form(data: dict[str, Any]) -> dict[str, Any] | None:
+    """Take the facts fields out of ``data`` as the API's ``facts`` (None if none given);
+    conditions met are symbols separated by commas or spaces ("ACA, NAC")."""
+    given = {k: data.pop(k) for k in FACT_FIELDS if k in data}
+    if "conditions_met" in given:
+        given["conditions_met"] = str(given["conditions_met"]).replace(",", " ").split()
+    return given or None
 
 
 def to_model(model: type[M], data: dict[str, Any], labels: dict[str, str] | None = None) -> M:

@@ -20,14 +20,14 @@ from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.schemas import MAX_OFFSET, PageParams
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import form_dict, page_user, to_model
+from exportcheck.web.ui.forms import FACT_FIELDS, facts_from_form, form_dict, page_user, to_model
 
 router = APIRouter(include_in_schema=False)
 Officer = Annotated[Principal, Depends(page_user("officer"))]
 Viewer = Annotated[Principal, Depends(page_user("viewer"))]
 SHIP_FIELDS = ("licence_number", "licence_exception", "override_reason", "ship_date",
                "destination", "classification", "quantity", "value", "consignee", "end_user",
-               "end_user_type", "end_use", "reference")
+               "end_user_type", "end_use", "reference", *FACT_FIELDS)
 
 
 #: shipments shown per page under the licences
@@ -115,6 +115,7 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             # a licence states its own end use: these check a licence exception only
             "end_user_type": (data.get("end_user_type") or None) if exception else None,
             "end_use": (data.get("end_use") or None) if exception else None,
+            "facts": facts_from_form(dict(data)) if exception else None,
             "lines": [{"classification": data.get("classification"),
                        "quantity": data.get("quantity", "0"), "value": data.get("value")}]},
             labels={"licence_exception": "Licence exception"})

@@ -17,7 +17,7 @@ from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal
 from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import form_dict, page_user, to_model
+from exportcheck.web.ui.forms import facts_from_form, form_dict, page_user, to_model
 
 if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
@@ -119,7 +119,8 @@ async def logout(request: Request,
 # -- Check ---------------------------------------------------------------------------------
 CHECK_DEFAULTS = {"item": "", "destination": "", "date": "", "compare": "", "value": "",
                   "quantity": "", "end_user": "", "end_user_type": "civil", "end_use": "",
-                  "consignee": "", "owners": "", "record": ""}
+                  "consignee": "", "owners": "", "record": "", "headquarters": "",
+                  "nac_notified": "", "conditions_met": ""}
 
 
 def _owners(text: str | None) -> Ownership | None:
@@ -162,6 +163,7 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
         data["record"] = bool(data.get("record"))
         graph = _owners(data.pop("owners", None))
         data["owners"] = [asdict(s) for s in graph.stakes] if graph else None
+        data["facts"] = facts_from_form(data)
         req = to_model(DeterminationRequest, data)
         note = _owners_note(graph, [p for p in (req.end_user, req.consignee) if p])
         first = decide(req, actor=user.actor)
