@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from exportcheck import determine, determine_frame
+from exportcheck.determine.caveats import AFTER_EDITION
 from exportcheck.errors import ExportCheckError
 from exportcheck.rules.schema import SOURCE_EDITION
 
@@ -165,3 +166,20 @@ def test_a_line_shorter_than_the_header_is_refused_by_name(tmp_path) -> None:
     # an empty last field written with its comma is a field
     src.write_text("item,destination,date,end_user\nEAR99,DE,2024-01-01,\n", encoding="utf-8")
     assert read_lines(src).height == 1
+
+
+def test_caveats_by_the_side_of_the_edition_match_the_scalar_path() -> None:
+    """The caveats are chosen per answer and side of the edition (not rewritten per line):
+    the day before, the day of and a day after the eCFR edition, in one period, each as the
+    scalar path says; a line in error after the edition keeps the one caveat of later rules."""
+    days = [SOURCE_EDITION - timedelta(days=1), SOURCE_EDITION, SOURCE_EDITION + timedelta(30)]
+    lines = pl.DataFrame({
+        "item": ["3A090.a"] * 4, "destination": ["AE"] * 4,
+        "date": [d.isoformat() for d in (*days, days[2])],
+        "value": ["100", "100", "100", "lots"],
+    })
+    out = determine_frame(lines)["caveats"].to_list()
+    for got, day in zip(out[:3], days, strict=True):
+        assert got == (" | ".join(determine("3A090.a", "AE", day, value=100).caveats) or None)
+    assert out[0] and out[1] is None and out[2] == AFTER_EDITION
+    assert out[3] == AFTER_EDITION

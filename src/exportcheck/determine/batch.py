@@ -380,7 +380,7 @@ _CHUNK = 2048
 
 #: the most keys a ``memo`` of :func:`decide_keys` holds (a few hundred MB at most)
 MEMO_MAX = 400_000
-#: the columns of a decided key, in the order of :func:`_decide_chunk`'s tuples
+#: the columns of a decided key (:func:`_decide_chunk`)
 _DECIDED = {
     **dict.fromkeys(KEY, pl.Utf8),
     "_epoch": pl.Date,
@@ -393,23 +393,27 @@ _DECIDED = {
 }
 
 
-def _decide_chunk(keys: list[dict]) -> list[tuple]:
-    """The decided keys as tuples of :data:`_DECIDED`. Equal strings (a caveat, a review
-    policy) are made one object, which pickle then sends back from a worker once."""
+def _decide_chunk(keys: list[dict]) -> pl.DataFrame:
+    """The decided keys as a frame of :data:`_DECIDED`: a worker sends it back as Arrow
+    buffers, and builds it on its own core rather than the parent's."""
     rs, screener, owners = _STATE["rs"], _STATE["screener"], _STATE.get("ownership")
-    same: dict[str, str] = {}
     out = []
     for k in keys:
         got = _decide_key(k, rs, screener, owners)  # type: ignore[arg-type]
         lo, hi = got["lo"], got["hi"]
-        row = (
+        out.append((
             *(k[c] for c in KEY),
             got["limit"],
             *(lo[c] for c in _SUMMARY),
             *(hi[c] for c in _SUMMARY),
-        )
-        out.append(tuple(same.setdefault(x, x) if isinstance(x, str) else x for x in row))
-    return out
+        ))
+    return pl.DataFrame(out, schema=_DECIDED, orient="row")
+
+
+def _decide_range(bounds: tuple[int, int]) -> pl.DataFrame:
+    """:func:`_decide_chunk` of the keys a forked worker inherited, ``bounds`` ``(start,
+    stop)``."""
+    return _decide_chunk(_STATE["keys"][bounds[0]:bounds[1]])  # type: ignore[index]
 
 
 def _decide_all(
@@ -419,30 +423,33 @@ def _decide_all(
     progress: Callable[[int, int], None] | None,
     workers: int | None,
     ownership: Any = None,
-) -> list[tuple]:
+) -> pl.DataFrame:
     """Decide each distinct key, in worker processes when there are enough to pay for them."""
     total = len(keys)
     n = workers if workers is not None else (os.cpu_count() or 1)
-    chunks = [keys[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    rows: list[tuple] = []
-    _STATE.update(rs=rs, screener=screener, ownership=ownership)
+    frames: list[pl.DataFrame] = []
+    done = 0
+    _STATE.update(rs=rs, screener=screener, ownership=ownership, keys=keys)
     if n > 1 and total > 4 * _CHUNK and "fork" in mp.get_all_start_methods():
-        # fork: the workers inherit the loaded rule base, its snapshots of the keys' days and
-        # the screener instead of building or pickling them
+        # fork: the workers inherit the loaded rule base, its snapshots of the keys' days, the
+        # screener and the keys instead of building or pickling them: a task is a range
         for day in {k["_epoch"] for k in keys}:
             rs.as_of(day)
+        ranges = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
         with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
-            for chunk_rows in pool.map(_decide_chunk, chunks):
-                rows.extend(chunk_rows)
+            for frame in pool.map(_decide_range, ranges):
+                frames.append(frame)
+                done += frame.height
                 if progress:
-                    progress(len(rows), total)
+                    progress(done, total)
     else:
-        for chunk in chunks:
-            rows.extend(_decide_chunk(chunk))
+        for i in range(0, total, _CHUNK):
+            frames.append(_decide_chunk(keys[i : i + _CHUNK]))
+            done += frames[-1].height
             if progress:
-                progress(len(rows), total)
+                progress(done, total)
     _STATE.clear()
-    return rows
+    return pl.concat(frames) if frames else pl.DataFrame(schema=_DECIDED)
 
 
 def decide_keys(
@@ -463,19 +470,18 @@ def decide_keys(
     filled in, up to :data:`MEMO_MAX` keys."""
     dicts = keys.select(KEY).to_dicts()
     if memo is None:
-        rows = _decide_all(dicts, rs, screener, progress, workers, ownership)
-    else:
-        ids = [tuple(k[c] for c in KEY) for k in dicts]
-        todo = [k for k, i in zip(dicts, ids, strict=True) if i not in memo]
-        done = iter(_decide_all(todo, rs, screener, progress, workers, ownership))
-        rows = []
-        for i in ids:
-            row = memo.get(i)
-            if row is None:
-                row = next(done)
-                if len(memo) < MEMO_MAX:
-                    memo[i] = row
-            rows.append(row)
+        return _decide_all(dicts, rs, screener, progress, workers, ownership)
+    ids = [tuple(k[c] for c in KEY) for k in dicts]
+    todo = [k for k, i in zip(dicts, ids, strict=True) if i not in memo]
+    done = iter(_decide_all(todo, rs, screener, progress, workers, ownership).rows())
+    rows = []
+    for i in ids:
+        row = memo.get(i)
+        if row is None:
+            row = next(done)
+            if len(memo) < MEMO_MAX:
+                memo[i] = row
+        rows.append(row)
     return pl.DataFrame(rows, schema=_DECIDED, orient="row")
 
 
@@ -520,19 +526,19 @@ def determine_frame(
     # for its number and limit, one on the number for the answer (the keys without a limit
     # have one answer only)
     answers = answers.with_row_index("_kid")
-    bands = pl.concat([
+    bands = _by_edition(pl.concat([
         answers.select("_kid", pl.lit(False).alias("_above"),
                        *(pl.col(f"_lo_{c}").alias(c) for c in _SUMMARY)),
         answers.filter(pl.col("_limit").is_not_null()).select(
             "_kid", pl.lit(True).alias("_above"),
             *(pl.col(f"_hi_{c}").alias(c) for c in _SUMMARY)),
-    ])
+    ]))
     above = pl.col("_limit").is_not_null() & (pl.col("value") > pl.col("_limit"))
     out = (
         df.join(answers.select(*KEY, "_kid", "_limit"), on=KEY, how="left", nulls_equal=True,
                 maintain_order="left")
-        .with_columns(above.fill_null(False).alias("_above"))
-        .join(bands, on=["_kid", "_above"], how="left", maintain_order="left")
+        .with_columns(above.fill_null(False).alias("_above"), _EDITION_SIDE)
+        .join(bands, on=["_kid", "_above", "_side"], how="left", maintain_order="left")
         .with_columns(row_error("_date_error").alias("_row_error"))
         .with_columns(
             *[
@@ -541,24 +547,44 @@ def determine_frame(
             ],
             pl.coalesce("_row_error", "error").alias("error"),
         )
-        # the key is decided on the first day of its period: a line on the edition's day
-        # whose period began before it rests on the text in force, so has no caveat; a line
-        # after it has the one caveat of later rules (determine.caveats)
+        # a line in error after the edition has the caveat of later rules too
         .with_columns(
-            pl.when(pl.col("_day") > SOURCE_EDITION).then(pl.lit(AFTER_EDITION))
-            .when(pl.col("_day") == SOURCE_EDITION).then(None).otherwise(pl.col(CAVEATS))
-            .alias(CAVEATS)
+            pl.when(pl.col("_row_error").is_not_null() & (pl.col("_day") > SOURCE_EDITION))
+            .then(pl.lit(AFTER_EDITION)).otherwise(pl.col(CAVEATS)).alias(CAVEATS),
+            pl.col("hold").fill_null(False),
         )
-        .with_columns(pl.col("hold").fill_null(False))
     )
     out = _lvs_conditions(_assumed_civil(out)).with_columns(given.get_columns())
     # hits a disposition cleared: the answer rests on that decision, so the line says so, as
     # the scalar path's trace does (determine/cleared.py)
     out = out.with_columns(_first_in(CAVEATS, pl.col("_cleared"),
                                      pl.col("_cleared").is_not_null() & pl.col("error").is_null()))
-    internal = ["_kid", "_limit", "_above", "_day", "_epoch", "_date_error", "_number_error",
-                "_row_error", "_party", "_use", "_utype", "_item", "_utype_blank", "_cleared"]
+    internal = ["_kid", "_limit", "_above", "_side", "_day", "_epoch", "_date_error",
+                "_number_error", "_row_error", "_party", "_use", "_utype", "_item",
+                "_utype_blank", "_cleared"]
     return out.drop([*internal, "_row"])
+
+
+#: a line's date against the eCFR edition the rule base was read from: before, on, after
+_EDITION_SIDE = (pl.when(pl.col("_day") > SOURCE_EDITION).then(1)
+                 .when(pl.col("_day") == SOURCE_EDITION).then(0).otherwise(-1)
+                 .cast(pl.Int8).alias("_side"))
+
+
+def _by_edition(bands: pl.DataFrame) -> pl.DataFrame:
+    """Each answer in three, by the side of the edition a line's date is on (``_side``). The
+    key is decided on the first day of its period: a line on the edition's day whose period
+    began before it rests on the text in force, so has no caveat; a line after it has the one
+    caveat of later rules (determine.caveats). Here per answer, not per line: a million lines
+    would each copy their caveats' text."""
+    def side(n: int) -> pl.Expr:
+        return pl.lit(n, pl.Int8).alias("_side")
+
+    return pl.concat([
+        bands.with_columns(side(-1)),
+        bands.with_columns(side(0), pl.lit(None, pl.Utf8).alias(CAVEATS)),
+        bands.with_columns(side(1), pl.lit(AFTER_EDITION).alias(CAVEATS)),
+    ])
 
 
 def _lvs_conditions(out: pl.DataFrame) -> pl.DataFrame:
