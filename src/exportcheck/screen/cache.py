@@ -58,11 +58,12 @@ from exportcheck.settings import get_settings
 log = logging.getLogger(__name__)
 
 #: layout of the cached object; bump when the payload or the index layout changes
-FORMAT = 8  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases; 3: by_variant;
+FORMAT = 9  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases; 3: by_variant;
 # 4: names in Hangul and Arabic script keep a form in their own letters, IndexedName.native;
 # 5: variant keys fold Baltic endings and a final j; 6: written Arabic-script vowels;
 # 7: Japanese forms of Han characters read as Chinese ones, Kangxi radicals as characters;
-# 8: organisations' acronyms (screen/acronyms.py) indexed as forms of their own
+# 8: organisations' acronyms (screen/acronyms.py) indexed as forms of their own; 9: the OFAC
+# weak aliases found at build time (screen/weak.py)
 MAGIC = b"EXCKSCRN"
 #: cache files kept (most recently used first); older ones are deleted after each write
 KEEP = 3
@@ -247,7 +248,10 @@ def _restore(state: dict, versions: Sequence[VersionLike],
             != [(v.source, v.content_hash) for v in versions]):
         raise ValueError("cached lists are not the active versions")
     index = NameIndex.from_state(entries, state["index"])
-    return Screener._from_index(lists, index, hashes, dispositions)
+    weak = {i: frozenset(aliases) for i, aliases in state["weak"]}
+    if weak and not 0 <= min(weak) <= max(weak) < len(entries):
+        raise ValueError("weak aliases of entries that are not there")
+    return Screener._from_index(lists, index, hashes, dispositions, weak)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -270,6 +274,8 @@ def _snapshot(key: str, screener: Screener) -> dict:
         "entries": [[getattr(e, f) for e in screener.entries] for f in _FIELDS],
         "hashes": list(screener._hashes),
         "index": screener.index.to_state(),
+        # found once, when the index is built: a scan of every entry's remarks
+        "weak": [(i, sorted(aliases)) for i, aliases in sorted(screener._weak.items())],
     }
 
 

@@ -136,24 +136,27 @@ class Screener:
 
     @classmethod
     def _from_index(cls, lists: Sequence[ParsedList], index: NameIndex, hashes: list[str],
-                    dispositions: Iterable[Disposition] = ()) -> Screener:
+                    dispositions: Iterable[Disposition] = (),
+                    weak: dict[int, frozenset[str]] | None = None) -> Screener:
         """A screener over an index built before (the on-disk cache, :mod:`.cache`):
         ``index.entries`` are the entries of ``lists`` in order, ``hashes`` their
-        ``content_hash``."""
+        ``content_hash``; ``weak``: their weak aliases, as :func:`.weak.weak_aliases` found
+        them when the index was built (None: found again)."""
         self = cls.__new__(cls)
         self.is_samples = False
-        self._setup(list(lists), index, hashes, dispositions)
+        self._setup(list(lists), index, hashes, dispositions, weak)
         return self
 
     def _setup(self, lists: list[ParsedList], index: NameIndex, hashes: list[str],
-               dispositions: Iterable[Disposition]) -> None:
+               dispositions: Iterable[Disposition],
+               weak: dict[int, frozenset[str]] | None = None) -> None:
         self.lists = lists
         entries = self.entries = index.entries
         self.index = index
         self._hashes = hashes
         self._by_key = {e.key: i for i, e in enumerate(entries)}
         #: entry position -> its OFAC weak aliases (case-folded): :mod:`.weak`
-        self._weak = weak_aliases(entries)
+        self._weak = weak_aliases(entries) if weak is None else weak
         #: (list, entry_id) -> [(source, hash)] of every copy (sdn.csv and the CSL...)
         self._copies: dict[tuple[str, str], list[tuple[str, str]]] = {}
         i = 0
