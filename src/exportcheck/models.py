@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class Outcome(StrEnum):
@@ -116,6 +116,12 @@ class TransactionFacts(BaseModel):
         description="licence exception symbols whose remaining conditions (listed in the "
         "trace) the exporter confirms are met, e.g. AIA, HBM, IEC",
     )
+
+    @field_serializer("conditions_met")
+    def _in_order(self, symbols: frozenset[str]) -> list[str]:
+        """Sorted: a set's order changes from process to process, and a shipment's request is
+        hashed (its idempotency key replays only the same request)."""
+        return sorted(symbols)
 
 
 class TraceStep(BaseModel):

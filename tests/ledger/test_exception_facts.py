@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -121,3 +124,18 @@ def _stored_hash(ledger: Ledger, shipment_id: int) -> str:
     with ledger.engine.connect() as c:
         return c.execute(sa.text("SELECT request_hash FROM ledger_shipment WHERE id = :i"),
                          {"i": shipment_id}).scalar_one()
+
+
+def test_the_request_hash_does_not_depend_on_the_process() -> None:
+    """Symbols confirmed are a set, whose order changes with the process's hash seed: the
+    audited request lists them sorted, so a replay from another process is the same request."""
+    code = ("import sys; from exportcheck.ledger.schemas import ShipmentIn; "
+            "from exportcheck.ledger.shipments import request_json; "
+            "print(request_json(ShipmentIn.model_validate_json(sys.argv[1])))")
+    spec = json.dumps(_spec("seed", facts={"headquarters": "VN",
+                                           "conditions_met": ["ACA", "NAC", "AIA", "LPP"]}))
+    seen = {subprocess.run([sys.executable, "-c", code, spec], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(6)}
+    assert len(seen) == 1
+    assert '"conditions_met":["ACA","AIA","LPP","NAC"]' in seen.pop()
