@@ -181,6 +181,8 @@ def report_rows(b: dict | None, a: dict, n: dict | None) -> list[tuple[str, str,
         lambda d: _fmt(_get(d, "company.legal_only"), "{}"))
     row("  of which Chinese script", "", lambda d: "-" if _get(d, "company") is None else
         f"{d['company']['han_false']} of {d['company']['han_n']}")
+    num("company-name alerts, screened with the name's country (as a determination screens its "
+        "end user; really listed names included)", "", "company_cc", "{:.4f}", nk=False)
     for loc in (_get(a, "script_fp") or {}):
         row(f"ordinary names in other scripts, Faker {loc}: alerts (exact collisions) of "
             f"{a['script_fp'][loc][2]:,}", "", lambda d, loc=loc: "-" if not (

@@ -501,6 +501,12 @@ def measure(quick: bool) -> tuple[dict, object]:
     out["ofac_rho"] = rank_agreement(compare_names)
     out["company"] = company_figures(company_set(quick), lambda n: [
         (h.list, h.entry_id, h.matched_name, h.score) for h in s.screen(n)])
+    # as a determination screens its end user: with the party's country (the locale's), which
+    # corroborates partial matches
+    companies = company_set(quick)
+    country = {loc: loc.split("_")[1] for loc, _ in companies}
+    out["company_cc"] = sum(bool(s.screen(n, country=country[loc])) for loc, n in companies
+                            ) / max(1, len(companies))
     out["hk_n"] = len(HK_OFFICIALS)
     out["hk_found"] = sum(eid in {h.entry_id for h in s.screen(han)} for han, eid in HK_OFFICIALS)
     log("optional figures (screening_han, screening_scripts, screening_evasion)")

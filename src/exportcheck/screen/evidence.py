@@ -13,6 +13,8 @@ from datetime import date
 from exportcheck.errors import InvalidInput
 from exportcheck.screen.countries import same_jurisdiction, to_iso2
 from exportcheck.screen.entries import ListEntry
+from exportcheck.screen.normalize import NameForm
+from exportcheck.screen.weights import org_like
 
 DOB_EXACT = 5.0
 DOB_YEAR = 2.0
@@ -111,11 +113,31 @@ def _a(word: str) -> str:
     return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
-def corroborate_partial(agreed: list[str]) -> tuple[float, str | None]:
+def corroborate_partial(agreed: list[str], doubt: str | None = None
+                        ) -> tuple[float, str | None]:
     """Extra points for a partial-name match that evidence agrees with. The entity type alone
-    does not count: stating "person" for a person says nothing about which one."""
+    does not count: stating "person" for a person says nothing about which one. ``doubt``
+    (:func:`type_doubt`): why the two may not even be the same kind of party; then nothing
+    corroborates."""
     strong = [a for a in agreed if a != "entity type"]
     if not strong:
         return 0.0, None
+    if doubt:
+        return 0.0, f"partial name not corroborated by {' and '.join(strong)}: {doubt}"
     return PARTIAL_CORROBORATED, (f"partial name corroborated by {' and '.join(strong)} "
                                   f"(+{PARTIAL_CORROBORATED:g})")
+
+
+def type_doubt(query_kind: str | None, entry_kind: str | None, listed: NameForm) -> str | None:
+    """Why a query known to be an organisation (it carries a legal form: "Green LLC") may not
+    be the listed party of a list that does not say what its entries are (the Denied Persons
+    List), when the listed name reads as a person's ("TOBY GREEN": two to four words, no legal
+    form, no organisation word). The same country then says nothing: a US company and a
+    denied US person share a surname."""
+    if query_kind != "entity" or entry_kind is not None or listed.script != "latin":
+        return None
+    tokens = listed.tokens
+    if listed.legal or not 2 <= len(tokens) <= 4 or org_like(tokens) or not all(
+            t.isalpha() for t in tokens):
+        return None
+    return "the query is an organisation (a legal form) and the listed name reads as a person's"

@@ -30,7 +30,14 @@ from exportcheck.screen.entries import (
     index_lists,
     on_lists,
 )
-from exportcheck.screen.evidence import assess, corroborate_partial, parse_country, parse_dob
+from exportcheck.screen.evidence import (
+    assess,
+    corroborate_partial,
+    parse_country,
+    parse_dob,
+    type_doubt,
+)
+from exportcheck.screen.hits import dedupe, make_hit
 from exportcheck.screen.index import NameIndex
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
@@ -314,7 +321,8 @@ class Screener:
                 why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
                        if w.startswith("query is ") else w for w in why]
             if m.kind in ("partial", "nickname", "weak", "acronym"):
-                extra, line = corroborate_partial(agreed)
+                extra, line = corroborate_partial(agreed, type_doubt(qkind, entry.kind,
+                                                                     iname.form))
                 if line:
                     points += extra
                     why.append(line)
@@ -333,10 +341,10 @@ class Screener:
                                "changed since: review again")
             if note:
                 why.insert(0, note)
-            hits.append(_hit(entry, self._hashes[ei], name, score, nscore, m, qf, iname, why,
-                             suppressed, tuple(agreed)))
+            hits.append(make_hit(entry, self._hashes[ei], name, score, nscore, m, qf, iname,
+                                 why, suppressed, tuple(agreed)))
         hits.sort(key=lambda h: (-h.score, h.list, h.entry_id))
-        return _dedupe(hits)[:limit]
+        return dedupe(hits)[:limit]
 
 
 def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
@@ -347,49 +355,6 @@ def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
     if unknown:
         raise InvalidInput(f"unknown list code(s) {sorted(unknown)}: use {', '.join(LIST_CODES)}")
     return wanted or None
-
-
-def _hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: float, m, qf,
-         iname, why: list[str], suppressed: str | None,
-         agreed: tuple[str, ...] = ()) -> ScreeningHit:
-    explanation = [f"name {nscore:g}: alias {iname.alias!r}"
-                   + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
-    from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
-
-    explanation += hit_notes(entry, iname.alias, qf, query)
-    if qf.script in ("pinyin", "jyutping", "han", "korean"):
-        label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
-                 "han": "Han characters", "korean": "Korean (North Korean names)"}[qf.script]
-        explanation.append(f"query read as {label}: {' '.join(qf.tokens)}")
-    elif iname.form.script in ("pinyin", "jyutping"):
-        explanation.append(f"list name romanised ({iname.form.script}): "
-                           f"{' '.join(iname.form.tokens)}")
-    explanation += m.explain()
-    if iname.form.legal or qf.legal:
-        explanation.append("legal forms set aside: "
-                           + " ".join(dict.fromkeys(qf.legal + iname.form.legal)))
-    explanation += why
-    return ScreeningHit(
-        list=entry.list, entry_id=entry.entry_id, matched_name=iname.alias, score=score,
-        query=query, list_name=entry.list_name or LIST_CODES.get(entry.list, entry.list),
-        programs=tuple(entry.programs), license_requirement=entry.license_requirement,
-        license_policy=entry.license_policy,
-        federal_register_notice=entry.federal_register_notice,
-        explanation=tuple(explanation), kind=entry.kind, countries=tuple(entry.countries),
-        dobs=tuple(entry.dobs), name_score=nscore, entry_hash=entry_hash,
-        suppressed_by=suppressed, match_kind=m.kind, corroborated_by=agreed,
-    )
-
-
-def _dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:
-    """The same entry from two files (sdn.csv and the CSL): keep the best-scoring one."""
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for h in hits:
-        if (h.list, h.entry_id) not in seen:
-            seen.add((h.list, h.entry_id))
-            out.append(h)
-    return out
 
 
 class _Default:

@@ -1,0 +1,52 @@
+"""A screening hit as the screener reports it: built with its explanation, and the same entry
+from two files (sdn.csv and the CSL) reported once."""
+
+from __future__ import annotations
+
+from exportcheck.models import ScreeningHit
+from exportcheck.screen.entries import LIST_CODES, ListEntry
+
+
+def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: float, m,
+             qf, iname, why: list[str], suppressed: str | None,
+             agreed: tuple[str, ...] = ()) -> ScreeningHit:
+    """The hit of ``entry`` through its alias ``iname`` (an IndexedName), query form ``qf``
+    and match ``m``, explained: the alias, how the query was read, the match, the evidence."""
+    explanation = [f"name {nscore:g}: alias {iname.alias!r}"
+                   + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
+    from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
+
+    explanation += hit_notes(entry, iname.alias, qf, query)
+    if qf.script in ("pinyin", "jyutping", "han", "korean"):
+        label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
+                 "han": "Han characters", "korean": "Korean (North Korean names)"}[qf.script]
+        explanation.append(f"query read as {label}: {' '.join(qf.tokens)}")
+    elif iname.form.script in ("pinyin", "jyutping"):
+        explanation.append(f"list name romanised ({iname.form.script}): "
+                           f"{' '.join(iname.form.tokens)}")
+    explanation += m.explain()
+    if iname.form.legal or qf.legal:
+        explanation.append("legal forms set aside: "
+                           + " ".join(dict.fromkeys(qf.legal + iname.form.legal)))
+    explanation += why
+    return ScreeningHit(
+        list=entry.list, entry_id=entry.entry_id, matched_name=iname.alias, score=score,
+        query=query, list_name=entry.list_name or LIST_CODES.get(entry.list, entry.list),
+        programs=tuple(entry.programs), license_requirement=entry.license_requirement,
+        license_policy=entry.license_policy,
+        federal_register_notice=entry.federal_register_notice,
+        explanation=tuple(explanation), kind=entry.kind, countries=tuple(entry.countries),
+        dobs=tuple(entry.dobs), name_score=nscore, entry_hash=entry_hash,
+        suppressed_by=suppressed, match_kind=m.kind, corroborated_by=agreed,
+    )
+
+
+def dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:
+    """The same entry from two files (sdn.csv and the CSL): keep the best-scoring one."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for h in hits:
+        if (h.list, h.entry_id) not in seen:
+            seen.add((h.list, h.entry_id))
+            out.append(h)
+    return out
