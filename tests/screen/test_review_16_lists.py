@@ -24,8 +24,8 @@ ENTRIES = [
 ]
 
 
-@pytest.mark.parametrize(("entry", "code"), zip(ENTRIES, ["CMIC", "CMIC", "SSI", "NS-MBS", "FSE"],
-                                                   strict=True))
+@pytest.mark.parametrize(("entry", "code"), list(zip(
+    ENTRIES, ["CMIC", "CMIC", "SSI", "NS-MBS", "FSE"], strict=True)))
 def test_each_non_sdn_entry_knows_its_list(entry: ListEntry, code: str) -> None:
     assert sublist(entry) == code
 
