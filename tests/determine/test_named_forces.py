@@ -25,6 +25,12 @@ NAMES = {
     "中國人民解放軍駐香港部隊": True,
     "驻港部队": True,
     "PLA Unit 61398": True,
+    "PLAAF": True,
+    "PLARF Base 61": True,
+    "Hong Kong Garrison": True,
+    "The Macao Garrison": True,
+    "PLAN": False,  # also the word "plan": "MASTER PLAN LTD"
+    "MASTER PLAN LTD": False,
     "61398部队": True,
     "Central Military Commission Equipment Development Department": True,
     "中央军委装备发展部": True,

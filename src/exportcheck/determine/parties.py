@@ -26,6 +26,10 @@ _FORCE_PATTERNS = (
     r"|information support force|joint logistics? support force|garrison"
     r"|theat(?:er|re) command|military (?:region|district)|unit\s*\d{5})\b"
     r"|central military commission|people'?s armed police|china coast guard"
+    # the services' own abbreviations (PLA Air Force, Rocket Force, Ground Force, Strategic
+    # Support Force; not PLAN, also the word "plan") and a garrison named alone, as the PLA's
+    # in Hong Kong and Macau are ("Hong Kong Garrison Navy Depot" stays a note)
+    r"|\bPLA(?:AF|RF|GF|SSF)\b|^\s*(?:the\s+)?(?:hong\s*kong|maca[ou])\s+garrison\s*$"
     r"|\bministry of (?:public|state) security\b"
     r"|解放[军軍]|[驻駐][港澳]部[队隊]|\d{5}部[队隊]|中央[军軍]委|[军軍]事委[员員]会|^[军軍]委"
     r"|武[装裝]警察|武警部[队隊]|^武警|中[国國]海警|海警局|^海警"
