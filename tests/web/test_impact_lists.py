@@ -84,3 +84,27 @@ def test_the_impact_page_runs_two_list_releases(officer_page: TestClient,
     half = officer_page.post("/impact", headers=html, data={**form, "to_lists": ""})
     assert "choose both list releases (old and new), or neither" in half.text
     assert f'<option value="{before}" selected>' in half.text
+
+
+def test_the_impact_page_takes_several_releases_a_side(
+        service: Service, officer_page: TestClient, releases: tuple[int, int]) -> None:
+    """One release per source on each side (a multiple select, as the API's comma-separated
+    ids): a second source at its active release changes nothing; two releases of one source on
+    one side are refused by name, both kept selected."""
+    before, bundled = releases
+    (dpl,) = [v.id for v in store.list_versions(get_engine(service.database_url),
+                                                active_only=True) if v.source == "bis-dpl"]
+    page = officer_page.get("/impact", headers={"Accept": "text/html"}).text
+    assert '<select name="from_lists" multiple' in page
+    html = {"Accept": "text/html", "X-CSRF-Token": page_csrf(officer_page)}
+    form = {"from_date": "2024-06-01", "to_date": "2024-06-01", "portfolio": "sample",
+            "from_lists": [str(before), str(dpl)], "to_lists": [str(bundled), str(dpl)]}
+    r = officer_page.post("/impact", headers=html, data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
+    run_id = r.headers["location"].rsplit("/", 1)[1]
+    assert "D-IMP-CL" in officer_page.get(f"/api/v1/impact-runs/{run_id}/report").text
+    same = officer_page.post("/impact", headers=html,
+                             data={**form, "to_lists": [str(before), str(bundled)]})
+    assert "are both ofac-sdn: give one version per source" in same.text
+    assert f'<option value="{before}" selected>' in same.text
+    assert same.text.count(f'<option value="{bundled}" selected>') == 1

@@ -59,9 +59,11 @@ def _impact_page(request: Request, user: Principal, form: dict, **context) -> Re
     runs, _ = list_runs(50, 0)
     form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample",
             "from_lists": "", "to_lists": ""} | form
-    versions = [{"id": v.id, "label": f"{v.source} #{v.id}, loaded {v.loaded_at:%Y-%m-%d}"
+    # what tells two releases apart first: a phone's select shows only the start
+    versions = [{"id": v.id, "label": f"{v.source} #{v.id}" + (" (active)" if v.active else "")
+                          + f": {v.entry_count:,} entries"
                           + (f", file of {v.file_date}" if v.file_date else "")
-                          + f", {v.entry_count:,} entries" + (" (active)" if v.active else "")}
+                          + f", loaded {v.loaded_at:%Y-%m-%d}"}
                 for v in store.list_versions()]
     return render(request, "impact.html", user, title="Impact", runs=runs, form=form,
                   list_versions=versions, **context)
@@ -102,6 +104,9 @@ async def run_impact(request: Request, user: Officer) -> Response:
 
     form = await request.form()
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    # several releases a side (one per source), as the API's comma-separated ids
+    for side in ("from_lists", "to_lists"):
+        fields[side] = ",".join(v for v in form.getlist(side) if isinstance(v, str) and v)
     try:
         try:
             start = dt.date.fromisoformat(fields.get("from_date", ""))
