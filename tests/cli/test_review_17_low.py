@@ -264,3 +264,14 @@ def test_batch_writes_the_value_and_quantity_as_given(cli: Cli, tmp_path: Path) 
     numbers = determine_frame(pl.DataFrame({"item": ["EAR99"], "destination": ["DE"],
                                             "date": ["2024-01-01"], "Value": [100]}))
     assert numbers["value"].dtype == pl.Int64 and numbers["value"].to_list() == [100]
+
+
+def test_a_mistyped_exception_fact_is_an_error_before_a_database_is_made(
+        cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    args = ["ship", "--exception", "ACA", "--date", "2024-06-15", "--to", "VN",
+            "--consignee", "A", "--end-user", "A", "--item", "3A090.a=1@10", "--key", "k1",
+            "--db", f"sqlite:///{db}"]
+    one_line_error(cli([*args, "--conditions-met", "XYZ"]), "unknown licence exception(s) XYZ")
+    one_line_error(cli([*args, "--headquarters", "XX"]), "unknown headquarters country 'XX'")
+    assert not db.exists()

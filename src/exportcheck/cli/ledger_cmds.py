@@ -301,6 +301,10 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
     from exportcheck.ledger.schemas import ShipmentIn
 
     spec = parse(ShipmentIn, spec)  # refused before a list loads or a database is made
+    if spec.facts is not None:  # a mistyped fact too
+        from exportcheck.ledger.exception_check import checked_facts
+
+        checked_facts(spec)
     # only a shipment under a licence exception can be a new ledger's first record: one drawn
     # on a licence needs the ledger that holds it (a mistyped --db is an error, not a new file)
     first = spec.licence_exception is not None

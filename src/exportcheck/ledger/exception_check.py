@@ -230,7 +230,7 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
         screener = MemoScreener(screener)  # the parties are the same on every line
     symbol = spec.licence_exception
     assert symbol is not None, "only a shipment under a licence exception is checked here"
-    facts = _checked_facts(spec, rules)
+    facts = checked_facts(spec, rules)
     per_entry: dict[str, Decimal] = {}
     for item in spec.lines:
         per_entry[_entry(item.classification)] = (
@@ -260,14 +260,16 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
     return out
 
 
-def _checked_facts(spec: ShipmentIn, rules: RuleSet) -> TransactionFacts | None:
+def checked_facts(spec: ShipmentIn, rules: RuleSet | None = None) -> TransactionFacts | None:
     """The shipment's facts, normalised; a mistyped headquarters code or symbol is bad input
     (an error, nothing recorded), not a refusal. A ship date the rule base does not cover is
     left to the lines, each refused as unchecked."""
     from exportcheck.determine.exceptions_ac import check_facts
+    from exportcheck.rules import load_ruleset
 
     if spec.facts is None:
         return None
+    rules = rules or load_ruleset()
     try:
         snap = rules.as_of(spec.ship_date)
     except InvalidInput:
@@ -292,4 +294,4 @@ def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
 
 
 __all__ = ["ExceptionCheck", "ExceptionRefused", "check_exception", "check_override",
-           "determination_item", "held_matches"]
+           "checked_facts", "determination_item", "held_matches"]
