@@ -1,0 +1,198 @@
+"""Deciding the distinct keys of a batch (:mod:`exportcheck.determine.batch`): each key once
+with the scalar engine, within and above its LVS limit, in forked worker processes when there
+are enough keys to pay for them, as a frame of answer columns."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import polars as pl
+
+from exportcheck.determine.batch_io import CAVEATS, CONDITIONS, OUT_COLUMNS, SCOPE
+from exportcheck.determine.batch_parties import party_args
+from exportcheck.determine.caveats import caveats
+from exportcheck.determine.context import Context
+from exportcheck.determine.engine import evaluate, verdict
+from exportcheck.determine.exceptions import lvs_limit
+from exportcheck.determine.items import parse_item
+from exportcheck.determine.parties import PartyScreener
+from exportcheck.errors import ExportCheckError
+from exportcheck.rules.ruleset import RuleSet
+
+#: what makes two lines' answers the same (the value aside: see ``_limit``)
+KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
+_EXTRA = (CAVEATS, SCOPE, CONDITIONS)
+#: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
+_SUMMARY = (*OUT_COLUMNS, *_EXTRA)
+_HUGE = 1e18
+
+
+def _summary(ctx: Context) -> dict:
+    v = verdict(ctx)
+    return {
+        "outcome": v.outcome.value,
+        "agency": v.agency.value if v.agency else None,
+        "reasons": ",".join(v.reasons),
+        "license_exceptions": ",".join(v.exceptions),
+        "review_policy": v.review_policy,
+        "hold": ctx.hold,
+        "if_confirmed": ctx.if_confirmed.outcome.value if ctx.if_confirmed else None,
+        "error": None,
+        CAVEATS: " | ".join(caveats(ctx)) or None,
+        SCOPE: ctx.if_out_of_scope.outcome.value if ctx.if_out_of_scope else None,
+        # LVS's rests on the line's own value: written per line (_lvs_conditions)
+        CONDITIONS: " | ".join(f"{sym}: {ctx.exceptions[sym][1]}" for sym in v.exceptions
+                               if sym != "LVS" and ctx.exceptions[sym][1]) or None,
+    }
+
+
+def _error(msg: str) -> dict:
+    return dict.fromkeys(_ANSWER) | {"error": msg}
+
+
+def _decide_key(
+    key: dict, rs: RuleSet, screener: PartyScreener | None, ownership: Any = None
+) -> dict:
+    on: date = key["_epoch"]
+    try:
+        kw: dict[str, Any] = dict(
+            **party_args(key["_party"]),
+            end_user_type=key["_utype"],
+            end_use=key["_use"],
+            screener=screener,
+            ruleset=rs,
+            trace=False,
+            ownership=ownership,
+        )
+        lo = evaluate(key["_item"], key["destination"], on, value=0.0, **kw)
+        if "LVS" not in lo.exceptions:
+            summary = _summary(lo)
+            return {"lo": summary, "hi": summary, "limit": None}
+        hi = evaluate(key["_item"], key["destination"], on, value=_HUGE, **kw)
+        snap = rs.as_of(on)
+        cls = parse_item(key["_item"], snap)
+        limit = lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
+        return {"lo": _summary(lo), "hi": _summary(hi), "limit": limit}
+    except ExportCheckError as exc:
+        # the key is decided on the first day of its rule period, not the line's own date
+        err = _error(str(exc).replace(on.isoformat(), "the line's date"))
+        return {"lo": err, "hi": err, "limit": None}
+
+
+
+
+_STATE: dict[str, object] = {}
+_CHUNK = 2048
+
+
+#: the most keys a ``memo`` of :func:`decide_keys` holds (a few hundred MB at most)
+MEMO_MAX = 400_000
+#: the columns of a decided key (:func:`_decide_chunk`)
+_DECIDED = {
+    **dict.fromkeys(KEY, pl.Utf8),
+    "_epoch": pl.Date,
+    "_limit": pl.Float64,
+    **{
+        f"_{v}_{c}": pl.Boolean if c == "hold" else pl.Utf8
+        for v in ("lo", "hi")
+        for c in _SUMMARY
+    },
+}
+
+
+def _decide_chunk(keys: list[dict]) -> pl.DataFrame:
+    """The decided keys as a frame of :data:`_DECIDED`: a worker sends it back as Arrow
+    buffers, and builds it on its own core rather than the parent's."""
+    rs, screener, owners = _STATE["rs"], _STATE["screener"], _STATE.get("ownership")
+    out = []
+    for k in keys:
+        got = _decide_key(k, rs, screener, owners)  # type: ignore[arg-type]
+        lo, hi = got["lo"], got["hi"]
+        out.append((
+            *(k[c] for c in KEY),
+            got["limit"],
+            *(lo[c] for c in _SUMMARY),
+            *(hi[c] for c in _SUMMARY),
+        ))
+    return pl.DataFrame(out, schema=_DECIDED, orient="row")
+
+
+def _decide_range(bounds: tuple[int, int]) -> pl.DataFrame:
+    """:func:`_decide_chunk` of the keys a forked worker inherited, ``bounds`` ``(start,
+    stop)``."""
+    return _decide_chunk(_STATE["keys"][bounds[0]:bounds[1]])  # type: ignore[index]
+
+
+def _decide_all(
+    keys: list[dict],
+    rs: RuleSet,
+    screener: PartyScreener | None,
+    progress: Callable[[int, int], None] | None,
+    workers: int | None,
+    ownership: Any = None,
+) -> pl.DataFrame:
+    """Decide each distinct key, in worker processes when there are enough to pay for them."""
+    total = len(keys)
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    frames: list[pl.DataFrame] = []
+    done = 0
+    _STATE.update(rs=rs, screener=screener, ownership=ownership, keys=keys)
+    if n > 1 and total > 4 * _CHUNK and "fork" in mp.get_all_start_methods():
+        # fork: the workers inherit the loaded rule base, its snapshots of the keys' days, the
+        # screener and the keys instead of building or pickling them: a task is a range
+        for day in {k["_epoch"] for k in keys}:
+            rs.as_of(day)
+        ranges = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
+        with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
+            for frame in pool.map(_decide_range, ranges):
+                frames.append(frame)
+                done += frame.height
+                if progress:
+                    progress(done, total)
+    else:
+        for i in range(0, total, _CHUNK):
+            frames.append(_decide_chunk(keys[i : i + _CHUNK]))
+            done += frames[-1].height
+            if progress:
+                progress(done, total)
+    _STATE.clear()
+    return pl.concat(frames) if frames else pl.DataFrame(schema=_DECIDED)
+
+
+def decide_keys(
+    keys: pl.DataFrame,
+    rs: RuleSet,
+    screener: PartyScreener | None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    ownership: Any = None,
+    memo: dict[tuple, tuple] | None = None,
+) -> pl.DataFrame:
+    """The answers for distinct keys (columns ``KEY``): ``_limit`` and the ``_lo_*``/``_hi_*``
+    answer columns, within and above the LVS limit.
+
+    ``memo``: answers of keys decided before with the same rule base, screener and ownership
+    (a Dask worker keeps one per job; the partitions of a file share most keys), used and
+    filled in, up to :data:`MEMO_MAX` keys."""
+    dicts = keys.select(KEY).to_dicts()
+    if memo is None:
+        return _decide_all(dicts, rs, screener, progress, workers, ownership)
+    ids = [tuple(k[c] for c in KEY) for k in dicts]
+    todo = [k for k, i in zip(dicts, ids, strict=True) if i not in memo]
+    done = iter(_decide_all(todo, rs, screener, progress, workers, ownership).rows())
+    rows = []
+    for i in ids:
+        row = memo.get(i)
+        if row is None:
+            row = next(done)
+            if len(memo) < MEMO_MAX:
+                memo[i] = row
+        rows.append(row)
+    return pl.DataFrame(rows, schema=_DECIDED, orient="row")
