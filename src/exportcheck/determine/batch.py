@@ -36,8 +36,8 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
     read_lines,
     write_results,
 )
-from exportcheck.determine.batch_keys import (  # noqa: F401  (decide_keys: this module's API)
-    _EXTRA,
+from exportcheck.determine.batch_keys import (
+    _ANSWER,
     _SUMMARY,
     KEY,
     decide_keys,
@@ -53,9 +53,6 @@ from exportcheck.errors import InvalidInput
 from exportcheck.models import EndUserType
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START, SOURCE_EDITION
-
-#: the columns a line's own error blanks (``error`` itself is coalesced)
-_ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 
 
 def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:

@@ -30,6 +30,8 @@ KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
 _EXTRA = (CAVEATS, SCOPE, CONDITIONS)
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
 _SUMMARY = (*OUT_COLUMNS, *_EXTRA)
+#: the columns a line's own error blanks (``error`` itself is coalesced)
+_ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 _HUGE = 1e18
 
 

@@ -20,6 +20,7 @@ import polars as pl
 
 from exportcheck.determine import batch as vb
 from exportcheck.determine.batch_io import check_answer_columns, fold, order_frame
+from exportcheck.determine.batch_keys import _EXTRA as EXTRA_COLUMNS
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import DateOutOfRange, InvalidInput
 from exportcheck.impact.causes import explain, list_causes
@@ -199,7 +200,7 @@ def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:
 def _as_side(answers: pl.DataFrame, suffix: str) -> pl.DataFrame:
     # the caveats and the out-of-scope outcome are not compared: dropped before the joins (the
     # caveats are the longest strings of a batch, ~760 bytes a line)
-    answers = answers.drop([f"_{v}_{c}" for v in ("lo", "hi") for c in vb._EXTRA])
+    answers = answers.drop([f"_{v}_{c}" for v in ("lo", "hi") for c in EXTRA_COLUMNS])
     return answers.rename(
         {"_party": f"_party{suffix}", "_epoch": f"_epoch{suffix}"}
         | {c: f"{c}{suffix}" for c in answers.columns if c.startswith(("_lo_", "_hi_", "_limit"))}
