@@ -94,6 +94,19 @@ class ExceptionCheck:
         raise ExceptionRefused.first_of(standing, self.lines, note)
 
 
+def determine_line(spec: ShipmentIn, classification: str, screener: PartyScreener | None,
+                   rules: RuleSet | None, **more: Any) -> Determination:
+    """One line of ``spec`` determined as the ledger checks it: the shipment's destination,
+    ship date, parties, end-user type (none stated: civil) and end use; ``more``: ``value``,
+    ``facts``."""
+    from exportcheck.determine import determine
+
+    return determine(determination_item(classification), spec.destination, spec.ship_date,
+                     end_user=spec.end_user, consignee=spec.consignee,
+                     end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
+                     screener=screener, ruleset=rules, **more)
+
+
 def determination_item(classification: str) -> str:
     """The spelling the determination parses: a USML category as ``USML:XI(a)(3)``."""
     text = "".join(classification.split())
@@ -221,7 +234,6 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
                     screener: PartyScreener | None = None) -> ExceptionCheck:
     """Determine every line of a shipment under a licence exception (module docstring);
     with ``screener``, its consignee and end user are screened too."""
-    from exportcheck.determine import determine
     from exportcheck.determine.batch_parties import MemoScreener
     from exportcheck.rules import load_ruleset
 
@@ -240,11 +252,8 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
         label = f"line {n} ({item.classification})"
         value = per_entry[_entry(item.classification)]
         try:
-            det = determine(determination_item(item.classification), spec.destination,
-                            spec.ship_date, value=float(value),
-                            end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
-                            ruleset=rules, end_user=spec.end_user,
-                            consignee=spec.consignee, screener=screener, facts=facts)
+            det = determine_line(spec, item.classification, screener, rules,
+                                 value=float(value), facts=facts)
         except InvalidInput as exc:  # unknown ECCN, a date the rule base does not cover
             out.lines.append(_summary(n, item.classification, value, None, spec))
             out.refusals.append((f"{label}: {symbol} cannot be checked against the rule base: "
@@ -294,4 +303,4 @@ def check_override(spec: ShipmentIn, override_reason: str | None) -> str | None:
 
 
 __all__ = ["ExceptionCheck", "ExceptionRefused", "check_exception", "check_override",
-           "checked_facts", "determination_item", "held_matches"]
+           "checked_facts", "determination_item", "determine_line", "held_matches"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from exportcheck.errors import InvalidInput
-from exportcheck.ledger.exception_check import determination_item, held_matches
+from exportcheck.ledger.exception_check import determine_line, held_matches
 from exportcheck.ledger.schemas import ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.models import Agency, Determination, Outcome
@@ -72,7 +72,6 @@ def _bar(det: Determination, agency: Agency | None) -> str | None:
 def check_parties(spec: ShipmentIn, screener: PartyScreener, agency: Agency | None,
                   ruleset: Any = None) -> PartyCheck:
     """Screen the parties of a shipment on a licence of ``agency`` (module docstring)."""
-    from exportcheck.determine import determine
     from exportcheck.determine.batch_parties import MemoScreener
 
     screener = MemoScreener(screener)  # the parties are the same on every line
@@ -84,10 +83,7 @@ def check_parties(spec: ShipmentIn, screener: PartyScreener, agency: Agency | No
         seen.add(line.classification)
         label = f"line {n} ({line.classification})"
         try:
-            det = determine(determination_item(line.classification), spec.destination,
-                            spec.ship_date, end_user=spec.end_user, consignee=spec.consignee,
-                            end_user_type=spec.end_user_type or "civil", end_use=spec.end_use,
-                            screener=screener, ruleset=ruleset)
+            det = determine_line(spec, line.classification, screener, ruleset)
         except InvalidInput:
             continue  # the licence check answers for the item itself
         out.lists = det.lists_version
