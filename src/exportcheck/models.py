@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -142,6 +143,17 @@ class ExceptionOption(BaseModel):
     conditions: str
 
 
+class FactWanted(BaseModel):
+    """A fact the order line did not give on which a licence exception's availability turns:
+    the exception is not claimed until it is given (each interface says how to give it)."""
+
+    exception: str = Field(description="the licence exception symbol", examples=["AIA"])
+    fact: Literal["headquarters", "nac_notified", "conditions_met"] = Field(
+        description="the field of TransactionFacts that supplies it"
+    )
+    condition: str = Field(description="the condition in words, as the trace states it")
+
+
 class PartyMatch(BaseModel):
     """A potential match that holds a determination for review (not certain enough to decide:
     see :mod:`exportcheck.screen.certainty`)."""
@@ -224,3 +236,6 @@ class Determination(BaseModel):
     #: for a date before the eCFR edition the rule base was read from: the rows of unknown
     #: history the answer used (exportcheck.determine.caveats); re-check those by hand
     caveats: list[str] = []
+    #: facts not given on which a licence exception turns ("available if ..." in the trace):
+    #: giving them may make it available
+    facts_wanted: list[FactWanted] = []

@@ -137,7 +137,8 @@ def test_sta_to_the_uae_only_for_its_approved_entities() -> None:
     d = determine("3A001.a.2", "AE", DAY, value=100000)
     assert "STA" not in {e.symbol for e in d.license_exceptions}
     note = next(s.detail for s in d.trace if s.rule == "License Exception STA")
-    assert "--conditions-met STA" in note
+    assert "usable only if the exporter confirms" in note
+    assert [(w.exception, w.fact) for w in d.facts_wanted] == [("STA", "conditions_met")]
     approved = TransactionFacts(conditions_met=frozenset({"STA"}))
     d = determine("3A001.a.2", "AE", DAY, value=100000, facts=approved)
     assert "STA" in {e.symbol for e in d.license_exceptions}

@@ -53,7 +53,8 @@ def test_missing_notification_is_assumed_not_made() -> None:
     step = _step(d, "NAC")
     assert not step.fired
     assert step.detail.startswith("available if:")
-    assert "notification not stated - assumed not made; give --nac-notified DATE" in step.detail
+    assert "notification not stated - assumed not made" in step.detail
+    assert [(w.exception, w.fact) for w in d.facts_wanted] == [("NAC", "nac_notified")]
 
 
 def test_notification_waits_for_the_objection_period() -> None:
@@ -71,7 +72,8 @@ def test_nac_states_what_it_relied_on() -> None:
     (option,) = d.license_exceptions
     assert option.symbol == "NAC" and "740.8" in option.citation
     assert "notification to BIS of 2024-04-01" in option.conditions
-    assert "confirmed by the exporter (--conditions-met NAC)" in option.conditions
+    assert "confirmed by the exporter (conditions met: NAC)" in option.conditions
+    assert d.facts_wanted == []
 
 
 def test_nac_reaches_a_d5_headquartered_entity_wherever_located() -> None:
@@ -81,24 +83,31 @@ def test_nac_reaches_a_d5_headquartered_entity_wherever_located() -> None:
     assert "NAC" in [e.symbol for e in owned.license_exceptions]
     local = determine("3A090.a", "DE", JUNE_2025, facts=TransactionFacts(headquarters="DE", **base))
     assert "NAC" not in [e.symbol for e in local.license_exceptions]
-    unknown = _step(determine("3A090.a", "DE", JUNE_2025, facts=TransactionFacts(**base)), "NAC")
-    assert "headquarters not stated; give --headquarters CC" in unknown.detail
+    d = determine("3A090.a", "DE", JUNE_2025, facts=TransactionFacts(**base))
+    assert "(headquarters not stated)" in _step(d, "NAC").detail
+    (wanted,) = [w for w in d.facts_wanted if w.exception == "NAC"]
+    assert wanted.fact == "headquarters"
+    assert "headquartered in Macau or Country Group D:5" in wanted.condition
 
 
 def test_missing_headquarters_is_not_assumed_favourably() -> None:
     d = determine("3A090.a", "SA", JUNE_2024, facts=TransactionFacts(conditions_met={"ACA"}))
     assert d.license_exceptions == []
     step = _step(d, "ACA")
-    assert "headquarters not stated - assumed possibly there; give --headquarters CC" in step.detail
+    assert "headquarters not stated - assumed possibly there" in step.detail
+    assert [w.fact for w in d.facts_wanted if w.exception == "ACA"] == ["headquarters"]
     facts = TransactionFacts(conditions_met={"AIA"})
     aia = _step(determine("3A090.a", "DE", JUNE_2025, facts=facts), "AIA")
     assert "headquarters not stated - assumed outside" in aia.detail
 
 
 def test_unconfirmed_conditions_are_listed_with_the_option_to_give() -> None:
-    step = _step(determine("3A090.c", "CN", date(2025, 2, 1)), "HBM")
+    d = determine("3A090.c", "CN", date(2025, 2, 1))
+    step = _step(d, "HBM")
     assert not step.fired
-    assert "not confirmed - assumed not met; give --conditions-met HBM" in step.detail
+    assert "not confirmed - assumed not met" in step.detail
+    (hbm,) = [w for w in d.facts_wanted if w.exception == "HBM"]
+    assert hbm.fact == "conditions_met" and hbm.condition.startswith("the exporter confirms: ")
     assert "89 FR 96790" in step.citation and step.effective_from == date(2024, 12, 2)
 
 
@@ -153,6 +162,24 @@ def test_cli_check_takes_the_facts() -> None:
     d = json.loads(out.output)
     assert d["outcome"] == "EXCEPTION_AVAILABLE"
     assert [e["symbol"] for e in d["license_exceptions"]] == ["NAC"]
+
+
+def test_cli_check_names_the_options_that_give_the_wanted_facts() -> None:
+    """The engine names the facts; the command line says which option gives each."""
+    from exportcheck.cli import determine_cmds
+
+    app = typer.Typer()
+    determine_cmds.register(app)
+    args = ["check", "--item", "3A090.a", "--to", "CN", "--on", "2024-06-01", "--no-screen"]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.replace("│", " ").split())  # the table's cells, unwrapped
+    assert ("fact wanted NAC: give --nac-notified DATE: a notification was made to BIS "
+            "(740.8(a)(2))") in text, text
+    assert "fact wanted NAC: give --conditions-met NAC: the exporter confirms: the item" in text
+    given = CliRunner().invoke(app, [*args, "--nac-notified", "2024-04-01", "--conditions-met",
+                                     "NAC"])
+    assert "EXCEPTION_AVAILABLE" in given.output and "fact wanted" not in given.output
 
 
 def test_web_request_carries_the_facts() -> None:

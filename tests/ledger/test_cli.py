@@ -173,8 +173,10 @@ def test_ship_states_the_facts_an_exception_rests_on(cli):
             "--consignee", "Compute Trading JSC", "--end-user", "Compute Trading JSC",
             "--item", "3A090.a=2@40000", "--key", "aca-1"]
     refused = cli(*args, ok=False)
-    assert isinstance(refused.exception, LedgerError) and "--headquarters" in str(
-        refused.exception)
+    assert isinstance(refused.exception, LedgerError)
+    assert str(refused.exception).endswith(
+        "facts not given: headquarters, conditions met ACA) "
+        "(give --headquarters CC, --conditions-met ACA)"), str(refused.exception)
     out = json.loads(cli(*args, "--headquarters", "VN", "--conditions-met", "ACA",
                          "--json").stdout)
     assert out["created"] and out["determination"][0]["exception"]["symbol"] == "ACA"

@@ -42,7 +42,7 @@ def test_aca_without_the_facts_is_refused_naming_what_is_missing(ledger: Ledger)
         ledger.post_shipment(_spec("no-facts"))
     assert info.value.rule == "exception_not_available"
     assert "headquarters not stated" in str(info.value)
-    assert "--conditions-met ACA" in str(info.value)
+    assert "facts not given: headquarters, conditions met ACA" in str(info.value)
     assert _count(ledger, "ledger_shipment") == 0
 
 

@@ -186,7 +186,12 @@ def test_reversal_and_exception_check_over_rest(service: Service) -> None:
     aca = {"idempotency_key": "aca-vn", "licence_exception": "ACA", "ship_date": "2024-06-15",
            "destination": "VN", "consignee": "Compute JSC", "end_user": "Compute JSC",
            "lines": [{"classification": "3A090.a", "value": "40000"}]}
-    problem(c.post("/api/v1/shipments", headers=h, json=aca), 409)
+    refused = problem(c.post("/api/v1/shipments", headers=h, json=aca), 409)
+    assert refused["detail"].endswith("facts not given: headquarters, conditions met ACA)")
+    d = c.post("/api/v1/determinations", headers=h, json={
+        "item": "3A090.a", "destination": "VN", "date": "2024-06-15"}).json()
+    assert {"exception": "ACA", "fact": "headquarters"} in [
+        {k: w[k] for k in ("exception", "fact")} for w in d["facts_wanted"]]
     facts = {"headquarters": "VN", "conditions_met": ["ACA"]}
     assert c.post("/api/v1/shipments", headers=h,
                   json=aca | {"facts": facts}).status_code == 201

@@ -70,6 +70,10 @@ CONDITIONS_MET_OPTION = typer.Option(
     help="licence exception symbol(s) whose remaining conditions, as the trace lists them, "
     "you confirm are met (repeat or comma-separate: --conditions-met AIA,HBM)")
 
+#: how to give each fact of Determination.facts_wanted on the command line
+FACT_OPTION = {"headquarters": "--headquarters CC", "nac_notified": "--nac-notified DATE",
+               "conditions_met": "--conditions-met {}"}
+
 
 def transaction_facts(headquarters: str | None, nac_notified: str | None,
                       conditions_met: list[str]) -> TransactionFacts | None:
@@ -265,6 +269,9 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
                   f"[{OUTCOME_STYLE[o.outcome]}]{o.outcome.value}[/]"
                   + (f" ({', '.join(o.reasons)})" if o.reasons else "")
                   + " if the item is outside the scope of: " + "; ".join(o.lines))
+    for w in d.facts_wanted:
+        t.add_row("[bold yellow]fact wanted[/]",
+                  f"{w.exception}: give {FACT_OPTION[w.fact].format(w.exception)}: {w.condition}")
     held = {(m.list, m.entry_id) for m in d.party_matches}
     for h in d.screening_hits:
         if (h.list, h.entry_id) not in held:

@@ -18,6 +18,7 @@ import typer
 
 from exportcheck.cli.common import (
     CONDITIONS_MET_OPTION,
+    FACT_OPTION,
     HEADQUARTERS_OPTION,
     NAC_NOTIFIED_OPTION,
     cli_actor,
@@ -298,6 +299,7 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
                 "facts": transaction_facts(headquarters, nac_notified, conditions_met)}
     from exportcheck.api import default_screener
     from exportcheck.ledger.api import parse
+    from exportcheck.ledger.exception_check import ExceptionRefused
     from exportcheck.ledger.schemas import ShipmentIn
 
     spec = parse(ShipmentIn, spec)  # refused before a list loads or a database is made
@@ -311,8 +313,15 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
     led = _ledger(db, create=first)
     if spec.licence_number is not None:  # an unknown licence is its error, before lists load
         led.get_licence(spec.licence_number, spec.agency)
-    out = led.post_shipment(spec, actor=cli_actor(actor), versions=_versions(),
-                            override_reason=override_reason, screener=default_screener())
+    try:
+        out = led.post_shipment(spec, actor=cli_actor(actor), versions=_versions(),
+                                override_reason=override_reason, screener=default_screener())
+    except ExceptionRefused as exc:
+        if exc.facts_wanted:  # say which options give the facts the exception turns on
+            options = ", ".join(FACT_OPTION[f].format(spec.licence_exception)
+                                for f in exc.facts_wanted)
+            exc.args = (f"{exc.args[0]} (give {options})",)
+        raise
     if as_json:
         _dump(out.model_dump(mode="json"))
         return

@@ -9,6 +9,7 @@ from exportcheck.determine.items import Classification
 from exportcheck.models import (
     Agency,
     EndUserType,
+    FactWanted,
     IfConfirmed,
     IfOutOfScope,
     PartyMatch,
@@ -88,6 +89,13 @@ class Context:
     unread_applied: list[str] = field(default_factory=list)
     skip_unread: bool = False  # the run that answers "outside their scope"
     if_out_of_scope: IfOutOfScope | None = None
+    #: facts not given that would settle an "available if" exception (Determination.facts_wanted)
+    facts_wanted: list[FactWanted] = field(default_factory=list)
+
+    def want_fact(self, exception: str, fact: str, condition: str) -> None:
+        wanted = FactWanted(exception=exception, fact=fact, condition=condition)
+        if wanted not in self.facts_wanted:
+            self.facts_wanted.append(wanted)
 
     @property
     def hold(self) -> bool:

@@ -371,4 +371,5 @@ def _answer(ctx: Context) -> Determination:
         if_confirmed=ctx.if_confirmed,
         if_out_of_scope=ctx.if_out_of_scope,
         caveats=caveats(ctx),
+        facts_wanted=ctx.facts_wanted,
     )

@@ -58,7 +58,9 @@ def _fact_based(
     if not ok:
         ctx.note(rule, definition, False, why)
         return {}
-    status, detail = ac.conditions(ctx, definition, extra)
+    status, detail, wanted = ac.conditions(ctx, definition, extra)
+    for fact, condition in wanted:
+        ctx.want_fact(symbol, fact, condition)
     ctx.note(rule, definition, status == "ok", detail)
     return {symbol: (definition.citation, detail)} if status == "ok" else {}
 
@@ -283,9 +285,11 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
             if r.unless_confirmed:
                 if symbol in ctx.facts.conditions_met:
                     continue
+                ctx.want_fact(symbol, "conditions_met",
+                              f"the exporter confirms {r.unless_confirmed}")
                 return False, (f"{r.id}: {r.description}: usable only if the exporter confirms "
-                               f"{r.unless_confirmed} (not confirmed - assumed not met; give "
-                               f"--conditions-met {symbol}) ({r.citation})")
+                               f"{r.unless_confirmed} (not confirmed - assumed not met) "
+                               f"({r.citation})")
             return False, f"{r.id}: {r.description} ({r.citation})"
         if r.kind == "none_except" and symbol not in r.exceptions:
             return False, f"{r.id}: {r.description} ({r.citation})"

@@ -179,12 +179,20 @@ class Findings:
     bars: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     relied: list[str] = field(default_factory=list)
+    #: (TransactionFacts field, condition) for each of ``missing``: Determination.facts_wanted
+    wanted: list[tuple[str, str]] = field(default_factory=list)
+
+    def want(self, fact: str, condition: str, note: str) -> None:
+        """A condition a fact not given would settle; ``note`` is the assumption made."""
+        self.missing.append(f"{condition} ({note})")
+        self.wanted.append((fact, condition))
 
 
 def conditions(
     ctx: Context, d: s.LicenceExceptionDef, extra_needs: list[str]
-) -> tuple[str, str]:
-    """('ok' | 'if' | 'no', detail) for one exception whose item and 740.2 checks passed."""
+) -> tuple[str, str, list[tuple[str, str]]]:
+    """('ok' | 'if' | 'no', detail, facts wanted) for one exception whose item and 740.2
+    checks passed; the facts wanted are (TransactionFacts field, condition) when 'if'."""
     snap, dest, facts = ctx.snapshot, ctx.ear_destination, ctx.facts
     f = Findings()
     notify_hq = (
@@ -199,11 +207,10 @@ def conditions(
             f.relied.append(f"headquarters {facts.headquarters} (as stated) is in "
                             f"{_named(d.notify_countries, d.notify_groups)}, wherever located")
         elif notify_hq is None and dest not in d.exclude_countries:
-            f.missing.append(
-                f"{why}; it would be reached if the end user or its ultimate parent is "
-                f"headquartered in {_named(d.notify_countries, d.notify_groups)} "
-                "(headquarters not stated; give --headquarters CC)"
-            )
+            f.want("headquarters",
+                   f"{why}; it would be reached if the end user or its ultimate parent is "
+                   f"headquartered in {_named(d.notify_countries, d.notify_groups)}",
+                   "headquarters not stated")
             ok = True
     if not ok:
         f.bars.append(why)
@@ -212,11 +219,11 @@ def conditions(
     _notification(ctx, d, notify_hq, f)
     _needs(ctx, d, extra_needs, f)
     if f.bars:
-        return "no", "; ".join(f.bars)
+        return "no", "; ".join(f.bars), []
     relied = f"; relied on: {'; '.join(f.relied)}" if f.relied else ""
     if f.missing:
-        return "if", f"available if: {'; '.join(f.missing)}{relied} ({d.conditions})"
-    return "ok", f"{d.conditions}{relied}"
+        return "if", f"available if: {'; '.join(f.missing)}{relied} ({d.conditions})", f.wanted
+    return "ok", f"{d.conditions}{relied}", []
 
 
 def _headquarters(
@@ -226,8 +233,9 @@ def _headquarters(
     if d.hq_in_countries:
         where = "the destinations of paragraph (a) of Supp. 5 to part 740"
         if hq is None:
-            f.missing.append(f"the end user and its ultimate parent are headquartered in {where} "
-                             "(headquarters not stated - assumed outside; give --headquarters CC)")
+            f.want("headquarters",
+                   f"the end user and its ultimate parent are headquartered in {where}",
+                   "headquarters not stated - assumed outside")
         elif hq not in d.hq_in_countries:
             f.bars.append(f"headquarters {hq} is outside {where}")
         else:
@@ -235,9 +243,9 @@ def _headquarters(
     if d.hq_not_in_countries or d.hq_not_in_groups:
         named = _named(d.hq_not_in_countries, d.hq_not_in_groups)
         if hq is None:
-            f.missing.append(f"the end user and its ultimate parent are not headquartered in "
-                             f"{named} (headquarters not stated - assumed possibly there; "
-                             "give --headquarters CC)")
+            f.want("headquarters",
+                   f"the end user and its ultimate parent are not headquartered in {named}",
+                   "headquarters not stated - assumed possibly there")
         elif in_set(snap, hq, d.hq_not_in_countries, d.hq_not_in_groups):
             f.bars.append(f"headquarters {hq} is in {named}")
         else:
@@ -271,9 +279,9 @@ def _notification(ctx: Context, d: s.LicenceExceptionDef, notify_hq: bool | None
     where = _named(d.notify_countries, d.notify_groups)
     section = d.section or "740"
     if notified is None:
-        f.missing.append(f"a notification was made to BIS ({section}(a)(2)) and BIS did not "
-                         f"object ({why} in {where}); notification not stated - assumed not "
-                         "made; give --nac-notified DATE")
+        f.want("nac_notified",
+               f"a notification was made to BIS ({section}(a)(2)) and BIS did not object "
+               f"({why} in {where})", "notification not stated - assumed not made")
         return
     if notified > ctx.on:
         f.bars.append(f"the notification of {notified.isoformat()} is after the export date")
@@ -297,7 +305,7 @@ def _needs(ctx: Context, d: s.LicenceExceptionDef, extra: list[str], f: Findings
         return
     listed = "; ".join(needs)
     if d.symbol in ctx.facts.conditions_met:
-        f.relied.append(f"confirmed by the exporter (--conditions-met {d.symbol}): {listed}")
+        f.relied.append(f"confirmed by the exporter (conditions met: {d.symbol}): {listed}")
     else:
-        f.missing.append(f"the exporter confirms: {listed} (not confirmed - assumed not met; "
-                         f"give --conditions-met {d.symbol})")
+        f.want("conditions_met", f"the exporter confirms: {listed}",
+               "not confirmed - assumed not met")

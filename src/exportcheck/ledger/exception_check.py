@@ -63,7 +63,10 @@ if TYPE_CHECKING:
 
 class ExceptionRefused(ShipmentRefused):
     """The determination does not allow the exception claimed; ``determination`` holds the
-    per-line summaries."""
+    per-line summaries, ``facts_wanted`` the facts not given that the exception turns on
+    (``TransactionFacts`` fields: an interface says how to give them)."""
+
+    facts_wanted: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,6 +77,8 @@ class ExceptionCheck:
     lines: list[dict[str, Any]] = field(default_factory=list)
     refusals: list[tuple[str, str]] = field(default_factory=list)
     final: list[tuple[str, str]] = field(default_factory=list)
+    #: the TransactionFacts fields not given that the claimed exception turns on, any line
+    facts_wanted: dict[str, None] = field(default_factory=dict)
 
     def payload(self, override_reason: str | None) -> dict[str, Any]:
         """What the ``shipment.posted`` payload gains: ``determination`` and, with an
@@ -91,7 +96,9 @@ class ExceptionCheck:
             return
         note = ("; an override does not lift a PROHIBITED outcome"
                 if override_reason is not None else "")
-        raise ExceptionRefused.first_of(standing, self.lines, note)
+        refused = ExceptionRefused.first_of(standing, self.lines, note)
+        refused.facts_wanted = tuple(self.facts_wanted)
+        raise refused
 
 
 def determine_line(spec: ShipmentIn, classification: str, screener: PartyScreener | None,
@@ -135,10 +142,14 @@ def _itar_bar(det: Determination) -> TraceStep | None:
 
 
 def _why_not(det: Determination, symbol: str) -> str:
-    """Why the determination does not offer ``symbol``, if its trace says."""
+    """Why the determination does not offer ``symbol``, if its trace says, and the facts not
+    given that would settle it (named as the shipment's ``facts`` fields)."""
+    wanted = [w.fact.replace("_", " ") + (f" {symbol}" if w.fact == "conditions_met" else "")
+              for w in det.facts_wanted if w.exception == symbol]
+    facts = f"; facts not given: {', '.join(dict.fromkeys(wanted))}" if wanted else ""
     for step in det.trace:
         if not step.fired and step.rule.startswith(f"License Exception {symbol}"):
-            return f"; {step.rule}: {step.detail}"
+            return f"; {step.rule}: {step.detail}{facts}"
         if step.fired and step.rule == "Licence exceptions barred":
             return f"; {step.detail}"
     return ""
@@ -264,6 +275,8 @@ def check_exception(spec: ShipmentIn, ruleset: RuleSet | None = None,
         refusal = _judge(spec, symbol, label, det, summary, rules)
         if refusal is not None:
             out.refusals.append(refusal)
+            out.facts_wanted.update((w.fact, None) for w in det.facts_wanted
+                                    if w.exception == symbol)
             if refusal[1] == "prohibited":
                 out.final.append(refusal)
     return out
