@@ -10,6 +10,7 @@ import functools
 import sys
 
 import typer
+from typer import _click as click
 from typer._click import exceptions as click_exc
 
 from exportcheck.errors import ExportCheckError
@@ -45,7 +46,18 @@ def command() -> typer.main.TyperGroup:
     build it (about a third of a second), and a second registration would add each command
     again."""
     _register()
-    return typer.main.get_command(app)
+    group = typer.main.get_command(app)
+    _one_line_summaries(group)
+    return group
+
+
+def _one_line_summaries(cmd: click.Command) -> None:
+    """A command's summary in its group's list is the first paragraph of its docstring: typer
+    keeps that paragraph's line breaks, which leaves ragged lines in the table (``--help``)."""
+    if cmd.short_help is None and cmd.help:
+        cmd.short_help = " ".join(cmd.help.split("\n\n")[0].split())
+    for sub in getattr(cmd, "commands", {}).values():
+        _one_line_summaries(sub)
 
 
 def _register() -> None:

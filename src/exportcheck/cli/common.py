@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -16,17 +17,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from exportcheck.errors import InvalidInput
-from exportcheck.models import Determination, Outcome, TransactionFacts
+
+if TYPE_CHECKING:  # the models load pydantic: not needed for --help or a command's errors
+    from exportcheck.models import Determination, TransactionFacts
 
 # Piped or redirected output keeps each message on one line (no fold inside a file path),
 # so scripts can grep it; a terminal still gets rich's wrapping.
 console = Console(soft_wrap=not sys.stdout.isatty())
 
 OUTCOME_STYLE = {
-    Outcome.PROHIBITED: "bold white on red",
-    Outcome.LICENSE_REQUIRED: "bold red",
-    Outcome.EXCEPTION_AVAILABLE: "bold yellow",
-    Outcome.NLR: "bold green",
+    "PROHIBITED": "bold white on red",
+    "LICENSE_REQUIRED": "bold red",
+    "EXCEPTION_AVAILABLE": "bold yellow",
+    "NLR": "bold green",
 }
 
 
@@ -79,6 +82,8 @@ def transaction_facts(headquarters: str | None, nac_notified: str | None,
                       conditions_met: list[str]) -> TransactionFacts | None:
     """The three options as :class:`~exportcheck.models.TransactionFacts` (None if none
     given)."""
+    from exportcheck.models import TransactionFacts
+
     symbols = frozenset(s.strip() for opt in conditions_met for s in opt.split(",") if s.strip())
     if headquarters is None and nac_notified is None and not symbols:
         return None

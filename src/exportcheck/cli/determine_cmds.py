@@ -107,7 +107,7 @@ def batch(
     partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
     """Determine every line of a file of order lines (columns item, destination, date, ...;
-    optional end_user and consignee are screened). The results begin with ``line``, the
+    optional end_user and consignee are screened). The results begin with 'line', the
     order line's number in the file."""
     from exportcheck.api import default_screener
     from exportcheck.determine.batch import determine_frame

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
 import typer
 
 from exportcheck.cli.common import (
@@ -138,6 +137,8 @@ def impact(
 
 
 def print_summary(result: ImpactResult, out: Path) -> None:
+    import polars as pl
+
     s = result.summary
     t = s.totals
     old = s.old.date.isoformat() + (f" [{s.old.lists_version}]" if s.mode != "rules" else "")

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -24,8 +25,10 @@ from exportcheck.cli.common import (
     dask_target,
 )
 from exportcheck.errors import InvalidInput
-from exportcheck.models import ScreeningHit
 from exportcheck.settings import default_threshold
+
+if TYPE_CHECKING:
+    from exportcheck.models import ScreeningHit
 
 lists_app = typer.Typer(help="Restricted-party list versions.", no_args_is_help=True)
 parties_app = typer.Typer(help="Counterparties kept for re-screening.", no_args_is_help=True)
@@ -279,6 +282,7 @@ def parties_add(
 
 @parties_app.command("list")
 def parties_list() -> None:
+    """The parties kept for re-screening."""
     from exportcheck.screen import store
 
     t = Table("id", "name", "country", "dob", "kind")
@@ -317,6 +321,7 @@ def dispositions_add(
 
 @disp_app.command("list")
 def dispositions_list() -> None:
+    """Every disposition recorded: party, entry, decision, who and when, and why."""
     from sqlalchemy import select
 
     from exportcheck.db import get_engine, session_factory, upgrade

@@ -68,6 +68,7 @@ def users_add(
 
 @users_app.command("list")
 def users_list(as_json: bool = AS_JSON) -> None:
+    """The accounts: name, role, whether disabled, when created."""
     users = _accounts().list_users()
     if as_json:
         typer.echo(json.dumps([u.model_dump(mode="json") for u in users], indent=2))
@@ -107,6 +108,7 @@ def tokens_create(
 
 @tokens_app.command("list")
 def tokens_list(user: str | None = typer.Option(None, "--user"), as_json: bool = AS_JSON) -> None:
+    """The API tokens (label and prefix, never the secret), of one user with --user."""
     tokens = _accounts().list_tokens(user)
     if as_json:
         typer.echo(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))

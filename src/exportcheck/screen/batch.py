@@ -16,6 +16,7 @@ import polars as pl
 
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.screen.service import Screener, default_screener
+from exportcheck.settings import default_threshold
 
 OUT_COLUMNS = ["row", "name", "score", "list", "entry_id", "matched_name", "list_name",
                "hit_count", "error", "lists_version"]
@@ -103,7 +104,9 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
     check_options(df.columns, name_column, country_column, dob_column, threshold)
     global _worker, _worker_opts
     _worker = screener or default_screener()
-    _worker_opts = {"threshold": threshold, "lists": lists}
+    # the default threshold read once, not from the environment on every row
+    _worker_opts = {"threshold": default_threshold() if threshold is None else threshold,
+                    "lists": lists}
     rows = row_tuples(df, name_column, country_column, dob_column)
     chunks = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
     workers = workers or min(os.cpu_count() or 1, 8)

@@ -97,7 +97,9 @@ class NameIndex:
         keys = np.frombuffer(pair_key, dtype=np.int32) if pair_key else np.zeros(0, np.int32)
         names = np.frombuffer(pair_name, dtype=np.int32) if pair_name else np.zeros(0, np.int32)
         order = np.argsort(keys, kind="stable")
-        self._flat = names[order]
+        # posting lists index numpy arrays: as intp (not the int32 they are collected in),
+        # ``acc[ids] += w`` runs two to four times faster (numpy casts other index types)
+        self._flat = names[order].astype(np.intp)
         self._offsets = np.concatenate(
             [[0], np.cumsum(np.bincount(keys, minlength=len(key_ids)))]).astype(np.int64)
         self._key_ids = key_ids
@@ -183,7 +185,7 @@ class NameIndex:
         self._code_ids = state["code_ids"]
         arrays = {k: np.frombuffer(raw, dtype=np.dtype(dt)).copy()
                   for k, (dt, raw) in state["arrays"].items()}
-        self._flat, self._offsets = arrays["flat"], arrays["offsets"]
+        self._flat, self._offsets = arrays["flat"].astype(np.intp, copy=False), arrays["offsets"]
         self._name_code, self._wtot = arrays["name_code"], arrays["wtot"]
         if (len(self._name_code) != n or len(self._wtot) != n
                 or len(self._offsets) != len(self._key_ids) + 1

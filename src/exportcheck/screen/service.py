@@ -310,7 +310,7 @@ class Screener:
                 if prev is None or m.score > prev[0]:
                     best[iname.entry] = (m.score, m, (qf, iname, notes.get(fi)))
         hits: list[ScreeningHit] = []
-        pkey = party_key(name)
+        pkey = None  # the disposition key, made for the first hit that reaches the threshold
         for ei, (nscore, m, (qf, iname, note)) in best.items():
             if nscore < thr - _EVIDENCE_HEADROOM:
                 continue
@@ -329,6 +329,7 @@ class Screener:
             score = round(max(0.0, min(100.0, nscore + points)), 1)
             if score < thr:
                 continue
+            pkey = pkey or party_key(name)
             disp = self.dispositions.get((pkey, cc, dob_s, entry.list, entry.entry_id))
             suppressed = None
             if disp is not None:
