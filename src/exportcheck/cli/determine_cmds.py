@@ -38,7 +38,8 @@ def check(
     to: str = typer.Option(..., "--to", help="destination, ISO 3166 code (HK, CN, DE, UA-43)"),
     on: str = typer.Option(..., "--on", help="date of export, YYYY-MM-DD"),
     value: float | None = typer.Option(None, "--value", help="line value in USD"),
-    quantity: float | None = typer.Option(None, "--quantity"),
+    quantity: float | None = typer.Option(
+        None, "--quantity", help="line quantity (units as the licence or the entry counts them)"),
     end_user: str | None = typer.Option(None, "--end-user", help="end-user name (screened)"),
     consignee: str | None = typer.Option(
         None, "--consignee", help="consignee name (screened like the end user)"

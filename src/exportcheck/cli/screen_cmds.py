@@ -82,9 +82,10 @@ def _hits_table(hits: list[ScreeningHit], explain: bool) -> Table:
     for col in ("score", "list", "entry", "matched name", "programs / licence"):
         t.add_column(col)
     for h in hits:
-        detail = ", ".join(h.programs)
+        parts = [", ".join(h.programs)] if h.programs else []
         if h.license_requirement:
-            detail += f"\n{h.license_requirement}\npolicy: {h.license_policy or '-'}"
+            parts += [h.license_requirement, f"policy: {h.license_policy or '-'}"]
+        detail = "\n".join(parts)
         name = h.matched_name + ("\n" + "\n".join(h.explanation) if explain else "")
         t.add_row(f"{h.score:g}", h.list, h.entry_id, name, detail)
     return t

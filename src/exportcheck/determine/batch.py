@@ -26,6 +26,7 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
     CAVEATS,
     CONDITIONS,
     DATE_ALIASES,
+    FACT_COLUMNS,
     OUT_COLUMNS,
     SCOPE,
     check_answer_columns,
@@ -77,6 +78,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         ("consignee", None),
         ("end_user_type", "civil"),
         ("end_use", None),
+        *((c, None) for c in FACT_COLUMNS),
     ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
@@ -105,7 +107,29 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         .fill_null("civil"),
         utype_blank.alias("_utype_blank"),
         pl.col("end_use").cast(pl.Utf8),
+        facts_key().alias("_facts"),
     )
+
+
+def facts_key() -> pl.Expr:
+    """The line's facts (:data:`FACT_COLUMNS`) as one key, "HQ|NAC date|SYMBOLS" (codes upper
+    case, symbols sorted), or null when none is given: lines with the same facts share their
+    answer. A fact is checked where it is used (batch_keys.line_facts): a bad one is the line's
+    error."""
+    def text(col: str) -> pl.Expr:
+        return pl.col(col).cast(pl.Utf8).str.strip_chars().fill_null("")
+
+    met = (text("conditions_met").str.to_uppercase().str.replace_all(r"[\s;]+", ",")
+           .str.split(",").list.eval(pl.element().filter(pl.element() != ""))
+           .list.unique().list.sort().list.join(","))
+    hq, nac = text("headquarters").str.to_uppercase(), text("nac_notified")
+    return (pl.when((hq == "") & (nac == "") & (met == "")).then(None)
+            .otherwise(pl.concat_str([hq, nac, met], separator="|")))
+
+
+#: a line that gives a NAC notification date: its answer turns on its own date (BIS's period to
+#: object runs from the notification), not only on its period of unchanged rules
+NAC_GIVEN = pl.col("_facts").str.contains(r"^[^|]*\|[^|]+\|").fill_null(False)
 
 
 def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:
@@ -199,7 +223,8 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
             .sort("_row")
             .get_column("_epoch")
         )
-    df = df.with_columns(epoch)
+    df = df.with_columns(epoch).with_columns(
+        pl.when(NAC_GIVEN).then(pl.col("_day")).otherwise(pl.col("_epoch")).alias("_epoch"))
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
         pl.coalesce(
@@ -391,7 +416,7 @@ def determine_frame(
                                      pl.col("_cleared").is_not_null() & pl.col("error").is_null()))
     internal = ["_kid", "_limit", "_above", "_side", "_day", "_epoch", "_date_error",
                 "_number_error", "_row_error", "_party", "_use", "_utype", "_item",
-                "_utype_blank", "_cleared"]
+                "_utype_blank", "_cleared", "_facts"]
     return out.drop([*internal, "_row"])
 
 

@@ -43,6 +43,13 @@ SCOPE = "if_out_of_scope"
 #: given: LVS limit $1,500 per shipment (9A610)", ENC's classification ...)
 CONDITIONS = "exception_conditions"
 
+#: also after OUT_COLUMNS: the facts not given that a licence exception turns on
+#: (Determination.facts_wanted), "ACA: headquarters, conditions_met | NAC: nac_notified"
+FACTS_WANTED = "facts_wanted"
+#: the optional columns of the facts some licence exceptions rest on, as ``check`` takes them
+#: (TransactionFacts: headquarters ISO code, NAC notification date, symbols confirmed)
+FACT_COLUMNS = ("headquarters", "nac_notified", "conditions_met")
+
 DATE_ALIASES = ["date", "on", "ship_date"]
 #: each order-line field and the column names that give it, in order of preference
 ALIASES: dict[str, list[str]] = {
@@ -50,14 +57,15 @@ ALIASES: dict[str, list[str]] = {
     "destination": ["destination", "to", "country"],
     "date": DATE_ALIASES,
     **{f: [f] for f in ("value", "quantity", "currency", "end_user", "consignee",
-                        "end_user_type", "end_use")},
+                        "end_user_type", "end_use", *FACT_COLUMNS)},
 }
 #: the answer columns of impact's line table (impact/core.py NAMES, on both sides)
 _IMPACT_NAMES = ("outcome", "agency", "reasons", "exceptions", "review_policy", "hold",
                  "if_confirmed", "error")
 #: answers ``batch`` or ``impact`` write: an input holding one is an earlier run's output, and
 #: its old answer would sit beside (or, joined, in place of) the new one
-ANSWER_COLUMNS = frozenset((*OUT_COLUMNS, CAVEATS, SCOPE, CONDITIONS, "changed", "cause",
+ANSWER_COLUMNS = frozenset((*OUT_COLUMNS, CAVEATS, SCOPE, CONDITIONS, FACTS_WANTED, "changed",
+                            "cause",
                             *(f"{side}_{n}" for side in ("old", "new") for n in _IMPACT_NAMES)))
 #: the line number ``batch`` and ``impact`` write first (1 = the first order line)
 LINE = "line"

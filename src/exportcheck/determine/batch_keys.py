@@ -14,7 +14,14 @@ from typing import Any
 
 import polars as pl
 
-from exportcheck.determine.batch_io import CAVEATS, CONDITIONS, OUT_COLUMNS, SCOPE
+from exportcheck.determine.batch_io import (
+    CAVEATS,
+    CONDITIONS,
+    FACTS_WANTED,
+    OUT_COLUMNS,
+    SCOPE,
+    parse_iso_date,
+)
 from exportcheck.determine.batch_parties import party_args
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context
@@ -23,11 +30,12 @@ from exportcheck.determine.exceptions import lvs_limit
 from exportcheck.determine.items import parse_item
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
+from exportcheck.models import TransactionFacts
 from exportcheck.rules.ruleset import RuleSet
 
 #: what makes two lines' answers the same (the value aside: see ``_limit``)
-KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use"]
-_EXTRA = (CAVEATS, SCOPE, CONDITIONS)
+KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use", "_facts"]
+_EXTRA = (CAVEATS, SCOPE, CONDITIONS, FACTS_WANTED)
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
 _SUMMARY = (*OUT_COLUMNS, *_EXTRA)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
@@ -51,7 +59,28 @@ def _summary(ctx: Context) -> dict:
         # LVS's rests on the line's own value: written per line (_lvs_conditions)
         CONDITIONS: " | ".join(f"{sym}: {ctx.exceptions[sym][1]}" for sym in v.exceptions
                                if sym != "LVS" and ctx.exceptions[sym][1]) or None,
+        FACTS_WANTED: _wanted(ctx),
     }
+
+
+def _wanted(ctx: Context) -> str | None:
+    """Determination.facts_wanted in a cell: "ACA: headquarters, conditions_met | NAC: ..."."""
+    by: dict[str, list[str]] = {}
+    for w in ctx.facts_wanted:
+        by.setdefault(w.exception, []).append(w.fact)
+    return " | ".join(f"{sym}: {', '.join(dict.fromkeys(f))}" for sym, f in by.items()) or None
+
+
+def line_facts(key: str | None) -> TransactionFacts | None:
+    """The facts of :func:`~exportcheck.determine.batch.facts_key`'s key (None: none given);
+    a NAC date that is not YYYY-MM-DD is bad input (the line's error)."""
+    if key is None:
+        return None
+    hq, nac, met = key.split("|")
+    return TransactionFacts(
+        headquarters=hq or None,
+        nac_notified=parse_iso_date(nac, "nac_notified date") if nac else None,
+        conditions_met=frozenset(met.split(",")) if met else frozenset())
 
 
 def _error(msg: str) -> dict:
@@ -71,6 +100,7 @@ def _decide_key(
             ruleset=rs,
             trace=False,
             ownership=ownership,
+            facts=line_facts(key["_facts"]),
         )
         lo = evaluate(key["_item"], key["destination"], on, value=0.0, **kw)
         if "LVS" not in lo.exceptions:

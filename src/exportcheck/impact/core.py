@@ -53,7 +53,7 @@ _INPUT = {
     "end_user_type",
     "end_use",
 }
-_BASE = ["_item", "destination", "_utype", "_use"]
+_BASE = ["_item", "destination", "_utype", "_use", "_facts"]
 
 
 @dataclass
@@ -188,7 +188,8 @@ def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
     table = pairs.with_columns(pl.Series(name, epochs, dtype=pl.Date))
     return df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True).drop(
         "_dated"
-    )
+    ).with_columns(  # a NAC notification is checked against the day itself (vb.NAC_GIVEN)
+        pl.when(vb.NAC_GIVEN).then(pl.lit(day)).otherwise(pl.col(name)).alias(name))
 
 
 def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:
