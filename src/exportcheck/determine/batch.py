@@ -67,6 +67,8 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     # (determine_frame's caveats); a file without the column takes the documented default
     utype_blank = (pl.col("end_user_type").cast(pl.Utf8).str.strip_chars().fill_null("") == ""
                    if "end_user_type" in df.columns else pl.lit(False))
+    facts = (facts_key() if any(c in df.columns for c in FACT_COLUMNS)
+             else pl.lit(None, pl.Utf8))  # most order books have none: nothing to compute
     for canon in ("item", "destination", "date") if dated else ("item", "destination"):
         if canon not in df.columns:
             raise InvalidInput(f"order lines need a {canon!r} column (or one of "
@@ -107,7 +109,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         .fill_null("civil"),
         utype_blank.alias("_utype_blank"),
         pl.col("end_use").cast(pl.Utf8),
-        facts_key().alias("_facts"),
+        facts.alias("_facts"),
     )
 
 
