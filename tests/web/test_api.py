@@ -96,6 +96,31 @@ def test_determination_batch_in_order_with_line_errors(service: Service) -> None
     assert r.json()["counts"] == dict(Counter(x["outcome"] or "ERROR" for x in results))
 
 
+def test_determination_batch_lines_carry_their_facts(service: Service) -> None:
+    """A batch line's ``facts`` as in a single determination: ACA to Vietnam (June 2024) with
+    and without them, and a mistyped headquarters as that line's error."""
+    c, h = service.client, service.auth("officer")
+    line = {"item": "3A090.a", "destination": "VN", "date": "2024-06-15"}
+    facts = {"headquarters": "VN", "conditions_met": ["ACA"]}
+    lines = [line, line | {"facts": facts}, line | {"facts": {"headquarters": "XX"}}]
+    r = c.post("/api/v1/determinations/batch", headers=h, json={"lines": lines})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    for i in (0, 1):
+        one = c.post("/api/v1/determinations", headers=h, json=lines[i]).json()
+        assert results[i]["outcome"] == one["outcome"]
+        assert results[i]["license_exceptions"] == [e["symbol"] for e in one["license_exceptions"]]
+        by_exception: dict[str, list[str]] = {}
+        for w in one["facts_wanted"]:
+            by_exception.setdefault(w["exception"], []).append(w["fact"])
+        assert results[i]["facts_wanted"] == [
+            f"{sym}: {', '.join(dict.fromkeys(f))}" for sym, f in by_exception.items()]
+    assert results[0]["outcome"] == "LICENSE_REQUIRED" and results[1]["license_exceptions"] == [
+        "ACA"]
+    assert "ACA: headquarters, conditions_met" in results[0]["facts_wanted"]
+    assert "unknown headquarters country 'XX'" in results[2]["error"]
+
+
 def test_determination_batch_limit(service: Service) -> None:
     c, h = service.client, service.auth("officer")
     kinds = [("3A001.a.2", "2021-01-15"), ("3A001.a.2", "2020-06-29"), ("EAR99", "2021-01-15")]

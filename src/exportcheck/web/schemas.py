@@ -116,6 +116,9 @@ class DeterminationRequest(OrderLine):
 
 class BatchLine(OrderLine):
     id: str | None = Field(None, max_length=128, description="your reference, echoed back")
+    facts: TransactionFacts | None = Field(
+        None, description="the line's facts for licence exceptions, as in a single "
+        "determination; a bad one is the line's error")
 
 
 class DeterminationBatchRequest(_In):
@@ -144,6 +147,9 @@ class BatchAnswer(BaseModel):
     caveats: list[str] = Field(
         default_factory=list, description="what the answer rests on that the rule base does "
                                           "not establish, and hits an officer cleared")
+    facts_wanted: list[str] = Field(
+        default_factory=list, description="per licence exception, the facts not given that "
+        "it turns on (\"ACA: headquarters, conditions_met\")")
     error: str | None
 
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.api import default_screener, determine, record_determination
+from exportcheck.determine.batch_io import FACT_COLUMNS
 from exportcheck.determine.cleared import ClearedHits, party_roles
-from exportcheck.models import Determination
+from exportcheck.models import Determination, TransactionFacts
 from exportcheck.web.deps import Officer
 from exportcheck.web.problems import BODY_RESPONSES
 from exportcheck.web.schemas import (
@@ -77,11 +78,13 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
     from exportcheck.determine.batch import determine_frame
 
     ownership = ownership_of(req.owners)
-    rows = [line.model_dump(exclude={"id"}, mode="json") for line in req.lines]
+    rows = [line.model_dump(exclude={"id", "facts"}, mode="json") | _fact_cells(line.facts)
+            for line in req.lines]
     frame = pl.DataFrame(rows, schema={
         "item": pl.String, "destination": pl.String, "date": pl.String, "value": pl.Float64,
         "quantity": pl.Float64, "end_user": pl.String, "end_user_type": pl.String,
-        "end_use": pl.String, "consignee": pl.String})
+        "end_use": pl.String, "consignee": pl.String,
+        **dict.fromkeys(FACT_COLUMNS, pl.String)})
     wants = req.screen and any(line.end_user or line.consignee for line in req.lines)
     screener = default_screener() if wants else None
     out = determine_frame(frame, screener=screener, workers=1, ownership=ownership)
@@ -93,12 +96,22 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
             review_policy=row["review_policy"], hold=bool(row["hold"]),
             if_confirmed=row["if_confirmed"], if_out_of_scope=row["if_out_of_scope"],
             exception_conditions=_split(row["exception_conditions"], " | "),
-            caveats=_split(row["caveats"], " | "), error=row["error"]))
+            caveats=_split(row["caveats"], " | "),
+            facts_wanted=_split(row["facts_wanted"], " | "), error=row["error"]))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1
     return DeterminationBatchResponse(results=results, counts=counts,
                                       lists_version=screener.version if screener else None)
+
+
+def _fact_cells(facts: TransactionFacts | None) -> dict[str, str | None]:
+    """A line's facts as the batch path's columns (batch_io.FACT_COLUMNS)."""
+    if facts is None:
+        return dict.fromkeys(FACT_COLUMNS)
+    return {"headquarters": facts.headquarters,
+            "nac_notified": facts.nac_notified.isoformat() if facts.nac_notified else None,
+            "conditions_met": ",".join(sorted(facts.conditions_met)) or None}
 
 
 def _split(text: str | None, sep: str = ",") -> list[str]:
