@@ -137,6 +137,10 @@ def test_the_facts_an_exception_rests_on_are_given_on_the_check_page(officer) ->
             "Macau or Country Group D:5") in without
     assert "ACA Conditions met: the exporter confirms: the item is not designed" in without
     assert "give --" not in without  # the engine's words name no command-line option
+    # the folded facts form opens beside an answer that wants facts, and stays shut otherwise
+    assert '<details class="wide exception-facts" open>' in check(officer, **line).text
+    nlr = check(officer, item="EAR99", destination="DE", date="2024-06-15").text
+    assert '<details class="wide exception-facts">' in nlr
     r = check(officer, **line, headquarters="vn", conditions_met="ACA")
     art = text_of(r.text, "On 2024-06-15")
     assert "EXCEPTION AVAILABLE" in art and "headquarters VN (as stated)" in art
