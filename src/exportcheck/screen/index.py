@@ -159,8 +159,9 @@ class NameIndex:
         }
 
     def _arrays(self) -> dict[str, np.ndarray]:
-        return {"flat": self._flat, "offsets": self._offsets, "name_code": self._name_code,
-                "wtot": self._wtot}
+        # the posting lists stored as int32 (half the bytes of the intp they are used as)
+        return {"flat": self._flat.astype(np.int32), "offsets": self._offsets,
+                "name_code": self._name_code, "wtot": self._wtot}
 
     @classmethod
     def from_state(cls, entries: list[ListEntry], state: dict) -> NameIndex:
