@@ -76,6 +76,22 @@ def test_the_facts_wanted_and_the_bad_facts_are_named() -> None:
     assert "unknown licence exception(s) FOO" in errors[7]
 
 
+def test_odd_characters_in_a_fact_are_that_line_s_error_only() -> None:
+    """A separator-like or control character in a cell is bad input of that line, not a
+    crash of the file, and the other lines are answered."""
+    lines = LINES.head(2).vstack(pl.DataFrame({
+        "item": ["3A090.a"] * 3, "destination": ["VN"] * 3, "date": ["2024-06-15"] * 3,
+        "value": ["1"] * 3, "Headquarters": ["V|N", "VN", None],
+        "NAC notified": [None, "2024-04-01\x1f", None],
+        "conditions_met": ["ACA", "ACA|NAC", "AC\x1fA"]}))
+    out = determine_frame(lines)
+    assert out.get_column("outcome").to_list()[:2] == ["LICENSE_REQUIRED", "EXCEPTION_AVAILABLE"]
+    errors = out.get_column("error").to_list()[2:]
+    assert "unknown headquarters country 'V|N'" in errors[0]
+    assert "invalid nac_notified date '2024-04-01\ufffd'" in errors[1]
+    assert "unknown licence exception(s) AC\ufffdA" in errors[2]
+
+
 def test_an_output_with_facts_wanted_is_not_taken_as_input() -> None:
     with pytest.raises(InvalidInput, match="facts_wanted"):
         check_answer_columns(determine_frame(LINES.head(1)).columns)

@@ -27,6 +27,7 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
     CONDITIONS,
     DATE_ALIASES,
     FACT_COLUMNS,
+    FACT_SEP,
     OUT_COLUMNS,
     SCOPE,
     check_answer_columns,
@@ -114,24 +115,27 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
 
 
 def facts_key() -> pl.Expr:
-    """The line's facts (:data:`FACT_COLUMNS`) as one key, "HQ|NAC date|SYMBOLS" (codes upper
-    case, symbols sorted), or null when none is given: lines with the same facts share their
-    answer. A fact is checked where it is used (batch_keys.line_facts): a bad one is the line's
-    error."""
+    """The line's facts (:data:`FACT_COLUMNS`) as one key, headquarters, NAC date and symbols
+    joined by :data:`FACT_SEP` (codes upper case, symbols sorted), or null when none is given:
+    lines with the same facts share their answer. A fact is checked where it is used
+    (batch_keys.line_facts): a bad one is the line's error."""
     def text(col: str) -> pl.Expr:
-        return pl.col(col).cast(pl.Utf8).str.strip_chars().fill_null("")
+        # a control character in a cell cannot be a valid fact: shown as U+FFFD in the error,
+        # it can never be taken for the separator
+        return (pl.col(col).cast(pl.Utf8).str.replace_all(r"[\x00-\x1f]", "\ufffd")
+                .str.strip_chars().fill_null(""))
 
     met = (text("conditions_met").str.to_uppercase().str.replace_all(r"[\s;]+", ",")
            .str.split(",").list.eval(pl.element().filter(pl.element() != ""))
            .list.unique().list.sort().list.join(","))
     hq, nac = text("headquarters").str.to_uppercase(), text("nac_notified")
     return (pl.when((hq == "") & (nac == "") & (met == "")).then(None)
-            .otherwise(pl.concat_str([hq, nac, met], separator="|")))
+            .otherwise(pl.concat_str([hq, nac, met], separator=FACT_SEP)))
 
 
 #: a line that gives a NAC notification date: its answer turns on its own date (BIS's period to
 #: object runs from the notification), not only on its period of unchanged rules
-NAC_GIVEN = pl.col("_facts").str.contains(r"^[^|]*\|[^|]+\|").fill_null(False)
+NAC_GIVEN = pl.col("_facts").str.contains(r"^[^\x1f]*\x1f[^\x1f]+\x1f").fill_null(False)
 
 
 def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:

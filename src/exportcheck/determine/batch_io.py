@@ -49,6 +49,8 @@ FACTS_WANTED = "facts_wanted"
 #: the optional columns of the facts some licence exceptions rest on, as ``check`` takes them
 #: (TransactionFacts: headquarters ISO code, NAC notification date, symbols confirmed)
 FACT_COLUMNS = ("headquarters", "nac_notified", "conditions_met")
+#: what joins a line's facts into its key (no cell keeps a control character: batch.facts_key)
+FACT_SEP = "\x1f"
 
 DATE_ALIASES = ["date", "on", "ship_date"]
 #: each order-line field and the column names that give it, in order of preference

@@ -17,6 +17,7 @@ import polars as pl
 from exportcheck.determine.batch_io import (
     CAVEATS,
     CONDITIONS,
+    FACT_SEP,
     FACTS_WANTED,
     OUT_COLUMNS,
     SCOPE,
@@ -76,7 +77,7 @@ def line_facts(key: str | None) -> TransactionFacts | None:
     a NAC date that is not YYYY-MM-DD is bad input (the line's error)."""
     if key is None:
         return None
-    hq, nac, met = key.split("|")
+    hq, nac, met = key.split(FACT_SEP)
     return TransactionFacts(
         headquarters=hq or None,
         nac_notified=parse_iso_date(nac, "nac_notified date") if nac else None,
