@@ -3,6 +3,7 @@ Licences page, where an officer reverses one from its row with a recorded reason
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -168,6 +169,9 @@ def test_an_exception_shipment_states_the_facts_it_rests_on(officer_page: TestCl
             "consignee": "Compute JSC", "end_user": "Compute JSC"}
     r = officer_page.post("/licences/ship", data=form)
     assert "Shipment refused" in r.text and "headquarters not stated" in r.text
+    # the facts it wants are named, and the folded facts form opens to take them
+    assert "facts not given: headquarters, conditions met ACA" in html.unescape(r.text)
+    assert '<details class="wide exception-facts" open>' in r.text
     again = {**form, **_hidden(r.text.split('action="/licences/ship"')[1]),
              "headquarters": "VN", "conditions_met": "ACA"}
     r = officer_page.post("/licences/ship", data=again)

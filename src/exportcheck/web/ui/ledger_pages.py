@@ -126,7 +126,9 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
         return _licences_page(request, user, form, refusal={
             "detail": str(exc), "rule": exc.rule, "exception": exception,
             "overridable": bool(exception) and exc.rule != "prohibited",
-            "review": _held_parties(exc, spec.destination)})
+            "review": _held_parties(exc, spec.destination),
+            # facts the exception turns on that were not given: the facts form opens
+            "facts_wanted": list(getattr(exc, "facts_wanted", ()))})
     except ExportCheckError as exc:
         return _licences_page(request, user, form, error=str(exc))
     if not out.created:
