@@ -241,6 +241,28 @@ def test_batch_on_dask_reads_headers_in_any_case_and_keeps_row_errors(
     assert got["Order ID"][0] == "'=SO-0" and got["value"][2] == "-5"
 
 
+def test_batch_facts_on_dask_equal_one_process(cli: Cli, dask_args: list[str],
+                                               tmp_path: Path) -> None:
+    """The fact columns (headquarters, NAC notification, conditions met) reach the Dask
+    workers: the same answers and line errors as in one process, across partitions."""
+    src = tmp_path / "facts.csv"
+    src.write_text(
+        "item,destination,date,Headquarters,NAC Notified,conditions_met\n"
+        + "3A090.a,VN,2024-06-15,,,\n3A090.a,VN,2024-06-15,vn,,ACA\n"
+        + "3A090.a,CN,2024-06-01,,2024-04-01,NAC\n3A090.a,CN,2024-06-01,,2024-05-20,NAC\n"
+        + "3A090.a,VN,2024-06-15,XX,,\n" * 2, encoding="utf-8")
+    code, _, err = cli(["batch", str(src), "-o", str(tmp_path / "one.csv")])
+    assert code == 0, err
+    code, _, err = cli(["batch", str(src), "-o", str(tmp_path / "dask.csv"), *dask_args,
+                        "--partition-rows", "2"])
+    assert code == 0, err
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
+    got = pl.read_csv(tmp_path / "dask.csv", infer_schema_length=0)
+    assert got["outcome"].to_list()[:4] == ["LICENSE_REQUIRED", "EXCEPTION_AVAILABLE",
+                                            "EXCEPTION_AVAILABLE", "LICENSE_REQUIRED"]
+    assert "unknown headquarters country 'XX'" in got["error"][5]
+
+
 def test_impact_on_dask_reads_headers_in_any_case_and_keeps_row_errors(
         cli: Cli, dask_args: list[str], tmp_path: Path) -> None:
     src = str(_review17_orders(tmp_path / "orders.csv"))
