@@ -68,8 +68,9 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     # (determine_frame's caveats); a file without the column takes the documented default
     utype_blank = (pl.col("end_user_type").cast(pl.Utf8).str.strip_chars().fill_null("") == ""
                    if "end_user_type" in df.columns else pl.lit(False))
-    facts = (facts_key() if any(c in df.columns for c in FACT_COLUMNS)
-             else pl.lit(None, pl.Utf8))  # most order books have none: nothing to compute
+    # most order books state no facts: then no fact column is added and no key computed
+    has_facts = any(c in df.columns for c in FACT_COLUMNS)
+    facts = facts_key() if has_facts else pl.lit(None, pl.Utf8)
     for canon in ("item", "destination", "date") if dated else ("item", "destination"):
         if canon not in df.columns:
             raise InvalidInput(f"order lines need a {canon!r} column (or one of "
@@ -81,7 +82,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         ("consignee", None),
         ("end_user_type", "civil"),
         ("end_use", None),
-        *((c, None) for c in FACT_COLUMNS),
+        *((c, None) for c in (FACT_COLUMNS if has_facts else ())),
     ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
@@ -229,8 +230,10 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
             .sort("_row")
             .get_column("_epoch")
         )
-    df = df.with_columns(epoch).with_columns(
-        pl.when(NAC_GIVEN).then(pl.col("_day")).otherwise(pl.col("_epoch")).alias("_epoch"))
+    df = df.with_columns(epoch)
+    if df.get_column("_facts").null_count() < df.height:
+        df = df.with_columns(
+            pl.when(NAC_GIVEN).then(pl.col("_day")).otherwise(pl.col("_epoch")).alias("_epoch"))
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
         pl.coalesce(
