@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -43,6 +45,38 @@ def test_upgrade_is_idempotent_and_reaches_every_head(db_url):
     assert any(h.startswith("ledger_") for h in script_heads())
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT seq FROM audit_head")).scalar() == 0
+
+
+def test_the_shipped_heads_are_the_scripts_heads() -> None:
+    """migrate.HEADS spares an up-to-date database the Alembic import: a new migration must
+    be added to it (else every command would hand the database to Alembic again)."""
+    from exportcheck.db.migrate import HEADS
+
+    assert set(HEADS) == script_heads()
+
+
+def test_an_up_to_date_database_opens_without_alembic(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    upgrade(get_engine(url))
+    probe = ("import sys\nfrom exportcheck.db import get_engine, upgrade\n"
+             f"upgrade(get_engine({url!r}))\nprint('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+    # a database behind the scripts is still upgraded (the fast path skips equal heads only)
+    from alembic import command
+
+    from exportcheck.db import migrate
+
+    engine = get_engine(url)
+    cfg = migrate.alembic_config()
+    cfg.attributes["engine"] = engine
+    command.downgrade(cfg, "ledger@-1")
+    assert "ledger_0004" in current_heads(engine)
+    migrate._done.clear()
+    upgrade(engine)
+    assert current_heads(engine) == script_heads()
+    assert "ledger_shipment_reversal" in sa.inspect(engine).get_table_names()
 
 
 def _upgrade_in_child(url: str) -> bool:
