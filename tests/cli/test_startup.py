@@ -3,6 +3,7 @@ do not pay for the determination engine, and ``exportcheck.determine`` stays the
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -45,11 +46,28 @@ print(callable(exportcheck.determine), exportcheck.determine is determine,
     assert r.stdout.split() == ["True", "True", "exportcheck.determine.engine", "NLR", "True"]
 
 
+def test_the_ledger_reads_a_classification_without_the_engine() -> None:
+    """exportcheck.determine's names load on first use too: the ledger's schemas need only
+    its item parser, not the engine and the screener behind it."""
+    probe = ("import sys\nimport exportcheck.ledger.schemas\nfrom exportcheck.determine "
+             "import parse_item\nprint(sorted(m for m in ('exportcheck.determine.engine', "
+             "'exportcheck.screen.service') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+    from exportcheck import determine as package_function
+    from exportcheck.determine import determine
+
+    assert determine is package_function
+
+
 def test_an_unknown_public_name_is_an_attribute_error() -> None:
     import exportcheck
 
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
         exportcheck.no_such_name  # noqa: B018
+    package = importlib.import_module("exportcheck.determine")  # the subpackage, not the function
+    with pytest.raises(AttributeError, match=r"'exportcheck\.determine' has no attribute 'nope'"):
+        package.nope  # noqa: B018
 
 
 def test_every_command_has_a_one_line_summary_in_its_group() -> None:
