@@ -55,8 +55,7 @@ def __getattr__(name: str) -> Any:
     if name not in _PUBLIC:
         raise AttributeError(f"module 'exportcheck' has no attribute {name!r}")
     value = getattr(importlib.import_module(_PUBLIC[name]), name)
-    if name != "determine":  # the property below keeps that one
-        globals()[name] = value
+    globals()[name] = value
     return value
 
 

@@ -139,6 +139,14 @@ def facts_key() -> pl.Expr:
 NAC_GIVEN = pl.col("_facts").str.contains(r"^[^\x1f]*\x1f[^\x1f]+\x1f").fill_null(False)
 
 
+def nac_on_its_day(df: pl.DataFrame, epoch: str, day: pl.Expr) -> pl.DataFrame:
+    """``epoch`` replaced by ``day`` on the lines with a NAC notification (:data:`NAC_GIVEN`);
+    nothing computed for an order book stating no facts."""
+    if df.get_column("_facts").null_count() == df.height:
+        return df
+    return df.with_columns(pl.when(NAC_GIVEN).then(day).otherwise(pl.col(epoch)).alias(epoch))
+
+
 def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:
     """``col`` as Float64, and "<col> X is not a number" where text was given that is not one
     (numbers stored as text are read; a numeric column is taken as it is, at no cost)."""
@@ -230,10 +238,7 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
             .sort("_row")
             .get_column("_epoch")
         )
-    df = df.with_columns(epoch)
-    if df.get_column("_facts").null_count() < df.height:
-        df = df.with_columns(
-            pl.when(NAC_GIVEN).then(pl.col("_day")).otherwise(pl.col("_epoch")).alias("_epoch"))
+    df = nac_on_its_day(df.with_columns(epoch), "_epoch", pl.col("_day"))
     early = pl.col("_day") < RULEBASE_START
     return df.drop("_dated").with_columns(
         pl.coalesce(

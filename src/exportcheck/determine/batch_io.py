@@ -22,6 +22,7 @@ import polars as pl
 
 from exportcheck.csvsafe import safe_frame
 from exportcheck.errors import InvalidInput
+from exportcheck.models import TransactionFacts
 
 OUT_COLUMNS = [
     "outcome",
@@ -48,7 +49,7 @@ CONDITIONS = "exception_conditions"
 FACTS_WANTED = "facts_wanted"
 #: the optional columns of the facts some licence exceptions rest on, as ``check`` takes them
 #: (TransactionFacts: headquarters ISO code, NAC notification date, symbols confirmed)
-FACT_COLUMNS = ("headquarters", "nac_notified", "conditions_met")
+FACT_COLUMNS = tuple(TransactionFacts.model_fields)
 #: what joins a line's facts into its key (no cell keeps a control character: batch.facts_key)
 FACT_SEP = "\x1f"
 

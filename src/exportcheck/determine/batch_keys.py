@@ -118,8 +118,6 @@ def _decide_key(
         return {"lo": err, "hi": err, "limit": None}
 
 
-
-
 _STATE: dict[str, object] = {}
 _CHUNK = 2048
 

@@ -186,10 +186,9 @@ def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
     epochs = [vb.epoch_of(rs, dest, ecc, day, ownership=ownership, caveats=False)
               for dest, ecc in pairs.iter_rows()]
     table = pairs.with_columns(pl.Series(name, epochs, dtype=pl.Date))
-    return df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True).drop(
-        "_dated"
-    ).with_columns(  # a NAC notification is checked against the day itself (vb.NAC_GIVEN)
-        pl.when(vb.NAC_GIVEN).then(pl.lit(day)).otherwise(pl.col(name)).alias(name))
+    joined = df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True)
+    # a NAC notification is checked against the day itself
+    return vb.nac_on_its_day(joined.drop("_dated"), name, pl.lit(day))
 
 
 def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import InvalidInput, NotAuthenticated, PermissionDenied
+from exportcheck.models import TransactionFacts
 from exportcheck.web.deps import optional_principal
 
 M = TypeVar("M", bound=BaseModel)
@@ -26,7 +27,7 @@ LABELS = {
     "conditions_met": "Conditions met",
 }
 #: the form fields of the facts a licence exception rests on (``TransactionFacts``)
-FACT_FIELDS = ("headquarters", "nac_notified", "conditions_met")
+FACT_FIELDS = tuple(TransactionFacts.model_fields)
 
 
 def facts_from_form(data: dict[str, Any]) -> dict[str, Any] | None:
