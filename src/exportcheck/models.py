@@ -144,14 +144,22 @@ class ExceptionOption(BaseModel):
 
 
 class FactWanted(BaseModel):
-    """A fact the order line did not give on which a licence exception's availability turns:
-    the exception is not claimed until it is given (each interface says how to give it)."""
+    """A fact the order line did not give on which a licence exception's availability turns
+    (the exception is not claimed until it is given), or the review policy (each interface
+    says how to give it)."""
 
-    exception: str = Field(description="the licence exception symbol", examples=["AIA"])
+    exception: str | None = Field(
+        description="the licence exception symbol; null when the fact bears on the review "
+        "policy", examples=["AIA"])
     fact: Literal["headquarters", "nac_notified", "conditions_met"] = Field(
         description="the field of TransactionFacts that supplies it"
     )
     condition: str = Field(description="the condition in words, as the trace states it")
+
+    @property
+    def subject(self) -> str:
+        """What the fact decides, in words: the exception's symbol or "review policy"."""
+        return self.exception or "review policy"
 
 
 class PartyMatch(BaseModel):
@@ -171,7 +179,8 @@ class PartyMatch(BaseModel):
 
 
 class IfConfirmed(BaseModel):
-    """The answer the line would have if its best held candidate were confirmed."""
+    """The answer the line would have if a held candidate were confirmed: the strictest over
+    its candidates, the best-scored among equally strict ones."""
 
     match: str = Field(description="the candidate assumed confirmed: list, entry and name")
     outcome: Outcome

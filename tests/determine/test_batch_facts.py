@@ -54,7 +54,7 @@ def test_batch_with_facts_equals_check_row_for_row() -> None:
             assert got["outcome"] is None and got["error"], (row, got)
             answers.append(("ERROR", str(exc)[:20]))
             continue
-        wanted = {w.exception for w in d.facts_wanted}
+        wanted = {w.subject for w in d.facts_wanted}
         assert got["outcome"] == d.outcome.value, (row, got)
         assert got["license_exceptions"] == ",".join(e.symbol for e in d.license_exceptions)
         assert {p.split(":")[0] for p in (got["facts_wanted"] or "").split(" | ") if p} == wanted
@@ -69,7 +69,8 @@ def test_batch_with_facts_equals_check_row_for_row() -> None:
 def test_the_facts_wanted_and_the_bad_facts_are_named() -> None:
     out = determine_frame(LINES).get_column
     assert out("facts_wanted")[0] == (
-        "NAC: headquarters, nac_notified, conditions_met | ACA: headquarters, conditions_met")
+        "review policy: headquarters | NAC: headquarters, nac_notified, conditions_met | "
+        "ACA: headquarters, conditions_met")
     errors = out("error").to_list()
     assert "invalid nac_notified date '2024-02-30'" in errors[5]
     assert "unknown headquarters country 'XX'" in errors[6]

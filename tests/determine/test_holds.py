@@ -7,6 +7,7 @@ through the store on a throwaway SQLite database holding the same sample lists.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -72,6 +73,31 @@ def test_partial_sdn_hit_would_be_prohibited_if_confirmed(samples: Screener) -> 
     assert (d.party_matches[0].list, d.party_matches[0].entry_id) == CARRIE
     assert d.if_confirmed.outcome.value == "PROHIBITED" and d.if_confirmed.agency.value == "OFAC"
     assert "501.801" in d.if_confirmed.citation
+
+
+def test_if_confirmed_is_the_strictest_candidate(tmp_path: Path) -> None:
+    """John Lee is on the SDN list and, as "John Ka-chiu Lee", on Treasury's NS-MBS list,
+    which blocks nothing: both tie at the top, NS-MBS sorts first, and confirming the SDN entry
+    makes the line PROHIBITED. That answer is the one shown."""
+    lists = tmp_path / "lists"
+    shutil.copytree(SAMPLES_DIR, lists)
+    with (lists / "consolidated.csv").open("a", encoding="utf-8") as fh:
+        fh.write("csl-6041,Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury "
+                 "Department,29250,Individual,HKAA,John Ka-chiu Lee,,HK,,,,,,,,,,,,,,"
+                 "https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList,"
+                 "John Lee; Ka Chiu Lee; Jiachao Li,,,,,,\n")
+    screener = Screener.from_paths([lists])
+    d = determine("EAR99", "DE", date(2024, 1, 15), end_user="John Ka-chiu Lee",
+                  screener=screener)
+    assert d.hold and d.outcome.value == "NLR"
+    top = [(m.list, m.entry_id) for m in d.party_matches[:2]]
+    assert top == [("NONSDN", "29250"), ("SDN", "29250")]
+    assert d.party_matches[0].score == d.party_matches[1].score
+    ic = d.if_confirmed
+    assert ic.outcome.value == "PROHIBITED" and ic.match.startswith("SDN 29250")
+    assert "501.801" in (ic.citation or "")
+    held = next(s for s in d.trace if s.rule.startswith("HOLD"))
+    assert "strictest if confirmed: SDN 29250" in held.detail
 
 
 def test_exact_name_without_corroborating_evidence_is_held(samples: Screener) -> None:

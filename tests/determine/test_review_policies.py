@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from exportcheck import determine
 from exportcheck.errors import UnknownItem
-from exportcheck.models import Determination
+from exportcheck.models import Determination, TransactionFacts
 from exportcheck.rules import schema as s
 from exportcheck.rules.loader import BUNDLED
 from exportcheck.rules.ruleset import load_ruleset
@@ -75,6 +75,35 @@ def test_control_row_follows_the_requirement() -> None:
     d = determine("3A090.a", "SA", date(2024, 1, 5))
     assert _policy_rows(d) == ["rs-ac-2023-other"]
     assert _policy_rows(determine("3A090.a", "CN", date(2024, 1, 5))) == ["rs-ac-2023-d5"]
+
+
+def test_headquarters_row_applies_by_the_stated_headquarters() -> None:
+    """742.6(b)(10): entities headquartered in Macau or D:5 get the presumption of denial
+    wherever they are; not stated, the answer says the policy turns on it."""
+    on = date(2024, 3, 1)
+    unknown = determine("3A090.a", "AE", on)
+    in_d5 = determine("3A090.a", "AE", on, facts=TransactionFacts(headquarters="CN"))
+    outside = determine("3A090.a", "AE", on, facts=TransactionFacts(headquarters="GB"))
+    assert _policy_rows(unknown) == _policy_rows(outside) == ["rs-ac-2023-other"]
+    assert _policy_rows(in_d5) == ["rs-ac-2023-d5"]
+    assert (in_d5.review_policy or "").startswith("presumption of denial")
+    assert "headquarters CN as stated" in _steps(in_d5, "Licence review policy for")[0].detail
+    wanted = [w for w in unknown.facts_wanted if w.exception is None]
+    assert [(w.fact, w.subject) for w in wanted] == [("headquarters", "review policy")]
+    assert "presumption of denial" in wanted[0].condition
+    assert not [w for w in in_d5.facts_wanted + outside.facts_wanted if w.exception is None]
+    # a D:5 destination has the row by its place: nothing turns on the headquarters
+    cn = determine("3A090.a", "CN", on)
+    assert _policy_rows(cn) == ["rs-ac-2023-d5"]
+    assert not [w for w in cn.facts_wanted if w.exception is None]
+    # before the 2023 rule the headquarters changed nothing
+    old = determine("3A090.a", "AE", date(2023, 3, 1), facts=TransactionFacts(headquarters="CN"))
+    assert "rs-ac-2023-d5" not in _policy_rows(old)
+
+
+def test_headquarters_row_needs_a_place() -> None:
+    with pytest.raises(ValidationError, match="headquarters needs countries or groups"):
+        s.ReviewPolicy(id="x", reason="RS", policy="p", citation="15 CFR 742", headquarters=True)
 
 
 def test_rows_change_on_their_dates() -> None:

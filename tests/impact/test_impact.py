@@ -189,6 +189,20 @@ def test_bad_lines_get_an_error_column() -> None:
     assert r.lines["changed"].to_list() == [True, False, False, False]
 
 
+def test_a_refused_value_is_no_money() -> None:
+    """An infinite, not-a-number or negative value is the line's error and adds nothing to the
+    totals (a value of 1e400 made every total NaN and the web page fail)."""
+    frame = pl.DataFrame({"item": ["3A001.a.2"] * 5, "destination": ["HK"] * 5,
+                          "value": ["1e400", "100", "inf", "-5", "nan"]})
+    r = impact(frame, D0, D2)
+    assert [e is not None for e in r.lines["error"].to_list()] == [True, False, True, True, True]
+    assert r.lines["value"].to_list() == [None, 100.0, None, None, None]
+    totals = r.summary.totals
+    assert totals.value == 100.0 and totals.errors == 4
+    assert all(math.isfinite(t.value) for t in totals.transitions)
+    assert "NaN" not in r.summary.model_dump_json()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -132,7 +132,9 @@ def test_the_facts_an_exception_rests_on_are_given_on_the_check_page(officer) ->
     line = {"item": "3A090.a", "destination": "VN", "date": "2024-06-15"}
     without = text_of(check(officer, **line).text, "On 2024-06-15")
     assert "LICENSE REQUIRED" in without and "headquarters not stated" in without
-    assert "Facts wanted NAC Headquarters: VN is not in Macau or Country Group D:5" in without
+    assert ("Facts wanted Review policy Headquarters: if the end user or its ultimate parent is "
+            "headquartered in Macau or Country Group D:5: presumption of denial") in without
+    assert "NAC Headquarters: VN is not in Macau or Country Group D:5" in without
     assert ("ACA Headquarters: the end user and its ultimate parent are not headquartered in "
             "Macau or Country Group D:5") in without
     assert "ACA Conditions met: the exporter confirms: the item is not designed" in without

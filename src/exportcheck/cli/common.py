@@ -276,7 +276,7 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
                   + " if the item is outside the scope of: " + "; ".join(o.lines))
     for w in d.facts_wanted:
         t.add_row("[bold yellow]fact wanted[/]",
-                  f"{w.exception}: give {FACT_OPTION[w.fact].format(w.exception)}: {w.condition}")
+                  f"{w.subject}: give {FACT_OPTION[w.fact].format(w.exception)}: {w.condition}")
     held = {(m.list, m.entry_id) for m in d.party_matches}
     for h in d.screening_hits:
         if (h.list, h.entry_id) not in held:

@@ -371,7 +371,7 @@ def determine_frame(
     An optional ``consignee`` column is screened like ``end_user``; ``ownership`` (an
     :class:`~exportcheck.screen.ownership.Ownership`) adds the hits parties get through their
     owners. ``hold`` is true where a potential match was set aside (the outcome is the answer
-    without it) and ``if_confirmed`` is the outcome if the best candidate were confirmed.
+    without it) and ``if_confirmed`` is the outcome if a candidate were confirmed (the strictest).
     ``memo``: see :func:`decide_keys`; ``signatures``: what parties screened to before, see
     :func:`~exportcheck.determine.batch_parties.collapse_parties`.
 

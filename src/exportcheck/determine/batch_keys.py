@@ -68,7 +68,7 @@ def _wanted(ctx: Context) -> str | None:
     """Determination.facts_wanted in a cell: "ACA: headquarters, conditions_met | NAC: ..."."""
     by: dict[str, list[str]] = {}
     for w in ctx.facts_wanted:
-        by.setdefault(w.exception, []).append(w.fact)
+        by.setdefault(w.subject, []).append(w.fact)
     return " | ".join(f"{sym}: {', '.join(dict.fromkeys(f))}" for sym, f in by.items()) or None
 
 

@@ -13,6 +13,7 @@ from exportcheck.determine.exceptions_ac import check_facts
 from exportcheck.determine.items import parse_item
 from exportcheck.errors import InvalidInput, UnknownDestination
 from exportcheck.models import (
+    OUTCOME_RANK,
     Agency,
     Determination,
     EndUserType,
@@ -183,15 +184,22 @@ def evaluate(
     screening = parties.screen_parties(ctx, screener, ownership)
     _run(ctx, screening)
     if screening.held:
-        # the answer if the best candidate is confirmed: the same line, that hit applied
-        alt = fresh(False)
-        _run(alt, screening.confirming(0))
-        ctx.if_confirmed = holds.if_confirmed(ctx, alt)
+        # the answer if a candidate is confirmed: the same line with that hit applied, for
+        # each candidate; the strictest is reported (an SDN entry that ties with a NONSDN one
+        # must not hide behind it), the best-scored on a tie
+        worst = None
+        for i in range(len(screening.held)):
+            alt = fresh(False)
+            _run(alt, screening.confirming(i))
+            answer = holds.if_confirmed(ctx, alt, i)
+            if worst is None or OUTCOME_RANK[answer.outcome] > OUTCOME_RANK[worst.outcome]:
+                worst = answer
+        ctx.if_confirmed = worst
         ctx.note(
             "HOLD: potential restricted-party match",
             None,
             True,
-            f"{len(screening.held)} potential match(es) not applied (best: "
+            f"{len(screening.held)} potential match(es) not applied (strictest if confirmed: "
             f"{ctx.if_confirmed.match}); if confirmed the outcome would be "
             f"{ctx.if_confirmed.outcome.value}"
             + (f" ({ctx.if_confirmed.requirement})" if ctx.if_confirmed.requirement else "")

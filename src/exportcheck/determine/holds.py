@@ -4,8 +4,8 @@ A screening hit at or above the threshold is a *candidate*. It decides the deter
 when it is certain (:mod:`exportcheck.screen.certainty`: the exact name corroborated by other
 evidence, a chain of certain owners, or a ``confirmed`` disposition). Otherwise the outcome is
 computed without it, the line is held (``hold``), the candidate is listed in
-``party_matches``, and ``if_confirmed`` gives the answer the line would have if the best
-candidate were confirmed. A ``cleared`` disposition removes the candidate (the screener
+``party_matches``, and ``if_confirmed`` gives the answer the line would have if a candidate
+were confirmed: the strictest over the candidates (the best-scored among equals). A ``cleared`` disposition removes the candidate (the screener
 suppresses it), a ``confirmed`` one makes it certain: either resolves the hold on the next
 determination.
 
@@ -96,12 +96,12 @@ def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
     return kept
 
 
-def if_confirmed(ctx: Context, alt: Context) -> IfConfirmed:
-    """What ``alt`` (the same line with the best candidate confirmed) answers, and why."""
+def if_confirmed(ctx: Context, alt: Context, i: int = 0) -> IfConfirmed:
+    """What ``alt`` (the same line with held candidate ``i`` confirmed) answers, and why."""
     from exportcheck.determine.engine import verdict
     from exportcheck.determine.parties import CITATIONS
 
-    match = ctx.party_matches[0]
+    match = ctx.party_matches[i]
     v = verdict(alt)
     new: list[Requirement] = [r for r in alt.requirements if r not in ctx.requirements]
     decisive = next((r for r in new if r.prohibited), new[0] if new else None)

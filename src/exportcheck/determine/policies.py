@@ -34,16 +34,20 @@ def _item_hit(ctx: Context, row: s.ReviewPolicy) -> bool:
     return True
 
 
-def applies(ctx: Context, row: s.ReviewPolicy, reason: str, control: str | None) -> bool:
-    """Whether every condition ``row`` states holds for this requirement."""
+def _in(ctx: Context, code: str | None, row: s.ReviewPolicy) -> bool:
+    return code is not None and (
+        code in row.countries or any(ctx.snapshot.in_group(code, g) for g in row.groups))
+
+
+def applies(ctx: Context, row: s.ReviewPolicy, reason: str, control: str | None,
+            anywhere: bool = False) -> bool:
+    """Whether every condition ``row`` states holds for this requirement (``anywhere``: but
+    the place, for a row that may apply by the headquarters alone)."""
     base = reason.rstrip("0123456789")
     if row.reason not in (reason, base):
         return False
-    dest = ctx.ear_destination
-    where = bool(row.countries or row.groups)
-    if where and not (
-        dest in row.countries or any(ctx.snapshot.in_group(dest, g) for g in row.groups)
-    ):
+    if (row.countries or row.groups) and not anywhere and not _in(ctx, ctx.ear_destination, row) \
+            and not (row.headquarters and _in(ctx, ctx.facts.headquarters, row)):
         return False
     if row.controls and control not in row.controls:
         return False
@@ -78,10 +82,30 @@ def policy_for(ctx: Context, reason: str, label: str, control: str | None = None
         )
         return None
     unsure = " [UNSURE: see the row's note]" if "UNSURE" in (row.note or "") else ""
+    hq = ctx.facts.headquarters
+    by_hq = (f" (headquarters {hq} as stated)"
+             if row.headquarters and not _in(ctx, ctx.ear_destination, row) else "")
     ctx.note(
         f"Licence review policy for {label}: row {row.id}",
         row,
         True,
-        f"{row.policy}{unsure}",
+        f"{row.policy}{unsure}{by_hq}",
     )
+    if hq is None:
+        _headquarters_wanted(ctx, row, reason, control)
     return f"{row.policy} ({row.citation})"
+
+
+def _headquarters_wanted(ctx: Context, chosen: s.ReviewPolicy, reason: str,
+                         control: str | None) -> None:
+    """Say that the policy turns on a headquarters not given: a headquarters row that would
+    win over ``chosen`` if the end user were headquartered in its place (742.6(b)(10))."""
+    for row in ctx.snapshot.review_policies.get(reason.rstrip("0123456789"), []):
+        if (row.headquarters and row is not chosen and row.policy != chosen.policy
+                and row.specificity >= chosen.specificity
+                and applies(ctx, row, reason, control, anywhere=True)):
+            where = " or ".join(["Macau" if c == "MO" else c for c in row.countries]
+                                + [f"Country Group {g}" for g in row.groups])
+            ctx.want_fact(None, "headquarters",
+                          f"if the end user or its ultimate parent is headquartered in {where}: "
+                          f"{row.policy} ({row.citation}); headquarters not stated")

@@ -458,7 +458,9 @@ def _line_table(df: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
         "end_user_type",
         "end_use",
         category(pl.col("item").fill_null("")).alias("category"),
-        "value",
+        # a value the line is refused for (infinite, not a number, negative) is no money
+        pl.when(pl.col("value").is_finite() & (pl.col("value") >= 0)).then(pl.col("value"))
+        .alias("value"),
         *money,
         "old_outcome",
         "new_outcome",

@@ -455,8 +455,11 @@ class ReviewPolicy(Cited):
     of ``countries`` or in one of ``groups``; the item matches ``items`` (ECCN patterns, as
     in chart footnotes) or ``item_regex``; the requirement comes from one of ``controls``
     (special-control or footnote ids); ``military``: the end user is military or the stated
-    end use is military. Of the rows that apply, the most specific wins
-    (:func:`specificity`); on a tie the later row in the file wins.
+    end use is military; ``headquarters``: the row applies too when the stated headquarters of
+    the end user (or of its ultimate parent) is one of ``countries`` or in one of ``groups``,
+    wherever the destination (742.6(b)(10): entities headquartered in Macau or D:5). Of the rows
+    that apply, the most specific wins (:func:`specificity`); on a tie the later row in the file
+    wins.
     """
 
     id: str
@@ -468,6 +471,13 @@ class ReviewPolicy(Cited):
     item_regex: str | None = None
     controls: list[str] = []
     military: bool = False
+    headquarters: bool = False
+
+    @model_validator(mode="after")
+    def _where(self) -> ReviewPolicy:
+        if self.headquarters and not (self.countries or self.groups):
+            raise ValueError(f"review policy {self.id}: headquarters needs countries or groups")
+        return self
 
     @property
     def specificity(self) -> int:
