@@ -5,9 +5,9 @@ when it is certain (:mod:`exportcheck.screen.certainty`: the exact name corrobor
 evidence, a chain of certain owners, or a ``confirmed`` disposition). Otherwise the outcome is
 computed without it, the line is held (``hold``), the candidate is listed in
 ``party_matches``, and ``if_confirmed`` gives the answer the line would have if a candidate
-were confirmed: the strictest over the candidates (the best-scored among equals). A ``cleared`` disposition removes the candidate (the screener
-suppresses it), a ``confirmed`` one makes it certain: either resolves the hold on the next
-determination.
+were confirmed: the strictest over the candidates (the best-scored among equals). A
+``cleared`` disposition removes the candidate (the screener suppresses it), a ``confirmed``
+one makes it certain: either resolves the hold on the next determination.
 
 Ownership-derived hits (:mod:`exportcheck.screen.ownership`) enter here too, each only on the
 dates its rule (``rules/data/ownership_rules.yaml``) is in force.
