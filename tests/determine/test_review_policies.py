@@ -67,7 +67,7 @@ def test_item_row_beats_country_row_600_series() -> None:
 
 
 def test_chart_column_row_beats_reason_row() -> None:
-    d = determine("9A515.e", "IN", date(2024, 6, 1))
+    d = determine("9A515.e.1", "IN", date(2024, 6, 1))
     assert _policy_rows(d) == ["rs-column-2"]
 
 

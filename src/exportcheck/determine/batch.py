@@ -46,7 +46,7 @@ from exportcheck.determine.batch_keys import (
 )
 from exportcheck.determine.batch_parties import collapse_parties
 from exportcheck.determine.caveats import AFTER_EDITION, ASSUMED_CIVIL
-from exportcheck.determine.ear import pattern_hit, scope_applies
+from exportcheck.determine.ear import not_classified_to, pattern_hit, scope_applies
 from exportcheck.determine.enduse import end_use_named, end_use_terms
 from exportcheck.determine.exceptions import lvs_condition, lvs_limit
 from exportcheck.determine.items import Classification, paragraph_problem
@@ -271,7 +271,8 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
     for entry in (e for e in rs.rows("ccl") if e.eccn == code):
         if paragraph_problem(entry, para):
             return (item,)  # its error message names the paragraph
-        sig.append(tuple(scope_applies(probe, line.scope) for line in entry.controls))  # type: ignore[arg-type]
+        sig.append(tuple((scope_applies(probe, line.scope), not_classified_to(probe, line.scope))  # type: ignore[arg-type]
+                         for line in entry.controls))
         sig.append(lvs_limit(probe, entry))  # type: ignore[arg-type]
         for symbol, grant in sorted(entry.exceptions.items()):
             only = grant.scope.only

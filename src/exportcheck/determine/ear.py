@@ -101,6 +101,15 @@ def scope_applies(ctx: Context, scope: s.Scope) -> bool:
     return not (scope.exclude and item.paragraph and item.covered_by(scope.exclude))
 
 
+def not_classified_to(ctx: Context, scope: s.Scope) -> bool:
+    """The line names paragraphs the item is not classified as far as, and it may be one of
+    them ("MT applies to 3A001.a.1.a" for an item given as 3A001.a or 3A001): the line is
+    applied conservatively, and the answer says what it would be outside them."""
+    item = ctx.item
+    return (scope.parsed and bool(scope.only) and item.may_be_in(scope.only)
+            and not (item.paragraph and item.covered_by(scope.only)))
+
+
 def country_chart(ctx: Context) -> None:
     snap = ctx.snapshot
     entry = snap.ccl[ctx.item.code]
@@ -121,12 +130,17 @@ def country_chart(ctx: Context) -> None:
     marks = snap.chart.get(dest, {})
     for line in entry.controls:
         label = f"{entry.eccn} {line.reason}"
-        if not scope_applies(ctx, line.scope) or (ctx.skip_unread and not line.scope.parsed):
+        maybe = not_classified_to(ctx, line.scope)
+        if not (maybe or scope_applies(ctx, line.scope)) or (
+                ctx.skip_unread and (maybe or not line.scope.parsed)):
             ctx.note(
                 label, entry, False, f"control line does not cover {ctx.item.label}: {line.text}"
             )
             continue
         flag = "" if line.scope.parsed else " (scope not machine-read: applied conservatively)"
+        if maybe:
+            flag = (f" ({ctx.item.label} is not classified as far as the paragraphs the line "
+                    "names and may be one of them: applied conservatively)")
         if line.column:
             mark = marks.get(line.column)
             if mark is None:

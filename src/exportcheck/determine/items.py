@@ -38,6 +38,13 @@ class Classification:
         p = self.paragraph
         return any(p == q or p.startswith(q + ".") for q in scope_paragraphs)
 
+    def may_be_in(self, scope_paragraphs: list[str]) -> bool:
+        """Whether the item, classified less far than a paragraph in the list, may be in it:
+        3A001.a may be 3A001.a.1.a, and a bare 3A001 may be any paragraph (15 CFR 738.4 takes
+        a control to the paragraph it names, so the classification decides)."""
+        p = self.paragraph + "."
+        return any(q.startswith(p) for q in scope_paragraphs)
+
 
 #: 22 CFR 121.1 numbers paragraphs (a), then (1), then (i): one pattern per level
 _USML_LEVELS = (re.compile(r"^[a-z]$"), re.compile(r"^[0-9]{1,2}$"), re.compile(r"^[ivx]+$"))

@@ -78,6 +78,9 @@ def _clause_excludes(eccn: str, paragraph: str, clause: str) -> str | None:
             unless = (" (the clause's own exception is a fact the order line does not "
                       "carry: not assumed)") if _CONDITIONAL.search(clause) else ""
             return f"{eccn}{paragraph} is among {listed}{unless}"
+        if any(p.startswith(paragraph + ".") for p in own):
+            return (f"{eccn}{paragraph} is not classified as far as {listed}: it may be one "
+                    "of them, excluded")
         if not others:
             return None
     if others or re.search(r"“?(?:software|technology)”?", clause, re.IGNORECASE):
