@@ -76,28 +76,30 @@ def test_partial_sdn_hit_would_be_prohibited_if_confirmed(samples: Screener) -> 
 
 
 def test_if_confirmed_is_the_strictest_candidate(tmp_path: Path) -> None:
-    """John Lee is on the SDN list and, as "John Ka-chiu Lee", on Treasury's NS-MBS list,
-    which blocks nothing: both tie at the top, NS-MBS sorts first, and confirming the SDN entry
-    makes the line PROHIBITED. That answer is the one shown."""
+    """Two held candidates: an Entity List entry with the exact name and an SDN entry spelt a
+    little otherwise. The EL one scores higher and comes first, but confirming the SDN one
+    would make the line PROHIBITED: that answer is the one shown."""
     lists = tmp_path / "lists"
     shutil.copytree(SAMPLES_DIR, lists)
+    sdn = (lists / "sdn.csv").read_bytes()
+    end = sdn.rfind(b"\x1a")  # OFAC's files end with an end-of-file mark
+    row = (b'99901,"CHAN, Tai-mun","individual","HK-EO13936",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+           b"-0- ,-0- \r\n")
+    (lists / "sdn.csv").write_bytes(sdn[:end] + row + sdn[end:])
     with (lists / "consolidated.csv").open("a", encoding="utf-8") as fh:
-        fh.write("csl-6041,Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury "
-                 "Department,29250,Individual,HKAA,John Ka-chiu Lee,,HK,,,,,,,,,,,,,,"
-                 "https://sanctionslist.ofac.treas.gov/Home/ConsolidatedList,"
-                 "John Lee; Ka Chiu Lee; Jiachao Li,,,,,,\n")
-    screener = Screener.from_paths([lists])
-    d = determine("EAR99", "DE", date(2024, 1, 15), end_user="John Ka-chiu Lee",
-                  screener=screener)
+        fh.write("csl-99902,Entity List (EL) - Bureau of Industry and Security,,,,Chan Tai Man,,"
+                 "GB,,,,,For all items subject to the EAR,Presumption of denial,,,,,,,,"
+                 "https://www.bis.gov,,,,,,,\n")
+    d = determine("EAR99", "DE", date(2024, 1, 15), end_user="Chan Tai Man",
+                  screener=Screener.from_paths([lists]))
     assert d.hold and d.outcome.value == "NLR"
-    top = [(m.list, m.entry_id) for m in d.party_matches[:2]]
-    assert top == [("NONSDN", "29250"), ("SDN", "29250")]
-    assert d.party_matches[0].score == d.party_matches[1].score
+    assert [m.list for m in d.party_matches] == ["EL", "SDN"]
+    assert d.party_matches[0].score > d.party_matches[1].score
     ic = d.if_confirmed
-    assert ic.outcome.value == "PROHIBITED" and ic.match.startswith("SDN 29250")
+    assert ic.outcome.value == "PROHIBITED" and ic.match.startswith("SDN 99901")
     assert "501.801" in (ic.citation or "")
     held = next(s for s in d.trace if s.rule.startswith("HOLD"))
-    assert "strictest if confirmed: SDN 29250" in held.detail
+    assert "strictest if confirmed: SDN 99901" in held.detail
 
 
 def test_exact_name_without_corroborating_evidence_is_held(samples: Screener) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.models import IfConfirmed, PartyMatch, ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
+from exportcheck.screen.entries import hit_order
 
 _CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
 
@@ -50,9 +51,9 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
             matched_name=hit.matched_name, score=hit.score, match_kind=a.kind,
             corroborated_by=a.corroborated_by, why_held=a.why, explanation=hit.explanation)
         held.append((role, hit, match))
-    held.sort(key=lambda t: (-t[1].score, t[1].list, t[1].entry_id))
+    held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     out.held.extend(held)
-    out.held.sort(key=lambda t: (-t[1].score, t[1].list, t[1].entry_id))
+    out.held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     ctx.party_matches = [m for _, _, m in out.held]
 
 

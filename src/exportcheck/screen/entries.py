@@ -38,6 +38,20 @@ LIST_CODES: dict[str, str] = {
     "CN-ATT": "China MOFCOM Attention List",
 }
 
+#: Which of two equally scored hits an officer must see first: by what a listing does to an
+#: export (blocked; all export privileges denied; a licence for all items; ...), the non-US
+#: lists last. A list not named here ranks with the non-SDN lists.
+LIST_RANK: dict[str, int] = {"SDN": 0, "DPL": 1, "DTC": 1, "EL": 2, "MEU": 3, "UN": 4,
+                             "UVL": 5, "ISN": 5, "NONSDN": 6, "CN-UEL": 9, "CN-ECL": 9,
+                             "CN-ATT": 9}
+
+
+def hit_order(score: float, list_code: str, entry_id: str) -> tuple[float, int, str, str]:
+    """Sort key of hits: best score first, then the stricter list (an SDN entry before the
+    same person's NS-MBS copy), then list and entry for a stable order."""
+    return (-score, LIST_RANK.get(list_code, 6), list_code, entry_id)
+
+
 #: OFAC's non-SDN lists, stored together as NONSDN (the CSL and OFAC's consolidated file
 #: both publish them so); a filter on one of them picks its NONSDN entries (:func:`sublist`)
 NONSDN_LISTS = ("SSI", "NS-MBS", "CMIC", "PLC", "FSE", "CAP")

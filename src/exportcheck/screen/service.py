@@ -27,6 +27,7 @@ from exportcheck.screen.entries import (
     ListEntry,
     ParsedList,
     bulk_allocation,
+    hit_order,
     index_lists,
     on_lists,
 )
@@ -309,6 +310,8 @@ class Screener:
                 prev = best.get(iname.entry)
                 if prev is None or m.score > prev[0]:
                     best[iname.entry] = (m.score, m, (qf, iname, notes.get(fi)))
+        if not wanted or "SDN" in wanted:
+            self._sdn_copies(best)
         hits: list[ScreeningHit] = []
         pkey = None  # the disposition key, made for the first hit that reaches the threshold
         for ei, (nscore, m, (qf, iname, note)) in best.items():
@@ -344,8 +347,24 @@ class Screener:
                 why.insert(0, note)
             hits.append(make_hit(entry, self._hashes[ei], name, score, nscore, m, qf, iname,
                                  why, suppressed, tuple(agreed)))
-        hits.sort(key=lambda h: (-h.score, h.list, h.entry_id))
+        hits.sort(key=lambda h: hit_order(h.score, h.list, h.entry_id))
         return dedupe(hits)[:limit]
+
+    def _sdn_copies(self, best: dict[int, tuple[float, object, object]]) -> None:
+        """A name found on an OFAC non-SDN entry whose entry number is also an SDN entry finds
+        that SDN entry too: OFAC numbers a party once across its lists, so NS-MBS 29250
+        ("John Ka-chiu Lee", aliases "Jiachao Li" ...) is SDN 29250, blocked, whichever of
+        the two copies carries the alias the query matched."""
+        for ei, (score, m, (qf, iname, note)) in list(best.items()):
+            entry = self.entries[ei]
+            if entry.list != "NONSDN":
+                continue
+            sdn = self._by_key.get(("SDN", entry.entry_id))
+            if sdn is None or (sdn in best and best[sdn][0] >= score):
+                continue
+            link = (f"OFAC entry {entry.entry_id} is on the SDN list too: matched through its "
+                    f"non-SDN copy's alias {iname.alias!r}")
+            best[sdn] = (score, m, (qf, iname, f"{note}; {link}" if note else link))
 
 
 def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
