@@ -200,3 +200,26 @@ def test_ordinary_words_are_no_short_name() -> None:
     assert "航天科技" not in chinese_names("NONSDN", casc.name)
     hits = _screener(casc).screen("深圳市航天科技发展有限公司")
     assert all(h.score < 85 for h in hits)
+
+
+def test_a_place_written_in_one_name_only_is_a_partial_match() -> None:
+    """The lists write a Chinese company with its city or without it, so a Han name is also
+    read without its leading place; but 北京海康威视 is not 杭州海康威视, and a name without the
+    city may be another company of the group: a partial match, as in Latin letters."""
+    hik = ListEntry(list="EL", entry_id="1", kind="entity", countries=["CN"],
+                    name="Hangzhou Hikvision Digital Technology Co., Ltd.")
+    screener = _screener(hik)
+    exact = screener.screen("杭州海康威视数字技术股份有限公司")[0]
+    assert (exact.score, exact.match_kind) == (100, "exact")
+    for query in ("北京海康威视数字技术股份有限公司", "海康威视数字技术股份有限公司"):
+        assert screener.screen(query) == []  # name alone: below the threshold
+        hit = screener.screen(query, country="CN")[0]  # the country corroborates
+        assert hit.match_kind == "partial" and 85 <= hit.score < 100, query
+    without = screener.screen("海康威视数字技术股份有限公司", threshold=70)[0]
+    assert any(line in ("list-name tokens not in query: 杭州",
+                        "the place Hangzhou is written in one name only")
+               for line in without.explanation)
+    # the Latin spelling of the same names answers alike
+    latin = screener.screen("Hikvision Digital Technology Co., Ltd.", threshold=70)[0]
+    assert latin.match_kind == without.match_kind == "partial"
+    assert latin.score == without.score

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -321,7 +321,8 @@ def org_forms(simp: str, *, cantonese: bool = False, korean: bool = False) -> li
         forms += [f for f in _forms_of(segs, reading) if f.tokens not in seen]
         if _drops_place(segs):
             seen = {f.tokens for f in forms}
-            forms += [f for f in _forms_of(segs[1:], reading) if f.tokens not in seen][:4]
+            forms += [replace(f, dropped=_place(segs[0])) for f in _forms_of(segs[1:], reading)
+                      if f.tokens not in seen][:4]
     return forms
 
 
@@ -345,7 +346,8 @@ def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str
     chars = [NameForm(han_tokens(simp) + rest, legal, "han")]
     segs = [s for s in segment(simp) if not s.latin]
     if _drops_place(segs):
-        chars.append(NameForm(tuple(s.text for s in segs[1:]) + rest, legal, "han"))
+        chars.append(NameForm(tuple(s.text for s in segs[1:]) + rest, legal, "han",
+                              dropped=_place(segs[0])))
     # pinyin joined word by word (GB/T 16159), not syllable by syllable: two names one
     # character apart (第二十八 / 第二十九研究所) differ by a word, not by a syllable
     words = tuple(w for s in segs if (w := "".join(_pinyin(s.text))))
@@ -357,6 +359,11 @@ def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str
     # and read in Korean, for North Korean entities only (service.Screener.screen)
     hk = is_traditional(name) or "香港" in full or "澳门" in full
     return chars, org_forms(full, cantonese=hk) + org_forms(full, korean=True)
+
+
+def _place(seg: Segment) -> str:
+    """The place a segment names, as English writes it (深圳市 and 深圳 are both Shenzhen)."""
+    return seg.word.english[0] if seg.word is not None else seg.text
 
 
 def _drops_place(segs: list[Segment]) -> bool:

@@ -67,6 +67,9 @@ class NameForm:
     #: an Arabic-script name's words as spelt: the long vowels each was written with
     #: (:mod:`exportcheck.screen.vowels`)
     written: Written = ()
+    #: the leading place a Han organisation name's form leaves out (深圳市 of 深圳市大疆创新科技):
+    #: matched against a name without it, that is a partial match (:mod:`.han_orgs`)
+    dropped: str = ""
 
 
 @lru_cache(maxsize=1)

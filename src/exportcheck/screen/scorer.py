@@ -39,7 +39,7 @@ differing distinctive word ("Bruce" / "Rice Electronics") keeps a company below 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import OSA
 
@@ -225,6 +225,19 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
         m.notes.append(f"the names give different fathers (bin/ibn/ben): scored at most "
                        f"{OTHER_FATHER_MAX:g}")
     return m
+
+
+def place_missing(m: NameMatch, q: NameForm, c: NameForm) -> NameMatch:
+    """A Han organisation name matched without the leading place the other name has (the
+    form that leaves it out: ``dropped``): another company of the group may be meant (成都华为
+    is not 华为), so it is a partial match, as the same names written in Latin letters are."""
+    if m.kind not in ("exact", "full") or q.dropped == c.dropped:
+        return m
+    whole = c if q.dropped else q  # the name that keeps its place
+    share = max(m.missing, 1 / (len(whole.tokens) + 1))
+    return replace(m, score=min(m.score, PARTIAL_MAX), kind="partial", missing=share,
+                   notes=[*m.notes, f"the place {q.dropped or c.dropped} is written in one "
+                          "name only"])
 
 
 def _acronym(q: NameForm, c: NameForm) -> NameMatch:
@@ -529,8 +542,9 @@ def compare_names(a: str, b: str) -> float:
             fas, fbs = _with_acronyms(name_forms(wa)), _with_acronyms(name_forms(wb))
             for fa in fas:
                 for fb in fbs:
-                    if letters_apply(fa.script, sa, fb.script, sb):
-                        best = max(best, compare_forms(fa, fb).score)
+                    if letters_apply(fa.script, sa, fb.script, sb) and not (
+                            fa.dropped and fb.dropped and fa.dropped != fb.dropped):
+                        best = max(best, place_missing(compare_forms(fa, fb), fa, fb).score)
     return best
 
 

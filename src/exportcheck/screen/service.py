@@ -44,7 +44,7 @@ from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
 from exportcheck.screen.korean_han import linked_to_korea
 from exportcheck.screen.normalize import check_name, fold_text, name_forms
-from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms
+from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
 from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
 from exportcheck.settings import default_threshold, screening_recheck_seconds
@@ -299,10 +299,15 @@ class Screener:
                 if (query_native or iname.native) and not letters_apply(
                         qf.script, query_native, iname.form.script, iname.native):
                     continue  # (two Latin names: every form of each is romanised)
+                qd, ld = qf.dropped, iname.form.dropped
+                if qd and ld and qd != ld:
+                    continue  # 北京华为 / 成都华为: two companies in two cities
                 key = (fi, iname.form, org)
                 m = seen.get(key)
                 if m is None:
                     m = seen[key] = compare_forms(qf, iname.form, org=org)
+                    # a place on one side only, as "Hangzhou" is in Latin names
+                    m = seen[key] = place_missing(m, qf, iname.form)
                 if qf.script == KOREAN_PERSON and m.kind != "exact":
                     continue  # a Chinese name read in Korean may be any Korean name
                 if (weak := self._weak.get(iname.entry)) and iname.alias.casefold() in weak:
