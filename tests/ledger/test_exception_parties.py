@@ -86,6 +86,20 @@ def test_a_potential_match_holds_the_shipment_and_names_the_entry(ledger: Ledger
     assert out.created and out.override_reason == "HK registry 123: another company"
 
 
+def test_a_held_shipment_names_first_why_the_exception_fails_anyway(
+        ledger: Ledger, samples: Screener) -> None:
+    # a fortnight later LVS is suspended for Hong Kong (740.2(a)(23)): clearing the match
+    # would not help, so the refusal says that first, then the hold
+    spec = _spec("held-late", ACTEAM_PARTIAL) | {"ship_date": "2020-07-15"}
+    exc = _refused(ledger, spec, samples)
+    assert exc.rule == "exception_not_available"
+    text = str(exc)
+    assert text.startswith("line 1 (9A610.x): LVS is not available to HK on 2020-07-15: "
+                           "LICENSE_REQUIRED")
+    assert text.index("740.2(a)(23)") < text.index("; also held for review: end user")
+    assert exc.determination[0]["party_matches"][0]["entry_id"] == ACTEAM[1]
+
+
 def test_a_disposition_resolves_the_hold(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     ledger = Ledger(url)

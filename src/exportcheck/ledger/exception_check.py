@@ -208,8 +208,22 @@ def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
         return f"{where}: PROHIBITED ({cited})", "prohibited"
     if det.hold:
         summary["party_matches"] = [m.model_dump(mode="json") for m in det.party_matches]
-        return (f"{label}: held for review: {held_matches(det)}; clear or confirm the potential "
-                "match (a disposition), or override with a reason", "party_held")
+        held = (f"held for review: {held_matches(det)}; clear or confirm the potential match "
+                "(a disposition), or override with a reason")
+        # the answer without the potential match may refuse the claim on its own (LVS to
+        # Iran): that comes first, or the officer clears the match only to be refused again
+        other = _judge_answer(spec, symbol, label, det, {}, rules, where, cited)
+        if other is not None:
+            return f"{other[0]}; also {held}", other[1]
+        return f"{label}: {held}", "party_held"
+    return _judge_answer(spec, symbol, label, det, summary, rules, where, cited)
+
+
+def _judge_answer(spec: ShipmentIn, symbol: str, label: str, det: Determination,
+                  summary: dict[str, Any], rules: RuleSet, where: str,
+                  cited: str) -> tuple[str, str] | None:
+    """:func:`_judge` for the outcome itself (neither PROHIBITED nor held aside)."""
+    outcome = det.outcome
     if symbol not in EAR_EXCEPTIONS:  # an ITAR exemption
         bar = _itar_bar(det)
         if bar is not None:
