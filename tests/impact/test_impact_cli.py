@@ -55,7 +55,7 @@ def _bad(tmp_path: Path, name: str, frame: pl.DataFrame) -> Path:
 @pytest.mark.parametrize(
     ("case", "extra", "message"),
     [
-        ("no_item", ["--from", "2020-06-29", "--to", "2021-01-15"], "need a 'item' column"),
+        ("no_item", ["--from", "2020-06-29", "--to", "2021-01-15"], "need an 'item' column"),
         ("ok", ["--from", "2021-01-15", "--to", "2020-06-29"], "is after --to"),
         ("ok", ["--from", "2018-06-29", "--to", "2021-01-15"], "before the rule base starts"),
         ("ok", ["--from", "2020-13-01", "--to", "2021-01-15"], "invalid --from date"),

@@ -199,7 +199,7 @@ def test_a_conflict_found_while_writing_rolls_back_the_whole_list(ledger: Ledger
 
 
 def test_an_entry_that_is_no_mapping_is_named(ledger: Ledger) -> None:
-    with pytest.raises(InvalidInput, match="entry 1 of 2: invalid LicenceIn"):
+    with pytest.raises(InvalidInput, match="entry 1 of 2: invalid licence:"):
         ledger.add_licences(["DSP5-T-1", dsp5()])
     assert ledger.list_licences() == []
 

@@ -77,7 +77,7 @@ def test_determination_batch_in_order_with_line_errors(service: Service) -> None
     r = c.post("/api/v1/determinations/batch", headers=h, json={"lines": lines})
     assert r.status_code == 200, r.text
     results = r.json()["results"]
-    assert [x["line"] for x in results] == [0, 1, 2, 3]
+    assert [x["line"] for x in results] == [1, 2, 3, 4]  # numbered as `exportcheck batch`
     assert [x["id"] for x in results] == ["a", "b", "c", None]
     assert results[1]["error"] and "9Z999" in results[1]["error"]
     assert results[1]["outcome"] is None
@@ -131,7 +131,7 @@ def test_determination_batch_limit(service: Service) -> None:
     results = r.json()["results"]
     assert len(results) == 10_000
     assert [x["id"] for x in results] == [str(i) for i in range(10_000)]
-    assert [x["line"] for x in results] == list(range(10_000))
+    assert [x["line"] for x in results] == list(range(1, 10_001))
     assert results[0]["outcome"] == "LICENSE_REQUIRED"
     assert results[1]["outcome"] == "EXCEPTION_AVAILABLE"
     assert all(x["outcome"] == results[i % 3]["outcome"] for i, x in enumerate(results))

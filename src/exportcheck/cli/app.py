@@ -7,6 +7,7 @@ message and exit code 2.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 
 import typer
@@ -48,6 +49,7 @@ def command() -> typer.main.TyperGroup:
     _register()
     group = typer.main.get_command(app)
     _one_line_summaries(group)
+    _metavars(group)
     return group
 
 
@@ -58,6 +60,58 @@ def _one_line_summaries(cmd: click.Command) -> None:
         cmd.short_help = " ".join(cmd.help.split("\n\n")[0].split())
     for sub in getattr(cmd, "commands", {}).values():
         _one_line_summaries(sub)
+
+
+#: what an option's value is, by the option's name, where its type alone says too little
+_METAVARS = {"item": "ITEM", "to": "CC", "destination": "CC", "country": "CC",
+             "headquarters": "CC", "agency": "AGENCY", "value": "USD", "quantity": "QTY",
+             "end_user": "NAME", "consignee": "NAME", "party": "NAME", "user": "NAME",
+             "actor": "NAME", "db": "URL", "database_url": "URL", "threshold": "0-100",
+             "dob": "DOB", "rate": "CUR=RATE", "anchor": "SEQ:HASH", "host": "ADDRESS",
+             "port": "PORT", "list": "CODE", "entry": "ID", "licence": "NUMBER",
+             "key": "KEY", "from_lists": "IDS", "to_lists": "IDS", "lists": "CODE",
+             "list_files": "FILE", "conditions_met": "SYMBOL", "exception": "SYMBOL",
+             "end_use": "TEXT"}
+_DATE_NAMES = {"on", "date", "from_", "to", "start", "end", "as_of", "effective",
+               "nac_notified"}
+#: a help text that starts with the value's shape: "CLASS=QTY@VALUE", "json|csv"
+_SHAPE = re.compile(r"([A-Z]+(?:[=@:][A-Z]+)+|[a-z]+(?: ?\| ?[a-z]+)+)\b")
+
+
+def _metavar(opt: click.core.Option) -> str:
+    """A placeholder that says what to give: typer writes the Python type (``<str>``,
+    ``<list[str]>``, ``<bool>`` even on a flag), which tells a user nothing."""
+    if opt.is_flag or opt.count:
+        return ""  # a flag takes no value
+    name = opt.name or ""
+    help_text = (opt.help or "").lower()
+    desc = getattr(opt, "type_descriptor", None)
+    annotation = desc.annotation if desc is not None else str
+    if name in _DATE_NAMES and ("date" in help_text or "yyyy" in help_text or name != "to"):
+        return "DATE"
+    if shape := _SHAPE.match(opt.help or ""):
+        return shape.group(1).replace(" ", "")
+    if name in _METAVARS:
+        return _METAVARS[name]
+    if desc is not None and desc.is_path:
+        return "DIR" if "folder" in help_text or "directory" in help_text else "FILE"
+    if annotation is int or "int" in str(annotation):
+        return "N"
+    if annotation is float:
+        return "NUMBER"
+    return name.removesuffix("_").rsplit("_", 1)[-1].upper()  # --name-column: COLUMN
+
+
+def _metavars(cmd: click.Command) -> None:
+    """Give every option of the tree a placeholder that says what to give (see
+    :func:`_metavar`); an option's own ``metavar`` stays."""
+    ctx = click.Context(cmd)
+    help_option = cmd.get_help_option(ctx)  # made on demand: a flag like the others
+    for param in [*cmd.params, *([help_option] if help_option is not None else [])]:
+        if param.param_type_name == "option" and param.metavar is None:
+            param.metavar = _metavar(param)
+    for sub in getattr(cmd, "commands", {}).values():
+        _metavars(sub)
 
 
 def _register() -> None:

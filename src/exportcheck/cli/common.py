@@ -35,7 +35,9 @@ OUTCOME_STYLE = {
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient bar for long runs; yields the ``progress(done, total)`` callback."""
+    """A transient bar for long runs; yields the ``progress(done, total)`` callback. Off when
+    the output is not a terminal: rich then shows no bar but ends with an empty line, which
+    stood before an ``error:`` line or a command's output."""
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -43,6 +45,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        disable=not console.is_interactive,
     ) as bar:
         task = bar.add_task(description, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -232,7 +232,7 @@ def policy_event(file: Path = typer.Argument(..., help="YAML/JSON policy event")
 def demo(db: str | None = typer.Option(
         None, "--db", help="database URL (default: a fresh demo.db in the data directory, "
                            "never your ledger)")) -> None:
-    """Load and report the Hong Kong 2019-2020 scenario (issue #5) in a demo database."""
+    """Load and report the Hong Kong 2019-2020 scenario in a demo database."""
     from exportcheck.ledger.demo import run
 
     run(console, db)
@@ -260,11 +260,15 @@ def _item(text: str) -> dict[str, Any]:
 def ship(licence: str | None = typer.Option(None, "--licence", help="licence number"),
          exception: str | None = typer.Option(None, "--exception",
                                               help="licence exception used instead (e.g. LVS)"),
-         agency: str | None = typer.Option(None, "--agency"),
+         agency: str | None = typer.Option(
+             None, "--agency", help="BIS or DDTC: the licence's agency (where both use the "
+             "number)"),
          date: str | None = typer.Option(None, "--date", help="ship date YYYY-MM-DD"),
          to: str | None = typer.Option(None, "--to", help="destination ISO code"),
-         consignee: str | None = typer.Option(None, "--consignee"),
-         end_user: str | None = typer.Option(None, "--end-user"),
+         consignee: str | None = typer.Option(
+             None, "--consignee", help="consignee name (screened; on a licence, one it names)"),
+         end_user: str | None = typer.Option(
+             None, "--end-user", help="end-user name (screened; on a licence, one it names)"),
          end_user_type: str | None = typer.Option(
              None, "--end-user-type", help="civil, government or military: what a licence "
              "exception is checked with (default: civil)"),

@@ -123,11 +123,14 @@ def screen_batch_cmd(
     in_path: Path = typer.Argument(..., help="CSV or Parquet file."),
     name_column: str = typer.Option(..., "--name-column", help="Column holding the names."),
     out: Path = typer.Option(..., "-o", "--output", help="CSV or Parquet output."),
-    country_column: str | None = typer.Option(None, "--country-column"),
-    dob_column: str | None = typer.Option(None, "--dob-column"),
-    threshold: float | None = typer.Option(None, "--threshold"),
+    country_column: str | None = typer.Option(
+        None, "--country-column", help="Column holding each party's country (ISO code or name)."),
+    dob_column: str | None = typer.Option(
+        None, "--dob-column", help="Column holding dates of birth (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    threshold: float | None = typer.Option(None, "--threshold", help="0-100 (default 85)."),
     workers: int | None = typer.Option(None, "--workers", help="Processes (default: cores)."),
-    list_files: list[Path] | None = typer.Option(None, "--lists-from"),
+    list_files: list[Path] | None = typer.Option(
+        None, "--lists-from", help="Screen against these list files instead of the database's."),
     use_dask: bool = DASK_OPTION,
     scheduler: str | None = SCHEDULER_OPTION,
     partition_rows: int | None = PARTITION_OPTION,
@@ -194,10 +197,19 @@ def lists_load(
     user: str = typer.Option("", "--user", help="Who loads the lists (recorded)."),
 ) -> None:
     """Detect the format, store a new list version and activate it."""
-    from exportcheck.screen import store
+    import warnings
 
+    from exportcheck.screen import store
+    from exportcheck.screen.parsers import ListWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ListWarning)
+        results = store.load_lists(paths, force=force, user=user)
+    for w in caught:
+        if issubclass(w.category, ListWarning):  # an OFAC file loaded without its aliases
+            typer.echo(f"warning: {w.message}", err=True)
     t = Table("source", "status", "rows", "previous", "lists")
-    for r in store.load_lists(paths, force=force, user=user):
+    for r in results:
         t.add_row(r.source, r.status, str(r.row_count), str(r.previous_rows or "-"),
                   ", ".join(f"{k} {v}" for k, v in sorted(r.by_list.items())))
     console.print(t)
@@ -241,7 +253,7 @@ lists_app.command("list", help="Same as `lists show`.")(lists_show)
 
 
 def rescreen_cmd(
-    threshold: float | None = typer.Option(None, "--threshold"),
+    threshold: float | None = typer.Option(None, "--threshold", help="0-100 (default 85)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Screen stored parties against the entries changed since the last rescreen (the first
@@ -270,9 +282,10 @@ def rescreen_cmd(
 @parties_app.command("add")
 def parties_add(
     name: str = typer.Argument(...),
-    country: str | None = typer.Option(None, "--country"),
-    dob: str | None = typer.Option(None, "--dob"),
-    kind: str | None = typer.Option(None, "--kind"),
+    country: str | None = typer.Option(None, "--country", help="ISO code or country name."),
+    dob: str | None = typer.Option(None, "--dob", help="YYYY, YYYY-MM or YYYY-MM-DD."),
+    kind: str | None = typer.Option(None, "--kind",
+                                    help="person, entity, vessel or aircraft."),
 ) -> None:
     """Keep a party for `exportcheck rescreen`."""
     from exportcheck.screen import store

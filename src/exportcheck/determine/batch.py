@@ -73,7 +73,8 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     facts = facts_key() if has_facts else pl.lit(None, pl.Utf8)
     for canon in ("item", "destination", "date") if dated else ("item", "destination"):
         if canon not in df.columns:
-            raise InvalidInput(f"order lines need a {canon!r} column (or one of "
+            article = "an" if canon[0] in "aeiou" else "a"
+            raise InvalidInput(f"order lines need {article} {canon!r} column (or one of "
                                f"{ALIASES[canon]}); got {df.columns}")
     for opt, default in (
         ("value", None),

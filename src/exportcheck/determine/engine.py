@@ -62,7 +62,7 @@ def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
 def determine(
     item: str,
     destination: str,
-    on: date,
+    on: date | str,
     *,
     value: float | None = None,
     quantity: float | None = None,
@@ -102,7 +102,7 @@ def determine(
 def evaluate(
     item: str,
     destination: str,
-    on: date,
+    on: date | str,
     *,
     value: float | None = None,
     quantity: float | None = None,
@@ -123,6 +123,26 @@ def evaluate(
     their owners. Potential matches hold the line (see :mod:`exportcheck.determine.holds`).
     ``facts`` are the facts some licence exceptions need (headquarters, a NAC notification,
     conditions the exporter confirms); none is assumed when absent."""
+    # checked here, each naming the argument: past this point a string date, a datetime or
+    # value="1200" fails as a bare TypeError deep in the rules
+    from datetime import datetime
+    from decimal import Decimal
+    from numbers import Real
+
+    if isinstance(on, datetime):
+        on = on.date()
+    elif isinstance(on, str):
+        from exportcheck.determine.batch_io import parse_iso_date
+
+        on = parse_iso_date(on, "on date")  # as `check --on` reads it: YYYY-MM-DD only
+    elif not isinstance(on, date):
+        raise InvalidInput(
+            f"on must be a date (or 'YYYY-MM-DD'), got {type(on).__name__} {on!r}")
+    for name, amount in (("value", value), ("quantity", quantity)):
+        if amount is not None and (isinstance(amount, bool)
+                                   or not isinstance(amount, Real | Decimal)):
+            raise InvalidInput(
+                f"{name} must be a number, got {type(amount).__name__} {amount!r}")
     if value is not None and not (math.isfinite(value) and value >= 0):
         raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}")
     if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
@@ -227,11 +247,13 @@ def _out_of_scope(ctx: Context, alt: Context) -> None:
         "SCOPE: control lines applied to the whole entry",
         None,
         True,
-        f"{len(ctx.unread_applied)} control line(s) state their scope in words the rule base "
-        f"does not read ({'; '.join(ctx.unread_applied)}); they were applied to "
-        f"{ctx.item.label}. If the item is outside their scope the outcome would be "
+        f"{len(ctx.unread_applied)} control line(s) were applied to {ctx.item.label} "
+        f"conservatively ({'; '.join(ctx.unread_applied)}): they state their scope in words "
+        "the rule base does not read, or name paragraphs the item is not classified as far "
+        "as. If the item is outside their scope the outcome would be "
         f"{w.outcome.value}" + (f" ({', '.join(w.reasons)})" if w.reasons else "")
-        + ": check what the item is (or, for software and technology, what it is for)",
+        + ": check what the item is (its full paragraph, or, for software and technology, "
+        "what it is for)",
         citation="15 CFR 774 Supp. 1 (the entry's License Requirements)",
     )
 

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import random
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -75,10 +76,17 @@ def parse(model: type[M], data: M | dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        what = _in_words(model)
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or model.__name__}: "
+            f"{'.'.join(str(p) for p in err['loc']) or what}: "
             f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())
-        raise InvalidInput(f"invalid {model.__name__}: {problems}") from None
+        raise InvalidInput(f"invalid {what}: {problems}") from None
+
+
+def _in_words(model: type) -> str:
+    """An input model as its errors name it: ShipmentReversalIn -> "shipment reversal"."""
+    name = model.__name__.removesuffix("In")
+    return " ".join(w.lower() for w in re.findall(r"[A-Z][a-z]*", name)) or name
 
 
 def _unreachable(url: str | None, exc: Exception) -> str:

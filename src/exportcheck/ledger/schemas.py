@@ -282,7 +282,8 @@ class LicenceIn(_In):
         if self.kind not in AGREEMENT_KINDS:
             for role in ("consignee", "end_user"):
                 if role not in roles:
-                    raise ValueError(f"a {self.kind} licence names a {role}")
+                    article = "an" if role[0] in "aeiou" else "a"
+                    raise ValueError(f"a {self.kind} licence names {article} {role}")
         seen: dict[str, str] = {}
         for line in self.lines:
             key = classification_key(line.classification)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from exportcheck.accounts import TokenOut
 from exportcheck.db.base import as_utc
@@ -37,6 +37,36 @@ RowId = Annotated[int, Path(json_schema_extra={"minimum": 1, "maximum": MAX_ROW_
 #: a stored UTC time: SQLite hands timestamps back without their zone, and a date-time in
 #: the API carries one (RFC 3339)
 UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
+
+_JSON_TYPES = {bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}
+
+
+def _date_text(value: Any, info: ValidationInfo) -> str:
+    """A date field's text: only a JSON string is a date (pydantic alone took 1610668800,
+    "1610668800" and date-times as dates, which the CLI's one parser refuses)."""
+    if isinstance(value, str):
+        return value
+    if type(value) is dt.date:  # the web UI and Python callers
+        return value.isoformat()
+    name = info.field_name or "date"
+    kind = _JSON_TYPES.get(type(value), type(value).__name__)
+    raise ValueError(f"{name} must be a string YYYY-MM-DD, got {kind} {value!r}")
+
+
+def _iso_date(value: Any, info: ValidationInfo) -> dt.date:
+    """Through the parser of ``check --on`` and ``batch`` (YYYY-MM-DD only), the error naming
+    the field."""
+    from exportcheck.determine.batch_io import parse_iso_date
+
+    name = info.field_name or "date"
+    return parse_iso_date(_date_text(value, info), name if "date" in name else f"{name} date")
+
+
+#: a date in a request (body or query): a JSON string YYYY-MM-DD and nothing else
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+#: a batch line's date, kept as text: a bad one is that line's error, not the request's
+DateText = Annotated[str, BeforeValidator(_date_text),
+                     Field(json_schema_extra={"format": "date"})]
 
 
 class Page(BaseModel, Generic[T]):
@@ -80,7 +110,7 @@ class OrderLine(_In):
                       description="ECCN with paragraph, EAR99 or USML:<category>")
     destination: str = Field(min_length=2, max_length=8, examples=["HK"],
                              description="ISO 3166 code (HK, CN, DE, UA-43)")
-    date: dt.date = Field(examples=["2021-01-15"], description="date of export")
+    date: IsoDate = Field(examples=["2021-01-15"], description="date of export, YYYY-MM-DD")
     value: float | None = Field(None, ge=0, le=1e12, description="line value in USD")
     quantity: float | None = Field(None, ge=0, le=1e12)
     end_user: str | None = Field(None, max_length=256, description="end-user name (screened)")
@@ -115,6 +145,8 @@ class DeterminationRequest(OrderLine):
 
 
 class BatchLine(OrderLine):
+    date: DateText = Field(examples=["2021-01-15"], description=(
+        "date of export, YYYY-MM-DD; a date that is not one is the line's error"))
     id: str | None = Field(None, max_length=128, description="your reference, echoed back")
     facts: TransactionFacts | None = Field(
         None, description="the line's facts for licence exceptions, as in a single "
@@ -128,7 +160,8 @@ class DeterminationBatchRequest(_In):
 
 
 class BatchAnswer(BaseModel):
-    line: int
+    line: int = Field(description="the line's number in the request: 1 = the first, as "
+                                  "exportcheck batch numbers a file's lines")
     id: str | None = None
     outcome: str | None
     agency: str | None
@@ -286,7 +319,7 @@ class LicenceAdded(BaseModel):
 class StatusChange(_In):
     status: Literal["suspended", "revoked", "reinstated", "expired", "returned_without_action",
                     "approved"]
-    effective: dt.date
+    effective: IsoDate
     reason: str = Field(min_length=1, max_length=2000)
     citation: str = Field(min_length=1, max_length=500)
     agency: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from typing import Annotated, Literal
@@ -13,7 +12,14 @@ from fastapi.responses import Response
 from exportcheck.web.deps import Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.routers.ledger import LedgerDep
-from exportcheck.web.schemas import AuditEntryOut, Page, PageParams, VerifyOut, page_params
+from exportcheck.web.schemas import (
+    AuditEntryOut,
+    IsoDate,
+    Page,
+    PageParams,
+    VerifyOut,
+    page_params,
+)
 
 #: the JSON export (exportcheck.ledger.audit.export): the period, the chain's check, and the
 #: entries as stored (text and hashes verbatim, so a file alone re-verifies), each also parsed
@@ -47,8 +53,8 @@ def entry_out(e) -> AuditEntryOut:
 def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(page_params)],
             kind: Annotated[str | None, Query(max_length=64, examples=["shipment"])] = None,
             actor: Annotated[str | None, Query(max_length=128)] = None,
-            from_: Annotated[dt.date | None, Query(alias="from")] = None,
-            to: dt.date | None = None,
+            from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+            to: IsoDate | None = None,
             order: Literal["newest", "oldest"] = "newest") -> dict:
     """Filter by kind (``shipment`` also finds ``shipment.refused``), actor and the day
     recorded (UTC)."""
@@ -74,8 +80,8 @@ def verify(user: Viewer, led: LedgerDep) -> VerifyOut:
                                          "text/csv": {"schema": {"type": "string"}}}},
                        **problem_responses(400)})
 def export(user: Viewer, led: LedgerDep, format: Literal["json", "csv"] = "json",
-           from_: Annotated[dt.date | None, Query(alias="from")] = None,
-           to: dt.date | None = None) -> Response:
+           from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+           to: IsoDate | None = None) -> Response:
     buf = io.StringIO()
     led.export_audit(buf, fmt=format, start=from_, end=to)
     media = "text/csv" if format == "csv" else "application/json"

@@ -70,7 +70,9 @@ def determine_line(req: DeterminationRequest, user: Officer) -> Determination:
 async def determine_batch(req: DeterminationBatchRequest,
                           user: Officer) -> DeterminationBatchResponse:
     """The vectorised path of ``exportcheck batch``: one answer per line, in order; a line
-    that cannot be decided carries its ``error`` instead of failing the batch."""
+    that cannot be decided (an unknown item or destination, a date that is not YYYY-MM-DD)
+    carries its ``error`` instead of failing the batch. ``line`` numbers the lines from 1, as
+    ``exportcheck batch`` does."""
     return await run_in_threadpool(_batch, req)
 
 
@@ -89,7 +91,8 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
     screener = default_screener() if wants else None
     out = determine_frame(frame, screener=screener, workers=1, ownership=ownership)
     results = []
-    for i, (line, row) in enumerate(zip(req.lines, out.iter_rows(named=True), strict=True)):
+    rows_out = zip(req.lines, out.iter_rows(named=True), strict=True)
+    for i, (line, row) in enumerate(rows_out, start=1):  # 1-based, as `exportcheck batch`
         results.append(BatchAnswer(
             line=i, id=line.id, outcome=row["outcome"], agency=row["agency"],
             reasons=_split(row["reasons"]), license_exceptions=_split(row["license_exceptions"]),

@@ -18,6 +18,7 @@ from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     BatchLine,
+    IsoDate,
     Owners,
     OwnerStake,
     Page,
@@ -38,14 +39,14 @@ class ImpactLine(BatchLine):
     another currency (converted with the request's ``rates``), and a date is not needed (the
     run's two dates are the dates; one given is ignored, as the CLI ignores a date column)."""
 
-    date: dt.date | None = Field(None, description="ignored: the run's two dates apply")
+    date: IsoDate | None = Field(None, description="ignored: the run's two dates apply")
     currency: str | None = Field(None, min_length=3, max_length=3, examples=["EUR"],
                                  description="ISO 4217 code of the value (USD if absent)")
 
 
 class ImpactRequest(_In):
-    from_date: dt.date = Field(examples=["2020-06-29"])
-    to_date: dt.date = Field(examples=["2021-01-15"])
+    from_date: IsoDate = Field(examples=["2020-06-29"])
+    to_date: IsoDate = Field(examples=["2021-01-15"])
     lines: list[ImpactLine] | None = Field(None, max_length=MAX_LINES)
     sample: bool = Field(False, description="use the bundled Hong Kong 2020 portfolio")
     screen: bool = Field(True, description="screen end users against the active lists")

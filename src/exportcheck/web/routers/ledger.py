@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -24,6 +23,7 @@ from exportcheck.ledger.schemas import (
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
+    IsoDate,
     LicenceAdded,
     Page,
     PageParams,
@@ -57,7 +57,7 @@ def list_licences(user: Viewer, led: LedgerDep,
                   page: Annotated[PageParams, Depends(page_params)],
                   agency: Annotated[str | None, Query(max_length=8)] = None,
                   destination: Annotated[str | None, Query(max_length=8)] = None,
-                  as_of: dt.date | None = None) -> dict:
+                  as_of: IsoDate | None = None) -> dict:
     return page.page(led.list_licences(agency=agency, destination=destination, as_of=as_of))
 
 
@@ -65,7 +65,7 @@ def list_licences(user: Viewer, led: LedgerDep,
             responses=problem_responses(400, 404))
 def get_licence(number: str, user: Viewer, led: LedgerDep,
                 agency: Annotated[str | None, Query(max_length=8)] = None,
-                as_of: dt.date | None = None) -> LicenceOut:
+                as_of: IsoDate | None = None) -> LicenceOut:
     return led.get_licence(number, agency, as_of)
 
 
@@ -121,8 +121,8 @@ def list_shipments(user: Viewer, led: LedgerDep,
                    licence: Annotated[str | None, Query(max_length=64)] = None,
                    agency: Annotated[str | None, Query(max_length=8)] = None,
                    destination: Annotated[str | None, Query(max_length=8)] = None,
-                   from_: Annotated[dt.date | None, Query(alias="from")] = None,
-                   to: dt.date | None = None, reversed: bool | None = None) -> dict:
+                   from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+                   to: IsoDate | None = None, reversed: bool | None = None) -> dict:
     """Newest ship date first, each with its lines and, once reversed, the reversal (who,
     when, why). ``licence``: one licence's shipments (404 if the ledger has no such licence);
     ``from``/``to``: ship dates, both included; ``reversed``: only reversed (true) or standing
@@ -159,7 +159,7 @@ def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: Ledger
 
 @router.get("/ledger/report", response_model=Report, summary="Balances of every licence",
             responses=problem_responses(400))
-def report(user: Viewer, led: LedgerDep, as_of: dt.date | None = None,
+def report(user: Viewer, led: LedgerDep, as_of: IsoDate | None = None,
            agency: Annotated[str | None, Query(max_length=8)] = None,
            destination: Annotated[str | None, Query(max_length=8)] = None) -> Report:
     """Approved, shipped, remaining, blocked and available value per licence on ``as_of``

@@ -1,0 +1,62 @@
+"""Review 18 (Python API): determine()'s date, value and quantity are checked where they come
+in, each error naming the argument, instead of failing as a bare TypeError in the rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+
+from exportcheck import determine, determine_frame
+from exportcheck.errors import InvalidInput
+
+
+def test_a_datetime_is_its_day() -> None:
+    """It raised TypeError: can't compare datetime.datetime to datetime.date."""
+    d = determine("3A001.a.2", "HK", datetime(2020, 7, 15, 10), value=1200)
+    assert d.on == date(2020, 7, 15) and d.outcome.value == "LICENSE_REQUIRED"
+    aware = determine("3A001.a.2", "HK", datetime(2020, 6, 29, 23, tzinfo=UTC))
+    assert aware.on == date(2020, 6, 29)
+    assert [e.symbol for e in aware.license_exceptions] == ["LVS", "GBS"]
+
+
+def test_a_yyyy_mm_dd_string_is_read_as_check_on_reads_it() -> None:
+    """It raised TypeError: '<' not supported between instances of 'str' and 'date'."""
+    d = determine("3A001.a.2", "HK", "2020-07-15", value=1200)
+    assert d.on == date(2020, 7, 15)
+    assert d.model_dump() == determine("3A001.a.2", "HK", date(2020, 7, 15),
+                                       value=1200).model_dump()
+    # the same answer as the frame path gives the same text, which refuses the same typo
+    out = determine_frame(pl.DataFrame({"item": ["3A001.a.2"] * 2, "destination": ["HK"] * 2,
+                                        "date": ["2020-07-15", "2020-7-15"],
+                                        "value": [1200.0, 1200.0]}))
+    assert out["outcome"].to_list() == [d.outcome.value, None]
+    assert out["error"][1] == "invalid date '2020-7-15': use YYYY-MM-DD"
+
+
+@pytest.mark.parametrize(("on", "message"), [
+    (20200715, "on must be a date (or 'YYYY-MM-DD'), got int 20200715"),
+    (None, "on must be a date (or 'YYYY-MM-DD'), got NoneType None"),
+    (1594771200.0, "on must be a date (or 'YYYY-MM-DD'), got float 1594771200.0"),
+    ("2020-7-15", "invalid on date '2020-7-15': use YYYY-MM-DD"),
+    ("20200715", "invalid on date '20200715': use YYYY-MM-DD"),
+    ("2020-02-30", "invalid on date '2020-02-30': day is out of range for month"),
+])
+def test_anything_else_is_invalid_input_naming_on(on: object, message: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        determine("3A001.a.2", "HK", on)  # type: ignore[arg-type]
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"value": "1200"}, "value must be a number, got str '1200'"),
+    ({"quantity": "3"}, "quantity must be a number, got str '3'"),
+    ({"value": True}, "value must be a number, got bool True"),
+    ({"quantity": [1]}, "quantity must be a number, got list [1]"),
+])
+def test_a_value_or_quantity_that_is_not_a_number_is_named(kwargs: dict, message: str) -> None:
+    """value="1200" raised TypeError: must be real number, not str."""
+    with pytest.raises(InvalidInput) as exc:
+        determine("3A001.a.2", "HK", date(2020, 7, 15), **kwargs)
+    assert str(exc.value) == message
