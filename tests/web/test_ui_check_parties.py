@@ -97,7 +97,8 @@ def test_bad_owners_are_an_error_naming_line_and_field_with_the_form_kept(
     r = check(officer, consignee=CONSIGNEE, end_user="Kowloon Parts Ltd", owners=owners)
     assert r.status_code == 200
     page = html.unescape(r.text)
-    alert = re.search(r'role="alert"><strong>Error:</strong>([^<]*)</p>', page)
+    # under the owners box, which it describes
+    alert = re.search(r'<small id="owners-error" class="field-error">([^<]*)</small>', page)
     assert alert and message in alert[1], alert and alert[1]
     assert "On 2024-03-01" not in page  # no determination from a half-read graph
     assert f'name="consignee" value="{CONSIGNEE}"' in page

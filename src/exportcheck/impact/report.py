@@ -32,7 +32,17 @@ SCHEMA: dict[str, Any] = {
     "new_exceptions": pl.String, "old_review_policy": pl.String,
     "new_review_policy": pl.String, "cause": pl.String, "error": pl.String,
     "old_error": pl.String, "new_error": pl.String,
+    # the line's own facts and review marks, not ids an order file carries (as columns of
+    # their own they pushed Value, Outcome and Cause off the page)
+    "end_user": pl.String, "consignee": pl.String, "end_user_type": pl.String,
+    "end_use": pl.String, "currency": pl.String, "value_in_currency": pl.Float64,
+    "hold": pl.Boolean, "old_hold": pl.Boolean, "new_hold": pl.Boolean,
+    "old_if_confirmed": pl.String, "new_if_confirmed": pl.String,
 }
+#: causes shown in full in a row; the rest are folded (a line can have seven, 2,000 characters)
+CAUSES_SHOWN = 2
+#: an outcome's other change (old and new text together) longer than this is folded
+DETAIL_SHOWN = 80
 
 
 def _e(value: object) -> str:
@@ -180,8 +190,10 @@ def _breakdown(title: str, items: list[Breakdown], key: str, cur: str, top: int 
     return f'<div class="card"><h3>{_e(title)}{_e(more)}</h3>{table}</div>'
 
 
-def _cause(text: str | None) -> str:
-    """One bullet per rule or list entry; the engine's "now:" / "no longer:" set in bold."""
+def _cause(text: str | None, shown: int | None = None) -> str:
+    """One bullet per rule or list entry; the engine's "now:" / "no longer:" set in bold.
+    ``shown``: bullets past the first ``shown`` are folded into a ``<details>``, so that a
+    line with many causes stays a row of readable height."""
     items = []
     for part in (p.strip() for p in (text or "").split(" | ")):
         head, sep, rest = part.partition(": ")
@@ -189,7 +201,15 @@ def _cause(text: str | None) -> str:
             items.append(f"<li><b>{_e(head)}</b> {_e(rest)}</li>")
         elif part:
             items.append(f"<li>{_e(part)}</li>")
-    return f'<ul class="cause">{"".join(items)}</ul>' if items else ""
+    if not items:
+        return ""
+    if shown is None or len(items) <= shown + 1:  # folding one bullet saves nothing
+        return f'<ul class="cause">{"".join(items)}</ul>'
+    more = len(items) - shown
+    return (f'<ul class="cause">{"".join(items[:shown])}</ul>'
+            f'<details class="more-causes"><summary>{more} more cause'
+            f'{"" if more == 1 else "s"}</summary>'
+            f'<ul class="cause">{"".join(items[shown:])}</ul></details>')
 
 
 #: what else can change on a line while its outcome stays the same
@@ -202,9 +222,17 @@ def _outcome_cell(r: dict[str, Any]) -> str:
     cell = f'{_badge(r["old_outcome"])}<span class="arrow">→</span> {_badge(r["new_outcome"])}'
     for key, label in DETAILS.items():
         old, new = r[f"old_{key}"] or "", r[f"new_{key}"] or ""
-        if old != new:
-            cell += (f'<div class="detail">{_e(label)}: {_e(old or "none")} → '
-                     f'{_e(new or "none")}</div>')
+        if old == new:
+            continue
+        change = f'{_e(old or "none")} → {_e(new or "none")}'
+        if len(old) + len(new) > DETAIL_SHOWN:  # a review policy's paragraph: folded
+            cell += (f'<details class="detail"><summary>{_e(label)} changed</summary>'
+                     f"{change}</details>")
+        else:
+            cell += f'<div class="detail">{_e(label)}: {change}</div>'
+    if r.get("hold"):
+        sides = " and ".join(s for s in ("old", "new") if r.get(f"{s}_hold")) or "a"
+        cell += f'<div class="detail held">held for review on the {_e(sides)} side</div>'
     return cell
 
 
@@ -227,9 +255,10 @@ def _top_changed(lines: pl.DataFrame, cur: str) -> str:
     top = changed.sort(["value", "line"], descending=[True, False], nulls_last=True)
     top = top.head(TOP_LINES)
     rows = [
-        [_e(r["line"]), *(_e(r[c]) for c in ids), f'<span class="mono">{_e(r["item"])}</span>',
-         _e(r["destination"]), _money(r["value"], cur), _outcome_cell(r),
-         _cause(r["cause"]) or _e(r["error"])]
+        [_e(r["line"]), *(f'<span class="carried">{_e(r[c])}</span>' for c in ids),
+         f'<span class="mono">{_e(r["item"])}</span>', _e(r["destination"]),
+         _money(r["value"], cur), _outcome_cell(r),
+         _cause(r["cause"], CAUSES_SHOWN) or _e(r["error"])]
         for r in top.iter_rows(named=True)
     ]
     n = len(ids)
@@ -367,6 +396,11 @@ tr:hover td{background:#f8fafc}
   white-space:nowrap}
 #top-changed td:last-child,#licences td:last-child{min-width:260px;width:45%;
   overflow-wrap:anywhere}
+.carried{display:inline-block;max-width:11em;overflow-wrap:break-word}
+details.detail summary{font-size:11px;color:#475569;margin:0}
+.more-causes summary{font-size:12px;font-weight:600;margin:4px 0 0}
+.more-causes .cause{margin-top:3px}
+.held{color:#9a3412}
 details summary{cursor:pointer;color:#1d4ed8;font-weight:600;margin:4px 0 10px}
 .detail{font-size:11px;color:#475569;margin-top:3px;min-width:150px;max-width:220px}
 .cause{margin:0;padding-left:16px;color:#334155;font-size:12px}

@@ -226,5 +226,28 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "internal error: the server logged it; please report it with the "
-                            "time of the request", request=request)
+        return server_error(request)
+
+
+#: what a person is told of a bug: nothing of its insides, and what to do
+INTERNAL_ERROR = ("internal error: the server logged it; please report it with the time of the "
+                  "request")
+
+
+def server_error(request: Request) -> Response:
+    """A bug's answer: for a browser page, a page in the site's layout (navigation and a way
+    back kept); for the API, the problem document. It is sent from outside the middleware
+    (Starlette's ServerErrorMiddleware), so it carries their headers itself."""
+    from exportcheck.web.limits import NO_STORE, SECURITY_HEADERS
+
+    response: Response | None = None
+    if html_renderer is not None and wants_html(request):
+        try:
+            response = html_renderer(request, 500, TITLES[500], INTERNAL_ERROR)
+        except Exception:  # the page itself failed (the database is gone): the plain answer
+            log.exception("the error page failed too on %s", request.url.path)
+    if response is None:
+        response = problem(500, INTERNAL_ERROR, request=request)
+    for key, value in (*SECURITY_HEADERS, NO_STORE):
+        response.headers[key.decode()] = value.decode()
+    return response

@@ -76,10 +76,23 @@ def render(request: Request, template: str, user: Principal | None, *, title: st
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)
 
 
+def _way_back(request: Request, user: Principal | None) -> tuple[str, str] | None:
+    """The page the failed request came from, by its section of the site (a form sent to
+    ``/screen/disposition`` came from Screen): a signed-in person goes back to it."""
+    path = request.url.path
+    if user is None or path in ("/", ""):
+        return None
+    for href, label, role in NAV:
+        if path.startswith(href) and user.allows(role):
+            return href, label
+    return None
+
+
 def render_error(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
-    user = getattr(request.state, "principal", None)
-    return render(request, "error.html", user if isinstance(user, Principal) else None,
-                  title=title, detail=detail, status_code=status)
+    principal = getattr(request.state, "principal", None)
+    user = principal if isinstance(principal, Principal) else None
+    return render(request, "error.html", user, title=title, detail=detail, status_code=status,
+                  back=_way_back(request, user))
 
 
 def install(app: FastAPI) -> None:

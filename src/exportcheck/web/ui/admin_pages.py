@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from typing import Annotated
 
 import polars as pl
@@ -13,11 +14,13 @@ from starlette.datastructures import UploadFile
 
 from exportcheck.accounts import Principal
 from exportcheck.errors import ExportCheckError, InvalidInput
+from exportcheck.web.problems import INTERNAL_ERROR
 from exportcheck.web.routers import lists as lists_api
 from exportcheck.web.schemas import RowId
 from exportcheck.web.ui import render
 from exportcheck.web.ui.forms import page_user
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 Admin = Annotated[Principal, Depends(page_user("admin"))]
 Officer = Annotated[Principal, Depends(page_user("officer"))]
@@ -134,6 +137,9 @@ async def run_impact(request: Request, user: Officer) -> Response:
                                       lists=(old, new) if old else None)
     except ExportCheckError as exc:
         return _impact_page(request, user, fields, error=str(exc))
+    except Exception:  # a bug: logged, and the officer keeps the form (dates, releases)
+        log.exception("impact run failed on %s", request.url.path)
+        return _impact_page(request, user, fields, error=INTERNAL_ERROR, status_code=500)
     return RedirectResponse(f"/impact/{out.id}", status_code=303)
 
 

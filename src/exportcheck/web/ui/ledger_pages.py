@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.api import default_screener
 from exportcheck.errors import ExportCheckError
 from exportcheck.ledger.api import Ledger
-from exportcheck.ledger.schemas import ReversalRequest, ShipmentIn
+from exportcheck.ledger.schemas import BLOCKING, LicenceOut, ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.schemas import MAX_OFFSET, PageParams
@@ -63,12 +63,24 @@ def _held_parties(exc: ShipmentRefused, country: str) -> list[dict[str, str]]:
             for n in names]
 
 
+def _usable(status: str) -> bool:
+    """Can a shipment be posted under a licence in ``status`` today?"""
+    return status not in BLOCKING and status != "not yet valid"
+
+
 def _licences_page(request: Request, user: Principal, form: dict, *, licence: str = "",
                    offset: int = 0, **context) -> Response:
+    """The Licences page. ``form``: the shipment form as posted (kept after an error, with
+    its idempotency key, so the corrected form sent twice still draws once); empty: a fresh
+    form with a new key and the first licence usable today chosen (an expired one was)."""
     led = ledger()
     report = led.report()
-    form = {f: "" for f in SHIP_FIELDS} | {"ship_date": dt.date.today().isoformat()} | form
-    form["idempotency_key"] = f"ui-{uuid.uuid4()}"
+    first_usable = next((r.number for r in report.rows if _usable(r.status)), "")
+    defaults = {f: "" for f in SHIP_FIELDS} | {"ship_date": dt.date.today().isoformat()}
+    if not form:
+        defaults["licence_number"] = first_usable
+    form = defaults | form
+    form["idempotency_key"] = form.get("idempotency_key") or f"ui-{uuid.uuid4()}"
     known = {r.number for r in report.rows}
     shown = licence if licence in known else ""  # a hand-edited unknown number: all of them
     return render(request, "licences.html", user, title="Licences", report=report, form=form,
@@ -82,6 +94,17 @@ def licences(request: Request, user: Viewer, licence: str = "", offset: int = 0)
     return _licences_page(request, user, {}, licence=licence, offset=offset)
 
 
+def _status_since(lic: LicenceOut, day: dt.date) -> dt.date | None:
+    """The day the status in force on ``day`` took effect (the header read "approved on
+    <today>", as if approved the day it was looked at): its newest event effective by then;
+    for an expiry, the day after the validity ended if that came first."""
+    dates = [h.effective for h in lic.history if h.status == lic.status and h.effective <= day]
+    if lic.status == "expired":
+        ended = [lic.valid_to + dt.timedelta(days=1)] if day > lic.valid_to else []
+        return min(dates + ended, default=None)
+    return max(dates, default=None)
+
+
 @router.get("/licences/view", response_class=HTMLResponse)
 def licence_page(request: Request, user: Viewer, number: str = "", agency: str = "",
                  offset: int = 0) -> Response:
@@ -89,23 +112,65 @@ def licence_page(request: Request, user: Viewer, number: str = "", agency: str =
     history with citations, and its shipments."""
     led = ledger()
     lic = led.get_licence(number, agency or None)
+    today = dt.date.today()
     return render(request, "licence.html", user, title=f"Licence {lic.number}", lic=lic,
-                  as_of=dt.date.today(), **_shipments(
+                  as_of=today, status_since=_status_since(lic, today), **_shipments(
                       led, "/licences/view", {"number": lic.number, "agency": lic.agency},
                       offset, licence_number=lic.number, agency=lic.agency))
+
+
+def _reference_used(led: Ledger, key: str, reference: str) -> str | None:
+    """A warning when another standing shipment on the same licence carries ``reference``:
+    accepted (two invoices may share one), but a shipment entered twice by hand looks just
+    like it. A reversed one does not count: it was taken back, often to be posted again."""
+    ref = reference.strip()
+    this = led.get_shipment(key) if ref else None
+    if this is None or this.licence_number is None:
+        return None
+    same, offset, total = [], 0, 1
+    while offset < total:
+        items, total = led.list_shipments(licence_number=this.licence_number,
+                                          agency=this.licence_agency, limit=500, offset=offset)
+        same += [s for s in items if s.id != this.id and not s.reversed
+                 and s.reference.strip().casefold() == ref.casefold()]
+        offset += 500
+    if not same:
+        return None
+    used = ", ".join(f"shipment #{s.id} of {s.ship_date.isoformat()}"
+                     for s in sorted(same, key=lambda s: s.id))
+    return (f"reference {ref} was already used on {this.licence_number}: {used}. Both are "
+            "posted; if this is the same shipment entered twice, reverse one of them.")
+
+
+def _ship_result(request: Request, user: Principal, form: dict, **result) -> Response:
+    """The Licences page with the shipment's result shown at the form (``ship_ok``,
+    ``ship_error``, ``ship_warning``, ``refusal``), where the officer is: it was rendered at
+    the top, 1,500 px above. The tab's address becomes the page's, at the form, so a reload
+    shows the page instead of sending a GET to the form's action."""
+    page = _licences_page(request, user, form, **result)
+    page.headers["HX-Replace-Url"] = "/licences#ship"
+    return page
+
+
+@router.get("/licences/ship")
+def ship_reload() -> Response:
+    """A reload of the address a posted form left in the tab (or a bookmark of it): the
+    Licences page at the form, not a 405."""
+    return RedirectResponse("/licences#ship", status_code=303)
 
 
 @router.post("/licences/ship", response_class=HTMLResponse)
 def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
     """Against a licence (drawn down) or under a licence exception (each line checked against
-    the determination; an override reason posts one it refuses, unless PROHIBITED)."""
+    the determination; an override reason posts one it refuses, unless PROHIBITED). The
+    form's idempotency key makes a double submit draw once."""
     form = {k: str(v) for k, v in data.items()}
     exception = str(data.get("licence_exception", "")).strip()
     authority = ({"licence_exception": exception} if exception
                  else {"licence_number": data.get("licence_number")})
     if not exception and not data.get("licence_number"):
-        return _licences_page(request, user, form, error="choose a licence, or give the "
-                              "licence exception the shipment goes under")
+        return _ship_result(request, user, form, ship_error="choose a licence, or give the "
+                            "licence exception the shipment goes under")
     try:
         spec = to_model(ShipmentIn, {
             "idempotency_key": data.get("idempotency_key") or f"ui-{uuid.uuid4()}",
@@ -123,14 +188,16 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
                                      override_reason=data.get("override_reason") or None,
                                      screener=default_screener())
     except ShipmentRefused as exc:
-        return _licences_page(request, user, form, refusal={
+        return _ship_result(request, user, form, refusal={
             "detail": str(exc), "rule": exc.rule, "exception": exception,
             "overridable": bool(exception) and exc.rule != "prohibited",
             "review": _held_parties(exc, spec.destination),
             # facts the exception turns on that were not given: the facts form opens
             "facts_wanted": list(getattr(exc, "facts_wanted", ()))})
     except ExportCheckError as exc:
-        return _licences_page(request, user, form, error=str(exc))
+        return _ship_result(request, user, form, ship_error=str(exc))
+    warning = _reference_used(ledger(), out.idempotency_key, spec.reference) if out.created \
+        else None
     if not out.created:
         ok = f"this form was already posted as shipment #{out.id}: nothing drawn twice"
     elif out.licence_number:
@@ -143,7 +210,7 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
         ok = (f"shipment #{out.id} posted under licence exception {out.licence_exception}: "
               f"${out.total_value:,.2f} (audit entry #{out.audit_seq}); determination: "
               f"{checked}" + (f"; overridden: {override}" if override else ""))
-    return _licences_page(request, user, {}, ok=ok)
+    return _ship_result(request, user, {}, ship_ok=ok, ship_warning=warning)
 
 
 def _reverse_page(request: Request, user: Principal, key: str, form: dict, **context
@@ -156,8 +223,20 @@ def _reverse_page(request: Request, user: Principal, key: str, form: dict, **con
 
 @router.get("/licences/shipments/reverse", response_class=HTMLResponse)
 def reverse_form(request: Request, user: Officer, key: str = "") -> Response:
-    """What the shipment drew, and the form that reverses it (a reason is required)."""
+    """What the shipment drew, and the form that reverses it (a reason is required). Without
+    a key (the address a posted form left in the tab, reloaded): the Licences page."""
+    if not key:
+        return RedirectResponse("/licences", status_code=303)
     return _reverse_page(request, user, key, {})
+
+
+def _reverse_again(request: Request, user: Principal, key: str, form: dict, **context
+                   ) -> Response:
+    """The reversal page again, after an error: its address names the shipment, so that a
+    reload shows it rather than sending a GET without the key."""
+    page = _reverse_page(request, user, key, form, **context)
+    page.headers["HX-Replace-Url"] = "/licences/shipments/reverse?" + urlencode({"key": key})
+    return page
 
 
 @router.post("/licences/shipments/reverse", response_class=HTMLResponse)
@@ -173,10 +252,10 @@ def reverse(request: Request, user: Officer, data: dict = Depends(form_dict)) ->
                                         reference=spec.reference, actor=user.actor,
                                         versions=versions())
     except ShipmentRefused as exc:
-        return _reverse_page(request, user, key, form,
-                             refusal={"detail": str(exc), "rule": exc.rule})
+        return _reverse_again(request, user, key, form,
+                              refusal={"detail": str(exc), "rule": exc.rule})
     except ExportCheckError as exc:
-        return _reverse_page(request, user, key, form, error=str(exc))
+        return _reverse_again(request, user, key, form, error=str(exc))
     given = (f"${out.returned_value:,.2f} given back to {out.licence_number}"
              if out.licence_number else f"nothing to give back (licence exception "
              f"{out.licence_exception})")
@@ -184,7 +263,9 @@ def reverse(request: Request, user: Officer, data: dict = Depends(form_dict)) ->
     ok = (f"shipment #{shipment_id} reversed: {given} (audit entry #{out.audit_seq})"
           if out.created else f"this form was already sent: shipment #{shipment_id} "
           "was reversed once, nothing given back twice")
-    return _licences_page(request, user, {}, ok=ok)
+    page = _licences_page(request, user, {}, ok=ok)
+    page.headers["HX-Push-Url"] = "/licences"  # a reload shows the Licences page
+    return page
 
 
 #: payload fields worth showing first in the audit table, in this order
@@ -212,10 +293,16 @@ def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: s
     page = _page(50, offset)
     items, total = [], 0
     try:
-        rows, total = ledger().audit_entries(
-            kind=kind, actor=actor, start=dt.date.fromisoformat(start) if start else None,
-            end=dt.date.fromisoformat(end) if end else None, limit=page.limit,
-            offset=page.offset)
+        def entries(offset: int) -> tuple[list[Any], int]:
+            return ledger().audit_entries(
+                kind=kind, actor=actor, start=dt.date.fromisoformat(start) if start else None,
+                end=dt.date.fromisoformat(end) if end else None, limit=page.limit,
+                offset=offset)
+
+        rows, total = entries(page.offset)
+        if total and page.offset >= total:  # past the end (an edited link): the last page
+            page = _page(page.limit, (total - 1) // page.limit * page.limit)
+            rows, total = entries(page.offset)
         items = [{"seq": e.seq, "recorded_at": e.recorded_at, "actor": e.actor, "kind": e.kind,
                   "summary": _summary(e.payload)} for e in rows]
     except (ExportCheckError, ValueError) as exc:

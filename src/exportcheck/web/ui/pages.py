@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +19,7 @@ from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal
 from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
+from exportcheck.web.ui.field_errors import FORM, FieldErrors, field_of, validate
 from exportcheck.web.ui.forms import facts_from_form, form_dict, page_user, to_model
 
 if TYPE_CHECKING:
@@ -152,47 +155,80 @@ async def check_page(request: Request, user: Officer) -> Response:
                   changes=None)
 
 
+#: the Check form's fields in page order: the first one at fault gets the focus
+CHECK_ORDER = ("item", "destination", "date", "compare", "value", "quantity", "end_user_type",
+               "end_use", "end_user", "consignee", "owners", "headquarters", "nac_notified",
+               "conditions_met")
+
+
+def _first_invalid(errors: dict[str, str]) -> str | None:
+    """Where the focus goes: the top-of-form message, else the first field at fault."""
+    if FORM in errors:
+        return FORM
+    return next((f for f in CHECK_ORDER if f in errors), None)
+
+
 @router.post("/check", response_class=HTMLResponse)
 def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
     from exportcheck.impact.causes import diff_traces
 
     form = {**CHECK_DEFAULTS, **{k: str(v) for k, v in data.items()}}
-    results, changes, error, ok, note = None, None, None, None, None
+    results, changes, ok, note = None, None, None, None
+    errors: dict[str, str] = {}
+    deciding = "date"  # the box whose date the engine is deciding (its DateOutOfRange)
     try:
         compare = data.pop("compare", None)
         data["record"] = bool(data.get("record"))
         graph = _owners(data.pop("owners", None))
         data["owners"] = [asdict(s) for s in graph.stakes] if graph else None
         data["facts"] = facts_from_form(data)
-        req = to_model(DeterminationRequest, data)
+        req = validate(DeterminationRequest, data)
         note = _owners_note(graph, [p for p in (req.end_user, req.consignee) if p])
         first = decide(req, actor=user.actor)
         results = [(f"On {req.date.isoformat()}", first)]
         if compare:
-            other = to_model(DeterminationRequest, {**data, "date": compare},
-                             labels={"date": "Compare with date"})
+            deciding = "compare"
+            other = validate(DeterminationRequest, {**data, "date": compare},
+                             rename={"date": "compare"})
             second = decide(other, actor=user.actor)
             results.append((f"On {other.date.isoformat()}", second))
             results.sort(key=lambda r: r[1].on)
             changes = diff_traces(results[0][1], results[1][1])
         if req.record:
             ok = f"recorded in the audit trail under {user.actor}"
+    except FieldErrors as exc:
+        errors = exc.fields
     except ExportCheckError as exc:
-        error = str(exc)
+        errors = {field_of(exc, deciding): str(exc)}
     return render(request, "check.html", user, title="Check", form=form, results=results,
-                  changes=changes, error=error, ok=ok, note=note,
-                  owners_invalid=bool(error and error.startswith("owners")))
+                  changes=changes, errors=errors, focus=_first_invalid(errors), ok=ok,
+                  note=note)
 
 
 # -- Screen --------------------------------------------------------------------------------
 SCREEN_DEFAULTS = {"name": "", "country": "", "dob": "", "kind": ""}
+#: the longest reason a disposition keeps
+REASON_MAX = next(m.max_length for m in DispositionIn.model_fields["reason"].metadata
+                  if getattr(m, "max_length", None))
+
+
+def _hit_anchor(list_code: str, entry_id: str) -> str:
+    """The id of a hit's article: a disposition form posts to it as its fragment, so the
+    answer opens at that hit (usable in a URL and a CSS selector, as htmx looks it up)."""
+    return "hit-" + re.sub(r"[^A-Za-z0-9_-]+", "-", f"{list_code}-{entry_id}")
+
+
+def _shown(hits: list | None, at: dict) -> bool:
+    return any(h.list == at.get("list") and h.entry_id == at.get("entry_id") for h in hits or ())
 
 
 def _screen_page(request: Request, user: Principal, form: dict, *, error: str | None = None,
                  ok: str | None = None, retry: dict | None = None) -> Response:
     """The Screen page; with a name, its open hits and the hits cleared for the party.
-    ``retry``: the disposition form that failed (its hit and the reason typed), shown open
-    again beside the error."""
+    ``retry``: a disposition form's hit (``list``, ``entry_id``) and what came of it, shown at
+    that hit, where the officer is (the top of the page is thousands of pixels up): the form
+    open again with the reason typed and ``reason_error`` under it, or ``error``, or ``ok``.
+    A hit no longer shown (cleared, or off the lists) has it said at the top, focused."""
     from exportcheck.api import default_screener
     from exportcheck.web.routers.screening import screen_split, threshold_of
 
@@ -206,17 +242,29 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
             version, samples = s.version, s.is_samples
         except ExportCheckError as exc:
             error = error or str(exc)
+    retry = retry or {}
+    # the hit is gone (cleared, off the lists) or offers no form (sample lists)
+    elsewhere = bool(retry) and (samples or not _shown(hits, retry))
+    if elsewhere:
+        reason_error = retry.pop("reason_error", None)
+        error = error or retry.pop("error", None) or (reason_error and f"Reason: {reason_error}")
+        ok = ok or retry.pop("ok", None)
     return render(request, "screen.html", user, title="Screen", form=form, hits=hits,
                   cleared=cleared, lists_version=version, threshold=thr, error=error, ok=ok,
-                  retry=retry or {}, dispositions_possible=not samples)
+                  retry=retry, focus_top=elsewhere, hit_anchor=_hit_anchor,
+                  dispositions_possible=not samples)
 
 
 @router.get("/screen", response_class=HTMLResponse)
 def screen_page(request: Request, user: Officer,
                 name: Annotated[str, Query(max_length=512)] = "",
-                country: Annotated[str, Query(max_length=64)] = "") -> Response:
-    """``?name=&country=`` screens at once: a shipment held for a potential match links here."""
-    return _screen_page(request, user, {**SCREEN_DEFAULTS, "name": name, "country": country})
+                country: Annotated[str, Query(max_length=64)] = "",
+                dob: Annotated[str, Query(max_length=10)] = "",
+                kind: Annotated[str, Query(max_length=16)] = "") -> Response:
+    """``?name=&country=`` screens at once: a shipment held for a potential match links here
+    (and a reload after a disposition, with ``dob`` and ``kind`` too)."""
+    return _screen_page(request, user, {**SCREEN_DEFAULTS, "name": name, "country": country,
+                                        "dob": dob, "kind": kind})
 
 
 @router.post("/screen", response_class=HTMLResponse)
@@ -224,15 +272,45 @@ def screen(request: Request, user: Officer, data: dict = Depends(form_dict)) -> 
     return _screen_page(request, user, {**SCREEN_DEFAULTS, **data})
 
 
+def _reason_error(reason: str) -> str | None:
+    """What is wrong with a disposition's reason, in words for the box it was typed in (the
+    model's "String should have at least 1 character" reached the page)."""
+    if not reason.strip():
+        return "give a reason for the decision"
+    if len(reason.strip()) > REASON_MAX:
+        return (f"the reason is {len(reason.strip()):,} characters long: keep it to "
+                f"{REASON_MAX:,}")
+    return None
+
+
+@router.get("/screen/disposition")
+def disposition_reload() -> Response:
+    """A reload of the address a posted disposition form left in the tab: the Screen page,
+    not a 405."""
+    return RedirectResponse("/screen", status_code=303)
+
+
 @router.post("/screen/disposition", response_class=HTMLResponse)
 def disposition(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
+    """Record a disposition; the answer is shown at the hit it was made on."""
+    form = {**SCREEN_DEFAULTS, "name": data.get("party", ""),
+            "country": data.get("country", ""), "dob": data.get("dob", ""),
+            "kind": data.pop("kind", "")}  # what the hits were screened with, not recorded
+    retry = {"list": data.get("list"), "entry_id": data.get("entry_id"),
+             "reason": str(data.get("reason", ""))}
+    page = _screen_page(request, user, form, **_record_disposition(user, data, retry))
+    # the tab's address: the screen itself, so that a reload screens again (not a 405)
+    page.headers["HX-Replace-Url"] = "/screen?" + urlencode({k: v for k, v in form.items() if v})
+    return page
+
+
+def _record_disposition(user: Principal, data: dict, retry: dict) -> dict:
+    """The Screen page's arguments after trying to record the disposition ``data``."""
     from exportcheck.screen import store
     from exportcheck.web.routers.screening import check_dispositions_possible
 
-    form = {**SCREEN_DEFAULTS, "name": data.get("party", ""),
-            "country": data.get("country", ""), "dob": data.get("dob", "")}
-    retry = {"list": data.get("list"), "entry_id": data.get("entry_id"),
-             "reason": data.get("reason", "")}
+    if problem := _reason_error(retry["reason"]):
+        return {"retry": retry | {"reason_error": problem}}
     try:
         req = to_model(DispositionIn, data)
         check_dispositions_possible()
@@ -240,14 +318,14 @@ def disposition(request: Request, user: Officer, data: dict = Depends(form_dict)
                                      reason=req.reason, country=req.country, dob=req.dob,
                                      decision=req.decision)
     except NotFound:  # the officer did not type the entry: the lists changed under the page
-        return _screen_page(request, user, form, retry=retry, error=(
+        return {"retry": retry, "error": (
             f"{data.get('list')} {data.get('entry_id')} is no longer on the active lists (they "
-            "changed since this screen): the hits below are from the lists now in use"))
+            "changed since this screen): the hits below are from the lists now in use")}
     except ExportCheckError as exc:
-        return _screen_page(request, user, form, error=str(exc), retry=retry)
+        return {"retry": retry | {"error": str(exc)}}
     effect = ("later screens of this party report it as cleared until the entry changes"
               if d.decision == "cleared" else
               "determinations for this party apply the hit instead of holding the line")
-    return _screen_page(request, user, form, ok=(
+    return {"retry": {"list": retry["list"], "entry_id": retry["entry_id"], "ok": (
         f"{d.decision} {d.list_code} {d.entry_id} for {d.party_name!r} ({user.actor}, "
-        f"{d.decided_on}): {effect}"))
+        f"{d.decided_on}): {effect}")}}
