@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from exportcheck.dates import IsoDate
+
 
 class Outcome(StrEnum):
     PROHIBITED = "PROHIBITED"
@@ -107,7 +109,7 @@ class TransactionFacts(BaseModel):
         "headquartered (NAC/ACA, AIA, ACM, LPP)",
         examples=["GB"],
     )
-    nac_notified: date | None = Field(
+    nac_notified: IsoDate | None = Field(
         None,
         description="date of the License Exception NAC notification to BIS (740.8(a)(2)) "
         "that BIS did not object to",

@@ -111,7 +111,7 @@ def dask_target(use_dask: bool, scheduler: str | None, partition_rows: int | Non
 
 def parse_date(text: str, what: str = "date") -> date:
     """A date option, read as ``batch`` reads a date column (YYYY-MM-DD only)."""
-    from exportcheck.determine.batch_io import parse_iso_date
+    from exportcheck.dates import parse_iso_date
 
     return parse_iso_date(text, what)
 

@@ -21,6 +21,7 @@ from typing import IO
 import polars as pl
 
 from exportcheck.csvsafe import safe_frame
+from exportcheck.dates import parse_iso_date
 from exportcheck.errors import InvalidInput
 from exportcheck.models import TransactionFacts
 
@@ -75,21 +76,6 @@ LINE = "line"
 #: what impact's line table adds besides the answers (its line number, the item's category and
 #: the value as given in another currency)
 IMPACT_COLUMNS = frozenset((LINE, "category", "value_in_currency"))
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_iso_date(text: str, what: str = "date") -> date:
-    """A date written ``YYYY-MM-DD`` (spaces around it aside), the one spelling ``check --on``,
-    ``batch``, ``impact`` and the ledger commands all accept: ``2020-7-15`` and ``20200715``
-    are refused everywhere, so no file means one day in one path and another (or an error) in
-    the other."""
-    got = text.strip()
-    if _ISO_DATE.fullmatch(got):
-        try:
-            return date.fromisoformat(got)
-        except ValueError as exc:  # 2020-02-30
-            raise InvalidInput(f"invalid {what} {text!r}: {exc}") from None
-    raise InvalidInput(f"invalid {what} {text!r}: use YYYY-MM-DD")
 
 
 def parse_dates(texts: pl.Series) -> tuple[pl.Series, pl.Series]:

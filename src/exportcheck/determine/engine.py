@@ -132,7 +132,7 @@ def evaluate(
     if isinstance(on, datetime):
         on = on.date()
     elif isinstance(on, str):
-        from exportcheck.determine.batch_io import parse_iso_date
+        from exportcheck.dates import parse_iso_date
 
         on = parse_iso_date(on, "on date")  # as `check --on` reads it: YYYY-MM-DD only
     elif not isinstance(on, date):

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exportcheck.dates import IsoDate
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.ledger.tolerances import validity_years
 from exportcheck.models import Agency, EndUserType, TransactionFacts
@@ -255,8 +256,8 @@ class LicenceIn(_In):
     number: str = Field(min_length=1, max_length=64)
     kind: LicenceKind
     destination: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
     provisos: list[str] = Field(default_factory=list)
     parties: list[PartyIn]
     lines: list[LicenceLineIn] = Field(min_length=1)
@@ -348,7 +349,7 @@ class ShipmentIn(_In):
     #: the regime is checked here, the rest against the determination when it is posted
     #: (:mod:`exportcheck.ledger.exception_check`)
     licence_exception: str | None = Field(default=None, max_length=16)
-    ship_date: dt.date
+    ship_date: IsoDate
     destination: str
     consignee: str = Field(min_length=1, max_length=256)
     end_user: str = Field(min_length=1, max_length=256)
@@ -433,7 +434,7 @@ class PolicyEventIn(_In):
     key: str = Field(min_length=1, max_length=96)
     title: str = Field(min_length=1)
     action: Literal["suspended", "revoked"]
-    effective: dt.date
+    effective: IsoDate
     citation: str = Field(min_length=1)
     filter: PolicyFilter
 

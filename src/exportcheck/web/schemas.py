@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from exportcheck.accounts import TokenOut
+from exportcheck.dates import DateText, IsoDate
 from exportcheck.db.base import as_utc
 from exportcheck.errors import NotFound
 from exportcheck.ledger.schemas import LicenceOut
@@ -37,37 +38,6 @@ RowId = Annotated[int, Path(json_schema_extra={"minimum": 1, "maximum": MAX_ROW_
 #: a stored UTC time: SQLite hands timestamps back without their zone, and a date-time in
 #: the API carries one (RFC 3339)
 UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
-
-_JSON_TYPES = {bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}
-
-
-def _date_text(value: Any, info: ValidationInfo) -> str:
-    """A date field's text: only a JSON string is a date (pydantic alone took 1610668800,
-    "1610668800" and date-times as dates, which the CLI's one parser refuses)."""
-    if isinstance(value, str):
-        return value
-    if type(value) is dt.date:  # the web UI and Python callers
-        return value.isoformat()
-    name = info.field_name or "date"
-    kind = _JSON_TYPES.get(type(value), type(value).__name__)
-    raise ValueError(f"{name} must be a string YYYY-MM-DD, got {kind} {value!r}")
-
-
-def _iso_date(value: Any, info: ValidationInfo) -> dt.date:
-    """Through the parser of ``check --on`` and ``batch`` (YYYY-MM-DD only), the error naming
-    the field."""
-    from exportcheck.determine.batch_io import parse_iso_date
-
-    name = info.field_name or "date"
-    return parse_iso_date(_date_text(value, info), name if "date" in name else f"{name} date")
-
-
-#: a date in a request (body or query): a JSON string YYYY-MM-DD and nothing else
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-#: a batch line's date, kept as text: a bad one is that line's error, not the request's
-DateText = Annotated[str, BeforeValidator(_date_text),
-                     Field(json_schema_extra={"format": "date"})]
-
 
 class Page(BaseModel, Generic[T]):
     """One page of a listing: ``items[offset : offset + limit]`` of ``total``."""
