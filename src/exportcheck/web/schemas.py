@@ -262,6 +262,9 @@ class LoadResultOut(BaseModel):
     row_count: int
     previous_rows: int | None
     by_list: dict[str, int]
+    warnings: list[str] = Field(
+        [], description="what the load probably left out: sdn.csv without alt.csv loads no "
+        "SDN aliases")
 
 
 class EntryChange(BaseModel):

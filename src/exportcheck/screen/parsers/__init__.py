@@ -18,7 +18,7 @@ from exportcheck.errors import ListDataError
 from exportcheck.screen.entries import ParsedList, bulk_allocation
 from exportcheck.screen.parsers import csl, dpl, mofcom, ofac, un
 
-__all__ = ["ListWarning", "detect_format", "load_paths"]
+__all__ = ["ListWarning", "alias_warnings", "detect_format", "load_paths"]
 
 _HEAD = 4096
 #: OFAC's names, longest first: "sdn_comments_x.csv" is sdn_comments, not sdn
@@ -150,9 +150,9 @@ def _load_paths(paths: Iterable[str | Path]) -> list[ParsedList]:
             results.append(un.parse_un(path))
         elif fmt == "mofcom":
             results.append(mofcom.parse_mofcom(path))
-    for family, group in ofac_groups.items():
-        if "main" in group and "alt" not in group:
-            warnings.warn(_no_aliases(family, group["main"]), ListWarning, stacklevel=3)
+    for message in _alias_gaps(ofac_groups):
+        warnings.warn(message, ListWarning, stacklevel=3)
+    for group in ofac_groups.values():
         results.append(ofac.parse_ofac(group))
     sources = [r.source for r in results]
     dupes = {s for s in sources if sources.count(s) > 1}
@@ -161,6 +161,25 @@ def _load_paths(paths: Iterable[str | Path]) -> list[ParsedList]:
             f"several files of the same source {sorted(dupes)} given: load one version at a time"
         )
     return results
+
+
+def alias_warnings(paths: Iterable[str | Path]) -> dict[str, str]:
+    """What :func:`load_paths` warns of (as :class:`ListWarning`), by source (``ofac-sdn``):
+    an OFAC main file given without its aliases file. For callers that show them rather than
+    log them (the web's upload): warnings are process-wide, and a server answers many at once."""
+    groups: dict[str, dict[str, Path]] = {}
+    for path in _expand(paths):
+        fmt = detect_format(path)
+        if fmt is not None and fmt.startswith("ofac:"):
+            _, family, role = fmt.split(":")
+            groups.setdefault(family, {})[role] = path
+    return {f"ofac-{family}": _no_aliases(family, group["main"])
+            for family, group in groups.items() if "main" in group and "alt" not in group}
+
+
+def _alias_gaps(groups: dict[str, dict[str, Path]]) -> list[str]:
+    return [_no_aliases(family, group["main"]) for family, group in groups.items()
+            if "main" in group and "alt" not in group]
 
 
 def _no_aliases(family: str, main: Path) -> str:

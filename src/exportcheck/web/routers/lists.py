@@ -76,6 +76,7 @@ def version_changes(version_id: RowId, user: Viewer) -> ListChanges:
 async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> list[LoadResultOut]:
     """Store uploaded list files in a scratch folder and load them (all or nothing)."""
     from exportcheck.screen import store
+    from exportcheck.screen.parsers import alias_warnings
 
     if not files:
         raise InvalidInput("no files: upload one or more list files (OFAC, CSL, UN, BIS...)")
@@ -92,6 +93,7 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
         # silently, and a README uploaded beside the CSL, or a corrupt sdn.csv, must be named
         # and refuse the load, not pass as if that list had been updated
         results = await run_in_threadpool(store.load_lists, stored, force=force, user=user)
+        gaps = alias_warnings(stored)
     except ExportCheckError as exc:  # name the upload, not the server's scratch folder
         exc.args = (str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload")
                     .replace("Use --force if", "Tick 'accept a drop' (API: force=true) if"),)
@@ -100,7 +102,9 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
         shutil.rmtree(folder, ignore_errors=True)
     return [LoadResultOut(source=r.source, version_id=r.version_id, status=r.status,
                           row_count=r.row_count, previous_rows=r.previous_rows,
-                          by_list=r.by_list) for r in results]
+                          by_list=r.by_list,
+                          warnings=[gaps[r.source]] if r.source in gaps else [])
+            for r in results]
 
 
 @router.post("/load", response_model=list[LoadResultOut], summary="Load list files (admin)",
