@@ -151,17 +151,19 @@ class FactWanted(BaseModel):
     says how to give it)."""
 
     exception: str | None = Field(
-        description="the licence exception symbol; null when the fact bears on the review "
-        "policy", examples=["AIA"])
+        description="the licence exception symbol; null when the fact bears on the licence "
+        "requirement or the review policy", examples=["AIA"])
     fact: Literal["headquarters", "nac_notified", "conditions_met"] = Field(
         description="the field of TransactionFacts that supplies it"
     )
     condition: str = Field(description="the condition in words, as the trace states it")
+    subject: str = Field(
+        "", description='what the fact decides: the exception\'s symbol, "licence '
+        'requirement" or "review policy"', examples=["AIA", "licence requirement"])
 
-    @property
-    def subject(self) -> str:
-        """What the fact decides, in words: the exception's symbol or "review policy"."""
-        return self.exception or "review policy"
+    def model_post_init(self, _context: object) -> None:
+        if not self.subject:
+            self.subject = self.exception or "review policy"
 
 
 class PartyMatch(BaseModel):

@@ -112,7 +112,7 @@ def test_determination_batch_lines_carry_their_facts(service: Service) -> None:
         assert results[i]["license_exceptions"] == [e["symbol"] for e in one["license_exceptions"]]
         by_exception: dict[str, list[str]] = {}
         for w in one["facts_wanted"]:
-            by_exception.setdefault(w["exception"] or "review policy", []).append(w["fact"])
+            by_exception.setdefault(w["subject"], []).append(w["fact"])
         assert results[i]["facts_wanted"] == [
             f"{sym}: {', '.join(dict.fromkeys(f))}" for sym, f in by_exception.items()]
     assert results[0]["outcome"] == "LICENSE_REQUIRED" and results[1]["license_exceptions"] == [

@@ -92,8 +92,10 @@ class Context:
     #: facts not given that would settle an "available if" exception (Determination.facts_wanted)
     facts_wanted: list[FactWanted] = field(default_factory=list)
 
-    def want_fact(self, exception: str | None, fact: str, condition: str) -> None:
-        wanted = FactWanted(exception=exception, fact=fact, condition=condition)
+    def want_fact(self, exception: str | None, fact: str, condition: str,
+                  subject: str = "") -> None:
+        wanted = FactWanted(exception=exception, fact=fact, condition=condition,
+                            subject=subject)
         if wanted not in self.facts_wanted:
             self.facts_wanted.append(wanted)
 

@@ -91,6 +91,29 @@ def special_destinations(snap: Snapshot, control: s.SpecialControl) -> frozenset
     return snap.cache[key]
 
 
+def _headquarters_reach(ctx: Context, control: s.SpecialControl, reason: str) -> str:
+    """Why a control the destination is outside of reaches the line by the end user's stated
+    headquarters ("; the headquarters CN (as stated) is in ..."), or ""; with none stated,
+    the fact is asked for (``facts_wanted``): the requirement turns on it."""
+    countries, groups = control.headquarters_countries, control.headquarters_groups
+    if not (countries or groups):
+        return ""
+    where = " or ".join(["Macau" if c == "MO" else c for c in countries]
+                        + [f"Country Group {g}" for g in groups])
+    hq = ctx.facts.headquarters
+    if hq is None:
+        ctx.want_fact(None, "headquarters",
+                      f"if the end user or its ultimate parent is headquartered in {where}, a "
+                      f"licence is required ({reason}; "
+                      f"{control.headquarters_citation or control.citation}) wherever the "
+                      "destination; headquarters not stated", subject="licence requirement")
+        return ""
+    if hq in countries or any(ctx.snapshot.in_group(hq, g) for g in groups):
+        return (f"; the end user's headquarters {hq} (as stated) is in {where}: covered "
+                "wherever located")
+    return ""
+
+
 def scope_applies(ctx: Context, scope: s.Scope) -> bool:
     if not scope.parsed:
         return True
@@ -171,11 +194,14 @@ def country_chart(ctx: Context) -> None:
                 ctx.note(label, entry, False, f"special control {line.special} not in force")
                 continue
             hit = dest in special_destinations(snap, control)
+            reach = "" if hit else _headquarters_reach(ctx, control, line.reason)
+            hit = hit or bool(reach)
             ctx.note(
                 f"{label} -> {control.id}",
                 control,
                 hit,
-                f"{line.chart_text}{flag}: {dest} {'is' if hit else 'is not'} covered",
+                f"{line.chart_text}{flag}: {dest} {'is' if hit and not reach else 'is not'} "
+                f"covered{reach}",
                 citation=f"{entry.citation}; {control.citation}",
             )
             if hit:

@@ -296,6 +296,9 @@ class SpecialControl(Cited):
     ``worldwide``, minus members of ``exclude_groups``), minus ``exclude_countries``: a country
     named by name stays whatever its groups ("the United Arab Emirates or ... D:1, D:4, and D:5
     ..., excluding any destination also specified in Country Groups A:5 or A:6").
+    ``headquarters_countries`` / ``headquarters_groups``: the control also reaches an end user
+    headquartered there (or whose ultimate parent is), wherever the destination (742.6(a)(6)
+    since 17 Nov 2023: entities headquartered in Macau or D:5).
     """
 
     id: str
@@ -307,6 +310,9 @@ class SpecialControl(Cited):
     exclude_countries: list[str] = []
     exclude_groups: list[CountryGroup] = []
     review_policy: str | None = None
+    headquarters_countries: list[str] = []
+    headquarters_groups: list[CountryGroup] = []
+    headquarters_citation: str | None = None
 
 
 # --- policies: restrictions, embargoes, end uses, ITAR ---------------------------------------
