@@ -91,9 +91,21 @@ def policy_for(ctx: Context, reason: str, label: str, control: str | None = None
         True,
         f"{row.policy}{unsure}{by_hq}",
     )
-    if hq is None:
+    if hq is None and _has_headquarters_rows(ctx, reason):
         _headquarters_wanted(ctx, row, reason, control)
     return f"{row.policy} ({row.citation})"
+
+
+def _has_headquarters_rows(ctx: Context, reason: str) -> bool:
+    """Whether any row of the reason may apply by headquarters (kept per snapshot: a batch
+    asks for every requirement)."""
+    base = reason.rstrip("0123456789")
+    key = ("hq_policy_rows", base)
+    found = ctx.snapshot.cache.get(key)
+    if found is None:
+        found = ctx.snapshot.cache[key] = any(
+            r.headquarters for r in ctx.snapshot.review_policies.get(base, []))
+    return found
 
 
 def _headquarters_wanted(ctx: Context, chosen: s.ReviewPolicy, reason: str,
