@@ -147,8 +147,8 @@ class ExceptionOption(BaseModel):
 
 class FactWanted(BaseModel):
     """A fact the order line did not give on which a licence exception's availability turns
-    (the exception is not claimed until it is given), or the review policy (each interface
-    says how to give it)."""
+    (the exception is not claimed until it is given), a licence requirement or the review
+    policy (each interface says how to give it)."""
 
     exception: str | None = Field(
         description="the licence exception symbol; null when the fact bears on the licence "

@@ -7,6 +7,7 @@ import re
 from exportcheck.determine import itar
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.determine.items import pattern_hit
+from exportcheck.determine.places import in_set, named
 from exportcheck.determine.policies import policy_for
 from exportcheck.models import Agency
 from exportcheck.rules import schema as s
@@ -98,8 +99,7 @@ def _headquarters_reach(ctx: Context, control: s.SpecialControl, reason: str) ->
     countries, groups = control.headquarters_countries, control.headquarters_groups
     if not (countries or groups):
         return ""
-    where = " or ".join(["Macau" if c == "MO" else c for c in countries]
-                        + [f"Country Group {g}" for g in groups])
+    where = named(countries, groups)
     hq = ctx.facts.headquarters
     if hq is None:
         ctx.want_fact(None, "headquarters",
@@ -108,7 +108,7 @@ def _headquarters_reach(ctx: Context, control: s.SpecialControl, reason: str) ->
                       f"{control.headquarters_citation or control.citation}) wherever the "
                       "destination; headquarters not stated", subject="licence requirement")
         return ""
-    if hq in countries or any(ctx.snapshot.in_group(hq, g) for g in groups):
+    if in_set(ctx.snapshot, hq, countries, groups):
         return (f"; the end user's headquarters {hq} (as stated) is in {where}: covered "
                 "wherever located")
     return ""

@@ -8,6 +8,7 @@ from decimal import Decimal
 from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple
 
+from exportcheck.dates import parse_iso_date
 from exportcheck.determine import ear, enduse, exceptions, holds, itar, parties, reach
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context, Requirement, Screening
@@ -231,8 +232,6 @@ def _day(on: object) -> date:
     if isinstance(on, datetime):
         return on.date()
     if isinstance(on, str):
-        from exportcheck.dates import parse_iso_date
-
         return parse_iso_date(on, "on date")
     if isinstance(on, date):
         return on

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from exportcheck.determine.context import Context
+from exportcheck.determine.places import in_set, named
 from exportcheck.errors import InvalidInput
 from exportcheck.models import EndUserType, TransactionFacts
 from exportcheck.rules import schema as s
@@ -148,20 +149,10 @@ def _not_in_force(
 # --- the conditions -------------------------------------------------------------------------
 
 
-def in_set(snap: Snapshot, code: str, countries: list[str], groups: list[str]) -> bool:
-    return code in countries or any(snap.in_group(code, g) for g in groups)
-
-
-def _named(countries: list[str], groups: list[str]) -> str:
-    parts = (["Macau" if c == "MO" else c for c in countries]
-             + [f"Country Group {g}" for g in groups])  # fmt: skip
-    return " or ".join(parts)
-
-
 def destination_ok(snap: Snapshot, d: s.LicenceExceptionDef, dest: str) -> tuple[bool, str]:
     """The exception's destination condition: in its groups/countries, not in the excluded."""
     if (d.groups or d.countries) and not in_set(snap, dest, d.countries, d.groups):
-        return False, f"{dest} is not in {_named(d.countries, d.groups)}"
+        return False, f"{dest} is not in {named(d.countries, d.groups)}"
     if dest in d.exclude_countries:
         return False, f"{dest} is excluded"
     bad = [g for g in d.exclude_groups if snap.in_group(dest, g)]
@@ -205,11 +196,11 @@ def conditions(
         if notify_hq:
             ok = True
             f.relied.append(f"headquarters {facts.headquarters} (as stated) is in "
-                            f"{_named(d.notify_countries, d.notify_groups)}, wherever located")
+                            f"{named(d.notify_countries, d.notify_groups)}, wherever located")
         elif notify_hq is None and dest not in d.exclude_countries:
             f.want("headquarters",
                    f"{why}; it would be reached if the end user or its ultimate parent is "
-                   f"headquartered in {_named(d.notify_countries, d.notify_groups)}",
+                   f"headquartered in {named(d.notify_countries, d.notify_groups)}",
                    "headquarters not stated")
             ok = True
     if not ok:
@@ -241,13 +232,13 @@ def _headquarters(
         else:
             f.relied.append(f"headquarters {hq} (as stated)")
     if d.hq_not_in_countries or d.hq_not_in_groups:
-        named = _named(d.hq_not_in_countries, d.hq_not_in_groups)
+        where = named(d.hq_not_in_countries, d.hq_not_in_groups)
         if hq is None:
             f.want("headquarters",
-                   f"the end user and its ultimate parent are not headquartered in {named}",
+                   f"the end user and its ultimate parent are not headquartered in {where}",
                    "headquarters not stated - assumed possibly there")
         elif in_set(snap, hq, d.hq_not_in_countries, d.hq_not_in_groups):
-            f.bars.append(f"headquarters {hq} is in {named}")
+            f.bars.append(f"headquarters {hq} is in {where}")
         else:
             f.relied.append(f"headquarters {hq} (as stated)")
 
@@ -271,12 +262,12 @@ def _notification(ctx: Context, d: s.LicenceExceptionDef, notify_hq: bool | None
     by_dest = in_set(snap, dest, d.notify_countries, d.notify_groups)
     if not by_dest and notify_hq is False:
         f.relied.append("no notification needed (destination and headquarters outside "
-                        f"{_named(d.notify_countries, d.notify_groups)})")
+                        f"{named(d.notify_countries, d.notify_groups)})")
         return
     why = ("the destination is" if by_dest else
            "the headquarters is" if notify_hq else
            "headquarters not stated - assumed")  # fmt: skip
-    where = _named(d.notify_countries, d.notify_groups)
+    where = named(d.notify_countries, d.notify_groups)
     section = d.section or "740"
     if notified is None:
         f.want("nac_notified",

@@ -14,6 +14,7 @@ import re
 
 from exportcheck.determine.context import Context
 from exportcheck.determine.items import pattern_hit
+from exportcheck.determine.places import in_set, named
 from exportcheck.models import EndUserType
 from exportcheck.rules import schema as s
 
@@ -35,8 +36,7 @@ def _item_hit(ctx: Context, row: s.ReviewPolicy) -> bool:
 
 
 def _in(ctx: Context, code: str | None, row: s.ReviewPolicy) -> bool:
-    return code is not None and (
-        code in row.countries or any(ctx.snapshot.in_group(code, g) for g in row.groups))
+    return in_set(ctx.snapshot, code, row.countries, row.groups)
 
 
 def applies(ctx: Context, row: s.ReviewPolicy, reason: str, control: str | None,
@@ -116,8 +116,7 @@ def _headquarters_wanted(ctx: Context, chosen: s.ReviewPolicy, reason: str,
         if (row.headquarters and row is not chosen and row.policy != chosen.policy
                 and row.specificity >= chosen.specificity
                 and applies(ctx, row, reason, control, anywhere=True)):
-            where = " or ".join(["Macau" if c == "MO" else c for c in row.countries]
-                                + [f"Country Group {g}" for g in row.groups])
             ctx.want_fact(None, "headquarters",
-                          f"if the end user or its ultimate parent is headquartered in {where}: "
-                          f"{row.policy} ({row.citation}); headquarters not stated")
+                          "if the end user or its ultimate parent is headquartered in "
+                          f"{named(row.countries, row.groups)}: {row.policy} "
+                          f"({row.citation}); headquarters not stated", subject="review policy")

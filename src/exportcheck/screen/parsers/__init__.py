@@ -150,7 +150,7 @@ def _load_paths(paths: Iterable[str | Path]) -> list[ParsedList]:
             results.append(un.parse_un(path))
         elif fmt == "mofcom":
             results.append(mofcom.parse_mofcom(path))
-    for message in _alias_gaps(ofac_groups):
+    for message in _alias_gaps(ofac_groups).values():
         warnings.warn(message, ListWarning, stacklevel=3)
     for group in ofac_groups.values():
         results.append(ofac.parse_ofac(group))
@@ -173,13 +173,13 @@ def alias_warnings(paths: Iterable[str | Path]) -> dict[str, str]:
         if fmt is not None and fmt.startswith("ofac:"):
             _, family, role = fmt.split(":")
             groups.setdefault(family, {})[role] = path
+    return _alias_gaps(groups)
+
+
+def _alias_gaps(groups: dict[str, dict[str, Path]]) -> dict[str, str]:
+    """By source, the message for each OFAC family whose main file came without aliases."""
     return {f"ofac-{family}": _no_aliases(family, group["main"])
             for family, group in groups.items() if "main" in group and "alt" not in group}
-
-
-def _alias_gaps(groups: dict[str, dict[str, Path]]) -> list[str]:
-    return [_no_aliases(family, group["main"]) for family, group in groups.items()
-            if "main" in group and "alt" not in group]
 
 
 def _no_aliases(family: str, main: Path) -> str:
