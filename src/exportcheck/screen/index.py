@@ -299,14 +299,32 @@ class NameIndex:
             keep = (scores >= min_share * total) & (rank >= min_rank)
             if mask is not None:
                 keep &= mask[ids]
-            # ids repeat (a name found by several tokens): keep each once, after the filter,
-            # which leaves few
-            ids, first = np.unique(ids[keep], return_index=True)
-            scores, rank = scores[keep][first], rank[keep][first]
-            if len(ids) > limit:
-                top = np.argpartition(-rank, limit)[:limit]
-                ids, scores = ids[top], scores[top]
-            for i, s in zip(ids.tolist(), scores.tolist(), strict=True):
+            for i, s in _top_once(ids[keep], scores[keep], rank[keep], limit):
                 found[i] = max(found.get(i, 0.0), s / total)
                 by_form.setdefault(i, []).append(fi)
         return [(i, by_form[i]) for i in sorted(found, key=found.__getitem__, reverse=True)]
+
+
+#: below this many kept ids, :func:`_top_once` keeps each once in Python: numpy's ``unique``
+#: costs more than the loop on the few ids a query's filter leaves
+_SMALL = 48
+
+
+def _top_once(ids: np.ndarray, scores: np.ndarray, rank: np.ndarray,
+              limit: int) -> list[tuple[int, float]]:
+    """``(id, score)`` of each name once (a name found by several tokens repeats, with the same
+    score and rank), the ``limit`` best ranked."""
+    if len(ids) <= _SMALL:
+        once = {i: (r, s) for i, s, r in zip(ids.tolist(), scores.tolist(), rank.tolist(),
+                                             strict=True)}
+        items = sorted(once.items())  # by id, as ``unique`` gives them
+        if len(items) > limit:
+            items = sorted(items, key=lambda kv: kv[1][0], reverse=True)[:limit]
+        return [(i, s) for i, (_, s) in items]
+    ids, first = np.unique(ids, return_index=True)
+    scores, rank = scores[first], rank[first]
+    if len(ids) > limit:
+        top = np.argpartition(-rank, limit)[:limit]
+        ids, scores = ids[top], scores[top]
+    return list(zip(ids.tolist(), scores.tolist(), strict=True))
+

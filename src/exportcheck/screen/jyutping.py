@@ -5,29 +5,18 @@ load, for what a name needs, the reading of each character. On 2,963 Han names o
 negatives, per-character readings agree with pycantonese's word-level ones on every syllable
 (7 differ in tone only, which the Hong Kong spelling drops). So pycantonese is loaded once, to
 write the table of every character's reading to ``jyutping-<version>.json`` in the user's cache
-folder (``~/.cache/exportcheck``; 25,000 characters, 400 KB); later processes read that file in a
-few milliseconds. ``exportcheck lists load`` writes it, so the first Han query never pays.
+folder (``~/.cache/exportcheck``; 25,000 characters, 400 KB: :mod:`.char_tables`); later
+processes read that file in a few milliseconds. ``exportcheck lists load`` writes it, so the
+first Han query never pays.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from functools import lru_cache
-from importlib.metadata import version
-from pathlib import Path
+
+from exportcheck.screen.char_tables import cached_table
 
 _RANGES = ((0x4E00, 0xA000), (0x3400, 0x4DC0), (0xF900, 0xFB00))
-
-
-def table_path() -> Path:
-    """In the user's cache folder, shared by every data folder (the table depends on the
-    pycantonese version only)."""
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("exportcheck", appauthor=False)) / (
-        f"jyutping-{version('pycantonese')}.json")
 
 
 def build() -> dict[str, str]:
@@ -47,21 +36,7 @@ def build() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def table() -> dict[str, str]:
     """The character table: read from the cache file, else built and written there."""
-    path = table_path()
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        pass
-    tab = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jyutping-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(tab, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:  # a read-only data folder: keep the table in memory only
-        pass
-    return tab
+    return cached_table("jyutping", "pycantonese", build)
 
 
 def readings(chars: str) -> list[str]:

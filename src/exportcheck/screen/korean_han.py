@@ -44,11 +44,18 @@ _SURNAMES = {"金": "김"}
 _PROGRAMMES = ("DPRK", "NKSPEA")
 
 
+def _build() -> dict[str, str]:
+    from hanja.table import hanja_table  # ~0.4 s: its YAML is read on import
+
+    return dict(hanja_table)
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
-    from hanja.table import hanja_table  # ~0.3 s: loaded on the first Han query that needs it
+    """Each character's Korean reading, from the user's cache folder after the first use."""
+    from exportcheck.screen.char_tables import cached_table
 
-    return hanja_table
+    return cached_table("hanja", "hanja", _build)
 
 
 def reading(chars: str, *, person: bool = False) -> str | None:

@@ -124,14 +124,17 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
 
 
 def _prepare_readings() -> None:
-    """Write the Cantonese reading table now (a few seconds, once per data folder), so that the
-    first Han-script query of a later process costs milliseconds, not pycantonese's load."""
+    """Write the Cantonese and Korean reading tables now (a few seconds, once per library
+    version), so that the first Han-script query of a later process, and of each batch worker,
+    costs milliseconds, not pycantonese's or hanja's load."""
     from exportcheck.screen.jyutping import table
+    from exportcheck.screen.korean_han import _table
 
-    try:
-        table()
-    except Exception:  # the next Han query builds it instead; a load never fails for this
-        log.warning("could not prepare the Cantonese reading table", exc_info=True)
+    for prepare in (table, _table):
+        try:
+            prepare()
+        except Exception:  # the next Han query builds it instead; a load never fails for this
+            log.warning("could not prepare a reading table", exc_info=True)
 
 
 #: the per-list gate only watches lists at least this big in the active version
