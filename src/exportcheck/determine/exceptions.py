@@ -275,6 +275,8 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
     for r in snap.restrictions:
         if r.destinations and ctx.ear_destination not in r.destinations:
             continue
+        if ctx.ear_destination in r.exclude_destinations:
+            continue
         if r.groups and not any(snap.in_group(ctx.ear_destination, g) for g in r.groups):
             continue
         if r.item_regex and not re.match(r.item_regex, ctx.item.code):

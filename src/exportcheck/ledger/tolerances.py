@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from exportcheck.errors import RuleDataError
+from exportcheck.rules.loader import load_yaml
 
 DATA_FILE = Path(__file__).with_name("data") / "tolerances.yaml"
 
@@ -34,7 +35,7 @@ class Tolerance:
 @cache
 def _data() -> dict[str, Any]:
     try:
-        data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+        data = load_yaml(DATA_FILE.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RuleDataError(f"cannot read shipping tolerances {DATA_FILE}: {exc}") from exc
     for agency in ("bis", "ddtc"):

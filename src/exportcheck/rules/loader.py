@@ -66,8 +66,18 @@ def _csv_rows(path: Path) -> list[dict[str, Any]]:
         return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
+#: libyaml's safe loader where PyYAML was built with it: it reads the rule base in about
+#: 0.25 s where the pure-Python one takes 1.5 s, on every ``exportcheck check``
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """A bundled YAML file's data, as ``yaml.safe_load`` reads it (the same safe subset)."""
+    return yaml.load(text, Loader=_LOADER)  # a safe loader, C or Python
+
+
 def _yaml_tables(path: Path, rel: str) -> dict[str, list[Any]]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path.read_text(encoding="utf-8"))
     if doc is None:
         return {}
     if rel.startswith("ccl/"):

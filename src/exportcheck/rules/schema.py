@@ -331,6 +331,9 @@ class ExceptionRestriction(Cited):
     kind: Literal["bar", "none_except", "only_where_usable_for"]
     destinations: list[str] = []
     groups: list[CountryGroup] = []
+    #: destinations the restriction does not reach: 740.2(a)(4)(i) lets crime-control items
+    #: to Australia, India, Japan, New Zealand and NATO member states use the exceptions
+    exclude_destinations: list[str] = []
     exceptions: list[str] = []
     usable_for: str | None = None
     item_regex: str | None = None  # e.g. 600-series and 9x515
