@@ -60,3 +60,20 @@ def test_a_value_or_quantity_that_is_not_a_number_is_named(kwargs: dict, message
     with pytest.raises(InvalidInput) as exc:
         determine("3A001.a.2", "HK", date(2020, 7, 15), **kwargs)
     assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("dest", ["US", "us", "PR", "GU", "VI", "US-CA"])
+def test_the_united_states_is_not_an_export_destination(dest: str) -> None:
+    """3A090.a "to US" answered LICENSE_REQUIRED and EAR99 to US for a nuclear end use needed a
+    licence, as if the US were a foreign country; Puerto Rico was an unknown code."""
+    with pytest.raises(InvalidInput) as exc:
+        determine("3A090.a", dest, "2025-01-15")
+    assert "is in the United States" in str(exc.value) and "not an export" in str(exc.value)
+
+
+def test_united_states_refused_in_a_batch_line_only() -> None:
+    frame = pl.DataFrame({"item": ["EAR99", "EAR99"], "destination": ["PR", "DE"],
+                          "on": ["2025-01-15", "2025-01-15"]})
+    out = determine_frame(frame)
+    assert "not an export" in out["error"][0] and not out["error"][1]
+    assert out["outcome"][1] == "NLR"

@@ -43,11 +43,22 @@ _POLICY_RANK = (
 )
 
 
+#: ISO 3166-1 codes of the United States and its territories: 772.1 counts them all as the
+#: United States, so none is an export destination
+_UNITED_STATES = frozenset(("US", "PR", "GU", "VI", "AS", "MP", "UM"))
+
+
 def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
     """The destination as given, as the EAR sees it and as the ITAR sees it on the date."""
     raw = (code or "").strip().upper()
     if not raw:
         raise UnknownDestination("destination is empty: give an ISO 3166 code such as HK or DE")
+    if raw in _UNITED_STATES or raw.split("-")[0] == "US":
+        raise UnknownDestination(
+            f"destination {code!r} is in the United States (15 CFR 772.1: the States, DC, Puerto "
+            "Rico and the US territories), so shipping there is not an export: give the country "
+            "the item leaves the US for (for a release of technology to a foreign person in the "
+            "US, a deemed export, that person's country)")
     known = raw in snapshot.destinations or snapshot.alias(raw, "ear") is not None
     if not known:
         if len(raw) == 2 and raw.isalpha() and raw in {a[1] for a in snapshot.aliases}:
