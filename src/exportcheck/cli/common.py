@@ -217,6 +217,18 @@ def _listed(tables: list[str]) -> str:
     return f"its tables: {', '.join(tables[:8])}{', ...' if len(tables) > 8 else ''}"
 
 
+def check_not_input(infile: Path, out: Path) -> None:
+    """Refuse an output that is the input file: it is written over the file being read, and
+    the names, countries and other columns the output does not carry would be lost."""
+    try:
+        same = out.exists() and infile.exists() and out.samefile(infile)
+    except OSError:
+        same = False
+    if same:
+        raise InvalidInput(f"output {out} is the input file: give another file name (the "
+                           "input would be overwritten)")
+
+
 def check_csv_header(path: Path, what: str = "input file") -> None:
     """Refuse a CSV file whose header names a column twice (ignoring case, spaces and
     underscores, as the readers match columns): readers would silently use one of them and

@@ -17,6 +17,7 @@ from exportcheck.cli.common import (
     PARTITION_OPTION,
     SCHEDULER_OPTION,
     check_csv_header,
+    check_not_input,
     cli_actor,
     console,
     dask_target,
@@ -123,6 +124,7 @@ def batch(
 
     target = dask_target(use_dask, scheduler, partition_rows)
     check_csv_header(infile, "order file")
+    check_not_input(infile, out)
     if target is not None:
         _batch_dask(target, infile, out, not no_screen, owners, partition_rows)
         return

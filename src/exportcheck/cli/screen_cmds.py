@@ -21,6 +21,7 @@ from exportcheck.cli.common import (
     PARTITION_OPTION,
     SCHEDULER_OPTION,
     check_csv_header,
+    check_not_input,
     console,
     dask_target,
 )
@@ -140,6 +141,7 @@ def screen_batch_cmd(
 
     _check_threshold(threshold)
     _check_output(out)
+    check_not_input(in_path, out)
     if workers is not None and workers < 1:
         raise InvalidInput("--workers must be at least 1")
     target = dask_target(use_dask, scheduler, partition_rows)
