@@ -14,6 +14,7 @@ from exportcheck.errors import InvalidInput
 from exportcheck.screen.countries import same_jurisdiction, to_iso2
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.normalize import NameForm
+from exportcheck.screen.scorer import PARTIAL_MISSING_COST
 from exportcheck.screen.weights import org_like
 
 DOB_EXACT = 5.0
@@ -107,6 +108,23 @@ def assess(entry: ListEntry, *, dob: str | None, country: str | None, kind: str 
             why.append(f"identifier {same[0]} listed (+{ID_MATCH:g})")
             agreed.append("identifier")
     return points, why, agreed
+
+
+def search_bounds(threshold: float, *, country: bool, dob: bool,
+                  ids: bool) -> tuple[float, float, float]:
+    """``(reach, min_share, min_rank)`` for a screen at ``threshold`` with the evidence given.
+
+    ``reach``: the least name score that evidence can lift to the threshold (the most it adds,
+    a partial match's bonus included). A candidate must share ``min_share`` of the query's
+    words and ``min_rank`` of the longer name's to score ``reach``: a partial match scores
+    100 less PARTIAL_MISSING_COST per unit of the longer name missing. So screening looks as
+    wide as the evidence can lift, and a hit found at a lower threshold is not missed at a
+    higher one; an identifier can lift a partial match a long way: then any share will do."""
+    points = COUNTRY_MATCH * country + DOB_EXACT * dob + ID_MATCH * ids
+    reach = threshold - (points + PARTIAL_CORROBORATED if points else 0.0)
+    partial = (reach - (100 - PARTIAL_MISSING_COST)) / PARTIAL_MISSING_COST
+    min_rank = 0.0 if ids else min(0.45, max(0.0, min((reach - 40) / 100, partial)))
+    return reach, min(0.6, max(0.2, (reach - 25) / 100)), min_rank
 
 
 def _a(word: str) -> str:

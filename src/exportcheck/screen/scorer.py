@@ -87,6 +87,12 @@ PARTIAL_MAX = 80.0
 PARTIAL_MAX_STRONG = 90.0
 #: ... less this many points per unit of the longer name's weight that is missing
 PARTIAL_MISSING_COST = 40.0
+#: a person's name of one word inside a longer one ("John" in "LEE, John", "Putin"), or two
+#: syllables of a Chinese name of three ("Tam Yiu" in "TAM, Yiu-chung", "Wong Man" in "Cho-Man
+#: Wong": Yiu-chung is one given name, not Yiu, and a given name without its surname names
+#: nobody) scores at most this: a country agreeing (+10 with the partial-match bonus) leaves
+#: it below the default threshold, a date of birth as well can reach it
+PARTIAL_MAX_WEAK = 70.0
 #: the most two names stating different fathers score ("A bin B" / "B bin A")
 OTHER_FATHER_MAX = 75.0
 #: two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "KKR Asian Fund
@@ -470,9 +476,29 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     small = qt if small_is_q else ct
     strong = not org and q.script == c.script == "latin" and _substantive(small) >= 3
     cap = PARTIAL_MAX_STRONG if strong else PARTIAL_MAX
+    weak = None if org else _weak_partial(small, longer, used_l)
+    if weak:
+        cap = PARTIAL_MAX_WEAK
     score = min(cap, cov_small * 100 - PARTIAL_MISSING_COST * missing)
     return NameMatch(round(max(0.0, score), 1), *explained, kind="partial",
-                     missing=round(missing, 3))
+                     missing=round(missing, 3),
+                     notes=[f"{weak}: scored at most {PARTIAL_MAX_WEAK:g}"] if weak else [])
+
+
+def _weak_partial(small: tuple[str, ...], longer: tuple[str, ...],
+                  matched: set[int]) -> str | None:
+    """Why a partial match of a person's name is weaker than a missing middle name, if it is:
+    one word of a name, or two syllables of a three-syllable Chinese name (surname and given
+    name; an English name may stand among them: "LEE, John Ka-chiu"), one missing: a given name
+    split ("Tam Yiu" / "TAM, Yiu-chung") or a given name without its surname."""
+    if len(small) == 1:
+        return "one word of a person's name"
+    syllables = [k for k, t in enumerate(longer) if is_hk_syllable(t)]
+    if len(syllables) == 3 and sum(k in matched for k in syllables) == 2:
+        missing = next(longer[k] for k in syllables if k not in matched)
+        return (f"two syllables of the Chinese name {' '.join(longer[k] for k in syllables)}, "
+                f"without {missing!r}: a given name is one name")
+    return None
 
 
 def _cut_short(form: NameForm, tokens: tuple[str, ...]) -> bool:

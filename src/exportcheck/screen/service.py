@@ -36,6 +36,7 @@ from exportcheck.screen.evidence import (
     corroborate_partial,
     parse_country,
     parse_dob,
+    search_bounds,
     type_doubt,
 )
 from exportcheck.screen.hits import dedupe, make_hit
@@ -68,8 +69,6 @@ _COMPANY_FORMS = frozenset((
     "pjsc", "kft", "zao", "oao", "sas", "ug", "ohg", "gbr", "bhd", "tbk", "ltda", "wll", "fzco",
     "fze", "fzc", "ag", "nv", "oyj", "kgaa", "sro", "aps", "doo", "eood", "有限公司",
     "股份有限公司", "有限责任公司", "公司", "集团"))
-#: names scoring this far below the threshold are not worth the evidence step
-_EVIDENCE_HEADROOM = 20.0
 
 
 def party_key(name: str) -> str:
@@ -276,13 +275,13 @@ class Screener:
         # a name with a legal form ("Daniel S.A.R.L.") is an organisation, not the person or
         # vessel called "DANIEL"
         qkind = "entity" if kind is None and _COMPANY_FORMS.intersection(forms[0].legal) else None
+        # the least name score the evidence given can lift to the threshold, and the least
+        # shares of the names a candidate scoring that has
+        reach, min_share, min_rank = search_bounds(thr, country=cc is not None,
+                                                   dob=dob_s is not None, ids=bool(ids))
         with self._lock:
-            # a candidate sharing little of the longer name cannot reach the threshold, but an
-            # identifier can lift a partial name match a long way: then look wider
-            cand = self.index.candidate_forms(
-                forms, min_share=min(0.6, max(0.2, (thr - 25) / 100)),
-                min_rank=0.0 if ids else min(0.45, max(0.0, (thr - 40) / 100)),
-                lists=index_lists(wanted) if wanted else None)
+            cand = self.index.candidate_forms(forms, min_share=min_share, min_rank=min_rank,
+                                              lists=index_lists(wanted) if wanted else None)
         best: dict[int, tuple[float, object, object]] = {}
         # the same alias comes from several files (sdn.csv and the CSL): compare it once
         seen: dict[tuple, object] = {}
@@ -320,7 +319,7 @@ class Screener:
         hits: list[ScreeningHit] = []
         pkey = None  # the disposition key, made for the first hit that reaches the threshold
         for ei, (nscore, m, (qf, iname, note)) in best.items():
-            if nscore < thr - _EVIDENCE_HEADROOM:
+            if nscore < reach:
                 continue
             entry = self.entries[ei]
             points, why, agreed = assess(entry, dob=dob_s, country=cc, kind=kind or qkind,
