@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from exportcheck.determine.context import Context, Requirement, Screening
+from exportcheck.determine.parties import binding
 from exportcheck.models import IfConfirmed, PartyMatch, ScreeningHit
-from exportcheck.screen.certainty import OWNED, assess
+from exportcheck.screen.certainty import OWNED, assess, match_kind
 from exportcheck.screen.entries import hit_order
 
 _CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
@@ -37,24 +38,45 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
                  f"{role} {name!r}: no hit on lists {screener.version}", citation=_CITE)
         return
     held: list[tuple[str, ScreeningHit, PartyMatch]] = []
+    ear_item = ctx.item.kind != "usml"
+    # a certain hit that asks only for a review (a UN or non-SDN entry) holds the line as a
+    # potential match does, unless confirmed, or unless a binding hit decides for the party
+    reviews: list[tuple[ScreeningHit, str]] = []
+    binds = False
     for hit in hits:
         a = assess(hit, name, country=ctx.destination, screener=screener)
+        confirmed = hit.match_kind != OWNED and "confirmed by" in a.why
+        if a.certain and not confirmed and not binding(hit, role, ear_item):
+            reviews.append((hit, f"{a.why}; {hit.list} sets no licence requirement of its own "
+                                 "for this item: review before shipping"))
+            continue
         if a.certain:
             out.certain.append((role, hit))
-            if hit.match_kind != OWNED and "confirmed by" in a.why:
+            binds = binds or binding(hit, role, ear_item)
+            if confirmed:
                 ctx.note(f"Screening hit confirmed ({role})", None, True,
                          f"{hit.list} {hit.entry_id} {hit.matched_name!r}: {a.why}",
                          citation=_CITE)
             continue
-        match = PartyMatch(
-            role=role, party=name, list=hit.list, entry_id=hit.entry_id,
-            matched_name=hit.matched_name, score=hit.score, match_kind=a.kind,
-            corroborated_by=a.corroborated_by, why_held=a.why, explanation=hit.explanation)
-        held.append((role, hit, match))
+        held.append((role, hit, _match(role, name, hit, a.kind, a.corroborated_by, a.why)))
+    for hit, why in reviews:
+        if binds:
+            out.certain.append((role, hit))  # its note stands beside the binding hit's
+        else:
+            held.append((role, hit, _match(role, name, hit, match_kind(hit),
+                                           tuple(hit.corroborated_by), why)))
     held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     out.held.extend(held)
     out.held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     ctx.party_matches = [m for _, _, m in out.held]
+
+
+def _match(role: str, party: str, hit: ScreeningHit, kind: str,
+           corroborated_by: tuple[str, ...], why: str) -> PartyMatch:
+    return PartyMatch(role=role, party=party, list=hit.list, entry_id=hit.entry_id,
+                      matched_name=hit.matched_name, score=hit.score, match_kind=kind,
+                      corroborated_by=corroborated_by, why_held=why,
+                      explanation=hit.explanation)
 
 
 def _owned_hits(ctx: Context, role: str, name: str, screener: Any,

@@ -118,6 +118,17 @@ def screen_parties(ctx: Context, screener: PartyScreener | None, ownership: obje
     return out
 
 
+def binding(hit: ScreeningHit, role: str, ear_item: bool) -> bool:
+    """Whether a certain hit changes the answer by itself (:func:`_apply_hit`): a blocked,
+    denied or debarred party, an Entity List, MEU or UVL entry for an EAR item. A hit on any
+    other list (UN, ISN, the OFAC non-SDN lists, MOFCOM) or on a list that does not reach the
+    item only asks for a review before shipping."""
+    return (hit.list in OFAC_BLOCKING or (hit.list in BIS_DENIED and ear_item)
+            or (hit.list in STATE_DEBARRED and not ear_item)
+            or (ear_item and (hit.list in ("EL", "UVL") or (hit.list == "MEU"
+                                                              and role == "end user"))))
+
+
 def apply_screening(ctx: Context, screening: Screening) -> None:
     """Certain hits impose their requirements; held ones only go in the trace."""
     for role, hit in screening.certain:
@@ -220,6 +231,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             f"Screening hit on {hit.list}",
             None,
             True,
-            f"{role} matches {who}: review before shipping",
+            f"{role} matches {who}: no licence requirement of its own for this item; review "
+            "before shipping",
             citation=hit.list_name or hit.list,
         )
