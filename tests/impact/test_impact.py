@@ -276,3 +276,53 @@ def test_rules_and_lists_together() -> None:
     b1, b2 = r.lines.iter_rows(named=True)
     assert b1["new_reasons"] == "EL" and "list entry now matched: EL entry" in b1["cause"]
     assert "85 FR 83765" in b2["cause"] and "list entry" not in b2["cause"]
+
+
+def test_a_change_that_turns_on_a_stated_fact_has_its_cause() -> None:
+    """3A090.a to Malaysia for an end user headquartered in China needs a licence from 17 Nov
+    2023: the cause is found with the line's stated headquarters (not re-determined without
+    it, which changed nothing and left the cause blank), and is credited to the rule event."""
+    lines = pl.DataFrame({"item": ["3A090.a"] * 2, "destination": ["MY"] * 2,
+                          "value": [1000.0, 1000.0], "headquarters": ["CN", "MY"]})
+    r = impact(lines, date(2023, 11, 1), date(2023, 11, 20))
+    assert r.lines["changed"].to_list() == [True, False]
+    cause = r.lines["cause"][0]
+    assert "headquarters CN" in cause and "in force from 2023-11-17" in cause
+    assert any(e.lines == 1 and "88 FR 73458" in e.citation for e in r.summary.events)
+
+
+def test_a_line_newly_held_by_a_list_release_names_the_entry() -> None:
+    """A near spelling of a newly listed name is a potential match: the answer does not change
+    (the line is held, counted apart), but its cause names the entry that holds it."""
+    old, new = _without(LISTED), Screener.from_samples()
+    frame = pl.DataFrame({"item": ["EAR99"], "destination": ["HK"], "value": [700.0],
+                          "end_user": ["Center Bright Electronics Company Limited"]})
+    r = impact(frame, on=D2, from_screener=old, to_screener=new)
+    row = r.lines.row(0, named=True)
+    assert (row["changed"], row["old_hold"], row["new_hold"]) == (False, False, True)
+    assert row["cause"].startswith("list entry now matched: EL entry")
+    assert r.summary.totals.held_new == 1 and r.summary.totals.value_held == 700.0
+
+
+def test_the_list_entries_that_made_a_difference_are_summarised() -> None:
+    """summary.json's ``list_changes`` (and the report's table of them) name each entry with
+    the lines and money it reached: it was always empty."""
+    old, new = _without(LISTED), Screener.from_samples()
+    frame = pl.DataFrame({"item": ["EAR99"] * 3, "destination": ["HK"] * 3,
+                          "value": [900.0, 700.0, 100.0],
+                          "end_user": [LISTED, "Center Bright Electronics Company Limited",
+                                       "Harbour Florists Ltd"]})
+    r = impact(frame, on=D2, from_screener=old, to_screener=new)
+    (change,) = r.summary.list_changes
+    assert (change.list, change.change, change.matched_name) == ("EL", "added", LISTED)
+    assert (change.lines, change.value) == (2, 1600.0)  # the listed line and the held one
+    assert impact(frame, D0, D2).summary.list_changes == []
+
+
+def test_changed_lines_without_a_value_are_counted_apart() -> None:
+    """A changed line with no value adds $0 to the money changed: the totals say how many such
+    lines the money leaves out, so $1,200 is not read as the whole of the change."""
+    lines = pl.DataFrame({"item": ["3A001.a.2", "USML:XI", "3A001.a.2"],
+                          "destination": ["HK", "HK", "DE"], "value": [1200.0, None, None]})
+    t = impact(lines, D0, D2).summary.totals
+    assert (t.changed_lines, t.value_changed, t.changed_without_value) == (2, 1200.0, 1)

@@ -182,3 +182,20 @@ def test_ship_states_the_facts_an_exception_rests_on(cli):
     assert out["created"] and out["determination"][0]["exception"]["symbol"] == "ACA"
     bad = cli(*args[:-1], "aca-2", "--nac-notified", "2024-02-30", ok=False)
     assert isinstance(bad.exception, InvalidInput) and "--nac-notified" in str(bad.exception)
+
+
+def test_a_repeated_key_of_a_reversed_shipment_says_it_is_reversed(cli, tmp_path):
+    """The replay answers ``reversed: true`` in JSON; the text said only "already recorded",
+    as if the shipment stood and had drawn on the licence."""
+    path = tmp_path / "lic.json"
+    path.write_text(json.dumps(dsp5("L-1")))
+    cli("licences", "add", str(path))
+    args = ["ship", "--licence", "L-1", "--date", "2020-06-01", "--to", "HK",
+            "--consignee", "Hong Kong Police Force", "--end-user", "Hong Kong Police Force",
+            "--item", "I(a)=2@1500.00", "--key", "inv-9"]
+    cli(*args)
+    cli("reverse", "inv-9", "--reason", "keyed twice", "--key", "rev-9")
+    again = cli(*args).output
+    assert "already recorded" in again and "REVERSED: nothing is drawn" in again
+    shown = json.loads(cli("licences", "show", "L-1", "--json").stdout)
+    assert shown["lines"][0]["shipped_value"] == "0.00"

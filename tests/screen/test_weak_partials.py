@@ -33,7 +33,8 @@ def screener() -> Screener:
 
 
 @pytest.mark.parametrize(("query", "listed"), [
-    ("Tam Yiu", "TAM, Yiu-chung"), ("Tam Chung", "Yiu-chung Tam"), ("Lee Chiu", "LEE, John Ka-chiu"),
+    ("Tam Yiu", "TAM, Yiu-chung"), ("Tam Chung", "Yiu-chung Tam"),
+    ("Lee Chiu", "LEE, John Ka-chiu"),
     ("王文", "Cho-Man Wong"), ("John", "LEE, John"), ("Putin", "PUTIN, Vladimir"),
 ])
 def test_weak_partials_score_below_an_ordinary_partial(query: str, listed: str) -> None:

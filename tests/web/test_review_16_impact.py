@@ -30,3 +30,19 @@ def test_a_currency_without_a_rate_is_refused(service: Service) -> None:
     r = service.client.post("/api/v1/impact-runs", headers=service.auth("officer"),
                             json={**DATES, "lines": [line]})
     assert "EUR" in problem(r, 400)["detail"]
+
+
+def test_a_line_s_facts_are_taken_as_the_cli_takes_its_fact_columns(service: Service) -> None:
+    """3A090.a to Malaysia for an end user headquartered in China needs a licence from 17 Nov
+    2023: the line's ``facts`` were carried through as a column and ignored (NLR → NLR)."""
+    lines = [{"id": "hq-cn", "item": "3A090.a", "destination": "MY", "value": 1000,
+              "facts": {"headquarters": "CN"}},
+             {"id": "none", "item": "3A090.a", "destination": "MY", "value": 1000}]
+    r = service.client.post("/api/v1/impact-runs", headers=service.auth("officer"), json={
+        "from_date": "2023-11-01", "to_date": "2023-11-20", "lines": lines})
+    assert r.status_code == 201, r.text[:500]
+    assert r.json()["changed_lines"] == 1 and r.json()["value_changed"] == 1000.0
+    got = _lines(service, r.json()["id"])
+    assert [(x["old_outcome"], x["new_outcome"]) for x in got] == [
+        ("NLR", "LICENSE_REQUIRED"), ("NLR", "NLR")]
+    assert got[0]["headquarters"] == "CN" and "facts" not in got[0]

@@ -165,6 +165,10 @@ def print_summary(result: ImpactResult, out: Path) -> None:
         what = (f"{old_o or 'ERROR'} → {new_o or 'ERROR'}" if old_o != new_o
                 else f"{old_o or 'ERROR'}, other terms (reasons, policy, exceptions)")
         console.print(f"  {what}: {n:,} line{'' if n == 1 else 's'}, ${v:,.2f}", soft_wrap=True)
+    if t.changed_without_value:
+        n = t.changed_without_value
+        console.print(f"  [bold]{n:,} changed line{'' if n == 1 else 's'} without a value[/]: "
+                      "counted as $0.00 in the money above", soft_wrap=True)
     if s.licences is not None:
         console.print(
             f"  licences: {s.licences.hit} of {s.licences.licences} can no longer be used, "

@@ -277,7 +277,9 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
          headquarters: str | None = HEADQUARTERS_OPTION,
          nac_notified: str | None = NAC_NOTIFIED_OPTION,
          conditions_met: list[str] = CONDITIONS_MET_OPTION,
-         item: list[str] = typer.Option([], "--item", help="CLASS=QTY@VALUE, repeatable"),
+         item: list[str] = typer.Option(
+             [], "--item", help="CLASS=QTY@VALUE, repeatable; VALUE is the line's total in USD, "
+             "not a unit price (I(a)=10@12500.00: 10 units for $12,500.00)"),
          key: str | None = typer.Option(None, "--key", help="idempotency key (e.g. invoice)"),
          reference: str = typer.Option("", "--reference", help="AES ITN, invoice..."),
          file: Path | None = typer.Option(None, "--file", help="YAML/JSON shipment instead"),
@@ -330,6 +332,8 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
         _dump(out.model_dump(mode="json"))
         return
     what = "recorded" if out.created else "already recorded (same idempotency key)"
+    if out.reversed:  # a repeated key of a reversed shipment draws nothing: not shipped
+        what += ", since REVERSED: nothing is drawn; post it under a new key if it ships"
     console.print(f"shipment {out.idempotency_key} {what}: ${out.total_value:,} to "
                   f"{out.destination} on {out.ship_date} (audit #{out.audit_seq})",
                   soft_wrap=True)

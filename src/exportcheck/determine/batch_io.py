@@ -51,6 +51,16 @@ FACTS_WANTED = "facts_wanted"
 #: the optional columns of the facts some licence exceptions rest on, as ``check`` takes them
 #: (TransactionFacts: headquarters ISO code, NAC notification date, symbols confirmed)
 FACT_COLUMNS = tuple(TransactionFacts.model_fields)
+
+
+def fact_cells(facts: TransactionFacts | None) -> dict[str, str | None]:
+    """A line's facts as the batch path's columns (:data:`FACT_COLUMNS`): a REST line's
+    ``facts`` decide its line as a file's fact columns do."""
+    if facts is None:
+        return dict.fromkeys(FACT_COLUMNS)
+    return {"headquarters": facts.headquarters,
+            "nac_notified": facts.nac_notified.isoformat() if facts.nac_notified else None,
+            "conditions_met": ",".join(sorted(facts.conditions_met)) or None}
 #: what joins a line's facts into its key (no cell keeps a control character: batch.facts_key)
 FACT_SEP = "\x1f"
 

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.determine import determine
+from exportcheck.determine.batch_keys import line_facts
 from exportcheck.determine.batch_parties import party_args
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
@@ -84,6 +85,9 @@ _GROUP = [
     "destination",
     "_utype",
     "_use",
+    # the facts an exception or requirement turns on (a headquarters in D:5): lines that differ
+    # only in them are decided apart, so their causes are too
+    "_facts",
     "_party_o",
     "_party_n",
     "_epoch_o",
@@ -109,6 +113,7 @@ def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScree
         screener=screener,
         ruleset=rs,
         ownership=ownership,
+        facts=line_facts(r["_facts"]),
     )
 
 
@@ -190,8 +195,11 @@ def list_causes(
     scr_old: PartyScreener | None,
     scr_new: PartyScreener | None,
 ) -> pl.DataFrame:
-    """Put the list entries an end user matches on one side only in front of the rule causes."""
-    changed = df.filter(pl.col("changed") & pl.col("end_user").is_not_null())
+    """Put the list entries an end user matches on one side only in front of the rule causes,
+    on the changed lines and on those held for review on one side only (a potential match to a
+    new entry does not change the answer, but the officer must learn which entry holds it)."""
+    moved = pl.col("changed") | pl.col("old_hold").ne_missing(pl.col("new_hold"))
+    changed = df.filter(moved & pl.col("end_user").is_not_null())
     pairs = changed.select("end_user", "destination").unique()
     texts = {}
     for name, dest in pairs.iter_rows():

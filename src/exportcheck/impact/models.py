@@ -72,6 +72,9 @@ class Totals(BaseModel):
     #: lines held on either side, and their value
     held_lines: int = 0
     value_held: float = 0.0
+    #: changed lines without a value (none given, or refused): counted in ``changed_lines``
+    #: but not in ``value_changed``, which therefore understates the money by theirs
+    changed_without_value: int = 0
 
 
 class LicenceImpact(BaseModel):

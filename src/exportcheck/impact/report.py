@@ -123,7 +123,9 @@ def _kpis(summary: ImpactSummary) -> str:
         _kpi("changed", "Changed lines", _num(t.changed_lines),
              f"{_pct(t.changed_lines, t.lines)} of lines", "warn" if t.changed_lines else ""),
         _kpi("value_changed", "Value changed", _money(t.value_changed, cur),
-             f"{_pct(t.value_changed, t.value)} of value", "warn" if t.value_changed else ""),
+             f"{_pct(t.value_changed, t.value)} of value"
+             + (f"; {_num(t.changed_without_value)} changed line(s) without a value"
+                if t.changed_without_value else ""), "warn" if t.value_changed else ""),
     ]
     if t.held_lines:
         cards.append(_kpi("held", "Held for review", _num(t.held_lines),

@@ -20,6 +20,7 @@ from exportcheck.impact.models import (
     ImpactSummary,
     LicenceImpact,
     LicenceSummary,
+    ListChange,
     PartyImpact,
     PartySummary,
     RuleEvent,
@@ -84,6 +85,7 @@ def _totals(lines: pl.DataFrame) -> Totals:
         changed_lines=changed.height,
         value=_money(lines.select(_VALUE.sum()).item()),
         value_changed=_money(changed.select(_VALUE.sum()).item()),
+        changed_without_value=changed.filter(pl.col("value").is_null()).height,
         transitions=[
             Transition(old_outcome=r["old_outcome"], new_outcome=r["new_outcome"],
                        lines=r["lines"], value=_money(r["value"]))
@@ -155,6 +157,33 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
     rid = getattr(row, "id", None)
     return not (row.citation in shared and rid
                 and re.search(re.escape(str(rid)) + r"(?![\w-])", cause) is None)
+
+
+#: a list cause of :func:`~exportcheck.impact.causes.list_causes`: "list entry now matched: EL
+#: entry 1056a00d64d6 'Centre Bright ...' (score 100; 75 FR 1699)"
+_LIST_CAUSE = re.compile(r"^list entry (now|no longer) matched: (\S+) entry (\S+) '(.*)' "
+                         r"\(score [^)]*\)$")
+
+
+def list_changes(lines: pl.DataFrame) -> list[ListChange]:
+    """The list entries the lines' causes name, each with the lines (changed, or held on one
+    side only) and money it reached: the list-release counterpart of :func:`rule_events`."""
+    named = lines.filter(pl.col("cause").str.starts_with("list entry ").fill_null(False))
+    found: dict[tuple[str, str, str, str], list[float]] = {}
+    for cause, value in named.select("cause", _VALUE).iter_rows():
+        seen = set()
+        for part in cause.split(SEP):
+            m = _LIST_CAUSE.match(part)
+            if m is None:
+                continue
+            key = (m[2], m[3], m[4], "added" if m[1] == "now" else "removed")
+            if key not in seen:  # a line counts once per entry
+                seen.add(key)
+                found.setdefault(key, []).append(value)
+    return sorted(
+        (ListChange(list=k[0], entry_id=k[1], matched_name=k[2], change=k[3], lines=len(v),
+                    value=_money(sum(v))) for k, v in found.items()),
+        key=lambda c: (-c.value, -c.lines, c.list, c.entry_id))
 
 
 def _refusal(lic: Any, named: dict[str, str], day: date, screener: Any) -> Any:
@@ -307,6 +336,7 @@ def build_summary(
         by_reason=breakdown(lines, pl.col("new_reasons"), explode=True),
         by_customer=breakdown(lines, pl.col(customer).cast(pl.Utf8)) if customer else [],
         events=rule_events(lines, rs, old.date, new.date),
+        list_changes=list_changes(lines) if mode != "rules" else [],
         licences=licences,
         parties=party_summary,
         notes=notes,

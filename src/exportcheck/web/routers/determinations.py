@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.api import default_screener, determine, record_determination
-from exportcheck.determine.batch_io import FACT_COLUMNS
+from exportcheck.determine.batch_io import FACT_COLUMNS, fact_cells
 from exportcheck.determine.cleared import ClearedHits, party_roles
-from exportcheck.models import Determination, TransactionFacts
+from exportcheck.models import Determination
 from exportcheck.web.deps import Officer
 from exportcheck.web.problems import BODY_RESPONSES
 from exportcheck.web.schemas import (
@@ -80,7 +80,7 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
     from exportcheck.determine.batch import determine_frame
 
     ownership = ownership_of(req.owners)
-    rows = [line.model_dump(exclude={"id", "facts"}, mode="json") | _fact_cells(line.facts)
+    rows = [line.model_dump(exclude={"id", "facts"}, mode="json") | fact_cells(line.facts)
             for line in req.lines]
     frame = pl.DataFrame(rows, schema={
         "item": pl.String, "destination": pl.String, "date": pl.String, "value": pl.Float64,
@@ -106,15 +106,6 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
         counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1
     return DeterminationBatchResponse(results=results, counts=counts,
                                       lists_version=screener.version if screener else None)
-
-
-def _fact_cells(facts: TransactionFacts | None) -> dict[str, str | None]:
-    """A line's facts as the batch path's columns (batch_io.FACT_COLUMNS)."""
-    if facts is None:
-        return dict.fromkeys(FACT_COLUMNS)
-    return {"headquarters": facts.headquarters,
-            "nac_notified": facts.nac_notified.isoformat() if facts.nac_notified else None,
-            "conditions_met": ",".join(sorted(facts.conditions_met)) or None}
 
 
 def _split(text: str | None, sep: str = ",") -> list[str]:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from exportcheck.determine.batch_io import fact_cells
 from exportcheck.errors import InvalidInput
 from exportcheck.impact.models import ImpactSummary
 from exportcheck.settings import get_settings
@@ -154,8 +155,11 @@ async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
         frame, source = sample_frame(), SAMPLE
     else:
         assert req.lines is not None
-        # fields not given are left out, as absent columns of a file are ("date", "currency")
-        frame = pl.DataFrame([ln.model_dump(mode="json", exclude_unset=True)
+        # fields not given are left out, as absent columns of a file are ("date", "currency");
+        # a line's facts become the fact columns a file has (headquarters, ...), else they would
+        # be carried through as an unknown column and the line decided without them
+        frame = pl.DataFrame([ln.model_dump(mode="json", exclude_unset=True, exclude={"facts"})
+                              | (fact_cells(ln.facts) if ln.facts is not None else {})
                               for ln in req.lines], infer_schema_length=None)
         frame = frame.rename({"id": "order_id"}) if "id" in frame.columns else frame
         source = f"api: {len(req.lines)} lines"
