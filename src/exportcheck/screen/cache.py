@@ -50,9 +50,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from exportcheck.screen.dispositions import Disposition
 from exportcheck.screen.entries import _FIELDS, ListEntry, ParsedList, bulk_allocation
 from exportcheck.screen.index import NameIndex
-from exportcheck.screen.service import Disposition, Screener
+from exportcheck.screen.service import Screener
 from exportcheck.settings import get_settings
 
 log = logging.getLogger(__name__)

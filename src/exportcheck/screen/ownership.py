@@ -47,8 +47,8 @@ from typing import Any
 from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
+from exportcheck.screen.dispositions import party_key
 from exportcheck.screen.evidence import parse_country
-from exportcheck.screen.service import party_key
 
 #: how each rule names the consequence in a hit's explanation
 _CONSEQUENCE = {

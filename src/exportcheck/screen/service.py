@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from exportcheck.errors import InvalidInput, ListDataError
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.disguise import disguised_readings
+from exportcheck.screen.dispositions import (  # noqa: F401 - re-exported
+    DECISIONS,
+    Decisions,
+    Disposition,
+    party_identity,
+    party_key,
+)
 from exportcheck.screen.entries import (
     KINDS,
     LIST_CODES,
@@ -44,7 +51,7 @@ from exportcheck.screen.index import NameIndex
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
 from exportcheck.screen.korean_han import linked_to_korea
-from exportcheck.screen.normalize import check_name, fold_text, name_forms
+from exportcheck.screen.normalize import check_name, name_forms
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
 from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
@@ -69,59 +76,6 @@ _COMPANY_FORMS = frozenset((
     "pjsc", "kft", "zao", "oao", "sas", "ug", "ohg", "gbr", "bhd", "tbk", "ltda", "wll", "fzco",
     "fze", "fzc", "ag", "nv", "oyj", "kgaa", "sro", "aps", "doo", "eood", "有限公司",
     "股份有限公司", "有限责任公司", "公司", "集团"))
-
-
-def party_key(name: str) -> str:
-    """Order-free key of a party name, so 'LAM, Carrie' and 'Carrie Lam' share dispositions."""
-    return " ".join(sorted(fold_text(name).split())) or name.strip()
-
-
-def party_identity(name: str, country: str | None = None,
-                   dob: str | None = None) -> tuple[str, str | None, str | None]:
-    """The identity a disposition binds to: ``(party_key(name), country, dob)``.
-
-    A clearance is a decision about one person or company, not about everyone with that name.
-    The rule: a screen suppresses a cleared hit only when the query's normalised name, country
-    (ISO-2) and date of birth are all *equal* to the ones recorded with the disposition, where a
-    missing value only equals a missing value. So a disposition recorded with a date of birth
-    does not apply to a query without that date of birth (nor with another one), and a
-    disposition recorded for "Carrie Lam" with no country/dob applies only to queries that give
-    neither. Dates compare as written after validation ("1990" and "1990-05-01" differ).
-    """
-    return party_key(name), parse_country(country), parse_dob(dob)
-
-
-#: what an officer can decide about a hit: the party is not the entry, or it is
-DECISIONS = ("cleared", "confirmed")
-
-
-@dataclass(frozen=True, slots=True)
-class Disposition:
-    """A recorded decision about a party and a list entry: ``cleared`` (not the listed entry,
-    a false positive: screens suppress the hit) or ``confirmed`` (it is the listed entry: a
-    determination treats the hit as certain)."""
-
-    party: str  # party_key of the cleared party's name
-    list: str
-    entry_id: str
-    entry_hash: str
-    user: str
-    reason: str
-    decided_on: str
-    country: str | None = None
-    dob: str | None = None
-    #: ``(source, (entry_hash, ...))`` of every active copy when cleared; empty for records
-    #: made before screening_0002, which only know ``entry_hash``
-    entry_hashes: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    decision: str = "cleared"
-
-    def unchanged(self, copies: Iterable[tuple[str, str]]) -> bool:
-        """True when every current copy ``(source, hash)`` is a copy the decision saw in that
-        source: a changed copy, or a source that had no copy then, makes the entry changed."""
-        if not self.entry_hashes:
-            return all(h == self.entry_hash for _, h in copies)
-        seen = dict(self.entry_hashes)
-        return all(h in seen.get(src, ()) for src, h in copies)
 
 
 class Screener:
@@ -180,12 +134,9 @@ class Screener:
     def _set_dispositions(self, dispositions: Iterable[Disposition]) -> None:
         # the latest decision per party identity and entry wins; screens suppress the cleared
         # ones only, confirmations are for the determination (:meth:`recorded_decision`)
-        latest: dict[tuple, Disposition] = {
-            (d.party, d.country, d.dob, d.list, d.entry_id): d for d in dispositions}
-        self.dispositions: dict[tuple, Disposition] = {
-            k: d for k, d in latest.items() if d.decision == "cleared"}
-        self.confirmations: dict[tuple, Disposition] = {
-            k: d for k, d in latest.items() if d.decision == "confirmed"}
+        self.decisions = Decisions(dispositions)
+        self.dispositions: dict[tuple, Disposition] = self.decisions.cleared()
+        self.confirmations: dict[tuple, Disposition] = self.decisions.confirmed()
 
     def with_dispositions(self, dispositions: Iterable[Disposition]) -> Screener:
         """The same lists and index with other dispositions: a recorded decision needs no
@@ -242,11 +193,11 @@ class Screener:
                           dob: str | None = None) -> Disposition | None:
         """The latest disposition (cleared or confirmed) for this party identity and entry,
         if the entry has not changed since it was decided (a changed entry needs review)."""
-        key = (*party_identity(name, country, dob), list_code, entry_id)
-        disp = self.confirmations.get(key) or self.dispositions.get(key)
-        if disp is None or not disp.unchanged(self._copies.get((list_code, entry_id), ())):
+        found = self.decisions.find(party_identity(name, country, dob), (list_code, entry_id),
+                                    self._by_key)
+        if found is None or not found[0].unchanged(self._copies.get(found[1], ())):
             return None
-        return disp
+        return found[0]
 
     # -- screening -----------------------------------------------------------------------
     def screen(self, name: str, *, country: str | None = None, dob: str | None = None,
@@ -337,13 +288,17 @@ class Screener:
             if score < thr:
                 continue
             pkey = pkey or party_key(name)
-            disp = self.dispositions.get((pkey, cc, dob_s, entry.list, entry.entry_id))
+            found = self.decisions.find((pkey, cc, dob_s), entry.key, self._by_key)
+            disp, decided = found if found and found[0].decision == "cleared" else (None, None)
             suppressed = None
             if disp is not None:
-                if disp.unchanged(self._copies.get(entry.key, ())):
+                if disp.unchanged(self._copies.get(decided, ())):
                     if not include_suppressed:
                         continue
-                    suppressed = f"cleared by {disp.user} on {disp.decided_on}: {disp.reason}"
+                    twin = "" if decided == entry.key else (
+                        f" (for {decided[0]} {decided[1]}, the same OFAC entry)")
+                    suppressed = (f"cleared by {disp.user} on {disp.decided_on}{twin}: "
+                                  f"{disp.reason}")
                 else:
                     why.append(f"cleared by {disp.user} on {disp.decided_on}, but the entry "
                                "changed since: review again")

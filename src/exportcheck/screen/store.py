@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.models import ScreeningHit
+from exportcheck.screen.dispositions import DECISIONS, Disposition, party_identity
 from exportcheck.screen.entries import ListEntry, ParsedList, bulk_allocation
 from exportcheck.screen.models import (
     DispositionRow,
@@ -35,13 +36,7 @@ from exportcheck.screen.models import (
     ScreenedParty,
 )
 from exportcheck.screen.normalize import check_name
-from exportcheck.screen.service import (
-    DECISIONS,
-    Disposition,
-    Screener,
-    party_identity,
-    reset_default_screener,
-)
+from exportcheck.screen.service import Screener, reset_default_screener
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,97 @@
+"""Officers' decisions about screening hits: a party is not a list entry (``cleared``) or it
+is (``confirmed``), bound to the party's identity and to the entry's content.
+
+OFAC numbers a party once across its lists: SDN 29249 and the non-SDN (NS-MBS) copy 29249 are
+the same person, Carrie Lam. A decision recorded for one copy is the decision for the other
+(:class:`Decisions`), so an analyst does not clear or confirm the same person twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+
+from exportcheck.screen.evidence import parse_country, parse_dob
+from exportcheck.screen.normalize import fold_text
+
+#: the OFAC lists that number one party alike: a decision for one copy holds for the other
+_OFAC_TWIN = {"SDN": "NONSDN", "NONSDN": "SDN"}
+
+
+def party_key(name: str) -> str:
+    """Order-free key of a party name, so 'LAM, Carrie' and 'Carrie Lam' share dispositions."""
+    return " ".join(sorted(fold_text(name).split())) or name.strip()
+
+
+def party_identity(name: str, country: str | None = None,
+                   dob: str | None = None) -> tuple[str, str | None, str | None]:
+    """The identity a disposition binds to: ``(party_key(name), country, dob)``.
+
+    A clearance is a decision about one person or company, not about everyone with that name.
+    The rule: a screen suppresses a cleared hit only when the query's normalised name, country
+    (ISO-2) and date of birth are all *equal* to the ones recorded with the disposition, where a
+    missing value only equals a missing value. So a disposition recorded with a date of birth
+    does not apply to a query without that date of birth (nor with another one), and a
+    disposition recorded for "Carrie Lam" with no country/dob applies only to queries that give
+    neither. Dates compare as written after validation ("1990" and "1990-05-01" differ).
+    """
+    return party_key(name), parse_country(country), parse_dob(dob)
+
+
+#: what an officer can decide about a hit: the party is not the entry, or it is
+DECISIONS = ("cleared", "confirmed")
+
+
+@dataclass(frozen=True, slots=True)
+class Disposition:
+    """A recorded decision about a party and a list entry: ``cleared`` (not the listed entry,
+    a false positive: screens suppress the hit) or ``confirmed`` (it is the listed entry: a
+    determination treats the hit as certain)."""
+
+    party: str  # party_key of the cleared party's name
+    list: str
+    entry_id: str
+    entry_hash: str
+    user: str
+    reason: str
+    decided_on: str
+    country: str | None = None
+    dob: str | None = None
+    #: ``(source, (entry_hash, ...))`` of every active copy when cleared; empty for records
+    #: made before screening_0002, which only know ``entry_hash``
+    entry_hashes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    decision: str = "cleared"
+
+    def unchanged(self, copies: Iterable[tuple[str, str]]) -> bool:
+        """True when every current copy ``(source, hash)`` is a copy the decision saw in that
+        source: a changed copy, or a source that had no copy then, makes the entry changed."""
+        if not self.entry_hashes:
+            return all(h == self.entry_hash for _, h in copies)
+        seen = dict(self.entry_hashes)
+        return all(h in seen.get(src, ()) for src, h in copies)
+
+
+
+class Decisions:
+    """The latest decision per party identity and entry; an OFAC entry's decision also
+    answers for its copy on the other OFAC list (the later of the two wins)."""
+
+    def __init__(self, dispositions: Iterable[Disposition]) -> None:
+        self.latest: dict[tuple, Disposition] = {
+            (d.party, d.country, d.dob, d.list, d.entry_id): d for d in dispositions}
+
+    def cleared(self) -> dict[tuple, Disposition]:
+        return {k: d for k, d in self.latest.items() if d.decision == "cleared"}
+
+    def confirmed(self) -> dict[tuple, Disposition]:
+        return {k: d for k, d in self.latest.items() if d.decision == "confirmed"}
+
+    def find(self, identity: tuple[str, str | None, str | None], key: tuple[str, str],
+             entries: Container[tuple[str, str]]) -> tuple[Disposition, tuple[str, str]] | None:
+        """The decision for ``identity`` about entry ``key`` and the entry it was recorded
+        for: ``key`` itself or, when ``entries`` holds it, the twin OFAC copy."""
+        keys = [key]
+        if key[0] in _OFAC_TWIN and (twin := (_OFAC_TWIN[key[0]], key[1])) in entries:
+            keys.append(twin)
+        found = [(d, k) for k in keys if (d := self.latest.get((*identity, *k))) is not None]
+        return max(found, key=lambda t: t[0].decided_on) if found else None
