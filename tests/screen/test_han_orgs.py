@@ -223,3 +223,13 @@ def test_a_place_written_in_one_name_only_is_a_partial_match() -> None:
     latin = screener.screen("Hikvision Digital Technology Co., Ltd.", threshold=70)[0]
     assert latin.match_kind == without.match_kind == "partial"
     assert latin.score == without.score
+
+
+def test_tongxin_reads_communications_as_its_citation_says() -> None:
+    """通信 was also read "Telecommunications", which its cited source does not support:
+    中国移动通信集团 (China Mobile) became a partial match of China Telecommunications
+    Corporation, an alert once the country CN corroborated it (screening QA pass)."""
+    telecom = ListEntry(list="NONSDN", entry_id="30939", kind="entity", countries=["CN"],
+                        name="China Telecommunications Corporation")
+    assert "Telecommunications" not in glossary()["通信"].english
+    assert _screener(telecom).screen("中国移动通信集团有限公司", country="CN") == []
