@@ -332,3 +332,26 @@ def test_key_covers_lists_code_and_environment(monkeypatch: pytest.MonkeyPatch,
         assert cache.cache_key([a, b]) != key
         key = cache.cache_key([a, b])
 
+
+
+def test_a_han_organisations_dropped_place_survives_the_cache() -> None:
+    """The index state left out ``NameForm.dropped``: restored from the cache (every CLI and
+    server process), 成都华为技术有限公司 was an exact match of 华为技术有限公司 again, where a
+    freshly built index gave the partial match a place on one side only makes."""
+    from exportcheck.screen.entries import ListEntry, ParsedList
+
+    entries = [ListEntry(list="EL", entry_id="1", name="成都华为技术有限公司", kind="entity",
+                         source="t", countries=["CN"]),
+               # and an Arabic-script name's written vowels (NameForm.written)
+               ListEntry(list="UN", entry_id="2", name="عبد القادر لاغوب", kind="person",
+                         source="t")]
+    built = NameIndex(entries)
+    restored = NameIndex.from_state(entries, pickle.loads(pickle.dumps(built.to_state())))
+    assert [n.form for n in restored.names] == [n.form for n in built.names]
+    assert "Chengdu" in {n.form.dropped for n in restored.names}
+    assert any(n.form.written for n in restored.names)
+    lists = [ParsedList("t", entries, 2, "t")]
+    for index in (built, restored):
+        screener = Screener._from_index(lists, index, ["h1", "h2"])
+        hit, = screener.screen("华为技术有限公司", country="CN", threshold=50)
+        assert hit.match_kind == "partial" and hit.name_score <= 80

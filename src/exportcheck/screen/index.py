@@ -150,6 +150,10 @@ class NameIndex:
             "name_legal": [n.form.legal for n in names],
             "name_script": [n.form.script for n in names],
             "name_native": [n.native for n in names],
+            "name_dropped": [n.form.dropped for n in names],
+            # an Arabic-script name's written vowels; their frozensets as tuples (plain data)
+            "name_written": [tuple((w, tuple(frames)) for w, frames in n.form.written)
+                             for n in names],
             "key_ids": self._key_ids,
             "by_delete": self.by_delete,
             "by_skeleton": self.by_skeleton,
@@ -171,11 +175,16 @@ class NameIndex:
         self = cls.__new__(cls)
         self.entries = entries
         cols = (state["name_entry"], state["name_alias"], state["name_tokens"],
-                state["name_legal"], state["name_script"], state["name_native"])
+                state["name_legal"], state["name_script"], state["name_native"],
+                state["name_dropped"], state["name_written"])
         n = len(cols[0])
         if any(len(c) != n for c in cols) or state["n_entries"] != len(entries):
             raise ValueError("index state: column lengths disagree")
-        forms = list(map(NameForm, cols[2], cols[3], cols[4]))
+        # the leading place a Han organisation's form leaves out: without it, 成都华为 would be
+        # an exact match of 华为 once restored
+        forms = [NameForm(t, lg, sc, tuple((w, frozenset(fr)) for w, fr in wr), d)
+                 for t, lg, sc, d, wr in zip(cols[2], cols[3], cols[4], cols[6], cols[7],
+                                             strict=True)]
         self.names = list(map(IndexedName, cols[0], cols[1], forms, cols[5]))
         self._key_ids = state["key_ids"]
         self.words = frozenset(t for toks, script in zip(cols[2], cols[4], strict=True)
