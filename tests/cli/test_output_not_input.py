@@ -41,3 +41,22 @@ def test_screen_batch_to_another_file_still_runs(cli: Cli, tmp_path: Path) -> No
     code, _, err = cli(["screen-batch", str(names), "--name-column", "name", "-o", str(out)])
     assert code == 0, err
     assert out.is_file()
+
+
+def test_screen_batch_reads_columns_as_batch_does_and_refuses_an_unknown_format(
+        cli: Cli, tmp_path: Path) -> None:
+    """--name-column was case-sensitive where batch's columns are not, -o hits.txt wrote CSV
+    without a word, and the output did not say which kind of match the best hit was."""
+    import csv
+
+    names = tmp_path / "customers.csv"
+    names.write_text("Customer Name,Country\nCarrie Lam,HK\nJane Unlisted,DE\n")
+    out = tmp_path / "hits.csv"
+    code, _, err = cli(["screen-batch", str(names), "--name-column", "customer_name",
+                        "--country-column", "country", "-o", str(out)])
+    assert code == 0, err
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["match_kind"] == "exact" and rows[0]["corroborated_by"] == "country"
+    assert rows[1]["match_kind"] == "" and rows[1]["hit_count"] == "0"
+    one_line_error(cli(["screen-batch", str(names), "--name-column", "customer name", "-o",
+                        str(tmp_path / "hits.txt")]), "unsupported output format '.txt'")

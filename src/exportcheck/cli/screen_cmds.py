@@ -72,6 +72,8 @@ def _check_output(out: Path) -> None:
     parent = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
         raise InvalidInput(f"output {out} is a directory: give a file name")
+    if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        raise InvalidInput(f"unsupported output format {out.suffix!r}: use .csv or .parquet")
     if not parent.is_dir():
         raise InvalidInput(f"output directory {parent} does not exist")
     if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):

@@ -73,8 +73,8 @@ def screen_file(
     from exportcheck.screen.batch import check_options
 
     kind = frames.input_kind(in_path)
-    check_options(frames.empty(in_path, kind).columns, name_column, country_column, dob_column,
-                  threshold)
+    name_column, country_column, dob_column = check_options(
+        frames.empty(in_path, kind).columns, name_column, country_column, dob_column, threshold)
     run = ScreenRun(lists_version=client.submit(_lists_version, spec).result())
     pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
     opts = {"threshold": threshold, "lists": lists}

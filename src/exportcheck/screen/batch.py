@@ -18,11 +18,14 @@ from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.screen.service import Screener, default_screener
 from exportcheck.settings import default_threshold
 
+#: ``match_kind`` and ``corroborated_by`` of the best hit tell a potential match (partial, a
+#: nickname ...) from the exact name, and which evidence lifted it, as ``screen`` shows them
 OUT_COLUMNS = ["row", "name", "score", "list", "entry_id", "matched_name", "list_name",
-               "hit_count", "error", "lists_version"]
+               "match_kind", "corroborated_by", "hit_count", "error", "lists_version"]
 OUT_SCHEMA = {"row": pl.Int64, "name": pl.Utf8, "score": pl.Float64, "list": pl.Utf8,
               "entry_id": pl.Utf8, "matched_name": pl.Utf8, "list_name": pl.Utf8,
-              "hit_count": pl.Int64, "error": pl.Utf8, "lists_version": pl.Utf8}
+              "match_kind": pl.Utf8, "corroborated_by": pl.Utf8, "hit_count": pl.Int64,
+              "error": pl.Utf8, "lists_version": pl.Utf8}
 _worker: Screener | None = None
 _worker_opts: dict = {}
 
@@ -35,8 +38,8 @@ def screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]], screene
     out = []
     for row, name, country, dob in rows:
         rec = {"row": row, "name": name, "score": None, "list": "", "entry_id": "",
-               "matched_name": "", "list_name": "", "hit_count": 0, "error": "",
-               "lists_version": screener.version}
+               "matched_name": "", "list_name": "", "match_kind": "", "corroborated_by": "",
+               "hit_count": 0, "error": "", "lists_version": screener.version}
         try:
             hits = screener.screen(name, country=country, dob=dob, **opts)
         except ExportCheckError as exc:
@@ -45,7 +48,9 @@ def screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]], screene
         if hits:
             h = hits[0]
             rec.update(score=h.score, list=h.list, entry_id=h.entry_id,
-                       matched_name=h.matched_name, list_name=h.list_name, hit_count=len(hits))
+                       matched_name=h.matched_name, list_name=h.list_name,
+                       match_kind=h.match_kind or "", corroborated_by=";".join(h.corroborated_by),
+                       hit_count=len(hits))
         out.append(rec)
     return out
 
@@ -56,13 +61,27 @@ def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> lis
 
 
 def check_options(columns: Sequence[str], name_column: str, country_column: str | None,
-                  dob_column: str | None, threshold: float | None) -> None:
-    """Refuse a bad threshold or a missing column before any row is screened."""
+                  dob_column: str | None, threshold: float | None
+                  ) -> tuple[str, str | None, str | None]:
+    """Refuse a bad threshold or a missing column before any row is screened; the columns as
+    the file names them. A column is found as ``batch`` finds order columns: ignoring case,
+    spaces, hyphens and underscores ("--name-column name" reads "Name")."""
+    from exportcheck.determine.batch_io import fold
+
     if threshold is not None and not 0 <= float(threshold) <= 100:
         raise InvalidInput(f"threshold {threshold:g} outside 0-100")
-    for col in (name_column, country_column, dob_column):
-        if col and col not in columns:
+
+    def find(col: str | None) -> str | None:
+        if not col or col in columns:
+            return col or None
+        found = [c for c in columns if fold(c) == fold(col)]
+        if len(found) != 1:
             raise InvalidInput(f"column {col!r} not in input (columns: {', '.join(columns)})")
+        return found[0]
+
+    name = find(name_column)
+    assert name is not None
+    return name, find(country_column), find(dob_column)
 
 
 def row_tuples(df: pl.DataFrame, name_column: str, country_column: str | None = None,
@@ -101,7 +120,8 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
     """Screen every row; ``progress`` is called with the number of rows just finished.
 
     Each output row carries ``lists_version`` (``samples:...`` for the bundled demo lists)."""
-    check_options(df.columns, name_column, country_column, dob_column, threshold)
+    name_column, country_column, dob_column = check_options(
+        df.columns, name_column, country_column, dob_column, threshold)
     global _worker, _worker_opts
     _worker = screener or default_screener()
     # the default threshold read once, not from the environment on every row
