@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from exportcheck.cli.common import (
     DASK_OPTION,
@@ -181,6 +182,8 @@ def print_summary(result: ImpactResult, out: Path) -> None:
             f"  stored parties: {s.parties.newly_hit} newly hit, {s.parties.cleared} cleared "
             f"(of {s.parties.parties})"
         )
+    for warning in s.warnings:
+        console.print(f"  [bold yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     for note in s.notes:
         console.print(f"  note: {note}", soft_wrap=True)
     console.print(f"report: {(out / 'report.html').resolve()}", soft_wrap=True)

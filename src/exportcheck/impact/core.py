@@ -25,6 +25,7 @@ from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import DateOutOfRange, InvalidInput
 from exportcheck.impact.causes import explain, list_causes
 from exportcheck.impact.models import ImpactSummary, Side
+from exportcheck.ledger.schemas import MAX_VALUE
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START
 
@@ -54,6 +55,16 @@ _INPUT = {
     "end_use",
 }
 _BASE = ["_item", "destination", "_utype", "_use", "_facts"]
+#: the largest value a line may have, in USD: the ledger's own cap on an amount (its money is
+#: integer cents), so a typo of twenty digits is a line's error, not a sum in the trillions
+VALUE_CAP = float(MAX_VALUE)
+
+
+def value_cap_error() -> pl.Expr:
+    """The error of a line whose value (in USD) is above :data:`VALUE_CAP`, else null."""
+    return pl.when(pl.col("value") > VALUE_CAP).then(pl.format(
+        f"value {{}} USD is too large: at most {MAX_VALUE:,} USD (the largest amount the "
+        "ledger accepts)", pl.col("value")))
 
 
 @dataclass
@@ -390,7 +401,9 @@ def decide_lines(
     combos = _answers(combos, rs, (m_old, m_new), progress, workers, ownership, memos)
     df = df.join(combos, on=combo_cols, how="left", nulls_equal=True)
 
-    df = df.with_columns(vb.row_error("_line_error").alias("_row_error"))
+    # after the batch path's own (missing fields, not a number, negative): above the cap
+    df = df.with_columns(pl.coalesce(vb.row_error("_line_error"), value_cap_error())
+                         .alias("_row_error"))
     picked = []
     for s, prefix, day in (("_o", "old_", d_old), ("_n", "new_", d_new)):
         above = pl.col(f"_limit{s}").is_not_null() & (pl.col("value") > pl.col(f"_limit{s}"))
@@ -458,8 +471,10 @@ def _line_table(df: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
         "end_user_type",
         "end_use",
         category(pl.col("item").fill_null("")).alias("category"),
-        # a value the line is refused for (infinite, not a number, negative) is no money
-        pl.when(pl.col("value").is_finite() & (pl.col("value") >= 0)).then(pl.col("value"))
+        # a value the line is refused for (infinite, not a number, negative, above the cap)
+        # is no money
+        pl.when(pl.col("value").is_finite() & (pl.col("value") >= 0)
+                & (pl.col("value") <= VALUE_CAP)).then(pl.col("value"))
         .alias("value"),
         *money,
         "old_outcome",

@@ -143,3 +143,5 @@ class ImpactSummary(BaseModel):
     licences: LicenceSummary | None = None
     parties: PartySummary | None = None
     notes: list[str] = Field(default_factory=list)
+    #: what may make the totals wrong without being any line's error (order ids repeated)
+    warnings: list[str] = Field(default_factory=list)

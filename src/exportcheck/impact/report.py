@@ -368,6 +368,7 @@ h3{font-size:14px;margin:0 0 10px;font-weight:600;color:#334155}
   overflow-wrap:anywhere}
 .meta b{color:#f8fafc;font-weight:600}
 .notes{margin:12px 0 0;padding-left:18px;color:#e2e8f0;font-size:13px}
+.notes .warn{color:#fde68a;font-weight:600}
 .kpis{display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));gap:12px;
   margin:-14px 0 8px}
 .kpi{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 3px #0f172a1f;
@@ -470,7 +471,8 @@ def render_report(lines: pl.DataFrame, summary: ImpactSummary) -> str:
                                          if summary.new.lists_version else "")),
         ("Currency", cur),
     ]
-    notes = "".join(f"<li>{_e(n)}</li>" for n in summary.notes)
+    notes = "".join([*(f'<li class="warn">warning: {_e(w)}</li>' for w in summary.warnings),
+                     *(f"<li>{_e(n)}</li>" for n in summary.notes)])
     breakdowns = "".join([
         _breakdown("By destination", summary.by_destination, "Destination", cur, TOP),
         _breakdown("By reason for control", summary.by_reason, "Reason", cur, TOP),

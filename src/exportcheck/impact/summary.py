@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from exportcheck.determine.batch_io import fold
 from exportcheck.impact.causes import SEP
 from exportcheck.impact.models import (
     Breakdown,
@@ -32,6 +33,12 @@ from exportcheck.rules.describe import summarise
 from exportcheck.rules.ruleset import RuleSet, named_destinations
 
 _VALUE = pl.col("value").fill_null(0.0)
+#: carried columns that name an order (compared as :func:`fold` spells them) and, when an order
+#: has several lines, the line within it
+ORDER_ID_COLUMNS = ("order_id", "orderid", "order_no", "order_number")
+LINE_NO_COLUMNS = ("line_no", "line_number", "order_line", "order_line_no")
+#: how many repeated ids a warning names, and how many lines of each
+_SHOWN = 5
 
 
 def _money(x: Any) -> float:
@@ -298,6 +305,38 @@ def party_impact(parties: Iterable[tuple[str, str | None]], old_scr: Any, new_sc
     return summary, pl.DataFrame([r.model_dump() for r in rows], schema=schema)
 
 
+def duplicate_order_ids(lines: pl.DataFrame) -> list[str]:
+    """A warning naming the order ids (with the line number column, if any: the pairs) that
+    more than one line carries, the first few in input order, else nothing. Order ids are
+    carried through, never required or checked, so an order book exported twice, or two
+    orders keyed alike, would otherwise count its money twice without a word."""
+    id_col = next((c for c in lines.columns if fold(c) in ORDER_ID_COLUMNS), None)
+    if id_col is None or "line" not in lines.columns:
+        return []
+    keys = [id_col, *[c for c in lines.columns if fold(c) in LINE_NO_COLUMNS][:1]]
+    text = [pl.col(c).cast(pl.Utf8).str.strip_chars().alias(c) for c in keys]
+    repeated = (lines.select("line", *text)
+                .filter(pl.col(id_col).is_not_null() & (pl.col(id_col) != ""))
+                .group_by(keys, maintain_order=True).agg(pl.col("line"))
+                .filter(pl.col("line").list.len() > 1))
+    if repeated.height == 0:
+        return []
+    named = []
+    for row in repeated.head(_SHOWN).iter_rows(named=True):
+        at = row["line"]
+        shown = ", ".join(str(n) for n in at[:_SHOWN]) + (", ..." if len(at) > _SHOWN else "")
+        named.append(" / ".join(repr(row[k]) if row[k] is not None else "(none)"
+                                for k in keys) + f" (lines {shown})")
+    more = repeated.height - len(named)
+    what = f"{id_col} / {keys[1]}" if len(keys) > 1 else id_col
+    many = repeated.height > 1
+    return [f"{repeated.height:,} {what} value{'s appear' if many else ' appears'} on more "
+            f"than one line: {'; '.join(named)}" + (f"; and {more:,} more" if more else "")
+            + ". If such lines repeat one order, the totals count its money more than once"
+            + ("" if len(keys) > 1 else " (an order of several lines: a line_no column "
+               "tells them apart)")]
+
+
 def build_summary(
     lines: pl.DataFrame,
     rs: RuleSet,
@@ -340,5 +379,6 @@ def build_summary(
         licences=licences,
         parties=party_summary,
         notes=notes,
+        warnings=duplicate_order_ids(lines),
     )
     return summary, lic_table, party_table

@@ -318,7 +318,9 @@ class Ledger:
         refuses it, a potential match holds it for review.
 
         Raises :class:`~exportcheck.ledger.shipments.ShipmentRefused` (a ``LedgerError``) naming
-        the rule; nothing is drawn, and the refusal is written to the audit trail.
+        the rule, or :class:`~exportcheck.ledger.shipments.KeyReused` for an idempotency key
+        already used for a different shipment; nothing is drawn, and the refusal is written to
+        the audit trail.
         """
         spec = parse(ShipmentIn, spec)
         override_reason = exception_check.check_override(spec, override_reason)
@@ -337,12 +339,13 @@ class Ledger:
                 out = self._in_core_write(functools.partial(
                     shipments.post_shipment, spec=spec, actor=actor, versions=versions,
                     inline_seal=self.sealing == "inline", extra=extra))
-        except shipments.ShipmentRefused as exc:
-            if audit_refusals:
+        except (shipments.ShipmentRefused, shipments.KeyReused) as exc:
+            if audit_refusals:  # a key reused for another shipment is a refusal too
                 payload = {"request": shipments.request_dump(spec), "decision": "refused",
                            "rule": exc.rule, "reason": str(exc)}
-                if checked is not None or exc.determination:
-                    payload["determination"] = checked.lines if checked else exc.determination
+                determination = getattr(exc, "determination", None)
+                if checked is not None or determination:
+                    payload["determination"] = checked.lines if checked else determination
                 self._audit_refusal("shipment.refused", actor, payload, versions)
             raise
         if checked is None or not out.created:
@@ -381,14 +384,15 @@ class Ledger:
 
         Raises :class:`~exportcheck.ledger.reversals.ReversalRefused` for an unknown shipment,
         one already reversed or an empty reason (the refusal is audited, nothing else is
-        written); ``LedgerError`` for a reversal key used for another request."""
+        written); :class:`~exportcheck.ledger.shipments.KeyReused` (a ``LedgerError``,
+        audited as a refusal too) for a reversal key used for another request."""
         spec = parse(ShipmentReversalIn, {
             "shipment_key": shipment_key, "idempotency_key": idempotency_key,
             "reason": " ".join((reason or "").split()), "reference": reference or ""})
         try:
             return self._in_write(lambda s: reversals.reverse_shipment(
                 s, spec, actor=actor, versions=versions))
-        except reversals.ReversalRefused as exc:
+        except (reversals.ReversalRefused, shipments.KeyReused) as exc:
             self._audit_refusal("shipment.reversal_refused", actor, {
                 "request": spec.model_dump(mode="json"), "decision": "refused",
                 "rule": exc.rule, "reason": str(exc)}, versions)

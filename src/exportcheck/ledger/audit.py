@@ -95,7 +95,18 @@ def content_tail(recorded_at: str, actor: str, kind: str, payload: str, versions
 
 def now_iso() -> str:
     """The time an entry is recorded, as stored (UTC, microseconds, ``Z``)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+    return stamp(dt.datetime.now(dt.UTC))
+
+
+def stamp(moment: dt.datetime) -> str:
+    """An aware ``moment`` as an entry's ``recorded_at`` text: a row written with the entry
+    stores the same instant, so ``audit verify`` can hold the row's time to the entry's."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def recorded_time(text: str) -> dt.datetime:
+    """An entry's ``recorded_at`` text as an aware UTC datetime (the inverse of :func:`stamp`)."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
 
 
 #: ``session.info`` keys: set by :func:`append_event` when it wrote an entry (the Ledger then

@@ -44,6 +44,10 @@ from exportcheck.ledger.tolerances import default_valid_to, tolerance_for
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
+#: statuses that end a licence for good: no reinstatement takes effect after them
+FINAL = frozenset({LicenceStatus.REVOKED.value, LicenceStatus.EXPIRED.value,
+                   LicenceStatus.RETURNED_WITHOUT_ACTION.value})
+
 
 def to_cents(value: Decimal) -> int:
     return int((value / CENT).to_integral_exact())
@@ -172,8 +176,10 @@ def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut |
     current: Any = None  # the newest event in force (ORM row or StatusRow)
     for ev in sorted(lic.status_events, key=lambda e: _in_force_from(lic, e)):
         if max(ev.effective, lic.valid_from) <= day:
-            if current is not None and current.status == LicenceStatus.REVOKED.value:
-                break  # a revocation is final, even one recorded after a later reinstatement
+            if current is not None and current.status in FINAL:
+                # a revocation, expiry or return is final, even one recorded after a later
+                # reinstatement (as ledgers written before change_status refused one hold)
+                break
             current = ev
     if current is None:
         return "not yet valid", None
@@ -189,6 +195,50 @@ def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut |
             reason=f"validity ended {lic.valid_to.isoformat()}",
             citation="22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)")
     return current.status, out
+
+
+def _validity_rule(lic: Licence) -> str:
+    return "22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)"
+
+
+def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date) -> None:
+    """Refuse a change that would make an ended licence usable again.
+
+    A revocation ends it (15 CFR 750.8, 22 CFR 126.7; only a suspension can be lifted). So
+    does expiry: an expired licence cannot be revived, it is replaced by a new licence (15
+    CFR 750.7(g); 22 CFR 123.21 for DDTC): refused is a reinstatement taking effect on or
+    after an expiry recorded as a status, or after ``valid_to``. An application returned
+    without action authorised nothing; its resubmission is a new licence. A reinstatement
+    dated before a recorded expiry still lifts an earlier suspension up to it."""
+    if status in BLOCKING:
+        return
+    name = f"{lic.agency} licence {lic.number}"
+    revoked = [e for e in lic.status_events if e.status == LicenceStatus.REVOKED.value]
+    if revoked:
+        first = min(revoked, key=lambda e: e.effective)
+        raise LedgerError(
+            f"{name} was revoked with effect from {first.effective}: a revocation is final "
+            f"and cannot be {status.value}; the exports need a new licence")
+    ended = [e for e in lic.status_events
+             if e.status in (LicenceStatus.EXPIRED.value,
+                             LicenceStatus.RETURNED_WITHOUT_ACTION.value)
+             and max(e.effective, lic.valid_from) <= effective]
+    if ended:
+        first = min(ended, key=lambda e: e.effective)
+        if first.status == LicenceStatus.RETURNED_WITHOUT_ACTION.value:
+            raise LedgerError(
+                f"{name} was returned without action with effect from {first.effective}: "
+                f"it authorises nothing and cannot be {status.value} with effect from "
+                f"{effective}; a resubmitted application is a new licence")
+        raise LedgerError(
+            f"{name} was recorded as expired with effect from {first.effective}: an expired "
+            f"licence cannot be {status.value} ({_validity_rule(lic)}: it is replaced by a new "
+            "licence, and the replacement is added as a licence of its own)")
+    if effective > lic.valid_to:
+        raise LedgerError(
+            f"{name} expired on {lic.valid_to} (its validity ended): it cannot be "
+            f"{status.value} with effect from {effective} ({_validity_rule(lic)}: an expired "
+            "licence is replaced by a new licence, added as a licence of its own)")
 
 
 def _in_force_from(lic: Licence | LicenceRow, ev: Any) -> tuple[dt.date, int, int]:
@@ -211,15 +261,7 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
         raise InvalidInput("'approved' is recorded when the licence is added; use 'reinstated'")
     if not citation.strip():
         raise InvalidInput("a status change needs the citation of the rule or notice behind it")
-    revoked = [e for e in lic.status_events if e.status == LicenceStatus.REVOKED.value]
-    if revoked and status not in BLOCKING:
-        # a revocation ends the licence (15 CFR 750.8, 22 CFR 126.7); only a suspension can be
-        # lifted. Reinstating would make shipments on it acceptable again.
-        first = min(revoked, key=lambda e: e.effective)
-        raise LedgerError(
-            f"{lic.agency} licence {lic.number} was revoked with effect from {first.effective}: "
-            f"a revocation is final and cannot be {status.value}; the exports need a new "
-            "licence")
+    _check_revival(lic, status, effective)
     ev = LicenceStatusEvent(status=status.value, effective=effective, reason=reason,
                             citation=citation, policy_event_id=policy_event_id,
                             recorded_at=_now())

@@ -20,7 +20,6 @@ replays reversals, so ``audit verify`` expects the balance given back and the re
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
@@ -28,7 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exportcheck.errors import LedgerError
-from exportcheck.ledger.audit import append_event, canonical_json
+from exportcheck.ledger.audit import append_event, canonical_json, recorded_time
 from exportcheck.ledger.licences import from_cents, from_milli
 from exportcheck.ledger.models import (
     Licence,
@@ -38,7 +37,7 @@ from exportcheck.ledger.models import (
     ShipmentReversal,
 )
 from exportcheck.ledger.schemas import ReturnedLine, ReversalOut, ShipmentReversalIn
-from exportcheck.ledger.shipments import ShipmentRefused
+from exportcheck.ledger.shipments import KeyReused, ShipmentRefused
 
 _LINES = LicenceLine.__table__
 _L = _LINES.c
@@ -97,8 +96,9 @@ def _replay(session: Session, spec: ShipmentReversalIn, prior: ShipmentReversal,
             digest: str) -> ReversalOut:
     """The answer to a repeated reversal key: the reversal first made under it."""
     if prior.request_hash != digest:
-        raise LedgerError(f"idempotency key {spec.idempotency_key!r} was already used for a "
-                          "different reversal; use a new key for a new reversal")
+        raise KeyReused(f"idempotency key {spec.idempotency_key!r} was already used for a "
+                        f"different reversal (audit entry #{prior.audit_seq}); use a new key "
+                        "for a new reversal")
     shp = session.get(Shipment, prior.shipment_id)
     lic = session.get(Licence, shp.licence_id) if shp.licence_id is not None else None
     drawn = _drawn(shp.lines)
@@ -111,8 +111,8 @@ def reverse_shipment(session: Session, spec: ShipmentReversalIn, *, actor: str,
     """Reverse one shipment in the caller's write transaction (see the module docstring).
 
     Raises :class:`ReversalRefused` (nothing written) for an empty reason, an unknown
-    shipment or one already reversed; :class:`LedgerError` for a reversal key used for another
-    request."""
+    shipment or one already reversed; :class:`~exportcheck.ledger.shipments.KeyReused` for
+    a reversal key used for another request."""
     digest = request_hash(spec)
     prior = session.execute(select(ShipmentReversal).where(
         ShipmentReversal.idempotency_key == spec.idempotency_key)).scalar_one_or_none()
@@ -173,8 +173,8 @@ def reverse_shipment(session: Session, spec: ShipmentReversalIn, *, actor: str,
         "returned": given_back})
     row = ShipmentReversal(shipment_id=shp.id, idempotency_key=spec.idempotency_key,
                            request_hash=digest, reason=spec.reason, reference=spec.reference,
-                           actor=actor, recorded_at=dt.datetime.now(dt.UTC),
-                           audit_seq=entry.seq)
+                           actor=actor, recorded_at=recorded_time(entry.recorded_at),
+                           audit_seq=entry.seq)  # the entry's own time (audit verify)
     session.add(row)
     session.flush()
     return _out(spec, row, shp, lic, _returned(drawn, lines), created=True)

@@ -41,8 +41,8 @@ from exportcheck.ledger.audit import (
     encode_versions,
     entry_row,
     json_str,
-    now_iso,
     seal_inline,
+    stamp,
 )
 from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
@@ -105,6 +105,14 @@ class ShipmentRefused(LedgerError):
         if len(refusals) > 1:
             message += f" (and {len(refusals) - 1} more line(s) refused)"
         return cls(message + note, rule, determination)
+
+
+class KeyReused(LedgerError):
+    """An idempotency key already used for a different request (a shipment, or a reversal
+    in :mod:`~exportcheck.ledger.reversals`): nothing is written but the audited refusal,
+    as for every other refusal. Not a :class:`ShipmentRefused`: no override can post it."""
+
+    rule = "idempotency_key_reused"
 
 
 #: fields ``ShipmentIn`` gained after shipments were first recorded, by the version that added
@@ -365,14 +373,15 @@ def _plan(spec: ShipmentIn, lic: LicenceRow | None, actor: str, versions: dict |
                  "licence": "null" if fixed is None else fixed.licence_json}
         parts.update((k, canonical_json(v)) for k, v in extra.items())
         payload_text = "{" + ",".join(f"{json_str(k)}:{parts[k]}" for k in sorted(parts)) + "}"
-    event = {"recorded_at": now_iso(), "actor": actor, "kind": "shipment.posted",
+    now = dt.datetime.now(dt.UTC)  # one instant for the entry and the row (audit verify)
+    event = {"recorded_at": stamp(now), "actor": actor, "kind": "shipment.posted",
              "payload": payload_text, "versions": encode_versions(versions)}
     shipment = {
         "idempotency_key": spec.idempotency_key, "request_hash": digest,
         "licence_id": lic.id if lic else None, "licence_exception": spec.licence_exception,
         "ship_date": spec.ship_date, "destination": spec.destination,
         "consignee": spec.consignee, "end_user": spec.end_user, "reference": spec.reference,
-        "actor": actor, "recorded_at": dt.datetime.now(dt.UTC)}
+        "actor": actor, "recorded_at": now}
     # Lines that match a licence line point at it; under an exception they stand alone.
     lines = [{"licence_line_id": None if fixed is None or (at := fixed.by_cls.get(
                   _cls(item.classification))) is None else lic.lines[at].id,
@@ -520,8 +529,9 @@ def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:
     if prior.request_hash != digest and prior.request_hash not in (
             _digest(canonical_json(request_dump(spec, k)))
             for k in range(1, len(LATER_FIELDS))):
-        raise LedgerError(f"idempotency key {spec.idempotency_key!r} was already used for a "
-                          "different shipment; use a new key for a new shipment")
+        raise KeyReused(f"idempotency key {spec.idempotency_key!r} was already used for a "
+                        f"different shipment (audit entry #{prior.audit_seq}); use a new key "
+                        "for a new shipment")
     return ShipmentOut(
         id=prior.id, idempotency_key=spec.idempotency_key,
         licence_number=spec.licence_number if prior.licence_id else None,

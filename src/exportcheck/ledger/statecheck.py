@@ -13,14 +13,20 @@ expected back. So multiplying a line's value, deleting a suspension, editing a s
 inserting a shipment without an audit entry or deleting a reversal is reported, naming the
 table, the row and the audit entry it contradicts.
 
-Not compared (not in the payloads, or derived): row timestamps (``created_at``,
-``recorded_at``) and the denormalised ``ledger_licence.status`` (the status history, which *is*
-compared, is authoritative). Payload keys the replay does not need (a shipment's
-``determination`` and ``override``, a reversal's ``returned``) are ignored.
+A shipment's and a reversal's ``recorded_at`` (what ``shipments show`` prints as "posted by X
+at T" and "REVERSED ... at T") must be the time of its own audit entry: both are written in one
+transaction, from one instant (rows written before this check: a second clock reading a few
+microseconds later), so a difference of more than :data:`TIME_TOLERANCE` either way is
+reported, whatever time zone the backend returns it in. Not compared (not shown as a record's
+time, or derived): the other row timestamps (``ledger_licence.created_at``, the status and
+policy rows' ``recorded_at``) and the denormalised ``ledger_licence.status`` (the status
+history, which *is* compared, is authoritative). Payload keys the replay does not need (a
+shipment's ``determination`` and ``override``, a reversal's ``returned``) are ignored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -30,7 +36,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportcheck.ledger.audit import canonical_json
+from exportcheck.ledger.audit import canonical_json, recorded_time
 from exportcheck.ledger.models import (
     AuditEntry,
     Licence,
@@ -45,6 +51,10 @@ from exportcheck.ledger.schemas import classification_key
 STATE_KINDS = ("licence.added", "licence.status", "policy.applied", "shipment.posted",
                "shipment.reversed")
 _CENT, _MILLI = Decimal("0.01"), Decimal("0.001")
+#: how far a shipment's or reversal's ``recorded_at`` may be from its audit entry's time: rows
+#: written before both took one instant stored a second reading of the clock, taken a few
+#: microseconds (under load, milliseconds) after the entry's
+TIME_TOLERANCE = dt.timedelta(seconds=2)
 
 
 def _cents(value: Any) -> int:
@@ -113,12 +123,16 @@ def check_state(session: Session) -> StateCheck:
     policy_status: list[tuple[int, str, tuple[str, str], tuple]] = []  # seq, key, licence, row
     ships: dict[str, tuple[int, dict[str, Any]]] = {}
     reversals: dict[str, tuple[int, dict[str, Any]]] = {}
+    times: dict[int, str] = {}  # seq -> recorded_at of the shipment and reversal entries
 
     entries = session.execute(
-        select(AuditEntry.seq, AuditEntry.kind, AuditEntry.actor, AuditEntry.payload)
+        select(AuditEntry.seq, AuditEntry.kind, AuditEntry.actor, AuditEntry.payload,
+               AuditEntry.recorded_at)
         .where(AuditEntry.kind.in_(STATE_KINDS)).order_by(AuditEntry.seq)
         .execution_options(yield_per=2000))
-    for seq, kind, actor, text in entries:
+    for seq, kind, actor, text, recorded_at in entries:
+        if kind.startswith("shipment."):
+            times[seq] = recorded_at
         try:
             p = json.loads(text)
             if kind == "shipment.reversed":
@@ -129,9 +143,27 @@ def check_state(session: Session) -> StateCheck:
         except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
             out.unverifiable.append(f"#{seq} ({kind}): payload cannot be replayed "
                                     f"({type(exc).__name__}: {exc})")
-    _compare(session, out, lics, policies, policy_status, ships)
-    _compare_reversals(session, out, reversals)
+    _compare(session, out, lics, policies, policy_status, ships, times)
+    _compare_reversals(session, out, reversals, times)
     return out
+
+
+def time_problem(row_time: dt.datetime | None, entry_time: str) -> str | None:
+    """Why a row's ``recorded_at`` is not its audit entry's time (None: it is, within
+    :data:`TIME_TOLERANCE`). A naive value (SQLite keeps no zone) is UTC, as written; an aware
+    one (PostgreSQL, in the session's zone) is compared as the instant it is."""
+    try:
+        want = recorded_time(entry_time)
+    except ValueError:
+        return f"the audit entry's time {entry_time!r} cannot be read"
+    if row_time is None:
+        return f"recorded_at is empty but the audit entry was recorded at {entry_time}"
+    have = (row_time.replace(tzinfo=dt.UTC) if row_time.tzinfo is None
+            else row_time.astimezone(dt.UTC))
+    if abs(have - want) <= TIME_TOLERANCE:
+        return None
+    return (f"recorded_at is {have.isoformat(sep=' ')} but the audit entry was recorded at "
+            f"{entry_time}")
 
 
 def _replay(seq: int, kind: str, actor: str, p: dict[str, Any], lics: dict, policies: dict,
@@ -215,7 +247,8 @@ def _replay_reversal(seq: int, actor: str, p: dict[str, Any], lics: dict, ships:
         "request_hash": hashlib.sha256(canonical_json(req).encode()).hexdigest()})
 
 
-def _compare_reversals(session: Session, out: StateCheck, reversals: dict) -> None:
+def _compare_reversals(session: Session, out: StateCheck, reversals: dict,
+                       times: dict[int, str]) -> None:
     add = out.mismatches.append
     keys = dict(session.execute(select(Shipment.id, Shipment.idempotency_key)).all())
     found: set[str] = set()
@@ -234,6 +267,8 @@ def _compare_reversals(session: Session, out: StateCheck, reversals: dict) -> No
                   "request_hash": rev.request_hash}
         for problem in _diff(want, actual):
             add(Mismatch(seq, "ledger_shipment_reversal", row, problem))
+        if (late := time_problem(rev.recorded_at, times[seq])) is not None:
+            add(Mismatch(seq, "ledger_shipment_reversal", row, late))
     for key, (seq, want) in reversals.items():
         if key not in found:
             add(Mismatch(seq, "ledger_shipment_reversal", f"key {key!r} (shipment "
@@ -246,7 +281,7 @@ def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
 
 
 def _compare(session: Session, out: StateCheck, lics: dict[tuple[str, str], _Lic],
-             policies: dict, policy_status: list, ships: dict) -> None:
+             policies: dict, policy_status: list, ships: dict, times: dict[int, str]) -> None:
     add = out.mismatches.append
     # -- policy events ------------------------------------------------------------------
     policy_ids: dict[str, int] = {}
@@ -342,6 +377,8 @@ def _compare(session: Session, out: StateCheck, lics: dict[tuple[str, str], _Lic
                   "request_hash": shp.request_hash}
         for problem in _diff({k: v for k, v in want.items() if k != "lines"}, actual):
             add(Mismatch(seq, "ledger_shipment", row, problem))
+        if (late := time_problem(shp.recorded_at, times[seq])) is not None:
+            add(Mismatch(seq, "ledger_shipment", row, late))
         got = [{"classification": ln.classification, "qty_milli": ln.qty_milli,
                 "value_cents": ln.value_cents,
                 "licence_line": line_keys.get(ln.licence_line_id) if ln.licence_line_id
