@@ -67,18 +67,27 @@ def test_hk_removal_exact_causes() -> None:
     r = impact(hand_portfolio(), D0, D2)
     causes = _causes(r)
     assert set(r.lines.filter(pl.col("changed"))["order_id"]) == {"A1", "A2", "A3", "A4"}
-    for oid in ("A1", "A2", "A3"):
-        assert causes[oid].startswith("now: HK determined as CN under the EAR (85 FR 83765")
-        assert "in force from 2020-12-23" in causes[oid]
+    # A1 and A2 lost LVS (and GBS) on 30 Jun 2020 (740.2(a)(23)): that is their first change,
+    # and 23 Dec 2020 (China's review policy) a later one, told after it
+    for oid in ("A1", "A2"):
+        assert causes[oid].startswith("no longer: License Exception ")
+        assert "15 CFR 740.2(a)(23), added by 85 FR 45998" in causes[oid].split(" | then on ")[0]
+        assert "then on 2020-12-23: now: HK determined as CN under the EAR (85 FR 83765" in (
+            causes[oid])
+    assert causes["A3"].startswith("now: HK determined as CN under the EAR (85 FR 83765")
+    assert "in force from 2020-12-23" in causes["A3"]
     assert "744.21" in causes["A3"] and "end user is military" in causes["A3"]
     a3 = r.lines.filter(pl.col("order_id") == "A3").row(0, named=True)
     assert (a3["old_outcome"], a3["new_outcome"], a3["new_reasons"]) == (
         "NLR", "LICENSE_REQUIRED", "MEU")
-    # the timeline names the events, and attributes the changed lines to them
+    # the timeline names the events, and credits each changed line to its first change
     events = {(e.on, e.rule): e for e in r.summary.events}
     alias = events[(date(2020, 12, 23), "HK determined as CN (EAR)")]
-    assert alias.citation.startswith("85 FR 83765") and alias.lines == 3
-    assert alias.value == pytest.approx(1200 + 1500 + 900)
+    assert alias.citation.startswith("85 FR 83765") and alias.lines == 1
+    assert alias.value == pytest.approx(900)
+    suspended = [e for e in r.summary.events if e.citation.startswith("15 CFR 740.2(a)(23)")]
+    assert [(e.on, e.change, e.lines) for e in suspended if e.lines] == [
+        (date(2020, 6, 30), "added", 2)]
     assert all(e.on > D0 and e.on <= D2 for e in r.summary.events)
     assert not any("DE" in e.rule.split(":")[0] for e in r.summary.events)
 

@@ -1,15 +1,21 @@
-"""Why a line's answer changed: the rules (or list entries) that differ between the two traces.
+"""Why a line's answer changed: the rules (or list entries) that differ between two traces.
 
-Changed lines are grouped by what the rules can see of them (the batch path's keys), and each
-group is determined once per side with the full trace. The cause names the rules that fired on
-one side only, each with its citation and, where it came into or went out of force between the
-two dates, that date — so the Hong Kong line of 15 Jan 2021 says "HK determined as CN under the
-EAR — 85 FR 83765 (from 2020-12-23)", not just "outcome changed".
+Changed lines are grouped by what the rules can see of them (the batch path's keys). A rule can
+change more than once between the two dates (746.8 reached Russia's Categories 3-9 on 24 Feb
+2022 and every ECCN on 8 Apr 2022), so each group is also decided on the days between them on
+which a rule that can matter to it starts or stops. The cause explains the first day its answer
+changed, from the traces of that day and of the day before, then names each later day it
+changed again ("then on ..."). It names the rules that fired on one side only, each with its
+citation and, where it came into or went out of force that day, the date — so the Hong Kong
+line of 15 Jan 2021 says "HK determined as CN under the EAR — 85 FR 83765 (from 2020-12-23)",
+not just "outcome changed" — those the changed part of the answer rests on first.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -23,6 +29,12 @@ from exportcheck.models import Determination, ScreeningHit, TraceStep
 from exportcheck.rules.ruleset import RuleSet
 
 SEP = " | "
+#: a later day a line's answer changed again: told, not credited (the timeline credits the
+#: first, :func:`~exportcheck.impact.summary.rule_events`)
+LATER = "then on "
+#: a rule that changed beside the line's change but not its answer (:func:`_bearing`): told,
+#: not credited in the timeline
+BACKGROUND = "background: "
 _DETAIL = 200
 
 
@@ -43,16 +55,19 @@ def _when(step: TraceStep, d_old: date, d_new: date) -> str:
 
 
 def diff_traces(old: Determination, new: Determination) -> list[str]:
-    """The rules that fired on one side only, dated events first."""
+    """The rules that fired on one side only: those the changed part of the answer rests on
+    first (:func:`_bearing`), then dated events first; last, marked "background: ", those that
+    changed nothing the answer shows."""
     d_old, d_new = old.on, new.on
     fired_old = {s.rule: s for s in reversed(old.trace) if s.fired}
     fired_new = {s.rule: s for s in reversed(new.trace) if s.fired}
     consulted_new = {s.rule: s for s in reversed(new.trace)}
-    items: list[tuple[bool, str]] = []
+    items: list[tuple[int, bool, str]] = []
     for rule, s in fired_new.items():
         if rule not in fired_old:
             when = _when(s, d_old, d_new)
-            items.append((bool(when), f"now: {rule} ({s.citation}{when}): {_short(s.detail)}"))
+            items.append((_bearing(s, new, old), bool(when),
+                          f"now: {rule} ({s.citation}{when}): {_short(s.detail)}"))
     for rule, s in fired_old.items():
         if rule in fired_new:
             continue
@@ -64,20 +79,57 @@ def diff_traces(old: Determination, new: Determination) -> list[str]:
         when = "" if now is not None else _when(s, d_old, d_new)
         why = f": {_short(now.detail)}" if now is not None and now.detail != s.detail else ""
         cite = now.citation if now is not None else s.citation
-        items.append((bool(when), f"no longer: {rule} ({cite}{when}){why}"))
+        items.append((_bearing(s, old, new), bool(when),
+                      f"no longer: {rule} ({cite}{when}){why}"))
     if not items:
         # same rules fired: a detail changed (review policy, a hit, a value limit)
         before = {(s.rule, s.detail) for s in old.trace if s.fired}
         for s in new.trace:
             if s.fired and (s.rule, s.detail) not in before:
-                items.append((False, f"changed: {s.rule} ({s.citation}): {_short(s.detail)}"))
-    # dated events first; a review policy that changed follows the event that changed the
-    # requirement (Hong Kong determined as China brings China's 742.4(b)(7) policy with it)
-    items.sort(key=lambda x: (not x[0], _POLICY in x[1]))
-    return [text for _, text in items]
+                items.append((_bearing(s, new, old), False,
+                              f"changed: {s.rule} ({s.citation}): {_short(s.detail)}"))
+    # what changed the answer first; then dated events first, and a review policy that changed
+    # follows the event that changed the requirement (Hong Kong determined as China brings
+    # China's 742.4(b)(7) policy with it)
+    items.sort(key=lambda x: (x[0], not x[1], _POLICY in x[2]))
+    if all(tier == 2 for tier, _, _ in items):  # nothing else to tell what did change it
+        return [text for _, _, text in items]
+    return [BACKGROUND + text if tier == 2 else text for tier, _, text in items]
+
 
 
 _POLICY = ": Licence review policy for "
+_POLICY_RULE = _POLICY[2:]
+_EXCEPTION = re.compile(r"License Exception (\w+)")
+#: trace notes on the EAR's reach (:mod:`exportcheck.determine.reach`): they change no answer
+_REACH = ("(foreign direct product rule)", "(BIS enforcement)")
+
+
+def _bearing(step: TraceStep, mine: Determination, other: Determination) -> int:
+    """How a rule that fired on one side only (``mine``) bears on what changed of the answer:
+    0, a part that changed rests on it; 2, it changed nothing the answer shows (a new version
+    of an FDP rule, the policy row of a requirement another requirement's policy outranks, an
+    exception usable on both sides or neither); 1, cannot tell. A cause then opens with what
+    changed the line (3A090.a to China, Nov 2023: the review-policy row, not the FDP rule that
+    changed beside it)."""
+    rule = step.rule
+    if " determined as " in rule:  # the destination's rules are another's from that day
+        return 0 if mine.evaluated_destination != other.evaluated_destination else 1
+    if rule.endswith(_REACH):
+        return 2
+    if m := _EXCEPTION.match(rule):
+        usable = [m[1] in {e.symbol for e in d.license_exceptions} for d in (mine, other)]
+        return 0 if usable[0] != usable[1] else 2
+    if rule.startswith(_POLICY_RULE):
+        if mine.review_policy == other.review_policy:
+            return 2
+        return 0 if f"({step.citation})" in (mine.review_policy or "") else 1
+    reqs = [r for r in mine.requirements
+            if rule == r.rule or rule.startswith((r.rule + " ", r.rule + ":"))]
+    if not reqs:
+        return 1
+    theirs = {(r.reason, r.review_policy, r.prohibited) for r in other.requirements}
+    return 0 if any((r.reason, r.review_policy, r.prohibited) not in theirs for r in reqs) else 2
 
 
 _GROUP = [
@@ -100,21 +152,77 @@ _GROUP = [
 GROUP_COLUMNS = tuple(_GROUP)
 
 
+def _args(r: dict, suffix: str, rs: RuleSet, screener: PartyScreener | None,
+          ownership: Any) -> dict[str, Any]:
+    return dict(value=r["value"], **party_args(r[f"_party{suffix}"]), end_user_type=r["_utype"],
+                end_use=r["_use"] or None, screener=screener, ruleset=rs, ownership=ownership,
+                facts=line_facts(r["_facts"]))
+
+
 def _determine(r: dict, suffix: str, on: date, rs: RuleSet, screener: PartyScreener | None,
-               ownership: Any = None):
-    return determine(
-        r["_item"],
-        r["destination"],
-        on,
-        value=r["value"],
-        **party_args(r[f"_party{suffix}"]),
-        end_user_type=r["_utype"],
-        end_use=r["_use"] or None,
-        screener=screener,
-        ruleset=rs,
-        ownership=ownership,
-        facts=line_facts(r["_facts"]),
-    )
+               ownership: Any = None) -> Determination:
+    return determine(r["_item"], r["destination"], on,
+                     **_args(r, suffix, rs, screener, ownership))
+
+
+#: what impact compares of an answer (:data:`~exportcheck.impact.core.NAMES`, bar the error)
+Answer = tuple[Any, ...]
+
+
+def _answer(d: Determination) -> Answer:
+    return (d.outcome, d.agency, tuple(d.reasons),
+            tuple(e.symbol for e in d.license_exceptions), d.review_policy)
+
+
+def change_days(g: dict, rs: RuleSet, d_old: date, d_new: date, owned: bool) -> list[date]:
+    """The days strictly between the dates on which the group's answer can change: a rule that
+    can matter to its destination and ECCN starts or stops (the periods the batch path decides
+    on, :meth:`~exportcheck.rules.ruleset.RuleSet.epochs_for`), or its stated NAC notification
+    is made or its waiting period ends."""
+    code = (g["_item"] or "").strip()[:5].upper()
+    eccn = code if code in _eccns(rs) else None
+    days = {d for d in rs.epochs_for(g["destination"], eccn, ownership=owned, caveats=False)
+            if d_old < d < d_new}
+    facts = line_facts(g["_facts"])
+    if facts is not None and facts.nac_notified is not None:
+        waits = {r.notify_days or 0 for r in rs.rows("licence_exceptions")} | {0}
+        days |= {facts.nac_notified + timedelta(days=n) for n in waits}
+    return sorted(d for d in days if d_old < d < d_new)
+
+
+@lru_cache(maxsize=4)
+def _eccns(rs: RuleSet) -> frozenset[str]:
+    return frozenset(rs.eccns)
+
+
+def answer_changes(
+    g: dict,
+    rs: RuleSet,
+    old: Determination,
+    new: Determination,
+    screener: PartyScreener | None,
+    ownership: Any = None,
+) -> list[tuple[Determination, Determination]]:
+    """Each day the group's answer changed, as (the day before, that day), in order from ``old``
+    to ``new``: the first is what the timeline credits. Only the days :func:`change_days` gives
+    are decided (each once: a group has a few), with the old side's parties and ``screener``
+    (between two list releases as well, the rules are read first; the last step is the new
+    side). Just ``[(old, new)]`` when no day between changed the answer."""
+    pairs: list[tuple[Determination, Determination]] = []
+    prev = old
+    try:
+        for day in change_days(g, rs, old.on, new.on, ownership is not None):
+            got = _determine(g, "_o", day, rs, screener, ownership)
+            if _answer(got) != _answer(prev):
+                pairs.append((prev, got))
+            prev = got
+    except ExportCheckError:  # a day between that cannot be decided: the two sides alone
+        return [(old, new)]
+    if not pairs:
+        return [(old, new)]
+    if _answer(prev) != _answer(new):
+        pairs.append((prev, new))
+    return pairs
 
 
 def change_groups(df: pl.DataFrame) -> pl.DataFrame:
@@ -147,10 +255,20 @@ def group_cause(
         try:
             old = _determine(g, "_o", d_old, rs, scr_old, ownership)
             new = _determine(g, "_n", d_new, rs, scr_new, ownership)
-            items = diff_traces(old, new)
+            items = _explained(answer_changes(g, rs, old, new, scr_old, ownership), old, new)
         except ExportCheckError as exc:  # cannot happen for keys the batch decided
             items = [f"not explained: {exc}"]
     return SEP.join(items)
+
+
+def _explained(steps: list[tuple[Determination, Determination]], old: Determination,
+               new: Determination) -> list[str]:
+    """The first change in full; each later one by its first item, after "then on DAY: "."""
+    items = diff_traces(*steps[0]) or diff_traces(old, new)
+    for before, after in steps[1:]:
+        if got := diff_traces(before, after):
+            items.append(f"{LATER}{after.on.isoformat()}: {got[0]}")
+    return items
 
 
 def explain(

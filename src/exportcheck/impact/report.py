@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.impact import charts
+from exportcheck.impact.causes import BACKGROUND, LATER
 from exportcheck.impact.charts import FONT, OUTCOMES, TOP
 from exportcheck.impact.models import Breakdown, ImpactSummary
 
@@ -198,11 +199,15 @@ def _cause(text: str | None, shown: int | None = None) -> str:
     line with many causes stays a row of readable height."""
     items = []
     for part in (p.strip() for p in (text or "").split(" | ")):
+        lead = ""
+        if part.startswith((LATER, BACKGROUND)):  # "then on 2020-12-23: now: ..."
+            mark, _, part = part.partition(": ")
+            lead = f"<i>{_e(mark)}:</i> "
         head, sep, rest = part.partition(": ")
         if sep and head in ("now", "no longer"):
-            items.append(f"<li><b>{_e(head)}</b> {_e(rest)}</li>")
+            items.append(f"<li>{lead}<b>{_e(head)}</b> {_e(rest)}</li>")
         elif part:
-            items.append(f"<li>{_e(part)}</li>")
+            items.append(f"<li>{lead}{_e(part)}</li>")
     if not items:
         return ""
     if shown is None or len(items) <= shown + 1:  # folding one bullet saves nothing

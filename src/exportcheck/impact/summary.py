@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.determine.batch_io import fold
-from exportcheck.impact.causes import SEP
+from exportcheck.impact.causes import BACKGROUND, LATER, SEP
 from exportcheck.impact.models import (
     Breakdown,
     ImpactSummary,
@@ -148,16 +148,22 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
     """Whether a changed line's ``cause`` names this rule event: as a rule that fired on one
     side only, dated by this very event ("in force from 2020-12-23"), or as the reason another
     rule gives in its detail (740.2(a)(23) taking LVS away); and by its id where another rule
-    shares the citation (the civil and military rows of one 742.4(b)(7) paragraph)."""
+    shares the citation (the civil and military rows of one 742.4(b)(7) paragraph). Only the
+    first day the line's answer changed is credited: the later days the cause tells ("then on
+    2022-04-08: ...") are not, so no line is counted twice for one change, nor are the rules
+    that changed beside it without changing its answer ("background: ...")."""
+    cause = SEP.join(p for p in cause.split(SEP) if not p.startswith((LATER, BACKGROUND)))
     if not row.citation or row.citation not in cause:
         return False
     day = row.effective_from if kind == "added" else row.effective_to
     marker = f"in force {'from' if kind == 'added' else 'until'} {day.isoformat()}"
     for part in cause.split(SEP):
         # "now: RULE (CITATION; in force from DAY): DETAIL": the rule itself, dated by this
-        # event, or a rule the detail gives as the reason ("... (15 CFR 740.2(a)(23) ...)")
+        # event, or a rule the detail gives as the reason ("... (15 CFR 740.2(a)(23) ...)"),
+        # which is in force: its coming, not its end (HK's 740.2(a)(23) ended on 22 Dec 2020)
         head, _, detail = part.partition("): ")
-        if (row.citation in head and marker in head) or row.citation in detail:
+        if (row.citation in head and marker in head) or (kind == "added"
+                                                          and row.citation in detail):
             break
     else:
         return False

@@ -1,0 +1,111 @@
+"""The cause of a changed line names the day its answer first changed, and opens with the rule
+that changed it: a rule widened within the window is not credited to its later version, and a
+rule that changed beside the line without changing its answer comes last."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from exportcheck import determine
+from exportcheck.impact import impact
+from exportcheck.impact.causes import SEP, diff_traces, headline
+
+#: how a cause tells a later change, and a rule that changed beside the line
+LATER, BACKGROUND = "then on ", "background: "
+RU_CATEGORIES = "15 CFR 746.8(a)(1), (c), added by 87 FR 12226 (3 Mar 2022, effective 24 Feb 2022)"
+
+
+def _one(item: str, dest: str, d_old: date, d_new: date):
+    return impact(pl.DataFrame({"item": [item], "destination": [dest], "value": [1000.0]}),
+                  d_old, d_new)
+
+
+def test_a_rule_widened_within_the_window_is_credited_on_the_day_it_changed_the_line() -> None:
+    """3A001.a.2 to Russia, 1 Jan → 15 Apr 2022: the embargo reached Categories 3-9 on 24 Feb
+    2022 (87 FR 12226) and every ECCN on 8 Apr 2022 (87 FR 22130). The line changed on 24 Feb:
+    its cause and the timeline say so, not the 8 Apr version that is in force on the new date."""
+    assert determine("3A001.a.2", "RU", date(2022, 2, 25)).reasons[0] == "EMBARGO"
+    r = _one("3A001.a.2", "RU", date(2022, 1, 1), date(2022, 4, 15))
+    row = r.lines.row(0, named=True)
+    assert row["changed"] and row["new_reasons"] == "EMBARGO,NS2"
+    cause = row["cause"]
+    assert cause.startswith("now: 746.8 Russia, Categories 3-9 (")
+    assert "in force from 2022-02-24" in cause and "2022-04-08" not in cause
+    assert "87 FR 22130" not in cause  # the 8 Apr version changed nothing for this line
+    assert headline(cause) == "now: 746.8 Russia, Categories 3-9, from 2022-02-24"
+    credited = [(e.on, e.change, e.citation, e.lines, e.value) for e in r.summary.events
+                if e.lines]
+    assert credited == [(date(2022, 2, 24), "added", RU_CATEGORIES, 1, 1000.0)]
+    # the later events are still on the timeline, with no line
+    assert any(e.on == date(2022, 4, 8) and "87 FR 22130" in e.citation and e.lines == 0
+               for e in r.summary.events)
+
+
+def test_each_later_change_is_told_after_the_first_and_not_credited() -> None:
+    """3A001.a.2 to Hong Kong, 29 Jun 2020 → 15 Jan 2021: LVS and GBS went on 30 Jun 2020
+    (740.2(a)(23)); China's review policy came with 85 FR 83765 on 23 Dec 2020. One line, two
+    changes: the first in full, the second in one item, credited to the first alone."""
+    r = _one("3A001.a.2", "HK", date(2020, 6, 29), date(2021, 1, 15))
+    parts = r.lines["cause"][0].split(SEP)
+    later = [p for p in parts if p.startswith(LATER)]
+    assert len(later) == 1 and later[0].startswith(
+        "then on 2020-12-23: now: HK determined as CN under the EAR (85 FR 83765")
+    first = [p for p in parts if not p.startswith(LATER)]
+    assert first and all(p.startswith("no longer: License Exception ") for p in first)
+    assert all("740.2(a)(23)" in p for p in first)
+    credited = {(e.on, e.citation.split(",")[0]) for e in r.summary.events if e.lines}
+    assert credited == {(date(2020, 6, 30), "15 CFR 740.2(a)(23)")}
+
+
+def test_the_rule_that_changed_the_answer_comes_first() -> None:
+    """3A090.a to China, 1 → 20 Nov 2023: the review-policy row (rs-ac-2022 → rs-ac-2023-d5)
+    changed the line's answer; the 734.9(h) FDP rule changed the same day and did not. The cause
+    opens with the policy row; the FDP rule follows, marked as background, and the timeline
+    credits the policy rows only."""
+    r = _one("3A090.a", "CN", date(2023, 11, 1), date(2023, 11, 20))
+    row = r.lines.row(0, named=True)
+    assert row["old_reasons"] == row["new_reasons"] == "RS"
+    assert row["old_review_policy"] != row["new_review_policy"]
+    parts = row["cause"].split(SEP)
+    assert parts[0].startswith("now: Licence review policy for 3A090 RS: row rs-ac-2023-d5")
+    assert parts[1].startswith("no longer: Licence review policy for 3A090 RS: row rs-ac-2022")
+    fdp = [i for i, p in enumerate(parts) if "734.9(h)" in p.split(" (")[0]]
+    assert fdp and min(fdp) > 1
+    assert all(parts[i].startswith(BACKGROUND) for i in fdp)
+    assert headline(row["cause"]) == (
+        "now: Licence review policy for 3A090 RS: row rs-ac-2023-d5, from 2023-11-17")
+    credited = {e.rule for e in r.summary.events if e.lines}
+    assert credited == {"rs-ac-2022", "rs-ac-2023-d5"}
+
+
+def test_diff_traces_puts_what_changed_the_answer_first() -> None:
+    """The same order where two determinations are compared directly (the web UI's check of
+    two dates): the day before and the day 88 FR 73458 took effect."""
+    items = diff_traces(determine("3A090.a", "CN", date(2023, 11, 16)),
+                        determine("3A090.a", "CN", date(2023, 11, 17)))
+    assert items[0].startswith("now: Licence review policy for 3A090 RS")
+    assert items[-1].startswith(BACKGROUND + "no longer: 734.9(h)")
+
+
+def test_an_event_that_changed_the_destination_stays_first() -> None:
+    """USML to Hong Kong, 29 Jun → 15 Jul 2020: only the review policy changed, and the event
+    that changed it (HK determined as CN under the ITAR) still opens the cause, before China's
+    126.1(d)(1) policy it brought."""
+    r = _one("USML:XI", "HK", date(2020, 6, 29), date(2020, 7, 15))
+    parts = r.lines["cause"][0].split(SEP)
+    assert parts[0].startswith("now: HK determined as CN under the ITAR")
+    assert "in force from 2020-06-30" in parts[0]
+    assert parts[1].startswith("now: 22 CFR 126.1(d)(1)")
+
+
+def test_the_report_sets_later_days_and_background_apart() -> None:
+    """In report.html a later change and a background rule keep their mark, and the engine's
+    "now" / "no longer" is still set in bold after it."""
+    from exportcheck.impact.report import _cause
+
+    html = _cause("no longer: A (x) | then on 2020-12-23: now: B (y): z | background: now: C (w)")
+    assert "<li><b>no longer</b> A (x)</li>" in html
+    assert "<li><i>then on 2020-12-23:</i> <b>now</b> B (y): z</li>" in html
+    assert "<li><i>background:</i> <b>now</b> C (w)</li>" in html
