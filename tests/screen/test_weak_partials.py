@@ -86,3 +86,18 @@ def test_a_higher_threshold_hides_only_hits_below_it(screener: Screener, query: 
         expected = {(h.entry_id, h.score) for h in low if h.score >= threshold}
         assert {(h.entry_id, h.score) for h in screener.screen(
             query, threshold=threshold, **evidence)} == expected, threshold
+
+
+def test_a_letter_in_a_vessels_name_is_not_an_initial() -> None:
+    """"Monica Soprano" scored 95.2 on the vessel "MONICA S" (SDN 51382), "Sofia Martinez"
+    85.5 on "M SOPHIA": the letter was read as a person's initial."""
+    vessels = [ListEntry(list="SDN", entry_id="51382", name="MONICA S", kind="vessel",
+                         source="ofac-sdn"),
+               ListEntry(list="SDN", entry_id="51707", name="M SOPHIA", kind="vessel",
+                         source="ofac-sdn"),
+               _person("7", "SOPRANO, M.", "US", "1960-01-01")]
+    s = Screener([ParsedList("test", vessels, len(vessels), "test")])
+    scores = {h.entry_id: h.score for h in s.screen("Monica Soprano", threshold=50)}
+    assert scores["51382"] < THRESHOLD <= scores["7"]  # a person's initial still is one
+    assert all(h.score < THRESHOLD for h in s.screen("Sofia Martinez", threshold=50))
+    assert {h.entry_id for h in s.screen("Monica S")} == {"51382"}

@@ -127,6 +127,16 @@ def search_bounds(threshold: float, *, country: bool, dob: bool,
     return reach, min(0.6, max(0.2, (reach - 25) / 100)), min_rank
 
 
+def may_agree(entry: ListEntry, country: str | None, dob: str | None) -> bool:
+    """Whether the country or date of birth given may agree with ``entry`` (:func:`assess`
+    adds points only then): a candidate beyond the name-only search bounds is worth scoring
+    only if so."""
+    if country and any(same_jurisdiction(country, c) for c in entry.countries):
+        return True
+    return bool(dob and entry.kind in (None, "person")
+                and any(d[:4] == dob[:4] for d in entry.dobs))
+
+
 def _a(word: str) -> str:
     return ("an " if word[:1] in "aeiou" else "a ") + word
 

@@ -392,6 +392,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                     s = 1.0  # 偉記 read "wai kei", listed "Wai Kee": one sound, two spellings
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
+                if org and s < 1 and min(len(a), len(b)) == 1:
+                    s = 0.0  # a letter in a company's or vessel's name is a word of it, not an
+                    # initial: "MONICA S" (a vessel) is not Monica Soprano
             if s and s < 1 and max(len(a), len(b)) > 1 and _ROMAN.match(a) and _ROMAN.match(b):
                 s = 0.0  # "Fund I" / "II", "Hunt II" / "III": other numbers, not an initial
             if s < TRUNCATED_SIM and ((cut_q and i == len(qt) - 1 and b.startswith(a))

@@ -41,6 +41,7 @@ from exportcheck.screen.entries import (
 from exportcheck.screen.evidence import (
     assess,
     corroborate_partial,
+    may_agree,
     parse_country,
     parse_dob,
     search_bounds,
@@ -230,9 +231,20 @@ class Screener:
         # shares of the names a candidate scoring that has
         reach, min_share, min_rank = search_bounds(thr, country=cc is not None,
                                                    dob=dob_s is not None, ids=bool(ids))
+        on = index_lists(wanted) if wanted else None
         with self._lock:
-            cand = self.index.candidate_forms(forms, min_share=min_share, min_rank=min_rank,
-                                              lists=index_lists(wanted) if wanted else None)
+            if reach == thr or ids:
+                cand = self.index.candidate_forms(forms, min_share=min_share,
+                                                  min_rank=min_rank, lists=on)
+            else:  # the wider band only for entries the country or date of birth may agree with
+                _, share, rank = search_bounds(thr, country=False, dob=False, ids=False)
+                cand = self.index.candidate_forms(forms, min_share=share, min_rank=rank,
+                                                  lists=on)
+                known = {ni for ni, _ in cand}
+                cand += [(ni, fi) for ni, fi in self.index.candidate_forms(
+                             forms, min_share=min_share, min_rank=min_rank, lists=on)
+                         if ni not in known and may_agree(
+                             self.entries[self.index.names[ni].entry], cc, dob_s)]
         best: dict[int, tuple[float, object, object]] = {}
         # the same alias comes from several files (sdn.csv and the CSL): compare it once
         seen: dict[tuple, object] = {}
