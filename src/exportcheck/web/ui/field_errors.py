@@ -29,6 +29,9 @@ NOUNS = {
 }
 #: the unit after a bound ("at most 1,000,000,000,000 USD")
 UNITS = {"value": " USD"}
+#: pydantic's "this is not a number" kinds: said as "value is not a number: abc"
+PARSING = frozenset({"float_parsing", "int_parsing", "float_type", "int_type", "finite_number",
+                     "decimal_parsing", "decimal_type"})
 
 
 class FieldErrors(errors.InvalidInput):
@@ -70,7 +73,7 @@ def plain(field: str, err: Mapping[str, Any]) -> str:
             return f"{noun} cannot be negative" if kind.endswith("equal") else \
                 f"{noun} must be more than 0"
         return f"{noun} must be at least {_number(bound)}{unit}"
-    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "finite_number"):
+    if kind in PARSING:
         return f"{noun} is not a number: {given!s:.40}"
     if kind.startswith(("date", "datetime")):
         return f"{noun} is not a date ({given!s:.40}): use YYYY-MM-DD"

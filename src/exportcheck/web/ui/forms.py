@@ -11,6 +11,7 @@ from exportcheck.accounts import Principal
 from exportcheck.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from exportcheck.models import TransactionFacts
 from exportcheck.web.deps import optional_principal
+from exportcheck.web.ui.field_errors import PARSING, plain
 
 M = TypeVar("M", bound=BaseModel)
 #: how the forms label their fields: an error names what the person sees on the page, not
@@ -39,20 +40,37 @@ def facts_from_form(data: dict[str, Any]) -> dict[str, Any] | None:
     return given or None
 
 
+class FormInvalid(InvalidInput):
+    """A form's fields at fault: ``str()`` is the one-line summary; ``fields`` maps each form
+    field to its message, so a page can mark the box itself (aria-invalid, the message under
+    it) rather than leave the officer to find "Quantity" in a sentence at the top."""
+
+    def __init__(self, summary: str, fields: dict[str, str]) -> None:
+        self.fields = fields
+        super().__init__(summary)
+
+
 def to_model(model: type[M], data: dict[str, Any], labels: dict[str, str] | None = None) -> M:
     """``data`` (a form's fields) as ``model``, validated as the API validates it; an error
-    names the form's fields by their labels (``labels`` first, then :data:`LABELS`)."""
+    (:class:`FormInvalid`) names the form's fields by their labels (``labels`` first, then
+    :data:`LABELS`), in plain words where pydantic's would reach the page ("Input should be
+    a valid decimal")."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        parts = []
+        parts, fields = [], {}
         for err in exc.errors():
             names = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
             field = names[-1] if names else ""
             label = (labels or {}).get(field) or LABELS.get(field) or field.replace("_", " ")
-            message = str(err.get("msg", "")).removeprefix("Value error, ")
+            if str(err.get("type", "")) in PARSING:
+                message = plain(field, err)
+            else:
+                message = str(err.get("msg", "")).removeprefix("Value error, ")
             parts.append(f"{label}: {message}" if label else message)
-        raise InvalidInput("; ".join(dict.fromkeys(parts))) from None
+            if field:
+                fields.setdefault(field, message)
+        raise FormInvalid("; ".join(dict.fromkeys(parts)), fields) from None
 
 
 async def form_dict(request: Request) -> dict[str, Any]:

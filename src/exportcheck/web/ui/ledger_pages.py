@@ -20,7 +20,14 @@ from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.schemas import MAX_OFFSET, PageParams
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import FACT_FIELDS, facts_from_form, form_dict, page_user, to_model
+from exportcheck.web.ui.forms import (
+    FACT_FIELDS,
+    FormInvalid,
+    facts_from_form,
+    form_dict,
+    page_user,
+    to_model,
+)
 
 router = APIRouter(include_in_schema=False)
 Officer = Annotated[Principal, Depends(page_user("officer"))]
@@ -194,6 +201,9 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             "review": _held_parties(exc, spec.destination),
             # facts the exception turns on that were not given: the facts form opens
             "facts_wanted": list(getattr(exc, "facts_wanted", ()))})
+    except FormInvalid as exc:  # each box at fault marked, the summary at the form's top
+        return _ship_result(request, user, form, ship_error=str(exc),
+                            ship_errors={f: m for f, m in exc.fields.items() if f in SHIP_FIELDS})
     except ExportCheckError as exc:
         return _ship_result(request, user, form, ship_error=str(exc))
     warning = _reference_used(ledger(), out.idempotency_key, spec.reference) if out.created \

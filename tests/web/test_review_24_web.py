@@ -1,0 +1,90 @@
+"""QA review 24 of the browser UI, in-process (the browser checks are in
+``test_review_24_browser.py``).
+
+1. The shipment form marked none of its boxes in error: one sentence at the top named them
+   ("Destination: ...; Quantity: ...; Value: Input should be a valid decimal"), in pydantic's
+   words for a number, and a screen reader heard no box at fault. Each box at fault is now
+   ``aria-invalid``, described by its message under it, in plain words.
+2. A held line's answer: both outcomes (if cleared, if confirmed) in the hold, a link to the
+   Screen page for the party, and, after a disposition cleared the match, the line says so
+   above the trace.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import Service
+from tests.web.test_ui_forms_review import HTML, client
+
+SHIP = {"licence_number": "DSP5-HK-2019-001", "ship_date": "2020-05-01", "destination": "HKG",
+        "classification": "I(a)", "quantity": "-1", "value": "abc",
+        "consignee": "Hong Kong Police Force", "end_user": "Hong Kong Police Force"}
+
+
+@pytest.fixture
+def officer(service: Service) -> Iterator[tuple[TestClient, str]]:
+    from tests.web.test_api_accounts import page_csrf
+
+    b = client(service, "203.0.113.124", "officer")
+    yield b, page_csrf(b)
+    b.close()
+
+
+def box(page: str, name: str) -> str:
+    """The opening tag of the form control named ``name``."""
+    m = re.search(rf'<(?:input|select|textarea)[^>]*\bname="{name}"[^>]*>', page)
+    assert m, f"no box {name!r}"
+    return m[0]
+
+
+def test_shipment_form_marks_each_box_at_fault_in_plain_words(officer) -> None:
+    b, token = officer
+    r = b.post("/licences/ship", headers=HTML, data={**SHIP, "csrf_token": token})
+    assert r.status_code == 200, r.text[:300]
+    page = r.text
+    for name, words in (("destination", "ISO 3166 alpha-2"),
+                        ("quantity", "negative"), ("value", "value is not a number: abc")):
+        tag = box(page, name)
+        assert 'aria-invalid="true"' in tag, tag
+        assert f'aria-describedby="ship-{name}-error"' in tag, tag
+        m = re.search(rf'<small id="ship-{name}-error" class="field-error">([^<]*)</small>',
+                      page)
+        assert m and words in html.unescape(m[1]), (name, m and m[1])
+    # the boxes that were right are not marked, and what was typed stays
+    assert "aria-invalid" not in box(page, "consignee")
+    assert 'value="Hong Kong Police Force"' in box(page, "end_user")
+    # the summary at the form names them too, with no library words
+    assert "Input should" not in page and "valid decimal" not in page
+    assert "Quantity: quantity must not be negative" in html.unescape(page)
+
+
+def test_held_line_shows_both_answers_and_where_to_resolve_it(officer) -> None:
+    b, token = officer
+    line = {"item": "EAR99", "destination": "DE", "date": "2024-03-01",
+            "end_user": "Carrie Lam", "csrf_token": token}
+    page = html.unescape(b.post("/check", headers=HTML, data=line).text)
+    hold = re.search(r'<div class="notice error hold" role="alert">(.*?)</div>', page, re.S)
+    assert hold, "no hold block"
+    text = " ".join(re.sub(r"<[^>]+>", " ", hold[1]).split())
+    assert "HOLD for review: do not ship yet" in text
+    assert "if cleared: NLR" in text and "if confirmed: PROHIBITED" in text
+    # the held line links to the party's screen, as the line screened it, in a new tab
+    link = re.search(r'<a class="review-match" href="([^"]+)" target="_blank"', page)
+    assert link and link[1] == "/screen?name=Carrie+Lam&country=DE", link
+
+    r = b.post("/screen/disposition", headers=HTML, data={
+        "party": "Carrie Lam", "country": "DE", "list": "SDN", "entry_id": "29249",
+        "reason": "not her: born 1990, passport checked", "decision": "cleared",
+        "csrf_token": token})
+    assert r.status_code == 200 and "cleared SDN 29249" in html.unescape(r.text), r.text[:500]
+    after = html.unescape(b.post("/check", headers=HTML, data=line).text)
+    assert 'class="notice error hold"' not in after
+    cleared = re.search(r'<dt>Match cleared \(end user\)</dt><dd class="cleared-match">([^<]*)',
+                        after)
+    assert cleared and "not her: born 1990, passport checked" in cleared[1], cleared
