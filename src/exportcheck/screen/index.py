@@ -182,7 +182,8 @@ class NameIndex:
             raise ValueError("index state: column lengths disagree")
         # the leading place a Han organisation's form leaves out: without it, 成都华为 would be
         # an exact match of 华为 once restored
-        forms = [NameForm(t, lg, sc, tuple((w, frozenset(fr)) for w, fr in wr), d)
+        forms = [NameForm(t, lg, sc, tuple((w, frozenset(fr)) for w, fr in wr) if wr else (),
+                          d)
                  for t, lg, sc, d, wr in zip(cols[2], cols[3], cols[4], cols[6], cols[7],
                                              strict=True)]
         self.names = list(map(IndexedName, cols[0], cols[1], forms, cols[5]))
