@@ -58,7 +58,7 @@ DESTS = [
     "IR",
     "KP",
     "SY",
-    "US",
+    "NZ",  # not "US": shipping within the United States is not an export (refused)
     "IT",
     "ES",
     "SE",
