@@ -236,7 +236,8 @@ class Determination(BaseModel):
     #: the restricted-party list versions the end user was screened against (None: not screened)
     lists_version: str | None = None
     screening_hits: list[ScreeningHit] = []
-    #: the consignee as given (screened like the end user)
+    #: the end user and the consignee as given (each screened when a screener is)
+    end_user: str | None = None
     consignee: str | None = None
     #: True when a potential match (not certain) was set aside: the outcome above is the answer
     #: without it, ``if_confirmed`` the answer with it; review before shipping

@@ -88,3 +88,36 @@ def test_held_line_shows_both_answers_and_where_to_resolve_it(officer) -> None:
     cleared = re.search(r'<dt>Match cleared \(end user\)</dt><dd class="cleared-match">([^<]*)',
                         after)
     assert cleared and "not her: born 1990, passport checked" in cleared[1], cleared
+
+
+def test_impact_dates_at_fault_are_marked_at_their_boxes(officer: tuple[TestClient, str]
+                                                         ) -> None:
+    """The Impact page gave a date error at the top only: the boxes were not aria-invalid and
+    the focus stayed on the page."""
+    b, token = officer
+    page = b.post("/impact", headers={**HTML, "X-CSRF-Token": token},
+                  data={"from_date": "2021-01-15", "to_date": "2020-06-29",
+                        "portfolio": "sample"}).text
+    to = box(page, "to_date")
+    assert 'aria-invalid="true"' in to and 'aria-describedby="to_date-error"' in to
+    assert "autofocus" in to and 'aria-invalid' not in box(page, "from_date")
+    assert re.search(r'id="to_date-error"[^>]*>From \(old rules\) 2021-01-15 is after', page)
+    page = b.post("/impact", headers={**HTML, "X-CSRF-Token": token},
+                  data={"from_date": "15/01/2021", "to_date": "", "portfolio": "sample"}).text
+    assert 'aria-invalid="true"' in box(page, "from_date")
+    assert 'aria-invalid="true"' in box(page, "to_date")
+    assert "From (old rules): give a date as YYYY-MM-DD" in html.unescape(page)
+
+
+def test_the_answer_names_the_parties_it_was_decided_for(officer: tuple[TestClient, str]
+                                                         ) -> None:
+    """The Check result named the consignee but not the end user (unless it had a hit)."""
+    from exportcheck import determine
+
+    d = determine("EAR99", "DE", "2025-01-15", end_user="Acme GmbH", consignee="Spedition AG")
+    assert (d.end_user, d.consignee) == ("Acme GmbH", "Spedition AG")
+    b, token = officer
+    page = b.post("/check", headers={**HTML, "X-CSRF-Token": token},
+                  data={"item": "EAR99", "destination": "DE", "date": "2025-01-15",
+                        "end_user_type": "civil", "end_user": "Acme GmbH"}).text
+    assert re.search(r"<dt>End user</dt><dd>[^<]*Acme GmbH", page)

@@ -244,9 +244,10 @@ def test_a_potential_match_holds_an_exception_shipment_and_links_to_its_review(
             "consignee": "Kowloon Forwarding Ltd", "end_user": held}
     r = officer_page.post("/licences/ship", data=form)
     assert r.status_code == 200 and "held for review" in r.text
-    link = re.search(r'<a href="(/screen\?[^"]+)">Review the potential match of ([^<]+)</a>',
-                     r.text)
-    assert link is not None and link.group(2) == held
+    link = re.search(r'<a href="(/screen\?[^"]+)"([^>]*)>Review the potential match of '
+                     r'([^<]+)</a>', r.text)
+    assert link is not None and link.group(3) == held
+    assert 'target="_blank"' in link.group(2)  # the shipment form stays in its tab
     review = officer_page.get(link.group(1).replace("&amp;", "&"))
     assert review.status_code == 200 and "entry f04aff3fcb77" in review.text  # the hit...
     assert f'value="{held}"' in review.text  # ...and the form filled in for the disposition

@@ -276,6 +276,9 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
                       f"(score {m.score:.0f}, {m.match_kind}): {m.why_held}")
     else:
         t.add_row("outcome", f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]")
+    for role, party in (("end user", d.end_user), ("consignee", d.consignee)):
+        if party:
+            t.add_row(role, party)
     t.add_row("agency", d.agency.value if d.agency else "—")
     t.add_row("reasons", ", ".join(d.reasons) or "—")
     t.add_row("review policy", d.review_policy or "—")

@@ -410,6 +410,7 @@ def _answer(ctx: Context) -> Determination:
         ruleset_version=ctx.snapshot.version,
         lists_version=ctx.lists_version,
         screening_hits=ctx.hits,
+        end_user=ctx.end_user_name,
         consignee=ctx.consignee_name,
         hold=ctx.hold,
         party_matches=ctx.party_matches,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 from typing import Annotated
@@ -97,10 +98,26 @@ def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
     raise InvalidInput(f"{name}: use a .csv or .parquet order file")
 
 
+def _dates(fields: dict[str, str]) -> tuple[dt.date, dt.date] | dict[str, str]:
+    """The two dates, or the message for each box at fault."""
+    got: dict[str, dt.date] = {}
+    errors: dict[str, str] = {}
+    for name, label in (("from_date", "From (old rules)"), ("to_date", "To (new rules)")):
+        text = fields.get(name, "").strip()
+        try:
+            got[name] = dt.date.fromisoformat(text)
+        except ValueError:
+            errors[name] = (f"{label}: give a date as YYYY-MM-DD" if text else
+                            f"{label}: give a date")
+    if not errors and got["from_date"] > got["to_date"]:
+        errors["to_date"] = (f"From (old rules) {got['from_date'].isoformat()} is after To "
+                             f"(new rules) {got['to_date'].isoformat()}: the old rules' date "
+                             "comes first")
+    return errors or (got["from_date"], got["to_date"])
+
+
 @router.post("/impact", response_class=HTMLResponse)
 async def run_impact(request: Request, user: Officer) -> Response:
-    import datetime as dt
-
     from starlette.concurrency import run_in_threadpool
 
     from exportcheck.web.routers.impact import run, sample_frame
@@ -110,15 +127,12 @@ async def run_impact(request: Request, user: Officer) -> Response:
     # several releases a side (one per source), as the API's comma-separated ids
     for side in ("from_lists", "to_lists"):
         fields[side] = ",".join(v for v in form.getlist(side) if isinstance(v, str) and v)
+    # a date at fault is marked at its box (aria-invalid, the message under it, the focus)
+    dates = _dates(fields)
+    if isinstance(dates, dict):
+        return _impact_page(request, user, fields, errors=dates, focus=next(iter(dates)))
+    start, end = dates
     try:
-        try:
-            start = dt.date.fromisoformat(fields.get("from_date", ""))
-            end = dt.date.fromisoformat(fields.get("to_date", ""))
-        except ValueError:
-            raise InvalidInput("give both dates as YYYY-MM-DD") from None
-        if start > end:
-            raise InvalidInput(f"From (old rules) {start.isoformat()} is after To (new rules) "
-                               f"{end.isoformat()}: the old rules' date comes first")
         upload = form.get("orders")
         chosen = isinstance(upload, UploadFile) and bool(upload.filename)
         # a file chosen runs, whichever option is ticked: an officer who picked a file and
