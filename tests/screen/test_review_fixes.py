@@ -311,3 +311,20 @@ def test_screen_file_writes_csv_a_spreadsheet_will_not_run(tmp_path) -> None:
     got = pl.read_csv(tmp_path / "out.csv", infer_schema_length=0)
     assert got["name"].to_list() == ["'=HYPERLINK(\"http://evil\",\"x\")", "Carrie Lam"]
     assert got["score"].to_list()[1] == "100.0"
+
+
+@pytest.mark.parametrize("name", ["Co., Ltd.", "有限公司", "LLC", "Limited", "GmbH & Co. KG"])
+def test_a_name_that_is_only_a_legal_form_is_refused(name: str) -> None:
+    """It answered "no hit", which reads as a cleared party (screening QA pass)."""
+    from exportcheck.errors import InvalidInput
+    from exportcheck.screen import Screener
+
+    with pytest.raises(InvalidInput, match="is only a legal form"):
+        Screener.from_samples().screen(name)
+
+
+@pytest.mark.parametrize("name", ["AO", "The Limited", "Acme Ltd", "Sa"])
+def test_a_name_with_a_word_of_its_own_is_screened(name: str) -> None:
+    from exportcheck.screen import Screener
+
+    assert isinstance(Screener.from_samples().screen(name), list)

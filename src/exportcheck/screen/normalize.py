@@ -188,6 +188,16 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     return tuple(core), tuple(legal)
 
 
+def only_legal_form(forms: tuple[NameForm, ...]) -> bool:
+    """Whether a name is nothing but a legal form ("Co., Ltd.", "LLC", 有限公司): its Latin
+    (or English-glossary) forms are all legal-form words. Two letters alone ("AO", "SA") may
+    be a person's name, so they do not count."""
+    latin = [f for f in forms if f.script in ("latin", "han-en")]
+    return bool(latin) and all(
+        (len(f.tokens) > 1 or len(f.tokens[0]) > 2)
+        and split_legal(["\x00", *f.tokens])[0] == ("\x00",) for f in latin)
+
+
 #: country names organisations write out or abbreviate: "U.S. Department of State" is the
 #: "United States Department of State"
 COUNTRY_PHRASES = {("united", "states", "of", "america"): "us", ("united", "states"): "us",

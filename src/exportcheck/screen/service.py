@@ -52,7 +52,7 @@ from exportcheck.screen.index import NameIndex
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
 from exportcheck.screen.korean_han import linked_to_korea
-from exportcheck.screen.normalize import check_name, name_forms
+from exportcheck.screen.normalize import check_name, name_forms, only_legal_form
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
 from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
@@ -219,6 +219,9 @@ class Screener:
         forms = name_forms(name, person)
         if not forms:
             raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
+        if only_legal_form(forms):
+            raise InvalidInput(f"name {name!r} is only a legal form: give the party's own name "
+                               "(a screen of it finds nobody, which would read as no hit)")
         # the name as someone may have disguised it: look-alike letters, glued words ...
         readings = disguised_readings(name, forms, self.index.words, person)
         notes = {len(forms) + i: note for i, (_, note) in enumerate(readings)}
