@@ -125,7 +125,9 @@ def test_cyrillic_query_finds_sdn(full_screener: Screener) -> None:
 
 
 def test_watchman_false_positive_class(full_screener: Screener) -> None:
-    assert full_screener.screen("CORP") == []
+    # a legal form alone names nobody: refused rather than answered "no hit"
+    with pytest.raises(InvalidInput, match="only a legal form"):
+        full_screener.screen("CORP")
     assert full_screener.screen("11420 CORP") == [] or all(
         "11420" in h.matched_name for h in full_screener.screen("11420 CORP"))
     # one word is weak evidence: a lone surname does not reach the default threshold
