@@ -24,7 +24,7 @@ SOURCE = ROOT.parent / "shared" / "data" / "ear" / "ecfr_2026-07-23" / "ccl.json
 MERGED = {"3E001", "0D606"}
 #: reasons named in the source's reasonForControl with no control row in the source itself
 #: (the eCFR text has no line for them either, or the heading lists a reason the rows omit)
-SOURCE_GAPS = {"3A232:RS", "4A001:NP", "6A992:RS"}  # 4A001 NP row is "N/A." (dropped)
+SOURCE_GAPS = {"3A232:RS", "4A001:NP"}  # 4A001 NP row is "N/A." (dropped); 6A992 RS: override
 
 
 @cache
