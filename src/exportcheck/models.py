@@ -167,8 +167,9 @@ class FactWanted(BaseModel):
 
 
 class PartyMatch(BaseModel):
-    """A potential match that holds a determination for review (not certain enough to decide:
-    see :mod:`exportcheck.screen.certainty`)."""
+    """A match that holds a determination for review: a potential one (not certain enough to
+    decide: see :mod:`exportcheck.screen.certainty`), or a certain one on a list that sets no
+    licence requirement of its own (``certain``: the UN list, the OFAC non-SDN lists ...)."""
 
     role: str = Field(description='"end user" or "consignee"')
     party: str
@@ -180,6 +181,8 @@ class PartyMatch(BaseModel):
     corroborated_by: tuple[str, ...] = ()
     why_held: str
     explanation: tuple[str, ...] = ()
+    certain: bool = Field(False, description="the party is the listed one; held for the "
+                                             "review its list asks for, not for doubt")
 
 
 class IfConfirmed(BaseModel):

@@ -76,3 +76,12 @@ def test_a_confirmation_records_the_review_and_resolves_the_hold(engine) -> None
                       screener=store.load_screener(engine))
     assert not after.hold and after.outcome == before.outcome
     assert any(s.rule.startswith("Screening hit confirmed") for s in after.trace)
+
+
+def test_the_match_says_it_is_the_listed_party() -> None:
+    """A certain UN hit was labelled "Potential match" like a doubtful one (web QA pass)."""
+    d = determine("EAR99", "MA", ON, end_user="Abdelkader Laagoub", screener=_screener(UN))
+    assert d.party_matches[0].certain is True
+    doubtful = determine("EAR99", "DE", ON, end_user="Abdelkader Laagoub",
+                         screener=_screener(UN))
+    assert doubtful.hold and doubtful.party_matches[0].certain is False

@@ -271,7 +271,7 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
             t.add_row("if confirmed", f"[{OUTCOME_STYLE[ic.outcome]}]{ic.outcome.value}[/]"
                       + (f" ({extra})" if extra else "") + f"\n{ic.match}")
         for m in d.party_matches:
-            t.add_row("potential match",
+            t.add_row("listed party, review" if m.certain else "potential match",
                       f"{m.role} {m.party!r} ~ {m.list} {m.entry_id} {m.matched_name!r} "
                       f"(score {m.score:.0f}, {m.match_kind}): {m.why_held}")
     else:

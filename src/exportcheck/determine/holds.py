@@ -64,7 +64,7 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
             out.certain.append((role, hit))  # its note stands beside the binding hit's
         else:
             held.append((role, hit, _match(role, name, hit, match_kind(hit),
-                                           tuple(hit.corroborated_by), why)))
+                                           tuple(hit.corroborated_by), why, certain=True)))
     held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     out.held.extend(held)
     out.held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
@@ -72,11 +72,11 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
 
 
 def _match(role: str, party: str, hit: ScreeningHit, kind: str,
-           corroborated_by: tuple[str, ...], why: str) -> PartyMatch:
+           corroborated_by: tuple[str, ...], why: str, certain: bool = False) -> PartyMatch:
     return PartyMatch(role=role, party=party, list=hit.list, entry_id=hit.entry_id,
                       matched_name=hit.matched_name, score=hit.score, match_kind=kind,
                       corroborated_by=corroborated_by, why_held=why,
-                      explanation=hit.explanation)
+                      explanation=hit.explanation, certain=certain)
 
 
 def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
