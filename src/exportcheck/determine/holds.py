@@ -20,7 +20,7 @@ from typing import Any
 from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.determine.parties import binding
 from exportcheck.models import IfConfirmed, PartyMatch, ScreeningHit
-from exportcheck.screen.certainty import OWNED, assess, match_kind
+from exportcheck.screen.certainty import OWNED, assess
 from exportcheck.screen.entries import hit_order
 
 _CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
@@ -41,30 +41,32 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     ear_item = ctx.item.kind != "usml"
     # a certain hit that asks only for a review (a UN or non-SDN entry) holds the line as a
     # potential match does, unless confirmed, or unless a binding hit decides for the party
-    reviews: list[tuple[ScreeningHit, str]] = []
+    reviews: list[tuple[ScreeningHit, PartyMatch]] = []
     binds = False
     for hit in hits:
         a = assess(hit, name, country=ctx.destination, screener=screener)
+        if not a.certain:
+            held.append((role, hit, _match(role, name, hit, a.kind, a.corroborated_by, a.why)))
+            continue
         confirmed = hit.match_kind != OWNED and "confirmed by" in a.why
-        if a.certain and not confirmed and not binding(hit, role, ear_item):
-            reviews.append((hit, f"{a.why}; {hit.list} sets no licence requirement of its own "
-                                 "for this item: review before shipping"))
+        decides = binding(hit, role, ear_item)
+        if not (confirmed or decides):
+            why = (f"{a.why}; {hit.list} sets no licence requirement of its own for this item: "
+                   "review before shipping")
+            reviews.append((hit, _match(role, name, hit, a.kind, a.corroborated_by, why,
+                                        certain=True)))
             continue
-        if a.certain:
-            out.certain.append((role, hit))
-            binds = binds or binding(hit, role, ear_item)
-            if confirmed:
-                ctx.note(f"Screening hit confirmed ({role})", None, True,
-                         f"{hit.list} {hit.entry_id} {hit.matched_name!r}: {a.why}",
-                         citation=_CITE)
-            continue
-        held.append((role, hit, _match(role, name, hit, a.kind, a.corroborated_by, a.why)))
-    for hit, why in reviews:
+        out.certain.append((role, hit))
+        binds = binds or decides
+        if confirmed:
+            ctx.note(f"Screening hit confirmed ({role})", None, True,
+                     f"{hit.list} {hit.entry_id} {hit.matched_name!r}: {a.why}",
+                     citation=_CITE)
+    for hit, match in reviews:
         if binds:
             out.certain.append((role, hit))  # its note stands beside the binding hit's
         else:
-            held.append((role, hit, _match(role, name, hit, match_kind(hit),
-                                           tuple(hit.corroborated_by), why, certain=True)))
+            held.append((role, hit, match))
     held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     out.held.extend(held)
     out.held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))

@@ -302,6 +302,12 @@ def headline(cause: str) -> str:
     return f"{rule}, from {since}" if since else rule
 
 
+#: a list cause as :func:`_hit_text` writes it ("list entry now matched: EL entry 1056a00d64d6
+#: 'Centre Bright ...' (score 100; 75 FR 1699)"), read back by the summary's list changes
+LIST_CAUSE = re.compile(r"^list entry (now|no longer) matched: (\S+) entry (\S+) '(.*)' "
+                        r"\(score [^)]*\)$")
+
+
 def _hit_text(h: ScreeningHit, verb: str) -> str:
     fr = f"; {h.federal_register_notice}" if h.federal_register_notice else ""
     return f"{verb}: {h.list} entry {h.entry_id} '{h.matched_name}' (score {h.score:.0f}{fr})"

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from exportcheck.determine.batch_io import fold
-from exportcheck.impact.causes import BACKGROUND, LATER, SEP
+from exportcheck.impact.causes import BACKGROUND, LATER, LIST_CAUSE, SEP
 from exportcheck.impact.models import (
     Breakdown,
     ImpactSummary,
@@ -152,12 +152,13 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
     first day the line's answer changed is credited: the later days the cause tells ("then on
     2022-04-08: ...") are not, so no line is counted twice for one change, nor are the rules
     that changed beside it without changing its answer ("background: ...")."""
-    cause = SEP.join(p for p in cause.split(SEP) if not p.startswith((LATER, BACKGROUND)))
+    parts = [p for p in cause.split(SEP) if not p.startswith((LATER, BACKGROUND))]
+    cause = SEP.join(parts)
     if not row.citation or row.citation not in cause:
         return False
     day = row.effective_from if kind == "added" else row.effective_to
     marker = f"in force {'from' if kind == 'added' else 'until'} {day.isoformat()}"
-    for part in cause.split(SEP):
+    for part in parts:
         # "now: RULE (CITATION; in force from DAY): DETAIL": the rule itself, dated by this
         # event, or a rule the detail gives as the reason ("... (15 CFR 740.2(a)(23) ...)"),
         # which is in force: its coming, not its end (HK's 740.2(a)(23) ended on 22 Dec 2020)
@@ -172,12 +173,6 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
                 and re.search(re.escape(str(rid)) + r"(?![\w-])", cause) is None)
 
 
-#: a list cause of :func:`~exportcheck.impact.causes.list_causes`: "list entry now matched: EL
-#: entry 1056a00d64d6 'Centre Bright ...' (score 100; 75 FR 1699)"
-_LIST_CAUSE = re.compile(r"^list entry (now|no longer) matched: (\S+) entry (\S+) '(.*)' "
-                         r"\(score [^)]*\)$")
-
-
 def list_changes(lines: pl.DataFrame) -> list[ListChange]:
     """The list entries the lines' causes name, each with the lines (changed, or held on one
     side only) and money it reached: the list-release counterpart of :func:`rule_events`."""
@@ -186,7 +181,7 @@ def list_changes(lines: pl.DataFrame) -> list[ListChange]:
     for cause, value in named.select("cause", _VALUE).iter_rows():
         seen = set()
         for part in cause.split(SEP):
-            m = _LIST_CAUSE.match(part)
+            m = LIST_CAUSE.match(part)
             if m is None:
                 continue
             key = (m[2], m[3], m[4], "added" if m[1] == "now" else "removed")

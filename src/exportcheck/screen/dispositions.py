@@ -71,7 +71,6 @@ class Disposition:
         return all(h in seen.get(src, ()) for src, h in copies)
 
 
-
 class Decisions:
     """The latest decision per party identity and entry; an OFAC entry's decision also
     answers for its copy on the other OFAC list (the later of the two wins)."""
@@ -82,9 +81,6 @@ class Decisions:
 
     def cleared(self) -> dict[tuple, Disposition]:
         return {k: d for k, d in self.latest.items() if d.decision == "cleared"}
-
-    def confirmed(self) -> dict[tuple, Disposition]:
-        return {k: d for k, d in self.latest.items() if d.decision == "confirmed"}
 
     def find(self, identity: tuple[str, str | None, str | None], key: tuple[str, str],
              entries: Container[tuple[str, str]]) -> tuple[Disposition, tuple[str, str]] | None:

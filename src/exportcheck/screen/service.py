@@ -136,8 +136,11 @@ class Screener:
         # the latest decision per party identity and entry wins; screens suppress the cleared
         # ones only, confirmations are for the determination (:meth:`recorded_decision`)
         self.decisions = Decisions(dispositions)
-        self.dispositions: dict[tuple, Disposition] = self.decisions.cleared()
-        self.confirmations: dict[tuple, Disposition] = self.decisions.confirmed()
+
+    @property
+    def dispositions(self) -> dict[tuple, Disposition]:
+        """The cleared decisions, by party identity and entry (what screens suppress)."""
+        return self.decisions.cleared()
 
     def with_dispositions(self, dispositions: Iterable[Disposition]) -> Screener:
         """The same lists and index with other dispositions: a recorded decision needs no
