@@ -72,7 +72,8 @@ def end_use(ctx: Context) -> None:
         items_ok, why_items = _items_covered(ctx, rule.items)
         by_user = ctx.end_user_type.value in rule.end_user_types
         by_use = next((k for k in rule.end_use_keywords if k in uses), None)
-        fired = items_ok and (by_user or by_use is not None)
+        exempt = ctx.end_user_type.value in rule.exempt_end_user_types
+        fired = items_ok and not exempt and (by_user or by_use is not None)
         if fired:
             ctx.require(
                 Requirement(
@@ -88,6 +89,9 @@ def end_use(ctx: Context) -> None:
             detail = f"{rule.description}: {trigger}; {why_items}"
         elif not items_ok:
             detail = f"{rule.description}: {why_items}"
+        elif exempt:
+            detail = (f"{rule.description}: does not reach a {ctx.end_user_type.value} end user "
+                      f"({rule.citation})")
         elif not rule.countries and not stated:
             continue  # worldwide end-use rules with no end use stated: nothing to say
         elif stated:

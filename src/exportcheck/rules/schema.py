@@ -380,6 +380,9 @@ class EndUseRule(Cited):
     items: str = "all"
     end_user_types: list[str] = []
     end_use_keywords: list[str] = []
+    #: end user types the control does not reach whatever the end use (746.3(a)(4) leaves
+    #: out exports to the Government of Iraq)
+    exempt_end_user_types: list[str] = []
     review_policy: str
     #: licence exceptions still usable when this rule fires (usually none)
     allowed_exceptions: list[str] = []
