@@ -141,17 +141,27 @@ def _a(word: str) -> str:
     return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
-def corroborate_partial(agreed: list[str], doubt: str | None = None
+#: a partial match missing this share of the longer name or more is not corroborated by the
+#: country alone: "Andrés López" in Mexico is half of "FAVELA LOPEZ, Victor Andres" (a second
+#: given name and the second surname), and the country is that of millions of Andrés Lópezes
+COUNTRY_ALONE_MAX_MISSING = 0.5
+
+
+def corroborate_partial(agreed: list[str], doubt: str | None = None, missing: float = 0.0
                         ) -> tuple[float, str | None]:
     """Extra points for a partial-name match that evidence agrees with. The entity type alone
     does not count: stating "person" for a person says nothing about which one. ``doubt``
     (:func:`type_doubt`): why the two may not even be the same kind of party; then nothing
-    corroborates."""
+    corroborates. ``missing``: the share of the longer name the match lacks; from
+    :data:`COUNTRY_ALONE_MAX_MISSING` on, a country alone does not corroborate it."""
     strong = [a for a in agreed if a != "entity type"]
     if not strong:
         return 0.0, None
     if doubt:
         return 0.0, f"partial name not corroborated by {' and '.join(strong)}: {doubt}"
+    if strong == ["country"] and missing >= COUNTRY_ALONE_MAX_MISSING:
+        return 0.0, (f"partial name not corroborated by the country alone: {missing:.0%} of "
+                     "the longer name is missing (a date of birth or an identifier would)")
     return PARTIAL_CORROBORATED, (f"partial name corroborated by {' and '.join(strong)} "
                                   f"(+{PARTIAL_CORROBORATED:g})")
 

@@ -298,7 +298,7 @@ class Screener:
                        if w.startswith("query is ") else w for w in why]
             if m.kind in ("partial", "nickname", "weak", "acronym"):
                 extra, line = corroborate_partial(agreed, type_doubt(qkind, entry.kind,
-                                                                     iname.form))
+                                                                     iname.form), m.missing)
                 if line:
                     points += extra
                     why.append(line)
