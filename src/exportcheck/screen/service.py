@@ -536,6 +536,15 @@ def screener_status() -> dict:
                 "last_error": st.last_error}
 
 
+def answering_from_samples() -> bool | None:
+    """Whether this process's default screener answers from the bundled samples; None when it
+    has not been built yet. The database may already hold active lists while a rebuild is
+    pending (the web UI says so instead of hiding its samples banner too early)."""
+    st = _state
+    with st.lock:
+        return None if st.screener is None else st.screener.is_samples
+
+
 def reset_default_screener() -> None:
     """This process changed the lists or dispositions (or tests switch databases).
 

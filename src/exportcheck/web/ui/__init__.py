@@ -54,13 +54,20 @@ def _assets() -> dict[str, bool]:
             "pico": (VENDOR_DIR / "pico.min.css").is_file()}
 
 
-def _samples_in_use() -> bool:
+def _samples_in_use() -> str | None:
+    """The samples banner: "samples" when no official list is loaded, "loading" when lists
+    are loaded but this process still screens with the samples (its screener is rebuilt in the
+    background, tens of seconds for the full lists), None otherwise."""
     from exportcheck.screen import store
+    from exportcheck.screen.service import answering_from_samples
 
     try:
-        return not store.has_active_lists()
+        loaded = store.has_active_lists()
     except Exception:
-        return False
+        return None
+    if not loaded:
+        return "samples"
+    return "loading" if answering_from_samples() else None
 
 
 def render(request: Request, template: str, user: Principal | None, *, title: str,
@@ -71,7 +78,7 @@ def render(request: Request, template: str, user: Principal | None, *, title: st
     active = next((href for href, _, _ in NAV if path.startswith(href)), None)
     nav = [(href, label) for href, label, role in NAV if user is not None and user.allows(role)]
     ctx = {"user": user, "nav": nav, "active": active, "assets": _assets(),
-           "samples": user is not None and _samples_in_use(), "version": __version__,
+           "samples": _samples_in_use() if user is not None else None, "version": __version__,
            "ruleset_version": load_ruleset().version, "title": title, **context}
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)
 
