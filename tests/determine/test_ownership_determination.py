@@ -132,3 +132,69 @@ def test_cli_owners_option(cli: Callable[[list[str]], tuple[int, str, str]],
     code, out, err = cli(["check", "--item", "EAR99", "--to", "HK", "--on", "2024-01-01",
                           "--end-user", "B", "--owners", str(bad)])
     assert code == 2 and "bad.csv row 1: percent 150 of 'B' held by 'A' is outside" in err
+
+
+def test_cli_table_shows_the_whole_ownership_chain(
+        cli: Callable[[list[str]], tuple[int, str, str]], tmp_path: Path) -> None:
+    # the chain is written "Pearl Holdings Ltd [owned 50% by ...]": the table must print the
+    # brackets as text, not read them as console markup and drop the intermediate owner's
+    # stake (the very link that blocks the consignee)
+    owners = tmp_path / "owners.csv"
+    owners.write_text("owner,owned,percent,owner_country\nLAM Carrie,Pearl Holdings Ltd,50,HK\n"
+                      "Pearl Holdings Ltd,Pearl Ltd,60,\n", encoding="utf-8")
+    code, out, _ = cli(["check", "--item", "EAR99", "--to", "HK", "--on", "2024-01-01",
+                        "--consignee", "Pearl Ltd", "--owners", str(owners)])
+    assert code == 0 and "PROHIBITED" in out
+    # the table's cells as one text: borders out, wrapped lines joined
+    text = " ".join(out.replace("│", " ").split())
+    chain = "owned 60% by Pearl Holdings Ltd [owned 50% by LAM Carrie (SDN entry 29249) = 50%]"
+    assert f"screening hit SDN 29249 LAM, Carrie (100): {chain}" in text
+    assert chain in text.split("Ownership rule ofac_50_percent (consignee)")[1]
+
+
+def test_owners_that_lead_to_no_party_are_said_in_the_trace(screener: Screener,
+                                                            owners: Ownership) -> None:
+    # a parties file that names the consignee otherwise ("Sampan Components" for "Sampan
+    # Components Ltd") must not read as "no ownership hit"
+    d = determine("EAR99", "HK", date(2024, 1, 1), consignee="Sampan Components",
+                  screener=screener, ownership=owners)
+    assert d.outcome.value == "NLR"
+    step = next(s for s in d.trace if s.rule == "Ownership")
+    assert not step.fired and "'Sampan Components'" in step.detail
+    assert "no owner in the owners given leads to it" in step.detail
+
+
+def test_listed_owners_below_the_threshold_are_noted(screener: Screener) -> None:
+    # 49% held by blocked persons does not block (OFAC's 50 Percent Rule), but the officer
+    # should see the blocked owners and OFAC's advice to exercise caution
+    own = Ownership.from_rows([
+        {"owner": SDN_A, "owned": "Pearl Ltd", "percent": 24.5, "owner_country": "HK"},
+        {"owner": SDN_B, "owned": "Pearl Ltd", "percent": 24.5, "owner_country": "HK"},
+    ])
+    d = determine("EAR99", "HK", date(2024, 1, 1), consignee="Pearl Ltd", screener=screener,
+                  ownership=own)
+    assert d.outcome.value == "NLR" and not d.hold
+    step = next(s for s in d.trace if s.rule == "Ownership rule ofac_50_percent (consignee)")
+    assert not step.fired and "79 FR 47726" in step.citation
+    assert step.detail.startswith(f"owned 24.5% by {SDN_A} (SDN entry 9001) + 24.5% by {SDN_B} "
+                                  "(SDN entry 9002) = 49% < 50%: not blocked")
+    assert "caution" in step.detail
+
+
+def test_the_affiliates_rule_after_the_suspension_is_a_caveat(screener: Screener,
+                                                              owners: Ownership) -> None:
+    # from 10 Nov 2026 the affiliates rule applies again unless BIS extended the suspension;
+    # that was not verified, so an answer resting on it says so (scalar and batch alike)
+    d = determine("3A991", "CN", date(2026, 12, 1), end_user=AFFILIATE, screener=screener,
+                  ownership=owners)
+    assert d.outcome.value == "LICENSE_REQUIRED"
+    (caveat,) = [c for c in d.caveats if "affiliates rule" in c]
+    assert "suspension" in caveat and "not verified" in caveat
+    before = determine("3A991", "CN", date(2025, 10, 1), end_user=AFFILIATE, screener=screener,
+                       ownership=owners)
+    assert not [c for c in before.caveats if "suspension" in c]
+    lines = pl.DataFrame({"item": ["3A991", "3A991"], "destination": ["CN", "CN"],
+                          "date": ["2026-12-01", "2026-12-01"],
+                          "end_user": [AFFILIATE, "Kowloon Avionics Ltd"]})
+    out = determine_frame(lines, screener=screener, ownership=owners)
+    assert caveat in out["caveats"][0] and caveat not in out["caveats"][1]

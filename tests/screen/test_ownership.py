@@ -133,6 +133,12 @@ def test_parties_files_csv_and_json(tmp_path: Path, screener: Screener) -> None:
     ("o.csv", "holder,owned,percent\nA,B,10\n", "header needs columns owner, owned, percent "
                                                  "(missing owner"),
     ("o.csv", "owner,owned,percent\nA,B,10\nA,B,20\n", "o.csv row 2: 'A' owning 'B' is given"),
+    # a field past the header (an owner_country the header lacks, a name's unquoted comma)
+    # must not be dropped without a word
+    ("o.csv", "owner,owned,percent\nA,B,10\nC,B,60,RU\n", "o.csv row 2: 4 fields where the "
+                                                           "header has 3"),
+    ("o.csv", "owner,owned,percent,owner_country\nA,B,10,Korea, Republic of\n",
+     "quote a name that contains a comma"),
     ("o.json", "[{", "o.json is not valid JSON"),
     ("o.json", '{"owner": "A"}', 'expected a list of stakes or {"owners": [...]}'),
     ("o.txt", "x", "use .csv or .json"),

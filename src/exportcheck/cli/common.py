@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
@@ -252,11 +253,14 @@ def check_csv_header(path: Path, what: str = "input file") -> None:
 
 
 def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
+    """The determination as a table. Every text from the input, the lists or the rule base is
+    escaped: a bracketed part ("Pearl Holdings [owned 50% by ...]", a party named "ACME [hk]")
+    would otherwise be read as console markup and vanish from the output."""
     title = f"{d.item} → {d.destination}"
     if d.evaluated_destination != d.destination:
         title += f" (determined as {d.evaluated_destination})"
     title += f" on {d.on.isoformat()}"
-    t = Table(title=title, show_header=False, title_justify="left")
+    t = Table(title=escape(title), show_header=False, title_justify="left")
     t.add_column("field", style="bold")
     t.add_column("value")
     if d.hold:
@@ -269,39 +273,41 @@ def determination_table(d: Determination, *, full_trace: bool = True) -> Table:
             ic = d.if_confirmed
             extra = "; ".join(x for x in (ic.requirement, ic.citation) if x)
             t.add_row("if confirmed", f"[{OUTCOME_STYLE[ic.outcome]}]{ic.outcome.value}[/]"
-                      + (f" ({extra})" if extra else "") + f"\n{ic.match}")
+                      + escape((f" ({extra})" if extra else "") + f"\n{ic.match}"))
         for m in d.party_matches:
             t.add_row("listed party, review" if m.certain else "potential match",
-                      f"{m.role} {m.party!r} ~ {m.list} {m.entry_id} {m.matched_name!r} "
-                      f"(score {m.score:.0f}, {m.match_kind}): {m.why_held}")
+                      escape(f"{m.role} {m.party!r} ~ {m.list} {m.entry_id} {m.matched_name!r} "
+                             f"(score {m.score:.0f}, {m.match_kind}): {m.why_held}"))
     else:
         t.add_row("outcome", f"[{OUTCOME_STYLE[d.outcome]}]{d.outcome.value}[/]")
     for role, party in (("end user", d.end_user), ("consignee", d.consignee)):
         if party:
-            t.add_row(role, party)
+            t.add_row(role, escape(party))
     t.add_row("agency", d.agency.value if d.agency else "—")
-    t.add_row("reasons", ", ".join(d.reasons) or "—")
-    t.add_row("review policy", d.review_policy or "—")
+    t.add_row("reasons", escape(", ".join(d.reasons)) or "—")
+    t.add_row("review policy", escape(d.review_policy or "—"))
     t.add_row(
         "licence exceptions",
-        "\n".join(f"{e.symbol} ({e.citation}): {e.conditions}" for e in d.license_exceptions)
-        or "—",
+        escape("\n".join(f"{e.symbol} ({e.citation}): {e.conditions}"
+                          for e in d.license_exceptions)) or "—",
     )
     if (o := d.if_out_of_scope) is not None:
         t.add_row("[bold yellow]if out of scope[/]",
                   f"[{OUTCOME_STYLE[o.outcome]}]{o.outcome.value}[/]"
-                  + (f" ({', '.join(o.reasons)})" if o.reasons else "")
-                  + " if the item is outside the scope of: " + "; ".join(o.lines))
+                  + escape((f" ({', '.join(o.reasons)})" if o.reasons else "")
+                           + " if the item is outside the scope of: " + "; ".join(o.lines)))
     for w in d.facts_wanted:
         t.add_row("[bold yellow]fact wanted[/]",
-                  f"{w.subject}: give {FACT_OPTION[w.fact].format(w.exception)}: {w.condition}")
+                  escape(f"{w.subject}: give {FACT_OPTION[w.fact].format(w.exception)}: "
+                         f"{w.condition}"))
     held = {(m.list, m.entry_id) for m in d.party_matches}
     for h in d.screening_hits:
         if (h.list, h.entry_id) not in held:
-            t.add_row("screening hit", f"{h.list} {h.entry_id} {h.matched_name} ({h.score:.0f})"
-                      + (f": {h.explanation[0]}" if h.match_kind == "owned" else ""))
+            t.add_row("screening hit", escape(
+                f"{h.list} {h.entry_id} {h.matched_name} ({h.score:.0f})"
+                + (f": {h.explanation[0]}" if h.match_kind == "owned" else "")))
     for c in d.caveats:
-        t.add_row("[bold yellow]caveat[/]", f"[yellow]{c}[/]")
+        t.add_row("[bold yellow]caveat[/]", f"[yellow]{escape(c)}[/]")
     if full_trace:
         t.add_row("trace", trace_text(d))
     return t
@@ -317,5 +323,6 @@ def trace_text(d: Determination, fired_only: bool = False) -> str:
                  else f"; in force from {s.effective_from.isoformat()}" if s.effective_from
                  else "")
         mark = "[red]●[/]" if s.fired else "[dim]○[/]"
-        lines.append(f"{mark} {s.rule} [dim]({s.citation}{since})[/]\n    {s.detail}")
+        lines.append(f"{mark} {escape(s.rule)} [dim]({escape(s.citation)}{since})[/]\n"
+                     f"    {escape(s.detail)}")
     return "\n".join(lines)

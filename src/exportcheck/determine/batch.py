@@ -446,15 +446,18 @@ def _by_edition(bands: pl.DataFrame) -> pl.DataFrame:
     """Each answer in three, by the side of the edition a line's date is on (``_side``). The
     key is decided on the first day of its period: a line on the edition's day whose period
     began before it rests on the text in force, so has no caveat; a line after it has the one
-    caveat of later rules (determine.caveats). Here per answer, not per line: a million lines
-    would each copy their caveats' text."""
+    caveat of later rules (determine.caveats), and a key decided after it keeps its own, which
+    begin with that one (a rule row applied that could not be verified adds its caveat). Here
+    per answer, not per line: a million lines would each copy their caveats' text."""
     def side(n: int) -> pl.Expr:
         return pl.lit(n, pl.Int8).alias("_side")
 
+    after = (pl.when(pl.col(CAVEATS).str.starts_with(AFTER_EDITION)).then(pl.col(CAVEATS))
+             .otherwise(pl.lit(AFTER_EDITION)).alias(CAVEATS))
     return pl.concat([
         bands.with_columns(side(-1)),
         bands.with_columns(side(0), pl.lit(None, pl.Utf8).alias(CAVEATS)),
-        bands.with_columns(side(1), pl.lit(AFTER_EDITION).alias(CAVEATS)),
+        bands.with_columns(side(1), after),
     ])
 
 

@@ -46,7 +46,13 @@ def _bounded(g: Cited) -> str:
 def caveats(ctx: Context) -> list[str]:
     """One line per kind of row of unknown history the determination used (empty on
     :data:`SOURCE_EDITION`, when its text is the text in force; after it, one line saying that
-    later rules are not in the rule base)."""
+    later rules are not in the rule base), then what the rules applied rest on and could not be
+    verified (``Context.rule_caveats``: the affiliates rule after its suspension ends)."""
+    return [*_history(ctx), *ctx.rule_caveats]
+
+
+def _history(ctx: Context) -> list[str]:
+    """The caveats of rows of unknown history (:func:`caveats`)."""
     if ctx.on > SOURCE_EDITION:
         return [AFTER_EDITION]
     if ctx.on == SOURCE_EDITION:

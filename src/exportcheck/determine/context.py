@@ -82,6 +82,9 @@ class Context:
     #: rule -> citation of every row of unknown start date consulted, kept even when not
     #: tracing: the caveats of a past determination name them (batch path too)
     unknown_rules: dict[str, str] = field(default_factory=dict)
+    #: what the rules applied rest on and could not be verified (OwnershipRule.caveat), kept
+    #: even when not tracing: the caveats list them (batch path too)
+    rule_caveats: list[str] = field(default_factory=list)
     #: facts the licence exceptions of exceptions_ac depend on (none given: none assumed)
     facts: TransactionFacts = field(default_factory=TransactionFacts)
     #: control lines with a scope in words that added a requirement ("5E001 SL: SL applies

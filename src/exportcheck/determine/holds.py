@@ -84,17 +84,30 @@ def _match(role: str, party: str, hit: ScreeningHit, kind: str,
 def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
                 ownership: Any) -> list[ScreeningHit]:
     """The ownership rules' hits for ``name`` that apply on the context's date."""
-    if not ownership.owners_all(name):
-        return []
     rules = list(ctx.snapshot.ownership_rules.values())
+    citation = "; ".join(r.citation for r in rules) or _CITE
+    if not ownership.owners_all(name):
+        # a party the owners name otherwise ("Pearl" for "Pearl Ltd") must not read as "no
+        # ownership hit"
+        ctx.note("Ownership", None, False,
+                 f"{role} {name!r}: no owner in the owners given leads to it (owned names are "
+                 "matched ignoring case, word order and punctuation): no ownership rule checked",
+                 citation=citation)
+        return []
     names = ", ".join(s.owner for s in ownership.owners_of(name))
     ctx.note("Ownership", None, False,
              f"{role} {name!r}: owners screened ({names}); ownership rules on "
              f"{ctx.on.isoformat()}: "
              + (", ".join(f"{r.id} ({r.status.replace('_', ' ')})" for r in rules) or "none"),
-             citation="; ".join(r.citation for r in rules) or _CITE)
+             citation=citation)
+    found = ownership.findings(name, screener, rules=rules)
+    for rule, short in found.short:
+        if rule.status == "in_force":
+            ctx.note(f"Ownership rule {rule.id} ({role})", rule, False,
+                     short + (f"; {rule.below_threshold}" if rule.below_threshold else ""),
+                     citation=rule.citation)
     kept = []
-    for hit in ownership.derived_hits(name, screener, rules=rules):
+    for hit in found.hits:
         rule = ctx.snapshot.ownership_rule(hit.list)
         lookup = getattr(screener, "recorded_decision", None)
         disp = lookup(name, hit.list, hit.entry_id, country=ctx.destination) if lookup else None
@@ -112,6 +125,8 @@ def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
             continue
         ctx.note(f"Ownership rule {rule.id} ({role})", rule, True,
                  hit.explanation[0], citation=rule.citation)
+        if rule.caveat and rule.caveat not in ctx.rule_caveats:
+            ctx.rule_caveats.append(rule.caveat)
         if rule.general_licence and rule.general_licence_to and ctx.on <= rule.general_licence_to:
             ctx.note("Temporary general licence (ownership rule)", rule, False,
                      f"{rule.general_licence} (valid until "

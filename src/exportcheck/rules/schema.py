@@ -559,6 +559,10 @@ class OwnershipRule(Cited):
     period in which the rule stays in the CFR but does not apply (the BIS affiliates rule from
     10 Nov 2025). ``general_licence`` names a temporary authorisation that the engine reports
     but cannot apply on its own (its conditions are facts an order line does not carry).
+    ``below_threshold``: the agency's advice on an entity its listed owners hold less than
+    ``threshold`` of, said beside the holdings (the entity is not covered). ``caveat``: what an
+    answer that applies the row rests on and could not be verified (a determination lists it
+    under ``caveats``).
     """
 
     id: str
@@ -569,4 +573,6 @@ class OwnershipRule(Cited):
     description: str
     general_licence: str | None = None
     general_licence_to: date | None = None
+    below_threshold: str | None = None
+    caveat: str | None = None
 

@@ -70,6 +70,17 @@ class Stake:
     owner_country: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What a name's owners give it: the derived ``hits`` (one per rule reached), and per rule
+    whose listed owners hold some of the name but less than its threshold, a line saying how
+    much (``short``: (rule, text)): such a name is not covered, but an officer should see the
+    listed owners rather than read "no ownership hit" (OFAC advises caution there)."""
+
+    hits: list[ScreeningHit]
+    short: list[tuple[Any, str]]
+
+
 class Ownership:
     """A validated ownership graph (see the module docstring for the file format)."""
 
@@ -174,16 +185,24 @@ class Ownership:
         passes its day's rows, suspended ones included, and says why one does not apply).
         ``screener``: anything with ``screen(name, country=...)``; its confirmed dispositions
         count when it has ``recorded_decision``."""
+        return self.findings(name, screener, on=on, ruleset=ruleset, rules=rules).hits
+
+    def findings(self, name: str, screener: Any, *, on: date | None = None,
+                 ruleset: Any = None, rules: Iterable[Any] | None = None) -> Findings:
+        """The hits of :meth:`derived_hits` and the listed holdings short of a rule's
+        threshold (:class:`Findings`); the owners are screened once for both."""
         owners = self.owners_all(name)
         if not owners:
-            return []
+            return Findings([], [])
         screened = {k: self._screen_owner(k, screener) for k in owners}
-        out = []
+        found = Findings([], [])
         for rule in (list(rules) if rules is not None else _rules(on, ruleset)):
-            hit = self._rule_hit(name, rule, screened)
+            hit, short = self._rule_hit(name, rule, screened)
             if hit is not None:
-                out.append(hit)
-        return out
+                found.hits.append(hit)
+            elif short is not None:
+                found.short.append((rule, short))
+        return found
 
     def _screen_owner(self, key: str, screener: Any) -> list[tuple[ScreeningHit, bool, str]]:
         display = self._names[key]
@@ -197,7 +216,10 @@ class Ownership:
         return out
 
     def _rule_hit(self, name: str, rule: Any,
-                  screened: dict[str, list[tuple[ScreeningHit, bool, str]]]) -> ScreeningHit | None:
+                  screened: dict[str, list[tuple[ScreeningHit, bool, str]]]
+                  ) -> tuple[ScreeningHit | None, str | None]:
+        """The rule's hit for ``name``, or else the line saying what listed owners hold of it
+        below the threshold (None when they hold none)."""
         lists = set(rule.lists)
         direct_certain: dict[str, ScreeningHit] = {}
         direct_any: dict[str, ScreeningHit] = {}
@@ -216,8 +238,16 @@ class Ownership:
         for direct, certain in ((direct_certain, True), (direct_any, False)):
             status = self._covered(target, direct, rule.threshold)
             if target in status:
-                return self._hit(name, rule, status, certain, doubts)
-        return None
+                return self._hit(name, rule, status, certain, doubts), None
+        held = sorted((s for s in self._owners.get(target, ()) if party_key(s.owner) in status),
+                      key=lambda s: -s.percent)
+        if not held:
+            return None, None
+        stakes = " + ".join(f"{s.percent:g}% by {self._chain(party_key(s.owner), status, [])}"
+                            for s in held)
+        consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
+        return None, (f"owned {stakes} = {sum(s.percent for s in held):g}% < "
+                      f"{rule.threshold:g}%: not {consequence}")
 
     def _covered(self, target: str, direct: dict[str, ScreeningHit],
                  threshold: float) -> dict[str, tuple]:
@@ -238,18 +268,10 @@ class Ownership:
     def _hit(self, name: str, rule: Any, status: dict[str, tuple], certain: bool,
              doubts: dict[str, str]) -> ScreeningHit:
         roots: list[tuple[str, ScreeningHit]] = []
-
-        def chain(key: str) -> str:
-            st = status[key]
-            if st[0] == "listed":
-                roots.append((key, st[1]))
-                return f"{self._names[key]} ({st[1].list} entry {st[1].entry_id})"
-            inner = " + ".join(f"{s.percent:g}% by {chain(party_key(s.owner))}" for s in st[1])
-            return f"{self._names[key]} [owned {inner} = {st[2]:g}%]"
-
         _, stakes, total = status[party_key(name)]
         consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
-        text = ("owned " + " + ".join(f"{s.percent:g}% by {chain(party_key(s.owner))}"
+        text = ("owned " + " + ".join(f"{s.percent:g}% by "
+                                       f"{self._chain(party_key(s.owner), status, roots)}"
                                        for s in stakes)
                 + f" = {total:g}% ≥ {rule.threshold:g}%: {consequence}")
         hits = [h for _, h in roots]
@@ -271,6 +293,17 @@ class Ownership:
             explanation=tuple(explanation), kind="entity", match_kind=OWNED,
             corroborated_by=("ownership",) if certain else (),
         )
+
+    def _chain(self, key: str, status: dict[str, tuple],
+               roots: list[tuple[str, ScreeningHit]]) -> str:
+        """How ``key`` is covered, down to the listed owners (appended to ``roots``)."""
+        st = status[key]
+        if st[0] == "listed":
+            roots.append((key, st[1]))
+            return f"{self._names[key]} ({st[1].list} entry {st[1].entry_id})"
+        inner = " + ".join(f"{s.percent:g}% by {self._chain(party_key(s.owner), status, roots)}"
+                           for s in st[1])
+        return f"{self._names[key]} [owned {inner} = {st[2]:g}%]"
 
 
 def _rules(on: date | None, ruleset: Any) -> list[Any]:
@@ -340,9 +373,17 @@ def _csv_rows(text: str, name: str) -> list[dict[str, Any]]:
                            f"(missing {', '.join(missing)}; got {', '.join(header) or 'none'})")
     rows = []
     for row in reader:
+        extra = row.pop(None, None)  # the fields past the header's (csv.DictReader's restkey)
         clean = {(k or "").strip().lower(): v for k, v in row.items()}
         if not any((v or "").strip() for v in clean.values() if isinstance(v, str)):
             continue  # a blank line
+        if extra and any(str(v).strip() for v in extra):
+            # would be dropped: an owner_country the header lacks, the rest of a name or
+            # country cut at an unquoted comma
+            raise InvalidInput(
+                f"owners file {name} row {len(rows) + 1}: {len(header) + len(extra)} fields "
+                f"where the header has {len(header)} ({', '.join(header)}): add the column to "
+                'the header, or quote a name that contains a comma: "Acme, Inc."')
         rows.append({k: v for k, v in clean.items() if k})
     return rows
 
