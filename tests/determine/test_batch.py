@@ -92,8 +92,8 @@ def test_batch_caveats_column() -> None:
         }
     )
     out = determine_frame(lines)
-    assert out.columns[-5:] == ["error", "caveats", "if_out_of_scope", "exception_conditions",
-                               "facts_wanted"]
+    assert out.columns[-6:] == ["error", "caveats", "if_out_of_scope", "exception_conditions",
+                               "facts_wanted", "party_hits"]
     past, today, bad = out["caveats"].to_list()
     assert past == " | ".join(determine("3A090.a", "AE", date(2024, 3, 1)).caveats)
     assert "Country Group memberships of AE" in past and "D:4" in past

@@ -116,6 +116,15 @@ def test_batch_with_owners_matches_the_scalar_path(screener: Screener,
     out = determine_frame(lines, screener=screener, ownership=owners)
     assert out["outcome"].to_list() == ["PROHIBITED", "LICENSE_REQUIRED", "NLR", "NLR"]
     assert out["hold"].to_list() == [False] * 4
+    # the line names the entries that decide it, as the scalar path's screening hits do
+    blocked, affiliate, suspended, clean = out["party_hits"].to_list()
+    d = determine("EAR99", "HK", date(2024, 1, 1), end_user="Sampan Components Ltd",
+                  screener=screener, ownership=owners)
+    (owned,) = [h for h in d.screening_hits if h.match_kind == "owned"]
+    assert blocked.startswith(f"end user: {owned.list} {owned.entry_id} ")
+    assert "(owned, 100): owned 60% by Pearl Delta Trading Ltd [owned 25%" in blocked
+    assert affiliate.startswith("end user: EL ") and "(owned, " in affiliate
+    assert suspended is None and clean is None  # the rule suspended: no hit, none shown
 
 
 def test_cli_owners_option(cli: Callable[[list[str]], tuple[int, str, str]],

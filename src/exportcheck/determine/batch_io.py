@@ -48,6 +48,10 @@ CONDITIONS = "exception_conditions"
 #: also after OUT_COLUMNS: the facts not given that a licence exception turns on
 #: (Determination.facts_wanted), "ACA: headquarters, conditions_met | NAC: nac_notified"
 FACTS_WANTED = "facts_wanted"
+#: also after OUT_COLUMNS: the list entries the parties matched, with the party's role, how
+#: and how well ("consignee: SDN 29249 'LAM, Carrie' (exact, 100)"; an ownership hit gives its
+#: chain): a line PROHIBITED for "SDN" names the entry that makes it so
+PARTY_HITS = "party_hits"
 #: the optional columns of the facts some licence exceptions rest on, as ``check`` takes them
 #: (TransactionFacts: headquarters ISO code, NAC notification date, symbols confirmed)
 FACT_COLUMNS = tuple(TransactionFacts.model_fields)

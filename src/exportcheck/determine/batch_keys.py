@@ -20,6 +20,7 @@ from exportcheck.determine.batch_io import (
     FACT_SEP,
     FACTS_WANTED,
     OUT_COLUMNS,
+    PARTY_HITS,
     SCOPE,
     parse_iso_date,
 )
@@ -33,10 +34,11 @@ from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.models import TransactionFacts
 from exportcheck.rules.ruleset import RuleSet
+from exportcheck.screen.certainty import OWNED
 
 #: what makes two lines' answers the same (the value aside: see ``_limit``)
 KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use", "_facts"]
-_EXTRA = (CAVEATS, SCOPE, CONDITIONS, FACTS_WANTED)
+_EXTRA = (CAVEATS, SCOPE, CONDITIONS, FACTS_WANTED, PARTY_HITS)
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
 _SUMMARY = (*OUT_COLUMNS, *_EXTRA)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
@@ -61,6 +63,10 @@ def _summary(ctx: Context) -> dict:
         CONDITIONS: " | ".join(f"{sym}: {ctx.exceptions[sym][1]}" for sym in v.exceptions
                                if sym != "LVS" and ctx.exceptions[sym][1]) or None,
         FACTS_WANTED: _wanted(ctx),
+        PARTY_HITS: " | ".join(
+            f"{role}: {h.list} {h.entry_id} {h.matched_name!r} ({h.match_kind}, {h.score:g})"
+            + (f": {h.explanation[0]}" if h.match_kind == OWNED and h.explanation else "")
+            for role, h in ctx.role_hits) or None,
     }
 
 

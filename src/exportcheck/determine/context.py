@@ -70,6 +70,8 @@ class Context:
     end_use: str
     consignee_name: str | None = None
     hits: list[ScreeningHit] = field(default_factory=list)
+    #: the same hits with the role of the party that got each ("end user", "consignee")
+    role_hits: list[tuple[str, ScreeningHit]] = field(default_factory=list)
     party_matches: list[PartyMatch] = field(default_factory=list)
     if_confirmed: IfConfirmed | None = None
     lists_version: str | None = None
