@@ -36,3 +36,21 @@ def test_demo_runs_twice_and_tells_the_story(capsys: pytest.CaptureFixture[str])
     report = Path(out.split("report: ")[-1].split()[0])
     assert report.name == "report.html" and report.is_file()
     assert (report.parent / "lines.parquet").is_file()
+
+
+def test_demo_screens_against_the_sample_lists_it_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The demo says it screens against the bundled sample lists (and the README's first line
+    says so): loaded official lists must not change the story, nor make that line untrue."""
+    dpl = Path(__file__).resolve().parents[1] / "src/exportcheck/samples/lists/dpl.txt"
+    with pytest.raises(SystemExit) as loaded:
+        main(["lists", "load", str(dpl)])
+    assert loaded.value.code in (0, None)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo"])
+    assert exit_.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert "screened against the bundled sample lists" in out
+    assert "; lists samples:" in out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,51 @@ def test_readme_starts_with_the_two_commands() -> None:
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example(code: str) -> None:
     exec(compile(code, str(README), "exec"), {})
+
+
+def _bash_commands() -> list[tuple[list[str], str | None]]:
+    """Each ``exportcheck`` command of the README's bash blocks (continuation lines joined) as
+    its arguments, with the ``# error: ...`` line shown under it, if any."""
+    text = README.read_text(encoding="utf-8")
+    commands: list[tuple[list[str], str | None]] = []
+    for block in re.findall(r"```bash\n(.*?)```", text, re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.startswith("exportcheck "):
+                commands.append((shlex.split(line, comments=True)[1:], None))
+            elif line.startswith("# error: ") and commands:
+                commands[-1] = (commands[-1][0], line[2:].split(" ...")[0])
+    return commands
+
+
+def test_readme_ledger_commands_answer_as_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[[list[str]], tuple[int, str, str]],
+) -> None:
+    """The licence demo, then each command the README shows an error for, run as written: the
+    shipment on the demo's suspended licence must meet that licence, not "no licence"."""
+    monkeypatch.chdir(tmp_path)
+    shown = [(args, error) for args, error in _bash_commands()
+             if error or args[:2] == ["licences", "demo"]]
+    assert sum(1 for _, error in shown if error) >= 2
+    for args, error in shown:
+        code, _, err = cli(args)
+        if error is None:
+            assert code == 0, err
+        else:
+            errors = [ln for ln in err.splitlines() if ln.startswith("error: ")]
+            assert code == 2 and len(errors) == 1 and errors[0].startswith(error), (args, err)
+
+
+def test_readme_counts_the_demo_order_lines() -> None:
+    from exportcheck.demo import ORDER_LINES
+
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    said = re.search(r"`\./scripts/demo` determines (\w+) order lines", README.read_text())
+    assert said is not None and said.group(1) == words[len(ORDER_LINES)]
+
+
+def test_code_layout_names_every_package() -> None:
+    layout = README.read_text(encoding="utf-8").split("## Code layout")[1].split("## ")[0]
+    src = README.parent / "src" / "exportcheck"
+    packages = sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+    assert [p for p in packages if f"  {p}/ " not in layout] == []

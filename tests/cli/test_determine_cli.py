@@ -296,6 +296,21 @@ def test_recorded_determination_is_in_the_audit_trail(
     assert versions["rule_base"] == entry["payload_parsed"]["ruleset_version"]
 
 
+def test_db_or_actor_without_record_is_refused_not_ignored(
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
+) -> None:
+    """``--db`` and ``--actor`` say where and by whom ``--record`` writes: given alone they
+    were ignored, and the user believed the decision recorded."""
+    from cli_helpers import one_line_error
+
+    db = tmp_path / "audit.db"
+    base = ["check", "--item", "3A991", "--to", "HK", "--on", "2021-01-15", "--no-screen"]
+    one_line_error(cli([*base, "--db", f"sqlite:///{db}"]), "--db is for --record",
+                   "add --record")
+    one_line_error(cli([*base, "--actor", "officer.lee"]), "--actor is for --record")
+    assert not db.exists()
+
+
 def test_rules_show_keeps_ear_and_itar_apart(
     cli: Callable[[list[str]], tuple[int, str, str]],
 ) -> None:

@@ -193,6 +193,16 @@ def test_a_usd_rate_is_refused(cli: Cli, tmp_path: Path) -> None:
         impact(frame, date(2020, 6, 29), date(2021, 1, 15), rates={"usd": 2.0})
 
 
+def test_two_rates_for_one_currency_are_refused() -> None:
+    """The later rate would silently win, and with it every converted value and total."""
+    frame = pl.DataFrame({"item": ["3A991.b"], "destination": ["HK"], "value": [100.0],
+                          "currency": ["EUR"]})
+    with pytest.raises(InvalidInput, match=r"two rates for EUR \(1.08 and 1.1\)"):
+        impact(frame, date(2020, 6, 29), date(2021, 1, 15), rates={"EUR": 1.08, "eur ": 1.1})
+    same = impact(frame, date(2020, 6, 29), date(2021, 1, 15), rates={"EUR": 1.08, "eur": 1.08})
+    assert same.lines["value"].to_list() == [108.0]
+
+
 def test_a_rate_for_a_currency_not_in_the_file_is_noted(cli: Cli, tmp_path: Path) -> None:
     src = _csv(tmp_path / "o.csv", "item,destination,value,Currency\n3A991.b,HK,1000,JPY\n")
     code, out, err = cli(["impact", src, *IMPACT, "-o", str(tmp_path / "imp"), "--rate",

@@ -62,6 +62,22 @@ def test_a_value_or_quantity_that_is_not_a_number_is_named(kwargs: dict, message
     assert str(exc.value) == message
 
 
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"end_user": 4711}, "end_user must be text, got int 4711"),
+    ({"consignee": 12.5}, "consignee must be text, got float 12.5"),
+    ({"end_use": ["military"]}, "end_use must be text, got list ['military']"),
+    ({"facts": {"headquarters": "CN"}}, "facts must be a TransactionFacts (exportcheck.models), "
+                                        "got dict: TransactionFacts(**facts) reads a dict"),
+])
+def test_a_party_end_use_or_facts_of_the_wrong_type_is_named(kwargs: dict, message: str) -> None:
+    """end_user=4711 raised TypeError: expected string or bytes-like object, got 'int';
+    facts={...} (as the REST request spells them) raised AttributeError: 'dict' object has no
+    attribute 'headquarters'."""
+    with pytest.raises(InvalidInput) as exc:
+        determine("3A001.a.2", "HK", date(2020, 7, 15), **kwargs)
+    assert str(exc.value) == message
+
+
 @pytest.mark.parametrize("dest", ["US", "us", "PR", "GU", "VI", "US-CA"])
 def test_the_united_states_is_not_an_export_destination(dest: str) -> None:
     """3A090.a "to US" answered LICENSE_REQUIRED and EAR99 to US for a nuclear end use needed a

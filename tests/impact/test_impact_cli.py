@@ -69,6 +69,8 @@ def _bad(tmp_path: Path, name: str, frame: pl.DataFrame) -> Path:
          "write CURRENCY=USD_PER_UNIT"),
         ("mixed", ["--from", "2020-06-29", "--to", "2021-01-15", "--rate", "EUR=-1"],
          "must be a positive number"),
+        ("mixed", ["--from", "2020-06-29", "--to", "2021-01-15", "--rate", "EUR=1.08",
+                   "--rate", "eur=1.1"], "two rates for EUR (1.08 and 1.1)"),
         ("ok", [], "nothing to compare"),
     ],
 )

@@ -143,3 +143,17 @@ def test_the_ledger_works_on_sqlite_without_psycopg(tmp_path):
                          env={**os.environ, "EXPORTCHECK_DATA_DIR": str(tmp_path)})
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "True"]
+
+
+def test_a_file_path_in_the_setting_is_named_with_the_url_it_means(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EXPORTCHECK_DATABASE_URL=/path/ledger.db said only "not a database URL: '/path/...'",
+    without the variable it came from or the sqlite:/// URL a path needs (as --db says)."""
+    path = tmp_path / "ledger.db"
+    monkeypatch.setenv("EXPORTCHECK_DATABASE_URL", str(path))
+    with pytest.raises(InvalidInput) as exc:
+        get_engine()
+    assert f"EXPORTCHECK_DATABASE_URL='{path}'" in str(exc.value)
+    assert str(exc.value).endswith(f"for a SQLite file write sqlite:///{path}")
+    assert not path.exists()

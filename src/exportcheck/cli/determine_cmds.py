@@ -27,6 +27,7 @@ from exportcheck.cli.common import (
     recording_database,
     transaction_facts,
 )
+from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
@@ -66,6 +67,12 @@ def check(
     from exportcheck.determine.cleared import ClearedHits, party_roles
     from exportcheck.determine.parties import armed_force_name
 
+    if not record and (given := [o for o, v in (("--db", db), ("--actor", actor)) if v]):
+        # without --record nothing is written: the user would believe the decision recorded
+        one = len(given) == 1
+        raise InvalidInput(f"{' and '.join(given)} {'is' if one else 'are'} for --record, and "
+                           "without it nothing is recorded: add --record, or leave "
+                           f"{'it' if one else 'them'} out")
     ownership = _ownership(owners)
     facts = transaction_facts(headquarters, nac_notified, conditions_met)
     screener = (None if no_screen or not (end_user or consignee)

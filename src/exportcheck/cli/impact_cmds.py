@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def _rates(pairs: list[str]) -> dict[str, float]:
     """``--rate`` as ``{currency: USD per unit}``; a USD rate is refused (it would do nothing:
-    values are compared in USD)."""
+    values are compared in USD), and so are two different rates for one currency."""
     rates = {}
     for pair in pairs:
         code, sep, num = pair.partition("=")
@@ -41,7 +41,12 @@ def _rates(pairs: list[str]) -> dict[str, float]:
         if code.strip().upper() == "USD":
             raise InvalidInput(f"--rate {pair!r}: values in USD need no rate (values are "
                                "compared in USD); give rates for the other currencies only")
-        rates[code.strip().upper()] = rate
+        code = code.strip().upper()
+        if code in rates and rates[code] != rate:
+            # the later one would silently win, and the money totals with it
+            raise InvalidInput(f"--rate: two rates for {code} ({rates[code]:g} and {rate:g}): "
+                               "give one")
+        rates[code] = rate
     return rates
 
 

@@ -133,11 +133,16 @@ def get_engine(url: str | None = None) -> Engine:
     per process id so forked worker processes never share a parent's connections.
     """
 
-    url = normalise_url(url or get_settings().effective_database_url)
+    url = normalise_url(given := url or get_settings().effective_database_url)
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy.exc.ArgumentError
-        raise InvalidInput(f"not a database URL: {masked_url(url)!r} ({exc})") from exc
+        # name where the value came from, and the URL a file path probably meant
+        where = "EXPORTCHECK_DATABASE_URL=" if given == get_settings().database_url else ""
+        path = "://" not in url and ("/" in url or url.endswith((".db", ".sqlite")))
+        hint = f"; for a SQLite file write sqlite:///{url}" if path else ""
+        raise InvalidInput(f"not a database URL: {where}{masked_url(url)!r} ({exc}){hint}"
+                           ) from exc
     key = f"{os.getpid()}:{url}"
     with _cache_lock:
         engine = _cache.get(key)

@@ -151,6 +151,10 @@ def evaluate(
         raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}")
     if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
         raise InvalidInput(f"quantity must be a finite, non-negative number, got {quantity}")
+    for name, text in (("end_user", end_user), ("consignee", consignee), ("end_use", end_use)):
+        if text is not None and not isinstance(text, str):
+            # a number from a spreadsheet would otherwise fail as a bare TypeError in screening
+            raise InvalidInput(f"{name} must be text, got {type(text).__name__} {text!r}")
     try:
         eu_type = EndUserType(str(end_user_type).strip().lower())  # " Military " too
     except ValueError:

@@ -36,6 +36,9 @@ def check_facts(facts: TransactionFacts | None, snap: Snapshot) -> TransactionFa
     a typo in a headquarters code or a symbol must fail, not silently withhold an exception."""
     if facts is None:
         return TransactionFacts()
+    if not isinstance(facts, TransactionFacts):  # a dict, as the REST request spells them
+        raise InvalidInput(f"facts must be a TransactionFacts (exportcheck.models), got "
+                           f"{type(facts).__name__}: TransactionFacts(**facts) reads a dict")
     hq = (facts.headquarters or "").strip().upper() or None
     if hq is not None and not (_CODE.match(hq) and (hq in snap.destinations or hq == "US")):
         raise InvalidInput(

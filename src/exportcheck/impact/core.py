@@ -149,7 +149,12 @@ def _currency(
     ``present``: the currencies of the whole input when ``df`` is one part of it. The lines'
     columns come back under their field names (``Value`` as ``value``)."""
     df = order_frame(df, dated=False)
-    given = {k.strip().upper(): v for k, v in (rates or {}).items()}
+    given: dict[str, float] = {}
+    for key, rate in (rates or {}).items():  # {"EUR": 1.08, "eur": 1.1}: which would count?
+        code = key.strip().upper()
+        if code in given and given[code] != rate:
+            raise InvalidInput(f"two rates for {code} ({given[code]!r} and {rate!r}): give one")
+        given[code] = rate
     for code, rate in given.items():
         if not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
             raise InvalidInput(f"rate for {code} must be a positive number of USD, got {rate!r}")
