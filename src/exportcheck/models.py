@@ -101,7 +101,8 @@ class TransactionFacts(BaseModel):
     (:mod:`exportcheck.determine.exceptions_ac`).
     """
 
-    model_config = ConfigDict(frozen=True)
+    # a misspelt fact ("headquarter") was dropped without a word: the caller believed it given
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     headquarters: str | None = Field(
         None,

@@ -29,6 +29,7 @@ from exportcheck.ledger.models import (
 )
 from exportcheck.ledger.schemas import (
     BLOCKING,
+    KINDS_BY_AGENCY,
     LicenceIn,
     LicenceLineIn,
     LicenceOut,
@@ -43,6 +44,8 @@ from exportcheck.ledger.tolerances import default_valid_to, tolerance_for
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
+#: the agencies whose licences the ledger holds (15 CFR part 750, 22 CFR part 123)
+LEDGER_AGENCIES = tuple(a.value for a in KINDS_BY_AGENCY)
 
 #: statuses that end a licence for good: no reinstatement takes effect after them
 FINAL = frozenset({LicenceStatus.REVOKED.value, LicenceStatus.EXPIRED.value,
@@ -326,11 +329,23 @@ def licence_out(lic: Licence, as_of: dt.date | None = None) -> LicenceOut:
                  for e in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0))])
 
 
+def ledger_agency(agency: str | None) -> str | None:
+    """An agency filter in the ledger's spelling (any case). One whose licences the ledger
+    cannot hold ("FOO", OFAC) is refused: it would read as "no licences, nothing shipped"."""
+    if agency is None or not agency.strip():
+        return None
+    code = agency.strip().upper()
+    if code not in LEDGER_AGENCIES:
+        raise InvalidInput(f"agency {agency!r}: the ledger holds licences of "
+                           f"{' and '.join(LEDGER_AGENCIES)}")
+    return code
+
+
 def list_licences(session: Session, *, agency: str | None = None,
                   destination: str | None = None) -> list[Licence]:
     stmt = select(Licence).order_by(Licence.agency, Licence.number)
-    if agency:
-        stmt = stmt.where(Licence.agency == agency.upper())
+    if agency := ledger_agency(agency):
+        stmt = stmt.where(Licence.agency == agency)
     if destination:
         stmt = stmt.where(Licence.destination == destination.upper())
     return list(session.execute(stmt).scalars())

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from exportcheck.db.base import as_utc
 from exportcheck.errors import InvalidInput, NotFound
-from exportcheck.ledger.licences import from_cents, from_milli
+from exportcheck.ledger.licences import from_cents, from_milli, ledger_agency
 from exportcheck.ledger.models import Licence, Shipment, ShipmentReversal
 
 
@@ -95,23 +95,28 @@ def list_shipments(session: Session, *, licence_number: str | None = None,
     """One page of shipments, newest ship date first; ``(records, total matching)``.
 
     ``licence_number`` names a licence the ledger holds (an unknown one is an error, not an
-    empty page: a mistyped number must not read as "nothing shipped"); ``start``/``end`` bound
-    the ship date, both days included; ``reversed`` keeps only reversed (True) or standing
-    (False) shipments."""
+    empty page: a mistyped number must not read as "nothing shipped"); ``agency`` alone keeps
+    the shipments drawn on that agency's licences; ``start``/``end`` bound the ship date, both
+    days included; ``reversed`` keeps only reversed (True) or standing (False) shipments."""
     if start and end and start > end:
         raise InvalidInput(f"period starts {start} after it ends {end}")
     if limit < 1 or offset < 0:
         raise InvalidInput("limit must be at least 1 and offset at least 0")
+    agency = ledger_agency(agency)
     conds = []
     if licence_number is not None:
         ids = select(Licence.id).where(Licence.number == licence_number.strip())
         if agency:
-            ids = ids.where(Licence.agency == agency.strip().upper())
+            ids = ids.where(Licence.agency == agency)
         found = session.scalars(ids).all()
         if not found:
             raise NotFound(f"no licence {licence_number!r}"
                            + (f" of agency {agency!r}" if agency else "") + " in the ledger")
         conds.append(Shipment.licence_id.in_(found))
+    elif agency:
+        # without a licence number the filter still applies: ignored, it listed the other
+        # agency's shipments as if they were this one's
+        conds.append(Licence.agency == agency)
     if destination:
         conds.append(Shipment.destination == destination.strip().upper())
     if start:

@@ -229,10 +229,13 @@ class PartyIn(_In):
 class LicenceLineIn(_In):
     classification: Classification = Field(
         description="ECCN (e.g. 0A501.a) or USML category (e.g. I(a))")
-    description: str = ""
+    #: bounded as the other free texts: a page of text here is a paste error, kept for good
+    description: str = Field(default="", max_length=2000)
     #: the ECCN "Unit" basis used by 15 CFR 750.11: number | value | measure
     unit_basis: Literal["number", "value", "measure"] = "number"
-    unit: str = "ea"
+    #: as wide as its column, VARCHAR(16) (``ea``, ``kg``, ``$ value``): SQLite stored a
+    #: longer one as given, and PostgreSQL refuses it deep in the driver
+    unit: str = Field(default="ea", max_length=16)
     quantity: Quantity | None = None
     value: Money
 

@@ -178,6 +178,22 @@ def _page_detail(request: Request, exc: RequestValidationError) -> str:
             "use the page's own links and forms")
 
 
+#: pydantic's error types for a body that is no JSON object (pydantic's words: "Input should
+#: be a valid dictionary or object to extract fields from")
+_NOT_AN_OBJECT = {"model_attributes_type", "model_type", "dict_type"}
+
+
+def _body_not_an_object(request: Request) -> str:
+    """Why the body is no JSON object, in words a client can act on: a body sent without
+    ``Content-Type: application/json`` (an ERP's default is often text/plain or a form) is
+    not parsed as JSON at all, so it reads as "not a dictionary" however right it is."""
+    sent = request.headers.get("content-type", "").split(";")[0].strip()
+    if "json" not in sent:
+        return ("the body was not read as JSON: send it with 'Content-Type: "
+                f"application/json' (this request sent {sent or 'no Content-Type'})")
+    return "the body must be a JSON object ({...}) with the fields of this request"
+
+
 def install(app: FastAPI) -> None:
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
 
@@ -197,6 +213,8 @@ def install(app: FastAPI) -> None:
                 why = (err.get("ctx") or {}).get("error", "")
                 where, message = "body", (f"not valid JSON at character {at}"
                                           + (f": {why}" if why else ""))
+            elif tuple(err.get("loc", ())) == ("body",) and err.get("type") in _NOT_AN_OBJECT:
+                message = _body_not_an_object(request)
             fields.append({"field": where, "message": message})
         detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
         if len(fields) > 5:

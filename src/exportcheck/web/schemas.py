@@ -69,7 +69,9 @@ def page_params(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # NaN and Infinity parse as floats and then fail a bound in words that mislead ("Input
+    # should be less than or equal to 100" for a threshold of NaN): refused as not finite
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 # -- determinations ----------------------------------------------------------------------

@@ -61,11 +61,12 @@ def list_licences(user: Viewer, led: LedgerDep,
     return page.page(led.list_licences(agency=agency, destination=destination, as_of=as_of))
 
 
-@router.get("/licences/{number}", response_model=LicenceOut, summary="One licence",
+@router.get("/licences/{number:path}", response_model=LicenceOut, summary="One licence",
             responses=problem_responses(400, 404))
 def get_licence(number: str, user: Viewer, led: LedgerDep,
                 agency: Annotated[str | None, Query(max_length=8)] = None,
                 as_of: IsoDate | None = None) -> LicenceOut:
+    """The licence numbered ``number`` (which may hold a "/": registering accepts one)."""
     return led.get_licence(number, agency, as_of)
 
 
@@ -80,7 +81,7 @@ def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
     return LicenceAdded(licence=lic, created=created)
 
 
-@router.post("/licences/{number}/status", response_model=StatusChangeOut,
+@router.post("/licences/{number:path}/status", response_model=StatusChangeOut,
              summary="Suspend, revoke or reinstate a licence", responses=WRITE)
 def set_status(number: str, change: StatusChange, user: Officer,
                led: LedgerDep) -> StatusChangeOut:
@@ -125,8 +126,9 @@ def list_shipments(user: Viewer, led: LedgerDep,
                    to: IsoDate | None = None, reversed: bool | None = None) -> dict:
     """Newest ship date first, each with its lines and, once reversed, the reversal (who,
     when, why). ``licence``: one licence's shipments (404 if the ledger has no such licence);
-    ``from``/``to``: ship dates, both included; ``reversed``: only reversed (true) or standing
-    (false) shipments."""
+    ``agency``: the shipments on that agency's licences (BIS or DDTC; with ``licence``, the
+    one of that number the agency issued); ``from``/``to``: ship dates, both included;
+    ``reversed``: only reversed (true) or standing (false) shipments."""
     items, total = led.list_shipments(
         licence_number=licence, agency=agency, destination=destination, start=from_, end=to,
         reversed=reversed, limit=page.limit, offset=page.offset)

@@ -278,9 +278,13 @@ def match(
         best: dict[tuple[str, str], ScreeningHit] = {}
         for name in q["names"]:
             # every hit above the floor, not only the first `limit`: `total` counts them all
-            for h in s.screen(name, country=q["country"], dob=q["dob"], kind=q["kind"],
-                              ids=q["ids"], lists=lists, threshold=floor,
-                              limit=len(s.entries)):
+            try:
+                found = s.screen(name, country=q["country"], dob=q["dob"], kind=q["kind"],
+                                 ids=q["ids"], lists=lists, threshold=floor,
+                                 limit=len(s.entries))
+            except InvalidInput as exc:  # a country or date of birth: say which query's
+                raise InvalidInput(f"query {key!r}: {exc}") from None
+            for h in found:
                 if (h.list, h.entry_id) not in best or h.score > best[h.list, h.entry_id].score:
                     best[h.list, h.entry_id] = h
         hits = sorted(best.values(), key=lambda h: (-h.score, h.list, h.entry_id))

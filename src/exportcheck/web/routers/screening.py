@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from exportcheck.api import default_screener
 from exportcheck.db import get_engine, session_factory, upgrade
-from exportcheck.errors import Conflict
+from exportcheck.errors import Conflict, InvalidInput
 from exportcheck.models import ScreeningHit
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
@@ -91,9 +91,14 @@ def _screen_batch(req: ScreenBatchRequest) -> ScreenBatchResponse:
     s = default_screener()
     thr = threshold_of(req.threshold)
     results = []
-    for q in req.queries:
-        hits, cleared = screen_split(s, q.name, country=q.country, dob=q.dob, kind=q.kind,
-                                     lists=req.lists, threshold=thr, limit=req.limit)
+    for i, q in enumerate(req.queries):
+        try:
+            hits, cleared = screen_split(s, q.name, country=q.country, dob=q.dob, kind=q.kind,
+                                         lists=req.lists, threshold=thr, limit=req.limit)
+        except InvalidInput as exc:
+            # which of up to 1,000 names is wrong: the ERP has to find the row to fix it
+            ref = f" (id {q.id!r})" if q.id is not None else ""
+            raise InvalidInput(f"queries.{i}{ref}: {exc}") from None
         results.append(ScreenResult(id=q.id, name=q.name, hits=hits, suppressed=cleared))
     return ScreenBatchResponse(results=results, lists_version=s.version, threshold=thr)
 
