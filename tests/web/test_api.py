@@ -414,3 +414,21 @@ def test_determination_gives_the_outcome_outside_a_scope_in_words(service: Servi
     assert "5A001.f.1" in one["if_out_of_scope"]["lines"][0]
     batch = c.post("/api/v1/determinations/batch", headers=h, json={"lines": [line]}).json()
     assert batch["results"][0]["if_out_of_scope"] == "NLR"
+
+
+def test_determination_batch_names_the_entries_the_parties_matched(service: Service) -> None:
+    """A line PROHIBITED for "SDN" says which entry and which party: ``party_hits``, the same
+    entries as the single determination's ``screening_hits``."""
+    c, h = service.client, service.auth("officer")
+    line = {"item": "EAR99", "destination": "HK", "date": "2024-01-15",
+            "consignee": "John Lee Ka-chiu"}
+    lines = [line, line | {"consignee": "Kowloon Bakery Ltd"}]
+    r = c.post("/api/v1/determinations/batch", headers=h, json={"lines": lines})
+    assert r.status_code == 200, r.text
+    blocked, clean = r.json()["results"]
+    one = c.post("/api/v1/determinations", headers=h, json=line).json()
+    assert blocked["outcome"] == one["outcome"] == "PROHIBITED"
+    assert [x.split(" (")[0] for x in blocked["party_hits"]] == [
+        f"consignee: {x['list']} {x['entry_id']} {x['matched_name']!r}"
+        for x in one["screening_hits"]]
+    assert clean["party_hits"] == []

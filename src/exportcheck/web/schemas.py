@@ -155,6 +155,10 @@ class BatchAnswer(BaseModel):
     facts_wanted: list[str] = Field(
         default_factory=list, description="per licence exception, the facts not given that "
         "it turns on (\"ACA: headquarters, conditions_met\")")
+    party_hits: list[str] = Field(
+        default_factory=list, description="the list entries the parties matched, with the "
+        "party's role, the kind of match and its score (\"consignee: SDN 29249 'LAM CHENG, "
+        "Carrie Yuet-ngor' (exact, 100)\"; an ownership hit with its chain)")
     error: str | None
 
 

@@ -100,7 +100,8 @@ def _batch(req: DeterminationBatchRequest) -> DeterminationBatchResponse:
             if_confirmed=row["if_confirmed"], if_out_of_scope=row["if_out_of_scope"],
             exception_conditions=_split(row["exception_conditions"], " | "),
             caveats=_split(row["caveats"], " | "),
-            facts_wanted=_split(row["facts_wanted"], " | "), error=row["error"]))
+            facts_wanted=_split(row["facts_wanted"], " | "),
+            party_hits=_split(row["party_hits"], " | "), error=row["error"]))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome or "ERROR"] = counts.get(r.outcome or "ERROR", 0) + 1
