@@ -268,7 +268,8 @@ def test_batch_writes_the_value_and_quantity_as_given(cli: Cli, tmp_path: Path) 
                  "EAR99,DE,20240101,lots,1\n")
     assert got["value"].to_list() == ["100", "1e3", "1,200", "lots"]
     assert got["quantity"].to_list() == ["2", None, "x", "1"]
-    assert got["license_exceptions"][1] == "LVS,GBS"  # 1e3 is read as 1,000 (LVS limit)
+    # 1e3 is read as 1,000 (LVS limit); STA: Hong Kong was in A:6 then (740.20(c)(2))
+    assert got["license_exceptions"][1] == "LVS,GBS,STA"
     assert got["error"][2] == "value 1,200 is not a number"
     assert got["error"][3].startswith("invalid date '20240101'")  # the value is kept anyway
     numbers = determine_frame(pl.DataFrame({"item": ["EAR99"], "destination": ["DE"],

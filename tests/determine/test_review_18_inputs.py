@@ -18,7 +18,8 @@ def test_a_datetime_is_its_day() -> None:
     assert d.on == date(2020, 7, 15) and d.outcome.value == "LICENSE_REQUIRED"
     aware = determine("3A001.a.2", "HK", datetime(2020, 6, 29, 23, tzinfo=UTC))
     assert aware.on == date(2020, 6, 29)
-    assert [e.symbol for e in aware.license_exceptions] == ["LVS", "GBS"]
+    # Hong Kong was in Country Group A:6 until 23 Dec 2020: STA under 740.20(c)(2) too
+    assert [e.symbol for e in aware.license_exceptions] == ["LVS", "GBS", "STA"]
 
 
 def test_a_yyyy_mm_dd_string_is_read_as_check_on_reads_it() -> None:

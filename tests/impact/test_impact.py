@@ -56,7 +56,8 @@ def test_hk_first_action_exact_changes_and_causes() -> None:
         assert causes[oid] == ""
     row = lines.filter(pl.col("order_id") == "A1").row(0, named=True)
     assert (row["old_outcome"], row["new_outcome"]) == ("EXCEPTION_AVAILABLE", "LICENSE_REQUIRED")
-    assert (row["old_exceptions"], row["new_exceptions"]) == ("LVS,GBS", "")
+    # STA too before 30 Jun 2020: Hong Kong was in Country Group A:6 (740.20(c)(2))
+    assert (row["old_exceptions"], row["new_exceptions"]) == ("LVS,GBS,STA", "")
     a4 = lines.filter(pl.col("order_id") == "A4").row(0, named=True)
     assert (a4["old_review_policy"], a4["new_review_policy"]) == ("case-by-case",
                                                                  "policy of denial")
@@ -179,7 +180,7 @@ def test_currency_conversion_and_date_column_ignored() -> None:
     # 1,200 EUR = 6,000 USD: above the 3A001 LVS limit of $5,000, so no LVS on the old date
     a1 = r.lines.filter(pl.col("order_id") == "A1").row(0, named=True)
     assert a1["value"] == 6000.0 and a1["value_in_currency"] == "1200.0"
-    assert a1["old_exceptions"] == "GBS"
+    assert a1["old_exceptions"] == "GBS,STA"  # STA (c)(2): HK in A:6 then
     assert any("'date' ignored" in n for n in r.summary.notes)
     assert any("1 EUR = 5.0 USD" in n for n in r.summary.notes)
 

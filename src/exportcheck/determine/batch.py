@@ -49,7 +49,7 @@ from exportcheck.determine.caveats import AFTER_EDITION, ASSUMED_CIVIL
 from exportcheck.determine.ear import not_classified_to, pattern_hit, scope_applies
 from exportcheck.determine.enduse import end_use_named, end_use_terms
 from exportcheck.determine.exceptions import lvs_condition, lvs_limit
-from exportcheck.determine.items import Classification, paragraph_problem
+from exportcheck.determine.items import Classification, may_be_among, paragraph_problem
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import InvalidInput
 from exportcheck.models import EndUserType
@@ -272,6 +272,8 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
     for entry in (e for e in rs.rows("ccl") if e.eccn == code):
         if paragraph_problem(entry, para):
             return (item,)  # its error message names the paragraph
+        if not entry.paragraphs:
+            return (item,)  # "9D004.g: paragraph not checked" names it among the caveats
         sig.append(tuple((scope_applies(probe, line.scope), not_classified_to(probe, line.scope))  # type: ignore[arg-type]
                          for line in entry.controls))
         sig.append(lvs_limit(probe, entry))  # type: ignore[arg-type]
@@ -282,10 +284,13 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
             )  # type: ignore[arg-type]
             if symbol == "STA":  # the entry's STA paragraph names paragraphs in its words
                 sig.append(sta.c1_excluded(code, para, grant.text))
+                sig.append(sta.c2_excluded(code, para, grant.text))
     sig.extend(pattern_hit(cls.label, fn.eccns) for fn in rs.rows("chart_footnotes"))
     # review-policy rows and reach notes may name paragraphs too
     sig.extend(pattern_hit(cls.label, r.items) for r in rs.rows("review_policies") if r.items)
     sig.extend(pattern_hit(cls.label, r.items) for r in rs.rows("reach_notes") if r.items)
+    sig.extend(may_be_among(cls.label, r.items)
+               for r in rs.rows("exception_restrictions") if r.items)
     return tuple(sig)
 
 

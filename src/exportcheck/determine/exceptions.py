@@ -7,7 +7,9 @@ import re
 from exportcheck.determine import exceptions_ac as ac
 from exportcheck.determine import sta
 from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.items import may_be_among
 from exportcheck.rules import schema as s
+from exportcheck.rules.ruleset import Snapshot
 
 #: the List-Based exceptions an ECCN entry grants, evaluated here
 LIST_BASED = ("LVS", "GBS", "TSR", "STA", "ENC")
@@ -24,7 +26,7 @@ def licence_exceptions(ctx: Context) -> None:
     candidates = _candidates(ctx)
     usable: dict[str, tuple[str, str]] = {}
     for symbol, (definition, detail) in candidates.items():
-        ok, why = ac.destination_ok(snap, definition, ctx.ear_destination)
+        ok, why = _destination_ok(snap, symbol, definition, ctx.ear_destination)
         if ok:
             ok, why = _restrictions_ok(ctx, symbol)
         if ok:
@@ -110,7 +112,7 @@ def _candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, str]]:
         for symbol in LIST_BASED:
             detail = _entry_grants(ctx, entry, symbol)
             if detail and symbol in snap.exceptions:
-                out[symbol] = (snap.exceptions[symbol], detail)
+                out[symbol] = (_paragraph_row(snap, symbol, ctx.ear_destination), detail)
     for symbol in wanted & set(snap.exceptions):
         if symbol in LIST_BASED or ac.fact_based(snap.exceptions[symbol]):
             continue
@@ -182,10 +184,39 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
     return f"{conditions}{extra}"
 
 
+def _paragraph_rows(snap: Snapshot, symbol: str) -> list[s.LicenceExceptionDef]:
+    """The rows of ``symbol`` in force: one per authorizing paragraph (STA (c)(1), (c)(2))."""
+    return [r for r in snap.exception_history.get(symbol, ()) if r.in_force(snap.on)]
+
+
+def _paragraph_row(snap: Snapshot, symbol: str, dest: str) -> s.LicenceExceptionDef:
+    """The row of ``symbol`` whose authorizing paragraph reaches ``dest`` (STA: (c)(1) for
+    A:5, (c)(2) for A:6); the first row in force when none does."""
+    for row in _paragraph_rows(snap, symbol):
+        if ac.destination_ok(snap, row, dest)[0]:
+            return row
+    return snap.exceptions[symbol]
+
+
+def _destination_ok(
+    snap: Snapshot, symbol: str, definition: s.LicenceExceptionDef, dest: str
+) -> tuple[bool, str]:
+    """The destination condition; when no authorizing paragraph reaches ``dest``, each one's
+    (STA: "not in A:5 (c)(1); not in A:6 (c)(2)"), not the first one's alone."""
+    ok, why = ac.destination_ok(snap, definition, dest)
+    rows = _paragraph_rows(snap, symbol)
+    if ok or len(rows) < 2:
+        return ok, why
+    return False, "; ".join(f"{ac.destination_ok(snap, r, dest)[1]} ({r.citation})"
+                            for r in rows)
+
+
 def _sta_grant(ctx: Context, entry: s.CclEntry, grant: s.ExceptionEligibility) -> str | None:
-    """STA (c)(1): the entry's STA paragraph says where STA may not be used (:mod:`sta`)."""
-    definition = ctx.snapshot.exceptions.get("STA")
-    why = sta.c1_excluded(entry.eccn, ctx.item.paragraph, grant.text)
+    """STA: the entry's STA paragraph says where STA may not be used (:mod:`sta`); under
+    (c)(2) an item it designates at all is not authorised."""
+    definition = _paragraph_row(ctx.snapshot, "STA", ctx.ear_destination)
+    excluded = sta.c2_excluded if definition.paragraph == "(c)(2)" else sta.c1_excluded
+    why = excluded(entry.eccn, ctx.item.paragraph, grant.text)
     if why:
         ctx.note("License Exception STA", definition, False, f"{why} ({entry.citation})")
         return None
@@ -281,6 +312,8 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
             continue
         if r.item_regex and not re.match(r.item_regex, ctx.item.code):
             continue
+        if r.items and not may_be_among(ctx.item.label, r.items):
+            continue
         if r.reasons and not reasons & set(r.reasons):
             continue
         if r.kind == "bar" and (not r.exceptions or symbol in r.exceptions):
@@ -296,8 +329,8 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
         if r.kind == "none_except" and symbol not in r.exceptions:
             return False, f"{r.id}: {r.description} ({r.citation})"
         if r.kind == "only_where_usable_for" and r.usable_for:
-            definition = snap.exceptions[symbol]
-            ok, why = ac.destination_ok(snap, definition, r.usable_for)
+            definition = _paragraph_row(snap, symbol, r.usable_for)
+            ok, why = _destination_ok(snap, symbol, definition, r.usable_for)
             if not ok:
                 return False, (
                     f"{r.id}: {r.description}; not usable for {r.usable_for} ({why}) ({r.citation})"

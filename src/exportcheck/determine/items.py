@@ -181,6 +181,14 @@ def pattern_hit(label: str, patterns: list[str]) -> bool:
     return included and not any(p[1:] in within for p in patterns if p[:1] == "!")
 
 
+def may_be_among(label: str, patterns: list[str]) -> bool:
+    """Like :func:`pattern_hit`, but an item classified less far than a pattern may be in it
+    (``6D003`` may be ``6D003.c``): for a bar, which is never lifted on a guess."""
+    within = _label_and_parents(label)
+    included = any(p in within or p.startswith(label + ".") for p in patterns if p[:1] != "!")
+    return included and not any(p[1:] in within for p in patterns if p[:1] == "!")
+
+
 @lru_cache(maxsize=65_536)
 def _label_and_parents(label: str) -> frozenset[str]:
     """``3A090.a.1`` -> {``3A090``, ``3A090.a``, ``3A090.a.1``}."""

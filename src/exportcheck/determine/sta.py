@@ -1,11 +1,14 @@
-"""License Exception STA, paragraph (c)(1) (Country Group A:5): what the entry's own
-"Special conditions for STA" paragraph takes away.
+"""License Exception STA, paragraphs (c)(1) (Country Group A:5) and (c)(2) (A:6): what the
+entry's own "Special conditions for STA" paragraph takes away.
 
 An entry's STA paragraph lists where STA may *not* be used ("License Exception STA may not be
 used to ship any item in 3A001.b.2 or b.3 ... or 3A001.z to any of the destinations listed in
-Country Group A:5 or A:6"); it grants nothing. The engine models STA (c)(1) only, so a clause
-limited to Country Group A:6 (or to paragraph (c)(2)) leaves it untouched; a clause naming A:5,
-paragraph (c)(1), or no destination at all takes it away for what the clause names:
+Country Group A:5 or A:6"); it grants nothing. For (c)(1) a clause limited to Country Group A:6
+(or to paragraph (c)(2)) leaves it untouched; a clause naming A:5, paragraph (c)(1), or no
+destination at all takes it away for what the clause names. (c)(2) authorises only an item "not
+designated in the STA paragraph in the License Exception section of the ECCN" (740.20(c)(2)), so
+every clause of the paragraph takes it away for what the clause names, whatever destination or
+paragraph the clause speaks of:
 
 - the whole entry ("any item in this ECCN", "for 0A977", "specified by ECCN 4A005"): STA is
   not available;
@@ -28,6 +31,8 @@ _GROUP = re.compile(r"Country Group (A:5 or A:6|A:6)")
 _NUMBERED = re.compile(r"\(\d\)\s+(?=Paragraph|License Exception)")
 #: a paragraph continuing a list after a full reference: "b.3", ".q", "c.1.c", "o.3", "p"
 _NEXT = re.compile(r"^\.?(?:\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+)(\.?[a-z](?:\.[a-z0-9]+)*)\b")
+#: a range after a full reference: "7D004.a to .d"
+_RANGE = re.compile(r"^\s+(?:to|through)\s+(\.[a-z](?:\.[a-z0-9]+)*)\b")
 _OTHER_ECCN = re.compile(r"\b[0-9][A-E][0-9]{3}\b")
 _CONDITIONAL = re.compile(r"\bexcept\b|\bunless\b|\bif\b", re.IGNORECASE)
 
@@ -40,6 +45,35 @@ def c1_excluded(eccn: str, paragraph: str, text: str) -> str | None:
         if why:
             return f"{why}: the entry's STA paragraph says {clause.strip()!r}"
     return None
+
+
+def c2_excluded(eccn: str, paragraph: str, text: str) -> str | None:
+    """Why STA (c)(2) may not be claimed for ``eccn`` + ``paragraph``: the item is designated
+    (or may be: paragraph not given, "for" other items) in the entry's STA paragraph ``text``;
+    None when no clause names it."""
+    for clause in _clauses(text):
+        why = _clause_excludes(eccn, paragraph, clause)
+        if why:
+            return (f"{why}: the entry's STA paragraph designates it ({clause.strip()!r}), and "
+                    "740.20(c)(2) authorises only items it does not designate")
+    return None
+
+
+def _clauses(text: str) -> list[str]:
+    """Every clause of the paragraph: its numbered parts, or its parts up to each Country
+    Group named, and what follows the last if it still says "may not"."""
+    body = re.sub(r"^\s*STA:\s*", "", text)
+    if _NUMBERED.search(body):
+        return [p for p in _NUMBERED.split(body) if p.strip()]
+    out: list[str] = []
+    start = 0
+    for m in _GROUP.finditer(body):
+        out.append(body[start : m.end()])
+        start = m.end()
+    tail = body[start:]
+    if "may not" in tail or (start == 0 and body.strip()):
+        out.append(tail)
+    return out
 
 
 def _c1_clauses(text: str) -> list[str]:
@@ -97,8 +131,19 @@ def _own_paragraphs(eccn: str, clause: str) -> list[str]:
     for m in re.finditer(rf"\b{eccn}((?:\.[a-z0-9]+)+)", clause):
         found.append(m.group(1))
         rest = clause[m.end() :]
-        while n := _NEXT.match(rest):
+        while n := _RANGE.match(rest) or _NEXT.match(rest):
             token = n.group(1)
-            found.append(token if token.startswith(".") else "." + token)
+            token = token if token.startswith(".") else "." + token
+            found.extend(_span(found[-1], token) if n.re is _RANGE else [token])
             rest = rest[n.end() :]
     return list(dict.fromkeys(p.rstrip(".") for p in found))
+
+
+def _span(first: str, last: str) -> list[str]:
+    """'.a' to '.d' -> ['.b', '.c', '.d'] (7D004 "software in 7D004.a to .d and .g"); ends
+    that are not letters of one level give the end alone."""
+    head, _, a = first.rpartition(".")
+    tail_head, _, b = last.rpartition(".")
+    if head != tail_head or len(a) != 1 or len(b) != 1 or not (a.isalpha() and b.isalpha()):
+        return [last]
+    return [f"{head}.{chr(c)}" for c in range(ord(a) + 1, ord(b) + 1)]

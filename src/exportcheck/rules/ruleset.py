@@ -155,7 +155,7 @@ class RuleSet:
             footnotes=live("chart_footnotes"),
             column_definitions={c.column: c for c in live("column_definitions")},
             paragraph_starts=_by_eccn(self.rows("paragraph_starts")),
-            exceptions={x.symbol: x for x in live("licence_exceptions")},
+            exceptions=_first_by_symbol(live("licence_exceptions")),
             restrictions=live("exception_restrictions"),
             embargoes=dict(embargoes),
             item_lists={i: frozenset(r.eccns) for i, r in lists.items()},
@@ -380,6 +380,16 @@ def _by_eccn(rows: list[s.ParagraphStart]) -> dict[str, list[s.ParagraphStart]]:
         for eccn in r.eccns:
             out[eccn].append(r)
     return dict(out)
+
+
+def _first_by_symbol(rows: list[s.LicenceExceptionDef]) -> dict[str, s.LicenceExceptionDef]:
+    """Symbol -> its first row in force: an exception with several authorizing paragraphs in
+    force at once (STA (c)(1) and (c)(2)) is named by its first; the engine picks the
+    paragraph that reaches the destination."""
+    out: dict[str, s.LicenceExceptionDef] = {}
+    for r in rows:
+        out.setdefault(r.symbol, r)
+    return out
 
 
 def _by_symbol(rows: list[s.LicenceExceptionDef]) -> dict[str, list[s.LicenceExceptionDef]]:

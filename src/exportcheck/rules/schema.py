@@ -337,6 +337,9 @@ class ExceptionRestriction(Cited):
     exceptions: list[str] = []
     usable_for: str | None = None
     item_regex: str | None = None  # e.g. 600-series and 9x515
+    #: ECCN patterns with paragraphs ("6D003.c"; "!" excludes) the restriction reaches; an
+    #: item classified less far than one may be in it, so it is reached (740.20(b)(2))
+    items: list[str] = []
     reasons: list[str] = []  # applies when one of these reasons is among those triggered
     #: a ``bar`` that lifts when the exporter confirms this fact (``--conditions-met SYMBOL``):
     #: STA to the UAE only for the approved entities of Supp. No. 8 to Part 740
@@ -427,6 +430,9 @@ class LicenceExceptionDef(Cited):
     symbol: str
     title: str
     section: str | None = None  # "740.8"
+    #: the authorizing paragraph of the row, where several of one exception are in force at
+    #: once, each for its own destinations: STA "(c)(1)" (A:5) and "(c)(2)" (A:6, 740.20(c))
+    paragraph: str | None = None
     #: the Country Chart's requirement must be for these reasons only (GBS, TSR: "for national
     #: security reasons only", 740.4 and 740.6(a)); empty: any reason
     only_for_reasons: list[str] = []
