@@ -191,3 +191,16 @@ def test_misspelt_fact_is_refused_not_dropped(service: Service) -> None:
     fixed = c.post("/api/v1/shipments", headers=h,
                    json=aca | {"facts": {"headquarters": "VN", "conditions_met": ["ACA"]}})
     assert fixed.status_code == 201, fixed.text[:300]
+
+
+def test_true_or_false_is_no_amount(service: Service) -> None:
+    """JSON true was read as 1: a line "value": true was determined as a $1 line."""
+    c, h = service.client, service.auth("officer")
+    line = {"item": "3A001.a.2", "destination": "DE", "date": "2024-01-15", "value": True}
+    body = problem(c.post("/api/v1/determinations", headers=h, json=line), 422)
+    assert "value" in body["detail"] and "not true or false" in body["detail"]
+    r = c.post("/api/v1/determinations", headers=h, json=line | {"value": "1500"})
+    assert r.status_code == 200, r.text  # numeric text is still a number
+    body = problem(c.post("/api/v1/screen", headers=h,
+                          json={"name": "Carrie Lam", "threshold": False}), 422)
+    assert "threshold" in body["detail"]

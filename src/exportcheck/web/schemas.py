@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from exportcheck.accounts import TokenOut
 from exportcheck.dates import DateText, IsoDate
@@ -68,6 +68,18 @@ def page_params(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     return PageParams(limit=limit, offset=offset)
 
 
+def _not_a_bool(v: Any) -> Any:
+    """JSON true/false is no amount: pydantic's lax mode reads true as 1 (a line "value": true
+    was determined as $1)."""
+    if isinstance(v, bool):
+        raise ValueError("a number is needed here, not true or false")
+    return v
+
+
+#: a number given as a JSON number or numeric text, never as true/false
+Number = Annotated[float, BeforeValidator(_not_a_bool)]
+
+
 class _In(BaseModel):
     # NaN and Infinity parse as floats and then fail a bound in words that mislead ("Input
     # should be less than or equal to 100" for a threshold of NaN): refused as not finite
@@ -83,8 +95,8 @@ class OrderLine(_In):
     destination: str = Field(min_length=2, max_length=8, examples=["HK"],
                              description="ISO 3166 code (HK, CN, DE, UA-43)")
     date: IsoDate = Field(examples=["2021-01-15"], description="date of export, YYYY-MM-DD")
-    value: float | None = Field(None, ge=0, le=1e12, description="line value in USD")
-    quantity: float | None = Field(None, ge=0, le=1e12)
+    value: Number | None = Field(None, ge=0, le=1e12, description="line value in USD")
+    quantity: Number | None = Field(None, ge=0, le=1e12)
     end_user: str | None = Field(None, max_length=256, description="end-user name (screened)")
     end_user_type: EndUserType = EndUserType.CIVIL
     end_use: str | None = Field(None, max_length=1000, examples=["military"])
@@ -97,7 +109,7 @@ class OwnerStake(_In):
 
     owner: str = Field(min_length=1, max_length=512)
     owned: str = Field(min_length=1, max_length=512)
-    percent: float = Field(gt=0, le=100)
+    percent: Number = Field(gt=0, le=100)
     owner_country: str | None = Field(None, max_length=64)
 
 
@@ -181,7 +193,7 @@ class ScreenQuery(_In):
 
 
 class ScreenRequest(ScreenQuery):
-    threshold: float | None = Field(None, ge=0, le=100)
+    threshold: Number | None = Field(None, ge=0, le=100)
     lists: list[str] | None = Field(None, max_length=32, examples=[["SDN", "EL"]])
     limit: int = Field(20, ge=1, le=100)
 
@@ -201,7 +213,7 @@ class ScreenResponse(BaseModel):
 
 class ScreenBatchRequest(_In):
     queries: list[ScreenQuery] = Field(min_length=1, max_length=1000)
-    threshold: float | None = Field(None, ge=0, le=100)
+    threshold: Number | None = Field(None, ge=0, le=100)
     lists: list[str] | None = Field(None, max_length=32)
     limit: int = Field(10, ge=1, le=100)
 

@@ -20,6 +20,7 @@ from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_res
 from exportcheck.web.schemas import (
     BatchLine,
     IsoDate,
+    Number,
     Owners,
     OwnerStake,
     Page,
@@ -51,7 +52,7 @@ class ImpactRequest(_In):
     lines: list[ImpactLine] | None = Field(None, max_length=MAX_LINES)
     sample: bool = Field(False, description="use the bundled Hong Kong 2020 portfolio")
     screen: bool = Field(True, description="screen end users against the active lists")
-    rates: dict[str, float] = Field(default_factory=dict, examples=[{"EUR": 1.08}],
+    rates: dict[str, Number] = Field(default_factory=dict, examples=[{"EUR": 1.08}],
                                     description="USD per unit of each other currency")
     owners: list[OwnerStake] | None = Owners
     from_lists: str | None = Field(
