@@ -184,3 +184,17 @@ def test_caveats_by_the_side_of_the_edition_match_the_scalar_path() -> None:
         assert got == (" | ".join(determine("3A090.a", "AE", day, value=100).caveats) or None)
     assert out[0] and out[1] is None and out[2] == AFTER_EDITION
     assert out[3] == AFTER_EDITION
+
+
+def test_batch_keeps_an_end_user_type_a_rule_leaves_out() -> None:
+    """746.3(a)(4) does not reach the Government of Iraq: a government end user stated with a
+    military end use is NLR in the batch too, not collapsed into a civil end user."""
+    lines = pl.DataFrame({"item": ["EAR99"] * 2, "destination": ["IQ"] * 2,
+                          "date": ["2025-03-01"] * 2, "end_user_type": ["government", "civil"],
+                          "end_use": ["military"] * 2})
+    out = determine_frame(lines)
+    for row in out.iter_rows(named=True):
+        d = determine("EAR99", "IQ", date(2025, 3, 1), end_user_type=row["end_user_type"],
+                      end_use="military")
+        assert (row["outcome"], row["reasons"]) == (d.outcome.value, ",".join(d.reasons)), row
+    assert out["outcome"].to_list() == ["NLR", "LICENSE_REQUIRED"]

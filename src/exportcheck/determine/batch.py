@@ -314,7 +314,8 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     date reach the caveats). A text that cannot be read is kept, so its lines report the error.
     """
     rules = rs.rows("end_use_rules")
-    relevant = sorted({t for r in rules for t in r.end_user_types})
+    # the types a rule reaches and those it leaves out (746.3(a)(4): not the Government of Iraq)
+    relevant = sorted({t for r in rules for t in (*r.end_user_types, *r.exempt_end_user_types)})
     valid = [t.value for t in EndUserType]
 
     known = end_use_terms(rs)

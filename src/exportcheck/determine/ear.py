@@ -110,7 +110,7 @@ def _headquarters_reach(ctx: Context, control: s.SpecialControl, reason: str) ->
         return ""
     if in_set(ctx.snapshot, hq, countries, groups):
         return (f"; the end user's headquarters {hq} (as stated) is in {where}: covered "
-                "wherever located")
+                f"wherever located ({control.headquarters_citation or control.citation})")
     return ""
 
 
@@ -206,8 +206,10 @@ def country_chart(ctx: Context) -> None:
             )
             if hit:
                 policy = control.review_policy or policy_for(ctx, line.reason, label, control.id)
+                # reached by the headquarters only: that paragraph's licence (744.23(a)(3)(i))
+                basis = control.headquarters_citation if reach else None
                 ctx.require(Requirement(line.reason, Agency.BIS, policy, label, chart=True,
-                                        citation=f"{entry.citation}; {control.citation}"))
+                                        citation=f"{entry.citation}; {basis or control.citation}"))
                 if flag:
                     ctx.unread_applied.append(f"{label}: {line.text}")
     _footnotes(ctx, entry)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.places import in_set
 from exportcheck.errors import InvalidInput
 from exportcheck.models import Agency
 from exportcheck.rules.ruleset import RuleSet
@@ -67,7 +68,8 @@ def end_use(ctx: Context) -> None:
             k for r in snap.end_use_rules for k in r.end_use_keywords))
     uses = end_use_named(stated, terms) if stated else []
     for rule in snap.end_use_rules:
-        if rule.countries and ctx.ear_destination not in rule.countries:
+        if (rule.countries or rule.groups) and not in_set(
+                snap, ctx.ear_destination, rule.countries, rule.groups):
             continue
         items_ok, why_items = _items_covered(ctx, rule.items)
         by_user = ctx.end_user_type.value in rule.end_user_types
@@ -92,7 +94,7 @@ def end_use(ctx: Context) -> None:
         elif exempt:
             detail = (f"{rule.description}: does not reach a {ctx.end_user_type.value} end user "
                       f"({rule.citation})")
-        elif not rule.countries and not stated:
+        elif not (rule.countries or rule.groups) and not stated:
             continue  # worldwide end-use rules with no end use stated: nothing to say
         elif stated:
             said = f"the end use stated ({stated!r}) names " + (

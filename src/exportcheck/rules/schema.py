@@ -373,12 +373,15 @@ class ItemList(Cited):
 
 
 class EndUseRule(Cited):
-    """Part 744 end-use / end-user controls (744.2-744.4, 744.21, 744.22)."""
+    """Part 744 end-use / end-user controls (744.2-744.4, 744.21-744.23)."""
 
     id: str
     reason: str
     description: str
-    countries: list[str] = []  # empty = worldwide
+    #: where the rule reaches: these countries and the members of ``groups`` on the day
+    #: ("Macau or a destination specified in Country Group D:5", 744.23); both empty = worldwide
+    countries: list[str] = []
+    groups: list[CountryGroup] = []
     #: 'all' = all items subject to the EAR; 'ccl' = CCL items only; or an ItemList id
     items: str = "all"
     end_user_types: list[str] = []
