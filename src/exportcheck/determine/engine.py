@@ -48,6 +48,23 @@ _POLICY_RANK = (
 _UNITED_STATES = frozenset(("US", "PR", "GU", "VI", "AS", "MP", "UM"))
 
 
+def _known(snapshot: Snapshot, code: str) -> bool:
+    """Is ``code`` (upper case) a destination of the rule base on the snapshot's date?"""
+    return (code in snapshot.destinations or snapshot.alias(code, "ear") is not None
+            or (len(code) == 2 and code.isalpha() and code in {a[1] for a in snapshot.aliases}))
+
+
+def _code_hint(snapshot: Snapshot, typed: str) -> str:
+    """The code to give for a country typed by name or alpha-3 code ("'Hong Kong' is HK"),
+    else examples: a name was refused with no word of the code it stands for."""
+    from exportcheck.screen.countries import code_for_name
+
+    code = code_for_name(typed)
+    if code and _known(snapshot, code):
+        return f"{typed.strip()!r} is {code}"
+    return "e.g. HK, CN, DE"
+
+
 def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
     """The destination as given, as the EAR sees it and as the ITAR sees it on the date."""
     raw = (code or "").strip().upper()
@@ -59,15 +76,10 @@ def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
             "Rico and the US territories), so shipping there is not an export: give the country "
             "the item leaves the US for (for a release of technology to a foreign person in the "
             "US, a deemed export, that person's country)")
-    known = raw in snapshot.destinations or snapshot.alias(raw, "ear") is not None
-    if not known:
-        if len(raw) == 2 and raw.isalpha() and raw in {a[1] for a in snapshot.aliases}:
-            known = True
-        else:
-            raise UnknownDestination(
-                f"unknown destination {code!r} on {snapshot.on.isoformat()}: use an ISO 3166-1 "
-                "alpha-2 code (e.g. HK, CN, DE) or a 3166-2 region (UA-43 for Crimea)"
-            )
+    if not _known(snapshot, raw):
+        raise UnknownDestination(
+            f"unknown destination {code!r} on {snapshot.on.isoformat()}: use an ISO 3166-1 "
+            f"alpha-2 code ({_code_hint(snapshot, code)}) or a 3166-2 region (UA-43 for Crimea)")
     ear_alias = snapshot.alias(raw, "ear")
     itar_alias = snapshot.alias(raw, "itar")
     return raw, ear_alias.as_code if ear_alias else raw, itar_alias.as_code if itar_alias else raw

@@ -60,6 +60,21 @@ def to_iso2(value: str | None) -> str | None:
     return None
 
 
+#: words naming a region within a country: its country's code is not the region's destination
+#: code (Crimea is UA-43 under 15 CFR 746.6, not UA), so no code is suggested for them
+_REGION_WORDS = ("crimea", "sevastopol", "donetsk", "luhansk", "gaza", "west bank", "region")
+
+
+def code_for_name(text: str | None) -> str | None:
+    """The ISO alpha-2 code a country name or alpha-3 code typed instead of a code stands for
+    ("Hong Kong" -> HK, "CHN" -> CN), for an error to suggest; ``None`` for a region, for a
+    name not known, and for text that already is a code."""
+    low = (text or "").strip().casefold()
+    if not 2 < len(low) <= 64 or any(word in low for word in _REGION_WORDS):
+        return None
+    return to_iso2(low)
+
+
 def same_jurisdiction(a: str, b: str) -> bool:
     """HK and Macau officials appear with CN nationality and vice versa: treat them as one."""
     greater_china = {"CN", "HK", "MO"}

@@ -27,6 +27,8 @@ NOUNS = {
     "headquarters": "headquarters country", "nac_notified": "NAC notification date",
     "conditions_met": "conditions met",
 }
+#: the fields the Check form shows as date pickers
+DATE_BOXES = frozenset({"date", "compare", "nac_notified"})
 #: the unit after a bound ("at most 1,000,000,000,000 USD")
 UNITS = {"value": " USD"}
 #: pydantic's "this is not a number" kinds: said as "value is not a number: abc"
@@ -58,6 +60,8 @@ def plain(field: str, err: Mapping[str, Any]) -> str:
     given = err.get("input")
     if kind == "missing":
         return f"{noun} is required"
+    if kind == "string_too_long" and field == "destination":
+        return _not_a_code(str(given))
     if kind == "string_too_long":
         return f"{noun} is longer than {ctx.get('max_length')} characters"
     if kind == "string_too_short":
@@ -80,9 +84,25 @@ def plain(field: str, err: Mapping[str, Any]) -> str:
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "")
         return f"{noun} must be {expected}" if expected else f"{noun} is not one of the choices"
+    if kind == "value_error" and field in DATE_BOXES and "use YYYY-MM-DD" in str(err.get("msg")):
+        # a date picker shows the officer's own order (06/30/2020), never YYYY-MM-DD: what
+        # reaches here is a year typed into it as more than 4 digits ("30/06/2020": 62020)
+        return (f"{noun} {given!s:.40} is not a date: check the day, month and year in the "
+                "box (a year has 4 digits)")
     if kind == "value_error":  # our own validators' words ("invalid date '2021-02-30': ...")
         return str(err.get("msg", "")).removeprefix("Value error, ")
     return f"{noun} is not valid: check it"
+
+
+def _not_a_code(typed: str) -> str:
+    """A country name in the Destination box ("Hong Kong"), refused with the code to give: the
+    box once cut it to 8 characters, and the error quoted "Hong Kon", which nobody typed."""
+    from exportcheck.screen.countries import code_for_name
+
+    code = code_for_name(typed)
+    hint = f"{typed.strip()!r} is {code}" if code else "e.g. HK, CN, DE"
+    return (f"destination {typed.strip()[:40]!r} is not a code: use an ISO 3166-1 alpha-2 code "
+            f"({hint}) or a 3166-2 region (UA-43 for Crimea)")
 
 
 def form_field(loc: tuple[Any, ...]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from contextlib import suppress
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,10 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.api import default_screener
-from exportcheck.errors import ExportCheckError
+from exportcheck.errors import ExportCheckError, NotFound
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.schemas import BLOCKING, LicenceOut, ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
+from exportcheck.web.deps import accounts
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.schemas import MAX_OFFSET, PageParams
 from exportcheck.web.ui import render
@@ -296,9 +298,23 @@ def _summary(payload: str) -> str:
     return text if len(text) <= 240 else text[:239] + "…"
 
 
+def _typed_filters(request: Request, kind: str | None,
+                   actor: str | None) -> tuple[str | None, str | None]:
+    """The Kind and Actor boxes as the trail spells them: kinds are lower case
+    ("shipment.posted") and user names unique ignoring case, so "Shipment " and "Officer"
+    find what "shipment" and "officer" find (an exact match answered "No entry matches")."""
+    kind = (kind or "").strip().lower() or None
+    actor = (actor or "").strip() or None
+    if actor:  # not a user ("seed:hk-2019", a removed account): as typed
+        with suppress(NotFound):
+            actor = accounts(request).get_user(actor).name
+    return kind, actor
+
+
 def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: str | None,
                 start: str | None, end: str | None, offset: int, verify=None,
                 error: str | None = None) -> Response:
+    kind, actor = _typed_filters(request, kind, actor)
     filters = {"kind": kind, "actor": actor, "from": start, "to": end}
     page = _page(50, offset)
     items, total = [], 0
