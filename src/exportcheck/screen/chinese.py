@@ -226,6 +226,84 @@ def han_forms(name: str, *, person: bool | None = None,
     return [f for f in dict.fromkeys(forms) if f.tokens][: MAX_FORMS + 2] + korean
 
 
+#: a Han and a Latin name this alike are one name written twice (the default threshold)
+SAME_NAME_SCORE = 85
+
+
+#: what may stand between the Han and the Latin name of a party written in both
+_BILINGUAL_EDGE = " \t\u3000()（）[]【】「」《》<>,，、;；:：/|-–—·・"
+
+
+def bilingual_parts(name: str) -> tuple[str, str] | None:
+    """The Han name and the Latin name of a party written in both, one after the other and
+    set apart ("鄧炳強 (Tang Ping-keung)", "華為技術有限公司（Huawei Technologies Co., Ltd.）"),
+    as Hong Kong and mainland documents write names; else None. Read as one name, each half is
+    words the other lacks, so the whole found neither: each half is also a name on its own.
+    Glued ("华为Technologies") or interleaved Han and Latin text is one name."""
+    spans = [m.start() for m in HAN_RE.finditer(name)]
+    if not spans:
+        return None
+    first, last = spans[0], spans[-1] + 1
+    han, before, after = name[first:last], name[:first], name[last:]
+    if any(ch.isalpha() and not HAN_RE.match(ch) for ch in han):
+        return None
+    latin_before = any(ch.isalpha() for ch in before)
+    latin_after = any(ch.isalpha() for ch in after)
+    if latin_before == latin_after:  # no Latin name, or one on either side
+        return None
+    latin = before if latin_before else after
+    # the two names are set apart: "李家超John" is a name and a glued given name
+    if (latin_before and before[-1].isalnum()) or (latin_after and after[0].isalnum()):
+        return None
+    latin = latin.strip(_BILINGUAL_EDGE)
+    return (han, latin) if latin else None
+
+
+def bilingual_readings(name: str, forms: tuple[NameForm, ...],
+                       person: bool | None) -> list[tuple[NameForm, str]]:
+    """Forms of the halves of a name written in Han and Latin script (:func:`bilingual_parts`)
+    that the name's own ``forms`` lack, each with a note saying which half it reads.
+
+    Both halves are read alone when they name one party: the Han half, read in pinyin,
+    Cantonese or through the glossary, is the Latin half (鄧炳強 / "Tang Ping-keung"). Only the
+    Han half is when it is a whole name by itself: a listed entity's name in the curated table
+    (大疆 / "DJI") or a person's name (鄧炳強 / "Chris Tang"); a Latin half that is no reading of
+    the Han one may be a word of a mixed name ("华为 Technologies"), not a name: alone it would
+    find any "Technologies"."""
+    from exportcheck.screen.chinese_names import is_table_name
+    from exportcheck.screen.normalize import name_forms, only_legal_form
+    from exportcheck.screen.scorer import compare_forms
+
+    parts = bilingual_parts(name)
+    if parts is None:
+        return []
+    han, latin = parts
+    han_half, latin_half = name_forms(han, person), name_forms(latin, person)
+    if not han_half or not latin_half or only_legal_form(han_half) or only_legal_form(
+            latin_half):
+        return []
+    agree = any(compare_forms(h, w).score >= SAME_NAME_SCORE
+                for h in han_half for w in latin_half)
+    halves = [(han_half, han, "Han")]
+    simp = simplified("".join(HAN_RE.findall(han)))
+    core, legal = _strip_han_legal(simp)
+    if agree:
+        halves.append((latin_half, latin, "Latin"))
+    elif not (is_table_name(simp) or is_table_name(core) or (
+            # a person's Chinese name is a whole name ("Chris Tang 鄧炳強")
+            person is not False and not legal and 2 <= len(core) <= 4 and not _is_org(core))):
+        return []
+    seen = {f.tokens for f in forms}
+    out: list[tuple[NameForm, str]] = []
+    for half, text, script in halves:
+        for f in half:
+            if f.tokens not in seen:
+                seen.add(f.tokens)
+                out.append((f, f"query written in two scripts: read as its {script} name "
+                               f"{text!r} alone"))
+    return out
+
+
 def _is_org(simp: str) -> bool:
     """A short Han name that is an organisation (华为, 中国银行, 中芯国际...), not a person."""
     from exportcheck.screen.chinese_names import is_table_name

@@ -376,11 +376,18 @@ def _drops_place(segs: list[Segment]) -> bool:
 def is_org_name(simp: str) -> bool:
     """True when a short Han name (<= 4 characters) is an organisation, not a person: it holds
     a legal form, an institution word or a group short name, or is made only of glossary words
-    ("中国银行"); person names keep the person path (surname + given name)."""
+    ("中国银行"), or is a listed entity's name in the curated table followed by glossary words
+    ("华为技术": Huawei's table name and 技术 Technology, the EL alias "Huawei Technology");
+    person names keep the person path (surname + given name)."""
+    from exportcheck.screen.chinese_names import is_table_name
+
     segs = segment(simp)
     if any(s.word is not None and s.word.kind in _ORG_KINDS for s in segs):
         return True
-    return len(segs) >= 2 and all(s.word is not None for s in segs)
+    if len(segs) >= 2 and all(s.word is not None for s in segs):
+        return True
+    return any(is_table_name(simp[:k]) and all(s.word is not None for s in segment(simp[k:]))
+               for k in range(2, len(simp)))
 
 
 def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[str]:
@@ -394,10 +401,31 @@ def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[
     if (note := table_note(entry.list, entry.name, alias)) is not None:
         notes.append(note)
     if form.script in (SCRIPT, HK_SCRIPT, KOREAN_SCRIPT):
-        gloss = [s for s in segment(simplified(query)) if s.word is not None]
-        words = ", ".join(f"{s.text}={s.word.english[0]}" for s in gloss if s.word)[:300]
+        used = [(s.word, r) for s in segment(simplified(query))
+                if s.word is not None and (r := _rendering(s.word, form)) is not None]
+        words = ", ".join(f"{w.han}={r}" for w, r in used)
         proper = {SCRIPT: "pinyin", HK_SCRIPT: "proper names read in Cantonese, Hong Kong "
                   "spellings", KOREAN_SCRIPT: "proper names read in Korean"}[form.script]
         notes.append(f"query read through the Han glossary (han_glossary.csv) and {proper}: "
                      f"{' '.join(form.tokens)}" + (f" [{words}]" if words else ""))
+        # each word's citation, once (a legal form's is the same for all its renderings)
+        notes += [f"glossary {w.han} = {r!r}: {w.source}"
+                  for w, r in dict.fromkeys(used) if w.kind != "legal"]
     return notes
+
+
+def _rendering(word: Word, form: NameForm) -> str | None:
+    """The English rendering of a glossary word that a query form was built with: the one
+    whose words the form holds in order (国防科技大学 read as "... Univ of Tech" used
+    "University of Technology", not the first rendering, "University of Science and
+    Technology"); None when the form leaves the word out (a leading place dropped)."""
+    for text in word.english:
+        key = _alt_key(text)
+        if not key:  # a legal form: set aside with the others
+            if set(fold_text(text).split()) <= set(form.legal):
+                return text
+            continue
+        n = len(key)
+        if any(form.tokens[i:i + n] == key for i in range(len(form.tokens) - n + 1)):
+            return text
+    return None

@@ -70,14 +70,17 @@ class NameIndex:
         singles: set[str] = set()
         for ei, entry in enumerate(entries):
             person = True if entry.kind == "person" else (False if entry.kind else None)
-            seen: set[tuple[str, ...]] = set()
+            # tokens -> the place the form of them indexed so far leaves out ("" for none): a
+            # form leaving out a place (北京旷视科技 read as 旷视科技) must not hide another alias
+            # that is those very words (the table's short name 旷视科技)
+            seen: dict[tuple[str, ...], str] = {}
             seen_acronyms: set[tuple[str, ...]] = set()
             for alias in entry.all_names():
                 native = native_script(alias)
                 for form in name_forms(alias, person, native == "han"):
-                    if form.tokens in seen:
+                    if form.tokens in seen and (not seen[form.tokens] or form.dropped):
                         continue
-                    seen.add(form.tokens)
+                    seen[form.tokens] = form.dropped
                     ni = len(self.names)
                     self.names.append(IndexedName(ei, alias, form, native))
                     singles.update(form.tokens)

@@ -186,8 +186,11 @@ class NameMatch:
     def explain(self) -> list[str]:
         out = []
         if self.kind == "partial":
+            # above PARTIAL_MAX only under the cap for three or more words of a person's name
+            cap = (f"{PARTIAL_MAX_STRONG:g} (three or more words of a person's name all in the "
+                   "longer name)" if self.score > PARTIAL_MAX else f"{PARTIAL_MAX:g}")
             out.append(f"partial name: {self.missing:.0%} of the longer name missing, scored at "
-                       f"most {PARTIAL_MAX:g} unless other evidence agrees")
+                       f"most {cap} unless other evidence agrees")
         elif self.kind == "nickname":
             out.append(f"a given name matched through its short form (Bill = William): scored at "
                        f"most {PARTIAL_MAX:g} unless other evidence agrees")

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exportcheck.errors import InvalidInput, ListDataError
 from exportcheck.models import ScreeningHit
+from exportcheck.screen.chinese import bilingual_readings
 from exportcheck.screen.disguise import disguised_readings
 from exportcheck.screen.dispositions import (  # noqa: F401 - re-exported
     DECISIONS,
@@ -225,8 +226,10 @@ class Screener:
         if only_legal_form(forms):
             raise InvalidInput(f"name {name!r} is only a legal form: give the party's own name "
                                "(a screen of it finds nobody, which would read as no hit)")
-        # the name as someone may have disguised it: look-alike letters, glued words ...
-        readings = disguised_readings(name, forms, self.index.words, person)
+        # each name of a party written in two scripts; the name as someone may have disguised
+        # it: look-alike letters, glued words ...
+        readings = [*bilingual_readings(name, forms, person),
+                    *disguised_readings(name, forms, self.index.words, person)]
         notes = {len(forms) + i: note for i, (_, note) in enumerate(readings)}
         forms = (*forms, *(f for f, _ in readings))
         query_native = native_script(name)
