@@ -109,3 +109,46 @@ def test_the_report_sets_later_days_and_background_apart() -> None:
     assert "<li><b>no longer</b> A (x)</li>" in html
     assert "<li><i>then on 2020-12-23:</i> <b>now</b> B (y): z</li>" in html
     assert "<li><i>background:</i> <b>now</b> C (w)</li>" in html
+
+
+def test_a_rule_whose_start_is_unknown_is_dated_by_its_known_end() -> None:
+    """5D992.c to Sudan, 1 Dec 2020 → 1 Feb 2021: the AT licence requirement ended when 86 FR
+    4929 removed Sudan's AT controls (effective 14 Jan 2021, 15 CFR 742.10 removed). The chart
+    mark's start date is not established, which also dropped its known end: the cause carried
+    no date and the timeline credited the line to no event."""
+    r = _one("5D992.c", "SD", date(2020, 12, 1), date(2021, 2, 1))
+    row = r.lines.row(0, named=True)
+    assert row["changed"] and (row["old_outcome"], row["new_outcome"]) == (
+        "LICENSE_REQUIRED", "NLR")
+    assert "in force until 2021-01-13" in row["cause"]
+    credited = {(e.on, e.rule) for e in r.summary.events if e.lines}
+    assert (date(2021, 1, 14), "SD: X in Country Chart column AT1") in credited
+    assert sum(e.value for e in r.summary.events if e.rule.startswith("SD: X")) == 1000.0
+    # dated too, the 2019 edition of 742.4(b)(7) that 85 FR 68448 replaced on 29 Oct 2020: its
+    # end is credited beside the new version, as rs-ac-2022 is beside rs-ac-2023-d5
+    r = _one("3A001.a.2", "CN", date(2020, 6, 29), date(2021, 1, 15))
+    assert ("row ns-cn-ru-2019 (15 CFR 742.4(b)(7) (edition before 29 Oct 2020); in force until "
+            "2020-10-28)") in r.lines["cause"][0]
+    credited = {(e.change, e.rule) for e in r.summary.events if e.lines}
+    assert credited == {("removed", "ns-cn-ru-2019"), ("added", "ns-cn-ru-ve-2020")}
+
+
+def test_a_country_group_move_is_named_dated_and_credited() -> None:
+    """3A002.a ($2,814) to Ukraine, 1 Dec 2020 → 15 Jan 2021: Ukraine moved from Country Group
+    D:1 to B on 28 Dec 2020 (85 FR 84211), so 742.4(b)(2)'s D:1 review policy gave way to the
+    general one and LVS (Country Group B) became usable. The trace names the rows that read the
+    membership, not the move: the cause carried no date or notice, and the timeline credited
+    the line to no event (its D:1 and B rows showed 0 lines)."""
+    r = impact(pl.DataFrame({"item": ["3A002.a"], "destination": ["UA"], "value": [2814.0]}),
+               date(2020, 12, 1), date(2021, 1, 15))
+    row = r.lines.row(0, named=True)
+    assert (row["old_outcome"], row["new_outcome"]) == ("LICENSE_REQUIRED", "EXCEPTION_AVAILABLE")
+    cause = row["cause"]
+    assert cause.startswith("now: License Exception LVS")  # what the answer rests on, first
+    assert ("no longer: UA in Country Group D:1 (15 CFR 740 Supp. 1 (editions before 28 Dec "
+            "2020); in force until 2020-12-27): Ukraine moved from Country Group D:1 to B by 85 "
+            "FR 84211") in cause
+    assert "now: UA in Country Group B (15 CFR 740 Supp. 1; in force from 2020-12-28)" in cause
+    credited = {(e.on, e.change, e.rule) for e in r.summary.events if e.lines}
+    assert credited == {(date(2020, 12, 28), "removed", "UA in Country Group D:1"),
+                        (date(2020, 12, 28), "added", "UA in Country Group B")}

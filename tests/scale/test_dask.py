@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from exportcheck.impact.portfolio import generate
 from exportcheck.scale import workers
@@ -25,28 +25,6 @@ Cli = Callable[[list[str]], tuple[int, str, str]]
 NAMES = ["Carrie Lam", "陳大文", "", "Huawei Technologies", "Nobody In Particular",
          "KIM JONG UN", "习近平", "华为技术有限公司", "x" * 600, "Maria Schmidt", "李家超",
          "Rosoboronexport", "   ", "Wang Wei"]
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    """Two worker processes, started once; their environment never points at a real data dir."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("EXPORTCHECK_DATA_DIR", str(tmp_path_factory.mktemp("workers")))
-        mp.delenv("EXPORTCHECK_DATABASE_URL", raising=False)
-        mp.delenv("EXPORTCHECK_DASK_SCHEDULER", raising=False)
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-    c = Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
-
-
-@pytest.fixture
-def dask_args(client: Client) -> list[str]:
-    return ["--scheduler", client.scheduler.address]
 
 
 def _names_csv(path: Path, n: int = 300) -> Path:

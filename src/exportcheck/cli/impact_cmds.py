@@ -80,7 +80,7 @@ def impact(
     from exportcheck.determine.batch_io import check_answer_columns, has_parties, read_lines
     from exportcheck.impact import impact as run_impact
     from exportcheck.impact.core import CLI_NAMES, check_dates
-    from exportcheck.impact.output import check_outdir
+    from exportcheck.impact.output import check_not_input, check_outdir
 
     d_old = parse_date(start, "--from date") if start else None
     d_new = parse_date(end, "--to date") if end else None
@@ -94,6 +94,7 @@ def impact(
     if owners is not None:
         check_csv_header(owners, "owners file")
     check_outdir(out)
+    check_not_input(orders, out)
     target = dask_target(use_dask, scheduler, partition_rows)
     ownership = None
     if owners is not None:

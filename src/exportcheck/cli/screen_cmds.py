@@ -139,7 +139,7 @@ def screen_batch_cmd(
     partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
     """Screen every row of a file; writes one row per input row (best hit or empty)."""
-    from exportcheck.screen.batch import read_table, screen_table
+    from exportcheck.screen.batch import check_options, read_table, screen_table
 
     _check_threshold(threshold)
     _check_output(out)
@@ -156,6 +156,9 @@ def screen_batch_cmd(
                            threshold, list_files, partition_rows)
         return
     df = read_table(in_path)
+    # a missing column fails before the lists load and the progress bar starts, as on Dask
+    check_options(df.columns, name_column, country_column, dob_column, threshold,
+                  schema=df.schema)
     s = _screener(list_files)
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("screening", total=df.height)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -87,6 +87,9 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     ):
         if opt not in df.columns:
             df = df.with_columns(pl.lit(default).alias(opt))
+    _check_text(df, ["item", "destination", *(["date"] if dated else []), "end_user",
+                     "consignee", "end_user_type", "end_use",
+                     *(c for c in FACT_COLUMNS if c in df.columns)])
     (value, bad_value), (qty, bad_qty) = (_number(df, c) for c in ("value", "quantity"))
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
@@ -146,6 +149,15 @@ def nac_on_its_day(df: pl.DataFrame, epoch: str, day: pl.Expr) -> pl.DataFrame:
     if df.get_column("_facts").null_count() == df.height:
         return df
     return df.with_columns(pl.when(NAC_GIVEN).then(day).otherwise(pl.col(epoch)).alias(epoch))
+
+
+def _check_text(df: pl.DataFrame, columns: Iterable[str]) -> None:
+    """Refuse, by name, a column read as text that holds lists or structs (a Parquet file
+    exported by another tool): the cast to text would fail in a polars traceback."""
+    for col in columns:
+        dtype = df.schema[col]
+        if dtype.is_nested() or dtype == pl.Object:
+            raise InvalidInput(f"column {col!r} must hold text, not {dtype}")
 
 
 def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:

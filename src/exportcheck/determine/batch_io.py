@@ -272,25 +272,57 @@ def csv_problem(path: Path) -> str | None:
         fh = path.open("rb")
     except OSError:
         return None
+    raw: list[str] = []  # the text of the row being read, to tell a stray quote
+
+    def kept(lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            raw.append(line)
+            yield line
+
     with fh:
-        reader = csv.reader(_utf8_lines(fh))
+        reader = csv.reader(kept(_utf8_lines(fh)))
         try:
             header = next(reader, None)
             if header is None:
                 return None
             end = reader.line_num
+            raw.clear()
             for row in reader:
                 start, end = end + 1, reader.line_num
                 if len(row) > len(header):
                     return (f"line {start} has {len(row)} fields but the header has "
                             f"{len(header)} (line 1 is the header): a value with a comma "
                             "must be in double quotes; correct that line")
+                if (value := _stray_quote("".join(raw))) is not None:
+                    return (f"line {start} has a double quote inside a value that is not in "
+                            f"double quotes ({value.strip()[:40]!r}): put that value in double "
+                            'quotes and double its quote (12" pipe as "12"" pipe"); correct '
+                            "that line")
+                raw.clear()
         except _NotUtf8 as bad:
             seen = bad.data[max(0, bad.at - 20): bad.at + 1].decode("utf-8", errors="replace")
             return (f"line {bad.line} is not UTF-8 (byte 0x{bad.data[bad.at]:02x} after "
                     f"{seen[:-1]!r}; Latin-1 or Windows-1252 text?): {_SAVE_UTF8}")
         except csv.Error as exc:
             return f"line {reader.line_num}: {exc}"
+    return None
+
+
+def _stray_quote(text: str) -> str | None:
+    """The first value of a CSV row's text with a double quote inside it that does not start
+    with one (``12" pipe``): RFC 4180 wants it quoted, and the reader takes the quote as the
+    start of a quoted value running on over the next lines (Python's csv module keeps it)."""
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == '"':  # a quoted value: to its closing quote ("" is a quote inside it)
+            i += 1
+            while i < n and not (text[i] == '"' and text[i + 1 : i + 2] != '"'):
+                i += 2 if text[i] == '"' else 1
+            i += 1
+        end = min((j for j in (text.find(",", i), text.find("\n", i)) if j != -1), default=n)
+        if '"' in text[i:end]:
+            return text[i:end]
+        i = end + 1
     return None
 
 

@@ -26,6 +26,7 @@ from exportcheck.determine.batch_parties import party_args
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination, ScreeningHit, TraceStep
+from exportcheck.rules.describe import summarise
 from exportcheck.rules.ruleset import RuleSet
 
 SEP = " | "
@@ -44,10 +45,12 @@ def _short(text: str) -> str:
 
 
 def _when(step: TraceStep, d_old: date, d_new: date) -> str:
-    """The step's own date, when it falls between the two sides (the event that changed it)."""
-    if not step.start_date_known:
-        return ""
-    if step.effective_from and d_old < step.effective_from <= d_new:
+    """The step's own date, when it falls between the two sides (the event that changed it).
+
+    A start that is not established is no event (its ``effective_from`` is a lower bound), but
+    an end that is stays one: Sudan's AT1 mark, start unknown, ended with 86 FR 4929."""
+    if (step.start_date_known and step.effective_from
+            and d_old < step.effective_from <= d_new):
         return f"; in force from {step.effective_from.isoformat()}"
     if step.effective_to and d_old <= step.effective_to < d_new:
         return f"; in force until {step.effective_to.isoformat()}"
@@ -255,10 +258,36 @@ def group_cause(
         try:
             old = _determine(g, "_o", d_old, rs, scr_old, ownership)
             new = _determine(g, "_n", d_new, rs, scr_new, ownership)
-            items = _explained(answer_changes(g, rs, old, new, scr_old, ownership), old, new)
+            steps = answer_changes(g, rs, old, new, scr_old, ownership)
+            items = _explained(steps, old, new)
+            first = [i for i in items if not i.startswith((LATER, BACKGROUND))]
+            if not any("; in force " in item for item in first):
+                moves = _group_moves(rs, g["destination"], steps[0][0].on, steps[0][1].on)
+                items[len(first):len(first)] = moves  # after the first change, before the rest
         except ExportCheckError as exc:  # cannot happen for keys the batch decided
             items = [f"not explained: {exc}"]
     return SEP.join(items)
+
+
+def _group_moves(rs: RuleSet, code: str, before: date, day: date) -> list[str]:
+    """``code``'s Country Group memberships that began or ended after ``before`` up to
+    ``day``, as cause items. The trace names the rows that read a membership (742.4(b)(2)'s
+    D:1 review policy, LVS's Country Group B), not the move itself: a line changed by one
+    (Ukraine, D:1 to B on 28 Dec 2020, 85 FR 84211) had no dated rule to explain it and to
+    credit it to in the timeline."""
+    items = []
+    for table, row, kind in rs.changes_between(before, day):
+        if table != "group_members" or row.code != code:
+            continue
+        if kind == "added":
+            when, why = f"in force from {row.effective_from.isoformat()}", row.start_citation
+            verb = "now"
+        else:
+            when, why, verb = f"in force until {row.effective_to.isoformat()}", None, "no longer"
+        detail = why or row.note
+        items.append(f"{verb}: {summarise(table, row)} ({row.citation}; {when})"
+                     + (f": {_short(detail)}" if detail else ""))
+    return items
 
 
 def _explained(steps: list[tuple[Determination, Determination]], old: Determination,

@@ -35,6 +35,21 @@ def check_outdir(path: str | Path) -> Path:
     return p
 
 
+def check_not_input(orders: str | Path, path: str | Path) -> None:
+    """Refuse an output folder that holds the order file under a name the run writes (an
+    order book called ``lines.parquet``): it would be replaced by the results without a word,
+    as ``batch`` and ``screen-batch`` refuse their input as output."""
+    for name in FILES:
+        target = Path(path) / name
+        try:
+            same = target.exists() and target.samefile(orders)
+        except OSError:
+            same = False
+        if same:
+            raise InvalidInput(f"output {target} is the input file: give another output "
+                               "folder (the order file would be overwritten)")
+
+
 def write_outdir(result: ImpactResult, path: str | Path, lines_file: Path | None = None) -> Path:
     """``lines_file``: ``lines.parquet`` already written (part by part); moved in, not rewritten."""
     from exportcheck.impact.report import render_report

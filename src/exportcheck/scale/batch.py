@@ -70,11 +70,15 @@ def screen_file(
 ) -> ScreenRun:
     """Screen ``in_path`` into ``out`` as :func:`exportcheck.screen.batch.screen_table` and the
     ``screen-batch`` command would."""
+    from exportcheck.determine.batch_io import sniff_csv
     from exportcheck.screen.batch import check_options
 
     kind = frames.input_kind(in_path)
+    if kind == "csv":
+        sniff_csv(in_path)  # UTF-16, ';'-separated: refused as in one process
+    head = frames.empty(in_path, kind)
     name_column, country_column, dob_column = check_options(
-        frames.empty(in_path, kind).columns, name_column, country_column, dob_column, threshold)
+        head.columns, name_column, country_column, dob_column, threshold, schema=head.schema)
     run = ScreenRun(lists_version=client.submit(_lists_version, spec).result())
     pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
     opts = {"threshold": threshold, "lists": lists}

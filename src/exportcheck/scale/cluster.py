@@ -63,7 +63,8 @@ def connect(target: str, *, n_workers: int | None = None) -> Iterator[Client]:
                 "(check the address, or unset EXPORTCHECK_DASK_SCHEDULER to run in one process)"
             ) from None
         try:
-            yield client
+            with _cluster_failures(f"at {target}"):
+                yield client
         finally:
             client.close()
         return
@@ -76,10 +77,37 @@ def connect(target: str, *, n_workers: int | None = None) -> Iterator[Client]:
     )
     client = Client(cluster)
     try:
-        yield client
+        with _cluster_failures("of the local cluster"):
+            yield client
     finally:
         client.close()
         cluster.close()
+
+
+@contextmanager
+def _cluster_failures(where: str) -> Iterator[None]:
+    """The cluster (``where``: "at ADDRESS") failing under a run, as one ``error:`` line
+    rather than Dask's traceback: the scheduler lost, or a worker that died on a partition as
+    often as the scheduler allows (out of memory, killed). The outputs are written through
+    temporary files, so none is left half-written and an earlier one stays as it was."""
+    from distributed import KilledWorker
+    from distributed.client import FutureCancelledError
+    from distributed.comm.core import CommClosedError
+
+    try:
+        yield
+    except (FutureCancelledError, CommClosedError) as exc:
+        why = getattr(exc, "reason", None) or str(exc).split("\n")[0] or type(exc).__name__
+        raise SchedulerUnavailable(
+            f"lost the Dask scheduler {where} during the run ({why}); nothing was written "
+            "(an earlier output is left as it was): run it again"
+        ) from None
+    except KilledWorker:
+        raise SchedulerUnavailable(
+            f"a Dask worker {where} died on the same partition as often as the scheduler "
+            "allows (out of memory, or killed?); nothing was written: give a smaller "
+            "--partition-rows, or workers more memory, and run it again"
+        ) from None
 
 
 def worker_count(client: Client) -> int:

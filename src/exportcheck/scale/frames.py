@@ -46,14 +46,15 @@ class Piece:
 
 
 def input_kind(path: Path, *, csv_suffixes: tuple[str, ...] | None = None) -> str:
-    """``"parquet"`` or ``"csv"`` by extension. ``csv_suffixes`` None: anything not Parquet
-    is read as CSV (screen-batch); else only those suffixes are (batch, impact)."""
+    """``"parquet"`` or ``"csv"`` by extension. ``csv_suffixes`` None: ``.pq`` is Parquet too
+    and anything else is read as CSV (screen-batch); else only those suffixes and ``.parquet``
+    are read (batch, impact), as their one-process reader does."""
     if not path.exists():
         raise InvalidInput(f"input file {path} does not exist")
     if path.is_dir():
         raise InvalidInput(f"input file {path} is a folder: give a .csv or .parquet file")
     suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
+    if suffix == ".parquet" or (suffix == ".pq" and csv_suffixes is None):
         return "parquet"
     if csv_suffixes is None or suffix in csv_suffixes:
         return "csv"
@@ -167,14 +168,19 @@ def _load(piece: Piece) -> pl.DataFrame:
 def read_parts(client: Client, path: Path, kind: str, rows_per_partition: int
                ) -> list[Delayed]:
     """The input's partitions as Dask tasks giving polars frames with ``_row``; a CSV's rows
-    are counted on the workers first so that each partition knows where it starts."""
+    are counted on the workers first so that each partition knows where it starts.
+
+    The path is made absolute: a scheduler's workers do not run in the client's folder (a
+    message still names the file as the user did, as in one process)."""
     import dask
 
-    pieces = plan(path, kind, rows_per_partition)
+    absolute = path.resolve()
+    pieces = plan(absolute, kind, rows_per_partition)
     if kind == "csv":
         counts = client.gather(client.map(count_rows, pieces, pure=False))
         if problem := next((c for c in counts if isinstance(c, str)), None):
-            raise InvalidInput(problem)
+            raise InvalidInput(problem.replace(f"cannot read {absolute}:",
+                                               f"cannot read {path}:", 1))
         starts = [0]
         for n in counts[:-1]:
             starts.append(starts[-1] + n)

@@ -231,8 +231,9 @@ def impact_file(
         versions = client.submit(_versions, job).result()
         party_result = (client.submit(_party_impact, parties, job).result()
                         if parties is not None else None)
-        licence_party_rows = (client.submit(_licence_party_impact, database_url, d_old, d_new,
-                                            job).result()
+        licence_party_rows = (client.submit(_licence_party_impact,
+                                            workers.worker_database_url(database_url),
+                                            d_old, d_new, job).result()
                               if parties is not None and database_url is not None else None)
         lines = pl.read_parquet(lines_file)
         summary, licences, party_table = build_summary(

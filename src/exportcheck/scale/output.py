@@ -137,6 +137,13 @@ class TableWriter:
             self._file = None
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it, so set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_ordered(parts: Iterable[pl.DataFrame], out: Path) -> int:
     """Write ``parts`` to ``out`` through a temporary file beside it, replaced into place at the
     end: a failed run never leaves half an output. Returns the number of rows."""
@@ -144,6 +151,8 @@ def write_ordered(parts: Iterable[pl.DataFrame], out: Path) -> int:
     os.close(fd)
     writer = TableWriter(Path(tmp))
     try:
+        # mkstemp makes it owner-only; the output gets the mode a plain write would give it
+        os.chmod(tmp, 0o666 & ~_umask())
         for part in parts:
             writer.write(part)
         writer.close()

@@ -87,6 +87,26 @@ def load_counts() -> dict[str, int]:
     return dict(_loads)
 
 
+def worker_database_url(url: str) -> str:
+    """``url`` with a relative SQLite file made absolute, as the client resolves it: a worker
+    runs in its own folder, where the same relative path names another file, or a new, empty
+    one (no lists, no licences: an all-clear). Other URLs are returned as given."""
+    from sqlalchemy.engine import make_url
+
+    from exportcheck.db.engine import normalise_url
+
+    try:
+        parsed = make_url(normalise_url(url))
+    except Exception:  # not a URL: opening it reports that
+        return url
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return url
+    path = Path(parsed.database).expanduser()
+    if path.is_absolute() or parsed.database.startswith("file:"):
+        return url
+    return parsed.set(database=str(path.resolve())).render_as_string(hide_password=False)
+
+
 def _stamp(url: str) -> tuple:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -108,7 +128,7 @@ def default_screener_spec() -> ScreenerSpec:
     from exportcheck.screen import default_screener
     from exportcheck.settings import get_settings
 
-    url = get_settings().effective_database_url
+    url = worker_database_url(get_settings().effective_database_url)
     stamp = _stamp(url)
     if not stamp[0]:
         default_screener()  # logs the sample-lists warning, as the single-process path does
@@ -121,7 +141,7 @@ def versions_screener_spec(ids: str) -> ScreenerSpec:
     from exportcheck.settings import get_settings
 
     parse_version_ids(ids)  # a malformed list of ids fails here, before the cluster starts
-    url = get_settings().effective_database_url
+    url = worker_database_url(get_settings().effective_database_url)
     return ScreenerSpec(url=url, versions=ids, stamp=_stamp(url))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -61,11 +61,14 @@ def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> lis
 
 
 def check_options(columns: Sequence[str], name_column: str, country_column: str | None,
-                  dob_column: str | None, threshold: float | None
+                  dob_column: str | None, threshold: float | None, *,
+                  schema: Mapping[str, pl.DataType] | None = None
                   ) -> tuple[str, str | None, str | None]:
     """Refuse a bad threshold or a missing column before any row is screened; the columns as
     the file names them. A column is found as ``batch`` finds order columns: ignoring case,
-    spaces, hyphens and underscores ("--name-column name" reads "Name")."""
+    spaces, hyphens and underscores ("--name-column name" reads "Name"). With the input's
+    ``schema``, a column of lists or structs (a Parquet export) is refused by name: read as
+    text, it would fail in a polars traceback."""
     from exportcheck.determine.batch_io import fold
 
     if threshold is not None and not 0 <= float(threshold) <= 100:
@@ -81,7 +84,12 @@ def check_options(columns: Sequence[str], name_column: str, country_column: str 
 
     name = find(name_column)
     assert name is not None
-    return name, find(country_column), find(dob_column)
+    found = name, find(country_column), find(dob_column)
+    for col in found:
+        dtype = schema.get(col) if schema is not None and col else None
+        if dtype is not None and (dtype.is_nested() or dtype == pl.Object):
+            raise InvalidInput(f"column {col!r} must hold text, not {dtype}")
+    return found
 
 
 def row_tuples(df: pl.DataFrame, name_column: str, country_column: str | None = None,
@@ -102,14 +110,22 @@ def results_frame(results: list[dict]) -> pl.DataFrame:
 
 
 def read_table(path: Path) -> pl.DataFrame:
+    """A names file, Parquet or else CSV (every column as text). A CSV file is checked as
+    ``batch`` checks an order file, with the same messages as the Dask path: UTF-16 or ';'
+    text is refused, and a line that is not UTF-8 or has too many fields is named."""
+    from exportcheck.determine.batch_io import read_error, sniff_csv
+
     if not path.exists():
         raise InvalidInput(f"input file not found: {path}")
+    parquet = path.suffix.lower() in (".parquet", ".pq")
+    if not parquet:
+        sniff_csv(path)
     try:
-        if path.suffix.lower() in (".parquet", ".pq"):
+        if parquet:
             return pl.read_parquet(path)
         return pl.read_csv(path, infer_schema_length=0)
     except Exception as exc:  # polars raises many kinds
-        raise InvalidInput(f"cannot read {path} as {path.suffix or 'CSV'}: {exc}") from exc
+        raise InvalidInput(read_error(path, exc, csv_file=not parquet)) from None
 
 
 def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | None = None,
@@ -121,7 +137,7 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
 
     Each output row carries ``lists_version`` (``samples:...`` for the bundled demo lists)."""
     name_column, country_column, dob_column = check_options(
-        df.columns, name_column, country_column, dob_column, threshold)
+        df.columns, name_column, country_column, dob_column, threshold, schema=df.schema)
     global _worker, _worker_opts
     _worker = screener or default_screener()
     # the default threshold read once, not from the environment on every row
