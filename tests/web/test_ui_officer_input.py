@@ -3,6 +3,7 @@ Check form make of text typed as a person types it."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -70,3 +71,14 @@ def test_a_year_typed_long_into_a_date_box_is_named_in_the_boxs_terms(officer,  
     _, message = under_box(page, box)
     assert "62020-03-01 is not a date" in message and "a year has 4 digits" in message
     assert "YYYY-MM-DD" not in message
+
+
+def test_a_headquarters_typed_as_a_name_is_kept_and_answered_with_its_code(
+        officer) -> None:  # noqa: F811
+    # the box cut "Singapore" to "Singapor" as it was typed, and the error gave no code
+    page = html.unescape(post_check(officer, item="3A090.a", destination="MY",
+                                    date="2024-06-01", headquarters="Singapore"))
+    assert "unknown headquarters country 'Singapore': use an ISO 3166-1 alpha-2 code " \
+           "('Singapore' is SG)" in page
+    box = re.search(r'<input name="headquarters"[^>]*>', page)[0]
+    assert 'value="Singapore"' in box and "maxlength" not in box

@@ -41,9 +41,14 @@ def check_facts(facts: TransactionFacts | None, snap: Snapshot) -> TransactionFa
                            f"{type(facts).__name__}: TransactionFacts(**facts) reads a dict")
     hq = (facts.headquarters or "").strip().upper() or None
     if hq is not None and not (_CODE.match(hq) and (hq in snap.destinations or hq == "US")):
+        from exportcheck.screen.countries import code_for_name
+
+        code = code_for_name(facts.headquarters)
+        hint = (f"{facts.headquarters.strip()!r} is {code}" if code and code in snap.destinations
+                else "such as GB, CN or US")
         raise InvalidInput(
             f"unknown headquarters country {facts.headquarters!r}: use an ISO 3166-1 alpha-2 "
-            "code such as GB, CN or US"
+            f"code ({hint})"
         )
     symbols = frozenset(x.strip().upper() for x in facts.conditions_met if x.strip())
     # the fact-based ones, and STA, which a 740.2 restriction lets through on the exporter's
