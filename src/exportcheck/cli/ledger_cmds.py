@@ -458,8 +458,9 @@ def verify(anchor: list[str] = typer.Option([], "--anchor",
         if len(result.state_mismatches) > 1:
             console.print(f"{len(result.state_mismatches) - 1} further mismatch(es); "
                           "--json lists them all")
-    else:
-        console.print(f"[red]BROKEN[/] at entry #{result.first_bad}: {result.problem}")
+    else:  # no entry to name when the chain itself cannot be read (ledger.storagecheck)
+        at = "" if result.first_bad is None else f" at entry #{result.first_bad}"
+        console.print(f"[red]BROKEN[/]{at}: {result.problem}")
     for note in result.unverifiable if not as_json else []:
         console.print(f"[yellow]not checked[/]: entry {note}")
     for m in mismatches if not as_json else []:
@@ -520,8 +521,9 @@ def export(from_: str | None = typer.Option(None, "--from", help="first day, YYY
 
 def _broken_trail_warning(status: dict[str, Any]) -> None:
     """One line on stderr: the export holds a trail that does not verify."""
-    if status["first_bad"] is not None and status["table"] is None:
-        what = f"BROKEN at entry #{status['first_bad']}: {status['problem']}"
+    if status["table"] is None and status["problem"]:
+        at = "" if status["first_bad"] is None else f" at entry #{status['first_bad']}"
+        what = f"BROKEN{at}: {status['problem']}"
     elif status["table"] is not None:
         what = f"TAMPERED: {status['problem']}"
     else:

@@ -39,8 +39,15 @@ from exportcheck.ledger import (
     reversals,
     shipments,
     statecheck,
+    storagecheck,
 )
-from exportcheck.ledger.models import LicenceLine, Shipment, ShipmentLine, ShipmentReversal
+from exportcheck.ledger.models import (
+    AuditHead,
+    LicenceLine,
+    Shipment,
+    ShipmentLine,
+    ShipmentReversal,
+)
 from exportcheck.ledger.schemas import (
     ExceptionShipmentOut,
     LicenceIn,
@@ -431,6 +438,8 @@ class Ledger:
     def seal(self, *, timeout: float = 30.0) -> SealResult:
         """Link every entry committed so far into the hash chain (``exportcheck audit seal``);
         see :meth:`exportcheck.ledger.sealing.Sealer.seal`."""
+        if not self._chain_headed():
+            raise LedgerError(audit.HEAD_MISSING)
         return self.sealer.seal(timeout=timeout)
 
     def verify_audit(self, anchors: Iterable[tuple[int, str]] = (), *,
@@ -439,13 +448,23 @@ class Ledger:
         the ledger tables agree with it: the first edited, deleted or inserted licence, line,
         party, status, policy-event, shipment or shipment-line row is reported with the audit
         entry it contradicts."""
+        anchors = list(anchors)
+        audit.anchors_by_entry(anchors)  # a mistyped anchor is refused before anything is sealed
         if seal:
-            self.seal(timeout=5.0)
-        with self._read() as s:
-            result = audit.verify(s, anchors)
-            if not result.ok or not state:
-                return result
-            check = statecheck.check_state(s)
+            self._seal_if_headed()
+        result = None
+        try:
+            with self._read() as s:
+                result = audit.verify(s, anchors)
+                if not result.ok or not state:
+                    return result
+                check = statecheck.check_state(s)
+        except storagecheck.READ_ERRORS:  # a value edited into one its column cannot hold
+            with self._read() as s:
+                named = storagecheck.verify_result(s, result)
+            if named is None:
+                raise
+            return named
         result.state_checked = True
         result.unverifiable = check.unverifiable
         result.state_mismatches = [m.message() for m in
@@ -456,6 +475,17 @@ class Ledger:
             result.first_bad, result.table, result.row = first.seq, first.table, first.row
             result.problem = f"table does not match the audit trail: {first.message()}"
         return result
+
+    def _chain_headed(self) -> bool:
+        """Whether the chain head row exists (only a hand edit deletes it)."""
+        with self._read() as s:
+            return s.scalar(select(func.count()).select_from(AuditHead)) > 0
+
+    def _seal_if_headed(self) -> None:
+        """Seal before a check or an export, unless the chain head row was deleted: then
+        there is nothing to link to, and ``verify`` says so instead."""
+        if self._chain_headed():
+            self.sealer.seal(timeout=5.0)
 
     def audit_entries(self, **filters: Any) -> tuple[list[audit.AuditEntry], int]:
         """A page of audit entries; see :func:`exportcheck.ledger.audit.query`."""
@@ -478,7 +508,7 @@ class Ledger:
         says whether it verifies (``status``, default :meth:`trail_status`): a tampered trail
         must not travel as if it were sound."""
         audit.check_export(fmt, start, end)  # before anything is sealed or written
-        self.seal(timeout=5.0)  # export chain links, not just content hashes
+        self._seal_if_headed()  # export chain links, not just content hashes
         if status is None and fmt == "json":
             status = self.trail_status(seal=False)
         with self._read() as s:
@@ -499,7 +529,9 @@ class Ledger:
         with self._read() as s:
             sums, qty = drawn(ShipmentLine.value_cents), drawn(ShipmentLine.qty_milli)
             bad = []
-            for ln in s.execute(select(LicenceLine)).scalars():
+            # only the drawn totals: a row edited elsewhere is named by verify_audit, not here
+            for ln in s.execute(select(LicenceLine.id, LicenceLine.shipped_value_cents,
+                                       LicenceLine.shipped_qty_milli)):
                 v, q = int(sums.get(ln.id) or 0), int(qty.get(ln.id) or 0)
                 if (v, q) != (ln.shipped_value_cents, ln.shipped_qty_milli):
                     bad.append(f"licence line {ln.id}: drawn {ln.shipped_value_cents} cents / "

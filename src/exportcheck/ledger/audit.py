@@ -26,6 +26,7 @@ import enum
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -304,12 +305,31 @@ class VerifyResult:
                 "state_mismatches": self.state_mismatches, "unverifiable": self.unverifiable}
 
 
+#: an anchor as ``audit verify`` and ``audit seal`` print it: an entry number from 1 (ASCII
+#: digits only: ``str.isdigit`` also takes "²", which ``int`` refuses) and a SHA-256 in hex
+_ANCHOR = re.compile(r"\s*([0-9]+)\s*:\s*([0-9a-fA-F]{64})\s*")
+
+
 def parse_anchor(anchor: str) -> tuple[int, str]:
-    """``"123:abcd..."`` -> ``(123, "abcd...")``."""
-    seq, sep, digest = anchor.partition(":")
-    if not sep or not seq.strip().isdigit() or len(digest.strip()) != 64:
-        raise InvalidInput(f"anchor must look like SEQ:SHA256HEX (64 hex digits), got {anchor!r}")
-    return int(seq), digest.strip().lower()
+    """``"123:abcd..."`` -> ``(123, "abcd...")``. A mistyped anchor is refused here: checked
+    against the chain, it would be reported as a rewritten log."""
+    m = _ANCHOR.fullmatch(anchor)
+    if m is None or int(m[1]) < 1:
+        raise InvalidInput(f"anchor must look like SEQ:SHA256HEX (an entry number from 1, "
+                           f"64 hex digits), got {anchor!r}")
+    return int(m[1]), m[2].lower()
+
+
+def anchors_by_entry(anchors: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """``{seq: hash}`` of the anchors; two different hashes for one entry are refused (one of
+    them was mistyped, and keeping either would leave the other unchecked)."""
+    out: dict[int, str] = {}
+    for seq, digest in anchors:
+        digest = digest.lower()
+        if out.setdefault(seq, digest) != digest:
+            raise InvalidInput(f"two anchors for entry #{seq} disagree ({out[seq]} and "
+                               f"{digest}): give the one recorded for it")
+    return out
 
 
 def _orphan_seals(session: Session) -> list[int]:
@@ -317,6 +337,10 @@ def _orphan_seals(session: Session) -> list[int]:
     return list(session.execute(
         select(_SEAL.c.seq).outerjoin(_LOG, _LOG.c.seq == _SEAL.c.seq)
         .where(_LOG.c.seq.is_(None)).order_by(_SEAL.c.seq).limit(10)).scalars())
+
+
+HEAD_MISSING = ("the chain head (audit_head row 1) is missing (deleted?): the end of the chain "
+                "cannot be checked, and nothing can be sealed until it is restored")
 
 
 def verify(session: Session, anchors: Iterable[tuple[int, str]] = ()) -> VerifyResult:
@@ -328,10 +352,13 @@ def verify(session: Session, anchors: Iterable[tuple[int, str]] = ()) -> VerifyR
     *below* a sealed one cannot come from the sealer (it seals in order, only past entries that
     can no longer commit), so it is reported as inserted.
     """
-    anchor_map = dict(anchors)
-    head_seq, head_hash, legacy = session.execute(
+    anchor_map = anchors_by_entry(anchors)
+    head = session.execute(
         select(AuditHead.seq, AuditHead.hash, AuditHead.legacy_seq).where(AuditHead.id == 1)
-    ).one()
+    ).first()
+    if head is None:  # every ledger has it from its first migration: deleted by hand
+        return VerifyResult(False, 0, 0, "", None, HEAD_MISSING)
+    head_seq, head_hash, legacy = head
     orphans = _orphan_seals(session)
     expected, prev, checked, last_sealed, unsealed = 1, GENESIS_HASH, 0, 0, 0
     first_unsealed: int | None = None
@@ -433,6 +460,16 @@ def check_period(start: dt.date | dt.datetime | None,
                            "the first day comes first")
 
 
+def stored_json(text: str) -> Any:
+    """An entry's stored ``payload``/``versions`` text parsed, or None when it is not JSON:
+    only an edit outside exportcheck makes it so (``verify`` names the entry), and the
+    listings and exports must still show such an entry, as stored, rather than fail."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def _linked(e: AuditEntry, seal_prev: str | None, seal_hash: str | None) -> AuditEntry:
     """The entry as an auditor reads it: ``prev_hash``/``hash`` are its chain link once sealed
     (one rule for every entry); before that, ``''`` and its content hash."""
@@ -529,7 +566,7 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
     out.write('  "entries": [')
     for e in iter_entries(session, start, end):
         row = {f: getattr(e, f) for f in EXPORT_FIELDS}
-        row["payload_parsed"] = json.loads(e.payload)
+        row["payload_parsed"] = stored_json(e.payload)  # None: not JSON (edited)
         out.write(("\n    " if count == 0 else ",\n    ") + json.dumps(row, ensure_ascii=False))
         count += 1
     out.write("\n  ]\n}\n")

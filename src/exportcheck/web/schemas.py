@@ -330,6 +330,8 @@ class AuditEntryOut(BaseModel):
 class VerifyOut(BaseModel):
     ok: bool
     checked: int
+    #: entries committed but not sealed into the chain yet (content hash checked only)
+    unsealed: int = 0
     head_seq: int
     head_hash: str
     first_bad: int | None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from exportcheck.ledger.audit import parse_anchor, stored_json
 from exportcheck.web.deps import Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.routers.ledger import LedgerDep
@@ -43,8 +43,14 @@ router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_
 
 
 def entry_out(e) -> AuditEntryOut:
+    """An entry with its payload and versions parsed; a text that is not JSON (edited outside
+    exportcheck) is given as the stored string, where a sound entry has an object."""
+    def parsed(text: str) -> Any:
+        value = stored_json(text)
+        return text if value is None else value
+
     return AuditEntryOut(seq=e.seq, recorded_at=e.recorded_at, actor=e.actor, kind=e.kind,
-                         payload=json.loads(e.payload), versions=json.loads(e.versions),
+                         payload=parsed(e.payload), versions=parsed(e.versions),
                          prev_hash=e.prev_hash, hash=e.hash)
 
 
@@ -65,11 +71,16 @@ def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(pa
 
 
 @router.post("/verify", response_model=VerifyOut, summary="Verify the audit chain",
-             responses=problem_responses(413))
-def verify(user: Viewer, led: LedgerDep) -> VerifyOut:
+             responses=problem_responses(400, 413))
+def verify(user: Viewer, led: LedgerDep,
+           anchor: Annotated[list[str] | None, Query(max_length=64)] = None) -> VerifyOut:
     """Recompute the hash chain, then check the ledger tables against it; reports the first
-    entry or row that was edited, deleted, inserted or reordered."""
-    return VerifyOut(**led.verify_audit().as_dict())
+    entry or row that was edited, deleted, inserted or reordered. ``anchor`` (``SEQ:HASH``,
+    repeatable): a head recorded earlier outside the database, as ``audit verify --anchor``;
+    only an anchor shows entries deleted from the end with the chain head rewritten to
+    match, or a log re-hashed from the start."""
+    anchors = [parse_anchor(a) for a in anchor or ()]
+    return VerifyOut(**led.verify_audit(anchors).as_dict())
 
 
 @router.get("/export", summary="Export the audit trail (JSON or CSV) for an auditor",

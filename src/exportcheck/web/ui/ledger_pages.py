@@ -16,6 +16,7 @@ from exportcheck.accounts import Principal
 from exportcheck.api import default_screener
 from exportcheck.errors import ExportCheckError, NotFound
 from exportcheck.ledger.api import Ledger
+from exportcheck.ledger.audit import stored_json
 from exportcheck.ledger.schemas import BLOCKING, LicenceOut, ReversalRequest, ShipmentIn
 from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.web.deps import accounts
@@ -286,7 +287,10 @@ _KEYS = ("reason", "outcome", "item", "destination", "licence_number", "number",
 
 
 def _summary(payload: str) -> str:
-    data = json.loads(payload)
+    data = stored_json(payload)
+    if data is None:  # edited outside exportcheck: show what is stored, not an error page
+        text = f"not JSON (edited?): {payload}"
+        return text if len(text) <= 240 else text[:239] + "…"
     if isinstance(data, dict):
         request = data.get("request") if isinstance(data.get("request"), dict) else {}
         shown = {k: v for k in _KEYS for v in [data.get(k, request.get(k))]
