@@ -144,3 +144,12 @@ def test_smic_shanghai_registered_name_finds_its_entry() -> None:
     hit = _screener(smic).screen("中芯國際集成電路製造（上海）有限公司")[0]
     assert hit.entry_id == "smic" and hit.score == 100.0
     assert any("curated table" in line and "smics.com" in line for line in hit.explanation)
+
+
+def test_a_japanese_name_with_kana_is_one_name() -> None:
+    """Kanji and kana make one Japanese name: "近藤 あすか" read as its kanji alone was
+    "Jin Teng", an exact hit on SDN "JIN TENG" (a held-out Faker ja_JP name)."""
+    s = _screener(ListEntry(list="SDN", entry_id="jt", name="JIN TENG", kind="person"))
+    assert bilingual_parts("近藤 あすか") is None and bilingual_parts("김 李") is None
+    assert s.screen("近藤 あすか") == [] and s.screen("近藤 さゆり") == []
+    assert bilingual_parts("近藤 (Kondo)") == ("近藤", "Kondo")  # a Latin half still splits

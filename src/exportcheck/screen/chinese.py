@@ -11,6 +11,7 @@ the same forms (OpenCC).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from exportcheck.screen.normalize import HAN_RE, NameForm, fold_text, latin_form, name_data
@@ -247,6 +248,8 @@ def bilingual_parts(name: str) -> tuple[str, str] | None:
     han, before, after = name[first:last], name[:first], name[last:]
     if any(ch.isalpha() and not HAN_RE.match(ch) for ch in han):
         return None
+    if not (_latin_or_none(before) and _latin_or_none(after)):
+        return None  # kana ("近藤 あすか" is one Japanese name), Hangul, Cyrillic ...
     latin_before = any(ch.isalpha() for ch in before)
     latin_after = any(ch.isalpha() for ch in after)
     if latin_before == latin_after:  # no Latin name, or one on either side
@@ -257,6 +260,11 @@ def bilingual_parts(name: str) -> tuple[str, str] | None:
         return None
     latin = latin.strip(_BILINGUAL_EDGE)
     return (han, latin) if latin else None
+
+
+def _latin_or_none(text: str) -> bool:
+    """Every letter of ``text`` is a Latin one (or it has none)."""
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
 
 
 def bilingual_readings(name: str, forms: tuple[NameForm, ...],
