@@ -284,8 +284,6 @@ def _item_signature(item: str, rs: RuleSet) -> tuple:
     for entry in (e for e in rs.rows("ccl") if e.eccn == code):
         if paragraph_problem(entry, para):
             return (item,)  # its error message names the paragraph
-        if not entry.paragraphs:
-            return (item,)  # "9D004.g: paragraph not checked" names it among the caveats
         sig.append(tuple((scope_applies(probe, line.scope), not_classified_to(probe, line.scope))  # type: ignore[arg-type]
                          for line in entry.controls))
         sig.append(lvs_limit(probe, entry))  # type: ignore[arg-type]
@@ -326,8 +324,13 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     date reach the caveats). A text that cannot be read is kept, so its lines report the error.
     """
     rules = rs.rows("end_use_rules")
-    # the types a rule reaches and those it leaves out (746.3(a)(4): not the Government of Iraq)
-    relevant = sorted({t for r in rules for t in (*r.end_user_types, *r.exempt_end_user_types)})
+    # the types a rule reaches, and those a rule leaves out (746.3(a)(4): not the Government of
+    # Iraq), which matter only where that rule reaches: elsewhere they read as civil
+    reached = {t for r in rules for t in r.end_user_types}
+    exempt = {t for r in rules for t in r.exempt_end_user_types} - reached
+    where = {c for r in rules if r.exempt_end_user_types for c in r.countries}
+    anywhere = any(r.groups or not r.countries for r in rules if r.exempt_end_user_types)
+    relevant = sorted(reached | exempt)
     valid = [t.value for t in EndUserType]
 
     known = end_use_terms(rs)
@@ -361,7 +364,13 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
         .otherwise(pl.col("end_user_type"))
         .alias("_utype"),
     )
-    return df.join(pairs, on=["end_user", "end_user_type"], how="left", nulls_equal=True)
+    df = df.join(pairs, on=["end_user", "end_user_type"], how="left", nulls_equal=True)
+    if exempt and not anywhere:
+        df = df.with_columns(
+            pl.when(pl.col("_utype").is_in(sorted(exempt))
+                    & ~pl.col("destination").str.to_uppercase().is_in(sorted(where)))
+            .then(pl.lit("civil")).otherwise(pl.col("_utype")).alias("_utype"))
+    return df
 
 
 def _collapse_parties(

@@ -67,10 +67,14 @@ def end_use(ctx: Context) -> None:
         terms = snap.cache["end_use_terms"] = tuple(dict.fromkeys(
             k for r in snap.end_use_rules for k in r.end_use_keywords))
     uses = end_use_named(stated, terms) if stated else []
-    for rule in snap.end_use_rules:
-        if (rule.countries or rule.groups) and not in_set(
-                snap, ctx.ear_destination, rule.countries, rule.groups):
-            continue
+    key = ("end_use_rules_at", ctx.ear_destination)
+    rules = snap.cache.get(key)
+    if rules is None:  # the rules that reach the destination that day, once per snapshot
+        rules = snap.cache[key] = [
+            r for r in snap.end_use_rules
+            if not (r.countries or r.groups)
+            or in_set(snap, ctx.ear_destination, r.countries, r.groups)]
+    for rule in rules:
         items_ok, why_items = _items_covered(ctx, rule.items)
         by_user = ctx.end_user_type.value in rule.end_user_types
         by_use = next((k for k in rule.end_use_keywords if k in uses), None)

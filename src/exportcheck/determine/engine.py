@@ -295,7 +295,9 @@ def _paragraph_unchecked(ctx: Context) -> None:
     entry = ctx.snapshot.ccl[ctx.item.code]
     if ctx.item.paragraph and not entry.paragraphs:
         ctx.note(
-            f"{ctx.item.label}: paragraph not checked",
+            # the entry, not the paragraph, names the rule: the caveat it makes is then the
+            # same for every paragraph of the entry, and a batch decides them as one key
+            f"{entry.eccn}: paragraph not checked",
             entry,
             False,
             f"the CCL text the rule base holds does not itemise {entry.eccn}'s paragraphs: "

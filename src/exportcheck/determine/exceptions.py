@@ -186,16 +186,24 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
 
 def _paragraph_rows(snap: Snapshot, symbol: str) -> list[s.LicenceExceptionDef]:
     """The rows of ``symbol`` in force: one per authorizing paragraph (STA (c)(1), (c)(2))."""
-    return [r for r in snap.exception_history.get(symbol, ()) if r.in_force(snap.on)]
+    key = ("paragraph_rows", symbol)
+    rows = snap.cache.get(key)
+    if rows is None:  # once per snapshot: a batch asks for every key
+        rows = snap.cache[key] = [r for r in snap.exception_history.get(symbol, ())
+                                  if r.in_force(snap.on)]
+    return rows
 
 
 def _paragraph_row(snap: Snapshot, symbol: str, dest: str) -> s.LicenceExceptionDef:
     """The row of ``symbol`` whose authorizing paragraph reaches ``dest`` (STA: (c)(1) for
     A:5, (c)(2) for A:6); the first row in force when none does."""
-    for row in _paragraph_rows(snap, symbol):
-        if ac.destination_ok(snap, row, dest)[0]:
-            return row
-    return snap.exceptions[symbol]
+    key = ("paragraph_row", symbol, dest)
+    row = snap.cache.get(key)
+    if row is None:
+        row = snap.cache[key] = next(
+            (r for r in _paragraph_rows(snap, symbol) if ac.destination_ok(snap, r, dest)[0]),
+            snap.exceptions[symbol])
+    return row
 
 
 def _destination_ok(
@@ -312,7 +320,7 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
             continue
         if r.item_regex and not re.match(r.item_regex, ctx.item.code):
             continue
-        if r.items and not may_be_among(ctx.item.label, r.items):
+        if r.items and not _among(snap, ctx.item.label, r):
             continue
         if r.reasons and not reasons & set(r.reasons):
             continue
@@ -336,3 +344,13 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
                     f"{r.id}: {r.description}; not usable for {r.usable_for} ({why}) ({r.citation})"
                 )
     return True, ""
+
+
+def _among(snap: Snapshot, label: str, r: s.ExceptionRestriction) -> bool:
+    """:func:`~exportcheck.determine.items.may_be_among` for a restriction's items, once per
+    item and row in a snapshot."""
+    key = ("restriction_items", label, id(r))
+    hit = snap.cache.get(key)
+    if hit is None:
+        hit = snap.cache[key] = may_be_among(label, r.items)
+    return hit

@@ -319,6 +319,16 @@ class RuleSet:
             self._members_ever = {g: frozenset(c) for g, c in members.items()}
         return self._members_ever
 
+    def _named(self, row: Any) -> set[str]:
+        """:func:`named_destinations`, and for an end-use rule of some Country Groups (744.23:
+        Macau and D:5) every destination ever in them: the rule reaches those alone, and a
+        destination's joining or leaving a group is a row naming it. Otherwise such a rule
+        would split every destination's periods."""
+        if isinstance(row, s.EndUseRule) and row.groups:
+            ever = self._ever_members()
+            return set(row.countries).union(*(ever.get(str(g), ()) for g in row.groups))
+        return named_destinations(row)
+
     def _dated_rows(self) -> list[tuple[str, Any, set[str], set[date]]]:
         """(table, row, destinations named, change days) for the rows that change in range."""
         if not hasattr(self, "_dated"):
@@ -333,7 +343,7 @@ class RuleSet:
                     if r.effective_to:
                         bounds.add(r.effective_to + timedelta(days=1))
                     if bounds:
-                        out.append((table, r, named_destinations(r), bounds))
+                        out.append((table, r, self._named(r), bounds))
             self._dated = out
         return self._dated
 
