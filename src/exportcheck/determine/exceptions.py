@@ -311,13 +311,7 @@ def _reasons_ok(ctx: Context, definition: s.LicenceExceptionDef) -> tuple[bool, 
 def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
     snap = ctx.snapshot
     reasons = {_base(r.reason) for r in ctx.requirements}
-    for r in snap.restrictions:
-        if r.destinations and ctx.ear_destination not in r.destinations:
-            continue
-        if ctx.ear_destination in r.exclude_destinations:
-            continue
-        if r.groups and not any(snap.in_group(ctx.ear_destination, g) for g in r.groups):
-            continue
+    for r in _restrictions_at(snap, ctx.ear_destination):
         if r.item_regex and not re.match(r.item_regex, ctx.item.code):
             continue
         if r.items and not _among(snap, ctx.item.label, r):
@@ -344,6 +338,20 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
                     f"{r.id}: {r.description}; not usable for {r.usable_for} ({why}) ({r.citation})"
                 )
     return True, ""
+
+
+def _restrictions_at(snap: Snapshot, dest: str) -> list[s.ExceptionRestriction]:
+    """The day's 740.2 restrictions whose destinations, exclusions and Country Groups reach
+    ``dest``, once per snapshot and destination."""
+    key = ("restrictions_at", dest)
+    rows = snap.cache.get(key)
+    if rows is None:
+        rows = snap.cache[key] = [
+            r for r in snap.restrictions
+            if not (r.destinations and dest not in r.destinations)
+            and dest not in r.exclude_destinations
+            and not (r.groups and not any(snap.in_group(dest, g) for g in r.groups))]
+    return rows
 
 
 def _among(snap: Snapshot, label: str, r: s.ExceptionRestriction) -> bool:
