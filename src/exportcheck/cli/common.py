@@ -139,17 +139,9 @@ def _plain_path(db: str) -> None:
 
 def _sqlite_file(db: str) -> Path | None:
     """The file a ``sqlite:///`` URL names (None for anything else, or an in-memory one)."""
-    from sqlalchemy.engine import make_url
+    from exportcheck.db.engine import sqlite_file
 
-    from exportcheck.db.engine import normalise_url
-
-    try:
-        url = make_url(normalise_url(db))
-    except Exception:  # not a URL: opening it reports that
-        return None
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database).expanduser()
+    return sqlite_file(db)
 
 
 def recording_database(db: str | None) -> str | None:

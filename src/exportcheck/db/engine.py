@@ -40,6 +40,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a ``sqlite:///`` URL names, as written (relative or ``~``-expanded); None for
+    anything else, an in-memory database, or text that is not a URL (opening it says so)."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except Exception:  # sqlalchemy.exc.ArgumentError
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def masked_url(url: str | None) -> str:
     """``url`` (or the configured database) with any password replaced by ``***``: safe to
     print in an error message."""

@@ -93,17 +93,12 @@ def worker_database_url(url: str) -> str:
     one (no lists, no licences: an all-clear). Other URLs are returned as given."""
     from sqlalchemy.engine import make_url
 
-    from exportcheck.db.engine import normalise_url
+    from exportcheck.db.engine import normalise_url, sqlite_file
 
-    try:
-        parsed = make_url(normalise_url(url))
-    except Exception:  # not a URL: opening it reports that
+    path = sqlite_file(url)
+    if path is None or path.is_absolute() or str(path).startswith("file:"):
         return url
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return url
-    path = Path(parsed.database).expanduser()
-    if path.is_absolute() or parsed.database.startswith("file:"):
-        return url
+    parsed = make_url(normalise_url(url))
     return parsed.set(database=str(path.resolve())).render_as_string(hide_password=False)
 
 
