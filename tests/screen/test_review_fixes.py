@@ -328,3 +328,23 @@ def test_a_name_with_a_word_of_its_own_is_screened(name: str) -> None:
     from exportcheck.screen import Screener
 
     assert isinstance(Screener.from_samples().screen(name), list)
+
+
+def test_rescreen_screens_a_party_stored_since_the_last_one_against_every_entry(
+        engine: Engine, small_lists: Path) -> None:
+    """A party stored after the last rescreen was checked against the changed entries only:
+    "Vladimir Putin" added today, SDN 35096 unchanged, was never reported."""
+    store.load_lists([small_lists / "ofac" / "sdn.csv"], engine=engine)
+    store.add_party("Jane Q. Unlisted", engine=engine)
+    assert store.rescreen(engine).new_hits == []
+    store.add_party("Vladimir Putin", engine=engine)
+    store.add_party("Carrie Lam", country="HK", engine=engine)
+    store.record_disposition("Carrie Lam", "SDN", "29249", user="alice", country="HK",
+                             reason="a namesake, passport checked", engine=engine)
+    rep = store.rescreen(engine)
+    assert rep.changed_entries == {"ofac-sdn": 0} and rep.first_screened == 2
+    found = {(p, h.entry_id) for p, h in rep.new_hits}
+    assert ("Vladimir Putin", "35096") in found
+    assert not any(p in ("Carrie Lam", "Jane Q. Unlisted") for p, _ in found)  # cleared
+    again = store.rescreen(engine)
+    assert again.new_hits == [] and again.first_screened == 0

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from exportcheck.db import get_engine, session_factory
-from exportcheck.errors import ListDataError, NotFound
+from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.screen import store
 from exportcheck.screen.parsers import load_paths
 
@@ -173,3 +173,13 @@ def test_concurrent_adds_of_one_party_keep_one_row(db_url: str) -> None:
                                                       engine=eng).id, range(16)))
     assert len(ids) == 1
     assert sum(p.name == "Carrie Lam" for p in store.list_parties(eng)) == 1
+
+
+def test_add_party_refuses_an_unknown_kind_and_keeps_nothing(engine: Engine) -> None:
+    """A stored kind every later screen refuses made each ``rescreen`` fail for all parties
+    ("kind 'banana' is not one of ..."), and no command removes a party."""
+    with pytest.raises(InvalidInput, match="kind 'banana' is not one of person, entity"):
+        store.add_party("John Smith", kind="banana", engine=engine)
+    assert store.list_parties(engine) == []
+    # the kinds a screen takes, in any case the user types them
+    assert store.add_party("Jane Roe", kind=" Person ", engine=engine).kind == "person"

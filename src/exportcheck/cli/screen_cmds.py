@@ -264,21 +264,25 @@ def rescreen_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Screen stored parties against the entries changed since the last rescreen (the first
-    one: since each source's previous version); each difference is reported once."""
+    one: since each source's previous version), and parties stored since then against every
+    entry; each difference is reported once."""
     from exportcheck.screen import store
 
     _check_threshold(threshold)
     rep = store.rescreen(threshold=threshold)
     if as_json:
         typer.echo(json.dumps({
-            "parties": rep.parties, "changed_entries": rep.changed_entries,
+            "parties": rep.parties, "first_screened": rep.first_screened,
+            "changed_entries": rep.changed_entries,
             "baseline_versions": rep.baseline, "list_versions": rep.versions,
             "new_hits": [{"party": p, **h.model_dump(mode="json")} for p, h in rep.new_hits],
             "removed_hits": [{"party": p, **h.model_dump(mode="json")}
                              for p, h in rep.removed_hits]}, ensure_ascii=False, indent=2))
         return
-    console.print(f"{rep.parties} parties; changed entries since the last rescreen "
-                  f"(list versions {rep.baseline} -> {rep.versions}): {rep.changed_entries}")
+    console.print(f"{rep.parties} parties ({rep.first_screened} stored since the last "
+                  "rescreen, screened against every entry); changed entries since the last "
+                  f"rescreen (list versions {rep.baseline} -> {rep.versions}): "
+                  f"{rep.changed_entries}")
     for title, items in (("new hits", rep.new_hits), ("removed hits", rep.removed_hits)):
         t = Table("party", "score", "list", "entry", "matched name", title=title)
         for p, h in items:

@@ -24,10 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
+from exportcheck.db.base import as_utc
 from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.dispositions import DECISIONS, Disposition, party_identity
-from exportcheck.screen.entries import ListEntry, ParsedList, bulk_allocation
+from exportcheck.screen.entries import KINDS, ListEntry, ParsedList, bulk_allocation
 from exportcheck.screen.models import (
     DispositionRow,
     ListEntryRow,
@@ -327,9 +328,11 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
 
     The identity is the one dispositions bind to (:func:`party_identity`): the order-free name,
     country and date of birth, a missing value being a value of its own. The same name with
-    another country or date of birth is another party, kept alongside.
+    another country or date of birth is another party, kept alongside. The kind is checked
+    here, as a screen checks it: a stored kind no screen takes would fail every rescreen.
     """
     name = check_name(name)
+    kind = _check_kind(kind)
     key, cc, dob_s = party_identity(name, country, dob)
     ident = identity_key(key, cc, dob_s)
     engine = _engine(engine)
@@ -352,6 +355,15 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _check_kind(kind: str | None) -> str | None:
+    """``kind`` as a screen takes it (one of :data:`KINDS`, any case) or None when not given."""
+    if kind is None or not kind.strip():
+        return None
+    if (folded := kind.strip().lower()) not in KINDS:
+        raise InvalidInput(f"kind {kind.strip()!r} is not one of {', '.join(KINDS)}")
+    return folded
 
 
 def identity_key(key: str, country: str | None, dob: str | None) -> str:
@@ -460,6 +472,9 @@ class RescreenReport:
     parties: int = 0
     baseline: dict[str, int | None] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
+    #: parties stored since the last rescreen (all, on the first): screened against every
+    #: active entry, their hits reported as new (the changed entries alone would miss them)
+    first_screened: int = 0
 
 
 def _entries(session: Session, version_id: int) -> dict[tuple[str, str], tuple[str, dict]]:
@@ -482,7 +497,8 @@ def _side(name: str, copies: dict[str, dict[tuple[str, str], tuple[str, dict]]],
 
 
 def rescreen(engine: Engine | None = None, threshold: float | None = None) -> RescreenReport:
-    """Screen stored parties against the entries changed since the last rescreen.
+    """Screen stored parties against the entries changed since the last rescreen, and the
+    parties stored since then (all, on the first) against every active entry.
 
     The list version of each source a rescreen ran against is recorded; the next rescreen
     compares the active versions with those (the first one: with each source's previous
@@ -518,6 +534,8 @@ def rescreen(engine: Engine | None = None, threshold: float | None = None) -> Re
             keys |= diff
         parties = list(session.scalars(select(ScreenedParty)))
         disps = _dispositions(session)
+        since = as_utc(last.ran_at) if last is not None else None
+        unseen = [p for p in parties if since is None or as_utc(p.created_at) > since]
     active_keys = {k for entries in cur.values() for k in entries}
     report = RescreenReport(changed, parties=len(parties), baseline=baseline,
                             versions={src: v.id for src, v in active.items()})
@@ -532,9 +550,25 @@ def rescreen(engine: Engine | None = None, threshold: float | None = None) -> Re
             report.new_hits += [(p.name, h) for k, h in now.items() if k not in before]
             report.removed_hits += [(p.name, h) for k, h in before.items()
                                     if k not in now and k not in active_keys]
+    if unseen and active:
+        _first_screen(report, unseen, load_screener(engine), threshold)
     with write_session_factory(engine)() as session, session.begin():
         session.add(RescreenRun(versions=report.versions, parties=len(parties)))
     return report
+
+
+def _first_screen(report: RescreenReport, parties: list[ScreenedParty], screener: Screener,
+                  threshold: float | None) -> None:
+    """Screen parties no rescreen has seen against every active entry (with the recorded
+    dispositions): a party stored after the last rescreen, on an entry no list update touches,
+    was never reported ("Vladimir Putin" added today: SDN 35096 unchanged for years)."""
+    reported = {(name, h.list, h.entry_id) for name, h in report.new_hits}
+    for p in parties:
+        hits = screener.screen(p.name, country=p.country, dob=p.dob, kind=p.kind,
+                               threshold=threshold)
+        report.new_hits += [(p.name, h) for h in hits
+                            if (p.name, h.list, h.entry_id) not in reported]
+    report.first_screened = len(parties)
 
 
 def deactivate_all(engine: Engine | None = None) -> None:
