@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from exportcheck.errors import ExportCheckError, InvalidInput, NotFound
+from exportcheck.errors import ExportCheckError, InvalidInput, ListDataError, NotFound
 from exportcheck.web.deps import Admin, Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
@@ -83,9 +83,15 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
     folder = Path(tempfile.mkdtemp(prefix="exportcheck-upload-"))
     try:
         stored: list[Path] = []
+        sent: dict[str, str] = {}  # stored name -> the name the client sent
         for i, f in enumerate(files):
             name = _SAFE_NAME.sub("_", Path(f.filename or f"upload-{i}").name).strip("._")
-            path = folder / (name or f"upload-{i}")
+            name = name or f"upload-{i}"
+            if name in sent:  # stored as one, the later file would silently replace the other
+                raise ListDataError(f"two files named {name} ({sent[name]} and {f.filename}): "
+                                    "load one release at a time")
+            sent[name] = f.filename or name
+            path = folder / name
             with path.open("wb") as out:
                 shutil.copyfileobj(f.file, out)
             stored.append(path)
