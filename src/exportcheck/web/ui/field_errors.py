@@ -7,6 +7,7 @@ under the Value box instead, and the rest of what they typed stays in the form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -84,7 +85,8 @@ def plain(field: str, err: Mapping[str, Any]) -> str:
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "")
         return f"{noun} must be {expected}" if expected else f"{noun} is not one of the choices"
-    if kind == "value_error" and field in DATE_BOXES and "use YYYY-MM-DD" in str(err.get("msg")):
+    if (kind == "value_error" and field in DATE_BOXES and "use YYYY-MM-DD" in str(err.get("msg"))
+            and re.fullmatch(r"\d{5,}-\d\d-\d\d", str(given))):
         # a date picker shows the officer's own order (06/30/2020), never YYYY-MM-DD: what
         # reaches here is a year typed into it as more than 4 digits ("30/06/2020": 62020)
         return (f"{noun} {given!s:.40} is not a date: check the day, month and year in the "
