@@ -11,3 +11,6 @@ def test_security_headers(service, path):
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "SAMEORIGIN"
     assert r.headers["referrer-policy"] == "same-origin"
+    csp = {d.split()[0]: d.split()[1:] for d in r.headers["content-security-policy"].split("; ")}
+    assert csp["frame-ancestors"] == csp["base-uri"] == csp["form-action"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
