@@ -93,6 +93,8 @@ def end_use(ctx: Context) -> None:
             )
             trigger = f"end user is {ctx.end_user_type.value}" if by_user else f"end use {by_use!r}"
             detail = f"{rule.description}: {trigger}; {why_items}"
+        elif not ctx.tracing and rule.start_date_known:
+            continue  # the note would only write the trace (a batch decides untraced)
         elif not items_ok:
             detail = f"{rule.description}: {why_items}"
         elif exempt:
