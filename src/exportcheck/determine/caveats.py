@@ -62,9 +62,7 @@ def _history(ctx: Context) -> list[str]:
     # all but the trace's rules depend on the day's rules, the destinations and the item only:
     # kept per snapshot (a batch asks the same thousands of times)
     key = ("caveats", item.kind, item.code, ctx.ear_destination, ctx.itar_destination)
-    fixed = snap.cache.get(key)
-    if fixed is None:
-        fixed = snap.cache[key] = _fixed(ctx)
+    fixed = snap.memo(key, lambda: _fixed(ctx))
     # sorted: the order rules are consulted in depends on the value (a value over the LVS
     # limit notes LVS before STA, one within it after), and the batch path decides a key at
     # other values than the line's: the same rules must read the same in both paths
@@ -82,9 +80,7 @@ def _fixed(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
     snap = ctx.snapshot
     kind = ctx.item.kind
     key = ("caveats_dest", kind == "usml", kind == "eccn", ctx.ear_destination)
-    dest = snap.cache.get(key)
-    if dest is None:
-        dest = snap.cache[key] = _destination_part(ctx)
+    dest = snap.memo(key, lambda: _destination_part(ctx))
     entry = snap.ccl.get(ctx.item.code) if kind == "eccn" else None
     out = list(dest)
     if entry is not None and not entry.start_date_known:

@@ -69,8 +69,7 @@ class Context:
     end_user_type: EndUserType
     end_use: str
     consignee_name: str | None = None
-    hits: list[ScreeningHit] = field(default_factory=list)
-    #: the same hits with the role of the party that got each ("end user", "consignee")
+    #: the parties' hits, each with the role of the party that got it ("end user", "consignee")
     role_hits: list[tuple[str, ScreeningHit]] = field(default_factory=list)
     party_matches: list[PartyMatch] = field(default_factory=list)
     if_confirmed: IfConfirmed | None = None

@@ -62,18 +62,15 @@ def end_use_named(text: str | None, terms: Iterable[str]) -> list[str]:
 def end_use(ctx: Context) -> None:
     snap = ctx.snapshot
     stated = ctx.end_use.strip()
-    terms = snap.cache.get("end_use_terms")
-    if terms is None:  # the terms of the rules in force that day, once per snapshot
-        terms = snap.cache["end_use_terms"] = tuple(dict.fromkeys(
-            k for r in snap.end_use_rules for k in r.end_use_keywords))
+    # the terms of the rules in force that day
+    terms = snap.memo("end_use_terms", lambda: tuple(dict.fromkeys(
+        k for r in snap.end_use_rules for k in r.end_use_keywords)))
     uses = end_use_named(stated, terms) if stated else []
-    key = ("end_use_rules_at", ctx.ear_destination)
-    rules = snap.cache.get(key)
-    if rules is None:  # the rules that reach the destination that day, once per snapshot
-        rules = snap.cache[key] = [
-            r for r in snap.end_use_rules
-            if not (r.countries or r.groups)
-            or in_set(snap, ctx.ear_destination, r.countries, r.groups)]
+    dest = ctx.ear_destination
+    # the rules that reach the destination that day
+    rules = snap.memo(("end_use_rules_at", dest), lambda: [
+        r for r in snap.end_use_rules
+        if not (r.countries or r.groups) or in_set(snap, dest, r.countries, r.groups)])
     for rule in rules:
         items_ok, why_items = _items_covered(ctx, rule.items)
         by_user = ctx.end_user_type.value in rule.end_user_types

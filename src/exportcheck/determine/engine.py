@@ -57,12 +57,9 @@ def _known(snapshot: Snapshot, code: str) -> bool:
 def _code_hint(snapshot: Snapshot, typed: str) -> str:
     """The code to give for a country typed by name or alpha-3 code ("'Hong Kong' is HK"),
     else examples: a name was refused with no word of the code it stands for."""
-    from exportcheck.screen.countries import code_for_name
+    from exportcheck.screen.countries import code_hint
 
-    code = code_for_name(typed)
-    if code and _known(snapshot, code):
-        return f"{typed.strip()!r} is {code}"
-    return "e.g. HK, CN, DE"
+    return code_hint(typed, lambda code: _known(snapshot, code)) or "e.g. HK, CN, DE"
 
 
 def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
@@ -427,7 +424,7 @@ def _answer(ctx: Context) -> Determination:
         on=ctx.on,
         ruleset_version=ctx.snapshot.version,
         lists_version=ctx.lists_version,
-        screening_hits=ctx.hits,
+        screening_hits=[h for _, h in ctx.role_hits],
         end_user=ctx.end_user_name,
         consignee=ctx.consignee_name,
         hold=ctx.hold,

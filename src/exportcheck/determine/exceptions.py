@@ -186,24 +186,16 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
 
 def _paragraph_rows(snap: Snapshot, symbol: str) -> list[s.LicenceExceptionDef]:
     """The rows of ``symbol`` in force: one per authorizing paragraph (STA (c)(1), (c)(2))."""
-    key = ("paragraph_rows", symbol)
-    rows = snap.cache.get(key)
-    if rows is None:  # once per snapshot: a batch asks for every key
-        rows = snap.cache[key] = [r for r in snap.exception_history.get(symbol, ())
-                                  if r.in_force(snap.on)]
-    return rows
+    return snap.memo(("paragraph_rows", symbol), lambda: [
+        r for r in snap.exception_history.get(symbol, ()) if r.in_force(snap.on)])
 
 
 def _paragraph_row(snap: Snapshot, symbol: str, dest: str) -> s.LicenceExceptionDef:
     """The row of ``symbol`` whose authorizing paragraph reaches ``dest`` (STA: (c)(1) for
     A:5, (c)(2) for A:6); the first row in force when none does."""
-    key = ("paragraph_row", symbol, dest)
-    row = snap.cache.get(key)
-    if row is None:
-        row = snap.cache[key] = next(
-            (r for r in _paragraph_rows(snap, symbol) if ac.destination_ok(snap, r, dest)[0]),
-            snap.exceptions[symbol])
-    return row
+    return snap.memo(("paragraph_row", symbol, dest), lambda: next(
+        (r for r in _paragraph_rows(snap, symbol) if ac.destination_ok(snap, r, dest)[0]),
+        snap.exceptions[symbol]))
 
 
 def _destination_ok(
@@ -343,22 +335,14 @@ def _restrictions_ok(ctx: Context, symbol: str) -> tuple[bool, str]:
 def _restrictions_at(snap: Snapshot, dest: str) -> list[s.ExceptionRestriction]:
     """The day's 740.2 restrictions whose destinations, exclusions and Country Groups reach
     ``dest``, once per snapshot and destination."""
-    key = ("restrictions_at", dest)
-    rows = snap.cache.get(key)
-    if rows is None:
-        rows = snap.cache[key] = [
-            r for r in snap.restrictions
-            if not (r.destinations and dest not in r.destinations)
-            and dest not in r.exclude_destinations
-            and not (r.groups and not any(snap.in_group(dest, g) for g in r.groups))]
-    return rows
+    return snap.memo(("restrictions_at", dest), lambda: [
+        r for r in snap.restrictions
+        if not (r.destinations and dest not in r.destinations)
+        and dest not in r.exclude_destinations
+        and not (r.groups and not any(snap.in_group(dest, g) for g in r.groups))])
 
 
 def _among(snap: Snapshot, label: str, r: s.ExceptionRestriction) -> bool:
     """:func:`~exportcheck.determine.items.may_be_among` for a restriction's items, once per
     item and row in a snapshot."""
-    key = ("restriction_items", label, id(r))
-    hit = snap.cache.get(key)
-    if hit is None:
-        hit = snap.cache[key] = may_be_among(label, r.items)
-    return hit
+    return snap.memo(("restriction_items", label, id(r)), lambda: may_be_among(label, r.items))

@@ -41,11 +41,10 @@ def check_facts(facts: TransactionFacts | None, snap: Snapshot) -> TransactionFa
                            f"{type(facts).__name__}: TransactionFacts(**facts) reads a dict")
     hq = (facts.headquarters or "").strip().upper() or None
     if hq is not None and not (_CODE.match(hq) and (hq in snap.destinations or hq == "US")):
-        from exportcheck.screen.countries import code_for_name
+        from exportcheck.screen.countries import code_hint
 
-        code = code_for_name(facts.headquarters)
-        hint = (f"{facts.headquarters.strip()!r} is {code}" if code and code in snap.destinations
-                else "such as GB, CN or US")
+        hint = (code_hint(facts.headquarters, snap.destinations.__contains__)
+                or "such as GB, CN or US")
         raise InvalidInput(
             f"unknown headquarters country {facts.headquarters!r}: use an ISO 3166-1 alpha-2 "
             f"code ({hint})"
@@ -86,9 +85,7 @@ def candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, list[str]
     # which exceptions cover the item depends on the day's rules and the item only: kept per
     # snapshot (a batch asks the same thousands of times)
     key = ("ac_covering", ctx.item.label)
-    covering = snap.cache.get(key)
-    if covering is None:
-        covering = snap.cache[key] = _covering(ctx, entry)
+    covering = snap.memo(key, lambda: _covering(ctx, entry))
     for symbol, rows, extra in covering:
         d = snap.exceptions.get(symbol)
         if d is None:

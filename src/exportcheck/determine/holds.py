@@ -32,7 +32,6 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     hits = list(screener.screen(name, country=ctx.destination))
     if ownership is not None:
         hits += _owned_hits(ctx, role, name, screener, ownership)
-    ctx.hits.extend(hits)
     ctx.role_hits.extend((role, h) for h in hits)
     if not hits:
         ctx.note("Restricted-party screening", None, False,

@@ -101,11 +101,8 @@ def _has_headquarters_rows(ctx: Context, reason: str) -> bool:
     asks for every requirement)."""
     base = reason.rstrip("0123456789")
     key = ("hq_policy_rows", base)
-    found = ctx.snapshot.cache.get(key)
-    if found is None:
-        found = ctx.snapshot.cache[key] = any(
-            r.headquarters for r in ctx.snapshot.review_policies.get(base, []))
-    return found
+    return ctx.snapshot.memo(key, lambda: any(
+        r.headquarters for r in ctx.snapshot.review_policies.get(base, [])))
 
 
 def _headquarters_wanted(ctx: Context, chosen: s.ReviewPolicy, reason: str,

@@ -64,6 +64,15 @@ class Snapshot:
     history_gaps: list[s.HistoryGap] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per snapshot and ``key``: what depends on the day's rules only
+        (and the key), which a batch asks for thousands of times."""
+        try:
+            return self.cache[key]
+        except KeyError:
+            value = self.cache[key] = compute()
+            return value
+
     def alias(self, code: str, scope: str) -> s.DestinationAlias | None:
         return self.aliases.get((scope, code)) or self.aliases.get(("all", code))
 

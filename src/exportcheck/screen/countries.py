@@ -7,6 +7,7 @@ Secondary evidence compares countries, so every parser and the query side normal
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import pycountry
@@ -73,6 +74,15 @@ def code_for_name(text: str | None) -> str | None:
     if not 2 < len(low) <= 64 or any(word in low for word in _REGION_WORDS):
         return None
     return to_iso2(low)
+
+
+def code_hint(typed: str | None, known: Callable[[str], bool] | None = None) -> str | None:
+    """``"'Hong Kong' is HK"``: the code a country typed by name stands for, for an error
+    that refuses the name (None when there is none, or ``known`` says the code is not one)."""
+    code = code_for_name(typed)
+    if code is None or (known is not None and not known(code)):
+        return None
+    return f"{(typed or '').strip()!r} is {code}"
 
 
 def same_jurisdiction(a: str, b: str) -> bool:

@@ -99,10 +99,9 @@ def plain(field: str, err: Mapping[str, Any]) -> str:
 def _not_a_code(typed: str) -> str:
     """A country name in the Destination box ("Hong Kong"), refused with the code to give: the
     box once cut it to 8 characters, and the error quoted "Hong Kon", which nobody typed."""
-    from exportcheck.screen.countries import code_for_name
+    from exportcheck.screen.countries import code_hint
 
-    code = code_for_name(typed)
-    hint = f"{typed.strip()!r} is {code}" if code else "e.g. HK, CN, DE"
+    hint = code_hint(typed) or "e.g. HK, CN, DE"
     return (f"destination {typed.strip()[:40]!r} is not a code: use an ISO 3166-1 alpha-2 code "
             f"({hint}) or a 3166-2 region (UA-43 for Crimea)")
 
