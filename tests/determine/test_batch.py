@@ -198,3 +198,27 @@ def test_batch_keeps_an_end_user_type_a_rule_leaves_out() -> None:
                       end_use="military")
         assert (row["outcome"], row["reasons"]) == (d.outcome.value, ",".join(d.reasons)), row
     assert out["outcome"].to_list() == ["NLR", "LICENSE_REQUIRED"]
+
+
+def test_an_end_use_naming_no_part_744_one_keeps_its_own_caveats() -> None:
+    """A stated end use that names none of Part 744's end uses ("civil aviation") is decided
+    with the lines stating none, but its caveats are its own: a past line that states one has
+    consulted the worldwide end-use rules of unknown start (744.2 ...), as the scalar path
+    says; one stating none has not."""
+    uses = [None, "", "civil aviation", "research", "military", "nuclear weapon"]
+    days = ["2021-06-01", SOURCE_EDITION.isoformat(), "2026-10-01"]
+    lines = pl.DataFrame(
+        [{"item": item, "destination": dest, "date": day, "end_use": use, "value": 100.0}
+         for item in ("5A002.a", "EAR99") for dest in ("DE", "CN") for day in days
+         for use in uses])
+    out = determine_frame(lines)
+    for row in out.iter_rows(named=True):
+        d = determine(row["item"], row["destination"], date.fromisoformat(row["date"]),
+                      value=100.0, end_use=row["end_use"])
+        assert row["caveats"] == (" | ".join(d.caveats) or None), row
+        assert row["outcome"] == d.outcome.value, row
+    past = out.filter(pl.col("date") == "2021-06-01", pl.col("destination") == "DE",
+                      pl.col("item") == "EAR99")
+    by_use = dict(zip(past["end_use"], past["caveats"], strict=True))
+    assert "744.2 nuclear end use" in by_use["civil aviation"]
+    assert "744.2 nuclear end use" not in (by_use[None] or "")

@@ -166,3 +166,26 @@ def test_a_new_version_that_excludes_a_destination_splits_its_periods_only() -> 
             assert row[f"{side}_outcome"] == d.outcome.value
     assert r.lines["old_exceptions"].to_list() == ["GBS", "GBS"]
     assert r.lines["new_exceptions"].to_list() == ["", "GBS"]
+
+
+def test_rows_that_only_write_notes_split_the_periods_of_destinations_they_reach() -> None:
+    """A batch decides untraced, so a row that only writes the trace does not split a period:
+    the AI diffusion enforcement note (known start, 13 May 2025) splits no destination's; a
+    known gap splits the periods of the destinations it can reach only (CIV until 28 Jun 2020:
+    Country Group D:1, Russia and not Germany). On the days merged away the batch gives the
+    scalar path's answer, caveats included."""
+    rs = load_ruleset()
+    assert date(2025, 5, 13) not in rs.epochs_for("DE", "3A001", ownership=False)
+    assert date(2020, 6, 29) not in rs.epochs_for("DE", "5A002", ownership=False)
+    assert date(2020, 6, 29) in rs.epochs_for("RU", "5A002", ownership=False)
+    lines = pl.DataFrame([
+        {"item": item, "destination": dest, "date": day.isoformat(), "value": 100.0}
+        for item, dest, days in (("3A001.z", "DE", (date(2025, 5, 12), date(2025, 5, 13))),
+                                 ("5A002.a", "DE", (date(2020, 6, 28), date(2020, 6, 29))),
+                                 ("5A002.a", "RU", (date(2020, 6, 28), date(2020, 6, 29))))
+        for day in days])
+    for row in determine_frame(lines, workers=1).iter_rows(named=True):
+        d = determine(row["item"], row["destination"], date.fromisoformat(row["date"]),
+                      value=100.0)
+        assert row["caveats"] == (" | ".join(d.caveats) or None), row
+        assert (row["outcome"], row["reasons"]) == (d.outcome.value, ",".join(d.reasons)), row

@@ -41,6 +41,7 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
 from exportcheck.determine.batch_keys import (
     _ANSWER,
     _SUMMARY,
+    IF_STATED,
     KEY,
     decide_keys,
 )
@@ -174,13 +175,15 @@ def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:
     return num, bad.then(pl.format(f"{col} {{}} is not a number", raw)).otherwise(None)
 
 
-def dated_eccn(rs: RuleSet) -> pl.Expr:
-    """The line's ECCN, on which its periods depend (:meth:`RuleSet.epochs_for`); null for
+def dated_eccn(rs: RuleSet, items: pl.Series) -> pl.Series:
+    """Each line's ECCN, on which its periods depend (:meth:`RuleSet.epochs_for`); null for
     EAR99, USML and anything else, whose periods are split by every rule naming no destination.
-    """
-    eccn = pl.col("item").str.strip_chars().str.slice(0, 5).str.to_uppercase()
-    known = sorted({r.eccn for r in rs.rows("ccl")})
-    return pl.when(eccn.is_in(known)).then(eccn).otherwise(None)
+    Read once per distinct item (an order book repeats a catalogue)."""
+    known = {r.eccn for r in rs.rows("ccl")}
+    distinct = items.unique()
+    eccns = [e if (e := (i or "").strip()[:5].upper()) in known else None
+             for i in distinct.to_list()]
+    return items.replace_strict(distinct, eccns, default=None, return_dtype=pl.Utf8)
 
 
 def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date, *,
@@ -224,7 +227,7 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
     # the scalar path's parser (batch_io.parse_iso_date), once per distinct date
     day, bad = parse_dates(df.get_column("date"))
     df = df.with_columns(day.alias("_day"), bad.alias("_bad_date"),
-                         dated_eccn(rs).alias("_dated"))
+                         dated_eccn(rs, df.get_column("item")).alias("_dated"))
     pairs = df.select("destination", "_dated").unique().rows()
     starts = pl.DataFrame(
         [(d, e, b) for d, e in pairs for b in rs.epochs_for(d, e, ownership=ownership)],
@@ -319,9 +322,10 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     """Replace end use and end-user type by what the end-use rules can see of them.
 
     An end use is read for the Part 744 end uses it names (:func:`~exportcheck.determine.
-    enduse.end_use_named`), once per distinct text: those stand in for the text ("-" for one
-    that names none: worldwide end-use rules are then traced, and their rows of unknown start
-    date reach the caveats). A text that cannot be read is kept, so its lines report the error.
+    enduse.end_use_named`), once per distinct text: those stand in for the text. One that names
+    none is decided as none stated, and ``_stated`` marks it: worldwide end-use rules are then
+    consulted, and their rows of unknown start date reach its caveats (batch_keys.IF_STATED).
+    A text that cannot be read is kept, so its lines report the error.
     """
     rules = rs.rows("end_use_rules")
     # the types a rule reaches, and those a rule leaves out (746.3(a)(4): not the Government of
@@ -335,17 +339,17 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
 
     known = end_use_terms(rs)
 
-    def terms(text: str | None) -> str:
+    def terms(text: str | None) -> tuple[str, bool]:
         try:
             named = end_use_named(text, known)
         except InvalidInput:
-            return text or ""
-        return ";".join(named) or ("-" if (text or "").strip() else "")
+            return text or "", False
+        return ";".join(named), not named and bool((text or "").strip())
 
     texts = df.select(pl.col("end_use").unique())
-    texts = texts.with_columns(
-        pl.Series("_use", [terms(t) for t in texts.get_column("end_use").to_list()],
-                  dtype=pl.Utf8))
+    read = [terms(t) for t in texts.get_column("end_use").to_list()]
+    texts = texts.with_columns(pl.Series("_use", [u for u, _ in read], dtype=pl.Utf8),
+                               pl.Series("_stated", [st for _, st in read], dtype=pl.Boolean))
     df = df.join(texts, on="end_use", how="left", nulls_equal=True)
     # the same Python test as the scalar path, once per distinct name
     # on the distinct (end user, type) pairs, joined back (a customer's type rarely varies)
@@ -416,7 +420,10 @@ def determine_frame(
     df = _collapse_items(df, rs)
     # back in the lines' order now, while the rows are small: the answer joins keep it
     df = _collapse_uses(df, rs).sort("_row")
-    keys = df.filter(pl.col("_date_error").is_null()).select(KEY).unique(maintain_order=True)
+    # by destination and period: a worker then builds the per-snapshot caches (Snapshot.memo)
+    # of fewer destinations than when the keys come in the lines' order
+    keys = (df.filter(pl.col("_date_error").is_null()).select(KEY).unique()
+            .sort("destination", "_epoch", "_item", nulls_last=True, maintain_order=True))
     answers = decide_keys(
         keys, rs, screener, progress=progress, workers=workers, ownership=ownership, memo=memo
     )
@@ -437,6 +444,8 @@ def determine_frame(
                 maintain_order="left")
         .with_columns(above.fill_null(False).alias("_above"), _EDITION_SIDE)
         .join(bands, on=["_kid", "_above", "_side"], how="left", maintain_order="left")
+        .with_columns(pl.when(pl.col("_stated")).then(pl.col(IF_STATED))
+                      .otherwise(pl.col(CAVEATS)).alias(CAVEATS))
         .with_columns(row_error("_date_error").alias("_row_error"))
         .with_columns(
             *[
@@ -459,7 +468,7 @@ def determine_frame(
                                      pl.col("_cleared").is_not_null() & pl.col("error").is_null()))
     internal = ["_kid", "_limit", "_above", "_side", "_day", "_epoch", "_date_error",
                 "_number_error", "_row_error", "_party", "_use", "_utype", "_item",
-                "_utype_blank", "_cleared", "_facts"]
+                "_utype_blank", "_cleared", "_facts", "_stated", IF_STATED]
     return out.drop([*internal, "_row"])
 
 
@@ -479,12 +488,15 @@ def _by_edition(bands: pl.DataFrame) -> pl.DataFrame:
     def side(n: int) -> pl.Expr:
         return pl.lit(n, pl.Int8).alias("_side")
 
-    after = (pl.when(pl.col(CAVEATS).str.starts_with(AFTER_EDITION)).then(pl.col(CAVEATS))
-             .otherwise(pl.lit(AFTER_EDITION)).alias(CAVEATS))
+    def after(col: str) -> pl.Expr:
+        return (pl.when(pl.col(col).str.starts_with(AFTER_EDITION)).then(pl.col(col))
+                .otherwise(pl.lit(AFTER_EDITION)).alias(col))
+
+    both = (CAVEATS, IF_STATED)  # the caveats, and those of lines stating an end use
     return pl.concat([
         bands.with_columns(side(-1)),
-        bands.with_columns(side(0), pl.lit(None, pl.Utf8).alias(CAVEATS)),
-        bands.with_columns(side(1), after),
+        bands.with_columns(side(0), *(pl.lit(None, pl.Utf8).alias(c) for c in both)),
+        bands.with_columns(side(1), *(after(c) for c in both)),
     ])
 
 

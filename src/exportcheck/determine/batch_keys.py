@@ -34,13 +34,17 @@ from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.models import TransactionFacts
 from exportcheck.rules.ruleset import RuleSet
+from exportcheck.rules.schema import SOURCE_EDITION
 from exportcheck.screen.certainty import OWNED
 
 #: what makes two lines' answers the same (the value aside: see ``_limit``)
 KEY = ["_item", "destination", "_epoch", "_party", "_utype", "_use", "_facts"]
 _EXTRA = (CAVEATS, SCOPE, CONDITIONS, FACTS_WANTED, PARTY_HITS)
+#: the caveats of the key's lines that state an end use naming none of Part 744's: they share
+#: the key of lines stating none (``_use`` empty) and differ in their caveats only
+IF_STATED = "_caveats_if_stated"
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
-_SUMMARY = (*OUT_COLUMNS, *_EXTRA)
+_SUMMARY = (*OUT_COLUMNS, *_EXTRA, IF_STATED)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
 _ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 _HUGE = 1e18
@@ -48,6 +52,7 @@ _HUGE = 1e18
 
 def _summary(ctx: Context) -> dict:
     v = verdict(ctx)
+    said = " | ".join(caveats(ctx)) or None
     return {
         "outcome": v.outcome.value,
         "agency": v.agency.value if v.agency else None,
@@ -57,7 +62,10 @@ def _summary(ctx: Context) -> dict:
         "hold": ctx.hold,
         "if_confirmed": ctx.if_confirmed.outcome.value if ctx.if_confirmed else None,
         "error": None,
-        CAVEATS: " | ".join(caveats(ctx)) or None,
+        CAVEATS: said,
+        IF_STATED: (" | ".join(caveats(ctx, if_stated=True)) or None
+                    if ctx.on < SOURCE_EDITION and not ctx.unknown_if_stated.keys()
+                    <= ctx.unknown_rules.keys() else said),
         SCOPE: ctx.if_out_of_scope.outcome.value if ctx.if_out_of_scope else None,
         # LVS's rests on the line's own value: written per line (_lvs_conditions)
         CONDITIONS: " | ".join(f"{sym}: {ctx.exceptions[sym][1]}" for sym in v.exceptions
@@ -91,7 +99,7 @@ def line_facts(key: str | None) -> TransactionFacts | None:
 
 
 def _error(msg: str) -> dict:
-    return dict.fromkeys(_ANSWER) | {"error": msg}
+    return dict.fromkeys((*_ANSWER, IF_STATED)) | {"error": msg}
 
 
 def _decide_key(
@@ -143,6 +151,9 @@ _DECIDED = {
 }
 
 
+_UNUSED = (None,) * len(_SUMMARY)
+
+
 def _decide_chunk(keys: list[dict]) -> pl.DataFrame:
     """The decided keys as a frame of :data:`_DECIDED`: a worker sends it back as Arrow
     buffers, and builds it on its own core rather than the parent's."""
@@ -155,7 +166,8 @@ def _decide_chunk(keys: list[dict]) -> pl.DataFrame:
             *(k[c] for c in KEY),
             got["limit"],
             *(lo[c] for c in _SUMMARY),
-            *(hi[c] for c in _SUMMARY),
+            # the answer above the LVS limit is read only where there is one
+            *((hi[c] for c in _SUMMARY) if got["limit"] is not None else _UNUSED),
         ))
     return pl.DataFrame(out, schema=_DECIDED, orient="row")
 

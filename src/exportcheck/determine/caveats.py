@@ -43,15 +43,18 @@ def _bounded(g: Cited) -> str:
     return f"{name} not before {g.not_before.isoformat()}" if g.not_before else name
 
 
-def caveats(ctx: Context) -> list[str]:
+def caveats(ctx: Context, *, if_stated: bool = False) -> list[str]:
     """One line per kind of row of unknown history the determination used (empty on
     :data:`SOURCE_EDITION`, when its text is the text in force; after it, one line saying that
     later rules are not in the rule base), then what the rules applied rest on and could not be
-    verified (``Context.rule_caveats``: the affiliates rule after its suspension ends)."""
-    return [*_history(ctx), *ctx.rule_caveats]
+    verified (``Context.rule_caveats``: the affiliates rule after its suspension ends).
+
+    ``if_stated``: as if an end use naming none of Part 744's had been stated
+    (``Context.unknown_if_stated``): the caveats of a batch line that states one."""
+    return [*_history(ctx, if_stated), *ctx.rule_caveats]
 
 
-def _history(ctx: Context) -> list[str]:
+def _history(ctx: Context, if_stated: bool = False) -> list[str]:
     """The caveats of rows of unknown history (:func:`caveats`)."""
     if ctx.on > SOURCE_EDITION:
         return [AFTER_EDITION]
@@ -66,11 +69,27 @@ def _history(ctx: Context) -> list[str]:
     # sorted: the order rules are consulted in depends on the value (a value over the LVS
     # limit notes LVS before STA, one within it after), and the batch path decides a key at
     # other values than the line's: the same rules must read the same in both paths
-    rules = [f"{rule} ({citation})" for rule, citation in sorted(ctx.unknown_rules.items())]
-    if not rules:
+    used = (ctx.unknown_rules | ctx.unknown_if_stated) if if_stated else ctx.unknown_rules
+    if not used:
         return list(fixed[0] + fixed[1])
-    return [*fixed[0], f"rules applied from the eCFR of {SOURCE_EDITION.isoformat()} whose "
-            f"start dates are not established: {'; '.join(rules)}", *fixed[1]]
+    return [*fixed[0], _rules_applied(used), *fixed[1]]
+
+
+_APPLIED: dict[frozenset[tuple[str, str]], str] = {}
+
+
+def _rules_applied(rules: dict[str, str]) -> str:
+    """The caveat naming the rules of unknown start a determination applied, in order of
+    their names; once per set of rules (a batch's keys share a few hundred)."""
+    key = frozenset(rules.items())
+    text = _APPLIED.get(key)
+    if text is None:
+        if len(_APPLIED) > 8192:
+            _APPLIED.clear()
+        named = "; ".join(f"{rule} ({citation})" for rule, citation in sorted(rules.items()))
+        text = _APPLIED[key] = (f"rules applied from the eCFR of {SOURCE_EDITION.isoformat()} "
+                                f"whose start dates are not established: {named}")
+    return text
 
 
 def _fixed(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -83,6 +83,10 @@ class Context:
     #: rule -> citation of every row of unknown start date consulted, kept even when not
     #: tracing: the caveats of a past determination name them (batch path too)
     unknown_rules: dict[str, str] = field(default_factory=dict)
+    #: those a stated end use naming none of Part 744's would have added (worldwide end-use
+    #: rules are consulted only when an end use is stated): the batch decides such lines with
+    #: the lines that state none, and takes their caveats with these
+    unknown_if_stated: dict[str, str] = field(default_factory=dict)
     #: what the rules applied rest on and could not be verified (OwnershipRule.caveat), kept
     #: even when not tracing: the caveats list them (batch path too)
     rule_caveats: list[str] = field(default_factory=list)

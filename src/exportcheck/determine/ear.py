@@ -66,7 +66,7 @@ def embargoes(ctx: Context) -> None:
             f"; usable exceptions: {', '.join(allowed)}" if allowed else "; no licence exceptions"
         )
         ctx.note(e.id, e, True, e.description + tail)
-    if not rows:
+    if not rows and ctx.tracing:  # a note of no row: the trace only
         ctx.note(
             "Part 746 embargoes and special controls",
             None,
@@ -255,9 +255,9 @@ def _footnotes(ctx: Context, entry: s.CclEntry) -> None:
     requirement for its items; a note footnote is written into the trace for its items only
     (it points to a paragraph that qualifies the printed marks, which stay applied)."""
     label = ctx.item.label
-    for fn in ctx.snapshot.footnotes:
-        if ctx.ear_destination not in fn.destinations:
-            continue
+    snap, dest = ctx.snapshot, ctx.ear_destination
+    for fn in snap.memo(("footnotes_at", dest),
+                        lambda: [f for f in snap.footnotes if dest in f.destinations]):
         hit = pattern_hit(label, fn.eccns) or (
             not ctx.item.paragraph
             and any(p.split(".")[0] == entry.eccn for p in fn.eccns if not p.startswith("!"))

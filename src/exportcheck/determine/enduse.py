@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.determine.places import in_set
@@ -49,14 +49,19 @@ def end_use_named(text: str | None, terms: Iterable[str]) -> list[str]:
     aircraft maintenance" names military; "paramilitary" does not), the longest first
     ("military intelligence" is that, not also "military": 744.21(g) leaves 744.22's
     intelligence end users out); :func:`checked_end_use` refuses negations."""
-    terms = list(terms)
+    return list(_named(text, tuple(terms)))
+
+
+@lru_cache(maxsize=4096)
+def _named(text: str | None, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`end_use_named`, once per text (a batch asks it for every key)."""
     words = checked_end_use(text, terms)
     named = []
     for t in sorted(terms, key=lambda t: -len(t)):  # "military intelligence" before "military"
         words, n = _pattern(t).subn("|", words) if words else (words, 0)
         if n:
             named.append(t)
-    return named
+    return tuple(named)
 
 
 def end_use(ctx: Context) -> None:
@@ -71,11 +76,14 @@ def end_use(ctx: Context) -> None:
     rules = snap.memo(("end_use_rules_at", dest), lambda: [
         r for r in snap.end_use_rules
         if not (r.countries or r.groups) or in_set(snap, dest, r.countries, r.groups)])
+    utype = ctx.end_user_type.value
     for rule in rules:
+        by_user = utype in rule.end_user_types
+        by_use = next((k for k in rule.end_use_keywords if k in uses), None) if uses else None
+        if not (by_user or by_use is not None or ctx.tracing or not rule.start_date_known):
+            continue  # cannot fire, and the note would only write the trace
         items_ok, why_items = _items_covered(ctx, rule.items)
-        by_user = ctx.end_user_type.value in rule.end_user_types
-        by_use = next((k for k in rule.end_use_keywords if k in uses), None)
-        exempt = ctx.end_user_type.value in rule.exempt_end_user_types
+        exempt = utype in rule.exempt_end_user_types
         fired = items_ok and not exempt and (by_user or by_use is not None)
         if fired:
             ctx.require(
@@ -88,7 +96,7 @@ def end_use(ctx: Context) -> None:
                     citation=rule.citation,
                 )
             )
-            trigger = f"end user is {ctx.end_user_type.value}" if by_user else f"end use {by_use!r}"
+            trigger = f"end user is {utype}" if by_user else f"end use {by_use!r}"
             detail = f"{rule.description}: {trigger}; {why_items}"
         elif not ctx.tracing and rule.start_date_known:
             continue  # the note would only write the trace (a batch decides untraced)
@@ -98,7 +106,10 @@ def end_use(ctx: Context) -> None:
             detail = (f"{rule.description}: does not reach a {ctx.end_user_type.value} end user "
                       f"({rule.citation})")
         elif not (rule.countries or rule.groups) and not stated:
-            continue  # worldwide end-use rules with no end use stated: nothing to say
+            # worldwide end-use rules with no end use stated: nothing to say
+            if not rule.start_date_known:
+                ctx.unknown_if_stated.setdefault(rule.id, rule.citation)
+            continue
         elif stated:
             said = f"the end use stated ({stated!r}) names " + (
                 ", ".join(uses) if uses else "none of the Part 744 end uses")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -309,8 +310,10 @@ def _run(ctx: Context, screening: Screening) -> None:
         itar.itar(ctx)
         _ofac_only(ctx)
         return
-    if ctx.item.kind == "eccn" and ear.itar_routed(entry := ctx.snapshot.ccl[ctx.item.code]):
-        ear.itar_entry(ctx, entry)
+    snap, code = ctx.snapshot, ctx.item.code
+    if ctx.item.kind == "eccn" and snap.memo(("itar_routed", code),
+                                             lambda: ear.itar_routed(snap.ccl[code])):
+        ear.itar_entry(ctx, snap.ccl[code])
         _ofac_only(ctx)
         return
     alias = ctx.snapshot.alias(ctx.destination, "ear")
@@ -347,11 +350,13 @@ def _ofac_only(ctx: Context) -> None:
 
 
 def _strictest(policies: list[str]) -> str | None:
-    def rank(p: str) -> int:
-        low = p.lower()
-        return max((r for k, r in _POLICY_RANK if k in low), default=0)
+    return max(policies, key=_policy_rank) if policies else None
 
-    return max(policies, key=rank) if policies else None
+
+@cache
+def _policy_rank(policy: str) -> int:
+    low = policy.lower()
+    return max((r for k, r in _POLICY_RANK if k in low), default=0)
 
 
 def _agency(reqs: list[Requirement]) -> Agency:

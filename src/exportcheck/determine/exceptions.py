@@ -7,6 +7,7 @@ import re
 from exportcheck.determine import exceptions_ac as ac
 from exportcheck.determine import sta
 from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.ear import scope_applies
 from exportcheck.determine.items import may_be_among
 from exportcheck.rules import schema as s
 from exportcheck.rules.ruleset import Snapshot
@@ -129,8 +130,6 @@ def lvs_condition(value: float | None, limit: float, eccn: str) -> str:
 
 
 def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
-    from exportcheck.determine.ear import scope_applies
-
     if symbol == "LVS":
         limit, why = lvs_tier(ctx, entry)
         if limit is not None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from exportcheck.determine.context import Context
+from exportcheck.determine.items import pattern_hit
 from exportcheck.determine.places import in_set, named
 from exportcheck.errors import InvalidInput
 from exportcheck.models import EndUserType, TransactionFacts
@@ -31,11 +32,15 @@ from exportcheck.rules.ruleset import Snapshot
 _CODE = re.compile(r"^[A-Z]{2}$")
 
 
+#: the facts of a line that gives none (the model is frozen: one instance serves every line)
+_NO_FACTS = TransactionFacts()
+
+
 def check_facts(facts: TransactionFacts | None, snap: Snapshot) -> TransactionFacts:
     """The facts, normalised (upper-case codes and symbols) and checked against the rule base:
     a typo in a headquarters code or a symbol must fail, not silently withhold an exception."""
     if facts is None:
-        return TransactionFacts()
+        return _NO_FACTS
     if not isinstance(facts, TransactionFacts):  # a dict, as the REST request spells them
         raise InvalidInput(f"facts must be a TransactionFacts (exportcheck.models), got "
                            f"{type(facts).__name__}: TransactionFacts(**facts) reads a dict")
@@ -114,8 +119,6 @@ def _covers_item(
     ctx: Context, entry: s.CclEntry, symbol: str, items: list[str]
 ) -> tuple[bool, list[str]]:
     """Whether the exception reaches the item: by its own ECCN list, or by the entry's grant."""
-    from exportcheck.determine.ear import pattern_hit
-
     if items:
         return pattern_hit(ctx.item.label, items), []
     grant = entry.exceptions.get(symbol)

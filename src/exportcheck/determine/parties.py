@@ -97,8 +97,6 @@ SCREENING_CITATION = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
 def screen_parties(ctx: Context, screener: PartyScreener | None, ownership: object = None
                    ) -> Screening:
     """Screen the end user and the consignee; certain hits decide, the others are held."""
-    from exportcheck.determine.holds import screen_party
-
     out = Screening()
     for role, name in (("end user", ctx.end_user_name), ("consignee", ctx.consignee_name)):
         if not name:
@@ -113,6 +111,8 @@ def screen_parties(ctx: Context, screener: PartyScreener | None, ownership: obje
                      f"{role} {name!r} not screened: no screener configured",
                      citation=SCREENING_CITATION)
             continue
+        from exportcheck.determine.holds import screen_party
+
         ctx.lists_version = screener.version
         screen_party(ctx, out, role, name, screener, ownership)
     return out

@@ -58,7 +58,14 @@ def applies(ctx: Context, row: s.ReviewPolicy, reason: str, control: str | None,
 
 def select(ctx: Context, reason: str, control: str | None = None) -> s.ReviewPolicy | None:
     """The row for a requirement for ``reason`` (a reason or a chart column such as ``RS2``)
-    imposed by ``control`` (a special-control or footnote id, if any)."""
+    imposed by ``control`` (a special-control or footnote id, if any); kept per snapshot and
+    what :func:`applies` reads of the line (a batch asks for every requirement of every key)."""
+    key = ("policy_row", reason, control, ctx.ear_destination, ctx.facts.headquarters,
+           is_military(ctx), ctx.item.kind, ctx.item.code, ctx.item.paragraph)
+    return ctx.snapshot.memo(key, lambda: _select(ctx, reason, control))
+
+
+def _select(ctx: Context, reason: str, control: str | None) -> s.ReviewPolicy | None:
     best: s.ReviewPolicy | None = None
     for row in ctx.snapshot.review_policies.get(reason.rstrip("0123456789"), []):
         if applies(ctx, row, reason, control) and (

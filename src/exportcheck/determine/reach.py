@@ -46,6 +46,8 @@ def reach_notes(ctx: Context) -> None:
     if ctx.item.kind != "eccn":
         return
     for row in ctx.snapshot.reach_notes:
+        if not ctx.tracing and row.start_date_known:
+            continue  # its note would only write the trace (a batch decides untraced)
         if _item_hit(ctx, row) and _destination_hit(ctx, row):
             what = "foreign direct product rule" if row.kind == "fdp" else "BIS enforcement"
             ctx.note(f"{row.id} ({what})", row, row.kind == "fdp", row.text)

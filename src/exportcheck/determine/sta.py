@@ -26,6 +26,7 @@ the exception is a fact the line does not carry, so STA is not claimed.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _GROUP = re.compile(r"Country Group (A:5 or A:6|A:6)")
 _NUMBERED = re.compile(r"\(\d\)\s+(?=Paragraph|License Exception)")
@@ -37,6 +38,7 @@ _OTHER_ECCN = re.compile(r"\b[0-9][A-E][0-9]{3}\b")
 _CONDITIONAL = re.compile(r"\bexcept\b|\bunless\b|\bif\b", re.IGNORECASE)
 
 
+@cache  # pure: a batch asks it for every key of the entry
 def c1_excluded(eccn: str, paragraph: str, text: str) -> str | None:
     """Why STA (c)(1) may not be claimed for ``eccn`` + ``paragraph`` under the entry's STA
     paragraph ``text``; None when the paragraph leaves it available."""
@@ -47,6 +49,7 @@ def c1_excluded(eccn: str, paragraph: str, text: str) -> str | None:
     return None
 
 
+@cache
 def c2_excluded(eccn: str, paragraph: str, text: str) -> str | None:
     """Why STA (c)(2) may not be claimed for ``eccn`` + ``paragraph``: the item is designated
     (or may be: paragraph not given, "for" other items) in the entry's STA paragraph ``text``;

@@ -197,7 +197,7 @@ def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
             ) -> pl.DataFrame:
     """The first day of the line's period of unchanged rules containing ``day``: of the rules
     that can change what is compared (not the caveats, not the trace)."""
-    df = df.with_columns(vb.dated_eccn(rs).alias("_dated"))
+    df = df.with_columns(vb.dated_eccn(rs, df.get_column("item")).alias("_dated"))
     pairs = df.select("destination", "_dated").unique()
     epochs = [vb.epoch_of(rs, dest, ecc, day, ownership=ownership, caveats=False)
               for dest, ecc in pairs.iter_rows()]

@@ -49,6 +49,26 @@ def reach(table: str, row: Any, members: dict[str, frozenset[str]]) -> frozenset
     return frozenset(out)
 
 
+def caveat_reach(table: str, row: Any, members: dict[str, frozenset[str]]
+                 ) -> frozenset[str] | None:
+    """For a row that changes no answer where it does not apply (:data:`CAVEATS_ONLY`, or a
+    row of :data:`_BY_GROUP` that reaches some Country Groups only): the destinations whose
+    caveats it can change in an untraced determination (a batch's), over all time; None: any.
+
+    Such a row reaches the caveats only through a note of a row of unknown start (the list of
+    rules applied whose start is not established) or as a known gap (``history_gaps``, for
+    the destinations it names or that were ever in its groups, whatever its start). A reach
+    note or a Country Group rule whose start is known writes the trace only: it reaches no
+    destination's caveats (``frozenset()``)."""
+    if table == "history_gaps":  # written as a caveat of its own, never noted as a rule
+        if not (row.countries or row.groups):
+            return None
+        return frozenset(row.countries).union(*(members.get(str(g), ()) for g in row.groups))
+    if table == "reach_notes" and row.start_date_known:
+        return frozenset()  # noted alone: nothing else is noted where it does not apply
+    return None
+
+
 #: fields of a row that reach the trace and the full determination's wording only, never a
 #: batch column: a new version differing only in them (and in its citation) changes no answer
 _WORDING = frozenset({"citation", "effective_from", "effective_to", "start_citation", "note",

@@ -215,9 +215,10 @@ class RuleSet:
         key = (code, eccn, ownership, caveats)
         cache = self.__dict__.setdefault("_epochs_for", {})
         if key not in cache:
-            days = self._destination_days(code) | self._item_days(eccn, ownership, caveats)
-            if not caveats:
-                days = days | self._reached_days(code, eccn)
+            days = (self._destination_days(code) | self._item_days(eccn, ownership)
+                    | self._reached_days(code, eccn))
+            if caveats:
+                days |= self._caveat_days(code, eccn)
             cache[key] = sorted(days)
         return cache[key]
 
@@ -247,25 +248,51 @@ class RuleSet:
             cache[code] = days
         return cache[code]
 
-    def _item_days(self, eccn: str | None, ownership: bool, caveats: bool = True) -> set[date]:
+    def _item_days(self, eccn: str | None, ownership: bool) -> set[date]:
         """Change days of the rows naming no destination that can concern items of ``eccn``
-        (its own CCL rows included); without ``caveats``, not those of rows that reach some
-        Country Groups only (:meth:`_reached_days`) or write no answer."""
+        (its own CCL rows included), but not those of rows that reach some Country Groups only
+        (:meth:`_reached_days`) or write no answer (:meth:`_caveat_days`)."""
         cache = self.__dict__.setdefault("_item_days_for", {})
-        key = (eccn, ownership, caveats)
+        key = (eccn, ownership)
         if key not in cache:
             concerns = self._concerns(eccn)
             days: set[date] = set()
             for table, row, named, bounds in self._dated_rows():
                 if named or (table == "ownership_rules" and not ownership):
                     continue
-                if not caveats and (table in relevance.CAVEATS_ONLY or relevance.reach(
-                        table, row, self._ever_members()) is not None):
+                if table in relevance.CAVEATS_ONLY or self._reach(table, row) is not None:
                     continue
                 if row.eccn == eccn if table == "ccl" else concerns(table, row):
                     days |= bounds
             cache[key] = days
         return cache[key]
+
+    def _caveat_days(self, code: str, eccn: str | None) -> set[date]:
+        """For ``code``: change days of the rows naming no destination, that :meth:`_item_days`
+        leaves out, that can still change the caveats of an untraced determination for items
+        of ``eccn`` (:func:`relevance.caveat_reach`)."""
+        anywhere, by_code = self._caveat_rows(eccn)
+        return anywhere.union(*(by_code[c] for c in self._codes(code) if c in by_code))
+
+    def _caveat_rows(self, eccn: str | None) -> tuple[set[date], dict[str, set[date]]]:
+        """The change days of :meth:`_caveat_days` for items of ``eccn``: those of rows that
+        can reach any destination, and those of the others by destination reached."""
+        cache = self.__dict__.setdefault("_caveat_rows_for", {})
+        if eccn not in cache:
+            concerns, members = self._concerns(eccn), self._ever_members()
+            anywhere: set[date] = set()
+            by_code: dict[str, set[date]] = defaultdict(set)
+            for table, row, named, bounds in self._dated_rows():
+                if named or not (table in relevance.CAVEATS_ONLY or self._reach(
+                        table, row) is not None) or not concerns(table, row):
+                    continue
+                where = relevance.caveat_reach(table, row, members)
+                for c in () if where is None else where:
+                    by_code[c] |= bounds
+                if where is None:
+                    anywhere |= bounds
+            cache[eccn] = (anywhere, dict(by_code))
+        return cache[eccn]
 
     def _reached_days(self, code: str, eccn: str | None) -> set[date]:
         """Change days, for ``code``, of the rows naming no destination but some Country Groups
@@ -281,11 +308,11 @@ class RuleSet:
         version replaced another that says something else of it (:func:`relevance.view`)."""
         cache = self.__dict__.setdefault("_chain_days_for", {})
         if (chain, code) not in cache:
-            dated, members, codes = self._dated_rows(), self._ever_members(), self._codes(code)
+            dated, codes = self._dated_rows(), self._codes(code)
             table = dated[chain[0]][0]
             versions = [dated[i][1] for i in chain]
             days: set[date] = set()
-            if any(relevance.reach(table, r, members) & codes for r in versions):  # type: ignore[operator]
+            if any(self._reach(table, r) & codes for r in versions):  # type: ignore[operator]
                 for prev, row in zip([None, *versions], versions, strict=False):
                     joined = (prev is not None and prev.effective_to is not None
                               and prev.effective_to + timedelta(days=1) == row.start)
@@ -310,7 +337,7 @@ class RuleSet:
             for i, (table, row, named, _) in enumerate(self._dated_rows()):
                 if named or table in relevance.CAVEATS_ONLY:
                     continue
-                if relevance.reach(table, row, self._ever_members()) is None:
+                if self._reach(table, row) is None:
                     continue
                 if concerns(table, row):
                     chains[table, relevance.identity(table, row)].append(i)
@@ -318,6 +345,13 @@ class RuleSet:
             cache[eccn] = [tuple(sorted(v, key=lambda i: dated[i][1].start))
                            for v in chains.values()]
         return cache[eccn]
+
+    def _reach(self, table: str, row: Any) -> frozenset[str] | None:
+        """:func:`relevance.reach` of a row, once per row."""
+        cache = self.__dict__.setdefault("_reach_of", {})
+        if id(row) not in cache:
+            cache[id(row)] = relevance.reach(table, row, self._ever_members())
+        return cache[id(row)]
 
     def _ever_members(self) -> dict[str, frozenset[str]]:
         """Country Group -> every destination that was ever in it."""
