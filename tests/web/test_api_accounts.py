@@ -96,7 +96,7 @@ def test_users_create_duplicate_weak_password_and_role(service: Service) -> None
 
     dup = c.post("/api/v1/users", headers=admin,
                  json={"name": "dana", "role": "officer", "password": PASSWORD})
-    assert "already exists" in problem(dup, 400)["detail"]
+    assert "already exists" in problem(dup, 409)["detail"]  # well formed, refused: 409
     weak = c.post("/api/v1/users", headers=admin,
                   json={"name": "erin", "role": "viewer", "password": "short"})
     assert [e["field"] for e in problem(weak, 422)["errors"]] == ["body.password"]

@@ -24,6 +24,7 @@ from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.db.base import as_utc
 from exportcheck.errors import (
+    Conflict,
     ExportCheckError,
     InvalidInput,
     NotAuthenticated,
@@ -65,8 +66,13 @@ def check_role(role: str) -> str:
     return role
 
 
-def _taken(same: str, name: str) -> InvalidInput:
-    return InvalidInput(f"user {same!r} already exists" + (
+class UserExists(Conflict, InvalidInput):
+    """A user name is taken: a well-formed request the service's state refuses (HTTP 409);
+    still an :class:`InvalidInput` for callers of the Python API."""
+
+
+def _taken(same: str, name: str) -> UserExists:
+    return UserExists(f"user {same!r} already exists" + (
         "" if same == name else f" (user names are unique ignoring case, so {name!r} is taken)"))
 
 

@@ -38,7 +38,7 @@ def list_users(user: Admin, page: PageDep, acc=Depends(accounts)) -> dict:
 
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="Add a user (admin)",
-             responses=BODY_RESPONSES)
+             responses={**BODY_RESPONSES, **problem_responses(409)})
 def add_user(spec: UserIn, user: Admin, acc=Depends(accounts)) -> UserOut:
     return acc.add_user(spec.name, spec.role, spec.password, actor=user.actor)
 

@@ -99,6 +99,10 @@ async def login(request: Request) -> Response:
     except NotAuthenticated as exc:
         return again(str(exc), 401)
     secret, _ = await run_in_threadpool(acc.start_session, principal)
+    if previous := request.cookies.get(SESSION_COOKIE):
+        # a browser signed in again (another person at a shared desk, or the same one) keeps
+        # one session: the one it had must not stay valid behind the new cookie
+        await run_in_threadpool(acc.end_session, previous)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax",
                         secure=_secure(request), path="/")
