@@ -69,7 +69,7 @@ def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI
         os.environ["EXPORTCHECK_DATABASE_URL"] = database_url
         settings = get_settings()
     app = FastAPI(title="exportcheck", version=__version__, description=DESCRIPTION,
-                  lifespan=_lifespan, docs_url="/docs", redoc_url=None,
+                  lifespan=_lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json")
     app.state.accounts = Accounts(settings.database_url)
     app.state.settings = settings
@@ -92,6 +92,7 @@ def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI
         accounts,
         audit,
         determinations,
+        docs,
         health,
         impact,
         ledger,
@@ -101,7 +102,7 @@ def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI
     )
 
     for module in (health, determinations, screening, match, ledger, audit, lists, impact,
-                   accounts):
+                   accounts, docs):
         app.include_router(module.router)
     ui.install(app)
     return app

@@ -82,7 +82,7 @@ async def _refuse(send: Send, path: str, limit: int) -> None:
 #: sent with every response: no MIME sniffing, no framing by other sites, no referrer leaks,
 #: and a first Content-Security-Policy: no plugins, no <base> or form posts to another site.
 #: Scripts and styles are not restricted yet: the pages still use inline handlers and styles
-#: (impact pages) and FastAPI's /docs loads Swagger UI from its CDN.
+#: (impact pages), and /docs starts Swagger UI with an inline script.
 CSP = b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
                     (b"referrer-policy", b"same-origin"), (b"content-security-policy", CSP)]
