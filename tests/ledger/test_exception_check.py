@@ -119,6 +119,8 @@ def test_where_no_licence_is_required_the_shipment_is_recorded(
     ("HK", "2019-06-01", True),
     ("HK", "2020-07-01", False),  # 22 CFR 126.1(d)(1) from 30 June 2020
     ("IR", "2024-06-01", False),
+    ("ET", "2021-10-31", True),
+    ("ET", "2022-01-01", False),  # 22 CFR 126.1(n) from 1 Nov 2021 (86 FR 60165)
 ])
 def test_an_itar_exemption_is_refused_only_where_126_1_bars_it(
         ledger: Ledger, to: str, on: str, accepted: bool) -> None:
@@ -258,3 +260,25 @@ def test_an_itar_exemption_before_it_came_into_force_is_refused(tmp_path: Path) 
     assert rule == "exemption_not_available"
     assert "US-UK Defense Trade Cooperation Treaty is not in force on 2024-06-01 (from " \
            "2024-07-01: 77 FR 33089" in message
+
+
+@pytest.mark.parametrize(("to", "on", "refusal"), [
+    ("AU", "2024-09-01", None),
+    ("GB", "2025-01-01", None),
+    ("CA", "2025-01-01", "serves exports to AU, GB only"),
+    ("AU", "2024-08-31", "is not in force on 2024-08-31 (from 2024-09-01: 89 FR 67270"),
+    ("CN", "2025-01-01", "ITAR exemptions are not available"),
+])
+def test_the_aukus_exemption_serves_australia_and_the_uk_from_1_september_2024(
+        to: str, on: str, refusal: str | None) -> None:
+    """22 CFR 126.7 (89 FR 67270, effective 1 Sep 2024): to or within Australia, the UK or the
+    United States (126.7(b)(1)); never to a 126.1 destination."""
+    spec = parse(ShipmentIn, _spec("k", "ITAR 126.7", "USML:XI(a)(3)", to, on))
+    assert spec.licence_exception == "22 CFR 126.7"
+    checked = check_exception(spec)
+    if refusal is None:
+        assert checked.refusals == []
+        assert f"{to} is a destination it serves" in checked.lines[0]["note"]
+        return
+    (message, rule), = checked.refusals
+    assert rule == "exemption_not_available" and refusal in message

@@ -188,6 +188,7 @@ ITAR_EXEMPTIONS: dict[str, str] = {
     "22 CFR 126.4": "US Government exports and temporary imports",
     "22 CFR 126.5": "Canadian exemptions",
     "22 CFR 126.6": "foreign-owned military aircraft and naval vessels",
+    "22 CFR 126.7": "AUKUS exemption (Australia, UK, US; from 1 Sep 2024, 89 FR 67270)",
     "22 CFR 126.16": "US-Australia Defense Trade Cooperation Treaty",
     "22 CFR 126.17": "US-UK Defense Trade Cooperation Treaty",
     "22 CFR 126.18": "intra-company transfers to dual/third-country nationals",
