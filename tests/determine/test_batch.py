@@ -222,3 +222,58 @@ def test_an_end_use_naming_no_part_744_one_keeps_its_own_caveats() -> None:
     by_use = dict(zip(past["end_use"], past["caveats"], strict=True))
     assert "744.2 nuclear end use" in by_use["civil aviation"]
     assert "744.2 nuclear end use" not in (by_use[None] or "")
+
+
+def test_the_answer_outside_the_scope_turns_on_the_value_too() -> None:
+    """9A610 to Germany: the 9A610 lines applied conservatively leave no exception; outside
+    their scope LVS ($1,500) is offered within the limit and not above it. The batch decided
+    such a key at one value only (its answer offers no LVS) and gave every line the
+    if_out_of_scope of a value within the limit."""
+    values = [None, 100.0, 1500.0, 1501.0, 4999.0]
+    lines = pl.DataFrame({"item": ["9A610"] * 5, "destination": ["DE"] * 5,
+                          "date": ["2024-01-01"] * 5, "value": values})
+    got = determine_frame(lines)["if_out_of_scope"].to_list()
+    want = [(d.if_out_of_scope.outcome.value if d.if_out_of_scope else None)
+            for d in (determine("9A610", "DE", date(2024, 1, 1), value=v) for v in values)]
+    assert got == want
+    assert got == ["EXCEPTION_AVAILABLE"] * 3 + ["LICENSE_REQUIRED"] * 2
+
+
+def test_the_lvs_condition_names_the_eccn_as_the_scalar_path_does() -> None:
+    # an item written in lower case is the same item: its LVS condition names 3A001, not 3a001
+    lines = pl.DataFrame({"item": ["3a001.a.2"], "destination": ["LB"], "date": ["2023-11-18"],
+                          "value": [2999.0]})
+    got = determine_frame(lines)["exception_conditions"][0]
+    d = determine("3a001.a.2", "LB", date(2023, 11, 18), value=2999.0)
+    assert got == " | ".join(f"{e.symbol}: {e.conditions}" for e in d.license_exceptions)
+    assert got.startswith("LVS: value $2,999 within LVS limit $5,000 per shipment (3A001)")
+
+
+def test_a_government_end_user_is_not_decided_as_a_civil_one() -> None:
+    """740.22(b)(2)(ii): ACE is not available to government end users in Country Groups
+    D:1-D:5. No Part 744 rule names government end users, so the batch decided a government
+    line to China as a civil one, and asked it for the facts ACE would rest on."""
+    types = ["government", "civil"]
+    lines = pl.DataFrame({"item": ["4D004.a"] * 2, "destination": ["CN"] * 2,
+                          "date": ["2025-08-20"] * 2, "value": [100.0] * 2,
+                          "end_user_type": types})
+    out = determine_frame(lines)
+    for row, utype in zip(out.iter_rows(named=True), types, strict=True):
+        d = determine("4D004.a", "CN", date(2025, 8, 20), value=100.0, end_user_type=utype)
+        got = {p.split(":")[0] for p in (row["facts_wanted"] or "").split(" | ") if p}
+        assert got == {w.subject for w in d.facts_wanted}, row
+    assert out["facts_wanted"].to_list() == [None, "ACE: conditions_met"]
+
+
+def test_an_end_use_the_review_policies_read_as_military_keeps_its_text() -> None:
+    """A review policy for military end uses (742.4(b)(7)) reads the stated end use itself
+    (policies.is_military): "paramilitary police" names none of the Part 744 end uses but
+    gets the military row, in the batch as in the scalar path."""
+    uses = ["paramilitary police", None, "military"]
+    lines = pl.DataFrame({"item": ["3A001"] * 3, "destination": ["VE"] * 3,
+                          "date": ["2026-07-24"] * 3, "end_use": uses})
+    out = determine_frame(lines)
+    for row in out.iter_rows(named=True):
+        d = determine("3A001", "VE", date(2026, 7, 24), end_use=row["end_use"])
+        assert (row["review_policy"], row["caveats"]) == (
+            d.review_policy, " | ".join(d.caveats) or None), row

@@ -189,3 +189,22 @@ def test_rows_that_only_write_notes_split_the_periods_of_destinations_they_reach
                       value=100.0)
         assert row["caveats"] == (" | ".join(d.caveats) or None), row
         assert (row["outcome"], row["reasons"]) == (d.outcome.value, ",".join(d.reasons)), row
+
+
+def test_a_new_end_use_term_splits_the_periods_of_lines_that_read_otherwise() -> None:
+    """A stated end use is read with the terms of the end-use rules in force, the longest
+    first: "military intelligence" names military before 744.22 came into force (16 Mar 2021)
+    and not after, so the Iraq military end-use rule (746.3) reached it then only, though
+    744.22 names other destinations. Such a line's periods split on that day; the periods of
+    lines whose end use reads the same in every period do not."""
+    rs = load_ruleset()
+    assert date(2021, 3, 16) in rs.epochs_for("IQ", "3D201", ownership=False, terms=True)
+    assert date(2021, 3, 16) not in rs.epochs_for("IQ", "3D201", ownership=False)
+    days = [date(2021, 3, 15), date(2021, 3, 16), date(2023, 11, 2)]
+    lines = pl.DataFrame({"item": ["3D201"] * 3, "destination": ["IQ"] * 3,
+                          "date": [d.isoformat() for d in days],
+                          "end_use": ["military intelligence"] * 3})
+    out = determine_frame(lines, workers=1)
+    want = [",".join(determine("3D201", "IQ", d, end_use="military intelligence").reasons)
+            for d in days]
+    assert out["reasons"].to_list() == want == ["NP1,MEU", "NP1", "NP1"]

@@ -112,3 +112,17 @@ def test_signatures_shared_by_two_frames_screen_each_party_once(screener: Screen
         determine_frame(second, screener=screener))
     assert counting.calls - calls == 1  # "Acme GmbH" only: the others' hits were kept too
     assert set(signatures) == {(n, "HK") for n in names}
+
+
+def test_party_hits_name_what_each_party_matched(screener: Screener) -> None:
+    """Two end users that match the same UN entry, one by its name and one by its alias, with
+    the same score, share a screening result but not their party_hits: each line names the
+    name it matched ('YUN HO-JIN', alias 'Yun Ho-chin'), as the scalar path does."""
+    names = ["YUN HO-JIN", "Yun Ho-chin"]
+    lines = pl.DataFrame({"item": ["EAR99"] * 2, "destination": ["CN"] * 2,
+                          "date": ["2024-01-01"] * 2, "end_user": names})
+    got = determine_frame(lines, screener=screener)["party_hits"].to_list()
+    for cell, name in zip(got, names, strict=True):
+        d = determine("EAR99", "CN", date(2024, 1, 1), end_user=name, screener=screener)
+        assert [h.matched_name for h in d.screening_hits] == [name]
+        assert f"end user: UN KPi.001 {name!r}" in cell

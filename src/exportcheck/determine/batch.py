@@ -52,6 +52,7 @@ from exportcheck.determine.enduse import end_use_named, end_use_terms
 from exportcheck.determine.exceptions import lvs_condition, lvs_limit
 from exportcheck.determine.items import Classification, may_be_among, paragraph_problem
 from exportcheck.determine.parties import PartyScreener
+from exportcheck.determine.policies import military_use
 from exportcheck.errors import InvalidInput
 from exportcheck.models import EndUserType
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
@@ -152,6 +153,31 @@ def nac_on_its_day(df: pl.DataFrame, epoch: str, day: pl.Expr) -> pl.DataFrame:
     return df.with_columns(pl.when(NAC_GIVEN).then(day).otherwise(pl.col(epoch)).alias(epoch))
 
 
+def term_sensitive(rs: RuleSet, texts: Iterable[str | None]) -> set[str]:
+    """The stated end uses that read otherwise with the end-use terms of another period
+    (:meth:`RuleSet.term_sets`: "military intelligence" names military before 744.22 and not
+    after): their lines keep their text and split their periods on the days the terms change."""
+    sets = [*rs.term_sets(), end_use_terms(rs)]
+    out = set()
+    for text in texts:
+        if not (text or "").strip():
+            continue
+        try:
+            if len({tuple(end_use_named(text, terms)) for terms in sets}) > 1:
+                out.add(text)  # type: ignore[arg-type]
+        except InvalidInput:
+            continue  # an error in every period: the line reports it
+    return out
+
+
+def terms_read(rs: RuleSet) -> pl.Expr:
+    """``_terms``: whether the line's end use is :func:`term_sensitive` (computed on the
+    expression's frame by the caller's distinct texts)."""
+    return pl.col("end_use").map_batches(
+        lambda s: s.is_in(sorted(term_sensitive(rs, s.unique().to_list()))),
+        return_dtype=pl.Boolean).fill_null(False).alias("_terms")
+
+
 def _check_text(df: pl.DataFrame, columns: Iterable[str]) -> None:
     """Refuse, by name, a column read as text that holds lists or structs (a Parquet file
     exported by another tool): the cast to text would fail in a polars traceback."""
@@ -187,11 +213,11 @@ def dated_eccn(rs: RuleSet, items: pl.Series) -> pl.Series:
 
 
 def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date, *,
-             ownership: bool = True, caveats: bool = True) -> date | None:
+             ownership: bool = True, caveats: bool = True, terms: bool = False) -> date | None:
     """The first day of the period of unchanged rules for that destination (and ECCN; and
     ownership rules when an ownership graph is given; see :meth:`RuleSet.epochs_for`)."""
     bounds = rs.epochs_for(destination, eccn, ownership=ownership,  # type: ignore[arg-type]
-                           caveats=caveats)
+                           caveats=caveats, terms=terms)
     i = bisect_right(bounds, day)
     return bounds[i - 1] if i else None
 
@@ -227,15 +253,18 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
     # the scalar path's parser (batch_io.parse_iso_date), once per distinct date
     day, bad = parse_dates(df.get_column("date"))
     df = df.with_columns(day.alias("_day"), bad.alias("_bad_date"),
-                         dated_eccn(rs, df.get_column("item")).alias("_dated"))
-    pairs = df.select("destination", "_dated").unique().rows()
+                         dated_eccn(rs, df.get_column("item")).alias("_dated"), terms_read(rs))
+    pairs = df.select("destination", "_dated", "_terms").unique().rows()
     starts = pl.DataFrame(
-        [(d, e, b) for d, e in pairs for b in rs.epochs_for(d, e, ownership=ownership)],
-        schema={"destination": pl.Utf8, "_dated": pl.Utf8, "_epoch": pl.Date},
+        [(d, e, t, b) for d, e, t in pairs
+         for b in rs.epochs_for(d, e, ownership=ownership, terms=t)],
+        schema={"destination": pl.Utf8, "_dated": pl.Utf8, "_terms": pl.Boolean,
+                "_epoch": pl.Date},
         orient="row",
     )
     # as-of join groups by plain values: a stand-in for the nulls (no destination, no ECCN)
-    by = [pl.col(c).fill_null("\\0").alias(f"{c}_by") for c in ("destination", "_dated")]
+    by = [*(pl.col(c).fill_null("\\0").alias(f"{c}_by") for c in ("destination", "_dated")),
+          pl.col("_terms").alias("_terms_by")]
     with warnings.catch_warnings():
         # both sides are sorted just below; polars cannot check it within "by" groups
         warnings.filterwarnings("ignore", "Sortedness of columns cannot be checked")
@@ -244,11 +273,11 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
             .sort("_day", nulls_last=True)
             .join_asof(
                 starts.with_columns(by)
-                .select("destination_by", "_dated_by", "_epoch")
+                .select("destination_by", "_dated_by", "_terms_by", "_epoch")
                 .sort("_epoch"),
                 left_on="_day",
                 right_on="_epoch",
-                by=["destination_by", "_dated_by"],
+                by=["destination_by", "_dated_by", "_terms_by"],
                 strategy="backward",
             )
             .sort("_row")
@@ -256,7 +285,7 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
         )
     df = nac_on_its_day(df.with_columns(epoch), "_epoch", pl.col("_day"))
     early = pl.col("_day") < RULEBASE_START
-    return df.drop("_dated").with_columns(
+    return df.drop("_dated", "_terms").with_columns(
         pl.coalesce(
             missing_error(["item", "destination", "date"]),
             pl.col("_bad_date"),
@@ -338,15 +367,20 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
     valid = [t.value for t in EndUserType]
 
     known = end_use_terms(rs)
+    texts = df.select(pl.col("end_use").unique())
+    sensitive = term_sensitive(rs, texts.get_column("end_use").to_list())
 
     def terms(text: str | None) -> tuple[str, bool]:
         try:
             named = end_use_named(text, known)
         except InvalidInput:
             return text or "", False
+        if military_use(text) != military_use(";".join(named)) or text in sensitive:
+            # "paramilitary" (a review policy reads the text itself), or a text that reads
+            # otherwise in another period: decided as written
+            return text or "", False
         return ";".join(named), not named and bool((text or "").strip())
 
-    texts = df.select(pl.col("end_use").unique())
     read = [terms(t) for t in texts.get_column("end_use").to_list()]
     texts = texts.with_columns(pl.Series("_use", [u for u, _ in read], dtype=pl.Utf8),
                                pl.Series("_stated", [st for _, st in read], dtype=pl.Boolean))
@@ -374,6 +408,17 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
             pl.when(pl.col("_utype").is_in(sorted(exempt))
                     & ~pl.col("destination").str.to_uppercase().is_in(sorted(where)))
             .then(pl.lit("civil")).otherwise(pl.col("_utype")).alias("_utype"))
+    # a licence exception barred to government end users (740.22 ACE in D:1-D:5) sees the type
+    # where it may be offered: at destinations ever in those groups
+    barred = {str(g) for d in rs.rows("licence_exceptions") for g in d.no_government_groups}
+    if barred:
+        near = [d for d in df.get_column("destination").unique().drop_nulls().to_list()
+                if rs.may_be_in(d, barred)]
+        df = df.with_columns(
+            pl.when((pl.col("_utype") == "civil") & ~forced.fill_null(False)
+                    & (pl.col("end_user_type").str.to_lowercase() == "government")
+                    & pl.col("destination").is_in(near))
+            .then(pl.lit("government")).otherwise(pl.col("_utype")).alias("_utype"))
     return df
 
 
@@ -509,7 +554,9 @@ def _lvs_conditions(out: pl.DataFrame) -> pl.DataFrame:
     if combos.height == 0:
         return out
     text = pl.DataFrame(
-        [(v, lim, i, "LVS: " + lvs_condition(v, lim, i[:5])) for v, lim, i in combos.rows()],
+        # the ECCN as the engine reads it: an item given as "3a001.a.2" is 3A001
+        [(v, lim, i, "LVS: " + lvs_condition(v, lim, i[:5].upper()))
+         for v, lim, i in combos.rows()],
         schema={"value": pl.Float64, "_limit": pl.Float64, "_item": pl.Utf8, "_lvs": pl.Utf8},
         orient="row")
     return (out.join(text, on=["value", "_limit", "_item"], how="left", nulls_equal=True,

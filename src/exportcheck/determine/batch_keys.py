@@ -118,18 +118,26 @@ def _decide_key(
             facts=line_facts(key["_facts"]),
         )
         lo = evaluate(key["_item"], key["destination"], on, value=0.0, **kw)
-        if "LVS" not in lo.exceptions:
+        # the value matters where LVS is offered, and where the answer outside the scope of
+        # control lines applied conservatively (if_out_of_scope) may offer it
+        limit = _lvs_limit(rs, on, key["_item"]) if (
+            "LVS" in lo.exceptions or lo.unread_applied) else None
+        if limit is None:
             summary = _summary(lo)
             return {"lo": summary, "hi": summary, "limit": None}
         hi = evaluate(key["_item"], key["destination"], on, value=_HUGE, **kw)
-        snap = rs.as_of(on)
-        cls = parse_item(key["_item"], snap)
-        limit = lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
         return {"lo": _summary(lo), "hi": _summary(hi), "limit": limit}
     except ExportCheckError as exc:
         # the key is decided on the first day of its rule period, not the line's own date
         err = _error(str(exc).replace(on.isoformat(), "the line's date"))
         return {"lo": err, "hi": err, "limit": None}
+
+
+def _lvs_limit(rs: RuleSet, on: date, item: str) -> int | None:
+    """The LVS limit of the item's entry on ``on`` (None: the entry sets none for it)."""
+    snap = rs.as_of(on)
+    cls = parse_item(item, snap)
+    return lvs_limit(SimpleNamespace(item=cls), snap.ccl[cls.code])  # type: ignore[arg-type]
 
 
 _STATE: dict[str, object] = {}

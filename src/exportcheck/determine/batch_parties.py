@@ -67,8 +67,9 @@ def _signature(name: str, dest: str, memo: MemoScreener, ownership: Any) -> str 
     marks = []
     for h in hits:
         a = assess(h, name, country=dest, screener=memo)
-        marks.append(f"{h.list}:{h.entry_id}:{'C' if a.certain else 'H'}:{h.score:g}")
-    return "|".join(marks)
+        # the party_hits column names the entry's name or alias matched, and how
+        marks.append([h.list, h.entry_id, a.certain, h.score, h.match_kind, h.matched_name])
+    return json.dumps(marks)
 
 
 #: the most (name, destination) signatures a ``signatures`` memo of :func:`collapse_parties`

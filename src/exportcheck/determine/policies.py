@@ -21,7 +21,13 @@ from exportcheck.rules import schema as s
 
 def is_military(ctx: Context) -> bool:
     """Military end user, or a stated end use that names a military one (744.21(f)/(g))."""
-    return ctx.end_user_type is EndUserType.MILITARY or "military" in ctx.end_use.lower()
+    return ctx.end_user_type is EndUserType.MILITARY or military_use(ctx.end_use)
+
+
+def military_use(end_use: str | None) -> bool:
+    """Whether a stated end use reads as military to the review policies: any text holding
+    the word, "paramilitary" too (the batch path keeps such a text as stated)."""
+    return "military" in (end_use or "").lower()
 
 
 def _item_hit(ctx: Context, row: s.ReviewPolicy) -> bool:

@@ -197,14 +197,16 @@ def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
             ) -> pl.DataFrame:
     """The first day of the line's period of unchanged rules containing ``day``: of the rules
     that can change what is compared (not the caveats, not the trace)."""
-    df = df.with_columns(vb.dated_eccn(rs, df.get_column("item")).alias("_dated"))
-    pairs = df.select("destination", "_dated").unique()
-    epochs = [vb.epoch_of(rs, dest, ecc, day, ownership=ownership, caveats=False)
-              for dest, ecc in pairs.iter_rows()]
+    df = df.with_columns(vb.dated_eccn(rs, df.get_column("item")).alias("_dated"),
+                         vb.terms_read(rs))
+    pairs = df.select("destination", "_dated", "_terms").unique()
+    epochs = [vb.epoch_of(rs, dest, ecc, day, ownership=ownership, caveats=False, terms=terms)
+              for dest, ecc, terms in pairs.iter_rows()]
     table = pairs.with_columns(pl.Series(name, epochs, dtype=pl.Date))
-    joined = df.join(table, on=["destination", "_dated"], how="left", nulls_equal=True)
+    joined = df.join(table, on=["destination", "_dated", "_terms"], how="left",
+                     nulls_equal=True)
     # a NAC notification is checked against the day itself
-    return vb.nac_on_its_day(joined.drop("_dated"), name, pl.lit(day))
+    return vb.nac_on_its_day(joined.drop("_dated", "_terms"), name, pl.lit(day))
 
 
 def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:

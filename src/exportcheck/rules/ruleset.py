@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -195,7 +195,7 @@ class RuleSet:
         return self._epochs
 
     def epochs_for(self, code: str, eccn: str | None = None, *, ownership: bool = True,
-                   caveats: bool = True) -> list[date]:
+                   caveats: bool = True, terms: bool = False) -> list[date]:
         """Days on which a rule that can matter for ``code`` (and items of ``eccn``) starts or
         stops.
 
@@ -204,7 +204,9 @@ class RuleSet:
         destination only for the ECCNs :mod:`~exportcheck.rules.relevance` cannot rule out
         (every ECCN when ``eccn`` is None: EAR99, USML). What ``code`` is determined as (its
         aliases) and the destinations its restrictions refer to count too. Ownership rules
-        matter only to determinations given an ownership graph (``ownership``).
+        matter only to determinations given an ownership graph (``ownership``); the days the
+        end-use terms change (:meth:`_term_days`) only to lines whose stated end use reads
+        otherwise with other terms (``terms``; :meth:`term_sets`).
 
         ``caveats=False``: for answers whose caveats are not wanted (impact analysis compares
         outcomes, reasons, exceptions and policies). Rows that only write the trace or the
@@ -212,15 +214,46 @@ class RuleSet:
         Groups only the periods of destinations that were ever in them: elsewhere it only
         notes that it does not apply, which shows in the caveats alone.
         """
-        key = (code, eccn, ownership, caveats)
+        key = (code, eccn, ownership, caveats, terms)
         cache = self.__dict__.setdefault("_epochs_for", {})
         if key not in cache:
             days = (self._destination_days(code) | self._item_days(eccn, ownership)
                     | self._reached_days(code, eccn))
+            if terms:
+                days |= self._term_days()
             if caveats:
                 days |= self._caveat_days(code, eccn)
             cache[key] = sorted(days)
         return cache[key]
+
+    def _term_days(self) -> set[date]:
+        """Days on which the end-use terms in force change, for every destination: a stated
+        end use is read with the terms of the end-use rules in force (enduse.end_use), the
+        longest first, so "military intelligence" names military before 744.22 (16 Mar 2021)
+        and not after, wherever a rule of military alone reaches (Iraq, 746.3)."""
+        if not hasattr(self, "_terms_changed"):
+            rows = self.rows("end_use_rules")
+
+            def terms(on: date) -> set[str]:
+                return {k for r in rows if r.in_force(on) for k in r.end_use_keywords}
+
+            self._terms_changed = {
+                day for table, _, _, bounds in self._dated_rows() if table == "end_use_rules"
+                for day in bounds if terms(day) != terms(day - timedelta(days=1))}
+        return self._terms_changed
+
+    def term_sets(self) -> list[tuple[str, ...]]:
+        """The end-use terms in force in each period between :meth:`_term_days` (a stated
+        end use is read with those of its day)."""
+        rows = self.rows("end_use_rules")
+        return [tuple(dict.fromkeys(k for r in rows if r.in_force(day)
+                                    for k in r.end_use_keywords))
+                for day in sorted({RULEBASE_START, *self._term_days()})]
+
+    def may_be_in(self, code: str, groups: Iterable[str]) -> bool:
+        """Whether ``code`` (or what it is determined as) was ever in one of ``groups``."""
+        ever = self._ever_members()
+        return any(self._codes(code) & ever.get(str(g), frozenset()) for g in groups)
 
     def _codes(self, code: str) -> frozenset[str]:
         """``code``, what it is determined as, and the destinations its restrictions refer to."""
