@@ -44,7 +44,7 @@ def test_dsp5_value_tolerance_is_10_percent_and_quantity_has_none(ledger):
     assert "$50,000.00" in str(err)
     ledger.post_shipment(ship("c", quantity=50, value="50000.00"))  # exactly at the cap
     _refused(ledger, ship("d", quantity=0, value="0.01"), "quantity_exhausted",
-             r"750\.11\(a\)\(1\)")
+             r"22 CFR 123\.23")  # a DSP-5: the ITAR's rule, not the EAR's 750.11
 
 
 def test_quantity_cannot_exceed_the_licence(ledger):

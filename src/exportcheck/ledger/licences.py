@@ -136,6 +136,8 @@ def add_licence(session: Session, spec: LicenceIn, *, actor: str,
     spec, validity_source = with_defaults(spec)
     existing = session.execute(select(Licence).where(
         Licence.agency == spec.agency.value, Licence.number == spec.number)).scalar_one_or_none()
+    if existing is None:
+        _refuse_another_spelling(session, spec)
     if existing is not None:
         try:
             same = licence_to_in(existing) == spec
@@ -167,6 +169,28 @@ def add_licence(session: Session, spec: LicenceIn, *, actor: str,
                  payload={"licence": spec.model_dump(mode="json"),
                           "validity_source": validity_source})
     return lic, True
+
+
+def number_key(number: str) -> str:
+    """A licence number as the agency means it: case and spaces do not count ('d123 456' is
+    licence D123456), so it is compared in this spelling whenever a licence is added."""
+    return "".join(number.split()).upper()
+
+
+def _refuse_another_spelling(session: Session, spec: LicenceIn) -> None:
+    """Refuse a licence whose number is one already in the ledger (same agency) spelt with
+    another case or spacing: registered twice, one licence's quantity and value would be
+    drawn down twice over."""
+    spaced = func.replace(func.replace(Licence.number, " ", ""), "\t", "")
+    other = session.execute(select(Licence.number).where(
+        Licence.agency == spec.agency.value, func.upper(spaced) == number_key(spec.number))
+    ).scalars().first()
+    if other is not None:
+        raise LedgerError(
+            f"{spec.agency} licence {other!r} is already in the ledger: {spec.number!r} is the "
+            "same licence number spelt differently (case and spaces do not count); ship "
+            f"against {other!r}, and record an amendment as a new licence or a status change "
+            "(22 CFR 123.25, 15 CFR 750.7(c))")
 
 
 def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut | None]:
@@ -212,7 +236,8 @@ def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date) -> N
     CFR 750.7(g); 22 CFR 123.21 for DDTC): refused is a reinstatement taking effect on or
     after an expiry recorded as a status, or after ``valid_to``. An application returned
     without action authorised nothing; its resubmission is a new licence. A reinstatement
-    dated before a recorded expiry still lifts an earlier suspension up to it."""
+    dated before a recorded expiry still lifts an earlier suspension up to it; one on a date
+    no suspension is in force lifts nothing and is refused."""
     if status in BLOCKING:
         return
     name = f"{lic.agency} licence {lic.number}"
@@ -242,6 +267,13 @@ def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date) -> N
             f"{name} expired on {lic.valid_to} (its validity ended): it cannot be "
             f"{status.value} with effect from {effective} ({_validity_rule(lic)}: an expired "
             "licence is replaced by a new licence, added as a licence of its own)")
+    in_force = status_on(lic, effective)[0]
+    if status == LicenceStatus.REINSTATED and in_force != LicenceStatus.SUSPENDED.value:
+        # recorded, it would lift nothing and read as a reinstatement in the history
+        raise LedgerError(
+            f"{name} is not suspended on {effective} (it is {in_force} then): a "
+            "reinstatement lifts a suspension in force on its date; check the date, or "
+            "record the suspension first")
 
 
 def _in_force_from(lic: Licence | LicenceRow, ev: Any) -> tuple[dt.date, int, int]:
@@ -264,6 +296,9 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
         raise InvalidInput("'approved' is recorded when the licence is added; use 'reinstated'")
     if not citation.strip():
         raise InvalidInput("a status change needs the citation of the rule or notice behind it")
+    if not reason.strip():  # a refused shipment quotes it: "Reason: " alone says nothing
+        raise InvalidInput("a status change needs its reason (what the agency did and why), "
+                           "as the REST API requires")
     _check_revival(lic, status, effective)
     ev = LicenceStatusEvent(status=status.value, effective=effective, reason=reason,
                             citation=citation, policy_event_id=policy_event_id,

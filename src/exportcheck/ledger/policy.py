@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exportcheck.errors import LedgerError
 from exportcheck.ledger.audit import append_event
 from exportcheck.ledger.licences import change_status, status_on
 from exportcheck.ledger.models import (
@@ -85,6 +86,22 @@ def apply_recorded_events(session: Session, lic: Licence, *, actor: str,
     return applied
 
 
+def _same_event(prior: PolicyEvent, ev: PolicyEventIn) -> None:
+    """Refuse a key already applied to another event: answering "already applied" would
+    leave, say, a revocation sent under a suspension's key unrecorded."""
+    stored = (prior.title, prior.action, prior.effective, prior.citation,
+              PolicyFilter.model_validate_json(prior.filter_json))  # as read, not as spelt
+    given = (ev.title, ev.action, ev.effective, ev.citation, ev.filter)
+    if stored != given:
+        changed = [name for name, a, b in zip(
+            ("title", "action", "effective", "citation", "filter"), stored, given, strict=True)
+            if a != b]
+        raise LedgerError(
+            f"policy event {ev.key!r} was already applied with different terms ({prior.action} "
+            f"with effect from {prior.effective}; now different: {', '.join(changed)}): give "
+            "the new event a key of its own")
+
+
 def apply_policy_event(session: Session, ev: PolicyEventIn, *, actor: str,
                        versions: dict | None = None) -> PolicyResult:
     """Suspend or revoke every licence matching ``ev.filter`` with effect from ``ev.effective``.
@@ -94,6 +111,7 @@ def apply_policy_event(session: Session, ev: PolicyEventIn, *, actor: str,
     """
     prior = session.execute(select(PolicyEvent).where(PolicyEvent.key == ev.key)).scalar()
     if prior is not None:
+        _same_event(prior, ev)
         rows = session.execute(
             select(Licence.agency, Licence.number).join(LicenceStatusEvent)
             .where(LicenceStatusEvent.policy_event_id == prior.id)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from exportcheck.errors import LedgerError
 from exportcheck.ledger.audit import append_event, canonical_json, recorded_time
-from exportcheck.ledger.licences import from_cents, from_milli
+from exportcheck.ledger.licences import from_cents, from_milli, line_remaining_cents
 from exportcheck.ledger.models import (
     Licence,
     LicenceLine,
@@ -162,7 +162,9 @@ def reverse_shipment(session: Session, spec: ShipmentReversalIn, *, actor: str,
             "line_no": ln.line_no, "classification": ln.classification,
             "quantity": str(from_milli(q)), "value": str(from_cents(v)),
             "remaining_quantity": None if left_q is None else str(from_milli(left_q)),
-            "remaining_value": str(from_cents(ln.value_cents - ln.shipped_value_cents + v))})
+            "remaining_value": str(from_cents(line_remaining_cents(  # as `licences show`
+                ln.qty_milli, ln.value_cents, ln.shipped_qty_milli - q,
+                ln.shipped_value_cents - v)))})
     entry = append_event(session, kind="shipment.reversed", actor=actor, versions=versions,
                          payload={
         "request": spec.model_dump(mode="json"), "decision": "accepted",

@@ -291,6 +291,13 @@ class LicenceIn(_In):
                     raise ValueError(f"a {self.kind} licence names {article} {role}")
         seen: dict[str, str] = {}
         for line in self.lines:
+            if self.agency == Agency.BIS and not is_ear_item(line.classification):
+                # DDTC may license EAR items with USML articles (22 CFR 120.5(b)); BIS never
+                # licenses a USML article: it is not subject to the EAR
+                raise ValueError(
+                    f"line {line.classification!r} is a USML article, subject to the ITAR: a "
+                    "BIS licence cannot authorise it (22 CFR 120.5; 15 CFR 734.3(b)(1)(i)); "
+                    "record it on its DDTC licence")
             key = classification_key(line.classification)
             if key in seen:
                 # one item on two lines: a shipment could draw on only one of them, so the

@@ -44,7 +44,14 @@ from exportcheck.ledger.audit import (
     seal_inline,
     stamp,
 )
-from exportcheck.ledger.licences import from_cents, from_milli, status_on, to_cents, to_milli
+from exportcheck.ledger.licences import (
+    from_cents,
+    from_milli,
+    line_remaining_cents,
+    status_on,
+    to_cents,
+    to_milli,
+)
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
 from exportcheck.ledger.schemas import BLOCKING, ShipmentIn, ShipmentOut, classification_key
 from exportcheck.ledger.snapshot import (
@@ -244,6 +251,14 @@ def _check_licence_terms(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> No
                 f"{role}_not_on_licence")
 
 
+def _spent(lic: LicenceRow) -> str:
+    """The rule that ends a licence line once its quantity is shipped, by agency."""
+    if lic.agency == "DDTC":
+        return ("22 CFR 123.23: the tolerance is on value only; additional quantity needs a new "
+                "licence, 22 CFR 123.25(c)")
+    return "15 CFR 750.11(a): no shipping tolerance once the full quantity is shipped"
+
+
 def _validity(lic: LicenceRow) -> str:
     rule = "22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)"
     return f"{lic.valid_from} to {lic.valid_to}, {rule}"
@@ -308,8 +323,8 @@ def _plan_draws(lic: LicenceRow, fixed: _Fixed, matched: dict[int, list[int]]
         if ln.qty_milli is not None and ln.shipped_qty_milli >= ln.qty_milli:
             raise ShipmentRefused(
                 f"{where}: the full licensed quantity ({from_milli(ln.qty_milli)} {ln.unit}) has "
-                "already been shipped; no further shipment may be made under it "
-                "(15 CFR 750.11(a)(1); 22 CFR 123.23)", "quantity_exhausted")
+                f"already been shipped; no further shipment may be made under it ({_spent(lic)})",
+                "quantity_exhausted")
         if cap_q is not None and ln.shipped_qty_milli + q > cap_q:
             raise ShipmentRefused(
                 f"{where}: shipping {from_milli(q)} {ln.unit} would exceed the remaining quantity "
@@ -328,9 +343,17 @@ def _plan_draws(lic: LicenceRow, fixed: _Fixed, matched: dict[int, list[int]]
             f'{{"classification":{json_str(ln.classification)},"line_no":{int(ln.line_no)},'
             f'"quantity":{json_str(str(from_milli(q)))},"remaining_quantity":{left_q},'
             '"remaining_value":'
-            f'{json_str(str(from_cents(ln.value_cents - ln.shipped_value_cents - v)))},'
+            f'{json_str(str(from_cents(_left_after(ln, q, v))))},'
             f'"tolerance":{json_str(how)},"value":{json_str(str(from_cents(v)))}}}')
     return draws, "[" + ",".join(drawn) + "]"
+
+
+def _left_after(ln: LineRow, q: int, v: int) -> int:
+    """The line's remaining value in cents once ``q``/``v`` are drawn, as ``licences show``
+    and the report count it: 0 once its quantity is shipped, never below 0 (a draw into the
+    shipping tolerance leaves nothing, not a negative balance)."""
+    return line_remaining_cents(ln.qty_milli, ln.value_cents, ln.shipped_qty_milli + q,
+                                ln.shipped_value_cents + v)
 
 
 def _concurrent(draw: _Draw) -> ShipmentRefused:
