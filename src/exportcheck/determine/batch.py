@@ -55,6 +55,7 @@ from exportcheck.determine.parties import PartyScreener
 from exportcheck.determine.policies import military_use
 from exportcheck.errors import InvalidInput
 from exportcheck.models import EndUserType
+from exportcheck.rules import relevance
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START, SOURCE_EDITION
 
@@ -408,18 +409,31 @@ def _collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:
             pl.when(pl.col("_utype").is_in(sorted(exempt))
                     & ~pl.col("destination").str.to_uppercase().is_in(sorted(where)))
             .then(pl.lit("civil")).otherwise(pl.col("_utype")).alias("_utype"))
-    # a licence exception barred to government end users (740.22 ACE in D:1-D:5) sees the type
-    # where it may be offered: at destinations ever in those groups
-    barred = {str(g) for d in rs.rows("licence_exceptions") for g in d.no_government_groups}
-    if barred:
-        near = [d for d in df.get_column("destination").unique().drop_nulls().to_list()
-                if rs.may_be_in(d, barred)]
-        df = df.with_columns(
-            pl.when((pl.col("_utype") == "civil") & ~forced.fill_null(False)
-                    & (pl.col("end_user_type").str.to_lowercase() == "government")
-                    & pl.col("destination").is_in(near))
-            .then(pl.lit("government")).otherwise(pl.col("_utype")).alias("_utype"))
-    return df
+    return _government_where_barred(df, rs, ~forced.fill_null(False))
+
+
+def _government_where_barred(df: pl.DataFrame, rs: RuleSet, unforced: pl.Expr) -> pl.DataFrame:
+    """A government end user kept apart from a civil one where a licence exception barred to
+    government end users (740.22 ACE in D:1-D:5) may be offered: at destinations ever in those
+    groups, for items whose entry ever names it (or any item, where an embargo or end-use rule
+    allows it)."""
+    rows = [d for d in rs.rows("licence_exceptions") if d.no_government_groups]
+    if not rows:
+        return df
+    groups = {str(g) for d in rows for g in d.no_government_groups}
+    symbols = {d.symbol for d in rows}
+    near = [d for d in df.get_column("destination").unique().drop_nulls().to_list()
+            if rs.may_be_in(d, groups)]
+    item = pl.lit(True)
+    if not symbols & relevance.allowed_everywhere(rs.tables):
+        named = sorted({e.eccn for e in rs.rows("ccl") if symbols & set(e.exceptions)}
+                       | {p.split(".")[0] for d in rows for p in d.items})
+        item = pl.col("_item").str.slice(0, 5).str.to_uppercase().is_in(named)
+    return df.with_columns(
+        pl.when((pl.col("_utype") == "civil") & unforced & item
+                & (pl.col("end_user_type").str.to_lowercase() == "government")
+                & pl.col("destination").is_in(near))
+        .then(pl.lit("government")).otherwise(pl.col("_utype")).alias("_utype"))
 
 
 def _collapse_parties(
