@@ -111,7 +111,7 @@ def test_user_names_are_unique_ignoring_case(service: Service) -> None:
     c, h = service.client, service.auth("admin")
     for name in ("Viewer", "VIEWER"):
         body = problem(c.post("/api/v1/users", headers=h, json={
-            "name": name, "role": "admin", "password": PASSWORD}), 400)
+            "name": name, "role": "admin", "password": PASSWORD}), 409)  # taken: refused
         assert "'viewer' already exists" in body["detail"] and "ignoring case" in body["detail"]
     b = browser(service, "203.0.113.20")
     assert sign_in(b, "VIEWER", service.password("viewer")).status_code == 303
