@@ -47,7 +47,7 @@ from exportcheck.determine.batch_keys import (
 )
 from exportcheck.determine.batch_parties import collapse_parties
 from exportcheck.determine.batch_uses import collapse_uses as _collapse_uses
-from exportcheck.determine.batch_uses import terms_read
+from exportcheck.determine.batch_uses import term_flags
 from exportcheck.determine.caveats import AFTER_EDITION, ASSUMED_CIVIL
 from exportcheck.determine.ear import not_classified_to, pattern_hit, scope_applies
 from exportcheck.determine.exceptions import lvs_condition, lvs_limit
@@ -227,7 +227,8 @@ def _with_epochs(df: pl.DataFrame, rs: RuleSet, ownership: bool = True) -> pl.Da
     # the scalar path's parser (batch_io.parse_iso_date), once per distinct date
     day, bad = parse_dates(df.get_column("date"))
     df = df.with_columns(day.alias("_day"), bad.alias("_bad_date"),
-                         dated_eccn(rs, df.get_column("item")).alias("_dated"), terms_read(rs))
+                         dated_eccn(rs, df.get_column("item")).alias("_dated"),
+                         term_flags(rs, df.get_column("end_use")).alias("_terms"))
     pairs = df.select("destination", "_dated", "_terms").unique().rows()
     starts = pl.DataFrame(
         [(d, e, t, b) for d, e, t in pairs

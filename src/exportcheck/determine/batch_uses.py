@@ -35,12 +35,10 @@ def term_sensitive(rs: RuleSet, texts: Iterable[str | None]) -> set[str]:
     return out
 
 
-def terms_read(rs: RuleSet) -> pl.Expr:
-    """``_terms``: whether the line's end use is :func:`term_sensitive` (computed on the
-    expression's frame by the caller's distinct texts)."""
-    return pl.col("end_use").map_batches(
-        lambda s: s.is_in(sorted(term_sensitive(rs, s.unique().to_list()))),
-        return_dtype=pl.Boolean).fill_null(False).alias("_terms")
+def term_flags(rs: RuleSet, uses: pl.Series) -> pl.Series:
+    """Whether each line's end use is :func:`term_sensitive` (read once per distinct text)."""
+    sensitive = sorted(term_sensitive(rs, uses.unique().to_list()))
+    return uses.is_in(sensitive).fill_null(False)
 
 
 def collapse_uses(df: pl.DataFrame, rs: RuleSet) -> pl.DataFrame:

@@ -198,7 +198,7 @@ def _epochs(df: pl.DataFrame, rs: RuleSet, day: date, name: str, ownership: bool
     """The first day of the line's period of unchanged rules containing ``day``: of the rules
     that can change what is compared (not the caveats, not the trace)."""
     df = df.with_columns(vb.dated_eccn(rs, df.get_column("item")).alias("_dated"),
-                         vb.terms_read(rs))
+                         vb.term_flags(rs, df.get_column("end_use")).alias("_terms"))
     pairs = df.select("destination", "_dated", "_terms").unique()
     epochs = [vb.epoch_of(rs, dest, ecc, day, ownership=ownership, caveats=False, terms=terms)
               for dest, ecc, terms in pairs.iter_rows()]

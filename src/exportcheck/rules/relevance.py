@@ -58,8 +58,10 @@ def caveat_reach(table: str, row: Any, members: dict[str, frozenset[str]]
     Such a row reaches the caveats only through a note of a row of unknown start (the list of
     rules applied whose start is not established) or as a known gap (``history_gaps``, for
     the destinations it names or that were ever in its groups, whatever its start). A reach
-    note or a Country Group rule whose start is known writes the trace only: it reaches no
-    destination's caveats (``frozenset()``)."""
+    note whose start is known writes the trace only: it reaches no destination's caveats
+    (``frozenset()``). A Country Group rule reaches any: where it is not in force the engine
+    may note another row in its place (a special control not in force notes the CCL entry,
+    whose start is unknown)."""
     if table == "history_gaps":  # written as a caveat of its own, never noted as a rule
         if not (row.countries or row.groups):
             return None

@@ -232,23 +232,21 @@ class RuleSet:
         longest first, so "military intelligence" names military before 744.22 (16 Mar 2021)
         and not after, wherever a rule of military alone reaches (Iraq, 746.3)."""
         if not hasattr(self, "_terms_changed"):
-            rows = self.rows("end_use_rules")
-
-            def terms(on: date) -> set[str]:
-                return {k for r in rows if r.in_force(on) for k in r.end_use_keywords}
-
             self._terms_changed = {
                 day for table, _, _, bounds in self._dated_rows() if table == "end_use_rules"
-                for day in bounds if terms(day) != terms(day - timedelta(days=1))}
+                for day in bounds
+                if set(self._terms_on(day)) != set(self._terms_on(day - timedelta(days=1)))}
         return self._terms_changed
 
     def term_sets(self) -> list[tuple[str, ...]]:
         """The end-use terms in force in each period between :meth:`_term_days` (a stated
         end use is read with those of its day)."""
-        rows = self.rows("end_use_rules")
-        return [tuple(dict.fromkeys(k for r in rows if r.in_force(day)
-                                    for k in r.end_use_keywords))
-                for day in sorted({RULEBASE_START, *self._term_days()})]
+        return [self._terms_on(day) for day in sorted({RULEBASE_START, *self._term_days()})]
+
+    def _terms_on(self, day: date) -> tuple[str, ...]:
+        """The end uses the end-use rules in force on ``day`` name."""
+        return tuple(dict.fromkeys(k for r in self.rows("end_use_rules") if r.in_force(day)
+                                   for k in r.end_use_keywords))
 
     def may_be_in(self, code: str, groups: Iterable[str]) -> bool:
         """Whether ``code`` (or what it is determined as) was ever in one of ``groups``."""
@@ -320,10 +318,11 @@ class RuleSet:
                         table, row) is not None) or not concerns(table, row):
                     continue
                 where = relevance.caveat_reach(table, row, members)
-                for c in () if where is None else where:
-                    by_code[c] |= bounds
                 if where is None:
                     anywhere |= bounds
+                else:
+                    for c in where:
+                        by_code[c] |= bounds
             cache[eccn] = (anywhere, dict(by_code))
         return cache[eccn]
 
