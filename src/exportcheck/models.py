@@ -75,6 +75,10 @@ class ScreeningHit(BaseModel):
     #: the other evidence that agreed with the listed entry ("date of birth", "country",
     #: "identifier"): a partial match reaches the threshold only with some
     corroborated_by: tuple[str, ...] = ()
+    #: the day the entry took effect and its last day, where the list file says
+    #: (:mod:`exportcheck.screen.listing` reads the Entity List's Federal Register rules too)
+    listed_on: date | None = None
+    listed_until: date | None = None
 
 
 class Party(BaseModel):

@@ -87,6 +87,7 @@ class _Counting:
 
     def __init__(self, inner: Screener) -> None:
         self.inner, self.version, self.calls = inner, inner.version, 0
+        self.lists_date = inner.lists_date
 
     def screen(self, name: str, **kw: str | None) -> list:
         self.calls += 1

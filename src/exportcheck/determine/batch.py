@@ -43,9 +43,10 @@ from exportcheck.determine.batch_keys import (
     _SUMMARY,
     IF_STATED,
     KEY,
+    RULE_CAVEATS,
     decide_keys,
 )
-from exportcheck.determine.batch_parties import collapse_parties
+from exportcheck.determine.batch_parties import collapse_parties, listing_periods
 from exportcheck.determine.batch_uses import collapse_uses as _collapse_uses
 from exportcheck.determine.batch_uses import term_flags
 from exportcheck.determine.caveats import AFTER_EDITION, ASSUMED_CIVIL
@@ -362,6 +363,7 @@ def determine_frame(
     fields = order_frame(lines)
     given = fields.select(c for c in ("value", "quantity") if c in fields.columns)
     df, screener = _collapse_parties(df, screener, ownership, signatures)
+    df = listing_periods(df, pl.col("_day"))
     df = _collapse_items(df, rs)
     # back in the lines' order now, while the rows are small: the answer joins keep it
     df = _collapse_uses(df, rs).sort("_row")
@@ -413,7 +415,7 @@ def determine_frame(
                                      pl.col("_cleared").is_not_null() & pl.col("error").is_null()))
     internal = ["_kid", "_limit", "_above", "_side", "_day", "_epoch", "_date_error",
                 "_number_error", "_row_error", "_party", "_use", "_utype", "_item",
-                "_utype_blank", "_cleared", "_facts", "_stated", IF_STATED]
+                "_utype_blank", "_cleared", "_facts", "_stated", IF_STATED, RULE_CAVEATS]
     return out.drop([*internal, "_row"])
 
 
@@ -428,19 +430,23 @@ def _by_edition(bands: pl.DataFrame) -> pl.DataFrame:
     key is decided on the first day of its period: a line on the edition's day whose period
     began before it rests on the text in force, so has no caveat; a line after it has the one
     caveat of later rules (determine.caveats), and a key decided after it keeps its own, which
-    begin with that one (a rule row applied that could not be verified adds its caveat). Here
-    per answer, not per line: a million lines would each copy their caveats' text."""
+    begin with that one (a rule row applied that could not be verified adds its caveat). The
+    caveats of the key's own facts (:data:`RULE_CAVEATS`: its parties' listing dates) stay on
+    every side. Here per answer, not per line: a million lines would each copy their caveats'
+    text."""
     def side(n: int) -> pl.Expr:
         return pl.lit(n, pl.Int8).alias("_side")
 
     def after(col: str) -> pl.Expr:
+        later = pl.concat_str([pl.lit(AFTER_EDITION), pl.col(RULE_CAVEATS)], separator=" | ",
+                              ignore_nulls=True)
         return (pl.when(pl.col(col).str.starts_with(AFTER_EDITION)).then(pl.col(col))
-                .otherwise(pl.lit(AFTER_EDITION)).alias(col))
+                .otherwise(later).alias(col))
 
     both = (CAVEATS, IF_STATED)  # the caveats, and those of lines stating an end use
     return pl.concat([
         bands.with_columns(side(-1)),
-        bands.with_columns(side(0), *(pl.lit(None, pl.Utf8).alias(c) for c in both)),
+        bands.with_columns(side(0), *(pl.col(RULE_CAVEATS).alias(c) for c in both)),
         bands.with_columns(side(1), *(after(c) for c in both)),
     ])
 

@@ -43,8 +43,12 @@ _EXTRA = (CAVEATS, SCOPE, CONDITIONS, FACTS_WANTED, PARTY_HITS)
 #: the caveats of the key's lines that state an end use naming none of Part 744's: they share
 #: the key of lines stating none (``_use`` empty) and differ in their caveats only
 IF_STATED = "_caveats_if_stated"
+#: the caveats of the key's own facts (its parties' listing dates, an ownership rule), which
+#: a line after the rule base's edition keeps when its key was decided before it
+#: (batch._by_edition)
+RULE_CAVEATS = "_rule_caveats"
 #: what a decided key gives, within and above the LVS limit (:func:`_summary`'s keys)
-_SUMMARY = (*OUT_COLUMNS, *_EXTRA, IF_STATED)
+_SUMMARY = (*OUT_COLUMNS, *_EXTRA, IF_STATED, RULE_CAVEATS)
 #: the columns a line's own error blanks (``error`` itself is coalesced)
 _ANSWER = [*OUT_COLUMNS[:-1], *_EXTRA]
 _HUGE = 1e18
@@ -66,6 +70,7 @@ def _summary(ctx: Context) -> dict:
         IF_STATED: (" | ".join(caveats(ctx, if_stated=True)) or None
                     if ctx.on < SOURCE_EDITION and not ctx.unknown_if_stated.keys()
                     <= ctx.unknown_rules.keys() else said),
+        RULE_CAVEATS: " | ".join(ctx.rule_caveats) or None,
         SCOPE: ctx.if_out_of_scope.outcome.value if ctx.if_out_of_scope else None,
         # LVS's rests on the line's own value: written per line (_lvs_conditions)
         CONDITIONS: " | ".join(f"{sym}: {ctx.exceptions[sym][1]}" for sym in v.exceptions
@@ -99,7 +104,7 @@ def line_facts(key: str | None) -> TransactionFacts | None:
 
 
 def _error(msg: str) -> dict:
-    return dict.fromkeys((*_ANSWER, IF_STATED)) | {"error": msg}
+    return dict.fromkeys((*_ANSWER, IF_STATED, RULE_CAVEATS)) | {"error": msg}
 
 
 def _decide_key(

@@ -19,6 +19,7 @@ from exportcheck.determine import parties
 from exportcheck.determine.cleared import cleared_detail, screen_open_and_cleared
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
+from exportcheck.screen import listing
 from exportcheck.screen.certainty import assess
 
 
@@ -29,6 +30,7 @@ class MemoScreener:
     def __init__(self, inner: PartyScreener) -> None:
         self.inner = inner
         self.version = inner.version
+        self.lists_date = getattr(inner, "lists_date", None)
         self.memo: dict[tuple[str, str | None], list] = {}
         self.cleared: dict[tuple[str, str | None], list] = {}
         self._suppressed = "include_suppressed" in inspect.signature(inner.screen).parameters
@@ -81,7 +83,8 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
                      ownership: Any = None, signatures: dict | None = None
                      ) -> tuple[pl.DataFrame, PartyScreener | None]:
     """Add ``_party``: one representative (end user, consignee) pair per screening result,
-    and ``_cleared``: the line's hits that a disposition cleared, as a caveat (or null).
+    ``_cleared``: the line's hits that a disposition cleared, as a caveat (or null), and
+    ``_bounds``: the days its parties' hits change on their lists (:func:`listing_periods`).
 
     Without a screener the names cannot change the answer at all. ``signatures``: what each
     (name, destination) screened to before with the same screener (its stamp of dispositions
@@ -89,7 +92,8 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
     partitions of a file screen each party once."""
     if screener is None:
         return df.with_columns(pl.lit(None, pl.Utf8).alias("_party"),
-                               pl.lit(None, pl.Utf8).alias("_cleared")), None
+                               pl.lit(None, pl.Utf8).alias("_cleared"),
+                               pl.lit(None, pl.List(pl.Date)).alias("_bounds")), None
     memo = MemoScreener(screener)
     seen: dict = {} if signatures is None else signatures
 
@@ -120,6 +124,14 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
                  if name and (hits := memo.cleared.get((name, dest)))]
         return " | ".join(notes) or None
 
+    def bounds(*parties: tuple[str | None, str | None], dest: str) -> list | None:
+        # the days its parties' hits come on or go off their lists (screen/listing.py): a
+        # key's answer holds only between two of them
+        days = {day for name, sig in parties if sig and not sig.startswith("error:")
+                for hit in memo.screen(name, country=dest)  # type: ignore[arg-type]
+                for day in listing.boundaries(listing.listing_of(hit), memo.lists_date)}
+        return sorted(days) or None
+
     triples = df.select("end_user", "consignee", "destination").unique()
     rep: dict[str, str] = {}
     rows: list[tuple[str | None, ...]] = []
@@ -127,16 +139,35 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
         sig_u, sig_c = signature(end_user, dest), signature(consignee, dest)
         note = cleared(end_user, consignee, dest)
         if sig_u is None and sig_c is None:
-            rows.append((end_user, consignee, dest, None, note))
+            rows.append((end_user, consignee, dest, None, note, None))
             continue
         # a named armed force is decided on its name too (engine.evaluate): never share a key
         force = "F" if parties.armed_force_name(end_user) else ""
         sig = json.dumps([dest, force, sig_u, sig_c])
         pair = json.dumps([end_user if sig_u else None, consignee if sig_c else None])
-        rows.append((end_user, consignee, dest, rep.setdefault(sig, pair), note))
+        rows.append((end_user, consignee, dest, rep.setdefault(sig, pair), note,
+                     bounds((end_user, sig_u), (consignee, sig_c), dest=dest)))
     mapping = pl.DataFrame(
         rows, schema={"end_user": pl.Utf8, "consignee": pl.Utf8, "destination": pl.Utf8,
-                      "_party": pl.Utf8, "_cleared": pl.Utf8}, orient="row")
+                      "_party": pl.Utf8, "_cleared": pl.Utf8, "_bounds": pl.List(pl.Date)},
+        orient="row")
     df = df.join(mapping, on=["end_user", "consignee", "destination"], how="left",
                  nulls_equal=True)
     return df, memo
+
+
+def listing_periods(df: pl.DataFrame, day: pl.Expr, epoch: str = "_epoch",
+                    bounds: str = "_bounds") -> pl.DataFrame:
+    """Each line's ``epoch`` moved to the last day on or before its ``day`` on which one of its
+    parties' hits came on or went off its list (``bounds``, from :func:`collapse_parties`):
+    its key is decided on that day, with the hits of its own date (holds.on_the_day).
+    ``bounds`` is dropped."""
+    has = df.filter(pl.col(bounds).is_not_null())
+    if has.height == 0:
+        return df.drop(bounds)
+    latest = (has.select("_row", day.alias("_on"), bounds).explode(bounds)
+              .filter(pl.col(bounds) <= pl.col("_on"))
+              .group_by("_row").agg(pl.col(bounds).max().alias("_listed_from")))
+    return (df.join(latest, on="_row", how="left", maintain_order="left")
+            .with_columns(pl.max_horizontal(epoch, "_listed_from").alias(epoch))
+            .drop(bounds, "_listed_from"))

@@ -15,6 +15,8 @@ dates its rule (``rules/data/ownership_rules.yaml``) is in force.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from exportcheck.determine.context import Context, Requirement, Screening
@@ -22,6 +24,7 @@ from exportcheck.determine.parties import binding
 from exportcheck.models import IfConfirmed, PartyMatch, ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
 from exportcheck.screen.entries import hit_order
+from exportcheck.screen.listing import LIST_LABELS, listing_of, state_on
 
 _CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
 
@@ -29,7 +32,8 @@ _CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
 def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: Any,
                  ownership: Any) -> None:
     """Screen one party (and its owners) and sort its hits into ``out``."""
-    hits = list(screener.screen(name, country=ctx.destination))
+    hits = on_the_day(ctx, role, name, screener.screen(name, country=ctx.destination),
+                      getattr(screener, "lists_date", None))
     if ownership is not None:
         hits += _owned_hits(ctx, role, name, screener, ownership)
     ctx.role_hits.extend((role, h) for h in hits)
@@ -71,6 +75,46 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     out.held.extend(held)
     out.held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     ctx.party_matches = [m for _, _, m in out.held]
+
+
+def on_the_day(ctx: Context, role: str, name: str, hits: Iterable[ScreeningHit],
+               lists_date: date | None) -> list[ScreeningHit]:
+    """The hits whose entries were on their lists on the line's date (:mod:`.listing`).
+
+    An entry listed only later is left out and the caveats say so; one whose day of listing is
+    not established, that its file does not date, or whose order has expired while the list
+    still carries it is kept (the safe reading) and the caveats say that too."""
+    kept = []
+    for hit in hits:
+        listing = listing_of(hit)
+        state = state_on(listing, ctx.on, lists_date)
+        who = f"{role} {name!r} matches {hit.matched_name!r} ({hit.list} {hit.entry_id})"
+        if state == "later":
+            _caveat(ctx, f"{who}, {listing.basis}: not yet listed on the date of this line, so "
+                         "not applied")
+            continue
+        if state == "unsure":
+            _caveat(ctx, f"{who}, {listing.basis}: whether it was listed on the date of this "
+                         "line is not established, so it is applied")
+        elif state == "expired":
+            _caveat(ctx, f"{who}, {listing.basis}: the order has expired by the date of this "
+                         "line, but the list still carries it (it may have been renewed), so it "
+                         "is applied; check the list's current text")
+        elif state == "undated":
+            label = LIST_LABELS.get(hit.list, hit.list)
+            before = (f", and this line is dated before the lists ({lists_date.isoformat()})"
+                      if lists_date else "")
+            _caveat(ctx, f"{who}: the {label}'s files do not date their entries{before}, so "
+                         "the entry is applied as if listed on the date of this line")
+        kept.append(hit)
+    return kept
+
+
+def _caveat(ctx: Context, text: str) -> None:
+    if text not in ctx.rule_caveats:
+        ctx.rule_caveats.append(text)
+    ctx.note("Restricted-party screening: listing dates", None, False, text,
+             citation="15 CFR 744 Supp. 4; 15 CFR 764.3; 31 CFR 501")
 
 
 def _match(role: str, party: str, hit: ScreeningHit, kind: str,

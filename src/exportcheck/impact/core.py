@@ -21,6 +21,8 @@ import polars as pl
 from exportcheck.determine import batch as vb
 from exportcheck.determine.batch_io import check_answer_columns, fold, order_frame
 from exportcheck.determine.batch_keys import _EXTRA as EXTRA_COLUMNS
+from exportcheck.determine.batch_keys import IF_STATED, RULE_CAVEATS
+from exportcheck.determine.batch_parties import listing_periods
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import DateOutOfRange, InvalidInput
 from exportcheck.impact.causes import explain, list_causes
@@ -218,7 +220,8 @@ def _keys(combos: pl.DataFrame, suffix: str) -> pl.DataFrame:
 def _as_side(answers: pl.DataFrame, suffix: str) -> pl.DataFrame:
     # the caveats and the out-of-scope outcome are not compared: dropped before the joins (the
     # caveats are the longest strings of a batch, ~760 bytes a line)
-    answers = answers.drop([f"_{v}_{c}" for v in ("lo", "hi") for c in EXTRA_COLUMNS])
+    answers = answers.drop([f"_{v}_{c}" for v in ("lo", "hi")
+                            for c in (*EXTRA_COLUMNS, IF_STATED, RULE_CAVEATS)])
     return answers.rename(
         {"_party": f"_party{suffix}", "_epoch": f"_epoch{suffix}"}
         | {c: f"{c}{suffix}" for c in answers.columns if c.startswith(("_lo_", "_hi_", "_limit"))}
@@ -391,16 +394,20 @@ def decide_lines(
         raise InvalidInput("the order file has no lines")
     # (the hits dispositions cleared are the batch's caveats; impact compares answers)
     df, m_old = vb._collapse_parties(df, scr_old, ownership, signatures[0])
-    df = df.rename({"_party": "_party_o"}).drop("_cleared")
+    df = df.rename({"_party": "_party_o", "_bounds": "_bounds_o"}).drop("_cleared")
     if scr_new is scr_old:
         m_new = m_old
-        df = df.with_columns(pl.col("_party_o").alias("_party_n"))
+        df = df.with_columns(pl.col("_party_o").alias("_party_n"),
+                             pl.col("_bounds_o").alias("_bounds_n"))
     else:
         df, m_new = vb._collapse_parties(df, scr_new, ownership, signatures[1])
-        df = df.rename({"_party": "_party_n"}).drop("_cleared")
+        df = df.rename({"_party": "_party_n", "_bounds": "_bounds_n"}).drop("_cleared")
     df = vb._collapse_uses(vb._collapse_items(df, rs), rs)
     owned = ownership is not None
     df = _epochs(_epochs(df, rs, d_old, "_epoch_o", owned), rs, d_new, "_epoch_n", owned)
+    # a party listed (or delisted) between the two dates: each side on its own day's hits
+    for s, day in (("_o", d_old), ("_n", d_new)):
+        df = listing_periods(df, pl.lit(day), f"_epoch{s}", f"_bounds{s}")
     df = df.with_columns(vb.missing_error(["item", "destination"]).alias("_line_error"))
 
     combo_cols = [*_BASE, "_party_o", "_party_n", "_epoch_o", "_epoch_n"]

@@ -172,6 +172,11 @@ class ListEntry:
     license_policy: str | None = None
     federal_register_notice: str | None = None
     remarks: str | None = None
+    #: ISO dates: the day the entry took effect and its last day, where the file says (UN
+    #: LISTED_ON, a Denied Persons order...); not part of :attr:`content_hash`, which is the
+    #: identity a disposition binds to
+    listed_on: str | None = None
+    listed_until: str | None = None
 
     def all_names(self) -> list[str]:
         """Primary name first, then aliases and original-script names, without duplicates.
@@ -205,11 +210,13 @@ class ListEntry:
     @property
     def content_hash(self) -> str:
         """SHA-256 of the entry's content (stable across file re-orderings)."""
-        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        data = {k: v for k, v in self.to_dict().items() if k not in _UNHASHED}
+        payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 _FIELDS = tuple(f.name for f in fields(ListEntry))
+_UNHASHED = ("listed_on", "listed_until")
 
 
 @dataclass(slots=True)

@@ -38,6 +38,7 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
         explanation=tuple(explanation), kind=entry.kind, countries=tuple(entry.countries),
         dobs=tuple(entry.dobs), name_score=nscore, entry_hash=entry_hash,
         suppressed_by=suppressed, match_kind=m.kind, corroborated_by=agreed,
+        listed_on=entry.listed_on, listed_until=entry.listed_until,
     )
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -184,6 +185,13 @@ class Screener:
         ``samples:`` for the bundled demo lists, so an audit trail never mistakes them)."""
         v = ";".join(sorted(f"{pl.source}@{pl.content_hash[:12]}" for pl in self.lists))
         return f"samples:{v}" if self.is_samples else v
+
+    @property
+    def lists_date(self) -> date | None:
+        """The date of the newest list file in use: every entry in the files was listed on
+        that day, while on earlier days an entry the files do not date may not have been
+        (:mod:`.listing`)."""
+        return max((pl.file_date for pl in self.lists if pl.file_date), default=None)
 
     def entry(self, list_code: str, entry_id: str) -> ListEntry | None:
         i = self._by_key.get((list_code, entry_id))

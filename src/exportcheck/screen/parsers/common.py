@@ -32,6 +32,23 @@ def file_date(path: Path) -> date:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
 
 
+def iso_day(text: str | None) -> str | None:
+    """A list's date of listing as ``YYYY-MM-DD``: ISO (``2012-12-31``, a time after it
+    ignored) or US (``06/19/2003``, the Denied Persons List's); None when absent or unreadable
+    (an unreadable date is no date: the entry is then treated as listed on any day)."""
+    text = (text or "").strip()
+    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        parts = (int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    elif m := re.match(r"(\d{4})-(\d{2})-(\d{2})", text):
+        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    else:
+        return None
+    try:
+        return date(*parts).isoformat()
+    except ValueError:
+        return None
+
+
 def stable_id(*parts: str) -> str:
     """A short id that survives re-ordering of the file (for lists without their own ids)."""
     text = "|".join(p.strip().casefold() for p in parts)

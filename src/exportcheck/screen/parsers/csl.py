@@ -20,6 +20,7 @@ from exportcheck.screen.countries import to_iso2
 from exportcheck.screen.entries import SUBLIST_MARKERS, ListEntry, ParsedList
 from exportcheck.screen.parsers.common import (
     file_date,
+    iso_day,
     parse_date_text,
     read_bytes,
     sha256,
@@ -98,6 +99,8 @@ def _entry(row: dict[str, Any]) -> ListEntry:
         license_policy=(row.get("license_policy") or None),
         federal_register_notice=(row.get("federal_register_notice") or None),
         remarks=(row.get("remarks") or None),
+        listed_on=iso_day(str(row.get("start_date") or "")),
+        listed_until=iso_day(str(row.get("end_date") or "")),
     )
 
 
@@ -109,6 +112,12 @@ def _merge(entries: list[ListEntry]) -> list[ListEntry]:
         if prev is None:
             out[e.key] = e
             continue
+        # one party on two rows (two orders, two addresses): from the first start to the
+        # last end, either left open when a row leaves it so
+        prev.listed_on = min(prev.listed_on, e.listed_on) if prev.listed_on and e.listed_on \
+            else None
+        prev.listed_until = (max(prev.listed_until, e.listed_until)
+                             if prev.listed_until and e.listed_until else None)
         for attr in ("aliases", "countries", "dobs", "ids", "programs"):
             lst = getattr(prev, attr)
             lst.extend(x for x in getattr(e, attr) if x not in lst)

@@ -11,9 +11,25 @@ from pathlib import Path
 from exportcheck.errors import ListDataError
 from exportcheck.screen.countries import to_iso2
 from exportcheck.screen.entries import ListEntry, ParsedList
-from exportcheck.screen.parsers.common import file_date, read_bytes, sha256, stable_id
+from exportcheck.screen.parsers.common import (
+    file_date,
+    iso_day,
+    read_bytes,
+    sha256,
+    stable_id,
+)
 
 HEADER_START = '"Name"\t"Street_Address"'
+
+
+def _order_dates(orders: list[tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
+    """A person under several orders is denied from the earliest order's effective date to the
+    latest one's expiry; an order without a date (or with an unreadable one) leaves that end
+    open."""
+    starts = [start for start, _ in orders]
+    ends = [end for _, end in orders]
+    return (None if None in starts else min(starts),  # type: ignore[type-var]
+            None if None in ends else max(ends))  # type: ignore[type-var]
 
 
 def parse_dpl(path: Path) -> ParsedList:
@@ -23,6 +39,7 @@ def parse_dpl(path: Path) -> ParsedList:
     if not reader.fieldnames or "Name" not in reader.fieldnames:
         raise ListDataError(f"{path}: not a BIS dpl.txt (no tab-separated 'Name' header)")
     entries: dict[str, ListEntry] = {}
+    orders: dict[str, list[tuple[str | None, str | None]]] = {}
     rows = 0
     for row in reader:
         name = (row.get("Name") or "").strip()
@@ -39,11 +56,15 @@ def parse_dpl(path: Path) -> ParsedList:
         cc = to_iso2(row.get("Country"))
         if cc and cc not in e.countries:
             e.countries.append(cc)
+        orders.setdefault(eid, []).append((iso_day(row.get("Effective_Date")),
+                                           iso_day(row.get("Expiration_Date"))))
         fr = (row.get("FR_Citation") or "").strip()
         if fr and fr not in (e.federal_register_notice or ""):
             e.federal_register_notice = "; ".join(x for x in (e.federal_register_notice, fr) if x)
     if rows == 0:
         raise ListDataError(f"{path}: dpl.txt has a header but no records")
+    for eid, e in entries.items():
+        e.listed_on, e.listed_until = _order_dates(orders[eid])
     return ParsedList(
         source="bis-dpl", entries=list(entries.values()), row_count=rows,
         content_hash=sha256(raw), file_date=file_date(path), paths=[str(path)],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from exportcheck.errors import ListDataError
 from exportcheck.screen.entries import ListEntry, ParsedList
-from exportcheck.screen.parsers.common import file_date, read_bytes, sha256
+from exportcheck.screen.parsers.common import file_date, iso_day, read_bytes, sha256
 
 LIST_IDS = {
     "cn-unreliable-entity-list": "CN-UEL",
@@ -63,6 +63,7 @@ def parse_mofcom(path: Path) -> ParsedList:
             original_script=[a for a in aliases if _HAN.search(a)],
             list_name=str(r.get("source_list_name", "")), source="mofcom",
             remarks=r.get("reason") or None,
+            listed_on=iso_day(str(r.get("date_added") or "")),
         ))
     if not entries:
         raise ListDataError(f"{path}: no China MOFCOM entries (list_id cn-...) in this JSON")

@@ -9,7 +9,7 @@ from pathlib import Path
 from exportcheck.errors import ListDataError
 from exportcheck.screen.countries import to_iso2
 from exportcheck.screen.entries import ListEntry, ParsedList
-from exportcheck.screen.parsers.common import file_date, read_bytes, sha256
+from exportcheck.screen.parsers.common import file_date, iso_day, read_bytes, sha256
 
 
 def _text(el: ET.Element | None, tag: str) -> str:
@@ -83,6 +83,7 @@ def parse_un(path: Path) -> ParsedList:
                 programs=[_text(el, "UN_LIST_TYPE")] if _text(el, "UN_LIST_TYPE") else [],
                 list_name="UN Security Council Consolidated List", source="un",
                 remarks=_text(el, "COMMENTS1") or None,
+                listed_on=iso_day(_text(el, "LISTED_ON")),
             ))
     if not entries:
         raise ListDataError(f"{path}: UN XML has no INDIVIDUAL or ENTITY records")

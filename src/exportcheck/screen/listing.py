@@ -1,0 +1,150 @@
+"""When a listed party was on its list: a determination for a past date must not apply a
+listing that took effect later (Huawei: Entity List from 16 May 2019, 84 FR 22961).
+
+The list files are today's; what they say of the past:
+
+- some carry the day an entry took effect: the UN list (``LISTED_ON``), the Denied Persons
+  List (an order's effective and expiration dates), MOFCOM (``date_added``), the CSL's
+  ``start_date`` / ``end_date`` where trade.gov fills them;
+- Entity List and MEU entries cite the Federal Register rules that added and amended them.
+  The first rule cited is the one that added the entry: its effective date, from the reviewed
+  table ``data/fr_listing_dates.csv`` (each row with its source), fixes the day. A rule not in
+  that table still gives its year (volume 84 is 2019), so the entry was not listed before
+  that year began, less :data:`DISPLAY_MARGIN` for rules that took effect on public display
+  before publication (84 FR 22961 was published on 21 May 2019, effective 16 May);
+- OFAC's files and the others carry no dates at all.
+
+A hit's :func:`state_on` a day is then ``listed``, ``later`` (certainly not yet listed),
+``expired`` (after the expiry its file gives), ``unsure`` (listed on a day around it, not
+established) or ``undated``. The determination drops ``later`` hits with a caveat naming the
+listing, and applies the others, saying why in a caveat (:mod:`exportcheck.determine.holds`).
+An expired order is still applied: the Consolidated Screening List of July 2026 carries all 283
+Denied Persons whose orders in the 2023 ``dpl.txt`` expire before July 2026, so an expiry date
+is no proof of removal (the order may have been renewed). Entries delisted before the files
+were published are not in them at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+from exportcheck.models import ScreeningHit
+
+#: lists whose entries cite the rules that added them (15 CFR 744 Supp. 4 and Supp. 7)
+FR_DATED_LISTS = frozenset({"EL", "MEU"})
+#: how long before its publication a listing rule may take effect (on public-inspection
+#: display, as 84 FR 22961 did five days before): two weeks, so a year's first rule is covered
+DISPLAY_MARGIN = timedelta(days=14)
+#: what each list is called in a caveat
+LIST_LABELS = {"EL": "Entity List", "MEU": "Military End-User List", "DPL": "Denied Persons List",
+               "UN": "UN Consolidated List", "SDN": "SDN list", "UVL": "Unverified List",
+               "DTC": "ITAR debarred list", "ISN": "Nonproliferation Sanctions list",
+               "NONSDN": "OFAC non-SDN lists"}
+_FR = re.compile(r"\b(\d{2,3})\s*F\.?\s?R\.?\s*(\d{1,6})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the lists say of an entry's time on its list."""
+
+    #: listed on and after this day, certainly (None: not established)
+    since: date | None = None
+    #: not listed before this day, certainly (None: not established)
+    not_before: date | None = None
+    #: the last day listed (an order that expires); None: still listed
+    until: date | None = None
+    #: what says so, with its citation ("added by 84 FR 22961, effective 2019-05-16")
+    basis: str = ""
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.since or self.not_before or self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class FrRule:
+    """One reviewed row of ``fr_listing_dates.csv``."""
+
+    citation: str
+    fr_doc: str
+    effective: date
+    added: bool  # the rule added the entries that cite it first (else: revised or unknown)
+    source: str
+
+
+def fr_citations(text: str | None) -> list[tuple[int, int]]:
+    """The (volume, page) pairs a list entry cites, earliest first."""
+    return sorted({(int(v), int(p)) for v, p in _FR.findall(text or "")})
+
+
+@cache
+def fr_rules() -> dict[tuple[int, int], FrRule]:
+    """The reviewed listing rules by (volume, first page cited)."""
+    out: dict[tuple[int, int], FrRule] = {}
+    path = resources.files("exportcheck.screen") / "data" / "fr_listing_dates.csv"
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if not row["effective"] or row["verified"] not in ("yes", "partial"):
+                continue
+            (key,) = fr_citations(row["citation"])
+            out[key] = FrRule(row["citation"], row["fr_doc"], date.fromisoformat(row["effective"]),
+                              row["action"] == "added", row["source"])
+    return out
+
+
+def listing_of(hit: ScreeningHit) -> Listing:
+    """What the hit's entry says of its dates (see the module docstring)."""
+    label = LIST_LABELS.get(hit.list, hit.list)
+    if hit.listed_on or hit.listed_until:
+        since = hit.listed_on
+        what = f"on the {label} from {since.isoformat()}" if since else f"on the {label}"
+        if hit.listed_until:
+            what += f" until {hit.listed_until.isoformat()}"
+        return Listing(since, since, hit.listed_until, what + " (as the list file says)")
+    cites = fr_citations(hit.federal_register_notice) if hit.list in FR_DATED_LISTS else []
+    if not cites:
+        return Listing()
+    volume, page = cites[0]
+    year_start = date(volume + 1935, 1, 1) - DISPLAY_MARGIN
+    rule = fr_rules().get((volume, page))
+    if rule is None:
+        return Listing(None, year_start, None,
+                       f"added to the {label} by {volume} FR {page} ({volume + 1935}), the first "
+                       "rule its entry cites; the day that rule took effect is not in "
+                       "exportcheck's table")
+    doc = f", FR Doc {rule.fr_doc}" if rule.fr_doc else ""
+    if rule.added:
+        return Listing(rule.effective, rule.effective, None,
+                       f"added to the {label} by {rule.citation}{doc}, effective "
+                       f"{rule.effective.isoformat()}")
+    return Listing(rule.effective, year_start, None,
+                   f"on the {label} by {rule.citation}{doc} (effective "
+                   f"{rule.effective.isoformat()}), the first rule its entry cites, which may "
+                   "not be the one that added it")
+
+
+def state_on(listing: Listing, day: date, lists_date: date | None) -> str:
+    """``listed``, ``later``, ``expired``, ``unsure`` or ``undated`` (see the module docstring).
+
+    An entry in the lists was listed on the lists' own date: only days before it are in doubt.
+    """
+    if listing.until and day > listing.until:
+        return "expired"
+    if listing.not_before and day < listing.not_before:
+        return "later"
+    if (listing.since and day >= listing.since) or (lists_date and day >= lists_date):
+        return "listed"
+    return "unsure" if listing.dated else "undated"
+
+
+def boundaries(listing: Listing, lists_date: date | None) -> set[date]:
+    """The days on which :func:`state_on` may change (a batch decides each period once)."""
+    days = {listing.since, listing.not_before, lists_date}
+    if listing.until:
+        days.add(listing.until + timedelta(days=1))
+    return {d for d in days if d is not None}
