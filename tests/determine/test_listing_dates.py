@@ -72,11 +72,15 @@ def test_a_listing_rule_not_in_the_table_still_gives_its_year() -> None:
     assert (88, 99999) not in fr_rules()
     listing = listing_of(hit)
     # FR volume 88 is 2023; a rule may take effect on display, days before publication
-    assert listing.not_before == date(2022, 12, 18) and listing.since is None
+    assert listing.not_before == date(2022, 12, 18)
     assert state_on(listing, date(2022, 12, 17), None) == "later"
     assert state_on(listing, date(2023, 6, 1), None) == "unsure"
     assert state_on(listing, date(2023, 6, 1), date(2023, 6, 1)) == "listed"
-    assert boundaries(listing, date(2026, 7, 1)) == {date(2022, 12, 18), date(2026, 7, 1)}
+    # a rule may take effect after its year (a delayed effective date), not months after
+    assert listing.since == date(2024, 3, 30)
+    assert state_on(listing, date(2024, 3, 30), date(2026, 7, 1)) == "listed"
+    assert boundaries(listing, date(2026, 7, 1)) == {date(2022, 12, 18), date(2024, 3, 30),
+                                                     date(2026, 7, 1)}
 
 
 def test_an_entry_the_files_do_not_date_is_applied_with_a_caveat(samples: Screener) -> None:

@@ -40,6 +40,9 @@ FR_DATED_LISTS = frozenset({"EL", "MEU"})
 #: how long before its publication a listing rule may take effect (on public-inspection
 #: display, as 84 FR 22961 did five days before): two weeks, so a year's first rule is covered
 DISPLAY_MARGIN = timedelta(days=14)
+#: how long after its year's end a listing rule known only by its year may have taken effect
+#: (a delayed effective date); only the caveats depend on it: a hit is applied either way
+DEFERRAL_MARGIN = timedelta(days=90)
 #: what each list is called in a caveat
 LIST_LABELS = {"EL": "Entity List", "MEU": "Military End-User List", "DPL": "Denied Persons List",
                "UN": "UN Consolidated List", "SDN": "SDN list", "UVL": "Unverified List",
@@ -113,7 +116,7 @@ def listing_of(hit: ScreeningHit) -> Listing:
     year_start = date(volume + 1935, 1, 1) - DISPLAY_MARGIN
     rule = fr_rules().get((volume, page))
     if rule is None:
-        return Listing(None, year_start, None,
+        return Listing(date(volume + 1935, 12, 31) + DEFERRAL_MARGIN, year_start, None,
                        f"added to the {label} by {volume} FR {page} ({volume + 1935}), the first "
                        "rule its entry cites; the day that rule took effect is not in "
                        "exportcheck's table")
