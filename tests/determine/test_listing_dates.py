@@ -163,3 +163,38 @@ def test_impact_between_two_dates_shows_a_party_listed_between_them(
     line = result.lines.row(0, named=True)
     assert (line["old_outcome"], line["new_outcome"]) == ("NLR", "LICENSE_REQUIRED")
     assert "Entity List" in line["cause"]
+
+
+def test_an_owner_listed_later_makes_no_affiliate_before_its_listing() -> None:
+    """The affiliates rule (90 FR 47201) reaches a company 50% owned by an Entity List party
+    only once that party is listed: an owner first cited in 2026 (91 FR) was not listed on
+    15 Oct 2025, while the rule was in force."""
+    from exportcheck.screen.entries import ParsedList
+    from exportcheck.screen.ownership import Ownership
+
+    owner = "Lumen Quartz Microsystems Company Limited"
+    entry = ListEntry("EL", "el-9", owner, kind="entity", countries=["CN"],
+                      license_requirement="For all items subject to the EAR",
+                      license_policy="Presumption of denial", federal_register_notice="91 FR 100")
+    screener = Screener([ParsedList("test", [entry], 1, "test-lists")])
+    owners = Ownership.from_rows([{"owner": owner, "owned": "Violet Bay Semiconductor Ltd",
+                                   "percent": 51, "owner_country": "CN"}])
+
+    def decide(day: date):
+        return determine("EAR99", "CN", day, end_user="Violet Bay Semiconductor Ltd",
+                         screener=screener, ownership=owners)
+
+    early = decide(date(2025, 10, 15))
+    assert early.outcome.value == "NLR"
+    assert any("an owner of the end user" in c and "not yet listed" in c for c in early.caveats)
+    assert decide(date(2026, 11, 15)).outcome.value == "LICENSE_REQUIRED"
+    days = [date(2025, 10, 15), date(2025, 11, 9), date(2025, 12, 17), date(2025, 12, 18),
+            date(2026, 11, 10), date(2026, 11, 15)]
+    lines = pl.DataFrame({"item": ["EAR99"] * len(days), "destination": ["CN"] * len(days),
+                          "date": [d.isoformat() for d in days],
+                          "end_user": ["Violet Bay Semiconductor Ltd"] * len(days)})
+    out = determine_frame(lines, screener=screener, ownership=owners)
+    for day, got in zip(days, out.iter_rows(named=True), strict=True):
+        alone = decide(day)
+        assert (got["outcome"], got["caveats"]) == (alone.outcome.value,
+                                                    " | ".join(alone.caveats)), day

@@ -125,10 +125,13 @@ def collapse_parties(df: pl.DataFrame, screener: PartyScreener | None,
         return " | ".join(notes) or None
 
     def bounds(*parties: tuple[str | None, str | None], dest: str) -> list | None:
-        # the days its parties' hits come on or go off their lists (screen/listing.py): a
-        # key's answer holds only between two of them
-        days = {day for name, sig in parties if sig and not sig.startswith("error:")
-                for hit in memo.screen(name, country=dest)  # type: ignore[arg-type]
+        # the days its parties' (and their owners') hits come on or go off their lists
+        # (screen/listing.py): a key's answer holds only between two of them
+        queries = [(name, dest) for name, sig in parties if sig and not sig.startswith("error:")]
+        queries += [q for name, sig in parties if sig and sig.startswith("own:")
+                    for q in ownership.owner_queries(name)]  # type: ignore[union-attr]
+        days = {day for name, country in queries
+                for hit in memo.screen(name, country=country)  # type: ignore[arg-type]
                 for day in listing.boundaries(listing.listing_of(hit), memo.lists_date)}
         return sorted(days) or None
 

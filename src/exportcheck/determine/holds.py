@@ -110,6 +110,23 @@ def on_the_day(ctx: Context, role: str, name: str, hits: Iterable[ScreeningHit],
     return kept
 
 
+class _Dated:
+    """The screener as an owner's screening sees it on the line's date: listings that took
+    effect later left out (:func:`on_the_day`), dispositions passed through."""
+
+    def __init__(self, ctx: Context, role: str, inner: Any) -> None:
+        self.ctx, self.role, self.inner = ctx, role, inner
+        self.version = inner.version
+
+    def screen(self, name: str, *, country: str | None = None) -> list[ScreeningHit]:
+        return on_the_day(self.ctx, f"an owner of the {self.role}", name,
+                          self.inner.screen(name, country=country),
+                          getattr(self.inner, "lists_date", None))
+
+    def __getattr__(self, attr: str) -> Any:  # recorded_decision, entry ...
+        return getattr(self.inner, attr)
+
+
 def _caveat(ctx: Context, text: str) -> None:
     if text not in ctx.rule_caveats:
         ctx.rule_caveats.append(text)
@@ -144,7 +161,7 @@ def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
              f"{ctx.on.isoformat()}: "
              + (", ".join(f"{r.id} ({r.status.replace('_', ' ')})" for r in rules) or "none"),
              citation=citation)
-    found = ownership.findings(name, screener, rules=rules)
+    found = ownership.findings(name, _Dated(ctx, role, screener), rules=rules)
     for rule, short in found.short:
         if rule.status == "in_force":
             ctx.note(f"Ownership rule {rule.id} ({role})", rule, False,

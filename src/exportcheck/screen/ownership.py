@@ -204,10 +204,17 @@ class Ownership:
                 found.short.append((rule, short))
         return found
 
-    def _screen_owner(self, key: str, screener: Any) -> list[tuple[ScreeningHit, bool, str]]:
-        display = self._names[key]
+    def owner_queries(self, name: str) -> list[tuple[str, str | None]]:
+        """The (name, country) each owner of ``name`` is screened with, direct or indirect."""
+        return [self._query(k) for k in sorted(self.owners_all(name))]
+
+    def _query(self, key: str) -> tuple[str, str | None]:
         country = next((s.owner_country for held in self._owners.values() for s in held
                         if party_key(s.owner) == key and s.owner_country), None)
+        return self._names[key], country
+
+    def _screen_owner(self, key: str, screener: Any) -> list[tuple[ScreeningHit, bool, str]]:
+        display, country = self._query(key)
         hits = screener.screen(display, country=country)
         out = []
         for h in hits:
