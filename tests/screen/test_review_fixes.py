@@ -313,7 +313,8 @@ def test_screen_file_writes_csv_a_spreadsheet_will_not_run(tmp_path) -> None:
     assert got["score"].to_list()[1] == "100.0"
 
 
-@pytest.mark.parametrize("name", ["Co., Ltd.", "有限公司", "LLC", "Limited", "GmbH & Co. KG"])
+@pytest.mark.parametrize("name", ["Co., Ltd.", "有限公司", "LLC", "Limited", "GmbH & Co. KG",
+                                  "PTY LTD", "GMBH & CO KG", "asc pty ltd"])
 def test_a_name_that_is_only_a_legal_form_is_refused(name: str) -> None:
     """It answered "no hit", which reads as a cleared party (screening QA pass)."""
     from exportcheck.errors import InvalidInput
@@ -323,7 +324,9 @@ def test_a_name_that_is_only_a_legal_form_is_refused(name: str) -> None:
         Screener.from_samples().screen(name)
 
 
-@pytest.mark.parametrize("name", ["AO", "The Limited", "Acme Ltd", "Sa"])
+@pytest.mark.parametrize("name", ["AO", "The Limited", "Acme Ltd", "Sa",
+                                  # Australia's submarine builder: ASC is a name here
+                                  "ASC Pty Ltd"])
 def test_a_name_with_a_word_of_its_own_is_screened(name: str) -> None:
     from exportcheck.screen import Screener
 

@@ -188,6 +188,11 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     return tuple(core), tuple(legal)
 
 
+def is_legal_form(tokens: tuple[str, ...] | list[str]) -> bool:
+    """Whether these words are one legal form of the table ("pty ltd", "gmbh and co kg")."""
+    return tuple(tokens) in _legal_forms()[0]
+
+
 def only_legal_form(forms: tuple[NameForm, ...]) -> bool:
     """Whether a name is nothing but a legal form ("Co., Ltd.", "LLC", 有限公司): its Latin
     (or English-glossary) forms are all legal-form words. Two letters alone ("AO", "SA") may
