@@ -193,6 +193,16 @@ def is_legal_form(tokens: tuple[str, ...] | list[str]) -> bool:
     return tuple(tokens) in _legal_forms()[0]
 
 
+def named_by_acronym(name: str, forms: tuple[NameForm, ...]) -> bool:
+    """"ASC Pty Ltd" (Australia's submarine builder) is a company called ASC: a name of legal
+    forms only whose first word is in capitals, three letters or more, is a name, unless the
+    whole is one legal form of the table ("PTY LTD", "GMBH & CO KG")."""
+    words = name.split()
+    if len(words) < 2 or re.fullmatch(r"[A-Z]{3,}", words[0]) is None:
+        return False
+    return not any(is_legal_form(f.tokens + f.legal) for f in forms if f.script == "latin")
+
+
 def only_legal_form(forms: tuple[NameForm, ...]) -> bool:
     """Whether a name is nothing but a legal form ("Co., Ltd.", "LLC", 有限公司): its Latin
     (or English-glossary) forms are all legal-form words. Two letters alone ("AO", "SA") may

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 import sys
 import threading
 import time
@@ -57,8 +56,8 @@ from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
 from exportcheck.screen.korean_han import linked_to_korea
 from exportcheck.screen.normalize import (
     check_name,
-    is_legal_form,
     name_forms,
+    named_by_acronym,
     only_legal_form,
 )
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
@@ -237,7 +236,7 @@ class Screener:
         forms = name_forms(name, person)
         if not forms:
             raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
-        if only_legal_form(forms) and not _acronym_first(name, forms):
+        if only_legal_form(forms) and not named_by_acronym(name, forms):
             raise InvalidInput(f"name {name!r} is only a legal form: give the party's own name "
                                "(a screen of it finds nobody, which would read as no hit)")
         # each name of a party written in two scripts; the name as someone may have disguised
@@ -359,16 +358,6 @@ class Screener:
             link = (f"OFAC entry {entry.entry_id} is on the SDN list too: matched through its "
                     f"non-SDN copy's alias {iname.alias!r}")
             best[sdn] = (score, m, (qf, iname, f"{note}; {link}" if note else link))
-
-
-def _acronym_first(name: str, forms: tuple) -> bool:
-    """"ASC Pty Ltd" (Australia's submarine builder) is a company called ASC: a name of legal
-    forms only whose first word is in capitals, three letters or more, is screened rather than
-    refused, unless the whole name is one legal form of the table ("PTY LTD", "GMBH & CO KG")."""
-    words = name.split()
-    if len(words) < 2 or re.fullmatch(r"[A-Z]{3,}", words[0]) is None:
-        return False
-    return not any(is_legal_form(f.tokens + f.legal) for f in forms if f.script == "latin")
 
 
 def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
