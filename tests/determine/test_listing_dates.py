@@ -198,3 +198,26 @@ def test_an_owner_listed_later_makes_no_affiliate_before_its_listing() -> None:
         alone = decide(day)
         assert (got["outcome"], got["caveats"]) == (alone.outcome.value,
                                                     " | ".join(alone.caveats)), day
+
+
+def test_every_row_of_the_listing_rule_table_is_sourced_and_in_its_volumes_year() -> None:
+    import csv
+    from importlib import resources
+
+    from exportcheck.screen.listing import DEFERRAL_MARGIN, DISPLAY_MARGIN, fr_citations
+
+    path = resources.files("exportcheck.screen") / "data" / "fr_listing_dates.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len({r["citation"] for r in rows}) == len(rows) >= 60
+    for r in rows:
+        ((volume, _),) = fr_citations(r["citation"])
+        effective = date.fromisoformat(r["effective"])
+        year = volume + 1935
+        assert date(year, 1, 1) - DISPLAY_MARGIN <= effective, r["citation"]
+        assert effective <= date(year, 12, 31) + DEFERRAL_MARGIN, r["citation"]
+        if r["published"]:  # a rule takes effect on display at the earliest
+            assert effective >= date.fromisoformat(r["published"]) - DISPLAY_MARGIN
+        assert r["action"] in ("added", "unknown", "revised") and r["verified"] in (
+            "yes", "partial") and r["source"].strip(), r["citation"]
+    assert len(fr_rules()) == len(rows)
