@@ -7,7 +7,10 @@ all charts; the charts are Altair specs handed to that bundle as JSON; the CSS i
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -538,3 +541,18 @@ determinations by the rule base, not legal advice; review each changed line.</fo
 def write_report(path: str | Path, lines: pl.DataFrame, summary: ImpactSummary) -> None:
     """Render and write the report as UTF-8 (the page declares that charset)."""
     Path(path).write_text(render_report(lines, summary), encoding="utf-8")
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def report_csp(html: str) -> str:
+    """The Content-Security-Policy the service sends with a report: it is self-contained, so
+    nothing is fetched; its own inline scripts run (by hash: one injected through a party's
+    name would not), and eval, which Vega's expression compiler needs for the charts."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html))
+    return (f"default-src 'none'; script-src {hashes} 'unsafe-eval'; "
+            "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
+            "base-uri 'none'; form-action 'none'")

@@ -80,10 +80,14 @@ async def _refuse(send: Send, path: str, limit: int) -> None:
 
 
 #: sent with every response: no MIME sniffing, no framing by other sites, no referrer leaks,
-#: and a first Content-Security-Policy: no plugins, no <base> or form posts to another site.
-#: Scripts and styles are not restricted yet: the pages still use inline handlers and styles
-#: (impact pages), and /docs starts Swagger UI with an inline script.
-CSP = b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+#: and a Content-Security-Policy: scripts only from files of this service (no inline script or
+#: handler, no eval: an injected <script> or onerror= does not run), no plugins, no <base> or
+#: form posts to another site. Inline styles stay allowed (htmx's indicator style, computed
+#: bar widths). A response that sets its own policy keeps it (the impact report, whose charts
+#: are inline: impact.report.REPORT_CSP).
+CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       b"img-src 'self' data:; frame-ancestors 'self'; object-src 'none'; base-uri 'self'; "
+       b"form-action 'self'")
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
                     (b"referrer-policy", b"same-origin"), (b"content-security-policy", CSP)]
 #: pages and API answers hold licences, parties and audit entries: no browser or proxy keeps
@@ -104,7 +108,9 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", ()), *SECURITY_HEADERS]
+                own = {k.lower() for k, _ in message.get("headers", ())}
+                headers = [*message.get("headers", ()),
+                           *((k, v) for k, v in SECURITY_HEADERS if k not in own)]
                 if not static and not any(k.lower() == b"cache-control" for k, _ in headers):
                     headers.append(NO_STORE)
                 message["headers"] = headers

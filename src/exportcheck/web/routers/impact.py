@@ -192,9 +192,11 @@ def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
             responses={200: {"description": "the report", "content": {"text/html": {"schema": {
                 "type": "string"}}}}, **problem_responses(404)})
 def report(run_id: RowId, user: Viewer) -> HTMLResponse:
+    from exportcheck.impact.report import report_csp
     from exportcheck.impact.store import get_report
 
-    return HTMLResponse(get_report(run_id))
+    html = get_report(run_id)
+    return HTMLResponse(html, headers={"content-security-policy": report_csp(html)})
 
 
 @router.get("/{run_id}/lines", response_model=Page[dict[str, Any]],

@@ -1,0 +1,29 @@
+// exportcheck's own page behaviour, kept out of the HTML so that the Content-Security-Policy
+// can refuse every inline script (web/limits.py). Listeners sit on the document, so pages that
+// htmx swaps in are covered too.
+"use strict";
+
+// <input type="file" data-checks="ID">: choosing a file ticks the radio button ID
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (input instanceof HTMLInputElement && input.dataset.checks && input.files?.length) {
+    const radio = document.getElementById(input.dataset.checks);
+    if (radio) radio.checked = true;
+  }
+});
+
+// <iframe data-fit>: the frame grows with its (same-origin) document, so the page scrolls
+// once, not the frame inside it; without JavaScript it keeps its fixed height and scrolls.
+// Load events do not bubble: listened for in the capture phase.
+document.addEventListener("load", (event) => {
+  const frame = event.target;
+  if (!(frame instanceof HTMLIFrameElement) || !("fit" in frame.dataset)) return;
+  const doc = frame.contentDocument;
+  if (!doc?.body || !window.ResizeObserver) return;
+  const fit = () => {
+    frame.style.height =
+      doc.documentElement.scrollHeight + frame.offsetHeight - frame.clientHeight + "px";
+  };
+  new ResizeObserver(fit).observe(doc.body);
+  fit();
+}, true);
