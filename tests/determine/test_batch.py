@@ -277,3 +277,22 @@ def test_an_end_use_the_review_policies_read_as_military_keeps_its_text() -> Non
         d = determine("3A001", "VE", date(2026, 7, 24), end_use=row["end_use"])
         assert (row["review_policy"], row["caveats"]) == (
             d.review_policy, " | ".join(d.caveats) or None), row
+
+
+def test_an_error_on_a_key_names_the_lines_own_date() -> None:
+    """The key is decided on its period's first day; the line's error names the line's date,
+    as `check` does (review 27)."""
+    from datetime import date
+
+    from exportcheck.errors import ExportCheckError
+
+    lines = pl.DataFrame({"item": ["EAR99"] * 2, "destination": ["XX"] * 2,
+                          "date": ["2024-01-01", "2024-03-05"]})
+    out = determine_frame(lines)
+    for day, got in zip(("2024-01-01", "2024-03-05"), out["error"], strict=True):
+        try:
+            determine("EAR99", "XX", date.fromisoformat(day))
+        except ExportCheckError as exc:
+            assert got == str(exc)
+        else:
+            raise AssertionError("XX is not a destination")

@@ -399,7 +399,10 @@ def determine_frame(
                 pl.when(pl.col("_row_error").is_not_null()).then(None).otherwise(pl.col(c)).alias(c)
                 for c in _ANSWER
             ],
-            pl.coalesce("_row_error", "error").alias("error"),
+            # a key's error names its period's first day as "the line's date": the line's own
+            pl.coalesce("_row_error", pl.col("error").str.replace_all(
+                "the line's date", pl.col("_day").dt.to_string("%Y-%m-%d"), literal=True,
+            )).alias("error"),
         )
         # a line in error after the edition has the caveat of later rules too
         .with_columns(
