@@ -79,6 +79,9 @@ class ScreeningHit(BaseModel):
     #: (:mod:`exportcheck.screen.listing` reads the Entity List's Federal Register rules too)
     listed_on: date | None = None
     listed_until: date | None = None
+    #: the entry an affiliate is listed under (the CSL's "... Affiliated Entity: ..." rows of
+    #: Huawei's entry): the rules its row cites are that entry's, not the affiliate's own
+    listed_under: str | None = None
 
 
 class Party(BaseModel):

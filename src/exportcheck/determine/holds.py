@@ -27,12 +27,15 @@ from exportcheck.screen.entries import hit_order
 from exportcheck.screen.listing import LIST_LABELS, listing_of, state_on
 
 _CITE = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
+#: what an officer does about a listing applied without an established day
+_ESTABLISH = ("find the day it was listed (the Federal Register notice or the list's published "
+              "action) before relying on this answer")
 
 
 def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: Any,
                  ownership: Any) -> None:
     """Screen one party (and its owners) and sort its hits into ``out``."""
-    hits = on_the_day(ctx, role, name, screener.screen(name, country=ctx.destination),
+    hits = on_the_day(ctx, role, screener.screen(name, country=ctx.destination),
                       getattr(screener, "lists_date", None))
     if ownership is not None:
         hits += _owned_hits(ctx, role, name, screener, ownership)
@@ -77,25 +80,28 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     ctx.party_matches = [m for _, _, m in out.held]
 
 
-def on_the_day(ctx: Context, role: str, name: str, hits: Iterable[ScreeningHit],
+def on_the_day(ctx: Context, party: str, hits: Iterable[ScreeningHit],
                lists_date: date | None) -> list[ScreeningHit]:
     """The hits whose entries were on their lists on the line's date (:mod:`.listing`).
 
     An entry listed only later is left out and the caveats say so; one whose day of listing is
     not established, that its file does not date, or whose order has expired while the list
-    still carries it is kept (the safe reading) and the caveats say that too."""
+    still carries it is kept (the safe reading) and the caveats say that too. ``party`` is the
+    line's role ("end user"), not its name: a batch decides the names that screen alike once,
+    and each line's caveats must read as its own (an owner is named: "an owner of the end
+    user 'Acme Holdings'")."""
     kept = []
     for hit in hits:
         listing = listing_of(hit)
         state = state_on(listing, ctx.on, lists_date)
-        who = f"{role} {name!r} matches {hit.matched_name!r} ({hit.list} {hit.entry_id})"
+        who = f"{party} matches {hit.matched_name!r} ({hit.list} {hit.entry_id})"
         if state == "later":
             _caveat(ctx, f"{who}, {listing.basis}: not yet listed on the date of this line, so "
                          "not applied")
             continue
         if state == "unsure":
             _caveat(ctx, f"{who}, {listing.basis}: whether it was listed on the date of this "
-                         "line is not established, so it is applied")
+                         f"line is not established, so it is applied; {_ESTABLISH}")
         elif state == "expired":
             _caveat(ctx, f"{who}, {listing.basis}: the order has expired by the date of this "
                          "line, but the list still carries it (it may have been renewed), so it "
@@ -104,8 +110,9 @@ def on_the_day(ctx: Context, role: str, name: str, hits: Iterable[ScreeningHit],
             label = LIST_LABELS.get(hit.list, hit.list)
             before = (f", and this line is dated before the lists ({lists_date.isoformat()})"
                       if lists_date else "")
-            _caveat(ctx, f"{who}: the {label}'s files do not date their entries{before}, so "
-                         "the entry is applied as if listed on the date of this line")
+            _caveat(ctx, f"{who}: the files of the {label} do not date their entries{before}, "
+                         f"so the entry is applied as if listed on the date of this line; "
+                         f"{_ESTABLISH}")
         kept.append(hit)
     return kept
 
@@ -119,7 +126,7 @@ class _Dated:
         self.version = inner.version
 
     def screen(self, name: str, *, country: str | None = None) -> list[ScreeningHit]:
-        return on_the_day(self.ctx, f"an owner of the {self.role}", name,
+        return on_the_day(self.ctx, f"an owner of the {self.role} {name!r}",
                           self.inner.screen(name, country=country),
                           getattr(self.inner, "lists_date", None))
 

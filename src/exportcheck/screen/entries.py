@@ -96,6 +96,19 @@ FOREIGN_LISTS = frozenset({"CN-UEL", "CN-ECL", "CN-ATT"})
 
 KINDS = ("person", "entity", "vessel", "aircraft")
 _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
+#: how the CSL writes an affiliate listed under another entry of the Entity List (Huawei's:
+#: "Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: Huawei Marine Networks Co.,
+#: Ltd.", the affiliates 84 FR 43493 added under it on 19 Aug 2019)
+_AFFILIATE = re.compile(r"\.?\s*Affiliated Entit(?:y|ies)\s*:\s*", re.IGNORECASE)
+
+
+def listed_under(name: str) -> tuple[str, str] | None:
+    """(the entry, the affiliate) of a CSL row naming an affiliate listed under another
+    entry, or None: the row's Federal Register citations are that entry's."""
+    parts = _AFFILIATE.split(name, maxsplit=1)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip(" .,;"):
+        return None
+    return parts[0].strip(), parts[1].strip(" ,;")
 
 
 def written_variants(name: str) -> list[str]:
@@ -105,8 +118,14 @@ def written_variants(name: str) -> list[str]:
 
     A slash is not read as two names: "AL-QA'IDA/ISLAMIC ARMY" is, but "Behover General
     Trading/Information Technologies" shares its first word, and "C/O", "I/E" are
-    abbreviations; "Information Technologies" alone would hit every such company."""
+    abbreviations; "Information Technologies" alone would hit every such company.
+
+    An affiliate listed under another entry ("Huawei Technologies Co., Ltd. (Huawei).
+    Affiliated Entity: Huawei Marine Networks Co., Ltd.") is also its own name: the party a
+    user screens."""
     name = name.strip()
+    if under := listed_under(name):
+        return [name, *written_variants(under[1])]
     out = [name]
     if m := _ACRONYM.search(name):
         rest = (name[: m.start()] + name[m.end() :]).strip()

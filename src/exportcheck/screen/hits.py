@@ -4,7 +4,7 @@ from two files (sdn.csv and the CSL) reported once."""
 from __future__ import annotations
 
 from exportcheck.models import ScreeningHit
-from exportcheck.screen.entries import LIST_CODES, ListEntry
+from exportcheck.screen.entries import LIST_CODES, ListEntry, listed_under
 
 
 def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: float, m,
@@ -39,6 +39,7 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
         dobs=tuple(entry.dobs), name_score=nscore, entry_hash=entry_hash,
         suppressed_by=suppressed, match_kind=m.kind, corroborated_by=agreed,
         listed_on=entry.listed_on, listed_until=entry.listed_until,
+        listed_under=(under[0] if (under := listed_under(entry.name)) else None),
     )
 
 

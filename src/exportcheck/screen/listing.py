@@ -12,6 +12,9 @@ The list files are today's; what they say of the past:
   that table still gives its year (volume 84 is 2019), so the entry was not listed before
   that year began, less :data:`DISPLAY_MARGIN` for rules that took effect on public display
   before publication (84 FR 22961 was published on 21 May 2019, effective 16 May);
+  an affiliate the CSL lists under another entry ("... Affiliated Entity: ...", Huawei's)
+  cites that entry's rules, so its day is not established, only that it was not before the
+  entry's;
 - OFAC's files and the others carry no dates at all.
 
 A hit's :func:`state_on` a day is then ``listed``, ``later`` (certainly not yet listed),
@@ -115,6 +118,8 @@ def listing_of(hit: ScreeningHit) -> Listing:
     volume, page = cites[0]
     year_start = date(volume + 1935, 1, 1) - DISPLAY_MARGIN
     rule = fr_rules().get((volume, page))
+    if hit.listed_under:
+        return _affiliate(hit.listed_under, label, rule, f"{volume} FR {page}", year_start)
     if rule is None:
         return Listing(date(volume + 1935, 12, 31) + DEFERRAL_MARGIN, year_start, None,
                        f"added to the {label} by {volume} FR {page} ({volume + 1935}), the first "
@@ -129,6 +134,20 @@ def listing_of(hit: ScreeningHit) -> Listing:
                    f"on the {label} by {rule.citation}{doc} (effective "
                    f"{rule.effective.isoformat()}), the first rule its entry cites, which may "
                    "not be the one that added it")
+
+
+def _affiliate(entry: str, label: str, rule: FrRule | None, first: str,
+               year_start: date) -> Listing:
+    """An affiliate listed under another entry: its row cites that entry's rules, the first
+    of which added the entry, not necessarily the affiliate (19 of Huawei's affiliates were
+    put under its entry of 16 May 2019 by 84 FR 43493, effective 19 Aug 2019), so the day
+    is not established; only that it was not before the entry's."""
+    since = rule.effective if rule is not None and rule.added else None
+    return Listing(None, since or year_start, None,
+                   f"listed on the {label} as an affiliate under the entry {entry!r}, whose "
+                   f"rules its row cites (the first, {first}"
+                   + (f", effective {since.isoformat()}" if since else "")
+                   + ", added that entry; the affiliate may have been added later)")
 
 
 def state_on(listing: Listing, day: date, lists_date: date | None) -> str:
