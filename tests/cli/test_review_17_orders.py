@@ -78,7 +78,8 @@ def test_impact_reads_and_carries_columns_in_any_case(cli: Cli, tmp_path: Path) 
     assert lines["end_user"].to_list() == ["LAM, Carrie", "Acme"]
     assert lines["value"].to_list() == [1_000_000.0, 500.0]
     assert lines["end_user_type"].to_list() == ["military", "military"]
-    assert lines["old_outcome"][0] == "PROHIBITED"  # screened: SDN
+    # screened: SDN, but under EO 13936 of 14 Jul 2020, after the old date
+    assert lines["old_outcome"][0] != "PROHIBITED" and lines["new_outcome"][0] == "PROHIBITED"
     assert lines.row(1, named=True)["new_outcome"] == "LICENSE_REQUIRED"
     assert lines["new_reasons"][1] == "MEU"
     assert "$1,000,500.00" in out

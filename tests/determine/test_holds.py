@@ -213,7 +213,8 @@ def test_batch_has_hold_and_matches_the_scalar_path(samples: Screener) -> None:
     out = determine_frame(lines, screener=samples)
     assert out["hold"].to_list() == [True, False, False, False]
     assert out["if_confirmed"].to_list() == ["LICENSE_REQUIRED", None, None, None]
-    assert out["outcome"].to_list()[2] == "PROHIBITED"  # the consignee is blocked
+    # the consignee (Carrie Lam, SDN under HK-EO13936 of 14 Jul 2020) was not yet blocked
+    assert out["outcome"].to_list()[2] == "NLR" and "HK-EO13936" in out["caveats"][2]
     for row in out.iter_rows(named=True):
         d = determine(row["item"], row["destination"], ON, value=100, end_user=row["end_user"],
                       consignee=row["consignee"], screener=samples)

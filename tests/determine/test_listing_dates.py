@@ -84,15 +84,32 @@ def test_a_listing_rule_not_in_the_table_still_gives_its_year() -> None:
 
 
 def test_an_entry_the_files_do_not_date_is_applied_with_a_caveat(samples: Screener) -> None:
-    # Carrie Lam: SDN from 7 Aug 2020, but OFAC's files carry no dates: still blocked on an
-    # earlier day (the safe reading), and the caveat says why
-    d = determine("EAR99", "HK", date(2020, 1, 6), end_user="LAM, Carrie", screener=samples)
+    # LIMMT (SDN, NPWMD and IFSR since 2006): OFAC's files carry no dates and its programmes
+    # are older than the rule base, so it is applied on any past date, saying why
+    name = "LIMMT Economic and Trade Company, Ltd."
+    d = determine("EAR99", "CN", date(2020, 1, 6), end_user=name, screener=samples)
     assert d.outcome.value == "PROHIBITED"
-    assert any("do not date their entries" in c and "LAM" in c.upper() for c in d.caveats)
+    assert any("do not date their entries" in c and "LIMMT" in c for c in d.caveats)
     assert samples.lists_date is not None
-    today = determine("EAR99", "HK", samples.lists_date, end_user="LAM, Carrie",
-                      screener=samples)
+    today = determine("EAR99", "CN", samples.lists_date, end_user=name, screener=samples)
     assert not any("do not date" in c for c in today.caveats)
+
+
+def test_no_one_is_designated_under_an_order_before_it_was_signed(samples: Screener) -> None:
+    """Carrie Lam is on the SDN list under HK-EO13936 only: Executive Order 13936 was signed
+    on 14 Jul 2020 (she was designated on 7 Aug 2020), so on 6 Jan 2020 she was not listed."""
+    early = determine("EAR99", "HK", date(2020, 1, 6), end_user="LAM, Carrie", screener=samples)
+    assert early.outcome.value == "NLR"
+    assert any("HK-EO13936" in c and "2020-07-14" in c and "not yet listed" in c
+               for c in early.caveats)
+    after = determine("EAR99", "HK", date(2020, 7, 14), end_user="LAM, Carrie",
+                      screener=samples)
+    assert after.outcome.value == "PROHIBITED"  # the day is not established: applied
+    assert any("HK-EO13936" in c and "not established" in c for c in after.caveats)
+    # an entry with a programme older than the table is not bounded by its newer ones
+    older = ScreeningHit(list="SDN", entry_id="1", matched_name="x", score=100,
+                         programs=("UKRAINE-EO13661", "RUSSIA-EO14024"))
+    assert not listing_of(older).dated
 
 
 def test_a_denial_order_applies_from_its_effective_date_to_its_expiry(denied: Screener) -> None:
@@ -221,3 +238,18 @@ def test_every_row_of_the_listing_rule_table_is_sourced_and_in_its_volumes_year(
         assert r["action"] in ("added", "unknown", "revised") and r["verified"] in (
             "yes", "partial") and r["source"].strip(), r["citation"]
     assert len(fr_rules()) == len(rows)
+
+
+def test_every_programme_start_names_its_authority() -> None:
+    import re
+
+    from exportcheck.screen.listing import program_starts
+
+    starts = program_starts()
+    assert {"RUSSIA-EO14024", "HK-EO13936", "HKAA", "CMIC-EO13959"} <= set(starts)
+    for tag, (began, authority) in starts.items():
+        assert began >= date(2018, 11, 1), tag
+        # the executive order a tag names is the one cited, and signed in the year given
+        if m := re.search(r"EO(\d{5})", tag):
+            assert f"Executive Order {m.group(1)} of" in authority, tag
+        assert str(began.year) in authority, tag

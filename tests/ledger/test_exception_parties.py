@@ -63,8 +63,9 @@ def test_an_unlisted_party_passes_and_the_record_says_it_was_screened(
 
 def test_a_blocked_party_is_refused_and_no_override_lifts_it(ledger: Ledger,
                                                             samples: Screener) -> None:
-    # Carrie Lam (SDN, Hong Kong) as consignee: every line PROHIBITED
-    spec = _spec("sdn", "Kowloon Avionics Ltd", consignee="LAM, Carrie")
+    # an SDN of Hong Kong since 2008 as consignee: every line PROHIBITED (not Carrie Lam: on
+    # the shipment's date, 29 Jun 2020, she was not designated yet)
+    spec = _spec("sdn", "Kowloon Avionics Ltd", consignee="SHUEN WAI HOLDING LIMITED")
     exc = _refused(ledger, spec, samples)
     assert exc.rule == "prohibited" and "PROHIBITED" in str(exc)
     exc = _refused(ledger, spec, samples, override_reason="advisory opinion 2020-01")

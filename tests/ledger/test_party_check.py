@@ -21,7 +21,9 @@ from exportcheck.ledger.shipments import ShipmentRefused
 from exportcheck.screen import Screener, store
 from exportcheck.screen.service import SAMPLES_DIR
 
-CARRIE = "LAM, Carrie"  # SDN 29249 (HK), designated 7 Aug 2020 under EO 13936
+#: SDN 11298 (HK, SDNTK: the Wei drug network, designated in 2008); not Carrie Lam, SDN only
+#: from 7 Aug 2020 (EO 13936), after these shipments' dates
+BLOCKED = "SHUEN WAI HOLDING LIMITED"
 ACTEAM_PARTIAL = "ACTeam Logistics Hong Kong Ltd"  # partly the Entity List's ACTeam (HK)
 CENTRE_BRIGHT = "Centre Bright Electronics Company Limited"  # Entity List (HK), exact
 
@@ -54,16 +56,16 @@ def _refused(ledger: Ledger, spec: dict, screener: object) -> ShipmentRefused:
 
 def test_a_party_blocked_since_the_licence_was_issued_is_refused(ledger: Ledger,
                                                                  samples: Screener) -> None:
-    _licence(ledger, "DSP5-CL", CARRIE)
-    spec = ship("cl-1", "DSP5-CL", consignee=CARRIE, end_user=CARRIE)
+    _licence(ledger, "DSP5-CL", BLOCKED)
+    spec = ship("cl-1", "DSP5-CL", consignee=BLOCKED, end_user=BLOCKED)
     exc = _refused(ledger, spec, samples)
     assert exc.rule == "party_blocked"
     assert str(exc).startswith("line 1 (I(a)): a party may not be dealt with on 2019-06-01, "
-                               "whatever the licence: SDN 29249 ")
+                               "whatever the licence: SDN 11298 ")
     assert "31 CFR 501.801" in str(exc)
     (entry,) = ledger.audit_entries(kind="shipment.refused", limit=1)[0]
     assert json.loads(entry.payload)["determination"][0]["screening_hits"][0].startswith(
-        "SDN 29249 ")
+        "SDN 11298 ")
     # the Python API without a screener checks the licence alone, as before
     assert ledger.post_shipment(spec).created
 

@@ -401,7 +401,9 @@ def determine_frame(
             ],
             # a key's error names its period's first day as "the line's date": the line's own
             pl.coalesce("_row_error", pl.col("error").str.replace_all(
-                "the line's date", pl.col("_day").dt.to_string("%Y-%m-%d"), literal=True,
+                "the line's date",
+                pl.col("_day").dt.to_string("%Y-%m-%d").fill_null("the line's date"),
+                literal=True,
             )).alias("error"),
         )
         # a line in error after the edition has the caveat of later rules too

@@ -15,7 +15,11 @@ The list files are today's; what they say of the past:
   an affiliate the CSL lists under another entry ("... Affiliated Entity: ...", Huawei's)
   cites that entry's rules, so its day is not established, only that it was not before the
   entry's;
-- OFAC's files and the others carry no dates at all.
+- OFAC's files carry no dates, but each entry names the programmes it is designated under,
+  and no one is designated under an executive order before it was signed: an entry whose
+  programmes all began on or after 1 Nov 2018 (``data/program_starts.csv``: RUSSIA-EO14024
+  on 15 Apr 2021, HK-EO13936 on 14 Jul 2020 ...) was not listed before the first of them;
+- the others carry no dates at all.
 
 A hit's :func:`state_on` a day is then ``listed``, ``later`` (certainly not yet listed),
 ``expired`` (after the expiry its file gives), ``unsure`` (listed on a day around it, not
@@ -103,6 +107,28 @@ def fr_rules() -> dict[tuple[int, int], FrRule]:
     return out
 
 
+@cache
+def program_starts() -> dict[str, tuple[date, str]]:
+    """Programme tag -> (the day its authority began, the authority), reviewed data."""
+    path = resources.files("exportcheck.screen") / "data" / "program_starts.csv"
+    with path.open(encoding="utf-8") as fh:
+        return {r["program"]: (date.fromisoformat(r["began"]), r["authority"])
+                for r in csv.DictReader(fh)}
+
+
+def _by_programs(hit: ScreeningHit, label: str) -> Listing:
+    """Not listed before the first of its programmes began, when every one is known."""
+    starts = program_starts()
+    known = [starts[p] for p in hit.programs if p in starts]
+    if not hit.programs or len(known) < len(hit.programs):
+        return Listing()
+    began, authority = min(known)
+    return Listing(None, began, None,
+                   f"on the {label} under {', '.join(hit.programs)}; the first of them began "
+                   f"on {began.isoformat()} ({authority}) and the list files do not date the "
+                   "designation")
+
+
 def listing_of(hit: ScreeningHit) -> Listing:
     """What the hit's entry says of its dates (see the module docstring)."""
     label = LIST_LABELS.get(hit.list, hit.list)
@@ -114,7 +140,7 @@ def listing_of(hit: ScreeningHit) -> Listing:
         return Listing(since, since, hit.listed_until, what + " (as the list file says)")
     cites = fr_citations(hit.federal_register_notice) if hit.list in FR_DATED_LISTS else []
     if not cites:
-        return Listing()
+        return _by_programs(hit, label)
     volume, page = cites[0]
     year_start = date(volume + 1935, 1, 1) - DISPLAY_MARGIN
     rule = fr_rules().get((volume, page))
