@@ -36,3 +36,22 @@ def test_choosing_an_order_file_ticks_the_upload_option(browser, server,  # noqa
         page.locator("input[type=file][name=orders]").set_input_files(str(orders))
         assert upload.is_checked()
         screenshot(page, "r27_impact_form")
+
+
+def test_a_lookback_shows_a_party_listed_between_the_two_dates(browser, server) -> None:  # noqa: F811
+    """Huawei on 15 and 16 May 2019: the Entity List entry took effect on the 16th (84 FR
+    22961); the earlier answer says why the match was not applied."""
+    with signed_in(browser, server, "officer", "r27_lookback") as page:
+        page.get_by_label("Item").fill("EAR99")
+        page.get_by_label("Destination").fill("CN")
+        page.get_by_label("Date of export").fill("2019-05-15")
+        page.get_by_label("Compare with date").fill("2019-05-16")
+        page.get_by_label("End user (screened)").fill("Huawei Technologies Co., Ltd.")
+        page.get_by_role("button", name="Check", exact=True).click()
+        before = page.get_by_role("article", name="On 2019-05-15")
+        after = page.get_by_role("article", name="On 2019-05-16")
+        assert "NLR" in before.locator(".outcome").first.inner_text()
+        assert "LICENSE REQUIRED" in after.locator(".outcome").first.inner_text()
+        caveats = before.locator(".caveats").inner_text()
+        assert "not yet listed" in caveats and "2019-05-16" in caveats
+        screenshot(page, "r27_lookback")

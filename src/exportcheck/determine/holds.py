@@ -35,14 +35,18 @@ _ESTABLISH = ("find the day it was listed (the Federal Register notice or the li
 def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: Any,
                  ownership: Any) -> None:
     """Screen one party (and its owners) and sort its hits into ``out``."""
-    hits = on_the_day(ctx, role, screener.screen(name, country=ctx.destination),
-                      getattr(screener, "lists_date", None))
+    found = screener.screen(name, country=ctx.destination)
+    hits = on_the_day(ctx, role, found, getattr(screener, "lists_date", None))
     if ownership is not None:
         hits += _owned_hits(ctx, role, name, screener, ownership)
     ctx.role_hits.extend((role, h) for h in hits)
     if not hits:
+        n = len(found)
+        later = (f" in force on {ctx.on.isoformat()} ({n} matching "
+                 f"{'entry was' if n == 1 else 'entries were'} listed later: see the caveats)"
+                 if n else "")
         ctx.note("Restricted-party screening", None, False,
-                 f"{role} {name!r}: no hit on lists {screener.version}", citation=_CITE)
+                 f"{role} {name!r}: no hit{later} on lists {screener.version}", citation=_CITE)
         return
     held: list[tuple[str, ScreeningHit, PartyMatch]] = []
     ear_item = ctx.item.kind != "usml"
