@@ -179,7 +179,8 @@ def test_impact_between_two_dates_shows_a_party_listed_between_them(
     result = impact(orders, date(2019, 3, 1), date(2019, 6, 1), screener=samples)
     line = result.lines.row(0, named=True)
     assert (line["old_outcome"], line["new_outcome"]) == ("NLR", "LICENSE_REQUIRED")
-    assert "Entity List" in line["cause"]
+    # the cause is the listing, dated: the trace step carries the day it took effect
+    assert "Entity List" in line["cause"] and "in force from 2019-05-16" in line["cause"]
 
 
 def test_an_owner_listed_later_makes_no_affiliate_before_its_listing() -> None:

@@ -117,8 +117,11 @@ class Context:
         return self.snapshot.on
 
     def note(
-        self, rule: str, row: Cited | None, fired: bool, detail: str, citation: str = ""
+        self, rule: str, row: Cited | None, fired: bool, detail: str, citation: str = "",
+        effective_from: date | None = None,
     ) -> None:
+        """A step of the trace; ``effective_from``: the day it took effect where no rule row
+        says (a party's listing, :mod:`exportcheck.screen.listing`)."""
         if row is not None and not row.start_date_known:
             self.unknown_rules.setdefault(rule, citation or row.citation)
         if not self.tracing:
@@ -128,7 +131,7 @@ class Context:
             TraceStep.model_construct(
                 rule=rule,
                 citation=citation or (row.citation if row else ""),
-                effective_from=row.start if row else None,
+                effective_from=row.start if row else effective_from,
                 effective_to=row.effective_to if row else None,
                 start_date_known=row.start_date_known if row else True,
                 fired=fired,

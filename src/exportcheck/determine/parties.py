@@ -146,7 +146,10 @@ def apply_screening(ctx: Context, screening: Screening) -> None:
 
 
 def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
+    from exportcheck.screen.listing import listed_since
+
     who = f"{hit.matched_name!r} ({hit.list} {hit.entry_id}, score {hit.score:.0f})"
+    since = listed_since(hit)  # the trace (and an impact's cause) dates the listing
     if hit.match_kind == "owned":
         who += f": {hit.explanation[0]}" if hit.explanation else ""
     ear_item = ctx.item.kind != "usml"
@@ -160,6 +163,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             True,
             f"{role} matches {who}; US persons may not deal in property of a blocked person",
             citation=cite,
+            effective_from=since,
         )
     elif hit.list in BIS_DENIED and ear_item:
         ctx.require(Requirement("DPL", Agency.BIS, "denied: no dealing", "Denied Persons List",
@@ -170,6 +174,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             True,
             f"{role} matches {who}",
             citation=CITATIONS["DPL"],
+            effective_from=since,
         )
     elif hit.list in STATE_DEBARRED and not ear_item:
         ctx.require(Requirement("DEBARRED", Agency.DDTC, "debarred: no ITAR licence",
@@ -181,6 +186,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             True,
             f"{role} matches {who}",
             citation=CITATIONS["DTC"],
+            effective_from=since,
         )
     elif hit.list == "EL" and ear_item:
         policy = hit.license_policy or "see the Entity List entry"
@@ -194,6 +200,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             f"{role} matches {who}; licence requirement: {requirement}; review policy: "
             f"{policy}; {hit.federal_register_notice or ''}".rstrip("; "),
             citation=CITATIONS["EL"],
+            effective_from=since,
         )
         ctx.no_exceptions.append(
             "Entity List (744.11(a): no licence exceptions unless the entry says so)"
@@ -206,6 +213,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             f"{role} matches {who}: the MEU licence requirement (744.21) turns on the end user; "
             "review whether this party is a military end user of the items",
             citation="15 CFR 744 Supp. 7; 15 CFR 744.21",
+            effective_from=since,
         )
     elif hit.list == "MEU" and ear_item:
         ctx.end_user_type = EndUserType.MILITARY
@@ -215,6 +223,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             True,
             f"{role} matches {who}: treated as a military end user under 744.21",
             citation="15 CFR 744 Supp. 7; 15 CFR 744.21(g)",
+            effective_from=since,
         )
     elif hit.list == "UVL" and ear_item:
         ctx.no_exceptions.append("Unverified List (744.15(a): no licence exceptions)")
@@ -225,6 +234,7 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             f"{role} matches {who}: no licence exceptions; a UVL statement is required "
             "before any NLR export",
             citation="15 CFR 744.15",
+            effective_from=since,
         )
     else:
         ctx.note(
@@ -234,4 +244,5 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
             f"{role} matches {who}: no licence requirement of its own for this item; review "
             "before shipping",
             citation=hit.list_name or hit.list,
+            effective_from=since,
         )

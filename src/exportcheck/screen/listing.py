@@ -176,6 +176,12 @@ def _affiliate(entry: str, label: str, rule: FrRule | None, first: str,
                    + ", added that entry; the affiliate may have been added later)")
 
 
+def listed_since(hit: ScreeningHit) -> date | None:
+    """The day the entry took effect, when established to the day (else None)."""
+    listing = listing_of(hit)
+    return listing.since if listing.since and listing.since == listing.not_before else None
+
+
 def state_on(listing: Listing, day: date, lists_date: date | None) -> str:
     """``listed``, ``later``, ``expired``, ``unsure`` or ``undated`` (see the module docstring).
 
