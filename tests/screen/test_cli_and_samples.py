@@ -116,3 +116,24 @@ def test_fetch_without_network_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
         fetch.fetch_official(["un"])
     with pytest.raises(ListDataError, match="no official URL"):
         fetch.fetch_official(["nope"])
+
+
+def test_lists_load_takes_the_day_the_files_were_published(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Where the files do not say (the UN file does), ``--published`` is the lists' date a
+    past determination compares with (screen/listing.py); a bad date loads nothing."""
+    from exportcheck.screen.store import load_screener
+
+    code, _, err = run(capsys, "lists", "load", str(SAMPLES_DIR), "--published", "2026-7-1")
+    assert code == 2 and "YYYY-MM-DD" in err
+    code, _, err = run(capsys, "lists", "load", str(SAMPLES_DIR), "--published", "2099-01-01")
+    assert code == 2 and "in the future" in err
+    code, out, _ = run(capsys, "lists", "show", "--json")
+    assert json.loads(out) == []
+    code, out, err = run(capsys, "lists", "load", str(SAMPLES_DIR), "--published", "2026-07-01")
+    assert code == 0, err
+    code, out, _ = run(capsys, "lists", "show", "--json")
+    dates = {v["source"]: v["file_date"] for v in json.loads(out)}
+    assert dates["ofac-sdn"] == dates["csl"] == "2026-07-01"
+    assert dates["un"] == "2026-02-27"  # its dateGenerated
+    assert load_screener().lists_date.isoformat() == "2026-07-01"

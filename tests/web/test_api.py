@@ -432,3 +432,24 @@ def test_determination_batch_names_the_entries_the_parties_matched(service: Serv
         f"consignee: {x['list']} {x['entry_id']} {x['matched_name']!r}"
         for x in one["screening_hits"]]
     assert clean["party_hits"] == []
+
+
+def test_a_list_upload_may_say_when_the_files_were_published(service: Service) -> None:
+    """An upload's own date is no publication date: ``published`` sets the lists' date,
+    before which a determination applies the entries the files do not date with a caveat
+    (review 27); a date in the future is refused and loads nothing."""
+    c, h = service.client, service.auth("admin")
+    header, rows = dpl_rows()
+    before = c.get("/api/v1/lists", headers=h, params={"all": True}).json()
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    body = problem(c.post("/api/v1/lists/load", headers=h, data={"published": future},
+                          files={"files": ("dpl.txt", dpl_file(header, rows[:-1]))}), 400)
+    assert "in the future" in body["detail"]
+    problem(c.post("/api/v1/lists/load", headers=h, data={"published": "2026-7-1"},
+                   files={"files": ("dpl.txt", dpl_file(header, rows[:-1]))}), 422)
+    assert c.get("/api/v1/lists", headers=h, params={"all": True}).json() == before
+    r = c.post("/api/v1/lists/load", headers=h, data={"published": "2026-07-01"},
+               files={"files": ("dpl.txt", dpl_file(header, rows[:-1]))})
+    assert r.status_code == 200, r.text
+    active = {v["source"]: v for v in c.get("/api/v1/lists", headers=h).json()["items"]}
+    assert active["bis-dpl"]["file_date"] == "2026-07-01"

@@ -202,16 +202,24 @@ def lists_load(
     paths: list[Path] = typer.Argument(..., help="List files or directories."),
     force: bool = typer.Option(False, "--force", help="Accept a >10% row-count drop."),
     user: str = typer.Option("", "--user", help="Who loads the lists (recorded)."),
+    published: str | None = typer.Option(
+        None, "--published", metavar="DATE",
+        help="the day the files were published (YYYY-MM-DD), where they do not say: a past "
+             "determination applies the entries they do not date with a caveat before it "
+             "(default: each file's modification date; a file loaded before keeps its date)"),
 ) -> None:
     """Detect the format, store a new list version and activate it."""
     import warnings
 
+    from exportcheck.dates import parse_iso_date
     from exportcheck.screen import store
     from exportcheck.screen.parsers import ListWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ListWarning)
-        results = store.load_lists(paths, force=force, user=user)
+        results = store.load_lists(
+            paths, force=force, user=user,
+            published=parse_iso_date(published, "--published date") if published else None)
     for w in caught:
         if issubclass(w.category, ListWarning):  # an OFAC file loaded without its aliases
             typer.echo(f"warning: {w.message}", err=True)

@@ -68,11 +68,23 @@ class LoadResult:
 
 
 def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, force: bool = False,
-               user: str = "") -> list[LoadResult]:
-    """Parse, gate, store and activate list files; all or nothing."""
+               user: str = "", published: dt.date | None = None) -> list[LoadResult]:
+    """Parse, gate, store and activate list files; all or nothing.
+
+    ``published``: the day the files were published, where they do not say (only the UN's
+    does): the lists' date, before which entries the files do not date are applied with a
+    caveat (:mod:`.listing`). Without it, a file's modification date stands in. A file loaded
+    before (unchanged) keeps the date it was loaded with."""
     from exportcheck.screen.parsers import load_paths
 
+    if published is not None and published > dt.date.today():
+        raise InvalidInput(f"published date {published.isoformat()} is in the future: give the "
+                           "day the list files were published")
     parsed = load_paths(paths)
+    if published is not None:
+        for pl in parsed:
+            if pl.source != "un":  # the UN file states its own (dateGenerated)
+                pl.file_date = published
     engine = _engine(engine)
     results: list[LoadResult] = []
     with write_session_factory(engine)() as session, session.begin():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from exportcheck.dates import IsoDate
 from exportcheck.errors import ExportCheckError, InvalidInput, ListDataError, NotFound
 from exportcheck.web.deps import Admin, Viewer
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
@@ -73,7 +75,8 @@ def version_changes(version_id: RowId, user: Viewer) -> ListChanges:
     return changes(version_id)
 
 
-async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> list[LoadResultOut]:
+async def load_upload(files: list[UploadFile], *, force: bool, user: str,
+                      published: dt.date | None = None) -> list[LoadResultOut]:
     """Store uploaded list files in a scratch folder and load them (all or nothing)."""
     from exportcheck.screen import store
     from exportcheck.screen.parsers import alias_warnings
@@ -98,7 +101,8 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
         # each file by name, not the folder: a folder's unrecognised files are skipped
         # silently, and a README uploaded beside the CSL, or a corrupt sdn.csv, must be named
         # and refuse the load, not pass as if that list had been updated
-        results = await run_in_threadpool(store.load_lists, stored, force=force, user=user)
+        results = await run_in_threadpool(store.load_lists, stored, force=force, user=user,
+                                          published=published)
         gaps = alias_warnings(stored)
     except ExportCheckError as exc:  # name the upload, not the server's scratch folder
         exc.args = (str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload")
@@ -116,8 +120,10 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str) -> lis
 @router.post("/load", response_model=list[LoadResultOut], summary="Load list files (admin)",
              responses=BODY_RESPONSES)
 async def load(user: Admin, files: Annotated[list[UploadFile], File()],
-               force: Annotated[bool, Form()] = False) -> list[LoadResultOut]:
+               force: Annotated[bool, Form()] = False,
+               published: Annotated[IsoDate | None, Form()] = None) -> list[LoadResultOut]:
     """Detect each file's format, store a new version of each source and activate it, all or
     nothing. A version with over 10% fewer rows than the active one is refused unless
-    ``force`` (a truncated download is likelier than a real drop)."""
-    return await load_upload(files, force=force, user=user.actor)
+    ``force`` (a truncated download is likelier than a real drop). ``published``: the day the
+    files were published, where they do not say (an upload's own date otherwise)."""
+    return await load_upload(files, force=force, user=user.actor, published=published)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from exportcheck.accounts import Principal
+from exportcheck.dates import parse_iso_date
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.web.problems import INTERNAL_ERROR
 from exportcheck.web.routers import lists as lists_api
@@ -49,8 +50,10 @@ async def load(request: Request, user: Admin) -> Response:
     form = await request.form()
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
-        loaded = await lists_api.load_upload(files, force=bool(form.get("force")),
-                                             user=user.actor)
+        published = str(form.get("published") or "").strip()
+        loaded = await lists_api.load_upload(
+            files, force=bool(form.get("force")), user=user.actor,
+            published=parse_iso_date(published, "published date") if published else None)
     except ExportCheckError as exc:
         return _lists_page(request, user, error=str(exc))
     return _lists_page(request, user, loaded=loaded)
