@@ -55,3 +55,20 @@ def test_a_lookback_shows_a_party_listed_between_the_two_dates(browser, server) 
         caveats = before.locator(".caveats").inner_text()
         assert "not yet listed" in caveats and "2019-05-16" in caveats
         screenshot(page, "r27_lookback")
+
+
+def test_an_admin_gives_the_day_the_files_were_published(browser, server,  # noqa: F811
+                                                        tmp_path) -> None:
+    from tests.web.test_browser import _list_with_chan_tai_man
+
+    with signed_in(browser, server, "admin", "r27_lists_published") as page:
+        page.goto(f"{server}/lists")
+        page.get_by_label("Files").set_input_files(str(_list_with_chan_tai_man(tmp_path)))
+        page.get_by_label("Published on (optional)").fill("2026-07-01")
+        page.get_by_role("button", name="Load and activate").click()
+        assert "csl: activated" in page.get_by_role("status").last.inner_text()
+        assert "file of 2026-07-01" in page.get_by_role("row", name="csl").inner_text()
+        screenshot(page, "r27_lists_published")
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "r27_lists_published_phone")
