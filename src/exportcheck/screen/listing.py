@@ -37,7 +37,7 @@ import csv
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from exportcheck.models import ScreeningHit
@@ -116,36 +116,42 @@ def program_starts() -> dict[str, tuple[date, str]]:
                 for r in csv.DictReader(fh)}
 
 
-def _by_programs(hit: ScreeningHit, label: str) -> Listing:
+def _by_programs(programs: tuple[str, ...], label: str) -> Listing:
     """Not listed before the first of its programmes began, when every one is known."""
     starts = program_starts()
-    known = [starts[p] for p in hit.programs if p in starts]
-    if not hit.programs or len(known) < len(hit.programs):
+    known = [starts[p] for p in programs if p in starts]
+    if not programs or len(known) < len(programs):
         return Listing()
     began, authority = min(known)
     return Listing(None, began, None,
-                   f"on the {label} under {', '.join(hit.programs)}; the first of them began "
+                   f"on the {label} under {', '.join(programs)}; the first of them began "
                    f"on {began.isoformat()} ({authority}) and the list files do not date the "
                    "designation")
 
 
 def listing_of(hit: ScreeningHit) -> Listing:
     """What the hit's entry says of its dates (see the module docstring)."""
-    label = LIST_LABELS.get(hit.list, hit.list)
-    if hit.listed_on or hit.listed_until:
-        since = hit.listed_on
-        what = f"on the {label} from {since.isoformat()}" if since else f"on the {label}"
-        if hit.listed_until:
-            what += f" until {hit.listed_until.isoformat()}"
-        return Listing(since, since, hit.listed_until, what + " (as the list file says)")
-    cites = fr_citations(hit.federal_register_notice) if hit.list in FR_DATED_LISTS else []
+    return _listing(hit.list, hit.listed_on, hit.listed_until, hit.federal_register_notice,
+                    hit.programs, hit.listed_under)
+
+
+@lru_cache(maxsize=65_536)  # a batch asks once per hit and line: the entries are few
+def _listing(code: str, listed_on: date | None, listed_until: date | None, notice: str | None,
+             programs: tuple[str, ...], listed_under: str | None) -> Listing:
+    label = LIST_LABELS.get(code, code)
+    if listed_on or listed_until:
+        what = f"on the {label} from {listed_on.isoformat()}" if listed_on else f"on the {label}"
+        if listed_until:
+            what += f" until {listed_until.isoformat()}"
+        return Listing(listed_on, listed_on, listed_until, what + " (as the list file says)")
+    cites = fr_citations(notice) if code in FR_DATED_LISTS else []
     if not cites:
-        return _by_programs(hit, label)
+        return _by_programs(programs, label)
     volume, page = cites[0]
     year_start = date(volume + 1935, 1, 1) - DISPLAY_MARGIN
     rule = fr_rules().get((volume, page))
-    if hit.listed_under:
-        return _affiliate(hit.listed_under, label, rule, f"{volume} FR {page}", year_start)
+    if listed_under:
+        return _affiliate(listed_under, label, rule, f"{volume} FR {page}", year_start)
     if rule is None:
         return Listing(date(volume + 1935, 12, 31) + DEFERRAL_MARGIN, year_start, None,
                        f"added to the {label} by {volume} FR {page} ({volume + 1935}), the first "
