@@ -5,7 +5,9 @@ The list files are today's; what they say of the past:
 
 - some carry the day an entry took effect: the UN list (``LISTED_ON``), the Denied Persons
   List (an order's effective and expiration dates), MOFCOM (``date_added``), the CSL's
-  ``start_date`` / ``end_date`` where trade.gov fills them;
+  ``start_date`` / ``end_date`` where trade.gov fills them; an entry citing a Federal
+  Register notice published before that day was listed earlier (a renewed temporary denial
+  order carries its latest renewal's dates), so days before it are not established;
 - Entity List and MEU entries cite the Federal Register rules that added and amended them.
   The first rule cited is the one that added the entry: its effective date, from the reviewed
   table ``data/fr_listing_dates.csv`` (each row with its source), fixes the day. A rule not in
@@ -18,7 +20,8 @@ The list files are today's; what they say of the past:
 - OFAC's files carry no dates, but each entry names the programmes it is designated under,
   and no one is designated under an executive order before it was signed: an entry whose
   programmes all began on or after 1 Nov 2018 (``data/program_starts.csv``: RUSSIA-EO14024
-  on 15 Apr 2021, HK-EO13936 on 14 Jul 2020 ...) was not listed before the first of them;
+  on 15 Apr 2021, HK-EO13936 on 14 Jul 2020 ...) was not listed before the first of them
+  (a tag OFAC moved earlier designations to, as PAARSSR-EO13894, bounds nothing);
 - the others carry no dates at all.
 
 A hit's :func:`state_on` a day is then ``listed``, ``later`` (certainly not yet listed),
@@ -56,6 +59,8 @@ LIST_LABELS = {"EL": "Entity List", "MEU": "Military End-User List", "DPL": "Den
                "DTC": "ITAR debarred list", "ISN": "Nonproliferation Sanctions list",
                "NONSDN": "OFAC non-SDN lists"}
 _FR = re.compile(r"\b(\d{2,3})\s*F\.?\s?R\.?\s*(\d{1,6})\b")
+#: the publication day written after a citation in the Denied Persons List ("5/28/15")
+_NOTICE_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,21 @@ class FrRule:
     source: str
 
 
+def _earliest_notice(text: str | None) -> date | None:
+    """The latest day by which the earliest Federal Register notice an entry cites had been
+    published: the day written beside a citation ("80 F.R. 30435 5/28/15"), else the last
+    day of its volume's year."""
+    days = [date(volume + 1935, 12, 31) for volume, _ in fr_citations(text)]
+    for month, day, year in _NOTICE_DAY.findall(text or ""):
+        if len(year) == 3:
+            continue
+        try:
+            days.append(date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day)))
+        except ValueError:  # a day the calendar lacks (a typo: "2/30/21") dates nothing
+            continue
+    return min(days, default=None)
+
+
 def fr_citations(text: str | None) -> list[tuple[int, int]]:
     """The (volume, page) pairs a list entry cites, earliest first."""
     return sorted({(int(v), int(p)) for v, p in _FR.findall(text or "")})
@@ -109,11 +129,14 @@ def fr_rules() -> dict[tuple[int, int], FrRule]:
 
 @cache
 def program_starts() -> dict[str, tuple[date, str]]:
-    """Programme tag -> (the day its authority began, the authority), reviewed data."""
+    """Programme tag -> (the day its authority began, the authority), reviewed data.
+
+    A row without ``began`` is a tag reviewed and found to bound nothing (its note says why:
+    OFAC moved entries designated earlier under another authority to it), so it is left out."""
     path = resources.files("exportcheck.screen") / "data" / "program_starts.csv"
     with path.open(encoding="utf-8") as fh:
         return {r["program"]: (date.fromisoformat(r["began"]), r["authority"])
-                for r in csv.DictReader(fh)}
+                for r in csv.DictReader(fh) if r["began"]}
 
 
 def _by_programs(programs: tuple[str, ...], label: str) -> Listing:
@@ -143,7 +166,15 @@ def _listing(code: str, listed_on: date | None, listed_until: date | None, notic
         what = f"on the {label} from {listed_on.isoformat()}" if listed_on else f"on the {label}"
         if listed_until:
             what += f" until {listed_until.isoformat()}"
-        return Listing(listed_on, listed_on, listed_until, what + " (as the list file says)")
+        what += " (as the list file says)"
+        earlier = _earliest_notice(notice)
+        if listed_on and earlier and earlier < listed_on:
+            # a renewed order (15 CFR 766.24): the file dates the latest renewal, not the first
+            return Listing(listed_on, None, listed_until,
+                           f"{what}; its entry cites a Federal Register notice of "
+                           f"{earlier.isoformat()}, so {listed_on.isoformat()} is the date of a "
+                           "later order or renewal and it may have been listed before")
+        return Listing(listed_on, listed_on, listed_until, what)
     cites = fr_citations(notice) if code in FR_DATED_LISTS else []
     if not cites:
         return _by_programs(programs, label)
