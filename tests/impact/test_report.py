@@ -206,6 +206,36 @@ def test_names_are_escaped() -> None:
     assert HAN in html
 
 
+def _script_hashes(csp: str) -> list[str]:
+    script_src = next(d for d in csp.split("; ") if d.startswith("script-src "))
+    return [h for h in script_src.split()[1:] if h.startswith("'sha256-")]
+
+
+def _sha256(body: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+
+def test_report_policy_allows_only_the_reports_own_scripts() -> None:
+    """The policy's hashes are of the scripts the report puts after its content: a script
+    that reached the content (a name the escaping missed, a stored report altered) must not
+    be hashed with them, or the policy would let it run (review 27)."""
+    from exportcheck.impact.report import report_csp
+
+    lines = make_lines()
+    html = render_report(lines, full_summary(lines))
+    own = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    injected = "window.injected = 1"
+    tampered = html.replace("<h2>Top changed lines</h2>",
+                            f"<h2>Top changed lines</h2><script>{injected}</script>", 1)
+    assert injected in tampered
+    hashes = _script_hashes(report_csp(tampered))
+    assert _sha256(injected) not in hashes
+    assert hashes == [_sha256(body) for body in own]  # the bundle and the charts still run
+    assert _script_hashes(report_csp("<p>no report</p><script>x()</script>")) == []
+
 def test_no_changed_lines_and_no_events(tmp_path: Path) -> None:
     rows = [(*r[:7], r[6], r[8], r[8], "") for r in ROWS]  # every line keeps its outcome
     lines = make_lines(rows)

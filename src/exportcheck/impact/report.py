@@ -548,11 +548,16 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 def report_csp(html: str) -> str:
     """The Content-Security-Policy the service sends with a report: it is self-contained, so
-    nothing is fetched; its own inline scripts run (by hash: one injected through a party's
-    name would not), and eval, which Vega's expression compiler needs for the charts."""
+    nothing is fetched; its own inline scripts run, and eval, which Vega's expression compiler
+    needs for the charts. Only the scripts after the content (the last ``</main>``, where
+    ``render_report`` puts them) are hashed: a script that got into the content (a name the
+    escaping missed, a stored report altered) is not, so it does not run."""
+    end = html.rfind("</main>")
+    own = html[end:] if end >= 0 else ""
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in _INLINE_SCRIPT.findall(html))
-    return (f"default-src 'none'; script-src {hashes} 'unsafe-eval'; "
+        for body in _INLINE_SCRIPT.findall(own))
+    scripts = f"{hashes} 'unsafe-eval'" if hashes else "'none'"
+    return (f"default-src 'none'; script-src {scripts}; "
             "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
             "base-uri 'none'; form-action 'none'")

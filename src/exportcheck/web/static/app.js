@@ -12,8 +12,10 @@ document.addEventListener("change", (event) => {
   }
 });
 
-// <iframe data-fit>: the frame grows with its (same-origin) document, so the page scrolls
-// once, not the frame inside it; without JavaScript it keeps its fixed height and scrolls.
+// <iframe data-fit>: the frame grows and shrinks with its (same-origin) document, so the page
+// scrolls once, not the frame inside it; without JavaScript it keeps its fixed height and
+// scrolls. The document's own height, not its scrollHeight: that is never less than the frame,
+// so a frame once grown (a section opened, a phone turned) would never shrink back.
 // Load events do not bubble: listened for in the capture phase.
 document.addEventListener("load", (event) => {
   const frame = event.target;
@@ -21,8 +23,8 @@ document.addEventListener("load", (event) => {
   const doc = frame.contentDocument;
   if (!doc?.body || !window.ResizeObserver) return;
   const fit = () => {
-    frame.style.height =
-      doc.documentElement.scrollHeight + frame.offsetHeight - frame.clientHeight + "px";
+    const height = Math.ceil(doc.documentElement.getBoundingClientRect().height);
+    frame.style.height = height + frame.offsetHeight - frame.clientHeight + "px";
   };
   new ResizeObserver(fit).observe(doc.body);
   fit();
