@@ -254,3 +254,17 @@ def test_an_audit_offset_past_the_end_shows_the_last_page(service: Service, offi
     seqs = [int(s) for s in re.findall(r"<tr><td>(\d+)</td>", page)]
     assert len(seqs) == total - last and min(seqs) == 1  # the oldest entries
     assert b.get("/audit?offset=50", headers=HTML).text.count("<tr><td>") == total - 50
+
+
+def test_a_refused_list_upload_keeps_its_published_date_and_force(service: Service) -> None:
+    """A refused upload shows its error with what was typed still there (review 27): the
+    publication day and the 'accept a drop' tick (a file cannot be kept)."""
+    b = client(service, "203.0.113.82", "admin")
+    token = page_csrf(b)
+    r = b.post("/lists/load", headers=HTML,
+               data={"csrf_token": token, "published": "2026-07-01", "force": "1"},
+               files={"files": ("notes.txt", b"not a list file")})
+    assert r.status_code == 200 and "Error" in r.text
+    assert 'name="published" aria-describedby="published-help" value="2026-07-01"' in r.text
+    assert re.search(r'name="force" value="1" checked', r.text)
+    b.close()

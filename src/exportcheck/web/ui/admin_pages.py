@@ -54,8 +54,9 @@ async def load(request: Request, user: Admin) -> Response:
         loaded = await lists_api.load_upload(
             files, force=bool(form.get("force")), user=user.actor,
             published=parse_iso_date(published, "published date") if published else None)
-    except ExportCheckError as exc:
-        return _lists_page(request, user, error=str(exc))
+    except ExportCheckError as exc:  # what was typed stays (a file cannot be kept)
+        return _lists_page(request, user, error=str(exc), published=published,
+                           force=bool(form.get("force")))
     return _lists_page(request, user, loaded=loaded)
 
 
