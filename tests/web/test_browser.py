@@ -104,13 +104,22 @@ def test_sign_in_refuses_a_wrong_password_then_lets_the_officer_in(browser, serv
         context.close()
 
 
+def check(page, item: str, destination: str, on: str, *, compare: str | None = None,
+          end_user: str | None = None) -> None:
+    """Fill the Check form (the officer's landing page) and send it."""
+    page.get_by_label("Item").fill(item)
+    page.get_by_label("Destination").fill(destination)
+    page.get_by_label("Date of export").fill(on)
+    if compare:
+        page.get_by_label("Compare with date").fill(compare)
+    if end_user:
+        page.get_by_label("End user (screened)").fill(end_user)
+    page.get_by_role("button", name="Check", exact=True).click()
+
+
 def test_check_on_two_dates_shows_both_outcomes_and_what_changed(browser, server):
     with signed_in(browser, server, "officer", "check") as page:
-        page.get_by_label("Item").fill("3A001.a.2")
-        page.get_by_label("Destination").fill("HK")
-        page.get_by_label("Date of export").fill("2020-06-29")
-        page.get_by_label("Compare with date").fill("2021-01-15")
-        page.get_by_role("button", name="Check", exact=True).click()
+        check(page, "3A001.a.2", "HK", "2020-06-29", compare="2021-01-15")
         before = page.get_by_role("article", name="On 2020-06-29")
         after = page.get_by_role("article", name="On 2021-01-15")
         assert "EXCEPTION AVAILABLE" in before.locator(".outcome").inner_text()

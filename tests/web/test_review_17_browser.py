@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import screenshot
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import browser, check, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,7 @@ def test_check_result_with_an_unlisted_end_user_fits_the_screen(browser, server,
     """On a phone the page was 568 px wide: the trace line "no hit on lists
     bis-dpl@ec65de3be905;csl@0b708420332a;..." could not break."""
     with signed_in(browser, server, "officer", shot, viewport=viewport) as page:
-        page.get_by_label("Item").fill("3A001.a.2")
-        page.get_by_label("Destination").fill("DE")
-        page.get_by_label("Date of export").fill("2024-03-01")
-        page.get_by_label("End user (screened)").fill("Acme Trading GmbH")
-        page.get_by_role("button", name="Check", exact=True).click()
+        check(page, "3A001.a.2", "DE", "2024-03-01", end_user="Acme Trading GmbH")
         art = page.get_by_role("article", name="On 2024-03-01")
         assert "no hit on lists bis-dpl@" in art.inner_text()
         scroll, inner = _fits(page)

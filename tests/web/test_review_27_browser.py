@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import screenshot
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import browser, check, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +42,8 @@ def test_a_lookback_shows_a_party_listed_between_the_two_dates(browser, server) 
     """Huawei on 15 and 16 May 2019: the Entity List entry took effect on the 16th (84 FR
     22961); the earlier answer says why the match was not applied."""
     with signed_in(browser, server, "officer", "r27_lookback") as page:
-        page.get_by_label("Item").fill("EAR99")
-        page.get_by_label("Destination").fill("CN")
-        page.get_by_label("Date of export").fill("2019-05-15")
-        page.get_by_label("Compare with date").fill("2019-05-16")
-        page.get_by_label("End user (screened)").fill("Huawei Technologies Co., Ltd.")
-        page.get_by_role("button", name="Check", exact=True).click()
+        check(page, "EAR99", "CN", "2019-05-15", compare="2019-05-16",
+              end_user="Huawei Technologies Co., Ltd.")
         before = page.get_by_role("article", name="On 2019-05-15")
         after = page.get_by_role("article", name="On 2019-05-16")
         assert "NLR" in before.locator(".outcome").first.inner_text()
