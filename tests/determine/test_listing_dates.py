@@ -181,6 +181,11 @@ def test_impact_between_two_dates_shows_a_party_listed_between_them(
     assert (line["old_outcome"], line["new_outcome"]) == ("NLR", "LICENSE_REQUIRED")
     # the cause is the listing, dated: the trace step carries the day it took effect
     assert "Entity List" in line["cause"] and "in force from 2019-05-16" in line["cause"]
+    # and the summary's events place it on its day, with the lines and money it moved
+    (event,) = [e for e in result.summary.events if e.table == "restricted-party lists"]
+    assert (event.on, event.change, event.lines, event.value) == (date(2019, 5, 16), "added",
+                                                                   1, 1000.0)
+    assert "Huawei" in event.rule and event.rule.startswith("General Prohibition 5")
 
 
 def test_an_owner_listed_later_makes_no_affiliate_before_its_listing() -> None:

@@ -181,7 +181,9 @@ def timeline_chart(summary: ImpactSummary) -> dict[str, Any] | None:
               for d in (min(first, *(e.on for e in summary.events)) - pad,
                         max(last, *(e.on for e in summary.events)) + pad)]
     x = alt.X("on:T", title=None, timeUnit="utcyearmonthdate", scale=alt.Scale(domain=domain),
-              axis=alt.Axis(format="%b %Y", labelAngle=0, grid=True,
+              # months label a span of years; a span of weeks needs its days
+              axis=alt.Axis(format="%b %Y" if (last - first).days > 180 else "%d %b %Y",
+                            labelAngle=0, grid=True,
                             tickCount={"expr": "ceil(width / 120)"}))
     rule = _base(ends).mark_rule(strokeDash=[4, 3], color="#64748b").encode(x=x)
     labels = [

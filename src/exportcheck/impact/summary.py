@@ -144,6 +144,37 @@ def rule_events(lines: pl.DataFrame, rs: RuleSet, d_old: date, d_new: date) -> l
     return out
 
 
+#: a cause naming a listing that took effect between the two dates: the trace dates the step
+#: of a listed party (determine/parties.py, "...; in force from 2019-05-16)")
+_LISTED = re.compile(r"^now: (?P<rule>[^(]+?) \((?P<cite>[^()]*?); in force from "
+                     r"(?P<on>\d{4}-\d{2}-\d{2})\): .*?matches (?:'(?P<n1>.*?)'|\"(?P<n2>.*?)\") "
+                     r"\((?P<list>\S+) (?P<entry>[^,\s]+),")
+
+
+_PREFIX = re.compile(rf"^(?:{BACKGROUND}|{LATER}\d{{4}}-\d{{2}}-\d{{2}}: )")
+
+
+def listing_events(lines: pl.DataFrame) -> list[RuleEvent]:
+    """The restricted-party listings that took effect between the dates and changed lines
+    (a party listed in between: screen/listing.py), each with those lines and their value."""
+    changed = (lines.filter(pl.col("changed") & pl.col("cause").str.contains("in force from"))
+               .group_by("cause").agg(pl.len().alias("n"), _VALUE.sum().alias("v")))
+    found: dict[tuple, list] = {}
+    for cause, n, v in changed.iter_rows():
+        keys = set()
+        for item in cause.split(SEP):
+            if m := _LISTED.match(_PREFIX.sub("", item)):
+                keys.add((date.fromisoformat(m["on"]), m["rule"], m["cite"],
+                          m["n1"] or m["n2"], m["list"], m["entry"]))
+        for key in keys:  # a line counts once for each listing its cause names
+            tally = found.setdefault(key, [0, 0.0])
+            tally[0] += n
+            tally[1] += v or 0.0
+    return [RuleEvent(on=on, change="added", rule=f"{rule}: {name} ({code} {entry})",
+                      citation=cite, table="restricted-party lists", lines=n, value=_money(v))
+            for (on, rule, cite, name, code, entry), (n, v) in sorted(found.items())]
+
+
 def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
     """Whether a changed line's ``cause`` names this rule event: as a rule that fired on one
     side only, dated by this very event ("in force from 2020-12-23"), or as the reason another
@@ -375,7 +406,7 @@ def build_summary(
         by_agency=breakdown(lines, pl.coalesce("new_agency", "old_agency")),
         by_reason=breakdown(lines, pl.col("new_reasons"), explode=True),
         by_customer=breakdown(lines, pl.col(customer).cast(pl.Utf8)) if customer else [],
-        events=rule_events(lines, rs, old.date, new.date),
+        events=rule_events(lines, rs, old.date, new.date) + listing_events(lines),
         list_changes=list_changes(lines) if mode != "rules" else [],
         licences=licences,
         parties=party_summary,
