@@ -7,6 +7,7 @@ from typing import Protocol
 
 from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.models import Agency, EndUserType, ScreeningHit
+from exportcheck.screen.listing import listed_since
 
 #: Names of organisations that 744.21(g) makes a military end user whatever end-user type an
 #: order line states: "the national armed services (army, navy, marine, air force, or coast
@@ -146,8 +147,6 @@ def apply_screening(ctx: Context, screening: Screening) -> None:
 
 
 def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
-    from exportcheck.screen.listing import listed_since
-
     who = f"{hit.matched_name!r} ({hit.list} {hit.entry_id}, score {hit.score:.0f})"
     since = listed_since(hit)  # the trace (and an impact's cause) dates the listing
     if hit.match_kind == "owned":

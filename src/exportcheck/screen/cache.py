@@ -59,7 +59,7 @@ from exportcheck.settings import get_settings
 log = logging.getLogger(__name__)
 
 #: layout of the cached object; bump when the payload or the index layout changes
-FORMAT = 13  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases;
+FORMAT = 14  # 2: Chinese names from data/chinese_entity_names.csv indexed as aliases;
 # 3: by_variant; 4: names in Hangul and Arabic script keep a form in their own letters,
 # IndexedName.native;
 # 5: variant keys fold Baltic endings and a final j; 6: written Arabic-script vowels;
@@ -69,7 +69,7 @@ FORMAT = 13  # 2: Chinese names from data/chinese_entity_names.csv indexed as al
 # Han organisation name's form leaves out; 11: that place, and the written
 # vowels of listed Arabic-script names, kept in the cached index too; 12: ListEntry.listed_on
 # and listed_until (screen/listing.py); 13: an affiliate listed under another entry indexed
-# by its own name too (entries.listed_under)
+# by its own name too (entries.listed_under); 14: ParsedList.date_stated
 MAGIC = b"EXCKSCRN"
 #: cache files kept (most recently used first); older ones are deleted after each write
 KEEP = 3

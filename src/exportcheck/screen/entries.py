@@ -253,6 +253,9 @@ class ParsedList:
     file_date: date | None = None
     paths: list[str] = field(default_factory=list)
     format: str = ""
+    #: the file states its own publication day (the UN's dateGenerated), not its modification
+    #: date: a date given at load time (``store.load_lists(published=...)``) does not replace it
+    date_stated: bool = False
 
     def by_list(self) -> dict[str, int]:
         out: dict[str, int] = {}

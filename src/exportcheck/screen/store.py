@@ -83,7 +83,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
     parsed = load_paths(paths)
     if published is not None:
         for pl in parsed:
-            if pl.source != "un":  # the UN file states its own (dateGenerated)
+            if not pl.date_stated:  # the UN file states its own (dateGenerated)
                 pl.file_date = published
     engine = _engine(engine)
     results: list[LoadResult] = []

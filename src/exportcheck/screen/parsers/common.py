@@ -49,6 +49,15 @@ def iso_day(text: str | None) -> str | None:
         return None
 
 
+def listing_span(spans: list[tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
+    """One party on several rows (several orders, addresses): listed from the earliest start to
+    the latest end (ISO dates); a row without a start or an end leaves that end open."""
+    starts = [start for start, _ in spans]
+    ends = [end for _, end in spans]
+    return (None if None in starts else min(starts),  # type: ignore[type-var]
+            None if None in ends else max(ends))  # type: ignore[type-var]
+
+
 def stable_id(*parts: str) -> str:
     """A short id that survives re-ordering of the file (for lists without their own ids)."""
     text = "|".join(p.strip().casefold() for p in parts)

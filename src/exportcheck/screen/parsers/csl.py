@@ -21,6 +21,7 @@ from exportcheck.screen.entries import SUBLIST_MARKERS, ListEntry, ParsedList
 from exportcheck.screen.parsers.common import (
     file_date,
     iso_day,
+    listing_span,
     parse_date_text,
     read_bytes,
     sha256,
@@ -112,12 +113,8 @@ def _merge(entries: list[ListEntry]) -> list[ListEntry]:
         if prev is None:
             out[e.key] = e
             continue
-        # one party on two rows (two orders, two addresses): from the first start to the
-        # last end, either left open when a row leaves it so
-        prev.listed_on = min(prev.listed_on, e.listed_on) if prev.listed_on and e.listed_on \
-            else None
-        prev.listed_until = (max(prev.listed_until, e.listed_until)
-                             if prev.listed_until and e.listed_until else None)
+        prev.listed_on, prev.listed_until = listing_span(
+            [(prev.listed_on, prev.listed_until), (e.listed_on, e.listed_until)])
         for attr in ("aliases", "countries", "dobs", "ids", "programs"):
             lst = getattr(prev, attr)
             lst.extend(x for x in getattr(e, attr) if x not in lst)

@@ -14,22 +14,13 @@ from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.parsers.common import (
     file_date,
     iso_day,
+    listing_span,
     read_bytes,
     sha256,
     stable_id,
 )
 
 HEADER_START = '"Name"\t"Street_Address"'
-
-
-def _order_dates(orders: list[tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
-    """A person under several orders is denied from the earliest order's effective date to the
-    latest one's expiry; an order without a date (or with an unreadable one) leaves that end
-    open."""
-    starts = [start for start, _ in orders]
-    ends = [end for _, end in orders]
-    return (None if None in starts else min(starts),  # type: ignore[type-var]
-            None if None in ends else max(ends))  # type: ignore[type-var]
 
 
 def parse_dpl(path: Path) -> ParsedList:
@@ -64,7 +55,7 @@ def parse_dpl(path: Path) -> ParsedList:
     if rows == 0:
         raise ListDataError(f"{path}: dpl.txt has a header but no records")
     for eid, e in entries.items():
-        e.listed_on, e.listed_until = _order_dates(orders[eid])
+        e.listed_on, e.listed_until = listing_span(orders[eid])
     return ParsedList(
         source="bis-dpl", entries=list(entries.values()), row_count=rows,
         content_hash=sha256(raw), file_date=file_date(path), paths=[str(path)],

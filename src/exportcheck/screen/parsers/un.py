@@ -89,10 +89,10 @@ def parse_un(path: Path) -> ParsedList:
         raise ListDataError(f"{path}: UN XML has no INDIVIDUAL or ENTITY records")
     generated = root.get("dateGenerated", "")
     try:
-        fdate = date.fromisoformat(generated[:10])
+        fdate, stated = date.fromisoformat(generated[:10]), True
     except ValueError:
-        fdate = file_date(path)
+        fdate, stated = file_date(path), False
     return ParsedList(
         source="un", entries=entries, row_count=len(entries), content_hash=sha256(raw),
-        file_date=fdate, paths=[str(path)], format="UN consolidated XML",
+        file_date=fdate, paths=[str(path)], format="UN consolidated XML", date_stated=stated,
     )
