@@ -68,8 +68,8 @@ class ScreeningHit(BaseModel):
     name_score: float | None = None
     entry_hash: str | None = None
     suppressed_by: str | None = None
-    #: "exact" (every word of both names equal), "full" (every word matched, some spelt
-    #: differently) or "partial" (words of one name missing from the other: a middle name, a
+    #: "exact" (every word of both names equal, in one script), "full" (every word matched,
+    #: some spelt differently or through a reading: a Han name in Cantonese) or "partial" (words of one name missing from the other: a middle name, a
     #: second company word); ``None`` on hits made before this field existed
     match_kind: str | None = None
     #: the other evidence that agreed with the listed entry ("date of birth", "country",

@@ -120,6 +120,19 @@ def test_certain_hit_decides_as_before(samples: Screener) -> None:
     assert el.outcome.value == "LICENSE_REQUIRED" and "EL" in el.reasons and not el.hold
 
 
+def test_han_name_read_into_a_latin_listing_is_held(samples: Screener) -> None:
+    """林鄭月娥 reads "Lam Cheng Yuet-ngor" in Cantonese, as the SDN list spells Carrie Lam;
+    but the list gives no Han name, and other characters read the same (鄭/正, 娥/蛾): a
+    potential match for an officer to confirm, however certain the Latin name would be."""
+    d = determine("EAR99", "HK", date(2024, 1, 1), end_user="林鄭月娥", screener=samples)
+    assert d.hold is True and d.outcome.value == "NLR"
+    (m,) = d.party_matches
+    assert (m.list, m.entry_id, m.match_kind) == (*CARRIE, "full")
+    assert "not the exact name" in m.why_held
+    assert any("not letter for letter" in line for line in m.explanation)
+    assert d.if_confirmed.outcome.value == "PROHIBITED"
+
+
 def test_consignee_is_screened_like_the_end_user(samples: Screener) -> None:
     d = determine("EAR99", "HK", date(2024, 1, 1), end_user="Kowloon Avionics Ltd",
                   consignee="LAM, Carrie", screener=samples)

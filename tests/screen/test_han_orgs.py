@@ -131,11 +131,23 @@ def test_table_alias_found_and_cited() -> None:
 
 
 def test_glossary_reading_explained() -> None:
-    screener = _screener(ListEntry(list="EL", entry_id="7",
+    # on the UVL, which the curated table has no Chinese name for: found through the glossary
+    screener = _screener(ListEntry(list="UVL", entry_id="7",
                                    name="Harbin Engineering University", kind="entity"))
     hit = screener.screen("哈爾濱工程大學")[0]  # traditional characters
     assert hit.score >= 85
     assert any("Han glossary" in line for line in hit.explanation)
+    # a reading, not the list's own letters: not certain on the name alone
+    assert hit.match_kind == "full"
+
+
+def test_table_name_wins_over_a_reading() -> None:
+    """The Entity List entry has its Chinese name in the curated table: the query written as
+    that name is an exact match, preferred to the glossary reading of equal score."""
+    screener = _screener(ListEntry(list="EL", entry_id="7",
+                                   name="Harbin Engineering University", kind="entity"))
+    hit = screener.screen("哈爾濱工程大學")[0]
+    assert (hit.match_kind, hit.matched_name) == ("exact", "哈尔滨工程大学")
 
 
 def test_two_han_names_do_not_match_through_english() -> None:

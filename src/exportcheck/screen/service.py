@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exportcheck.errors import InvalidInput, ListDataError
 from exportcheck.models import ScreeningHit
+from exportcheck.screen.certainty import EXACT
 from exportcheck.screen.chinese import bilingual_readings
 from exportcheck.screen.disguise import disguised_readings
 from exportcheck.screen.dispositions import (  # noqa: F401 - re-exported
@@ -60,7 +61,12 @@ from exportcheck.screen.normalize import (
     named_by_acronym,
     only_legal_form,
 )
-from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
+from exportcheck.screen.scorer import (
+    PARTIAL_MAX,
+    across_scripts,
+    compare_forms,
+    place_missing,
+)
 from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
 from exportcheck.settings import default_threshold, screening_recheck_seconds
@@ -294,10 +300,11 @@ class Screener:
                     m = seen[key] = place_missing(m, qf, iname.form)
                 if qf.script == KOREAN_PERSON and m.kind != "exact":
                     continue  # a Chinese name read in Korean may be any Korean name
+                m = across_scripts(m, qf, iname.form)
                 if (weak := self._weak.get(iname.entry)) and iname.alias.casefold() in weak:
                     m = replace(m, score=min(m.score, PARTIAL_MAX), kind="weak")
                 prev = best.get(iname.entry)
-                if prev is None or m.score > prev[0]:
+                if prev is None or (m.score, m.kind == EXACT) > (prev[0], prev[1].kind == EXACT):
                     best[iname.entry] = (m.score, m, (qf, iname, notes.get(fi)))
         if not wanted or "SDN" in wanted:
             self._sdn_copies(best)
