@@ -233,13 +233,17 @@ def test_batch_bad_lines_are_row_errors_and_bad_output_is_refused(
     assert code == 0, err
     res = pl.read_csv(out, infer_schema_length=0)
     assert res["error"].to_list()[:6] == [
-        "missing date",
+        "date is empty: give the day of export as YYYY-MM-DD",
         "value abc is not a number",
         "value must be a finite amount in USD",
-        "missing item",
-        "missing destination",
+        # the scalar path's words (determine/items.py, determine/engine.py)
+        "item classification is empty: give an ECCN, EAR99 or USML:<category>",
+        "destination is empty: give an ISO 3166 code such as HK or DE",
         "quantity must be a finite, non-negative number",
     ]
+    for args, line in ((["--item", "", "--to", "HK"], 3), (["--item", "EAR99", "--to", ""], 4)):
+        code, _, err = cli(["check", *args, "--on", "2020-06-29"])
+        assert code == 2 and err.strip() == f"error: {res['error'][line]}"
     assert res["outcome"].to_list() == [None] * 6 + ["EXCEPTION_AVAILABLE"]
     nested = tmp_path / "nested.parquet"
     pl.DataFrame({"item": ["3A001"], "destination": ["HK"], "date": ["2020-06-29"],

@@ -53,7 +53,7 @@ def test_a_bad_batch_date_is_that_lines_error(service: Service) -> None:
     assert results[1]["outcome"] is None
     assert results[1]["error"] == "invalid date '2021-13-15': month must be in 1..12"
     assert results[2]["error"] == "invalid date '1610668800': use YYYY-MM-DD"
-    assert results[3]["error"] == "missing date"
+    assert results[3]["error"].startswith("date is empty")
     assert "9Z999" in results[4]["error"]
     assert results[5]["outcome"] == "EXCEPTION_AVAILABLE"
     assert r.json()["counts"] == {"LICENSE_REQUIRED": 1, "EXCEPTION_AVAILABLE": 1, "ERROR": 4}

@@ -51,8 +51,9 @@ from exportcheck.determine.batch_uses import collapse_uses as _collapse_uses
 from exportcheck.determine.batch_uses import term_flags
 from exportcheck.determine.caveats import AFTER_EDITION, ASSUMED_CIVIL
 from exportcheck.determine.ear import not_classified_to, pattern_hit, scope_applies
+from exportcheck.determine.engine import EMPTY_DESTINATION
 from exportcheck.determine.exceptions import lvs_condition, lvs_limit
-from exportcheck.determine.items import Classification, may_be_among, paragraph_problem
+from exportcheck.determine.items import EMPTY_ITEM, Classification, may_be_among, paragraph_problem
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import InvalidInput
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
@@ -197,11 +198,16 @@ def epoch_of(rs: RuleSet, destination: str | None, eccn: str | None, day: date, 
     return bounds[i - 1] if i else None
 
 
+#: what a line lacking a column is told: the scalar path's words where it has them
+EMPTY = {"item": EMPTY_ITEM, "destination": EMPTY_DESTINATION,
+         "date": "date is empty: give the day of export as YYYY-MM-DD"}
+
+
 def missing_error(columns: list[str]) -> pl.Expr:
-    """'missing item' etc. for the first of ``columns`` that is null or empty."""
+    """The error for the first of ``columns`` that is null or empty (:data:`EMPTY`)."""
     return pl.coalesce(
         [
-            pl.when(pl.col(c).is_null() | (pl.col(c) == "")).then(pl.lit(f"missing {c}"))
+            pl.when(pl.col(c).is_null() | (pl.col(c) == "")).then(pl.lit(EMPTY[c]))
             for c in columns
         ]
     )

@@ -43,6 +43,9 @@ _POLICY_RANK = (
     ("approval", 1),
 )
 
+#: the error for an order line that names no destination (scalar and batch paths alike)
+EMPTY_DESTINATION = "destination is empty: give an ISO 3166 code such as HK or DE"
+
 
 #: ISO 3166-1 codes of the United States and its territories: 772.1 counts them all as the
 #: United States, so none is an export destination
@@ -67,7 +70,7 @@ def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
     """The destination as given, as the EAR sees it and as the ITAR sees it on the date."""
     raw = (code or "").strip().upper()
     if not raw:
-        raise UnknownDestination("destination is empty: give an ISO 3166 code such as HK or DE")
+        raise UnknownDestination(EMPTY_DESTINATION)
     if raw in _UNITED_STATES or raw.split("-")[0] == "US":
         raise UnknownDestination(
             f"destination {code!r} is in the United States (15 CFR 772.1: the States, DC, Puerto "

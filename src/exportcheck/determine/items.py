@@ -18,6 +18,9 @@ USML_RE = re.compile(
     re.IGNORECASE,
 )
 
+#: the error for an order line that names no item (scalar and batch paths alike)
+EMPTY_ITEM = "item classification is empty: give an ECCN, EAR99 or USML:<category>"
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:
@@ -78,7 +81,7 @@ def parse_item(text: str, snapshot: Snapshot) -> Classification:
 def _parse_item(text: str, snapshot: Snapshot) -> Classification:
     raw = (text or "").strip()
     if not raw:
-        raise MalformedItem("item classification is empty: give an ECCN, EAR99 or USML:<category>")
+        raise MalformedItem(EMPTY_ITEM)
     if raw.upper() == "EAR99":
         return Classification("ear99", "EAR99")
     if raw.upper().startswith("USML"):
