@@ -70,12 +70,15 @@ def open_page(
     viewport: tuple[int, int] = (1280, 900),
     log: PageLog | None = None,
     fail_on_errors: bool = True,
+    policy: str | None = None,
 ) -> Iterator[Page]:
     """The page at ``target`` (a path or URL) in headless chromium; a screenshot if the block fails.
 
     ``offline`` aborts every request but the page itself and lists it in ``log.blocked``: a page
     that must work without a network shows here whether it does. Console errors and uncaught
     exceptions go to ``log.errors`` and, with ``fail_on_errors``, fail the block at its end.
+    ``policy``: the file ``target`` served with this Content-Security-Policy (from a made-up
+    http origin: a file:// page has no headers); each violation is a console error too.
     """
     require_chromium()
     from playwright.sync_api import sync_playwright
@@ -83,10 +86,16 @@ def open_page(
     url = Path(target).resolve().as_uri() if isinstance(target, Path) else str(target)
     if "://" not in url:
         url = Path(url).resolve().as_uri()
+    served = Path(target).read_bytes() if policy is not None else b""
+    if policy is not None:
+        url = f"http://page.test/{Path(target).name}"
     log = PageLog() if log is None else log
 
     def route(r: Route) -> None:
-        if r.request.url.split("#")[0] == url:
+        if policy is not None and r.request.url.split("#")[0] == url:
+            r.fulfill(body=served, content_type="text/html; charset=utf-8",
+                      headers={"content-security-policy": policy})
+        elif r.request.url.split("#")[0] == url:
             r.continue_()
         else:
             log.blocked.append(r.request.url)
@@ -101,7 +110,10 @@ def open_page(
             page = context.new_page()
             page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda exc: log.errors.append(f"uncaught: {exc}"))
-            if offline:
+            if policy is not None:  # an init script runs whatever the page's policy
+                page.add_init_script("document.addEventListener('securitypolicyviolation', e =>"
+                                     " console.error('CSP violation: ' + e.violatedDirective))")
+            if offline or policy is not None:
                 page.route("**/*", route)
             try:
                 page.goto(url)

@@ -69,8 +69,9 @@ class ScreeningHit(BaseModel):
     entry_hash: str | None = None
     suppressed_by: str | None = None
     #: "exact" (every word of both names equal, in one script), "full" (every word matched,
-    #: some spelt differently or through a reading: a Han name in Cantonese) or "partial" (words of one name missing from the other: a middle name, a
-    #: second company word); ``None`` on hits made before this field existed
+    #: some spelt differently or through a reading: a Han name in Cantonese) or "partial"
+    #: (words of one name missing from the other: a middle name, a second company word);
+    #: ``None`` on hits made before this field existed
     match_kind: str | None = None
     #: the other evidence that agreed with the listed entry ("date of birth", "country",
     #: "identifier"): a partial match reaches the threshold only with some

@@ -273,10 +273,12 @@ def test_empty_and_null_frames_do_not_crash() -> None:
 # --- in the browser ----------------------------------------------------------------------------
 
 
-def check_page(html_path: Path, lines: pl.DataFrame, summary: ImpactSummary, name: str) -> None:
-    """Open the report offline and check what a reader sees against the summary."""
+def check_page(html_path: Path, lines: pl.DataFrame, summary: ImpactSummary, name: str,
+               policy: str | None = None) -> None:
+    """Open the report offline and check what a reader sees against the summary; with
+    ``policy``, served with that Content-Security-Policy."""
     log = PageLog()
-    with open_page(html_path, name, log=log) as page:
+    with open_page(html_path, name, log=log, policy=policy) as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.wait_for_selector("body[data-charts-ready]", timeout=15_000)
@@ -335,6 +337,36 @@ def test_report_in_browser(tmp_path: Path) -> None:
     path = tmp_path / "impact.html"
     write_report(path, lines, summary)
     check_page(path, lines, summary, "impact_report")
+
+
+def test_report_draws_its_charts_under_the_services_policy(tmp_path: Path) -> None:
+    """The service sends the report with ``report_csp``, which allowed 'unsafe-eval' for Vega's
+    expression compiler (it builds functions from strings): the charts use Vega's interpreter
+    instead, and draw, tooltips too, under a policy that runs the report's own scripts only."""
+    from exportcheck.impact.report import report_csp
+
+    lines = make_lines()
+    summary = full_summary(lines)
+    path = tmp_path / "impact.html"
+    write_report(path, lines, summary)
+    policy = report_csp(path.read_text(encoding="utf-8"))
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src "))
+    assert "'unsafe-eval'" not in script_src and "'unsafe-inline'" not in script_src
+    check_page(path, lines, summary, "impact_report_policy", policy=policy)
+
+
+def test_a_report_stored_before_the_interpreter_keeps_its_charts() -> None:
+    """A run stored before the charts used Vega's interpreter compiles its expressions: its
+    policy keeps 'unsafe-eval' (its charts drew, and still do); a report of now does not."""
+    from exportcheck.impact.report import COMPILED_CHARTS, report_csp
+
+    lines = make_lines()
+    html = render_report(lines, full_summary(lines))
+    stored = html.replace("renderer: 'svg', ast: true};", "renderer: 'svg'};")
+    assert COMPILED_CHARTS in stored and COMPILED_CHARTS not in html
+    assert "'unsafe-eval'" in report_csp(stored) and "'unsafe-eval'" not in report_csp(html)
+    assert _script_hashes(report_csp(stored)) == [
+        _sha256(body) for body in re.findall(r"<script>(.*?)</script>", stored, re.DOTALL)]
 
 
 def test_report_of_a_real_impact_run(tmp_path: Path) -> None:

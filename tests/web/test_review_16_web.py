@@ -129,4 +129,5 @@ def test_an_uploaded_order_file_naming_a_column_twice_is_refused(officer_page: T
         "/impact", headers={"Accept": "text/html", "X-CSRF-Token": page_csrf(officer_page)},
         data={"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "upload"},
         files={"orders": ("orders.csv", orders, "text/csv")})
-    assert r.status_code == 200 and "names the column &#39;destination&#39; twice" in r.text
+    # refused: a 4xx, the API's status for it (review 28), the error at the order file
+    assert r.status_code == 400 and "names the column &#39;destination&#39; twice" in r.text

@@ -264,7 +264,7 @@ def test_a_refused_list_upload_keeps_its_published_date_and_force(service: Servi
     r = b.post("/lists/load", headers=HTML,
                data={"csrf_token": token, "published": "2026-07-01", "force": "1"},
                files={"files": ("notes.txt", b"not a list file")})
-    assert r.status_code == 200 and "Error" in r.text
+    assert r.status_code == 422 and "notes.txt" in r.text  # refused: a 4xx (review 28)
     assert 'name="published" aria-describedby="published-help" value="2026-07-01"' in r.text
     assert re.search(r'name="force" value="1" checked', r.text)
     b.close()

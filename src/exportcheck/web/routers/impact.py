@@ -119,8 +119,8 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
     if lists is not None:
         from exportcheck.screen import store
 
-        releases = {"from_screener": store.screener_for_versions(lists[0]),
-                    "to_screener": store.screener_for_versions(lists[1]),
+        releases = {"from_screener": _screener_for(lists[0]),
+                    "to_screener": _screener_for(lists[1]),
                     "parties": [(p.name, p.country) for p in store.list_parties()]}
     # two releases on one day compare the lists alone, as `exportcheck impact --on`
     dates = ({"on": from_date} if releases and from_date == to_date
@@ -132,6 +132,24 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
                     database_url=get_settings().effective_database_url, **releases)
     info = save_run(result, user=user, source=source)
     return ImpactRunOut(**_fields(info), summary=get_run(info.id)[1])
+
+
+#: how the store's messages point at the stored versions, and how the service's do
+_CLI_HINT = "`exportcheck lists show --all` lists"
+_SERVICE_HINT = "the Lists page (every version) or GET /api/v1/lists?all=true lists"
+
+
+def _screener_for(ids: str) -> Any:
+    """The store's screener for list versions ``ids``; an unknown or malformed id is named
+    with where the service shows the versions (the store's message names a CLI command that
+    a person at the Impact page, or an API client, does not have)."""
+    from exportcheck.screen import store
+
+    try:
+        return store.screener_for_versions(ids)
+    except InvalidInput as exc:
+        exc.args = (str(exc).replace(_CLI_HINT, _SERVICE_HINT),)
+        raise
 
 
 def _fields(info: Any) -> dict[str, Any]:

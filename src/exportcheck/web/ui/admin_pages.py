@@ -15,8 +15,8 @@ from starlette.datastructures import UploadFile
 
 from exportcheck.accounts import Principal
 from exportcheck.dates import parse_iso_date
-from exportcheck.errors import ExportCheckError, InvalidInput
-from exportcheck.web.problems import INTERNAL_ERROR
+from exportcheck.errors import DateOutOfRange, ExportCheckError, InvalidInput
+from exportcheck.web.problems import INTERNAL_ERROR, status_of
 from exportcheck.web.routers import lists as lists_api
 from exportcheck.web.schemas import RowId
 from exportcheck.web.ui import render
@@ -27,6 +27,10 @@ router = APIRouter(include_in_schema=False)
 Admin = Annotated[Principal, Depends(page_user("admin"))]
 Officer = Annotated[Principal, Depends(page_user("officer"))]
 Viewer = Annotated[Principal, Depends(page_user("viewer"))]
+#: a box the page checks itself (a date typed wrong): the status the API answers when its
+#: schema refuses the same field. An error of the service answers the API's status for it
+#: (``status_of``): a refused form is a 4xx, not a 200 page, for a proxy's log or a script.
+FIELD_INVALID = 422
 
 
 def _lists_page(request: Request, user: Principal, *, all: bool = False, **context) -> Response:
@@ -47,16 +51,24 @@ def list_changes(request: Request, version_id: RowId, user: Viewer) -> Response:
 
 @router.post("/lists/load", response_class=HTMLResponse)
 async def load(request: Request, user: Admin) -> Response:
+    """Load the files; refused, the form again with the error under its box (the published
+    date, else the files) and what was typed kept (a file cannot be kept)."""
     form = await request.form()
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    published = str(form.get("published") or "").strip()
+    kept = {"published": published, "force": bool(form.get("force"))}
     try:
-        published = str(form.get("published") or "").strip()
-        loaded = await lists_api.load_upload(
-            files, force=bool(form.get("force")), user=user.actor,
-            published=parse_iso_date(published, "published date") if published else None)
-    except ExportCheckError as exc:  # what was typed stays (a file cannot be kept)
-        return _lists_page(request, user, error=str(exc), published=published,
-                           force=bool(form.get("force")))
+        day = parse_iso_date(published, "published date") if published else None
+    except InvalidInput as exc:
+        return _lists_page(request, user, errors={"published": str(exc)},
+                           status_code=FIELD_INVALID, **kept)
+    try:
+        loaded = await lists_api.load_upload(files, force=kept["force"], user=user.actor,
+                                             published=day)
+    except ExportCheckError as exc:  # a future day is the store's to refuse
+        field = "published" if str(exc).startswith("published date") else "files"
+        return _lists_page(request, user, errors={field: str(exc)},
+                           status_code=status_of(exc), **kept)
     return _lists_page(request, user, loaded=loaded)
 
 
@@ -120,6 +132,19 @@ def _dates(fields: dict[str, str]) -> tuple[dt.date, dt.date] | dict[str, str]:
     return errors or (got["from_date"], got["to_date"])
 
 
+def _run_field(exc: ExportCheckError, fields: dict[str, str]) -> str:
+    """The box an error of the run itself is about: a date before the rule base, the list
+    releases, the portfolio; "" (the top of the page) for any other."""
+    text = str(exc)
+    if isinstance(exc, DateOutOfRange):
+        return "from_date" if fields.get("from_date", "").strip() in text else "to_date"
+    if "list version" in text:
+        return "lists"
+    if text.startswith("the portfolio has no lines") or "lines: at most" in text:
+        return "orders"
+    return ""
+
+
 @router.post("/impact", response_class=HTMLResponse)
 async def run_impact(request: Request, user: Officer) -> Response:
     from starlette.concurrency import run_in_threadpool
@@ -134,8 +159,10 @@ async def run_impact(request: Request, user: Officer) -> Response:
     # a date at fault is marked at its box (aria-invalid, the message under it, the focus)
     dates = _dates(fields)
     if isinstance(dates, dict):
-        return _impact_page(request, user, fields, errors=dates, focus=next(iter(dates)))
+        return _impact_page(request, user, fields, errors=dates, focus=next(iter(dates)),
+                            status_code=FIELD_INVALID)
     start, end = dates
+    at = "orders"  # the box an error is about, as the run gets further
     try:
         upload = form.get("orders")
         chosen = isinstance(upload, UploadFile) and bool(upload.filename)
@@ -148,13 +175,17 @@ async def run_impact(request: Request, user: Officer) -> Response:
             from exportcheck.web.routers.impact import SAMPLE
 
             frame, source = sample_frame(), SAMPLE
+        at = "lists"
         old, new = fields.get("from_lists", ""), fields.get("to_lists", "")
         if bool(old) != bool(new):
             raise InvalidInput("choose both list releases (old and new), or neither")
+        at = ""
         out = await run_in_threadpool(run, frame, start, end, user=user.actor, source=source,
                                       lists=(old, new) if old else None)
-    except ExportCheckError as exc:
-        return _impact_page(request, user, fields, error=str(exc))
+    except ExportCheckError as exc:  # under its box, focused; else at the top
+        at = at or _run_field(exc, fields)
+        shown = {"errors": {at: str(exc)}, "focus": at} if at else {"error": str(exc)}
+        return _impact_page(request, user, fields, status_code=status_of(exc), **shown)
     except Exception:  # a bug: logged, and the officer keeps the form (dates, releases)
         log.exception("impact run failed on %s", request.url.path)
         return _impact_page(request, user, fields, error=INTERNAL_ERROR, status_code=500)
