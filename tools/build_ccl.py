@@ -8,8 +8,10 @@ the hand-reviewed ``rules/data/special_controls.yaml``. Paragraph scopes are rea
 text where it is a plain list of paragraphs; anything narrower that the text cannot express as
 paragraphs is kept verbatim and over-applied (the conservative reading), or flagged ``parsed:
 false``. ``tools/ccl_overrides.yaml`` holds reviewed manual fixes (source parse defects and
-important entries checked by hand); ``tools/ccl_history.yaml`` holds start dates of entries newer
-than the rule base start. Output is deterministic: same input, same bytes.
+important entries checked by hand) and, under ``additions``, whole entries the parse lacks (an
+entry glued into the one before it, or one removed before the eCFR date, with its window);
+``tools/ccl_history.yaml`` holds start dates of entries newer than the rule base start. Output
+is deterministic: same input, same bytes.
 """
 
 from __future__ import annotations
@@ -371,6 +373,80 @@ def apply_override(built: Built, override: dict[str, Any]) -> None:
     built.notes.append(f"reviewed override: {override['reason']}")
 
 
+# --- entries the parse lacks -------------------------------------------------------------------
+
+#: keys of an ``additions`` row besides those ``apply_override`` reads
+ADDITION_KEYS = {"reason", "heading", "from_parse", "rows", "flags", "sta", "paragraphs",
+                 "reserved"}
+#: keys ``apply_override`` reads (an addition may use them to adjust what it built)
+OVERRIDE_KEYS = {"drop_controls", "add_controls", "controls", "lvs", "exceptions",
+                 "all_destinations", "effective_from", "effective_to", "start_citation",
+                 "set_exceptions", "drop_exceptions"}
+SOURCE_TAG = re.compile(r"\[(src|data|mem)\b")
+
+
+def addition_source(eccn: str, spec: dict[str, Any],
+                    parsed: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A source entry, in the parse's own form, for an ECCN the parse lacks.
+
+    ``from_parse`` takes rows (by index), licence-exception flags (by symbol) and items from the
+    parsed entry that swallowed this one (the glued previous entry), so what the parse read is
+    not retyped; ``rows`` / ``flags`` / ``sta`` give the rest in the parse's form
+    (``{control, countryChart}`` rows, ``{symbol: text}`` flags)."""
+    unknown = set(spec) - ADDITION_KEYS - OVERRIDE_KEYS
+    if unknown:
+        raise SystemExit(f"additions.{eccn}: unknown keys {sorted(unknown)}")
+    if not re.fullmatch(r"[0-9][A-E][0-9]{3}", eccn):
+        raise SystemExit(f"additions.{eccn}: not an ECCN")
+    if not spec.get("heading") or not SOURCE_TAG.search(spec.get("reason", "")):
+        raise SystemExit(f"additions.{eccn}: needs a heading and a reason that names its "
+                         "sources ([src ...], [data ...] or [mem ...])")
+    rows: list[dict[str, Any]] = []
+    flags: dict[str, str] = {}
+    items: list[dict[str, Any]] = []
+    take = spec.get("from_parse")
+    if take:
+        host = parsed.get(take["eccn"])
+        if host is None:
+            raise SystemExit(f"additions.{eccn}: from_parse names {take['eccn']}, not in the parse")
+        chart = host["countryChart"]
+        rows += [chart[i] for i in take.get("rows", range(len(chart)))]
+        host_flags = host["licenceExceptionFlags"]
+        missing = [f for f in take.get("flags", []) if f not in host_flags]
+        if missing:
+            raise SystemExit(f"additions.{eccn}: {take['eccn']} has no flags {missing}")
+        flags.update({f: host_flags[f] for f in take.get("flags", [])})
+        if take.get("items"):
+            items = list(host.get("items") or [])
+    rows += [{"control": r["control"], "countryChart": r["countryChart"]}
+             for r in spec.get("rows", [])]
+    flags.update(spec.get("flags", {}))
+    return {
+        "eccn": eccn,
+        "heading": spec["heading"],
+        "countryChart": rows,
+        "licenceExceptionFlags": flags,
+        "staSpecialConditions": spec.get("sta"),
+        "items": items,
+    }
+
+
+def build_addition(eccn: str, spec: dict[str, Any], parsed: dict[str, dict[str, Any]],
+                   history: dict[str, Any]) -> Built:
+    """A ``CclEntry`` for an ECCN the parse dropped (glued into the entry before it) or an entry
+    removed before the eCFR date (``effective_to``), built the way parsed entries are."""
+    if eccn in parsed:
+        raise SystemExit(f"additions.{eccn}: the parse has this entry; use overrides instead")
+    built = build_entry(addition_source(eccn, spec, parsed), history)
+    for key in ("paragraphs", "reserved"):
+        if key in spec:
+            built.data[key] = spec[key]
+    apply_override(built, {k: v for k, v in spec.items() if k in OVERRIDE_KEYS | {"reason"}})
+    built.notes[-1] = built.notes[-1].replace(
+        "reviewed override:", "entry missing from the eCFR parse, added by reviewed override:", 1)
+    return built
+
+
 def finish(built: Built) -> dict[str, Any]:
     """Order keys the way the schema reads and attach the note."""
     data = dict(built.data)
@@ -460,14 +536,23 @@ def main(argv: list[str]) -> int:
         return 2
     source = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     history = yaml.safe_load(HISTORY.read_text(encoding="utf-8"))["entries"]
-    overrides = yaml.safe_load(OVERRIDES.read_text(encoding="utf-8"))["overrides"]
+    reviewed = yaml.safe_load(OVERRIDES.read_text(encoding="utf-8"))
+    overrides, additions = reviewed["overrides"], reviewed.get("additions") or {}
     special_ids = {r["id"] for r in yaml.safe_load(SPECIALS.read_text())["special_controls"]}
+    parsed = {e["eccn"]: e for e in source["entries"]}
+    stray = set(overrides) - set(parsed)
+    if stray:
+        raise SystemExit(f"overrides for ECCNs the parse lacks (use additions): {sorted(stray)}")
+    built_all: dict[str, Built] = {}
+    for eccn, entry in parsed.items():
+        built_all[eccn] = build_entry(entry, history)
+        if eccn in overrides:
+            apply_override(built_all[eccn], overrides[eccn])
+    for eccn, spec in additions.items():
+        built_all[eccn] = build_addition(eccn, spec, parsed, history)
     by_cat: dict[str, list[dict[str, Any]]] = {}
-    for entry in sorted(source["entries"], key=lambda e: e["eccn"]):
-        built = build_entry(entry, history)
-        if entry["eccn"] in overrides:
-            apply_override(built, overrides[entry["eccn"]])
-        by_cat.setdefault(entry["eccn"][0], []).append(finish(built))
+    for eccn in sorted(built_all):
+        by_cat.setdefault(eccn[0], []).append(finish(built_all[eccn]))
     everything = [e for cat in sorted(by_cat) for e in by_cat[cat]]
     _check_specials(everything, special_ids)
     OUT_DIR.mkdir(parents=True, exist_ok=True)

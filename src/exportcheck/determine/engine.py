@@ -292,7 +292,7 @@ def _out_of_scope(ctx: Context, alt: Context) -> None:
 
 def _paragraph_unchecked(ctx: Context) -> None:
     """Say so when the item's paragraph could not be checked: the CCL copy the rule base was
-    read from itemises the paragraphs of 159 of 633 entries only (0A501.q is taken as given)."""
+    read from itemises the paragraphs of 160 of 639 entries only (0A501.q is taken as given)."""
     entry = ctx.snapshot.ccl[ctx.item.code]
     if ctx.item.paragraph and not entry.paragraphs:
         ctx.note(
