@@ -245,3 +245,41 @@ def test_tongxin_reads_communications_as_its_citation_says() -> None:
                         name="China Telecommunications Corporation")
     assert "Telecommunications" not in glossary()["通信"].english
     assert _screener(telecom).screen("中国移动通信集团有限公司", country="CN") == []
+
+
+@pytest.mark.parametrize(("query", "english"), [
+    # the QA example: 终端 was no glossary word and the table had no row for these
+    ("华为终端（香港）有限公司", "Huawei Device (Hong Kong) Co., Limited"),
+    ("华为终端有限公司", "Huawei Device Co., Ltd."),
+    ("海思光电子有限公司", "HiSilicon Optoelectronics Co., Ltd."),
+    ("深圳市新凯来技术有限公司", "Shenzhen SiCarrier Technologies Co., Ltd."),
+    ("北方华创科技集团股份有限公司", "Naura Technology Group Co., Ltd."),
+    ("中科寒武纪科技股份有限公司", "Cambricon Technologies Corporation Limited"),
+    ("海光信息技术股份有限公司", "Higon"),
+    ("中国船舶集团有限公司第七〇一研究所",
+     "China State Shipbuilding Corporation, Limited (CSSC) 701st Research Institute"),
+    ("喀什地区公安局", "Kashgar Prefecture Public Security Bureau"),
+    ("國家超級計算無錫中心", "National Supercomputing Center Wuxi"),  # traditional characters
+])
+def test_entity_list_affiliates_found_by_their_chinese_names(
+        full_screener: Screener, query: str, english: str) -> None:
+    """Entity List entries the curated table had no Chinese name for (table extension, QA
+    pass): the Han name a document gives finds the entry itself, not only its parent."""
+    hits = [h for h in full_screener.screen(query) if h.list == "EL" and h.score >= 85]
+    assert english in {full_screener.entry(h.list, h.entry_id).name for h in hits}, \
+        [(h.matched_name, h.score) for h in full_screener.screen(query)[:3]]
+
+
+def test_every_table_row_names_a_listed_entry(full_screener: Screener) -> None:
+    """A row is matched by list code and the English name as the list spells it: a row whose
+    name no loaded entry has is dead weight (a typo, or an entry since renamed)."""
+    from exportcheck.screen.chinese_names import LIST_CODES
+    from exportcheck.screen.normalize import fold_text
+
+    listed = {(e.list, fold_text(e.name)) for e in full_screener.entries}
+    with TABLE_PATH.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    dead = [(r["list"], r["english_name"]) for r in rows
+            if not any((code, fold_text(r["english_name"])) in listed
+                       for code in LIST_CODES[r["list"]])]
+    assert not dead
