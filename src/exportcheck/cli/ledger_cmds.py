@@ -169,8 +169,9 @@ def _status(number: str, status: str, effective: str, reason: str, citation: str
                                  versions=_versions())
     start = (f" (in force from the licence's start, {lic.valid_from})"
              if parse_date(effective) < lic.valid_from else "")
+    again = "" if lic.created else " (already recorded: its latest status change; nothing added)"
     console.print(f"{lic.agency} {lic.number}: {status} with effect from {effective}{start}; "
-                  f"status now {lic.status}")
+                  f"status now {lic.status}{again}")
     from rich.markup import escape
 
     for shp in lic.shipments_to_review:  # posted before this change was known

@@ -36,12 +36,14 @@ from exportcheck.ledger import (
     policy,
     records,
     report,
+    retries,
     reversals,
     shipments,
     statecheck,
     storagecheck,
 )
 from exportcheck.ledger.models import (
+    AuditEntry,
     AuditHead,
     LicenceLine,
     Shipment,
@@ -49,6 +51,7 @@ from exportcheck.ledger.models import (
     ShipmentReversal,
 )
 from exportcheck.ledger.schemas import (
+    BLOCKING,
     ExceptionShipmentOut,
     LicenceIn,
     LicenceOut,
@@ -300,6 +303,12 @@ class Ledger:
 
         def run(s: Session) -> StatusChangeOut:
             lic = licences.find_licence(s, number, agency, lock=True)
+            if retries.repeats_latest_status(lic, status, effective, reason, citation):
+                # a retry (the first answer timed out): answered as the first, not recorded
+                review = (licences.shipments_to_review(s, lic, effective)
+                          if status in BLOCKING else [])
+                return StatusChangeOut(**dict(licences.licence_out(lic)),
+                                       shipments_to_review=review, created=False)
             _, review = licences.change_status(s, lic, status, effective=effective,
                                                reason=reason, citation=citation, actor=actor,
                                                versions=versions)
@@ -340,12 +349,7 @@ class Ledger:
                 extra = checked.payload(override_reason)
             elif screener is not None:
                 extra = self._screen_parties(spec, screener)
-            if self._post_conns is not None:
-                out = self._post_pg(spec, actor, versions, extra)
-            else:
-                out = self._in_core_write(functools.partial(
-                    shipments.post_shipment, spec=spec, actor=actor, versions=versions,
-                    inline_seal=self.sealing == "inline", extra=extra))
+            out = self._post_keyed(spec, actor, versions, extra)
         except (shipments.ShipmentRefused, shipments.KeyReused) as exc:
             if audit_refusals:  # a key reused for another shipment is a refusal too
                 payload = {"request": shipments.request_dump(spec), "decision": "refused",
@@ -359,6 +363,40 @@ class Ledger:
             return out
         return ExceptionShipmentOut.model_construct(
             **dict(out), determination=checked.lines, override_reason=override_reason)
+
+    def _post_keyed(self, spec: ShipmentIn, actor: str, versions: dict | None,
+                    extra: dict[str, Any] | None) -> ShipmentOut:
+        """Record ``spec``, or answer the shipment first posted under its key; a retry spelt
+        differently (:mod:`~exportcheck.ledger.retries`) answers that shipment too."""
+        try:
+            return self._post_once(spec, actor, versions, extra)
+        except shipments.KeyReused as exc:
+            first = self._first_request(exc.first_seq)
+            if first is None or retries.shipment_terms(first) != retries.shipment_terms(spec):
+                raise
+            return self._post_once(first, actor, versions, extra)
+
+    def _post_once(self, spec: ShipmentIn, actor: str, versions: dict | None,
+                   extra: dict[str, Any] | None) -> ShipmentOut:
+        if self._post_conns is not None:
+            return self._post_pg(spec, actor, versions, extra)
+        return self._in_core_write(functools.partial(
+            shipments.post_shipment, spec=spec, actor=actor, versions=versions,
+            inline_seal=self.sealing == "inline", extra=extra))
+
+    def _first_request(self, seq: int | None) -> ShipmentIn | None:
+        """The request of audit entry ``seq`` (a key's first post), as first spelt; None when
+        it cannot be read back as one (an earlier version's, under a rule since tightened)."""
+        if seq is None:
+            return None
+        with self._read() as s:
+            text = s.scalar(select(AuditEntry.payload).where(AuditEntry.seq == seq))
+        payload = audit.stored_json(text) if isinstance(text, str) else None
+        request = payload.get("request") if isinstance(payload, dict) else None
+        try:
+            return parse(ShipmentIn, request) if isinstance(request, dict) else None
+        except InvalidInput:
+            return None
 
     def _screen_parties(self, spec: ShipmentIn, screener: PartyScreener) -> dict[str, Any]:
         """A shipment on a licence: refused for a blocked or held party

@@ -27,7 +27,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from exportcheck.csvsafe import safe_cell
 from exportcheck.errors import InvalidInput
 from exportcheck.ledger.models import AuditEntry, AuditHead, AuditSeal
+from exportcheck.ledger.stored import stored_entries
 
 GENESIS_HASH = "0" * 64
 _HEAD = AuditHead.__table__
@@ -470,31 +471,15 @@ def stored_json(text: str) -> Any:
         return None
 
 
-def _linked(e: AuditEntry, seal_prev: str | None, seal_hash: str | None) -> AuditEntry:
-    """The entry as an auditor reads it: ``prev_hash``/``hash`` are its chain link once sealed
-    (one rule for every entry); before that, ``''`` and its content hash."""
-    if seal_hash is None:
-        return e
-    return AuditEntry(seq=e.seq, recorded_at=e.recorded_at, actor=e.actor, kind=e.kind,
-                      payload=e.payload, versions=e.versions, prev_hash=seal_prev,
-                      hash=seal_hash)
-
-
-def _with_links(stmt: Any) -> Any:
-    return stmt.add_columns(_SEAL.c.prev_hash, _SEAL.c.hash).outerjoin(
-        _SEAL, _SEAL.c.seq == AuditEntry.seq)
-
-
-def iter_entries(session: Session, start: dt.date | dt.datetime | None = None,
-                 end: dt.date | dt.datetime | None = None) -> Iterator[AuditEntry]:
-    """Entries recorded within ``[start, end]`` (UTC; dates are whole days), oldest first."""
-    stmt = _with_links(select(AuditEntry)).order_by(AuditEntry.seq)
+def _period(start: dt.date | dt.datetime | None,
+            end: dt.date | dt.datetime | None) -> list[Any]:
+    """Conditions for entries recorded within ``[start, end]`` (UTC; dates are whole days)."""
+    conds = []
     if (lo := _bound(start, False)) is not None:
-        stmt = stmt.where(AuditEntry.recorded_at >= lo)
+        conds.append(AuditEntry.recorded_at >= lo)
     if (hi := _bound(end, True)) is not None:
-        stmt = stmt.where(AuditEntry.recorded_at <= hi)
-    for e, prev, link in session.execute(stmt.execution_options(yield_per=2000)):
-        yield _linked(e, prev, link)
+        conds.append(AuditEntry.recorded_at <= hi)
+    return conds
 
 
 def query(session: Session, *, kind: str | None = None, actor: str | None = None,
@@ -502,22 +487,21 @@ def query(session: Session, *, kind: str | None = None, actor: str | None = None
           limit: int = 50, offset: int = 0,
           newest_first: bool = True) -> tuple[list[AuditEntry], int]:
     """One page of entries filtered by kind (``shipment`` also finds ``shipment.refused``),
-    actor and recording time; ``(entries, total matching)``."""
+    actor and recording time; ``(entries, total matching)``. ``prev_hash``/``hash`` are an
+    entry's chain link once sealed (one rule for every entry); before that, ``''`` and its
+    content hash."""
     check_period(start, end)
     conds = []
     if kind:
         conds.append(or_(AuditEntry.kind == kind, AuditEntry.kind.like(f"{kind}.%")))
     if actor:
         conds.append(AuditEntry.actor == actor)
-    if (lo := _bound(start, False)) is not None:
-        conds.append(AuditEntry.recorded_at >= lo)
-    if (hi := _bound(end, True)) is not None:
-        conds.append(AuditEntry.recorded_at <= hi)
+    conds += _period(start, end)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conds)) or 0
-    order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
-    rows = session.execute(_with_links(select(AuditEntry)).where(*conds).order_by(order)
-                           .limit(limit).offset(offset)).all()
-    return [_linked(*row) for row in rows], total
+    # read as stored: an entry edited into bytes that are not UTF-8 is listed, escaped
+    rows = stored_entries(session, conds, newest_first=newest_first, limit=limit,
+                          offset=offset)
+    return [AuditEntry(**values) for values, _ in rows], total
 
 
 EXPORT_FIELDS = ("seq", "recorded_at", "actor", "kind", "payload", "versions", "prev_hash",
@@ -541,16 +525,19 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
     The stored JSON text and both hashes are exported verbatim, so the auditor can re-verify the
     chain from the file alone with :func:`entry_hash`; in CSV, a text cell a spreadsheet would
     run as a formula has a ``'`` in front (:mod:`exportcheck.csvsafe`: remove it first).
-    ``status``: the JSON's ``chain`` (default: the chain's own check, :func:`verify`).
+    ``status``: the JSON's ``chain`` (default: the chain's own check, :func:`verify`). A
+    value stored outside exportcheck that is not UTF-8 text is written with its bad bytes
+    escaped (``\\xff``), and the JSON entry names it under ``unreadable``
+    (:mod:`~exportcheck.ledger.stored`): the export of a tampered trail is evidence too.
     """
     check_export(fmt, start, end)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(EXPORT_FIELDS)
-        for e in iter_entries(session, start, end):
+        for values, _ in stored_entries(session, _period(start, end)):
             writer.writerow([safe_cell(v) if isinstance(v, str) else v
-                             for v in (getattr(e, f) for f in EXPORT_FIELDS)])
+                             for v in (values[f] for f in EXPORT_FIELDS)])
             count += 1
         return count
     result = status if status is not None else verify(session).as_dict()
@@ -564,9 +551,12 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
     for key, value in meta.items():
         out.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
     out.write('  "entries": [')
-    for e in iter_entries(session, start, end):
-        row = {f: getattr(e, f) for f in EXPORT_FIELDS}
-        row["payload_parsed"] = stored_json(e.payload)  # None: not JSON (edited)
+    for values, unreadable in stored_entries(session, _period(start, end)):
+        row = {f: values[f] for f in EXPORT_FIELDS}
+        # None: not JSON, or not stored as UTF-8 text (edited outside exportcheck)
+        row["payload_parsed"] = None if "payload" in unreadable else stored_json(row["payload"])
+        if unreadable:
+            row["unreadable"] = unreadable
         out.write(("\n    " if count == 0 else ",\n    ") + json.dumps(row, ensure_ascii=False))
         count += 1
     out.write("\n  ]\n}\n")

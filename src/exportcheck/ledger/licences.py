@@ -27,6 +27,7 @@ from exportcheck.ledger.models import (
     ShipmentLine,
     ShipmentReversal,
 )
+from exportcheck.ledger.retries import licence_terms
 from exportcheck.ledger.schemas import (
     BLOCKING,
     KINDS_BY_AGENCY,
@@ -140,7 +141,8 @@ def add_licence(session: Session, spec: LicenceIn, *, actor: str,
         _refuse_another_spelling(session, spec)
     if existing is not None:
         try:
-            same = licence_to_in(existing) == spec
+            # a retry spelt differently ("gb", "0a501.a") is the same licence
+            same = licence_terms(licence_to_in(existing)) == licence_terms(spec)
         except ValidationError:  # stored before a rule it breaks ($0 line...): not the same
             same = False
         if same:

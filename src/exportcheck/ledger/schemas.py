@@ -298,6 +298,7 @@ class LicenceIn(_In):
                     f"line {line.classification!r} is a USML article, subject to the ITAR: a "
                     "BIS licence cannot authorise it (22 CFR 120.5; 15 CFR 734.3(b)(1)(i)); "
                     "record it on its DDTC licence")
+            _on_the_ccl(line.classification)
             key = classification_key(line.classification)
             if key in seen:
                 # one item on two lines: a shipment could draw on only one of them, so the
@@ -327,6 +328,24 @@ class LicenceIn(_In):
                 f"{self.valid_from} (at most {limit}): a {self.agency.value} licence is valid "
                 f"for {years} years, {citation}; check the dates, and record an extension as "
                 "a new licence")
+
+
+def _on_the_ccl(classification: str) -> None:
+    """Refuse an ECCN that is no entry of the bundled CCL (15 CFR 774 Supp. 1) on any date:
+    '5A999' is well-formed but names nothing a licence could authorise, a determination
+    classify or a policy event select. Any date, so a licence issued before its entry was
+    removed (1C018, ended 30 Jun 2014 in the rule base) still records, and so does an entry
+    the CCL's texts name but the rule base could not itemise (3C007: ``eccns_named``); EAR99
+    and USML articles are no CCL entries."""
+    from exportcheck.rules import load_ruleset
+
+    m = ECCN_RE.match("".join(classification.split()))
+    rs = load_ruleset()
+    if m and m["eccn"].upper() not in rs.eccns and m["eccn"].upper() not in rs.eccns_named:
+        raise ValueError(
+            f"line {classification!r}: ECCN {m['eccn'].upper()} is not on the Commerce Control "
+            "List (15 CFR 774 Supp. 1) on any date the rule base covers; check the "
+            "classification on the licence")
 
 
 def is_ear_item(classification: str) -> bool:
@@ -500,6 +519,8 @@ class StatusChangeOut(LicenceOut):
     """The licence after a status change, with the shipments the change puts in question."""
 
     shipments_to_review: list[ShipmentToReview] = Field(default_factory=list)
+    #: False when this repeated the licence's latest status change (a retry): nothing recorded
+    created: bool = True
 
 
 class ShipmentOut(BaseModel):

@@ -121,6 +121,11 @@ class KeyReused(LedgerError):
 
     rule = "idempotency_key_reused"
 
+    def __init__(self, message: str, first_seq: int | None = None) -> None:
+        super().__init__(message)
+        #: the audit entry of the key's first use (its request, as first spelt)
+        self.first_seq = first_seq
+
 
 #: fields ``ShipmentIn`` gained after shipments were first recorded, by the version that added
 #: them: left out of the request while unset, so that a shipment recorded before them still
@@ -554,7 +559,7 @@ def _replay(spec: ShipmentIn, prior: PriorShipment, digest: str) -> ShipmentOut:
             for k in range(1, len(LATER_FIELDS))):
         raise KeyReused(f"idempotency key {spec.idempotency_key!r} was already used for a "
                         f"different shipment (audit entry #{prior.audit_seq}); use a new key "
-                        "for a new shipment")
+                        "for a new shipment", prior.audit_seq)
     return ShipmentOut(
         id=prior.id, idempotency_key=spec.idempotency_key,
         licence_number=spec.licence_number if prior.licence_id else None,

@@ -6,12 +6,13 @@ plain dict lookups for that day, cached, so a determination does no filtering by
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from exportcheck.rules.schema import RULEBASE_START
 #: Tables that explain the rule base but never enter a determination: their changes do not split
 #: a destination's periods of unchanged rules.
 EXPLANATORY = frozenset({"column_definitions"})
+#: an ECCN as the CCL's texts write one ("3C007", "see 2B352")
+_ECCN_WORD = re.compile(r"\b[0-9][A-E][0-9]{3}\b")
 
 
 @dataclass
@@ -112,6 +115,14 @@ class RuleSet:
     @property
     def eccns(self) -> set[str]:
         return {e.eccn for e in self.rows("ccl")}
+
+    @cached_property
+    def eccns_named(self) -> frozenset[str]:
+        """ECCNs the CCL's own texts name that have no entry here (3C007 in 3E001's RS line):
+        real entries the rule base could not itemise, not misspellings."""
+        named = {m for e in self.rows("ccl")
+                 for m in _ECCN_WORD.findall(e.model_dump_json())}
+        return frozenset(named - self.eccns)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - the rule set lives as long as the process
     def as_of(self, on: date) -> Snapshot:

@@ -36,7 +36,11 @@ EXPORT_SCHEMA = {
             "actor": {"type": "string"}, "kind": {"type": "string"},
             "payload": {"type": "string", "description": "the stored JSON text"},
             "payload_parsed": {}, "versions": {"type": "string"},
-            "prev_hash": {"type": "string"}, "hash": {"type": "string"}}}},
+            "prev_hash": {"type": "string"}, "hash": {"type": "string"},
+            "unreadable": {"type": "object", "additionalProperties": {"type": "string"},
+                           "description": "only on an entry edited outside exportcheck: "
+                                          "by column, what it stored that is not UTF-8 text "
+                                          "(written with those bytes escaped as \\xNN)"}}}},
     },
 }
 router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_RESPONSES)
