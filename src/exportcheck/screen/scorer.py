@@ -236,23 +236,6 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
     return m
 
 
-#: form scripts that are a name as written: its Latin letters, or the letters of a name written
-#: in Han, Hangul or Arabic script compared with a list name in that script
-AS_WRITTEN = frozenset({"latin", "han", "hangul_letters", "arabic_letters"})
-
-
-def across_scripts(m: NameMatch, q: NameForm, c: NameForm) -> NameMatch:
-    """An exact match reached through a reading (a Han name in pinyin or Cantonese, Cyrillic
-    transliterated, Wade-Giles as pinyin) is a ``full`` match: the reading is the list's, the
-    letters may not be (陳國機 reads "Chan Kwok-ki" as 陳國基 does), so it is not certain on
-    the name alone."""
-    if m.kind != "exact" or (q.script in AS_WRITTEN and c.script in AS_WRITTEN):
-        return m
-    return replace(m, kind="full", notes=[*m.notes, (
-        f"matched through a reading ({q.script} / {c.script}), not letter for letter: the "
-        "list does not write the name in the query's script")])
-
-
 def place_missing(m: NameMatch, q: NameForm, c: NameForm) -> NameMatch:
     """A Han organisation name matched without the leading place the other name has (the
     form that leaves it out: ``dropped``): another company of the group may be meant (成都华为
