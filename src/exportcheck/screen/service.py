@@ -52,7 +52,7 @@ from exportcheck.screen.evidence import (
 )
 from exportcheck.screen.hits import dedupe, make_hit
 from exportcheck.screen.index import NameIndex
-from exportcheck.screen.kinds import across_scripts, place_missing
+from exportcheck.screen.kinds import across_scripts
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.korean_han import SCRIPTS as KOREAN_READINGS
 from exportcheck.screen.korean_han import linked_to_korea
@@ -62,7 +62,7 @@ from exportcheck.screen.normalize import (
     named_by_acronym,
     only_legal_form,
 )
-from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms
+from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
 from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
 from exportcheck.settings import default_threshold, screening_recheck_seconds
