@@ -267,7 +267,9 @@ def test_potential_match_holds_the_line_until_an_officer_confirms_it(
 
 
 def test_overdrawing_shipment_is_refused_with_its_rule(browser, server):
-    with signed_in(browser, server, "officer", "ship") as page:
+    # refused: answered 409, as the API answers it (review 28b); chromium logs the status
+    with signed_in(browser, server, "officer", "ship",
+                   expected_error="the server responded with a status of 409") as page:
         page.goto(f"{server}/licences")
         bars = page.locator(".bar")
         assert bars.count() == 3  # the three seeded DSP-5 licences, with drawdown bars

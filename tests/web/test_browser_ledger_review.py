@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import screenshot
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_review_28_browser import REFUSED
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +44,7 @@ def _shipped(page) -> str:
 
 def test_a_shipments_result_shows_at_the_form_and_a_reload_shows_the_page(
         browser, server):  # noqa: F811
-    with signed_in(browser, server, "officer", "r18_ship") as page:
+    with signed_in(browser, server, "officer", "r18_ship", expected_error=REFUSED) as page:
         page.goto(f"{server}/licences")
         assert "$600,000 shipped" in _shipped(page)
         _fill_shipment(page, "301", "301000")
@@ -75,7 +76,8 @@ def test_a_shipments_result_shows_at_the_form_and_a_reload_shows_the_page(
 
 def test_a_blank_disposition_reason_is_shown_at_its_hit(browser, server):  # noqa: F811
     """The error went to the top of the page, in pydantic's words, 3,500 px above."""
-    with signed_in(browser, server, "officer", "r18_reason", viewport=(1280, 520)) as page:
+    with signed_in(browser, server, "officer", "r18_reason", viewport=(1280, 520),
+                   expected_error=REFUSED) as page:
         page.goto(f"{server}/screen")
         page.get_by_label("Name").fill("Carrie Lam")
         page.get_by_role("button", name="Screen").click()

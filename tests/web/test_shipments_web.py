@@ -88,7 +88,8 @@ def test_an_officer_reverses_a_shipment_from_the_licences_page(service: Service,
 
     # no reason: refused and audited, nothing given back; the page says so
     r = officer_page.post("/licences/shipments/reverse", data=hidden | {"reason": "  "})
-    assert r.status_code == 200 and "Reversal refused" in r.text
+    # refused with the API's 409 (review 28b), said at the Reason box
+    assert r.status_code == 409 and "refused: give a reason" in r.text
     line = c.get("/api/v1/licences/D-SHP-UI", headers=h).json()["lines"][0]
     assert Decimal(line["shipped_value"]) == Decimal("300")
 
@@ -137,7 +138,7 @@ def test_an_officer_posts_under_a_licence_exception_and_overrides_a_refusal(
             "classification": "3A001.a.2", "quantity": "1", "value": "100",
             "consignee": "Tehran Trading", "end_user": "Tehran Trading"}
     r = officer_page.post("/licences/ship", data=form)
-    assert r.status_code == 200 and "Shipment refused" in r.text
+    assert r.status_code == 409 and "Shipment refused" in r.text  # the API's (review 28b)
     assert "LVS is not available to IR" in r.text and "give it as the override reason" in r.text
     assert '<details class="wide override" open>' in r.text
     assert 'value="LVS"' in r.text  # the form keeps what was typed
@@ -154,7 +155,7 @@ def test_an_officer_posts_under_a_licence_exception_and_overrides_a_refusal(
 
     # neither a licence nor an exception: the error names what is missing, nothing posted
     r = officer_page.post("/licences/ship", data={**form, "licence_exception": ""})
-    assert r.status_code == 200 and "choose a licence, or give the licence exception" in r.text
+    assert r.status_code == 422 and "choose a licence, or give the licence exception" in r.text
     assert c.get("/api/v1/shipments", headers=h,
                  params={"destination": "IR"}).json()["total"] == 1
 
@@ -243,7 +244,7 @@ def test_a_potential_match_holds_an_exception_shipment_and_links_to_its_review(
             "classification": "9A610.x", "quantity": "1", "value": "100",
             "consignee": "Kowloon Forwarding Ltd", "end_user": held}
     r = officer_page.post("/licences/ship", data=form)
-    assert r.status_code == 200 and "held for review" in r.text
+    assert r.status_code == 409 and "held for review" in r.text  # the API's (review 28b)
     link = re.search(r'<a href="(/screen\?[^"]+)"([^>]*)>Review the potential match of '
                      r'([^<]+)</a>', r.text)
     assert link is not None and link.group(3) == held
@@ -263,7 +264,7 @@ def test_the_ship_form_states_the_end_use_a_licence_exception_is_checked_with(
             "consignee": "Shenzhen Trading Ltd", "end_user": "Shenzhen Trading Ltd",
             "end_user_type": "military", "end_use": ""}
     r = officer_page.post("/licences/ship", data=form)
-    assert r.status_code == 200 and "NLR claimed but a licence is required" in r.text
+    assert r.status_code == 409 and "NLR claimed but a licence is required" in r.text
     assert '<option value="military" selected>' in r.text  # the form keeps what was stated
     again = {**form, **_hidden(r.text.split('action="/licences/ship"')[1]),
              "end_user_type": "civil"}
@@ -304,6 +305,6 @@ def test_a_licensed_shipment_held_for_a_potential_match_links_to_its_review(
             "classification": "3A001.a.2", "quantity": "1", "value": "100",
             "consignee": held, "end_user": held}
     r = officer_page.post("/licences/ship", data=form)
-    assert r.status_code == 200 and "held for review" in r.text and "party_held" in r.text
+    assert r.status_code == 409 and "held for review" in r.text and "party_held" in r.text
     assert f"Review the potential match of {held}</a>" in r.text
     assert "give it as the override reason" not in r.text  # a licence has no override

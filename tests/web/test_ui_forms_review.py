@@ -44,10 +44,12 @@ def officer(service: Service) -> Iterator[tuple[TestClient, str]]:
     b.close()
 
 
-def post_check(officer: tuple[TestClient, str], **fields: str) -> str:
+def post_check(officer: tuple[TestClient, str], status: int = 200, **fields: str) -> str:
+    """The Check page's answer to the line with ``fields``, which came with ``status`` (a
+    refused form: the API's 4xx for the same error, review 28b)."""
     b, token = officer
     r = b.post("/check", headers=HTML, data={**LINE, **fields, "csrf_token": token})
-    assert r.status_code == 200, r.text[:300]
+    assert r.status_code == status, r.text[:300]
     return r.text
 
 
@@ -62,21 +64,25 @@ def under_box(page: str, name: str) -> tuple[str, str]:
 LIBRARY_WORDS = ("Input should", "String should", "Value error", "validation error")
 
 
-@pytest.mark.parametrize(("fields", "name", "message"), [
-    ({"item": "3A999.zz"}, "item", "ECCN 3A999 has no paragraph '.zz'"),
-    ({"destination": "XX"}, "destination", "unknown destination 'XX' on 2021-01-15"),
-    ({"date": "2018-06-01"}, "date", "date 2018-06-01 is before the rule base starts"),
-    ({"compare": "2018-06-01"}, "compare", "date 2018-06-01 is before the rule base starts"),
-    ({"value": "10000000000000"}, "value", "value must be at most 1,000,000,000,000 USD"),
-    ({"value": "-5"}, "value", "value cannot be negative"),
-    ({"end_user": "E" * 300}, "end_user", "end user name is longer than 256 characters"),
-    ({"consignee": "C" * 300}, "consignee", "consignee name is longer than 256 characters"),
+@pytest.mark.parametrize(("fields", "name", "message", "status"), [
+    ({"item": "3A999.zz"}, "item", "ECCN 3A999 has no paragraph '.zz'", 400),
+    ({"destination": "XX"}, "destination", "unknown destination 'XX' on 2021-01-15", 400),
+    ({"date": "2018-06-01"}, "date", "date 2018-06-01 is before the rule base starts", 400),
+    ({"compare": "2018-06-01"}, "compare", "date 2018-06-01 is before the rule base starts",
+     400),
+    ({"value": "10000000000000"}, "value", "value must be at most 1,000,000,000,000 USD",
+     422),
+    ({"value": "-5"}, "value", "value cannot be negative", 422),
+    ({"end_user": "E" * 300}, "end_user", "end user name is longer than 256 characters", 422),
+    ({"consignee": "C" * 300}, "consignee", "consignee name is longer than 256 characters",
+     422),
     ({"destination": "X"}, "destination",
-     "destination code is too short: give at least 2 characters"),
+     "destination code is too short: give at least 2 characters", 422),
 ], ids=["item", "destination", "date", "compare", "value-large", "value-negative", "end-user",
         "consignee", "destination-short"])
-def test_an_error_sits_under_its_box_marked_and_focused(officer, fields, name, message) -> None:
-    page = post_check(officer, **fields)
+def test_an_error_sits_under_its_box_marked_and_focused(officer, fields, name, message,
+                                                        status) -> None:
+    page = post_check(officer, status, **fields)  # the API's status for it (review 28b)
     box, said = under_box(page, name)
     assert said.startswith(message), said
     assert 'aria-invalid="true"' in box and f'aria-describedby="{name}-error"' in box
@@ -89,7 +95,7 @@ def test_an_error_sits_under_its_box_marked_and_focused(officer, fields, name, m
 
 
 def test_several_errors_each_under_its_box_the_first_focused(officer) -> None:
-    page = post_check(officer, value="1e13", quantity="-1", end_user="E" * 300)
+    page = post_check(officer, 422, value="1e13", quantity="-1", end_user="E" * 300)
     assert under_box(page, "value")[1] == "value must be at most 1,000,000,000,000 USD"
     assert under_box(page, "quantity")[1] == "quantity cannot be negative"
     assert under_box(page, "end_user")[1] == "end user name is longer than 256 characters"
@@ -100,7 +106,7 @@ def test_several_errors_each_under_its_box_the_first_focused(officer) -> None:
 
 def test_an_owners_error_is_under_the_owners_box_with_its_help(officer) -> None:
     owners = "Caribe Holdings SA,Harbour Trading Ltd,sixty"
-    page = post_check(officer, consignee="Harbour Trading Ltd", owners=owners)
+    page = post_check(officer, 422, consignee="Harbour Trading Ltd", owners=owners)
     box, said = under_box(page, "owners")
     assert said == "owners line 1: percent 'sixty' is not a number"
     assert 'aria-describedby="owners-error owners-help"' in box
@@ -108,7 +114,7 @@ def test_an_owners_error_is_under_the_owners_box_with_its_help(officer) -> None:
 
 
 def test_a_fact_error_follows_the_facts_section_and_is_focused(officer) -> None:
-    page = post_check(officer, headquarters="QQ")
+    page = post_check(officer, 400, headquarters="QQ")
     m = re.search(r'</details>\s*<p class="notice error wide" role="alert" '
                   r'id="headquarters-error" tabindex="-1" autofocus>([^<]*)</p>', page)
     assert m and html.unescape(m[1]).startswith("unknown headquarters country 'QQ'")
@@ -120,7 +126,7 @@ def test_an_error_of_no_field_is_at_the_top_of_the_form(officer, monkeypatch) ->
         raise errors.ExportCheckError("the screening index is being rebuilt: try again")
 
     monkeypatch.setattr("exportcheck.web.ui.pages.decide", fail)
-    page = post_check(officer)
+    page = post_check(officer, 400)
     m = re.search(r'<p class="notice error wide" role="alert" id="form-error" tabindex="-1" '
                   r"autofocus><strong>Error:</strong> ([^<]*)</p>", page)
     assert m and m[1] == "the screening index is being rebuilt: try again"

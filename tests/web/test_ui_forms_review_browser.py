@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import screenshot
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 - fixtures
+from tests.web.test_review_28_browser import REFUSED
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.browser
 def test_a_check_error_is_under_its_box_in_view_and_focused(browser, server, viewport,  # noqa: F811
                                                             field, typed, message):
     name = f"review_check_error_{viewport[0]}"
-    with signed_in(browser, server, "officer", name, viewport=viewport) as page:
+    with signed_in(browser, server, "officer", name, viewport=viewport,
+                   expected_error=REFUSED) as page:
         page.goto(f"{server}/check")
         page.get_by_label("Item").fill("3A001.a.2")
         page.get_by_label("Destination").fill("HK")

@@ -15,6 +15,7 @@ import pytest
 
 from tests.browser import screenshot
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 - fixtures
+from tests.web.test_review_28_browser import REFUSED
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,8 @@ def test_on_a_phone_the_licences_show_their_balances_without_scrolling_sideways(
 def test_a_country_typed_by_name_is_kept_and_answered_with_its_code(browser, server,  # noqa: F811
                                                                     viewport, typed, code):
     name = f"ui_check_country_name_{viewport[0]}"
-    with signed_in(browser, server, "officer", name, viewport=viewport) as page:
+    with signed_in(browser, server, "officer", name, viewport=viewport,
+                   expected_error=REFUSED) as page:  # refused: a 4xx (review 28b)
         page.goto(f"{server}/check")
         page.get_by_label("Item").fill("3A001.a.2")
         page.get_by_label("Destination").press_sequentially(typed)

@@ -29,3 +29,14 @@ document.addEventListener("load", (event) => {
   new ResizeObserver(fit).observe(doc.body);
   fit();
 }, true);
+
+// A refused form swapped in by htmx gives its box at fault the focus ([autofocus]), and
+// focusing scrolls no further than needed to show part of it: a box near the top of a long
+// form (the Check page's Item, after its button far below was clicked) stayed half above the
+// window, its label out of sight. The box and its label come fully into view.
+document.addEventListener("htmx:afterSettle", () => {
+  const box = document.activeElement;
+  if (box instanceof HTMLElement && box.getAttribute("aria-invalid") === "true") {
+    (box.closest("label") || box).scrollIntoView({ block: "nearest" });
+  }
+});

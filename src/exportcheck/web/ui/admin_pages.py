@@ -20,17 +20,13 @@ from exportcheck.web.problems import INTERNAL_ERROR, status_of
 from exportcheck.web.routers import lists as lists_api
 from exportcheck.web.schemas import RowId
 from exportcheck.web.ui import render
-from exportcheck.web.ui.forms import page_user
+from exportcheck.web.ui.forms import FIELD_INVALID, page_user
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 Admin = Annotated[Principal, Depends(page_user("admin"))]
 Officer = Annotated[Principal, Depends(page_user("officer"))]
 Viewer = Annotated[Principal, Depends(page_user("viewer"))]
-#: a box the page checks itself (a date typed wrong): the status the API answers when its
-#: schema refuses the same field. An error of the service answers the API's status for it
-#: (``status_of``): a refused form is a 4xx, not a 200 page, for a proxy's log or a script.
-FIELD_INVALID = 422
 
 
 def _lists_page(request: Request, user: Principal, *, all: bool = False, **context) -> Response:

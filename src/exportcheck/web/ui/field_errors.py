@@ -26,7 +26,7 @@ NOUNS = {
     "quantity": "quantity", "end_user": "end user name", "consignee": "consignee name",
     "end_user_type": "end-user type", "end_use": "end use", "owners": "owners",
     "headquarters": "headquarters country", "nac_notified": "NAC notification date",
-    "conditions_met": "conditions met",
+    "conditions_met": "conditions met", "dob": "date of birth",
 }
 #: the fields the Check form shows as date pickers
 DATE_BOXES = frozenset({"date", "compare", "nac_notified"})

@@ -8,12 +8,23 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from exportcheck.accounts import Principal
-from exportcheck.errors import InvalidInput, NotAuthenticated, PermissionDenied
+from exportcheck.errors import (
+    ExportCheckError,
+    InvalidInput,
+    NotAuthenticated,
+    PermissionDenied,
+)
 from exportcheck.models import TransactionFacts
 from exportcheck.web.deps import optional_principal
-from exportcheck.web.ui.field_errors import PARSING, plain
+from exportcheck.web.problems import status_of
+from exportcheck.web.ui.field_errors import PARSING, FieldErrors, plain
 
 M = TypeVar("M", bound=BaseModel)
+#: a box the page checks itself (a date typed wrong, a reason left blank): the status the API
+#: answers when its schema refuses the same field. An error of the service answers the API's
+#: status for it (``status_of``): a refused form is a 4xx, not a 200 page, for a proxy's log,
+#: a monitor or a script posting the form.
+FIELD_INVALID = 422
 #: how the forms label their fields: an error names what the person sees on the page, not
 #: the API model or its field path ("invalid ShipmentIn: lines.0.classification")
 LABELS = {
@@ -65,12 +76,24 @@ def to_model(model: type[M], data: dict[str, Any], labels: dict[str, str] | None
             label = (labels or {}).get(field) or LABELS.get(field) or field.replace("_", " ")
             if str(err.get("type", "")) in PARSING:
                 message = plain(field, err)
+            elif err.get("input") is None and str(err.get("type", "")).endswith("_type"):
+                message = plain(field, {"type": "missing"})  # a box left empty
             else:
                 message = str(err.get("msg", "")).removeprefix("Value error, ")
             parts.append(f"{label}: {message}" if label else message)
             if field:
                 fields.setdefault(field, message)
         raise FormInvalid("; ".join(dict.fromkeys(parts)), fields) from None
+
+
+def refused_status(exc: ExportCheckError) -> int:
+    """The status of a page refusing a form with ``exc``: the API's for the same error. A
+    form read into the API's request model and refused by it (:class:`FormInvalid`,
+    :class:`~exportcheck.web.ui.field_errors.FieldErrors`) is the API's 422 for a body its
+    schema refuses; any other is its ``status_of`` (400, 404, 409...)."""
+    if isinstance(exc, FormInvalid | FieldErrors):
+        return FIELD_INVALID
+    return status_of(exc)
 
 
 async def form_dict(request: Request) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exportcheck.accounts import Principal
 from exportcheck.api import default_screener
+from exportcheck.dates import parse_iso_date
 from exportcheck.errors import ExportCheckError, NotFound
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.audit import stored_json
@@ -25,10 +26,12 @@ from exportcheck.web.schemas import MAX_OFFSET, PageParams
 from exportcheck.web.ui import render
 from exportcheck.web.ui.forms import (
     FACT_FIELDS,
+    FIELD_INVALID,
     FormInvalid,
     facts_from_form,
     form_dict,
     page_user,
+    refused_status,
     to_model,
 )
 
@@ -162,6 +165,19 @@ def _ship_result(request: Request, user: Principal, form: dict, **result) -> Res
     return page
 
 
+def _ship_refused(request: Request, user: Principal, form: dict, status: int, message: str,
+                  fields: dict[str, str]) -> Response:
+    """The shipment form refused with ``status`` (the API's for the same error): one box at
+    fault has the message under it, focused; several are each marked, with the summary
+    ``message`` at the form's top; none, the message at the top."""
+    fields = {f: m for f, m in fields.items() if f in SHIP_FIELDS}
+    if len(fields) == 1:
+        return _ship_result(request, user, form, ship_errors=fields,
+                            ship_focus=next(iter(fields)), status_code=status)
+    return _ship_result(request, user, form, ship_error=message, ship_errors=fields,
+                        status_code=status)
+
+
 @router.get("/licences/ship")
 def ship_reload() -> Response:
     """A reload of the address a posted form left in the tab (or a bookmark of it): the
@@ -178,9 +194,10 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
     exception = str(data.get("licence_exception", "")).strip()
     authority = ({"licence_exception": exception} if exception
                  else {"licence_number": data.get("licence_number")})
-    if not exception and not data.get("licence_number"):
-        return _ship_result(request, user, form, ship_error="choose a licence, or give the "
-                            "licence exception the shipment goes under")
+    if not exception and not data.get("licence_number"):  # as the API's schema refuses it
+        return _ship_refused(request, user, form, FIELD_INVALID, "", {
+            "licence_number": "choose a licence, or give the licence exception the shipment "
+                              "goes under"})
     try:
         spec = to_model(ShipmentIn, {
             "idempotency_key": data.get("idempotency_key") or f"ui-{uuid.uuid4()}",
@@ -197,18 +214,19 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
         out = ledger().post_shipment(spec, actor=user.actor, versions=versions(),
                                      override_reason=data.get("override_reason") or None,
                                      screener=default_screener())
-    except ShipmentRefused as exc:
-        return _ship_result(request, user, form, refusal={
+    except ShipmentRefused as exc:  # a rule refused it (over-drawn, licence not usable): 409
+        return _ship_result(request, user, form, status_code=refused_status(exc), refusal={
             "detail": str(exc), "rule": exc.rule, "exception": exception,
             "overridable": bool(exception) and exc.rule != "prohibited",
             "review": _held_parties(exc, spec.destination),
             # facts the exception turns on that were not given: the facts form opens
             "facts_wanted": list(getattr(exc, "facts_wanted", ()))})
-    except FormInvalid as exc:  # each box at fault marked, the summary at the form's top
-        return _ship_result(request, user, form, ship_error=str(exc),
-                            ship_errors={f: m for f, m in exc.fields.items() if f in SHIP_FIELDS})
-    except ExportCheckError as exc:
-        return _ship_result(request, user, form, ship_error=str(exc))
+    except FormInvalid as exc:  # each box at fault marked (the API's schema refuses it: 422)
+        return _ship_refused(request, user, form, refused_status(exc), str(exc), exc.fields)
+    except ExportCheckError as exc:  # a licence gone since the page was loaded: at its box
+        at = "licence_number" if isinstance(exc, NotFound) and "licence" in str(exc) else ""
+        return _ship_refused(request, user, form, refused_status(exc), str(exc),
+                             {at: str(exc)} if at else {})
     warning = _reference_used(ledger(), out.idempotency_key, spec.reference) if out.created \
         else None
     if not out.created:
@@ -243,11 +261,12 @@ def reverse_form(request: Request, user: Officer, key: str = "") -> Response:
     return _reverse_page(request, user, key, {})
 
 
-def _reverse_again(request: Request, user: Principal, key: str, form: dict, **context
-                   ) -> Response:
-    """The reversal page again, after an error: its address names the shipment, so that a
-    reload shows it rather than sending a GET without the key."""
-    page = _reverse_page(request, user, key, form, **context)
+def _reverse_again(request: Request, user: Principal, key: str, form: dict, status: int,
+                   **context) -> Response:
+    """The reversal page again, after an error, with ``status`` (the API's for it): its
+    address names the shipment, so that a reload shows it rather than sending a GET without
+    the key."""
+    page = _reverse_page(request, user, key, form, status_code=status, **context)
     page.headers["HX-Replace-Url"] = "/licences/shipments/reverse?" + urlencode({"key": key})
     return page
 
@@ -264,11 +283,18 @@ def reverse(request: Request, user: Officer, data: dict = Depends(form_dict)) ->
                                         idempotency_key=spec.idempotency_key,
                                         reference=spec.reference, actor=user.actor,
                                         versions=versions())
-    except ShipmentRefused as exc:
-        return _reverse_again(request, user, key, form,
+    except ShipmentRefused as exc:  # the API's 409; no reason given: said at its box
+        if exc.rule == "reason_missing":
+            return _reverse_again(request, user, key, form, refused_status(exc),
+                                  errors={"reason": str(exc)})
+        return _reverse_again(request, user, key, form, refused_status(exc),
                               refusal={"detail": str(exc), "rule": exc.rule})
+    except FormInvalid as exc:  # a box the API's schema refuses (too long): 422, at the box
+        fields = {f: m for f, m in exc.fields.items() if f in form}
+        return _reverse_again(request, user, key, form, refused_status(exc), errors=fields,
+                              error=None if fields else str(exc))
     except ExportCheckError as exc:
-        return _reverse_again(request, user, key, form, error=str(exc))
+        return _reverse_again(request, user, key, form, refused_status(exc), error=str(exc))
     given = (f"${out.returned_value:,.2f} given back to {out.licence_number}"
              if out.licence_number else f"nothing to give back (licence exception "
              f"{out.licence_exception})")
@@ -322,11 +348,24 @@ def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: s
     filters = {"kind": kind, "actor": actor, "from": start, "to": end}
     page = _page(50, offset)
     items, total = [], 0
+    # a date the boxes cannot take (a year of 5 digits typed in the picker, an edited link):
+    # under its box, focused, with the API's 422 for the same query; no entry is listed
+    errors, days = {}, {}
+    for name, text in (("from", start), ("to", end)):
+        try:
+            days[name] = parse_iso_date(text, f"{name} date") if text else None
+        except ExportCheckError as exc:
+            errors[name] = str(exc)
+    if errors:
+        return render(request, "audit.html", user, title="Audit", filters=filters,
+                      verify=verify, page=page.page([], 0), errors=errors,
+                      focus=next(iter(errors)), query_base=_page_link("/audit", filters),
+                      status_code=FIELD_INVALID)
+    status = 200
     try:
         def entries(offset: int) -> tuple[list[Any], int]:
             return ledger().audit_entries(
-                kind=kind, actor=actor, start=dt.date.fromisoformat(start) if start else None,
-                end=dt.date.fromisoformat(end) if end else None, limit=page.limit,
+                kind=kind, actor=actor, start=days["from"], end=days["to"], limit=page.limit,
                 offset=offset)
 
         rows, total = entries(page.offset)
@@ -335,11 +374,11 @@ def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: s
             rows, total = entries(page.offset)
         items = [{"seq": e.seq, "recorded_at": e.recorded_at, "actor": e.actor, "kind": e.kind,
                   "summary": _summary(e.payload)} for e in rows]
-    except (ExportCheckError, ValueError) as exc:
-        error = str(exc)
+    except ExportCheckError as exc:
+        error, status = str(exc), refused_status(exc)
     return render(request, "audit.html", user, title="Audit", filters=filters, verify=verify,
                   page=page.page(items, total), query_base=_page_link("/audit", filters),
-                  error=error)
+                  error=error, status_code=status)
 
 
 @router.get("/audit", response_class=HTMLResponse)

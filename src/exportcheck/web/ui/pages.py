@@ -14,13 +14,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.accounts import Principal
-from exportcheck.errors import ExportCheckError, NotAuthenticated, NotFound, RateLimited
+from exportcheck.errors import (
+    ExportCheckError,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+)
 from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal
 from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
 from exportcheck.web.ui.field_errors import FORM, FieldErrors, field_of, validate
-from exportcheck.web.ui.forms import facts_from_form, form_dict, page_user, to_model
+from exportcheck.web.ui.forms import (
+    FIELD_INVALID,
+    facts_from_form,
+    form_dict,
+    page_user,
+    refused_status,
+    to_model,
+)
 
 if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
@@ -130,12 +143,26 @@ CHECK_DEFAULTS = {"item": "", "destination": "", "date": "", "compare": "", "val
                   "nac_notified": "", "conditions_met": ""}
 
 
+#: the owners text's mistakes of form, which the API's schema refuses in its JSON body (a
+#: percent that is no number or out of 0-100, a name missing; a line or header of the wrong
+#: shape, the text's own): a 422 as there. The others (an owner owning itself, over 100% in
+#: total, an unknown country) are the engine's checks, the API's 400.
+_MALFORMED_OWNERS = re.compile(r"^owners line \d+: (percent .* (is not a number|is outside "
+                               r"0-100)|(owner|owned) is missing$|header |not readable as CSV|"
+                               r"\d+ field\(s\) where )")
+
+
 def _owners(text: str | None) -> Ownership | None:
     """The owners textarea as a graph; parsed here rather than by the request model, so that
     a mistake is reported by the line and field the officer typed."""
     from exportcheck.screen.ownership import Ownership
 
-    graph = Ownership.from_text(text, source="owners") if text and text.strip() else None
+    try:
+        graph = Ownership.from_text(text, source="owners") if text and text.strip() else None
+    except InvalidInput as exc:
+        if _MALFORMED_OWNERS.search(str(exc)):
+            raise FieldErrors({"owners": str(exc)}) from None
+        raise
     return graph or None  # a header alone gives no stakes
 
 
@@ -179,6 +206,7 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
     form = {**CHECK_DEFAULTS, **{k: str(v) for k, v in data.items()}}
     results, changes, ok, note = None, None, None, None
     errors: dict[str, str] = {}
+    status = 200  # refused: the API's status for the same error (``refused_status``)
     deciding = "date"  # the box whose date the engine is deciding (its DateOutOfRange)
     try:
         compare = data.pop("compare", None)
@@ -201,12 +229,12 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
         if req.record:
             ok = f"recorded in the audit trail under {user.actor}"
     except FieldErrors as exc:
-        errors = exc.fields
+        errors, status = exc.fields, FIELD_INVALID
     except ExportCheckError as exc:
-        errors = {field_of(exc, deciding): str(exc)}
+        errors, status = {field_of(exc, deciding): str(exc)}, refused_status(exc)
     return render(request, "check.html", user, title="Check", form=form, results=results,
                   changes=changes, errors=errors, focus=_first_invalid(errors), ok=ok,
-                  note=note)
+                  note=note, status_code=status)
 
 
 # -- Screen --------------------------------------------------------------------------------
@@ -226,26 +254,46 @@ def _shown(hits: list | None, at: dict) -> bool:
     return any(h.list == at.get("list") and h.entry_id == at.get("entry_id") for h in hits or ())
 
 
+def _screen_field(exc: ExportCheckError) -> str:
+    """The Screen form's box an error of the screener is about ("" for none: at the top)."""
+    text = str(exc)
+    if text.startswith("date of birth"):
+        return "dob"
+    if text.startswith("unknown country"):
+        return "country"
+    return FORM
+
+
 def _screen_page(request: Request, user: Principal, form: dict, *, error: str | None = None,
-                 ok: str | None = None, retry: dict | None = None) -> Response:
+                 ok: str | None = None, retry: dict | None = None, submitted: bool = False,
+                 status_code: int = 200) -> Response:
     """The Screen page; with a name, its open hits and the hits cleared for the party.
     ``retry``: a disposition form's hit (``list``, ``entry_id``) and what came of it, shown at
     that hit, where the officer is (the top of the page is thousands of pixels up): the form
     open again with the reason typed and ``reason_error`` under it, or ``error``, or ``ok``.
-    A hit no longer shown (cleared, or off the lists) has it said at the top, focused."""
+    A hit no longer shown (cleared, or off the lists) has it said at the top, focused.
+    ``submitted``: the Screen form was sent, so a name is required. A screen refused answers
+    the API's status for the error, under the box it is about (focused), else at the top."""
     from exportcheck.api import default_screener
     from exportcheck.web.routers.screening import screen_split, threshold_of
 
     hits, cleared, version, samples, thr = None, None, None, False, threshold_of(None)
-    if form.get("name"):
+    errors: dict[str, str] = {}
+    if form.get("name") or submitted:
         try:
-            req = to_model(ScreenRequest, {k: v for k, v in form.items() if v})
+            req = validate(ScreenRequest, {k: v for k, v in form.items() if v})
             s = default_screener()
             hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
                                          kind=req.kind, threshold=thr, limit=req.limit)
             version, samples = s.version, s.is_samples
         except ExportCheckError as exc:
-            error = error or str(exc)
+            if status_code == 200:
+                status_code = refused_status(exc)
+            fields = exc.fields if isinstance(exc, FieldErrors) else {
+                _screen_field(exc): str(exc)}
+            errors = {f: m for f, m in fields.items() if f in SCREEN_DEFAULTS}
+            if not errors:
+                error = error or str(exc)
     retry = retry or {}
     # the hit is gone (cleared, off the lists) or offers no form (sample lists)
     elsewhere = bool(retry) and (samples or not _shown(hits, retry))
@@ -256,7 +304,9 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
     return render(request, "screen.html", user, title="Screen", form=form, hits=hits,
                   cleared=cleared, lists_version=version, threshold=thr, error=error, ok=ok,
                   retry=retry, focus_top=elsewhere, hit_anchor=_hit_anchor,
-                  dispositions_possible=not samples)
+                  dispositions_possible=not samples, errors=errors,
+                  focus=next((f for f in SCREEN_DEFAULTS if f in errors), None),
+                  status_code=status_code)
 
 
 @router.get("/screen", response_class=HTMLResponse)
@@ -273,7 +323,7 @@ def screen_page(request: Request, user: Officer,
 
 @router.post("/screen", response_class=HTMLResponse)
 def screen(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Response:
-    return _screen_page(request, user, {**SCREEN_DEFAULTS, **data})
+    return _screen_page(request, user, {**SCREEN_DEFAULTS, **data}, submitted=True)
 
 
 def _reason_error(reason: str) -> str | None:
@@ -313,20 +363,21 @@ def _record_disposition(user: Principal, data: dict, retry: dict) -> dict:
     from exportcheck.screen import store
     from exportcheck.web.routers.screening import check_dispositions_possible
 
+    # refused: the API's status for the same error (a reason the API's schema refuses: 422)
     if problem := _reason_error(retry["reason"]):
-        return {"retry": retry | {"reason_error": problem}}
+        return {"retry": retry | {"reason_error": problem}, "status_code": FIELD_INVALID}
     try:
         req = to_model(DispositionIn, data)
         check_dispositions_possible()
         d = store.record_disposition(req.party, req.list, req.entry_id, user=user.actor,
                                      reason=req.reason, country=req.country, dob=req.dob,
                                      decision=req.decision)
-    except NotFound:  # the officer did not type the entry: the lists changed under the page
-        return {"retry": retry, "error": (
+    except NotFound as exc:  # the officer did not type the entry: the lists changed under it
+        return {"retry": retry, "status_code": refused_status(exc), "error": (
             f"{data.get('list')} {data.get('entry_id')} is no longer on the active lists (they "
             "changed since this screen): the hits below are from the lists now in use")}
     except ExportCheckError as exc:
-        return {"retry": retry | {"error": str(exc)}}
+        return {"retry": retry | {"error": str(exc)}, "status_code": refused_status(exc)}
     effect = ("later screens of this party report it as cleared until the entry changes"
               if d.decision == "cleared" else
               "determinations for this party apply the hit instead of holding the line")
