@@ -308,3 +308,20 @@ def test_a_file_that_is_not_a_list_beside_a_good_one_is_named(service: Service) 
     assert after == before  # all or nothing: dpl.txt was not loaded either
     r = c.post("/api/v1/lists/load", headers=h, files=[("files", ("empty.csv", b"", "text/csv"))])
     assert problem(r, 422)["detail"].startswith("empty.csv: unrecognised list format")
+
+
+def test_check_records_nothing_when_the_compare_date_is_refused(
+        service: Service, officer_page: TestClient) -> None:
+    """The first date was recorded before the compare date was refused: sent again once fixed,
+    the same answer went into the audit trail twice."""
+    c, h = service.client, service.auth("officer")
+    seq = head_seq(c, h)
+    form = {"csrf_token": page_csrf(officer_page), "item": "3A001.a.2", "destination": "HK",
+            "date": "2020-06-29", "compare": "2018-12-31", "record": "on"}
+    r = officer_page.post("/check", headers=HTML, data=form)
+    assert r.status_code == 400 and "before the rule base starts" in r.text
+    assert audit_since(c, h, seq, kind="determination") == []
+    r = officer_page.post("/check", headers=HTML, data={**form, "compare": "2021-01-15"})
+    assert r.status_code == 200 and "recorded in the audit trail" in r.text
+    days = [e["payload"]["on"] for e in audit_since(c, h, seq, kind="determination")]
+    assert sorted(days) == ["2020-06-29", "2021-01-15"]

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.accounts import Principal
+from exportcheck.api import record_determination
 from exportcheck.errors import (
     ExportCheckError,
     InvalidInput,
@@ -216,17 +217,21 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
         data["facts"] = facts_from_form(data)
         req = validate(DeterminationRequest, data)
         note = _owners_note(graph, [p for p in (req.end_user, req.consignee) if p])
-        first = decide(req, actor=user.actor)
+        # recorded once every date asked for is decided: a compare date refused records
+        # nothing, so sending the form again after fixing it records each answer once
+        first = decide(req)
         results = [(f"On {req.date.isoformat()}", first)]
         if compare:
             deciding = "compare"
             other = validate(DeterminationRequest, {**data, "date": compare},
                              rename={"date": "compare"})
-            second = decide(other, actor=user.actor)
+            second = decide(other)
             results.append((f"On {other.date.isoformat()}", second))
             results.sort(key=lambda r: r[1].on)
             changes = diff_traces(results[0][1], results[1][1])
         if req.record:
+            for _, d in results:
+                record_determination(d, actor=user.actor)
             ok = f"recorded in the audit trail under {user.actor}"
     except FieldErrors as exc:
         errors, status = exc.fields, FIELD_INVALID
