@@ -86,14 +86,21 @@ def plain(field: str, err: Mapping[str, Any]) -> str:
         expected = str(ctx.get("expected", "")).replace("'", "")
         return f"{noun} must be {expected}" if expected else f"{noun} is not one of the choices"
     if (kind == "value_error" and field in DATE_BOXES and "use YYYY-MM-DD" in str(err.get("msg"))
-            and re.fullmatch(r"\d{5,}-\d\d-\d\d", str(given))):
-        # a date picker shows the officer's own order (06/30/2020), never YYYY-MM-DD: what
-        # reaches here is a year typed into it as more than 4 digits ("30/06/2020": 62020)
-        return (f"{noun} {given!s:.40} is not a date: check the day, month and year in the "
-                "box (a year has 4 digits)")
+            and (long_year := picker_year(noun, str(given)))):
+        return long_year
     if kind == "value_error":  # our own validators' words ("invalid date '2021-02-30': ...")
         return str(err.get("msg", "")).removeprefix("Value error, ")
     return f"{noun} is not valid: check it"
+
+
+def picker_year(noun: str, given: str) -> str | None:
+    """A date box's value with a year of more than 4 digits, in words for the officer: a date
+    picker shows the officer's own order (06/30/2020), never YYYY-MM-DD, so what reaches the
+    service so is a year typed into it as more than 4 digits ("30/06/2020": 62020)."""
+    if not re.fullmatch(r"\d{5,}-\d\d-\d\d", given):
+        return None
+    return (f"{noun} {given:.40} is not a date: check the day, month and year in the box (a "
+            "year has 4 digits)")
 
 
 def _not_a_code(typed: str) -> str:

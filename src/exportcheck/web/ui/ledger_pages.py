@@ -24,6 +24,7 @@ from exportcheck.web.deps import accounts
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.schemas import MAX_OFFSET, PageParams
 from exportcheck.web.ui import render
+from exportcheck.web.ui.field_errors import picker_year
 from exportcheck.web.ui.forms import (
     FACT_FIELDS,
     FIELD_INVALID,
@@ -355,7 +356,7 @@ def _audit_page(request: Request, user: Principal, *, kind: str | None, actor: s
         try:
             days[name] = parse_iso_date(text, f"{name} date") if text else None
         except ExportCheckError as exc:
-            errors[name] = str(exc)
+            errors[name] = picker_year(f"{name} date", text or "") or str(exc)
     if errors:
         return render(request, "audit.html", user, title="Audit", filters=filters,
                       verify=verify, page=page.page([], 0), errors=errors,
