@@ -74,8 +74,8 @@ def to_model(model: type[M], data: dict[str, Any], labels: dict[str, str] | None
             names = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
             field = names[-1] if names else ""
             label = (labels or {}).get(field) or LABELS.get(field) or field.replace("_", " ")
-            if str(err.get("type", "")) in PARSING:
-                message = plain(field, err)
+            if str(err.get("type", "")) in PARSING | {"enum", "literal_error"}:
+                message = plain(field, err)  # "decision must be cleared or confirmed"
             elif err.get("input") is None and str(err.get("type", "")).endswith("_type"):
                 message = plain(field, {"type": "missing"})  # a box left empty
             else:
