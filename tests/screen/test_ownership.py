@@ -152,3 +152,16 @@ def test_bad_parties_file_names_the_problem(tmp_path: Path, name: str, text: str
     assert message in str(exc.value)
     with pytest.raises(InvalidInput, match="does not exist"):
         Ownership.from_file(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize(("text", "malformed"), [
+    ("A,B,abc", True), ("A,B,150", True), ("owner,owned\nA,B,50", True), (",B,50", True),
+    ("A,B,50,HK,extra", True), ("A,A,60", False), ("A,C,60\nB,C,60", False)])
+def test_a_stake_written_wrong_is_malformed_and_a_wrong_graph_is_not(text: str,
+                                                                    malformed: bool) -> None:
+    """The web form answers the first kind 422, as the API's schema would, the second 400."""
+    from exportcheck.screen.ownership import MalformedOwners
+
+    with pytest.raises(InvalidInput) as caught:
+        Ownership.from_text(text, source="owners")
+    assert isinstance(caught.value, MalformedOwners) is malformed, str(caught.value)

@@ -60,6 +60,14 @@ _EPS = 1e-9
 _COLUMNS = ("owner", "owned", "percent", "owner_country")
 
 
+class MalformedOwners(InvalidInput):
+    """The owners text or file is not in the form a stake is written in (a percent that is no
+    number, a column missing, a line of the wrong shape): what the REST API's schema refuses
+    with 422, where the engine's own checks (an owner owning itself, over 100% in all) are its
+    400."""
+
+
+
 @dataclass(frozen=True, slots=True)
 class Stake:
     """``owner`` holds ``percent`` of ``owned``."""
@@ -340,16 +348,16 @@ def _stake(raw: Stake | Mapping[str, Any], where: str) -> Stake:
         raw = {"owner": raw.owner, "owned": raw.owned, "percent": raw.percent,
                "owner_country": raw.owner_country}
     if not isinstance(raw, Mapping):
-        raise InvalidInput(f"{where}: expected an object with owner, owned, percent; got "
+        raise MalformedOwners(f"{where}: expected an object with owner, owned, percent; got "
                            f"{type(raw).__name__}")
     unknown = set(raw) - set(_COLUMNS)
     if unknown:
-        raise InvalidInput(f"{where}: unknown field(s) {sorted(unknown)}: use "
+        raise MalformedOwners(f"{where}: unknown field(s) {sorted(unknown)}: use "
                            f"{', '.join(_COLUMNS)}")
     owner, owned = (str(raw.get(k) or "").strip() for k in ("owner", "owned"))
     for field, value in (("owner", owner), ("owned", owned)):
         if not value:
-            raise InvalidInput(f"{where}: {field} is missing")
+            raise MalformedOwners(f"{where}: {field} is missing")
         if not party_key(value).strip():
             raise InvalidInput(f"{where}: {field} {value!r} has nothing to match")
     pct_raw = raw.get("percent")
@@ -358,9 +366,9 @@ def _stake(raw: Stake | Mapping[str, Any], where: str) -> Stake:
     except ValueError:
         pct = None
     if pct is None or not math.isfinite(pct):
-        raise InvalidInput(f"{where}: percent {pct_raw!r} is not a number")
+        raise MalformedOwners(f"{where}: percent {pct_raw!r} is not a number")
     if not 0 < pct <= 100:
-        raise InvalidInput(f"{where}: percent {pct:g} of {owned!r} held by {owner!r} is outside "
+        raise MalformedOwners(f"{where}: percent {pct:g} of {owned!r} held by {owner!r} is outside "
                            "0-100 (more than 0, at most 100)")
     country = str(raw.get("owner_country") or "").strip() or None
     if country is not None:
@@ -376,7 +384,7 @@ def _csv_rows(text: str, name: str) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("owner", "owned", "percent") if c not in header]
     if missing:
-        raise InvalidInput(f"owners file {name}: the header needs columns owner, owned, percent "
+        raise MalformedOwners(f"owners file {name}: the header needs columns owner, owned, percent "
                            f"(missing {', '.join(missing)}; got {', '.join(header) or 'none'})")
     rows = []
     for row in reader:
@@ -387,7 +395,7 @@ def _csv_rows(text: str, name: str) -> list[dict[str, Any]]:
         if extra and any(str(v).strip() for v in extra):
             # would be dropped: an owner_country the header lacks, the rest of a name or
             # country cut at an unquoted comma
-            raise InvalidInput(
+            raise MalformedOwners(
                 f"owners file {name} row {len(rows) + 1}: {len(header) + len(extra)} fields "
                 f"where the header has {len(header)} ({', '.join(header)}): add the column to "
                 'the header, or quote a name that contains a comma: "Acme, Inc."')
@@ -414,7 +422,7 @@ def _text_rows(text: str, source: str) -> tuple[list[dict[str, str]], list[int]]
                     unknown = [c for c in header if c not in _COLUMNS]
                     missing = [c for c in ("owner", "owned", "percent") if c not in header]
                     if unknown or missing:
-                        raise InvalidInput(
+                        raise MalformedOwners(
                             f"{source} line {line}: header "
                             + (f"has unknown column(s) {', '.join(unknown)}" if unknown else
                                f"lacks {', '.join(missing)}")
@@ -423,14 +431,14 @@ def _text_rows(text: str, source: str) -> tuple[list[dict[str, str]], list[int]]
                     continue
             names = columns or _COLUMNS
             if not 3 <= len(cells) <= len(names):
-                raise InvalidInput(
+                raise MalformedOwners(
                     f"{source} line {line}: {len(cells)} field(s) where "
                     f"{','.join(names) if columns else usage} was expected (quote a name that "
                     'contains a comma: "Acme, Inc.")')
             rows.append({n: (cells[i] if i < len(cells) else "") for i, n in enumerate(names)})
             lines.append(line)
     except csv.Error as exc:
-        raise InvalidInput(f"{source} line {reader.line_num}: not readable as CSV: {exc}"
+        raise MalformedOwners(f"{source} line {reader.line_num}: not readable as CSV: {exc}"
                            ) from None
     return rows, lines
 
@@ -439,10 +447,10 @@ def _json_rows(text: str, name: str) -> list[Any]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"owners file {name} is not valid JSON: {exc}") from None
+        raise MalformedOwners(f"owners file {name} is not valid JSON: {exc}") from None
     if isinstance(doc, dict):
         doc = doc.get("owners")
     if not isinstance(doc, list):
-        raise InvalidInput(f"owners file {name}: expected a list of stakes or "
+        raise MalformedOwners(f"owners file {name}: expected a list of stakes or "
                            '{"owners": [...]}')
     return doc

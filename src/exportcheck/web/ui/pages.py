@@ -17,7 +17,6 @@ from exportcheck.accounts import Principal
 from exportcheck.api import record_determination
 from exportcheck.errors import (
     ExportCheckError,
-    InvalidInput,
     NotAuthenticated,
     NotFound,
     RateLimited,
@@ -144,26 +143,15 @@ CHECK_DEFAULTS = {"item": "", "destination": "", "date": "", "compare": "", "val
                   "nac_notified": "", "conditions_met": ""}
 
 
-#: the owners text's mistakes of form, which the API's schema refuses in its JSON body (a
-#: percent that is no number or out of 0-100, a name missing; a line or header of the wrong
-#: shape, the text's own): a 422 as there. The others (an owner owning itself, over 100% in
-#: total, an unknown country) are the engine's checks, the API's 400.
-_MALFORMED_OWNERS = re.compile(r"^owners line \d+: (percent .* (is not a number|is outside "
-                               r"0-100)|(owner|owned) is missing$|header |not readable as CSV|"
-                               r"\d+ field\(s\) where )")
-
-
 def _owners(text: str | None) -> Ownership | None:
     """The owners textarea as a graph; parsed here rather than by the request model, so that
     a mistake is reported by the line and field the officer typed."""
-    from exportcheck.screen.ownership import Ownership
+    from exportcheck.screen.ownership import MalformedOwners, Ownership
 
     try:
         graph = Ownership.from_text(text, source="owners") if text and text.strip() else None
-    except InvalidInput as exc:
-        if _MALFORMED_OWNERS.search(str(exc)):
-            raise FieldErrors({"owners": str(exc)}) from None
-        raise
+    except MalformedOwners as exc:  # what the API's schema refuses (422); the rest is its 400
+        raise FieldErrors({"owners": str(exc)}) from None
     return graph or None  # a header alone gives no stakes
 
 
