@@ -369,6 +369,31 @@ def test_a_report_stored_before_the_interpreter_keeps_its_charts() -> None:
         _sha256(body) for body in re.findall(r"<script>(.*?)</script>", stored, re.DOTALL)]
 
 
+def test_the_report_is_served_sandboxed_with_its_sizing_script_hashed() -> None:
+    """The service serves a report in a sandbox (an opaque origin, in its frame or a tab of
+    its own; scripts only), so the run's page cannot measure it: ``with_sizing`` adds the
+    script that tells its height, after the content where the policy hashes it. The store
+    keeps reports as rendered, so a run stored before the sandbox gets it too."""
+    from exportcheck.impact.report import SIZING, report_csp, with_sizing
+
+    lines = make_lines()
+    html = render_report(lines, full_summary(lines))
+    assert SIZING not in html
+    for stored in (html, html.replace("renderer: 'svg', ast: true};", "renderer: 'svg'};")):
+        served = with_sizing(stored)
+        assert served.count(SIZING) == 1
+        assert served.rindex("</main>") < served.index(SIZING) < served.rindex("</body>")
+        assert with_sizing(served) == served
+        policy = report_csp(served)
+        assert policy.split("; ")[0] == "sandbox allow-scripts"  # no allow-same-origin
+        body = re.fullmatch(r"<script>(.*)</script>", SIZING, re.DOTALL)
+        assert body and _sha256(body.group(1)) in _script_hashes(policy)
+    # a copy of it in the content is not the one that runs (only scripts after it are hashed)
+    tampered = html.replace("<h2>Top changed lines</h2>", f"<h2>Top changed lines</h2>{SIZING}")
+    assert with_sizing(tampered).count(SIZING) == 2
+    assert "sandbox allow-scripts" in report_csp("<p>no report</p>")
+
+
 def test_report_of_a_real_impact_run(tmp_path: Path) -> None:
     """The report of a run of the engine itself, not of a hand-made summary."""
     impact = exportcheck.impact.impact

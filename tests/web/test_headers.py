@@ -41,6 +41,8 @@ def test_the_impact_report_runs_its_own_scripts_only(service):
     import hashlib
     import re
 
+    from exportcheck.impact.report import SIZING
+
     run = service.client.post("/api/v1/impact-runs", headers=service.auth("officer"),
                               json={"sample": True, "from_date": "2020-06-29",
                                     "to_date": "2021-01-15"})
@@ -54,3 +56,7 @@ def test_the_impact_report_runs_its_own_scripts_only(service):
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
         for s in scripts]  # no 'unsafe-eval': the charts use Vega's expression interpreter
     assert csp["default-src"] == ["'none'"] and "'unsafe-inline'" not in csp["script-src"]
+    # sandboxed (an opaque origin: no cookie, page or API of the service's), scripts only: no
+    # popups, forms, downloads or same origin; it tells the run's page its height by message
+    assert csp["sandbox"] == ["allow-scripts"]
+    assert r.text.count(SIZING) == 1 and r.text.index(SIZING) > r.text.rindex("</main>")

@@ -2,22 +2,63 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import ARTIFACTS
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
-#: the frame is as tall as the report in it (its border aside), within a rounding
-FITS = """(f => { const doc = f.contentDocument;
-    if (!doc || !doc.body || doc.body.dataset.chartsReady === undefined) return false;
-    const report = doc.documentElement.getBoundingClientRect().height;
-    return Math.abs(f.clientHeight - report) <= 2; })(document.querySelector('iframe.report'))"""
+#: the report's own height once its charts are drawn (None before), measured inside the
+#: frame: it is sandboxed, the page cannot read it, but Playwright can
+REPORT_HEIGHT = ("document.body && document.body.dataset.chartsReady !== undefined"
+                 " ? document.documentElement.getBoundingClientRect().height : null")
 
 
-def fits(page) -> None:
-    page.wait_for_function(f"() => {FITS}", timeout=15_000)
+def report_frame(page):
+    """The report's frame (Playwright's Frame) in the run's page."""
+    frame = page.locator("iframe.report").element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def fits(page, timeout: float = 15.0) -> int:
+    """Wait until the frame is as tall as the report in it (its border aside), within a
+    rounding, measured from outside: the iframe element's height against the report's own;
+    returns the frame's height."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        box, report = None, None
+        try:
+            box = page.locator("iframe.report").evaluate("f => f.clientHeight")
+            report = report_frame(page).evaluate(REPORT_HEIGHT)
+        except Error:  # the frame is still navigating
+            pass
+        if box is not None and report is not None and abs(box - report) <= 2:
+            return box
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the frame is {box}px tall, its report {report}px")
+        page.wait_for_timeout(100)
+
+
+def report_screenshot(page, name: str) -> None:
+    """``screenshot`` with the whole report in it: chromium draws the sandboxed report apart
+    from the page (a frame of another origin), and a full-page screenshot (captured beyond the
+    window) paints only the part of it that was in the window. The window is made as tall as
+    the page, and taken as it is."""
+    size = page.viewport_size
+    tall = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": tall})
+    try:
+        fits(page)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    finally:
+        page.set_viewport_size(size)
 
 
 def test_the_report_frame_fits_the_report_as_it_grows_and_shrinks(browser, server) -> None:  # noqa: F811
@@ -40,8 +81,8 @@ def test_the_report_frame_fits_the_report_as_it_grows_and_shrinks(browser, serve
         assert abs(frame.evaluate("f => f.clientHeight") - start) <= 2
         page.set_viewport_size({"width": 390, "height": 844})
         fits(page)
-        screenshot(page, "r27_report_fit_phone")
+        report_screenshot(page, "r27_report_fit_phone")
         page.set_viewport_size({"width": 1280, "height": 900})
         fits(page)
         assert abs(frame.evaluate("f => f.clientHeight") - start) <= 2
-        screenshot(page, "r27_report_fit")
+        report_screenshot(page, "r27_report_fit")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import screenshot
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_review_27_report_browser import report_screenshot
 
 pytestmark = pytest.mark.browser
 WIDTHS = [((1280, 900), ""), ((390, 844), "_phone")]
@@ -84,6 +85,7 @@ def test_the_report_draws_its_charts_in_the_page_without_eval(browser, server) -
         with page.expect_response(lambda r: r.url.endswith("/report")) as answer:
             page.get_by_role("button", name="Run").click()
         policy = answer.value.headers["content-security-policy"]
+        assert "sandbox allow-scripts;" in policy  # an opaque origin, in a tab of its own too
         script_src = next(d for d in policy.split("; ") if d.startswith("script-src "))
         assert "'unsafe-eval'" not in script_src and "'sha256-" in script_src
         report = page.frame_locator("iframe.report")
@@ -93,4 +95,4 @@ def test_the_report_draws_its_charts_in_the_page_without_eval(browser, server) -
         for i in range(charts.count()):
             assert charts.nth(i).locator("svg path, svg rect, svg circle").count() > 3
         assert "could not be drawn" not in report.locator("body").inner_text()
-        screenshot(page, "r28_report_policy")
+        report_screenshot(page, "r28_report_policy")

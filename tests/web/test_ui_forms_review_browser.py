@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import screenshot
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 - fixtures
+from tests.web.test_review_27_report_browser import fits, report_frame, report_screenshot
 from tests.web.test_review_28_browser import REFUSED
 
 pytestmark = pytest.mark.browser
@@ -54,16 +55,15 @@ def test_the_impact_report_fits_at_1280_and_grows_on_a_phone(browser, server):  
             page.set_viewport_size({"width": width, "height": height})
             page.goto(run)
             # the frame grows to its report: one scroll, the page's, and none inside the frame
-            page.wait_for_function(
-                "(() => { const f = document.querySelector('iframe.report');"
-                " const d = f.contentDocument; return d && d.body && d.body.dataset.chartsReady"
-                " !== undefined && d.querySelector('#top-changed')"
-                " && f.clientHeight >= d.documentElement.scrollHeight; })()")
+            # (measured from outside: the report is sandboxed, the page cannot read it)
+            fits(page)
+            report = report_frame(page)
+            assert report.locator("#top-changed").count() == 1
+            assert report.evaluate("document.documentElement.scrollHeight <= innerHeight")
             assert page.evaluate("document.documentElement.scrollWidth") <= width
-            report = next(f for f in page.frames if f.url.endswith("/report"))
-            fits = report.evaluate("(() => { const t = document.querySelector('#top-changed');"
+            wide = report.evaluate("(() => { const t = document.querySelector('#top-changed');"
                                    " return [t.scrollWidth, t.parentElement.clientWidth]; })()")
-            assert fits[0] <= fits[1], f"the table is {fits[0]}px in {fits[1]}px at {width}"
+            assert wide[0] <= wide[1], f"the table is {wide[0]}px in {wide[1]}px at {width}"
             table = report.locator("#top-changed")
             tallest = max(table.locator("tbody tr").evaluate_all(
                 "rows => rows.map(r => r.offsetHeight)"))
@@ -74,8 +74,7 @@ def test_the_impact_report_fits_at_1280_and_grows_on_a_phone(browser, server):  
                     " th.getBoundingClientRect().right > document.documentElement.clientWidth)"
                     ".map(th => th.textContent)")
                 assert not cut, f"columns past the frame's edge: {cut}"
-            table.scroll_into_view_if_needed()
-            screenshot(page, f"review_impact_run_{width}")
+            report_screenshot(page, f"review_impact_run_{width}")
 
 
 def test_the_audit_what_column_is_in_view_on_a_phone(browser, server):  # noqa: F811

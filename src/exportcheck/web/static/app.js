@@ -12,23 +12,24 @@ document.addEventListener("change", (event) => {
   }
 });
 
-// <iframe data-fit>: the frame grows and shrinks with its (same-origin) document, so the page
-// scrolls once, not the frame inside it; without JavaScript it keeps its fixed height and
-// scrolls. The document's own height, not its scrollHeight: that is never less than the frame,
-// so a frame once grown (a section opened, a phone turned) would never shrink back.
-// Load events do not bubble: listened for in the capture phase.
-document.addEventListener("load", (event) => {
-  const frame = event.target;
-  if (!(frame instanceof HTMLIFrameElement) || !("fit" in frame.dataset)) return;
-  const doc = frame.contentDocument;
-  if (!doc?.body || !window.ResizeObserver) return;
-  const fit = () => {
-    const height = Math.ceil(doc.documentElement.getBoundingClientRect().height);
-    frame.style.height = height + frame.offsetHeight - frame.clientHeight + "px";
-  };
-  new ResizeObserver(fit).observe(doc.body);
-  fit();
-}, true);
+// <iframe data-fit>: the frame grows and shrinks with the report in it, so the page scrolls
+// once, not the frame inside it; without JavaScript it keeps its fixed height and scrolls. The
+// report is sandboxed (an opaque origin: the page cannot read its document), so it tells its
+// height (impact/report.py, SIZING). Only a message from a data-fit frame's own window, of
+// that type, with a height in bounds, sizes that frame: nothing else here reads a message.
+const FIT_MESSAGE = "exportcheck-report-height";
+const FIT_MAX = 500000; // px: a report taller than this keeps its fixed frame and scrolls
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || typeof data !== "object" || data.type !== FIT_MESSAGE) return;
+  const height = data.height;
+  if (typeof height !== "number" || !Number.isFinite(height) || height <= 0 ||
+      height > FIT_MAX) return;
+  const frame = [...document.querySelectorAll("iframe[data-fit]")]
+    .find((f) => f.contentWindow === event.source);
+  if (!frame) return;
+  frame.style.height = Math.ceil(height) + frame.offsetHeight - frame.clientHeight + "px";
+});
 
 // A refused form swapped in by htmx gives its box at fault the focus ([autofocus]), and
 // focusing scrolls no further than needed to show part of it: a box near the top of a long
