@@ -222,7 +222,7 @@ def test_report_policy_allows_only_the_reports_own_scripts() -> None:
     """The policy's hashes are of the scripts the report puts after its content: a script
     that reached the content (a name the escaping missed, a stored report altered) must not
     be hashed with them, or the policy would let it run (review 27)."""
-    from exportcheck.impact.report import report_csp
+    from exportcheck.impact.served import report_csp
 
     lines = make_lines()
     html = render_report(lines, full_summary(lines))
@@ -343,7 +343,7 @@ def test_report_draws_its_charts_under_the_services_policy(tmp_path: Path) -> No
     """The service sends the report with ``report_csp``, which allowed 'unsafe-eval' for Vega's
     expression compiler (it builds functions from strings): the charts use Vega's interpreter
     instead, and draw, tooltips too, under a policy that runs the report's own scripts only."""
-    from exportcheck.impact.report import report_csp
+    from exportcheck.impact.served import report_csp
 
     lines = make_lines()
     summary = full_summary(lines)
@@ -358,7 +358,7 @@ def test_report_draws_its_charts_under_the_services_policy(tmp_path: Path) -> No
 def test_a_report_stored_before_the_interpreter_keeps_its_charts() -> None:
     """A run stored before the charts used Vega's interpreter compiles its expressions: its
     policy keeps 'unsafe-eval' (its charts drew, and still do); a report of now does not."""
-    from exportcheck.impact.report import COMPILED_CHARTS, report_csp
+    from exportcheck.impact.served import COMPILED_CHARTS, report_csp
 
     lines = make_lines()
     html = render_report(lines, full_summary(lines))
@@ -374,7 +374,7 @@ def test_the_report_is_served_sandboxed_with_its_sizing_script_hashed() -> None:
     its own; scripts only), so the run's page cannot measure it: ``with_sizing`` adds the
     script that tells its height, after the content where the policy hashes it. The store
     keeps reports as rendered, so a run stored before the sandbox gets it too."""
-    from exportcheck.impact.report import SIZING, report_csp, with_sizing
+    from exportcheck.impact.served import SIZING, report_csp, with_sizing
 
     lines = make_lines()
     html = render_report(lines, full_summary(lines))

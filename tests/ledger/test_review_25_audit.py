@@ -14,7 +14,6 @@ from cli_helpers import run_cli
 from ledger_helpers import dsp5, ship
 
 from exportcheck.errors import InvalidInput, LedgerError
-from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.audit import parse_anchor
 
 
@@ -78,14 +77,6 @@ def test_export_of_an_entry_edited_into_text_that_is_not_json_writes_it_as_store
 
 
 # -- values their columns cannot hold: SQLite stores what a raw statement gives it ----------
-@pytest.fixture
-def on_sqlite(tmp_path):
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.db'}")
-    ledger.add_licence(dsp5())
-    for i in range(3):
-        ledger.post_shipment(ship(f"s{i}", value="100.00"))
-    assert ledger.verify_audit().ok
-    return ledger
 
 
 @pytest.mark.parametrize(("edit", "says"), [

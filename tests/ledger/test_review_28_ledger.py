@@ -194,14 +194,6 @@ def test_cli_says_a_retried_suspension_was_already_recorded(cli: Cli, tmp_path: 
 
 
 # -- an audit entry holding bytes that are not UTF-8 (SQLite keeps what it is given) ----------
-@pytest.fixture
-def on_sqlite(tmp_path: Path) -> Ledger:
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.db'}")
-    ledger.add_licence(dsp5())
-    for i in range(3):
-        ledger.post_shipment(ship(f"s{i}", value="100.00"))
-    assert ledger.verify_audit().ok
-    return ledger
 
 
 def _tamper(ledger: Ledger, edit: str) -> bytes:

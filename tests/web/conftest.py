@@ -83,6 +83,16 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         stop_service(svc, mp)
 
 
+@pytest.fixture
+def own(tmp_path: Path) -> Iterator[Service]:
+    """A service of the test's own, for a test that alters its database (drops a trigger)."""
+    svc, mp = start_service(tmp_path)
+    try:
+        yield svc
+    finally:
+        stop_service(svc, mp)
+
+
 @pytest.fixture(autouse=True)
 def _service_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The root conftest points every test at a fresh data dir; web tests share the module's

@@ -24,19 +24,26 @@ from tests.web.live import live_server
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def browser_service(folder: Path) -> Iterator[tuple[str, str]]:
+    """``exportcheck serve`` on a prepared SQLite database in ``folder``: its base URL and the
+    database URL (for a test that alters what is stored)."""
     require_chromium()
-    folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'web.db'}"
     mp = pytest.MonkeyPatch()
     mp.setenv("EXPORTCHECK_DATA_DIR", str(folder / "data"))
     try:
         prepare_database(url)
         with live_server(url, folder / "data") as base:
-            yield base
+            yield base, url
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with browser_service(tmp_path_factory.mktemp("browser")) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,7 @@ def test_the_impact_report_runs_its_own_scripts_only(service):
     import hashlib
     import re
 
-    from exportcheck.impact.report import SIZING
+    from exportcheck.impact.served import SIZING
 
     run = service.client.post("/api/v1/impact-runs", headers=service.auth("officer"),
                               json={"sample": True, "from_date": "2020-06-29",

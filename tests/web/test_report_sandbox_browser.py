@@ -9,10 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import require_chromium
-from tests.web.conftest import prepare_database
-from tests.web.live import live_server
-from tests.web.test_browser import browser, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import browser, browser_service, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_27_report_browser import fits, report_frame, report_screenshot
 
 pytestmark = pytest.mark.browser
@@ -24,17 +21,8 @@ HEIGHT = "exportcheck-report-height"
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The service (base URL) and its database URL, to store a report as an older version
     stored it."""
-    require_chromium()
-    folder = tmp_path_factory.mktemp("sandbox")
-    url = f"sqlite:///{folder / 'web.db'}"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("EXPORTCHECK_DATA_DIR", str(folder / "data"))
-    try:
-        prepare_database(url)
-        with live_server(url, folder / "data") as base:
-            yield base, url
-    finally:
-        mp.undo()
+    with browser_service(tmp_path_factory.mktemp("sandbox")) as served_at:
+        yield served_at
 
 
 def run_impact(page, base: str) -> int:
@@ -95,7 +83,7 @@ def test_a_report_stored_before_the_sandbox_is_sized(browser, served) -> None:  
     interpreter (its charts compile their expressions), with any sizing script stripped."""
     import sqlalchemy as sa
 
-    from exportcheck.impact.report import SIZING
+    from exportcheck.impact.served import SIZING
 
     base, url = served
     with signed_in(browser, base, "officer", "sandbox_old_report", viewport=(390, 844)) as page:

@@ -13,26 +13,17 @@ Each test tampers with a service database of its own.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 
-import pytest
 import sqlalchemy as sa
 
 from exportcheck.db import get_engine
 from tests.web.api_helpers import problem
-from tests.web.conftest import Service, start_service, stop_service
+from tests.web.conftest import Service
 from tests.web.test_api_accounts import browser, sign_in
 
 EDITED = '{"decision": accepted'
 
 
-@pytest.fixture
-def own(tmp_path) -> Iterator[Service]:
-    svc, mp = start_service(tmp_path)
-    try:
-        yield svc
-    finally:
-        stop_service(svc, mp)
 
 
 def _raw(service: Service, *sql: str, **params: object) -> None:

@@ -6,15 +6,13 @@ that are not UTF-8 is listed and exported escaped (was a 500) while verify names
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from exportcheck.db import get_engine
 from tests.web.api_helpers import bis_licence, head_seq, problem
-from tests.web.conftest import Service, start_service, stop_service
+from tests.web.conftest import Service
 
 
 def _shipment(key: str, number: str) -> dict[str, Any]:
@@ -81,13 +79,6 @@ def test_a_retried_status_change_is_recorded_once(service: Service) -> None:
         assert r.status_code == 200 and r.json()["created"] is created, r.text
 
 
-@pytest.fixture
-def own(tmp_path) -> Iterator[Service]:
-    svc, mp = start_service(tmp_path)
-    try:
-        yield svc
-    finally:
-        stop_service(svc, mp)
 
 
 def test_an_entry_that_is_not_utf8_is_listed_and_exported_escaped(own: Service) -> None:

@@ -84,7 +84,7 @@ async def _refuse(send: Send, path: str, limit: int) -> None:
 #: handler, no eval: an injected <script> or onerror= does not run), no plugins, no <base> or
 #: form posts to another site. Inline styles stay allowed (htmx's indicator style, computed
 #: bar widths). A response that sets its own policy keeps it (the impact report, whose charts
-#: are inline: impact.report.report_csp).
+#: are inline: impact.served.report_csp).
 CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        b"img-src 'self' data:; frame-ancestors 'self'; object-src 'none'; base-uri 'self'; "
        b"form-action 'self'")

@@ -210,7 +210,7 @@ def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
             responses={200: {"description": "the report", "content": {"text/html": {"schema": {
                 "type": "string"}}}}, **problem_responses(404)})
 def report(run_id: RowId, user: Viewer) -> HTMLResponse:
-    from exportcheck.impact.report import report_csp, with_sizing
+    from exportcheck.impact.served import report_csp, with_sizing
     from exportcheck.impact.store import get_report
 
     html = with_sizing(get_report(run_id))  # sandboxed, it tells the run's page its height

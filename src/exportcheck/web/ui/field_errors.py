@@ -154,7 +154,9 @@ def field_of(exc: errors.ExportCheckError, date_field: str = "date") -> str:
     if isinstance(exc, errors.DateOutOfRange):
         return date_field
     for prefix, field in (("owners", "owners"), ("value ", "value"), ("quantity ", "quantity"),
-                          ("unknown headquarters", "headquarters")):
+                          ("unknown headquarters", "headquarters"),
+                          # the screener's, about the Screen form's boxes
+                          ("date of birth", "dob"), ("unknown country", "country")):
         if text.startswith(prefix):
             return field
     if "in conditions met" in text:

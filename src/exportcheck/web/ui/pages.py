@@ -247,16 +247,6 @@ def _shown(hits: list | None, at: dict) -> bool:
     return any(h.list == at.get("list") and h.entry_id == at.get("entry_id") for h in hits or ())
 
 
-def _screen_field(exc: ExportCheckError) -> str:
-    """The Screen form's box an error of the screener is about ("" for none: at the top)."""
-    text = str(exc)
-    if text.startswith("date of birth"):
-        return "dob"
-    if text.startswith("unknown country"):
-        return "country"
-    return FORM
-
-
 def _screen_page(request: Request, user: Principal, form: dict, *, error: str | None = None,
                  ok: str | None = None, retry: dict | None = None, submitted: bool = False,
                  status_code: int = 200) -> Response:
@@ -283,7 +273,7 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
             if status_code == 200:
                 status_code = refused_status(exc)
             fields = exc.fields if isinstance(exc, FieldErrors) else {
-                _screen_field(exc): str(exc)}
+                field_of(exc): str(exc)}
             errors = {f: m for f, m in fields.items() if f in SCREEN_DEFAULTS}
             if not errors:
                 error = error or str(exc)
