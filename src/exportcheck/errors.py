@@ -14,6 +14,12 @@ class ExportCheckError(Exception):
     #: short machine-readable code, used by the REST API
     code = "error"
 
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        #: the input the error is about ("from_date", "licence_number"), when one is: forms
+        #: show the message under that box without reading the message's words
+        self.field = field
+
 
 class InvalidInput(ExportCheckError, ValueError):
     code = "invalid_input"
@@ -76,8 +82,8 @@ class RateLimited(ExportCheckError):
 
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int = 0) -> None:
+        super().__init__(message)  # a default: unpickling calls the class with the message
         self.retry_after = retry_after
 
 

@@ -117,11 +117,11 @@ def check_dates(
         from_date = to_date = on
     elif on is not None:
         raise InvalidInput(f"{o} is for list comparisons alone; with {f}/{t}, drop {o}")
-    for d in (from_date, to_date):
+    for box, d in (("from_date", from_date), ("to_date", to_date)):
         if d < RULEBASE_START:
             raise DateOutOfRange(
                 f"date {d.isoformat()} is before the rule base starts "
-                f"({RULEBASE_START.isoformat()})"
+                f"({RULEBASE_START.isoformat()})", field=box
             )
     return from_date, to_date
 

@@ -111,7 +111,8 @@ def list_shipments(session: Session, *, licence_number: str | None = None,
         found = session.scalars(ids).all()
         if not found:
             raise NotFound(f"no licence {licence_number!r}"
-                           + (f" of agency {agency!r}" if agency else "") + " in the ledger")
+                           + (f" of agency {agency!r}" if agency else "") + " in the ledger",
+                           field="licence_number")
         conds.append(Shipment.licence_id.in_(found))
     elif agency:
         # without a licence number the filter still applies: ignored, it listed the other

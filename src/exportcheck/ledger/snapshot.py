@@ -114,12 +114,13 @@ class NextEntry:
 
 def missing_licence(number: str, agency: str | None) -> NotFound:
     return NotFound(f"no licence numbered {number!r}" + (f" from {agency}" if agency else "")
-                    + " in the ledger (see `exportcheck licences list`)")
+                    + " in the ledger (see `exportcheck licences list`)",
+                    field="licence_number")
 
 
 def ambiguous_licence(number: str, agencies: list[str]) -> InvalidInput:
     return InvalidInput(f"licence number {number!r} exists for "
-                        f"{', '.join(sorted(agencies))}: give the agency")
+                        f"{', '.join(sorted(agencies))}: give the agency", field="agency")
 
 
 _COLS = (_LIC.id, _LIC.agency, _LIC.number, _LIC.kind, _LIC.destination, _LIC.valid_from,

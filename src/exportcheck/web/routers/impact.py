@@ -104,10 +104,11 @@ def run(frame: pl.DataFrame, from_date: dt.date, to_date: dt.date, *, user: str,
                            f"{to_date.isoformat()}: the old rules' date comes first")
     check_dates(from_date, to_date, None, False)
     if frame.height == 0:
-        raise InvalidInput("the portfolio has no lines")
+        raise InvalidInput("the portfolio has no lines", field="orders")
     if frame.height > MAX_LINES:
         raise InvalidInput(f"{frame.height:,} lines: at most {MAX_LINES:,} per run through the "
-                           "service (use `exportcheck impact` for larger portfolios)")
+                           "service (use `exportcheck impact` for larger portfolios)",
+                           field="orders")
     from exportcheck.web.routers.determinations import ownership_of
 
     ownership = ownership_of(owners)
@@ -149,6 +150,7 @@ def _screener_for(ids: str) -> Any:
         return store.screener_for_versions(ids)
     except InvalidInput as exc:
         exc.args = (str(exc).replace(_CLI_HINT, _SERVICE_HINT),)
+        exc.field = exc.field or "lists"
         raise
 
 

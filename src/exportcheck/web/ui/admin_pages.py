@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from exportcheck.accounts import Principal
 from exportcheck.dates import parse_iso_date
-from exportcheck.errors import DateOutOfRange, ExportCheckError, InvalidInput
+from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.web.problems import INTERNAL_ERROR, status_of
 from exportcheck.web.routers import lists as lists_api
 from exportcheck.web.schemas import RowId
@@ -128,17 +128,14 @@ def _dates(fields: dict[str, str]) -> tuple[dt.date, dt.date] | dict[str, str]:
     return errors or (got["from_date"], got["to_date"])
 
 
-def _run_field(exc: ExportCheckError, fields: dict[str, str]) -> str:
+#: the boxes of the Impact form an error of the run itself may be about (``exc.field``)
+_RUN_FIELDS = frozenset(("from_date", "to_date", "lists", "orders"))
+
+
+def _run_field(exc: ExportCheckError) -> str:
     """The box an error of the run itself is about: a date before the rule base, the list
     releases, the portfolio; "" (the top of the page) for any other."""
-    text = str(exc)
-    if isinstance(exc, DateOutOfRange):
-        return "from_date" if fields.get("from_date", "").strip() in text else "to_date"
-    if "list version" in text:
-        return "lists"
-    if text.startswith("the portfolio has no lines") or "lines: at most" in text:
-        return "orders"
-    return ""
+    return exc.field if exc.field in _RUN_FIELDS else ""
 
 
 @router.post("/impact", response_class=HTMLResponse)
@@ -179,7 +176,7 @@ async def run_impact(request: Request, user: Officer) -> Response:
         out = await run_in_threadpool(run, frame, start, end, user=user.actor, source=source,
                                       lists=(old, new) if old else None)
     except ExportCheckError as exc:  # under its box, focused; else at the top
-        at = at or _run_field(exc, fields)
+        at = at or _run_field(exc)
         shown = {"errors": {at: str(exc)}, "focus": at} if at else {"error": str(exc)}
         return _impact_page(request, user, fields, status_code=status_of(exc), **shown)
     except Exception:  # a bug: logged, and the officer keeps the form (dates, releases)

@@ -225,7 +225,7 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
     except FormInvalid as exc:  # each box at fault marked (the API's schema refuses it: 422)
         return _ship_refused(request, user, form, refused_status(exc), str(exc), exc.fields)
     except ExportCheckError as exc:  # a licence gone since the page was loaded: at its box
-        at = "licence_number" if isinstance(exc, NotFound) and "licence" in str(exc) else ""
+        at = "licence_number" if exc.field == "licence_number" else ""
         return _ship_refused(request, user, form, refused_status(exc), str(exc),
                              {at: str(exc)} if at else {})
     warning = _reference_used(ledger(), out.idempotency_key, spec.reference) if out.created \
