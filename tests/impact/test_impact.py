@@ -336,3 +336,49 @@ def test_changed_lines_without_a_value_are_counted_apart() -> None:
                           "destination": ["HK", "HK", "DE"], "value": [1200.0, None, None]})
     t = impact(lines, D0, D2).summary.totals
     assert (t.changed_lines, t.value_changed, t.changed_without_value) == (2, 1200.0, 1)
+
+
+def test_a_usd_line_is_not_rounded_because_another_line_is_in_another_currency() -> None:
+    """A USD value is compared as given: $1,500.004 of 9A610.x is above its LVS limit of
+    $1,500 a shipment (15 CFR 740.3(a)(1), the ECCN's LVS paragraph), so LVS is not offered.
+    When another line of the file was in EUR, every line (USD ones at a rate of 1) was rounded
+    to cents, $1,500.004 became $1,500.00 and the same USD line got LVS: a line's answer and
+    money depended on the currency of another line."""
+    lines = {"item": ["9A610.x", "EAR99"], "destination": ["HK", "DE"],
+             "value": ["1500.004", "10"]}
+    alone = impact(pl.DataFrame(lines | {"currency": ["USD", "USD"]}), date(2020, 6, 1), D0)
+    mixed = impact(pl.DataFrame(lines | {"currency": ["USD", "EUR"]}), date(2020, 6, 1), D0,
+                   rates={"EUR": 1.1})
+    for r in (alone, mixed):
+        row = r.lines.row(0, named=True)
+        assert row["value"] == 1500.004
+        assert (row["old_outcome"], row["old_exceptions"]) == ("LICENSE_REQUIRED", "")
+    assert mixed.lines["value"][1] == 11.0  # the EUR line converted (to cents)
+
+
+def test_two_identical_sides_are_warned_of() -> None:
+    """The same date on both sides and the same lists: nothing can change, so "0 changed" says
+    nothing of the rule change an officer meant to measure (30 Jun 2020 typed as both --from
+    and --to, or one list version on both sides). The run stands (a same-day run is allowed)
+    but its summary, console and report say why nothing changed."""
+    r = impact(hand_portfolio(), D1, D1)
+    assert not r.lines["changed"].any()
+    assert any("both sides are the same" in w and "2020-07-15" in w
+               for w in r.summary.warnings), r.summary.warnings
+    assert not any("both sides are the same" in w
+                   for w in impact(hand_portfolio(), D0, D1).summary.warnings)
+
+
+def test_the_outcome_transitions_are_in_the_same_order_on_every_run() -> None:
+    """Transitions are ordered by lines, then money, then outcome: ties of lines (one line each)
+    came out in the hash order of a group-by, so the same portfolio stored twice gave two
+    different ``summary.json`` (and run summaries through the service): a stored run could not
+    be reproduced byte for byte."""
+    lines = pl.DataFrame({"item": ["3A001.a.2", "9A610.x", "3A991.b", "3A090.a"],
+                          "destination": ["HK", "HK", "MO", "CN"],
+                          "value": [1200.5, 1500.0, 10.0, 1000.0]})
+    orders = {tuple((t.old_outcome, t.new_outcome, t.lines, t.value)
+                    for t in impact(lines, D0, D2).summary.totals.transitions)
+              for _ in range(12)}
+    assert orders == {(("EXCEPTION_AVAILABLE", "LICENSE_REQUIRED", 2, 2700.5),
+                       (None, None, 1, 1000.0), ("NLR", "NLR", 1, 10.0))}

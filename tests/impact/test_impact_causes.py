@@ -152,3 +152,45 @@ def test_a_country_group_move_is_named_dated_and_credited() -> None:
     credited = {(e.on, e.change, e.rule) for e in r.summary.events if e.lines}
     assert credited == {(date(2020, 12, 28), "removed", "UA in Country Group D:1"),
                         (date(2020, 12, 28), "added", "UA in Country Group B")}
+
+
+def test_an_eccn_that_came_onto_the_ccl_between_the_dates_is_named_and_credited() -> None:
+    """3A090.a ($150,000) to China, 20 → 22 Oct 2022: ECCN 3A090 came onto the CCL on 21 Oct
+    2022 (87 FR 62186), so the old side is an error ("not on the Commerce Control List") and the
+    new side needs an RS licence (742.6(a)(6)). The cause told only the old side's error: it
+    named no rule, and the timeline credited the line to no event (ECCN 3A090 added: 0 lines,
+    $0) although the new ECCN is the whole of the change."""
+    r = impact(pl.DataFrame({"item": ["3A090.a"], "destination": ["CN"], "value": [150000.0]}),
+               date(2022, 10, 20), date(2022, 10, 22))
+    row = r.lines.row(0, named=True)
+    assert row["changed"] and (row["old_outcome"], row["new_outcome"]) == (
+        None, "LICENSE_REQUIRED")
+    cause = row["cause"]
+    assert cause.startswith("now: ECCN 3A090 on the Commerce Control List (15 CFR 774 Supp. 1, "
+                            "ECCN 3A090; in force from 2022-10-21): 87 FR 62186")
+    assert "old side (2022-10-20): unknown ECCN 3A090" in cause  # the error is still told
+    assert headline(cause) == "now: ECCN 3A090 on the Commerce Control List, from 2022-10-21"
+    credited = [(e.on, e.change, e.citation, e.lines, e.value) for e in r.summary.events
+                if e.lines]
+    assert credited == [(date(2022, 10, 21), "added", "15 CFR 774 Supp. 1, ECCN 3A090", 1,
+                         150000.0)]
+
+
+def test_an_eccn_that_left_the_ccl_and_a_new_paragraph_are_named_and_credited() -> None:
+    """3B090 left the CCL after 16 Nov 2023 (88 FR 73424 moved its items to 3B001/3B002): a line
+    decided on 17 Nov is an error on the new side, and the cause names the entry's end. The .z
+    paragraphs of 3A001 came on 17 Nov 2023 (88 FR 73458): 3A001.z is an error before."""
+    r = impact(pl.DataFrame({"item": ["3B090", "3A001.z.1"], "destination": ["CN", "CN"],
+                             "value": [2000.0, 3000.0]}), date(2023, 11, 16), date(2023, 11, 18))
+    gone, new = r.lines.row(0, named=True), r.lines.row(1, named=True)
+    assert gone["changed"] and gone["new_outcome"] is None
+    assert gone["cause"].startswith("no longer: ECCN 3B090 on the Commerce Control List (15 CFR "
+                                    "774 Supp. 1, ECCN 3B090; in force until 2023-11-16)")
+    assert "new side (2023-11-18): unknown ECCN 3B090" in gone["cause"]
+    assert new["changed"] and new["old_outcome"] is None
+    assert new["cause"].startswith("now: ECCN paragraph 3A001.z (88 FR 73458 (25 Oct 2023)")
+    assert "in force from 2023-11-17)" in new["cause"]
+    credited = {(e.on, e.change, e.table): (e.lines, e.value) for e in r.summary.events
+                if e.lines}
+    assert credited[(date(2023, 11, 17), "removed", "ccl")] == (1, 2000.0)
+    assert credited[(date(2023, 11, 17), "added", "paragraph_starts")] == (1, 3000.0)

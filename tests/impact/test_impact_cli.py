@@ -221,3 +221,24 @@ def test_a_list_release_that_designates_a_licensed_party_hits_the_licence(
                         "--on", "2024-06-01", "--db", db, "-o", str(tmp_path / "back")])
     assert code == 0, err
     assert json.loads((tmp_path / "back" / "summary.json").read_text())["licences"]["hit"] == 0
+
+
+def test_the_console_names_the_two_list_releases_compared(
+    tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]
+) -> None:
+    """Between two list releases the first line of the console says which versions each side
+    screened with ("2021-01-15 [ofac-sdn@...] → 2021-01-15 [ofac-sdn@...]"). The versions were
+    printed in square brackets as Rich markup, which took them for tags and dropped them: the
+    line read "2021-01-15  → 2021-01-15 :", with nothing to tell the sides apart."""
+    old, new = two_sdn_releases(tmp_path, cli)
+    orders = _bad(tmp_path, "orders.csv", pl.DataFrame(
+        {"item": ["EAR99"], "destination": ["HK"], "value": ["10"],
+         "end_user": ["Carrie Lam"]}))
+    dest = tmp_path / "impact"
+    code, out, err = cli(["impact", str(orders), "--from-lists", str(old), "--to-lists",
+                          str(new), "--on", "2021-01-15", "-o", str(dest)])
+    assert code == 0, err
+    summary = json.loads((dest / "summary.json").read_text())
+    versions = summary["old"]["lists_version"], summary["new"]["lists_version"]
+    assert versions[0] != versions[1]
+    assert f"2021-01-15 [{versions[0]}] → 2021-01-15 [{versions[1]}]: " in out

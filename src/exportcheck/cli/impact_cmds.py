@@ -148,8 +148,11 @@ def print_summary(result: ImpactResult, out: Path) -> None:
 
     s = result.summary
     t = s.totals
-    old = s.old.date.isoformat() + (f" [{s.old.lists_version}]" if s.mode != "rules" else "")
-    new = s.new.date.isoformat() + (f" [{s.new.lists_version}]" if s.mode != "rules" else "")
+    # the versions in brackets, escaped: Rich would take "[ofac-sdn@...]" for a markup tag
+    old = s.old.date.isoformat() + (escape(f" [{s.old.lists_version}]") if s.mode != "rules"
+                                    else "")
+    new = s.new.date.isoformat() + (escape(f" [{s.new.lists_version}]") if s.mode != "rules"
+                                    else "")
     console.print(
         f"{t.lines:,} lines, {old} → {new}: [bold]{t.changed_lines:,} changed[/] "
         f"(${t.value_changed:,.2f} of ${t.value:,.2f}); {t.errors:,} with errors",

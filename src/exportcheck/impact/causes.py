@@ -23,6 +23,7 @@ import polars as pl
 from exportcheck.determine import determine
 from exportcheck.determine.batch_keys import line_facts
 from exportcheck.determine.batch_parties import party_args
+from exportcheck.determine.items import ECCN_RE, known_paragraph
 from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination, ScreeningHit, TraceStep
@@ -251,9 +252,11 @@ def group_cause(
     """The cause of one group of :func:`change_groups` (a row of it, as a dict)."""
     items: list[str] = []
     if g["old_error"] and not g["new_error"]:
-        items.append(f"old side ({d_old.isoformat()}): {g['old_error']}")
+        items = [*_item_moves(rs, g["_item"], d_old, d_new, came=True),
+                 f"old side ({d_old.isoformat()}): {g['old_error']}"]
     elif g["new_error"] and not g["old_error"]:
-        items.append(f"new side ({d_new.isoformat()}): {g['new_error']}")
+        items = [*_item_moves(rs, g["_item"], d_old, d_new, came=False),
+                 f"new side ({d_new.isoformat()}): {g['new_error']}"]
     elif not g["old_error"]:
         try:
             old = _determine(g, "_o", d_old, rs, scr_old, ownership)
@@ -267,6 +270,39 @@ def group_cause(
         except ExportCheckError as exc:  # cannot happen for keys the batch decided
             items = [f"not explained: {exc}"]
     return SEP.join(items)
+
+
+def _item_moves(rs: RuleSet, item: str | None, d_old: date, d_new: date, *, came: bool
+                ) -> list[str]:
+    """The CCL entry or paragraph of ``item`` that came into force between the dates
+    (``came``: the old side did not know it) or went out of force (the new side does not), as a
+    cause item. A line whose classification did not exist on one side is an error there; its
+    change is the entry's coming or going (3A090 on 21 Oct 2022, 87 FR 62186), which the error
+    alone neither names nor lets the timeline credit."""
+    m = ECCN_RE.match((item or "").strip())
+    if m is None:
+        return []
+    eccn, para = m["eccn"].upper(), m["para"].lower()
+    side = rs.as_of(d_old if came else d_new)
+    found: list[tuple[str, Any]] = []
+    for table, row, kind in rs.changes_between(d_old, d_new):
+        if kind != ("added" if came else "removed"):
+            continue
+        if table == "ccl" and row.eccn == eccn and eccn not in side.ccl:
+            found.append((f"ECCN {eccn} on the Commerce Control List", row))
+        elif (table == "paragraph_starts" and eccn in row.eccns and para
+              and known_paragraph(para, [row.paragraph])):
+            found.append((f"ECCN paragraph {eccn}{row.paragraph}", row))
+    if not found:
+        return []
+    what, row = found[0] if came else found[-1]  # its first coming, or its last going
+    if came:
+        text = f"now: {what} ({row.citation}; in force from {row.effective_from.isoformat()})"
+        detail = row.start_citation
+    else:
+        text = f"no longer: {what} ({row.citation}; in force until {row.effective_to.isoformat()})"
+        detail = row.note
+    return [text + (f": {_short(detail)}" if detail else "")]
 
 
 def _group_moves(rs: RuleSet, code: str, before: date, day: date) -> list[str]:

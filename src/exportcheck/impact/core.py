@@ -188,8 +188,10 @@ def _currency(
     raw = pl.col("value").cast(pl.Utf8).str.strip_chars()
     num = raw.cast(pl.Float64, strict=False)
     rate = pl.col("currency").replace_strict(rates, return_dtype=pl.Float64)
-    # a value that is not a number stays as given, so the batch path reports it
-    usd = pl.when(num.is_null()).then(raw).otherwise((num * rate).round(2).cast(pl.Utf8))
+    # a value that is not a number stays as given, so the batch path reports it; a USD value
+    # too, unrounded: it is compared (with an LVS limit) as it would be in a file of USD alone
+    usd = (pl.when(num.is_null() | (pl.col("currency") == "USD")).then(raw)
+           .otherwise((num * rate).round(2).cast(pl.Utf8)))
     df = df.with_columns(raw.alias("value_in_currency"), usd.alias("value"))
     used = ", ".join(f"1 {c} = {rates[c]} USD" for c in present if c != "USD")
     return df, [f"values converted to USD at {used}", *notes]

@@ -73,7 +73,10 @@ def _totals(lines: pl.DataFrame) -> Totals:
     trans = (
         lines.group_by("old_outcome", "new_outcome")
         .agg(pl.len().alias("lines"), _VALUE.sum().alias("value"))
-        .sort("lines", descending=True)
+        # ties broken by money, then outcome (an error, None, last): a group-by's order is a
+        # hash's, and a stored run must read the same when run again
+        .sort(["lines", "value", "old_outcome", "new_outcome"],
+              descending=[True, True, False, False], nulls_last=True)
     )
     changed = lines.filter(pl.col("changed"))
     held = lines.filter(pl.col("hold")) if "hold" in lines.columns else lines.clear()
@@ -369,6 +372,18 @@ def duplicate_order_ids(lines: pl.DataFrame) -> list[str]:
                "tells them apart)")]
 
 
+def same_sides(old: Side, new: Side, mode: str) -> list[str]:
+    """A warning when both sides are one date and one set of lists: no line can change, so
+    "0 changed" would tell nothing of the change meant (30 Jun 2020 typed as both dates, one list
+    version on both sides), else nothing."""
+    if old != new:
+        return []
+    lists = f" and the same lists ({old.lists_version})" if mode != "rules" else ""
+    return [f"both sides are the same: the rules of {old.date.isoformat()}{lists}, so no line "
+            "can change; to measure a change, give a date before it as the old side (or two "
+            "different list versions)"]
+
+
 def build_summary(
     lines: pl.DataFrame,
     rs: RuleSet,
@@ -411,6 +426,6 @@ def build_summary(
         licences=licences,
         parties=party_summary,
         notes=notes,
-        warnings=duplicate_order_ids(lines),
+        warnings=same_sides(old, new, mode) + duplicate_order_ids(lines),
     )
     return summary, lic_table, party_table
