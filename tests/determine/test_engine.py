@@ -229,3 +229,16 @@ def test_the_answer_names_the_requirements_with_their_rules_and_citations() -> N
     assert determine("EAR99", "DE", date(2024, 1, 1)).requirements == []
     doc = hk.model_dump(mode="json")
     assert doc["requirements"][0]["citation"] == ns.citation
+
+
+@pytest.mark.parametrize(("item", "dest"), [
+    ("3C002.a", "IL"), ("5A992.z", "CN"), ("4A004.z", "CN"), ("3A201.a", "IN"), ("1C107.a", "DE"),
+])
+def test_a_paragraph_the_ccl_itemises_by_its_children_only_is_read(item: str, dest: str) -> None:
+    """The CCL copy lists 3C002.a.1 and .a.2, 5A992.z.1 and .z.2, not .a or .z themselves:
+    they are paragraphs all the same (3C002's GBS names .a), and were refused as "no
+    paragraph"; the answer is that of the entry's lines, applied as to a parent paragraph."""
+    d = determine(item, dest, date(2024, 6, 1))
+    assert d.item == item
+    child = determine(f"{item}.1", dest, date(2024, 6, 1))
+    assert set(child.reasons) <= set(d.reasons)

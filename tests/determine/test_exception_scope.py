@@ -40,7 +40,8 @@ def test_the_uae_named_in_the_b_tier_stays_although_it_is_in_a5(item: str) -> No
     ("1A004.c.2", "SG", "CB2"),  # NS2 and CB2: GBS would overcome the NS part only
     ("1A004.c.2", "ZA", "CB2"),  # CB2 alone
     ("2D002", "SG", "NP1"),
-    ("6D003.a", "SG", "RS1"),
+    # (6D003.a, SG, RS1) left: 6D003's RS line is for .c only ("RS applies to paragraph c"),
+    # see test_6d003_rs_is_for_paragraph_c_and_tsr_not_for_a_outside_a5
     ("3D002", "SG", "RS"),
 ])
 def test_gbs_and_tsr_only_for_national_security_alone(item: str, dest: str, other: str) -> None:
@@ -151,3 +152,16 @@ def test_burma_loses_lvs_gbs_tsr_app_on_18_february_2021() -> None:
     assert d.outcome is Outcome.LICENSE_REQUIRED and d.license_exceptions == []
     assert "suspended for Burma" in next(
         s.detail for s in d.trace if s.rule == "License Exception GBS")
+
+
+def test_6d003_rs_is_for_paragraph_c_and_tsr_not_for_a_outside_a5() -> None:
+    """ECCN 6D003: "RS applies to paragraph c"; TSR "Yes, except for 6D003.c and exports or
+    reexports to destinations outside of those countries listed in Country Group A:5 ... of
+    'software' for items controlled by 6D003.a" [data: eCFR 2026-07-23 ccl.json]. The RS line
+    was applied to the whole entry, and the answer outside its scope offered TSR for 6D003.a
+    to Israel (A:6, not A:5); STA may not ship 6D003.a to A:6 either."""
+    d = determine("6D003.a", "IL", DAY)
+    assert (d.outcome, d.reasons) == (Outcome.LICENSE_REQUIRED, ["NS1"])
+    assert d.if_out_of_scope is None and d.license_exceptions == []
+    assert "RS1" in determine("6D003.c", "IL", DAY).reasons
+    assert "TSR" in _symbols("6D003.b", "IL")

@@ -134,7 +134,9 @@ def paragraph_problem(entry: CclEntry, para: str) -> str | None:
         return (f"ECCN {entry.eccn}{para} is marked [Reserved] in the CCL (eCFR of "
                 f"{SOURCE_EDITION.isoformat()}): no item is classified there; the entry's "
                 "notes say where items it once held moved")
-    if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs):
+    if para and entry.paragraphs and not known_paragraph(para, entry.paragraphs) and not any(
+            p.startswith(para + ".") for p in entry.paragraphs):
+        # a parent the list itemises by its children only (3C002.a: .a.1, .a.2) is a paragraph
         return f"ECCN {entry.eccn} has no paragraph {para!r}"
     if para and entry.paragraphs and (last := _beyond_listed(para, entry)):
         return (f"ECCN {entry.eccn} has no paragraph {para!r}: its paragraphs at that level end "
