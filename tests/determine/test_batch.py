@@ -296,3 +296,23 @@ def test_an_error_on_a_key_names_the_lines_own_date() -> None:
             assert got == str(exc)
         else:
             raise AssertionError("XX is not a destination")
+
+
+def test_a_line_with_a_unit_price_is_worth_quantity_times_price() -> None:
+    """An ERP export gives quantity and unit price, not the line's value: the value is their
+    product (in cents), so the LVS limit is read on it; a value given stands; a price that is
+    not a number, or without a quantity, is the line's error, not a silent "no value"."""
+    out = determine_frame(pl.DataFrame({
+        "item": ["9A610.x"] * 3 + ["EAR99"] * 2,
+        "destination": ["HK"] * 3 + ["DE"] * 2,
+        "date": ["2020-06-01"] * 3 + ["2024-01-01"] * 2,
+        "quantity": ["3", "3", "3", "", "2"],
+        "Unit Price": ["500", "500.01", "500.01", "10", "abc"],
+        "value": [None, None, "1400", None, None]}))
+    assert out["value"].to_list()[:3] == ["1500.0", "1500.03", "1400"]
+    # 9A610.x: LVS $1,500 (15 CFR 774 Supp. 1, ECCN 9A610; 740.3(a)(1)), to HK before 30 Jun 2020
+    assert out["outcome"].to_list()[:3] == ["EXCEPTION_AVAILABLE", "LICENSE_REQUIRED",
+                                            "EXCEPTION_AVAILABLE"]
+    assert out["error"].to_list()[3:] == [
+        "unit_price needs a quantity: the value is quantity x unit_price",
+        "unit_price abc is not a number"]

@@ -382,3 +382,13 @@ def test_the_outcome_transitions_are_in_the_same_order_on_every_run() -> None:
               for _ in range(12)}
     assert orders == {(("EXCEPTION_AVAILABLE", "LICENSE_REQUIRED", 2, 2700.5),
                        (None, None, 1, 1000.0), ("NLR", "NLR", 1, 10.0))}
+
+
+def test_a_unit_price_in_another_currency_is_converted_as_the_line_value() -> None:
+    frame = pl.DataFrame({"item": ["3A001.a.2", "EAR99"], "destination": ["HK", "HK"],
+                          "quantity": ["10", "5"], "unit_price": ["120", "100"],
+                          "currency": ["EUR", None]})
+    r = impact(frame, D0, D2, rates={"EUR": 5.0})
+    # 10 x 120 EUR = 1,200 EUR = 6,000 USD, the money of a line whose value was given so
+    assert r.lines["value"].to_list() == [6000.0, 500.0]
+    assert r.summary.totals.value == 6500.0

@@ -35,6 +35,7 @@ from exportcheck.determine.batch_io import (  # noqa: F401  (read_lines ...: thi
     duplicated_column,
     order_frame,
     parse_dates,
+    price_error,
     read_lines,
     write_results,
 )
@@ -94,6 +95,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
                      "consignee", "end_user_type", "end_use",
                      *(c for c in FACT_COLUMNS if c in df.columns)])
     (value, bad_value), (qty, bad_qty) = (_number(df, c) for c in ("value", "quantity"))
+    bad_price = price_error(df)
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
         pl.col("destination").cast(pl.Utf8).str.strip_chars().str.to_uppercase(),
@@ -107,6 +109,8 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         .then(pl.lit("value must be a finite amount in USD"))
         .when(bad_qty.is_not_null())
         .then(bad_qty)
+        .when(bad_price.is_not_null())
+        .then(bad_price)
         .when(qty.is_nan() | qty.is_infinite() | (qty < 0))
         .then(pl.lit("quantity must be a finite, non-negative number"))
         .otherwise(None)

@@ -74,8 +74,8 @@ ALIASES: dict[str, list[str]] = {
     "item": ["item", "eccn", "classification"],
     "destination": ["destination", "to", "country"],
     "date": DATE_ALIASES,
-    **{f: [f] for f in ("value", "quantity", "currency", "end_user", "consignee",
-                        "end_user_type", "end_use", *FACT_COLUMNS)},
+    **{f: [f] for f in ("value", "quantity", "unit_price", "currency", "end_user",
+                        "consignee", "end_user_type", "end_use", *FACT_COLUMNS)},
 }
 #: the answer columns of impact's line table (impact/core.py NAMES, on both sides)
 _IMPACT_NAMES = ("outcome", "agency", "reasons", "exceptions", "review_policy", "hold",
@@ -181,9 +181,46 @@ def check_answer_columns(columns: Iterable[str], *, impact: bool = False,
 
 
 def order_frame(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
-    """``df`` with its order-line columns under their field names (see :data:`ALIASES`)."""
+    """``df`` with its order-line columns under their field names (see :data:`ALIASES`), and
+    a blank ``value`` worked out as quantity x unit price where a ``unit_price`` is given."""
     renames = {src: f for src, f in canonical_names(df.columns, dated=dated).items() if src != f}
-    return df.rename(renames) if renames else df
+    df = df.rename(renames) if renames else df
+    return _priced(df) if UNIT_PRICE in df.columns else df
+
+
+#: the column of a line's price per unit (in the line's currency): an ERP export often gives
+#: it and the quantity, not the line's value, which LVS limits and impact's money are about
+UNIT_PRICE = "unit_price"
+
+
+def _text(df: pl.DataFrame, col: str) -> pl.Expr:
+    if col not in df.columns:
+        return pl.lit(None, pl.Utf8)
+    return pl.col(col).cast(pl.Utf8).str.strip_chars().replace("", None)
+
+
+def _priced(df: pl.DataFrame) -> pl.DataFrame:
+    """A line with a unit price and a quantity but no value is worth their product, in cents
+    as an invoice line is; a value given stands (it may carry a discount). What cannot be
+    worked out stays blank, and :func:`price_error` says why."""
+    value, qty, price = (_text(df, c) for c in ("value", "quantity", UNIT_PRICE))
+    product = (qty.cast(pl.Float64, strict=False) * price.cast(pl.Float64, strict=False)).round(2)
+    return df.with_columns(
+        pl.when(value.is_null()).then(product.cast(pl.Utf8)).otherwise(value).alias("value"))
+
+
+def price_error(df: pl.DataFrame) -> pl.Expr:
+    """Why a line with a unit price has no value (:func:`_priced`): the price or the quantity
+    is missing or not a number; null otherwise."""
+    if UNIT_PRICE not in df.columns:
+        return pl.lit(None, pl.Utf8)
+    value, qty, price = (_text(df, c) for c in ("value", "quantity", UNIT_PRICE))
+    return (pl.when(value.is_not_null() | price.is_null()).then(None)
+            .when(price.cast(pl.Float64, strict=False).is_null())
+            .then(pl.format("unit_price {} is not a number", price))
+            .when(qty.is_null())
+            .then(pl.lit("unit_price needs a quantity: the value is quantity x unit_price"))
+            .otherwise(None))
 
 
 def read_lines(path: str | Path) -> pl.DataFrame:
