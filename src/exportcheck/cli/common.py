@@ -222,11 +222,12 @@ def check_not_input(infile: Path, out: Path) -> None:
                            "input would be overwritten)")
 
 
-def check_csv_header(path: Path, what: str = "input file") -> None:
+def check_csv_header(path: Path, what: str = "input file", *, named: bool = False) -> None:
     """Refuse a CSV file whose header names a column twice (ignoring case, spaces and
     underscores, as the readers match columns): readers would silently use one of them and
-    rename or drop the other; and one with a line shorter than the header. Files that are not
-    CSV, or cannot be read, are left to the reader to report."""
+    rename or drop the other; and one with a line shorter than the header. ``named`` (order
+    files): also one with several columns without a name, which the order readers cannot
+    keep apart. Files that are not CSV, or cannot be read, are left to the reader to report."""
     if path.suffix.lower() in (".parquet", ".pq", ".json") or not path.is_file():
         return
     try:
@@ -234,10 +235,17 @@ def check_csv_header(path: Path, what: str = "input file") -> None:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return
-    from exportcheck.determine.batch_io import duplicate_message, duplicated_column, short_row
+    from exportcheck.determine.batch_io import (
+        duplicate_message,
+        duplicated_column,
+        short_row,
+        unnamed_columns,
+    )
 
     if dup := duplicated_column(header):
         raise InvalidInput(f"{what} {path}: {duplicate_message(dup)}")
+    if named and (unnamed := unnamed_columns(header)):
+        raise InvalidInput(f"{what} {path}: {unnamed}")
     # before any work, on one process or on Dask alike: a line cut short would be read with
     # empty fields (an end user not screened) without a word
     if problem := short_row(path):

@@ -130,7 +130,7 @@ def batch(
     )
 
     target = dask_target(use_dask, scheduler, partition_rows)
-    check_csv_header(infile, "order file")
+    check_csv_header(infile, "order file", named=True)
     check_not_input(infile, out)
     if target is not None:
         _batch_dask(target, infile, out, not no_screen, owners, partition_rows)

@@ -90,7 +90,7 @@ def impact(
     check_dates(d_old, d_new, d_on, from_lists is not None, CLI_NAMES)
     rates = _rates(rate)
     db = existing_database(db)  # a mistyped --db must not report no licences affected
-    check_csv_header(orders, "order file")
+    check_csv_header(orders, "order file", named=True)
     if owners is not None:
         check_csv_header(owners, "owners file")
     check_outdir(out)

@@ -165,14 +165,21 @@ def screen_batch_cmd(
         result = screen_table(df, name_column, screener=s, country_column=country_column,
                               dob_column=dob_column, threshold=threshold, workers=workers,
                               progress=lambda n: progress.advance(task, n))
-    if out.suffix.lower() in (".parquet", ".pq"):
-        result.write_parquet(out)
-    else:
-        from exportcheck.csvsafe import safe_frame
+    from exportcheck.outfile import write_table
 
-        safe_frame(result).write_csv(out)  # names from outside: never a formula in Excel
+    write_table(result, out)  # whole or not at all; CSV: names from outside, never a formula
     hits = int((result["hit_count"] > 0).sum())
-    console.print(f"{df.height} rows screened, {hits} with a hit -> {out} (lists {s.version})")
+    errors = int((result["error"].fill_null("") != "").sum())
+    console.print(_summary(df.height, hits, errors, out, s.version))
+
+
+def _summary(rows: int, hits: int, errors: int, out: Path, version: str) -> str:
+    """The run's last line, the same on one machine as on Dask. A row with an error (an empty
+    name, an unknown country, a date of birth that is none) was not screened at all: said
+    apart, or a nightly log reads "all screened, no hit" of names never looked at."""
+    unscreened = (f"; [bold red]ERROR: {errors} row(s) not screened[/] (column error)"
+                  if errors else "")
+    return f"{rows} rows screened, {hits} with a hit{unscreened} -> {out} (lists {version})"
 
 
 def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
@@ -193,8 +200,7 @@ def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
                           country_column=country_column, dob_column=dob_column,
                           threshold=threshold, rows_per_partition=partition_rows or SCREEN_ROWS,
                           progress=progress)
-    console.print(f"{run.rows} rows screened, {run.hits} with a hit -> {out} "
-                  f"(lists {run.lists_version})")
+    console.print(_summary(run.rows, run.hits, run.errors, out, run.lists_version))
 
 
 @lists_app.command("load")

@@ -20,10 +20,10 @@ from typing import IO
 
 import polars as pl
 
-from exportcheck.csvsafe import safe_frame
 from exportcheck.dates import parse_iso_date
 from exportcheck.errors import InvalidInput
 from exportcheck.models import TransactionFacts
+from exportcheck.outfile import write_table
 
 OUT_COLUMNS = [
     "outcome",
@@ -132,6 +132,19 @@ def duplicate_message(dup: tuple[str, str, str]) -> str:
     key, first, second = dup
     return (f"the header names the column {key!r} twice ({first!r} and {second!r}; case, "
             "spaces and underscores do not count); keep one")
+
+
+def unnamed_columns(names: Iterable[str]) -> str | None:
+    """Why a header with several columns without a name (a spreadsheet's stray empty columns:
+    "item,destination,date,,") cannot be read, or None. The reader renames the second one
+    "_duplicated_0", which was then refused as one of exportcheck's working columns, as if the
+    file were an earlier run's output."""
+    blank = [str(i) for i, name in enumerate(names, 1) if not name.strip()]
+    if len(blank) < 2:
+        return None
+    return (f"columns {', '.join(blank[:-1])} and {blank[-1]} of the header have no name (two "
+            "unnamed columns cannot be told apart): name them, or delete them if they are "
+            "empty")
 
 
 def canonical_names(columns: Iterable[str], *, dated: bool = True) -> dict[str, str]:
@@ -265,6 +278,11 @@ def sniff_csv(path: Path) -> None:
         raise InvalidInput(f"cannot read {path}: the file is UTF-16 (or another encoding with "
                            f"zero bytes), not UTF-8: {_SAVE_UTF8}")
     header = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
+    if _bare_carriage_return(header.rstrip(b"\r")):
+        raise InvalidInput(f"cannot read {path}: its lines end in a carriage return alone "
+                           "(old Mac line ends), so the whole file reads as its header and "
+                           "no line would be read: save it with Windows (CRLF) or Unix (LF) "
+                           "line ends")
     text = header.decode("utf-8", errors="replace").strip()
     if "," not in text:
         for sep, name in ((";", "';'"), ("\t", "tab")):
@@ -272,6 +290,19 @@ def sniff_csv(path: Path) -> None:
                 raise InvalidInput(f"cannot read {path}: the file looks {name}-separated "
                                    f"(header {text[:60]!r}): save it with commas between the "
                                    "columns")
+
+
+def _bare_carriage_return(line: bytes) -> bool:
+    """Whether ``line`` holds a carriage return outside double quotes: a file whose lines end
+    in CR alone (classic Mac OS, some ERP exports) is one line to the reader, its rows read as
+    extra header columns and none as an order line - an empty result without an error."""
+    quoted = False
+    for byte in line:
+        if byte == 0x22:  # '"'
+            quoted = not quoted
+        elif byte == 0x0D and not quoted:  # '\r'
+            return True
+    return False
 
 
 def read_error(path: Path, exc: Exception, *, csv_file: bool = True) -> str:
@@ -414,12 +445,6 @@ def with_line_numbers(df: pl.DataFrame, first_line: int = 1) -> pl.DataFrame:
 
 def write_results(df: pl.DataFrame, path: str | Path) -> None:
     """Parquet as is; CSV with text cells that a spreadsheet would run as a formula
-    neutralised (:func:`exportcheck.csvsafe.safe_frame`)."""
-    p = check_output(path)
-    try:
-        if p.suffix.lower() == ".parquet":
-            df.write_parquet(p)
-        else:
-            safe_frame(df).write_csv(p)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {p}: {exc.strerror or exc}") from None
+    neutralised (:func:`exportcheck.csvsafe.safe_frame`); whole or not at all, so a failed
+    write leaves an earlier output as it was (:func:`exportcheck.outfile.write_table`)."""
+    write_table(df, check_output(path))

@@ -38,6 +38,8 @@ def window(client: Client) -> int:
 class ScreenRun:
     rows: int = 0
     hits: int = 0
+    #: rows not screened for an error of their own (column ``error``)
+    errors: int = 0
     lists_version: str = ""
 
 
@@ -89,6 +91,7 @@ def screen_file(
     def counted() -> Iterator[pl.DataFrame]:
         for part in parts:
             run.hits += int((part["hit_count"] > 0).sum())
+            run.errors += int((part["error"].fill_null("") != "").sum())
             yield part
 
     run.rows = write_ordered(counted(), out)

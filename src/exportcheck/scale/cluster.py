@@ -72,7 +72,11 @@ def connect(target: str, *, n_workers: int | None = None) -> Iterator[Client]:
         n_workers=n_workers or os.cpu_count() or 1,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # no dashboard, and its HTTP server on a free local port: with None it takes 8787,
+        # and a second run on the machine (two nightly batches) printed Dask's "Port 8787 is
+        # already in use. Perhaps you already have a cluster running?" warning
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)

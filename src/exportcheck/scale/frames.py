@@ -200,6 +200,19 @@ def empty(path: Path, kind: str) -> pl.DataFrame:
         raise InvalidInput(_read_error(path, exc, kind)) from None
 
 
+def has_rows(path: Path, kind: str) -> bool:
+    """Whether the input holds a row (read on the client: a Parquet file's metadata, a CSV
+    file's first row), so that an empty file is refused before a task fails on a worker."""
+    try:
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows > 0
+        return pl.read_csv(path, infer_schema_length=0, n_rows=1).height > 0
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise InvalidInput(_read_error(path, exc, kind)) from None
+
+
 def _read_error(path: Path, exc: Exception, kind: str) -> str:
     """The single-process reader's message: the whole file is read again to the first line
     it cannot take, so the line named is the file's, not the partition's."""

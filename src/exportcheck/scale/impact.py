@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from exportcheck.errors import InvalidInput
 from exportcheck.scale import frames, workers
 from exportcheck.scale.batch import window
 from exportcheck.scale.output import ordered, pack, unpack, write_ordered
@@ -188,6 +189,10 @@ def impact_file(
     raw_head, money_notes = _currency(head.drop(dropped), rates, present)
     notes += money_notes
     _normalise(raw_head, dated=False)
+    if not frames.has_rows(orders, kind):
+        # as one process says it; raised on a worker, it was also logged there as a failed
+        # task, traceback and all, on the user's terminal
+        raise InvalidInput("the order file has no lines")
     lists = from_lists is not None
     parties = None
     if lists:

@@ -8,10 +8,7 @@ of the input.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -21,6 +18,7 @@ import polars as pl
 
 from exportcheck.csvsafe import safe_frame
 from exportcheck.errors import InvalidInput
+from exportcheck.outfile import staged
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -137,31 +135,14 @@ class TableWriter:
             self._file = None
 
 
-def _umask() -> int:
-    """The process's file-creation mask (read by setting it, so set back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_ordered(parts: Iterable[pl.DataFrame], out: Path) -> int:
     """Write ``parts`` to ``out`` through a temporary file beside it, replaced into place at the
     end: a failed run never leaves half an output. Returns the number of rows."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    writer = TableWriter(Path(tmp))
-    try:
-        # mkstemp makes it owner-only; the output gets the mode a plain write would give it
-        os.chmod(tmp, 0o666 & ~_umask())
-        for part in parts:
-            writer.write(part)
-        writer.close()
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
+    with staged(out) as tmp:
+        writer = TableWriter(tmp)
+        try:
+            for part in parts:
+                writer.write(part)
+        finally:
             writer.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
     return writer.rows

@@ -168,10 +168,7 @@ def screen_file(in_path: str | Path, out_path: str | Path, name_column: str, **k
     """Screen ``in_path`` (CSV/Parquet) to ``out_path`` (CSV/Parquet by extension)."""
     in_path, out_path = Path(in_path), Path(out_path)
     result = screen_table(read_table(in_path), name_column, **kwargs)
-    if out_path.suffix.lower() in (".parquet", ".pq"):
-        result.write_parquet(out_path)
-    else:
-        from exportcheck.csvsafe import safe_frame  # names from outside: no formulas
+    from exportcheck.outfile import write_table  # CSV: names from outside, no formulas
 
-        safe_frame(result).write_csv(out_path)
+    write_table(result, out_path)
     return int((result["hit_count"] > 0).sum())

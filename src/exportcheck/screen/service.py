@@ -230,7 +230,7 @@ class Screener:
         dob_s = parse_dob(dob)
         if kind is not None and kind not in KINDS:
             raise InvalidInput(f"kind {kind!r} is not one of {', '.join(KINDS)}")
-        wanted = _check_lists(lists)
+        wanted = check_lists(lists)
         thr = default_threshold() if threshold is None else float(threshold)
         if not 0 <= thr <= 100:
             raise InvalidInput(f"threshold {thr} outside 0-100")
@@ -363,7 +363,8 @@ class Screener:
             best[sdn] = (score, m, (qf, iname, f"{note}; {link}" if note else link))
 
 
-def _check_lists(lists: Iterable[str] | None) -> set[str] | None:
+def check_lists(lists: Iterable[str] | None) -> set[str] | None:
+    """The list codes asked for (None: every list); an unknown code is refused."""
     if lists is None:
         return None
     wanted = {str(x).strip().upper() for x in lists if str(x).strip()}
@@ -425,7 +426,7 @@ def default_screener() -> Screener:
                 _check_now(st)
             elif st.refresher is None or not st.refresher.is_alive():
                 start = st.refresher = threading.Thread(
-                    target=_refresh_quietly, name="exportcheck-screener-reload", daemon=True)
+                    target=refresh_quietly, name="exportcheck-screener-reload", daemon=True)
         screener = st.screener
     if start is not None:
         start.start()
@@ -520,7 +521,7 @@ def _read_dispositions() -> list[Disposition]:
         return store._dispositions(session)
 
 
-def _refresh_quietly() -> None:
+def refresh_quietly() -> None:
     """The background thread: a failed rebuild keeps the current screener answering and is
     retried after :data:`RETRY_SECONDS`."""
     try:

@@ -6,6 +6,8 @@ SQLite in the data folder); ``exportcheck serve`` runs it with uvicorn.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,6 +36,21 @@ licences and ships; **admin** also manages users, tokens and lists. Errors are R
 """
 
 
+async def _follow_the_database() -> None:
+    """Bring this worker's screener up to date with the database every recheck interval
+    (``EXPORTCHECK_SCREENING_RECHECK_SECONDS``), whether or not requests come: checked only
+    when a request screened, a worker idle since lists were loaded by the CLI or another
+    worker answered its first screens and determinations from the lists it had before."""
+    from exportcheck.screen import service
+    from exportcheck.settings import screening_recheck_seconds
+
+    while True:
+        await run_in_threadpool(service.refresh_quietly)
+        failed = service.screener_status()["last_error"] is not None
+        await asyncio.sleep(service.RETRY_SECONDS if failed else
+                            max(screening_recheck_seconds(service.RECHECK_SECONDS), 0.1))
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     from exportcheck.screen.service import background_reload
@@ -41,6 +58,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # several workers (processes) share one database: a list activated through any of them,
     # or the CLI, is indexed by a background thread while the current index keeps answering
     background_reload(True)
+    following: asyncio.Task[None] | None = None
     try:
         if app.state.warm:
             from exportcheck.api import default_screener
@@ -52,10 +70,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             # the Chinese readers (pinyin, Cantonese, OpenCC) load on the first Han name:
             # ~2 s that would otherwise stall the first requests of each worker
             await run_in_threadpool(screener.screen, "陳大文")
+        following = asyncio.create_task(_follow_the_database())
         yield
     finally:
         from exportcheck.ledger.sealing import close_sealers
 
+        if following is not None:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
         await run_in_threadpool(background_reload, False)
         close_sealers()  # a worker that was the ledger's sealer hands over at once
 

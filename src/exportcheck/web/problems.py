@@ -41,6 +41,14 @@ TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "No
           422: "Invalid request", 429: "Too many attempts", 500: "Internal error"}
 
 
+class FieldProblem(BaseModel):
+    """One thing wrong in a request, named by where it is."""
+
+    field: str = Field(description="where: 'body.lines.0.date', 'query.limit', or 'body' for "
+                                   "the body as a whole")
+    message: str = Field(description="what is wrong there")
+
+
 class Problem(BaseModel):
     """RFC 9457 problem details; ``errors`` lists field-level problems of a request body."""
 
@@ -51,7 +59,10 @@ class Problem(BaseModel):
     instance: str | None = None
     code: str | None = None
     rule: str | None = Field(default=None, description="Rule that refused a ledger operation")
-    errors: list[dict[str, Any]] | None = None
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="each field at fault: every one when the request does not "
+                                  "validate (422); the one a refusal (400) is about, when it "
+                                  "is about one")
 
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -81,8 +92,9 @@ def openapi(app: FastAPI) -> dict[str, Any]:
 
     spec = get_openapi(title=app.title, version=app.version, description=app.description,
                        routes=app.routes)
-    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = \
-        Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schemas["Problem"].pop("$defs", {}))  # FieldProblem, where refs look
     error = {"description": TITLES[500], "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}}}
     for item in spec.get("paths", {}).values():
         for operation in item.values():
@@ -93,6 +105,35 @@ def openapi(app: FastAPI) -> dict[str, Any]:
                     response["content"] = {MEDIA_TYPE: {"schema": PROBLEM_REF}}
     app.openapi_schema = spec
     return spec
+
+
+#: the order-line facts a request nests under ``facts``
+_FACTS = frozenset({"headquarters", "nac_notified", "conditions_met"})
+#: domain messages the web forms do not place under a box, but a request names a field for
+_API_ONLY = (("end use ", "end_use"), ("unknown list code", "lists"))
+
+
+def request_field(exc: errors.ExportCheckError, prefix: str = "body") -> str | None:
+    """The request field a domain error is about (``body.item``, ``body.queries.3.country``),
+    when its class or words name one, else None."""
+    from exportcheck.web.ui.field_errors import FORM, field_of
+
+    text = str(exc)
+    field = field_of(exc)
+    if field == FORM:
+        field = next((f for start, f in _API_ONLY if text.startswith(start)), FORM)
+    if field == FORM:
+        return None
+    return f"{prefix}.facts.{field}" if field in _FACTS else f"{prefix}.{field}"
+
+
+def at_field(exc: errors.ExportCheckError, prefix: str = "body") -> errors.ExportCheckError:
+    """``exc`` marked with the request field it is about (:func:`request_field`), which
+    :func:`domain_response` answers in ``errors`` as a 422 names its fields: a client reads one
+    shape for every error about a field, whether pydantic or the engine refused it."""
+    # not ``exc.field``, which names a form's box ("licence_number") rather than a request path
+    exc.request_field = request_field(exc, prefix)  # type: ignore[attr-defined]
+    return exc
 
 
 def problem(status: int, detail: str, *, code: str | None = None, request: Request | None = None,
@@ -160,8 +201,11 @@ def domain_response(request: Request, exc: errors.ExportCheckError) -> Response:
     if isinstance(exc, errors.RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
     rule = getattr(exc, "rule", None)
+    field = getattr(exc, "request_field", None)  # set by at_field
     return problem(status, str(exc), code=exc.code, request=request, headers=headers,
-                   rule=rule if isinstance(rule, str) else None)
+                   rule=rule if isinstance(rule, str) else None,
+                   errors=[FieldProblem(field=field, message=str(exc))]
+                   if isinstance(field, str) else None)
 
 
 def _bad_path(exc: RequestValidationError) -> bool:
@@ -192,6 +236,19 @@ def _body_not_an_object(request: Request) -> str:
         return ("the body was not read as JSON: send it with 'Content-Type: "
                 f"application/json' (this request sent {sent or 'no Content-Type'})")
     return "the body must be a JSON object ({...}) with the fields of this request"
+
+
+def _not_utf8(request: Request, err: UnicodeDecodeError) -> Response:
+    """A JSON body that is not UTF-8 (an ERP sending Latin-1 or Windows-1252): FastAPI said
+    only "There was an error parsing the body", a 400 without a code or field, where invalid
+    JSON is a 422 naming the body and the place. JSON between systems is UTF-8 (RFC 8259,
+    section 8.1)."""
+    bad = err.object[err.start:err.start + 1] if isinstance(err.object, bytes) else b""
+    byte = f"byte 0x{bad.hex()} " if bad else ""
+    message = (f"not UTF-8 text ({byte}at byte {err.start}; Latin-1 or Windows-1252?): send "
+               "the JSON encoded as UTF-8")
+    return problem(422, f"the request is not valid: body: {message}", code="invalid_request",
+                   request=request, errors=[{"field": "body", "message": message}])
 
 
 def install(app: FastAPI) -> None:
@@ -227,6 +284,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__cause__, UnicodeDecodeError) and not wants_html(request):
+            return _not_utf8(request, exc.__cause__)
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such resource: {request.method} {request.url.path} (see /docs)"

@@ -78,6 +78,13 @@ def _not_a_bool(v: Any) -> Any:
 
 #: a number given as a JSON number or numeric text, never as true/false
 Number = Annotated[float, BeforeValidator(_not_a_bool)]
+# The bounds of an optional number go on the float itself, before the check above: put on the
+# ``X | None`` around it, pydantic wrote them into the spec as "ge"/"le", which are no JSON
+# Schema words, so clients and validators built from /openapi.json saw no bounds at all.
+#: an amount of an order line (USD or units): 0 to a trillion
+Amount = Annotated[float, Field(ge=0, le=1e12), BeforeValidator(_not_a_bool)]
+#: a screening threshold, 0-100
+Threshold = Annotated[float, Field(ge=0, le=100), BeforeValidator(_not_a_bool)]
 
 
 class _In(BaseModel):
@@ -95,8 +102,8 @@ class OrderLine(_In):
     destination: str = Field(min_length=2, max_length=8, examples=["HK"],
                              description="ISO 3166 code (HK, CN, DE, UA-43)")
     date: IsoDate = Field(examples=["2021-01-15"], description="date of export, YYYY-MM-DD")
-    value: Number | None = Field(None, ge=0, le=1e12, description="line value in USD")
-    quantity: Number | None = Field(None, ge=0, le=1e12)
+    value: Amount | None = Field(None, description="line value in USD")
+    quantity: Amount | None = None
     end_user: str | None = Field(None, max_length=256, description="end-user name (screened)")
     end_user_type: EndUserType = EndUserType.CIVIL
     end_use: str | None = Field(None, max_length=1000, examples=["military"])
@@ -193,7 +200,7 @@ class ScreenQuery(_In):
 
 
 class ScreenRequest(ScreenQuery):
-    threshold: Number | None = Field(None, ge=0, le=100)
+    threshold: Threshold | None = None
     lists: list[str] | None = Field(None, max_length=32, examples=[["SDN", "EL"]])
     limit: int = Field(20, ge=1, le=100)
 
@@ -213,7 +220,7 @@ class ScreenResponse(BaseModel):
 
 class ScreenBatchRequest(_In):
     queries: list[ScreenQuery] = Field(min_length=1, max_length=1000)
-    threshold: Number | None = Field(None, ge=0, le=100)
+    threshold: Threshold | None = None
     lists: list[str] | None = Field(None, max_length=32)
     limit: int = Field(10, ge=1, le=100)
 

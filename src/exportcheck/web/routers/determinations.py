@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from exportcheck.api import default_screener, determine, record_determination
 from exportcheck.determine.batch_io import FACT_COLUMNS, fact_cells
 from exportcheck.determine.cleared import ClearedHits, party_roles
+from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination
 from exportcheck.web.deps import Officer
-from exportcheck.web.problems import BODY_RESPONSES
+from exportcheck.web.problems import BODY_RESPONSES, at_field
 from exportcheck.web.schemas import (
     BatchAnswer,
     DeterminationBatchRequest,
@@ -62,7 +63,10 @@ def determine_line(req: DeterminationRequest, user: Officer) -> Determination:
     """The same answer as ``exportcheck check --json``: outcome, agency, reasons, licence
     exceptions, review policy and the full trace of rules with their citations. With
     ``record``, the determination is written to the audit trail under your name."""
-    return decide(req, actor=user.actor)
+    try:
+        return decide(req, actor=user.actor)
+    except ExportCheckError as exc:
+        raise at_field(exc) from None
 
 
 @router.post("/batch", response_model=DeterminationBatchResponse,

@@ -14,7 +14,13 @@ from exportcheck.errors import Conflict, InvalidInput
 from exportcheck.models import ScreeningHit
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
-from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
+from exportcheck.web.problems import (
+    AUTH_RESPONSES,
+    BODY_RESPONSES,
+    at_field,
+    problem_responses,
+    request_field,
+)
 from exportcheck.web.schemas import (
     LISTS_VERSION_HEADER,
     DispositionIn,
@@ -71,8 +77,12 @@ async def screen(req: ScreenRequest, user: Officer, response: Response) -> Scree
     # in the event loop on purpose: a screen is ~1 ms of CPU, a thread hop costs as much
     s = default_screener()
     thr = threshold_of(req.threshold)
-    hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob, kind=req.kind,
-                                 lists=req.lists, threshold=thr, limit=req.limit)
+    try:
+        hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
+                                     kind=req.kind, lists=req.lists, threshold=thr,
+                                     limit=req.limit)
+    except InvalidInput as exc:
+        raise at_field(exc) from None
     response.headers[LISTS_VERSION_HEADER] = s.version
     return ScreenResponse(hits=hits, suppressed=cleared, lists_version=s.version,
                           threshold=thr)
@@ -88,8 +98,14 @@ async def screen_batch(req: ScreenBatchRequest, user: Officer,
 
 
 def _screen_batch(req: ScreenBatchRequest) -> ScreenBatchResponse:
+    from exportcheck.screen.service import check_lists
+
     s = default_screener()
     thr = threshold_of(req.threshold)
+    try:  # the request's lists, not its first name's: checked once, named as they are
+        check_lists(req.lists)
+    except InvalidInput as exc:
+        raise at_field(exc) from None
     results = []
     for i, q in enumerate(req.queries):
         try:
@@ -98,7 +114,10 @@ def _screen_batch(req: ScreenBatchRequest) -> ScreenBatchResponse:
         except InvalidInput as exc:
             # which of up to 1,000 names is wrong: the ERP has to find the row to fix it
             ref = f" (id {q.id!r})" if q.id is not None else ""
-            raise InvalidInput(f"queries.{i}{ref}: {exc}") from None
+            named = InvalidInput(f"queries.{i}{ref}: {exc}")
+            named.request_field = request_field(  # type: ignore[attr-defined]
+                exc, f"body.queries.{i}")
+            raise named from None
         results.append(ScreenResult(id=q.id, name=q.name, hits=hits, suppressed=cleared))
     return ScreenBatchResponse(results=results, lists_version=s.version, threshold=thr)
 
