@@ -316,3 +316,35 @@ def test_a_line_with_a_unit_price_is_worth_quantity_times_price() -> None:
     assert out["error"].to_list()[3:] == [
         "unit_price needs a quantity: the value is quantity x unit_price",
         "unit_price abc is not a number"]
+
+
+def test_a_timestamp_date_column_gives_the_day_it_falls_on(tmp_path) -> None:
+    """pandas writes dates to Parquet as timestamps: each line was an "invalid date"."""
+    from datetime import datetime
+
+    path = tmp_path / "orders.parquet"
+    pl.DataFrame({"item": ["3A001.a.2"] * 2, "destination": ["HK"] * 2,
+                  "date": [datetime(2020, 6, 29), datetime(2021, 1, 15, 13, 5)]}
+                 ).write_parquet(path)
+    out = determine_frame(pl.read_parquet(path))
+    assert out["error"].to_list() == [None, None]
+    assert out["date"].to_list() == ["2020-06-29", "2021-01-15"]
+    assert out["outcome"].to_list() == [determine("3A001.a.2", "HK", d).outcome.value
+                                        for d in (date(2020, 6, 29), date(2021, 1, 15))]
+
+
+def test_a_blank_line_is_said_to_be_blank(tmp_path) -> None:
+    """A spreadsheet's empty rows and blank lines at the end of a file: named as such, not as
+    a line whose item is missing."""
+    from exportcheck.determine.batch import BLANK_LINE
+    from exportcheck.determine.batch_io import read_lines
+
+    path = tmp_path / "orders.csv"
+    path.write_text("item,destination,date\n3A991,HK,2021-01-15\n\n,,\n3A991,CN,2021-01-15\n"
+                    ",HK,2021-01-15\n\n")
+    out = determine_frame(read_lines(path))
+    assert out["error"].to_list() == [None, BLANK_LINE, BLANK_LINE, None,
+                                      determine_frame(pl.DataFrame({
+                                          "item": [""], "destination": ["HK"],
+                                          "date": ["2021-01-15"]}))["error"][0], BLANK_LINE]
+    assert out["error"][4].startswith("item classification is empty")

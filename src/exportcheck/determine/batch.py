@@ -99,7 +99,7 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
     return df.with_columns(
         pl.col("item").cast(pl.Utf8).str.strip_chars(),
         pl.col("destination").cast(pl.Utf8).str.strip_chars().str.to_uppercase(),
-        *([pl.col("date").cast(pl.Utf8).str.strip_chars()] if dated else []),
+        *([_date_text(df)] if dated else []),
         value.alias("value"),
         # a value or quantity that is given but unusable is a row error, never a silent "none"
         # (the scalar path refuses the same inputs)
@@ -167,6 +167,16 @@ def _check_text(df: pl.DataFrame, columns: Iterable[str]) -> None:
             raise InvalidInput(f"column {col!r} must hold text, not {dtype}")
 
 
+def _date_text(df: pl.DataFrame) -> pl.Expr:
+    """The date column as ``YYYY-MM-DD`` text. A timestamp column (pandas writes dates to
+    Parquet as timestamps by default) gives the day it falls on: read as text it was
+    "2020-07-15 00:00:00.000000", every line's error."""
+    col = pl.col("date")
+    if isinstance(df.schema["date"], pl.Datetime):
+        col = col.dt.date()
+    return col.cast(pl.Utf8).str.strip_chars()
+
+
 def _number(df: pl.DataFrame, col: str) -> tuple[pl.Expr, pl.Expr]:
     """``col`` as Float64, and "<col> X is not a number" where text was given that is not one
     (numbers stored as text are read; a numeric column is taken as it is, at no cost)."""
@@ -207,13 +217,25 @@ EMPTY = {"item": EMPTY_ITEM, "destination": EMPTY_DESTINATION,
          "date": "date is empty: give the day of export as YYYY-MM-DD"}
 
 
+#: a line none of whose order-line fields is given: a spreadsheet's empty row or a blank line
+#: at the end of the file, told apart from a line that only lacks its item
+BLANK_LINE = ("the line gives no item, destination, date, value or party (a blank line?): "
+              "fill it in or delete it")
+#: the fields a blank line lacks, besides the required ones
+_OPTIONAL = ("value", "quantity", "end_user", "consignee", "end_use")
+
+
 def missing_error(columns: list[str]) -> pl.Expr:
-    """The error for the first of ``columns`` that is null or empty (:data:`EMPTY`)."""
+    """The error for the first of ``columns`` that is null or empty (:data:`EMPTY`), or
+    :data:`BLANK_LINE` when every field is."""
+    def empty(c: str) -> pl.Expr:
+        return pl.col(c).cast(pl.Utf8).str.strip_chars().fill_null("") == ""
+
     return pl.coalesce(
-        [
-            pl.when(pl.col(c).is_null() | (pl.col(c) == "")).then(pl.lit(EMPTY[c]))
-            for c in columns
-        ]
+        pl.when(pl.all_horizontal([empty(c) for c in (*columns, *_OPTIONAL)]))
+        .then(pl.lit(BLANK_LINE)),
+        *(pl.when(pl.col(c).is_null() | (pl.col(c) == "")).then(pl.lit(EMPTY[c]))
+          for c in columns),
     )
 
 
