@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import logging
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import polars as pl
@@ -91,23 +92,37 @@ def impact(request: Request, user: Viewer) -> Response:
 
 
 def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
-    from exportcheck.determine.batch_io import duplicate_message, duplicated_column
+    """The uploaded order file, read and checked as ``exportcheck impact`` reads a file (UTF-16,
+    ';'-separated, CR-only line ends, a line shorter than the header, a column named twice or
+    several unnamed are refused), its messages naming the file as the officer chose it."""
+    from exportcheck.determine.batch_io import (
+        duplicate_message,
+        duplicated_column,
+        read_lines,
+        unnamed_columns,
+    )
 
     if upload is None or not upload.filename:
         raise InvalidInput("choose an order file, or the bundled portfolio")
-    data = upload.file.read()
     name = upload.filename
-    try:
-        if name.lower().endswith(".parquet"):
-            return pl.read_parquet(io.BytesIO(data)), f"upload: {name}"
-        if name.lower().endswith(".csv"):
-            text = io.StringIO(data[:65536].decode("utf-8-sig", errors="replace"))
-            if dup := duplicated_column(next(csv.reader(text), [])):
-                raise InvalidInput(f"{name}: {duplicate_message(dup)}")
-            return pl.read_csv(io.BytesIO(data), infer_schema_length=0), f"upload: {name}"
-    except pl.exceptions.PolarsError as exc:
-        raise InvalidInput(f"cannot read {name}: {exc}") from None
-    raise InvalidInput(f"{name}: use a .csv or .parquet order file")
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise InvalidInput(f"{name}: use a .csv or .parquet order file")
+    with tempfile.TemporaryDirectory(prefix="exportcheck-upload-") as folder:
+        path = Path(folder) / f"orders{suffix}"
+        path.write_bytes(upload.file.read())
+        try:
+            if suffix == ".csv":
+                with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+                    header = next(csv.reader(fh), [])
+                if dup := duplicated_column(header):
+                    raise InvalidInput(f"{path}: {duplicate_message(dup)}")
+                if unnamed := unnamed_columns(header):
+                    raise InvalidInput(f"{path}: {unnamed}")
+            frame = read_lines(path)
+        except InvalidInput as exc:
+            raise InvalidInput(str(exc).replace(str(path), name), field="orders") from None
+    return frame, f"upload: {name}"
 
 
 def _dates(fields: dict[str, str]) -> tuple[dt.date, dt.date] | dict[str, str]:
