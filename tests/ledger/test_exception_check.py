@@ -245,6 +245,40 @@ def test_an_itar_exemption_bound_to_a_country_serves_that_country_only(
         assert (f"{to} is a destination it serves" in note) == (section != "126.4")
 
 
+@pytest.mark.parametrize(("section", "to", "on", "paragraphs"), [
+    ("126.4", "IQ", "2024-06-01", "126.4(a)(1), (a)(3), (b)(1)"),  # a 126.1(d)(2) country
+    ("126.6", "CN", "2025-01-01", "126.6"),
+    ("126.6", "HK", "2020-07-01", "126.6"),  # China's entry from 30 June 2020
+    ("126.4", "RU", "2022-01-01", "126.4(a)(2), (b)(2)"),  # government space cooperation
+])
+def test_the_exemptions_126_1_a_names_serve_a_proscribed_destination(
+        section: str, to: str, on: str, paragraphs: str) -> None:
+    """22 CFR 126.1(a): the exemptions do not apply to a proscribed destination "except that
+    the following exemptions may be utilized": 126.6, and transfers by or for the U.S.
+    Government under 126.4(a)(1), (a)(3) or (b)(1) ((a)(2) or (b)(2) for Russia's government
+    space cooperation). 77 FR 76864 (31 Dec 2012) opened 126.4 and 126.6 to them."""
+    spec = parse(ShipmentIn, _spec("k", section, "USML:XI(a)(3)", to, on))
+    checked = check_exception(spec)
+    assert checked.refusals == []
+    note = checked.lines[0]["note"]
+    assert checked.lines[0]["outcome"] == "LICENSE_REQUIRED"
+    assert "22 CFR 126.1(a)" in note and paragraphs in note and "other conditions" in note
+
+
+@pytest.mark.parametrize(("section", "to", "on"), [
+    ("126.4", "RU", "2021-03-17"),  # not yet a 126.1 destination: nothing to except
+    ("126.5", "CN", "2025-01-01"),  # Canada only, and 126.1(a) does not name it
+])
+def test_other_exemptions_stay_refused_at_a_proscribed_destination(
+        section: str, to: str, on: str) -> None:
+    checked = check_exception(parse(ShipmentIn, _spec("k", section, "USML:XI(a)(3)", to, on)))
+    if to == "RU":
+        assert checked.refusals == [] and "126.1(a)" not in checked.lines[0]["note"]
+        return
+    (message, rule), = checked.refusals
+    assert rule == "exemption_not_available" and "ITAR exemptions are not available" in message
+
+
 def test_an_itar_exemption_before_it_came_into_force_is_refused(tmp_path: Path) -> None:
     """The dates are the rule base's: a layered itar.yaml moving the UK Treaty's start to
     2024-07-01 refuses 126.17 on 2024-06-01, naming the start and its source."""

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from exportcheck.determine.context import Context, Requirement
 from exportcheck.models import Agency
+
+if TYPE_CHECKING:
+    from exportcheck.rules.ruleset import Snapshot
+    from exportcheck.rules.schema import ProscribedExemption
 
 
 def itar(ctx: Context) -> None:
@@ -51,5 +57,18 @@ def review(ctx: Context) -> None:
         f"22 CFR {row.paragraph}: {dest}",
         row,
         True,
-        f"{row.review_policy}; ITAR exemptions are not available (126.1(a))",
+        f"{row.review_policy}; ITAR exemptions are not available (126.1(a)){_kept(ctx, dest)}",
     )
+
+
+def _kept(ctx: Context, dest: str) -> str:
+    """The exemptions 126.1(a) still lets a proscribed destination use, each with its
+    paragraph: "not available" alone would refuse a U.S. Government or FMS transfer too."""
+    kept = [f"{x.paragraphs} ({x.text}; {x.citation})"
+            for x in proscribed_exemptions(ctx.snapshot, dest)]
+    return f", except {'; '.join(kept)}" if kept else ""
+
+
+def proscribed_exemptions(snap: Snapshot, dest: str) -> list[ProscribedExemption]:
+    """The rows of 22 CFR 126.1(a) in force that serve ``dest`` (as the ITAR sees it)."""
+    return [x for x in snap.proscribed_exemptions if not x.destinations or dest in x.destinations]

@@ -35,8 +35,10 @@ June 2020) - and where the exemption serves other destinations only, or was not 
 (126.5 Canada, 126.16 Australia from 16 May 2013, 126.17 the United Kingdom from 13 April 2012:
 ``itar_exemptions`` in ``rules/data/itar.yaml``). The engine answers a 126.1 destination
 LICENSE_REQUIRED with a policy of denial and a fired 126.1 step saying "ITAR exemptions are
-not available (126.1(a))": that step decides. Otherwise the exemption is accepted and the
-record says which conditions the rule base does not check.
+not available (126.1(a))": that step decides, but for the exemptions 126.1(a) itself leaves
+usable there (126.6, and 126.4 for transfers by or for the U.S. Government:
+``proscribed_exemptions``). Otherwise the exemption is accepted and the record says which
+conditions the rule base does not check.
 
 A line the rule base cannot determine (an ECCN it does not know, a date before it starts) is
 refused as unchecked. An officer holding an authority the rule base does not know (an
@@ -198,6 +200,20 @@ def _exemption_elsewhere(spec: ShipmentIn, symbol: str, rules: RuleSet) -> str |
             f"only: {row.text}")
 
 
+def _kept_at_proscribed(spec: ShipmentIn, symbol: str, det: Determination,
+                        rules: RuleSet) -> str:
+    """Which paragraphs of ``symbol`` 22 CFR 126.1(a) leaves usable for the proscribed
+    destination on the ship date ("" if none): 126.6, and 126.4 for transfers by or for the
+    U.S. Government (``proscribed_exemptions`` in ``rules/data/itar.yaml``)."""
+    section = symbol.removeprefix("22 CFR ")
+    dest = det.evaluated_destination
+    rows = [r for r in rules.rows("proscribed_exemptions")
+            if r.section == section and r.in_force(spec.ship_date)
+            and (not r.destinations or dest in r.destinations)]
+    return "; ".join(f"{r.citation} leaves {r.paragraphs} usable there ({r.text})"
+                     for r in rows)
+
+
 def _judge(spec: ShipmentIn, symbol: str, label: str, det: Determination,
            summary: dict[str, Any], rules: RuleSet) -> tuple[str, str] | None:
     """Refusal ``(message, rule)`` of one determined line, or None (``summary`` completed)."""
@@ -226,6 +242,11 @@ def _judge_answer(spec: ShipmentIn, symbol: str, label: str, det: Determination,
     outcome = det.outcome
     if symbol not in EAR_EXCEPTIONS:  # an ITAR exemption
         bar = _itar_bar(det)
+        if bar is not None and (kept := _kept_at_proscribed(spec, symbol, det, rules)):
+            summary["note"] = (f"ITAR exemption: {det.evaluated_destination} is a 22 CFR 126.1 "
+                               f"destination on this date, but {kept}; the rule base does not "
+                               "check the exemption's other conditions")
+            return None
         if bar is not None:
             policy = f", {det.review_policy}" if det.review_policy else ""
             return (f"{where}: {outcome.value}{policy} ({bar.citation}: {bar.detail})",

@@ -83,6 +83,9 @@ def summarise(table: str, r: Any) -> str:
         case "itar_exemptions":
             where = ", ".join(r.destinations)
             return f"ITAR exemption 22 CFR {r.section} ({r.title}): {where} only"
+        case "proscribed_exemptions":
+            where = ", ".join(r.destinations) or "any 126.1 destination"
+            return f"ITAR exemption 22 CFR {r.paragraphs} usable for {where} ({r.text})"
         case "licence_exceptions":
             return f"License Exception {r.symbol}: {r.title}"
         case "ownership_rules":

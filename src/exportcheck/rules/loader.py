@@ -41,6 +41,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "usml": s.UsmlCategory,
     "proscribed": s.ItarDestination,
     "itar_exemptions": s.ItarExemption,
+    "proscribed_exemptions": s.ProscribedExemption,
     "review_policies": s.ReviewPolicy,
     "reach_notes": s.ReachNote,
     "ownership_rules": s.OwnershipRule,

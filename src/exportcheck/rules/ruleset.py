@@ -57,6 +57,8 @@ class Snapshot:
     itar_exemptions: dict[str, s.ItarExemption]
     #: by reason without the column digit ("RS" holds the RS, RS1 and RS2 rows), file order
     review_policies: dict[str, list[s.ReviewPolicy]]
+    #: the exemptions 22 CFR 126.1(a) leaves usable for a proscribed destination, in force
+    proscribed_exemptions: list[s.ProscribedExemption] = field(default_factory=list)
     #: ownership rules by id, each in its window on this date (in force or suspended)
     ownership_rules: dict[str, s.OwnershipRule] = field(default_factory=dict)
     #: every row of every licence exception, in force or not (when one was created or removed)
@@ -184,6 +186,7 @@ class RuleSet:
             usml={u.category: u for u in live("usml")},
             proscribed={p.code: p for p in live("proscribed")},
             itar_exemptions={x.section: x for x in live("itar_exemptions")},
+            proscribed_exemptions=live("proscribed_exemptions"),
             review_policies=dict(policies),
             ownership_rules={r.id: r for r in live("ownership_rules")},
             exception_history=_by_symbol(self.rows("licence_exceptions")),

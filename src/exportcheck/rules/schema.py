@@ -419,6 +419,17 @@ class ItarExemption(Cited):
     text: str
 
 
+class ProscribedExemption(Cited):
+    """An exemption 22 CFR 126.1(a) leaves usable for a proscribed destination (126.6; 126.4
+    for transfers by or for the U.S. Government): a shipment under it is not refused for the
+    destination's 126.1 listing. ``destinations``: only these (empty: any 126.1 destination)."""
+
+    section: str = Field(pattern=r"^1\d\d\.\d+$")
+    paragraphs: str  # "126.4(a)(1), (a)(3), (b)(1)": the parts of the section it leaves open
+    text: str
+    destinations: list[str] = []
+
+
 class LicenceExceptionDef(Cited):
     """A Part 740 licence exception, with the conditions the engine checks.
 
