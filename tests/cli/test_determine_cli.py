@@ -145,6 +145,35 @@ def test_rules_diff_lists_the_2020_changes_with_citations(
     assert code == 2 and "before --from" in err
 
 
+def test_rules_diff_names_the_notice_of_a_country_group_move(
+    cli: Callable[[list[str]], tuple[int, str, str]],
+) -> None:
+    """An auditor checks each change against the notice that made it: Ukraine's move into
+    Country Group B on 28 Dec 2020 cites 85 FR 84211 (the row's start_citation), not only
+    '15 CFR 740 Supp. 1'; the UAE's A:5 listing, applied from 21 Jun 2026 at the earliest,
+    is listed and said to be a bound; Cambodia's removal from D:5 cites FR Doc 2026-02262."""
+    args = ["rules", "diff", "--from", "2020-12-27", "--to", "2020-12-28", "--country", "UA"]
+    code, out, _ = cli(args)
+    assert code == 0 and "84211" in out
+    code, out, _ = cli([*args, "--json"])
+    into_b = next(c for c in json.loads(out) if c["row"]["summary"] == "UA in Country Group B")
+    assert "85 FR 84211" in into_b["row"]["start_citation"]
+    code, out, _ = cli(["rules", "diff", "--from", "2026-06-20", "--to", "2026-06-21",
+                        "--country", "AE", "--json"])
+    a5 = next(c for c in json.loads(out) if c["row"]["summary"] == "AE in Country Group A:5")
+    assert (a5["on"], a5["change"], a5["row"]["not_before"]) == ("2026-06-21", "added",
+                                                                 "2026-06-21")
+    code, out, _ = cli(["rules", "show", "AE", "--on", "2026-07-01"])
+    assert "not before" in out
+    # a dated row shows the notice that dates it: Russia's D:5 listing, 86 FR 14802
+    code, out, _ = cli(["rules", "show", "RU", "--on", "2021-03-18"])
+    assert code == 0 and "14802" in out
+    # a removal cites the notice that ended the row, not the one that had made it
+    code, out, _ = cli(["rules", "diff", "--from", "2026-02-02", "--to", "2026-02-03",
+                        "--country", "KH"])
+    assert code == 0 and "2026-02262" in out
+
+
 def test_batch_round_trip(tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
     src = tmp_path / "lines.csv"
     src.write_text(

@@ -54,6 +54,30 @@ def test_the_chart_caveat_says_removed_marks_are_unknown_too() -> None:
     assert "marks removed since then are not known" in marks
 
 
+def test_a_mark_removed_before_the_edition_is_not_said_to_be_in_it() -> None:
+    """89 FR 28594 removed NS1, MT1 and RS1 from the United Kingdom's row on 19 Apr 2024, and
+    86 FR 4929 Sudan's AT1 on 14 Jan 2021: the eCFR of 2026-07-23 prints none of them, so a
+    caveat saying they 'are as in the eCFR of 2026-07-23' sent an auditor to a text without
+    them. Those marks are the rows printed before their removal; the others are today's."""
+    d = determine("9A610.a", "GB", date(2024, 1, 1), value=100)
+    marks = next(c for c in d.caveats if "Country Chart marks for GB" in c)
+    assert f"CB1 as in the eCFR of {SOURCE_EDITION.isoformat()}" in marks
+    assert "MT1, NS1, RS1 as printed before their removal" in marks
+    assert "marks removed since then are not known" in marks
+    d = determine("5A992.c", "SD", date(2020, 6, 1))
+    marks = next(c for c in d.caveats if "Country Chart marks for SD" in c)
+    assert "AT1 as printed before its removal" in marks and "(AT1," not in marks
+
+
+def test_hong_kong_derived_marks_are_named_as_derived() -> None:
+    """Hong Kong's own row (until 22 Dec 2020) is in no eCFR edition read: its marks are
+    derived from the Part 742 column definitions, as the trace says, and the caveat says so."""
+    d = determine("3A001.a.2", "HK", date(2020, 6, 29), value=1000)
+    marks = next(c for c in d.caveats if "Country Chart marks for HK" in c)
+    assert "derived from their Part 742 column definitions" in marks
+    assert f"as in the eCFR of {SOURCE_EDITION.isoformat()}" not in marks
+
+
 def test_no_caveat_on_the_edition_and_one_after_it() -> None:
     """On the edition's day its text is in force; after it, rules published since are not in
     the rule base, and the answer says so (review L5: 2099 got no caveat)."""

@@ -154,6 +154,22 @@ def test_a_country_group_move_is_named_dated_and_credited() -> None:
                         (date(2020, 12, 28), "added", "UA in Country Group B")}
 
 
+def test_a_membership_applied_from_a_bound_is_named_as_such_and_credited() -> None:
+    """3A001.b.1 ($100,000, STA conditions confirmed) to the UAE, 20 → 21 Jun 2026: the UAE's
+    A:5 listing is applied from 21 Jun 2026 at the earliest (its rule is not established), so
+    STA (740.20(c)(1)) opens. The move into A:5 was missing from the cause and the timeline
+    (only the D:3/D:4 listings ending showed): a start known by its bound only was no event."""
+    r = impact(pl.DataFrame({"item": ["3A001.b.1"], "destination": ["AE"], "value": [100000.0],
+                             "conditions_met": ["STA"]}),
+               date(2026, 6, 20), date(2026, 6, 21))
+    row = r.lines.row(0, named=True)
+    assert (row["old_outcome"], row["new_outcome"]) == ("LICENSE_REQUIRED", "EXCEPTION_AVAILABLE")
+    assert ("now: AE in Country Group A:5 (15 CFR 740 Supp. 1; in force from 2026-06-21 at the "
+            "earliest, start not established)") in row["cause"]
+    credited = {(e.on, e.change, e.rule) for e in r.summary.events if e.lines}
+    assert (date(2026, 6, 21), "added", "AE in Country Group A:5") in credited
+
+
 def test_an_eccn_that_came_onto_the_ccl_between_the_dates_is_named_and_credited() -> None:
     """3A090.a ($150,000) to China, 20 → 22 Oct 2022: ECCN 3A090 came onto the CCL on 21 Oct
     2022 (87 FR 62186), so the old side is an error ("not on the Commerce Control List") and the

@@ -97,3 +97,54 @@ def test_history_notes_claim_no_missing_event() -> None:
         for m in yaml.safe_load(path.read_text(encoding="utf-8")).get("group_members", [])
     }
     assert {("VE", "B"), ("YE", "B"), ("UA", "D:1"), ("MM", "B"), ("NI", "B")} <= events
+
+
+def test_diff_lists_a_membership_whose_start_is_only_bounded(rs) -> None:
+    """The UAE's A:5 listing is applied from 21 Jun 2026 (a lower bound, start unknown): the
+    diff over that day names it beside the D:3/D:4 listings it replaces, and says its day is
+    a bound, so `rules diff` agrees with what a determination applies."""
+    from exportcheck.rules.describe import rule_changes
+
+    day = date(2026, 6, 21)
+    changes = rule_changes(rs, day - timedelta(days=1), day, "AE")
+    added = [c for c in changes if c.change == "added" and c.row.table == "group_members"]
+    assert [(c.on, c.row.summary) for c in added] == [(day, "AE in Country Group A:5")]
+    assert not added[0].row.start_date_known and added[0].row.not_before == day
+    # a start before the diff's window is no change inside it
+    assert not [c for c in rule_changes(rs, day, date(2026, 7, 1), "AE")
+                if c.row.summary == "AE in Country Group A:5"]
+
+
+def test_diff_names_the_federal_register_rule_of_a_move(rs) -> None:
+    """A dated membership cites the rule that made it (start_citation); the diff carries it, so
+    an auditor sees 85 FR 84211 beside Ukraine's move into Country Group B, not only the
+    table's own citation."""
+    from exportcheck.rules.describe import rule_changes
+
+    day = date(2020, 12, 28)
+    changes = rule_changes(rs, day - timedelta(days=1), day, "UA")
+    into_b = next(c for c in changes if c.row.summary == "UA in Country Group B")
+    assert into_b.change == "added" and "85 FR 84211" in (into_b.row.start_citation or "")
+
+
+#: ended rows whose ending rule is not established (the UAE's D listings end the day before its
+#: A:5 listing is applied, a bound: events/country_groups_2020_2026.yaml)
+_END_NOT_ESTABLISHED = {("AE", "D:3"), ("AE", "D:4")}
+
+
+@pytest.mark.parametrize("table", ["group_members", "chart_marks"])
+def test_every_ended_membership_and_mark_names_the_rule_that_ended_it(rs, table: str) -> None:
+    """A removal in `rules diff` cited the text that was in force, or even the rule that had
+    made the row (Cambodia's D:5: '86 FR 70015'), never the notice that ended it."""
+    missing = [(r.code, getattr(r, "group", None) or r.column) for r in rs.rows(table)
+               if r.effective_to and not r.end_citation]
+    assert set(missing) <= _END_NOT_ESTABLISHED, missing
+
+
+def test_diff_cites_the_notice_that_removed_cambodia_from_d5(rs) -> None:
+    from exportcheck.rules.describe import rule_changes
+
+    day = date(2026, 2, 3)
+    (out,) = [c for c in rule_changes(rs, day - timedelta(days=1), day, "KH")
+              if c.row.summary == "KH in Country Group D:5"]
+    assert out.change == "removed" and "2026-02262" in (out.row.end_citation or "")

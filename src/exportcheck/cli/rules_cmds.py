@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from exportcheck.cli.common import console, parse_date
+
+if TYPE_CHECKING:
+    from exportcheck.rules.describe import RuleChange
 
 rules_app = typer.Typer(help="Inspect the effective-dated rule base.", no_args_is_help=True)
 
@@ -37,10 +41,15 @@ def show(
         t.add_column(col)
     for r in res.rows:
         since = (
-            r.effective_from.isoformat() if r.start_date_known and r.effective_from else "unknown"
+            r.effective_from.isoformat() if r.start_date_known and r.effective_from
+            else f"unknown, not before {r.not_before.isoformat()}" if r.not_before
+            else "unknown"
         )
         until = r.effective_to.isoformat() if r.effective_to else ""
-        t.add_row(r.summary, r.citation, f"{since} – {until}")
+        cited = r.citation
+        if r.start_citation and r.start_date_known and r.start_citation not in cited:
+            cited += f"; from {r.start_citation}"
+        t.add_row(escape(r.summary), escape(cited), f"{since} – {until}")
     console.print(t)
 
 
@@ -73,8 +82,26 @@ def diff(
         t.add_column(col)
     for c in changes:
         style = "green" if c.change == "added" else "red"
-        t.add_row(c.on.isoformat(), f"[{style}]{c.change}[/]", c.row.summary, c.row.citation)
+        t.add_row(c.on.isoformat(), f"[{style}]{c.change}[/]", escape(c.row.summary),
+                  escape(_change_citation(c)))
     console.print(t if changes else "no rule changes in that period")
+
+
+def _change_citation(c: RuleChange) -> str:
+    """The row's citation and the rule that made the change (the Federal Register notice an
+    auditor checks it against): for a row coming into force the one that dates it, for one
+    going out the one that ended it; a day that only bounds a start not established is said
+    to be one."""
+    text = c.row.citation
+    if c.change != "added":
+        if c.row.end_citation and c.row.end_citation not in text:
+            text += f"; ended by {c.row.end_citation}"
+        return text
+    if c.row.start_citation and c.row.start_citation not in text:
+        text += f"; {c.row.start_citation}"
+    if not c.row.start_date_known:
+        text += "; start not established: applied from this day at the earliest"
+    return text
 
 
 @rules_app.command("derive")

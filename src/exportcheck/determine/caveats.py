@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from exportcheck.determine.context import Context
-from exportcheck.rules.schema import SOURCE_EDITION, Cited, HistoryGap
+from exportcheck.rules.schema import SOURCE_EDITION, ChartMark, Cited, HistoryGap
 
 #: the caveat of every determination for a day after :data:`SOURCE_EDITION`
 AFTER_EDITION = (f"the rule base holds the eCFR of {SOURCE_EDITION.isoformat()} and the rules "
@@ -123,13 +123,31 @@ def _destination_part(ctx: Context) -> tuple[str, ...]:
         out.append(f"Country Group memberships of {dest} ({names}) have no established start "
                    f"date: read from the eCFR of {edition}, or from earlier editions for "
                    "memberships since ended (15 CFR 740 Supp. 1)")
-    marks = _unknown(snap.chart.get(dest, {}).values())
+    marks = [m for m in snap.chart.get(dest, {}).values() if not m.start_date_known]
     if marks and ctx.item.kind == "eccn":
-        cols = ", ".join(sorted(m.column for m in marks))
-        out.append(f"Country Chart marks for {dest} ({cols}) are as in the eCFR of {edition}; "
-                   "their start dates are not established, and marks removed since then are "
-                   "not known either (15 CFR 738 Supp. 1)")
+        out.append(f"Country Chart marks for {dest}: {_marks_read(marks)}; their start dates "
+                   "are not established, and marks removed since then are not known either "
+                   "(15 CFR 738 Supp. 1)")
     return tuple(out)
+
+
+def _marks_read(marks: list[ChartMark]) -> str:
+    """Where each mark was read: today's eCFR, the editions before a removal (the UK's NS1
+    until 89 FR 28594: not in the eCFR of :data:`SOURCE_EDITION`), or derived from Part 742
+    (Hong Kong's own row until 22 Dec 2020, printed in no edition read)."""
+    derived = sorted(m.column for m in marks if m.basis == "derived")
+    removed = sorted(m.column for m in marks if m.basis != "derived" and m.effective_to)
+    current = sorted(m.column for m in marks if m.basis != "derived" and not m.effective_to)
+    parts = []
+    if current:
+        parts.append(f"{', '.join(current)} as in the eCFR of {SOURCE_EDITION.isoformat()}")
+    if removed:
+        its = "their" if len(removed) > 1 else "its"
+        parts.append(f"{', '.join(removed)} as printed before {its} removal")
+    if derived:
+        parts.append(f"{', '.join(derived)} derived from their Part 742 column definitions "
+                     "(no edition printing them was read)")
+    return "; ".join(parts)
 
 
 def _reaches(gap: HistoryGap, ctx: Context) -> bool:

@@ -297,12 +297,19 @@ def _item_moves(rs: RuleSet, item: str | None, d_old: date, d_new: date, *, came
         return []
     what, row = found[0] if came else found[-1]  # its first coming, or its last going
     if came:
-        text = f"now: {what} ({row.citation}; in force from {row.effective_from.isoformat()})"
+        text = f"now: {what} ({row.citation}; {_from(row)})"
         detail = row.start_citation
     else:
         text = f"no longer: {what} ({row.citation}; in force until {row.effective_to.isoformat()})"
         detail = row.note
     return [text + (f": {_short(detail)}" if detail else "")]
+
+
+def _from(row: Any) -> str:
+    """"in force from DAY", and when DAY only bounds a start not established (the UAE's A:5
+    listing), says so: the change may have come later."""
+    text = f"in force from {row.start.isoformat()}"
+    return text if row.start_date_known else f"{text} at the earliest, start not established"
 
 
 def _group_moves(rs: RuleSet, code: str, before: date, day: date) -> list[str]:
@@ -316,7 +323,7 @@ def _group_moves(rs: RuleSet, code: str, before: date, day: date) -> list[str]:
         if table != "group_members" or row.code != code:
             continue
         if kind == "added":
-            when, why = f"in force from {row.effective_from.isoformat()}", row.start_citation
+            when, why = _from(row), row.start_citation
             verb = "now"
         else:
             when, why, verb = f"in force until {row.effective_to.isoformat()}", None, "no longer"

@@ -134,7 +134,7 @@ def rule_events(lines: pl.DataFrame, rs: RuleSet, d_old: date, d_new: date) -> l
         named = named_destinations(row) if table != "ccl" else set()
         if named and not named & codes:
             continue
-        on = row.effective_from if kind == "added" else row.effective_to + timedelta(days=1)
+        on = row.start if kind == "added" else row.effective_to + timedelta(days=1)
         n, v = 0, 0.0
         for dest, cause, cnt, val in groups:
             if named and not named & seen_as.get(dest, {dest}):
@@ -190,7 +190,7 @@ def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
     cause = SEP.join(parts)
     if not row.citation or row.citation not in cause:
         return False
-    day = row.effective_from if kind == "added" else row.effective_to
+    day = row.start if kind == "added" else row.effective_to
     marker = f"in force {'from' if kind == 'added' else 'until'} {day.isoformat()}"
     for part in parts:
         # "now: RULE (CITATION; in force from DAY): DETAIL": the rule itself, dated by this

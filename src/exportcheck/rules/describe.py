@@ -19,6 +19,13 @@ class RuleRow(BaseModel):
     effective_from: date | None
     effective_to: date | None
     start_date_known: bool
+    #: the Federal Register rule (or other source) that dates the row, when it is not
+    #: ``citation``: what an auditor checks a change against (85 FR 84211 for Ukraine's B)
+    start_citation: str | None = None
+    #: lower bound of a start that is not established (applied from this day)
+    not_before: date | None = None
+    #: the rule that ended the row, when established (85 FR 84211 for Ukraine's D:1)
+    end_citation: str | None = None
 
 
 class DestinationRules(BaseModel):
@@ -102,6 +109,9 @@ def rule_row(table: str, r: Any) -> RuleRow:
         effective_from=r.effective_from,
         effective_to=r.effective_to,
         start_date_known=r.start_date_known,
+        start_citation=r.start_citation,
+        not_before=r.not_before,
+        end_citation=r.end_citation,
     )
 
 
@@ -208,6 +218,6 @@ def rule_changes(
         if codes and not mentions(table, r, codes):
             continue
         # the day the change takes effect: a rule ending on the 22nd is gone from the 23rd
-        when = r.effective_from if kind == "added" else r.effective_to + timedelta(days=1)
+        when = r.start if kind == "added" else r.effective_to + timedelta(days=1)
         out.append(RuleChange(change=kind, on=when, row=rule_row(table, r)))
     return out

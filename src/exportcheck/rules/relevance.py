@@ -74,7 +74,7 @@ def caveat_reach(table: str, row: Any, members: dict[str, frozenset[str]]
 #: fields of a row that reach the trace and the full determination's wording only, never a
 #: batch column: a new version differing only in them (and in its citation) changes no answer
 _WORDING = frozenset({"citation", "effective_from", "effective_to", "start_citation", "note",
-                      "not_before", "title", "conditions", "description"})
+                      "not_before", "title", "conditions", "description", "end_citation"})
 
 
 def identity(table: str, row: Any) -> str:

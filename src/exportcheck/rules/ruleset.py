@@ -460,13 +460,17 @@ class RuleSet:
     def changes_between(self, start: date, end: date) -> list[tuple[str, Any, str]]:
         """Rows that came into or went out of force after ``start`` up to ``end``.
 
-        Returns (table, row, 'added' | 'removed'), ordered by the date of the change.
+        Returns (table, row, 'added' | 'removed'), ordered by the date of the change. A row
+        whose start is only bounded (``unknown; not before DAY``) is added on its bound, the
+        day the engine starts applying it (the UAE's A:5 listing on 21 Jun 2026): otherwise
+        the diff would show the memberships it replaces ending and nothing beginning.
         """
         out: list[tuple[date, str, Any, str]] = []
         for table, rows in self.tables.items():
             for r in rows:
-                if r.effective_from and start < r.effective_from <= end:
-                    out.append((r.effective_from, table, r, "added"))
+                begins = r.effective_from or r.not_before
+                if begins and start < begins <= end:
+                    out.append((begins, table, r, "added"))
                 if r.effective_to and start <= r.effective_to < end:
                     out.append((r.effective_to, table, r, "removed"))
         out.sort(key=lambda t: (t[0], t[1], t[3]))

@@ -91,6 +91,8 @@ class Cited(BaseModel):
     effective_to: date | None = None
     #: Where the start date comes from, when it differs from ``citation`` (e.g. an FR notice).
     start_citation: str | None = None
+    #: The rule that ended the row (``effective_to``), when established: cited for a removal.
+    end_citation: str | None = None
     note: str | None = None
     #: lower bound of an unknown start date (written ``effective_from: "unknown; not before
     #: <ISO>"``): the row applies from this day, and ``start_date_known`` stays false
@@ -420,9 +422,8 @@ class ItarExemption(Cited):
 
 
 class ProscribedExemption(Cited):
-    """An exemption 22 CFR 126.1(a) leaves usable for a proscribed destination (126.6; 126.4
-    for transfers by or for the U.S. Government): a shipment under it is not refused for the
-    destination's 126.1 listing. ``destinations``: only these (empty: any 126.1 destination)."""
+    """An exemption 22 CFR 126.1(a) leaves usable at a proscribed destination (126.6; 126.4 for
+    the U.S. Government); ``destinations``: only these (empty: any 126.1 destination)."""
 
     section: str = Field(pattern=r"^1\d\d\.\d+$")
     paragraphs: str  # "126.4(a)(1), (a)(3), (b)(1)": the parts of the section it leaves open
