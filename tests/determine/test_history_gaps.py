@@ -18,7 +18,8 @@ SEVEN = ["AT", "FI", "IE", "LI", "KR", "SE", "CH"]
 def _gap_caveats(item: str, dest: str, on: date) -> list[str]:
     d = determine(item, dest, on, value=5000)
     return [c for c in d.caveats
-            if "firearms interim final rule" in c or "126.1(n)" in c or "CIV" in c]
+            if "firearms interim final rule" in c or "126.1(n)" in c or "CIV" in c
+            or "Cambodia" in c]
 
 
 def test_every_gap_row_names_real_items_and_destinations() -> None:
@@ -97,3 +98,12 @@ def test_civ_caveat_for_ns_items_to_d1_until_june_2020() -> None:
     assert _gap_caveats("3A001.a.2", "HK", date(2020, 3, 1)) == []
     assert _gap_caveats("3A001.a.2", "KP", date(2020, 3, 1)) == []
     assert _gap_caveats("3A991.b", "CN", date(2020, 3, 1)) == []
+
+
+def test_cambodia_between_its_126_1_removal_and_the_d5_table_is_a_caveat() -> None:
+    """State lifted Cambodia's 126.1 listing from 7 Nov 2025; the D:5 table printed it until
+    2 Feb 2026. The rule base keeps D:5 to then and says the D:5 effects may not have applied."""
+    assert _gap_caveats("9A610.a", "KH", date(2025, 11, 6)) == []
+    (found,) = _gap_caveats("9A610.a", "KH", date(2025, 12, 1))
+    assert "7 Nov 2025" in found and "740.2(a)(12)" in found
+    assert _gap_caveats("9A610.a", "KH", date(2026, 2, 3)) == []
