@@ -48,6 +48,8 @@ SESSION_LIFETIME = dt.timedelta(hours=12)
 #: how long a server process may reuse a token lookup (revocations made elsewhere take this long)
 TOKEN_CACHE_SECONDS = 5.0
 TOKEN_PREFIX = "ect_"
+#: how the audit trail names a failed sign-in's author: not the user whose name was typed
+FAILED_SIGN_IN_ACTOR = "anonymous"
 _hasher = PasswordHasher()
 
 
@@ -250,6 +252,8 @@ class Accounts:
         else:
             _hasher.hash(password or "x")  # same cost whether or not the user exists
         if not ok:  # the reserved places stay, as this failure
+            if user is not None:
+                self._audit_failure(user, client)
             raise NotAuthenticated("wrong user name or password")
         with self._write() as s, s.begin():
             # this address may try afresh; the account-wide count keeps earlier failures
@@ -257,6 +261,17 @@ class Accounts:
                 (LoginFailure.key == keys[0]) | LoginFailure.id.in_(reserved)))
         assert user is not None
         return Principal(user.id, user.name, user.role, "local")
+
+    def _audit_failure(self, user: User, client: str) -> None:
+        """Record a failed sign-in to an existing user, so an auditor sees guessing at an
+        account and from where. Names nobody has write nothing: they are never paused, so
+        they could fill the trail; the sign-in limit bounds the rest (at most
+        :data:`MAX_ACCOUNT_FAILURES` per user name in :data:`FAILURE_WINDOW`). Nobody
+        signed in, so the entry is not written as the user's act."""
+        with self._write() as s, s.begin():
+            _audit(s, "account.login_failed", FAILED_SIGN_IN_ACTOR,
+                   {"user": user.name, "client": client[:100],
+                    "reason": "user disabled" if user.disabled else "wrong password"})
 
     def _reserve_attempt(self, keys: list[str], name: str, cutoff: dt.datetime) -> list[int]:
         """Count this attempt as a failure before the password is checked, then refuse it if
@@ -346,7 +361,9 @@ class Accounts:
         with self._read() as s:
             stmt = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
             if user:
-                stmt = stmt.where(User.name == user)
+                # found as everywhere else, ignoring case; an unknown name is an error, not
+                # "holds no token" (checked before disabling someone, say)
+                stmt = stmt.where(User.id == self._find(s, user).id)
             return [self._token_out(t, u) for t, u in s.execute(stmt.order_by(ApiToken.id))]
 
     def revoke_token(self, token_id: int, *, actor: str) -> TokenOut:

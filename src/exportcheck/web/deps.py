@@ -34,7 +34,14 @@ async def _csrf_ok(request: Request, expected: str) -> bool:
         form = await request.form()  # cached by Starlette: the route reads it again for free
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    return sent is not None and hmac.compare_digest(sent, expected)
+    return sent is not None and same_secret(sent, expected)
+
+
+def same_secret(sent: str, expected: str) -> bool:
+    """Constant-time comparison of a token the client sent. As bytes: ``compare_digest``
+    raises on a str outside ASCII, and a client may send any character."""
+    return hmac.compare_digest(sent.encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
 
 
 #: declared so the OpenAPI spec (and /docs) show how to authenticate; checked below

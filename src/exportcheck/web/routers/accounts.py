@@ -52,7 +52,7 @@ def change_user(name: str, patch: UserPatch, user: Admin, acc=Depends(accounts))
 
 
 @router.get("/tokens", response_model=Page[TokenOut], summary="API tokens (admin)",
-            responses=AUTH_RESPONSES)
+            responses={**AUTH_RESPONSES, **problem_responses(404)})
 def list_tokens(user: Admin, page: PageDep, acc=Depends(accounts),
                 owner: Annotated[str | None, Query(alias="user", max_length=64)] = None) -> dict:
     return page.page(acc.list_tokens(owner))

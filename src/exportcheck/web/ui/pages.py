@@ -21,7 +21,7 @@ from exportcheck.errors import (
     NotFound,
     RateLimited,
 )
-from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal
+from exportcheck.web.deps import SESSION_COOKIE, accounts, optional_principal, same_secret
 from exportcheck.web.routers.determinations import decide
 from exportcheck.web.schemas import DeterminationRequest, DispositionIn, ScreenRequest
 from exportcheck.web.ui import render
@@ -97,7 +97,7 @@ async def login(request: Request) -> Response:
             page.headers["Retry-After"] = str(retry_after)
         return page
 
-    if not token or not secrets.compare_digest(token, sent):
+    if not token or not same_secret(token, sent):
         return again("the sign-in form expired: please sign in again", 403)
     acc = accounts(request)
     # the client address as the server saw it (the proxy's X-Forwarded-For only when
