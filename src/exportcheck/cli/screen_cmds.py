@@ -289,8 +289,8 @@ def rescreen_cmd(
             "parties": rep.parties, "first_screened": rep.first_screened,
             "changed_entries": rep.changed_entries,
             "baseline_versions": rep.baseline, "list_versions": rep.versions,
-            "new_hits": [{"party": p, **h.model_dump(mode="json")} for p, h in rep.new_hits],
-            "removed_hits": [{"party": p, **h.model_dump(mode="json")}
+            "new_hits": [{**p.as_json(), **h.model_dump(mode="json")} for p, h in rep.new_hits],
+            "removed_hits": [{**p.as_json(), **h.model_dump(mode="json")}
                              for p, h in rep.removed_hits]}, ensure_ascii=False, indent=2))
         return
     console.print(f"{rep.parties} parties ({rep.first_screened} stored since the last "
@@ -300,7 +300,7 @@ def rescreen_cmd(
     for title, items in (("new hits", rep.new_hits), ("removed hits", rep.removed_hits)):
         t = Table("party", "score", "list", "entry", "matched name", title=title)
         for p, h in items:
-            t.add_row(p, f"{h.score:g}", h.list, h.entry_id, h.matched_name)
+            t.add_row(p.label(), f"{h.score:g}", h.list, h.entry_id, h.matched_name)
         console.print(t)
 
 

@@ -8,19 +8,37 @@ the same person, Carrie Lam. A decision recorded for one copy is the decision fo
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from exportcheck.screen.evidence import parse_country, parse_dob
-from exportcheck.screen.normalize import fold_text
+from exportcheck.screen.normalize import HAN_RE, fold_text
+
+#: runs of Han characters (the capturing group keeps them in ``re.split``'s result)
+_HAN_RUNS = re.compile(f"({HAN_RE.pattern}+)")
 
 #: the OFAC lists that number one party alike: a decision for one copy holds for the other
 _OFAC_TWIN = {"SDN": "NONSDN", "NONSDN": "SDN"}
 
 
 def party_key(name: str) -> str:
-    """Order-free key of a party name, so 'LAM, Carrie' and 'Carrie Lam' share dispositions."""
-    return " ".join(sorted(fold_text(name).split())) or name.strip()
+    """Order-free key of a party name, so 'LAM, Carrie' and 'Carrie Lam' share dispositions.
+
+    Han characters stay characters (in their simplified forms, so 鄧炳強 = 邓炳强): their
+    toneless pinyin would make homophones one party, and a clearance of 金政恩, a namesake,
+    would clear 金正恩, Kim Jong Un (SDN 20157), whose name reads the same."""
+    name = unicodedata.normalize("NFKC", name)  # Kangxi radicals as the characters they are
+    words: list[str] = []
+    for i, part in enumerate(_HAN_RUNS.split(name)):
+        if i % 2:  # a run of Han characters
+            from exportcheck.screen.chinese import simplified
+
+            words.append(simplified(part))
+        else:
+            words += fold_text(part).split()
+    return " ".join(sorted(words)) or name.strip()
 
 
 def party_identity(name: str, country: str | None = None,

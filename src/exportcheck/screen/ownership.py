@@ -258,8 +258,9 @@ class Ownership:
                       key=lambda s: -s.percent)
         if not held:
             return None, None
-        stakes = " + ".join(f"{s.percent:g}% by {self._chain(party_key(s.owner), status, [])}"
-                            for s in held)
+        seen = frozenset({target})
+        stakes = " + ".join(f"{s.percent:g}% by "
+                            f"{self._chain(party_key(s.owner), status, [], seen)}" for s in held)
         consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
         return None, (f"owned {stakes} = {sum(s.percent for s in held):g}% < "
                       f"{rule.threshold:g}%: not {consequence}")
@@ -278,6 +279,14 @@ class Ownership:
                 if held and total >= threshold - _EPS:
                     status[k] = ("owned", sorted(held, key=lambda s: -s.percent), total)
                     changed = True
+        # shown with every covered owner, not only those covered before it in the pass: the
+        # total and the chain then name each listed owner, and the strictest licence policy
+        # is taken over all of them (BIS: the most restrictive owner's requirement applies)
+        for k, st in list(status.items()):
+            if st[0] == "owned":
+                held = [s for s in self._owners.get(k, ()) if party_key(s.owner) in status]
+                status[k] = ("owned", sorted(held, key=lambda s: -s.percent),
+                             sum(s.percent for s in held))
         return status
 
     def _hit(self, name: str, rule: Any, status: dict[str, tuple], certain: bool,
@@ -285,8 +294,9 @@ class Ownership:
         roots: list[tuple[str, ScreeningHit]] = []
         _, stakes, total = status[party_key(name)]
         consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
+        seen = frozenset({party_key(name)})
         text = ("owned " + " + ".join(f"{s.percent:g}% by "
-                                       f"{self._chain(party_key(s.owner), status, roots)}"
+                                       f"{self._chain(party_key(s.owner), status, roots, seen)}"
                                        for s in stakes)
                 + f" = {total:g}% ≥ {rule.threshold:g}%: {consequence}")
         hits = [h for _, h in roots]
@@ -310,13 +320,20 @@ class Ownership:
         )
 
     def _chain(self, key: str, status: dict[str, tuple],
-               roots: list[tuple[str, ScreeningHit]]) -> str:
-        """How ``key`` is covered, down to the listed owners (appended to ``roots``)."""
+               roots: list[tuple[str, ScreeningHit]], seen: frozenset[str] = frozenset()
+               ) -> str:
+        """How ``key`` is covered, down to the listed owners (appended to ``roots``).
+        ``seen``: the entities above it in this chain; a cross-holding leads back to one, which
+        is named without its owners again."""
         st = status[key]
         if st[0] == "listed":
             roots.append((key, st[1]))
             return f"{self._names[key]} ({st[1].list} entry {st[1].entry_id})"
-        inner = " + ".join(f"{s.percent:g}% by {self._chain(party_key(s.owner), status, roots)}"
+        if key in seen:
+            return f"{self._names[key]} (as above)"
+        seen = seen | {key}
+        inner = " + ".join(f"{s.percent:g}% by "
+                           f"{self._chain(party_key(s.owner), status, roots, seen)}"
                            for s in st[1])
         return f"{self._names[key]} [owned {inner} = {st[2]:g}%]"
 
