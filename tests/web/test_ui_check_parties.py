@@ -95,7 +95,10 @@ def test_owners_without_a_header_and_without_the_owners_consignee_are_explained(
     (f"{LISTED_OWNER},{CONSIGNEE},60\n{HOLDING},{CONSIGNEE},50",
      f"owners '{CONSIGNEE}' is owned 110% in total", 400),
     ("owner,owned,share\nA,B,1", "owners line 1: header has unknown column(s) share", 422),
-], ids=["percent", "country", "fields", "owner", "total", "header"])
+    # 0.6 meant as 60%: read as 0.6% the consignee would pass as not blocked
+    (f"{LISTED_OWNER},{CONSIGNEE},0.6", "owners: every percent is at most 1 (0.6): write "
+                                        "percentages, 60 for 60%", 400),
+], ids=["percent", "country", "fields", "owner", "total", "header", "fraction"])
 def test_bad_owners_are_an_error_naming_line_and_field_with_the_form_kept(
         officer, owners: str, message: str, status: int) -> None:
     r = check(officer, consignee=CONSIGNEE, end_user="Kowloon Parts Ltd", owners=owners)
@@ -111,6 +114,15 @@ def test_bad_owners_are_an_error_naming_line_and_field_with_the_form_kept(
     textarea = re.search(r'<textarea id="owners"[^>]*>(.*?)</textarea>', page, re.S)
     assert textarea and textarea[1] == owners
     assert 'aria-invalid="true"' in textarea[0]
+
+
+def test_small_stakes_written_with_a_percent_sign_are_kept_through_the_form(officer) -> None:
+    """The form's graph is the one decided on: rebuilt from the stakes' numbers, 0.6% lost its
+    sign and was refused as a fraction."""
+    r = check(officer, consignee=CONSIGNEE, owners=f"{LISTED_OWNER},{CONSIGNEE},0.6%,CU")
+    assert r.status_code == 200, html.unescape(r.text)[-2000:]
+    art = text_of(r.text, "On 2024-03-01")
+    assert f"owned 0.6% by {LISTED_OWNER} (SDN entry 36) = 0.6% < 50%" in art
 
 
 def test_from_text_reads_a_header_in_any_column_order() -> None:

@@ -163,7 +163,9 @@ def _owned_hits(ctx: Context, role: str, name: str, screener: Any,
         # ownership hit"
         ctx.note("Ownership", None, False,
                  f"{role} {name!r}: no owner in the owners given leads to it (owned names are "
-                 "matched ignoring case, word order and punctuation): no ownership rule checked",
+                 "matched ignoring case, word order, punctuation and the spelling of a legal "
+                 "form, Ltd = Limited; other spellings are other entities): no ownership rule "
+                 "checked",
                  citation=citation)
         return []
     names = ", ".join(s.owner for s in ownership.owners_of(name))

@@ -17,9 +17,12 @@ CSV with a header, one stake per row::
 
 or JSON: a list of objects with the same keys (or ``{"owners": [...]}``). ``owner`` owns
 ``percent`` (0 < percent <= 100) of ``owned``; ``owner_country`` (optional, ISO code or name)
-is used when the owner is screened. Names are matched order-free and case-free
-(:func:`~exportcheck.screen.service.party_key`). An entity's owners may hold at most 100% in
-total; a pair may appear once; an owner cannot own itself. Cross-holdings (cycles) are allowed.
+is used when the owner is screened. Names are matched order-free and case-free, with a legal
+form's spellings as one ("Ltd" = "Limited", 有限责任公司 = 有限公司: :func:`entity_key`). An
+entity's owners may hold at most 100% in total; a pair may appear once; an owner cannot own
+itself. Cross-holdings (cycles) are allowed. ``percent`` is a percentage (60 for 60%): a file
+whose every stake is at most 1 is refused as written in fractions (0.6 for 60%, which would read
+as 0.6%), unless its stakes carry a percent sign ("0.6%").
 
 How hits are derived
 --------------------
@@ -38,9 +41,12 @@ import csv
 import io
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +55,7 @@ from exportcheck.models import ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
 from exportcheck.screen.dispositions import party_key
 from exportcheck.screen.evidence import parse_country
+from exportcheck.screen.normalize import HAN_RE, fold_text
 
 #: how each rule names the consequence in a hit's explanation
 _CONSEQUENCE = {
@@ -58,6 +65,19 @@ _CONSEQUENCE = {
 }
 _EPS = 1e-9
 _COLUMNS = ("owner", "owned", "percent", "owner_country")
+#: the largest stake a file of fractions holds (1 = 100%)
+_FRACTION_MAX = 1.0
+#: legal forms written more than one way, each as its one spelling (folded words). Forms not
+#: here (GmbH, plc, Co Ltd against Ltd) are kept as written: two forms are two entities.
+_LATIN_FORMS = {"limited liability company": "llc", "limited liability partnership": "llp",
+                "public limited company": "plc", "limited": "ltd", "company": "co",
+                "corporation": "corp", "incorporated": "inc"}
+_LATIN_FORM_RE = re.compile(r"\b(?:" + "|".join(sorted(_LATIN_FORMS, key=len, reverse=True))
+                            + r")\b")
+#: PRC Company Law (2018) art. 8: a limited liability company's name carries 有限责任公司 or
+#: 有限公司, a joint stock company's 股份有限公司 or 股份公司
+_HAN_FORMS = {"有限责任公司": "有限公司", "股份公司": "股份有限公司"}
+_HAN_RUN = re.compile(f"({HAN_RE.pattern}+)")
 
 
 class MalformedOwners(InvalidInput):
@@ -97,10 +117,14 @@ class Ownership:
         self.stakes: list[Stake] = []
         self._owners: dict[str, list[Stake]] = {}
         self._names: dict[str, str] = {}
+        #: each key's names as written, one per :func:`party_key` (case and order aside)
+        self._spellings: dict[str, dict[str, str]] = {}
         seen: set[tuple[str, str]] = set()
+        signed = False  # some percent written with its sign ("0.6%")
         for i, raw in enumerate(stakes, start=1):
             stake = _stake(raw, f"{where}row {i}")
-            owner, owned = party_key(stake.owner), party_key(stake.owned)
+            signed = signed or _percent_signed(raw)
+            owner, owned = entity_key(stake.owner), entity_key(stake.owned)
             if owner == owned:
                 raise InvalidInput(f"{where}row {i}: {stake.owner!r} cannot own itself")
             if (owner, owned) in seen:
@@ -109,8 +133,9 @@ class Ownership:
             seen.add((owner, owned))
             self.stakes.append(stake)
             self._owners.setdefault(owned, []).append(stake)
-            self._names.setdefault(owner, stake.owner)
-            self._names.setdefault(owned, stake.owned)
+            for key, written in ((owner, stake.owner), (owned, stake.owned)):
+                self._names.setdefault(key, written)
+                self._spellings.setdefault(key, {}).setdefault(party_key(written), written)
         for owned, held in self._owners.items():
             total = sum(s.percent for s in held)
             if total > 100 + _EPS:
@@ -118,6 +143,15 @@ class Ownership:
                     f"{where}{self._names[owned]!r} is owned {total:g}% in total "
                     f"({', '.join(f'{s.owner} {s.percent:g}%' for s in held)}): "
                     "the owners of one entity can hold at most 100%")
+        if self.stakes and not signed and all(s.percent <= _FRACTION_MAX for s in self.stakes):
+            # 0.6 meant as 60% reads as 0.6%: an entity 60% owned by a blocked person would
+            # pass as not blocked, so the file is refused, never guessed at
+            shown = list(dict.fromkeys(f"{s.percent:g}" for s in self.stakes))
+            raise InvalidInput(
+                f"{source + ': ' if source else ''}every percent is at most 1 "
+                f"({', '.join(shown[:4])}{', ...' if len(shown) > 4 else ''}): write "
+                "percentages, 60 for 60%, not fractions (0.6 for 60%); if every stake really is "
+                "1% or less, write the percent sign in the file (0.6%)")
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -148,35 +182,33 @@ class Ownership:
         is optional (when given, its column order is used), and every error names the line of
         the text and the field, since row numbers would not match what the user sees."""
         rows, lines = _text_rows(text, source)
-        stakes: list[Stake] = []
         seen: dict[tuple[str, str], int] = {}
         for row, line in zip(rows, lines, strict=True):
             where = f"{source} line {line}"
             stake = _stake(row, where)
-            pair = (party_key(stake.owner), party_key(stake.owned))
+            pair = (entity_key(stake.owner), entity_key(stake.owned))
             if pair[0] == pair[1]:
                 raise InvalidInput(f"{where}: owner {stake.owner!r} cannot own itself")
             if pair in seen:
                 raise InvalidInput(f"{where}: {stake.owner!r} owning {stake.owned!r} is already "
                                    f"on line {seen[pair]}: give one line with the total")
             seen[pair] = line
-            stakes.append(stake)
-        return cls(stakes, source=source)
+        return cls(rows, source=source)  # the rows as written: a percent sign counts
 
     def __len__(self) -> int:
         return len(self.stakes)
 
     def owners_of(self, name: str) -> list[Stake]:
-        return list(self._owners.get(party_key(name), ()))
+        return list(self._owners.get(entity_key(name), ()))
 
     def owners_all(self, name: str) -> set[str]:
         """Keys of every direct or indirect owner of ``name`` (without ``name`` itself)."""
-        start = party_key(name)
+        start = entity_key(name)
         out: set[str] = set()
         todo = [start]
         while todo:
             for s in self._owners.get(todo.pop(), ()):
-                k = party_key(s.owner)
+                k = entity_key(s.owner)
                 if k not in out and k != start:
                     out.add(k)
                     todo.append(k)
@@ -218,7 +250,7 @@ class Ownership:
 
     def _query(self, key: str) -> tuple[str, str | None]:
         country = next((s.owner_country for held in self._owners.values() for s in held
-                        if party_key(s.owner) == key and s.owner_country), None)
+                        if entity_key(s.owner) == key and s.owner_country), None)
         return self._names[key], country
 
     def _screen_owner(self, key: str, screener: Any) -> list[tuple[ScreeningHit, bool, str]]:
@@ -249,18 +281,18 @@ class Ownership:
                 direct_certain[key] = best[0]
             else:
                 doubts[key] = best[2]
-        target = party_key(name)
+        target = entity_key(name)
         for direct, certain in ((direct_certain, True), (direct_any, False)):
             status = self._covered(target, direct, rule.threshold)
             if target in status:
                 return self._hit(name, rule, status, certain, doubts), None
-        held = sorted((s for s in self._owners.get(target, ()) if party_key(s.owner) in status),
+        held = sorted((s for s in self._owners.get(target, ()) if entity_key(s.owner) in status),
                       key=lambda s: -s.percent)
         if not held:
             return None, None
         seen = frozenset({target})
         stakes = " + ".join(f"{s.percent:g}% by "
-                            f"{self._chain(party_key(s.owner), status, [], seen)}" for s in held)
+                            f"{self._chain(entity_key(s.owner), status, [], seen)}" for s in held)
         consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
         return None, (f"owned {stakes} = {sum(s.percent for s in held):g}% < "
                       f"{rule.threshold:g}%: not {consequence}")
@@ -274,7 +306,7 @@ class Ownership:
         while changed:
             changed = False
             for k in sorted(nodes - status.keys()):
-                held = [s for s in self._owners.get(k, ()) if party_key(s.owner) in status]
+                held = [s for s in self._owners.get(k, ()) if entity_key(s.owner) in status]
                 total = sum(s.percent for s in held)
                 if held and total >= threshold - _EPS:
                     status[k] = ("owned", sorted(held, key=lambda s: -s.percent), total)
@@ -284,7 +316,7 @@ class Ownership:
         # is taken over all of them (BIS: the most restrictive owner's requirement applies)
         for k, st in list(status.items()):
             if st[0] == "owned":
-                held = [s for s in self._owners.get(k, ()) if party_key(s.owner) in status]
+                held = [s for s in self._owners.get(k, ()) if entity_key(s.owner) in status]
                 status[k] = ("owned", sorted(held, key=lambda s: -s.percent),
                              sum(s.percent for s in held))
         return status
@@ -292,11 +324,11 @@ class Ownership:
     def _hit(self, name: str, rule: Any, status: dict[str, tuple], certain: bool,
              doubts: dict[str, str]) -> ScreeningHit:
         roots: list[tuple[str, ScreeningHit]] = []
-        _, stakes, total = status[party_key(name)]
+        _, stakes, total = status[entity_key(name)]
         consequence = _CONSEQUENCE.get(rule.id, f"covered by {rule.id}")
-        seen = frozenset({party_key(name)})
+        seen = frozenset({entity_key(name)})
         text = ("owned " + " + ".join(f"{s.percent:g}% by "
-                                       f"{self._chain(party_key(s.owner), status, roots, seen)}"
+                                       f"{self._chain(entity_key(s.owner), status, roots, seen)}"
                                        for s in stakes)
                 + f" = {total:g}% ≥ {rule.threshold:g}%: {consequence}")
         hits = [h for _, h in roots]
@@ -328,14 +360,77 @@ class Ownership:
         st = status[key]
         if st[0] == "listed":
             roots.append((key, st[1]))
-            return f"{self._names[key]} ({st[1].list} entry {st[1].entry_id})"
+            return f"{self._label(key)} ({st[1].list} entry {st[1].entry_id})"
         if key in seen:
             return f"{self._names[key]} (as above)"
         seen = seen | {key}
         inner = " + ".join(f"{s.percent:g}% by "
-                           f"{self._chain(party_key(s.owner), status, roots, seen)}"
+                           f"{self._chain(entity_key(s.owner), status, roots, seen)}"
                            for s in st[1])
-        return f"{self._names[key]} [owned {inner} = {st[2]:g}%]"
+        return f"{self._label(key)} [owned {inner} = {st[2]:g}%]"
+
+    def _label(self, key: str) -> str:
+        """The entity's name, with the other spellings the rows gave it ("Beta Ltd (also
+        written 'Beta Limited')"): the officer sees which rows were taken as one entity."""
+        shown = party_key(self._names[key])
+        others = [n for k, n in self._spellings[key].items() if k != shown]
+        also = f" (also written {', '.join(repr(n) for n in others)})" if others else ""
+        return self._names[key] + also
+
+
+@lru_cache(maxsize=65536)
+def entity_key(name: str) -> str:
+    """The ownership graph's key of an entity: :func:`party_key` with each legal form written
+    one way, so rows spelling one company's form two ways ("Beta Trading Ltd", "Beta Trading
+    Limited") chain through it rather than silently breaking the chain. The graph's alone:
+    stored parties and dispositions keep :func:`party_key`."""
+    parts = _HAN_RUN.split(unicodedata.normalize("NFKC", name))
+    return party_key(" ".join(
+        _han_entity(part) if i % 2 else
+        _LATIN_FORM_RE.sub(lambda m: _LATIN_FORMS[m.group(0)], fold_text(part))
+        for i, part in enumerate(parts)))
+
+
+@lru_cache(maxsize=1)
+def _han_legal_forms() -> tuple[str, ...]:
+    """The legal forms of the screening glossaries (simplified), longest first."""
+    from exportcheck.screen.chinese import simplified
+    from exportcheck.screen.han_orgs import glossary
+    from exportcheck.screen.normalize import name_data
+
+    forms = {w.han for w in glossary().values() if w.kind == "legal"}
+    forms |= {simplified(f) for f in name_data()["han_legal_forms"]}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _han_entity(run: str) -> str:
+    """A Han name with its legal form as a word of its own, in one spelling: 株式会社東芝 =
+    東芝株式会社, 华为技术有限责任公司 = 华为技术有限公司 (:data:`_HAN_FORMS`)."""
+    from exportcheck.screen.chinese import simplified
+
+    simp = simplified(run)
+    forms = _han_legal_forms()
+    if simp in forms:  # the form alone, written apart from the name ("東芝 株式会社")
+        return _one_han_form(simp)
+    for form in forms:
+        if len(simp) <= len(form):
+            continue
+        if simp.endswith(form):
+            return f"{simp[: -len(form)]} {_one_han_form(form)}"
+        if len(form) >= 4 and simp.startswith(form):  # 株式会社東芝: only the long forms
+            return f"{simp[len(form):]} {_one_han_form(form)}"
+    return simp
+
+
+def _one_han_form(form: str) -> str:
+    for long, short in _HAN_FORMS.items():
+        if form.endswith(long):
+            return form[: -len(long)] + short
+    return form
+
+
+def _percent_signed(raw: Any) -> bool:
+    return isinstance(raw, Mapping) and str(raw.get("percent") or "").strip().endswith("%")
 
 
 def _rules(on: date | None, ruleset: Any) -> list[Any]:

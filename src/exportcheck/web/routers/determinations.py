@@ -39,8 +39,10 @@ def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:
     return Ownership.from_rows([o.model_dump() for o in owners], source="owners")
 
 
-def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determination:
-    """Shared by the API and the web UI."""
+def decide(req: DeterminationRequest, *, actor: str | None = None,
+           ownership: Ownership | None = None) -> Determination:
+    """Shared by the API and the web UI. ``ownership``: the owners already read (the web
+    form's, whose "0.6%" keeps the sign that the request's numbers drop); else the request's."""
     parties = req.end_user or getattr(req, "consignee", None)
     # cleared hits are kept aside and written into the trace: the record says why screening
     # passed, not that nothing was found
@@ -49,7 +51,7 @@ def decide(req: DeterminationRequest, *, actor: str | None = None) -> Determinat
                   end_user=req.end_user, end_user_type=req.end_user_type.value,
                   end_use=req.end_use, screener=screener,
                   consignee=getattr(req, "consignee", None),
-                  ownership=ownership_of(getattr(req, "owners", None)),
+                  ownership=ownership or ownership_of(getattr(req, "owners", None)),
                   facts=getattr(req, "facts", None))
     if screener is not None:
         d = screener.annotate(d, party_roles(req.end_user, getattr(req, "consignee", None)))

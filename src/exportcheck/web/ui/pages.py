@@ -164,7 +164,8 @@ def _owners_note(graph: Ownership | None, parties: list[str]) -> str | None:
         return "owners were given but no end user or consignee: they were not used"
     if not any(graph.owners_all(p) for p in parties):
         return (f"no owner line leads to {' or '.join(repr(p) for p in parties)}: check the "
-                "owned names (matched ignoring case and word order)")
+                "owned names (matched ignoring case, word order, punctuation and the "
+                "spelling of a legal form, Ltd = Limited)")
     return None
 
 
@@ -207,13 +208,13 @@ def check(request: Request, user: Officer, data: dict = Depends(form_dict)) -> R
         note = _owners_note(graph, [p for p in (req.end_user, req.consignee) if p])
         # recorded once every date asked for is decided: a compare date refused records
         # nothing, so sending the form again after fixing it records each answer once
-        first = decide(req)
+        first = decide(req, ownership=graph)
         results = [(f"On {req.date.isoformat()}", first)]
         if compare:
             deciding = "compare"
             other = validate(DeterminationRequest, {**data, "date": compare},
                              rename={"date": "compare"})
-            second = decide(other)
+            second = decide(other, ownership=graph)
             results.append((f"On {other.date.isoformat()}", second))
             results.sort(key=lambda r: r[1].on)
             changes = diff_traces(results[0][1], results[1][1])
