@@ -14,10 +14,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exportcheck.choices import ANY_CASE, AgencyIn, EndUserTypeIn, any_case
 from exportcheck.dates import IsoDate
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.ledger.tolerances import validity_years
-from exportcheck.models import Agency, EndUserType, TransactionFacts
+from exportcheck.models import Agency, TransactionFacts
 
 
 class LicenceKind(StrEnum):
@@ -52,6 +53,10 @@ BLOCKING = {LicenceStatus.SUSPENDED, LicenceStatus.REVOKED, LicenceStatus.EXPIRE
             LicenceStatus.RETURNED_WITHOUT_ACTION}
 
 PartyRole = Literal["applicant", "consignee", "intermediate_consignee", "end_user"]
+#: a licence kind as a request names it (any letter case: "dsp5")
+LicenceKindIn = Annotated[LicenceKind, any_case(LicenceKind)]
+UnitBasis = Literal["number", "value", "measure"]
+PolicyAction = Literal["suspended", "revoked"]
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -217,7 +222,7 @@ class _In(BaseModel):
 
 
 class PartyIn(_In):
-    role: PartyRole
+    role: Annotated[PartyRole, any_case(PartyRole)] = Field(description=ANY_CASE)
     name: str = Field(min_length=1, max_length=256)
     country: str | None = None
 
@@ -233,7 +238,7 @@ class LicenceLineIn(_In):
     #: bounded as the other free texts: a page of text here is a paste error, kept for good
     description: str = Field(default="", max_length=2000)
     #: the ECCN "Unit" basis used by 15 CFR 750.11: number | value | measure
-    unit_basis: Literal["number", "value", "measure"] = "number"
+    unit_basis: Annotated[UnitBasis, any_case(UnitBasis)] = Field("number", description=ANY_CASE)
     #: as wide as its column, VARCHAR(16) (``ea``, ``kg``, ``$ value``): SQLite stored a
     #: longer one as given, and PostgreSQL refuses it deep in the driver
     unit: str = Field(default="ea", max_length=16)
@@ -256,9 +261,9 @@ class LicenceLineIn(_In):
 
 
 class LicenceIn(_In):
-    agency: Agency
+    agency: AgencyIn = Field(description=ANY_CASE)
     number: str = Field(min_length=1, max_length=64)
-    kind: LicenceKind
+    kind: LicenceKindIn = Field(description=ANY_CASE)
     destination: str
     valid_from: IsoDate
     valid_to: IsoDate | None = None
@@ -374,7 +379,7 @@ class ShipmentLineIn(_In):
 class ShipmentIn(_In):
     idempotency_key: str = Field(min_length=1, max_length=128)
     licence_number: str | None = None
-    agency: Agency | None = None
+    agency: AgencyIn | None = Field(None, description=ANY_CASE)
     #: licence exception / exemption used instead of a licence, e.g. "LVS" or "22 CFR 123.17";
     #: the regime is checked here, the rest against the determination when it is posted
     #: (:mod:`exportcheck.ledger.exception_check`)
@@ -385,7 +390,7 @@ class ShipmentIn(_In):
     end_user: str = Field(min_length=1, max_length=256)
     #: what a licence exception is checked with (a licence states its own end use): none
     #: given, the end user is taken as civil (or military when its name says so, 744.21(g))
-    end_user_type: EndUserType | None = None
+    end_user_type: EndUserTypeIn | None = Field(None, description=ANY_CASE)
     end_use: str | None = Field(default=None, max_length=256)
     #: the facts an EAR licence exception rests on that the lines do not carry (NAC/ACA, AIA,
     #: ACM, LPP: the end user's headquarters; NAC: the notification; conditions the exporter
@@ -436,9 +441,9 @@ class ShipmentIn(_In):
 
 
 class PolicyFilter(_In):
-    agency: Agency | None = None
+    agency: AgencyIn | None = Field(None, description=ANY_CASE)
     destinations: list[str] = Field(default_factory=list)
-    kinds: list[LicenceKind] = Field(default_factory=list)
+    kinds: list[LicenceKindIn] = Field(default_factory=list, description=ANY_CASE)
     #: classification prefixes, e.g. ["I(", "III("] or ["0A501"]
     classification_prefixes: list[str] = Field(default_factory=list)
 
@@ -463,7 +468,7 @@ class PolicyFilter(_In):
 class PolicyEventIn(_In):
     key: str = Field(min_length=1, max_length=96)
     title: str = Field(min_length=1)
-    action: Literal["suspended", "revoked"]
+    action: Annotated[PolicyAction, any_case(PolicyAction)] = Field(description=ANY_CASE)
     effective: IsoDate
     citation: str = Field(min_length=1)
     filter: PolicyFilter

@@ -22,6 +22,7 @@ from starlette.routing import Match
 from exportcheck import errors
 from exportcheck.accounts.service import LastAdmin
 from exportcheck.web.deps import SESSION_COOKIE
+from exportcheck.web.jsonbody import DuplicateKey
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -251,6 +252,13 @@ def _not_utf8(request: Request, err: UnicodeDecodeError) -> Response:
                    request=request, errors=[{"field": "body", "message": message}])
 
 
+def _repeated_key(request: Request, err: DuplicateKey) -> Response:
+    """A JSON object naming a key twice: FastAPI said only "There was an error parsing the
+    body" (400); it is a 422 naming the key, as for any field at fault."""
+    return problem(422, f"the request is not valid: {err.field}: {err}", code="invalid_request",
+                   request=request, errors=[{"field": err.field, "message": str(err)}])
+
+
 def install(app: FastAPI) -> None:
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
 
@@ -286,6 +294,8 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if isinstance(exc.__cause__, UnicodeDecodeError) and not wants_html(request):
             return _not_utf8(request, exc.__cause__)
+        if isinstance(exc.__cause__, DuplicateKey) and not wants_html(request):
+            return _repeated_key(request, exc.__cause__)
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such resource: {request.method} {request.url.path} (see /docs)"

@@ -10,6 +10,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from exportcheck.accounts import TokenOut
+from exportcheck.choices import ANY_CASE, EndUserTypeIn, any_case
 from exportcheck.dates import DateText, IsoDate
 from exportcheck.db.base import as_utc
 from exportcheck.errors import NotFound
@@ -105,7 +106,7 @@ class OrderLine(_In):
     value: Amount | None = Field(None, description="line value in USD")
     quantity: Amount | None = None
     end_user: str | None = Field(None, max_length=256, description="end-user name (screened)")
-    end_user_type: EndUserType = EndUserType.CIVIL
+    end_user_type: EndUserTypeIn = Field(EndUserType.CIVIL, description=ANY_CASE)
     end_use: str | None = Field(None, max_length=1000, examples=["military"])
     consignee: str | None = Field(None, max_length=256,
                                   description="consignee name (screened like the end user)")
@@ -189,13 +190,14 @@ class DeterminationBatchResponse(BaseModel):
 
 # -- screening ---------------------------------------------------------------------------
 Kind = Literal["person", "entity", "vessel", "aircraft"]
+KindIn = Annotated[Kind, any_case(Kind)]
 
 
 class ScreenQuery(_In):
     name: str = Field(min_length=1, max_length=512, examples=["陳大文"])
     country: str | None = Field(None, max_length=64, examples=["HK"])
     dob: str | None = Field(None, max_length=10, examples=["1960-05-01"])
-    kind: Kind | None = None
+    kind: KindIn | None = Field(None, description=ANY_CASE)
     id: str | None = Field(None, max_length=128, description="your reference, echoed back")
 
 
@@ -238,6 +240,9 @@ class ScreenBatchResponse(BaseModel):
     threshold: float
 
 
+Decision = Literal["cleared", "confirmed"]
+
+
 class DispositionIn(_In):
     party: str = Field(min_length=1, max_length=512)
     list: str = Field(min_length=1, max_length=16, examples=["SDN"])
@@ -245,9 +250,9 @@ class DispositionIn(_In):
     reason: str = Field(min_length=1, max_length=2000)
     country: str | None = Field(None, max_length=64)
     dob: str | None = Field(None, max_length=10)
-    decision: Literal["cleared", "confirmed"] = Field(
+    decision: Annotated[Decision, any_case(Decision)] = Field(
         "cleared", description="cleared: not the listed party (screens suppress the hit); "
-                               "confirmed: it is (determinations apply the hit)")
+                               f"confirmed: it is (determinations apply the hit); {ANY_CASE}")
 
 
 class DispositionOut(BaseModel):
@@ -314,9 +319,12 @@ class LicenceAdded(BaseModel):
     created: bool
 
 
-class StatusChange(_In):
-    status: Literal["suspended", "revoked", "reinstated", "expired", "returned_without_action",
+NewStatus = Literal["suspended", "revoked", "reinstated", "expired", "returned_without_action",
                     "approved"]
+
+
+class StatusChange(_In):
+    status: Annotated[NewStatus, any_case(NewStatus)] = Field(description=ANY_CASE)
     effective: IsoDate
     reason: str = Field(min_length=1, max_length=2000)
     citation: str = Field(min_length=1, max_length=500)
@@ -352,14 +360,18 @@ class VerifyOut(BaseModel):
 
 
 # -- accounts ----------------------------------------------------------------------------
+Role = Literal["viewer", "officer", "admin"]
+RoleIn = Annotated[Role, any_case(Role)]
+
+
 class UserIn(_In):
     name: str = Field(min_length=1, max_length=64)
-    role: Literal["viewer", "officer", "admin"]
+    role: RoleIn = Field(description=ANY_CASE)
     password: str = Field(min_length=12, max_length=1024)
 
 
 class UserPatch(_In):
-    role: Literal["viewer", "officer", "admin"] | None = None
+    role: RoleIn | None = Field(None, description=ANY_CASE)
     password: str | None = Field(None, min_length=12, max_length=1024)
     disabled: bool | None = None
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from exportcheck.accounts import Principal, TokenOut, UserOut
 from exportcheck.web.deps import Admin, accounts, current_principal
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     Me,
@@ -21,7 +22,7 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Accounts"])
+router = APIRouter(prefix="/api/v1", tags=["Accounts"], route_class=JsonBodyRoute)
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 

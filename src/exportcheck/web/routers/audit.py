@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from exportcheck.ledger.audit import parse_anchor, stored_json
 from exportcheck.web.deps import Viewer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.routers.ledger import LedgerDep
 from exportcheck.web.schemas import (
@@ -43,7 +44,8 @@ EXPORT_SCHEMA = {
                                           "(written with those bytes escaped as \\xNN)"}}}},
     },
 }
-router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_RESPONSES,
+                   route_class=JsonBodyRoute)
 
 
 def entry_out(e) -> AuditEntryOut:

@@ -14,6 +14,7 @@ from exportcheck.determine.cleared import ClearedHits, party_roles
 from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination
 from exportcheck.web.deps import Officer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import BODY_RESPONSES, at_field
 from exportcheck.web.schemas import (
     BatchAnswer,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
 
 router = APIRouter(prefix="/api/v1/determinations", tags=["Determinations"],
-                   responses=BODY_RESPONSES)
+                   responses=BODY_RESPONSES, route_class=JsonBodyRoute)
 
 
 def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:

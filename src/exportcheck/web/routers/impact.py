@@ -16,6 +16,7 @@ from exportcheck.errors import InvalidInput
 from exportcheck.impact.models import ImpactSummary
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     BatchLine,
@@ -31,7 +32,8 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1/impact-runs", tags=["Impact"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/api/v1/impact-runs", tags=["Impact"], responses=AUTH_RESPONSES,
+                   route_class=JsonBodyRoute)
 MAX_LINES = 100_000
 SAMPLE = "sample:hk_2020_portfolio.csv"
 

@@ -21,6 +21,7 @@ from exportcheck.ledger.schemas import (
     StatusChangeOut,
 )
 from exportcheck.web.deps import Officer, Viewer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     IsoDate,
@@ -32,7 +33,7 @@ from exportcheck.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"],
-                   responses=AUTH_RESPONSES)
+                   responses=AUTH_RESPONSES, route_class=JsonBodyRoute)
 #: a write to the ledger: a bad request, an unknown licence, or refused by a rule (409)
 WRITE = {**BODY_RESPONSES, **problem_responses(404, 409)}
 

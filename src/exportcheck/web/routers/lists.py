@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from exportcheck.dates import IsoDate
 from exportcheck.errors import ExportCheckError, InvalidInput, ListDataError, NotFound
 from exportcheck.web.deps import Admin, Viewer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     EntryChange,
@@ -27,7 +28,8 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1/lists", tags=["Lists"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/api/v1/lists", tags=["Lists"], responses=AUTH_RESPONSES,
+                   route_class=JsonBodyRoute)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 EXAMPLES = 20
 

@@ -26,10 +26,12 @@ from exportcheck.screen.entries import (
 )
 from exportcheck.settings import default_threshold
 from exportcheck.web.deps import Officer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.schemas import LISTS_VERSION_HEADER
 
-router = APIRouter(tags=["Matching (yente-compatible)"], responses=AUTH_RESPONSES)
+router = APIRouter(tags=["Matching (yente-compatible)"], responses=AUTH_RESPONSES,
+                   route_class=JsonBodyRoute)
 
 MAX_BATCH = 100
 #: dataset names a client may ask for, and the list codes each covers (None: every list)

@@ -14,6 +14,7 @@ from exportcheck.errors import Conflict, InvalidInput
 from exportcheck.models import ScreeningHit
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
+from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import (
     AUTH_RESPONSES,
     BODY_RESPONSES,
@@ -38,7 +39,8 @@ from exportcheck.web.schemas import (
 if TYPE_CHECKING:
     from exportcheck.screen.service import Screener
 
-router = APIRouter(prefix="/api/v1", tags=["Screening"], responses=AUTH_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["Screening"], responses=AUTH_RESPONSES,
+                   route_class=JsonBodyRoute)
 
 
 def threshold_of(value: float | None) -> float:
