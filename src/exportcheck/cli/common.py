@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
 import sys
 from collections.abc import Callable, Iterator
@@ -230,22 +229,10 @@ def check_csv_header(path: Path, what: str = "input file", *, named: bool = Fals
     keep apart. Files that are not CSV, or cannot be read, are left to the reader to report."""
     if path.suffix.lower() in (".parquet", ".pq", ".json") or not path.is_file():
         return
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return
-    from exportcheck.determine.batch_io import (
-        duplicate_message,
-        duplicated_column,
-        short_row,
-        unnamed_columns,
-    )
+    from exportcheck.determine.batch_io import header_problem, short_row
 
-    if dup := duplicated_column(header):
-        raise InvalidInput(f"{what} {path}: {duplicate_message(dup)}")
-    if named and (unnamed := unnamed_columns(header)):
-        raise InvalidInput(f"{what} {path}: {unnamed}")
+    if problem := header_problem(path, named=named):
+        raise InvalidInput(f"{what} {path}: {problem}")
     # before any work, on one process or on Dask alike: a line cut short would be read with
     # empty fields (an end user not screened) without a word
     if problem := short_row(path):

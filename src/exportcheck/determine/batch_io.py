@@ -147,6 +147,20 @@ def unnamed_columns(names: Iterable[str]) -> str | None:
             "empty")
 
 
+def header_problem(path: Path, *, named: bool = False) -> str | None:
+    """What is wrong with a CSV file's header, or None: a column named twice (readers would
+    keep one and rename or drop the other) or, ``named`` (order files), several columns
+    without a name. A file that cannot be read as UTF-8 is left to the reader to report."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if dup := duplicated_column(header):
+        return duplicate_message(dup)
+    return unnamed_columns(header) if named else None
+
+
 def canonical_names(columns: Iterable[str], *, dated: bool = True) -> dict[str, str]:
     """``{input column: field}`` for the columns that give an order-line field; refuses a
     header naming a column twice. ``dated=False``: date columns are not a field (impact)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 import tempfile
@@ -95,12 +94,7 @@ def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
     """The uploaded order file, read and checked as ``exportcheck impact`` reads a file (UTF-16,
     ';'-separated, CR-only line ends, a line shorter than the header, a column named twice or
     several unnamed are refused), its messages naming the file as the officer chose it."""
-    from exportcheck.determine.batch_io import (
-        duplicate_message,
-        duplicated_column,
-        read_lines,
-        unnamed_columns,
-    )
+    from exportcheck.determine.batch_io import header_problem, read_lines
 
     if upload is None or not upload.filename:
         raise InvalidInput("choose an order file, or the bundled portfolio")
@@ -112,13 +106,8 @@ def _read_orders(upload: UploadFile | None) -> tuple[pl.DataFrame, str]:
         path = Path(folder) / f"orders{suffix}"
         path.write_bytes(upload.file.read())
         try:
-            if suffix == ".csv":
-                with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-                    header = next(csv.reader(fh), [])
-                if dup := duplicated_column(header):
-                    raise InvalidInput(f"{path}: {duplicate_message(dup)}")
-                if unnamed := unnamed_columns(header):
-                    raise InvalidInput(f"{path}: {unnamed}")
+            if suffix == ".csv" and (problem := header_problem(path, named=True)):
+                raise InvalidInput(f"{path}: {problem}")
             frame = read_lines(path)
         except InvalidInput as exc:
             raise InvalidInput(str(exc).replace(str(path), name), field="orders") from None
