@@ -72,6 +72,49 @@ def default_threshold() -> float:
     return value
 
 
+#: bounds of an API token's lifetime in days. A token that never expires is a standing
+#: credential: copied into a script, a CI secret or a log, it keeps working for whoever finds
+#: it long after the job it was made for is gone. NIST SP 800-63B (its limits on how long an
+#: authentication stays good before the subscriber must authenticate again) and OWASP's REST
+#: Security and Secrets Management cheat sheets call for credentials with a bounded life that
+#: are rotated; a year (366 days, a leap year's worth) is the longest we allow, so every token
+#: is renewed at least yearly, and a day the shortest (lifetimes are counted in whole days).
+MIN_TOKEN_DAYS = 1
+MAX_TOKEN_DAYS = 366
+#: the lifetime of a token created without ``--days`` / ``days``
+DEFAULT_TOKEN_DAYS = 90
+
+
+def token_days_problem(value: object) -> str | None:
+    """Why ``value`` is no token lifetime in days (None when it is one): one sentence, for
+    the CLI option, the REST field and the setting alike."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{value!r} is not a whole number of days"
+    if not MIN_TOKEN_DAYS <= value <= MAX_TOKEN_DAYS:
+        return (f"{value} is outside {MIN_TOKEN_DAYS}..{MAX_TOKEN_DAYS} days (a token must "
+                "expire, and within a year)")
+    return None
+
+
+def default_token_days() -> int:
+    """The lifetime of a new API token when none is given (``EXPORTCHECK_TOKEN_DAYS``, else
+    :data:`DEFAULT_TOKEN_DAYS`), bounded as :data:`MAX_TOKEN_DAYS` says why. Read on each
+    token created, so no other settings work."""
+    raw = _env("TOKEN_DAYS")
+    if not raw or not raw.strip():
+        return DEFAULT_TOKEN_DAYS
+    try:
+        value: object = int(raw.strip())
+    except ValueError:
+        value = raw
+    problem = token_days_problem(value)
+    if problem is not None:
+        raise _bad("TOKEN_DAYS", raw, f"{problem}: give a whole number of days from "
+                   f"{MIN_TOKEN_DAYS} to {MAX_TOKEN_DAYS}")
+    assert isinstance(value, int)
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
@@ -108,6 +151,9 @@ class Settings:
     forwarded_allow_ips: str = field(
         default_factory=lambda: (_env("FORWARDED_ALLOW_IPS") or "").strip()
     )
+
+    #: lifetime in days of an API token created without ``--days`` (1-366)
+    token_days: int = field(default_factory=default_token_days)
 
     #: Dask scheduler address (``tcp://host:8786``) for screen-batch, batch and impact; unset:
     #: single process unless ``--dask`` or ``--scheduler`` is given

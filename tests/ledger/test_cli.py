@@ -199,3 +199,22 @@ def test_a_repeated_key_of_a_reversed_shipment_says_it_is_reversed(cli, tmp_path
     assert "already recorded" in again and "REVERSED: nothing is drawn" in again
     shown = json.loads(cli("licences", "show", "L-1", "--json").stdout)
     assert shown["lines"][0]["shipped_value"] == "0.00"
+
+
+def test_choices_are_read_in_any_case_as_the_api_reads_them(cli, tmp_path):
+    """Review 30: ``audit export --format CSV`` was refused and ``licences show L-1 --agency
+    " ddtc "`` answered "no licence", where the API takes both; an agency the ledger holds
+    no licences of (OFAC) is refused as such, not answered "no licence"."""
+    path = tmp_path / "lic.json"
+    path.write_text(json.dumps(dsp5("L-1")))
+    cli("licences", "add", str(path))
+    out = tmp_path / "audit.csv"
+    assert "audit entries" in cli("audit", "export", "--format", " CSV ", "-o", str(out)).output
+    assert out.read_text(encoding="utf-8").startswith("seq,")
+    shown = json.loads(cli("licences", "show", "L-1", "--agency", " ddtc ", "--json").stdout)
+    assert shown["number"] == "L-1" and shown["agency"] == "DDTC"
+    ofac = cli("licences", "show", "L-1", "--agency", "OFAC", ok=False)
+    assert isinstance(ofac.exception, InvalidInput)
+    assert "the ledger holds licences of BIS and DDTC" in str(ofac.exception)
+    bad = cli("audit", "export", "--format", "xml", ok=False)
+    assert isinstance(bad.exception, InvalidInput) and "'json' or 'csv'" in str(bad.exception)

@@ -143,18 +143,9 @@ def test_tokens_secret_once_disable_and_revoke(service: Service) -> None:
     just_frank = c.get("/api/v1/tokens", headers=admin, params={"user": "frank"}).json()
     assert [t["prefix"] for t in just_frank["items"]] == [secret[:10]]
 
-    # disabling the user makes the token fail; enabling makes it work again
-    assert c.patch("/api/v1/users/frank", headers=admin,
-                   json={"disabled": True}).status_code == 200
-    problem(c.get("/api/v1/me", headers=mine), 401)
-    problem(c.post("/api/v1/screen", headers=mine, json={"name": "Carrie Lam"}), 401)
-    assert c.patch("/api/v1/users/frank", headers=admin,
-                   json={"disabled": False}).status_code == 200
-    assert c.get("/api/v1/me", headers=mine).status_code == 200
-
     r = c.delete(f"/api/v1/tokens/{token['id']}", headers=admin)
     assert r.status_code == 200, r.text
-    assert r.json()["revoked_at"] is not None
+    assert r.json()["revoked_at"] is not None and r.json()["status"] == "revoked"
     problem(c.get("/api/v1/me", headers=mine), 401)
     assert "revoked" in problem(c.get("/api/v1/me", headers=mine), 401)["detail"]
     problem(c.delete("/api/v1/tokens/999999", headers=admin), 404)

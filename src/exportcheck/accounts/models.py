@@ -47,6 +47,12 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
                                                            nullable=True)
+    #: after this the token authenticates nobody: every token expires (see
+    #: ``settings.MAX_TOKEN_DAYS`` for why)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: the highest role the token acts with (never above its owner's role at the time of
+    #: use); NULL: no limit, the owner's role
+    role: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class WebSession(Base):

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession, now
+from exportcheck.accounts.tokens import ROLES, TokenOut, acting_role, status, token_lifetime
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.db.base import as_utc
 from exportcheck.errors import (
@@ -32,8 +33,6 @@ from exportcheck.errors import (
     RateLimited,
 )
 
-#: ordered from least to most rights
-ROLES: tuple[str, ...] = ("viewer", "officer", "admin")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 12
 #: failed sign-ins allowed for one user name from one client address within the window
@@ -120,15 +119,6 @@ class UserOut(BaseModel):
     created_at: dt.datetime
 
 
-class TokenOut(BaseModel):
-    id: int
-    user: str
-    label: str
-    prefix: str
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None
-
-
 def _user_out(u: User) -> UserOut:
     return UserOut(id=u.id, name=u.name, role=u.role, disabled=u.disabled,
                    created_at=as_utc(u.created_at))
@@ -148,8 +138,9 @@ class Accounts:
         upgrade(self.engine)
         self._read = session_factory(self.engine)
         self._write = write_session_factory(self.engine)
-        #: token hash -> (valid until, principal or None), see token_principal
-        self._token_cache: dict[str, tuple[float, Principal | None]] = {}
+        #: token hash -> (valid until, the token's expiry, principal or None), see
+        #: token_principal
+        self._token_cache: dict[str, tuple[float, dt.datetime | None, Principal | None]] = {}
 
     # -- users --------------------------------------------------------------------------
     def add_user(self, name: str, role: str, password: str, *, actor: str) -> UserOut:
@@ -192,8 +183,13 @@ class Accounts:
 
     def update_user(self, name: str, *, actor: str, role: str | None = None,
                     password: str | None = None, disabled: bool | None = None) -> UserOut:
-        """Change a user's role, password or disabled flag; disabling ends their sessions
-        and makes their tokens unusable (they are checked against the user on every use)."""
+        """Change a user's role, password or disabled flag. Disabling ends their sessions and
+        revokes their active tokens (audited, one ``account.token_revoked`` per token), so
+        re-enabling them later brings back neither: whoever re-enables a user hands out new
+        credentials knowingly. A new password ends the sessions (people) but keeps the tokens
+        (machines, whose owner's password is not what they authenticate with); revoke a
+        token on its own when it may have leaked. Demoting a user lowers what their tokens
+        may do at once (a token never acts above its owner's current role)."""
         self._token_cache.clear()
         with self._write() as s, s.begin():
             if role is not None or disabled:
@@ -218,9 +214,27 @@ class Accounts:
             if password is not None or disabled:
                 s.execute(delete(WebSession).where(WebSession.user_id == user.id))
             _audit(s, "account.user_changed", actor, {"user": user.name, **changes})
+            if disabled:
+                self._revoke_all(s, user, actor)
             out = _user_out(user)
         self._token_cache.clear()  # again after the commit: a lookup in between saw the old row
         return out
+
+    @staticmethod
+    def _revoke_all(s: Session, user: User, actor: str) -> None:
+        """Revoke every active token of a user being disabled, each audited as a revocation
+        by hand is, with the reason. Expired ones are left as they are: they act no more."""
+        at = now()
+        ids = s.scalars(select(ApiToken.id).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > at).order_by(ApiToken.id).with_for_update()).all()
+        if not ids:
+            return
+        s.execute(update(ApiToken).where(ApiToken.id.in_(ids), ApiToken.revoked_at.is_(None))
+                  .values(revoked_at=at))
+        for token_id in ids:
+            _audit(s, "account.token_revoked", actor,
+                   {"user": user.name, "token_id": token_id, "reason": "user disabled"})
 
     @staticmethod
     def _keep_an_admin(s: Session, user: User) -> None:
@@ -342,19 +356,37 @@ class Accounts:
             s.execute(delete(WebSession).where(WebSession.session_hash == digest(secret)))
 
     # -- API tokens ---------------------------------------------------------------------
-    def create_token(self, user: str, *, label: str = "", actor: str) -> tuple[TokenOut, str]:
-        """A new token for ``user``; the secret is returned once and only its hash is kept."""
+    def create_token(self, user: str, *, label: str = "", days: int | None = None,
+                     role: str | None = None, actor: str) -> tuple[TokenOut, str]:
+        """A new token for ``user``; the secret is returned once and only its hash is kept.
+
+        It expires after ``days`` (default: ``EXPORTCHECK_TOKEN_DAYS``, else 90; 1 to 366)
+        and acts with at most ``role`` (default: no limit, its owner's role at each use); a
+        role above the owner's is refused rather than quietly lowered."""
+        lifetime = token_lifetime(days)
+        limit = check_role(role) if role is not None else None
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._write() as s, s.begin():
             owner = self._find(s, user)
+            # locked, so that a concurrent disabling (which revokes the user's tokens) either
+            # sees this token or is seen here: never a token left unrevoked for a disabled user
+            s.refresh(owner, with_for_update=True)
             if owner.disabled:
                 raise InvalidInput(f"user {owner.name!r} is disabled")
+            if limit is not None and not role_allows(owner.role, limit):
+                raise InvalidInput(f"role: {owner.name} is {owner.role}, so their token cannot "
+                                   f"act as {limit} (a token acts with at most its owner's "
+                                   "role)", field="role")
+            created = now()
             tok = ApiToken(user_id=owner.id, label=label.strip()[:120], prefix=secret[:10],
-                           token_hash=digest(secret))
+                           token_hash=digest(secret), created_at=created,
+                           expires_at=created + lifetime, role=limit)
             s.add(tok)
             s.flush()
             _audit(s, "account.token_created", actor,
-                   {"user": owner.name, "token_id": tok.id, "label": tok.label})
+                   {"user": owner.name, "token_id": tok.id, "label": tok.label,
+                    "days": lifetime.days, "expires_at": tok.expires_at.isoformat(),
+                    "role": limit})
             return self._token_out(tok, owner), secret
 
     def list_tokens(self, user: str | None = None) -> list[TokenOut]:
@@ -386,30 +418,41 @@ class Accounts:
         return out
 
     def token_principal(self, secret: str) -> Principal | None:
-        """The user a token acts for, or None (unknown, revoked, user disabled).
+        """The user a token acts for, with the role it acts with (its limit, never above the
+        owner's current role), or None (unknown, revoked, expired, user disabled).
 
         Answers are kept for :data:`TOKEN_CACHE_SECONDS` per process (the lookup was half the
         cost of a screening request); a revocation or a user change made through this object
-        clears them at once, other processes see it within that time."""
+        clears them at once, other processes see it within that time. The token's expiry is
+        kept with the answer and checked on every use: a cached token stops at its expiry,
+        not up to that many seconds later."""
         key = digest(secret)
         hit = self._token_cache.get(key)
         if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
+            until, principal = hit[1], hit[2]
+            return principal if until is None or now() < until else None
         with self.engine.connect() as conn:
-            row = conn.execute(select(ApiToken.id, ApiToken.revoked_at, User.id, User.name,
-                                      User.role, User.disabled)
+            row = conn.execute(select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at,
+                                      ApiToken.role, User.id, User.name, User.role,
+                                      User.disabled)
                                .join(User, User.id == ApiToken.user_id)
                                .where(ApiToken.token_hash == key)).first()
-        principal = None
-        if row is not None and row[1] is None and not row[5]:
-            principal = Principal(row[2], row[3], row[4], f"token:{row[0]}")
+        principal, until = None, None
+        if row is not None:
+            token_id, revoked, expires, limit, user_id, name, owner_role, disabled = row
+            until = as_utc(expires)
+            if revoked is None and not disabled and now() < until:
+                principal = Principal(user_id, name, acting_role(limit, owner_role),
+                                      f"token:{token_id}")
         if len(self._token_cache) > 10_000:
             self._token_cache.clear()
-        self._token_cache[key] = (time.monotonic() + TOKEN_CACHE_SECONDS, principal)
+        self._token_cache[key] = (time.monotonic() + TOKEN_CACHE_SECONDS, until, principal)
         return principal
 
     @staticmethod
     def _token_out(t: ApiToken, owner: User) -> TokenOut:
+        revoked = as_utc(t.revoked_at) if t.revoked_at else None
+        expires = as_utc(t.expires_at)
         return TokenOut(id=t.id, user=owner.name, label=t.label, prefix=t.prefix,
-                        created_at=as_utc(t.created_at),
-                        revoked_at=as_utc(t.revoked_at) if t.revoked_at else None)
+                        created_at=as_utc(t.created_at), revoked_at=revoked, expires_at=expires,
+                        role=t.role, status=status(revoked, expires, now()))

@@ -502,7 +502,7 @@ def export(from_: str | None = typer.Option(None, "--from", help="first day, YYY
 
     start = parse_date(from_, "--from") if from_ else None
     end = parse_date(to, "--to") if to else None
-    check_export(fmt, start, end)  # before the output file is opened (and emptied)
+    fmt = check_export(fmt, start, end)  # before the output file is opened (and emptied)
     ledger = _ledger(db)
     status = ledger.trail_status()
     if output is None:

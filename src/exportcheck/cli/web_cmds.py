@@ -87,7 +87,8 @@ def users_set(
     disable: bool | None = typer.Option(None, "--disable/--enable"),
     password_stdin: bool = typer.Option(False, "--password-stdin"),
 ) -> None:
-    """Change a user's role or password, or disable them (ends their sessions)."""
+    """Change a user's role or password, or disable them (ends their sessions and revokes
+    their tokens: --enable does not bring them back). A new password keeps their tokens."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     user = _accounts().update_user(name, actor=cli_actor(None), role=role, password=password,
                                    disabled=disable)
@@ -96,28 +97,40 @@ def users_set(
 
 @tokens_app.command("create")
 def tokens_create(
-    user: str = typer.Argument(..., help="the user the token acts as (its role applies)"),
+    user: str = typer.Argument(..., help="the user the token acts as"),
     label: str = typer.Option("", "--label", help="what the token is for, e.g. 'ERP'"),
+    days: str | None = typer.Option(
+        None, "--days", help="lifetime in days, 1-366 (default: EXPORTCHECK_TOKEN_DAYS, else 90)",
+        show_default=False),
+    role: str | None = typer.Option(
+        None, "--role", help="act with at most this role (viewer | officer | admin), never "
+        "above the user's; default: the user's role at each use", show_default=False),
 ) -> None:
-    """Create a token and print it once (only its hash is stored)."""
-    token, secret = _accounts().create_token(user, label=label, actor=cli_actor(None))
-    typer.echo(f"token #{token.id} for {token.user} (store it now, it is not shown again):",
-               err=True)
+    """Create a token and print it once (only its hash is stored). It expires after --days."""
+    from exportcheck.accounts.tokens import parse_days
+
+    token, secret = _accounts().create_token(user, label=label, days=parse_days(days),
+                                             role=role, actor=cli_actor(None))
+    acts = f"acts as at most {token.role}" if token.role else "acts with the user's role"
+    typer.echo(f"token #{token.id} for {token.user}, {acts}, expires "
+               f"{token.expires_at.isoformat(timespec='seconds')} (store it now, it is not "
+               "shown again):", err=True)
     typer.echo(secret)
 
 
 @tokens_app.command("list")
 def tokens_list(user: str | None = typer.Option(None, "--user"), as_json: bool = AS_JSON) -> None:
-    """The API tokens (label and prefix, never the secret), of one user with --user."""
+    """The API tokens (label and prefix, never the secret), of one user with --user: each
+    with its status (active, expired, revoked), expiry and role limit."""
     tokens = _accounts().list_tokens(user)
     if as_json:
         typer.echo(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
         return
-    t = Table("id", "user", "label", "starts", "created", "revoked")
+    # dates only, so that the table fits 80 columns: --json gives the times (UTC)
+    t = Table("id", "user", "label", "starts", "role", "status", "created", "expires")
     for tok in tokens:
-        t.add_row(str(tok.id), tok.user, tok.label, tok.prefix + "…",
-                  tok.created_at.isoformat(timespec="seconds"),
-                  tok.revoked_at.isoformat(timespec="seconds") if tok.revoked_at else "")
+        t.add_row(str(tok.id), tok.user, tok.label, tok.prefix + "…", tok.role or "user's",
+                  tok.status, f"{tok.created_at:%Y-%m-%d}", f"{tok.expires_at:%Y-%m-%d}")
     console.print(t)
 
 

@@ -545,7 +545,7 @@ class Ledger:
         """Write the trail for an auditor (:func:`exportcheck.ledger.audit.export`); the JSON
         says whether it verifies (``status``, default :meth:`trail_status`): a tampered trail
         must not travel as if it were sound."""
-        audit.check_export(fmt, start, end)  # before anything is sealed or written
+        fmt = audit.check_export(fmt, start, end)  # before anything is sealed or written
         self._seal_if_headed()  # export chain links, not just content hashes
         if status is None and fmt == "json":
             status = self.trail_status(seal=False)

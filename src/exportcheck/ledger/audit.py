@@ -509,11 +509,14 @@ EXPORT_FIELDS = ("seq", "recorded_at", "actor", "kind", "payload", "versions", "
 
 
 def check_export(fmt: str, start: dt.date | dt.datetime | None,
-                 end: dt.date | dt.datetime | None) -> None:
-    """What :func:`export` refuses, checkable before an output file is opened."""
-    if fmt not in ("json", "csv"):
+                 end: dt.date | dt.datetime | None) -> str:
+    """What :func:`export` refuses, checkable before an output file is opened; returns the
+    format as :func:`export` takes it (``CSV`` and `` json `` read as the CLI reads choices)."""
+    canonical = fmt.strip().lower() if isinstance(fmt, str) else fmt
+    if canonical not in ("json", "csv"):
         raise InvalidInput(f"export format must be 'json' or 'csv', not {fmt!r}")
     check_period(start, end)
+    return canonical
 
 
 def export(session: Session, out: IO[str], *, fmt: str = "json",
@@ -530,7 +533,7 @@ def export(session: Session, out: IO[str], *, fmt: str = "json",
     escaped (``\\xff``), and the JSON entry names it under ``unreadable``
     (:mod:`~exportcheck.ledger.stored`): the export of a tampered trail is evidence too.
     """
-    check_export(fmt, start, end)
+    fmt = check_export(fmt, start, end)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out)

@@ -109,10 +109,13 @@ def licence_to_in(lic: Licence) -> LicenceIn:
 
 def find_licence(session: Session, number: str, agency: str | None = None, *,
                  lock: bool = False) -> Licence:
-    """Look a licence up by number (and agency when two agencies use the same number)."""
+    """Look a licence up by number (and agency, any case, when two agencies use the same
+    number); an agency whose licences the ledger cannot hold is refused (:func:`ledger_agency`),
+    not answered "no licence"."""
+    agency = ledger_agency(agency)
     stmt = select(Licence).where(Licence.number == number.strip())
     if agency:
-        stmt = stmt.where(Licence.agency == str(agency).upper())
+        stmt = stmt.where(Licence.agency == agency)
     if lock:
         # Row lock on PostgreSQL; reload even if this session saw the row before. The lines are
         # read by their own query once the lock is held: rows joined into the locking statement

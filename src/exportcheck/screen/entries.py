@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from exportcheck.errors import InvalidInput
+
 #: List codes and what they mean (the ``list`` field of a hit).
 LIST_CODES: dict[str, str] = {
     "SDN": "OFAC Specially Designated Nationals and Blocked Persons",
@@ -95,6 +97,17 @@ BLOCKING_LISTS = frozenset({"SDN"})
 FOREIGN_LISTS = frozenset({"CN-UEL", "CN-ECL", "CN-ATT"})
 
 KINDS = ("person", "entity", "vessel", "aircraft")
+
+
+def check_kind(kind: str | None) -> str | None:
+    """``kind`` as a screen takes it (one of :data:`KINDS`, any case, spaces around ignored, as
+    the CLI and the API read choices) or None when not given."""
+    if kind is None or not kind.strip():
+        return None
+    if (folded := kind.strip().lower()) not in KINDS:
+        raise InvalidInput(f"kind {kind.strip()!r} is not one of {', '.join(KINDS)}")
+    return folded
+
 _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
 #: how the CSL writes an affiliate listed under another entry of the Entity List (Huawei's:
 #: "Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: Huawei Marine Networks Co.,

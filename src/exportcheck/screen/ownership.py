@@ -18,11 +18,13 @@ CSV with a header, one stake per row::
 or JSON: a list of objects with the same keys (or ``{"owners": [...]}``). ``owner`` owns
 ``percent`` (0 < percent <= 100) of ``owned``; ``owner_country`` (optional, ISO code or name)
 is used when the owner is screened. Names are matched order-free and case-free, with a legal
-form's spellings as one ("Ltd" = "Limited", 有限责任公司 = 有限公司: :func:`entity_key`). An
+form's spellings as one ("Ltd" = "Limited", 有限责任公司 = 有限公司) and a Han name's inner spaces
+ignored (:func:`~exportcheck.screen.entity_keys.entity_key`). An
 entity's owners may hold at most 100% in total; a pair may appear once; an owner cannot own
-itself. Cross-holdings (cycles) are allowed. ``percent`` is a percentage (60 for 60%): a file
-whose every stake is at most 1 is refused as written in fractions (0.6 for 60%, which would read
-as 0.6%), unless its stakes carry a percent sign ("0.6%").
+itself. Cross-holdings (cycles) are allowed. ``percent`` is a percentage (60 for 60%), a number
+or a number with a percent sign (:func:`parse_percent`): a file whose every stake is at most 1
+is refused as written in fractions (0.6 for 60%, which would read as 0.6%), unless a stake
+carries the sign ("0.6%"; in JSON, the string "0.6%").
 
 How hits are derived
 --------------------
@@ -42,11 +44,9 @@ import io
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,8 @@ from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
 from exportcheck.screen.dispositions import party_key
+from exportcheck.screen.entity_keys import entity_key
 from exportcheck.screen.evidence import parse_country
-from exportcheck.screen.normalize import HAN_RE, fold_text
 
 #: how each rule names the consequence in a hit's explanation
 _CONSEQUENCE = {
@@ -67,17 +67,12 @@ _EPS = 1e-9
 _COLUMNS = ("owner", "owned", "percent", "owner_country")
 #: the largest stake a file of fractions holds (1 = 100%)
 _FRACTION_MAX = 1.0
-#: legal forms written more than one way, each as its one spelling (folded words). Forms not
-#: here (GmbH, plc, Co Ltd against Ltd) are kept as written: two forms are two entities.
-_LATIN_FORMS = {"limited liability company": "llc", "limited liability partnership": "llp",
-                "public limited company": "plc", "limited": "ltd", "company": "co",
-                "corporation": "corp", "incorporated": "inc"}
-_LATIN_FORM_RE = re.compile(r"\b(?:" + "|".join(sorted(_LATIN_FORMS, key=len, reverse=True))
-                            + r")\b")
-#: PRC Company Law (2018) art. 8: a limited liability company's name carries 有限责任公司 or
-#: 有限公司, a joint stock company's 股份有限公司 or 股份公司
-_HAN_FORMS = {"有限责任公司": "有限公司", "股份公司": "股份有限公司"}
-_HAN_RUN = re.compile(f"({HAN_RE.pattern}+)")
+#: a stake written as text: a number (no exponent, no "1_000"; a minus only to be told it is
+#: out of range), then an optional percent sign
+_PERCENT = re.compile(r"\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*(%?)\s*")
+_NOT_FINITE = re.compile(r"(?i)\s*[+-]?(?:nan|inf|infinity)\s*%?\s*")
+#: the same, for JSON Schema (a sign is refused there: no stake is negative)
+PERCENT_PATTERN = r"^\s*(\d+(\.\d*)?|\.\d+)\s*%?\s*$"
 
 
 class MalformedOwners(InvalidInput):
@@ -151,7 +146,7 @@ class Ownership:
                 f"{source + ': ' if source else ''}every percent is at most 1 "
                 f"({', '.join(shown[:4])}{', ...' if len(shown) > 4 else ''}): write "
                 "percentages, 60 for 60%, not fractions (0.6 for 60%); if every stake really is "
-                "1% or less, write the percent sign in the file (0.6%)")
+                'at most 1%, write the percent sign: 0.6% (in JSON, the string "0.6%")')
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -378,59 +373,33 @@ class Ownership:
         return self._names[key] + also
 
 
-@lru_cache(maxsize=65536)
-def entity_key(name: str) -> str:
-    """The ownership graph's key of an entity: :func:`party_key` with each legal form written
-    one way, so rows spelling one company's form two ways ("Beta Trading Ltd", "Beta Trading
-    Limited") chain through it rather than silently breaking the chain. The graph's alone:
-    stored parties and dispositions keep :func:`party_key`."""
-    parts = _HAN_RUN.split(unicodedata.normalize("NFKC", name))
-    return party_key(" ".join(
-        _han_entity(part) if i % 2 else
-        _LATIN_FORM_RE.sub(lambda m: _LATIN_FORMS[m.group(0)], fold_text(part))
-        for i, part in enumerate(parts)))
-
-
-@lru_cache(maxsize=1)
-def _han_legal_forms() -> tuple[str, ...]:
-    """The legal forms of the screening glossaries (simplified), longest first."""
-    from exportcheck.screen.chinese import simplified
-    from exportcheck.screen.han_orgs import glossary
-    from exportcheck.screen.normalize import name_data
-
-    forms = {w.han for w in glossary().values() if w.kind == "legal"}
-    forms |= {simplified(f) for f in name_data()["han_legal_forms"]}
-    return tuple(sorted(forms, key=len, reverse=True))
-
-
-def _han_entity(run: str) -> str:
-    """A Han name with its legal form as a word of its own, in one spelling: 株式会社東芝 =
-    東芝株式会社, 华为技术有限责任公司 = 华为技术有限公司 (:data:`_HAN_FORMS`)."""
-    from exportcheck.screen.chinese import simplified
-
-    simp = simplified(run)
-    forms = _han_legal_forms()
-    if simp in forms:  # the form alone, written apart from the name ("東芝 株式会社")
-        return _one_han_form(simp)
-    for form in forms:
-        if len(simp) <= len(form):
-            continue
-        if simp.endswith(form):
-            return f"{simp[: -len(form)]} {_one_han_form(form)}"
-        if len(form) >= 4 and simp.startswith(form):  # 株式会社東芝: only the long forms
-            return f"{simp[len(form):]} {_one_han_form(form)}"
-    return simp
-
-
-def _one_han_form(form: str) -> str:
-    for long, short in _HAN_FORMS.items():
-        if form.endswith(long):
-            return form[: -len(long)] + short
-    return form
+def parse_percent(raw: Any) -> tuple[float, bool]:
+    """A stake as written: a number, or its text with an optional percent sign ("0.6%"), and
+    whether the sign was written (a stake with it is no fraction). The one reading of a stake
+    for files, pasted text and the REST API. ValueError when it is no finite number."""
+    if isinstance(raw, bool):  # a JSON true is no 1%
+        raise ValueError(f"percent {raw!r} is not a number")
+    if isinstance(raw, int | float):
+        value, signed = float(raw), False
+    else:
+        text = str(raw)
+        m = _PERCENT.fullmatch(text)
+        if m is None:
+            finite = "" if _NOT_FINITE.fullmatch(text) is None else ": give a finite number"
+            raise ValueError(f"percent {raw!r} is not a number{finite}")
+        value, signed = float(m[1]), bool(m[2])
+    if not math.isfinite(value):
+        raise ValueError(f"percent {raw!r} is not a number: give a finite number")
+    return value, signed
 
 
 def _percent_signed(raw: Any) -> bool:
-    return isinstance(raw, Mapping) and str(raw.get("percent") or "").strip().endswith("%")
+    if not isinstance(raw, Mapping):
+        return False
+    try:
+        return parse_percent(raw.get("percent"))[1]
+    except ValueError:
+        return False
 
 
 def _rules(on: date | None, ruleset: Any) -> list[Any]:
@@ -473,12 +442,12 @@ def _stake(raw: Stake | Mapping[str, Any], where: str) -> Stake:
         if not party_key(value).strip():
             raise InvalidInput(f"{where}: {field} {value!r} has nothing to match")
     pct_raw = raw.get("percent")
+    if pct_raw is None or pct_raw == "":
+        raise MalformedOwners(f"{where}: percent is missing")
     try:
-        pct = float(str(pct_raw).strip().rstrip("%")) if pct_raw not in (None, "") else None
-    except ValueError:
-        pct = None
-    if pct is None or not math.isfinite(pct):
-        raise MalformedOwners(f"{where}: percent {pct_raw!r} is not a number")
+        pct = parse_percent(pct_raw)[0]
+    except ValueError as exc:
+        raise MalformedOwners(f"{where}: {exc}") from None
     if not 0 < pct <= 100:
         raise MalformedOwners(f"{where}: percent {pct:g} of {owned!r} held by {owner!r} is outside "
                            "0-100 (more than 0, at most 100)")

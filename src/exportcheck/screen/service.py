@@ -32,11 +32,11 @@ from exportcheck.screen.dispositions import (  # noqa: F401 - re-exported
     party_key,
 )
 from exportcheck.screen.entries import (
-    KINDS,
     LIST_CODES,
     ListEntry,
     ParsedList,
     bulk_allocation,
+    check_kind,
     hit_order,
     index_lists,
     on_lists,
@@ -228,8 +228,7 @@ class Screener:
         name = check_name(name)
         cc = parse_country(country)
         dob_s = parse_dob(dob)
-        if kind is not None and kind not in KINDS:
-            raise InvalidInput(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        kind = check_kind(kind)
         wanted = check_lists(lists)
         thr = default_threshold() if threshold is None else float(threshold)
         if not 0 <= thr <= 100:

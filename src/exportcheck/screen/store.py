@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.screen.dispositions import DECISIONS, Disposition, party_identity, party_key
-from exportcheck.screen.entries import KINDS, ListEntry, ParsedList, bulk_allocation
+from exportcheck.screen.entries import ListEntry, ParsedList, bulk_allocation, check_kind
 from exportcheck.screen.models import (
     DispositionRow,
     ListEntryRow,
@@ -347,7 +347,7 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
     here, as a screen checks it: a stored kind no screen takes would fail every rescreen.
     """
     name = check_name(name)
-    kind = _check_kind(kind)
+    kind = check_kind(kind)
     key, cc, dob_s = party_identity(name, country, dob)
     ident = identity_key(key, cc, dob_s)
     engine = _engine(engine)
@@ -370,15 +370,6 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def _check_kind(kind: str | None) -> str | None:
-    """``kind`` as a screen takes it (one of :data:`KINDS`, any case) or None when not given."""
-    if kind is None or not kind.strip():
-        return None
-    if (folded := kind.strip().lower()) not in KINDS:
-        raise InvalidInput(f"kind {kind.strip()!r} is not one of {', '.join(KINDS)}")
-    return folded
 
 
 def identity_key(key: str, country: str | None, dob: str | None) -> str:

@@ -64,7 +64,8 @@ def credentials(acc: Accounts, request: Request) -> Principal | None:
                                    "`exportcheck tokens create USER`)")
         principal = acc.token_principal(credential.strip())
         if principal is None:
-            raise NotAuthenticated("the API token is unknown, revoked or its user disabled")
+            raise NotAuthenticated("the API token is unknown, expired, revoked or its user "
+                                   "disabled")
         return principal
     if secret := request.cookies.get(SESSION_COOKIE):
         return acc.session_principal(secret)
@@ -107,8 +108,9 @@ def require(role: str) -> Callable[..., Principal]:
     async def check(
             principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.allows(role):
-            raise PermissionDenied(f"this needs the {role} role; {principal.name} is "
-                                   f"{principal.role}")
+            who = (f"{principal.name}'s {principal.via.replace(':', ' #')} acts as"
+                   if principal.via.startswith("token:") else f"{principal.name} is")
+            raise PermissionDenied(f"this needs the {role} role; {who} {principal.role}")
         return principal
 
     check.__name__ = f"require_{role}"

@@ -16,6 +16,8 @@ from exportcheck.db.base import as_utc
 from exportcheck.errors import NotFound
 from exportcheck.ledger.schemas import LicenceOut
 from exportcheck.models import EndUserType, ScreeningHit, TransactionFacts
+from exportcheck.screen.ownership import PERCENT_PATTERN, parse_percent
+from exportcheck.settings import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, MIN_TOKEN_DAYS
 
 T = TypeVar("T")
 MAX_PAGE = 500
@@ -69,6 +71,26 @@ def page_params(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     return PageParams(limit=limit, offset=offset)
 
 
+def choice_query(kind: Any, *, optional: bool = False, description: str = "") -> Any:
+    """A query parameter taking one of ``kind``'s words (an enum or a ``Literal``) as a body
+    field takes them: ``?order=Newest`` or ``?agency= bis `` read as the body's
+    ``"agency": " bis "`` does, where FastAPI wanted the exact spelling. The spec keeps the
+    words; an empty or unknown one is a 422 naming the parameter and the words.
+    ``optional``: the parameter may be left out (None)."""
+    text = f"{description}; {ANY_CASE}" if description else ANY_CASE
+    return Annotated[kind | None if optional else kind, any_case(kind),
+                     Query(description=text)]
+
+
+#: the agencies whose licences the ledger holds (``ledger.licences.LEDGER_AGENCIES``)
+LedgerAgency = Literal["BIS", "DDTC"]
+#: ``?agency=`` of the ledger's listings: OFAC licences are not kept there, so an OFAC
+#: filter would read as "no licences, nothing shipped" and is refused with the others
+AgencyQuery = choice_query(LedgerAgency, optional=True,
+                           description="the issuing agency (the ledger holds BIS and DDTC "
+                                       "licences)")
+
+
 def _not_a_bool(v: Any) -> Any:
     """JSON true/false is no amount: pydantic's lax mode reads true as 1 (a line "value": true
     was determined as $1)."""
@@ -112,12 +134,33 @@ class OrderLine(_In):
                                   description="consignee name (screened like the end user)")
 
 
+def _stake_percent(value: Any) -> float | str:
+    """A stake read as an owners file reads it (:func:`parse_percent`); one written with its
+    percent sign stays text, so the graph sees the sign: "0.6%" is no fraction, where a JSON
+    number cannot say so and a list of stakes all at most 1 is refused as fractions."""
+    pct, signed = parse_percent(_not_a_bool(value))  # its ValueError is the field's 422
+    if not 0 < pct <= 100:
+        raise ValueError(f"percent {pct:g} is outside 0-100 (more than 0, at most 100)")
+    return value.strip() if signed else pct
+
+
+#: a stake: a number (60 for 60%) or a string with the percent sign ("0.6%")
+StakePercent = Annotated[
+    Annotated[float, Field(gt=0, le=100)] | Annotated[str, Field(pattern=PERCENT_PATTERN)],
+    BeforeValidator(_stake_percent)]
+
+
 class OwnerStake(_In):
     """One row of a parties file: ``owner`` holds ``percent`` of ``owned``."""
 
     owner: str = Field(min_length=1, max_length=512)
     owned: str = Field(min_length=1, max_length=512)
-    percent: Number = Field(gt=0, le=100)
+    percent: StakePercent = Field(examples=[60, "0.6%"], description=(
+        "the stake, a percentage: 60 for 60%, as a JSON number or a string with the percent "
+        'sign ("60%"). Owners whose every stake is at most 1 are refused as written in '
+        "fractions (0.6 meant as 60% would read as 0.6% and clear an entity 60% owned by a "
+        'blocked party); stakes that really are all 1% or less are sent as strings with the '
+        'sign: "0.6%"'))
     owner_country: str | None = Field(None, max_length=64)
 
 
@@ -376,9 +419,20 @@ class UserPatch(_In):
     disabled: bool | None = None
 
 
+#: a token's lifetime in whole days (bounds on the int itself, as for Amount above)
+TokenDays = Annotated[int, Field(ge=MIN_TOKEN_DAYS, le=MAX_TOKEN_DAYS),
+                      BeforeValidator(_not_a_bool)]
+
+
 class TokenIn(_In):
     user: str = Field(min_length=1, max_length=64)
     label: str = Field("", max_length=120)
+    days: TokenDays | None = Field(
+        None, description=f"lifetime in days, {MIN_TOKEN_DAYS}-{MAX_TOKEN_DAYS}; default "
+                          f"EXPORTCHECK_TOKEN_DAYS, else {DEFAULT_TOKEN_DAYS}")
+    role: RoleIn | None = Field(
+        None, description="the highest role the token acts with, at most the user's; default: "
+                          "the user's role at each use. " + ANY_CASE)
 
 
 class TokenCreated(BaseModel):

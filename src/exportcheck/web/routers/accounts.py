@@ -7,9 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from exportcheck.accounts import Principal, TokenOut, UserOut
+from exportcheck.errors import InvalidInput
 from exportcheck.web.deps import Admin, accounts, current_principal
 from exportcheck.web.jsonbody import JsonBodyRoute
-from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
+from exportcheck.web.problems import (
+    AUTH_RESPONSES,
+    BODY_RESPONSES,
+    at_field,
+    problem_responses,
+)
 from exportcheck.web.schemas import (
     Me,
     Page,
@@ -60,10 +66,15 @@ def list_tokens(user: Admin, page: PageDep, acc=Depends(accounts),
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201,
-             summary="Create an API token (admin); the secret is shown once",
+             summary="Create an API token (admin); the secret is shown once, it expires after "
+                     "`days` and acts with at most `role`",
              responses={**BODY_RESPONSES, **problem_responses(404)})
 def create_token(spec: TokenIn, user: Admin, acc=Depends(accounts)) -> TokenCreated:
-    token, secret = acc.create_token(spec.user, label=spec.label, actor=user.actor)
+    try:
+        token, secret = acc.create_token(spec.user, label=spec.label, days=spec.days,
+                                         role=spec.role, actor=user.actor)
+    except InvalidInput as exc:  # a role above the user's: name the field
+        raise at_field(exc) from None
     return TokenCreated(token=token, secret=secret)
 
 

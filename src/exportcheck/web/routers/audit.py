@@ -19,6 +19,7 @@ from exportcheck.web.schemas import (
     Page,
     PageParams,
     VerifyOut,
+    choice_query,
     page_params,
 )
 
@@ -44,6 +45,10 @@ EXPORT_SCHEMA = {
                                           "(written with those bytes escaped as \\xNN)"}}}},
     },
 }
+#: ``?order=``: the newest entries first, or the oldest
+OrderQuery = choice_query(Literal["newest", "oldest"])
+#: ``?format=`` of the export
+FormatQuery = choice_query(Literal["json", "csv"])
 router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 
@@ -67,7 +72,7 @@ def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(pa
             actor: Annotated[str | None, Query(max_length=128)] = None,
             from_: Annotated[IsoDate | None, Query(alias="from")] = None,
             to: IsoDate | None = None,
-            order: Literal["newest", "oldest"] = "newest") -> dict:
+            order: OrderQuery = "newest") -> dict:
     """Filter by kind (``shipment`` also finds ``shipment.refused``), actor and the day
     recorded (UTC)."""
     rows, total = led.audit_entries(kind=kind, actor=actor, start=from_, end=to,
@@ -96,7 +101,7 @@ def verify(user: Viewer, led: LedgerDep,
                              "content": {"application/json": {"schema": EXPORT_SCHEMA},
                                          "text/csv": {"schema": {"type": "string"}}}},
                        **problem_responses(400)})
-def export(user: Viewer, led: LedgerDep, format: Literal["json", "csv"] = "json",
+def export(user: Viewer, led: LedgerDep, format: FormatQuery = "json",
            from_: Annotated[IsoDate | None, Query(alias="from")] = None,
            to: IsoDate | None = None) -> Response:
     buf = io.StringIO()

@@ -43,7 +43,7 @@ def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:
 def decide(req: DeterminationRequest, *, actor: str | None = None,
            ownership: Ownership | None = None) -> Determination:
     """Shared by the API and the web UI. ``ownership``: the owners already read (the web
-    form's, whose "0.6%" keeps the sign that the request's numbers drop); else the request's."""
+    form's, parsed from its text); else the request's."""
     parties = req.end_user or getattr(req, "consignee", None)
     # cleared hits are kept aside and written into the trace: the record says why screening
     # passed, not that nothing was found

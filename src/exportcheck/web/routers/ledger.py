@@ -24,6 +24,7 @@ from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
+    AgencyQuery,
     IsoDate,
     LicenceAdded,
     Page,
@@ -56,7 +57,7 @@ LedgerDep = Annotated[Ledger, Depends(ledger)]
             responses=problem_responses(400))
 def list_licences(user: Viewer, led: LedgerDep,
                   page: Annotated[PageParams, Depends(page_params)],
-                  agency: Annotated[str | None, Query(max_length=8)] = None,
+                  agency: AgencyQuery = None,
                   destination: Annotated[str | None, Query(max_length=8)] = None,
                   as_of: IsoDate | None = None) -> dict:
     return page.page(led.list_licences(agency=agency, destination=destination, as_of=as_of))
@@ -65,7 +66,7 @@ def list_licences(user: Viewer, led: LedgerDep,
 @router.get("/licences/{number:path}", response_model=LicenceOut, summary="One licence",
             responses=problem_responses(400, 404))
 def get_licence(number: str, user: Viewer, led: LedgerDep,
-                agency: Annotated[str | None, Query(max_length=8)] = None,
+                agency: AgencyQuery = None,
                 as_of: IsoDate | None = None) -> LicenceOut:
     """The licence numbered ``number`` (which may hold a "/": registering accepts one)."""
     return led.get_licence(number, agency, as_of)
@@ -121,7 +122,7 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Res
 def list_shipments(user: Viewer, led: LedgerDep,
                    page: Annotated[PageParams, Depends(page_params)],
                    licence: Annotated[str | None, Query(max_length=64)] = None,
-                   agency: Annotated[str | None, Query(max_length=8)] = None,
+                   agency: AgencyQuery = None,
                    destination: Annotated[str | None, Query(max_length=8)] = None,
                    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
                    to: IsoDate | None = None, reversed: bool | None = None) -> dict:
@@ -163,7 +164,7 @@ def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: Ledger
 @router.get("/ledger/report", response_model=Report, summary="Balances of every licence",
             responses=problem_responses(400))
 def report(user: Viewer, led: LedgerDep, as_of: IsoDate | None = None,
-           agency: Annotated[str | None, Query(max_length=8)] = None,
+           agency: AgencyQuery = None,
            destination: Annotated[str | None, Query(max_length=8)] = None) -> Report:
     """Approved, shipped, remaining, blocked and available value per licence on ``as_of``
     (default today), with totals."""

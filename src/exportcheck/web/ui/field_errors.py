@@ -145,6 +145,8 @@ def field_of(exc: errors.ExportCheckError, date_field: str = "date") -> str:
     names what was wrong in its message and class, not by the form's field names.
     ``date_field``: the box whose date was being determined."""
     text = str(exc)
+    if exc.field:  # the engine named it where it raised the error
+        return exc.field
     if isinstance(exc, FieldErrors) and len(exc.fields) == 1:
         return next(iter(exc.fields))
     if isinstance(exc, errors.UnknownItem | errors.MalformedItem):
