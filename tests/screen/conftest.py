@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from exportcheck.db import get_engine
 from exportcheck.screen import Screener
+from exportcheck.screen.service import reset_default_screener
 
 REPO = Path(__file__).resolve().parents[2]
 LISTS = REPO.parent / "shared" / "data" / "lists"
@@ -16,6 +20,21 @@ ALL_LISTS = [
     LISTS / "ofac_cons", LISTS / "bis" / "dpl.txt", LISTS / "csl_2026-07" / "consolidated.csv",
     LISTS / "un" / "UN_consolidated.xml", LISTS / "xyna_registry" / "cn.json",
 ]
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A fresh database on each backend (the same migrations run on both)."""
+    yield get_engine(db_url)
+
+
+@pytest.fixture
+def fresh_default() -> Iterator[None]:
+    """The cached default screener must not leak between tests (each has its own data dir):
+    for modules that load lists into the default database (``pytestmark``)."""
+    reset_default_screener()
+    yield
+    reset_default_screener()
 
 
 @pytest.fixture(scope="session")

@@ -34,11 +34,6 @@ QUERIES = [{}, {"threshold": 60}, {"country": "HK", "dob": "1957"},
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    yield get_engine(db_url)
-
-
-@pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     yield get_engine(f"sqlite:///{tmp_path / 'cache-test.db'}")
 

@@ -4,27 +4,17 @@ homophones in Han script apart, and a rescreen reports each stored party's hits 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from exportcheck.db import get_engine
-from exportcheck.screen import reset_default_screener, store
+from exportcheck.screen import store
 from exportcheck.screen.ownership import Ownership
 
-
-@pytest.fixture(autouse=True)
-def _fresh_default() -> Iterator[None]:
-    reset_default_screener()
-    yield
-    reset_default_screener()
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    yield get_engine(db_url)
+pytestmark = pytest.mark.usefixtures("fresh_default")
 
 
 # -- Han names: a homophone is another party -------------------------------------------------

@@ -6,32 +6,20 @@ from __future__ import annotations
 import csv
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli as run
 from sqlalchemy import Engine
 
-from exportcheck.db import get_engine
 from exportcheck.errors import ListDataError
-from exportcheck.screen import reset_default_screener, store
+from exportcheck.screen import store
 from exportcheck.screen.service import SAMPLES_DIR
 
 csv.field_size_limit(10_000_000)
 
-
-@pytest.fixture(autouse=True)
-def _fresh_default() -> Iterator[None]:
-    """The cached default screener must not leak between tests (each has its own data dir)."""
-    reset_default_screener()
-    yield
-    reset_default_screener()
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    yield get_engine(db_url)
+pytestmark = pytest.mark.usefixtures("fresh_default")
 
 
 @functools.cache

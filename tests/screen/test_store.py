@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,6 @@ from exportcheck.db import get_engine, session_factory
 from exportcheck.errors import InvalidInput, ListDataError, NotFound
 from exportcheck.screen import store
 from exportcheck.screen.parsers import load_paths
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """A fresh database on each backend (the same migrations run on both)."""
-    yield get_engine(db_url)
 
 
 def _truncated_sdn(src: Path, dst: Path, keep: float) -> Path:
