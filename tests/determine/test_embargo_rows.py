@@ -46,3 +46,65 @@ def test_ear99_to_russia_or_belarus_names_the_luxury_goods_of_supplement_5() -> 
         assert d.outcome.value == "NLR"
         step = next(s for s in d.trace if s.rule.startswith("746.8"))
         assert "luxury goods' of Supp. 5" in step.detail, step.detail
+
+
+def test_the_exceptions_an_embargo_names_are_listed_for_a_person_to_check() -> None:
+    """746.8(c) lets TMP, GOV, TSU, BAG, AVS and CCD overcome the Russia licence requirement,
+    and the relaxed 746.9(b) lets CCD, TMP, RPL, GOV ... overcome Syria's (90 FR 42315); none
+    of them has a rule row, so exportcheck cannot weigh their conditions (a consumer device
+    for CCD, a news-media export for TMP). The trace must say so per exception, not that no
+    exception the embargo names applies."""
+    for dest, on, named in (("RU", date(2022, 5, 1), {"TMP", "GOV", "TSU", "BAG", "AVS", "CCD"}),
+                            ("SY", date(2025, 9, 2), {"CCD", "AVS", "TMP", "RPL", "GOV", "TSU"})):
+        d = determine("5A992.c", dest, on)
+        assert d.outcome.value == "LICENSE_REQUIRED" and d.license_exceptions == []
+        steps = {s.rule: s for s in d.trace if s.rule.startswith("License Exception")}
+        listed = {rule.split()[2] for rule, s in steps.items() if "not evaluated" in s.detail}
+        assert listed == named, (dest, sorted(steps))
+        ccd = next(s for s in steps.values() if s.rule.startswith("License Exception CCD"))
+        assert not ccd.fired and "15 CFR 746." in ccd.citation
+        assert not any("no licence exception the entry or the embargo names applies" in s.detail
+                       for s in d.trace)
+
+
+def test_a_line_no_exception_can_overcome_still_says_none_applies() -> None:
+    """744.23(c): no licence exception for the supercomputer end use; nothing is listed."""
+    d = determine("3A991", "CN", date(2024, 1, 1), end_use="supercomputer")
+    assert not any("not evaluated" in s.detail for s in d.trace)
+
+
+def test_an_embargos_exceptions_reach_ear99_items_too() -> None:
+    """746.2(a)(1) lets the exceptions it lists authorise exports to Cuba of items subject to
+    the EAR, EAR99 included: AGR (740.18) is for EAR99 agricultural commodities only, GFT's
+    gift parcels are mostly EAR99. 746.4(c) (North Korea) and 746.6(c) (Crimea) likewise. An
+    EAR99 line must not be told 'no licence exceptions' while the trace says 'unless a 746.2(a)
+    exception applies'; SPP, the EAR99-only exception for Syria, is still offered."""
+    cuba = determine("EAR99", "CU", date(2023, 1, 1))
+    assert cuba.outcome.value == "LICENSE_REQUIRED"
+    step = next(s for s in cuba.trace if s.rule == "746.2 Cuba")
+    assert "no licence exceptions" not in step.detail and "AGR" in step.detail
+    listed = {s.rule.split()[2] for s in cuba.trace
+              if s.rule.startswith("License Exception") and "not evaluated" in s.detail}
+    assert {"AGR", "GFT", "TMP", "BAG"} <= listed
+    for dest in ("KP", "UA-43"):
+        d = determine("EAR99", dest, date(2023, 1, 1))
+        assert "GFT" in next(s for s in d.trace if s.rule.startswith("746.")).detail
+    syria = determine("EAR99", "SY", date(2025, 9, 2))
+    assert [e.symbol for e in syria.license_exceptions] == ["SPP"]
+    assert syria.outcome.value == "EXCEPTION_AVAILABLE"
+
+
+def test_rules_show_says_what_746_8_reached_before_8_april_2022() -> None:
+    """87 FR 12226 (24 Feb 2022; Belarus 87 FR 13048, 2 Mar 2022) required the 746.8 licence
+    for CCL Categories 3-9; 87 FR 22130 reached every ECCN from 8 Apr 2022. What `rules show`
+    lists for a day in between must not say 'all items on the CCL' while the engine answers
+    NLR for a Category 1 item."""
+    from exportcheck import load_ruleset
+    from exportcheck.rules.describe import destination_rules
+
+    rs = load_ruleset()
+    for dest, on in (("RU", date(2022, 3, 1)), ("BY", date(2022, 3, 15))):
+        assert determine("1A995", dest, on).outcome.value == "NLR"
+        shown = [r.summary for r in destination_rules(rs, dest, on).rows
+                 if r.citation.startswith("15 CFR 746.8") and "CCL" in r.summary]
+        assert shown and all("Categories 3-9" in s for s in shown), shown

@@ -50,7 +50,9 @@ def embargoes(ctx: Context) -> None:
             what = "EAR99 items" if ctx.item.kind == "ear99" else "CCL items"
             ctx.note(e.id, e, False, f"{e.description}; no requirement of its own for {what}")
             continue
-        allowed = e.ear99_exceptions if ctx.item.kind == "ear99" else e.allowed_exceptions
+        # the section's exceptions authorise items subject to the EAR, EAR99 included (746.2(a)
+        # names AGR, for EAR99 farm goods); ear99_exceptions are those for EAR99 items only
+        allowed = e.allowed_exceptions + (e.ear99_exceptions if ctx.item.kind == "ear99" else [])
         ctx.require(
             Requirement(
                 "EMBARGO",

@@ -39,7 +39,8 @@ def licence_exceptions(ctx: Context) -> None:
     for symbol, (definition, extra) in fact_based.items():
         usable.update(_fact_based(ctx, symbol, definition, extra))
     _not_evaluated(ctx)
-    if not candidates and not fact_based:
+    unmodelled = _named_by_rule_not_modelled(ctx)
+    if not candidates and not fact_based and not unmodelled:
         ctx.note(
             "Licence exceptions",
             None,
@@ -89,6 +90,30 @@ def _not_evaluated(ctx: Context) -> None:
             f"15 CFR 740; entry: {grant.text}",
             citation=f"15 CFR 740; {entry.citation}",
         )
+
+
+def _named_by_rule_not_modelled(ctx: Context) -> bool:
+    """List the exceptions a Part 744/746 rule names (746.8(c): TMP, GOV, TSU, BAG, AVS, CCD)
+    that have no rule row, for a person to check: their conditions (a consumer device, a news
+    medium, a US Government end user) are not on the order line, and saying that no exception
+    applies would be wrong. True if any was listed."""
+    snap = ctx.snapshot
+    named: dict[str, list[Requirement]] = {}
+    for r in ctx.requirements:
+        for symbol in sorted(r.exceptions or ()):
+            if symbol not in snap.exception_history:
+                named.setdefault(symbol, []).append(r)
+    for symbol, reqs in named.items():
+        rules = ", ".join(dict.fromkeys(r.rule for r in reqs))
+        ctx.note(
+            f"License Exception {symbol} (named by {rules})",
+            None,
+            False,
+            f"not evaluated by exportcheck (no rule row for {symbol}): {rules} lets it overcome "
+            f"the requirement; check its conditions in 15 CFR 740 and the rule's paragraph",
+            citation="; ".join(dict.fromkeys(r.citation for r in reqs)),
+        )
+    return bool(named)
 
 
 def all_overcome(ctx: Context) -> bool:

@@ -143,7 +143,8 @@ def _regex(pattern: str | None, eccn: str) -> bool:
 
 def allowed_everywhere(tables: dict[str, list[Any]]) -> frozenset[str]:
     """Exception symbols an embargo or end-use rule allows CCL items: offered to any ECCN it
-    catches (an embargo's ``ear99_exceptions`` reach EAR99 items only)."""
+    catches (an embargo's ``ear99_exceptions`` reach EAR99 items only, its
+    ``allowed_exceptions`` EAR99 items as well)."""
     out: set[str] = set()
     for row in (*tables.get("embargoes", []), *tables.get("end_use_rules", [])):
         out |= set(row.allowed_exceptions)

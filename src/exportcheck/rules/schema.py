@@ -360,7 +360,8 @@ class Embargo(Cited):
     ear99: Literal["license_required", "prohibited", "nlr"] = "license_required"
     review_policy: str
     allowed_exceptions: list[str] = []
-    #: exceptions that authorise EAR99 items (e.g. SPP for Syria from 2 Sep 2025)
+    #: exceptions that authorise EAR99 items only (e.g. SPP for Syria from 2 Sep 2025), in
+    #: addition to ``allowed_exceptions``, which reach EAR99 items too
     ear99_exceptions: list[str] = []
     #: CCL Categories the ``ccl`` outcome covers (empty: all): 746.8 began with Categories
     #: 3 to 9 for Russia and Belarus and reached 0 to 2 from 8 Apr 2022
