@@ -108,3 +108,24 @@ def test_rules_show_says_what_746_8_reached_before_8_april_2022() -> None:
         shown = [r.summary for r in destination_rules(rs, dest, on).rows
                  if r.citation.startswith("15 CFR 746.8") and "CCL" in r.summary]
         assert shown and all("Categories 3-9" in s for s in shown), shown
+
+
+def test_russian_sector_sanctions_before_2022_needed_a_licence_only_for_oil_and_gas_projects(
+        ) -> None:
+    """746.5 from 6 Aug 2014 (79 FR 45675) required a licence for its Supp. 2 items (8A992,
+    0A998 ...) to Russia only for deepwater, Arctic offshore or shale oil and gas projects; the
+    rule base applied the later, unconditional requirement to every date, so 8A992 for a
+    pipeline repair in Russia in June 2019 came out LICENSE_REQUIRED."""
+    repair = determine("8A992", "RU", date(2019, 6, 1), end_use="pipeline repair")
+    assert repair.outcome.value == "NLR", repair.requirements
+    step = next(s for s in repair.trace if s.rule.startswith("746.5 Russia"))
+    assert not step.fired and "deepwater" in step.detail
+    for use in ("shale oil production", "Arctic offshore drilling", "deepwater gas field"):
+        project = determine("0A998", "RU", date(2021, 6, 1), end_use=use)
+        assert project.outcome.value == "LICENSE_REQUIRED", use
+        assert [r.citation for r in project.requirements] == [
+            "15 CFR 746.5(a)(1) (editions from 6 Aug 2014 to 2022)"]
+    # from 24 Feb 2022 the sector sanctions need no end use (ru_sector_russia)
+    later = determine("0A998", "RU", date(2022, 2, 24), end_use="pipeline repair")
+    assert later.outcome.value == "LICENSE_REQUIRED"
+    assert any("746.8" in r.citation for r in later.requirements)
