@@ -75,6 +75,14 @@ def test_check_table(cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
         (["--item", "USML:XXV", "--to", "HK", "--on", "2021-01-01"], "unknown USML category"),
         (["--item", "USML:11", "--to", "HK", "--on", "2021-01-01"], "malformed USML"),
         (["--item", "3A001", "--to", "XX", "--on", "2021-01-01"], "unknown destination"),
+        # a region without rules of its own: its country's code, not a hint at any 3166-2 code
+        (["--item", "3A001", "--to", "UA-65", "--on", "2024-01-01"],
+         "regions of UA with rules of their own are UA-09, UA-14, UA-40, UA-43; for any other, "
+         "give UA"),
+        (["--item", "3A001", "--to", "CN-HK", "--on", "2020-01-01"],
+         "give HK, its own ISO 3166-1 code"),
+        (["--item", "3A001", "--to", "DE-BY", "--on", "2021-01-01"],
+         "no region of DE has rules of its own: give DE"),
         (["--item", "3A001", "--to", "HK", "--on", "2018-12-31"], "before the rule base starts"),
         (["--item", "3A001", "--to", "HK", "--on", "15/07/2020"], "invalid date"),
         (["--item", "3A001", "--to", "HK", "--on", "2021-01-01", "--value", "-5"], "non-negative"),

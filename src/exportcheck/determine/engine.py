@@ -66,6 +66,27 @@ def _code_hint(snapshot: Snapshot, typed: str) -> str:
     return code_hint(typed, lambda code: _known(snapshot, code)) or "e.g. HK, CN, DE"
 
 
+#: ISO 3166-2 subdivisions that ISO 3166-1 also codes as countries: the rule base knows them
+#: by those codes (Hong Kong's chart row until 2020 was not China's)
+_OWN_ISO_CODE = {"CN-HK": "HK", "CN-MO": "MO", "CN-TW": "TW", "NL-AW": "AW", "NL-CW": "CW",
+                 "NL-SX": "SX"}
+
+
+def _region_refused(snapshot: Snapshot, typed: str, country: str) -> str:
+    """Why a region of a known country is refused: only regions with rules of their own are
+    destinations (746.6's covered regions); any other takes its country's, so the country's
+    code is the answer (Kherson, UA-65, is Ukraine), not a guess made here."""
+    head = f"unknown destination {typed!r} on {snapshot.on.isoformat()}"
+    own_code = _OWN_ISO_CODE.get(typed.strip().upper())
+    if own_code is not None and _known(snapshot, own_code):
+        return f"{head}: give {own_code}, its own ISO 3166-1 code (its rules are not {country}'s)"
+    own = sorted(c for c in snapshot.destinations if c.startswith(f"{country}-"))
+    if not own:
+        return f"{head}: no region of {country} has rules of its own: give {country}"
+    return (f"{head}: the regions of {country} with rules of their own are {', '.join(own)}; "
+            f"for any other, give {country}")
+
+
 def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
     """The destination as given, as the EAR sees it and as the ITAR sees it on the date."""
     raw = (code or "").strip().upper()
@@ -78,6 +99,9 @@ def resolve_destination(snapshot: Snapshot, code: str) -> tuple[str, str, str]:
             "the item leaves the US for (for a release of technology to a foreign person in the "
             "US, a deemed export, that person's country)")
     if not _known(snapshot, raw):
+        country, _, region = raw.partition("-")
+        if region and _known(snapshot, country):
+            raise UnknownDestination(_region_refused(snapshot, code, country))
         raise UnknownDestination(
             f"unknown destination {code!r} on {snapshot.on.isoformat()}: use an ISO 3166-1 "
             f"alpha-2 code ({_code_hint(snapshot, code)}) or a 3166-2 region (UA-43 for Crimea)")
