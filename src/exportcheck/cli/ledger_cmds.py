@@ -106,7 +106,8 @@ def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of lic
 
 @licences_app.command("show")
 def show(number: str, agency: str | None = typer.Option(None, "--agency"),
-         as_of: str | None = typer.Option(None, "--as-of", help="status on this date"),
+         as_of: str | None = typer.Option(
+             None, "--as-of", help="status, and what is shipped by then, on this date"),
          db: str | None = DB, as_json: bool = AS_JSON) -> None:
     """One licence: lines with shipped and remaining amounts, parties, status history."""
     from exportcheck.ledger.render import history_table, licence_table
@@ -125,7 +126,8 @@ def show(number: str, agency: str | None = typer.Option(None, "--agency"),
 @licences_app.command("list")
 def list_(agency: str | None = typer.Option(None, "--agency"),
           destination: str | None = typer.Option(None, "--destination"),
-          as_of: str | None = typer.Option(None, "--as-of"),
+          as_of: str | None = typer.Option(
+              None, "--as-of", help="status, and what is shipped by then, on this date"),
           db: str | None = DB, as_json: bool = AS_JSON) -> None:
     """All licences with their status."""
     from rich.table import Table

@@ -279,12 +279,15 @@ class Ledger:
     def get_licence(self, number: str, agency: str | None = None,
                     as_of: dt.date | None = None) -> LicenceOut:
         with self._read() as s:
-            return licences.licence_out(licences.find_licence(s, number, agency), as_of)
+            lic = licences.find_licence(s, number, agency)
+            return licences.licence_out(lic, as_of, licences.shipped_by_line(s, as_of)
+                                         if as_of else None)
 
     def list_licences(self, *, agency: str | None = None, destination: str | None = None,
                       as_of: dt.date | None = None) -> list[LicenceOut]:
         with self._read() as s:
-            return [licences.licence_out(lic, as_of) for lic in
+            shipped = licences.shipped_by_line(s, as_of) if as_of else None
+            return [licences.licence_out(lic, as_of, shipped) for lic in
                     licences.list_licences(s, agency=agency, destination=destination)]
 
     def set_status(self, number: str, status: LicenceStatus | str, *, effective: dt.date,

@@ -342,21 +342,40 @@ def shipments_to_review(session: Session, lic: Licence,
             for key, day, cents in rows if status_on(lic, day)[0] in BLOCKING]
 
 
-def licence_out(lic: Licence, as_of: dt.date | None = None) -> LicenceOut:
-    """Plain view of a licence with balances and the status in force on ``as_of``."""
+def shipped_by_line(session: Session, day: dt.date) -> dict[int, tuple[int, int]]:
+    """``(cents, milli-units)`` drawn per licence line by shipments dated on or before
+    ``day``, not reversed (a reversal says the shipment was posted by mistake: it never drew,
+    on any date). The balances of a past date, as the report and ``--as-of`` show them."""
+    rows = session.execute(
+        select(ShipmentLine.licence_line_id, func.sum(ShipmentLine.value_cents),
+               func.sum(ShipmentLine.qty_milli))
+        .join(Shipment, ShipmentLine.shipment_id == Shipment.id)
+        .outerjoin(ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id)
+        .where(ShipmentLine.licence_line_id.is_not(None), Shipment.licence_id.is_not(None),
+               Shipment.ship_date <= day, ShipmentReversal.id.is_(None))
+        .group_by(ShipmentLine.licence_line_id))
+    return {line_id: (int(cents or 0), int(milli or 0)) for line_id, cents, milli in rows}
+
+
+def licence_out(lic: Licence, as_of: dt.date | None = None,
+                shipped: dict[int, tuple[int, int]] | None = None) -> LicenceOut:
+    """Plain view of a licence with balances and the status in force on ``as_of``.
+    ``shipped``: what each line had drawn by then (:func:`shipped_by_line`); without it, the
+    balances are everything drawn so far."""
     day = as_of or _now().date()
     lines = []
     for ln in lic.lines:
         tol = tolerance_for(lic.agency, lic.kind, ln.unit_basis)
-        remaining_q = None if ln.qty_milli is None else ln.qty_milli - ln.shipped_qty_milli
+        cents, milli = ((ln.shipped_value_cents, ln.shipped_qty_milli) if shipped is None
+                        else shipped.get(ln.id, (0, 0)))
+        remaining_q = None if ln.qty_milli is None else ln.qty_milli - milli
         lines.append(LineOut(
             line_no=ln.line_no, classification=ln.classification, description=ln.description,
             unit_basis=ln.unit_basis, unit=ln.unit, quantity=from_milli(ln.qty_milli),
-            value=from_cents(ln.value_cents), shipped_quantity=from_milli(ln.shipped_qty_milli),
-            shipped_value=from_cents(ln.shipped_value_cents),
-            remaining_quantity=from_milli(remaining_q),
+            value=from_cents(ln.value_cents), shipped_quantity=from_milli(milli),
+            shipped_value=from_cents(cents), remaining_quantity=from_milli(remaining_q),
             remaining_value=from_cents(line_remaining_cents(
-                ln.qty_milli, ln.value_cents, ln.shipped_qty_milli, ln.shipped_value_cents)),
+                ln.qty_milli, ln.value_cents, milli, cents)),
             value_tolerance=tol.value, tolerance_citation=tol.citation))
     status, _ = status_on(lic, day)
     return LicenceOut(

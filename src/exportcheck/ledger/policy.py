@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from exportcheck.errors import LedgerError
 from exportcheck.ledger.audit import append_event
-from exportcheck.ledger.licences import change_status, status_on
+from exportcheck.ledger.licences import FINAL, change_status, status_on
 from exportcheck.ledger.models import (
     Licence,
     LicenceStatusEvent,
@@ -26,7 +26,6 @@ from exportcheck.ledger.models import (
     ShipmentReversal,
 )
 from exportcheck.ledger.schemas import (
-    BLOCKING,
     LicenceStatus,
     PolicyEventIn,
     PolicyFilter,
@@ -60,9 +59,12 @@ def _matches(lic: Licence, ev: PolicyEventIn) -> bool:
 
 
 def _applies(lic: Licence, ev: PolicyEventIn) -> bool:
-    """Selected, approved by the effective date, and not already blocked on it."""
+    """Selected, approved by the effective date, and not already ended on it (revoked,
+    expired, returned without action). A licence merely suspended then is covered too: skipped,
+    lifting that suspension later would revive a licence the event revoked (a revocation is
+    final, 22 CFR 126.7(a), 15 CFR 750.8(a)) or suspended."""
     return (_matches(lic, ev) and lic.valid_from <= ev.effective
-            and status_on(lic, ev.effective)[0] not in BLOCKING)
+            and status_on(lic, ev.effective)[0] not in FINAL)
 
 
 def apply_recorded_events(session: Session, lic: Licence, *, actor: str,
@@ -106,8 +108,8 @@ def apply_policy_event(session: Session, ev: PolicyEventIn, *, actor: str,
                        versions: dict | None = None) -> PolicyResult:
     """Suspend or revoke every licence matching ``ev.filter`` with effect from ``ev.effective``.
 
-    Idempotent by ``ev.key``. Licences approved after the effective date, or already blocked on
-    it (revoked, expired...), are left alone.
+    Idempotent by ``ev.key``. Licences approved after the effective date, or already ended on
+    it (revoked, expired, returned without action), are left alone; a suspended one is not.
     """
     prior = session.execute(select(PolicyEvent).where(PolicyEvent.key == ev.key)).scalar()
     if prior is not None:

@@ -19,6 +19,7 @@ from exportcheck.db.base import as_utc
 from exportcheck.errors import InvalidInput, NotFound
 from exportcheck.ledger.licences import from_cents, from_milli, ledger_agency
 from exportcheck.ledger.models import Licence, Shipment, ShipmentReversal
+from exportcheck.ledger.snapshot import ambiguous_licence
 
 
 class ShipmentRecordLine(BaseModel):
@@ -95,7 +96,8 @@ def list_shipments(session: Session, *, licence_number: str | None = None,
     """One page of shipments, newest ship date first; ``(records, total matching)``.
 
     ``licence_number`` names a licence the ledger holds (an unknown one is an error, not an
-    empty page: a mistyped number must not read as "nothing shipped"); ``agency`` alone keeps
+    empty page: a mistyped number must not read as "nothing shipped"; one two agencies use
+    needs ``agency``, as everywhere else); ``agency`` alone keeps
     the shipments drawn on that agency's licences; ``start``/``end`` bound the ship date, both
     days included; ``reversed`` keeps only reversed (True) or standing (False) shipments."""
     if start and end and start > end:
@@ -105,15 +107,17 @@ def list_shipments(session: Session, *, licence_number: str | None = None,
     agency = ledger_agency(agency)
     conds = []
     if licence_number is not None:
-        ids = select(Licence.id).where(Licence.number == licence_number.strip())
+        ids = select(Licence.id, Licence.agency).where(Licence.number == licence_number.strip())
         if agency:
             ids = ids.where(Licence.agency == agency)
-        found = session.scalars(ids).all()
+        found = session.execute(ids).all()
         if not found:
             raise NotFound(f"no licence {licence_number!r}"
                            + (f" of agency {agency!r}" if agency else "") + " in the ledger",
                            field="licence_number")
-        conds.append(Shipment.licence_id.in_(found))
+        if len(found) > 1:  # two licences: listed together, they read as one's shipments
+            raise ambiguous_licence(licence_number, [a for _, a in found])
+        conds.append(Shipment.licence_id == found[0][0])
     elif agency:
         # without a licence number the filter still applies: ignored, it listed the other
         # agency's shipments as if they were this one's

@@ -6,16 +6,15 @@ import datetime as dt
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exportcheck.ledger.licences import (
     from_cents,
     line_remaining_cents,
     list_licences,
+    shipped_by_line,
     status_on,
 )
-from exportcheck.ledger.models import Shipment, ShipmentLine, ShipmentReversal
 from exportcheck.ledger.schemas import BLOCKING
 
 
@@ -50,21 +49,6 @@ class Report(BaseModel):
     available: Decimal
 
 
-def _shipped_by(session: Session, day: dt.date) -> dict[int, tuple[int, int]]:
-    """``(cents, milli-units)`` drawn per licence line by shipments dated on or before
-    ``day``, not reversed (a reversal says the shipment was posted by mistake: it never drew,
-    on any date)."""
-    rows = session.execute(
-        select(ShipmentLine.licence_line_id, func.sum(ShipmentLine.value_cents),
-               func.sum(ShipmentLine.qty_milli))
-        .join(Shipment, ShipmentLine.shipment_id == Shipment.id)
-        .outerjoin(ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id)
-        .where(ShipmentLine.licence_line_id.is_not(None), Shipment.licence_id.is_not(None),
-               Shipment.ship_date <= day, ShipmentReversal.id.is_(None))
-        .group_by(ShipmentLine.licence_line_id))
-    return {line_id: (int(cents or 0), int(milli or 0)) for line_id, cents, milli in rows}
-
-
 def build_report(session: Session, *, as_of: dt.date | None = None, agency: str | None = None,
                  destination: str | None = None) -> Report:
     """Balances of every licence (optionally filtered) as they stand on ``as_of``: its status
@@ -73,15 +57,15 @@ def build_report(session: Session, *, as_of: dt.date | None = None, agency: str 
     (:func:`~exportcheck.ledger.licences.line_remaining_cents`: 0 once its quantity is
     shipped), never one line's balance netted against another's overshoot."""
     day = as_of or dt.date.today()
-    shipped_by_line = None if as_of is None else _shipped_by(session, as_of)
+    drawn_by = None if as_of is None else shipped_by_line(session, as_of)
     rows = []
     for lic in list_licences(session, agency=agency, destination=destination):
         approved = shipped = remaining = 0
         for ln in lic.lines:
-            if shipped_by_line is None:  # today: what is drawn now
+            if drawn_by is None:  # today: what is drawn now
                 cents, milli = ln.shipped_value_cents, ln.shipped_qty_milli
             else:
-                cents, milli = shipped_by_line.get(ln.id, (0, 0))
+                cents, milli = drawn_by.get(ln.id, (0, 0))
             approved += ln.value_cents
             shipped += cents
             remaining += line_remaining_cents(ln.qty_milli, ln.value_cents, milli, cents)

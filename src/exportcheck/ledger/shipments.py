@@ -239,10 +239,12 @@ def _check_licence_terms(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> No
                 f"{spec.ship_date} is on or after that date ({_validity(lic)}). Reason: "
                 f"{ev.reason} [{ev.citation}]", "outside_validity")
         rule = "22 CFR 126.7" if lic.agency == "DDTC" else "15 CFR 750.8"
+        if status == "returned_without_action":  # no licence was issued: not a 750.8/126.7 act
+            rule = "an application returned without action authorises nothing"
         raise ShipmentRefused(
-            f"{label} was {status} with effect from {ev.effective}: no shipment may be made under "
-            f"it on or after that date ({rule}). Reason: {ev.reason} [{ev.citation}]",
-            f"licence_{status}")
+            f"{label} was {status.replace('_', ' ')} with effect from {ev.effective}: no "
+            f"shipment may be made under it on or after that date ({rule}). Reason: "
+            f"{ev.reason} [{ev.citation}]", f"licence_{status}")
     if spec.destination != lic.destination:
         raise ShipmentRefused(
             f"{label} authorises exports to {lic.destination}, not {spec.destination} "
