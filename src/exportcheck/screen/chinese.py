@@ -76,14 +76,15 @@ def jyutping_to_hk(syllable: str) -> list[str]:
 def _converters():
     import opencc
 
-    return (opencc.OpenCC("t2s"), opencc.OpenCC("s2hk"), opencc.OpenCC("jp2t"),
+    return (opencc.OpenCC("hk2s"), opencc.OpenCC("s2hk"), opencc.OpenCC("jp2t"),
             opencc.OpenCC("s2t"))
 
 
 def simplified(text: str) -> str:
-    """``text`` in simplified characters, from traditional ones (OpenCC t2s) and from the
-    Japanese forms (団 発 広 済 総, via OpenCC jp2t) Japanese documents and Japan's End User
-    List write Chinese names in ("中国電子科技集団公司")."""
+    """``text`` in simplified characters: from traditional ones, Hong Kong's forms of them
+    included (OpenCC hk2s: 衞 = 衛 = 卫, 敍 = 敘 = 叙; t2s left 曾國衞, Erick Tsang's name, as
+    曾国衞), and from the Japanese forms (団 発 広 済 総, via OpenCC jp2t) Japanese documents
+    and Japan's End User List write Chinese names in ("中国電子科技集団公司")."""
     return _converters()[0].convert(_from_japanese(text))
 
 

@@ -18,6 +18,9 @@ from exportcheck.screen.normalize import HAN_RE, fold_text
 
 #: runs of Han characters (the capturing group keeps them in ``re.split``'s result)
 _HAN_RUNS = re.compile(f"({HAN_RE.pattern}+)")
+#: spaces between two Han characters: Chinese writes no word spaces, so 陳 大文 (surname and
+#: given name typed apart) is 陳大文
+_HAN_GAP = re.compile(rf"(?<={HAN_RE.pattern})\s+(?={HAN_RE.pattern})")
 
 #: the OFAC lists that number one party alike: a decision for one copy holds for the other
 _OFAC_TWIN = {"SDN": "NONSDN", "NONSDN": "SDN"}
@@ -26,10 +29,12 @@ _OFAC_TWIN = {"SDN": "NONSDN", "NONSDN": "SDN"}
 def party_key(name: str) -> str:
     """Order-free key of a party name, so 'LAM, Carrie' and 'Carrie Lam' share dispositions.
 
-    Han characters stay characters (in their simplified forms, so 鄧炳強 = 邓炳强): their
-    toneless pinyin would make homophones one party, and a clearance of 金政恩, a namesake,
-    would clear 金正恩, Kim Jong Un (SDN 20157), whose name reads the same."""
+    Han characters stay characters (in their simplified forms, so 鄧炳強 = 邓炳强, and
+    without the spaces typed between them, so 陳 大文 = 陳大文): their toneless pinyin would
+    make homophones one party, and a clearance of 金政恩, a namesake, would clear 金正恩, Kim
+    Jong Un (SDN 20157), whose name reads the same."""
     name = unicodedata.normalize("NFKC", name)  # Kangxi radicals as the characters they are
+    name = _HAN_GAP.sub("", name)
     words: list[str] = []
     for i, part in enumerate(_HAN_RUNS.split(name)):
         if i % 2:  # a run of Han characters

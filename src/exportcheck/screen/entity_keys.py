@@ -49,6 +49,14 @@ def entity_key(name: str) -> str:
         for i, part in enumerate(_HAN_RUN.split(text))))
 
 
+def spelling_key(name: str) -> str:
+    """How a row wrote a name, case and word order aside (:func:`party_key`), but with the
+    spaces typed inside a Han name kept, which :func:`party_key` drops: an ownership chain
+    shows 中国电子科技集团 有限公司 as another spelling of the entity it took as one."""
+    parts = _HAN_GAP.split(unicodedata.normalize("NFKC", name))
+    return " | ".join(party_key(part) for part in parts)
+
+
 @lru_cache(maxsize=1)
 def _han_legal_forms() -> tuple[str, ...]:
     """The legal forms of the screening glossaries (simplified), longest first."""

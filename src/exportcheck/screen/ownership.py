@@ -54,7 +54,7 @@ from exportcheck.errors import InvalidInput
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
 from exportcheck.screen.dispositions import party_key
-from exportcheck.screen.entity_keys import entity_key
+from exportcheck.screen.entity_keys import entity_key, spelling_key
 from exportcheck.screen.evidence import parse_country
 
 #: how each rule names the consequence in a hit's explanation
@@ -112,7 +112,7 @@ class Ownership:
         self.stakes: list[Stake] = []
         self._owners: dict[str, list[Stake]] = {}
         self._names: dict[str, str] = {}
-        #: each key's names as written, one per :func:`party_key` (case and order aside)
+        #: each key's names as written, one per :func:`spelling_key` (case and order aside)
         self._spellings: dict[str, dict[str, str]] = {}
         seen: set[tuple[str, str]] = set()
         signed = False  # some percent written with its sign ("0.6%")
@@ -130,7 +130,7 @@ class Ownership:
             self._owners.setdefault(owned, []).append(stake)
             for key, written in ((owner, stake.owner), (owned, stake.owned)):
                 self._names.setdefault(key, written)
-                self._spellings.setdefault(key, {}).setdefault(party_key(written), written)
+                self._spellings.setdefault(key, {}).setdefault(spelling_key(written), written)
         for owned, held in self._owners.items():
             total = sum(s.percent for s in held)
             if total > 100 + _EPS:
@@ -367,7 +367,7 @@ class Ownership:
     def _label(self, key: str) -> str:
         """The entity's name, with the other spellings the rows gave it ("Beta Ltd (also
         written 'Beta Limited')"): the officer sees which rows were taken as one entity."""
-        shown = party_key(self._names[key])
+        shown = spelling_key(self._names[key])
         others = [n for k, n in self._spellings[key].items() if k != shown]
         also = f" (also written {', '.join(repr(n) for n in others)})" if others else ""
         return self._names[key] + also

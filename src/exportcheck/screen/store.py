@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -375,6 +375,34 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
 def identity_key(key: str, country: str | None, dob: str | None) -> str:
     """One string for a party identity, so the database can hold it unique."""
     return f"{key}|{country or ''}|{dob or ''}"
+
+
+def rekey_han_rows(conn: Connection) -> None:
+    """Key the stored parties and dispositions whose names have Han characters with today's
+    :func:`party_key` (the migrations that changed how Han names are keyed run it). A party
+    whose new identity another stored party already holds keeps its key: two rows are not
+    merged behind the officer's back."""
+    from sqlalchemy import text
+
+    from exportcheck.screen.normalize import HAN_RE
+
+    rows = conn.execute(text("SELECT id, name, country, dob, identity "
+                             "FROM screening_parties")).all()
+    taken = {row.identity for row in rows}
+    for row in rows:
+        if HAN_RE.search(row.name):
+            key = party_key(row.name)
+            identity = identity_key(key, row.country, row.dob)
+            if identity != row.identity and identity in taken:
+                continue
+            taken.discard(row.identity)
+            taken.add(identity)
+            conn.execute(text("UPDATE screening_parties SET party_key = :k, identity = :i "
+                              "WHERE id = :id"), {"k": key, "i": identity, "id": row.id})
+    for row in conn.execute(text("SELECT id, party_name FROM screening_dispositions")).all():
+        if HAN_RE.search(row.party_name):
+            conn.execute(text("UPDATE screening_dispositions SET party_key = :k WHERE id = :id"),
+                         {"k": party_key(row.party_name), "id": row.id})
 
 
 def list_parties(engine: Engine | None = None) -> list[ScreenedParty]:
