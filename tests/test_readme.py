@@ -74,3 +74,34 @@ def test_code_layout_names_every_package() -> None:
     src = README.parent / "src" / "exportcheck"
     packages = sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
     assert [p for p in packages if f"  {p}/ " not in layout] == []
+
+
+def _yaml_files() -> dict[str, str]:
+    """The README's YAML blocks that open with their file name (``# licence.yaml``)."""
+    blocks = re.findall(r"```yaml\n# (\S+)\n(.*?)```", README.read_text(encoding="utf-8"),
+                        re.DOTALL)
+    return dict(blocks)
+
+
+def test_readme_ledger_block_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[[list[str]], tuple[int, str, str]],
+) -> None:
+    """Every command of the licence-ledger block, in order, with the files the README shows:
+    ``shipments show INV-1000`` named a shipment nothing had posted, and ``licence.yaml`` and
+    ``hk-2020.yaml`` were nowhere to be found."""
+    from exportcheck.db.engine import dispose_engines
+
+    dispose_engines()  # engines are cached by URL: sqlite:///hk-demo.db of an earlier folder
+    monkeypatch.chdir(tmp_path)
+    for name, text in _yaml_files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert {"licence.yaml", "hk-2020.yaml"} <= set(_yaml_files())
+    commands = _bash_commands()
+    start = next(i for i, (args, _) in enumerate(commands) if args[:2] == ["licences", "demo"])
+    end = next(i for i, (args, _) in enumerate(commands) if args[:2] == ["audit", "export"])
+    for args, error in commands[start:end + 1]:
+        code, _, err = cli(args)
+        assert code == (2 if error else 0), (args, err)
+    assert "keyed twice" in cli(["shipments", "show", "hk19-001-b", "--db",
+                                 "sqlite:///hk-demo.db"])[1]

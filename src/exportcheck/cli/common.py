@@ -128,7 +128,12 @@ def cli_actor(actor: str | None) -> str:
 
 
 def _plain_path(db: str) -> None:
-    """Refuse a ``--db`` that is a file path, not a URL, with the URL it probably means."""
+    """Refuse a ``--db`` that is a file path, not a URL, with the URL it probably means, and an
+    in-memory SQLite database (``sqlite://``), whose licences and audit trail would be gone
+    when the command ends."""
+    if db.strip() in ("sqlite://", "sqlite:///", "sqlite:///:memory:", "sqlite://:memory:"):
+        raise InvalidInput(f"--db {db}: an in-memory database keeps nothing once the command "
+                           "ends; name a file: sqlite:///ledger.db")
     if "://" in db or db.startswith("sqlite:"):
         return
     raise InvalidInput(f"--db {db}: not a database URL; for a SQLite file write "

@@ -146,11 +146,11 @@ def get_engine(url: str | None = None) -> Engine:
     """
 
     url = normalise_url(given := url or get_settings().effective_database_url)
+    # name where a bad value came from, and the URL a file path probably meant
+    where = "EXPORTCHECK_DATABASE_URL=" if given == get_settings().database_url else ""
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy.exc.ArgumentError
-        # name where the value came from, and the URL a file path probably meant
-        where = "EXPORTCHECK_DATABASE_URL=" if given == get_settings().database_url else ""
         path = "://" not in url and ("/" in url or url.endswith((".db", ".sqlite")))
         hint = f"; for a SQLite file write sqlite:///{url}" if path else ""
         raise InvalidInput(f"not a database URL: {where}{masked_url(url)!r} ({exc}){hint}"
@@ -161,6 +161,7 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is not None:
             return engine
         if parsed.get_backend_name() == "sqlite":
+            _refuse_sqlite_host(url, parsed.host, where)
             if parsed.database and parsed.database != ":memory:":
                 folder = Path(parsed.database).expanduser().parent
                 try:
@@ -180,6 +181,15 @@ def get_engine(url: str | None = None) -> Engine:
             )
         _cache[key] = engine
         return engine
+
+
+def _refuse_sqlite_host(url: str, host: str | None, where: str) -> None:
+    """``sqlite://ledger.db`` (two slashes) names a host, which SQLite has none of: refuse it
+    with the URL of the file it means, not SQLAlchemy's traceback."""
+    if host:
+        raise InvalidInput(f"not a SQLite URL: {where}{masked_url(url)!r} names a host; for a "
+                           f"SQLite file write {url.replace('://', ':///', 1)} (three slashes "
+                           "before a relative path, four before an absolute one)")
 
 
 def dispose_engines() -> None:

@@ -64,7 +64,7 @@ from exportcheck.ledger.schemas import (
     StatusChangeOut,
 )
 from exportcheck.ledger.sealing import Sealer, SealResult
-from exportcheck.ledger.snapshot import TermsCache
+from exportcheck.ledger.snapshot import TermsCache, missing_licence
 from exportcheck.models import Agency
 
 if TYPE_CHECKING:
@@ -278,6 +278,9 @@ class Ledger:
 
     def get_licence(self, number: str, agency: str | None = None,
                     as_of: dt.date | None = None) -> LicenceOut:
+        """One licence by number (``agency`` when two agencies use it), with its lines'
+        shipped and remaining amounts; with ``as_of``, its status and balances on that day
+        (shipments dated on or before it, not reversed), as ``licences show --as-of``."""
         with self._read() as s:
             lic = licences.find_licence(s, number, agency)
             return licences.licence_out(lic, as_of, licences.shipped_by_line(s, as_of)
@@ -285,6 +288,8 @@ class Ledger:
 
     def list_licences(self, *, agency: str | None = None, destination: str | None = None,
                       as_of: dt.date | None = None) -> list[LicenceOut]:
+        """Every licence (optionally of one agency or destination); ``as_of`` as in
+        :meth:`get_licence`."""
         with self._read() as s:
             shipped = licences.shipped_by_line(s, as_of) if as_of else None
             return [licences.licence_out(lic, as_of, shipped) for lic in
@@ -381,11 +386,20 @@ class Ledger:
 
     def _post_once(self, spec: ShipmentIn, actor: str, versions: dict | None,
                    extra: dict[str, Any] | None) -> ShipmentOut:
-        if self._post_conns is not None:
-            return self._post_pg(spec, actor, versions, extra)
-        return self._in_core_write(functools.partial(
-            shipments.post_shipment, spec=spec, actor=actor, versions=versions,
-            inline_seal=self.sealing == "inline", extra=extra))
+        try:
+            if self._post_conns is not None:
+                return self._post_pg(spec, actor, versions, extra)
+            return self._in_core_write(functools.partial(
+                shipments.post_shipment, spec=spec, actor=actor, versions=versions,
+                inline_seal=self.sealing == "inline", extra=extra))
+        except NotFound as exc:  # the number as written: name its stored spelling, if any
+            agency = spec.agency.value if spec.agency else None
+            with self._read() as s:
+                stored = (licences.other_spellings(s, spec.licence_number, agency)
+                          if exc.field == "licence_number" and spec.licence_number else [])
+            if not stored:
+                raise
+            raise missing_licence(spec.licence_number or "", agency, stored) from None
 
     def _first_request(self, seq: int | None) -> ShipmentIn | None:
         """The request of audit entry ``seq`` (a key's first post), as first spelt; None when
@@ -460,6 +474,8 @@ class Ledger:
     def apply_policy_event(self, event: PolicyEventIn | dict[str, Any], *,
                            actor: str = "exportcheck",
                            versions: dict | None = None) -> policy.PolicyResult:
+        """Suspend or revoke every licence ``event.filter`` matches, with its citation
+        (``licences policy``); the same key again answers the first application."""
         event = parse(PolicyEventIn, event)
         return self._in_write(
             lambda s: policy.apply_policy_event(s, event, actor=actor, versions=versions))
@@ -467,6 +483,8 @@ class Ledger:
     # -- reporting and audit ------------------------------------------------------------
     def report(self, *, as_of: dt.date | None = None, agency: str | None = None,
                destination: str | None = None) -> report.Report:
+        """Approved, shipped, remaining and blocked per licence and in total, as they stand on
+        ``as_of`` (default today): :func:`~exportcheck.ledger.report.build_report`."""
         with self._read() as s:
             return report.build_report(s, as_of=as_of, agency=agency, destination=destination)
 

@@ -123,7 +123,7 @@ def find_licence(session: Session, number: str, agency: str | None = None, *,
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     found = list(session.execute(stmt).scalars())
     if not found:
-        raise missing_licence(number, agency)
+        raise missing_licence(number, agency, other_spellings(session, number, agency))
     if len(found) > 1:
         raise ambiguous_licence(number, [x.agency for x in found])
     return found[0]
@@ -182,14 +182,21 @@ def number_key(number: str) -> str:
     return "".join(number.split()).upper()
 
 
+def other_spellings(session: Session, number: str, agency: str | None) -> list[str]:
+    """The stored numbers (of ``agency``, if given) that are ``number`` with another case or
+    spacing (:func:`number_key`)."""
+    spaced = func.replace(func.replace(Licence.number, " ", ""), "\t", "")
+    stmt = select(Licence.number).where(func.upper(spaced) == number_key(number))
+    if agency:
+        stmt = stmt.where(Licence.agency == agency)
+    return sorted(set(session.execute(stmt).scalars()))
+
+
 def _refuse_another_spelling(session: Session, spec: LicenceIn) -> None:
     """Refuse a licence whose number is one already in the ledger (same agency) spelt with
     another case or spacing: registered twice, one licence's quantity and value would be
     drawn down twice over."""
-    spaced = func.replace(func.replace(Licence.number, " ", ""), "\t", "")
-    other = session.execute(select(Licence.number).where(
-        Licence.agency == spec.agency.value, func.upper(spaced) == number_key(spec.number))
-    ).scalars().first()
+    other = next(iter(other_spellings(session, spec.number, spec.agency.value)), None)
     if other is not None:
         raise LedgerError(
             f"{spec.agency} licence {other!r} is already in the ledger: {spec.number!r} is the "

@@ -112,9 +112,14 @@ class NextEntry:
     head_hash: str = ""
 
 
-def missing_licence(number: str, agency: str | None) -> NotFound:
-    return NotFound(f"no licence numbered {number!r}" + (f" from {agency}" if agency else "")
-                    + " in the ledger (see `exportcheck licences list`)",
+def missing_licence(number: str, agency: str | None, stored: Sequence[str] = ()) -> NotFound:
+    """No licence has this number; ``stored``: the numbers it is spelt otherwise in the ledger
+    (``dsp5-hk-2019-001`` for ``DSP5-HK-2019-001``), named so the user can give one of them."""
+    where = f"no licence numbered {number!r}" + (f" from {agency}" if agency else "")
+    if stored:
+        return NotFound(f"{where}: the ledger has it as {' or '.join(map(repr, stored))} "
+                        "(give the number as stored)", field="licence_number")
+    return NotFound(f"{where} in the ledger (see `exportcheck licences list`)",
                     field="licence_number")
 
 
