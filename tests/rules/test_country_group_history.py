@@ -148,3 +148,16 @@ def test_diff_cites_the_notice_that_removed_cambodia_from_d5(rs) -> None:
     (out,) = [c for c in rule_changes(rs, day - timedelta(days=1), day, "KH")
               if c.row.summary == "KH in Country Group D:5"]
     assert out.change == "removed" and "2026-02262" in (out.row.end_citation or "")
+
+
+@pytest.mark.parametrize(("code", "day"), [("UA", date(2020, 12, 28)), ("SD", date(2021, 1, 14))])
+def test_diff_for_a_destination_lists_the_exceptions_that_exclude_it(rs, code, day) -> None:
+    """85 FR 84211 moved Ukraine into Country Group B but out of GBS and TSR, and 86 FR 4929 did
+    the same for Sudan (740.4, 740.6(a): 'except Sudan and Ukraine'). `rules diff --country`
+    lists 'rules naming this destination': it left those rows out, so the diff showed the move
+    into B alone, as if GBS had opened for the country."""
+    from exportcheck.rules.describe import rule_changes
+
+    changes = rule_changes(rs, day - timedelta(days=1), day, code)
+    added = {c.row.summary.split(":")[0] for c in changes if c.change == "added"}
+    assert {"License Exception GBS", "License Exception TSR"} <= added

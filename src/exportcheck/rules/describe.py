@@ -115,12 +115,19 @@ def rule_row(table: str, r: Any) -> RuleRow:
     )
 
 
-def mentions(table: str, r: Any, codes: set[str]) -> bool:
-    """Whether the row names one of ``codes`` (as its destination, alias or in a list)."""
+#: lists of destinations a row leaves out (GBS and TSR "except Sudan and Ukraine", 740.4, 740.6)
+_EXCLUSIONS = ("exclude_countries", "exclude_destinations")
+
+
+def mentions(table: str, r: Any, codes: set[str], *, exclusions: bool = False) -> bool:
+    """Whether the row names one of ``codes`` (as its destination, alias or in a list); with
+    ``exclusions``, also a row that names it to leave it out, since a change to such a row
+    changes what applies to the destination (a diff)."""
     for attr in ("code", "as_code"):
         if getattr(r, attr, None) in codes:
             return True
-    return any(codes & set(getattr(r, attr, []) or []) for attr in ("destinations", "countries"))
+    lists = ("destinations", "countries", *(_EXCLUSIONS if exclusions else ()))
+    return any(codes & set(getattr(r, attr, []) or []) for attr in lists)
 
 
 def known_destination(rs: RuleSet, code: str) -> str:
@@ -215,7 +222,7 @@ def rule_changes(
     codes = {known_destination(rs, country)} if country is not None else None
     out = []
     for table, r, kind in rs.changes_between(start, end):
-        if codes and not mentions(table, r, codes):
+        if codes and not mentions(table, r, codes, exclusions=True):
             continue
         # the day the change takes effect: a rule ending on the 22nd is gone from the 23rd
         when = r.start if kind == "added" else r.effective_to + timedelta(days=1)
