@@ -38,9 +38,10 @@ def licence_exceptions(ctx: Context) -> None:
     fact_based = ac.candidates(ctx)
     for symbol, (definition, extra) in fact_based.items():
         usable.update(_fact_based(ctx, symbol, definition, extra))
+    waiting = _fact_based_waiting_for_paragraph(ctx)
     _not_evaluated(ctx)
     unmodelled = _named_by_rule_not_modelled(ctx)
-    if not candidates and not fact_based and not unmodelled:
+    if not candidates and not fact_based and not unmodelled and not waiting:
         ctx.note(
             "Licence exceptions",
             None,
@@ -51,6 +52,30 @@ def licence_exceptions(ctx: Context) -> None:
     ctx.exceptions = {
         sym: info for sym, info in usable.items() if any(_covers(r, sym) for r in ctx.requirements)
     }
+    _not_sufficient(ctx)
+
+
+def _not_sufficient(ctx: Context) -> None:
+    """Name the requirements the usable exceptions leave standing (746.8 Russia allows only
+    the exceptions 746.8(c) lists): a step saying ENC is usable beside a LICENSE_REQUIRED
+    answer must say why it is not offered."""
+    if not ctx.exceptions:
+        return
+    left = [r for r in ctx.requirements if not any(_covers(r, sym) for sym in ctx.exceptions)]
+    if not left:
+        return
+    usable = ", ".join(ctx.exceptions)
+    ctx.note(
+        "Licence exceptions not sufficient",
+        None,
+        False,
+        f"{usable} cannot overcome the requirement of "
+        + "; ".join(f"{r.rule} ({r.reason}: "
+                    + (f"only {', '.join(sorted(r.exceptions))}" if r.exceptions else "none")
+                    + ")" for r in left)
+        + ": a licence is required",
+        citation="; ".join(dict.fromkeys(r.citation for r in left)),
+    )
 
 
 def _fact_based(
@@ -67,6 +92,28 @@ def _fact_based(
         ctx.want_fact(symbol, fact, condition)
     ctx.note(rule, definition, status == "ok", detail)
     return {symbol: (definition.citation, detail)} if status == "ok" else {}
+
+
+def _fact_based_waiting_for_paragraph(ctx: Context) -> bool:
+    """Say which fact-based exceptions the entry grants for some paragraphs only (4A003: APP
+    for .b and .c) when the item is given without its paragraph: not assumed, and not "no
+    exception named" either, as LVS and GBS say it. True if any was said."""
+    if ctx.item.kind != "eccn" or ctx.item.paragraph:
+        return False
+    snap = ctx.snapshot
+    entry = snap.ccl[ctx.item.code]
+    said = False
+    for symbol, grant in entry.exceptions.items():
+        d = snap.exceptions.get(symbol)
+        if (d is None or not ac.fact_based(d) or d.items or grant.eligible != "partial"
+                or not grant.scope.parsed or not grant.scope.only):
+            continue
+        ok, why = _restrictions_ok(ctx, symbol)  # 740.2 first: it decides anyway
+        ctx.note(f"License Exception {symbol} ({d.section})", d, False, why if not ok else (
+            f"the entry grants it for some paragraphs only: give the item's paragraph "
+            f"({entry.eccn}: {grant.text})"))
+        said = True
+    return said
 
 
 #: Exceptions an entry may name that the rule base has no row for: listed for a person to check.
@@ -147,11 +194,30 @@ def _candidates(ctx: Context) -> dict[str, tuple[s.LicenceExceptionDef, str]]:
     return out
 
 
+def usd(amount: float) -> str:
+    """An amount in dollars, with its cents when it has any: rounded to whole dollars,
+    $1,500.40 would read as the $1,500 limit it exceeds."""
+    return f"${amount:,.0f}" if float(amount).is_integer() else f"${amount:,.2f}"
+
+
 def lvs_condition(value: float | None, limit: float, eccn: str) -> str:
     """What an offered LVS rests on: the line's value against the entry's limit (the batch
     path writes the same words per line: its keys are decided without the value)."""
-    shown = "value not given: " if value is None else f"value ${value:,.0f} within "
-    return f"{shown}LVS limit ${limit:,.0f} per shipment ({eccn})"
+    shown = "value not given: " if value is None else f"value {usd(value)} within "
+    return f"{shown}LVS limit {usd(limit)} per shipment ({eccn})"
+
+
+def _lvs_barred_at_any_value(ctx: Context) -> str:
+    """Why LVS is not usable here whatever the value (a destination outside Country Group B,
+    740.3; a 740.2 restriction), or "": said instead of the value, which would not decide it.
+    Checked in the order :func:`licence_exceptions` checks a line within the limit."""
+    ok, why = True, ""
+    if "LVS" in ctx.snapshot.exceptions:
+        row = _paragraph_row(ctx.snapshot, "LVS", ctx.ear_destination)
+        ok, why = _destination_ok(ctx.snapshot, "LVS", row, ctx.ear_destination)
+    if ok:
+        ok, why = _restrictions_ok(ctx, "LVS")
+    return "" if ok else why
 
 
 def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
@@ -170,7 +236,8 @@ def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
                 "License Exception LVS",
                 ctx.snapshot.exceptions.get("LVS"),
                 False,
-                f"value ${ctx.value:,.0f} exceeds the LVS limit ${limit:,} for {entry.eccn}",
+                _lvs_barred_at_any_value(ctx)
+                or f"value {usd(ctx.value)} exceeds the LVS limit {usd(limit)} for {entry.eccn}",
             )
             return None
         return lvs_condition(ctx.value, limit, entry.eccn)
