@@ -161,3 +161,17 @@ def test_diff_for_a_destination_lists_the_exceptions_that_exclude_it(rs, code, d
     changes = rule_changes(rs, day - timedelta(days=1), day, code)
     added = {c.row.summary.split(":")[0] for c in changes if c.change == "added"}
     assert {"License Exception GBS", "License Exception TSR"} <= added
+
+
+@pytest.mark.parametrize(("day", "notice"), [(date(2020, 12, 28), "85 FR 84211"),
+                                             (date(2021, 1, 14), "86 FR 4929")])
+def test_diff_cites_the_notice_that_ended_the_old_gbs_and_tsr(rs, day, notice) -> None:
+    """The GBS and TSR versions before Ukraine's and Sudan's moves into Country Group B ended
+    with those rules; the unfiltered diff printed no citation for their removal."""
+    from exportcheck.rules.describe import rule_changes
+
+    removed = [c for c in rule_changes(rs, day - timedelta(days=1), day)
+               if c.change == "removed" and c.row.summary.startswith("License Exception")]
+    assert {c.row.summary.split(":")[0] for c in removed} == {
+        "License Exception GBS", "License Exception TSR"}
+    assert all(notice in (c.row.end_citation or "") for c in removed)
