@@ -58,8 +58,8 @@ def licence_exceptions(ctx: Context) -> None:
 def _not_sufficient(ctx: Context) -> None:
     """Name the requirements the usable exceptions leave standing (746.8 Russia allows only
     the exceptions 746.8(c) lists): a step saying ENC is usable beside a LICENSE_REQUIRED
-    answer must say why it is not offered."""
-    if not ctx.exceptions:
+    answer must say why it is not offered. Only the trace reads it."""
+    if not ctx.exceptions or not ctx.tracing:
         return
     left = [r for r in ctx.requirements if not any(_covers(r, sym) for sym in ctx.exceptions)]
     if not left:
@@ -143,7 +143,10 @@ def _named_by_rule_not_modelled(ctx: Context) -> bool:
     """List the exceptions a Part 744/746 rule names (746.8(c): TMP, GOV, TSU, BAG, AVS, CCD)
     that have no rule row, for a person to check: their conditions (a consumer device, a news
     medium, a US Government end user) are not on the order line, and saying that no exception
-    applies would be wrong. True if any was listed."""
+    applies would be wrong. True if any was listed. Only the trace reads it: a batch, which
+    decides untraced, skips it."""
+    if not ctx.tracing:
+        return False
     snap = ctx.snapshot
     named: dict[str, list[Requirement]] = {}
     for r in ctx.requirements:
