@@ -65,6 +65,7 @@ from exportcheck.screen.normalize import (
 from exportcheck.screen.scorer import PARTIAL_MAX, compare_forms, place_missing
 from exportcheck.screen.scripts import letters_apply, native_script
 from exportcheck.screen.weak import weak_aliases
+from exportcheck.screen.weights import COMPANY_FORMS
 from exportcheck.settings import default_threshold, screening_recheck_seconds
 
 if TYPE_CHECKING:
@@ -78,14 +79,6 @@ SAMPLES_WARNING = ("screened against the bundled SAMPLE lists ({version}), not t
                    "`exportcheck lists load`")
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples" / "lists"
 _ORG_KINDS = frozenset(("entity", "vessel", "aircraft"))
-#: legal forms that only a company carries: "Ku", "Yu", "Ro", "Sa'd" are also in the legal-form
-#: table but end people's names ("KU JA HYONG", "YU CHOL U")
-_COMPANY_FORMS = frozenset((
-    "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "company", "gmbh",
-    "plc", "llp", "sarl", "srl", "spa", "bv", "kg", "jsc", "ooo", "pte", "pty", "ojsc", "cjsc",
-    "pjsc", "kft", "zao", "oao", "sas", "ug", "ohg", "gbr", "bhd", "tbk", "ltda", "wll", "fzco",
-    "fze", "fzc", "ag", "nv", "oyj", "kgaa", "sro", "aps", "doo", "eood", "有限公司",
-    "股份有限公司", "有限责任公司", "公司", "集团"))
 
 
 class Screener:
@@ -249,7 +242,7 @@ class Screener:
         query_native = native_script(name)
         # a name with a legal form ("Daniel S.A.R.L.") is an organisation, not the person or
         # vessel called "DANIEL"
-        qkind = "entity" if kind is None and _COMPANY_FORMS.intersection(forms[0].legal) else None
+        qkind = "entity" if kind is None and COMPANY_FORMS.intersection(forms[0].legal) else None
         # the least name score the evidence given can lift to the threshold, and the least
         # shares of the names a candidate scoring that has
         reach, min_share, min_rank = search_bounds(thr, country=cc is not None,
@@ -309,8 +302,8 @@ class Screener:
             if nscore < reach:
                 continue
             entry = self.entries[ei]
-            points, why, agreed = assess(entry, dob=dob_s, country=cc, kind=kind or qkind,
-                                         ids=tuple(ids))
+            points, why, agreed = assess(self._with_twin_facts(entry), dob=dob_s, country=cc,
+                                         kind=kind or qkind, ids=tuple(ids))
             if qkind:  # say why the query counts as an organisation
                 why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
                        if w.startswith("query is ") else w for w in why]
@@ -344,6 +337,18 @@ class Screener:
                                  why, suppressed, tuple(agreed)))
         hits.sort(key=lambda h: hit_order(h.score, h.list, h.entry_id))
         return dedupe(hits)[:limit]
+
+    def _with_twin_facts(self, entry: ListEntry) -> ListEntry:
+        """An OFAC non-SDN copy with the dates of birth, countries and ids of its SDN copy
+        where it carries none (the CSL's NS-MBS 29250 has no date of birth; SDN 29250 says
+        1957): one party, so a date of birth that rules out one copy rules out both."""
+        twin = (self._by_key.get(("SDN", entry.entry_id)) if entry.list == "NONSDN"
+                and not (entry.dobs and entry.countries and entry.ids) else None)
+        if twin is None:
+            return entry
+        sdn = self.entries[twin]
+        return replace(entry, dobs=entry.dobs or sdn.dobs,
+                       countries=entry.countries or sdn.countries, ids=entry.ids or sdn.ids)
 
     def _sdn_copies(self, best: dict[int, tuple[float, object, object]]) -> None:
         """A name found on an OFAC non-SDN entry whose entry number is also an SDN entry finds

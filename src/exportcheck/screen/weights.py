@@ -106,3 +106,13 @@ def org_like(tokens: tuple[str, ...]) -> bool:
     Hong Kong")? Lists such as the Entity List mix people and companies without saying which."""
     words = _org_words()
     return any(t in words for t in tokens)
+
+
+#: legal forms that only a company carries: "Ku", "Yu", "Ro", "Sa'd" are also in the legal-form
+#: table but end people's names ("KU JA HYONG", "YU CHOL U")
+COMPANY_FORMS = frozenset((
+    "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "company", "gmbh",
+    "plc", "llp", "sarl", "srl", "spa", "bv", "kg", "jsc", "ooo", "pte", "pty", "ojsc", "cjsc",
+    "pjsc", "kft", "zao", "oao", "sas", "ug", "ohg", "gbr", "bhd", "tbk", "ltda", "wll", "fzco",
+    "fze", "fzc", "ag", "nv", "oyj", "kgaa", "sro", "aps", "doo", "eood", "有限公司",
+    "股份有限公司", "有限责任公司", "公司", "集团"))
