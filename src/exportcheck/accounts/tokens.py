@@ -41,10 +41,14 @@ def token_lifetime(days: int | None, *, name: str = "days") -> dt.timedelta:
     anything but a whole number of days in the allowed range, naming the field (``name``)."""
     if days is None:
         return dt.timedelta(days=default_token_days())
+    _check_days(days, name)
+    return dt.timedelta(days=days)
+
+
+def _check_days(days: object, name: str) -> None:
     problem = token_days_problem(days)
     if problem is not None:
         raise InvalidInput(f"{name}: {problem}", field="days")
-    return dt.timedelta(days=days)
 
 
 def parse_days(raw: str | None) -> int | None:
@@ -52,11 +56,11 @@ def parse_days(raw: str | None) -> int | None:
     if raw is None:
         return None
     try:
-        days: object = int(raw.strip())
+        days = int(raw.strip())
     except ValueError:
-        days = raw
-    token_lifetime(days, name="--days")  # type: ignore[arg-type]  # raises when it is no int
-    assert isinstance(days, int)
+        _check_days(raw, "--days")  # not a whole number: says so, naming the option
+        raise
+    _check_days(days, "--days")
     return days
 
 

@@ -17,7 +17,6 @@ LIST_BASED = ("LVS", "GBS", "TSR", "STA", "ENC")
 
 
 def licence_exceptions(ctx: Context) -> None:
-    snap = ctx.snapshot
     if not ctx.requirements or any(r.prohibited for r in ctx.requirements):
         return
     for why in ctx.no_exceptions:
@@ -27,9 +26,7 @@ def licence_exceptions(ctx: Context) -> None:
     candidates = _candidates(ctx)
     usable: dict[str, tuple[str, str]] = {}
     for symbol, (definition, detail) in candidates.items():
-        ok, why = _destination_ok(snap, symbol, definition, ctx.ear_destination)
-        if ok:
-            ok, why = _restrictions_ok(ctx, symbol)
+        ok, why = _place_ok(ctx, symbol, definition)
         if ok:
             ok, why = _reasons_ok(ctx, definition)
         if ok:
@@ -214,13 +211,18 @@ def _lvs_barred_at_any_value(ctx: Context) -> str:
     """Why LVS is not usable here whatever the value (a destination outside Country Group B,
     740.3; a 740.2 restriction), or "": said instead of the value, which would not decide it.
     Checked in the order :func:`licence_exceptions` checks a line within the limit."""
-    ok, why = True, ""
     if "LVS" in ctx.snapshot.exceptions:
-        row = _paragraph_row(ctx.snapshot, "LVS", ctx.ear_destination)
-        ok, why = _destination_ok(ctx.snapshot, "LVS", row, ctx.ear_destination)
-    if ok:
+        ok, why = _place_ok(ctx, "LVS", _paragraph_row(ctx.snapshot, "LVS", ctx.ear_destination))
+    else:
         ok, why = _restrictions_ok(ctx, "LVS")
     return "" if ok else why
+
+
+def _place_ok(ctx: Context, symbol: str, definition: s.LicenceExceptionDef) -> tuple[bool, str]:
+    """The destination's Country Group (the exception's own paragraph), then 740.2's
+    restrictions: the order every exception is checked in, whatever the value."""
+    ok, why = _destination_ok(ctx.snapshot, symbol, definition, ctx.ear_destination)
+    return _restrictions_ok(ctx, symbol) if ok else (ok, why)
 
 
 def _entry_grants(ctx: Context, entry: s.CclEntry, symbol: str) -> str | None:
