@@ -1,6 +1,8 @@
 """A partial match that lacks half of the longer name or more is not made an alert by the
 country alone ("Andrés López" in Mexico against "FAVELA LOPEZ, Victor Andres"); a date of birth
-still corroborates it, and a match missing less (a middle name) is still lifted by the country."""
+still corroborates it, and a match missing less (a middle name) is still lifted by the country.
+Nor does the country alone lift a company name made only of places and trade words ("Hong Kong
+Electronics") found inside a listed name whose own word is missing ("YLH ELECTRONICS HK")."""
 
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ def screener() -> Screener:
                   source="ofac-sdn", countries=["MX"], dobs=["1971-03-02"]),
         ListEntry(list="SDN", entry_id="2", name="STEPHEN EDWARD SMITH", kind="person",
                   source="ofac-sdn", countries=["US"]),
+        ListEntry(list="SDN", entry_id="3", name="YLH ELECTRONICS HK CO LIMITED",
+                  kind="entity", source="ofac-sdn", countries=["HK"]),
+        ListEntry(list="SDN", entry_id="4", name="ACME ELECTRONICS SHENZHEN CO LTD",
+                  kind="entity", source="ofac-sdn", countries=["CN"]),
     ]
     return Screener([ParsedList("test", entries, len(entries), "test")])
 
@@ -50,3 +56,20 @@ def test_a_missing_middle_name_is_still_lifted_by_the_country(screener: Screener
     assert hit.match_kind == "partial"
     assert any(x.startswith("partial name corroborated by country") for x in hit.explanation)
     assert 0 < COUNTRY_ALONE_MAX_MISSING <= 1
+
+
+@pytest.mark.parametrize("name", ["HK Electronics Co., Ltd.", "香港電子有限公司"])
+def test_places_and_trade_words_and_a_country_are_no_alert(screener: Screener,
+                                                          name: str) -> None:
+    hit = _hit(screener, name, "3", country="HK")
+    assert hit.match_kind == "partial" and hit.score < THRESHOLD
+    line = next(x for x in hit.explanation if "not corroborated by the country alone" in x)
+    assert "places and trade words" in line
+    assert not [h for h in screener.screen(name, country="HK") if h.entry_id == "3"]
+
+
+def test_a_distinctive_word_shared_is_still_lifted_by_the_country(screener: Screener) -> None:
+    """"Acme Electronics" names a company: the country agreeing still makes it an alert."""
+    hit = _hit(screener, "Acme Electronics Co Ltd", "4", country="CN")
+    assert hit.match_kind == "partial" and hit.score >= THRESHOLD
+    assert any(x.startswith("partial name corroborated by country") for x in hit.explanation)

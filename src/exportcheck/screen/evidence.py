@@ -15,7 +15,7 @@ from exportcheck.screen.countries import same_jurisdiction, to_iso2
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.normalize import NameForm
 from exportcheck.screen.scorer import PARTIAL_MISSING_COST
-from exportcheck.screen.weights import org_like
+from exportcheck.screen.weights import generic_only, org_like
 
 DOB_EXACT = 5.0
 DOB_YEAR = 2.0
@@ -147,13 +147,26 @@ def _a(word: str) -> str:
 COUNTRY_ALONE_MAX_MISSING = 0.5
 
 
-def corroborate_partial(agreed: list[str], doubt: str | None = None, missing: float = 0.0
-                        ) -> tuple[float, str | None]:
+def generic_shared(query: NameForm, listed: NameForm, entry_kind: str | None
+                   ) -> tuple[str, ...] | None:
+    """The shorter name's words, when a partial match of organisations shares only places and
+    trade words ("Hong Kong Electronics" in "YLH ELECTRONICS HK CO LIMITED"): such a name
+    says where a company is and what it does, not which company it is."""
+    if entry_kind == "person":
+        return None
+    shorter = min(query.tokens, listed.tokens, key=len)
+    return shorter if generic_only(shorter) else None
+
+
+def corroborate_partial(agreed: list[str], doubt: str | None = None, missing: float = 0.0,
+                        generic: tuple[str, ...] | None = None) -> tuple[float, str | None]:
     """Extra points for a partial-name match that evidence agrees with. The entity type alone
     does not count: stating "person" for a person says nothing about which one. ``doubt``
     (:func:`type_doubt`): why the two may not even be the same kind of party; then nothing
     corroborates. ``missing``: the share of the longer name the match lacks; from
-    :data:`COUNTRY_ALONE_MAX_MISSING` on, a country alone does not corroborate it."""
+    :data:`COUNTRY_ALONE_MAX_MISSING` on, a country alone does not corroborate it. Nor does it
+    when the words shared are all places and trade words (``generic``, from
+    :func:`generic_shared`): thousands of companies in Hong Kong are called so."""
     strong = [a for a in agreed if a != "entity type"]
     if not strong:
         return 0.0, None
@@ -162,6 +175,10 @@ def corroborate_partial(agreed: list[str], doubt: str | None = None, missing: fl
     if strong == ["country"] and missing >= COUNTRY_ALONE_MAX_MISSING:
         return 0.0, (f"partial name not corroborated by the country alone: {missing:.0%} of "
                      "the longer name is missing (a date of birth or an identifier would)")
+    if strong == ["country"] and generic:
+        return 0.0, (f"partial name not corroborated by the country alone: the words shared "
+                     f"({' '.join(generic)}) are places and trade words that many companies "
+                     "carry, and the other name's own words are missing")
     return PARTIAL_CORROBORATED, (f"partial name corroborated by {' and '.join(strong)} "
                                   f"(+{PARTIAL_CORROBORATED:g})")
 
@@ -179,3 +196,11 @@ def type_doubt(query_kind: str | None, entry_kind: str | None, listed: NameForm)
             t.isalpha() for t in tokens):
         return None
     return "the query is an organisation (a legal form) and the listed name reads as a person's"
+
+
+def corroborate_match(agreed: list[str], missing: float, query: NameForm, listed: NameForm,
+                      query_kind: str | None, entry_kind: str | None) -> tuple[float, str | None]:
+    """:func:`corroborate_partial` for a partial match of ``query`` inside ``listed`` (or the
+    reverse), with its doubts worked out from the two names."""
+    return corroborate_partial(agreed, type_doubt(query_kind, entry_kind, listed), missing,
+                               generic_shared(query, listed, entry_kind))

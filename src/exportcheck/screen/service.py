@@ -43,12 +43,11 @@ from exportcheck.screen.entries import (
 )
 from exportcheck.screen.evidence import (
     assess,
-    corroborate_partial,
+    corroborate_match,
     may_agree,
     parse_country,
     parse_dob,
     search_bounds,
-    type_doubt,
 )
 from exportcheck.screen.hits import dedupe, make_hit
 from exportcheck.screen.index import NameIndex
@@ -308,8 +307,8 @@ class Screener:
                 why = [w + f" (the query carries the legal form {' '.join(forms[0].legal)!r})"
                        if w.startswith("query is ") else w for w in why]
             if m.kind in ("partial", "nickname", "weak", "acronym"):
-                extra, line = corroborate_partial(agreed, type_doubt(qkind, entry.kind,
-                                                                     iname.form), m.missing)
+                extra, line = corroborate_match(agreed, m.missing, qf, iname.form, qkind,
+                                                entry.kind)
                 if line:
                     points += extra
                     why.append(line)

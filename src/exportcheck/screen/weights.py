@@ -101,6 +101,42 @@ def _org_words() -> frozenset[str]:
 ORG_WORD_FACTOR = 0.7
 
 
+#: Han glossary kinds whose English renderings place an organisation or say its trade
+_GENERIC_KINDS = frozenset({"place", "word", "institution", "org", "legal"})
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """Words that say where an organisation is and what it does, not which one it is: the
+    Han glossary's one-word places ("Shenzhen", "HK") and the words of its longer ones that
+    many listed organisations carry ("Hong Kong"; not "Sha Tin", whose words are also names),
+    its trade and institution words that many listed organisations carry (a factor below 1:
+    "electronic", "trade", "group"; not "panda" or "torch", which are names), the English
+    organisation words, and one-word country names."""
+    from exportcheck.screen.countries import _ALIASES
+    from exportcheck.screen.han_orgs import glossary
+    from exportcheck.screen.normalize import ORG_WORDS, name_forms
+
+    factors = org_factors()
+    words = set(ORG_WORDS.values())
+    words.update(k for k in _ALIASES if k.isalpha())
+    for entry in glossary().values():
+        if entry.kind not in _GENERIC_KINDS:
+            continue
+        for english in entry.english:
+            for form in name_forms(english, False)[:1]:
+                one_word_place = entry.kind == "place" and len(form.tokens) == 1
+                words.update(t for t in form.tokens if len(t) > 1 and (
+                    one_word_place or t in factors))
+    return frozenset(words)
+
+
+def generic_only(tokens: tuple[str, ...]) -> bool:
+    """Is every word of this name a place or a trade word ("Hong Kong Electronics")?"""
+    words = generic_words()
+    return bool(tokens) and all(t in words for t in tokens)
+
+
 def org_like(tokens: tuple[str, ...]) -> bool:
     """Does a name without a legal form read as an organisation ("Wagner Group", "K Logistics
     Hong Kong")? Lists such as the Entity List mix people and companies without saying which."""
