@@ -125,7 +125,32 @@ def test_russian_sector_sanctions_before_2022_needed_a_licence_only_for_oil_and_
         assert project.outcome.value == "LICENSE_REQUIRED", use
         assert [r.citation for r in project.requirements] == [
             "15 CFR 746.5(a)(1) (editions from 6 Aug 2014 to 2022)"]
-    # from 24 Feb 2022 the sector sanctions need no end use (ru_sector_russia)
-    later = determine("0A998", "RU", date(2022, 2, 24), end_use="pipeline repair")
+    # from 8 Apr 2022 (87 FR 22130) 746.8(a)(1) needs no end use for any ECCN (ru_sector_russia)
+    later = determine("0A998", "RU", date(2022, 4, 8), end_use="pipeline repair")
     assert later.outcome.value == "LICENSE_REQUIRED"
     assert any("746.8" in r.citation for r in later.requirements)
+
+
+def test_russian_sector_eccns_outside_categories_3_to_9_stayed_knowledge_based_until_8_april_2022(
+        ) -> None:
+    """746.5(a)(1)(i) kept its condition after the invasion: a licence for the Supp. 2 items and
+    ECCNs 0A998, 1C992, 3A229, 3A231, 3A232, 6A991, 8A992 and 8D999 only when "you 'know' that
+    the item will be used ... in exploration for, or production of, oil or gas in Russian
+    deepwater ... or Arctic offshore locations or shale formations" (eCFR 746.5, edition after
+    87 FR 57068 added Belarus). 87 FR 12856 (effective 3 Mar 2022) added the unconditional Supp. 4
+    paragraph and a policy of denial but left (a)(1)(i) knowledge-based. The unconditional licence
+    came from 746.8(a)(1): Categories 3-9 from 24 Feb 2022 (87 FR 12226), every ECCN from
+    8 Apr 2022 (87 FR 22130). So 0A998 and 1C992 for a pipeline repair on 1 Mar 2022 are NLR."""
+    for eccn in ("0A998", "1C992"):
+        repair = determine(eccn, "RU", date(2022, 3, 1), end_use="pipeline repair")
+        assert repair.outcome.value == "NLR", (eccn, repair.requirements)
+        shale = determine(eccn, "RU", date(2022, 3, 1), end_use="shale oil production")
+        assert shale.outcome.value == "LICENSE_REQUIRED", eccn
+        assert any(r.citation.startswith("15 CFR 746.5(a)(1)") for r in shale.requirements)
+    # a Category 8 ECCN needed the 746.8 licence from 24 Feb 2022 whatever its end use
+    pump = determine("8A992", "RU", date(2022, 3, 1), end_use="pipeline repair")
+    assert pump.outcome.value == "LICENSE_REQUIRED"
+    assert [r.citation[:19] for r in pump.requirements] == ["15 CFR 746.8(a)(1),"]
+    # and from 3 Mar 2022 a knowing export for such a project met a policy of denial
+    policy = determine("0A998", "RU", date(2022, 3, 3), end_use="Arctic offshore drilling")
+    assert policy.review_policy.startswith("policy of denial"), policy.review_policy

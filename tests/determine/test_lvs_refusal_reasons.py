@@ -77,3 +77,17 @@ def test_an_exception_that_does_not_overcome_every_requirement_says_which_it_lea
     cn = determine("5A002.a", "CN", date(2024, 6, 1))
     assert [e.symbol for e in cn.license_exceptions] == ["ENC"]
     assert "Licence exceptions not sufficient" not in {s.rule for s in cn.trace}
+
+
+def test_an_offered_lvs_leaves_the_yearly_total_to_a_person() -> None:
+    """740.3 also caps LVS by the year: the exports under LVS of one ECCN to one consignee in a
+    calendar year may not exceed twelve times the entry's limit [src: tuckerlaw.com 'The LVS
+    License Exception', Sep 2019]. A determination sees one line, not the year's shipments, so
+    the trace says the total is for a person to check, with the amount; a refused LVS does not."""
+    d = determine("9A610.x", "DE", date(2024, 6, 1), value=1000)
+    assert [e.symbol for e in d.license_exceptions][:1] == ["LVS"]
+    step = next(s for s in d.trace if s.rule == "License Exception LVS, yearly total")
+    assert "$18,000" in step.detail and "calendar year" in step.detail
+    assert "for a person to check" in step.detail and step.citation == "15 CFR 740.3"
+    over = determine("9A610.x", "DE", date(2024, 6, 1), value=2000)
+    assert not any(s.rule == "License Exception LVS, yearly total" for s in over.trace)

@@ -50,6 +50,32 @@ def licence_exceptions(ctx: Context) -> None:
         sym: info for sym, info in usable.items() if any(_covers(r, sym) for r in ctx.requirements)
     }
     _not_sufficient(ctx)
+    _lvs_yearly_total(ctx)
+
+
+#: LVS's yearly cap: times the entry's limit, per ECCN and consignee in a calendar year
+LVS_YEARLY_MULTIPLE = 12
+
+
+def _lvs_yearly_total(ctx: Context) -> None:
+    """740.3 caps LVS by the calendar year as well as by the shipment: twelve times the
+    entry's limit to one consignee per ECCN [src: tuckerlaw.com, Sep 2019; the paragraph of
+    740.3 was not read]. One line cannot show the year's shipments, so the trace leaves the
+    total to a person. Only the trace reads it."""
+    if "LVS" not in ctx.exceptions or not ctx.tracing or ctx.item.kind != "eccn":
+        return
+    limit = lvs_limit(ctx, ctx.snapshot.ccl[ctx.item.code])
+    if limit is None:
+        return
+    ctx.note(
+        "License Exception LVS, yearly total",
+        None,
+        False,
+        f"the LVS exports of {ctx.item.code} to one consignee in a calendar year may not "
+        f"exceed {LVS_YEARLY_MULTIPLE} times the limit ({usd(LVS_YEARLY_MULTIPLE * limit)}): "
+        "the yearly total is for a person to check",
+        citation="15 CFR 740.3",
+    )
 
 
 def _not_sufficient(ctx: Context) -> None:
