@@ -36,6 +36,8 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 NEGATIVES = ROOT.parent / "shared" / "data" / "eval" / "yente" / "negatives_us.csv"
+#: screen the names alone, as measured before screen-batch read a country column by itself
+NAMES_ONLY = {"country_column": "", "dob_column": ""}
 D_OLD, D_NEW = date(2020, 6, 29), date(2021, 1, 15)
 
 
@@ -58,7 +60,7 @@ def one_process(kind: str, src: Path, out: Path, list_paths: list[Path] | None) 
         scr = Screener.from_paths(list_paths) if list_paths else Screener.from_samples()
         scr.screen("陳大文")  # the Cantonese dictionary, loaded on the first Han-script name
         return _timed(lambda: screen_table(read_table(src), "full_name", screener=scr,
-                                           workers=1).write_csv(out))
+                                           workers=1, **NAMES_ONLY).write_csv(out))
     scr = Screener.from_database()  # the lists loaded by main(), or the samples
     scr.screen("陳大文")
     if kind == "determination":
@@ -93,7 +95,8 @@ def on_dask(kind: str, n: int, src: Path, out: Path, list_paths: list[Path] | No
     with connect("local", n_workers=n) as client:
         client.run(_warm, spec, rules)
         if kind == "screening":
-            return _timed(lambda: screen_file(client, src, out, "full_name", spec=spec))
+            return _timed(lambda: screen_file(client, src, out, "full_name", spec=spec,
+                                              **NAMES_ONLY))
         if kind == "determination":
             return _timed(lambda: determine_file(client, src, out))
         return _timed(lambda: impact_file(client, src, out, D_OLD, D_NEW))

@@ -105,3 +105,27 @@ def test_readme_ledger_block_runs_as_written(
         assert code == (2 if error else 0), (args, err)
     assert "keyed twice" in cli(["shipments", "show", "hk19-001-b", "--db",
                                  "sqlite:///hk-demo.db"])[1]
+
+
+def test_readme_disposition_clears_the_hit_for_a_determination_to_hk(
+    cli: Callable[[list[str]], tuple[int, str, str]],
+) -> None:
+    """The screening block's ``dispositions add``, run as written, clears SDN 29249 where the
+    README says it does: a determination to HK screens its end user with HK as the country,
+    and a disposition recorded without ``--country`` is another party's (name, country, dob)."""
+    import json
+
+    from exportcheck.screen.service import SAMPLES_DIR
+
+    (add,) = [args for args, _ in _bash_commands() if args[:2] == ["dispositions", "add"]]
+    assert cli(["lists", "load", str(SAMPLES_DIR)])[0] == 0
+    check = ["check", "--item", "EAR99", "--to", "HK", "--on", "2024-01-01",
+             "--end-user", "Carrie Lam", "--json"]
+    assert json.loads(cli(check)[1])["outcome"] == "PROHIBITED"
+    code, _, err = cli(add)
+    assert code == 0, err
+    assert json.loads(cli(check)[1])["outcome"] == "NLR"
+    hits = json.loads(cli(["screen", "Carrie Lam", "--country", "HK", "--json"])[1])["hits"]
+    assert [h for h in hits if h["entry_id"] == "29249"] == []
+    hits = json.loads(cli(["screen", "Carrie Lam", "--json"])[1])["hits"]
+    assert "SDN" in {h["list"] for h in hits if h["entry_id"] == "29249"}  # no country given

@@ -127,9 +127,13 @@ def screen_batch_cmd(
     name_column: str = typer.Option(..., "--name-column", help="Column holding the names."),
     out: Path = typer.Option(..., "-o", "--output", help="CSV or Parquet output."),
     country_column: str | None = typer.Option(
-        None, "--country-column", help="Column holding each party's country (ISO code or name)."),
+        None, "--country-column",
+        help="Column holding each party's country (ISO code or name); default: a column named "
+             "country or nationality, if any; '' for none."),
     dob_column: str | None = typer.Option(
-        None, "--dob-column", help="Column holding dates of birth (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        None, "--dob-column",
+        help="Column holding dates of birth (YYYY, YYYY-MM or YYYY-MM-DD); default: a column "
+             "named dob, date_of_birth or birth_date, if any; '' for none."),
     threshold: float | None = typer.Option(None, "--threshold", help="0-100 (default 85)."),
     workers: int | None = typer.Option(None, "--workers", help="Processes (default: cores)."),
     list_files: list[Path] | None = typer.Option(
@@ -159,6 +163,7 @@ def screen_batch_cmd(
     # a missing column fails before the lists load and the progress bar starts, as on Dask
     check_options(df.columns, name_column, country_column, dob_column, threshold,
                   schema=df.schema)
+    _say_implied_columns(df.columns, country_column, dob_column)
     s = _screener(list_files)
     with Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task("screening", total=df.height)
@@ -171,6 +176,20 @@ def screen_batch_cmd(
     hits = int((result["hit_count"] > 0).sum())
     errors = int((result["error"].fill_null("") != "").sum())
     console.print(_summary(df.height, hits, errors, out, s.version))
+
+
+def _say_implied_columns(columns: list[str], country_column: str | None,
+                         dob_column: str | None) -> None:
+    """One stderr line naming the columns read as the country and date of birth without an
+    option: the analyst sees what evidence the file was screened with, and how to choose."""
+    from exportcheck.screen.batch import implied_columns
+
+    implied = implied_columns(columns, country_column, dob_column)
+    what = {"country": "the country", "dob": "the date of birth"}
+    if implied:
+        said = " and ".join(f"{what[k]} in column {v!r}" for k, v in implied.items())
+        typer.echo(f"note: screening with {said} (--country-column / --dob-column name "
+                   "another column, '' none)", err=True)
 
 
 def _summary(rows: int, hits: int, errors: int, out: Path, version: str) -> str:
@@ -190,9 +209,16 @@ def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
     from exportcheck.cli.common import progress_bar
     from exportcheck.scale import connect, workers
     from exportcheck.scale.batch import SCREEN_ROWS, screen_file
-    from exportcheck.scale.frames import input_kind
+    from exportcheck.scale.frames import empty, input_kind
+    from exportcheck.screen.batch import check_csv, check_options
 
-    input_kind(in_path)  # a missing file fails before a cluster starts
+    kind = input_kind(in_path)  # a missing file or column fails before a cluster starts
+    if kind == "csv":
+        check_csv(in_path)
+    head = empty(in_path, kind)
+    check_options(head.columns, name_column, country_column, dob_column, threshold,
+                  schema=head.schema)
+    _say_implied_columns(head.columns, country_column, dob_column)
     spec = (workers.paths_screener_spec(list_files) if list_files
             else workers.default_screener_spec())
     with connect(target) as client, progress_bar("partitions") as progress:

@@ -52,6 +52,17 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database).expanduser()
 
 
+def absolute_sqlite_url(url: str) -> str:
+    """``url`` with a relative SQLite file made absolute against the current folder; other
+    URLs (and a ``file:`` URI) as given. A relative file names another file after a chdir:
+    keyed and opened by its text, a long-lived process would keep using the first folder's."""
+    path = sqlite_file(url)
+    if path is None or path.is_absolute() or str(path).startswith("file:"):
+        return url
+    parsed = make_url(normalise_url(url))
+    return parsed.set(database=os.path.abspath(path)).render_as_string(hide_password=False)
+
+
 def masked_url(url: str | None) -> str:
     """``url`` (or the configured database) with any password replaced by ``***``: safe to
     print in an error message."""
@@ -67,7 +78,7 @@ def masked_url(url: str | None) -> str:
 def dispose_engine(url: str) -> None:
     """Close and forget this process's cached engine for ``url`` (e.g. before deleting a
     SQLite file that is to be recreated)."""
-    key = f"{os.getpid()}:{normalise_url(url)}"
+    key = f"{os.getpid()}:{absolute_sqlite_url(normalise_url(url))}"
     with _cache_lock:
         engine = _cache.pop(key, None)
     if engine is not None:
@@ -142,7 +153,8 @@ def _ping_when_idle(engine: Engine) -> None:
 def get_engine(url: str | None = None) -> Engine:
     """Return a (cached, per-process) engine for ``url`` or the configured database.
     ``url`` defaults to ``get_settings().effective_database_url``. Engines are cached per URL and
-    per process id so forked worker processes never share a parent's connections.
+    per process id so forked worker processes never share a parent's connections; a relative
+    SQLite file is opened, and cached, by its absolute path in the current folder.
     """
 
     url = normalise_url(given := url or get_settings().effective_database_url)
@@ -155,6 +167,9 @@ def get_engine(url: str | None = None) -> Engine:
         hint = f"; for a SQLite file write sqlite:///{url}" if path else ""
         raise InvalidInput(f"not a database URL: {where}{masked_url(url)!r} ({exc}){hint}"
                            ) from exc
+    if parsed.get_backend_name() == "sqlite" and not parsed.host:
+        url = absolute_sqlite_url(url)
+        parsed = make_url(url)
     key = f"{os.getpid()}:{url}"
     with _cache_lock:
         engine = _cache.get(key)

@@ -91,15 +91,9 @@ def worker_database_url(url: str) -> str:
     """``url`` with a relative SQLite file made absolute, as the client resolves it: a worker
     runs in its own folder, where the same relative path names another file, or a new, empty
     one (no lists, no licences: an all-clear). Other URLs are returned as given."""
-    from sqlalchemy.engine import make_url
+    from exportcheck.db.engine import absolute_sqlite_url
 
-    from exportcheck.db.engine import normalise_url, sqlite_file
-
-    path = sqlite_file(url)
-    if path is None or path.is_absolute() or str(path).startswith("file:"):
-        return url
-    parsed = make_url(normalise_url(url))
-    return parsed.set(database=str(path.resolve())).render_as_string(hide_password=False)
+    return absolute_sqlite_url(url)
 
 
 def _stamp(url: str) -> tuple:

@@ -60,19 +60,47 @@ def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> lis
     return screen_rows(rows, _worker, _worker_opts)
 
 
+#: the columns read as each party's country and date of birth when no column is named for
+#: them, in order of preference (compared as ``batch`` compares column names)
+COUNTRY_COLUMNS = ("country", "nationality")
+DOB_COLUMNS = ("dob", "date_of_birth", "birth_date")
+
+
+def implied_columns(columns: Sequence[str], country_column: str | None,
+                    dob_column: str | None) -> dict[str, str]:
+    """``{"country" | "dob": column}`` for each of the two not named (None) that the input
+    has a usual column for. A file with a ``country`` column is screened with it: a country
+    corroborates a partial match and rules out an entry of another one, and a file screened
+    on its names alone would lose both without a word. An empty name ("") asks for none."""
+    from exportcheck.determine.batch_io import fold
+
+    by_fold = {fold(c): c for c in reversed(columns)}  # the first of two spellings
+    implied = {}
+    for what, given, usual in (("country", country_column, COUNTRY_COLUMNS),
+                               ("dob", dob_column, DOB_COLUMNS)):
+        found = [by_fold[u] for u in usual if u in by_fold]
+        if given is None and found:
+            implied[what] = found[0]
+    return implied
+
+
 def check_options(columns: Sequence[str], name_column: str, country_column: str | None,
                   dob_column: str | None, threshold: float | None, *,
                   schema: Mapping[str, pl.DataType] | None = None
                   ) -> tuple[str, str | None, str | None]:
     """Refuse a bad threshold or a missing column before any row is screened; the columns as
     the file names them. A column is found as ``batch`` finds order columns: ignoring case,
-    spaces, hyphens and underscores ("--name-column name" reads "Name"). With the input's
-    ``schema``, a column of lists or structs (a Parquet export) is refused by name: read as
-    text, it would fail in a polars traceback."""
+    spaces, hyphens and underscores ("--name-column name" reads "Name"). A country or date of
+    birth column not named (None) is the input's usual one (:func:`implied_columns`), if any;
+    "" is none. With the input's ``schema``, a column of lists or structs (a Parquet export)
+    is refused by name: read as text, it would fail in a polars traceback."""
     from exportcheck.determine.batch_io import fold
 
     if threshold is not None and not 0 <= float(threshold) <= 100:
         raise InvalidInput(f"threshold {threshold:g} outside 0-100")
+    implied = implied_columns(columns, country_column, dob_column)
+    country_column = implied.get("country", country_column)
+    dob_column = implied.get("dob", dob_column)
 
     def find(col: str | None) -> str | None:
         if not col or col in columns:
@@ -99,9 +127,18 @@ def row_tuples(df: pl.DataFrame, name_column: str, country_column: str | None = 
     names = df[name_column].cast(pl.Utf8).fill_null("").to_list()
     none = [None] * len(names)
     countries = df[country_column].cast(pl.Utf8).to_list() if country_column else none
-    dobs = df[dob_column].cast(pl.Utf8).to_list() if dob_column else none
+    dobs = _days(df[dob_column]).to_list() if dob_column else none
     rows = range(first_row, first_row + len(names))
     return list(zip(rows, names, countries, dobs, strict=True))
+
+
+def _days(column: pl.Series) -> pl.Series:
+    """Dates of birth as text; timestamps as the day each falls on: pandas writes a date
+    column as timestamps, and "1957-12-07 00:00:00.000000" is no date of birth, so every row
+    of such a Parquet file would go unscreened."""
+    if isinstance(column.dtype, pl.Datetime):
+        column = column.dt.date()
+    return column.cast(pl.Utf8)
 
 
 def results_frame(results: list[dict]) -> pl.DataFrame:
@@ -109,17 +146,39 @@ def results_frame(results: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(results, schema=OUT_SCHEMA)
 
 
+#: the first bytes of an Excel workbook: .xlsx (a zip file) and .xls (OLE2 compound file)
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def check_csv(path: Path) -> None:
+    """Refuse a file read as CSV that polars would read wrongly or with a puzzling message:
+    an Excel workbook (whose bytes read as "UTF-16"), then as ``batch`` refuses an order file
+    (UTF-16 text, ';' or tab separated)."""
+    from exportcheck.determine.batch_io import sniff_csv
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return  # the reader says what is wrong
+    if head.startswith(_WORKBOOK_MAGIC):
+        raise InvalidInput(f"cannot read {path}: it is an Excel workbook, which is not read: "
+                           "save the sheet as CSV UTF-8 (Comma delimited) or as Parquet")
+    sniff_csv(path)
+
+
 def read_table(path: Path) -> pl.DataFrame:
     """A names file, Parquet or else CSV (every column as text). A CSV file is checked as
-    ``batch`` checks an order file, with the same messages as the Dask path: UTF-16 or ';'
-    text is refused, and a line that is not UTF-8 or has too many fields is named."""
-    from exportcheck.determine.batch_io import read_error, sniff_csv
+    ``batch`` checks an order file, with the same messages as the Dask path: an Excel
+    workbook, UTF-16 or ';' text is refused, and a line that is not UTF-8 or has too many
+    fields is named."""
+    from exportcheck.determine.batch_io import read_error
 
     if not path.exists():
         raise InvalidInput(f"input file not found: {path}")
     parquet = path.suffix.lower() in (".parquet", ".pq")
     if not parquet:
-        sniff_csv(path)
+        check_csv(path)
     try:
         if parquet:
             return pl.read_parquet(path)

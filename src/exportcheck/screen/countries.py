@@ -33,6 +33,17 @@ _ALIASES = {
     "lao people's democratic republic": "LA", "democratic people's republic of korea": "KP",
     "republic of korea": "KR", "united republic of tanzania": "TZ",
     "bolivarian republic of venezuela": "VE", "state of palestine": "PS",
+    # Hong Kong and Macao as their own governments, Excel's region list (CLDR: "Hong Kong SAR
+    # China"), UN statistics ("China, Hong Kong SAR") and Chinese text write them: a HK
+    # customer file saying "Hong Kong SAR" must not leave its rows unscreened
+    **dict.fromkeys(("hong kong sar", "hksar", "hong kong sar china", "hong kong sar, china",
+                     "china, hong kong sar", "hong kong, china",
+                     "hong kong special administrative region", "香港", "中國香港", "中国香港"),
+                    "HK"),
+    **dict.fromkeys(("macao sar", "macau sar", "macao sar china", "macao sar, china",
+                     "china, macao sar", "macao, china", "macau, china",
+                     "macao special administrative region", "澳門", "澳门", "中國澳門", "中国澳门"),
+                    "MO"),
 }
 _ALPHA2 = {c.alpha_2 for c in pycountry.countries} | {"XK", "AN"}
 
