@@ -101,6 +101,9 @@ def test_an_excel_workbook_is_named_as_one(capsys: pytest.CaptureFixture[str], t
                        str(tmp_path / "out.csv"), "--lists-from", str(SAMPLES_DIR))
     assert code == 2 and err.count("\n") == 1, err
     assert "Excel workbook" in err and "CSV UTF-8" in err and "UTF-16" not in err, err
+    # an order file too: the check is the one every CSV reader makes
+    code, _, err = run(capsys, "batch", str(src), "-o", str(tmp_path / "res.csv"), "--no-screen")
+    assert code == 2 and "workbook" in err and "CSV UTF-8" in err and "UTF-16" not in err, err
 
 
 @pytest.mark.parametrize("country", ["Hong Kong SAR", "HKSAR", "China, Hong Kong SAR", "香港"])
@@ -124,4 +127,5 @@ def test_chinese_text_not_in_utf8_is_refused_naming_its_line(
                        str(tmp_path / "out.csv"), "--lists-from", str(SAMPLES_DIR))
     assert code == 2 and err.count("\n") == 1, err
     assert "line 3 is not UTF-8" in err and "CSV UTF-8" in err, err
+    assert "Chinese text" in err and "Latin-1" not in err, err  # the guess says what it is
     assert not (tmp_path / "out.csv").exists()

@@ -207,14 +207,15 @@ def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
                        partition_rows: int | None) -> None:
     """``screen-batch`` on a Dask cluster: the same output file and the same summary line."""
     from exportcheck.cli.common import progress_bar
+    from exportcheck.determine.batch_io import sniff_csv
     from exportcheck.scale import connect, workers
     from exportcheck.scale.batch import SCREEN_ROWS, screen_file
     from exportcheck.scale.frames import empty, input_kind
-    from exportcheck.screen.batch import check_csv, check_options
+    from exportcheck.screen.batch import check_options
 
     kind = input_kind(in_path)  # a missing file or column fails before a cluster starts
     if kind == "csv":
-        check_csv(in_path)
+        sniff_csv(in_path)
     head = empty(in_path, kind)
     check_options(head.columns, name_column, country_column, dob_column, threshold,
                   schema=head.schema)

@@ -250,6 +250,15 @@ def price_error(df: pl.DataFrame) -> pl.Expr:
             .otherwise(None))
 
 
+def unsupported_format(suffix: str) -> InvalidInput:
+    """The error for an input file of another kind; a workbook is told how to become one."""
+    if suffix.lower() in (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods"):
+        return InvalidInput(f"unsupported input format {suffix!r}: a spreadsheet workbook is "
+                            "not read: save the sheet as CSV UTF-8 (Comma delimited) or as "
+                            "Parquet")
+    return InvalidInput(f"unsupported input format {suffix!r}: use .csv or .parquet")
+
+
 def read_lines(path: str | Path) -> pl.DataFrame:
     """An order file, CSV (every column as text) or Parquet."""
     p = Path(path)
@@ -259,7 +268,7 @@ def read_lines(path: str | Path) -> pl.DataFrame:
         raise InvalidInput(f"input file {p} is a folder: give a .csv or .parquet file")
     suffix = p.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise InvalidInput(f"unsupported input format {p.suffix!r}: use .csv or .parquet")
+        raise unsupported_format(p.suffix)
     if suffix == ".csv":
         sniff_csv(p)
     try:
@@ -278,8 +287,13 @@ _SNIFF = 64 * 1024
 _SAVE_UTF8 = "save it as UTF-8 (in Excel: CSV UTF-8)"
 
 
+#: the first bytes of an Excel workbook: .xlsx (a zip file) and .xls (OLE2 compound file)
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 def sniff_csv(path: Path) -> None:
-    """Refuse the CSV files polars reads *without* an error but wrongly: UTF-16 text (column
+    """Refuse the CSV files polars reads *without* an error but wrongly: an Excel workbook
+    saved under a .csv name, UTF-16 text (column
     names come out as garbage) and a header separated by ';' or tabs (one column named
     "item;destination;..."), which would otherwise end in a puzzling "needs an 'item'
     column"."""
@@ -288,6 +302,9 @@ def sniff_csv(path: Path) -> None:
             head = fh.read(_SNIFF)
     except OSError:
         return  # the reader says what is wrong
+    if head.startswith(_WORKBOOK_MAGIC):  # its bytes would read as "UTF-16" below
+        raise InvalidInput(f"cannot read {path}: it is an Excel workbook, which is not read: "
+                           "save the sheet as CSV UTF-8 (Comma delimited) or as Parquet")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
         raise InvalidInput(f"cannot read {path}: the file is UTF-16 (or another encoding with "
                            f"zero bytes), not UTF-8: {_SAVE_UTF8}")
@@ -346,6 +363,24 @@ def _utf8_lines(fh: IO[bytes]) -> Iterator[str]:
             raise _NotUtf8(n, raw, exc.start) from None
 
 
+def _encoding_guess(line: bytes) -> str:
+    """What a line that is not UTF-8 may be: Chinese text when it reads as Han characters in
+    GBK or Big5 (a Hong Kong or mainland spreadsheet's default), else Western text. A guess
+    for the message only: the same bytes are other names in GBK and in Big5, so the file is
+    refused, never decoded."""
+    chinese = []
+    for codec, label in (("gb18030", "GBK"), ("big5hkscs", "Big5")):
+        try:
+            text = line.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            chinese.append(label)
+    if chinese:
+        return f"{' or '.join(chinese)} Chinese text"
+    return "Latin-1 or Windows-1252 text"
+
+
 def csv_problem(path: Path) -> str | None:
     """The first thing in a CSV file the reader cannot take, named by its line (line 1 is the
     header): a line that is not UTF-8 or has more fields than the header. None when none is
@@ -384,7 +419,7 @@ def csv_problem(path: Path) -> str | None:
         except _NotUtf8 as bad:
             seen = bad.data[max(0, bad.at - 20): bad.at + 1].decode("utf-8", errors="replace")
             return (f"line {bad.line} is not UTF-8 (byte 0x{bad.data[bad.at]:02x} after "
-                    f"{seen[:-1]!r}; Latin-1 or Windows-1252 text?): {_SAVE_UTF8}")
+                    f"{seen[:-1]!r}; {_encoding_guess(bad.data)}?): {_SAVE_UTF8}")
         except csv.Error as exc:
             return f"line {reader.line_num}: {exc}"
     return None

@@ -72,11 +72,12 @@ def screen_file(
 ) -> ScreenRun:
     """Screen ``in_path`` into ``out`` as :func:`exportcheck.screen.batch.screen_table` and the
     ``screen-batch`` command would."""
-    from exportcheck.screen.batch import check_csv, check_options
+    from exportcheck.determine.batch_io import sniff_csv
+    from exportcheck.screen.batch import check_options
 
     kind = frames.input_kind(in_path)
     if kind == "csv":
-        check_csv(in_path)  # a workbook, UTF-16, ';'-separated: refused as in one process
+        sniff_csv(in_path)  # a workbook, UTF-16, ';'-separated: refused as in one process
     head = frames.empty(in_path, kind)
     name_column, country_column, dob_column = check_options(
         head.columns, name_column, country_column, dob_column, threshold, schema=head.schema)

@@ -58,7 +58,9 @@ def input_kind(path: Path, *, csv_suffixes: tuple[str, ...] | None = None) -> st
         return "parquet"
     if csv_suffixes is None or suffix in csv_suffixes:
         return "csv"
-    raise InvalidInput(f"unsupported input format {suffix!r}: use .csv or .parquet")
+    from exportcheck.determine.batch_io import unsupported_format
+
+    raise unsupported_format(suffix)
 
 
 def plan(path: Path, kind: str, rows_per_partition: int) -> list[Piece]:

@@ -146,39 +146,18 @@ def results_frame(results: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(results, schema=OUT_SCHEMA)
 
 
-#: the first bytes of an Excel workbook: .xlsx (a zip file) and .xls (OLE2 compound file)
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-def check_csv(path: Path) -> None:
-    """Refuse a file read as CSV that polars would read wrongly or with a puzzling message:
-    an Excel workbook (whose bytes read as "UTF-16"), then as ``batch`` refuses an order file
-    (UTF-16 text, ';' or tab separated)."""
-    from exportcheck.determine.batch_io import sniff_csv
-
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4)
-    except OSError:
-        return  # the reader says what is wrong
-    if head.startswith(_WORKBOOK_MAGIC):
-        raise InvalidInput(f"cannot read {path}: it is an Excel workbook, which is not read: "
-                           "save the sheet as CSV UTF-8 (Comma delimited) or as Parquet")
-    sniff_csv(path)
-
-
 def read_table(path: Path) -> pl.DataFrame:
     """A names file, Parquet or else CSV (every column as text). A CSV file is checked as
     ``batch`` checks an order file, with the same messages as the Dask path: an Excel
     workbook, UTF-16 or ';' text is refused, and a line that is not UTF-8 or has too many
     fields is named."""
-    from exportcheck.determine.batch_io import read_error
+    from exportcheck.determine.batch_io import read_error, sniff_csv
 
     if not path.exists():
         raise InvalidInput(f"input file not found: {path}")
     parquet = path.suffix.lower() in (".parquet", ".pq")
     if not parquet:
-        check_csv(path)
+        sniff_csv(path)
     try:
         if parquet:
             return pl.read_parquet(path)
