@@ -398,7 +398,9 @@ class Accounts:
                 stmt = stmt.where(User.id == self._find(s, user).id)
             return [self._token_out(t, u) for t, u in s.execute(stmt.order_by(ApiToken.id))]
 
-    def revoke_token(self, token_id: int, *, actor: str) -> TokenOut:
+    def revoke_token(self, token_id: int, *, actor: str) -> tuple[TokenOut, bool]:
+        """End a token; returns it and whether this call revoked it (False: it already was,
+        at its ``revoked_at``, and nothing is written or audited again)."""
         self._token_cache.clear()
         with self._write() as s, s.begin():
             row = s.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
@@ -406,7 +408,8 @@ class Accounts:
             if row is None:
                 raise NotFound(f"no token #{token_id} (see `exportcheck tokens list`)")
             tok, owner = row
-            if tok.revoked_at is None:
+            revoked_now = tok.revoked_at is None
+            if revoked_now:
                 s.execute(update(ApiToken).where(ApiToken.id == tok.id)
                           .values(revoked_at=now()))
                 _audit(s, "account.token_revoked", actor,
@@ -415,7 +418,7 @@ class Accounts:
             s.refresh(tok)
             out = self._token_out(tok, owner)
         self._token_cache.clear()  # again after the commit: a lookup in between saw the old row
-        return out
+        return out, revoked_now
 
     def token_principal(self, secret: str) -> Principal | None:
         """The user a token acts for, with the role it acts with (its limit, never above the

@@ -165,15 +165,17 @@ def report(as_of: str | None = typer.Option(None, "--as-of"),
 
 
 def _status(number: str, status: str, effective: str, reason: str, citation: str,
-            agency: str | None, db: str | None, actor: str | None) -> None:
+            agency: str | None, db: str | None, actor: str | None,
+            lifts: str | None = None) -> None:
     lic = _ledger(db).set_status(number, status, effective=parse_date(effective), reason=reason,
                                  citation=citation, agency=agency, actor=cli_actor(actor),
-                                 versions=_versions())
+                                 versions=_versions(), lifts=lifts)
     start = (f" (in force from the licence's start, {lic.valid_from})"
              if parse_date(effective) < lic.valid_from else "")
     again = "" if lic.created else " (already recorded: its latest status change; nothing added)"
-    console.print(f"{lic.agency} {lic.number}: {status} with effect from {effective}{start}; "
-                  f"status now {lic.status}{again}")
+    lifted = f" (lifts {lifts})" if lifts else ""
+    console.print(f"{lic.agency} {lic.number}: {status}{lifted} with effect from {effective}"
+                  f"{start}; status now {lic.status}{again}", soft_wrap=True)
     from rich.markup import escape
 
     for shp in lic.shipments_to_review:  # posted before this change was known
@@ -208,9 +210,14 @@ def set_status(number: str, status: str = typer.Argument(
                    ..., help="suspended|revoked|reinstated|returned_without_action|expired"),
                effective: str = EFFECTIVE, reason: str = REASON, citation: str = CITATION,
                agency: str | None = typer.Option(None, "--agency"), db: str | None = DB,
-               actor: str | None = ACTOR) -> None:
-    """Record any status change of one licence."""
-    _status(number, status, effective, reason, citation, agency, db, actor)
+               actor: str | None = ACTOR,
+               lifts: str | None = typer.Option(
+                   None, "--lifts", metavar="EVENT",
+                   help="reinstated: the key of the policy event whose suspension of this "
+                        "licence is lifted (default: the licence's own suspensions)")) -> None:
+    """Record any status change of one licence. Suspensions stack: a reinstatement lifts the
+    licence's own suspensions, or with --lifts one policy event's."""
+    _status(number, status, effective, reason, citation, agency, db, actor, lifts)
 
 
 @licences_app.command("policy")
@@ -310,8 +317,10 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
     from exportcheck.ledger.api import parse
     from exportcheck.ledger.exception_check import ExceptionRefused
     from exportcheck.ledger.schemas import ShipmentIn
+    from exportcheck.ledger.shipments import check_ship_date
 
-    spec = parse(ShipmentIn, spec)  # refused before a list loads or a database is made
+    # refused before a list loads or a database is made (a date after tomorrow too)
+    spec = check_ship_date(parse(ShipmentIn, spec))
     if spec.facts is not None:  # a mistyped fact too
         from exportcheck.ledger.exception_check import checked_facts
 

@@ -136,9 +136,14 @@ def tokens_list(user: str | None = typer.Option(None, "--user"), as_json: bool =
 
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int = typer.Argument(..., help="token id (see `tokens list`)")) -> None:
-    """End a token: requests with it are refused from now on."""
-    tok = _accounts().revoke_token(token_id, actor=cli_actor(None))
-    console.print(f"token #{tok.id} of {tok.user} revoked")
+    """End a token: requests with it are refused from now on. One already revoked is left as
+    it was (and says when it was revoked), as a retried suspension is "already recorded"."""
+    tok, revoked_now = _accounts().revoke_token(token_id, actor=cli_actor(None))
+    if revoked_now:
+        console.print(f"token #{tok.id} of {tok.user} revoked")
+    else:
+        console.print(f"token #{tok.id} of {tok.user} was already revoked at "
+                      f"{tok.revoked_at.isoformat(timespec='seconds')}; nothing changed")
 
 
 def register(app: typer.Typer) -> None:

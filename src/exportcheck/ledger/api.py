@@ -297,11 +297,11 @@ class Ledger:
 
     def set_status(self, number: str, status: LicenceStatus | str, *, effective: dt.date,
                    reason: str, citation: str, agency: str | None = None,
-                   actor: str = "exportcheck", versions: dict | None = None
-                   ) -> StatusChangeOut:
-        """Suspend, revoke, reinstate, return without action... one licence, with citation.
-
-        A suspension or revocation dated before shipments already posted is recorded all the
+                   actor: str = "exportcheck", versions: dict | None = None,
+                   lifts: str | None = None) -> StatusChangeOut:
+        """Suspend, revoke, reinstate... one licence, with citation; a reinstatement lifts its
+        own suspensions, or ``lifts`` (a policy event's key) that event's (they stack). A
+        suspension or revocation dated before shipments already posted is recorded all the
         same (it is a fact); they are returned in ``shipments_to_review``."""
         try:
             status = LicenceStatus(status)
@@ -311,7 +311,8 @@ class Ledger:
 
         def run(s: Session) -> StatusChangeOut:
             lic = licences.find_licence(s, number, agency, lock=True)
-            if retries.repeats_latest_status(lic, status, effective, reason, citation):
+            event_id = policy.lifted_event_id(s, lifts, status)
+            if retries.repeats_latest_status(lic, status, effective, reason, citation, event_id):
                 # a retry (the first answer timed out): answered as the first, not recorded
                 review = (licences.shipments_to_review(s, lic, effective)
                           if status in BLOCKING else [])
@@ -319,7 +320,7 @@ class Ledger:
                                        shipments_to_review=review, created=False)
             _, review = licences.change_status(s, lic, status, effective=effective,
                                                reason=reason, citation=citation, actor=actor,
-                                               versions=versions)
+                                               policy_event_id=event_id, versions=versions)
             return StatusChangeOut(**dict(licences.licence_out(lic)),
                                    shipments_to_review=review)
 
@@ -346,7 +347,7 @@ class Ledger:
         already used for a different shipment; nothing is drawn, and the refusal is written to
         the audit trail.
         """
-        spec = parse(ShipmentIn, spec)
+        spec = shipments.check_ship_date(parse(ShipmentIn, spec))
         override_reason = exception_check.check_override(spec, override_reason)
         extra, checked = None, None
         try:

@@ -23,6 +23,7 @@ from exportcheck.ledger.models import (
     LicenceLine,
     LicenceParty,
     LicenceStatusEvent,
+    PolicyEvent,
     Shipment,
     ShipmentLine,
     ShipmentReversal,
@@ -209,17 +210,13 @@ def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut |
     """Status in force on ``day``: the newest status event effective on or before it, and
     'expired' after ``valid_to`` (22 CFR 123.21, 15 CFR 750.7(g)) unless already blocked.
 
-    A change dated before the licence's start (a suspension "with effect from" a notice's date
-    that precedes it) takes effect with the licence: it follows the approval, so it is not
-    undone by it."""
-    current: Any = None  # the newest event in force (ORM row or StatusRow)
-    for ev in sorted(lic.status_events, key=lambda e: _in_force_from(lic, e)):
-        if max(ev.effective, lic.valid_from) <= day:
-            if current is not None and current.status in FINAL:
-                # a revocation, expiry or return is final, even one recorded after a later
-                # reinstatement (as ledgers written before change_status refused one hold)
-                break
-            current = ev
+    Suspensions stack (:func:`suspensions_on`): while one is in force the licence is
+    suspended, and the one named is the newest still in force. A change dated before the
+    licence's start (a suspension "with effect from" a notice's date that precedes it) takes
+    effect with the licence: it follows the approval, so it is not undone by it."""
+    current, suspended = _walk(lic, day)
+    if current is not None and current.status not in FINAL and suspended:
+        current = max(suspended.values(), key=lambda e: _in_force_from(lic, e))
     if current is None:
         return "not yet valid", None
     out = StatusOut(status=current.status, effective=current.effective, reason=current.reason,
@@ -236,11 +233,53 @@ def status_on(lic: Licence | LicenceRow, day: dt.date) -> tuple[str, StatusOut |
     return current.status, out
 
 
+def _walk(lic: Licence | LicenceRow, day: dt.date) -> tuple[Any, dict[int | None, Any]]:
+    """The newest status event in force on ``day`` (an ORM row or StatusRow) and the
+    suspensions in force then, by what lifts each: its policy event's id, or None for the
+    licence's own (:func:`lift`)."""
+    current: Any = None
+    suspended: dict[int | None, Any] = {}
+    for ev in sorted(lic.status_events, key=lambda e: _in_force_from(lic, e)):
+        if max(ev.effective, lic.valid_from) > day:
+            break
+        if current is not None and current.status in FINAL:
+            # a revocation, expiry or return is final, even one recorded after a later
+            # reinstatement (as ledgers written before change_status refused one hold)
+            break
+        if ev.status == LicenceStatus.SUSPENDED.value:
+            suspended[ev.policy_event_id] = ev
+        elif ev.status == LicenceStatus.REINSTATED.value:
+            lift(suspended, ev.policy_event_id)
+        current = ev
+    return current, suspended
+
+
+def lift(suspended: dict[int | None, Any], policy_event_id: int | None) -> None:
+    """What a reinstatement lifts: the suspension of the policy event it names (a government
+    action is lifted by the government, 22 CFR 126.7, 15 CFR 750.8), or, naming none, the
+    licence's own suspensions; one agency letter does not end a suspension it did not answer.
+    A reinstatement an earlier version recorded while only an event's suspension was in force
+    (it lifted whatever was) still lifts it: such a one is refused now
+    (:func:`_check_reinstatement`)."""
+    if policy_event_id is not None:
+        suspended.pop(policy_event_id, None)
+    elif None in suspended:
+        del suspended[None]
+    else:
+        suspended.clear()
+
+
+def suspensions_on(lic: Licence | LicenceRow, day: dt.date) -> dict[int | None, Any]:
+    """The suspensions in force on ``day``, by what lifts each (:func:`lift`)."""
+    return _walk(lic, day)[1]
+
+
 def _validity_rule(lic: Licence) -> str:
     return "22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)"
 
 
-def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date) -> None:
+def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date, session: Session,
+                   policy_event_id: int | None) -> None:
     """Refuse a change that would make an ended licence usable again.
 
     A revocation ends it (15 CFR 750.8, 22 CFR 126.7; only a suspension can be lifted). So
@@ -248,8 +287,8 @@ def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date) -> N
     CFR 750.7(g); 22 CFR 123.21 for DDTC): refused is a reinstatement taking effect on or
     after an expiry recorded as a status, or after ``valid_to``. An application returned
     without action authorised nothing; its resubmission is a new licence. A reinstatement
-    dated before a recorded expiry still lifts an earlier suspension up to it; one on a date
-    no suspension is in force lifts nothing and is refused."""
+    dated before a recorded expiry still lifts an earlier suspension up to it
+    (:func:`_check_reinstatement`)."""
     if status in BLOCKING:
         return
     name = f"{lic.agency} licence {lic.number}"
@@ -279,13 +318,38 @@ def _check_revival(lic: Licence, status: LicenceStatus, effective: dt.date) -> N
             f"{name} expired on {lic.valid_to} (its validity ended): it cannot be "
             f"{status.value} with effect from {effective} ({_validity_rule(lic)}: an expired "
             "licence is replaced by a new licence, added as a licence of its own)")
+    if status == LicenceStatus.REINSTATED:
+        _check_reinstatement(session, lic, effective, policy_event_id)
+
+
+def _check_reinstatement(session: Session, lic: Licence, effective: dt.date,
+                         policy_event_id: int | None) -> None:
+    """Refuse a reinstatement that would lift nothing (:func:`lift`): recorded, it would read
+    as one in the history. It lifts a suspension in force on its date: the policy event's it
+    names, or else the licence's own; one answering only an event's suspension names it."""
+    name = f"{lic.agency} licence {lic.number}"
     in_force = status_on(lic, effective)[0]
-    if status == LicenceStatus.REINSTATED and in_force != LicenceStatus.SUSPENDED.value:
-        # recorded, it would lift nothing and read as a reinstatement in the history
+    if in_force != LicenceStatus.SUSPENDED.value:
         raise LedgerError(
             f"{name} is not suspended on {effective} (it is {in_force} then): a "
             "reinstatement lifts a suspension in force on its date; check the date, or "
             "record the suspension first")
+    suspended = suspensions_on(lic, effective)
+    if policy_event_id in suspended:
+        return
+    events = {pid: key for pid, key in session.execute(
+        select(PolicyEvent.id, PolicyEvent.key).where(
+            PolicyEvent.id.in_([i for i in [*suspended, policy_event_id] if i is not None])))}
+    if policy_event_id is not None:
+        raise LedgerError(
+            f"{name} is not suspended by policy event {events.get(policy_event_id)!r} on "
+            f"{effective}: a reinstatement naming an event lifts that event's suspension "
+            "only, so nothing would be lifted; check the date or the event")
+    keys = [events[i] for i in suspended if i is not None]
+    raise LedgerError(
+        f"{name} is suspended on {effective} by policy event {', '.join(map(repr, keys))} "
+        "only: a reinstatement naming no event lifts the licence's own suspensions; to lift "
+        f"the event's for this licence, name it (--lifts {keys[0]}, lifts={keys[0]!r})")
 
 
 def _in_force_from(lic: Licence | LicenceRow, ev: Any) -> tuple[dt.date, int, int]:
@@ -300,6 +364,8 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
                   policy_event_id: int | None = None, versions: dict | None = None,
                   audit: bool = True) -> tuple[LicenceStatusEvent, list[ShipmentToReview]]:
     """Record a status change (suspension, revocation, reinstatement...) with its citation.
+    ``policy_event_id``: the policy event a suspension or revocation applies, or the one whose
+    suspension a reinstatement lifts (:func:`lift`).
 
     Returns the event and the shipments already posted on dates it now blocks (a retroactive
     suspension): the change is a fact and is recorded; they are flagged for review, in its
@@ -311,7 +377,7 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
     if not reason.strip():  # a refused shipment quotes it: "Reason: " alone says nothing
         raise InvalidInput("a status change needs its reason (what the agency did and why), "
                            "as the REST API requires")
-    _check_revival(lic, status, effective)
+    _check_revival(lic, status, effective, session, policy_event_id)
     ev = LicenceStatusEvent(status=status.value, effective=effective, reason=reason,
                             citation=citation, policy_event_id=policy_event_id,
                             recorded_at=_now())
@@ -366,7 +432,8 @@ def shipped_by_line(session: Session, day: dt.date) -> dict[int, tuple[int, int]
 
 def licence_out(lic: Licence, as_of: dt.date | None = None,
                 shipped: dict[int, tuple[int, int]] | None = None) -> LicenceOut:
-    """Plain view of a licence with balances and the status in force on ``as_of``.
+    """Plain view of a licence with balances and the status in force on ``as_of``, and the
+    status history as it stood then (the changes effective on or before it).
     ``shipped``: what each line had drawn by then (:func:`shipped_by_line`); without it, the
     balances are everything drawn so far."""
     day = as_of or _now().date()
@@ -392,7 +459,8 @@ def licence_out(lic: Licence, as_of: dt.date | None = None,
         lines=lines, status=status,
         history=[StatusOut(status=e.status, effective=e.effective, reason=e.reason,
                            citation=e.citation)
-                 for e in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0))])
+                 for e in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0))
+                 if as_of is None or e.effective <= as_of])
 
 
 def ledger_agency(agency: str | None) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exportcheck.errors import LedgerError
+from exportcheck.errors import InvalidInput, LedgerError
 from exportcheck.ledger.audit import append_event
 from exportcheck.ledger.licences import FINAL, change_status, status_on
 from exportcheck.ledger.models import (
@@ -86,6 +86,23 @@ def apply_recorded_events(session: Session, lic: Licence, *, actor: str,
                           policy_event_id=event.id, versions=versions)
             applied.append(ev.key)
     return applied
+
+
+def lifted_event_id(session: Session, key: str | None, status: LicenceStatus) -> int | None:
+    """The id of the policy event a reinstatement names (``lifts``), or None for none named;
+    an unknown key is refused rather than read as the licence's own suspension."""
+    key = (key or "").strip() or None
+    if key is None:
+        return None
+    if status != LicenceStatus.REINSTATED:
+        raise InvalidInput(f"lifts names the policy event a reinstatement lifts; a "
+                           f"{status.value} status lifts nothing", field="lifts")
+    found = session.scalar(select(PolicyEvent.id).where(PolicyEvent.key == key))
+    if found is None:
+        raise InvalidInput(f"no policy event {key!r} in the ledger: a reinstatement lifts the "
+                           "suspension of an event applied with `licences policy`",
+                           field="lifts")
+    return found
 
 
 def _same_event(prior: PolicyEvent, ev: PolicyEventIn) -> None:

@@ -54,11 +54,13 @@ def licence_terms(spec: LicenceIn) -> dict[str, Any]:
 
 
 def repeats_latest_status(lic: Licence, status: LicenceStatus, effective: dt.date,
-                          reason: str, citation: str) -> bool:
+                          reason: str, citation: str, policy_event_id: int | None = None) -> bool:
     """Is this status change the licence's latest one again (a retry after a timeout)? Only
-    the latest counts: the same suspension after a reinstatement is a new fact."""
+    the latest counts: the same suspension after a reinstatement is a new fact, and so is a
+    reinstatement lifting another suspension (``policy_event_id``)."""
     if not lic.status_events:
         return False
     latest = max(lic.status_events, key=lambda e: e.id or 0)
-    return (latest.status, latest.effective, _text(latest.reason), _text(latest.citation)) == (
-        status.value, effective, _text(reason), _text(citation))
+    return (latest.status, latest.effective, _text(latest.reason), _text(latest.citation),
+            latest.policy_event_id) == (status.value, effective, _text(reason), _text(citation),
+                                        policy_event_id)

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from exportcheck.errors import LedgerError
+from exportcheck.errors import InvalidInput, LedgerError
 from exportcheck.ledger.audit import (
     canonical_json,
     check_event,
@@ -200,8 +200,9 @@ def _fixed(lic: LicenceRow) -> _Fixed:
         cls = [_cls(ln.classification) for ln in lic.lines]
         named = []
         for role in ("consignee", "end_user"):
-            names = [p.name for p in lic.parties if p.role == role
-                     or (role == "consignee" and p.role == "intermediate_consignee")]
+            names = [p.name for p in lic.parties if p.role == role]
+            if not names and role == "consignee":  # an agreement may name forwarders only
+                names = [p.name for p in lic.parties if p.role == "intermediate_consignee"]
             named.append((role, names, {_norm(n) for n in names}))
         fixed = lic.fixed = _Fixed(
             f"{lic.agency} licence {lic.number}",
@@ -219,6 +220,18 @@ def _status_on(lic: LicenceRow, fixed: _Fixed, day: dt.date) -> tuple[str, Any]:
             fixed.status.clear()
         known = fixed.status[day] = status_on(lic, day)
     return known
+
+
+def check_ship_date(spec: ShipmentIn, today: dt.date | None = None) -> ShipmentIn:
+    """``spec``, unless shipped after tomorrow (UTC; ``today``: the day to count from): a
+    shipment is recorded once made, and a mistyped year (2028) would draw the licence down
+    for an export not made. Tomorrow is allowed: it is today in time zones east of UTC."""
+    latest = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
+    if spec.ship_date > latest:
+        raise InvalidInput(f"ship_date {spec.ship_date} is in the future (the latest allowed is "
+                           f"{latest}, tomorrow in UTC): record a shipment once it is made",
+                           field="ship_date")
+    return spec
 
 
 def _check_licence_terms(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> None:
@@ -252,10 +265,26 @@ def _check_licence_terms(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> No
     for (role, named, normalised), given in zip(fixed.named, (spec.consignee, spec.end_user),
                                                 strict=True):
         if named and _norm(given) not in normalised:
+            _refuse_intermediate(lic, label, role, given, named)
             raise ShipmentRefused(
                 f"{label} does not name {given!r} as {role.replace('_', ' ')} (it names "
                 f"{', '.join(repr(n) for n in named)}; {_authority(lic)})",
                 f"{role}_not_on_licence")
+
+
+def _refuse_intermediate(lic: LicenceRow, label: str, role: str, given: str,
+                         named: list[str]) -> None:
+    """A consignee that is the licence's intermediate consignee: an agent that takes
+    possession only to deliver to the ultimate consignee (15 CFR 748.5(c)-(d), 30.1), and the
+    ultimate consignee an export is reported with is the one the licence names (15 CFR
+    30.6(a)(3))."""
+    forwarders = {_norm(p.name) for p in lic.parties if p.role == "intermediate_consignee"}
+    if role == "consignee" and _norm(given) in forwarders:
+        raise ShipmentRefused(
+            f"{label}: {given!r} is its intermediate consignee, which takes possession only to "
+            "deliver to the ultimate consignee; the shipment's consignee is the ultimate "
+            f"consignee it names ({', '.join(map(repr, named))}; 15 CFR 748.5(c)-(d), "
+            f"30.6(a)(3); {_authority(lic)})", "consignee_not_on_licence")
 
 
 def _spent(lic: LicenceRow) -> str:

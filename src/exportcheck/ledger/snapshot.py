@@ -64,6 +64,8 @@ class StatusRow:
     effective: dt.date
     reason: str
     citation: str
+    #: the policy event a suspension applies or a reinstatement lifts (ledger.licences.lift)
+    policy_event_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -142,7 +144,8 @@ SELECT 'L' AS tag, id, line_no AS n1, qty_milli AS n2, value_cents AS n3,
   FROM ledger_licence_line WHERE licence_id {licence}
 UNION ALL SELECT 'P', id, NULL, NULL, NULL, NULL, NULL, role, name, NULL, NULL
   FROM ledger_licence_party WHERE licence_id {licence}
-UNION ALL SELECT 'E', id, NULL, NULL, NULL, NULL, NULL, status, reason, citation, effective
+UNION ALL SELECT 'E', id, policy_event_id, NULL, NULL, NULL, NULL, status, reason, citation,
+       effective
   FROM ledger_licence_status WHERE licence_id {licence}
 UNION ALL SELECT 'S', s.id, s.licence_id, s.audit_seq,
        {total}, {reversed}, NULL, s.request_hash, s.licence_exception, s.destination,
@@ -215,7 +218,7 @@ def fill_terms(lic: LicenceRow | None, rows: Iterable[Sequence[Any]]
         elif tag == "P":
             lic.parties.append(PartyRow(id_, s1, s2))
         elif tag == "E":
-            lic.status_events.append(StatusRow(id_, s1, _date(d), s2 or "", s3 or ""))
+            lic.status_events.append(StatusRow(id_, s1, _date(d), s2 or "", s3 or "", n1))
         elif tag == "S":
             prior = PriorShipment(id_, n1, n2, n3 or 0, s1, s2, s3, _date(d), bool(n4))
         else:  # "Q" (SQLite): max(seq) and the chain head

@@ -372,6 +372,9 @@ class StatusChange(_In):
     reason: str = Field(min_length=1, max_length=2000)
     citation: str = Field(min_length=1, max_length=500)
     agency: str | None = None
+    #: a reinstatement: the policy event whose suspension of this licence it lifts (none: the
+    #: licence's own suspensions; suspensions stack)
+    lifts: str | None = Field(default=None, max_length=96)
 
 
 class AuditEntryOut(BaseModel):

@@ -81,4 +81,4 @@ def create_token(spec: TokenIn, user: Admin, acc=Depends(accounts)) -> TokenCrea
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke a token (admin)",
                responses={**AUTH_RESPONSES, **problem_responses(404)})
 def revoke_token(token_id: RowId, user: Admin, acc=Depends(accounts)) -> TokenOut:
-    return acc.revoke_token(token_id, actor=user.actor)
+    return acc.revoke_token(token_id, actor=user.actor)[0]

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.exceptions import RequestValidationError
 
 from exportcheck.api import default_screener
+from exportcheck.errors import InvalidInput
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.records import ShipmentRecord
 from exportcheck.ledger.report import Report
@@ -20,6 +22,7 @@ from exportcheck.ledger.schemas import (
     ShipmentOut,
     StatusChangeOut,
 )
+from exportcheck.ledger.shipments import check_ship_date
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
@@ -91,7 +94,17 @@ def set_status(number: str, change: StatusChange, user: Officer,
     posted on dates the change now blocks."""
     return led.set_status(number, change.status, effective=change.effective,
                           reason=change.reason, citation=change.citation, agency=change.agency,
-                          actor=user.actor, versions=versions())
+                          actor=user.actor, versions=versions(), lifts=change.lifts)
+
+
+def _made(spec: ShipmentIn) -> ShipmentIn:
+    """A ship date after tomorrow is a 422 on ``body.ship_date``, as a malformed one is
+    (:func:`~exportcheck.ledger.shipments.check_ship_date`)."""
+    try:
+        return check_ship_date(spec)
+    except InvalidInput as exc:
+        raise RequestValidationError([{"loc": ("body", "ship_date"), "msg": str(exc),
+                                       "type": "value_error"}]) from None
 
 
 @router.post("/shipments", response_model=ShipmentOut, status_code=201,
@@ -109,7 +122,7 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Res
     blocked, denied or debarred party refuses the shipment (``party_blocked``, or
     ``prohibited`` under an exception), a potential match holds it (``party_held``) until a
     disposition clears or confirms it."""
-    out = led.post_shipment(spec, actor=user.actor, versions=versions(),
+    out = led.post_shipment(_made(spec), actor=user.actor, versions=versions(),
                             override_reason=override_reason,
                             screener=default_screener())
     if not out.created:
