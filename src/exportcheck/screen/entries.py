@@ -15,8 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import TYPE_CHECKING
 
 from exportcheck.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from exportcheck.screen.normalize import NameForm
 
 #: List codes and what they mean (the ``list`` field of a hit).
 LIST_CODES: dict[str, str] = {
@@ -150,6 +154,26 @@ def written_variants(name: str) -> list[str]:
             # itself. A person's bracket may be a nickname, a two-letter one a place ("Schmidt
             # & Co., (HK) Ltd." is not Schmidt & Co.), and a short name without it too little
             out.append(rest)
+    return out
+
+
+def inner_readings(name: str, forms: tuple[NameForm, ...], person: bool | None
+                   ) -> list[tuple[NameForm, str]]:
+    """Forms of the names written inside a query (:func:`written_variants`) that its own
+    ``forms`` lack, each with a note: "China Academy of Engineering Physics (CAEP)" is also
+    read without its acronym. Not as the acronym alone: the name beside it says which CAEP,
+    and an acronym alone would find every party that shares it."""
+    from exportcheck.screen.normalize import name_forms
+
+    seen = {f.tokens for f in forms}
+    out = []
+    for inner in written_variants(name)[1:]:
+        if f"({inner})" in name:
+            continue
+        for f in name_forms(inner, person):
+            if f.tokens not in seen:
+                seen.add(f.tokens)
+                out.append((f, f"the query read as {inner!r}, a name written inside it"))
     return out
 
 

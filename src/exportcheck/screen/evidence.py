@@ -148,18 +148,35 @@ COUNTRY_ALONE_MAX_MISSING = 0.5
 
 
 def generic_shared(query: NameForm, listed: NameForm, entry_kind: str | None
-                   ) -> tuple[str, ...] | None:
-    """The shorter name's words, when a partial match of organisations shares only places and
-    trade words ("Hong Kong Electronics" in "YLH ELECTRONICS HK CO LIMITED"): such a name
-    says where a company is and what it does, not which company it is."""
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The words a partial match of organisations shares and the other name's own words it
+    lacks, when the shared ones are all places and trade words and the lacking ones name a
+    company ("Hong Kong Electronics" in "YLH ELECTRONICS HK CO LIMITED": YLH): such a name
+    says where a company is and what it does, not which company it is. A unit of a group
+    lacking only its number or institute ("China Electronics Technology Group Corporation"
+    in its "... 32nd Research Institute") is not this case."""
     if entry_kind == "person":
         return None
-    shorter = min(query.tokens, listed.tokens, key=len)
-    return shorter if generic_only(shorter) else None
+    shorter, longer = sorted((query.tokens, listed.tokens), key=len)
+    if not generic_only(shorter):
+        return None
+    own = tuple(t for t in longer if t not in shorter and not generic_only((t,))
+                and not _unit_number(t))
+    return (shorter, own) if own else None
+
+
+#: ordinal and Roman numeral words that number a group's units ("Tenth Research Institute")
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                       "eighth", "ninth", "tenth", "no", "i", "ii", "iii", "iv", "v", "vi"})
+
+
+def _unit_number(token: str) -> bool:
+    return token in _ORDINALS or any(ch.isdigit() for ch in token)
 
 
 def corroborate_partial(agreed: list[str], doubt: str | None = None, missing: float = 0.0,
-                        generic: tuple[str, ...] | None = None) -> tuple[float, str | None]:
+                        generic: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+                        ) -> tuple[float, str | None]:
     """Extra points for a partial-name match that evidence agrees with. The entity type alone
     does not count: stating "person" for a person says nothing about which one. ``doubt``
     (:func:`type_doubt`): why the two may not even be the same kind of party; then nothing
@@ -176,9 +193,10 @@ def corroborate_partial(agreed: list[str], doubt: str | None = None, missing: fl
         return 0.0, (f"partial name not corroborated by the country alone: {missing:.0%} of "
                      "the longer name is missing (a date of birth or an identifier would)")
     if strong == ["country"] and generic:
+        shared, own = generic
         return 0.0, (f"partial name not corroborated by the country alone: the words shared "
-                     f"({' '.join(generic)}) are places and trade words that many companies "
-                     "carry, and the other name's own words are missing")
+                     f"({' '.join(shared)}) are places and trade words that many companies "
+                     f"carry, and the other name's own ({' '.join(own)}) is missing")
     return PARTIAL_CORROBORATED, (f"partial name corroborated by {' and '.join(strong)} "
                                   f"(+{PARTIAL_CORROBORATED:g})")
 

@@ -48,6 +48,8 @@ ORG_WORDS = {
     "institute": "inst", "laboratory": "lab", "laboratories": "lab", "labs": "lab",
     "association": "assoc", "department": "dept", "brothers": "bros", "logistics": "logistic",
     "intern": "intl", "internacional": "intl", "internationale": "intl",
+    # the EL's "Chinese Academy of Engineering Physics" is CAEP's own "China Academy of ..."
+    "chinese": "china",
 }
 
 

@@ -39,6 +39,7 @@ from exportcheck.screen.entries import (
     check_kind,
     hit_order,
     index_lists,
+    inner_readings,
     on_lists,
 )
 from exportcheck.screen.evidence import (
@@ -234,7 +235,7 @@ class Screener:
                                "(a screen of it finds nobody, which would read as no hit)")
         # each name of a party written in two scripts; the name as someone may have disguised
         # it: look-alike letters, glued words ...
-        readings = [*bilingual_readings(name, forms, person),
+        readings = [*bilingual_readings(name, forms, person), *inner_readings(name, forms, person),
                     *disguised_readings(name, forms, self.index.words, person)]
         notes = {len(forms) + i: note for i, (_, note) in enumerate(readings)}
         forms = (*forms, *(f for f, _ in readings))

@@ -1,0 +1,47 @@
+"""Company names on the official lists, as an officer types them (session 33 review).
+
+- The Entity List writes "Chinese Academy of Engineering Physics"; CAEP's own English name is
+  "China Academy of Engineering Physics": the demonym and the country name are one word.
+- A query written with its acronym in brackets, as lists write names, is also read without it.
+- A group's name found inside the names of its listed institutes stays a potential match in
+  China: what the institutes add is a number and "Research Institute", not a name of their own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from exportcheck.screen import Screener
+from exportcheck.settings import get_settings
+
+THRESHOLD = get_settings().screening_threshold
+CAEP = "Chinese Academy of Engineering Physics"
+
+
+@pytest.mark.parametrize("query", ["China Academy of Engineering Physics",
+                                   "China Academy of Engineering Physics (CAEP)"])
+def test_caep_as_it_writes_its_name(full_screener: Screener, query: str) -> None:
+    hits = full_screener.screen(query)
+    assert hits and hits[0].list == "EL" and hits[0].score == 100, hits[:2]
+    assert hits[0].matched_name == CAEP
+
+
+def test_a_query_is_not_read_as_its_bracketed_acronym_alone(full_screener: Screener) -> None:
+    """"Acme Precision Engineering (CAEP)" is not CAEP: the name beside the acronym says
+    which party it is."""
+    hits = full_screener.screen("Acme Precision Engineering (CAEP)")
+    assert not [h for h in hits if h.matched_name in ("CAEP", CAEP)], hits[:3]
+
+
+def test_a_group_inside_its_listed_institutes_stays_a_potential_match(
+        full_screener: Screener) -> None:
+    hits = full_screener.screen("China Electronics Technology Group Corporation", country="CN")
+    institutes = [h for h in hits if h.list == "EL" and h.match_kind == "partial"]
+    assert institutes and all(h.score >= THRESHOLD for h in institutes), hits[:4]
+    assert all("corroborated by country" in " ".join(h.explanation) for h in institutes)
+
+
+def test_places_and_trade_words_alone_find_no_listed_company(full_screener: Screener) -> None:
+    """"Hong Kong Trading Ltd" in Hong Kong lacks what names each listed company (YAYANG,
+    PRIME, KE.DO): none is an alert."""
+    assert full_screener.screen("Hong Kong Trading Ltd", country="HK") == []
