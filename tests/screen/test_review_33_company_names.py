@@ -45,3 +45,20 @@ def test_places_and_trade_words_alone_find_no_listed_company(full_screener: Scre
     """"Hong Kong Trading Ltd" in Hong Kong lacks what names each listed company (YAYANG,
     PRIME, KE.DO): none is an alert."""
     assert full_screener.screen("Hong Kong Trading Ltd", country="HK") == []
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Hytera", "Hytera Communications Limited"),
+    ("Zhejiang Dahua Technology", "Dahua Technology"),
+    ("Skyrizon", "Beijing Skyrizon Aviation Industry Investment Co., Ltd."),
+])
+def test_a_company_lacking_only_trade_and_place_words_is_a_potential_match_in_china(
+        full_screener: Screener, query: str, listed: str) -> None:
+    """What the two names do not share only places the company or says its trade: the
+    missing words weigh as the commonest words do, so the country of a determination to China
+    makes it an alert. Still a partial match: on a name alone it is none ("Scott LLC" is whole
+    in "Scott Technologies FZE" too)."""
+    hit = next(h for h in full_screener.screen(query, country="CN", threshold=0)
+               if h.matched_name == listed)
+    assert hit.match_kind == "partial" and hit.score >= THRESHOLD, hit.explanation
+    assert not [h for h in full_screener.screen(query) if h.matched_name == listed]

@@ -61,7 +61,7 @@ from exportcheck.screen.tokens import (
     weight,
 )
 from exportcheck.screen.vowels import frames_of
-from exportcheck.screen.weights import org_like
+from exportcheck.screen.weights import FLOOR, generic_only, org_like
 
 #: cost of each unmatched token on the longer name (shorter name has >= 2 tokens / 1 token)
 EXTRA_TOKEN_COST = 0.09
@@ -481,6 +481,14 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     missing = sum(w for k, w in enumerate(wl) if k not in used_l) / (tc if small_is_q else tq)
     small = qt if small_is_q else ct
     strong = not org and q.script == c.script == "latin" and _substantive(small) >= 3
+    # an organisation's own name whole, lacking only words that place it or say its trade
+    # ("Hytera" / "Hytera Communications", "Zhejiang Dahua Technology" / "Dahua Technology"):
+    # those weigh as little as the commonest words. Still a partial match: "Scott LLC" is
+    # whole in "Scott Technologies FZE" too
+    if org and not generic_only(small) and all(generic_only((t,)) for t in extra):
+        ws = [w if k in used_l else min(w, FLOOR * weight(t))
+              for k, (w, t) in enumerate(zip(wl, longer, strict=True))]
+        missing = sum(w for k, w in enumerate(ws) if k not in used_l) / sum(ws)
     cap = PARTIAL_MAX_STRONG if strong else PARTIAL_MAX
     weak = None if org else _weak_partial(small, longer, used_l)
     if weak:
