@@ -92,3 +92,50 @@ def test_a_country_typed_by_name_is_kept_and_answered_with_its_code(browser, ser
         assert f"'{typed}' is {code}" in error.inner_text()
         assert page.get_by_label("Destination").input_value() == typed
         screenshot(page, name)
+
+
+def test_on_a_phone_the_lists_and_impact_runs_fit_the_screen(browser, server) -> None:  # noqa: F811
+    """Review 32: at 390 px the Lists table scrolled sideways with nothing to say so, "Loaded"
+    and the "what changed" link of each version off the screen to the right; the Impact
+    page's table of runs cut off "Changed" and "By" the same way."""
+    with signed_in(browser, server, "admin", "ui_lists_phone", viewport=(390, 844)) as page:
+        page.goto(f"{server}/lists")
+        page.get_by_role("heading", name="Restricted-party lists").wait_for()
+        assert _overflowing(page) == []
+        changed = page.get_by_role("link", name="what changed").first
+        assert _fully_in_view(page, changed, 390)
+        screenshot(page, "ui_lists_phone")
+        page.goto(f"{server}/impact")
+        page.get_by_role("heading", name="Runs").wait_for()
+        assert _overflowing(page) == []
+        by = page.locator("table.impact-runs").get_by_role("columnheader", name="By")
+        assert _fully_in_view(page, by, 390)
+        screenshot(page, "ui_impact_phone")
+
+
+def test_a_ship_destination_typed_by_name_is_kept_and_answered_with_its_code(
+        browser, server) -> None:  # noqa: F811
+    """Review 32: the shipment form's Destination box took 2 characters, so "China" typed in
+    it became "Ch", a valid code (Switzerland): a shipment under a licence exception would
+    have been checked and recorded for CH. Now what was typed is sent and refused with the
+    code to give."""
+    with signed_in(browser, server, "officer", "ui_ship_country_name",
+                   expected_error=REFUSED) as page:
+        page.goto(f"{server}/licences#ship")
+        form = page.locator("#ship")
+        form.get_by_label("Licence", exact=True).select_option("")
+        form.get_by_label("Licence exception", exact=True).fill("LVS")
+        form.get_by_label("Ship date").fill("2021-01-15")
+        form.get_by_label("Destination").press_sequentially("China")
+        assert form.get_by_label("Destination").input_value() == "China"
+        form.get_by_label("Classification (licence line)").fill("3A001.a.2")
+        form.get_by_label("Quantity").fill("1")
+        form.get_by_label("Value (USD)").fill("100")
+        form.get_by_label("Consignee").fill("Beijing Optics Co")
+        form.get_by_label("End user", exact=True).fill("Beijing Optics Co")
+        form.get_by_role("button", name="Post shipment").click()
+        error = page.locator("#ship-destination-error")
+        error.wait_for()
+        assert "'China' is CN" in error.inner_text()
+        assert form.get_by_label("Destination").input_value() == "China"
+        screenshot(page, "ui_ship_country_name")

@@ -15,11 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from exportcheck.accounts import Principal
 from exportcheck.api import default_screener
 from exportcheck.dates import parse_iso_date
-from exportcheck.errors import ExportCheckError, NotFound
+from exportcheck.errors import ExportCheckError, InvalidInput, NotFound
 from exportcheck.ledger.api import Ledger
 from exportcheck.ledger.audit import stored_json
 from exportcheck.ledger.schemas import BLOCKING, LicenceOut, ReversalRequest, ShipmentIn
-from exportcheck.ledger.shipments import ShipmentRefused
+from exportcheck.ledger.shipments import ShipmentRefused, check_ship_date
+from exportcheck.screen.countries import code_hint
 from exportcheck.web.deps import accounts
 from exportcheck.web.routers.ledger import ledger, versions
 from exportcheck.web.schemas import MAX_OFFSET, PageParams
@@ -179,6 +180,23 @@ def _ship_refused(request: Request, user: Principal, form: dict, status: int, me
                         status_code=status)
 
 
+def _made(spec: ShipmentIn) -> ShipmentIn:
+    """``spec``, unless shipped after tomorrow (a mistyped year): refused under the Ship date
+    box with the API's 422 for ``body.ship_date``, rather than a 400 at the form's top."""
+    try:
+        return check_ship_date(spec)
+    except InvalidInput as exc:
+        said = str(exc).removeprefix("ship_date ")
+        raise FormInvalid(f"Ship date: {said}", {"ship_date": f"ship date {said}"}) from None
+
+
+def _code_hinted(fields: dict[str, str], typed: str) -> dict[str, str]:
+    """``fields`` with a country typed by name in the Destination box answered with the code
+    to give ("'China' is CN"), as the Check form answers it."""
+    hint = code_hint(typed) if "destination" in fields else None
+    return fields | {"destination": f"{fields['destination']} ({hint})"} if hint else fields
+
+
 @router.get("/licences/ship")
 def ship_reload() -> Response:
     """A reload of the address a posted form left in the tab (or a bookmark of it): the
@@ -200,7 +218,7 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             "licence_number": "choose a licence, or give the licence exception the shipment "
                               "goes under"})
     try:
-        spec = to_model(ShipmentIn, {
+        spec = _made(to_model(ShipmentIn, {
             "idempotency_key": data.get("idempotency_key") or f"ui-{uuid.uuid4()}",
             **authority, "ship_date": data.get("ship_date"),
             "destination": data.get("destination"), "consignee": data.get("consignee"),
@@ -211,7 +229,7 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             "facts": facts_from_form(dict(data)) if exception else None,
             "lines": [{"classification": data.get("classification"),
                        "quantity": data.get("quantity", "0"), "value": data.get("value")}]},
-            labels={"licence_exception": "Licence exception"})
+            labels={"licence_exception": "Licence exception"}))
         out = ledger().post_shipment(spec, actor=user.actor, versions=versions(),
                                      override_reason=data.get("override_reason") or None,
                                      screener=default_screener())
@@ -223,7 +241,8 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
             # facts the exception turns on that were not given: the facts form opens
             "facts_wanted": list(getattr(exc, "facts_wanted", ()))})
     except FormInvalid as exc:  # each box at fault marked (the API's schema refuses it: 422)
-        return _ship_refused(request, user, form, refused_status(exc), str(exc), exc.fields)
+        return _ship_refused(request, user, form, refused_status(exc), str(exc),
+                             _code_hinted(exc.fields, form.get("destination", "")))
     except ExportCheckError as exc:  # a licence gone since the page was loaded: at its box
         at = "licence_number" if exc.field == "licence_number" else ""
         return _ship_refused(request, user, form, refused_status(exc), str(exc),
