@@ -62,3 +62,15 @@ def test_a_company_lacking_only_trade_and_place_words_is_a_potential_match_in_ch
                if h.matched_name == listed)
     assert hit.match_kind == "partial" and hit.score >= THRESHOLD, hit.explanation
     assert not [h for h in full_screener.screen(query) if h.matched_name == listed]
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Rostec", "STATE CORPORATION ROSTEC"),
+    ("Концерн Калашников", "Concern Kalashnikov"),
+])
+def test_russian_organisation_words_read_as_the_lists_write_them(
+        full_screener: Screener, query: str, listed: str) -> None:
+    """A state corporation is a Russian legal form (Federal Law No. 7-FZ art. 7.1), and
+    Концерн is "Concern" where a transliteration writes "Kontsern"."""
+    hits = full_screener.screen(query)
+    assert listed in {h.matched_name for h in hits if h.score == 100}, hits[:3]

@@ -35,7 +35,11 @@ _POSSESSIVE = re.compile(r"(?<=[a-z]{3})['’]s\b")
 #: ... and "Co., Limited", as Hong Kong's Companies Registry names are written ("Nanxigu
 #: Technology Co., Limited")
 EXTRA_LEGAL_FORMS = ("co", "corp", "corporation", "company", "incorporated", "cie", "cia",
-                     "co limited")
+                     "co limited",
+                     # a Russian state corporation (goskorporatsiya, Federal Law No. 7-FZ
+                     # art. 7.1): "STATE CORPORATION ROSTEC" is Rostec
+                     "state corporation", "goskorporatsiya", "goskorporatsiia",
+                     "gosudarstvennaya korporatsiya", "gosudarstvennaia korporatsiia")
 #: English organisation words and their abbreviations, folded to one spelling. Kept short and
 #: English on purpose: rigour's multilingual table maps pinyin syllables ("xia", "guanli") that
 #: are also Chinese given names.
@@ -50,6 +54,9 @@ ORG_WORDS = {
     "intern": "intl", "internacional": "intl", "internationale": "intl",
     # the EL's "Chinese Academy of Engineering Physics" is CAEP's own "China Academy of ..."
     "chinese": "china",
+    # Russian organisation words as a Cyrillic name transliterates them (Концерн Калашников:
+    # "Kontsern Kalashnikov", listed as "KALASHNIKOV CONCERN")
+    "kontsern": "concern", "gruppa": "group", "kholding": "holding", "institut": "inst",
 }
 
 
