@@ -74,3 +74,16 @@ def test_russian_organisation_words_read_as_the_lists_write_them(
     Концерн is "Concern" where a transliteration writes "Kontsern"."""
     hits = full_screener.screen(query)
     assert listed in {h.matched_name for h in hits if h.score == 100}, hits[:3]
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Foreign Trade Bank of the DPRK",
+     "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"),
+    ("سپاه پاسداران انقلاب اسلامی", "SEPAH-E PASDARAN-E ENQELAB-E ESLAMI"),
+])
+def test_a_countrys_name_and_a_persian_ezafe_as_lists_write_them(
+        full_screener: Screener, query: str, listed: str) -> None:
+    """The DPRK is the Democratic People's Republic of Korea; the Persian ezafe ("-e") that
+    a romanised name writes is not written in Persian script (the IRGC in Persian)."""
+    hits = full_screener.screen(query)
+    assert listed in {h.matched_name for h in hits if h.score >= THRESHOLD}, hits[:3]

@@ -178,7 +178,7 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     legal: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
-        if tokens[i] == "united" and (phrase := _country_phrase(tokens, i)):
+        if tokens[i] in _PHRASE_STARTS and (phrase := _country_phrase(tokens, i)):
             core.append(phrase[1])
             i += phrase[0]
             continue
@@ -225,7 +225,12 @@ def only_legal_form(forms: tuple[NameForm, ...]) -> bool:
 #: country names organisations write out or abbreviate: "U.S. Department of State" is the
 #: "United States Department of State"
 COUNTRY_PHRASES = {("united", "states", "of", "america"): "us", ("united", "states"): "us",
-                   ("united", "kingdom"): "uk", ("united", "arab", "emirates"): "uae"}
+                   ("united", "kingdom"): "uk", ("united", "arab", "emirates"): "uae",
+                   # "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA" is the
+                   # Foreign Trade Bank of the DPRK
+                   ("democratic", "people", "republic", "of", "korea"): "dprk"}
+#: the first words of :data:`COUNTRY_PHRASES`
+_PHRASE_STARTS = frozenset(p[0] for p in COUNTRY_PHRASES)
 
 
 def _country_phrase(tokens: list[str], i: int) -> tuple[int, str] | None:

@@ -455,6 +455,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # ... and in a Latin name of Arabic form ("'Abd al-Aziz al-Nuristani" / "Abdul Aziz
     # Nooristani"): there "al" is the article, not the given name Al
     void = ARTICLES if abjad or _arabic_form(qt) or _arabic_form(ct) else frozenset()
+    if abjad:  # and a Persian ezafe, which the script does not write ("SEPAH-E PASDARAN")
+        void = void | _EZAFE
     if left_small or english or all(_minor(t) or t in void or longer.count(t) > 1
                                     for t in extra):
         # words differ on both sides ("Zu Zag Bong 6" / "5"), or only initials and patronymics
@@ -552,6 +554,10 @@ def _arabic_form(tokens: tuple[str, ...]) -> bool:
     """A name with an Arabic name element besides the article ("abd", "bin", "abu")."""
     return not _ARABIC_MARKERS.isdisjoint(tokens)
 _CONNECTORS = frozenset(("of", "and", "for", "the", "in", "on", "at", "und", "et", "y"))
+
+
+#: the Persian ezafe as romanised names write it after a word ("-e", "-ye", "-i")
+_EZAFE = frozenset(("e", "ye"))
 
 
 def _minor(token: str) -> bool:
