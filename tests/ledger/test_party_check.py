@@ -62,7 +62,7 @@ def test_a_party_blocked_since_the_licence_was_issued_is_refused(ledger: Ledger,
     assert exc.rule == "party_blocked"
     assert str(exc).startswith("line 1 (I(a)): a party may not be dealt with on 2019-06-01, "
                                "whatever the licence: SDN 11298 ")
-    assert "31 CFR 501.801" in str(exc)
+    assert "(31 CFR 598.202 (SDNTK))" in str(exc)  # the Kingpin Act prohibition
     (entry,) = ledger.audit_entries(kind="shipment.refused", limit=1)[0]
     assert json.loads(entry.payload)["determination"][0]["screening_hits"][0].startswith(
         "SDN 11298 ")

@@ -56,7 +56,7 @@ def test_a_listed_consignee_holds_the_line_and_shows_the_outcome_if_confirmed(of
         assert "HOLD for review" in art
         assert "Potential match (consignee) BANCO NACIONAL DE CUBA ~ SDN 306" in art
         assert "If confirmed PROHIBITED OFAC: OFAC SDN: blocked" in art
-        assert "31 CFR 501.801" in art  # the citation of the outcome if confirmed
+        assert "31 CFR 515.201; 31 CFR 515.306 (CUBA)" in art  # the outcome if confirmed
     assert 'name="consignee" value="BANCO NACIONAL DE CUBA"' in r.text
 
 

@@ -220,6 +220,8 @@ def if_confirmed(ctx: Context, alt: Context, i: int = 0) -> IfConfirmed:
     new: list[Requirement] = [r for r in alt.requirements if r not in ctx.requirements]
     decisive = next((r for r in new if r.prohibited), new[0] if new else None)
     citation = CITATIONS.get(match.list)
+    if decisive is not None and decisive.reason == "SDN":  # its programmes' sections
+        citation = decisive.citation
     if match.match_kind == OWNED and match.explanation[1:2]:
         citation = f"{citation}; {match.explanation[1].removeprefix('rule: ')}"
     return IfConfirmed(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from importlib import resources
 from typing import Protocol
 
 from exportcheck.determine.context import Context, Requirement, Screening
@@ -83,9 +86,10 @@ class PartyScreener(Protocol):
     def screen(self, name: str, *, country: str | None = None) -> list[ScreeningHit]: ...
 
 
-#: where each list's consequence is written (also the citation of a held hit's if_confirmed)
+#: where each list's consequence is written (also the citation of a held hit's if_confirmed;
+#: an SDN hit cites its programmes' sections, :func:`blocking_citation`)
 CITATIONS = {
-    "SDN": "31 CFR 501.801",
+    "SDN": "31 CFR chapter V, the part for the entry's programme",
     "DPL": "15 CFR 736.2(b)(4); 15 CFR 764.3",
     "DTC": "22 CFR 127.7; 22 CFR 120.1(c)",
     "EL": "15 CFR 744.11; 15 CFR 744 Supp. 4",
@@ -93,6 +97,32 @@ CITATIONS = {
     "UVL": "15 CFR 744.15",
 }
 SCREENING_CITATION = "15 CFR 744.11; 15 CFR 764.3; 31 CFR 501"
+#: OFAC's licensing procedure: where a specific licence to deal with a blocked person is sought
+OFAC_LICENSING = "31 CFR 501.801"
+
+
+@cache
+def _blocking_sections() -> dict[str, str]:
+    """Programme tag -> the section of 31 CFR chapter V that blocks its designees, from the
+    reviewed table ``screen/data/program_blocking.csv`` (each row names its source)."""
+    path = resources.files("exportcheck.screen") / "data" / "program_blocking.csv"
+    with path.open(encoding="utf-8") as fh:
+        return {row["program"]: row["citation"] for row in csv.DictReader(fh)}
+
+
+def blocking_citation(programs: tuple[str, ...]) -> str:
+    """What forbids dealing with an SDN entry: the blocking section of each of its programme
+    tags' parts ("31 CFR 585.201 (HK-EO13936)"), tags sharing one grouped. 31 CFR 501.801 is
+    only the licensing procedure; a tag the table does not hold is named, not guessed."""
+    sections = _blocking_sections()
+    cited: dict[str, list[str]] = {}
+    for program in programs:
+        if program in sections:
+            cited.setdefault(sections[program], []).append(program)
+    named = [f"{section} ({', '.join(tags)})" for section, tags in cited.items()]
+    named += [f"31 CFR chapter V, the part for programme {program}"
+              for program in programs if program not in sections]
+    return "; ".join(named) or "31 CFR chapter V (the entry names no programme)"
 
 
 def screen_parties(ctx: Context, screener: PartyScreener | None, ownership: object = None
@@ -142,7 +172,8 @@ def apply_screening(ctx: Context, screening: Screening) -> None:
             f"{role} {match.party!r} may be {hit.matched_name!r} ({hit.list} {hit.entry_id}, "
             f"score {hit.score:.0f}, {match.match_kind}): not applied, {match.why_held}; "
             "confirm or clear it with a disposition for this party and entry",
-            citation=CITATIONS.get(hit.list, hit.list_name or hit.list),
+            citation=(blocking_citation(hit.programs) if hit.list in OFAC_BLOCKING
+                      else CITATIONS.get(hit.list, hit.list_name or hit.list)),
         )
 
 
@@ -153,14 +184,15 @@ def _apply_hit(ctx: Context, hit: ScreeningHit, role: str = "end user") -> None:
         who += f": {hit.explanation[0]}" if hit.explanation else ""
     ear_item = ctx.item.kind != "usml"
     if hit.list in OFAC_BLOCKING:
-        cite = "31 CFR 501.801; " + ", ".join(hit.programs or ("31 CFR 501",))
+        cite = blocking_citation(hit.programs)
         ctx.require(Requirement("SDN", Agency.OFAC, "blocked: dealings prohibited", "OFAC SDN",
                                 frozenset(), prohibited=True, citation=cite))
         ctx.note(
             "OFAC SDN list: blocked person",
             None,
             True,
-            f"{role} matches {who}; US persons may not deal in property of a blocked person",
+            f"{role} matches {who}; US persons may not deal in property of a blocked person "
+            f"unless OFAC licenses it (a specific licence is applied for under {OFAC_LICENSING})",
             citation=cite,
             effective_from=since,
         )

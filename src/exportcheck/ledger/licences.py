@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from exportcheck.errors import InvalidInput, LedgerError
 from exportcheck.ledger.audit import append_event
@@ -52,6 +52,9 @@ LEDGER_AGENCIES = tuple(a.value for a in KINDS_BY_AGENCY)
 #: statuses that end a licence for good: no reinstatement takes effect after them
 FINAL = frozenset({LicenceStatus.REVOKED.value, LicenceStatus.EXPIRED.value,
                    LicenceStatus.RETURNED_WITHOUT_ACTION.value})
+#: why a DDTC licence whose whole licensed quantity is shipped has expired (:func:`status_shown`)
+SHIPPED_OUT = ("22 CFR 123.21(a); 22 CFR 123.22(c)(2): a licence expires when the total "
+               "quantity authorised has been shipped")
 
 
 def to_cents(value: Decimal) -> int:
@@ -430,6 +433,53 @@ def shipped_by_line(session: Session, day: dt.date) -> dict[int, tuple[int, int]
     return {line_id: (int(cents or 0), int(milli or 0)) for line_id, cents, milli in rows}
 
 
+def shipped_out_on(lic: Licence, day: dt.date,
+                   shipped: dict[int, tuple[int, int]] | None = None) -> dt.date | None:
+    """The ship date on which a DDTC licence's whole licensed quantity had been shipped, if it
+    had by ``day`` (``shipped`` as :func:`licence_out` takes it; None: everything drawn so far).
+
+    Such a licence has expired (22 CFR 123.21(a); 123.22(c)(2) has a licence not decremented
+    electronically returned "upon expiration, to include when the total authorized value or
+    quantity has been shipped"), so the value tolerance of 123.23 left on it is not there to
+    draw. A line licensed by value
+    alone counts once nothing more can be drawn on it. EAR licences are left to 15 CFR
+    750.11(a)(1), which the shipment check applies line by line."""
+    if lic.agency != "DDTC" or not lic.lines:
+        return None
+    for ln in lic.lines:
+        cents, milli = ((ln.shipped_value_cents, ln.shipped_qty_milli) if shipped is None
+                        else shipped.get(ln.id, (0, 0)))
+        if ln.qty_milli is not None and milli < ln.qty_milli:
+            return None
+        if ln.qty_milli is None:
+            tol = tolerance_for(lic.agency, lic.kind, ln.unit_basis)
+            if cents < ln.value_cents + int(ln.value_cents * tol.value):
+                return None
+    session = object_session(lic)
+    if session is None:
+        return None
+    stmt = (select(func.max(Shipment.ship_date))
+            .outerjoin(ShipmentReversal, ShipmentReversal.shipment_id == Shipment.id)
+            .where(Shipment.licence_id == lic.id, ShipmentReversal.id.is_(None)))
+    last = session.scalar(stmt if shipped is None else stmt.where(Shipment.ship_date <= day))
+    return last if last is not None and last <= day else None
+
+
+def status_shown(lic: Licence, day: dt.date, shipped: dict[int, tuple[int, int]] | None = None
+                 ) -> tuple[str, StatusOut | None]:
+    """:func:`status_on`, and 'expired' from the day a licence it leaves usable was shipped
+    in full (:func:`shipped_out_on`): what ``licences show`` and the report say of it."""
+    status, ev = status_on(lic, day)
+    if status in BLOCKING or status == "not yet valid":
+        return status, ev
+    since = shipped_out_on(lic, day, shipped)
+    if since is None:
+        return status, ev
+    return LicenceStatus.EXPIRED.value, StatusOut(
+        status="expired", effective=since, reason="the whole licensed quantity is shipped",
+        citation=SHIPPED_OUT)
+
+
 def licence_out(lic: Licence, as_of: dt.date | None = None,
                 shipped: dict[int, tuple[int, int]] | None = None) -> LicenceOut:
     """Plain view of a licence with balances and the status in force on ``as_of``, and the
@@ -451,7 +501,7 @@ def licence_out(lic: Licence, as_of: dt.date | None = None,
             remaining_value=from_cents(line_remaining_cents(
                 ln.qty_milli, ln.value_cents, milli, cents)),
             value_tolerance=tol.value, tolerance_citation=tol.citation))
-    status, _ = status_on(lic, day)
+    status, _ = status_shown(lic, day, shipped)
     return LicenceOut(
         agency=lic.agency, number=lic.number, kind=lic.kind, destination=lic.destination,
         valid_from=lic.valid_from, valid_to=lic.valid_to, provisos=json.loads(lic.provisos),

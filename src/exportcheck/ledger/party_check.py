@@ -8,9 +8,10 @@ interfaces give the process's, :func:`exportcheck.api.default_screener`), each l
 determined with the shipment's parties, as a shipment under a licence exception is
 (:mod:`~exportcheck.ledger.exception_check`), and the shipment is refused when:
 
-* a party is blocked (SDN: 31 CFR 501.801), denied (Denied Persons List: 15 CFR 764.3) or
-  debarred (22 CFR 127.7) and the determination is PROHIBITED for it (``party_blocked``); an
-  SDN party on an OFAC licence is the licence's business, not refused here;
+* a party is blocked (SDN: the blocking section of its programme's part of 31 CFR chapter V,
+  31 CFR 585.201 for HK-EO13936), denied (Denied Persons List: 15 CFR 764.3) or debarred (22
+  CFR 127.7) and the determination is PROHIBITED for it (``party_blocked``); an SDN party on
+  an OFAC licence is the licence's business, not refused here;
 * a party is a potential match held for review (``party_held``) until an officer clears or
   confirms the match (a disposition).
 

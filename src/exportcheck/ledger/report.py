@@ -13,7 +13,7 @@ from exportcheck.ledger.licences import (
     line_remaining_cents,
     list_licences,
     shipped_by_line,
-    status_on,
+    status_shown,
 )
 from exportcheck.ledger.schemas import BLOCKING
 
@@ -69,7 +69,7 @@ def build_report(session: Session, *, as_of: dt.date | None = None, agency: str 
             approved += ln.value_cents
             shipped += cents
             remaining += line_remaining_cents(ln.qty_milli, ln.value_cents, milli, cents)
-        status, ev = status_on(lic, day)
+        status, ev = status_shown(lic, day, drawn_by)
         blocked = remaining if status in BLOCKING or status == "not yet valid" else 0
         since = ev.effective if ev else None
         rows.append(ReportRow(
