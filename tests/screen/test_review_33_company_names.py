@@ -49,15 +49,13 @@ def test_places_and_trade_words_alone_find_no_listed_company(full_screener: Scre
 
 @pytest.mark.parametrize(("query", "listed"), [
     ("Hytera", "Hytera Communications Limited"),
-    ("Zhejiang Dahua Technology", "Dahua Technology"),
-    ("Skyrizon", "Beijing Skyrizon Aviation Industry Investment Co., Ltd."),
+    ("Megvii", "Megvii Technology"),
 ])
-def test_a_company_lacking_only_trade_and_place_words_is_a_potential_match_in_china(
+def test_a_company_named_alone_inside_its_listed_name_is_a_potential_match_in_china(
         full_screener: Screener, query: str, listed: str) -> None:
-    """What the two names do not share only places the company or says its trade: the
-    missing words weigh as the commonest words do, so the country of a determination to China
-    makes it an alert. Still a partial match: on a name alone it is none ("Scott LLC" is whole
-    in "Scott Technologies FZE" too)."""
+    """What the listed name adds only says its trade: those words weigh as the commonest
+    words do, so the country of a determination to China makes it an alert. Still a partial
+    match: on a name alone it is none ("Scott LLC" is whole in "Scott Technologies FZE")."""
     hit = next(h for h in full_screener.screen(query, country="CN", threshold=0)
                if h.matched_name == listed)
     assert hit.match_kind == "partial" and hit.score >= THRESHOLD, hit.explanation
@@ -87,3 +85,13 @@ def test_a_countrys_name_and_a_persian_ezafe_as_lists_write_them(
     a romanised name writes is not written in Persian script (the IRGC in Persian)."""
     hits = full_screener.screen(query)
     assert listed in {h.matched_name for h in hits if h.score >= THRESHOLD}, hits[:3]
+
+
+def test_a_groups_branches_and_other_trades_stay_apart(full_screener: Screener) -> None:
+    """A place names a branch (Shenzhen Huawei Technology Service), another trade another
+    business (Huawei Tech. Investment): Huawei Technologies in China is none of them."""
+    names = {h.matched_name for h in full_screener.screen("Huawei Technologies Co., Ltd.",
+                                                          country="CN")}
+    assert "Huawei Technologies Co., Ltd." in names
+    assert not names & {"Shenzhen Huawei Technology Service", "Huawei Tech. Investment Co.",
+                        "Huawei Digital Technologies (Suzhou) Co., Ltd."}, names

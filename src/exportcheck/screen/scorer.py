@@ -61,7 +61,7 @@ from exportcheck.screen.tokens import (
     weight,
 )
 from exportcheck.screen.vowels import frames_of
-from exportcheck.screen.weights import FLOOR, generic_only, org_like
+from exportcheck.screen.weights import FLOOR, generic_only, org_like, place_words
 
 #: cost of each unmatched token on the longer name (shorter name has >= 2 tokens / 1 token)
 EXTRA_TOKEN_COST = 0.09
@@ -483,11 +483,15 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     missing = sum(w for k, w in enumerate(wl) if k not in used_l) / (tc if small_is_q else tq)
     small = qt if small_is_q else ct
     strong = not org and q.script == c.script == "latin" and _substantive(small) >= 3
-    # an organisation's own name whole, lacking only words that place it or say its trade
-    # ("Hytera" / "Hytera Communications", "Zhejiang Dahua Technology" / "Dahua Technology"):
-    # those weigh as little as the commonest words. Still a partial match: "Scott LLC" is
-    # whole in "Scott Technologies FZE" too
-    if org and not generic_only(small) and all(generic_only((t,)) for t in extra):
+    # an organisation named by its own name alone, inside a listed name that adds only what
+    # it trades in ("Hytera" / "Hytera Communications"): those words weigh as little as the
+    # commonest. Not a place, which often names a branch or subsidiary (Shenzhen Huawei
+    # Technology Service), nor another trade than the one the query names ("Huawei
+    # Technologies" / "Huawei Tech. Investment"). Still a partial match: "Scott LLC" is whole
+    # in "Scott Technologies FZE" too
+    places = place_words()
+    if org and not any(generic_only((t,)) for t in small) and all(
+            generic_only((t,)) and t not in places for t in extra):
         ws = [w if k in used_l else min(w, FLOOR * weight(t))
               for k, (w, t) in enumerate(zip(wl, longer, strict=True))]
         missing = sum(w for k, w in enumerate(ws) if k not in used_l) / sum(ws)

@@ -106,6 +106,27 @@ _GENERIC_KINDS = frozenset({"place", "word", "institution", "org", "legal"})
 
 
 @lru_cache(maxsize=1)
+def _word_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """(generic words, places): see :func:`generic_words` and :func:`place_words`."""
+    from exportcheck.screen.countries import _ALIASES
+    from exportcheck.screen.han_orgs import glossary
+    from exportcheck.screen.normalize import ORG_WORDS, name_forms
+
+    factors = org_factors()
+    words = set(ORG_WORDS.values())
+    places = {k for k in _ALIASES if k.isalpha()}
+    for entry in glossary().values():
+        if entry.kind not in _GENERIC_KINDS:
+            continue
+        for english in entry.english:
+            for form in name_forms(english, False)[:1]:
+                one_word_place = entry.kind == "place" and len(form.tokens) == 1
+                kept = {t for t in form.tokens if len(t) > 1 and (one_word_place
+                                                                  or t in factors)}
+                (places if entry.kind == "place" else words).update(kept)
+    return frozenset(words | places), frozenset(places)
+
+
 def generic_words() -> frozenset[str]:
     """Words that say where an organisation is and what it does, not which one it is: the
     Han glossary's one-word places ("Shenzhen", "HK") and the words of its longer ones that
@@ -113,22 +134,13 @@ def generic_words() -> frozenset[str]:
     its trade and institution words that many listed organisations carry (a factor below 1:
     "electronic", "trade", "group"; not "panda" or "torch", which are names), the English
     organisation words, and one-word country names."""
-    from exportcheck.screen.countries import _ALIASES
-    from exportcheck.screen.han_orgs import glossary
-    from exportcheck.screen.normalize import ORG_WORDS, name_forms
+    return _word_classes()[0]
 
-    factors = org_factors()
-    words = set(ORG_WORDS.values())
-    words.update(k for k in _ALIASES if k.isalpha())
-    for entry in glossary().values():
-        if entry.kind not in _GENERIC_KINDS:
-            continue
-        for english in entry.english:
-            for form in name_forms(english, False)[:1]:
-                one_word_place = entry.kind == "place" and len(form.tokens) == 1
-                words.update(t for t in form.tokens if len(t) > 1 and (
-                    one_word_place or t in factors))
-    return frozenset(words)
+
+def place_words() -> frozenset[str]:
+    """The places of :func:`generic_words`: a branch or subsidiary is often named by its
+    place alone (Shenzhen Huawei Technology Service, 成都华为)."""
+    return _word_classes()[1]
 
 
 def generic_only(tokens: tuple[str, ...]) -> bool:
