@@ -31,6 +31,7 @@ from exportcheck.impact.models import (
 )
 from exportcheck.rules.describe import summarise
 from exportcheck.rules.ruleset import RuleSet, named_destinations
+from exportcheck.rules.schema import SOURCE_EDITION
 
 _VALUE = pl.col("value").fill_null(0.0)
 #: carried columns that name an order (compared as :func:`fold` spells them) and, when an order
@@ -384,6 +385,37 @@ def same_sides(old: Side, new: Side, mode: str) -> list[str]:
             "different list versions)"]
 
 
+def after_edition(old: Side, new: Side) -> list[str]:
+    """A warning when a side's date is after the eCFR edition the rule base holds: a batch line
+    of such a day carries that caveat, but impact compares no caveats, so "0 changed" up to
+    2030 would read as "nothing changes" when later rules are simply not in the rule base."""
+    late = [f"{name} {side.date.isoformat()}" for name, side in (("old side", old),
+                                                                 ("new side", new))
+            if side.date > SOURCE_EDITION]
+    if not late:
+        return []
+    edition = SOURCE_EDITION.isoformat()
+    return [f"{' and '.join(late)} {'is' if len(late) == 1 else 'are'} after the eCFR of "
+            f"{edition}, the edition the rule base holds: a rule published after it is not "
+            "applied, so a change it made does not show here (check the Federal Register "
+            f"since {edition})"]
+
+
+def newer_first(old: Any, new: Any) -> list[str]:
+    """A warning per list source whose old-side release was published after the new side's
+    (two versions given in reverse): dates so given are refused, but a release compared with an
+    older one may be meant (undoing a load), so the run stands and says which way it went."""
+    if old is None or new is None:
+        return []
+    new_dates = {pl.source: pl.file_date for pl in getattr(new, "lists", ())}
+    return [f"the old side's {p.source} release (published {p.file_date.isoformat()}) is newer "
+            f"than the new side's (published {new_dates[p.source].isoformat()}): the changes "
+            "shown run backwards in time (an entry shown as added was removed); give the older "
+            "release as the old side"
+            for p in getattr(old, "lists", ())
+            if p.file_date and new_dates.get(p.source) and p.file_date > new_dates[p.source]]
+
+
 def build_summary(
     lines: pl.DataFrame,
     rs: RuleSet,
@@ -397,9 +429,13 @@ def build_summary(
     screeners: tuple[Any, Any] = (None, None),
     party_result: tuple[PartySummary, pl.DataFrame] | None = None,
     licence_party_rows: list[LicenceImpact] | None = None,
+    release_order: list[str] | None = None,
 ) -> tuple[ImpactSummary, pl.DataFrame, pl.DataFrame]:
-    """``party_result`` and ``licence_party_rows``: :func:`party_impact` and
-    :func:`licence_party_impact` computed elsewhere (where the screeners are)."""
+    """``party_result``, ``licence_party_rows`` and ``release_order``: :func:`party_impact`,
+    :func:`licence_party_impact` and :func:`newer_first` computed elsewhere (where the
+    screeners are)."""
+    if release_order is None:
+        release_order = newer_first(*screeners)
     customer = next((c for c in ("customer", "end_user") if c in lines.columns), None)
     licences = party_summary = None
     lic_table = party_table = pl.DataFrame()
@@ -426,6 +462,7 @@ def build_summary(
         licences=licences,
         parties=party_summary,
         notes=notes,
-        warnings=same_sides(old, new, mode) + duplicate_order_ids(lines),
+        warnings=(same_sides(old, new, mode) + release_order + after_edition(old, new)
+                  + duplicate_order_ids(lines)),
     )
     return summary, lic_table, party_table

@@ -118,6 +118,12 @@ def _versions(job: ImpactJob) -> tuple[str | None, str | None]:
     return getattr(old, "version", None), getattr(new, "version", None)
 
 
+def _newer_first(job: ImpactJob) -> list[str]:
+    from exportcheck.impact.summary import newer_first
+
+    return newer_first(*job.screeners())
+
+
 def _party_impact(parties: list[tuple[str, str | None]], job: ImpactJob) -> Any:
     from exportcheck.impact.summary import party_impact
 
@@ -234,6 +240,7 @@ def impact_file(
     write_ordered(parts_out(), lines_file)
     try:
         versions = client.submit(_versions, job).result()
+        release_order = client.submit(_newer_first, job).result()
         party_result = (client.submit(_party_impact, parties, job).result()
                         if parties is not None else None)
         licence_party_rows = (client.submit(_licence_party_impact,
@@ -245,7 +252,7 @@ def impact_file(
             lines, load_ruleset(job.rules.rules_dir), Side(date=d_old, lists_version=versions[0]),
             Side(date=d_new, lists_version=versions[1]), mode=mode, notes=notes,
             database_url=database_url, party_result=party_result,
-            licence_party_rows=licence_party_rows)
+            licence_party_rows=licence_party_rows, release_order=release_order)
         result = ImpactResult(lines, summary, licences, party_table)
         write_outdir(result, out, lines_file=lines_file)
     finally:

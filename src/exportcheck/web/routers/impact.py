@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.determine.batch_io import fact_cells
@@ -64,6 +64,13 @@ class ImpactRequest(_In):
                     "version); give to_lists too")
     to_lists: str | None = Field(None, max_length=200, examples=["7"],
                                  description="list versions the new side screens with")
+
+    @field_validator("from_lists", "to_lists")
+    @classmethod
+    def _blank_is_none(cls, ids: str | None) -> str | None:
+        """Blank text names no release (as an empty choice on the Impact page): one side given
+        and the other blank is then refused, not run on the rules alone without saying so."""
+        return ids if ids is None or ids.strip() else None
 
     @model_validator(mode="after")
     def _both_lists(self) -> ImpactRequest:
