@@ -24,6 +24,9 @@ def _shipped_out(ledger: Ledger) -> None:
 def test_a_dsp5_shipped_in_full_shows_as_expired_from_the_last_shipment(ledger: Ledger) -> None:
     _shipped_out(ledger)  # all 100 units, for $90,000: $20,000 of value tolerance "left"
     assert ledger.get_licence("DSP5-T-1").status == "expired"
+    last = ledger.get_licence("DSP5-T-1").history[-1]  # said why, as `licences show` prints
+    assert (last.status, last.effective) == ("expired", D(2026, 3, 2))
+    assert "whole licensed quantity" in last.reason and "123.22(c)(2)" in last.citation
     assert ledger.get_licence("DSP5-T-1", as_of=D(2026, 3, 2)).status == "expired"
     assert ledger.get_licence("DSP5-T-1", as_of=D(2026, 3, 1)).status == "approved"
     row = ledger.report().rows[0]

@@ -501,7 +501,10 @@ def licence_out(lic: Licence, as_of: dt.date | None = None,
             remaining_value=from_cents(line_remaining_cents(
                 ln.qty_milli, ln.value_cents, milli, cents)),
             value_tolerance=tol.value, tolerance_citation=tol.citation))
-    status, _ = status_shown(lic, day, shipped)
+    status, ev = status_shown(lic, day, shipped)
+    # an expiry the ledger derives (shipped in full) is in no status event: shown with its
+    # reason and citation at the end of the history
+    derived = [ev] if ev is not None and ev.citation == SHIPPED_OUT else []
     return LicenceOut(
         agency=lic.agency, number=lic.number, kind=lic.kind, destination=lic.destination,
         valid_from=lic.valid_from, valid_to=lic.valid_to, provisos=json.loads(lic.provisos),
@@ -510,7 +513,7 @@ def licence_out(lic: Licence, as_of: dt.date | None = None,
         history=[StatusOut(status=e.status, effective=e.effective, reason=e.reason,
                            citation=e.citation)
                  for e in sorted(lic.status_events, key=lambda e: (e.effective, e.id or 0))
-                 if as_of is None or e.effective <= as_of])
+                 if as_of is None or e.effective <= as_of] + derived)
 
 
 def ledger_agency(agency: str | None) -> str | None:
