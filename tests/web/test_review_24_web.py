@@ -77,6 +77,11 @@ def test_held_line_shows_both_answers_and_where_to_resolve_it(officer) -> None:
     # the held line links to the party's screen, as the line screened it, in a new tab
     link = re.search(r'<a class="review-match" href="([^"]+)" target="_blank"', page)
     assert link and link[1] == "/screen?name=Carrie+Lam&country=DE", link
+    # once for the party, however many of its matches are held (Huawei on two EL entries):
+    # one Screen page resolves them all
+    two = html.unescape(b.post("/check", headers=HTML, data={**line, "end_user": "Huawei"}).text)
+    assert two.count("Potential match (end user)") == 2
+    assert two.count('class="review-match"') == 1, two.count('class="review-match"')
 
     r = b.post("/screen/disposition", headers=HTML, data={
         "party": "Carrie Lam", "country": "DE", "list": "SDN", "entry_id": "29249",
