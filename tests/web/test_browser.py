@@ -382,6 +382,16 @@ def test_phone_width_and_keyboard_only_sign_in(browser, server):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page is {width}px wide on a 390px phone"
         screenshot(page, "web_check_phone")
+        # the first Tab reaches "Skip to content", shown; Enter goes past the navigation
+        page.goto(f"{server}/licences")
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Skip to content")
+        assert skip.evaluate("e => e === document.activeElement")
+        box = skip.bounding_box()
+        assert box and box["x"] >= 0 and box["y"] >= 0, box  # on screen once focused
+        screenshot(page, "web_skip_link_phone")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
     except BaseException:
         screenshot(page, "web_phone")
         raise
