@@ -30,6 +30,8 @@ def test_one_han_name_written_two_ways_is_one_party(one: str, other: str) -> Non
     ("李嘉超", "李家超"),        # homophones stay two parties
     ("大文 陳", "陳大文"),        # the characters in another order are another name
     ("陳大文 Chan", "陳大文"),    # a Latin word stays a word of its own
+    ("於大文", "于大文"),        # the surnames 於 and 于 are two families (OpenCC merged them)
+    ("於國強", "于国强"),
 ])
 def test_other_han_names_stay_other_parties(one: str, other: str) -> None:
     assert party_key(one) != party_key(other)
@@ -80,4 +82,29 @@ def test_migration_rekeys_parties_stored_in_hk_characters(db_url: str) -> None:
     eng = get_engine(db_url)
     assert store.add_party("曾国卫", country="HK", engine=eng).name == "曾國衞"
     assert len(store.list_parties(eng)) == 1
+    raw.dispose()
+
+
+def test_migration_rekeys_parties_of_the_surname_yu(db_url: str) -> None:
+    """於大文 was stored keyed 于大文 (OpenCC's 于): 于大文, another family's name, was then the
+    same party. The upgrade keys it 於大文, and 于大文 is a party of its own."""
+    from alembic import command
+
+    from exportcheck.db import get_engine
+    from exportcheck.db.migrate import alembic_config, upgrade
+
+    raw = create_engine(db_url)
+    cfg = alembic_config()
+    cfg.attributes["engine"] = raw
+    command.upgrade(cfg, "screening_0005")
+    with raw.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO screening_parties (name, party_key, identity, country, dob, "
+            "created_at) VALUES ('於大文', '于大文', '于大文|HK|', 'HK', NULL, "
+            "CURRENT_TIMESTAMP)"))
+    upgrade(raw)
+    eng = get_engine(db_url)
+    assert store.add_party("於大文", country="HK", engine=eng).name == "於大文"
+    assert store.add_party("于大文", country="HK", engine=eng).name == "于大文"
+    assert len(store.list_parties(eng)) == 2
     raw.dispose()

@@ -84,8 +84,16 @@ def simplified(text: str) -> str:
     """``text`` in simplified characters: from traditional ones, Hong Kong's forms of them
     included (OpenCC hk2s: 衞 = 衛 = 卫, 敍 = 敘 = 叙; t2s left 曾國衞, Erick Tsang's name, as
     曾国衞), and from the Japanese forms (団 発 広 済 総, via OpenCC jp2t) Japanese documents
-    and Japan's End User List write Chinese names in ("中国電子科技集団公司")."""
+    and Japan's End User List write Chinese names in ("中国電子科技集団公司"). A leading 於 is
+    kept: as a surname it is a character of its own in simplified Chinese too, not the
+    preposition 于 OpenCC makes of it (於 and 于 are two families)."""
+    if text.startswith(_SURNAME_YU):
+        return _SURNAME_YU + simplified(text[1:])
     return _converters()[0].convert(_from_japanese(text))
+
+
+#: the surname 於 (Yu, Jyu1), kept by the General Table of Standard Chinese Characters (2013)
+_SURNAME_YU = "於"
 
 
 def is_traditional(text: str) -> bool:
