@@ -61,9 +61,9 @@ def test_a_han_name_with_a_space_is_the_stored_party(engine: Engine) -> None:
 
 
 
-def test_migration_rekeys_parties_stored_in_hk_characters(db_url: str) -> None:
-    """A party stored before this release as 曾國衞 kept the key 曾国衞: adding 曾国卫 (or
-    曾國衞 itself) stored a second party, and a rescreen reported its hits twice."""
+def _stored_before(db_url: str, revision: str, name: str, key: str) -> Engine:
+    """A database at ``revision`` holding one party ``name`` in HK stored under ``key``,
+    then upgraded: the engine to read it with."""
     from alembic import command
 
     from exportcheck.db import get_engine
@@ -72,39 +72,29 @@ def test_migration_rekeys_parties_stored_in_hk_characters(db_url: str) -> None:
     raw = create_engine(db_url)
     cfg = alembic_config()
     cfg.attributes["engine"] = raw
-    command.upgrade(cfg, "screening_0004")
+    command.upgrade(cfg, revision)
     with raw.begin() as conn:
         conn.execute(text(
             "INSERT INTO screening_parties (name, party_key, identity, country, dob, "
-            "created_at) VALUES ('曾國衞', '曾国衞', '曾国衞|HK|', 'HK', NULL, "
-            "CURRENT_TIMESTAMP)"))
+            "created_at) VALUES (:name, :key, :identity, 'HK', NULL, CURRENT_TIMESTAMP)"),
+            {"name": name, "key": key, "identity": f"{key}|HK|"})
     upgrade(raw)
-    eng = get_engine(db_url)
+    raw.dispose()
+    return get_engine(db_url)
+
+
+def test_migration_rekeys_parties_stored_in_hk_characters(db_url: str) -> None:
+    """A party stored before this release as 曾國衞 kept the key 曾国衞: adding 曾国卫 (or
+    曾國衞 itself) stored a second party, and a rescreen reported its hits twice."""
+    eng = _stored_before(db_url, "screening_0004", "曾國衞", "曾国衞")
     assert store.add_party("曾国卫", country="HK", engine=eng).name == "曾國衞"
     assert len(store.list_parties(eng)) == 1
-    raw.dispose()
 
 
 def test_migration_rekeys_parties_of_the_surname_yu(db_url: str) -> None:
     """於大文 was stored keyed 于大文 (OpenCC's 于): 于大文, another family's name, was then the
     same party. The upgrade keys it 於大文, and 于大文 is a party of its own."""
-    from alembic import command
-
-    from exportcheck.db import get_engine
-    from exportcheck.db.migrate import alembic_config, upgrade
-
-    raw = create_engine(db_url)
-    cfg = alembic_config()
-    cfg.attributes["engine"] = raw
-    command.upgrade(cfg, "screening_0005")
-    with raw.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO screening_parties (name, party_key, identity, country, dob, "
-            "created_at) VALUES ('於大文', '于大文', '于大文|HK|', 'HK', NULL, "
-            "CURRENT_TIMESTAMP)"))
-    upgrade(raw)
-    eng = get_engine(db_url)
+    eng = _stored_before(db_url, "screening_0005", "於大文", "于大文")
     assert store.add_party("於大文", country="HK", engine=eng).name == "於大文"
     assert store.add_party("于大文", country="HK", engine=eng).name == "于大文"
     assert len(store.list_parties(eng)) == 2
-    raw.dispose()
