@@ -115,7 +115,8 @@ class TransactionFacts(BaseModel):
     headquarters: str | None = Field(
         None,
         description="ISO country code where the end user, or its ultimate parent, is "
-        "headquartered (NAC/ACA, AIA, ACM, LPP)",
+        "headquartered (NAC/ACA, AIA, ACM, LPP; the advanced-computing reach; the Russia/"
+        "Belarus exclusion of 746.8(a)(12)(ii))",
         examples=["GB"],
     )
     nac_notified: IsoDate | None = Field(

@@ -66,7 +66,8 @@ OWNERS_OPTION = typer.Option(
 HEADQUARTERS_OPTION = typer.Option(
     None, "--headquarters",
     help="country (ISO code) where the end user or its ultimate parent is headquartered; "
-    "NAC/ACA, AIA, ACM and LPP depend on it (not given: not assumed favourably)")
+    "NAC/ACA, AIA, ACM, LPP, the advanced-computing reach and the Russia/Belarus exclusion of "
+    "746.8(a)(12)(ii) depend on it (not given: not assumed favourably)")
 NAC_NOTIFIED_OPTION = typer.Option(
     None, "--nac-notified",
     help="date (YYYY-MM-DD) of the License Exception NAC notification to BIS that BIS did "

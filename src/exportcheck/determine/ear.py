@@ -6,6 +6,7 @@ import re
 
 from exportcheck.determine import itar
 from exportcheck.determine.context import Context, Requirement
+from exportcheck.determine.exclusions import excluded
 from exportcheck.determine.items import pattern_hit
 from exportcheck.determine.places import in_set, named
 from exportcheck.determine.policies import policy_for
@@ -50,6 +51,12 @@ def embargoes(ctx: Context) -> None:
             what = "EAR99 items" if ctx.item.kind == "ear99" else "CCL items"
             ctx.note(e.id, e, False, f"{e.description}; no requirement of its own for {what}")
             continue
+        lifted, why = excluded(ctx, e) if e.exclusions and ctx.item.kind == "eccn" else (
+            None, "")
+        if lifted is not None:
+            ctx.note(e.id, e, False, e.description + why,
+                     citation=f"{lifted.citation}; {e.citation}")
+            continue
         # the section's exceptions authorise items subject to the EAR, EAR99 included (746.2(a)
         # names AGR, for EAR99 farm goods); ear99_exceptions are those for EAR99 items only
         allowed = e.allowed_exceptions + (e.ear99_exceptions if ctx.item.kind == "ear99" else [])
@@ -67,7 +74,7 @@ def embargoes(ctx: Context) -> None:
         tail = (
             f"; usable exceptions: {', '.join(allowed)}" if allowed else "; no licence exceptions"
         )
-        ctx.note(e.id, e, True, e.description + tail)
+        ctx.note(e.id, e, True, e.description + tail + why)
     if not rows and ctx.tracing:  # a note of no row: the trace only
         ctx.note(
             "Part 746 embargoes and special controls",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from exportcheck.errors import RuleDataError
 from exportcheck.rules import schema as s
+from exportcheck.rules.embargo_schema import Embargo
 
 BUNDLED = Path(__file__).with_name("data")
 
@@ -35,7 +36,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "paragraph_starts": s.ParagraphStart,
     "licence_exceptions": s.LicenceExceptionDef,
     "exception_restrictions": s.ExceptionRestriction,
-    "embargoes": s.Embargo,
+    "embargoes": Embargo,
     "item_lists": s.ItemList,
     "end_use_rules": s.EndUseRule,
     "usml": s.UsmlCategory,

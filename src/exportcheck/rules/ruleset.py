@@ -19,6 +19,7 @@ from typing import Any
 from exportcheck.errors import DateOutOfRange, RuleDataError
 from exportcheck.rules import relevance
 from exportcheck.rules import schema as s
+from exportcheck.rules.embargo_schema import Embargo
 from exportcheck.rules.loader import load_tables
 from exportcheck.rules.schema import RULEBASE_START
 
@@ -48,7 +49,7 @@ class Snapshot:
     paragraph_starts: dict[str, list[s.ParagraphStart]]
     exceptions: dict[str, s.LicenceExceptionDef]
     restrictions: list[s.ExceptionRestriction]
-    embargoes: dict[str, list[s.Embargo]]
+    embargoes: dict[str, list[Embargo]]
     item_lists: dict[str, frozenset[str]]
     item_list_rows: dict[str, s.ItemList]
     end_use_rules: list[s.EndUseRule]
@@ -156,7 +157,7 @@ class RuleSet:
         for g in live("group_members"):
             groups[g.code][g.group] = g
             codes[g.group].add(g.code)
-        embargoes: dict[str, list[s.Embargo]] = defaultdict(list)
+        embargoes: dict[str, list[Embargo]] = defaultdict(list)
         for e in live("embargoes"):
             for d in e.destinations:
                 embargoes[d].append(e)

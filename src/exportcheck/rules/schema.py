@@ -348,24 +348,7 @@ class ExceptionRestriction(Cited):
     unless_confirmed: str | None = None
 
 
-class Embargo(Cited):
-    """A Part 746 (or OFAC programme) rule that decides for a destination over the chart."""
-
-    id: str
-    destinations: list[str]
-    agency: Literal["BIS", "OFAC"] = "BIS"
-    description: str
-    #: outcome for CCL items and for EAR99 items
-    ccl: Literal["license_required", "prohibited", "chart"] = "license_required"
-    ear99: Literal["license_required", "prohibited", "nlr"] = "license_required"
-    review_policy: str
-    allowed_exceptions: list[str] = []
-    #: exceptions that authorise EAR99 items only (e.g. SPP for Syria from 2 Sep 2025), in
-    #: addition to ``allowed_exceptions``, which reach EAR99 items too
-    ear99_exceptions: list[str] = []
-    #: CCL Categories the ``ccl`` outcome covers (empty: all): 746.8 began with Categories
-    #: 3 to 9 for Russia and Belarus and reached 0 to 2 from 8 Apr 2022
-    ccl_categories: list[int] = []
+# Part 746 rows (Embargo) are in exportcheck.rules.embargo_schema, with their exclusions
 
 
 class ItemList(Cited):
