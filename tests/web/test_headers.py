@@ -60,3 +60,15 @@ def test_the_impact_report_runs_its_own_scripts_only(service):
     # popups, forms, downloads or same origin; it tells the run's page its height by message
     assert csp["sandbox"] == ["allow-scripts"]
     assert r.text.count(SIZING) == 1 and r.text.index(SIZING) > r.text.rindex("</main>")
+
+
+def test_https_answers_tell_the_browser_to_keep_to_https(service):
+    """Over HTTPS the browser is told to use HTTPS only (RFC 6797): a later http:// link or a
+    downgrading network cannot expose the session cookie. Not over plain HTTP, where browsers
+    ignore it; not for other subdomains."""
+    from fastapi.testclient import TestClient
+
+    r = service.client.get("/login")  # the test client speaks https://testserver
+    assert r.headers["strict-transport-security"] == "max-age=31536000"
+    with TestClient(service.app, base_url="http://testserver") as plain:
+        assert "strict-transport-security" not in plain.get("/login").headers

@@ -90,6 +90,11 @@ CSP = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'
        b"form-action 'self'")
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
                     (b"referrer-policy", b"same-origin"), (b"content-security-policy", CSP)]
+#: over HTTPS (directly, or behind a trusted proxy that says so: --forwarded-allow-ips), the
+#: browser is told to use HTTPS only for a year: a later http:// link or a downgrading network
+#: cannot expose a session cookie. Not over plain HTTP, where browsers ignore it (RFC 6797
+#: 7.2); not for subdomains, which may be other services
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 #: pages and API answers hold licences, parties and audit entries: no browser or proxy keeps
 #: them (Back after signing out must not show them); static files may be cached
 NO_STORE = (b"cache-control", b"no-store")
@@ -105,6 +110,7 @@ class SecurityHeaders:
             return
 
         static = scope["path"].startswith("/static/")
+        https = scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -113,6 +119,8 @@ class SecurityHeaders:
                            *((k, v) for k, v in SECURITY_HEADERS if k not in own)]
                 if not static and not any(k.lower() == b"cache-control" for k, _ in headers):
                     headers.append(NO_STORE)
+                if https and HSTS[0] not in own:
+                    headers.append(HSTS)
                 message["headers"] = headers
             await send(message)
 
