@@ -150,7 +150,14 @@ def test_russian_sector_eccns_outside_categories_3_to_9_stayed_knowledge_based_u
     # a Category 8 ECCN needed the 746.8 licence from 24 Feb 2022 whatever its end use
     pump = determine("8A992", "RU", date(2022, 3, 1), end_use="pipeline repair")
     assert pump.outcome.value == "LICENSE_REQUIRED"
-    assert [r.citation[:19] for r in pump.requirements] == ["15 CFR 746.8(a)(1),"]
+    assert all("746.8(a)(1)" in r.citation for r in pump.requirements), pump.requirements
+    # ... under its CCL RU line too: 87 FR 22130 changed nothing for it on 8 Apr 2022 (an
+    # impact run from 7 to 8 Apr had shown it changed, reasons EMBARGO -> EMBARGO, RU)
+    for eccn in ("8A992", "3A229", "6A991"):
+        before = determine(eccn, "RU", date(2022, 4, 7), end_use="pipeline repair")
+        after = determine(eccn, "RU", date(2022, 4, 8), end_use="pipeline repair")
+        assert (before.outcome, before.reasons) == (after.outcome, after.reasons), eccn
+        assert "RU" in before.reasons, eccn
     # and from 3 Mar 2022 a knowing export for such a project met a policy of denial
     policy = determine("0A998", "RU", date(2022, 3, 3), end_use="Arctic offshore drilling")
     assert policy.review_policy.startswith("policy of denial"), policy.review_policy

@@ -202,7 +202,8 @@ def country_chart(ctx: Context) -> None:
             if control is None:
                 ctx.note(label, entry, False, f"special control {line.special} not in force")
                 continue
-            hit = dest in special_destinations(snap, control)
+            hit = dest in special_destinations(snap, control) and (
+                not control.ccl_categories or int(entry.eccn[0]) in control.ccl_categories)
             reach = "" if hit else _headquarters_reach(ctx, control, line.reason)
             hit = hit or bool(reach)
             ctx.note(

@@ -315,6 +315,9 @@ class SpecialControl(Cited):
     headquarters_countries: list[str] = []
     headquarters_groups: list[CountryGroup] = []
     headquarters_citation: str | None = None
+    #: the CCL categories whose entries it reaches (none: every entry pointing to it): 746.8
+    #: reached Categories 3-9 before all ECCNs, so the RU line of 8A992 applied before 0A998's
+    ccl_categories: list[int] = []
 
 
 # --- policies: restrictions, embargoes, end uses, ITAR ---------------------------------------
