@@ -109,7 +109,7 @@ def test_exact_hit_reports_its_kind_and_evidence(full_screener: Screener) -> Non
 def test_word_weights_come_from_the_lists() -> None:
     factors = org_factors()
     assert factors["tech"] < 0.3 and factors["trade"] < 0.3  # on thousands of listed names
-    assert factors["hong"] < 1 and "garrison" not in factors  # distinctive words weigh 1
+    assert factors["hk"] < 1 and "garrison" not in factors  # distinctive words weigh 1
     assert org_like(("wagner", "group")) and not org_like(("carrie", "lam"))
 
 

@@ -95,3 +95,17 @@ def test_a_groups_branches_and_other_trades_stay_apart(full_screener: Screener) 
     assert "Huawei Technologies Co., Ltd." in names
     assert not names & {"Shenzhen Huawei Technology Service", "Huawei Tech. Investment Co.",
                         "Huawei Digital Technologies (Suzhou) Co., Ltd."}, names
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("Arrow Electronics (HK) Co., Ltd.", "Arrow Electronics (Hong Kong) Co., Ltd."),
+    ("Cloudminds (HK) Limited", "Cloudminds (Hong Kong) Limited"),
+    ("HK Qisu Electronic Technology Co. Ltd.", "Hong Kong Qisu Electronic Technology Co. Ltd."),
+    ("Kingstone Technology HK Limited", "Kingstone Technology Hong Kong Limited"),
+])
+def test_hk_is_hong_kong_in_a_company_name(full_screener: Screener, query: str,
+                                           listed: str) -> None:
+    """Hong Kong companies write their place both ways; the Entity List's "Arrow Electronics
+    (Hong Kong) Co., Ltd." scored 49 against "(HK)"."""
+    hits = full_screener.screen(query)
+    assert listed in {h.matched_name for h in hits if h.score == 100}, hits[:3]

@@ -57,6 +57,8 @@ ORG_WORDS = {
     # Russian organisation words as a Cyrillic name transliterates them (Концерн Калашников:
     # "Kontsern Kalashnikov", listed as "KALASHNIKOV CONCERN")
     "kontsern": "concern", "gruppa": "group", "kholding": "holding", "institut": "inst",
+    # Hong Kong written as one word ("HONGKONG BLUE OCEAN"): the place, as "Hong Kong" is
+    "hongkong": "hk",
 }
 
 
@@ -228,7 +230,9 @@ COUNTRY_PHRASES = {("united", "states", "of", "america"): "us", ("united", "stat
                    ("united", "kingdom"): "uk", ("united", "arab", "emirates"): "uae",
                    # "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA" is the
                    # Foreign Trade Bank of the DPRK
-                   ("democratic", "people", "republic", "of", "korea"): "dprk"}
+                   ("democratic", "people", "republic", "of", "korea"): "dprk",
+                   # "Arrow Electronics (HK) Co., Ltd." is "Arrow Electronics (Hong Kong) Co."
+                   ("hong", "kong"): "hk"}
 #: the first words of :data:`COUNTRY_PHRASES`
 _PHRASE_STARTS = frozenset(p[0] for p in COUNTRY_PHRASES)
 
