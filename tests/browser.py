@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -51,6 +51,21 @@ def require_chromium() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{why}; CI must run the browser tests.")
         pytest.skip(why)
+
+
+def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.0) -> None:
+    """Wait until ``expression`` (a JavaScript expression, or a function of ``arg``) is truthy
+    in ``page`` (or a frame). Not ``wait_for_function``: it polls by ``eval`` in the page, which
+    the service's Content-Security-Policy refuses ('unsafe-eval' is not allowed), so a wait
+    that was not over at its first check failed at random. ``evaluate`` goes through the
+    browser's protocol, which the policy does not govern."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:g} s: {expression}")
+        time.sleep(0.05)
 
 
 def screenshot(page: Page, name: str) -> Path:

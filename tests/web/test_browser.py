@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from exportcheck.screen.service import SAMPLES_DIR
-from tests.browser import require_chromium, screenshot
+from tests.browser import require_chromium, screenshot, wait_until
 from tests.web.conftest import Service, prepare_database
 from tests.web.live import live_server
 
@@ -332,9 +332,9 @@ def test_audit_chain_verifies_in_the_browser(browser, server):
         page.get_by_label("Kind").fill("shipment")
         page.get_by_role("button", name="Filter").click()
         page.wait_for_url("**kind=shipment**")  # htmx swaps the page in and pushes the URL
-        page.wait_for_function("() => [...document.querySelectorAll("
-                               "'table.audit tbody td:nth-child(4)')]"
-                               ".every(td => td.innerText.startsWith('shipment'))")
+        wait_until(page, "() => [...document.querySelectorAll("
+                         "'table.audit tbody td:nth-child(4)')]"
+                         ".every(td => td.innerText.startsWith('shipment'))")
         kinds = page.locator("table.audit tbody td:nth-child(4)").all_inner_texts()
         assert kinds and all(k.startswith("shipment") for k in kinds)
 
@@ -366,8 +366,8 @@ def test_phone_width_and_keyboard_only_sign_in(browser, server):
         page.goto(f"{server}/login")
         # the user name field has the focus (autofocus): wait for it, or the first keystroke
         # can land before the focus does on a busy machine
-        page.wait_for_function("document.activeElement && document.activeElement.name === "
-                               "'username'")
+        wait_until(page, "document.activeElement && document.activeElement.name === "
+                         "'username'")
         page.keyboard.type("officer")
         page.keyboard.press("Tab")
         page.keyboard.type(Service.password("officer"))
@@ -391,7 +391,7 @@ def test_phone_width_and_keyboard_only_sign_in(browser, server):
         assert box and box["x"] >= 0 and box["y"] >= 0, box  # on screen once focused
         screenshot(page, "web_skip_link_phone")
         page.keyboard.press("Enter")
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+        wait_until(page, "document.activeElement && document.activeElement.id === 'main'")
     except BaseException:
         screenshot(page, "web_phone")
         raise

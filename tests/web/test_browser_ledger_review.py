@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import screenshot, wait_until
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_28_browser import REFUSED
 
@@ -22,8 +22,7 @@ def _in_view(page, selector: str) -> bool:
 
 def _focused(page, test: str) -> None:
     """Wait until the answer's element has the focus (htmx gives it once the page settles)."""
-    page.wait_for_function(f"() => {{ const e = document.activeElement; return !!e && {test}; }}",
-                           timeout=5000)
+    wait_until(page, f"() => {{ const e = document.activeElement; return !!e && {test}; }}")
 
 
 def _fill_shipment(page, quantity: str, value: str, reference: str = "") -> None:

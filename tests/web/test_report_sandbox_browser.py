@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.browser import wait_until
 from tests.web.test_browser import browser, browser_service, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_27_report_browser import fits, report_frame, report_screenshot
 
@@ -144,9 +145,9 @@ def test_only_the_reports_own_height_message_sizes_its_frame(browser, served) ->
             window.evaluate(f"window.parent.postMessage({{type: '{HEIGHT}', height: NaN}}, '*')")
         total = len(sent) + 4
         # app.js listens before the counter: when the counter has seen all, so has app.js
-        page.wait_for_function(f"window.seen >= {total}")
+        wait_until(page, f"window.seen >= {total}")
         assert abs(frame.evaluate("f => f.clientHeight") - height) <= 2
         # and the report's own message of its type does size it: the above were refused
         report.evaluate(f"window.parent.postMessage({{type: '{HEIGHT}', height: 1234}}, '*')")
-        page.wait_for_function(f"window.seen >= {total + 1}")
+        wait_until(page, f"window.seen >= {total + 1}")
         assert frame.evaluate("f => f.clientHeight") == 1234

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, screenshot
+from tests.browser import ARTIFACTS, screenshot, wait_until
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_28_browser import REFUSED, WIDTHS
 
@@ -36,8 +36,7 @@ def shown_under(page, name: str, error_id: str) -> str:
     described by it; the page no wider than the window."""
     error = page.locator(f"#{error_id}")
     error.wait_for(state="visible")
-    page.wait_for_function("n => document.activeElement && document.activeElement.name === n",
-                           arg=name, timeout=5000)
+    wait_until(page, "n => document.activeElement && document.activeElement.name === n", name)
     assert in_view(page, f"#{error_id}"), "the message is off screen"
     box = page.evaluate("""() => { const e = document.activeElement,
         r = e.getBoundingClientRect();
@@ -134,7 +133,7 @@ def test_a_shipment_refused_answers_its_4xx_and_shows_why_at_the_form(
         refusal = page.get_by_role("alert", name="shipment refused")
         refusal.wait_for(state="visible")
         assert "exceed the remaining quantity 300" in refusal.inner_text()
-        page.wait_for_function("document.activeElement.id === 'ship-result'", timeout=5000)
+        wait_until(page, "document.activeElement.id === 'ship-result'")
         assert in_view(page, "#ship-result h3")
         assert page.get_by_label("Quantity").input_value() == "301"
         seen(page, f"{name}_overdraw")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import screenshot, wait_until
 from tests.web.test_browser import browser, server, signed_in  # noqa: F401 - fixtures
 from tests.web.test_review_27_report_browser import fits, report_frame, report_screenshot
 from tests.web.test_review_28_browser import REFUSED
@@ -33,8 +33,8 @@ def test_a_check_error_is_under_its_box_in_view_and_focused(browser, server, vie
         error.wait_for()
         assert error.inner_text() == message
         box = page.locator(f'[name="{field}"]')
-        page.wait_for_function(f"document.activeElement && document.activeElement.name === "
-                               f"'{field}'")
+        wait_until(page, f"document.activeElement && document.activeElement.name === "
+                         f"'{field}'")
         assert box.get_attribute("aria-invalid") == "true"
         assert box.get_attribute("aria-describedby") == f"{field}-error"
         b, e = box.bounding_box(), error.bounding_box()
