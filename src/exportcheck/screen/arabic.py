@@ -33,6 +33,7 @@ from pathlib import Path
 
 from exportcheck.screen import vowels
 from exportcheck.screen.normalize import fold_text
+from exportcheck.screen.tokens import MIN_TOKEN_SIM, token_sim
 
 _DATA = Path(__file__).with_name("data")
 ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -537,3 +538,26 @@ def unglue_articles(tokens: tuple[str, ...]) -> tuple[str, ...]:
         else:
             out.append(t)
     return tuple(out)
+
+
+#: "son (daughter) of": the name after it is the father's
+_NASAB = frozenset(("bin", "ibn", "ben", "bint", "binti", "walad", "ould"))
+
+
+def _fathers(tokens: tuple[str, ...]) -> set[str]:
+    """The names following bin/ibn/ben ("son of"), the article skipped."""
+    out = set()
+    for i, t in enumerate(tokens[:-1]):
+        if t in _NASAB:
+            nxt = tokens[i + 1]
+            if nxt in ("al", "el") and i + 2 < len(tokens):
+                nxt = tokens[i + 2]
+            out.add(nxt)
+    return out
+
+
+def other_father(a: tuple[str, ...], b: tuple[str, ...], abjad: bool) -> bool:
+    """Do the two names state different fathers ("Ahmad bin Hasan" / "Hasan bin Ahmad")?"""
+    fa, fb = _fathers(a), _fathers(b)
+    return bool(fa and fb) and not any(
+        x == y or token_sim(x, y, abjad) >= MIN_TOKEN_SIM for x in fa for y in fb)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz.distance import OSA
 
 from exportcheck.screen.acronyms import ACRONYM, acronym_forms, acronym_match
-from exportcheck.screen.arabic import unglue_articles
+from exportcheck.screen.arabic import other_father, unglue_articles
 from exportcheck.screen.han_orgs import HK_SCRIPT as HK_ORG_SCRIPT
 from exportcheck.screen.hkspell import firm_key, hk_key, is_hk_syllable
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
@@ -52,7 +52,6 @@ from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.tokens import (
     ARTICLES,
     INITIAL_SIM,
-    MIN_TOKEN_SIM,
     ONE_SLIP_SIM,
     VARIANT_SIM,
     one_slip,
@@ -225,7 +224,7 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
     if (m.score < 100 and (q.legal or c.legal) and q.script == c.script == "latin"
             and (other := _legal_spelt_out(q, c, org))):
         m = other if other.score > m.score else m
-    if m.score > OTHER_FATHER_MAX and _other_father(q.tokens, c.tokens,
+    if m.score > OTHER_FATHER_MAX and other_father(q.tokens, c.tokens,
                                                     "abjad" in (q.script, c.script)):
         # "Ahmad bin Hasan" is Hasan's son; "Hasan bin Ahmad" is Ahmad's: the same words, but
         # the names state different fathers
@@ -319,27 +318,6 @@ def _serial(token: str, org: bool, last: bool) -> bool:
     Capital Trust XV"); a lone letter ending a person's name is an initial."""
     return bool(_DIGIT.search(token)) or (
         (org or (last and len(token) > 1)) and _ROMAN.match(token) is not None)
-
-
-_NASAB = frozenset(("bin", "ibn", "ben", "bint", "binti", "walad", "ould"))
-
-
-def _fathers(tokens: tuple[str, ...]) -> set[str]:
-    """The names following bin/ibn/ben ("son of"), the article skipped."""
-    out = set()
-    for i, t in enumerate(tokens[:-1]):
-        if t in _NASAB:
-            nxt = tokens[i + 1]
-            if nxt in ("al", "el") and i + 2 < len(tokens):
-                nxt = tokens[i + 2]
-            out.add(nxt)
-    return out
-
-
-def _other_father(a: tuple[str, ...], b: tuple[str, ...], abjad: bool) -> bool:
-    fa, fb = _fathers(a), _fathers(b)
-    return bool(fa and fb) and not any(
-        x == y or token_sim(x, y, abjad) >= MIN_TOKEN_SIM for x in fa for y in fb)
 
 
 def _compare_forms(q: NameForm, c: NameForm, org: bool | None) -> NameMatch:
