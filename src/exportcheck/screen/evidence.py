@@ -15,7 +15,7 @@ from exportcheck.screen.countries import same_jurisdiction, to_iso2
 from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.normalize import NameForm
 from exportcheck.screen.scorer import PARTIAL_MISSING_COST
-from exportcheck.screen.weights import generic_only, org_like
+from exportcheck.screen.weights import generic_only, generic_words, org_like
 
 DOB_EXACT = 5.0
 DOB_YEAR = 2.0
@@ -160,7 +160,7 @@ def generic_shared(query: NameForm, listed: NameForm, entry_kind: str | None
     shorter, longer = sorted((query.tokens, listed.tokens), key=len)
     if not generic_only(shorter):
         return None
-    own = tuple(t for t in longer if t not in shorter and not generic_only((t,))
+    own = tuple(t for t in longer if t not in shorter and t not in generic_words()
                 and not _unit_number(t))
     return (shorter, own) if own else None
 

@@ -60,7 +60,7 @@ from exportcheck.screen.tokens import (
     weight,
 )
 from exportcheck.screen.vowels import frames_of
-from exportcheck.screen.weights import FLOOR, generic_only, org_like, place_words
+from exportcheck.screen.weights import FLOOR, generic_words, org_like, place_words
 
 #: cost of each unmatched token on the longer name (shorter name has >= 2 tokens / 1 token)
 EXTRA_TOKEN_COST = 0.09
@@ -467,9 +467,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # Technology Service), nor another trade than the one the query names ("Huawei
     # Technologies" / "Huawei Tech. Investment"). Still a partial match: "Scott LLC" is whole
     # in "Scott Technologies FZE" too
-    places = place_words()
-    if org and not any(generic_only((t,)) for t in small) and all(
-            generic_only((t,)) and t not in places for t in extra):
+    if org and not any(t in generic_words() for t in small) and all(
+            t in generic_words() and t not in place_words() for t in extra):
         ws = [w if k in used_l else min(w, FLOOR * weight(t))
               for k, (w, t) in enumerate(zip(wl, longer, strict=True))]
         missing = sum(w for k, w in enumerate(ws) if k not in used_l) / sum(ws)
