@@ -60,7 +60,7 @@ from exportcheck.screen.tokens import (
     weight,
 )
 from exportcheck.screen.vowels import frames_of
-from exportcheck.screen.weights import FLOOR, generic_words, org_like, place_words
+from exportcheck.screen.weights import FLOOR, generic_only, generic_words, org_like, place_words
 
 #: cost of each unmatched token on the longer name (shorter name has >= 2 tokens / 1 token)
 EXTRA_TOKEN_COST = 0.09
@@ -467,8 +467,15 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # Technology Service), nor another trade than the one the query names ("Huawei
     # Technologies" / "Huawei Tech. Investment"). Still a partial match: "Scott LLC" is whole
     # in "Scott Technologies FZE" too
-    if org and not any(t in generic_words() for t in small) and all(
-            t in generic_words() and t not in place_words() for t in extra):
+    # The same weighting for a query that is a listed organisation's whole name with only the
+    # place it is registered in before it, as Chinese company names are ("Zhejiang Dahua
+    # Technology" / the Entity List's "Dahua Technology"): the list names it without the place.
+    # Only that way round: a listed name that adds a place names a branch, and the query its
+    # parent ("Huawei Technologies" / "Huawei Technologies Chengdu")
+    if org and ((not any(t in generic_words() for t in small) and all(
+            t in generic_words() and t not in place_words() for t in extra))
+            or (not small_is_q and not generic_only(small)
+                and all(t in place_words() for t in extra))):
         ws = [w if k in used_l else min(w, FLOOR * weight(t))
               for k, (w, t) in enumerate(zip(wl, longer, strict=True))]
         missing = sum(w for k, w in enumerate(ws) if k not in used_l) / sum(ws)
