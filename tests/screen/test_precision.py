@@ -120,6 +120,7 @@ def test_word_weight_file_is_what_the_learner_gives(lists_dir: Path) -> None:
     learnt = weights_build.build(weights_build.default_paths())
     assert stored["factors"] == learnt["factors"]
     assert stored["organisations"] == learnt["organisations"]
+    assert stored["legal_forms"] == learnt["legal_forms"]
 
 
 @pytest.mark.parametrize("query", [

@@ -24,20 +24,29 @@ _SKIPPED = frozenset(("of", "and", "for", "the", "in", "on", "at", "to", "und", 
                       "de", "des", "du", "del", "la", "le", "fur"))
 MIN_LETTERS = 3
 MAX_LETTERS = 8
+#: words of the institutions and forces known by three initials (HIT, NUDT's peers, PLA). A
+#: company's three initials are not derived: one in twenty of all three-letter strings is the
+#: initials of some listed Chinese organisation, so "CCB" (China Construction Bank) found
+#: "Cheil Credit Bank" and "ZTE" "Zhejiang Tianlu Energy" whenever the country was China
+INSTITUTION_WORDS = frozenset(("univ", "universities", "inst", "institutes", "academy",
+                               "academies", "college", "colleges", "school", "lab", "army",
+                               "navy", "force", "corps", "guards"))
 
 
 def acronyms(form: NameForm) -> tuple[str, ...]:
     """The acronyms of a Latin organisation-name form: its words' initials, and those followed
     by the initial of a one-word legal form ("Semiconductor Manufacturing International
-    Corporation": SMI and SMIC)."""
+    Corporation": SMIC); three letters only for an institution or a force
+    (:data:`INSTITUTION_WORDS`)."""
     if form.script != "latin":
         return ()
     words = [t for t in form.tokens if t not in _SKIPPED]
     if len(words) < 2 or not all(t.isascii() and t.isalpha() and len(t) > 1 for t in words):
         return ()  # numbers and lone initials: "Unit 61398", "A. B. Trading"
     base = "".join(t[0] for t in words)
-    out = [base] if MIN_LETTERS <= len(base) <= MAX_LETTERS else []
-    if len(form.legal) == 1 and MIN_LETTERS <= len(base) + 1 <= MAX_LETTERS:
+    least = MIN_LETTERS if INSTITUTION_WORDS.intersection(words) else MIN_LETTERS + 1
+    out = [base] if least <= len(base) <= MAX_LETTERS else []
+    if len(form.legal) == 1 and least <= len(base) + 1 <= MAX_LETTERS:
         out.append(base + form.legal[0][0])
     return tuple(out)
 

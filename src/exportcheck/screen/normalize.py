@@ -217,10 +217,14 @@ def named_by_acronym(name: str, forms: tuple[NameForm, ...]) -> bool:
 def only_legal_form(forms: tuple[NameForm, ...]) -> bool:
     """Whether a name is nothing but a legal form ("Co., Ltd.", "LLC", 有限公司): its Latin
     (or English-glossary) forms are all legal-form words. Two letters alone ("AO", "SA") may
-    be a person's name, so they do not count."""
+    be a person's name, so they do not count; nor one word that few listed organisations carry
+    as their legal form (:func:`~exportcheck.screen.weights.listed_legal_forms`): "OPPO" and
+    "HTX" are companies, whatever a table of legal forms says."""
+    from exportcheck.screen.weights import listed_legal_forms
+
     latin = [f for f in forms if f.script in ("latin", "han-en")]
     return bool(latin) and all(
-        (len(f.tokens) > 1 or len(f.tokens[0]) > 2)
+        (len(f.tokens) > 1 or (len(f.tokens[0]) > 2 and f.tokens[0] in listed_legal_forms()))
         and split_legal(["\x00", *f.tokens])[0] == ("\x00",) for f in latin)
 
 

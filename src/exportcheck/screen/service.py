@@ -290,7 +290,8 @@ class Screener:
                     continue  # a Chinese name read in Korean may be any Korean name
                 m = across_scripts(m, qf, iname.form)
                 if (weak := self._weak.get(iname.entry)) and iname.alias.casefold() in weak:
-                    m = replace(m, score=min(m.score, PARTIAL_MAX), kind="weak")
+                    m = replace(m, kind="weak", score=min(m.score, PARTIAL_MAX) if m.kind == EXACT
+                                else 0.0)  # only as written: "CRRC" is not the weak alias CRCC
                 prev = best.get(iname.entry)
                 if prev is None or (m.score, m.kind == EXACT) > (prev[0], prev[1].kind == EXACT):
                     best[iname.entry] = (m.score, m, (qf, iname, notes.get(fi)))

@@ -45,6 +45,7 @@ def learn(entries: Iterable[ListEntry]) -> dict:
     from exportcheck.screen.normalize import fold_text, name_forms
 
     df: Counter[str] = Counter()
+    legal_df: Counter[str] = Counter()
     n = 0
     seen: set[str] = set()
     for e in entries:
@@ -53,13 +54,16 @@ def learn(entries: Iterable[ListEntry]) -> dict:
             continue
         seen.add(key)
         tokens: set[str] = set()
+        legal: set[str] = set()
         for alias in e.all_names():
             for form in name_forms(alias, False):
                 if form.script in ("latin", "other"):
                     tokens.update(form.tokens)
+                    legal.update(form.legal)
         if tokens:
             n += 1
             df.update(tokens)
+            legal_df.update(legal)
     ref = math.log(1 / REF_SHARE)
     factors = {}
     for word, d in df.items():
@@ -69,7 +73,8 @@ def learn(entries: Iterable[ListEntry]) -> dict:
         if f < 1.0:
             factors[word] = round(f, 3)
     return {"organisations": n, "ref_share": REF_SHARE, "floor": FLOOR, "min_df": MIN_DF,
-            "factors": dict(sorted(factors.items(), key=lambda kv: (kv[1], kv[0])))}
+            "factors": dict(sorted(factors.items(), key=lambda kv: (kv[1], kv[0]))),
+            "legal_forms": sorted(w for w, d in legal_df.items() if d >= MIN_DF)}
 
 
 def write(table: dict, sources: list[str], path: Path = DATA_FILE) -> None:
@@ -86,6 +91,16 @@ def org_factors() -> dict[str, float]:
     if not DATA_FILE.exists():
         return {}
     return json.loads(DATA_FILE.read_text("utf-8"))["factors"]
+
+
+@lru_cache(maxsize=1)
+def listed_legal_forms() -> frozenset[str]:
+    """Legal-form words that at least :data:`MIN_DF` listed organisations carry ("ltd",
+    "gmbh", "ooo"): typed alone, such a word is a legal form with the name left out. A rarer
+    form of the table ("oppo", "htx") typed alone is more likely a company's own name."""
+    if not DATA_FILE.exists():
+        return frozenset()
+    return frozenset(json.loads(DATA_FILE.read_text("utf-8")).get("legal_forms", ()))
 
 
 @lru_cache(maxsize=1)
