@@ -32,6 +32,23 @@ def parse_iso_date(text: str, what: str = "date") -> dt.date:
     raise InvalidInput(f"invalid {what} {text!r}: use YYYY-MM-DD")
 
 
+def as_day(value: object, what: str) -> dt.date:
+    """A day given to the Python API: a date, a datetime's own calendar day (as written, in
+    its own time zone if it has one; pandas' Timestamp too), or ``YYYY-MM-DD`` text; else an
+    error naming ``what``. A missing one (None, pandas' NaT) is an error, never a comparison
+    failing deep in the rules."""
+    if isinstance(value, dt.datetime):
+        if value != value:  # pandas' NaT is a datetime unequal to itself
+            raise InvalidInput(f"{what} is missing (NaT): give a date")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return parse_iso_date(value, f"{what} date" if "date" not in what else what)
+    raise InvalidInput(f"{what} must be a date (or 'YYYY-MM-DD'), got {type(value).__name__} "
+                       f"{value!r}")
+
+
 def _date_text(value: Any, info: ValidationInfo) -> str:
     """A date field's text: a string, or a date object from Python code; nothing else."""
     if isinstance(value, str):

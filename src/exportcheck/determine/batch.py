@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -59,6 +59,10 @@ from exportcheck.determine.parties import PartyScreener
 from exportcheck.errors import InvalidInput
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START, SOURCE_EDITION
+from exportcheck.tables import polars_frame
+
+if TYPE_CHECKING:
+    from exportcheck.tables import Table
 
 
 def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
@@ -366,7 +370,7 @@ def _collapse_parties(
 
 _ECCN_ITEM = re.compile(r"^\s*([0-9][A-Ea-e][0-9]{3})((?:\.[a-z0-9]{1,4})*)\s*$", re.IGNORECASE)
 def determine_frame(
-    lines: pl.DataFrame,
+    lines: Table,
     *,
     ruleset: RuleSet | None = None,
     screener: PartyScreener | None = None,
@@ -377,6 +381,10 @@ def determine_frame(
     signatures: dict | None = None,
 ) -> pl.DataFrame:
     """Determine every order line; returns the input columns plus the answer columns.
+
+    ``lines``: a polars frame, or a pandas one (read as polars: NaN and None are blank cells);
+    the answer is a polars frame (``.to_pandas()`` for pandas). A file is read first:
+    :func:`~exportcheck.determine.batch_io.read_lines` reads it as ``batch`` does.
 
     ``workers``: processes for the distinct keys (default: one per core when there are many).
     An optional ``consignee`` column is screened like ``end_user``; ``ownership`` (an
@@ -390,6 +398,7 @@ def determine_frame(
     its error), the numbers read from them being the engine's business; a line whose
     ``end_user_type`` is blank is taken as civil and its caveats say so first.
     """
+    lines = polars_frame(lines)
     rs = ruleset or load_ruleset()
     df = _with_epochs(_normalise(lines).with_row_index("_row"), rs, ownership is not None)
     fields = order_frame(lines)

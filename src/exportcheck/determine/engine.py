@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from numbers import Real
 from typing import TYPE_CHECKING, NamedTuple
 
-from exportcheck.dates import parse_iso_date
+from exportcheck.dates import as_day
 from exportcheck.determine import ear, enduse, exceptions, holds, itar, parties, reach
 from exportcheck.determine.caveats import caveats
 from exportcheck.determine.context import Context, Requirement, Screening
@@ -281,13 +281,7 @@ def evaluate(
 
 def _day(on: object) -> date:
     """``on`` as a date: a datetime's day, or 'YYYY-MM-DD' read as `check --on` reads it."""
-    if isinstance(on, datetime):
-        return on.date()
-    if isinstance(on, str):
-        return parse_iso_date(on, "on date")
-    if isinstance(on, date):
-        return on
-    raise InvalidInput(f"on must be a date (or 'YYYY-MM-DD'), got {type(on).__name__} {on!r}")
+    return as_day(on, "on")
 
 
 def _out_of_scope(ctx: Context, alt: Context) -> None:

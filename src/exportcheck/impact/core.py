@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from exportcheck.dates import as_day
 from exportcheck.determine import batch as vb
 from exportcheck.determine.batch_io import check_answer_columns, fold, order_frame
 from exportcheck.determine.batch_keys import _EXTRA as EXTRA_COLUMNS
@@ -30,6 +31,10 @@ from exportcheck.impact.models import ImpactSummary, Side
 from exportcheck.ledger.schemas import MAX_VALUE
 from exportcheck.rules.ruleset import RuleSet, load_ruleset
 from exportcheck.rules.schema import RULEBASE_START
+from exportcheck.tables import polars_frame
+
+if TYPE_CHECKING:
+    from exportcheck.tables import Table
 
 #: the answer columns of a side, as the batch path names them
 ANSWER = vb.OUT_COLUMNS
@@ -272,11 +277,11 @@ def _answers(
 
 
 def impact(
-    lines: pl.DataFrame,
-    from_date: date | None = None,
-    to_date: date | None = None,
+    lines: Table,
+    from_date: date | str | None = None,
+    to_date: date | str | None = None,
     *,
-    on: date | None = None,
+    on: date | str | None = None,
     screener: PartyScreener | None = None,
     from_screener: PartyScreener | None = None,
     to_screener: PartyScreener | None = None,
@@ -307,6 +312,10 @@ def impact(
         ('EXCEPTION_AVAILABLE', 'LICENSE_REQUIRED')
     """
     lists = from_screener is not None or to_screener is not None
+    # as determine() takes them: a datetime's day, 'YYYY-MM-DD' text (a bad one named)
+    from_date, to_date, on = (None if d is None else as_day(d, name) for d, name in
+                              ((from_date, "from_date"), (to_date, "to_date"), (on, "on")))
+    lines = polars_frame(lines)
     d_old, d_new, mode = sides(from_date, to_date, on, from_screener, to_screener)
     rs = ruleset or load_ruleset()
     scr_old = from_screener if lists else screener

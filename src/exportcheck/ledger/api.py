@@ -15,12 +15,10 @@ import contextlib
 import datetime as dt
 import functools
 import random
-import re
 import time
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, InterfaceError, OperationalError
@@ -42,6 +40,7 @@ from exportcheck.ledger import (
     statecheck,
     storagecheck,
 )
+from exportcheck.ledger.inputs import day, parse
 from exportcheck.ledger.models import (
     AuditEntry,
     AuditHead,
@@ -71,32 +70,11 @@ if TYPE_CHECKING:
     from exportcheck.determine.parties import PartyScreener
 
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
 _TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
 #: when a write's audit entry is linked into the chain: "inline" (in the write's transaction,
 #: SQLite only), "after" (right after its commit), "manual" (only by seal/verify/export);
 #: "auto" is inline on SQLite and after on PostgreSQL
 SEALING_MODES = ("auto", "inline", "after", "manual")
-
-
-def parse(model: type[M], data: M | dict[str, Any]) -> M:
-    """Validate API input, turning pydantic's errors into one readable :class:`InvalidInput`."""
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        what = _in_words(model)
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or what}: "
-            f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())
-        raise InvalidInput(f"invalid {what}: {problems}") from None
-
-
-def _in_words(model: type) -> str:
-    """An input model as its errors name it: ShipmentReversalIn -> "shipment reversal"."""
-    name = model.__name__.removesuffix("In")
-    return " ".join(w.lower() for w in re.findall(r"[A-Z][a-z]*", name)) or name
 
 
 def _unreachable(url: str | None, exc: Exception) -> str:
@@ -277,25 +255,27 @@ class Ledger:
             for i, spec in enumerate(parsed, start=1)])
 
     def get_licence(self, number: str, agency: str | None = None,
-                    as_of: dt.date | None = None) -> LicenceOut:
+                    as_of: dt.date | str | None = None) -> LicenceOut:
         """One licence by number (``agency`` when two agencies use it), with its lines'
         shipped and remaining amounts; with ``as_of``, its status and balances on that day
         (shipments dated on or before it, not reversed), as ``licences show --as-of``."""
+        as_of = day(as_of, "as_of")
         with self._read() as s:
             lic = licences.find_licence(s, number, agency)
             return licences.licence_out(lic, as_of, licences.shipped_by_line(s, as_of)
                                          if as_of else None)
 
     def list_licences(self, *, agency: str | None = None, destination: str | None = None,
-                      as_of: dt.date | None = None) -> list[LicenceOut]:
+                      as_of: dt.date | str | None = None) -> list[LicenceOut]:
         """Every licence (optionally of one agency or destination); ``as_of`` as in
         :meth:`get_licence`."""
+        as_of = day(as_of, "as_of")
         with self._read() as s:
             shipped = licences.shipped_by_line(s, as_of) if as_of else None
             return [licences.licence_out(lic, as_of, shipped) for lic in
                     licences.list_licences(s, agency=agency, destination=destination)]
 
-    def set_status(self, number: str, status: LicenceStatus | str, *, effective: dt.date,
+    def set_status(self, number: str, status: LicenceStatus | str, *, effective: dt.date | str,
                    reason: str, citation: str, agency: str | None = None,
                    actor: str = "exportcheck", versions: dict | None = None,
                    lifts: str | None = None) -> StatusChangeOut:
@@ -303,6 +283,7 @@ class Ledger:
         own suspensions, or ``lifts`` (a policy event's key) that event's (they stack). A
         suspension or revocation dated before shipments already posted is recorded all the
         same (it is a fact); they are returned in ``shipments_to_review``."""
+        effective = day(effective, "effective", required=True)
         try:
             status = LicenceStatus(status)
         except ValueError:
@@ -482,10 +463,11 @@ class Ledger:
             lambda s: policy.apply_policy_event(s, event, actor=actor, versions=versions))
 
     # -- reporting and audit ------------------------------------------------------------
-    def report(self, *, as_of: dt.date | None = None, agency: str | None = None,
+    def report(self, *, as_of: dt.date | str | None = None, agency: str | None = None,
                destination: str | None = None) -> report.Report:
         """Approved, shipped, remaining and blocked per licence and in total, as they stand on
         ``as_of`` (default today): :func:`~exportcheck.ledger.report.build_report`."""
+        as_of = day(as_of, "as_of")
         with self._read() as s:
             return report.build_report(s, as_of=as_of, agency=agency, destination=destination)
 

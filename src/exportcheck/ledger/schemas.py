@@ -19,6 +19,7 @@ from exportcheck.dates import IsoDate
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.ledger.tolerances import validity_years
 from exportcheck.models import Agency, TransactionFacts
+from exportcheck.tables import PLAIN_NUMBER
 
 
 class LicenceKind(StrEnum):
@@ -171,8 +172,8 @@ def _quantity(value: Decimal | None) -> Decimal | None:
 
 
 #: amounts checked and rounded once, wherever a schema takes them
-Money = Annotated[Decimal, AfterValidator(_money)]
-Quantity = Annotated[Decimal, AfterValidator(_quantity)]
+Money = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_money)]
+Quantity = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_quantity)]
 
 
 #: EAR licence exception symbols (15 CFR Part 740) and NLR

@@ -11,12 +11,17 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from exportcheck.errors import ExportCheckError, InvalidInput
 from exportcheck.screen.service import Screener, default_screener
 from exportcheck.settings import default_threshold
+from exportcheck.tables import polars_frame
+
+if TYPE_CHECKING:
+    from exportcheck.tables import Table
 
 #: ``match_kind`` and ``corroborated_by`` of the best hit tell a potential match (partial, a
 #: nickname ...) from the exact name, and which evidence lifted it, as ``screen`` shows them
@@ -26,6 +31,7 @@ OUT_SCHEMA = {"row": pl.Int64, "name": pl.Utf8, "score": pl.Float64, "list": pl.
               "entry_id": pl.Utf8, "matched_name": pl.Utf8, "list_name": pl.Utf8,
               "match_kind": pl.Utf8, "corroborated_by": pl.Utf8, "hit_count": pl.Int64,
               "error": pl.Utf8, "lists_version": pl.Utf8}
+#: a pool process's screener and options, set by :func:`_start_worker` as the process starts
 _worker: Screener | None = None
 _worker_opts: dict = {}
 
@@ -53,6 +59,12 @@ def screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]], screene
                        hit_count=len(hits))
         out.append(rec)
     return out
+
+
+def _start_worker(screener: Screener, opts: dict) -> None:
+    """A pool process's own screener and options (forked: handed over without pickling)."""
+    global _worker, _worker_opts
+    _worker, _worker_opts = screener, opts
 
 
 def _screen_rows(rows: Sequence[tuple[int, str, str | None, str | None]]) -> list[dict]:
@@ -166,21 +178,24 @@ def read_table(path: Path) -> pl.DataFrame:
         raise InvalidInput(read_error(path, exc, csv_file=not parquet)) from None
 
 
-def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | None = None,
+def screen_table(df: Table, name_column: str, *, screener: Screener | None = None,
                  country_column: str | None = None, dob_column: str | None = None,
                  threshold: float | None = None, lists: Sequence[str] | None = None,
                  workers: int | None = None, chunk: int = 500,
                  progress: Callable[[int], None] | None = None) -> pl.DataFrame:
     """Screen every row; ``progress`` is called with the number of rows just finished.
 
-    Each output row carries ``lists_version`` (``samples:...`` for the bundled demo lists)."""
+    ``df``: a polars frame, or a pandas one (read as polars). Each output row carries
+    ``lists_version`` (``samples:...`` for the bundled demo lists). Two threads may screen
+    tables at once, each with its own screener and options."""
+    df = polars_frame(df, "the parties table")
     name_column, country_column, dob_column = check_options(
         df.columns, name_column, country_column, dob_column, threshold, schema=df.schema)
-    global _worker, _worker_opts
-    _worker = screener or default_screener()
-    # the default threshold read once, not from the environment on every row
-    _worker_opts = {"threshold": default_threshold() if threshold is None else threshold,
-                    "lists": lists}
+    scr = screener or default_screener()
+    # the default threshold read once, not from the environment on every row; this call's own
+    # (a module global shared by threads would let one call screen with another's threshold)
+    opts = {"threshold": default_threshold() if threshold is None else threshold,
+            "lists": lists}
     rows = row_tuples(df, name_column, country_column, dob_column)
     chunks = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
     workers = workers or min(os.cpu_count() or 1, 8)
@@ -188,14 +203,14 @@ def screen_table(df: pl.DataFrame, name_column: str, *, screener: Screener | Non
     if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
         # keep the collector off the index in the children: no scans, no copy-on-write
         gc.freeze()
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, _start_worker, (scr, opts)) as pool:
             for part in pool.imap(_screen_rows, chunks):
                 results.extend(part)
                 if progress:
                     progress(len(part))
     else:
         for c in chunks:
-            part = _screen_rows(c)
+            part = screen_rows(c, scr, opts)
             results.extend(part)
             if progress:
                 progress(len(part))

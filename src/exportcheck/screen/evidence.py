@@ -8,7 +8,7 @@ does. Missing data on either side changes nothing.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from exportcheck.errors import InvalidInput
 from exportcheck.screen.countries import same_jurisdiction, to_iso2
@@ -29,9 +29,13 @@ PARTIAL_CORROBORATED = 8.0
 
 
 def parse_dob(value: str | date | None) -> str | None:
-    """Accept 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or a date; reject anything else clearly."""
-    if value is None or value == "":
+    """Accept 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or a date; reject anything else clearly. A
+    datetime (pandas' Timestamp) is its day: its isoformat, with the time, matched no listed
+    date of birth, so the hit lost the exact date's points without a word; NaT is none."""
+    if value is None or value == "" or value != value:  # NaT, NaN: a blank cell of a frame
         return None
+    if isinstance(value, datetime):
+        value = value.date()
     if isinstance(value, date):
         return value.isoformat()
     v = str(value).strip()

@@ -1,8 +1,6 @@
-"""The screening service: ``Screener`` (lists + index) and the module-level ``screen()``.
-
-A ``Screener`` is immutable once built: the determination engine can keep one per list version
-and record ``screener.version`` in its audit trail.
-"""
+"""The screening service: ``Screener`` (lists + index) and the module-level ``screen()``. A
+``Screener`` is immutable once built: the determination engine can keep one per list version
+and record ``screener.version`` in its audit trail."""
 
 from __future__ import annotations
 
@@ -372,6 +370,7 @@ def check_lists(lists: Iterable[str] | None) -> set[str] | None:
     """The list codes asked for (None: every list); an unknown code is refused."""
     if lists is None:
         return None
+    lists = lists.split(",") if isinstance(lists, str) else lists  # "SDN": not S, D and N
     wanted = {str(x).strip().upper() for x in lists if str(x).strip()}
     unknown = wanted - set(LIST_CODES)
     if unknown:
