@@ -123,6 +123,19 @@ def _headquarters_reach(ctx: Context, control: s.SpecialControl, reason: str) ->
     return ""
 
 
+def _earlier_version(control: s.SpecialControl) -> str:
+    """The window and destinations of an earlier version of a special control, beside the chart
+    cell: the cell is the text of the 2026 edition ("To or within any destination worldwide"),
+    so a trace for 2024 read "worldwide ...: GB is not covered" without them. Empty for a
+    version still in force (it is the cell's). No day of the line in it: the impact report
+    reads a changed detail as a cause."""
+    if control.effective_to is None:
+        return ""
+    start = control.effective_from.isoformat() if control.effective_from else "a date unknown"
+    return (f" (version in force {start} to {control.effective_to.isoformat()}: "
+            f"{control.description})")
+
+
 def scope_applies(ctx: Context, scope: s.Scope) -> bool:
     if not scope.parsed:
         return True
@@ -210,8 +223,8 @@ def country_chart(ctx: Context) -> None:
                 f"{label} -> {control.id}",
                 control,
                 hit,
-                f"{line.chart_text}{flag}: {dest} {'is' if hit and not reach else 'is not'} "
-                f"covered{reach}",
+                f"{line.chart_text}{flag}{_earlier_version(control)}: {dest} "
+                f"{'is' if hit and not reach else 'is not'} covered{reach}",
                 citation=f"{entry.citation}; {control.citation}",
             )
             if hit:
