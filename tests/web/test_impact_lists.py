@@ -5,6 +5,7 @@ database."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_the_impact_page_runs_two_list_releases(officer_page: TestClient,
     the two only: the page says so and keeps the form."""
     before, bundled = releases
     page = officer_page.get("/impact", headers={"Accept": "text/html"}).text
-    assert f'<option value="{bundled}">ofac-sdn #{bundled}' in page
+    assert re.search(rf'name="to_lists" value="{bundled}"[^>]*> ofac-sdn #{bundled}', page)
     html = {"Accept": "text/html", "X-CSRF-Token": page_csrf(officer_page)}
     form = {"from_date": "2024-06-01", "to_date": "2024-06-01", "portfolio": "sample",
             "from_lists": str(before), "to_lists": str(bundled)}
@@ -83,19 +84,19 @@ def test_the_impact_page_runs_two_list_releases(officer_page: TestClient,
     assert "D-IMP-CL" in report and "SDN 29249" in report
     half = officer_page.post("/impact", headers=html, data={**form, "to_lists": ""})
     assert "choose both list releases (old and new), or neither" in half.text
-    assert f'<option value="{before}" selected>' in half.text
+    assert f'name="from_lists" value="{before}" checked' in half.text
 
 
 def test_the_impact_page_takes_several_releases_a_side(
         service: Service, officer_page: TestClient, releases: tuple[int, int]) -> None:
-    """One release per source on each side (a multiple select, as the API's comma-separated
+    """One release per source on each side (a box a release, as the API's comma-separated
     ids): a second source at its active release changes nothing; two releases of one source on
     one side are refused by name, both kept selected."""
     before, bundled = releases
     (dpl,) = [v.id for v in store.list_versions(get_engine(service.database_url),
                                                 active_only=True) if v.source == "bis-dpl"]
     page = officer_page.get("/impact", headers={"Accept": "text/html"}).text
-    assert '<select name="from_lists" multiple' in page
+    assert 'type="checkbox" name="from_lists"' in page
     html = {"Accept": "text/html", "X-CSRF-Token": page_csrf(officer_page)}
     form = {"from_date": "2024-06-01", "to_date": "2024-06-01", "portfolio": "sample",
             "from_lists": [str(before), str(dpl)], "to_lists": [str(bundled), str(dpl)]}
@@ -106,5 +107,5 @@ def test_the_impact_page_takes_several_releases_a_side(
     same = officer_page.post("/impact", headers=html,
                              data={**form, "to_lists": [str(before), str(bundled)]})
     assert "are both ofac-sdn: give one version per source" in same.text
-    assert f'<option value="{before}" selected>' in same.text
-    assert same.text.count(f'<option value="{bundled}" selected>') == 1
+    assert f'name="to_lists" value="{before}" checked' in same.text
+    assert same.text.count(f'value="{bundled}" checked') == 1

@@ -135,14 +135,14 @@ def test_an_empty_portfolio_answers_400_at_the_order_file(officer) -> None:
 
 def test_an_unknown_list_release_answers_400_at_the_releases(officer) -> None:
     """A release gone since the page was loaded (or a hand-made form): named at the two
-    selects, with where the service lists the versions (not a CLI command)."""
+    sides, with where the service lists the versions (not a CLI command)."""
     r = run(officer, from_lists="1", to_lists="999999")
     assert r.status_code == 400, r.text[:300]
     message = error_of(r.text, "from_lists", "lists")
     assert "unknown list version 999999" in message and "exportcheck lists" not in message
     assert 'aria-invalid="true"' in box(r.text, "to_lists")  # one focus: the first
     assert "autofocus" not in box(r.text, "to_lists")
-    assert '<option value="1" selected>' in r.text
+    assert 'name="from_lists" value="1" checked' in r.text
     r = run(officer, from_lists="1")
     assert r.status_code == 400 and "choose both list releases" in error_of(r.text, "from_lists",
                                                                         "lists")

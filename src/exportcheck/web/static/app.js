@@ -35,9 +35,14 @@ window.addEventListener("message", (event) => {
 // focusing scrolls no further than needed to show part of it: a box near the top of a long
 // form (the Check page's Item, after its button far below was clicked) stayed half above the
 // window, its label out of sight. The box and its label come fully into view.
+// An answer that takes the focus ([data-scroll-to="start"]: the Check page's results) comes
+// into view from its top: focusing shows only part of a block taller than the window, and the
+// browser's scroll anchoring had kept the page's foot in view, the end of the rule trace.
 document.addEventListener("htmx:afterSettle", () => {
   const box = document.activeElement;
   if (box instanceof HTMLElement && box.getAttribute("aria-invalid") === "true") {
     (box.closest("label") || box).scrollIntoView({ block: "nearest" });
+  } else if (box instanceof HTMLElement && box.dataset.scrollTo === "start") {
+    box.scrollIntoView({ block: "start" });
   }
 });

@@ -75,7 +75,7 @@ def _impact_page(request: Request, user: Principal, form: dict, **context) -> Re
     runs, _ = list_runs(50, 0)
     form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample",
             "from_lists": "", "to_lists": ""} | form
-    # what tells two releases apart first: a phone's select shows only the start
+    # what tells two releases apart first, as a reader scans a box's label
     versions = [{"id": v.id, "label": f"{v.source} #{v.id}" + (" (active)" if v.active else "")
                           + f": {v.entry_count:,} entries"
                           + (f", file of {v.file_date}" if v.file_date else "")
