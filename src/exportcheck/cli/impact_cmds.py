@@ -155,7 +155,8 @@ def print_summary(result: ImpactResult, out: Path) -> None:
                                     else "")
     console.print(
         f"{t.lines:,} lines, {old} → {new}: [bold]{t.changed_lines:,} changed[/] "
-        f"(${t.value_changed:,.2f} of ${t.value:,.2f}); {t.errors:,} with errors",
+        f"(${t.value_changed:,.2f} of ${t.value:,.2f}); {t.errors:,} with errors"
+        + (f" (${t.value_errors:,.2f} not determined)" if t.value_errors else ""),
         soft_wrap=True,
     )
     if t.held_lines:

@@ -458,8 +458,16 @@ def decide_lines(
         ]
         + [~same_error]
     )
+    # the same error on both sides says both days ("unknown destination 'XX' on 2020-06-29 and
+    # 2020-12-24"), not the new side's alone, as if the old side had been determined
+    both = (pl.col("new_error").str.replace_all(d_new.isoformat(),
+                                               f"{d_old.isoformat()} and {d_new.isoformat()}",
+                                               literal=True)
+            if d_old != d_new else pl.col("new_error"))
     df = df.with_columns(changed.alias("changed"), (pl.col("old_hold") | pl.col("new_hold"))
-                         .alias("hold"))
+                         .alias("hold"),
+                         pl.when(pl.col("old_error").is_not_null() & same_error).then(both)
+                         .alias("_error_both"))
     return df, m_old, m_new
 
 
@@ -519,7 +527,7 @@ def _line_table(df: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
         "old_if_confirmed",
         "new_if_confirmed",
         "cause",
-        pl.coalesce("new_error", "old_error").alias("error"),
+        pl.coalesce("_error_both", "new_error", "old_error").alias("error"),
         "old_error",
         "new_error",
     )

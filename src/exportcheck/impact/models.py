@@ -75,6 +75,9 @@ class Totals(BaseModel):
     #: changed lines without a value (none given, or refused): counted in ``changed_lines``
     #: but not in ``value_changed``, which therefore understates the money by theirs
     changed_without_value: int = 0
+    #: the value of the lines with an error (not determined on one side or both): part of
+    #: ``value``, never of ``value_changed``
+    value_errors: float = 0.0
 
 
 class LicenceImpact(BaseModel):

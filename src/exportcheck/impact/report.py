@@ -148,7 +148,9 @@ def _kpis(summary: ImpactSummary) -> str:
                  f"of {_num(par.parties)} parties", "warn" if par.newly_hit else ""),
             _kpi("parties_cleared", "Parties cleared", _num(par.cleared), "no longer matched"),
         ]
-    cards.append(_kpi("errors", "Errors", _num(t.errors), "lines not determined",
+    cards.append(_kpi("errors", "Errors", _num(t.errors),
+                      "lines not determined" + (f" ({_money(t.value_errors, cur)})"
+                                                if t.value_errors else ""),
                       "bad" if t.errors else ""))
     cols = len(cards) if len(cards) <= 4 else -(-len(cards) // 2)  # 6 as 3+3, 8 as 4+4
     return f'<section class="kpis" style="--cols:{cols}">{"".join(cards)}</section>'

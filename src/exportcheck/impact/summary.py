@@ -93,6 +93,8 @@ def _totals(lines: pl.DataFrame) -> Totals:
         value_held=_money(held.select(_VALUE.sum()).item()),
         lines=lines.height,
         errors=lines.filter(pl.col("error").is_not_null()).height,
+        value_errors=_money(lines.filter(pl.col("error").is_not_null())
+                            .select(_VALUE.sum()).item()),
         changed_lines=changed.height,
         value=_money(lines.select(_VALUE.sum()).item()),
         value_changed=_money(changed.select(_VALUE.sum()).item()),
