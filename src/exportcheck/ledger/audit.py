@@ -39,6 +39,7 @@ from exportcheck.csvsafe import safe_cell
 from exportcheck.errors import InvalidInput
 from exportcheck.ledger.models import AuditEntry, AuditHead, AuditSeal
 from exportcheck.ledger.stored import stored_entries
+from exportcheck.plaintext import refuse_control
 
 GENESIS_HASH = "0" * 64
 _HEAD = AuditHead.__table__
@@ -176,6 +177,9 @@ def check_event(kind: str, actor: str) -> None:
         raise InvalidInput("audit event kind must be a non-empty string, e.g. 'shipment.posted'")
     if not actor or not isinstance(actor, str):
         raise InvalidInput("audit event actor must be a non-empty string (who made the change)")
+    # the actor columns are 128 characters wide: PostgreSQL refused a longer one (or a NUL)
+    # in the driver, SQLite stored it as given
+    refuse_control(actor, "actor", 128)
 
 
 def encode_versions(versions: dict | None) -> str:

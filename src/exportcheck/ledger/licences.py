@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, object_session
 
 from exportcheck.errors import InvalidInput, LedgerError
 from exportcheck.ledger.audit import append_event
+from exportcheck.ledger.fields import check_ledger_date
 from exportcheck.ledger.models import (
     Licence,
     LicenceLine,
@@ -43,6 +44,7 @@ from exportcheck.ledger.schemas import (
 )
 from exportcheck.ledger.snapshot import LicenceRow, ambiguous_licence, missing_licence
 from exportcheck.ledger.tolerances import default_valid_to, tolerance_for
+from exportcheck.plaintext import refuse_control
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
@@ -380,6 +382,11 @@ def change_status(session: Session, lic: Licence, status: LicenceStatus, *,
     if not reason.strip():  # a refused shipment quotes it: "Reason: " alone says nothing
         raise InvalidInput("a status change needs its reason (what the agency did and why), "
                            "as the REST API requires")
+    # as the REST API bounds them: the Python API and the CLI stored a 10 MB reason, and a
+    # NUL crashed PostgreSQL's driver while SQLite kept it
+    refuse_control(reason, "reason", 2000)
+    refuse_control(citation, "citation", 500)
+    check_ledger_date(effective, "effective")
     _check_revival(lic, status, effective, session, policy_event_id)
     ev = LicenceStatusEvent(status=status.value, effective=effective, reason=reason,
                             citation=citation, policy_event_id=policy_event_id,

@@ -15,10 +15,12 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exportcheck.choices import ANY_CASE, AgencyIn, EndUserTypeIn, any_case
-from exportcheck.dates import IsoDate
 from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
+from exportcheck.ledger.fields import LedgerDate, LicenceNumber
+from exportcheck.ledger.symbols import EAR_EXCEPTIONS, licence_exception
 from exportcheck.ledger.tolerances import validity_years
 from exportcheck.models import Agency, TransactionFacts
+from exportcheck.plaintext import PlainTextIn
 from exportcheck.tables import PLAIN_NUMBER
 
 
@@ -176,49 +178,7 @@ Money = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_money)]
 Quantity = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_quantity)]
 
 
-#: EAR licence exception symbols (15 CFR Part 740) and NLR
-#: ("no licence required", recorded so the shipment is still in the ledger).
-EAR_EXCEPTIONS: tuple[str, ...] = (
-    "LVS", "GBS", "TSR", "APP", "NAC", "ACA", "TMP", "RPL", "GOV", "GFT", "TSU", "BAG", "AVS",
-    "APR", "ENC", "AGR", "CCD", "STA", "SCP", "ACE", "MED", "IEC", "HBM", "RFF", "AIA", "ACM",
-    "LPP", "SPP", "NLR",
-)
-#: ITAR exemptions the ledger records instead of a licence (22 CFR), by section.
-ITAR_EXEMPTIONS: dict[str, str] = {
-    "22 CFR 123.4": "temporary import exemptions",
-    "22 CFR 123.16": "exemptions of general applicability",
-    "22 CFR 123.17": "firearms and ammunition for personal use",
-    "22 CFR 123.18": "firearms for personal use of US armed forces members",
-    "22 CFR 125.4": "technical data exemptions",
-    "22 CFR 125.5": "plant visits",
-    "22 CFR 126.4": "US Government exports and temporary imports",
-    "22 CFR 126.5": "Canadian exemptions",
-    "22 CFR 126.6": "foreign-owned military aircraft and naval vessels",
-    "22 CFR 126.7": "AUKUS exemption (Australia, UK, US; from 1 Sep 2024, 89 FR 67270)",
-    "22 CFR 126.16": "US-Australia Defense Trade Cooperation Treaty",
-    "22 CFR 126.17": "US-UK Defense Trade Cooperation Treaty",
-    "22 CFR 126.18": "intra-company transfers to dual/third-country nationals",
-}
-_ITAR_REF = re.compile(r"^(?:22\s*C\.?F\.?R\.?|ITAR)?\s*(?:§+|SECTION|SEC\.?)?\s*"
-                       r"(1\d\d\.\d+)$")
-
-
-def licence_exception(value: str) -> str:
-    """Canonical symbol of an EAR licence exception (``LVS``) or ITAR exemption
-    (``22 CFR 123.17``; ``ITAR 123.17``, ``§123.17`` and ``123.17`` are accepted)."""
-    text = " ".join(value.upper().split())
-    if text in EAR_EXCEPTIONS:
-        return text
-    m = _ITAR_REF.match(text)
-    if m and f"22 CFR {m[1]}" in ITAR_EXEMPTIONS:
-        return f"22 CFR {m[1]}"
-    raise ValueError(
-        f"{value!r} is not a licence exception or exemption the ledger knows: use an EAR "
-        f"symbol ({', '.join(EAR_EXCEPTIONS)}) or an ITAR exemption "
-        f"({', '.join(ITAR_EXEMPTIONS)})")
-
-
-class _In(BaseModel):
+class _In(PlainTextIn):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -263,11 +223,11 @@ class LicenceLineIn(_In):
 
 class LicenceIn(_In):
     agency: AgencyIn = Field(description=ANY_CASE)
-    number: str = Field(min_length=1, max_length=64)
+    number: LicenceNumber
     kind: LicenceKindIn = Field(description=ANY_CASE)
     destination: str
-    valid_from: IsoDate
-    valid_to: IsoDate | None = None
+    valid_from: LedgerDate
+    valid_to: LedgerDate | None = None
     provisos: list[str] = Field(default_factory=list)
     parties: list[PartyIn]
     lines: list[LicenceLineIn] = Field(min_length=1)
@@ -385,7 +345,7 @@ class ShipmentIn(_In):
     #: the regime is checked here, the rest against the determination when it is posted
     #: (:mod:`exportcheck.ledger.exception_check`)
     licence_exception: str | None = Field(default=None, max_length=16)
-    ship_date: IsoDate
+    ship_date: LedgerDate
     destination: str
     consignee: str = Field(min_length=1, max_length=256)
     end_user: str = Field(min_length=1, max_length=256)
@@ -468,10 +428,10 @@ class PolicyFilter(_In):
 
 class PolicyEventIn(_In):
     key: str = Field(min_length=1, max_length=96)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=2000)
     action: Annotated[PolicyAction, any_case(PolicyAction)] = Field(description=ANY_CASE)
-    effective: IsoDate
-    citation: str = Field(min_length=1)
+    effective: LedgerDate
+    citation: str = Field(min_length=1, max_length=500)
     filter: PolicyFilter
 
 

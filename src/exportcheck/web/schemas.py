@@ -16,6 +16,7 @@ from exportcheck.db.base import as_utc
 from exportcheck.errors import NotFound
 from exportcheck.ledger.schemas import LicenceOut
 from exportcheck.models import EndUserType, ScreeningHit, TransactionFacts
+from exportcheck.plaintext import PlainTextIn
 from exportcheck.screen.ownership import PERCENT_PATTERN, parse_percent
 from exportcheck.settings import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, MIN_TOKEN_DAYS
 
@@ -110,7 +111,7 @@ Amount = Annotated[float, Field(ge=0, le=1e12), BeforeValidator(_not_a_bool)]
 Threshold = Annotated[float, Field(ge=0, le=100), BeforeValidator(_not_a_bool)]
 
 
-class _In(BaseModel):
+class _In(PlainTextIn):
     # NaN and Infinity parse as floats and then fail a bound in words that mislead ("Input
     # should be less than or equal to 100" for a threshold of NaN): refused as not finite
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
