@@ -6,6 +6,7 @@ exportcheck can upgrade a user's database without an ``alembic.ini`` on disk.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 HEADS = frozenset({"accounts_0003", "impact_0001", "ledger_0005", "screening_0006"})
 
 _done: set[str] = set()
+_UPGRADE_LOCK = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -69,10 +71,15 @@ def upgrade(engine: Engine) -> None:
     key = f"{id(engine)}:{engine.url}"
     if key in _done:
         return
-    if _stored_heads(engine) != HEADS and current_heads(engine) != script_heads():
-        from alembic import command
+    # Alembic runs its migrations through module-level state (alembic.context): two threads of
+    # one process upgrading at once, even two databases, failed with KeyError('config')
+    with _UPGRADE_LOCK:
+        if key in _done:
+            return
+        if _stored_heads(engine) != HEADS and current_heads(engine) != script_heads():
+            from alembic import command
 
-        cfg = alembic_config()
-        cfg.attributes["engine"] = engine
-        command.upgrade(cfg, "heads")
-    _done.add(key)
+            cfg = alembic_config()
+            cfg.attributes["engine"] = engine
+            command.upgrade(cfg, "heads")
+        _done.add(key)
