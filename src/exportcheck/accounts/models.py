@@ -14,6 +14,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from exportcheck.db.base import Base
 
+#: the longest API token label (the column's width; REST refuses longer, and so does Python)
+TOKEN_LABEL_MAX = 120
+
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -40,7 +43,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("accounts_users.id"), index=True)
-    label: Mapped[str] = mapped_column(String(120), default="")
+    label: Mapped[str] = mapped_column(String(TOKEN_LABEL_MAX), default="")
     #: first characters of the token, shown in listings so a user can tell tokens apart
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

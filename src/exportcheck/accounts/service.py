@@ -20,7 +20,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from exportcheck.accounts.models import ApiToken, LoginFailure, User, WebSession, now
+from exportcheck.accounts.models import (
+    TOKEN_LABEL_MAX,
+    ApiToken,
+    LoginFailure,
+    User,
+    WebSession,
+    now,
+)
 from exportcheck.accounts.tokens import ROLES, TokenOut, acting_role, status, token_lifetime
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.db.base import as_utc
@@ -32,6 +39,7 @@ from exportcheck.errors import (
     NotFound,
     RateLimited,
 )
+from exportcheck.plaintext import refuse_control
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 12
@@ -365,6 +373,8 @@ class Accounts:
         role above the owner's is refused rather than quietly lowered."""
         lifetime = token_lifetime(days)
         limit = check_role(role) if role is not None else None
+        # as REST refuses them: a longer label was cut to 120 characters without a word
+        label = refuse_control(label.strip(), "label", TOKEN_LABEL_MAX)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._write() as s, s.begin():
             owner = self._find(s, user)
@@ -378,7 +388,7 @@ class Accounts:
                                    f"act as {limit} (a token acts with at most its owner's "
                                    "role)", field="role")
             created = now()
-            tok = ApiToken(user_id=owner.id, label=label.strip()[:120], prefix=secret[:10],
+            tok = ApiToken(user_id=owner.id, label=label, prefix=secret[:10],
                            token_hash=digest(secret), created_at=created,
                            expires_at=created + lifetime, role=limit)
             s.add(tok)
