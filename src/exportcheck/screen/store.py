@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from exportcheck.db import get_engine, session_factory, upgrade, write_session_factory
 from exportcheck.errors import InvalidInput, ListDataError, NotFound
+from exportcheck.plaintext import refuse_control
 from exportcheck.screen.dispositions import DECISIONS, Disposition, party_identity, party_key
 from exportcheck.screen.entries import ListEntry, ParsedList, bulk_allocation, check_kind
 from exportcheck.screen.models import (
@@ -346,7 +347,7 @@ def add_party(name: str, *, country: str | None = None, dob: str | None = None,
     another country or date of birth is another party, kept alongside. The kind is checked
     here, as a screen checks it: a stored kind no screen takes would fail every rescreen.
     """
-    name = check_name(name)
+    name = refuse_control(check_name(name), "party name")
     kind = check_kind(kind)
     key, cc, dob_s = party_identity(name, country, dob)
     ident = identity_key(key, cc, dob_s)
@@ -429,10 +430,12 @@ def record_disposition(party: str, list_code: str, entry_id: str, *, user: str, 
     SDN entries): the hit comes back for review when the copy from any source changes, or a
     source that had no copy now has one.
     """
-    party = check_name(party)
+    party = refuse_control(check_name(party), "party name")
     pkey, cc, dob_s = party_identity(party, country, dob)
     if not user.strip():
         raise InvalidInput("a disposition needs the user who decided it")
+    # stored as given: a control character failed in PostgreSQL's driver, SQLite kept it
+    user, reason = refuse_control(user.strip(), "user", 120), refuse_control(reason, "reason")
     decision = (decision or "").strip().lower()
     if decision not in DECISIONS:
         raise InvalidInput(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
