@@ -9,6 +9,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+from exportcheck.errors import InvalidInput
 from exportcheck.screen import Screener
 from exportcheck.screen.batch import screen_table
 
@@ -60,3 +61,9 @@ def test_an_overlapping_screen_table_keeps_its_own_threshold(samples: Screener) 
     strict = screen_table(names, "name", screener=samples, threshold=100, workers=1, chunk=1,
                           progress=meanwhile)
     assert strict.equals(alone)
+
+
+@pytest.mark.parametrize("column", [None, ""])
+def test_no_name_column_is_named_not_an_assertion(column) -> None:
+    with pytest.raises(InvalidInput, match="name_column: give the column"):
+        screen_table(pl.DataFrame({"name": ["a"]}), column, screener=Screener.from_samples())

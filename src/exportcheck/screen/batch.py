@@ -123,7 +123,9 @@ def check_options(columns: Sequence[str], name_column: str, country_column: str 
         return found[0]
 
     name = find(name_column)
-    assert name is not None
+    if name is None:
+        raise InvalidInput(f"name_column: give the column holding the names to screen "
+                           f"(columns: {', '.join(columns)})")
     found = name, find(country_column), find(dob_column)
     for col in found:
         dtype = schema.get(col) if schema is not None and col else None
