@@ -226,8 +226,9 @@ def test_batch_has_hold_and_matches_the_scalar_path(samples: Screener) -> None:
     out = determine_frame(lines, screener=samples)
     assert out["hold"].to_list() == [True, False, False, False]
     assert out["if_confirmed"].to_list() == ["LICENSE_REQUIRED", None, None, None]
-    # the consignee (Carrie Lam, SDN under HK-EO13936 of 14 Jul 2020) was not yet blocked
-    assert out["outcome"].to_list()[2] == "NLR" and "HK-EO13936" in out["caveats"][2]
+    # the consignee (Carrie Lam, SDN 29249, designated on 7 Aug 2020) was not yet blocked
+    assert out["outcome"].to_list()[2] == "NLR"
+    assert "SDN 29249" in out["caveats"][2] and "2020-08-07" in out["caveats"][2]
     for row in out.iter_rows(named=True):
         d = determine(row["item"], row["destination"], ON, value=100, end_user=row["end_user"],
                       consignee=row["consignee"], screener=samples)

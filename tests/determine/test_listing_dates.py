@@ -16,7 +16,7 @@ from exportcheck import determine, determine_frame
 from exportcheck.impact import impact
 from exportcheck.models import ScreeningHit
 from exportcheck.screen import Screener
-from exportcheck.screen.entries import ListEntry
+from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.listing import boundaries, fr_rules, listing_of, state_on
 from exportcheck.screen.parsers import load_paths
 
@@ -95,15 +95,20 @@ def test_an_entry_the_files_do_not_date_is_applied_with_a_caveat(samples: Screen
     assert not any("do not date" in c for c in today.caveats)
 
 
-def test_no_one_is_designated_under_an_order_before_it_was_signed(samples: Screener) -> None:
-    """Carrie Lam is on the SDN list under HK-EO13936 only: Executive Order 13936 was signed
-    on 14 Jul 2020 (she was designated on 7 Aug 2020), so on 6 Jan 2020 she was not listed."""
-    early = determine("EAR99", "HK", date(2020, 1, 6), end_user="LAM, Carrie", screener=samples)
+def test_no_one_is_designated_under_an_order_before_it_was_signed() -> None:
+    """An SDN entry under HK-EO13936 only, whose designation the reviewed table does not date
+    (Carrie Lam's, 7 Aug 2020, it does: tests/determine/test_review_34_ofac_dates.py):
+    Executive Order 13936 was signed on 14 Jul 2020, so on 6 Jan 2020 it was not listed."""
+    officer = ListEntry("SDN", "99001", "KWOK, Example Officer", kind="person", countries=["HK"],
+                        programs=["HK-EO13936"])
+    screener = Screener([ParsedList("test", [officer], 1, "test-lists")])
+    early = determine("EAR99", "HK", date(2020, 1, 6), end_user="KWOK, Example Officer",
+                      screener=screener)
     assert early.outcome.value == "NLR"
     assert any("HK-EO13936" in c and "2020-07-14" in c and "not yet listed" in c
                for c in early.caveats)
-    after = determine("EAR99", "HK", date(2020, 7, 14), end_user="LAM, Carrie",
-                      screener=samples)
+    after = determine("EAR99", "HK", date(2020, 7, 14), end_user="KWOK, Example Officer",
+                      screener=screener)
     assert after.outcome.value == "PROHIBITED"  # the day is not established: applied
     assert any("HK-EO13936" in c and "not established" in c for c in after.caveats)
     # an entry with a programme older than the table is not bounded by its newer ones

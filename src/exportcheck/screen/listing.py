@@ -17,11 +17,21 @@ The list files are today's; what they say of the past:
   an affiliate the CSL lists under another entry ("... Affiliated Entity: ...", Huawei's)
   cites that entry's rules, so its day is not established, only that it was not before the
   entry's;
-- OFAC's files carry no dates, but each entry names the programmes it is designated under,
-  and no one is designated under an executive order before it was signed: an entry whose
-  programmes all began on or after 1 Nov 2018 (``data/program_starts.csv``: RUSSIA-EO14024
-  on 15 Apr 2021, HK-EO13936 on 14 Jul 2020 ...) was not listed before the first of them
-  (a tag OFAC moved earlier designations to, as PAARSSR-EO13894, bounds nothing);
+- OFAC's files carry no dates. The reviewed table ``data/ofac_designation_dates.csv`` gives,
+  for the entries it covers, the day of the published action with its source: ``added`` fixes
+  the day of an SDN designation (Carrie Lam, SDN 29249: Treasury press release sm1088 of 7 Aug
+  2020; the NS-CMIC additions of December 2021); ``not-before`` only bounds a copy from below
+  (a non-SDN HKAA copy cannot predate the State Department's report that identified the
+  person, 14 Oct 2020 for Carrie Lam's NS-MBS 29249, and when OFAC put it on that list is not
+  established; a copy whose SDN entry is dated is bounded by that designation instead, the
+  party being blocked from then, 7 Aug 2020 for her); ``listed-by`` says
+  it was listed that day, perhaps earlier (the 59 of the EO 14032 Annex on the NS-CMIC List
+  created on 3 Jun 2021, some on OFAC's NS-CCMC List before). Otherwise, and before a
+  ``listed-by`` day, each entry names the programmes it is designated under, and no one is
+  designated under an executive order before it was signed: an entry whose programmes all
+  began on or after 1 Nov 2018 (``data/program_starts.csv``: RUSSIA-EO14024 on 15 Apr 2021,
+  HK-EO13936 on 14 Jul 2020 ...) was not listed before the first of them (a tag OFAC moved
+  earlier designations to, as PAARSSR-EO13894, bounds nothing);
 - the others carry no dates at all.
 
 A hit's :func:`state_on` a day is then ``listed``, ``later`` (certainly not yet listed),
@@ -127,6 +137,34 @@ def fr_rules() -> dict[tuple[int, int], FrRule]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class OfacAction:
+    """One reviewed row of ``ofac_designation_dates.csv``."""
+
+    day: date
+    #: ``added``: the entry took effect that day; ``not-before``: not before it (the day
+    #: unknown); ``listed-by``: listed that day, perhaps earlier
+    action: str
+    cite: str  # the source, short ("Treasury press release sm1088")
+
+
+#: OFAC's list codes the table dates (a non-SDN copy shares its SDN entry's number)
+OFAC_LISTS = frozenset({"SDN", "NONSDN"})
+OFAC_ACTIONS = ("added", "not-before", "listed-by")
+
+
+@cache
+def ofac_actions() -> dict[tuple[str, str], OfacAction]:
+    """The reviewed OFAC actions by (list code, entry number)."""
+    path = resources.files("exportcheck.screen") / "data" / "ofac_designation_dates.csv"
+    with path.open(encoding="utf-8") as fh:
+        return {(r["list"], r["entry_id"]): OfacAction(date.fromisoformat(r["designated"]),
+                                                         r["action"], r["cite"])
+                for r in csv.DictReader(fh)
+                if r["designated"] and r["verified"] in ("yes", "partial")
+                and r["action"] in OFAC_ACTIONS}
+
+
 @cache
 def program_starts() -> dict[str, tuple[date, str]]:
     """Programme tag -> (the day its authority began, the authority), reviewed data.
@@ -152,15 +190,43 @@ def _by_programs(programs: tuple[str, ...], label: str) -> Listing:
                    "designation")
 
 
+def _by_ofac_action(action: OfacAction, label: str, programs: tuple[str, ...],
+                    entry_id: str) -> Listing:
+    """The day of OFAC's published action: the listing's own day, a bound below it, or a
+    day by which it was listed (before which its programmes still bound it).
+
+    A non-SDN copy bounded from below is not left out while its SDN copy (the same number:
+    one party) was designated: the CSL of July 2026 carries Carrie Lam only as NS-MBS 29249,
+    whose HKAA report is of 14 Oct 2020, but she was blocked from 7 Aug 2020."""
+    day = action.day.isoformat()
+    twin = ofac_actions().get(("SDN", entry_id)) if action.action == "not-before" else None
+    if twin is not None and twin.action == "added" and twin.day < action.day:
+        return Listing(None, twin.day, None,
+                       f"on the {label}, not before {day} ({action.cite}), the day OFAC listed "
+                       "it there not established; its SDN copy was designated on "
+                       f"{twin.day.isoformat()} ({twin.cite})")
+    if action.action == "added":
+        return Listing(action.day, action.day, None,
+                       f"designated on the {label} on {day} ({action.cite})")
+    if action.action == "listed-by":
+        return Listing(action.day, _by_programs(programs, label).not_before, None,
+                       f"on the {label} from {day} at the latest ({action.cite}); whether it "
+                       "was listed before is not established")
+    return Listing(None, action.day, None,
+                   f"on the {label}, not before {day} ({action.cite}); the day OFAC listed it "
+                   "there is not established")
+
+
 def listing_of(hit: ScreeningHit) -> Listing:
     """What the hit's entry says of its dates (see the module docstring)."""
-    return _listing(hit.list, hit.listed_on, hit.listed_until, hit.federal_register_notice,
-                    hit.programs, hit.listed_under)
+    return _listing(hit.list, hit.entry_id, hit.listed_on, hit.listed_until,
+                    hit.federal_register_notice, hit.programs, hit.listed_under)
 
 
 @lru_cache(maxsize=65_536)  # a batch asks once per hit and line: the entries are few
-def _listing(code: str, listed_on: date | None, listed_until: date | None, notice: str | None,
-             programs: tuple[str, ...], listed_under: str | None) -> Listing:
+def _listing(code: str, entry_id: str, listed_on: date | None, listed_until: date | None,
+             notice: str | None, programs: tuple[str, ...],
+             listed_under: str | None) -> Listing:
     label = LIST_LABELS.get(code, code)
     if listed_on or listed_until:
         what = f"on the {label} from {listed_on.isoformat()}" if listed_on else f"on the {label}"
@@ -175,6 +241,8 @@ def _listing(code: str, listed_on: date | None, listed_until: date | None, notic
                            f"{earlier.isoformat()}, so {listed_on.isoformat()} is the date of a "
                            "later order or renewal and it may have been listed before")
         return Listing(listed_on, listed_on, listed_until, what)
+    if code in OFAC_LISTS and (action := ofac_actions().get((code, entry_id))):
+        return _by_ofac_action(action, label, programs, entry_id)
     cites = fr_citations(notice) if code in FR_DATED_LISTS else []
     if not cites:
         return _by_programs(programs, label)
