@@ -415,6 +415,19 @@ def verdict(ctx: Context) -> Verdict:
                    active)
 
 
+def _distinct(active: list[Requirement]) -> list[LicenceRequirement]:
+    """Each requirement once: two hits on one list (Huawei's two Entity List entries) impose
+    the same requirement twice, which read as two reasons; the entries stay apart in the
+    screening hits and the trace."""
+    seen: dict[tuple, LicenceRequirement] = {}
+    for r in active:
+        req = LicenceRequirement(reason=r.reason, agency=r.agency, rule=r.rule,
+                                 citation=r.citation, review_policy=r.review_policy,
+                                 prohibited=r.prohibited)
+        seen.setdefault(tuple(req.model_dump().values()), req)
+    return list(seen.values())
+
+
 def _answer(ctx: Context) -> Determination:
     outcome, agency, reasons, symbols, policy, active = verdict(ctx)
     options = [
@@ -439,9 +452,7 @@ def _answer(ctx: Context) -> Determination:
         license_exceptions=options,
         review_policy=policy,
         trace=ctx.trace,
-        requirements=[LicenceRequirement(reason=r.reason, agency=r.agency, rule=r.rule,
-                                         citation=r.citation, review_policy=r.review_policy,
-                                         prohibited=r.prohibited) for r in active],
+        requirements=_distinct(active),
         item=ctx.item.label,
         destination=ctx.destination,
         evaluated_destination=ctx.itar_destination

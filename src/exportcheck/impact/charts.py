@@ -180,15 +180,22 @@ def timeline_chart(summary: ImpactSummary) -> dict[str, Any] | None:
     domain = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
               for d in (min(first, *(e.on for e in summary.events)) - pad,
                         max(last, *(e.on for e in summary.events)) + pad)]
+    months = (last - first).days > 180  # months label a span of years; weeks need their days
+    # a label per ~120 px, the days dropped below 480 px ("01 Jul 2020" on a phone); one that
+    # would touch its neighbour or stick out of the axis dropped rather than run into it
     x = alt.X("on:T", title=None, timeUnit="utcyearmonthdate", scale=alt.Scale(domain=domain),
-              # months label a span of years; a span of weeks needs its days
-              axis=alt.Axis(format="%b %Y" if (last - first).days > 180 else "%d %b %Y",
-                            labelAngle=0, grid=True,
-                            tickCount={"expr": "ceil(width / 120)"}))
+              axis=alt.Axis(format="%b %Y" if months else "%d %b %Y", labelAngle=0, grid=True,
+                            tickCount={"expr": "ceil(width / 120)"},
+                            labelExpr="width < 480 ? utcFormat(datum.value, '%b %Y')"
+                                      " : datum.label",
+                            labelOverlap="greedy", labelSeparation=8, labelBound=True))
     rule = _base(ends).mark_rule(strokeDash=[4, 3], color="#64748b").encode(x=x)
+    # old's label a row above new's: on a phone the two dates are ~150 px apart, less than
+    # their labels ("old 2020-06-29" and "new 2020-12-24" wrote over each other on one row)
     labels = [
         _base([end]).mark_text(align=end["align"], dx=4 if end["align"] == "left" else -4,
-                               dy=-6, color="#475569", fontSize=11)
+                               dy=-20 if end["align"] == "left" else -6, color="#475569",
+                               fontSize=11)
         .encode(x=x, y=alt.value(0), text="label:N")
         for end in ends
     ]
