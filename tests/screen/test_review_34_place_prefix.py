@@ -62,3 +62,14 @@ def test_a_determination_to_china_holds_the_line(sample_screener: Screener) -> N
     d = determine("EAR99", "CN", date(2024, 6, 1), end_user=DAHUA, screener=sample_screener)
     assert d.hold is True
     assert d.outcome.value == "NLR" and "LICENSE_REQUIRED" in str(d.if_confirmed), d
+
+
+@pytest.mark.parametrize(("query", "listed"), [("Shenzhen Opturn Co., Ltd.", "Opturn Co., Ltd."),
+                                               ("Beijing Armyfly", "Armyfly")])
+def test_a_place_does_not_crowd_out_the_listed_name(full_screener: Screener, query: str,
+                                                    listed: str) -> None:
+    """Hundreds of listed names start with "Shenzhen" or "Beijing": weighed in full in the
+    search for candidates, they filled the list and the one entry sharing the company's own
+    word was never compared."""
+    hit = _best(full_screener.screen(query, country="CN"), listed)
+    assert hit is not None and hit.score >= THRESHOLD and hit.match_kind == "partial"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -23,7 +24,7 @@ from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import NameForm, name_forms, nicknames
 from exportcheck.screen.scripts import native_script
 from exportcheck.screen.tokens import german_reading, skeleton, variant_key, weight
-from exportcheck.screen.weights import org_like
+from exportcheck.screen.weights import FLOOR, org_like, place_words
 
 MIN_FUZZY_LEN = 4
 #: acronyms are keys of their own, looked up as written and for one-word queries only: a word
@@ -132,7 +133,7 @@ class NameIndex:
         self._name_code = np.asarray([self._code_ids[entries[n.entry].list] for n in self.names],
                                      dtype=np.int16)
         self._masks: dict[frozenset[str], np.ndarray] = {}
-        self._wtot = np.asarray([sum(weight(t) for t in n.form.tokens) or 1.0
+        self._wtot = np.asarray([sum(lookup_weight(t) for t in n.form.tokens) or 1.0
                                  for n in self.names], dtype=np.float32)
 
     def __len__(self) -> int:
@@ -285,7 +286,7 @@ class NameIndex:
         mask = self.list_mask(lists) if lists else None
         acc = self._acc
         for fi, form in enumerate(forms):
-            total = sum(weight(t) for t in form.tokens) or 1.0
+            total = sum(lookup_weight(t) for t in form.tokens) or 1.0
             touched: list[np.ndarray] = []
             keys = list(form.tokens) + [a + b for a, b in pairwise(form.tokens)]
             hk = form.script in ("jyutping", "han-en-hk")  # read in Cantonese: other HK spellings
@@ -297,7 +298,8 @@ class NameIndex:
                 if ids is None:
                     continue
                 # a joined pair stands for both of its tokens
-                acc[ids] += weight(tok) if i < len(form.tokens) else 0.5 * weight(tok)
+                acc[ids] += (lookup_weight(tok) if i < len(form.tokens)
+                             else 0.5 * weight(tok))  # "Jin hua": a name, not the city
                 touched.append(ids)
             if (len(form.tokens) == 1 and form.script == "latin"
                     and (ids := self.postings(_ACRONYM_KEY + form.tokens[0])) is not None):
@@ -321,6 +323,15 @@ class NameIndex:
 #: below this many kept ids, :func:`_top_once` keeps each once in Python: numpy's ``unique``
 #: costs more than the loop on the few ids a query's filter leaves
 _SMALL = 48
+
+
+@lru_cache(maxsize=200_000)
+def lookup_weight(token: str) -> float:
+    """A word's weight in finding candidates: a place weighs as the commonest words do. Hundreds
+    of listed names start with "Shenzhen" or "Beijing": at full weight they filled the
+    candidates of "Shenzhen Opturn Co., Ltd." and left out the Entity List's "Opturn Co., Ltd.",
+    the one name that shares its own word. Scoring weighs every word as before."""
+    return FLOOR * weight(token) if token in place_words() else weight(token)
 
 
 def _top_once(ids: np.ndarray, scores: np.ndarray, rank: np.ndarray,
