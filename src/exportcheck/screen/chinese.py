@@ -89,7 +89,7 @@ def simplified(text: str) -> str:
     preposition 于 OpenCC makes of it (於 and 于 are two families)."""
     if text.startswith(_SURNAME_YU):
         return _SURNAME_YU + simplified(text[1:])
-    return _converters()[0].convert(_from_japanese(text))
+    return _converters()[0].convert(_from_japanese(han_numerals(text)))
 
 
 #: the surname 於 (Yu, Jyu1), kept by the General Table of Standard Chinese Characters (2013)
@@ -183,11 +183,48 @@ def _person_forms(simp: str, trad: str, legal: tuple[str, ...],
     return forms
 
 
+#: the zero as Chinese documents write it among numerals: 〇 (U+3007, not a Han character to
+#: the Unicode blocks), the circle ○ ◯ many type instead, a full-width or ASCII 0
+_ZERO = re.compile(r"(?<=[零一二三四五六七八九十])[〇○◯０0]|[〇○◯０0](?=[零一二三四五六七八九十])")
+#: a number in Arabic digits as an institute's: after 第, or before the institution word
+_ARABIC_ORDINAL = re.compile(r"(?<=第)[0-9０-９]+|[0-9０-９]+(?=研究所|研究院|分院|所|院|厂)")
+_HAN_DIGITS = "零一二三四五六七八九"
+
+
+def _han_number(digits: str) -> str:
+    """An institute's number as its name writes it: 702 -> 七零二 (three digits and more one
+    by one, as 中国船舶集团有限公司第七〇二研究所), 14 -> 十四, 20 -> 二十, 5 -> 五."""
+    n = int(unicodedata.normalize("NFKC", digits))
+    if n >= 100 or n == 0:
+        return "".join(_HAN_DIGITS[int(d)] for d in str(n))
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _HAN_DIGITS[tens]) + "十" if tens else "") + (
+        _HAN_DIGITS[ones] if ones else "")
+
+
+def han_numerals(name: str) -> str:
+    """One spelling of the numbers and the group's legal form in a Han name: 第七〇二 / 第七○二 /
+    第702 are all 第七零二, and 第14研究所 is 第十四研究所. The zero 〇 is no Han character to a
+    regular expression, so "七〇二" was read as 七 and 二 apart (the 7th, and a 2nd institute)."""
+    if not HAN_RE.search(name):
+        return name
+    name = _ZERO.sub("零", name)
+    name = _ARABIC_ORDINAL.sub(lambda m: _han_number(m.group()), name)
+    # a group's legal form inside the name of one of its units: the central state groups became
+    # 集团有限公司 in their 2017 restructuring, and documents name the unit either way
+    # (中国电子科技集团有限公司第十四研究所 / 中国电子科技集团公司第十四研究所)
+    return _GROUP_FORM.sub("集团公司", name)
+
+
+_GROUP_FORM = re.compile(rf"(?:集团有限公司|集團有限公司)(?={_HAN})")
+
+
 def han_forms(name: str, *, person: bool | None = None,
               cantonese: bool = True, listed: bool = False) -> list[NameForm]:
     """All forms of a name containing Han characters (other scripts in it are kept as-is).
 
     ``listed``: the name is a list entry's (indexed), not a query (see :mod:`.han_orgs`)."""
+    name = han_numerals(name)
     han_runs = HAN_RE.findall(name)
     han = "".join(han_runs)
     rest = latin_form(HAN_RE.sub(" ", name))
