@@ -17,6 +17,10 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
     from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
 
     explanation += hit_notes(entry, iname.alias, qf, query)
+    from exportcheck.screen.persian_orgs import hit_note  # Persian company names
+
+    if (note := hit_note(query, qf)) is not None:
+        explanation.append(note)
     if qf.script in ("pinyin", "jyutping", "han", "korean"):
         label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
                  "han": "Han characters", "korean": "Korean (North Korean names)"}[qf.script]

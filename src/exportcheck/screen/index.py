@@ -78,7 +78,8 @@ class NameIndex:
             seen_acronyms: set[tuple[str, ...]] = set()
             for alias in entry.all_names():
                 native = native_script(alias)
-                for form in name_forms(alias, person, native == "han"):
+                # listed: Han and Persian names are not read in English (han_orgs, persian_orgs)
+                for form in name_forms(alias, person, native in ("han", "arabic")):
                     if form.tokens in seen and (not seen[form.tokens] or form.dropped):
                         continue
                     seen[form.tokens] = form.dropped

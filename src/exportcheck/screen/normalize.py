@@ -316,7 +316,8 @@ def name_forms(name: str, person: bool | None = None,
 
     Han names, listed or queried, get characters, pinyin and the Hong Kong spelling, so a
     Latin query written the Hong Kong way ("CHAN, Tai Man") finds a list name written 陳大文.
-    ``listed`` is kept for callers; the Cantonese dictionary loads once per process."""
+    ``listed``: the name is a list entry's, not a query: Han and Persian organisation names are
+    read in English for queries only (:mod:`.han_orgs`, :mod:`.persian_orgs`)."""
     if _RADICALS.search(name):
         # Kangxi radicals that PDF text extraction puts for characters ("进出⼝" for 进出口)
         name = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), name)
@@ -329,6 +330,11 @@ def name_forms(name: str, person: bool | None = None,
 
         # Arabic script, Cyrillic, Hangul: romanised the way lists spell them
         if forms := script_forms(name, person):
+            if not listed and person is not True:
+                from exportcheck.screen.persian_orgs import org_forms
+
+                # a Persian organisation name queried: also read in English (persian_orgs)
+                forms = (*forms, *org_forms(name))
             return forms
     forms = _latin_forms(name, person)
     if forms and person is None and fold_text(name.split(None, 1)[0]) in opening_titles(None):
