@@ -235,6 +235,11 @@ COUNTRY_PHRASES = {("united", "states", "of", "america"): "us", ("united", "stat
                    # "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA" is the
                    # Foreign Trade Bank of the DPRK
                    ("democratic", "people", "republic", "of", "korea"): "dprk",
+                   # Iran's official long form, which Iranian state bodies add to their names
+                   # ("DEFENSE INDUSTRIES ORGANIZATION" ... "of the Islamic Republic of Iran"),
+                   # also as read from Persian without the unwritten "of" (جمهوری اسلامی ایران)
+                   ("islamic", "republic", "of", "iran"): "iran",
+                   ("islamic", "republic", "iran"): "iran",
                    # "Arrow Electronics (HK) Co., Ltd." is "Arrow Electronics (Hong Kong) Co."
                    ("hong", "kong"): "hk"}
 #: the first words of :data:`COUNTRY_PHRASES`
