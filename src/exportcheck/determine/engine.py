@@ -421,10 +421,11 @@ def _distinct(active: list[Requirement]) -> list[LicenceRequirement]:
     screening hits and the trace."""
     seen: dict[tuple, LicenceRequirement] = {}
     for r in active:
-        req = LicenceRequirement(reason=r.reason, agency=r.agency, rule=r.rule,
-                                 citation=r.citation, review_policy=r.review_policy,
-                                 prohibited=r.prohibited)
-        seen.setdefault(tuple(req.model_dump().values()), req)
+        key = (r.reason, r.agency, r.rule, r.citation, r.review_policy, r.prohibited)
+        if key not in seen:
+            seen[key] = LicenceRequirement(reason=r.reason, agency=r.agency, rule=r.rule,
+                                           citation=r.citation, review_policy=r.review_policy,
+                                           prohibited=r.prohibited)
     return list(seen.values())
 
 
