@@ -208,6 +208,8 @@ def report_rows(b: dict | None, a: dict, n: dict | None) -> list[tuple[str, str,
             lambda d, i=i: _fmt((_get(d, "checks") or [None] * 3)[i]))
     num("rank agreement with OFAC tool (mean Spearman)", "", "ofac_rho")
     for group, label in (("han", "Han company names (screening_han)"),
+                         ("persian", "Persian org names (screening_persian), found share "
+                                     "(negative: hit share)"),
                          ("scripts", "original-script recall, UN, Latin-only copy"),
                          ("evasion", "recall of 400 listed names written to evade "
                                      "(screening_evasion)")):

@@ -511,8 +511,12 @@ def measure(quick: bool) -> tuple[dict, object]:
                             ) / max(1, len(companies))
     out["hk_n"] = len(HK_OFFICIALS)
     out["hk_found"] = sum(eid in {h.entry_id for h in s.screen(han)} for han, eid in HK_OFFICIALS)
-    log("optional figures (screening_han, screening_scripts, screening_evasion)")
+    log("optional figures (screening_han, screening_persian, screening_scripts, "
+        "screening_evasion)")
     out["han"] = _scalars(_optional("screening_han", "han_company_figures", s, out["errors"]))
+    persian = _optional("screening_persian", "persian_figures", s, out["errors"])
+    out["persian"] = ({route: found / n for route, (found, n) in persian["by_route"].items()}
+                      if isinstance(persian, dict) else None)
     scripts = _optional("screening_scripts", "original_script_recall", s, out["errors"])
     out["scripts"] = ({k: v.get("recall") for k, v in scripts.items()}
                       if isinstance(scripts, dict) else None)
