@@ -28,18 +28,15 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screening_ec import LIST_PATHS, L  # the benchmark's list files, in one place
+
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "screen" / "data" / "han_company_pairs.csv"
 THRESHOLD = 85.0
-_L = ROOT.parent / "shared" / "data" / "lists"
-#: the newest copy of each source, as tests/screen/conftest.py loads them
-LIST_PATHS = [_L / "ofac" / "sdn.csv", _L / "ofac_2025-12" / "alt.csv",
-              _L / "ofac_2025-12" / "add.csv", _L / "ofac_2025-12" / "sdn_comments.csv",
-              _L / "ofac_cons", _L / "bis" / "dpl.txt", _L / "csl_2026-07" / "consolidated.csv",
-              _L / "un" / "UN_consolidated.xml", _L / "xyna_registry" / "cn.json"]
 
 
-METI = _L / "xyna_registry" / "jp.json"
+METI = L / "xyna_registry" / "jp.json"
 _BRACKETED = re.compile(r"[（(]([^()（）]+)[)）]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
