@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,6 +41,27 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EXPORTCHECK_DATABASE_URL", raising=False)
 
 
+#: the hasher the accounts module ships with (the session swaps in a cheap one, below)
+PRODUCTION_HASHER = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its cheapest in this process: the shipped parameters (64 MiB, 3 passes) cost
+    a tenth of a second a hash, and the sign-in limit tests alone hash hundreds of guesses.
+    Still argon2id, checked by the same code; servers the tests start as processes, and
+    test_password_hashing's check of the shipped parameters, are untouched."""
+    global PRODUCTION_HASHER
+    from argon2 import PasswordHasher
+
+    from exportcheck.accounts import service
+
+    PRODUCTION_HASHER = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    service._hasher = PRODUCTION_HASHER
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[TempPostgres]:
     """One throwaway PostgreSQL 15 cluster per session on a Unix socket, stopped at the end."""
@@ -60,12 +82,60 @@ def pg_server() -> Iterator[TempPostgres]:
         server.stop()
 
 
+class MigratedTemplates:
+    """Databases brought to the newest schema once per session (per xdist worker), copied for
+    each test: running every migration for each of a thousand tests cost about a tenth of a
+    second on SQLite and a fifth on PostgreSQL each."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: Path | None = None
+        self.postgres = False
+
+    @staticmethod
+    def _upgrade(url: str) -> None:
+        import sqlalchemy as sa
+
+        from exportcheck.db.migrate import upgrade
+
+        engine = sa.create_engine(url)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+
+    def sqlite_copy(self, target: Path) -> str:
+        if self.sqlite is None:
+            path = self.folder / "migrated.db"
+            self._upgrade(f"sqlite:///{path}")
+            self.sqlite = path
+        shutil.copyfile(self.sqlite, target)
+        return f"sqlite:///{target}"
+
+    def postgres_copy(self, server: TempPostgres, name: str) -> str:
+        if not self.postgres:
+            self._upgrade(server.create_database("migrated_template"))
+            self.postgres = True
+        return server.create_database(name, template="migrated_template")
+
+
+@pytest.fixture(scope="session")
+def _migrated(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
+    return MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL on each backend."""
+def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+           _migrated: MigratedTemplates) -> Iterator[str]:
+    """A database URL of the test's own on each backend, at the newest schema (a copy of one
+    migrated database); empty for a test marked ``empty_db`` (it tests the migrations)."""
+    empty = request.node.get_closest_marker("empty_db") is not None
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        yield f"sqlite:///{path}" if empty else _migrated.sqlite_copy(path)
     else:
         server = request.getfixturevalue("pg_server")
-        yield server.create_database(f"t{next(_counter)}")
+        name = f"t{next(_counter)}"
+        yield (server.create_database(name) if empty
+               else _migrated.postgres_copy(server, name))
     dispose_engines()

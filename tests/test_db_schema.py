@@ -20,6 +20,7 @@ PACKAGES = (accounts_models, impact_store, ledger_models, screen_models)
 
 # SQLite cannot reflect the expression index on lower(name) (accounts): the comparison skips
 # it, and says so twice
+@pytest.mark.empty_db
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_match_the_models(db_url: str) -> None:

@@ -465,6 +465,7 @@ def _legacy_database(url: str) -> list[str]:
     return hashes
 
 
+@pytest.mark.empty_db
 def test_legacy_chain_upgrades_and_continues(db_url):
     hashes = _legacy_database(db_url)
     ledger = Ledger(db_url)  # upgrades to ledger_0002
@@ -486,6 +487,7 @@ def test_legacy_chain_upgrades_and_continues(db_url):
         prev = r["hash"]
 
 
+@pytest.mark.empty_db
 @pytest.mark.parametrize(("sql", "first_bad", "words"), [
     ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", 2, "edited"),
     ("DELETE FROM audit_log WHERE seq = 2", 2, "missing"),

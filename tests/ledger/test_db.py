@@ -37,6 +37,7 @@ def test_urls():
         get_engine("::nonsense::")
 
 
+@pytest.mark.empty_db
 def test_upgrade_is_idempotent_and_reaches_every_head(db_url):
     engine = get_engine(db_url)
     upgrade(engine)
@@ -90,6 +91,7 @@ def _upgrade_in_child(url: str) -> bool:
         dispose_engines()
 
 
+@pytest.mark.empty_db
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_concurrent_first_upgrades_do_not_collide(db_url):
     dispose_engines()

@@ -53,6 +53,7 @@ def test_two_han_homophones_owning_one_company_are_two_owners() -> None:
     assert len(owners.owners_all("Kowloon Parts Ltd")) == 2
 
 
+@pytest.mark.empty_db
 def test_migration_rekeys_han_parties(db_url: str) -> None:
     """A database of the previous release keyed 李家超 by its pinyin: re-adding 李嘉超 then
     returned 李家超's row."""

@@ -83,6 +83,7 @@ def _stored_before(db_url: str, revision: str, name: str, key: str) -> Engine:
     return get_engine(db_url)
 
 
+@pytest.mark.empty_db
 def test_migration_rekeys_parties_stored_in_hk_characters(db_url: str) -> None:
     """A party stored before this release as 曾國衞 kept the key 曾国衞: adding 曾国卫 (or
     曾國衞 itself) stored a second party, and a rescreen reported its hits twice."""
@@ -91,6 +92,7 @@ def test_migration_rekeys_parties_stored_in_hk_characters(db_url: str) -> None:
     assert len(store.list_parties(eng)) == 1
 
 
+@pytest.mark.empty_db
 def test_migration_rekeys_parties_of_the_surname_yu(db_url: str) -> None:
     """於大文 was stored keyed 于大文 (OpenCC's 于): 于大文, another family's name, was then the
     same party. The upgrade keys it 於大文, and 于大文 is a party of its own."""

@@ -129,6 +129,7 @@ def test_same_named_parties_in_different_countries_are_both_kept(engine: Engine)
     assert parties[0].kind == "person" and parties[0].name == "John Smith"
 
 
+@pytest.mark.empty_db
 def test_party_identity_migration_keeps_existing_parties(db_url: str) -> None:
     # a database created by the previous release (screening_0002) with parties in it
     from alembic import command

@@ -84,6 +84,7 @@ def test_cli_creates_a_limited_token_and_lists_its_expiry_status_and_role(cli: C
 
 
 # -- the migration --------------------------------------------------------------------------
+@pytest.mark.empty_db
 def test_upgrade_gives_old_tokens_an_expiry_and_revokes_those_of_disabled_users(
         db_url: str) -> None:
     engine = sa.create_engine(db_url)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exportcheck.screen.korean_han import ORGANISATION as KOREAN_SCRIPT
-from exportcheck.screen.normalize import NameForm, fold_text, split_legal
+from exportcheck.screen.normalize import NameForm, fold_parts, fold_text, split_legal
 
 if TYPE_CHECKING:
     from exportcheck.screen.entries import ListEntry
@@ -241,24 +241,6 @@ def _slots(segs: list[Segment], cantonese: bool,
     return slots
 
 
-def _fold(parts: list[tuple[str, bool]], script: str = SCRIPT) -> NameForm | None:
-    """Tokens of one choice of renderings: English words folded and split as list names are
-    (legal forms set aside), proper-name syllables kept whole ("da" is not a legal form)."""
-    tokens: list[str] = []
-    kept: list[str] = []
-    for text, proper in parts:
-        if proper:
-            tokens.append(f"\x00{len(kept)}")
-            kept.append(text)
-        else:
-            tokens += fold_text(text).split()
-    core, legal = split_legal(tokens)
-    out: list[str] = []
-    for t in core:
-        out += kept[int(t[1:])].split() if t.startswith("\x00") else [t]
-    return NameForm(tuple(out), legal, script) if out else None
-
-
 def _alt_key(text: str) -> tuple[str, ...]:
     """The tokens a rendering leaves once legal forms are set aside ("Group Co., Ltd." and
     "Group Company Limited" both leave "group"): renderings with one key are one choice."""
@@ -296,7 +278,8 @@ def _forms_of(segs: list[Segment], cantonese: bool, korean: bool = False) -> lis
                     else (HK_SCRIPT if cantonese else SCRIPT, MAX_ORG_FORMS))
     forms: dict[tuple[str, ...], NameForm] = {}
     for combo in _combos(list(slots)):
-        form = _fold([slots[k][c] for k, c in enumerate(combo)], script)
+        form = fold_parts([slots[k][c] for k, c in enumerate(combo)], script,
+                          split_proper=True)
         if form is not None and form.tokens not in forms:
             forms[form.tokens] = form
             if len(forms) >= most:

@@ -199,6 +199,33 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     return tuple(core), tuple(legal)
 
 
+def fold_parts(parts: list[tuple[str, bool]], script: str, *, split_proper: bool
+               ) -> NameForm | None:
+    """The name form of a name read word by word from another script (Han, Persian): English
+    words ``(text, False)`` folded and split as list names are, legal forms set aside; proper
+    names ``(text, True)`` never taken for a legal form ("da", a syllable; "sa", a name), and
+    split on spaces (``split_proper``: a pinyin name's syllables are tokens of their own) or
+    kept whole (a Persian name's romanisation is one word)."""
+    tokens: list[str] = []
+    kept: list[str] = []
+    for text, proper in parts:
+        if proper:
+            tokens.append(f"\x00{len(kept)}")
+            kept.append(text)
+        else:
+            tokens += fold_text(text).split()
+    core, legal = split_legal(tokens)
+    out: list[str] = []
+    for t in core:
+        if not t.startswith("\x00"):
+            out.append(t)
+        elif split_proper:
+            out += kept[int(t[1:])].split()
+        else:
+            out.append(kept[int(t[1:])])
+    return NameForm(tuple(out), legal, script) if out else None
+
+
 def is_legal_form(tokens: tuple[str, ...] | list[str]) -> bool:
     """Whether these words are one legal form of the table ("pty ltd", "gmbh and co kg")."""
     return tuple(tokens) in _legal_forms()[0]

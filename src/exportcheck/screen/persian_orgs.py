@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from exportcheck.screen.arabic import ARABIC_RE, arabic_key, word_spellings
-from exportcheck.screen.normalize import NameForm, fold_text, split_legal
+from exportcheck.screen.normalize import NameForm, fold_parts, fold_text
 
 GLOSSARY_PATH = Path(__file__).with_name("data") / "persian_glossary.csv"
 #: script of the forms built here (compared like Latin names, word by word)
@@ -148,7 +148,8 @@ def org_forms(name: str) -> list[NameForm]:
     combos = sorted(itertools.product(*(range(len(s)) for s in slots)), key=lambda c: (sum(c), c))
     forms: dict[tuple[str, ...], NameForm] = {}
     for combo in combos:
-        form = _fold([slots[k][c] for k, c in enumerate(combo)])
+        form = fold_parts([slots[k][c] for k, c in enumerate(combo)], SCRIPT,
+                          split_proper=False)
         if form is not None and form.tokens not in forms:
             forms[form.tokens] = form
             if len(forms) >= MAX_FORMS:
@@ -161,22 +162,6 @@ def _size(slots: list[tuple[tuple[str, bool], ...]]) -> int:
     for s in slots:
         size *= len(s)
     return size
-
-
-def _fold(parts: list[tuple[str, bool]]) -> NameForm | None:
-    """Tokens of one choice of renderings: English words folded and their legal form set aside
-    as in list names; proper names kept whole (a name spelt "sa" is not an S.A.)."""
-    tokens: list[str] = []
-    kept: list[str] = []
-    for text, proper in parts:
-        if proper:
-            tokens.append(f"\x00{len(kept)}")
-            kept.append(text)
-        else:
-            tokens += fold_text(text).split()
-    core, legal = split_legal(tokens)
-    out = [kept[int(t[1:])] if t.startswith("\x00") else t for t in core]
-    return NameForm(tuple(out), legal, SCRIPT) if out else None
 
 
 def hit_note(query: str, form: NameForm) -> str | None:
