@@ -79,7 +79,7 @@ def pg_server() -> Iterator[TempPostgres]:
     finally:
         close_sealers()  # their threads would only log the server's going
         dispose_engines()
-        server.stop()
+        server.stop(wait_for_removal=False)
 
 
 class MigratedTemplates:
