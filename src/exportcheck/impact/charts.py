@@ -204,7 +204,10 @@ def timeline_chart(summary: ImpactSummary) -> dict[str, Any] | None:
         .mark_circle(opacity=0.8, stroke="white", strokeWidth=1)
         .encode(
             x=x,
-            y=alt.Y("table:N", title=None, sort=tables),
+            # a table's name on one line per word on a phone: "exception restrictions" on
+            # one line took 40% of a 390 px chart from the time axis
+            y=alt.Y("table:N", title=None, sort=tables, axis=alt.Axis(
+                labelExpr="width < 480 ? split(datum.label, ' ') : datum.label")),
             color=alt.Color("change:N", title="Rule", scale=alt.Scale(
                 domain=list(EVENT_COLOURS), range=list(EVENT_COLOURS.values())),
                 legend=alt.Legend(orient="bottom", symbolType="circle")),

@@ -1,0 +1,51 @@
+"""The impact report's rule-event timeline on a phone: the rule tables' names at the left of
+the chart wrap one word a line, so the time axis keeps most of a 390 px screen (one line each,
+"exception restrictions" took 40% of it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import ARTIFACTS, screenshot
+from tests.web.test_browser import browser  # noqa: F401 (fixture)
+from tests.web.test_review_34_display import DESK, PHONE, _report
+
+#: each text of the chart, its lines joined by a space, with its box
+_LABELS = """() => [...document.querySelectorAll('#chart-events svg text')]
+    .map(t => { const spans = [...t.querySelectorAll('tspan')];
+      const text = spans.length ? spans.map(s => s.textContent.trim()).join(' ')
+                                : t.textContent.trim();
+      const r = t.getBoundingClientRect();
+      return {text, lines: Math.max(1, spans.length), left: r.left, right: r.right}; })
+    .filter(t => t.text)"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("viewport", "suffix"), [(PHONE, "_phone"), (DESK, "")])
+def test_the_table_names_leave_the_time_axis_most_of_a_phone(
+        browser, tmp_path, viewport, suffix) -> None:  # noqa: F811
+    name = f"r35_timeline{suffix}"
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    try:
+        page.goto(_report(tmp_path).as_uri())
+        page.wait_for_selector("body[data-charts-ready]", timeout=15_000)
+        chart = page.locator("#chart-events")
+        chart.scroll_into_view_if_needed()
+        chart.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        texts = page.evaluate(_LABELS)
+        tables = [t for t in texts if t["text"] in ("exception restrictions", "review policies",
+                                                    "group members", "chart marks")]
+        assert len(tables) >= 2, [t["text"] for t in texts]
+        frame = chart.bounding_box()
+        widest = max(t["right"] - t["left"] for t in tables)
+        if viewport == PHONE:
+            assert all(t["lines"] == len(t["text"].split()) for t in tables), tables
+            assert widest <= 0.25 * frame["width"], (widest, frame["width"])
+        else:  # a laptop has the room: one line each
+            assert all(t["lines"] == 1 for t in tables), tables
+    except BaseException:
+        screenshot(page, name)
+        raise
+    finally:
+        context.close()
