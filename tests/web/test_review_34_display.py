@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -186,21 +187,36 @@ def _apart(a: dict, b: dict, gap: float = 0) -> bool:
             or a["bottom"] <= b["top"] or b["bottom"] <= a["top"])
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(("viewport", "suffix"), [(PHONE, "_phone"), (DESK, "")])
-def test_the_timelines_labels_never_write_over_each_other(
-        browser, tmp_path, viewport, suffix) -> None:  # noqa: F811
-    name = f"r34_timeline{suffix}"
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+@contextmanager
+def report_chart(chromium, folder: Path, viewport: tuple[int, int], name: str
+                 ) -> Iterator[tuple]:
+    """The page of :func:`_report` in ``chromium`` at ``viewport`` and its timeline chart,
+    drawn and in view (its screenshot in tests/artifacts/<name>.png; the whole page's on
+    failure), and the errors its console reported."""
+    context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     try:
-        page.goto(_report(tmp_path).as_uri())
+        page.goto(_report(folder).as_uri())
         page.wait_for_selector("body[data-charts-ready]", timeout=15_000)
         chart = page.locator("#chart-events")
         chart.scroll_into_view_if_needed()
         chart.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        yield page, chart, errors
+    except BaseException:
+        screenshot(page, name)
+        raise
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("viewport", "suffix"), [(PHONE, "_phone"), (DESK, "")])
+def test_the_timelines_labels_never_write_over_each_other(
+        browser, tmp_path, viewport, suffix) -> None:  # noqa: F811
+    with report_chart(browser, tmp_path, viewport, f"r34_timeline{suffix}") as (page, chart,
+                                                                               errors):
         texts = page.evaluate(_TEXTS)
         old = next(t for t in texts if t["text"] == "old 2020-06-29")
         new = next(t for t in texts if t["text"] == "new 2020-12-24")
@@ -215,8 +231,3 @@ def test_the_timelines_labels_never_write_over_each_other(
         if viewport == DESK:  # the laptop keeps its monthly labels with their days
             assert len(axis) >= 5 and all(t["text"].startswith("01 ") for t in axis), axis
         assert not errors, errors
-    except BaseException:
-        screenshot(page, name)
-        raise
-    finally:
-        context.close()

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, screenshot
 from tests.web.test_browser import browser  # noqa: F401 (fixture)
-from tests.web.test_review_34_display import DESK, PHONE, _report
+from tests.web.test_review_34_display import DESK, PHONE, report_chart
 
 #: each text of the chart, its lines joined by a space, with its box
 _LABELS = """() => [...document.querySelectorAll('#chart-events svg text')]
@@ -24,15 +23,8 @@ _LABELS = """() => [...document.querySelectorAll('#chart-events svg text')]
 @pytest.mark.parametrize(("viewport", "suffix"), [(PHONE, "_phone"), (DESK, "")])
 def test_the_table_names_leave_the_time_axis_most_of_a_phone(
         browser, tmp_path, viewport, suffix) -> None:  # noqa: F811
-    name = f"r35_timeline{suffix}"
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    page = context.new_page()
-    try:
-        page.goto(_report(tmp_path).as_uri())
-        page.wait_for_selector("body[data-charts-ready]", timeout=15_000)
-        chart = page.locator("#chart-events")
-        chart.scroll_into_view_if_needed()
-        chart.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    with report_chart(browser, tmp_path, viewport, f"r35_timeline{suffix}") as (page, chart,
+                                                                               errors):
         texts = page.evaluate(_LABELS)
         tables = [t for t in texts if t["text"] in ("exception restrictions", "review policies",
                                                     "group members", "chart marks")]
@@ -44,8 +36,4 @@ def test_the_table_names_leave_the_time_axis_most_of_a_phone(
             assert widest <= 0.25 * frame["width"], (widest, frame["width"])
         else:  # a laptop has the room: one line each
             assert all(t["lines"] == 1 for t in tables), tables
-    except BaseException:
-        screenshot(page, name)
-        raise
-    finally:
-        context.close()
+        assert not errors, errors
