@@ -41,25 +41,20 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EXPORTCHECK_DATABASE_URL", raising=False)
 
 
-#: the hasher the accounts module ships with (the session swaps in a cheap one, below)
-PRODUCTION_HASHER = None
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing() -> Iterator[None]:
     """Argon2 at its cheapest in this process: the shipped parameters (64 MiB, 3 passes) cost
     a tenth of a second a hash, and the sign-in limit tests alone hash hundreds of guesses.
     Still argon2id, checked by the same code; servers the tests start as processes, and
     test_password_hashing's check of the shipped parameters, are untouched."""
-    global PRODUCTION_HASHER
     from argon2 import PasswordHasher
 
     from exportcheck.accounts import service
 
-    PRODUCTION_HASHER = service._hasher
+    shipped = service._hasher
     service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
-    service._hasher = PRODUCTION_HASHER
+    service._hasher = shipped
 
 
 @pytest.fixture(scope="session")
