@@ -64,7 +64,7 @@ def _han_legal_forms() -> tuple[str, ...]:
     from exportcheck.screen.han_orgs import glossary
     from exportcheck.screen.normalize import name_data
 
-    forms = {w.han for w in glossary().values() if w.kind == "legal"}
+    forms = {w.written for w in glossary().values() if w.kind == "legal"}
     forms |= {simplified(f) for f in name_data()["han_legal_forms"]}
     return tuple(sorted(forms, key=len, reverse=True))
 

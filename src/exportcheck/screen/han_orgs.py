@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exportcheck.screen.korean_han import ORGANISATION as KOREAN_SCRIPT
-from exportcheck.screen.normalize import NameForm, fold_parts, fold_text, split_legal
+from exportcheck.screen.normalize import GlossaryWord, NameForm, fold_parts, fold_text, split_legal
 
 if TYPE_CHECKING:
     from exportcheck.screen.entries import ListEntry
@@ -64,29 +64,19 @@ _ORG_KINDS = frozenset({"legal", "institution", "abbreviation"})
 
 
 @dataclass(frozen=True, slots=True)
-class Word:
-    """One glossary entry: Han word, its English renderings (most usual first), kind, source."""
-
-    han: str
-    english: tuple[str, ...]
-    kind: str
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of a Han name: a glossary word, a proper-name run, an ordinal or Latin text."""
 
     text: str
-    word: Word | None = None
+    word: GlossaryWord | None = None
     ordinal: int | None = None
     latin: bool = False
 
 
 @lru_cache(maxsize=1)
-def glossary() -> dict[str, Word]:
-    """Han word -> :class:`Word`; rows repeating a word add renderings and sources."""
-    words: dict[str, Word] = {}
+def glossary() -> dict[str, GlossaryWord]:
+    """Han word -> :class:`GlossaryWord`; rows repeating a word add renderings and sources."""
+    words: dict[str, GlossaryWord] = {}
     with GLOSSARY_PATH.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             han = row["han"].strip()
@@ -94,9 +84,9 @@ def glossary() -> dict[str, Word]:
             old = words.get(han)
             if old is not None:
                 eng = tuple(dict.fromkeys(old.english + eng))
-                words[han] = Word(han, eng, old.kind, f"{old.source}; {row['source']}")
+                words[han] = GlossaryWord(han, eng, old.kind, f"{old.source}; {row['source']}")
             else:
-                words[han] = Word(han, eng, row["kind"].strip(), row["source"].strip())
+                words[han] = GlossaryWord(han, eng, row["kind"].strip(), row["source"].strip())
     return words
 
 
@@ -166,7 +156,7 @@ def segment(simp: str) -> list[Segment]:
             word = gloss.get(simp[i : i + size])
             if word is not None:
                 flush()
-                out.append(Segment(word.han, word))
+                out.append(Segment(word.written, word))
                 i += size
                 if word.kind == "place":
                     for suffix in _PLACE_SUFFIXES:
@@ -386,18 +376,18 @@ def hit_notes(entry: ListEntry, alias: str, form: NameForm, query: str) -> list[
     if form.script in (SCRIPT, HK_SCRIPT, KOREAN_SCRIPT):
         used = [(s.word, r) for s in segment(simplified(query))
                 if s.word is not None and (r := _rendering(s.word, form)) is not None]
-        words = ", ".join(f"{w.han}={r}" for w, r in used)
+        words = ", ".join(f"{w.written}={r}" for w, r in used)
         proper = {SCRIPT: "pinyin", HK_SCRIPT: "proper names read in Cantonese, Hong Kong "
                   "spellings", KOREAN_SCRIPT: "proper names read in Korean"}[form.script]
         notes.append(f"query read through the Han glossary (han_glossary.csv) and {proper}: "
                      f"{' '.join(form.tokens)}" + (f" [{words}]" if words else ""))
         # each word's citation, once (a legal form's is the same for all its renderings)
-        notes += [f"glossary {w.han} = {r!r}: {w.source}"
+        notes += [f"glossary {w.written} = {r!r}: {w.source}"
                   for w, r in dict.fromkeys(used) if w.kind != "legal"]
     return notes
 
 
-def _rendering(word: Word, form: NameForm) -> str | None:
+def _rendering(word: GlossaryWord, form: NameForm) -> str | None:
     """The English rendering of a glossary word that a query form was built with: the one
     whose words the form holds in order (国防科技大学 read as "... Univ of Tech" used
     "University of Technology", not the first rendering, "University of Science and

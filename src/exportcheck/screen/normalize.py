@@ -199,6 +199,17 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     return tuple(core), tuple(legal)
 
 
+@dataclass(frozen=True, slots=True)
+class GlossaryWord:
+    """One row of a cited glossary of another script's organisation words (Han, Persian):
+    the words as written there, their English renderings (most usual first), kind, source."""
+
+    written: str
+    english: tuple[str, ...]
+    kind: str
+    source: str
+
+
 def fold_parts(parts: list[tuple[str, bool]], script: str, *, split_proper: bool
                ) -> NameForm | None:
     """The name form of a name read word by word from another script (Han, Persian): English

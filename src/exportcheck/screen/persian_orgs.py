@@ -24,12 +24,11 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from exportcheck.screen.arabic import ARABIC_RE, arabic_key, word_spellings
-from exportcheck.screen.normalize import NameForm, fold_parts, fold_text
+from exportcheck.screen.normalize import GlossaryWord, NameForm, fold_parts, fold_text
 
 GLOSSARY_PATH = Path(__file__).with_name("data") / "persian_glossary.csv"
 #: script of the forms built here (compared like Latin names, word by word)
@@ -45,16 +44,6 @@ _TOKEN = re.compile(r"[^\s\-‐-―_/,;:.()\[\]{}«»\"'،؛]+")
 _EZAFE_AFTER = ("ه", "ا", "و")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One glossary entry: Persian words, English renderings (most usual first), kind, source."""
-
-    persian: str
-    english: tuple[str, ...]
-    kind: str
-    source: str
-
-
 def word_key(word: str) -> str:
     """A Persian word as the glossary is keyed: letter variants folded, no ZWNJ, no marks, and
     ئ before ی as ی (هواپیمائی = هواپیمایی, two spellings of one word)."""
@@ -62,10 +51,10 @@ def word_key(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def glossary() -> dict[tuple[str, ...], Word]:
+def glossary() -> dict[tuple[str, ...], GlossaryWord]:
     """Keys of the glossary's words (one tuple per entry, several words for a phrase) ->
-    :class:`Word`."""
-    words: dict[tuple[str, ...], Word] = {}
+    :class:`GlossaryWord`."""
+    words: dict[tuple[str, ...], GlossaryWord] = {}
     with GLOSSARY_PATH.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             persian = row["persian"].strip()
@@ -73,7 +62,8 @@ def glossary() -> dict[tuple[str, ...], Word]:
             kind, source = row["kind"].strip(), row["source"].strip()
             if not persian or not eng or not source:
                 raise ValueError(f"persian_glossary.csv: incomplete row for {persian!r}")
-            words[tuple(word_key(w) for w in persian.split())] = Word(persian, eng, kind, source)
+            key = tuple(word_key(w) for w in persian.split())
+            words[key] = GlossaryWord(persian, eng, kind, source)
     return words
 
 
@@ -93,12 +83,12 @@ def _key(word: str) -> str:
     return key
 
 
-def segment(name: str) -> list[tuple[str, Word | None]]:
+def segment(name: str) -> list[tuple[str, GlossaryWord | None]]:
     """A name cut into (written word or phrase, glossary entry or None), longest phrase first."""
     words = _TOKEN.findall(name)
     keys = [_key(w) for w in words]
     gloss = glossary()
-    out: list[tuple[str, Word | None]] = []
+    out: list[tuple[str, GlossaryWord | None]] = []
     i = 0
     while i < len(words):
         for size in range(min(_longest(), len(words) - i), 0, -1):
@@ -168,6 +158,6 @@ def hit_note(query: str, form: NameForm) -> str | None:
     """The explanation of a hit found through the glossary reading (script ``fa-en``)."""
     if form.script != SCRIPT:
         return None
-    used = [f"{w.persian}={'|'.join(w.english)}" for _, w in segment(query) if w is not None]
+    used = [f"{w.written}={'|'.join(w.english)}" for _, w in segment(query) if w is not None]
     return (f"query read through the Persian glossary (persian_glossary.csv): "
             f"{' '.join(form.tokens)}" + (f" [{', '.join(used)}]" if used else ""))
