@@ -16,18 +16,10 @@ import pytest
 
 from exportcheck.screen import Screener
 from exportcheck.screen.chinese_names import TABLE_PATH
-from exportcheck.screen.normalize import fold_text
+from tests.screen.table_names import assert_table_hit
 
 HMN = "Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: Huawei Marine Networks Co., Ltd."
 CSSC = "China State Shipbuilding Corporation, Limited (CSSC) {} Research Institute"
-
-
-def _listed_id(screener: Screener, english: str) -> str:
-    """The entry id of the one Entity List entry with this English name."""
-    ids = {e.entry_id for e in screener.entries
-           if e.list == "EL" and fold_text(e.name) == fold_text(english)}
-    assert len(ids) == 1, (english, ids)
-    return ids.pop()
 
 
 @pytest.mark.parametrize(("query", "english"), [
@@ -47,12 +39,7 @@ def _listed_id(screener: Screener, english: str) -> str:
 ])
 def test_the_chinese_name_finds_the_listed_entry_exactly(
         full_screener: Screener, query: str, english: str) -> None:
-    hits = full_screener.screen(query, country="CN")
-    assert hits, query
-    top = hits[0]
-    assert (top.list, top.entry_id) == ("EL", _listed_id(full_screener, english)), hits[:2]
-    assert top.score == 100 and top.match_kind == "exact", (top.matched_name, top.score)
-    assert any("curated table" in line for line in top.explanation)
+    assert_table_hit(full_screener, query, "EL", english)
 
 
 def test_former_names_are_rows_of_their_own_with_a_source() -> None:
