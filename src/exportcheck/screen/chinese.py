@@ -86,9 +86,13 @@ def simplified(text: str) -> str:
     曾国衞), and from the Japanese forms (団 発 広 済 総, via OpenCC jp2t) Japanese documents
     and Japan's End User List write Chinese names in ("中国電子科技集団公司"). A leading 於 is
     kept: as a surname it is a character of its own in simplified Chinese too, not the
-    preposition 于 OpenCC makes of it (於 and 于 are two families)."""
+    preposition 于 OpenCC makes of it (於 and 于 are two families). Harbin written the
+    Japanese way, 哈爾浜 (濱 as 浜, as Japan's METI End User List writes 哈爾浜工業大学), is
+    哈尔滨: 浜 alone is a Chinese character too (沙家浜), so only the place is read so."""
     if text.startswith(_SURNAME_YU):
         return _SURNAME_YU + simplified(text[1:])
+    if "浜" in text:
+        text = text.replace("哈爾浜", "哈爾濱").replace("哈尔浜", "哈尔滨")
     return _converters()[0].convert(_from_japanese(han_numerals(text)))
 
 
