@@ -109,6 +109,8 @@ def test_table_rows_are_complete_and_cited() -> None:
     assert len(rows) >= 150
     assert all(r["source"] and r["chinese_name"] and r["list"] in {"CMIC", "EL", "MEU", "SDN"}
                for r in rows)
+    # a comma left unquoted in a source note splits it into fields of no column (None)
+    assert [r["english_name"] for r in rows if None in r] == []
     assert len({r["english_name"] for r in rows if r["list"] == "CMIC"}) >= 60
     assert table()
     assert chinese_names("NONSDN", "SZ DJI TECHNOLOGY CO., LTD.") == [
