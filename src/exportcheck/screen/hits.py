@@ -3,6 +3,8 @@ from two files (sdn.csv and the CSL) reported once."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from exportcheck.models import ScreeningHit
 from exportcheck.screen.entries import LIST_CODES, ListEntry, listed_under
 
@@ -12,6 +14,8 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
              agreed: tuple[str, ...] = ()) -> ScreeningHit:
     """The hit of ``entry`` through its alias ``iname`` (an IndexedName), query form ``qf``
     and match ``m``, explained: the alias, how the query was read, the match, the evidence."""
+    if (typed := _alias_as_typed(entry, query, iname.alias)) is not None:
+        iname = replace(iname, alias=typed)
     explanation = [f"name {nscore:g}: alias {iname.alias!r}"
                    + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
     from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
@@ -56,3 +60,15 @@ def dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:
             seen.add((h.list, h.entry_id))
             out.append(h)
     return out
+
+
+def _alias_as_typed(entry: ListEntry, query: str, shown: str) -> str | None:
+    """The entry's name written as the query, when the index kept another one of the same
+    words: an entry's names that read alike are indexed once, so the former name
+    上海航天设备制造总厂 typed would show as the registered 上海航天设备制造总厂有限公司 and
+    cite that row of the Chinese names table."""
+    if shown.casefold() == query.casefold():
+        return None
+    typed = query.strip().casefold()
+    return next((n for n in entry.all_names() if n.casefold() == typed), None)
+
