@@ -1,14 +1,14 @@
 """Chinese names of listed Chinese entities the curated table lacked (session 36 review).
 
-The Military End-User list, the Entity List and the SDN list print Chinese entities in English
-only, often under brands, translations or initials ("AVIC Flight Automatic Control Research
-Institute (FACRI)", "Wuhan Raycus Fiber Laser Technologies", "HWA Create"). Their own Chinese
-names (中国航空工业集团公司西安飞行自动控制研究所, 武汉锐科光纤激光技术股份有限公司,
-北京华力创通科技股份有限公司, 长光卫星技术股份有限公司) found nothing, a partial hit on a
-parent or sister company, or only a "full" reading of the English words or of a pinyin alias:
-never the listed entry exactly with the source of the name cited. Each name below is a row of
-``chinese_entity_names.csv`` with the source it comes from; every check fails on the table as
-it was before."""
+The Military End-User list, the Entity List, the SDN list and the Unverified List print
+Chinese entities in English only, often under brands, translations or initials ("AVIC Flight
+Automatic Control Research Institute (FACRI)", "Wuhan Raycus Fiber Laser Technologies", "HWA
+Create"). Their own Chinese names (中国航空工业集团公司西安飞行自动控制研究所,
+武汉锐科光纤激光技术股份有限公司, 北京华力创通科技股份有限公司, 长光卫星技术股份有限公司)
+found nothing, a partial hit on a parent or sister company, or only a "full" reading of the
+English words or of a pinyin alias: never the listed entry exactly with the source of the name
+cited. Each name below is a row of ``chinese_entity_names.csv`` with the source it comes from;
+every check fails on the table as it was before."""
 
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ CASES = [
      "Nuclear Group Corporation (CNNC))"),
     ("特易通", "EL", "TYT Electronics Co. Ltd."),
     # SDN list: cyber, satellite imagery, Iranian oil, Russia supply, the CMC's equipment
-    # department
+    # department, fentanyl, fishing
     ("长光卫星技术股份有限公司", "SDN", "CHANG GUANG SATELLITE TECHNOLOGY CO., LTD."),
     ("长光卫星", "SDN", "CHANG GUANG SATELLITE TECHNOLOGY CO., LTD."),
     ("北京永信至诚科技集团股份有限公司", "SDN", "INTEGRITY TECHNOLOGY GROUP, INCORPORATED"),
@@ -197,6 +197,64 @@ CASES = [
      "KAIFENG PINGMEI NEW CARBON MATERIALS TECHNOLOGY CO., LTD."),
     ("永宏安貿易有限公司", "SDN", "YONGHONGAN TRADE LIMITED"),
     ("保利科技有限公司", "SDN", "POLY TECHNOLOGIES INCORPORATED"),
+    ("衡水和硕纤维素有限公司", "SDN", "HENGSHUI HESHUO CELLULOSE CO., LTD."),
+    ("广州欧赛科技有限公司", "SDN", "GUANGZHOU AUSAY TECHNOLOGY CO., LIMITED"),
+    ("廣州歐賽科技有限公司", "SDN", "GUANGZHOU AUSAY TECHNOLOGY CO., LIMITED"),
+    ("觅熵科技", "SDN", "MEENTROPY TECHNOLOGY HANGZHOU CO LTD"),
+    ("武汉晓睿智科技有限责任公司", "SDN",
+     "WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY COMPANY, LIMITED"),
+    ("武汉晓睿智科技", "SDN", "WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY COMPANY, LIMITED"),
+    ("江西新拓实业有限公司", "SDN", "JIANGXI XINTUO ENTERPRISE CO LTD"),
+    ("深圳嘉思博科技有限公司", "SDN", "SHENZHEN JIASIBO TECHNOLOGY CO., LTD."),
+    # Entity List: research institutes, academies and companies named by brands, translations
+    # or initials
+    ("深圳嘉思博科技有限公司", "EL", "Shenzhen Jiasibo Technology Co. Ltd."),
+    # SDN list: cyber, satellite imagery, Iranian oil, Russia supply, the CMC's equipment
+    # department, fentanyl, fishing
+    ("金华市海润动力科技", "SDN", "JINHUA HAIRUN POWER TECHNOLOGY CO LTD"),
+    ("桂林阿尔法橡塑科技有限公司", "SDN", "GUILIN ALPHA RUBBER & PLASTICS TECHNOLOGY CO., LTD"),
+    ("大连远洋渔业金枪鱼钓有限公司", "SDN", "DALIAN OCEAN FISHING COMPANY LIMITED"),
+    ("福建省平潭县远洋渔业集团有限公司", "SDN",
+     "FUJIAN PROVINCIAL PINGTAN COUNTY OCEAN FISHING GROUP CO., LTD."),
+    ("延邊銀星網絡科技有限公司", "SDN", "YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD."),
+    ("衡水元展贸易有限公司", "SDN", "HENGSHUI YUANCHEM TRADING LIMITED"),
+    ("江阴恒阳化工储运有限公司", "SDN", "JIANGYIN FOREVERSUN CHEMICAL LOGISTICS CO., LTD."),
+    ("青岛航帆贸易有限公司", "SDN", "COSAILING BUSINESS TRADING COMPANY LIMITED"),
+    ("株洲欧科亿数控精密刀具股份有限公司", "SDN", "OKE PRECISION CUTTING TOOLS CO LTD"),
+    ("浙江海德曼智能装备股份有限公司", "SDN", "ZHEJIANG HEADMAN MACHINERY CO LTD"),
+    ("遼寧丹星國際貨運代理有限公司", "SDN", "LIAONING DANXING INTERNATIONAL FORWARDING CO. LTD."),
+    ("浙江文德进出口有限公司", "SDN", "ZHEJIANG WONDER IMP. AND EXP. CO., LTD."),
+    ("匯海船舶管理有限公司", "SDN", "GLOBAL MARINE SHIP MANAGEMENT CO., LTD."),
+    ("武汉同升科技有限公司", "SDN", "WUHAN TONGSHENG TECHNOLOGY CO., LTD."),
+    ("上海軒潤船務有限公司", "SDN", "SHANGHAI XUANRUN SHIPPING COMPANY LIMITED"),
+    ("深圳市智誉国际贸易有限公司", "SDN", "SHENZHEN ZHIYU INTERNATIONAL TRADE CO LTD"),
+    ("北京京华启迪电子科技有限公司", "SDN", "BEIJING JINGHUA QIDI ELECTRONIC TECHNOLOGY CO., LTD."),
+    ("瓦房店轴承股份有限公司", "SDN", "WAFANGDIAN BEARING COMPANY LIMITED"),
+    # Unverified List: universities, AVIC and AECC companies, Hong Kong forwarders
+    ("中山大学", "UVL", "Sun Yat-Sen University"),
+    ("中国科学院上海应用物理研究所", "UVL",
+     "Shanghai Institute of Applied Physics, Chinese Academy of Sciences"),
+    ("上海应物所", "UVL", "Shanghai Institute of Applied Physics, Chinese Academy of Sciences"),
+    ("武汉生物制品研究所有限责任公司", "UVL", "Wuhan Institute of Biological Products Co., Ltd."),
+    ("中国成套设备进出口集团有限公司", "UVL", "China National Plant Import/Export Co."),
+    ("中国成套设备进出口（集团）总公司", "UVL", "China National Plant Import/Export Co."),
+    ("昌河飞机工业（集团）有限责任公司", "UVL", "Changhe Aircraft Industries Group"),
+    ("江西洪都航空工业集团有限责任公司", "UVL", "Jiangxi Hongdu Aviation Ind. Group"),
+    ("中国航发南方工业有限公司", "UVL", "AECC South Industry Co. Ltd"),
+    ("中国航发南方", "UVL", "AECC South Industry Co. Ltd"),
+    ("广电计量检测（重庆）有限公司", "UVL", "GRG Metrology & Test (Chongqing) Co., Ltd."),
+    ("迈普通信技术股份有限公司", "UVL", "Maipu Communication Technology Co Ltd"),
+    ("航空工业宏远", "UVL", "Shaanxi Hongyuan Aviation Forging"),
+    ("北京盛博协通科技", "UVL", "Beijing Shengbo Xietong Technology Co., Ltd."),
+    ("广州信威交通", "UVL", "Guangzhou Xinwei Transportation Co., Ltd."),
+    ("山东越海通信科技股份有限公司", "UVL", "Shandong Yuehaitongxin Keji Ltd."),
+    ("億控國際(香港)有限公司", "UVL", "ECOM International (HK) Co., Ltd."),
+    ("捷高國際貨運(香港)有限公司", "UVL", "Jet-Prop International Forwarding (HK) Ltd."),
+    ("優勝達科技(香港)有限公司", "UVL", "USETA Tech (HK) Ltd."),
+    ("恆宇倉儲物流有限公司", "UVL", "HK Hengyu Storage Logistics Limited"),
+    ("遠航科技香港有限公司", "UVL", "Voyage Technology (HK) Co. Ltd."),
+    ("恒宇倉儲物流", "UVL", "HK Hengyu Storage Logistics Limited"),
+    ("遠航科技香港", "UVL", "Voyage Technology (HK) Co. Ltd."),
 ]
 
 

@@ -2,11 +2,11 @@
 
 The US lists carry Chinese companies under English names only, and brand names cannot be
 derived from the words (大疆 is "DJI", 海康威视 is "Hikvision"). ``data/chinese_entity_names.csv``
-records, for entries of the CMIC list, the Entity List, the MEU list and the SDN list, the
-Chinese name the entity itself uses, with where it comes from. An entry whose list and English
-name (compared through :func:`normalize.fold_text`) match a row gets that Chinese name among its
-names (:meth:`entries.ListEntry.all_names`), so a query written in characters finds it exactly,
-and a hit through it cites the row's source.
+records, for entries of the CMIC list, the Entity List, the MEU list, the SDN list and the
+Unverified List, the Chinese name the entity itself uses, with where it comes from. An entry
+whose list and English name (compared through :func:`normalize.fold_text`) match a row gets
+that Chinese name among its names (:meth:`entries.ListEntry.all_names`), so a query written in
+characters finds it exactly, and a hit through it cites the row's source.
 """
 
 from __future__ import annotations
