@@ -43,6 +43,8 @@ CASES = [
     ("军事医学科学院毒物分析实验室", "MEU",
      "Laboratory of Toxicant Analysis, Institute of Pharmacology and Toxicology"),
     ("中航通飞华南飞机工业有限公司", "MEU", "AVIC General Aircraft Huanan Industry Co. Ltd."),
+    ("江苏美龙航空部件有限公司", "MEU", "Jiangsu Meilong Aviation Components Co."),
+    ("美龙航空", "MEU", "Jiangsu Meilong Aviation Components Co."),
     # Entity List: research institutes, academies and companies named by brands, translations
     # or initials
     ("中国航空工业集团公司济南特种结构研究所", "EL",
