@@ -25,6 +25,8 @@ def test_a_former_chinese_name_typed_is_the_name_shown_and_cited() -> None:
     assert hit.matched_name == "上海航天设备制造总厂" and hit.score == 100
     table = [line for line in hit.explanation if "curated table" in line]
     assert table and "former name" in table[0], hit.explanation
+    # the name shown has no legal form: none is said to be set aside
+    assert not any(line.startswith("legal forms set aside") for line in hit.explanation)
 
 
 def test_the_registered_name_typed_is_still_the_registered_row() -> None:

@@ -14,8 +14,9 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
              agreed: tuple[str, ...] = ()) -> ScreeningHit:
     """The hit of ``entry`` through its alias ``iname`` (an IndexedName), query form ``qf``
     and match ``m``, explained: the alias, how the query was read, the match, the evidence."""
+    listed_legal = iname.form.legal
     if (typed := _alias_as_typed(entry, query, iname.alias)) is not None:
-        iname = replace(iname, alias=typed)
+        iname, listed_legal = replace(iname, alias=typed), ()  # its legal forms are the query's
     explanation = [f"name {nscore:g}: alias {iname.alias!r}"
                    + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
     from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
@@ -33,9 +34,9 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
         explanation.append(f"list name romanised ({iname.form.script}): "
                            f"{' '.join(iname.form.tokens)}")
     explanation += m.explain()
-    if iname.form.legal or qf.legal:
+    if listed_legal or qf.legal:
         explanation.append("legal forms set aside: "
-                           + " ".join(dict.fromkeys(qf.legal + iname.form.legal)))
+                           + " ".join(dict.fromkeys(qf.legal + listed_legal)))
     explanation += why
     return ScreeningHit(
         list=entry.list, entry_id=entry.entry_id, matched_name=iname.alias, score=score,
