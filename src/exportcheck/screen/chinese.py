@@ -80,6 +80,7 @@ def _converters():
             opencc.OpenCC("s2t"))
 
 
+@lru_cache(maxsize=65_536)
 def simplified(text: str) -> str:
     """``text`` in simplified characters: from traditional ones, Hong Kong's forms of them
     included (OpenCC hk2s: 衞 = 衛 = 卫, 敍 = 敘 = 叙; t2s left 曾國衞, Erick Tsang's name, as
@@ -110,6 +111,7 @@ def traditional(text: str) -> str:
     return _converters()[3].convert(text)
 
 
+@lru_cache(maxsize=65_536)
 def hk_characters(text: str) -> str:
     """``text`` in the traditional characters Hong Kong uses (OpenCC s2hk)."""
     return _converters()[1].convert(text)
@@ -149,10 +151,14 @@ def _strip_han_legal(han: str) -> tuple[str, tuple[str, ...]]:
     return han, ()
 
 
-def _pinyin(chars: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def pinyin_syllables(chars: str) -> tuple[str, ...]:
+    """The pinyin of a run of characters, a folded syllable each (no tones). Cached: the same
+    surnames and given names come back query after query."""
     from pypinyin import Style, lazy_pinyin
 
-    return [fold_text(s) for s in lazy_pinyin(chars, style=Style.NORMAL) if fold_text(s)]
+    return tuple(s for s in (fold_text(x) for x in lazy_pinyin(chars, style=Style.NORMAL)) if s)
+
 
 
 def _jyutping(chars: str) -> list[str]:
@@ -169,7 +175,7 @@ def _person_forms(simp: str, trad: str, legal: tuple[str, ...],
                   cantonese: bool) -> list[NameForm]:
     cut = _split_surname(simp)
     forms: list[NameForm] = []
-    py = _pinyin(simp)
+    py = pinyin_syllables(simp)
     if len(py) == len(simp):
         sur = SURNAME_PINYIN.get(simp[:cut], "".join(py[:cut]))
         given = "".join(py[cut:])
@@ -258,7 +264,7 @@ def han_forms(name: str, *, person: bool | None = None,
           and len(runs := HAN_RE_RUNS.findall(simplified(name))) >= 2 and not _is_org(simp)):
         # a longer name written in parts ("秀玉 惠玲 陳"): a person's, each part one word read
         # in pinyin and in Cantonese, not a company name to read through the glossary
-        py = tuple("".join(_pinyin(r)) for r in runs)
+        py = tuple("".join(pinyin_syllables(r)) for r in runs)
         forms.append(NameForm(py + rest_tokens, legal, "pinyin"))
         jp = [_jyutping(hk_characters(r)) for r in runs]
         if all(jp):

@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exportcheck.screen.chinese import pinyin_syllables
 from exportcheck.screen.korean_han import ORGANISATION as KOREAN_SCRIPT
 from exportcheck.screen.normalize import GlossaryWord, NameForm, fold_parts, fold_text, split_legal
 
@@ -180,12 +181,6 @@ def _ordinal(n: int) -> tuple[str, ...]:
     return (*alts, f"No. {n}")
 
 
-def _pinyin(chars: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
-
-    return [s for s in (fold_text(x) for x in lazy_pinyin(chars, style=Style.NORMAL)) if s]
-
-
 def _hk_reading(chars: str) -> list[str]:
     """Hong Kong Government spelling of each syllable (most usual one), or [] if unknown."""
     from exportcheck.screen.chinese import _jyutping, hk_characters, jyutping_to_hk
@@ -204,7 +199,7 @@ def _run_alternatives(run: str, cantonese: bool, korean: bool = False) -> list[s
         hangul = reading(run)
         return word_spellings(hangul) if hangul else []
     alts: list[str] = []
-    syl = _hk_reading(run) if cantonese else _pinyin(run)
+    syl = _hk_reading(run) if cantonese else pinyin_syllables(run)
     if syl:
         alts += ["".join(syl), " ".join(syl)]
     return list(dict.fromkeys(a for a in alts if a))
@@ -323,7 +318,7 @@ def org_name_forms(name: str, simp: str, legal: tuple[str, ...], rest: tuple[str
                               dropped=_place(segs[0])))
     # pinyin joined word by word (GB/T 16159), not syllable by syllable: two names one
     # character apart (第二十八 / 第二十九研究所) differ by a word, not by a syllable
-    words = tuple(w for s in segs if (w := "".join(_pinyin(s.text))))
+    words = tuple(w for s in segs if (w := "".join(pinyin_syllables(s.text))))
     if words:
         chars.append(NameForm(words + rest, legal, "pinyin"))
     if listed:
