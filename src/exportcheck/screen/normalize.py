@@ -174,8 +174,10 @@ def split_legal(tokens: list[str], keep: frozenset[str] = frozenset()
     """Set legal-form tokens aside. Short forms ("sa", "co", "ao") only at either end, so a
     person called "Ao" keeps their name; nothing is removed if nothing else would be left.
     ``keep``: words that are names whatever the table says (``latin_form``)."""
-    forms, longest = _legal_forms()
     org_words = ORG_WORDS
+    if _legal_or_phrase().isdisjoint(tokens):  # most names: nothing to set aside (one set test)
+        return tuple(org_words.get(t, t) for t in tokens), ()
+    forms, longest = _legal_forms()
     core: list[str] = []
     legal: list[str] = []
     i, n = 0, len(tokens)
@@ -282,6 +284,13 @@ COUNTRY_PHRASES = {("united", "states", "of", "america"): "us", ("united", "stat
                    ("hong", "kong"): "hk"}
 #: the first words of :data:`COUNTRY_PHRASES`
 _PHRASE_STARTS = frozenset(p[0] for p in COUNTRY_PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _legal_or_phrase() -> frozenset[str]:
+    """The words of legal forms and the first words of country phrases: a name with none of
+    them has nothing to split."""
+    return legal_form_words() | _PHRASE_STARTS
 
 
 def _country_phrase(tokens: list[str], i: int) -> tuple[int, str] | None:
