@@ -238,7 +238,11 @@ def compare_forms(q: NameForm, c: NameForm, org: bool | None = None) -> NameMatc
 def place_missing(m: NameMatch, q: NameForm, c: NameForm) -> NameMatch:
     """A Han organisation name matched without the leading place the other name has (the
     form that leaves it out: ``dropped``): another company of the group may be meant (成都华为
-    is not 华为), so it is a partial match, as the same names written in Latin letters are."""
+    is not 华为), so it is a partial match, as the same names written in Latin letters are.
+    A query with words of its own where the listed name has only its place names another
+    company: 昌河飞机工业 is not 西安飞机工业 read as 飞机工业."""
+    if c.dropped and not q.dropped and m.unmatched_query:
+        return NameMatch(0.0, kind="partial")
     if m.kind not in ("exact", "full") or q.dropped == c.dropped:
         return m
     whole = c if q.dropped else q  # the name that keeps its place
