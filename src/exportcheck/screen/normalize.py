@@ -81,6 +81,10 @@ class NameForm:
     #: the leading place a Han organisation name's form leaves out (深圳市 of 深圳市大疆创新科技):
     #: matched against a name without it, that is a partial match (:mod:`.han_orgs`)
     dropped: str = ""
+    #: English words of a name read through a glossary (:func:`fold_parts`): chosen from a
+    #: table, not spelt by someone, so they match only as spelt or one slip apart ("science" /
+    #: "silence" is no likeness of two names)
+    fixed: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -229,14 +233,21 @@ def fold_parts(parts: list[tuple[str, bool]], script: str, *, split_proper: bool
             tokens += fold_text(text).split()
     core, legal = split_legal(tokens)
     out: list[str] = []
+    english: set[str] = set()
+    names: set[str] = set()
     for t in core:
         if not t.startswith("\x00"):
             out.append(t)
-        elif split_proper:
-            out += kept[int(t[1:])].split()
-        else:
-            out.append(kept[int(t[1:])])
-    return NameForm(tuple(out), legal, script) if out else None
+            english.add(t)
+            continue
+        text = kept[int(t[1:])]
+        words = text.split() if split_proper else [text]
+        out += words
+        names.update(words)
+    if not out:
+        return None
+    # a proper name spelt like an English word of the glossary stays fuzzy
+    return NameForm(tuple(out), legal, script, fixed=frozenset(english.difference(names)))
 
 
 def is_legal_form(tokens: tuple[str, ...] | list[str]) -> bool:

@@ -49,6 +49,7 @@ from exportcheck.screen.han_orgs import HK_SCRIPT as HK_ORG_SCRIPT
 from exportcheck.screen.hkspell import firm_key, hk_key, is_hk_syllable
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
 from exportcheck.screen.normalize import NameForm, nicknames
+from exportcheck.screen.pinyin_sound import GLOSSED, by_rule
 from exportcheck.screen.tokens import (
     ARTICLES,
     INITIAL_SIM,
@@ -377,6 +378,9 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                     s = 1.0  # 偉記 read "wai kei", listed "Wai Kee": one sound, two spellings
                 if org and s < ONE_SLIP_SIM and one_slip(a, b):
                     s = ONE_SLIP_SIM
+                elif 0 < s < 1 and (q.fixed or c.fixed or q.script in GLOSSED):
+                    s = by_rule(a, b, s, a in q.fixed or b in c.fixed,
+                                q.script in GLOSSED and a not in q.fixed)
                 if org and s < 1 and min(len(a), len(b)) == 1:
                     s = 0.0  # a letter in a company's or vessel's name is a word of it, not an
                     # initial: "MONICA S" (a vessel) is not Monica Soprano

@@ -44,6 +44,11 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
             frozenset(data["pinyin"]))
 
 
+def pinyin_syllables() -> frozenset[str]:
+    """Every pinyin syllable of pypinyin's dictionary, without tones ("zhuang", "a")."""
+    return _tables()[1]
+
+
 def pinyin_readings(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The pinyin readings of a name written in Wade-Giles, one syllable per word, or [] when
     the name is not Wade-Giles (see the module docstring). Most names stop at their first word,
