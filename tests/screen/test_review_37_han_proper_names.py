@@ -6,7 +6,7 @@ match of the SDN's Sichuan Silence Information Technology: its pinyin "suochen" 
 "silence". Both are wrong readings of a name spelt by rule. Glossary words now match only as
 spelt (or one slip apart, "12th" = "12"), and pinyin proper names only when they cut into the
 same syllables, allowing the spellings of southern speakers (zh/z, ch/c, sh/s, -ng/-n:
-盈科 "Yinke")."""
+盈科 "Yinke"), which the index now also looks up."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from exportcheck.screen import Screener
 from exportcheck.screen.entries import ListEntry, ParsedList
 from exportcheck.screen.han_orgs import org_forms
-from exportcheck.screen.pinyin_sound import same_sound, sound_keys
+from exportcheck.screen.pinyin_sound import same_sound, sound_keys, sound_spellings
 from exportcheck.screen.scorer import compare_names
 
 SILENCE = ListEntry(list="SDN", entry_id="silence", kind="entity", countries=["CN"],
@@ -63,10 +63,23 @@ def test_glossary_words_are_marked_and_proper_names_are_not() -> None:
     ("中国航天科技集团有限公司第一研究院第十二研究所", CASC12),  # 第十二 "12th" = "12"
 ])
 def test_spellings_of_one_name_still_match(query: str, entry: ListEntry) -> None:
-    # the score of the pair: finding "Zongshen" among many names from "zhongsheng" is the
-    # index's part, which looks words up by letters alike, not by sound
     assert compare_names(query, entry.name) >= 85
     assert compare_names(query, SILENCE.name) < 60
+
+
+@pytest.mark.parametrize(("query", "entry"), [
+    ("盈科香港电子有限公司", YINKE), ("苏州中盛电子有限公司", ZONGSHEN)])
+def test_the_index_finds_the_southern_spelling(query: str, entry: ListEntry) -> None:
+    # the index looks words up by letters alike: "zhongsheng" is two letters from "zongshen",
+    # too far for it, so it also looks up the name's southern spellings
+    assert entry.entry_id in _found(query, entry, SILENCE)
+
+
+def test_southern_spellings_are_pinyin() -> None:
+    assert set(sound_spellings("zhongsheng")) >= {"zongshen", "zhongshen", "zongsheng"}
+    assert sound_spellings("yingke") == ("yinke",)
+    assert all(len(sound_keys(x)) for x in sound_spellings("haikangweishi"))
+    assert sound_spellings("sinopack") == ()
 
 
 @pytest.mark.parametrize(("a", "b", "same"), [

@@ -20,8 +20,10 @@ import numpy as np
 
 from exportcheck.screen.acronyms import ACRONYM, acronym_forms
 from exportcheck.screen.entries import ListEntry
+from exportcheck.screen.han_orgs import SCRIPT as HAN_ORG_SCRIPT
 from exportcheck.screen.hkspell import hk_spellings
 from exportcheck.screen.normalize import NameForm, name_forms, nicknames
+from exportcheck.screen.pinyin_sound import sound_spellings
 from exportcheck.screen.scripts import native_script
 from exportcheck.screen.tokens import german_reading, skeleton, variant_key, weight
 from exportcheck.screen.weights import FLOOR, org_like, place_words
@@ -127,7 +129,7 @@ class NameIndex:
         self.by_skeleton: dict[str, list[str]] = dict(by_skeleton)
         self.by_variant: dict[str, list[str]] = dict(by_variant)
         self._acc = np.zeros(len(self.names), dtype=np.float32)
-        self._near: dict[tuple[str, bool], np.ndarray | None] = {}
+        self._near: dict[tuple[str, bool, bool], np.ndarray | None] = {}
         # total token weight of each name: ranks "FAIZ" above "Ustadz Faiz" for the query "Faiz"
         codes = sorted({e.list for e in entries})
         self._code_ids = {c: i for i, c in enumerate(codes)}
@@ -247,10 +249,11 @@ class NameIndex:
                     out.add(key)
         return out
 
-    def _token_ids(self, tok: str, hk: bool) -> np.ndarray | None:
+    def _token_ids(self, tok: str, hk: bool, sound: bool = False) -> np.ndarray | None:
         """Names holding ``tok`` or a token close to it, a name holding two such tokens listed
-        twice (memoised: the same given names and surnames come back query after query)."""
-        key = (tok, hk)
+        twice (memoised: the same given names and surnames come back query after query).
+        ``sound``: a pinyin name also finds its southern spellings ("zhongsheng": "Zongshen")."""
+        key = (tok, hk, sound)
         ids = self._near.get(key, False)
         if ids is not False:
             return ids
@@ -258,6 +261,8 @@ class NameIndex:
         if hk:  # "kei" also finds "ki" (hkspell)
             for alt in hk_spellings(tok):
                 near |= self.similar_tokens(alt)
+        if sound:
+            near.update(alt for alt in sound_spellings(tok) if alt in self._key_ids)
         hits = [p for t in near if (p := self.postings(t)) is not None]
         # a name may repeat across the postings: ``acc[ids] += w`` still adds w once to it
         ids = None if not hits else (np.concatenate(hits) if len(hits) > 1 else hits[0])
@@ -291,11 +296,13 @@ class NameIndex:
             touched: list[np.ndarray] = []
             keys = list(form.tokens) + [a + b for a, b in pairwise(form.tokens)]
             hk = form.script in ("jyutping", "han-en-hk")  # read in Cantonese: other HK spellings
+            sound = form.script == HAN_ORG_SCRIPT  # proper names read as pinyin
             # a joined pair of a Latin name is looked up as written (its words are looked up
             # fuzzily); a romanisation of Arabic script may join or spell words otherwise
             n_fuzzy = len(keys) if form.script == "abjad" else len(form.tokens)
             for i, tok in enumerate(keys):
-                ids = self._token_ids(tok, hk) if i < n_fuzzy else self.postings(tok)
+                ids = (self._token_ids(tok, hk, sound and tok not in form.fixed)
+                       if i < n_fuzzy else self.postings(tok))
                 if ids is None:
                     continue
                 # a joined pair stands for both of its tokens

@@ -15,6 +15,7 @@ pypinyin's dictionary), so that this never loads pypinyin itself.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -28,6 +29,8 @@ GLOSSED = frozenset({SCRIPT, HK_SCRIPT})
 
 #: a longer name is a company's whole name run together: cutting it is not worth the time
 MAX_LETTERS = 24
+#: spellings of one name looked up in the index
+MAX_SPELLINGS = 16
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _RETROFLEX = re.compile(r"^([zcs])h")
 _BACK_NASAL = re.compile(r"(?<=[aeio])ng$")
@@ -42,20 +45,56 @@ def sound_key(syllable: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def sound_keys(word: str) -> frozenset[tuple[str, ...]]:
-    """Every way of cutting ``word`` into pinyin syllables, each cut as its sound keys; empty
-    when the word is no run of pinyin syllables ("sinopack")."""
+def _cuts(word: str) -> tuple[tuple[str, ...], ...]:
+    """Every way of cutting ``word`` into pinyin syllables ("xian": xian, xi-an); none when the
+    word is no run of pinyin syllables ("sinopack")."""
     if not word.isascii() or not word.isalpha() or len(word) > MAX_LETTERS:
-        return frozenset()
+        return ()
     syllables = pinyin_syllables()
     cuts: list[list[tuple[str, ...]]] = [[] for _ in range(len(word) + 1)]
     cuts[0] = [()]
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 6), end):  # "zhuang", "chuang": six letters at most
-            if cuts[start] and word[start:end] in syllables and word[start:end] not in _NOT_NAME:
-                key = sound_key(word[start:end])
-                cuts[end] += [(*c, key) for c in cuts[start]]
-    return frozenset(cuts[-1])
+            part = word[start:end]
+            if cuts[start] and part in syllables and part not in _NOT_NAME:
+                cuts[end] += [(*c, part) for c in cuts[start]]
+    return tuple(cuts[-1])
+
+
+def sound_keys(word: str) -> frozenset[tuple[str, ...]]:
+    """The cuts of ``word`` into pinyin syllables, each syllable as its :func:`sound_key`."""
+    return frozenset(tuple(map(sound_key, c)) for c in _cuts(word))
+
+
+@lru_cache(maxsize=4096)
+def sound_spellings(word: str) -> tuple[str, ...]:
+    """Other spellings of a pinyin name as southern speakers write it ("zhongsheng" ->
+    "zongsheng", "zhongshen", "zongshen" ...), at most :data:`MAX_SPELLINGS`: the index looks
+    them up, since a spelling distance finds no list name spelt so."""
+    syllables = pinyin_syllables()
+    out: dict[str, None] = {}
+    for cut in _cuts(word):
+        options = [[x for x in _spoken(sy) if x in syllables] for sy in cut]
+        for combo in itertools.product(*options):
+            if (alt := "".join(combo)) != word:
+                out[alt] = None
+            if len(out) >= MAX_SPELLINGS:
+                return tuple(out)
+    return tuple(out)
+
+
+def _spoken(syllable: str) -> tuple[str, ...]:
+    """A syllable and its spellings with the other initial (zh/z ...) and nasal (-n/-ng)."""
+    initials = {syllable, _RETROFLEX.sub(r"\1", syllable)}
+    if syllable[:1] in "zcs" and syllable[1:2] != "h":
+        initials.add(syllable[0] + "h" + syllable[1:])
+    out = set(initials)
+    for x in initials:
+        if x.endswith("ng"):
+            out.add(x[:-1])
+        elif x.endswith("n"):
+            out.add(x + "g")
+    return tuple(sorted(out, key=lambda x: (x != syllable, x)))
 
 
 def same_sound(a: str, b: str) -> bool:
