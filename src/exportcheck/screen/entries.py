@@ -113,6 +113,8 @@ def check_kind(kind: str | None) -> str | None:
     return folded
 
 _ACRONYM = re.compile(r"\s\(([A-Z][A-Z0-9&-]{1,9})\)")
+#: two words joined by a slash, each of two letters or more ("ISFAHAN/ESFAHAN"; not "M/S")
+_SLASH = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*[^\W_])/([^\W\d_][\w'’-]*[^\W_])(?![\w'’-])")
 #: how the CSL writes an affiliate listed under another entry of the Entity List (Huawei's:
 #: "Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: Huawei Marine Networks Co.,
 #: Ltd.", the affiliates 84 FR 43493 added under it on 19 Aug 2019)
@@ -135,7 +137,11 @@ def written_variants(name: str) -> list[str]:
 
     A slash is not read as two names: "AL-QA'IDA/ISLAMIC ARMY" is, but "Behover General
     Trading/Information Technologies" shares its first word, and "C/O", "I/E" are
-    abbreviations; "Information Technologies" alone would hit every such company.
+    abbreviations; "Information Technologies" alone would hit every such company. It is read
+    as two words, either of which the name uses: "7TH OF TIR INDUSTRIES OF ISFAHAN/ESFAHAN",
+    "REVOLUTIONARY PEOPLE'S LIBERATION PARTY/FRONT", "... MACHINERY IMPORT/EXPORT
+    CORPORATION" (a name of more words than those two, with one slash between words of two
+    letters or more).
 
     An affiliate listed under another entry ("Huawei Technologies Co., Ltd. (Huawei).
     Affiliated Entity: Huawei Marine Networks Co., Ltd.") is also its own name: the party a
@@ -154,6 +160,9 @@ def written_variants(name: str) -> list[str]:
             # itself. A person's bracket may be a nickname, a two-letter one a place ("Schmidt
             # & Co., (HK) Ltd." is not Schmidt & Co.), and a short name without it too little
             out.append(rest)
+    if len(found := _SLASH.findall(name)) == 1 and name.count("/") == 1 and " " in name:
+        left, right = found[0]  # not a name of the two words alone ("NPP/CPP": two acronyms)
+        out += [name.replace(f"{left}/{right}", word, 1) for word in (left, right)]
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from exportcheck.models import ScreeningHit
-from exportcheck.screen.entries import LIST_CODES, ListEntry, listed_under
+from exportcheck.screen.entries import LIST_CODES, ListEntry, listed_under, written_variants
 
 
 def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore: float, m,
@@ -19,6 +19,8 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
         iname, listed_legal = replace(iname, alias=typed), ()  # its legal forms are the query's
     explanation = [f"name {nscore:g}: alias {iname.alias!r}"
                    + ("" if iname.alias == entry.name else f" of {entry.name!r}")]
+    if (written := _written_as(entry, iname.alias)) is not None:
+        explanation.append(f"the list writes it {written!r}")
     from exportcheck.screen.han_orgs import hit_notes  # Han company names (issue #11.4)
 
     explanation += hit_notes(entry, iname.alias, qf, query)
@@ -73,3 +75,13 @@ def _alias_as_typed(entry: ListEntry, query: str, shown: str) -> str | None:
     typed = query.strip().casefold()
     return next((n for n in entry.all_names() if n.casefold() == typed), None)
 
+
+
+def _written_as(entry: ListEntry, alias: str) -> str | None:
+    """The alias as the list writes it, when the index read ``alias`` out of it ("7TH OF TIR
+    INDUSTRIES OF ESFAHAN" out of "... ISFAHAN/ESFAHAN") and the hit's first line does not
+    show it already (the entry's primary name)."""
+    written = (*entry.aliases, *entry.original_script)
+    if alias == entry.name or alias in written:
+        return None
+    return next((n for n in written if alias in written_variants(n)[1:]), None)
