@@ -123,7 +123,8 @@ def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> 
     skeleton_ok = frames is None or vowels.fits(frames, b)
     if abjad and skeleton_ok:
         sk = _abjad_skeleton(a)
-        if sk == _abjad_skeleton(b) and (len(sk) > 1 or _same_onset(a, b)):
+        if (sk == _abjad_skeleton(b) and (len(sk) > 1 or _same_onset(a, b))
+                and not consonants(a).isdisjoint(consonants(b))):
             return 0.9
     sim = OSA.normalized_similarity(a, b)
     if (min(la, lb) <= 4 and abs(la - lb) == 1 and (a.startswith(b) or b.startswith(a))
@@ -148,7 +149,40 @@ def _token_sim(a: str, b: str, abjad: bool, frames: frozenset | None = None) -> 
     if not skeleton_ok:
         # a vowel the Arabic script writes is not there: another name, not a typing slip
         sim = min(sim, WRITTEN_VOWEL_MISSING_SIM)
+    elif abjad and sim > OTHER_CONSONANT_SIM and consonants(a).isdisjoint(consonants(b)):
+        # Arabic script writes every consonant: one more or another is another name (قاضی
+        # "Qadi" is not "Qadri", مالك "Malik" not "Mamluk", وسيم "Wasim" not "Qasim")
+        sim = OTHER_CONSONANT_SIM
     return sim if sim >= MIN_TOKEN_SIM else 0.0
+
+
+#: the most a word read from Arabic script and a Latin word with other consonants score: below
+#: WEAK_SIM (scorer), so such a word costs what a misspelt one does
+OTHER_CONSONANT_SIM = 0.65
+#: Latin spellings of one Arabic consonant folded together, loosely: a spelling the lists use
+#: for the letter must not count as another consonant (ك/ق/خ k, q, kh, ch; ج j, g, dj; ز/ض/ظ/ذ
+#: z, d, dh; و/ی as w, v, y or a vowel; h, which lists write in digraphs or drop)
+_CONSONANT_STEPS = (
+    (re.compile(r"c(?=[eiy])"), "s"),  # French: Lounici
+    (re.compile(r"h"), ""),  # kh, sh, th, dh, gh or a letter of its own: lists differ
+    (re.compile(r"dj"), "j"), (re.compile(r"[qkc]"), "k"), (re.compile(r"z"), "d"),
+    (re.compile(r"g"), "j"), (re.compile(r"p"), "b"), (re.compile(r"[vwy]"), ""),
+    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"[aeiou']+"), ""),
+)
+
+
+@lru_cache(maxsize=200_000)
+def consonants(token: str) -> frozenset[str]:
+    """The consonants of a romanised Arabic or Persian name as the script writes them, with
+    the usual Latin spellings of one letter folded (:data:`_CONSONANT_STEPS`): "lakhal" and
+    "lakahal" are both l-k-l, "qadi" (k-d) is not "qadri" (k-d-r). "ch" is read both as k (German,
+    Dari: Barich) and as s (French: Chabani). Doubled letters count once, as a shadda."""
+    keys = set()
+    for t in {token.replace("ch", "k"), token.replace("ch", "s")}:
+        for pattern, repl in _CONSONANT_STEPS:
+            t = pattern.sub(repl, t)
+        keys.add(t)
+    return frozenset(keys)
 
 
 def _same_onset(a: str, b: str) -> bool:
