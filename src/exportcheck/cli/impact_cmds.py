@@ -26,30 +26,6 @@ if TYPE_CHECKING:
     from exportcheck.impact import ImpactResult
 
 
-def _rates(pairs: list[str]) -> dict[str, float]:
-    """``--rate`` as ``{currency: USD per unit}``; a USD rate is refused (it would do nothing:
-    values are compared in USD), and so are two different rates for one currency."""
-    rates = {}
-    for pair in pairs:
-        code, sep, num = pair.partition("=")
-        try:
-            rate = float(num)
-        except ValueError:
-            rate = None
-        if not sep or not code.strip() or rate is None:
-            raise InvalidInput(f"--rate {pair!r}: write CURRENCY=USD_PER_UNIT, e.g. EUR=1.08")
-        if code.strip().upper() == "USD":
-            raise InvalidInput(f"--rate {pair!r}: values in USD need no rate (values are "
-                               "compared in USD); give rates for the other currencies only")
-        code = code.strip().upper()
-        if code in rates and rates[code] != rate:
-            # the later one would silently win, and the money totals with it
-            raise InvalidInput(f"--rate: two rates for {code} ({rates[code]:g} and {rate:g}): "
-                               "give one")
-        rates[code] = rate
-    return rates
-
-
 def impact(
     orders: Path = typer.Argument(..., help="order lines, .csv or .parquet (item, destination...)"),
     out: Path = typer.Option(..., "-o", "--out", help="output folder (created if missing)"),
@@ -88,7 +64,9 @@ def impact(
     if (from_lists is None) != (to_lists is None):
         raise InvalidInput("give both --from-lists and --to-lists")
     check_dates(d_old, d_new, d_on, from_lists is not None, CLI_NAMES)
-    rates = _rates(rate)
+    from exportcheck.impact.rates import parse_rates  # lazy: the CLI starts without polars
+
+    rates = parse_rates(rate)
     db = existing_database(db)  # a mistyped --db must not report no licences affected
     check_csv_header(orders, "order file", named=True)
     if owners is not None:

@@ -29,6 +29,7 @@ from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination, ScreeningHit, TraceStep
 from exportcheck.rules.describe import summarise
 from exportcheck.rules.ruleset import RuleSet
+from exportcheck.screen.listing import listing_of
 
 SEP = " | "
 #: a later day a line's answer changed again: told, not credited (the timeline credits the
@@ -229,14 +230,22 @@ def answer_changes(
     return pairs
 
 
+def moved() -> pl.Expr:
+    """The lines a cause explains: those whose answer changed, and those held for review on one
+    side only (a potential match to an entry listed between the dates changes no answer, but
+    the officer must learn which entry holds the line)."""
+    return pl.col("changed") | pl.col("old_hold").ne_missing(pl.col("new_hold"))
+
+
 def change_groups(df: pl.DataFrame) -> pl.DataFrame:
-    """The changed lines grouped by what the rules can see of them, in order of first line:
-    ``_GROUP`` columns, the lines (``_row``) and the first line's value and errors."""
+    """The :func:`moved` lines grouped by what the rules can see of them, in order of first
+    line: ``_GROUP`` columns, the lines (``_row``), the first line's value and errors, and
+    whether the answer changed (the group's lines share it: it is decided by the keys)."""
     return (
-        df.filter(pl.col("changed"))
+        df.filter(moved())
         .group_by(_GROUP, maintain_order=True)
         .agg(pl.col("_row"), pl.col("value").first(), pl.col("old_error").first(),
-             pl.col("new_error").first())
+             pl.col("new_error").first(), pl.col("changed").first())
     )
 
 
@@ -251,6 +260,10 @@ def group_cause(
 ) -> str:
     """The cause of one group of :func:`change_groups` (a row of it, as a dict)."""
     items: list[str] = []
+    if not g.get("changed", True):  # the same answer, held for review on one side only
+        old = _determine(g, "_o", d_old, rs, scr_old, ownership)
+        new = _determine(g, "_n", d_new, rs, scr_new, ownership)
+        return SEP.join(hold_items(old, new))
     if g["old_error"] and not g["new_error"]:
         items = [*_item_moves(rs, g["_item"], d_old, d_new, came=True),
                  f"old side ({d_old.isoformat()}): {g['old_error']}"]
@@ -270,6 +283,27 @@ def group_cause(
         except ExportCheckError as exc:  # cannot happen for keys the batch decided
             items = [f"not explained: {exc}"]
     return SEP.join(items)
+
+
+def hold_items(old: Determination, new: Determination) -> list[str]:
+    """The matches that hold the line for review on one side only, each with the entry, the
+    kind of match and, where the entry's listing is dated, when it took effect: the MEU entry
+    of AASPT (85 FR 83799, effective 2020-12-23) holds a USML line to China on 15 Jan 2021 and
+    not on 29 Jun 2020."""
+    hits = {(h.list, h.entry_id): h for h in (*old.screening_hits, *new.screening_hits)}
+    items = []
+    for verb, mine, other in (("now held for review", new, old),
+                              ("no longer held for review", old, new)):
+        theirs = {(m.role, m.list, m.entry_id) for m in other.party_matches}
+        for m in mine.party_matches:
+            if (m.role, m.list, m.entry_id) in theirs:
+                continue
+            hit = hits.get((m.list, m.entry_id))
+            basis = f"; {listing_of(hit).basis}" if hit is not None else ""
+            items.append(f"{verb}: {m.role} '{m.party}' matches {m.list} entry {m.entry_id} "
+                         f"'{m.matched_name}' ({m.match_kind}, score {m.score:.0f}{basis}): "
+                         f"{_short(m.why_held)}")
+    return items
 
 
 def _item_moves(rs: RuleSet, item: str | None, d_old: date, d_new: date, *, came: bool
@@ -352,7 +386,7 @@ def explain(
     scr_new: PartyScreener | None,
     ownership: Any = None,
 ) -> pl.DataFrame:
-    """``_row`` → ``cause`` for every changed line."""
+    """``_row`` → ``cause`` for every changed line, and every line held on one side only."""
     groups = change_groups(df)
     if groups.height == 0:
         return pl.DataFrame(schema={"_row": pl.UInt32, "cause": pl.Utf8})
@@ -394,8 +428,7 @@ def list_causes(
     """Put the list entries an end user matches on one side only in front of the rule causes,
     on the changed lines and on those held for review on one side only (a potential match to a
     new entry does not change the answer, but the officer must learn which entry holds it)."""
-    moved = pl.col("changed") | pl.col("old_hold").ne_missing(pl.col("new_hold"))
-    changed = df.filter(moved & pl.col("end_user").is_not_null())
+    changed = df.filter(moved() & pl.col("end_user").is_not_null())
     pairs = changed.select("end_user", "destination").unique()
     texts = {}
     for name, dest in pairs.iter_rows():

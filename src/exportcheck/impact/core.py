@@ -180,7 +180,8 @@ def _currency(
     if missing:
         raise InvalidInput(
             f"values are in {', '.join(present)} but no rate is given for {', '.join(missing)}: "
-            f"add --rate {missing[0]}=<USD per {missing[0]}> (values are compared in USD)"
+            f"give {missing[0]}'s rate in USD per {missing[0]} (e.g. {missing[0]}=1.08; values "
+            "are compared in USD)", field="rates"
         )
     unused = [c for c in given if c not in present and c != "USD"]
     notes = [] if not unused else [

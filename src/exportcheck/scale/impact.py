@@ -96,10 +96,10 @@ def _explain(groups: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
 def _finish(df: pl.DataFrame, causes: pl.DataFrame, job: ImpactJob,
             carried: list[str]) -> bytes:
     """The partition's line table, packed for the trip to the client (:func:`output.pack`)."""
-    from exportcheck.impact.causes import GROUP_COLUMNS, list_causes
+    from exportcheck.impact.causes import GROUP_COLUMNS, list_causes, moved
     from exportcheck.impact.core import finish_lines
 
-    mine = (df.filter(pl.col("changed")).select("_row", *GROUP_COLUMNS)
+    mine = (df.filter(moved()).select("_row", *GROUP_COLUMNS)
             .join(causes, on=list(GROUP_COLUMNS), how="left", nulls_equal=True)
             .select("_row", "cause"))
     if job.lists:

@@ -74,7 +74,7 @@ def _impact_page(request: Request, user: Principal, form: dict, **context) -> Re
 
     runs, _ = list_runs(50, 0)
     form = {"from_date": "2020-06-29", "to_date": "2021-01-15", "portfolio": "sample",
-            "from_lists": "", "to_lists": ""} | form
+            "from_lists": "", "to_lists": "", "rates": ""} | form
     # what tells two releases apart first, as a reader scans a box's label
     versions = [{"id": v.id, "label": f"{v.source} #{v.id}" + (" (active)" if v.active else "")
                           + f": {v.entry_count:,} entries"
@@ -133,7 +133,7 @@ def _dates(fields: dict[str, str]) -> tuple[dt.date, dt.date] | dict[str, str]:
 
 
 #: the boxes of the Impact form an error of the run itself may be about (``exc.field``)
-_RUN_FIELDS = frozenset(("from_date", "to_date", "lists", "orders"))
+_RUN_FIELDS = frozenset(("from_date", "to_date", "lists", "orders", "rates"))
 
 
 def _run_field(exc: ExportCheckError) -> str:
@@ -146,6 +146,7 @@ def _run_field(exc: ExportCheckError) -> str:
 async def run_impact(request: Request, user: Officer) -> Response:
     from starlette.concurrency import run_in_threadpool
 
+    from exportcheck.impact.rates import rates_box
     from exportcheck.web.routers.impact import run, sample_frame
 
     form = await request.form()
@@ -172,13 +173,15 @@ async def run_impact(request: Request, user: Officer) -> Response:
             from exportcheck.web.routers.impact import SAMPLE
 
             frame, source = sample_frame(), SAMPLE
+        at = "rates"
+        rates = rates_box(fields.get("rates", ""))
         at = "lists"
         old, new = fields.get("from_lists", ""), fields.get("to_lists", "")
         if bool(old) != bool(new):
             raise InvalidInput("choose both list releases (old and new), or neither")
         at = ""
         out = await run_in_threadpool(run, frame, start, end, user=user.actor, source=source,
-                                      lists=(old, new) if old else None)
+                                      lists=(old, new) if old else None, rates=rates)
     except ExportCheckError as exc:  # under its box, focused; else at the top
         at = at or _run_field(exc)
         shown = {"errors": {at: str(exc)}, "focus": at} if at else {"error": str(exc)}
