@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,9 +60,28 @@ def screening_recheck_seconds(default: float = 1.0) -> float:
     return value
 
 
+#: the default threshold a Dask task was given by its client (:func:`client_threshold`)
+_CLIENT_THRESHOLD: ContextVar[float | None] = ContextVar("client_threshold", default=None)
+
+
+@contextmanager
+def client_threshold(value: float | None) -> Iterator[None]:
+    """Screen with ``value`` as the default threshold inside this block (this thread or task
+    only): a Dask worker on another machine has its own environment, and must screen with the
+    ``EXPORTCHECK_SCREENING_THRESHOLD`` of the client that started the run."""
+    token = _CLIENT_THRESHOLD.set(value)
+    try:
+        yield
+    finally:
+        _CLIENT_THRESHOLD.reset(token)
+
+
 def default_threshold() -> float:
     """``get_settings().screening_threshold`` without reading every other setting: screening
     asks for it on each name."""
+    given = _CLIENT_THRESHOLD.get()
+    if given is not None:
+        return given
     raw = _env("SCREENING_THRESHOLD")
     if not raw or not raw.strip():
         return 85.0

@@ -49,7 +49,8 @@ def _screen_part(part: pl.DataFrame, spec: workers.ScreenerSpec, opts: dict,
 
     df, first = frames.partition(part)
     rows = row_tuples(df, *columns, first_row=first + 1)
-    return results_frame(screen_rows(rows, workers.screener(spec), opts))
+    with workers.screening(spec):
+        return results_frame(screen_rows(rows, workers.screener(spec), opts))
 
 
 def _lists_version(spec: workers.ScreenerSpec) -> str:
@@ -113,11 +114,12 @@ def _determine_part(part: pl.DataFrame, rules: workers.RulesSpec,
 
     df, first = frames.partition(part)
     # workers=1: the Dask worker is the process; no pool inside it
-    out = determine_frame(df, ruleset=workers.ruleset(rules),
-                          screener=workers.screener(screener),
-                          ownership=workers.ownership(owners), workers=1,
-                          memo=workers.decided(rules, screener, owners),
-                          signatures=workers.signatures(screener, owners))
+    with workers.screening(screener):
+        out = determine_frame(df, ruleset=workers.ruleset(rules),
+                              screener=workers.screener(screener),
+                              ownership=workers.ownership(owners), workers=1,
+                              memo=workers.decided(rules, screener, owners),
+                              signatures=workers.signatures(screener, owners))
     return pack(with_line_numbers(out, first + 1))
 
 

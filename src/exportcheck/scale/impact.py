@@ -18,6 +18,7 @@ client is the line table, not the determinations behind it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -59,6 +60,10 @@ class ImpactJob:
         old = workers.screener(self.old)
         return old, old if self.new == self.old else workers.screener(self.new)
 
+    def screening(self) -> AbstractContextManager[None]:
+        """Screen with the client's default threshold (both sides were given the same)."""
+        return workers.screening(self.old)
+
 
 def _decide(part: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
     from exportcheck.impact.core import _currency, decide_lines
@@ -70,10 +75,11 @@ def _decide(part: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
              workers.decided(job.rules, job.new, job.owners))
     signatures = (workers.signatures(job.old, job.owners),
                   workers.signatures(job.new, job.owners))
-    out, _, _ = decide_lines(raw, workers.ruleset(job.rules), job.d_old, job.d_new,
-                             job.screeners(), first_row=first, workers=1,
-                             ownership=workers.ownership(job.owners), memos=memos,
-                             signatures=signatures)
+    with job.screening():
+        out, _, _ = decide_lines(raw, workers.ruleset(job.rules), job.d_old, job.d_new,
+                                 job.screeners(), first_row=first, workers=1,
+                                 ownership=workers.ownership(job.owners), memos=memos,
+                                 signatures=signatures)
     return out
 
 
@@ -88,8 +94,9 @@ def _explain(groups: pl.DataFrame, job: ImpactJob) -> pl.DataFrame:
 
     rs, own = workers.ruleset(job.rules), workers.ownership(job.owners)
     scr_old, scr_new = job.screeners()
-    texts = [group_cause(g, rs, job.d_old, job.d_new, scr_old, scr_new, own)
-             for g in groups.iter_rows(named=True)]
+    with job.screening():
+        texts = [group_cause(g, rs, job.d_old, job.d_new, scr_old, scr_new, own)
+                 for g in groups.iter_rows(named=True)]
     return groups.select(GROUP_COLUMNS).with_columns(pl.Series("cause", texts, pl.Utf8))
 
 
@@ -103,7 +110,8 @@ def _finish(df: pl.DataFrame, causes: pl.DataFrame, job: ImpactJob,
             .join(causes, on=list(GROUP_COLUMNS), how="left", nulls_equal=True)
             .select("_row", "cause"))
     if job.lists:
-        mine = list_causes(df, mine, *job.screeners())
+        with job.screening():
+            mine = list_causes(df, mine, *job.screeners())
     return pack(finish_lines(df, mine, carried))
 
 
@@ -121,19 +129,22 @@ def _versions(job: ImpactJob) -> tuple[str | None, str | None]:
 def _newer_first(job: ImpactJob) -> list[str]:
     from exportcheck.impact.summary import newer_first
 
-    return newer_first(*job.screeners())
+    with job.screening():
+        return newer_first(*job.screeners())
 
 
 def _party_impact(parties: list[tuple[str, str | None]], job: ImpactJob) -> Any:
     from exportcheck.impact.summary import party_impact
 
-    return party_impact(parties, *job.screeners())
+    with job.screening():
+        return party_impact(parties, *job.screeners())
 
 
 def _licence_party_impact(database_url: str, d_old: date, d_new: date, job: ImpactJob) -> Any:
     from exportcheck.impact.summary import licence_party_impact
 
-    return licence_party_impact(database_url, d_old, d_new, *job.screeners())
+    with job.screening():
+        return licence_party_impact(database_url, d_old, d_new, *job.screeners())
 
 
 def impact_file(

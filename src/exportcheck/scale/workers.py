@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,17 @@ _loads: Counter[str] = Counter()
 class ScreenerSpec:
     """Which lists to screen against: ``paths`` (list files), or the database at ``url`` with
     its active lists (``versions`` None) or those version ids; ``stamp`` is what the client
-    saw (active version ids, dispositions) and every worker must see."""
+    saw (active version ids, dispositions) and every worker must see. ``files``: a digest of
+    each list file's path, modification time and size as the client saw them, so that a worker
+    kept from an earlier run reloads a file changed since; ``threshold``: the client's default
+    threshold, which the worker screens with (:func:`screening`)."""
 
     paths: tuple[str, ...] = ()
     url: str | None = None
     versions: str | None = None
     stamp: tuple | None = None
+    files: str = ""
+    threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ def default_screener_spec() -> ScreenerSpec:
     stamp = _stamp(url)
     if not stamp[0]:
         default_screener()  # logs the sample-lists warning, as the single-process path does
-    return ScreenerSpec(url=url, stamp=stamp)
+    return ScreenerSpec(url=url, stamp=stamp, threshold=_client_threshold())
 
 
 def versions_screener_spec(ids: str) -> ScreenerSpec:
@@ -131,14 +137,42 @@ def versions_screener_spec(ids: str) -> ScreenerSpec:
 
     parse_version_ids(ids)  # a malformed list of ids fails here, before the cluster starts
     url = worker_database_url(get_settings().effective_database_url)
-    return ScreenerSpec(url=url, versions=ids, stamp=_stamp(url))
+    return ScreenerSpec(url=url, versions=ids, stamp=_stamp(url), threshold=_client_threshold())
 
 
 def paths_screener_spec(paths: list[Path]) -> ScreenerSpec:
     for p in paths:
         if not p.exists():
             raise InvalidInput(f"list file {p} does not exist")
-    return ScreenerSpec(paths=tuple(str(p.resolve()) for p in paths))
+    resolved = tuple(str(p.resolve()) for p in paths)
+    return ScreenerSpec(paths=resolved, files=_files_digest(resolved),
+                        threshold=_client_threshold())
+
+
+def _files_digest(paths: tuple[str, ...]) -> str:
+    """A digest of the path, modification time and size of each list file (a folder: of the
+    files in it): a few bytes in every task, where the files themselves may be 100 MB."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for p in map(Path, paths):
+        for f in sorted(c for c in p.iterdir() if c.is_file()) if p.is_dir() else [p]:
+            st = f.stat()
+            digest.update(f"{f}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _client_threshold() -> float:
+    from exportcheck.settings import default_threshold
+
+    return default_threshold()
+
+
+def screening(spec: ScreenerSpec | None) -> AbstractContextManager[None]:
+    """Inside this block, screening without a threshold of its own uses the client's."""
+    from exportcheck.settings import client_threshold
+
+    return client_threshold(spec.threshold if spec is not None else None)
 
 
 def rules_spec() -> RulesSpec:
@@ -164,7 +198,9 @@ def screener(spec: ScreenerSpec | None) -> Any:
     """The worker's screener for ``spec`` (None: no screening)."""
     if spec is None:
         return None
-    return _cached(("screener", spec), "screener", lambda: _load_screener(spec))
+    # one index whatever the threshold: it is applied per task (:func:`screening`)
+    return _cached(("screener", replace(spec, threshold=None)), "screener",
+                   lambda: _load_screener(spec))
 
 
 def _load_screener(spec: ScreenerSpec) -> Any:
@@ -188,9 +224,14 @@ def _load_screener(spec: ScreenerSpec) -> Any:
 
 def ruleset(spec: RulesSpec) -> Any:
     def load() -> Any:
-        from exportcheck.rules.ruleset import load_ruleset
+        from exportcheck.rules.loader import load_tables
+        from exportcheck.rules.ruleset import RuleSet, load_ruleset
 
         rs = load_ruleset(spec.rules_dir)
+        if rs.version != spec.version:
+            # the process keeps the rule files as an earlier run read them: a worker of a
+            # scheduler that outlives runs reads them again before calling them different
+            rs = RuleSet(*load_tables(Path(spec.rules_dir) if spec.rules_dir else None))
         if rs.version != spec.version:
             raise RuleDataError(
                 f"a Dask worker has rule base {rs.version}, the client {spec.version} "
