@@ -64,7 +64,9 @@ def _named(text: str | None, terms: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(named)
 
 
-def end_use(ctx: Context) -> None:
+def end_use(ctx: Context, agency: str | None = None) -> None:
+    """Apply the end-use and end-user rules in force (only ``agency``'s, when given: a
+    defence article still meets OFAC's blocking of an end user, not Part 744)."""
     snap = ctx.snapshot
     stated = ctx.end_use.strip()
     # the terms of the rules in force that day
@@ -78,6 +80,8 @@ def end_use(ctx: Context) -> None:
         if not (r.countries or r.groups) or in_set(snap, dest, r.countries, r.groups)])
     utype = ctx.end_user_type.value
     for rule in rules:
+        if agency is not None and rule.agency != agency:
+            continue
         by_user = utype in rule.end_user_types
         by_use = next((k for k in rule.end_use_keywords if k in uses), None) if uses else None
         if not (by_user or by_use is not None or ctx.tracing or not rule.start_date_known):
@@ -89,10 +93,11 @@ def end_use(ctx: Context) -> None:
             ctx.require(
                 Requirement(
                     rule.reason,
-                    Agency.BIS,
+                    Agency(rule.agency),
                     rule.review_policy,
                     rule.id,
                     frozenset(rule.allowed_exceptions),
+                    prohibited=rule.prohibited,
                     citation=rule.citation,
                 )
             )

@@ -368,6 +368,7 @@ def _ofac_only(ctx: Context) -> None:
             ctx.require(Requirement("EMBARGO", Agency.OFAC, e.review_policy, e.id, frozenset(),
                                     citation=e.citation))
             ctx.note(e.id, e, True, e.description)
+    enduse.end_use(ctx, agency="OFAC")  # a blocked end user (EO 13884), whatever the item
 
 
 def _strictest(policies: list[str]) -> str | None:

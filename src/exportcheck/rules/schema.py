@@ -381,6 +381,11 @@ class EndUseRule(Cited):
     review_policy: str
     #: licence exceptions still usable when this rule fires (usually none)
     allowed_exceptions: list[str] = []
+    #: who decides: an OFAC programme that blocks a class of end users (the Government of
+    #: Venezuela, EO 13884) rather than a Part 744 licence
+    agency: Literal["BIS", "OFAC"] = "BIS"
+    #: the rule blocks the dealing (PROHIBITED) instead of requiring a licence
+    prohibited: bool = False
 
 
 class UsmlCategory(Cited):
