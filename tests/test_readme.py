@@ -58,7 +58,8 @@ def test_readme_ledger_commands_answer_as_shown(
             assert code == 0, err
         else:
             errors = [ln for ln in err.splitlines() if ln.startswith("error: ")]
-            assert code == 2 and len(errors) == 1 and errors[0].startswith(error), (args, err)
+            # the README's errors are the ledger's refusals (exit 3; bad input is 2)
+            assert code == 3 and len(errors) == 1 and errors[0].startswith(error), (args, err)
 
 
 def test_readme_counts_the_demo_order_lines() -> None:
@@ -102,7 +103,7 @@ def test_readme_ledger_block_runs_as_written(
     end = next(i for i, (args, _) in enumerate(commands) if args[:2] == ["audit", "export"])
     for args, error in commands[start:end + 1]:
         code, _, err = cli(args)
-        assert code == (2 if error else 0), (args, err)
+        assert code == (3 if error else 0), (args, err)  # a refusal: 3
     assert "keyed twice" in cli(["shipments", "show", "hk19-001-b", "--db",
                                  "sqlite:///hk-demo.db"])[1]
 

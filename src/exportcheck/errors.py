@@ -1,11 +1,14 @@
 """One exception family for the whole package.
 
 Every error a user can cause is an :class:`ExportCheckError` whose message says what was wrong
-and what to do; the CLI turns them into a one-line message and exit code 2, the REST API into
-problem+json. Anything else escaping is a bug.
+and what to do; the CLI turns them into a one-line message and exit code 2 (3 for an audited
+refusal), the REST API into problem+json. Anything else escaping is a bug.
 """
 
 from __future__ import annotations
+
+#: exit status of a CLI command the ledger refused (a shipment, a reversal, a reused key)
+REFUSED = 3
 
 
 class ExportCheckError(Exception):
@@ -13,6 +16,9 @@ class ExportCheckError(Exception):
 
     #: short machine-readable code, used by the REST API
     code = "error"
+    #: the CLI's exit status: 2 for bad input; :data:`REFUSED` for a request the ledger
+    #: refused by a rule and audited, so a script tells a typo from a refusal
+    exit_code = 2
 
     def __init__(self, *args: object, field: str | None = None) -> None:
         super().__init__(*args)

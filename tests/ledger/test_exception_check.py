@@ -212,7 +212,7 @@ def test_cli_ship_override_reason(cli, tmp_path: Path) -> None:
     # the parties are screened: with no list loaded, against the samples, and it says so
     warning, error = err.splitlines()
     assert warning.startswith("warning: screened against the bundled SAMPLE lists")
-    assert code == 2 and error.startswith("error: line 1 (3A001.a.2): LVS is not available")
+    assert code == 3 and error.startswith("error: line 1 (3A001.a.2): LVS is not available")
     code, out, _ = cli([*args, "--override-reason", "OFAC licence IA-1"])
     assert code == 0 and "shipment k recorded" in out
     assert "line 1 (3A001.a.2): LICENSE_REQUIRED" in out and "OFAC licence IA-1" in out

@@ -131,7 +131,7 @@ def test_cli_ship_refuses_a_held_party(cli: Callable[[list[str]], tuple[int, str
     code, _, err = cli(args)
     warning, error = err.splitlines()
     assert warning.startswith("warning: screened against the bundled SAMPLE lists")
-    assert code == 2 and error.startswith("error: line 1 (9A610.x): held for review: end user")
+    assert code == 3 and error.startswith("error: line 1 (9A610.x): held for review: end user")
     code, out, _ = cli([*args, "--override-reason", "HK registry 123: another company"])
     assert code == 0 and "shipment k recorded" in out
     # the end use it states is checked too: a military end user in China needs the MEU licence
@@ -139,7 +139,7 @@ def test_cli_ship_refuses_a_held_party(cli: Callable[[list[str]], tuple[int, str
                         "--to", "CN", "--consignee", "C", "--end-user", "Shenzhen Trading Ltd",
                         "--end-user-type", "military", "--item", "3A991=1@100.00",
                         "--key", "k2"])
-    assert code == 2 and "NLR claimed but a licence is required" in err.splitlines()[-1]
+    assert code == 3 and "NLR claimed but a licence is required" in err.splitlines()[-1]
 
 
 def test_a_military_end_user_by_name_needs_the_licence_nlr_would_skip(ledger: Ledger) -> None:

@@ -259,10 +259,10 @@ def test_cli_reverses_and_refuses_in_one_line(cli, tmp_path) -> None:
                         "--db", db, "--json"])
     assert code == 0 and json.loads(out)["created"] is False
     code, _, err = cli(["reverse", "INV-1", "--reason", "again", "--key", "REV-2", "--db", db])
-    assert code == 2 and err.startswith("error: ") and "already reversed" in err
+    assert code == 3 and err.startswith("error: ") and "already reversed" in err
     assert err.count("\n") == 1
     code, _, err = cli(["reverse", "INV-9", "--reason", "x", "--key", "REV-3", "--db", db])
-    assert code == 2 and "no shipment with idempotency key 'INV-9'" in err
+    assert code == 3 and "no shipment with idempotency key 'INV-9'" in err
     assert Ledger(db).get_licence("DSP5-T-1").lines[0].shipped_value == Decimal("0.00")
 
 

@@ -1,7 +1,7 @@
 """The ``exportcheck`` command: a thin layer over the Python API.
 
 Each concern registers its commands from its own module; errors from the API become a one-line
-message and exit code 2.
+message and exit code 2 (3 when the ledger refused a request by a rule and audited it).
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every error is one line ``error: ...`` on stderr and exit code 2.
+    """Run the CLI; every error is one line ``error: ...`` on stderr and exit code 2, or 3
+    for a refusal the ledger audited (:data:`exportcheck.errors.REFUSED`).
 
     Command-line mistakes (a value that is not a number, a missing option, an unknown flag) get
     the same treatment as bad input caught by the API, instead of Click's multi-line usage box.
@@ -144,13 +145,44 @@ def main(argv: list[str] | None = None) -> None:
     except click_exc.UsageError as exc:
         hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
         _fail(exc.format_message() + hint)
-    except (ExportCheckError, click_exc.ClickException) as exc:
-        _fail(exc.format_message() if isinstance(exc, click_exc.ClickException) else str(exc))
+    except ExportCheckError as exc:
+        _fail(str(exc), exc.exit_code)
+    except click_exc.ClickException as exc:
+        _fail(exc.format_message())
     except typer.Abort:
         _fail("aborted")
+    except Exception as exc:
+        if not _database_error(exc):
+            raise  # a bug: its traceback is the report
+        _fail(_database_message(exc, argv if argv is not None else sys.argv[1:]))
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str) -> None:
+def _database_error(exc: Exception) -> bool:
+    """Whether the database driver raised ``exc`` (a file that is not a database, one that
+    cannot be written, a server that refuses): the user's setup, not a bug. SQLAlchemy is not
+    imported for this: a command that never opened a database cannot have raised its error."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.DBAPIError)
+
+
+def _database_message(exc: Exception, argv: list[str]) -> str:
+    """One line naming the database (password masked: ``--db`` when given, else the
+    configured one) and the driver's own first line, without SQLAlchemy's SQL and web link."""
+    from exportcheck.db.engine import masked_url
+
+    given = None
+    for i, arg in enumerate(argv):
+        if arg in ("--db", "--database-url") and i + 1 < len(argv):
+            given = argv[i + 1]
+        elif arg.startswith(("--db=", "--database-url=")):
+            given = arg.split("=", 1)[1]
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = lines[0] if lines else type(exc).__name__
+    return (f"cannot use the database {masked_url(given)}: {reason} (check --db or "
+            "EXPORTCHECK_DATABASE_URL)")
+
+
+def _fail(message: str, code: int = 2) -> None:
     typer.echo(f"error: {' '.join(message.split())}", err=True)
-    sys.exit(2)
+    sys.exit(code)

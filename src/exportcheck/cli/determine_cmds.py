@@ -100,6 +100,8 @@ def check(
            if record else None)
     if as_json:
         typer.echo(json.dumps(d.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        if seq is not None:  # stdout stays the REST answer; the entry to cite goes beside it
+            typer.echo(f"note: recorded in the audit trail as entry #{seq}", err=True)
     else:
         console.print(determination_table(d))
         if seq is not None:
@@ -108,7 +110,7 @@ def check(
 
 def batch(
     infile: Path = typer.Argument(..., help="order lines, .csv or .parquet"),
-    out: Path = typer.Option(..., "-o", "--out", help="results, .csv or .parquet"),
+    out: Path = typer.Option(..., "-o", "--out", "--output", help="results, .csv or .parquet"),
     no_screen: bool = typer.Option(False, "--no-screen", help="do not screen end users"),
     owners: Path | None = OWNERS_OPTION,
     use_dask: bool = DASK_OPTION,
@@ -191,7 +193,7 @@ def _ownership(path: Path | None) -> Ownership | None:
 
 def demo(
     database_url: str | None = typer.Option(
-        None, "--database-url", help="ledger database (default: a fresh SQLite file)"
+        None, "--db", "--database-url", help="ledger database (default: a fresh SQLite file)"
     ),
 ) -> None:
     """The Hong Kong 2020 story on the bundled rules and sample data."""

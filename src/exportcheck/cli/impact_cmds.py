@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 def impact(
     orders: Path = typer.Argument(..., help="order lines, .csv or .parquet (item, destination...)"),
-    out: Path = typer.Option(..., "-o", "--out", help="output folder (created if missing)"),
+    out: Path = typer.Option(..., "-o", "--out", "--output",
+                             help="output folder (created if missing)"),
     start: str | None = typer.Option(None, "--from", help="old rule date, YYYY-MM-DD"),
     end: str | None = typer.Option(None, "--to", help="new rule date, YYYY-MM-DD"),
     from_lists: str | None = typer.Option(

@@ -28,7 +28,7 @@ from exportcheck.cli.common import (
     recording_database,
     transaction_facts,
 )
-from exportcheck.errors import InvalidInput
+from exportcheck.errors import REFUSED, InvalidInput, LedgerError
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
                            no_args_is_help=True)
@@ -40,6 +40,8 @@ audit_app = typer.Typer(help="The hash-chained audit trail: verify, seal and exp
 DB = typer.Option(None, "--db", help="database URL (default: EXPORTCHECK_DATABASE_URL or SQLite)")
 AS_JSON = typer.Option(False, "--json", help="print JSON")
 ACTOR = typer.Option(None, "--actor", help="who is acting (default: cli:<login name>)")
+AGENCY = typer.Option(None, "--agency", help="BIS or DDTC (default: either)")
+DESTINATION = typer.Option(None, "--destination", help="only this destination (ISO code)")
 _ITEM = re.compile(r"^(?P<cls>[^=]+)=(?P<qty>[0-9.,]+)@(?P<value>[0-9.,]+)$")
 
 
@@ -80,6 +82,15 @@ def _dump(obj: Any) -> None:
     typer.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
 
 
+def _dump_refusal(exc: LedgerError, as_json: bool) -> None:
+    """With ``--json``, a refusal the ledger audited is JSON on stdout too (the rule, the
+    message and what each line's determination said), so a script reads why as it reads an
+    acceptance; the ``error:`` line and exit code 3 follow."""
+    if as_json and exc.exit_code == REFUSED:
+        _dump({"refused": True, "rule": getattr(exc, "rule", None), "message": str(exc),
+               "determination": getattr(exc, "determination", [])})
+
+
 @licences_app.command("add")
 def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of licences)"),
         db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
@@ -105,7 +116,7 @@ def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of lic
 
 
 @licences_app.command("show")
-def show(number: str, agency: str | None = typer.Option(None, "--agency"),
+def show(number: str, agency: str | None = AGENCY,
          as_of: str | None = typer.Option(
              None, "--as-of", help="status, and what is shipped by then, on this date"),
          db: str | None = DB, as_json: bool = AS_JSON) -> None:
@@ -124,8 +135,8 @@ def show(number: str, agency: str | None = typer.Option(None, "--agency"),
 
 
 @licences_app.command("list")
-def list_(agency: str | None = typer.Option(None, "--agency"),
-          destination: str | None = typer.Option(None, "--destination"),
+def list_(agency: str | None = AGENCY,
+          destination: str | None = DESTINATION,
           as_of: str | None = typer.Option(
               None, "--as-of", help="status, and what is shipped by then, on this date"),
           db: str | None = DB, as_json: bool = AS_JSON) -> None:
@@ -149,9 +160,11 @@ def list_(agency: str | None = typer.Option(None, "--agency"),
 
 
 @licences_app.command("report")
-def report(as_of: str | None = typer.Option(None, "--as-of"),
-           agency: str | None = typer.Option(None, "--agency"),
-           destination: str | None = typer.Option(None, "--destination"),
+def report(as_of: str | None = typer.Option(
+               None, "--as-of", help="status, and what is shipped by then, on this date "
+               "(default: today)"),
+           agency: str | None = AGENCY,
+           destination: str | None = DESTINATION,
            db: str | None = DB, as_json: bool = AS_JSON) -> None:
     """Approved vs shipped vs remaining (and blocked), per licence and in total."""
     from exportcheck.ledger.render import report_table
@@ -185,13 +198,13 @@ def _status(number: str, status: str, effective: str, reason: str, citation: str
 
 
 EFFECTIVE = typer.Option(..., "--effective", help="YYYY-MM-DD")
-REASON = typer.Option(..., "--reason")
+REASON = typer.Option(..., "--reason", help="why (recorded with the status change)")
 CITATION = typer.Option(..., "--citation", help="rule or notice, e.g. '22 CFR 126.7'")
 
 
 @licences_app.command("suspend")
 def suspend(number: str, effective: str = EFFECTIVE, reason: str = REASON,
-            citation: str = CITATION, agency: str | None = typer.Option(None, "--agency"),
+            citation: str = CITATION, agency: str | None = AGENCY,
             db: str | None = DB, actor: str | None = ACTOR) -> None:
     """Suspend one licence from a date (15 CFR 750.8, 22 CFR 126.7)."""
     _status(number, "suspended", effective, reason, citation, agency, db, actor)
@@ -199,7 +212,7 @@ def suspend(number: str, effective: str = EFFECTIVE, reason: str = REASON,
 
 @licences_app.command("revoke")
 def revoke(number: str, effective: str = EFFECTIVE, reason: str = REASON,
-           citation: str = CITATION, agency: str | None = typer.Option(None, "--agency"),
+           citation: str = CITATION, agency: str | None = AGENCY,
            db: str | None = DB, actor: str | None = ACTOR) -> None:
     """Revoke one licence from a date."""
     _status(number, "revoked", effective, reason, citation, agency, db, actor)
@@ -209,7 +222,7 @@ def revoke(number: str, effective: str = EFFECTIVE, reason: str = REASON,
 def set_status(number: str, status: str = typer.Argument(
                    ..., help="suspended|revoked|reinstated|returned_without_action|expired"),
                effective: str = EFFECTIVE, reason: str = REASON, citation: str = CITATION,
-               agency: str | None = typer.Option(None, "--agency"), db: str | None = DB,
+               agency: str | None = AGENCY, db: str | None = DB,
                actor: str | None = ACTOR,
                lifts: str | None = typer.Option(
                    None, "--lifts", metavar="EVENT",
@@ -299,7 +312,10 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
                   "PROHIBITED): the authority the rule base does not know, recorded"),
          db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
     """Post a shipment: checked against its licence and drawn down, or refused with the rule.
-    Under --exception, each line is checked against the determination instead."""
+    Under --exception, each line is checked against the determination instead.
+
+    Exit code 3 when the ledger refuses it (the refusal is audited; with --json, also JSON on
+    stdout), 2 for bad input."""
     if file is not None:
         spec = _load(file)
     else:
@@ -339,6 +355,10 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
             options = ", ".join(FACT_OPTION[f].format(spec.licence_exception)
                                 for f in exc.facts_wanted)
             exc.args = (f"{exc.args[0]} (give {options})",)
+        _dump_refusal(exc, as_json)
+        raise
+    except LedgerError as exc:
+        _dump_refusal(exc, as_json)
         raise
     if as_json:
         _dump(out.model_dump(mode="json"))
@@ -368,10 +388,16 @@ def reverse(shipment_key: str = typer.Argument(
                                           help="e.g. the corrected AES filing, a credit note"),
             db: str | None = DB, actor: str | None = ACTOR, as_json: bool = AS_JSON) -> None:
     """Reverse a shipment posted by mistake: its draw-down is given back to the licence and it
-    is marked reversed, with an audit entry; nothing is edited or deleted."""
-    out = _ledger(db).reverse_shipment(shipment_key, reason=reason, idempotency_key=key,
-                                       reference=reference, actor=cli_actor(actor),
-                                       versions=_versions())
+    is marked reversed, with an audit entry; nothing is edited or deleted.
+
+    Exit code 3 when the ledger refuses it (the refusal is audited), 2 for bad input."""
+    try:
+        out = _ledger(db).reverse_shipment(shipment_key, reason=reason, idempotency_key=key,
+                                           reference=reference, actor=cli_actor(actor),
+                                           versions=_versions())
+    except LedgerError as exc:
+        _dump_refusal(exc, as_json)
+        raise
     if as_json:
         _dump(out.model_dump(mode="json"))
         return
@@ -388,14 +414,16 @@ def reverse(shipment_key: str = typer.Argument(
 
 @shipments_app.command("list")
 def list_shipments(licence: str | None = typer.Option(None, "--licence", help="licence number"),
-                   agency: str | None = typer.Option(None, "--agency"),
-                   destination: str | None = typer.Option(None, "--destination"),
+                   agency: str | None = AGENCY,
+                   destination: str | None = DESTINATION,
                    from_: str | None = typer.Option(None, "--from", help="first ship date"),
                    to: str | None = typer.Option(None, "--to", help="last ship date"),
                    reversed_: bool | None = typer.Option(
                        None, "--reversed/--standing", help="only reversed / not reversed"),
-                   limit: int = typer.Option(50, "--limit", min=1, max=10_000),
-                   offset: int = typer.Option(0, "--offset", min=0),
+                   limit: int = typer.Option(50, "--limit", min=1, max=10_000,
+                                             help="at most this many shipments"),
+                   offset: int = typer.Option(0, "--offset", min=0,
+                                              help="skip this many first (paging)"),
                    db: str | None = DB, as_json: bool = AS_JSON) -> None:
     """Posted shipments, newest ship date first, with the key to reverse one by."""
     from exportcheck.ledger.render import shipments_table
@@ -505,7 +533,8 @@ def seal(db: str | None = DB, as_json: bool = AS_JSON,
 def export(from_: str | None = typer.Option(None, "--from", help="first day, YYYY-MM-DD"),
            to: str | None = typer.Option(None, "--to", help="last day, YYYY-MM-DD"),
            fmt: str = typer.Option("json", "--format", help="json|csv"),
-           output: Path | None = typer.Option(None, "-o", "--output", help="file (default: -)"),
+           output: Path | None = typer.Option(
+               None, "-o", "--out", "--output", help="file (default: stdout)"),
            db: str | None = DB) -> None:
     """Write audit entries (with hashes, so they can be re-verified) for an auditor; exit 1
     with a warning when the trail does not verify (as ``audit verify``), after writing it."""

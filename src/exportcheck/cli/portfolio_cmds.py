@@ -15,7 +15,7 @@ portfolio_app = typer.Typer(
 def generate(
     lines: int = typer.Option(..., "--lines", help="number of order lines (1 to 50,000,000)"),
     seed: int = typer.Option(2020, "--seed", help="the same seed gives the same portfolio"),
-    out: Path = typer.Option(..., "-o", "--out", help="output file, .csv or .parquet"),
+    out: Path = typer.Option(..., "-o", "--out", "--output", help="output file, .csv or .parquet"),
 ) -> None:
     """Write realistic, deterministic order lines (items, destinations, customers, values)."""
     from exportcheck.determine.batch import check_output, write_results

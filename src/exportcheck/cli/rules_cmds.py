@@ -21,7 +21,7 @@ rules_app = typer.Typer(help="Inspect the effective-dated rule base.", no_args_i
 def show(
     destination: str = typer.Argument(..., help="ISO 3166 code, e.g. HK"),
     on: str = typer.Option(..., "--on", help="YYYY-MM-DD"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """The rules in force for a destination on a date, each with its citation."""
     from exportcheck.api import load_ruleset
@@ -60,7 +60,7 @@ def diff(
     country: str | None = typer.Option(
         None, "--country", help="only rules naming this destination"
     ),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Which rules came into or went out of force between two dates, with citations."""
     from exportcheck.api import load_ruleset
@@ -108,7 +108,7 @@ def _change_citation(c: RuleChange) -> str:
 def derive(
     destination: str = typer.Argument(..., help="ISO 3166 code, e.g. HK"),
     on: str = typer.Option(..., "--on", help="YYYY-MM-DD"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """A destination's chart row next to what each column's Part 742 definition gives."""
     from exportcheck.api import load_ruleset
@@ -146,7 +146,7 @@ def history(
     table: str | None = typer.Option(None, "--table", help="list this table's undated rows"),
     country: str | None = typer.Option(None, "--country",
                                        help="list the undated rows naming this destination"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Rows whose start date is established, rows applied to the past from today's text, and
     the changes known but not modelled."""

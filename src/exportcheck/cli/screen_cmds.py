@@ -125,7 +125,7 @@ def screen_cmd(
 def screen_batch_cmd(
     in_path: Path = typer.Argument(..., help="CSV or Parquet file."),
     name_column: str = typer.Option(..., "--name-column", help="Column holding the names."),
-    out: Path = typer.Option(..., "-o", "--output", help="CSV or Parquet output."),
+    out: Path = typer.Option(..., "-o", "--out", "--output", help="CSV or Parquet output."),
     country_column: str | None = typer.Option(
         None, "--country-column",
         help="Column holding each party's country (ISO code or name); default: a column named "
@@ -267,7 +267,7 @@ def lists_load(
 def lists_fetch(
     sources: list[str] | None = typer.Argument(None, help="ofac-sdn, ofac-cons, csl, un."),
     force: bool = typer.Option(False, "--force", help="Accept a >10% row-count drop."),
-    user: str = typer.Option("", "--user"),
+    user: str = typer.Option("", "--user", help="Who loads the lists (recorded)."),
 ) -> None:
     """Download the official files (needs a network) and load them."""
     from exportcheck.screen.fetch import fetch_official
@@ -278,7 +278,7 @@ def lists_fetch(
 @lists_app.command("show")
 def lists_show(
     all_versions: bool = typer.Option(False, "--all", help="Include inactive versions."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
     """Show the stored list versions (active ones by default)."""
     from exportcheck.screen import store
@@ -302,7 +302,7 @@ lists_app.command("list", help="Same as `lists show`.")(lists_show)
 
 def rescreen_cmd(
     threshold: float | None = typer.Option(None, "--threshold", help="0-100 (default 85)."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
     """Screen stored parties against the entries changed since the last rescreen (the first
     one: since each source's previous version), and parties stored since then against every

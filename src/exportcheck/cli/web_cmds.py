@@ -12,6 +12,9 @@ from rich.table import Table
 from exportcheck.cli.common import cli_actor, console
 from exportcheck.errors import InvalidInput
 
+#: uvicorn's log levels (its ``LOG_LEVELS``, named here so ``--help`` need not import it)
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
 users_app = typer.Typer(help="Accounts of the web service (roles: viewer, officer, admin).",
                         no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for machines (sent as 'Authorization: Bearer ...').",
@@ -27,11 +30,14 @@ def _accounts():
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
-    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="port to listen on"),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="server processes"),
-    log_level: str = typer.Option("warning", "--log-level"),
+    log_level: str = typer.Option(
+        "warning", "--log-level", help=f"server log detail: {' | '.join(LOG_LEVELS)}"),
 ) -> None:
     """Run the REST API and the web UI (http://HOST:PORT/, API docs at /docs)."""
+    if log_level.lower() not in LOG_LEVELS:  # uvicorn's own check is a KeyError traceback
+        raise InvalidInput(f"--log-level {log_level!r}: use one of {', '.join(LOG_LEVELS)}")
     import uvicorn
 
     from exportcheck.settings import get_settings
@@ -83,9 +89,11 @@ def users_list(as_json: bool = AS_JSON) -> None:
 @users_app.command("set")
 def users_set(
     name: str = typer.Argument(...),
-    role: str | None = typer.Option(None, "--role"),
-    disable: bool | None = typer.Option(None, "--disable/--enable"),
-    password_stdin: bool = typer.Option(False, "--password-stdin"),
+    role: str | None = typer.Option(None, "--role", help="new role: viewer | officer | admin"),
+    disable: bool | None = typer.Option(
+        None, "--disable/--enable", help="disable the account (or enable it again)"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read a new password from the first line of stdin"),
 ) -> None:
     """Change a user's role or password, or disable them (ends their sessions and revokes
     their tokens: --enable does not bring them back). A new password keeps their tokens."""
@@ -119,7 +127,8 @@ def tokens_create(
 
 
 @tokens_app.command("list")
-def tokens_list(user: str | None = typer.Option(None, "--user"), as_json: bool = AS_JSON) -> None:
+def tokens_list(user: str | None = typer.Option(None, "--user", help="only this user's tokens"),
+                as_json: bool = AS_JSON) -> None:
     """The API tokens (label and prefix, never the secret), of one user with --user: each
     with its status (active, expired, revoked), expiry and role limit."""
     tokens = _accounts().list_tokens(user)

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from exportcheck.errors import InvalidInput, LedgerError
+from exportcheck.errors import REFUSED, InvalidInput, LedgerError
 from exportcheck.ledger.audit import (
     canonical_json,
     check_event,
@@ -96,6 +96,7 @@ class ShipmentRefused(LedgerError):
     audited refusal), when one was made."""
 
     code = "shipment_refused"
+    exit_code = REFUSED
 
     def __init__(self, message: str, rule: str,
                  determination: list[dict[str, Any]] | None = None) -> None:
@@ -120,6 +121,7 @@ class KeyReused(LedgerError):
     as for every other refusal. Not a :class:`ShipmentRefused`: no override can post it."""
 
     rule = "idempotency_key_reused"
+    exit_code = REFUSED
 
     def __init__(self, message: str, first_seq: int | None = None) -> None:
         super().__init__(message)
