@@ -28,6 +28,7 @@ from exportcheck.cli.common import (
     recording_database,
     transaction_facts,
 )
+from exportcheck.cli.spec_files import read_spec_file
 from exportcheck.errors import REFUSED, InvalidInput, LedgerError
 
 licences_app = typer.Typer(help="Licences: add, show, list, report, suspend/revoke, policy events.",
@@ -64,18 +65,7 @@ def _versions() -> dict[str, str]:
 
 
 def _load(path: Path) -> Any:
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path} is not UTF-8 text: save it as UTF-8") from None
-    try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise InvalidInput(f"{path} is not valid JSON/YAML: {exc}") from None
+    return read_spec_file(path)
 
 
 def _dump(obj: Any) -> None:

@@ -218,6 +218,15 @@ class LicenceLineIn(_In):
         if self.quantity is not None and self.quantity <= 0:
             raise ValueError(f"line {self.classification}: quantity must be more than 0 (or "
                              "leave it out on a line licensed by value)")
+        # a shipment against a line counted by number ships whole units only, so a fraction
+        # licensed here could never be shipped and would stand as a balance forever
+        if (self.unit_basis == "number" and self.quantity is not None
+                and self.quantity != self.quantity.to_integral_value()):
+            raise ValueError(f"line {self.classification}: quantity "
+                             f"{self.quantity.normalize():f} is not a whole number of units on "
+                             f"a line licensed by number (unit {self.unit}); give whole units, "
+                             "or unit_basis 'measure' for an item counted by weight, length "
+                             "or volume")
         return self
 
 
