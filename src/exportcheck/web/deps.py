@@ -17,6 +17,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from exportcheck.accounts import Accounts, Principal
 from exportcheck.errors import NotAuthenticated, PermissionDenied
+from exportcheck.web.queryparams import refuse_unknown_query
 
 SESSION_COOKIE = "exportcheck_session"
 CSRF_HEADER = "x-csrf-token"
@@ -105,12 +106,14 @@ async def current_principal(
 def require(role: str) -> Callable[..., Principal]:
     """A dependency that lets through users whose role is ``role`` or above."""
 
-    async def check(
-            principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(request: Request,
+                    principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.allows(role):
             who = (f"{principal.name}'s {principal.via.replace(':', ' #')} acts as"
                    if principal.via.startswith("token:") else f"{principal.name} is")
             raise PermissionDenied(f"this needs the {role} role; {who} {principal.role}")
+        # after the credentials and the role, as FastAPI checks its parameters after them
+        refuse_unknown_query(request)
         return principal
 
     check.__name__ = f"require_{role}"

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import polars as pl
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from exportcheck.determine.batch_io import fact_cells
@@ -46,6 +46,48 @@ class ImpactLine(BatchLine):
     date: IsoDate | None = Field(None, description="ignored: the run's two dates apply")
     currency: str | None = Field(None, min_length=3, max_length=3, examples=["EUR"],
                                  description="ISO 4217 code of the value (USD if absent)")
+
+
+class ImpactLineOut(BaseModel):
+    """One order line of a run, its outcome on each side and why it changed. The columns
+    ``impact`` always writes (older runs may lack the newer ones: null); any other member is
+    an id the order file carried through (order number, customer...), as text."""
+
+    model_config = ConfigDict(extra="allow")
+
+    line: int = Field(description="1-based row of the portfolio")
+    item: str | None = None
+    destination: str | None = None
+    end_user: str | None = None
+    consignee: str | None = None
+    end_user_type: str | None = None
+    end_use: str | None = None
+    category: str | None = Field(None, description="ECCN category and group (3A), USML XI, "
+                                                   "EAR99 or other")
+    value: float | None = Field(None, description="line value in USD (null: none or refused)")
+    currency: str | None = Field(None, description="the currency the value was given in")
+    value_in_currency: float | None = None
+    old_outcome: str | None = None
+    new_outcome: str | None = None
+    changed: bool | None = Field(None, description="the answer differs between the two sides "
+                                                   "(``?changed_only=true`` keeps these)")
+    old_agency: str | None = None
+    new_agency: str | None = None
+    old_reasons: str | None = None
+    new_reasons: str | None = None
+    old_exceptions: str | None = Field(None, description="comma-separated: LVS,GBS,STA")
+    new_exceptions: str | None = None
+    old_review_policy: str | None = None
+    new_review_policy: str | None = None
+    hold: bool | None = None
+    old_hold: bool | None = None
+    new_hold: bool | None = None
+    old_if_confirmed: str | None = None
+    new_if_confirmed: str | None = None
+    cause: str | None = Field(None, description="what changed and the notice that changed it")
+    error: str | None = None
+    old_error: str | None = None
+    new_error: str | None = None
 
 
 class ImpactRequest(_In):
@@ -228,7 +270,7 @@ def report(run_id: RowId, user: Viewer) -> HTMLResponse:
     return HTMLResponse(html, headers={"content-security-policy": report_csp(html)})
 
 
-@router.get("/{run_id}/lines", response_model=Page[dict[str, Any]],
+@router.get("/{run_id}/lines", response_model=Page[ImpactLineOut],
             summary="The run's order lines with old and new outcome and cause",
             responses=problem_responses(404))
 def lines(run_id: RowId, user: Viewer, page: Annotated[PageParams, Depends(page_params)],

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.exceptions import RequestValidationError
@@ -42,6 +42,13 @@ router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"],
 WRITE = {**BODY_RESPONSES, **problem_responses(404, 409)}
 
 
+def replayed(model: type, what: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 a write answers when it was already made (201 the first time): documented, so
+    a client built from the spec reads a retry's answer as the first one."""
+    return {200: {"model": model, "description": f"{what} already made: the first answer, "
+                                                  "with `created: false`; nothing recorded"}}
+
+
 def ledger() -> Ledger:
     """The ledger on the configured database (engines are cached per URL)."""
     return Ledger()
@@ -76,7 +83,8 @@ def get_licence(number: str, user: Viewer, led: LedgerDep,
 
 
 @router.post("/licences", response_model=LicenceAdded, status_code=201,
-             summary="Register a licence", responses=WRITE)
+             summary="Register a licence",
+             responses={**WRITE, **replayed(LicenceAdded, "the same licence")})
 def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
                 response: Response) -> LicenceAdded:
     """An identical re-add is a no-op answered with 200 and ``created: false``."""
@@ -108,7 +116,8 @@ def _made(spec: ShipmentIn) -> ShipmentIn:
 
 
 @router.post("/shipments", response_model=ShipmentOut, status_code=201,
-             summary="Post a shipment against a licence", responses=WRITE)
+             summary="Post a shipment against a licence",
+             responses={**WRITE, **replayed(ShipmentOut, "a shipment of this idempotency key")})
 def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Response,
                   override_reason: Annotated[str | None, Query(max_length=2000)] = None,
                   ) -> ShipmentOut:
@@ -159,7 +168,8 @@ def get_shipment(key: str, user: Viewer, led: LedgerDep) -> ShipmentRecord:
 
 
 @router.post("/shipments/{key:path}/reversal", response_model=ReversalOut, status_code=201,
-             summary="Reverse a shipment posted by mistake", responses=WRITE)
+             summary="Reverse a shipment posted by mistake",
+             responses={**WRITE, **replayed(ReversalOut, "a reversal of this idempotency key")})
 def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: LedgerDep,
                      response: Response) -> ReversalOut:
     """A compensating, audited entry: the licence lines get back exactly what the shipment
