@@ -2,8 +2,8 @@
 
 In 2019 the State Department approved about $2.4M of firearms and ammunition sales to Hong
 Kong (DSP-5 permanent export licences) of which about $1.4M had shipped when, on 29/30 June
-2020, exports of US defence articles to Hong Kong ended; in July 2020 DDTC put Hong Kong under
-the China entry of 22 CFR 126.1(d)(1) (policy of denial), following EO 13936 (85 FR 43413).
+2020, exports of US defence articles to Hong Kong ended; on 15 July 2020 DDTC put Hong Kong under
+the China entry of 22 CFR 126.1(d)(1) (policy of denial), under EO 13936 sec. 2(c) (85 FR 43413).
 The unshipped $1.0M became unusable. Licence numbers, parties and line splits below are
 ILLUSTRATIVE (the totals follow the issue); they are not real DDTC records.
 """
