@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -109,17 +110,26 @@ def screen_cmd(
     """Screen one name against the restricted-party lists."""
     _check_threshold(threshold)
     s = _screener(list_files)
-    hits = s.screen(name, country=country, dob=dob, kind=kind, lists=lists, threshold=threshold)
+    from exportcheck.screen.dispositions import screen_split
+
+    # a hit an officer cleared is told, not dropped: a screen that passed says why it passed
+    hits, cleared = screen_split(s, name, country=country, dob=dob, kind=kind, lists=lists,
+                                 threshold=threshold, limit=20)
     if as_json:
         typer.echo(json.dumps({"query": name, "lists_version": s.version,
                                "sample_lists": s.is_samples,
-                               "hits": [h.model_dump(mode="json") for h in hits]},
+                               "hits": [h.model_dump(mode="json") for h in hits],
+                               "suppressed": [h.model_dump(mode="json") for h in cleared]},
                               ensure_ascii=False, indent=2))
         return
-    if not hits:
-        console.print(f"no hit for {name!r} (lists {s.version})")
-        return
-    console.print(_hits_table(hits, explain))
+    if hits:
+        console.print(_hits_table(hits, explain))
+    else:
+        console.print(f"no open hit for {name!r} (lists {s.version})" if cleared
+                      else f"no hit for {name!r} (lists {s.version})")
+    for h in cleared:
+        console.print(f"cleared: {h.list} {h.entry_id} {escape(h.matched_name)} "
+                      f"({h.score:g}): {escape(h.suppressed_by or '')}")
 
 
 def screen_batch_cmd(

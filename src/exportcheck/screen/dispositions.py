@@ -12,9 +12,14 @@ import re
 import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from exportcheck.screen.evidence import parse_country, parse_dob
 from exportcheck.screen.normalize import HAN_RE, fold_text
+
+if TYPE_CHECKING:
+    from exportcheck.models import ScreeningHit
+    from exportcheck.screen.service import Screener
 
 #: runs of Han characters (the capturing group keeps them in ``re.split``'s result)
 _HAN_RUNS = re.compile(f"({HAN_RE.pattern}+)")
@@ -114,3 +119,15 @@ class Decisions:
             keys.append(twin)
         found = [(d, k) for k in keys if (d := self.latest.get((*identity, *k))) is not None]
         return max(found, key=lambda t: t[0].decided_on) if found else None
+
+
+def screen_split(screener: Screener, name: str, *, limit: int, **query: Any
+                 ) -> tuple[list[ScreeningHit], list[ScreeningHit]]:
+    """The open hits (at most ``limit``) and the hits a disposition cleared for this party,
+    each with ``suppressed_by`` (who, when, why): a cleared hit is reported, not dropped, so a
+    screen that passed says why it passed (REST ``suppressed``, CLI ``cleared:``)."""
+    # every hit is scored before the limit applies: asking for all costs nothing more
+    found = screener.screen(name, include_suppressed=True,
+                            limit=max(limit, len(screener.entries)), **query)
+    return ([h for h in found if h.suppressed_by is None][:limit],
+            [h for h in found if h.suppressed_by is not None])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from exportcheck.api import default_screener
 from exportcheck.db import get_engine, session_factory, upgrade
 from exportcheck.errors import Conflict, InvalidInput
-from exportcheck.models import ScreeningHit
+from exportcheck.screen.dispositions import screen_split
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
@@ -36,26 +36,12 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-if TYPE_CHECKING:
-    from exportcheck.screen.service import Screener
-
 router = APIRouter(prefix="/api/v1", tags=["Screening"], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 
 
 def threshold_of(value: float | None) -> float:
     return get_settings().screening_threshold if value is None else value
-
-
-def screen_split(s: Screener, name: str, *, limit: int, **query: Any
-                 ) -> tuple[list[ScreeningHit], list[ScreeningHit]]:
-    """The open hits (at most ``limit``) and the hits a disposition cleared for this party,
-    each with ``suppressed_by`` (who, when, why): a cleared hit is reported, not dropped,
-    so a screen that passed says why it passed."""
-    # every hit is scored before the limit applies: asking for all costs nothing more
-    found = s.screen(name, include_suppressed=True, limit=max(limit, len(s.entries)), **query)
-    return ([h for h in found if h.suppressed_by is None][:limit],
-            [h for h in found if h.suppressed_by is not None])
 
 
 def check_dispositions_possible() -> None:

@@ -259,7 +259,8 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
     ``submitted``: the Screen form was sent, so a name is required. A screen refused answers
     the API's status for the error, under the box it is about (focused), else at the top."""
     from exportcheck.api import default_screener
-    from exportcheck.web.routers.screening import screen_split, threshold_of
+    from exportcheck.screen.dispositions import screen_split
+    from exportcheck.web.routers.screening import threshold_of
 
     hits, cleared, version, samples, thr = None, None, None, False, threshold_of(None)
     errors: dict[str, str] = {}
