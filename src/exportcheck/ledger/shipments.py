@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from exportcheck.errors import REFUSED, InvalidInput, LedgerError
+from exportcheck.errors import InvalidInput
 from exportcheck.ledger.audit import (
     canonical_json,
     check_event,
@@ -53,6 +53,7 @@ from exportcheck.ledger.licences import (
     to_milli,
 )
 from exportcheck.ledger.models import AuditEntry, LicenceLine, Shipment, ShipmentLine
+from exportcheck.ledger.refusals import KeyReused, ShipmentRefused
 from exportcheck.ledger.schemas import BLOCKING, ShipmentIn, ShipmentOut, classification_key
 from exportcheck.ledger.snapshot import (
     LicenceRow,
@@ -88,45 +89,6 @@ class _Draw:
     cap_q: int | None
     cap_v: int
     where: str
-
-
-class ShipmentRefused(LedgerError):
-    """A shipment the licence does not cover; ``rule`` is a short machine-readable reason;
-    ``determination``: what the determination of each line refused said (recorded with the
-    audited refusal), when one was made."""
-
-    code = "shipment_refused"
-    exit_code = REFUSED
-
-    def __init__(self, message: str, rule: str,
-                 determination: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.determination = determination or []
-
-    @classmethod
-    def first_of(cls, refusals: list[tuple[str, str]], determination: list[dict[str, Any]],
-                 note: str = "") -> ShipmentRefused:
-        """The first of several ``(message, rule)`` refusals, saying how many more lines were
-        refused (and ``note``)."""
-        message, rule = refusals[0]
-        if len(refusals) > 1:
-            message += f" (and {len(refusals) - 1} more line(s) refused)"
-        return cls(message + note, rule, determination)
-
-
-class KeyReused(LedgerError):
-    """An idempotency key already used for a different request (a shipment, or a reversal
-    in :mod:`~exportcheck.ledger.reversals`): nothing is written but the audited refusal,
-    as for every other refusal. Not a :class:`ShipmentRefused`: no override can post it."""
-
-    rule = "idempotency_key_reused"
-    exit_code = REFUSED
-
-    def __init__(self, message: str, first_seq: int | None = None) -> None:
-        super().__init__(message)
-        #: the audit entry of the key's first use (its request, as first spelt)
-        self.first_seq = first_seq
 
 
 #: fields ``ShipmentIn`` gained after shipments were first recorded, by the version that added
