@@ -31,7 +31,6 @@ GLOSSED = frozenset({SCRIPT, HK_SCRIPT})
 MAX_LETTERS = 24
 #: spellings of one name looked up in the index
 MAX_SPELLINGS = 16
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _RETROFLEX = re.compile(r"^([zcs])h")
 _BACK_NASAL = re.compile(r"(?<=[aeio])ng$")
 #: interjections (嗯 "ng", 呣 "m"): no name is cut into them
@@ -112,7 +111,8 @@ def by_rule(a: str, b: str, sim: float, glossary_word: bool, proper: bool) -> fl
     if sim >= 1 or one_slip(a, b):
         return sim
     if glossary_word:
-        return sim if _ORDINAL.sub("", a) == _ORDINAL.sub("", b) else 0.0
+        # a number's likeness is token_sim's to judge ("12th" / "12": the same number)
+        return sim if any(ch.isdigit() for ch in a + b) else 0.0
     if proper:
         return sim if same_sound(a, b) else 0.0
     return sim
