@@ -81,6 +81,15 @@ def _check_output(out: Path) -> None:
         raise InvalidInput(f"cannot write {out}: permission denied")
 
 
+def _list_cell(hit: ScreeningHit) -> str:
+    """The hit's list code, and for OFAC's non-SDN lists (stored together as NONSDN) the one
+    the entry is on: ``NONSDN (NS-MBS)``, as ``--list NS-MBS`` and the CSL's source name it."""
+    from exportcheck.screen.entries import sublist
+
+    sub = sublist(hit)
+    return f"{hit.list} ({sub})" if sub else hit.list
+
+
 def _hits_table(hits: list[ScreeningHit], explain: bool) -> Table:
     t = Table(show_lines=explain)
     for col in ("score", "list", "entry", "matched name", "programs / licence"):
@@ -91,7 +100,7 @@ def _hits_table(hits: list[ScreeningHit], explain: bool) -> Table:
             parts += [h.license_requirement, f"policy: {h.license_policy or '-'}"]
         detail = "\n".join(parts)
         name = h.matched_name + ("\n" + "\n".join(h.explanation) if explain else "")
-        t.add_row(f"{h.score:g}", h.list, h.entry_id, name, detail)
+        t.add_row(f"{h.score:g}", _list_cell(h), h.entry_id, name, detail)
     return t
 
 

@@ -11,11 +11,12 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from exportcheck.dates import as_day
 from exportcheck.errors import DateOutOfRange, RuleDataError
 from exportcheck.rules import relevance
 from exportcheck.rules import schema as s
@@ -80,9 +81,12 @@ class Snapshot:
             return value
 
     def alias(self, code: str, scope: str) -> s.DestinationAlias | None:
+        """How ``code`` is treated in ``scope`` (``ear``, ``itar``) on this day, if as another
+        destination: Hong Kong as China from 23 Dec 2020 (``.as_code``)."""
         return self.aliases.get((scope, code)) or self.aliases.get(("all", code))
 
     def in_group(self, code: str, group: str) -> bool:
+        """``code`` is a member of Country Group ``group`` (``B``, ``D:5`` ...) on this day."""
         return code in self.group_codes.get(group, frozenset())
 
     def ownership_rule(self, list_code: str) -> s.OwnershipRule | None:
@@ -127,8 +131,13 @@ class RuleSet:
                  for m in _ECCN_WORD.findall(e.model_dump_json())}
         return frozenset(named - self.eccns)
 
+    def as_of(self, on: date | datetime | str) -> Snapshot:
+        """The rules in force on ``on``: a date, a datetime's own day or ``YYYY-MM-DD`` text,
+        as everywhere in the Python API (a bad one is an error naming it, not a TypeError)."""
+        return self._as_of(on if type(on) is date else as_day(on, "as_of date"))
+
     @lru_cache(maxsize=8192)  # noqa: B019 - the rule set lives as long as the process
-    def as_of(self, on: date) -> Snapshot:
+    def _as_of(self, on: date) -> Snapshot:
         if on < RULEBASE_START:
             raise DateOutOfRange(
                 f"date {on.isoformat()} is before the rule base starts "

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from exportcheck.models import ScreeningHit
     from exportcheck.screen.normalize import NameForm
 
 #: List codes and what they mean (the ``list`` field of a hit).
@@ -69,10 +70,11 @@ _SUBLIST_PROGRAMMES = (("UKRAINE-EO13662", "SSI"), ("CMIC-EO13959", "CMIC"), ("N
                        ("FSE-", "FSE"), ("561-RELATED", "CAP"))
 
 
-def sublist(entry: ListEntry) -> str | None:
-    """Which of OFAC's non-SDN lists a NONSDN entry is on: the CSL's source name, else its
-    programme (Ukraine directives: SSI; EO 13959: CMIC; NS-PLC; FSE; section 561: CAPTA), else
-    the Non-SDN Menu-Based Sanctions list (HKAA, CAATSA, EO 14024 ...). None for other lists."""
+def sublist(entry: ListEntry | ScreeningHit) -> str | None:
+    """Which of OFAC's non-SDN lists a NONSDN entry (or a hit on one) is on: the CSL's source
+    name, else its programme (Ukraine directives: SSI; EO 13959: CMIC; NS-PLC; FSE; section
+    561: CAPTA), else the Non-SDN Menu-Based Sanctions list (HKAA, CAATSA, EO 14024 ...). None
+    for other lists."""
     if entry.list != "NONSDN":
         return None
     for marker, code in SUBLIST_MARKERS:

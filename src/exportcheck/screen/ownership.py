@@ -151,6 +151,8 @@ class Ownership:
     # -- construction ---------------------------------------------------------------------
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]], *, source: str = "") -> Ownership:
+        """Owners given in code or a REST body (``owner, owned, percent[, owner_country]``),
+        checked as a parties file is; ``source`` names them in its errors."""
         return cls(rows, source=source)
 
     @classmethod
