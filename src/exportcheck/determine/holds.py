@@ -21,6 +21,7 @@ from typing import Any
 
 from exportcheck.determine.context import Context, Requirement, Screening
 from exportcheck.determine.parties import binding
+from exportcheck.errors import InvalidInput
 from exportcheck.models import IfConfirmed, PartyMatch, ScreeningHit
 from exportcheck.screen.certainty import OWNED, assess
 from exportcheck.screen.entries import hit_order
@@ -35,7 +36,15 @@ _ESTABLISH = ("find the day it was listed (the Federal Register notice or the li
 def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: Any,
                  ownership: Any) -> None:
     """Screen one party (and its owners) and sort its hits into ``out``."""
-    found = screener.screen(name, country=ctx.destination)
+    try:
+        found = screener.screen(name, country=ctx.destination)
+    except InvalidInput as exc:
+        if not str(exc).startswith("name "):
+            raise
+        # the screener's "name 'LLC' is only a legal form" did not say which party's name:
+        # said as the end user's or the consignee's, and marked as that box's (a form shows
+        # it under the box, the REST API names body.end_user)
+        raise type(exc)(f"{role} {exc}", field=role.replace(" ", "_")) from None
     hits = on_the_day(ctx, role, found, getattr(screener, "lists_date", None))
     if ownership is not None:
         hits += _owned_hits(ctx, role, name, screener, ownership)

@@ -140,13 +140,17 @@ def validate(model: type[M], data: dict[str, Any],
         raise FieldErrors(found) from None
 
 
-def field_of(exc: errors.ExportCheckError, date_field: str = "date") -> str:
+def field_of(exc: errors.ExportCheckError, date_field: str = "date",
+             name_field: str | None = None) -> str:
     """The form field a domain error from the engine is about, or :data:`FORM`: the engine
     names what was wrong in its message and class, not by the form's field names.
-    ``date_field``: the box whose date was being determined."""
+    ``date_field``: the box whose date was being determined; ``name_field``: the box of the
+    name a screener refuses ("name 'LLC' is only a legal form"), on a form that has one."""
     text = str(exc)
     if exc.field:  # the engine named it where it raised the error
         return exc.field
+    if name_field and text.startswith("name "):
+        return name_field
     if isinstance(exc, FieldErrors) and len(exc.fields) == 1:
         return next(iter(exc.fields))
     if isinstance(exc, errors.UnknownItem | errors.MalformedItem):

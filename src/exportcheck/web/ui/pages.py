@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -244,6 +244,32 @@ def _hit_anchor(list_code: str, entry_id: str) -> str:
     return "hit-" + re.sub(r"[^A-Za-z0-9_-]+", "-", f"{list_code}-{entry_id}")
 
 
+def _listed_entries(screener: Any, hits: list | None, cleared: list | None
+                    ) -> dict[tuple[str, str], Any]:
+    """Each hit's list entry by ``(list, entry_id)``: the name it is listed under (a hit
+    names the alias matched, 华为技术有限公司 for Huawei's entry) and the identifiers an
+    officer compares with the party's documents before clearing or confirming."""
+    found = {}
+    for h in [*(hits or ()), *(cleared or ())]:
+        if (e := screener.entry(h.list, h.entry_id)) is not None:
+            found[(h.list, h.entry_id)] = e
+    return found
+
+
+def _confirmed(screener: Any, hits: list | None, form: dict) -> dict[tuple[str, str], Any]:
+    """The open hits an officer confirmed for this party (who, when, why): a confirmed hit
+    stays open, and without this a later screen showed it as undecided, inviting the same
+    review twice or a contrary decision by a colleague who did not know of the first."""
+    found = {}
+    for h in hits or ():
+        d = screener.recorded_decision(form.get("name") or "", h.list, h.entry_id,
+                                       country=form.get("country") or None,
+                                       dob=form.get("dob") or None)
+        if d is not None and d.decision == "confirmed":
+            found[(h.list, h.entry_id)] = d
+    return found
+
+
 def _shown(hits: list | None, at: dict) -> bool:
     return any(h.list == at.get("list") and h.entry_id == at.get("entry_id") for h in hits or ())
 
@@ -263,6 +289,8 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
     from exportcheck.web.routers.screening import threshold_of
 
     hits, cleared, version, samples, thr = None, None, None, False, threshold_of(None)
+    entries: dict[tuple[str, str], Any] = {}
+    confirmed: dict[tuple[str, str], Any] = {}
     errors: dict[str, str] = {}
     if form.get("name") or submitted:
         try:
@@ -271,11 +299,13 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
             hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
                                          kind=req.kind, threshold=thr, limit=req.limit)
             version, samples = s.version, s.is_samples
+            entries = _listed_entries(s, hits, cleared)
+            confirmed = _confirmed(s, hits, {**form, "name": req.name})
         except ExportCheckError as exc:
             if status_code == 200:
                 status_code = refused_status(exc)
             fields = exc.fields if isinstance(exc, FieldErrors) else {
-                field_of(exc): str(exc)}
+                field_of(exc, name_field="name"): str(exc)}
             errors = {f: m for f, m in fields.items() if f in SCREEN_DEFAULTS}
             if not errors:
                 error = error or str(exc)
@@ -289,6 +319,7 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
     return render(request, "screen.html", user, title="Screen", form=form, hits=hits,
                   cleared=cleared, lists_version=version, threshold=thr, error=error, ok=ok,
                   retry=retry, focus_top=elsewhere, hit_anchor=_hit_anchor,
+                  entries=entries, confirmed=confirmed,
                   dispositions_possible=not samples, errors=errors,
                   focus=next((f for f in SCREEN_DEFAULTS if f in errors), None),
                   status_code=status_code)
