@@ -25,9 +25,10 @@ the list name is one OFAC calls a weak alias (:mod:`exportcheck.screen.weak`), c
 and ``acronym``: a one-word query that is a listed organisation's initials ("PLA"), capped
 likewise because many names share them (:mod:`exportcheck.screen.acronyms`).
 
-Two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "Fund III" / "IV")
-name a sister vessel, fund or trust: scored :data:`SERIAL_MAX`, just above the default
-threshold. The last word of a Latin name that a 35- or 40-character name field may have cut
+Two names alike but for a serial number ("Snow Storm 1" / "Snow Storm 2", "Fund III" / "IV"),
+or for an organisation's "I" on one side only ("Offshore Fund" / "Offshore Fund I": the first
+of a series), name a sister vessel, fund or trust: scored :data:`SERIAL_MAX`, just above the
+default threshold. The last word of a Latin name that a 35- or 40-character name field may have cut
 short ("... BELKASSEM DR") matches the word it begins. Names written in the same script (Han,
 Hangul, Arabic) are compared by their letters (:func:`~exportcheck.screen.scripts.letters_apply`).
 
@@ -289,13 +290,18 @@ def _serial_match(q: NameForm, c: NameForm, org: bool | None) -> NameMatch | Non
     """Two names whose words agree but for their serial numbers: digits, or Roman numerals in
     an organisation's name ("Trust 2007-AHL1" / "AHL2", "Fund III" / "IV") or ending a name."""
     if q.script != "latin" or c.script != "latin" or not (
-            any(map(_SERIAL_LIKE.match, q.tokens)) and any(map(_SERIAL_LIKE.match, c.tokens))):
+            any(map(_SERIAL_LIKE.match, q.tokens)) or any(map(_SERIAL_LIKE.match, c.tokens))):
         return None  # pinyin "xi" is no Roman numeral, and other scripts' digits are words
     if org is None:
         org = _org_like(q, c)
     sq = [t for k, t in enumerate(q.tokens) if _serial(t, org, k == len(q.tokens) - 1)]
     sc = [t for k, t in enumerate(c.tokens) if _serial(t, org, k == len(c.tokens) - 1)]
-    if not sq or not sc or sorted(sq) == sorted(sc):
+    # an organisation's first of a series is often named without its number ("Offshore Fund,
+    # Ltd." / "Offshore Fund I, Ltd."): no further apart than two serials. Not a later one
+    # ("Solutions" / "Solutions II": the second is another entity), nor a person's "I"
+    one_sided = (not sq) != (not sc)
+    if (not sq and not sc) or sorted(sq) == sorted(sc) or (one_sided and not (
+            org and [*sq, *sc] in (["i"], ["1"]))):
         return None
     rq = tuple(t for t in q.tokens if t not in sq)
     rc = tuple(t for t in c.tokens if t not in sc)
