@@ -49,6 +49,12 @@ from exportcheck.screen.arabic import other_father, unglue_articles
 from exportcheck.screen.han_orgs import HK_SCRIPT as HK_ORG_SCRIPT
 from exportcheck.screen.hkspell import firm_key, hk_key, is_hk_syllable
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
+from exportcheck.screen.name_words import CONNECTORS as _CONNECTORS
+from exportcheck.screen.name_words import EZAFE as _EZAFE
+from exportcheck.screen.name_words import PATRONYMIC as _PATRONYMIC
+from exportcheck.screen.name_words import arabic_form as _arabic_form
+from exportcheck.screen.name_words import minor as _minor
+from exportcheck.screen.name_words import substantive as _substantive
 from exportcheck.screen.normalize import NameForm, nicknames
 from exportcheck.screen.pinyin_sound import GLOSSED, by_rule
 from exportcheck.screen.tokens import (
@@ -529,50 +535,11 @@ def _cut_short(form: NameForm, tokens: tuple[str, ...]) -> bool:
             and TRUNCATED_CHARS[0] <= sum(map(len, words)) + len(words) - 1 <= TRUNCATED_CHARS[1])
 
 
-_PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna|ovych|ivna|oglu|ogly|qizi|kyzy)$")
-
-
 def _credit(sim: float) -> float:
     """What a matched word adds to the coverage: its similarity when close ("Alvarez" /
     "Alvares"), less when two or more letters differ ("Marino"/"Marco", "Michelle"/"Michael"
     are other given names more often than typos)."""
     return sim if sim >= WEAK_SIM or sim == INITIAL_SIM else sim - WEAK_SIM_COST
-
-
-def _substantive(tokens: tuple[str, ...]) -> int:
-    """Words that identify a person: not initials, particles (al, bin, de...) or numbers."""
-    return sum(len(t) >= 3 and t not in _PARTICLES and not _DIGIT.search(t) for t in tokens)
-
-
-_PARTICLES = frozenset(("al", "el", "bin", "ibn", "bint", "abu", "abd", "de", "da", "di", "del",
-                        "der", "den", "van", "von", "la", "le", "du", "dos", "das", "the", "of",
-                        "and", "y", "e", "ben", "mac", "mc", "st"))
-
-
-_ARABIC_MARKERS = frozenset(("abd", "bin", "ibn", "bint", "abu", "umm"))
-
-
-def _arabic_form(tokens: tuple[str, ...]) -> bool:
-    """A name with an Arabic name element besides the article ("abd", "bin", "abu")."""
-    return not _ARABIC_MARKERS.isdisjoint(tokens)
-_CONNECTORS = frozenset(("of", "and", "for", "the", "in", "on", "at", "und", "et", "y"))
-
-
-#: the Persian ezafe as romanised names write it after a word ("-e", "-ye", "-i")
-_EZAFE = frozenset(("e", "ye"))
-
-
-def _minor(token: str) -> bool:
-    """An initial, a patronymic, a religious or pilgrim's title ("Mullah", "Haji") or a
-    connector ("of", "and"): missing from one name, it does not make another person or
-    company."""
-    return (len(token) == 1 or token in _CONNECTORS or token in _TITLES
-            or bool(_PATRONYMIC.search(token)))
-
-
-#: titles written inside Afghan, Pakistani and Gulf names ("SADUDDIN MULLAH SAYYED")
-_TITLES = frozenset(("mullah", "mulla", "maulvi", "mawlawi", "maulana", "mufti", "qari", "haji",
-                     "hajji", "alhaji", "sheikh", "shaikh", "shaykh"))
 
 
 def compare_names(a: str, b: str) -> float:
