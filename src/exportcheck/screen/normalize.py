@@ -39,7 +39,12 @@ EXTRA_LEGAL_FORMS = ("co", "corp", "corporation", "company", "incorporated", "ci
                      # a Russian state corporation (goskorporatsiya, Federal Law No. 7-FZ
                      # art. 7.1): "STATE CORPORATION ROSTEC" is Rostec
                      "state corporation", "goskorporatsiya", "goskorporatsiia",
-                     "gosudarstvennaya korporatsiya", "gosudarstvennaia korporatsiia")
+                     "gosudarstvennaya korporatsiya", "gosudarstvennaia korporatsiia",
+                     # the PRC Company Law's two forms (art. 2) read in pinyin, as the Entity
+                     # List writes some Chinese names whole: "RUIYUAN KEJI YOUXIAN GONGSI" is
+                     # 锐元科技有限公司 (youxian gongsi, youxian zeren gongsi: a limited
+                     # liability company; gufen youxian gongsi: a company limited by shares)
+                     "youxian gongsi", "youxian zeren gongsi", "gufen youxian gongsi")
 #: English organisation words and their abbreviations, folded to one spelling. Kept short and
 #: English on purpose: rigour's multilingual table maps pinyin syllables ("xia", "guanli") that
 #: are also Chinese given names.
