@@ -9,7 +9,6 @@ straight from the shipment, shipment-line and reversal tables that the audit tra
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from pydantic import BaseModel, computed_field
 from sqlalchemy import func, select
@@ -20,12 +19,13 @@ from exportcheck.errors import InvalidInput, NotFound
 from exportcheck.ledger.licences import from_cents, from_milli, ledger_agency
 from exportcheck.ledger.models import Licence, Shipment, ShipmentReversal
 from exportcheck.ledger.snapshot import ambiguous_licence
+from exportcheck.ledger.wire import DollarsText, QuantityText
 
 
 class ShipmentRecordLine(BaseModel):
     classification: str
-    quantity: Decimal
-    value: Decimal
+    quantity: QuantityText
+    value: DollarsText
 
 
 class ReversalRecord(BaseModel):
@@ -53,7 +53,7 @@ class ShipmentRecord(BaseModel):
     end_user: str
     reference: str
     lines: list[ShipmentRecordLine]
-    total_value: Decimal
+    total_value: DollarsText
     actor: str
     recorded_at: dt.datetime
     audit_seq: int

@@ -16,6 +16,7 @@ from exportcheck.ledger.licences import (
     status_shown,
 )
 from exportcheck.ledger.schemas import BLOCKING
+from exportcheck.ledger.wire import DollarsText
 
 
 class ReportRow(BaseModel):
@@ -30,23 +31,23 @@ class ReportRow(BaseModel):
     valid_to: dt.date
     #: expired only because its validity ended (``valid_to`` passed), not by a recorded status
     validity_ended: bool = False
-    approved: Decimal
-    shipped: Decimal
+    approved: DollarsText
+    shipped: DollarsText
     #: the sum of each line's remainder (0 on a line whose licensed quantity is all shipped)
-    remaining: Decimal
+    remaining: DollarsText
     #: remaining balance that cannot be used on ``as_of`` (suspended, revoked, expired...)
-    blocked: Decimal
-    available: Decimal
+    blocked: DollarsText
+    available: DollarsText
 
 
 class Report(BaseModel):
     as_of: dt.date
     rows: list[ReportRow]
-    approved: Decimal
-    shipped: Decimal
-    remaining: Decimal
-    blocked: Decimal
-    available: Decimal
+    approved: DollarsText
+    shipped: DollarsText
+    remaining: DollarsText
+    blocked: DollarsText
+    available: DollarsText
 
 
 def build_report(session: Session, *, as_of: dt.date | None = None, agency: str | None = None,

@@ -19,6 +19,7 @@ from exportcheck.determine.items import ECCN_RE, USML_RE, check_usml_paragraph
 from exportcheck.ledger.fields import LedgerDate, LicenceNumber
 from exportcheck.ledger.symbols import EAR_EXCEPTIONS, licence_exception
 from exportcheck.ledger.tolerances import validity_years
+from exportcheck.ledger.wire import DollarsText, FractionText, QuantityText
 from exportcheck.models import Agency, TransactionFacts
 from exportcheck.plaintext import PlainTextIn
 from exportcheck.tables import PLAIN_NUMBER
@@ -174,7 +175,9 @@ def _quantity(value: Decimal | None) -> Decimal | None:
 
 
 #: amounts checked and rounded once, wherever a schema takes them
-Money = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_money)]
+Money = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_money), Field(description=(
+    "US dollars, at most 2 decimal places: a decimal string (\"250000.00\", exact) or a "
+    "JSON number; answers give it back as a decimal string"))]
 Quantity = Annotated[Decimal, PLAIN_NUMBER, AfterValidator(_quantity)]
 
 
@@ -450,13 +453,13 @@ class LineOut(BaseModel):
     description: str
     unit_basis: str
     unit: str
-    quantity: Decimal | None
-    value: Decimal
-    shipped_quantity: Decimal
-    shipped_value: Decimal
-    remaining_quantity: Decimal | None
-    remaining_value: Decimal
-    value_tolerance: Decimal
+    quantity: QuantityText | None
+    value: DollarsText
+    shipped_quantity: QuantityText
+    shipped_value: DollarsText
+    remaining_quantity: QuantityText | None
+    remaining_value: DollarsText
+    value_tolerance: FractionText
     tolerance_citation: str
 
 
@@ -487,7 +490,7 @@ class ShipmentToReview(BaseModel):
 
     idempotency_key: str
     ship_date: dt.date
-    total_value: Decimal
+    total_value: DollarsText
 
 
 class StatusChangeOut(LicenceOut):
@@ -505,7 +508,7 @@ class ShipmentOut(BaseModel):
     licence_exception: str | None
     ship_date: dt.date
     destination: str
-    total_value: Decimal
+    total_value: DollarsText
     audit_seq: int
     #: False when this was a repeat of an already-recorded idempotency key
     created: bool
@@ -545,8 +548,8 @@ class ShipmentReversalIn(ReversalRequest):
 class ReturnedLine(BaseModel):
     line_no: int
     classification: str
-    quantity: Decimal
-    value: Decimal
+    quantity: QuantityText
+    value: DollarsText
 
 
 class ReversalOut(BaseModel):
@@ -557,7 +560,7 @@ class ReversalOut(BaseModel):
     licence_exception: str | None
     #: what the reversal gave back to the licence lines (none under a licence exception)
     returned: list[ReturnedLine]
-    returned_value: Decimal
+    returned_value: DollarsText
     audit_seq: int
     #: False when this was a repeat of an already-recorded reversal key
     created: bool

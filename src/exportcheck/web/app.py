@@ -21,6 +21,7 @@ from exportcheck.settings import get_settings
 from exportcheck.web import problems
 from exportcheck.web.gate import CredentialsFirst
 from exportcheck.web.limits import BodyLimit, SecurityHeaders
+from exportcheck.web.openapi_meta import TAGS, unique_id
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ def create_app(*, database_url: str | None = None, warm: bool = True) -> FastAPI
         settings = get_settings()
     app = FastAPI(title="exportcheck", version=__version__, description=DESCRIPTION,
                   lifespan=_lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json")
+                  openapi_url="/openapi.json", openapi_tags=TAGS,
+                  generate_unique_id_function=unique_id)
     app.state.accounts = Accounts(settings.database_url)
     app.state.settings = settings
     app.state.warm = warm

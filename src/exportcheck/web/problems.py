@@ -26,6 +26,8 @@ from exportcheck.web.jsonbody import DuplicateKey
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
+#: the longest request path a problem names as its ``instance``
+MAX_INSTANCE = 2048
 
 STATUS: dict[type[errors.ExportCheckError], int] = {
     LastAdmin: 409,
@@ -92,10 +94,13 @@ def openapi(app: FastAPI) -> dict[str, Any]:
     from fastapi.openapi.utils import get_openapi
 
     spec = get_openapi(title=app.title, version=app.version, description=app.description,
-                       routes=app.routes)
+                       routes=app.routes, tags=app.openapi_tags)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(schemas["Problem"].pop("$defs", {}))  # FieldProblem, where refs look
+    from exportcheck.web.examples import add_examples
+
+    add_examples(schemas)
     error = {"description": TITLES[500], "content": {MEDIA_TYPE: {"schema": PROBLEM_REF}}}
     for item in spec.get("paths", {}).values():
         for operation in item.values():
@@ -139,9 +144,12 @@ def at_field(exc: errors.ExportCheckError, prefix: str = "body") -> errors.Expor
 
 def problem(status: int, detail: str, *, code: str | None = None, request: Request | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    path = request.url.path if request else None
     body = Problem(type=f"urn:exportcheck:problem:{code or status}",
                    title=TITLES.get(status, "Error"), status=status, detail=detail,
-                   instance=request.url.path if request else None, code=code, **extra)
+                   # a path far longer than any route takes is not echoed back whole
+                   instance=path if path and len(path) <= MAX_INSTANCE else None, code=code,
+                   **extra)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
                         media_type=MEDIA_TYPE, headers=headers)
 

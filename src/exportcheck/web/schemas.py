@@ -39,6 +39,17 @@ RowId = Annotated[int, Path(json_schema_extra={"minimum": 1, "maximum": MAX_ROW_
                   AfterValidator(_row_id)]
 
 
+#: text in a path, bounded as the field it names is stored: a path segment of 100 kB was
+#: looked up as given (and echoed back in the 404), where the spec gave no bound at all
+LicenceNumberPath = Annotated[str, Path(min_length=1, max_length=64, description=(
+    "the licence number as registered (may hold a \"/\"), at most 64 characters"))]
+ShipmentKeyPath = Annotated[str, Path(min_length=1, max_length=128, description=(
+    "the idempotency key the shipment was posted under (may hold a \"/\"), at most 128 "
+    "characters"))]
+UserNamePath = Annotated[str, Path(min_length=1, max_length=64,
+                                   description="the user's name, at most 64 characters")]
+
+
 #: a stored UTC time: SQLite hands timestamps back without their zone, and a date-time in
 #: the API carries one (RFC 3339)
 UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
@@ -380,7 +391,9 @@ class StatusChange(_In):
 
 class AuditEntryOut(BaseModel):
     seq: int
-    recorded_at: str
+    #: the text the entry's hash covers, kept verbatim (a re-parsed time would not re-verify)
+    recorded_at: str = Field(json_schema_extra={"format": "date-time"}, description=(
+        "when it was recorded, RFC 3339 in UTC with microseconds (2026-07-23T09:15:02.123456Z)"))
     actor: str
     kind: str
     payload: Any

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from exportcheck.ledger.audit import parse_anchor, stored_json
 from exportcheck.web.deps import Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import AUDIT
 from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.routers.ledger import LedgerDep
 from exportcheck.web.schemas import (
@@ -29,12 +30,13 @@ EXPORT_SCHEMA = {
     "type": "object",
     "required": ["exported_at", "chain", "entries"],
     "properties": {
-        "exported_at": {"type": "string"}, "from": {"type": ["string", "null"]},
-        "to": {"type": ["string", "null"]}, "retention": {"type": "string"},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "from": {"type": ["string", "null"], "format": "date-time"},
+        "to": {"type": ["string", "null"], "format": "date-time"}, "retention": {"type": "string"},
         "chain": {"type": "object", "description": "the chain's verification (as /verify)"},
         "hash_rule": {"type": "string"},
         "entries": {"type": "array", "items": {"type": "object", "properties": {
-            "seq": {"type": "integer"}, "recorded_at": {"type": "string"},
+            "seq": {"type": "integer"}, "recorded_at": {"type": "string", "format": "date-time"},
             "actor": {"type": "string"}, "kind": {"type": "string"},
             "payload": {"type": "string", "description": "the stored JSON text"},
             "payload_parsed": {}, "versions": {"type": "string"},
@@ -49,7 +51,7 @@ EXPORT_SCHEMA = {
 OrderQuery = choice_query(Literal["newest", "oldest"])
 #: ``?format=`` of the export
 FormatQuery = choice_query(Literal["json", "csv"])
-router = APIRouter(prefix="/api/v1/audit", tags=["Audit trail"], responses=AUTH_RESPONSES,
+router = APIRouter(prefix="/api/v1/audit", tags=[AUDIT], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 
 
@@ -65,7 +67,8 @@ def entry_out(e) -> AuditEntryOut:
                          prev_hash=e.prev_hash, hash=e.hash)
 
 
-@router.get("", response_model=Page[AuditEntryOut], summary="Audit entries, newest first",
+@router.get("", operation_id="listAuditEntries",
+            response_model=Page[AuditEntryOut], summary="Audit entries, newest first",
             responses=problem_responses(400))
 def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(page_params)],
             kind: Annotated[str | None, Query(max_length=64, examples=["shipment"])] = None,
@@ -81,7 +84,8 @@ def entries(user: Viewer, led: LedgerDep, page: Annotated[PageParams, Depends(pa
     return page.page([entry_out(e) for e in rows], total)
 
 
-@router.post("/verify", response_model=VerifyOut, summary="Verify the audit chain",
+@router.post("/verify", operation_id="verifyAuditTrail",
+             response_model=VerifyOut, summary="Verify the audit chain",
              responses=problem_responses(400, 413))
 def verify(user: Viewer, led: LedgerDep,
            anchor: Annotated[list[str] | None, Query(max_length=64)] = None) -> VerifyOut:
@@ -94,7 +98,8 @@ def verify(user: Viewer, led: LedgerDep,
     return VerifyOut(**led.verify_audit(anchors).as_dict())
 
 
-@router.get("/export", summary="Export the audit trail (JSON or CSV) for an auditor",
+@router.get("/export", operation_id="exportAuditTrail",
+            summary="Export the audit trail (JSON or CSV) for an auditor",
             response_class=Response,
             responses={200: {"description": "every entry of the period, oldest first, with "
                                             "the chain's check and how to re-verify it",

@@ -15,6 +15,7 @@ from exportcheck.errors import ExportCheckError
 from exportcheck.models import Determination
 from exportcheck.web.deps import Officer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import DETERMINATIONS
 from exportcheck.web.problems import BODY_RESPONSES, at_field
 from exportcheck.web.schemas import (
     BatchAnswer,
@@ -27,7 +28,7 @@ from exportcheck.web.schemas import (
 if TYPE_CHECKING:
     from exportcheck.screen.ownership import Ownership
 
-router = APIRouter(prefix="/api/v1/determinations", tags=["Determinations"],
+router = APIRouter(prefix="/api/v1/determinations", tags=[DETERMINATIONS],
                    responses=BODY_RESPONSES, route_class=JsonBodyRoute)
 
 
@@ -61,7 +62,8 @@ def decide(req: DeterminationRequest, *, actor: str | None = None,
     return d
 
 
-@router.post("", response_model=Determination, summary="Determine one order line")
+@router.post("", operation_id="createDetermination",
+             response_model=Determination, summary="Determine one order line")
 def determine_line(req: DeterminationRequest, user: Officer) -> Determination:
     """The same answer as ``exportcheck check --json``: outcome, agency, reasons, licence
     exceptions, review policy and the full trace of rules with their citations. With
@@ -72,7 +74,8 @@ def determine_line(req: DeterminationRequest, user: Officer) -> Determination:
         raise at_field(exc) from None
 
 
-@router.post("/batch", response_model=DeterminationBatchResponse,
+@router.post("/batch", operation_id="createDeterminationBatch",
+             response_model=DeterminationBatchResponse,
              summary="Determine up to 10,000 order lines")
 async def determine_batch(req: DeterminationBatchRequest,
                           user: Officer) -> DeterminationBatchResponse:

@@ -7,12 +7,14 @@ from sqlalchemy import text
 
 from exportcheck import __version__
 from exportcheck.db import get_engine
+from exportcheck.web.openapi_meta import SERVICE
 from exportcheck.web.schemas import Health, ScreenerState
 
-router = APIRouter(tags=["Service"])
+router = APIRouter(tags=[SERVICE])
 
 
-@router.get("/healthz", response_model=Health, summary="Liveness and what is loaded")
+@router.get("/healthz", operation_id="getHealth",
+            response_model=Health, summary="Liveness and what is loaded")
 def healthz() -> Health:
     """No credentials needed. ``status`` is ``ok`` when the database answers; ``lists`` are
     the versions active in the database, ``screener`` what this worker screens with."""

@@ -17,6 +17,7 @@ from exportcheck.impact.models import ImpactSummary
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import IMPACT
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     BatchLine,
@@ -32,7 +33,7 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1/impact-runs", tags=["Impact"], responses=AUTH_RESPONSES,
+router = APIRouter(prefix="/api/v1/impact-runs", tags=[IMPACT], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 MAX_LINES = 100_000
 SAMPLE = "sample:hk_2020_portfolio.csv"
@@ -131,7 +132,9 @@ class ImpactRunInfo(BaseModel):
     to_date: dt.date
     lines: int
     changed_lines: int
-    value_changed: float
+    value_changed: float = Field(description=(
+        "US dollars of the lines whose answer changed, as a JSON number (impact figures "
+        "are numbers; the ledger's exact amounts are decimal strings)"))
 
 
 class ImpactRunOut(ImpactRunInfo):
@@ -216,7 +219,8 @@ def sample_frame() -> pl.DataFrame:
     return pl.read_csv(PORTFOLIO, infer_schema_length=0)
 
 
-@router.post("", response_model=ImpactRunOut, status_code=201,
+@router.post("", operation_id="createImpactRun",
+             response_model=ImpactRunOut, status_code=201,
              summary="Run an impact analysis between two dates", responses=BODY_RESPONSES)
 async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
     """Give ``lines`` (the columns of a batch) or ``sample: true``. The run is stored: its
@@ -241,7 +245,8 @@ async def create(req: ImpactRequest, user: Officer) -> ImpactRunOut:
                                    owners=req.owners, lists=lists)
 
 
-@router.get("", response_model=Page[ImpactRunInfo], summary="Impact runs, newest first")
+@router.get("", operation_id="listImpactRuns",
+            response_model=Page[ImpactRunInfo], summary="Impact runs, newest first")
 def list_runs(user: Viewer, page: Annotated[PageParams, Depends(page_params)]) -> dict:
     from exportcheck.impact.store import list_runs as stored
 
@@ -249,7 +254,8 @@ def list_runs(user: Viewer, page: Annotated[PageParams, Depends(page_params)]) -
     return page.page([ImpactRunInfo(**_fields(r)) for r in rows], total)
 
 
-@router.get("/{run_id}", response_model=ImpactRunOut, summary="One impact run with its summary",
+@router.get("/{run_id}", operation_id="getImpactRun",
+            response_model=ImpactRunOut, summary="One impact run with its summary",
             responses=problem_responses(404))
 def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
     from exportcheck.impact.store import get_run
@@ -258,7 +264,8 @@ def get(run_id: RowId, user: Viewer) -> ImpactRunOut:
     return ImpactRunOut(**_fields(info), summary=summary)
 
 
-@router.get("/{run_id}/report", response_class=HTMLResponse,
+@router.get("/{run_id}/report", operation_id="getImpactRunReport",
+            response_class=HTMLResponse,
             summary="The run's self-contained HTML report",
             responses={200: {"description": "the report", "content": {"text/html": {"schema": {
                 "type": "string"}}}}, **problem_responses(404)})
@@ -270,7 +277,8 @@ def report(run_id: RowId, user: Viewer) -> HTMLResponse:
     return HTMLResponse(html, headers={"content-security-policy": report_csp(html)})
 
 
-@router.get("/{run_id}/lines", response_model=Page[ImpactLineOut],
+@router.get("/{run_id}/lines", operation_id="listImpactRunLines",
+            response_model=Page[ImpactLineOut],
             summary="The run's order lines with old and new outcome and cause",
             responses=problem_responses(404))
 def lines(run_id: RowId, user: Viewer, page: Annotated[PageParams, Depends(page_params)],

@@ -25,19 +25,21 @@ from exportcheck.ledger.schemas import (
 from exportcheck.ledger.shipments import check_ship_date
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import LICENCES, SHIPMENTS
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     AgencyQuery,
     IsoDate,
     LicenceAdded,
+    LicenceNumberPath,
     Page,
     PageParams,
+    ShipmentKeyPath,
     StatusChange,
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Licences and shipments"],
-                   responses=AUTH_RESPONSES, route_class=JsonBodyRoute)
+router = APIRouter(prefix="/api/v1", responses=AUTH_RESPONSES, route_class=JsonBodyRoute)
 #: a write to the ledger: a bad request, an unknown licence, or refused by a rule (409)
 WRITE = {**BODY_RESPONSES, **problem_responses(404, 409)}
 
@@ -63,7 +65,8 @@ def versions() -> dict[str, str]:
 LedgerDep = Annotated[Ledger, Depends(ledger)]
 
 
-@router.get("/licences", response_model=Page[LicenceOut], summary="Licences",
+@router.get("/licences", operation_id="listLicences", tags=[LICENCES],
+            response_model=Page[LicenceOut], summary="Licences",
             responses=problem_responses(400))
 def list_licences(user: Viewer, led: LedgerDep,
                   page: Annotated[PageParams, Depends(page_params)],
@@ -73,16 +76,18 @@ def list_licences(user: Viewer, led: LedgerDep,
     return page.page(led.list_licences(agency=agency, destination=destination, as_of=as_of))
 
 
-@router.get("/licences/{number:path}", response_model=LicenceOut, summary="One licence",
+@router.get("/licences/{number:path}", operation_id="getLicence", tags=[LICENCES],
+            response_model=LicenceOut, summary="One licence",
             responses=problem_responses(400, 404))
-def get_licence(number: str, user: Viewer, led: LedgerDep,
+def get_licence(number: LicenceNumberPath, user: Viewer, led: LedgerDep,
                 agency: AgencyQuery = None,
                 as_of: IsoDate | None = None) -> LicenceOut:
     """The licence numbered ``number`` (which may hold a "/": registering accepts one)."""
     return led.get_licence(number, agency, as_of)
 
 
-@router.post("/licences", response_model=LicenceAdded, status_code=201,
+@router.post("/licences", operation_id="createLicence", tags=[LICENCES],
+             response_model=LicenceAdded, status_code=201,
              summary="Register a licence",
              responses={**WRITE, **replayed(LicenceAdded, "the same licence")})
 def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
@@ -94,9 +99,10 @@ def add_licence(spec: LicenceIn, user: Officer, led: LedgerDep,
     return LicenceAdded(licence=lic, created=created)
 
 
-@router.post("/licences/{number:path}/status", response_model=StatusChangeOut,
+@router.post("/licences/{number:path}/status", operation_id="changeLicenceStatus", tags=[LICENCES],
+             response_model=StatusChangeOut,
              summary="Suspend, revoke or reinstate a licence", responses=WRITE)
-def set_status(number: str, change: StatusChange, user: Officer,
+def set_status(number: LicenceNumberPath, change: StatusChange, user: Officer,
                led: LedgerDep) -> StatusChangeOut:
     """Recorded even when back-dated; ``shipments_to_review`` lists the shipments already
     posted on dates the change now blocks."""
@@ -115,7 +121,8 @@ def _made(spec: ShipmentIn) -> ShipmentIn:
                                        "type": "value_error"}]) from None
 
 
-@router.post("/shipments", response_model=ShipmentOut, status_code=201,
+@router.post("/shipments", operation_id="createShipment", tags=[SHIPMENTS],
+             response_model=ShipmentOut, status_code=201,
              summary="Post a shipment against a licence",
              responses={**WRITE, **replayed(ShipmentOut, "a shipment of this idempotency key")})
 def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Response,
@@ -139,7 +146,8 @@ def post_shipment(spec: ShipmentIn, user: Officer, led: LedgerDep, response: Res
     return out
 
 
-@router.get("/shipments", response_model=Page[ShipmentRecord], summary="Posted shipments",
+@router.get("/shipments", operation_id="listShipments", tags=[SHIPMENTS],
+            response_model=Page[ShipmentRecord], summary="Posted shipments",
             responses=problem_responses(400, 404))
 def list_shipments(user: Viewer, led: LedgerDep,
                    page: Annotated[PageParams, Depends(page_params)],
@@ -159,18 +167,20 @@ def list_shipments(user: Viewer, led: LedgerDep,
     return page.page(items, total)
 
 
-@router.get("/shipments/{key:path}", response_model=ShipmentRecord, summary="One shipment",
+@router.get("/shipments/{key:path}", operation_id="getShipment", tags=[SHIPMENTS],
+            response_model=ShipmentRecord, summary="One shipment",
             responses=problem_responses(404))
-def get_shipment(key: str, user: Viewer, led: LedgerDep) -> ShipmentRecord:
+def get_shipment(key: ShipmentKeyPath, user: Viewer, led: LedgerDep) -> ShipmentRecord:
     """The shipment posted under idempotency key ``key`` (which may hold a "/", as invoice
     numbers often do)."""
     return led.get_shipment(key)
 
 
-@router.post("/shipments/{key:path}/reversal", response_model=ReversalOut, status_code=201,
+@router.post("/shipments/{key:path}/reversal", operation_id="reverseShipment", tags=[SHIPMENTS],
+             response_model=ReversalOut, status_code=201,
              summary="Reverse a shipment posted by mistake",
              responses={**WRITE, **replayed(ReversalOut, "a reversal of this idempotency key")})
-def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: LedgerDep,
+def reverse_shipment(key: ShipmentKeyPath, body: ReversalRequest, user: Officer, led: LedgerDep,
                      response: Response) -> ReversalOut:
     """A compensating, audited entry: the licence lines get back exactly what the shipment
     posted under ``key`` drew; nothing is edited or deleted. Refused with 409 for an unknown
@@ -184,7 +194,8 @@ def reverse_shipment(key: str, body: ReversalRequest, user: Officer, led: Ledger
     return out
 
 
-@router.get("/ledger/report", response_model=Report, summary="Balances of every licence",
+@router.get("/ledger/report", operation_id="getLedgerReport", tags=[LICENCES],
+            response_model=Report, summary="Balances of every licence",
             responses=problem_responses(400))
 def report(user: Viewer, led: LedgerDep, as_of: IsoDate | None = None,
            agency: AgencyQuery = None,

@@ -16,6 +16,7 @@ from exportcheck.dates import IsoDate
 from exportcheck.errors import ExportCheckError, InvalidInput, ListDataError, NotFound
 from exportcheck.web.deps import Admin, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import LISTS
 from exportcheck.web.problems import AUTH_RESPONSES, BODY_RESPONSES, problem_responses
 from exportcheck.web.schemas import (
     EntryChange,
@@ -28,7 +29,7 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1/lists", tags=["Lists"], responses=AUTH_RESPONSES,
+router = APIRouter(prefix="/api/v1/lists", tags=[LISTS], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 EXAMPLES = 20
@@ -46,7 +47,8 @@ def versions(active_only: bool) -> list[ListVersionOut]:
         loaded_by=v.loaded_by, previous_id=v.previous_id, forced=v.forced) for v in rows]
 
 
-@router.get("", response_model=Page[ListVersionOut], summary="Stored list versions")
+@router.get("", operation_id="listListVersions",
+            response_model=Page[ListVersionOut], summary="Stored list versions")
 def list_versions(user: Viewer, page: Annotated[PageParams, Depends(page_params)],
                   all: bool = False) -> dict:
     """The active version of each source (``all=true``: every version ever loaded), with
@@ -70,7 +72,8 @@ def changes(version_id: int) -> ListChanges:
                                ("changed", c.changed))})
 
 
-@router.get("/{version_id}/changes", response_model=ListChanges,
+@router.get("/{version_id}/changes", operation_id="getListVersionChanges",
+            response_model=ListChanges,
             summary="What a version changed against the one it replaced",
             responses=problem_responses(404))
 def version_changes(version_id: RowId, user: Viewer) -> ListChanges:
@@ -119,7 +122,8 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str,
             for r in results]
 
 
-@router.post("/load", response_model=list[LoadResultOut], summary="Load list files (admin)",
+@router.post("/load", operation_id="loadLists",
+             response_model=list[LoadResultOut], summary="Load list files (admin)",
              responses=BODY_RESPONSES)
 async def load(user: Admin, files: Annotated[list[UploadFile], File()],
                force: Annotated[bool, Form()] = False,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from exportcheck.api import default_screener
@@ -27,10 +27,11 @@ from exportcheck.screen.entries import (
 from exportcheck.settings import default_threshold
 from exportcheck.web.deps import Officer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import MATCHING
 from exportcheck.web.problems import AUTH_RESPONSES, problem_responses
 from exportcheck.web.schemas import LISTS_VERSION_HEADER
 
-router = APIRouter(tags=["Matching (yente-compatible)"], responses=AUTH_RESPONSES,
+router = APIRouter(tags=[MATCHING], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 
 MAX_BATCH = 100
@@ -221,11 +222,13 @@ def _example_query(key: str, example: EntityExample) -> dict[str, Any]:
             "kind": SCHEMA_KIND[example.schema_]}
 
 
-@router.post("/match/{dataset}", response_model=MatchResponse, response_model_by_alias=True,
+@router.post("/match/{dataset}", operation_id="matchEntities",
+             response_model=MatchResponse, response_model_by_alias=True,
              summary="Query-by-example matching (yente-compatible)",
              responses=problem_responses(400, 404, 413))
 def match(
-    dataset: str, req: MatchRequest, response: Response, user: Officer,
+    dataset: Annotated[str, Path(min_length=1, max_length=64)], req: MatchRequest,
+    response: Response, user: Officer,
     limit: Annotated[int, Query(ge=1, le=500)] = 5,
     threshold: Annotated[float | None, Query(ge=0, le=1)] = None,
     cutoff: Annotated[float | None, Query(ge=0, le=1, deprecated=True)] = None,

@@ -15,6 +15,7 @@ from exportcheck.screen.dispositions import screen_split
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
+from exportcheck.web.openapi_meta import SCREENING
 from exportcheck.web.problems import (
     AUTH_RESPONSES,
     BODY_RESPONSES,
@@ -36,7 +37,7 @@ from exportcheck.web.schemas import (
     page_params,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Screening"], responses=AUTH_RESPONSES,
+router = APIRouter(prefix="/api/v1", tags=[SCREENING], responses=AUTH_RESPONSES,
                    route_class=JsonBodyRoute)
 
 
@@ -56,7 +57,8 @@ def check_dispositions_possible() -> None:
                        "/api/v1/lists/load or `exportcheck lists load`)")
 
 
-@router.post("/screen", response_model=ScreenResponse, summary="Screen one name",
+@router.post("/screen", operation_id="screenName",
+             response_model=ScreenResponse, summary="Screen one name",
              responses=BODY_RESPONSES)
 async def screen(req: ScreenRequest, user: Officer, response: Response) -> ScreenResponse:
     """Ranked hits against the active lists, each with the alias it matched and why it scored
@@ -76,7 +78,8 @@ async def screen(req: ScreenRequest, user: Officer, response: Response) -> Scree
                           threshold=thr)
 
 
-@router.post("/screen/batch", response_model=ScreenBatchResponse,
+@router.post("/screen/batch", operation_id="screenNames",
+             response_model=ScreenBatchResponse,
              summary="Screen up to 1,000 names", responses=BODY_RESPONSES)
 async def screen_batch(req: ScreenBatchRequest, user: Officer,
                        response: Response) -> ScreenBatchResponse:
@@ -116,7 +119,8 @@ def _disposition_out(d) -> DispositionOut:
                           user=d.user, reason=d.reason, decided_on=d.decided_on)
 
 
-@router.get("/dispositions", response_model=Page[DispositionOut], summary="Recorded dispositions")
+@router.get("/dispositions", operation_id="listDispositions",
+            response_model=Page[DispositionOut], summary="Recorded dispositions")
 def list_dispositions(user: Viewer,
                       page: Annotated[PageParams, Depends(page_params)]) -> dict:
     from exportcheck.screen.models import DispositionRow
@@ -130,7 +134,8 @@ def list_dispositions(user: Viewer,
         return page.page([_disposition_out(d) for d in rows], total)
 
 
-@router.post("/dispositions", response_model=DispositionOut, status_code=201,
+@router.post("/dispositions", operation_id="createDisposition",
+             response_model=DispositionOut, status_code=201,
              summary="Clear or confirm a hit for a party",
              responses={**BODY_RESPONSES, **problem_responses(404, 409)})
 def add_disposition(req: DispositionIn, user: Officer) -> DispositionOut:
