@@ -35,7 +35,12 @@ def _umask() -> int:
 def staged(out: Path) -> Iterator[Path]:
     """A temporary file beside ``out`` to write, moved over ``out`` when the block ends without
     an error and removed otherwise; a write error is an :class:`InvalidInput` naming ``out``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    if out.is_dir():
+        raise InvalidInput(f"cannot write {out}: it is a directory, give a file name")
+    try:  # a folder that does not exist, or cannot be written
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
     os.close(fd)
     try:
         # mkstemp makes it owner-only; the output gets the mode a plain write would give it

@@ -190,6 +190,24 @@ def existing_database(db: str | None) -> str | None:
     return db
 
 
+def configured_database_exists(how_to_start: str) -> None:
+    """Refuse a read-only command when the configured database (EXPORTCHECK_DATABASE_URL, else
+    ``exportcheck.db`` in the data directory) is a SQLite file that does not exist: opening it
+    would create an empty database (and its folder) and answer as if it were an empty one.
+    ``how_to_start`` names the command that creates it. Nothing is created here."""
+    from exportcheck.settings import get_settings
+
+    settings = get_settings()  # not effective_database_url: that makes the data directory
+    url = settings.database_url or f"sqlite:///{settings.data_dir / 'exportcheck.db'}"
+    path = _sqlite_file(url)
+    if path is None or path.exists():
+        return
+    where = ("EXPORTCHECK_DATABASE_URL" if settings.database_url
+             else "the default database in the data directory, EXPORTCHECK_DATA_DIR")
+    raise InvalidInput(f"there is no database {path} ({where}): nothing is stored yet. "
+                       f"{how_to_start} creates it; nothing was created")
+
+
 def _sqlite_tables(db: str, path: Path) -> list[str] | None:
     """The tables of a SQLite file, read without changing it; None when it cannot be opened
     read-only here (locked; the ledger then reports what is wrong)."""
@@ -213,6 +231,27 @@ def _listed(tables: list[str]) -> str:
     if not tables:
         return "it is empty"
     return f"its tables: {', '.join(tables[:8])}{', ...' if len(tables) > 8 else ''}"
+
+
+def output_format(fmt: str | None, out: Path | None, by_suffix: dict[str, str],
+                  default: str) -> str:
+    """The format to write: ``--format`` if given, else the one the output file's suffix
+    names (``by_suffix``), else ``default``. A ``--format`` the suffix contradicts
+    (``--format csv -o audit.json``) is refused naming both, before the file is touched: an
+    auditor opening ``audit.json`` would find CSV in it."""
+    implied = by_suffix.get(out.suffix.lower()) if out is not None else None
+    if fmt is None:
+        return implied or default
+    given = fmt.strip().lower()
+    if implied is not None and given in by_suffix.values() and given != implied:
+        raise InvalidInput(f"--format {fmt} but the output file {out} ends in "
+                           f"{out.suffix}, which is {implied}: give a file ending in "
+                           f"{_suffix_of(given, by_suffix)} or leave out --format")
+    return fmt
+
+
+def _suffix_of(fmt: str, by_suffix: dict[str, str]) -> str:
+    return next(s for s, f in by_suffix.items() if f == fmt)
 
 
 def check_not_input(infile: Path, out: Path) -> None:

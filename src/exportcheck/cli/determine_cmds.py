@@ -38,7 +38,8 @@ def check(
         ..., "--item", help="ECCN with paragraph (3A001.a.2), EAR99 or USML:XI"
     ),
     to: str = typer.Option(..., "--to", help="destination, ISO 3166 code (HK, CN, DE, UA-43)"),
-    on: str = typer.Option(..., "--on", help="date of export, YYYY-MM-DD"),
+    on: str = typer.Option(..., "--on", "--date",
+                           help="date of export, YYYY-MM-DD (--date: as `ship` names it)"),
     value: float | None = typer.Option(None, "--value", help="line value in USD"),
     quantity: float | None = typer.Option(
         None, "--quantity", help="line quantity (units as the licence or the entry counts them)"),

@@ -36,7 +36,8 @@ def impact(
         None, "--from-lists", help="old list version(s), ids as `lists show --all` gives, e.g. 3,5"
     ),
     to_lists: str | None = typer.Option(None, "--to-lists", help="new list version(s)"),
-    on: str | None = typer.Option(None, "--on", help="rule date when only lists are compared"),
+    on: str | None = typer.Option(
+        None, "--on", help="rule date when only lists are compared, YYYY-MM-DD"),
     rate: list[str] = typer.Option(
         [], "--rate", help="exchange rate CUR=USD per unit, e.g. EUR=1.08 (repeatable)"
     ),

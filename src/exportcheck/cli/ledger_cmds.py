@@ -22,6 +22,7 @@ from exportcheck.cli.common import (
     HEADQUARTERS_OPTION,
     NAC_NOTIFIED_OPTION,
     cli_actor,
+    configured_database_exists,
     console,
     existing_database,
     parse_date,
@@ -43,6 +44,8 @@ AS_JSON = typer.Option(False, "--json", help="print JSON")
 ACTOR = typer.Option(None, "--actor", help="who is acting (default: cli:<login name>)")
 AGENCY = typer.Option(None, "--agency", help="BIS or DDTC (default: either)")
 DESTINATION = typer.Option(None, "--destination", help="only this destination (ISO code)")
+AS_OF_HELP = ("status, and what is shipped by then, on this date, YYYY-MM-DD (--on: as "
+              "`rules show` names it)")
 _ITEM = re.compile(r"^(?P<cls>[^=]+)=(?P<qty>[0-9.,]+)@(?P<value>[0-9.,]+)$")
 
 
@@ -51,6 +54,9 @@ def _ledger(db: str | None, *, create: bool = False) -> Any:
     file, so a mistyped path is an error rather than an empty ledger."""
     from exportcheck.ledger.api import Ledger
 
+    if not create and db is None:
+        configured_database_exists("`exportcheck licences add FILE` (or `ship --exception`, "
+                                   "`check --record`)")
     return Ledger(recording_database(db) if create else existing_database(db))
 
 
@@ -108,7 +114,7 @@ def add(file: Path = typer.Argument(..., help="YAML/JSON licence (or list of lic
 @licences_app.command("show")
 def show(number: str, agency: str | None = AGENCY,
          as_of: str | None = typer.Option(
-             None, "--as-of", help="status, and what is shipped by then, on this date"),
+             None, "--as-of", "--on", help=AS_OF_HELP),
          db: str | None = DB, as_json: bool = AS_JSON) -> None:
     """One licence: lines with shipped and remaining amounts, parties, status history."""
     from exportcheck.ledger.render import history_table, licence_table
@@ -128,7 +134,7 @@ def show(number: str, agency: str | None = AGENCY,
 def list_(agency: str | None = AGENCY,
           destination: str | None = DESTINATION,
           as_of: str | None = typer.Option(
-              None, "--as-of", help="status, and what is shipped by then, on this date"),
+              None, "--as-of", "--on", help=AS_OF_HELP),
           db: str | None = DB, as_json: bool = AS_JSON) -> None:
     """All licences with their status."""
     from rich.table import Table
@@ -151,8 +157,7 @@ def list_(agency: str | None = AGENCY,
 
 @licences_app.command("report")
 def report(as_of: str | None = typer.Option(
-               None, "--as-of", help="status, and what is shipped by then, on this date "
-               "(default: today)"),
+               None, "--as-of", "--on", help=AS_OF_HELP + " (default: today)"),
            agency: str | None = AGENCY,
            destination: str | None = DESTINATION,
            db: str | None = DB, as_json: bool = AS_JSON) -> None:
@@ -187,7 +192,8 @@ def _status(number: str, status: str, effective: str, reason: str, citation: str
                       "effective date", soft_wrap=True)
 
 
-EFFECTIVE = typer.Option(..., "--effective", help="YYYY-MM-DD")
+EFFECTIVE = typer.Option(..., "--effective",
+                         help="the day the change takes effect, YYYY-MM-DD")
 REASON = typer.Option(..., "--reason", help="why (recorded with the status change)")
 CITATION = typer.Option(..., "--citation", help="rule or notice, e.g. '22 CFR 126.7'")
 
@@ -276,7 +282,8 @@ def ship(licence: str | None = typer.Option(None, "--licence", help="licence num
          agency: str | None = typer.Option(
              None, "--agency", help="BIS or DDTC: the licence's agency (where both use the "
              "number)"),
-         date: str | None = typer.Option(None, "--date", help="ship date YYYY-MM-DD"),
+         date: str | None = typer.Option(
+             None, "--date", "--on", help="ship date, YYYY-MM-DD (--on: as `check` names it)"),
          to: str | None = typer.Option(None, "--to", help="destination ISO code"),
          consignee: str | None = typer.Option(
              None, "--consignee", help="consignee name (screened; on a licence, one it names)"),
@@ -406,8 +413,10 @@ def reverse(shipment_key: str = typer.Argument(
 def list_shipments(licence: str | None = typer.Option(None, "--licence", help="licence number"),
                    agency: str | None = AGENCY,
                    destination: str | None = DESTINATION,
-                   from_: str | None = typer.Option(None, "--from", help="first ship date"),
-                   to: str | None = typer.Option(None, "--to", help="last ship date"),
+                   from_: str | None = typer.Option(
+                       None, "--from", help="first ship date, YYYY-MM-DD"),
+                   to: str | None = typer.Option(
+                       None, "--to", help="last ship date, YYYY-MM-DD"),
                    reversed_: bool | None = typer.Option(
                        None, "--reversed/--standing", help="only reversed / not reversed"),
                    limit: int = typer.Option(50, "--limit", min=1, max=10_000,
@@ -522,27 +531,31 @@ def seal(db: str | None = DB, as_json: bool = AS_JSON,
 @audit_app.command("export")
 def export(from_: str | None = typer.Option(None, "--from", help="first day, YYYY-MM-DD"),
            to: str | None = typer.Option(None, "--to", help="last day, YYYY-MM-DD"),
-           fmt: str = typer.Option("json", "--format", help="json|csv"),
+           fmt: str | None = typer.Option(
+               None, "--format", help="json|csv (default: the -o file's suffix, .csv or "
+               ".json; else json)"),
            output: Path | None = typer.Option(
                None, "-o", "--out", "--output", help="file (default: stdout)"),
            db: str | None = DB) -> None:
     """Write audit entries (with hashes, so they can be re-verified) for an auditor; exit 1
-    with a warning when the trail does not verify (as ``audit verify``), after writing it."""
+    with a warning when the trail does not verify (as ``audit verify``), after writing it.
+    The file is written whole or not at all."""
+    from exportcheck.cli.common import output_format
     from exportcheck.ledger.audit import check_export
 
     start = parse_date(from_, "--from") if from_ else None
     end = parse_date(to, "--to") if to else None
-    fmt = check_export(fmt, start, end)  # before the output file is opened (and emptied)
+    # before the output file is touched: a refused export leaves an existing file as it was
+    fmt = check_export(output_format(fmt, output, {".csv": "csv", ".json": "json"}, "json"),
+                       start, end)
     ledger = _ledger(db)
     status = ledger.trail_status()
     if output is None:
         ledger.export_audit(sys.stdout, fmt=fmt, start=start, end=end, status=status)
     else:
-        try:
-            fh = output.open("w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
-        with fh:
+        from exportcheck.outfile import staged
+
+        with staged(output) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
             n = ledger.export_audit(fh, fmt=fmt, start=start, end=end, status=status)
         console.print(f"{n} audit entries -> {output}")
     if not status["ok"]:

@@ -20,7 +20,7 @@ rules_app = typer.Typer(help="Inspect the effective-dated rule base.", no_args_i
 @rules_app.command("show")
 def show(
     destination: str = typer.Argument(..., help="ISO 3166 code, e.g. HK"),
-    on: str = typer.Option(..., "--on", help="YYYY-MM-DD"),
+    on: str = typer.Option(..., "--on", help="the day the rules are read on, YYYY-MM-DD"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """The rules in force for a destination on a date, each with its citation."""
@@ -55,8 +55,8 @@ def show(
 
 @rules_app.command("diff")
 def diff(
-    start: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
-    end: str = typer.Option(..., "--to", help="YYYY-MM-DD"),
+    start: str = typer.Option(..., "--from", help="first day, YYYY-MM-DD"),
+    end: str = typer.Option(..., "--to", help="last day, YYYY-MM-DD"),
     country: str | None = typer.Option(
         None, "--country", help="only rules naming this destination"
     ),
@@ -107,7 +107,7 @@ def _change_citation(c: RuleChange) -> str:
 @rules_app.command("derive")
 def derive(
     destination: str = typer.Argument(..., help="ISO 3166 code, e.g. HK"),
-    on: str = typer.Option(..., "--on", help="YYYY-MM-DD"),
+    on: str = typer.Option(..., "--on", help="the day the rules are read on, YYYY-MM-DD"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """A destination's chart row next to what each column's Part 742 definition gives."""

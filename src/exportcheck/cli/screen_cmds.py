@@ -23,6 +23,7 @@ from exportcheck.cli.common import (
     SCHEDULER_OPTION,
     check_csv_header,
     check_not_input,
+    configured_database_exists,
     console,
     dask_target,
 )
@@ -31,7 +32,10 @@ from exportcheck.settings import default_threshold
 
 if TYPE_CHECKING:
     from exportcheck.models import ScreeningHit
+    from exportcheck.screen.rescreen import RescreenReport
 
+#: how to create the database a list command reads
+LISTS_FIRST = "`exportcheck lists load FILES` (or `lists fetch`)"
 lists_app = typer.Typer(help="Restricted-party list versions.", no_args_is_help=True)
 parties_app = typer.Typer(help="Counterparties kept for re-screening.", no_args_is_help=True)
 disp_app = typer.Typer(help="Decisions on hits (cleared false positives).", no_args_is_help=True)
@@ -161,7 +165,12 @@ def screen_batch_cmd(
     scheduler: str | None = SCHEDULER_OPTION,
     partition_rows: int | None = PARTITION_OPTION,
 ) -> None:
-    """Screen every row of a file; writes one row per input row (best hit or empty)."""
+    """Screen every row of a file; writes one row per input row (best hit or empty).
+
+    Rows that could not be screened (an empty name, an unknown country, a date of birth that
+    is none) are written with their error column and counted in the summary line ("ERROR: N
+    row(s) not screened"); the exit code stays 0 for such a partial success, so a job checks
+    that line or the error column. Exit code 2: bad input, nothing written."""
     from exportcheck.screen.batch import check_options, read_table, screen_table
 
     _check_threshold(threshold)
@@ -302,6 +311,8 @@ def lists_show(
     """Show the stored list versions (active ones by default)."""
     from exportcheck.screen import store
 
+    configured_database_exists(LISTS_FIRST)
+
     versions = store.list_versions(active_only=not all_versions)
     rows = [{"id": v.id, "source": v.source, "active": v.active, "file_date": str(v.file_date),
              "rows": v.row_count, "entries": v.entry_count, "hash": v.content_hash[:12],
@@ -329,6 +340,7 @@ def rescreen_cmd(
     from exportcheck.screen import store
 
     _check_threshold(threshold)
+    configured_database_exists(LISTS_FIRST)
     rep = store.rescreen(threshold=threshold)
     if as_json:
         typer.echo(json.dumps({
@@ -341,13 +353,28 @@ def rescreen_cmd(
         return
     console.print(f"{rep.parties} parties ({rep.first_screened} stored since the last "
                   "rescreen, screened against every entry); changed entries since the last "
-                  f"rescreen (list versions {rep.baseline} -> {rep.versions}): "
-                  f"{rep.changed_entries}")
+                  "rescreen:" + ("".join(f"\n  {line}" for line in _version_lines(rep))
+                                 or " none (no list loaded)"), markup=False)
     for title, items in (("new hits", rep.new_hits), ("removed hits", rep.removed_hits)):
         t = Table("party", "score", "list", "entry", "matched name", title=title)
         for p, h in items:
             t.add_row(p.label(), f"{h.score:g}", h.list, h.entry_id, h.matched_name)
         console.print(t)
+
+
+def _version_lines(rep: RescreenReport) -> list[str]:
+    """Per list source: the version compared from and to, and how many entries changed
+    (``ofac-sdn: version 3 -> 5, 12 entries changed``); a source with no earlier version says
+    "first version", one no longer active "no longer loaded"."""
+    lines = []
+    for src in sorted(rep.baseline.keys() | rep.versions.keys()):
+        before, now = rep.baseline.get(src), rep.versions.get(src)
+        n = rep.changed_entries.get(src, 0)
+        lines.append(f"{src}: "
+                     + ("first version" if before is None else f"version {before}")
+                     + " -> " + ("no longer loaded" if now is None else f"version {now}")
+                     + f", {n} {'entry' if n == 1 else 'entries'} changed")
+    return lines
 
 
 @parties_app.command("add")
@@ -369,6 +396,8 @@ def parties_add(
 def parties_list() -> None:
     """The parties kept for re-screening."""
     from exportcheck.screen import store
+
+    configured_database_exists("`exportcheck parties add NAME`")
 
     t = Table("id", "name", "country", "dob", "kind")
     for p in store.list_parties():
@@ -412,6 +441,7 @@ def dispositions_list() -> None:
     from exportcheck.db import get_engine, session_factory, upgrade
     from exportcheck.screen.store import DispositionRow
 
+    configured_database_exists("`exportcheck dispositions add ...`")
     engine = get_engine()
     upgrade(engine)
     t = Table("party", "country", "dob", "list", "entry", "decision", "user", "date", "reason")
