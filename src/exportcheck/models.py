@@ -83,6 +83,15 @@ class ScreeningHit(BaseModel):
     #: the entry an affiliate is listed under (the CSL's "... Affiliated Entity: ..." rows of
     #: Huawei's entry): the rules its row cites are that entry's, not the affiliate's own
     listed_under: str | None = None
+    #: the name the entry is listed under (its primary name): a hit names the alias it matched
+    #: ("华为" for Huawei Technologies Co., Ltd.), which an officer cannot compare with the
+    #: party's documents alone; ``None`` on hits made before this field existed
+    listed_name: str | None = Field(None, description="the name the entry is listed under "
+                                    "(matched_name is the name matched: may be an alias)")
+    #: a ``confirmed`` disposition, as ``suppressed_by`` says who cleared a hit: a confirmed
+    #: hit stays open, and nothing said it was decided
+    confirmed_by: str | None = Field(None, description="who confirmed the party is this "
+                                     "listed entry, when and why (a confirmed disposition)")
 
 
 class Party(BaseModel):
@@ -186,6 +195,8 @@ class PartyMatch(BaseModel):
     list: str
     entry_id: str
     matched_name: str
+    listed_name: str | None = Field(None, description="the name the entry is listed under "
+                                    "(matched_name is the name matched: may be an alias)")
     score: float
     match_kind: str
     corroborated_by: tuple[str, ...] = ()

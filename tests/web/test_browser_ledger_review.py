@@ -90,7 +90,8 @@ def test_a_blank_disposition_reason_is_shown_at_its_hit(browser, server):  # noq
         reason = hit.get_by_label("Reason")
         assert reason.input_value() == "   "  # what was typed is kept
         _focused(page, "e.name === 'reason'")
-        assert page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+        # in view once the swap has settled (app.js scrolls the box at fault to it)
+        wait_until(page, """() => { const r = document.activeElement.getBoundingClientRect();
             return r.top >= 0 && r.bottom <= window.innerHeight; }""")
         assert page.get_by_role("alert").count() == 0  # nothing at the top of the page
         screenshot(page, "r18_reason")

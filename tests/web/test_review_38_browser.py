@@ -1,7 +1,8 @@
 """QA review 38 in headless chromium (the in-process checks and the why are in
 ``test_review_38_screen.py``): on a phone, a hit shows the entry as listed, within the window;
 an officer confirms it, screens the party again and reads that it was confirmed; a name the
-screener refuses on the Check page takes the focus at its own box."""
+screener refuses on the Check page takes the focus at its own box; the lists a screen used
+read by name and date on a phone (``test_review_38_ui2.py``: the in-process checks)."""
 
 from __future__ import annotations
 
@@ -68,3 +69,22 @@ def test_a_refused_party_name_takes_the_focus_at_its_box(browser, server) -> Non
         assert page.locator("#consignee-error").inner_text().startswith(
             "consignee name 'LLC' is only a legal form")
         screenshot(page, "r38_refused_name")
+
+
+def test_the_lists_a_screen_used_read_by_name_and_date_on_a_phone(browser, server) -> None:  # noqa: F811
+    """The line read "Lists bis-dpl@ec65de3be905;csl@0b70..." wrapped anywhere; each list is
+    now a line of its own, its dates unbroken, the hash in its tooltip."""
+    with signed_in(browser, server, "officer", "r38_lists_phone", viewport=PHONE) as page:
+        _screen(page, server, "Владимир Путин", "")
+        lists = page.locator("ul.lists-used li")
+        assert lists.count() >= 4
+        assert lists.filter(has_text="OFAC SDN list").is_visible()
+        assert lists.filter(has_text="OFAC SDN list").get_attribute("title").startswith(
+            "ofac-sdn@")
+        said = page.locator(".lists-version").inner_text()
+        assert "@" not in said, said
+        assert page.evaluate("""() => [...document.querySelectorAll('ul.lists-used .nowrap')]
+            .every(e => e.getClientRects().length === 1 && e.getBoundingClientRect().right
+                        <= document.documentElement.clientWidth)""")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        screenshot(page, "r38_lists_phone")

@@ -48,7 +48,6 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     hits = on_the_day(ctx, role, found, getattr(screener, "lists_date", None))
     if ownership is not None:
         hits += _owned_hits(ctx, role, name, screener, ownership)
-    ctx.role_hits.extend((role, h) for h in hits)
     if not hits:
         n = len(found)
         later = (f" in force on {ctx.on.isoformat()} ({n} matching "
@@ -63,12 +62,14 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     # potential match does, unless confirmed, or unless a binding hit decides for the party
     reviews: list[tuple[ScreeningHit, PartyMatch]] = []
     binds = False
-    for hit in hits:
+    for i, hit in enumerate(hits):
         a = assess(hit, name, country=ctx.destination, screener=screener)
         if not a.certain:
             held.append((role, hit, _match(role, name, hit, a.kind, a.corroborated_by, a.why)))
             continue
         confirmed = hit.match_kind != OWNED and "confirmed by" in a.why
+        if confirmed:  # said at the hit too (REST screening_hits, the Check page's line)
+            hit = hits[i] = hit.model_copy(update={"confirmed_by": a.why})
         decides = binding(hit, role, ear_item)
         if not (confirmed or decides):
             why = (f"{a.why}; {hit.list} sets no licence requirement of its own for this item: "
@@ -87,6 +88,7 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
             out.certain.append((role, hit))  # its note stands beside the binding hit's
         else:
             held.append((role, hit, match))
+    ctx.role_hits.extend((role, h) for h in hits)
     held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
     out.held.extend(held)
     out.held.sort(key=lambda t: hit_order(t[1].score, t[1].list, t[1].entry_id))
@@ -157,7 +159,8 @@ def _caveat(ctx: Context, text: str) -> None:
 def _match(role: str, party: str, hit: ScreeningHit, kind: str,
            corroborated_by: tuple[str, ...], why: str, certain: bool = False) -> PartyMatch:
     return PartyMatch(role=role, party=party, list=hit.list, entry_id=hit.entry_id,
-                      matched_name=hit.matched_name, score=hit.score, match_kind=kind,
+                      matched_name=hit.matched_name, listed_name=hit.listed_name,
+                      score=hit.score, match_kind=kind,
                       corroborated_by=corroborated_by, why_held=why,
                       explanation=hit.explanation, certain=certain)
 
@@ -233,8 +236,10 @@ def if_confirmed(ctx: Context, alt: Context, i: int = 0) -> IfConfirmed:
         citation = decisive.citation
     if match.match_kind == OWNED and match.explanation[1:2]:
         citation = f"{citation}; {match.explanation[1].removeprefix('rule: ')}"
+    listed = (f" listed as {match.listed_name!r}" if match.listed_name
+              and match.listed_name != match.matched_name else "")
     return IfConfirmed(
-        match=f"{match.list} {match.entry_id} {match.matched_name!r} ({match.role} "
+        match=f"{match.list} {match.entry_id} {match.matched_name!r}{listed} ({match.role} "
               f"{match.party!r})",
         outcome=v.outcome, agency=v.agency, reasons=v.reasons, review_policy=v.review_policy,
         requirement=(f"{decisive.rule}: {decisive.review_policy}" if decisive else None),

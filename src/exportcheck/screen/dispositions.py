@@ -129,5 +129,18 @@ def screen_split(screener: Screener, name: str, *, limit: int, **query: Any
     # every hit is scored before the limit applies: asking for all costs nothing more
     found = screener.screen(name, include_suppressed=True,
                             limit=max(limit, len(screener.entries)), **query)
-    return ([h for h in found if h.suppressed_by is None][:limit],
+    shown = [h for h in found if h.suppressed_by is None][:limit]
+    return ([_confirmed(screener, name, h, query) for h in shown],
             [h for h in found if h.suppressed_by is not None])
+
+
+def _confirmed(screener: Screener, name: str, hit: ScreeningHit,
+               query: dict[str, Any]) -> ScreeningHit:
+    """``hit`` with ``confirmed_by`` (who, when, why) when an officer confirmed this party is
+    the entry: a confirmed hit stays open, and without it an ERP read it as undecided."""
+    d = screener.recorded_decision(name, hit.list, hit.entry_id, country=query.get("country"),
+                                   dob=query.get("dob"))
+    if d is None or d.decision != "confirmed":
+        return hit
+    return hit.model_copy(update={
+        "confirmed_by": f"confirmed by {d.user} on {d.decided_on}: {d.reason}"})

@@ -32,6 +32,8 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
         label = {"pinyin": "Mandarin pinyin", "jyutping": "HK Cantonese romanisation",
                  "han": "Han characters", "korean": "Korean (North Korean names)"}[qf.script]
         explanation.append(f"query read as {label}: {' '.join(qf.tokens)}")
+    elif qf.script in _ROMANISED:
+        explanation.append(f"query read as {_ROMANISED[qf.script]}: {' '.join(qf.tokens)}")
     elif iname.form.script in ("pinyin", "jyutping"):
         explanation.append(f"list name romanised ({iname.form.script}): "
                            f"{' '.join(iname.form.tokens)}")
@@ -51,7 +53,19 @@ def make_hit(entry: ListEntry, entry_hash: str, query: str, score: float, nscore
         suppressed_by=suppressed, match_kind=m.kind, corroborated_by=agreed,
         listed_on=entry.listed_on, listed_until=entry.listed_until,
         listed_under=(under[0] if (under := listed_under(entry.name)) else None),
+        listed_name=entry.name,
     )
+
+
+#: how a name written in another script was romanised (:mod:`exportcheck.screen.scripts`):
+#: a hit said "query read as Han characters: ..." but only token pairs for these, so an
+#: officer could not tell what the query had been compared as
+_ROMANISED = {
+    "abjad": "Arabic script, romanised as lists spell it (short vowels guessed: compared by "
+             "consonants)",
+    "cyrillic": "Cyrillic, romanised as lists spell it",
+    "hangul": "Korean (Hangul), romanised as lists spell it",
+}
 
 
 def dedupe(hits: list[ScreeningHit]) -> list[ScreeningHit]:

@@ -68,6 +68,12 @@ LIST_LABELS = {"EL": "Entity List", "MEU": "Military End-User List", "DPL": "Den
                "UN": "UN Consolidated List", "SDN": "SDN list", "UVL": "Unverified List",
                "DTC": "ITAR debarred list", "ISN": "Nonproliferation Sanctions list",
                "NONSDN": "OFAC non-SDN lists"}
+#: the publications a list version comes from (``ParsedList.source``), as an officer knows them
+SOURCE_LABELS = {"ofac-sdn": "OFAC SDN list", "ofac-cons": "OFAC consolidated (non-SDN) lists",
+                 "csl": "Consolidated Screening List (trade.gov)",
+                 "bis-dpl": "BIS Denied Persons List",
+                 "un": "UN Security Council Consolidated List",
+                 "mofcom": "China MOFCOM lists (Unreliable Entity, Export Control)"}
 _FR = re.compile(r"\b(\d{2,3})\s*F\.?\s?R\.?\s*(\d{1,6})\b")
 #: the publication day written after a citation in the Denied Persons List ("5/28/15")
 _NOTICE_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")

@@ -38,11 +38,16 @@ window.addEventListener("message", (event) => {
 // An answer that takes the focus ([data-scroll-to="start"]: the Check page's results) comes
 // into view from its top: focusing shows only part of a block taller than the window, and the
 // browser's scroll anchoring had kept the page's foot in view, the end of the rule trace.
+// After the current task: a form whose action names an anchor ("/screen/disposition#hit-...")
+// has htmx scroll to that anchor once the swap has settled, which put a hit's Reason box,
+// further down than the window is tall, out of sight again.
 document.addEventListener("htmx:afterSettle", () => {
-  const box = document.activeElement;
-  if (box instanceof HTMLElement && box.getAttribute("aria-invalid") === "true") {
-    (box.closest("label") || box).scrollIntoView({ block: "nearest" });
-  } else if (box instanceof HTMLElement && box.dataset.scrollTo === "start") {
-    box.scrollIntoView({ block: "start" });
-  }
+  setTimeout(() => {
+    const box = document.activeElement;
+    if (box instanceof HTMLElement && box.getAttribute("aria-invalid") === "true") {
+      (box.closest("label") || box).scrollIntoView({ block: "nearest" });
+    } else if (box instanceof HTMLElement && box.dataset.scrollTo === "start") {
+      box.scrollIntoView({ block: "start" });
+    }
+  }, 0);
 });

@@ -270,6 +270,25 @@ def _confirmed(screener: Any, hits: list | None, form: dict) -> dict[tuple[str, 
     return found
 
 
+def _lists_in_use(screener: Any) -> list[dict[str, Any]]:
+    """Each list a screen used, by its name, with the day of its file and of its load: the
+    version string (``bis-dpl@ec65de3be905;csl@0b70...``) meant nothing to an officer, who
+    asks "against which lists, of when?" (the hash stays, as a tooltip)."""
+    from exportcheck.screen import store
+    from exportcheck.screen.listing import SOURCE_LABELS
+
+    loaded = {} if screener.is_samples else {
+        (v.source, v.content_hash): v for v in store.list_versions(active_only=True)}
+    out = []
+    for pl in screener.lists:
+        v = loaded.get((pl.source, pl.content_hash))
+        out.append({"label": SOURCE_LABELS.get(pl.source, pl.source), "file_date": pl.file_date,
+                    "loaded_at": v.loaded_at if v else None,
+                    "version": (f"{pl.source}@{pl.content_hash[:12]}"
+                                + (f", version #{v.id}" if v else ""))})
+    return sorted(out, key=lambda x: x["label"])
+
+
 def _shown(hits: list | None, at: dict) -> bool:
     return any(h.list == at.get("list") and h.entry_id == at.get("entry_id") for h in hits or ())
 
@@ -289,6 +308,7 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
     from exportcheck.web.routers.screening import threshold_of
 
     hits, cleared, version, samples, thr = None, None, None, False, threshold_of(None)
+    lists: list[dict[str, Any]] = []
     entries: dict[tuple[str, str], Any] = {}
     confirmed: dict[tuple[str, str], Any] = {}
     errors: dict[str, str] = {}
@@ -298,7 +318,7 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
             s = default_screener()
             hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
                                          kind=req.kind, threshold=thr, limit=req.limit)
-            version, samples = s.version, s.is_samples
+            version, samples, lists = s.version, s.is_samples, _lists_in_use(s)
             entries = _listed_entries(s, hits, cleared)
             confirmed = _confirmed(s, hits, {**form, "name": req.name})
         except ExportCheckError as exc:
@@ -317,7 +337,8 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
         error = error or retry.pop("error", None) or (reason_error and f"Reason: {reason_error}")
         ok = ok or retry.pop("ok", None)
     return render(request, "screen.html", user, title="Screen", form=form, hits=hits,
-                  cleared=cleared, lists_version=version, threshold=thr, error=error, ok=ok,
+                  cleared=cleared, lists_version=version, lists=lists, samples=samples,
+                  threshold=thr, error=error, ok=ok,
                   retry=retry, focus_top=elsewhere, hit_anchor=_hit_anchor,
                   entries=entries, confirmed=confirmed,
                   dispositions_possible=not samples, errors=errors,
