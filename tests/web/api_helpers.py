@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import httpx
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 PROBLEM = "application/problem+json"
+#: the base URI the OpenAPI document is registered under, so a fragment's refs resolve
+SPEC_URI = "urn:exportcheck:openapi"
 
 
 def problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -57,3 +63,27 @@ def bis_licence(number: str, *, quantity: int = 100, value: str = "100000.00") -
         "lines": [{"classification": "3A001.a.2", "description": "rad-hard ICs",
                    "quantity": quantity, "value": value}],
     }
+
+
+def spec_validator(spec: dict[str, Any], schema: dict[str, Any], *,
+                   formats: bool = False) -> Draft202012Validator:
+    """A validator for ``schema`` (a fragment of the OpenAPI document ``spec``) that resolves
+    the document's ``#/...`` refs; ``formats``: check ``format`` (date-time ...) too."""
+    schema = copy.deepcopy(schema)
+
+    def absolute(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+                node["$ref"] = SPEC_URI + node["$ref"]
+            for value in node.values():
+                absolute(value)
+        elif isinstance(node, list):
+            for value in node:
+                absolute(value)
+
+    absolute(schema)
+    registry = Registry().with_resource(
+        SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012))
+    return Draft202012Validator(
+        schema, registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER if formats else None)

@@ -8,18 +8,12 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from tests.web.api_helpers import bis_licence, problem
+from tests.web.api_helpers import bis_licence, problem, spec_validator
 from tests.web.conftest import Service
-
-SPEC_URI = "urn:exportcheck:openapi"
 
 
 def conforms(spec: dict[str, Any], path: str, method: str, response: Any) -> list[str]:
@@ -29,23 +23,8 @@ def conforms(spec: dict[str, Any], path: str, method: str, response: Any) -> lis
     code = str(response.status_code)
     if code not in op["responses"]:
         return [f"status {code} is not documented (documented: {sorted(op['responses'])})"]
-    schema = copy.deepcopy(op["responses"][code]["content"]["application/json"]["schema"])
-
-    def absolute(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-                node["$ref"] = SPEC_URI + node["$ref"]
-            for value in node.values():
-                absolute(value)
-        elif isinstance(node, list):
-            for value in node:
-                absolute(value)
-
-    absolute(schema)
-    registry = Registry().with_resource(
-        SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012))
-    validator = Draft202012Validator(schema, registry=registry,
-                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    schema = op["responses"][code]["content"]["application/json"]["schema"]
+    validator = spec_validator(spec, schema, formats=True)
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(response.json())]
 
 

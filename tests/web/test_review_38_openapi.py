@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 from decimal import Decimal
@@ -20,16 +19,11 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from exportcheck.ledger.wire import DECIMAL_PATTERN
 from exportcheck.web.examples import BODY_EXAMPLES
-from tests.web.api_helpers import bis_licence, problem
+from tests.web.api_helpers import bis_licence, problem, spec_validator
 from tests.web.conftest import Service
-
-SPEC_URI = "urn:exportcheck:openapi"
 
 #: the operationIds clients are generated with: changing one breaks their code
 OPERATION_IDS = {
@@ -83,24 +77,6 @@ def operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
             for method, op in item.items()}
 
 
-def validator(spec: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
-    """A validator for ``schema`` (a fragment of ``spec``) that resolves the spec's refs."""
-    schema = copy.deepcopy(schema)
-
-    def absolute(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-                node["$ref"] = SPEC_URI + node["$ref"]
-            for value in node.values():
-                absolute(value)
-        elif isinstance(node, list):
-            for value in node:
-                absolute(value)
-
-    absolute(schema)
-    registry = Registry().with_resource(
-        SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012))
-    return Draft202012Validator(schema, registry=registry)
 
 
 # -- operationIds ------------------------------------------------------------------------------
@@ -294,7 +270,7 @@ def test_every_json_body_has_one_example_valid_against_its_schema_and_model(
     for oid, (_, _, name) in bodies.items():
         [example] = schemas[name]["examples"]
         assert example == BODY_EXAMPLES[name]
-        errors = [e.message for e in validator(spec, schemas[name]).iter_errors(example)]
+        errors = [e.message for e in spec_validator(spec, schemas[name]).iter_errors(example)]
         assert errors == [], (name, errors)
         models[oid].model_validate(example)  # raises on an example the service would refuse
     assert set(BODY_EXAMPLES) == {name for _, _, name in bodies.values()}
