@@ -48,6 +48,7 @@ def review(ctx: Context) -> None:
             f"{dest} is not a 126.1 destination on {ctx.on.isoformat()}: case-by-case review",
             citation="22 CFR 126.1",
         )
+        _destination_exemptions(ctx, dest)
         return
     ctx.require(
         Requirement("ITAR", Agency.DDTC, row.review_policy, f"22 CFR {row.paragraph}", frozenset(),
@@ -59,6 +60,27 @@ def review(ctx: Context) -> None:
         True,
         f"{row.review_policy}; ITAR exemptions are not available (126.1(a)){_kept(ctx, dest)}",
     )
+
+
+def _destination_exemptions(ctx: Context, dest: str) -> None:
+    """The ITAR exemptions in force that serve ``dest`` only (126.5 Canada; 126.16, 126.17 and
+    126.7 for Australia and the UK): named in the answer, so an exporter to Canada is not told
+    a DSP-5 is all there is. Their other conditions (Canadian-registered or Approved Community
+    recipients, the exclusions of Supplements No. 1 and 2 to part 126) are not checked, so
+    the licence requirement stands until the exporter establishes one."""
+    served = sorted((x for x in ctx.snapshot.itar_exemptions.values() if dest in x.destinations),
+                    key=lambda x: tuple(int(n) for n in x.section.split(".")))
+    if not served:
+        return
+    names = "; ".join(f"22 CFR {x.section} {x.title} ({x.citation})" for x in served)
+    text = (f"ITAR exemptions that may serve {dest}: {names}. Their "
+            "conditions are not checked here: a DDTC licence is required unless the exporter "
+            "establishes that one applies")
+    if text not in ctx.rule_caveats:
+        ctx.rule_caveats.append(text)
+    for x in served:
+        ctx.note(f"22 CFR {x.section}: {x.title}", x, False,
+                 f"may serve {dest}: {x.text}; its conditions are not checked")
 
 
 def _kept(ctx: Context, dest: str) -> str:

@@ -259,6 +259,16 @@ def _spent(lic: LicenceRow) -> str:
     return "15 CFR 750.11(a): no shipping tolerance once the full quantity is shipped"
 
 
+def _whole_units(lic: LicenceRow) -> str:
+    """Why a line counted by number ships whole units, by agency: 750.11(a)(2) is the EAR's
+    "Unit" rule and says nothing of a DDTC licence, which authorises the quantity it lists
+    (22 CFR 123.25(c): more quantity needs a new licence)."""
+    if lic.agency == "DDTC":
+        return ("the licence lists a number of units; 22 CFR 123.25(c): additional quantity "
+                "needs a new licence")
+    return "15 CFR 750.11(a)(2)"
+
+
 def _validity(lic: LicenceRow) -> str:
     rule = "22 CFR 123.21" if lic.agency == "DDTC" else "15 CFR 750.7(g)"
     return f"{lic.valid_from} to {lic.valid_to}, {rule}"
@@ -287,7 +297,7 @@ def _match_lines(lic: LicenceRow, fixed: _Fixed, spec: ShipmentIn) -> dict[int, 
         if ln.unit_basis == "number" and item.quantity != item.quantity.to_integral_value():
             raise ShipmentRefused(
                 f"line {ln.line_no} ({ln.classification}) is licensed by number: ship whole "
-                f"units, not {item.quantity} (15 CFR 750.11(a)(2))", "fractional_units")
+                f"units, not {item.quantity} ({_whole_units(lic)})", "fractional_units")
         total = totals.get(at)
         if total is None:
             total = totals[at] = [0, 0]
