@@ -46,6 +46,7 @@ from rapidfuzz.distance import OSA
 
 from exportcheck.screen.acronyms import ACRONYM, acronym_forms, acronym_match
 from exportcheck.screen.arabic import other_father, unglue_articles
+from exportcheck.screen.cyrillic_consonants import other_consonants
 from exportcheck.screen.han_orgs import HK_SCRIPT as HK_ORG_SCRIPT
 from exportcheck.screen.hkspell import firm_key, hk_key, is_hk_syllable
 from exportcheck.screen.korean_han import PERSON as KOREAN_PERSON
@@ -61,6 +62,7 @@ from exportcheck.screen.tokens import (
     ARTICLES,
     INITIAL_SIM,
     ONE_SLIP_SIM,
+    OTHER_CONSONANT_SIM,
     VARIANT_SIM,
     one_slip,
     org_weight,
@@ -365,6 +367,7 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
     # the Hong Kong spellings of one sound are equal ("kei"/"ki", hkspell)
     exact = q.script in _ROMANISED or c.script in _ROMANISED
     q_ar, c_ar = q.script == "abjad", c.script == "abjad"
+    cyr = {q.script, c.script} == {"cyrillic", "latin"}
     hk = bool({q.script, c.script} & _HK_READ)
     if qt == ct or (len(qt) == len(ct) and sorted(qt) == sorted(ct)):
         return NameMatch(100.0, [(t, t, 1.0) for t in qt], merged=cq_merged + cc_merged)
@@ -393,6 +396,10 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                 elif 0 < s < 1 and (q.fixed or c.fixed or q.script in GLOSSED):
                     s = by_rule(a, b, s, a in q.fixed or b in c.fixed,
                                 q.script in GLOSSED and a not in q.fixed)
+                if (cyr and OTHER_CONSONANT_SIM < s < 1 and b not in nicknames().get(a, ())
+                        and other_consonants(a, b)):
+                    s = OTHER_CONSONANT_SIM  # Cyrillic writes every consonant: Пестова is
+                    # not "Peskova", Андонов not "Antonov" (cyrillic_consonants)
                 if org and s < 1 and min(len(a), len(b)) == 1:
                     s = 0.0  # a letter in a company's or vessel's name is a word of it, not an
                     # initial: "MONICA S" (a vessel) is not Monica Soprano
