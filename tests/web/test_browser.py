@@ -211,7 +211,8 @@ def _upload_chan_tai_man(page, server: str, folder: Path) -> str:
 def test_admin_loads_a_list_then_officer_screens_han_name_and_clears_the_hit(
         browser, server, tmp_path):
     with signed_in(browser, server, "admin", "lists_load") as page:
-        assert "csl: activated" in _upload_chan_tai_man(page, server, tmp_path)
+        assert "Consolidated Screening List (trade.gov): activated" in _upload_chan_tai_man(
+            page, server, tmp_path)
         page.get_by_role("row", name="csl").get_by_role("link", name="what changed").click()
         assert "1 added" in page.locator("p.lead").inner_text()
         assert "CHAN, Tai Man" in page.locator("main").inner_text()
@@ -242,7 +243,8 @@ def test_potential_match_holds_the_line_until_an_officer_confirms_it(
     German end user of that name is held, not decided: the name is exact but nothing else
     agrees. The officer confirms the match from the screening page; the next check applies it."""
     with signed_in(browser, server, "admin", "hold_upload") as page:
-        assert "csl:" in _upload_chan_tai_man(page, server, tmp_path)
+        assert "Consolidated Screening List (trade.gov):" in _upload_chan_tai_man(
+            page, server, tmp_path)
 
     def check(page) -> str:
         page.goto(f"{server}/check")

@@ -62,8 +62,9 @@ def test_an_admin_gives_the_day_the_files_were_published(browser, server,  # noq
         page.get_by_label("Files").set_input_files(str(_list_with_chan_tai_man(tmp_path)))
         page.get_by_label("Published on (optional)").fill("2026-07-01")
         page.get_by_role("button", name="Load and activate").click()
-        assert "csl: activated" in page.get_by_role("status").last.inner_text()
-        assert "file of 2026-07-01" in page.get_by_role("row", name="csl").inner_text()
+        assert "Consolidated Screening List (trade.gov): activated" in page.get_by_role(
+            "status").last.inner_text()
+        assert "lists dated 2026-07-01" in page.get_by_role("row", name="csl").inner_text()
         screenshot(page, "r27_lists_published")
         page.set_viewport_size({"width": 390, "height": 844})
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

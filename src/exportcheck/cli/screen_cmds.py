@@ -23,6 +23,7 @@ from exportcheck.cli.common import (
     SCHEDULER_OPTION,
     check_csv_header,
     check_not_input,
+    cli_actor,
     configured_database_exists,
     console,
     dask_target,
@@ -262,7 +263,8 @@ def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
 def lists_load(
     paths: list[Path] = typer.Argument(..., help="List files or directories."),
     force: bool = typer.Option(False, "--force", help="Accept a >10% row-count drop."),
-    user: str = typer.Option("", "--user", help="Who loads the lists (recorded)."),
+    user: str = typer.Option("", "--user", help="Who loads the lists (recorded; default "
+                             "cli:<login name>)."),
     published: str | None = typer.Option(
         None, "--published", metavar="DATE",
         help="the day the files were published (YYYY-MM-DD), where they do not say: a past "
@@ -279,7 +281,7 @@ def lists_load(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ListWarning)
         results = store.load_lists(
-            paths, force=force, user=user,
+            paths, force=force, user=cli_actor(user or None),
             published=parse_iso_date(published, "--published date") if published else None)
     for w in caught:
         if issubclass(w.category, ListWarning):  # an OFAC file loaded without its aliases

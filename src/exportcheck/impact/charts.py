@@ -28,7 +28,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 LABELS = [label for label, _ in OUTCOMES.values()]
 COLOURS = [colour for _, colour in OUTCOMES.values()]
-EVENT_COLOURS = {"Added": "#2563eb", "Removed": "#9333ea"}
+#: rule events, and the review holds a list entry began or ended (:func:`hold_events`)
+EVENT_COLOURS = {"Added": "#2563eb", "Removed": "#9333ea", "Held": "#d97706",
+                 "Released": "#059669"}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif'
 TOP = 15
 #: about one axis label per 130 px of chart width, whatever the screen

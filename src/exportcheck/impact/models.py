@@ -42,7 +42,8 @@ class RuleEvent(BaseModel):
     rule: str
     citation: str
     table: str
-    #: changed lines whose cause names this rule, and their value
+    #: changed lines whose cause names this rule, and their value (table "review holds": the
+    #: lines this entry holds, or no longer holds, for review without a changed answer)
     lines: int = 0
     value: float = 0.0
 
@@ -72,6 +73,11 @@ class Totals(BaseModel):
     #: lines held on either side, and their value
     held_lines: int = 0
     value_held: float = 0.0
+    #: lines whose answer did not change but which are held for review on one side only (a
+    #: potential match appearing or disappearing), and their value: the timeline's "review
+    #: holds" series credits each once (:func:`~exportcheck.impact.summary.hold_events`)
+    hold_moved_lines: int = 0
+    value_hold_moved: float = 0.0
     #: changed lines without a value (none given, or refused): counted in ``changed_lines``
     #: but not in ``value_changed``, which therefore understates the money by theirs
     changed_without_value: int = 0

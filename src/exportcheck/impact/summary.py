@@ -86,7 +86,10 @@ def _totals(lines: pl.DataFrame) -> Totals:
         else 0
         for side in ("old", "new")
     }
+    hold_moved = _hold_moved(lines)
     return Totals(
+        hold_moved_lines=hold_moved.height,
+        value_hold_moved=_money(hold_moved.select(_VALUE.sum()).item()),
         held_old=held_side["old"],
         held_new=held_side["new"],
         held_lines=held.height,
@@ -179,6 +182,46 @@ def listing_events(lines: pl.DataFrame) -> list[RuleEvent]:
     return [RuleEvent(on=on, change="added", rule=f"{rule}: {name} ({code} {entry})",
                       citation=cite, table="restricted-party lists", lines=n, value=_money(v))
             for (on, rule, cite, name, code, entry), (n, v) in sorted(found.items())]
+
+
+def _hold_moved(lines: pl.DataFrame) -> pl.DataFrame:
+    """Lines whose answer did not change, held for review on one side only."""
+    if not {"old_hold", "new_hold"} <= set(lines.columns):
+        return lines.clear()
+    return lines.filter(~pl.col("changed") & pl.col("old_hold").ne_missing(pl.col("new_hold")))
+
+
+#: a hold item as :func:`~exportcheck.impact.causes.hold_items` writes it
+_HOLD = re.compile(r"^(?P<verb>now|no longer) held for review: .*? matches (?P<list>\S+) entry "
+                   r"(?P<entry>\S+) '(?P<name>.*?)' \([^;)]*(?:; (?P<basis>[^)]*))?\)")
+_EFFECTIVE = re.compile(r"effective (\d{4}-\d{2}-\d{2})")
+
+
+def hold_events(lines: pl.DataFrame, d_old: date, d_new: date) -> list[RuleEvent]:
+    """The "review holds" series of the timeline: each line held on one side only with its
+    answer unchanged, credited once, to the first entry its cause names (on the day the
+    entry's listing took effect between the dates, else the new date), with its value. The
+    rule events credit changed lines only; without this series a newly held line carried
+    money the summary counted and the timeline did not (review 38)."""
+    found: dict[tuple, list] = {}
+    low, high = min(d_old, d_new), max(d_old, d_new)
+    rows = _hold_moved(lines).select(pl.col("cause").fill_null(""), _VALUE.alias("v"))
+    for cause, v in rows.iter_rows():
+        m = next((m for part in cause.split(SEP) if (m := _HOLD.match(part))), None)
+        if m is None:
+            key = (d_new, "held", "held for review, entry not named", "")
+        else:
+            eff = _EFFECTIVE.search(m["basis"] or "")
+            on = date.fromisoformat(eff[1]) if eff else d_new
+            key = (on if low <= on <= high else d_new,
+                   "held" if m["verb"] == "now" else "released",
+                   f"{m['list']} entry {m['entry']} '{m['name']}'", m["basis"] or "")
+        tally = found.setdefault(key, [0, 0.0])
+        tally[0] += 1
+        tally[1] += v or 0.0
+    return [RuleEvent(on=on, change=change, rule=rule, citation=cite, table="review holds",
+                      lines=n, value=_money(v))
+            for (on, change, rule, cite), (n, v) in sorted(found.items())]
 
 
 def _caused(cause: str, row: Any, kind: str, shared: set[str]) -> bool:
@@ -459,7 +502,8 @@ def build_summary(
         by_agency=breakdown(lines, pl.coalesce("new_agency", "old_agency")),
         by_reason=breakdown(lines, pl.col("new_reasons"), explode=True),
         by_customer=breakdown(lines, pl.col(customer).cast(pl.Utf8)) if customer else [],
-        events=rule_events(lines, rs, old.date, new.date) + listing_events(lines),
+        events=(rule_events(lines, rs, old.date, new.date) + listing_events(lines)
+                + hold_events(lines, old.date, new.date)),
         list_changes=list_changes(lines) if mode != "rules" else [],
         licences=licences,
         parties=party_summary,

@@ -63,6 +63,16 @@ def _rule_files(roots: list[Path]) -> dict[str, Path]:
     return files
 
 
+def files_stamp(rules_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each rule file of a layered directory with its modification time and size: a few
+    ``stat`` calls that tell a file edited, added or removed since the directory was read."""
+    out = []
+    for rel, path in sorted(_rule_files([Path(rules_dir)]).items()):
+        st = path.stat()
+        out.append((rel, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 def _csv_rows(path: Path) -> list[dict[str, Any]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]

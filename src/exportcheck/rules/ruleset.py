@@ -6,7 +6,9 @@ plain dict lookups for that day, cached, so a determination does no filtering by
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -21,7 +23,7 @@ from exportcheck.errors import DateOutOfRange, RuleDataError
 from exportcheck.rules import relevance
 from exportcheck.rules import schema as s
 from exportcheck.rules.embargo_schema import Embargo
-from exportcheck.rules.loader import load_tables
+from exportcheck.rules.loader import files_stamp, load_tables
 from exportcheck.rules.schema import RULEBASE_START
 
 #: Tables that explain the rule base but never enter a determination: their changes do not split
@@ -537,10 +539,41 @@ def _load(rules_dir: str | None) -> RuleSet:
     return RuleSet(tables, version)
 
 
+log = logging.getLogger(__name__)
+#: the rule base read with each layered directory, under the stamp of its files when read
+_LAYERED: dict[str, tuple[tuple[tuple[str, int, int], ...], RuleSet]] = {}
+_LAYERED_LOCK = threading.Lock()
+
+
 def load_ruleset(rules_dir: str | Path | None = None) -> RuleSet:
-    """The bundled rule base (optionally with a directory of rule files layered over it)."""
+    """The bundled rule base (optionally with a directory of rule files layered over it).
+
+    A layered directory is checked (its files' modification times and sizes) at every call:
+    a long-running process (``exportcheck serve``) otherwise kept the rule files it first read
+    and went on deciding by them, silently, after an operator edited one. The bundled files
+    change only with the package, so they are read once."""
     if rules_dir is None:
         from exportcheck.settings import rules_dir as configured
 
         rules_dir = configured()
-    return _load(str(rules_dir) if rules_dir else None)
+    if not rules_dir:
+        return _load(None)
+    key = str(rules_dir)
+    stamp = files_stamp(Path(key))
+    held = _LAYERED.get(key)
+    if held is not None and held[0] == stamp:
+        return held[1]
+    with _LAYERED_LOCK:
+        held = _LAYERED.get(key)
+        if held is not None and held[0] == stamp:
+            return held[1]
+        tables, version = load_tables(Path(key))  # an invalid edit raises; nothing is replaced
+        if held is not None and held[1].version == version:
+            rs = held[1]  # touched, not changed: keep its snapshots
+        else:
+            rs = RuleSet(tables, version)
+            if held is not None:
+                log.warning("rules directory %s changed: rule base %s, was %s", key, version,
+                            held[1].version)
+        _LAYERED[key] = (stamp, rs)
+        return rs

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import mmap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,9 @@ class Piece:
     stop: int
     header: bytes = b""
     first_row: int | None = None
+    #: the file's (modification time in ns, size) when planned: part of the task's key, so
+    #: two runs on one path whose contents differ never share a partition on one scheduler
+    stamp: tuple[int, int] = (0, 0)
 
 
 def input_kind(path: Path, *, csv_suffixes: tuple[str, ...] | None = None) -> str:
@@ -68,11 +71,12 @@ def plan(path: Path, kind: str, rows_per_partition: int) -> list[Piece]:
     if rows_per_partition < 1:
         raise InvalidInput("rows per partition must be at least 1")
     try:
-        if kind == "parquet":
-            return _plan_parquet(path, rows_per_partition)
-        return _plan_csv(path, rows_per_partition)
+        st = path.stat()
+        pieces = (_plan_parquet(path, rows_per_partition) if kind == "parquet"
+                  else _plan_csv(path, rows_per_partition))
     except (OSError, ValueError) as exc:
         raise InvalidInput(f"cannot read {path}: {exc}") from None
+    return [replace(p, stamp=(st.st_mtime_ns, st.st_size)) for p in pieces]
 
 
 def _plan_parquet(path: Path, rows: int) -> list[Piece]:
@@ -186,8 +190,7 @@ def read_parts(client: Client, path: Path, kind: str, rows_per_partition: int
         starts = [0]
         for n in counts[:-1]:
             starts.append(starts[-1] + n)
-        pieces = [Piece(p.path, p.kind, p.start, p.stop, p.header, s)
-                  for p, s in zip(pieces, starts, strict=True)]
+        pieces = [replace(p, first_row=s) for p, s in zip(pieces, starts, strict=True)]
     load = dask.delayed(_load, pure=True)
     return [load(p) for p in pieces]
 

@@ -254,9 +254,10 @@ def impact_file(
         release_order = client.submit(_newer_first, job).result()
         party_result = (client.submit(_party_impact, parties, job).result()
                         if parties is not None else None)
+        # not pure: the key names the database, not the licences in it, which change
         licence_party_rows = (client.submit(_licence_party_impact,
                                             workers.worker_database_url(database_url),
-                                            d_old, d_new, job).result()
+                                            d_old, d_new, job, pure=False).result()
                               if parties is not None and database_url is not None else None)
         lines = pl.read_parquet(lines_file)
         summary, licences, party_table = build_summary(

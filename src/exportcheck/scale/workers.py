@@ -21,9 +21,11 @@ from typing import Any
 
 from exportcheck.errors import InvalidInput, ListDataError, RuleDataError
 
-#: specs kept per worker: enough for two list releases, a rule base, an owners file, the
-#: keys decided with them (:func:`decided`) and what parties screened to (:func:`signatures`)
-_KEEP = 12
+#: specs kept per worker and kind (screener, rules, owners, decided, signatures): two, the old
+#: and new side of an impact run. Capped per kind, not in all: a worker that outlives runs on
+#: many list files kept up to 12 screeners (hundreds of MB each); now a new list version
+#: evicts the least recently used one of its kind
+_KEEP = 2
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
 _loads: Counter[str] = Counter()
@@ -65,12 +67,23 @@ def _cached(key: Hashable, kind: str, load: Callable[[], Any]) -> Any:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
+        mine = [k for k in _cache if _kind(k) == kind]
+        for stale in mine[: max(0, len(mine) - _KEEP + 1)]:
+            del _cache[stale]  # before loading: the old index is freed before the new is built
         value = load()
         _loads[kind] += 1
         _cache[key] = value
-        while len(_cache) > _KEEP:
-            _cache.popitem(last=False)
         return value
+
+
+def _kind(key: Hashable) -> Hashable:
+    return key[0] if isinstance(key, tuple) and key else key
+
+
+def cached_kinds() -> Counter[str]:
+    """How many entries of each kind this worker keeps (tests and diagnostics)."""
+    with _lock:
+        return Counter(str(_kind(k)) for k in _cache)
 
 
 def decided(rules: RulesSpec, screener: ScreenerSpec | None, owners: OwnersSpec | None

@@ -30,7 +30,9 @@ Viewer = Annotated[Principal, Depends(page_user("viewer"))]
 
 
 def _lists_page(request: Request, user: Principal, *, all: bool = False, **context) -> Response:
-    return render(request, "lists.html", user, title="Lists",
+    from exportcheck.screen.listing import SOURCE_LABELS
+
+    return render(request, "lists.html", user, title="Lists", labels=SOURCE_LABELS,
                   versions=lists_api.versions(active_only=not all), **context)
 
 
@@ -41,8 +43,13 @@ def lists(request: Request, user: Viewer, all: bool = False) -> Response:
 
 @router.get("/lists/{version_id}", response_class=HTMLResponse)
 def list_changes(request: Request, version_id: RowId, user: Viewer) -> Response:
-    return render(request, "list_changes.html", user, title="List changes",
-                  changes=lists_api.changes(version_id))
+    from exportcheck.screen import store
+    from exportcheck.screen.listing import SOURCE_LABELS
+
+    changes = lists_api.changes(version_id)
+    source = next((v.source for v in store.list_versions() if v.id == version_id), "")
+    return render(request, "list_changes.html", user, title="List changes", changes=changes,
+                  label=SOURCE_LABELS.get(source, source))
 
 
 @router.post("/lists/load", response_class=HTMLResponse)
