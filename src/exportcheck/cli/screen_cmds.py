@@ -165,13 +165,17 @@ def screen_batch_cmd(
     use_dask: bool = DASK_OPTION,
     scheduler: str | None = SCHEDULER_OPTION,
     partition_rows: int | None = PARTITION_OPTION,
+    fail_on_unscreened: bool = typer.Option(
+        False, "--fail-on-unscreened",
+        help="Exit 1 (after writing the output) when any row could not be screened."),
 ) -> None:
     """Screen every row of a file; writes one row per input row (best hit or empty).
 
     Rows that could not be screened (an empty name, an unknown country, a date of birth that
     is none) are written with their error column and counted in the summary line ("ERROR: N
     row(s) not screened"); the exit code stays 0 for such a partial success, so a job checks
-    that line or the error column. Exit code 2: bad input, nothing written."""
+    that line or the error column, or passes ``--fail-on-unscreened`` to exit 1 then. Exit
+    code 2: bad input, nothing written."""
     from exportcheck.screen.batch import check_options, read_table, screen_table
 
     _check_threshold(threshold)
@@ -185,8 +189,9 @@ def screen_batch_cmd(
         if workers is not None:
             raise InvalidInput("--workers is for one machine: with --dask or --scheduler the "
                                "cluster's workers screen (size a local cluster by its cores)")
-        _screen_batch_dask(target, in_path, out, name_column, country_column, dob_column,
-                           threshold, list_files, partition_rows)
+        errors = _screen_batch_dask(target, in_path, out, name_column, country_column,
+                                    dob_column, threshold, list_files, partition_rows)
+        _fail_if_unscreened(fail_on_unscreened, errors)
         return
     df = read_table(in_path)
     # a missing column fails before the lists load and the progress bar starts, as on Dask
@@ -205,6 +210,14 @@ def screen_batch_cmd(
     hits = int((result["hit_count"] > 0).sum())
     errors = int((result["error"].fill_null("") != "").sum())
     console.print(_summary(df.height, hits, errors, out, s.version))
+    _fail_if_unscreened(fail_on_unscreened, errors)
+
+
+def _fail_if_unscreened(asked: bool, errors: int) -> None:
+    """``--fail-on-unscreened``: a nightly job that must not pass over names never looked at
+    fails, the output file written all the same (its error column says which rows)."""
+    if asked and errors:
+        raise typer.Exit(1)
 
 
 def _say_implied_columns(columns: list[str], country_column: str | None,
@@ -233,8 +246,9 @@ def _summary(rows: int, hits: int, errors: int, out: Path, version: str) -> str:
 def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
                        country_column: str | None, dob_column: str | None,
                        threshold: float | None, list_files: list[Path] | None,
-                       partition_rows: int | None) -> None:
-    """``screen-batch`` on a Dask cluster: the same output file and the same summary line."""
+                       partition_rows: int | None) -> int:
+    """``screen-batch`` on a Dask cluster: the same output file and the same summary line;
+    returns the number of rows not screened."""
     from exportcheck.cli.common import progress_bar
     from exportcheck.determine.batch_io import sniff_csv
     from exportcheck.scale import connect, workers
@@ -257,6 +271,7 @@ def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
                           threshold=threshold, rows_per_partition=partition_rows or SCREEN_ROWS,
                           progress=progress)
     console.print(_summary(run.rows, run.hits, run.errors, out, run.lists_version))
+    return run.errors
 
 
 @lists_app.command("load")
