@@ -534,9 +534,9 @@ def named_destinations(row: Any) -> set[str]:
 
 
 @cache
-def _load(rules_dir: str | None) -> RuleSet:
-    tables, version = load_tables(Path(rules_dir) if rules_dir else None)
-    return RuleSet(tables, version)
+def _bundled() -> RuleSet:
+    """The bundled rule base: its files change only with the package, so read once."""
+    return RuleSet(*load_tables(None))
 
 
 log = logging.getLogger(__name__)
@@ -557,7 +557,7 @@ def load_ruleset(rules_dir: str | Path | None = None) -> RuleSet:
 
         rules_dir = configured()
     if not rules_dir:
-        return _load(None)
+        return _bundled()
     key = str(rules_dir)
     stamp = files_stamp(Path(key))
     held = _LAYERED.get(key)

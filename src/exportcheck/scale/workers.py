@@ -26,7 +26,7 @@ from exportcheck.errors import InvalidInput, ListDataError, RuleDataError
 #: many list files kept up to 12 screeners (hundreds of MB each); now a new list version
 #: evicts the least recently used one of its kind
 _KEEP = 2
-_cache: OrderedDict[Hashable, Any] = OrderedDict()
+_cache: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
 _loads: Counter[str] = Counter()
 
@@ -61,13 +61,15 @@ class OwnersSpec:
     size: int
 
 
-def _cached(key: Hashable, kind: str, load: Callable[[], Any]) -> Any:
-    """``load()`` once per worker for ``key``; concurrent tasks of a threaded worker wait."""
+def _cached(kind: str, load: Callable[[], Any], *parts: Hashable) -> Any:
+    """``load()`` once per worker for ``(kind, *parts)``; concurrent tasks of a threaded
+    worker wait."""
+    key = (kind, *parts)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-        mine = [k for k in _cache if _kind(k) == kind]
+        mine = [k for k in _cache if k[0] == kind]
         for stale in mine[: max(0, len(mine) - _KEEP + 1)]:
             del _cache[stale]  # before loading: the old index is freed before the new is built
         value = load()
@@ -76,14 +78,10 @@ def _cached(key: Hashable, kind: str, load: Callable[[], Any]) -> Any:
         return value
 
 
-def _kind(key: Hashable) -> Hashable:
-    return key[0] if isinstance(key, tuple) and key else key
-
-
 def cached_kinds() -> Counter[str]:
     """How many entries of each kind this worker keeps (tests and diagnostics)."""
     with _lock:
-        return Counter(str(_kind(k)) for k in _cache)
+        return Counter(k[0] for k in _cache)
 
 
 def decided(rules: RulesSpec, screener: ScreenerSpec | None, owners: OwnersSpec | None
@@ -91,14 +89,14 @@ def decided(rules: RulesSpec, screener: ScreenerSpec | None, owners: OwnersSpec 
     """The keys this worker decided for these rules, lists (their stamp included) and owners:
     the partitions of one file, and the next run on the same state, share most keys
     (:func:`exportcheck.determine.batch.decide_keys`)."""
-    return _cached(("decided", rules, screener, owners), "decided", dict)
+    return _cached("decided", dict, rules, screener, owners)
 
 
 def signatures(screener: ScreenerSpec | None, owners: OwnersSpec | None) -> dict:
     """What each (party, destination) screened to on this worker with these lists (their
     stamp of dispositions included) and owners: the partitions of one file name the same
     customers (:func:`exportcheck.determine.batch_parties.collapse_parties`)."""
-    return _cached(("signatures", screener, owners), "signatures", dict)
+    return _cached("signatures", dict, screener, owners)
 
 
 def load_counts() -> dict[str, int]:
@@ -212,8 +210,7 @@ def screener(spec: ScreenerSpec | None) -> Any:
     if spec is None:
         return None
     # one index whatever the threshold: it is applied per task (:func:`screening`)
-    return _cached(("screener", replace(spec, threshold=None)), "screener",
-                   lambda: _load_screener(spec))
+    return _cached("screener", lambda: _load_screener(spec), replace(spec, threshold=None))
 
 
 def _load_screener(spec: ScreenerSpec) -> Any:
@@ -253,7 +250,7 @@ def ruleset(spec: RulesSpec) -> Any:
             )
         return rs
 
-    return _cached(("rules", spec), "rules", load)
+    return _cached("rules", load, spec)
 
 
 def ownership(spec: OwnersSpec | None) -> Any:
@@ -265,4 +262,4 @@ def ownership(spec: OwnersSpec | None) -> Any:
 
         return Ownership.from_file(spec.path)
 
-    return _cached(("owners", spec), "owners", load)
+    return _cached("owners", load, spec)

@@ -14,10 +14,10 @@ word; it is a 422 naming it too. Parameters taking a list (``?anchor=`` of
 
 from __future__ import annotations
 
-from typing import Any
+import types
+from typing import Any, Union, get_args, get_origin
 
 from fastapi import Request
-from fastapi._compat import field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
 
 #: the routes checked: the REST API (yente's ``/match`` keeps yente's leniency, the browser
@@ -33,9 +33,18 @@ def _names(dependant: Any) -> dict[str, bool]:
     while stack:
         node = stack.pop()
         for field in node.query_params:
-            names[field.alias] = field_annotation_is_sequence(field.field_info.annotation)
+            names[field.alias] = _repeatable(field.field_info.annotation)
         stack.extend(node.dependencies)
     return names
+
+
+def _repeatable(annotation: Any) -> bool:
+    """Whether a query parameter's type takes a list (``list[str] | None``): FastAPI reads
+    every value of such a parameter, and only the last of any other."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return any(_repeatable(a) for a in get_args(annotation))
+    return (origin or annotation) in (list, set, frozenset, tuple)
 
 
 def query_names(route: Any) -> dict[str, bool] | None:

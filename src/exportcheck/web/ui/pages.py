@@ -259,9 +259,10 @@ def _listed_entries(screener: Any, hits: list | None, cleared: list | None
 def _confirmed(screener: Any, hits: list | None, form: dict) -> dict[tuple[str, str], Any]:
     """The open hits an officer confirmed for this party (who, when, why): a confirmed hit
     stays open, and without this a later screen showed it as undecided, inviting the same
-    review twice or a contrary decision by a colleague who did not know of the first."""
+    review twice or a contrary decision by a colleague who did not know of the first.
+    ``screen_split`` marks those hits (``confirmed_by``); the page shows the decision's parts."""
     found = {}
-    for h in hits or ():
+    for h in (h for h in hits or () if h.confirmed_by):
         d = screener.recorded_decision(form.get("name") or "", h.list, h.entry_id,
                                        country=form.get("country") or None,
                                        dob=form.get("dob") or None)
