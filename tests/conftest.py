@@ -58,6 +58,24 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian chromium per test process (a launch costs two seconds); each test
+    opens its own context, so no cookies or storage pass between tests."""
+    from tests.browser import require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                               args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="session")
 def pg_server() -> Iterator[TempPostgres]:
     """One throwaway PostgreSQL 15 cluster per session on a Unix socket, stopped at the end."""
     if find_pg_bindir() is None:

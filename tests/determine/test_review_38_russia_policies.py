@@ -30,7 +30,11 @@ def _policy_rows(d: Determination) -> set[str]:
 
 @pytest.mark.parametrize(
     ("item", "before_row", "row"),
-    [("1C350", "cb-general", "cb-ru-2020"), ("9A101", "mt-general", "mt-ru-2020")],
+    [
+        # the day before 85 FR 10274, CB is under the CBW Act row of 84 FR 44671 (review 39)
+        ("1C350", "cb-ru-cbw-2019", "cb-ru-2020"),
+        ("9A101", "mt-general", "mt-ru-2020"),
+    ],
 )
 def test_russia_cb_and_mt_presumption_of_denial_from_24_feb_2020(
     item: str, before_row: str, row: str

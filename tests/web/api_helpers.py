@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 from jsonschema import Draft202012Validator
@@ -13,6 +16,15 @@ from referencing.jsonschema import DRAFT202012
 PROBLEM = "application/problem+json"
 #: the base URI the OpenAPI document is registered under, so a fragment's refs resolve
 SPEC_URI = "urn:exportcheck:openapi"
+
+T = TypeVar("T")
+
+
+def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own: a test process's Playwright (the session's
+    browser) keeps an event loop running on the main thread, where ``asyncio.run`` refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def problem(response: httpx.Response, status: int) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from exportcheck.web.deps import SESSION_COOKIE
-from tests.web.api_helpers import actor_of, audit_since, head_seq, problem
+from tests.web.api_helpers import actor_of, audit_since, head_seq, problem, run_coroutine
 from tests.web.conftest import Service
 
 LOGIN_CSRF = "exportcheck_login_csrf"
@@ -391,7 +390,7 @@ def test_body_limit_streamed_in_several_messages(service: Service,
              "client": ("testclient", 50000),
              "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
                          (b"authorization", b"Bearer " + token)]}
-    asyncio.run(small_app.app(scope, receive, send))
+    run_coroutine(small_app.app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     assert start["status"] == 413
     assert dict(start["headers"])[b"content-type"].startswith(b"application/problem+json")

@@ -13,6 +13,7 @@ import csv
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,18 +47,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                               args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
+#: (server, role) -> the cookies of a signed-in browser: a test starts signed in without
+#: typing the password again (argon2 and two page loads, a second a test). Signing in itself
+#: is tested where it is the subject (wrong password, keyboard only, first start).
+_SIGNED_IN: dict[tuple[str, str], Any] = {}
 
 
 @contextmanager
@@ -65,17 +58,23 @@ def signed_in(browser, base: str, role: str, name: str, *,
               viewport: tuple[int, int] = (1280, 900), expected_error: str | None = None):
     """A page signed in as ``role``; console errors (but ``expected_error``) fail the test;
     a screenshot on failure."""
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    state = _SIGNED_IN.get((base, role))
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                  storage_state=state)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     try:
-        page.goto(f"{base}/login")
-        page.get_by_label("User name").fill(role)
-        page.get_by_label("Password").fill(Service.password(role))
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(lambda u: "/login" not in u)
+        if state is not None:
+            page.goto(f"{base}/")
+        if state is None or "/login" in page.url:  # first time, or a test signed out
+            page.goto(f"{base}/login")
+            page.get_by_label("User name").fill(role)
+            page.get_by_label("Password").fill(Service.password(role))
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(lambda u: "/login" not in u)
+            _SIGNED_IN[(base, role)] = context.storage_state()
         yield page
         unexpected = [e for e in errors if not (expected_error and expected_error in e)]
         assert not unexpected, f"errors in the page console: {unexpected}"

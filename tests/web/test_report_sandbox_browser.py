@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser import wait_until
-from tests.web.test_browser import browser, browser_service, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import browser_service, signed_in
 from tests.web.test_review_27_report_browser import fits, report_frame, report_screenshot
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def run_impact(page, base: str) -> int:
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
-def test_the_report_is_sandboxed_and_cannot_reach_the_service(browser, served) -> None:  # noqa: F811
+def test_the_report_is_sandboxed_and_cannot_reach_the_service(browser, served) -> None:
     base, _ = served
     with signed_in(browser, base, "officer", "sandbox_report") as page:
         page.goto(f"{base}/impact")
@@ -67,7 +67,7 @@ def test_the_report_is_sandboxed_and_cannot_reach_the_service(browser, served) -
         report_screenshot(page, "sandbox_report")
 
 
-def test_the_report_in_its_own_tab_is_sandboxed_too(browser, served) -> None:  # noqa: F811
+def test_the_report_in_its_own_tab_is_sandboxed_too(browser, served) -> None:
     base, _ = served
     with signed_in(browser, base, "officer", "sandbox_report_tab") as page:
         run_id = run_impact(page, base)
@@ -78,7 +78,7 @@ def test_the_report_in_its_own_tab_is_sandboxed_too(browser, served) -> None:  #
                              " catch (e) { return e.name; } })()") in ("", "SecurityError")
 
 
-def test_a_report_stored_before_the_sandbox_is_sized(browser, served) -> None:  # noqa: F811
+def test_a_report_stored_before_the_sandbox_is_sized(browser, served) -> None:
     """Reports are stored as render_report made them, with no sizing script: the service adds
     it when it serves one. Here a run's stored report is replaced by one as stored before Vega's
     interpreter (its charts compile their expressions), with any sizing script stripped."""
@@ -114,7 +114,7 @@ def test_a_report_stored_before_the_sandbox_is_sized(browser, served) -> None:  
         report_screenshot(page, "sandbox_old_report_phone")
 
 
-def test_only_the_reports_own_height_message_sizes_its_frame(browser, served) -> None:  # noqa: F811
+def test_only_the_reports_own_height_message_sizes_its_frame(browser, served) -> None:
     base, _ = served
     with signed_in(browser, base, "officer", "sandbox_messages") as page:
         run_impact(page, base)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from exportcheck.accounts.service import MAX_ACCOUNT_FAILURES, MAX_FAILURES
 from exportcheck.settings import Settings
 from exportcheck.web.deps import SESSION_COOKIE
-from tests.web.api_helpers import problem
+from tests.web.api_helpers import problem, run_coroutine
 from tests.web.conftest import Service
 from tests.web.test_api_accounts import LOGIN_CSRF, PASSWORD, browser, page_csrf, sign_in
 
@@ -146,7 +146,7 @@ def call(app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]],
              "method": method, "scheme": "https", "path": path, "raw_path": path.encode(),
              "root_path": "", "query_string": b"", "server": ("testserver", 443),
              "client": ("192.0.2.200", 50000), "headers": [(b"host", b"testserver"), *headers]}
-    asyncio.run(app(scope, body.receive, send))
+    run_coroutine(app(scope, body.receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], dict(start["headers"]), content
@@ -283,7 +283,7 @@ def test_sign_in_does_not_stall_other_requests(service: Service,
                                             "username": "viewer", "password": "whatever",
                                             "next": "/"})
 
-    took, health_done, answer = asyncio.run(_concurrently(service.app, sign_in_slowly))
+    took, health_done, answer = run_coroutine(_concurrently(service.app, sign_in_slowly))
     assert answer.status_code == 303 and took >= 1.0
     assert health_done < 0.9, (health_done, took)
 
@@ -310,7 +310,7 @@ def test_match_does_not_stall_other_requests(service: Service,
         return await c.post("/match/default", headers=service.auth("officer"), json={
             "queries": {"q": {"schema": "Person", "properties": {"name": ["Carrie Lam"]}}}})
 
-    took, health_done, answer = asyncio.run(_concurrently(service.app, match_slowly))
+    took, health_done, answer = run_coroutine(_concurrently(service.app, match_slowly))
     assert answer.status_code == 200 and took >= 1.0
     assert health_done < 0.9, (health_done, took)
 

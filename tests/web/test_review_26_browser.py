@@ -14,7 +14,7 @@ import pytest
 
 from exportcheck.web.ui import VENDOR_DIR
 from tests.browser import screenshot
-from tests.web.test_browser import browser, server  # noqa: F401 (fixtures)
+from tests.web.test_browser import server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

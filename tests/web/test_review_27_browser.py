@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import screenshot
-from tests.web.test_browser import browser, check, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import check, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

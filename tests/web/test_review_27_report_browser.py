@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.browser import ARTIFACTS
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import screenshot
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_27_report_browser import report_screenshot
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import ARTIFACTS, screenshot, wait_until
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_28_browser import REFUSED, WIDTHS
 
 pytestmark = pytest.mark.browser

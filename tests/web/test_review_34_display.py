@@ -34,7 +34,7 @@ from exportcheck.impact import impact
 from exportcheck.impact.report import render_report
 from tests.browser import ARTIFACTS, screenshot
 from tests.web.conftest import Service
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_ui_forms_review import HTML, client
 
 PHONE = (390, 844)
@@ -214,7 +214,7 @@ def report_chart(chromium, folder: Path, viewport: tuple[int, int], name: str
 @pytest.mark.browser
 @pytest.mark.parametrize(("viewport", "suffix"), [(PHONE, "_phone"), (DESK, "")])
 def test_the_timelines_labels_never_write_over_each_other(
-        browser, tmp_path, viewport, suffix) -> None:  # noqa: F811
+        browser, tmp_path, viewport, suffix) -> None:
     with report_chart(browser, tmp_path, viewport, f"r34_timeline{suffix}") as (page, chart,
                                                                                errors):
         texts = page.evaluate(_TEXTS)

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from tests.browser import ARTIFACTS, screenshot
 from tests.web.conftest import Service
-from tests.web.test_browser import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_ui_forms_review import HTML, client
 
 PHONE = (390, 844)

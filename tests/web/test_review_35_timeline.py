@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_browser import browser  # noqa: F401 (fixture)
 from tests.web.test_review_34_display import DESK, PHONE, report_chart
 
 #: each text of the chart, its lines joined by a space, with its box
@@ -22,7 +21,7 @@ _LABELS = """() => [...document.querySelectorAll('#chart-events svg text')]
 @pytest.mark.browser
 @pytest.mark.parametrize(("viewport", "suffix"), [(PHONE, "_phone"), (DESK, "")])
 def test_the_table_names_leave_the_time_axis_most_of_a_phone(
-        browser, tmp_path, viewport, suffix) -> None:  # noqa: F811
+        browser, tmp_path, viewport, suffix) -> None:
     with report_chart(browser, tmp_path, viewport, f"r35_timeline{suffix}") as (page, chart,
                                                                                errors):
         texts = page.evaluate(_LABELS)

@@ -140,8 +140,12 @@ def test_field_of_names_the_box_a_domain_error_is_about() -> None:
     assert field_of(errors.UnknownItem("x")) == "item"
     assert field_of(errors.UnknownDestination("x")) == "destination"
     assert field_of(errors.DateOutOfRange("x"), "compare") == "compare"
-    assert field_of(errors.InvalidInput("unknown licence exception(s) Q in conditions met: "
-                                        "use ACA")) == "conditions_met"
+    from exportcheck import determine
+    from exportcheck.models import TransactionFacts
+
+    with pytest.raises(errors.InvalidInput) as refused:  # the engine names the field it refuses
+        determine("3A001.a.2", "DE", "2024-06-01", facts=TransactionFacts(conditions_met={"Q"}))
+    assert field_of(refused.value) == "conditions_met"
     assert field_of(errors.ExportCheckError("something else")) == FORM
 
 

@@ -183,15 +183,18 @@ def evaluate(
         if amount is not None and type(amount) not in (float, int) and (
                 isinstance(amount, bool) or not isinstance(amount, Real | Decimal)):
             raise InvalidInput(
-                f"{name} must be a number, got {type(amount).__name__} {amount!r}")
+                f"{name} must be a number, got {type(amount).__name__} {amount!r}", field=name)
     if value is not None and not (math.isfinite(value) and value >= 0):
-        raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}")
+        raise InvalidInput(f"value must be a finite, non-negative amount in USD, got {value}",
+                           field="value")
     if quantity is not None and not (math.isfinite(quantity) and quantity >= 0):
-        raise InvalidInput(f"quantity must be a finite, non-negative number, got {quantity}")
+        raise InvalidInput(f"quantity must be a finite, non-negative number, got {quantity}",
+                           field="quantity")
     for name, text in (("end_user", end_user), ("consignee", consignee), ("end_use", end_use)):
         if text is not None and not isinstance(text, str):
             # a number from a spreadsheet would otherwise fail as a bare TypeError in screening
-            raise InvalidInput(f"{name} must be text, got {type(text).__name__} {text!r}")
+            raise InvalidInput(f"{name} must be text, got {type(text).__name__} {text!r}",
+                               field=name)
     try:
         eu_type = EndUserType(str(end_user_type).strip().lower())  # " Military " too
     except ValueError:

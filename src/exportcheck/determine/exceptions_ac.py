@@ -52,7 +52,7 @@ def check_facts(facts: TransactionFacts | None, snap: Snapshot) -> TransactionFa
                 or "such as GB, CN or US")
         raise InvalidInput(
             f"unknown headquarters country {facts.headquarters!r}: use an ISO 3166-1 alpha-2 "
-            f"code ({hint})"
+            f"code ({hint})", field="headquarters",
         )
     symbols = frozenset(x.strip().upper() for x in facts.conditions_met if x.strip())
     # the fact-based ones, and STA, which a 740.2 restriction lets through on the exporter's
@@ -62,7 +62,7 @@ def check_facts(facts: TransactionFacts | None, snap: Snapshot) -> TransactionFa
     if unknown:
         raise InvalidInput(
             f"unknown licence exception(s) {', '.join(unknown)} in conditions met: use "
-            f"{', '.join(sorted(known))}"
+            f"{', '.join(sorted(known))}", field="conditions_met",
         )
     return TransactionFacts(
         headquarters=hq, nac_notified=facts.nac_notified, conditions_met=symbols

@@ -39,7 +39,7 @@ def screen_party(ctx: Context, out: Screening, role: str, name: str, screener: A
     try:
         found = screener.screen(name, country=ctx.destination)
     except InvalidInput as exc:
-        if not str(exc).startswith("name "):
+        if exc.field != "name":
             raise
         # the screener's "name 'LLC' is only a legal form" did not say which party's name:
         # said as the end user's or the consignee's, and marked as that box's (a form shows

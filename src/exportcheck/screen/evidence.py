@@ -41,18 +41,21 @@ def parse_dob(value: str | date | None) -> str | None:
     v = str(value).strip()
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", v)
     if not m:
-        raise InvalidInput(f"date of birth {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidInput(
+            f"date of birth {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field="dob")
     year = int(m.group(1))
     if not 1850 <= year <= date.today().year:
-        raise InvalidInput(f"date of birth {value!r}: year {year} out of range")
+        raise InvalidInput(
+            f"date of birth {value!r}: year {year} out of range", field="dob")
     month, day = m.group(2), m.group(3)
     if month is not None and not 1 <= int(month) <= 12:
-        raise InvalidInput(f"date of birth {value!r}: month {int(month)} does not exist")
+        raise InvalidInput(
+            f"date of birth {value!r}: month {int(month)} does not exist", field="dob")
     if day is not None:
         try:
             date(year, int(month), int(day))
         except ValueError:
-            raise InvalidInput(f"date of birth {value!r} is not a real date") from None
+            raise InvalidInput(f"date of birth {value!r} is not a real date", field="dob") from None
     return "-".join([m.group(1)] + [f"{int(x):02d}" for x in (month, day) if x is not None])
 
 
@@ -61,7 +64,8 @@ def parse_country(value: str | None) -> str | None:
         return None
     cc = to_iso2(value)
     if cc is None:
-        raise InvalidInput(f"unknown country {value!r}: use an ISO code (HK, CN, IR...) or name")
+        raise InvalidInput(f"unknown country {value!r}: use an ISO code (HK, CN, IR...) or name",
+                           field="country")
     return cc
 
 

@@ -155,17 +155,17 @@ def fold_text(text: str) -> str:
 def check_name(name: object) -> str:
     """Validate a query name: a non-empty string of sane length."""
     if not isinstance(name, str):
-        raise InvalidInput(f"name must be a string, got {type(name).__name__}")
+        raise InvalidInput(f"name must be a string, got {type(name).__name__}", field="name")
     stripped = name.strip()
     if not stripped:
-        raise InvalidInput("name is empty: give the party's name to screen")
+        raise InvalidInput("name is empty: give the party's name to screen", field="name")
     if len(stripped) > MAX_NAME_CHARS:
         raise InvalidInput(
             f"name is {len(stripped)} characters long (limit {MAX_NAME_CHARS}): pass one "
-            "party name, not a document"
+            "party name, not a document", field="name",
         )
     if not any(ch.isalnum() for ch in stripped):
-        raise InvalidInput(f"name {name!r} has no letters or digits")
+        raise InvalidInput(f"name {name!r} has no letters or digits", field="name")
     return stripped
 
 

@@ -54,7 +54,7 @@ def script_forms(name: str, person: bool | None = None) -> tuple[NameForm, ...]:
 
     Tokens in other scripts (Latin, digits) are folded as usual and kept in every form."""
     if not isinstance(name, str):
-        raise InvalidInput(f"name must be a string, got {type(name).__name__}")
+        raise InvalidInput(f"name must be a string, got {type(name).__name__}", field="name")
     text = unicodedata.normalize("NFKC", name)
     if not HANGUL_RE.search(text) and ARABIC_RE.search(text):
         return _with_letters(_abjad_forms(text, person), text, "arabic")

@@ -227,10 +227,12 @@ class Screener:
         person = True if kind == "person" else (False if kind else None)
         forms = name_forms(name, person)
         if not forms:
-            raise InvalidInput(f"name {name!r} has nothing to match after normalisation")
+            raise InvalidInput(f"name {name!r} has nothing to match after normalisation",
+                               field="name")
         if only_legal_form(forms) and not named_by_acronym(name, forms):
             raise InvalidInput(f"name {name!r} is only a legal form: give the party's own name "
-                               "(a screen of it finds nobody, which would read as no hit)")
+                               "(a screen of it finds nobody, which would read as no hit)",
+                               field="name")
         # each name of a party written in two scripts; the name as someone may have disguised
         # it: look-alike letters, glued words ...
         readings = [*bilingual_readings(name, forms, person), *inner_readings(name, forms, person),

@@ -38,7 +38,11 @@ def ownership_of(owners: list[OwnerStake] | None) -> Ownership | None:
         return None
     from exportcheck.screen.ownership import Ownership
 
-    return Ownership.from_rows([o.model_dump() for o in owners], source="owners")
+    try:
+        return Ownership.from_rows([o.model_dump() for o in owners], source="owners")
+    except ExportCheckError as exc:  # each names its row; all are about the owners field
+        exc.field = exc.field or "owners"
+        raise
 
 
 def decide(req: DeterminationRequest, *, actor: str | None = None,

@@ -143,14 +143,13 @@ def validate(model: type[M], data: dict[str, Any],
 def field_of(exc: errors.ExportCheckError, date_field: str = "date",
              name_field: str | None = None) -> str:
     """The form field a domain error from the engine is about, or :data:`FORM`: the engine
-    names what was wrong in its message and class, not by the form's field names.
+    names it where it raises the error (``exc.field``) or by the error's class.
     ``date_field``: the box whose date was being determined; ``name_field``: the box of the
     name a screener refuses ("name 'LLC' is only a legal form"), on a form that has one."""
-    text = str(exc)
-    if exc.field:  # the engine named it where it raised the error
+    if exc.field == "name":  # the screener's word for its query, whatever the form calls it
+        return name_field or FORM
+    if exc.field:
         return exc.field
-    if name_field and text.startswith("name "):
-        return name_field
     if isinstance(exc, FieldErrors) and len(exc.fields) == 1:
         return next(iter(exc.fields))
     if isinstance(exc, errors.UnknownItem | errors.MalformedItem):
@@ -159,12 +158,4 @@ def field_of(exc: errors.ExportCheckError, date_field: str = "date",
         return "destination"
     if isinstance(exc, errors.DateOutOfRange):
         return date_field
-    for prefix, field in (("owners", "owners"), ("value ", "value"), ("quantity ", "quantity"),
-                          ("unknown headquarters", "headquarters"),
-                          # the screener's, about the Screen form's boxes
-                          ("date of birth", "dob"), ("unknown country", "country")):
-        if text.startswith(prefix):
-            return field
-    if "in conditions met" in text:
-        return "conditions_met"
     return FORM

@@ -152,6 +152,9 @@ def _owners(text: str | None) -> Ownership | None:
         graph = Ownership.from_text(text, source="owners") if text and text.strip() else None
     except MalformedOwners as exc:  # what the API's schema refuses (422); the rest is its 400
         raise FieldErrors({"owners": str(exc)}) from None
+    except ExportCheckError as exc:  # an owner owning itself, over 100% in all: that box's
+        exc.field = exc.field or "owners"
+        raise
     return graph or None  # a header alone gives no stakes
 
 
