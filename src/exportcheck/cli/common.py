@@ -190,6 +190,18 @@ def existing_database(db: str | None) -> str | None:
     return db
 
 
+def missing_configured_database() -> Path | None:
+    """The configured database's SQLite file (EXPORTCHECK_DATABASE_URL, else ``exportcheck.db``
+    in the data directory) when it does not exist yet; None when it exists or is not a SQLite
+    file. Only looks: opening it would create it (and its folder)."""
+    from exportcheck.settings import get_settings
+
+    settings = get_settings()  # not effective_database_url: that makes the data directory
+    url = settings.database_url or f"sqlite:///{settings.data_dir / 'exportcheck.db'}"
+    path = _sqlite_file(url)
+    return None if path is None or path.exists() else path
+
+
 def configured_database_exists(how_to_start: str) -> None:
     """Refuse a read-only command when the configured database (EXPORTCHECK_DATABASE_URL, else
     ``exportcheck.db`` in the data directory) is a SQLite file that does not exist: opening it
@@ -197,12 +209,10 @@ def configured_database_exists(how_to_start: str) -> None:
     ``how_to_start`` names the command that creates it. Nothing is created here."""
     from exportcheck.settings import get_settings
 
-    settings = get_settings()  # not effective_database_url: that makes the data directory
-    url = settings.database_url or f"sqlite:///{settings.data_dir / 'exportcheck.db'}"
-    path = _sqlite_file(url)
-    if path is None or path.exists():
+    path = missing_configured_database()
+    if path is None:
         return
-    where = ("EXPORTCHECK_DATABASE_URL" if settings.database_url
+    where = ("EXPORTCHECK_DATABASE_URL" if get_settings().database_url
              else "the default database in the data directory, EXPORTCHECK_DATA_DIR")
     raise InvalidInput(f"there is no database {path} ({where}): nothing is stored yet. "
                        f"{how_to_start} creates it; nothing was created")

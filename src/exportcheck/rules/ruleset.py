@@ -577,3 +577,13 @@ def load_ruleset(rules_dir: str | Path | None = None) -> RuleSet:
                             held[1].version)
         _LAYERED[key] = (stamp, rs)
         return rs
+
+
+def held_ruleset(version: str) -> RuleSet | None:
+    """The rule base with content hash ``version`` if this process holds it (the bundled one,
+    or a layered directory as last read), found without reading or stamping any file."""
+    with _LAYERED_LOCK:
+        held = next((rs for _, rs in _LAYERED.values() if rs.version == version), None)
+    if held is None and _bundled.cache_info().currsize and _bundled().version == version:
+        return _bundled()
+    return held

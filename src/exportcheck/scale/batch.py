@@ -83,7 +83,8 @@ def screen_file(
     name_column, country_column, dob_column = check_options(
         head.columns, name_column, country_column, dob_column, threshold, schema=head.schema)
     run = ScreenRun(lists_version=client.submit(_lists_version, spec).result())
-    pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
+    pieces = frames.read_parts(client, in_path, kind, rows_per_partition,
+                              ahead=window(client))
     opts = {"threshold": threshold, "lists": lists}
     parts = run_parts(client, pieces, _screen_part, spec, opts,
                       (name_column, country_column, dob_column), window=window(client),
@@ -154,7 +155,8 @@ def determine_file(
     _normalise(head)
     spec = workers.default_screener_spec() if screen and has_parties(head.columns) else None
     rules = workers.rules_spec()
-    pieces = frames.read_parts(client, in_path, kind, rows_per_partition)
+    pieces = frames.read_parts(client, in_path, kind, rows_per_partition,
+                              ahead=window(client))
     parts = run_parts(client, pieces, _determine_part, rules, spec, owners_spec,
                       window=window(client), progress=progress)
     run = DetermineRun()

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import io
 import mmap
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from dask.delayed import Delayed
-    from distributed import Client
+    from distributed import Client, Future
 
 ROW = "_row"
 #: bytes sampled to estimate a CSV row's size
@@ -35,7 +35,8 @@ _SAMPLE = 1 << 20
 @dataclass(frozen=True)
 class Piece:
     """One partition of the input: a byte range of a CSV file (``header`` prepended) or a slice
-    of rows of a Parquet file; ``first_row`` once known (a CSV's is counted by a first pass)."""
+    of rows of a Parquet file; ``first_row`` a Parquet one's (a CSV's is known once the
+    partitions before it are read: :class:`CsvParts`)."""
 
     path: str
     kind: str  # "csv" or "parquet"
@@ -155,26 +156,74 @@ def read_piece(piece: Piece) -> pl.DataFrame:
         raise InvalidInput(_read_error(Path(piece.path), exc, piece.kind)) from None
 
 
-def count_rows(piece: Piece) -> int | str:
-    """The piece's rows, or why it cannot be read: returned, not raised, so the client raises
+def _read(piece: Piece) -> pl.DataFrame | str:
+    """The piece's frame, or why it cannot be read: returned, not raised, so the client raises
     it as one process would (a worker logs a raised error as a failed task, traceback and
     all, on the user's terminal)."""
     try:
-        return read_piece(piece).height
+        return read_piece(piece)
     except InvalidInput as exc:
         return str(exc)
 
 
+def _height(read: pl.DataFrame | str) -> int | str:
+    return read if isinstance(read, str) else read.height
+
+
+def _numbered(df: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    return df.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
 def _load(piece: Piece) -> pl.DataFrame:
-    df = read_piece(piece)
-    return df.with_row_index(ROW, offset=piece.first_row or 0).with_columns(
-        pl.col(ROW).cast(pl.Int64))
+    return _numbered(read_piece(piece), piece.first_row or 0)
 
 
-def read_parts(client: Client, path: Path, kind: str, rows_per_partition: int
-               ) -> list[Delayed]:
-    """The input's partitions as Dask tasks giving polars frames with ``_row``; a CSV's rows
-    are counted on the workers first so that each partition knows where it starts.
+class CsvParts(Sequence[Any]):
+    """A CSV file's partitions as futures of frames with ``_row``, each parsed once: a
+    partition's frame stays on its worker until its row count (where the next one starts) is
+    known, and is numbered there. Taken in input order, each once; reading runs ``ahead``
+    partitions beyond the one taken, so a caller's window bounds what the workers hold.
+
+    A partition that cannot be read is an :class:`InvalidInput` when it is taken, naming the
+    file as the user did and the line as the single-process reader does."""
+
+    def __init__(self, client: Client, pieces: list[Piece], path: Path, *, ahead: int) -> None:
+        self._client, self._pieces, self._path = client, pieces, path
+        self._ahead = max(0, ahead)
+        self._reads: dict[int, Future] = {}
+        self._next = 0
+        self._first_row = 0
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def __getitem__(self, i: int) -> Future:  # type: ignore[override]
+        if not 0 <= i < len(self._pieces):
+            raise IndexError(i)
+        if i != self._next:
+            raise ValueError(f"CSV partition {i} asked for out of order (next: {self._next})")
+        for j in range(i, min(len(self._pieces), i + self._ahead + 1)):
+            if j not in self._reads:
+                self._reads[j] = self._client.submit(_read, self._pieces[j])
+        read = self._reads.pop(i)
+        rows = self._client.submit(_height, read).result()
+        if isinstance(rows, str):
+            for pending in self._reads.values():
+                pending.release()
+            self._reads.clear()
+            raise InvalidInput(rows.replace(f"cannot read {self._pieces[i].path}:",
+                                            f"cannot read {self._path}:", 1))
+        part = self._client.submit(_numbered, read, self._first_row)
+        self._next, self._first_row = i + 1, self._first_row + rows
+        return part
+
+
+def read_parts(client: Client, path: Path, kind: str, rows_per_partition: int, *,
+               ahead: int | None = None) -> Sequence[Any]:
+    """The input's partitions as Dask futures or delayed objects giving polars frames with
+    ``_row``. ``ahead`` None: every partition read now and kept (futures; impact uses each
+    twice); else read as they are taken, in input order (:class:`CsvParts`; a Parquet
+    partition knows its first row and is read by the task that uses it).
 
     The path is made absolute: a scheduler's workers do not run in the client's folder (a
     message still names the file as the user did, as in one process)."""
@@ -183,16 +232,11 @@ def read_parts(client: Client, path: Path, kind: str, rows_per_partition: int
     absolute = path.resolve()
     pieces = plan(absolute, kind, rows_per_partition)
     if kind == "csv":
-        counts = client.gather(client.map(count_rows, pieces, pure=False))
-        if problem := next((c for c in counts if isinstance(c, str)), None):
-            raise InvalidInput(problem.replace(f"cannot read {absolute}:",
-                                               f"cannot read {path}:", 1))
-        starts = [0]
-        for n in counts[:-1]:
-            starts.append(starts[-1] + n)
-        pieces = [replace(p, first_row=s) for p, s in zip(pieces, starts, strict=True)]
+        parts = CsvParts(client, pieces, path, ahead=len(pieces) if ahead is None else ahead)
+        return list(parts) if ahead is None else parts
     load = dask.delayed(_load, pure=True)
-    return [load(p) for p in pieces]
+    loads = [load(p) for p in pieces]
+    return client.compute(loads) if ahead is None else loads
 
 
 def empty(path: Path, kind: str) -> pl.DataFrame:

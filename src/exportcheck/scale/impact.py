@@ -185,7 +185,6 @@ def impact_file(
     from exportcheck.impact.models import Side
     from exportcheck.impact.output import check_outdir, write_outdir
     from exportcheck.impact.summary import build_summary
-    from exportcheck.rules.ruleset import load_ruleset
 
     check_outdir(out)
     owners_spec = workers.owners_spec(owners)
@@ -197,6 +196,7 @@ def impact_file(
     head = frames.empty(orders, kind)
     check_answer_columns(head.columns, impact=True, what=f"order file {orders}")
     dropped, notes = date_columns(head.columns, d_old, d_new)
+    # read once and kept: the currencies and the decisions both use each partition
     parts = frames.read_parts(client, orders, kind, rows_per_partition)
     present = None
     if "currency" in order_frame(head.drop(dropped), dated=False).columns:
@@ -222,11 +222,13 @@ def impact_file(
         old = new = workers.default_screener_spec()
     else:
         old = new = None
+    rules, rule_base = workers.client_rules()  # read once: the lines and report agree
     job = ImpactJob(d_old, d_new, lists, tuple(sorted((rates or {}).items())),
                     tuple(present) if present is not None else None, tuple(dropped),
-                    workers.rules_spec(), old, new, owners_spec)
+                    rules, old, new, owners_spec)
 
     decided = [client.compute(dask.delayed(_decide)(p, job)) for p in parts]
+    del parts  # each partition's frame is let go once its lines are decided
     firsts = client.gather([client.submit(_first_groups, f) for f in decided])
     groups = pl.concat(firsts, how="vertical_relaxed").unique(
         subset=_group_columns(), keep="first", maintain_order=True)
@@ -261,7 +263,7 @@ def impact_file(
                               if parties is not None and database_url is not None else None)
         lines = pl.read_parquet(lines_file)
         summary, licences, party_table = build_summary(
-            lines, load_ruleset(job.rules.rules_dir), Side(date=d_old, lists_version=versions[0]),
+            lines, rule_base, Side(date=d_old, lists_version=versions[0]),
             Side(date=d_new, lists_version=versions[1]), mode=mode, notes=notes,
             database_url=database_url, party_result=party_result,
             licence_party_rows=licence_party_rows, release_order=release_order)

@@ -188,11 +188,20 @@ def screening(spec: ScreenerSpec | None) -> AbstractContextManager[None]:
 
 def rules_spec() -> RulesSpec:
     """The rule base this process would use, by directory and version."""
+    return client_rules()[0]
+
+
+def client_rules() -> tuple[RulesSpec, Any]:
+    """The rule base this process would use, as a spec for the workers and as read: a run
+    reads (and stamps) a layered directory once and keeps to that rule base to the end, where
+    reading it again cost a second stamp and could give a report another rule base than its
+    lines."""
     from exportcheck.rules.ruleset import load_ruleset
     from exportcheck.settings import rules_dir
 
     d = rules_dir()
-    return RulesSpec(str(d.resolve()) if d else None, load_ruleset(d).version)
+    rs = load_ruleset(d)
+    return RulesSpec(str(d.resolve()) if d else None, rs.version), rs
 
 
 def owners_spec(path: Path | None) -> OwnersSpec | None:
@@ -235,9 +244,11 @@ def _load_screener(spec: ScreenerSpec) -> Any:
 def ruleset(spec: RulesSpec) -> Any:
     def load() -> Any:
         from exportcheck.rules.loader import load_tables
-        from exportcheck.rules.ruleset import RuleSet, load_ruleset
+        from exportcheck.rules.ruleset import RuleSet, held_ruleset, load_ruleset
 
-        rs = load_ruleset(spec.rules_dir)
+        # the client's very rule base (same content hash), already read by this process (a
+        # worker thread of the client's process, or an earlier run): no files to look at again
+        rs = held_ruleset(spec.version) or load_ruleset(spec.rules_dir)
         if rs.version != spec.version:
             # the process keeps the rule files as an earlier run read them: a worker of a
             # scheduler that outlives runs reads them again before calling them different
