@@ -56,6 +56,9 @@ MAX_ORG_FORMS = 32
 _MAX_COMBOS = 4096
 #: administrative suffixes English drops after a place name: 深圳市 -> "Shenzhen"
 _PLACE_SUFFIXES = ("自治区", "特别行政区", "省", "市", "区", "县")
+#: words that begin with a suffix's character and are no suffix: 上海市场 is Shanghai's market,
+#: 哈密市委 Hami's (city) party committee, not 哈密市 followed by 场 or 委
+_NOT_SUFFIXES = ("市场", "市政", "市委", "省委", "区委", "县委", "区域")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _DIGITS = "零一二三四五六七八九"
 _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
@@ -161,7 +164,8 @@ def segment(simp: str) -> list[Segment]:
                 i += size
                 if word.kind == "place":
                     for suffix in _PLACE_SUFFIXES:
-                        if simp.startswith(suffix, i) and i + len(suffix) < n:
+                        if (simp.startswith(suffix, i) and i + len(suffix) < n
+                                and not simp.startswith(_NOT_SUFFIXES, i)):
                             i += len(suffix)
                             break
                 break
