@@ -144,6 +144,9 @@ def test_the_database_a_worker_opens_is_the_clients(tmp_path: Path,
     started"."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("EXPORTCHECK_DATABASE_URL", "sqlite:///lists.db")
+    from exportcheck.db import get_engine, upgrade
+
+    upgrade(get_engine(f"sqlite:///{tmp_path / 'lists.db'}"))  # none: the samples, no url
     assert workers.default_screener_spec().url == f"sqlite:///{tmp_path / 'lists.db'}"
     for url in (f"sqlite:///{tmp_path / 'x.db'}", "sqlite://", "sqlite:///:memory:",
                 "postgresql+psycopg://u:p@db.example:5432/ec"):

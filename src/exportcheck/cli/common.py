@@ -191,15 +191,11 @@ def existing_database(db: str | None) -> str | None:
 
 
 def missing_configured_database() -> Path | None:
-    """The configured database's SQLite file (EXPORTCHECK_DATABASE_URL, else ``exportcheck.db``
-    in the data directory) when it does not exist yet; None when it exists or is not a SQLite
-    file. Only looks: opening it would create it (and its folder)."""
-    from exportcheck.settings import get_settings
+    """See :func:`exportcheck.db.engine.missing_configured_database` (imported when called: the
+    CLI starts without SQLAlchemy)."""
+    from exportcheck.db.engine import missing_configured_database as missing
 
-    settings = get_settings()  # not effective_database_url: that makes the data directory
-    url = settings.database_url or f"sqlite:///{settings.data_dir / 'exportcheck.db'}"
-    path = _sqlite_file(url)
-    return None if path is None or path.exists() else path
+    return missing()
 
 
 def configured_database_exists(how_to_start: str) -> None:

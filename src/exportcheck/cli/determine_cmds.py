@@ -30,6 +30,7 @@ from exportcheck.cli.common import (
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from exportcheck.scale.workers import OwnersSpec
     from exportcheck.screen.ownership import Ownership
 
 
@@ -63,10 +64,11 @@ def check(
     db: str | None = typer.Option(None, "--db", help="database URL for --record"),
 ) -> None:
     """Determine whether one order line needs a licence, with the rules that decide it."""
-    from exportcheck.api import default_screener, determine, record_determination
+    from exportcheck.api import determine, record_determination
     from exportcheck.determine.caveats import ASSUMED_CIVIL
     from exportcheck.determine.cleared import ClearedHits, party_roles
     from exportcheck.determine.parties import armed_force_name
+    from exportcheck.screen.reading import reading_screener
 
     if not record and (given := [o for o, v in (("--db", db), ("--actor", actor)) if v]):
         # without --record nothing is written: the user would believe the decision recorded
@@ -77,7 +79,7 @@ def check(
     ownership = _ownership(owners)
     facts = transaction_facts(headquarters, nac_notified, conditions_met)
     screener = (None if no_screen or not (end_user or consignee)
-                else ClearedHits(default_screener()))
+                else ClearedHits(reading_screener()))
     d = determine(
         item,
         to,
@@ -121,7 +123,6 @@ def batch(
     """Determine every line of a file of order lines (columns item, destination, date, ...;
     optional end_user and consignee are screened). The results begin with 'line', the
     order line's number in the file."""
-    from exportcheck.api import default_screener
     from exportcheck.determine.batch import determine_frame
     from exportcheck.determine.batch_io import (
         check_answer_columns,
@@ -131,6 +132,7 @@ def batch(
         with_line_numbers,
         write_results,
     )
+    from exportcheck.screen.reading import reading_screener
 
     target = dask_target(use_dask, scheduler, partition_rows)
     check_csv_header(infile, "order file", named=True)
@@ -144,7 +146,7 @@ def batch(
     # before the screener loads and anything is written: answer columns of an earlier run, a
     # column named twice (END_USER and end_user)
     check_answer_columns(lines.columns, what=f"order file {infile}")
-    screener = default_screener() if not no_screen and has_parties(lines.columns) else None
+    screener = reading_screener() if not no_screen and has_parties(lines.columns) else None
     with progress_bar("distinct lines") as progress:
         result = determine_frame(
             lines, screener=screener, progress=progress, ownership=ownership
@@ -170,10 +172,10 @@ def _batch_dask(target: str, infile: Path, out: Path, screen: bool, owners: Path
 
     # what can fail without a cluster fails before one starts
     check_output(out)
-    _ownership(owners)
+    owners_spec = _owners_for_workers(owners)
     input_kind(infile, csv_suffixes=(".csv",))
     with connect(target) as client, progress_bar("partitions") as progress:
-        run = determine_file(client, infile, out, screen=screen, owners=owners,
+        run = determine_file(client, infile, out, screen=screen, owners=owners_spec,
                              rows_per_partition=partition_rows or DETERMINE_ROWS,
                              progress=progress)
     summary = ", ".join(f"{o or 'ERROR'}: {n}" for o, n in outcome_counts(run.outcomes))
@@ -190,6 +192,17 @@ def _ownership(path: Path | None) -> Ownership | None:
 
     check_csv_header(path, "owners file")
     return Ownership.from_file(path)
+
+
+def _owners_for_workers(path: Path | None) -> OwnersSpec | None:
+    """The ``--owners`` file for a Dask run, checked and read here once, before a cluster
+    starts (the workers are handed the spec, not the path to read again)."""
+    if path is None:
+        return None
+    from exportcheck.scale.workers import owners_spec
+
+    check_csv_header(path, "owners file")
+    return owners_spec(path)
 
 
 def demo(

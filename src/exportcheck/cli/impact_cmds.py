@@ -14,6 +14,7 @@ from exportcheck.cli.common import (
     PARTITION_OPTION,
     SCHEDULER_OPTION,
     check_csv_header,
+    configured_database_exists,
     console,
     dask_target,
     existing_database,
@@ -54,11 +55,11 @@ def impact(
 
     Writes lines.parquet, summary.json and report.html into the output folder.
     """
-    from exportcheck.api import default_screener
     from exportcheck.determine.batch_io import check_answer_columns, has_parties, read_lines
     from exportcheck.impact import impact as run_impact
     from exportcheck.impact.core import CLI_NAMES, check_dates
     from exportcheck.impact.output import check_not_input, check_outdir
+    from exportcheck.screen.reading import reading_screener
 
     d_old = parse_date(start, "--from date") if start else None
     d_new = parse_date(end, "--to date") if end else None
@@ -70,28 +71,32 @@ def impact(
 
     rates = parse_rates(rate)
     db = existing_database(db)  # a mistyped --db must not report no licences affected
+    if from_lists is not None:  # stored versions: with no database, none (and none created)
+        configured_database_exists("`exportcheck lists load FILES` (or `lists fetch`)")
     check_csv_header(orders, "order file", named=True)
     if owners is not None:
         check_csv_header(owners, "owners file")
     check_outdir(out)
     check_not_input(orders, out)
     target = dask_target(use_dask, scheduler, partition_rows)
+    if target is not None:
+        from exportcheck.scale import connect, workers
+        from exportcheck.scale.impact import ROWS, impact_file
+
+        owners_spec = workers.owners_spec(owners)  # read once, here: the workers get the spec
+        with connect(target) as client, progress_bar("partitions") as progress:
+            result = impact_file(
+                client, orders, out, d_old, d_new, on=d_on, from_lists=from_lists,
+                to_lists=to_lists, rates=rates, database_url=db, screen=not no_screen,
+                owners=owners_spec, rows_per_partition=partition_rows or ROWS,
+                progress=progress)
+        print_summary(result, out)
+        return
     ownership = None
     if owners is not None:
         from exportcheck.screen.ownership import Ownership
 
         ownership = Ownership.from_file(owners)
-    if target is not None:
-        from exportcheck.scale import connect
-        from exportcheck.scale.impact import ROWS, impact_file
-
-        with connect(target) as client, progress_bar("partitions") as progress:
-            result = impact_file(
-                client, orders, out, d_old, d_new, on=d_on, from_lists=from_lists,
-                to_lists=to_lists, rates=rates, database_url=db, screen=not no_screen,
-                owners=owners, rows_per_partition=partition_rows or ROWS, progress=progress)
-        print_summary(result, out)
-        return
     lines = read_lines(orders)
     check_answer_columns(lines.columns, impact=True, what=f"order file {orders}")
     from_scr = to_scr = screener = None
@@ -103,7 +108,7 @@ def impact(
         to_scr = store.screener_for_versions(to_lists)  # type: ignore[arg-type]
         parties = [(p.name, p.country) for p in store.list_parties()]
     elif not no_screen and has_parties(lines.columns):
-        screener = default_screener()
+        screener = reading_screener()
     with progress_bar("distinct lines, both sides") as progress:
         result = run_impact(
             lines,

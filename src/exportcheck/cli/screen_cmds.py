@@ -27,7 +27,6 @@ from exportcheck.cli.common import (
     configured_database_exists,
     console,
     dask_target,
-    missing_configured_database,
 )
 from exportcheck.errors import InvalidInput
 from exportcheck.settings import default_threshold
@@ -46,18 +45,14 @@ disp_app = typer.Typer(help="Decisions on hits (cleared false positives).", no_a
 def _screener(list_files: list[Path] | None):
     """The ``--lists-from`` files, else the database's lists; the fallback to the bundled
     samples is announced on stderr by :class:`_StderrWarning`. With no database at the
-    configured place, the samples (what an empty one gives) without creating one: screening
-    only reads, and there are no lists or dispositions to read yet."""
-    from exportcheck.screen import Screener, default_screener
-    from exportcheck.screen.service import SAMPLES_WARNING, samples_log
+    configured place, the samples without creating one
+    (:func:`~exportcheck.screen.reading.reading_screener`)."""
+    from exportcheck.screen import Screener
+    from exportcheck.screen.reading import reading_screener
 
     if list_files:
         return Screener.from_paths(list_files)
-    if not missing_configured_database():
-        return default_screener()
-    samples = Screener.from_samples()
-    samples_log.warning(SAMPLES_WARNING.format(version=samples.version))  # as default_screener
-    return samples
+    return reading_screener()
 
 
 class _StderrWarning(logging.Handler):

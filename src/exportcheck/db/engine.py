@@ -52,6 +52,16 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database).expanduser()
 
 
+def missing_configured_database() -> Path | None:
+    """The configured database's SQLite file (EXPORTCHECK_DATABASE_URL, else ``exportcheck.db``
+    in the data directory) when it does not exist yet; None when it exists or is not a SQLite
+    file. Only looks: opening it would create it (and its folder)."""
+    settings = get_settings()  # not effective_database_url: that makes the data directory
+    url = settings.database_url or f"sqlite:///{settings.data_dir / 'exportcheck.db'}"
+    path = sqlite_file(url)
+    return None if path is None or path.exists() else path
+
+
 def absolute_sqlite_url(url: str) -> str:
     """``url`` with a relative SQLite file made absolute against the current folder; other
     URLs (and a ``file:`` URI) as given. A relative file names another file after a chdir:

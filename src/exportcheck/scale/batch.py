@@ -130,11 +130,12 @@ def determine_file(
     out: Path,
     *,
     screen: bool = True,
-    owners: Path | None = None,
+    owners: Path | workers.OwnersSpec | None = None,
     rows_per_partition: int = DETERMINE_ROWS,
     progress: Callable[[int, int], None] | None = None,
 ) -> DetermineRun:
-    """Determine every line of ``in_path`` into ``out`` as the ``batch`` command would."""
+    """Determine every line of ``in_path`` into ``out`` as the ``batch`` command would
+    (``owners``: a parties file, or the spec :func:`.workers.owners_spec` made of one)."""
     from exportcheck.determine.batch import _normalise
     from exportcheck.determine.batch_io import (
         check_answer_columns,
@@ -144,7 +145,7 @@ def determine_file(
     )
 
     check_output(out)
-    owners_spec = workers.owners_spec(owners)
+    owners_spec = workers.given_owners(owners)
     kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
     if kind == "csv":
         sniff_csv(in_path)  # UTF-16, ';'-separated: as in one process, before the cluster works

@@ -160,11 +160,12 @@ def impact_file(
     rates: dict[str, float] | None = None,
     database_url: str | None = None,
     screen: bool = True,
-    owners: Path | None = None,
+    owners: Path | workers.OwnersSpec | None = None,
     rows_per_partition: int = ROWS,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImpactResult:
-    """Run ``exportcheck impact`` on the cluster and write the output folder ``out``."""
+    """Run ``exportcheck impact`` on the cluster and write the output folder ``out``
+    (``owners``: a parties file, or the spec :func:`.workers.owners_spec` made of one)."""
     import dask
 
     from exportcheck.determine.batch import _normalise
@@ -187,7 +188,7 @@ def impact_file(
     from exportcheck.impact.summary import build_summary
 
     check_outdir(out)
-    owners_spec = workers.owners_spec(owners)
+    owners_spec = workers.given_owners(owners)
     d_old, d_new, mode = sides(from_date, to_date, on, from_lists, to_lists,
                                {**API_NAMES, "from_lists": "from_lists", "to_lists": "to_lists"})
     kind = frames.input_kind(orders, csv_suffixes=(".csv",))

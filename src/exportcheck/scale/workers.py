@@ -33,8 +33,10 @@ _loads: Counter[str] = Counter()
 
 @dataclass(frozen=True)
 class ScreenerSpec:
-    """Which lists to screen against: ``paths`` (list files), or the database at ``url`` with
-    its active lists (``versions`` None) or those version ids; ``stamp`` is what the client
+    """Which lists to screen against: ``paths`` (list files), the bundled ``samples`` (there
+    was no database at the client's configured place: none is opened, so none is created), or
+    the database at ``url`` with its active lists (``versions`` None) or those version ids;
+    ``stamp`` is what the client
     saw (active version ids, dispositions) and every worker must see. ``files``: a digest of
     each list file's path, modification time and size as the client saw them, so that a worker
     kept from an earlier run reloads a file changed since; ``threshold``: the client's default
@@ -46,6 +48,7 @@ class ScreenerSpec:
     stamp: tuple | None = None
     files: str = ""
     threshold: float | None = None
+    samples: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,15 @@ def _stamp(url: str) -> tuple:
 
 def default_screener_spec() -> ScreenerSpec:
     """What ``default_screener()`` would use in this process: the database's active lists, or
-    the bundled samples when none is loaded (announced as the single-process path does)."""
+    the bundled samples when none is loaded (announced as the single-process path does). No
+    database at the configured place: the samples, as an empty one gives, without creating it
+    here or on a worker (:mod:`exportcheck.screen.reading`)."""
     from exportcheck.screen import default_screener
+    from exportcheck.screen.reading import samples_without_database
     from exportcheck.settings import get_settings
 
+    if samples_without_database() is not None:  # announced there
+        return ScreenerSpec(samples=True, threshold=_client_threshold())
     url = worker_database_url(get_settings().effective_database_url)
     stamp = _stamp(url)
     if not stamp[0]:
@@ -205,13 +213,22 @@ def client_rules() -> tuple[RulesSpec, Any]:
 
 
 def owners_spec(path: Path | None) -> OwnersSpec | None:
+    """The ``--owners`` file for the workers, read here once: a bad file fails before any
+    work, with the message one process gives."""
     if path is None:
         return None
     from exportcheck.screen.ownership import Ownership
 
-    Ownership.from_file(path)  # a bad file fails before any work, as in one process
+    Ownership.from_file(path)
     st = path.stat()
     return OwnersSpec(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def given_owners(owners: Path | OwnersSpec | None) -> OwnersSpec | None:
+    """``owners`` as a spec: one the caller built (the CLI, which read the file to check it
+    before a cluster starts) as given, a path read by :func:`owners_spec`. The file was read
+    twice by the client before."""
+    return owners if owners is None or isinstance(owners, OwnersSpec) else owners_spec(owners)
 
 
 def screener(spec: ScreenerSpec | None) -> Any:
@@ -228,6 +245,8 @@ def _load_screener(spec: ScreenerSpec) -> Any:
 
     if spec.paths:
         return Screener.from_paths(spec.paths)
+    if spec.samples:
+        return Screener.from_samples()
     assert spec.url is not None
     stamp = _stamp(spec.url)
     if stamp != spec.stamp:
