@@ -59,8 +59,9 @@ def _bad(tmp_path: Path, name: str, frame: pl.DataFrame) -> Path:
         ("ok", ["--from", "2021-01-15", "--to", "2020-06-29"], "is after --to"),
         ("ok", ["--from", "2018-06-29", "--to", "2021-01-15"], "before the rule base starts"),
         ("ok", ["--from", "2020-13-01", "--to", "2021-01-15"], "invalid --from date"),
+        # no database yet: no stored version at all (and none created, review 39)
         ("ok", ["--from-lists", "998", "--to-lists", "999", "--on", "2021-01-15"],
-         "unknown list version 998"),
+         "there is no database"),
         ("ok", ["--from-lists", "abc", "--to-lists", "1", "--on", "2021-01-15"],
          "not a version number"),
         ("ok", ["--from-lists", "1", "--on", "2021-01-15"], "give both --from-lists"),

@@ -72,6 +72,10 @@ def impact(
     rates = parse_rates(rate)
     db = existing_database(db)  # a mistyped --db must not report no licences affected
     if from_lists is not None:  # stored versions: with no database, none (and none created)
+        from exportcheck.screen.store import parse_version_ids
+
+        for versions in (from_lists, to_lists):  # "abc" is said before "no database"
+            parse_version_ids(versions)  # type: ignore[arg-type]
         configured_database_exists("`exportcheck lists load FILES` (or `lists fetch`)")
     check_csv_header(orders, "order file", named=True)
     if owners is not None:
