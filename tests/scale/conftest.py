@@ -25,6 +25,20 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
         cluster.close()
 
 
+@pytest.fixture(scope="module")
+def threaded() -> Iterator[Client]:
+    """One in-process worker: a function patched in this process is what its tasks call, and
+    its caches are this process's."""
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                           dashboard_address=None)
+    c = Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
 @pytest.fixture
 def dask_args(client: Client) -> list[str]:
     return ["--scheduler", client.scheduler.address]

@@ -6,28 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
-import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from exportcheck.scale import frames, workers
 from exportcheck.screen.service import SAMPLES_DIR
-
-
-@pytest.fixture(scope="module")
-def threaded() -> Iterator[Client]:
-    """One in-process worker: its cache is this process's, its keys the scheduler's."""
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                           dashboard_address=None)
-    c = Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 def _orders(path: Path, customer: str) -> None:

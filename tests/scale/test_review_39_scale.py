@@ -8,13 +8,12 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from exportcheck.errors import InvalidInput
 from exportcheck.rules import ruleset as ruleset_module
@@ -26,18 +25,6 @@ from exportcheck.scale.impact import impact_file
 ROWS = 12
 PER_PART = 4
 
-
-@pytest.fixture(scope="module")
-def threaded() -> Iterator[Client]:
-    """One in-process worker: a patched function is what its tasks call."""
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                           dashboard_address=None)
-    c = Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 @pytest.fixture
