@@ -78,7 +78,8 @@ def check(
                            f"{'it' if one else 'them'} out")
     ownership = _ownership(owners)
     facts = transaction_facts(headquarters, nac_notified, conditions_met)
-    screener = (None if no_screen or not (end_user or consignee)
+    # a name of spaces alone names no party (determine() takes it so): no lists to load
+    screener = (None if no_screen or not ((end_user or "").strip() or (consignee or "").strip())
                 else ClearedHits(reading_screener()))
     d = determine(
         item,
@@ -123,7 +124,7 @@ def batch(
     """Determine every line of a file of order lines (columns item, destination, date, ...;
     optional end_user and consignee are screened). The results begin with 'line', the
     order line's number in the file."""
-    from exportcheck.determine.batch import determine_frame
+    from exportcheck.determine.batch import check_order_columns, determine_frame
     from exportcheck.determine.batch_io import (
         check_answer_columns,
         check_output,
@@ -146,6 +147,7 @@ def batch(
     # before the screener loads and anything is written: answer columns of an earlier run, a
     # column named twice (END_USER and end_user)
     check_answer_columns(lines.columns, what=f"order file {infile}")
+    check_order_columns(lines)  # a missing 'date' column: said before the lists load
     screener = reading_screener() if not no_screen and has_parties(lines.columns) else None
     with progress_bar("distinct lines") as progress:
         result = determine_frame(
@@ -167,13 +169,17 @@ def _batch_dask(target: str, infile: Path, out: Path, screen: bool, owners: Path
     """``batch`` on a Dask cluster: the same output file and the same one-line summary."""
     from exportcheck.determine.batch_io import check_output
     from exportcheck.scale import connect
-    from exportcheck.scale.batch import DETERMINE_ROWS, determine_file, outcome_counts
-    from exportcheck.scale.frames import input_kind
+    from exportcheck.scale.batch import (
+        DETERMINE_ROWS,
+        check_order_file,
+        determine_file,
+        outcome_counts,
+    )
 
     # what can fail without a cluster fails before one starts
     check_output(out)
     owners_spec = _owners_for_workers(owners)
-    input_kind(infile, csv_suffixes=(".csv",))
+    check_order_file(infile)
     with connect(target) as client, progress_bar("partitions") as progress:
         run = determine_file(client, infile, out, screen=screen, owners=owners_spec,
                              rows_per_partition=partition_rows or DETERMINE_ROWS,

@@ -24,6 +24,8 @@ from exportcheck.cli.common import (
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from exportcheck.impact import ImpactResult
 
 
@@ -57,7 +59,7 @@ def impact(
     """
     from exportcheck.determine.batch_io import check_answer_columns, has_parties, read_lines
     from exportcheck.impact import impact as run_impact
-    from exportcheck.impact.core import CLI_NAMES, check_dates
+    from exportcheck.impact.core import CLI_NAMES, check_dates, check_order_lines
     from exportcheck.impact.output import check_not_input, check_outdir
     from exportcheck.screen.reading import reading_screener
 
@@ -87,6 +89,7 @@ def impact(
         from exportcheck.scale import connect, workers
         from exportcheck.scale.impact import ROWS, impact_file
 
+        check_order_lines(_columns_of(orders), rates, present=[])  # before a cluster starts
         owners_spec = workers.owners_spec(owners)  # read once, here: the workers get the spec
         with connect(target) as client, progress_bar("partitions") as progress:
             result = impact_file(
@@ -103,6 +106,7 @@ def impact(
         ownership = Ownership.from_file(owners)
     lines = read_lines(orders)
     check_answer_columns(lines.columns, impact=True, what=f"order file {orders}")
+    check_order_lines(lines, rates)  # a missing column, a rate: before the lists load
     from_scr = to_scr = screener = None
     parties = None
     if from_lists is not None:
@@ -130,6 +134,20 @@ def impact(
         )
     result.write(str(out))
     print_summary(result, out)
+
+
+def _columns_of(orders: Path) -> pl.DataFrame:
+    """The order file's columns, no rows, refused as the cluster run would refuse them (a
+    missing file, UTF-16, ';'-separated, an earlier run's answers)."""
+    from exportcheck.determine.batch_io import check_answer_columns, sniff_csv
+    from exportcheck.scale import frames
+
+    kind = frames.input_kind(orders, csv_suffixes=(".csv",))
+    if kind == "csv":
+        sniff_csv(orders)
+    head = frames.empty(orders, kind)
+    check_answer_columns(head.columns, impact=True, what=f"order file {orders}")
+    return head
 
 
 def print_summary(result: ImpactResult, out: Path) -> None:

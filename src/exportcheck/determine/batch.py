@@ -119,7 +119,8 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         .then(pl.lit("quantity must be a finite, non-negative number"))
         .otherwise(None)
         .alias("_number_error"),
-        pl.col("end_user").cast(pl.Utf8),
+        # a cell of spaces names no party, in either role, as determine() takes it
+        pl.col("end_user").cast(pl.Utf8).str.strip_chars().replace("", None),
         pl.col("consignee").cast(pl.Utf8).str.strip_chars().replace("", None),
         # spaces around it do not count, as around the item and the destination
         pl.col("end_user_type").cast(pl.Utf8).str.strip_chars().replace("", None)
@@ -128,6 +129,13 @@ def _normalise(df: pl.DataFrame, *, dated: bool = True) -> pl.DataFrame:
         pl.col("end_use").cast(pl.Utf8),
         facts.alias("_facts"),
     )
+
+
+def check_order_columns(lines: pl.DataFrame, *, dated: bool = True) -> None:
+    """Refuse, on their columns alone, lines that :func:`determine_frame` would refuse (a
+    required column missing, an earlier run's answers, a column of lists): a command says so
+    before it loads the lists or starts a cluster, in the same words."""
+    _normalise(lines.head(0), dated=dated)
 
 
 def facts_key() -> pl.Expr:

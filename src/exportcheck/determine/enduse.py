@@ -40,7 +40,8 @@ def checked_end_use(text: str | None, terms: Iterable[str]) -> str:
     if _NEGATION.search(words):
         named = dict.fromkeys(_words(t) for t in terms)
         raise InvalidInput(f"end use {text!r} says what the goods are not for: state what they "
-                           f"are for (e.g. 'civil aviation', or one of {', '.join(named)})")
+                           f"are for (e.g. 'civil aviation', or one of {', '.join(named)})",
+                           field="end_use")
     return words
 
 

@@ -201,6 +201,11 @@ def evaluate(
         raise InvalidInput(
             f"unknown end-user type {end_user_type!r}: use civil, government or military"
         ) from None
+    # a name of spaces alone is no name, in either role: as the REST API (which strips its
+    # fields) and the web form (which drops empty boxes) take it, the party is not screened
+    # and the trace says so; a compliance officer sees one rule for both parties
+    end_user = (end_user or "").strip() or None
+    consignee = (consignee or "").strip() or None
     force = parties.armed_force_name(end_user)
     stated_type = eu_type
     if force and eu_type is not EndUserType.MILITARY:
@@ -210,7 +215,6 @@ def evaluate(
     snap = rs.as_of(on)
     cls = parse_item(item, snap)
     dest, ear_dest, itar_dest = resolve_destination(snap, destination)
-    consignee = (consignee or "").strip() or None
     facts = check_facts(facts, snap)
 
     def fresh(tracing: bool) -> Context:

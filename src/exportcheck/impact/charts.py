@@ -9,6 +9,7 @@ import json
 import math
 import os
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -16,7 +17,6 @@ import polars as pl
 import vl_convert as vlc
 
 from exportcheck.impact.models import ImpactSummary, RuleEvent
-from exportcheck.settings import get_settings
 
 #: outcome order (most to least restrictive) with the label and colour used everywhere
 OUTCOMES: dict[str, tuple[str, str]] = {
@@ -249,11 +249,15 @@ def config(spec: dict[str, Any]) -> dict[str, Any]:
 def vega_bundle() -> str:
     """Vega + Vega-Lite + Vega-Embed, matching Altair's Vega-Lite version, as one script.
 
-    vl-convert builds the bundle in about 2 s, so it is kept in the data directory's cache,
-    keyed by both versions (a new vl-convert or Altair makes a new file).
+    vl-convert builds the bundle in about 2 s, so it is kept in the user's cache folder, keyed
+    by both versions (a new vl-convert or Altair makes a new file). Not in the data folder: the
+    bundle depends on the installed packages only, and a run that stores nothing (impact
+    without --db) must not create a data folder for it.
     """
+    from platformdirs import user_cache_dir
+
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    cache = get_settings().data_dir / "cache" / (
+    cache = Path(user_cache_dir("exportcheck", appauthor=False)) / (
         f"vega-bundle-{vlc.__version__}-vl{major_minor}.js"
     )
     try:

@@ -349,6 +349,17 @@ def impact(
     return ImpactResult(out, summary, licences, party_table)
 
 
+def check_order_lines(lines: pl.DataFrame, rates: Mapping[str, float] | None = None,
+                      present: list[str] | None = None) -> None:
+    """Refuse lines :func:`impact` would refuse before determining any (a currency without a
+    rate, a required column missing), in its words, for a command to say so before it loads
+    the lists or starts a cluster. ``present``: the currencies when ``lines`` holds the
+    columns alone (``[]``: their rates are checked later, on the cluster)."""
+    dropped = [c for c in lines.columns if fold(c) in vb.DATE_ALIASES]
+    raw, _ = _currency(lines.drop(dropped), rates, present)
+    vb.check_order_columns(raw, dated=False)
+
+
 def sides(
     from_date: date | None, to_date: date | None, on: date | None, from_screener: Any,
     to_screener: Any, names: Mapping[str, str] = API_NAMES,

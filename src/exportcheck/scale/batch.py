@@ -124,6 +124,22 @@ def _determine_part(part: pl.DataFrame, rules: workers.RulesSpec,
     return pack(with_line_numbers(out, first + 1))
 
 
+def check_order_file(in_path: Path) -> tuple[str, pl.DataFrame]:
+    """The order file's kind and its columns (no rows), refused as one process refuses it
+    (a missing file or column, UTF-16, ';'-separated, an earlier run's answers): checked
+    before a cluster starts or works."""
+    from exportcheck.determine.batch import check_order_columns
+    from exportcheck.determine.batch_io import check_answer_columns, sniff_csv
+
+    kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
+    if kind == "csv":
+        sniff_csv(in_path)
+    head = frames.empty(in_path, kind)
+    check_answer_columns(head.columns, what=f"order file {in_path}")
+    check_order_columns(head)
+    return kind, head
+
+
 def determine_file(
     client: Client,
     in_path: Path,
@@ -136,24 +152,11 @@ def determine_file(
 ) -> DetermineRun:
     """Determine every line of ``in_path`` into ``out`` as the ``batch`` command would
     (``owners``: a parties file, or the spec :func:`.workers.owners_spec` made of one)."""
-    from exportcheck.determine.batch import _normalise
-    from exportcheck.determine.batch_io import (
-        check_answer_columns,
-        check_output,
-        has_parties,
-        sniff_csv,
-    )
+    from exportcheck.determine.batch_io import check_output, has_parties
 
     check_output(out)
     owners_spec = workers.given_owners(owners)
-    kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
-    if kind == "csv":
-        sniff_csv(in_path)  # UTF-16, ';'-separated: as in one process, before the cluster works
-    head = frames.empty(in_path, kind)
-    # a missing column, one named twice or an earlier run's answers fail here, before the
-    # cluster works
-    check_answer_columns(head.columns, what=f"order file {in_path}")
-    _normalise(head)
+    kind, head = check_order_file(in_path)
     spec = workers.default_screener_spec() if screen and has_parties(head.columns) else None
     rules = workers.rules_spec()
     pieces = frames.read_parts(client, in_path, kind, rows_per_partition,

@@ -116,7 +116,7 @@ def openapi(app: FastAPI) -> dict[str, Any]:
 #: the order-line facts a request nests under ``facts``
 _FACTS = frozenset({"headquarters", "nac_notified", "conditions_met"})
 #: domain messages the web forms do not place under a box, but a request names a field for
-_API_ONLY = (("end use ", "end_use"), ("unknown list code", "lists"))
+_API_ONLY = (("unknown list code", "lists"),)
 
 
 def request_field(exc: errors.ExportCheckError, prefix: str = "body") -> str | None:
@@ -125,7 +125,7 @@ def request_field(exc: errors.ExportCheckError, prefix: str = "body") -> str | N
     from exportcheck.web.ui.field_errors import FORM, field_of
 
     text = str(exc)
-    field = field_of(exc)
+    field = field_of(exc, name_field="name")  # a screened name is ``name`` in every request
     if field == FORM:
         field = next((f for start, f in _API_ONLY if text.startswith(start)), FORM)
     if field == FORM:
