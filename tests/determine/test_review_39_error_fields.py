@@ -75,3 +75,12 @@ def test_owner_errors_from_the_api_are_the_owners_field() -> None:
     # the engine itself does not know which box its stakes came from
     assert _raised(Ownership.from_rows, [s.model_dump() for s in stakes]).field is None
 
+
+
+def test_an_unknown_list_code_names_the_lists_field() -> None:
+    """The REST API used to find it by the message's first words ("unknown list code")."""
+    from exportcheck.screen.entries import check_lists
+
+    exc = _raised(check_lists, "SDN,XX")
+    assert exc.field == "lists" and "XX" in str(exc)
+    assert field_of(exc) == "lists"

@@ -11,7 +11,7 @@ import gc
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -323,3 +323,16 @@ def bulk_allocation() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def check_lists(lists: Iterable[str] | None) -> set[str] | None:
+    """The list codes asked for (None: every list); an unknown code is refused."""
+    if lists is None:
+        return None
+    lists = lists.split(",") if isinstance(lists, str) else lists  # "SDN": not S, D and N
+    wanted = {str(x).strip().upper() for x in lists if str(x).strip()}
+    unknown = wanted - set(LIST_CODES)
+    if unknown:
+        raise InvalidInput(f"unknown list code(s) {sorted(unknown)}: use {', '.join(LIST_CODES)}",
+                           field="lists")
+    return wanted or None

@@ -30,11 +30,11 @@ from exportcheck.screen.dispositions import (  # noqa: F401 - re-exported
     party_key,
 )
 from exportcheck.screen.entries import (
-    LIST_CODES,
     ListEntry,
     ParsedList,
     bulk_allocation,
     check_kind,
+    check_lists,
     hit_order,
     index_lists,
     inner_readings,
@@ -366,18 +366,6 @@ class Screener:
             link = (f"OFAC entry {entry.entry_id} is on the SDN list too: matched through its "
                     f"non-SDN copy's alias {iname.alias!r}")
             best[sdn] = (score, m, (qf, iname, f"{note}; {link}" if note else link))
-
-
-def check_lists(lists: Iterable[str] | None) -> set[str] | None:
-    """The list codes asked for (None: every list); an unknown code is refused."""
-    if lists is None:
-        return None
-    lists = lists.split(",") if isinstance(lists, str) else lists  # "SDN": not S, D and N
-    wanted = {str(x).strip().upper() for x in lists if str(x).strip()}
-    unknown = wanted - set(LIST_CODES)
-    if unknown:
-        raise InvalidInput(f"unknown list code(s) {sorted(unknown)}: use {', '.join(LIST_CODES)}")
-    return wanted or None
 
 
 class _Default:

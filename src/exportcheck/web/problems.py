@@ -115,19 +115,14 @@ def openapi(app: FastAPI) -> dict[str, Any]:
 
 #: the order-line facts a request nests under ``facts``
 _FACTS = frozenset({"headquarters", "nac_notified", "conditions_met"})
-#: domain messages the web forms do not place under a box, but a request names a field for
-_API_ONLY = (("unknown list code", "lists"),)
 
 
 def request_field(exc: errors.ExportCheckError, prefix: str = "body") -> str | None:
     """The request field a domain error is about (``body.item``, ``body.queries.3.country``),
-    when its class or words name one, else None."""
+    when the engine named it where it raised the error, or its class does, else None."""
     from exportcheck.web.ui.field_errors import FORM, field_of
 
-    text = str(exc)
     field = field_of(exc, name_field="name")  # a screened name is ``name`` in every request
-    if field == FORM:
-        field = next((f for start, f in _API_ONLY if text.startswith(start)), FORM)
     if field == FORM:
         return None
     return f"{prefix}.facts.{field}" if field in _FACTS else f"{prefix}.{field}"

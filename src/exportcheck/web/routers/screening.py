@@ -89,7 +89,7 @@ async def screen_batch(req: ScreenBatchRequest, user: Officer,
 
 
 def _screen_batch(req: ScreenBatchRequest) -> ScreenBatchResponse:
-    from exportcheck.screen.service import check_lists
+    from exportcheck.screen.entries import check_lists
 
     s = default_screener()
     thr = threshold_of(req.threshold)
