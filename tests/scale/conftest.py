@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from distributed import Client, LocalCluster
+
+
+@contextmanager
+def _serving(cluster: LocalCluster) -> Iterator[Client]:
+    """A client of ``cluster``; both closed at the end."""
+    c = Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
 
 
 @pytest.fixture(scope="module")
@@ -17,26 +29,17 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
         mp.delenv("EXPORTCHECK_DASK_SCHEDULER", raising=False)
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                dashboard_address=None)
-    c = Client(cluster)
-    try:
+    with _serving(cluster) as c:
         yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 @pytest.fixture(scope="module")
 def threaded() -> Iterator[Client]:
     """One in-process worker: a function patched in this process is what its tasks call, and
     its caches are this process's."""
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                           dashboard_address=None)
-    c = Client(cluster)
-    try:
+    with _serving(LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                               dashboard_address=None)) as c:
         yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 @pytest.fixture

@@ -190,19 +190,12 @@ def existing_database(db: str | None) -> str | None:
     return db
 
 
-def missing_configured_database() -> Path | None:
-    """See :func:`exportcheck.db.engine.missing_configured_database` (imported when called: the
-    CLI starts without SQLAlchemy)."""
-    from exportcheck.db.engine import missing_configured_database as missing
-
-    return missing()
-
-
 def configured_database_exists(how_to_start: str) -> None:
     """Refuse a read-only command when the configured database (EXPORTCHECK_DATABASE_URL, else
     ``exportcheck.db`` in the data directory) is a SQLite file that does not exist: opening it
     would create an empty database (and its folder) and answer as if it were an empty one.
     ``how_to_start`` names the command that creates it. Nothing is created here."""
+    from exportcheck.db.engine import missing_configured_database  # the CLI starts without it
     from exportcheck.settings import get_settings
 
     path = missing_configured_database()

@@ -24,7 +24,6 @@ from exportcheck.cli.common import (
 from exportcheck.errors import InvalidInput
 
 if TYPE_CHECKING:
-    import polars as pl
 
     from exportcheck.impact import ImpactResult
 
@@ -87,9 +86,11 @@ def impact(
     target = dask_target(use_dask, scheduler, partition_rows)
     if target is not None:
         from exportcheck.scale import connect, workers
+        from exportcheck.scale.batch import order_file_head
         from exportcheck.scale.impact import ROWS, impact_file
 
-        check_order_lines(_columns_of(orders), rates, present=[])  # before a cluster starts
+        _, head = order_file_head(orders, impact=True)
+        check_order_lines(head, rates, present=[])  # before a cluster starts
         owners_spec = workers.owners_spec(owners)  # read once, here: the workers get the spec
         with connect(target) as client, progress_bar("partitions") as progress:
             result = impact_file(
@@ -134,20 +135,6 @@ def impact(
         )
     result.write(str(out))
     print_summary(result, out)
-
-
-def _columns_of(orders: Path) -> pl.DataFrame:
-    """The order file's columns, no rows, refused as the cluster run would refuse them (a
-    missing file, UTF-16, ';'-separated, an earlier run's answers)."""
-    from exportcheck.determine.batch_io import check_answer_columns, sniff_csv
-    from exportcheck.scale import frames
-
-    kind = frames.input_kind(orders, csv_suffixes=(".csv",))
-    if kind == "csv":
-        sniff_csv(orders)
-    head = frames.empty(orders, kind)
-    check_answer_columns(head.columns, impact=True, what=f"order file {orders}")
-    return head
 
 
 def print_summary(result: ImpactResult, out: Path) -> None:

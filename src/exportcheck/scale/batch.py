@@ -124,18 +124,25 @@ def _determine_part(part: pl.DataFrame, rules: workers.RulesSpec,
     return pack(with_line_numbers(out, first + 1))
 
 
-def check_order_file(in_path: Path) -> tuple[str, pl.DataFrame]:
-    """The order file's kind and its columns (no rows), refused as one process refuses it
-    (a missing file or column, UTF-16, ';'-separated, an earlier run's answers): checked
-    before a cluster starts or works."""
-    from exportcheck.determine.batch import check_order_columns
+def order_file_head(in_path: Path, *, impact: bool = False) -> tuple[str, pl.DataFrame]:
+    """The order file's kind and its columns (no rows), refused as one process refuses it (a
+    missing file, UTF-16, ';'-separated, an earlier run's answers; ``impact``: those of an
+    impact run's line table too): checked before a cluster starts or works."""
     from exportcheck.determine.batch_io import check_answer_columns, sniff_csv
 
     kind = frames.input_kind(in_path, csv_suffixes=(".csv",))
     if kind == "csv":
         sniff_csv(in_path)
     head = frames.empty(in_path, kind)
-    check_answer_columns(head.columns, what=f"order file {in_path}")
+    check_answer_columns(head.columns, impact=impact, what=f"order file {in_path}")
+    return kind, head
+
+
+def check_order_file(in_path: Path) -> tuple[str, pl.DataFrame]:
+    """:func:`order_file_head`, and a required column missing refused as ``batch`` refuses it."""
+    from exportcheck.determine.batch import check_order_columns
+
+    kind, head = order_file_head(in_path)
     check_order_columns(head)
     return kind, head
 

@@ -28,7 +28,7 @@ import polars as pl
 
 from exportcheck.errors import InvalidInput
 from exportcheck.scale import frames, workers
-from exportcheck.scale.batch import window
+from exportcheck.scale.batch import order_file_head, window
 from exportcheck.scale.output import ordered, pack, unpack, write_ordered
 
 if TYPE_CHECKING:
@@ -170,10 +170,8 @@ def impact_file(
 
     from exportcheck.determine.batch import _normalise
     from exportcheck.determine.batch_io import (
-        check_answer_columns,
         has_parties,
         order_frame,
-        sniff_csv,
     )
     from exportcheck.impact.core import (
         API_NAMES,
@@ -191,11 +189,7 @@ def impact_file(
     owners_spec = workers.given_owners(owners)
     d_old, d_new, mode = sides(from_date, to_date, on, from_lists, to_lists,
                                {**API_NAMES, "from_lists": "from_lists", "to_lists": "to_lists"})
-    kind = frames.input_kind(orders, csv_suffixes=(".csv",))
-    if kind == "csv":
-        sniff_csv(orders)
-    head = frames.empty(orders, kind)
-    check_answer_columns(head.columns, impact=True, what=f"order file {orders}")
+    kind, head = order_file_head(orders, impact=True)
     dropped, notes = date_columns(head.columns, d_old, d_new)
     # read once and kept: the currencies and the decisions both use each partition
     parts = frames.read_parts(client, orders, kind, rows_per_partition)
