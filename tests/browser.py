@@ -69,10 +69,35 @@ def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG in tests/artifacts/<name>.png, for a human to look at."""
+    """A full-page PNG in tests/artifacts/<name>.png: what a failing test saw."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def review_wanted() -> bool:
+    """Whether pages that passed are photographed for a person reviewing the UI: yes but under
+    CI, where nobody looks and a full-page PNG costs a quarter of a second of CPU (about 20 s a
+    run). ``EXPORTCHECK_SCREENSHOTS=1`` (or ``0``) says otherwise. A failing test writes its
+    screenshot whatever this says."""
+    flag = os.environ.get("EXPORTCHECK_SCREENSHOTS")
+    if flag is not None:
+        return flag.strip() not in ("", "0")
+    return not os.environ.get("CI")
+
+
+def review_shot(target: Any, name: str, *, full_page: bool = True) -> Path | None:
+    """tests/artifacts/<name>.png of ``target`` (a page, whole unless ``full_page`` is false,
+    or a locator) when :func:`review_wanted`; the path written, or None."""
+    if not review_wanted():
+        return None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if full_page and hasattr(target, "viewport_size"):  # a Page; a Locator has no such option
+        target.screenshot(path=str(path), full_page=True)
+    else:
+        target.screenshot(path=str(path))
     return path
 
 

@@ -31,7 +31,7 @@ from exportcheck.impact.report import render_report, write_report
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-from tests.browser import PageLog, open_page, screenshot  # noqa: E402
+from tests.browser import PageLog, open_page, review_shot  # noqa: E402
 
 EVIL = "<script>alert(1)</script> & Co"
 HAN = "香港警務處"
@@ -314,7 +314,7 @@ def check_page(html_path: Path, lines: pl.DataFrame, summary: ImpactSummary, nam
         assert page.locator("script").count() == 2  # the bundle and the specs, no injected one
         for cust in lines.filter(pl.col("changed"))["customer"].drop_nulls().unique():
             assert cust in text  # Han names as text, the script-looking one as text too
-        screenshot(page, name)  # always: for a human to look at
+        review_shot(page, name)  # for a human to look at
         if summary.events:  # tooltips: hover an event, read its citation
             page.locator("#chart-events g.mark-symbol path").first.hover()
             tip = page.locator("#vg-tooltip-element")
@@ -325,7 +325,7 @@ def check_page(html_path: Path, lines: pl.DataFrame, summary: ImpactSummary, nam
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(300)  # vega-embed re-fits "container" charts on resize
         assert page.evaluate("document.documentElement.scrollWidth") <= 392
-        screenshot(page, f"{name}_phone")
+        review_shot(page, f"{name}_phone")
         assert not dialogs, dialogs
         assert not log.errors, log.errors
         assert not log.blocked, log.blocked

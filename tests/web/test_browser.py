@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from exportcheck.screen.service import SAMPLES_DIR
-from tests.browser import require_chromium, screenshot, wait_until
+from tests.browser import require_chromium, review_shot, screenshot, wait_until
 from tests.web.conftest import Service, prepare_database
 from tests.web.live import live_server
 
@@ -135,7 +135,7 @@ def test_check_on_two_dates_shows_both_outcomes_and_what_changed(browser, server
         assert "no longer: License Exception LVS" in changes
         # the trace names the rules with their citations
         assert "15 CFR 740.2(a)(23)" in before.inner_text() or "740.2" in after.inner_text()
-        screenshot(page, "web_check")
+        review_shot(page, "web_check")
 
 
 @pytest.mark.parametrize(("viewport", "shot"), [((1280, 900), "web_check_scope"),
@@ -151,7 +151,7 @@ def test_check_shows_the_outcome_outside_a_scope_in_words(browser, server, viewp
         scope = art.locator(".if-out-of-scope")
         assert "NLR" in scope.locator(".outcome").inner_text()
         assert "5A001.f.1" in scope.inner_text()
-        screenshot(page, shot)
+        review_shot(page, shot)
 
 
 def test_check_with_consignee_and_owners_shows_the_ownership_chain(browser, server):
@@ -180,7 +180,7 @@ def test_check_with_consignee_and_owners_shows_the_ownership_chain(browser, serv
             assert page.get_by_label("Owners (optional)").input_value() == owners
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport[0], f"the page is {width}px wide at {viewport[0]}px"
-            screenshot(page, name)
+            review_shot(page, name)
 
 
 def _list_with_chan_tai_man(folder: Path) -> Path:
@@ -224,7 +224,7 @@ def test_admin_loads_a_list_then_officer_screens_han_name_and_clears_the_hit(
         assert "CHAN, Tai Man" in hit.inner_text()
         why = hit.locator("ul.why").inner_text()
         assert "query read as HK Cantonese romanisation: chan tai man" in why
-        screenshot(page, "web_screen")
+        review_shot(page, "web_screen")
         hit.locator("summary").click()
         hit.get_by_label("Reason").fill("different person: ID checked")
         hit.get_by_role("button", name="Clear this hit").click()
@@ -258,7 +258,7 @@ def test_potential_match_holds_the_line_until_an_officer_confirms_it(
         held = check(page)
         assert "HOLD for review" in held and "if confirmed: LICENSE REQUIRED" in held
         assert "Potential match (end user)" in held and "exact name match but no other" in held
-        screenshot(page, "web_hold")
+        review_shot(page, "web_hold")
         page.goto(f"{server}/screen")
         page.get_by_label("Name").fill("CHAN, Tai Man")
         page.get_by_label("Country (optional)").fill("DE")
@@ -294,7 +294,7 @@ def test_overdrawing_shipment_is_refused_with_its_rule(browser, server):
         text = refusal.inner_text()
         assert "Shipment refused" in text and "Rule:" in text
         assert "300" in text  # the remaining balance the shipment would exceed
-        screenshot(page, "web_refusal")
+        review_shot(page, "web_refusal")
         # nothing was drawn: still $600,000 shipped on that licence
         row = page.locator("table.licences").get_by_role("row", name="DSP5-HK-2019-001")
         assert "$600,000 shipped" in row.inner_text()
@@ -313,7 +313,7 @@ def test_officer_reverses_a_shipment_after_seeing_what_it_drew(browser, server):
         assert "licence DDTC DSP5-HK-2019-003" in facts and "$300,000.00" in facts
         page.get_by_label("Reason").fill("posted against the wrong licence")
         page.get_by_label("Reference").fill("AES correction X2020")
-        screenshot(page, "web_reverse_confirm")
+        review_shot(page, "web_reverse_confirm")
         page.get_by_role("button", name="Reverse shipment").click()
         ok = page.get_by_role("status").filter(has_text="reversed").inner_text()
         assert "$300,000.00 given back to DSP5-HK-2019-003" in ok
@@ -321,7 +321,7 @@ def test_officer_reverses_a_shipment_after_seeing_what_it_drew(browser, server):
         assert "$0 shipped" in row.inner_text()
         reversed_row = page.locator("table.shipments tr.reversed")
         assert "posted against the wrong licence" in reversed_row.inner_text()
-        screenshot(page, "web_reversed")
+        review_shot(page, "web_reversed")
 
 
 def test_audit_chain_verifies_in_the_browser(browser, server):
@@ -382,7 +382,7 @@ def test_phone_width_and_keyboard_only_sign_in(browser, server):
         assert "LICENSE REQUIRED" in page.locator(".outcome").first.inner_text()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page is {width}px wide on a 390px phone"
-        screenshot(page, "web_check_phone")
+        review_shot(page, "web_check_phone")
         # the first Tab reaches "Skip to content", shown; Enter goes past the navigation
         page.goto(f"{server}/licences")
         page.keyboard.press("Tab")
@@ -390,7 +390,7 @@ def test_phone_width_and_keyboard_only_sign_in(browser, server):
         assert skip.evaluate("e => e === document.activeElement")
         box = skip.bounding_box()
         assert box and box["x"] >= 0 and box["y"] >= 0, box  # on screen once focused
-        screenshot(page, "web_skip_link_phone")
+        review_shot(page, "web_skip_link_phone")
         page.keyboard.press("Enter")
         wait_until(page, "document.activeElement && document.activeElement.id === 'main'")
     except BaseException:
@@ -414,7 +414,7 @@ def test_first_start_explains_how_to_create_the_first_admin(browser, tmp_path):
             assert "No account exists yet" in notice and "no default password" in notice
             assert ("exportcheck users add NAME --role admin --password-stdin"
                     in page.locator("pre").inner_text())
-            screenshot(page, "web_first_start")
+            review_shot(page, "web_first_start")
         except BaseException:
             screenshot(page, "web_first_start_failed")
             raise

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot, wait_until
+from tests.browser import review_shot, wait_until
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_28_browser import REFUSED
 
@@ -54,7 +54,7 @@ def test_a_shipments_result_shows_at_the_form_and_a_reload_shows_the_page(
         _focused(page, "e.id === 'ship-result'")
         assert _in_view(page, "#ship-result")
         assert page.evaluate("window.scrollY") > 300  # the page did not jump to its top
-        screenshot(page, "r18_ship_refused")
+        review_shot(page, "r18_ship_refused")
 
         _fill_shipment(page, "1", "1000", reference="INV-R18")
         page.get_by_role("button", name="Post shipment").click()
@@ -64,7 +64,7 @@ def test_a_shipments_result_shows_at_the_form_and_a_reload_shows_the_page(
         assert _in_view(page, "#ship-result")
         assert page.url.endswith("/licences#ship")
         assert "$601,000 shipped" in _shipped(page)
-        screenshot(page, "r18_ship_posted")
+        review_shot(page, "r18_ship_posted")
 
         page.reload()  # was "Method not allowed — GET is not allowed on /licences/ship"
         assert page.get_by_role("heading", name="Licences", exact=True).is_visible()
@@ -94,6 +94,6 @@ def test_a_blank_disposition_reason_is_shown_at_its_hit(browser, server):  # noq
         wait_until(page, """() => { const r = document.activeElement.getBoundingClientRect();
             return r.top >= 0 && r.bottom <= window.innerHeight; }""")
         assert page.get_by_role("alert").count() == 0  # nothing at the top of the page
-        screenshot(page, "r18_reason")
+        review_shot(page, "r18_reason")
         page.reload()  # the screen again, not "Method not allowed"
         assert "LAM, Carrie" in page.locator("article.hit").first.inner_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import review_shot
 from tests.web.test_browser import check, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -21,4 +21,4 @@ def test_han_end_user_matched_through_a_reading_is_held(browser, server,  # noqa
         line = page.get_by_role("article", name="On 2024-01-01").inner_text()
         assert "HOLD for review" in line and "if confirmed: PROHIBITED" in line
         assert "Potential match (end user)" in line and "not the exact name" in line
-        screenshot(page, shot)
+        review_shot(page, shot)

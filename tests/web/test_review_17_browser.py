@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import review_shot
 from tests.web.test_browser import check, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def test_check_result_with_an_unlisted_end_user_fits_the_screen(browser, server,
         art = page.get_by_role("article", name="On 2024-03-01")
         assert "no hit on lists bis-dpl@" in art.inner_text()
         scroll, inner = _fits(page)
-        screenshot(page, shot)
+        review_shot(page, shot)
         assert scroll <= inner, (scroll, inner)
 
 
@@ -39,7 +39,7 @@ def test_screen_result_fits_the_screen(browser, server, viewport, shot):  # noqa
         page.get_by_role("button", name="Screen").click()
         assert "LAM, Carrie" in page.locator("article.hit").first.inner_text()
         scroll, inner = _fits(page)
-        screenshot(page, shot)
+        review_shot(page, shot)
         assert scroll <= inner, (scroll, inner)
 
 
@@ -68,7 +68,7 @@ def test_back_after_signing_out_shows_no_signed_in_page(browser, server):  # noq
             page.go_back()
             page.wait_for_load_state()
             text = page.locator("main").inner_text()
-            screenshot(page, "r17_history_back")
+            review_shot(page, "r17_history_back")
             assert "Sign in" in text, (page.url, text[:300])
             assert "DSP5-HK-2019-001" not in text and "Audit trail" not in text
             assert "CHAN" not in text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import review_shot
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def test_a_held_line_on_a_phone_reads_as_a_hold_with_both_answers(browser, serve
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert not _overlaps(page, f"{header} .hold > p:first-child",
                              f"{header} .hold-outcomes")
-        screenshot(page, "r24_hold_phone")
+        review_shot(page, "r24_hold_phone")
 
 
 def test_the_hold_links_to_the_screen_and_a_disposition_resolves_it(browser, server) -> None:  # noqa: F811
@@ -87,4 +87,4 @@ def test_the_hold_links_to_the_screen_and_a_disposition_resolves_it(browser, ser
         assert art.locator(".hold").count() == 0
         assert "NLR" in art.locator(".outcome").first.inner_text()
         assert "not her: born 1990" in art.locator(".cleared-match").first.inner_text()
-        screenshot(page, "r24_hold_resolved")
+        review_shot(page, "r24_hold_resolved")

@@ -13,7 +13,7 @@ from contextlib import suppress
 import pytest
 
 from exportcheck.web.ui import VENDOR_DIR
-from tests.browser import screenshot
+from tests.browser import review_shot, screenshot
 from tests.web.test_browser import server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_docs_render_from_the_service_alone(browser, server) -> None:  # noqa: F
         assert any(p.startswith("/api/v1/determinations") for p in paths), paths[:5]
         assert not elsewhere, elsewhere
         assert not errors, errors
-        screenshot(page, "r26_docs")
+        review_shot(page, "r26_docs")
     except BaseException:
         with suppress(Exception):
             screenshot(page, "r26_docs_failed")

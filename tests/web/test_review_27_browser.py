@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import review_shot
 from tests.web.test_browser import check, server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_choosing_an_order_file_ticks_the_upload_option(browser, server,  # noqa
         assert not upload.is_checked()
         page.locator("input[type=file][name=orders]").set_input_files(str(orders))
         assert upload.is_checked()
-        screenshot(page, "r27_impact_form")
+        review_shot(page, "r27_impact_form")
 
 
 def test_a_lookback_shows_a_party_listed_between_the_two_dates(browser, server) -> None:  # noqa: F811
@@ -50,7 +50,7 @@ def test_a_lookback_shows_a_party_listed_between_the_two_dates(browser, server) 
         assert "LICENSE REQUIRED" in after.locator(".outcome").first.inner_text()
         caveats = before.locator(".caveats").inner_text()
         assert "not yet listed" in caveats and "2019-05-16" in caveats
-        screenshot(page, "r27_lookback")
+        review_shot(page, "r27_lookback")
 
 
 def test_an_admin_gives_the_day_the_files_were_published(browser, server,  # noqa: F811
@@ -65,7 +65,7 @@ def test_an_admin_gives_the_day_the_files_were_published(browser, server,  # noq
         assert "Consolidated Screening List (trade.gov): activated" in page.get_by_role(
             "status").last.inner_text()
         assert "lists dated 2026-07-01" in page.get_by_role("row", name="csl").inner_text()
-        screenshot(page, "r27_lists_published")
+        review_shot(page, "r27_lists_published")
         page.set_viewport_size({"width": 390, "height": 844})
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        screenshot(page, "r27_lists_published_phone")
+        review_shot(page, "r27_lists_published_phone")

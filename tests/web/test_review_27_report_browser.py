@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import review_shot
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -55,8 +55,7 @@ def report_screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": size["width"], "height": tall})
     try:
         fits(page)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        review_shot(page, name, full_page=False)
     finally:
         page.set_viewport_size(size)
 

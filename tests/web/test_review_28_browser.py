@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import review_shot
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_27_report_browser import report_screenshot
 
@@ -47,7 +47,7 @@ def test_a_refused_list_upload_answers_422_and_shows_why_at_the_files(
         assert answer.value.status == 422
         assert "notes.txt" in shown_under(page, "files", "files-error")
         assert page.get_by_label("Published on (optional)").input_value() == "2026-07-01"
-        screenshot(page, name)
+        review_shot(page, name)
 
 
 @pytest.mark.parametrize(("viewport", "suffix"), WIDTHS)
@@ -64,7 +64,7 @@ def test_a_refused_impact_run_answers_4xx_and_shows_why_at_its_box(
             page.get_by_role("button", name="Run").click()
         assert answer.value.status == 400
         assert "before the rule base starts" in shown_under(page, "from_date", "from_date-error")
-        screenshot(page, f"{name}_date")
+        review_shot(page, f"{name}_date")
         page.get_by_label("From (old rules)").fill("2020-06-29")
         page.locator("input[type=file][name=orders]").set_input_files(str(orders))
         with page.expect_response(lambda r: r.url.endswith("/impact")) as answer:
@@ -72,7 +72,7 @@ def test_a_refused_impact_run_answers_4xx_and_shows_why_at_its_box(
         assert answer.value.status == 400
         assert "the portfolio has no lines" in shown_under(page, "orders", "orders-error")
         assert page.locator("#portfolio-upload").is_checked()
-        screenshot(page, f"{name}_orders")
+        review_shot(page, f"{name}_orders")
 
 
 def test_the_report_draws_its_charts_in_the_page_without_eval(browser, server) -> None:  # noqa: F811

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, screenshot, wait_until
+from tests.browser import review_shot, wait_until
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_review_28_browser import REFUSED, WIDTHS
 
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.browser
 
 def seen(page, name: str) -> None:
     """The page in full, and the window as the person sees it (``NAME_view.png``)."""
-    screenshot(page, name)
-    page.screenshot(path=str(ARTIFACTS / f"{name}_view.png"))
+    review_shot(page, name)
+    review_shot(page, f"{name}_view", full_page=False)
 
 
 def in_view(page, selector: str) -> bool:

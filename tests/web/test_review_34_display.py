@@ -32,7 +32,7 @@ from fastapi.testclient import TestClient
 
 from exportcheck.impact import impact
 from exportcheck.impact.report import render_report
-from tests.browser import ARTIFACTS, screenshot
+from tests.browser import review_shot, screenshot
 from tests.web.conftest import Service
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_ui_forms_review import HTML, client
@@ -123,7 +123,7 @@ def test_a_rows_boxes_line_up_when_one_label_wraps_and_errors_show(browser, serv
             r.selectNodeContents(document.querySelector("form[action='/check'] label").firstChild);
             return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }""")
         assert lines == 2  # the premise: "Item (ECCN, EAR99 or USML:category)" wraps
-        screenshot(page, "r34_check_errors")
+        review_shot(page, "r34_check_errors")
         assert max(tops.values()) - min(tops.values()) <= 1, tops
         errors = [page.locator(f"#{n}-error").bounding_box()["y"] for n in ("item", "destination")]
         assert abs(errors[0] - errors[1]) <= 1, errors
@@ -146,7 +146,7 @@ def test_the_licence_and_its_exception_read_whole(browser, server, viewport, suf
         form = "form[action='/licences/ship']"
         page.locator(f"{form} [name=licence_number]").select_option("")
         page.locator(form).scroll_into_view_if_needed()
-        page.locator(form).screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        review_shot(page.locator(form), name)
         for box in ("select[name=licence_number]", "input[name=licence_exception]",
                     "input[name=destination]", "input[name=classification]",
                     "input[name=end_use]"):
@@ -202,7 +202,7 @@ def report_chart(chromium, folder: Path, viewport: tuple[int, int], name: str
         page.wait_for_selector("body[data-charts-ready]", timeout=15_000)
         chart = page.locator("#chart-events")
         chart.scroll_into_view_if_needed()
-        chart.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        review_shot(chart, name)
         yield page, chart, errors
     except BaseException:
         screenshot(page, name)

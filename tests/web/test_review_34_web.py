@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browser import ARTIFACTS, screenshot
+from tests.browser import review_shot
 from tests.web.conftest import Service
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 from tests.web.test_ui_forms_review import HTML, client
@@ -55,7 +55,7 @@ def test_each_list_release_reads_whole_on_a_phone_and_runs(browser, server) -> N
                          " ".join(label.inner_text().split()))
         assert _inside_the_window(page, "fieldset.releases label")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
-        screenshot(page, "r34_impact_releases_phone")
+        review_shot(page, "r34_impact_releases_phone")
         # a tap ticks a release (no Ctrl-click); the run takes one release a side
         page.get_by_label("From (old rules)").fill("2020-06-29")
         page.get_by_label("To (new rules)").fill("2020-12-24")
@@ -119,8 +119,7 @@ def test_the_answer_shows_from_its_date_and_outcome_not_its_last_rule(
         assert page.evaluate("""() => { const h = document.querySelector('.hold')
             .getBoundingClientRect(); return [...document.querySelectorAll('.hold-outcome')]
             .every(e => e.getBoundingClientRect().right <= h.right); }""")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what the officer sees: the window
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        review_shot(page, name, full_page=False)  # what the officer sees: the window
 
 
 # -- 3. Each outcome with its authority --------------------------------------------------------

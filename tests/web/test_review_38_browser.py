@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot, wait_until
+from tests.browser import review_shot, wait_until
 from tests.web.test_browser import server, signed_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_an_officer_reads_the_listed_entry_confirms_and_sees_it_confirmed_on_a_p
         assert page.evaluate("""() => [...document.querySelectorAll('dl.entry-facts dd')]
             .every(e => e.getBoundingClientRect().right <= document.documentElement.clientWidth)""")
         assert hit.locator(".confirmed-by").count() == 0
-        screenshot(page, "r38_hit_entry_phone")
+        review_shot(page, "r38_hit_entry_phone")
 
         hit.locator("summary").click()
         hit.get_by_label("Reason").fill("HKID checked: the Commissioner of Police")
@@ -48,7 +48,7 @@ def test_an_officer_reads_the_listed_entry_confirms_and_sees_it_confirmed_on_a_p
         said = " ".join(note.inner_text().split())
         assert said.startswith("Confirmed:") and "(officer, " in said, said
         assert "HKID checked: the Commissioner of Police" in said
-        screenshot(page, "r38_hit_confirmed_phone")
+        review_shot(page, "r38_hit_confirmed_phone")
 
 
 def test_a_refused_party_name_takes_the_focus_at_its_box(browser, server) -> None:  # noqa: F811
@@ -68,7 +68,7 @@ def test_a_refused_party_name_takes_the_focus_at_its_box(browser, server) -> Non
         assert page.get_by_label("End user (screened)").input_value() == "Acme Trading"
         assert page.locator("#consignee-error").inner_text().startswith(
             "consignee name 'LLC' is only a legal form")
-        screenshot(page, "r38_refused_name")
+        review_shot(page, "r38_refused_name")
 
 
 def test_the_lists_a_screen_used_read_by_name_and_date_on_a_phone(browser, server) -> None:  # noqa: F811
@@ -87,4 +87,4 @@ def test_the_lists_a_screen_used_read_by_name_and_date_on_a_phone(browser, serve
             .every(e => e.getClientRects().length === 1 && e.getBoundingClientRect().right
                         <= document.documentElement.clientWidth)""")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
-        screenshot(page, "r38_lists_phone")
+        review_shot(page, "r38_lists_phone")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot, wait_until
+from tests.browser import review_shot, wait_until
 from tests.web.test_browser import server, signed_in  # noqa: F401 - fixtures
 from tests.web.test_review_27_report_browser import fits, report_frame, report_screenshot
 from tests.web.test_review_28_browser import REFUSED
@@ -42,7 +42,7 @@ def test_a_check_error_is_under_its_box_in_view_and_focused(browser, server, vie
         assert e["y"] + e["height"] <= viewport[1] and b["y"] >= 0  # both in view
         assert box.input_value() == typed  # what was typed is kept
         assert page.locator('[aria-invalid="true"]').count() == 1
-        screenshot(page, name)
+        review_shot(page, name)
 
 
 def test_the_impact_report_fits_at_1280_and_grows_on_a_phone(browser, server):  # noqa: F811
@@ -88,4 +88,4 @@ def test_the_audit_what_column_is_in_view_on_a_phone(browser, server):  # noqa: 
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
         assert what.inner_text().strip()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        screenshot(page, "review_audit_phone")
+        review_shot(page, "review_audit_phone")

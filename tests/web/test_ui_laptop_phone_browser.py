@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import review_shot
 from tests.web.test_browser import server, signed_in  # noqa: F401 - fixtures
 from tests.web.test_review_28_browser import REFUSED
 
@@ -46,7 +46,7 @@ def test_on_a_laptop_the_shipments_table_shows_reverse_in_full(browser, server, 
         assert _fully_in_view(page, reverse, viewport[0])
         status = page.locator("table.shipments").get_by_role("columnheader", name="Status")
         assert _fully_in_view(page, status, viewport[0])
-        screenshot(page, name)
+        review_shot(page, name)
 
 
 def test_on_a_phone_the_licences_show_their_balances_without_scrolling_sideways(
@@ -61,7 +61,7 @@ def test_on_a_phone_the_licences_show_their_balances_without_scrolling_sideways(
         assert "remaining" in drawdown.inner_text()
         assert _fully_in_view(page, drawdown, 390)
         assert _fully_in_view(page, page.get_by_role("link", name="Reverse…").first, 390)
-        screenshot(page, "ui_licences_phone")
+        review_shot(page, "ui_licences_phone")
 
         page.goto(f"{server}{LICENCE}")
         page.get_by_role("heading", name="Status history").wait_for()
@@ -70,7 +70,7 @@ def test_on_a_phone_the_licences_show_their_balances_without_scrolling_sideways(
         assert "Hong Kong" in reason.inner_text() and _fully_in_view(page, reason, 390)
         remaining = page.locator("table.licence-lines tbody tr").first.locator("td").nth(4)
         assert "$" in remaining.inner_text() and _fully_in_view(page, remaining, 390)
-        screenshot(page, "ui_licence_phone")
+        review_shot(page, "ui_licence_phone")
 
 
 @pytest.mark.parametrize(("viewport", "typed", "code"), [((390, 844), "Hong Kong", "HK"),
@@ -91,7 +91,7 @@ def test_a_country_typed_by_name_is_kept_and_answered_with_its_code(browser, ser
         error.wait_for()
         assert f"'{typed}' is {code}" in error.inner_text()
         assert page.get_by_label("Destination").input_value() == typed
-        screenshot(page, name)
+        review_shot(page, name)
 
 
 def test_on_a_phone_the_lists_and_impact_runs_fit_the_screen(browser, server) -> None:  # noqa: F811
@@ -104,13 +104,13 @@ def test_on_a_phone_the_lists_and_impact_runs_fit_the_screen(browser, server) ->
         assert _overflowing(page) == []
         changed = page.get_by_role("link", name="what changed").first
         assert _fully_in_view(page, changed, 390)
-        screenshot(page, "ui_lists_phone")
+        review_shot(page, "ui_lists_phone")
         page.goto(f"{server}/impact")
         page.get_by_role("heading", name="Runs").wait_for()
         assert _overflowing(page) == []
         by = page.locator("table.impact-runs").get_by_role("columnheader", name="By")
         assert _fully_in_view(page, by, 390)
-        screenshot(page, "ui_impact_phone")
+        review_shot(page, "ui_impact_phone")
 
 
 def test_a_ship_destination_typed_by_name_is_kept_and_answered_with_its_code(
@@ -138,4 +138,4 @@ def test_a_ship_destination_typed_by_name_is_kept_and_answered_with_its_code(
         error.wait_for()
         assert "'China' is CN" in error.inner_text()
         assert form.get_by_label("Destination").input_value() == "China"
-        screenshot(page, "ui_ship_country_name")
+        review_shot(page, "ui_ship_country_name")
