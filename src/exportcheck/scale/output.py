@@ -32,19 +32,30 @@ def ordered(
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Any]:
     """The results of ``submit(0) .. submit(total - 1)`` in that order, at most ``window``
-    submitted ahead of the one being gathered."""
+    submitted ahead of the one being gathered.
+
+    A run that ends early (a part failed, the output could not be written, the caller stopped
+    reading) cancels the parts it had submitted ahead: on a scheduler that outlives the run
+    they went on computing, for a result nobody would read, while the traceback kept them."""
     pending: deque[Future] = deque()
     nxt = 0
-    for done in range(total):
-        while nxt < total and len(pending) < window:
-            pending.append(submit(nxt))
-            nxt += 1
-        future = pending.popleft()
-        result = future.result()
-        future.release()
-        if progress:
-            progress(done + 1, total)
-        yield result
+    try:
+        for done in range(total):
+            while nxt < total and len(pending) < window:
+                pending.append(submit(nxt))
+                nxt += 1
+            future = pending.popleft()
+            try:
+                result = future.result()
+            finally:
+                future.release()
+            if progress:
+                progress(done + 1, total)
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+        pending.clear()
 
 
 def pack(df: pl.DataFrame) -> bytes:
