@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exportcheck.screen.ownership import Ownership
+from exportcheck.screen import ownership
 
 Cli = Callable[[list[str]], tuple[int, str, str]]
 SAMPLES_WARNING = "warning: screened against the bundled SAMPLE lists"
@@ -30,13 +30,13 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The owners files this (the client's) process reads; the workers are processes of
     their own."""
     seen: list[Path] = []
-    real = Ownership.from_file.__func__  # type: ignore[attr-defined]
+    real = ownership.owners_file_bytes
 
-    def counting(cls: type[Ownership], path: str | Path) -> Ownership:
+    def counting(path: str | Path) -> bytes:
         seen.append(Path(path))
-        return real(cls, path)
+        return real(path)
 
-    monkeypatch.setattr(Ownership, "from_file", classmethod(counting))
+    monkeypatch.setattr(ownership, "owners_file_bytes", counting)
     return seen
 
 

@@ -11,6 +11,7 @@ instead of quietly mixing two versions into one output.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
@@ -59,9 +60,12 @@ class RulesSpec:
 
 @dataclass(frozen=True)
 class OwnersSpec:
+    """The ``--owners`` file as the client read it: workers read the same path and check its
+    content's digest (a worker on another machine may have another file there, or none)."""
+
     path: str
-    mtime_ns: int
     size: int
+    digest: str
 
 
 def _cached(kind: str, load: Callable[[], Any], *parts: Hashable) -> Any:
@@ -217,11 +221,15 @@ def owners_spec(path: Path | None) -> OwnersSpec | None:
     work, with the message one process gives."""
     if path is None:
         return None
-    from exportcheck.screen.ownership import Ownership
+    from exportcheck.screen.ownership import Ownership, owners_file_bytes
 
-    Ownership.from_file(path)
-    st = path.stat()
-    return OwnersSpec(str(path.resolve()), st.st_mtime_ns, st.st_size)
+    data = owners_file_bytes(path)
+    Ownership.from_bytes(data, path)  # a bad file fails here, as in one process
+    return OwnersSpec(str(path.resolve()), len(data), _digest(data))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def given_owners(owners: Path | OwnersSpec | None) -> OwnersSpec | None:
@@ -290,6 +298,18 @@ def ownership(spec: OwnersSpec | None) -> Any:
     def load() -> Any:
         from exportcheck.screen.ownership import Ownership
 
-        return Ownership.from_file(spec.path)
+        path = Path(spec.path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(
+                f"a Dask worker cannot read the owners file {path} the client read ({exc}): "
+                "give every worker the file at the same path") from None
+        if len(data) != spec.size or _digest(data) != spec.digest:
+            raise InvalidInput(
+                f"the owners file {path} on a Dask worker is not the one the client read "
+                "(changed since the run started, or another file at that path on the worker's "
+                "machine): give every worker the same file and run it again")
+        return Ownership.from_bytes(data, path)
 
     return _cached("owners", load, spec)

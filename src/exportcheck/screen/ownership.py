@@ -103,6 +103,16 @@ class Findings:
     hits: list[ScreeningHit]
     short: list[tuple[Any, str]]
 
+def owners_file_bytes(path: str | Path) -> bytes:
+    """A parties file's bytes, or the error that names why it cannot be read."""
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInput(f"owners file {p} does not exist")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read owners file {p}: {exc}") from None
+
 
 class Ownership:
     """A validated ownership graph (see the module docstring for the file format)."""
@@ -158,12 +168,16 @@ class Ownership:
     @classmethod
     def from_file(cls, path: str | Path) -> Ownership:
         """A parties file: ``.csv`` or ``.json`` (see the module docstring)."""
+        return cls.from_bytes(owners_file_bytes(path), path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str | Path) -> Ownership:
+        """A parties file's content, read already (``path`` names it and gives its kind): a
+        Dask worker parses the very bytes whose digest it checked against the client's."""
         p = Path(path)
-        if not p.is_file():
-            raise InvalidInput(f"owners file {p} does not exist")
         try:
-            text = p.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise InvalidInput(f"cannot read owners file {p}: {exc}") from None
         if p.suffix.lower() == ".json":
             return cls(_json_rows(text, p.name), source=p.name)
