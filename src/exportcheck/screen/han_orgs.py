@@ -54,11 +54,16 @@ MAX_KOREAN_FORMS = 6
 MAX_ORG_FORMS = 32
 #: alternatives enumerated before ranking (a name with many ambiguous words keeps first ones)
 _MAX_COMBOS = 4096
-#: administrative suffixes English drops after a place name: 深圳市 -> "Shenzhen"
-_PLACE_SUFFIXES = ("自治区", "特别行政区", "省", "市", "区", "县")
+#: administrative suffixes English drops after a place name: 深圳市 -> "Shenzhen", 浦东新区
+#: -> "Pudong", 和田地区 -> "Hotan"; an autonomous area's may name its peoples first (阿坝藏族
+#: 羌族自治州, 新疆维吾尔自治区), since the English name drops them too ("Ngawa", "Xinjiang")
+_PLACE_SUFFIX = re.compile(r"(?:(?:[\u4e00-\u9fff]{1,4}?族)+|维吾尔)?自治(?:区|州|县|旗)"
+                           r"|特别行政区|新区|地区|省|市|区|县|盟")
 #: words that begin with a suffix's character and are no suffix: 上海市场 is Shanghai's market,
-#: 哈密市委 Hami's (city) party committee, not 哈密市 followed by 场 or 委
-_NOT_SUFFIXES = ("市场", "市政", "市委", "省委", "区委", "县委", "区域")
+#: 哈密市委 Hami's (city) party committee, 深圳市南山区块链 a blockchain firm of Nanshan: not
+#: 哈密市 followed by 委, nor 南山区 by 块链
+_NOT_SUFFIXES = ("市场", "市政", "市委", "市民", "省委", "区委", "县委", "区域", "区块", "县城",
+                 "地区性")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _DIGITS = "零一二三四五六七八九"
 _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
@@ -162,12 +167,9 @@ def segment(simp: str) -> list[Segment]:
                 flush()
                 out.append(Segment(word.written, word))
                 i += size
-                if word.kind == "place":
-                    for suffix in _PLACE_SUFFIXES:
-                        if (simp.startswith(suffix, i) and i + len(suffix) < n
-                                and not simp.startswith(_NOT_SUFFIXES, i)):
-                            i += len(suffix)
-                            break
+                if (word.kind == "place" and (m := _PLACE_SUFFIX.match(simp, i))
+                        and m.end() < n and not simp.startswith(_NOT_SUFFIXES, i)):
+                    i = m.end()
                 break
         else:
             run.append(ch)
@@ -295,6 +297,10 @@ def org_forms(simp: str, *, cantonese: bool = False, korean: bool = False) -> li
             seen = {f.tokens for f in forms}
             forms += [replace(f, dropped=_place(segs[0])) for f in _forms_of(segs[1:], reading)
                       if f.tokens not in seen][:4]
+        if _has_district(segs):
+            seen = {f.tokens for f in forms}
+            forms += [f for f in _forms_of(segs[:1] + segs[2:], reading)
+                      if f.tokens not in seen][:4]
     return forms
 
 
@@ -343,6 +349,15 @@ def _drops_place(segs: list[Segment]) -> bool:
     return (len(segs) >= 3 and segs[0].word is not None and segs[0].word.kind == "place"
             and any(s.word is None and s.ordinal is None and not s.latin and len(s.text) >= 2
                     for s in segs[1:]))
+
+
+def _has_district(segs: list[Segment]) -> bool:
+    """A city and its district before a proper name (北京市海淀区思源电子): the lists write
+    the company with its city only ("Beijing Siyuan Electronic"), the district being part of
+    its address, so the name is also read without the district - as the same company, unlike
+    a name without its city (成都华为 is not 华为)."""
+    return (len(segs) >= 4 and all(s.word is not None and s.word.kind == "place"
+                                   for s in segs[:2]) and _drops_place(segs[1:]))
 
 
 def is_org_name(simp: str) -> bool:
