@@ -243,8 +243,9 @@ def ship(request: Request, user: Officer, data: dict = Depends(form_dict)) -> Re
     except FormInvalid as exc:  # each box at fault marked (the API's schema refuses it: 422)
         return _ship_refused(request, user, form, refused_status(exc), str(exc),
                              _code_hinted(exc.fields, form.get("destination", "")))
-    except ExportCheckError as exc:  # a licence gone since the page was loaded: at its box
-        at = "licence_number" if exc.field == "licence_number" else ""
+    except ExportCheckError as exc:  # at the box the service names (a licence gone since the
+        # page was loaded, a headquarters code the rule base does not know), else at the top
+        at = exc.field if exc.field in SHIP_FIELDS else ""
         return _ship_refused(request, user, form, refused_status(exc), str(exc),
                              {at: str(exc)} if at else {})
     warning = _reference_used(ledger(), out.idempotency_key, spec.reference) if out.created \
