@@ -1,0 +1,72 @@
+"""Review 40: start dates of the ITAR 22 CFR 126.1 rows, each from the Federal Register rule
+that listed the destination (South Sudan: 83 FR 6457, effective 14 Feb 2018; Venezuela:
+72 FR 5614, FR Doc E7-2034, effective 7 Feb 2007). Both are before the rule base's start, so a
+determination of 2019 rests on a dated row: same outcome and review policy as before, without
+the caveat for rules whose start dates are not established."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from exportcheck import determine
+from exportcheck.models import Determination, TraceStep
+from exportcheck.rules import load_ruleset
+
+NOT_ESTABLISHED = "whose start dates are not established"
+
+
+def _step(d: Determination, rule: str) -> TraceStep:
+    return next(s for s in d.trace if s.rule == rule)
+
+
+def _unestablished(d: Determination) -> str:
+    return " ".join(c for c in d.caveats if NOT_ESTABLISHED in c)
+
+
+@pytest.mark.parametrize(
+    ("code", "rule", "start", "policy", "cited"),
+    [
+        ("SS", "22 CFR 126.1(d)(2): SS", date(2018, 2, 14),
+         "policy of denial, case-by-case exceptions listed in 126.1", "83 FR 6457"),
+        ("VE", "22 CFR 126.1(d)(1): VE", date(2007, 2, 7), "policy of denial", "72 FR 5614"),
+    ],
+)
+def test_dated_126_1_row_answers_2019_without_the_unestablished_caveat(
+        code: str, rule: str, start: date, policy: str, cited: str) -> None:
+    d = determine("USML:XI", code, date(2019, 6, 1))
+    step = _step(d, rule)
+    assert step.fired and step.start_date_known and step.effective_from == start
+    assert rule not in _unestablished(d)
+    # the answer is the one the undated row gave
+    assert d.outcome == "LICENSE_REQUIRED" and d.review_policy == policy
+    # the rule that listed the destination is named in the row's start citation
+    row = next(r for r in load_ruleset().rows("proscribed") if r.code == code)
+    assert cited in (row.start_citation or "") and "[src:" in (row.note or "")
+
+
+def test_an_undated_126_1_row_still_carries_the_caveat() -> None:
+    """Somalia's row is not dated in this pass: its 2019 answer still says so."""
+    d = determine("USML:XI", "SO", date(2019, 6, 1))
+    assert "22 CFR 126.1(d)(2): SO" in _unestablished(d)
+    assert not _step(d, "22 CFR 126.1(d)(2): SO").start_date_known
+
+
+def test_rules_history_counts_two_fewer_undated_126_1_rows() -> None:
+    from exportcheck.cli import rules_cmds
+
+    app = typer.Typer()
+    rules_cmds.register(app)
+    out = CliRunner().invoke(app, ["rules", "history", "--table", "proscribed", "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    table = next(t for t in report["tables"] if t["table"] == "proscribed")
+    assert (table["rows"], table["dated"], table["undated"]) == (27, 8, 19)
+    undated = {u["row"]["summary"] for u in report["undated_rows"]}
+    assert len(undated) == 19
+    assert not any(": SS," in s or ": VE," in s for s in undated)
+    assert any(": SO," in s for s in undated)
