@@ -70,3 +70,28 @@ def test_rules_history_counts_two_fewer_undated_126_1_rows() -> None:
     assert len(undated) == 19
     assert not any(": SS," in s or ": VE," in s for s in undated)
     assert any(": SO," in s for s in undated)
+
+
+# -- the USML categories the Export Control Reform rules gave their present form ------------
+#: category -> the day the rule that revised it under its present title took effect
+ECR_DATES = {"IV": date(2014, 7, 1), "VIII": date(2013, 10, 15), "XV": date(2014, 11, 10),
+             "XVIII": date(2016, 12, 31), "XX": date(2014, 1, 6)}
+
+
+@pytest.mark.parametrize(("category", "start"), ECR_DATES.items())
+def test_a_usml_category_dated_by_its_ecr_rule_carries_no_caveat(category: str,
+                                                                  start: date) -> None:
+    row = next(r for r in load_ruleset().tables["usml"] if r.category == category)
+    assert row.effective_from == start and row.start_date_known
+    assert "FR" in (row.start_citation or "") and "[src:" in (row.note or "")
+    d = determine(f"USML:{category}", "DE", date(2019, 6, 1))
+    assert d.outcome.value == "LICENSE_REQUIRED"
+    assert not any(f"Category {category}:" in c for c in d.caveats), d.caveats
+    step = next(s for s in d.trace if s.rule.startswith(f"USML Category {category}:"))
+    assert step.start_date_known and step.effective_from == start
+
+
+def test_a_usml_category_not_yet_dated_keeps_its_caveat() -> None:
+    """Category XI's present form came with a 2014 rule not read here: still a caveat."""
+    d = determine("USML:XI", "DE", date(2019, 6, 1))
+    assert any("Category XI:" in c for c in d.caveats), d.caveats
