@@ -95,3 +95,18 @@ def test_a_usml_category_not_yet_dated_keeps_its_caveat() -> None:
     """Category XI's present form came with a 2014 rule not read here: still a caveat."""
     d = determine("USML:XI", "DE", date(2019, 6, 1))
     assert any("Category XI:" in c for c in d.caveats), d.caveats
+
+
+def test_categories_i_to_iii_change_on_9_march_2020() -> None:
+    """85 FR 3819 revised Categories I-III from 9 Mar 2020 (most non-automatic firearms moved to
+    the EAR): the day before, Category I is the old row, start unknown; that day, the dated one."""
+    before = determine("USML:I", "DE", date(2020, 3, 8))
+    on = determine("USML:I", "DE", date(2020, 3, 9))
+    old = next(s for s in before.trace if s.rule.startswith("USML Category I:"))
+    new = next(s for s in on.trace if s.rule.startswith("USML Category I:"))
+    assert "close assault weapons" in old.rule and not old.start_date_known
+    assert new.rule == "USML Category I: Firearms and related articles"
+    assert new.start_date_known and new.effective_from == date(2020, 3, 9)
+    assert any("Category I:" in c for c in before.caveats)
+    assert not any("Category I:" in c for c in on.caveats)
+    assert before.outcome.value == on.outcome.value == "LICENSE_REQUIRED"
