@@ -2,7 +2,9 @@
 that listed the destination (South Sudan: 83 FR 6457, effective 14 Feb 2018; Venezuela:
 72 FR 5614, FR Doc E7-2034, effective 7 Feb 2007). Both are before the rule base's start, so a
 determination of 2019 rests on a dated row: same outcome and review policy as before, without
-the caveat for rules whose start dates are not established."""
+the caveat for rules whose start dates are not established. And the USML categories, each
+dated by the rule that gave it its present form (the Export Control Reform rules of 2013-2016;
+85 FR 3819 for Categories I-III, 9 Mar 2020, with the rows it replaced ending the day before)."""
 
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ def test_rules_history_counts_two_fewer_undated_126_1_rows() -> None:
 # -- the USML categories the Export Control Reform rules gave their present form ------------
 #: category -> the day the rule that revised it under its present title took effect
 ECR_DATES = {"IV": date(2014, 7, 1), "VIII": date(2013, 10, 15), "XV": date(2014, 11, 10),
+             "XII": date(2016, 12, 31),
              "XVIII": date(2016, 12, 31), "XX": date(2014, 1, 6)}
 
 
