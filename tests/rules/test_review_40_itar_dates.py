@@ -77,7 +77,7 @@ def test_rules_history_counts_two_fewer_undated_126_1_rows() -> None:
 # -- the USML categories the Export Control Reform rules gave their present form ------------
 #: category -> the day the rule that revised it under its present title took effect
 ECR_DATES = {"IV": date(2014, 7, 1), "VIII": date(2013, 10, 15), "XV": date(2014, 11, 10),
-             "XII": date(2016, 12, 31),
+             "XI": date(2014, 12, 30), "XII": date(2016, 12, 31),
              "XVIII": date(2016, 12, 31), "XX": date(2014, 1, 6)}
 
 
@@ -95,9 +95,10 @@ def test_a_usml_category_dated_by_its_ecr_rule_carries_no_caveat(category: str,
 
 
 def test_a_usml_category_not_yet_dated_keeps_its_caveat() -> None:
-    """Category XI's present form came with a 2014 rule not read here: still a caveat."""
-    d = determine("USML:XI", "DE", date(2019, 6, 1))
-    assert any("Category XI:" in c for c in d.caveats), d.caveats
+    """Category IX's present title ("... and training") was not read in the 2014 rule that
+    revised it: still a caveat."""
+    d = determine("USML:IX", "DE", date(2019, 6, 1))
+    assert any("Category IX:" in c for c in d.caveats), d.caveats
 
 
 def test_categories_i_to_iii_change_on_9_march_2020() -> None:
