@@ -17,10 +17,10 @@ from __future__ import annotations
 import pytest
 
 from exportcheck.screen import Screener
-from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.han_orgs import glossary, org_forms
+from tests.screen.made_up import found, screener_of
 
-THRESHOLD = 85.0
 # names exactly as the CSL (2026-07) writes these entries
 YIWU_TIANYING = ListEntry(list="EL", entry_id="tianying", kind="entity", countries=["CN"],
                           name="Yiwu Tianying Optical Instrument Company")
@@ -36,12 +36,7 @@ ENTRIES = [YIWU_TIANYING, YIWU_XINGLU, ULANQAB_NANDA]
 
 @pytest.fixture(scope="module")
 def screener() -> Screener:
-    return Screener(lists=[ParsedList(source="t", entries=ENTRIES, row_count=len(ENTRIES),
-                                      content_hash="t")])
-
-
-def _found(screener: Screener, query: str) -> set[str]:
-    return {h.entry_id for h in screener.screen(query, threshold=THRESHOLD)}
+    return screener_of(ENTRIES)
 
 
 @pytest.mark.parametrize(("query", "entry"), [
@@ -51,7 +46,7 @@ def _found(screener: Screener, query: str) -> set[str]:
 ])
 def test_a_leading_city_the_glossary_lacked_is_read_as_the_list_writes_it(
         screener: Screener, query: str, entry: str) -> None:
-    assert entry in _found(screener, query)
+    assert entry in found(screener, query)
 
 
 @pytest.mark.parametrize("query", [
@@ -60,7 +55,7 @@ def test_a_leading_city_the_glossary_lacked_is_read_as_the_list_writes_it(
 ])
 def test_an_unlisted_company_with_a_leading_city_is_no_hit(screener: Screener,
                                                            query: str) -> None:
-    assert _found(screener, query) == set()
+    assert found(screener, query) == set()
 
 
 @pytest.mark.parametrize(("han", "english"), [

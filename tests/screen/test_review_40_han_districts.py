@@ -13,10 +13,10 @@ from __future__ import annotations
 import pytest
 
 from exportcheck.screen import Screener
-from exportcheck.screen.entries import ListEntry, ParsedList
+from exportcheck.screen.entries import ListEntry
 from exportcheck.screen.han_orgs import glossary, segment
+from tests.screen.made_up import found, screener_of
 
-THRESHOLD = 85.0
 # names exactly as the CSL (2026-07) writes these entries; addresses in lists/csl/csl.csv
 SIYUAN = ListEntry(list="MEU", entry_id="siyuan", kind="entity", countries=["CN"],
                    name="Beijing Siyuan Electronic Co., Ltd.")  # Haidian District, Beijing
@@ -27,12 +27,7 @@ ENTRIES = [SIYUAN, DAWNING]
 
 @pytest.fixture(scope="module")
 def screener() -> Screener:
-    return Screener(lists=[ParsedList(source="t", entries=ENTRIES, row_count=len(ENTRIES),
-                                      content_hash="t")])
-
-
-def _found(screener: Screener, query: str) -> set[str]:
-    return {h.entry_id for h in screener.screen(query, threshold=THRESHOLD)}
+    return screener_of(ENTRIES)
 
 
 def _texts(name: str) -> list[str]:
@@ -41,11 +36,11 @@ def _texts(name: str) -> list[str]:
 
 def test_a_listed_company_is_found_from_a_name_with_city_and_district(
         screener: Screener) -> None:
-    assert "siyuan" in _found(screener, "北京市海淀区思源电子有限公司")  # was 80
+    assert "siyuan" in found(screener, "北京市海淀区思源电子有限公司")  # was 80
 
 
 def test_a_name_with_its_city_in_brackets_is_still_found(screener: Screener) -> None:
-    assert "siyuan" in _found(screener, "思源电子（北京）有限公司")
+    assert "siyuan" in found(screener, "思源电子（北京）有限公司")
 
 
 @pytest.mark.parametrize("query", [
@@ -55,7 +50,7 @@ def test_a_name_with_its_city_in_brackets_is_still_found(screener: Screener) -> 
 ])
 def test_an_unlisted_name_with_a_leading_district_is_no_hit(screener: Screener,
                                                             query: str) -> None:
-    assert _found(screener, query) == set()
+    assert found(screener, query) == set()
 
 
 @pytest.mark.parametrize(("name", "expected"), [

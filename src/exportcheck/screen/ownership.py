@@ -103,6 +103,7 @@ class Findings:
     hits: list[ScreeningHit]
     short: list[tuple[Any, str]]
 
+
 def owners_file_bytes(path: str | Path) -> bytes:
     """A parties file's bytes, or the error that names why it cannot be read."""
     p = Path(path)
