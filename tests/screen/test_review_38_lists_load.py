@@ -1,9 +1,9 @@
 """Review 38: a later release with fewer rows (within the 10% limit) is activated, and a list
 loaded by the CLI without ``--user`` records who loaded it (it stored no loader).
 
-(An older release loaded after a newer one is not refused: OFAC and CSL files carry no date
-of their own, and a file's modification date is not its release date: a fresh checkout's
-bundled samples would then refuse every real list copied earlier.)
+(A release is never judged older by its file's modification date, which is not its release
+date: a fresh checkout's bundled samples would then refuse every real list copied earlier. The
+signs that do refuse an older release are in test_review_41_older_release.)
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_the_api_and_the_lists_page_warn(service: Service) -> None:
     b = browser(service, "203.0.113.77")
     assert sign_in(b, "admin", service.password("admin")).status_code == 303
     page = b.post("/lists/load", headers={"Accept": "text/html"},
-                  data={"csrf_token": page_csrf(b), "force": "on"},
+                  data={"csrf_token": page_csrf(b), "force": "on", "allow_older": "on"},
                   files=[("files", ("sdn.csv", SDN, "text/csv"))])
     assert page.status_code == 200
     assert "Warning:</strong> sdn.csv loaded without alt.csv" in page.text

@@ -283,6 +283,9 @@ def _screen_batch_dask(target: str, in_path: Path, out: Path, name_column: str,
 def lists_load(
     paths: list[Path] = typer.Argument(..., help="List files or directories."),
     force: bool = typer.Option(False, "--force", help="Accept a >10% row-count drop."),
+    allow_older: bool = typer.Option(
+        False, "--allow-older", help="Load an older release than the active one on purpose "
+        "(files a later version replaced, or a UN file dated earlier)."),
     user: str = typer.Option("", "--user", help="Who loads the lists (recorded; default "
                              "cli:<login name>)."),
     published: str | None = typer.Option(
@@ -301,7 +304,7 @@ def lists_load(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ListWarning)
         results = store.load_lists(
-            paths, force=force, user=cli_actor(user or None),
+            paths, force=force, user=cli_actor(user or None), allow_older=allow_older,
             published=parse_iso_date(published, "--published date") if published else None)
     for w in caught:
         if issubclass(w.category, ListWarning):  # an OFAC file loaded without its aliases
@@ -322,7 +325,8 @@ def lists_fetch(
     """Download the official files (needs a network) and load them."""
     from exportcheck.screen.fetch import fetch_official
 
-    lists_load(fetch_official(sources or None), force=force, user=user)
+    lists_load(fetch_official(sources or None), force=force, user=user, published=None,
+               allow_older=False)
 
 
 @lists_app.command("show")
@@ -338,7 +342,8 @@ def lists_show(
     versions = store.list_versions(active_only=not all_versions)
     rows = [{"id": v.id, "source": v.source, "active": v.active, "file_date": str(v.file_date),
              "rows": v.row_count, "entries": v.entry_count, "hash": v.content_hash[:12],
-             "loaded_at": v.loaded_at.isoformat(timespec="seconds"), "format": v.format}
+             "loaded_at": v.loaded_at.isoformat(timespec="seconds"), "format": v.format,
+             "forced": v.forced, "older_release": v.older_release}
             for v in versions]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))

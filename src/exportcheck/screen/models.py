@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exportcheck.db.base import Base
@@ -34,6 +34,8 @@ class ListVersion(Base):
     previous_id: Mapped[int | None] = mapped_column(
         ForeignKey("screening_list_versions.id"), nullable=True)
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: loaded with ``allow_older``: a release replaced before, or dated before the active one
+    older_release: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ListEntryRow(Base):

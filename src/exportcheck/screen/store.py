@@ -70,8 +70,14 @@ class LoadResult:
 
 
 def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, force: bool = False,
-               user: str = "", published: dt.date | None = None) -> list[LoadResult]:
+               user: str = "", published: dt.date | None = None,
+               allow_older: bool = False) -> list[LoadResult]:
     """Parse, gate, store and activate list files; all or nothing.
+
+    Two gates refuse a version: over MAX_ROW_DROP fewer rows than the active one (unless
+    ``force``), and an older release than the active one (unless ``allow_older``): a file
+    whose content a later version replaced, or one dated earlier by its own text. Either would
+    screen against an outdated list without a word.
 
     ``published``: the day the files were published, where they do not say (only the UN's
     does): the lists' date, before which entries the files do not date are applied with a
@@ -92,6 +98,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
     with write_session_factory(engine)() as session, session.begin():
         plan: list[tuple[ParsedList, ListVersion | None]] = []
         forced: dict[str, bool] = {}
+        older: dict[str, bool] = {}
         for pl in parsed:
             active = session.scalars(select(ListVersion).where(
                 ListVersion.source == pl.source, ListVersion.active.is_(True))).first()
@@ -106,6 +113,11 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                 raise ListDataError(f"refusing {pl.source} version: {reason}; a truncated "
                                     "download is likely. Use --force if the drop is real.")
             forced[pl.source] = reason is not None
+            back = _older_reason(session, pl, active) if active is not None else None
+            if back and not allow_older:
+                raise ListDataError(f"refusing {pl.source} version: {back}. Screening would go "
+                                    "back to an older list; use --allow-older if you mean to.")
+            older[pl.source] = back is not None
             plan.append((pl, active))
         for pl, active in plan:
             version = ListVersion(
@@ -113,7 +125,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                 entry_count=len(pl.entries), content_hash=pl.content_hash, format=pl.format,
                 paths=pl.paths, loaded_by=user, active=True,
                 previous_id=active.id if active else None,
-                forced=forced[pl.source],
+                forced=forced[pl.source], older_release=older[pl.source],
             )
             if active is not None:
                 active.active = False
@@ -174,6 +186,30 @@ def _drop_reason(session: Session, pl: ParsedList, active: ListVersion) -> str |
         if before >= MIN_GATED_LIST and now < (1 - MAX_ROW_DROP) * before:
             return (f"its {code} list has {now} entries, the active one {before} "
                     f"({1 - now / before:.0%} fewer, limit {MAX_ROW_DROP:.0%})")
+    return None
+
+
+def _older_reason(session: Session, pl: ParsedList, active: ListVersion) -> str | None:
+    """Why ``pl`` looks like an older release than the active version, or None.
+
+    Its content is a version that a later one replaced (a stale file, loaded again), unless
+    that later one was itself an older release loaded on purpose (going back, then forward
+    again); or its own text dates it (the UN's dateGenerated) before the active version of the
+    same format. A modification date proves nothing: a copied file is dated the day of the copy."""
+    seen = session.scalars(select(ListVersion).where(
+        ListVersion.source == pl.source, ListVersion.content_hash == pl.content_hash,
+        ListVersion.id != active.id).order_by(ListVersion.id.desc())).first()
+    later = None if seen is None else session.scalars(
+        select(ListVersion).where(ListVersion.previous_id == seen.id)).first()
+    if seen is not None and not (later is not None and later.older_release):
+        dated = f", dated {seen.file_date.isoformat()}" if seen.file_date else ""
+        by = f" and replaced by version {later.id} on {later.loaded_at:%Y-%m-%d}" if later else ""
+        return (f"these files are the release stored as version {seen.id}{dated}, loaded on "
+                f"{seen.loaded_at:%Y-%m-%d}{by}; version {active.id} is active")
+    if (pl.date_stated and active.format == pl.format and active.file_date is not None
+            and pl.file_date is not None and pl.file_date < active.file_date):
+        return (f"the file is dated {pl.file_date.isoformat()}, the active version {active.id} "
+                f"{active.file_date.isoformat()}")
     return None
 
 
@@ -477,7 +513,8 @@ def _audit_load(session: Session, version: ListVersion, previous: ListVersion | 
         "source": version.source, "version_id": version.id, "content_hash": version.content_hash,
         "row_count": version.row_count, "entry_count": version.entry_count,
         "file_date": version.file_date.isoformat() if version.file_date else None,
-        "previous_version_id": previous.id if previous else None, "forced": version.forced})
+        "previous_version_id": previous.id if previous else None, "forced": version.forced,
+        "older_release": version.older_release})
 
 
 def _audit(session: Session, disp: DispositionRow) -> None:

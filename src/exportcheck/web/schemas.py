@@ -338,6 +338,8 @@ class ListVersionOut(BaseModel):
     loaded_by: str
     previous_id: int | None
     forced: bool
+    #: loaded on purpose although older than the version it replaced (``allow_older``)
+    older_release: bool = False
 
 
 class LoadResultOut(BaseModel):

@@ -44,7 +44,8 @@ def versions(active_only: bool) -> list[ListVersionOut]:
         id=v.id, source=v.source, active=v.active, file_date=v.file_date,
         row_count=v.row_count, entry_count=v.entry_count, by_list=counts[v.id],
         content_hash=v.content_hash, format=v.format, loaded_at=v.loaded_at,
-        loaded_by=v.loaded_by, previous_id=v.previous_id, forced=v.forced) for v in rows]
+        loaded_by=v.loaded_by, previous_id=v.previous_id, forced=v.forced,
+        older_release=v.older_release) for v in rows]
 
 
 @router.get("", operation_id="listListVersions",
@@ -81,7 +82,8 @@ def version_changes(version_id: RowId, user: Viewer) -> ListChanges:
 
 
 async def load_upload(files: list[UploadFile], *, force: bool, user: str,
-                      published: dt.date | None = None) -> list[LoadResultOut]:
+                      published: dt.date | None = None,
+                      allow_older: bool = False) -> list[LoadResultOut]:
     """Store uploaded list files in a scratch folder and load them (all or nothing)."""
     from exportcheck.screen import store
     from exportcheck.screen.parsers import alias_warnings
@@ -107,11 +109,13 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str,
         # silently, and a README uploaded beside the CSL, or a corrupt sdn.csv, must be named
         # and refuse the load, not pass as if that list had been updated
         results = await run_in_threadpool(store.load_lists, stored, force=force, user=user,
-                                          published=published)
+                                          published=published, allow_older=allow_older)
         gaps = alias_warnings(stored)
     except ExportCheckError as exc:  # name the upload, not the server's scratch folder
         exc.args = (str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload")
-                    .replace("Use --force if", "Tick 'accept a drop' (API: force=true) if"),)
+                    .replace("Use --force if", "Tick 'accept a drop' (API: force=true) if")
+                    .replace("use --allow-older if",
+                             "tick 'load an older release on purpose' (API: allow_older=true) if"),)
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -127,9 +131,13 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str,
              responses=BODY_RESPONSES)
 async def load(user: Admin, files: Annotated[list[UploadFile], File()],
                force: Annotated[bool, Form()] = False,
-               published: Annotated[IsoDate | None, Form()] = None) -> list[LoadResultOut]:
+               published: Annotated[IsoDate | None, Form()] = None,
+               allow_older: Annotated[bool, Form()] = False) -> list[LoadResultOut]:
     """Detect each file's format, store a new version of each source and activate it, all or
     nothing. A version with over 10% fewer rows than the active one is refused unless
-    ``force`` (a truncated download is likelier than a real drop). ``published``: the day the
-    files were published, where they do not say (an upload's own date otherwise)."""
-    return await load_upload(files, force=force, user=user.actor, published=published)
+    ``force`` (a truncated download is likelier than a real drop); an older release than the
+    active one (files a later version replaced, or a UN file dated earlier) unless
+    ``allow_older``. ``published``: the day the files were published, where they do not say
+    (an upload's own date otherwise)."""
+    return await load_upload(files, force=force, user=user.actor, published=published,
+                             allow_older=allow_older)

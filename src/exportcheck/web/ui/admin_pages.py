@@ -59,7 +59,8 @@ async def load(request: Request, user: Admin) -> Response:
     form = await request.form()
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     published = str(form.get("published") or "").strip()
-    kept = {"published": published, "force": bool(form.get("force"))}
+    kept = {"published": published, "force": bool(form.get("force")),
+            "allow_older": bool(form.get("allow_older"))}
     try:
         day = parse_iso_date(published, "published date") if published else None
     except InvalidInput as exc:
@@ -67,7 +68,7 @@ async def load(request: Request, user: Admin) -> Response:
                            status_code=FIELD_INVALID, **kept)
     try:
         loaded = await lists_api.load_upload(files, force=kept["force"], user=user.actor,
-                                             published=day)
+                                             published=day, allow_older=kept["allow_older"])
     except ExportCheckError as exc:  # a future day is the store's to refuse
         field = "published" if str(exc).startswith("published date") else "files"
         return _lists_page(request, user, errors={field: str(exc)},
