@@ -8,6 +8,7 @@ without JavaScript and carries the session's CSRF token.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,23 @@ def isolate_rtl(text: str) -> Markup:
     return Markup("").join(out)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_box(value: object) -> str:
+    """A date box's type: ``date`` (the picker), or ``text`` when what was typed is not a
+    day, so that a refused entry stays on screen to be mended (a picker shows it empty)."""
+    text = str(value or "").strip()
+    if not text:
+        return "date"
+    try:
+        return "date" if _ISO_DAY.fullmatch(text) and date.fromisoformat(text) else "text"
+    except ValueError:
+        return "text"
+
+
 templates.env.filters["isolate_rtl"] = isolate_rtl
+templates.env.filters["date_box"] = date_box
 #: (path, label, role needed to use the page)
 NAV = (("/check", "Check", "officer"), ("/screen", "Screen", "officer"),
        ("/licences", "Licences", "viewer"), ("/audit", "Audit", "viewer"),

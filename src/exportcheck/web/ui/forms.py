@@ -17,7 +17,7 @@ from exportcheck.errors import (
 from exportcheck.models import TransactionFacts
 from exportcheck.web.deps import optional_principal
 from exportcheck.web.problems import status_of
-from exportcheck.web.ui.field_errors import PARSING, FieldErrors, plain
+from exportcheck.web.ui.field_errors import NOUNS, PARSING, FieldErrors, plain
 
 M = TypeVar("M", bound=BaseModel)
 #: a box the page checks itself (a date typed wrong, a reason left blank): the status the API
@@ -80,6 +80,10 @@ def to_model(model: type[M], data: dict[str, Any], labels: dict[str, str] | None
                 message = plain(field, {"type": "missing"})  # a box left empty
             else:
                 message = str(err.get("msg", "")).removeprefix("Value error, ")
+                if "_" in field and field in NOUNS:  # a validator names the API's field:
+                    # "invalid nac_notified date" is the box's "NAC notification date"
+                    message = message.replace(f"{field} date", NOUNS[field]).replace(
+                        field, NOUNS[field])
             parts.append(f"{label}: {message}" if label else message)
             if field:
                 fields.setdefault(field, message)
