@@ -51,14 +51,9 @@ def test_dated_126_1_row_answers_2019_without_the_unestablished_caveat(
     assert cited in (row.start_citation or "") and "[src:" in (row.note or "")
 
 
-def test_an_undated_126_1_row_still_carries_the_caveat() -> None:
-    """Somalia's row is not dated in this pass: its 2019 answer still says so."""
-    d = determine("USML:XI", "SO", date(2019, 6, 1))
-    assert "22 CFR 126.1(d)(2): SO" in _unestablished(d)
-    assert not _step(d, "22 CFR 126.1(d)(2): SO").start_date_known
-
-
-def test_rules_history_counts_two_fewer_undated_126_1_rows() -> None:
+def test_rules_history_counts_no_undated_126_1_rows() -> None:
+    """Review 40 dated South Sudan and Venezuela; review 41 the other 19 rows (81 FR 66804,
+    test_review_41_itar_126_dates.py): none of the 27 is undated now."""
     from exportcheck.cli import rules_cmds
 
     app = typer.Typer()
@@ -67,11 +62,8 @@ def test_rules_history_counts_two_fewer_undated_126_1_rows() -> None:
     assert out.exit_code == 0, out.output
     report = json.loads(out.output)
     table = next(t for t in report["tables"] if t["table"] == "proscribed")
-    assert (table["rows"], table["dated"], table["undated"]) == (27, 8, 19)
-    undated = {u["row"]["summary"] for u in report["undated_rows"]}
-    assert len(undated) == 19
-    assert not any(": SS," in s or ": VE," in s for s in undated)
-    assert any(": SO," in s for s in undated)
+    assert (table["rows"], table["dated"], table["undated"]) == (27, 27, 0)
+    assert not report["undated_rows"]
 
 
 # -- the USML categories the Export Control Reform rules gave their present form ------------
