@@ -379,3 +379,14 @@ def test_rules_derive_shows_where_the_hong_kong_row_comes_from(
     assert code == 0 and "row agrees with the column definitions" in out
     code, _, err = cli(["rules", "derive", "HK", "--on", "2021-01-15"])
     assert code == 2 and "determines it as CN" in err and "Traceback" not in err
+
+
+def test_batch_of_a_header_alone_says_there_is_no_line(
+        tmp_path: Path, cli: Callable[[list[str]], tuple[int, str, str]]) -> None:
+    """Review 41: it printed "0 lines → out.csv ()", an empty pair of brackets."""
+    src = tmp_path / "lines.csv"
+    src.write_text("item,destination,date\n")
+    code, stdout, _ = cli(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--no-screen"])
+    assert code == 0 and "0 lines → " in stdout and ": the file has no order line" in stdout
+    assert "()" not in stdout
+    assert pl.read_csv(tmp_path / "out.csv").height == 0

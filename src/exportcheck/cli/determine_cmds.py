@@ -159,7 +159,8 @@ def batch(
         f"{r['outcome'] or 'ERROR'}: {r['len']}" for r in counts.iter_rows(named=True)
     )
     held = int(result.get_column("hold").sum())
-    console.print(f"{result.height} lines → {out} ({summary})"
+    console.print(f"{result.height} lines → {out}" + (f" ({summary})" if summary else
+                                                       ": the file has no order line")
                   + (f"; [bold red]HOLD: {held} line(s) held for review[/] (column hold)"
                      if held else ""))
 
@@ -185,7 +186,8 @@ def _batch_dask(target: str, infile: Path, out: Path, screen: bool, owners: Path
                              rows_per_partition=partition_rows or DETERMINE_ROWS,
                              progress=progress)
     summary = ", ".join(f"{o or 'ERROR'}: {n}" for o, n in outcome_counts(run.outcomes))
-    console.print(f"{run.rows} lines → {out} ({summary})"
+    console.print(f"{run.rows} lines → {out}" + (f" ({summary})" if summary else
+                                                 ": the file has no order line")
                   + (f"; [bold red]HOLD: {run.held} line(s) held for review[/] (column hold)"
                      if run.held else ""))
 
