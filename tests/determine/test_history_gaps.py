@@ -25,7 +25,7 @@ def _gap_caveats(item: str, dest: str, on: date) -> list[str]:
 def test_every_gap_row_names_real_items_and_destinations() -> None:
     rs = load_ruleset()
     gaps = rs.rows("history_gaps")
-    assert {g.id for g in gaps} >= {"firearms-ifr-2024", "ethiopia-126.1-2021", "civ-until-2020"}
+    assert {g.id for g in gaps} >= {"firearms-ifr-2024", "civ-until-2020"}
     eccns = {e.eccn for e in rs.rows("ccl")}
     codes = {d.code for d in rs.rows("destinations")}
     for gap in gaps:
@@ -48,12 +48,10 @@ def test_firearms_rule_window_leaves_other_items_alone() -> None:
     assert _gap_caveats("3A001.a.2", "BR", date(2025, 1, 1)) == []
 
 
-def test_ethiopia_listing_is_a_caveat_for_ear_and_itar_items_from_november_2021() -> None:
-    assert _gap_caveats("3A001.a.2", "ET", date(2021, 10, 31)) == []
+def test_ethiopia_is_no_longer_a_gap_but_a_d5_membership() -> None:
+    """Review 41: the 126.1(n) listing now puts Ethiopia in D:5 (test_review_41_ethiopia_d5)."""
     for item in ("3A001.a.2", "USML:XI(a)"):
-        found = _gap_caveats(item, "ET", date(2022, 1, 1))
-        assert len(found) == 1 and "86 FR 60165" in found[0], item
-    assert _gap_caveats("3A001.a.2", "KE", date(2022, 1, 1)) == []
+        assert _gap_caveats(item, "ET", date(2022, 1, 1)) == [], item
 
 
 def test_no_gap_caveat_on_or_after_the_edition_the_rule_base_rests_on() -> None:
