@@ -8,7 +8,7 @@ so in a caveat and answered as for a Country Group B destination: licence except
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from exportcheck import determine
 from exportcheck.models import Outcome
@@ -41,3 +41,39 @@ def test_advanced_computing_3a090b_needs_a_licence_to_ethiopia_not_to_kenya() ->
     et, ke = determine("3A090.b", "ET", on), determine("3A090.b", "KE", on)
     assert et.outcome is Outcome.LICENSE_REQUIRED and et.reasons == ["RS"]
     assert ke.outcome is Outcome.NLR
+
+
+def _change_days(rows) -> list[date]:
+    """Every day a 126.1 row or a D:5 membership starts or ends (the day after an end)."""
+    days = {date(2019, 1, 1)}
+    for r in rows:
+        if r.start_date_known and r.start > date(2019, 1, 1):
+            days.add(r.start)
+        if r.effective_to is not None:
+            days.add(r.effective_to + timedelta(days=1))
+    return sorted(days)
+
+
+def test_d5_is_the_126_1_list_on_every_day_but_where_a_caveat_says_otherwise() -> None:
+    """The D:5 note makes State's 126.1 list controlling: a destination on one and not on the
+    other is either modelled (Ethiopia, Russia) or flagged for its window (Cyprus 2022-24,
+    Cambodia 2025-26), never silent."""
+    rs = load_ruleset()
+    proscribed = rs.rows("proscribed")
+    d5 = [r for r in rs.rows("group_members") if r.group == "D:5"]
+    gaps = rs.rows("history_gaps")
+    for on in _change_days([*proscribed, *d5]):
+        listed = {r.code for r in proscribed if r.in_force(on)}
+        members = {r.code for r in d5 if r.in_force(on)}
+        for code in listed ^ members:
+            flagged = [g.id for g in gaps if code in g.countries and g.in_force(on)]
+            assert flagged, (on, code, "on one list only, and no caveat says so")
+
+
+def test_cyprus_window_is_flagged() -> None:
+    def flagged(on: date) -> bool:
+        return any("Cyprus's policy of denial" in c
+                   for c in determine("9A610.a", "CY", on, value=5000).caveats)
+
+    assert not flagged(date(2022, 9, 30)) and flagged(date(2022, 10, 1))
+    assert flagged(date(2024, 5, 29)) and not flagged(date(2024, 5, 30))
