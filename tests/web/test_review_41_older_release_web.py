@@ -37,6 +37,7 @@ def test_the_api_refuses_a_replaced_release_unless_allow_older(service: Service)
     ok = c.post("/api/v1/lists/load", headers=h, data={"allow_older": "true"},
                 files={"files": ("dpl.txt", DPL)})
     assert ok.status_code == 200, ok.text
+    assert ok.json()[0]["older_release"] is True
     now = _dpl(c, h)
     assert (now["id"], now["older_release"], now["forced"]) == (
         ok.json()[0]["version_id"], True, False)
@@ -66,4 +67,5 @@ def test_the_lists_page_says_why_keeps_the_box_and_marks_the_version(service: Se
                     files=[("files", ("dpl.txt", older))])
     assert loaded.status_code == 200, loaded.text[:500]
     assert "an older release, loaded on purpose" in loaded.text
+    assert "(an older release, loaded on purpose), " in loaded.text  # the flash says so too
     b.close()

@@ -311,7 +311,8 @@ def lists_load(
             typer.echo(f"warning: {w.message}", err=True)
     t = Table("source", "status", "rows", "previous", "lists")
     for r in results:
-        t.add_row(r.source, r.status, str(r.row_count), str(r.previous_rows or "-"),
+        t.add_row(r.source, r.status + (" (older release)" if r.older_release else ""),
+                  str(r.row_count), str(r.previous_rows or "-"),
                   ", ".join(f"{k} {v}" for k, v in sorted(r.by_list.items())))
     console.print(t)
 

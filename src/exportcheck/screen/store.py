@@ -67,6 +67,8 @@ class LoadResult:
     previous_rows: int | None
     status: str  # "activated" / "unchanged"
     by_list: dict[str, int] = field(default_factory=dict)
+    #: activated with ``allow_older`` although older than the version it replaced
+    older_release: bool = False
 
 
 def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, force: bool = False,
@@ -138,7 +140,7 @@ def load_lists(paths: Iterable[str | Path], *, engine: Engine | None = None, for
                 for e in pl.entries])
             results.append(LoadResult(pl.source, version.id, pl.row_count,
                                       active.row_count if active else None, "activated",
-                                      pl.by_list()))
+                                      pl.by_list(), older_release=older[pl.source]))
             _audit_load(session, version, active, user)
     reset_default_screener()
     _prepare_readings()

@@ -349,6 +349,8 @@ class LoadResultOut(BaseModel):
     row_count: int
     previous_rows: int | None
     by_list: dict[str, int]
+    older_release: bool = Field(False, description="activated with allow_older although older "
+                                "than the version it replaced")
     warnings: list[str] = Field(
         [], description="what the load probably left out: sdn.csv without alt.csv loads no "
         "SDN aliases")

@@ -121,7 +121,7 @@ async def load_upload(files: list[UploadFile], *, force: bool, user: str,
         shutil.rmtree(folder, ignore_errors=True)
     return [LoadResultOut(source=r.source, version_id=r.version_id, status=r.status,
                           row_count=r.row_count, previous_rows=r.previous_rows,
-                          by_list=r.by_list,
+                          by_list=r.by_list, older_release=r.older_release,
                           warnings=[gaps[r.source]] if r.source in gaps else [])
             for r in results]
 
