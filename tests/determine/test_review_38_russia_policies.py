@@ -65,7 +65,8 @@ def test_russia_np_licence_of_2020_then_policy_of_denial_from_24_feb_2022() -> N
 def test_russia_ns_presumption_of_denial_under_the_cbw_act_sanctions() -> None:
     before = determine("3A001.a.2", "RU", date(2021, 3, 17), value=1000)
     on = determine("3A001.a.2", "RU", date(2021, 3, 18), value=1000)
-    assert "general policy of approval" in before.review_policy
+    # the day before, the first CBW Act round (83 FR 43723, 27 Aug 2018) decides (review 41)
+    assert "ns-ru-cbw-2018" in _policy_rows(before)
     assert "ns-ru-cbw-2021" not in _policy_rows(before)
     assert "ns-ru-cbw-2021" in _policy_rows(on)
     assert on.review_policy.startswith("presumption of denial")
