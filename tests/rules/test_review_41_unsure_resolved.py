@@ -24,18 +24,9 @@ from datetime import date
 import pytest
 
 from exportcheck import determine, load_ruleset
-from exportcheck.models import Determination
+from tests.determine.test_review_38_russia_policies import _policy_rows
 
 NOT_ESTABLISHED = "whose start dates are not established"
-
-
-def _policy_rows(d: Determination) -> set[str]:
-    """The review-policy rows the trace names ("Licence review policy for ...: row <id>")."""
-    return {
-        s.rule.rsplit("row ", 1)[1]
-        for s in d.trace
-        if s.rule.startswith("Licence review policy for") and "row " in s.rule
-    }
 
 
 @pytest.mark.parametrize(
