@@ -123,6 +123,8 @@ def test_cli_refuses_in_one_line_and_allow_older_is_shown_by_lists_show(cli,
     shown = json.loads(out)
     assert [v["older_release"] for v in shown if v["active"]] == [True]
     assert sum(v["older_release"] for v in shown) == 1
+    code, table, _ = cli(["lists", "show"])  # the active one, in the table's "loaded" column
+    assert code == 0 and "older" in table and "False" not in table
 
 
 def test_lists_fetch_loads_what_it_fetched(cli, monkeypatch: pytest.MonkeyPatch,

@@ -349,6 +349,9 @@ def lists_show(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
+    for r in rows:  # the gates overridden, in one column: most versions have none
+        r["loaded"] = ", ".join(w for w, on in (("forced", r.pop("forced")),
+                                                ("older release", r.pop("older_release"))) if on)
     t = Table(*rows[0].keys()) if rows else Table("no list loaded: exportcheck lists load PATH")
     for r in rows:
         t.add_row(*(str(v) for v in r.values()))
