@@ -8,7 +8,12 @@ import re
 
 DIGIT = re.compile(r"\d")
 
-PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ichna|ovych|ivna|oglu|ogly|qizi|kyzy)$")
+#: Russian (-ovich, -ovna), Ukrainian (-ovych, -evych, -ivna), Belarusian (-avich, -auna,
+#: -euna: "Aliaksandravich", "Ivanauna", as OFAC writes Belarusian names; after a stem of three
+#: letters at least, so "fauna" is not one) and Turkic endings
+PATRONYMIC = re.compile(
+    r"(?:ovich|evich|avich|ovna|evna|ichna|ovych|evych|ivna|oglu|ogly|qizi|kyzy)$"
+    r"|(?<=\w{3})(?:auna|euna)$")
 
 
 def substantive(tokens: tuple[str, ...]) -> int:
