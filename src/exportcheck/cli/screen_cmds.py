@@ -129,16 +129,20 @@ def screen_cmd(
     """Screen one name against the restricted-party lists."""
     _check_threshold(threshold)
     s = _screener(list_files)
-    from exportcheck.screen.dispositions import screen_split
+    from exportcheck.screen.dispositions import held_below, screen_split
+    from exportcheck.screen.service import default_threshold
 
     # a hit an officer cleared is told, not dropped: a screen that passed says why it passed
     hits, cleared = screen_split(s, name, country=country, dob=dob, kind=kind, lists=lists,
                                  threshold=threshold, limit=20)
+    held = held_below(s, name, country=country, dob=dob, kind=kind, lists=lists,
+                      threshold=default_threshold() if threshold is None else threshold)
     if as_json:
         typer.echo(json.dumps({"query": name, "lists_version": s.version,
                                "sample_lists": s.is_samples,
                                "hits": [h.model_dump(mode="json") for h in hits],
-                               "suppressed": [h.model_dump(mode="json") for h in cleared]},
+                               "suppressed": [h.model_dump(mode="json") for h in cleared],
+                               "held": [h.model_dump(mode="json") for h in held]},
                               ensure_ascii=False, indent=2))
         return
     if hits:
@@ -149,6 +153,12 @@ def screen_cmd(
     for h in cleared:
         console.print(f"cleared: {h.list} {h.entry_id} {escape(h.matched_name)} "
                       f"({h.score:g}): {escape(h.suppressed_by or '')}")
+    if held:  # not alerts on a name alone, but not nothing either
+        console.print("held below the threshold (not alerts on a name alone; a date of "
+                      "birth, country or id that agrees can lift one):")
+    for h in held:
+        console.print(f"  {h.list} {h.entry_id} {escape(h.matched_name)} ({h.score:g}, "
+                      f"{h.match_kind} match)")
 
 
 def screen_batch_cmd(

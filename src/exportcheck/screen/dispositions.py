@@ -134,6 +134,25 @@ def screen_split(screener: Screener, name: str, *, limit: int, **query: Any
             [h for h in found if h.suppressed_by is not None])
 
 
+#: the kinds of match scored below the threshold on a name alone, whatever their words share
+HELD_KINDS = frozenset({"partial", "nickname", "acronym", "weak"})
+#: how low a held match may score and still be shown (a partial match scores at most 80, less
+#: the more of the longer name is missing)
+HELD_FLOOR = 75.0
+
+
+def held_below(screener: Screener, name: str, *, threshold: float, limit: int = 5,
+               **query: Any) -> list[ScreeningHit]:
+    """Partial, nickname, acronym and weak-alias matches the threshold held back (scored at
+    least :data:`HELD_FLOOR`): not alerts on a name alone, but a screen of "Nicolas Maduro"
+    that answers only "no hit" hides that SDN "MADURO MOROS, Nicolas" is one surname away.
+    A date of birth, a country or an id that agrees lifts such a match over the threshold."""
+    if threshold <= HELD_FLOOR:
+        return []
+    found = screener.screen(name, threshold=HELD_FLOOR, limit=len(screener.entries), **query)
+    return [h for h in found if h.score < threshold and h.match_kind in HELD_KINDS][:limit]
+
+
 def _confirmed(screener: Screener, name: str, hit: ScreeningHit,
                query: dict[str, Any]) -> ScreeningHit:
     """``hit`` with ``confirmed_by`` (who, when, why) when an officer confirmed this party is

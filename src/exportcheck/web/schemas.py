@@ -271,6 +271,10 @@ _SUPPRESSED = Field(default_factory=list, description=(
 class ScreenResponse(BaseModel):
     hits: list[ScreeningHit]
     suppressed: list[ScreeningHit] = _SUPPRESSED
+    held: list[ScreeningHit] = Field(
+        [], description="partial, nickname, acronym and weak-alias matches scored below the "
+        "threshold (at least 75): not alerts on a name alone; a date of birth, country or id "
+        "that agrees would lift them")
     lists_version: str
     threshold: float
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from exportcheck.api import default_screener
 from exportcheck.db import get_engine, session_factory, upgrade
 from exportcheck.errors import Conflict, InvalidInput
-from exportcheck.screen.dispositions import screen_split
+from exportcheck.screen.dispositions import held_below, screen_split
 from exportcheck.settings import get_settings
 from exportcheck.web.deps import Officer, Viewer
 from exportcheck.web.jsonbody import JsonBodyRoute
@@ -71,10 +71,12 @@ async def screen(req: ScreenRequest, user: Officer, response: Response) -> Scree
         hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
                                      kind=req.kind, lists=req.lists, threshold=thr,
                                      limit=req.limit)
+        held = held_below(s, req.name, country=req.country, dob=req.dob, kind=req.kind,
+                          lists=req.lists, threshold=thr)
     except InvalidInput as exc:
         raise at_field(exc) from None
     response.headers[LISTS_VERSION_HEADER] = s.version
-    return ScreenResponse(hits=hits, suppressed=cleared, lists_version=s.version,
+    return ScreenResponse(hits=hits, suppressed=cleared, held=held, lists_version=s.version,
                           threshold=thr)
 
 

@@ -308,10 +308,11 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
     ``submitted``: the Screen form was sent, so a name is required. A screen refused answers
     the API's status for the error, under the box it is about (focused), else at the top."""
     from exportcheck.api import default_screener
-    from exportcheck.screen.dispositions import screen_split
+    from exportcheck.screen.dispositions import held_below, screen_split
     from exportcheck.web.routers.screening import threshold_of
 
     hits, cleared, version, samples, thr = None, None, None, False, threshold_of(None)
+    held: list[Any] = []
     lists: list[dict[str, Any]] = []
     entries: dict[tuple[str, str], Any] = {}
     confirmed: dict[tuple[str, str], Any] = {}
@@ -322,6 +323,8 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
             s = default_screener()
             hits, cleared = screen_split(s, req.name, country=req.country, dob=req.dob,
                                          kind=req.kind, threshold=thr, limit=req.limit)
+            held = held_below(s, req.name, country=req.country, dob=req.dob, kind=req.kind,
+                              threshold=thr)
             version, samples, lists = s.version, s.is_samples, _lists_in_use(s)
             entries = _listed_entries(s, hits, cleared)
             confirmed = _confirmed(s, hits, {**form, "name": req.name})
@@ -341,7 +344,8 @@ def _screen_page(request: Request, user: Principal, form: dict, *, error: str | 
         error = error or retry.pop("error", None) or (reason_error and f"Reason: {reason_error}")
         ok = ok or retry.pop("ok", None)
     return render(request, "screen.html", user, title="Screen", form=form, hits=hits,
-                  cleared=cleared, lists_version=version, lists=lists, samples=samples,
+                  cleared=cleared, held=held, lists_version=version, lists=lists,
+                  samples=samples,
                   threshold=thr, error=error, ok=ok,
                   retry=retry, focus_top=elsewhere, hit_anchor=_hit_anchor,
                   entries=entries, confirmed=confirmed,
