@@ -67,6 +67,7 @@ from exportcheck.screen.tokens import (
     one_slip,
     org_weight,
     token_sim,
+    vowel_variant,
     weight,
 )
 from exportcheck.screen.vowels import frames_of
@@ -391,8 +392,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
                 if (hk and s < 1 and firm_key(a) == firm_key(b) and is_hk_syllable(a)
                         and is_hk_syllable(b)):
                     s = 1.0  # 偉記 read "wai kei", listed "Wai Kee": one sound, two spellings
-                if org and s < ONE_SLIP_SIM and one_slip(a, b):
-                    s = ONE_SLIP_SIM
+                if org and s < ONE_SLIP_SIM and (one_slip(a, b) or vowel_variant(a, b)):
+                    s = ONE_SLIP_SIM  # a slip, or another transliteration ("Hezbollah")
                 elif 0 < s < 1 and (q.fixed or c.fixed or q.script in GLOSSED):
                     s = by_rule(a, b, s, a in q.fixed or b in c.fixed,
                                 q.script in GLOSSED and a not in q.fixed)
@@ -437,7 +438,8 @@ def _compare_tokens(q: NameForm, c: NameForm, q_tokens: tuple[str, ...],
         # the coverage of the shorter name ("V. Putin" is all there in "Vladimir Putin")
         score = cov_q if (len(qt), tq) <= (len(ct), tc) else cov_c
         if org and (len(qt) == 1 or len(ct) == 1) and not all(
-                s == 1.0 or one_slip(qt[i], ct[j]) for i, (j, s) in used_q.items()):
+                s == 1.0 or one_slip(qt[i], ct[j]) or vowel_variant(qt[i], ct[j])
+                for i, (j, s) in used_q.items()):
             score *= ONE_WORD_FUZZY  # "Monnier" / "JONNIER": one misspelt word is little to go on
         if any(ct[j] in nicknames().get(qt[i], ()) for i, (j, _) in used_q.items()):
             # "Sam Johnson" / "Samuel Johnson": one in 10,000 ordinary names collides like this

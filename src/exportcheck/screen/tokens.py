@@ -203,6 +203,22 @@ def one_slip(a: str, b: str) -> bool:
                      and b[-1] in _VOWEL_SET))
 
 
+@lru_cache(maxsize=200_000)
+def vowel_variant(a: str, b: str) -> bool:
+    """Two spellings of one long word that differ only in vowels (the same consonants in the
+    same order, between the same first and last letters): transliterations of an Arabic or
+    Persian name write its short vowels as they like, "Hezbollah" / OFAC's "HIZBALLAH". Seven
+    letters and five consonants at least: shorter words share their consonants by chance; and
+    a changed final vowel is another form of a name ("Alexandre" / "ALEXANDRA"), as for
+    :func:`one_slip`."""
+    if not (min(len(a), len(b)) >= ONE_SLIP_MIN_LEN and a[0] == b[0] and a[-1] == b[-1]
+            and a != b
+            and a.isascii() and b.isascii() and a.isalpha() and b.isalpha()):
+        return False
+    sa = skeleton(a)
+    return len(sa) >= 5 and sa == skeleton(b)
+
+
 _VARIANT_STEPS = (
     # Latvian and Lithuanian give a Slavic name their own endings: Sergejs / Sergejus Lavrovs /
     # Lavrovas is Sergey Lavrov (-ins and -is are left alone: Minas, Jenkins are names)
