@@ -40,3 +40,11 @@ def test_hezbollah_finds_the_sdn_entry_and_alexandre_not_the_vessel() -> None:
     assert found(s, "Hezbollah") == {"4697"}
     assert found(s, "Hizbullah") == {"4697"}
     assert found(s, "Alexandre") == set()
+
+
+def test_an_airline_spelt_out_is_the_listed_air() -> None:
+    """"Mahan Airlines", as the press writes it, is SDN "MAHAN AIR" (it found nothing)."""
+    s = screener_of([ListEntry(list="SDN", entry_id="9", kind="entity", countries=["IR"],
+                               name="MAHAN AIR")])
+    assert found(s, "Mahan Airlines") == found(s, "Mahan Airways") == {"9"}
+    assert found(s, "Mahan Shipping") == set()

@@ -64,6 +64,8 @@ ORG_WORDS = {
     "kontsern": "concern", "gruppa": "group", "kholding": "holding", "institut": "inst",
     # Hong Kong written as one word ("HONGKONG BLUE OCEAN"): the place, as "Hong Kong" is
     "hongkong": "hk",
+    # an airline's name with its trade word spelt out: "Mahan Airlines" is SDN "MAHAN AIR"
+    "airlines": "air", "airline": "air", "airways": "air",
 }
 
 
