@@ -17,6 +17,7 @@ from exportcheck.errors import NotFound
 from exportcheck.ledger.schemas import LicenceOut
 from exportcheck.models import EndUserType, ScreeningHit, TransactionFacts
 from exportcheck.plaintext import PlainTextIn
+from exportcheck.screen.dispositions import HELD_FLOOR
 from exportcheck.screen.ownership import PERCENT_PATTERN, parse_percent
 from exportcheck.settings import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, MIN_TOKEN_DAYS
 
@@ -273,8 +274,8 @@ class ScreenResponse(BaseModel):
     suppressed: list[ScreeningHit] = _SUPPRESSED
     held: list[ScreeningHit] = Field(
         [], description="partial, nickname, acronym and weak-alias matches scored below the "
-        "threshold (at least 75): not alerts on a name alone; a date of birth, country or id "
-        "that agrees would lift them")
+        f"threshold (at least {HELD_FLOOR:g}): not alerts on a name alone; a date of birth, "
+        "country or id that agrees would lift them")
     lists_version: str
     threshold: float
 

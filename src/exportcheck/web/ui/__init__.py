@@ -8,7 +8,6 @@ without JavaScript and carries the session's CSRF token.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,8 @@ from markupsafe import Markup, escape
 
 from exportcheck import __version__
 from exportcheck.accounts import Principal
+from exportcheck.dates import parse_iso_date
+from exportcheck.errors import InvalidInput
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE.parent / "static"
@@ -43,9 +44,6 @@ def isolate_rtl(text: str) -> Markup:
     return Markup("").join(out)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def date_box(value: object) -> str:
     """A date box's type: ``date`` (the picker), or ``text`` when what was typed is not a
     day, so that a refused entry stays on screen to be mended (a picker shows it empty)."""
@@ -53,9 +51,10 @@ def date_box(value: object) -> str:
     if not text:
         return "date"
     try:
-        return "date" if _ISO_DAY.fullmatch(text) and date.fromisoformat(text) else "text"
-    except ValueError:
+        parse_iso_date(text)
+    except InvalidInput:
         return "text"
+    return "date"
 
 
 templates.env.filters["isolate_rtl"] = isolate_rtl
